@@ -19,6 +19,7 @@ The data lives in `<repo>/../shared/workloads/bbh`; the module skips when it is 
 from __future__ import annotations
 
 import ast
+import builtins
 import datetime
 import decimal
 import functools
@@ -113,16 +114,42 @@ def parse_float(s: str) -> float | None:
 SHIMS = {"requires": requires, "ensures": ensures, "parse_int": parse_int, "parse_float": parse_float}
 
 
+try:  # the project's CPython oracle: its prelude, RE2 behind `import re`, frozen constants
+    from seglam.run import oracle as _oracle
+except ImportError:  # pragma: no cover - the harness falls back to the shims above
+    _oracle = None
+
+if _oracle is not None:
+    PRECONDITION_ERRORS: tuple[type[BaseException], ...] = (PreconditionFailed, _oracle.RequiresFailed)
+else:  # pragma: no cover
+    PRECONDITION_ERRORS = (PreconditionFailed,)
+
+
 @functools.lru_cache(maxsize=None)
 def load_family(task: str) -> tuple[types.ModuleType, dict[str, Any]]:
-    """Run `<task>.sgl` as a CPython module (its module-level example asserts run here)."""
+    """Run `<task>.sgl` as a CPython module (its module-level example asserts run here).
+
+    With the project's oracle available, the module runs the way `seglam.run.oracle` runs a
+    program: its prelude, `import re` as RE2, module constants deep-frozen."""
     path = FAMILIES / f"{task}.sgl"
     meta = json.loads((FAMILIES / f"{task}.json").read_text())
+    source = path.read_text()
     module = types.ModuleType(f"sgl_family_{task}")
     module.__file__ = str(path)
-    module.__dict__.update(SHIMS)
     sys.modules[module.__name__] = module
-    exec(compile(path.read_text(), str(path), "exec"), module.__dict__)
+    compile_source = getattr(_oracle, "_compile", None)
+    importer = getattr(_oracle, "_import", None)
+    freeze = getattr(_oracle, "_freeze", None)
+    if _oracle is not None and compile_source and importer and freeze:
+        module.__dict__.update(_oracle.prelude())
+        module.__dict__["__builtins__"] = dict(vars(builtins), __import__=importer)
+        module.__dict__["__seglam_freeze__"] = freeze
+        code = compile_source(source, str(path))
+        with decimal.localcontext(_oracle.DECIMAL_CONTEXT):
+            exec(code, module.__dict__)
+    else:  # pragma: no cover
+        module.__dict__.update(SHIMS)
+        exec(compile(source, str(path), "exec"), module.__dict__)
     return module, meta
 
 
@@ -203,7 +230,7 @@ def answer(task: str, text: str) -> tuple[str, Any]:
     entry = getattr(module, meta["entry"])
     try:
         return "answer", entry(**bindings)
-    except PreconditionFailed:
+    except PRECONDITION_ERRORS:
         return "requires", None
 
 
@@ -306,7 +333,7 @@ def _property_body(hypothesis: Any, prop: Callable[..., bool], leading: set[int]
     def body(**kwargs: Any) -> None:
         try:
             ok = prop(**kwargs)
-        except PreconditionFailed:
+        except PRECONDITION_ERRORS:
             hypothesis.assume(False)
             return
         except AssertionError:
@@ -433,3 +460,31 @@ def test_subset_lint(task: str) -> None:
                     and node.func.value.id in params):
                 problems.append(f"line {node.lineno}: {fn.name} appends to parameter {node.func.value.id}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_precondition_rejects_foreign_text_in_each_hole(task: str) -> None:
+    """The precondition recognises the family on its own, not only through the pattern.
+
+    Take the bindings of the family's first sample and put the text of every other task's
+    instance into each `str` hole in turn: the entry point must refuse (F-REQUIRES)."""
+    module, meta = load_family(task)
+    own = task.split("__")[0]
+    entry = getattr(module, meta["entry"])
+    base = match_patterns(meta["patterns"], meta["samples"][0])
+    assert base is not None
+    str_holes = [n for n, k in compile_pattern(meta["patterns"][0])[1].items() if k == "str"]
+    rejected, served = 0, []
+    for other in _data_tasks():
+        if other == own:
+            continue
+        for e in examples(other):
+            for hole in str_holes:
+                try:
+                    value = entry(**{**base, hole: e["input"]})
+                except PRECONDITION_ERRORS:
+                    rejected += 1
+                    continue
+                served.append((other, hole, e["input"], value))
+    print(f"{task}: foreign text in a hole rejected {rejected} times, answered {len(served)}")
+    assert not served, f"{len(served)} answered, e.g. {served[:3]}"
