@@ -1,0 +1,184 @@
+"""Cache records as msgspec structs, and their checksummed on-disk envelope.
+
+Every stored record is ``MAGIC | schema (u16) | blake2b-128(schema | body) | body`` where
+body is msgpack. A flipped byte anywhere fails the checksum (or the magic), and the
+reader reports :class:`CorruptEntryError` instead of decoding garbage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import time
+from typing import Any, Literal
+
+import msgspec
+
+from seglam.cache.errors import CorruptEntryError
+
+#: Bump when a struct changes incompatibly; readers refuse newer schemas.
+SCHEMA_VERSION = 1
+MAGIC = b"SGC1"
+_HEADER = struct.Struct(">4sH16s")
+
+Status = Literal["active", "quarantined", "retired"]
+STATUSES: tuple[str, ...] = ("active", "quarantined", "retired")
+
+
+class Param(msgspec.Struct, frozen=True, kw_only=True):
+    """One parameter of the entry point: name, Seglam type text, has a default."""
+
+    name: str
+    type: str
+    default: bool = False
+
+
+class Signature(msgspec.Struct, frozen=True, kw_only=True):
+    """The entry point a family's patterns bind to."""
+
+    entry: str
+    params: tuple[Param, ...]
+    returns: str
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def render(self) -> str:
+        args = ", ".join(f"{p.name}: {p.type}" + (" = ..." if p.default else "") for p in self.params)
+        return f"{self.entry}({args}) -> {self.returns}"
+
+
+class Example(msgspec.Struct, frozen=True, kw_only=True):
+    """An input and its expected output (values in :mod:`seglam.cache.values` form)."""
+
+    inputs: dict[str, Any]
+    expected: Any
+    request: str | None = None
+
+
+class Counterexample(msgspec.Struct, frozen=True, kw_only=True):
+    """An input on which the family did not give a right answer.
+
+    ``kind``: ``reject`` (a user said the answer was wrong), ``fault`` (the run faulted),
+    ``ensures`` (the postcondition failed), ``domain`` (outside the precondition; not a
+    bug, but the family could not serve the request), ``bind`` (inputs did not convert).
+    """
+
+    kind: str
+    inputs: dict[str, Any]
+    expected: Any = None
+    actual: Any = None
+    fault: str | None = None
+    message: str = ""
+    request: str | None = None
+    version: int = 0
+    at: float = 0.0
+
+
+class Verification(msgspec.Struct, frozen=True, kw_only=True):
+    """What the verifier said when the program was admitted."""
+
+    ok: bool
+    tool: str
+    summary: str = ""
+    at: float = 0.0
+
+
+class Provenance(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a version came from."""
+
+    origin: str = "manual"  # engine | manual | import | replace
+    request: str | None = None
+    model: str | None = None
+    prompt_hash: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    compile_seconds: float = 0.0
+    created: float = 0.0
+    parent_version: int | None = None
+    note: str = ""
+
+
+class Stats(msgspec.Struct, frozen=True, kw_only=True):
+    """Live counters, kept in their own database so a hit never rewrites the entry."""
+
+    hits: int = 0
+    failures: int = 0
+    domain_misses: int = 0
+    ambiguous: int = 0
+    last_hit: float = 0.0
+    corrupt: str | None = None  # why the entry record failed its checksum, if it did
+
+
+class Entry(msgspec.Struct, frozen=True, kw_only=True):
+    """One family: the unit the cache stores, serves, corrects and exports."""
+
+    id: str
+    version: int = 1
+    status: Status = "active"
+    status_reason: str = ""
+    description: str = ""
+    patterns: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    source: str
+    program_hash: str
+    signature: Signature
+    examples: tuple[Example, ...] = ()
+    properties: tuple[str, ...] = ()
+    verification: Verification
+    counterexamples: tuple[Counterexample, ...] = ()
+    samples: tuple[str, ...] = ()
+    provenance: Provenance = Provenance()
+    stats: Stats = Stats()
+    created: float = 0.0
+    updated: float = 0.0
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of an entry's history: admitted, replaced, rejected, retired, ..."""
+
+    at: float
+    kind: str
+    version: int
+    detail: str = ""
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+
+
+def seal(record: msgspec.Struct) -> bytes:
+    """Encode a record into its checksummed envelope."""
+    body = _ENCODER.encode(record)
+    digest = _digest(SCHEMA_VERSION, body)
+    return _HEADER.pack(MAGIC, SCHEMA_VERSION, digest) + body
+
+
+def unseal(data: bytes | memoryview, kind: type, key: str = "?") -> Any:
+    """Check and decode an envelope; :class:`CorruptEntryError` on any mismatch."""
+    data = bytes(data)
+    if len(data) < _HEADER.size:
+        raise CorruptEntryError(key, "record is truncated")
+    magic, schema, digest = _HEADER.unpack_from(data)
+    body = data[_HEADER.size :]
+    if magic != MAGIC:
+        raise CorruptEntryError(key, "bad magic bytes")
+    if _digest(schema, body) != digest:
+        raise CorruptEntryError(key, "checksum mismatch")
+    if schema > SCHEMA_VERSION:
+        raise CorruptEntryError(key, f"schema {schema} is newer than this seglam ({SCHEMA_VERSION})")
+    try:
+        return msgspec.msgpack.decode(body, type=kind)
+    except msgspec.DecodeError as err:  # checksum ok but shape wrong: a writer bug
+        raise CorruptEntryError(key, f"undecodable: {err}") from None
+
+
+def _digest(schema: int, body: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(schema.to_bytes(2, "big"))
+    h.update(body)
+    return h.digest()
+
+
+def now() -> float:
+    """Wall-clock seconds; only ever used for provenance and statistics, never for results."""
+    return time.time()

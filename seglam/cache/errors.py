@@ -1,0 +1,66 @@
+"""Typed cache errors. Every failure the cache reports is one of these, never a bare
+traceback from LMDB or msgspec."""
+
+from __future__ import annotations
+
+
+class CacheError(Exception):
+    """Base class of every error the cache raises on purpose."""
+
+
+class CacheFullError(CacheError):
+    """The disk or the configured maximum map size is full. Nothing was written; every
+    entry committed before is intact."""
+
+
+class CacheLockedError(CacheError):
+    """The cache directory could not be opened (permissions, not a cache, version)."""
+
+
+class NotFoundError(CacheError, KeyError):
+    """No entry with this id (or id prefix)."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else "not found"
+
+
+class AmbiguousIdError(CacheError):
+    """An id prefix names more than one entry."""
+
+
+class CorruptEntryError(CacheError):
+    """A stored record failed its checksum or could not be decoded. The entry is
+    quarantined and never executed."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"entry {key} is corrupt: {reason}")
+        self.key = key
+        self.reason = reason
+
+
+class PatternError(CacheError, ValueError):
+    """A pattern is malformed (bad hole syntax, unknown hole type, stray brace)."""
+
+
+class AdmissionError(CacheError):
+    """A family draft was refused. ``reasons`` lists every reason found."""
+
+    def __init__(self, reasons: list[str] | tuple[str, ...]) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__("family refused: " + "; ".join(self.reasons))
+
+
+class GateMiss(CacheError):
+    """A matched family refused to answer: the bound inputs failed its precondition, the
+    run faulted, or its postcondition failed. A miss, never an answer. ``trace`` says why;
+    ``counterexample`` is what was recorded on the entry."""
+
+    def __init__(self, reason: str, trace: object, counterexample: object | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.trace = trace
+        self.counterexample = counterexample
+
+
+class ToolchainUnavailable(CacheError):
+    """The language runtime (``seglam.compile``) is not importable in this build."""

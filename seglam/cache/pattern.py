@@ -1,0 +1,270 @@
+"""Patterns: literal text with typed holes that recognise a family's requests and bind
+their inputs to the entry point's parameters.
+
+Syntax: ``Sort these words: {words: str}``. A hole is ``{name: type}``; ``{{`` and ``}}``
+are literal braces. Each pattern compiles to one anchored RE2 regex (linear time, so a
+hostile request cannot hang a lookup). docs/cache.md ("Patterns") is the reference.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+import re2
+
+from seglam.cache.errors import PatternError
+
+# RE2's \s is ASCII only; requests pasted from the web carry NBSPs and friends.
+_WS = r"[\s\p{Z}]"
+_NWS = r"[^\s\p{Z}]"
+
+_HOLE_BODY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*\Z")
+_PY_WS = re.compile(r"\s+")
+_TOKEN = re.compile(r"\w+")
+
+
+def _parse_bool(text: str) -> bool:
+    return text.lower() in ("true", "yes")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("not a finite float")
+    return value
+
+
+def _parse_date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class HoleType:
+    """How one hole type matches (an RE2 fragment) and parses (text -> value)."""
+
+    name: str
+    regex: str
+    parse: Callable[[str], Any]
+    param_type: str  # the Seglam parameter type it binds to
+
+
+_STR_LAZY = f"{_NWS}(?:.*?{_NWS})??"  # lazy optional too, or the group wins
+_STR_GREEDY = f"{_NWS}(?:.*{_NWS})?"
+_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+
+HOLE_TYPES: dict[str, HoleType] = {
+    t.name: t
+    for t in (
+        HoleType("str", _STR_LAZY, str, "str"),
+        HoleType("word", f"{_NWS}+", str, "str"),
+        HoleType("int", r"[+-]?\d+", int, "int"),
+        HoleType("float", _NUM + r"(?:[eE][+-]?\d+)?", _parse_float, "float"),
+        HoleType("Decimal", _NUM, Decimal, "Decimal"),
+        HoleType("bool", r"(?i:true|false|yes|no)", _parse_bool, "bool"),
+        HoleType("date", r"\d{4}-\d{2}-\d{2}", _parse_date, "date"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Hole:
+    """A typed hole: binds the entry point's parameter ``name``."""
+
+    name: str
+    type: str
+
+
+Part = "str | Hole"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A parsed, compiled pattern. Build with :func:`parse_pattern`."""
+
+    text: str  # canonical text: whitespace collapsed, holes spelled ``{name: type}``
+    parts: tuple[Any, ...]  # literal strings (whitespace-normalised) and Holes
+    regex: str
+    literal_chars: int  # non-space literal characters: the first specificity key
+    anchors: tuple[str, ...]  # lower-cased literal words safe to index (see index.py)
+    _compiled: Any = field(repr=False, compare=False, hash=False)
+
+    @property
+    def holes(self) -> tuple[Hole, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Hole))
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Sort key, larger is more specific: more literal text, then fewer holes."""
+        return (self.literal_chars, -len(self.holes))
+
+    def captures(self, text: str) -> dict[str, str] | None:
+        """The raw text of each hole, or None when the pattern does not match."""
+        m = self._compiled.fullmatch(text)
+        if m is None:
+            return None
+        return {h.name: m.group(i + 1) for i, h in enumerate(self.holes)}
+
+    def match(self, text: str) -> dict[str, Any] | None:
+        """Bindings ``{param: value}``, or None when the text does not match or a hole's
+        text does not parse as its type."""
+        raw = self.captures(text)
+        if raw is None:
+            return None
+        out: dict[str, Any] = {}
+        for hole in self.holes:
+            try:
+                out[hole.name] = HOLE_TYPES[hole.type].parse(raw[hole.name])
+            except (ValueError, InvalidOperation, ArithmeticError):
+                return None
+        return out
+
+
+def parse_pattern(text: str) -> Pattern:
+    """Parse and compile a pattern; :class:`PatternError` says what is wrong and where."""
+    raw_parts = _split(text)
+    parts = _normalise(raw_parts)
+    if not parts:
+        raise PatternError("empty pattern")
+    holes = [p for p in parts if isinstance(p, Hole)]
+    seen: set[str] = set()
+    for h in holes:
+        if h.name in seen:
+            raise PatternError(f"hole {{{h.name}}} appears twice; each hole binds one parameter")
+        seen.add(h.name)
+    regex = _regex(parts)
+    try:
+        compiled = re2.compile(regex)
+    except re2.error as err:  # pragma: no cover - our own escaping should prevent this
+        raise PatternError(f"pattern does not compile: {err}") from None
+    literal_chars = sum(len(_PY_WS.sub("", p)) for p in parts if isinstance(p, str))
+    return Pattern(
+        text=_canonical(parts),
+        parts=tuple(parts),
+        regex=regex,
+        literal_chars=literal_chars,
+        anchors=_anchors(parts),
+        _compiled=compiled,
+    )
+
+
+def _split(text: str) -> list[Any]:
+    parts: list[Any] = []
+    buf: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "{" and text.startswith("{{", i):
+            buf.append("{")
+            i += 2
+        elif c == "}" and text.startswith("}}", i):
+            buf.append("}")
+            i += 2
+        elif c == "{":
+            end = text.find("}", i)
+            if end < 0:
+                raise PatternError(f"unclosed '{{' at column {i + 1} (write '{{{{' for a literal brace)")
+            body = text[i + 1 : end]
+            m = _HOLE_BODY.match(body)
+            if m is None:
+                raise PatternError(
+                    f"bad hole {{{body}}} at column {i + 1}: write {{name: type}} with type one of "
+                    + ", ".join(HOLE_TYPES)
+                )
+            name, type_ = m.groups()
+            if type_ not in HOLE_TYPES:
+                raise PatternError(f"unknown hole type {type_!r} in {{{body}}}: use one of " + ", ".join(HOLE_TYPES))
+            if buf:
+                parts.append("".join(buf))
+                buf = []
+            parts.append(Hole(name, type_))
+            i = end + 1
+        elif c == "}":
+            raise PatternError(f"stray '}}' at column {i + 1} (write '}}}}' for a literal brace)")
+        else:
+            buf.append(c)
+            i += 1
+    if buf:
+        parts.append("".join(buf))
+    return parts
+
+
+def _normalise(parts: list[Any]) -> list[Any]:
+    """Collapse whitespace runs in literals, strip the pattern's ends, drop empty literals."""
+    out: list[Any] = []
+    for i, p in enumerate(parts):
+        if isinstance(p, Hole):
+            out.append(p)
+            continue
+        s = _PY_WS.sub(" ", p)
+        if i == 0:
+            s = s.lstrip()
+        if i == len(parts) - 1:
+            s = s.rstrip()
+        if s:
+            out.append(s)
+    return out
+
+
+def _regex(parts: list[Any]) -> str:
+    holes = [i for i, p in enumerate(parts) if isinstance(p, Hole)]
+    last_hole = holes[-1] if holes else -1
+    pieces = [r"(?s)\A", _WS, "*"]
+    for i, p in enumerate(parts):
+        if isinstance(p, Hole):
+            frag = _STR_GREEDY if (p.type == "str" and i == last_hole) else HOLE_TYPES[p.type].regex
+            pieces.append(f"({frag})")
+            continue
+        words = p.split(" ")
+        lit = f"{_WS}+".join(re2.escape(w) if w else "" for w in words)
+        pieces.append(f"(?i:{lit})" if lit.strip() else lit)
+    pieces += [_WS, r"*\z"]
+    return "".join(pieces)
+
+
+def _canonical(parts: list[Any]) -> str:
+    out = []
+    for p in parts:
+        if isinstance(p, Hole):
+            out.append(f"{{{p.name}: {p.type}}}")
+        else:
+            out.append(p.replace("{", "{{").replace("}", "}}"))
+    return "".join(out)
+
+
+def _anchors(parts: list[Any]) -> tuple[str, ...]:
+    """Literal words that appear, delimited, as whole tokens of every matching request.
+
+    A word glued to a hole (``{n: int}th``) is not one: the request's token is ``5th``.
+    """
+    found: list[str] = []
+    for i, p in enumerate(parts):
+        if isinstance(p, Hole):
+            continue
+        low = p.lower()
+        hole_before = i > 0
+        hole_after = i < len(parts) - 1
+        for m in _TOKEN.finditer(low):
+            if hole_before and m.start() == 0:
+                continue
+            if hole_after and m.end() == len(low):
+                continue
+            if m.group() not in found:
+                found.append(m.group())
+    return tuple(found)
+
+
+def request_tokens(text: str) -> set[str]:
+    """The index probe keys of a request: its lower-cased word tokens."""
+    return set(_TOKEN.findall(text.lower()))
+
+
+def hole_fits(hole_type: str, param_type: str) -> bool:
+    """Whether a hole of this type can bind a parameter of this Seglam type."""
+    want = HOLE_TYPES[hole_type].param_type
+    options = {t.strip() for t in param_type.split("|")} - {"None"}
+    return options == {want}
