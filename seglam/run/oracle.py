@@ -427,6 +427,12 @@ class _FreezeConstants(ast.NodeTransformer):
         return node
 
 
+#: Programs run with ``__name__ == "__seglam__"``; dataclasses and enum look the defining
+#: module up in ``sys.modules``, so an (empty) module of that name is registered once.
+_MODULE_NAME = "__seglam__"
+sys.modules.setdefault(_MODULE_NAME, types.ModuleType(_MODULE_NAME, "Seglam programs run by the oracle"))
+
+
 def _compile(source: str, filename: str):
     tree = ast.parse(source, filename=filename)
     tree = ast.fix_missing_locations(_FreezeConstants().visit(tree))
@@ -487,7 +493,7 @@ def run_cpython(
     ``SyntaxError`` for text that is not Python at all."""
     code = _compile(source, filename)
     ns: dict[str, Any] = {
-        "__name__": "__seglam__",
+        "__name__": _MODULE_NAME,
         "__builtins__": dict(vars(builtins), __import__=_import),
         "__seglam_freeze__": _freeze,
     }
