@@ -1,0 +1,247 @@
+"""Static types of Seglam values.
+
+Every type is a frozen dataclass with ``render()`` giving the Python annotation text. Types
+compare structurally, so they can be used as dict keys and compared with ``==``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class Type:
+    """Base of all static types."""
+
+    __slots__ = ()
+
+    def render(self) -> str:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True, slots=True)
+class PrimType(Type):
+    """``bool`` ``int`` ``float`` ``str`` ``None`` ``Decimal`` ``date`` ``timedelta``."""
+
+    name: str
+
+    def render(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ListType(Type):
+    elem: Type
+
+    def render(self) -> str:
+        return f"list[{self.elem.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class DictType(Type):
+    key: Type
+    value: Type
+
+    def render(self) -> str:
+        return f"dict[{self.key.render()}, {self.value.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class SetType(Type):
+    elem: Type
+
+    def render(self) -> str:
+        return f"set[{self.elem.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class TupleType(Type):
+    """``tuple[int, str]``; with ``variadic`` a homogeneous ``tuple[int, ...]`` (one elem)."""
+
+    elems: tuple[Type, ...]
+    variadic: bool = False
+
+    def render(self) -> str:
+        if self.variadic:
+            return f"tuple[{self.elems[0].render()}, ...]"
+        if not self.elems:
+            return "tuple[()]"
+        return "tuple[" + ", ".join(e.render() for e in self.elems) + "]"
+
+
+@dataclass(frozen=True, slots=True)
+class UnionType(Type):
+    """``A | B``; ``T | None`` is ``UnionType((T, NONE))``. Never nested, never one option."""
+
+    options: tuple[Type, ...]
+
+    def render(self) -> str:
+        return " | ".join(_render_in_union(o) for o in self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordType(Type):
+    """A ``@dataclass(frozen=True)`` class; fields live in ``CheckedModule.records``."""
+
+    name: str
+
+    def render(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class EnumType(Type):
+    """An ``Enum`` class; members live in ``CheckedModule.enums``."""
+
+    name: str
+
+    def render(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class CallableType(Type):
+    params: tuple[Type, ...]
+    ret: Type
+
+    def render(self) -> str:
+        return "Callable[[" + ", ".join(p.render() for p in self.params) + "], " + self.ret.render() + "]"
+
+
+@dataclass(frozen=True, slots=True)
+class IteratorType(Type):
+    """Generators, ``enumerate``/``zip``/``map``/``filter``/``reversed`` objects, ranges."""
+
+    elem: Type
+
+    def render(self) -> str:
+        return f"Iterator[{self.elem.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchType(Type):
+    """A regular-expression match (``re.Match[str]``)."""
+
+    def render(self) -> str:
+        return "re.Match[str]"
+
+
+@dataclass(frozen=True, slots=True)
+class AnyType(Type):
+    """Unknown; error recovery only (never in a checked program's public signatures)."""
+
+    def render(self) -> str:
+        return "Any"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorType(Type):
+    """The type of an expression that already has a diagnostic: suppresses cascades."""
+
+    def render(self) -> str:
+        return "<error>"
+
+
+@dataclass(frozen=True, slots=True)
+class TypeVarType(Type):
+    """A type variable inside a builtin signature (``T``); never in a checked program."""
+
+    name: str
+
+    def render(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRefType(Type):
+    """The type of a name that denotes a type itself (``int``, ``Point``, ``Color``) when
+    used as a value (a constructor, ``isinstance`` argument, ``Color.RED``)."""
+
+    target: Type
+
+    def render(self) -> str:
+        return f"type[{self.target.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleType(Type):
+    """An imported stdlib module used as a value (``math``, ``re``)."""
+
+    name: str
+
+    def render(self) -> str:
+        return f"module {self.name}"
+
+
+BOOL = PrimType("bool")
+INT = PrimType("int")
+FLOAT = PrimType("float")
+STR = PrimType("str")
+NONE = PrimType("None")
+DECIMAL = PrimType("Decimal")
+DATE = PrimType("date")
+TIMEDELTA = PrimType("timedelta")
+ANY = AnyType()
+ERROR = ErrorType()
+MATCH = MatchType()
+
+PRIMITIVES: dict[str, PrimType] = {t.name: t for t in (BOOL, INT, FLOAT, STR, NONE, DECIMAL, DATE, TIMEDELTA)}
+
+
+def _render_in_union(t: Type) -> str:
+    if isinstance(t, CallableType):
+        return f"({t.render()})"
+    return t.render()
+
+
+def union(*types: Type) -> Type:
+    """The flattened, de-duplicated union of ``types`` (one option → that type itself).
+
+    ``bool`` is absorbed by ``int`` and ``int`` by ``float`` (as mypy's promotion), errors
+    and ``Any`` absorb everything so that one mistake reports once."""
+    flat: list[Type] = []
+    for t in types:
+        for o in (t.options if isinstance(t, UnionType) else (t,)):
+            if isinstance(o, (ErrorType, AnyType)):
+                return o
+            if o not in flat:
+                flat.append(o)
+    if INT in flat and BOOL in flat:
+        flat.remove(BOOL)
+    if FLOAT in flat and INT in flat:
+        flat.remove(INT)
+    # None last, the conventional spelling (`T | None`).
+    if NONE in flat and flat[-1] != NONE:
+        flat.remove(NONE)
+        flat.append(NONE)
+    if not flat:
+        return NONE
+    if len(flat) == 1:
+        return flat[0]
+    return UnionType(tuple(flat))
+
+
+def optional(t: Type) -> Type:
+    return union(t, NONE)
+
+
+def strip_none(t: Type) -> Type:
+    """``T | None`` → ``T``; anything else unchanged."""
+    if isinstance(t, UnionType):
+        rest = [o for o in t.options if o != NONE]
+        return union(*rest) if rest else NONE
+    return t
+
+
+def is_optional(t: Type) -> bool:
+    return isinstance(t, UnionType) and NONE in t.options
+
+
+def options(t: Type) -> tuple[Type, ...]:
+    return t.options if isinstance(t, UnionType) else (t,)
+
+
+def is_error(t: Type) -> bool:
+    return isinstance(t, (ErrorType, AnyType))
