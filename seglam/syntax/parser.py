@@ -6,10 +6,13 @@ safe to share between threads: LALR parsing keeps its state per call.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from functools import lru_cache
 from importlib import resources
 
+import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.indenter import DedentError, PythonIndenter
@@ -108,19 +111,30 @@ class _NestingError(Exception):
 _build_lock = threading.Lock()
 
 
+def _cache_file(grammar: str) -> str | bool:
+    """Where Lark keeps the built parser tables between processes (a private, per-user
+    directory: the file is unpickled, so it must not live in a shared temp directory)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = os.path.join(base, "seglam", "parser")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(directory, os.W_OK):
+        return False
+    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
+    return os.path.join(directory, f"seglam-{digest}.lark")
+
+
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
     with _build_lock:
         grammar = resources.files("seglam.grammar").joinpath("seglam.lark").read_text(encoding="utf-8")
-        return Lark(
-            grammar,
-            parser="lalr",
-            lexer="basic",
-            postlex=_SeglamIndenter(),
-            propagate_positions=True,
-            maybe_placeholders=True,
-            cache=False,
-        )
+        options = dict(parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=True)
+        try:
+            return Lark(grammar, postlex=_SeglamIndenter(), cache=_cache_file(grammar), **options)
+        except Exception:  # a damaged cache file: rebuild without it
+            return Lark(grammar, postlex=_SeglamIndenter(), cache=False, **options)
 
 
 def build_strict() -> Lark:
