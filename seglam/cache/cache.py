@@ -1,0 +1,980 @@
+"""``Cache``: the reasoning cache's public API (lookup, admit, correct, inspect).
+
+Reads take an LMDB snapshot and never block; every change is one write transaction, so
+other processes see a family completely or not at all. docs/cache.md ("Cache") is the
+reference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import lmdb
+import msgspec
+
+from seglam.cache import admit as rules
+from seglam.cache.admit import FamilyDraft, FamilyView
+from seglam.cache.entry import (
+    Counterexample,
+    Entry,
+    Event,
+    Example,
+    Provenance,
+    Stats,
+    Verification,
+    now,
+    seal,
+    unseal,
+)
+from seglam.cache.errors import (
+    AdmissionError,
+    AmbiguousIdError,
+    CorruptEntryError,
+    GateMiss,
+    NotFoundError,
+    PatternError,
+)
+from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served, Trace, render_bindings, run_gated
+from seglam.cache.pattern import Pattern, parse_pattern, request_tokens
+from seglam.cache.signature import leading_assert_lines, pick_entry, properties_of, signature_of
+from seglam.cache.store import Store
+from seglam.cache.toolchain import SeglamToolchain, Toolchain
+from seglam.cache.values import decode_value, encode_value
+from seglam.check.diagnostics import CheckError
+
+#: Gate counterexamples kept per entry (``reject`` ones are always kept).
+MAX_GATE_COUNTEREXAMPLES = 50
+_MAX_KEY = 200  # LMDB keys are at most 511 bytes; longer words are never anchors
+_STATS_FLUSH_EVERY = 64
+_STATS_FLUSH_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Match:
+    """One family whose pattern matched a request (any status but retired)."""
+
+    entry_id: str
+    status: str
+    pattern_index: int
+    pattern: str
+    bindings: dict[str, Any]
+    specificity: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A request matched an active family. :meth:`run` gates and runs it; nothing is
+    served until then."""
+
+    entry: Entry
+    pattern: str | None
+    bindings: dict[str, Any]
+    ambiguous: tuple[str, ...]
+    lookup_ns: int
+    request: str | None
+    _cache: "Cache" = field(repr=False, compare=False)
+
+    def run(self, *, fuel: int | None = None) -> Served:
+        """Check the precondition, run under fuel, check the postcondition. Returns the
+        value and its trace, or raises :class:`GateMiss` (and records a counterexample)."""
+        return self._cache._serve(self, fuel)
+
+
+@dataclass(frozen=True)
+class ReplaceResult:
+    """A new version: its number, the verifier's diff (if any) and the inputs on which the
+    old and new programs disagree."""
+
+    entry_id: str
+    version: int
+    diff: str | None
+    disagreements: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class GcReport:
+    retired: tuple[tuple[str, str], ...]  # (id, reason)
+    purged: tuple[str, ...]
+    dry_run: bool
+
+
+@dataclass
+class _PendingStats:
+    hits: int = 0
+    failures: int = 0
+    domain: int = 0
+    ambiguous: int = 0
+    last_hit: float = 0.0
+
+
+class Cache:
+    """The reasoning cache at ``path`` (default: ``$SEGLAM_CACHE`` or the platform cache dir).
+
+    Safe to use from many processes at once. Close it (or use ``with``) to flush hit
+    statistics, which are batched so a hit never waits on a disk sync.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        toolchain: Toolchain | None = None,
+        fuel: int = DEFAULT_FUEL,
+        map_size: int | None = None,
+        max_map_size: int | None = None,
+        min_literal_chars: int = rules.MIN_LITERAL_CHARS,
+    ) -> None:
+        kw = {"map_size": map_size} if map_size else {}
+        self.store = Store(path, max_map_size=max_map_size, **kw)
+        self.path = self.store.path
+        self.toolchain: Toolchain = toolchain or SeglamToolchain()
+        self.fuel = fuel
+        self.min_literal_chars = min_literal_chars
+        self._patterns: dict[str, Pattern] = {}
+        self._programs: dict[tuple[str, int, str], tuple[Any, frozenset[int]]] = {}
+        self._pending: dict[str, _PendingStats] = {}
+        self._last_flush = time.monotonic()
+        self._pending_corrupt: list[tuple[str, str]] = []
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.flush()
+        self.store.close()
+
+    def __enter__(self) -> "Cache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- lookup ---------------------------------------------------------------------------
+
+    def matches(self, text: str) -> list[Match]:
+        """Every non-retired family whose pattern matches ``text``, most specific first
+        (more literal characters, then fewer holes, then entry id and pattern order)."""
+        with self.store.read() as txn:
+            return self._matches(txn, text)
+
+    def lookup(self, text: str) -> Hit | None:
+        """The family that serves a free-text request, or None. The most specific match
+        wins; if it is quarantined (being corrected), there is no hit."""
+        start = time.perf_counter_ns()
+        with self.store.read() as txn:
+            found = self._matches(txn, text)
+            if not found or found[0].status != "active":
+                return None
+            best = found[0]
+            entry = self._load(txn, best.entry_id)
+        if entry is None:
+            return None
+        others = tuple(dict.fromkeys(m.entry_id for m in found[1:] if m.entry_id != best.entry_id))
+        return Hit(entry, best.pattern, best.bindings, others, time.perf_counter_ns() - start, text, self)
+
+    def lookup_structured(self, task: str, inputs: dict[str, Any]) -> Hit | None:
+        """The family for a structured request: normalised task text plus input names and
+        kinds. Exact; the first (lowest id) active family whose signature fits wins."""
+        start = time.perf_counter_ns()
+        key = _task_key(rules.normalise_task(task), inputs)
+        fits: list[Entry] = []
+        with self.store.read() as txn:
+            cur = txn.cursor(self.store.dbs["tasks"])
+            ids = [bytes(v).decode() for v in cur.iternext_dup(keys=False)] if cur.set_key(key) else []
+            for entry_id in sorted(ids):
+                entry = self._load(txn, entry_id)
+                if entry is None or entry.status != "active":
+                    continue
+                if all(
+                    (p := entry.signature.param(k)) is not None and rules.kind_fits(rules.value_kind(v), p.type)
+                    for k, v in inputs.items()
+                ):
+                    fits.append(entry)
+        if not fits:
+            return None
+        others = tuple(e.id for e in fits[1:])
+        return Hit(fits[0], None, dict(inputs), others, time.perf_counter_ns() - start, task, self)
+
+    def _matches(self, txn: lmdb.Transaction, text: str) -> list[Match]:
+        index = txn.cursor(self.store.dbs["index"])
+        candidates: dict[str, set[int]] = {}
+        for token in request_tokens(text):
+            key = token.encode()
+            if len(key) > _MAX_KEY or not index.set_key(key):
+                continue
+            for value in index.iternext_dup(keys=False):
+                entry_id, _, number = bytes(value).decode().partition("\0")
+                candidates.setdefault(entry_id, set()).add(int(number))
+        found: list[Match] = []
+        corrupt: list[tuple[str, str]] = []
+        for entry_id in sorted(candidates):
+            try:
+                entry = self._load(txn, entry_id, strict=True)
+            except CorruptEntryError as err:
+                if self._stats(txn, entry_id).corrupt is None:
+                    corrupt.append((entry_id, err.reason))
+                continue
+            if entry is None or entry.status == "retired":
+                continue
+            for number in sorted(candidates[entry_id]):
+                if number >= len(entry.patterns):
+                    continue
+                pat = self._pattern(entry.patterns[number])
+                bindings = pat.match(text)
+                if bindings is not None:
+                    found.append(Match(entry_id, entry.status, number, pat.text, bindings, pat.specificity))
+        self._pending_corrupt += corrupt  # marked after the read snapshot closes
+        found.sort(key=lambda m: (-m.specificity[0], -m.specificity[1], m.entry_id, m.pattern_index))
+        return found
+
+    def _pattern(self, text: str) -> Pattern:
+        pat = self._patterns.get(text)
+        if pat is None:
+            if len(self._patterns) > 50_000:
+                self._patterns.clear()
+            pat = self._patterns[text] = parse_pattern(text)
+        return pat
+
+    # -- serving --------------------------------------------------------------------------
+
+    def _serve(self, hit: Hit, fuel: int | None) -> Served:
+        self._flush_corrupt()
+        entry = hit.entry
+        limit = fuel if fuel is not None else self.fuel
+        trace = Trace(
+            entry_id=entry.id,
+            version=entry.version,
+            program_hash=entry.program_hash,
+            pattern=hit.pattern,
+            bindings=render_bindings(hit.bindings),
+            fuel_limit=limit,
+            lookup_ns=hit.lookup_ns,
+            ambiguous=hit.ambiguous,
+        )
+        try:
+            program, pre_lines = self._program(entry)
+        except GateMiss as miss:
+            raise GateMiss(miss.reason, _with(trace, outcome="fault"), miss.counterexample) from None
+        res = run_gated(
+            self.toolchain, program, entry, hit.bindings, fuel=limit, precondition_lines=pre_lines, request=hit.request
+        )
+        trace = _with(trace, run_ns=res.run_ns, fuel_used=res.fuel_used, outcome=res.outcome)
+        if res.counterexample is not None:
+            self._record_failure(entry.id, res.counterexample)
+            cx = res.counterexample
+            why = f"{cx.kind}: {cx.fault or ''} {cx.message}".strip()
+            raise GateMiss(f"family {entry.id} v{entry.version} refused the request ({why})", trace, cx)
+        self._bump(entry.id, hits=1, ambiguous=1 if hit.ambiguous else 0)
+        return Served(res.value, trace)
+
+    def _program(self, entry: Entry) -> tuple[Any, frozenset[int]]:
+        """The compiled program of an entry, compiled once per process and checked against
+        the stored content hash, so what runs is exactly what was verified."""
+        key = (entry.id, entry.version, entry.program_hash)
+        cached = self._programs.get(key)
+        if cached is not None:
+            return cached
+        try:
+            program = self.toolchain.compile(entry.source, f"{entry.id}.sgl")
+            actual = self.toolchain.program_hash(program)
+        except CheckError as err:
+            self._quarantine(entry.id, f"stored program no longer checks: {err.codes}")
+            raise GateMiss(f"family {entry.id}: stored program no longer checks", None) from None
+        if actual != entry.program_hash:
+            self._quarantine(entry.id, f"content hash changed ({entry.program_hash[:12]} -> {actual[:12]})")
+            raise GateMiss(f"family {entry.id}: program hash does not match the verified one", None)
+        if len(self._programs) > 4096:
+            self._programs.clear()
+        cached = self._programs[key] = (program, leading_assert_lines(entry.source, entry.signature.entry))
+        return cached
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _load(self, txn: lmdb.Transaction, entry_id: str, strict: bool = False) -> Entry | None:
+        raw = txn.get(entry_id.encode(), db=self.store.dbs["entries"])
+        if raw is None:
+            return None
+        try:
+            return unseal(raw, Entry, entry_id)
+        except CorruptEntryError:
+            if strict:
+                raise
+            return None
+
+    def _stats(self, txn: lmdb.Transaction, entry_id: str) -> Stats:
+        raw = txn.get(entry_id.encode(), db=self.store.dbs["stats"])
+        if raw is None:
+            return Stats()
+        try:
+            return unseal(raw, Stats, entry_id)
+        except CorruptEntryError:
+            return Stats()
+
+    def resolve(self, prefix: str) -> str:
+        """The full id for an id or a unique id prefix."""
+        with self.store.read() as txn:
+            cur = txn.cursor(self.store.dbs["entries"])
+            found = []
+            if cur.set_range(prefix.encode()):
+                for key in cur.iternext(values=False):
+                    k = bytes(key).decode()
+                    if not k.startswith(prefix):
+                        break
+                    found.append(k)
+                    if k == prefix or len(found) > 5:
+                        break
+        if prefix in found:
+            return prefix
+        if not found:
+            raise NotFoundError(f"no cache entry {prefix!r}")
+        if len(found) > 1:
+            raise AmbiguousIdError(f"{prefix!r} names several entries: {', '.join(found[:5])}")
+        return found[0]
+
+    def get(self, entry_id: str) -> Entry:
+        """An entry (id or unique prefix) with its live statistics.
+        :class:`CorruptEntryError` if its record fails the checksum (it is then quarantined)."""
+        full = self.resolve(entry_id)
+        with self.store.read() as txn:
+            raw = txn.get(full.encode(), db=self.store.dbs["entries"])
+            stats = self._stats(txn, full)
+        try:
+            entry = unseal(raw, Entry, full)
+        except CorruptEntryError as err:
+            if stats.corrupt is None:
+                self._mark_corrupt(full, err.reason)
+            raise
+        return msgspec.structs.replace(entry, stats=self._merged(full, stats))
+
+    def list(self, status: str | None = None) -> list[Entry]:
+        """Every readable entry (optionally of one status), by id. Corrupt records are
+        skipped here; :meth:`corrupt` lists them."""
+        out = []
+        with self.store.read() as txn:
+            for key, raw in txn.cursor(self.store.dbs["entries"]):
+                entry_id = bytes(key).decode()
+                try:
+                    entry = unseal(raw, Entry, entry_id)
+                except CorruptEntryError:
+                    continue
+                if status is None or entry.status == status:
+                    out.append(msgspec.structs.replace(entry, stats=self._merged(entry_id, self._stats(txn, entry_id))))
+        return out
+
+    def corrupt(self) -> list[tuple[str, str]]:
+        """``(id, reason)`` for every entry whose record fails its checksum."""
+        bad = []
+        with self.store.read() as txn:
+            for key, raw in txn.cursor(self.store.dbs["entries"]):
+                try:
+                    unseal(raw, Entry, bytes(key).decode())
+                except CorruptEntryError as err:
+                    bad.append((err.key, err.reason))
+        for entry_id, reason in bad:
+            self._mark_corrupt(entry_id, reason)
+        return bad
+
+    def history(self, entry_id: str) -> tuple[list[Entry], list[Event]]:
+        """Earlier versions (oldest first; the current one is :meth:`get`) and the event log."""
+        full = self.resolve(entry_id)
+        prefix = full.encode() + b"\0"
+        versions: list[Entry] = []
+        events: list[Event] = []
+        with self.store.read() as txn:
+            for key, raw in _prefixed(txn.cursor(self.store.dbs["history"]), prefix):
+                try:
+                    versions.append(unseal(raw, Entry, full))
+                except CorruptEntryError:
+                    continue
+            for key, raw in _prefixed(txn.cursor(self.store.dbs["events"]), prefix):
+                try:
+                    events.append(unseal(raw, Event, full))
+                except CorruptEntryError:
+                    continue
+        return versions, events
+
+    def stats(self) -> dict[str, Any]:
+        """Totals: entries by status, hits, failures, corrupt records, store sizes."""
+        self.flush()
+        by_status = {"active": 0, "quarantined": 0, "retired": 0, "corrupt": 0}
+        hits = failures = domain = 0
+        with self.store.read() as txn:
+            for key, raw in txn.cursor(self.store.dbs["entries"]):
+                entry_id = bytes(key).decode()
+                try:
+                    by_status[unseal(raw, Entry, entry_id).status] += 1
+                except CorruptEntryError:
+                    by_status["corrupt"] += 1
+                s = self._stats(txn, entry_id)
+                hits, failures, domain = hits + s.hits, failures + s.failures, domain + s.domain_misses
+        info = self.store.info()
+        return {
+            "path": info["path"],
+            "entries": by_status,
+            "hits": hits,
+            "failures": failures,
+            "domain_misses": domain,
+            "file_size": info["file_size"],
+            "map_size": info["map_size"],
+            "patterns_indexed": info["records"]["index"],
+        }
+
+    # -- admission ------------------------------------------------------------------------
+
+    def admit(self, draft: FamilyDraft) -> str:
+        """Verify and store a new family; returns its id. :class:`AdmissionError` lists
+        every reason when it is refused; nothing is written then."""
+        entry, program = self._prepare(draft)
+        return self._store_new(entry, program)
+
+    def _store_new(self, entry: Entry, program: Any) -> str:
+        """Write a prepared entry, re-checking clashes inside the write transaction so two
+        processes admitting overlapping families cannot both succeed."""
+
+        def write(txn: lmdb.Transaction) -> str:
+            reasons = self._clashes(txn, entry, exclude=entry.id)
+            if reasons:
+                raise AdmissionError(reasons)
+            if txn.get(entry.id.encode(), db=self.store.dbs["entries"]) is not None:
+                raise AdmissionError([f"an entry {entry.id} already exists"])
+            self._index(txn, entry)
+            self._put_entry(txn, entry)
+            txn.put(entry.id.encode(), msgspec.msgpack.encode(list(entry.samples)), db=self.store.dbs["samples"])
+            self._event(txn, entry.id, "admitted", entry.version, entry.provenance.origin)
+            return entry.id
+
+        entry_id = self.store.write(write)
+        self._programs[(entry.id, entry.version, entry.program_hash)] = (
+            program,
+            leading_assert_lines(entry.source, entry.signature.entry),
+        )
+        return entry_id
+
+    def check_pattern(self, pattern: str, own_samples: tuple[str, ...] = (), exclude: str | None = None) -> list[str]:
+        """:func:`check_pattern_admissible` against every stored, non-retired family."""
+        reasons = rules.check_pattern_admissible(pattern, own_samples, (), min_literal_chars=self.min_literal_chars)
+        try:
+            pat = parse_pattern(pattern)
+        except PatternError:
+            return reasons
+        with self.store.read() as txn:
+            reasons += self._pattern_clashes(txn, [pat], own_samples, exclude)
+        return reasons
+
+    def _prepare(self, draft: FamilyDraft, entry_id: str | None = None, version: int = 1) -> tuple[Entry, Any]:
+        """Compile, verify and check a draft; the Entry it would store."""
+        try:
+            program = self.toolchain.compile(draft.source, draft.filename)
+        except CheckError as err:
+            raise AdmissionError([f"program does not check:\n{err.render()}"]) from None
+        entry_name = pick_entry(draft.source, draft.entry)
+        program_hash = self.toolchain.program_hash(program)
+        verification = draft.verification
+        if verification is None or not verification.ok:
+            verification = self.toolchain.verify(program)
+        if not verification.ok:
+            raise AdmissionError([f"verification failed: {verification.summary[:2000]}"])
+        signature = signature_of(draft.source, entry_name)
+        reasons: list[str] = []
+        patterns: list[Pattern] = []
+        for text in rules.dedupe(draft.patterns):
+            try:
+                pat = parse_pattern(text)
+            except PatternError as err:
+                reasons.append(f"pattern {text!r}: {err}")
+                continue
+            patterns.append(pat)
+            reasons += rules.check_holes(pat, signature)
+            reasons += rules.check_pattern_admissible(pat, min_literal_chars=self.min_literal_chars)
+        samples = rules.dedupe(tuple(draft.samples) + ((draft.request,) if draft.request else ()))
+        if patterns and not samples:
+            reasons.append("a family with patterns needs at least one sample request")
+        if not patterns and not draft.tasks:
+            reasons.append("a family needs a pattern or a structured task")
+        if reasons:
+            raise AdmissionError(reasons)
+        now_ = now()
+        entry = Entry(
+            id=entry_id or _new_id(program_hash, [p.text for p in patterns]),
+            version=version,
+            description=draft.description,
+            patterns=tuple(p.text for p in patterns),
+            tasks=rules.dedupe(tuple(rules.normalise_task(t) for t in draft.tasks)),
+            source=draft.source,
+            program_hash=program_hash,
+            signature=signature,
+            examples=tuple(draft.examples),
+            properties=properties_of(draft.source),
+            verification=verification,
+            samples=samples,
+            provenance=msgspec.structs.replace(draft.provenance, created=draft.provenance.created or now_),
+            created=now_,
+            updated=now_,
+        )
+        pre = leading_assert_lines(draft.source, entry_name)
+        reasons += self._check_runs(entry, program, pre, patterns, draft)
+        if reasons:
+            raise AdmissionError(reasons)
+        return entry, program
+
+    def _check_runs(self, entry: Entry, program: Any, pre: frozenset[int], patterns: list[Pattern], draft: FamilyDraft) -> list[str]:
+        """Every sample is matched and answered; every pattern matches a sample; the
+        program agrees with the model's own answer and with every example."""
+        reasons = []
+        used = set()
+        for text in entry.samples:
+            bound = None
+            for i, pat in enumerate(patterns):
+                b = pat.match(text)
+                if b is not None:
+                    used.add(i)
+                    bound = bound or b
+            if bound is None:
+                reasons.append(f"no pattern matches the sample request {rules._short(text)!r}")
+                continue
+            res = self._gate(entry, program, pre, bound, text)
+            if res.counterexample is not None:
+                reasons.append(f"sample {rules._short(text)!r} is refused by the gate: {res.outcome} {res.counterexample.message}")
+            elif text == draft.request and draft.has_expected and res.value != draft.expected:
+                reasons.append(
+                    f"the program answers {res.value!r} to the originating request, the model answered {draft.expected!r}"
+                )
+        for i, pat in enumerate(patterns):
+            if entry.samples and i not in used:
+                reasons.append(f"pattern {pat.text!r} matches none of the family's sample requests")
+        for ex in entry.examples:
+            inputs = {k: decode_value(v) for k, v in ex.inputs.items()}
+            res = self._gate(entry, program, pre, inputs, ex.request)
+            expected = decode_value(ex.expected)
+            if res.counterexample is not None:
+                reasons.append(f"example {inputs!r} is refused by the gate: {res.outcome} {res.counterexample.message}")
+            elif res.value != expected:
+                reasons.append(f"example {inputs!r}: expected {expected!r}, the program gives {res.value!r}")
+        return reasons
+
+    def _gate(self, entry: Entry, program: Any, pre: frozenset[int], bindings: dict[str, Any], request: str | None) -> GateResult:
+        return run_gated(self.toolchain, program, entry, bindings, fuel=self.fuel, precondition_lines=pre, request=request)
+
+    def _clashes(self, txn: lmdb.Transaction, entry: Entry, exclude: str | None) -> list[str]:
+        pats = [self._pattern(p) for p in entry.patterns]
+        reasons = self._pattern_clashes(txn, pats, entry.samples, exclude)
+        tasks = txn.cursor(self.store.dbs["tasks"])
+        names = {p.name: p for p in entry.signature.params}
+        for task in entry.tasks:
+            key = _task_key(task, names)
+            if tasks.set_key(key):
+                for other in tasks.iternext_dup(keys=False):
+                    other_id = bytes(other).decode()
+                    if other_id != exclude:
+                        reasons.append(f"structured task {task!r} with these inputs already belongs to family {other_id}")
+        return reasons
+
+    def _pattern_clashes(self, txn: lmdb.Transaction, pats: list[Pattern], own: tuple[str, ...], exclude: str | None) -> list[str]:
+        """Another family's sample matched by one of ``pats``, or one of ``own`` matched by
+        another family's pattern. The first direction scans stored samples (admission
+        only, O(families)); the second uses the index."""
+        reasons = []
+        for text in own:
+            for m in self._matches(txn, text):
+                if m.entry_id != exclude:
+                    reasons.append(f"family {m.entry_id}'s pattern {m.pattern!r} matches the request {rules._short(text)!r}")
+        probes = [(p, p.anchors) for p in pats]
+        for key, raw in txn.cursor(self.store.dbs["samples"]):
+            other = bytes(key).decode()
+            if other == exclude:
+                continue
+            for text in msgspec.msgpack.decode(raw):
+                low = None
+                for pat, anchors in probes:
+                    low = low if low is not None else text.lower()
+                    if all(a in low for a in anchors) and pat.match(text) is not None:
+                        reasons.append(f"pattern {pat.text!r} matches a request of family {other}: {rules._short(text)!r}")
+        return list(dict.fromkeys(reasons))
+
+    # -- writing helpers ------------------------------------------------------------------
+
+    def _index(self, txn: lmdb.Transaction, entry: Entry) -> Entry:
+        """Add an entry's patterns and tasks to the indexes. Each pattern is filed under its
+        rarest literal word, so a lookup reads few candidates however many families exist."""
+        index = txn.cursor(self.store.dbs["index"])
+        for number, text in enumerate(entry.patterns):
+            pat = self._pattern(text)
+            options = [a for a in pat.anchors if len(a.encode()) <= _MAX_KEY]
+            def weight(a: str) -> tuple[int, int, str]:
+                return (index.count() if index.set_key(a.encode()) else 0, -len(a), a)
+            anchor = min(options, key=weight)
+            txn.put(anchor.encode(), f"{entry.id}\0{number}".encode(), db=self.store.dbs["index"], dupdata=True)
+        names = {p.name: p for p in entry.signature.params}
+        for task in entry.tasks:
+            txn.put(_task_key(task, names), entry.id.encode(), db=self.store.dbs["tasks"], dupdata=True)
+        return entry
+
+    def _unindex(self, txn: lmdb.Transaction, entry: Entry) -> None:
+        index = txn.cursor(self.store.dbs["index"])
+        for number, text in enumerate(entry.patterns):
+            value = f"{entry.id}\0{number}".encode()
+            for anchor in self._pattern(text).anchors:
+                if index.set_key_dup(anchor.encode(), value):
+                    index.delete()
+        names = {p.name: p for p in entry.signature.params}
+        for task in entry.tasks:
+            txn.delete(_task_key(task, names), entry.id.encode(), db=self.store.dbs["tasks"])
+
+    def _put_entry(self, txn: lmdb.Transaction, entry: Entry) -> None:
+        txn.put(entry.id.encode(), seal(entry), db=self.store.dbs["entries"])
+
+    def _event(self, txn: lmdb.Transaction, entry_id: str, kind: str, version: int, detail: str = "") -> None:
+        stamp = time.time_ns()
+        db = self.store.dbs["events"]
+        while txn.get(_vkey(entry_id, stamp, 8), db=db) is not None:
+            stamp += 1
+        txn.put(_vkey(entry_id, stamp, 8), seal(Event(at=now(), kind=kind, version=version, detail=detail)), db=db)
+
+    def _update(self, entry_id: str, change: Callable[[lmdb.Transaction, Entry], Entry | None]) -> Entry | None:
+        """Read-modify-write one entry inside a single write transaction."""
+
+        def write(txn: lmdb.Transaction) -> Entry | None:
+            raw = txn.get(entry_id.encode(), db=self.store.dbs["entries"])
+            if raw is None:
+                raise NotFoundError(f"no cache entry {entry_id!r}")
+            new = change(txn, unseal(raw, Entry, entry_id))
+            if new is not None:
+                self._put_entry(txn, new)
+            return new
+
+        return self.store.write(write)
+
+    def _record_failure(self, entry_id: str, cx: Counterexample) -> None:
+        def change(txn: lmdb.Transaction, entry: Entry) -> Entry:
+            kept = _trim(entry.counterexamples + (cx,))
+            self._add_stats(txn, entry_id, failures=cx.kind != "domain", domain=cx.kind == "domain")
+            return msgspec.structs.replace(entry, counterexamples=kept)
+
+        try:
+            self._update(entry_id, change)
+        except (NotFoundError, CorruptEntryError):
+            pass  # retired or damaged meanwhile: the miss stands, nothing to record on
+
+    def _quarantine(self, entry_id: str, reason: str) -> None:
+        def change(txn: lmdb.Transaction, entry: Entry) -> Entry:
+            self._event(txn, entry_id, "quarantined", entry.version, reason)
+            return msgspec.structs.replace(entry, status="quarantined", status_reason=reason, updated=now())
+
+        try:
+            self._update(entry_id, change)
+        except (NotFoundError, CorruptEntryError):
+            pass
+
+    def _mark_corrupt(self, entry_id: str, reason: str) -> None:
+        """Quarantine a record that failed its checksum. The record itself cannot be
+        rewritten (it is unreadable), so the mark lives in its stats record."""
+
+        def write(txn: lmdb.Transaction) -> None:
+            stats = self._stats(txn, entry_id)
+            if stats.corrupt is None:
+                txn.put(entry_id.encode(), seal(msgspec.structs.replace(stats, corrupt=reason)), db=self.store.dbs["stats"])
+                self._event(txn, entry_id, "corrupt", 0, reason)
+
+        self.store.write(write)
+
+    def _flush_corrupt(self) -> None:
+        pending, self._pending_corrupt = dict(self._pending_corrupt), []
+        for entry_id, reason in pending.items():
+            self._mark_corrupt(entry_id, reason)
+
+    # -- statistics -----------------------------------------------------------------------
+
+    def _bump(self, entry_id: str, hits: int = 0, ambiguous: int = 0) -> None:
+        p = self._pending.setdefault(entry_id, _PendingStats())
+        p.hits += hits
+        p.ambiguous += ambiguous
+        p.last_hit = now()
+        if len(self._pending) >= _STATS_FLUSH_EVERY or time.monotonic() - self._last_flush > _STATS_FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write batched hit statistics."""
+        self._flush_corrupt()
+        pending, self._pending = self._pending, {}
+        self._last_flush = time.monotonic()
+        if not pending:
+            return
+
+        def write(txn: lmdb.Transaction) -> None:
+            for entry_id, p in pending.items():
+                self._add_stats(txn, entry_id, hits=p.hits, ambiguous=p.ambiguous, last_hit=p.last_hit)
+
+        self.store.write(write)
+
+    def _add_stats(self, txn: lmdb.Transaction, entry_id: str, *, hits: int = 0, failures: int = 0,
+                   domain: int = 0, ambiguous: int = 0, last_hit: float = 0.0) -> None:
+        s = self._stats(txn, entry_id)
+        s = Stats(
+            hits=s.hits + hits,
+            failures=s.failures + int(failures),
+            domain_misses=s.domain_misses + int(domain),
+            ambiguous=s.ambiguous + ambiguous,
+            last_hit=max(s.last_hit, last_hit),
+            corrupt=s.corrupt,
+        )
+        txn.put(entry_id.encode(), seal(s), db=self.store.dbs["stats"])
+
+    def _merged(self, entry_id: str, stats: Stats) -> Stats:
+        p = self._pending.get(entry_id)
+        if p is None:
+            return stats
+        return msgspec.structs.replace(
+            stats, hits=stats.hits + p.hits, ambiguous=stats.ambiguous + p.ambiguous, last_hit=max(stats.last_hit, p.last_hit)
+        )
+
+    # -- correction -----------------------------------------------------------------------
+
+    def reject(self, entry_id: str, expected: Any, *, inputs: dict[str, Any] | None = None,
+               request: str | None = None, note: str = "") -> Counterexample:
+        """The family answered wrongly: store the input with the right answer as a
+        counterexample and quarantine the family until a new version passes it."""
+        full = self.resolve(entry_id)
+        entry = self.get(full)
+        if inputs is None:
+            if request is None:
+                raise ValueError("reject needs the inputs or the request text")
+            inputs = next((b for p in entry.patterns if (b := self._pattern(p).match(request)) is not None), None)
+            if inputs is None:
+                raise ValueError(f"no pattern of family {full} matches that request")
+        actual = None
+        try:
+            program, pre = self._program(entry)
+            res = self._gate(entry, program, pre, inputs, request)
+            actual = encode_value(res.value) if res.counterexample is None else None
+        except (GateMiss, TypeError):
+            pass
+        cx = Counterexample(kind="reject", inputs={k: encode_value(v) for k, v in inputs.items()},
+                            expected=encode_value(expected), actual=actual, message=note,
+                            request=request, version=entry.version, at=now())
+
+        def change(txn: lmdb.Transaction, e: Entry) -> Entry:
+            self._event(txn, full, "rejected", e.version, note or f"expected {expected!r}")
+            return msgspec.structs.replace(e, counterexamples=_trim(e.counterexamples + (cx,)), status="quarantined",
+                                           status_reason="rejected: " + (note or "wrong answer"), updated=now())
+
+        self._update(full, change)
+        return cx
+
+    def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
+                provenance: Provenance | None = None, note: str = "") -> ReplaceResult:
+        """A new program for a family: verified, checked against every stored sample,
+        example and counterexample, diffed against the old one; the old version goes to
+        history and the family is active again."""
+        full = self.resolve(entry_id)
+        old = self.get(full)
+        draft = FamilyDraft(
+            source=source,
+            patterns=tuple(patterns) if patterns is not None else old.patterns,
+            description=old.description,
+            entry=entry or old.signature.entry,
+            tasks=old.tasks,
+            samples=old.samples,
+            examples=old.examples,
+            provenance=provenance or Provenance(origin="replace", note=note),
+            filename=f"{full}.sgl",
+        )
+        new, program = self._prepare(draft, entry_id=full, version=old.version + 1)
+        new = msgspec.structs.replace(
+            new,
+            counterexamples=old.counterexamples,
+            provenance=msgspec.structs.replace(new.provenance, parent_version=old.version),
+            created=old.created,
+        )
+        pre = leading_assert_lines(new.source, new.signature.entry)
+        reasons = []
+        for cx in old.counterexamples:
+            inputs = {k: decode_value(v) for k, v in cx.inputs.items()}
+            res = self._gate(new, program, pre, inputs, cx.request)
+            if cx.kind == "reject":
+                want = decode_value(cx.expected)
+                if res.counterexample is not None or res.value != want:
+                    got = res.outcome if res.counterexample is not None else repr(res.value)
+                    reasons.append(f"counterexample {inputs!r}: expected {want!r}, new version gives {got}")
+            elif cx.kind in ("fault", "ensures") and res.outcome not in ("hit", "domain"):
+                reasons.append(f"counterexample {inputs!r} still fails: {res.outcome} {res.counterexample.message}")
+        if reasons:
+            raise AdmissionError(reasons)
+        diff_text, disagreements = self._diff(old, new, program)
+
+        def write(txn: lmdb.Transaction) -> None:
+            raw = txn.get(full.encode(), db=self.store.dbs["entries"])
+            current = unseal(raw, Entry, full)
+            if current.version != old.version:
+                raise AdmissionError([f"family {full} changed meanwhile (now v{current.version}); retry"])
+            clash = self._clashes(txn, new, exclude=full)
+            if clash:
+                raise AdmissionError(clash)
+            txn.put(_vkey(full, current.version, 4), seal(current), db=self.store.dbs["history"])
+            self._unindex(txn, current)
+            self._index(txn, new)
+            self._put_entry(txn, new)
+            txn.put(full.encode(), msgspec.msgpack.encode(list(new.samples)), db=self.store.dbs["samples"])
+            self._event(txn, full, "replaced", new.version, note or f"{len(disagreements)} disagreement(s) with v{old.version}")
+
+        self.store.write(write)
+        self._programs[(new.id, new.version, new.program_hash)] = (program, pre)
+        return ReplaceResult(full, new.version, diff_text, disagreements)
+
+    def _diff(self, old: Entry, new: Entry, new_program: Any) -> tuple[str | None, tuple[dict[str, Any], ...]]:
+        """The verifier's diff when available, plus a differential run of both versions
+        on every input the family has seen."""
+        try:
+            old_program, old_pre = self._program(old)
+        except GateMiss:
+            return None, ()
+        diff_text = None
+        try:
+            diff_text = self.toolchain.diff(old_program, new_program)
+        except Exception as err:  # noqa: BLE001 - the diff is advice; its failure is reported, not fatal
+            diff_text = f"diff unavailable: {type(err).__name__}: {err}"
+        inputs: list[dict[str, Any]] = []
+        for text in new.samples:
+            b = next((b for p in new.patterns if (b := self._pattern(p).match(text)) is not None), None)
+            if b is not None:
+                inputs.append(b)
+        inputs += [{k: decode_value(v) for k, v in ex.inputs.items()} for ex in new.examples]
+        inputs += [{k: decode_value(v) for k, v in cx.inputs.items()} for cx in new.counterexamples]
+        new_pre = leading_assert_lines(new.source, new.signature.entry)
+        out = []
+        for b in inputs:
+            a = self._gate(old, old_program, old_pre, b, None)
+            c = self._gate(new, new_program, new_pre, b, None)
+            if (a.outcome, a.value) != (c.outcome, c.value):
+                out.append({"inputs": render_bindings(b), "old": a.outcome if a.counterexample else repr(a.value),
+                            "new": c.outcome if c.counterexample else repr(c.value)})
+        return diff_text, tuple(out)
+
+    def retire(self, entry_id: str, reason: str = "") -> None:
+        """Stop serving a family for good; it stays readable with its history."""
+        full = self.resolve(entry_id)
+
+        def write(txn: lmdb.Transaction) -> None:
+            raw = txn.get(full.encode(), db=self.store.dbs["entries"])
+            entry = unseal(raw, Entry, full)
+            if entry.status == "retired":
+                return
+            self._unindex(txn, entry)
+            txn.delete(full.encode(), db=self.store.dbs["samples"])
+            self._put_entry(txn, msgspec.structs.replace(entry, status="retired", status_reason=reason, updated=now()))
+            self._event(txn, full, "retired", entry.version, reason)
+
+        self.store.write(write)
+
+    def gc(self, *, idle_days: float = 90.0, max_failure_rate: float = 0.5, min_calls: int = 5,
+           purge: bool = False, dry_run: bool = False) -> GcReport:
+        """Retire families unused for ``idle_days`` or failing on more than
+        ``max_failure_rate`` of at least ``min_calls`` gated runs; with ``purge``, delete
+        retired families (and their history) for good."""
+        self.flush()
+        t = now()
+        to_retire: list[tuple[str, str]] = []
+        to_purge: list[str] = []
+        for entry in self.list():
+            s = entry.stats
+            if entry.status == "retired":
+                to_purge.append(entry.id)
+                continue
+            calls = s.hits + s.failures
+            if calls >= min_calls and s.failures / calls > max_failure_rate:
+                to_retire.append((entry.id, f"failing: {s.failures} of {calls} runs"))
+            elif t - max(s.last_hit, entry.updated) > idle_days * 86400:
+                to_retire.append((entry.id, f"unused for {idle_days:g} days"))
+        if not dry_run:
+            for entry_id, reason in to_retire:
+                self.retire(entry_id, "gc: " + reason)
+            if purge:
+                to_purge += [i for i, _ in to_retire]
+                for entry_id in to_purge:
+                    self._purge(entry_id)
+        return GcReport(tuple(to_retire), tuple(to_purge) if purge else (), dry_run)
+
+    def _purge(self, entry_id: str) -> None:
+        def write(txn: lmdb.Transaction) -> None:
+            for name in ("entries", "stats", "samples"):
+                txn.delete(entry_id.encode(), db=self.store.dbs[name])
+            for name in ("history", "events"):
+                cur = txn.cursor(self.store.dbs[name])
+                prefix = entry_id.encode() + b"\0"
+                while cur.set_range(prefix) and bytes(cur.key()).startswith(prefix):
+                    cur.delete()
+
+        self.store.write(write)
+
+    # -- bundles --------------------------------------------------------------------------
+
+    def export(self, directory: str | os.PathLike[str], *, include_retired: bool = False) -> list[str]:
+        """Write every family as a plain ``.sgl`` file plus ``manifest.json``; returns ids."""
+        from seglam.cache.bundle import export_bundle
+
+        return export_bundle(self, directory, include_retired=include_retired)
+
+    def import_(self, directory: str | os.PathLike[str]) -> "ImportReport":  # noqa: F821
+        """Re-verify and admit every family of a bundle; refused ones are reported with the
+        reason and do not stop the others."""
+        from seglam.cache.bundle import import_bundle
+
+        return import_bundle(self, directory)
+
+    # -- bulk loading (benchmarks, migrations) --------------------------------------------
+
+    def put_verified(self, entries: list[Entry]) -> None:
+        """Store entries that were verified elsewhere (the benchmark's synthetic families,
+        a migration). Skips every admission check; never use it for model output."""
+
+        def write(txn: lmdb.Transaction) -> None:
+            for entry in entries:
+                self._index(txn, entry)
+                self._put_entry(txn, entry)
+                txn.put(entry.id.encode(), msgspec.msgpack.encode(list(entry.samples)), db=self.store.dbs["samples"])
+
+        self.store.write(write)
+
+
+def _with(trace: Trace, **changes: Any) -> Trace:
+    from dataclasses import replace
+
+    return replace(trace, **changes)
+
+
+def _trim(cxs: tuple[Counterexample, ...]) -> tuple[Counterexample, ...]:
+    rejects = [c for c in cxs if c.kind == "reject"]
+    others = [c for c in cxs if c.kind != "reject"][-MAX_GATE_COUNTEREXAMPLES:]
+    keep = set(map(id, rejects + others))
+    return tuple(c for c in cxs if id(c) in keep)
+
+
+def _task_key(task: str, params: dict[str, Any]) -> bytes:
+    key = (task + "\x1f" + ",".join(sorted(params))).encode()
+    if len(key) > _MAX_KEY:  # long task texts are keyed by their digest
+        key = b"#" + hashlib.sha256(key).digest()
+    return key
+
+
+def _vkey(entry_id: str, number: int, width: int) -> bytes:
+    return entry_id.encode() + b"\0" + number.to_bytes(width, "big")
+
+
+def _prefixed(cur: lmdb.Cursor, prefix: bytes) -> Iterator[tuple[bytes, bytes]]:
+    if not cur.set_range(prefix):
+        return
+    for key, value in cur:
+        if not bytes(key).startswith(prefix):
+            return
+        yield key, value
+
+
+def _new_id(program_hash: str, patterns: list[str]) -> str:
+    h = hashlib.sha256()
+    h.update(program_hash.encode())
+    for p in patterns:
+        h.update(b"\0" + p.encode())
+    h.update(time.time_ns().to_bytes(8, "big") + os.urandom(8))
+    return h.hexdigest()[:12]

@@ -1,0 +1,131 @@
+"""The hit gate: a matched family answers only if the bound inputs satisfy its
+precondition, the run finishes under fuel, and the postcondition holds. Anything else is
+a miss plus a counterexample, never a wrong answer."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from seglam.cache.entry import Counterexample, Entry, now
+from seglam.cache.toolchain import Toolchain
+from seglam.cache.values import encode_value, render_value
+from seglam.run.faults import Fault
+
+DEFAULT_FUEL = 10_000_000
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Why a request hit (or why the gate refused): enough to replay and audit it."""
+
+    entry_id: str
+    version: int
+    program_hash: str
+    pattern: str | None  # None for a structured request
+    bindings: dict[str, str]  # parameter -> rendered value
+    fuel_limit: int | None
+    fuel_used: int | None = None
+    lookup_ns: int = 0
+    run_ns: int = 0
+    ambiguous: tuple[str, ...] = ()  # other families whose patterns also matched
+    outcome: str = "hit"  # hit | domain | fault | ensures | bind
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class Served:
+    """A gated answer."""
+
+    value: Any
+    trace: Trace
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """What one gated run produced: ``value`` when ``counterexample`` is None."""
+
+    value: Any
+    counterexample: Counterexample | None
+    outcome: str
+    run_ns: int
+    fuel_used: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def classify(fault: Fault, precondition_lines: frozenset[int]) -> str:
+    """``domain`` for a failed precondition (``@requires`` or a leading assert), ``ensures``
+    for a failed postcondition, ``fault`` for anything else."""
+    if fault.code == "F-REQUIRES":
+        return "domain"
+    if fault.code == "F-ASSERT" and fault.span is not None and fault.span.line in precondition_lines:
+        # only a fault raised in the entry function itself; a callee's assert is a bug
+        if not fault.trace or len(fault.trace) <= 1:
+            return "domain"
+    if fault.code == "F-ENSURES":
+        return "ensures"
+    return "fault"
+
+
+def run_gated(
+    toolchain: Toolchain,
+    program: Any,
+    entry: Entry,
+    bindings: dict[str, Any],
+    *,
+    fuel: int | None,
+    precondition_lines: frozenset[int],
+    request: str | None = None,
+) -> GateResult:
+    """Call the entry point on ``bindings`` under the runtime's contract checks and fuel."""
+    start = time.perf_counter_ns()
+    try:
+        out = toolchain.call(program, entry.signature.entry, bindings, fuel)
+    except Fault as fault:
+        kind = classify(fault, precondition_lines)
+        return _refused(entry, bindings, kind, fault.code, fault.message, request, start)
+    except (TypeError, ValueError) as err:  # an input the boundary conversion refused
+        return _refused(entry, bindings, "bind", None, f"{type(err).__name__}: {err}", request, start)
+    except Exception as err:  # noqa: BLE001 - a runtime bug must never become an answer
+        return _refused(entry, bindings, "fault", None, f"internal {type(err).__name__}: {err}", request, start)
+    return GateResult(out.value, None, "hit", time.perf_counter_ns() - start, out.fuel_used)
+
+
+def _refused(
+    entry: Entry,
+    bindings: dict[str, Any],
+    kind: str,
+    code: str | None,
+    message: str,
+    request: str | None,
+    start: int,
+) -> GateResult:
+    cx = Counterexample(
+        kind=kind,
+        inputs={k: _safe_encode(v) for k, v in bindings.items()},
+        fault=code,
+        message=message[:2000],
+        request=request[:20000] if request else None,
+        version=entry.version,
+        at=now(),
+    )
+    return GateResult(None, cx, kind, time.perf_counter_ns() - start)
+
+
+def _safe_encode(value: Any) -> Any:
+    try:
+        return encode_value(value)
+    except TypeError:
+        return render_value(value)
+
+
+def render_bindings(bindings: dict[str, Any], limit: int = 200) -> dict[str, str]:
+    """Short renderings of bound values, for traces."""
+    out = {}
+    for k, v in bindings.items():
+        text = render_value(v)
+        out[k] = text if len(text) <= limit else text[: limit - 3] + "..."
+    return out

@@ -1,0 +1,81 @@
+"""Read an entry point's signature and its precondition asserts straight from the source.
+
+Every Seglam program is valid Python, so the standard ``ast`` module reads them without
+waiting on the checker; the checker has already accepted the program by the time the
+cache looks.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from seglam.cache.entry import Param, Signature
+from seglam.cache.errors import AdmissionError
+
+
+def _functions(source: str) -> dict[str, ast.FunctionDef]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise AdmissionError([f"program does not parse: {err.msg} (line {err.lineno})"]) from None
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def pick_entry(source: str, entry: str | None = None) -> str:
+    """The entry point: the one named, else ``main``, else the only public non-property function."""
+    fns = _functions(source)
+    if entry is not None:
+        if entry not in fns:
+            raise AdmissionError([f"no function named {entry!r} in the program"])
+        return entry
+    if "main" in fns:
+        return "main"
+    public = [n for n in fns if not n.startswith(("_", "prop_"))]
+    if len(public) == 1:
+        return public[0]
+    raise AdmissionError(["cannot tell the entry point: name it (entry=...) or call it main"])
+
+
+def signature_of(source: str, entry: str) -> Signature:
+    """The parameters (names, annotation text, has-default) and return annotation of ``entry``."""
+    fn = _functions(source).get(entry)
+    if fn is None:
+        raise AdmissionError([f"no function named {entry!r} in the program"])
+    a = fn.args
+    positional = a.posonlyargs + a.args
+    n_defaults = len(a.defaults)
+    params = [
+        Param(name=p.arg, type=_ann(p.annotation), default=i >= len(positional) - n_defaults)
+        for i, p in enumerate(positional)
+    ]
+    params += [
+        Param(name=p.arg, type=_ann(p.annotation), default=d is not None)
+        for p, d in zip(a.kwonlyargs, a.kw_defaults)
+    ]
+    return Signature(entry=entry, params=tuple(params), returns=_ann(fn.returns))
+
+
+def properties_of(source: str) -> tuple[str, ...]:
+    """Names of the program's ``prop_*`` functions."""
+    return tuple(n for n in _functions(source) if n.startswith("prop_"))
+
+
+def leading_assert_lines(source: str, entry: str) -> frozenset[int]:
+    """Source lines of the asserts that open ``entry``'s body: preconditions, so a fault on
+    one of them means the input is outside the domain, not that the program is wrong."""
+    fn = _functions(source).get(entry)
+    lines: set[int] = set()
+    if fn is None:
+        return frozenset()
+    body = fn.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # docstring
+    for stmt in body:
+        if not isinstance(stmt, ast.Assert):
+            break
+        lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return frozenset(lines)
+
+
+def _ann(node: ast.expr | None) -> str:
+    return ast.unparse(node) if node is not None else "?"

@@ -1,0 +1,167 @@
+"""The cache's view of the language: compile, call under fuel, verify, diff.
+
+The cache talks to the runtime only through this small protocol, so the engine and tests
+can hand it another implementation, and the cache never reaches into runtime internals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from seglam.cache.entry import Verification, now
+from seglam.cache.errors import ToolchainUnavailable
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """A finished run: the value and, when the runtime reports it, the fuel it used."""
+
+    value: Any
+    fuel_used: int | None = None
+
+
+class Toolchain(Protocol):
+    """What the cache needs from the language. ``call`` raises ``seglam.Fault`` on a fault."""
+
+    name: str
+
+    def compile(self, source: str, filename: str) -> Any: ...
+
+    def program_hash(self, program: Any) -> str: ...
+
+    def call(self, program: Any, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome: ...
+
+    def verify(self, program: Any) -> Verification: ...
+
+    def diff(self, old: Any, new: Any) -> str | None: ...
+
+
+class SeglamToolchain:
+    """The real language: ``seglam.compile``, ``Program.call`` and ``seglam.verify``."""
+
+    name = "seglam"
+
+    def __init__(self, verify_options: dict[str, Any] | None = None) -> None:
+        self.verify_options = dict(verify_options or {})
+
+    @staticmethod
+    def _program_module() -> Any:
+        try:
+            from seglam import program
+        except ImportError as err:
+            raise ToolchainUnavailable(f"the Seglam runtime is not available: {err}") from None
+        return program
+
+    def compile(self, source: str, filename: str) -> Any:
+        return self._program_module().compile(source, filename=filename)
+
+    def program_hash(self, program: Any) -> str:
+        return str(program.hash)
+
+    def call(self, program: Any, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome:
+        run = getattr(program, "run", None)
+        if run is None:
+            return CallOutcome(program.call(entry, **kwargs))
+        result = run(entry, (), kwargs, limits=_limits(program, fuel))
+        return CallOutcome(result.value, getattr(result, "fuel_used", None))
+
+    def verify(self, program: Any) -> Verification:
+        verify = _find_verify()
+        if verify is None:
+            raise ToolchainUnavailable("seglam.verify is not available: nothing unverified is cached")
+        report = verify(program, **self.verify_options)
+        return Verification(ok=bool(report.ok), tool="seglam.verify", summary=_summary(report), at=now())
+
+    def diff(self, old: Any, new: Any) -> str | None: ...
+
+
+class SeglamToolchain:
+    """The real language: ``seglam.compile``, ``Program.call`` and ``seglam.verify``."""
+
+    name = "seglam"
+
+    def __init__(self, verify_options: dict[str, Any] | None = None) -> None:
+        self.verify_options = dict(verify_options or {})
+
+    @staticmethod
+    def _seglam() -> Any:
+        import seglam
+
+        if not hasattr(seglam, "compile"):
+            raise ToolchainUnavailable("seglam.compile is not available in this build")
+        return seglam
+
+    def compile(self, source: str, filename: str) -> Any:
+        return self._seglam().compile(source, filename=filename)
+
+    def program_hash(self, program: Any) -> str:
+        return str(program.hash)
+
+    def call(self, program: Any, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome:
+        seglam = self._seglam()
+        limits_cls = getattr(seglam, "Limits", None)
+        if fuel is not None and limits_cls is not None and "limits" in _params(program.call):
+            value = program.call(entry, limits=limits_cls(fuel=fuel), **kwargs)
+        else:
+            value = program.call(entry, **kwargs)
+        return CallOutcome(value, getattr(program, "last_fuel_used", None))
+
+    def verify(self, program: Any) -> Verification:
+        seglam = self._seglam()
+        verify = getattr(seglam, "verify", None)
+        if verify is None:
+            raise ToolchainUnavailable("seglam.verify is not available: nothing unverified is cached")
+        report = verify(program, **self.verify_options)
+        return Verification(ok=bool(report.ok), tool="seglam.verify", summary=_summary(report), at=now())
+
+    def diff(self, old: Any, new: Any) -> str | None:
+        try:
+            from seglam.verifier import diff as diff_mod  # type: ignore[attr-defined]
+        except ImportError:
+            return None
+        fn = getattr(diff_mod, "diff", None) or getattr(diff_mod, "diff_programs", None)
+        if fn is None:
+            return None
+        report = fn(old, new)
+        return _summary(report)
+
+
+def _limits(program: Any, fuel: int | None) -> Any:
+    """The program's limits with the gate's fuel budget."""
+    base = getattr(program, "limits", None)
+    if fuel is None:
+        return base
+    if base is not None and dataclasses.is_dataclass(base):
+        return dataclasses.replace(base, fuel=fuel)
+    from seglam.run.limits import Limits
+
+    return Limits(fuel=fuel)
+
+
+def _find_verify() -> Any:
+    import seglam
+
+    verify = getattr(seglam, "verify", None)
+    if verify is None:
+        try:
+            from seglam.verifier import verify  # type: ignore[no-redef]
+        except ImportError:
+            return None
+    return verify if callable(verify) else getattr(verify, "verify", None)
+
+
+def _summary(report: Any) -> str:
+    """A report as text: its JSON form if it has one, else its str()."""
+    for attr in ("to_json", "as_json"):
+        method = getattr(report, attr, None)
+        if callable(method):
+            try:
+                return json.dumps(method(), default=str, sort_keys=True)[:20000]
+            except (TypeError, ValueError):
+                break
+    render = getattr(report, "render", None)
+    text = render() if callable(render) else str(report)
+    return text[:20000]

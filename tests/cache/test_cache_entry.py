@@ -1,0 +1,42 @@
+import datetime
+from decimal import Decimal
+
+import msgspec
+import pytest
+
+from seglam.cache.entry import Entry, Signature, Param, Verification, seal, unseal
+from seglam.cache.errors import CorruptEntryError
+from seglam.cache.values import decode_value, encode_value
+
+
+def _entry() -> Entry:
+    return Entry(id="abc123", source="def f() -> int:\n    return 1\n", program_hash="00" * 32,
+                 signature=Signature(entry="f", params=(Param(name="x", type="int"),), returns="int"),
+                 verification=Verification(ok=True, tool="t"), patterns=("Hello {x: int} world",))
+
+
+def test_values_round_trip_exactly():
+    values = [1, 2**80, -(2**70), 1.5, float("inf"), Decimal("1.10"), datetime.date(2024, 1, 2),
+              (1, "a"), {1, 2}, {(1, 2): [True, None]}, ["x", {"k": Decimal("2")}]]
+    for v in values:
+        enc = encode_value(v)
+        assert decode_value(msgspec.msgpack.decode(msgspec.msgpack.encode(enc))) == v
+        assert decode_value(msgspec.json.decode(msgspec.json.encode(enc))) == v
+
+
+def test_seal_round_trip():
+    e = _entry()
+    assert unseal(seal(e), Entry) == e
+
+
+@pytest.mark.parametrize("pos", [0, 3, 5, 10, 22, 40, -1])
+def test_any_flipped_byte_is_detected(pos):
+    data = bytearray(seal(_entry()))
+    data[pos] ^= 0x40
+    with pytest.raises(CorruptEntryError):
+        unseal(bytes(data), Entry, "abc123")
+
+
+def test_truncated_record_is_detected():
+    with pytest.raises(CorruptEntryError):
+        unseal(seal(_entry())[:30], Entry)
