@@ -33,7 +33,26 @@ def parse(source: str, filename: str = "<input>") -> A.Module:
         raise CheckError([Diagnostic("E-NESTING", "the program nests too deeply", Span(1, 1, 1, 2), filename)], source) from None
     if lowerer.errors:
         raise CheckError(lowerer.errors, source)
+    deepest = _deepest_node(module)
+    if deepest is not None:
+        raise CheckError([Diagnostic("E-NESTING", f"expressions and blocks nest deeper than {MAX_TREE_DEPTH} levels", deepest.span, filename,
+                                     "split the expression with intermediate variables")], source)
     return module
+
+
+#: Deepest syntax tree accepted, so that every later stage can recurse over the tree freely.
+MAX_TREE_DEPTH = 200
+
+
+def _deepest_node(module: A.Module):
+    """The first node deeper than MAX_TREE_DEPTH, or None (iterative: no recursion limit)."""
+    stack = [(module, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            return node
+        stack.extend((child, depth + 1) for child in A.iter_children(node))
+    return None
 
 
 class _Lowerer:
@@ -535,12 +554,12 @@ class _Lowerer:
                 self.error(span, "f-string: " + diag.message, diag.hint)
             return A.Constant(span, "")
         sub = _Lowerer(self.filename, line - 1, col - 2)
-        module = sub.module(tree)
+        body = sub.stmts(tree.children)  # not module(): a lone string is not a docstring here
         self.errors.extend(sub.errors)
-        if len(module.body) != 1 or not isinstance(module.body[0], A.ExprStmt):
+        if len(body) != 1 or not isinstance(body[0], A.ExprStmt):
             self.error(span, "f-string: invalid expression")
             return A.Constant(span, "")
-        return module.body[0].value
+        return body[0].value
 
     def x_tuple(self, tree, span):
         return A.TupleExpr(span, tuple(self.expr(c) for c in self.kids(tree)))

@@ -164,6 +164,10 @@ def parse_tree(source: str, filename: str = "<input>") -> Tree:
         line = source[: source.index("\x00")].count("\n") + 1
         raise CheckError([Diagnostic("E-SYNTAX", "the source contains a NUL character", Span(line, 1, line, 2), filename)], source)
     text = normalise_source(source)
+    first = _first_code_line(text)
+    if first is not None and text.splitlines()[first - 1][:1] in (" ", "\t", "\f"):
+        raise CheckError([Diagnostic("E-SYNTAX", "unexpected indent", Span(first, 1, first, 2), filename,
+                                     "the first statement of a file starts in column 1")], source)
     try:
         return _lark().parse(text)
     except _NestingError as error:
@@ -182,6 +186,14 @@ def parse_tree(source: str, filename: str = "<input>") -> Tree:
             [Diagnostic("E-NESTING", f"the program could not be parsed: {type(error).__name__}", Span(1, 1, 1, 2), filename)],
             source,
         ) from None
+
+
+def _first_code_line(text: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip(" \t\f")
+        if stripped and not stripped.startswith("#"):
+            return number
+    return None
 
 
 def _token_span(token: Token) -> Span:

@@ -1,0 +1,102 @@
+"""Fuzzing the front end: any input ends in a syntax tree or a CheckError, never a Python
+exception; and the subset property holds: whatever we accept, CPython accepts too."""
+
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from seglam.check.diagnostics import CheckError
+from seglam.syntax.lower import parse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SEEDS = [
+    "def f(xs: list[int], k: int = 2) -> int:\n    total = 0\n    for i, x in enumerate(xs):\n        if x % k == 0 and i:\n            total += x ** 2\n    return total\n",
+    "from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass P:\n    x: int\n    y: int = 0\n\ndef g(p: P) -> str:\n    match p:\n        case P(x=0):\n            return f'{p.y:>3}'\n        case _:\n            return 'no'\n",
+    "def h(s: str) -> dict[str, int]:\n    counts = {}\n    for w in s.split():\n        counts[w] = counts.get(w, 0) + 1\n    return {k: v for k, v in sorted(counts.items(), key=lambda kv: -kv[1])}\n",
+    "@requires(lambda n: n >= 0)\ndef fact(n: int) -> int:\n    return 1 if n <= 1 else n * fact(n - 1)\n\nassert fact(5) == 120\n",
+]
+
+
+def _family_sources() -> list[str]:
+    return [p.read_text() for p in sorted((ROOT / "stdlib" / "families").glob("*.sgl"))][:8]
+
+
+def _accepts(source: str) -> bool:
+    try:
+        parse(source, "fuzz.sgl")
+    except CheckError as error:
+        for d in error.diagnostics:
+            assert d.code.startswith("E-") and d.span.line >= 0
+        return False
+    return True
+
+
+def _python_accepts(source: str) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(source, "<fuzz>", "exec")
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return False
+    return True
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_random_text_never_raises(text):
+    _accepts(text)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.binary(max_size=200))
+def test_random_bytes_never_raise(data):
+    _accepts(data.decode("utf-8", errors="replace"))
+
+
+_PIECES = ["(", ")", "[", "]", "{", "}", ":", ",", "=", "\n", "    ", "lambda", "*", "**", "'", '"', "f'{", "}'",
+           "match", "case", "if", "else", "for", "in", "not", "is", "->", "@", "def", "return", ".", "_", "#", "\\", "0x", "1e", "j"]
+
+
+@st.composite
+def mutated_programs(draw):
+    source = draw(st.sampled_from(SEEDS + _family_sources()))
+    for _ in range(draw(st.integers(1, 4))):
+        position = draw(st.integers(0, len(source)))
+        action = draw(st.sampled_from(["insert", "delete", "duplicate"]))
+        if action == "insert":
+            source = source[:position] + draw(st.sampled_from(_PIECES)) + source[position:]
+        elif action == "delete":
+            source = source[:position] + source[position + draw(st.integers(1, 8)):]
+        else:
+            source = source[:position] + source[position: position + 12] + source[position:]
+    return source
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(mutated_programs())
+def test_mutated_programs_never_raise_and_stay_inside_python(source):
+    if _accepts(source):
+        assert _python_accepts(source), "accepted a program that CPython rejects:\n" + source
+
+
+@pytest.mark.parametrize("source", [
+    "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
+    "x = " + "[" * 5000 + "]" * 5000 + "\n",
+    "x = " + "-" * 20000 + "1\n",
+    "x = " + "not " * 20000 + "True\n",
+    "x = " + " + ".join(["1"] * 20000) + "\n",
+    "x = " + "a." * 20000 + "b\n",
+    "x = f" + "(" * 3000 + ")" * 3000 + "\n",
+    "".join("    " * i + "if x:\n" for i in range(200)) + "    " * 200 + "pass\n",
+    "x = 1" + "0" * 100000 + "\n",
+    "s = '" + "a" * 100000 + "'\n",
+    "x = [" + "1," * 50000 + "]\n",
+    "\x00",
+    "def f():\n\treturn 1\n        return 2\n",
+])
+def test_hostile_shapes_end_in_a_diagnostic_or_a_tree(source):
+    _accepts(source)
