@@ -19,6 +19,7 @@ import msgspec
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import Counterexample, Entry, Example, Provenance
 from seglam.cache.errors import AdmissionError, CacheError, CorruptEntryError, NotFoundError
+from seglam.check.diagnostics import CheckError
 
 if TYPE_CHECKING:
     from seglam.cache.cache import Cache
@@ -166,12 +167,16 @@ def _import_one(cache: "Cache", root: Path, fam: dict[str, Any]) -> str:
         provenance=msgspec.convert(fam.get("provenance", {}), Provenance),
         filename=fam["file"],
     )
-    entry, program = cache._prepare(draft, entry_id=entry_id, version=int(fam.get("version", 1)))
-    if entry.program_hash != fam["program_hash"]:
+    try:
+        actual = cache.toolchain.program_hash(cache.toolchain.compile(source, fam["file"]))
+    except CheckError as err:
+        raise AdmissionError([f"program does not check:\n{err.render()}"]) from None
+    if actual != fam["program_hash"]:  # checked before verifying: the clearest reason, and cheap
         raise AdmissionError(
-            [f"program content hash {entry.program_hash[:12]} differs from the manifest's {fam['program_hash'][:12]}: "
+            [f"program content hash {actual[:12]} differs from the manifest's {fam['program_hash'][:12]}: "
              "the program was edited (or the language version differs)"]
         )
+    entry, program = cache._prepare(draft, entry_id=entry_id, version=int(fam.get("version", 1)))
     status = fam.get("status", "active")
     entry = msgspec.structs.replace(
         entry,

