@@ -245,3 +245,70 @@ def options(t: Type) -> tuple[Type, ...]:
 
 def is_error(t: Type) -> bool:
     return isinstance(t, (ErrorType, AnyType))
+
+
+# ---- checker-internal types (not part of a checked program's signatures) --------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NeverType(Type):
+    """The element type of an empty collection before anything is put in it (``[]``)."""
+
+    def render(self) -> str:
+        return "Never"
+
+
+@dataclass(frozen=True, slots=True)
+class RangeType(Type):
+    """A ``range`` object: iterable over int, with ``len``, indexing, ``in`` and ``reversed``.
+
+    ``is_iterator``-style helpers treat it as ``IteratorType(int)``."""
+
+    def render(self) -> str:
+        return "range"
+
+
+@dataclass(frozen=True, slots=True)
+class CounterType(Type):
+    """``collections.Counter``: a ``dict[K, int]`` with ``most_common``."""
+
+    key: Type
+
+    def render(self) -> str:
+        return f"Counter[{self.key.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class IterableType(Type):
+    """``Iterable[T]`` in builtin signatures: anything iterable over T."""
+
+    elem: Type
+
+    def render(self) -> str:
+        return f"Iterable[{self.elem.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltinFnType(Type):
+    """A builtin or stdlib function used as a value (``len``, ``math.sqrt``); ``qualname``
+    is its key in :mod:`seglam.check.signatures`."""
+
+    qualname: str
+
+    def render(self) -> str:
+        return self.qualname
+
+
+@dataclass(frozen=True, slots=True)
+class BoundMethodType(Type):
+    """``receiver.method`` not yet called (``d.get`` in ``max(d, key=d.get)``)."""
+
+    receiver: Type
+    method: str
+
+    def render(self) -> str:
+        return f"{self.receiver.render()}.{self.method}"
+
+
+NEVER = NeverType()
+RANGE = RangeType()
