@@ -10,8 +10,9 @@ lacks, and maps Python exceptions to Seglam fault codes:
   context is never touched);
 - ``import re`` resolves to RE2 (``google-re2``) behind a ``re``-shaped facade, so patterns
   mean what they mean in Seglam (linear time, no backreferences or lookaround);
-- arguments of the entry call and module constants are deep-frozen, as in Seglam, so a
-  mutation through an alias faults with ``F-FROZEN`` here too.
+- arguments of every call and module constants are deep-frozen, as in Seglam, so a
+  mutation through an alias faults with ``F-FROZEN`` here too. (Arguments are frozen
+  copies: the caller's own local list stays mutable after it is passed.)
 
 Each run executes in a fresh namespace; module-level ``assert`` lines (examples) run too.
 
@@ -410,8 +411,14 @@ def _import(name, globals=None, locals=None, fromlist=(), level=0):
 # ---- module constants ------------------------------------------------------------------------
 
 
-class _FreezeConstants(ast.NodeTransformer):
-    """Wrap the value of every module-level assignment in ``__seglam_freeze__(...)``."""
+class _Freeze(ast.NodeTransformer):
+    """Make the program freeze what Seglam freezes.
+
+    - the value of every module-level assignment (a module constant) is wrapped in
+      ``__seglam_freeze__(...)``;
+    - every ``def`` gets an innermost ``@__seglam_frozen_args__`` decorator, so each call
+      receives deep-frozen copies of its arguments (the caller's own local collections stay
+      mutable)."""
 
     def visit_Module(self, node: ast.Module) -> ast.Module:
         for stmt in node.body:
@@ -424,7 +431,25 @@ class _FreezeConstants(ast.NodeTransformer):
                     ),
                     stmt.value,
                 )
+        self.generic_visit(node)
         return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        self.generic_visit(node)
+        node.decorator_list.append(
+            ast.copy_location(ast.Name(id="__seglam_frozen_args__", ctx=ast.Load()), node)
+        )
+        return node
+
+
+def _frozen_args(fn: Callable) -> Callable:
+    """Decorator: call ``fn`` with deep-frozen copies of its arguments."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return fn(*map(_freeze, args), **{k: _freeze(v) for k, v in kwargs.items()})
+
+    return wrapper
 
 
 #: Programs run with ``__name__ == "__seglam__"``; dataclasses and enum look the defining
@@ -435,7 +460,7 @@ sys.modules.setdefault(_MODULE_NAME, types.ModuleType(_MODULE_NAME, "Seglam prog
 
 def _compile(source: str, filename: str):
     tree = ast.parse(source, filename=filename)
-    tree = ast.fix_missing_locations(_FreezeConstants().visit(tree))
+    tree = ast.fix_missing_locations(_Freeze().visit(tree))
     return compile(tree, filename, "exec")
 
 
@@ -496,6 +521,7 @@ def run_cpython(
         "__name__": _MODULE_NAME,
         "__builtins__": dict(vars(builtins), __import__=_import),
         "__seglam_freeze__": _freeze,
+        "__seglam_frozen_args__": _frozen_args,
     }
     ns.update(prelude())
     frozen_args = tuple(_freeze(a) for a in args)
