@@ -1,0 +1,410 @@
+"""``seglam cache``: inspect, correct, export and import the reasoning cache.
+
+    seglam cache ls | show ID | stats | history ID | add FILE.sgl
+    seglam cache reject ID --expected VALUE (--request TEXT | --input NAME=VALUE ...)
+    seglam cache replace ID FILE | retire ID | gc | export DIR | import DIR
+
+Every subcommand takes ``--cache DIR`` and ``--json``. Exit codes: 0 done, 1 refused or
+not found (the reason is printed), 2 the cache itself failed (full disk, unreadable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime
+import json
+import shutil
+import sys
+import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable
+
+from seglam.cache import (
+    AdmissionError,
+    AmbiguousIdError,
+    Cache,
+    CacheError,
+    CorruptEntryError,
+    Entry,
+    FamilyDraft,
+    NotFoundError,
+    PatternError,
+    Toolchain,
+)
+from seglam.cache.values import decode_value, render_value
+
+ToolchainFactory = Callable[[], Toolchain]
+
+
+def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = None) -> None:
+    """Add ``cache`` and its subcommands. ``toolchain_factory`` replaces the language
+    toolchain (tests, embedding)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--cache", metavar="DIR", help="cache directory (default: $SEGLAM_CACHE, else the platform cache dir)")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    p = subparsers.add_parser(
+        "cache",
+        help="inspect, correct, export and import the reasoning cache",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="cache_command", metavar="SUBCOMMAND", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace, Cache], int], help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, parents=[common], help=help_, description=help_)
+        sp.set_defaults(handler=_wrap(handler, toolchain_factory))
+        return sp
+
+    sp = add("ls", _ls, "list families")
+    sp.add_argument("--status", choices=("active", "quarantined", "retired"), help="only families with this status")
+    add("show", _show, "show one family: patterns, signature, program, counterexamples, provenance").add_argument("id")
+    add("stats", _stats, "totals: families by status, hits, failures, sizes")
+    add("history", _history, "earlier versions and the event log of a family").add_argument("id")
+    sp = add("add", _add, "verify and admit a family from a .sgl file (patterns from a sibling .json or --pattern)")
+    sp.add_argument("file")
+    sp.add_argument("--pattern", action="append", default=[], help="a pattern (repeatable)")
+    sp.add_argument("--sample", action="append", default=[], help="a sample request of the family (repeatable)")
+    sp.add_argument("--task", action="append", default=[], help="a structured task name (repeatable)")
+    sp.add_argument("--description", default=None)
+    sp.add_argument("--entry", default=None, help="entry-point function (default: main, or the only one)")
+    sp = add("reject", _reject, "record a wrong answer with the right one and quarantine the family")
+    sp.add_argument("id")
+    sp.add_argument("--expected", required=True, help="the right answer (read as the entry point's return type)")
+    sp.add_argument("--request", help="the request text that got the wrong answer")
+    sp.add_argument("--input", action="append", default=[], metavar="NAME=VALUE", help="an input (repeatable)")
+    sp.add_argument("--note", default="")
+    sp = add("replace", _replace, "verify a new program for a family, diff it against the old one, keep history")
+    sp.add_argument("id")
+    sp.add_argument("file")
+    sp.add_argument("--entry", default=None)
+    sp.add_argument("--note", default="")
+    sp = add("retire", _retire, "stop serving a family for good")
+    sp.add_argument("id")
+    sp.add_argument("--reason", default="")
+    sp = add("gc", _gc, "retire families unused for long or failing; --purge deletes retired ones")
+    sp.add_argument("--idle-days", type=float, default=90.0)
+    sp.add_argument("--max-failure-rate", type=float, default=0.5)
+    sp.add_argument("--min-calls", type=int, default=5)
+    sp.add_argument("--purge", action="store_true")
+    sp.add_argument("--dry-run", action="store_true")
+    sp = add("export", _export, "write every family as a .sgl file plus manifest.json")
+    sp.add_argument("dir")
+    sp.add_argument("--include-retired", action="store_true")
+    add("import", _import, "re-verify and admit every family of an exported directory").add_argument("dir")
+
+
+def _wrap(handler: Callable[[argparse.Namespace, Cache], int], factory: ToolchainFactory | None) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            with Cache(args.cache, toolchain=factory() if factory else None) as cache:
+                return handler(args, cache)
+        except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError) as err:
+            return _fail(args, err, 1)
+        except CacheError as err:
+            return _fail(args, err, 2)
+        except (OSError, ValueError) as err:
+            return _fail(args, err, 2 if isinstance(err, OSError) else 1)
+
+    return run
+
+
+def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
+    reasons = list(getattr(err, "reasons", ()) or [str(err)])
+    if args.json:
+        print(json.dumps({"ok": False, "error": type(err).__name__, "reasons": reasons}, indent=2))
+    else:
+        print(f"seglam cache: {type(err).__name__}:", file=sys.stderr)
+        for r in reasons:
+            print("  " + r.replace("\n", "\n  "), file=sys.stderr)
+    return code
+
+
+# ---- read-only -------------------------------------------------------------------------------
+
+
+def _ls(args: argparse.Namespace, cache: Cache) -> int:
+    entries = cache.list(args.status)
+    corrupt = cache.corrupt() if args.status is None else []
+    if args.json:
+        rows = [_summary(e) for e in entries] + [{"id": i, "status": "corrupt", "reason": r} for i, r in corrupt]
+        print(json.dumps(rows, indent=2))
+        return 0
+    rows = [
+        [e.id, f"v{e.version}", e.status, str(e.stats.hits), str(e.stats.failures), _ago(e.stats.last_hit),
+         e.signature.entry, e.description or (e.patterns[0] if e.patterns else "")]
+        for e in entries
+    ] + [[i, "", "CORRUPT", "", "", "", "", r] for i, r in corrupt]
+    if not rows:
+        print(f"no families in {cache.path}")
+        return 0
+    print(_table(["ID", "VER", "STATUS", "HITS", "FAIL", "LAST HIT", "ENTRY", "DESCRIPTION"], rows))
+    return 0
+
+
+def _show(args: argparse.Namespace, cache: Cache) -> int:
+    e = cache.get(args.id)
+    if args.json:
+        import msgspec
+
+        print(json.dumps(msgspec.to_builtins(e), indent=2, default=str))
+        return 0
+    p = e.provenance
+    out = [
+        f"family {e.id}  v{e.version}  {e.status}" + (f" ({e.status_reason})" if e.status_reason else ""),
+        f"  description  {e.description}",
+        f"  entry        {e.signature.render()}",
+        f"  program      {e.program_hash}",
+        f"  verified     {'ok' if e.verification.ok else 'FAILED'} by {e.verification.tool}",
+        f"  stats        {e.stats.hits} hits, {e.stats.failures} failures, {e.stats.domain_misses} outside domain, "
+        f"last hit {_ago(e.stats.last_hit)}",
+        f"  provenance   {p.origin}" + (f", model {p.model}" if p.model else "") + (f", prompt {p.prompt_hash[:12]}" if p.prompt_hash else "")
+        + (f", {p.tokens_in}+{p.tokens_out} tokens" if p.tokens_in or p.tokens_out else "")
+        + (f", parent v{p.parent_version}" if p.parent_version else "") + f", created {_when(p.created or e.created)}",
+        "  patterns",
+        *[f"    {pat}" for pat in e.patterns],
+    ]
+    if e.tasks:
+        out += ["  tasks", *[f"    {t}" for t in e.tasks]]
+    if e.counterexamples:
+        out.append("  counterexamples")
+        for cx in e.counterexamples[-10:]:
+            inputs = ", ".join(f"{k}={_short(render_value(decode_value(v)), 40)}" for k, v in cx.inputs.items())
+            tail = f" expected {render_value(decode_value(cx.expected))}" if cx.kind == "reject" else f" {cx.fault or ''}"
+            out.append(f"    v{cx.version} {cx.kind:8} {inputs}{tail}")
+    out += ["  program source", *["    " + line for line in e.source.rstrip().splitlines()]]
+    print("\n".join(out))
+    return 0
+
+
+def _stats(args: argparse.Namespace, cache: Cache) -> int:
+    s = cache.stats()
+    if args.json:
+        print(json.dumps(s, indent=2))
+        return 0
+    by = s["entries"]
+    rows = [
+        ["path", s["path"]],
+        ["families", f"{by['active']} active, {by['quarantined']} quarantined, {by['retired']} retired, {by['corrupt']} corrupt"],
+        ["hits", str(s["hits"])],
+        ["gate failures", f"{s['failures']} (+{s['domain_misses']} outside the precondition)"],
+        ["patterns indexed", str(s["patterns_indexed"])],
+        ["file size", _bytes(s["file_size"])],
+        ["map size", _bytes(s["map_size"])],
+    ]
+    print(_table(["", ""], rows, header=False))
+    return 0
+
+
+def _history(args: argparse.Namespace, cache: Cache) -> int:
+    current = cache.get(args.id)
+    versions, events = cache.history(current.id)
+    if args.json:
+        print(json.dumps({
+            "id": current.id,
+            "versions": [{"version": v.version, "program_hash": v.program_hash, "created": v.created, "origin": v.provenance.origin}
+                         for v in versions + [current]],
+            "events": [{"at": ev.at, "kind": ev.kind, "version": ev.version, "detail": ev.detail} for ev in events],
+        }, indent=2))
+        return 0
+    rows = [[f"v{v.version}", v.program_hash[:12], v.provenance.origin, _when(v.created)] for v in versions]
+    rows.append([f"v{current.version}", current.program_hash[:12], current.provenance.origin + " (current)", _when(current.updated)])
+    print(_table(["VERSION", "PROGRAM", "ORIGIN", "WHEN"], rows))
+    print()
+    print(_table(["WHEN", "EVENT", "VER", "DETAIL"], [[_when(ev.at), ev.kind, f"v{ev.version}", ev.detail] for ev in events]))
+    return 0
+
+
+# ---- changes ---------------------------------------------------------------------------------
+
+
+def _add(args: argparse.Namespace, cache: Cache) -> int:
+    path = Path(args.file)
+    source = path.read_text(encoding="utf-8")
+    meta: dict[str, Any] = {}
+    sibling = path.with_suffix(".json")
+    if sibling.exists():
+        meta = json.loads(sibling.read_text(encoding="utf-8"))
+    draft = FamilyDraft.from_family_json(
+        {
+            **meta,
+            "patterns": args.pattern or meta.get("patterns", []),
+            "samples": args.sample or meta.get("samples", []),
+            "tasks": args.task or meta.get("tasks", []),
+            "description": args.description if args.description is not None else meta.get("description", ""),
+            "entry": args.entry or meta.get("entry"),
+        },
+        source,
+    )
+    entry_id = cache.admit(draft)
+    _done(args, {"ok": True, "id": entry_id}, f"admitted family {entry_id}")
+    return 0
+
+
+def _reject(args: argparse.Namespace, cache: Cache) -> int:
+    e = cache.get(args.id)
+    inputs = None
+    if args.input:
+        inputs = {}
+        for item in args.input:
+            name, sep, text = item.partition("=")
+            param = e.signature.param(name)
+            if not sep or param is None:
+                raise ValueError(f"--input {item!r}: expected NAME=VALUE with NAME one of {[p.name for p in e.signature.params]}")
+            inputs[name] = parse_typed(text, param.type)
+    if inputs is None and args.request is None:
+        raise ValueError("give the request (--request TEXT) or the inputs (--input NAME=VALUE)")
+    expected = parse_typed(args.expected, e.signature.returns)
+    cx = cache.reject(e.id, expected, inputs=inputs, request=args.request, note=args.note)
+    actual = render_value(decode_value(cx.actual)) if cx.actual is not None else "?"
+    _done(args, {"ok": True, "id": e.id, "status": "quarantined", "actual": actual, "expected": render_value(expected)},
+          f"family {e.id} quarantined: it answered {actual}, expected {render_value(expected)}; "
+          "the counterexample is stored and every new version must pass it")
+    return 0
+
+
+def _replace(args: argparse.Namespace, cache: Cache) -> int:
+    source = Path(args.file).read_text(encoding="utf-8")
+    res = cache.replace(args.id, source, entry=args.entry, note=args.note)
+    if args.json:
+        print(json.dumps({"ok": True, "id": res.entry_id, "version": res.version, "diff": res.diff,
+                          "disagreements": list(res.disagreements)}, indent=2))
+        return 0
+    print(f"family {res.entry_id} is now v{res.version}")
+    if res.diff:
+        print("verifier diff:\n  " + res.diff.replace("\n", "\n  "))
+    if res.disagreements:
+        print(_table(["INPUTS", "OLD", "NEW"], [[", ".join(f"{k}={v}" for k, v in d["inputs"].items()), d["old"], d["new"]]
+                                                 for d in res.disagreements]))
+    else:
+        print("old and new agree on every input the family has seen")
+    return 0
+
+
+def _retire(args: argparse.Namespace, cache: Cache) -> int:
+    full = cache.resolve(args.id)
+    cache.retire(full, args.reason)
+    _done(args, {"ok": True, "id": full, "status": "retired"}, f"family {full} retired")
+    return 0
+
+
+def _gc(args: argparse.Namespace, cache: Cache) -> int:
+    r = cache.gc(idle_days=args.idle_days, max_failure_rate=args.max_failure_rate, min_calls=args.min_calls,
+                 purge=args.purge, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps({"ok": True, "dry_run": r.dry_run, "retired": [{"id": i, "reason": why} for i, why in r.retired],
+                          "purged": list(r.purged)}, indent=2))
+        return 0
+    verb = "would retire" if r.dry_run else "retired"
+    if r.retired:
+        print(_table(["ID", "REASON"], [list(x) for x in r.retired]))
+    print(f"{verb} {len(r.retired)} famil{'y' if len(r.retired) == 1 else 'ies'}" + (f", purged {len(r.purged)}" if r.purged else ""))
+    return 0
+
+
+def _export(args: argparse.Namespace, cache: Cache) -> int:
+    ids = cache.export(args.dir, include_retired=args.include_retired)
+    _done(args, {"ok": True, "dir": args.dir, "exported": ids}, f"exported {len(ids)} families to {args.dir}")
+    return 0
+
+
+def _import(args: argparse.Namespace, cache: Cache) -> int:
+    r = cache.import_(args.dir)
+    if args.json:
+        print(json.dumps({"ok": r.ok, "imported": list(r.imported), "unchanged": list(r.unchanged),
+                          "refused": [{"id": i, "reason": why} for i, why in r.refused]}, indent=2))
+        return 0 if r.ok else 1
+    print(f"imported {len(r.imported)}, unchanged {len(r.unchanged)}, refused {len(r.refused)}")
+    for i, why in r.refused:
+        print(f"  refused {i}: {why}", file=sys.stderr)
+    return 0 if r.ok else 1
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def parse_typed(text: str, type_text: str) -> Any:
+    """A command-line value read as a Seglam type: ``str`` verbatim, scalars parsed, and
+    anything else as JSON or a Python literal."""
+    options = [t.strip() for t in type_text.split("|")]
+    if "None" in options and text in ("None", "null"):
+        return None
+    kind = next((t for t in options if t != "None"), "str")
+    try:
+        if kind == "str":
+            return text
+        if kind == "int":
+            return int(text)
+        if kind == "float":
+            return float(text)
+        if kind == "Decimal":
+            return Decimal(text)
+        if kind == "bool":
+            if text.lower() in ("true", "false"):
+                return text.lower() == "true"
+            raise ValueError(text)
+        if kind == "date":
+            return datetime.date.fromisoformat(text)
+    except (ValueError, InvalidOperation):
+        raise ValueError(f"{text!r} is not a {kind}") from None
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        raise ValueError(f"{text!r} is not a {type_text} (write JSON or a Python literal)") from None
+
+
+def _summary(e: Entry) -> dict[str, Any]:
+    return {"id": e.id, "version": e.version, "status": e.status, "description": e.description, "entry": e.signature.entry,
+            "patterns": list(e.patterns), "hits": e.stats.hits, "failures": e.stats.failures, "last_hit": e.stats.last_hit,
+            "program_hash": e.program_hash}
+
+
+def _done(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    print(json.dumps(data, indent=2) if args.json else text)
+
+
+def _table(headers: list[str], rows: list[list[str]], *, header: bool = True) -> str:
+    """Left-aligned columns; the last column is cut to the terminal width."""
+    cols = len(headers)
+    widths = [max([len(headers[i]) if header else 0] + [len(r[i]) for r in rows]) for i in range(cols)]
+    total = shutil.get_terminal_size((120, 24)).columns
+    lead = sum(widths[:-1]) + 2 * (cols - 1)
+    widths[-1] = max(10, min(widths[-1], total - lead))
+
+    def line(cells: list[str]) -> str:
+        cut = [_short(c.replace("\n", " "), w) for c, w in zip(cells, widths)]
+        return "  ".join(c.ljust(w) for c, w in zip(cut, widths)).rstrip()
+
+    out = [line(headers)] if header else []
+    return "\n".join(out + [line(r) for r in rows])
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _ago(t: float) -> str:
+    if not t:
+        return "never"
+    s = max(time.time() - t, 0)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if s >= size:
+            return f"{int(s // size)}{unit} ago"
+    return f"{int(s)}s ago"
+
+
+def _when(t: float) -> str:
+    return datetime.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M") if t else "-"
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
