@@ -1,0 +1,471 @@
+"""The engine: cache first, then routing, then compiling; nothing unverified is cached.
+
+``Engine.solve(text)`` for a free-text request, ``Engine.solve(task=..., inputs=...)`` for
+a structured one. Tiers:
+
+- ``hit``: a cached family's pattern (or task key) matched and its gated run answered;
+- ``routed``: no pattern matched, the model picked one of the nearest families and bound
+  its inputs, and the gated run answered (the family may gain a pattern);
+- ``compiled``: the model wrote a program that passed every check and was admitted;
+- ``uncached``: nothing could be admitted and ``direct_fallback`` is on: the model's own
+  direct answer, flagged as such;
+- ``unsolved``: no answer (and the trace says why, including what to configure).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from seglam.cache.admit import FamilyDraft, check_holes
+from seglam.cache.entry import Entry, Provenance, now
+from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError
+from seglam.cache.pattern import parse_pattern
+from seglam.engine.admission import Candidate, Refusal, Request, _norm, coerce_inputs, evaluate, frozen_asserts
+from seglam.engine.answer import Answer, EngineTrace
+from seglam.engine.client import CompilerError, Usage
+from seglam.engine.compiler import Compiler
+from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
+from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request
+from seglam.engine.router import Doc, bm25_rank
+from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
+
+MAX_REQUEST_CHARS = 100_000
+ROUTE_CANDIDATES = 3
+_MAX_ECHO = 60_000  # longest assistant turn echoed back in a repair conversation
+
+
+class Engine:
+    """``Engine(cache=..., compiler=...)``.
+
+    ``cache``: a :class:`seglam.cache.Cache`, a cache directory, or None (the default
+    cache). ``compiler``: a :class:`Compiler`, a :class:`CompilerConfig`, None (configure
+    from the environment and config file; no model configured means misses are
+    ``unsolved`` with a message saying what to set), or False (never call a model).
+    """
+
+    def __init__(
+        self,
+        cache: Any = None,
+        compiler: Compiler | CompilerConfig | None | bool = None,
+        *,
+        fuel: int | None = None,
+        lock_timeout: float = 900.0,
+    ) -> None:
+        self._owns_cache = not hasattr(cache, "lookup")
+        if self._owns_cache:
+            from seglam.cache.cache import Cache
+
+            cache = Cache(cache)
+        self.cache = cache
+        if compiler is None:
+            compiler = load_config()
+        if isinstance(compiler, CompilerConfig):
+            compiler = Compiler(compiler) if compiler.configured else None
+        self.compiler: Compiler | None = compiler or None
+        self.fuel = fuel if fuel is not None else getattr(cache, "fuel", 10_000_000)
+        self.lock_timeout = lock_timeout
+        self._lock = threading.Lock()
+        self._tiers: Counter[str] = Counter()
+        self._seconds: Counter[str] = Counter()
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._owns_cache:
+            self.cache.close()
+        elif hasattr(self.cache, "flush"):
+            self.cache.flush()
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def solve(
+        self,
+        text: str | None = None,
+        *,
+        task: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        examples: Sequence[tuple[Mapping[str, Any], Any]] = (),
+        signature: str | None = None,
+        entry: str | None = None,
+    ) -> Answer:
+        """Answer a free-text request, or a structured one (``task`` + ``inputs``)."""
+        start = time.perf_counter()
+        if (text is None) == (task is None):
+            raise TypeError("solve() takes a request text, or task= with inputs=, not both")
+        if text is not None:
+            if not isinstance(text, str):
+                raise TypeError(f"the request must be a str, not {type(text).__name__}")
+            request = Request(text=text)
+        else:
+            if not isinstance(task, str):
+                raise TypeError(f"task must be a str, not {type(task).__name__}")
+            inputs = dict(inputs or {})
+            if not all(isinstance(k, str) and k.isidentifier() for k in inputs):
+                raise TypeError("inputs must map parameter names (identifiers) to values")
+            request = Request(
+                task=task, inputs=inputs, signature=signature, entry=entry,
+                frozen_examples=tuple((dict(i), o) for i, o in examples),
+            )
+        answer = self._solve(request)
+        answer = dataclasses.replace(answer, trace=dataclasses.replace(answer.trace, seconds=time.perf_counter() - start))
+        with self._lock:
+            self._tiers[answer.tier] += 1
+            self._seconds[answer.tier] += answer.trace.seconds
+        return answer
+
+    def function(self, fn: Callable | None = None, **options: Any) -> Any:
+        """``@engine.function``: see :func:`seglam.engine.function.function`."""
+        from seglam.engine.function import function
+
+        return function(fn, engine=self, **options)
+
+    def stats(self) -> dict[str, Any]:
+        """Requests by tier, model usage by purpose, and the cache's own totals."""
+        with self._lock:
+            tiers = dict(self._tiers)
+            seconds = dict(self._seconds)
+        usage = self.compiler.client.ledger.snapshot() if self.compiler else {}
+        total = sum(usage.values(), Usage())
+        try:
+            cache_stats = self.cache.stats()
+        except CacheError as err:
+            cache_stats = {"error": str(err)}
+        return {
+            "requests": sum(tiers.values()),
+            "tiers": {t: tiers.get(t, 0) for t in ("hit", "routed", "compiled", "uncached", "unsolved")},
+            "seconds": {t: round(s, 6) for t, s in seconds.items()},
+            "model": self.compiler.model if self.compiler else None,
+            "usage": {k: v.to_json() for k, v in usage.items()},
+            "usage_total": total.to_json(),
+            "cache": cache_stats,
+        }
+
+    # -- the tiers --------------------------------------------------------------------------
+
+    def _solve(self, request: Request) -> Answer:
+        if request.text is not None and len(request.text) > MAX_REQUEST_CHARS:
+            return _unsolved(f"the request is {len(request.text)} characters; the limit is {MAX_REQUEST_CHARS}")
+        answer, miss = self._try_hit(request)
+        if answer is not None:
+            return answer
+        reasons = [miss] if miss else []
+        if miss is not None:
+            # a family claims this request but refused it: compiling a rival would clash
+            return self._fallback(request, reasons, Usage(), rounds=0)
+        if self.compiler is None:
+            return _unsolved(HOW_TO_CONFIGURE, reasons)
+        with self._compile_lock(request):
+            answer, miss = self._try_hit(request)  # another process may have compiled it meanwhile
+            if answer is not None:
+                return answer
+            if miss is not None:
+                return self._fallback(request, [miss], Usage(), rounds=0)
+            usage = Usage()
+            if request.text is not None and self.compiler.config.route:
+                answer, usage, route_reasons = self._route(request.text)
+                if answer is not None:
+                    return answer
+                reasons += route_reasons
+            return self._compile(request, usage, reasons)
+
+    def _try_hit(self, request: Request) -> tuple[Answer | None, str | None]:
+        """(answer, None) on a hit; (None, reason) when a family matched but refused."""
+        try:
+            if request.text is not None:
+                hit = self.cache.lookup(request.text)
+            else:
+                hit = self.cache.lookup_structured(request.task or "", dict(request.inputs or {}))
+        except CacheError as err:
+            return None, f"cache lookup failed: {err}"
+        if hit is None:
+            return None, None
+        try:
+            served = hit.run(fuel=self.fuel)
+        except GateMiss as miss:
+            return None, miss.reason
+        return Answer(served.value, "hit", _trace_from(served.trace)), None
+
+    def _route(self, text: str) -> tuple[Answer | None, Usage, list[str]]:
+        """Offer the nearest families to the model; answer if it binds one that checks."""
+        try:
+            entries = [e for e in self.cache.list("active") if e.patterns]
+        except CacheError:
+            return None, Usage(), []
+        by_id = {e.id: e for e in entries}
+        docs = [Doc(e.id, " ".join((*e.patterns, e.description, *e.samples[:3]))) for e in entries]
+        ranked = bm25_rank(text, docs, ROUTE_CANDIDATES)
+        if not ranked:
+            return None, Usage(), []
+        offered = [
+            {
+                "id": by_id[r.id].id,
+                "description": by_id[r.id].description,
+                "signature": by_id[r.id].signature.render(),
+                "patterns": list(by_id[r.id].patterns[:4]),
+            }
+            for r in ranked
+        ]
+        assert self.compiler is not None
+        messages = [
+            {"role": "system", "content": self.compiler.prompts.route_system},
+            {"role": "user", "content": route_message(text, offered)},
+        ]
+        try:
+            completion = self.compiler.chat(messages, "route")
+        except CompilerError as err:
+            return None, err.usage, [f"routing call failed: {err}"]
+        usage = completion.usage
+        try:
+            reply = decode_reply(completion.text, RouteReply)
+        except ReplyError as err:
+            return None, usage, [f"routing reply refused: {err}"]
+        if reply.family is None:
+            return None, usage, []
+        entry = by_id.get(reply.family)
+        if entry is None or reply.family not in {o["id"] for o in offered}:
+            return None, usage, [f"routing named a family that was not offered: {reply.family!r}"]
+        bindings, pattern, why = _route_bindings(entry, reply, text, self.cache)
+        if bindings is None:
+            return None, usage, [f"routing to {entry.id} refused: {why}"]
+        from seglam.cache.cache import Hit
+
+        hit = Hit(entry, pattern, bindings, (), 0, text, self.cache)
+        try:
+            served = hit.run(fuel=self.fuel)
+        except GateMiss as miss:
+            return None, usage, [f"routing to {entry.id} refused by the gate: {miss.reason}"]
+        notes = []
+        if pattern is not None:
+            notes.append(self._learn_pattern(entry, pattern, text))
+        elif why:
+            notes.append(why)
+        trace = dataclasses.replace(_trace_from(served.trace), usage=usage, reasons=tuple(n for n in notes if n))
+        return Answer(served.value, "routed", trace), usage, []
+
+    def _learn_pattern(self, entry: Entry, pattern: str, text: str) -> str:
+        """Add the routed request's pattern to its family, so the next one is a free hit."""
+        add = getattr(self.cache, "add_pattern", None)
+        if add is None:
+            return "pattern not learned: this cache cannot add patterns"
+        try:
+            add(entry.id, pattern, sample=text)
+        except (CacheError, ValueError, TypeError) as err:
+            return f"pattern not learned: {err}"
+        return f"learned pattern {pattern!r}"
+
+    def _compile(self, request: Request, usage: Usage, reasons: list[str]) -> Answer:
+        assert self.compiler is not None
+        cfg = self.compiler.config
+        prompts = self.compiler.prompts
+        started = time.perf_counter()
+        frozen = frozen_asserts(request.entry or "solve", request.frozen_examples)
+        if request.structured:
+            user = structured_request(request.task or "", dict(request.inputs or {}), request.signature, request.frozen_examples)
+        else:
+            user = free_text_request(request.text or "")
+        messages = prompts.compile_messages(user)
+        last_reply: CompileReply | None = None
+        candidates_seen = 0
+        for round_no in range(cfg.repair_rounds + 1):
+            results: list[tuple[str, Candidate | Refusal]] = []
+            for _ in range(cfg.candidates if round_no == 0 else 1):
+                try:
+                    completion = self.compiler.chat(messages, "compile" if round_no == 0 else "repair")
+                except CompilerError as err:
+                    usage = usage + err.usage
+                    return self._fallback(request, reasons + [str(err)], usage, round_no + 1, allow_direct=False)
+                usage = usage + completion.usage
+                candidates_seen += 1
+                try:
+                    reply = decode_reply(completion.text, CompileReply)
+                except ReplyError as err:
+                    results.append((completion.text, Refusal((str(err),))))
+                    continue
+                last_reply = reply
+                provenance = Provenance(origin="engine", request=request.label[:20000], model=self.compiler.model,
+                                        prompt_hash=prompts.hash)
+                results.append((completion.text, evaluate(reply, request, self.cache.toolchain, fuel=self.fuel,
+                                                          check_pattern=self.cache.check_pattern, provenance=provenance)))
+            passing = _by_agreement([c for _, c in results if isinstance(c, Candidate)])
+            if not passing and any(isinstance(c, Refusal) and c.declined for _, c in results):
+                return self._fallback(request, reasons + ["the model says this request cannot be programmed"],
+                                      usage, round_no + 1, last_reply=last_reply)
+            refused: list[str] = []
+            for cand in passing:
+                provenance = dataclasses.replace(
+                    cand.draft.provenance,
+                    tokens_in=usage.tokens_in,
+                    tokens_out=usage.tokens_out,
+                    compile_seconds=time.perf_counter() - started,
+                    created=now(),
+                    note=f"rounds={round_no + 1} candidates={candidates_seen} cost={usage.cost:.6g}",
+                )
+                try:
+                    entry_id = self.cache.admit(dataclasses.replace(cand.draft, provenance=provenance))
+                except AdmissionError as err:
+                    refused += list(err.reasons)
+                    answer, _ = self._try_hit(request)  # a concurrent writer may have admitted the kind
+                    if answer is not None:
+                        return dataclasses.replace(answer, trace=dataclasses.replace(answer.trace, usage=usage))
+                    continue
+                except CacheError as err:
+                    return self._fallback(request, reasons + [f"cache refused the write: {err}"], usage, round_no + 1,
+                                          last_reply=last_reply)
+                return Answer(cand.value, "compiled", self._compiled_trace(entry_id, cand, request, usage,
+                                                                           round_no + 1, candidates_seen, reasons))
+            first_text, first = results[0]
+            why = list(first.reasons) if isinstance(first, Refusal) else refused
+            reasons += [f"round {round_no + 1}: {r}" for r in why]
+            messages = messages + [
+                {"role": "assistant", "content": first_text[:_MAX_ECHO]},
+                {"role": "user", "content": repair_message(why, frozen)},
+            ]
+        return self._fallback(request, reasons, usage, cfg.repair_rounds + 1, last_reply=last_reply)
+
+    def _compiled_trace(self, entry_id: str, cand: Candidate, request: Request, usage: Usage,
+                        rounds: int, candidates: int, reasons: list[str]) -> EngineTrace:
+        from seglam.cache.gate import render_bindings
+
+        pattern = None
+        bindings: dict[str, Any] = dict(request.inputs or {})
+        if request.text is not None:
+            for text in cand.draft.patterns:
+                b = parse_pattern(text).match(request.text)
+                if b is not None:
+                    pattern, bindings = text, b
+                    break
+        return EngineTrace(
+            entry_id=entry_id, version=1, pattern=pattern, bindings=render_bindings(bindings),
+            rounds=rounds, candidates=candidates, usage=usage, reasons=tuple(reasons),
+            message="compiled, verified and admitted",
+        )
+
+    def _fallback(self, request: Request, reasons: list[str], usage: Usage, rounds: int, *,
+                  last_reply: CompileReply | None = None, allow_direct: bool = True) -> Answer:
+        """``uncached`` with the model's direct answer when configured, else ``unsolved``."""
+        cfg = self.compiler.config if self.compiler else None
+        if cfg is not None and cfg.direct_fallback and allow_direct:
+            value = last_reply.answer if last_reply is not None else None
+            if last_reply is None:
+                value, usage, why = self._direct(request, usage)
+                if why:
+                    reasons = reasons + [why]
+            if value is not None:
+                return Answer(value, "uncached", EngineTrace(rounds=rounds, usage=usage, reasons=tuple(reasons),
+                                                             message="the model's direct answer; not verified, not cached"))
+        return Answer(None, "unsolved", EngineTrace(rounds=rounds, usage=usage, reasons=tuple(reasons),
+                                                    message="no verified program answers this request; nothing was cached"))
+
+    def _direct(self, request: Request, usage: Usage) -> tuple[Any, Usage, str | None]:
+        assert self.compiler is not None
+        ask = request.text if request.text is not None else structured_request(request.task or "", dict(request.inputs or {}))
+        messages = [
+            {"role": "system", "content": 'Answer the request directly. Reply with one JSON object: {"answer": ...}'},
+            {"role": "user", "content": ask},
+        ]
+        try:
+            completion = self.compiler.chat(messages, "direct")
+        except CompilerError as err:
+            return None, usage + err.usage, f"direct answer failed: {err}"
+        usage = usage + completion.usage
+        try:
+            return decode_reply(completion.text, DirectReply).answer, usage, None
+        except ReplyError as err:
+            return None, usage, f"direct answer refused: {err}"
+
+    @contextmanager
+    def _compile_lock(self, request: Request) -> Iterator[None]:
+        """One compile per request at a time across processes sharing the cache: the second
+        asker waits, then finds the first one's family as a hit."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - no flock (Windows): admission still refuses duplicates
+            yield
+            return
+        key = hashlib.sha256(request.label.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        try:
+            directory = Path(self.cache.path) / "locks"
+            directory.mkdir(exist_ok=True)
+            fd = os.open(directory / f"{key}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        except (OSError, AttributeError, TypeError):
+            yield
+            return
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        break  # a stuck peer: go on; admission still refuses a duplicate
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _unsolved(message: str, reasons: Sequence[str] = ()) -> Answer:
+    return Answer(None, "unsolved", EngineTrace(reasons=tuple(reasons), message=message))
+
+
+def _trace_from(gate: Any) -> EngineTrace:
+    data = gate.to_json() if hasattr(gate, "to_json") else {}
+    return EngineTrace(
+        entry_id=gate.entry_id,
+        version=gate.version,
+        pattern=gate.pattern,
+        bindings=dict(gate.bindings),
+        fuel_used=gate.fuel_used,
+        gate=data,
+        message="served by a cached, verified program",
+    )
+
+
+def _by_agreement(cands: list[Candidate]) -> list[Candidate]:
+    """Candidates ordered by how many others give the same answer to the request (several
+    independent programs that agree are more likely right); ties keep their order."""
+    if len(cands) <= 1:
+        return cands
+    votes = Counter(repr(_norm(c.value)) for c in cands)
+    order = sorted(range(len(cands)), key=lambda i: (-votes[repr(_norm(cands[i].value))], i))
+    return [cands[i] for i in order]
+
+
+def _route_bindings(entry: Entry, reply: RouteReply, text: str, cache: Any) -> tuple[dict[str, Any] | None, str | None, str]:
+    """(bindings, learnable pattern, note). The model's pattern is preferred when it parses,
+    fits the signature and binds the request (structure, not the model's word, then binds);
+    else the model's bindings, converted to the parameter types."""
+    note = ""
+    if reply.pattern:
+        try:
+            pat = parse_pattern(reply.pattern)
+            problems = check_holes(pat, entry.signature)
+            bound = pat.match(text) if not problems else None
+            if bound is not None:
+                clash = cache.check_pattern(pat.text, (text,), exclude=entry.id) if hasattr(cache, "check_pattern") else []
+                return bound, (None if clash else pat.text), ("; ".join(clash) if clash else "")
+            note = "; ".join(problems) or "the proposed pattern does not match the request"
+        except PatternError as err:
+            note = f"the proposed pattern is malformed: {err}"
+    try:
+        return coerce_inputs(reply.bindings, entry.signature), None, (f"pattern not learned: {note}" if note else "")
+    except ValueError as err:
+        return None, None, str(err)

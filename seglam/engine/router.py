@@ -1,0 +1,69 @@
+"""Lexical retrieval for the routing tier: BM25 over each family's patterns, description
+and sample requests.
+
+A small BM25 written here rather than a dependency: the corpus is one short document per
+family, it is rebuilt per miss from the cache's own listing, and the scoring must be
+deterministic and explainable. Similarity only *proposes* candidates to the model; it
+never decides a hit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+_HOLE = re.compile(r"\{\s*[A-Za-z_]\w*\s*:\s*\w+\s*\}")
+_WORD = re.compile(r"[a-z0-9]+")
+
+#: Words that carry no signal for "which kind of request is this".
+_STOP = frozenset(
+    "a an the of to and or in on at is are be it this that these those for with by from as "
+    "what which who how do does you your i me my we our".split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens without pattern holes and stop words."""
+    return [t for t in _WORD.findall(_HOLE.sub(" ", text.lower())) if t not in _STOP]
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One family as the router sees it."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    id: str
+    score: float
+
+
+def bm25_rank(query: str, docs: Sequence[Doc], k: int = 3, *, k1: float = 1.2, b: float = 0.75) -> list[Scored]:
+    """The ``k`` best documents with a positive score, best first (ties by id)."""
+    q = set(tokens(query))
+    if not q or not docs:
+        return []
+    bags = [Counter(tokens(d.text)) for d in docs]
+    lengths = [sum(bag.values()) for bag in bags]
+    avg = (sum(lengths) / len(lengths)) or 1.0
+    n = len(docs)
+    df = Counter(t for bag in bags for t in set(bag) if t in q)
+    scored = []
+    for doc, bag, length in zip(docs, bags, lengths):
+        s = 0.0
+        for t in q:
+            f = bag.get(t, 0)
+            if not f:
+                continue
+            idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+            s += idf * f * (k1 + 1) / (f + k1 * (1 - b + b * length / avg))
+        if s > 0:
+            scored.append(Scored(doc.id, s))
+    scored.sort(key=lambda x: (-x.score, x.id))
+    return scored[:k]

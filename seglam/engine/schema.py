@@ -1,0 +1,91 @@
+"""What the model must answer, as msgspec structs, and a strict decoder for it.
+
+The model answers one JSON object. Unknown keys are ignored (models add commentary);
+missing or mistyped required keys are a :class:`ReplyError` whose message is fed back in
+the next repair round.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+import msgspec
+
+MAX_REPLY_CHARS = 400_000
+
+T = TypeVar("T")
+
+
+class ReplyError(ValueError):
+    """The model's reply is not the JSON object the schema asks for."""
+
+
+class ExampleReply(msgspec.Struct, frozen=True, kw_only=True):
+    """Another request of the same kind (free text) or other inputs (structured), with
+    the answer the model expects."""
+
+    answer: Any
+    request: str | None = None
+    inputs: dict[str, Any] | None = None
+
+
+class CompileReply(msgspec.Struct, frozen=True, kw_only=True):
+    """A family draft: the program, the patterns that recognise its requests, and the
+    model's own direct answer to the originating request."""
+
+    description: str
+    program: str
+    answer: Any
+    entry: str | None = None
+    patterns: list[str] = []
+    examples: list[ExampleReply] = []
+    properties: list[str] = []
+
+
+class RouteReply(msgspec.Struct, frozen=True, kw_only=True):
+    """The routing tier's reply: which offered family, if any, and the bindings."""
+
+    family: str | None = None
+    bindings: dict[str, Any] = {}
+    pattern: str | None = None
+
+
+class DirectReply(msgspec.Struct, frozen=True, kw_only=True):
+    """A direct answer (only for the optional ``uncached`` fallback)."""
+
+    answer: Any
+
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
+
+
+def decode_reply(text: str, kind: type[T]) -> T:
+    """Decode the model's text as ``kind``; tolerate a code fence or prose around the object."""
+    if not isinstance(text, str) or not text.strip():
+        raise ReplyError("the reply was empty; answer with one JSON object")
+    if len(text) > MAX_REPLY_CHARS:
+        raise ReplyError(f"the reply is {len(text)} characters; keep it under {MAX_REPLY_CHARS}")
+    last: str = ""
+    for candidate in _candidates(text):
+        try:
+            return msgspec.json.decode(candidate.encode("utf-8", "surrogatepass"), type=kind)
+        except msgspec.ValidationError as err:
+            raise ReplyError(f"the JSON does not fit the schema: {err}") from None
+        except (msgspec.DecodeError, UnicodeError) as err:
+            last = str(err)
+    raise ReplyError(f"the reply is not a JSON object ({last or 'no braces found'}); answer with one JSON object")
+
+
+def _candidates(text: str) -> list[str]:
+    out = [text.strip()]
+    out += [m.group(1).strip() for m in _FENCE.finditer(text)]
+    start, end = text.find("{"), text.rfind("}")
+    if 0 <= start < end:
+        out.append(text[start : end + 1])
+    return list(dict.fromkeys(c for c in out if c))
+
+
+def schema_text(kind: type) -> str:
+    """The JSON Schema of ``kind``, compact, for the prompt."""
+    return msgspec.json.encode(msgspec.json.schema(kind)).decode()
