@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -34,7 +35,7 @@ class _SeglamIndenter(PythonIndenter):
     """Python's indenter, plus the `match`/`case` soft keywords and nesting limits."""
 
     def process(self, stream):
-        return super().process(_soft_keywords(_limit_nesting(stream)))
+        return super().process(_soft_keywords(_normalise_names(_limit_nesting(stream))))
 
     def handle_NL(self, token):
         try:
@@ -56,6 +57,17 @@ def _limit_nesting(stream):
             indent = token.value.rsplit("\n", 1)[-1]
             if len(indent.expandtabs(8)) > MAX_INDENT_DEPTH * 8:
                 raise _NestingError(token, f"blocks nest deeper than {MAX_INDENT_DEPTH} levels")
+        yield token
+
+
+def _normalise_names(stream):
+    """NFKC-normalise identifiers, as CPython does (PEP 3131): `ｅval` *is* `eval` in Python,
+    so it must be the same name here too."""
+    for token in stream:
+        if token.type == "NAME" and not token.value.isascii():
+            normal = unicodedata.normalize("NFKC", token.value)
+            if normal != token.value:
+                token = Token.new_borrow_pos("NAME", normal, token)
         yield token
 
 
