@@ -99,11 +99,13 @@ def evaluate(
     if len(program) > MAX_PROGRAM_CHARS:
         return Refusal((f"the program is {len(program)} characters; keep it under {MAX_PROGRAM_CHARS}",), reply)
     try:
+        compiled = toolchain.compile(program, "candidate.sgl")  # first, for the checker's diagnostics
         entry = request.entry or pick_entry(program, reply.entry)
         if request.entry and reply.entry and reply.entry != request.entry:
             raise AdmissionError([f"the entry point must be {request.entry!r}, not {reply.entry!r}"])
         source = _with_frozen(program, entry, request.frozen_examples)
-        compiled = toolchain.compile(source, "candidate.sgl")
+        if source != program:
+            compiled = toolchain.compile(source, "candidate.sgl")
         signature = signature_of(source, entry)
     except CheckError as err:
         return Refusal((f"the program does not check:\n{_clip(err.render(), 4000)}",), reply)

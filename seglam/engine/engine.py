@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+import msgspec
+
 from seglam.cache.admit import FamilyDraft, check_holes
 from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError
@@ -306,7 +308,7 @@ class Engine:
                                       usage, round_no + 1, last_reply=last_reply)
             refused: list[str] = []
             for cand in passing:
-                provenance = dataclasses.replace(
+                provenance = msgspec.structs.replace(
                     cand.draft.provenance,
                     tokens_in=usage.tokens_in,
                     tokens_out=usage.tokens_out,

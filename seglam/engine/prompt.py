@@ -50,7 +50,7 @@ Rules:
    with typed holes `{name: type}` where the inputs vary; hole names are the entry point's
    parameters; types: str (any text), word (no spaces), int, float, Decimal, bool, date.
    A pattern must match the WHOLE request (case and whitespace are flexible) and keep
-   enough fixed wording (at least 2 whole words, 12 letters) to be specific to this kind.
+   enough fixed wording (at least {anchors} whole words, {chars} letters) to be specific to this kind.
    Write `{{` and `}}` for literal braces.
 4. "answer" is YOUR OWN direct answer to this request, worked out independently of the
    program. The program must return exactly it on the request's bound inputs.
@@ -171,8 +171,10 @@ def build_prompts(
     guide = load_guide() if guide is None else guide
     worked = load_worked() if worked is None else worked
     stdlib = stdlib_list() if stdlib is None else stdlib
+    from seglam.cache.admit import MIN_ANCHORS, MIN_LITERAL_CHARS
+
     parts = [
-        RULES,
+        RULES.replace("{anchors}", str(MIN_ANCHORS)).replace("{chars}", str(MIN_LITERAL_CHARS)),
         "# The Seglam language guide (generated from SPEC.md)\n\n" + guide,
         "# The standard library\n\n" + stdlib,
         "# The answer schema (JSON Schema)\n\n" + schema_text(CompileReply),

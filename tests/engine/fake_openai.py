@@ -1,0 +1,250 @@
+"""A local OpenAI-compatible chat-completions server with scripted responses.
+
+Loopback only, ephemeral port, bounded in time: every handler sleeps at most
+``MAX_DELAY`` seconds. Drive it with the real ``openai`` client::
+
+    with FakeOpenAI() as server:
+        server.script(reply({"description": ...}), status(429), garbage())
+        config = CompilerConfig(model="fake", base_url=server.url, api_key="k", backoff=0)
+
+Each POST to ``/v1/chat/completions`` takes the next scripted action; an action may also be
+a callable ``(request_json) -> action`` (dynamic replies). With the script empty, the
+``default`` action answers (a 500 unless set). ``server.requests`` records every request
+body. :func:`family_responder` answers compile requests for the bundled BBH families with
+their real programs, which the benchmark and the demo use as a stand-in model.
+
+Run standalone (``python -m tests.engine.fake_openai``) it serves the family responder and
+prints its base URL.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+MAX_DELAY = 10.0
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the server does for one request."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+    delay: float = 0.0
+
+
+def completion_body(content: str, tokens_in: int = 100, tokens_out: int = 50, model: str = "fake-model") -> bytes:
+    return json.dumps(
+        {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": 0,
+            "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out, "total_tokens": tokens_in + tokens_out},
+        }
+    ).encode()
+
+
+def reply(content: Any, tokens_in: int = 100, tokens_out: int = 50, delay: float = 0.0) -> Action:
+    """A 200 chat completion; ``content`` that is not a str is sent as JSON text."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return Action(200, completion_body(text, tokens_in, tokens_out), (("content-type", "application/json"),), delay)
+
+
+def status(code: int, message: str = "scripted error", retry_after: float | None = None) -> Action:
+    headers = [("content-type", "application/json")]
+    if retry_after is not None:
+        headers.append(("retry-after", str(retry_after)))
+    body = json.dumps({"error": {"message": message, "type": "scripted", "code": code}}).encode()
+    return Action(code, body, tuple(headers))
+
+
+def garbage(body: bytes = b"<html>not json</html>") -> Action:
+    """A 200 whose body is not a chat completion."""
+    return Action(200, body, (("content-type", "application/json"),))
+
+
+def hang(seconds: float) -> Action:
+    """Answer only after ``seconds`` (longer than the client's timeout: a timeout)."""
+    return Action(200, completion_body("{}"), (("content-type", "application/json"),), min(seconds, MAX_DELAY))
+
+
+Script = Action | Callable[[dict[str, Any]], Action]
+
+
+@dataclass
+class _State:
+    script: list[Script] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    default: Script = field(default_factory=lambda: status(500, "no scripted response left"))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class FakeOpenAI:
+    """The server; a context manager that starts and stops it on a daemon thread."""
+
+    def __init__(self, default: Script | None = None) -> None:
+        self._state = _State()
+        if default is not None:
+            self._state.default = default
+        state = self._state
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(min(length, 50_000_000))
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    body = {"unparseable": raw[:200].decode("latin-1")}
+                with state.lock:
+                    state.requests.append(body)
+                    item = state.script.pop(0) if state.script else state.default
+                try:
+                    action = item(body) if callable(item) else item
+                except Exception as err:  # noqa: BLE001 - a responder bug becomes a 500, visibly
+                    action = status(500, f"responder failed: {type(err).__name__}: {err}")
+                if action.delay:
+                    time.sleep(min(action.delay, MAX_DELAY))
+                try:
+                    self.send_response(action.status)
+                    for k, v in action.headers:
+                        self.send_header(k, v)
+                    self.send_header("content-length", str(len(action.body)))
+                    self.end_headers()
+                    self.wfile.write(action.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout): fine
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def script(self, *actions: Script) -> "FakeOpenAI":
+        with self._state.lock:
+            self._state.script.extend(actions)
+        return self
+
+    def set_default(self, action: Script) -> None:
+        with self._state.lock:
+            self._state.default = action
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        with self._state.lock:
+            return list(self._state.requests)
+
+    @property
+    def calls(self) -> int:
+        return len(self.requests)
+
+    @property
+    def pending(self) -> int:
+        with self._state.lock:
+            return len(self._state.script)
+
+    def start(self) -> "FakeOpenAI":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> "FakeOpenAI":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# -- a stand-in model that knows the bundled families ------------------------------------------
+
+
+def last_user_text(body: dict[str, Any]) -> str:
+    msgs = [m for m in body.get("messages", []) if m.get("role") == "user"]
+    return str(msgs[-1].get("content", "")) if msgs else ""
+
+
+def first_user_text(body: dict[str, Any]) -> str:
+    msgs = [m for m in body.get("messages", []) if m.get("role") == "user"]
+    return str(msgs[0].get("content", "")) if msgs else ""
+
+
+def family_responder(directory: Any = None, tokens_in: int = 3000, tokens_out: int = 900) -> Callable[[dict[str, Any]], Action]:
+    """A responder that compiles requests of the bundled BBH families with their real
+    programs (answers computed by the CPython oracle); anything else is declined with an
+    empty program. Routing calls get ``{"family": null}``."""
+    from pathlib import Path
+
+    from seglam.cache.pattern import parse_pattern
+    from seglam.run.oracle import run_cpython
+
+    root = Path(directory) if directory else Path(__file__).resolve().parents[2] / "stdlib" / "families"
+    families = []
+    for meta_path in sorted(root.glob("*.json")):
+        meta = json.loads(meta_path.read_text())
+        source = meta_path.with_suffix(".sgl").read_text()
+        families.append((meta, source, [parse_pattern(p) for p in meta["patterns"]]))
+
+    def respond(body: dict[str, Any]) -> Action:
+        text = first_user_text(body)
+        if text.startswith("Request:"):  # routing
+            return reply({"family": None}, 400, 20)
+        request = text.split("Request:\n", 1)[-1].split("\n\nEarlier versions", 1)[0]
+        for meta, source, pats in families:
+            for pat in pats:
+                bound = pat.match(request)
+                if bound is None:
+                    continue
+                res = run_cpython(source, meta.get("entry", "solve"), kwargs=bound)
+                if not res.ok:
+                    continue
+                return reply(
+                    {
+                        "description": meta["description"],
+                        "entry": meta.get("entry", "solve"),
+                        "patterns": meta["patterns"],
+                        "program": source,
+                        "answer": res.value,
+                        "examples": [],
+                        "properties": [],
+                    },
+                    tokens_in,
+                    tokens_out,
+                )
+        return reply({"description": "not programmable", "program": "", "answer": None}, tokens_in, 30)
+
+    return respond
+
+
+def main() -> None:  # pragma: no cover - a manual aid
+    server = FakeOpenAI(default=family_responder()).start()
+    print(server.url, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
