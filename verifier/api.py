@@ -1,0 +1,288 @@
+"""``verify(program, **options) -> Report``: examples, Hypothesis and Z3, merged per obligation.
+
+Z3 runs in a forked worker while this process runs the examples and Hypothesis, so the two
+use both cores. Every Z3 counterexample is replayed on the interpreter; only a reproduced one
+is ``refuted``. Hypothesis can refute, never prove.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from seglam.verifier import fuzz as F
+from seglam.verifier.examples import run_examples
+from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN, Report, Result, sort_key
+from seglam.verifier.runner import Outcome
+from seglam.verifier.values import render, render_call
+from seglam.verifier.view import ModuleView
+
+
+@dataclass(frozen=True)
+class Options:
+    """Verifier settings (all keyword options of :func:`verify`)."""
+
+    max_examples: int = 100  # Hypothesis examples per function and property
+    bound: int = 8  # K: lists, strings and loops unrolled to this length
+    budget: int = 3_000_000  # Z3 rlimit per obligation
+    timeout: float = 20.0  # wall-clock safety net for the whole Z3 worker, seconds
+    z3: bool = True
+    hypothesis: bool = True
+    examples: bool = True
+    max_len: int = 8  # largest generated collection
+
+
+def make_options(**options) -> Options:
+    unknown = set(options) - set(Options.__dataclass_fields__)
+    if unknown:
+        raise TypeError(f"verify(): unknown option(s) {', '.join(sorted(unknown))}")
+    opts = Options(**options)
+    if opts.bound < 0 or opts.bound > 64:
+        raise ValueError("bound must be between 0 and 64")
+    if opts.max_examples < 1:
+        raise ValueError("max_examples must be at least 1")
+    if opts.budget < 1:
+        raise ValueError("budget must be positive")
+    return opts
+
+
+def verify(program, **options) -> Report:
+    """Verify a :class:`seglam.Program` (or Seglam source text). Never raises for a bad
+    program: check errors come back as a report with ``error`` set (exit code 2)."""
+    opts = make_options(**options)
+    from seglam.verifier.load import load_program
+
+    loaded = load_program(program)
+    if loaded.error is not None:
+        return Report(loaded.filename, (), loaded.error)
+    return verify_loaded(loaded, opts)
+
+
+def verify_loaded(loaded, opts: Options) -> Report:
+    view, runner, source, filename = loaded.view, loaded.runner, loaded.source, loaded.filename
+    timings: dict[str, float] = {}
+    z3run = None
+    t0 = time.perf_counter()
+    if opts.z3:
+        from seglam.verifier import worker
+        from seglam.verifier.z3pass import Z3Options
+
+        z3run = worker.start(view, Z3Options(opts.bound, opts.budget, 0))
+    timings["z3_start"] = time.perf_counter() - t0
+    results: list[Result] = []
+
+    t1 = time.perf_counter()
+    if opts.examples:
+        results += run_examples(view.examples, runner, source)
+    timings["examples"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    fuzzed: dict[str, F.FuzzSummary] = {}
+    if opts.hypothesis:
+        for name in view.functions:
+            fuzzed[name] = F.fuzz_function(view, runner, name, opts.max_examples, opts.max_len)
+    timings["hypothesis"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    messages, stopped = z3run.collect(opts.timeout) if z3run is not None else ([], None)
+    timings["z3_wait"] = time.perf_counter() - t3
+
+    t4 = time.perf_counter()
+    results += merge(view, runner, messages, stopped, fuzzed, opts)
+    timings["replay"] = time.perf_counter() - t4
+    timings["total"] = time.perf_counter() - t0
+    order = {None: -1, **{n: i for i, n in enumerate(view.functions)}}
+    results.sort(key=lambda r: sort_key(r, order))
+    return Report(filename, tuple(results), None, timings)
+
+
+def merge(view: ModuleView, runner, messages, stopped, fuzzed, opts: Options) -> list[Result]:
+    """One result per obligation: Z3 verdicts (replayed), Hypothesis findings, unknowns."""
+    from seglam.verifier.z3pass import Finding, Plan
+
+    plans = {m.function: m for m in messages if isinstance(m, Plan)}
+    findings = {}
+    for m in messages:
+        if isinstance(m, Finding):
+            findings[(m.obligation.function, m.obligation.kind, m.obligation.title, m.obligation.span, m.obligation.code)] = m
+    out: list[Result] = []
+    for name, fv in view.functions.items():
+        summary = fuzzed.get(name)
+        plan = plans.get(name)
+        fn_results: list[Result] = []
+        if plan is not None and plan.unsupported is None:
+            for ob in plan.obligations:
+                f = findings.get((ob.function, ob.kind, ob.title, ob.span, ob.code))
+                fn_results.append(_z3_result(view, runner, fv, ob, f, stopped, opts))
+        else:
+            if not opts.z3:
+                why = "Z3 was not run"
+            elif plan is None:
+                why = f"Z3 did not finish: {stopped or 'no result'}"
+            else:
+                why = f"outside the Z3 fragment: {plan.unsupported}"
+            fn_results += _untried(view, fv, why, plan)
+        fn_results = _add_fuzz(view, fv, fn_results, summary, opts)
+        out += fn_results
+    return out
+
+
+def _untried(view, fv, why: str, plan) -> list[Result]:
+    """Obligations we can name without an encoding, all ``unknown``."""
+    name = fv.name
+    span = fv.node.name_span or fv.node.span
+    res = [Result(name, "fault", "no fault under the precondition", UNKNOWN, span, method="z3", reason=why)]
+    for i, lam in enumerate(fv.ensures):
+        res.append(Result(name, "ensures", f"postcondition #{i + 1} holds", UNKNOWN, lam.span, "F-ENSURES", "z3", why))
+    if name in view.properties:
+        res.append(Result(name, "property", "property holds", UNKNOWN, span, None, "z3", why))
+    return res
+
+
+def _z3_result(view, runner, fv, ob, f, stopped, opts) -> Result:
+    base = Result(fv.name, ob.kind, ob.title, UNKNOWN, ob.span, ob.code, "z3")
+    if f is None:
+        return replace(base, reason=f"not checked: {stopped or 'the solver stopped'}")
+    notes = f.notes
+    proved = replace(base, verdict=BOUNDED if f.bounded else PROVED, bound=opts.bound if f.bounded else None, notes=notes)
+    if ob.kind == "precondition":
+        if f.status == "sat":
+            out = runner.call(fv.name, f.inputs)
+            if not F.is_precondition_fault(out, fv):
+                return replace(base, verdict=PROVED, reason="", counterexample=None, notes=(f"witness: {render_call(fv.name, f.inputs)}",))
+            return replace(base, reason="the solver's witness did not pass the precondition in the interpreter")
+        if f.status == "unsat":
+            if f.bounded:
+                return replace(base, reason=f"no input with len <= {opts.bound} satisfies the precondition", severity="warning")
+            return replace(base, verdict=REFUTED, reason="vacuous spec: no input satisfies the precondition")
+        return replace(base, reason=f.reason)
+    if ob.kind == "pins":
+        if f.status == "unsat":
+            return replace(proved, notes=())
+        if f.status == "sat":
+            return replace(base, verdict=REFUTED, severity="warning", reason="weak spec: the postconditions allow more than one result for some input")
+        return replace(base, reason=f.reason)
+    if f.status == "unsat":
+        return proved
+    if f.status == "unknown":
+        return replace(base, reason=f.reason)
+    # sat: a candidate counterexample; it counts only if the interpreter reproduces it.
+    call_text = render_call(fv.name, f.inputs)
+    out = runner.call(fv.name, f.inputs)
+    if _reproduces(ob, out, fv, view):
+        return replace(base, verdict=REFUTED, counterexample=call_text, actual=_show(out), reason=_refute_reason(ob), notes=notes)
+    return replace(
+        base,
+        reason=f"the solver's counterexample {call_text} did not reproduce in the interpreter (it gave {_show(out)})",
+        notes=notes,
+    )
+
+
+def _reproduces(ob, out: Outcome, fv, view) -> bool:
+    if F.is_precondition_fault(out, fv):
+        return False
+    if ob.kind == "property":
+        return out.ok and out.value is not True or (not out.ok and out.fault not in F.LIMIT_FAULTS)
+    if ob.kind == "ensures":
+        return out.fault == "F-ENSURES"
+    if out.fault is None or ob.code is None:
+        return False
+    if out.fault != ob.code:
+        return False
+    if out.span is None or ob.span is None:
+        return True
+    return out.span.line == ob.span.line or ob.kind == "callee"
+
+
+def _refute_reason(ob) -> str:
+    if ob.kind == "ensures":
+        return "the postcondition fails on this input"
+    if ob.kind == "property":
+        return "the property does not hold on this input"
+    return f"{ob.code} on this input"
+
+
+def _show(out: Outcome) -> str:
+    if out.ok:
+        return render(out.value)
+    return f"fault {out.fault}: {out.message}"
+
+
+def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
+    """Fold Hypothesis findings into the obligations (a reproduced finding refutes one)."""
+    if summary is None:
+        return results
+    for finding in summary.findings:
+        out = finding.outcome
+        call_text = render_call(fv.name, finding.inputs)
+        idx = _match(results, finding)
+        refuted = dict(
+            verdict=REFUTED, counterexample=call_text, actual=_show(out), method="hypothesis",
+            reason=_refute_reason_f(finding),
+        )
+        if idx is not None:
+            prior = results[idx]
+            note = ()
+            if prior.verdict in (PROVED, BOUNDED):
+                bounded_ok = prior.verdict == BOUNDED and _longest(finding.inputs) > opts.bound
+                if not bounded_ok:
+                    note = ("Z3 claimed a proof that this run contradicts: an encoding bug; the run wins",)
+                else:
+                    note = (f"the proof covered len <= {opts.bound} only",)
+            if prior.verdict != REFUTED:
+                results[idx] = replace(prior, **refuted, notes=prior.notes + note)
+        else:
+            kind = {"ensures": "ensures", "property": "property"}.get(finding.kind, "fault")
+            title = {"ensures": "postcondition holds", "property": "property holds"}.get(kind, f"no {out.fault}")
+            results.append(Result(fv.name, kind, title, REFUTED, out.span, out.fault, **{k: v for k, v in refuted.items() if k != "verdict"}))
+    if summary.skipped is None and summary.valid == 0 and fv.params:
+        results.append(
+            Result(fv.name, "precondition", "some generated input meets the precondition", REFUTED,
+                   fv.node.name_span or fv.node.span, None, "hypothesis",
+                   f"none of the generated inputs met the precondition ({summary.rejected} rejected)", severity="warning")
+        )
+    tried = f"Hypothesis: no counterexample in {summary.valid} valid inputs" if summary.skipped is None else f"Hypothesis skipped: {summary.skipped}"
+    results[:] = [
+        replace(r, reason=f"{r.reason}; {tried}" if r.reason else tried) if r.verdict == UNKNOWN and r.severity == "error" else r
+        for r in results
+    ]
+    return results
+
+
+def _match(results: list[Result], finding) -> int | None:
+    out = finding.outcome
+    for i, r in enumerate(results):
+        if finding.kind == "ensures" and r.kind == "ensures":
+            return i
+        if finding.kind == "property" and r.kind == "property":
+            return i
+        if r.kind in ("fault", "assert", "callee") and r.code == out.fault and r.span and out.span and r.span.line == out.span.line:
+            return i
+    for i, r in enumerate(results):
+        if r.kind == "fault" and r.code is None and r.verdict == UNKNOWN and finding.kind == "fault":
+            return i  # the generic "no fault" obligation of a function Z3 could not encode
+    return None
+
+
+def _longest(inputs: dict) -> int:
+    best = 0
+    stack = list(inputs.values())
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple, str, dict, set)):
+            best = max(best, len(v))
+            if not isinstance(v, str):
+                stack.extend(v.values() if isinstance(v, dict) else v)
+    return best
+
+
+def _refute_reason_f(finding) -> str:
+    if finding.kind == "ensures":
+        return "the postcondition fails on this input"
+    if finding.kind == "property":
+        out = finding.outcome
+        return "the property does not hold on this input" if out.ok else f"the property faults with {out.fault}"
+    return f"{finding.outcome.fault} on this input"
+
+
+__all__ = ["verify", "Options", "make_options", "Outcome"]

@@ -1,0 +1,104 @@
+"""Bounds lifted out of simple preconditions, so strategies generate valid inputs directly.
+
+``@requires(lambda n, xs: 0 <= n < 10 and len(xs) > 0)`` gives ``n`` in ``[0, 9]`` and
+``len(xs) >= 1``. Only conjunctions of comparisons between a parameter (or its ``len``) and
+an integer literal are lifted; anything else stays a filter (the precondition is still
+checked on every generated input).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from seglam.syntax import ast as A
+from seglam.verifier.view import FunctionView
+
+
+@dataclass(frozen=True)
+class Bounds:
+    lo: int | None = None  # value bounds (ints)
+    hi: int | None = None
+    min_len: int | None = None  # length bounds (lists, strings, sets, dicts)
+    max_len: int | None = None
+
+
+def lift(fv: FunctionView) -> dict[str, Bounds]:
+    """Bounds per parameter name from ``@requires`` lambdas and leading asserts."""
+    out: dict[str, Bounds] = {}
+    params = {p.name for p in fv.params}
+    for lam in fv.requires:
+        # The lambda's own parameter names are the function's (by name).
+        _conjuncts(lam.body, params, out)
+    for a in fv.leading_asserts:
+        _conjuncts(a.test, params, out)
+    return out
+
+
+def _conjuncts(e, params, out) -> None:
+    if isinstance(e, A.BoolOp) and e.op == "and":
+        for v in e.values:
+            _conjuncts(v, params, out)
+    elif isinstance(e, A.Compare):
+        terms = (e.left, *e.comparators)
+        for left, op, right in zip(terms, e.ops, terms[1:]):
+            _one(left, op, right, params, out)
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "=="}
+
+
+def _one(left, op, right, params, out) -> None:
+    if op not in _FLIP:
+        return
+    lv, rv = _int(left), _int(right)
+    if lv is not None and rv is None:
+        left, right, op, rv = right, left, _FLIP[op], lv
+    elif rv is None:
+        return
+    target = _subject(left, params)
+    if target is None:
+        return
+    name, is_len = target
+    b = out.get(name, Bounds())
+    lo_key, hi_key = ("min_len", "max_len") if is_len else ("lo", "hi")
+    lo, hi = None, None
+    if op == ">":
+        lo = rv + 1
+    elif op == ">=":
+        lo = rv
+    elif op == "<":
+        hi = rv - 1
+    elif op == "<=":
+        hi = rv
+    elif op == "==":
+        lo = hi = rv
+    if lo is not None:
+        cur = getattr(b, lo_key)
+        b = replace(b, **{lo_key: lo if cur is None else max(cur, lo)})
+    if hi is not None:
+        cur = getattr(b, hi_key)
+        b = replace(b, **{hi_key: hi if cur is None else min(cur, hi)})
+    out[name] = b
+
+
+def _int(e) -> int | None:
+    if isinstance(e, A.Constant) and type(e.value) is int:
+        return e.value
+    if isinstance(e, A.UnaryOp) and e.op == "-" and isinstance(e.operand, A.Constant) and type(e.operand.value) is int:
+        return -e.operand.value
+    return None
+
+
+def _subject(e, params):
+    if isinstance(e, A.Name) and e.id in params:
+        return e.id, False
+    if (
+        isinstance(e, A.Call)
+        and isinstance(e.func, A.Name)
+        and e.func.id == "len"
+        and len(e.args) == 1
+        and isinstance(e.args[0], A.Name)
+        and e.args[0].id in params
+    ):
+        return e.args[0].id, True
+    return None

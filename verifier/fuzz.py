@@ -1,0 +1,158 @@
+"""Hypothesis testing of every function and property, on inputs derived from the types.
+
+Runs are derandomised, have no deadline and use no example database, so the same program
+gives the same findings every time. A fault raised by the function's own precondition (a
+failed ``@requires`` or leading ``assert``) means the input is outside the domain: it is
+rejected, not reported. Anything else that faults, a broken ``ensures`` (``F-ENSURES``) and a
+property that returns False are findings, shrunk by Hypothesis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, Phase, Verbosity, errors, given, reject, settings
+
+from seglam.syntax.span import Span
+from seglam.verifier import bounds as B
+from seglam.verifier.runner import Outcome
+from seglam.verifier.strategies import NoStrategy, for_type
+from seglam.verifier.view import FunctionView, ModuleView
+
+#: Faults that only say a budget ran out on a large generated input, not that the code is wrong.
+LIMIT_FAULTS = frozenset({"F-FUEL", "F-INT-SIZE", "F-STR-SIZE", "F-COLLECTION-SIZE", "F-DEPTH"})
+ROUNDS = 3  # after a finding, look again for a different fault site
+
+
+@dataclass(frozen=True)
+class FuzzFinding:
+    function: str
+    kind: str  # "fault" | "ensures" | "property"
+    inputs: dict
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class FuzzSummary:
+    function: str
+    valid: int  # inputs that met the precondition
+    rejected: int
+    findings: tuple[FuzzFinding, ...]
+    skipped: str | None = None  # why the function was not tested
+    limit_faults: int = 0
+
+
+class _Found(Exception):
+    def __init__(self, inputs: dict, outcome: Outcome) -> None:
+        super().__init__("finding")
+        self.inputs = inputs
+        self.outcome = outcome
+
+
+def is_precondition_fault(out: Outcome, fv: FunctionView) -> bool:
+    """Did the run stop in ``fv``'s own precondition (the input is outside the domain)?"""
+    if out.fault == "F-REQUIRES":
+        if out.span is None:
+            return len(out.trace) <= 1
+        return any(_within(out.span, d.span) for d in fv.node.decorators) or (
+            len(out.trace) <= 1 and not _inside_body(out.span, fv)
+        )
+    if out.fault == "F-ASSERT" and fv.leading_asserts:
+        if out.span is None:
+            return False
+        return len(out.trace) <= 1 and any(_within(out.span, a.span) for a in fv.leading_asserts)
+    return False
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col) or (
+        inner.line == outer.line and inner.line != 0 and outer.line == outer.end_line
+    )
+
+
+def _inside_body(span: Span, fv: FunctionView) -> bool:
+    body = fv.node.body
+    return bool(body) and body[0].span.line <= span.line <= fv.node.span.end_line
+
+
+def fault_key(out: Outcome) -> tuple:
+    return (out.fault, (out.span.line, out.span.col) if out.span else None)
+
+
+def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_len: int = 8) -> FuzzSummary:
+    """Test ``name`` (a function or a ``prop_*`` property) on generated inputs."""
+    fv = view.functions[name]
+    is_property = name in view.properties
+    if any(p.kind in ("var_positional", "var_keyword") for p in fv.params):
+        return FuzzSummary(name, 0, 0, (), "it takes *args or **kwargs")
+    lifted = B.lift(fv)
+    try:
+        strategies = {p.name: for_type(p.type, view, lifted.get(p.name), max_len) for p in fv.params}
+    except NoStrategy as x:
+        return FuzzSummary(name, 0, 0, (), f"no generator for {x}")
+    counts = {"valid": 0, "rejected": 0, "limits": 0}
+    known: set = set()
+
+    def body(**inputs):
+        out = runner.call(name, inputs)
+        if out.fault == "X-INPUT" or is_precondition_fault(out, fv):
+            counts["rejected"] += 1
+            reject()
+        counts["valid"] += 1
+        if out.fault in LIMIT_FAULTS:
+            counts["limits"] += 1
+            return
+        if out.fault is not None:
+            if fault_key(out) not in known:
+                raise _Found(inputs, out)
+            return
+        if is_property and out.value is not True and ("property", None) not in known:
+            raise _Found(inputs, out)
+
+    test = settings(
+        max_examples=max_examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+    )(given(**strategies)(body)) if strategies else None
+
+    findings: list[FuzzFinding] = []
+    if test is None:  # no parameters: one run is the whole domain
+        try:
+            body()
+        except _Found as f:
+            findings.append(_finding(name, f, is_property))
+        except Exception as x:  # noqa: BLE001 - hypothesis.reject() outside a test
+            if not isinstance(x, errors.UnsatisfiedAssumption):
+                raise
+        return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"])
+    for _ in range(ROUNDS):
+        try:
+            test()
+        except _Found as f:
+            finding = _finding(name, f, is_property)
+            findings.append(finding)
+            known.add(fault_key(f.outcome) if f.outcome.fault else ("property", None))
+            continue
+        except errors.Unsatisfiable:
+            break
+        except errors.HypothesisException as x:
+            return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), f"hypothesis: {type(x).__name__}")
+        break
+    return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"])
+
+
+def _finding(name: str, f: _Found, is_property: bool) -> FuzzFinding:
+    out = f.outcome
+    if out.fault == "F-ENSURES":
+        kind = "ensures"
+    elif out.fault is not None:
+        kind = "fault"
+    else:
+        kind = "property" if is_property else "fault"
+    return FuzzFinding(name, kind, dict(f.inputs), out)

@@ -1,0 +1,67 @@
+"""Turn what the caller passed (a Program, source text, a path) into a view and a runner."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from seglam.check.diagnostics import CheckError
+from seglam.verifier.view import ModuleView
+
+
+@dataclass(frozen=True)
+class Loaded:
+    filename: str
+    source: str | None
+    view: ModuleView | None = None
+    runner: object = None
+    program: object = None
+    error: str | None = None
+
+
+def load_program(program, filename: str | None = None) -> Loaded:
+    """A :class:`seglam.Program`, Seglam source text, or an ``os.PathLike`` to a ``.sgl`` file."""
+    if isinstance(program, os.PathLike):
+        path = os.fspath(program)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                source = fh.read()
+        except (OSError, UnicodeDecodeError) as x:
+            return Loaded(path, None, error=f"cannot read {path}: {x}")
+        return load_program(source, path)
+    if isinstance(program, str):
+        name = filename or "<input>"
+        try:
+            import seglam.program as P
+
+            prog = P.compile(program, filename=name)
+        except CheckError as x:
+            return Loaded(name, program, error=x.render())
+        except NotImplementedError:
+            return _oracle_fallback(program, name)
+        except RecursionError:
+            return Loaded(name, program, error=f"{name}: E-NESTING: the program nests too deeply")
+        return _from_program(prog)
+    if hasattr(program, "checked") and hasattr(program, "run"):
+        return _from_program(program)
+    raise TypeError(f"verify() needs a seglam.Program, source text or a path, not {type(program).__name__}")
+
+
+def _from_program(prog) -> Loaded:
+    from seglam.verifier.runner import ProgramRunner
+
+    view = ModuleView.from_checked(prog.checked)
+    return Loaded(prog.filename, prog.source, view, ProgramRunner(prog, view), prog)
+
+
+def _oracle_fallback(source: str, name: str) -> Loaded:
+    """Development only: while the checker is missing, read the tree and run under CPython."""
+    from seglam.syntax.lower import parse
+    from seglam.verifier.runner import OracleRunner
+
+    try:
+        module = parse(source, name)
+    except CheckError as x:
+        return Loaded(name, source, error=x.render())
+    view = ModuleView.from_ast(module)
+    return Loaded(name, source, view, OracleRunner(source, view, name))

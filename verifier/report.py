@@ -1,0 +1,148 @@
+"""Verdicts, one per obligation, and the report that groups them.
+
+A verdict is exactly one of ``proved``, ``proved for len <= K``, ``refuted`` (with a
+counterexample that reproduced in the interpreter) or ``unknown`` (with the reason). Warnings
+(a weak ``ensures``, a precondition no generated input met) never fail a report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from seglam.syntax.span import Span
+
+PROVED = "proved"
+BOUNDED = "proved for len <= K"
+REFUTED = "refuted"
+UNKNOWN = "unknown"
+VERDICTS = (PROVED, BOUNDED, REFUTED, UNKNOWN)
+
+#: The order obligations are listed in, within one function and one source position.
+KIND_ORDER = ("example", "precondition", "fault", "callee", "assert", "ensures", "pins", "property", "tested")
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one obligation."""
+
+    function: str | None  # None for module-level examples
+    kind: str  # see KIND_ORDER
+    title: str
+    verdict: str
+    span: Span | None = None
+    code: str | None = None  # the fault code the obligation is about, if any
+    method: str = "z3"  # "z3", "hypothesis", "run"
+    reason: str = ""  # why unknown; or what a refutation means
+    counterexample: str | None = None  # a Seglam call, e.g. "avg(xs=[])"
+    expected: str | None = None
+    actual: str | None = None
+    bound: int | None = None  # K, for "proved for len <= K"
+    severity: str = "error"  # "error" or "warning"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict == REFUTED and self.severity == "error"
+
+    def verdict_text(self) -> str:
+        if self.verdict == BOUNDED:
+            return f"proved for len <= {self.bound}"
+        return self.verdict
+
+    def to_json(self, filename: str) -> dict:
+        return {
+            "file": filename,
+            "function": self.function,
+            "kind": self.kind,
+            "title": self.title,
+            "verdict": self.verdict,
+            "bound": self.bound,
+            "severity": self.severity,
+            "code": self.code,
+            "method": self.method,
+            "span": self.span.to_json() if self.span else None,
+            "reason": self.reason or None,
+            "counterexample": self.counterexample,
+            "expected": self.expected,
+            "actual": self.actual,
+            "notes": list(self.notes),
+        }
+
+
+def sort_key(r: Result, order: dict[str | None, int]) -> tuple:
+    span = r.span
+    where = (span.line, span.col) if span else (0, 0)
+    kind = KIND_ORDER.index(r.kind) if r.kind in KIND_ORDER else len(KIND_ORDER)
+    return (order.get(r.function, len(order)), where, kind, r.title, r.code or "")
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything ``seglam verify`` found about one file."""
+
+    filename: str
+    results: tuple[Result, ...]
+    error: str | None = None  # a check error: the program never got to verification
+    timings: dict = field(default_factory=dict, compare=False)  # seconds per phase; never in JSON
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed: no refuted obligation (warnings aside), no check error."""
+        return self.error is None and not any(r.failed for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return 2
+        return 0 if self.ok else 1
+
+    def by_verdict(self) -> dict[str, int]:
+        counts = {v: 0 for v in VERDICTS}
+        for r in self.results:
+            counts[r.verdict] += 1
+        return counts
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.filename,
+            "ok": self.ok,
+            "error": self.error,
+            "summary": self.by_verdict(),
+            "obligations": [r.to_json(self.filename) for r in self.results],
+        }
+
+    def json_text(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False)
+
+    def render(self) -> str:
+        """The human report, grouped by function."""
+        lines = [f"{self.filename}:"]
+        if self.error is not None:
+            lines.append(self.error)
+            return "\n".join(lines)
+        current = object()
+        for r in self.results:
+            if r.function != current:
+                current = r.function
+                lines.append(f"  {'examples' if r.function is None else r.function + '()'}")
+            where = f"line {r.span.line}: " if r.span and r.span.line else ""
+            mark = {PROVED: "ok  ", BOUNDED: "ok  ", REFUTED: "FAIL" if r.severity == "error" else "warn", UNKNOWN: "??  "}[r.verdict]
+            lines.append(f"    {mark} {where}{r.title}: {r.verdict_text()} [{r.method}]")
+            if r.counterexample:
+                lines.append(f"           counterexample: {r.counterexample}")
+            if r.expected is not None or r.actual is not None:
+                lines.append(f"           expected: {r.expected}")
+                lines.append(f"           actual:   {r.actual}")
+            if r.reason and r.verdict != REFUTED or (r.reason and not r.counterexample):
+                lines.append(f"           {r.reason}")
+            for n in r.notes:
+                lines.append(f"           note: {n}")
+        c = self.by_verdict()
+        warnings = sum(1 for r in self.results if r.verdict == REFUTED and r.severity == "warning")
+        failed = sum(1 for r in self.results if r.failed)
+        lines.append(
+            f"  {len(self.results)} obligations: {c[PROVED]} proved, {c[BOUNDED]} proved for len <= K, "
+            f"{failed} refuted, {warnings} warnings, {c[UNKNOWN]} unknown -> {'OK' if self.ok else 'FAILED'}"
+        )
+        return "\n".join(lines)

@@ -1,0 +1,177 @@
+"""Run a program's functions on neutral inputs and classify the outcome.
+
+The verifier never trusts a solver's or a generator's idea of what a program does: every
+counterexample is replayed here, on the real interpreter (``Program.run`` under fuel).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from seglam.run.faults import Fault
+from seglam.syntax.span import Span
+from seglam.verifier import typeview as T
+from seglam.verifier.values import EnumLit, RecordLit
+from seglam.verifier.view import ModuleView
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A run's result: a value, or a fault (code, message, span, trace of function names)."""
+
+    value: Any = None
+    fault: str | None = None
+    message: str = ""
+    span: Span | None = None
+    trace: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.fault is None
+
+
+def _from_fault(f: Fault) -> Outcome:
+    return Outcome(None, f.code, f.message, f.span, tuple(fr.function for fr in f.trace))
+
+
+class ProgramRunner:
+    """Runs a :class:`seglam.Program` (the compiled backend by default) under ``limits``."""
+
+    def __init__(self, program, view: ModuleView, limits=None, backend: str = "compiled") -> None:
+        from seglam.run.limits import Limits
+
+        self.program = program
+        self.view = view
+        self.limits = limits or Limits(fuel=200_000, max_depth=100, max_int_bits=4096, max_str_len=100_000, max_collection_len=100_000)
+        self.backend = backend
+
+    def host(self, v: Any) -> Any:
+        """A neutral value as a host value for ``Program.run`` (records as dicts)."""
+        if isinstance(v, RecordLit):
+            return {k: self.host(x) for k, x in v.fields}
+        if isinstance(v, EnumLit):
+            return self._enum_member(v)
+        if isinstance(v, list):
+            return [self.host(x) for x in v]
+        if isinstance(v, tuple):
+            return tuple(self.host(x) for x in v)
+        if isinstance(v, dict):
+            return {self.host(k): self.host(x) for k, x in v.items()}
+        if isinstance(v, (set, frozenset)):
+            return {self.host(x) for x in v}
+        return v
+
+    def _enum_member(self, v: EnumLit) -> Any:
+        return v.member
+
+    def call(self, function: str, args: dict[str, Any]) -> Outcome:
+        kwargs = {k: self.host(v) for k, v in args.items()}
+        try:
+            result = self.program.run(function, (), kwargs, limits=self.limits, backend=self.backend)
+        except Fault as f:
+            return _from_fault(f)
+        except (TypeError, ValueError) as e:  # an input the converter rejects: not a program fault
+            return Outcome(None, "X-INPUT", str(e))
+        return Outcome(result.value)
+
+    def eval(self, expr) -> Outcome:
+        try:
+            result = self.program.eval_expr(expr, limits=self.limits, backend=self.backend)
+        except Fault as f:
+            return _from_fault(f)
+        return Outcome(result.value)
+
+
+class OracleRunner:
+    """Runs the source under CPython (``seglam.run.oracle``): for development without the
+    checker and backends. No fuel: only use it on trusted programs."""
+
+    def __init__(self, source: str, view: ModuleView, filename: str = "<seglam>") -> None:
+        import builtins
+        import decimal
+
+        from seglam.run import oracle as O
+
+        self._O = O
+        self.view = view
+        code = O._compile(source, filename)
+        ns: dict[str, Any] = {
+            "__name__": O._MODULE_NAME,
+            "__builtins__": dict(vars(builtins), __import__=O._import),
+            "__seglam_freeze__": O._freeze,
+            "__seglam_frozen_args__": getattr(O, "_frozen_args", lambda f: f),
+        }
+        ns.update(O.prelude())
+        self._ctx = O.DECIMAL_CONTEXT
+        with decimal.localcontext(self._ctx):
+            # Examples (module asserts) must not stop the definitions from loading.
+            import ast as pyast
+
+            tree = pyast.parse(source)
+            tree.body = [s for s in tree.body if not isinstance(s, pyast.Assert)]
+            exec(O._compile(pyast.unparse(tree), filename), ns)
+        self.ns = ns
+        self.source = source
+
+    def host(self, v: Any) -> Any:
+        if isinstance(v, RecordLit):
+            return self.ns[v.name](**{k: self.host(x) for k, x in v.fields})
+        if isinstance(v, EnumLit):
+            return self.ns[v.name][v.member]
+        if isinstance(v, list):
+            return [self.host(x) for x in v]
+        if isinstance(v, tuple):
+            return tuple(self.host(x) for x in v)
+        if isinstance(v, dict):
+            return {self.host(k): self.host(x) for k, x in v.items()}
+        if isinstance(v, (set, frozenset)):
+            return {self.host(x) for x in v}
+        return v
+
+    def call(self, function: str, args: dict[str, Any]) -> Outcome:
+        import decimal
+
+        O = self._O
+        kwargs = {k: O._freeze(self.host(v)) for k, v in args.items()}
+        try:
+            with decimal.localcontext(self._ctx):
+                value = self.ns[function](**kwargs)
+        except Exception as exc:  # noqa: BLE001 - classified as a fault code
+            code = O.fault_code_for(exc) or "X-PYTHON"
+            return Outcome(None, code, f"{type(exc).__name__}: {exc}", _span_of(exc))
+        return Outcome(O._thaw(value))
+
+    def eval(self, expr) -> Outcome:
+        import decimal
+
+        from seglam.verifier.examples import source_text
+
+        O = self._O
+        try:
+            with decimal.localcontext(self._ctx):
+                value = eval(source_text(self.source, expr.span), self.ns)  # noqa: S307 - development runner only
+        except Exception as exc:  # noqa: BLE001
+            return Outcome(None, O.fault_code_for(exc) or "X-PYTHON", f"{type(exc).__name__}: {exc}")
+        return Outcome(O._thaw(value))
+
+
+def _span_of(exc: BaseException) -> Span | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".sgl") or tb.tb_frame.f_code.co_filename.startswith("<"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return Span(line, 1, line, 1) if line else None
+
+
+def enum_names(v: Any) -> Any:
+    """Runtime values with enum members shown as ``EnumLit`` (for rendering and JSON)."""
+    if isinstance(v, enum.Enum):
+        return EnumLit(type(v).__name__, v.name)
+    return v
+
+
+__all__ = ["Outcome", "ProgramRunner", "OracleRunner", "T"]

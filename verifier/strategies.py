@@ -1,0 +1,101 @@
+"""Hypothesis strategies derived from Seglam types.
+
+Values come out neutral (records as :class:`RecordLit`, enum members as :class:`EnumLit`), so
+the same strategies serve every program; the runner converts them. Collections are small
+(``max_len``) and records nest at most a few levels, so generation stays fast.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from seglam.verifier import typeview as T
+from seglam.verifier.bounds import Bounds
+from seglam.verifier.values import EnumLit, RecordLit
+from seglam.verifier.view import ModuleView
+
+MAX_DEPTH = 3
+
+
+class NoStrategy(Exception):
+    """A parameter type no strategy can generate (a callable, an iterator...)."""
+
+
+def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8, depth: int = 0):
+    """A strategy for values of type ``t`` (``bounds`` apply to this value only)."""
+    b = bounds or Bounds()
+    k = T.kind(t)
+    if k == "PrimType":
+        name = t.name
+        if name == "int":
+            return st.integers(min_value=b.lo, max_value=b.hi)
+        if name == "bool":
+            return st.booleans()
+        if name == "str":
+            lo = b.min_len or 0
+            hi = b.max_len if b.max_len is not None else max(max_len * 2, lo)
+            return st.text(alphabet=st.characters(codec="utf-8"), min_size=lo, max_size=max(hi, lo))
+        if name == "float":
+            return st.floats(
+                min_value=None if b.lo is None else float(b.lo),
+                max_value=None if b.hi is None else float(b.hi),
+                allow_nan=False,
+                allow_infinity=False,
+            )
+        if name == "Decimal":
+            return st.decimals(
+                min_value=Decimal(b.lo) if b.lo is not None else Decimal("-1e9"),
+                max_value=Decimal(b.hi) if b.hi is not None else Decimal("1e9"),
+                allow_nan=False,
+                allow_infinity=False,
+                places=4,
+            )
+        if name == "None":
+            return st.none()
+        if name == "date":
+            return st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
+        if name == "timedelta":
+            return st.integers(-100_000, 100_000).map(lambda d: timedelta(days=d))
+    lo = b.min_len or 0
+    hi = b.max_len if b.max_len is not None else max(max_len, lo)
+    hi = max(min(hi, max(max_len, lo)), lo)
+    if k == "ListType":
+        return st.lists(for_type(t.elem, view, None, max_len, depth + 1), min_size=lo, max_size=hi)
+    if k == "SetType":
+        return st.sets(for_type(t.elem, view, None, max_len, depth + 1), min_size=lo, max_size=hi)
+    if k == "DictType":
+        return st.dictionaries(
+            for_type(t.key, view, None, max_len, depth + 1),
+            for_type(t.value, view, None, max_len, depth + 1),
+            min_size=lo,
+            max_size=hi,
+        )
+    if k == "TupleType":
+        if t.variadic:
+            return st.lists(for_type(t.elems[0], view, None, max_len, depth + 1), min_size=lo, max_size=hi).map(tuple)
+        return st.tuples(*(for_type(e, view, None, max_len, depth + 1) for e in t.elems))
+    if k == "UnionType":
+        opts = list(t.options)
+        # None first: Hypothesis shrinks towards the first option.
+        opts.sort(key=lambda o: 0 if T.is_prim(o, "None") else 1)
+        if depth >= MAX_DEPTH and any(T.is_prim(o, "None") for o in opts):
+            return st.none()
+        return st.one_of(*(for_type(o, view, b if not T.is_prim(o, "None") else None, max_len, depth + 1) for o in opts))
+    if k == "RecordType":
+        rec = view.records.get(t.name)
+        if rec is None:
+            raise NoStrategy(f"record {t.name}")
+        if depth > MAX_DEPTH + 2:
+            raise NoStrategy(f"record {t.name} nests too deeply")
+        names = tuple(f.name for f in rec.fields)
+        parts = [for_type(f.type, view, None, max_len, depth + 1) for f in rec.fields]
+        return st.tuples(*parts).map(lambda vals, n=t.name, ns=names: RecordLit(n, tuple(zip(ns, vals))))
+    if k == "EnumType":
+        en = view.enums.get(t.name)
+        if en is None or not en.members:
+            raise NoStrategy(f"enum {t.name}")
+        return st.sampled_from([EnumLit(t.name, m[0]) for m in en.members])
+    raise NoStrategy(T.render(t))

@@ -1,0 +1,178 @@
+"""The Z3 obligations of a module, each checked by its own solver.
+
+Runs inside the worker process (:mod:`seglam.verifier.worker`). For each function it sends a
+``Plan`` (the obligations it will check, so a killed worker still leaves them as
+``unknown``) and then one ``Finding`` per obligation.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import z3
+
+from seglam.syntax.span import Span
+from seglam.verifier.encode import _Encoder, encode_function
+from seglam.verifier.symbolic import Unsupported, eq, model_value, truthy
+from seglam.verifier.view import ModuleView
+
+
+@dataclass(frozen=True)
+class Obligation:
+    function: str
+    kind: str  # precondition | fault | callee | assert | ensures | pins | property
+    title: str
+    span: Span | None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    function: str
+    obligations: tuple[Obligation, ...]
+    unsupported: str | None = None  # why the function could not be encoded
+    unsupported_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    obligation: Obligation
+    status: str  # "sat", "unsat", "unknown"
+    bounded: bool
+    inputs: dict | None = None  # the model's inputs (neutral values) when sat
+    reason: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Z3Options:
+    bound: int = 8
+    rlimit: int = 3_000_000
+    seed: int = 0
+
+
+def solve(formulas: list, options: Z3Options):
+    """One fresh solver, fixed seed, ``rlimit`` budget: (status, model, reason)."""
+    s = z3.Solver()
+    s.set("random_seed", options.seed)
+    s.set("rlimit", options.rlimit)
+    s.add(*formulas)
+    r = s.check()
+    if r == z3.sat:
+        return "sat", s.model(), ""
+    if r == z3.unsat:
+        return "unsat", None, ""
+    reason = s.reason_unknown()
+    if "max. resource limit" in reason or "resource" in reason or "canceled" in reason:
+        reason = f"solver budget exhausted (rlimit {options.rlimit})"
+    else:
+        reason = f"solver gave up: {reason} (incomplete theory)"
+    return "unknown", None, reason
+
+
+def _kind(code: str, title: str) -> str:
+    if code in ("F-REQUIRES",) or title.startswith("precondition of"):
+        return "callee"
+    if code == "F-ASSERT":
+        return "assert"
+    return "fault"
+
+
+def plan_function(view: ModuleView, name: str, options: Z3Options):
+    """Encode one function: (Plan, [(Obligation, formulas, wants_model)], encoding | None)."""
+    fv = view.functions[name]
+    try:
+        fe = encode_function(view, name, options.bound)
+    except Unsupported as u:
+        return Plan(name, (), u.describe(), u.span or fv.node.span), [], None
+    except (RecursionError, z3.Z3Exception) as x:
+        return Plan(name, (), f"the encoding failed: {type(x).__name__}", fv.node.span), [], None
+    base = [*fe.domain, fe.pre]
+    jobs = []
+    is_property = name in view.properties
+    if fv.has_precondition:
+        ob = Obligation(name, "precondition", "precondition is satisfiable", fv.node.name_span or fv.node.span)
+        jobs.append((ob, base + fe.bounds))
+    seen = set()
+    for site in fe.sites:
+        if site.inlined:
+            continue
+        key = (site.code, site.span, site.title)
+        if key in seen:
+            continue
+        seen.add(key)
+        ob = Obligation(name, _kind(site.code, site.title), _site_title(site.code, site.title), site.span, site.code)
+        conds = [s.cond for s in fe.sites if (s.code, s.span, s.title) == key and not s.inlined]
+        jobs.append((ob, base + fe.bounds + [z3.Or(*conds)]))
+    for i, (lam, holds) in enumerate(fe.ensures):
+        ob = Obligation(name, "ensures", f"postcondition #{i + 1} holds", lam.span, "F-ENSURES")
+        jobs.append((ob, base + fe.bounds + [fe.returned, z3.Not(holds)]))
+    if fe.ensures:
+        pins = _pins(view, name, options)
+        if pins is not None:
+            ob = Obligation(name, "pins", "postconditions pin the result", fv.node.decorators[0].span if fv.node.decorators else fv.node.span)
+            jobs.append((ob, pins))
+    if is_property:
+        if fe.result is None:
+            return Plan(name, (), "the property never returns", fv.node.span), [], None
+        ob = Obligation(name, "property", "property holds", fv.node.name_span or fv.node.span)
+        jobs.append((ob, base + fe.bounds + [fe.returned, z3.Not(truthy(fe.result))]))
+    return Plan(name, tuple(j[0] for j in jobs)), jobs, fe
+
+
+def _site_title(code: str, title: str) -> str:
+    names = {
+        "F-ZERO-DIV": "no division by zero",
+        "F-INDEX": "index in range",
+        "F-NONE": "no None unwrap",
+        "F-VALUE": "argument in domain",
+        "F-ASSERT": "assert holds",
+    }
+    if title.startswith("precondition of") or code == "F-REQUIRES":
+        return title
+    return title or names.get(code, code)
+
+
+def _pins(view: ModuleView, name: str, options: Z3Options):
+    """Formulas satisfiable iff two different results both meet every ``ensures``."""
+    fv = view.functions[name]
+    enc = _Encoder(view, options.bound, itertools.count(10_000))
+    try:
+        inputs = {p.name: enc.inputs.fresh(p.name, p.type) for p in fv.params}
+        r1 = enc.inputs.fresh("result", fv.returns)
+        r2 = enc.inputs.fresh("result'", fv.returns)
+        enc.env = dict(inputs)
+        enc.stack.append(name)
+        pre = z3.BoolVal(True)
+        for lam in fv.requires:
+            pre = z3.And(pre, truthy(enc.call_lambda(lam, enc._lambda_args(lam, inputs, None))))
+        for a in fv.leading_asserts:
+            pre = z3.And(pre, truthy(enc.expr(a.test)))
+        e1 = [truthy(enc.call_lambda(lam, enc._lambda_args(lam, inputs, r1))) for lam in fv.ensures]
+        e2 = [truthy(enc.call_lambda(lam, enc._lambda_args(lam, inputs, r2))) for lam in fv.ensures]
+        return [*enc.inputs.constraints, pre, *e1, *e2, z3.Not(eq(r1, r2)), *enc.bounds]
+    except Unsupported:
+        return None
+
+
+def run_z3(view: ModuleView, options: Z3Options, send) -> None:
+    """Check every obligation of every function, in source order; report through ``send``."""
+    z3.set_param("smt.random_seed", options.seed)
+    z3.set_param("sat.random_seed", options.seed)
+    for name in view.functions:
+        plan, jobs, fe = plan_function(view, name, options)
+        send(plan)
+        for ob, formulas in jobs:
+            try:
+                status, model, reason = solve(formulas, options)
+            except z3.Z3Exception as x:
+                status, model, reason = "unknown", None, f"solver error: {x}"
+            inputs = None
+            if status == "sat" and ob.kind != "pins":
+                try:
+                    inputs = {p: model_value(model, fe.inputs[p], fe.param_types[p], view.records) for p in fe.inputs}
+                except Exception as x:  # noqa: BLE001 - a model we cannot read is not a counterexample
+                    status, reason = "unknown", f"could not read the model: {type(x).__name__}"
+            bounded = fe.bounded if ob.kind != "pins" else True
+            send(Finding(ob, status, bounded, inputs, reason, tuple(sorted(fe.notes))))
