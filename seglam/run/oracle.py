@@ -288,8 +288,16 @@ def parse_decimal(s: str) -> Decimal | None:
     return d if d.is_finite() else None
 
 
+_ISO_DATE = _pyre.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(s: str) -> date | None:
-    """``date.fromisoformat(s)``, or None when ``s`` is not an ISO date."""
+    """``date.fromisoformat(s)`` for ``YYYY-MM-DD`` (SPEC.md, section 9), else None.
+
+    Only that form: CPython 3.11's ``fromisoformat`` also takes ``20240102`` and week dates,
+    3.10's does not."""
+    if not _ISO_DATE.fullmatch(s):
+        return None
     try:
         return date.fromisoformat(s)
     except ValueError:

@@ -77,6 +77,7 @@ def test_parse_prelude():
     assert oracle.parse_decimal("1.10") == Decimal("1.10") and oracle.parse_decimal("1.10").as_tuple().exponent == -2
     assert oracle.parse_decimal("NaN") is None and oracle.parse_decimal("1,0") is None
     assert str(oracle.parse_date("2024-02-29")) == "2024-02-29" and oracle.parse_date("2023-02-29") is None
+    assert oracle.parse_date("20240229") is None and oracle.parse_date("2024-W09-4") is None
 
 
 def test_re_is_re2():
