@@ -1,0 +1,130 @@
+"""Per-call run state: the fuel meter, the call depth and trace, and the size caps.
+
+One :class:`RunContext` is created per top-level run (``Backend.run`` / ``eval_expr``) and
+passed explicitly to every stdlib implementation (``impl(ctx, ...)``) and through the
+backend; nothing is global, so backends are thread-safe.
+
+Interface used by both backends (keep stable):
+
+- ``ctx.fuel``: the remaining fuel (an int attribute; may be decremented directly by
+  generated code, followed by ``if ctx.fuel < 0: ctx.out_of_fuel()``).
+- ``ctx.tick()``: charge one step (a loop iteration, a comprehension iteration, a call).
+- ``ctx.charge(n)``: the bulk charge for a builtin that does work linear in ``n``
+  elements/characters: ``1 + n // 64`` steps (:data:`BULK_UNIT`).
+- ``ctx.enter(function, span)`` / ``ctx.leave()``: a Seglam call; ``enter`` faults with
+  ``F-DEPTH`` past ``limits.max_depth``. ``ctx.frames`` is the live call trace.
+- ``ctx.check_int(v)``, ``ctx.check_str(s)``, ``ctx.check_len(n)``: size caps; return the
+  value (or nothing for ``check_len``) or raise the ``F-INT-SIZE`` / ``F-STR-SIZE`` /
+  ``F-COLLECTION-SIZE`` fault.
+- ``ctx.fuel_used``: steps charged so far (for ``RunResult.fuel_used``).
+
+All faults raised here carry no span; the backend locates them (``Fault.located``) at the
+innermost node being evaluated, with the trace ``ctx.trace()``.
+"""
+
+from __future__ import annotations
+
+from seglam.run.faults import Fault, Frame
+from seglam.run.limits import DEFAULT_LIMITS, Limits
+from seglam.syntax.span import Span
+
+#: Elements (or characters) per fuel step in a builtin's bulk charge: ``1 + n // BULK_UNIT``.
+BULK_UNIT = 64
+
+
+class RunContext:
+    """The mutable state of one run. Not shared between threads or runs."""
+
+    __slots__ = (
+        "limits", "fuel", "depth", "frames", "max_depth", "max_int_bits", "max_str_len",
+        "max_collection_len", "regexes",
+    )
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, regexes: dict | None = None) -> None:
+        self.limits = limits
+        #: (pattern, flags) -> compiled RE2 object: the backend's precompiled literal
+        #: patterns (copied), plus patterns compiled during this run.
+        self.regexes: dict = dict(regexes) if regexes else {}
+        self.fuel = limits.fuel
+        self.depth = 0
+        self.frames: list[Frame] = []
+        self.max_depth = limits.max_depth
+        self.max_int_bits = limits.max_int_bits
+        self.max_str_len = limits.max_str_len
+        self.max_collection_len = limits.max_collection_len
+
+    # ---- fuel
+
+    @property
+    def fuel_used(self) -> int:
+        return self.limits.fuel - max(self.fuel, 0)
+
+    def out_of_fuel(self) -> None:
+        """Raise ``F-FUEL`` (call when ``ctx.fuel`` went negative)."""
+        self.fuel = -1
+        raise Fault("F-FUEL", f"out of fuel: the run took more than {self.limits.fuel} steps")
+
+    def tick(self) -> None:
+        """One step: a loop or comprehension iteration, or a call."""
+        self.fuel -= 1
+        if self.fuel < 0:
+            self.out_of_fuel()
+
+    def charge(self, n: int) -> None:
+        """The bulk charge for linear work over ``n`` elements or characters."""
+        self.fuel -= 1 + n // BULK_UNIT
+        if self.fuel < 0:
+            self.out_of_fuel()
+
+    # ---- calls
+
+    def enter(self, function: str, span: Span | None) -> None:
+        """Enter a Seglam call (``span``: the call site, or the def for the entry call)."""
+        if self.depth >= self.max_depth:
+            raise Fault(
+                "F-DEPTH",
+                f"call depth limit reached: more than {self.max_depth} nested calls (in {function})",
+            )
+        self.depth += 1
+        self.frames.append(Frame(function, span))
+
+    def leave(self) -> None:
+        self.depth -= 1
+        self.frames.pop()
+
+    def trace(self) -> tuple[Frame, ...]:
+        """The live Seglam call trace, outermost first."""
+        return tuple(self.frames)
+
+    # ---- size caps
+
+    def check_int(self, value):
+        """``value`` if it is not an int past ``max_int_bits`` bits, else ``F-INT-SIZE``."""
+        if type(value) is int and value.bit_length() > self.max_int_bits:
+            raise Fault("F-INT-SIZE", f"integer too large: more than {self.max_int_bits} bits")
+        return value
+
+    def int_bits_fault(self, bits: int) -> Fault:
+        return Fault(
+            "F-INT-SIZE",
+            f"integer too large: about {bits} bits, the limit is {self.max_int_bits}",
+        )
+
+    def check_str(self, value: str) -> str:
+        if len(value) > self.max_str_len:
+            raise self.str_fault(len(value))
+        return value
+
+    def str_fault(self, n: int) -> Fault:
+        return Fault("F-STR-SIZE", f"string too long: {n} characters, the limit is {self.max_str_len}")
+
+    def check_len(self, n: int) -> None:
+        """Fault unless a collection of ``n`` elements is within ``max_collection_len``."""
+        if n > self.max_collection_len:
+            raise self.len_fault(n)
+
+    def len_fault(self, n: int) -> Fault:
+        return Fault(
+            "F-COLLECTION-SIZE",
+            f"collection too large: {n} elements, the limit is {self.max_collection_len}",
+        )

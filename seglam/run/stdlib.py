@@ -1,0 +1,637 @@
+"""The Seglam standard library at run time: one implementation of every operator, builtin,
+method and allowed module member, shared by both backends so they agree on semantics and
+fuel.
+
+Calling convention (stable; both backends rely on it):
+
+- Every implementation is ``impl(ctx, *args, **kwargs)`` where ``ctx`` is the run's
+  :class:`~seglam.run.context.RunContext`; methods are ``impl(ctx, receiver, *args, **kwargs)``.
+- Callables passed *into* builtins (``key=``, ``map``'s function, ``re.sub``'s ``repl``,
+  ``defaultdict``'s factory) are plain Python callables without ``ctx``: a Seglam function
+  or lambda wrapped by the backend (which charges +1 fuel per call and checks depth), or a
+  builtin used as a value, wrapped by :func:`bind_builtin`.
+- Implementations raise :class:`~seglam.run.faults.Fault` (without a span) or ordinary
+  Python exceptions; the backend maps the latter with :func:`fault_for` and locates both at
+  the innermost node being evaluated.
+
+Tables:
+
+- :data:`BUILTINS`: ``name -> impl`` (``len``, ``sorted``, ``parse_int``, ...).
+- :func:`lookup_method` (``value, name -> impl | None``) over :data:`METHODS`
+  (``python type -> {name: impl}``, looked up along the receiver's MRO, so a ``FrozenList``
+  finds the ``list`` methods).
+- :func:`get_attribute` for data attributes (record fields, ``Enum.name``/``.value``,
+  ``date.year``, ``match.string`` ...): a whitelist, never a generic ``getattr``.
+- :data:`MODULE_FUNCTIONS` / :data:`MODULE_CONSTANTS` by qualified name (``"math.sqrt"``).
+- Operators: :data:`BINOPS` (``"+" -> op_add`` ...), :data:`UNARYOPS`, :func:`compare`,
+  :func:`getitem`, :func:`setitem`, :func:`contains`, :func:`format_value`,
+  :func:`join_fstring`, :func:`truth` (Python's own ``bool()``).
+
+Fuel: see :mod:`seglam.run.stdlib_core` ("one rule": ``1 + n // 64`` per linear builtin
+over ``n`` elements/characters, charged before the work when ``n`` is known).
+
+Size caps are checked *before* computing wherever the result could be huge: ``**``, ``<<``
+and ``*`` on ints (by bit-length estimate), ``*`` on sequences, ``+`` on sequences, ``join``,
+``replace``, padding widths, format widths; and after the fact where growth is bounded.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import decimal
+import enum
+import math
+import operator
+from typing import Any, Callable
+
+from seglam.run.context import RunContext
+from seglam.run.faults import Fault
+from seglam.run.stdlib_coll import (
+    ATTRIBUTES, DATE_METHODS, DECIMAL_METHODS, DICT_METHODS, FLOAT_METHODS, INT_METHODS,
+    LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, setitem,
+)
+from seglam.run.stdlib_core import (
+    DECIMAL_CONTEXT, Metered, collect, fault_for, seglam_repr, seglam_str, size_of, sized,
+)
+from seglam.run.stdlib_modules import (
+    COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
+    PATTERN_METHODS, _lazy, _re2,
+)
+from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format
+from seglam.run.values import is_record
+
+__all__ = [
+    "BUILTINS", "METHODS", "MODULE_FUNCTIONS", "MODULE_CONSTANTS", "BINOPS", "UNARYOPS",
+    "DECIMAL_CONTEXT", "BoundBuiltin", "bind_builtin", "lookup_method", "get_attribute",
+    "compare", "getitem", "setitem", "contains", "format_value", "join_fstring", "truth",
+    "fault_for", "seglam_repr", "seglam_str", "collect", "Metered",
+]
+
+
+# ---- operators ------------------------------------------------------------------------------------
+
+_SEQ = (str, list, tuple)
+
+
+def _seq_cap(ctx: RunContext, value: Any, n: int) -> None:
+    if isinstance(value, str):
+        if n > ctx.max_str_len:
+            raise ctx.str_fault(n)
+    elif n > ctx.max_collection_len:
+        raise ctx.len_fault(n)
+
+
+def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
+    ta = type(a)
+    if ta is int and type(b) is int:
+        r = a + b
+        if r.bit_length() > ctx.max_int_bits:
+            raise ctx.int_bits_fault(r.bit_length())
+        return r
+    if isinstance(a, _SEQ):
+        n = len(a) + len(b)
+        _seq_cap(ctx, a, n)
+        ctx.charge(n)
+    return a + b
+
+
+def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
+    r = a - b
+    if type(r) is int and r.bit_length() > ctx.max_int_bits:
+        raise ctx.int_bits_fault(r.bit_length())
+    return r
+
+
+def _count(n: Any) -> int | None:
+    return int(n) if isinstance(n, int) and not isinstance(n, enum.Enum) else None
+
+
+def op_mul(ctx: RunContext, a: Any, b: Any) -> Any:
+    if isinstance(a, int) and isinstance(b, int):
+        bits = a.bit_length() + b.bit_length()
+        if bits > ctx.max_int_bits + 1:
+            raise ctx.int_bits_fault(bits - 1)
+        return ctx.check_int(a * b)
+    seq, n = (a, _count(b)) if isinstance(a, _SEQ) else (b, _count(a)) if isinstance(b, _SEQ) else (None, None)
+    if seq is not None and n is not None:
+        total = len(seq) * max(n, 0)
+        _seq_cap(ctx, seq, total)
+        ctx.charge(total)
+    return a * b
+
+
+def op_truediv(ctx: RunContext, a: Any, b: Any) -> Any:
+    return a / b
+
+
+def op_floordiv(ctx: RunContext, a: Any, b: Any) -> Any:
+    return a // b
+
+
+def op_mod(ctx: RunContext, a: Any, b: Any) -> Any:
+    if isinstance(a, str):
+        return percent_format(ctx, a, b)
+    return a % b
+
+
+def op_pow(ctx: RunContext, a: Any, b: Any, mod: Any = None) -> Any:
+    if mod is not None:
+        return pow(a, b, mod)
+    if isinstance(a, int) and isinstance(b, int) and b > 0:
+        size = abs(a).bit_length()
+        if size > 1 and (size - 1) * b > ctx.max_int_bits:
+            raise ctx.int_bits_fault((size - 1) * b if b < 1 << 40 else ctx.max_int_bits + 1)
+        return ctx.check_int(a ** b)
+    if isinstance(a, decimal.Decimal) or isinstance(b, decimal.Decimal):
+        return a ** b
+    r = a ** b
+    if type(r) is complex:
+        raise Fault("F-VALUE", "a negative number raised to a fractional power has no real value")
+    return r
+
+
+def op_lshift(ctx: RunContext, a: int, b: int) -> int:
+    if a and b > 0 and abs(a).bit_length() + b > ctx.max_int_bits:
+        raise ctx.int_bits_fault(abs(a).bit_length() + b if b < 1 << 40 else ctx.max_int_bits + 1)
+    return a << b
+
+
+def op_rshift(ctx: RunContext, a: int, b: int) -> int:
+    return a >> b
+
+
+def op_or(ctx: RunContext, a: Any, b: Any) -> Any:
+    if isinstance(a, (dict, set)):
+        ctx.check_len(len(a) + len(b))
+        ctx.charge(len(a) + len(b))
+    return a | b
+
+
+def op_and(ctx: RunContext, a: Any, b: Any) -> Any:
+    if isinstance(a, (set, dict)) or type(a).__name__ in ("dict_keys", "dict_items"):
+        ctx.charge(len(a) + len(b))
+    return a & b
+
+
+def op_xor(ctx: RunContext, a: Any, b: Any) -> Any:
+    if isinstance(a, set):
+        ctx.check_len(len(a) + len(b))
+        ctx.charge(len(a) + len(b))
+    return a ^ b
+
+
+def op_matmul(ctx: RunContext, a: Any, b: Any) -> Any:
+    raise Fault("F-VALUE", "the @ operator is not supported")
+
+
+BINOPS: dict[str, Callable] = {
+    "+": op_add, "-": op_sub, "*": op_mul, "/": op_truediv, "//": op_floordiv, "%": op_mod,
+    "**": op_pow, "<<": op_lshift, ">>": op_rshift, "|": op_or, "&": op_and, "^": op_xor,
+    "@": op_matmul,
+}
+
+
+def op_neg(ctx: RunContext, a: Any) -> Any:
+    return -a
+
+
+def op_pos(ctx: RunContext, a: Any) -> Any:
+    return +a
+
+
+def op_invert(ctx: RunContext, a: Any) -> Any:
+    return ~a
+
+
+def op_not(ctx: RunContext, a: Any) -> bool:
+    return not a
+
+
+UNARYOPS: dict[str, Callable] = {"-": op_neg, "+": op_pos, "~": op_invert, "not": op_not}
+
+
+def _range_contains(ctx: RunContext, item: Any, r: range) -> bool:
+    # CPython scans the range for a non-int item; answer in constant time instead.
+    t = type(item)
+    if t is int or t is bool:
+        return item in r
+    if isinstance(item, (float, decimal.Decimal)):
+        if (isinstance(item, float) and not math.isfinite(item)) or (isinstance(item, decimal.Decimal) and not item.is_finite()):
+            return False
+        if item == int(item):
+            return int(item) in r
+    return False
+
+
+def compare(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
+    """One comparison of a chain (``==``, ``<``, ``in``, ``is``...); Python semantics."""
+    if op == "==":
+        return a == b
+    if op == "!=":
+        return a != b
+    if op == "<":
+        return a < b
+    if op == "<=":
+        return a <= b
+    if op == ">":
+        return a > b
+    if op == ">=":
+        return a >= b
+    if op == "in":
+        return _range_contains(ctx, a, b) if type(b) is range else contains(ctx, a, b)
+    if op == "not in":
+        return not (_range_contains(ctx, a, b) if type(b) is range else contains(ctx, a, b))
+    if op == "is":
+        return a is b
+    if op == "is not":
+        return a is not b
+    raise Fault("F-VALUE", f"unknown comparison {op!r}")
+
+
+def truth(value: Any) -> bool:
+    """Python truthiness (``if``, ``while``, ``and``/``or``, ``not``)."""
+    return bool(value)
+
+
+# ---- builtins ------------------------------------------------------------------------------------
+
+
+class BoundBuiltin:
+    """A builtin used as a value (``key=len``, ``map(str, xs)``, ``defaultdict(list)``):
+    callable without ``ctx``. ``name`` is the builtin's Seglam name."""
+
+    __slots__ = ("name", "impl", "ctx")
+
+    def __init__(self, name: str, impl: Callable, ctx: RunContext) -> None:
+        self.name = name
+        self.impl = impl
+        self.ctx = ctx
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.impl(self.ctx, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.name}>"
+
+
+def bind_builtin(ctx: RunContext, name: str) -> BoundBuiltin:
+    """The value of builtin ``name`` (or a qualified module function) inside a run."""
+    impl = BUILTINS.get(name) or MODULE_FUNCTIONS[name]
+    return BoundBuiltin(name, impl, ctx)
+
+
+def b_len(ctx, x):
+    return len(x)
+
+
+def b_abs(ctx, x):
+    return abs(x)
+
+
+def b_all(ctx, it):
+    n = size_of(it)
+    if n is not None:
+        ctx.charge(n)
+        return all(it)
+    return all(Metered(ctx, it))
+
+
+def b_any(ctx, it):
+    n = size_of(it)
+    if n is not None:
+        ctx.charge(n)
+        return any(it)
+    return any(Metered(ctx, it))
+
+
+def b_bool(ctx, x=False):
+    return bool(x)
+
+
+def b_chr(ctx, i):
+    return chr(i)
+
+
+def b_ord(ctx, c):
+    return ord(c)
+
+
+def b_divmod(ctx, a, b):
+    return divmod(a, b)
+
+
+def b_enumerate(ctx, it, start=0):
+    return enumerate(_lazy(ctx, it), start)
+
+
+def b_zip(ctx, *its, strict=False):
+    return zip(*(_lazy(ctx, i) for i in its), strict=strict)
+
+
+def b_map(ctx, fn, *its):
+    return map(fn, *(_lazy(ctx, i) for i in its))
+
+
+def b_filter(ctx, fn, it):
+    return filter(fn, _lazy(ctx, it))
+
+
+def b_reversed(ctx, seq):
+    if isinstance(seq, (dict, list, tuple, str, range)):
+        return reversed(seq)
+    return reversed(collect(ctx, seq))
+
+
+def _to_int_from_decimal(ctx: RunContext, d: decimal.Decimal) -> int:
+    if d.is_finite() and d.adjusted() > ctx.max_int_bits * 0.302 + 2:
+        raise ctx.int_bits_fault(int(d.adjusted() * 3.33))
+    return int(d)
+
+
+def b_int(ctx, x=0, base=None):
+    if base is not None:
+        ctx.charge(len(x))
+        return ctx.check_int(int(x, base))
+    if isinstance(x, decimal.Decimal):
+        return _to_int_from_decimal(ctx, x)
+    if isinstance(x, str):
+        ctx.charge(len(x))
+    return ctx.check_int(int(x))
+
+
+def b_float(ctx, x=0.0):
+    return float(x)
+
+
+def b_str(ctx, x=""):
+    return ctx.check_str(seglam_str(ctx, x))
+
+
+def b_repr(ctx, x):
+    return seglam_repr(ctx, x)
+
+
+def b_list(ctx, it=()):
+    return collect(ctx, it)
+
+
+def b_tuple(ctx, it=()):
+    return tuple(collect(ctx, it))
+
+
+def b_set(ctx, it=()):
+    return set(collect(ctx, it))
+
+
+def b_frozenset(ctx, it=()):
+    return frozenset(collect(ctx, it))
+
+
+def b_dict(ctx, it=(), **kwargs):
+    if isinstance(it, dict):
+        ctx.charge(len(it))
+        ctx.check_len(len(it) + len(kwargs))
+        return dict(it, **kwargs)
+    pairs = collect(ctx, it)
+    ctx.check_len(len(pairs) + len(kwargs))
+    return dict(pairs, **kwargs)
+
+
+def b_sorted(ctx, it, *, key=None, reverse=False):
+    items = collect(ctx, it)
+    return sorted(items, key=key, reverse=reverse)
+
+
+def b_sum(ctx, it, start=0):
+    items = sized(ctx, it)
+    if isinstance(start, (list, tuple)):
+        total = len(start) + sum(len(x) for x in items)
+        ctx.check_len(total)
+        ctx.charge(total)
+    result = sum(items, start)
+    return ctx.check_int(result)
+
+
+_NO_DEFAULT = object()
+
+
+def _minmax(ctx, fn, args, key, default):
+    if len(args) == 1:
+        items = collect(ctx, args[0])
+        if not items and default is not _NO_DEFAULT:
+            return default
+        if not items:
+            raise Fault("F-VALUE", f"{fn.__name__}() of an empty sequence")
+    else:
+        items = args
+    return fn(items, key=key) if key is not None else fn(items)
+
+
+def b_min(ctx, *args, key=None, default=_NO_DEFAULT):
+    return _minmax(ctx, min, args, key, default)
+
+
+def b_max(ctx, *args, key=None, default=_NO_DEFAULT):
+    return _minmax(ctx, max, args, key, default)
+
+
+def b_pow(ctx, a, b, mod=None):
+    return op_pow(ctx, a, b, mod)
+
+
+def b_range(ctx, *args):
+    return range(*args)
+
+
+def b_round(ctx, x, ndigits=None):
+    if ndigits is None:
+        if isinstance(x, decimal.Decimal):
+            return _to_int_from_decimal(ctx, x.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
+        return round(x)
+    return round(x, ndigits)
+
+
+def b_hex(ctx, x):
+    return hex(x)
+
+
+def b_bin(ctx, x):
+    return bin(x)
+
+
+def b_oct(ctx, x):
+    return oct(x)
+
+
+def b_format(ctx, value, spec=""):
+    return format_value(ctx, value, None, spec)
+
+
+def b_next(ctx, it, *default):
+    return next(it, *default)
+
+
+def b_iter(ctx, it):
+    return iter(_lazy(ctx, it))
+
+
+_BUILTIN_TYPES: dict[str, type] = {
+    "int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict,
+    "set": set, "tuple": tuple, "frozenset": frozenset,
+}
+
+
+def b_isinstance(ctx, value, cls):
+    return isinstance(value, _as_class(cls))
+
+
+def _as_class(cls: Any) -> Any:
+    if isinstance(cls, tuple):
+        return tuple(_as_class(c) for c in cls)
+    if isinstance(cls, BoundBuiltin):
+        t = _BUILTIN_TYPES.get(cls.name)
+        if t is None:
+            t = _MODULE_TYPES.get(cls.name)
+        if t is None:
+            raise Fault("F-VALUE", f"isinstance: {cls.name} is not a type")
+        return t
+    if cls is None:
+        return type(None)
+    if isinstance(cls, type) and (is_record_class(cls) or issubclass(cls, enum.Enum)):
+        return cls
+    raise Fault("F-VALUE", "isinstance: not a type")
+
+
+_MODULE_TYPES: dict[str, type] = {
+    "datetime.date": datetime.date, "datetime.timedelta": datetime.timedelta,
+    "decimal.Decimal": decimal.Decimal,
+}
+
+
+def is_record_class(cls: Any) -> bool:
+    return getattr(cls, "__seglam_record__", False) is True
+
+
+# ---- the prelude: parse_* ------------------------------------------------------------------------
+
+
+def parse_int(ctx, s):
+    """``int(s)``, or None when ``s`` is not an integer literal."""
+    ctx.charge(len(s))
+    try:
+        value = int(s)
+    except ValueError:
+        return None
+    return ctx.check_int(value)
+
+
+def parse_float(ctx, s):
+    ctx.charge(len(s))
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def parse_decimal(ctx, s):
+    ctx.charge(len(s))
+    try:
+        d = decimal.Decimal(s.strip())
+    except (decimal.InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
+def parse_date(ctx, s):
+    """``date.fromisoformat(s)`` (ISO ``YYYY-MM-DD`` only), or None."""
+    ctx.charge(len(s))
+    try:
+        return datetime.date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def col_defaultdict(ctx, factory=None, items=()):
+    d = collections.defaultdict(factory)
+    if items:
+        b = b_dict(ctx, items)
+        d.update(b)
+    return d
+
+
+BUILTINS: dict[str, Callable] = {
+    "len": b_len, "abs": b_abs, "all": b_all, "any": b_any, "bool": b_bool, "chr": b_chr,
+    "ord": b_ord, "divmod": b_divmod, "enumerate": b_enumerate, "zip": b_zip, "map": b_map,
+    "filter": b_filter, "reversed": b_reversed, "int": b_int, "float": b_float, "str": b_str,
+    "repr": b_repr, "list": b_list, "tuple": b_tuple, "set": b_set, "frozenset": b_frozenset,
+    "dict": b_dict, "sorted": b_sorted, "sum": b_sum, "min": b_min, "max": b_max,
+    "pow": b_pow, "range": b_range, "round": b_round, "hex": b_hex, "bin": b_bin,
+    "oct": b_oct, "format": b_format, "next": b_next, "iter": b_iter,
+    "isinstance": b_isinstance,
+    "parse_int": parse_int, "parse_float": parse_float, "parse_decimal": parse_decimal,
+    "parse_date": parse_date,
+}
+
+MODULE_FUNCTIONS["collections.defaultdict"] = col_defaultdict
+MODULE_FUNCTIONS.update({
+    "operator.add": op_add, "operator.sub": op_sub, "operator.mul": op_mul,
+    "operator.truediv": op_truediv, "operator.floordiv": op_floordiv, "operator.mod": op_mod,
+    "operator.neg": op_neg, "operator.pow": op_pow,
+    "operator.itemgetter": lambda ctx, *keys: operator.itemgetter(*keys),
+})
+
+
+# ---- methods and attributes --------------------------------------------------------------------
+
+METHODS: dict[type, dict[str, Callable]] = {
+    str: STR_METHODS, list: LIST_METHODS, tuple: TUPLE_METHODS, dict: DICT_METHODS,
+    set: SET_METHODS, int: INT_METHODS, float: FLOAT_METHODS, decimal.Decimal: DECIMAL_METHODS,
+    datetime.date: DATE_METHODS, datetime.timedelta: TIMEDELTA_METHODS,
+    collections.Counter: COUNTER_METHODS,
+}
+if _re2 is not None:
+    METHODS[_re2._Regexp] = PATTERN_METHODS
+    METHODS[_re2._Match] = MATCH_METHODS
+
+
+def lookup_method(value: Any, name: str) -> Callable | None:
+    """The implementation of ``value.name(...)``, or None (the checker prevents that)."""
+    for klass in type(value).__mro__:
+        table = METHODS.get(klass)
+        if table is not None:
+            impl = table.get(name)
+            if impl is not None:
+                return impl
+    return None
+
+
+def get_attribute(ctx: RunContext, value: Any, name: str) -> Any:
+    """A data attribute: a record field, ``Enum.name``/``.value``, ``date.year``, ...
+
+    A whitelist: anything else (dunders included) faults, never reaches Python."""
+    if name.startswith("_"):
+        raise Fault("F-VALUE", f"no attribute {name!r}")
+    t = type(value)
+    if is_record(value):
+        if name in t.__seglam_fields__:
+            return getattr(value, name)
+    elif isinstance(value, enum.Enum):
+        if name == "name":
+            return value.name
+        if name == "value":
+            return value.value
+    elif _re2 is not None and t is _re2._Match:
+        if name in MATCH_ATTRIBUTES:
+            return getattr(value, name)
+    elif _re2 is not None and t is _re2._Regexp:
+        if name in ("pattern", "groups"):
+            return getattr(value, name)
+    else:
+        for klass in t.__mro__:
+            allowed = ATTRIBUTES.get(klass)
+            if allowed is not None and name in allowed:
+                return getattr(value, name)
+    if value is None:
+        raise Fault("F-NONE", f"None has no attribute {name!r}")
+    raise Fault("F-VALUE", f"{t.__name__} value has no attribute {name!r}")

@@ -1,0 +1,277 @@
+"""Shared helpers of the stdlib implementations: fault mapping, bulk charging, capped
+materialisation, capped ``repr``/``str``, and the fixed Decimal context.
+
+Fuel rule for builtins (one rule, both backends): a builtin that does work linear in ``n``
+elements or characters charges ``1 + n // 64`` steps (``ctx.charge(n)``). When ``n`` is
+known up front (a sized input: str, list, tuple, dict, set, range) the charge is taken
+*before* the work, so ``sum(range(10**12))`` faults with ``F-FUEL`` at once. An unsized
+input (a generator, ``zip``, ``map``...) is first materialised by :func:`collect`, which
+enforces the collection cap as it goes, then charged for its length. Constant-time builtins
+(``len``, ``abs``, ``chr``, dict lookups, ...) charge nothing; Seglam calls and loop
+iterations are charged by the backends (+1 each).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import math
+from typing import Any, Iterable
+
+from seglam.run.context import RunContext
+from seglam.run.faults import Fault
+from seglam.run.values import is_record
+
+try:
+    import re2 as _re2
+
+    REGEX_ERRORS: tuple[type[BaseException], ...] = (_re2.error,)
+except ImportError:  # pragma: no cover - google-re2 is a declared dependency
+    _re2 = None
+    REGEX_ERRORS = ()
+
+#: Seglam's one Decimal context (SPEC.md, "Decimal"). Backends install it with
+#: ``decimal.localcontext(DECIMAL_CONTEXT)`` around a run (thread-local; the global context
+#: is never touched).
+DECIMAL_CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+
+# ---- faults ---------------------------------------------------------------------------------
+
+
+def fault_for(exc: BaseException) -> Fault:
+    """The :class:`Fault` for a Python exception raised while running a checked program.
+
+    ``Fault`` passes through. Unexpected exceptions become ``F-VALUE`` with an "internal"
+    message (they are bugs: the checker should have rejected the program)."""
+    if isinstance(exc, Fault):
+        return exc
+    code, text = _classify(exc)
+    return Fault(code, text)
+
+
+def _classify(exc: BaseException) -> tuple[str, str]:
+    msg = str(exc) or type(exc).__name__
+    if isinstance(exc, RecursionError):
+        return "F-DEPTH", "call depth limit reached (host recursion limit)"
+    if isinstance(exc, (ZeroDivisionError, decimal.DivisionByZero, decimal.DivisionUndefined)):
+        return "F-ZERO-DIV", msg if isinstance(exc, ZeroDivisionError) and msg else "division by zero"
+    if isinstance(exc, decimal.Overflow):
+        return "F-OVERFLOW", "Decimal overflow"
+    if isinstance(exc, decimal.InvalidOperation):
+        return "F-VALUE", "invalid Decimal operation"
+    if isinstance(exc, MemoryError):
+        return "F-COLLECTION-SIZE", "out of memory"
+    if isinstance(exc, RuntimeError) and ("changed size during iteration" in msg or "changed during iteration" in msg):
+        return "F-MUTATION", msg
+    if isinstance(exc, IndexError):
+        return "F-INDEX", msg
+    if isinstance(exc, KeyError):
+        return "F-KEY", f"key not found: {_short_repr(exc.args[0]) if exc.args else '?'}"
+    if REGEX_ERRORS and isinstance(exc, REGEX_ERRORS):
+        return "F-REGEX", f"invalid regular expression: {msg}"
+    if isinstance(exc, (TypeError, AttributeError)) and "NoneType" in msg:
+        return "F-NONE", "a None value was used where a value was required"
+    if isinstance(exc, OverflowError):
+        return "F-OVERFLOW", msg
+    if isinstance(exc, ValueError):
+        if "Exceeds the limit" in msg and "digits" in msg:
+            return "F-VALUE", msg
+        return "F-VALUE", msg
+    if isinstance(exc, AssertionError):
+        return "F-ASSERT", msg
+    if isinstance(exc, TypeError):
+        return "F-VALUE", msg
+    return "F-VALUE", f"internal error ({type(exc).__name__}: {msg})"
+
+
+def _short_repr(value: Any) -> str:
+    try:
+        text = repr(value) if type(value) in (int, str, float, bool, tuple) else type(value).__name__
+    except Exception:  # noqa: BLE001 - a repr can fail for int digits limits
+        text = type(value).__name__
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# ---- sizes and charging ------------------------------------------------------------------------
+
+SIZED = (str, list, tuple, dict, set, frozenset, range)
+
+
+def size_of(value: Any) -> int | None:
+    """``len(value)`` for sized inputs (huge ranges report their true size), else None."""
+    if isinstance(value, SIZED):
+        try:
+            return len(value)
+        except OverflowError:  # a range longer than sys.maxsize
+            r = value
+            return max(0, (r.stop - r.start + (r.step - (1 if r.step > 0 else -1))) // r.step)
+    return None
+
+
+def collect(ctx: RunContext, iterable: Iterable) -> list:
+    """Materialise ``iterable`` into a fresh list under the collection cap and charge for it."""
+    n = size_of(iterable)
+    if n is not None:
+        ctx.check_len(n)
+        ctx.charge(n)
+        return list(iterable)
+    out: list = []
+    append = out.append
+    cap = ctx.max_collection_len
+    for item in iterable:
+        append(item)
+        if len(out) > cap:
+            raise ctx.len_fault(len(out))
+    ctx.charge(len(out))
+    return out
+
+
+def sized(ctx: RunContext, iterable: Iterable) -> Any:
+    """``iterable`` itself when it is sized (after charging for it), else :func:`collect`."""
+    n = size_of(iterable)
+    if n is not None:
+        ctx.charge(n)
+        return iterable
+    return collect(ctx, iterable)
+
+
+class Metered:
+    """An iterator over a lazily produced sequence (``itertools`` outputs, unsized inputs
+    of ``zip``/``map``/``filter``...) that charges one step per item, like a loop
+    iteration, so no C-level loop can run without fuel. Used for builtins whose output can
+    be far larger than their input, or infinite (``itertools.count``)."""
+
+    __slots__ = ("_it", "_ctx")
+
+    def __init__(self, ctx: RunContext, it: Iterable) -> None:
+        self._it = iter(it)
+        self._ctx = ctx
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = next(self._it)
+        ctx = self._ctx
+        ctx.fuel -= 1
+        if ctx.fuel < 0:
+            ctx.out_of_fuel()
+        return item
+
+
+# ---- repr / str with caps ------------------------------------------------------------------------
+
+
+def seglam_repr(ctx: RunContext, value: Any) -> str:
+    """``repr(value)`` as CPython prints it, built under the string cap (a list holding a
+    million references to one long string must fault, not allocate terabytes)."""
+    out: list[str] = []
+    budget = [ctx.max_str_len]
+    _repr_into(ctx, value, out, budget, set())
+    return "".join(out)
+
+
+def _emit(ctx: RunContext, out: list, budget: list, text: str) -> None:
+    budget[0] -= len(text)
+    if budget[0] < 0:
+        raise ctx.str_fault(ctx.max_str_len - budget[0])
+    out.append(text)
+
+
+def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set) -> None:
+    t = type(value)
+    if t in (int, bool, float, str) or value is None:
+        if t is str:
+            ctx.charge(len(value))
+        _emit(ctx, out, budget, repr(value))
+        return
+    if isinstance(value, (list, tuple, dict, set, frozenset)):
+        if id(value) in active:  # Python prints a self-containing list as [...]
+            _emit(ctx, out, budget, "[...]" if isinstance(value, list) else "{...}")
+            return
+        active.add(id(value))
+        ctx.charge(len(value))
+        if isinstance(value, list):
+            _seq(ctx, value, "[", "]", out, budget, active)
+        elif isinstance(value, tuple):
+            if len(value) == 1:
+                _emit(ctx, out, budget, "(")
+                _repr_into(ctx, value[0], out, budget, active)
+                _emit(ctx, out, budget, ",)")
+            else:
+                _seq(ctx, value, "(", ")", out, budget, active)
+        elif isinstance(value, dict):
+            _emit(ctx, out, budget, "{")
+            first = True
+            for k, v in value.items():
+                if not first:
+                    _emit(ctx, out, budget, ", ")
+                first = False
+                _repr_into(ctx, k, out, budget, active)
+                _emit(ctx, out, budget, ": ")
+                _repr_into(ctx, v, out, budget, active)
+            _emit(ctx, out, budget, "}")
+        else:
+            if not value:
+                _emit(ctx, out, budget, "set()")
+            else:
+                _seq(ctx, value, "{", "}", out, budget, active)
+        active.discard(id(value))
+        return
+    if is_record(value):
+        _emit(ctx, out, budget, t.__qualname__ + "(")
+        for i, fname in enumerate(t.__seglam_fields__):
+            _emit(ctx, out, budget, (", " if i else "") + fname + "=")
+            _repr_into(ctx, getattr(value, fname), out, budget, active)
+        _emit(ctx, out, budget, ")")
+        return
+    if isinstance(value, decimal.Decimal):
+        _emit(ctx, out, budget, f"Decimal('{_decimal_str(ctx, value)}')")
+        return
+    if isinstance(value, (datetime.date, datetime.timedelta, enum.Enum)):
+        _emit(ctx, out, budget, repr(value))
+        return
+    _emit(ctx, out, budget, f"<{t.__name__}>")  # iterators, matches: never Python internals
+
+
+def _seq(ctx, value, open_, close, out, budget, active) -> None:
+    _emit(ctx, out, budget, open_)
+    for i, item in enumerate(value):
+        if i:
+            _emit(ctx, out, budget, ", ")
+        _repr_into(ctx, item, out, budget, active)
+    _emit(ctx, out, budget, close)
+
+
+def _decimal_str(ctx: RunContext, d: decimal.Decimal) -> str:
+    # str(Decimal) switches to exponent notation for large exponents, so its length is
+    # bounded by the digits (at most 28 from arithmetic, or the literal's own length).
+    return str(d)
+
+
+def seglam_str(ctx: RunContext, value: Any) -> str:
+    """``str(value)`` as CPython gives it, under the string cap."""
+    t = type(value)
+    if t is str:
+        return value
+    if t is int:
+        if value.bit_length() > 3000:
+            ctx.charge(value.bit_length() // 3)
+        return str(value)
+    if t in (bool, float) or value is None:
+        return str(value)
+    if isinstance(value, (decimal.Decimal, datetime.date, datetime.timedelta, enum.Enum)):
+        return str(value)
+    return seglam_repr(ctx, value)
+
+
+def is_finite_number(x: Any) -> bool:
+    return not isinstance(x, float) or math.isfinite(x)

@@ -1,0 +1,506 @@
+"""The allowed standard-library module members: ``math``, ``itertools``, ``functools``,
+``re`` (on RE2), ``datetime``, ``decimal``, ``dataclasses``, ``collections``, ``heapq``,
+``bisect``, ``statistics``, ``string``, ``operator``.
+
+:data:`MODULE_FUNCTIONS` maps a qualified name (``"math.sqrt"``,
+``"datetime.date.fromisoformat"``) to ``impl(ctx, *args, **kwargs)``;
+:data:`MODULE_CONSTANTS` maps a qualified name (``"math.pi"``, ``"re.IGNORECASE"``) to its
+value.
+
+Regular expressions run on RE2 (``google-re2``): linear time. Differences from Python's
+``re`` (documented for SPEC.md): no backreferences inside patterns, no lookaround
+(``(?=``, ``(?<=`` ...), no possessive/atomic groups, no ``re.VERBOSE``; ``\\d``, ``\\w``,
+``\\s`` and ``\\b`` are ASCII-only; ``$`` without ``re.MULTILINE`` matches only at the very
+end (Python also matches before a final newline); ``\\Z`` is accepted and means ``\\z``.
+A pattern built at run time that RE2 rejects faults with ``F-REGEX``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import collections
+import dataclasses
+import datetime
+import decimal
+import functools
+import heapq
+import itertools
+import math
+import operator
+import re as _pyre
+import statistics
+import string
+from typing import Any, Callable
+
+from seglam.run.context import RunContext
+from seglam.run.faults import Fault
+from seglam.run.stdlib_core import Metered, collect, size_of, sized
+from seglam.run.values import FROZEN_TYPES, frozen_fault, is_record
+
+try:
+    import re2 as _re2
+except ImportError:  # pragma: no cover
+    _re2 = None
+
+
+def _lazy(ctx: RunContext, it: Any) -> Any:
+    """Meter an unsized input so no C-level loop can spin without charging fuel."""
+    return it if size_of(it) is not None else Metered(ctx, it)
+
+
+# ---- math -----------------------------------------------------------------------------------------
+
+
+def _log2_gamma(n: int) -> float:
+    return math.lgamma(n + 1) / math.log(2) if n > 0 else 0.0
+
+
+def math_factorial(ctx: RunContext, n: int) -> int:
+    if n >= 0 and _log2_gamma(n) > ctx.max_int_bits:
+        raise ctx.int_bits_fault(int(_log2_gamma(n)))
+    ctx.charge(max(n, 0))
+    return math.factorial(n)
+
+
+def math_comb(ctx: RunContext, n: int, k: int) -> int:
+    if 0 <= k <= n and n > 0:
+        bits = _log2_gamma(n) - _log2_gamma(k) - _log2_gamma(n - k)
+        if bits > ctx.max_int_bits + 2:
+            raise ctx.int_bits_fault(int(bits))
+        ctx.charge(min(k, n - k))
+    return ctx.check_int(math.comb(n, k))
+
+
+def math_perm(ctx: RunContext, n: int, k: int | None = None) -> int:
+    kk = n if k is None else k
+    if 0 <= kk <= n and n > 0:
+        bits = _log2_gamma(n) - _log2_gamma(n - kk)
+        if bits > ctx.max_int_bits + 2:
+            raise ctx.int_bits_fault(int(bits))
+        ctx.charge(kk)
+    return ctx.check_int(math.perm(n, k))
+
+
+def math_prod(ctx: RunContext, items: Any, *, start: Any = 1) -> Any:
+    items = sized(ctx, items)
+    result = start
+    for x in items:
+        if type(result) is int and type(x) is int and result.bit_length() + x.bit_length() > ctx.max_int_bits + 1:
+            raise ctx.int_bits_fault(result.bit_length() + x.bit_length())
+        result = result * x
+    return ctx.check_int(result)
+
+
+def math_lcm(ctx: RunContext, *xs: int) -> int:
+    result = 1
+    for x in xs:
+        result = ctx.check_int(math.lcm(result, x))
+    return result
+
+
+def math_fsum(ctx: RunContext, items: Any) -> float:
+    return math.fsum(sized(ctx, items))
+
+
+def math_dist(ctx: RunContext, p: Any, q: Any) -> float:
+    ctx.charge(len(p))
+    return math.dist(p, q)
+
+
+def _plain(fn: Callable) -> Callable:
+    def impl(ctx: RunContext, *args, **kwargs):
+        return fn(*args, **kwargs)
+
+    impl.__name__ = getattr(fn, "__name__", "impl")
+    return impl
+
+
+_MATH_PLAIN = (
+    "sqrt", "isqrt", "floor", "ceil", "trunc", "gcd", "log", "log2", "log10", "log1p", "exp",
+    "expm1", "pow", "fabs", "copysign", "isnan", "isinf", "isfinite", "isclose", "hypot",
+    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "degrees",
+    "radians", "modf", "fmod", "remainder", "frexp", "ldexp",
+)
+
+
+# ---- itertools --------------------------------------------------------------------------------------
+
+
+def _metered_output(fn: Callable) -> Callable:
+    def impl(ctx: RunContext, *args, **kwargs):
+        args = tuple(_lazy(ctx, a) for a in args)
+        return Metered(ctx, fn(*args, **kwargs))
+
+    impl.__name__ = fn.__name__
+    return impl
+
+
+def it_product(ctx: RunContext, *iterables: Any, repeat: int = 1) -> Metered:
+    pools = [collect(ctx, it) for it in iterables]
+    return Metered(ctx, itertools.product(*pools, repeat=repeat))
+
+
+def it_repeat(ctx: RunContext, value: Any, times: int | None = None) -> Metered:
+    return Metered(ctx, itertools.repeat(value) if times is None else itertools.repeat(value, times))
+
+
+def it_accumulate(ctx: RunContext, iterable: Any, func: Callable | None = None, *, initial: Any = None) -> Metered:
+    if func is None:
+        def add(a, b):
+            return ctx.check_int(a + b)
+        func = add
+    return Metered(ctx, itertools.accumulate(_lazy(ctx, iterable), func, initial=initial))
+
+
+def it_groupby(ctx: RunContext, iterable: Any, key: Callable | None = None) -> Metered:
+    return Metered(ctx, itertools.groupby(_lazy(ctx, iterable), key))
+
+
+def it_chain_from_iterable(ctx: RunContext, iterables: Any) -> Metered:
+    return Metered(ctx, itertools.chain.from_iterable(_lazy(ctx, i) for i in _lazy(ctx, iterables)))
+
+
+def it_chain(ctx: RunContext, *iterables: Any) -> Metered:
+    return Metered(ctx, itertools.chain(*(_lazy(ctx, i) for i in iterables)))
+
+
+# ---- functools, operator -----------------------------------------------------------------------------
+
+
+def ft_reduce(ctx: RunContext, fn: Callable, iterable: Any, *initial: Any) -> Any:
+    return functools.reduce(fn, _lazy(ctx, iterable), *initial)
+
+
+def ft_cmp_to_key(ctx: RunContext, fn: Callable) -> Any:
+    return functools.cmp_to_key(fn)
+
+
+# ---- re (RE2) ---------------------------------------------------------------------------------------
+
+IGNORECASE = int(_pyre.IGNORECASE)
+MULTILINE = int(_pyre.MULTILINE)
+DOTALL = int(_pyre.DOTALL)
+VERBOSE = int(_pyre.VERBOSE)
+ASCII = int(_pyre.ASCII)
+
+
+def compile_regex(pattern: str, flags: int = 0) -> Any:
+    """Compile ``pattern`` with RE2 (Python's flags become inline flags). Raises the RE2
+    error (``F-REGEX``) for a pattern RE2 rejects. Backends call this at preparation time
+    for literal patterns."""
+    if flags & VERBOSE:
+        raise Fault("F-REGEX", "re.VERBOSE is not supported (RE2)")
+    inline = "".join(letter for flag, letter in ((IGNORECASE, "i"), (MULTILINE, "m"), (DOTALL, "s")) if flags & flag)
+    text = pattern.replace("\\Z", "\\z") if "\\Z" in pattern else pattern
+    if inline:
+        text = f"(?{inline}){text}"
+    options = _re2.Options()
+    options.log_errors = False
+    try:
+        return _re2.compile(text, options)
+    except _re2.error as error:
+        raise Fault("F-REGEX", f"invalid regular expression {pattern!r}: {error}") from None
+
+
+def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:
+    """The compiled RE2 object for ``pattern``: precompiled ones from the backend first."""
+    if not isinstance(pattern, str):
+        return pattern  # already compiled (re.compile result)
+    key = (pattern, flags)
+    got = ctx.regexes.get(key)
+    if got is None:
+        ctx.charge(len(pattern))
+        got = compile_regex(pattern, flags)
+        ctx.regexes[key] = got
+    return got
+
+
+def re_search(ctx, pattern, s, flags=0):
+    ctx.charge(len(s))
+    return regex(ctx, pattern, flags).search(s)
+
+
+def re_match(ctx, pattern, s, flags=0):
+    ctx.charge(len(s))
+    return regex(ctx, pattern, flags).match(s)
+
+
+def re_fullmatch(ctx, pattern, s, flags=0):
+    ctx.charge(len(s))
+    return regex(ctx, pattern, flags).fullmatch(s)
+
+
+def re_findall(ctx, pattern, s, flags=0):
+    ctx.charge(len(s))
+    out = regex(ctx, pattern, flags).findall(s)
+    ctx.check_len(len(out))
+    return out
+
+
+def re_finditer(ctx, pattern, s, flags=0):
+    ctx.charge(len(s))
+    return Metered(ctx, regex(ctx, pattern, flags).finditer(s))
+
+
+def re_split(ctx, pattern, s, maxsplit=0, flags=0):
+    ctx.charge(len(s))
+    out = regex(ctx, pattern, flags).split(s, maxsplit)
+    ctx.check_len(len(out))
+    return out
+
+
+def _capped_repl(ctx: RunContext, repl: Any, total: list) -> Callable:
+    def replace(m):
+        r = repl(m) if callable(repl) else m.expand(repl)
+        total[0] += len(r)
+        if total[0] > ctx.max_str_len:
+            raise ctx.str_fault(total[0])
+        return r
+
+    return replace
+
+
+def re_subn(ctx, pattern, repl, s, count=0, flags=0):
+    ctx.charge(len(s))
+    total = [len(s)]
+    if isinstance(repl, str) and "\\" not in repl:
+        plain = repl
+        repl = lambda m: plain  # noqa: E731 - no template escapes to expand
+    return regex(ctx, pattern, flags).subn(_capped_repl(ctx, repl, total), s, count)
+
+
+def re_sub(ctx, pattern, repl, s, count=0, flags=0):
+    return re_subn(ctx, pattern, repl, s, count, flags)[0]
+
+
+def re_compile(ctx, pattern, flags=0):
+    return regex(ctx, pattern, flags)
+
+
+def re_escape(ctx, s):
+    ctx.charge(len(s))
+    return ctx.check_str(_pyre.escape(s))
+
+
+def _pattern_method(fn: Callable) -> Callable:
+    def impl(ctx, compiled, *args, **kwargs):
+        return fn(ctx, compiled, *args, **kwargs)
+
+    impl.__name__ = fn.__name__
+    return impl
+
+
+#: Methods of a compiled pattern (``re.compile(...)``): same implementations, receiver first.
+PATTERN_METHODS: dict[str, Callable] = {
+    "search": lambda ctx, p, s: re_search(ctx, p, s),
+    "match": lambda ctx, p, s: re_match(ctx, p, s),
+    "fullmatch": lambda ctx, p, s: re_fullmatch(ctx, p, s),
+    "findall": lambda ctx, p, s: re_findall(ctx, p, s),
+    "finditer": lambda ctx, p, s: re_finditer(ctx, p, s),
+    "split": lambda ctx, p, s, maxsplit=0: re_split(ctx, p, s, maxsplit),
+    "sub": lambda ctx, p, repl, s, count=0: re_sub(ctx, p, repl, s, count),
+    "subn": lambda ctx, p, repl, s, count=0: re_subn(ctx, p, repl, s, count),
+}
+
+
+def _match_method(name: str) -> Callable:
+    def impl(ctx, m, *args):
+        return getattr(m, name)(*args)
+
+    impl.__name__ = name
+    return impl
+
+
+MATCH_METHODS: dict[str, Callable] = {
+    n: _match_method(n) for n in ("group", "groups", "groupdict", "start", "end", "span", "expand")
+}
+MATCH_ATTRIBUTES = frozenset({"string", "lastindex", "lastgroup", "pos", "endpos"})
+
+
+# ---- datetime, decimal, dataclasses ---------------------------------------------------------------
+
+
+def dt_date(ctx, year, month, day):
+    return datetime.date(year, month, day)
+
+
+def dt_timedelta(ctx, days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0, weeks=0):
+    return datetime.timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)
+
+
+def dt_fromisoformat(ctx, s):
+    ctx.charge(len(s))
+    return datetime.date.fromisoformat(s)
+
+
+def dt_fromordinal(ctx, n):
+    return datetime.date.fromordinal(n)
+
+
+def dec_decimal(ctx, value="0"):
+    if isinstance(value, str):
+        ctx.charge(len(value))
+    return decimal.Decimal(value)
+
+
+def dc_replace(ctx, obj, **changes):
+    if not is_record(obj):
+        raise Fault("F-VALUE", "dataclasses.replace() needs a record")
+    return dataclasses.replace(obj, **changes)
+
+
+# ---- collections, heapq, bisect, statistics ------------------------------------------------------
+
+
+def col_counter(ctx, iterable=()):
+    items = iterable if isinstance(iterable, dict) else collect(ctx, iterable)
+    ctx.charge(len(items))
+    return collections.Counter(items)
+
+
+def counter_most_common(ctx, c, n=None):
+    ctx.charge(len(c))
+    return c.most_common(n)
+
+
+def counter_total(ctx, c):
+    ctx.charge(len(c))
+    return c.total()
+
+
+COUNTER_METHODS: dict[str, Callable] = {"most_common": counter_most_common, "total": counter_total}
+
+
+def _refuse_frozen_list(xs: Any, name: str) -> None:
+    if type(xs) in FROZEN_TYPES:
+        raise frozen_fault("list", name)
+
+
+def hq_heappush(ctx, heap, item):
+    _refuse_frozen_list(heap, "heappush")
+    if len(heap) >= ctx.max_collection_len:
+        raise ctx.len_fault(len(heap) + 1)
+    heapq.heappush(heap, item)
+
+
+def hq_heappop(ctx, heap):
+    _refuse_frozen_list(heap, "heappop")
+    return heapq.heappop(heap)
+
+
+def hq_heapify(ctx, heap):
+    _refuse_frozen_list(heap, "heapify")
+    ctx.charge(len(heap))
+    heapq.heapify(heap)
+
+
+def hq_heappushpop(ctx, heap, item):
+    _refuse_frozen_list(heap, "heappushpop")
+    return heapq.heappushpop(heap, item)
+
+
+def hq_heapreplace(ctx, heap, item):
+    _refuse_frozen_list(heap, "heapreplace")
+    return heapq.heapreplace(heap, item)
+
+
+def hq_nlargest(ctx, n, iterable, key=None):
+    return heapq.nlargest(n, sized(ctx, iterable), key=key)
+
+
+def hq_nsmallest(ctx, n, iterable, key=None):
+    return heapq.nsmallest(n, sized(ctx, iterable), key=key)
+
+
+def bs_insort(ctx, a, x, lo=0, hi=None, *, key=None):
+    _refuse_frozen_list(a, "insort")
+    if len(a) >= ctx.max_collection_len:
+        raise ctx.len_fault(len(a) + 1)
+    ctx.charge(len(a))
+    bisect.insort(a, x, lo, len(a) if hi is None else hi, key=key)
+
+
+def _bisect(fn: Callable) -> Callable:
+    def impl(ctx, a, x, lo=0, hi=None, *, key=None):
+        return fn(a, x, lo, len(a) if hi is None else hi, key=key)
+
+    impl.__name__ = fn.__name__
+    return impl
+
+
+def _stat(fn: Callable) -> Callable:
+    def impl(ctx, data, *args):
+        data = collect(ctx, data)
+        ctx.charge(len(data))
+        return fn(data, *args)
+
+    impl.__name__ = fn.__name__
+    return impl
+
+
+def _op(fn: Callable) -> Callable:
+    return fn  # replaced by stdlib.py with the capped operator implementations
+
+
+MODULE_FUNCTIONS: dict[str, Callable] = {}
+MODULE_FUNCTIONS.update({f"math.{n}": _plain(getattr(math, n)) for n in _MATH_PLAIN})
+MODULE_FUNCTIONS.update({
+    "math.factorial": math_factorial, "math.comb": math_comb, "math.perm": math_perm,
+    "math.prod": math_prod, "math.lcm": math_lcm, "math.fsum": math_fsum, "math.dist": math_dist,
+    "itertools.permutations": _metered_output(itertools.permutations),
+    "itertools.combinations": _metered_output(itertools.combinations),
+    "itertools.combinations_with_replacement": _metered_output(itertools.combinations_with_replacement),
+    "itertools.product": it_product,
+    "itertools.accumulate": it_accumulate,
+    "itertools.chain": it_chain,
+    "itertools.chain.from_iterable": it_chain_from_iterable,
+    "itertools.groupby": it_groupby,
+    "itertools.islice": _metered_output(itertools.islice),
+    "itertools.pairwise": _metered_output(itertools.pairwise),
+    "itertools.zip_longest": _metered_output(itertools.zip_longest),
+    "itertools.starmap": _metered_output(itertools.starmap),
+    "itertools.takewhile": _metered_output(itertools.takewhile),
+    "itertools.dropwhile": _metered_output(itertools.dropwhile),
+    "itertools.filterfalse": _metered_output(itertools.filterfalse),
+    "itertools.compress": _metered_output(itertools.compress),
+    "itertools.count": _metered_output(itertools.count),
+    "itertools.cycle": _metered_output(itertools.cycle),
+    "itertools.repeat": it_repeat,
+    "functools.reduce": ft_reduce,
+    "functools.cmp_to_key": ft_cmp_to_key,
+    "re.search": re_search, "re.match": re_match, "re.fullmatch": re_fullmatch,
+    "re.findall": re_findall, "re.finditer": re_finditer, "re.split": re_split,
+    "re.sub": re_sub, "re.subn": re_subn, "re.compile": re_compile, "re.escape": re_escape,
+    "datetime.date": dt_date, "datetime.timedelta": dt_timedelta,
+    "datetime.date.fromisoformat": dt_fromisoformat, "datetime.date.fromordinal": dt_fromordinal,
+    "decimal.Decimal": dec_decimal,
+    "dataclasses.replace": dc_replace,
+    "collections.Counter": col_counter,
+    "heapq.heappush": hq_heappush, "heapq.heappop": hq_heappop, "heapq.heapify": hq_heapify,
+    "heapq.heappushpop": hq_heappushpop, "heapq.heapreplace": hq_heapreplace,
+    "heapq.nlargest": hq_nlargest, "heapq.nsmallest": hq_nsmallest,
+    "bisect.bisect_left": _bisect(bisect.bisect_left), "bisect.bisect_right": _bisect(bisect.bisect_right),
+    "bisect.bisect": _bisect(bisect.bisect_right), "bisect.insort": bs_insort,
+    "bisect.insort_right": bs_insort,
+})
+MODULE_FUNCTIONS.update({
+    f"statistics.{n}": _stat(getattr(statistics, n))
+    for n in ("mean", "fmean", "median", "median_low", "median_high", "mode", "multimode",
+              "stdev", "pstdev", "variance", "pvariance")
+})
+
+MODULE_CONSTANTS: dict[str, Any] = {
+    "math.pi": math.pi, "math.e": math.e, "math.tau": math.tau, "math.inf": math.inf, "math.nan": math.nan,
+    "re.IGNORECASE": IGNORECASE, "re.I": IGNORECASE, "re.MULTILINE": MULTILINE, "re.M": MULTILINE,
+    "re.DOTALL": DOTALL, "re.S": DOTALL, "re.ASCII": ASCII, "re.A": ASCII,
+    "datetime.date.min": datetime.date.min, "datetime.date.max": datetime.date.max,
+    "datetime.timedelta.min": datetime.timedelta.min, "datetime.timedelta.max": datetime.timedelta.max,
+}
+MODULE_CONSTANTS.update({f"decimal.{n}": getattr(decimal, n) for n in (
+    "ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_HALF_DOWN", "ROUND_UP", "ROUND_DOWN",
+    "ROUND_CEILING", "ROUND_FLOOR", "ROUND_05UP")})
+MODULE_CONSTANTS.update({f"string.{n}": getattr(string, n) for n in (
+    "ascii_lowercase", "ascii_uppercase", "ascii_letters", "digits", "hexdigits", "octdigits",
+    "punctuation", "whitespace", "printable")})
+
+_ = (operator, _pattern_method, _op)  # operator.* members are registered by stdlib.py

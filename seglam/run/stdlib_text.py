@@ -1,0 +1,242 @@
+"""``str`` methods, ``format()``/f-string fields, ``str.format`` and ``%`` formatting, under
+the string-length cap. Implementations take ``(ctx, receiver, *args)`` (see
+:mod:`seglam.run.stdlib`).
+
+Formatting never reaches Python's attribute or item lookup: ``str.format`` fields must be
+positional indexes or names (``{0}``, ``{name}``, ``{}``), never ``{0.attr}``/``{0[k]}``.
+Widths and precisions are checked against ``max_str_len`` *before* formatting.
+"""
+
+from __future__ import annotations
+
+import decimal
+import enum
+import re
+import string
+from typing import Any
+
+from seglam.run.context import RunContext
+from seglam.run.faults import Fault
+from seglam.run.stdlib_core import collect, seglam_repr, seglam_str
+from seglam.run.values import is_record
+
+_SPEC = re.compile(
+    r"(?:(?P<fill>.)?(?P<align>[<>=^]))?(?P<sign>[-+ ])?(?P<z>z)?(?P<alt>#)?(?P<zero>0)?"
+    r"(?P<width>\d+)?(?P<grouping>[,_])?(?:\.(?P<precision>\d+))?(?P<type>[bcdeEfFgGnosxX%])?",
+    re.DOTALL,
+)
+
+
+def check_spec(ctx: RunContext, spec: str) -> None:
+    """Fault with ``F-STR-SIZE`` when a format spec asks for a width or precision past the cap."""
+    m = _SPEC.fullmatch(spec)
+    if m is None:
+        return  # Python itself rejects it with ValueError (F-VALUE)
+    for part in ("width", "precision"):
+        text = m.group(part)
+        if text is not None and (len(text) > 9 or int(text) > ctx.max_str_len):
+            raise ctx.str_fault(int(text) if len(text) <= 30 else ctx.max_str_len + 1)
+
+
+def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spec: str = "") -> str:
+    """One f-string field ``{value!conversion:spec}``: Python's ``format()``, capped."""
+    if conversion == "r":
+        value = seglam_repr(ctx, value)
+    elif conversion == "s":
+        value = seglam_str(ctx, value)
+    elif conversion == "a":
+        value = ascii(seglam_repr(ctx, value))
+    if not spec:
+        return ctx.check_str(seglam_str(ctx, value))
+    check_spec(ctx, spec)
+    t = type(value)
+    if isinstance(value, (list, tuple, dict, set)) or is_record(value) or value is None:
+        raise Fault("F-VALUE", f"unsupported format string passed to {t.__name__}.__format__")
+    if t is decimal.Decimal and value.is_finite():
+        # 'f' of Decimal('1E+999999') writes a million digits: estimate before formatting.
+        if abs(value.adjusted()) > ctx.max_str_len:
+            raise ctx.str_fault(abs(value.adjusted()))
+    if isinstance(value, enum.Enum):
+        value = str(value)
+    return ctx.check_str(format(value, spec))
+
+
+def join_fstring(ctx: RunContext, parts: list[str]) -> str:
+    """Concatenate the pieces of an f-string under the cap."""
+    total = 0
+    for p in parts:
+        total += len(p)
+    if total > ctx.max_str_len:
+        raise ctx.str_fault(total)
+    return "".join(parts)
+
+
+def str_format(ctx: RunContext, fmt: str, *args: Any, **kwargs: Any) -> str:
+    """``fmt.format(*args, **kwargs)`` without attribute or item access."""
+    ctx.charge(len(fmt))
+    out: list[str] = []
+    auto = 0
+    for literal, field, spec, conversion in string.Formatter().parse(fmt):
+        out.append(literal)
+        if field is None:
+            continue
+        if "." in field or "[" in field:
+            raise Fault("F-VALUE", f"format field {field!r}: attribute and item access are not allowed")
+        if field == "":
+            if auto >= len(args):
+                raise Fault("F-INDEX", "format: not enough positional arguments")
+            value = args[auto]
+            auto += 1
+        elif field.isdigit():
+            if int(field) >= len(args):
+                raise Fault("F-INDEX", f"format: no positional argument {field}")
+            value = args[int(field)]
+        else:
+            if field not in kwargs:
+                raise Fault("F-KEY", f"format: no keyword argument {field!r}")
+            value = kwargs[field]
+        if spec and "{" in spec:
+            spec = str_format(ctx, spec, *args, **kwargs)
+        out.append(format_value(ctx, value, conversion, spec or ""))
+    return join_fstring(ctx, out)
+
+
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([a-zA-Z%])")
+
+
+def percent_format(ctx: RunContext, fmt: str, args: Any) -> str:
+    """``fmt % args`` with widths and precisions checked first."""
+    ctx.charge(len(fmt))
+    star = False
+    for m in _PERCENT.finditer(fmt):
+        for g in (m.group(1), m.group(2)):
+            if g == "*":
+                star = True
+            elif g is not None and (len(g) > 9 or int(g) > ctx.max_str_len):
+                raise ctx.str_fault(ctx.max_str_len + 1)
+    if star and isinstance(args, tuple):
+        for a in args:
+            if type(a) is int and abs(a) > ctx.max_str_len:
+                raise ctx.str_fault(abs(a))
+    if isinstance(args, (list, dict, set)) or is_record(args):
+        args = (seglam_str(ctx, args),) if not isinstance(args, dict) else args
+    return ctx.check_str(fmt % args)
+
+
+# ---- str methods ------------------------------------------------------------------------------
+
+
+def _linear(name: str):
+    method = getattr(str, name)
+
+    def impl(ctx: RunContext, s: str, *args):
+        ctx.charge(len(s))
+        return method(s, *args)
+
+    impl.__name__ = name
+    return impl
+
+
+def _growing(name: str):
+    """Methods whose result may be longer than the receiver (upper of 'ß' is 'SS')."""
+    method = getattr(str, name)
+
+    def impl(ctx: RunContext, s: str, *args):
+        ctx.charge(len(s))
+        return ctx.check_str(method(s, *args))
+
+    impl.__name__ = name
+    return impl
+
+
+def _padding(name: str):
+    method = getattr(str, name)
+
+    def impl(ctx: RunContext, s: str, width: int, *args):
+        if width > ctx.max_str_len:
+            raise ctx.str_fault(width)
+        ctx.charge(max(len(s), width))
+        return method(s, width, *args)
+
+    impl.__name__ = name
+    return impl
+
+
+def str_split(ctx: RunContext, s: str, sep: str | None = None, maxsplit: int = -1) -> list[str]:
+    ctx.charge(len(s))
+    out = s.split(sep, maxsplit)
+    ctx.check_len(len(out))
+    return out
+
+
+def str_rsplit(ctx: RunContext, s: str, sep: str | None = None, maxsplit: int = -1) -> list[str]:
+    ctx.charge(len(s))
+    out = s.rsplit(sep, maxsplit)
+    ctx.check_len(len(out))
+    return out
+
+
+def str_splitlines(ctx: RunContext, s: str, keepends: bool = False) -> list[str]:
+    ctx.charge(len(s))
+    out = s.splitlines(keepends)
+    ctx.check_len(len(out))
+    return out
+
+
+def str_join(ctx: RunContext, sep: str, items: Any) -> str:
+    items = collect(ctx, items) if not isinstance(items, (list, tuple)) else items
+    n = len(items)
+    total = len(sep) * max(n - 1, 0)
+    for item in items:
+        if type(item) is not str:
+            raise Fault("F-VALUE", f"join: expected str items, got {type(item).__name__}")
+        total += len(item)
+    if total > ctx.max_str_len:
+        raise ctx.str_fault(total)
+    ctx.charge(total + n)
+    return sep.join(items)
+
+
+def str_replace(ctx: RunContext, s: str, old: str, new: str, count: int = -1) -> str:
+    ctx.charge(len(s))
+    if len(new) > len(old):
+        hits = s.count(old) if old else len(s) + 1
+        if count >= 0:
+            hits = min(hits, count)
+        total = len(s) + hits * (len(new) - len(old))
+        if total > ctx.max_str_len:
+            raise ctx.str_fault(total)
+    return s.replace(old, new, count)
+
+
+def str_expandtabs(ctx: RunContext, s: str, tabsize: int = 8) -> str:
+    total = len(s) + s.count("\t") * max(tabsize, 0)
+    if total > ctx.max_str_len:
+        raise ctx.str_fault(total)
+    ctx.charge(total)
+    return s.expandtabs(tabsize)
+
+
+def str_format_method(ctx: RunContext, s: str, *args, **kwargs) -> str:
+    return str_format(ctx, s, *args, **kwargs)
+
+
+def str_maketrans(ctx: RunContext, *args):  # pragma: no cover - rarely used
+    return str.maketrans(*args)
+
+
+STR_METHODS: dict[str, Any] = {
+    name: _linear(name)
+    for name in (
+        "count", "endswith", "find", "index", "isalnum", "isalpha", "isascii", "isdecimal",
+        "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace",
+        "istitle", "isupper", "lstrip", "partition", "removeprefix", "removesuffix",
+        "rfind", "rindex", "rpartition", "rstrip", "startswith", "strip",
+    )
+}
+STR_METHODS.update({name: _growing(name) for name in ("capitalize", "casefold", "lower", "swapcase", "title", "upper")})
+STR_METHODS.update({name: _padding(name) for name in ("center", "ljust", "rjust", "zfill")})
+STR_METHODS.update(
+    split=str_split, rsplit=str_rsplit, splitlines=str_splitlines, join=str_join,
+    replace=str_replace, expandtabs=str_expandtabs, format=str_format_method,
+)
