@@ -1,0 +1,84 @@
+"""Preparation: record and enum classes, code generation, ``compile()`` and the factory."""
+
+from __future__ import annotations
+
+import ast as py
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from seglam.run.codegen.gen import CodegenError, ModuleGen
+from seglam.run.codegen.runtime import Runtime
+from seglam.run.faults import Fault
+from seglam.run.values import make_enum_class, make_record_class
+from seglam.syntax import ast as A
+
+_SERIAL = itertools.count()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One generated module: its factory and the tables that map frames back to Seglam."""
+
+    factory: Any
+    tree: py.Module
+    spans: tuple
+    code_names: dict
+    code_filename: str
+    regexes: dict
+    records: dict
+    enums: dict
+    globals_: dict
+    def_spans: dict
+
+
+def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared | None = None) -> Prepared:
+    """Generate, compile and execute the factory module for ``checked``.
+
+    Raises :class:`Fault` (``F-VALUE``) if the tree holds something the generator cannot
+    compile: that is a checker gap, and it must never become a Python error."""
+    if base is not None:
+        records, enums = base.records, base.enums
+    else:
+        enums = {name: make_enum_class(name, info.members) for name, info in checked.enums.items()}
+        records = {}
+        for name, info in checked.records.items():
+            fields = [(f.name, f.default is not None, _static_value(f.default, enums)) for f in info.fields]
+            records[name] = make_record_class(name, fields, getattr(info, "order", False))
+    runtime = Runtime(records, enums)
+    gen = ModuleGen(checked, runtime)
+    try:
+        tree = gen.module(extra_exprs)
+        code_filename = f"<seglam-compiled-{next(_SERIAL)}:{filename}>"
+        code = compile(tree, code_filename, "exec", dont_inherit=True)
+    except CodegenError as error:
+        raise Fault("F-VALUE", f"cannot compile this program: {error}", error.span, (), filename) from None
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError) as error:
+        raise Fault("F-VALUE", f"cannot compile this program: {type(error).__name__}: {error}", None, (), filename) from None
+    namespace = runtime.globals
+    exec(code, namespace)  # defines only h_factory; no user code runs here
+    factory = namespace.pop("h_factory")
+    return Prepared(
+        factory=factory, tree=tree, spans=tuple(gen.spans), code_names=dict(gen.code_names),
+        code_filename=code_filename, regexes={}, records=records, enums=enums, globals_=namespace,
+        def_spans={name: info.node.span for name, info in checked.functions.items()},
+    )
+
+
+def _static_value(expr: Any, enums: dict) -> Any:
+    """The value of a record field default: a literal, a negated number, a tuple of those,
+    ``None``, or an enum member (the checker admits only immutable defaults)."""
+    if expr is None:
+        return None
+    if isinstance(expr, A.Constant):
+        return expr.value
+    if isinstance(expr, A.UnaryOp) and expr.op in ("-", "+") and isinstance(expr.operand, A.Constant):
+        value = expr.operand.value
+        return -value if expr.op == "-" else +value
+    if isinstance(expr, A.TupleExpr):
+        return tuple(_static_value(e, enums) for e in expr.elts)
+    if isinstance(expr, A.Attribute) and isinstance(expr.value, A.Name) and expr.value.id in enums:
+        return enums[expr.value.id][expr.attr]
+    if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("frozenset", "tuple") and not expr.args:
+        return frozenset() if expr.func.id == "frozenset" else ()
+    raise Fault("F-VALUE", "a record field default must be a literal", getattr(expr, "span", None))

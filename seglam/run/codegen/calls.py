@@ -1,0 +1,119 @@
+"""Calls: user functions and records are called natively; builtins, methods and module
+functions call the shared stdlib implementation with the run context first.
+
+A few builtins whose Seglam implementation *is* the Python builtin (constant time, no charge)
+are called directly, which keeps hot loops at CPython speed.
+"""
+
+from __future__ import annotations
+
+import ast as py
+from typing import Any
+
+from seglam.check import types as T
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.exprs import resolve_name
+from seglam.run.codegen.gen import CTX, FnState
+from seglam.run.codegen.naming import user
+from seglam.run.codegen.runtime import NATIVE_BUILTINS
+from seglam.syntax import ast as A
+
+#: Iterables that the stdlib passes through unchanged (``_lazy``): sized inputs.
+_SIZED = (T.ListType, T.DictType, T.SetType, T.TupleType)
+
+
+def arguments(g, node: A.Call, fn: FnState, user_function: bool = False) -> tuple[list[py.expr], list[py.keyword]]:
+    """Positional and keyword arguments; keywords of a call to a user function name its
+    parameters, which are mangled like every user name."""
+    args: list[py.expr] = []
+    for a in node.args:
+        if isinstance(a, A.Starred):
+            args.append(py.Starred(value=g.expr(a.value, fn), ctx=P.LOAD))
+        else:
+            args.append(g.expr(a, fn))
+    keywords = []
+    for k in node.keywords:
+        if k.name is not None and k.name.startswith("_") and not user_function:
+            raise g.fail("keyword arguments cannot start with '_'", node)
+        name = user(k.name) if (user_function and k.name is not None) else k.name
+        keywords.append(P.kw(name, g.expr(k.value, fn)))
+    return args, keywords
+
+
+def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
+    func = node.func
+    if isinstance(func, A.Name) and not fn.scope.binds(func.id):
+        return _named_call(g, node, func.id, fn)
+    if isinstance(func, A.Attribute):
+        base = func.value
+        if isinstance(base, A.Name) and not fn.scope.binds(base.id) and base.id not in g.checked.enums \
+                and base.id not in g.checked.records:
+            qualified = g.checked.imports.get(base.id)
+            if qualified is not None:
+                return _stdlib_call(g, node, f"{qualified}.{func.attr}", fn)
+            if base.id in g.runtime.builtin_type_names:
+                return _unbound_method_call(g, node, base.id, func.attr, fn)
+        return _method_call(g, node, fn)
+    # a user function, lambda, nested def or any callable expression
+    args, keywords = arguments(g, node, fn, user_function=True)
+    return P.call(g.expr(func, fn), args, keywords)
+
+
+def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
+    if ident in g.checked.records or ident in g.checked.enums:
+        args, keywords = arguments(g, node, fn)
+        return P.call(resolve_name(g, ident, fn, node.func), args, keywords)
+    qualified = g.checked.imports.get(ident)
+    if qualified is not None:
+        return _stdlib_call(g, node, qualified, fn)
+    args, keywords = arguments(g, node, fn)
+    native = NATIVE_BUILTINS.get(ident)
+    if native is not None and not any(isinstance(a, py.Starred) for a in args):
+        return P.call(g.ref(native, ident), args, keywords)
+    if ident in ("enumerate", "zip") and not keywords and all(isinstance(g.type_of(a), _SIZED) or g.type_of(a) == T.STR for a in node.args):
+        return P.call(g.ref(enumerate if ident == "enumerate" else zip, ident), args, keywords)
+    try:
+        impl = g.runtime.builtin_function(ident)
+    except KeyError:
+        raise g.fail(f"unknown function {ident!r}", node) from None
+    return P.call(g.ref(impl, ident), [P.name(CTX), *args], keywords)
+
+
+def _stdlib_call(g, node: A.Call, qualified: str, fn: FnState) -> py.expr:
+    args, keywords = arguments(g, node, fn)
+    if qualified in g.runtime.records or qualified in g.runtime.enums:
+        return P.call(g.ref(g.runtime.records.get(qualified) or g.runtime.enums[qualified], qualified), args, keywords)
+    impl = g.runtime.module_function(qualified)
+    if impl is None:
+        raise g.fail(f"unknown function {qualified!r}", node)
+    return P.call(g.ref(impl, qualified), [P.name(CTX), *args], keywords)
+
+
+def _unbound_method_call(g, node: A.Call, type_name: str, method: str, fn: FnState) -> py.expr:
+    """``str.join(sep, xs)``, ``dict.fromkeys(...)``: the first argument is the receiver."""
+    args, keywords = arguments(g, node, fn)
+    impl = g.runtime.type_function(type_name, method)
+    if impl is not None:
+        return P.call(g.ref(impl, f"{type_name}.{method}"), [P.name(CTX), *args], keywords)
+    if not args:
+        raise g.fail(f"{type_name}.{method} needs a receiver", node)
+    return P.call(g.ref(g.runtime.call_method, "call_method"), [P.name(CTX), args[0], P.const(method), *args[1:]], keywords)
+
+
+def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
+    func: A.Attribute = node.func  # type: ignore[assignment]
+    name = func.attr
+    if name.startswith("_"):
+        raise g.fail(f"no method {name!r}", node)
+    receiver = g.expr(func.value, fn)
+    args, keywords = arguments(g, node, fn)
+    t = g.type_of(func.value)
+    if isinstance(t, T.DictType) and name in ("get", "keys", "values", "items") and not keywords:
+        return P.call(P.attr(receiver, name), args)  # the stdlib's are exactly these
+    impl = g.runtime.static_method(t, name)
+    if impl is not None:
+        return P.call(g.ref(impl, name), [P.name(CTX), receiver, *args], keywords)
+    return P.call(g.ref(g.runtime.call_method, "call_method"), [P.name(CTX), receiver, P.const(name), *args], keywords)
+
+
+__all__ = ["emit_call", "arguments"]

@@ -1,0 +1,372 @@
+"""Expressions: Seglam expression node → Python expression node.
+
+Seglam means what Python means, so most expressions map one to one. What changes: names are
+mangled, builtins and methods call the shared stdlib implementations (with the run context),
+comprehension iterations and lambda calls charge fuel, and operations that can grow a value
+are followed by a size-cap check chosen from the static type.
+"""
+
+from __future__ import annotations
+
+import ast as py
+from typing import Any
+
+from seglam.check import types as T
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, CTX, INT_LIM, LEN_LIM, STR_LIM, TICK, FnState
+from seglam.run.codegen.naming import user
+from seglam.run.codegen.scopes import comprehension_locals
+from seglam.syntax import ast as A
+
+
+def emit(g, node: Any, fn: FnState) -> py.expr:
+    method = _DISPATCH.get(type(node))
+    if method is None:
+        raise g.fail(f"cannot compile expression {type(node).__name__}", node)
+    return method(g, node, fn)
+
+
+# ---- atoms ------------------------------------------------------------------------------------
+
+
+def _name(g, node: A.Name, fn: FnState) -> py.expr:
+    return resolve_name(g, node.id, fn, node)
+
+
+def resolve_name(g, ident: str, fn: FnState, node: Any) -> py.expr:
+    if fn.scope.binds(ident):
+        return P.name(user(ident))
+    if ident in g.checked.records:
+        return g.ref(g.runtime.record_class(ident), ident)
+    if ident in g.checked.enums:
+        return g.ref(g.runtime.enum_class(ident), ident)
+    qualified = g.checked.imports.get(ident)
+    if qualified is not None:
+        return value_ref(g, g.runtime.qualified_value(qualified), qualified)
+    try:
+        value = g.runtime.builtin_value(ident)
+    except KeyError:
+        raise g.fail(f"unknown name {ident!r}", node) from None
+    return value_ref(g, value, ident)
+
+
+def value_ref(g, value: Any, label: str) -> py.expr:
+    """A reference to a stdlib value; builtins used as values are bound to the run's context."""
+    from seglam.run.codegen.runtime import _BuiltinValue, _UnboundMethod
+
+    if isinstance(value, (_BuiltinValue, _UnboundMethod)):
+        return P.call(g.ref(g.runtime.value_of, "value_of"), [P.name(CTX), g.ref(value, label)])
+    return g.ref(value, label)
+
+
+def _constant(g, node: A.Constant, fn: FnState) -> py.expr:
+    value = node.value
+    if value is Ellipsis or type(value) not in (int, float, str, bool, type(None)):
+        raise g.fail(f"unsupported literal {type(value).__name__}", node)
+    return P.const(value)
+
+
+def _joined(g, node: A.JoinedStr, fn: FnState) -> py.expr:
+    parts: list[py.expr] = []
+    for piece in node.values:
+        if isinstance(piece, str):
+            parts.append(P.const(piece))
+        else:
+            parts.append(_formatted(g, piece, fn))
+    join = g.ref(g.runtime.join_fstring, "join_fstring")
+    return P.call(join, [P.name(CTX), py.List(elts=parts, ctx=P.LOAD)])
+
+
+def _formatted(g, node: A.FormattedValue, fn: FnState) -> py.expr:
+    value = g.expr(node.value, fn)
+    t = g.type_of(node.value)
+    if node.conversion is None and node.format_spec is None and t == T.STR:
+        return value
+    spec: py.expr = P.const("")
+    if node.format_spec is not None:
+        spec = g.expr(node.format_spec, fn)
+    fmt = g.ref(g.runtime.format_value, "format_value")
+    return P.call(fmt, [P.name(CTX), value, P.const(node.conversion), spec])
+
+
+# ---- operators ---------------------------------------------------------------------------------
+
+
+def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
+    left = g.expr(node.left, fn)
+    right = g.expr(node.right, fn)
+    op = node.op
+    lt, rt, result = g.type_of(node.left), g.type_of(node.right), g.type_of(node)
+    native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
+    if op in ("/", "//", ">>") or (op == "%" and lt != T.STR and result in (T.INT, T.FLOAT, T.DECIMAL)):
+        return native
+    if _is_float_like(result) and op not in ("**",):
+        return native
+    if result == T.INT and op in ("+", "-", "*"):
+        if op != "*" and (_small_const(node.left) or _small_const(node.right)):
+            return native  # grows by at most a constant per step: bounded by fuel
+        if op == "*" and _small_const(node.left) and _small_const(node.right):
+            return native
+        return int_capped(g, native)
+    if result in (T.INT, T.BOOL) and op in ("&", "|", "^"):
+        return native
+    # everything else (sequences, sets, **, <<, mixed) goes through the shared operator
+    return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+
+
+def _is_float_like(t: Any) -> bool:
+    return t in (T.FLOAT, T.DECIMAL)
+
+
+def _is_capless(t: Any) -> bool:
+    """Types whose values an arithmetic operator cannot grow past a cap."""
+    return t in (T.FLOAT, T.DECIMAL, T.BOOL, T.DATE, T.TIMEDELTA) or isinstance(t, (T.SetType,))
+
+
+def _small_const(node: Any) -> bool:
+    return isinstance(node, A.Constant) and type(node.value) is int and -(1 << 16) < node.value < (1 << 16)
+
+
+def int_capped(g, expr: py.expr) -> py.expr:
+    """``expr`` (an int) unless it is past the int size cap: ``-lim < t < lim`` inline."""
+    t = g.tmp_in_expr()
+    if t is None:
+        return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
+    within = py.Compare(
+        left=py.UnaryOp(op=py.USub(), operand=P.name(INT_LIM)), ops=[py.Lt(), py.Lt()],
+        comparators=[py.NamedExpr(target=P.store(t), value=expr), P.name(INT_LIM)],
+    )
+    fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
+    return py.IfExp(test=within, body=P.name(t), orelse=fault)
+
+
+def len_capped(g, expr: py.expr) -> py.expr:
+    return P.call(g.ref(g.runtime.check_coll, "check_coll"), [P.name(CTX), expr])
+
+
+def _unary(g, node: A.UnaryOp, fn: FnState) -> py.expr:
+    return py.UnaryOp(op=_UNARY[node.op](), operand=g.expr(node.operand, fn))
+
+
+def _boolop(g, node: A.BoolOp, fn: FnState) -> py.expr:
+    op = py.And() if node.op == "and" else py.Or()
+    return py.BoolOp(op=op, values=[g.expr(v, fn) for v in node.values])
+
+
+def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
+    left = g.expr(node.left, fn)
+    comparators = [g.expr(c, fn) for c in node.comparators]
+    # Membership in a linear container is charged by the stdlib (one rule for both backends).
+    if any(op in ("in", "not in") and _membership_charged(g.type_of(c)) for op, c in zip(node.ops, node.comparators)):
+        if len(node.ops) == 1:
+            return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
+        return _chained_compare(g, node, left, comparators)
+    return py.Compare(left=left, ops=[_CMPOPS[o]() for o in node.ops], comparators=comparators)
+
+
+def _membership_charged(t: Any) -> bool:
+    return not isinstance(t, (T.DictType, T.SetType))
+
+
+def _chained_compare(g, node: A.Compare, left: py.expr, comparators: list[py.expr]) -> py.expr:
+    """``a < b in c``: Python semantics (each middle operand evaluated once, short-circuit)."""
+    parts: list[py.expr] = []
+    cur = left
+    for i, (op, comp) in enumerate(zip(node.ops, comparators)):
+        last = i == len(comparators) - 1
+        t = g.tmp_in_expr() if not last else None
+        if not last and t is None:
+            raise g.fail("a chained membership test cannot appear in a comprehension's iterable", node)
+        if not last:
+            comp_value: py.expr = py.NamedExpr(target=P.store(t), value=comp)
+            nxt: py.expr = P.name(t)
+        else:
+            comp_value = comp
+            nxt = comp
+        if op in ("in", "not in"):
+            test: py.expr = P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(op), cur, comp_value])
+        else:
+            test = py.Compare(left=cur, ops=[_CMPOPS[op]()], comparators=[comp_value])
+        parts.append(test)
+        cur = nxt
+    return py.BoolOp(op=py.And(), values=parts)
+
+
+def _ifexp(g, node: A.IfExp, fn: FnState) -> py.expr:
+    return py.IfExp(test=g.expr(node.test, fn), body=g.expr(node.body, fn), orelse=g.expr(node.orelse, fn))
+
+
+def _named(g, node: A.NamedExpr, fn: FnState) -> py.expr:
+    return py.NamedExpr(target=P.store(user(node.target.id)), value=g.expr(node.value, fn))
+
+
+# ---- containers ----------------------------------------------------------------------------------
+
+
+def _elts(g, elts: tuple, fn: FnState) -> tuple[list[py.expr], bool]:
+    out = []
+    starred = False
+    for e in elts:
+        if isinstance(e, A.Starred):
+            starred = True
+            out.append(py.Starred(value=g.expr(e.value, fn), ctx=P.LOAD))
+        else:
+            out.append(g.expr(e, fn))
+    return out, starred
+
+
+def _list(g, node: A.ListExpr, fn: FnState) -> py.expr:
+    elts, starred = _elts(g, node.elts, fn)
+    expr = py.List(elts=elts, ctx=P.LOAD)
+    return len_capped(g, expr) if starred else expr
+
+
+def _tuple(g, node: A.TupleExpr, fn: FnState) -> py.expr:
+    elts, starred = _elts(g, node.elts, fn)
+    expr = py.Tuple(elts=elts, ctx=P.LOAD)
+    return len_capped(g, expr) if starred else expr
+
+
+def _set(g, node: A.SetExpr, fn: FnState) -> py.expr:
+    elts, starred = _elts(g, node.elts, fn)
+    expr = py.Set(elts=elts)
+    return len_capped(g, expr) if starred else expr
+
+
+def _dict(g, node: A.DictExpr, fn: FnState) -> py.expr:
+    keys = [None if k is None else g.expr(k, fn) for k in node.keys]
+    values = [g.expr(v, fn) for v in node.values]
+    expr = py.Dict(keys=keys, values=values)
+    return len_capped(g, expr) if any(k is None for k in node.keys) else expr
+
+
+def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
+    value = g.expr(node.value, fn)
+    if isinstance(node.index, A.Slice):
+        index = _slice(g, node.index, fn)
+        return P.call(g.ref(g.runtime.getitem, "getitem"), [P.name(CTX), value, index])
+    return py.Subscript(value=value, slice=g.expr(node.index, fn), ctx=P.LOAD)
+
+
+def _slice(g, node: A.Slice, fn: FnState) -> py.expr:
+    parts = [P.const(None) if x is None else g.expr(x, fn) for x in (node.lower, node.upper, node.step)]
+    return P.call(g.ref(slice, "slice"), parts)
+
+
+def _slice_native(g, node: A.Slice, fn: FnState) -> py.expr:
+    return py.Slice(
+        lower=None if node.lower is None else g.expr(node.lower, fn),
+        upper=None if node.upper is None else g.expr(node.upper, fn),
+        step=None if node.step is None else g.expr(node.step, fn),
+    )
+
+
+def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
+    base = node.value
+    if isinstance(base, A.Name) and not fn.scope.binds(base.id):
+        if base.id in g.checked.enums:
+            return P.attr(resolve_name(g, base.id, fn, base), node.attr)
+        qualified = g.checked.imports.get(base.id)
+        if qualified is not None and base.id not in g.checked.records:
+            try:
+                return value_ref(g, g.runtime.qualified_value(f"{qualified}.{node.attr}"), node.attr)
+            except KeyError:
+                raise g.fail(f"unknown name {qualified}.{node.attr}", node) from None
+        if base.id not in g.checked.records:
+            # a builtin type's attribute used as a value: ``str.lower`` as a key
+            return value_ref(g, g.runtime.unbound_method(base.id, node.attr), f"{base.id}.{node.attr}")
+    value = g.expr(base, fn)
+    t = g.type_of(base)
+    if isinstance(t, (T.RecordType, T.EnumType)) or t is None:
+        return P.attr(value, node.attr)
+    return P.call(g.ref(g.runtime.get_attribute, "attribute"), [P.name(CTX), value, P.const(node.attr)])
+
+
+# ---- comprehensions and lambdas ------------------------------------------------------------------
+
+
+def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], FnState]:
+    scope = fn.scope.child("comprehension", comprehension_locals(gens))
+    inner = FnState(fn.name, scope, fn.loop_depth)
+    out = []
+    for i, gen in enumerate(gens):
+        # the first iterable is evaluated in the enclosing scope, as in Python
+        g.no_walrus += 1
+        try:
+            iter_ = g.expr(gen.iter, fn if i == 0 else inner)
+        finally:
+            g.no_walrus -= 1
+        tick = py.Compare(left=P.call(P.name(TICK)), ops=[py.Is()], comparators=[P.const(None)])
+        ifs = [tick] + [g.expr(c, inner) for c in gen.ifs]
+        out.append(py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=ifs, is_async=0))
+    return out, inner
+
+
+def _listcomp(g, node: A.ListComp, fn: FnState) -> py.expr:
+    gens, inner = _generators(g, node.generators, fn)
+    return len_capped(g, py.ListComp(elt=g.expr(node.elt, inner), generators=gens))
+
+
+def _setcomp(g, node: A.SetComp, fn: FnState) -> py.expr:
+    gens, inner = _generators(g, node.generators, fn)
+    return len_capped(g, py.SetComp(elt=g.expr(node.elt, inner), generators=gens))
+
+
+def _dictcomp(g, node: A.DictComp, fn: FnState) -> py.expr:
+    gens, inner = _generators(g, node.generators, fn)
+    return len_capped(g, py.DictComp(key=g.expr(node.key, inner), value=g.expr(node.value, inner), generators=gens))
+
+
+def _genexp(g, node: A.GeneratorExp, fn: FnState) -> py.expr:
+    gens, inner = _generators(g, node.generators, fn)
+    return py.GeneratorExp(elt=g.expr(node.elt, inner), generators=gens)
+
+
+def _lambda(g, node: A.Lambda, fn: FnState) -> py.expr:
+    names = frozenset(p.name for p in node.params)
+    inner = FnState(fn.name, fn.scope.child("lambda", names))
+    args = g.arguments(node.params, fn)
+    body = g.expr(node.body, inner)
+    tick = py.Compare(left=P.call(P.name(TICK)), ops=[py.Is()], comparators=[P.const(None)])
+    return py.Lambda(args=args, body=py.IfExp(test=tick, body=body, orelse=P.const(None)))
+
+
+def target(g, node: Any, fn: FnState) -> py.expr:
+    """An assignment target (names, tuples, lists, starred; items handled by statements)."""
+    if isinstance(node, A.Name):
+        return P.store(user(node.id))
+    if isinstance(node, A.TupleExpr):
+        return py.Tuple(elts=[target(g, e, fn) for e in node.elts], ctx=P.STORE)
+    if isinstance(node, A.ListExpr):
+        return py.List(elts=[target(g, e, fn) for e in node.elts], ctx=P.STORE)
+    if isinstance(node, A.Starred):
+        return py.Starred(value=target(g, node.value, fn), ctx=P.STORE)
+    if isinstance(node, A.Subscript) and not isinstance(node.index, A.Slice):
+        t = g.type_of(node.value)
+        if isinstance(t, T.ListType):
+            return py.Subscript(value=g.expr(node.value, fn), slice=g.expr(node.index, fn), ctx=P.STORE)
+    raise g.fail("this assignment target is not supported inside a compound target", node)
+
+
+# ---- calls -----------------------------------------------------------------------------------------
+
+
+def _call(g, node: A.Call, fn: FnState) -> py.expr:
+    from seglam.run.codegen.calls import emit_call
+
+    return emit_call(g, node, fn)
+
+
+def _starred(g, node: A.Starred, fn: FnState) -> py.expr:
+    return py.Starred(value=g.expr(node.value, fn), ctx=P.LOAD)
+
+
+_DISPATCH = {
+    A.Name: _name, A.Constant: _constant, A.JoinedStr: _joined, A.FormattedValue: _formatted,
+    A.BinOp: _binop, A.UnaryOp: _unary, A.BoolOp: _boolop, A.Compare: _compare,
+    A.IfExp: _ifexp, A.NamedExpr: _named, A.ListExpr: _list, A.TupleExpr: _tuple,
+    A.SetExpr: _set, A.DictExpr: _dict, A.Subscript: _subscript, A.Slice: _slice,
+    A.Attribute: _attribute, A.ListComp: _listcomp, A.SetComp: _setcomp,
+    A.DictComp: _dictcomp, A.GeneratorExp: _genexp, A.Lambda: _lambda, A.Call: _call,
+    A.Starred: _starred,
+}

@@ -1,0 +1,338 @@
+"""Seglam checked tree → one Python module tree.
+
+The generated module defines a single factory ``h_factory(h_ctx, h_consts)``. Calling it
+creates one run's closures (user functions as ``u_<name>``, module constants as cells) and
+returns ``(functions, constants, evaluators)``. A prepared program is therefore immutable:
+all per-run state (the context, the depth counter) lives in the closures of one call.
+
+Every generated node carries a synthetic line number that indexes :attr:`ModuleGen.spans`,
+so the innermost generated frame of a traceback names the Seglam span that faulted.
+"""
+
+from __future__ import annotations
+
+import ast as py
+from dataclasses import dataclass, field
+from typing import Any
+
+from seglam.check import types as T
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.naming import hint, user
+from seglam.run.codegen.runtime import Runtime
+from seglam.run.codegen.scopes import Scope, comprehension_locals, function_locals, pattern_names
+from seglam.syntax import ast as A
+from seglam.syntax.span import Span
+
+CTX = "h_ctx"
+DEPTH = "h_depth"
+MAXD = "h_maxd"
+TICK = "h_tick"
+INT_LIM = "h_ilim"
+STR_LIM = "h_slim"
+LEN_LIM = "h_clim"
+
+_BINOPS = {
+    "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,
+    "**": py.Pow, "<<": py.LShift, ">>": py.RShift, "&": py.BitAnd, "|": py.BitOr,
+    "^": py.BitXor,
+}
+_CMPOPS = {
+    "==": py.Eq, "!=": py.NotEq, "<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE,
+    "in": py.In, "not in": py.NotIn, "is": py.Is, "is not": py.IsNot,
+}
+_UNARY = {"-": py.USub, "+": py.UAdd, "not": py.Not, "~": py.Invert}
+
+
+class CodegenError(Exception):
+    """The checked tree holds something the generator does not handle (a checker gap)."""
+
+    def __init__(self, message: str, span: Span | None) -> None:
+        super().__init__(message)
+        self.span = span
+
+
+@dataclass
+class FnState:
+    """What the generator knows about the function whose body it is emitting."""
+
+    name: str  # Seglam name, for traces
+    scope: Scope
+    loop_depth: int = 0
+
+
+@dataclass
+class ModuleGen:
+    """Generates the factory module for one checked program."""
+
+    checked: Any
+    runtime: Runtime
+    spans: list = field(default_factory=lambda: [None])
+    code_names: dict = field(default_factory=dict)  # generated def name -> Seglam function name
+    tmp_counter: int = 0
+    no_walrus: int = 0  # > 0 while emitting a comprehension iterable (where := is illegal)
+
+    # ---- bookkeeping ------------------------------------------------------------------------
+
+    def line(self, node: Any) -> int:
+        """A new synthetic line number standing for ``node``'s span."""
+        self.spans.append(getattr(node, "span", None))
+        return len(self.spans) - 1
+
+    def tmp(self) -> str:
+        self.tmp_counter += 1
+        return f"h_t{self.tmp_counter}"
+
+    def tmp_in_expr(self) -> str | None:
+        """A temporary for ``:=`` inside an expression, or None where ``:=`` is not allowed."""
+        return None if self.no_walrus else self.tmp()
+
+    def type_of(self, node: Any) -> T.Type | None:
+        return self.checked.types.get(id(node))
+
+    def ref(self, obj: Any, label: str) -> py.Name:
+        """A global name bound to ``obj`` in the generated module."""
+        return P.name(self.runtime.bind(obj, label))
+
+    def fail(self, message: str, node: Any) -> CodegenError:
+        return CodegenError(message, getattr(node, "span", None))
+
+    # ---- module -------------------------------------------------------------------------------
+
+    def module(self, extra_exprs: tuple = ()) -> py.Module:
+        """The factory module. ``extra_exprs``: expressions to compile as evaluators
+        (``h_eval_<i>``), evaluated in module scope (used for examples)."""
+        checked = self.checked
+        mod = checked.module
+        names: set[str] = set()
+        for stmt in mod.body:
+            if isinstance(stmt, (A.FunctionDef,)):
+                names.add(stmt.name)
+            elif isinstance(stmt, (A.Assign, A.AnnAssign)):
+                from seglam.run.codegen.scopes import target_names
+
+                for t in (stmt.targets if isinstance(stmt, A.Assign) else (stmt.target,)):
+                    target_names(t, names)
+        # records and enums are not scope bindings: they are classes bound as globals
+        scope = Scope("module", frozenset(names) - frozenset(checked.records) - frozenset(checked.enums))
+        fn = FnState("<module>", scope)
+        body: list[py.stmt] = []
+        line0 = self.line(mod)
+        body.append(P.stamp(P.assign(P.store(DEPTH), P.const(0)), line0))
+        for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick")):
+            body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
+        body.append(P.stamp(P.assign(P.store(INT_LIM), py.BinOp(left=P.const(1), op=py.LShift(), right=P.attr(P.name(CTX), "max_int_bits"))), line0))
+        const_names: list[str] = []
+        for stmt in mod.body:
+            if isinstance(stmt, A.FunctionDef):
+                body.extend(self.function_def(stmt, fn))
+            elif isinstance(stmt, (A.Assign, A.AnnAssign)) and stmt.value is not None:
+                body.extend(self.constant(stmt, fn, const_names))
+            elif isinstance(stmt, A.Assert):
+                # module-level examples run once, when the module is initialised (as in CPython)
+                ln = self.line(stmt)
+                init_only = P.if_(
+                    py.Compare(left=P.name("h_consts"), ops=[py.Is()], comparators=[P.const(None)]),
+                    self.stmt(stmt, fn),
+                )
+                body.append(P.stamp(init_only, ln))
+        evaluators = []
+        for i, expr in enumerate(extra_exprs):
+            ename = f"h_eval_{i}"
+            ln = self.line(expr)
+            fdef = py.FunctionDef(
+                name=ename, args=_args([]), body=[P.stamp(py.Return(value=self.expr(expr, fn)), ln)],
+                decorator_list=[], returns=None, type_comment=None,
+            )
+            body.append(P.stamp(fdef, ln))
+            evaluators.append(P.name(ename))
+        functions = py.Dict(
+            keys=[P.const(n) for n in self.checked.functions],
+            values=[P.name(user(n)) for n in self.checked.functions],
+        )
+        consts = py.Tuple(elts=[P.name(user(n)) for n in const_names], ctx=P.LOAD)
+        body.append(py.Return(value=py.Tuple(elts=[functions, consts, py.Tuple(elts=evaluators, ctx=P.LOAD)], ctx=P.LOAD)))
+        factory = py.FunctionDef(
+            name="h_factory", args=_args(["h_ctx", "h_consts"]), body=body,
+            decorator_list=[], returns=None, type_comment=None,
+        )
+        tree = py.Module(body=[factory], type_ignores=[])
+        P.stamp(tree, line0)
+        return py.fix_missing_locations(tree)
+
+    def constant(self, stmt: Any, fn: FnState, const_names: list[str]) -> list[py.stmt]:
+        target = stmt.targets[0] if isinstance(stmt, A.Assign) else stmt.target
+        if isinstance(stmt, A.Assign) and len(stmt.targets) != 1 or not isinstance(target, A.Name):
+            raise self.fail("a module constant must assign one name", stmt)
+        ln = self.line(stmt)
+        index = len(const_names)
+        const_names.append(target.id)
+        freeze = self.ref(self.runtime.freeze, "freeze")
+        value = P.call(freeze, [self.expr(stmt.value, fn)])
+        node = P.if_(
+            py.Compare(left=P.name("h_consts"), ops=[py.Is()], comparators=[P.const(None)]),
+            [P.assign(P.store(user(target.id)), value)],
+            [P.assign(P.store(user(target.id)), py.Subscript(value=P.name("h_consts"), slice=P.const(index), ctx=P.LOAD))],
+        )
+        return [P.stamp(node, ln)]
+
+    # ---- functions ----------------------------------------------------------------------------
+
+    def function_def(self, node: A.FunctionDef, outer: FnState) -> list[py.stmt]:
+        info = self.checked.functions.get(node.name) if outer.scope.kind == "module" else None
+        scope = outer.scope.child("function", function_locals(node.params, node.body))
+        fn = FnState(node.name, scope)
+        ln = self.line(node)
+        args = self.arguments(node.params, outer)
+        body = self.freeze_params(node, info, ln) + self.block(node.body, fn)
+        has_contracts = info is not None and (info.requires or info.ensures)
+        if not has_contracts:
+            pyname = user(node.name)
+            self.code_names[pyname] = node.name
+            fdef = py.FunctionDef(
+                name=pyname, args=args, body=self.prologue(ln) + [self.guarded(body, ln)],
+                decorator_list=[], returns=None, type_comment=None,
+            )
+            return [P.stamp(fdef, ln)]
+        # With contracts: the body runs in its own function, the public one checks the
+        # contracts around it (every call path, including stdlib callbacks, goes through it).
+        impl = f"h_impl_{len(self.code_names)}_{hint(node.name)}"
+        self.code_names[impl] = node.name
+        impl_def = py.FunctionDef(
+            name=impl, args=self.arguments(node.params, outer, defaults=False), body=body or [py.Pass()],
+            decorator_list=[], returns=None, type_comment=None,
+        )
+        pyname = user(node.name)
+        self.code_names[pyname] = node.name
+        checks: list[py.stmt] = []
+        for lam in info.requires:
+            checks.append(self.contract_check(lam, fn, "F-REQUIRES", f"precondition of {node.name} failed"))
+        forward = P.call(P.name(impl), [P.name(user(p.name)) for p in node.params if p.kind in ("positional_only", "normal")],
+                         [P.kw(user(p.name), P.name(user(p.name))) for p in node.params if p.kind == "keyword_only"])
+        inner: list[py.stmt] = checks + [P.stamp(P.assign(P.store("h_result"), forward), ln)]
+        if info.ensures:
+            ens_scope = scope.child("lambda", frozenset({"result"}))
+            ens_fn = FnState(node.name, ens_scope)
+            inner.append(P.stamp(P.assign(P.store(user("result")), P.name("h_result")), ln))
+            for lam in info.ensures:
+                inner.append(self.contract_check(lam, ens_fn, "F-ENSURES", f"postcondition of {node.name} failed"))
+        inner.append(P.stamp(py.Return(value=P.name("h_result")), ln))
+        wrapper = py.FunctionDef(
+            name=pyname, args=args, body=self.prologue(ln) + [self.guarded(inner, ln)],
+            decorator_list=[], returns=None, type_comment=None,
+        )
+        return [P.stamp(impl_def, ln), P.stamp(wrapper, ln)]
+
+    def freeze_params(self, node: A.FunctionDef, info: Any, ln: int) -> list[py.stmt]:
+        """Every call receives deep-frozen arguments (Seglam's freeze model; the oracle does
+        the same). Parameters of immutable static types need nothing."""
+        types = {p.name: p.type for p in info.params} if info is not None else {}
+        out = []
+        freeze = self.ref(self.runtime.freeze, "freeze")
+        for p in node.params:
+            t = types.get(p.name)
+            if t is None and p.annotation is not None:
+                t = self.type_of(p.annotation)
+            if _immutable(t):
+                continue
+            out.append(P.stamp(P.assign(P.store(user(p.name)), P.call(freeze, [P.name(user(p.name))])), ln))
+        return out
+
+    def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str) -> py.stmt:
+        ln = self.line(lam)
+        fault = self.ref(self.runtime.fault_raiser(code, message), "contract")
+        test = self.expr(lam.body, fn)
+        return P.stamp(P.if_(py.UnaryOp(op=py.Not(), operand=test), [P.expr_stmt(P.call(fault, []))]), ln)
+
+    def prologue(self, ln: int) -> list[py.stmt]:
+        """Charge one step for the call and enter one level of depth."""
+        stmts = [
+            py.Nonlocal(names=[DEPTH]),
+            *self.tick_stmts(),
+            P.if_(P.compare(P.name(DEPTH), py.GtE(), P.name(MAXD)),
+                  [P.expr_stmt(P.call(self.ref(self.runtime.depth_fault, "depth_fault"), [P.name(CTX)]))]),
+            py.AugAssign(target=P.store(DEPTH), op=py.Add(), value=P.const(1)),
+        ]
+        return [P.stamp(s, ln) for s in stmts]
+
+    def guarded(self, body: list[py.stmt], ln: int) -> py.stmt:
+        leave = py.AugAssign(target=P.store(DEPTH), op=py.Sub(), value=P.const(1))
+        return P.stamp(py.Try(body=body or [py.Pass()], handlers=[], orelse=[], finalbody=[leave]), ln)
+
+    def tick_stmts(self) -> list[py.stmt]:
+        return [
+            py.AugAssign(target=P.attr_store(P.name(CTX), "fuel"), op=py.Sub(), value=P.const(1)),
+            P.if_(P.compare(P.attr(P.name(CTX), "fuel"), py.Lt(), P.const(0)),
+                  [P.expr_stmt(P.call(P.attr(P.name(CTX), "out_of_fuel")))]),
+        ]
+
+    def arguments(self, params: tuple, outer: FnState, defaults: bool = True) -> py.arguments:
+        posonly, normal, kwonly, kw_defaults, pos_defaults = [], [], [], [], []
+        vararg = kwarg = None
+        for p in params:
+            arg = py.arg(arg=user(p.name), annotation=None)
+            if p.kind == "positional_only":
+                posonly.append(arg)
+            elif p.kind == "normal":
+                normal.append(arg)
+            elif p.kind == "keyword_only":
+                kwonly.append(arg)
+                kw_defaults.append(self.expr(p.default, outer) if defaults and p.default is not None else None)
+                continue
+            elif p.kind == "var_positional":
+                vararg = arg
+                continue
+            elif p.kind == "var_keyword":
+                kwarg = arg
+                continue
+            if defaults and p.default is not None:
+                pos_defaults.append(self.expr(p.default, outer))
+        return py.arguments(posonlyargs=posonly, args=normal, vararg=vararg, kwonlyargs=kwonly,
+                            kw_defaults=kw_defaults, kwarg=kwarg, defaults=pos_defaults)
+
+    # ---- statements ---------------------------------------------------------------------------
+
+    def block(self, stmts: tuple, fn: FnState) -> list[py.stmt]:
+        out: list[py.stmt] = []
+        for s in stmts:
+            out.extend(self.stmt(s, fn))
+        return out
+
+    def stmt(self, node: Any, fn: FnState) -> list[py.stmt]:
+        from seglam.run.codegen import stmts
+
+        return stmts.emit(self, node, fn)
+
+    # ---- expressions --------------------------------------------------------------------------
+
+    def expr(self, node: Any, fn: FnState) -> py.expr:
+        from seglam.run.codegen import exprs
+
+        ln = self.line(node)
+        return P.stamp(exprs.emit(self, node, fn), ln)
+
+    def pattern(self, node: Any, fn: FnState) -> py.pattern:
+        from seglam.run.codegen import stmts
+
+        return stmts.pattern(self, node, fn)
+
+
+_IMMUTABLE = (T.INT, T.FLOAT, T.STR, T.BOOL, T.NONE, T.DECIMAL, T.DATE, T.TIMEDELTA)
+
+
+def _immutable(t: Any) -> bool:
+    """Whether every value of static type ``t`` is already immutable (freeze is a no-op)."""
+    if t in _IMMUTABLE or isinstance(t, T.EnumType):
+        return True
+    if isinstance(t, T.UnionType):
+        return all(_immutable(o) for o in t.options)
+    if isinstance(t, T.TupleType):
+        return all(_immutable(e) for e in t.elems)
+    return False
+
+
+def _args(names: list[str]) -> py.arguments:
+    return py.arguments(posonlyargs=[], args=[py.arg(arg=n, annotation=None) for n in names], vararg=None,
+                        kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+
+
+__all__ = ["ModuleGen", "FnState", "CodegenError", "pattern_names", "comprehension_locals"]

@@ -1,0 +1,237 @@
+"""What generated code may reach: the objects placed in its globals.
+
+Everything comes from the shared stdlib (:mod:`seglam.run.stdlib`) so both backends agree on
+semantics and fuel; this module only adds the few adapters code generation needs (fault
+raisers, cap checks in the shape generated code calls them, method dispatch by static type).
+The globals dict of a generated module holds exactly the objects bound here, under ``g_*``
+names, plus an empty ``__builtins__``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime
+import decimal
+from typing import Any, Callable
+
+from seglam.check import types as T
+from seglam.run import stdlib
+from seglam.run.faults import Fault
+from seglam.run.codegen.naming import hint
+from seglam.run.values import freeze
+
+#: Python builtins whose Seglam implementation is the builtin itself (constant time, no
+#: charge, no cap): generated code calls them directly.
+NATIVE_BUILTINS: dict[str, Callable] = {
+    "len": builtins.len, "abs": builtins.abs, "chr": builtins.chr, "ord": builtins.ord,
+    "bool": builtins.bool, "divmod": builtins.divmod, "range": builtins.range,
+    "hex": builtins.hex, "bin": builtins.bin, "oct": builtins.oct,
+}
+
+_STATIC_TYPES: dict[Any, type] = {
+    T.STR: str, T.INT: int, T.FLOAT: float, T.DECIMAL: decimal.Decimal, T.DATE: datetime.date,
+    T.TIMEDELTA: datetime.timedelta, T.BOOL: int,
+}
+
+
+class Runtime:
+    """The globals of one generated module, and the helpers generated code calls."""
+
+    def __init__(self, record_classes: dict[str, type], enum_classes: dict[str, type]) -> None:
+        self.globals: dict[str, Any] = {"__builtins__": {}}
+        self._ids: dict[int, str] = {}
+        self._keep: list[Any] = []  # keeps bound objects alive so ids stay unique
+        self.records = record_classes
+        self.enums = enum_classes
+
+    # ---- binding ----------------------------------------------------------------------------
+
+    def bind(self, obj: Any, label: str) -> str:
+        """The global name under which generated code sees ``obj``."""
+        name = self._ids.get(id(obj))
+        if name is None:
+            name = f"g_{len(self._ids)}_{hint(label)}"
+            self._ids[id(obj)] = name
+            self._keep.append(obj)
+            self.globals[name] = obj
+        return name
+
+    # ---- names --------------------------------------------------------------------------------
+
+    def record_class(self, name: str) -> type:
+        return self.records[name]
+
+    def enum_class(self, name: str) -> type:
+        return self.enums[name]
+
+    def builtin_function(self, name: str) -> Callable:
+        impl = stdlib.BUILTINS.get(name)
+        if impl is None:
+            raise KeyError(name)
+        return impl
+
+    def builtin_value(self, name: str) -> Any:
+        """A builtin used as a value (``key=len``): bound to the run's context at run time."""
+        if name == "None":
+            return None
+        if name not in stdlib.BUILTINS:
+            raise KeyError(name)
+        return _BuiltinValue(name)
+
+    def qualified_value(self, qualified: str) -> Any:
+        if qualified in stdlib.MODULE_CONSTANTS:
+            return stdlib.MODULE_CONSTANTS[qualified]
+        if qualified in stdlib.MODULE_FUNCTIONS:
+            return _BuiltinValue(qualified)
+        if qualified in self.records or qualified in self.enums:
+            return self.records.get(qualified) or self.enums[qualified]
+        raise KeyError(qualified)
+
+    def unbound_method(self, type_name: str, method: str) -> Any:
+        """``str.lower`` used as a value."""
+        return _UnboundMethod(type_name, method)
+
+    builtin_type_names = frozenset({"str", "int", "float", "bool", "list", "dict", "set", "tuple", "frozenset"})
+
+    def module_function(self, qualified: str) -> Callable | None:
+        return stdlib.MODULE_FUNCTIONS.get(qualified)
+
+    def type_function(self, type_name: str, method: str) -> Callable | None:
+        """A function reached through a type (``dict.fromkeys``), if the stdlib has one."""
+        return stdlib.MODULE_FUNCTIONS.get(f"{type_name}.{method}")
+
+    def static_method(self, t: Any, name: str) -> Callable | None:
+        """The implementation of method ``name`` for receivers of static type ``t``, if the
+        static type pins the runtime class (else the call dispatches at run time)."""
+        klass = _STATIC_TYPES.get(t)
+        if klass is None:
+            if isinstance(t, T.ListType):
+                klass = list
+            elif isinstance(t, T.DictType):
+                klass = dict
+            elif isinstance(t, T.SetType):
+                klass = set
+            elif isinstance(t, T.TupleType):
+                klass = tuple
+        if klass is None or t == T.BOOL:
+            return None
+        table = stdlib.METHODS.get(klass)
+        return None if table is None else table.get(name)
+
+    # ---- helpers (shared objects; generated code passes the context explicitly) ------------
+
+    freeze = staticmethod(freeze)
+    join_fstring = staticmethod(stdlib.join_fstring)
+    format_value = staticmethod(stdlib.format_value)
+    percent_format = staticmethod(stdlib.percent_format)
+    getitem = staticmethod(stdlib.getitem)
+    setitem = staticmethod(stdlib.setitem)
+    compare = staticmethod(stdlib.compare)
+    get_attribute = staticmethod(stdlib.get_attribute)
+    bind_builtin = staticmethod(stdlib.bind_builtin)
+
+    @staticmethod
+    def binop(op: str) -> Callable:
+        return stdlib.BINOPS[op]
+
+    @staticmethod
+    def inplace(ctx: Any, op: str, current: Any, value: Any) -> Any:
+        """``current op= value`` as Python does it: lists and sets change in place (so
+        aliases see the change, and frozen ones fault), everything else rebinds."""
+        if isinstance(current, list) and op == "+":
+            stdlib.METHODS[list]["extend"](ctx, current, value)
+            return current
+        if isinstance(current, set) and op in _SET_INPLACE:
+            stdlib.METHODS[set][_SET_INPLACE[op]](ctx, current, value)
+            return current
+        if isinstance(current, dict) and op == "|":
+            stdlib.METHODS[dict]["update"](ctx, current, value)
+            return current
+        return stdlib.BINOPS[op](ctx, current, value)
+
+    @staticmethod
+    def int_fault(ctx: Any, value: Any) -> Any:
+        """Slow path of the inline int cap: fault, unless ``value`` was not an int at all
+        (a float ``inf``/``nan`` fails the inline range test too)."""
+        if type(value) is int and value.bit_length() > ctx.max_int_bits:
+            raise ctx.int_bits_fault(value.bit_length())
+        return value
+
+    @staticmethod
+    def check_int(ctx: Any, value: Any) -> Any:
+        return ctx.check_int(value)
+
+    @staticmethod
+    def len_fault(ctx: Any, n: int) -> None:
+        raise ctx.len_fault(n)
+
+    @staticmethod
+    def check_coll(ctx: Any, value: Any) -> Any:
+        if len(value) > ctx.max_collection_len:
+            raise ctx.len_fault(len(value))
+        return value
+
+    @staticmethod
+    def depth_fault(ctx: Any) -> None:
+        raise Fault("F-DEPTH", f"call depth limit reached: more than {ctx.max_depth} nested calls")
+
+    @staticmethod
+    def fault_raiser(code: str, message: str) -> Callable[[], None]:
+        def raise_fault() -> None:
+            raise Fault(code, message)
+
+        return raise_fault
+
+    @staticmethod
+    def assert_fault(ctx: Any, message: Any = None) -> None:
+        text = "assertion failed" if message is None else stdlib.seglam_str(ctx, message)
+        raise Fault("F-ASSERT", text)
+
+    @staticmethod
+    def call_method(ctx: Any, receiver: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        """``receiver.name(*args)`` dispatched on the receiver's run-time class."""
+        impl = stdlib.lookup_method(receiver, name)
+        if impl is None:
+            if receiver is None:
+                raise Fault("F-NONE", f"None has no method {name!r}")
+            raise Fault("F-VALUE", f"{type(receiver).__name__} value has no method {name!r}")
+        return impl(ctx, receiver, *args, **kwargs)
+
+    @staticmethod
+    def value_of(ctx: Any, value: Any) -> Any:
+        """Resolve a builtin used as a value to a callable bound to this run's context."""
+        if isinstance(value, _BuiltinValue):
+            return stdlib.bind_builtin(ctx, value.name)
+        if isinstance(value, _UnboundMethod):
+            return value.bind(ctx)
+        return value
+
+
+_SET_INPLACE = {"|": "update", "&": "intersection_update", "-": "difference_update", "^": "symmetric_difference_update"}
+
+
+class _BuiltinValue:
+    """Placeholder for a builtin used as a value; generated code resolves it per run."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _UnboundMethod:
+    """``str.lower`` used as a value; bound per run to a callable ``f(receiver, *args)``."""
+
+    __slots__ = ("type_name", "method")
+
+    def __init__(self, type_name: str, method: str) -> None:
+        self.type_name = type_name
+        self.method = method
+
+    def bind(self, ctx: Any) -> Callable:
+        method = self.method
+
+        def call(receiver: Any, *args: Any, **kwargs: Any) -> Any:
+            return Runtime.call_method(ctx, receiver, method, *args, **kwargs)
+
+        return call

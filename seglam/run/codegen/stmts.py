@@ -1,0 +1,323 @@
+"""Statements and match patterns: Seglam statement node → Python statement nodes.
+
+Loops charge one step per iteration (at the top of the body), stores into dicts and
+augmented assignments check the size caps, ``assert`` becomes an explicit test (so ``-O``
+cannot remove it), and ``match`` maps onto Python's own ``match``.
+"""
+
+from __future__ import annotations
+
+import ast as py
+from typing import Any
+
+from seglam.check import types as T
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.exprs import int_capped, len_capped, resolve_name, target as simple_target
+from seglam.run.codegen.gen import _BINOPS, CTX, LEN_LIM, FnState
+from seglam.run.codegen.naming import user
+from seglam.syntax import ast as A
+
+
+def emit(g, node: Any, fn: FnState) -> list[py.stmt]:
+    method = _DISPATCH.get(type(node))
+    if method is None:
+        raise g.fail(f"cannot compile statement {type(node).__name__}", node)
+    ln = g.line(node)
+    return [P.stamp(s, ln) for s in method(g, node, fn, ln)]
+
+
+def _return(g, node: A.Return, fn: FnState, ln: int) -> list[py.stmt]:
+    return [py.Return(value=None if node.value is None else g.expr(node.value, fn))]
+
+
+def _expr_stmt(g, node: A.ExprStmt, fn: FnState, ln: int) -> list[py.stmt]:
+    value = node.value
+    fast = _fast_mutator(g, value, fn)
+    if fast is not None:
+        return fast
+    return [P.expr_stmt(g.expr(value, fn))]
+
+
+def _fast_mutator(g, value: Any, fn: FnState) -> list[py.stmt] | None:
+    """``xs.append(v)`` / ``s.add(v)`` on a local name: the native method, then the cap
+    check (the frozen classes fault on their own; checking after is equivalent, since a
+    fault ends the run either way)."""
+    if not (isinstance(value, A.Call) and isinstance(value.func, A.Attribute) and not value.keywords
+            and isinstance(value.func.value, A.Name) and fn.scope.binds(value.func.value.id)
+            and len(value.args) == 1 and not isinstance(value.args[0], A.Starred)):
+        return None
+    t = g.type_of(value.func.value)
+    method = value.func.attr
+    if not ((isinstance(t, T.ListType) and method == "append") or (isinstance(t, T.SetType) and method == "add")):
+        return None
+    recv = P.name(user(value.func.value.id))
+    call = P.call(P.attr(recv, method), [g.expr(value.args[0], fn)])
+    return [P.expr_stmt(call), _len_check(g, P.name(user(value.func.value.id)))]
+
+
+def _len_check(g, container: py.expr) -> py.stmt:
+    size = P.call(g.ref(len, "len"), [container])
+    fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), size])
+    return P.if_(P.compare(size, py.Gt(), P.name(LEN_LIM)), [P.expr_stmt(fault)])
+
+
+def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
+    if len(node.targets) == 1 and isinstance(node.targets[0], A.Subscript):
+        return _store_item(g, node.targets[0], g.expr(node.value, fn), fn)
+    value = g.expr(node.value, fn)
+    out: list[py.stmt] = []
+    if all(_simple_target(g, t) for t in node.targets):
+        return [py.Assign(targets=[simple_target(g, t, fn) for t in node.targets], value=value)]
+    # chained or compound targets with item stores: evaluate once, then store left to right
+    tmp = g.tmp()
+    out.append(P.assign(P.store(tmp), value))
+    for t in node.targets:
+        out.extend(_store(g, t, P.name(tmp), fn))
+    return out
+
+
+def _simple_target(g, node: Any) -> bool:
+    if isinstance(node, A.Name):
+        return True
+    if isinstance(node, (A.TupleExpr, A.ListExpr)):
+        return all(_simple_target(g, e) for e in node.elts)
+    if isinstance(node, A.Starred):
+        return _simple_target(g, node.value)
+    if isinstance(node, A.Subscript) and not isinstance(node.index, A.Slice):
+        return isinstance(g.type_of(node.value), T.ListType)
+    return False
+
+
+def _store(g, node: Any, value: py.expr, fn: FnState) -> list[py.stmt]:
+    if isinstance(node, A.Subscript):
+        return _store_item(g, node, value, fn)
+    if _simple_target(g, node):
+        return [P.assign(simple_target(g, node, fn), value)]
+    if isinstance(node, (A.TupleExpr, A.ListExpr)):
+        # unpack into temporaries, then store each (Python stores left to right)
+        temps = []
+        elts = []
+        for e in node.elts:
+            t = g.tmp()
+            temps.append((t, e))
+            elts.append(py.Starred(value=P.store(t), ctx=P.STORE) if isinstance(e, A.Starred) else P.store(t))
+        out: list[py.stmt] = [py.Assign(targets=[py.Tuple(elts=elts, ctx=P.STORE)], value=value)]
+        for t, e in temps:
+            out.extend(_store(g, e.value if isinstance(e, A.Starred) else e, P.name(t), fn))
+        return out
+    raise g.fail("unsupported assignment target", node)
+
+
+def _store_item(g, node: A.Subscript, value: py.expr, fn: FnState) -> list[py.stmt]:
+    """``obj[key] = value``: Python evaluates the value, then the object, then the key."""
+    t = g.type_of(node.value)
+    v, o, k = g.tmp(), g.tmp(), g.tmp()
+    out: list[py.stmt] = [P.assign(P.store(v), value), P.assign(P.store(o), g.expr(node.value, fn))]
+    if isinstance(node.index, A.Slice):
+        from seglam.run.codegen.exprs import _slice
+
+        out.append(P.assign(P.store(k), _slice(g, node.index, fn)))
+    else:
+        out.append(P.assign(P.store(k), g.expr(node.index, fn)))
+    if isinstance(t, T.ListType) and not isinstance(node.index, A.Slice):
+        out.append(py.Assign(targets=[py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.STORE)], value=P.name(v)))
+    elif isinstance(t, T.DictType):
+        out.append(py.Assign(targets=[py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.STORE)], value=P.name(v)))
+        out.append(_len_check(g, P.name(o)))
+    else:
+        setitem = g.ref(g.runtime.setitem, "setitem")
+        out.append(P.expr_stmt(P.call(setitem, [P.name(CTX), P.name(o), P.name(k), P.name(v)])))
+    return out
+
+
+def _ann_assign(g, node: A.AnnAssign, fn: FnState, ln: int) -> list[py.stmt]:
+    if node.value is None:
+        return []
+    if isinstance(node.target, A.Subscript):
+        return _store_item(g, node.target, g.expr(node.value, fn), fn)
+    return [P.assign(simple_target(g, node.target, fn), g.expr(node.value, fn))]
+
+
+def _aug_assign(g, node: A.AugAssign, fn: FnState, ln: int) -> list[py.stmt]:
+    target = node.target
+    # The new value is computed as a binary operation by the same rules as ``a op b``
+    # (in place for lists, as in Python: ``xs += ys`` extends the very list).
+    tt = g.type_of(target)
+    if isinstance(target, A.Name):
+        name = user(target.id)
+        return _aug_value(g, node, P.name(name), tt, lambda v: [P.assign(P.store(name), v)], fn)
+    if isinstance(target, A.Subscript) and not isinstance(target.index, A.Slice):
+        o, k = g.tmp(), g.tmp()
+        out: list[py.stmt] = [
+            P.assign(P.store(o), g.expr(target.value, fn)),
+            P.assign(P.store(k), g.expr(target.index, fn)),
+        ]
+        current = py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.LOAD)
+
+        def store(v: py.expr) -> list[py.stmt]:
+            return [py.Assign(targets=[py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.STORE)], value=v)]
+
+        return out + _aug_value(g, node, current, tt, store, fn)
+    raise g.fail("unsupported augmented assignment target", node)
+
+
+def _aug_value(g, node: A.AugAssign, current: py.expr, tt: Any, store, fn: FnState) -> list[py.stmt]:
+    op = node.op
+    value = g.expr(node.value, fn)
+    small = isinstance(node.value, A.Constant) and type(node.value.value) is int and -(1 << 16) < node.value.value < (1 << 16)
+    if tt == T.INT and op in ("+", "-") and small:
+        return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
+    if tt == T.INT and op in ("+", "-", "*"):
+        return store(int_capped(g, py.BinOp(left=current, op=_BINOPS[op](), right=value)))
+    if tt in (T.FLOAT, T.DECIMAL) or (tt == T.INT and op in ("//", "/", "%", ">>", "&", "|", "^")):
+        return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
+    if isinstance(tt, T.ListType) and op == "+":
+        extend = g.runtime.static_method(tt, "extend")
+        tmp = g.tmp()
+        return [P.assign(P.store(tmp), current),
+                P.expr_stmt(P.call(g.ref(extend, "extend"), [P.name(CTX), P.name(tmp), value]))] + store(P.name(tmp))
+    if isinstance(tt, T.SetType) and op in ("|", "&", "-", "^"):
+        method = {"|": "update", "&": "intersection_update", "-": "difference_update", "^": "symmetric_difference_update"}[op]
+        impl = g.runtime.static_method(tt, method)
+        tmp = g.tmp()
+        return [P.assign(P.store(tmp), current),
+                P.expr_stmt(P.call(g.ref(impl, method), [P.name(CTX), P.name(tmp), value]))] + store(P.name(tmp))
+    # unknown static type: Python's in-place semantics, decided at run time
+    return store(P.call(g.ref(g.runtime.inplace, "inplace"), [P.name(CTX), P.const(op), current, value]))
+
+
+def _if(g, node: A.If, fn: FnState, ln: int) -> list[py.stmt]:
+    return [P.if_(g.expr(node.test, fn), g.block(node.body, fn) or [py.Pass()], g.block(node.orelse, fn))]
+
+
+def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
+    iter_ = g.expr(node.iter, fn)
+    body = [P.stamp(s, ln) for s in g.tick_stmts()]
+    if _simple_target(g, node.target):
+        tgt = simple_target(g, node.target, fn)
+    else:
+        tmp = g.tmp()
+        tgt = P.store(tmp)
+        body.extend(P.stamp(s, ln) for s in _store(g, node.target, P.name(tmp), fn))
+    body.extend(g.block(node.body, fn))
+    return [py.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn), type_comment=None)]
+
+
+def _while(g, node: A.While, fn: FnState, ln: int) -> list[py.stmt]:
+    body = [P.stamp(s, ln) for s in g.tick_stmts()] + g.block(node.body, fn)
+    return [py.While(test=g.expr(node.test, fn), body=body, orelse=g.block(node.orelse, fn))]
+
+
+def _simple(kind):
+    def emit_simple(g, node, fn, ln):
+        return [kind()]
+
+    return emit_simple
+
+
+def _assert(g, node: A.Assert, fn: FnState, ln: int) -> list[py.stmt]:
+    fault = g.ref(g.runtime.assert_fault, "assert_fault")
+    args = [P.name(CTX)] + ([] if node.msg is None else [g.expr(node.msg, fn)])
+    return [P.if_(py.UnaryOp(op=py.Not(), operand=g.expr(node.test, fn)), [P.expr_stmt(P.call(fault, args))])]
+
+
+def _function(g, node: A.FunctionDef, fn: FnState, ln: int) -> list[py.stmt]:
+    return g.function_def(node, fn)
+
+
+def _nothing(g, node, fn, ln):
+    return []
+
+
+def _match(g, node: A.Match, fn: FnState, ln: int) -> list[py.stmt]:
+    subject = g.expr(node.subject, fn)
+    cases = []
+    for case in node.cases:
+        cln = g.line(case)
+        guard = None if case.guard is None else g.expr(case.guard, fn)
+        body = g.block(case.body, fn) or [py.Pass()]
+        pat = pattern(g, case.pattern, fn)
+        P.stamp(pat, cln)
+        cases.append(py.match_case(pattern=pat, guard=guard, body=body))
+    return [py.Match(subject=subject, cases=cases)]
+
+
+# ---- patterns --------------------------------------------------------------------------------
+
+
+def pattern(g, node: Any, fn: FnState) -> py.pattern:
+    if isinstance(node, A.MatchValue):
+        return py.MatchValue(value=_pattern_value(g, node.value, fn))
+    if isinstance(node, A.MatchSingleton):
+        return py.MatchSingleton(value=node.value)
+    if isinstance(node, A.MatchSequence):
+        return py.MatchSequence(patterns=[pattern(g, p, fn) for p in node.patterns])
+    if isinstance(node, A.MatchStar):
+        return py.MatchStar(name=None if node.name is None else user(node.name))
+    if isinstance(node, A.MatchMapping):
+        return py.MatchMapping(keys=[_pattern_value(g, k, fn) for k in node.keys],
+                               patterns=[pattern(g, p, fn) for p in node.patterns],
+                               rest=None if node.rest is None else user(node.rest))
+    if isinstance(node, A.MatchClass):
+        for a in node.kwd_attrs:
+            if a.startswith("_"):
+                raise g.fail("class pattern attributes cannot start with '_'", node)
+        return py.MatchClass(cls=_pattern_class(g, node.cls, fn),
+                             patterns=[pattern(g, p, fn) for p in node.patterns],
+                             kwd_attrs=list(node.kwd_attrs),
+                             kwd_patterns=[pattern(g, p, fn) for p in node.kwd_patterns])
+    if isinstance(node, A.MatchAs):
+        return py.MatchAs(pattern=None if node.pattern is None else pattern(g, node.pattern, fn),
+                          name=None if node.name is None else user(node.name))
+    if isinstance(node, A.MatchOr):
+        return py.MatchOr(patterns=[pattern(g, p, fn) for p in node.patterns])
+    raise g.fail(f"unsupported pattern {type(node).__name__}", node)
+
+
+def _pattern_value(g, node: Any, fn: FnState) -> py.expr:
+    """Python accepts only literals and dotted names in value patterns."""
+    if isinstance(node, A.Constant):
+        return P.const(node.value)
+    if isinstance(node, A.UnaryOp) and node.op == "-" and isinstance(node.operand, A.Constant):
+        return py.UnaryOp(op=py.USub(), operand=P.const(node.operand.value))
+    if isinstance(node, A.Attribute):
+        return P.attr(_pattern_value(g, node.value, fn), node.attr)
+    if isinstance(node, A.Name):
+        ref = resolve_name(g, node.id, fn, node)
+        if isinstance(ref, py.Name):
+            return ref
+    raise g.fail("unsupported value pattern", node)
+
+
+_PATTERN_TYPES = {"int": int, "str": str, "float": float, "bool": bool, "list": list, "dict": dict,
+                  "tuple": tuple, "set": set}
+
+
+def _pattern_class(g, node: Any, fn: FnState) -> py.expr:
+    if isinstance(node, A.Name) and not fn.scope.binds(node.id):
+        if node.id in g.checked.records or node.id in g.checked.enums:
+            return resolve_name(g, node.id, fn, node)
+        if node.id in _PATTERN_TYPES:
+            return g.ref(_PATTERN_TYPES[node.id], node.id)
+        qualified = g.checked.imports.get(node.id)
+        if qualified in g.runtime.records or qualified in g.runtime.enums:
+            return g.ref(g.runtime.records.get(qualified) or g.runtime.enums[qualified], qualified)
+        import datetime
+        import decimal
+
+        klass = {"datetime.date": datetime.date, "decimal.Decimal": decimal.Decimal,
+                 "datetime.timedelta": datetime.timedelta}.get(qualified or "")
+        if klass is not None:
+            return g.ref(klass, qualified)
+    raise g.fail("unsupported class pattern", node)
+
+
+_DISPATCH = {
+    A.Return: _return, A.ExprStmt: _expr_stmt, A.Assign: _assign, A.AnnAssign: _ann_assign,
+    A.AugAssign: _aug_assign, A.If: _if, A.For: _for, A.While: _while,
+    A.Break: _simple(py.Break), A.Continue: _simple(py.Continue), A.Pass: _simple(py.Pass),
+    A.Assert: _assert, A.FunctionDef: _function, A.Match: _match,
+    A.Import: _nothing, A.ImportFrom: _nothing, A.ClassDef: _nothing,
+}
+
+__all__ = ["emit", "pattern", "len_capped"]

@@ -1,0 +1,134 @@
+"""The compiled backend: Seglam → Python code, generated once per program.
+
+The checked tree is translated to one Python module tree (:mod:`seglam.run.codegen`),
+compiled with ``compile()`` and executed in a globals dict that holds only the runtime
+objects the generator bound (``g_*``) and an empty ``__builtins__``. All user names are
+mangled (``u_<name>``), every literal is an ``ast.Constant``, and no attribute starting with
+``_`` is ever emitted, so a program can reach nothing but its own values and the shared
+stdlib.
+
+Per run, the module's factory is called with a fresh :class:`RunContext`: it creates the
+run's closures, so a prepared backend is immutable and thread-safe. Faults are located by
+walking the traceback to the innermost generated frame: its line number indexes the span
+table built during generation.
+"""
+
+from __future__ import annotations
+
+import decimal
+import sys
+import threading
+from typing import Any
+
+from seglam.run.codegen.build import Prepared, prepare
+from seglam.run.codegen.locate import to_fault
+from seglam.run.codegen.naming import user
+from seglam.run.context import RunContext
+from seglam.run.faults import Fault
+from seglam.run.limits import DEFAULT_LIMITS, Limits
+from seglam.run.stdlib_core import DECIMAL_CONTEXT
+
+__all__ = ["CompiledBackend"]
+
+#: Python frames a Seglam call may need (its own, a comprehension, a lambda, a stdlib
+#: helper...), used to keep CPython's recursion limit above ``max_depth``.
+_FRAMES_PER_CALL = 4
+_MAX_RECURSION_LIMIT = 20_000
+
+
+def _run_result(value: Any, fuel_used: int):
+    from seglam.program import RunResult
+
+    return RunResult(value, fuel_used)
+
+
+class CompiledBackend:
+    """Backend protocol: ``run(function, args, kwargs, limits)`` and ``eval_expr``."""
+
+    def __init__(self, checked: Any, filename: str) -> None:
+        self._checked = checked
+        self._filename = filename
+        self._prepared: Prepared = prepare(checked, filename)
+        self._lock = threading.Lock()
+        self._consts: tuple | None = None
+        self._consts_fault: Fault | None = None
+        self._evaluators: dict[int, Prepared] = {}
+
+    @property
+    def source_tree(self):
+        """The generated Python module tree (for debugging and tests)."""
+        return self._prepared.tree
+
+    # ---- running ------------------------------------------------------------------------
+
+    def run(self, function: str, args: tuple, kwargs: dict, limits: Limits) -> Any:
+        if function not in self._checked.functions:
+            raise LookupError(f"no function {function!r}")
+        consts = self._constants()
+        ctx = self._context(limits)
+        prepared = self._prepared
+        try:
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                functions, _, _ = prepared.factory(ctx, consts)
+                value = functions[function](*args, **{user(k): v for k, v in kwargs.items()})
+        except Exception as exc:  # noqa: BLE001 - every exception becomes a located Fault
+            raise to_fault(exc, prepared, self._filename, function) from None
+        return _run_result(value, ctx.fuel_used)
+
+    def eval_expr(self, expr: Any, limits: Limits) -> Any:
+        """Evaluate ``expr`` (a node of this program's tree) in module scope."""
+        consts = self._constants()
+        prepared = self._evaluator(expr)
+        ctx = self._context(limits)
+        try:
+            with decimal.localcontext(DECIMAL_CONTEXT):
+                _, _, evaluators = prepared.factory(ctx, consts)
+                value = evaluators[0]()
+        except Exception as exc:  # noqa: BLE001
+            raise to_fault(exc, prepared, self._filename, None) from None
+        return _run_result(value, ctx.fuel_used)
+
+    # ---- preparation ----------------------------------------------------------------------
+
+    def _context(self, limits: Limits) -> RunContext:
+        if not isinstance(limits, Limits):
+            raise TypeError(f"limits must be a seglam Limits, not {type(limits).__name__}")
+        _ensure_recursion_limit(limits.max_depth)
+        return RunContext(limits, self._prepared.regexes)
+
+    def _constants(self) -> tuple:
+        """Module constants, evaluated once per backend under the default limits."""
+        if self._consts is not None:
+            return self._consts
+        if self._consts_fault is not None:
+            raise self._consts_fault
+        with self._lock:
+            if self._consts is None and self._consts_fault is None:
+                ctx = RunContext(DEFAULT_LIMITS, self._prepared.regexes)
+                try:
+                    with decimal.localcontext(DECIMAL_CONTEXT):
+                        _, consts, _ = self._prepared.factory(ctx, None)
+                    self._consts = consts
+                except Exception as exc:  # noqa: BLE001
+                    self._consts_fault = to_fault(exc, self._prepared, self._filename, None)
+        if self._consts_fault is not None:
+            raise self._consts_fault
+        return self._consts  # type: ignore[return-value]
+
+    def _evaluator(self, expr: Any) -> Prepared:
+        got = self._evaluators.get(id(expr))
+        if got is None:
+            with self._lock:
+                got = self._evaluators.get(id(expr))
+                if got is None:
+                    got = prepare(self._checked, self._filename, extra_exprs=(expr,), base=self._prepared)
+                    self._evaluators[id(expr)] = got
+        return got
+
+
+def _ensure_recursion_limit(max_depth: int) -> None:
+    """CPython must not overflow before Seglam's own depth limit does (F-DEPTH either way,
+    but the Seglam check gives the right span and trace)."""
+    wanted = min(max_depth * _FRAMES_PER_CALL + 200, _MAX_RECURSION_LIMIT)
+    if sys.getrecursionlimit() < wanted:
+        sys.setrecursionlimit(wanted)

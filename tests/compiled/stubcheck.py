@@ -1,0 +1,55 @@
+"""A stand-in for the checker: builds a CheckedModule straight from the syntax tree, without
+static types (so every operation takes the generic, type-independent path). Used while the
+real checker is incomplete, and to test that the compiled backend never depends on types
+for correctness."""
+
+from __future__ import annotations
+
+from seglam.check.checked import CheckedModule, EnumInfo, FieldInfo, FunctionInfo, ParamInfo, RecordInfo
+from seglam.check.types import ANY
+from seglam.syntax import ast as A
+from seglam.syntax.lower import parse
+
+_IMPORTS = {
+    "dataclass": "dataclasses.dataclass", "replace": "dataclasses.replace", "Enum": "enum.Enum",
+    "date": "datetime.date", "timedelta": "datetime.timedelta", "Decimal": "decimal.Decimal",
+    "Counter": "collections.Counter", "defaultdict": "collections.defaultdict",
+}
+
+
+def _decorator_name(d) -> str:
+    if isinstance(d, A.Call):
+        d = d.func
+    return d.id if isinstance(d, A.Name) else getattr(d, "attr", "")
+
+
+def stub_check(source: str, filename: str = "<stub>") -> CheckedModule:
+    module = parse(source, filename)
+    functions, records, enums, constants, imports = {}, {}, {}, {}, {}
+    examples = []
+    for stmt in module.body:
+        if isinstance(stmt, A.FunctionDef):
+            requires = tuple(d.args[0] for d in stmt.decorators if isinstance(d, A.Call) and _decorator_name(d) == "requires")
+            ensures = tuple(d.args[0] for d in stmt.decorators if isinstance(d, A.Call) and _decorator_name(d) == "ensures")
+            params = tuple(ParamInfo(p.name, ANY, p.default, p.kind) for p in stmt.params)
+            functions[stmt.name] = FunctionInfo(stmt.name, stmt, params, ANY, requires, ensures, 0)
+        elif isinstance(stmt, A.ClassDef):
+            if any(isinstance(b, A.Name) and b.id == "Enum" for b in stmt.bases):
+                members = tuple((s.targets[0].id, s.value.value) for s in stmt.body if isinstance(s, A.Assign))
+                enums[stmt.name] = EnumInfo(stmt.name, members, stmt)
+            else:
+                fields = tuple(FieldInfo(s.target.id, ANY, s.value) for s in stmt.body if isinstance(s, A.AnnAssign))
+                records[stmt.name] = RecordInfo(stmt.name, fields, stmt)
+        elif isinstance(stmt, (A.Assign, A.AnnAssign)):
+            target = stmt.targets[0] if isinstance(stmt, A.Assign) else stmt.target
+            constants[target.id] = ANY
+        elif isinstance(stmt, A.Import):
+            for alias in stmt.names:
+                imports[alias.asname or alias.name] = alias.name
+        elif isinstance(stmt, A.ImportFrom):
+            for alias in stmt.names:
+                imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+        elif isinstance(stmt, A.Assert):
+            examples.append(stmt)
+    props = tuple(n for n in functions if n.startswith("prop_"))
+    return CheckedModule(module, functions, records, enums, constants, tuple(examples), props, imports, {})
