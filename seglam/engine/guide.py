@@ -1,12 +1,15 @@
 """The language guide for LLMs, generated from SPEC.md so it never drifts from the reference.
 
-Which parts of SPEC.md go in:
+Which parts of SPEC.md go in, in document order:
 
+- text between ``<!-- guide:start -->`` and ``<!-- guide:end -->`` goes in verbatim;
 - a section whose body contains ``<!-- guide -->`` goes in whole (up to the next heading of
-  the same or a higher level), HTML comments removed;
-- a fenced block opened with ```` ```python guide ```` goes in wherever it is;
-- with no markers at all, a compact digest: every heading, every bullet line and every
-  code block, without the prose paragraphs.
+  the same or a higher level);
+- everything else goes in as a compact digest: every heading, bullet, bold-led paragraph,
+  table row and code block, without the other prose paragraphs (``<!-- guide:skip -->`` in a section leaves it
+  out entirely).
+
+HTML comments are removed throughout.
 
 The result is capped at ``max_chars`` (the guide shares the context window with the
 worked families and the request).
@@ -20,10 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MARK = "<!-- guide -->"
-DEFAULT_MAX_CHARS = 14_000
+START = "<!-- guide:start -->"
+END = "<!-- guide:end -->"
+SKIP = "<!-- guide:skip -->"
+DEFAULT_MAX_CHARS = 24_000
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 _FENCE = re.compile(r"^\s*(```+|~~~+)(.*)$")
+_BULLET = re.compile(r"^\s*([-*+]|\d+\.)\s+")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 #: Used only when no SPEC.md can be found (an installed wheel without the repository).
@@ -75,32 +82,50 @@ def load_guide(spec: str | os.PathLike[str] | None = None, max_chars: int = DEFA
 
 def generate_guide(markdown: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     """The guide text for one SPEC.md source (pure; see the module docstring for the rules)."""
-    sections = split_sections(markdown)
-    marked = MARK in markdown or any(_is_guide_fence(l) for l in markdown.splitlines())
     out: list[str] = []
-    if marked:
-        i = 0
-        while i < len(sections):
-            s = sections[i]
-            if any(MARK in l for l in s.lines):
-                out += [f"{'#' * s.level} {s.title}", *_strip_comments(s.lines)]
-                j = i + 1
-                while j < len(sections) and sections[j].level > s.level:
-                    t = sections[j]
-                    out += [f"{'#' * t.level} {t.title}", *_strip_comments(t.lines)]
-                    j += 1
-                i = j
-                continue
-            blocks = _guide_fences(s.lines)
-            if blocks:
-                out += [f"{'#' * s.level} {s.title}", *blocks]
+    rest: list[str] = []
+    inside = False
+    for line in markdown.splitlines():
+        if START in line:
+            out += _digest_sections("\n".join(rest))
+            rest = []
+            inside = True
+        elif END in line:
+            inside = False
+        elif inside:
+            out.append(line)
+        else:
+            rest.append(line)
+    out += _digest_sections("\n".join(rest))
+    return _cap(_squeeze(_strip_comments(tuple(out))), max_chars)
+
+
+def _digest_sections(markdown: str) -> list[str]:
+    out: list[str] = []
+    sections = split_sections(markdown)
+    i = 0
+    while i < len(sections):
+        s = sections[i]
+        head = [f"{'#' * s.level} {s.title}"] if s.title else []
+        if any(SKIP in l for l in s.lines):
             i += 1
-    else:
-        for s in sections:
-            body = _digest(s.lines)
-            if s.title or body:
-                out += ([f"{'#' * s.level} {s.title}"] if s.title else []) + body
-    return _cap(_squeeze(out), max_chars)
+            while i < len(sections) and sections[i].level > s.level:
+                i += 1
+            continue
+        if any(MARK in l for l in s.lines):
+            out += head + list(s.lines)
+            j = i + 1
+            while j < len(sections) and sections[j].level > s.level:
+                t = sections[j]
+                out += [f"{'#' * t.level} {t.title}", *t.lines]
+                j += 1
+            i = j
+            continue
+        body = _digest(s.lines)
+        if head or body:
+            out += head + body
+        i += 1
+    return out
 
 
 def split_sections(markdown: str) -> list[Section]:
@@ -123,37 +148,25 @@ def split_sections(markdown: str) -> list[Section]:
     return [s for s in sections if s.title or any(l.strip() for l in s.lines)]
 
 
-def _is_guide_fence(line: str) -> bool:
-    m = _FENCE.match(line)
-    return bool(m and "guide" in m.group(2).split())
-
-
-def _guide_fences(lines: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    inside = False
-    for line in lines:
-        m = _FENCE.match(line)
-        if m and not inside and _is_guide_fence(line):
-            inside = True
-            out.append(m.group(1) + "python")
-        elif m and inside:
-            inside = False
-            out.append(line.strip())
-        elif inside:
-            out.append(line)
-    return out
-
-
 def _digest(lines: tuple[str, ...]) -> list[str]:
-    """Bullets, tables and code blocks; prose paragraphs dropped."""
+    """Bullets (with their continuation lines), tables and code blocks; prose dropped."""
     out: list[str] = []
     inside = False
+    in_bullet = False
     for line in _strip_comments(lines):
         if _FENCE.match(line):
             inside = not inside
+            in_bullet = False
             out.append(line)
-        elif inside or re.match(r"^\s*([-*+]|\d+\.)\s+", line) or line.lstrip().startswith("|"):
+        elif inside or line.lstrip().startswith("|"):
             out.append(line)
+        elif _BULLET.match(line) or line.startswith("**"):
+            in_bullet = True
+            out.append(line)
+        elif in_bullet and line.strip() and line[:1].isspace():
+            out.append(line)
+        else:
+            in_bullet = False
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -137,18 +138,31 @@ def _prop_names(source: str) -> list[str]:
 
 
 def stdlib_list() -> str:
-    """The primitives' signatures, from the checker's table when it has one."""
+    """Every name the checker accepts, compactly, from its own table
+    (``seglam/check/signatures.py``), so the list never drifts; a fixed list otherwise."""
     try:
-        from seglam.check import signatures  # type: ignore[attr-defined]
+        from seglam.check import signatures as sig
 
-        render = getattr(signatures, "render_stdlib", None) or getattr(signatures, "render", None)
-        if callable(render):
-            text = render()
-            if isinstance(text, str) and text.strip():
-                return text
-    except Exception:  # noqa: BLE001 - the table is optional; the fallback list is accurate enough
-        pass
-    return _STDLIB_FALLBACK
+        lines = ["- builtins: " + " ".join(_stub_names(sig.BUILTINS))]
+        for kind, stubs in sig.METHODS.items():
+            lines.append(f"- {kind} methods: " + " ".join(_stub_names(stubs)))
+        modules: dict[str, list[str]] = {m: _stub_names(stubs) for m, stubs in sig.MODULES.items()}
+        for extra in (getattr(sig, "MODULE_TYPES", {}), getattr(sig, "SPECIAL_MEMBERS", {})):
+            for module, names in extra.items():
+                modules.setdefault(module, []).extend(sorted(names))
+        for module, names in modules.items():
+            if names:
+                lines.append(f"- module {module}: " + " ".join(dict.fromkeys(names)))
+        return "\n".join(lines) + "\n"
+    except Exception:  # noqa: BLE001 - the table is optional here; the fallback list is close enough
+        return _STDLIB_FALLBACK
+
+
+_STUB_NAME = re.compile(r"^(?:def\s+(\w+)\s*\(|(\w+)\s*:)", re.M)
+
+
+def _stub_names(stubs: str) -> list[str]:
+    return list(dict.fromkeys(m.group(1) or m.group(2) for m in _STUB_NAME.finditer(stubs)))
 
 
 @dataclass(frozen=True)
