@@ -325,6 +325,8 @@ def agrees(value: Any, answer: Any) -> bool:
     after JSON normalisation (tuples/sets as lists, numbers by value, enums by name,
     records as dicts), and a scalar equals its own spelling ("7" vs 7, "True" vs True)."""
     try:
+        if isinstance(value, (set, frozenset)) and isinstance(answer, list):  # JSON has no sets
+            return _norm(value) == ("l", tuple(sorted((_norm(x) for x in answer), key=repr)))
         return _norm(value) == _norm(answer) or _scalar_text(value) == _scalar_text(answer) is not None
     except RecursionError:
         return False

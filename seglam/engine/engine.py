@@ -329,6 +329,9 @@ class Engine:
                                           last_reply=last_reply)
                 return Answer(cand.value, "compiled", self._compiled_trace(entry_id, cand, request, usage,
                                                                            round_no + 1, candidates_seen, reasons))
+            answer, _ = self._try_hit(request)  # a rival may have admitted this kind meanwhile
+            if answer is not None:
+                return dataclasses.replace(answer, trace=dataclasses.replace(answer.trace, usage=usage))
             first_text, first = results[0]
             why = list(first.reasons) if isinstance(first, Refusal) else refused
             reasons += [f"round {round_no + 1}: {r}" for r in why]

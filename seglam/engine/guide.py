@@ -152,21 +152,24 @@ def _digest(lines: tuple[str, ...]) -> list[str]:
     """Bullets (with their continuation lines), tables and code blocks; prose dropped."""
     out: list[str] = []
     inside = False
-    in_bullet = False
+    in_bullet = in_para = False
     for line in _strip_comments(lines):
         if _FENCE.match(line):
             inside = not inside
-            in_bullet = False
+            in_bullet = in_para = False
             out.append(line)
         elif inside or line.lstrip().startswith("|"):
             out.append(line)
-        elif _BULLET.match(line) or line.startswith("**"):
-            in_bullet = True
+        elif _BULLET.match(line):
+            in_bullet, in_para = True, False
             out.append(line)
-        elif in_bullet and line.strip() and line[:1].isspace():
+        elif line.startswith("**"):
+            in_bullet, in_para = False, True
+            out.append(line)
+        elif line.strip() and ((in_bullet and line[:1].isspace()) or in_para):
             out.append(line)
         else:
-            in_bullet = False
+            in_bullet = in_para = False
     return out
 
 

@@ -40,3 +40,20 @@ def test_two_processes_compile_once(server, tmp_path):
     with Cache(cache_dir, toolchain=OracleToolchain()) as cache:
         assert len(cache.list()) == 1
         assert cache.corrupt() == []
+
+
+def test_a_rival_compile_of_the_same_kind_admits_nothing_and_serves_the_winner(server, cache, make_engine):
+    """Without the lock (two wordings, or another host), the loser's admission is refused
+    by the clash check inside the write transaction, and it serves the winner's family."""
+    from seglam.engine.admission import Request
+    from seglam.engine.client import Usage
+
+    a, b = make_engine(), make_engine()
+    server.script(reply(vowels_reply()))
+    won = a.solve(VOWELS_REQUEST)
+    assert won.tier == "compiled"
+    server.script(reply(vowels_reply(answer=2)))
+    late = b._compile(Request(text="How many vowels are in the word kiwi?"), Usage(), [])
+    assert late.tier == "hit" and late.value == 2
+    assert late.trace.entry_id == won.trace.entry_id
+    assert len(cache.list()) == 1

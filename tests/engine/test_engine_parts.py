@@ -1,0 +1,131 @@
+"""Pure parts: the guide generator, config loading, reply decoding, BM25, agreement."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from seglam.engine.admission import agrees, coerce
+from seglam.engine.config import ConfigError, load_config
+from seglam.engine.guide import FALLBACK_GUIDE, generate_guide, load_guide, split_sections
+from seglam.engine.prompt import build_prompts, load_worked, stdlib_list
+from seglam.engine.router import Doc, bm25_rank, tokens
+from seglam.engine.schema import CompileReply, ReplyError, RouteReply, decode_reply
+
+FIXTURE = Path(__file__).with_name("fixtures") / "spec_fixture.md"
+
+
+def test_guide_from_fixture():
+    g = generate_guide(FIXTURE.read_text())
+    assert "Kept prose inside the guide region." in g
+    assert "def main() -> int:" in g
+    assert "Intro prose" not in g and "Prose about types" not in g
+    assert "- `int`: unbounded\n  and capped at run time." in g
+    assert "**Built-in functions:** `len`, `abs`,\n`sorted`." in g
+    assert "| `bool` | truth |" in g
+    assert "implementation detail" not in g and "also skipped" not in g
+    assert "All of this section goes in, prose too." in g
+    assert "# a heading-looking comment inside code" in g
+    assert "<!--" not in g
+
+
+def test_guide_is_capped_and_has_fallbacks(tmp_path):
+    g = generate_guide(FIXTURE.read_text(), max_chars=120)
+    assert len(g) < 200 and g.endswith("[... guide truncated ...]\n")
+    assert load_guide(tmp_path / "missing.md") == FALLBACK_GUIDE
+    assert split_sections("```\n# not a heading\n```\n")[0].title == ""
+
+
+def test_guide_from_the_real_spec_when_present():
+    spec = Path(__file__).resolve().parents[2] / "SPEC.md"
+    if not spec.exists():
+        pytest.skip("SPEC.md not written yet")
+    g = load_guide(spec)
+    assert "@requires" in g and len(g) > 2000
+
+
+def test_prompt_contains_guide_stdlib_schema_and_worked_families():
+    book = build_prompts(guide="GUIDE-TEXT\n")
+    assert "GUIDE-TEXT" in book.system
+    assert "parse_int" in book.system
+    assert '"patterns"' in book.system and '"answer"' in book.system
+    worked = load_worked()
+    assert worked and all(w.reply["program"] for w in worked)
+    assert f"Worked family: {worked[0].task}" in book.system
+    assert len(book.hash) == 64
+    assert build_prompts(guide="GUIDE-TEXT\n").hash == book.hash  # deterministic
+    assert "len" in stdlib_list()
+
+
+def test_config_layers(tmp_path):
+    f = tmp_path / "config.toml"
+    f.write_text('[compiler]\nmodel = "file-model"\ntemperature = 0.5\ncandidates = 2\n')
+    env = {"SEGLAM_CONFIG": str(f), "SEGLAM_TEMPERATURE": "0.2", "OPENAI_API_KEY": "sk-x"}
+    c = load_config(env=env)
+    assert (c.model, c.temperature, c.candidates, c.api_key) == ("file-model", 0.2, 2, "sk-x")
+    assert load_config(env=env, model="arg-model").model == "arg-model"
+    assert c.public()["api_key"] == "set"
+    assert not load_config(env={"SEGLAM_CONFIG": str(tmp_path / "none.toml")}).configured
+
+
+@pytest.mark.parametrize(
+    "text,env",
+    [
+        ('[compiler]\nmodle = "x"\n', {}),
+        ("not = [toml", {}),
+        ("", {"SEGLAM_CANDIDATES": "many"}),
+        ("", {"SEGLAM_REPAIR_ROUNDS": "-1"}),
+        ("", {"SEGLAM_ROUTE": "perhaps"}),
+    ],
+)
+def test_config_errors_are_clear(tmp_path, text, env):
+    f = tmp_path / "config.toml"
+    f.write_text(text)
+    with pytest.raises(ConfigError):
+        load_config(env={"SEGLAM_CONFIG": str(f), **env})
+
+
+def test_decode_reply_tolerates_fences_and_prose():
+    r = decode_reply('Here:\n```json\n{"description": "d", "program": "p", "answer": 1}\n```', CompileReply)
+    assert (r.program, r.answer, r.patterns) == ("p", 1, [])
+    assert decode_reply('{"family": null}', RouteReply).family is None
+    for bad in ["", "nope", "[1, 2]", '{"program": "p"}', '{"description": 1, "program": "p", "answer": 1}', "{" * 10]:
+        with pytest.raises(ReplyError):
+            decode_reply(bad, CompileReply)
+
+
+def test_bm25_ranks_the_family_that_shares_rare_words():
+    docs = [
+        Doc("sort", "Sort the following words alphabetically: List: {words: str} sort words"),
+        Doc("nav", "If you follow these instructions, do you return to the starting point? {instructions: str}"),
+        Doc("bool", "{expression: str} is Evaluate a Boolean formula"),
+    ]
+    top = bm25_rank("Please alphabetize these words: pear apple", docs)
+    assert top[0].id == "sort"
+    assert bm25_rank("zzz qqq", docs) == []
+    assert "words" in tokens("{words: str} words") and "str" not in tokens("{words: str}")
+
+
+@pytest.mark.parametrize(
+    "value,answer,ok",
+    [
+        (3, 3, True), (3, "3", True), ("Yes", "Yes ", True), (True, "True", True), (True, 1, False),
+        (1, True, False), ((1, 2), [1, 2], True), ({1, 2}, [2, 1], True), (Decimal("1.50"), 1.5, True),
+        ("(A)", "(B)", False), ([1, [2]], [1, [2]], True), ({"a": 1}, {"a": 1}, True), (None, None, True),
+        (None, "None", False),
+    ],
+)
+def test_agreement(value, answer, ok):
+    assert agrees(value, answer) is ok
+
+
+def test_coerce_json_to_parameter_types():
+    assert coerce("1.5", "Decimal") == Decimal("1.5")
+    assert coerce([1, 2], "tuple[int, ...]") == (1, 2)
+    assert coerce(None, "int | None") is None
+    with pytest.raises(ValueError):
+        coerce(True, "int")
+    with pytest.raises(ValueError):
+        coerce("x", "int")
