@@ -70,7 +70,7 @@ class CompiledBackend:
         try:
             with decimal.localcontext(DECIMAL_CONTEXT):
                 functions, _, _ = prepared.factory(ctx, consts)
-                value = functions[function](*args, **{user(k): v for k, v in kwargs.items()})
+                value = functions[function](0, *args, **{user(k): v for k, v in kwargs.items()})
         except Exception as exc:  # noqa: BLE001 - every exception becomes a located Fault
             raise to_fault(exc, prepared, self._filename, function) from None
         return _run_result(value, ctx.fuel_used)

@@ -60,7 +60,7 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
     factory = namespace.pop("h_factory")
     return Prepared(
         factory=factory, tree=tree, spans=tuple(gen.spans), code_names=dict(gen.code_names),
-        code_filename=code_filename, regexes={}, records=records, enums=enums, globals_=namespace,
+        code_filename=code_filename, regexes=base.regexes if base is not None else _regexes(checked), records=records, enums=enums, globals_=namespace,
         def_spans={name: info.node.span for name, info in checked.functions.items()},
     )
 
@@ -82,3 +82,13 @@ def _static_value(expr: Any, enums: dict) -> Any:
     if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("frozenset", "tuple") and not expr.args:
         return frozenset() if expr.func.id == "frozenset" else ()
     raise Fault("F-VALUE", "a record field default must be a literal", getattr(expr, "span", None))
+
+
+def _regexes(checked: Any) -> dict:
+    """Literal patterns precompiled once, exactly as the reference backend does (so a run
+    is charged the same fuel: a pattern compiled at run time costs its length)."""
+    try:
+        from seglam.run.evaluator import _precompile
+    except ImportError:  # pragma: no cover - the reference backend is part of the package
+        return {}
+    return _precompile(checked)

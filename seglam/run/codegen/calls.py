@@ -36,7 +36,10 @@ def arguments(g, node: A.Call, fn: FnState, user_function: bool = False) -> tupl
         if k.name is not None and k.name.startswith("_") and not user_function:
             raise g.fail("keyword arguments cannot start with '_'", node)
         name = user(k.name) if (user_function and k.name is not None) else k.name
-        keywords.append(P.kw(name, g.expr(k.value, fn)))
+        value = g.expr(k.value, fn)
+        if user_function and k.name is None:
+            value = P.call(g.ref(g.runtime.user_kwargs, "user_kwargs"), [value])
+        keywords.append(P.kw(name, value))
     return args, keywords
 
 
@@ -56,6 +59,8 @@ def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
         return _method_call(g, node, fn)
     # a user function, lambda, nested def or any callable expression
     args, keywords = arguments(g, node, fn, user_function=True)
+    if isinstance(func, A.Name) and fn.scope.is_def(func.id):
+        return P.call(P.name(user(func.id)), [g.depth_arg(fn), *args], keywords)
     return P.call(g.expr(func, fn), args, keywords)
 
 

@@ -9,11 +9,12 @@ are followed by a size-cap check chosen from the static type.
 from __future__ import annotations
 
 import ast as py
+import functools
 from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, CTX, INT_LIM, LEN_LIM, STR_LIM, TICK, FnState
+from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, STR_LIM, TICK, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals
 from seglam.syntax import ast as A
@@ -34,6 +35,9 @@ def _name(g, node: A.Name, fn: FnState) -> py.expr:
 
 
 def resolve_name(g, ident: str, fn: FnState, node: Any) -> py.expr:
+    if fn.scope.is_def(ident):
+        # a function used as a value: it is called at this call depth + 1
+        return P.call(g.ref(functools.partial, "partial"), [P.name(user(ident)), g.depth_arg(fn)])
     if fn.scope.binds(ident):
         return P.name(user(ident))
     if ident in g.checked.records:
@@ -133,7 +137,7 @@ def int_capped(g, expr: py.expr) -> py.expr:
     if t is None:
         return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
     within = py.Compare(
-        left=py.UnaryOp(op=py.USub(), operand=P.name(INT_LIM)), ops=[py.Lt(), py.Lt()],
+        left=P.name(NEG_INT_LIM), ops=[py.Lt(), py.Lt()],
         comparators=[py.NamedExpr(target=P.store(t), value=expr), P.name(INT_LIM)],
     )
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
@@ -287,7 +291,7 @@ def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
 
 def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], FnState]:
     scope = fn.scope.child("comprehension", comprehension_locals(gens))
-    inner = FnState(fn.name, scope, fn.loop_depth)
+    inner = FnState(fn.name, scope, fn.loop_depth, fn.lambdas)
     out = []
     for i, gen in enumerate(gens):
         # the first iterable is evaluated in the enclosing scope, as in Python
@@ -323,12 +327,14 @@ def _genexp(g, node: A.GeneratorExp, fn: FnState) -> py.expr:
 
 
 def _lambda(g, node: A.Lambda, fn: FnState) -> py.expr:
+    """A lambda call costs one step and one level of depth (checked on entry, as for a
+    def); ``h_lam(depth)`` does both and returns True."""
     names = frozenset(p.name for p in node.params)
-    inner = FnState(fn.name, fn.scope.child("lambda", names))
+    inner = FnState(fn.name, fn.scope.child("lambda", names), lambdas=fn.lambdas + 1)
     args = g.arguments(node.params, fn)
     body = g.expr(node.body, inner)
-    tick = py.Compare(left=P.call(P.name(TICK)), ops=[py.Is()], comparators=[P.const(None)])
-    return py.Lambda(args=args, body=py.IfExp(test=tick, body=body, orelse=P.const(None)))
+    entry = P.call(P.name(LAMBDA_ENTRY), [g.depth_expr(fn)])
+    return py.Lambda(args=args, body=py.IfExp(test=entry, body=body, orelse=P.const(None)))
 
 
 def target(g, node: Any, fn: FnState) -> py.expr:

@@ -19,17 +19,19 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.runtime import Runtime
-from seglam.run.codegen.scopes import Scope, comprehension_locals, function_locals, pattern_names
+from seglam.run.codegen.scopes import Scope, comprehension_locals, def_names, function_locals, pattern_names
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 
 CTX = "h_ctx"
-DEPTH = "h_depth"
+DEPTH = "h_d"
 MAXD = "h_maxd"
 TICK = "h_tick"
 INT_LIM = "h_ilim"
+NEG_INT_LIM = "h_nilim"
 STR_LIM = "h_slim"
 LEN_LIM = "h_clim"
+LAMBDA_ENTRY = "h_lam"
 
 _BINOPS = {
     "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,
@@ -58,6 +60,7 @@ class FnState:
     name: str  # Seglam name, for traces
     scope: Scope
     loop_depth: int = 0
+    lambdas: int = 0  # how many lambdas enclose the code being emitted (each is a call level)
 
 
 @dataclass
@@ -113,7 +116,8 @@ class ModuleGen:
                 for t in (stmt.targets if isinstance(stmt, A.Assign) else (stmt.target,)):
                     target_names(t, names)
         # records and enums are not scope bindings: they are classes bound as globals
-        scope = Scope("module", frozenset(names) - frozenset(checked.records) - frozenset(checked.enums))
+        scope = Scope("module", frozenset(names) - frozenset(checked.records) - frozenset(checked.enums),
+                      defs=frozenset(s.name for s in mod.body if isinstance(s, A.FunctionDef)))
         fn = FnState("<module>", scope)
         body: list[py.stmt] = []
         line0 = self.line(mod)
@@ -121,20 +125,14 @@ class ModuleGen:
         for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick")):
             body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
         body.append(P.stamp(P.assign(P.store(INT_LIM), py.BinOp(left=P.const(1), op=py.LShift(), right=P.attr(P.name(CTX), "max_int_bits"))), line0))
+        body.append(P.stamp(P.assign(P.store(NEG_INT_LIM), py.UnaryOp(op=py.USub(), operand=P.name(INT_LIM))), line0))
+        body.append(P.stamp(self.lambda_entry(), line0))
         const_names: list[str] = []
         for stmt in mod.body:
             if isinstance(stmt, A.FunctionDef):
                 body.extend(self.function_def(stmt, fn))
             elif isinstance(stmt, (A.Assign, A.AnnAssign)) and stmt.value is not None:
                 body.extend(self.constant(stmt, fn, const_names))
-            elif isinstance(stmt, A.Assert):
-                # module-level examples run once, when the module is initialised (as in CPython)
-                ln = self.line(stmt)
-                init_only = P.if_(
-                    py.Compare(left=P.name("h_consts"), ops=[py.Is()], comparators=[P.const(None)]),
-                    self.stmt(stmt, fn),
-                )
-                body.append(P.stamp(init_only, ln))
         evaluators = []
         for i, expr in enumerate(extra_exprs):
             ename = f"h_eval_{i}"
@@ -179,17 +177,17 @@ class ModuleGen:
 
     def function_def(self, node: A.FunctionDef, outer: FnState) -> list[py.stmt]:
         info = self.checked.functions.get(node.name) if outer.scope.kind == "module" else None
-        scope = outer.scope.child("function", function_locals(node.params, node.body))
+        scope = outer.scope.child("function", function_locals(node.params, node.body), def_names(node.body))
         fn = FnState(node.name, scope)
         ln = self.line(node)
-        args = self.arguments(node.params, outer)
+        args = self.arguments(node.params, outer, hidden_depth=True)
         body = self.freeze_params(node, info, ln) + self.block(node.body, fn)
         has_contracts = info is not None and (info.requires or info.ensures)
         if not has_contracts:
             pyname = user(node.name)
             self.code_names[pyname] = node.name
             fdef = py.FunctionDef(
-                name=pyname, args=args, body=self.prologue(ln) + [self.guarded(body, ln)],
+                name=pyname, args=args, body=self.prologue(ln) + body,
                 decorator_list=[], returns=None, type_comment=None,
             )
             return [P.stamp(fdef, ln)]
@@ -198,26 +196,26 @@ class ModuleGen:
         impl = f"h_impl_{len(self.code_names)}_{hint(node.name)}"
         self.code_names[impl] = node.name
         impl_def = py.FunctionDef(
-            name=impl, args=self.arguments(node.params, outer, defaults=False), body=body or [py.Pass()],
+            name=impl, args=self.arguments(node.params, outer, defaults=False, hidden_depth=True), body=body or [py.Pass()],
             decorator_list=[], returns=None, type_comment=None,
         )
         pyname = user(node.name)
         self.code_names[pyname] = node.name
         checks: list[py.stmt] = []
         for lam in info.requires:
-            checks.append(self.contract_check(lam, fn, "F-REQUIRES", f"precondition of {node.name} failed"))
-        forward = P.call(P.name(impl), [P.name(user(p.name)) for p in node.params if p.kind in ("positional_only", "normal")],
+            checks.extend(self.contract_check(lam, fn, "F-REQUIRES", f"precondition of {node.name} failed"))
+        forward = P.call(P.name(impl), [P.name(DEPTH)] + [P.name(user(p.name)) for p in node.params if p.kind in ("positional_only", "normal")],
                          [P.kw(user(p.name), P.name(user(p.name))) for p in node.params if p.kind == "keyword_only"])
         inner: list[py.stmt] = checks + [P.stamp(P.assign(P.store("h_result"), forward), ln)]
         if info.ensures:
             ens_scope = scope.child("lambda", frozenset({"result"}))
             ens_fn = FnState(node.name, ens_scope)
             inner.append(P.stamp(P.assign(P.store(user("result")), P.name("h_result")), ln))
-            for lam in info.ensures:
-                inner.append(self.contract_check(lam, ens_fn, "F-ENSURES", f"postcondition of {node.name} failed"))
+            for lam in reversed(info.ensures):  # innermost decorator first, as Python stacks them
+                inner.extend(self.contract_check(lam, ens_fn, "F-ENSURES", f"postcondition of {node.name} failed"))
         inner.append(P.stamp(py.Return(value=P.name("h_result")), ln))
         wrapper = py.FunctionDef(
-            name=pyname, args=args, body=self.prologue(ln) + [self.guarded(inner, ln)],
+            name=pyname, args=args, body=self.prologue(ln) + inner,
             decorator_list=[], returns=None, type_comment=None,
         )
         return [P.stamp(impl_def, ln), P.stamp(wrapper, ln)]
@@ -237,26 +235,38 @@ class ModuleGen:
             out.append(P.stamp(P.assign(P.store(user(p.name)), P.call(freeze, [P.name(user(p.name))])), ln))
         return out
 
-    def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str) -> py.stmt:
+    def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str) -> list[py.stmt]:
         ln = self.line(lam)
         fault = self.ref(self.runtime.fault_raiser(code, message), "contract")
         test = self.expr(lam.body, fn)
-        return P.stamp(P.if_(py.UnaryOp(op=py.Not(), operand=test), [P.expr_stmt(P.call(fault, []))]), ln)
+        # each contract evaluation costs one step, like a lambda call
+        check = P.if_(py.UnaryOp(op=py.Not(), operand=test), [P.expr_stmt(P.call(fault, []))])
+        return [P.stamp(s, ln) for s in self.tick_stmts() + [check]]
 
     def prologue(self, ln: int) -> list[py.stmt]:
         """Charge one step for the call and enter one level of depth."""
+        # The depth travels as the hidden first parameter ``h_d`` (the caller's depth), so
+        # nothing needs undoing on return.
         stmts = [
-            py.Nonlocal(names=[DEPTH]),
             *self.tick_stmts(),
             P.if_(P.compare(P.name(DEPTH), py.GtE(), P.name(MAXD)),
                   [P.expr_stmt(P.call(self.ref(self.runtime.depth_fault, "depth_fault"), [P.name(CTX)]))]),
-            py.AugAssign(target=P.store(DEPTH), op=py.Add(), value=P.const(1)),
         ]
         return [P.stamp(s, ln) for s in stmts]
 
-    def guarded(self, body: list[py.stmt], ln: int) -> py.stmt:
-        leave = py.AugAssign(target=P.store(DEPTH), op=py.Sub(), value=P.const(1))
-        return P.stamp(py.Try(body=body or [py.Pass()], handlers=[], orelse=[], finalbody=[leave]), ln)
+    def lambda_entry(self) -> py.stmt:
+        """``h_lam(depth)``: the entry of a lambda call (one step, one depth level)."""
+        body = self.tick_stmts() + [
+            P.if_(P.compare(P.name("h_depth"), py.GtE(), P.name(MAXD)),
+                  [P.expr_stmt(P.call(self.ref(self.runtime.depth_fault, "depth_fault"), [P.name(CTX)]))]),
+            py.Return(value=P.const(True)),
+        ]
+        return py.FunctionDef(name=LAMBDA_ENTRY, args=_args(["h_depth"]), body=body, decorator_list=[],
+                              returns=None, type_comment=None)
+
+    def depth_arg(self, fn: FnState) -> py.expr:
+        """The depth argument of a call made from ``fn``'s code (the callee's caller depth)."""
+        return py.BinOp(left=P.name(DEPTH), op=py.Add(), right=P.const(1 + fn.lambdas))
 
     def tick_stmts(self) -> list[py.stmt]:
         return [
@@ -265,8 +275,10 @@ class ModuleGen:
                   [P.expr_stmt(P.call(P.attr(P.name(CTX), "out_of_fuel")))]),
         ]
 
-    def arguments(self, params: tuple, outer: FnState, defaults: bool = True) -> py.arguments:
+    def arguments(self, params: tuple, outer: FnState, defaults: bool = True, hidden_depth: bool = False) -> py.arguments:
         posonly, normal, kwonly, kw_defaults, pos_defaults = [], [], [], [], []
+        if hidden_depth:
+            posonly.append(py.arg(arg=DEPTH, annotation=None))
         vararg = kwarg = None
         for p in params:
             arg = py.arg(arg=user(p.name), annotation=None)
@@ -276,7 +288,7 @@ class ModuleGen:
                 normal.append(arg)
             elif p.kind == "keyword_only":
                 kwonly.append(arg)
-                kw_defaults.append(self.expr(p.default, outer) if defaults and p.default is not None else None)
+                kw_defaults.append(self.default(p.default, outer) if defaults and p.default is not None else None)
                 continue
             elif p.kind == "var_positional":
                 vararg = arg
@@ -285,9 +297,20 @@ class ModuleGen:
                 kwarg = arg
                 continue
             if defaults and p.default is not None:
-                pos_defaults.append(self.expr(p.default, outer))
+                pos_defaults.append(self.default(p.default, outer))
         return py.arguments(posonlyargs=posonly, args=normal, vararg=vararg, kwonlyargs=kwonly,
                             kw_defaults=kw_defaults, kwarg=kwarg, defaults=pos_defaults)
+
+    def default(self, expr: Any, outer: FnState) -> py.expr:
+        """A parameter default: evaluated when the def runs, and frozen (as the reference
+        freezes every default it binds)."""
+        return P.call(self.ref(self.runtime.freeze, "freeze"), [self.expr(expr, outer)])
+
+    def depth_expr(self, fn: FnState) -> py.expr:
+        """The Seglam depth of the code being emitted (lambdas count as calls)."""
+        if fn.lambdas == 0:
+            return P.name(DEPTH)
+        return py.BinOp(left=P.name(DEPTH), op=py.Add(), right=P.const(fn.lambdas))
 
     # ---- statements ---------------------------------------------------------------------------
 

@@ -135,6 +135,11 @@ class Runtime:
         return stdlib.BINOPS[op]
 
     @staticmethod
+    def user_kwargs(mapping: Any) -> dict:
+        """``f(**d)`` for a user function: its parameters are mangled like all user names."""
+        return {"u_" + k if isinstance(k, str) else k: v for k, v in mapping.items()}
+
+    @staticmethod
     def inplace(ctx: Any, op: str, current: Any, value: Any) -> Any:
         """``current op= value`` as Python does it: lists and sets change in place (so
         aliases see the change, and frozen ones fault), everything else rebinds."""

@@ -20,6 +20,7 @@ class Scope:
     kind: str
     names: frozenset[str]
     parent: "Scope | None" = None
+    defs: frozenset[str] = frozenset()  # the names bound by ``def`` (they take the depth)
 
     def binds(self, name: str) -> bool:
         """Whether ``name`` resolves to a user binding from this scope (Python's LEGB, minus B)."""
@@ -30,8 +31,32 @@ class Scope:
             scope = scope.parent
         return False
 
-    def child(self, kind: str, names: frozenset[str]) -> "Scope":
-        return Scope(kind, names, self)
+    def is_def(self, name: str) -> bool:
+        """Whether ``name`` resolves to a function defined with ``def``."""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return name in scope.defs
+            scope = scope.parent
+        return False
+
+    def child(self, kind: str, names: frozenset[str], defs: frozenset[str] = frozenset()) -> "Scope":
+        return Scope(kind, names, self, defs)
+
+
+def def_names(body: tuple) -> frozenset[str]:
+    """Names bound by ``def`` statements directly in ``body`` (or its nested blocks)."""
+    out: set[str] = set()
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, A.FunctionDef):
+            out.add(stmt.name)
+            continue
+        for child in A.iter_children(stmt):
+            if _is_stmt(child):
+                stack.append(child)
+    return frozenset(out)
 
 
 def function_locals(params: tuple[A.Param, ...], body: tuple) -> frozenset[str]:
