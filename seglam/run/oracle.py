@@ -395,6 +395,8 @@ _ALLOWED_IMPORTS = frozenset(
         "__future__", "re", "math", "itertools", "functools", "decimal", "datetime",
         "dataclasses", "enum", "typing", "collections", "string", "statistics", "fractions",
         "operator", "bisect", "heapq",
+        # imported by CPython's own C code while a program runs (date.strftime -> time)
+        "time", "_strptime", "locale",
     }
 )
 
