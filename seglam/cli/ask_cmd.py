@@ -1,0 +1,269 @@
+"""``seglam ask`` and ``seglam stats``: send requests through the engine, see what it did.
+
+    seglam ask "Sort the following words alphabetically: List: pear apple"
+    seglam ask --task "Add two numbers" --input a=2 --input b=3
+    seglam ask --show-prompt ["REQUEST"]
+    seglam stats
+
+Exit codes: 0 answered (hit, routed, compiled or uncached), 1 unsolved, 2 a usage,
+configuration or cache error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any, Callable
+
+ToolchainFactory = Callable[[], Any]
+
+
+def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = None) -> None:
+    """Add ``ask`` and ``stats``. ``toolchain_factory`` replaces the language toolchain
+    (tests, embedding)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--cache", metavar="DIR", help="cache directory (default: $SEGLAM_CACHE, else the platform cache dir)")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = subparsers.add_parser(
+        "ask",
+        parents=[common],
+        help="answer a request from the cache, compiling it with the configured model on a miss",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("request", nargs="?", help="a free-text request (the inputs are inside the text)")
+    p.add_argument("--task", help="a structured request: the task text (give its inputs with --input)")
+    p.add_argument("--input", action="append", default=[], metavar="NAME=JSON",
+                   help="an input of a structured request (repeatable; text that is not JSON is a string)")
+    p.add_argument("--show-prompt", action="store_true", help="print the compile prompt (and the request's turn) and exit")
+    g = p.add_argument_group("model (overrides the environment and the config file)")
+    g.add_argument("--model")
+    g.add_argument("--base-url")
+    g.add_argument("--temperature", type=float)
+    g.add_argument("--candidates", type=int)
+    g.add_argument("--repair-rounds", type=int)
+    g.add_argument("--no-route", action="store_true", help="skip the routing tier on a miss")
+    g.add_argument("--direct-fallback", action="store_true",
+                   help="answer unsolved requests with the model's direct answer, flagged uncached")
+    p.set_defaults(handler=lambda a: _ask(a, toolchain_factory))
+
+    s = subparsers.add_parser("stats", parents=[common], help="what the cache has learned and what it saved",
+                              description="Families, hits, failures and the model tokens spent on compiling them.")
+    s.set_defaults(handler=lambda a: _stats(a, toolchain_factory))
+
+
+# -- ask ----------------------------------------------------------------------------------------
+
+
+def _ask(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
+    from seglam.engine.config import ConfigError, load_config
+
+    if args.show_prompt:
+        return _show_prompt(args)
+    if (args.request is None) == (args.task is None):
+        return _fail("give a request text, or --task with --input NAME=JSON ...")
+    if args.input and args.task is None:
+        return _fail("--input needs --task")
+    try:
+        inputs = _parse_inputs(args.input)
+    except ValueError as err:
+        return _fail(str(err))
+    try:
+        config = load_config(
+            model=args.model, base_url=args.base_url, temperature=args.temperature, candidates=args.candidates,
+            repair_rounds=args.repair_rounds, route=False if args.no_route else None,
+            direct_fallback=True if args.direct_fallback else None,
+        )
+    except ConfigError as err:
+        return _fail(f"configuration: {err}")
+    from seglam.cache.errors import CacheError
+    from seglam.engine.engine import Engine
+
+    try:
+        cache = _open_cache(args.cache, toolchain_factory)
+    except CacheError as err:
+        return _fail(f"cache: {err}")
+    try:
+        with Engine(cache=cache, compiler=config) as engine:
+            start = time.perf_counter()
+            if args.task is not None:
+                answer = engine.solve(task=args.task, inputs=inputs)
+            else:
+                answer = engine.solve(args.request)
+            elapsed = time.perf_counter() - start
+    except CacheError as err:
+        return _fail(f"cache: {err}")
+    finally:
+        cache.close()
+    if args.json:
+        print(json.dumps(answer.to_json(), indent=1, default=str))
+    else:
+        print(render_answer(answer, elapsed, config.model))
+    return 1 if answer.tier == "unsolved" else 0
+
+
+def render_answer(answer: Any, elapsed: float, model: str | None = None) -> str:
+    """The human-readable block: answer, tier, entry, time, tokens."""
+    from seglam.cache.values import render_value
+
+    t = answer.trace
+    lines = []
+    if answer.tier == "unsolved":
+        lines.append("answer:   (none)")
+    else:
+        value = answer.value if isinstance(answer.value, str) else render_value(answer.value)
+        lines.append(f"answer:   {value}")
+    lines.append(f"tier:     {answer.tier}" + ("  (not verified, not cached)" if answer.tier == "uncached" else ""))
+    if t.entry_id:
+        lines.append(f"entry:    {t.entry_id} v{t.version}" + (f"  pattern {t.pattern!r}" if t.pattern else ""))
+        if t.bindings:
+            lines.append("bindings: " + ", ".join(f"{k}={v}" for k, v in t.bindings.items()))
+    timing = f"time:     {_ms(elapsed)}"
+    if t.fuel_used is not None:
+        timing += f"  fuel {t.fuel_used}"
+    lines.append(timing)
+    u = t.usage
+    tokens = f"tokens:   {u.tokens_in} in + {u.tokens_out} out in {u.calls} model call(s)"
+    if u.cost:
+        tokens += f", cost {u.cost:.6g}"
+    if u.calls == 0 and answer.tier == "hit":
+        tokens += " (a hit needs no model)"
+    lines.append(tokens)
+    if answer.tier in ("unsolved", "uncached") or t.reasons:
+        if t.message:
+            lines.append(f"why:      {t.message}")
+        for r in t.reasons[-8:]:
+            first, *rest = str(r).splitlines() or [""]
+            lines.append(f"  - {first}")
+            lines += [f"    {x}" for x in rest[:12]]
+    if answer.tier == "unsolved" and not model and "SEGLAM_MODEL" not in (t.message or ""):
+        from seglam.engine.config import HOW_TO_CONFIGURE
+
+        lines.append(f"note:     {HOW_TO_CONFIGURE}")
+    return "\n".join(lines)
+
+
+def _show_prompt(args: argparse.Namespace) -> int:
+    from seglam.engine.prompt import build_prompts, free_text_request, structured_request
+
+    book = build_prompts()
+    print("=== system ===")
+    print(book.system)
+    if args.request is not None or args.task is not None:
+        print("=== user ===")
+        if args.task is not None:
+            try:
+                print(structured_request(args.task, _parse_inputs(args.input)))
+            except ValueError as err:
+                return _fail(str(err))
+        else:
+            print(free_text_request(args.request))
+    print(f"=== prompt hash {book.hash} ===")
+    return 0
+
+
+def _parse_inputs(items: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ValueError(f"--input {item!r}: write NAME=JSON (e.g. n=5, words='\"b a\"')")
+        try:
+            out[name] = json.loads(text)
+        except ValueError:
+            out[name] = text
+    return out
+
+
+# -- stats --------------------------------------------------------------------------------------
+
+
+def _stats(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
+    from seglam.cache.errors import CacheError
+
+    try:
+        cache = _open_cache(args.cache, toolchain_factory)
+    except CacheError as err:
+        return _fail(f"cache: {err}")
+    try:
+        data = collect_stats(cache)
+    except CacheError as err:
+        return _fail(f"cache: {err}")
+    finally:
+        cache.close()
+    if args.json:
+        print(json.dumps(data, indent=1, default=str))
+    else:
+        print(render_stats(data))
+    return 0
+
+
+def collect_stats(cache: Any) -> dict[str, Any]:
+    """Cache totals plus, per family, hits and the model tokens its compile cost."""
+    totals = cache.stats()
+    families = []
+    for e in cache.list():
+        families.append({
+            "id": e.id,
+            "status": e.status,
+            "description": e.description,
+            "origin": e.provenance.origin,
+            "model": e.provenance.model,
+            "hits": e.stats.hits,
+            "failures": e.stats.failures,
+            "domain_misses": e.stats.domain_misses,
+            "tokens_in": e.provenance.tokens_in,
+            "tokens_out": e.provenance.tokens_out,
+            "patterns": len(e.patterns),
+        })
+    compiled = [f for f in families if f["origin"] == "engine"]
+    return {
+        "cache": totals,
+        "families": families,
+        "hits": sum(f["hits"] for f in families),
+        "compile_tokens": sum(f["tokens_in"] + f["tokens_out"] for f in families),
+        "compiled_by_model": len(compiled),
+    }
+
+
+def render_stats(data: dict[str, Any]) -> str:
+    c = data["cache"]
+    ent = c.get("entries", {})
+    lines = [
+        f"cache:     {c.get('path')}",
+        f"families:  {ent.get('active', 0)} active, {ent.get('quarantined', 0)} quarantined, "
+        f"{ent.get('retired', 0)} retired" + (f", {ent['corrupt']} corrupt" if ent.get("corrupt") else ""),
+        f"hits:      {data['hits']} (each one a model call saved)",
+        f"failures:  {c.get('failures', 0)} gate refusals, {c.get('domain_misses', 0)} outside a precondition",
+        f"compiled:  {data['compiled_by_model']} famil{'y' if data['compiled_by_model'] == 1 else 'ies'} by a model, "
+        f"{data['compile_tokens']} tokens in total",
+    ]
+    if data["families"]:
+        lines.append("")
+        lines.append(f"{'id':<13} {'status':<11} {'hits':>6} {'tokens':>8}  description")
+        for f in sorted(data["families"], key=lambda f: (-f["hits"], f["id"])):
+            desc = f["description"] if len(f["description"]) <= 60 else f["description"][:57] + "..."
+            lines.append(f"{f['id']:<13} {f['status']:<11} {f['hits']:>6} {f['tokens_in'] + f['tokens_out']:>8}  {desc}")
+    return "\n".join(lines)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _open_cache(path: str | None, toolchain_factory: ToolchainFactory | None) -> Any:
+    from seglam.cache.cache import Cache
+
+    return Cache(path, toolchain=toolchain_factory() if toolchain_factory else None)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _fail(message: str) -> int:
+    print(f"seglam: {message}", file=sys.stderr)
+    return 2

@@ -1,0 +1,133 @@
+"""The starter families: Seglam programs written for a few real request kinds (BIG-Bench
+Hard tasks), loaded into a cache so it answers from the first request.
+
+Two sources, the first that exists wins:
+
+1. an exported bundle (``manifest.json`` + ``.sgl`` files, as ``seglam cache export``
+   writes): ``$SEGLAM_STARTER``, else ``stdlib/starter/``; imported with
+   :meth:`Cache.import_`, which re-verifies everything and trusts nothing;
+2. the family sources themselves, ``stdlib/families/*.sgl`` with their ``*.json``
+   sidecars (patterns, samples), each admitted through :meth:`Cache.admit` (verified).
+
+:func:`write_bundle` turns (2) into (1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from seglam.cache.admit import FamilyDraft
+from seglam.cache.entry import Provenance
+from seglam.cache.errors import AdmissionError, CacheError, ToolchainUnavailable
+
+Progress = Callable[[str, str, str], None]  # (family, "imported"|"unchanged"|"refused", reason)
+
+
+@dataclass(frozen=True)
+class StarterReport:
+    source: str
+    imported: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    refused: tuple[tuple[str, str], ...]
+    seconds: float
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def starter_bundle() -> Path | None:
+    env = os.environ.get("SEGLAM_STARTER")
+    candidates = [Path(env).expanduser()] if env else []
+    candidates.append(_repo_root() / "stdlib" / "starter")
+    return next((p for p in candidates if (p / "manifest.json").is_file()), None)
+
+
+def families_dir() -> Path | None:
+    from seglam.engine.prompt import families_dir as find
+
+    return find()
+
+
+def family_drafts(directory: Path | None = None, only: Iterable[str] | None = None) -> list[tuple[str, FamilyDraft]]:
+    """(name, draft) for every ``*.json`` + ``*.sgl`` pair, in name order."""
+    directory = directory or families_dir()
+    if directory is None:
+        return []
+    wanted = set(only) if only is not None else None
+    out = []
+    for meta_path in sorted(directory.glob("*.json")):
+        name = meta_path.stem
+        if wanted is not None and name not in wanted and name.split("__")[0] not in wanted:
+            continue
+        sgl = meta_path.with_suffix(".sgl")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            source = sgl.read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            continue
+        if not isinstance(meta, dict) or not meta.get("patterns"):
+            continue
+        provenance = Provenance(origin="import", note=f"starter family {name}")
+        out.append((name, FamilyDraft.from_family_json(meta, source, provenance=provenance)))
+    return out
+
+
+def load_starter(
+    cache: Any,
+    source: str | os.PathLike[str] | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    progress: Progress | None = None,
+) -> StarterReport:
+    """Load the starter families into ``cache`` (see the module docstring for the sources).
+    Raises :class:`ToolchainUnavailable` when the language cannot verify anything."""
+    start = time.perf_counter()
+    path = Path(source) if source is not None else starter_bundle()
+    if path is not None and (path / "manifest.json").is_file():
+        report = cache.import_(path)
+        for name in report.imported:
+            _say(progress, name, "imported", "")
+        for name in report.unchanged:
+            _say(progress, name, "unchanged", "")
+        for name, why in report.refused:
+            _say(progress, name, "refused", why)
+        return StarterReport(str(path), report.imported, report.unchanged, report.refused, time.perf_counter() - start)
+    imported, unchanged, refused = [], [], []
+    existing = {d for e in cache.list() for d in (e.provenance.note,)}
+    for name, draft in family_drafts(path, only):
+        if f"starter family {name}" in existing:
+            unchanged.append(name)
+            _say(progress, name, "unchanged", "")
+            continue
+        try:
+            cache.admit(draft)
+        except ToolchainUnavailable:
+            raise
+        except AdmissionError as err:
+            refused.append((name, "; ".join(err.reasons)))
+            _say(progress, name, "refused", "; ".join(err.reasons))
+            continue
+        except CacheError as err:
+            refused.append((name, str(err)))
+            _say(progress, name, "refused", str(err))
+            continue
+        imported.append(name)
+        _say(progress, name, "imported", "")
+    where = str(path or families_dir() or "(no families found)")
+    return StarterReport(where, tuple(imported), tuple(unchanged), tuple(refused), time.perf_counter() - start)
+
+
+def write_bundle(cache: Any, directory: str | os.PathLike[str]) -> list[str]:
+    """Export ``cache`` (after :func:`load_starter`) as the starter bundle."""
+    return cache.export(directory)
+
+
+def _say(progress: Progress | None, name: str, what: str, why: str) -> None:
+    if progress is not None:
+        progress(name, what, why)
