@@ -22,7 +22,7 @@ from seglam.verifier.view import ModuleView
 class Options:
     """Verifier settings (all keyword options of :func:`verify`)."""
 
-    max_examples: int = 100  # Hypothesis examples per function and property
+    max_examples: int = 50  # Hypothesis examples per function and property
     bound: int = 8  # K: lists, strings and loops unrolled to this length
     budget: int = 3_000_000  # Z3 rlimit per obligation
     timeout: float = 20.0  # wall-clock safety net for the whole Z3 worker, seconds

@@ -63,7 +63,9 @@ def builtin(enc, name: str, e: A.Call):
     span = e.span
     if e.keywords and name not in ("min", "max", "sum"):
         raise Unsupported(f"keyword arguments to {name}", span)
-    args = [enc.expr(a) for a in e.args]
+    if name == "Decimal" and len(e.args) == 1 and isinstance(e.args[0], A.Constant) and isinstance(e.args[0].value, str):
+        return _decimal_literal(e.args[0].value, span)
+    args = [enc.val(enc.expr(a), a.span) for a in e.args]
     if name == "len" and len(args) == 1:
         v = args[0]
         if is_str(v):
@@ -171,6 +173,20 @@ def builtin(enc, name: str, e: A.Call):
             return z3.ToReal(v)
         raise Unsupported("Decimal() of this type", span)
     raise Unsupported(f"the builtin {name}()", span)
+
+
+def _decimal_literal(text: str, span):
+    from decimal import Decimal, InvalidOperation
+    from fractions import Fraction
+
+    try:
+        d = Decimal(text.strip())
+    except InvalidOperation:
+        raise Unsupported("an invalid Decimal literal", span) from None
+    if not d.is_finite():
+        raise Unsupported("a non-finite Decimal", span)
+    f = Fraction(d)
+    return z3.RealVal(f"{f.numerator}/{f.denominator}")
 
 
 def enc_ident(enc) -> int:

@@ -71,10 +71,11 @@ class FunctionEncoding:
     notes: set = field(default_factory=set)
 
 
-def encode_function(view: ModuleView, name: str, bound: int) -> FunctionEncoding:
-    """Encode ``name``'s precondition, body, faults and postconditions."""
-    enc = _Encoder(view, bound)
-    return enc.entry(view.functions[name])
+def encode_function(view: ModuleView, name: str, bound: int, inputs: dict | None = None, counter=None) -> FunctionEncoding:
+    """Encode ``name``'s precondition, body, faults and postconditions (over ``inputs`` when
+    given: ``seglam diff`` encodes two versions over the same inputs)."""
+    enc = _Encoder(view, bound, counter)
+    return enc.entry(view.functions[name], inputs)
 
 
 def _or(a, b):
@@ -113,12 +114,15 @@ class _Encoder:
 
     # ---- entry ------------------------------------------------------------------------------
 
-    def entry(self, fv: FunctionView) -> FunctionEncoding:
+    def entry(self, fv: FunctionView, given: dict | None = None) -> FunctionEncoding:
         inputs, types = {}, {}
         for p in fv.params:
             if p.kind in ("var_positional", "var_keyword"):
                 raise Unsupported("*args / **kwargs parameters", fv.node.span)
-            inputs[p.name] = self.inputs.fresh(p.name, p.type, span=p.default.span if p.default else fv.node.span)
+            if given is not None:
+                inputs[p.name] = given[p.name]
+            else:
+                inputs[p.name] = self.inputs.fresh(p.name, p.type, span=p.default.span if p.default else fv.node.span)
             types[p.name] = p.type
         self.stack.append(fv.name)
         self.env = dict(inputs)
@@ -352,7 +356,7 @@ class _Encoder:
             raise Unsupported("this augmented assignment target", s.span)
 
     def for_loop(self, s: A.For) -> None:
-        it = self.expr(s.iter)
+        it = self.val(self.expr(s.iter), s.iter.span)
         if isinstance(it, SRange):
             count = self.range_count(it)
             cap = self.K
@@ -508,7 +512,17 @@ class _Encoder:
         raise Unsupported(f"the unary operator {e.op}", e.span)
 
     def e_BinOp(self, e: A.BinOp):
-        return self.binop(e.op, self.expr(e.left), self.expr(e.right), e.span)
+        return self.binop(e.op, self.val(self.expr(e.left), e.left.span), self.val(self.expr(e.right), e.right.span), e.span)
+
+    def val(self, v, span: Span):
+        """``v`` where a value is required: a ``T | None`` must not be None here (F-NONE)."""
+        if isinstance(v, SOpt):
+            self.fault("F-NONE", span, z3.Not(v.present), "no None unwrap")
+            return v.value
+        if isinstance(v, SNone):
+            self.fault("F-NONE", span, TRUE, "no None unwrap")
+            raise Unsupported("a value that is always None", span)
+        return v
 
     def binop(self, op: str, a, b, span: Span):
         if is_str(a) and is_str(b):
@@ -580,8 +594,9 @@ class _Encoder:
         if op in ("!=", "is not"):
             return z3.Not(eq(a, b, span))
         if op in ("in", "not in"):
-            r = self.contains(b, a, span)
+            r = self.contains(self.val(b, span), a, span)
             return r if op == "in" else z3.Not(r)
+        a, b = self.val(a, span), self.val(b, span)
         if isinstance(a, STuple) and isinstance(b, STuple):
             return self.tuple_order(op, a.items, b.items, span)
         if is_str(a) and is_str(b):

@@ -21,7 +21,9 @@ from seglam.verifier.view import FunctionView, ModuleView
 
 #: Faults that only say a budget ran out on a large generated input, not that the code is wrong.
 LIMIT_FAULTS = frozenset({"F-FUEL", "F-INT-SIZE", "F-STR-SIZE", "F-COLLECTION-SIZE", "F-DEPTH"})
-ROUNDS = 3  # after a finding, look again for a different fault site
+#: Outcomes that say the interpreter itself failed: never a finding against the program.
+INTERNAL = frozenset({"X-ERROR", "X-PYTHON"})
+ROUNDS = 2  # after a finding, look once more for a different fault site
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
             counts["rejected"] += 1
             reject()
         counts["valid"] += 1
-        if out.fault in LIMIT_FAULTS:
+        if out.fault in LIMIT_FAULTS or out.fault in INTERNAL:
             counts["limits"] += 1
             return
         if out.fault is not None:

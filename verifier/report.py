@@ -131,8 +131,9 @@ class Report:
             lines.append(f"    {mark} {where}{r.title}: {r.verdict_text()} [{r.method}]")
             if r.counterexample:
                 lines.append(f"           counterexample: {r.counterexample}")
-            if r.expected is not None or r.actual is not None:
+            if r.expected is not None:
                 lines.append(f"           expected: {r.expected}")
+            if r.actual is not None:
                 lines.append(f"           actual:   {r.actual}")
             if r.reason and r.verdict != REFUTED or (r.reason and not r.counterexample):
                 lines.append(f"           {r.reason}")

@@ -74,6 +74,8 @@ class ProgramRunner:
             return _from_fault(f)
         except (TypeError, ValueError) as e:  # an input the converter rejects: not a program fault
             return Outcome(None, "X-INPUT", str(e))
+        except Exception as e:  # noqa: BLE001 - an interpreter bug must not end the verification
+            return Outcome(None, "X-ERROR", f"{type(e).__name__}: {e}")
         return Outcome(result.value)
 
     def eval(self, expr) -> Outcome:
@@ -81,6 +83,8 @@ class ProgramRunner:
             result = self.program.eval_expr(expr, limits=self.limits, backend=self.backend)
         except Fault as f:
             return _from_fault(f)
+        except Exception as e:  # noqa: BLE001 - an interpreter bug must not end the verification
+            return Outcome(None, "X-ERROR", f"{type(e).__name__}: {e}")
         return Outcome(result.value)
 
 

@@ -63,11 +63,9 @@ class Z3Run:
         self.conn.close()
 
 
-def _child(view: ModuleView, options, conn) -> None:
+def _child(job, conn) -> None:
     try:
-        from seglam.verifier.z3pass import run_z3
-
-        run_z3(view, options, conn.send)
+        job(conn.send)
         conn.send("done")
     except BaseException:  # noqa: BLE001 - the parent reports what it did not receive
         pass
@@ -78,6 +76,13 @@ def _child(view: ModuleView, options, conn) -> None:
 
 def start(view: ModuleView, options) -> Z3Run:
     """Start checking ``view``'s obligations in a forked process (or inline without fork)."""
+    from seglam.verifier.z3pass import run_z3
+
+    return start_job(lambda send: run_z3(view, options, send))
+
+
+def start_job(job) -> Z3Run:
+    """Run ``job(send)`` in a forked worker; ``send`` delivers one message to the parent."""
     import z3  # noqa: F401 - imported before the fork, so the child does not pay for it
 
     try:
@@ -85,13 +90,11 @@ def start(view: ModuleView, options) -> Z3Run:
     except ValueError:
         ctx = None
     if ctx is None:
-        from seglam.verifier.z3pass import run_z3
-
         messages: list = []
-        run_z3(view, options, messages.append)
+        job(messages.append)
         return Z3Run(None, None, time.monotonic(), messages, inline=True)
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(view, options, child), daemon=True)
+    process = ctx.Process(target=_child, args=(job, child), daemon=True)
     process.start()
     child.close()
     return Z3Run(process, parent, time.monotonic(), [])

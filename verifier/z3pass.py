@@ -54,21 +54,29 @@ class Z3Options:
 
 def solve(formulas: list, options: Z3Options):
     """One fresh solver, fixed seed, ``rlimit`` budget: (status, model, reason)."""
-    s = z3.Solver()
-    s.set("random_seed", options.seed)
-    s.set("rlimit", options.rlimit)
-    s.add(*formulas)
-    r = s.check()
-    if r == z3.sat:
-        return "sat", s.model(), ""
-    if r == z3.unsat:
-        return "unsat", None, ""
-    reason = s.reason_unknown()
+    # Preprocessing first: the unrolled encodings are long chains of guarded definitions,
+    # which solve-eqs and propagate-values collapse before search starts.
+    reason = ""
+    for make in (_tactic_solver, z3.Solver):
+        s = make()
+        s.set("random_seed", options.seed)
+        s.set("rlimit", options.rlimit)
+        s.add(*formulas)
+        r = s.check()
+        if r == z3.sat:
+            return "sat", s.model(), ""
+        if r == z3.unsat:
+            return "unsat", None, ""
+        reason = s.reason_unknown()
     if "max. resource limit" in reason or "resource" in reason or "canceled" in reason:
         reason = f"solver budget exhausted (rlimit {options.rlimit})"
     else:
         reason = f"solver gave up: {reason} (incomplete theory)"
     return "unknown", None, reason
+
+
+def _tactic_solver():
+    return z3.Then("simplify", "solve-eqs", "propagate-values", "smt").solver()
 
 
 def _kind(code: str, title: str) -> str:
@@ -174,5 +182,5 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
                     inputs = {p: model_value(model, fe.inputs[p], fe.param_types[p], view.records) for p in fe.inputs}
                 except Exception as x:  # noqa: BLE001 - a model we cannot read is not a counterexample
                     status, reason = "unknown", f"could not read the model: {type(x).__name__}"
-            bounded = fe.bounded if ob.kind != "pins" else True
+            bounded = fe.bounded
             send(Finding(ob, status, bounded, inputs, reason, tuple(sorted(fe.notes))))
