@@ -214,8 +214,33 @@ def compile_pattern(pattern: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile("".join(out), re.IGNORECASE | re.DOTALL), kinds
 
 
+try:  # the cache's own matcher (RE2); the harness's regexes above are the fallback
+    from seglam.cache.pattern import parse_pattern as _project_parse_pattern
+except ImportError:  # pragma: no cover
+    _project_parse_pattern = None
+
+
+@functools.lru_cache(maxsize=None)
+def _project_pattern(pattern: str) -> Any:
+    return _project_parse_pattern(pattern)
+
+
 def match_patterns(patterns: list[str], text: str) -> dict[str, Any] | None:
-    """Bindings of the first pattern that matches `text` (holes converted), else None."""
+    """Bindings of the first pattern that matches `text` (holes converted), else None.
+
+    Uses the cache's matcher (`seglam.cache.pattern`) when it is importable, so the test sees
+    exactly what the cache binds; otherwise the harness's own regexes."""
+    if _project_parse_pattern is not None:
+        for pattern in patterns:
+            bound = _project_pattern(pattern).match(text)
+            if bound is not None:
+                return bound
+        return None
+    return harness_match_patterns(patterns, text)
+
+
+def harness_match_patterns(patterns: list[str], text: str) -> dict[str, Any] | None:
+    """The harness's own matcher: the pattern rules of the brief, in Python `re`."""
     for pattern in patterns:
         regex, kinds = compile_pattern(pattern)
         m = regex.match(text)
@@ -547,3 +572,15 @@ def test_date_understanding_coverage() -> None:
         answered += bool(answers)
     print(f"date_understanding: {len(date_families)} families answer {answered}/{len(instances)}, 0 wrong")
     assert answered >= 200
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_cache_matcher_agrees_with_harness_matcher(task: str) -> None:
+    """The cache's pattern matcher and the harness's binding rules agree on every instance of
+    the family's task (raw and whitespace-normalised)."""
+    if _project_parse_pattern is None:
+        pytest.skip("seglam.cache.pattern not importable")
+    _, meta = load_family(task)
+    for e in examples(task.split("__")[0]):
+        for text in (e["input"], normalise(e["input"])):
+            assert match_patterns(meta["patterns"], text) == harness_match_patterns(meta["patterns"], text)
