@@ -1,0 +1,114 @@
+"""``seglam ask``, ``seglam stats`` and the demo, with the oracle toolchain."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from seglam.cli import ask_cmd
+from tests.engine.conftest import VOWELS_REQUEST, vowels_reply
+from tests.engine.fake_openai import reply
+from tests.engine.oracle_toolchain import OracleToolchain
+
+FAMILIES = Path(__file__).resolve().parents[2] / "stdlib" / "families"
+
+
+def run(argv, capsys) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="seglam")
+    sub = parser.add_subparsers()
+    ask_cmd.register(sub, toolchain_factory=OracleToolchain)
+    args = parser.parse_args(argv)
+    code = args.handler(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    for var in ("SEGLAM_MODEL", "SEGLAM_BASE_URL", "SEGLAM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SEGLAM_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("SEGLAM_CACHE", str(tmp_path / "cache"))
+    return monkeypatch
+
+
+def test_ask_without_a_model_says_what_to_configure(env, capsys):
+    code, out, _ = run(["ask", VOWELS_REQUEST], capsys)
+    assert code == 1
+    assert "tier:     unsolved" in out and "SEGLAM_MODEL" in out
+
+
+def test_ask_compiles_then_hits(env, server, capsys):
+    env.setenv("SEGLAM_MODEL", "fake-model")
+    env.setenv("SEGLAM_BASE_URL", server.url)
+    env.setenv("SEGLAM_API_KEY", "k")
+    env.setenv("SEGLAM_BACKOFF", "0")
+    server.script(reply(vowels_reply(), 1200, 300))
+    code, out, _ = run(["ask", VOWELS_REQUEST], capsys)
+    assert code == 0, out
+    assert "answer:   3" in out and "tier:     compiled" in out
+    assert "1200 in + 300 out in 1 model call(s)" in out
+    code, out, _ = run(["ask", "How many vowels are in the word avocado?"], capsys)
+    assert code == 0 and "answer:   4" in out and "tier:     hit" in out and "a hit needs no model" in out
+    assert "entry:" in out and "bindings: word='avocado'" in out
+    code, out, _ = run(["ask", "--json", "How many vowels are in the word tea?"], capsys)
+    data = json.loads(out)
+    assert data["tier"] == "hit" and data["value"] == 2 and data["trace"]["entry_id"]
+    code, out, _ = run(["stats"], capsys)
+    assert code == 0 and "1 active" in out and "hits:      2" in out and "1500 tokens" in out
+    code, out, _ = run(["stats", "--json"], capsys)
+    assert json.loads(out)["compiled_by_model"] == 1
+    assert server.calls == 1
+
+
+def test_ask_structured(env, server, capsys):
+    env.setenv("SEGLAM_MODEL", "fake-model")
+    env.setenv("SEGLAM_BASE_URL", server.url)
+    program = "def add(a: int, b: int) -> int:\n    return a + b\n"
+    server.script(reply({"description": "add", "entry": "add", "program": program, "answer": 5}))
+    code, out, _ = run(["ask", "--task", "Add two numbers", "--input", "a=2", "--input", "b=3"], capsys)
+    assert code == 0 and "answer:   5" in out
+    code, out, _ = run(["ask", "--task", "add two numbers", "--input", "a=20", "--input", "b=22"], capsys)
+    assert code == 0 and "answer:   42" in out and "tier:     hit" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["ask"], ["ask", "x", "--task", "t"], ["ask", "--task", "t", "--input", "no equals"], ["ask", "x", "--input", "a=1"]],
+)
+def test_ask_usage_errors(env, capsys, argv):
+    code, _, err = run(argv, capsys)
+    assert code == 2 and err.startswith("seglam:")
+
+
+def test_ask_bad_config_is_a_clear_error(env, capsys):
+    env.setenv("SEGLAM_CANDIDATES", "lots")
+    code, _, err = run(["ask", "hello there"], capsys)
+    assert code == 2 and "candidates" in err
+
+
+def test_show_prompt_needs_no_model(env, capsys):
+    code, out, _ = run(["ask", "--show-prompt", VOWELS_REQUEST], capsys)
+    assert code == 0
+    assert "=== system ===" in out and "=== user ===" in out and VOWELS_REQUEST in out
+    assert "Worked family" in out and "prompt hash" in out
+
+
+def test_demo_answers_from_the_starter_families(env, tmp_path, capsys):
+    from seglam.cli.demo import main
+
+    starter = tmp_path / "starter"
+    starter.mkdir()
+    for name in ("word_sorting", "navigate"):
+        for ext in (".sgl", ".json"):
+            shutil.copy(FAMILIES / f"{name}{ext}", starter / f"{name}{ext}")
+    code = main(["--starter", str(starter)], toolchain=OracleToolchain())
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "2 imported" in out
+    assert "hit 4" in out and "wrong: 0" in out and "negative controls served by a program: 0" in out
+    assert "model calls: 0" in out
