@@ -544,8 +544,12 @@ def parse_decimal(ctx, s):
 
 
 def parse_date(ctx, s):
-    """``date.fromisoformat(s)`` (ISO ``YYYY-MM-DD`` only), or None."""
+    """``date.fromisoformat(s)`` for exactly ``YYYY-MM-DD`` (ASCII digits), or None.
+
+    Only that form: CPython 3.11's ``fromisoformat`` also takes ``20240102`` and week dates."""
     ctx.charge(len(s))
+    if len(s) != 10 or s[4] != "-" or s[7] != "-" or not all(c in "0123456789" for c in s[:4] + s[5:7] + s[8:]):
+        return None
     try:
         return datetime.date.fromisoformat(s)
     except ValueError:

@@ -45,7 +45,9 @@ except ImportError:  # pragma: no cover
 
 def _lazy(ctx: RunContext, it: Any) -> Any:
     """Meter an unsized input so no C-level loop can spin without charging fuel."""
-    return it if size_of(it) is not None else Metered(ctx, it)
+    if size_of(it) is not None or not hasattr(type(it), "__iter__") or isinstance(it, Metered):
+        return it
+    return Metered(ctx, it)
 
 
 # ---- math -----------------------------------------------------------------------------------------

@@ -136,22 +136,48 @@ def freeze(value: Any) -> Any:
 
     Already-frozen collections are returned as they are (they are deep-frozen by
     construction)."""
+    return _freeze(value, [0])
+
+
+_SCALARS = (int, str, float, bool, type(None))
+
+
+def freeze_arg(ctx: Any, value: Any) -> Any:
+    """:func:`freeze` for an argument of a Seglam call (every call freezes its arguments;
+    the caller's own collections stay mutable): charges ``ctx.charge(n)`` for the ``n``
+    elements copied. Both backends use it, so the fuel agrees."""
     t = type(value)
-    if t in (int, str, float, bool) or value is None or t in FROZEN_TYPES:
+    if t in _SCALARS or t in FROZEN_TYPES:
+        return value
+    counter = [0]
+    frozen = _freeze(value, counter)
+    if counter[0]:
+        ctx.charge(counter[0])
+    return frozen
+
+
+def _freeze(value: Any, counter: list) -> Any:
+    t = type(value)
+    if t in _SCALARS or t in FROZEN_TYPES:
         return value
     if t is list:
-        return FrozenList([freeze(v) for v in value])
+        counter[0] += len(value)
+        return FrozenList([_freeze(v, counter) for v in value])
     if t is tuple:
-        return tuple(freeze(v) for v in value)
-    if t is dict:
-        return FrozenDict({k: freeze(v) for k, v in value.items()})
+        counter[0] += len(value)
+        items = [_freeze(v, counter) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else tuple(items)
+    if t is dict or isinstance(value, dict) and not hasattr(value, "most_common"):
+        counter[0] += len(value)
+        return FrozenDict({k: _freeze(v, counter) for k, v in value.items()})
     if t is set:
+        counter[0] += len(value)
         return FrozenSet(value)  # set elements are hashable, hence immutable already
     if is_record(value):
         changed = {}
         for fname in t.__seglam_fields__:
             old = getattr(value, fname)
-            new = freeze(old)
+            new = _freeze(old, counter)
             if new is not old:
                 changed[fname] = new
         if not changed:
@@ -190,3 +216,114 @@ def thaw(value: Any) -> Any:
 def record_classes(records: Mapping[str, Any]) -> dict[str, type]:  # pragma: no cover - helper
     """Build classes for ``{name: (fields, order)}`` (convenience for backends)."""
     return {name: make_record_class(name, fields, order) for name, (fields, order) in records.items()}
+
+
+# ---- per-program classes ----------------------------------------------------------------------
+
+
+class ProgramClasses:
+    """The record and enum classes of one checked program: ``records[name]``,
+    ``enums[name]``. Built once per :class:`CheckedModule` by :func:`program_classes` and
+    shared by both backends and :mod:`seglam.run.convert`, so a record made by one is equal
+    to the same record made by another."""
+
+    __slots__ = ("records", "enums")
+
+    def __init__(self, records: dict[str, type], enums: dict[str, type]) -> None:
+        self.records = records
+        self.enums = enums
+
+
+import threading as _threading  # noqa: E402 - only for the build-once lock below
+
+_BUILD_LOCK = _threading.Lock()
+
+
+def program_classes(checked: Any) -> ProgramClasses:
+    """The :class:`ProgramClasses` of ``checked`` (built on first use, then cached on the
+    checked module itself, which is immutable otherwise; thread-safe)."""
+    got = getattr(checked, "_seglam_classes", None)
+    if got is not None:
+        return got
+    with _BUILD_LOCK:
+        got = getattr(checked, "_seglam_classes", None)
+        if got is None:
+            got = _build_classes(checked)
+            object.__setattr__(checked, "_seglam_classes", got)
+    return got
+
+
+def _build_classes(checked: Any) -> ProgramClasses:
+    enums = {name: make_enum_class(name, info.members) for name, info in checked.enums.items()}
+    records: dict[str, type] = {}
+    for name, info in checked.records.items():
+        fields = []
+        for f in info.fields:
+            if f.default is None:
+                fields.append((f.name, False, None))
+                continue
+            ok, value = literal_value(f.default, enums, checked.imports)
+            fields.append((f.name, ok, freeze(value) if ok else None))
+        # A field without a usable default after one with a default is a dataclass error;
+        # keep declaration order and drop defaults that would break it.
+        seen_default = False
+        fixed = []
+        for fname, has, value in fields:
+            if has:
+                seen_default = True
+            elif seen_default:
+                fixed = [(n, False, None) for n, _, _ in fixed]
+                seen_default = False
+            fixed.append((fname, has, value))
+        records[name] = make_record_class(name, fixed, getattr(info, "order", False))
+    return ProgramClasses(records, enums)
+
+
+def literal_value(expr: Any, enums: Mapping[str, type], imports: Mapping[str, str]) -> tuple[bool, Any]:
+    """``(True, value)`` for a record-field default that is a literal: constants, ``-1``,
+    tuples of literals, ``Enum.MEMBER``, ``Decimal("1.5")``, ``date(2024, 1, 2)``,
+    ``timedelta(days=1)``, ``frozenset()``/``()``; else ``(False, None)``."""
+    import datetime
+    import decimal
+
+    from seglam.syntax import ast as A
+
+    t = type(expr)
+    if t is A.Constant:
+        return (expr.value is not Ellipsis), expr.value
+    if t is A.UnaryOp and expr.op in "-+" and type(expr.operand) is A.Constant:
+        v = expr.operand.value
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return True, (-v if expr.op == "-" else v)
+    if t is A.TupleExpr:
+        items = [literal_value(e, enums, imports) for e in expr.elts]
+        if all(ok for ok, _ in items):
+            return True, tuple(v for _, v in items)
+    if t is A.Attribute and type(expr.value) is A.Name and expr.value.id in enums:
+        cls = enums[expr.value.id]
+        if expr.attr in cls.__members__:
+            return True, cls[expr.attr]
+    if t is A.Call and type(expr.func) is A.Name and not expr.keywords or t is A.Call and type(expr.func) is A.Name:
+        qual = imports.get(expr.func.id, expr.func.id)
+        args = [literal_value(e, enums, imports) for e in expr.args]
+        kwargs = {k.name: literal_value(k.value, enums, imports) for k in expr.keywords if k.name}
+        if all(ok for ok, _ in args) and all(ok for ok, _ in kwargs.values()) and len(kwargs) == len(expr.keywords):
+            a = [v for _, v in args]
+            kw = {k: v for k, (_, v) in kwargs.items()}
+            try:
+                with decimal.localcontext(_decimal_context()):
+                    if qual == "decimal.Decimal" and len(a) <= 1 and not kw:
+                        return True, decimal.Decimal(*a)
+                    if qual == "datetime.date":
+                        return True, datetime.date(*a, **kw)
+                    if qual == "datetime.timedelta":
+                        return True, datetime.timedelta(*a, **kw)
+            except (ValueError, TypeError, OverflowError, ArithmeticError):
+                return False, None
+    return False, None
+
+
+def _decimal_context():
+    from seglam.run.stdlib_core import DECIMAL_CONTEXT
+
+    return DECIMAL_CONTEXT
