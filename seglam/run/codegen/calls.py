@@ -28,7 +28,8 @@ def arguments(g, node: A.Call, fn: FnState, user_function: bool = False) -> tupl
     args: list[py.expr] = []
     for a in node.args:
         if isinstance(a, A.Starred):
-            args.append(py.Starred(value=g.expr(a.value, fn), ctx=P.LOAD))
+            spread = P.call(g.ref(g.runtime.collect, "collect"), [P.name(CTX), g.expr(a.value, fn)])
+            args.append(py.Starred(value=spread, ctx=P.LOAD))
         else:
             args.append(g.expr(a, fn))
     keywords = []

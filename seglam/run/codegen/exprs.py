@@ -213,7 +213,8 @@ def _elts(g, elts: tuple, fn: FnState) -> tuple[list[py.expr], bool]:
     for e in elts:
         if isinstance(e, A.Starred):
             starred = True
-            out.append(py.Starred(value=g.expr(e.value, fn), ctx=P.LOAD))
+            spread = P.call(g.ref(g.runtime.collect, "collect"), [P.name(CTX), g.expr(e.value, fn)])
+            out.append(py.Starred(value=spread, ctx=P.LOAD))
         else:
             out.append(g.expr(e, fn))
     return out, starred
@@ -239,7 +240,9 @@ def _set(g, node: A.SetExpr, fn: FnState) -> py.expr:
 
 def _dict(g, node: A.DictExpr, fn: FnState) -> py.expr:
     keys = [None if k is None else g.expr(k, fn) for k in node.keys]
-    values = [g.expr(v, fn) for v in node.values]
+    values = [g.expr(v, fn) if k is not None else
+              P.call(g.ref(g.runtime.spread, "spread"), [P.name(CTX), g.expr(v, fn)])
+              for k, v in zip(node.keys, node.values)]
     expr = py.Dict(keys=keys, values=values)
     return len_capped(g, expr) if any(k is None for k in node.keys) else expr
 
@@ -301,8 +304,18 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         finally:
             g.no_walrus -= 1
         tick = py.Compare(left=P.call(P.name(TICK)), ops=[py.Is()], comparators=[P.const(None)])
-        ifs = [tick] + [g.expr(c, inner) for c in gen.ifs]
-        out.append(py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=ifs, is_async=0))
+        from seglam.run.codegen.stmts import _simple_target, element_type
+
+        ifs = [g.expr(c, inner) for c in gen.ifs]
+        if _simple_target(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
+            out.append(py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0))
+        else:
+            # unpacking a value not known to be a tuple/list: collect (and charge) it first
+            tmp = g.tmp()
+            out.append(py.comprehension(target=P.store(tmp), iter=iter_, ifs=[tick], is_async=0))
+            unpack = P.call(g.ref(g.runtime.unpackable, "unpackable"), [P.name(CTX), P.name(tmp)])
+            out.append(py.comprehension(target=target(g, gen.target, inner), iter=py.List(elts=[unpack], ctx=P.LOAD),
+                                        ifs=ifs, is_async=0))
     return out, inner
 
 

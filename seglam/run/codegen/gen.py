@@ -181,8 +181,9 @@ class ModuleGen:
         fn = FnState(node.name, scope)
         ln = self.line(node)
         args = self.arguments(node.params, outer, hidden_depth=True)
-        body = self.freeze_params(node, info, ln) + self.block(node.body, fn)
         has_contracts = info is not None and (info.requires or info.ensures)
+        freezes = self.freeze_params(node, info, ln)
+        body = ([] if has_contracts else freezes) + self.block(node.body, fn)
         if not has_contracts:
             pyname = user(node.name)
             self.code_names[pyname] = node.name
@@ -201,7 +202,7 @@ class ModuleGen:
         )
         pyname = user(node.name)
         self.code_names[pyname] = node.name
-        checks: list[py.stmt] = []
+        checks: list[py.stmt] = list(freezes)
         for lam in info.requires:
             checks.extend(self.contract_check(lam, fn, "F-REQUIRES", f"precondition of {node.name} failed"))
         forward = P.call(P.name(impl), [P.name(DEPTH)] + [P.name(user(p.name)) for p in node.params if p.kind in ("positional_only", "normal")],
@@ -225,14 +226,15 @@ class ModuleGen:
         the same). Parameters of immutable static types need nothing."""
         types = {p.name: p.type for p in info.params} if info is not None else {}
         out = []
-        freeze = self.ref(self.runtime.freeze, "freeze")
+        freeze = self.ref(self.runtime.freeze_arg, "freeze_arg")
         for p in node.params:
             t = types.get(p.name)
             if t is None and p.annotation is not None:
                 t = self.type_of(p.annotation)
             if _immutable(t):
                 continue
-            out.append(P.stamp(P.assign(P.store(user(p.name)), P.call(freeze, [P.name(user(p.name))])), ln))
+            frozen = P.call(freeze, [P.name(CTX), P.name(user(p.name))])
+            out.append(P.stamp(P.assign(P.store(user(p.name)), frozen), ln))
         return out
 
     def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str) -> list[py.stmt]:

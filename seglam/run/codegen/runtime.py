@@ -18,7 +18,7 @@ from seglam.check import types as T
 from seglam.run import stdlib
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
-from seglam.run.values import freeze
+from seglam.run.values import freeze, freeze_arg
 
 #: Python builtins whose Seglam implementation is the builtin itself (constant time, no
 #: charge, no cap): generated code calls them directly.
@@ -121,6 +121,29 @@ class Runtime:
     # ---- helpers (shared objects; generated code passes the context explicitly) ------------
 
     freeze = staticmethod(freeze)
+    freeze_arg = staticmethod(freeze_arg)
+    collect = staticmethod(stdlib.collect)
+
+    @staticmethod
+    def spread(ctx: Any, mapping: Any) -> Any:
+        """``**mapping`` in a dict display: charged for its length."""
+        ctx.charge(len(mapping))
+        return mapping
+
+    @staticmethod
+    def unpackable(ctx: Any, value: Any) -> Any:
+        """The value of a tuple assignment: tuples and lists unpack as they are, anything
+        else is collected first (and charged), as the reference does."""
+        t = type(value)
+        if t is tuple or t is list:
+            return value
+        return stdlib.collect(ctx, value)
+
+    @staticmethod
+    def pattern_charge(ctx: Any, subject: Any) -> bool:
+        """A capturing ``*rest`` / ``**rest`` in a case pattern costs the subject's length."""
+        ctx.charge(len(subject))
+        return True
     join_fstring = staticmethod(stdlib.join_fstring)
     format_value = staticmethod(stdlib.format_value)
     percent_format = staticmethod(stdlib.percent_format)
@@ -145,6 +168,10 @@ class Runtime:
         aliases see the change, and frozen ones fault), everything else rebinds."""
         if isinstance(current, list) and op == "+":
             stdlib.METHODS[list]["extend"](ctx, current, value)
+            return current
+        if isinstance(current, list) and op == "*":
+            result = stdlib.BINOPS["*"](ctx, current, value)
+            current[:] = result
             return current
         if isinstance(current, set) and op in _SET_INPLACE:
             stdlib.METHODS[set][_SET_INPLACE[op]](ctx, current, value)

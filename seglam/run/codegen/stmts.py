@@ -66,7 +66,8 @@ def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
         return _store_item(g, node.targets[0], g.expr(node.value, fn), fn)
     value = g.expr(node.value, fn)
     out: list[py.stmt] = []
-    if all(_simple_target(g, t) for t in node.targets):
+    vt = g.type_of(node.value)
+    if all(_simple_target(g, t, vt) for t in node.targets):
         return [py.Assign(targets=[simple_target(g, t, fn) for t in node.targets], value=value)]
     # chained or compound targets with item stores: evaluate once, then store left to right
     tmp = g.tmp()
@@ -76,13 +77,21 @@ def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
     return out
 
 
-def _simple_target(g, node: Any) -> bool:
+def _simple_target(g, node: Any, value_type: Any = None) -> bool:
+    """Whether Python's own assignment to ``node`` means what Seglam means: names, list
+    items, and unpacking of values statically known to be tuples or lists (anything else
+    is collected first, and charged, by :func:`_store`)."""
     if isinstance(node, A.Name):
         return True
     if isinstance(node, (A.TupleExpr, A.ListExpr)):
-        return all(_simple_target(g, e) for e in node.elts)
+        if isinstance(value_type, T.TupleType) and not value_type.variadic and len(value_type.elems) == len(node.elts):
+            return all(_simple_target(g, e, t) for e, t in zip(node.elts, value_type.elems))
+        if isinstance(value_type, (T.TupleType, T.ListType)):
+            elem = value_type.elems[0] if isinstance(value_type, T.TupleType) else value_type.elem
+            return all(_simple_target(g, e, elem) for e in node.elts)
+        return False
     if isinstance(node, A.Starred):
-        return _simple_target(g, node.value)
+        return isinstance(node.value, A.Name)
     if isinstance(node, A.Subscript) and not isinstance(node.index, A.Slice):
         return isinstance(g.type_of(node.value), T.ListType)
     return False
@@ -91,7 +100,7 @@ def _simple_target(g, node: Any) -> bool:
 def _store(g, node: Any, value: py.expr, fn: FnState) -> list[py.stmt]:
     if isinstance(node, A.Subscript):
         return _store_item(g, node, value, fn)
-    if _simple_target(g, node):
+    if not isinstance(node, (A.TupleExpr, A.ListExpr)) and _simple_target(g, node):
         return [P.assign(simple_target(g, node, fn), value)]
     if isinstance(node, (A.TupleExpr, A.ListExpr)):
         # unpack into temporaries, then store each (Python stores left to right)
@@ -101,7 +110,8 @@ def _store(g, node: Any, value: py.expr, fn: FnState) -> list[py.stmt]:
             t = g.tmp()
             temps.append((t, e))
             elts.append(py.Starred(value=P.store(t), ctx=P.STORE) if isinstance(e, A.Starred) else P.store(t))
-        out: list[py.stmt] = [py.Assign(targets=[py.Tuple(elts=elts, ctx=P.STORE)], value=value)]
+        unpack = P.call(g.ref(g.runtime.unpackable, "unpackable"), [P.name(CTX), value])
+        out: list[py.stmt] = [py.Assign(targets=[py.Tuple(elts=elts, ctx=P.STORE)], value=unpack)]
         for t, e in temps:
             out.extend(_store(g, e.value if isinstance(e, A.Starred) else e, P.name(t), fn))
         return out
@@ -193,7 +203,7 @@ def _if(g, node: A.If, fn: FnState, ln: int) -> list[py.stmt]:
 def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
     iter_ = g.expr(node.iter, fn)
     body = [P.stamp(s, ln) for s in g.tick_stmts()]
-    if _simple_target(g, node.target):
+    if _simple_target(g, node.target, element_type(g.type_of(node.iter))):
         tgt = simple_target(g, node.target, fn)
     else:
         tmp = g.tmp()
@@ -201,6 +211,19 @@ def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
         body.extend(P.stamp(s, ln) for s in _store(g, node.target, P.name(tmp), fn))
     body.extend(g.block(node.body, fn))
     return [py.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn), type_comment=None)]
+
+
+def element_type(t: Any) -> Any:
+    """The static type of the items of an iterable of static type ``t`` (None if unknown)."""
+    if isinstance(t, (T.ListType, T.SetType, T.IteratorType)):
+        return t.elem
+    if isinstance(t, T.DictType):
+        return t.key
+    if isinstance(t, T.TupleType) and t.variadic:
+        return t.elems[0]
+    if t == T.STR:
+        return T.STR
+    return None
 
 
 def _while(g, node: A.While, fn: FnState, ln: int) -> list[py.stmt]:
@@ -230,16 +253,29 @@ def _nothing(g, node, fn, ln):
 
 
 def _match(g, node: A.Match, fn: FnState, ln: int) -> list[py.stmt]:
+    subject_tmp = g.tmp()
     subject = g.expr(node.subject, fn)
     cases = []
     for case in node.cases:
         cln = g.line(case)
         guard = None if case.guard is None else g.expr(case.guard, fn)
+        if _captures_rest(case.pattern):
+            # the reference charges the subject's length for a `*rest` / `**rest` capture
+            charge = P.call(g.ref(g.runtime.pattern_charge, "pattern_charge"), [P.name(CTX), P.name(subject_tmp)])
+            guard = charge if guard is None else py.BoolOp(op=py.And(), values=[charge, guard])
         body = g.block(case.body, fn) or [py.Pass()]
         pat = pattern(g, case.pattern, fn)
         P.stamp(pat, cln)
         cases.append(py.match_case(pattern=pat, guard=guard, body=body))
-    return [py.Match(subject=subject, cases=cases)]
+    return [P.assign(P.store(subject_tmp), subject), py.Match(subject=P.name(subject_tmp), cases=cases)]
+
+
+def _captures_rest(p: Any) -> bool:
+    while isinstance(p, A.MatchAs) and p.pattern is not None:
+        p = p.pattern
+    if isinstance(p, A.MatchSequence):
+        return any(isinstance(q, A.MatchStar) and q.name is not None for q in p.patterns)
+    return isinstance(p, A.MatchMapping) and p.rest is not None
 
 
 # ---- patterns --------------------------------------------------------------------------------
