@@ -43,6 +43,8 @@ class Request:
     signature: str | None = None
     entry: str | None = None
     frozen_examples: tuple[tuple[Mapping[str, Any], Any], ...] = ()
+    replaces: str | None = None  # a quarantined family this compile must produce a new version of
+    counterexamples: tuple[str, ...] = ()  # rendered, for the prompt
 
     @property
     def structured(self) -> bool:

@@ -170,6 +170,7 @@ class Engine:
             return self._fallback(request, reasons, Usage(), rounds=0)
         if self.compiler is None:
             return _unsolved(HOW_TO_CONFIGURE, reasons)
+        request = self._quarantined(request)
         with self._compile_lock(request):
             answer, miss = self._try_hit(request)  # another process may have compiled it meanwhile
             if answer is not None:
@@ -177,7 +178,7 @@ class Engine:
             if miss is not None:
                 return self._fallback(request, [miss], Usage(), rounds=0)
             usage = Usage()
-            if request.text is not None and self.compiler.config.route:
+            if request.text is not None and self.compiler.config.route and request.replaces is None:
                 answer, usage, route_reasons = self._route(request.text)
                 if answer is not None:
                     return answer
@@ -276,9 +277,10 @@ class Engine:
         started = time.perf_counter()
         frozen = frozen_asserts(request.entry or "solve", request.frozen_examples)
         if request.structured:
-            user = structured_request(request.task or "", dict(request.inputs or {}), request.signature, request.frozen_examples)
+            user = structured_request(request.task or "", dict(request.inputs or {}), request.signature,
+                                      request.frozen_examples, request.counterexamples)
         else:
-            user = free_text_request(request.text or "")
+            user = free_text_request(request.text or "", request.counterexamples)
         messages = prompts.compile_messages(user)
         last_reply: CompileReply | None = None
         candidates_seen = 0
@@ -301,7 +303,8 @@ class Engine:
                 provenance = Provenance(origin="engine", request=request.label[:20000], model=self.compiler.model,
                                         prompt_hash=prompts.hash)
                 results.append((completion.text, evaluate(reply, request, self.cache.toolchain, fuel=self.fuel,
-                                                          check_pattern=self.cache.check_pattern, provenance=provenance)))
+                                                          check_pattern=self._pattern_checker(request),
+                                                          provenance=provenance)))
             passing = _by_agreement([c for _, c in results if isinstance(c, Candidate)])
             if not passing and any(isinstance(c, Refusal) and c.declined for _, c in results):
                 return self._fallback(request, reasons + ["the model says this request cannot be programmed"],
@@ -317,7 +320,7 @@ class Engine:
                     note=f"rounds={round_no + 1} candidates={candidates_seen} cost={usage.cost:.6g}",
                 )
                 try:
-                    entry_id = self.cache.admit(dataclasses.replace(cand.draft, provenance=provenance))
+                    entry_id, version = self._store(request, dataclasses.replace(cand.draft, provenance=provenance))
                 except AdmissionError as err:
                     refused += list(err.reasons)
                     answer, _ = self._try_hit(request)  # a concurrent writer may have admitted the kind
@@ -327,7 +330,7 @@ class Engine:
                 except CacheError as err:
                     return self._fallback(request, reasons + [f"cache refused the write: {err}"], usage, round_no + 1,
                                           last_reply=last_reply)
-                return Answer(cand.value, "compiled", self._compiled_trace(entry_id, cand, request, usage,
+                return Answer(cand.value, "compiled", self._compiled_trace(entry_id, version, cand, request, usage,
                                                                            round_no + 1, candidates_seen, reasons))
             answer, _ = self._try_hit(request)  # a rival may have admitted this kind meanwhile
             if answer is not None:
@@ -341,7 +344,35 @@ class Engine:
             ]
         return self._fallback(request, reasons, usage, cfg.repair_rounds + 1, last_reply=last_reply)
 
-    def _compiled_trace(self, entry_id: str, cand: Candidate, request: Request, usage: Usage,
+    def _store(self, request: Request, draft: FamilyDraft) -> tuple[str, int]:
+        """Admit a new family, or write the next version of the quarantined one."""
+        if request.replaces is None:
+            return self.cache.admit(draft), 1
+        res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=draft.patterns,
+                                 provenance=draft.provenance, note="recompiled by the engine")
+        return res.entry_id, res.version
+
+    def _pattern_checker(self, request: Request) -> Callable[[str, tuple[str, ...]], list[str]]:
+        def check(pattern: str, samples: tuple[str, ...]) -> list[str]:
+            return self.cache.check_pattern(pattern, samples, exclude=request.replaces)
+
+        return check
+
+    def _quarantined(self, request: Request) -> Request:
+        """A free-text request claimed by a quarantined family (being corrected) recompiles
+        that family: the new version must pass every counterexample stored against it."""
+        if request.text is None or not hasattr(self.cache, "matches"):
+            return request
+        try:
+            found = self.cache.matches(request.text)
+            if not found or found[0].status != "quarantined":
+                return request
+            entry = self.cache.get(found[0].entry_id)
+        except CacheError:
+            return request
+        return dataclasses.replace(request, replaces=entry.id, counterexamples=_render_counterexamples(entry))
+
+    def _compiled_trace(self, entry_id: str, version: int, cand: Candidate, request: Request, usage: Usage,
                         rounds: int, candidates: int, reasons: list[str]) -> EngineTrace:
         from seglam.cache.gate import render_bindings
 
@@ -354,7 +385,7 @@ class Engine:
                     pattern, bindings = text, b
                     break
         return EngineTrace(
-            entry_id=entry_id, version=1, pattern=pattern, bindings=render_bindings(bindings),
+            entry_id=entry_id, version=version, pattern=pattern, bindings=render_bindings(bindings),
             rounds=rounds, candidates=candidates, usage=usage, reasons=tuple(reasons),
             message="compiled, verified and admitted",
         )
@@ -442,6 +473,23 @@ def _trace_from(gate: Any) -> EngineTrace:
         gate=data,
         message="served by a cached, verified program",
     )
+
+
+def _render_counterexamples(entry: Entry, limit: int = 20) -> tuple[str, ...]:
+    from seglam.cache.values import decode_value, render_value
+
+    out = []
+    for cx in entry.counterexamples[-limit:]:
+        try:
+            inputs = ", ".join(f"{k}={render_value(decode_value(v))}" for k, v in cx.inputs.items())
+        except (TypeError, ValueError):
+            continue
+        where = f"request {cx.request!r}: " if cx.request else ""
+        if cx.kind == "reject":
+            out.append(f"{where}inputs {inputs} must give {render_value(decode_value(cx.expected))}")
+        elif cx.kind in ("fault", "ensures"):
+            out.append(f"{where}inputs {inputs} failed: {cx.fault or cx.kind} {cx.message[:200]}")
+    return tuple(out)
 
 
 def _by_agreement(cands: list[Candidate]) -> list[Candidate]:

@@ -151,3 +151,21 @@ def add(a: int, b: int) -> int:
     again = engine.solve(task="add two numbers", inputs={"a": 40, "b": 2})
     assert again.tier == "hit" and again.value == 42
     assert server.calls == 1
+
+
+def test_a_rejected_family_is_recompiled_with_its_counterexamples(server, cache, make_engine):
+    engine = make_engine()
+    with_y = VOWELS_SRC.replace('"aeiou"', '"aeiouy"')
+    server.script(reply(vowels_reply(program=with_y, examples=[])))
+    first = engine.solve(VOWELS_REQUEST)
+    assert first.tier == "compiled"
+    assert engine.solve("How many vowels are in the word rhythm?").value == 1  # wrong: y is no vowel here
+    cache.reject(first.trace.entry_id, 0, request="How many vowels are in the word rhythm?", note="y is not a vowel")
+    server.script(reply(vowels_reply(answer=0, examples=[])))
+    again = engine.solve("How many vowels are in the word rhythm?")
+    assert again.tier == "compiled" and again.value == 0
+    assert again.trace.entry_id == first.trace.entry_id and again.trace.version == 2
+    prompt = server.requests[-1]["messages"][1]["content"]
+    assert "word='rhythm' must give 0" in prompt
+    assert engine.solve("How many vowels are in the word sky?").tier == "hit"
+    assert len(cache.list()) == 1
