@@ -69,6 +69,7 @@ class FunctionEncoding:
     returned: object
     ensures: list  # (lambda node, holds term)
     notes: set = field(default_factory=set)
+    sizes: list = field(default_factory=list)  # input lengths, minimised in counterexamples
 
 
 def encode_function(view: ModuleView, name: str, bound: int, inputs: dict | None = None, counter=None) -> FunctionEncoding:
@@ -149,6 +150,7 @@ class _Encoder:
         return FunctionEncoding(
             fv.name, inputs, types, list(self.inputs.constraints), pre, list(self.bounds),
             self.inputs.bounded or bool(self.bounds), list(self.sites), result, returned, ens, set(self.notes),
+            list(self.inputs.sizes),
         )
 
     def _lambda_args(self, lam: A.Lambda, inputs: dict, result) -> list:
@@ -506,9 +508,9 @@ class _Encoder:
         if e.op == "not":
             return z3.Not(truthy(v, e.span))
         if e.op == "-":
-            return -as_arith(v, e.span)
+            return -as_arith(self.val(v, e.span), e.span)
         if e.op == "+":
-            return as_arith(v, e.span)
+            return as_arith(self.val(v, e.span), e.span)
         raise Unsupported(f"the unary operator {e.op}", e.span)
 
     def e_BinOp(self, e: A.BinOp):

@@ -48,11 +48,11 @@ class ProgramRunner:
         self.backend = backend
 
     def host(self, v: Any) -> Any:
-        """A neutral value as a host value for ``Program.run`` (records as dicts)."""
+        """A neutral value as a host value: records and enum members as the program's own."""
         if isinstance(v, RecordLit):
-            return {k: self.host(x) for k, x in v.fields}
+            return self._classes().records[v.name](**{k: self.host(x) for k, x in v.fields})
         if isinstance(v, EnumLit):
-            return self._enum_member(v)
+            return self._classes().enums[v.name][v.member]
         if isinstance(v, list):
             return [self.host(x) for x in v]
         if isinstance(v, tuple):
@@ -63,23 +63,43 @@ class ProgramRunner:
             return {self.host(x) for x in v}
         return v
 
-    def _enum_member(self, v: EnumLit) -> Any:
-        return v.member
+    def _classes(self):
+        from seglam.run.values import program_classes
+
+        return program_classes(self.program.checked)
+
+    def _run(self, function: str, kwargs: dict):
+        try:
+            from seglam.run import convert  # noqa: F401
+        except ImportError:  # the host converter is not there yet: call the backend directly
+            from seglam.run.values import freeze, thaw
+
+            backend = self.program._backend(self.backend)
+            result = backend.run(function, (), {k: freeze(v) for k, v in kwargs.items()}, self.limits)
+            return thaw(result.value)
+        return self.program.run(function, (), kwargs, limits=self.limits, backend=self.backend).value
 
     def call(self, function: str, args: dict[str, Any]) -> Outcome:
-        kwargs = {k: self.host(v) for k, v in args.items()}
         try:
-            result = self.program.run(function, (), kwargs, limits=self.limits, backend=self.backend)
+            kwargs = {k: self.host(v) for k, v in args.items()}
+            value = self._run(function, kwargs)
         except Fault as f:
             return _from_fault(f)
         except (TypeError, ValueError) as e:  # an input the converter rejects: not a program fault
             return Outcome(None, "X-INPUT", str(e))
         except Exception as e:  # noqa: BLE001 - an interpreter bug must not end the verification
             return Outcome(None, "X-ERROR", f"{type(e).__name__}: {e}")
-        return Outcome(result.value)
+        return Outcome(value)
 
     def eval(self, expr) -> Outcome:
         try:
+            try:
+                from seglam.run import convert  # noqa: F401
+            except ImportError:
+                from seglam.run.values import thaw
+
+                value = self.program._backend(self.backend).eval_expr(expr, self.limits).value
+                return Outcome(thaw(value))
             result = self.program.eval_expr(expr, limits=self.limits, backend=self.backend)
         except Fault as f:
             return _from_fault(f)

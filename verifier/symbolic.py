@@ -8,7 +8,7 @@ tuple of element slots (the capacity); slots at or past the length are "don't ca
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -269,6 +269,7 @@ class Inputs:
     constraints: list
     counter: itertools.count
     bounded: bool = False
+    sizes: list = field(default_factory=list)
 
     def fresh(self, name: str, t, depth: int = 0, span=None):
         k = T.kind(t)
@@ -281,7 +282,9 @@ class Inputs:
             if t.name == "Decimal":
                 return z3.Real(f"{name}!{n}")
             if t.name == "str":
-                return z3.String(f"{name}!{n}")
+                v = z3.String(f"{name}!{n}")
+                self.sizes.append(z3.Length(v))
+                return v
             if t.name == "None":
                 return NONE
             raise Unsupported(f"{t.name} values", span)
@@ -289,6 +292,7 @@ class Inputs:
             elem = t.elem if k == "ListType" else t.elems[0]
             length = z3.Int(f"len({name})!{n}")
             self.constraints.append(z3.And(length >= 0, length <= self.bound))
+            self.sizes.append(length)
             self.bounded = True
             items = tuple(self.fresh(f"{name}[{i}]", elem, depth + 1, span) for i in range(self.bound))
             return SList(length, items, -n - 10_000_000, frozen=True) if k == "ListType" else SListTuple(length, items)

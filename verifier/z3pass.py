@@ -52,8 +52,9 @@ class Z3Options:
     seed: int = 0
 
 
-def solve(formulas: list, options: Z3Options):
-    """One fresh solver, fixed seed, ``rlimit`` budget: (status, model, reason)."""
+def solve(formulas: list, options: Z3Options, sizes: list | None = None):
+    """One fresh solver, fixed seed, ``rlimit`` budget: (status, model, reason). With
+    ``sizes`` (input lengths), a model is shrunk to the smallest total size the solver finds."""
     # Preprocessing first: the unrolled encodings are long chains of guarded definitions,
     # which solve-eqs and propagate-values collapse before search starts.
     reason = ""
@@ -64,7 +65,7 @@ def solve(formulas: list, options: Z3Options):
         s.add(*formulas)
         r = s.check()
         if r == z3.sat:
-            return "sat", s.model(), ""
+            return "sat", _smallest(s, s.model(), sizes), ""
         if r == z3.unsat:
             return "unsat", None, ""
         reason = s.reason_unknown()
@@ -73,6 +74,26 @@ def solve(formulas: list, options: Z3Options):
     else:
         reason = f"solver gave up: {reason} (incomplete theory)"
     return "unknown", None, reason
+
+
+def _smallest(s, model, sizes):
+    """Search for a model with less total input length (counterexamples read better short)."""
+    if not sizes:
+        return model
+    total = z3.Sum(*sizes) if len(sizes) > 1 else sizes[0]
+    current = model.eval(total, model_completion=True).as_long()
+    for m in range(current):
+        s.push()
+        s.add(total <= m)
+        r = s.check()
+        if r == z3.sat:
+            model = s.model()
+            s.pop()
+            return model
+        s.pop()
+        if r != z3.unsat:
+            break
+    return model
 
 
 def _tactic_solver():
@@ -173,7 +194,7 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
         send(plan)
         for ob, formulas in jobs:
             try:
-                status, model, reason = solve(formulas, options)
+                status, model, reason = solve(formulas, options, fe.sizes if ob.kind != "pins" else None)
             except z3.Z3Exception as x:
                 status, model, reason = "unknown", None, f"solver error: {x}"
             inputs = None
