@@ -1,13 +1,70 @@
-"""The checker entry point: ``check(module, source) -> CheckedModule`` or CheckError."""
+"""The checker entry point: ``check(module, source) -> CheckedModule`` or CheckError.
+
+The checker is split by concept: declarations (module level), statements and flow, match
+patterns, calls, and expressions; :class:`Checker` combines them. One Checker checks one
+module and is then thrown away (no global mutable state).
+"""
 
 from __future__ import annotations
 
-from seglam.check.checked import CheckedModule, EnumInfo, FieldInfo, FunctionInfo, ParamInfo, RecordInfo
-from seglam.syntax import ast
+from types import MappingProxyType
 
-__all__ = ["check", "CheckedModule", "FunctionInfo", "ParamInfo", "RecordInfo", "EnumInfo", "FieldInfo"]
+from seglam.check.annotations import AnnotationResolver
+from seglam.check.calls import CallMixin
+from seglam.check.checked import CheckedModule, EnumInfo, FieldInfo, FunctionInfo, ParamInfo, RecordInfo
+from seglam.check.declarations import DeclMixin
+from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.check.env import FnCtx, ModuleEnv, Reporter
+from seglam.check.exprs import ExprMixin
+from seglam.check.patterns import PatternMixin
+from seglam.check.stmts import StmtMixin
+from seglam.syntax import ast
+from seglam.syntax.span import Span
+
+__all__ = ["check", "CheckedModule", "FunctionInfo", "ParamInfo", "RecordInfo", "EnumInfo", "FieldInfo", "Checker"]
+
+
+class Checker(DeclMixin, StmtMixin, PatternMixin, CallMixin, ExprMixin):
+    """Checks one module."""
+
+    def __init__(self, filename: str) -> None:
+        self.env = ModuleEnv()
+        self.report = Reporter(filename)
+        self.resolver = AnnotationResolver(self.env, self.report)
+        self.types = self.env.types
+        self.nested_declared: dict[int, dict] = {}
+        self.fn = FnCtx("<module>", "module")
+        self._pending_defaults: list = []
+        self._in_record_field = False
+        self._in_enum = False
+        self.in_constant = False          # typing a module constant's value (no user calls)
+        self.lambdas: dict[int, ast.Lambda] = {}
+
+    def run(self, module: ast.Module) -> CheckedModule:
+        examples = self.check_module(module)
+        env = self.env
+        return CheckedModule(
+            module=module,
+            functions=MappingProxyType(dict(env.functions)),
+            records=MappingProxyType(dict(env.records)),
+            enums=MappingProxyType(dict(env.enums)),
+            constants=MappingProxyType(dict(env.constants)),
+            examples=tuple(examples),
+            properties=tuple(name for name in env.functions if name.startswith("prop_")),
+            imports=MappingProxyType(dict(env.imports)),
+            types=MappingProxyType(dict(env.types)),
+        )
 
 
 def check(module: ast.Module, source: str | None = None) -> CheckedModule:
-    """Check ``module``; raise CheckError with every diagnostic found."""
-    raise NotImplementedError("checker under construction")
+    """Check ``module``; raise CheckError with every diagnostic found (sorted by position)."""
+    checker = Checker(module.filename)
+    try:
+        checked = checker.run(module)
+    except RecursionError:
+        raise CheckError([Diagnostic("E-NESTING", "the program nests too deeply to check", Span(1, 1, 1, 2),
+                                     module.filename)], source) from None
+    if checker.report.diagnostics:
+        diagnostics = sorted(checker.report.diagnostics, key=lambda d: (d.span.line, d.span.col, d.code))
+        raise CheckError(diagnostics, source)
+    return checked

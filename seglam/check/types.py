@@ -312,3 +312,35 @@ class BoundMethodType(Type):
 
 NEVER = NeverType()
 RANGE = RangeType()
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRefType(Type):
+    """A module-level Seglam function used by name (its signature is in ``functions``)."""
+
+    name: str
+
+    def render(self) -> str:
+        return f"function {self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class PatternType(Type):
+    """A compiled regular expression (``re.compile(...)``)."""
+
+    def render(self) -> str:
+        return "re.Pattern[str]"
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaRefType(Type):
+    """A lambda stored in a local (``square = lambda x: x * x``): its body is typed at each
+    call with the argument types there. ``node_id`` is ``id()`` of the Lambda node."""
+
+    node_id: int
+
+    def render(self) -> str:
+        return "lambda"
+
+
+PATTERN = PatternType()

@@ -1,0 +1,110 @@
+"""The checker's working state: the diagnostic sink, module-level names, and flow states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from seglam.check import types as t
+from seglam.check.checked import EnumInfo, FunctionInfo, RecordInfo
+from seglam.check.diagnostics import Diagnostic
+from seglam.syntax.span import Span
+
+
+class Reporter:
+    """Collects diagnostics; ``muted`` while inference passes run (only the last pass reports)."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.diagnostics: list[Diagnostic] = []
+        self._seen: set[tuple] = set()
+        self.muted = 0
+
+    def error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
+        if self.muted:
+            return
+        key = (code, span, message)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.diagnostics.append(Diagnostic(code, message, span, self.filename, hint))
+
+    def count(self) -> int:
+        return len(self.diagnostics)
+
+
+@dataclass
+class ModuleEnv:
+    """Everything declared at module level (filled by :mod:`seglam.check.declarations`)."""
+
+    imports: dict[str, str] = field(default_factory=dict)           # local name -> qualified name
+    records: dict[str, RecordInfo] = field(default_factory=dict)
+    enums: dict[str, EnumInfo] = field(default_factory=dict)
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)
+    constants: dict[str, t.Type] = field(default_factory=dict)
+    # statement index at which each module-level name is bound (for use-before-definition)
+    order: dict[str, int] = field(default_factory=dict)
+    aliases: dict[str, t.Type] = field(default_factory=dict)          # `Shape = Circle | Square`
+    future_annotations: bool = False
+    types: dict[int, t.Type] = field(default_factory=dict)
+
+
+@dataclass
+class State:
+    """Flow state at one program point: the definitely-assigned locals with their current
+    (narrowed) types, narrowed attribute paths (``p.next``), and the definitely-frozen names."""
+
+    vars: dict[str, t.Type]
+    frozen: set[str]
+
+    def copy(self) -> "State":
+        return State(dict(self.vars), set(self.frozen))
+
+
+def merge(a: State | None, b: State | None) -> State | None:
+    """The state after two control-flow paths join (None = unreachable)."""
+    from seglam.check.typeops import join
+
+    if a is None:
+        return b.copy() if b is not None else None
+    if b is None:
+        return a.copy()
+    out: dict[str, t.Type] = {}
+    for k, v in a.vars.items():
+        w = b.vars.get(k)
+        if w is not None:
+            out[k] = join(v, w)
+    return State(out, a.frozen & b.frozen)
+
+
+def merge_all(states) -> State | None:
+    result: State | None = None
+    for s in states:
+        result = merge(result, s)
+    return result
+
+
+@dataclass
+class LoopCtx:
+    breaks: list = field(default_factory=list)
+
+
+@dataclass
+class FnCtx:
+    """The function (or module top level) being checked.
+
+    ``declared`` holds each local's type: annotated, or the join of everything assigned to
+    it (inferred over repeated passes until it stops changing)."""
+
+    name: str
+    kind: str                                   # "function" | "module"
+    locals: set[str] = field(default_factory=set)
+    declared: dict[str, t.Type] = field(default_factory=dict)
+    annotated: set[str] = field(default_factory=set)
+    params: set[str] = field(default_factory=set)
+    returns: t.Type = t.NONE
+    parent: "FnCtx | None" = None
+    closure: State | None = None                # the parent's state where this def appears
+    loops: list[LoopCtx] = field(default_factory=list)
+    scopes: list[dict[str, t.Type]] = field(default_factory=list)   # lambda / comprehension scopes
+    changed: bool = False
+    stmt_index: int = 10**9                     # module level: index of the statement being checked
