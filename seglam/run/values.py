@@ -98,7 +98,9 @@ def record_fields(value_or_class: Any) -> tuple[str, ...]:
 
 
 def make_record_class(name: str, fields: Iterable[tuple[str, bool, Any]], order: bool = False) -> type:
-    """A frozen dataclass named ``name``.
+    """A frozen dataclass named ``name``. Backends should not call this directly: use
+    :func:`program_classes` so that both backends and :mod:`seglam.run.convert` share one
+    class per record (dataclass equality and ``isinstance`` compare classes).
 
     ``fields``: ``(field_name, has_default, default_value)`` in order; defaults are values
     already evaluated (they are immutable: the checker rejects mutable defaults)."""
