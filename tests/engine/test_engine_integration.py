@@ -1,0 +1,53 @@
+"""End to end: the family responder as a stand-in model, and the real language toolchain
+when it is available (skipped while the checker or verifier cannot run a family)."""
+
+from __future__ import annotations
+
+import pytest
+
+from seglam.cache.cache import Cache
+from seglam.engine import Engine
+from seglam.engine.compiler import Compiler
+from seglam.engine.prompt import build_prompts
+from tests.engine.conftest import make_config
+from tests.engine.fake_openai import family_responder
+
+SORT = "Sort the following words alphabetically: List: {}"
+
+
+def test_family_responder_compiles_bundled_kinds_and_declines_the_rest(server, cache, make_engine):
+    server.set_default(family_responder())
+    engine = make_engine()
+    first = engine.solve(SORT.format("pear apple fig"))
+    assert first.tier == "compiled" and first.value == "apple fig pear"
+    assert engine.solve(SORT.format("kiwi banana")).tier == "hit"
+    calls = server.calls
+    neg = engine.solve('Is the following sentence plausible? "Joao Moutinho caught the screen pass."')
+    assert neg.tier == "unsolved" and neg.value is None
+    assert server.calls > calls
+    assert len(cache.list()) == 1
+
+
+def _real_toolchain_works() -> bool:
+    try:
+        import seglam
+        from seglam.cache.toolchain import SeglamToolchain
+
+        tc = SeglamToolchain()
+        prog = tc.compile("def solve(words: str) -> str:\n    return ' '.join(sorted(words.split()))\n", "p.sgl")
+        return tc.call(prog, "solve", {"words": "b a"}, None).value == "a b" and tc.verify(prog).ok
+    except Exception:  # noqa: BLE001 - any failure means the language is not ready here
+        return False
+
+
+@pytest.mark.skipif(not _real_toolchain_works(), reason="the language toolchain (check/run/verify) is not ready")
+def test_real_toolchain_compiles_then_hits(server, tmp_path):
+    server.set_default(family_responder())
+    prompts = build_prompts(guide="# guide\n", worked=[], stdlib="- len\n")
+    with Cache(tmp_path / "cache") as cache:
+        engine = Engine(cache=cache, compiler=Compiler(make_config(server), prompts=prompts))
+        first = engine.solve(SORT.format("syndrome therefrom apple"))
+        assert first.tier == "compiled", first.trace.reasons
+        second = engine.solve(SORT.format("pear fig"))
+        assert second.tier == "hit" and second.value == "fig pear"
+        assert server.calls == 1
