@@ -79,13 +79,13 @@ def seglam_runner(source: str, filename: str, backend: str) -> Callable[[int], A
         except seglam.Fault:
             pass
         return lambda n: program.run("main", (n,), backend=backend).value
-    if backend != "compiled":
-        return None
     from seglam.run.compiled import CompiledBackend
+    from seglam.run.evaluator import ReferenceBackend
     from seglam.run.limits import Limits
     from tests.compiled.stubcheck import stub_check
 
-    prepared = CompiledBackend(stub_check(source, filename), filename)
+    klass = CompiledBackend if backend == "compiled" else ReferenceBackend
+    prepared = klass(stub_check(source, filename, typed=True), filename)
     return lambda n: prepared.run("main", (n,), {}, Limits()).value
 
 

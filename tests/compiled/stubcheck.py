@@ -23,7 +23,8 @@ def _decorator_name(d) -> str:
     return d.id if isinstance(d, A.Name) else getattr(d, "attr", "")
 
 
-def stub_check(source: str, filename: str = "<stub>") -> CheckedModule:
+def stub_check(source: str, filename: str = "<stub>", typed: bool = False) -> CheckedModule:
+    """``typed``: also infer simple static types (:mod:`stubtypes`), for the typed paths."""
     module = parse(source, filename)
     functions, records, enums, constants, imports = {}, {}, {}, {}, {}
     examples = []
@@ -52,4 +53,13 @@ def stub_check(source: str, filename: str = "<stub>") -> CheckedModule:
         elif isinstance(stmt, A.Assert):
             examples.append(stmt)
     props = tuple(n for n in functions if n.startswith("prop_"))
-    return CheckedModule(module, functions, records, enums, constants, tuple(examples), props, imports, {})
+    types = {}
+    if typed:
+        from tests.compiled.stubtypes import annotate, annotation
+
+        types = annotate(module, set(records))
+        for name, info in list(functions.items()):
+            params = tuple(ParamInfo(p.name, annotation(n.annotation, set(records)) or ANY, p.default, p.kind)
+                           for p, n in zip(info.params, info.node.params))
+            functions[name] = FunctionInfo(name, info.node, params, ANY, info.requires, info.ensures, 0)
+    return CheckedModule(module, functions, records, enums, constants, tuple(examples), props, imports, types)

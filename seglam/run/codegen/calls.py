@@ -11,6 +11,7 @@ import ast as py
 from typing import Any
 
 from seglam.check import types as T
+from seglam.run.codegen import inline
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.exprs import resolve_name
 from seglam.run.codegen.gen import CTX, FnState
@@ -65,13 +66,27 @@ def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
     return P.call(g.expr(func, fn), args, keywords)
 
 
+#: Builtins that collect an iterable argument completely before using it: for these a
+#: generator expression and the list comprehension of the same clauses are charged alike
+#: (``collect`` charges the length either way), and the list is much faster to build.
+_COLLECTING = frozenset({"sum", "min", "max", "sorted", "list", "tuple", "set", "dict"})
+
+
 def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
+    if ident in _COLLECTING and len(node.args) >= 1 and isinstance(node.args[0], A.GeneratorExp) \
+            and not (ident in ("min", "max") and len(node.args) > 1):
+        gen = node.args[0]
+        node = A.Call(node.span, node.func, (A.ListComp(gen.span, gen.elt, gen.generators),) + node.args[1:], node.keywords)
     if ident in g.checked.records or ident in g.checked.enums:
         args, keywords = arguments(g, node, fn)
         return P.call(resolve_name(g, ident, fn, node.func), args, keywords)
     qualified = g.checked.imports.get(ident)
     if qualified is not None:
         return _stdlib_call(g, node, qualified, fn)
+    if ident == "int":
+        fast = inline.int_of_str(g, node, fn)
+        if fast is not None:
+            return fast
     args, keywords = arguments(g, node, fn)
     native = NATIVE_BUILTINS.get(ident)
     if native is not None and not any(isinstance(a, py.Starred) for a in args):
@@ -111,9 +126,12 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     name = func.attr
     if name.startswith("_"):
         raise g.fail(f"no method {name!r}", node)
+    t = g.type_of(func.value)
+    fast = inline.str_method(g, node, t, fn)
+    if fast is not None:
+        return fast
     receiver = g.expr(func.value, fn)
     args, keywords = arguments(g, node, fn)
-    t = g.type_of(func.value)
     if isinstance(t, T.DictType) and name in ("get", "keys", "values", "items") and not keywords:
         return P.call(P.attr(receiver, name), args)  # the stdlib's are exactly these
     impl = g.runtime.static_method(t, name)

@@ -71,6 +71,9 @@ def _constant(g, node: A.Constant, fn: FnState) -> py.expr:
 
 
 def _joined(g, node: A.JoinedStr, fn: FnState) -> py.expr:
+    native = _native_fstring(g, node, fn)
+    if native is not None:
+        return native
     parts: list[py.expr] = []
     for piece in node.values:
         if isinstance(piece, str):
@@ -79,6 +82,52 @@ def _joined(g, node: A.JoinedStr, fn: FnState) -> py.expr:
             parts.append(_formatted(g, piece, fn))
     join = g.ref(g.runtime.join_fstring, "join_fstring")
     return P.call(join, [P.name(CTX), py.List(elts=parts, ctx=P.LOAD)])
+
+
+_SPEC_NUMBER = __import__("re").compile(r"\d+")
+_BIG_INT_STR = 1 << 3000  # seglam_str charges for ints of more bits than this
+
+
+def _literal_spec(spec: Any) -> str | None:
+    """The text of a constant format spec whose widths are small, else None."""
+    if spec is None:
+        return ""
+    if not all(isinstance(v, str) for v in spec.values):
+        return None
+    text = "".join(spec.values)
+    if any(len(n) > 4 for n in _SPEC_NUMBER.findall(text)):
+        return None  # a width/precision past 9999: let the stdlib check it first
+    return text
+
+
+def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
+    """An f-string of str, int, float and bool fields, formatted by Python itself (the
+    stdlib charges nothing for these, except for str() of huge ints), then capped."""
+    if g.no_walrus:
+        return None
+    values: list[py.expr] = []
+    for piece in node.values:
+        if isinstance(piece, str):
+            values.append(P.const(piece))
+            continue
+        t = g.type_of(piece.value)
+        spec = _literal_spec(piece.format_spec)
+        if piece.conversion is not None or spec is None or t not in (T.STR, T.INT, T.FLOAT, T.BOOL):
+            return None
+        if t in (T.STR, T.BOOL) and spec:
+            return None
+        value = g.expr(piece.value, fn)
+        if t == T.INT and not spec:
+            tmp = g.tmp()
+            within = py.Compare(left=P.const(-_BIG_INT_STR), ops=[py.Lt(), py.Lt()],
+                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.const(_BIG_INT_STR)])
+            slow = P.call(g.ref(g.runtime.format_value, "format_value"), [P.name(CTX), P.name(tmp), P.const(None), P.const("")])
+            value = py.IfExp(test=within, body=P.name(tmp), orelse=slow)
+        fmt = py.JoinedStr(values=[P.const(spec)]) if spec else None
+        values.append(py.FormattedValue(value=value, conversion=-1, format_spec=fmt))
+    from seglam.run.codegen.inline import capped_len
+
+    return capped_len(g, py.JoinedStr(values=values), STR_LIM, g.runtime.str_fault)
 
 
 def _formatted(g, node: A.FormattedValue, fn: FnState) -> py.expr:
@@ -97,6 +146,12 @@ def _formatted(g, node: A.FormattedValue, fn: FnState) -> py.expr:
 
 
 def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
+    if node.op == "+":
+        from seglam.run.codegen import inline
+
+        fast = inline.concat(g, node.left, node.right, g.type_of(node), fn)
+        if fast is not None:
+            return fast
     left = g.expr(node.left, fn)
     right = g.expr(node.right, fn)
     op = node.op
@@ -158,6 +213,11 @@ def _boolop(g, node: A.BoolOp, fn: FnState) -> py.expr:
 
 
 def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
+    from seglam.run.codegen import inline
+
+    fast = inline.membership(g, node, fn)
+    if fast is not None:
+        return fast
     left = g.expr(node.left, fn)
     comparators = [g.expr(c, fn) for c in node.comparators]
     # Membership in a linear container is charged by the stdlib (one rule for both backends).

@@ -122,7 +122,8 @@ class ModuleGen:
         body: list[py.stmt] = []
         line0 = self.line(mod)
         body.append(P.stamp(P.assign(P.store(DEPTH), P.const(0)), line0))
-        for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick")):
+        for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick"),
+                            ("h_ch", "charge")):
             body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
         body.append(P.stamp(P.assign(P.store(INT_LIM), py.BinOp(left=P.const(1), op=py.LShift(), right=P.attr(P.name(CTX), "max_int_bits"))), line0))
         body.append(P.stamp(P.assign(P.store(NEG_INT_LIM), py.UnaryOp(op=py.USub(), operand=P.name(INT_LIM))), line0))
@@ -350,8 +351,7 @@ def _immutable(t: Any) -> bool:
         return True
     if isinstance(t, T.UnionType):
         return all(_immutable(o) for o in t.options)
-    if isinstance(t, T.TupleType):
-        return all(_immutable(e) for e in t.elems)
+    # tuples are immutable but freeze_arg charges for their length: not skipped
     return False
 
 

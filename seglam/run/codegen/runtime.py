@@ -198,6 +198,10 @@ class Runtime:
         raise ctx.len_fault(n)
 
     @staticmethod
+    def str_fault(ctx: Any, n: int) -> None:
+        raise ctx.str_fault(n)
+
+    @staticmethod
     def check_coll(ctx: Any, value: Any) -> Any:
         if len(value) > ctx.max_collection_len:
             raise ctx.len_fault(len(value))

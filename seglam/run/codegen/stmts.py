@@ -121,6 +121,15 @@ def _store(g, node: Any, value: py.expr, fn: FnState) -> list[py.stmt]:
 def _store_item(g, node: A.Subscript, value: py.expr, fn: FnState) -> list[py.stmt]:
     """``obj[key] = value``: Python evaluates the value, then the object, then the key."""
     t = g.type_of(node.value)
+    if isinstance(t, (T.ListType, T.DictType)) and isinstance(node.value, A.Name) \
+            and isinstance(node.index, (A.Name, A.Constant)):
+        # evaluating a name or a constant has no effect: Python's own store, in place
+        obj = g.expr(node.value, fn)
+        store = py.Subscript(value=obj, slice=g.expr(node.index, fn), ctx=P.STORE)
+        out = [py.Assign(targets=[store], value=value)]
+        if isinstance(t, T.DictType):
+            out.append(_len_check(g, g.expr(node.value, fn)))
+        return out
     v, o, k = g.tmp(), g.tmp(), g.tmp()
     out: list[py.stmt] = [P.assign(P.store(v), value), P.assign(P.store(o), g.expr(node.value, fn))]
     if isinstance(node.index, A.Slice):
@@ -155,6 +164,12 @@ def _aug_assign(g, node: A.AugAssign, fn: FnState, ln: int) -> list[py.stmt]:
     tt = g.type_of(target)
     if isinstance(target, A.Name):
         name = user(target.id)
+        if node.op == "+" and tt == T.STR:
+            from seglam.run.codegen import inline
+
+            fast = inline.concat(g, None, node.value, tt, fn, left_py=P.name(name))
+            if fast is not None:
+                return [P.assign(P.store(name), fast)]
         return _aug_value(g, node, P.name(name), tt, lambda v: [P.assign(P.store(name), v)], fn)
     if isinstance(target, A.Subscript) and not isinstance(target.index, A.Slice):
         o, k = g.tmp(), g.tmp()

@@ -1,0 +1,121 @@
+"""Inline forms of the commonest stdlib operations, with exactly the stdlib's charges and caps.
+
+Each inline form is ``h_ch(n) or <native operation>``: ``h_ch`` is the run's
+``ctx.charge`` (it returns None, so the native operation's value is the result). Inside a
+loop whose body makes no other charging call, :mod:`seglam.run.codegen.fuel` rewrites
+``h_ch(n)`` to a decrement of a local fuel counter, which is what makes these loops run at
+CPython speed. The forms are only used when every operand is a name or a constant, so
+evaluating an operand twice or in a different order is unobservable.
+"""
+
+from __future__ import annotations
+
+import ast as py
+from typing import Any
+
+from seglam.check import types as T
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.gen import CTX, LEN_LIM, STR_LIM
+from seglam.syntax import ast as A
+
+CHARGE = "h_ch"
+
+#: ``str`` methods the stdlib implements as "charge len(s), then call" (``_linear``).
+LINEAR_STR = frozenset({
+    "count", "endswith", "find", "index", "isalnum", "isalpha", "isascii", "isdecimal",
+    "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle",
+    "isupper", "lstrip", "partition", "removeprefix", "removesuffix", "rfind", "rindex",
+    "rpartition", "rstrip", "startswith", "strip",
+})
+#: ... "charge len(s), call, then cap the result's length" (``_growing``).
+GROWING_STR = frozenset({"capitalize", "casefold", "lower", "swapcase", "title", "upper"})
+#: ... "charge len(s), call, then cap the number of parts".
+SPLITTING_STR = frozenset({"split", "rsplit"})
+
+
+def simple(node: Any) -> bool:
+    """Evaluating ``node`` has no effect and cannot fault (so it may be repeated)."""
+    return isinstance(node, A.Constant) or isinstance(node, A.Name)
+
+
+def charge(n: py.expr, then: py.expr) -> py.expr:
+    return py.BoolOp(op=py.Or(), values=[P.call(P.name(CHARGE), [n]), then])
+
+
+def length(g, value: py.expr) -> py.expr:
+    return P.call(g.ref(len, "len"), [value])
+
+
+def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
+    """``s.strip(...)``, ``s.isdigit()``, ``s.lower()``, ``s.split(...)`` inline."""
+    func = node.func
+    name = func.attr
+    if receiver_t != T.STR or node.keywords or not simple(func.value) or not all(simple(a) for a in node.args):
+        return None
+    if name not in LINEAR_STR and name not in GROWING_STR and name not in SPLITTING_STR:
+        return None
+    if name in SPLITTING_STR and (len(node.args) > 2 or g.no_walrus):
+        return None
+    if name in GROWING_STR and g.no_walrus:
+        return None
+    recv = g.expr(func.value, fn)
+    call = P.call(P.attr(recv, name), [g.expr(a, fn) for a in node.args])
+    if name in GROWING_STR:
+        call = capped_len(g, call, STR_LIM, g.runtime.str_fault)
+    elif name in SPLITTING_STR:
+        call = capped_len(g, call, LEN_LIM, g.runtime.len_fault)
+    return charge(length(g, g.expr(func.value, fn)), call)
+
+
+def capped_len(g, expr: py.expr, limit: str, fault_fn: Any) -> py.expr:
+    """``expr`` unless its length is past ``limit`` (then the cap's fault)."""
+    t = g.tmp()
+    within = P.compare(length(g, py.NamedExpr(target=P.store(t), value=expr)), py.LtE(), P.name(limit))
+    fault = P.call(g.ref(fault_fn, "cap_fault"), [P.name(CTX), length(g, P.name(t))])
+    return py.IfExp(test=within, body=P.name(t), orelse=fault)
+
+
+def membership(g, node: A.Compare, fn) -> py.expr | None:
+    """``x in s`` / ``x not in xs`` for a str, list or tuple container: charged its length."""
+    if len(node.ops) != 1 or node.ops[0] not in ("in", "not in"):
+        return None
+    container = node.comparators[0]
+    t = g.type_of(container)
+    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(container) or not simple(node.left):
+        return None
+    op = py.In() if node.ops[0] == "in" else py.NotIn()
+    test = py.Compare(left=g.expr(node.left, fn), ops=[op], comparators=[g.expr(container, fn)])
+    return charge(length(g, g.expr(container, fn)), test)
+
+
+def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None = None) -> py.expr | None:
+    """``a + b`` for two strs or two lists (names or constants): the stdlib caps the total
+    length first, then charges it, then concatenates."""
+    if result_t == T.STR:
+        limit, fault = STR_LIM, g.runtime.str_fault
+    elif isinstance(result_t, T.ListType):
+        limit, fault = LEN_LIM, g.runtime.len_fault
+    else:
+        return None
+    if not simple(right) or (left_py is None and not simple(left)) or g.no_walrus:
+        return None
+    lp = left_py if left_py is not None else g.expr(left, fn)
+    lp2 = left_py if left_py is not None else g.expr(left, fn)
+    n = g.tmp()
+    total = py.BinOp(left=length(g, lp), op=py.Add(), right=length(g, g.expr(right, fn)))
+    over = P.compare(py.NamedExpr(target=P.store(n), value=total), py.Gt(), P.name(limit))
+    guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
+                     orelse=P.call(P.name(CHARGE), [P.name(n)]))
+    return py.BoolOp(op=py.Or(), values=[guard, py.BinOp(left=lp2, op=py.Add(), right=g.expr(right, fn))])
+
+
+def int_of_str(g, node: A.Call, fn) -> py.expr | None:
+    """``int(s)`` for a str name: charged its length, then capped like every int."""
+    from seglam.run.codegen.exprs import int_capped
+
+    if len(node.args) != 1 or node.keywords or g.type_of(node.args[0]) != T.STR or not simple(node.args[0]):
+        return None
+    if g.no_walrus:
+        return None
+    value = P.call(g.ref(int, "int"), [g.expr(node.args[0], fn)])
+    return charge(length(g, g.expr(node.args[0], fn)), int_capped(g, value))
