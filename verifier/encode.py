@@ -24,7 +24,7 @@ from seglam.syntax.span import Span
 from seglam.verifier import typeview as T
 from seglam.verifier.symbolic import (
     NONE, Inputs, SEnum, SFunc, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
-    as_arith, eq, is_bool, is_int, is_real, is_str, is_term, ite, truthy,
+    as_arith, eq, is_bool, string_val, is_int, is_real, is_str, is_term, ite, truthy,
 )
 from seglam.verifier.view import FunctionView, ModuleView
 
@@ -463,7 +463,7 @@ class _Encoder:
         if isinstance(v, int):
             return z3.IntVal(v)
         if isinstance(v, str):
-            return z3.StringVal(v)
+            return string_val(v, e.span)
         raise Unsupported(f"{type(v).__name__} literals", e.span)
 
     def e_Name(self, e: A.Name):
@@ -766,7 +766,7 @@ class _Encoder:
         out = z3.StringVal("")
         for part in e.values:
             if isinstance(part, str):
-                out = z3.Concat(out, z3.StringVal(part))
+                out = z3.Concat(out, string_val(part, e.span))
             else:
                 if part.conversion is not None or part.format_spec is not None:
                     raise Unsupported("f-string conversions and format specs", e.span)

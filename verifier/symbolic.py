@@ -317,6 +317,16 @@ class Inputs:
         raise Unsupported(f"{T.render(t)} values", span)
 
 
+#: Z3's string alphabet ends here (Python's goes to 0x10FFFF).
+Z3_MAX_CHAR = 0x2FFFF
+
+
+def string_val(text: str, span=None):
+    if any(ord(c) > Z3_MAX_CHAR for c in text):
+        raise Unsupported("a character beyond Z3's alphabet (U+2FFFF)", span)
+    return z3.StringVal(text)
+
+
 class SListTuple(SList):
     """A variadic tuple (``tuple[T, ...]``): a list that is never mutated."""
 
@@ -384,7 +394,7 @@ def to_sym(value, t, records, enums):
         if t.name == "Decimal":
             return z3.RealVal(str(Fraction(Decimal(value))))
         if t.name == "str":
-            return z3.StringVal(value)
+            return string_val(value)
         raise Unsupported(f"{t.name} values")
     if k == "UnionType":
         opts = [o for o in t.options if not T.is_prim(o, "None")]
