@@ -87,6 +87,8 @@ class DeclMixin:
                 for local, qual in self.import_bindings(stmt):
                     if qual is not None:
                         env.imports[local] = qual
+                    else:
+                        env.failed_imports.add(local)   # already reported: no E-NAME at each use
                     env.order.setdefault(local, i)
             elif isinstance(stmt, (ast.ClassDef, ast.FunctionDef)):
                 if stmt.name in defined:
@@ -334,9 +336,13 @@ class DeclMixin:
             elif isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.ExprStmt) and isinstance(stmt.value, ast.Constant)):
                 continue
             elif isinstance(stmt, ast.FunctionDef):
+                if stmt.name == "__init__":
+                    hint = (f"records get their constructor from their fields: `@dataclass(frozen=True)` and "
+                            f"`class {node.name}:` with lines like `n: int = 0`")
+                else:
+                    hint = f"write a function that takes the record: `def {stmt.name}(r: {node.name}, ...) -> ...:`"
                 self.report.error("E-CLASS", f"records hold data only: `{node.name}` cannot have method `{stmt.name}`",
-                                  stmt.name_span or stmt.span,
-                                  f"write a function that takes the record: `def {stmt.name}(r: {node.name}, ...) -> ...:`")
+                                  stmt.name_span or stmt.span, hint)
             elif isinstance(stmt, ast.Assign):
                 self.report.error("E-ANNOTATION", "a record field needs a type annotation", stmt.span,
                                   "write `name: int = 0`")

@@ -43,6 +43,7 @@ class ModuleEnv:
     constants: dict[str, t.Type] = field(default_factory=dict)
     # statement index at which each module-level name is bound (for use-before-definition)
     order: dict[str, int] = field(default_factory=dict)
+    failed_imports: set[str] = field(default_factory=set)
     aliases: dict[str, t.Type] = field(default_factory=dict)          # `Shape = Circle | Square`
     future_annotations: bool = False
     types: dict[int, t.Type] = field(default_factory=dict)

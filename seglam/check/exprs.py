@@ -203,6 +203,8 @@ class ExprMixin:
             return env.constants[name]
         if name in env.imports:
             return self.qualified_type(env.imports[name], node)
+        if name in env.failed_imports:
+            return t.ERROR
         if name in table().builtins:
             return t.BuiltinFnType(name)
         info = FORBIDDEN_NAMES.get(name)
@@ -696,6 +698,7 @@ class ExprMixin:
             return [(target.id, ty, target)]
         if isinstance(target, (ast.TupleExpr, ast.ListExpr)):
             out = []
+            self.types[id(target)] = ty
             elts = target.elts
             star = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
             if isinstance(ty, t.TupleType) and not ty.variadic and not star:

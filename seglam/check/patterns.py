@@ -94,8 +94,10 @@ class PatternMixin:
                 first = remaining[0]
                 example = (f"case {atom_text(first)}:" if first[0] in ("enum", "bool", "none")
                            else f"case {first[1]}():" if first[0] == "record" else "case _:")
-                self.report.error("E-MATCH", f"this match on `{subject.render()}` does not cover {missing}", node.span,
-                                  f"add `{example}`, or a final `case _:`")
+                self.report.error("E-MATCH", f"this match on `{subject.render()}` does not cover {missing}",
+                                  node.subject.span, f"add `{example}`, or a final `case _:`")
+                # Reported once here: the missing cases do not also make the function E-RETURN.
+                return merge_all(ends)
             fall = st.copy()
             if path is not None and (path in fall.vars or "." in path):
                 fall.vars[path] = t.union(*[atom_type(a) for a in remaining])

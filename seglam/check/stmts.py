@@ -62,7 +62,8 @@ class StmtMixin:
             end = self._function_pass(node, ctx, params)
             memo.update({k: v for k, v in ctx.declared.items() if k not in ctx.annotated})
             if end is not None and not self.report.muted and not assignable(t.NONE, returns) and not is_bottom(returns):
-                self.report.error("E-RETURN", f"`{node.name}` can reach its end without returning a `{returns.render()}`",
+                self.report.error("E-RETURN", f"`{node.name}` can reach its end without returning a value "
+                                  f"(it is declared `-> {returns.render()}`)",
                                   node.name_span or node.span,
                                   "add a final `return ...`, or make every branch return (an `if` needs an `else`)")
         finally:
@@ -345,6 +346,7 @@ class StmtMixin:
 
     def _item_assign(self, target: ast.Subscript, container: t.Type, ty: t.Type, st: State,
                      evaluated_index: bool = False) -> None:
+        self.types[id(target)] = ty
         index = self.types.get(id(target.index)) if evaluated_index else None
         if index is None:
             index = self.expr(target.index, st) if isinstance(target.index, ast.Slice) else self.value(target.index, st)
