@@ -130,8 +130,8 @@ def evaluate(
     if not agrees(value, reply.answer):
         return Refusal(
             (
-                f"the program returns {render_value(value)} on the request's inputs {_show(bindings)}, but your "
-                f"direct answer is {render_value(reply.answer)}; one of them is wrong",
+                f"the program returns {_render(value)} on the request's inputs {_show(bindings)}, but your "
+                f"direct answer is {_render(reply.answer)}; one of them is wrong",
             ),
             reply,
         )
@@ -149,8 +149,8 @@ def evaluate(
             reasons.append(f"example {i + 1}: on inputs {_show(ex_bind)} {why}")
         elif not agrees(got, ex.answer):
             reasons.append(
-                f"example {i + 1}: the program returns {render_value(got)} on {_show(ex_bind)}, "
-                f"the example says {render_value(ex.answer)}"
+                f"example {i + 1}: the program returns {_render(got)} on {_show(ex_bind)}, "
+                f"the example says {_render(ex.answer)}"
             )
         else:
             example_values.append(got)
@@ -396,8 +396,15 @@ def _literal(value: Any) -> str:
     return render_value(value)
 
 
+def _render(value: Any, limit: int = 300) -> str:
+    try:
+        return _clip(render_value(value), limit)
+    except (RecursionError, ValueError):
+        return "<a value too deeply nested to show>"
+
+
 def _show(bindings: Mapping[str, Any]) -> str:
-    return _clip(", ".join(f"{k}={render_value(v)}" for k, v in bindings.items()), 300)
+    return _clip(", ".join(f"{k}={_render(v)}" for k, v in bindings.items()), 300)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -74,6 +74,8 @@ def decode_reply(text: str, kind: type[T]) -> T:
             raise ReplyError(f"the JSON does not fit the schema: {err}") from None
         except (msgspec.DecodeError, UnicodeError) as err:
             last = str(err)
+        except RecursionError:
+            raise ReplyError("the JSON is nested too deeply") from None
     raise ReplyError(f"the reply is not a JSON object ({last or 'no braces found'}); answer with one JSON object")
 
 

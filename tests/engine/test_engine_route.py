@@ -154,3 +154,35 @@ def test_hostile_program_is_refused_not_run(server, cache, make_engine):
     ans = engine.solve(VOWELS_REQUEST)
     assert ans.tier == "unsolved"
     assert cache.list() == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"description": "d", "program": "def solve(word: str) -> int:\\n    return 1\\n", "answer": '
+        + "[" * 3000 + "]" * 3000 + "}",
+        {"description": "d", "program": 5, "answer": 1},
+        {"description": "d", "program": "x" * 100_000, "answer": 1},
+        {"description": "d", "program": "def solve(word: str) -> int:\n    return 3\n", "answer": 3,
+         "patterns": ["{"], "examples": []},
+        {"description": "d", "program": "def solve(word: str) -> int:\n    return 3\n", "answer": 3,
+         "patterns": ["How many vowels are in the word {word: word}?"], "examples": [{"answer": 1}]},
+        {"description": "d", "program": "def solve(word: str) -> int:\n    return 3\n", "answer": 3,
+         "patterns": ["How many vowels are in the word {word: word}?"], "examples": [{"inputs": {"zz": 1}, "answer": 1}]},
+        {"description": "d", "program": "def solve(word: str) -> int:\n    return solve(word)\n", "answer": 3,
+         "patterns": ["How many vowels are in the word {word: word}?"]},
+        {"description": "d", "program": "def solve(word: str) -> int:\n    return 1 // 0\n", "answer": 3,
+         "patterns": ["How many vowels are in the word {word: word}?"]},
+        {"description": "d", "program": "def solve(word: str) -> int:\n    return ().__class__\n", "answer": 3,
+         "patterns": ["How many vowels are in the word {word: word}?"]},
+        {"description": "d", "entry": "nope", "program": "def solve(word: str) -> int:\n    return 3\n", "answer": 3,
+         "patterns": ["How many vowels are in the word {word: word}?"]},
+    ],
+)
+def test_malformed_model_replies_end_cleanly(server, cache, make_engine, content):
+    engine = make_engine(repair_rounds=0)
+    server.script(reply(content))
+    ans = engine.solve(VOWELS_REQUEST)
+    assert ans.tier == "unsolved" and ans.trace.reasons
+    assert cache.list() == []
