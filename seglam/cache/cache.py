@@ -50,6 +50,10 @@ from seglam.check.diagnostics import CheckError
 MAX_GATE_COUNTEREXAMPLES = 50
 _MAX_KEY = 200  # LMDB keys are at most 511 bytes; longer words are never anchors
 _STATS_FLUSH_EVERY = 64
+#: Per-process memos of compiled patterns and checked entries. Bounded: a process that
+#: touches 100,000 families must not keep them all alive (the garbage collector's cost
+#: grows with live objects, and every lookup would pay for it).
+_MEMO = 4096
 _STATS_FLUSH_SECONDS = 2.0
 
 
@@ -139,6 +143,7 @@ class Cache:
         self._pending: dict[str, _PendingStats] = {}
         self._last_flush = time.monotonic()
         self._pending_corrupt: list[tuple[str, str]] = []
+        self._decoded: dict[str, tuple[bytes, Entry]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -158,7 +163,7 @@ class Cache:
         """Every non-retired family whose pattern matches ``text``, most specific first
         (more literal characters, then fewer holes, then entry id and pattern order)."""
         with self.store.read() as txn:
-            return self._matches(txn, text)
+            return [m for m, _ in self._matches(txn, text)]
 
     def lookup(self, text: str) -> Hit | None:
         """The family that serves a free-text request, or None. The most specific match
@@ -166,13 +171,10 @@ class Cache:
         start = time.perf_counter_ns()
         with self.store.read() as txn:
             found = self._matches(txn, text)
-            if not found or found[0].status != "active":
-                return None
-            best = found[0]
-            entry = self._load(txn, best.entry_id)
-        if entry is None:
+        if not found or found[0][0].status != "active":
             return None
-        others = tuple(dict.fromkeys(m.entry_id for m in found[1:] if m.entry_id != best.entry_id))
+        best, entry = found[0]
+        others = tuple(dict.fromkeys(m.entry_id for m, _ in found[1:] if m.entry_id != best.entry_id))
         return Hit(entry, best.pattern, best.bindings, others, time.perf_counter_ns() - start, text, self)
 
     def lookup_structured(self, task: str, inputs: dict[str, Any]) -> Hit | None:
@@ -198,17 +200,18 @@ class Cache:
         others = tuple(e.id for e in fits[1:])
         return Hit(fits[0], None, dict(inputs), others, time.perf_counter_ns() - start, task, self)
 
-    def _matches(self, txn: lmdb.Transaction, text: str) -> list[Match]:
+    def _matches(self, txn: lmdb.Transaction, text: str) -> list[tuple[Match, Entry]]:
         index = txn.cursor(self.store.dbs["index"])
         candidates: dict[str, set[int]] = {}
-        for token in request_tokens(text):
+        tokens = request_tokens(text)
+        for token in tokens:
             key = token.encode()
             if len(key) > _MAX_KEY or not index.set_key(key):
                 continue
             for value in index.iternext_dup(keys=False):
                 entry_id, _, number = bytes(value).decode().partition("\0")
                 candidates.setdefault(entry_id, set()).add(int(number))
-        found: list[Match] = []
+        found: list[tuple[Match, Entry]] = []
         corrupt: list[tuple[str, str]] = []
         for entry_id in sorted(candidates):
             try:
@@ -223,17 +226,19 @@ class Cache:
                 if number >= len(entry.patterns):
                     continue
                 pat = self._pattern(entry.patterns[number])
+                if not tokens.issuperset(pat.anchors):
+                    continue  # cheap: a matching request contains every anchor word
                 bindings = pat.match(text)
                 if bindings is not None:
-                    found.append(Match(entry_id, entry.status, number, pat.text, bindings, pat.specificity))
+                    found.append((Match(entry_id, entry.status, number, pat.text, bindings, pat.specificity), entry))
         self._pending_corrupt += corrupt  # marked after the read snapshot closes
-        found.sort(key=lambda m: (-m.specificity[0], -m.specificity[1], m.entry_id, m.pattern_index))
+        found.sort(key=lambda me: (-me[0].specificity[0], -me[0].specificity[1], me[0].entry_id, me[0].pattern_index))
         return found
 
     def _pattern(self, text: str) -> Pattern:
         pat = self._patterns.get(text)
         if pat is None:
-            if len(self._patterns) > 50_000:
+            if len(self._patterns) >= _MEMO:
                 self._patterns.clear()
             pat = self._patterns[text] = parse_pattern(text)
         return pat
@@ -297,12 +302,19 @@ class Cache:
         raw = txn.get(entry_id.encode(), db=self.store.dbs["entries"])
         if raw is None:
             return None
+        known = self._decoded.get(entry_id)
+        if known is not None and known[0] == raw:  # byte-identical to a record already checked
+            return known[1]
         try:
-            return unseal(raw, Entry, entry_id)
+            entry = unseal(raw, Entry, entry_id)
         except CorruptEntryError:
             if strict:
                 raise
             return None
+        if len(self._decoded) >= _MEMO:
+            self._decoded.clear()
+        self._decoded[entry_id] = (raw, entry)
+        return entry
 
     def _stats(self, txn: lmdb.Transaction, entry_id: str) -> Stats:
         raw = txn.get(entry_id.encode(), db=self.store.dbs["stats"])
@@ -578,7 +590,7 @@ class Cache:
         only, O(families)); the second uses the index."""
         reasons = []
         for text in own:
-            for m in self._matches(txn, text):
+            for m, _ in self._matches(txn, text):
                 if m.entry_id != exclude:
                     reasons.append(f"family {m.entry_id}'s pattern {m.pattern!r} matches the request {rules._short(text)!r}")
         probes = [(p, p.anchors) for p in pats]
@@ -601,7 +613,7 @@ class Cache:
         rarest literal word, so a lookup reads few candidates however many families exist."""
         index = txn.cursor(self.store.dbs["index"])
         for number, text in enumerate(entry.patterns):
-            pat = self._pattern(text)
+            pat = parse_pattern(text)
             options = [a for a in pat.anchors if len(a.encode()) <= _MAX_KEY]
             def weight(a: str) -> tuple[int, int, str]:
                 return (index.count() if index.set_key(a.encode()) else 0, -len(a), a)

@@ -25,7 +25,7 @@ Status = Literal["active", "quarantined", "retired"]
 STATUSES: tuple[str, ...] = ("active", "quarantined", "retired")
 
 
-class Param(msgspec.Struct, frozen=True, kw_only=True):
+class Param(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One parameter of the entry point: name, Seglam type text, has a default."""
 
     name: str
@@ -33,7 +33,7 @@ class Param(msgspec.Struct, frozen=True, kw_only=True):
     default: bool = False
 
 
-class Signature(msgspec.Struct, frozen=True, kw_only=True):
+class Signature(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The entry point a family's patterns bind to."""
 
     entry: str
@@ -48,7 +48,7 @@ class Signature(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.entry}({args}) -> {self.returns}"
 
 
-class Example(msgspec.Struct, frozen=True, kw_only=True):
+class Example(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An input and its expected output (values in :mod:`seglam.cache.values` form)."""
 
     inputs: dict[str, Any]
@@ -56,7 +56,7 @@ class Example(msgspec.Struct, frozen=True, kw_only=True):
     request: str | None = None
 
 
-class Counterexample(msgspec.Struct, frozen=True, kw_only=True):
+class Counterexample(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An input on which the family did not give a right answer.
 
     ``kind``: ``reject`` (a user said the answer was wrong), ``fault`` (the run faulted),
@@ -75,7 +75,7 @@ class Counterexample(msgspec.Struct, frozen=True, kw_only=True):
     at: float = 0.0
 
 
-class Verification(msgspec.Struct, frozen=True, kw_only=True):
+class Verification(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """What the verifier said when the program was admitted."""
 
     ok: bool
@@ -84,7 +84,7 @@ class Verification(msgspec.Struct, frozen=True, kw_only=True):
     at: float = 0.0
 
 
-class Provenance(msgspec.Struct, frozen=True, kw_only=True):
+class Provenance(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Where a version came from."""
 
     origin: str = "manual"  # engine | manual | import | replace
@@ -99,7 +99,7 @@ class Provenance(msgspec.Struct, frozen=True, kw_only=True):
     note: str = ""
 
 
-class Stats(msgspec.Struct, frozen=True, kw_only=True):
+class Stats(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Live counters, kept in their own database so a hit never rewrites the entry."""
 
     hits: int = 0
@@ -110,7 +110,7 @@ class Stats(msgspec.Struct, frozen=True, kw_only=True):
     corrupt: str | None = None  # why the entry record failed its checksum, if it did
 
 
-class Entry(msgspec.Struct, frozen=True, kw_only=True):
+class Entry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One family: the unit the cache stores, serves, corrects and exports."""
 
     id: str
@@ -134,7 +134,7 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True):
     updated: float = 0.0
 
 
-class Event(msgspec.Struct, frozen=True, kw_only=True):
+class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One line of an entry's history: admitted, replaced, rejected, retired, ..."""
 
     at: float

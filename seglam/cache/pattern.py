@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
@@ -90,12 +91,13 @@ class Pattern:
     parts: tuple[Any, ...]  # literal strings (whitespace-normalised) and Holes
     regex: str
     literal_chars: int  # non-space literal characters: the first specificity key
-    anchors: tuple[str, ...]  # lower-cased literal words safe to index (see index.py)
-    _compiled: Any = field(repr=False, compare=False, hash=False)
+    anchors: tuple[str, ...]  # lower-cased literal words every matching request contains
+    holes: tuple[Hole, ...]
 
-    @property
-    def holes(self) -> tuple[Hole, ...]:
-        return tuple(p for p in self.parts if isinstance(p, Hole))
+    @cached_property
+    def _compiled(self) -> Any:
+        # compiled on first match: building the index for 100,000 families needs only anchors
+        return re2.compile(self.regex)
 
     @property
     def specificity(self) -> tuple[int, int]:
@@ -112,13 +114,13 @@ class Pattern:
     def match(self, text: str) -> dict[str, Any] | None:
         """Bindings ``{param: value}``, or None when the text does not match or a hole's
         text does not parse as its type."""
-        raw = self.captures(text)
-        if raw is None:
+        m = self._compiled.fullmatch(text)
+        if m is None:
             return None
         out: dict[str, Any] = {}
-        for hole in self.holes:
+        for i, hole in enumerate(self.holes):
             try:
-                out[hole.name] = HOLE_TYPES[hole.type].parse(raw[hole.name])
+                out[hole.name] = HOLE_TYPES[hole.type].parse(m.group(i + 1))
             except (ValueError, InvalidOperation, ArithmeticError):
                 return None
         return out
@@ -137,10 +139,6 @@ def parse_pattern(text: str) -> Pattern:
             raise PatternError(f"hole {{{h.name}}} appears twice; each hole binds one parameter")
         seen.add(h.name)
     regex = _regex(parts)
-    try:
-        compiled = re2.compile(regex)
-    except re2.error as err:  # pragma: no cover - our own escaping should prevent this
-        raise PatternError(f"pattern does not compile: {err}") from None
     literal_chars = sum(len(_PY_WS.sub("", p)) for p in parts if isinstance(p, str))
     return Pattern(
         text=_canonical(parts),
@@ -148,46 +146,41 @@ def parse_pattern(text: str) -> Pattern:
         regex=regex,
         literal_chars=literal_chars,
         anchors=_anchors(parts),
-        _compiled=compiled,
+        holes=tuple(holes),
     )
+
+
+_PIECE = re.compile(r"\{\{|\}\}|\{[^{}]*\}|[{}]|[^{}]+")
 
 
 def _split(text: str) -> list[Any]:
     parts: list[Any] = []
     buf: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "{" and text.startswith("{{", i):
-            buf.append("{")
-            i += 2
-        elif c == "}" and text.startswith("}}", i):
-            buf.append("}")
-            i += 2
-        elif c == "{":
-            end = text.find("}", i)
-            if end < 0:
-                raise PatternError(f"unclosed '{{' at column {i + 1} (write '{{{{' for a literal brace)")
-            body = text[i + 1 : end]
-            m = _HOLE_BODY.match(body)
-            if m is None:
+    for m in _PIECE.finditer(text):
+        piece = m.group()
+        if piece == "{{" or piece == "}}":
+            buf.append(piece[0])
+        elif piece == "{":
+            raise PatternError(f"unclosed '{{' at column {m.start() + 1} (write '{{{{' for a literal brace)")
+        elif piece == "}":
+            raise PatternError(f"stray '}}' at column {m.start() + 1} (write '}}}}' for a literal brace)")
+        elif piece[0] == "{":
+            body = piece[1:-1]
+            hole = _HOLE_BODY.match(body)
+            if hole is None:
                 raise PatternError(
-                    f"bad hole {{{body}}} at column {i + 1}: write {{name: type}} with type one of "
+                    f"bad hole {piece} at column {m.start() + 1}: write {{name: type}} with type one of "
                     + ", ".join(HOLE_TYPES)
                 )
-            name, type_ = m.groups()
+            name, type_ = hole.groups()
             if type_ not in HOLE_TYPES:
-                raise PatternError(f"unknown hole type {type_!r} in {{{body}}}: use one of " + ", ".join(HOLE_TYPES))
+                raise PatternError(f"unknown hole type {type_!r} in {piece}: use one of " + ", ".join(HOLE_TYPES))
             if buf:
                 parts.append("".join(buf))
                 buf = []
             parts.append(Hole(name, type_))
-            i = end + 1
-        elif c == "}":
-            raise PatternError(f"stray '}}' at column {i + 1} (write '}}}}' for a literal brace)")
         else:
-            buf.append(c)
-            i += 1
+            buf.append(piece)
     if buf:
         parts.append("".join(buf))
     return parts
@@ -220,10 +213,18 @@ def _regex(parts: list[Any]) -> str:
             pieces.append(f"({frag})")
             continue
         words = p.split(" ")
-        lit = f"{_WS}+".join(re2.escape(w) if w else "" for w in words)
+        lit = f"{_WS}+".join(_escape(w) for w in words)
         pieces.append(f"(?i:{lit})" if lit.strip() else lit)
     pieces += [_WS, r"*\z"]
     return "".join(pieces)
+
+
+_ESCAPES = str.maketrans({c: "\\" + c for c in "\\.^$|?*+()[]{}"})
+
+
+def _escape(text: str) -> str:
+    """RE2-escape literal text (re2.escape is pure Python and escapes every character)."""
+    return text.translate(_ESCAPES)
 
 
 def _canonical(parts: list[Any]) -> str:

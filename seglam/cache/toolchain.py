@@ -75,58 +75,20 @@ class SeglamToolchain:
         report = verify(program, **self.verify_options)
         return Verification(ok=bool(report.ok), tool="seglam.verify", summary=_summary(report), at=now())
 
-    def diff(self, old: Any, new: Any) -> str | None: ...
-
-
-class SeglamToolchain:
-    """The real language: ``seglam.compile``, ``Program.call`` and ``seglam.verify``."""
-
-    name = "seglam"
-
-    def __init__(self, verify_options: dict[str, Any] | None = None) -> None:
-        self.verify_options = dict(verify_options or {})
-
-    @staticmethod
-    def _seglam() -> Any:
-        import seglam
-
-        if not hasattr(seglam, "compile"):
-            raise ToolchainUnavailable("seglam.compile is not available in this build")
-        return seglam
-
-    def compile(self, source: str, filename: str) -> Any:
-        return self._seglam().compile(source, filename=filename)
-
-    def program_hash(self, program: Any) -> str:
-        return str(program.hash)
-
-    def call(self, program: Any, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome:
-        seglam = self._seglam()
-        limits_cls = getattr(seglam, "Limits", None)
-        if fuel is not None and limits_cls is not None and "limits" in _params(program.call):
-            value = program.call(entry, limits=limits_cls(fuel=fuel), **kwargs)
-        else:
-            value = program.call(entry, **kwargs)
-        return CallOutcome(value, getattr(program, "last_fuel_used", None))
-
-    def verify(self, program: Any) -> Verification:
-        seglam = self._seglam()
-        verify = getattr(seglam, "verify", None)
-        if verify is None:
-            raise ToolchainUnavailable("seglam.verify is not available: nothing unverified is cached")
-        report = verify(program, **self.verify_options)
-        return Verification(ok=bool(report.ok), tool="seglam.verify", summary=_summary(report), at=now())
-
     def diff(self, old: Any, new: Any) -> str | None:
+        """``seglam diff``: Z3 where it decides, Hypothesis otherwise; None if unavailable."""
         try:
-            from seglam.verifier import diff as diff_mod  # type: ignore[attr-defined]
+            import seglam.verifier as verifier
         except ImportError:
             return None
-        fn = getattr(diff_mod, "diff", None) or getattr(diff_mod, "diff_programs", None)
+        fn = getattr(verifier, "diff", None)
+        if fn is not None and not callable(fn):
+            fn = getattr(fn, "diff", None)
         if fn is None:
             return None
         report = fn(old, new)
-        return _summary(report)
+        render = getattr(report, "render", None)
+        return render() if callable(render) else _summary(report)
 
 
 def _limits(program: Any, fuel: int | None) -> Any:

@@ -1,0 +1,105 @@
+"""End to end with the real language: seglam.compile, Program.run under fuel, seglam.verify
+and the verifier's diff, on starter families from stdlib/families."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from seglam.cache import Cache, FamilyDraft, GateMiss
+from seglam.cache.toolchain import SeglamToolchain
+
+FAMILIES = Path(__file__).resolve().parents[2] / "stdlib" / "families"
+OPTS = {"max_examples": 10, "z3": False}  # keep the suite fast; admission defaults are stricter
+
+
+def _runtime_ready() -> bool:
+    try:
+        from seglam.program import compile as c
+        from seglam.verifier import verify  # noqa: F401
+
+        c("def main(x: int) -> int:\n    return x\n").run("main", (1,))
+        return True
+    except Exception:  # noqa: BLE001 - the runtime may still be under construction
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _runtime_ready(), reason="Seglam runtime or verifier not available")
+
+
+def _draft(name: str) -> FamilyDraft:
+    meta = json.loads((FAMILIES / f"{name}.json").read_text())
+    return FamilyDraft.from_family_json(meta, (FAMILIES / f"{name}.sgl").read_text())
+
+
+SORT_Q = "Sort the following words alphabetically: List: pear apple fig"
+DYCK_Q = "Complete the rest of the sequence, making sure that the parentheses are closed properly. Input: ( [ {"
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    path = tmp_path_factory.mktemp("real") / "cache"
+    with Cache(path, toolchain=SeglamToolchain(OPTS)) as c:
+        ids = {n: c.admit(_draft(n)) for n in ("word_sorting", "dyck_languages")}
+        yield c, ids
+
+
+def test_hits_run_the_real_program_with_a_trace(real):
+    c, ids = real
+    served = c.lookup(SORT_Q).run()
+    assert served.value == "apple fig pear"
+    assert served.trace.entry_id == ids["word_sorting"] and served.trace.fuel_used > 0
+    assert c.lookup(DYCK_Q).run().value == "} ] )"
+    assert c.get(ids["word_sorting"]).verification.tool == "seglam.verify"
+
+
+def test_families_never_serve_each_other(real):
+    c, ids = real
+    assert c.lookup(SORT_Q).entry.id == ids["word_sorting"]
+    assert c.lookup(DYCK_Q).entry.id == ids["dyck_languages"]
+    assert c.lookup("Sort the following words alphabetically: ( [ {") is None
+
+
+def test_gate_refuses_outside_the_precondition_and_out_of_fuel(real):
+    c, ids = real
+    with pytest.raises(GateMiss) as err:
+        c.lookup("Sort the following words alphabetically: List: Hello World").run()
+    assert err.value.trace.outcome == "domain" and err.value.counterexample.fault == "F-REQUIRES"
+    with pytest.raises(GateMiss) as err:
+        c.lookup(SORT_Q).run(fuel=1)
+    assert err.value.counterexample.fault == "F-FUEL"
+
+
+def test_export_import_round_trip_and_tamper(real, tmp_path):
+    c, ids = real
+    c.export(tmp_path / "b")
+    with Cache(tmp_path / "fresh", toolchain=SeglamToolchain(OPTS)) as fresh:
+        report = fresh.import_(tmp_path / "b")
+        assert report.ok and len(report.imported) == 2
+        assert {e.id: e.program_hash for e in fresh.list()} == {e.id: e.program_hash for e in c.list()}
+        assert fresh.lookup(SORT_Q).run().value == c.lookup(SORT_Q).run().value
+        assert fresh.lookup(DYCK_Q).run().value == c.lookup(DYCK_Q).run().value
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    for fam in manifest["families"]:
+        p = tmp_path / "b" / fam["file"]
+        p.write_text(p.read_text().replace("sorted(words.split())", "sorted(words.split(), reverse=True)"))
+        import hashlib
+        fam["file_sha256"] = hashlib.sha256(p.read_bytes()).hexdigest()  # a careful tamperer
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
+    with Cache(tmp_path / "fresh2", toolchain=SeglamToolchain(OPTS)) as fresh:
+        report = fresh.import_(tmp_path / "b")
+        assert [i for i, _ in report.refused] == [ids["word_sorting"]]
+        assert "content hash" in report.refused[0][1]
+        assert report.imported == (ids["dyck_languages"],)
+
+
+def test_replace_uses_the_verifier_diff(real):
+    c, ids = real
+    fam = ids["word_sorting"]
+    old = c.get(fam)
+    new_source = old.source.replace('return " ".join(sorted(words.split()))',
+                                    'out = sorted(words.split())\n    return " ".join(out)')
+    res = c.replace(fam, new_source, note="same meaning, new shape")
+    assert res.version == old.version + 1 and res.disagreements == ()
+    assert res.diff is not None
+    assert c.lookup(SORT_Q).run().value == "apple fig pear"
