@@ -215,7 +215,16 @@ class _Lowerer:
         if kind == "try_stmt":
             return A.Unsupported(span, "try", (), self.suite(kids[0]))
         if kind == "with_stmt":
-            return A.Unsupported(span, "with")
+            # Keep the items (as `target = expr` / `expr`) and the body, so the checker can
+            # explain what is inside (usually `open(...)`: E-IO) without cascading errors.
+            body: list = []
+            for item in kids[:-1]:
+                value = self.expr(item.children[0])
+                if item.children[1] is not None:
+                    body.append(A.Assign(self.span(item), (self.target(self.expr(item.children[1])),), value))
+                else:
+                    body.append(A.ExprStmt(self.span(item), value))
+            return A.Unsupported(span, "with", (), tuple(body) + self.suite(kids[-1]))
         if kind == "async_stmt":
             return A.Unsupported(span, "async")
         raise AssertionError(f"unknown statement {kind}")
