@@ -32,9 +32,9 @@ BEGIN, END = "<!-- bench_interp:begin -->", "<!-- bench_interp:end -->"
 
 #: ``n`` per program: each CPython run takes a few to a few tens of milliseconds.
 SIZES = {
-    "anagrams": 3000, "brackets": 3000, "caesar": 200, "collatz": 3000, "fib_rec": 18,
-    "knapsack": 60, "log_parse": 3000, "matrix": 30, "records_sort": 3000, "rle": 3000,
-    "sieve": 60000, "word_freq": 20000,
+    "anagrams": 3000, "brackets": 3000, "caesar": 300, "collatz": 3000, "fib_rec": 21,
+    "knapsack": 150, "log_parse": 2000, "matrix": 40, "records_sort": 3000, "rle": 20000,
+    "sieve": 100000, "word_freq": 20000,
 }
 REPEATS = 7
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, STR_LIM, TICK, FnState
+from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals
 from seglam.syntax import ast as A
@@ -119,10 +119,14 @@ def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
         value = g.expr(piece.value, fn)
         if t == T.INT and not spec:
             tmp = g.tmp()
-            within = py.Compare(left=P.const(-_BIG_INT_STR), ops=[py.Lt(), py.Lt()],
-                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.const(_BIG_INT_STR)])
-            slow = P.call(g.ref(g.runtime.format_value, "format_value"), [P.name(CTX), P.name(tmp), P.const(None), P.const("")])
-            value = py.IfExp(test=within, body=P.name(tmp), orelse=slow)
+            within = py.Compare(left=P.name("h_nbig"), ops=[py.Lt(), py.Lt()],
+                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name("h_big")])
+            # seglam_str charges bit_length // 3 for a huge int, then str() (the cap follows)
+            bits = P.call(P.attr(P.name(tmp), "bit_length"))
+            slow = py.BoolOp(op=py.Or(), values=[
+                P.call(P.name("h_ch"), [py.BinOp(left=bits, op=py.FloorDiv(), right=P.const(3))]),
+                P.call(g.ref(str, "str"), [P.name(tmp)])])
+            value = py.IfExp(test=within, body=P.name(tmp), orelse=slow)  # str() of a huge int is charged
         fmt = py.JoinedStr(values=[P.const(spec)]) if spec else None
         values.append(py.FormattedValue(value=value, conversion=-1, format_spec=fmt))
     from seglam.run.codegen.inline import capped_len
@@ -146,10 +150,11 @@ def _formatted(g, node: A.FormattedValue, fn: FnState) -> py.expr:
 
 
 def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
-    if node.op == "+":
+    if node.op in ("+", "*"):
         from seglam.run.codegen import inline
 
-        fast = inline.concat(g, node.left, node.right, g.type_of(node), fn)
+        fast = (inline.concat(g, node.left, node.right, g.type_of(node), fn) if node.op == "+"
+                else inline.repeat(g, node, fn))
         if fast is not None:
             return fast
     left = g.expr(node.left, fn)
@@ -308,6 +313,12 @@ def _dict(g, node: A.DictExpr, fn: FnState) -> py.expr:
 
 
 def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
+    if isinstance(node.index, A.Slice):
+        from seglam.run.codegen import inline
+
+        fast = inline.sliced(g, node, fn)
+        if fast is not None:
+            return fast
     value = g.expr(node.value, fn)
     if isinstance(node.index, A.Slice):
         index = _slice(g, node.index, fn)
@@ -363,7 +374,7 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
             iter_ = g.expr(gen.iter, fn if i == 0 else inner)
         finally:
             g.no_walrus -= 1
-        tick = py.Compare(left=P.call(P.name(TICK)), ops=[py.Is()], comparators=[P.const(None)])
+        tick = P.call(P.name(COMP_TICK))  # one step per iteration; True (see codegen.fuel)
         from seglam.run.codegen.stmts import _simple_target, element_type
 
         ifs = [g.expr(c, inner) for c in gen.ifs]

@@ -32,6 +32,7 @@ NEG_INT_LIM = "h_nilim"
 STR_LIM = "h_slim"
 LEN_LIM = "h_clim"
 LAMBDA_ENTRY = "h_lam"
+COMP_TICK = "h_ctk"
 
 _BINOPS = {
     "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,
@@ -127,7 +128,11 @@ class ModuleGen:
             body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
         body.append(P.stamp(P.assign(P.store(INT_LIM), py.BinOp(left=P.const(1), op=py.LShift(), right=P.attr(P.name(CTX), "max_int_bits"))), line0))
         body.append(P.stamp(P.assign(P.store(NEG_INT_LIM), py.UnaryOp(op=py.USub(), operand=P.name(INT_LIM))), line0))
+        # str() of an int past 3000 bits is charged (stdlib seglam_str)
+        body.append(P.stamp(P.assign(P.store("h_big"), py.BinOp(left=P.const(1), op=py.LShift(), right=P.const(3000))), line0))
+        body.append(P.stamp(P.assign(P.store("h_nbig"), py.UnaryOp(op=py.USub(), operand=P.name("h_big"))), line0))
         body.append(P.stamp(self.lambda_entry(), line0))
+        body.append(P.stamp(self.comprehension_tick(), line0))
         const_names: list[str] = []
         for stmt in mod.body:
             if isinstance(stmt, A.FunctionDef):
@@ -154,6 +159,9 @@ class ModuleGen:
             name="h_factory", args=_args(["h_ctx", "h_consts"]), body=body,
             decorator_list=[], returns=None, type_comment=None,
         )
+        from seglam.run.codegen.fuel import Localizer
+
+        Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin")).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)
@@ -265,6 +273,12 @@ class ModuleGen:
             py.Return(value=P.const(True)),
         ]
         return py.FunctionDef(name=LAMBDA_ENTRY, args=_args(["h_depth"]), body=body, decorator_list=[],
+                              returns=None, type_comment=None)
+
+    def comprehension_tick(self) -> py.stmt:
+        """``h_ctk()``: one comprehension step; returns True (it sits in the ``if`` list)."""
+        body = self.tick_stmts() + [py.Return(value=P.const(True))]
+        return py.FunctionDef(name=COMP_TICK, args=_args([]), body=body, decorator_list=[],
                               returns=None, type_comment=None)
 
     def depth_arg(self, fn: FnState) -> py.expr:

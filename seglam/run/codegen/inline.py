@@ -35,6 +35,10 @@ SPLITTING_STR = frozenset({"split", "rsplit"})
 
 def simple(node: Any) -> bool:
     """Evaluating ``node`` has no effect and cannot fault (so it may be repeated)."""
+    if isinstance(node, (A.ListExpr, A.TupleExpr)):
+        return all(isinstance(e, A.Constant) for e in node.elts)
+    if isinstance(node, A.UnaryOp) and node.op == "-":
+        return isinstance(node.operand, A.Constant)
     return isinstance(node, A.Constant) or isinstance(node, A.Name)
 
 
@@ -119,3 +123,42 @@ def int_of_str(g, node: A.Call, fn) -> py.expr | None:
         return None
     value = P.call(g.ref(int, "int"), [g.expr(node.args[0], fn)])
     return charge(length(g, g.expr(node.args[0], fn)), int_capped(g, value))
+
+
+def repeat(g, node: A.BinOp, fn) -> py.expr | None:
+    """``s * n`` / ``xs * n`` (str or list times int): the stdlib caps ``len * max(n, 0)``
+    first, then charges it, then repeats."""
+    lt, rt = g.type_of(node.left), g.type_of(node.right)
+    if rt == T.INT and (lt == T.STR or isinstance(lt, T.ListType)):
+        seq, count = node.left, node.right
+    elif lt == T.INT and (rt == T.STR or isinstance(rt, T.ListType)):
+        seq, count = node.right, node.left
+    else:
+        return None
+    if not simple(seq) or not simple(count) or g.no_walrus:
+        return None
+    st = g.type_of(seq)
+    limit, fault = (STR_LIM, g.runtime.str_fault) if st == T.STR else (LEN_LIM, g.runtime.len_fault)
+    n = g.tmp()
+    total = py.BinOp(left=length(g, g.expr(seq, fn)), op=py.Mult(),
+                     right=P.call(g.ref(max, "max"), [g.expr(count, fn), P.const(0)]))
+    over = P.compare(py.NamedExpr(target=P.store(n), value=total), py.Gt(), P.name(limit))
+    guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
+                     orelse=P.call(P.name(CHARGE), [P.name(n)]))
+    product = py.BinOp(left=g.expr(node.left, fn), op=py.Mult(), right=g.expr(node.right, fn))
+    return py.BoolOp(op=py.Or(), values=[guard, product])
+
+
+def sliced(g, node: A.Subscript, fn) -> py.expr | None:
+    """``s[a:b:c]`` of a str, list or tuple name: the slice is charged for its length."""
+    t = g.type_of(node.value)
+    sl = node.index
+    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(node.value) or g.no_walrus:
+        return None
+    if not all(x is None or simple(x) for x in (sl.lower, sl.upper, sl.step)):
+        return None
+    from seglam.run.codegen.exprs import _slice_native
+
+    tmp = g.tmp()
+    value = py.Subscript(value=g.expr(node.value, fn), slice=_slice_native(g, sl, fn), ctx=P.LOAD)
+    return charge(length(g, py.NamedExpr(target=P.store(tmp), value=value)), P.name(tmp))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import functools
 import decimal
 from typing import Any, Callable
 
@@ -43,6 +44,23 @@ class Runtime:
         self._keep: list[Any] = []  # keeps bound objects alive so ids stay unique
         self.records = record_classes
         self.enums = enum_classes
+        # Objects that never read or charge fuel (see codegen.fuel): natives, cap checks,
+        # fault raisers, constructors of records and enums.
+        safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, functools.partial,
+                           self.int_fault, self.len_fault, self.str_fault, self.check_int, self.check_coll,
+                           self.depth_fault, *record_classes.values(), *enum_classes.values()]
+        self._safe = {id(x) for x in safe}
+
+    def is_safe(self, global_name: str) -> bool:
+        """Whether the global ``global_name`` never reads or charges fuel."""
+        obj = self.globals.get(global_name)
+        return obj is not None and id(obj) in self._safe
+
+    @staticmethod
+    def fuel_fin(ctx: Any, _snapshot: Any, value: Any, fuel: int) -> Any:
+        """After a comprehension that counted fuel locally: write the count back."""
+        ctx.fuel = fuel
+        return value
 
     # ---- binding ----------------------------------------------------------------------------
 

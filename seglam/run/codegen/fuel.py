@@ -1,0 +1,208 @@
+"""Local fuel: a post-pass over the generated Python tree that makes "pure" loops and
+comprehensions count fuel in a local variable instead of the context attribute.
+
+A loop is *pure* when nothing inside it can look at or charge ``ctx.fuel`` except the
+generated tick and charge markers: no Seglam call, no stdlib call, only Python's own
+operations and the allow-listed natives. For such a loop the run's fuel is copied into the
+local ``h_f`` before it, every tick/charge inside becomes ``h_f`` arithmetic (``:=`` in
+expressions), and ``h_f`` is written back after it and before any ``return`` inside it. The
+steps counted, and the point where ``F-FUEL`` fires, are exactly those of the context
+counter, so both backends still agree step for step.
+"""
+
+from __future__ import annotations
+
+import ast as py
+from typing import Any, Callable
+
+from seglam.run.codegen import pyast as P
+from seglam.run.context import BULK_UNIT
+
+CTX = "h_ctx"
+LOCAL = "h_f"
+CHARGE = "h_ch"
+COMP_TICK = "h_ctk"
+
+#: Native method names generated code may call directly (never a user-reachable method:
+#: user method calls always go through the stdlib, so these come from the generator).
+SAFE_METHODS = frozenset({
+    "append", "add", "pop", "get", "keys", "values", "items", "bit_length",
+    "count", "endswith", "find", "index", "isalnum", "isalpha", "isascii", "isdecimal",
+    "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle",
+    "isupper", "lstrip", "partition", "removeprefix", "removesuffix", "rfind", "rindex",
+    "rpartition", "rstrip", "startswith", "strip", "capitalize", "casefold", "lower",
+    "swapcase", "title", "upper", "split", "rsplit",
+})
+
+
+class Localizer:
+    """Rewrites the functions of one generated module. ``safe(name)`` says whether the
+    global ``name`` is an allow-listed native (it never touches fuel)."""
+
+    def __init__(self, safe: Callable[[str], bool], fin: str) -> None:
+        self.safe = safe
+        self.fin = fin  # global name of the helper that writes h_f back after a comprehension
+
+    # ---- purity ---------------------------------------------------------------------------------
+
+    def pure(self, node: py.AST) -> bool:
+        """No call in ``node`` can reach the fuel counter (other than the markers), and every
+        marker is in a place where ``:=`` is legal."""
+        return self._pure(node, in_comp_iter=False)
+
+    def _pure(self, node: py.AST, in_comp_iter: bool) -> bool:
+        if isinstance(node, (py.Lambda,)):
+            return True  # created, not called, here (a call of it is a call: impure)
+        if isinstance(node, (py.FunctionDef, py.GeneratorExp, py.Nonlocal, py.Global, py.Try)):
+            return False
+        if isinstance(node, py.Call):
+            if not self._safe_call(node):
+                return False
+            if in_comp_iter and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+                return False  # would need := inside a comprehension iterable
+        if isinstance(node, py.NamedExpr) and in_comp_iter:
+            return False
+        if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
+            for gen in node.generators:
+                if not self._pure(gen.iter, True) or not self._pure(gen.target, in_comp_iter):
+                    return False
+                if not all(self._pure(c, in_comp_iter) for c in gen.ifs):
+                    return False
+            elts = [node.key, node.value] if isinstance(node, py.DictComp) else [node.elt]
+            return all(self._pure(e, in_comp_iter) for e in elts)
+        return all(self._pure(c, in_comp_iter) for c in py.iter_child_nodes(node))
+
+    def _safe_call(self, node: py.Call) -> bool:
+        f = node.func
+        if isinstance(f, py.Name):
+            return f.id in (CHARGE, COMP_TICK) or (f.id.startswith("g_") and self.safe(f.id))
+        if isinstance(f, py.Attribute):
+            if isinstance(f.value, py.Name) and f.value.id == CTX:
+                return f.attr == "out_of_fuel"
+            return f.attr in SAFE_METHODS
+        return False
+
+    # ---- rewriting ------------------------------------------------------------------------------
+
+    def function(self, fn: py.FunctionDef) -> None:
+        fn.body = self.block(fn.body)
+
+    def block(self, stmts: list[py.stmt]) -> list[py.stmt]:
+        out: list[py.stmt] = []
+        for s in stmts:
+            out.extend(self.stmt(s))
+        return out
+
+    def stmt(self, s: py.stmt) -> list[py.stmt]:
+        if isinstance(s, py.FunctionDef):
+            self.function(s)
+            return [s]
+        if isinstance(s, (py.For, py.While)):
+            if self.pure(s):
+                local = _Rewrite().visit(s)
+                before = _at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), s)
+                after = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), s)
+                return [before, local, after]
+            s.body = self.block(s.body)
+            s.orelse = self.block(s.orelse)
+            self._comprehensions(s, fields=("iter", "test"))
+            return [s]
+        if isinstance(s, py.If):
+            self._comprehensions(s, fields=("test",))
+            s.body = self.block(s.body)
+            s.orelse = self.block(s.orelse)
+            return [s]
+        if isinstance(s, py.Match):
+            for case in s.cases:
+                case.body = self.block(case.body)
+            return [s]
+        self._comprehensions(s)
+        return [s]
+
+    def _comprehensions(self, s: py.AST, fields: tuple[str, ...] | None = None) -> None:
+        """Wrap each outermost pure list/set/dict comprehension of ``s``'s expressions."""
+        roots = [getattr(s, f, None) for f in fields] if fields is not None else [s]
+        for root in roots:
+            if root is not None:
+                self._wrap_in(root)
+
+    def _wrap_in(self, node: py.AST) -> None:
+        for name, value in py.iter_fields(node):
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, py.AST):
+                        value[i] = self._maybe_wrap(item)
+            elif isinstance(value, py.AST):
+                setattr(node, name, self._maybe_wrap(value))
+
+    def _maybe_wrap(self, node: py.AST) -> py.AST:
+        if isinstance(node, (py.Lambda, py.GeneratorExp, py.FunctionDef)):
+            return node
+        if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
+            if self.pure(node) and _has_marker(node):
+                inner = _Rewrite().visit(node)
+                snapshot = py.NamedExpr(target=P.store(LOCAL), value=P.attr(P.name(CTX), "fuel"))
+                wrapped = P.call(P.name(self.fin), [P.name(CTX), snapshot, inner, P.name(LOCAL)])
+                return _at(wrapped, node)
+            # not pure: its iterables may still hold pure comprehensions... keep it simple
+            return node
+        self._wrap_in(node)
+        return node
+
+
+def _has_marker(node: py.AST) -> bool:
+    return any(isinstance(n, py.Call) and isinstance(n.func, py.Name) and n.func.id == COMP_TICK for n in py.walk(node))
+
+
+def _at(new: py.AST, old: py.AST) -> py.AST:
+    line = getattr(old, "lineno", 1)
+    return P.stamp(new, line)
+
+
+class _Rewrite(py.NodeTransformer):
+    """Ticks and charges → ``h_f`` arithmetic, inside one pure region."""
+
+    def visit_Lambda(self, node: py.Lambda) -> py.Lambda:
+        return node  # its own scope: keeps the context counter
+
+    def visit_AugAssign(self, node: py.AugAssign) -> py.AST:
+        t = node.target
+        if isinstance(t, py.Attribute) and isinstance(t.value, py.Name) and t.value.id == CTX and t.attr == "fuel":
+            return _at(py.AugAssign(target=P.store(LOCAL), op=node.op, value=node.value), node)
+        return self.generic_visit(node)
+
+    def visit_Compare(self, node: py.Compare) -> py.AST:
+        left = node.left
+        if isinstance(left, py.Attribute) and isinstance(left.value, py.Name) and left.value.id == CTX and left.attr == "fuel":
+            node.left = _at(P.name(LOCAL), left)
+            return node
+        return self.generic_visit(node)
+
+    def visit_Return(self, node: py.Return) -> Any:
+        self.generic_visit(node)
+        sync = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), node)
+        if node.value is None or isinstance(node.value, (py.Constant, py.Name)):
+            return [sync, node]
+        keep = _at(P.assign(P.store("h_r"), node.value), node)
+        return [keep, sync, _at(py.Return(value=P.name("h_r")), node)]
+
+    def visit_Call(self, node: py.Call) -> py.AST:
+        self.generic_visit(node)
+        f = node.func
+        if isinstance(f, py.Name) and f.id == CHARGE:
+            # ctx.charge(n): fuel -= 1 + n // BULK_UNIT, fault when negative
+            cost = py.BinOp(left=P.const(1), op=py.Add(),
+                            right=py.BinOp(left=node.args[0], op=py.FloorDiv(), right=P.const(BULK_UNIT)))
+            return _at(_decrement(cost), node)
+        if isinstance(f, py.Name) and f.id == COMP_TICK:
+            # one comprehension step: the marker's value must be true, so test `>= 0`
+            dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
+            ok = P.compare(dec, py.GtE(), P.const(0))
+            return _at(py.BoolOp(op=py.Or(), values=[ok, P.call(P.attr(P.name(CTX), "out_of_fuel"))]), node)
+        return node
+
+
+def _decrement(cost: py.expr) -> py.expr:
+    """``(h_f := h_f - cost) < 0 and ctx.out_of_fuel()``: False, or the fault."""
+    dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=cost))
+    return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), P.call(P.attr(P.name(CTX), "out_of_fuel"))])
