@@ -122,6 +122,10 @@ def render_answer(answer: Any, elapsed: float, model: str | None = None) -> str:
         if t.bindings:
             lines.append("bindings: " + ", ".join(f"{k}={v}" for k, v in t.bindings.items()))
     timing = f"time:     {_ms(elapsed)}"
+    gate = t.gate or {}
+    if gate.get("run_ns") is not None and answer.tier in ("hit", "routed"):
+        timing += f" (lookup {_ms(gate.get('lookup_ns', 0) / 1e9)}, run {_ms(gate['run_ns'] / 1e9)}"
+        timing += "; the rest is loading the program, once per process)" if elapsed > 0.05 else ")"
     if t.fuel_used is not None:
         timing += f"  fuel {t.fuel_used}"
     lines.append(timing)
