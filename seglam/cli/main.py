@@ -55,7 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # argparse cannot take positionals after options in a sub-command (`run f.sgl --call g x=1`),
+    # so `run` collects the leftovers as further arguments.
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if getattr(args, "command", None) != "run" or any(e.startswith("--") for e in extra):
+            parser.parse_args(argv)  # reports the unknown arguments and exits 2
+        args.arguments = list(args.arguments) + extra
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

@@ -33,14 +33,14 @@ def table(name: str, text: str | None = None) -> dict[str, str]:
     body = text.split(f"<!-- table:{name} -->", 1)[1].split(f"<!-- /table:{name} -->", 1)[0]
     rows = {}
     for line in body.strip().splitlines()[2:]:
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
         rows[cells[0].strip("`")] = cells[1]
     return rows
 
 
 def render_table(codes: dict[str, str]) -> str:
     lines = ["| code | meaning |", "|---|---|"]
-    lines += [f"| `{code}` | {meaning} |" for code, meaning in codes.items()]
+    lines += [f"| `{code}` | {meaning.replace('|', chr(92) + '|')} |" for code, meaning in codes.items()]
     return "\n".join(lines)
 
 
