@@ -236,6 +236,8 @@ class Annotator:
                 return T.BOOL
             if f.id == "range":
                 return T.IteratorType(T.INT)
+            if f.id == "reversed" and args and _elem(args[0]) is not None:
+                return T.IteratorType(_elem(args[0]))
             if f.id == "enumerate" and args and _elem(args[0]) is not None:
                 return T.IteratorType(T.TupleType((T.INT, _elem(args[0]))))
             if f.id == "zip" and args and all(_elem(a) is not None for a in args):

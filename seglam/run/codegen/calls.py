@@ -134,6 +134,15 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     args, keywords = arguments(g, node, fn)
     if isinstance(t, T.DictType) and name in ("get", "keys", "values", "items") and not keywords:
         return P.call(P.attr(receiver, name), args)  # the stdlib's are exactly these
+    if isinstance(t, T.ListType) and name == "pop" and not args and not keywords:
+        return P.call(P.attr(receiver, name), [])  # list_pop(-1): no charge; frozen lists fault themselves
+    if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp):
+        # join collects a generator (charging its length): the same as collecting the list
+        gen = node.args[0]
+        listcomp = g.expr(A.ListComp(gen.span, gen.elt, gen.generators), fn)
+        collected = P.call(g.ref(g.runtime.collect, "collect"), [P.name(CTX), listcomp])
+        impl = g.runtime.static_method(t, name)
+        return P.call(g.ref(impl, name), [P.name(CTX), receiver, collected])
     impl = g.runtime.static_method(t, name)
     if impl is not None:
         return P.call(g.ref(impl, name), [P.name(CTX), receiver, *args], keywords)

@@ -47,7 +47,26 @@ def charge(n: py.expr, then: py.expr) -> py.expr:
 
 
 def length(g, value: py.expr) -> py.expr:
+    if isinstance(value, py.Constant) and isinstance(value.value, str):
+        return P.const(len(value.value))  # folded: the same number the stdlib computes
     return P.call(g.ref(len, "len"), [value])
+
+
+def operands(g, left: Any, right: Any, fn) -> tuple[py.expr, py.expr, py.expr, py.expr] | None:
+    """(first use of left, first use of right, later use of left, later use of right).
+
+    Simple operands are re-evaluated; others are bound to temporaries on first use, which
+    keeps Python's left-then-right order (None where ``:=`` is not allowed)."""
+    out = []
+    for node in (left, right):
+        if simple(node):
+            out.append((g.expr(node, fn), g.expr(node, fn)))
+        elif g.no_walrus:
+            return None
+        else:
+            t = g.tmp()
+            out.append((py.NamedExpr(target=P.store(t), value=g.expr(node, fn)), P.name(t)))
+    return out[0][0], out[1][0], out[0][1], out[1][1]
 
 
 def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
@@ -101,16 +120,23 @@ def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None 
         limit, fault = LEN_LIM, g.runtime.len_fault
     else:
         return None
-    if not simple(right) or (left_py is None and not simple(left)) or g.no_walrus:
+    if g.no_walrus:
         return None
-    lp = left_py if left_py is not None else g.expr(left, fn)
-    lp2 = left_py if left_py is not None else g.expr(left, fn)
+    if left_py is not None:
+        if not simple(right):
+            return None
+        lp, lp2, rp, rp2 = left_py, left_py, g.expr(right, fn), g.expr(right, fn)
+    else:
+        ops = operands(g, left, right, fn)
+        if ops is None:
+            return None
+        lp, rp, lp2, rp2 = ops
     n = g.tmp()
-    total = py.BinOp(left=length(g, lp), op=py.Add(), right=length(g, g.expr(right, fn)))
+    total = py.BinOp(left=length(g, lp), op=py.Add(), right=length(g, rp))
     over = P.compare(py.NamedExpr(target=P.store(n), value=total), py.Gt(), P.name(limit))
     guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
                      orelse=P.call(P.name(CHARGE), [P.name(n)]))
-    return py.BoolOp(op=py.Or(), values=[guard, py.BinOp(left=lp2, op=py.Add(), right=g.expr(right, fn))])
+    return py.BoolOp(op=py.Or(), values=[guard, py.BinOp(left=lp2, op=py.Add(), right=rp2)])
 
 
 def int_of_str(g, node: A.Call, fn) -> py.expr | None:
@@ -135,17 +161,25 @@ def repeat(g, node: A.BinOp, fn) -> py.expr | None:
         seq, count = node.right, node.left
     else:
         return None
-    if not simple(seq) or not simple(count) or g.no_walrus:
+    if g.no_walrus:
         return None
+    ops = operands(g, node.left, node.right, fn)
+    if ops is None:
+        return None
+    first_l, first_r, later_l, later_r = ops
     st = g.type_of(seq)
     limit, fault = (STR_LIM, g.runtime.str_fault) if st == T.STR else (LEN_LIM, g.runtime.len_fault)
     n = g.tmp()
-    total = py.BinOp(left=length(g, g.expr(seq, fn)), op=py.Mult(),
-                     right=P.call(g.ref(max, "max"), [g.expr(count, fn), P.const(0)]))
+    if seq is node.left:
+        size, times = length(g, first_l), P.call(g.ref(max, "max"), [first_r, P.const(0)])
+        total = py.BinOp(left=size, op=py.Mult(), right=times)
+    else:
+        times, size = P.call(g.ref(max, "max"), [first_l, P.const(0)]), length(g, first_r)
+        total = py.BinOp(left=times, op=py.Mult(), right=size)
     over = P.compare(py.NamedExpr(target=P.store(n), value=total), py.Gt(), P.name(limit))
     guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
                      orelse=P.call(P.name(CHARGE), [P.name(n)]))
-    product = py.BinOp(left=g.expr(node.left, fn), op=py.Mult(), right=g.expr(node.right, fn))
+    product = py.BinOp(left=later_l, op=py.Mult(), right=later_r)
     return py.BoolOp(op=py.Or(), values=[guard, product])
 
 
