@@ -20,6 +20,13 @@ class Bounds:
     hi: int | None = None
     min_len: int | None = None  # length bounds (lists, strings, sets, dicts)
     max_len: int | None = None
+    rel: tuple = ()  # ((op, other, offset), ...): this int OP len(other) + offset
+    same_len_as: str | None = None  # len(this) == len(other)
+
+    @property
+    def dependent(self) -> tuple[str, ...]:
+        """Parameters whose values this one's bounds depend on."""
+        return tuple(o for _, o, _ in self.rel) + ((self.same_len_as,) if self.same_len_as else ())
 
 
 def lift(fv: FunctionView) -> dict[str, Bounds]:
@@ -50,6 +57,8 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "=="}
 def _one(left, op, right, params, out) -> None:
     if op not in _FLIP:
         return
+    if _relative(left, op, right, params, out) or _relative(right, _FLIP[op], left, params, out):
+        return
     lv, rv = _int(left), _int(right)
     if lv is not None and rv is None:
         left, right, op, rv = right, left, _FLIP[op], lv
@@ -79,6 +88,41 @@ def _one(left, op, right, params, out) -> None:
         cur = getattr(b, hi_key)
         b = replace(b, **{hi_key: hi if cur is None else min(cur, hi)})
     out[name] = b
+
+
+def _relative(left, op, right, params, out) -> bool:
+    """``i < len(xs)`` (also ``<= len(xs) - 1``) and ``len(xs) == len(ys)``."""
+    subject = _subject(left, params)
+    other = _len_plus(right, params)
+    if subject is None or other is None:
+        return False
+    name, is_len = subject
+    other_name, offset = other
+    if other_name == name:
+        return False
+    b = out.get(name, Bounds())
+    if is_len:
+        if op == "==" and offset == 0 and b.same_len_as is None and out.get(other_name, Bounds()).same_len_as != name:
+            out[name] = replace(b, same_len_as=other_name)
+            return True
+        return False
+    if out.get(other_name, Bounds()).dependent and name in out.get(other_name, Bounds()).dependent:
+        return False
+    out[name] = replace(b, rel=b.rel + ((op, other_name, offset),))
+    return True
+
+
+def _len_plus(e, params):
+    """``len(p)``, ``len(p) - c`` or ``len(p) + c``: (p, offset)."""
+    sub = _subject(e, params)
+    if sub is not None and sub[1]:
+        return sub[0], 0
+    if isinstance(e, A.BinOp) and e.op in ("+", "-"):
+        sub = _subject(e.left, params)
+        c = _int(e.right)
+        if sub is not None and sub[1] and c is not None:
+            return sub[0], c if e.op == "+" else -c
+    return None
 
 
 def _int(e) -> int | None:

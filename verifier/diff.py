@@ -21,7 +21,7 @@ from seglam.verifier.fuzz import LIMIT_FAULTS, is_precondition_fault
 from seglam.verifier.load import load_program
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN
 from seglam.verifier.runner import Outcome
-from seglam.verifier.strategies import NoStrategy, for_type
+from seglam.verifier.strategies import NoStrategy, arguments
 from seglam.verifier.values import render, render_call
 from seglam.verifier import typeview as T
 
@@ -227,11 +227,12 @@ def _fuzz(name, lo, ln, opts):
     fv = lo.view.functions[name]
     lifted = B.lift(fv)
     try:
-        strategies = {p.name: for_type(p.type, lo.view, lifted.get(p.name), opts.max_len) for p in fv.params}
+        strategy = arguments(fv, lo.view, lifted, opts.max_len) if fv.params else None
     except NoStrategy:
         return None
 
-    def body(**inputs):
+    def body(inputs=None):
+        inputs = {} if inputs is None else inputs
         a = lo.runner.call(name, inputs)
         if a.fault == "X-INPUT" or is_precondition_fault(a, fv) or a.fault in LIMIT_FAULTS:
             reject()
@@ -241,7 +242,7 @@ def _fuzz(name, lo, ln, opts):
         if not agree(a, b):
             raise _Differs(inputs, a, b)
 
-    if not strategies:
+    if strategy is None:
         try:
             body()
         except _Differs as d:
@@ -253,7 +254,7 @@ def _fuzz(name, lo, ln, opts):
         max_examples=opts.max_examples, derandomize=True, deadline=None, database=None,
         suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
         phases=(Phase.explicit, Phase.generate, Phase.shrink), verbosity=Verbosity.quiet, print_blob=False,
-    )(given(**strategies)(body))
+    )(given(strategy)(body))
     try:
         test()
     except _Differs as d:

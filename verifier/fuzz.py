@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, errors, given, reject, set
 from seglam.syntax.span import Span
 from seglam.verifier import bounds as B
 from seglam.verifier.runner import Outcome
-from seglam.verifier.strategies import NoStrategy, for_type
+from seglam.verifier.strategies import NoStrategy, arguments
 from seglam.verifier.view import FunctionView, ModuleView
 
 #: Faults that only say a budget ran out on a large generated input, not that the code is wrong.
@@ -89,13 +89,14 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
         return FuzzSummary(name, 0, 0, (), "it takes *args or **kwargs")
     lifted = B.lift(fv)
     try:
-        strategies = {p.name: for_type(p.type, view, lifted.get(p.name), max_len) for p in fv.params}
+        strategy = arguments(fv, view, lifted, max_len) if fv.params else None
     except NoStrategy as x:
         return FuzzSummary(name, 0, 0, (), f"no generator for {x}")
     counts = {"valid": 0, "rejected": 0, "limits": 0}
     known: set = set()
 
-    def body(**inputs):
+    def body(inputs=None):
+        inputs = {} if inputs is None else inputs
         out = runner.call(name, inputs)
         if out.fault == "X-INPUT" or is_precondition_fault(out, fv):
             counts["rejected"] += 1
@@ -121,7 +122,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
         phases=(Phase.explicit, Phase.generate, Phase.shrink),
         verbosity=Verbosity.quiet,
         print_blob=False,
-    )(given(**strategies)(body)) if strategies else None
+    )(given(strategy)(body)) if strategy is not None else None
 
     findings: list[FuzzFinding] = []
     if test is None:  # no parameters: one run is the whole domain

@@ -99,3 +99,44 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
             raise NoStrategy(f"enum {t.name}")
         return st.sampled_from([EnumLit(t.name, m[0]) for m in en.members])
     raise NoStrategy(T.render(t))
+
+
+def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8):
+    """A strategy for a whole argument dict: independent parameters first, then those whose
+    bounds depend on another's length (``i < len(xs)``, ``len(ys) == len(xs)``)."""
+    from dataclasses import replace as _replace
+
+    params = list(fv.params)
+    names = {p.name for p in params}
+    dependent = [p for p in params if lifted.get(p.name) and any(d in names for d in lifted[p.name].dependent)]
+    independent = [p for p in params if p not in dependent]
+    base = st.fixed_dictionaries({p.name: for_type(p.type, view, lifted.get(p.name), max_len) for p in independent})
+    for p in dependent:
+        b = lifted[p.name]
+
+        def extend(d, p=p, b=b):
+            lo, hi = b.lo, b.hi
+            min_len, max_len_ = b.min_len, b.max_len
+            for op, other, offset in b.rel:
+                if other not in d:
+                    continue
+                n = len(d[other]) + offset
+                if op == "<":
+                    hi = n - 1 if hi is None else min(hi, n - 1)
+                elif op == "<=":
+                    hi = n if hi is None else min(hi, n)
+                elif op == ">":
+                    lo = n + 1 if lo is None else max(lo, n + 1)
+                elif op == ">=":
+                    lo = n if lo is None else max(lo, n)
+                elif op == "==":
+                    lo = hi = n
+            if b.same_len_as in d:
+                min_len = max_len_ = len(d[b.same_len_as])
+            if lo is not None and hi is not None and lo > hi:
+                return st.nothing()
+            nb = _replace(b, lo=lo, hi=hi, min_len=min_len, max_len=max_len_, rel=(), same_len_as=None)
+            return for_type(p.type, view, nb, max(max_len, min_len or 0)).map(lambda v, d=d, n=p.name: {**d, n: v})
+
+        base = base.flatmap(extend)
+    return base

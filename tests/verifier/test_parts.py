@@ -117,3 +117,25 @@ def test_diff_reports_signature_changes():
 def test_diff_missing_function_is_an_error():
     result = diff("def f() -> int:\n    return 1\n", "def g() -> int:\n    return 1\n", functions=["f"])
     assert result.exit_code == 2
+
+
+def test_dependent_bounds_generate_valid_indices():
+    from seglam.verifier.strategies import arguments
+
+    src = (
+        "@requires(lambda xs, i, ys: 0 <= i < len(xs) and len(ys) == len(xs))\n"
+        "def f(xs: list[int], i: int, ys: list[str]) -> int:\n"
+        "    return xs[i]\n"
+    )
+    view = ModuleView.from_checked(P.compile(src, filename="dep.sgl").checked)
+    fv = view.functions["f"]
+    lifted = B.lift(fv)
+    assert lifted["i"].rel == (("<", "xs", 0),) and lifted["ys"].same_len_as == "xs"
+
+    @settings(max_examples=50, derandomize=True, database=None)
+    @given(arguments(fv, view, lifted))
+    def check(args):
+        assert 0 <= args["i"] < len(args["xs"])
+        assert len(args["ys"]) == len(args["xs"])
+
+    check()

@@ -1,0 +1,96 @@
+"""Verify time per program over the verifier corpus: median and max, and the Z3 / Hypothesis
+share of the time, measured side by side in one run.
+
+    python bench/bench_verify.py [--max-examples N] [--bound K] [--json]
+
+Z3 runs in a worker process while Hypothesis runs in this one, so "wall" is less than the
+sum of the two; "z3 wait" is the time spent waiting for the worker after Hypothesis ended.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "verifier" / "corpus"
+
+
+def measure(max_examples: int, bound: int) -> list[dict]:
+    from seglam.verifier.api import make_options, verify_loaded
+    from seglam.verifier.load import load_program
+
+    rows = []
+    opts = make_options(max_examples=max_examples, bound=bound)
+    for path in sorted(CORPUS.glob("*.sgl")):
+        source = path.read_text(encoding="utf-8")
+        t0 = time.perf_counter()
+        loaded = load_program(source, path.name)
+        t1 = time.perf_counter()
+        report = verify_loaded(loaded, opts)
+        t2 = time.perf_counter()
+        tm = report.timings
+        rows.append(
+            {
+                "program": path.stem,
+                "wall": t2 - t0,
+                "compile": t1 - t0,
+                "examples": tm.get("examples", 0.0),
+                "hypothesis": tm.get("hypothesis", 0.0),
+                "z3_start": tm.get("z3_start", 0.0),
+                "z3_wait": tm.get("z3_wait", 0.0),
+                "replay": tm.get("replay", 0.0),
+                "obligations": len(report.results),
+            }
+        )
+    return rows
+
+
+def summarise(rows: list[dict]) -> dict:
+    walls = [r["wall"] for r in rows]
+    hyp = sum(r["hypothesis"] for r in rows)
+    z3 = sum(r["z3_start"] + r["z3_wait"] for r in rows)
+    total = sum(walls)
+    return {
+        "programs": len(rows),
+        "median_s": statistics.median(walls),
+        "max_s": max(walls),
+        "max_program": max(rows, key=lambda r: r["wall"])["program"],
+        "total_s": total,
+        "hypothesis_share": hyp / total,
+        "z3_share": z3 / total,
+        "other_share": 1 - (hyp + z3) / total,
+        "under_2s": sum(1 for w in walls if w < 2.0),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--max-examples", type=int, default=50)
+    ap.add_argument("--bound", type=int, default=8)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    rows = measure(args.max_examples, args.bound)
+    summary = summarise(rows)
+    if args.json:
+        print(json.dumps({"summary": summary, "rows": rows}, indent=2))
+        return 0
+    print(f"{'program':30s} {'wall':>7s} {'hyp':>7s} {'z3 wait':>8s} {'oblig':>6s}")
+    for r in rows:
+        print(f"{r['program']:30s} {r['wall']:7.3f} {r['hypothesis']:7.3f} {r['z3_wait']:8.3f} {r['obligations']:6d}")
+    s = summary
+    print(
+        f"\n{s['programs']} programs: median {s['median_s']:.3f} s, max {s['max_s']:.3f} s ({s['max_program']}), "
+        f"{s['under_2s']} under 2 s; share of time: Hypothesis {s['hypothesis_share']:.0%}, "
+        f"Z3 (start + wait) {s['z3_share']:.0%}, other {s['other_share']:.0%}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
