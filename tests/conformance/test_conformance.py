@@ -163,3 +163,33 @@ def test_seglam(backend: str, case: Case):
 
 def test_limit_faults_are_seglam_only():
     assert LIMIT_FAULTS <= set(FAULT_CODES)
+
+
+# ---- the two backends agree with each other, step for step ------------------------------------
+
+AGREE_CASES = [c for c in CASES if c.kind != "error" and set(BACKENDS) <= set(c.backends)]
+
+
+@pytest.mark.parametrize("case", AGREE_CASES, ids=_ids(AGREE_CASES))
+def test_backends_agree_on_fuel_and_fault_position(case: Case):
+    """Fuel is part of the meaning (SPEC.md section 10: the same fault after the same number
+    of steps), so both backends must report the same fuel for a value and the same code and
+    source position for a fault."""
+    seglam = _seglam()
+    prog, error = _compiled(case.source, case.filename)
+    if error is not None:
+        pytest.skip("rejected by the checker (test_seglam reports it)")
+    limits = None
+    if case.limits:
+        limits = seglam.Limits(**{_LIMIT_ALIASES.get(k, k): v for k, v in case.limits.items()})
+    outcomes = {}
+    for backend in BACKENDS:
+        try:
+            res = prog.run(case.function, case.args, case.kwargs, limits=limits, backend=backend)
+            outcomes[backend] = ("value", res.fuel_used)
+        except NotImplementedError as exc:
+            pytest.skip(f"{backend} backend not implemented yet: {exc}")
+        except seglam.Fault as fault:
+            span = (fault.span.line, fault.span.col) if fault.span else None
+            outcomes[backend] = ("fault", fault.code, span)
+    assert outcomes["compiled"] == outcomes["reference"], outcomes
