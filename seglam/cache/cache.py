@@ -169,8 +169,11 @@ class Cache:
         """The family that serves a free-text request, or None. The most specific match
         wins; if it is quarantined (being corrected), there is no hit."""
         start = time.perf_counter_ns()
-        with self.store.read() as txn:
+        txn = self.store.begin_read()  # no context manager: this is the hot path
+        try:
             found = self._matches(txn, text)
+        finally:
+            txn.abort()
         if not found or found[0][0].status != "active":
             return None
         best, entry = found[0]
@@ -249,31 +252,28 @@ class Cache:
         self._flush_corrupt()
         entry = hit.entry
         limit = fuel if fuel is not None else self.fuel
-        trace = Trace(
-            entry_id=entry.id,
-            version=entry.version,
-            program_hash=entry.program_hash,
-            pattern=hit.pattern,
-            bindings=render_bindings(hit.bindings),
-            fuel_limit=limit,
-            lookup_ns=hit.lookup_ns,
-            ambiguous=hit.ambiguous,
-        )
+
+        def trace(outcome: str, run_ns: int = 0, fuel_used: int | None = None) -> Trace:
+            return Trace(entry_id=entry.id, version=entry.version, program_hash=entry.program_hash,
+                         pattern=hit.pattern, bindings=render_bindings(hit.bindings), fuel_limit=limit,
+                         fuel_used=fuel_used, lookup_ns=hit.lookup_ns, run_ns=run_ns, ambiguous=hit.ambiguous,
+                         outcome=outcome)
+
         try:
             program, pre_lines = self._program(entry)
         except GateMiss as miss:
-            raise GateMiss(miss.reason, _with(trace, outcome="fault"), miss.counterexample) from None
+            raise GateMiss(miss.reason, trace("fault"), miss.counterexample) from None
         res = run_gated(
             self.toolchain, program, entry, hit.bindings, fuel=limit, precondition_lines=pre_lines, request=hit.request
         )
-        trace = _with(trace, run_ns=res.run_ns, fuel_used=res.fuel_used, outcome=res.outcome)
         if res.counterexample is not None:
             self._record_failure(entry.id, res.counterexample)
             cx = res.counterexample
             why = f"{cx.kind}: {cx.fault or ''} {cx.message}".strip()
-            raise GateMiss(f"family {entry.id} v{entry.version} refused the request ({why})", trace, cx)
+            raise GateMiss(f"family {entry.id} v{entry.version} refused the request ({why})",
+                           trace(res.outcome, res.run_ns, res.fuel_used), cx)
         self._bump(entry.id, hits=1, ambiguous=1 if hit.ambiguous else 0)
-        return Served(res.value, trace)
+        return Served(res.value, trace("hit", res.run_ns, res.fuel_used))
 
     def _program(self, entry: Entry) -> tuple[Any, frozenset[int]]:
         """The compiled program of an entry, compiled once per process and checked against
@@ -948,12 +948,6 @@ class Cache:
                 txn.put(entry.id.encode(), msgspec.msgpack.encode(list(entry.samples)), db=self.store.dbs["samples"])
 
         self.store.write(write)
-
-
-def _with(trace: Trace, **changes: Any) -> Trace:
-    from dataclasses import replace
-
-    return replace(trace, **changes)
 
 
 def _trim(cxs: tuple[Counterexample, ...]) -> tuple[Counterexample, ...]:

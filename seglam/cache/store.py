@@ -112,16 +112,20 @@ class Store:
 
     # -- transactions -------------------------------------------------------------------
 
-    @contextmanager
-    def read(self) -> Iterator[lmdb.Transaction]:
-        """A read-only snapshot; readers never block writers or each other."""
+    def begin_read(self) -> lmdb.Transaction:
+        """A read-only snapshot (abort it when done); readers never block anyone."""
         try:
-            txn = self.env.begin(buffers=False)
+            return self.env.begin(buffers=False)
         except lmdb.MapResizedError:
             # another process grew the map: adopt its size, then read
             with self._write_lock:
                 self.env.set_mapsize(0)
-            txn = self.env.begin(buffers=False)
+            return self.env.begin(buffers=False)
+
+    @contextmanager
+    def read(self) -> Iterator[lmdb.Transaction]:
+        """:meth:`begin_read` as a context manager."""
+        txn = self.begin_read()
         try:
             yield txn
         finally:

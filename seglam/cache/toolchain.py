@@ -46,6 +46,7 @@ class SeglamToolchain:
 
     def __init__(self, verify_options: dict[str, Any] | None = None) -> None:
         self.verify_options = dict(verify_options or {})
+        self._limits: dict[tuple[int, int | None], Any] = {}  # (program limits id, fuel) -> Limits
 
     @staticmethod
     def _program_module() -> Any:
@@ -65,7 +66,13 @@ class SeglamToolchain:
         run = getattr(program, "run", None)
         if run is None:
             return CallOutcome(program.call(entry, **kwargs))
-        result = run(entry, (), kwargs, limits=_limits(program, fuel))
+        key = (id(getattr(program, "limits", None)), fuel)
+        limits = self._limits.get(key)
+        if limits is None:
+            if len(self._limits) > 64:
+                self._limits.clear()
+            limits = self._limits[key] = _limits(program, fuel)
+        result = run(entry, (), kwargs, limits=limits)
         return CallOutcome(result.value, getattr(result, "fuel_used", None))
 
     def verify(self, program: Any) -> Verification:

@@ -40,3 +40,16 @@ def test_any_flipped_byte_is_detected(pos):
 def test_truncated_record_is_detected():
     with pytest.raises(CorruptEntryError):
         unseal(seal(_entry())[:30], Entry)
+
+
+def test_default_location_follows_platform_conventions(monkeypatch, tmp_path):
+    import sys
+
+    from seglam.cache.store import default_path
+
+    monkeypatch.setenv("SEGLAM_CACHE", str(tmp_path / "explicit"))
+    assert default_path() == tmp_path / "explicit"
+    monkeypatch.delenv("SEGLAM_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    if sys.platform.startswith("linux"):
+        assert default_path() == tmp_path / "xdg" / "seglam"
