@@ -194,6 +194,8 @@ class Engine:
                 hit = self.cache.lookup_structured(request.task or "", dict(request.inputs or {}))
         except CacheError as err:
             return None, f"cache lookup failed: {err}"
+        except (UnicodeError, ValueError, TypeError, RecursionError) as err:  # hostile text must not escape
+            return None, f"cache lookup failed: {type(err).__name__}: {str(err)[:200]}"
         if hit is None:
             return None, None
         try:
