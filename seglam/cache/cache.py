@@ -864,6 +864,52 @@ class Cache:
                             "new": c.outcome if c.counterexample else repr(c.value)})
         return diff_text, tuple(out)
 
+    def add_pattern(self, entry_id: str, pattern: str, *, sample: str) -> str:
+        """Teach an active family one more pattern (LILAC-style template merging, after the
+        engine routed ``sample`` to it). The program does not change, so the version stays;
+        the pattern must pass every admission rule and ``sample`` must match it and pass the
+        gate. Returns the canonical pattern."""
+        full = self.resolve(entry_id)
+        entry = self.get(full)
+        if entry.status != "active":
+            raise AdmissionError([f"family {full} is {entry.status}; only an active family learns patterns"])
+        pat = parse_pattern(pattern)
+        if pat.text in entry.patterns:
+            return pat.text
+        reasons = rules.check_holes(pat, entry.signature)
+        reasons += rules.check_pattern_admissible(pat, min_literal_chars=self.min_literal_chars)
+        bindings = pat.match(sample)
+        if bindings is None:
+            reasons.append(f"pattern {pat.text!r} does not match its sample {rules._short(sample)!r}")
+        if reasons:
+            raise AdmissionError(reasons)
+        program, pre = self._program(entry)
+        res = self._gate(entry, program, pre, bindings, sample)
+        if res.counterexample is not None:
+            raise AdmissionError([f"the sample is refused by the gate: {res.outcome} {res.counterexample.message}"])
+
+        def write(txn: lmdb.Transaction) -> None:
+            current = unseal(txn.get(full.encode(), db=self.store.dbs["entries"]), Entry, full)
+            if current.program_hash != entry.program_hash or current.status != "active":
+                raise AdmissionError([f"family {full} changed meanwhile; retry"])
+            new = msgspec.structs.replace(
+                current,
+                patterns=current.patterns + (pat.text,),
+                samples=rules.dedupe(current.samples + (sample,)),
+                updated=now(),
+            )
+            clash = self._clashes(txn, new, exclude=full)
+            if clash:
+                raise AdmissionError(clash)
+            self._unindex(txn, current)
+            self._index(txn, new)
+            self._put_entry(txn, new)
+            txn.put(full.encode(), msgspec.msgpack.encode(list(new.samples)), db=self.store.dbs["samples"])
+            self._event(txn, full, "pattern-added", new.version, pat.text)
+
+        self.store.write(write)
+        return pat.text
+
     def retire(self, entry_id: str, reason: str = "") -> None:
         """Stop serving a family for good; it stays readable with its history."""
         full = self.resolve(entry_id)

@@ -124,3 +124,18 @@ def test_id_prefixes_and_stats(cache):
         cache.lookup("Sort the following words alphabetically: List: b a").run()
     s = cache.stats()
     assert s["hits"] == 3 and s["entries"]["active"] == 1
+
+
+def test_add_pattern_teaches_a_family_without_a_new_version(cache):
+    fam = cache.admit(ADD)
+    text = "Add 4 to 5 and tell me the total."
+    assert cache.lookup(text) is None
+    assert cache.add_pattern(fam, "Add {a: int} to {b: int} and tell me the total.", sample=text)
+    assert cache.lookup("add 10 to 20 and tell me the total.").run().value == 30
+    e = cache.get(fam)
+    assert e.version == 1 and text in e.samples and len(e.patterns) == 3
+    with pytest.raises(AdmissionError, match="over-general"):
+        cache.add_pattern(fam, "{a: int} {b: int}", sample="1 2")
+    with pytest.raises(AdmissionError, match="does not match"):
+        cache.add_pattern(fam, "Please add {a: int} and {b: int} now", sample="what?")
+    assert [ev.kind for ev in cache.history(fam)[1]] == ["admitted", "pattern-added"]
