@@ -169,3 +169,19 @@ def test_a_rejected_family_is_recompiled_with_its_counterexamples(server, cache,
     assert "word='rhythm' must give 0" in prompt
     assert engine.solve("How many vowels are in the word sky?").tier == "hit"
     assert len(cache.list()) == 1
+
+
+def test_a_family_that_refuses_its_request_is_a_miss_never_a_rival(server, cache, make_engine):
+    engine = make_engine()
+    server.script(reply(vowels_reply()))
+    assert engine.solve(VOWELS_REQUEST).tier == "compiled"
+    odd = "How many vowels are in the word abc123?"  # matches the pattern, fails the precondition
+    ans = engine.solve(odd)
+    assert ans.tier == "unsolved" and server.calls == 1
+    assert any("refused the request" in r for r in ans.trace.reasons)
+    direct = make_engine(direct_fallback=True)
+    server.script(reply({"answer": 1}, 50, 5))
+    ans = direct.solve(odd)
+    assert ans.tier == "uncached" and ans.value == 1 and ans.trace.usage.calls == 1
+    assert server.requests[-1]["messages"][0]["content"].startswith("Answer the request directly")
+    assert len(cache.list()) == 1
