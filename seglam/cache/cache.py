@@ -17,15 +17,13 @@ import lmdb
 import msgspec
 
 from seglam.cache import admit as rules
-from seglam.cache.admit import FamilyDraft, FamilyView
+from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import (
     Counterexample,
     Entry,
     Event,
-    Example,
     Provenance,
     Stats,
-    Verification,
     now,
     seal,
     unseal,

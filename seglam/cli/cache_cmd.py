@@ -26,7 +26,6 @@ from seglam.cache import (
     AmbiguousIdError,
     Cache,
     CacheError,
-    CorruptEntryError,
     Entry,
     FamilyDraft,
     NotFoundError,
@@ -171,7 +170,11 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
         out.append("  counterexamples")
         for cx in e.counterexamples[-10:]:
             inputs = ", ".join(f"{k}={_short(render_value(decode_value(v)), 40)}" for k, v in cx.inputs.items())
-            tail = f" expected {render_value(decode_value(cx.expected))}" if cx.kind == "reject" else f" {cx.fault or ''}"
+            if cx.kind == "reject":
+                got = render_value(decode_value(cx.actual)) if cx.actual is not None else "?"
+                tail = f" expected {render_value(decode_value(cx.expected))}, got {got}"
+            else:
+                tail = f" {cx.fault or ''}"
             out.append(f"    v{cx.version} {cx.kind:8} {inputs}{tail}")
     out += ["  program source", *["    " + line for line in e.source.rstrip().splitlines()]]
     print("\n".join(out))
