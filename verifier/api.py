@@ -191,7 +191,7 @@ def _reproduces(ob, out: Outcome, fv, view) -> bool:
         return False
     if out.span is None or ob.span is None:
         return True
-    return out.span.line == ob.span.line or ob.kind == "callee"
+    return ob.span.line in out.lines()
 
 
 def _refute_reason(ob) -> str:
@@ -256,7 +256,7 @@ def _match(results: list[Result], finding) -> int | None:
             return i
         if finding.kind == "property" and r.kind == "property":
             return i
-        if r.kind in ("fault", "assert", "callee") and r.code == out.fault and r.span and out.span and r.span.line == out.span.line:
+        if r.kind in ("fault", "assert", "callee") and r.code == out.fault and r.span and r.span.line in out.lines():
             return i
     for i, r in enumerate(results):
         if r.kind == "fault" and r.code is None and r.verdict == UNKNOWN and finding.kind == "fault":

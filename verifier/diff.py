@@ -231,8 +231,7 @@ def _fuzz(name, lo, ln, opts):
     except NoStrategy:
         return None
 
-    def body(inputs=None):
-        inputs = {} if inputs is None else inputs
+    def body(inputs):
         a = lo.runner.call(name, inputs)
         if a.fault == "X-INPUT" or is_precondition_fault(a, fv) or a.fault in LIMIT_FAULTS:
             reject()
@@ -244,7 +243,7 @@ def _fuzz(name, lo, ln, opts):
 
     if strategy is None:
         try:
-            body()
+            body({})
         except _Differs as d:
             return d.inputs, d.a, d.b
         except errors.UnsatisfiedAssumption:

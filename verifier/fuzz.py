@@ -95,8 +95,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
     counts = {"valid": 0, "rejected": 0, "limits": 0}
     known: set = set()
 
-    def body(inputs=None):
-        inputs = {} if inputs is None else inputs
+    def body(inputs):
         out = runner.call(name, inputs)
         if out.fault == "X-INPUT" or is_precondition_fault(out, fv):
             counts["rejected"] += 1
@@ -127,7 +126,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
     findings: list[FuzzFinding] = []
     if test is None:  # no parameters: one run is the whole domain
         try:
-            body()
+            body({})
         except _Found as f:
             findings.append(_finding(name, f, is_property))
         except Exception as x:  # noqa: BLE001 - hypothesis.reject() outside a test

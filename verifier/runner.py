@@ -26,6 +26,12 @@ class Outcome:
     message: str = ""
     span: Span | None = None
     trace: tuple[str, ...] = ()
+    call_lines: tuple[int, ...] = ()  # source lines of the calls on the fault's trace
+
+    def lines(self) -> tuple[int, ...]:
+        """Every source line the fault can be attributed to: where it happened, and the calls
+        that led there (a callee's failed ``@requires`` belongs to the call site too)."""
+        return ((self.span.line,) if self.span else ()) + self.call_lines
 
     @property
     def ok(self) -> bool:
@@ -33,7 +39,10 @@ class Outcome:
 
 
 def _from_fault(f: Fault) -> Outcome:
-    return Outcome(None, f.code, f.message, f.span, tuple(fr.function for fr in f.trace))
+    return Outcome(
+        None, f.code, f.message, f.span, tuple(fr.function for fr in f.trace),
+        tuple(fr.span.line for fr in f.trace[1:] if fr.span is not None),
+    )
 
 
 class ProgramRunner:

@@ -141,3 +141,22 @@ def test_bounded_verdict_names_the_bound():
     b = [r for r in report.results if r.verdict == BOUNDED]
     assert b and all(r.bound == 5 for r in b)
     assert "proved for len <= 5" in report.render()
+
+
+@pytest.mark.parametrize(
+    "name,code",
+    [("refuted_div_zero", "F-ZERO-DIV"), ("refuted_index_empty", "F-INDEX"), ("refuted_ensures_abs", "F-ENSURES"), ("refuted_property", None)],
+)
+def test_hypothesis_alone_refutes(name, code):
+    report = verify((CORPUS / f"{name}.sgl").read_text(), z3=False)
+    bad = [r for r in report.results if r.verdict == REFUTED and r.severity == "error"]
+    assert bad and all(r.method == "hypothesis" for r in bad), report.render()
+    assert all("Hypothesis skipped" not in r.reason for r in report.results), report.render()
+    if code:
+        assert any(code in (r.actual or "") for r in bad)
+
+
+def test_hypothesis_refutation_matches_the_z3_obligation():
+    report = verify((CORPUS / "refuted_callee_requires.sgl").read_text(), max_examples=200)
+    callee = [r for r in report.results if r.kind == "callee"]
+    assert len(callee) == 1 and callee[0].verdict == REFUTED
