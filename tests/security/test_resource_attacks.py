@@ -20,7 +20,7 @@ ATTACKS = {
     "mutual recursion": ("def f(n: int) -> int:\n    return g(n)\n\ndef g(n: int) -> int:\n    return f(n)\n\ndef main() -> int:\n    return f(0)\n", "F-DEPTH"),
     "exponential regex": ("import re\n\ndef main() -> bool:\n    return re.fullmatch('(a+)+$', 'a' * 5000 + 'b') is not None\n", None),
     "nested comprehension": ("def main() -> int:\n    return len([(a, b, c) for a in range(1000) for b in range(1000) for c in range(1000)])\n", None),
-    "join explosion": ("def main() -> int:\n    s = 'x' * 1000\n    t = s\n    for _ in range(40):\n        t = t.join([s, s])\n    return len(t)\n", "F-STR-SIZE"),
+    "join explosion": ("def main() -> int:\n    s = 'x' * 1000\n    t = s\n    for _ in range(40):\n        t = t.join([t, t])\n    return len(t)\n", "F-STR-SIZE"),
     "replace explosion": ("def main() -> int:\n    s = 'aa'\n    for _ in range(60):\n        s = s.replace('a', 'aa')\n    return len(s)\n", "F-STR-SIZE"),
     "permutations of many": ("from itertools import permutations\n\ndef main() -> int:\n    return len(list(permutations(range(20))))\n", None),
 }
