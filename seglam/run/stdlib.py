@@ -56,7 +56,7 @@ from seglam.run.stdlib_core import (
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
-    PATTERN_METHODS, _lazy, _re2,
+    PATTERN_METHODS, CompiledPattern, _lazy, _re2,
 )
 from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format
 from seglam.run.values import is_record
@@ -594,8 +594,8 @@ METHODS: dict[type, dict[str, Callable]] = {
     datetime.date: DATE_METHODS, datetime.timedelta: TIMEDELTA_METHODS,
     collections.Counter: COUNTER_METHODS,
 }
+METHODS[CompiledPattern] = PATTERN_METHODS
 if _re2 is not None:
-    METHODS[_re2._Regexp] = PATTERN_METHODS
     METHODS[_re2._Match] = MATCH_METHODS
 
 
@@ -628,9 +628,11 @@ def get_attribute(ctx: RunContext, value: Any, name: str) -> Any:
     elif _re2 is not None and t is _re2._Match:
         if name in MATCH_ATTRIBUTES:
             return getattr(value, name)
-    elif _re2 is not None and t is _re2._Regexp:
-        if name in ("pattern", "groups"):
-            return getattr(value, name)
+    elif t is CompiledPattern:
+        if name == "pattern":
+            return value.pattern
+        if name == "flags":
+            return value.flags
     else:
         for klass in t.__mro__:
             allowed = ATTRIBUTES.get(klass)

@@ -7,6 +7,7 @@ fault with ``F-FROZEN`` (the frozen classes raise it themselves).
 
 from __future__ import annotations
 
+import collections
 import datetime
 import decimal
 from typing import Any, Callable
@@ -20,7 +21,7 @@ from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, f
 def _refuse_frozen(obj: Any, name: str) -> None:
     t = type(obj)
     if t in FROZEN_TYPES:
-        kind = "list" if t is FrozenList else "dict" if t is FrozenDict else "set"
+        kind = "list" if t is FrozenList else "set" if t is FrozenSet else "dict"
         raise frozen_fault(kind, name)
 
 
@@ -324,13 +325,15 @@ def getitem(ctx: RunContext, obj: Any, key: Any) -> Any:
         result = obj[key]
         ctx.charge(len(result))
         return result
+    if type(obj) is collections.defaultdict and key not in obj and len(obj) >= ctx.max_collection_len:
+        raise ctx.len_fault(len(obj) + 1)  # a defaultdict read inserts
     return obj[key]
 
 
 def setitem(ctx: RunContext, obj: Any, key: Any, value: Any) -> None:
     """``obj[key] = value`` under the collection cap (``F-FROZEN`` on frozen values)."""
     t = type(obj)
-    if t is dict:
+    if t is dict or t is collections.defaultdict or t is collections.Counter:
         if len(obj) >= ctx.max_collection_len and key not in obj:
             raise ctx.len_fault(len(obj) + 1)
     elif t is list and type(key) is slice:

@@ -239,6 +239,9 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
     if isinstance(value, (datetime.date, datetime.timedelta, enum.Enum)):
         _emit(ctx, out, budget, repr(value))
         return
+    if t.__name__ == "CompiledPattern":
+        _emit(ctx, out, budget, repr(value))
+        return
     _emit(ctx, out, budget, f"<{t.__name__}>")  # iterators, matches: never Python internals
 
 

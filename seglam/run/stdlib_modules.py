@@ -204,10 +204,31 @@ def compile_regex(pattern: str, flags: int = 0) -> Any:
         raise Fault("F-REGEX", f"invalid regular expression {pattern!r}: {error}") from None
 
 
+class CompiledPattern:
+    """The value of ``re.compile(pattern, flags)``: the source text (``.pattern``) and the
+    RE2 object (never exposed to programs)."""
+
+    __slots__ = ("pattern", "flags", "regex")
+
+    def __init__(self, pattern: str, flags: int, compiled: Any) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.regex = compiled
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, CompiledPattern) and (self.pattern, self.flags) == (other.pattern, other.flags)
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    def __repr__(self) -> str:
+        return f"re.compile({self.pattern!r})" if not self.flags else f"re.compile({self.pattern!r}, {self.flags})"
+
+
 def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:
     """The compiled RE2 object for ``pattern``: precompiled ones from the backend first."""
-    if not isinstance(pattern, str):
-        return pattern  # already compiled (re.compile result)
+    if type(pattern) is CompiledPattern:
+        return pattern.regex
     key = (pattern, flags)
     got = ctx.regexes.get(key)
     if got is None:
@@ -276,7 +297,7 @@ def re_sub(ctx, pattern, repl, s, count=0, flags=0):
 
 
 def re_compile(ctx, pattern, flags=0):
-    return regex(ctx, pattern, flags)
+    return CompiledPattern(pattern, flags, regex(ctx, pattern, flags))
 
 
 def re_escape(ctx, s):

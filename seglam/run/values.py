@@ -75,7 +75,20 @@ for _cls, _kind, _names in ((FrozenList, "list", _LIST_MUTATORS), (FrozenDict, "
         setattr(_cls, _name, _frozen_method(_kind, _name))
 FrozenList.__hash__ = None  # type: ignore[assignment]
 
-FROZEN_TYPES = (FrozenList, FrozenDict, FrozenSet)
+import collections as _collections  # noqa: E402
+
+
+class FrozenCounter(_collections.Counter):
+    """A ``collections.Counter`` whose mutators fault with ``F-FROZEN`` (reads, ``most_common``
+    and missing keys reading 0 still work)."""
+
+    __slots__ = ()
+
+
+for _name in _DICT_MUTATORS + ("subtract", "__iadd__", "__isub__", "__iand__"):
+    setattr(FrozenCounter, _name, _frozen_method("Counter", _name))
+
+FROZEN_TYPES = (FrozenList, FrozenDict, FrozenSet, FrozenCounter)
 
 
 def frozen_fault(kind: str, name: str) -> Fault:
@@ -97,6 +110,15 @@ def record_fields(value_or_class: Any) -> tuple[str, ...]:
         else value_or_class.__seglam_fields__
 
 
+class DefaultFactory:
+    """A record field default made fresh per instance: ``field(default_factory=list)``."""
+
+    __slots__ = ("factory",)
+
+    def __init__(self, factory: type) -> None:
+        self.factory = factory
+
+
 def make_record_class(name: str, fields: Iterable[tuple[str, bool, Any]], order: bool = False) -> type:
     """A frozen dataclass named ``name``. Backends should not call this directly: use
     :func:`program_classes` so that both backends and :mod:`seglam.run.convert` share one
@@ -108,7 +130,9 @@ def make_record_class(name: str, fields: Iterable[tuple[str, bool, Any]], order:
     names = []
     for fname, has_default, default in fields:
         names.append(fname)
-        if has_default:
+        if has_default and isinstance(default, DefaultFactory):
+            specs.append((fname, object, dataclasses.field(default_factory=default.factory)))
+        elif has_default:
             specs.append((fname, object, dataclasses.field(default=default)))
         else:
             specs.append((fname, object))
@@ -169,7 +193,12 @@ def _freeze(value: Any, counter: list) -> Any:
         counter[0] += len(value)
         items = [_freeze(v, counter) for v in value]
         return value if all(a is b for a, b in zip(items, value)) else tuple(items)
-    if t is dict or isinstance(value, dict) and not hasattr(value, "most_common"):
+    if isinstance(value, _collections.Counter):
+        counter[0] += len(value)
+        frozen = FrozenCounter.__new__(FrozenCounter)
+        dict.update(frozen, value)  # Counter.__init__ would call the (blocked) update
+        return frozen
+    if t is dict or isinstance(value, dict):
         counter[0] += len(value)
         return FrozenDict({k: _freeze(v, counter) for k, v in value.items()})
     if t is set:
@@ -265,7 +294,7 @@ def _build_classes(checked: Any) -> ProgramClasses:
                 fields.append((f.name, False, None))
                 continue
             ok, value = literal_value(f.default, enums, checked.imports)
-            fields.append((f.name, ok, freeze(value) if ok else None))
+            fields.append((f.name, ok, value if isinstance(value, DefaultFactory) else freeze(value) if ok else None))
         # A field without a usable default after one with a default is a dataclass error;
         # keep declaration order and drop defaults that would break it.
         seen_default = False
@@ -293,6 +322,13 @@ def literal_value(expr: Any, enums: Mapping[str, type], imports: Mapping[str, st
     t = type(expr)
     if t is A.Constant:
         return (expr.value is not Ellipsis), expr.value
+    if t is A.Call and _is_field_call(expr.func, imports):
+        for k in expr.keywords:
+            if k.name == "default":
+                return literal_value(k.value, enums, imports)
+            if k.name == "default_factory" and type(k.value) is A.Name and k.value.id in ("list", "dict", "set"):
+                return True, DefaultFactory({"list": list, "dict": dict, "set": set}[k.value.id])
+        return False, None
     if t is A.UnaryOp and expr.op in "-+" and type(expr.operand) is A.Constant:
         v = expr.operand.value
         if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -329,3 +365,12 @@ def _decimal_context():
     from seglam.run.stdlib_core import DECIMAL_CONTEXT
 
     return DECIMAL_CONTEXT
+
+
+def _is_field_call(func: Any, imports: Mapping[str, str]) -> bool:
+    from seglam.syntax import ast as A
+
+    if type(func) is A.Name:
+        return imports.get(func.id) == "dataclasses.field"
+    return type(func) is A.Attribute and func.attr == "field" and type(func.value) is A.Name \
+        and imports.get(func.value.id) == "dataclasses"
