@@ -218,6 +218,13 @@ def family_responder(directory: Any = None, tokens_in: int = 3000, tokens_out: i
                 res = run_cpython(source, meta.get("entry", "solve"), kwargs=bound)
                 if not res.ok:
                     continue
+                # the family's sample requests, answered, as the examples a good model would give
+                examples = []
+                for sample in meta.get("samples", []):
+                    b = next((b for p in pats if (b := p.match(sample)) is not None), None)
+                    out = run_cpython(source, meta.get("entry", "solve"), kwargs=b) if b is not None else None
+                    if out is not None and out.ok and sample != request:
+                        examples.append({"request": sample, "answer": out.value})
                 return reply(
                     {
                         "description": meta["description"],
@@ -225,7 +232,7 @@ def family_responder(directory: Any = None, tokens_in: int = 3000, tokens_out: i
                         "patterns": meta["patterns"],
                         "program": source,
                         "answer": res.value,
-                        "examples": [],
+                        "examples": examples,
                         "properties": [],
                     },
                     tokens_in,

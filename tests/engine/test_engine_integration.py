@@ -3,6 +3,8 @@ when it is available (skipped while the checker or verifier cannot run a family)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from seglam.cache.cache import Cache
@@ -51,3 +53,37 @@ def test_real_toolchain_compiles_then_hits(server, tmp_path):
         second = engine.solve(SORT.format("pear fig"))
         assert second.tier == "hit" and second.value == "fig pear"
         assert server.calls == 1
+
+
+WORKLOADS = Path("/work/shared/workloads/bbh")
+STREAM_KINDS = ("word_sorting", "dyck_languages", "navigate", "web_of_lies", "object_counting",
+                "tracking_shuffled_objects_five_objects")
+
+
+@pytest.mark.skipif(not WORKLOADS.is_dir(), reason="the BBH workloads are not on this machine")
+def test_a_request_stream_compiles_once_per_family_and_never_serves_a_wrong_answer(server, cache, make_engine):
+    import json
+    import random
+
+    stream = []
+    for kind in STREAM_KINDS + ("sports_understanding",):
+        examples = json.loads((WORKLOADS / f"{kind}.json").read_text())["examples"]
+        stream += [(kind, ex["input"], ex["target"]) for ex in examples[40:46]]
+    random.Random(7).shuffle(stream)
+    server.set_default(family_responder())
+    engine = make_engine(route=False)
+    compiled, wrong, negatives_served = set(), 0, 0
+    for kind, text, target in stream:
+        ans = engine.solve(text)
+        if ans.tier == "compiled":
+            compiled.add(kind)
+        if ans.cached and kind == "sports_understanding":
+            negatives_served += 1
+        if ans.solved and ans.value != target:
+            wrong += 1
+    tiers = engine.stats()["tiers"]
+    assert wrong == 0 and negatives_served == 0
+    assert tiers["compiled"] == len(STREAM_KINDS) == len(compiled)  # one compile per family
+    assert tiers["hit"] + tiers["unsolved"] + tiers["compiled"] == len(stream)
+    assert tiers["unsolved"] == 6  # the negative controls, each declined by the model
+    assert server.calls == len(STREAM_KINDS) + 6
