@@ -122,14 +122,22 @@ class CallMixin:
                                   node.span, "write the value out, or compute it inside the function that needs it")
             return self.apply((_user_sig(info),), args, node, st, callee.name)
         if isinstance(callee, t.LambdaRefType):
-            lam = self.lambdas.get(callee.node_id)
+            saved = self.lambdas.get(callee.node_id)
+            lam = saved[0] if saved else None
             if lam is None or any(a.keyword or a.star for a in args) or len(args) != len(lam.params):
                 self._untyped_lambdas(args, st)
-                self.report.error("E-ARGS", "wrong arguments for this lambda", node.span)
+                n = len(lam.params) if lam is not None else 0
+                self.report.error("E-ARGS", f"this lambda takes {n} argument{'s' if n != 1 else ''}", node.span)
                 return t.ERROR
             types = [a.type if a.type is not None else t.ERROR for a in args]
             self._untyped_lambdas(args, st)
-            return self.lambda_with(lam, types, st).ret
+            _, scopes, defined = saved
+            outer = self.fn.scopes
+            self.fn.scopes = list(scopes)
+            try:
+                return self.lambda_with(lam, types, defined).ret
+            finally:
+                self.fn.scopes = outer
         if isinstance(callee, t.BuiltinFnType):
             return self._builtin_call(callee.qualname, args, node, st, expected)
         if isinstance(callee, t.ClassRefType):

@@ -10,6 +10,7 @@ from seglam.check.hints import EXPRESSIONS, FORBIDDEN_NAMES, MEMBER_HINTS, METHO
 from seglam.check.operators import arith, comparable_order, unary
 from seglam.check.signatures import MODULE_TYPES, SPECIAL_MEMBERS, KeysViewType, ValuesViewType, table
 from seglam.check.typeops import as_dict, assignable, hashable, is_bottom, iter_elem, join
+from seglam.check.scope import walrus_names
 from seglam.syntax import ast
 
 
@@ -582,7 +583,8 @@ class ExprMixin:
     def _x_NamedExpr(self, node: ast.NamedExpr, st, expected):
         ty = self.value(node.value, st)
         if any(node.target.id in s for s in self.fn.scopes):
-            self.report.error("E-UNSUPPORTED", "`:=` cannot rebind a comprehension or lambda variable", node.span)
+            self.report.error("E-SYNTAX", "assignment expression cannot rebind a comprehension or lambda variable",
+                              node.span, "use a new name")
             return ty
         if self.fn.kind != "function":
             self.report.error("E-UNSUPPORTED", "`:=` is only allowed inside functions", node.span)
@@ -733,6 +735,10 @@ class ExprMixin:
             return elt_fn(inner)
         finally:
             self.fn.scopes.pop()
+            # A walrus inside binds in the function; it may or may not have run.
+            for name in walrus_names(node):
+                if name in st.vars and self.fn.kind == "function":
+                    st.vars[name] = self.fn.declared.get(name, st.vars[name])
 
     def _x_ListComp(self, node: ast.ListComp, st, expected):
         return t.ListType(self._comp(node, st, lambda s: self.value(node.elt, s)))
@@ -765,8 +771,11 @@ class ExprMixin:
             types = list(expected.params)
         else:
             if expected is None and not bad:
-                # Typed at each call, with the argument types there (`square = lambda x: x * x`).
-                self.lambdas[id(node)] = node
+                # Typed at each call, with the argument types there (`square = lambda x: x * x`),
+                # in the scopes where it was written.
+                self.lambdas[id(node)] = (node, list(self.fn.scopes), st.copy())
+                if not params:
+                    self.lambda_with(node, [], st)
                 return t.LambdaRefType(id(node))
             if expected is None:
                 pass

@@ -116,6 +116,9 @@ class StmtMixin:
         return st
 
     def _s_ExprStmt(self, node: ast.ExprStmt, st):
+        if isinstance(node.value, ast.Constant) and node.value.value is ...:
+            self.types[id(node.value)] = t.NONE   # `...` as a placeholder body, like `pass`
+            return st
         self.value(node.value, st)
         return st
 
