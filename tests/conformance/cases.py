@@ -9,7 +9,8 @@ A file holds cases; text before the first case is a comment. A case is::
     --- call                          (optional; default ``main()``)
     main(3, "x", flag=True)
     --- limits                        (optional) e.g. ``fuel=10000`` or ``depth=50, fuel=10**6``
-    --- backends                      (optional, rare) e.g. ``reference``
+    --- backends                      (optional, rare) e.g. ``compiled reference`` (not on
+                                      CPython) or ``cpython`` (only on CPython)
 
 A section's content may also follow its name on the same line (``--- fault F-ZERO-DIV``).
 Expected values are Python literals, plus ``Decimal('1.10')``, ``date(2024, 1, 2)``,
@@ -54,6 +55,9 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     limits: dict = field(default_factory=dict)
     backends: tuple[str, ...] = BACKENDS
+    #: whether a ``--- backends`` section restricted the case (then "cpython" must be listed
+    #: for the oracle to run it)
+    explicit_backends: bool = False
 
     @property
     def id(self) -> str:
@@ -74,7 +78,7 @@ class Case:
             return False
         if self.kind == "fault" and self.expected in LIMIT_FAULTS:
             return False
-        return "cpython" in self.backends or self.backends == BACKENDS
+        return "cpython" in self.backends or not self.explicit_backends
 
 
 # ---- a tiny safe evaluator for expected values ----------------------------------------------
@@ -229,13 +233,14 @@ def parse_text(text: str, file: str) -> list[Case]:
             function, args, kwargs = parse_call("\n".join(sections["call"]))
         limits = parse_limits("\n".join(sections.get("limits", [])))
         backends = BACKENDS
-        if "backends" in sections:
+        explicit = "backends" in sections
+        if explicit:
             backends = tuple("\n".join(sections["backends"]).replace(",", " ").split())
             unknown = [b for b in backends if b not in BACKENDS + ("cpython",)]
             if unknown or not backends:
                 raise CaseFormatError(f"{file}:{start}: unknown backends {unknown}")
         cases.append(
-            Case(file, title, start, source, kind, expected, function, args, kwargs, limits, backends)
+            Case(file, title, start, source, kind, expected, function, args, kwargs, limits, backends, explicit)
         )
     return cases
 
