@@ -357,7 +357,7 @@ def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
     t = g.type_of(base)
     if isinstance(t, (T.RecordType, T.EnumType)) or t is None:
         return P.attr(value, node.attr)
-    return P.call(g.ref(g.runtime.get_attribute, "attribute"), [P.name(CTX), value, P.const(node.attr)])
+    return P.call(g.ref(g.runtime.attribute_value, "attribute"), [P.name(CTX), value, P.const(node.attr)])
 
 
 # ---- comprehensions and lambdas ------------------------------------------------------------------

@@ -252,6 +252,18 @@ class Runtime:
         return impl(ctx, receiver, *args, **kwargs)
 
     @staticmethod
+    def attribute_value(ctx: Any, value: Any, name: str) -> Any:
+        """``value.name`` not followed by a call: a bound method (``key=d.get``) or a data
+        attribute from the stdlib's whitelist."""
+        impl = stdlib.lookup_method(value, name)
+        if impl is not None:
+            def method(*args: Any, **kwargs: Any) -> Any:
+                return impl(ctx, value, *args, **kwargs)
+
+            return method
+        return stdlib.get_attribute(ctx, value, name)
+
+    @staticmethod
     def value_of(ctx: Any, value: Any) -> Any:
         """Resolve a builtin used as a value to a callable bound to this run's context."""
         if isinstance(value, _BuiltinValue):
