@@ -65,7 +65,7 @@ def value_ref(g, value: Any, label: str) -> py.expr:
 
 def _constant(g, node: A.Constant, fn: FnState) -> py.expr:
     value = node.value
-    if value is Ellipsis or type(value) not in (int, float, str, bool, type(None)):
+    if value is not Ellipsis and type(value) not in (int, float, str, bool, type(None)):
         raise g.fail(f"unsupported literal {type(value).__name__}", node)
     return P.const(value)
 
