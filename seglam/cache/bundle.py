@@ -191,5 +191,5 @@ def _import_one(cache: "Cache", root: Path, fam: dict[str, Any]) -> str:
 
 def _slug(entry: Entry) -> str:
     base = entry.signature.entry if entry.signature.entry not in ("main", "solve") else (entry.description or "family")
-    slug = re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_")[:40]
+    slug = "_".join(re.findall(r"[a-z0-9]+", base.lower())[:4])[:40]
     return slug or "family"
