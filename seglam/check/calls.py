@@ -360,7 +360,13 @@ class CallMixin:
             pairs.append((p, a))
         missing = [p.name for p in sig.params
                    if p.kind in ("positional_only", "normal", "keyword_only") and not p.has_default and p.name not in bound]
-        if missing:
+        unknown = [e for e in att.errors if "has no parameter" in e[1]]
+        if missing and len(unknown) == len(missing):
+            # `add(1, c=2)`: the unknown keyword is the missing parameter misspelt.
+            att.errors = [e for e in att.errors if e not in unknown] + [
+                (code, msg, span_, f"did you mean `{m}`?") for (code, msg, span_, _), m in zip(unknown, missing)]
+            missing = []
+        if missing and not unknown:
             att.arity_ok = False
             att.errors.append(("E-ARGS", f"`{sig.name}` is missing argument{'s' if len(missing) > 1 else ''} "
                                + ", ".join(f"`{m}`" for m in missing), span, None))

@@ -11,25 +11,45 @@ from seglam.syntax.span import Span
 
 
 class Reporter:
-    """Collects diagnostics; ``muted`` while inference passes run (only the last pass reports)."""
+    """Collects diagnostics. ``muted`` drops them (inference passes); ``push``/``pop`` buffer
+    them, so a pass whose inferred types turn out final can keep its diagnostics."""
 
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[tuple] = set()
+        self._buffers: list[list[Diagnostic]] = []
         self.muted = 0
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         if self.muted:
             return
-        key = (code, span, message)
+        self._add(Diagnostic(code, message, span, self.filename, hint))
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        if self._buffers:
+            self._buffers[-1].append(diagnostic)
+            return
+        key = (diagnostic.code, diagnostic.span, diagnostic.message)
         if key in self._seen:
             return
         self._seen.add(key)
-        self.diagnostics.append(Diagnostic(code, message, span, self.filename, hint))
+        self.diagnostics.append(diagnostic)
+
+    def push(self) -> None:
+        self._buffers.append([])
+
+    def pop(self, keep: bool) -> None:
+        buffered = self._buffers.pop()
+        if keep and not self.muted:
+            for d in buffered:
+                self._add(d)
 
     def count(self) -> int:
-        return len(self.diagnostics)
+        return len(self.diagnostics) + sum(len(b) for b in self._buffers)
+
+    def code_count(self, code: str) -> int:
+        return sum(d.code == code for d in self.diagnostics) + sum(d.code == code for b in self._buffers for d in b)
 
 
 @dataclass

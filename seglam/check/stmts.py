@@ -50,16 +50,19 @@ class StmtMixin:
         saved = self.fn
         self.fn = ctx
         try:
-            for _ in range(MAX_INFERENCE_PASSES):
+            # Repeat until the inferred local types stop changing; the diagnostics of the last
+            # pass (whose types were final) are the ones kept.
+            end = None
+            for attempt in range(MAX_INFERENCE_PASSES + 1):
                 ctx.changed = False
-                self.report.muted += 1
+                final = attempt == MAX_INFERENCE_PASSES
+                self.report.push()
                 try:
-                    self._function_pass(node, ctx, params)
+                    end = self._function_pass(node, ctx, params)
                 finally:
-                    self.report.muted -= 1
+                    self.report.pop(keep=final or not ctx.changed)
                 if not ctx.changed:
                     break
-            end = self._function_pass(node, ctx, params)
             memo.update({k: v for k, v in ctx.declared.items() if k not in ctx.annotated})
             if end is not None and not self.report.muted and not assignable(t.NONE, returns) and not is_bottom(returns):
                 self.report.error("E-RETURN", f"`{node.name}` can reach its end without returning a value "
@@ -168,9 +171,9 @@ class StmtMixin:
 
     def _s_Unsupported(self, node: ast.Unsupported, st):
         info = STATEMENTS.get(node.kind)
-        io_before = sum(d.code == "E-IO" for d in self.report.diagnostics)
+        io_before = self.report.code_count("E-IO")
         out = self.block(node.body, st.copy()) if node.body else st
-        io_found = sum(d.code == "E-IO" for d in self.report.diagnostics) > io_before
+        io_found = self.report.code_count("E-IO") > io_before
         if node.kind in ("global", "nonlocal"):
             for name in node.names:   # no "may be used before assignment" on top of E-GLOBAL
                 if out is not None and self.fn.kind == "function":
