@@ -274,6 +274,8 @@ class DeclMixin:
             self._declare_enum(node)
             return
         for b, q in zip(node.bases, quals):
+            if isinstance(b, ast.Name) and b.id in self.env.failed_imports:
+                continue
             if q in ("enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"):
                 self.report.error("E-CLASS", f"`{q.split('.')[1]}` is not available", b.span, "derive from `Enum`")
             else:
@@ -298,7 +300,7 @@ class DeclMixin:
                         self.report.error("E-CLASS", "records always compare by value", k.span, "remove `eq=False`")
                 else:
                     self.report.error("E-CLASS", f"`{k.name}=` is not available on records", k.span)
-        if not found:
+        if not found and not node.bases:
             self.report.error("E-CLASS", f"class `{node.name}` must be a `@dataclass(frozen=True)` record or an `Enum`",
                               node.name_span or node.span,
                               "records hold data only: write `@dataclass(frozen=True)` with annotated fields, "
@@ -467,6 +469,8 @@ class DeclMixin:
                 kind = d.func.id
             if kind is None:
                 name = d.func if isinstance(d, ast.Call) else d
+                if isinstance(name, ast.Name) and name.id in self.env.failed_imports:
+                    continue   # the import already explained it
                 q = self._qual(name) or ""
                 short = q.split(".")[-1]
                 self.report.error("E-UNSUPPORTED", f"decorator `{short or 'this'}` is not available", d.span,

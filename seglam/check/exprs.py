@@ -257,8 +257,10 @@ class ExprMixin:
 
     def _x_Attribute(self, node: ast.Attribute, st, expected):
         if is_dunder(node.attr):
-            self.expr(node.value, st)
-            self.report.error("E-REFLECTION", f"`{node.attr}` is not available: no dunder attributes in Seglam", node.span)
+            base = self.expr(node.value, st)
+            if not isinstance(base, t.ErrorType):
+                self.report.error("E-REFLECTION", f"`{node.attr}` is not available: no dunder attributes in Seglam",
+                                  node.span, "use `isinstance(x, T)` or `match` to tell types apart")
             return t.ERROR
         path = self.path_of(node)
         if path is not None and st is not None and path in st.vars:
@@ -777,6 +779,9 @@ class ExprMixin:
                 if not params:
                     self.lambda_with(node, [], st)
                 return t.LambdaRefType(id(node))
+            if bad:
+                self.lambda_with(node, [t.ERROR] * len(params), st)
+                return t.ERROR
             if expected is None:
                 pass
             elif isinstance(expected, t.CallableType):
