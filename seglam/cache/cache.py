@@ -17,6 +17,7 @@ import lmdb
 import msgspec
 
 from seglam.cache import admit as rules
+from seglam.cache import index
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import (
     Counterexample,
@@ -46,7 +47,6 @@ from seglam.check.diagnostics import CheckError
 
 #: Gate counterexamples kept per entry (``reject`` ones are always kept).
 MAX_GATE_COUNTEREXAMPLES = 50
-_MAX_KEY = 200  # LMDB keys are at most 511 bytes; longer words are never anchors
 _STATS_FLUSH_EVERY = 64
 #: Per-process memos of compiled patterns and checked entries. Bounded: a process that
 #: touches 100,000 families must not keep them all alive (the garbage collector's cost
@@ -182,12 +182,10 @@ class Cache:
         """The family for a structured request: normalised task text plus input names and
         kinds. Exact; the first (lowest id) active family whose signature fits wins."""
         start = time.perf_counter_ns()
-        key = _task_key(rules.normalise_task(task), inputs)
+        key = index.task_key(rules.normalise_task(task), inputs)
         fits: list[Entry] = []
         with self.store.read() as txn:
-            cur = txn.cursor(self.store.dbs["tasks"])
-            ids = [bytes(v).decode() for v in cur.iternext_dup(keys=False)] if cur.set_key(key) else []
-            for entry_id in sorted(ids):
+            for entry_id in index.task_candidates(txn, self.store.dbs["tasks"], key):
                 entry = self._load(txn, entry_id)
                 if entry is None or entry.status != "active":
                     continue
@@ -202,16 +200,8 @@ class Cache:
         return Hit(fits[0], None, dict(inputs), others, time.perf_counter_ns() - start, task, self)
 
     def _matches(self, txn: lmdb.Transaction, text: str) -> list[tuple[Match, Entry]]:
-        index = txn.cursor(self.store.dbs["index"])
-        candidates: dict[str, set[int]] = {}
         tokens = request_tokens(text)
-        for token in tokens:
-            key = token.encode()
-            if len(key) > _MAX_KEY or not index.set_key(key):
-                continue
-            for value in index.iternext_dup(keys=False):
-                entry_id, _, number = bytes(value).decode().partition("\0")
-                candidates.setdefault(entry_id, set()).add(int(number))
+        candidates = index.candidates(txn, self.store.dbs["index"], tokens)
         found: list[tuple[Match, Entry]] = []
         corrupt: list[tuple[str, str]] = []
         for entry_id in sorted(candidates):
@@ -571,15 +561,11 @@ class Cache:
     def _clashes(self, txn: lmdb.Transaction, entry: Entry, exclude: str | None) -> list[str]:
         pats = [self._pattern(p) for p in entry.patterns]
         reasons = self._pattern_clashes(txn, pats, entry.samples, exclude)
-        tasks = txn.cursor(self.store.dbs["tasks"])
-        names = {p.name: p for p in entry.signature.params}
+        names = [p.name for p in entry.signature.params]
         for task in entry.tasks:
-            key = _task_key(task, names)
-            if tasks.set_key(key):
-                for other in tasks.iternext_dup(keys=False):
-                    other_id = bytes(other).decode()
-                    if other_id != exclude:
-                        reasons.append(f"structured task {task!r} with these inputs already belongs to family {other_id}")
+            for other_id in index.task_candidates(txn, self.store.dbs["tasks"], index.task_key(task, names)):
+                if other_id != exclude:
+                    reasons.append(f"structured task {task!r} with these inputs already belongs to family {other_id}")
         return reasons
 
     def _pattern_clashes(self, txn: lmdb.Transaction, pats: list[Pattern], own: tuple[str, ...], exclude: str | None) -> list[str]:
@@ -606,32 +592,18 @@ class Cache:
 
     # -- writing helpers ------------------------------------------------------------------
 
-    def _index(self, txn: lmdb.Transaction, entry: Entry) -> Entry:
-        """Add an entry's patterns and tasks to the indexes. Each pattern is filed under its
-        rarest literal word, so a lookup reads few candidates however many families exist."""
-        index = txn.cursor(self.store.dbs["index"])
-        for number, text in enumerate(entry.patterns):
-            pat = parse_pattern(text)
-            options = [a for a in pat.anchors if len(a.encode()) <= _MAX_KEY]
-            def weight(a: str) -> tuple[int, int, str]:
-                return (index.count() if index.set_key(a.encode()) else 0, -len(a), a)
-            anchor = min(options, key=weight)
-            txn.put(anchor.encode(), f"{entry.id}\0{number}".encode(), db=self.store.dbs["index"], dupdata=True)
-        names = {p.name: p for p in entry.signature.params}
+    def _index(self, txn: lmdb.Transaction, entry: Entry) -> None:
+        """File an entry's patterns and tasks (see :mod:`seglam.cache.index`)."""
+        index.file_patterns(txn, self.store.dbs["index"], entry.id, [parse_pattern(p) for p in entry.patterns])
+        names = [p.name for p in entry.signature.params]
         for task in entry.tasks:
-            txn.put(_task_key(task, names), entry.id.encode(), db=self.store.dbs["tasks"], dupdata=True)
-        return entry
+            txn.put(index.task_key(task, names), entry.id.encode(), db=self.store.dbs["tasks"], dupdata=True)
 
     def _unindex(self, txn: lmdb.Transaction, entry: Entry) -> None:
-        index = txn.cursor(self.store.dbs["index"])
-        for number, text in enumerate(entry.patterns):
-            value = f"{entry.id}\0{number}".encode()
-            for anchor in self._pattern(text).anchors:
-                if index.set_key_dup(anchor.encode(), value):
-                    index.delete()
-        names = {p.name: p for p in entry.signature.params}
+        index.unfile_patterns(txn, self.store.dbs["index"], entry.id, [self._pattern(p) for p in entry.patterns])
+        names = [p.name for p in entry.signature.params]
         for task in entry.tasks:
-            txn.delete(_task_key(task, names), entry.id.encode(), db=self.store.dbs["tasks"])
+            txn.delete(index.task_key(task, names), entry.id.encode(), db=self.store.dbs["tasks"])
 
     def _put_entry(self, txn: lmdb.Transaction, entry: Entry) -> None:
         txn.put(entry.id.encode(), seal(entry), db=self.store.dbs["entries"])
@@ -999,13 +971,6 @@ def _trim(cxs: tuple[Counterexample, ...]) -> tuple[Counterexample, ...]:
     others = [c for c in cxs if c.kind != "reject"][-MAX_GATE_COUNTEREXAMPLES:]
     keep = set(map(id, rejects + others))
     return tuple(c for c in cxs if id(c) in keep)
-
-
-def _task_key(task: str, params: dict[str, Any]) -> bytes:
-    key = (task + "\x1f" + ",".join(sorted(params))).encode()
-    if len(key) > _MAX_KEY:  # long task texts are keyed by their digest
-        key = b"#" + hashlib.sha256(key).digest()
-    return key
 
 
 def _vkey(entry_id: str, number: int, width: int) -> bytes:
