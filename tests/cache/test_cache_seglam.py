@@ -103,3 +103,15 @@ def test_replace_uses_the_verifier_diff(real):
     assert res.version == old.version + 1 and res.disagreements == ()
     assert res.diff is not None
     assert c.lookup(SORT_Q).run().value == "apple fig pear"
+
+
+def test_leading_assert_is_a_precondition_not_a_bug(tmp_path):
+    src = "def main(n: int) -> int:\n    assert n >= 0\n    return n * 2\n\nassert main(4) == 8\n"
+    draft = FamilyDraft(source=src, patterns=("Double the number {n: int} please",), samples=("Double the number 4 please",))
+    with Cache(tmp_path / "c", toolchain=SeglamToolchain(OPTS)) as c:
+        fam = c.admit(draft)
+        assert c.lookup("double the number 21 please").run().value == 42
+        with pytest.raises(GateMiss) as err:
+            c.lookup("Double the number -3 please").run()
+        assert err.value.trace.outcome == "domain" and err.value.counterexample.fault == "F-ASSERT"
+        assert c.get(fam).stats.domain_misses == 1 and c.get(fam).stats.failures == 0
