@@ -107,8 +107,13 @@ def _run(args: argparse.Namespace, path: str, out: "_Printer", fresh: bool, tool
         clock = [time.perf_counter()]
 
         def progress(name: str, what: str, why: str) -> None:
+            from seglam.engine.admission import summarise_verification
+
+            if "verification failed: " in why:
+                head, _, summary = why.partition("verification failed: ")
+                why = head + "verification failed: " + summarise_verification(summary).replace("\n", " ")
             now = time.perf_counter()
-            out.say(f"   {what:<9} {name} ({now - clock[0]:.1f} s)" + (f": {why[:160]}" if why else ""))
+            out.say(f"   {what:<9} {name} ({now - clock[0]:.1f} s)" + (f": {why[:300]}" if why else ""))
             clock[0] = now
 
         try:

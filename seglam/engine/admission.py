@@ -171,7 +171,7 @@ def evaluate(
     except Exception as err:  # noqa: BLE001 - no verifier means nothing is cached
         return Refusal((f"the verifier could not run: {type(err).__name__}: {_clip(str(err), 500)}",), reply)
     if not verification.ok:
-        return Refusal((f"the verifier refused the program:\n{_clip(verification.summary, 4000)}",), reply)
+        return Refusal((f"the verifier refused the program:\n{summarise_verification(verification.summary)}",), reply)
 
     draft = FamilyDraft(
         source=source,
@@ -189,6 +189,40 @@ def evaluate(
         filename=f"{entry}.sgl",
     )
     return Candidate(draft, value, reply, tuple(example_values))
+
+
+def summarise_verification(summary: str, limit: int = 4000) -> str:
+    """The failing obligations of a verifier report, one line each (refuted errors first,
+    then the rest that failed), instead of the whole JSON report."""
+    import json
+
+    try:
+        data = json.loads(summary)
+    except (TypeError, ValueError, RecursionError):
+        return _clip(str(summary), limit)
+    if not isinstance(data, dict) or not isinstance(data.get("obligations"), list):
+        return _clip(str(summary), limit)
+    lines = []
+    if data.get("error"):
+        lines.append(f"error: {data['error']}")
+    bad = [o for o in data["obligations"] if isinstance(o, dict) and o.get("verdict") == "refuted"]
+    bad.sort(key=lambda o: o.get("severity") != "error")
+    for o in bad:
+        span = o.get("span") or {}
+        where = f"line {span.get('line')}: " if span.get("line") else ""
+        text = f"- {where}{o.get('function', '?')}: {o.get('title', o.get('kind', '?'))}: {o.get('verdict')}"
+        if o.get("reason"):
+            text += f" ({o['reason']})"
+        if o.get("counterexample"):
+            text += f"; counterexample {o['counterexample']}"
+        if o.get("expected") is not None or o.get("actual") is not None:
+            text += f"; expected {o.get('expected')}, actual {o.get('actual')}"
+        lines.append(text)
+    if not lines:
+        unknown = [o for o in data["obligations"] if isinstance(o, dict) and o.get("verdict") == "unknown"
+                   and o.get("severity") == "error"]
+        lines += [f"- {o.get('function', '?')}: {o.get('title', '?')}: unknown ({o.get('reason', '')})" for o in unknown[:8]]
+    return _clip("\n".join(lines) or str(summary), limit)
 
 
 # -- pieces -----------------------------------------------------------------------------

@@ -129,3 +129,21 @@ def test_coerce_json_to_parameter_types():
         coerce(True, "int")
     with pytest.raises(ValueError):
         coerce("x", "int")
+
+
+def test_verifier_reports_are_summarised_for_the_model():
+    import json
+
+    from seglam.engine.admission import summarise_verification
+
+    report = {"error": None, "obligations": [
+        {"function": "f", "title": "no fault", "verdict": "proved", "severity": "error"},
+        {"function": "g", "title": "vacuous", "verdict": "refuted", "severity": "warning", "reason": "none met"},
+        {"function": "pad", "title": "no fault under the precondition", "verdict": "refuted", "severity": "error",
+         "span": {"line": 3}, "reason": "F-OVERFLOW", "counterexample": "pad(width=-1)", "actual": "fault"},
+    ]}
+    text = summarise_verification(json.dumps(report))
+    first, second = text.splitlines()
+    assert first.startswith("- line 3: pad: no fault under the precondition: refuted (F-OVERFLOW)")
+    assert "counterexample pad(width=-1)" in first and second.startswith("- g: vacuous")
+    assert summarise_verification("plain text") == "plain text"
