@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -139,6 +140,7 @@ class Cache:
         self._patterns: dict[str, Pattern] = {}
         self._programs: dict[tuple[str, int, str], tuple[Any, frozenset[int]]] = {}
         self._pending: dict[str, _PendingStats] = {}
+        self._pending_lock = threading.Lock()  # hits may be served from several threads
         self._last_flush = time.monotonic()
         self._pending_corrupt: list[tuple[str, str]] = []
         self._decoded: dict[str, tuple[bytes, Entry]] = {}
@@ -670,18 +672,21 @@ class Cache:
     # -- statistics -----------------------------------------------------------------------
 
     def _bump(self, entry_id: str, hits: int = 0, ambiguous: int = 0) -> None:
-        p = self._pending.setdefault(entry_id, _PendingStats())
-        p.hits += hits
-        p.ambiguous += ambiguous
-        p.last_hit = now()
-        if len(self._pending) >= _STATS_FLUSH_EVERY or time.monotonic() - self._last_flush > _STATS_FLUSH_SECONDS:
+        with self._pending_lock:
+            p = self._pending.setdefault(entry_id, _PendingStats())
+            p.hits += hits
+            p.ambiguous += ambiguous
+            p.last_hit = now()
+            due = len(self._pending) >= _STATS_FLUSH_EVERY or time.monotonic() - self._last_flush > _STATS_FLUSH_SECONDS
+        if due:
             self.flush()
 
     def flush(self) -> None:
         """Write batched hit statistics."""
         self._flush_corrupt()
-        pending, self._pending = self._pending, {}
-        self._last_flush = time.monotonic()
+        with self._pending_lock:
+            pending, self._pending = self._pending, {}
+            self._last_flush = time.monotonic()
         if not pending:
             return
 

@@ -139,3 +139,26 @@ def test_add_pattern_teaches_a_family_without_a_new_version(cache):
     with pytest.raises(AdmissionError, match="does not match"):
         cache.add_pattern(fam, "Please add {a: int} and {b: int} now", sample="what?")
     assert [ev.kind for ev in cache.history(fam)[1]] == ["admitted", "pattern-added"]
+
+
+def test_threads_share_one_cache_without_losing_hits(cache):
+    import threading
+
+    fam = cache.admit(ADD)
+    errors = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(25):
+                assert cache.lookup(f"What is {k} plus {i}?").run().value == k + i
+        except Exception as err:  # noqa: BLE001
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    cache.flush()
+    assert cache.get(fam).stats.hits == 200
