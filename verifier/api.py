@@ -80,7 +80,10 @@ def verify_loaded(loaded, opts: Options) -> Report:
     fuzzed: dict[str, F.FuzzSummary] = {}
     if opts.hypothesis:
         for name in view.functions:
-            fuzzed[name] = F.fuzz_function(view, runner, name, opts.max_examples, opts.max_len)
+            try:
+                fuzzed[name] = F.fuzz_function(view, runner, name, opts.max_examples, opts.max_len)
+            except Exception as x:  # noqa: BLE001 - a generator bug costs one function, not the run
+                fuzzed[name] = F.FuzzSummary(name, 0, 0, (), f"internal error: {type(x).__name__}: {x}")
     timings["hypothesis"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
@@ -160,7 +163,8 @@ def _z3_result(view, runner, fv, ob, f, stopped, opts) -> Result:
         if f.status == "unsat":
             return replace(proved, notes=())
         if f.status == "sat":
-            return replace(base, verdict=REFUTED, severity="warning", reason="weak spec: the postconditions allow more than one result for some input")
+            detail = f": {f.reason}" if f.reason else ""
+            return replace(base, verdict=REFUTED, severity="warning", reason=f"weak spec: the postconditions allow more than one result{detail}")
         return replace(base, reason=f.reason)
     if f.status == "unsat":
         return proved
@@ -251,13 +255,22 @@ def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
 
 def _match(results: list[Result], finding) -> int | None:
     out = finding.outcome
+    exact = {out.span, *out.call_spans} - {None}
+    by_line = []
     for i, r in enumerate(results):
         if finding.kind == "ensures" and r.kind == "ensures":
             return i
         if finding.kind == "property" and r.kind == "property":
             return i
-        if r.kind in ("fault", "assert", "callee") and r.code == out.fault and r.span and r.span.line in out.lines():
-            return i
+        if r.kind in ("fault", "assert", "callee") and r.code == out.fault and r.span:
+            if r.span in exact:
+                return i
+            if r.span.line in out.lines():
+                by_line.append(i)
+    if by_line:
+        # Several sites on one line: the one Z3 did not prove is the one that faulted.
+        open_ = [i for i in by_line if results[i].verdict not in (PROVED, BOUNDED)]
+        return (open_ or by_line)[0]
     for i, r in enumerate(results):
         if r.kind == "fault" and r.code is None and r.verdict == UNKNOWN and finding.kind == "fault":
             return i  # the generic "no fault" obligation of a function Z3 could not encode

@@ -213,6 +213,10 @@ class _Encoder:
             self.inputs.bounded = True
             items = [z3.SubString(v, k, 1) for k in range(self.K)]
             return SList(z3.Length(v), tuple(items), next(self.idents), True)
+        if isinstance(v, SClass) and v.name in self.view.enums:
+            members = tuple(self.view.enums[v.name].members)
+            items = [SEnum(v.name, z3.IntVal(k), members) for k in range(len(members))]
+            return SList(z3.IntVal(len(items)), tuple(items), next(self.idents), True)
         raise Unsupported(f"iteration over {type(v).__name__}", span)
 
     @staticmethod
@@ -307,8 +311,71 @@ class _Encoder:
             if isinstance(s.value, A.Constant):
                 return
             self.expr(s.value)
+        elif isinstance(s, A.Match):
+            self.match(s)
         else:
             raise Unsupported(f"the {type(s).__name__} statement", s.span)
+
+    def match(self, s: A.Match) -> None:
+        """``match``: cases tried in order; a case's bindings are guarded like assignments."""
+        subject = self.expr(s.subject)
+        rest = self.alive
+        after = FALSE
+        for case in s.cases:
+            self.alive = rest
+            cond = self.pattern(case.pattern, subject, case.span)
+            self.alive = _and(rest, cond)
+            if case.guard is not None:
+                g = truthy(self.expr(case.guard), case.guard.span)
+                cond = _and(cond, g)
+                self.alive = _and(rest, cond)
+            rest = _and(rest, z3.Not(cond))
+            self.block(case.body)
+            after = _or(after, self.alive)
+        # No case matched: a match statement falls through (the checker demands exhaustiveness).
+        self.alive = _or(after, rest)
+
+    def pattern(self, p, v, span: Span):
+        """The condition under which ``v`` matches ``p``; binds captures (guarded)."""
+        if isinstance(p, A.MatchAs):
+            cond = TRUE if p.pattern is None else self.pattern(p.pattern, v, span)
+            if p.name is not None:
+                saved = self.alive
+                self.alive = _and(saved, cond)
+                self.assign(p.name, v, span)
+                self.alive = saved
+            return cond
+        if isinstance(p, A.MatchOr):
+            conds = [self.pattern(q, v, span) for q in p.patterns]
+            return z3.Or(*conds)
+        if isinstance(p, A.MatchSingleton):
+            if p.value is None:
+                return eq(v, NONE, span)
+            if isinstance(v, SOpt):
+                return _and(v.present, v.value == z3.BoolVal(p.value)) if is_bool(v.value) else FALSE
+            return v == z3.BoolVal(p.value) if is_bool(v) else FALSE
+        if isinstance(p, A.MatchValue):
+            w = self.expr(p.value)
+            if isinstance(v, SOpt):
+                return _and(v.present, eq(v.value, w, span))
+            return eq(v, w, span)
+        if isinstance(p, A.MatchSequence) and isinstance(v, STuple):
+            if any(isinstance(q, A.MatchStar) for q in p.patterns) or len(p.patterns) != len(v.items):
+                raise Unsupported("this sequence pattern", p.span)
+            conds = [self.pattern(q, x, span) for q, x in zip(p.patterns, v.items)]
+            return z3.And(*conds) if conds else TRUE
+        if isinstance(p, A.MatchClass) and isinstance(p.cls, A.Name) and p.cls.id in self.view.records:
+            rec = v.value if isinstance(v, SOpt) else v
+            if not isinstance(rec, SRecord) or rec.name != p.cls.id:
+                return FALSE if not isinstance(rec, SRecord) else FALSE
+            conds = [v.present] if isinstance(v, SOpt) else []
+            fields = [f.name for f in self.view.records[rec.name].fields]
+            for q, fname in zip(p.patterns, fields):
+                conds.append(self.pattern(q, rec.get(fname, span), span))
+            for fname, q in zip(p.kwd_attrs, p.kwd_patterns):
+                conds.append(self.pattern(q, rec.get(fname, span), span))
+            return z3.And(*conds) if conds else TRUE
+        raise Unsupported(f"the {type(p).__name__} pattern", getattr(p, "span", span))
 
     def target(self, t, v, span: Span) -> None:
         if isinstance(t, A.Name):

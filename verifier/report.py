@@ -46,6 +46,8 @@ class Result:
         return self.verdict == REFUTED and self.severity == "error"
 
     def verdict_text(self) -> str:
+        if self.verdict == REFUTED and self.severity == "warning":
+            return "warning"
         if self.verdict == BOUNDED:
             return f"proved for len <= {self.bound}"
         return self.verdict
@@ -126,7 +128,7 @@ class Report:
             if r.function != current:
                 current = r.function
                 lines.append(f"  {'examples' if r.function is None else r.function + '()'}")
-            where = f"line {r.span.line}: " if r.span and r.span.line else ""
+            where = f"line {r.span.line}:{r.span.col}: " if r.span and r.span.line else ""
             mark = {PROVED: "ok  ", BOUNDED: "ok  ", REFUTED: "FAIL" if r.severity == "error" else "warn", UNKNOWN: "??  "}[r.verdict]
             lines.append(f"    {mark} {where}{r.title}: {r.verdict_text()} [{r.method}]")
             if r.counterexample:

@@ -27,6 +27,7 @@ class Outcome:
     span: Span | None = None
     trace: tuple[str, ...] = ()
     call_lines: tuple[int, ...] = ()  # source lines of the calls on the fault's trace
+    call_spans: tuple[Span, ...] = ()
 
     def lines(self) -> tuple[int, ...]:
         """Every source line the fault can be attributed to: where it happened, and the calls
@@ -42,6 +43,7 @@ def _from_fault(f: Fault) -> Outcome:
     return Outcome(
         None, f.code, f.message, f.span, tuple(fr.function for fr in f.trace),
         tuple(fr.span.line for fr in f.trace[1:] if fr.span is not None),
+        tuple(fr.span for fr in f.trace[1:] if fr.span is not None),
     )
 
 

@@ -334,6 +334,8 @@ class SListTuple(SList):
 def model_value(model, v, t, records):
     """The neutral host value a model gives the symbolic input ``v`` of type ``t``."""
     k = T.kind(t)
+    if isinstance(v, SOpt) and k != "UnionType":
+        v = v.value  # narrowed by the checker: statically never None here
     if k == "PrimType":
         if t.name == "None":
             return None

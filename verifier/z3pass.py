@@ -117,8 +117,11 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
         return Plan(name, (), u.describe(), u.span or fv.node.span), [], None
     except (RecursionError, z3.Z3Exception) as x:
         return Plan(name, (), f"the encoding failed: {type(x).__name__}", fv.node.span), [], None
+    except Exception as x:  # noqa: BLE001 - an encoder bug must cost one function, not the run
+        return Plan(name, (), f"internal encoder error: {type(x).__name__}: {x}", fv.node.span), [], None
     base = [*fe.domain, fe.pre]
     jobs = []
+    pins_extra: dict = {}
     is_property = name in view.properties
     if fv.has_precondition:
         ob = Obligation(name, "precondition", "precondition is satisfiable", fv.node.name_span or fv.node.span)
@@ -141,13 +144,14 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
         pins = _pins(view, name, options)
         if pins is not None:
             ob = Obligation(name, "pins", "postconditions pin the result", fv.node.decorators[0].span if fv.node.decorators else fv.node.span)
-            jobs.append((ob, pins))
+            jobs.append((ob, pins[0]))
+            pins_extra[ob] = pins[1:]
     if is_property:
         if fe.result is None:
             return Plan(name, (), "the property never returns", fv.node.span), [], None
         ob = Obligation(name, "property", "property holds", fv.node.name_span or fv.node.span)
         jobs.append((ob, base + fe.bounds + [fe.returned, z3.Not(truthy(fe.result))]))
-    return Plan(name, tuple(j[0] for j in jobs)), jobs, fe
+    return Plan(name, tuple(j[0] for j in jobs)), jobs, (fe, pins_extra)
 
 
 def _site_title(code: str, title: str) -> str:
@@ -180,9 +184,25 @@ def _pins(view: ModuleView, name: str, options: Z3Options):
             pre = z3.And(pre, truthy(enc.expr(a.test)))
         e1 = [truthy(enc.call_lambda(lam, enc._lambda_args(lam, inputs, r1))) for lam in fv.ensures]
         e2 = [truthy(enc.call_lambda(lam, enc._lambda_args(lam, inputs, r2))) for lam in fv.ensures]
-        return [*enc.inputs.constraints, pre, *e1, *e2, z3.Not(eq(r1, r2)), *enc.bounds]
+        formulas = [*enc.inputs.constraints, pre, *e1, *e2, z3.Not(eq(r1, r2)), *enc.bounds]
+        return formulas, inputs, (r1, r2)
     except Unsupported:
         return None
+    except Exception:  # noqa: BLE001 - the warning is optional; an encoder bug must not cost the run
+        return None
+
+
+def _pins_witness(view, name, model, inputs, results) -> str:
+    """``f(x=1): both 3 and 4 satisfy the postconditions``."""
+    from seglam.verifier.values import render, render_call
+
+    fv = view.functions[name]
+    try:
+        args = {p.name: model_value(model, inputs[p.name], p.type, view.records) for p in fv.params}
+        r1, r2 = (render(model_value(model, r, fv.returns, view.records)) for r in results)
+    except Exception:  # noqa: BLE001 - the witness is a courtesy
+        return ""
+    return f"for {render_call(name, args)}, both {r1} and {r2} satisfy the postconditions"
 
 
 def run_z3(view: ModuleView, options: Z3Options, send) -> None:
@@ -190,8 +210,9 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
     z3.set_param("smt.random_seed", options.seed)
     z3.set_param("sat.random_seed", options.seed)
     for name in view.functions:
-        plan, jobs, fe = plan_function(view, name, options)
+        plan, jobs, extra = plan_function(view, name, options)
         send(plan)
+        fe, pins_extra = extra if extra is not None else (None, {})
         for ob, formulas in jobs:
             try:
                 status, model, reason = solve(formulas, options, fe.sizes if ob.kind != "pins" else None)
@@ -203,5 +224,7 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
                     inputs = {p: model_value(model, fe.inputs[p], fe.param_types[p], view.records) for p in fe.inputs}
                 except Exception as x:  # noqa: BLE001 - a model we cannot read is not a counterexample
                     status, reason = "unknown", f"could not read the model: {type(x).__name__}"
+            elif status == "sat":
+                reason = _pins_witness(view, name, model, *pins_extra[ob])
             bounded = fe.bounded
             send(Finding(ob, status, bounded, inputs, reason, tuple(sorted(fe.notes))))

@@ -168,12 +168,44 @@ def contract(a: int) -> int:
 def asserts(a: int) -> int:
     assert a != 3
     return a
+
+
+def matching(c: Color, p: Point, n: int | None) -> tuple[int, int, int]:
+    match c:
+        case Color.RED | Color.GREEN:
+            a = 1
+        case _:
+            a = 2
+    match p:
+        case Point(x=0, y=y):
+            b = y
+        case Point(x, 1) if x > 2:
+            b = x
+        case _:
+            b = -1
+    match n:
+        case None:
+            d = 0
+        case 5:
+            d = 50
+        case k:
+            d = k
+    return (a, b, d)
+
+
+def enum_loop(c: Color) -> int:
+    total = 0
+    for m in Color:
+        if m != c:
+            total += m.value
+    return total
 '''
 
 NAMES = [
     "arith", "compare", "builtins_", "branches", "loops", "while_", "ranges", "comps", "minmax",
     "indexing", "strings", "string_index", "fstrings", "tuples", "records", "enums", "optionals",
-    "mutation", "iterators", "members", "decimals", "calls", "contract", "asserts",
+    "mutation", "iterators", "members", "decimals", "calls", "contract", "asserts", "matching",
+    "enum_loop",
 ]
 
 
