@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 
 from seglam.cache.admit import FamilyDraft, check_holes
 from seglam.cache.entry import Example, Provenance, Signature, Verification
-from seglam.cache.errors import AdmissionError, PatternError
+from seglam.cache.errors import AdmissionError, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.signature import pick_entry, signature_of
 from seglam.cache.values import encode_value, render_value
@@ -113,6 +113,8 @@ def evaluate(
         return Refusal((f"the program does not check:\n{_clip(err.render(), 4000)}",), reply)
     except AdmissionError as err:
         return Refusal(err.reasons, reply)
+    except ToolchainUnavailable:
+        raise
     except Exception as err:  # noqa: BLE001 - a hostile program must end in a refusal
         return Refusal((f"the program could not be compiled: {type(err).__name__}: {_clip(str(err), 500)}",), reply)
 
@@ -168,6 +170,8 @@ def evaluate(
 
     try:
         verification = toolchain.verify(compiled)
+    except ToolchainUnavailable:
+        raise
     except Exception as err:  # noqa: BLE001 - no verifier means nothing is cached
         return Refusal((f"the verifier could not run: {type(err).__name__}: {_clip(str(err), 500)}",), reply)
     if not verification.ok:

@@ -28,7 +28,7 @@ import msgspec
 
 from seglam.cache.admit import FamilyDraft, check_holes
 from seglam.cache.entry import Entry, Provenance, now
-from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError
+from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
 from seglam.engine.admission import Candidate, Refusal, Request, _norm, coerce_inputs, evaluate, frozen_asserts
 from seglam.engine.answer import Answer, EngineTrace
@@ -122,7 +122,12 @@ class Engine:
                 task=task, inputs=inputs, signature=signature, entry=entry,
                 frozen_examples=tuple((dict(i), o) for i, o in examples),
             )
-        answer = self._solve(request)
+        try:
+            answer = self._solve(request)
+        except CacheError as err:
+            answer = _unsolved(f"the cache failed: {err}")
+        except Exception as err:  # noqa: BLE001 - a service boundary: a bug becomes an unsolved answer, with its name
+            answer = _unsolved(f"internal error: {type(err).__name__}: {str(err)[:500]}")
         answer = dataclasses.replace(answer, trace=dataclasses.replace(answer.trace, seconds=time.perf_counter() - start))
         with self._lock:
             self._tiers[answer.tier] += 1
@@ -304,9 +309,15 @@ class Engine:
                 last_reply = reply
                 provenance = Provenance(origin="engine", request=request.label[:20000], model=self.compiler.model,
                                         prompt_hash=prompts.hash)
-                results.append((completion.text, evaluate(reply, request, self.cache.toolchain, fuel=self.fuel,
-                                                          check_pattern=self._pattern_checker(request),
-                                                          provenance=provenance)))
+                try:
+                    judged = evaluate(reply, request, self.cache.toolchain, fuel=self.fuel,
+                                      check_pattern=self._pattern_checker(request), provenance=provenance)
+                except ToolchainUnavailable as err:
+                    return self._fallback(request, reasons + [f"the language toolchain is unavailable: {err}"], usage,
+                                          round_no + 1, last_reply=last_reply)
+                except CacheError as err:
+                    judged = Refusal((f"the cache could not check the patterns: {err}",), reply)
+                results.append((completion.text, judged))
             passing = _by_agreement([c for _, c in results if isinstance(c, Candidate)])
             if not passing and any(isinstance(c, Refusal) and c.declined for _, c in results):
                 return self._fallback(request, reasons + ["the model says this request cannot be programmed"],
