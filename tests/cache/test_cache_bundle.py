@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import ADD, REVERSE, SORT
+from tests.cache.cache_families import ADD, REVERSE, SORT
 from seglam.cache import Cache
 
 QUERIES = [

@@ -3,8 +3,8 @@
 import argparse
 import json
 
-from cache_oracle_toolchain import OracleToolchain
-from conftest import ADD, SORT
+from tests.cache.cache_oracle_toolchain import OracleToolchain
+from tests.cache.cache_families import ADD, SORT
 from seglam.cache import Cache
 from seglam.cli.cache_cmd import parse_typed, register
 

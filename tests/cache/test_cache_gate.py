@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import ADD, SORT
+from tests.cache.cache_families import ADD, SORT
 from seglam.cache import AdmissionError, FamilyDraft, GateMiss
 
 BUGGY_MAX = '''

@@ -3,7 +3,7 @@ over-general patterns are refused; ambiguity resolves deterministically."""
 
 import pytest
 
-from conftest import ADD, REVERSE, SORT
+from tests.cache.cache_families import ADD, REVERSE, SORT
 from seglam.cache import AdmissionError, FamilyDraft, FamilyView, check_pattern_admissible
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADD, SORT
+from tests.cache.cache_families import ADD, SORT
 from seglam.cache import Cache, CacheFullError, CorruptEntryError
 from seglam.cache.entry import Entry, unseal
 from seglam.cache.synthetic import family, request
