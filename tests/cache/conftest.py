@@ -6,6 +6,7 @@ from seglam.cache import Cache
 
 from tests.cache.cache_oracle_toolchain import OracleToolchain
 
+
 @pytest.fixture
 def toolchain() -> OracleToolchain:
     return OracleToolchain()
