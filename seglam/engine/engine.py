@@ -302,21 +302,11 @@ class Engine:
                 usage = usage + completion.usage
                 candidates_seen += 1
                 try:
-                    reply = decode_reply(completion.text, CompileReply)
-                except ReplyError as err:
-                    results.append((completion.text, Refusal((str(err),))))
-                    continue
-                last_reply = reply
-                provenance = Provenance(origin="engine", request=request.label[:20000], model=self.compiler.model,
-                                        prompt_hash=prompts.hash)
-                try:
-                    judged = evaluate(reply, request, self.cache.toolchain, fuel=self.fuel,
-                                      check_pattern=self._pattern_checker(request), provenance=provenance)
+                    judged = self._judge(completion.text, request, prompts.hash)
                 except ToolchainUnavailable as err:
                     return self._fallback(request, reasons + [f"the language toolchain is unavailable: {err}"], usage,
                                           round_no + 1, last_reply=last_reply)
-                except CacheError as err:
-                    judged = Refusal((f"the cache could not check the patterns: {err}",), reply)
+                last_reply = judged.reply or last_reply
                 results.append((completion.text, judged))
             passing = _by_agreement([c for _, c in results if isinstance(c, Candidate)])
             if not passing and any(isinstance(c, Refusal) and c.declined for _, c in results):
@@ -324,14 +314,7 @@ class Engine:
                                       usage, round_no + 1, last_reply=last_reply)
             refused: list[str] = []
             for cand in passing:
-                provenance = msgspec.structs.replace(
-                    cand.draft.provenance,
-                    tokens_in=usage.tokens_in,
-                    tokens_out=usage.tokens_out,
-                    compile_seconds=time.perf_counter() - started,
-                    created=now(),
-                    note=f"rounds={round_no + 1} candidates={candidates_seen} cost={usage.cost:.6g}",
-                )
+                provenance = _final_provenance(cand, usage, time.perf_counter() - started, round_no + 1, candidates_seen)
                 try:
                     entry_id, version = self._store(request, dataclasses.replace(cand.draft, provenance=provenance))
                 except AdmissionError as err:
@@ -356,6 +339,23 @@ class Engine:
                 {"role": "user", "content": repair_message(why, frozen)},
             ]
         return self._fallback(request, reasons, usage, cfg.repair_rounds + 1, last_reply=last_reply)
+
+    def _judge(self, text: str, request: Request, prompt_hash: str) -> Candidate | Refusal:
+        """Decode one reply and run the engine-side admission checks on it."""
+        try:
+            reply = decode_reply(text, CompileReply)
+        except ReplyError as err:
+            return Refusal((str(err),))
+        assert self.compiler is not None
+        provenance = Provenance(origin="engine", request=request.label[:20000], model=self.compiler.model,
+                                prompt_hash=prompt_hash)
+        try:
+            return evaluate(reply, request, self.cache.toolchain, fuel=self.fuel,
+                            check_pattern=self._pattern_checker(request), provenance=provenance)
+        except ToolchainUnavailable:
+            raise
+        except CacheError as err:
+            return Refusal((f"the cache could not check the patterns: {err}",), reply)
 
     def _store(self, request: Request, draft: FamilyDraft) -> tuple[str, int]:
         """Admit a new family, or write the next version of the quarantined one."""
@@ -485,6 +485,18 @@ def _trace_from(gate: Any) -> EngineTrace:
         fuel_used=gate.fuel_used,
         gate=data,
         message="served by a cached, verified program",
+    )
+
+
+def _final_provenance(cand: Candidate, usage: Usage, seconds: float, rounds: int, candidates: int) -> Provenance:
+    """The candidate's provenance with what the whole compile cost."""
+    return msgspec.structs.replace(
+        cand.draft.provenance,
+        tokens_in=usage.tokens_in,
+        tokens_out=usage.tokens_out,
+        compile_seconds=seconds,
+        created=now(),
+        note=f"rounds={rounds} candidates={candidates} cost={usage.cost:.6g}",
     )
 
 
