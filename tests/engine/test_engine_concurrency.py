@@ -57,3 +57,29 @@ def test_a_rival_compile_of_the_same_kind_admits_nothing_and_serves_the_winner(s
     assert late.tier == "hit" and late.value == 2
     assert late.trace.entry_id == won.trace.entry_id
     assert len(cache.list()) == 1
+
+
+def test_one_engine_shared_by_threads_serves_every_hit(cache):
+    import threading
+
+    from seglam.cache import FamilyDraft
+    from seglam.engine import Engine
+    from tests.engine.conftest import VOWELS_PATTERN, VOWELS_SRC
+
+    cache.admit(FamilyDraft(source=VOWELS_SRC, patterns=(VOWELS_PATTERN,), samples=(VOWELS_REQUEST,)))
+    engine = Engine(cache=cache, compiler=False)
+    bad: list = []
+
+    def work() -> None:
+        for j in range(15):
+            ans = engine.solve(f"How many vowels are in the word banana{'a' * (j % 4)}?")
+            if ans.tier != "hit" or ans.value != 3 + j % 4:
+                bad.append(ans)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert bad == []
+    assert engine.stats()["tiers"]["hit"] == 60
