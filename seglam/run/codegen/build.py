@@ -10,7 +10,7 @@ from typing import Any
 from seglam.run.codegen.gen import CodegenError, ModuleGen
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.faults import Fault
-from seglam.run.values import make_enum_class, make_record_class
+from seglam.run.values import program_classes
 from seglam.syntax import ast as A
 
 _SERIAL = itertools.count()
@@ -30,6 +30,10 @@ class Prepared:
     enums: dict
     globals_: dict
     def_spans: dict
+    driven_lines: frozenset
+    entry_lines: frozenset
+    name_spans: dict
+    driver_spans: dict
 
 
 def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared | None = None) -> Prepared:
@@ -37,14 +41,10 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
 
     Raises :class:`Fault` (``F-VALUE``) if the tree holds something the generator cannot
     compile: that is a checker gap, and it must never become a Python error."""
-    if base is not None:
-        records, enums = base.records, base.enums
-    else:
-        enums = {name: make_enum_class(name, info.members) for name, info in checked.enums.items()}
-        records = {}
-        for name, info in checked.records.items():
-            fields = [(f.name, f.default is not None, _static_value(f.default, enums)) for f in info.fields]
-            records[name] = make_record_class(name, fields, getattr(info, "order", False))
+    # the same classes as the reference backend (built once per checked module), so
+    # records and enums from either backend compare equal
+    classes = program_classes(checked)
+    records, enums = dict(classes.records), dict(classes.enums)
     runtime = Runtime(records, enums)
     gen = ModuleGen(checked, runtime)
     try:
@@ -62,26 +62,9 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
         factory=factory, tree=tree, spans=tuple(gen.spans), code_names=dict(gen.code_names),
         code_filename=code_filename, regexes=base.regexes if base is not None else _regexes(checked), records=records, enums=enums, globals_=namespace,
         def_spans={name: info.node.span for name, info in checked.functions.items()},
+        driven_lines=frozenset(gen.driven_lines), entry_lines=frozenset(gen.entry_lines),
+        name_spans=dict(gen.name_spans), driver_spans=dict(gen.driver_spans),
     )
-
-
-def _static_value(expr: Any, enums: dict) -> Any:
-    """The value of a record field default: a literal, a negated number, a tuple of those,
-    ``None``, or an enum member (the checker admits only immutable defaults)."""
-    if expr is None:
-        return None
-    if isinstance(expr, A.Constant):
-        return expr.value
-    if isinstance(expr, A.UnaryOp) and expr.op in ("-", "+") and isinstance(expr.operand, A.Constant):
-        value = expr.operand.value
-        return -value if expr.op == "-" else +value
-    if isinstance(expr, A.TupleExpr):
-        return tuple(_static_value(e, enums) for e in expr.elts)
-    if isinstance(expr, A.Attribute) and isinstance(expr.value, A.Name) and expr.value.id in enums:
-        return enums[expr.value.id][expr.attr]
-    if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in ("frozenset", "tuple") and not expr.args:
-        return frozenset() if expr.func.id == "frozenset" else ()
-    raise Fault("F-VALUE", "a record field default must be a literal", getattr(expr, "span", None))
 
 
 def _regexes(checked: Any) -> dict:

@@ -76,7 +76,10 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
     if ident in _COLLECTING and len(node.args) >= 1 and isinstance(node.args[0], A.GeneratorExp) \
             and not (ident in ("min", "max") and len(node.args) > 1):
         gen = node.args[0]
-        node = A.Call(node.span, node.func, (A.ListComp(gen.span, gen.elt, gen.generators),) + node.args[1:], node.keywords)
+        listcomp = A.ListComp(gen.span, gen.elt, gen.generators)
+        g.driven_nodes[id(listcomp)] = node.span  # a fault at its step is located at the consumer
+        g.keep.append(listcomp)
+        node = A.Call(node.span, node.func, (listcomp,) + node.args[1:], node.keywords)
     if ident in g.checked.records or ident in g.checked.enums:
         args, keywords = arguments(g, node, fn)
         return P.call(resolve_name(g, ident, fn, node.func), args, keywords)
@@ -139,7 +142,10 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp):
         # join collects a generator (charging its length): the same as collecting the list
         gen = node.args[0]
-        listcomp = g.expr(A.ListComp(gen.span, gen.elt, gen.generators), fn)
+        synthetic = A.ListComp(gen.span, gen.elt, gen.generators)
+        g.driven_nodes[id(synthetic)] = node.span
+        g.keep.append(synthetic)
+        listcomp = g.expr(synthetic, fn)
         collected = P.call(g.ref(g.runtime.collect, "collect"), [P.name(CTX), listcomp])
         impl = g.runtime.static_method(t, name)
         return P.call(g.ref(impl, name), [P.name(CTX), receiver, collected])

@@ -39,9 +39,12 @@ class Localizer:
     """Rewrites the functions of one generated module. ``safe(name)`` says whether the
     global ``name`` is an allow-listed native (it never touches fuel)."""
 
-    def __init__(self, safe: Callable[[str], bool], fin: str) -> None:
+    def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False) -> None:
         self.safe = safe
         self.fin = fin  # global name of the helper that writes h_f back after a comprehension
+        # A defaultdict's factory runs inside `d[k]` (and may be charged, or be a lambda):
+        # in programs that can build one, reading an item is not pure.
+        self.subscripts_may_charge = subscripts_may_charge
 
     # ---- purity ---------------------------------------------------------------------------------
 
@@ -61,6 +64,8 @@ class Localizer:
             if in_comp_iter and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
                 return False  # would need := inside a comprehension iterable
         if isinstance(node, py.NamedExpr) and in_comp_iter:
+            return False
+        if self.subscripts_may_charge and isinstance(node, py.Subscript) and isinstance(node.ctx, py.Load):
             return False
         if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
             for gen in node.generators:

@@ -74,6 +74,12 @@ class ModuleGen:
     code_names: dict = field(default_factory=dict)  # generated def name -> Seglam function name
     tmp_counter: int = 0
     no_walrus: int = 0  # > 0 while emitting a comprehension iterable (where := is illegal)
+    driven_lines: set = field(default_factory=set)  # structural lines of genexps and lambdas
+    driven_nodes: dict = field(default_factory=dict)  # id of a listcomp made from a genexp -> its consumer's span
+    driver_spans: dict = field(default_factory=dict)  # line of such a listcomp -> its consumer's span
+    keep: list = field(default_factory=list)  # synthetic nodes, alive so their ids stay unique
+    entry_lines: set = field(default_factory=set)   # lines of function entries (prologues)
+    name_spans: dict = field(default_factory=dict)  # Seglam function name -> span of its name
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -161,7 +167,9 @@ class ModuleGen:
         )
         from seglam.run.codegen.fuel import Localizer
 
-        Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin")).function(factory)
+        collections_used = any(q == "collections" or q.startswith("collections.") for q in self.checked.imports.values())
+        Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
+                  subscripts_may_charge=collections_used).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)
@@ -189,6 +197,8 @@ class ModuleGen:
         scope = outer.scope.child("function", function_locals(node.params, node.body), def_names(node.body))
         fn = FnState(node.name, scope)
         ln = self.line(node)
+        self.entry_lines.add(ln)
+        self.name_spans.setdefault(node.name, node.name_span or node.span)
         args = self.arguments(node.params, outer, hidden_depth=True)
         has_contracts = info is not None and (info.requires or info.ensures)
         freezes = self.freeze_params(node, info, ln)
@@ -348,6 +358,10 @@ class ModuleGen:
         from seglam.run.codegen import exprs
 
         ln = self.line(node)
+        if isinstance(node, (A.GeneratorExp, A.Lambda)) or id(node) in self.driven_nodes:
+            self.driven_lines.add(ln)
+            if id(node) in self.driven_nodes:
+                self.driver_spans[ln] = self.driven_nodes[id(node)]
         return P.stamp(exprs.emit(self, node, fn), ln)
 
     def pattern(self, node: Any, fn: FnState) -> py.pattern:

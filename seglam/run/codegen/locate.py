@@ -1,8 +1,20 @@
-"""Python exception → located Seglam :class:`Fault`.
+"""Python exception → located Seglam :class:`Fault`, placed where the reference backend
+places it.
 
-The innermost frame of generated code in the traceback is where the fault happened: its
-line number indexes the span table. The generated frames that are Seglam functions give the
-call trace (outermost first), each with the span of its call site.
+The frames of generated code in the traceback tell where the fault happened: a frame's line
+number indexes the span table built during generation. The rules mirror the reference
+(a tree walker that locates a fault at the innermost node *being evaluated*):
+
+- the run-time helpers ``h_ctk`` (a comprehension step) and ``h_lam`` (a lambda's entry)
+  are not Seglam code: their caller's frame is where the fault is;
+- a fault on the structural line of a generator expression (its step) or of a lambda (its
+  entry) belongs to the code that drives them (``sum(...)``, ``sorted(...)``), because the
+  reference evaluates a generator's steps and a lambda's entry inside that call;
+- a fault at a function's depth check belongs to the call site, and the refused call is
+  not part of the trace.
+
+The trace lists the Seglam function and lambda frames, outermost first, each with the span
+of its call site, or its name when the call came from the host or a builtin.
 """
 
 from __future__ import annotations
@@ -12,14 +24,21 @@ from typing import Any
 from seglam.run.faults import Fault, Frame
 from seglam.run.stdlib_core import fault_for
 
+_HELPERS = frozenset({"h_ctk", "h_lam"})
 
-def _generated_frames(exc: BaseException, code_filename: str) -> list[tuple[str, int]]:
+
+def _frames(exc: BaseException, code_filename: str) -> list[tuple[str, int, bool]]:
+    """``(code name, line, called from outside generated code)`` per generated frame."""
     frames = []
+    outside = True
     tb = exc.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename == code_filename:
-            frames.append((code.co_name, tb.tb_lineno))
+            frames.append((code.co_name, tb.tb_lineno, outside))
+            outside = False
+        else:
+            outside = True
         tb = tb.tb_next
     return frames
 
@@ -33,30 +52,35 @@ def _span(prepared: Any, line: int | None):
 def to_fault(exc: BaseException, prepared: Any, filename: str, entry: str | None) -> Fault:
     """The located fault for ``exc`` raised while running ``prepared``'s code."""
     fault = _classify(exc)
-    frames = _generated_frames(exc, prepared.code_filename)
+    frames = _frames(exc, prepared.code_filename)
     names = prepared.code_names
-    span = _span(prepared, frames[-1][1]) if frames else None
-    if fault.code == "F-DEPTH" and len(frames) >= 2 and names.get(frames[-1][0]) is not None \
-            and span == prepared.def_spans.get(names[frames[-1][0]]):
-        # refused at the entry of a call: the fault is at the call site, and the refused
-        # call is not part of the trace
-        frames = frames[:-1]
-        span = _span(prepared, frames[-1][1])
+    while frames and frames[-1][0] in _HELPERS:
+        frames.pop()
+    while len(frames) >= 2 and frames[-1][0] in ("<genexpr>", "<lambda>", "<listcomp>") and frames[-1][1] in prepared.driven_lines:
+        frames.pop()
+    if fault.code == "F-DEPTH" and len(frames) >= 2 and frames[-1][0] in names \
+            and frames[-1][1] in prepared.entry_lines:
+        frames.pop()  # refused at the entry of a call
+    span = None
+    if frames:
+        line = frames[-1][1]
+        span = prepared.driver_spans.get(line) or _span(prepared, line)
     trace: list[Frame] = []
     previous_line = None
     last_function = None
-    for co_name, line in frames:
+    for co_name, line, from_outside in frames:
         function = names.get(co_name)
+        if co_name == "<lambda>":
+            function = "<lambda>"
         if function is not None and not (co_name.startswith("h_impl_") and function == last_function):
-            call_site = _span(prepared, previous_line) if previous_line is not None else _def_span(prepared, function)
+            if from_outside or previous_line is None:
+                call_site = prepared.name_spans.get(function) if co_name != "<lambda>" else _span(prepared, line)
+            else:
+                call_site = _span(prepared, previous_line)
             trace.append(Frame(function, call_site))
             last_function = function
         previous_line = line
     return fault.located(span, tuple(trace), filename)
-
-
-def _def_span(prepared: Any, function: str):
-    return prepared.def_spans.get(function)
 
 
 def _classify(exc: BaseException) -> Fault:

@@ -43,16 +43,20 @@ def _fast_mutator(g, value: Any, fn: FnState) -> list[py.stmt] | None:
     check (the frozen classes fault on their own; checking after is equivalent, since a
     fault ends the run either way)."""
     if not (isinstance(value, A.Call) and isinstance(value.func, A.Attribute) and not value.keywords
-            and isinstance(value.func.value, A.Name) and fn.scope.binds(value.func.value.id)
             and len(value.args) == 1 and not isinstance(value.args[0], A.Starred)):
         return None
     t = g.type_of(value.func.value)
     method = value.func.attr
     if not ((isinstance(t, T.ListType) and method == "append") or (isinstance(t, T.SetType) and method == "add")):
         return None
-    recv = P.name(user(value.func.value.id))
-    call = P.call(P.attr(recv, method), [g.expr(value.args[0], fn)])
-    return [P.expr_stmt(call), _len_check(g, P.name(user(value.func.value.id)))]
+    if isinstance(value.func.value, A.Name):
+        recv = g.expr(value.func.value, fn)
+        call = P.call(P.attr(recv, method), [g.expr(value.args[0], fn)])
+        return [P.expr_stmt(call), _len_check(g, g.expr(value.func.value, fn))]
+    # the receiver is evaluated once, before the argument, as in the call
+    tmp = g.tmp()
+    call = P.call(P.attr(P.name(tmp), method), [g.expr(value.args[0], fn)])
+    return [P.assign(P.store(tmp), g.expr(value.func.value, fn)), P.expr_stmt(call), _len_check(g, P.name(tmp))]
 
 
 def _len_check(g, container: py.expr) -> py.stmt:
@@ -162,6 +166,11 @@ def _aug_assign(g, node: A.AugAssign, fn: FnState, ln: int) -> list[py.stmt]:
     # The new value is computed as a binary operation by the same rules as ``a op b``
     # (in place for lists, as in Python: ``xs += ys`` extends the very list).
     tt = g.type_of(target)
+    if tt is None and g.type_of(node.value) in (T.STR, T.INT) and node.op in ("+", "-"):
+        # `x += "s"` needs a str x; `x += 1` / `x -= 1` an int or a float (the int cap
+        # check lets floats through)
+        vt = g.type_of(node.value)
+        tt = vt if (vt == T.INT or node.op == "+") else None
     if isinstance(target, A.Name):
         name = user(target.id)
         if node.op == "+" and tt == T.STR:
