@@ -173,7 +173,7 @@ class Cache:
         try:
             found = self._matches(txn, text)
         finally:
-            txn.abort()
+            self.store.end_read(txn)
         if not found or found[0][0].status != "active":
             return None
         best, entry = found[0]

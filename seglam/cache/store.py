@@ -52,6 +52,47 @@ def default_path() -> Path:
     return Path(base) / "seglam"
 
 
+class _Readers:
+    """Counts open read transactions in this process, so the map is never resized under
+    one: LMDB remaps the file on resize, and a reader in another thread would be left
+    reading unmapped memory."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._count = 0
+        self._resizing = False
+        self._local = threading.local()
+
+    def enter(self) -> None:
+        with self._cond:
+            while self._resizing:
+                self._cond.wait()
+            self._count += 1
+        self._local.depth = getattr(self._local, "depth", 0) + 1
+
+    def leave(self) -> None:
+        self._local.depth -= 1
+        with self._cond:
+            self._count -= 1
+            if self._count == 0:
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """No read transaction is open in this process while the block runs."""
+        if getattr(self._local, "depth", 0):
+            raise CacheError("internal error: the map cannot grow while this thread holds a read transaction")
+        with self._cond:
+            self._resizing = True
+            try:
+                while self._count:
+                    self._cond.wait()
+                yield
+            finally:
+                self._resizing = False
+                self._cond.notify_all()
+
+
 class _Shared:
     """One open LMDB environment per path per process.
 
@@ -61,7 +102,7 @@ class _Shared:
     """
 
     lock = threading.Lock()
-    envs: dict[tuple[int, str], list[Any]] = {}  # (pid, realpath) -> [env, refcount, write lock]
+    envs: dict[tuple[int, str], list[Any]] = {}  # (pid, realpath) -> [env, refcount, write lock, readers]
 
 
 class Store:
@@ -85,11 +126,12 @@ class Store:
             slot = _Shared.envs.get(self._key)
             if slot is None:
                 env = self._open(min(map_size, self.max_map_size))
-                slot = [env, 0, threading.RLock()]
+                slot = [env, 0, threading.RLock(), _Readers()]
                 _Shared.envs[self._key] = slot
             slot[1] += 1
         self.env: lmdb.Environment = slot[0]
         self._write_lock: threading.RLock = slot[2]
+        self._readers: _Readers = slot[3]
         self.dbs = {name: self.env.open_db(name.encode(), dupsort=dup) for name, dup in DATABASES.items()}
         self._closed = False
 
@@ -113,23 +155,37 @@ class Store:
     # -- transactions -------------------------------------------------------------------
 
     def begin_read(self) -> lmdb.Transaction:
-        """A read-only snapshot (abort it when done); readers never block anyone."""
+        """A read-only snapshot; close it with :meth:`end_read`. Readers never block
+        writers or each other."""
+        while True:
+            self._readers.enter()
+            try:
+                return self.env.begin(buffers=False)
+            except lmdb.MapResizedError:
+                self._readers.leave()
+                self._adopt_size()  # another process grew the map
+            except BaseException:
+                self._readers.leave()
+                raise
+
+    def end_read(self, txn: lmdb.Transaction) -> None:
         try:
-            return self.env.begin(buffers=False)
-        except lmdb.MapResizedError:
-            # another process grew the map: adopt its size, then read
-            with self._write_lock:
-                self.env.set_mapsize(0)
-            return self.env.begin(buffers=False)
+            txn.abort()
+        finally:
+            self._readers.leave()
 
     @contextmanager
     def read(self) -> Iterator[lmdb.Transaction]:
-        """:meth:`begin_read` as a context manager."""
+        """:meth:`begin_read` / :meth:`end_read` as a context manager."""
         txn = self.begin_read()
         try:
             yield txn
         finally:
-            txn.abort()
+            self.end_read(txn)
+
+    def _adopt_size(self) -> None:
+        with self._write_lock, self._readers.exclusive():
+            self.env.set_mapsize(0)
 
     def write(self, fn: Callable[[lmdb.Transaction], T]) -> T:
         """Run ``fn`` in a write transaction and commit. ``fn`` may run more than once (after
@@ -142,7 +198,7 @@ class Store:
                 except lmdb.MapFullError:
                     self._grow()
                 except lmdb.MapResizedError:
-                    self.env.set_mapsize(0)
+                    self._adopt_size()
                 except lmdb.Error as err:
                     if any(s in str(err) for s in _DISK_FULL):
                         raise CacheFullError(
@@ -158,7 +214,8 @@ class Store:
                 f"cache at {self.path} reached its maximum size ({self.max_map_size} bytes); nothing was "
                 "written, every committed entry is intact (raise SEGLAM_CACHE_MAX_SIZE or run `seglam cache gc`)"
             )
-        self.env.set_mapsize(min(size * 2, self.max_map_size))
+        with self._readers.exclusive():
+            self.env.set_mapsize(min(size * 2, self.max_map_size))
 
     # -- lifecycle ----------------------------------------------------------------------
 

@@ -130,3 +130,32 @@ def test_full_disk_fails_cleanly(tmp_path):
     last = int([l for l in lines if l and l[0].isdigit()][-1])
     entries = _all_entries(path)
     assert {family(n).id for n in range(last + 1)} <= set(entries)
+
+
+def test_map_grows_while_other_threads_read(tmp_path):
+    import threading
+
+    with Cache(tmp_path / "c", map_size=64 * 1024) as c:
+        c.put_verified([family(n) for n in range(20)])
+        stop = threading.Event()
+        errors = []
+
+        def read() -> None:
+            try:
+                while not stop.is_set():
+                    for n in range(20):
+                        assert c.lookup(request(n, 2)).bindings == {"x": 2}
+            except Exception as err:  # noqa: BLE001
+                errors.append(err)
+
+        readers = [threading.Thread(target=read) for _ in range(4)]
+        for t in readers:
+            t.start()
+        for start in range(20, 1500, 40):  # forces several doublings of a 64 KiB map
+            c.put_verified([family(n) for n in range(start, start + 40)])
+        stop.set()
+        for t in readers:
+            t.join()
+        assert not errors
+        assert c.store.env.info()["map_size"] >= 1 << 20
+        assert len(c.list()) == 1500
