@@ -284,7 +284,7 @@ class CallMixin:
     def apply(self, sigs, args: list[Arg], node, st: State, name: str, presubst=None, expected=None) -> t.Type:
         """Pick the first overload the arguments fit, type its lambdas, return its result."""
         span = getattr(node, "span", None) or (args[-1].node.span if args else None)
-        attempts = [self._attempt(sig, args, dict(presubst or {}), span) for sig in sigs]
+        attempts = [self._attempt(sig, args, dict(presubst or {}), span, name) for sig in sigs]
         chosen = next((a for a in attempts if not a.errors), None)
         if chosen is None:
             self._untyped_lambdas(args, st)
@@ -299,12 +299,11 @@ class CallMixin:
             self._check_ordering(name, args, chosen.subst.get("T", t.ERROR), node)
         return subst(chosen.sig.ret, chosen.subst, t.NEVER)
 
-    def _attempt(self, sig: Sig, args: list[Arg], s: dict, span) -> Attempt:
+    def _attempt(self, sig: Sig, args: list[Arg], s: dict, span, display: str) -> Attempt:
         # Receiver type variables (a list's T) are fixed, unless still unknown (`[]`).
         fixed = {k: v for k, v in s.items() if not isinstance(v, t.NeverType)}
-        if fixed:
-            sig = Sig(sig.name, tuple(SigParam(p.name, subst(p.type, fixed), p.has_default, p.kind) for p in sig.params),
-                      sig.ret)
+        sig = Sig(display, tuple(SigParam(p.name, subst(p.type, fixed), p.has_default, p.kind) for p in sig.params)
+                  if fixed else sig.params, sig.ret)
         s = dict(fixed)
         att = Attempt(sig, s)
         positional = [p for p in sig.params if p.kind in ("positional_only", "normal")]
@@ -397,7 +396,10 @@ class CallMixin:
                     a.node.span, f"check first: `if {show(a.node)} is not None:`" if show(a.node) != "this value"
                     else "check for None first")
         hint = None
-        if got == t.FLOAT and want == t.INT:
+        got_elem = iter_elem(got) if got is not None else None
+        if isinstance(want, t.IterableType) and want.elem == t.STR and got_elem is not None and got_elem != t.STR:
+            hint = "convert the items first: `\", \".join(str(x) for x in xs)`"
+        elif got == t.FLOAT and want == t.INT:
             hint = "convert with `int(x)` or use `//` for integer division"
         elif got == t.STR and want in (t.INT, t.FLOAT):
             hint = "convert with `int(s)`, or `parse_int(s)` which returns None for bad text"

@@ -137,8 +137,12 @@ class ExprMixin:
             return
         ty = self.non_optional(ty, node) if what != "a slice bound" else t.strip_none(ty)
         if not assignable(ty, t.INT):
-            self.report.error("E-TYPE", f"{what} must be an int, not `{ty.render()}`", node.span,
-                              "convert with `int(x)`" if ty in (t.FLOAT, t.STR) else None)
+            hint = None
+            if ty == t.FLOAT:
+                hint = "use `//` for integer division, or convert with `int(x)`"
+            elif ty == t.STR:
+                hint = "convert with `int(s)`"
+            self.report.error("E-TYPE", f"{what} must be an int, not `{ty.render()}`", node.span, hint)
 
     # ---- names ---------------------------------------------------------------------------------
 
@@ -670,11 +674,23 @@ class ExprMixin:
         for gen in generators:
             it = self.value(gen.iter, current)
             elem = self.iter_elem_or_error(it, gen.iter)
+            elem = self.check_dict_unpack(gen.target, it, elem, gen.iter)
             self.bind_scope_target(gen.target, elem, scope, current)
             for cond in gen.ifs:
                 yes, _ = self.cond(cond, current)
                 current = yes if yes is not None else current
         return scope, current
+
+    def check_dict_unpack(self, target, it: t.Type, elem: t.Type, iter_node) -> t.Type:
+        """`for k, v in d:` iterates over keys only: explain it once, at the loop."""
+        if (isinstance(target, (ast.TupleExpr, ast.ListExpr)) and len(target.elts) == 2 and as_dict(it) is not None
+                and not isinstance(elem, t.TupleType) and not is_bottom(elem)):
+            name = show(iter_node)
+            self.report.error("E-TYPE", "looping over a dict gives its keys only", iter_node.span,
+                              f"for keys and values write `{name}.items()`" if name != "this value"
+                              else "for keys and values use `.items()`")
+            return t.ERROR
+        return elem
 
     def iter_elem_or_error(self, it: t.Type, node) -> t.Type:
         if t.is_optional(it):

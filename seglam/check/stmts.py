@@ -233,6 +233,16 @@ class StmtMixin:
             if name in self.fn.annotated:
                 expected = self.fn.declared.get(name)
         ty = self.value(node.value, st, expected)
+        if ty == t.NONE and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute):
+            callee = self.types.get(id(node.value.func))
+            if isinstance(callee, t.BoundMethodType):
+                method = callee.method
+                better = {"sort": "sorted(xs)", "reverse": "list(reversed(xs))", "append": "xs + [x]",
+                          "extend": "xs + ys", "update": "a | b"}.get(method)
+                self.report.error("E-TYPE", f"`.{method}()` changes the value in place and returns None",
+                                  node.value.span, f"call it on its own line, or use `{better}` for a new value"
+                                  if better else "call it on its own line")
+                ty = t.ERROR
         for target in node.targets:
             self.assign(target, ty, st, node.value)
         return st
@@ -541,6 +551,7 @@ class StmtMixin:
     def _s_For(self, node: ast.For, st):
         it = self.value(node.iter, st)
         elem = self.iter_elem_or_error(it, node.iter)
+        elem = self.check_dict_unpack(node.target, it, elem, node.iter)
         head = self.widen(st, node.body + node.orelse)
         body_state = head.copy()
         self.assign(node.target, elem, body_state, None)
