@@ -82,6 +82,7 @@ class DeclMixin:
         constants: list[tuple[int, object]] = []
         examples: list[ast.Assert] = []
         defined: dict[str, ast.Node] = {}
+        others: dict[int, object] = {}
         for i, stmt in enumerate(module.body):
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for local, qual in self.import_bindings(stmt):
@@ -114,7 +115,7 @@ class DeclMixin:
             elif isinstance(stmt, ast.Assert):
                 examples.append(stmt)
             else:
-                self._module_statement_error(stmt)
+                others[id(stmt)] = stmt
         for i, node in classes:   # names first: fields, aliases and annotations may refer to any class
             if any(self._qual(b) == "enum.Enum" for b in node.bases):
                 env.enums[node.name] = EnumInfo(node.name, (), node)
@@ -141,13 +142,17 @@ class DeclMixin:
                 for p in stmt.params:
                     if p.default is not None:
                         self._param_default(p, env.functions[stmt.name])
+            elif id(stmt) in others:
+                self._module_statement_error(stmt)
         self.fn.stmt_index = 10**9
         for i, node in functions:
             info = env.functions.get(node.name)
             if info is None or info.node is not node:
                 continue
             self.check_contracts(info)
-            self.check_function(node, [(p.name, p.type) for p in info.params], info.returns, None, None)
+            params = [(p.name, p.type) for p in info.params]
+            params += [(p.name, t.ERROR) for p in node.params if p.kind in ("var_positional", "var_keyword")]
+            self.check_function(node, params, info.returns, None, None)
         return examples
 
     def _constant_name(self, stmt) -> str | None:
@@ -169,13 +174,11 @@ class DeclMixin:
         if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
             self.report.error("E-REFLECTION", "`__name__` is not available: Seglam has no `if __name__ == \"__main__\":`",
                               stmt.test.span, "remove this block: the host calls your function (e.g. `main`) directly")
-            self.fn.stmt_index = 10**9
             for inner in stmt.body:
                 if isinstance(inner, ast.ExprStmt):
                     self.value(inner.value, State({}, set()))
             return
         if isinstance(stmt, ast.Unsupported):
-            self.fn.stmt_index = 10**9
             self._s_Unsupported(stmt, State({}, set()))
             return
         if isinstance(stmt, (ast.Return, ast.Break, ast.Continue)):
@@ -189,7 +192,6 @@ class DeclMixin:
             return
         if isinstance(stmt, ast.ExprStmt):
             before = self.report.count()
-            self.fn.stmt_index = 10**9
             self.value(stmt.value, State({}, set()))
             if self.report.count() > before:
                 return
@@ -438,6 +440,7 @@ class DeclMixin:
                 star = "*" if p.kind == "var_positional" else "**"
                 self.report.error("E-UNSUPPORTED", f"`{star}{p.name}` parameters are not available", p.span,
                                   "take a list (or a dict) parameter instead")
+                params.append((p.name, t.ERROR))
                 continue
             if p.annotation is None:
                 self.report.error("E-ANNOTATION", f"parameter `{p.name}` of `{node.name}` needs a type annotation", p.span,
