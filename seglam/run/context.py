@@ -10,7 +10,8 @@ Interface used by both backends (keep stable):
   generated code, followed by ``if ctx.fuel < 0: ctx.out_of_fuel()``).
 - ``ctx.tick()``: charge one step (a loop iteration, a comprehension iteration, a call).
 - ``ctx.charge(n)``: the bulk charge for a builtin that does work linear in ``n``
-  elements/characters: ``1 + n // 64`` steps (:data:`BULK_UNIT`).
+  elements/characters: ``1 + n // 8`` steps (:data:`BULK_UNIT`; 8 bounds what a run can allocate:
+  the default fuel buys at most ~80M element copies).
 - ``ctx.enter(function, span)`` / ``ctx.leave()``: a Seglam call; ``enter`` faults with
   ``F-DEPTH`` past ``limits.max_depth``. ``ctx.frames`` is the live call trace.
 - ``ctx.check_int(v)``, ``ctx.check_str(s)``, ``ctx.check_len(n)``: size caps; return the
@@ -29,7 +30,7 @@ from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.syntax.span import Span
 
 #: Elements (or characters) per fuel step in a builtin's bulk charge: ``1 + n // BULK_UNIT``.
-BULK_UNIT = 64
+BULK_UNIT = 8
 
 
 class RunContext:

@@ -27,7 +27,7 @@ Tables:
   :func:`getitem`, :func:`setitem`, :func:`contains`, :func:`format_value`,
   :func:`join_fstring`, :func:`truth` (Python's own ``bool()``).
 
-Fuel: see :mod:`seglam.run.stdlib_core` ("one rule": ``1 + n // 64`` per linear builtin
+Fuel: see :mod:`seglam.run.stdlib_core` ("one rule": ``1 + n // BULK_UNIT`` (8) per linear builtin
 over ``n`` elements/characters, charged before the work when ``n`` is known).
 
 Size caps are checked *before* computing wherever the result could be huge: ``**``, ``<<``
@@ -45,7 +45,7 @@ import math
 import operator
 from typing import Any, Callable
 
-from seglam.run.context import RunContext
+from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.stdlib_coll import (
     ATTRIBUTES, DATE_METHODS, DECIMAL_METHODS, DICT_METHODS, FLOAT_METHODS, INT_METHODS,
@@ -321,12 +321,14 @@ def b_divmod(ctx, a, b):
     return divmod(a, b)
 
 
-def b_enumerate(ctx, it, start=0):
-    return enumerate(_lazy(ctx, it), start)
+def b_enumerate(ctx, iterable, start=0):
+    return enumerate(_lazy(ctx, iterable), start)
 
 
 def b_zip(ctx, *its, strict=False):
-    return zip(*(_lazy(ctx, i) for i in its), strict=strict)
+    out = zip(*(_lazy(ctx, i) for i in its), strict=strict)
+    # zip(*rows) over many rows builds wide tuples: charge each by its width.
+    return Metered(ctx, out, len(its)) if len(its) > BULK_UNIT else out
 
 
 def b_map(ctx, fn, *its):
@@ -436,20 +438,20 @@ def b_max(ctx, *args, key=None, default=_NO_DEFAULT):
     return _minmax(ctx, max, args, key, default)
 
 
-def b_pow(ctx, a, b, mod=None):
-    return op_pow(ctx, a, b, mod)
+def b_pow(ctx, base, exp, mod=None):
+    return op_pow(ctx, base, exp, mod)
 
 
 def b_range(ctx, *args):
     return range(*args)
 
 
-def b_round(ctx, x, ndigits=None):
+def b_round(ctx, number, ndigits=None):
     if ndigits is None:
-        if isinstance(x, decimal.Decimal):
-            return _to_int_from_decimal(ctx, x.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
-        return round(x)
-    return round(x, ndigits)
+        if isinstance(number, decimal.Decimal):
+            return _to_int_from_decimal(ctx, number.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
+        return round(number)
+    return round(number, ndigits)
 
 
 def b_hex(ctx, x):

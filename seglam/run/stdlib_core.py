@@ -2,7 +2,7 @@
 materialisation, capped ``repr``/``str``, and the fixed Decimal context.
 
 Fuel rule for builtins (one rule, both backends): a builtin that does work linear in ``n``
-elements or characters charges ``1 + n // 64`` steps (``ctx.charge(n)``). When ``n`` is
+elements or characters charges ``1 + n // 8`` steps (``ctx.charge(n)``). When ``n`` is
 known up front (a sized input: str, list, tuple, dict, set, range) the charge is taken
 *before* the work, so ``sum(range(10**12))`` faults with ``F-FUEL`` at once. An unsized
 input (a generator, ``zip``, ``map``...) is first materialised by :func:`collect`, which
@@ -19,7 +19,7 @@ import enum
 import math
 from typing import Any, Iterable
 
-from seglam.run.context import RunContext
+from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.values import is_record
 
@@ -149,11 +149,15 @@ class Metered:
     iteration, so no C-level loop can run without fuel. Used for builtins whose output can
     be far larger than their input, or infinite (``itertools.count``)."""
 
-    __slots__ = ("_it", "_ctx")
+    __slots__ = ("_it", "_ctx", "_weight")
 
-    def __init__(self, ctx: RunContext, it: Iterable) -> None:
+    def __init__(self, ctx: RunContext, it: Iterable, width: int = 0) -> None:
+        """``width``: the size of each item built (a tuple of ``width`` elements, as
+        ``permutations`` or ``zip(*rows)`` make): each item then costs
+        ``1 + width // BULK_UNIT``."""
         self._it = iter(it)
         self._ctx = ctx
+        self._weight = 1 + width // BULK_UNIT
 
     def __iter__(self):
         return self
@@ -161,7 +165,7 @@ class Metered:
     def __next__(self):
         item = next(self._it)
         ctx = self._ctx
-        ctx.fuel -= 1
+        ctx.fuel -= self._weight
         if ctx.fuel < 0:
             ctx.out_of_fuel()
         return item

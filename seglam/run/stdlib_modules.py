@@ -137,9 +137,24 @@ def _metered_output(fn: Callable) -> Callable:
     return impl
 
 
+def _tuple_output(fn: Callable) -> Callable:
+    """permutations/combinations: each item is a tuple of ``r`` elements, charged as such."""
+    def impl(ctx: RunContext, iterable: Any, r: int | None = None):
+        pool = collect(ctx, iterable)
+        width = len(pool) if r is None else max(r, 0)
+        return Metered(ctx, fn(pool) if r is None else fn(pool, r), width)
+
+    impl.__name__ = fn.__name__
+    return impl
+
+
 def it_product(ctx: RunContext, *iterables: Any, repeat: int = 1) -> Metered:
     pools = [collect(ctx, it) for it in iterables]
-    return Metered(ctx, itertools.product(*pools, repeat=repeat))
+    return Metered(ctx, itertools.product(*pools, repeat=repeat), len(pools) * max(repeat, 0))
+
+
+def it_zip_longest(ctx: RunContext, *iterables: Any, fillvalue: Any = None) -> Metered:
+    return Metered(ctx, itertools.zip_longest(*(_lazy(ctx, i) for i in iterables), fillvalue=fillvalue), len(iterables))
 
 
 def it_repeat(ctx: RunContext, value: Any, times: int | None = None) -> Metered:
@@ -238,36 +253,36 @@ def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:
     return got
 
 
-def re_search(ctx, pattern, s, flags=0):
-    ctx.charge(len(s))
-    return regex(ctx, pattern, flags).search(s)
+def re_search(ctx, pattern, string, flags=0):
+    ctx.charge(len(string))
+    return regex(ctx, pattern, flags).search(string)
 
 
-def re_match(ctx, pattern, s, flags=0):
-    ctx.charge(len(s))
-    return regex(ctx, pattern, flags).match(s)
+def re_match(ctx, pattern, string, flags=0):
+    ctx.charge(len(string))
+    return regex(ctx, pattern, flags).match(string)
 
 
-def re_fullmatch(ctx, pattern, s, flags=0):
-    ctx.charge(len(s))
-    return regex(ctx, pattern, flags).fullmatch(s)
+def re_fullmatch(ctx, pattern, string, flags=0):
+    ctx.charge(len(string))
+    return regex(ctx, pattern, flags).fullmatch(string)
 
 
-def re_findall(ctx, pattern, s, flags=0):
-    ctx.charge(len(s))
-    out = regex(ctx, pattern, flags).findall(s)
+def re_findall(ctx, pattern, string, flags=0):
+    ctx.charge(len(string))
+    out = regex(ctx, pattern, flags).findall(string)
     ctx.check_len(len(out))
     return out
 
 
-def re_finditer(ctx, pattern, s, flags=0):
-    ctx.charge(len(s))
-    return Metered(ctx, regex(ctx, pattern, flags).finditer(s))
+def re_finditer(ctx, pattern, string, flags=0):
+    ctx.charge(len(string))
+    return Metered(ctx, regex(ctx, pattern, flags).finditer(string))
 
 
-def re_split(ctx, pattern, s, maxsplit=0, flags=0):
-    ctx.charge(len(s))
-    out = regex(ctx, pattern, flags).split(s, maxsplit)
+def re_split(ctx, pattern, string, maxsplit=0, flags=0):
+    ctx.charge(len(string))
+    out = regex(ctx, pattern, flags).split(string, maxsplit)
     ctx.check_len(len(out))
     return out
 
@@ -283,7 +298,8 @@ def _capped_repl(ctx: RunContext, repl: Any, total: list) -> Callable:
     return replace
 
 
-def re_subn(ctx, pattern, repl, s, count=0, flags=0):
+def re_subn(ctx, pattern, repl, string, count=0, flags=0):
+    s = string
     ctx.charge(len(s))
     total = [len(s)]
     if isinstance(repl, str) and "\\" not in repl:
@@ -292,17 +308,17 @@ def re_subn(ctx, pattern, repl, s, count=0, flags=0):
     return regex(ctx, pattern, flags).subn(_capped_repl(ctx, repl, total), s, count)
 
 
-def re_sub(ctx, pattern, repl, s, count=0, flags=0):
-    return re_subn(ctx, pattern, repl, s, count, flags)[0]
+def re_sub(ctx, pattern, repl, string, count=0, flags=0):
+    return re_subn(ctx, pattern, repl, string, count, flags)[0]
 
 
 def re_compile(ctx, pattern, flags=0):
     return CompiledPattern(pattern, flags, regex(ctx, pattern, flags))
 
 
-def re_escape(ctx, s):
-    ctx.charge(len(s))
-    return ctx.check_str(_pyre.escape(s))
+def re_escape(ctx, pattern):
+    ctx.charge(len(pattern))
+    return ctx.check_str(_pyre.escape(pattern))
 
 
 def _pattern_method(fn: Callable) -> Callable:
@@ -315,14 +331,14 @@ def _pattern_method(fn: Callable) -> Callable:
 
 #: Methods of a compiled pattern (``re.compile(...)``): same implementations, receiver first.
 PATTERN_METHODS: dict[str, Callable] = {
-    "search": lambda ctx, p, s: re_search(ctx, p, s),
-    "match": lambda ctx, p, s: re_match(ctx, p, s),
-    "fullmatch": lambda ctx, p, s: re_fullmatch(ctx, p, s),
-    "findall": lambda ctx, p, s: re_findall(ctx, p, s),
-    "finditer": lambda ctx, p, s: re_finditer(ctx, p, s),
-    "split": lambda ctx, p, s, maxsplit=0: re_split(ctx, p, s, maxsplit),
-    "sub": lambda ctx, p, repl, s, count=0: re_sub(ctx, p, repl, s, count),
-    "subn": lambda ctx, p, repl, s, count=0: re_subn(ctx, p, repl, s, count),
+    "search": lambda ctx, p, string: re_search(ctx, p, string),
+    "match": lambda ctx, p, string: re_match(ctx, p, string),
+    "fullmatch": lambda ctx, p, string: re_fullmatch(ctx, p, string),
+    "findall": lambda ctx, p, string: re_findall(ctx, p, string),
+    "finditer": lambda ctx, p, string: re_finditer(ctx, p, string),
+    "split": lambda ctx, p, string, maxsplit=0: re_split(ctx, p, string, maxsplit),
+    "sub": lambda ctx, p, repl, string, count=0: re_sub(ctx, p, repl, string, count),
+    "subn": lambda ctx, p, repl, string, count=0: re_subn(ctx, p, repl, string, count),
 }
 
 
@@ -470,9 +486,9 @@ MODULE_FUNCTIONS.update({f"math.{n}": _plain(getattr(math, n)) for n in _MATH_PL
 MODULE_FUNCTIONS.update({
     "math.factorial": math_factorial, "math.comb": math_comb, "math.perm": math_perm,
     "math.prod": math_prod, "math.lcm": math_lcm, "math.fsum": math_fsum, "math.dist": math_dist,
-    "itertools.permutations": _metered_output(itertools.permutations),
-    "itertools.combinations": _metered_output(itertools.combinations),
-    "itertools.combinations_with_replacement": _metered_output(itertools.combinations_with_replacement),
+    "itertools.permutations": _tuple_output(itertools.permutations),
+    "itertools.combinations": _tuple_output(itertools.combinations),
+    "itertools.combinations_with_replacement": _tuple_output(itertools.combinations_with_replacement),
     "itertools.product": it_product,
     "itertools.accumulate": it_accumulate,
     "itertools.chain": it_chain,
@@ -480,7 +496,7 @@ MODULE_FUNCTIONS.update({
     "itertools.groupby": it_groupby,
     "itertools.islice": _metered_output(itertools.islice),
     "itertools.pairwise": _metered_output(itertools.pairwise),
-    "itertools.zip_longest": _metered_output(itertools.zip_longest),
+    "itertools.zip_longest": it_zip_longest,
     "itertools.starmap": _metered_output(itertools.starmap),
     "itertools.takewhile": _metered_output(itertools.takewhile),
     "itertools.dropwhile": _metered_output(itertools.dropwhile),

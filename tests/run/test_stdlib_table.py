@@ -53,3 +53,48 @@ def test_module_members():
             if f"{module}.{n}" not in S.MODULE_FUNCTIONS:
                 missing.append(f"{module}.{n}")
     assert not missing
+
+
+def _accepts_keyword(impl, name: str) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(impl).parameters
+    except (TypeError, ValueError):
+        return True
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return True
+    p = params.get(name)
+    return p is not None and p.kind is not inspect.Parameter.POSITIONAL_ONLY
+
+
+def _keyword_params(sigs):
+    for s in sigs:
+        for p in s.params:
+            if p.kind in ("normal", "keyword_only"):
+                yield p.name
+
+
+def test_keyword_parameters_have_pythons_names():
+    tab = sig.table()
+    bad = []
+    for name, sigs in tab.builtins.items():
+        if name in S.BUILTINS:
+            bad += [f"{name}({k}=)" for k in _keyword_params(sigs) if not _accepts_keyword(S.BUILTINS[name], k)]
+    for kind, methods in tab.methods.items():
+        for name, sigs in methods.items():
+            impl = KINDS[kind].get(name)
+            if impl is not None:
+                bad += [f"{kind}.{name}({k}=)" for k in _keyword_params(sigs) if not _accepts_keyword(impl, k)]
+    for module, functions in tab.module_functions.items():
+        for name, sigs in functions.items():
+            impl = S.MODULE_FUNCTIONS.get(f"{module}.{name}")
+            if impl is not None:
+                bad += [f"{module}.{name}({k}=)" for k in _keyword_params(sigs) if not _accepts_keyword(impl, k)]
+    for type_name, members in tab.type_members.items():
+        qual = TYPE_QUALNAMES[type_name]
+        for n, sigs in members.items():
+            impl = S.MODULE_FUNCTIONS.get(qual if n == type_name else f"{qual}.{n}")
+            if impl is not None:
+                bad += [f"{qual}.{n}({k}=)" for k in _keyword_params(sigs) if not _accepts_keyword(impl, k)]
+    assert not bad
