@@ -42,6 +42,8 @@ class _SeglamIndenter(PythonIndenter):
             yield from super().handle_NL(token)
         except DedentError:
             raise _IndentError(token) from None
+        if len(self.indent_level) - 1 > MAX_INDENT_DEPTH:
+            raise _NestingError(token, f"blocks nest deeper than {MAX_INDENT_DEPTH} levels")
 
 
 def _limit_nesting(stream):
@@ -53,10 +55,6 @@ def _limit_nesting(stream):
                 raise _NestingError(token, f"brackets nest deeper than {MAX_BRACKET_DEPTH} levels")
         elif token.type in _CLOSE:
             depth -= 1
-        elif token.type == "_NEWLINE" and depth == 0:
-            indent = token.value.rsplit("\n", 1)[-1]
-            if len(indent.expandtabs(8)) > MAX_INDENT_DEPTH * 8:
-                raise _NestingError(token, f"blocks nest deeper than {MAX_INDENT_DEPTH} levels")
         yield token
 
 
@@ -121,6 +119,7 @@ class _NestingError(Exception):
 
 
 _build_lock = threading.Lock()
+_parse_lock = threading.Lock()
 
 
 def _cache_file(grammar: str) -> str | bool:
@@ -181,7 +180,8 @@ def parse_tree(source: str, filename: str = "<input>") -> Tree:
         raise CheckError([Diagnostic("E-SYNTAX", "unexpected indent", Span(first, 1, first, 2), filename,
                                      "the first statement of a file starts in column 1")], source)
     try:
-        return _lark().parse(text)
+        with _parse_lock:  # the indenter keeps per-parse state on the shared postlexer
+            return _lark().parse(text)
     except _NestingError as error:
         raise CheckError([Diagnostic("E-NESTING", error.message, _token_span(error.token), filename)], source) from None
     except _IndentError as error:
