@@ -1,0 +1,65 @@
+"""Types: rendering, unions, joins, assignability and the signature table."""
+
+from __future__ import annotations
+
+from seglam.check import signatures as sig
+from seglam.check import types as T
+from seglam.check.typeops import assignable, iter_elem, join
+
+
+def test_render():
+    assert T.union(T.INT, T.NONE).render() == "int | None"
+    assert T.TupleType((T.INT,), True).render() == "tuple[int, ...]"
+    assert T.TupleType((T.STR, T.INT)).render() == "tuple[str, int]"
+    assert T.DictType(T.STR, T.ListType(T.INT)).render() == "dict[str, list[int]]"
+    assert T.CallableType((T.INT,), T.BOOL).render() == "Callable[[int], bool]"
+    assert T.union(T.RecordType("A"), T.RecordType("B")).render() == "A | B"
+
+
+def test_union_flattens_and_puts_none_last():
+    u = T.union(T.NONE, T.union(T.STR, T.INT), T.STR)
+    assert u == T.UnionType((T.STR, T.INT, T.NONE))
+    assert T.union(T.INT) == T.INT
+    assert T.union(T.INT, T.BOOL) == T.INT
+    assert T.strip_none(T.optional(T.STR)) == T.STR
+    assert T.union(T.INT, T.ERROR) == T.ERROR
+
+
+def test_assignable_promotions_and_unions():
+    assert assignable(T.INT, T.FLOAT) and assignable(T.BOOL, T.INT)
+    assert not assignable(T.FLOAT, T.INT)
+    assert assignable(T.NONE, T.optional(T.INT)) and not assignable(T.optional(T.INT), T.INT)
+    assert assignable(T.ListType(T.NEVER), T.ListType(T.STR))
+    assert assignable(T.TupleType((T.INT, T.INT)), T.TupleType((T.INT,), True))
+    assert not assignable(T.TupleType((T.INT,), True), T.TupleType((T.INT, T.INT)))
+    assert not assignable(T.DECIMAL, T.FLOAT) and not assignable(T.FLOAT, T.DECIMAL)
+    assert assignable(T.RecordType("A"), T.union(T.RecordType("A"), T.RecordType("B")))
+
+
+def test_join_builds_up_partial_collections():
+    assert join(T.ListType(T.NEVER), T.ListType(T.INT)) == T.ListType(T.INT)
+    assert join(T.DictType(T.NEVER, T.NEVER), T.DictType(T.STR, T.INT)) == T.DictType(T.STR, T.INT)
+    assert join(T.NONE, T.STR) == T.optional(T.STR)
+    assert join(T.INT, T.FLOAT) == T.FLOAT
+    assert join(T.optional(T.ListType(T.NEVER)), T.ListType(T.INT)) == T.optional(T.ListType(T.INT))
+
+
+def test_iteration():
+    assert iter_elem(T.STR) == T.STR
+    assert iter_elem(T.DictType(T.STR, T.INT)) == T.STR
+    assert iter_elem(T.TupleType((T.INT, T.STR))) == T.union(T.INT, T.STR)
+    assert iter_elem(T.RANGE) == T.INT
+    assert iter_elem(T.INT) is None
+
+
+def test_signature_table_parses_and_lists_names():
+    tab = sig.table()
+    assert "sorted" in sig.builtin_names() and "parse_int" in sig.builtin_names()
+    assert {"append", "sort", "pop"} <= sig.method_names()["list"]
+    assert {"get", "items", "setdefault"} <= sig.method_names()["dict"]
+    assert "split" in sig.method_names()["str"] and "format" not in sig.method_names()["str"]
+    assert tab.module_values["math"]["pi"] == T.FLOAT
+    assert "sqrt" in sig.allowed_members("math") and "Decimal" in sig.allowed_members("decimal")
+    assert len(tab.builtins["max"]) == 3   # overloads
+    assert sig.ALLOWED_MODULES >= {"math", "re", "itertools", "functools", "collections", "dataclasses", "enum",
+                                   "decimal", "datetime", "typing", "string"}
