@@ -32,6 +32,7 @@ class Prepared:
     def_spans: dict
     driven_lines: frozenset
     entry_lines: frozenset
+    entered_lines: frozenset
     name_spans: dict
     driver_spans: dict
 
@@ -63,6 +64,7 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
         code_filename=code_filename, regexes=base.regexes if base is not None else _regexes(checked), records=records, enums=enums, globals_=namespace,
         def_spans={name: info.node.span for name, info in checked.functions.items()},
         driven_lines=frozenset(gen.driven_lines), entry_lines=frozenset(gen.entry_lines),
+        entered_lines=frozenset(gen.entered_lines),
         name_spans=dict(gen.name_spans), driver_spans=dict(gen.driver_spans),
     )
 

@@ -79,6 +79,7 @@ class ModuleGen:
     driver_spans: dict = field(default_factory=dict)  # line of such a listcomp -> its consumer's span
     keep: list = field(default_factory=list)  # synthetic nodes, alive so their ids stay unique
     entry_lines: set = field(default_factory=set)   # lines of function entries (prologues)
+    entered_lines: set = field(default_factory=set)  # lines of work done once a call is entered
     name_spans: dict = field(default_factory=dict)  # Seglam function name -> span of its name
 
     # ---- bookkeeping ------------------------------------------------------------------------
@@ -201,7 +202,9 @@ class ModuleGen:
         self.name_spans.setdefault(node.name, node.name_span or node.span)
         args = self.arguments(node.params, outer, hidden_depth=True)
         has_contracts = info is not None and (info.requires or info.ensures)
-        freezes = self.freeze_params(node, info, ln)
+        entered = self.line(node)  # after the call is entered: freezing, contract steps
+        self.entered_lines.add(entered)
+        freezes = self.freeze_params(node, info, entered)
         body = ([] if has_contracts else freezes) + self.block(node.body, fn)
         if not has_contracts:
             pyname = user(node.name)
@@ -223,7 +226,7 @@ class ModuleGen:
         self.code_names[pyname] = node.name
         checks: list[py.stmt] = list(freezes)
         for lam in info.requires:
-            checks.extend(self.contract_check(lam, fn, "F-REQUIRES", f"precondition of {node.name} failed"))
+            checks.extend(self.contract_check(lam, fn, "F-REQUIRES", f"precondition of {node.name} failed", entered))
         forward = P.call(P.name(impl), [P.name(DEPTH)] + [P.name(user(p.name)) for p in node.params if p.kind in ("positional_only", "normal")],
                          [P.kw(user(p.name), P.name(user(p.name))) for p in node.params if p.kind == "keyword_only"])
         inner: list[py.stmt] = checks + [P.stamp(P.assign(P.store("h_result"), forward), ln)]
@@ -232,7 +235,7 @@ class ModuleGen:
             ens_fn = FnState(node.name, ens_scope)
             inner.append(P.stamp(P.assign(P.store(user("result")), P.name("h_result")), ln))
             for lam in reversed(info.ensures):  # innermost decorator first, as Python stacks them
-                inner.extend(self.contract_check(lam, ens_fn, "F-ENSURES", f"postcondition of {node.name} failed"))
+                inner.extend(self.contract_check(lam, ens_fn, "F-ENSURES", f"postcondition of {node.name} failed", entered))
         inner.append(P.stamp(py.Return(value=P.name("h_result")), ln))
         wrapper = py.FunctionDef(
             name=pyname, args=args, body=self.prologue(ln) + inner,
@@ -256,13 +259,13 @@ class ModuleGen:
             out.append(P.stamp(P.assign(P.store(user(p.name)), frozen), ln))
         return out
 
-    def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str) -> list[py.stmt]:
+    def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str, entered: int) -> list[py.stmt]:
         ln = self.line(lam)
         fault = self.ref(self.runtime.fault_raiser(code, message), "contract")
         test = self.expr(lam.body, fn)
         # each contract evaluation costs one step, like a lambda call
         check = P.if_(py.UnaryOp(op=py.Not(), operand=test), [P.expr_stmt(P.call(fault, []))])
-        return [P.stamp(s, ln) for s in self.tick_stmts() + [check]]
+        return [P.stamp(s, entered) for s in self.tick_stmts()] + [P.stamp(check, ln)]
 
     def prologue(self, ln: int) -> list[py.stmt]:
         """Charge one step for the call and enter one level of depth."""

@@ -27,15 +27,16 @@ from seglam.run.stdlib_core import fault_for
 _HELPERS = frozenset({"h_ctk", "h_lam"})
 
 
-def _frames(exc: BaseException, code_filename: str) -> list[tuple[str, int, bool]]:
-    """``(code name, line, called from outside generated code)`` per generated frame."""
+def _frames(exc: BaseException, code_filename: str) -> list[tuple[str, int, bool, int]]:
+    """``(code name, line, called from outside generated code, first line)`` per generated
+    frame (a lambda's first line is the lambda's own span)."""
     frames = []
     outside = True
     tb = exc.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename == code_filename:
-            frames.append((code.co_name, tb.tb_lineno, outside))
+            frames.append((code.co_name, tb.tb_lineno, outside, code.co_firstlineno))
             outside = False
         else:
             outside = True
@@ -58,23 +59,24 @@ def to_fault(exc: BaseException, prepared: Any, filename: str, entry: str | None
         frames.pop()
     while len(frames) >= 2 and frames[-1][0] in ("<genexpr>", "<lambda>", "<listcomp>") and frames[-1][1] in prepared.driven_lines:
         frames.pop()
-    if fault.code == "F-DEPTH" and len(frames) >= 2 and frames[-1][0] in names \
-            and frames[-1][1] in prepared.entry_lines:
-        frames.pop()  # refused at the entry of a call
     span = None
+    if len(frames) >= 2 and frames[-1][0] in names and frames[-1][1] in prepared.entry_lines:
+        frames.pop()  # refused at the entry of a call (step or depth): not entered
     if frames:
         line = frames[-1][1]
+        if len(frames) >= 2 and frames[-1][0] in names and line in prepared.entered_lines:
+            line = frames[-2][1]  # entered, but no node of its body runs yet: the call site
         span = prepared.driver_spans.get(line) or _span(prepared, line)
     trace: list[Frame] = []
     previous_line = None
     last_function = None
-    for co_name, line, from_outside in frames:
+    for co_name, line, from_outside, first_line in frames:
         function = names.get(co_name)
         if co_name == "<lambda>":
             function = "<lambda>"
         if function is not None and not (co_name.startswith("h_impl_") and function == last_function):
             if from_outside or previous_line is None:
-                call_site = prepared.name_spans.get(function) if co_name != "<lambda>" else _span(prepared, line)
+                call_site = prepared.name_spans.get(function) if co_name != "<lambda>" else _span(prepared, first_line)
             else:
                 call_site = _span(prepared, previous_line)
             trace.append(Frame(function, call_site))

@@ -1,0 +1,128 @@
+"""Faults carry the Seglam span and call trace; fuel is counted step for step like the
+reference, including at every possible budget boundary of loops that count fuel locally."""
+
+from __future__ import annotations
+
+import pytest
+
+import seglam
+from seglam.run.faults import Fault
+from seglam.run.limits import Limits
+from seglam.syntax.span import Span
+
+
+def _fault(source: str, function: str = "main", *args, backend: str = "compiled", **limits) -> Fault:
+    prog = seglam.compile(source, filename="t.sgl")
+    with pytest.raises(Fault) as info:
+        prog.run(function, args, limits=Limits(**limits) if limits else None, backend=backend)
+    return info.value
+
+
+def test_division_by_zero_in_a_helper_has_its_span_and_trace():
+    src = "def ratio(a: int, b: int) -> int:\n    return a // b\n\ndef main() -> int:\n    return 1 + ratio(7, 0)\n"
+    fault = _fault(src)
+    assert fault.code == "F-ZERO-DIV"
+    assert (fault.span.line, fault.span.col) == (2, 12)
+    assert [f.function for f in fault.trace] == ["main", "ratio"]
+    assert fault.trace[1].span == Span(5, 16, 5, 27)  # the call site in main
+    assert fault.filename == "t.sgl"
+    ref = _fault(src, backend="reference")
+    assert (ref.code, ref.span, ref.trace) == (fault.code, fault.span, fault.trace)
+
+
+def test_fault_inside_a_lambda_key_and_a_comprehension():
+    src = ("def main(xs: list[int]) -> list[int]:\n"
+           "    ys = [100 // x for x in xs]\n"
+           "    return sorted(ys, key=lambda y: 10 // (y - 100))\n")
+    one = _fault(src, "main", [1, 0])
+    assert one.code == "F-ZERO-DIV" and one.span.line == 2
+    two = _fault(src, "main", [1, 2])
+    assert two.code == "F-ZERO-DIV" and two.span.line == 3
+    assert [f.function for f in two.trace] == ["main", "<lambda>"]
+    for got, args in ((one, [1, 0]), (two, [1, 2])):
+        ref = _fault(src, "main", args, backend="reference")
+        assert (ref.code, ref.span, ref.trace) == (got.code, got.span, got.trace)
+
+
+def test_depth_limit_is_located_at_the_refused_call():
+    src = "def down(n: int) -> int:\n    return down(n + 1)\n\ndef main() -> int:\n    return down(0)\n"
+    fault = _fault(src, max_depth=10)
+    assert fault.code == "F-DEPTH"
+    assert fault.span.line == 2
+    assert len(fault.trace) == 10  # main + 9 levels of down; the 11th call was refused
+    ref = _fault(src, backend="reference", max_depth=10)
+    assert (ref.span, ref.trace) == (fault.span, fault.trace)
+
+
+def test_contract_faults():
+    src = ("@requires(lambda n: n >= 0)\n@ensures(lambda n, result: result > n)\n"
+           "def inc(n: int) -> int:\n    return n + 1 if n < 5 else n\n\n"
+           "def main(n: int) -> int:\n    return inc(n)\n")
+    assert _fault(src, "main", -1).code == "F-REQUIRES"
+    assert _fault(src, "main", 7).code == "F-ENSURES"
+    prog = seglam.compile(src)
+    assert prog.call("main", 3) == 4
+
+
+def test_hostile_sizes_fault_instead_of_exhausting_memory():
+    assert _fault("def main() -> int:\n    return 7 ** (10 ** 9)\n").code == "F-INT-SIZE"
+    assert _fault("def main() -> str:\n    return 'ab' * (10 ** 12)\n").code == "F-STR-SIZE"
+    assert _fault("def main() -> list[int]:\n    return [0] * (10 ** 12)\n").code == "F-COLLECTION-SIZE"
+    src = "def main() -> int:\n    xs: list[int] = []\n    while True:\n        xs.append(1)\n    return 0\n"
+    assert _fault(src, max_collection_len=1000).code == "F-COLLECTION-SIZE"
+    assert _fault(src, fuel=500).code == "F-FUEL"
+
+
+FUEL_PROGRAMS = {
+    "pure loop with charges": (
+        "def main(s: str) -> int:\n"
+        "    n = 0\n"
+        "    for ch in s:\n"
+        "        if ch.isdigit():\n"
+        "            n = n * 10 + int(ch)\n"
+        "        elif ch in 'xyz':\n"
+        "            return n\n"
+        "    return n\n", ("12a34b56x9",)),
+    "nested pure loops and a comprehension": (
+        "def main(n: int) -> int:\n"
+        "    total = 0\n"
+        "    for i in range(n):\n"
+        "        j = 0\n"
+        "        while j < i:\n"
+        "            total += j\n"
+        "            j += 1\n"
+        "    squares = [k * k for k in range(n) if k % 2 == 0]\n"
+        "    return total + sum(squares)\n", (6,)),
+    "impure loop calling a helper": (
+        "def f(x: int) -> int:\n"
+        "    return x + 1\n\n"
+        "def main(n: int) -> list[int]:\n"
+        "    out = []\n"
+        "    for i in range(n):\n"
+        "        out.append(f(i))\n"
+        "    return [f(x) for x in out]\n", (5,)),
+    "strings grown in a loop": (
+        "def main(words: list[str]) -> str:\n"
+        "    s = ''\n"
+        "    for w in words:\n"
+        "        s += w.strip().lower() + ','\n"
+        "    return s[:-1]\n", (["  A", "b ", "C"],)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUEL_PROGRAMS))
+def test_every_fuel_budget_ends_the_same_way_on_both_backends(name: str):
+    source, args = FUEL_PROGRAMS[name]
+    prog = seglam.compile(source)
+    needed = prog.run("main", args, backend="reference").fuel_used
+    assert prog.run("main", args, backend="compiled").fuel_used == needed
+    for fuel in range(0, needed + 2):
+        outcomes = []
+        for backend in ("compiled", "reference"):
+            try:
+                result = prog.run("main", args, limits=Limits(fuel=fuel), backend=backend)
+                outcomes.append(("value", result.value, result.fuel_used))
+            except Fault as fault:
+                outcomes.append(("fault", fault.code, fault.span))
+        assert outcomes[0] == outcomes[1], (fuel, outcomes)
+        assert (outcomes[0][0] == "fault") == (fuel < needed), (fuel, needed, outcomes)
