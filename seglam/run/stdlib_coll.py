@@ -349,8 +349,17 @@ def contains(ctx: RunContext, item: Any, container: Any) -> bool:
     t = type(container)
     if t in (list, tuple, str, FrozenList):
         ctx.charge(len(container))
-    elif t not in (dict, set, FrozenDict, FrozenSet, range, frozenset):
+    elif t in _HASHED_VIEWS:
+        pass
+    elif t is _VALUES_VIEW:
+        ctx.charge(len(container))
+    elif t not in (dict, set, FrozenDict, FrozenSet, range, frozenset, collections.defaultdict,
+                   collections.Counter):
         n = size_of(container)
         if n is None:
             container = collect(ctx, container)
     return item in container
+
+
+_HASHED_VIEWS = (type({}.keys()), type({}.items()))
+_VALUES_VIEW = type({}.values())

@@ -93,6 +93,17 @@ def math_prod(ctx: RunContext, items: Any, *, start: Any = 1) -> Any:
     return ctx.check_int(result)
 
 
+def _integral(fn: Callable) -> Callable:
+    """floor/ceil/trunc: a Decimal like 1E+100000 would make a 330 000-bit int."""
+    def impl(ctx: RunContext, x: Any) -> int:
+        if isinstance(x, decimal.Decimal) and x.is_finite() and x.adjusted() > ctx.max_int_bits * 0.302 + 2:
+            raise ctx.int_bits_fault(int(x.adjusted() * 3.33))
+        return fn(x)
+
+    impl.__name__ = fn.__name__
+    return impl
+
+
 def math_lcm(ctx: RunContext, *xs: int) -> int:
     result = 1
     for x in xs:
@@ -118,7 +129,7 @@ def _plain(fn: Callable) -> Callable:
 
 
 _MATH_PLAIN = (
-    "sqrt", "isqrt", "floor", "ceil", "trunc", "gcd", "log", "log2", "log10", "log1p", "exp",
+    "sqrt", "isqrt", "gcd", "log", "log2", "log10", "log1p", "exp",
     "expm1", "pow", "fabs", "copysign", "isnan", "isinf", "isfinite", "isclose", "hypot",
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "degrees",
     "radians", "modf", "fmod", "remainder", "frexp", "ldexp",
@@ -485,7 +496,8 @@ MODULE_FUNCTIONS: dict[str, Callable] = {}
 MODULE_FUNCTIONS.update({f"math.{n}": _plain(getattr(math, n)) for n in _MATH_PLAIN})
 MODULE_FUNCTIONS.update({
     "math.factorial": math_factorial, "math.comb": math_comb, "math.perm": math_perm,
-    "math.prod": math_prod, "math.lcm": math_lcm, "math.fsum": math_fsum, "math.dist": math_dist,
+    "math.prod": math_prod, "math.floor": _integral(math.floor), "math.ceil": _integral(math.ceil),
+    "math.trunc": _integral(math.trunc), "math.lcm": math_lcm, "math.fsum": math_fsum, "math.dist": math_dist,
     "itertools.permutations": _tuple_output(itertools.permutations),
     "itertools.combinations": _tuple_output(itertools.combinations),
     "itertools.combinations_with_replacement": _tuple_output(itertools.combinations_with_replacement),

@@ -141,3 +141,9 @@ def test_lambda_recursion_is_capped():
 def test_wide_items_are_charged_by_width(body):
     src = f"import itertools\n\ndef main() -> object:\n    {body}\n"
     assert fault_of(src, limits=Limits(fuel=1_000_000), seconds=5).code == "F-FUEL"
+
+
+def test_decimal_to_int_is_capped():
+    for expr in ("math.floor(Decimal('1e100000'))", "int(Decimal('1e100000'))", "round(Decimal('1e100000'))"):
+        src = f"import math\nfrom decimal import Decimal\n\ndef main() -> int:\n    return {expr}\n"
+        assert fault_of(src).code == "F-INT-SIZE", expr
