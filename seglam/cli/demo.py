@@ -117,7 +117,7 @@ def _run(args: argparse.Namespace, path: str, out: "_Printer", fresh: bool, tool
             clock[0] = now
 
         try:
-            only = None if args.all_families or args.starter else DEMO_FAMILIES
+            only = None if args.all_families else DEMO_FAMILIES
             report = load_starter(cache, args.starter, only=only, progress=progress)
         except (ToolchainUnavailable, NotImplementedError, ImportError) as err:
             out.always(f"the language toolchain is unavailable ({type(err).__name__}: {err}); nothing can be verified, so nothing is cached")

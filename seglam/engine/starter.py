@@ -1,15 +1,15 @@
 """The starter families: Seglam programs written for a few real request kinds (BIG-Bench
 Hard tasks), loaded into a cache so it answers from the first request.
 
-Two sources, the first that exists wins:
+1. The bundled starter export (``manifest.json`` + ``.sgl`` files, as ``seglam cache
+   export`` writes them): ``$SEGLAM_STARTER``, else ``seglam/engine/starter/``. It is
+   imported with :meth:`Cache.import_`, which re-verifies everything and trusts nothing.
+2. Any family the bundle could not provide is admitted from the family sources,
+   ``stdlib/families/*.sgl`` with their ``*.json`` sidecars (patterns, samples), through
+   :meth:`Cache.admit`, verified too. A bundle exported by an older language version is
+   refused on its content hashes, so this fallback keeps the starter working.
 
-1. an exported bundle (``manifest.json`` + ``.sgl`` files, as ``seglam cache export``
-   writes): ``$SEGLAM_STARTER``, else ``stdlib/starter/``; imported with
-   :meth:`Cache.import_`, which re-verifies everything and trusts nothing;
-2. the family sources themselves, ``stdlib/families/*.sgl`` with their ``*.json``
-   sidecars (patterns, samples), each admitted through :meth:`Cache.admit` (verified).
-
-:func:`write_bundle` turns (2) into (1).
+``python -m seglam.cli.demo --write-bundle seglam/engine/starter`` regenerates the bundle.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _repo_root() -> Path:
 def starter_bundle() -> Path | None:
     env = os.environ.get("SEGLAM_STARTER")
     candidates = [Path(env).expanduser()] if env else []
-    candidates.append(_repo_root() / "stdlib" / "starter")
+    candidates.append(Path(__file__).resolve().parent / "starter")
     return next((p for p in candidates if (p / "manifest.json").is_file()), None)
 
 
@@ -89,38 +89,58 @@ def load_starter(
     Raises :class:`ToolchainUnavailable` when the language cannot verify anything."""
     start = time.perf_counter()
     path = Path(source) if source is not None else starter_bundle()
+    imported: list[str] = []
+    unchanged: list[str] = []
+    refused: list[tuple[str, str]] = []
+    sources: list[str] = []
     if path is not None and (path / "manifest.json").is_file():
+        sources.append(str(path))
         report = cache.import_(path)
-        for name in report.imported:
+        names = _starter_names(cache)
+        for name in (names.get(i, i) for i in report.imported):
+            imported.append(name)
             _say(progress, name, "imported", "")
-        for name in report.unchanged:
-            _say(progress, name, "unchanged", "")
-        for name, why in report.refused:
-            _say(progress, name, "refused", why)
-        return StarterReport(str(path), report.imported, report.unchanged, report.refused, time.perf_counter() - start)
-    imported, unchanged, refused = [], [], []
-    existing = {d for e in cache.list() for d in (e.provenance.note,)}
-    for name, draft in family_drafts(path, only):
-        if f"starter family {name}" in existing:
+        for name in (names.get(i, i) for i in report.unchanged):
             unchanged.append(name)
             _say(progress, name, "unchanged", "")
+        refused += list(report.refused)  # retried from the sources below
+        if not report.refused or source is not None:
+            for name, why in report.refused:
+                _say(progress, name, "refused", why)
+            return StarterReport(", ".join(sources), tuple(imported), tuple(unchanged), tuple(refused),
+                                 time.perf_counter() - start)
+        path = None
+    present = " ".join(e.provenance.note for e in cache.list())
+    drafts = family_drafts(path, only)
+    if drafts:
+        sources.append(str(path or families_dir()))
+    refused = []
+    for name, draft in drafts:
+        if f"starter family {name} " in present + " ":
             continue
         try:
             cache.admit(draft)
         except ToolchainUnavailable:
             raise
-        except AdmissionError as err:
-            refused.append((name, "; ".join(err.reasons)))
-            _say(progress, name, "refused", "; ".join(err.reasons))
-            continue
-        except CacheError as err:
-            refused.append((name, str(err)))
-            _say(progress, name, "refused", str(err))
+        except (AdmissionError, CacheError) as err:
+            why = "; ".join(err.reasons) if isinstance(err, AdmissionError) else str(err)
+            refused.append((name, why))
+            _say(progress, name, "refused", why)
             continue
         imported.append(name)
         _say(progress, name, "imported", "")
-    where = str(path or families_dir() or "(no families found)")
+    where = ", then ".join(sources) or "(no starter families found)"
     return StarterReport(where, tuple(imported), tuple(unchanged), tuple(refused), time.perf_counter() - start)
+
+
+def _starter_names(cache: Any) -> dict[str, str]:
+    """Entry id -> starter family name (from the provenance note), for readable progress."""
+    out = {}
+    for e in cache.list():
+        words = e.provenance.note.split()
+        if len(words) >= 3 and words[:2] == ["starter", "family"]:
+            out[e.id] = words[2]
+    return out
 
 
 def write_bundle(cache: Any, directory: str | os.PathLike[str]) -> list[str]:

@@ -112,3 +112,22 @@ def test_demo_answers_from_the_starter_families(env, tmp_path, capsys):
     assert "2 imported" in out
     assert "hit 4" in out and "wrong: 0" in out and "negative controls served by a program: 0" in out
     assert "model calls: 0" in out
+
+
+def test_starter_bundle_round_trip_and_fallback(tmp_path):
+    from seglam.cache.cache import Cache
+    from seglam.engine.starter import load_starter, starter_bundle, write_bundle
+
+    with Cache(tmp_path / "a", toolchain=OracleToolchain()) as a:
+        first = load_starter(a, FAMILIES, only=("word_sorting", "navigate"))
+        assert set(first.imported) == {"word_sorting", "navigate"}
+        assert len(write_bundle(a, tmp_path / "bundle")) == 2
+    with Cache(tmp_path / "b", toolchain=OracleToolchain()) as b:
+        again = load_starter(b, tmp_path / "bundle")
+        assert set(again.imported) == {"word_sorting", "navigate"} and again.refused == ()
+    if starter_bundle() is not None:
+        # the committed bundle carries the real language's content hashes; under another
+        # toolchain they differ, so the starter falls back to the family sources
+        with Cache(tmp_path / "c", toolchain=OracleToolchain()) as c:
+            report = load_starter(c, only=("word_sorting",))
+            assert report.imported == ("word_sorting",) and ", then " in report.source
