@@ -102,7 +102,8 @@ def _run(args: argparse.Namespace, path: str, out: "_Printer", fresh: bool, tool
         return 2
     try:
         out.always("")
-        out.always("1. Loading the starter families (each one verified before it is cached)")
+        out.always("1. Loading the starter families (each one verified before it is cached: type check,")
+        out.always("   examples, Hypothesis and Z3; this takes about ten seconds per family)")
 
         clock = [time.perf_counter()]
 
@@ -170,6 +171,9 @@ def _run(args: argparse.Namespace, path: str, out: "_Printer", fresh: bool, tool
             from seglam.engine.config import HOW_TO_CONFIGURE
 
             out.always(f"   to compile misses: {HOW_TO_CONFIGURE}")
+        if fresh:
+            out.always("   this cache was temporary; to keep the families for `seglam ask`, run "
+                       "`seglam cache import seglam/engine/starter` (or this demo with --cache DIR)")
         return 0 if wrong == 0 and served_negative == 0 else 1
     finally:
         cache.close()
