@@ -22,6 +22,7 @@ class Bounds:
     max_len: int | None = None
     rel: tuple = ()  # ((op, other, offset), ...): this int OP len(other) + offset
     same_len_as: str | None = None  # len(this) == len(other)
+    choices: tuple | None = None  # `x in ("a", "b")` or `x in CONSTANT`: one of these literals
 
     @property
     def dependent(self) -> tuple[str, ...]:
@@ -29,22 +30,33 @@ class Bounds:
         return tuple(o for _, o, _ in self.rel) + ((self.same_len_as,) if self.same_len_as else ())
 
 
-def lift(fv: FunctionView) -> dict[str, Bounds]:
-    """Bounds per parameter name from ``@requires`` lambdas and leading asserts."""
+def lift(fv: FunctionView, constants: tuple = ()) -> dict[str, Bounds]:
+    """Bounds per parameter name from ``@requires`` lambdas and leading asserts
+    (``constants``: the module's ``(name, expr)`` pairs, for ``x in CONSTANT``)."""
     out: dict[str, Bounds] = {}
     params = {p.name for p in fv.params}
+    consts = dict(constants)
     for lam in fv.requires:
         # The lambda's own parameter names are the function's (by name).
-        _conjuncts(lam.body, params, out)
+        _conjuncts(lam.body, params, out, consts)
     for a in fv.leading_asserts:
-        _conjuncts(a.test, params, out)
+        _conjuncts(a.test, params, out, consts)
     return out
 
 
-def _conjuncts(e, params, out) -> None:
+def _conjuncts(e, params, out, consts) -> None:
     if isinstance(e, A.BoolOp) and e.op == "and":
         for v in e.values:
-            _conjuncts(v, params, out)
+            _conjuncts(v, params, out, consts)
+    elif (
+        isinstance(e, A.Compare) and len(e.ops) == 1 and e.ops[0] == "in"
+        and isinstance(e.left, A.Name) and e.left.id in params
+    ):
+        values = _literals(e.comparators[0], consts)
+        if values:
+            b = out.get(e.left.id, Bounds())
+            keep = values if b.choices is None else tuple(v for v in b.choices if v in values)
+            out[e.left.id] = replace(b, choices=keep)
     elif isinstance(e, A.Compare):
         terms = (e.left, *e.comparators)
         for left, op, right in zip(terms, e.ops, terms[1:]):
@@ -123,6 +135,22 @@ def _len_plus(e, params):
         if sub is not None and sub[1] and c is not None:
             return sub[0], c if e.op == "+" else -c
     return None
+
+
+def _literals(e, consts) -> tuple | None:
+    """The literal elements (or keys) of a display, or of a constant bound to one."""
+    if isinstance(e, A.Name) and e.id in consts:
+        e = consts[e.id]
+    elts = e.keys if isinstance(e, A.DictExpr) else getattr(e, "elts", None) if isinstance(e, (A.ListExpr, A.TupleExpr, A.SetExpr)) else None
+    if not elts:
+        return None
+    out = []
+    for x in elts:
+        if not isinstance(x, A.Constant) or isinstance(x.value, float) or x.value is None or x.value is Ellipsis:
+            return None
+        if x.value not in out:
+            out.append(x.value)
+    return tuple(out)
 
 
 def _int(e) -> int | None:

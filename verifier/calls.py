@@ -6,7 +6,7 @@ import z3
 
 from seglam.syntax import ast as A
 from seglam.verifier.symbolic import (
-    NONE, SEnum, SFunc, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
+    NONE, SDict, SEnum, SFunc, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
     as_arith, is_bool, is_int, is_real, is_str, ite, truthy,
 )
 
@@ -70,7 +70,7 @@ def builtin(enc, name: str, e: A.Call):
         v = args[0]
         if is_str(v):
             return z3.Length(v)
-        if isinstance(v, SList):
+        if isinstance(v, (SList, SDict)):
             return v.length
         if isinstance(v, STuple):
             return z3.IntVal(len(v.items))
@@ -143,6 +143,10 @@ def builtin(enc, name: str, e: A.Call):
         return enc.new_list(lst.length, lst.items)
     if name == "list" and not args:
         return enc.new_list(z3.IntVal(0), [])
+    if name == "dict" and not args:
+        from seglam.verifier import dicts
+
+        return dicts.empty(enc)
     if name == "enumerate" and 1 <= len(args) <= 2:
         lst = enc.as_list(args[0], span)
         start = as_arith(args[1], span) if len(args) == 2 else z3.IntVal(0)
@@ -236,6 +240,10 @@ def method(enc, e: A.Call, f: A.Attribute):
                 total = total + z3.If(z3.And(k < base.length, eq(x, args[0], span)), 1, 0)
             return total
         raise Unsupported(f"list.{m}()", span)
+    if isinstance(base, SDict):
+        from seglam.verifier import dicts
+
+        return dicts.method(enc, m, base, args, span)
     if isinstance(base, SEnum):
         raise Unsupported(f"enum method .{m}()", span)
     raise Unsupported(f".{m}() on this type", span)

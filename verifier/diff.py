@@ -225,7 +225,7 @@ class _Differs(Exception):
 
 def _fuzz(name, lo, ln, opts):
     fv = lo.view.functions[name]
-    lifted = B.lift(fv)
+    lifted = B.lift(fv, lo.view.constants)
     try:
         strategy = arguments(fv, lo.view, lifted, opts.max_len) if fv.params else None
     except NoStrategy:

@@ -23,7 +23,7 @@ from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 from seglam.verifier import typeview as T
 from seglam.verifier.symbolic import (
-    NONE, Inputs, SEnum, SFunc, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
+    NONE, Inputs, SDict, SEnum, SFunc, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
     as_arith, eq, is_bool, string_val, is_int, is_real, is_str, is_term, ite, truthy,
 )
 from seglam.verifier.view import FunctionView, ModuleView
@@ -112,6 +112,7 @@ class _Encoder:
         self.constants: dict = {}
         self.work = 0
         self.idents = itertools.count(1)
+        self.iterating: list[int] = []  # collections being iterated: mutating them is outside the fragment
 
     # ---- entry ------------------------------------------------------------------------------
 
@@ -213,6 +214,8 @@ class _Encoder:
             self.inputs.bounded = True
             items = [z3.SubString(v, k, 1) for k in range(self.K)]
             return SList(z3.Length(v), tuple(items), next(self.idents), True)
+        if isinstance(v, SDict):
+            return SList(v.length, v.keys, next(self.idents), True)
         if isinstance(v, SClass) and v.name in self.view.enums:
             members = tuple(self.view.enums[v.name].members)
             items = [SEnum(v.name, z3.IntVal(k), members) for k in range(len(members))]
@@ -238,14 +241,16 @@ class _Encoder:
         self.fault("F-INDEX", span, z3.Or(i >= n, i < -n), "index in range")
         return self.select(lst, z3.If(i < 0, i + n, i), span)
 
-    def check_alias(self, name: str, span: Span) -> SList:
+    def check_alias(self, name: str, span: Span):
         lst = self.env.get(name)
-        if not isinstance(lst, SList):
+        if not isinstance(lst, (SList, SDict)):
             raise Unsupported(f"mutation of {name}", span)
         if lst.frozen:
             raise Unsupported(f"mutation of the frozen value {name}", span)
         if lst.ident <= 0:
             raise Unsupported(f"mutation of {name} after it was merged from several branches", span)
+        if lst.ident in self.iterating:
+            raise Unsupported(f"mutation of {name} while it is being iterated", span)
         for other, v in self.env.items():
             if other != name and _contains_list(v, lst.ident):
                 raise Unsupported(f"mutation of {name}, which is shared with {other}", span)
@@ -312,70 +317,11 @@ class _Encoder:
                 return
             self.expr(s.value)
         elif isinstance(s, A.Match):
-            self.match(s)
+            from seglam.verifier.patterns import match
+
+            match(self, s)
         else:
             raise Unsupported(f"the {type(s).__name__} statement", s.span)
-
-    def match(self, s: A.Match) -> None:
-        """``match``: cases tried in order; a case's bindings are guarded like assignments."""
-        subject = self.expr(s.subject)
-        rest = self.alive
-        after = FALSE
-        for case in s.cases:
-            self.alive = rest
-            cond = self.pattern(case.pattern, subject, case.span)
-            self.alive = _and(rest, cond)
-            if case.guard is not None:
-                g = truthy(self.expr(case.guard), case.guard.span)
-                cond = _and(cond, g)
-                self.alive = _and(rest, cond)
-            rest = _and(rest, z3.Not(cond))
-            self.block(case.body)
-            after = _or(after, self.alive)
-        # No case matched: a match statement falls through (the checker demands exhaustiveness).
-        self.alive = _or(after, rest)
-
-    def pattern(self, p, v, span: Span):
-        """The condition under which ``v`` matches ``p``; binds captures (guarded)."""
-        if isinstance(p, A.MatchAs):
-            cond = TRUE if p.pattern is None else self.pattern(p.pattern, v, span)
-            if p.name is not None:
-                saved = self.alive
-                self.alive = _and(saved, cond)
-                self.assign(p.name, v, span)
-                self.alive = saved
-            return cond
-        if isinstance(p, A.MatchOr):
-            conds = [self.pattern(q, v, span) for q in p.patterns]
-            return z3.Or(*conds)
-        if isinstance(p, A.MatchSingleton):
-            if p.value is None:
-                return eq(v, NONE, span)
-            if isinstance(v, SOpt):
-                return _and(v.present, v.value == z3.BoolVal(p.value)) if is_bool(v.value) else FALSE
-            return v == z3.BoolVal(p.value) if is_bool(v) else FALSE
-        if isinstance(p, A.MatchValue):
-            w = self.expr(p.value)
-            if isinstance(v, SOpt):
-                return _and(v.present, eq(v.value, w, span))
-            return eq(v, w, span)
-        if isinstance(p, A.MatchSequence) and isinstance(v, STuple):
-            if any(isinstance(q, A.MatchStar) for q in p.patterns) or len(p.patterns) != len(v.items):
-                raise Unsupported("this sequence pattern", p.span)
-            conds = [self.pattern(q, x, span) for q, x in zip(p.patterns, v.items)]
-            return z3.And(*conds) if conds else TRUE
-        if isinstance(p, A.MatchClass) and isinstance(p.cls, A.Name) and p.cls.id in self.view.records:
-            rec = v.value if isinstance(v, SOpt) else v
-            if not isinstance(rec, SRecord) or rec.name != p.cls.id:
-                return FALSE if not isinstance(rec, SRecord) else FALSE
-            conds = [v.present] if isinstance(v, SOpt) else []
-            fields = [f.name for f in self.view.records[rec.name].fields]
-            for q, fname in zip(p.patterns, fields):
-                conds.append(self.pattern(q, rec.get(fname, span), span))
-            for fname, q in zip(p.kwd_attrs, p.kwd_patterns):
-                conds.append(self.pattern(q, rec.get(fname, span), span))
-            return z3.And(*conds) if conds else TRUE
-        raise Unsupported(f"the {type(p).__name__} pattern", getattr(p, "span", span))
 
     def target(self, t, v, span: Span) -> None:
         if isinstance(t, A.Name):
@@ -386,6 +332,11 @@ class _Encoder:
                     self.target(sub, x, span)
             else:
                 raise Unsupported("unpacking a value that is not a tuple of that size", span)
+        elif isinstance(t, A.Subscript) and isinstance(t.value, A.Name) and isinstance(self.env.get(t.value.id), SDict):
+            from seglam.verifier import dicts
+
+            d = self.check_alias(t.value.id, span)
+            self.env[t.value.id] = dicts.store(d, self.expr(t.index), v, self.alive, span)
         elif isinstance(t, A.Subscript) and isinstance(t.value, A.Name) and not isinstance(t.index, A.Slice):
             lst = self.check_alias(t.value.id, span)
             i = self.expr(t.index)
@@ -409,6 +360,15 @@ class _Encoder:
                 self.assign(s.target.id, SList(new.length, new.items, old.ident), s.span)
             else:
                 self.assign(s.target.id, self.binop(s.op, old, v, s.span), s.span)
+        elif isinstance(s.target, A.Subscript) and isinstance(s.target.value, A.Name) and isinstance(self.env.get(s.target.value.id), SDict):
+            from seglam.verifier import dicts
+
+            d = self.env[s.target.value.id]
+            k = self.expr(s.target.index)
+            cur = dicts.getitem(self, d, k, s.target.span)
+            v = self.binop(s.op, cur, self.val(self.expr(s.value), s.value.span), s.span)
+            d = self.check_alias(s.target.value.id, s.span)
+            self.env[s.target.value.id] = dicts.store(d, k, v, self.alive, s.span)
         elif isinstance(s.target, A.Subscript) and isinstance(s.target.value, A.Name):
             lst = self.env.get(s.target.value.id)
             if not isinstance(lst, SList):
@@ -435,7 +395,11 @@ class _Encoder:
             lst = self.as_list(it, s.iter.span)
             cap, length = len(lst.items), lst.length
             get = lambda k: lst.items[k]  # noqa: E731
-        self.loop(s, cap, length, get, bounded_range=isinstance(it, SRange))
+        self.iterating.append(getattr(it, "ident", 0))
+        try:
+            self.loop(s, cap, length, get, bounded_range=isinstance(it, SRange))
+        finally:
+            self.iterating.pop()
 
     def loop(self, s, cap, length, get, bounded_range: bool) -> None:
         loop = _Loop()
@@ -685,6 +649,10 @@ class _Encoder:
     def contains(self, container, item, span: Span):
         if is_str(container) and is_str(item):
             return z3.Contains(container, item)
+        if isinstance(container, SDict):
+            from seglam.verifier import dicts
+
+            return dicts.find(container, item, span)[0]
         if isinstance(container, SRange):
             if container.step != 1:
                 raise Unsupported("in range(...) with a step", span)
@@ -741,6 +709,10 @@ class _Encoder:
             base = base.value
         if isinstance(e.index, A.Slice):
             return self.slice(base, e.index, e.span)
+        if isinstance(base, SDict):
+            from seglam.verifier import dicts
+
+            return dicts.getitem(self, base, self.expr(e.index), e.span)
         i = self.expr(e.index)
         if isinstance(base, STuple):
             iv = z3.simplify(as_arith(i, e.span))
@@ -786,21 +758,34 @@ class _Encoder:
         items = [self.select(base, lo + k, span) for k in range(len(base.items))]
         return self.new_list(size, items)
 
+    def e_DictExpr(self, e: A.DictExpr):
+        from seglam.verifier import dicts
+
+        return dicts.literal(self, e)
+
+    def e_DictComp(self, e: A.DictComp):
+        return self.comprehension((e.key, e.value), e.generators, e.span, as_dict=True)
+
     def e_ListComp(self, e: A.ListComp):
         return self.comprehension(e.elt, e.generators, e.span)
 
     def e_GeneratorExp(self, e: A.GeneratorExp):
         return self.comprehension(e.elt, e.generators, e.span)
 
-    def comprehension(self, elt, gens, span: Span) -> SList:
-        out = [self.new_list(z3.IntVal(0), [])]
+    def comprehension(self, elt, gens, span: Span, as_dict: bool = False):
+        from seglam.verifier import dicts
+
+        out = [dicts.empty(self) if as_dict else self.new_list(z3.IntVal(0), [])]
         saved_env = dict(self.env)
         saved_alive = self.alive
 
         def run(level: int) -> None:
             if level == len(gens):
-                v = self.expr(elt)
-                out[0] = self.append(out[0], v, self.alive)
+                if as_dict:
+                    k, v = self.expr(elt[0]), self.expr(elt[1])
+                    out[0] = dicts.store(out[0], k, v, self.alive, span)
+                else:
+                    out[0] = self.append(out[0], self.expr(elt), self.alive)
                 return
             g = gens[level]
             it = self.expr(g.iter)
@@ -814,6 +799,7 @@ class _Encoder:
                 cap, length = len(lst.items), lst.length
                 get = lambda k: lst.items[k]  # noqa: E731
             head = self.alive
+            self.iterating.append(getattr(it, "ident", 0))
             for k in range(cap):
                 self.alive = _and(head, k < length)
                 if z3.is_false(z3.simplify(self.alive)):
@@ -822,6 +808,7 @@ class _Encoder:
                 for cond in g.ifs:
                     self.alive = _and(self.alive, truthy(self.expr(cond), cond.span))
                 run(level + 1)
+            self.iterating.pop()
             self.alive = head
 
         run(0)
@@ -922,6 +909,8 @@ class _Encoder:
 def _contains_list(v, ident: int) -> bool:
     if isinstance(v, SList):
         return v.ident == ident or any(_contains_list(x, ident) for x in v.items)
+    if isinstance(v, SDict):
+        return v.ident == ident or any(_contains_list(x, ident) for x in v.values)
     if isinstance(v, STuple):
         return any(_contains_list(x, ident) for x in v.items)
     if isinstance(v, SRecord):
@@ -932,6 +921,8 @@ def _contains_list(v, ident: int) -> bool:
 
 
 def _freeze(v):
+    if isinstance(v, SDict):
+        return SDict(v.length, v.keys, tuple(_freeze(x) for x in v.values), v.ident, True)
     if isinstance(v, SList):
         return SList(v.length, tuple(_freeze(x) for x in v.items), v.ident, True)
     if isinstance(v, STuple):

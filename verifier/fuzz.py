@@ -87,7 +87,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
     is_property = name in view.properties
     if any(p.kind in ("var_positional", "var_keyword") for p in fv.params):
         return FuzzSummary(name, 0, 0, (), "it takes *args or **kwargs")
-    lifted = B.lift(fv)
+    lifted = B.lift(fv, view.constants)
     try:
         strategy = arguments(fv, view, lifted, max_len) if fv.params else None
     except NoStrategy as x:

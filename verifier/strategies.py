@@ -28,6 +28,10 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
     """A strategy for values of type ``t`` (``bounds`` apply to this value only)."""
     b = bounds or Bounds()
     k = T.kind(t)
+    if b.choices and k == "PrimType":
+        fits = [c for c in b.choices if type(c) is {"int": int, "str": str, "bool": bool}.get(t.name)]
+        if fits:
+            return st.sampled_from(fits)
     if k == "PrimType":
         name = t.name
         if name == "int":

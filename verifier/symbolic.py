@@ -86,6 +86,18 @@ class SList:
 
 
 @dataclass(frozen=True)
+class SDict:
+    """A dict: ``length`` entries in insertion order, in ``keys``/``values`` slots (distinct
+    keys); like :class:`SList`, slots past the length are "don't care"."""
+
+    length: object
+    keys: tuple
+    values: tuple
+    ident: int = 0
+    frozen: bool = False
+
+
+@dataclass(frozen=True)
 class SRange:
     start: object
     stop: object
@@ -171,6 +183,14 @@ def ite(c, a, b, span=None):
         ib = b.items + a.items[len(b.items):n]
         items = tuple(ite(c, x, y, span) for x, y in zip(ia, ib))
         return SList(z3.If(c, a.length, b.length), items, a.ident if a.ident == b.ident else _merge_ident(a, b), a.frozen or b.frozen)
+    if isinstance(a, SDict) and isinstance(b, SDict):
+        n = max(len(a.keys), len(b.keys))
+        ka, va = a.keys + b.keys[len(a.keys):n], a.values + b.values[len(a.values):n]
+        kb, vb = b.keys + a.keys[len(b.keys):n], b.values + a.values[len(b.values):n]
+        keys = tuple(ite(c, x, y, span) for x, y in zip(ka, kb))
+        values = tuple(ite(c, x, y, span) for x, y in zip(va, vb))
+        ident = a.ident if a.ident == b.ident else -abs(hash((a.ident, b.ident))) - 1
+        return SDict(z3.If(c, a.length, b.length), keys, values, ident, a.frozen or b.frozen)
     raise Unsupported(f"cannot merge {describe(a)} and {describe(b)}", span)
 
 
@@ -230,6 +250,13 @@ def eq(a, b, span=None):
         cap = min(len(a.items), len(b.items))
         parts.append(a.length <= cap)
         return z3.And(*parts)
+    if isinstance(a, SDict) and isinstance(b, SDict):
+        # Dict equality ignores insertion order: same size, and every entry of a is in b.
+        parts = [a.length == b.length]
+        for i, (k, v) in enumerate(zip(a.keys, a.values)):
+            found = [z3.And(j < b.length, eq(k, kb, span), eq(v, vb, span)) for j, (kb, vb) in enumerate(zip(b.keys, b.values))]
+            parts.append(z3.Implies(i < a.length, z3.Or(*found) if found else z3.BoolVal(False)))
+        return z3.And(*parts)
     raise Unsupported(f"== between {describe(a)} and {describe(b)}", span)
 
 
@@ -247,7 +274,7 @@ def truthy(v, span=None):
         return z3.BoolVal(False)
     if isinstance(v, SOpt):
         return z3.And(v.present, truthy(v.value, span))
-    if isinstance(v, SList):
+    if isinstance(v, (SList, SDict)):
         return v.length > 0
     if isinstance(v, STuple):
         return z3.BoolVal(bool(v.items))
@@ -298,6 +325,17 @@ class Inputs:
             return SList(length, items, -n - 10_000_000, frozen=True) if k == "ListType" else SListTuple(length, items)
         if k == "TupleType":
             return STuple(tuple(self.fresh(f"{name}.{i}", e, depth + 1, span) for i, e in enumerate(t.elems)))
+        if k == "DictType":
+            length = z3.Int(f"len({name})!{n}")
+            self.constraints.append(z3.And(length >= 0, length <= self.bound))
+            self.sizes.append(length)
+            self.bounded = True
+            keys = tuple(self.fresh(f"{name}.key{i}", t.key, depth + 1, span) for i in range(self.bound))
+            values = tuple(self.fresh(f"{name}[{i}]", t.value, depth + 1, span) for i in range(self.bound))
+            for i in range(self.bound):
+                for j in range(i + 1, self.bound):
+                    self.constraints.append(z3.Implies(j < length, z3.Not(eq(keys[i], keys[j], span))))
+            return SDict(length, keys, values, -n - 10_000_000, frozen=True)
         if k == "UnionType":
             opts = [o for o in t.options if not T.is_prim(o, "None")]
             if len(opts) == 1 and len(opts) < len(t.options):
@@ -355,6 +393,9 @@ def model_value(model, v, t, records):
         return out if k == "ListType" else tuple(out)
     if k == "TupleType":
         return tuple(model_value(model, x, e, records) for x, e in zip(v.items, t.elems))
+    if k == "DictType":
+        n = model.eval(v.length, model_completion=True).as_long()
+        return {model_value(model, v.keys[i], t.key, records): model_value(model, v.values[i], t.value, records) for i in range(n)}
     if k == "UnionType":
         opt = [o for o in t.options if not T.is_prim(o, "None")][0]
         if not z3.is_true(model.eval(v.present, model_completion=True)):
@@ -409,6 +450,10 @@ def to_sym(value, t, records, enums):
         return SList(z3.IntVal(len(items)), items, 0, True)
     if k == "TupleType":
         return STuple(tuple(to_sym(x, e, records, enums) for x, e in zip(value, t.elems)))
+    if k == "DictType":
+        keys = tuple(to_sym(x, t.key, records, enums) for x in value)
+        values = tuple(to_sym(x, t.value, records, enums) for x in value.values())
+        return SDict(z3.IntVal(len(keys)), keys, values, 0, True)
     if k == "RecordType":
         rec = records[t.name]
         get = (lambda n: dict(value.fields)[n]) if isinstance(value, RecordLit) else (lambda n: getattr(value, n))

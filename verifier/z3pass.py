@@ -69,11 +69,17 @@ def solve(formulas: list, options: Z3Options, sizes: list | None = None):
         if r == z3.unsat:
             return "unsat", None, ""
         reason = s.reason_unknown()
-    if "max. resource limit" in reason or "resource" in reason or "canceled" in reason:
+        if _out_of_budget(reason):
+            break  # the plain solver would spend the same budget again to no avail
+    if _out_of_budget(reason):
         reason = f"solver budget exhausted (rlimit {options.rlimit})"
     else:
         reason = f"solver gave up: {reason} (incomplete theory)"
     return "unknown", None, reason
+
+
+def _out_of_budget(reason: str) -> bool:
+    return "resource" in reason or "canceled" in reason
 
 
 def _smallest(s, model, sizes):
@@ -137,6 +143,10 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
         ob = Obligation(name, _kind(site.code, site.title), _site_title(site.code, site.title), site.span, site.code)
         conds = [s.cond for s in fe.sites if (s.code, s.span, s.title) == key and not s.inlined]
         jobs.append((ob, base + fe.bounds + [z3.Or(*conds)]))
+    if not seen:
+        # Nothing in the body can fault (the fragment models every fault but the budgets').
+        ob = Obligation(name, "fault", "no operation can fault", fv.node.name_span or fv.node.span)
+        jobs.append((ob, [z3.BoolVal(False)]))
     for i, (lam, holds) in enumerate(fe.ensures):
         ob = Obligation(name, "ensures", f"postcondition #{i + 1} holds", lam.span, "F-ENSURES")
         jobs.append((ob, base + fe.bounds + [fe.returned, z3.Not(holds)]))

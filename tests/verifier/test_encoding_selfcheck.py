@@ -193,6 +193,27 @@ def matching(c: Color, p: Point, n: int | None) -> tuple[int, int, int]:
     return (a, b, d)
 
 
+def dicts(words: list[str], d: dict[str, int], k: str) -> tuple[dict[str, int], int, bool, int, list[str]]:
+    counts: dict[str, int] = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    counts["z"] = 9
+    copy = {key: v * 2 for key, v in d.items() if v > 0}
+    total = sum(d.values()) + len(copy)
+    return (counts, total, k in d, d[k] if k in d else -1, [key for key in d])
+
+
+def dict_lookup(d: dict[int, int], k: int) -> int:
+    m = {1: 10, 2: 20}
+    m[k] = d[k]
+    m[1] += 1
+    return m[1] + m[k] + len(m)
+
+
+def dict_eq(a: dict[int, str], b: dict[int, str]) -> bool:
+    return a == b
+
+
 def enum_loop(c: Color) -> int:
     total = 0
     for m in Color:
@@ -205,7 +226,7 @@ NAMES = [
     "arith", "compare", "builtins_", "branches", "loops", "while_", "ranges", "comps", "minmax",
     "indexing", "strings", "string_index", "fstrings", "tuples", "records", "enums", "optionals",
     "mutation", "iterators", "members", "decimals", "calls", "contract", "asserts", "matching",
-    "enum_loop",
+    "enum_loop", "dicts", "dict_lookup", "dict_eq",
 ]
 
 

@@ -1,0 +1,83 @@
+"""Dicts in the Z3 encoding: bounded association lists with distinct keys, in insertion
+order (as Python's dicts iterate). ``enc`` is the encoder."""
+
+from __future__ import annotations
+
+import z3
+
+from seglam.syntax import ast as A
+from seglam.syntax.span import Span
+from seglam.verifier.symbolic import NONE, SDict, SList, SOpt, STuple, Unsupported, eq, ite
+
+
+def empty(enc) -> SDict:
+    return SDict(z3.IntVal(0), (), (), next(enc.idents))
+
+
+def find(d: SDict, key, span: Span):
+    """(found, value): is ``key`` in ``d``, and its value (don't care when absent)."""
+    hits = [z3.And(i < d.length, eq(k, key, span)) for i, k in enumerate(d.keys)]
+    if not hits:
+        return z3.BoolVal(False), None
+    value = d.values[0]
+    for i in range(1, len(d.values)):
+        value = ite(hits[i], d.values[i], value, span)
+    return z3.Or(*hits), value
+
+
+def store(d: SDict, key, value, guard, span: Span) -> SDict:
+    """``d[key] = value`` when ``guard`` holds."""
+    found, _ = find(d, key, span)
+    values = tuple(
+        ite(z3.And(guard, i < d.length, eq(k, key, span)), value, v, span) for i, (k, v) in enumerate(zip(d.keys, d.values))
+    )
+    add = z3.And(guard, z3.Not(found))
+    keys = tuple(ite(z3.And(add, d.length == i), key, k, span) for i, k in enumerate(d.keys)) + (key,)
+    values = tuple(ite(z3.And(add, d.length == i), value, v, span) for i, v in enumerate(values)) + (value,)
+    return SDict(z3.If(add, d.length + 1, d.length), keys, values, d.ident)
+
+
+def literal(enc, e: A.DictExpr) -> SDict:
+    d = empty(enc)
+    for k, v in zip(e.keys, e.values):
+        if k is None:
+            raise Unsupported("** in a dict display", e.span)
+        d = store(d, enc.expr(k), enc.expr(v), z3.BoolVal(True), e.span)
+    return d
+
+
+def getitem(enc, d: SDict, key, span: Span):
+    found, value = find(d, key, span)
+    enc.fault("F-KEY", span, z3.Not(found), "key present")
+    if value is None:
+        raise Unsupported("a lookup in an empty dict literal", span)
+    return value
+
+
+def keys(enc, d: SDict) -> SList:
+    return SList(d.length, d.keys, next(enc.idents), True)
+
+
+def values(enc, d: SDict) -> SList:
+    return SList(d.length, d.values, next(enc.idents), True)
+
+
+def items(enc, d: SDict) -> SList:
+    return SList(d.length, tuple(STuple((k, v)) for k, v in zip(d.keys, d.values)), next(enc.idents), True)
+
+
+def method(enc, name: str, d: SDict, args: list, span: Span):
+    if name == "get" and len(args) in (1, 2):
+        found, value = find(d, args[0], span)
+        if value is None:
+            return args[1] if len(args) == 2 else NONE
+        if len(args) == 2:
+            return ite(found, value, args[1], span)
+        return SOpt(found, value)
+    if name == "keys" and not args:
+        return keys(enc, d)
+    if name == "values" and not args:
+        return values(enc, d)
+    if name == "items" and not args:
+        return items(enc, d)
+    raise Unsupported(f"dict.{name}()", span)
