@@ -147,6 +147,10 @@ class CallMixin:
         if isinstance(callee, t.CallableType):
             params = tuple(SigParam(f"arg{i}", p, False, "positional_only") for i, p in enumerate(callee.params))
             return self.apply((Sig("function", params, callee.ret),), args, node, st, show(getattr(node, "func", node)))
+        if isinstance(callee, t.UnionType) and all(
+                isinstance(o, (t.CallableType, t.LambdaRefType, t.FunctionRefType, t.BuiltinFnType)) for o in callee.options):
+            # A dispatch table (`ops = {"+": add, "-": sub}`): every function must accept the call.
+            return t.union(*(self.call_type(o, args, node, st, expected) for o in callee.options))
         self._untyped_lambdas(args, st)
         if t.is_optional(callee):
             self.non_optional(callee, node.func)

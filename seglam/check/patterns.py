@@ -68,7 +68,13 @@ class PatternMixin:
         remaining = atoms(subject, self.env.enums) if not is_bottom(subject) else []
         ends = []
         caught_all = is_bottom(subject)
-        for case in node.cases:
+        for i, case in enumerate(node.cases):
+            if i < len(node.cases) - 1 and case.guard is None and _irrefutable(case.pattern):
+                name = _capture_name(case.pattern)
+                what = f"name capture `{name}`" if name else "wildcard"
+                self.report.error("E-SYNTAX", f"{what} makes remaining patterns unreachable", case.pattern.span,
+                                  "a bare name in a case captures the value; to compare with a constant use a "
+                                  "dotted name (`Color.RED`) or a literal" if name else "move `case _:` last")
             case_st = st.copy()
             current = t.union(*[atom_type(a) for a in remaining]) if remaining else (subject if caught_all else t.NEVER)
             if is_bottom(subject):
@@ -293,3 +299,19 @@ def _join_lists(a, b):
     if a is None:
         return b
     return [join(x, y) for x, y in zip(a, b)]
+
+
+def _irrefutable(p) -> bool:
+    if isinstance(p, ast.MatchAs):
+        return p.pattern is None or _irrefutable(p.pattern)
+    if isinstance(p, ast.MatchOr):
+        return any(_irrefutable(a) for a in p.patterns)
+    return False
+
+
+def _capture_name(p) -> str | None:
+    if isinstance(p, ast.MatchAs):
+        return p.name if p.pattern is None else _capture_name(p.pattern) or p.name
+    if isinstance(p, ast.MatchOr):
+        return next((_capture_name(a) for a in p.patterns if _irrefutable(a)), None)
+    return None

@@ -8,7 +8,7 @@ from seglam.check.env import FnCtx, LoopCtx, State, merge, merge_all
 from seglam.check.exprs import show
 from seglam.check.hints import STATEMENTS, is_dunder
 from seglam.check.scope import bound_names, target_names
-from seglam.check.typeops import as_dict, assignable, is_bottom, iter_elem, join
+from seglam.check.typeops import as_dict, assignable, has_error, is_bottom, iter_elem, join
 from seglam.syntax import ast
 
 #: Inference passes over a function body before the final (reporting) pass.
@@ -441,6 +441,10 @@ class StmtMixin:
     def contribute(self, name: str, ty: t.Type) -> None:
         ctx = self.fn
         if ctx.kind != "function" or name not in ctx.locals or name in ctx.annotated:
+            return
+        if has_error(ty):
+            # An error is reported where it happened; it must not turn the local's type into
+            # an error type that silences the next pass (and with it the report).
             return
         old = ctx.declared.get(name, t.NEVER)
         new = join(old, ty)

@@ -180,6 +180,13 @@ def has_typevars(x: t.Type) -> bool:
     return any(has_typevars(c) for c in _children(x))
 
 
+def has_error(x: t.Type) -> bool:
+    """Whether an error (or Any) type occurs anywhere inside ``x``."""
+    if isinstance(x, (t.ErrorType, t.AnyType)):
+        return True
+    return any(has_error(c) for c in _children(x))
+
+
 def _children(x: t.Type) -> tuple[t.Type, ...]:
     if isinstance(x, (t.ListType, t.SetType, t.IteratorType, t.IterableType, ReversibleType, KeysViewType, ValuesViewType)):
         return (x.elem,)
