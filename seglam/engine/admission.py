@@ -14,12 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Sequence
 
 from seglam.cache.admit import FamilyDraft, check_holes
-from seglam.cache.entry import Example, Provenance, Signature, Verification
+from seglam.cache.entry import Example, Provenance, Signature
 from seglam.cache.errors import AdmissionError, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.signature import pick_entry, signature_of
