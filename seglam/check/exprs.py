@@ -474,7 +474,23 @@ class ExprMixin:
     def _x_BinOp(self, node: ast.BinOp, st, expected):
         left = self.value(node.left, st)
         right = self.value(node.right, st)
+        if node.op == "%" and left == t.STR:
+            return self._percent_format(node, right)
         return self.binop_result(node.op, left, right, node, node.left, node.right)
+
+    def _percent_format(self, node: ast.BinOp, right: t.Type) -> t.Type:
+        from seglam.check.percent import check_args, conversions
+
+        hint = "use an f-string: `f\"{n} items at {price:.1f}\"`"
+        if not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+            self.report.error("E-UNSUPPORTED", "`%` formatting needs a literal format string", node.span, hint)
+            return t.ERROR
+        letters = conversions(node.left.value)
+        problem = letters if isinstance(letters, str) else check_args(letters, right)
+        if problem is not None:
+            self.report.error("E-TYPE", f"`%` formatting: {problem}", node.span, hint)
+            return t.ERROR
+        return t.STR
 
     def binop_result(self, op, left, right, node, lnode, rnode) -> t.Type:
         if op == "@":
@@ -556,6 +572,9 @@ class ExprMixin:
             elem = d.key if d is not None else iter_elem(container)
             if elem is None:
                 self.report.error("E-TYPE", f"`{container.render()}` does not support `in`", rnode.span)
+            elif (d is not None or isinstance(container, (t.SetType, KeysViewType))) and not hashable(left):
+                self.report.error("E-TYPE", f"`{left.render()}` cannot be looked up in a `{container.render()}` "
+                                  "(it is mutable, so never a key)", lnode.span, "use a tuple instead of a list")
             # A value of another type is simply never found (no error: Python allows it).
             return
         if op in ("==", "!="):

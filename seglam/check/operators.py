@@ -56,8 +56,6 @@ def arith(op: str, left: t.Type, right: t.Type, right_node=None) -> t.Type | Non
             return t.STR
         if op == "*" and right in (t.INT, t.BOOL):
             return t.STR
-        if op == "%":
-            return t.STR
         return None
     if right == t.STR and op == "*" and left in (t.INT, t.BOOL):
         return t.STR
