@@ -95,7 +95,7 @@ def evaluate(
     provenance: Provenance = Provenance(),
 ) -> Candidate | Refusal:
     """Run every engine-side admission check on one reply."""
-    program = reply.program or ""
+    program = strip_fence(reply.program or "")
     if not program.strip():
         return Refusal(("the program is empty",), reply, declined=True)
     if len(program) > MAX_PROGRAM_CHARS:
@@ -193,6 +193,14 @@ def evaluate(
         filename=f"{entry}.sgl",
     )
     return Candidate(draft, value, reply, tuple(example_values))
+
+
+def strip_fence(program: str) -> str:
+    """A program the model wrapped in a Markdown code fence, unwrapped (a common habit)."""
+    lines = program.strip("\n").splitlines()
+    if len(lines) >= 2 and lines[0].lstrip().startswith("```") and lines[-1].strip() == "```":
+        return "\n".join(lines[1:-1]) + "\n"
+    return program
 
 
 def summarise_verification(summary: str, limit: int = 4000) -> str:

@@ -147,3 +147,10 @@ def test_verifier_reports_are_summarised_for_the_model():
     assert first.startswith("- line 3: pad: no fault under the precondition: refuted (F-OVERFLOW)")
     assert "counterexample pad(width=-1)" in first and second.startswith("- g: vacuous")
     assert summarise_verification("plain text") == "plain text"
+
+
+def test_a_fenced_program_is_unwrapped():
+    from seglam.engine.admission import strip_fence
+
+    assert strip_fence("```python\ndef f() -> int:\n    return 1\n```") == "def f() -> int:\n    return 1\n"
+    assert strip_fence("def f() -> int:\n    return 1\n") == "def f() -> int:\n    return 1\n"
