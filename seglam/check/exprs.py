@@ -117,7 +117,37 @@ class ExprMixin:
             self.report.error("E-TYPE", "a function cannot be formatted", node.value.span, "call it: `f(x)`")
         if node.format_spec is not None:
             self.expr(node.format_spec, st)
+            self._check_format_spec(node, ty)
         return t.STR
+
+    def _check_format_spec(self, node: ast.FormattedValue, ty: t.Type) -> None:
+        """`f"{x:>8.2f}"`: a spec only formats numbers, strings and dates (TypeError otherwise)."""
+        if is_bottom(ty) or node.conversion is not None:
+            return
+        pieces = node.format_spec.values
+        literal = "".join(p for p in pieces if isinstance(p, str)) if all(isinstance(p, str) for p in pieces) else None
+        if literal == "":
+            return
+        for o in t.options(ty):
+            if o not in (t.INT, t.FLOAT, t.BOOL, t.STR, t.DECIMAL, t.DATE):
+                self.report.error("E-TYPE", f"a format spec cannot format a `{o.render()}`", node.value.span,
+                                  f"convert it first: `{{str({show(node.value)})}}`" if show(node.value) != "this value"
+                                  else "convert it first with `str(...)`")
+                return
+        if literal is None or not literal or not (literal[-1].isalpha() or literal[-1] == "%"):
+            return
+        kind = literal[-1]
+        numbers = (t.INT, t.FLOAT, t.BOOL, t.DECIMAL)
+        need = None
+        if kind in "eEfFgG%":
+            need = numbers
+        elif kind in "dxXobcn":
+            need = (t.INT, t.BOOL)
+        elif kind == "s":
+            need = (t.STR,)
+        if need is not None and any(o not in need and o not in (t.DATE, t.TIMEDELTA) for o in t.options(ty)):
+            self.report.error("E-TYPE", f"format code `{kind}` cannot format a `{ty.render()}`", node.value.span,
+                              "use `int(x)` for `d`, a number for `f`, or drop the type letter")
 
     def _x_Starred(self, node: ast.Starred, st, expected):
         self.report.error("E-UNSUPPORTED", "a starred expression is not allowed here", node.span,

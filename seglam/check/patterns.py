@@ -69,6 +69,11 @@ class PatternMixin:
         ends = []
         caught_all = is_bottom(subject)
         for i, case in enumerate(node.cases):
+            names = pattern_names(case.pattern)
+            dup = next((n for n in names if names.count(n) > 1), None)
+            if dup is not None:
+                self.report.error("E-SYNTAX", f"multiple assignments to name `{dup}` in pattern", case.pattern.span,
+                                  "use a different name for each captured value")
             if i < len(node.cases) - 1 and case.guard is None and _irrefutable(case.pattern):
                 name = _capture_name(case.pattern)
                 what = f"name capture `{name}`" if name else "wildcard"
@@ -241,7 +246,12 @@ class PatternMixin:
         key_t = d.key if d else t.ERROR
         val_t = d.value if d else t.ERROR
         for k, sub in zip(p.keys, p.patterns):
-            self.value(k, st)
+            if isinstance(k, ast.Name):
+                self.report.error("E-SYNTAX", "a mapping pattern key must be a literal or a dotted name", k.span,
+                                  f"write the key as a string: `\"{k.id}\"`")
+                self.types[id(k)] = t.ERROR
+            else:
+                self.value(k, st)
             self.pattern(sub, val_t, st)
         if p.rest is not None:
             self._capture(p.rest, t.DictType(key_t, val_t) if d else t.ERROR, st, p)
