@@ -6,6 +6,7 @@ single entry point, which also locates faults at the innermost node."""
 from __future__ import annotations
 
 import enum
+import operator
 from typing import Any
 
 from seglam.run import stdlib as S
@@ -15,6 +16,12 @@ from seglam.run.stdlib_core import fault_for
 from seglam.syntax import ast as A
 
 _MISSING = object()
+
+#: Comparisons with no charge and no special case (``in`` goes through stdlib.compare).
+_FAST_COMPARE = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge, "is": operator.is_, "is not": operator.is_not,
+}
 
 
 class Scope:
@@ -103,6 +110,10 @@ class ExprMixin:
 
     def ex_Compare(self, node: A.Compare, env: Scope) -> bool:
         left = self.ev(node.left, env)
+        if len(node.ops) == 1:  # the common case: no chain
+            fast = _FAST_COMPARE.get(node.ops[0])
+            right = self.ev(node.comparators[0], env)
+            return fast(left, right) if fast is not None else S.compare(self.ctx, node.ops[0], left, right)
         ctx = self.ctx
         for op, comp in zip(node.ops, node.comparators):
             right = self.ev(comp, env)
