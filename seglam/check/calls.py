@@ -271,6 +271,7 @@ class CallMixin:
                     self.contribute_to(receiver_node, t.ListType(elem), st)
         elif kind == "set" and positional:
             if method == "add":
+                self.require_hashable(positional[0].type, positional[0].node)
                 self.contribute_to(receiver_node, t.SetType(positional[0].type), st)
             elif method == "update":
                 for a in positional:
@@ -279,6 +280,7 @@ class CallMixin:
                         self.contribute_to(receiver_node, t.SetType(elem), st)
         elif kind in ("dict", "Counter"):
             if method == "setdefault" and len(positional) == 2:
+                self.require_hashable(positional[0].type, positional[0].node)
                 self.contribute_to(receiver_node, t.DictType(positional[0].type, positional[1].type), st)
             elif method == "update" and len(positional) == 1 and as_dict(positional[0].type) is not None:
                 self.contribute_to(receiver_node, as_dict(positional[0].type), st)
@@ -433,6 +435,11 @@ class CallMixin:
                 if a.type == t.NONE and t.NONE in t.options(p.type):
                     continue
                 ret = self.callable_result(a.type, param_types, a.node, st)
+                if ret is not None:
+                    key_ret = ret
+                    if isinstance(a.type, t.BoundMethodType) and a.type.method == "get":
+                        key_ret = t.strip_none(ret)   # `max(d, key=d.get)`: every key is in d
+                    self.key_results[id(a.node)] = key_ret
                 if ret is None:
                     att.errors.append(("E-TYPE", f"`{show(a.node)}` cannot be called with "
                                        f"({', '.join(x.render() for x in param_types)}) as `{p.name}` of `{att.sig.name}`",
@@ -484,7 +491,7 @@ class CallMixin:
         key = next((a for a in args if a.keyword == "key"), None)
         if key is not None:
             kt = self.types.get(id(key.node))
-            compared = kt.ret if isinstance(kt, t.CallableType) else None
+            compared = kt.ret if isinstance(kt, t.CallableType) else self.key_results.get(id(key.node))
             if compared is None:
                 return
         else:

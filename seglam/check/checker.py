@@ -38,7 +38,8 @@ class Checker(DeclMixin, StmtMixin, PatternMixin, CallMixin, ExprMixin):
         self._in_record_field = False
         self._in_enum = False
         self.in_constant = False          # typing a module constant's value (no user calls)
-        self.lambdas: dict[int, ast.Lambda] = {}
+        self.lambdas: dict[int, tuple] = {}
+        self.key_results: dict[int, object] = {}   # id(key= argument) -> the type it returns
 
     def run(self, module: ast.Module) -> CheckedModule:
         examples = self.check_module(module)

@@ -375,7 +375,7 @@ class StmtMixin:
             self.require_hashable(index, target.index)
             if not is_bottom(d.key) and not assignable(index, d.key):
                 self.report.error("E-TYPE", f"dict key must be `{d.key.render()}`, not `{index.render()}`", target.index.span)
-            if not is_bottom(d.value) and not assignable(ty, d.value) and not self._will_contribute(target.value):
+            if not is_bottom(d.value) and not assignable(ty, d.value):
                 self.report.error("E-TYPE", f"cannot store `{ty.render()}` in a `{container.render()}`", target.span)
             self.contribute_to(target.value, t.DictType(index, ty), st)
             return
@@ -387,7 +387,7 @@ class StmtMixin:
                 return
             if not assignable(index, t.INT):
                 self.report.error("E-TYPE", f"a list index must be an int, not `{index.render()}`", target.index.span)
-            if not is_bottom(container.elem) and not assignable(ty, container.elem) and not self._will_contribute(target.value):
+            if not is_bottom(container.elem) and not assignable(ty, container.elem):
                 self.report.error("E-TYPE", f"cannot store `{ty.render()}` in a `{container.render()}`", target.span)
             self.contribute_to(target.value, t.ListType(ty), st)
             return
@@ -438,7 +438,9 @@ class StmtMixin:
         # frozen at run time (F-FROZEN), which the checker does not track.
         st.frozen.discard(name)
 
-    def contribute(self, name: str, ty: t.Type) -> None:
+    def contribute(self, name: str, ty: t.Type, fill_only: bool = False) -> None:
+        """Widen the inferred type of local ``name`` to hold ``ty`` (assignments), or with
+        ``fill_only`` just fill in still-unknown element types (`result = []` + `.append(x)`)."""
         ctx = self.fn
         if ctx.kind != "function" or name not in ctx.locals or name in ctx.annotated:
             return
@@ -447,7 +449,7 @@ class StmtMixin:
             # an error type that silences the next pass (and with it the report).
             return
         old = ctx.declared.get(name, t.NEVER)
-        new = join(old, ty)
+        new = fill(old, ty) if fill_only else join(old, ty)
         if new != old:
             ctx.declared[name] = new
             ctx.changed = True
@@ -455,7 +457,7 @@ class StmtMixin:
     def contribute_to(self, node, container: t.Type, st: State) -> None:
         """Widen the local at the root of ``node`` so that it can hold ``container``."""
         if isinstance(node, ast.Name):
-            self.contribute(node.id, container)
+            self.contribute(node.id, container, fill_only=True)
             return
         if isinstance(node, ast.Subscript):
             outer = self.types.get(id(node.value))
@@ -593,3 +595,23 @@ def _own_statements(body):
                 stack.extend(reversed(case.body))
         elif isinstance(stmt, ast.Unsupported):
             stack.extend(reversed(stmt.body))
+
+
+def fill(old: t.Type, new: t.Type) -> t.Type:
+    """``old`` with its unknown (Never) parts taken from ``new``; known parts stay as they are."""
+    if isinstance(old, t.NeverType):
+        return new
+    if isinstance(old, t.UnionType):
+        return t.union(*(fill(o, n) for o in old.options for n in (new,)))
+    if isinstance(old, t.ListType) and isinstance(new, t.ListType):
+        return t.ListType(fill(old.elem, new.elem))
+    if isinstance(old, t.SetType) and isinstance(new, t.SetType):
+        return t.SetType(fill(old.elem, new.elem))
+    if isinstance(old, t.CounterType) and isinstance(new, (t.CounterType, t.DictType)):
+        return t.CounterType(fill(old.key, new.key))
+    if isinstance(old, t.DictType) and isinstance(new, t.DictType):
+        return t.DictType(fill(old.key, new.key), fill(old.value, new.value))
+    if isinstance(old, t.TupleType) and isinstance(new, t.TupleType) and old.variadic == new.variadic \
+            and len(old.elems) == len(new.elems):
+        return t.TupleType(tuple(fill(a, b) for a, b in zip(old.elems, new.elems)), old.variadic)
+    return old
