@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections
 import dataclasses
 import decimal
 import functools
@@ -148,6 +149,10 @@ class FrozenSet(set):
     __slots__ = ()
 
 
+_FROZEN_DICT_METHODS = (
+    "__setitem__", "__delitem__", "pop", "popitem", "setdefault", "update", "clear", "__ior__",
+)
+
 for _cls, _kind, _names in (
     (
         FrozenList,
@@ -158,8 +163,7 @@ for _cls, _kind, _names in (
     (
         FrozenDict,
         "dict",
-        ("__setitem__", "__delitem__", "pop", "popitem", "setdefault", "update", "clear",
-         "__ior__"),
+        _FROZEN_DICT_METHODS,
     ),
     (
         FrozenSet,
@@ -173,6 +177,16 @@ for _cls, _kind, _names in (
         setattr(_cls, _name, _frozen_method(_kind, _name))
 
 
+@functools.lru_cache(maxsize=None)
+def _frozen_dict_class(cls: type) -> type:
+    """FrozenDict for ``dict``; for a dict subclass (Counter, defaultdict) a frozen subclass of
+    it, so its own methods (``most_common``, ...) keep working."""
+    if cls is dict or issubclass(cls, FrozenDict):
+        return FrozenDict
+    names = {name: getattr(FrozenDict, name) for name in _FROZEN_DICT_METHODS}
+    return type(f"Frozen{cls.__name__}", (cls,), {"__slots__": (), **names})
+
+
 def _freeze(value: Any) -> Any:
     """A deep-frozen copy of ``value`` (lists, dicts, sets, tuples and records)."""
     if isinstance(value, list):
@@ -180,7 +194,12 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, tuple) and type(value) is tuple:
         return tuple(_freeze(v) for v in value)
     if isinstance(value, dict):
-        return FrozenDict((_freeze(k), _freeze(v)) for k, v in value.items())
+        frozen_cls = _frozen_dict_class(type(value))
+        new = dict.__new__(frozen_cls)  # no __init__: Counter's would call the frozen update
+        if isinstance(value, collections.defaultdict):
+            collections.defaultdict.__init__(new, value.default_factory)
+        dict.update(new, ((_freeze(k), _freeze(v)) for k, v in value.items()))
+        return new
     if isinstance(value, set):
         return FrozenSet(_freeze(v) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

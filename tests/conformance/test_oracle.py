@@ -161,3 +161,20 @@ def test_runs_in_threads():
         t.join()
     with decimal.localcontext(oracle.DECIMAL_CONTEXT):
         assert results == {n: Decimal(n) / Decimal(7) for n in range(8)}
+
+
+def test_frozen_counter_and_defaultdict_keep_their_methods():
+    src = (
+        "from collections import Counter, defaultdict\n"
+        "COUNTS = Counter('abracadabra')\n"
+        "def main() -> list[tuple[str, int]]:\n"
+        "    return COUNTS.most_common(2)\n"
+        "def bump() -> int:\n"
+        "    c = COUNTS\n"
+        "    c['z'] = 1\n"
+        "    return 0\n"
+    )
+    assert run(src).value == [("a", 5), ("b", 2)]
+    assert run(src, function="bump").fault_code == "F-FROZEN"
+    dd = "from collections import defaultdict\nD = defaultdict(int, {'a': 1})\ndef main() -> int:\n    return D['a']\n"
+    assert run(dd).value == 1
