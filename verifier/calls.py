@@ -61,6 +61,8 @@ def construct(enc, name: str, e: A.Call) -> SRecord:
 
 def builtin(enc, name: str, e: A.Call):
     span = e.span
+    if name == "sorted":
+        return _sorted(enc, e)
     if e.keywords and name not in ("min", "max", "sum"):
         raise Unsupported(f"keyword arguments to {name}", span)
     if name == "Decimal" and len(e.args) == 1 and isinstance(e.args[0], A.Constant) and isinstance(e.args[0].value, str):
@@ -147,6 +149,14 @@ def builtin(enc, name: str, e: A.Call):
         from seglam.verifier import dicts
 
         return dicts.empty(enc)
+    if name == "set" and len(args) <= 1:
+        from seglam.verifier import dicts
+
+        if not args:
+            return dicts.empty(enc, True)
+        if isinstance(args[0], SDict) and args[0].is_set:
+            return dicts.from_list(enc, SList(args[0].length, args[0].keys), span)
+        return dicts.from_list(enc, enc.as_list(args[0], span), span)
     if name == "enumerate" and 1 <= len(args) <= 2:
         lst = enc.as_list(args[0], span)
         start = as_arith(args[1], span) if len(args) == 2 else z3.IntVal(0)
@@ -191,6 +201,38 @@ def _decimal_literal(text: str, span):
         raise Unsupported("a non-finite Decimal", span)
     f = Fraction(d)
     return z3.RealVal(f"{f.numerator}/{f.denominator}")
+
+
+def _sorted(enc, e: A.Call) -> SList:
+    """``sorted(xs)`` of numbers: a fresh list, ordered, holding the same multiset."""
+    span = e.span
+    reverse = False
+    for k in e.keywords:
+        if k.name != "reverse" or not isinstance(k.value, A.Constant) or not isinstance(k.value.value, bool):
+            raise Unsupported("sorted() with a key or a computed reverse", span)
+        reverse = k.value.value
+    if len(e.args) != 1:
+        raise Unsupported("sorted() of several arguments", span)
+    xs = enc.as_list(enc.val(enc.expr(e.args[0]), span), span)
+    if not all(is_int(x) or is_real(x) for x in xs.items):
+        raise Unsupported("sorted() of values that are not numbers", span)
+    n = next(enc.inputs.counter)
+    sort = xs.items[0].sort() if xs.items else z3.IntSort()
+    ys = tuple(z3.Const(f"sorted!{n}[{i}]", sort) for i in range(len(xs.items)))
+    length = xs.length
+    facts = []
+    for i in range(len(ys) - 1):
+        ordered = ys[i] >= ys[i + 1] if reverse else ys[i] <= ys[i + 1]
+        facts.append(z3.Implies(i + 1 < length, ordered))
+
+    def count(items, v):
+        return z3.Sum(*[z3.If(z3.And(j < length, x == v), 1, 0) for j, x in enumerate(items)]) if items else z3.IntVal(0)
+
+    for i in range(len(ys)):
+        facts.append(z3.Implies(i < length, count(xs.items, xs.items[i]) == count(ys, xs.items[i])))
+        facts.append(z3.Implies(i < length, count(xs.items, ys[i]) == count(ys, ys[i])))
+    enc.inputs.constraints.extend(facts)  # definitions of the fresh list, true on every path
+    return SList(length, ys, next(enc.idents))
 
 
 def enc_ident(enc) -> int:
@@ -243,6 +285,8 @@ def method(enc, e: A.Call, f: A.Attribute):
     if isinstance(base, SDict):
         from seglam.verifier import dicts
 
+        if base.is_set:
+            return dicts.set_method(enc, m, base, args, f.value, span)
         return dicts.method(enc, m, base, args, span)
     if isinstance(base, SEnum):
         raise Unsupported(f"enum method .{m}()", span)

@@ -10,8 +10,8 @@ from seglam.syntax.span import Span
 from seglam.verifier.symbolic import NONE, SDict, SList, SOpt, STuple, Unsupported, eq, ite
 
 
-def empty(enc) -> SDict:
-    return SDict(z3.IntVal(0), (), (), next(enc.idents))
+def empty(enc, is_set: bool = False) -> SDict:
+    return SDict(z3.IntVal(0), (), (), next(enc.idents), False, is_set)
 
 
 def find(d: SDict, key, span: Span):
@@ -34,7 +34,7 @@ def store(d: SDict, key, value, guard, span: Span) -> SDict:
     add = z3.And(guard, z3.Not(found))
     keys = tuple(ite(z3.And(add, d.length == i), key, k, span) for i, k in enumerate(d.keys)) + (key,)
     values = tuple(ite(z3.And(add, d.length == i), value, v, span) for i, v in enumerate(values)) + (value,)
-    return SDict(z3.If(add, d.length + 1, d.length), keys, values, d.ident)
+    return SDict(z3.If(add, d.length + 1, d.length), keys, values, d.ident, False, d.is_set)
 
 
 def literal(enc, e: A.DictExpr) -> SDict:
@@ -64,6 +64,30 @@ def values(enc, d: SDict) -> SList:
 
 def items(enc, d: SDict) -> SList:
     return SList(d.length, tuple(STuple((k, v)) for k, v in zip(d.keys, d.values)), next(enc.idents), True)
+
+
+def set_literal(enc, e: A.SetExpr) -> SDict:
+    d = empty(enc, True)
+    for x in e.elts:
+        if isinstance(x, A.Starred):
+            raise Unsupported("starred items", e.span)
+        d = store(d, enc.expr(x), NONE, z3.BoolVal(True), e.span)
+    return d
+
+
+def from_list(enc, xs: SList, span: Span) -> SDict:
+    d = empty(enc, True)
+    for i, x in enumerate(xs.items):
+        d = store(d, x, NONE, i < xs.length, span)
+    return d
+
+
+def set_method(enc, name: str, d: SDict, args: list, target, span: Span):
+    if name == "add" and len(args) == 1 and isinstance(target, A.Name):
+        cur = enc.check_alias(target.id, span)
+        enc.env[target.id] = store(cur, args[0], NONE, enc.alive, span)
+        return NONE
+    raise Unsupported(f"set.{name}()", span)
 
 
 def method(enc, name: str, d: SDict, args: list, span: Span):

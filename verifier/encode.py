@@ -215,6 +215,8 @@ class _Encoder:
             items = [z3.SubString(v, k, 1) for k in range(self.K)]
             return SList(z3.Length(v), tuple(items), next(self.idents), True)
         if isinstance(v, SDict):
+            if v.is_set:
+                raise Unsupported("iterating over a set (its order is CPython's hash order)", span)
             return SList(v.length, v.keys, next(self.idents), True)
         if isinstance(v, SClass) and v.name in self.view.enums:
             members = tuple(self.view.enums[v.name].members)
@@ -766,23 +768,32 @@ class _Encoder:
     def e_DictComp(self, e: A.DictComp):
         return self.comprehension((e.key, e.value), e.generators, e.span, as_dict=True)
 
+    def e_SetExpr(self, e: A.SetExpr):
+        from seglam.verifier import dicts
+
+        return dicts.set_literal(self, e)
+
+    def e_SetComp(self, e: A.SetComp):
+        return self.comprehension((e.elt, None), e.generators, e.span, as_dict=True, is_set=True)
+
     def e_ListComp(self, e: A.ListComp):
         return self.comprehension(e.elt, e.generators, e.span)
 
     def e_GeneratorExp(self, e: A.GeneratorExp):
         return self.comprehension(e.elt, e.generators, e.span)
 
-    def comprehension(self, elt, gens, span: Span, as_dict: bool = False):
+    def comprehension(self, elt, gens, span: Span, as_dict: bool = False, is_set: bool = False):
         from seglam.verifier import dicts
 
-        out = [dicts.empty(self) if as_dict else self.new_list(z3.IntVal(0), [])]
+        out = [dicts.empty(self, is_set) if as_dict else self.new_list(z3.IntVal(0), [])]
         saved_env = dict(self.env)
         saved_alive = self.alive
 
         def run(level: int) -> None:
             if level == len(gens):
                 if as_dict:
-                    k, v = self.expr(elt[0]), self.expr(elt[1])
+                    k = self.expr(elt[0])
+                    v = NONE if elt[1] is None else self.expr(elt[1])
                     out[0] = dicts.store(out[0], k, v, self.alive, span)
                 else:
                     out[0] = self.append(out[0], self.expr(elt), self.alive)

@@ -95,6 +95,7 @@ class SDict:
     values: tuple
     ident: int = 0
     frozen: bool = False
+    is_set: bool = False  # a set: values are all None, and its iteration order is CPython's
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,9 @@ def ite(c, a, b, span=None):
         keys = tuple(ite(c, x, y, span) for x, y in zip(ka, kb))
         values = tuple(ite(c, x, y, span) for x, y in zip(va, vb))
         ident = a.ident if a.ident == b.ident else -abs(hash((a.ident, b.ident))) - 1
-        return SDict(z3.If(c, a.length, b.length), keys, values, ident, a.frozen or b.frozen)
+        if a.is_set != b.is_set:
+            raise Unsupported("a variable holds a set and a dict", span)
+        return SDict(z3.If(c, a.length, b.length), keys, values, ident, a.frozen or b.frozen, a.is_set)
     raise Unsupported(f"cannot merge {describe(a)} and {describe(b)}", span)
 
 
@@ -250,6 +253,8 @@ def eq(a, b, span=None):
         cap = min(len(a.items), len(b.items))
         parts.append(a.length <= cap)
         return z3.And(*parts)
+    if isinstance(a, SDict) and isinstance(b, SDict) and a.is_set != b.is_set:
+        return z3.BoolVal(False)
     if isinstance(a, SDict) and isinstance(b, SDict):
         # Dict equality ignores insertion order: same size, and every entry of a is in b.
         parts = [a.length == b.length]
@@ -325,17 +330,21 @@ class Inputs:
             return SList(length, items, -n - 10_000_000, frozen=True) if k == "ListType" else SListTuple(length, items)
         if k == "TupleType":
             return STuple(tuple(self.fresh(f"{name}.{i}", e, depth + 1, span) for i, e in enumerate(t.elems)))
-        if k == "DictType":
+        if k in ("DictType", "SetType"):
             length = z3.Int(f"len({name})!{n}")
             self.constraints.append(z3.And(length >= 0, length <= self.bound))
             self.sizes.append(length)
             self.bounded = True
-            keys = tuple(self.fresh(f"{name}.key{i}", t.key, depth + 1, span) for i in range(self.bound))
-            values = tuple(self.fresh(f"{name}[{i}]", t.value, depth + 1, span) for i in range(self.bound))
+            key_t = t.key if k == "DictType" else t.elem
+            keys = tuple(self.fresh(f"{name}.key{i}", key_t, depth + 1, span) for i in range(self.bound))
+            if k == "DictType":
+                values = tuple(self.fresh(f"{name}[{i}]", t.value, depth + 1, span) for i in range(self.bound))
+            else:
+                values = (NONE,) * self.bound
             for i in range(self.bound):
                 for j in range(i + 1, self.bound):
                     self.constraints.append(z3.Implies(j < length, z3.Not(eq(keys[i], keys[j], span))))
-            return SDict(length, keys, values, -n - 10_000_000, frozen=True)
+            return SDict(length, keys, values, -n - 10_000_000, True, k == "SetType")
         if k == "UnionType":
             opts = [o for o in t.options if not T.is_prim(o, "None")]
             if len(opts) == 1 and len(opts) < len(t.options):
@@ -393,6 +402,9 @@ def model_value(model, v, t, records):
         return out if k == "ListType" else tuple(out)
     if k == "TupleType":
         return tuple(model_value(model, x, e, records) for x, e in zip(v.items, t.elems))
+    if k == "SetType":
+        n = model.eval(v.length, model_completion=True).as_long()
+        return {model_value(model, v.keys[i], t.elem, records) for i in range(n)}
     if k == "DictType":
         n = model.eval(v.length, model_completion=True).as_long()
         return {model_value(model, v.keys[i], t.key, records): model_value(model, v.values[i], t.value, records) for i in range(n)}
@@ -450,6 +462,9 @@ def to_sym(value, t, records, enums):
         return SList(z3.IntVal(len(items)), items, 0, True)
     if k == "TupleType":
         return STuple(tuple(to_sym(x, e, records, enums) for x, e in zip(value, t.elems)))
+    if k == "SetType":
+        keys = tuple(to_sym(x, t.elem, records, enums) for x in value)
+        return SDict(z3.IntVal(len(keys)), keys, (NONE,) * len(keys), 0, True, True)
     if k == "DictType":
         keys = tuple(to_sym(x, t.key, records, enums) for x in value)
         values = tuple(to_sym(x, t.value, records, enums) for x in value.values())

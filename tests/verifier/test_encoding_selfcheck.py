@@ -214,6 +214,20 @@ def dict_eq(a: dict[int, str], b: dict[int, str]) -> bool:
     return a == b
 
 
+def sorting(xs: list[int]) -> tuple[list[int], list[int], int]:
+    ys = sorted(xs)
+    zs = sorted(xs, reverse=True)
+    return (ys, zs, ys[0] if ys else 0)
+
+
+def sets(xs: list[int], s: set[int], x: int) -> tuple[int, bool, bool, set[int]]:
+    seen = set()
+    for v in xs:
+        seen.add(v % 3)
+    evens = {v for v in xs if v % 2 == 0}
+    return (len(set(xs)) + len(seen), x in s, s == {1, 2} or evens == s, evens)
+
+
 def enum_loop(c: Color) -> int:
     total = 0
     for m in Color:
@@ -226,7 +240,7 @@ NAMES = [
     "arith", "compare", "builtins_", "branches", "loops", "while_", "ranges", "comps", "minmax",
     "indexing", "strings", "string_index", "fstrings", "tuples", "records", "enums", "optionals",
     "mutation", "iterators", "members", "decimals", "calls", "contract", "asserts", "matching",
-    "enum_loop", "dicts", "dict_lookup", "dict_eq",
+    "enum_loop", "dicts", "dict_lookup", "dict_eq", "sorting", "sets",
 ]
 
 
