@@ -190,9 +190,11 @@ def _freeze(value: Any, counter: list) -> Any:
         counter[0] += len(value)
         return FrozenList([_freeze(v, counter) for v in value])
     if t is tuple:
-        counter[0] += len(value)
         items = [_freeze(v, counter) for v in value]
-        return value if all(a is b for a, b in zip(items, value)) else tuple(items)
+        if all(a is b for a, b in zip(items, value)):
+            return value  # nothing inside needed a copy: no charge
+        counter[0] += len(value)
+        return tuple(items)
     if isinstance(value, _collections.Counter):
         counter[0] += len(value)
         frozen = FrozenCounter.__new__(FrozenCounter)
