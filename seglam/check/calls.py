@@ -255,6 +255,12 @@ class CallMixin:
         result = self.apply(sigs, args, node, st, f"{kind}.{callee.method}", presubst=pre)
         if kind == "list" and callee.method == "sort":
             self._check_ordering("list.sort", args, pre.get("T", t.ERROR), node)
+        if kind == "str" and callee.method in ("center", "ljust", "rjust"):
+            fills = [a for a in args if a.keyword is None][1:2]
+            if fills and isinstance(fills[0].node, ast.Constant) and isinstance(fills[0].node.value, str) \
+                    and len(fills[0].node.value) != 1:
+                self.report.error("E-TYPE", "the fill character must be exactly one character long",
+                                  fills[0].node.span, "e.g. `s.center(10, \"*\")`")
         return result
 
     def _contribute_mutator(self, kind, method, args, receiver_node, st) -> None:

@@ -400,14 +400,6 @@ class StmtMixin:
             return
         self.report.error("E-TYPE", f"`{container.render()}` does not support item assignment", target.span)
 
-    def _will_contribute(self, node) -> bool:
-        """Whether a store into ``node`` widens an unannotated local (so it is not an error)."""
-        root = node
-        while isinstance(root, ast.Subscript):
-            root = root.value
-        return (isinstance(root, ast.Name) and self.fn.kind == "function" and root.id in self.fn.locals
-                and root.id not in self.fn.annotated)
-
     def bind_name(self, name: str, ty: t.Type, st: State, node, value_node) -> None:
         ctx = self.fn
         if is_dunder(name):
