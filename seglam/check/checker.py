@@ -21,6 +21,9 @@ from seglam.check.stmts import StmtMixin
 from seglam.syntax import ast
 from seglam.syntax.span import Span
 
+#: The message of the diagnostic raised when the checker itself fails (tests look for it).
+INTERNAL_ERROR = "internal checker error: this program could not be checked"
+
 __all__ = ["check", "CheckedModule", "FunctionInfo", "ParamInfo", "RecordInfo", "EnumInfo", "FieldInfo", "Checker"]
 
 
@@ -65,6 +68,9 @@ def check(module: ast.Module, source: str | None = None) -> CheckedModule:
     except RecursionError:
         raise CheckError([Diagnostic("E-NESTING", "the program nests too deeply to check", Span(1, 1, 1, 2),
                                      module.filename)], source) from None
+    except Exception as exc:  # a safety net: a checker bug must not escape as a Python exception
+        raise CheckError([Diagnostic("E-UNSUPPORTED", f"{INTERNAL_ERROR} ({type(exc).__name__})", Span(1, 1, 1, 2),
+                                     module.filename, "please report this program")], source) from None
     if checker.report.diagnostics:
         diagnostics = sorted(checker.report.diagnostics, key=lambda d: (d.span.line, d.span.col, d.code))
         raise CheckError(diagnostics, source)

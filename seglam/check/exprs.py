@@ -122,7 +122,7 @@ class ExprMixin:
 
     def _check_format_spec(self, node: ast.FormattedValue, ty: t.Type) -> None:
         """`f"{x:>8.2f}"`: a spec only formats numbers, strings and dates (TypeError otherwise)."""
-        if is_bottom(ty) or node.conversion is not None:
+        if is_bottom(ty) or node.conversion is not None or not isinstance(node.format_spec, ast.JoinedStr):
             return
         pieces = node.format_spec.values
         literal = "".join(p for p in pieces if isinstance(p, str)) if all(isinstance(p, str) for p in pieces) else None
@@ -480,7 +480,10 @@ class ExprMixin:
                 return t.ERROR
             return t.union(*base.elems) if base.elems else t.ERROR
         if isinstance(base, t.ClassRefType) and isinstance(base.target, t.EnumType):
-            self.value(node.index, st)
+            key = self.value(node.index, st)
+            if not assignable(key, t.STR):
+                self.report.error("E-TYPE", f"an enum is indexed by member name (a str), not `{key.render()}`",
+                                  node.index.span, f"to look a member up by value write `{base.target.name}(value)`")
             return base.target
         if isinstance(base, t.UnionType):
             self.value(node.index, st)

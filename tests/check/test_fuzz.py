@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seglam.check.checker import check
+from seglam.check.checker import INTERNAL_ERROR, check
 from seglam.check.diagnostics import CheckError
 from seglam.syntax import ast
 from seglam.syntax.lower import parse
@@ -115,8 +115,8 @@ def _check_only_check_errors(source: str, module=None) -> None:
         if module is None:
             module = parse(source, "fuzz.sgl")
         check(module, source)
-    except CheckError:
-        pass
+    except CheckError as error:
+        assert not any(INTERNAL_ERROR in d.message for d in error.diagnostics), source
 
 
 @settings(max_examples=150, deadline=None, derandomize=True,
