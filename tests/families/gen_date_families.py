@@ -145,6 +145,7 @@ def format_date(day: date) -> str:
     return f"{pad(day.month, 2)}/{pad(day.day, 2)}/{pad(day.year, 4)}"
 
 
+@requires(lambda number, width: 0 <= number < 10000 and 0 < width <= 4)
 def pad(number: int, width: int) -> str:
     text = str(number)
     return "0" * (width - len(text)) + text
@@ -541,9 +542,9 @@ w("day_of_quarter", "Today is the {which: word} day of the {quarter: word} quart
 
 w("palindrome_day", "Today is the palindrome day of {year: int}, because the MMDDYYYY format of the date is the same backwards as forwards.",
   "MMDD is the year's four digits reversed",
-  """    digits = pad(year, 4)
-    if len(digits) != 4:
+  """    if year < YEAR_MIN or year > YEAR_MAX:
         return None
+    digits = pad(year, 4)
     mmdd = digits[::-1]
     m = parse_int(mmdd[:2])
     d = parse_int(mmdd[2:])
