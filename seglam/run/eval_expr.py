@@ -257,7 +257,7 @@ class ExprMixin:
     # ---- lambdas, attributes, subscripts ----------------------------------------------------------------
 
     def ex_Lambda(self, node: A.Lambda, env: Scope) -> LambdaValue:
-        return LambdaValue(self, node, env)
+        return LambdaValue(self, node, env, self.defaults_of(node.params, env))
 
     def ex_Attribute(self, node: A.Attribute, env: Scope) -> Any:
         value = self.ev(node.value, env)

@@ -90,7 +90,7 @@ class StmtMixin(MatchMixin):
         return None  # records and enums are built once per program
 
     def st_FunctionDef(self, node: A.FunctionDef, env: Scope) -> None:
-        env.vars[node.name] = FunctionValue(self, node.name, node, env)
+        env.vars[node.name] = FunctionValue(self, node.name, node, env, None, self.defaults_of(node.params, env))
 
     def st_Unsupported(self, node: A.Unsupported, env: Scope) -> None:
         raise Fault("F-VALUE", f"{node.kind} is not supported")

@@ -25,14 +25,15 @@ class ModuleRef:
 class FunctionValue:
     """A Seglam function (top-level or nested) used as a value or called."""
 
-    __slots__ = ("interp", "name", "node", "scope", "info")
+    __slots__ = ("interp", "name", "node", "scope", "info", "defaults")
 
-    def __init__(self, interp: Any, name: str, node: Any, scope: Any, info: Any = None) -> None:
+    def __init__(self, interp: Any, name: str, node: Any, scope: Any, info: Any = None, defaults: dict | None = None) -> None:
         self.interp = interp
         self.name = name
         self.node = node        # ast.FunctionDef
         self.scope = scope      # the defining scope (None for top-level functions)
         self.info = info        # FunctionInfo for top-level functions (contracts)
+        self.defaults = defaults or {}  # parameter defaults, evaluated when the def ran
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.interp.call_function(self, args, kwargs, None)
@@ -44,12 +45,13 @@ class FunctionValue:
 class LambdaValue:
     """A ``lambda``: its parameters, body and defining scope."""
 
-    __slots__ = ("interp", "node", "scope")
+    __slots__ = ("interp", "node", "scope", "defaults")
 
-    def __init__(self, interp: Any, node: Any, scope: Any) -> None:
+    def __init__(self, interp: Any, node: Any, scope: Any, defaults: dict | None = None) -> None:
         self.interp = interp
         self.node = node
         self.scope = scope
+        self.defaults = defaults or {}  # evaluated when the lambda was made (`lambda i=i: i`)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.interp.call_lambda(self, args, kwargs, None)

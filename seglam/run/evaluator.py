@@ -76,7 +76,7 @@ class Interp(ExprMixin, StmtMixin):
             return self.constants[name]
         node = b.function_nodes.get(name)
         if node is not None:
-            return FunctionValue(self, name, node, None, b.checked.functions.get(name))
+            return self.top_level_function(name, node)
         if name in b.classes.records:
             return b.classes.records[name]
         if name in b.classes.enums:
@@ -97,7 +97,7 @@ class Interp(ExprMixin, StmtMixin):
             ctx.out_of_fuel()
         node = fn.node
         ctx.enter(fn.name, span if span is not None else (node.name_span or node.span))
-        bound = self.bind(node.params, args, kwargs, fn.name, fn.scope)
+        bound = self.bind(node.params, args, kwargs, fn.name, fn.defaults)
         for key, value in bound.items():  # every call gets frozen arguments (SPEC.md section 7)
             t = type(value)
             if t is not int and t is not str and t is not float and t is not bool and value is not None:
@@ -123,7 +123,7 @@ class Interp(ExprMixin, StmtMixin):
         if ctx.fuel < 0:
             ctx.out_of_fuel()
         ctx.enter("<lambda>", span if span is not None else lam.node.span)
-        scope = Scope(self.bind(lam.node.params, args, kwargs, "<lambda>", lam.scope), lam.scope)
+        scope = Scope(self.bind(lam.node.params, args, kwargs, "<lambda>", lam.defaults), lam.scope)
         result = self.ev(lam.node.body, scope)
         ctx.leave()
         return result
@@ -141,8 +141,21 @@ class Interp(ExprMixin, StmtMixin):
         if not self.ev(lam.body, Scope(names, None)):
             raise Fault(code, message, lam.span, ctx.trace(), self.filename)
 
-    def bind(self, params: tuple, args: Any, kwargs: dict, fname: str, def_scope: Any) -> dict:
-        """Bind call arguments to parameters, Python's way (defaults evaluated and frozen)."""
+    def top_level_function(self, name: str, node: A.FunctionDef) -> FunctionValue:
+        info = self.backend.checked.functions.get(name)
+        return FunctionValue(self, name, node, None, info, self.defaults_of(node.params, Scope({}, None)))
+
+    def defaults_of(self, params: tuple, env: Scope) -> dict:
+        """Parameter defaults, evaluated once where the ``def``/``lambda`` is (as Python
+        does: ``lambda i=i: i`` captures the current ``i``), then frozen."""
+        out = {}
+        for p in params:
+            if p.default is not None:
+                out[p.name] = freeze(self.ev(p.default, env))
+        return out
+
+    def bind(self, params: tuple, args: Any, kwargs: dict, fname: str, defaults: dict) -> dict:
+        """Bind call arguments to parameters, Python's way (``defaults``: evaluated values)."""
         out: dict = {}
         i = 0
         n = len(args)
@@ -181,9 +194,9 @@ class Interp(ExprMixin, StmtMixin):
         if len(out) < len(by_name) + (var_pos is not None) + (var_kw is not None):
             for p in params:
                 if p.name not in out and p.kind not in ("var_positional", "var_keyword"):
-                    if p.default is None:
+                    if p.name not in defaults:
                         raise Fault("F-VALUE", f"{fname}() missing required argument {p.name!r}")
-                    out[p.name] = freeze(self.ev(p.default, def_scope if def_scope is not None else Scope({}, None)))
+                    out[p.name] = defaults[p.name]
         return out
 
 
@@ -250,9 +263,13 @@ class ReferenceBackend:
             raise LookupError(f"{self.filename}: no function {function!r}")
         ctx = RunContext(limits, self.regexes)
         interp = Interp(self, ctx, constants)
-        fn = FunctionValue(interp, function, node, None, self.checked.functions.get(function))
         self._ensure_recursion_limit(limits)
-        value = self._guarded(interp, lambda: interp.call_function(fn, tuple(args), dict(kwargs), None), node.span)
+
+        def call() -> Any:
+            fn = interp.top_level_function(function, node)
+            return interp.call_function(fn, tuple(args), dict(kwargs), None)
+
+        value = self._guarded(interp, call, node.span)
         return RunResult(value, ctx.fuel_used)
 
     def eval_expr(self, expr: A.Expr, limits: Limits) -> Any:

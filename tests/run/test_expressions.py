@@ -280,3 +280,21 @@ def main() -> int:
     return get(Counter('aab'))
 """
     assert run(src) == 2
+
+
+DEFAULTS = """
+def main():
+    k = 1
+    def f(x: int, y: int = k) -> int:
+        return x + y
+    k = 2
+    early = [lambda i=i: i for i in range(3)]
+    late = [lambda: i for i in range(3)]
+    return (f(1), [g() for g in early], [g() for g in late])
+"""
+
+
+def test_defaults_are_evaluated_at_definition():
+    want = run_cpython(DEFAULTS)
+    assert want.ok
+    assert thaw(run(DEFAULTS)) == want.value == (2, [0, 1, 2], [2, 2, 2])
