@@ -208,6 +208,10 @@ class _Rewrite(py.NodeTransformer):
 
 
 def _decrement(cost: py.expr) -> py.expr:
-    """``(h_f := h_f - cost) < 0 and ctx.out_of_fuel()``: False, or the fault."""
-    dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=cost))
+    """``(h_f := -cost + h_f) < 0 and ctx.out_of_fuel()``: False, or the fault.
+
+    The cost is evaluated *before* ``h_f`` is read: it may itself charge (a method of a
+    method's result), and ``h_f - cost`` would subtract from the stale value."""
+    dec = py.NamedExpr(target=P.store(LOCAL),
+                       value=py.BinOp(left=py.UnaryOp(op=py.USub(), operand=cost), op=py.Add(), right=P.name(LOCAL)))
     return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), P.call(P.attr(P.name(CTX), "out_of_fuel"))])

@@ -73,7 +73,9 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
     """``s.strip(...)``, ``s.isdigit()``, ``s.lower()``, ``s.split(...)`` inline."""
     func = node.func
     name = func.attr
-    if receiver_t != T.STR or node.keywords or not simple(func.value) or not all(simple(a) for a in node.args):
+    if receiver_t != T.STR or node.keywords or not all(simple(a) for a in node.args):
+        return None
+    if not simple(func.value) and g.no_walrus:
         return None
     if name not in LINEAR_STR and name not in GROWING_STR and name not in SPLITTING_STR:
         return None
@@ -81,13 +83,18 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
         return None
     if name in GROWING_STR and g.no_walrus:
         return None
-    recv = g.expr(func.value, fn)
-    call = P.call(P.attr(recv, name), [g.expr(a, fn) for a in node.args])
+    if simple(func.value):
+        first, later = g.expr(func.value, fn), g.expr(func.value, fn)
+    else:
+        # the receiver is evaluated once, first (then the charge, then the call)
+        tmp = g.tmp()
+        first, later = py.NamedExpr(target=P.store(tmp), value=g.expr(func.value, fn)), P.name(tmp)
+    call = P.call(P.attr(later, name), [g.expr(a, fn) for a in node.args])
     if name in GROWING_STR:
         call = capped_len(g, call, STR_LIM, g.runtime.str_fault)
     elif name in SPLITTING_STR:
         call = capped_len(g, call, LEN_LIM, g.runtime.len_fault)
-    return charge(length(g, g.expr(func.value, fn)), call)
+    return charge(length(g, first), call)
 
 
 def capped_len(g, expr: py.expr, limit: str, fault_fn: Any) -> py.expr:
