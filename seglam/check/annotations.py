@@ -131,6 +131,14 @@ class AnnotationResolver:
                 return self._bad(node, "`Counter` takes one type")
             return t.CounterType(self._resolve(args[0], use_index, quoted))
         else:
+            name = head.id if isinstance(head, ast.Name) else None
+            typing_names = {"Optional": "`from typing import Optional`, or write `T | None`",
+                            "List": "write `list[T]`", "Dict": "write `dict[K, V]`", "Set": "write `set[T]`",
+                            "Tuple": "write `tuple[...]`", "Union": "write `A | B`",
+                            "Callable": "`from typing import Callable`"}
+            if name in typing_names:
+                return self._bad(node, f"`{name}` is not imported", f"add {typing_names[name]}"
+                                 if name in ("Optional", "Callable") else typing_names[name])
             return self._bad(node, "this is not a Seglam generic type", "use list[T], dict[K, V], set[T] or tuple[...]")
         if kind == "tuple":
             if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is ...:

@@ -3,6 +3,7 @@ records, enums, and the stdlib functions the checker types itself."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 from seglam.check import types as t
@@ -360,7 +361,9 @@ class CallMixin:
             if p is None:
                 att.arity_ok = False
                 names = [p.name for p in sig.params if p.kind in ("normal", "keyword_only")]
+                close = difflib.get_close_matches(a.keyword, names, n=1)
                 att.errors.append(("E-ARGS", f"`{sig.name}` has no parameter `{a.keyword}`", a.node.span,
+                                   f"did you mean `{close[0]}`?" if close else
                                    f"parameters: {', '.join(names)}" if names else None))
                 continue
             if p.name in bound:
@@ -411,6 +414,10 @@ class CallMixin:
         got_elem = iter_elem(got) if got is not None else None
         if isinstance(want, t.IterableType) and want.elem == t.STR and got_elem is not None and got_elem != t.STR:
             hint = "convert the items first: `\", \".join(str(x) for x in xs)`"
+        elif isinstance(got, t.BoundMethodType):
+            hint = f"`{show(a.node)}` is a method: call it: `{show(a.node)}()`"
+        elif sig.name == "range" and iter_elem(got) is not None and got != t.STR:
+            hint = "loop over the items directly (`for x in xs:`), or over indexes with `range(len(xs))`"
         elif got == t.FLOAT and want == t.INT:
             hint = "convert with `int(x)` or use `//` for integer division"
         elif got == t.STR and want in (t.INT, t.FLOAT):

@@ -368,6 +368,8 @@ class ExprMixin:
                 return tab.attributes[kind][attr]
             if not quiet:
                 hint = METHOD_HINTS.get((kind, attr))
+                if hint is None and kind in ("list", "set", "tuple") and attr in tab.methods["str"]:
+                    hint = f"`{attr}` is a str method: apply it to each item: `[s.{attr}() for s in ...]`"
                 if hint is None:
                     names = list(tab.methods.get(kind, {})) + list(tab.attributes.get(kind, {}))
                     close = difflib.get_close_matches(attr, names, n=1)
@@ -536,7 +538,11 @@ class ExprMixin:
         result = arith(op, left, right, rnode)
         if result is None:
             hint = None
-            if t.STR in (left, right) and op == "+" and t.options(left) != t.options(right):
+            method = next((x for x in (left, right) if isinstance(x, t.BoundMethodType)), None)
+            if method is not None:
+                n = lnode if method is left else rnode
+                hint = f"`{show(n)}` is a method: call it: `{show(n)}()`"
+            elif t.STR in (left, right) and op == "+" and t.options(left) != t.options(right):
                 hint = "convert with `str(x)`, or use an f-string: `f\"{a}{b}\"`"
             elif (left == t.FLOAT or right == t.FLOAT) and t.DECIMAL in (left, right):
                 hint = "Decimal does not mix with float: use `Decimal(\"0.1\")`"

@@ -149,6 +149,16 @@ METHOD_HINTS: dict[tuple[str, str], str] = {
     ("set", "append"): "sets have `add`",
     ("list", "push"): "use `xs.append(x)`",
     ("str", "contains"): "use `sub in s`",
+    ("list", "join"): "join is a str method: `\",\".join(xs)`",
+    ("tuple", "join"): "join is a str method: `\",\".join(xs)`",
+    ("list", "len"): "use `len(xs)`",
+    ("str", "len"): "use `len(s)`",
+    ("dict", "contains"): "use `k in d`",
+    ("list", "contains"): "use `x in xs`",
+    ("str", "reverse"): "use `s[::-1]`",
+    ("str", "sort"): "use `\"\".join(sorted(s))`",
+    ("dict", "sort"): "use `sorted(d.items())`",
+    ("set", "sort"): "use `sorted(s)`",
 }
 
 MUTATORS: dict[str, frozenset[str]] = {

@@ -152,9 +152,14 @@ class StmtMixin:
                 self.report.error("E-TYPE", f"`{ctx.name}` is declared `-> None` but returns a value", node.value.span,
                                   f"declare the return type: `-> {got.render()}`")
             else:
+                hint = None
+                if got == t.FLOAT and want == t.INT:
+                    hint = ("use `//` for integer division" if isinstance(node.value, ast.BinOp) and node.value.op == "/"
+                            else "convert with `int(x)` (or `round(x)`)")
+                elif isinstance(got, t.BoundMethodType):
+                    hint = f"call the method: `{show(node.value)}()`"
                 self.report.error("E-TYPE", f"`{ctx.name}` returns `{got.render()}`, but is declared to return "
-                                  f"`{want.render()}`", node.value.span,
-                                  "convert with `int(x)`" if got == t.FLOAT and want == t.INT else None)
+                                  f"`{want.render()}`", node.value.span, hint)
         return None
 
     def _s_Break(self, node, st):
