@@ -102,7 +102,7 @@ def _short_repr(value: Any) -> str:
 
 # ---- sizes and charging ------------------------------------------------------------------------
 
-SIZED = (str, list, tuple, dict, set, frozenset, range)
+SIZED = (str, list, tuple, dict, set, frozenset, range, type({}.keys()), type({}.values()), type({}.items()))
 
 
 def size_of(value: Any) -> int | None:
