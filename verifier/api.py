@@ -175,11 +175,11 @@ def _z3_result(view, runner, fv, ob, f, stopped, opts) -> Result:
     out = runner.call(fv.name, f.inputs)
     if _reproduces(ob, out, fv, view):
         return replace(base, verdict=REFUTED, counterexample=call_text, actual=_show(out), reason=_refute_reason(ob), notes=notes)
-    return replace(
-        base,
-        reason=f"the solver's counterexample {call_text} did not reproduce in the interpreter (it gave {_show(out)})",
-        notes=notes,
-    )
+    if any(n.startswith("treated as an unknown value") for n in notes):
+        why = f"it depends on expressions outside the Z3 fragment (the solver's candidate {call_text} did not reproduce)"
+    else:
+        why = f"the solver's counterexample {call_text} did not reproduce in the interpreter (it gave {_show(out)})"
+    return replace(base, reason=why, notes=notes)
 
 
 def _reproduces(ob, out: Outcome, fv, view) -> bool:
@@ -271,6 +271,10 @@ def _match(results: list[Result], finding) -> int | None:
         # Several sites on one line: the one Z3 did not prove is the one that faulted.
         open_ = [i for i in by_line if results[i].verdict not in (PROVED, BOUNDED)]
         return (open_ or by_line)[0]
+    for i, r in enumerate(results):
+        # An expression outside the fragment (no fault code of its own) on the same line.
+        if r.kind == "fault" and r.code is None and r.verdict == UNKNOWN and r.span and r.span.line in out.lines():
+            return i
     for i, r in enumerate(results):
         if r.kind == "fault" and r.code is None and r.verdict == UNKNOWN and finding.kind == "fault":
             return i  # the generic "no fault" obligation of a function Z3 could not encode

@@ -70,13 +70,35 @@ class FunctionEncoding:
     ensures: list  # (lambda node, holds term)
     notes: set = field(default_factory=set)
     sizes: list = field(default_factory=list)  # input lengths, minimised in counterexamples
+    havocs: list = field(default_factory=list)  # Havoc sites: their own faults are unknown
 
 
-def encode_function(view: ModuleView, name: str, bound: int, inputs: dict | None = None, counter=None) -> FunctionEncoding:
+def encode_function(
+    view: ModuleView, name: str, bound: int, inputs: dict | None = None, counter=None, havoc: bool = True
+) -> FunctionEncoding:
     """Encode ``name``'s precondition, body, faults and postconditions (over ``inputs`` when
-    given: ``seglam diff`` encodes two versions over the same inputs)."""
-    enc = _Encoder(view, bound, counter)
+    given: ``seglam diff`` encodes two versions over the same inputs). With ``havoc``, a pure
+    expression outside the fragment becomes an unconstrained value of its static type."""
+    enc = _Encoder(view, bound, counter, havoc)
     return enc.entry(view.functions[name], inputs)
+
+
+#: Methods that change their receiver: an expression calling one is never havocked, since
+#: dropping the mutation would be unsound.
+MUTATORS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "popitem",
+    "setdefault", "update", "add", "discard", "intersection_update", "difference_update",
+    "symmetric_difference_update",
+})
+
+
+@dataclass(frozen=True)
+class Havoc:
+    """A pure expression outside the fragment, replaced by an unconstrained value."""
+
+    span: Span
+    reason: str
+    text: str
 
 
 def _or(a, b):
@@ -96,8 +118,10 @@ def _and(a, b):
 
 
 class _Encoder:
-    def __init__(self, view: ModuleView, bound: int, counter=None) -> None:
+    def __init__(self, view: ModuleView, bound: int, counter=None, havoc: bool = False) -> None:
         self.view = view
+        self.havoc_enabled = havoc
+        self.havocs: list[Havoc] = []
         self.K = bound
         self.inputs = Inputs(bound, dict(view.records), dict(view.enums), [], counter or itertools.count())
         self.sites: list[Site] = []
@@ -151,7 +175,7 @@ class _Encoder:
         return FunctionEncoding(
             fv.name, inputs, types, list(self.inputs.constraints), pre, list(self.bounds),
             self.inputs.bounded or bool(self.bounds), list(self.sites), result, returned, ens, set(self.notes),
-            list(self.inputs.sizes),
+            list(self.inputs.sizes), list(self.havocs),
         )
 
     def _lambda_args(self, lam: A.Lambda, inputs: dict, result) -> list:
@@ -483,9 +507,25 @@ class _Encoder:
     def expr(self, e):
         self.tick(e.span)
         method = getattr(self, "e_" + type(e).__name__, None)
-        if method is None:
-            raise Unsupported(f"the {type(e).__name__} expression", e.span)
-        return method(e)
+        try:
+            if method is None:
+                raise Unsupported(f"the {type(e).__name__} expression", e.span)
+            return method(e)
+        except Unsupported as u:
+            return self.havoc(e, u)
+
+    def havoc(self, e, u: Unsupported):
+        """An unconstrained value of ``e``'s static type, when ``e`` is pure; else re-raise."""
+        t = self.view.types.get(id(e)) if self.havoc_enabled else None
+        if t is None or not _pure(e):
+            raise u
+        try:
+            v = self.inputs.fresh(f"havoc@{e.span.line}:{e.span.col}", t, span=e.span)
+        except Unsupported:
+            raise u from None
+        self.havocs.append(Havoc(e.span, u.describe(), type(e).__name__))
+        self.notes.add(f"treated as an unknown value, outside the fragment: {u.describe()}")
+        return v
 
     def e_Constant(self, e: A.Constant):
         v = e.value
@@ -915,6 +955,16 @@ class _Encoder:
             self.env, self.ret, self.returned, self.loops = saved
         del entry_alive
         return result
+
+
+def _pure(e) -> bool:
+    """No assignment expression and no call of a mutating method anywhere inside ``e``."""
+    for node in A.walk(e):
+        if isinstance(node, A.NamedExpr):
+            return False
+        if isinstance(node, A.Call) and isinstance(node.func, A.Attribute) and node.func.attr in MUTATORS:
+            return False
+    return True
 
 
 def _contains_list(v, ident: int) -> bool:

@@ -26,7 +26,7 @@ class Predicted:
 
 def predict(view: ModuleView, name: str, inputs: dict, bound: int = 8) -> Predicted:
     """Evaluate the encoding of ``name`` on concrete (neutral) ``inputs``."""
-    fe = encode_function(view, name, bound)
+    fe = encode_function(view, name, bound, havoc=False)
     try:
         fixes = [eq(fe.inputs[p], to_sym(v, fe.param_types[p], view.records, view.enums)) for p, v in inputs.items()]
     except Unsupported as u:

@@ -7,7 +7,7 @@ tests that run without the checker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from seglam.syntax import ast as A
@@ -65,6 +65,7 @@ class ModuleView:
     constants: tuple[tuple[str, A.Expr], ...]
     examples: tuple[A.Assert, ...]
     properties: tuple[str, ...]
+    types: Mapping[int, object] = field(default_factory=dict)  # id(expr) -> static type (from the checker)
 
     @staticmethod
     def from_checked(checked) -> "ModuleView":
@@ -96,6 +97,7 @@ class ModuleView:
             _constants(module),
             tuple(checked.examples),
             tuple(checked.properties),
+            checked.types,
         )
 
     @staticmethod

@@ -128,6 +128,7 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
     base = [*fe.domain, fe.pre]
     jobs = []
     pins_extra: dict = {}
+    unknown_reasons: dict = {}
     is_property = name in view.properties
     if fv.has_precondition:
         ob = Obligation(name, "precondition", "precondition is satisfiable", fv.node.name_span or fv.node.span)
@@ -143,6 +144,13 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
         ob = Obligation(name, _kind(site.code, site.title), _site_title(site.code, site.title), site.span, site.code)
         conds = [s.cond for s in fe.sites if (s.code, s.span, s.title) == key and not s.inlined]
         jobs.append((ob, base + fe.bounds + [z3.Or(*conds)]))
+    for h in fe.havocs:
+        if h.span in {j[0].span for j in jobs}:
+            continue
+        ob = Obligation(name, "fault", f"no fault in this {_describe(h.text)}", h.span)
+        jobs.append((ob, None))
+        seen.add(("havoc", h.span, ""))
+        unknown_reasons[ob] = f"outside the Z3 fragment: {h.reason}"
     if not seen:
         # Nothing in the body can fault (the fragment models every fault but the budgets').
         ob = Obligation(name, "fault", "no operation can fault", fv.node.name_span or fv.node.span)
@@ -150,7 +158,7 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
     for i, (lam, holds) in enumerate(fe.ensures):
         ob = Obligation(name, "ensures", f"postcondition #{i + 1} holds", lam.span, "F-ENSURES")
         jobs.append((ob, base + fe.bounds + [fe.returned, z3.Not(holds)]))
-    if fe.ensures:
+    if fe.ensures and not fe.havocs:
         pins = _pins(view, name, options)
         if pins is not None:
             ob = Obligation(name, "pins", "postconditions pin the result", fv.node.decorators[0].span if fv.node.decorators else fv.node.span)
@@ -161,7 +169,11 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
             return Plan(name, (), "the property never returns", fv.node.span), [], None
         ob = Obligation(name, "property", "property holds", fv.node.name_span or fv.node.span)
         jobs.append((ob, base + fe.bounds + [fe.returned, z3.Not(truthy(fe.result))]))
-    return Plan(name, tuple(j[0] for j in jobs)), jobs, (fe, pins_extra)
+    return Plan(name, tuple(j[0] for j in jobs)), jobs, (fe, pins_extra, unknown_reasons)
+
+
+def _describe(node_kind: str) -> str:
+    return {"Call": "call", "BinOp": "operation", "Subscript": "subscript", "Attribute": "attribute"}.get(node_kind, "expression")
 
 
 def _site_title(code: str, title: str) -> str:
@@ -222,8 +234,11 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
     for name in view.functions:
         plan, jobs, extra = plan_function(view, name, options)
         send(plan)
-        fe, pins_extra = extra if extra is not None else (None, {})
+        fe, pins_extra, unknown_reasons = extra if extra is not None else (None, {}, {})
         for ob, formulas in jobs:
+            if formulas is None:
+                send(Finding(ob, "unknown", fe.bounded, None, unknown_reasons.get(ob, "outside the Z3 fragment")))
+                continue
             try:
                 status, model, reason = solve(formulas, options, fe.sizes if ob.kind != "pins" else None)
             except z3.Z3Exception as x:
