@@ -477,24 +477,8 @@ class ReversibleType(t.Type):
         return f"Reversible[{self.elem.render()}]"
 
 
-@dataclass(frozen=True, slots=True)
-class KeysViewType(t.Type):
-    """``dict.keys()``: iterable, sized, ``in``, and set operators."""
-
-    elem: t.Type
-
-    def render(self) -> str:
-        return f"KeysView[{self.elem.render()}]"
-
-
-@dataclass(frozen=True, slots=True)
-class ValuesViewType(t.Type):
-    """``dict.values()`` / ``dict.items()``: iterable, sized, ``in``."""
-
-    elem: t.Type
-
-    def render(self) -> str:
-        return f"ValuesView[{self.elem.render()}]"
+KeysViewType = t.KeysViewType
+ValuesViewType = t.ValuesViewType
 
 
 SIZED = SizedType()

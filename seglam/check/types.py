@@ -344,3 +344,23 @@ class LambdaRefType(Type):
 
 
 PATTERN = PatternType()
+
+
+@dataclass(frozen=True, slots=True)
+class KeysViewType(Type):
+    """``dict.keys()``: iterable, sized, ``in``, and set operators."""
+
+    elem: Type
+
+    def render(self) -> str:
+        return f"KeysView[{self.elem.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class ValuesViewType(Type):
+    """``dict.values()`` / ``dict.items()``: iterable, sized, ``in``."""
+
+    elem: Type
+
+    def render(self) -> str:
+        return f"ValuesView[{self.elem.render()}]"
