@@ -47,6 +47,7 @@ def export_bundle(cache: "Cache", directory: str | os.PathLike[str], *, include_
     """Write the bundle; returns the exported ids. Files are named ``<slug>-<id>.sgl``."""
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
+    previous = _listed_files(root)
     families = []
     for entry in cache.list():
         if entry.status == "retired" and not include_retired:
@@ -78,7 +79,17 @@ def export_bundle(cache: "Cache", directory: str | os.PathLike[str], *, include_
     tmp = root / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, root / MANIFEST)  # a reader never sees half a manifest
+    for stale in previous - {f["file"] for f in families}:
+        (root / stale).unlink(missing_ok=True)  # only files an earlier export listed: a re-export mirrors the cache
     return [f["id"] for f in families]
+
+
+def _listed_files(root: Path) -> set[str]:
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        return {Path(f["file"]).name for f in manifest.get("families", []) if isinstance(f, dict) and "file" in f}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()
 
 
 def render_file(entry: Entry) -> str:
