@@ -132,11 +132,13 @@ class CallMixin:
                 return t.ERROR
             types = [a.type if a.type is not None else t.ERROR for a in args]
             self._untyped_lambdas(args, st)
-            _, scopes, defined = saved
+            # Closures read their variables when called: the call site's state is the right one
+            # for the function's locals; comprehension variables come from where it was written.
+            _, scopes, _defined = saved
             outer = self.fn.scopes
             self.fn.scopes = list(scopes)
             try:
-                return self.lambda_with(lam, types, defined).ret
+                return self.lambda_with(lam, types, st).ret
             finally:
                 self.fn.scopes = outer
         if isinstance(callee, t.BuiltinFnType):

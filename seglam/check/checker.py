@@ -40,6 +40,7 @@ class Checker(DeclMixin, StmtMixin, PatternMixin, CallMixin, ExprMixin):
         self._pending_defaults: list = []
         self._in_record_field = False
         self._in_enum = False
+        self.lambda_depth = 0
         self.in_constant = False          # typing a module constant's value (no user calls)
         self.lambdas: dict[int, tuple] = {}
         self.key_results: dict[int, object] = {}   # id(key= argument) -> the type it returns

@@ -653,6 +653,10 @@ class ExprMixin:
         if self.fn.kind != "function":
             self.report.error("E-UNSUPPORTED", "`:=` is only allowed inside functions", node.span)
             return ty
+        if self.lambda_depth:
+            self.report.error("E-UNSUPPORTED", "`:=` is not allowed inside a lambda", node.span,
+                              "compute the value before the lambda")
+            return ty
         self.bind_name(node.target.id, ty, st, node.target, node.value)
         self.types[id(node.target)] = ty
         return ty
@@ -874,9 +878,11 @@ class ExprMixin:
         depth = len(self.fn.scopes) - 1
         for name in scope:
             inner.vars.pop(f"{name}#{depth}", None)
+        self.lambda_depth += 1
         try:
             ret = self.value(node.body, inner)
         finally:
+            self.lambda_depth -= 1
             self.fn.scopes.pop()
         result = t.CallableType(tuple(param_types), ret)
         self.types[id(node)] = result

@@ -143,6 +143,7 @@ class StmtMixin:
                                   node.span, "return a value")
             return None
         got = self.value(node.value, st, want)
+        got = self.lambda_as(got, want, node.value, st)
         if not assignable(got, want):
             if t.is_optional(got) and assignable(t.strip_none(got), want):
                 self.report.error("E-OPTIONAL", f"`{show(node.value)}` may be None, but `{ctx.name}` returns "
@@ -414,6 +415,7 @@ class StmtMixin:
             return
         if name in ctx.annotated:
             declared = ctx.declared.get(name, t.ERROR)
+            ty = self.lambda_as(ty, declared, node, st)
             if not assignable(ty, declared):
                 if t.is_optional(ty) and assignable(t.strip_none(ty), declared):
                     self.report.error("E-OPTIONAL", f"`{show(value_node) if value_node is not None else name}` may be None, "
@@ -434,6 +436,18 @@ class StmtMixin:
         # Only a parameter itself is frozen at check time; an alias of one (`ys = xs`) is
         # frozen at run time (F-FROZEN), which the checker does not track.
         st.frozen.discard(name)
+
+    def lambda_as(self, got: t.Type, want: t.Type, node, st: State) -> t.Type:
+        """A stored lambda used where a `Callable[[A], R]` is declared: type its body now."""
+        if not isinstance(got, t.LambdaRefType):
+            return got
+        target = next((o for o in t.options(want) if isinstance(o, t.CallableType)), None)
+        if target is None:
+            return got
+        from seglam.check.calls import Arg
+
+        ret = self.call_type(got, [Arg(node, p) for p in target.params], node, st)
+        return t.CallableType(target.params, ret)
 
     def contribute(self, name: str, ty: t.Type, fill_only: bool = False) -> None:
         """Widen the inferred type of local ``name`` to hold ``ty`` (assignments), or with

@@ -60,8 +60,6 @@ def assignable(src: t.Type, dst: t.Type) -> bool:
             return assignable(src.elem, dst.elem)
         return src == t.RANGE and assignable(t.INT, dst.elem)
     if isinstance(dst, t.CallableType):
-        if isinstance(src, t.LambdaRefType):
-            return True  # its body is typed where it is called
         if isinstance(src, t.CallableType):
             return (len(src.params) == len(dst.params)
                     and all(assignable(d, s) for s, d in zip(src.params, dst.params))
