@@ -379,7 +379,12 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
 
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if _simple_target(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
-            out.append(py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0))
+            clause = py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0)
+            it_t = g.type_of(gen.iter)
+            clause.seglam_sized = (it_t == T.STR or isinstance(it_t, T.TupleType) or (
+                isinstance(gen.iter, A.Call) and isinstance(gen.iter.func, A.Name) and gen.iter.func.id == "range"
+                and not fn.scope.binds("range")))
+            out.append(clause)
         else:
             # unpacking a value not known to be a tuple/list: collect (and charge) it first
             tmp = g.tmp()

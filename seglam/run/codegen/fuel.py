@@ -39,8 +39,11 @@ class Localizer:
     """Rewrites the functions of one generated module. ``safe(name)`` says whether the
     global ``name`` is an allow-listed native (it never touches fuel)."""
 
-    def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False) -> None:
+    def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
+                 sized_len: str | None = None) -> None:
         self.safe = safe
+        self.sized_len = sized_len  # global name of len-or-huge, for precharged loops
+        self.loops = 0
         self.fin = fin  # global name of the helper that writes h_f back after a comprehension
         # A defaultdict's factory runs inside `d[k]` (and may be charged, or be a lambda):
         # in programs that can build one, reading an item is not pure.
@@ -107,7 +110,7 @@ class Localizer:
                 local = _Rewrite().visit(s)
                 before = _at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), s)
                 after = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), s)
-                return [before, local, after]
+                return [before, *self._precharged(self._nested(local)), after]
             s.body = self.block(s.body)
             s.orelse = self.block(s.orelse)
             self._comprehensions(s, fields=("iter", "test"))
@@ -123,6 +126,70 @@ class Localizer:
             return [s]
         self._comprehensions(s)
         return [s]
+
+    def _nested(self, node: py.AST) -> py.AST:
+        """Apply :meth:`_precharged` to the loops nested in a rewritten pure region."""
+        for field_name in ("body", "orelse"):
+            stmts = getattr(node, field_name, None)
+            if isinstance(stmts, list):
+                out: list[py.stmt] = []
+                for stmt in stmts:
+                    if isinstance(stmt, (py.For, py.While, py.If)):
+                        stmt = self._nested(stmt)
+                    out.extend(self._precharged(stmt) if isinstance(stmt, py.For) else [stmt])
+                setattr(node, field_name, out)
+        if isinstance(node, py.Match):
+            for case in node.cases:
+                self._nested(case)
+        return node
+
+    def _precharged(self, loop: py.stmt) -> list[py.stmt]:
+        """A pure ``for`` over a range, str or tuple whose body cannot leave early and
+        charges nothing but its own step: when the fuel covers every iteration, charge them
+        all up front and run the loop without per-step counting (the same total, and no
+        F-FUEL can fire inside it); otherwise run the counting loop."""
+        if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
+                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:])):
+            return [loop]
+        self.loops += 1
+        it, n = f"h_it{self.loops}", "h_n"
+        fast = py.For(target=loop.target, iter=P.name(it), body=loop.body[2:], orelse=[], type_comment=None)
+        slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
+        size = P.call(P.name(self.sized_len), [P.name(it)])
+        fits = P.compare(py.NamedExpr(target=P.store(n), value=size), py.LtE(), P.name(LOCAL))
+        charge_all = py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.name(n))
+        out = [P.assign(P.store(it), loop.iter), P.if_(fits, [charge_all, fast], [slow])]
+        return [_at(s, loop) for s in out]
+
+    def _precharged_comprehension(self, comp: py.AST) -> tuple[py.expr, py.expr] | None:
+        """(test, fast comprehension) for a one-clause comprehension over a range, str or
+        tuple whose element and conditions charge nothing: the test binds the iterable once
+        (``h_itK``), and when the fuel covers every step charges them all up front. The
+        counting comprehension then iterates the same ``h_itK``."""
+        if not self.sized_len or len(comp.generators) != 1:
+            return None
+        gen = comp.generators[0]
+        if not getattr(gen, "seglam_sized", False) or not gen.ifs or not _is_tick(gen.ifs[0]):
+            return None
+        rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
+        if not _quiet([py.Expr(value=e) for e in rest]):
+            return None
+        self.loops += 1
+        it = f"h_it{self.loops}"
+        size = P.call(P.name(self.sized_len), [py.NamedExpr(target=P.store(it), value=gen.iter)])
+        fits = P.compare(py.NamedExpr(target=P.store("h_n"), value=size), py.LtE(), P.name(LOCAL))
+        charge_all = P.compare(py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(
+            left=P.name(LOCAL), op=py.Sub(), right=P.name("h_n"))), py.IsNot(), P.const(None))
+        test = py.BoolOp(op=py.And(), values=[fits, charge_all])
+        fast_gen = py.comprehension(target=gen.target, iter=P.name(it), ifs=gen.ifs[1:], is_async=0)
+        if isinstance(comp, py.ListComp):
+            fast = py.ListComp(elt=comp.elt, generators=[fast_gen])
+        elif isinstance(comp, py.SetComp):
+            fast = py.SetComp(elt=comp.elt, generators=[fast_gen])
+        else:
+            fast = py.DictComp(key=comp.key, value=comp.value, generators=[fast_gen])
+        gen.iter = P.name(it)  # the counting version iterates the same, already evaluated, iterable
+        return _at(test, comp), _at(fast, comp)
 
     def _comprehensions(self, s: py.AST, fields: tuple[str, ...] | None = None) -> None:
         """Wrap each outermost pure list/set/dict comprehension of ``s``'s expressions."""
@@ -145,7 +212,10 @@ class Localizer:
             return node
         if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
             if self.pure(node) and _has_marker(node):
+                fast = self._precharged_comprehension(node)
                 inner = _Rewrite().visit(node)
+                if fast is not None:
+                    inner = py.IfExp(test=_Rewrite().visit(fast[0]), body=_Rewrite().visit(fast[1]), orelse=inner)
                 snapshot = py.NamedExpr(target=P.store(LOCAL), value=P.attr(P.name(CTX), "fuel"))
                 wrapped = P.call(P.name(self.fin), [P.name(CTX), snapshot, inner, P.name(LOCAL)])
                 return _at(wrapped, node)
@@ -153,6 +223,26 @@ class Localizer:
             return node
         self._wrap_in(node)
         return node
+
+
+def _quiet(body: list[py.stmt]) -> bool:
+    """No early exit, no nested loop, no charge: each iteration costs exactly its step."""
+    for stmt in body:
+        for node in py.walk(stmt):
+            if isinstance(node, (py.Break, py.Return, py.For, py.While, py.Lambda, py.ListComp,
+                                 py.SetComp, py.DictComp, py.GeneratorExp)):
+                return False
+            if isinstance(node, py.NamedExpr) and node.target.id == LOCAL:
+                return False
+            if isinstance(node, py.AugAssign) and isinstance(node.target, py.Name) and node.target.id == LOCAL:
+                return False
+            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+                return False
+    return True
+
+
+def _is_tick(node: py.AST) -> bool:
+    return isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == COMP_TICK
 
 
 def _has_marker(node: py.AST) -> bool:

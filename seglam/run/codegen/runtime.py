@@ -57,6 +57,14 @@ class Runtime:
         return obj is not None and id(obj) in self._safe
 
     @staticmethod
+    def sized_len(value: Any) -> int:
+        """``len(value)`` of a range, str or tuple (a range too long for ``len`` is huge)."""
+        try:
+            return len(value)
+        except OverflowError:
+            return 1 << 62
+
+    @staticmethod
     def fuel_fin(ctx: Any, _snapshot: Any, value: Any, fuel: int) -> Any:
         """After a comprehension that counted fuel locally: write the count back."""
         ctx.fuel = fuel

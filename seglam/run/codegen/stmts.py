@@ -234,7 +234,13 @@ def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
         tgt = P.store(tmp)
         body.extend(P.stamp(s, ln) for s in _store(g, node.target, P.name(tmp), fn))
     body.extend(g.block(node.body, fn))
-    return [py.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn), type_comment=None)]
+    loop = py.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn), type_comment=None)
+    # an iterable whose length is known up front and cannot change while it is iterated
+    it = node.iter
+    loop.seglam_sized = (g.type_of(it) == T.STR or isinstance(g.type_of(it), T.TupleType)
+                         or (isinstance(it, A.Call) and isinstance(it.func, A.Name) and it.func.id == "range"
+                             and not fn.scope.binds("range")))
+    return [loop]
 
 
 def element_type(t: Any) -> Any:
