@@ -101,6 +101,16 @@ FUEL_PROGRAMS = {
         "    for i in range(n):\n"
         "        out.append(f(i))\n"
         "    return [f(x) for x in out]\n", (5,)),
+    "loops and comprehensions charged up front": (
+        "def main(n: int) -> int:\n"
+        "    xs = [0] * n\n"
+        "    for i in range(n):\n"
+        "        xs[i] = i * i\n"
+        "    ys = [x + 1 for x in range(n) if x % 3 != 0]\n"
+        "    t = 0\n"
+        "    for ch in 'abcdef':\n"
+        "        t += 1 if ch > 'b' else 2\n"
+        "    return sum(xs) + sum(ys) + t\n", (7,)),
     "strings grown in a loop": (
         "def main(words: list[str]) -> str:\n"
         "    s = ''\n"
