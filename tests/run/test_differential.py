@@ -58,7 +58,7 @@ def _outcome(source: str, args: tuple):
     return want, got
 
 
-SETTINGS = settings(max_examples=150, derandomize=True, deadline=None, database=None,
+SETTINGS = settings(max_examples=100, derandomize=True, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))
 
 

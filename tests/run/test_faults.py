@@ -51,7 +51,7 @@ def main(xs: list[int], d: dict[str, int]) -> object:
 @pytest.mark.parametrize("code,body", FAULTS, ids=[f"{c}:{b[:30]}" for c, b in FAULTS])
 def test_fault_code(code, body):
     with pytest.raises(Fault) as info:
-        run(PRELUDE.format(body=body), [1, 2, 3], {"a": 1})
+        run(PRELUDE.format(body=body), [1, 2, 3], {"a": 1}, limits=Limits(fuel=100_000))
     fault = info.value
     assert fault.code == code, str(fault)
     assert fault.span is not None and fault.span.line >= 7
