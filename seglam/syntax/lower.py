@@ -137,6 +137,8 @@ class _Lowerer:
                 self.error(target.span, "this cannot be the target of an augmented assignment")
             op = kids[1].children[0].value[:-1]
             return A.AugAssign(span, target, op, self.value(self.expr(kids[2])))
+        if kind == "yield_stmt":
+            return A.ExprStmt(span, self.expr(kids[0]))
         if kind == "pass_stmt":
             return A.Pass(span)
         if kind == "break_stmt":
@@ -601,17 +603,34 @@ class _Lowerer:
         return tuple(out)
 
     def x_listcomp(self, tree, span):
-        return A.ListComp(span, self.value(self.expr(tree.children[0])), self.comprehensions(tree.children[1]))
+        return self.walrus_rules(A.ListComp(span, self.value(self.expr(tree.children[0])), self.comprehensions(tree.children[1])))
 
     def x_setcomp(self, tree, span):
-        return A.SetComp(span, self.expr(tree.children[0]), self.comprehensions(tree.children[1]))
+        return self.walrus_rules(A.SetComp(span, self.value(self.expr(tree.children[0])), self.comprehensions(tree.children[1])))
 
     def x_genexp(self, tree, span):
-        return A.GeneratorExp(span, self.value(self.expr(tree.children[0])), self.comprehensions(tree.children[1]))
+        return self.walrus_rules(A.GeneratorExp(span, self.value(self.expr(tree.children[0])), self.comprehensions(tree.children[1])))
 
     def x_dictcomp(self, tree, span):
         key_value = tree.children[0]
-        return A.DictComp(span, self.expr(key_value.children[0]), self.expr(key_value.children[1]), self.comprehensions(tree.children[1]))
+        return self.walrus_rules(
+            A.DictComp(span, self.expr(key_value.children[0]), self.expr(key_value.children[1]), self.comprehensions(tree.children[1]))
+        )
+
+    def walrus_rules(self, comp):
+        """CPython's compile-time rules for ``:=`` inside a comprehension."""
+        loop_names = {n.id for g in comp.generators for n in A.walk(g.target) if isinstance(n, A.Name)}
+        for gen in comp.generators:
+            for node in A.walk(gen.iter):
+                if isinstance(node, A.NamedExpr):
+                    self.error(node.span, "assignment expression cannot be used in a comprehension iterable expression")
+        parts = [comp.key, comp.value] if isinstance(comp, A.DictComp) else [comp.elt]
+        parts += [cond for g in comp.generators for cond in g.ifs]
+        for part in parts:
+            for node in A.walk(part):
+                if isinstance(node, A.NamedExpr) and node.target.id in loop_names:
+                    self.error(node.span, f"assignment expression cannot rebind comprehension iteration variable '{node.target.id}'")
+        return comp
 
     def x_star_expr(self, tree, span):
         return A.Starred(span, self.expr(tree.children[0]))
@@ -716,7 +735,7 @@ class _Lowerer:
     def arguments(self, tree: Tree, func):
         """→ (args, bases-as-args, keywords); enforces CPython's argument order rules."""
         if tree.data == "genexp_arg":
-            gen = A.GeneratorExp(self.span(tree), self.expr(tree.children[0]), self.comprehensions(tree.children[1]))
+            gen = self.walrus_rules(A.GeneratorExp(self.span(tree), self.expr(tree.children[0]), self.comprehensions(tree.children[1])))
             return (gen,), (gen,), ()
         args: list = []
         keywords: list[A.Keyword] = []
