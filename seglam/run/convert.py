@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 import decimal
@@ -93,6 +94,14 @@ def _in(v: Any, t: Any, classes: Any, checked: Any, path: str) -> Any:
             except _Mismatch:
                 continue
         raise _Mismatch(path, _render(t), v)
+    if tt.__name__ == "CounterType":
+        if not isinstance(v, dict):
+            raise _Mismatch(path, _render(t), v)
+        from seglam.run.values import freeze
+
+        items = {_in(k, t.key, classes, checked, f"{path}.keys()"): _in(x, T.INT, classes, checked, f"{path}[{k!r}]")
+                 for k, x in v.items()}
+        return freeze(collections.Counter(items))
     if tt is T.RecordType:
         return _record(v, t.name, classes, checked, path)
     if tt is T.EnumType:

@@ -287,7 +287,12 @@ class ReferenceBackend:
         ctx = interp.ctx
         try:
             with decimal.localcontext(DECIMAL_CONTEXT):
-                return thunk()
+                value = thunk()
+                if hasattr(type(value), "__next__"):
+                    # An iterator result (map, zip, a generator) would run Seglam code after
+                    # the run ends: materialise it now, under this run's budgets.
+                    value = S.collect(ctx, value)
+                return value
         except Fault as fault:
             raise fault.located(span, ctx.trace(), self.filename) from None
         except RecursionError:

@@ -107,3 +107,20 @@ def test_deeply_nested_host_value_is_a_type_error(checked):
     t: T.Type = T.INT
     with pytest.raises(TypeError):
         convert.to_seglam(v, T.ListType(T.ListType(t)), checked, "deep")
+
+
+def test_counter_parameter(checked):
+    import collections
+
+    from seglam.run.values import FrozenCounter
+
+    v = convert.to_seglam({"a": 2}, T.CounterType(T.STR), checked, "c")
+    assert type(v) is FrozenCounter and v["zz"] == 0 and v.most_common(1) == [("a", 2)]
+    assert convert.to_host(v, T.CounterType(T.STR), checked) == {"a": 2}
+    assert collections.Counter("aab") == convert.to_seglam(collections.Counter("aab"), T.CounterType(T.STR), checked, "c")
+
+
+def test_iterator_results_are_materialised_inside_the_run():
+    from tests.run.helpers import run
+
+    assert run("def main() -> object:\n    return map(lambda x: x * 2, [1, 2])\n") == [2, 4]
