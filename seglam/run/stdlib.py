@@ -616,7 +616,7 @@ def get_attribute(ctx: RunContext, value: Any, name: str) -> Any:
     """A data attribute: a record field, ``Enum.name``/``.value``, ``date.year``, ...
 
     A whitelist: anything else (dunders included) faults, never reaches Python."""
-    if name.startswith("_"):
+    if name.startswith("__"):
         raise Fault("F-VALUE", f"no attribute {name!r}")
     t = type(value)
     if is_record(value):

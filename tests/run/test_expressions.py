@@ -298,3 +298,16 @@ def test_defaults_are_evaluated_at_definition():
     want = run_cpython(DEFAULTS)
     assert want.ok
     assert thaw(run(DEFAULTS)) == want.value == (2, [0, 1, 2], [2, 2, 2])
+
+
+def test_record_fields_may_start_with_an_underscore():
+    src = """from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class R:
+    _hidden: int
+
+def main() -> int:
+    return R(4)._hidden
+"""
+    assert run(src) == 4
