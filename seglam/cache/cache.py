@@ -56,8 +56,7 @@ _MEMO = 4096
 _STATS_FLUSH_SECONDS = 2.0
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(msgspec.Struct, frozen=True, gc=False):
     """One family whose pattern matched a request (any status but retired)."""
 
     entry_id: str

@@ -5,8 +5,9 @@ a miss plus a counterexample, never a wrong answer."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from seglam.cache.entry import Counterexample, Entry, now
 from seglam.cache.toolchain import Toolchain
@@ -16,9 +17,9 @@ from seglam.run.faults import Fault
 DEFAULT_FUEL = 10_000_000
 
 
-@dataclass(frozen=True)
-class Trace:
-    """Why a request hit (or why the gate refused): enough to replay and audit it."""
+class Trace(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """Why a request hit (or why the gate refused): enough to replay and audit it.
+    (msgspec structs, not dataclasses, on the hit path: ten times cheaper to build.)"""
 
     entry_id: str
     version: int
@@ -33,19 +34,17 @@ class Trace:
     outcome: str = "hit"  # hit | domain | fault | ensures | bind
 
     def to_json(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+        return msgspec.to_builtins(self)
 
 
-@dataclass(frozen=True)
-class Served:
+class Served(msgspec.Struct, frozen=True, gc=False):
     """A gated answer."""
 
     value: Any
     trace: Trace
 
 
-@dataclass(frozen=True)
-class GateResult:
+class GateResult(msgspec.Struct, frozen=True, gc=False):
     """What one gated run produced: ``value`` when ``counterexample`` is None."""
 
     value: Any
@@ -53,7 +52,6 @@ class GateResult:
     outcome: str
     run_ns: int
     fuel_used: int | None = None
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def classify(fault: Fault, precondition_lines: frozenset[int]) -> str:
