@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,12 @@ class OracleProgram:
     filename: str
     hash: str
     functions: tuple[str, ...]
+
+
+#: CPython 3.11 can raise "SystemError: AST constructor recursion depth mismatch" when
+#: ast.parse/compile run in several threads at once (gh-106905); the oracle compiles the
+#: source on every call, so calls take turns.
+_COMPILE_LOCK = threading.Lock()
 
 
 class OracleToolchain:
@@ -47,7 +54,8 @@ class OracleToolchain:
 
     def call(self, program: OracleProgram, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome:
         try:
-            res = run_cpython(program.source, entry, kwargs=kwargs, filename=program.filename)
+            with _COMPILE_LOCK:
+                res = run_cpython(program.source, entry, kwargs=kwargs, filename=program.filename)
         except OracleError as err:
             raise Fault("F-VALUE", str(err)) from None
         if not res.ok:

@@ -81,5 +81,5 @@ def test_one_engine_shared_by_threads_serves_every_hit(cache):
         t.start()
     for t in threads:
         t.join(timeout=60)
-    assert bad == []
+    assert [(a.tier, a.value, a.trace.message, a.trace.reasons) for a in bad] == []
     assert engine.stats()["tiers"]["hit"] == 60
