@@ -52,6 +52,19 @@ def default_path() -> Path:
     return Path(base) / "seglam"
 
 
+def _env_size(name: str, default: int) -> int:
+    text = os.environ.get(name)
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise CacheError(f"${name} must be a size in bytes, not {text!r}") from None
+    if value < 1 << 20:
+        raise CacheError(f"${name} must be at least 1 MiB (1048576), not {value}")
+    return value
+
+
 class _Readers:
     """Counts open read transactions in this process, so the map is never resized under
     one: LMDB remaps the file on resize, and a reader in another thread would be left
@@ -116,7 +129,7 @@ class Store:
         max_map_size: int | None = None,
     ) -> None:
         self.path = Path(path).expanduser() if path is not None else default_path()
-        self.max_map_size = max_map_size or int(os.environ.get("SEGLAM_CACHE_MAX_SIZE", DEFAULT_MAX_MAP_SIZE))
+        self.max_map_size = max_map_size or _env_size("SEGLAM_CACHE_MAX_SIZE", DEFAULT_MAX_MAP_SIZE)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as err:
