@@ -90,6 +90,10 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         fast = inline.int_of_str(g, node, fn)
         if fast is not None:
             return fast
+    if ident in ("sum", "min", "max", "sorted"):
+        fast = inline.collecting_builtin(g, node, ident, fn)
+        if fast is not None:
+            return fast
     args, keywords = arguments(g, node, fn)
     native = NATIVE_BUILTINS.get(ident)
     if native is not None and not any(isinstance(a, py.Starred) for a in args):

@@ -219,7 +219,15 @@ class Localizer:
                 snapshot = py.NamedExpr(target=P.store(LOCAL), value=P.attr(P.name(CTX), "fuel"))
                 wrapped = P.call(P.name(self.fin), [P.name(CTX), snapshot, inner, P.name(LOCAL)])
                 return _at(wrapped, node)
-            # not pure: its iterables may still hold pure comprehensions... keep it simple
+            # not pure itself: its element and conditions may hold pure comprehensions (never
+            # its iterables, where := is not allowed)
+            if isinstance(node, py.DictComp):
+                node.key = self._maybe_wrap(node.key)
+                node.value = self._maybe_wrap(node.value)
+            else:
+                node.elt = self._maybe_wrap(node.elt)
+            for gen in node.generators:
+                gen.ifs = [self._maybe_wrap(c) for c in gen.ifs]
             return node
         self._wrap_in(node)
         return node

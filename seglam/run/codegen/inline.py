@@ -203,3 +203,29 @@ def sliced(g, node: A.Subscript, fn) -> py.expr | None:
     tmp = g.tmp()
     value = py.Subscript(value=g.expr(node.value, fn), slice=_slice_native(g, sl, fn), ctx=P.LOAD)
     return charge(length(g, py.NamedExpr(target=P.store(tmp), value=value)), P.name(tmp))
+
+
+_NATIVE_COLLECTORS = {"sum": sum, "min": min, "max": max, "sorted": sorted}
+
+
+def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
+    """``sum(xs)``, ``min(xs)``, ``max(xs)``, ``sorted(xs)`` of one list, tuple or str with no
+    other argument: the stdlib charges the length, then calls the builtin (an empty min/max
+    is F-VALUE either way); sum's result is capped like every int."""
+    if len(node.args) != 1 or node.keywords or isinstance(node.args[0], A.Starred) or g.no_walrus:
+        return None
+    t = g.type_of(node.args[0])
+    if not (isinstance(t, (T.ListType, T.TupleType)) or (t == T.STR and ident != "sum")):
+        return None
+    if ident == "sum":
+        elem = t.elem if isinstance(t, T.ListType) else (t.elems[0] if t.variadic else None)
+        if elem not in (T.INT, T.FLOAT, T.BOOL):
+            return None
+    tmp = g.tmp()
+    value = py.NamedExpr(target=P.store(tmp), value=g.expr(node.args[0], fn))
+    result = P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [P.name(tmp)])
+    if ident == "sum":
+        from seglam.run.codegen.exprs import int_capped
+
+        result = int_capped(g, result)
+    return charge(length(g, value), result)
