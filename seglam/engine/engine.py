@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import msgspec
 
-from seglam.cache.admit import FamilyDraft, check_holes
+from seglam.cache.admit import FamilyDraft, check_holes, normalise_task
 from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
@@ -173,6 +173,12 @@ class Engine:
         if miss is not None:
             # a family claims this request but refused it: compiling a rival would clash
             return self._fallback(request, reasons, Usage(), rounds=0)
+        if request.structured:
+            owner = self._claimed_by(request)
+            if owner is not None and owner.status == "active":
+                # the task is known, these inputs just do not fit it: a rival would clash
+                return _unsolved(f"family {owner.id} owns this task, but these inputs do not fit "
+                                 f"{owner.signature.render()}; nothing was compiled", reasons)
         if self.compiler is None:
             return _unsolved(HOW_TO_CONFIGURE, reasons)
         request = self._quarantined(request)
@@ -372,18 +378,28 @@ class Engine:
         return check
 
     def _quarantined(self, request: Request) -> Request:
-        """A free-text request claimed by a quarantined family (being corrected) recompiles
-        that family: the new version must pass every counterexample stored against it."""
-        if request.text is None or not hasattr(self.cache, "matches"):
-            return request
-        try:
-            found = self.cache.matches(request.text)
-            if not found or found[0].status != "quarantined":
-                return request
-            entry = self.cache.get(found[0].entry_id)
-        except CacheError:
+        """A request claimed by a quarantined family (being corrected) recompiles that
+        family: the new version must pass every counterexample stored against it."""
+        entry = self._claimed_by(request)
+        if entry is None or entry.status != "quarantined":
             return request
         return dataclasses.replace(request, replaces=entry.id, counterexamples=_render_counterexamples(entry))
+
+    def _claimed_by(self, request: Request) -> Entry | None:
+        """The non-retired family that owns this request: by pattern (free text) or by task
+        text and input names (structured), whatever the input kinds."""
+        try:
+            if request.text is not None:
+                found = self.cache.matches(request.text) if hasattr(self.cache, "matches") else []
+                return self.cache.get(found[0].entry_id) if found else None
+            key = normalise_task(request.task or "")
+            names = set(request.inputs or {})
+            for entry in self.cache.list():
+                if entry.status != "retired" and key in entry.tasks and {p.name for p in entry.signature.params} == names:
+                    return entry
+        except CacheError:
+            return None
+        return None
 
     def _compiled_trace(self, entry_id: str, version: int, cand: Candidate, request: Request, usage: Usage,
                         rounds: int, candidates: int, reasons: list[str]) -> EngineTrace:

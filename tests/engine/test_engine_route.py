@@ -186,3 +186,19 @@ def test_malformed_model_replies_end_cleanly(server, cache, make_engine, content
     ans = engine.solve(VOWELS_REQUEST)
     assert ans.tier == "unsolved" and ans.trace.reasons
     assert cache.list() == []
+
+
+def test_function_called_with_inputs_of_the_wrong_kind_is_a_miss_without_a_model_call(server, cache, make_engine):
+    engine = make_engine()
+    program = "def count_vowels(text: str) -> int:\n    return sum(1 for ch in text.lower() if ch in 'aeiou')\n"
+    server.script(reply({"description": "count vowels", "entry": "count_vowels", "program": program, "answer": 2}))
+
+    @engine.function
+    def count_vowels(text: str) -> int:
+        """How many of the letters a, e, i, o, u the text has."""
+
+    assert count_vowels("tea") == 2
+    with pytest.raises(FunctionUnsolved) as info:
+        count_vowels(5)
+    assert "owns this task" in str(info.value)
+    assert server.calls == 1

@@ -1,0 +1,416 @@
+"""A recorded compiler: a local OpenAI-compatible server that replays recorded model answers.
+
+It lets the real engine (prompt path, admission, verifier, cache) run a real request stream
+offline, deterministically. The *recording* is the model's knowledge:
+
+- for every known request text, the task it belongs to and its target answer (the BIG-Bench
+  Hard task files: a perfect model's direct answer);
+- for every kind of problem, the family a model writes for it (``stdlib/families/*.sgl`` with
+  their ``.json`` sidecars: description, patterns, program, sample requests).
+
+A request's family is its task (the eight development tasks have one family each). For
+``date_understanding`` the family is the one for the request's context wording, recognised by
+that family's patterns (restricted to the date families; the model "reads the wording"). A
+request with no family (the negative controls, the date wordings that need world knowledge,
+unknown text) gets what a real model gives when no program fits: its direct answer with an
+empty program, which the engine treats as "not programmable".
+
+The server answers the four kinds of call the engine makes:
+
+- ``compile`` (and ``repair``: the recording has one answer per request, so it is replayed);
+- ``route``: the offered family whose description is the request's family, with bindings and
+  the matching pattern; otherwise ``{"family": null}``;
+- ``direct`` (the ``uncached`` fallback, and the baselines): ``{"answer": target}``.
+
+Token usage is estimated the same way for every call (:func:`count_tokens`: about four
+characters a token, plus a few per message), so tokens compare across systems.
+
+Run ``python -m seglam.engine.recorded [--data DIR]`` to serve it and print its base URL.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+MODEL_NAME = "recorded-bbh"
+MAX_BODY = 20_000_000
+DATE_TASK = "date_understanding"
+TOKENS_PER_MESSAGE = 4  # chat framing per message, as the OpenAI tokenizer cookbook counts it
+
+COMPILE_HEAD = "Compile this request into a Seglam family."
+STRUCTURED_HEAD = "Compile this structured request"
+DIRECT_SYSTEM_HEAD = "Answer the request directly"
+
+
+# -- the recording ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One known request: its task and the target answer."""
+
+    task: str
+    text: str
+    target: str
+
+
+@dataclass(frozen=True)
+class RecordedFamily:
+    """The family a model writes for one kind of problem."""
+
+    name: str
+    description: str
+    entry: str
+    patterns: tuple[str, ...]
+    program: str
+    samples: tuple[str, ...]
+    properties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Everything the recorded model knows. Immutable."""
+
+    instances: Mapping[str, Instance]
+    families: Mapping[str, RecordedFamily]
+    family_of: Mapping[str, str]  # request text -> family name; absent: no program fits
+
+    def instance(self, text: str) -> Instance | None:
+        return self.instances.get(text) or self.instances.get(text.strip())
+
+    def family_for(self, text: str) -> RecordedFamily | None:
+        name = self.family_of.get(text) or self.family_of.get(text.strip())
+        return self.families.get(name) if name else None
+
+
+def default_families_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "stdlib" / "families"
+
+
+def load_tasks(data_dir: Path | str) -> dict[str, list[Instance]]:
+    """Every ``<task>.json`` of a BBH directory: task -> its instances, in file order."""
+    out: dict[str, list[Instance]] = {}
+    for path in sorted(Path(data_dir).glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        examples = data.get("examples") if isinstance(data, dict) else None
+        if not isinstance(examples, list):
+            continue
+        out[path.stem] = [
+            Instance(path.stem, str(e["input"]), str(e["target"]))
+            for e in examples
+            if isinstance(e, dict) and "input" in e and "target" in e
+        ]
+    return out
+
+
+def load_families(directory: Path | str | None = None) -> dict[str, RecordedFamily]:
+    """The recorded family replies, from ``.sgl`` programs with ``.json`` sidecars."""
+    root = Path(directory) if directory else default_families_dir()
+    out = {}
+    for meta_path in sorted(root.glob("*.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        program = meta_path.with_suffix(".sgl").read_text(encoding="utf-8")
+        name = str(meta.get("task") or meta_path.stem)
+        out[name] = RecordedFamily(
+            name=name,
+            description=str(meta["description"]),
+            entry=str(meta.get("entry", "solve")),
+            patterns=tuple(meta["patterns"]),
+            program=program,
+            samples=tuple(meta.get("samples", ())),
+            properties=tuple(_prop_names(program)),
+        )
+    return out
+
+
+def load_recording(data_dir: Path | str, families_dir: Path | str | None = None) -> Recording:
+    """The recording for a BBH data directory and a families directory."""
+    tasks = load_tasks(data_dir)
+    families = load_families(families_dir)
+    instances: dict[str, Instance] = {}
+    for items in tasks.values():
+        for inst in items:
+            instances.setdefault(inst.text, inst)
+    family_of: dict[str, str] = {}
+    date_families = [f for f in families.values() if f.name.startswith(DATE_TASK + "__")]
+    for inst in instances.values():
+        if inst.task in families:
+            family_of[inst.text] = inst.task
+        elif inst.task == DATE_TASK:
+            wording = _wording_family(inst.text, date_families)
+            if wording is not None:
+                family_of[inst.text] = wording
+    return Recording(instances, families, family_of)
+
+
+def _wording_family(text: str, families: Sequence[RecordedFamily]) -> str | None:
+    from seglam.cache.pattern import parse_pattern
+
+    for fam in families:
+        if any(parse_pattern(p).match(text) is not None for p in fam.patterns):
+            return fam.name
+    return None
+
+
+def _prop_names(source: str) -> list[str]:
+    return [line[4:].split("(")[0].strip() for line in source.splitlines() if line.startswith("def prop_")]
+
+
+# -- the recorded model ------------------------------------------------------------------------
+
+
+def count_tokens(text: str) -> int:
+    """A tokenizer-free estimate: about four characters a token (English and code)."""
+    return (len(text) + 3) // 4
+
+
+def prompt_tokens(messages: Sequence[Mapping[str, Any]]) -> int:
+    return sum(count_tokens(str(m.get("content", ""))) + TOKENS_PER_MESSAGE for m in messages) + 3
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the recorded model answers to one call, and why (for the log)."""
+
+    kind: str  # compile | repair | route | direct | unknown
+    content: str
+    family: str | None = None
+    task: str | None = None
+
+
+def respond(recording: Recording, body: Mapping[str, Any]) -> Decision:
+    """The recorded model's answer to one chat-completion request body."""
+    messages = [m for m in body.get("messages", []) if isinstance(m, dict)]
+    system = next((str(m.get("content", "")) for m in messages if m.get("role") == "system"), "")
+    users = [str(m.get("content", "")) for m in messages if m.get("role") == "user"]
+    first = users[0] if users else ""
+    repair = any(m.get("role") == "assistant" for m in messages)
+    if system.startswith(DIRECT_SYSTEM_HEAD):
+        inst = recording.instance(first)
+        return Decision("direct", _dump({"answer": inst.target if inst else None}), None, inst.task if inst else None)
+    if first.startswith(COMPILE_HEAD):
+        return _compile(recording, _compile_request(first), "repair" if repair else "compile")
+    if first.startswith(STRUCTURED_HEAD):
+        return Decision("repair" if repair else "compile", _decline("structured requests are not in this recording", None))
+    if first.startswith("Request:\n") and "\n\nOffered families:" in first:
+        return _route(recording, first)
+    return Decision("unknown", _decline("I do not understand this call", None))
+
+
+def _compile_request(user: str) -> str:
+    text = user.split("Request:\n", 1)[-1]
+    return text.split("\n\nEarlier versions of this family failed", 1)[0]
+
+
+def _compile(recording: Recording, text: str, kind: str) -> Decision:
+    inst = recording.instance(text)
+    fam = recording.family_for(text)
+    if fam is None or inst is None:
+        why = "no deterministic program answers this kind of request" if inst else "an unknown request"
+        return Decision(kind, _decline(why, inst.target if inst else None), None, inst.task if inst else None)
+    examples = []
+    for sample in fam.samples:
+        known = recording.instance(sample)
+        if known is not None and sample.strip() != text.strip():
+            examples.append({"request": sample, "answer": known.target})
+    reply = {
+        "description": fam.description,
+        "entry": fam.entry,
+        "patterns": list(fam.patterns),
+        "program": fam.program,
+        "answer": inst.target,
+        "examples": examples,
+        "properties": list(fam.properties),
+    }
+    return Decision(kind, _dump(reply), fam.name, inst.task)
+
+
+def _decline(why: str, answer: Any) -> str:
+    return _dump({"description": f"not programmable: {why}", "program": "", "answer": answer})
+
+
+def _route(recording: Recording, user: str) -> Decision:
+    head, _, offered_text = user.partition("\n\nOffered families:\n")
+    text = head[len("Request:\n"):]
+    fam = recording.family_for(text)
+    inst = recording.instance(text)
+    task = inst.task if inst else None
+    if fam is None:
+        return Decision("route", _dump({"family": None}), None, task)
+    for line in offered_text.splitlines():
+        try:
+            offer = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(offer, dict) and offer.get("description") == fam.description:
+            pattern, bindings = _bind(fam, text)
+            if pattern is not None:
+                return Decision("route", _dump({"family": offer.get("id"), "bindings": bindings, "pattern": pattern}),
+                                fam.name, task)
+    return Decision("route", _dump({"family": None}), fam.name, task)
+
+
+def _bind(fam: RecordedFamily, text: str) -> tuple[str | None, dict[str, Any]]:
+    from seglam.cache.pattern import parse_pattern
+
+    for p in fam.patterns:
+        bound = parse_pattern(p).match(text)
+        if bound is not None:
+            return p, {k: _jsonable(v) for k, v in bound.items()}
+    return None, {}
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+# -- the server --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call the server answered (the server's own log)."""
+
+    kind: str
+    family: str | None
+    task: str | None
+    tokens_in: int
+    tokens_out: int
+
+
+@dataclass
+class _Log:
+    calls: list[Call] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def completion_body(content: str, tokens_in: int, tokens_out: int, model: str = MODEL_NAME) -> bytes:
+    return json.dumps(
+        {
+            "id": "chatcmpl-recorded",
+            "object": "chat.completion",
+            "created": 0,
+            "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
+                      "total_tokens": tokens_in + tokens_out},
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+class RecordedCompiler:
+    """The server: loopback, ephemeral port, a context manager (start/stop on a daemon thread).
+
+    ``url`` is the base URL for an OpenAI client; ``calls`` the log of answered calls."""
+
+    def __init__(self, recording: Recording, *, model: str = MODEL_NAME) -> None:
+        self.recording = recording
+        self.model = model
+        log = self._log = _Log()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep benchmark output clean
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(min(length, MAX_BODY))
+                try:
+                    body = json.loads(raw or b"{}")
+                    if not isinstance(body, dict):
+                        raise ValueError("not an object")
+                    decision = respond(outer.recording, body)
+                    tokens_in = prompt_tokens(body.get("messages", []))
+                except (ValueError, TypeError, KeyError) as err:
+                    self._send(400, json.dumps({"error": {"message": f"bad request: {err}"}}).encode())
+                    return
+                tokens_out = count_tokens(decision.content)
+                with log.lock:
+                    log.calls.append(Call(decision.kind, decision.family, decision.task, tokens_in, tokens_out))
+                self._send(200, completion_body(decision.content, tokens_in, tokens_out, outer.model))
+
+            def _send(self, code: int, payload: bytes) -> None:
+                try:
+                    self.send_response(code)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._log.lock:
+            return list(self._log.calls)
+
+    def counts(self) -> Counter[str]:
+        """Calls answered, by kind."""
+        return Counter(c.kind for c in self.calls)
+
+    def start(self) -> "RecordedCompiler":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> "RecordedCompiler":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def default_data_dir() -> Path:
+    """``<repo>/../shared/workloads/bbh`` (CI puts shared/ beside the repository)."""
+    return Path(__file__).resolve().parents[3] / "shared" / "workloads" / "bbh"
+
+
+def main(argv: Iterable[str] | None = None) -> int:  # pragma: no cover - a manual aid
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m seglam.engine.recorded", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=str(default_data_dir()), help="the BBH task files (default: %(default)s)")
+    parser.add_argument("--families", default=None, help="the recorded families (default: stdlib/families)")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    server = RecordedCompiler(load_recording(args.data, args.families)).start()
+    print(server.url, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
