@@ -134,7 +134,7 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     if name.startswith("_"):
         raise g.fail(f"no method {name!r}", node)
     t = g.type_of(func.value)
-    fast = inline.str_method(g, node, t, fn)
+    fast = inline.str_method(g, node, t, fn) or (inline.join(g, node, fn) if name == "join" else None)
     if fast is not None:
         return fast
     receiver = g.expr(func.value, fn)

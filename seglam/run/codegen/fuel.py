@@ -31,7 +31,7 @@ SAFE_METHODS = frozenset({
     "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle",
     "isupper", "lstrip", "partition", "removeprefix", "removesuffix", "rfind", "rindex",
     "rpartition", "rstrip", "startswith", "strip", "capitalize", "casefold", "lower",
-    "swapcase", "title", "upper", "split", "rsplit",
+    "swapcase", "title", "upper", "split", "rsplit", "join",
 })
 
 

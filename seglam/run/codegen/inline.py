@@ -130,9 +130,12 @@ def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None 
     if g.no_walrus:
         return None
     if left_py is not None:
-        if not simple(right):
-            return None
-        lp, lp2, rp, rp2 = left_py, left_py, g.expr(right, fn), g.expr(right, fn)
+        lp, lp2 = left_py, left_py
+        if simple(right):
+            rp, rp2 = g.expr(right, fn), g.expr(right, fn)
+        else:
+            tmp = g.tmp()
+            rp, rp2 = py.NamedExpr(target=P.store(tmp), value=g.expr(right, fn)), P.name(tmp)
     else:
         ops = operands(g, left, right, fn)
         if ops is None:
@@ -229,3 +232,33 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
 
         result = int_capped(g, result)
     return charge(length(g, value), result)
+
+
+def join(g, node: A.Call, fn) -> py.expr | None:
+    """``sep.join(items)`` for a list or tuple of str: the stdlib caps the total length
+    first, then charges total + count, then joins."""
+    func = node.func
+    if len(node.args) != 1 or node.keywords or g.no_walrus or g.type_of(func.value) != T.STR:
+        return None
+    t = g.type_of(node.args[0])
+    if not ((isinstance(t, T.ListType) and t.elem == T.STR)
+            or (isinstance(t, T.TupleType) and t.variadic and t.elems[0] == T.STR)):
+        return None
+    sep, items, total = g.tmp(), g.tmp(), g.tmp()
+    # the separator, then the items, are evaluated first (as for the call), for effect only
+    bind_sep = _sequence(py.NamedExpr(target=P.store(sep), value=g.expr(func.value, fn)))
+    bind_items = _sequence(py.NamedExpr(target=P.store(items), value=g.expr(node.args[0], fn)))
+    gaps = P.call(g.ref(max, "max"), [py.BinOp(left=length(g, P.name(items)), op=py.Sub(), right=P.const(1)), P.const(0)])
+    chars = P.call(g.ref(sum, "sum"), [P.call(g.ref(map, "map"), [g.ref(len, "len"), P.name(items)])])
+    size = py.BinOp(left=py.BinOp(left=length(g, P.name(sep)), op=py.Mult(), right=gaps), op=py.Add(), right=chars)
+    over = P.compare(py.NamedExpr(target=P.store(total), value=size), py.Gt(), P.name(STR_LIM))
+    cost = py.BinOp(left=P.name(total), op=py.Add(), right=length(g, P.name(items)))
+    guard = py.IfExp(test=over, body=P.call(g.ref(g.runtime.str_fault, "cap_fault"), [P.name(CTX), P.name(total)]),
+                     orelse=P.call(P.name(CHARGE), [cost]))
+    joined = P.call(P.attr(P.name(sep), "join"), [P.name(items)])
+    return py.BoolOp(op=py.Or(), values=[bind_sep, bind_items, guard, joined])
+
+
+def _sequence(bind: py.expr) -> py.expr:
+    """Evaluate ``bind`` (a := binding) for its effect only: ``(bind, False)[1]``."""
+    return py.Subscript(value=py.Tuple(elts=[bind, P.const(False)], ctx=P.LOAD), slice=P.const(1), ctx=P.LOAD)
