@@ -302,4 +302,4 @@ def _refute_reason_f(finding) -> str:
     return f"{finding.outcome.fault} on this input"
 
 
-__all__ = ["verify", "Options", "make_options", "Outcome"]
+__all__ = ["verify", "verify_loaded", "Options", "make_options"]

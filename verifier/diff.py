@@ -9,12 +9,10 @@ on both programs and printed with both outcomes.
 from __future__ import annotations
 
 import itertools
-import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from hypothesis import HealthCheck, Phase, Verbosity, errors, given, reject, settings
 
-from seglam.syntax.span import Span
 from seglam.verifier import bounds as B
 from seglam.verifier.api import make_options
 from seglam.verifier.fuzz import LIMIT_FAULTS, is_precondition_fault
@@ -263,4 +261,4 @@ def _fuzz(name, lo, ln, opts):
     return None
 
 
-__all__ = ["diff", "DiffReport", "FunctionDiff", "agree", "Span", "json", "replace"]
+__all__ = ["diff", "DiffReport", "FunctionDiff", "agree"]

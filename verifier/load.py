@@ -37,8 +37,6 @@ def load_program(program, filename: str | None = None) -> Loaded:
             prog = P.compile(program, filename=name)
         except CheckError as x:
             return Loaded(name, program, error=x.render())
-        except NotImplementedError:
-            return _oracle_fallback(program, name)
         except RecursionError:
             return Loaded(name, program, error=f"{name}: E-NESTING: the program nests too deeply")
         return _from_program(prog)
@@ -52,16 +50,3 @@ def _from_program(prog) -> Loaded:
 
     view = ModuleView.from_checked(prog.checked)
     return Loaded(prog.filename, prog.source, view, ProgramRunner(prog, view), prog)
-
-
-def _oracle_fallback(source: str, name: str) -> Loaded:
-    """Development only: while the checker is missing, read the tree and run under CPython."""
-    from seglam.syntax.lower import parse
-    from seglam.verifier.runner import OracleRunner
-
-    try:
-        module = parse(source, name)
-    except CheckError as x:
-        return Loaded(name, source, error=x.render())
-    view = ModuleView.from_ast(module)
-    return Loaded(name, source, view, OracleRunner(source, view, name))

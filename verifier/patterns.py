@@ -9,7 +9,7 @@ import z3
 
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
-from seglam.verifier.encode import FALSE, TRUE, _and, _or
+from seglam.verifier.logic import FALSE, TRUE, _and, _or
 from seglam.verifier.symbolic import NONE, SOpt, SRecord, STuple, Unsupported, eq, is_bool, truthy
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from seglam.run.faults import Fault
 from seglam.syntax.span import Span
-from seglam.verifier import typeview as T
 from seglam.verifier.values import EnumLit, RecordLit
 from seglam.verifier.view import ModuleView
 
@@ -119,89 +118,6 @@ class ProgramRunner:
         return Outcome(result.value)
 
 
-class OracleRunner:
-    """Runs the source under CPython (``seglam.run.oracle``): for development without the
-    checker and backends. No fuel: only use it on trusted programs."""
-
-    def __init__(self, source: str, view: ModuleView, filename: str = "<seglam>") -> None:
-        import builtins
-        import decimal
-
-        from seglam.run import oracle as O
-
-        self._O = O
-        self.view = view
-        code = O._compile(source, filename)
-        ns: dict[str, Any] = {
-            "__name__": O._MODULE_NAME,
-            "__builtins__": dict(vars(builtins), __import__=O._import),
-            "__seglam_freeze__": O._freeze,
-            "__seglam_frozen_args__": getattr(O, "_frozen_args", lambda f: f),
-        }
-        ns.update(O.prelude())
-        self._ctx = O.DECIMAL_CONTEXT
-        with decimal.localcontext(self._ctx):
-            # Examples (module asserts) must not stop the definitions from loading.
-            import ast as pyast
-
-            tree = pyast.parse(source)
-            tree.body = [s for s in tree.body if not isinstance(s, pyast.Assert)]
-            exec(O._compile(pyast.unparse(tree), filename), ns)
-        self.ns = ns
-        self.source = source
-
-    def host(self, v: Any) -> Any:
-        if isinstance(v, RecordLit):
-            return self.ns[v.name](**{k: self.host(x) for k, x in v.fields})
-        if isinstance(v, EnumLit):
-            return self.ns[v.name][v.member]
-        if isinstance(v, list):
-            return [self.host(x) for x in v]
-        if isinstance(v, tuple):
-            return tuple(self.host(x) for x in v)
-        if isinstance(v, dict):
-            return {self.host(k): self.host(x) for k, x in v.items()}
-        if isinstance(v, (set, frozenset)):
-            return {self.host(x) for x in v}
-        return v
-
-    def call(self, function: str, args: dict[str, Any]) -> Outcome:
-        import decimal
-
-        O = self._O
-        kwargs = {k: O._freeze(self.host(v)) for k, v in args.items()}
-        try:
-            with decimal.localcontext(self._ctx):
-                value = self.ns[function](**kwargs)
-        except Exception as exc:  # noqa: BLE001 - classified as a fault code
-            code = O.fault_code_for(exc) or "X-PYTHON"
-            return Outcome(None, code, f"{type(exc).__name__}: {exc}", _span_of(exc))
-        return Outcome(O._thaw(value))
-
-    def eval(self, expr) -> Outcome:
-        import decimal
-
-        from seglam.verifier.examples import source_text
-
-        O = self._O
-        try:
-            with decimal.localcontext(self._ctx):
-                value = eval(source_text(self.source, expr.span), self.ns)  # noqa: S307 - development runner only
-        except Exception as exc:  # noqa: BLE001
-            return Outcome(None, O.fault_code_for(exc) or "X-PYTHON", f"{type(exc).__name__}: {exc}")
-        return Outcome(O._thaw(value))
-
-
-def _span_of(exc: BaseException) -> Span | None:
-    tb = exc.__traceback__
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".sgl") or tb.tb_frame.f_code.co_filename.startswith("<"):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return Span(line, 1, line, 1) if line else None
-
-
 def enum_names(v: Any) -> Any:
     """Runtime values with enum members shown as ``EnumLit`` (for rendering and JSON)."""
     if isinstance(v, enum.Enum):
@@ -209,4 +125,4 @@ def enum_names(v: Any) -> Any:
     return v
 
 
-__all__ = ["Outcome", "ProgramRunner", "OracleRunner", "T"]
+__all__ = ["Outcome", "ProgramRunner"]

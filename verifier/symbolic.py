@@ -113,6 +113,13 @@ class SFunc:
 
 
 @dataclass(frozen=True)
+class SClass:
+    """A record or enum class used as a value (a constructor, or for member access)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class SLambda:
     node: object
     env: tuple  # captured ((name, value), ...)
