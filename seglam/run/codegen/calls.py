@@ -137,6 +137,17 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     fast = inline.str_method(g, node, t, fn) or (inline.join(g, node, fn) if name == "join" else None)
     if fast is not None:
         return fast
+    if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp) \
+            and g.type_of(node.args[0].elt) == T.STR and not g.no_walrus:
+        # join collects a generator (charging its length): the same as collecting the list
+        gen = node.args[0]
+        synthetic = A.ListComp(gen.span, gen.elt, gen.generators)
+        g.driven_nodes[id(synthetic)] = node.span
+        g.keep.append(synthetic)
+        collected = P.call(g.ref(g.runtime.collect, "collect"), [P.name(CTX), g.expr(synthetic, fn)])
+        fast = inline.join(g, node, fn, items_expr=collected)
+        if fast is not None:
+            return fast
     receiver = g.expr(func.value, fn)
     args, keywords = arguments(g, node, fn)
     if isinstance(t, T.DictType) and name in ("get", "keys", "values", "items") and not keywords:

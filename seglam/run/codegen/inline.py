@@ -234,20 +234,22 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     return charge(length(g, value), result)
 
 
-def join(g, node: A.Call, fn) -> py.expr | None:
+def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | None:
     """``sep.join(items)`` for a list or tuple of str: the stdlib caps the total length
-    first, then charges total + count, then joins."""
+    first, then charges total + count, then joins. ``items_expr``: the items already
+    compiled (a collected generator of str)."""
     func = node.func
     if len(node.args) != 1 or node.keywords or g.no_walrus or g.type_of(func.value) != T.STR:
         return None
     t = g.type_of(node.args[0])
-    if not ((isinstance(t, T.ListType) and t.elem == T.STR)
-            or (isinstance(t, T.TupleType) and t.variadic and t.elems[0] == T.STR)):
+    if items_expr is None and not ((isinstance(t, T.ListType) and t.elem == T.STR)
+                                   or (isinstance(t, T.TupleType) and t.variadic and t.elems[0] == T.STR)):
         return None
     sep, items, total = g.tmp(), g.tmp(), g.tmp()
     # the separator, then the items, are evaluated first (as for the call), for effect only
     bind_sep = _sequence(py.NamedExpr(target=P.store(sep), value=g.expr(func.value, fn)))
-    bind_items = _sequence(py.NamedExpr(target=P.store(items), value=g.expr(node.args[0], fn)))
+    items_value = items_expr if items_expr is not None else g.expr(node.args[0], fn)
+    bind_items = _sequence(py.NamedExpr(target=P.store(items), value=items_value))
     gaps = P.call(g.ref(max, "max"), [py.BinOp(left=length(g, P.name(items)), op=py.Sub(), right=P.const(1)), P.const(0)])
     chars = P.call(g.ref(sum, "sum"), [P.call(g.ref(map, "map"), [g.ref(len, "len"), P.name(items)])])
     size = py.BinOp(left=py.BinOp(left=length(g, P.name(sep)), op=py.Mult(), right=gaps), op=py.Add(), right=chars)
