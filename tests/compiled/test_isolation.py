@@ -136,3 +136,14 @@ def test_many_threads_share_one_prepared_program():
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_deep_or_long_expressions_end_in_a_value_a_check_error_or_a_fault():
+    for depth in (50, 150, 400):
+        for expr in ("(" * depth + "1" + ")" * depth, " + ".join(["x"] * depth * 10), "-" * depth + "x"):
+            src = f"def main(x: int) -> int:\n    return {expr}\n"
+            try:
+                prog = seglam.compile(src)
+                prog.run("main", (1,), backend="compiled")
+            except (seglam.CheckError, Fault):
+                pass

@@ -54,7 +54,7 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
         code = compile(tree, code_filename, "exec", dont_inherit=True)
     except CodegenError as error:
         raise Fault("F-VALUE", f"cannot compile this program: {error}", error.span, (), filename) from None
-    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError) as error:
+    except Exception as error:  # noqa: BLE001 - a generator gap must never surface as a Python error
         raise Fault("F-VALUE", f"cannot compile this program: {type(error).__name__}: {error}", None, (), filename) from None
     namespace = runtime.globals
     exec(code, namespace)  # defines only h_factory; no user code runs here
