@@ -193,9 +193,10 @@ def _reproduces(ob, out: Outcome, fv, view) -> bool:
         return False
     if out.fault != ob.code:
         return False
-    if out.span is None or ob.span is None:
+    site = out.site()
+    if site is None or ob.span is None:
         return True
-    return ob.span.line in out.lines()
+    return ob.span.line == site.line
 
 
 def _refute_reason(ob) -> str:
@@ -255,17 +256,17 @@ def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
 
 def _match(results: list[Result], finding) -> int | None:
     out = finding.outcome
-    exact = {out.span, *out.call_spans} - {None}
+    site = out.site()
     by_line = []
     for i, r in enumerate(results):
         if finding.kind == "ensures" and r.kind == "ensures":
             return i
         if finding.kind == "property" and r.kind == "property":
             return i
-        if r.kind in ("fault", "assert", "callee") and r.code == out.fault and r.span:
-            if r.span in exact:
+        if r.kind in ("fault", "assert", "callee") and r.code == out.fault and r.span and site is not None:
+            if r.span == site:
                 return i
-            if r.span.line in out.lines():
+            if r.span.line == site.line:
                 by_line.append(i)
     if by_line:
         # Several sites on one line: the one Z3 did not prove is the one that faulted.

@@ -30,8 +30,15 @@ class Outcome:
 
     def lines(self) -> tuple[int, ...]:
         """Every source line the fault can be attributed to: where it happened, and the calls
-        that led there (a callee's failed ``@requires`` belongs to the call site too)."""
+        that led there."""
         return ((self.span.line,) if self.span else ()) + self.call_lines
+
+    def site(self) -> Span | None:
+        """The operation that faulted: for a failed ``@requires`` the call whose callee
+        refused its arguments (the innermost call), else where the fault happened."""
+        if self.fault == "F-REQUIRES" and self.call_spans:
+            return self.call_spans[-1]
+        return self.span
 
     @property
     def ok(self) -> bool:
