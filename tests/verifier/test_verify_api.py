@@ -160,3 +160,15 @@ def test_hypothesis_refutation_matches_the_z3_obligation():
     report = verify((CORPUS / "refuted_callee_requires.sgl").read_text(), max_examples=200)
     callee = [r for r in report.results if r.kind == "callee"]
     assert len(callee) == 1 and callee[0].verdict == REFUTED
+
+
+def test_diff_cli_json_and_exit_codes():
+    diffs = Path(__file__).parent / "diffs"
+    same = _cli("diff", "--json", str(diffs / "same_total_old.sgl"), str(diffs / "same_total_new.sgl"))
+    assert same.returncode == 0, same.stdout + same.stderr
+    doc = json.loads(same.stdout)
+    assert doc["same"] is True and doc["functions"][0]["verdict"] in ("proved", "proved for len <= K")
+    differ = _cli("diff", str(diffs / "differ_fault_old.sgl"), str(diffs / "differ_fault_new.sgl"))
+    assert differ.returncode == 1
+    assert "share(total=" in differ.stdout and "F-ZERO-DIV" in differ.stdout
+    assert _cli("diff", "--call", "nope", str(diffs / "same_total_old.sgl"), str(diffs / "same_total_new.sgl")).returncode == 2
