@@ -67,6 +67,7 @@ class PatternMixin:
         path = self.path_of(node.subject)
         remaining = atoms(subject, self.env.enums) if not is_bottom(subject) else []
         ends = []
+        lengths: dict = {}   # list atom -> (exact lengths covered, least `*` length covered)
         caught_all = is_bottom(subject)
         for i, case in enumerate(node.cases):
             names = pattern_names(case.pattern)
@@ -97,6 +98,7 @@ class PatternMixin:
                     caught_all = True
                 else:
                     remaining = [a for a in remaining if a not in covered]
+                    remaining = [a for a in remaining if not _lengths_covered(a, covered, lengths)]
         if remaining and not caught_all:
             finite = all(a[0] != "type" for a in atoms(subject, self.env.enums))
             optional = t.NONE in t.options(subject) and len(t.options(subject)) > 1
@@ -235,6 +237,10 @@ class PatternMixin:
                     covered.add(("type", o))
                 elif star is not None and fixed == 0:
                     covered.add(("type", o))
+                elif star is None:
+                    covered.add(("len", ("type", o), fixed))      # exactly this many items
+                else:
+                    covered.add(("lenmin", ("type", o), fixed))   # at least this many items
         return narrowed, covered
 
     def _p_MatchMapping(self, p: ast.MatchMapping, ty, st):
@@ -275,8 +281,7 @@ class PatternMixin:
                 if f is None:
                     self.report.error("E-ATTR", f"record `{rec.name}` has no field `{attr}`", sub.span)
                     self.pattern(sub, t.ERROR, st)
-                    subs_ok = False
-                    continue
+                    continue   # reported: it still counts as covering (no E-MATCH cascade)
                 _, c = self.pattern(sub, f.type, st)
                 subs_ok = subs_ok and c == ALL
             return rec, ({("record", rec.name)} if subs_ok else set())
@@ -325,3 +330,15 @@ def _capture_name(p) -> str | None:
     if isinstance(p, ast.MatchOr):
         return next((_capture_name(a) for a in p.patterns if _irrefutable(a)), None)
     return None
+
+
+def _lengths_covered(atom, covered, lengths: dict) -> bool:
+    """`case []`, `case [x]`, `case [x, *rest]` together cover every list length."""
+    exact, least = lengths.get(atom, (set(), None))
+    for entry in covered:
+        if entry[0] == "len" and entry[1] == atom:
+            exact = exact | {entry[2]}
+        elif entry[0] == "lenmin" and entry[1] == atom:
+            least = entry[2] if least is None else min(least, entry[2])
+    lengths[atom] = (exact, least)
+    return least is not None and all(n in exact for n in range(least))
