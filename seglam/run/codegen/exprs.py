@@ -192,12 +192,13 @@ def _small_const(node: Any) -> bool:
 
 
 def int_capped(g, expr: py.expr) -> py.expr:
-    """``expr`` (an int) unless it is past the int size cap: ``-lim < t < lim`` inline."""
+    """``expr`` (an int) unless it is past the int size cap: small ints pass an inline test,
+    others the exact check (``int_fault`` returns the value when it is within the cap)."""
     t = g.tmp_in_expr()
     if t is None:
         return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
     within = py.Compare(
-        left=P.name(NEG_INT_LIM), ops=[py.Lt(), py.Lt()],
+        left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
         comparators=[py.NamedExpr(target=P.store(t), value=expr), P.name(INT_LIM)],
     )
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])

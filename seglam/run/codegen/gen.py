@@ -133,7 +133,13 @@ class ModuleGen:
         for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick"),
                             ("h_ch", "charge")):
             body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
-        body.append(P.stamp(P.assign(P.store(INT_LIM), py.BinOp(left=P.const(1), op=py.LShift(), right=P.attr(P.name(CTX), "max_int_bits"))), line0))
+        # The inline int cap tests `h_nilim <= v <= h_ilim` with bounds that CPython keeps as
+        # single-digit ints (so the comparison is its fast path); anything outside takes the
+        # exact check of the slow path (which also lets floats through).
+        bits = P.attr(P.name(CTX), "max_int_bits")
+        fast_bound = py.BinOp(left=py.BinOp(left=P.const(1), op=py.LShift(), right=P.call(
+            self.ref(min, "min"), [bits, P.const(30)])), op=py.Sub(), right=P.const(1))
+        body.append(P.stamp(P.assign(P.store(INT_LIM), fast_bound), line0))
         body.append(P.stamp(P.assign(P.store(NEG_INT_LIM), py.UnaryOp(op=py.USub(), operand=P.name(INT_LIM))), line0))
         # str() of an int past 3000 bits is charged (stdlib seglam_str)
         body.append(P.stamp(P.assign(P.store("h_big"), py.BinOp(left=P.const(1), op=py.LShift(), right=P.const(3000))), line0))
