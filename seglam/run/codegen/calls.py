@@ -100,11 +100,23 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         return P.call(g.ref(native, ident), args, keywords)
     if ident in ("enumerate", "zip") and not keywords and all(isinstance(g.type_of(a), _SIZED) or g.type_of(a) == T.STR for a in node.args):
         return P.call(g.ref(enumerate if ident == "enumerate" else zip, ident), args, keywords)
+    if ident == "reversed" and len(node.args) == 1 and not keywords and (_sized_arg(g, node.args[0]) or _range_call(g, node.args[0], fn)):
+        return P.call(g.ref(reversed, ident), args)  # b_reversed: reversed(seq) for these, no charge
     try:
         impl = g.runtime.builtin_function(ident)
     except KeyError:
         raise g.fail(f"unknown function {ident!r}", node) from None
     return P.call(g.ref(impl, ident), [P.name(CTX), *args], keywords)
+
+
+def _sized_arg(g, node) -> bool:
+    t = g.type_of(node)
+    return isinstance(t, (T.ListType, T.TupleType, T.DictType)) or t == T.STR
+
+
+def _range_call(g, node, fn) -> bool:
+    return (isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id == "range"
+            and not fn.scope.binds("range"))
 
 
 def _stdlib_call(g, node: A.Call, qualified: str, fn: FnState) -> py.expr:
@@ -144,7 +156,10 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
         synthetic = A.ListComp(gen.span, gen.elt, gen.generators)
         g.driven_nodes[id(synthetic)] = node.span
         g.keep.append(synthetic)
-        collected = P.call(g.ref(g.runtime.collect, "collect"), [P.name(CTX), g.expr(synthetic, fn)])
+        # collect() of a fresh, already capped list: charge its length (no copy needed)
+        tmp = g.tmp()
+        collected = inline.charge(inline.length(g, py.NamedExpr(target=P.store(tmp), value=g.expr(synthetic, fn))),
+                                  P.name(tmp))
         fast = inline.join(g, node, fn, items_expr=collected)
         if fast is not None:
             return fast

@@ -206,7 +206,12 @@ def int_capped(g, expr: py.expr) -> py.expr:
 
 
 def len_capped(g, expr: py.expr) -> py.expr:
-    return P.call(g.ref(g.runtime.check_coll, "check_coll"), [P.name(CTX), expr])
+    """``expr`` (a new collection) unless it is longer than the collection cap."""
+    if g.no_walrus:
+        return P.call(g.ref(g.runtime.check_coll, "check_coll"), [P.name(CTX), expr])
+    from seglam.run.codegen.inline import capped_len
+
+    return capped_len(g, expr, LEN_LIM, g.runtime.len_fault)
 
 
 def _unary(g, node: A.UnaryOp, fn: FnState) -> py.expr:

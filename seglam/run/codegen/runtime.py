@@ -47,7 +47,7 @@ class Runtime:
         # Objects that never read or charge fuel (see codegen.fuel): natives, cap checks,
         # fault raisers, constructors of records and enums.
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
-                           map, functools.partial,
+                           map, reversed, functools.partial,
                            self.int_fault, self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
