@@ -10,7 +10,21 @@ stdlib.
 Per run, the module's factory is called with a fresh :class:`RunContext`: it creates the
 run's closures, so a prepared backend is immutable and thread-safe. Faults are located by
 walking the traceback to the innermost generated frame: its line number indexes the span
-table built during generation.
+table built during generation (:mod:`seglam.run.codegen.locate`).
+
+Budgets, counted exactly as the reference backend counts them (tests/compiled checks fuel
+step for step, at every budget):
+
+- fuel: ``ctx.fuel`` is decremented in place at each call, loop and comprehension step;
+  stdlib operations with a simple charge are inlined with that charge
+  (:mod:`~seglam.run.codegen.inline`); loops and comprehensions that call nothing count in a
+  local variable and write it back (:mod:`~seglam.run.codegen.fuel`), and those over a
+  range/str/tuple that cannot exit early charge all their steps up front when the fuel
+  covers them;
+- depth: the caller's depth is the hidden first argument ``h_d`` of every generated def
+  (lambdas count one level, checked by ``h_lam``);
+- size caps: checked where a value can grow, chosen from the static types; every other
+  operation calls the shared stdlib implementation (:mod:`seglam.run.stdlib`).
 """
 
 from __future__ import annotations
