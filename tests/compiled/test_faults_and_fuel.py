@@ -136,3 +136,14 @@ def test_every_fuel_budget_ends_the_same_way_on_both_backends(name: str):
                 outcomes.append(("fault", fault.code, fault.span))
         assert outcomes[0] == outcomes[1], (fuel, outcomes)
         assert (outcomes[0][0] == "fault") == (fuel < needed), (fuel, needed, outcomes)
+
+
+def test_examples_evaluate_in_module_scope_like_the_reference():
+    src = ("def sq(x: int) -> int:\n    return x * x\n\nK = [i * i for i in range(4)]\n\n"
+           "assert sq(3) == 9\nassert sum(K) == 14\nassert sq(2) == 5\n")
+    prog = seglam.compile(src)
+    for example in prog.checked.examples:
+        for node in (example.test, example.test.left):
+            got = prog.eval_expr(node, backend="compiled")
+            assert got == prog.eval_expr(node, backend="reference")
+    assert [prog.eval_expr(e.test).value for e in prog.checked.examples] == [True, True, False]
