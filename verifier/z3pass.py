@@ -52,7 +52,7 @@ class Z3Options:
     seed: int = 0
 
 
-def solve(formulas: list, options: Z3Options, sizes: list | None = None):
+def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves: list | None = None):
     """One fresh solver, fixed seed, ``rlimit`` budget: (status, model, reason). With
     ``sizes`` (input lengths), a model is shrunk to the smallest total size the solver finds."""
     # Preprocessing first: the unrolled encodings are long chains of guarded definitions,
@@ -65,7 +65,8 @@ def solve(formulas: list, options: Z3Options, sizes: list | None = None):
         s.add(*formulas)
         r = s.check()
         if r == z3.sat:
-            return "sat", _smallest(s, s.model(), sizes), ""
+            model = _smallest(s, s.model(), sizes)
+            return "sat", _simplest(s, model, leaves, sizes or []), ""
         if r == z3.unsat:
             return "unsat", None, ""
         reason = s.reason_unknown()
@@ -99,6 +100,37 @@ def _smallest(s, model, sizes):
         s.pop()
         if r != z3.unsat:
             break
+    return model
+
+
+def _simplest(s, model, leaves, sizes, limit: int = 12):
+    """Prefer zeros and empty strings in a counterexample, one input value at a time (the
+    sizes already chosen stay as they are)."""
+    if not leaves:
+        return model
+    s.push()
+    for size in sizes:
+        s.add(size == model.eval(size, model_completion=True))
+    for leaf in leaves[:limit]:
+        if z3.is_int(leaf) or z3.is_real(leaf):
+            want = leaf == 0
+        elif z3.is_string(leaf):
+            want = z3.Length(leaf) == 0
+        elif z3.is_bool(leaf):
+            want = z3.Not(leaf)
+        else:
+            continue
+        if z3.is_true(model.eval(want, model_completion=True)):
+            s.add(want)
+            continue
+        s.push()
+        s.add(want)
+        if s.check() == z3.sat:
+            model = s.model()
+        else:
+            s.pop()
+            s.add(leaf == model.eval(leaf, model_completion=True))
+    s.pop()
     return model
 
 
@@ -214,6 +246,28 @@ def _pins(view: ModuleView, name: str, options: Z3Options):
         return None
 
 
+def _leaves(inputs: dict) -> list:
+    """The scalar input terms, parameters first, then list elements in order."""
+    from seglam.verifier.symbolic import SDict, SList, SOpt, SRecord, STuple
+
+    out, queue = [], list(inputs.values())
+    while queue:
+        v = queue.pop(0)
+        if isinstance(v, z3.ExprRef):
+            out.append(v)
+        elif isinstance(v, SList):
+            queue.extend(v.items)
+        elif isinstance(v, SDict):
+            queue.extend(v.keys + v.values)
+        elif isinstance(v, STuple):
+            queue.extend(v.items)
+        elif isinstance(v, SRecord):
+            queue.extend(x for _, x in v.fields)
+        elif isinstance(v, SOpt):
+            queue.extend([v.present, v.value])
+    return out
+
+
 def _pins_witness(view, name, model, inputs, results) -> str:
     """``f(x=1): both 3 and 4 satisfy the postconditions``."""
     from seglam.verifier.values import render, render_call
@@ -240,7 +294,8 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
                 send(Finding(ob, "unknown", fe.bounded, None, unknown_reasons.get(ob, "outside the Z3 fragment")))
                 continue
             try:
-                status, model, reason = solve(formulas, options, fe.sizes if ob.kind != "pins" else None)
+                pinned = ob.kind == "pins"
+                status, model, reason = solve(formulas, options, None if pinned else fe.sizes, None if pinned else _leaves(fe.inputs))
             except z3.Z3Exception as x:
                 status, model, reason = "unknown", None, f"solver error: {x}"
             inputs = None
