@@ -108,12 +108,12 @@ def test_family_refuses_foreign_text(task: str) -> None:
 
 
 # `seglam verify` takes 10-20 s per family. By default it runs on the eight task families and
-# three date wordings (the date families share their helpers); set
+# one date wording (the date families share their helpers); set
 # SEGLAM_FAMILIES_VERIFY_ALL=1 to verify every family.
 VERIFY_TASKS = TASKS if os.environ.get("SEGLAM_FAMILIES_VERIFY_ALL") else [
     t for t in TASKS
     if "__" not in t
-    or t.split("__")[1] in {"palindrome_day", "today_could_not_be", "thought_but_in_fact"}
+    or t.split("__")[1] == "today_could_not_be"
 ]
 
 
@@ -123,3 +123,27 @@ def test_family_verifies(task: str) -> None:
     precondition on generated inputs, properties hold (unknown Z3 verdicts are allowed)."""
     report = seglam.verify(program(task), max_examples=50)
     assert report.ok, report.render()
+
+
+#: Families whose patterns the cache's admission rules refuse, and why (see the report).
+KNOWN_INADMISSIBLE = {
+    "boolean_expressions": "the request is all formula: '{expression: str} is' has 2 literal "
+    "characters and 1 anchor (docs/cache.md asks for 10 and 2); the strict precondition is "
+    "what keeps foreign requests out",
+}
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_patterns_admissible(task: str) -> None:
+    """The cache's admission rules for patterns: enough literal text, and no clash with any
+    other family here (in either direction)."""
+    admit = pytest.importorskip("seglam.cache.admit")
+    metas = {t: meta(t) for t in TASKS}
+    others = [admit.FamilyView(t, tuple(m["patterns"]), tuple(m["samples"])) for t, m in metas.items() if t != task]
+    reasons = []
+    for pattern in metas[task]["patterns"]:
+        reasons += admit.check_pattern_admissible(pattern, metas[task]["samples"], others)
+    if task in KNOWN_INADMISSIBLE:
+        assert reasons and all("over-general" in r for r in reasons), reasons
+        pytest.xfail(KNOWN_INADMISSIBLE[task])
+    assert not reasons, reasons
