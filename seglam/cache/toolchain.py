@@ -93,7 +93,7 @@ class SeglamToolchain:
             fn = getattr(fn, "diff", None)
         if fn is None:
             return None
-        report = fn(old, new)
+        report = fn(old, new, **self.verify_options)  # the same budget settings as verify
         render = getattr(report, "render", None)
         return render() if callable(render) else _summary(report)
 

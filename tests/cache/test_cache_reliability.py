@@ -145,17 +145,18 @@ def test_map_grows_while_other_threads_read(tmp_path):
                 while not stop.is_set():
                     for n in range(20):
                         assert c.lookup(request(n, 2)).bindings == {"x": 2}
+                    time.sleep(0.002)  # leave the writer some of the GIL
             except Exception as err:  # noqa: BLE001
                 errors.append(err)
 
         readers = [threading.Thread(target=read) for _ in range(4)]
         for t in readers:
             t.start()
-        for start in range(20, 1500, 40):  # forces several doublings of a 64 KiB map
+        for start in range(20, 1000, 40):  # forces several doublings of a 64 KiB map
             c.put_verified([family(n) for n in range(start, start + 40)])
         stop.set()
         for t in readers:
             t.join()
         assert not errors
-        assert c.store.env.info()["map_size"] >= 1 << 20
-        assert len(c.list()) == 1500
+        assert c.store.env.info()["map_size"] >= 512 * 1024
+        assert len(c.list()) == 1020
