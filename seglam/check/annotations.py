@@ -81,6 +81,10 @@ class AnnotationResolver:
                 return t.PRIMITIVES[name]
             if name in _BUILTIN_GENERICS:
                 return self._bad(node, f"`{name}` needs its element type", f"write `{_example(name)}`")
+        if name is not None and name in self.env.imports:
+            self._check_order(node, name, use_index, quoted)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in self.env.imports:
+            self._check_order(node.value, node.value.id, use_index, quoted)
         q = qualified(node, self.env)
         if q in ("decimal.Decimal",):
             return t.DECIMAL
@@ -107,6 +111,10 @@ class AnnotationResolver:
             return
         defined = self.env.order.get(name)
         if defined is not None and defined >= use_index:
+            if name in self.env.imports:
+                self.report.error("E-NAME", f"`{name}` is used before it is imported", node.span,
+                                  "move the import to the top of the file")
+                return
             self.report.error("E-NAME", f"`{name}` is used before its class is defined", node.span,
                               f"move `class {name}` above this line, or quote the annotation: `\"{name}\"`")
 

@@ -267,6 +267,14 @@ class DeclMixin:
     # ---- classes -------------------------------------------------------------------------------
 
     def declare_class(self, node: ast.ClassDef, index: int) -> None:
+        # Bases and decorators run when the class is created: they must be defined above it.
+        for expr in node.bases + node.decorators:
+            root = expr.func if isinstance(expr, ast.Call) else expr
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and self.env.order.get(root.id, -1) >= index:
+                self.report.error("E-NAME", f"`{root.id}` is used before it is defined", root.span,
+                                  f"move the definition or import of `{root.id}` above this class")
         quals = [self._qual(b) for b in node.bases]
         if any(q == "enum.Enum" for q in quals):
             if len(node.bases) > 1 or node.keywords:
@@ -289,6 +297,9 @@ class DeclMixin:
             q = self._qual(call.func if call else d)
             if q != "dataclasses.dataclass":
                 self.report.error("E-CLASS", "only `@dataclass(frozen=True)` is allowed on a class", d.span)
+                continue
+            if found:
+                self.report.error("E-CLASS", "`@dataclass` is applied twice", d.span, "keep one `@dataclass(frozen=True)`")
                 continue
             found = True
             for k in call.keywords if call else ():
