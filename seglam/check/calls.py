@@ -256,6 +256,8 @@ class CallMixin:
             self.check_mutation(receiver_node, st, f".{callee.method}()", recv)
             self._contribute_mutator(kind, callee.method, args, receiver_node, st)
         result = self.apply(sigs, args, node, st, f"{kind}.{callee.method}", presubst=pre)
+        if kind == "Pattern" and callee.method == "findall" and isinstance(recv, t.PatternType) and recv.groups > 1:
+            return t.ListType(t.TupleType((t.STR,) * recv.groups))
         if kind == "list" and callee.method == "sort":
             self._check_ordering("list.sort", args, pre.get("T", t.ERROR), node)
         if kind == "str" and callee.method in ("center", "ljust", "rjust"):
@@ -638,6 +640,8 @@ class CallMixin:
                 return result
             if qual == "re.findall" and groups is not None and groups > 1:
                 return t.ListType(t.TupleType((t.STR,) * groups))
+            if qual == "re.compile" and groups is not None:
+                return t.PatternType(groups)
         return result
 
 

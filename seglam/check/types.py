@@ -326,7 +326,10 @@ class FunctionRefType(Type):
 
 @dataclass(frozen=True, slots=True)
 class PatternType(Type):
-    """A compiled regular expression (``re.compile(...)``)."""
+    """A compiled regular expression (``re.compile(...)``); ``groups`` is its number of
+    groups when the pattern was a literal (-1: unknown)."""
+
+    groups: int = -1
 
     def render(self) -> str:
         return "re.Pattern[str]"
