@@ -17,7 +17,10 @@ empty program, which the engine treats as "not programmable".
 
 The server answers the four kinds of call the engine makes:
 
-- ``compile`` (and ``repair``: the recording has one answer per request, so it is replayed);
+- ``compile``: the request's family, with the target as the model's own direct answer;
+- ``repair``: the recording holds one family per kind, so a refused one cannot be fixed: the
+  model declines (empty program) and gives its direct answer, as a real model does when it
+  cannot satisfy the checks;
 - ``route``: the offered family whose description is the request's family, with bindings and
   the matching pattern; otherwise ``{"family": null}``;
 - ``direct`` (the ``uncached`` fallback, and the baselines): ``{"answer": target}``.
@@ -139,24 +142,21 @@ def load_recording(data_dir: Path | str, families_dir: Path | str | None = None)
         for inst in items:
             instances.setdefault(inst.text, inst)
     family_of: dict[str, str] = {}
-    date_families = [f for f in families.values() if f.name.startswith(DATE_TASK + "__")]
+    wordings = _parsed([f for f in families.values() if f.name.startswith(DATE_TASK + "__")])
     for inst in instances.values():
         if inst.task in families:
             family_of[inst.text] = inst.task
         elif inst.task == DATE_TASK:
-            wording = _wording_family(inst.text, date_families)
+            wording = next((name for name, pat in wordings if pat.match(inst.text) is not None), None)
             if wording is not None:
                 family_of[inst.text] = wording
     return Recording(instances, families, family_of)
 
 
-def _wording_family(text: str, families: Sequence[RecordedFamily]) -> str | None:
+def _parsed(families: Sequence[RecordedFamily]) -> list[tuple[str, Any]]:
     from seglam.cache.pattern import parse_pattern
 
-    for fam in families:
-        if any(parse_pattern(p).match(text) is not None for p in fam.patterns):
-            return fam.name
-    return None
+    return [(fam.name, parse_pattern(p)) for fam in families for p in fam.patterns]
 
 
 def _prop_names(source: str) -> list[str]:
@@ -171,8 +171,10 @@ def count_tokens(text: str) -> int:
     return (len(text) + 3) // 4
 
 
-def prompt_tokens(messages: Sequence[Mapping[str, Any]]) -> int:
-    return sum(count_tokens(str(m.get("content", ""))) + TOKENS_PER_MESSAGE for m in messages) + 3
+def prompt_tokens(messages: Any) -> int:
+    """The prompt's tokens: every message's content plus its framing, plus the reply's priming."""
+    items = [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+    return sum(count_tokens(str(m.get("content", ""))) + TOKENS_PER_MESSAGE for m in items) + 3
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,8 @@ class Decision:
 
 def respond(recording: Recording, body: Mapping[str, Any]) -> Decision:
     """The recorded model's answer to one chat-completion request body."""
-    messages = [m for m in body.get("messages", []) if isinstance(m, dict)]
+    raw = body.get("messages")
+    messages = [m for m in raw if isinstance(m, dict)] if isinstance(raw, list) else []
     system = next((str(m.get("content", "")) for m in messages if m.get("role") == "system"), "")
     users = [str(m.get("content", "")) for m in messages if m.get("role") == "user"]
     first = users[0] if users else ""
@@ -196,7 +199,12 @@ def respond(recording: Recording, body: Mapping[str, Any]) -> Decision:
         inst = recording.instance(first)
         return Decision("direct", _dump({"answer": inst.target if inst else None}), None, inst.task if inst else None)
     if first.startswith(COMPILE_HEAD):
-        return _compile(recording, _compile_request(first), "repair" if repair else "compile")
+        text = _compile_request(first)
+        if repair:  # one recorded answer per request: a refused family cannot be fixed, so decline
+            inst = recording.instance(text)
+            return Decision("repair", _decline("the recorded family was refused and I cannot fix it",
+                                               inst.target if inst else None), None, inst.task if inst else None)
+        return _compile(recording, text, "compile")
     if first.startswith(STRUCTURED_HEAD):
         return Decision("repair" if repair else "compile", _decline("structured requests are not in this recording", None))
     if first.startswith("Request:\n") and "\n\nOffered families:" in first:
@@ -336,7 +344,7 @@ class RecordedCompiler:
                         raise ValueError("not an object")
                     decision = respond(outer.recording, body)
                     tokens_in = prompt_tokens(body.get("messages", []))
-                except (ValueError, TypeError, KeyError) as err:
+                except (ValueError, TypeError, KeyError, AttributeError) as err:
                     self._send(400, json.dumps({"error": {"message": f"bad request: {err}"}}).encode())
                     return
                 tokens_out = count_tokens(decision.content)

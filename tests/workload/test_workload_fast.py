@@ -1,0 +1,120 @@
+"""A fast, seeded subset of the BBH stream through the real engine and the recorded compiler.
+
+Guards the benchmark's safety properties in CI: no wrong answer is ever served from the
+cache, the negative controls are never served by a program, each development family is
+compiled once, and every later request of a family is a hit. Admission runs the real
+checker and the verifier's example checks; Hypothesis and Z3 are off to keep this fast (they
+do not decide hits: patterns, preconditions and the gate do). ``bench/workload.py`` runs the
+full verifier.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO.parent / "shared" / "workloads" / "bbh"
+pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason=f"BBH workloads not found at {DATA}")
+
+#: Development families the cache cannot admit yet. boolean_expressions requests are bare
+#: expressions ("not ( True ) and False is"): its only pattern, "{expression: str} is", has
+#: 2 literal characters and one anchor, below the cache's over-general guard (10 and 2).
+KNOWN_GAPS = frozenset({"boolean_expressions"})
+
+
+def _load_workload():
+    spec = importlib.util.spec_from_file_location("bench_workload", REPO / "bench" / "workload.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+W = _load_workload() if DATA.is_dir() else None
+
+
+def _subset(seed: int = 11, per_task: int = 10, controls: int = 5, dates: int = 3):
+    from seglam.engine.recorded import load_tasks
+
+    tasks = load_tasks(DATA)
+    rng = random.Random(seed)
+    pool = []
+    for name in W.DEV_TASKS:
+        pool += rng.sample(tasks[name], per_task)
+    for name in W.CONTROLS:
+        pool += rng.sample(tasks[name], controls)
+    pool += rng.sample(tasks[W.DATE_TASK], dates)
+    rng.shuffle(pool)
+    return [W.Item(i, inst.task, inst.text, inst.target) for i, inst in enumerate(pool)]
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    from seglam.cache.cache import Cache
+    from seglam.cache.toolchain import SeglamToolchain
+    from seglam.engine.config import CompilerConfig
+    from seglam.engine.engine import Engine
+    from seglam.engine.recorded import RecordedCompiler, load_recording
+
+    import tempfile
+
+    stream = _subset()
+    with RecordedCompiler(load_recording(DATA)) as server, tempfile.TemporaryDirectory() as tmp:
+        cfg = CompilerConfig(model="recorded-bbh", base_url=server.url, api_key="k", backoff=0.0, max_retries=1,
+                             timeout=60.0, route=True, direct_fallback=True)
+        cache = Cache(Path(tmp) / "cache", toolchain=SeglamToolchain({"z3": False, "hypothesis": False}))
+        engine = Engine(cache=cache, compiler=cfg)
+        try:
+            system = W.SeglamSystem(engine)
+            yield [(item, system.solve(item)) for item in stream]
+        finally:
+            engine.close()
+            cache.close()
+
+
+def test_no_wrong_answer_is_served_from_the_cache(outcomes):
+    assert [(i.task, i.text[:60]) for i, o in outcomes if o.cached and not o.correct] == []
+    assert [(i.task, o.tier) for i, o in outcomes if o.tier in W.PROGRAM_TIERS and not o.correct] == []
+    assert all(o.correct for _, o in outcomes)  # the rest is the (perfect) recorded model's direct answer
+
+
+def test_negative_controls_are_never_served_by_a_program(outcomes):
+    controls = [o for i, o in outcomes if i.task in W.CONTROLS]
+    assert controls and all(o.tier in ("uncached", "unsolved") for o in controls)
+    assert all(o.entry is None for o in controls)
+
+
+def test_each_development_family_compiles_once_and_then_always_hits(outcomes):
+    compiled = Counter(i.task for i, o in outcomes if o.tier == "compiled" and i.group == "dev")
+    expected = set(W.DEV_TASKS) - KNOWN_GAPS
+    assert dict(compiled) == {t: 1 for t in expected}
+    seen: Counter[str] = Counter()
+    for item, out in outcomes:
+        if item.task not in expected:
+            continue
+        seen[item.task] += 1
+        assert (out.tier == "compiled") == (seen[item.task] == 1), (item.task, seen[item.task], out.tier)
+        if seen[item.task] > 1:
+            assert out.tier == "hit" and out.calls == 0
+
+
+def test_model_calls_are_one_per_family_plus_the_misses(outcomes):
+    dev = [o for i, o in outcomes if i.group == "dev" and i.task not in KNOWN_GAPS]
+    assert sum(dict(o.purposes).get("compile", 0) for o in dev) == len(set(W.DEV_TASKS) - KNOWN_GAPS)
+    assert sum(dict(o.purposes).get("repair", 0) for o in dev) == 0
+
+
+def test_date_understanding_is_never_wrong(outcomes):
+    dates = [o for i, o in outcomes if i.task == W.DATE_TASK]
+    assert dates and all(o.correct for o in dates)
+
+
+@pytest.mark.xfail(strict=True, reason="boolean_expressions has no admissible pattern yet (see KNOWN_GAPS)")
+def test_boolean_expressions_is_cached(outcomes):
+    assert any(i.task == "boolean_expressions" and o.tier == "compiled" for i, o in outcomes)
