@@ -244,9 +244,10 @@ class DeclMixin:
             ty = self.value(stmt.value, st)
             self.types[id(stmt.targets[0])] = ty
             if isinstance(ty, (t.CallableType, t.BuiltinFnType, t.BoundMethodType, t.FunctionRefType, t.ClassRefType,
-                               t.ModuleType)):
+                               t.ModuleType, t.LambdaRefType)):
                 self.report.error("E-CONSTANT", f"module constant `{name}` must be a value, not a function or class",
-                                  stmt.value.span, "call the function where you need it")
+                                  stmt.value.span, "write a `def` with annotated parameters instead"
+                                  if isinstance(ty, t.LambdaRefType) else "call the function where you need it")
                 ty = t.ERROR
             elif isinstance(ty, t.IteratorType):
                 self.report.error("E-CONSTANT", f"module constant `{name}` is a one-shot iterator", stmt.value.span,
