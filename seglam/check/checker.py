@@ -16,6 +16,7 @@ from seglam.check.declarations import DeclMixin
 from seglam.check.diagnostics import CheckError, Diagnostic
 from seglam.check.env import FnCtx, ModuleEnv, Reporter
 from seglam.check.exprs import ExprMixin
+from seglam.check.narrowing import NarrowMixin
 from seglam.check.patterns import PatternMixin
 from seglam.check.stmts import StmtMixin
 from seglam.syntax import ast
@@ -27,7 +28,7 @@ INTERNAL_ERROR = "internal checker error: this program could not be checked"
 __all__ = ["check", "CheckedModule", "FunctionInfo", "ParamInfo", "RecordInfo", "EnumInfo", "FieldInfo", "Checker"]
 
 
-class Checker(DeclMixin, StmtMixin, PatternMixin, CallMixin, ExprMixin):
+class Checker(DeclMixin, StmtMixin, PatternMixin, CallMixin, NarrowMixin, ExprMixin):
     """Checks one module."""
 
     def __init__(self, filename: str) -> None:
