@@ -35,6 +35,7 @@ import functools
 import inspect
 import re as _pyre
 import sys
+import threading
 import types
 from dataclasses import dataclass
 from datetime import date
@@ -471,12 +472,26 @@ class _Freeze(ast.NodeTransformer):
         return node
 
 
+#: Deepest call chain the oracle runs. Its own bound, not the interpreter's recursion limit:
+#: a Seglam backend in the same process may have raised that limit far beyond what the C
+#: stack survives when every call also goes through this wrapper's ``fn(*args)``.
+ORACLE_MAX_DEPTH = 1000
+_depth = threading.local()
+
+
 def _frozen_args(fn: Callable) -> Callable:
     """Decorator: call ``fn`` with deep-frozen copies of its arguments."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        return fn(*map(_freeze, args), **{k: _freeze(v) for k, v in kwargs.items()})
+        depth = getattr(_depth, "value", 0)
+        if depth >= ORACLE_MAX_DEPTH:
+            raise RecursionError("maximum recursion depth exceeded (oracle)")
+        _depth.value = depth + 1
+        try:
+            return fn(*map(_freeze, args), **{k: _freeze(v) for k, v in kwargs.items()})
+        finally:
+            _depth.value = depth
 
     return wrapper
 
