@@ -43,7 +43,20 @@ class ExprMixin:
 
     def ev(self, node: Any, env: Scope) -> Any:
         try:
-            return _EXPR[type(node)](self, node, env)
+            t = type(node)
+            # Inline the two commonest nodes: names and constants.
+            if t is A.Name:
+                name = node.id
+                s = env
+                while s is not None:
+                    v = s.vars.get(name, _MISSING)
+                    if v is not _MISSING:
+                        return v
+                    s = s.parent
+                return self.global_value(name)
+            if t is A.Constant:
+                return node.value
+            return _EXPR[t](self, node, env)
         except Fault as fault:
             if fault.span is None:
                 raise fault.located(node.span, self.ctx.trace(), self.filename) from None
