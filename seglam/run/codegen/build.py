@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast as py
 import itertools
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,9 @@ from seglam.run.values import program_classes
 from seglam.syntax import ast as A
 
 _SERIAL = itertools.count()
+#: CPython 3.11 can fail with "SystemError: AST constructor recursion depth mismatch" when
+#: threads compile AST trees at once (gh-106905), so compiles take turns.
+_COMPILE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
     try:
         tree = gen.module(extra_exprs)
         code_filename = f"<seglam-compiled-{next(_SERIAL)}:{filename}>"
-        code = compile(tree, code_filename, "exec", dont_inherit=True)
+        with _COMPILE_LOCK:
+            code = compile(tree, code_filename, "exec", dont_inherit=True)
     except CodegenError as error:
         raise Fault("F-VALUE", f"cannot compile this program: {error}", error.span, (), filename) from None
     except Exception as error:  # noqa: BLE001 - a generator gap must never surface as a Python error
