@@ -594,7 +594,8 @@ class ExprMixin:
         if is_bottom(left) or is_bottom(right):
             return
         if op in ("is", "is not"):
-            if not (left == t.NONE or right == t.NONE or _singleton(left) or _singleton(right)):
+            literal = any(_value_literal(n) for n in (lnode, rnode))
+            if literal or not (left == t.NONE or right == t.NONE or _singleton(left) or _singleton(right)):
                 self.report.error("E-TYPE", f"`{op}` compares identity; use `{'==' if op == 'is' else '!='}` to compare values",
                                   node.span, f"write `{'==' if op == 'is' else '!='}`; `is` is only for `None` (and enum members)")
             return
@@ -895,6 +896,14 @@ def _int_literal(node) -> int | None:
         if isinstance(v, int) and not isinstance(v, bool):
             return -v
     return None
+
+
+def _value_literal(node) -> bool:
+    """A literal whose identity is meaningless (`x is 1`, `x is "a"`, `x is []`)."""
+    if isinstance(node, ast.Constant):
+        return node.value is not None and node.value is not True and node.value is not False and node.value is not ...
+    return isinstance(node, (ast.ListExpr, ast.DictExpr, ast.SetExpr, ast.TupleExpr, ast.JoinedStr, ast.ListComp,
+                             ast.DictComp, ast.SetComp))
 
 
 def _singleton(ty: t.Type) -> bool:
