@@ -63,3 +63,14 @@ def test_signature_table_parses_and_lists_names():
     assert len(tab.builtins["max"]) == 3   # overloads
     assert sig.ALLOWED_MODULES >= {"math", "re", "itertools", "functools", "collections", "dataclasses", "enum",
                                    "decimal", "datetime", "typing", "string"}
+
+
+def test_every_code_the_checker_emits_is_a_known_code():
+    import re
+    from pathlib import Path
+
+    from seglam.check.diagnostics import DIAGNOSTIC_CODES
+
+    source = "".join(p.read_text() for p in Path(sig.__file__).parent.glob("*.py") if p.name != "diagnostics.py")
+    used = set(re.findall(r'"(E-[A-Z-]+)"', source))
+    assert used and used <= set(DIAGNOSTIC_CODES), used - set(DIAGNOSTIC_CODES)
