@@ -147,7 +147,10 @@ def _z3_result(view, runner, fv, ob, f, stopped, opts) -> Result:
     if f is None:
         return replace(base, reason=f"not checked: {stopped or 'the solver stopped'}")
     notes = f.notes
-    proved = replace(base, verdict=BOUNDED if f.bounded else PROVED, bound=opts.bound if f.bounded else None, notes=notes)
+    k = f.bound or opts.bound
+    if k != opts.bound:
+        notes = notes + (f"unrolled to K = {k} instead of {opts.bound}: the encoding was too large",)
+    proved = replace(base, verdict=BOUNDED if f.bounded else PROVED, bound=k if f.bounded else None, notes=notes)
     if ob.kind == "precondition":
         if f.status == "sat":
             out = runner.call(fv.name, f.inputs)
@@ -156,7 +159,7 @@ def _z3_result(view, runner, fv, ob, f, stopped, opts) -> Result:
             return replace(base, reason="the solver's witness did not pass the precondition in the interpreter")
         if f.status == "unsat":
             if f.bounded:
-                return replace(base, reason=f"no input with len <= {opts.bound} satisfies the precondition", severity="warning")
+                return replace(base, reason=f"no input with len <= {k} satisfies the precondition", severity="warning")
             return replace(base, verdict=REFUTED, reason="vacuous spec: no input satisfies the precondition")
         return replace(base, reason=f.reason)
     if ob.kind == "pins":
@@ -229,11 +232,11 @@ def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
             prior = results[idx]
             note = ()
             if prior.verdict in (PROVED, BOUNDED):
-                bounded_ok = prior.verdict == BOUNDED and _longest(finding.inputs) > opts.bound
+                bounded_ok = prior.verdict == BOUNDED and _longest(finding.inputs) > (prior.bound or opts.bound)
                 if not bounded_ok:
                     note = ("Z3 claimed a proof that this run contradicts: an encoding bug; the run wins",)
                 else:
-                    note = (f"the proof covered len <= {opts.bound} only",)
+                    note = (f"the proof covered len <= {prior.bound or opts.bound} only",)
             if prior.verdict != REFUTED:
                 results[idx] = replace(prior, **refuted, notes=prior.notes + note)
         else:

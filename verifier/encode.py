@@ -66,6 +66,8 @@ class FunctionEncoding:
     notes: set = field(default_factory=set)
     sizes: list = field(default_factory=list)  # input lengths, minimised in counterexamples
     havocs: list = field(default_factory=list)  # Havoc sites: their own faults are unknown
+    work: int = 0  # how much the encoder visited: a proxy for how hard the solver's job is
+    bound: int = 0  # K used
 
 
 def encode_function(
@@ -157,7 +159,7 @@ class _Encoder(Expressions):
         return FunctionEncoding(
             fv.name, inputs, types, list(self.inputs.constraints), pre, list(self.bounds),
             self.inputs.bounded or bool(self.bounds), list(self.sites), result, returned, ens, set(self.notes),
-            list(self.inputs.sizes), list(self.havocs),
+            list(self.inputs.sizes), list(self.havocs), self.work, self.K,
         )
 
     def _lambda_args(self, lam: A.Lambda, inputs: dict, result) -> list:
@@ -173,8 +175,8 @@ class _Encoder(Expressions):
 
     # ---- helpers ----------------------------------------------------------------------------
 
-    def tick(self, span: Span) -> None:
-        self.work += 1
+    def tick(self, span: Span | None, cost: int = 1) -> None:
+        self.work += cost
         if self.work > MAX_WORK:
             raise Unsupported("the unrolled encoding is too large", span)
 
@@ -239,6 +241,7 @@ class _Encoder(Expressions):
     def select(self, lst: SList, idx, span: Span):
         if not lst.items:
             raise Unsupported("indexing an empty list literal", span)
+        self.tick(span, len(lst.items) * weight(lst.items[0]))
         out = lst.items[0]
         for k in range(1, len(lst.items)):
             out = ite(idx == k, lst.items[k], out, span)
@@ -265,6 +268,7 @@ class _Encoder(Expressions):
         return lst
 
     def append(self, lst: SList, value, guard) -> SList:
+        self.tick(None, (len(lst.items) + 1) * weight(value))
         items = list(lst.items)
         new = []
         for k, item in enumerate(items):
@@ -569,6 +573,21 @@ class _Encoder(Expressions):
             self.env, self.ret, self.returned, self.loops = saved
         del entry_alive
         return result
+
+
+def weight(v) -> int:
+    """Roughly how many Z3 terms copying ``v`` builds: what unrolling multiplies."""
+    if isinstance(v, SList):
+        return 1 + (len(v.items) * weight(v.items[0]) if v.items else 0)
+    if isinstance(v, STuple):
+        return 1 + sum(weight(x) for x in v.items)
+    if isinstance(v, SRecord):
+        return 1 + sum(weight(x) for _, x in v.fields)
+    if isinstance(v, SDict):
+        return 1 + (len(v.keys) * (weight(v.keys[0]) + weight(v.values[0])) if v.keys else 0)
+    if isinstance(v, SOpt):
+        return 1 + weight(v.value)
+    return 1
 
 
 def _pure(e) -> bool:

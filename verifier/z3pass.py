@@ -43,6 +43,7 @@ class Finding:
     inputs: dict | None = None  # the model's inputs (neutral values) when sat
     reason: str = ""
     notes: tuple[str, ...] = ()
+    bound: int | None = None  # the K this obligation was unrolled to
 
 
 @dataclass(frozen=True)
@@ -55,23 +56,23 @@ class Z3Options:
 def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves: list | None = None):
     """One fresh solver, fixed seed, ``rlimit`` budget: (status, model, reason). With
     ``sizes`` (input lengths), a model is shrunk to the smallest total size the solver finds."""
-    # Preprocessing first: the unrolled encodings are long chains of guarded definitions,
-    # which solve-eqs and propagate-values collapse before search starts.
+    # Preprocessing first, on a tenth of the budget: the unrolled encodings are long chains
+    # of guarded definitions that solve-eqs and propagate-values collapse before search.
+    # What that does not settle goes to the plain solver with the whole budget.
     reason = ""
-    for make in (_tactic_solver, z3.Solver):
+    for make, rlimit in ((_tactic_solver, max(options.rlimit // 10, 1)), (z3.Solver, options.rlimit)):
         s = make()
         s.set("random_seed", options.seed)
-        s.set("rlimit", options.rlimit)
+        s.set("rlimit", rlimit)
         s.add(*formulas)
         r = s.check()
         if r == z3.sat:
+            s.set("rlimit", max(options.rlimit // 20, 1))  # each shrinking step gets a small budget
             model = _smallest(s, s.model(), sizes)
             return "sat", _simplest(s, model, leaves, sizes or []), ""
         if r == z3.unsat:
             return "unsat", None, ""
         reason = s.reason_unknown()
-        if _out_of_budget(reason):
-            break  # the plain solver would spend the same budget again to no avail
     if _out_of_budget(reason):
         reason = f"solver budget exhausted (rlimit {options.rlimit})"
     else:
@@ -150,7 +151,7 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
     """Encode one function: (Plan, [(Obligation, formulas, wants_model)], encoding | None)."""
     fv = view.functions[name]
     try:
-        fe = encode_function(view, name, options.bound)
+        fe = _encode_adaptively(view, name, options.bound)
     except Unsupported as u:
         return Plan(name, (), u.describe(), u.span or fv.node.span), [], None
     except (RecursionError, z3.Z3Exception) as x:
@@ -202,6 +203,39 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
         ob = Obligation(name, "property", "property holds", fv.node.name_span or fv.node.span)
         jobs.append((ob, base + fe.bounds + [fe.returned, z3.Not(truthy(fe.result))]))
     return Plan(name, tuple(j[0] for j in jobs)), jobs, (fe, pins_extra, unknown_reasons)
+
+
+#: Encoder visits above which a smaller K is tried: nested loops over nested lists grow as
+#: K to the power of the nesting, and the solver's time with them.
+WORK_TARGET = 6_000
+
+
+def _encode_adaptively(view: ModuleView, name: str, bound: int):
+    """Encode with the largest K <= bound whose unrolled encoding stays small.
+
+    K doubles from 2; the next size is tried only when the growth seen so far predicts it
+    stays under WORK_TARGET (nested loops grow as K to the power of the nesting)."""
+    ks = sorted({k for k in (2, 4, 8, 16, 32, 64) if k < bound} | {bound})
+    best = None
+    prev_work = None
+    for k in ks:
+        if best is not None and prev_work:
+            growth = max(best.work / prev_work, 1.0)
+            if best.work * growth * (k / best.bound) > WORK_TARGET * 2:
+                return best
+        try:
+            fe = encode_function(view, name, k)
+        except Unsupported as u:
+            if "too large" in u.reason and best is not None:
+                return best
+            raise
+        if not fe.bounded:
+            return fe  # nothing was unrolled: K does not matter
+        prev_work = best.work if best is not None else None
+        best = fe
+        if fe.work > WORK_TARGET:
+            return fe
+    return best
 
 
 def _describe(node_kind: str) -> str:
@@ -291,7 +325,7 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
         fe, pins_extra, unknown_reasons = extra if extra is not None else (None, {}, {})
         for ob, formulas in jobs:
             if formulas is None:
-                send(Finding(ob, "unknown", fe.bounded, None, unknown_reasons.get(ob, "outside the Z3 fragment")))
+                send(Finding(ob, "unknown", fe.bounded, None, unknown_reasons.get(ob, "outside the Z3 fragment"), (), fe.bound))
                 continue
             try:
                 pinned = ob.kind == "pins"
@@ -307,4 +341,4 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
             elif status == "sat":
                 reason = _pins_witness(view, name, model, *pins_extra[ob])
             bounded = fe.bounded
-            send(Finding(ob, status, bounded, inputs, reason, tuple(sorted(fe.notes))))
+            send(Finding(ob, status, bounded, inputs, reason, tuple(sorted(fe.notes)), fe.bound))
