@@ -1,8 +1,22 @@
 """The checker entry point: ``check(module, source) -> CheckedModule`` or CheckError.
 
 The checker is split by concept: declarations (module level), statements and flow, match
-patterns, calls, and expressions; :class:`Checker` combines them. One Checker checks one
-module and is then thrown away (no global mutable state).
+patterns, calls, narrowing and expressions; :class:`Checker` combines them. One Checker checks
+one module and is then thrown away (no global mutable state).
+
+What the later stages can rely on (``CheckedModule.types`` maps ``id(expr)`` to a type):
+
+- assignment targets get the type of the value assigned there; annotation and decorator
+  expressions have no entry;
+- besides the public types, expression types may be the checker-internal ``RangeType``
+  (``range(...)``), ``CounterType`` (``Counter(...)``, a ``dict[K, int]``), ``KeysViewType`` /
+  ``ValuesViewType`` (``d.keys()`` / ``d.values()`` / ``d.items()``), ``PatternType``
+  (``re.compile``), ``MatchType``, ``BuiltinFnType`` / ``FunctionRefType`` /
+  ``BoundMethodType`` / ``ClassRefType`` / ``ModuleType`` (names of functions, classes and
+  modules), ``LambdaRefType`` (a lambda stored in a local, typed at each call) and
+  ``NeverType`` (the element type of a collection nothing is ever put in);
+- a module-level ``Name = <type>`` (``Shape = Circle | Square``) is a type alias, not a
+  constant: it is not in ``constants``.
 """
 
 from __future__ import annotations
