@@ -172,3 +172,27 @@ def test_diff_cli_json_and_exit_codes():
     assert differ.returncode == 1
     assert "share(total=" in differ.stdout and "F-ZERO-DIV" in differ.stdout
     assert _cli("diff", "--call", "nope", str(diffs / "same_total_old.sgl"), str(diffs / "same_total_new.sgl")).returncode == 2
+
+
+def test_import_seglam_does_not_import_z3_or_hypothesis():
+    code = "import sys, seglam, seglam.verifier; print('z3' in sys.modules, 'hypothesis' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert out.stdout.split() == ["False", "False"], out.stdout + out.stderr
+
+
+def test_nested_loops_get_a_smaller_bound():
+    src = (
+        "def main(a: list[list[int]], b: list[list[int]]) -> int:\n"
+        "    total = 0\n"
+        "    for row in a:\n"
+        "        for col in b:\n"
+        "            for x in row:\n"
+        "                for y in col:\n"
+        "                    total += x * y\n"
+        "    return total\n"
+    )
+    t = time.monotonic()
+    report = verify(src, max_examples=10)
+    assert time.monotonic() - t < 30
+    bounds = {r.bound for r in report.results if r.bound}
+    assert bounds and max(bounds) < 8, report.render()
