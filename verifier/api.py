@@ -25,7 +25,7 @@ class Options:
     max_examples: int = 50  # Hypothesis examples per function and property
     bound: int = 8  # K: lists, strings and loops unrolled to this length
     budget: int = 3_000_000  # Z3 rlimit per obligation
-    timeout: float = 20.0  # wall-clock safety net for the whole Z3 worker, seconds
+    timeout: float = 60.0  # wall-clock safety net for the whole Z3 worker, seconds (only a hang reaches it)
     z3: bool = True
     hypothesis: bool = True
     examples: bool = True
@@ -43,6 +43,8 @@ def make_options(**options) -> Options:
         raise ValueError("max_examples must be at least 1")
     if opts.budget < 1:
         raise ValueError("budget must be positive")
+    if not opts.timeout > 0:
+        raise ValueError("timeout must be positive")
     return opts
 
 

@@ -46,7 +46,7 @@ def _common(p) -> None:
     p.add_argument("--max-examples", type=_positive, default=50, metavar="N", help="Hypothesis examples per function (default 50)")
     p.add_argument("--bound", type=_bound, default=8, metavar="K", help="unroll lists, strings and loops to length K (default 8)")
     p.add_argument("--budget", type=_positive, default=3_000_000, metavar="RLIMIT", help="Z3 resource limit per obligation (default 3000000)")
-    p.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="wall-clock safety net for the Z3 worker (default 20)")
+    p.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS", help="wall-clock safety net for the Z3 worker (default 60)")
     p.add_argument("--no-z3", action="store_true", help="skip the Z3 proofs")
     p.add_argument("--no-hypothesis", action="store_true", help="skip Hypothesis testing")
 
@@ -60,6 +60,19 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
     return value
 
 
