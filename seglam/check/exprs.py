@@ -413,8 +413,10 @@ class ExprMixin:
             required = [p for p in sig.params if not p.has_default]
             if not required:
                 return t.CallableType((t.STR,), sig.ret)
-        self.report.error("E-ATTR", f"`{qualname}.{node.attr}` is not available", node.span,
-                          "use a lambda: `key=lambda s: s.lower()`")
+        hint = "use a lambda: `key=lambda s: s.lower()`" if kind else None
+        if qualname == "itertools.chain" and node.attr == "from_iterable":
+            hint = "flatten with a comprehension: `[x for xs in xss for x in xs]`"
+        self.report.error("E-ATTR", f"`{qualname}.{node.attr}` is not available", node.span, hint)
         return t.ERROR
 
     def path_of(self, node) -> str | None:
