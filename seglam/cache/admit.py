@@ -85,7 +85,9 @@ def check_pattern_admissible(
         reasons.append(
             f"pattern {pat.text!r} is over-general: {pat.literal_chars} literal characters, need {min_literal_chars}"
         )
-    if len(pat.anchors) < min_anchors:
+    # a closed-vocabulary hole pins down its text the way a literal word does
+    anchored = len(pat.anchors) + sum(1 for h in pat.holes if h.type == "tokens")
+    if anchored < min_anchors:
         reasons.append(
             f"pattern {pat.text!r} is over-general: {len(pat.anchors)} whole literal words, need {min_anchors}"
         )

@@ -31,7 +31,7 @@ except (ImportError, AttributeError):  # pragma: no cover - another google-re2 l
 _WS = r"[\s\p{Z}]"
 _NWS = r"[^\s\p{Z}]"
 
-_HOLE_BODY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*\Z")
+_HOLE_BODY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*\Z", re.S)
 _PY_WS = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 
@@ -75,6 +75,10 @@ HOLE_TYPES: dict[str, HoleType] = {
         HoleType("Decimal", _NUM, Decimal, "Decimal"),
         HoleType("bool", r"(?i:true|false|yes|no)", _parse_bool, "bool"),
         HoleType("date", r"\d{4}-\d{2}-\d{2}", _parse_date, "date"),
+        # A closed vocabulary: `{expr: tokens(True False not and or ( ))}` matches one or more
+        # whitespace-separated tokens, each one of the listed ones (exactly, case included).
+        # The regex is built per hole from its vocabulary (see _hole_regex).
+        HoleType("tokens", "", str, "str"),
     )
 }
 
@@ -85,6 +89,21 @@ class Hole:
 
     name: str
     type: str
+    vocabulary: tuple[str, ...] = ()  # the allowed tokens of a `tokens(...)` hole
+
+    @property
+    def spelling(self) -> str:
+        if self.type == "tokens":
+            return f"{{{self.name}: tokens({' '.join(self.vocabulary)})}}"
+        return f"{{{self.name}: {self.type}}}"
+
+
+def _hole_regex(hole: Hole) -> str:
+    if hole.type != "tokens":
+        return HOLE_TYPES[hole.type].regex
+    # longest first, so that RE2's leftmost-first alternation prefers `not` over `n`
+    alternatives = "|".join(re2.escape(t) for t in sorted(hole.vocabulary, key=lambda t: (-len(t), t)))
+    return f"(?:{alternatives})(?:{_WS}+(?:{alternatives}))*"
 
 
 Part = "str | Hole"
@@ -162,7 +181,9 @@ def parse_pattern(text: str) -> Pattern:
             raise PatternError(f"hole {{{h.name}}} appears twice; each hole binds one parameter")
         seen.add(h.name)
     regex = _regex(parts)
+    # A closed vocabulary pins a hole as firmly as literal text does, so it counts as such.
     literal_chars = sum(len(_PY_WS.sub("", p)) for p in parts if isinstance(p, str))
+    literal_chars += sum(len("".join(h.vocabulary)) for h in holes)
     return Pattern(
         text=_canonical(parts),
         parts=tuple(parts),
@@ -195,13 +216,20 @@ def _split(text: str) -> list[Any]:
                     f"bad hole {piece} at column {m.start() + 1}: write {{name: type}} with type one of "
                     + ", ".join(HOLE_TYPES)
                 )
-            name, type_ = hole.groups()
+            name, type_, vocabulary = hole.groups()
             if type_ not in HOLE_TYPES:
                 raise PatternError(f"unknown hole type {type_!r} in {piece}: use one of " + ", ".join(HOLE_TYPES))
+            words: tuple[str, ...] = ()
+            if type_ == "tokens":
+                words = tuple(dict.fromkeys((vocabulary or "").split()))
+                if not words:
+                    raise PatternError(f"{piece}: a tokens hole lists its tokens: {{{name}: tokens(yes no maybe)}}")
+            elif vocabulary is not None:
+                raise PatternError(f"{piece}: only a tokens hole takes a list in parentheses")
             if buf:
                 parts.append("".join(buf))
                 buf = []
-            parts.append(Hole(name, type_))
+            parts.append(Hole(name, type_, words))
         else:
             buf.append(piece)
     if buf:
@@ -232,7 +260,7 @@ def _regex(parts: list[Any]) -> str:
     pieces = [r"(?s)\A", _WS, "*"]
     for i, p in enumerate(parts):
         if isinstance(p, Hole):
-            frag = _STR_GREEDY if (p.type == "str" and i == last_hole) else HOLE_TYPES[p.type].regex
+            frag = _STR_GREEDY if (p.type == "str" and i == last_hole) else _hole_regex(p)
             pieces.append(f"({frag})")
             continue
         words = p.split(" ")
@@ -254,7 +282,7 @@ def _canonical(parts: list[Any]) -> str:
     out = []
     for p in parts:
         if isinstance(p, Hole):
-            out.append(f"{{{p.name}: {p.type}}}")
+            out.append(p.spelling)
         else:
             out.append(p.replace("{", "{{").replace("}", "}}"))
     return "".join(out)

@@ -172,7 +172,7 @@ def load_family(task: str) -> tuple[types.ModuleType, dict[str, Any]]:
 # Patterns: literal text with typed holes, whitespace runs normalised, literals case-insensitive
 # ---------------------------------------------------------------------------------------------
 
-HOLE = re.compile(r"\{(\w+):\s*(\w+)\}")
+HOLE = re.compile(r"\{(\w+):\s*(\w+)(?:\(([^{}]*)\))?\}")
 HOLE_REGEX = {
     "str": r".+?",
     "word": r"\S+",
@@ -203,11 +203,16 @@ def compile_pattern(pattern: str) -> tuple[re.Pattern[str], dict[str, str]]:
     pos = 0
     for m in HOLE.finditer(pattern):
         out.append(_literal_regex(pattern[pos : m.start()]))
-        name, kind = m.group(1), m.group(2)
-        assert kind in HOLE_REGEX, f"unknown hole type {kind!r} in {pattern!r}"
+        name, kind, vocabulary = m.group(1), m.group(2), m.group(3)
+        assert kind in HOLE_REGEX or kind == "tokens", f"unknown hole type {kind!r} in {pattern!r}"
         assert name not in kinds, f"hole {name!r} twice in {pattern!r}"
-        kinds[name] = kind
-        out.append(f"(?P<{name}>{HOLE_REGEX[kind]})")
+        if kind == "tokens":  # a closed vocabulary: whitespace-separated tokens, each listed
+            words = "|".join(re.escape(w) for w in sorted(vocabulary.split(), key=len, reverse=True))
+            kinds[name] = "str"
+            out.append(f"(?P<{name}>(?-i:(?:{words})(?:\\s+(?:{words}))*))")
+        else:
+            kinds[name] = kind
+            out.append(f"(?P<{name}>{HOLE_REGEX[kind]})")
         pos = m.end()
     out.append(_literal_regex(pattern[pos:]))
     out.append(r"\s*\Z")
