@@ -569,6 +569,19 @@ def print_summary(data: dict[str, Any]) -> None:
         print(f"{'PASS' if ok else 'FAIL'}: {what}")
 
 
+def _command(args: list[str]) -> str:
+    """The command line that reproduces the numbers (``--out`` only says where they go)."""
+    kept, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+        elif a == "--out":
+            skip = True
+        elif not a.startswith("--out="):
+            kept.append(a)
+    return " ".join([".venv/bin/python bench/workload.py", *map(shlex.quote, kept)])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/workload.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -606,8 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data["seglam_wrong_program"] = sum(1 for o in result.outcomes.get("seglam", [])
                                        if o.tier in PROGRAM_TIERS and not o.correct)
     data["acceptance"] = acceptance(data)
-    command = "python bench/workload.py" + ("" if argv is None and len(sys.argv) <= 1 else " " + shlex.join(
-        list(argv) if argv is not None else sys.argv[1:]))
+    command = _command(list(argv) if argv is not None else sys.argv[1:])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "workload.md").write_text(render_markdown(data, command, started), encoding="utf-8")
