@@ -254,6 +254,7 @@ class _Lowerer:
         params: list[A.Param] = []
         kind = "normal"
         seen_default = False
+        bare_star = False
         names: set[str] = set()
         for child in self.kids(tree):
             span = self.span(child)
@@ -268,6 +269,8 @@ class _Lowerer:
                 kind = "keyword_only"
                 if child.children[0] is not None:
                     params.append(self.typedparam(child.children[0], None, "var_positional"))
+                else:
+                    bare_star = True
                 continue
             if child.data == "param_starstar":
                 params.append(self.typedparam(child.children[0], None, "var_keyword"))
@@ -285,6 +288,8 @@ class _Lowerer:
             if p.name in names:
                 self.error(p.span, f"duplicate parameter {p.name!r}")
             names.add(p.name)
+        if bare_star and not any(p.kind == "keyword_only" for p in params):
+            self.error(self.span(tree), "named arguments must follow bare *")
         return tuple(params)
 
     def typedparam(self, tree: Tree, default, kind: str) -> A.Param:
@@ -647,6 +652,7 @@ class _Lowerer:
         params: list[A.Param] = []
         if params_tree is not None:
             seen_default = False
+            bare_star = False
             kind = "normal"
             for p in self.kids(params_tree):
                 pspan = self.span(p)
@@ -659,10 +665,13 @@ class _Lowerer:
                     params.append(A.Param(pspan, p.children[0].value, None, self.expr(p.children[1]), kind))
                 elif p.data == "lambda_star":
                     kind = "keyword_only"
+                    bare_star = p.children[0] is None
                     if p.children[0] is not None:
                         params.append(A.Param(pspan, p.children[0].value, None, None, "var_positional"))
                 else:
                     params.append(A.Param(pspan, p.children[0].value, None, None, "var_keyword"))
+            if bare_star and not any(p.kind == "keyword_only" for p in params):
+                self.error(span, "named arguments must follow bare *")
             names = [p.name for p in params]
             if len(set(names)) != len(names):
                 self.error(span, "duplicate parameter in lambda")
