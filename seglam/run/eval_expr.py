@@ -12,6 +12,7 @@ from typing import Any
 from seglam.run import stdlib as S
 from seglam.run.eval_values import FunctionValue, LambdaValue, MethodValue, ModuleRef
 from seglam.run.faults import Fault
+from seglam.run.ordering import SET_TYPES, iterate
 from seglam.run.stdlib_core import fault_for
 from seglam.syntax import ast as A
 
@@ -187,6 +188,8 @@ class ExprMixin:
         # The first iterable is evaluated in the enclosing scope, as in Python.
         iterable = self.ev(gen.iter, outer if index == 0 else scope)
         ctx = self.ctx
+        if isinstance(iterable, SET_TYPES):
+            iterable = iterate(ctx, iterable)  # the fixed order (SPEC.md, "Sets")
         last = index == len(generators) - 1
         for item in iterable:
             ctx.fuel -= 1
@@ -244,6 +247,8 @@ class ExprMixin:
 
     def ex_GeneratorExp(self, node: A.GeneratorExp, env: Scope) -> Any:
         first = self.ev(node.generators[0].iter, env)  # evaluated eagerly, as in Python
+        if isinstance(first, SET_TYPES):
+            first = iterate(self.ctx, first)  # ordered (and charged) eagerly, as compiled does
         return self._generate(node, first, env)
 
     def _generate(self, node: A.GeneratorExp, first: Any, env: Scope):
@@ -254,6 +259,8 @@ class ExprMixin:
         def loop(index: int, iterable: Any):
             gen = generators[index]
             last = index == len(generators) - 1
+            if isinstance(iterable, SET_TYPES):
+                iterable = iterate(ctx, iterable)
             for item in iterable:
                 ctx.fuel -= 1
                 if ctx.fuel < 0:

@@ -13,6 +13,7 @@ from seglam.run.eval_expr import Scope
 from seglam.run.eval_match import MatchMixin
 from seglam.run.eval_values import FunctionValue
 from seglam.run.faults import Fault
+from seglam.run.ordering import SET_TYPES, iterate
 from seglam.run.stdlib_coll import list_extend
 from seglam.run.stdlib_core import fault_for, seglam_str
 from seglam.syntax import ast as A
@@ -184,6 +185,8 @@ class StmtMixin(MatchMixin):
     def st_For(self, node: A.For, env: Scope) -> Any:
         iterable = self.ev(node.iter, env)
         ctx = self.ctx
+        if isinstance(iterable, SET_TYPES):
+            iterable = iterate(ctx, iterable)  # the fixed order (SPEC.md, "Sets")
         target = node.target
         simple = type(target) is A.Name
         body = node.body

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
+from seglam.run.ordering import first
 from seglam.run.stdlib_core import collect, sized, size_of
 from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, frozen_fault
 
@@ -186,7 +187,7 @@ def _set_mutator(name: str, grows: bool) -> Callable:
 
     def impl(ctx: RunContext, s: set, *others: Any) -> None:
         _refuse_frozen(s, name)
-        others = tuple(sized(ctx, o) for o in others)
+        others = tuple(sized(ctx, o, in_order=False) for o in others)  # a set result: order unobservable
         if grows:
             ctx.check_len(len(s) + sum(len(o) for o in others))
         ctx.charge(len(s))
@@ -200,7 +201,7 @@ def _set_builder(name: str, grows: bool) -> Callable:
     method = getattr(set, name)
 
     def impl(ctx: RunContext, s: set, *others: Any) -> Any:
-        others = tuple(sized(ctx, o) for o in others)
+        others = tuple(sized(ctx, o, in_order=False) for o in others)  # a set result: order unobservable
         if grows:
             ctx.check_len(len(s) + sum(len(o) for o in others))
         ctx.charge(len(s))
@@ -222,7 +223,12 @@ def set_discard(ctx: RunContext, s: set, x: Any) -> None:
 
 def set_pop(ctx: RunContext, s: set) -> Any:
     _refuse_frozen(s, "pop")
-    return s.pop()
+    if not s:
+        return s.pop()  # KeyError: F-KEY
+    ctx.charge(len(s))
+    item = first(s)  # the first in the fixed order, not CPython's hash order
+    s.remove(item)
+    return item
 
 
 def set_clear(ctx: RunContext, s: set) -> None:

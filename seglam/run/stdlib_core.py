@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
+from seglam.run.ordering import SET_TYPES, ordered
 from seglam.run.values import is_record
 
 try:
@@ -122,7 +123,7 @@ def collect(ctx: RunContext, iterable: Iterable) -> list:
     if n is not None:
         ctx.check_len(n)
         ctx.charge(n)
-        return list(iterable)
+        return ordered(iterable) if isinstance(iterable, SET_TYPES) else list(iterable)
     out: list = []
     append = out.append
     cap = ctx.max_collection_len
@@ -134,12 +135,13 @@ def collect(ctx: RunContext, iterable: Iterable) -> list:
     return out
 
 
-def sized(ctx: RunContext, iterable: Iterable) -> Any:
-    """``iterable`` itself when it is sized (after charging for it), else :func:`collect`."""
+def sized(ctx: RunContext, iterable: Iterable, in_order: bool = True) -> Any:
+    """``iterable`` itself when it is sized (after charging for it; a set as a list in the
+    fixed order unless ``in_order`` is false), else :func:`collect`."""
     n = size_of(iterable)
     if n is not None:
         ctx.charge(n)
-        return iterable
+        return ordered(iterable) if in_order else iterable
     return collect(ctx, iterable)
 
 
@@ -155,7 +157,7 @@ class Metered:
         """``width``: the size of each item built (a tuple of ``width`` elements, as
         ``permutations`` or ``zip(*rows)`` make): each item then costs
         ``1 + width // BULK_UNIT``."""
-        self._it = iter(it)
+        self._it = iter(ordered(it))
         self._ctx = ctx
         self._weight = 1 + width // BULK_UNIT
 
@@ -227,7 +229,7 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
             if not value:
                 _emit(ctx, out, budget, "set()")
             else:
-                _seq(ctx, value, "{", "}", out, budget, active)
+                _seq(ctx, ordered(value), "{", "}", out, budget, active)
         active.discard(id(value))
         return
     if is_record(value):

@@ -34,6 +34,7 @@ from typing import Any, Callable
 
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
+from seglam.run.ordering import iterate
 from seglam.run.stdlib_core import Metered, collect, size_of, sized
 from seglam.run.values import FROZEN_TYPES, frozen_fault, is_record
 
@@ -46,7 +47,7 @@ except ImportError:  # pragma: no cover
 def _lazy(ctx: RunContext, it: Any) -> Any:
     """Meter an unsized input so no C-level loop can spin without charging fuel."""
     if size_of(it) is not None or not hasattr(type(it), "__iter__") or isinstance(it, Metered):
-        return it
+        return iterate(ctx, it)
     return Metered(ctx, it)
 
 

@@ -19,8 +19,9 @@ from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
 from seglam.syntax import ast as A
 
-#: Iterables that the stdlib passes through unchanged (``_lazy``): sized inputs.
-_SIZED = (T.ListType, T.DictType, T.SetType, T.TupleType)
+
+#: Sized inputs that ``_lazy`` passes through as they are (a set is ordered, and charged).
+_NATIVE_ITERABLES = (T.ListType, T.DictType, T.TupleType)
 
 
 def arguments(g, node: A.Call, fn: FnState, user_function: bool = False) -> tuple[list[py.expr], list[py.keyword]]:
@@ -98,7 +99,7 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
     native = NATIVE_BUILTINS.get(ident)
     if native is not None and not any(isinstance(a, py.Starred) for a in args):
         return P.call(g.ref(native, ident), args, keywords)
-    if ident in ("enumerate", "zip") and not keywords and all(isinstance(g.type_of(a), _SIZED) or g.type_of(a) == T.STR for a in node.args):
+    if ident in ("enumerate", "zip") and not keywords and all(isinstance(g.type_of(a), _NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in node.args):
         return P.call(g.ref(enumerate if ident == "enumerate" else zip, ident), args, keywords)
     if ident == "reversed" and len(node.args) == 1 and not keywords and (_sized_arg(g, node.args[0]) or _range_call(g, node.args[0], fn)):
         return P.call(g.ref(reversed, ident), args)  # b_reversed: reversed(seq) for these, no charge

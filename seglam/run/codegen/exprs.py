@@ -17,6 +17,7 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals
+from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
 
 
@@ -368,6 +369,19 @@ def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
 
 # ---- comprehensions and lambdas ------------------------------------------------------------------
 
+#: Static types whose values are never sets: their loops stay native.
+_NOT_SETS = (T.ListType, T.DictType, T.TupleType, T.IteratorType, T.RangeType, T.CounterType, T.PrimType)
+
+
+def in_order(g, node: Any, iter_py: py.expr) -> py.expr:
+    """What a ``for`` loop or comprehension clause iterates: a set (or a value whose static
+    type may be a set) in Seglam's fixed order (:mod:`seglam.run.ordering`), charged and
+    checked exactly as the reference backend does; anything else as it is."""
+    if isinstance(g.type_of(node), _NOT_SETS):
+        return iter_py
+    return P.call(g.ref(iterate, "iterate"), [P.name(CTX), iter_py])
+
+
 
 def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], FnState]:
     scope = fn.scope.child("comprehension", comprehension_locals(gens))
@@ -377,7 +391,7 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         # the first iterable is evaluated in the enclosing scope, as in Python
         g.no_walrus += 1
         try:
-            iter_ = g.expr(gen.iter, fn if i == 0 else inner)
+            iter_ = in_order(g, gen.iter, g.expr(gen.iter, fn if i == 0 else inner))
         finally:
             g.no_walrus -= 1
         tick = P.call(P.name(COMP_TICK))  # one step per iteration; True (see codegen.fuel)

@@ -12,7 +12,7 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.exprs import int_capped, len_capped, resolve_name, target as simple_target
+from seglam.run.codegen.exprs import in_order, int_capped, len_capped, resolve_name, target as simple_target
 from seglam.run.codegen.gen import _BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.syntax import ast as A
@@ -225,7 +225,7 @@ def _if(g, node: A.If, fn: FnState, ln: int) -> list[py.stmt]:
 
 
 def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
-    iter_ = g.expr(node.iter, fn)
+    iter_ = in_order(g, node.iter, g.expr(node.iter, fn))
     body = [P.stamp(s, ln) for s in g.tick_stmts()]
     if _simple_target(g, node.target, element_type(g.type_of(node.iter))):
         tgt = simple_target(g, node.target, fn)
