@@ -56,7 +56,7 @@ from seglam.run.stdlib_core import (
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
-    PATTERN_METHODS, CompiledPattern, _lazy, _re2,
+    PATTERN_METHODS, CompiledPattern, _lazy, _re2, iso_date,
 )
 from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format
 from seglam.run.values import is_record
@@ -550,12 +550,7 @@ def parse_date(ctx, s):
 
     Only that form: CPython 3.11's ``fromisoformat`` also takes ``20240102`` and week dates."""
     ctx.charge(len(s))
-    if len(s) != 10 or s[4] != "-" or s[7] != "-" or not all(c in "0123456789" for c in s[:4] + s[5:7] + s[8:]):
-        return None
-    try:
-        return datetime.date.fromisoformat(s)
-    except ValueError:
-        return None
+    return iso_date(s)
 
 
 def col_defaultdict(ctx, factory=None, items=()):

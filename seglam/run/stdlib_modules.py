@@ -379,9 +379,23 @@ def dt_timedelta(ctx, days=0, seconds=0, microseconds=0, milliseconds=0, minutes
     return datetime.timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)
 
 
+def iso_date(s: str) -> datetime.date | None:
+    """The date written ``YYYY-MM-DD`` (exactly: ASCII digits), or None. Python 3.10's
+    ``date.fromisoformat`` on every host: 3.11's also takes ``20240102`` and week dates."""
+    if len(s) != 10 or s[4] != "-" or s[7] != "-" or not all(c in "0123456789" for c in s[:4] + s[5:7] + s[8:]):
+        return None
+    try:
+        return datetime.date.fromisoformat(s)
+    except ValueError:  # a month or day out of range
+        return None
+
+
 def dt_fromisoformat(ctx, s):
     ctx.charge(len(s))
-    return datetime.date.fromisoformat(s)
+    d = iso_date(s)
+    if d is None:
+        raise Fault("F-VALUE", f"Invalid isoformat string: {s[:40]!r}")
+    return d
 
 
 def dt_fromordinal(ctx, n):

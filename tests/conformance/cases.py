@@ -11,6 +11,11 @@ A file holds cases; text before the first case is a comment. A case is::
     --- limits                        (optional) e.g. ``fuel=10000`` or ``depth=50, fuel=10**6``
     --- backends                      (optional, rare) e.g. ``compiled reference`` (not on
                                       CPython) or ``cpython`` (only on CPython)
+    --- cpython skip: <reason>        (optional) the expectation is Seglam's and CPython's
+                                      differs by design (``set order``: CPython iterates a
+                                      set in hash order, Seglam in its fixed order;
+                                      ``python 3.11``: the host accepts more than 3.10);
+                                      both backends still run the case
 
 A section's content may also follow its name on the same line (``--- fault F-ZERO-DIV``).
 Expected values are Python literals, plus ``Decimal('1.10')``, ``date(2024, 1, 2)``,
@@ -32,7 +37,7 @@ from seglam.run.faults import FAULT_CODES
 
 CASES_DIR = Path(__file__).parent / "cases"
 KINDS = ("value", "fault", "error")
-SECTIONS = KINDS + ("call", "limits", "backends")
+SECTIONS = KINDS + ("call", "limits", "backends", "cpython")
 #: Faults only Seglam's limits produce; CPython does not model them.
 LIMIT_FAULTS = frozenset({"F-FUEL", "F-DEPTH", "F-INT-SIZE", "F-STR-SIZE", "F-COLLECTION-SIZE"})
 BACKENDS = ("compiled", "reference")
@@ -58,6 +63,8 @@ class Case:
     #: whether a ``--- backends`` section restricted the case (then "cpython" must be listed
     #: for the oracle to run it)
     explicit_backends: bool = False
+    #: why CPython's result is not comparable (``--- cpython skip: <reason>``), or None
+    cpython_skip: str | None = None
 
     @property
     def id(self) -> str:
@@ -74,7 +81,7 @@ class Case:
     @property
     def cpython_runs(self) -> bool:
         """Whether the CPython oracle can judge this case."""
-        if self.kind == "error":
+        if self.kind == "error" or self.cpython_skip:
             return False
         if self.kind == "fault" and self.expected in LIMIT_FAULTS:
             return False
@@ -239,8 +246,15 @@ def parse_text(text: str, file: str) -> list[Case]:
             unknown = [b for b in backends if b not in BACKENDS + ("cpython",)]
             if unknown or not backends:
                 raise CaseFormatError(f"{file}:{start}: unknown backends {unknown}")
+        skip = None
+        if "cpython" in sections:
+            text = " ".join(sections["cpython"]).strip()
+            if not text.startswith("skip:") or not text[5:].strip():
+                raise CaseFormatError(f"{file}:{start}: write `--- cpython skip: <reason>`")
+            skip = text[5:].strip()
         cases.append(
-            Case(file, title, start, source, kind, expected, function, args, kwargs, limits, backends, explicit)
+            Case(file, title, start, source, kind, expected, function, args, kwargs, limits, backends, explicit,
+                 skip)
         )
     return cases
 
