@@ -29,6 +29,7 @@ FAULT_CODES: dict[str, str] = {
     "F-INT-SIZE": "an integer grew past the size limit",
     "F-STR-SIZE": "a string grew past the length limit",
     "F-COLLECTION-SIZE": "a list, dict, set or tuple grew past the size limit",
+    "F-INTERNAL": "an internal error in Seglam: please report it; the program is not at fault",
 }
 
 

@@ -50,8 +50,8 @@ DECIMAL_CONTEXT = decimal.Context(
 def fault_for(exc: BaseException) -> Fault:
     """The :class:`Fault` for a Python exception raised while running a checked program.
 
-    ``Fault`` passes through. Unexpected exceptions become ``F-VALUE`` with an "internal"
-    message (they are bugs: the checker should have rejected the program)."""
+    ``Fault`` passes through. Exceptions no fault code covers become ``F-INTERNAL`` (a bug
+    in Seglam, not in the program: the checker should have rejected it, or a backend erred)."""
     if isinstance(exc, Fault):
         return exc
     code, text = _classify(exc)
@@ -90,7 +90,7 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         return "F-ASSERT", msg
     if isinstance(exc, TypeError):
         return "F-VALUE", msg
-    return "F-VALUE", f"internal error ({type(exc).__name__}: {msg})"
+    return "F-INTERNAL", f"internal error ({type(exc).__name__}: {msg})"
 
 
 def _short_repr(value: Any) -> str:

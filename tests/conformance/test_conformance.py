@@ -35,7 +35,8 @@ def test_suite_size_and_coverage():
     kinds = Counter(c.kind for c in CASES)
     assert len(CASES) >= 450, kinds
     faults = Counter(c.expected for c in CASES if c.kind == "fault")
-    missing = {code: faults[code] for code in FAULT_CODES if faults[code] < 2}
+    # F-INTERNAL is Seglam's own bug: no correct case can expect it (tests/run covers it)
+    missing = {code: faults[code] for code in FAULT_CODES if faults[code] < 2 and code != "F-INTERNAL"}
     assert not missing, f"fault codes with fewer than 2 cases: {missing}"
     errors = Counter(code for c in CASES if c.kind == "error" for code in set(c.expected))
     missing = {code: errors[code] for code in DIAGNOSTIC_CODES if errors[code] < 3}
