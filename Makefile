@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
+# The demo keeps its cache here: the first run verifies every starter family (a few minutes),
+# later runs find them already admitted and answer at once.
+DEMO_CACHE ?= .seglam-demo-cache
+
 demo: $(STAMP)
-	$(BIN)/python -m seglam.cli.demo
+	$(BIN)/python -m seglam.cli.demo --cache $(DEMO_CACHE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 tests
@@ -22,4 +26,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info $(DEMO_CACHE)
