@@ -336,15 +336,15 @@ class RecordedCompiler:
                 pass
 
             def do_POST(self) -> None:  # noqa: N802 - http.server naming
-                length = int(self.headers.get("content-length") or 0)
-                raw = self.rfile.read(min(length, MAX_BODY))
                 try:
+                    length = int(self.headers.get("content-length") or 0)
+                    raw = self.rfile.read(max(0, min(length, MAX_BODY)))
                     body = json.loads(raw or b"{}")
                     if not isinstance(body, dict):
                         raise ValueError("not an object")
                     decision = respond(outer.recording, body)
                     tokens_in = prompt_tokens(body.get("messages", []))
-                except (ValueError, TypeError, KeyError, AttributeError) as err:
+                except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
                     self._send(400, json.dumps({"error": {"message": f"bad request: {err}"}}).encode())
                     return
                 tokens_out = count_tokens(decision.content)

@@ -103,7 +103,8 @@ def test_the_server_answers_the_openai_client_and_survives_garbage(recording, tm
 
     inst = _first(recording, "dyck_languages")
     with RecordedCompiler(recording) as server:
-        for raw in (b"not json", b"[1, 2]", b'{"messages": 5}', b'{"messages": "abc"}', b"\xff"):
+        for raw in (b"not json", b"[1, 2]", b'{"messages": 5}', b'{"messages": "abc"}', b"\xff",
+                    b"[" * 200_000):
             req = urllib.request.Request(server.url + "/chat/completions", data=raw, method="POST",
                                          headers={"content-type": "application/json"})
             try:

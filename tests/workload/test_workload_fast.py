@@ -22,10 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "workloads" / "bbh"
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason=f"BBH workloads not found at {DATA}")
 
-#: Development families the cache cannot admit yet. boolean_expressions requests are bare
-#: expressions ("not ( True ) and False is"): its only pattern, "{expression: str} is", has
-#: 2 literal characters and one anchor, below the cache's over-general guard (10 and 2).
-KNOWN_GAPS = frozenset({"boolean_expressions"})
+#: Development families the cache cannot admit (none since boolean_expressions got its
+#: closed-vocabulary pattern, "{expression: tokens(True False not and or ( ))} is").
+KNOWN_GAPS: frozenset[str] = frozenset()
 
 
 def _load_workload():
@@ -113,8 +112,3 @@ def test_model_calls_are_one_per_family_plus_the_misses(outcomes):
 def test_date_understanding_is_never_wrong(outcomes):
     dates = [o for i, o in outcomes if i.task == W.DATE_TASK]
     assert dates and all(o.correct for o in dates)
-
-
-@pytest.mark.xfail(strict=True, reason="boolean_expressions has no admissible pattern yet (see KNOWN_GAPS)")
-def test_boolean_expressions_is_cached(outcomes):
-    assert any(i.task == "boolean_expressions" and o.tier == "compiled" for i, o in outcomes)
