@@ -30,7 +30,6 @@ step for step, at every budget):
 from __future__ import annotations
 
 import decimal
-import sys
 import threading
 from typing import Any
 
@@ -40,6 +39,7 @@ from seglam.run.codegen.naming import user
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
+from seglam.run.stack import run_deep
 from seglam.run.stdlib_core import DECIMAL_CONTEXT
 
 __all__ = ["CompiledBackend"]
@@ -81,12 +81,16 @@ class CompiledBackend:
         consts = self._constants()
         ctx = self._context(limits)
         prepared = self._prepared
-        try:
-            with decimal.localcontext(DECIMAL_CONTEXT):
-                functions, _, _ = prepared.factory(ctx, consts)
-                value = functions[function](0, *args, **{user(k): v for k, v in kwargs.items()})
-        except Exception as exc:  # noqa: BLE001 - every exception becomes a located Fault
-            raise to_fault(exc, prepared, self._filename, function) from None
+
+        def call() -> Any:
+            try:
+                with decimal.localcontext(DECIMAL_CONTEXT):
+                    functions, _, _ = prepared.factory(ctx, consts)
+                    return functions[function](0, *args, **{user(k): v for k, v in kwargs.items()})
+            except Exception as exc:  # noqa: BLE001 - every exception becomes a located Fault
+                raise to_fault(exc, prepared, self._filename, function) from None
+
+        value = run_deep(_frames(limits.max_depth), call)
         return _run_result(value, ctx.fuel_used)
 
     def eval_expr(self, expr: Any, limits: Limits) -> Any:
@@ -94,12 +98,16 @@ class CompiledBackend:
         consts = self._constants()
         prepared = self._evaluator(expr)
         ctx = self._context(limits)
-        try:
-            with decimal.localcontext(DECIMAL_CONTEXT):
-                _, _, evaluators = prepared.factory(ctx, consts)
-                value = evaluators[0]()
-        except Exception as exc:  # noqa: BLE001
-            raise to_fault(exc, prepared, self._filename, None) from None
+
+        def evaluate() -> Any:
+            try:
+                with decimal.localcontext(DECIMAL_CONTEXT):
+                    _, _, evaluators = prepared.factory(ctx, consts)
+                    return evaluators[0]()
+            except Exception as exc:  # noqa: BLE001
+                raise to_fault(exc, prepared, self._filename, None) from None
+
+        value = run_deep(_frames(limits.max_depth), evaluate)
         return _run_result(value, ctx.fuel_used)
 
     # ---- preparation ----------------------------------------------------------------------
@@ -107,7 +115,6 @@ class CompiledBackend:
     def _context(self, limits: Limits) -> RunContext:
         if not isinstance(limits, Limits):
             raise TypeError(f"limits must be a seglam Limits, not {type(limits).__name__}")
-        _ensure_recursion_limit(limits.max_depth)
         return RunContext(limits, self._prepared.regexes)
 
     def _constants(self) -> tuple:
@@ -119,10 +126,13 @@ class CompiledBackend:
         with self._lock:
             if self._consts is None and self._consts_fault is None:
                 ctx = RunContext(DEFAULT_LIMITS, self._prepared.regexes)
-                try:
+
+                def evaluate() -> tuple:
                     with decimal.localcontext(DECIMAL_CONTEXT):
-                        _, consts, _ = self._prepared.factory(ctx, None)
-                    self._consts = consts
+                        return self._prepared.factory(ctx, None)[1]
+
+                try:
+                    self._consts = run_deep(_frames(DEFAULT_LIMITS.max_depth), evaluate)
                 except Exception as exc:  # noqa: BLE001
                     self._consts_fault = to_fault(exc, self._prepared, self._filename, None)
         if self._consts_fault is not None:
@@ -140,9 +150,7 @@ class CompiledBackend:
         return got
 
 
-def _ensure_recursion_limit(max_depth: int) -> None:
-    """CPython must not overflow before Seglam's own depth limit does (F-DEPTH either way,
-    but the Seglam check gives the right span and trace)."""
-    wanted = min(max_depth * _FRAMES_PER_CALL + 200, _MAX_RECURSION_LIMIT)
-    if sys.getrecursionlimit() < wanted:
-        sys.setrecursionlimit(wanted)
+def _frames(max_depth: int) -> int:
+    """Python frames a run may need: CPython must not stop before Seglam's own depth limit
+    does (F-DEPTH either way, but the Seglam check gives the right span and trace)."""
+    return min(max_depth * _FRAMES_PER_CALL + 200, _MAX_RECURSION_LIMIT)

@@ -19,17 +19,17 @@ before the body; ``@ensures`` are checked after the body, innermost (bottom) dec
 first, as Python's decorator stacking does.
 
 Depth: :meth:`RunContext.enter` faults with ``F-DEPTH`` past ``max_depth`` (functions and
-lambdas both count). A tree walker uses several Python frames per Seglam call, so
-:meth:`ReferenceBackend.run` raises the process's recursion limit (never lowers it) to
-cover ``max_depth`` calls at the program's deepest expression nesting; the Seglam cap then
-always fires first, the same way on every run. (Capped at 250 000 frames; a caller asking
-for an enormous ``max_depth`` may get ``F-DEPTH`` earlier, from Python's own limit.)
+lambdas both count). A tree walker uses several Python frames per Seglam call, so a run
+gets room for ``max_depth`` calls at the program's deepest expression nesting through
+:func:`seglam.run.stack.run_deep` (a bounded recursion limit on this thread, or a worker
+thread with a stack big enough); the Seglam cap then always fires first, the same way on
+every run. (Capped at 250 000 frames; a caller asking for an enormous ``max_depth`` may get
+``F-DEPTH`` earlier, from Python's own limit.)
 """
 
 from __future__ import annotations
 
 import decimal
-import sys
 import threading
 from typing import Any, Mapping
 
@@ -40,14 +40,13 @@ from seglam.run.eval_stmt import Return, StmtMixin
 from seglam.run.eval_values import FunctionValue, LambdaValue, ModuleRef
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
+from seglam.run.stack import run_deep
 from seglam.run.stdlib_core import DECIMAL_CONTEXT, fault_for
 from seglam.run.stdlib_modules import compile_regex
 from seglam.run.values import freeze, freeze_arg, program_classes
 from seglam.syntax import ast as A
 
 _RE_FUNCS = frozenset({"search", "match", "fullmatch", "findall", "finditer", "split", "sub", "subn", "compile"})
-_RECURSION_LOCK = threading.Lock()
-_MAX_RECURSION_LIMIT = 250_000
 
 
 class Interp(ExprMixin, StmtMixin):
@@ -224,7 +223,7 @@ class ReferenceBackend:
             with self._lock:
                 if self._constants is None and self._constants_fault is None:
                     try:
-                        self._constants = self._evaluate_constants()
+                        self._constants = run_deep(self._frames(DEFAULT_LIMITS), self._evaluate_constants)
                     except Fault as fault:
                         self._constants_fault = fault
         if self._constants_fault is not None:
@@ -235,7 +234,6 @@ class ReferenceBackend:
         names = set(self.checked.constants)
         values: dict[str, Any] = {}
         ctx = RunContext(DEFAULT_LIMITS, self.regexes)
-        self._ensure_recursion_limit(DEFAULT_LIMITS)
         interp = Interp(self, ctx, values)
         scope = Scope(values, None)
         with decimal.localcontext(DECIMAL_CONTEXT):
@@ -263,13 +261,12 @@ class ReferenceBackend:
             raise LookupError(f"{self.filename}: no function {function!r}")
         ctx = RunContext(limits, self.regexes)
         interp = Interp(self, ctx, constants)
-        self._ensure_recursion_limit(limits)
 
         def call() -> Any:
             fn = interp.top_level_function(function, node)
             return interp.call_function(fn, tuple(args), dict(kwargs), None)
 
-        value = self._guarded(interp, call, node.span)
+        value = run_deep(self._frames(limits), lambda: self._guarded(interp, call, node.span))
         return RunResult(value, ctx.fuel_used)
 
     def eval_expr(self, expr: A.Expr, limits: Limits) -> Any:
@@ -279,8 +276,8 @@ class ReferenceBackend:
         constants = self.constants()
         ctx = RunContext(limits, self.regexes)
         interp = Interp(self, ctx, constants)
-        self._ensure_recursion_limit(limits)
-        value = self._guarded(interp, lambda: interp.ev(expr, Scope({}, None)), expr.span)
+        value = run_deep(self._frames(limits),
+                         lambda: self._guarded(interp, lambda: interp.ev(expr, Scope({}, None)), expr.span))
         return RunResult(value, ctx.fuel_used)
 
     def _guarded(self, interp: Interp, thunk: Any, span: Any) -> Any:
@@ -300,17 +297,9 @@ class ReferenceBackend:
         except Exception as exc:  # noqa: BLE001 - a bug, but never a Python exception to the host
             raise fault_for(exc).located(span, ctx.trace(), self.filename) from None
 
-    def _ensure_recursion_limit(self, limits: Limits) -> None:
-        frame = sys._getframe()
-        depth = 0
-        while frame is not None:
-            depth += 1
-            frame = frame.f_back
-        needed = min(depth + (limits.max_depth + 2) * self.frames_per_call + 1000, _MAX_RECURSION_LIMIT)
-        if sys.getrecursionlimit() < needed:
-            with _RECURSION_LOCK:
-                if sys.getrecursionlimit() < needed:
-                    sys.setrecursionlimit(needed)
+    def _frames(self, limits: Limits) -> int:
+        """Python frames a run under ``limits`` may need (see :mod:`seglam.run.stack`)."""
+        return (limits.max_depth + 2) * self.frames_per_call + 1000
 
 
 def _names_in(target: Any) -> set[str]:
