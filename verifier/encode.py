@@ -29,7 +29,7 @@ from seglam.verifier.symbolic import (
 )
 from seglam.verifier.view import FunctionView, ModuleView
 
-MAX_WORK = 60_000  # expression/statement visits per function: the encoding's own budget
+MAX_WORK = 20_000  # weighted visits per function (see weight()): the encoding's own budget
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,15 @@ class FunctionEncoding:
 
 
 def encode_function(
-    view: ModuleView, name: str, bound: int, inputs: dict | None = None, counter=None, havoc: bool = True
+    view: ModuleView, name: str, bound: int, inputs: dict | None = None, counter=None, havoc: bool = True,
+    max_work: int | None = None,
 ) -> FunctionEncoding:
     """Encode ``name``'s precondition, body, faults and postconditions (over ``inputs`` when
     given: ``seglam diff`` encodes two versions over the same inputs). With ``havoc``, a pure
     expression outside the fragment becomes an unconstrained value of its static type."""
     enc = _Encoder(view, bound, counter, havoc)
+    if max_work is not None:
+        enc.max_work = max_work
     return enc.entry(view.functions[name], inputs)
 
 
@@ -119,6 +122,7 @@ class _Encoder(Expressions):
         self.stack: list[str] = []
         self.constants: dict = {}
         self.work = 0
+        self.max_work = MAX_WORK
         self.idents = itertools.count(1)
         self.iterating: list[int] = []  # collections being iterated: mutating them is outside the fragment
 
@@ -177,7 +181,7 @@ class _Encoder(Expressions):
 
     def tick(self, span: Span | None, cost: int = 1) -> None:
         self.work += cost
-        if self.work > MAX_WORK:
+        if self.work > self.max_work:
             raise Unsupported("the unrolled encoding is too large", span)
 
     def fault(self, code: str, span: Span, cond, title: str) -> None:
@@ -200,6 +204,7 @@ class _Encoder(Expressions):
         if old is None or z3.is_true(self.alive):
             self.env[name] = value
         else:
+            self.tick(span, weight(value))
             self.env[name] = ite(self.alive, value, old, span)
 
     def bound_loop(self, cond, span: Span) -> None:

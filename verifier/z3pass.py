@@ -49,11 +49,12 @@ class Finding:
 @dataclass(frozen=True)
 class Z3Options:
     bound: int = 8
-    rlimit: int = 3_000_000
+    rlimit: int = 3_000_000  # per obligation
     seed: int = 0
+    total: int = 0  # for the whole verify call (0: ten obligations' worth)
 
 
-def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves: list | None = None):
+def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves: list | None = None, meter: list | None = None):
     """One fresh solver, fixed seed, ``rlimit`` budget: (status, model, reason). With
     ``sizes`` (input lengths), a model is shrunk to the smallest total size the solver finds."""
     # Preprocessing first, on a tenth of the budget: the unrolled encodings are long chains
@@ -66,6 +67,7 @@ def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves:
         s.set("rlimit", rlimit)
         s.add(*formulas)
         r = s.check()
+        _spend(s, meter)
         if r == z3.sat:
             s.set("rlimit", max(options.rlimit // 20, 1))  # each shrinking step gets a small budget
             model = _smallest(s, s.model(), sizes)
@@ -78,6 +80,16 @@ def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves:
     else:
         reason = f"solver gave up: {reason} (incomplete theory)"
     return "unknown", None, reason
+
+
+def _spend(s, meter: list | None) -> None:
+    """Add the rlimit units a check used to ``meter`` (a one-element list owned by the caller)."""
+    if meter is None:
+        return
+    try:
+        meter[0] += int(s.statistics().get_key_value("rlimit count"))
+    except Exception:  # noqa: BLE001 - statistics are advisory
+        pass
 
 
 def _out_of_budget(reason: str) -> bool:
@@ -207,7 +219,7 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
 
 #: Encoder visits above which a smaller K is tried: nested loops over nested lists grow as
 #: K to the power of the nesting, and the solver's time with them.
-WORK_TARGET = 6_000
+WORK_TARGET = 4_000
 
 
 def _encode_adaptively(view: ModuleView, name: str, bound: int):
@@ -224,13 +236,16 @@ def _encode_adaptively(view: ModuleView, name: str, bound: int):
             if best.work * growth * (k / best.bound) > WORK_TARGET * 2:
                 return best
         try:
-            fe = encode_function(view, name, k)
+            # Past the first size, give up as soon as the encoding outgrows the target.
+            fe = encode_function(view, name, k, max_work=None if best is None else WORK_TARGET * 2)
         except Unsupported as u:
             if "too large" in u.reason and best is not None:
                 return best
             raise
         if not fe.bounded:
             return fe  # nothing was unrolled: K does not matter
+        if fe.work > WORK_TARGET and best is not None:
+            return best
         prev_work = best.work if best is not None else None
         best = fe
         if fe.work > WORK_TARGET:
@@ -319,6 +334,8 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
     """Check every obligation of every function, in source order; report through ``send``."""
     z3.set_param("smt.random_seed", options.seed)
     z3.set_param("sat.random_seed", options.seed)
+    total = options.total or options.rlimit * 10
+    meter = [0]  # rlimit units spent by this call
     for name in view.functions:
         plan, jobs, extra = plan_function(view, name, options)
         send(plan)
@@ -327,9 +344,12 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
             if formulas is None:
                 send(Finding(ob, "unknown", fe.bounded, None, unknown_reasons.get(ob, "outside the Z3 fragment"), (), fe.bound))
                 continue
+            if meter[0] > total:
+                send(Finding(ob, "unknown", fe.bounded, None, f"the verify call's total solver budget is spent (rlimit {total})", (), fe.bound))
+                continue
             try:
                 pinned = ob.kind == "pins"
-                status, model, reason = solve(formulas, options, None if pinned else fe.sizes, None if pinned else _leaves(fe.inputs))
+                status, model, reason = solve(formulas, options, None if pinned else fe.sizes, None if pinned else _leaves(fe.inputs), meter)
             except z3.Z3Exception as x:
                 status, model, reason = "unknown", None, f"solver error: {x}"
             inputs = None
