@@ -78,8 +78,9 @@ def _key(key: str, key_type: T.Type) -> Any:
 
 
 def to_json(value: Any) -> Any:
-    """A host value as plain JSON data (tuples and sets become arrays, sets sorted when
-    possible; Decimal and date become strings; records become objects; enums their name)."""
+    """A host value as plain JSON data (tuples and sets become arrays, a set's elements in
+    the order Seglam iterates them; Decimal and date become strings; records become objects;
+    enums their name)."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -97,11 +98,9 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(to_json(k)) if not isinstance(k, str) else k: to_json(v) for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
-        items = [to_json(v) for v in value]
-        try:
-            return sorted(items)
-        except TypeError:
-            return items
+        from seglam.run.ordering import ordered
+
+        return [to_json(v) for v in ordered(value)]  # the order Seglam iterates sets in
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     return repr(value)
