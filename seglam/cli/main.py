@@ -113,7 +113,8 @@ def _cmd_check(args) -> int:
         return status
     for r in results:
         if r["ok"]:
-            print(f"{r['file']}: ok ({len(r['functions'])} functions, hash {r['hash'][:12]})")
+            count = len(r["functions"])
+            print(f"{r['file']}: ok ({count} function{'s' if count != 1 else ''}, hash {r['hash'][:12]})")
         elif "_text" in r:
             print(r["_text"])
             count = len(r["diagnostics"])
