@@ -9,9 +9,11 @@ property that returns False are findings, shrunk by Hypothesis.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, Phase, Verbosity, errors, given, reject, settings
+from hypothesis.internal.conjecture import providers as _providers
 
 from seglam.syntax.span import Span
 from seglam.verifier import bounds as B
@@ -135,7 +137,8 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
         return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"])
     for _ in range(ROUNDS):
         try:
-            test()
+            with _no_harvested_constants():
+                test()
         except _Found as f:
             finding = _finding(name, f, is_property)
             findings.append(finding)
@@ -147,6 +150,20 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
             return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), f"hypothesis: {type(x).__name__}")
         break
     return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"])
+
+
+@contextmanager
+def _no_harvested_constants():
+    """Hypothesis mixes literals harvested from every local module imported so far into what
+    it generates, so its inputs depend on the process's history, not only on the seed. A
+    verdict must not: while the verifier runs, that pool is empty."""
+    original = _providers._get_local_constants
+    empty = _providers.Constants()
+    _providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        _providers._get_local_constants = original
 
 
 def _finding(name: str, f: _Found, is_property: bool) -> FuzzFinding:
