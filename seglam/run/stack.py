@@ -31,6 +31,7 @@ _MARGIN = 16 * 1024 * 1024
 MAX_FRAMES = 250_000
 
 _LOCK = threading.Lock()
+_DEEP_LOCK = threading.Lock()
 
 
 def current_depth() -> int:
@@ -72,16 +73,23 @@ def _on_big_stack(frames: int, thunk: Callable[[], Any]) -> Any:
 
     size = frames * BYTES_PER_FRAME + _MARGIN
     size = (size + 0xFFFF) & ~0xFFFF
-    with _LOCK:  # threading.stack_size is process-wide: set, start, restore
-        if sys.getrecursionlimit() < frames:
-            sys.setrecursionlimit(frames)
-        old = threading.stack_size(size)
-        try:
-            worker = threading.Thread(target=main, name="seglam-deep-run", daemon=True)
-            worker.start()
-        finally:
-            threading.stack_size(old)
-    worker.join()
+    # The recursion limit is process-wide, and a limit this high would let any other code in
+    # the process (a JSON decoder fed 200,000 brackets, say) overflow its 8 MiB C stack. So
+    # deep runs take turns, and the limit goes back down as soon as the run ends.
+    with _DEEP_LOCK:
+        previous_limit = sys.getrecursionlimit()
+        with _LOCK:  # threading.stack_size is process-wide too: set, start, restore
+            if previous_limit < frames:
+                sys.setrecursionlimit(frames)
+            old = threading.stack_size(size)
+            try:
+                worker = threading.Thread(target=main, name="seglam-deep-run", daemon=True)
+                worker.start()
+            finally:
+                threading.stack_size(old)
+        worker.join()
+        with _LOCK:  # keep what runs on ordinary threads may have raised it to meanwhile
+            sys.setrecursionlimit(max(previous_limit, min(sys.getrecursionlimit(), SAFE_FRAMES)))
     if box[1] is not None:
         raise box[1]
     return box[0]
