@@ -157,13 +157,14 @@ def _no_harvested_constants():
     """Hypothesis mixes literals harvested from every local module imported so far into what
     it generates, so its inputs depend on the process's history, not only on the seed. A
     verdict must not: while the verifier runs, that pool is empty."""
-    original = _providers._get_local_constants
+    original, original_cache = _providers._get_local_constants, _providers.CONSTANTS_CACHE
     empty = _providers.Constants()
     _providers._get_local_constants = lambda: empty
+    _providers.CONSTANTS_CACHE = type(original_cache)(original_cache.max_size)  # it memoises the pool
     try:
         yield
     finally:
-        _providers._get_local_constants = original
+        _providers._get_local_constants, _providers.CONSTANTS_CACHE = original, original_cache
 
 
 def _finding(name: str, f: _Found, is_property: bool) -> FuzzFinding:
