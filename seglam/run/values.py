@@ -182,6 +182,23 @@ def freeze_arg(ctx: Any, value: Any) -> Any:
     return frozen
 
 
+def freeze_flat_arg(ctx: Any, value: Any) -> Any:
+    """:func:`freeze_arg` for a list, dict or set whose elements are immutable by their
+    static type: the same result and charge, without visiting the elements."""
+    t = type(value)
+    if t is list:
+        frozen: Any = FrozenList(value)
+    elif t is dict:
+        frozen = FrozenDict(value)
+    elif t is set:
+        frozen = FrozenSet(value)
+    else:  # already frozen, a Counter, ...: the general rule
+        return freeze_arg(ctx, value)
+    if value:
+        ctx.charge(len(value))
+    return frozen
+
+
 def _freeze(value: Any, counter: list) -> Any:
     t = type(value)
     if t in _SCALARS or t in FROZEN_TYPES:

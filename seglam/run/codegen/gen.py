@@ -256,13 +256,15 @@ class ModuleGen:
         types = {p.name: p.type for p in info.params} if info is not None else {}
         out = []
         freeze = self.ref(self.runtime.freeze_arg, "freeze_arg")
+        flat = self.ref(self.runtime.freeze_flat_arg, "freeze_flat_arg")
         for p in node.params:
             t = types.get(p.name)
             if t is None and p.annotation is not None:
                 t = self.type_of(p.annotation)
-            if _immutable(t):
+            if immutable_type(t, self.checked.records):
                 continue
-            frozen = P.call(freeze, [P.name(CTX), P.name(user(p.name))])
+            freezer = flat if flat_collection(t, self.checked.records) else freeze
+            frozen = P.call(freezer, [P.name(CTX), P.name(user(p.name))])
             out.append(P.stamp(P.assign(P.store(user(p.name)), frozen), ln))
         return out
 
@@ -383,13 +385,30 @@ class ModuleGen:
 _IMMUTABLE = (T.INT, T.FLOAT, T.STR, T.BOOL, T.NONE, T.DECIMAL, T.DATE, T.TIMEDELTA)
 
 
-def _immutable(t: Any) -> bool:
-    """Whether every value of static type ``t`` is already immutable (freeze is a no-op)."""
+def immutable_type(t: Any, records: Any, seen: frozenset = frozenset()) -> bool:
+    """Whether every value of static type ``t`` is deeply immutable, so that freezing it
+    returns it unchanged and charges nothing: scalars, enums, and tuples, unions and records
+    made only of those. ``records`` maps a record name to its ``RecordInfo``."""
     if t in _IMMUTABLE or isinstance(t, T.EnumType):
         return True
     if isinstance(t, T.UnionType):
-        return all(_immutable(o) for o in t.options)
-    # tuples are immutable but freeze_arg charges for their length: not skipped
+        return all(immutable_type(o, records, seen) for o in t.options)
+    if isinstance(t, T.TupleType):
+        return all(immutable_type(e, records, seen) for e in t.elems)
+    if isinstance(t, T.RecordType):
+        info = records.get(t.name)
+        if info is None or t.name in seen:  # a recursive record: decide it the safe way
+            return False
+        return all(immutable_type(f.type, records, seen | {t.name}) for f in info.fields)
+    return False
+
+
+def flat_collection(t: Any, records: Any) -> bool:
+    """A list, dict or set whose elements are deeply immutable: freezing copies it once."""
+    if isinstance(t, (T.ListType, T.SetType)):
+        return immutable_type(t.elem, records)
+    if isinstance(t, T.DictType):
+        return immutable_type(t.key, records) and immutable_type(t.value, records)
     return False
 
 

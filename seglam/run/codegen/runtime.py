@@ -19,7 +19,7 @@ from seglam.check import types as T
 from seglam.run import stdlib
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
-from seglam.run.values import freeze, freeze_arg
+from seglam.run.values import freeze, freeze_arg, freeze_flat_arg
 
 #: Python builtins whose Seglam implementation is the builtin itself (constant time, no
 #: charge, no cap): generated code calls them directly.
@@ -149,6 +149,7 @@ class Runtime:
 
     freeze = staticmethod(freeze)
     freeze_arg = staticmethod(freeze_arg)
+    freeze_flat_arg = staticmethod(freeze_flat_arg)
     collect = staticmethod(stdlib.collect)
 
     @staticmethod
