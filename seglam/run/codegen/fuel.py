@@ -13,6 +13,7 @@ counter, so both backends still agree step for step.
 from __future__ import annotations
 
 import ast as py
+import copy
 from typing import Any, Callable
 
 from seglam.run.codegen import pyast as P
@@ -21,6 +22,7 @@ from seglam.run.context import BULK_UNIT
 CTX = "h_ctx"
 LOCAL = "h_f"
 CHARGE = "h_ch"
+LEN_LIMIT = "h_clim"
 COMP_TICK = "h_ctk"
 
 #: Native method names generated code may call directly (never a user-reachable method:
@@ -40,9 +42,10 @@ class Localizer:
     global ``name`` is an allow-listed native (it never touches fuel)."""
 
     def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
-                 sized_len: str | None = None) -> None:
+                 sized_len: str | None = None, len_name: str | None = None) -> None:
         self.safe = safe
         self.sized_len = sized_len  # global name of len-or-huge, for precharged loops
+        self.len_name = len_name  # global name of the builtin len
         self.loops = 0
         self.fin = fin  # global name of the helper that writes h_f back after a comprehension
         # A defaultdict's factory runs inside `d[k]` (and may be charged, or be a lambda):
@@ -153,10 +156,18 @@ class Localizer:
             return [loop]
         self.loops += 1
         it, n = f"h_it{self.loops}", "h_n"
-        fast = py.For(target=loop.target, iter=P.name(it), body=loop.body[2:], orelse=[], type_comment=None)
+        fast_body, grown, growth = _without_cap_checks(loop.body[2:]) if self.len_name else (loop.body[2:], (), 0)
+        fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
         size = P.call(P.name(self.sized_len), [P.name(it)])
         fits = P.compare(py.NamedExpr(target=P.store(n), value=size), py.LtE(), P.name(LOCAL))
+        if grown:
+            # the checks left out cannot fire: no list grows past its length now plus the
+            # loop's appends, and that is within the cap
+            room = [P.compare(py.BinOp(left=P.call(P.name(self.len_name), [P.name(name)]), op=py.Add(),
+                                       right=py.BinOp(left=P.const(growth), op=py.Mult(), right=P.name(n))),
+                              py.LtE(), P.name(LEN_LIMIT)) for name in grown]
+            fits = py.BoolOp(op=py.And(), values=[fits, *room])
         charge_all = py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.name(n))
         out = [P.assign(P.store(it), loop.iter), P.if_(fits, [charge_all, fast], [slow])]
         return [_at(s, loop) for s in out]
@@ -247,6 +258,48 @@ def _quiet(body: list[py.stmt]) -> bool:
             if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
                 return False
     return True
+
+
+_GROWERS = frozenset({"append", "add"})
+_OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault", "__setitem__"})
+
+
+def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, ...], int]:
+    """A copy of a quiet loop body without the collection-cap checks that follow
+    ``name.append(v)`` / ``name.add(v)``, the names they checked, and the number of such
+    calls per iteration. Each collection then grows by at most that number a step, whatever
+    aliases it has; when anything else can grow a collection (another mutator, an item
+    store) or a checked name is rebound, the body is returned as it is."""
+    nodes = [n for stmt in body for n in py.walk(stmt)]
+    growth = 0
+    for node in nodes:
+        if isinstance(node, py.Call) and isinstance(node.func, py.Attribute):
+            if node.func.attr in _OTHER_GROWERS:
+                return body, (), 0
+            growth += node.func.attr in _GROWERS
+        if isinstance(node, py.Subscript) and isinstance(node.ctx, py.Store):
+            return body, (), 0
+    rebound = {n.id for n in nodes if isinstance(n, py.Name) and isinstance(n.ctx, py.Store)}
+    grown = {getattr(n, "seglam_grown", None) for n in nodes if isinstance(n, py.If)} - {None}
+    if not grown or grown & rebound:
+        return body, (), 0
+    return _drop_checks(copy.deepcopy(body)), tuple(sorted(grown)), growth
+
+
+def _drop_checks(stmts: list[py.stmt]) -> list[py.stmt]:
+    out: list[py.stmt] = []
+    for stmt in stmts:
+        if getattr(stmt, "seglam_grown", None) is not None:
+            continue
+        for field_name in ("body", "orelse"):
+            inner = getattr(stmt, field_name, None)
+            if isinstance(inner, list):
+                setattr(stmt, field_name, _drop_checks(inner) or [py.Pass()])
+        if isinstance(stmt, py.Match):
+            for case in stmt.cases:
+                case.body = _drop_checks(case.body) or [py.Pass()]
+        out.append(stmt)
+    return out
 
 
 def _is_tick(node: py.AST) -> bool:

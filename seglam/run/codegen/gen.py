@@ -177,7 +177,8 @@ class ModuleGen:
         collections_used = any(q == "collections" or q.startswith("collections.") for q in self.checked.imports.values())
         Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
                   subscripts_may_charge=collections_used,
-                  sized_len=self.runtime.bind(self.runtime.sized_len, "sized_len")).function(factory)
+                  sized_len=self.runtime.bind(self.runtime.sized_len, "sized_len"),
+                  len_name=self.runtime.bind(len, "len")).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)

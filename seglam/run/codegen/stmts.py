@@ -62,7 +62,10 @@ def _fast_mutator(g, value: Any, fn: FnState) -> list[py.stmt] | None:
 def _len_check(g, container: py.expr) -> py.stmt:
     size = P.call(g.ref(len, "len"), [container])
     fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), size])
-    return P.if_(P.compare(size, py.Gt(), P.name(LEN_LIM)), [P.expr_stmt(fault)])
+    check = P.if_(P.compare(size, py.Gt(), P.name(LEN_LIM)), [P.expr_stmt(fault)])
+    # marks the check for the local-fuel pass, which can prove it redundant in a loop
+    check.seglam_grown = container.id if isinstance(container, py.Name) else None
+    return check
 
 
 def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
