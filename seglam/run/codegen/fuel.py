@@ -42,7 +42,9 @@ class Localizer:
     global ``name`` is an allow-listed native (it never touches fuel)."""
 
     def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
-                 sized_len: str | None = None, len_name: str | None = None) -> None:
+                 sized_len: str | None = None, len_name: str | None = None,
+                 range_name: str | None = None) -> None:
+        self.range_name = range_name  # global name of the builtin range
         self.safe = safe
         self.sized_len = sized_len  # global name of len-or-huge, for precharged loops
         self.len_name = len_name  # global name of the builtin len
@@ -113,7 +115,7 @@ class Localizer:
                 local = _Rewrite().visit(s)
                 before = _at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), s)
                 after = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), s)
-                return [before, *self._precharged(self._nested(local)), after]
+                return [before, *self._counted(self._nested(local)), after]
             s.body = self.block(s.body)
             s.orelse = self.block(s.orelse)
             self._comprehensions(s, fields=("iter", "test"))
@@ -139,12 +141,36 @@ class Localizer:
                 for stmt in stmts:
                     if isinstance(stmt, (py.For, py.While, py.If)):
                         stmt = self._nested(stmt)
-                    out.extend(self._precharged(stmt) if isinstance(stmt, py.For) else [stmt])
+                    out.extend(self._counted(stmt) if isinstance(stmt, (py.For, py.While)) else [stmt])
                 setattr(node, field_name, out)
         if isinstance(node, py.Match):
             for case in node.cases:
                 self._nested(case)
         return node
+
+    def _counted(self, loop: py.stmt) -> list[py.stmt]:
+        return self._countdown(loop) if isinstance(loop, py.While) else self._precharged(loop)
+
+    def _countdown(self, loop: py.While) -> list[py.stmt]:
+        """A pure ``while`` whose condition and body charge nothing but the step: the fuel
+        itself is the loop counter, ``for h_f in range(h_f - 1, -1, -1)``, so a step costs
+        the ``for`` instead of a decrement and a test. The condition is tested first in every
+        step, as before; when the range runs out, one more true condition is ``F-FUEL``.
+
+        ``h_f`` ends the same as with the counting loop: a false condition gives back the
+        step taken for it, and ``break``/``return`` leave with the step charged."""
+        if not (self.range_name and not loop.orelse and len(loop.body) > 2 and _is_step(loop.body)
+                and _quiet([py.Expr(value=loop.test)]) and _silent(loop.body[2:])):
+            return [loop]
+        tick_fault = loop.body[1]
+        steps = P.call(P.name(self.range_name), [
+            py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)), P.const(-1), P.const(-1)])
+        stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test),
+                     [py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(1)), py.Break()])
+        out_of_fuel = P.if_(copy.deepcopy(loop.test), copy.deepcopy(tick_fault.body))
+        counted = py.For(target=P.store(LOCAL), iter=steps, body=[_at(stop, loop), *loop.body[2:]],
+                         orelse=[_at(out_of_fuel, tick_fault)], type_comment=None)
+        return [_at(counted, loop)]
 
     def _precharged(self, loop: py.stmt) -> list[py.stmt]:
         """A pure ``for`` over a range, str or tuple whose body cannot leave early and
@@ -300,6 +326,30 @@ def _drop_checks(stmts: list[py.stmt]) -> list[py.stmt]:
                 case.body = _drop_checks(case.body) or [py.Pass()]
         out.append(stmt)
     return out
+
+
+def _is_step(body: list[py.stmt]) -> bool:
+    """``body`` starts with the rewritten step: ``h_f -= 1`` then ``if h_f < 0: fault``."""
+    dec, test = body[0], body[1]
+    return (isinstance(dec, py.AugAssign) and isinstance(dec.target, py.Name) and dec.target.id == LOCAL
+            and isinstance(dec.op, py.Sub) and isinstance(dec.value, py.Constant) and dec.value.value == 1
+            and isinstance(test, py.If) and not test.orelse and isinstance(test.test, py.Compare)
+            and isinstance(test.test.left, py.Name) and test.test.left.id == LOCAL)
+
+
+def _silent(body: list[py.stmt]) -> bool:
+    """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back, and no
+    nested loop or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
+    for stmt in body:
+        for node in py.walk(stmt):
+            if isinstance(node, (py.For, py.While, py.Lambda, py.ListComp, py.SetComp, py.DictComp,
+                                 py.GeneratorExp)):
+                return False
+            if isinstance(node, py.Name) and node.id == LOCAL and isinstance(node.ctx, py.Store):
+                return False
+            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+                return False
+    return True
 
 
 def _is_tick(node: py.AST) -> bool:

@@ -178,7 +178,8 @@ class ModuleGen:
         Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
                   subscripts_may_charge=collections_used,
                   sized_len=self.runtime.bind(self.runtime.sized_len, "sized_len"),
-                  len_name=self.runtime.bind(len, "len")).function(factory)
+                  len_name=self.runtime.bind(len, "len"),
+                  range_name=self.runtime.bind(range, "range")).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)
