@@ -136,6 +136,22 @@ FUEL_PROGRAMS = {
         "    while empty > 0:\n"
         "        empty -= 1\n"
         "    return collatz(n) * 100 + first_square_above(n) + j\n", (9,)),
+    "leaf functions counting all their fuel locally": (
+        "def gen(i: int) -> str:\n"
+        "    left = ''.join('([{'[(i + k) % 3] for k in range(1 + i % 4))\n"
+        "    right = ''.join(')]}'[(i + k) % 3] for k in reversed(range(1 + i % 4)))\n"
+        "    if i % 2 == 0:\n"
+        "        right = right[::-1]\n"
+        "    return left + 'x' + right\n\n"
+        "def nothing(i: int) -> None:\n"
+        "    squares = {k: k * k for k in range(i)}\n"
+        "    assert len(squares) == i\n\n"
+        "def main(n: int) -> int:\n"
+        "    total = 0\n"
+        "    for i in range(n):\n"
+        "        nothing(i)\n"
+        "        total += len(gen(i))\n"
+        "    return total\n", (5,)),
     "strings grown in a loop": (
         "def main(words: list[str]) -> str:\n"
         "    s = ''\n"

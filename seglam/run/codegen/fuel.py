@@ -98,7 +98,46 @@ class Localizer:
     # ---- rewriting ------------------------------------------------------------------------------
 
     def function(self, fn: py.FunctionDef) -> None:
-        fn.body = self.block(fn.body)
+        if fn.name.startswith("u_") and all(self.pure(s) for s in fn.body):
+            fn.body = self._local_body(fn.body)
+        else:
+            fn.body = self.block(fn.body)
+
+    def _local_body(self, body: list[py.stmt]) -> list[py.stmt]:
+        """A whole Seglam function that calls nothing (a leaf: no Seglam call, no stdlib call
+        that charges) counts all its fuel in ``h_f``, from its own call step on: charges are
+        arithmetic instead of calls, comprehensions need no write-back, and ``h_f`` goes back
+        to the context at every ``return`` and at the end."""
+        for stmt in body:
+            self._precharge_comprehensions(stmt)
+        rewritten: list[py.stmt] = []
+        for stmt in body:
+            out = _Rewrite().visit(stmt)
+            rewritten.extend(out if isinstance(out, list) else [out])
+        counted = self._nested(py.Module(body=rewritten, type_ignores=[])).body
+        line = body[0]
+        before = _at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), line)
+        after = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), body[-1])
+        return [before, *counted] if isinstance(counted[-1], py.Return) else [before, *counted, after]
+
+    def _precharge_comprehensions(self, node: py.AST) -> None:
+        """Give each outermost comprehension of ``node`` its charged-up-front fast version
+        (:meth:`_precharged_comprehension`), in place."""
+        for name, value in py.iter_fields(node):
+            items = value if isinstance(value, list) else [value]
+            for i, item in enumerate(items):
+                if not isinstance(item, py.AST) or isinstance(item, (py.Lambda, py.GeneratorExp)):
+                    continue
+                if isinstance(item, (py.ListComp, py.SetComp, py.DictComp)):
+                    fast = self._precharged_comprehension(item) if _has_marker(item) else None
+                    if fast is not None:
+                        new = _at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
+                        if isinstance(value, list):
+                            value[i] = new
+                        else:
+                            setattr(node, name, new)
+                else:
+                    self._precharge_comprehensions(item)
 
     def block(self, stmts: list[py.stmt]) -> list[py.stmt]:
         out: list[py.stmt] = []

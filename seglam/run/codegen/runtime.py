@@ -49,7 +49,7 @@ class Runtime:
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
                            map, reversed, functools.partial,
                            self.int_fault, self.len_fault, self.str_fault, self.check_int, self.check_coll,
-                           self.depth_fault, *record_classes.values(), *enum_classes.values()]
+                           self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
 
     def is_safe(self, global_name: str) -> bool:
@@ -250,6 +250,11 @@ class Runtime:
     def assert_fault(ctx: Any, message: Any = None) -> None:
         text = "assertion failed" if message is None else stdlib.seglam_str(ctx, message)
         raise Fault("F-ASSERT", text)
+
+    @staticmethod
+    def assert_failed(ctx: Any) -> None:
+        """``assert`` without a message: charges nothing, so it may run in local-fuel code."""
+        raise Fault("F-ASSERT", "assertion failed")
 
     @staticmethod
     def call_method(ctx: Any, receiver: Any, name: str, *args: Any, **kwargs: Any) -> Any:

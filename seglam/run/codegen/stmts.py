@@ -272,7 +272,9 @@ def _simple(kind):
 
 
 def _assert(g, node: A.Assert, fn: FnState, ln: int) -> list[py.stmt]:
-    fault = g.ref(g.runtime.assert_fault, "assert_fault")
+    # without a message nothing is converted to str, so no fuel is charged (see is_safe)
+    raiser = g.runtime.assert_fault if node.msg is not None else g.runtime.assert_failed
+    fault = g.ref(raiser, "assert_fault")
     args = [P.name(CTX)] + ([] if node.msg is None else [g.expr(node.msg, fn)])
     return [P.if_(py.UnaryOp(op=py.Not(), operand=g.expr(node.test, fn)), [P.expr_stmt(P.call(fault, args))])]
 
