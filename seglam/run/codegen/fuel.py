@@ -436,9 +436,10 @@ class _Rewrite(py.NodeTransformer):
         f = node.func
         if isinstance(f, py.Name) and f.id == CHARGE:
             # ctx.charge(n): fuel -= 1 + n // BULK_UNIT, fault when negative
-            cost = py.BinOp(left=P.const(1), op=py.Add(),
-                            right=py.BinOp(left=node.args[0], op=py.FloorDiv(), right=P.const(BULK_UNIT)))
-            return _at(_decrement(cost), node)
+            # -(1 + n // BULK_UNIT) as -1 - n // BULK_UNIT: one operation less per charge
+            negated = py.BinOp(left=P.const(-1), op=py.Sub(),
+                               right=py.BinOp(left=node.args[0], op=py.FloorDiv(), right=P.const(BULK_UNIT)))
+            return _at(_decrement(negated), node)
         if isinstance(f, py.Name) and f.id == COMP_TICK:
             # one comprehension step: the marker's value must be true, so test `>= 0`
             dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
@@ -447,11 +448,11 @@ class _Rewrite(py.NodeTransformer):
         return node
 
 
-def _decrement(cost: py.expr) -> py.expr:
-    """``(h_f := -cost + h_f) < 0 and ctx.out_of_fuel()``: False, or the fault.
+def _decrement(negated_cost: py.expr) -> py.expr:
+    """``(h_f := negated_cost + h_f) < 0 and ctx.out_of_fuel()``: False, or the fault.
 
     The cost is evaluated *before* ``h_f`` is read: it may itself charge (a method of a
     method's result), and ``h_f - cost`` would subtract from the stale value."""
     dec = py.NamedExpr(target=P.store(LOCAL),
-                       value=py.BinOp(left=py.UnaryOp(op=py.USub(), operand=cost), op=py.Add(), right=P.name(LOCAL)))
+                       value=py.BinOp(left=negated_cost, op=py.Add(), right=P.name(LOCAL)))
     return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), P.call(P.attr(P.name(CTX), "out_of_fuel"))])
