@@ -4,9 +4,11 @@ are fresh and mutable; local collections keep Python's aliasing."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, strategies as st
 
+from seglam.run.context import RunContext
 from seglam.run.faults import Fault
-from seglam.run.values import FrozenDict, FrozenList, FrozenSet, freeze, thaw
+from seglam.run.values import FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg, thaw
 from tests.run.helpers import run
 
 
@@ -90,3 +92,23 @@ def test_frozen_in_place_operators_fault_outside_the_interpreter():
     with pytest.raises(Fault) as info:
         xs += [2]
     assert info.value.code == "F-FROZEN"
+
+
+# ---- the flat freezer the compiled backend uses for lists/dicts/sets of immutable elements ----
+
+_SCALARS = st.one_of(st.integers(), st.text(max_size=5), st.booleans(), st.none(),
+                     st.tuples(st.integers(), st.text(max_size=3)))
+_FLAT = st.one_of(st.lists(_SCALARS, max_size=20), st.dictionaries(st.text(max_size=4), _SCALARS, max_size=20),
+                  st.sets(st.integers(), max_size=20))
+
+
+@given(_FLAT)
+def test_flat_freeze_gives_the_same_value_type_and_charge_as_freeze(value):
+    general, flat = RunContext(), RunContext()
+    expected = freeze_arg(general, value)
+    got = freeze_flat_arg(flat, value)
+    assert type(got) is type(expected)
+    assert got == expected
+    assert flat.fuel == general.fuel
+    assert freeze_flat_arg(flat, got) is got  # already frozen: returned as it is, no charge
+    assert flat.fuel == general.fuel
