@@ -147,7 +147,8 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     if name.startswith("_"):
         raise g.fail(f"no method {name!r}", node)
     t = g.type_of(func.value)
-    fast = inline.str_method(g, node, t, fn) or (inline.join(g, node, fn) if name == "join" else None)
+    fast = inline.str_method(g, node, t, fn) or inline.linear_read(g, node, t, fn) \
+        or (inline.join(g, node, fn) if name == "join" else None)
     if fast is not None:
         return fast
     if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp) \

@@ -20,6 +20,7 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.scopes import Scope, comprehension_locals, def_names, function_locals, pattern_names
+from seglam.run.values import FrozenList, FrozenSet
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 
@@ -31,6 +32,7 @@ INT_LIM = "h_ilim"
 NEG_INT_LIM = "h_nilim"
 STR_LIM = "h_slim"
 LEN_LIM = "h_clim"
+CHARGE = "h_ch"
 LAMBDA_ENTRY = "h_lam"
 COMP_TICK = "h_ctk"
 
@@ -265,10 +267,25 @@ class ModuleGen:
                 t = self.type_of(p.annotation)
             if immutable_type(t, self.checked.records):
                 continue
+            if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, self.checked.records):
+                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t), ln))
+                continue
             freezer = flat if flat_collection(t, self.checked.records) else freeze
             frozen = P.call(freezer, [P.name(CTX), P.name(user(p.name))])
             out.append(P.stamp(P.assign(P.store(user(p.name)), frozen), ln))
         return out
+
+    def freeze_flat_inline(self, name: str, t: Any) -> py.stmt:
+        """``freeze_flat_arg`` of a list or set parameter, written out so that a function
+        with one stays a leaf for the local-fuel pass: a plain list (set) is copied once into
+        a frozen one and charged its length when not empty; anything else (already frozen,
+        a frozenset) is kept, exactly as the stdlib does."""
+        plain, frozen = (list, FrozenList) if isinstance(t, T.ListType) else (set, FrozenSet)
+        value = P.name(name)
+        is_plain = P.compare(P.call(self.ref(type, "type"), [value]), py.Is(), self.ref(plain, plain.__name__))
+        charge = P.if_(P.name(name), [P.expr_stmt(P.call(P.name(CHARGE), [P.call(self.ref(len, "len"), [P.name(name)])]))])
+        copy = P.assign(P.store(name), P.call(self.ref(frozen, frozen.__name__), [P.name(name)]))
+        return P.if_(is_plain, [charge, copy])
 
     def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str, entered: int) -> list[py.stmt]:
         ln = self.line(lam)

@@ -33,12 +33,16 @@ GROWING_STR = frozenset({"capitalize", "casefold", "lower", "swapcase", "title",
 SPLITTING_STR = frozenset({"split", "rsplit"})
 
 
-def simple(node: Any) -> bool:
-    """Evaluating ``node`` has no effect and cannot fault (so it may be repeated)."""
+def simple(node: Any, g: Any = None) -> bool:
+    """Evaluating ``node`` has no effect and cannot fault (so it may be repeated). With the
+    generator ``g`` (for static types), a field of a record (``clause.subject``) counts too:
+    a value whose static type is a record always has its fields."""
     if isinstance(node, (A.ListExpr, A.TupleExpr)):
         return all(isinstance(e, A.Constant) for e in node.elts)
     if isinstance(node, A.UnaryOp) and node.op == "-":
         return isinstance(node.operand, A.Constant)
+    if isinstance(node, A.Attribute) and g is not None:
+        return simple(node.value, g) and isinstance(g.type_of(node.value), T.RecordType)
     return isinstance(node, A.Constant) or isinstance(node, A.Name)
 
 
@@ -59,7 +63,7 @@ def operands(g, left: Any, right: Any, fn) -> tuple[py.expr, py.expr, py.expr, p
     keeps Python's left-then-right order (None where ``:=`` is not allowed)."""
     out = []
     for node in (left, right):
-        if simple(node):
+        if simple(node, g):
             out.append((g.expr(node, fn), g.expr(node, fn)))
         elif g.no_walrus:
             return None
@@ -73,9 +77,9 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
     """``s.strip(...)``, ``s.isdigit()``, ``s.lower()``, ``s.split(...)`` inline."""
     func = node.func
     name = func.attr
-    if receiver_t != T.STR or node.keywords or not all(simple(a) for a in node.args):
+    if receiver_t != T.STR or node.keywords or not all(simple(a, g) for a in node.args):
         return None
-    if not simple(func.value) and g.no_walrus:
+    if not simple(func.value, g) and g.no_walrus:
         return None
     if name not in LINEAR_STR and name not in GROWING_STR and name not in SPLITTING_STR:
         return None
@@ -83,7 +87,7 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
         return None
     if name in GROWING_STR and g.no_walrus:
         return None
-    if simple(func.value):
+    if simple(func.value, g):
         first, later = g.expr(func.value, fn), g.expr(func.value, fn)
     else:
         # the receiver is evaluated once, first (then the charge, then the call)
@@ -95,6 +99,18 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
     elif name in SPLITTING_STR:
         call = capped_len(g, call, LEN_LIM, g.runtime.len_fault)
     return charge(length(g, first), call)
+
+
+def linear_read(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
+    """``xs.index(x)`` / ``xs.count(x)`` on a list or tuple inline, charged its length like
+    the stdlib's (a missing item raises the same ValueError there and here)."""
+    func = node.func
+    if not (isinstance(receiver_t, (T.ListType, T.TupleType)) and func.attr in ("index", "count")):
+        return None
+    if node.keywords or not simple(func.value, g) or not all(simple(a, g) for a in node.args):
+        return None
+    call = P.call(P.attr(g.expr(func.value, fn), func.attr), [g.expr(a, fn) for a in node.args])
+    return charge(length(g, g.expr(func.value, fn)), call)
 
 
 def capped_len(g, expr: py.expr, limit: str, fault_fn: Any) -> py.expr:
@@ -111,7 +127,7 @@ def membership(g, node: A.Compare, fn) -> py.expr | None:
         return None
     container = node.comparators[0]
     t = g.type_of(container)
-    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(container) or not simple(node.left):
+    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(container, g) or not simple(node.left, g):
         return None
     op = py.In() if node.ops[0] == "in" else py.NotIn()
     test = py.Compare(left=g.expr(node.left, fn), ops=[op], comparators=[g.expr(container, fn)])
@@ -131,7 +147,7 @@ def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None 
         return None
     if left_py is not None:
         lp, lp2 = left_py, left_py
-        if simple(right):
+        if simple(right, g):
             rp, rp2 = g.expr(right, fn), g.expr(right, fn)
         else:
             tmp = g.tmp()
@@ -153,7 +169,7 @@ def int_of_str(g, node: A.Call, fn) -> py.expr | None:
     """``int(s)`` for a str name: charged its length, then capped like every int."""
     from seglam.run.codegen.exprs import int_capped
 
-    if len(node.args) != 1 or node.keywords or g.type_of(node.args[0]) != T.STR or not simple(node.args[0]):
+    if len(node.args) != 1 or node.keywords or g.type_of(node.args[0]) != T.STR or not simple(node.args[0], g):
         return None
     if g.no_walrus:
         return None
@@ -197,9 +213,9 @@ def sliced(g, node: A.Subscript, fn) -> py.expr | None:
     """``s[a:b:c]`` of a str, list or tuple name: the slice is charged for its length."""
     t = g.type_of(node.value)
     sl = node.index
-    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(node.value) or g.no_walrus:
+    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(node.value, g) or g.no_walrus:
         return None
-    if not all(x is None or simple(x) for x in (sl.lower, sl.upper, sl.step)):
+    if not all(x is None or simple(x, g) for x in (sl.lower, sl.upper, sl.step)):
         return None
     from seglam.run.codegen.exprs import _slice_native
 

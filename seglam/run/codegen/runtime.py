@@ -19,7 +19,7 @@ from seglam.check import types as T
 from seglam.run import stdlib
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
-from seglam.run.values import freeze, freeze_arg, freeze_flat_arg
+from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
 
 #: Python builtins whose Seglam implementation is the builtin itself (constant time, no
 #: charge, no cap): generated code calls them directly.
@@ -47,7 +47,7 @@ class Runtime:
         # Objects that never read or charge fuel (see codegen.fuel): natives, cap checks,
         # fault raisers, constructors of records and enums.
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
-                           map, reversed, functools.partial,
+                           map, reversed, functools.partial, type, FrozenList, FrozenSet,
                            self.int_fault, self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
