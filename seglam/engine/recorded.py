@@ -38,9 +38,10 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
+
+from seglam.engine.loopback import JSON_HEADERS, LoopbackServer, Reply, completion_body
 
 MODEL_NAME = "recorded-bbh"
 MAX_BODY = 20_000_000
@@ -303,21 +304,6 @@ class _Log:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def completion_body(content: str, tokens_in: int, tokens_out: int, model: str = MODEL_NAME) -> bytes:
-    return json.dumps(
-        {
-            "id": "chatcmpl-recorded",
-            "object": "chat.completion",
-            "created": 0,
-            "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
-                      "total_tokens": tokens_in + tokens_out},
-        },
-        ensure_ascii=False,
-    ).encode("utf-8")
-
-
 class RecordedCompiler:
     """The server: loopback, ephemeral port, a context manager (start/stop on a daemon thread).
 
@@ -326,54 +312,26 @@ class RecordedCompiler:
     def __init__(self, recording: Recording, *, model: str = MODEL_NAME) -> None:
         self.recording = recording
         self.model = model
-        log = self._log = _Log()
-        outer = self
+        self._log = _Log()
+        self._server = LoopbackServer(self._respond, max_body=MAX_BODY)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in two writes; with Nagle on, the second waits for the
-            # client's delayed ACK (~40 ms a call on loopback).
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args: Any) -> None:  # keep benchmark output clean
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802 - http.server naming
-                try:
-                    length = int(self.headers.get("content-length") or 0)
-                    raw = self.rfile.read(max(0, min(length, MAX_BODY)))
-                    body = json.loads(raw or b"{}")
-                    if not isinstance(body, dict):
-                        raise ValueError("not an object")
-                    decision = respond(outer.recording, body)
-                    tokens_in = prompt_tokens(body.get("messages", []))
-                except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
-                    self._send(400, json.dumps({"error": {"message": f"bad request: {err}"}}).encode())
-                    return
-                tokens_out = count_tokens(decision.content)
-                with log.lock:
-                    log.calls.append(Call(decision.kind, decision.family, decision.task, tokens_in, tokens_out))
-                self._send(200, completion_body(decision.content, tokens_in, tokens_out, outer.model))
-
-            def _send(self, code: int, payload: bytes) -> None:
-                try:
-                    self.send_response(code)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+    def _respond(self, raw: bytes) -> Reply:
+        try:
+            body = json.loads(raw or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
+            decision = respond(self.recording, body)
+            tokens_in = prompt_tokens(body.get("messages", []))
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
+            return Reply(400, json.dumps({"error": {"message": f"bad request: {err}"}}).encode(), JSON_HEADERS)
+        tokens_out = count_tokens(decision.content)
+        with self._log.lock:
+            self._log.calls.append(Call(decision.kind, decision.family, decision.task, tokens_in, tokens_out))
+        return Reply(200, completion_body(decision.content, tokens_in, tokens_out, self.model), JSON_HEADERS)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return self._server.url
 
     @property
     def calls(self) -> list[Call]:
@@ -385,13 +343,11 @@ class RecordedCompiler:
         return Counter(c.kind for c in self.calls)
 
     def start(self) -> "RecordedCompiler":
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
 
     def __enter__(self) -> "RecordedCompiler":
         return self.start()

@@ -23,33 +23,18 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-MAX_DELAY = 10.0
+from seglam.engine import loopback
+from seglam.engine.loopback import MAX_DELAY, LoopbackServer, Reply
 
 
-@dataclass(frozen=True)
-class Action:
-    """What the server does for one request."""
-
-    status: int = 200
-    body: bytes = b""
-    headers: tuple[tuple[str, str], ...] = ()
-    delay: float = 0.0
+#: What the server does for one request (status, body, headers, delay).
+Action = Reply
 
 
 def completion_body(content: str, tokens_in: int = 100, tokens_out: int = 50, model: str = "fake-model") -> bytes:
-    return json.dumps(
-        {
-            "id": "chatcmpl-fake",
-            "object": "chat.completion",
-            "created": 0,
-            "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out, "total_tokens": tokens_in + tokens_out},
-        }
-    ).encode()
+    return loopback.completion_body(content, tokens_in, tokens_out, model)
 
 
 def reply(content: Any, tokens_in: int = 100, tokens_out: int = 50, delay: float = 0.0) -> Action:
@@ -94,51 +79,24 @@ class FakeOpenAI:
         self._state = _State()
         if default is not None:
             self._state.default = default
-        state = self._state
+        self._server = LoopbackServer(self._respond, max_body=50_000_000)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in two writes; with Nagle on, the second waits for the
-            # client's delayed ACK (~40 ms a call on loopback).
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args: Any) -> None:  # keep test output clean
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802 - http.server naming
-                length = int(self.headers.get("content-length") or 0)
-                raw = self.rfile.read(min(length, 50_000_000))
-                try:
-                    body = json.loads(raw or b"{}")
-                except ValueError:
-                    body = {"unparseable": raw[:200].decode("latin-1")}
-                with state.lock:
-                    state.requests.append(body)
-                    item = state.script.pop(0) if state.script else state.default
-                try:
-                    action = item(body) if callable(item) else item
-                except Exception as err:  # noqa: BLE001 - a responder bug becomes a 500, visibly
-                    action = status(500, f"responder failed: {type(err).__name__}: {err}")
-                if action.delay:
-                    time.sleep(min(action.delay, MAX_DELAY))
-                try:
-                    self.send_response(action.status)
-                    for k, v in action.headers:
-                        self.send_header(k, v)
-                    self.send_header("content-length", str(len(action.body)))
-                    self.end_headers()
-                    self.wfile.write(action.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout): fine
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    def _respond(self, raw: bytes) -> Reply:
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = {"unparseable": raw[:200].decode("latin-1")}
+        with self._state.lock:
+            self._state.requests.append(body)
+            item = self._state.script.pop(0) if self._state.script else self._state.default
+        try:
+            return item(body) if callable(item) else item
+        except Exception as err:  # noqa: BLE001 - a responder bug becomes a 500, visibly
+            return status(500, f"responder failed: {type(err).__name__}: {err}")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return self._server.url
 
     def script(self, *actions: Script) -> "FakeOpenAI":
         with self._state.lock:
@@ -164,13 +122,11 @@ class FakeOpenAI:
             return len(self._state.script)
 
     def start(self) -> "FakeOpenAI":
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
 
     def __enter__(self) -> "FakeOpenAI":
         return self.start()
