@@ -22,7 +22,8 @@ import z3
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 from seglam.verifier.exprs import Expressions
-from seglam.verifier.logic import FALSE, TRUE, _and, _or
+from seglam.verifier.logic import FALSE, TRUE, _and, _or, dead, past_end
+from seglam.verifier.terms import is_false, is_true
 from seglam.verifier.symbolic import (
     NONE, Inputs, SClass, SDict, SEnum, SFunc, SList, SOpt, SRange, SRecord, STuple, Unsupported,
     is_bool, is_int, is_str, ite, truthy,
@@ -186,7 +187,7 @@ class _Encoder(Expressions):
 
     def fault(self, code: str, span: Span, cond, title: str) -> None:
         cond = z3.simplify(cond) if not is_bool(cond) else cond
-        if z3.is_false(cond):
+        if is_false(cond):
             return
         self.sites.append(Site(code, span, title, _and(self.alive, cond), len(self.stack) > 1))
         self.alive = _and(self.alive, z3.Not(cond))
@@ -201,7 +202,7 @@ class _Encoder(Expressions):
 
     def assign(self, name: str, value, span: Span) -> None:
         old = self.env.get(name)
-        if old is None or z3.is_true(self.alive):
+        if old is None or is_true(self.alive):
             self.env[name] = value
         else:
             self.tick(span, weight(value))
@@ -285,7 +286,7 @@ class _Encoder(Expressions):
 
     def block(self, stmts) -> None:
         for s in stmts:
-            if z3.is_false(self.alive):
+            if is_false(self.alive):
                 return
             self.stmt(s)
 
@@ -423,10 +424,11 @@ class _Encoder(Expressions):
         self.loops.append(loop)
         head = self.alive
         exited = FALSE
+        ended = past_end(length) if cap else None
         for k in range(cap):
             enter = _and(head, k < length)
             exited = _or(exited, _and(head, z3.Not(k < length)))
-            if z3.is_false(z3.simplify(enter)):
+            if is_false(head) or ended(k):
                 head = FALSE
                 break
             self.alive = enter
@@ -453,13 +455,13 @@ class _Encoder(Expressions):
             head = self.alive
             exited = _or(exited, _and(head, z3.Not(c)))
             self.alive = _and(head, c)
-            if z3.is_false(z3.simplify(self.alive)):
+            if dead(head, c):
                 head = FALSE
                 break
             loop.cont = FALSE
             self.block(s.body)
             head = _or(self.alive, loop.cont)
-        if not z3.is_false(head):
+        if not is_false(head):
             self.alive = head
             c = truthy(self.expr(s.test), s.test.span)
             self.bound_loop(_and(self.alive, c), s.span)

@@ -10,7 +10,8 @@ import z3
 
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
-from seglam.verifier.logic import FALSE, TRUE, _and
+from seglam.verifier.logic import FALSE, TRUE, _and, past_end
+from seglam.verifier.terms import is_false
 from seglam.verifier.symbolic import (
     NONE, SClass, SDict, SEnum, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
     as_arith, eq, is_bool, is_int, is_real, is_str, ite, string_val, truthy,
@@ -344,9 +345,10 @@ class Expressions:
                 get = lambda k: lst.items[k]  # noqa: E731
             head = self.alive
             self.iterating.append(getattr(it, "ident", 0))
+            ended = past_end(length) if cap else None
             for k in range(cap):
                 self.alive = _and(head, k < length)
-                if z3.is_false(z3.simplify(self.alive)):
+                if is_false(head) or ended(k):
                     break
                 self.target(g.target, get(k), g.span)
                 for cond in g.ifs:

@@ -16,6 +16,7 @@ import z3
 
 from seglam.syntax.span import Span
 from seglam.verifier import typeview as T
+from seglam.verifier.terms import is_bool_term, is_int_term, is_real_term, is_str_term, mk_if, same_sort
 from seglam.verifier.values import EnumLit, RecordLit
 
 
@@ -130,19 +131,19 @@ def is_term(v) -> bool:
 
 
 def is_int(v) -> bool:
-    return is_term(v) and v.sort() == z3.IntSort()
+    return is_int_term(v)
 
 
 def is_real(v) -> bool:
-    return is_term(v) and v.sort() == z3.RealSort()
+    return is_real_term(v)
 
 
 def is_bool(v) -> bool:
-    return is_term(v) and v.sort() == z3.BoolSort()
+    return is_bool_term(v)
 
 
 def is_str(v) -> bool:
-    return is_term(v) and v.sort() == z3.StringSort()
+    return is_str_term(v)
 
 
 def as_arith(v, span=None):
@@ -165,14 +166,14 @@ def ite(c, a, b, span=None):
     if a is b:
         return a
     if is_term(a) and is_term(b):
-        if a.sort() != b.sort():
+        if not same_sort(a, b):
             if {a.sort(), b.sort()} <= {z3.IntSort(), z3.RealSort(), z3.BoolSort()}:
                 a, b = as_arith(a), as_arith(b)
                 if a.sort() != b.sort():
                     a, b = z3.ToReal(a) if is_int(a) else a, z3.ToReal(b) if is_int(b) else b
             else:
                 raise Unsupported("a variable holds values of different types", span)
-        return z3.If(c, a, b)
+        return mk_if(c, a, b)
     if isinstance(a, SNone) and isinstance(b, SNone):
         return a
     if isinstance(a, (SNone, SOpt)) or isinstance(b, (SNone, SOpt)):

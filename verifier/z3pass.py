@@ -66,8 +66,9 @@ def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves:
         s.set("random_seed", options.seed)
         s.set("rlimit", rlimit)
         s.add(*formulas)
+        before = _rlimit_count(s)
         r = s.check()
-        _spend(s, meter)
+        _spend(s, before, meter)
         if r == z3.sat:
             s.set("rlimit", max(options.rlimit // 20, 1))  # each shrinking step gets a small budget
             model = _smallest(s, s.model(), sizes)
@@ -82,14 +83,21 @@ def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves:
     return "unknown", None, reason
 
 
-def _spend(s, meter: list | None) -> None:
-    """Add the rlimit units a check used to ``meter`` (a one-element list owned by the caller)."""
+def _rlimit_count(s) -> int:
+    """Z3's resource counter as ``s`` sees it. It counts every rlimit unit the process's
+    context ever spent (encoding's simplifications and earlier solvers included), so only a
+    difference of two readings is one check's cost."""
+    try:
+        return int(s.statistics().get_key_value("rlimit count"))
+    except Exception:  # noqa: BLE001 - statistics are advisory
+        return 0
+
+
+def _spend(s, before: int, meter: list | None) -> None:
+    """Add the rlimit units one check used to ``meter`` (a one-element list owned by the caller)."""
     if meter is None:
         return
-    try:
-        meter[0] += int(s.statistics().get_key_value("rlimit count"))
-    except Exception:  # noqa: BLE001 - statistics are advisory
-        pass
+    meter[0] += max(_rlimit_count(s) - before, 0)
 
 
 def _out_of_budget(reason: str) -> bool:

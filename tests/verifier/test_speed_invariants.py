@@ -1,0 +1,63 @@
+"""What the verifier's speed-ups must keep: the same terms, and budgets that do not depend on
+the process's history."""
+
+from __future__ import annotations
+
+import z3
+
+from seglam.verifier import terms
+from seglam.verifier.logic import FALSE, TRUE, _and, _or, dead
+from seglam.verifier.symbolic import is_bool, is_int, is_real, is_str, ite
+from seglam.verifier.z3pass import Z3Options, solve
+
+
+def test_fast_constructors_build_the_terms_z3_builds():
+    x, y = z3.Ints("x y")
+    c, d = z3.Bools("c d")
+    s, r = z3.String("s"), z3.Real("r")
+    assert terms.mk_and(c, d).eq(z3.And(c, d))
+    assert terms.mk_or(c, x > y).eq(z3.Or(c, x > y))
+    assert terms.mk_not(c).eq(z3.Not(c))
+    assert terms.mk_if(c, x, y).eq(z3.If(c, x, y))
+    assert terms.mk_if(c, s, z3.StringVal("a")).eq(z3.If(c, s, z3.StringVal("a")))
+    assert terms.mk_if(c, z3.IntVal(1), z3.IntVal(2)).eq(z3.If(c, 1, 2))
+    # mixed sorts fall back to z3's own coercion
+    assert terms.mk_if(c, x, r).eq(z3.If(c, x, r))
+    assert isinstance(terms.mk_if(c, x, y), z3.ArithRef)
+    assert isinstance(terms.mk_if(c, s, s + s), z3.SeqRef)
+    assert isinstance(terms.mk_if(c, c, d), z3.BoolRef)
+
+
+def test_fast_predicates_agree_with_sorts():
+    x, c, s, r = z3.Int("x"), z3.Bool("c"), z3.String("s"), z3.Real("r")
+    for v in (x, c, s, r, z3.IntVal(3), z3.BoolVal(True), z3.StringVal(""), 1, "a", None):
+        assert is_int(v) == (isinstance(v, z3.ExprRef) and v.sort() == z3.IntSort())
+        assert is_bool(v) == (isinstance(v, z3.ExprRef) and v.sort() == z3.BoolSort())
+        assert is_real(v) == (isinstance(v, z3.ExprRef) and v.sort() == z3.RealSort())
+        assert is_str(v) == (isinstance(v, z3.ExprRef) and v.sort() == z3.StringSort())
+    assert terms.is_true(z3.BoolVal(True)) and not terms.is_true(c) and not terms.is_true(z3.BoolVal(False))
+    assert terms.is_false(z3.simplify(z3.And(c, z3.Not(c))))
+    assert _and(TRUE, c).eq(c) and _or(FALSE, c).eq(c) and _and(c, d := z3.Bool("d")).eq(z3.And(c, d))
+    assert ite(c, x, z3.IntVal(0)).eq(z3.If(c, x, 0))
+
+
+def test_a_loop_stops_unrolling_where_its_condition_is_false():
+    k = z3.Int("k")
+    assert dead(FALSE, k > 0)
+    assert dead(k > 0, z3.IntVal(3) < z3.IntVal(2))
+    assert not dead(k > 0, k < z3.IntVal(2))
+
+
+def test_the_total_budget_counts_only_the_solver_checks():
+    # Z3's resource counter is global to the context: it already holds whatever this process
+    # spent before (other tests, the encoder's simplifications). A check's cost is the
+    # difference, or a call's total budget would be spent before it started.
+    x = z3.Int("x")
+    z3.simplify(z3.And(*[z3.Or(x > i, x < -i) for i in range(2000)]))
+    meter = [0]
+    status, _, _ = solve([x > 1, x < 3], Z3Options(), meter=meter)
+    s = z3.Solver()
+    s.add(x > 1)
+    s.check()
+    assert status == "sat"
+    assert 0 < meter[0] < int(s.statistics().get_key_value("rlimit count")) // 2
