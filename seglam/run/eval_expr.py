@@ -99,6 +99,8 @@ class ExprMixin:
     def ex_BinOp(self, node: A.BinOp, env: Scope) -> Any:
         left = self.ev(node.left, env)
         right = self.ev(node.right, env)
+        if id(node) in self.unchecked_sums:
+            return S.op_sum_unchecked(self.ctx, node.op, left, right)
         return S.BINOPS[node.op](self.ctx, left, right)
 
     def ex_UnaryOp(self, node: A.UnaryOp, env: Scope) -> Any:

@@ -13,6 +13,7 @@ from seglam.run.eval_expr import Scope
 from seglam.run.eval_match import MatchMixin
 from seglam.run.eval_values import FunctionValue
 from seglam.run.faults import Fault
+from seglam.run.intcap import small_int_literal
 from seglam.run.ordering import SET_TYPES, iterate
 from seglam.run.stdlib_coll import list_extend
 from seglam.run.stdlib_core import fault_for, seglam_str
@@ -113,18 +114,19 @@ class StmtMixin(MatchMixin):
         if type(target) is A.Name:
             current = self.ex_Name(target, env)
             value = self.ev(node.value, env)
-            env.vars[target.id] = self.augmented(current, node.op, value)
+            env.vars[target.id] = self.augmented(current, node.op, value, small_int_literal(node.value))
         elif type(target) is A.Subscript:
             obj = self.ev(target.value, env)
             index = self.ev(target.index, env)
             current = S.getitem(ctx, obj, index)
             value = self.ev(node.value, env)
-            S.setitem(ctx, obj, index, self.augmented(current, node.op, value))
+            S.setitem(ctx, obj, index, self.augmented(current, node.op, value, small_int_literal(node.value)))
         else:
             raise Fault("F-VALUE", "cannot assign to this target")
 
-    def augmented(self, current: Any, op: str, value: Any) -> Any:
-        """``current op= value``: in place for mutable collections (aliases see it)."""
+    def augmented(self, current: Any, op: str, value: Any, small_literal: bool = False) -> Any:
+        """``current op= value``: in place for mutable collections (aliases see it).
+        ``small_literal``: the value is a small int literal (``n += 1`` is not size-checked)."""
         for klass in type(current).__mro__[:-1]:
             how = _INPLACE.get((klass, op))
             if how is None:
@@ -137,6 +139,8 @@ class StmtMixin(MatchMixin):
             else:
                 S.lookup_method(current, how)(self.ctx, current, value)
             return current
+        if small_literal and op in ("+", "-"):
+            return S.op_sum_unchecked(self.ctx, op, current, value)
         return S.BINOPS[op](self.ctx, current, value)
 
     def assign(self, target: Any, value: Any, env: Scope) -> None:

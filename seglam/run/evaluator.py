@@ -43,6 +43,7 @@ from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.run.stack import run_deep
 from seglam.run.stdlib_core import DECIMAL_CONTEXT, fault_for
 from seglam.run.stdlib_modules import compile_regex
+from seglam.run.intcap import unchecked_sums
 from seglam.run.values import freeze, freeze_arg, program_classes
 from seglam.syntax import ast as A
 
@@ -52,9 +53,11 @@ _RE_FUNCS = frozenset({"search", "match", "fullmatch", "findall", "finditer", "s
 class Interp(ExprMixin, StmtMixin):
     """The state of one run: the backend, the run context and resolved globals."""
 
-    def __init__(self, backend: "ReferenceBackend", ctx: RunContext, constants: Mapping[str, Any]) -> None:
+    def __init__(self, backend: "ReferenceBackend", ctx: RunContext, constants: Mapping[str, Any],
+                 unchecked_sums: frozenset[int] | None = None) -> None:
         self.backend = backend
         self.ctx = ctx
+        self.unchecked_sums = backend.unchecked_sums if unchecked_sums is None else unchecked_sums
         self.filename = backend.filename
         self.constants = constants
         self.globals: dict[str, Any] = {}
@@ -210,6 +213,7 @@ class ReferenceBackend:
             stmt.name: stmt for stmt in checked.module.body if type(stmt) is A.FunctionDef
         }
         self.regexes = _precompile(checked)
+        self.unchecked_sums = unchecked_sums(checked)
         self.frames_per_call = 2 * _tree_depth(checked.module) + 24
         self._constants: dict[str, Any] | None = None
         self._constants_fault: Fault | None = None
@@ -275,7 +279,7 @@ class ReferenceBackend:
 
         constants = self.constants()
         ctx = RunContext(limits, self.regexes)
-        interp = Interp(self, ctx, constants)
+        interp = Interp(self, ctx, constants, unchecked_sums(self.checked, (expr,)))
         value = run_deep(self._frames(limits),
                          lambda: self._guarded(interp, lambda: interp.ev(expr, Scope({}, None)), expr.span))
         return RunResult(value, ctx.fuel_used)

@@ -103,6 +103,14 @@ def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
     return r
 
 
+def op_sum_unchecked(ctx: RunContext, op: str, a: Any, b: Any) -> Any:
+    """``a + b`` / ``a - b`` where the int size limit does not apply (seglam.run.intcap);
+    anything but two ints is the ordinary operator."""
+    if type(a) is int and type(b) is int:
+        return a + b if op == "+" else a - b
+    return BINOPS[op](ctx, a, b)
+
+
 def _count(n: Any) -> int | None:
     return int(n) if isinstance(n, int) and not isinstance(n, enum.Enum) else None
 

@@ -168,10 +168,8 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     if _is_float_like(result) and op not in ("**",):
         return native
     if result == T.INT and op in ("+", "-", "*"):
-        if op != "*" and (_small_const(node.left) or _small_const(node.right)):
-            return native  # grows by at most a constant per step: bounded by fuel
-        if op == "*" and _small_const(node.left) and _small_const(node.right):
-            return native
+        if id(node) in g.unchecked_sums:
+            return native  # a small step, or a sum used at once (seglam.run.intcap)
         return int_capped(g, native)
     if result in (T.INT, T.BOOL) and op in ("&", "|", "^"):
         return native
@@ -186,10 +184,6 @@ def _is_float_like(t: Any) -> bool:
 def _is_capless(t: Any) -> bool:
     """Types whose values an arithmetic operator cannot grow past a cap."""
     return t in (T.FLOAT, T.DECIMAL, T.BOOL, T.DATE, T.TIMEDELTA) or isinstance(t, (T.SetType,))
-
-
-def _small_const(node: Any) -> bool:
-    return isinstance(node, A.Constant) and type(node.value) is int and -(1 << 16) < node.value < (1 << 16)
 
 
 def int_capped(g, expr: py.expr) -> py.expr:

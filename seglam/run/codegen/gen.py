@@ -20,6 +20,7 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.scopes import Scope, comprehension_locals, def_names, function_locals, pattern_names
+from seglam.run.intcap import unchecked_sums
 from seglam.run.values import FrozenList, FrozenSet
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
@@ -83,6 +84,7 @@ class ModuleGen:
     entry_lines: set = field(default_factory=set)   # lines of function entries (prologues)
     entered_lines: set = field(default_factory=set)  # lines of work done once a call is entered
     name_spans: dict = field(default_factory=dict)  # Seglam function name -> span of its name
+    unchecked_sums: frozenset = frozenset()  # ids of the +/- nodes not size-checked (run.intcap)
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -116,6 +118,7 @@ class ModuleGen:
         (``h_eval_<i>``), evaluated in module scope (used for examples)."""
         checked = self.checked
         mod = checked.module
+        self.unchecked_sums = unchecked_sums(checked, extra_exprs)
         names: set[str] = set()
         for stmt in mod.body:
             if isinstance(stmt, (A.FunctionDef,)):

@@ -12,6 +12,7 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
+from seglam.run.intcap import small_int_literal
 from seglam.run.codegen.exprs import in_order, int_capped, len_capped, resolve_name, target as simple_target
 from seglam.run.codegen.gen import _BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
@@ -201,8 +202,7 @@ def _aug_assign(g, node: A.AugAssign, fn: FnState, ln: int) -> list[py.stmt]:
 def _aug_value(g, node: A.AugAssign, current: py.expr, tt: Any, store, fn: FnState) -> list[py.stmt]:
     op = node.op
     value = g.expr(node.value, fn)
-    small = isinstance(node.value, A.Constant) and type(node.value.value) is int and -(1 << 16) < node.value.value < (1 << 16)
-    if tt == T.INT and op in ("+", "-") and small:
+    if tt == T.INT and op in ("+", "-") and small_int_literal(node.value):
         return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
     if tt == T.INT and op in ("+", "-", "*"):
         return store(int_capped(g, py.BinOp(left=current, op=_BINOPS[op](), right=value)))
