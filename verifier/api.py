@@ -7,10 +7,12 @@ is ``refuted``. Hypothesis can refute, never prove.
 
 from __future__ import annotations
 
+import pickle
 import time
 from dataclasses import dataclass, replace
 
 from seglam.verifier import fuzz as F
+from seglam.verifier.claims import Claims, Fuzzed
 from seglam.verifier.examples import run_examples
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN, Report, Result, sort_key
 from seglam.verifier.runner import Outcome
@@ -64,12 +66,20 @@ def verify_loaded(loaded, opts: Options) -> Report:
     view, runner, source, filename = loaded.view, loaded.runner, loaded.source, loaded.filename
     timings: dict[str, float] = {}
     z3run = None
+    names = list(view.functions)
     t0 = time.perf_counter()
     if opts.z3:
         from seglam.verifier import worker
-        from seglam.verifier.z3pass import Z3Options
+        from seglam.verifier.z3pass import Z3Options, run_z3
 
-        z3run = worker.start(view, Z3Options(opts.bound, opts.budget, 0))
+        # Imported before the fork: the encoder's modules create Z3 terms when imported, and
+        # Z3's models depend on the order terms were created in, so where that happens is
+        # part of what makes a run reproducible.
+        z3opts = Z3Options(opts.bound, opts.budget, 0)
+        claims = worker.make_claims(len(names) if opts.hypothesis else 0)
+        z3run = worker.start_job(lambda send: _worker_job(lambda: run_z3(view, z3opts, send), view, runner, opts, claims, names, send))
+    else:
+        claims = Claims(len(names) if opts.hypothesis else 0)
     timings["z3_start"] = time.perf_counter() - t0
     results: list[Result] = []
 
@@ -78,27 +88,64 @@ def verify_loaded(loaded, opts: Options) -> Report:
         results += run_examples(view.examples, runner, source)
     timings["examples"] = time.perf_counter() - t1
 
+    # Hypothesis: this process takes functions from the front, the worker (once its Z3
+    # obligations are done) from the back; whatever the worker did not report is run here.
     t2 = time.perf_counter()
     fuzzed: dict[str, F.FuzzSummary] = {}
-    if opts.hypothesis:
-        for name in view.functions:
-            try:
-                fuzzed[name] = F.fuzz_function(view, runner, name, opts.max_examples, opts.max_len)
-            except Exception as x:  # noqa: BLE001 - a generator bug costs one function, not the run
-                fuzzed[name] = F.FuzzSummary(name, 0, 0, (), f"internal error: {type(x).__name__}: {x}")
+    while (i := claims.front()) is not None:
+        fuzzed[names[i]] = _fuzz(view, runner, names[i], opts)
     timings["hypothesis"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
     messages, stopped = z3run.collect(opts.timeout) if z3run is not None else ([], None)
+    if Z3_DONE in messages:
+        stopped = None  # every obligation was reported; only a Hypothesis run was cut short
     timings["z3_wait"] = time.perf_counter() - t3
 
+    for m in messages:
+        if isinstance(m, Fuzzed):
+            fuzzed.setdefault(m.function, m.summary)
+    timings["fuzzed_by_worker"] = float(sum(isinstance(m, Fuzzed) for m in messages))
+    t5 = time.perf_counter()
+    if opts.hypothesis:
+        for name in names:
+            if name not in fuzzed:
+                fuzzed[name] = _fuzz(view, runner, name, opts)
+    timings["hypothesis"] += time.perf_counter() - t5
+
     t4 = time.perf_counter()
-    results += merge(view, runner, messages, stopped, fuzzed, opts)
+    results += merge(view, runner, [m for m in messages if m is not Z3_DONE], stopped, fuzzed, opts)
     timings["replay"] = time.perf_counter() - t4
     timings["total"] = time.perf_counter() - t0
     order = {None: -1, **{n: i for i, n in enumerate(view.functions)}}
     results.sort(key=lambda r: sort_key(r, order))
     return Report(filename, tuple(results), None, timings)
+
+
+#: The worker's message after its last Z3 finding.
+Z3_DONE = "z3 done"
+
+
+def _fuzz(view, runner, name: str, opts: Options) -> F.FuzzSummary:
+    try:
+        return F.fuzz_function(view, runner, name, opts.max_examples, opts.max_len)
+    except Exception as x:  # noqa: BLE001 - a generator bug costs one function, not the run
+        return F.FuzzSummary(name, 0, 0, (), f"internal error: {type(x).__name__}: {x}")
+
+
+def _worker_job(z3job, view, runner, opts: Options, claims: Claims, names: list[str], send) -> None:
+    """In the worker: every Z3 obligation (``z3job()``), then Hypothesis on functions the
+    parent has not taken yet (their summaries go back pickled; one that does not pickle is
+    left to the parent, which runs whatever the worker did not report)."""
+    z3job()
+    send(Z3_DONE)
+    while (i := claims.back()) is not None:
+        summary = _fuzz(view, runner, names[i], opts)
+        try:
+            pickle.dumps(summary)
+        except Exception:  # noqa: BLE001 - e.g. a run's value of a generated class
+            continue
+        send(Fuzzed(names[i], summary))
 
 
 def merge(view: ModuleView, runner, messages, stopped, fuzzed, opts: Options) -> list[Result]:

@@ -14,6 +14,7 @@ import os
 import time
 from dataclasses import dataclass
 
+from seglam.verifier.claims import Claims
 from seglam.verifier.view import ModuleView
 
 
@@ -81,14 +82,23 @@ def start(view: ModuleView, options) -> Z3Run:
     return start_job(lambda send: run_z3(view, options, send))
 
 
+def _fork():
+    try:
+        return mp.get_context("fork")
+    except ValueError:
+        return None
+
+
+def make_claims(n: int) -> Claims:
+    """Claims on ``n`` functions, shared with a worker forked after this call."""
+    return Claims(n, _fork())
+
+
 def start_job(job) -> Z3Run:
     """Run ``job(send)`` in a forked worker; ``send`` delivers one message to the parent."""
     import z3  # noqa: F401 - imported before the fork, so the child does not pay for it
 
-    try:
-        ctx = mp.get_context("fork")
-    except ValueError:
-        ctx = None
+    ctx = _fork()
     if ctx is None:
         messages: list = []
         job(messages.append)

@@ -3,6 +3,8 @@ the process's history."""
 
 from __future__ import annotations
 
+import json
+
 import z3
 
 from seglam.verifier import terms
@@ -61,3 +63,50 @@ def test_the_total_budget_counts_only_the_solver_checks():
     s.check()
     assert status == "sat"
     assert 0 < meter[0] < int(s.statistics().get_key_value("rlimit count")) // 2
+
+
+def test_claims_hand_out_each_function_once():
+    from seglam.verifier.claims import Claims
+
+    c = Claims(5)
+    got = [c.front(), c.back(), c.front(), c.back(), c.front(), c.front(), c.back()]
+    assert got == [0, 4, 1, 3, 2, None, None]
+    assert Claims(0).front() is None
+
+
+SHARED = '''
+def half(n: int) -> int:
+    return 10 // n
+
+def first(xs: list[int]) -> int:
+    return xs[0]
+
+def prop_half_small(n: int) -> bool:
+    assert n > 0
+    return half(n) <= 10
+
+def total(xs: list[int]) -> int:
+    return sum(xs)
+'''
+
+
+def test_the_report_does_not_depend_on_which_process_fuzzed_a_function(monkeypatch):
+    # Findings (with their inputs and outcomes) come back from the worker pickled; a run
+    # where the worker fuzzes everything must give the report the parent alone gives.
+    from seglam.verifier import verify
+    from seglam.verifier.claims import Claims
+
+    def report():
+        r = verify(SHARED, max_examples=20)
+        return r.to_json(), r.timings.get("fuzzed_by_worker", 0.0)
+
+    with monkeypatch.context() as m:
+        m.setattr(Claims, "back", lambda self: None)  # the parent fuzzes everything
+        alone, by_worker = report()
+    assert by_worker == 0
+    with monkeypatch.context() as m:
+        m.setattr(Claims, "front", lambda self: None)  # the worker fuzzes everything
+        shared, by_worker = report()
+    assert by_worker == 4
+    assert shared == alone
+    assert '"verdict": "refuted"' in json.dumps(alone)
