@@ -174,6 +174,8 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     if result in (T.INT, T.BOOL) and op in ("&", "|", "^"):
         return native
     # everything else (sequences, sets, **, <<, mixed) goes through the shared operator
+    if id(node) in g.unchecked_sums:
+        return P.call(g.ref(g.runtime.sum_unchecked, "sum_unchecked"), [P.name(CTX), P.const(op), left, right])
     return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
 
 

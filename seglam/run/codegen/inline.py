@@ -261,20 +261,24 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     if items_expr is None and not ((isinstance(t, T.ListType) and t.elem == T.STR)
                                    or (isinstance(t, T.TupleType) and t.variadic and t.elems[0] == T.STR)):
         return None
-    sep, items, total = g.tmp(), g.tmp(), g.tmp()
+    items, total = g.tmp(), g.tmp()
+    constant_sep = isinstance(func.value, A.Constant)
+    sep: py.expr = g.expr(func.value, fn) if constant_sep else P.name(g.tmp())
     # the separator, then the items, are evaluated first (as for the call), for effect only
-    bind_sep = _sequence(py.NamedExpr(target=P.store(sep), value=g.expr(func.value, fn)))
+    binds = [] if constant_sep else [_sequence(py.NamedExpr(target=P.store(sep.id), value=g.expr(func.value, fn)))]
     items_value = items_expr if items_expr is not None else g.expr(node.args[0], fn)
-    bind_items = _sequence(py.NamedExpr(target=P.store(items), value=items_value))
-    gaps = P.call(g.ref(max, "max"), [py.BinOp(left=length(g, P.name(items)), op=py.Sub(), right=P.const(1)), P.const(0)])
+    binds.append(_sequence(py.NamedExpr(target=P.store(items), value=items_value)))
     chars = P.call(g.ref(sum, "sum"), [P.call(g.ref(map, "map"), [g.ref(len, "len"), P.name(items)])])
-    size = py.BinOp(left=py.BinOp(left=length(g, P.name(sep)), op=py.Mult(), right=gaps), op=py.Add(), right=chars)
+    size: py.expr = chars
+    if not (constant_sep and func.value.value == ""):  # "".join: no separators to count
+        gaps = P.call(g.ref(max, "max"), [py.BinOp(left=length(g, P.name(items)), op=py.Sub(), right=P.const(1)), P.const(0)])
+        size = py.BinOp(left=py.BinOp(left=length(g, sep), op=py.Mult(), right=gaps), op=py.Add(), right=chars)
     over = P.compare(py.NamedExpr(target=P.store(total), value=size), py.Gt(), P.name(STR_LIM))
     cost = py.BinOp(left=P.name(total), op=py.Add(), right=length(g, P.name(items)))
     guard = py.IfExp(test=over, body=P.call(g.ref(g.runtime.str_fault, "cap_fault"), [P.name(CTX), P.name(total)]),
                      orelse=P.call(P.name(CHARGE), [cost]))
-    joined = P.call(P.attr(P.name(sep), "join"), [P.name(items)])
-    return py.BoolOp(op=py.Or(), values=[bind_sep, bind_items, guard, joined])
+    joined = P.call(P.attr(sep, "join"), [P.name(items)])
+    return py.BoolOp(op=py.Or(), values=[*binds, guard, joined])
 
 
 def _sequence(bind: py.expr) -> py.expr:

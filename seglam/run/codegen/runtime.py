@@ -185,15 +185,18 @@ class Runtime:
     def binop(op: str) -> Callable:
         return stdlib.BINOPS[op]
 
+    sum_unchecked = staticmethod(stdlib.op_sum_unchecked)
+
     @staticmethod
     def user_kwargs(mapping: Any) -> dict:
         """``f(**d)`` for a user function: its parameters are mangled like all user names."""
         return {"u_" + k if isinstance(k, str) else k: v for k, v in mapping.items()}
 
     @staticmethod
-    def inplace(ctx: Any, op: str, current: Any, value: Any) -> Any:
+    def inplace(ctx: Any, op: str, current: Any, value: Any, small_literal: bool = False) -> Any:
         """``current op= value`` as Python does it: lists and sets change in place (so
-        aliases see the change, and frozen ones fault), everything else rebinds."""
+        aliases see the change, and frozen ones fault), everything else rebinds.
+        ``small_literal``: the value is a small int literal (not size-checked)."""
         if isinstance(current, list) and op == "+":
             stdlib.METHODS[list]["extend"](ctx, current, value)
             return current
@@ -207,6 +210,8 @@ class Runtime:
         if isinstance(current, dict) and op == "|":
             stdlib.METHODS[dict]["update"](ctx, current, value)
             return current
+        if small_literal and op in ("+", "-"):
+            return stdlib.op_sum_unchecked(ctx, op, current, value)
         return stdlib.BINOPS[op](ctx, current, value)
 
     @staticmethod

@@ -220,7 +220,8 @@ def _aug_value(g, node: A.AugAssign, current: py.expr, tt: Any, store, fn: FnSta
         return [P.assign(P.store(tmp), current),
                 P.expr_stmt(P.call(g.ref(impl, method), [P.name(CTX), P.name(tmp), value]))] + store(P.name(tmp))
     # unknown static type: Python's in-place semantics, decided at run time
-    return store(P.call(g.ref(g.runtime.inplace, "inplace"), [P.name(CTX), P.const(op), current, value]))
+    args = [P.name(CTX), P.const(op), current, value, P.const(small_int_literal(node.value))]
+    return store(P.call(g.ref(g.runtime.inplace, "inplace"), args))
 
 
 def _if(g, node: A.If, fn: FnState, ln: int) -> list[py.stmt]:
