@@ -5,9 +5,15 @@ A loop is *pure* when nothing inside it can look at or charge ``ctx.fuel`` excep
 generated tick and charge markers: no Seglam call, no stdlib call, only Python's own
 operations and the allow-listed natives. For such a loop the run's fuel is copied into the
 local ``h_f`` before it, every tick/charge inside becomes ``h_f`` arithmetic (``:=`` in
-expressions), and ``h_f`` is written back after it and before any ``return`` inside it. The
+expressions), and ``h_f`` is written back after it and before any ``return`` inside it. A
+whole function that is pure (a *leaf*) is treated the same way, from its call step on. The
 steps counted, and the point where ``F-FUEL`` fires, are exactly those of the context
 counter, so both backends still agree step for step.
+
+Within a pure region, loops that charge nothing but their step count cheaper: a ``for`` over
+a range, str or tuple charges all its steps up front when the fuel covers them (and then
+needs no collection-cap check after an append that provably cannot cross the cap), and a
+``while`` uses the fuel itself as its loop counter.
 """
 
 from __future__ import annotations
