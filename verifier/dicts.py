@@ -8,6 +8,7 @@ import z3
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 from seglam.verifier.symbolic import NONE, SDict, SList, SOpt, STuple, Unsupported, eq, ite
+from seglam.verifier.terms import eq_int, lt_int, mk_and, mk_and_n, mk_if, mk_not, mk_or_n
 
 
 def empty(enc, is_set: bool = False) -> SDict:
@@ -16,25 +17,25 @@ def empty(enc, is_set: bool = False) -> SDict:
 
 def find(d: SDict, key, span: Span):
     """(found, value): is ``key`` in ``d``, and its value (don't care when absent)."""
-    hits = [z3.And(i < d.length, eq(k, key, span)) for i, k in enumerate(d.keys)]
+    hits = [mk_and(lt_int(i, d.length), eq(k, key, span)) for i, k in enumerate(d.keys)]
     if not hits:
         return z3.BoolVal(False), None
     value = d.values[0]
     for i in range(1, len(d.values)):
         value = ite(hits[i], d.values[i], value, span)
-    return z3.Or(*hits), value
+    return mk_or_n(hits), value
 
 
 def store(d: SDict, key, value, guard, span: Span) -> SDict:
     """``d[key] = value`` when ``guard`` holds."""
     found, _ = find(d, key, span)
     values = tuple(
-        ite(z3.And(guard, i < d.length, eq(k, key, span)), value, v, span) for i, (k, v) in enumerate(zip(d.keys, d.values))
+        ite(mk_and_n([guard, lt_int(i, d.length), eq(k, key, span)]), value, v, span) for i, (k, v) in enumerate(zip(d.keys, d.values))
     )
-    add = z3.And(guard, z3.Not(found))
-    keys = tuple(ite(z3.And(add, d.length == i), key, k, span) for i, k in enumerate(d.keys)) + (key,)
-    values = tuple(ite(z3.And(add, d.length == i), value, v, span) for i, v in enumerate(values)) + (value,)
-    return SDict(z3.If(add, d.length + 1, d.length), keys, values, d.ident, False, d.is_set)
+    add = mk_and(guard, mk_not(found))
+    keys = tuple(ite(mk_and(add, eq_int(d.length, i)), key, k, span) for i, k in enumerate(d.keys)) + (key,)
+    values = tuple(ite(mk_and(add, eq_int(d.length, i)), value, v, span) for i, v in enumerate(values)) + (value,)
+    return SDict(mk_if(add, d.length + 1, d.length), keys, values, d.ident, False, d.is_set)
 
 
 def literal(enc, e: A.DictExpr) -> SDict:

@@ -16,7 +16,7 @@ import z3
 
 from seglam.syntax.span import Span
 from seglam.verifier import typeview as T
-from seglam.verifier.terms import is_bool_term, is_int_term, is_real_term, is_str_term, mk_if, same_sort
+from seglam.verifier.terms import is_bool_term, is_int_term, is_real_term, is_str_term, mk_eq, mk_if, same_sort
 from seglam.verifier.values import EnumLit, RecordLit
 
 
@@ -222,8 +222,8 @@ def _opt_parts(v, other):
 def eq(a, b, span=None):
     """Python ``a == b`` as a Bool term."""
     if is_term(a) and is_term(b):
-        if a.sort() == b.sort():
-            return a == b
+        if same_sort(a, b):
+            return mk_eq(a, b)
         if {a.sort(), b.sort()} <= {z3.IntSort(), z3.RealSort(), z3.BoolSort()}:
             x, y = as_arith(a), as_arith(b)
             if x.sort() != y.sort():

@@ -85,6 +85,49 @@ def mk_if(c, a, b):
     return z3.If(c, a, b)
 
 
+def _plain(a) -> bool:
+    return isinstance(a, z3.ExprRef) and a.ctx is _CTX
+
+
+def mk_and_n(args):
+    """``z3.And(*args)`` for a non-empty list."""
+    if all(_plain_bool(a) for a in args):
+        arr = (z3.Ast * len(args))(*[a.ast for a in args])
+        return z3.BoolRef(C.Z3_mk_and(_CTX.ref(), len(args), arr), _CTX)
+    return z3.And(*args)
+
+
+def mk_or_n(args):
+    """``z3.Or(*args)`` for a non-empty list."""
+    if all(_plain_bool(a) for a in args):
+        arr = (z3.Ast * len(args))(*[a.ast for a in args])
+        return z3.BoolRef(C.Z3_mk_or(_CTX.ref(), len(args), arr), _CTX)
+    return z3.Or(*args)
+
+
+def mk_eq(a, b):
+    """``a == b`` for two terms."""
+    if _plain(a) and _plain(b) and same_sort(a, b):
+        if type(a) is not type(b) and issubclass(type(b), type(a)):
+            a, b = b, a  # Python asks the subclass first: IntVal(0) == x builds (= 0 x)
+        return z3.BoolRef(C.Z3_mk_eq(_CTX.ref(), a.ast, b.ast), _CTX)
+    return a == b
+
+
+def lt_int(i: int, t):
+    """``i < t`` for a Python int ``i`` and an Int term ``t`` (Python asks ``t > i``)."""
+    if _plain(t) and sort_kind(t) == _INT:
+        return z3.BoolRef(C.Z3_mk_gt(_CTX.ref(), t.ast, z3.IntVal(i).ast), _CTX)
+    return i < t
+
+
+def eq_int(t, i: int):
+    """``t == i`` for an Int term ``t`` and a Python int ``i``."""
+    if _plain(t) and sort_kind(t) == _INT:
+        return z3.BoolRef(C.Z3_mk_eq(_CTX.ref(), t.ast, z3.IntVal(i).ast), _CTX)
+    return t == i
+
+
 def sort_kind(v):
     """Z3's sort kind of term ``v`` (an int), or None for anything else."""
     if isinstance(v, z3.ExprRef) and v.ctx is _CTX:
@@ -115,6 +158,7 @@ def is_str_term(v) -> bool:
 
 
 __all__ = [
-    "is_true", "is_false", "mk_and", "mk_or", "mk_not", "mk_if", "same_sort",
+    "is_true", "is_false", "mk_and", "mk_or", "mk_not", "mk_if", "same_sort", "mk_and_n", "mk_or_n",
+    "mk_eq", "lt_int", "eq_int",
     "is_int_term", "is_real_term", "is_bool_term", "is_str_term",
 ]

@@ -110,3 +110,14 @@ def test_the_report_does_not_depend_on_which_process_fuzzed_a_function(monkeypat
     assert by_worker == 4
     assert shared == alone
     assert '"verdict": "refuted"' in json.dumps(alone)
+
+
+def test_fast_comparisons_keep_pythons_operand_order():
+    x, c, s = z3.Int("x"), z3.Bool("c"), z3.String("s")
+    zero = z3.IntVal(0)
+    for a, b in ((x % 2, zero), (zero, x), (x, x + 1), (s, z3.StringVal("a")), (c, z3.BoolVal(True))):
+        assert terms.mk_eq(a, b).eq(a == b)
+    assert terms.lt_int(3, x).eq(3 < x)
+    assert terms.eq_int(x, 2).eq(x == 2)
+    assert terms.mk_or_n([c]).eq(z3.Or(c))
+    assert terms.mk_and_n([c, x > 1, x < 3]).eq(z3.And(c, x > 1, x < 3))
