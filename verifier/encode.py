@@ -73,12 +73,12 @@ class FunctionEncoding:
 
 def encode_function(
     view: ModuleView, name: str, bound: int, inputs: dict | None = None, counter=None, havoc: bool = True,
-    max_work: int | None = None,
+    max_work: int | None = None, ends: dict | None = None,
 ) -> FunctionEncoding:
     """Encode ``name``'s precondition, body, faults and postconditions (over ``inputs`` when
     given: ``seglam diff`` encodes two versions over the same inputs). With ``havoc``, a pure
     expression outside the fragment becomes an unconstrained value of its static type."""
-    enc = _Encoder(view, bound, counter, havoc)
+    enc = _Encoder(view, bound, counter, havoc, ends)
     if max_work is not None:
         enc.max_work = max_work
     return enc.entry(view.functions[name], inputs)
@@ -106,8 +106,9 @@ class Havoc:
 
 
 class _Encoder(Expressions):
-    def __init__(self, view: ModuleView, bound: int, counter=None, havoc: bool = False) -> None:
+    def __init__(self, view: ModuleView, bound: int, counter=None, havoc: bool = False, ends: dict | None = None) -> None:
         self.view = view
+        self.ends = {} if ends is None else ends  # past_end's memo (see logic.past_end)
         self.havoc_enabled = havoc
         self.havocs: list[Havoc] = []
         self.K = bound
@@ -424,7 +425,7 @@ class _Encoder(Expressions):
         self.loops.append(loop)
         head = self.alive
         exited = FALSE
-        ended = past_end(length) if cap else None
+        ended = past_end(length, self.ends) if cap else None
         for k in range(cap):
             enter = _and(head, k < length)
             exited = _or(exited, _and(head, z3.Not(k < length)))

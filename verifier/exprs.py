@@ -345,7 +345,7 @@ class Expressions:
                 get = lambda k: lst.items[k]  # noqa: E731
             head = self.alive
             self.iterating.append(getattr(it, "ident", 0))
-            ended = past_end(length) if cap else None
+            ended = past_end(length, self.ends) if cap else None
             for k in range(cap):
                 self.alive = _and(head, k < length)
                 if is_false(head) or ended(k):

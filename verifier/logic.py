@@ -37,14 +37,30 @@ def dead(guard, cond) -> bool:
     return is_false(guard) or z3.is_false(z3.simplify(cond))
 
 
-def past_end(length):
+def past_end(length, memo: dict | None = None):
     """``k -> bool``: is ``k < length`` false after simplification (iteration ``k`` of a loop
     over ``length`` items is never entered)? ``length`` is simplified once per loop rather
-    than once per iteration: it can be a long chain of guarded lengths."""
+    than once per iteration: it can be a long chain of guarded lengths. With ``memo`` (one
+    per worker call) the answers are shared between loops over the same list: inlined
+    callees iterate the same inputs again and again."""
     if isinstance(length, int):
         return lambda k: k >= length
+    key = length.get_id()
+    if memo is not None and key in memo and memo[key][0].eq(length):
+        return memo[key][1]
     limit = z3.simplify(length)
     if z3.is_int_value(limit):
         n = limit.as_long()
-        return lambda k: k >= n
-    return lambda k: z3.is_false(z3.simplify(k < limit))
+
+        def ended(k: int) -> bool:
+            return k >= n
+    else:
+        answers: dict[int, bool] = {}
+
+        def ended(k: int) -> bool:
+            if k not in answers:
+                answers[k] = z3.is_false(z3.simplify(k < limit))
+            return answers[k]
+    if memo is not None:
+        memo[key] = (length, ended)  # holding the term keeps its id from being reused
+    return ended

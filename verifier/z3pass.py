@@ -167,11 +167,12 @@ def _kind(code: str, title: str) -> str:
     return "fault"
 
 
-def plan_function(view: ModuleView, name: str, options: Z3Options):
-    """Encode one function: (Plan, [(Obligation, formulas, wants_model)], encoding | None)."""
+def plan_function(view: ModuleView, name: str, options: Z3Options, ends: dict | None = None):
+    """Encode one function: (Plan, [(Obligation, formulas, wants_model)], encoding | None).
+    ``ends`` is the loop-length memo shared by one worker call's encodings."""
     fv = view.functions[name]
     try:
-        fe = _encode_adaptively(view, name, options.bound)
+        fe = _encode_adaptively(view, name, options.bound, {} if ends is None else ends)
     except Unsupported as u:
         return Plan(name, (), u.describe(), u.span or fv.node.span), [], None
     except (RecursionError, z3.Z3Exception) as x:
@@ -230,7 +231,7 @@ def plan_function(view: ModuleView, name: str, options: Z3Options):
 WORK_TARGET = 4_000
 
 
-def _encode_adaptively(view: ModuleView, name: str, bound: int):
+def _encode_adaptively(view: ModuleView, name: str, bound: int, ends: dict):
     """Encode with the largest K <= bound whose unrolled encoding stays small.
 
     K doubles from 2; the next size is tried only when the growth seen so far predicts it
@@ -245,7 +246,7 @@ def _encode_adaptively(view: ModuleView, name: str, bound: int):
                 return best
         try:
             # Past the first size, give up as soon as the encoding outgrows the target.
-            fe = encode_function(view, name, k, max_work=None if best is None else WORK_TARGET * 2)
+            fe = encode_function(view, name, k, max_work=None if best is None else WORK_TARGET * 2, ends=ends)
         except Unsupported as u:
             if "too large" in u.reason and best is not None:
                 return best
@@ -344,8 +345,9 @@ def run_z3(view: ModuleView, options: Z3Options, send) -> None:
     z3.set_param("sat.random_seed", options.seed)
     total = options.total or options.rlimit * 10
     meter = [0]  # rlimit units spent by this call
+    ends: dict = {}
     for name in view.functions:
-        plan, jobs, extra = plan_function(view, name, options)
+        plan, jobs, extra = plan_function(view, name, options, ends)
         send(plan)
         fe, pins_extra, unknown_reasons = extra if extra is not None else (None, {}, {})
         for ob, formulas in jobs:
