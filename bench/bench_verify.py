@@ -2,6 +2,11 @@
 share of the time, measured side by side in one run.
 
     python bench/bench_verify.py [--max-examples N] [--bound K] [--json]
+    python bench/bench_verify.py --families [--json]
+
+``--families`` times ``seglam verify FILE --json`` (a fresh process per file, one after
+another, default settings) on every ``stdlib/families/*.sgl``: the admission cost of the
+BBH families, with the CLI's start-up included.
 
 Z3 runs in a worker process while Hypothesis runs in this one, so "wall" is less than the
 sum of the two; "z3 wait" is the time spent waiting for the worker after Hypothesis ended.
@@ -12,12 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "verifier" / "corpus"
+FAMILIES = ROOT / "stdlib" / "families"
+SEGLAM = Path(sys.executable).with_name("seglam")
 
 
 def measure(max_examples: int, bound: int) -> list[dict]:
@@ -50,6 +58,35 @@ def measure(max_examples: int, bound: int) -> list[dict]:
     return rows
 
 
+def measure_families() -> list[dict]:
+    rows = []
+    for path in sorted(FAMILIES.glob("*.sgl")):
+        t0 = time.perf_counter()
+        done = subprocess.run([str(SEGLAM), "verify", str(path), "--json"], capture_output=True, text=True, cwd=ROOT)
+        wall = time.perf_counter() - t0
+        try:
+            summary = json.loads(done.stdout).get("summary", {})
+        except ValueError:
+            summary = {}
+        rows.append({"family": path.stem, "wall": wall, "exit": done.returncode, "summary": summary})
+    return rows
+
+
+def main_families(as_json: bool) -> int:
+    rows = measure_families()
+    total = sum(r["wall"] for r in rows)
+    if as_json:
+        print(json.dumps({"total_s": total, "rows": rows}, indent=2))
+        return 0
+    for r in rows:
+        v = r["summary"]
+        counts = " ".join(f"{k}={v[k]}" for k in sorted(v)) if v else "(no summary)"
+        print(f"{r['family']:52s} {r['wall']:7.2f} s  exit {r['exit']}  {counts}")
+    slowest = max(rows, key=lambda r: r["wall"])
+    print(f"\n{len(rows)} families: total {total:.1f} s, slowest {slowest['wall']:.1f} s ({slowest['family']})")
+    return 0
+
+
 def summarise(rows: list[dict]) -> dict:
     walls = [r["wall"] for r in rows]
     hyp = sum(r["hypothesis"] for r in rows)
@@ -73,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-examples", type=int, default=50)
     ap.add_argument("--bound", type=int, default=8)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--families", action="store_true", help="time seglam verify on every stdlib family instead")
     args = ap.parse_args(argv)
+    if args.families:
+        return main_families(args.json)
     sys.path.insert(0, str(ROOT))
     rows = measure(args.max_examples, args.bound)
     summary = summarise(rows)
