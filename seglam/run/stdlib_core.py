@@ -22,7 +22,7 @@ from typing import Any, Iterable
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import SET_TYPES, ordered
-from seglam.run.values import is_record
+from seglam.run.values import FrozenList, is_record
 
 try:
     import re2 as _re2
@@ -117,8 +117,20 @@ def size_of(value: Any) -> int | None:
     return None
 
 
+#: Sequences collected by a plain copy (the common case, kept free of calls).
+_PLAIN_SEQUENCES = frozenset({list, FrozenList, tuple, str})
+
+
 def collect(ctx: RunContext, iterable: Iterable) -> list:
     """Materialise ``iterable`` into a fresh list under the collection cap and charge for it."""
+    if type(iterable) in _PLAIN_SEQUENCES:
+        n = len(iterable)
+        if n > ctx.max_collection_len:
+            raise ctx.len_fault(n)
+        ctx.fuel -= 1 + n // BULK_UNIT  # ctx.charge(n), inline: collect runs very often
+        if ctx.fuel < 0:
+            ctx.out_of_fuel()
+        return list(iterable)
     n = size_of(iterable)
     if n is not None:
         ctx.check_len(n)
@@ -138,6 +150,11 @@ def collect(ctx: RunContext, iterable: Iterable) -> list:
 def sized(ctx: RunContext, iterable: Iterable, in_order: bool = True) -> Any:
     """``iterable`` itself when it is sized (after charging for it; a set as a list in the
     fixed order unless ``in_order`` is false), else :func:`collect`."""
+    if type(iterable) in _PLAIN_SEQUENCES:
+        ctx.fuel -= 1 + len(iterable) // BULK_UNIT  # ctx.charge(len), inline, as in collect
+        if ctx.fuel < 0:
+            ctx.out_of_fuel()
+        return iterable
     n = size_of(iterable)
     if n is not None:
         ctx.charge(n)
