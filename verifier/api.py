@@ -70,14 +70,23 @@ def verify_loaded(loaded, opts: Options) -> Report:
     t0 = time.perf_counter()
     if opts.z3:
         from seglam.verifier import worker
-        from seglam.verifier.z3pass import Z3Options, run_z3
+        from seglam.verifier.z3pass import Z3Options, run_function
 
-        # Imported before the fork: the encoder's modules create Z3 terms when imported, and
-        # Z3's models depend on the order terms were created in, so where that happens is
-        # part of what makes a run reproducible.
+        # Imported before any fork: the encoder's modules create Z3 terms when imported, and
+        # Z3's choices depend on the order terms were created in.
         z3opts = Z3Options(opts.bound, opts.budget, 0)
+        deadline = time.monotonic() + opts.timeout
+        zclaims = worker.make_claims(len(names))
         claims = worker.make_claims(len(names) if opts.hypothesis else 0)
-        z3run = worker.start_job(lambda send: _worker_job(lambda: run_z3(view, z3opts, send), view, runner, opts, claims, names, send))
+
+        def job_for(i: int):
+            return lambda send: run_function(view, names[i], z3opts, send)
+
+        def lane(send) -> None:
+            send(worker.LaneEnd(worker.run_lane(zclaims, Claims.front, job_for, send, deadline)))
+            _fuzz_back(view, runner, opts, claims, names, send)
+
+        z3run = worker.start_job(lane)
     else:
         claims = Claims(len(names) if opts.hypothesis else 0)
     timings["z3_start"] = time.perf_counter() - t0
@@ -88,19 +97,29 @@ def verify_loaded(loaded, opts: Options) -> Report:
         results += run_examples(view.examples, runner, source)
     timings["examples"] = time.perf_counter() - t1
 
-    # Hypothesis: this process takes functions from the front, the worker (once its Z3
-    # obligations are done) from the back; whatever the worker did not report is run here.
+    # Hypothesis: this process takes functions from the front, the worker (once no Z3 work
+    # is left) from the back; whatever the worker did not report is run here at the end.
     t2 = time.perf_counter()
     fuzzed: dict[str, F.FuzzSummary] = {}
     while (i := claims.front()) is not None:
         fuzzed[names[i]] = _fuzz(view, runner, names[i], opts)
     timings["hypothesis"] = time.perf_counter() - t2
 
+    # Then this process checks functions' Z3 obligations too, from the back, while the
+    # worker takes them from the front.
     t3 = time.perf_counter()
+    own: list = []
+    own_stopped = None
+    if z3run is not None:
+        own_stopped = worker.run_lane(zclaims, Claims.back, job_for, own.append, deadline, pump=z3run.drain)
+    timings["z3_here"] = time.perf_counter() - t3
+    t6 = time.perf_counter()
     messages, stopped = z3run.collect(opts.timeout) if z3run is not None else ([], None)
-    if Z3_DONE in messages:
-        stopped = None  # every obligation was reported; only a Hypothesis run was cut short
-    timings["z3_wait"] = time.perf_counter() - t3
+    ends = [m for m in messages if isinstance(m, worker.LaneEnd)] if z3run is not None else []
+    if ends:
+        stopped = ends[0].stopped  # the worker's lane ended: a later stop only cut a Hypothesis run
+    stopped = stopped or own_stopped
+    timings["z3_wait"] = time.perf_counter() - t6
 
     for m in messages:
         if isinstance(m, Fuzzed):
@@ -114,16 +133,17 @@ def verify_loaded(loaded, opts: Options) -> Report:
     timings["hypothesis"] += time.perf_counter() - t5
 
     t4 = time.perf_counter()
-    results += merge(view, runner, [m for m in messages if m is not Z3_DONE], stopped, fuzzed, opts)
+    z3_messages = []
+    if z3run is not None:
+        from seglam.verifier.z3pass import charge_in_order
+
+        z3_messages = charge_in_order(view, [m for m in messages + own if not isinstance(m, (Fuzzed, worker.LaneEnd))], z3opts)
+    results += merge(view, runner, z3_messages, stopped, fuzzed, opts)
     timings["replay"] = time.perf_counter() - t4
     timings["total"] = time.perf_counter() - t0
     order = {None: -1, **{n: i for i, n in enumerate(view.functions)}}
     results.sort(key=lambda r: sort_key(r, order))
     return Report(filename, tuple(results), None, timings)
-
-
-#: The worker's message after its last Z3 finding.
-Z3_DONE = "z3 done"
 
 
 def _fuzz(view, runner, name: str, opts: Options) -> F.FuzzSummary:
@@ -133,12 +153,10 @@ def _fuzz(view, runner, name: str, opts: Options) -> F.FuzzSummary:
         return F.FuzzSummary(name, 0, 0, (), f"internal error: {type(x).__name__}: {x}")
 
 
-def _worker_job(z3job, view, runner, opts: Options, claims: Claims, names: list[str], send) -> None:
-    """In the worker: every Z3 obligation (``z3job()``), then Hypothesis on functions the
-    parent has not taken yet (their summaries go back pickled; one that does not pickle is
-    left to the parent, which runs whatever the worker did not report)."""
-    z3job()
-    send(Z3_DONE)
+def _fuzz_back(view, runner, opts: Options, claims: Claims, names: list[str], send) -> None:
+    """In the worker: Hypothesis on functions the parent has not taken yet (their summaries
+    go back pickled; one that does not pickle is left to the parent, which runs whatever the
+    worker did not report)."""
     while (i := claims.back()) is not None:
         summary = _fuzz(view, runner, names[i], opts)
         try:

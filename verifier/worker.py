@@ -9,13 +9,22 @@ not always honour its limits) into ``unknown``. Obligations the worker never rep
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
+import signal
 import time
 from dataclasses import dataclass
 
 from seglam.verifier.claims import Claims
 from seglam.verifier.view import ModuleView
+
+
+@dataclass(frozen=True)
+class LaneEnd:
+    """The worker has no Z3 work left (``stopped``: why it ended early, if it did)."""
+
+    stopped: str | None
 
 
 @dataclass
@@ -27,10 +36,29 @@ class Z3Run:
     started: float
     messages: list
     inline: bool = False
+    finished: bool = False
+
+    def drain(self) -> None:
+        """Take the messages waiting in the pipe, without blocking (a full pipe would stall
+        the worker while this process is busy)."""
+        if self.inline or self.finished:
+            return
+        try:
+            while self.conn.poll(0):
+                msg = self.conn.recv()
+                if msg == "done":
+                    self.finished = True
+                    return
+                self.messages.append(msg)
+        except (EOFError, OSError):
+            return
 
     def collect(self, timeout: float) -> tuple[list, str | None]:
         """All messages, and a reason if the worker had to be stopped early."""
         if self.inline:
+            return self.messages, None
+        if self.finished:
+            self.stop()
             return self.messages, None
         deadline = self.started + timeout
         stopped = None
@@ -108,3 +136,77 @@ def start_job(job) -> Z3Run:
     process.start()
     child.close()
     return Z3Run(process, parent, time.monotonic(), [])
+
+
+def run_lane(claims: Claims, take, job_for, send, deadline: float, pump=None) -> str | None:
+    """Claim functions (``take(claims)`` gives an index or None) and run ``job_for(i)(send)``
+    for each in a fresh fork of this process, forwarding its messages through ``send``.
+
+    A fresh fork per function makes a function's Z3 results independent of what was encoded
+    before it (Z3's choices depend on the order its terms were created in), so which lane
+    checks which function, and in what order, does not change any verdict. Returns why the
+    lane stopped early (the wall-clock safety net), or None."""
+    while time.monotonic() < deadline:
+        i = take(claims)
+        if i is None:
+            return None
+        if not _can_fork():
+            job_for(i)(send)  # no fork on this platform: in this process, in claim order
+            continue
+        stopped = _run_forked(job_for(i), send, deadline, pump)
+        if stopped is not None:
+            return stopped
+    return "wall-clock safety timeout"
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and _fork() is not None
+
+
+def _run_forked(job, send, deadline: float, pump=None) -> str | None:
+    parent, child = mp.Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the child: a clean collector state, then the job
+        parent.close()
+        _die_with_parent()
+        gc.disable()  # frees then depend only on this run: Z3 reuses the ids of freed terms
+        _child(job, child)
+    child.close()
+    stopped = None
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                stopped = "wall-clock safety timeout"
+                break
+            if pump is not None:
+                pump()
+            if not parent.poll(min(left, 0.5 if pump is None else 0.05)):
+                continue
+            try:
+                msg = parent.recv()
+            except (EOFError, OSError):
+                stopped = "the solver process died"
+                break
+            if msg == "done":
+                break
+            send(msg)
+    finally:
+        if stopped is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+        parent.close()
+    return stopped
+
+
+def _die_with_parent() -> None:
+    """A forked checker must not outlive the process waiting for it (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - elsewhere the safety net still kills the lane
+        pass

@@ -44,6 +44,7 @@ class Finding:
     reason: str = ""
     notes: tuple[str, ...] = ()
     bound: int | None = None  # the K this obligation was unrolled to
+    spent: int | None = None  # rlimit units its solver check used (None: not checked)
 
 
 @dataclass(frozen=True)
@@ -341,34 +342,71 @@ def _pins_witness(view, name, model, inputs, results) -> str:
 
 def run_z3(view: ModuleView, options: Z3Options, send) -> None:
     """Check every obligation of every function, in source order; report through ``send``."""
-    z3.set_param("smt.random_seed", options.seed)
-    z3.set_param("sat.random_seed", options.seed)
-    total = options.total or options.rlimit * 10
     meter = [0]  # rlimit units spent by this call
     ends: dict = {}
     for name in view.functions:
-        plan, jobs, extra = plan_function(view, name, options, ends)
-        send(plan)
-        fe, pins_extra, unknown_reasons = extra if extra is not None else (None, {}, {})
-        for ob, formulas in jobs:
-            if formulas is None:
-                send(Finding(ob, "unknown", fe.bounded, None, unknown_reasons.get(ob, "outside the Z3 fragment"), (), fe.bound))
-                continue
-            if meter[0] > total:
-                send(Finding(ob, "unknown", fe.bounded, None, f"the verify call's total solver budget is spent (rlimit {total})", (), fe.bound))
-                continue
+        run_function(view, name, options, send, meter, ends)
+
+
+def total_budget(options: Z3Options) -> int:
+    return options.total or options.rlimit * 10
+
+
+def budget_spent(options: Z3Options) -> str:
+    return f"the verify call's total solver budget is spent (rlimit {total_budget(options)})"
+
+
+def run_function(view: ModuleView, name: str, options: Z3Options, send, meter: list | None = None, ends: dict | None = None) -> None:
+    """Check ``name``'s obligations in order; report its Plan, then one Finding each. Once
+    ``meter`` (rlimit units spent so far) passes the call's total, the rest are ``unknown``."""
+    z3.set_param("smt.random_seed", options.seed)
+    z3.set_param("sat.random_seed", options.seed)
+    total = total_budget(options)
+    meter = [0] if meter is None else meter
+    plan, jobs, extra = plan_function(view, name, options, ends)
+    send(plan)
+    fe, pins_extra, unknown_reasons = extra if extra is not None else (None, {}, {})
+    for ob, formulas in jobs:
+        if formulas is None:
+            send(Finding(ob, "unknown", fe.bounded, None, unknown_reasons.get(ob, "outside the Z3 fragment"), (), fe.bound))
+            continue
+        if meter[0] > total:
+            send(Finding(ob, "unknown", fe.bounded, None, budget_spent(options), (), fe.bound))
+            continue
+        before = meter[0]
+        try:
+            pinned = ob.kind == "pins"
+            status, model, reason = solve(formulas, options, None if pinned else fe.sizes, None if pinned else _leaves(fe.inputs), meter)
+        except z3.Z3Exception as x:
+            status, model, reason = "unknown", None, f"solver error: {x}"
+        inputs = None
+        if status == "sat" and ob.kind != "pins":
             try:
-                pinned = ob.kind == "pins"
-                status, model, reason = solve(formulas, options, None if pinned else fe.sizes, None if pinned else _leaves(fe.inputs), meter)
-            except z3.Z3Exception as x:
-                status, model, reason = "unknown", None, f"solver error: {x}"
-            inputs = None
-            if status == "sat" and ob.kind != "pins":
-                try:
-                    inputs = {p: model_value(model, fe.inputs[p], fe.param_types[p], view.records) for p in fe.inputs}
-                except Exception as x:  # noqa: BLE001 - a model we cannot read is not a counterexample
-                    status, reason = "unknown", f"could not read the model: {type(x).__name__}"
-            elif status == "sat":
-                reason = _pins_witness(view, name, model, *pins_extra[ob])
-            bounded = fe.bounded
-            send(Finding(ob, status, bounded, inputs, reason, tuple(sorted(fe.notes)), fe.bound))
+                inputs = {p: model_value(model, fe.inputs[p], fe.param_types[p], view.records) for p in fe.inputs}
+            except Exception as x:  # noqa: BLE001 - a model we cannot read is not a counterexample
+                status, reason = "unknown", f"could not read the model: {type(x).__name__}"
+        elif status == "sat":
+            reason = _pins_witness(view, name, model, *pins_extra[ob])
+        bounded = fe.bounded
+        send(Finding(ob, status, bounded, inputs, reason, tuple(sorted(fe.notes)), fe.bound, meter[0] - before))
+
+
+def charge_in_order(view: ModuleView, messages: list, options: Z3Options) -> list:
+    """The findings as one sequential run would give them, when functions were checked
+    separately (each with its own meter): walking functions and obligations in source order,
+    every solver check after the call's total was spent becomes ``unknown``."""
+    total = total_budget(options)
+    plans = {m.function: m for m in messages if isinstance(m, Plan)}
+    findings = {m.obligation: m for m in messages if isinstance(m, Finding)}
+    meter = 0
+    for name in view.functions:
+        plan = plans.get(name)
+        for ob in plan.obligations if plan is not None else ():
+            f = findings.get(ob)
+            if f is None or f.spent is None:
+                continue
+            if meter > total:
+                findings[ob] = Finding(ob, "unknown", f.bounded, None, budget_spent(options), (), f.bound)
+            else:
+                meter += f.spent
+    return [m for m in messages if not isinstance(m, Finding)] + list(findings.values())

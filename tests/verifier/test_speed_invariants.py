@@ -121,3 +121,65 @@ def test_fast_comparisons_keep_pythons_operand_order():
     assert terms.eq_int(x, 2).eq(x == 2)
     assert terms.mk_or_n([c]).eq(z3.Or(c))
     assert terms.mk_and_n([c, x > 1, x < 3]).eq(z3.And(c, x > 1, x < 3))
+
+
+def test_the_total_budget_is_charged_in_source_order():
+    # Functions are checked in separate processes, each with its own meter; the report
+    # charges their checks in source order, as one sequential run would.
+    from seglam.syntax.span import Span
+    from seglam.verifier.z3pass import Finding, Obligation, Plan, charge_in_order
+
+    class View:
+        functions = {"f": None, "g": None}
+
+    span = Span(1, 1, 1, 2)
+    obs = {n: [Obligation(n, "fault", f"o{i}", span) for i in range(2)] for n in ("f", "g")}
+    spent = {"f": (20, 5), "g": (10, 1)}
+    messages = []
+    for n in ("g", "f"):  # arrival order does not matter
+        messages.append(Plan(n, tuple(obs[n])))
+        messages += [Finding(ob, "unsat", False, spent=s) for ob, s in zip(obs[n], spent[n])]
+    out = charge_in_order(View, messages, Z3Options(8, 3, 0, 30))
+    got = {m.obligation.title + m.obligation.function: m.status for m in out if isinstance(m, Finding)}
+    # f: 20, 25; g: 35 (checked: 25 <= 30), then 35 > 30: spent
+    assert got == {"o0f": "unsat", "o1f": "unsat", "o0g": "unsat", "o1g": "unknown"}
+
+
+LANES = '''
+def double(n: int) -> int:
+    return n * 2
+
+def pick(xs: list[int], i: int) -> int:
+    return xs[i]
+
+@ensures(lambda n, result: result >= 0)
+def square(n: int) -> int:
+    return n * n
+
+def prop_double_even(n: int) -> bool:
+    return double(n) % 2 == 0
+'''
+
+
+def test_which_process_checks_a_function_changes_no_verdict(monkeypatch):
+    # Each function's Z3 obligations run in a fresh fork, so the worker and this process
+    # can share them in any order with the same report.
+    from seglam.verifier import verify, worker
+
+    original = worker.run_lane
+
+    def only(who):
+        def run_lane(claims, take, job_for, send, deadline, pump=None):
+            here = pump is not None  # this process's lane is the one that pumps the worker's pipe
+            if (who == "worker") == here:
+                return None
+            return original(claims, take, job_for, send, deadline, pump)
+        return run_lane
+
+    reports = []
+    for who in ("worker", "here"):
+        with monkeypatch.context() as m:
+            m.setattr(worker, "run_lane", only(who))
+            reports.append(verify(LANES, max_examples=10).to_json())
+    assert reports[0] == reports[1]
+    assert '"refuted"' in json.dumps(reports[0])
