@@ -69,11 +69,12 @@ def verify_loaded(loaded, opts: Options) -> Report:
     names = list(view.functions)
     t0 = time.perf_counter()
     if opts.z3:
-        from seglam.verifier import worker
+        from seglam.verifier import calls, dicts, patterns, worker  # noqa: F401
         from seglam.verifier.z3pass import Z3Options, run_function
 
         # Imported before any fork: the encoder's modules create Z3 terms when imported, and
-        # Z3's choices depend on the order terms were created in.
+        # Z3's choices depend on the order terms were created in; and a fork of a threaded
+        # process must not need the import lock another thread may hold.
         z3opts = Z3Options(opts.bound, opts.budget, 0)
         deadline = time.monotonic() + opts.timeout
         zclaims = worker.make_claims(len(names))
