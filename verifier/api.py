@@ -1,8 +1,10 @@
 """``verify(program, **options) -> Report``: examples, Hypothesis and Z3, merged per obligation.
 
-Z3 runs in a forked worker while this process runs the examples and Hypothesis, so the two
-use both cores. Every Z3 counterexample is replayed on the interpreter; only a reproduced one
-is ``refuted``. Hypothesis can refute, never prove.
+Z3 runs in forked processes while this process runs the examples and Hypothesis; whichever
+side finishes first helps the other (see :mod:`seglam.verifier.worker` and
+:mod:`seglam.verifier.claims`), so both cores work until the end. Every Z3 counterexample
+is replayed on the interpreter; only a reproduced one is ``refuted``. Hypothesis can refute,
+never prove.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
-"""One killable worker process per verify call, running every Z3 obligation in turn.
+"""Killable processes for the Z3 work of a verify call.
 
-The worker is forked, so it inherits the checked module without pickling and Z3 is already
-imported: starting it costs milliseconds. Each obligation has its own solver and ``rlimit``
+One worker is forked per call (it inherits the checked module without pickling, and Z3 is
+already imported: starting it costs milliseconds). It and the calling process (once its
+Hypothesis runs are done) claim functions and check each one's obligations in a fresh fork
+of their own (:func:`run_lane`), so a function's results do not depend on which process
+checked it or what was checked before. Each obligation has its own solver and ``rlimit``
 (reproducible); the wall-clock ``timeout`` is only a safety net that turns a hang (Z3 does
-not always honour its limits) into ``unknown``. Obligations the worker never reported are
-``unknown`` too.
+not always honour its limits) into ``unknown``. Obligations nobody reported are ``unknown``
+too.
 """
 
 from __future__ import annotations

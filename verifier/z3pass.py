@@ -1,8 +1,10 @@
 """The Z3 obligations of a module, each checked by its own solver.
 
-Runs inside the worker process (:mod:`seglam.verifier.worker`). For each function it sends a
-``Plan`` (the obligations it will check, so a killed worker still leaves them as
-``unknown``) and then one ``Finding`` per obligation.
+Runs in a forked process (:mod:`seglam.verifier.worker`), one function at a time
+(:func:`run_function`). For each function it sends a ``Plan`` (the obligations it will
+check, so a killed process still leaves them as ``unknown``) and then one ``Finding`` per
+obligation, with the ``rlimit`` units its check used; :func:`charge_in_order` then applies
+the call's total budget in source order.
 """
 
 from __future__ import annotations
