@@ -218,7 +218,7 @@ def _z3_result(view, runner, fv, ob, f, stopped, opts) -> Result:
         return replace(base, reason=f"not checked: {stopped or 'the solver stopped'}")
     notes = f.notes
     k = f.bound or opts.bound
-    if k != opts.bound:
+    if k != opts.bound and f.bounded:  # nothing unrolled: the encoder stopped at its first K, not for size
         notes = notes + (f"unrolled to K = {k} instead of {opts.bound}: the encoding was too large",)
     proved = replace(base, verdict=BOUNDED if f.bounded else PROVED, bound=k if f.bounded else None, notes=notes)
     if ob.kind == "precondition":

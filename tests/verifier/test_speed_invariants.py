@@ -183,3 +183,11 @@ def test_which_process_checks_a_function_changes_no_verdict(monkeypatch):
             reports.append(verify(LANES, max_examples=10).to_json())
     assert reports[0] == reports[1]
     assert '"refuted"' in json.dumps(reports[0])
+
+
+def test_a_function_without_loops_claims_no_smaller_bound():
+    from seglam.verifier import verify
+
+    report = verify("def f(x: int) -> int:\n    return x + 1\n", max_examples=5)
+    notes = [n for r in report.results for n in r.notes]
+    assert report.ok and not any("instead of" in n for n in notes)
