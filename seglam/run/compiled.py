@@ -40,6 +40,7 @@ from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.run.stack import run_deep
+from seglam.syntax import ast as A
 from seglam.run.stdlib_core import DECIMAL_CONTEXT
 
 __all__ = ["CompiledBackend"]
@@ -66,7 +67,7 @@ class CompiledBackend:
         self._lock = threading.Lock()
         self._consts: tuple | None = None
         self._consts_fault: Fault | None = None
-        self._evaluators: dict[int, Prepared] = {}
+        self._evaluators: dict[int, tuple[Prepared, int]] = {}
 
     @property
     def source_tree(self):
@@ -96,14 +97,14 @@ class CompiledBackend:
     def eval_expr(self, expr: Any, limits: Limits) -> Any:
         """Evaluate ``expr`` (a node of this program's tree) in module scope."""
         consts = self._constants()
-        prepared = self._evaluator(expr)
+        prepared, index = self._evaluator(expr)
         ctx = self._context(limits)
 
         def evaluate() -> Any:
             try:
                 with decimal.localcontext(DECIMAL_CONTEXT):
                     _, _, evaluators = prepared.factory(ctx, consts)
-                    return evaluators[0]()
+                    return evaluators[index]()
             except Exception as exc:  # noqa: BLE001
                 raise to_fault(exc, prepared, self._filename, None) from None
 
@@ -139,15 +140,42 @@ class CompiledBackend:
             raise self._consts_fault
         return self._consts  # type: ignore[return-value]
 
-    def _evaluator(self, expr: Any) -> Prepared:
+    def _evaluator(self, expr: Any) -> tuple[Prepared, int]:
+        """The generated module that evaluates ``expr``, and the evaluator's index in it.
+
+        The first example expression asked for generates one module for all of them (each
+        example's test, and both sides of an ``==`` test, as the verifier evaluates them):
+        a module per expression cost a whole generation and ``compile()`` each."""
         got = self._evaluators.get(id(expr))
         if got is None:
             with self._lock:
                 got = self._evaluators.get(id(expr))
                 if got is None:
-                    got = prepare(self._checked, self._filename, extra_exprs=(expr,), base=self._prepared)
-                    self._evaluators[id(expr)] = got
+                    batch = _example_exprs(self._checked)
+                    if not any(e is expr for e in batch):
+                        batch = (expr,)
+                    try:
+                        prepared = prepare(self._checked, self._filename, extra_exprs=batch, base=self._prepared)
+                    except Fault:
+                        if batch == (expr,):
+                            raise
+                        batch = (expr,)  # another example cannot be compiled: this one alone
+                        prepared = prepare(self._checked, self._filename, extra_exprs=batch, base=self._prepared)
+                    for index, e in enumerate(batch):
+                        self._evaluators[id(e)] = (prepared, index)
+                    got = self._evaluators[id(expr)]
         return got
+
+
+def _example_exprs(checked: Any) -> tuple:
+    """Every expression the examples are evaluated by: each ``assert`` test, and for a
+    comparison test its two sides."""
+    out: list = []
+    for example in checked.examples:
+        out.append(example.test)
+        if isinstance(example.test, A.Compare) and len(example.test.ops) == 1:
+            out.extend((example.test.left, example.test.comparators[0]))
+    return tuple(out)
 
 
 def _frames(max_depth: int) -> int:
