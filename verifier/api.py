@@ -9,6 +9,7 @@ never prove.
 
 from __future__ import annotations
 
+import gc
 import pickle
 import time
 from dataclasses import dataclass, replace
@@ -78,6 +79,11 @@ def verify_loaded(loaded, opts: Options) -> Report:
         # Z3's choices depend on the order terms were created in; and a fork of a threaded
         # process must not need the import lock another thread may hold.
         z3opts = Z3Options(opts.bound, opts.budget, 0)
+        # Every fork must start from the same Z3 state. Garbage this process still holds
+        # (say, Z3 terms in cycles from earlier work) could be freed by the collector between
+        # the worker's fork and this process's own forks, changing which term ids are free:
+        # collect it before the first fork (after it this process creates no Z3 terms).
+        gc.collect()
         deadline = time.monotonic() + opts.timeout
         zclaims = worker.make_claims(len(names))
         claims = worker.make_claims(len(names) if opts.hypothesis else 0)

@@ -90,37 +90,35 @@ def total(xs: list[int]) -> int:
 '''
 
 
-def test_the_report_does_not_depend_on_which_process_fuzzed_a_function(monkeypatch):
+WHICH_FUZZER = """
+import json
+from seglam.verifier import verify
+from seglam.verifier.claims import Claims
+
+front, back = Claims.front, Claims.back
+out = []
+for who in ("here", "worker"):
+    Claims.front, Claims.back = (front, lambda self: None) if who == "here" else (lambda self: None, back)
+    r = verify(SOURCE, max_examples=20)
+    out.append([r.to_json(), r.timings.get("fuzzed_by_worker", 0.0)])
+print(json.dumps(out))
+"""
+
+
+def test_the_report_does_not_depend_on_which_process_fuzzed_a_function():
     # Findings (with their inputs and outcomes) come back from the worker pickled; a run
     # where the worker fuzzes everything must give the report the parent alone gives.
-    from seglam.verifier import verify
-    from seglam.verifier.claims import Claims
+    # (A fresh process, for the reason given in the next test.)
+    import subprocess
+    import sys
 
-    def report():
-        r = verify(SHARED, max_examples=20)
-        return r.to_json(), r.timings.get("fuzzed_by_worker", 0.0)
-
-    with monkeypatch.context() as m:
-        m.setattr(Claims, "back", lambda self: None)  # the parent fuzzes everything
-        alone, by_worker = report()
-    assert by_worker == 0
-    with monkeypatch.context() as m:
-        m.setattr(Claims, "front", lambda self: None)  # the worker fuzzes everything
-        shared, by_worker = report()
-    assert by_worker == 4
+    code = f"SOURCE = {SHARED!r}\n" + WHICH_FUZZER
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    (alone, none_by_worker), (shared, all_by_worker) = json.loads(out.stdout)
+    assert none_by_worker == 0 and all_by_worker == 4
     assert shared == alone
     assert '"verdict": "refuted"' in json.dumps(alone)
-
-
-def test_fast_comparisons_keep_pythons_operand_order():
-    x, c, s = z3.Int("x"), z3.Bool("c"), z3.String("s")
-    zero = z3.IntVal(0)
-    for a, b in ((x % 2, zero), (zero, x), (x, x + 1), (s, z3.StringVal("a")), (c, z3.BoolVal(True))):
-        assert terms.mk_eq(a, b).eq(a == b)
-    assert terms.lt_int(3, x).eq(3 < x)
-    assert terms.eq_int(x, 2).eq(x == 2)
-    assert terms.mk_or_n([c]).eq(z3.Or(c))
-    assert terms.mk_and_n([c, x > 1, x < 3]).eq(z3.And(c, x > 1, x < 3))
 
 
 def test_the_total_budget_is_charged_in_source_order():
@@ -161,27 +159,41 @@ def prop_double_even(n: int) -> bool:
 '''
 
 
-def test_which_process_checks_a_function_changes_no_verdict(monkeypatch):
+WHICH_PROCESS = """
+import json
+from seglam.verifier import verify, worker
+
+original = worker.run_lane
+
+def only(who):
+    def run_lane(claims, take, job_for, send, deadline, pump=None):
+        here = pump is not None  # this process's lane is the one that pumps the worker's pipe
+        if (who == "worker") == here:
+            return None
+        return original(claims, take, job_for, send, deadline, pump)
+    return run_lane
+
+reports = []
+for who in ("worker", "here", "both"):
+    worker.run_lane = original if who == "both" else only(who)
+    reports.append(verify(SOURCE, max_examples=10).to_json())
+print(json.dumps(reports))
+"""
+
+
+def test_which_process_checks_a_function_changes_no_verdict():
     # Each function's Z3 obligations run in a fresh fork, so the worker and this process
-    # can share them in any order with the same report.
-    from seglam.verifier import verify, worker
+    # can share them in any order with the same report. Checked in a fresh process: Z3's
+    # choices also depend on the Z3 terms the calling process itself holds and frees (true
+    # of a single worker too), and this test process has made many.
+    import subprocess
+    import sys
 
-    original = worker.run_lane
-
-    def only(who):
-        def run_lane(claims, take, job_for, send, deadline, pump=None):
-            here = pump is not None  # this process's lane is the one that pumps the worker's pipe
-            if (who == "worker") == here:
-                return None
-            return original(claims, take, job_for, send, deadline, pump)
-        return run_lane
-
-    reports = []
-    for who in ("worker", "here"):
-        with monkeypatch.context() as m:
-            m.setattr(worker, "run_lane", only(who))
-            reports.append(verify(LANES, max_examples=10).to_json())
-    assert reports[0] == reports[1]
+    code = f"SOURCE = {LANES!r}\n" + WHICH_PROCESS
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    reports = json.loads(out.stdout)
+    assert reports[0] == reports[1] == reports[2]
     assert '"refuted"' in json.dumps(reports[0])
 
 
@@ -191,3 +203,14 @@ def test_a_function_without_loops_claims_no_smaller_bound():
     report = verify("def f(x: int) -> int:\n    return x + 1\n", max_examples=5)
     notes = [n for r in report.results for n in r.notes]
     assert report.ok and not any("instead of" in n for n in notes)
+
+
+def test_fast_comparisons_keep_pythons_operand_order():
+    x, c, s = z3.Int("x"), z3.Bool("c"), z3.String("s")
+    zero = z3.IntVal(0)
+    for a, b in ((x % 2, zero), (zero, x), (x, x + 1), (s, z3.StringVal("a")), (c, z3.BoolVal(True))):
+        assert terms.mk_eq(a, b).eq(a == b)
+    assert terms.lt_int(3, x).eq(3 < x)
+    assert terms.eq_int(x, 2).eq(x == 2)
+    assert terms.mk_or_n([c]).eq(z3.Or(c))
+    assert terms.mk_and_n([c, x > 1, x < 3]).eq(z3.And(c, x > 1, x < 3))
