@@ -199,7 +199,26 @@ def int_capped(g, expr: py.expr) -> py.expr:
         comparators=[py.NamedExpr(target=P.store(t), value=expr), P.name(INT_LIM)],
     )
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
-    return py.IfExp(test=within, body=P.name(t), orelse=fault)
+    capped = py.IfExp(test=within, body=P.name(t), orelse=fault)
+    capped.seglam_uncapped = expr  # for capped_assign: the value before its check
+    return capped
+
+
+def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
+    """``name = value`` where ``value`` is an :func:`int_capped` expression, as statements:
+    the operation, then the cap test on the name (two plain comparisons cost less than the
+    ``:=`` and chained comparison an expression needs). None for any other value."""
+    raw = getattr(value, "seglam_uncapped", None)
+    if raw is None:
+        return None
+    over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
+                                         P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
+    fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(name)])
+    # the test is located at the operation, as the expression form's is
+    check = P.if_(over, [P.assign(P.store(name), fault)])
+    if hasattr(raw, "lineno"):  # else the caller stamps the statement's line, as before
+        P.stamp(check, raw.lineno)
+    return [P.assign(P.store(name), raw), check]
 
 
 def len_capped(g, expr: py.expr) -> py.expr:

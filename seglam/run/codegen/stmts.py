@@ -13,7 +13,7 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.intcap import small_int_literal
-from seglam.run.codegen.exprs import in_order, int_capped, len_capped, resolve_name, target as simple_target
+from seglam.run.codegen.exprs import capped_assign, in_order, int_capped, len_capped, resolve_name, target as simple_target
 from seglam.run.codegen.gen import _BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.syntax import ast as A
@@ -75,6 +75,10 @@ def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
     value = g.expr(node.value, fn)
     out: list[py.stmt] = []
     vt = g.type_of(node.value)
+    if len(node.targets) == 1 and isinstance(node.targets[0], A.Name):
+        stmts = capped_assign(g, user(node.targets[0].id), value)
+        if stmts is not None:
+            return stmts
     if all(_simple_target(g, t, vt) for t in node.targets):
         return [py.Assign(targets=[simple_target(g, t, fn) for t in node.targets], value=value)]
     # chained or compound targets with item stores: evaluate once, then store left to right
@@ -183,7 +187,8 @@ def _aug_assign(g, node: A.AugAssign, fn: FnState, ln: int) -> list[py.stmt]:
             fast = inline.concat(g, None, node.value, tt, fn, left_py=P.name(name))
             if fast is not None:
                 return [P.assign(P.store(name), fast)]
-        return _aug_value(g, node, P.name(name), tt, lambda v: [P.assign(P.store(name), v)], fn)
+        return _aug_value(g, node, P.name(name), tt,
+                          lambda v: capped_assign(g, name, v) or [P.assign(P.store(name), v)], fn)
     if isinstance(target, A.Subscript) and not isinstance(target.index, A.Slice):
         o, k = g.tmp(), g.tmp()
         out: list[py.stmt] = [
