@@ -152,6 +152,14 @@ FUEL_PROGRAMS = {
         "        nothing(i)\n"
         "        total += len(gen(i))\n"
         "    return total\n", (5,)),
+    "loops and comprehensions over reversed ranges, strs and tuples": (
+        "def main(n: int) -> int:\n"
+        "    a = [c for c in reversed('hello') if c != 'l']\n"
+        "    b = [x * 2 for x in reversed(range(n))]\n"
+        "    t = 0\n"
+        "    for x in reversed((1, 2, 3)):\n"
+        "        t += x\n"
+        "    return len(a) + sum(b) + t\n", (6,)),
     "strings grown in a loop": (
         "def main(words: list[str]) -> str:\n"
         "    s = ''\n"

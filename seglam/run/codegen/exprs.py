@@ -188,6 +188,21 @@ def _is_capless(t: Any) -> bool:
     return t in (T.FLOAT, T.DECIMAL, T.BOOL, T.DATE, T.TIMEDELTA) or isinstance(t, (T.SetType,))
 
 
+def sized_iterable(g, node: Any, fn: FnState) -> bool:
+    """An iterable whose length is known up front and cannot change while it is iterated:
+    a str, a tuple, ``range(...)``, or ``reversed(...)`` of one of these (the runtime's
+    ``sized_len`` measures it)."""
+    t = g.type_of(node)
+    if t == T.STR or isinstance(t, T.TupleType):
+        return True
+    if not (isinstance(node, A.Call) and isinstance(node.func, A.Name) and not fn.scope.binds(node.func.id)):
+        return False
+    if node.func.id == "range":
+        return True
+    return node.func.id == "reversed" and len(node.args) == 1 and not node.keywords \
+        and not isinstance(node.args[0], A.Starred) and sized_iterable(g, node.args[0], fn)
+
+
 def int_capped(g, expr: py.expr) -> py.expr:
     """``expr`` (an int) unless it is past the int size cap: small ints pass an inline test,
     others the exact check (``int_fault`` returns the value when it is within the cap)."""
@@ -415,10 +430,7 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if _simple_target(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
             clause = py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0)
-            it_t = g.type_of(gen.iter)
-            clause.seglam_sized = (it_t == T.STR or isinstance(it_t, T.TupleType) or (
-                isinstance(gen.iter, A.Call) and isinstance(gen.iter.func, A.Name) and gen.iter.func.id == "range"
-                and not fn.scope.binds("range")))
+            clause.seglam_sized = sized_iterable(g, gen.iter, fn)
             out.append(clause)
         else:
             # unpacking a value not known to be a tuple/list: collect (and charge) it first

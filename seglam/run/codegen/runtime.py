@@ -59,9 +59,10 @@ class Runtime:
 
     @staticmethod
     def sized_len(value: Any) -> int:
-        """``len(value)`` of a range, str or tuple (a range too long for ``len`` is huge)."""
+        """``len(value)`` of a range, str or tuple, or the exact length of ``reversed`` of
+        one (a range too long for ``len`` is huge)."""
         try:
-            return len(value)
+            return len(value) if hasattr(value, "__len__") else value.__length_hint__()
         except OverflowError:
             return 1 << 62
 

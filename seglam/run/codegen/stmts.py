@@ -13,7 +13,8 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.intcap import small_int_literal
-from seglam.run.codegen.exprs import capped_assign, in_order, int_capped, len_capped, resolve_name, target as simple_target
+from seglam.run.codegen.exprs import (capped_assign, in_order, int_capped, len_capped, resolve_name, sized_iterable,
+                                      target as simple_target)
 from seglam.run.codegen.gen import _BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.syntax import ast as A
@@ -245,10 +246,7 @@ def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
     body.extend(g.block(node.body, fn))
     loop = py.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn), type_comment=None)
     # an iterable whose length is known up front and cannot change while it is iterated
-    it = node.iter
-    loop.seglam_sized = (g.type_of(it) == T.STR or isinstance(g.type_of(it), T.TupleType)
-                         or (isinstance(it, A.Call) and isinstance(it.func, A.Name) and it.func.id == "range"
-                             and not fn.scope.binds("range")))
+    loop.seglam_sized = sized_iterable(g, node.iter, fn)
     return [loop]
 
 
