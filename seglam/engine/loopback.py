@@ -12,11 +12,12 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 #: The longest wait a reply may ask for, so a scripted hang can never stall a run for long.
 MAX_DELAY = 10.0
 JSON_HEADERS = (("content-type", "application/json"),)
+_Server = TypeVar("_Server", bound="LoopbackServer")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def completion_body(content: str, tokens_in: int, tokens_out: int, model: str) -
 
 
 class LoopbackServer:
-    """Serves every POST with ``respond(body_bytes)``; a context manager (start/stop).
+    """Serves every POST with ``respond(body_bytes)``; a context manager (start/stop). The
+    recorded compiler and the tests' scripted server are subclasses.
 
     ``url`` is the base URL for an OpenAI client. A body longer than ``max_body`` bytes is
     cut there (the JSON then fails to parse, which ``respond`` answers like any bad body)."""
@@ -87,7 +89,7 @@ class LoopbackServer:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def start(self) -> "LoopbackServer":
+    def start(self: _Server) -> _Server:
         self._thread.start()
         return self
 
@@ -96,7 +98,7 @@ class LoopbackServer:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self: _Server) -> _Server:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -304,7 +304,7 @@ class _Log:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class RecordedCompiler:
+class RecordedCompiler(LoopbackServer):
     """The server: loopback, ephemeral port, a context manager (start/stop on a daemon thread).
 
     ``url`` is the base URL for an OpenAI client; ``calls`` the log of answered calls."""
@@ -313,7 +313,7 @@ class RecordedCompiler:
         self.recording = recording
         self.model = model
         self._log = _Log()
-        self._server = LoopbackServer(self._respond, max_body=MAX_BODY)
+        super().__init__(self._respond, max_body=MAX_BODY)
 
     def _respond(self, raw: bytes) -> Reply:
         try:
@@ -330,10 +330,6 @@ class RecordedCompiler:
         return Reply(200, completion_body(decision.content, tokens_in, tokens_out, self.model), JSON_HEADERS)
 
     @property
-    def url(self) -> str:
-        return self._server.url
-
-    @property
     def calls(self) -> list[Call]:
         with self._log.lock:
             return list(self._log.calls)
@@ -341,19 +337,6 @@ class RecordedCompiler:
     def counts(self) -> Counter[str]:
         """Calls answered, by kind."""
         return Counter(c.kind for c in self.calls)
-
-    def start(self) -> "RecordedCompiler":
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> "RecordedCompiler":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def default_data_dir() -> Path:

@@ -72,14 +72,14 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class FakeOpenAI:
+class FakeOpenAI(LoopbackServer):
     """The server; a context manager that starts and stops it on a daemon thread."""
 
     def __init__(self, default: Script | None = None) -> None:
         self._state = _State()
         if default is not None:
             self._state.default = default
-        self._server = LoopbackServer(self._respond, max_body=50_000_000)
+        super().__init__(self._respond, max_body=50_000_000)
 
     def _respond(self, raw: bytes) -> Reply:
         try:
@@ -93,10 +93,6 @@ class FakeOpenAI:
             return item(body) if callable(item) else item
         except Exception as err:  # noqa: BLE001 - a responder bug becomes a 500, visibly
             return status(500, f"responder failed: {type(err).__name__}: {err}")
-
-    @property
-    def url(self) -> str:
-        return self._server.url
 
     def script(self, *actions: Script) -> "FakeOpenAI":
         with self._state.lock:
@@ -120,19 +116,6 @@ class FakeOpenAI:
     def pending(self) -> int:
         with self._state.lock:
             return len(self._state.script)
-
-    def start(self) -> "FakeOpenAI":
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> "FakeOpenAI":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 # -- a stand-in model that knows the bundled families ------------------------------------------

@@ -332,7 +332,7 @@ def _quiet(body: list[py.stmt]) -> bool:
 
 
 _GROWERS = frozenset({"append", "add"})
-_OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault", "__setitem__"})
+_OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault"})
 
 
 def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, ...], int]:
