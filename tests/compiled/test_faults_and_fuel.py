@@ -160,6 +160,34 @@ FUEL_PROGRAMS = {
         "    for x in reversed((1, 2, 3)):\n"
         "        t += x\n"
         "    return len(a) + sum(b) + t\n", (6,)),
+    "a step merged with the constant charge that starts the body": (
+        "PAIRS = {')': '(', ']': '['}\n\n"
+        "def balanced(s: str) -> bool:\n"
+        "    stack: list[str] = []\n"
+        "    for ch in s:\n"
+        "        if ch in '([':\n"
+        "            stack.append(ch)\n"
+        "        elif ch in PAIRS:\n"
+        "            if not stack or stack.pop() != PAIRS[ch]:\n"
+        "                return False\n"
+        "    return not stack\n\n"
+        "def count(s: str) -> int:\n"
+        "    n = 0\n"
+        "    i = 0\n"
+        "    while i < len(s):\n"
+        "        if s[i] in 'aeiou':\n"
+        "            n += 1\n"
+        "        i += 1\n"
+        "    return n\n\n"
+        "def main(words: list[str]) -> int:\n"
+        "    return sum(1 for w in words if balanced(w)) + count('abe')\n",
+        (["(x)", "([)]", "(("],)),
+    "small and large joins": (
+        "def main(n: int) -> int:\n"
+        "    a = ''.join(str(i) for i in range(n))\n"
+        "    b = ', '.join([str(i) for i in range(3 * n)])\n"
+        "    c = '-'.join(('x', 'yy', a))\n"
+        "    return len(a) + len(b) + len(c)\n", (8,)),
     "strings grown in a loop": (
         "def main(words: list[str]) -> str:\n"
         "    s = ''\n"

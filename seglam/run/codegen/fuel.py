@@ -194,7 +194,10 @@ class Localizer:
         return node
 
     def _counted(self, loop: py.stmt) -> list[py.stmt]:
-        return self._countdown(loop) if isinstance(loop, py.While) else self._precharged(loop)
+        out = self._countdown(loop) if isinstance(loop, py.While) else self._precharged(loop)
+        if out == [loop]:
+            _merge_first_charge(loop)
+        return out
 
     def _countdown(self, loop: py.While) -> list[py.stmt]:
         """A pure ``while`` whose condition and body charge nothing but the step: the fuel
@@ -371,6 +374,91 @@ def _drop_checks(stmts: list[py.stmt]) -> list[py.stmt]:
                 case.body = _drop_checks(case.body) or [py.Pass()]
         out.append(stmt)
     return out
+
+
+def _merge_first_charge(loop: py.stmt) -> None:
+    """When the first thing a counted loop's body does is a constant charge (``c in "abc"``,
+    a method of a short literal), charge it with the step: one decrement and one test per
+    iteration instead of two. Only when the test fails are the two told apart, so F-FUEL
+    still fires at the step or at the charge, exactly as before."""
+    body = loop.body
+    if len(body) < 3 or not _is_step(body):
+        return
+    slot = _first_charge(body[2])
+    if slot is None:
+        return
+    holder, index, charge = slot
+    cost = _constant_cost(charge)
+    if cost is None:
+        return
+    rest = holder.values[index + 1:]
+    replacement = rest[0] if len(rest) == 1 else py.BoolOp(op=py.Or(), values=rest)
+    _replace_first(body[2], holder, P.stamp(replacement, holder.lineno))
+    step_fault = body[1]
+    split = [
+        py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(cost)),
+        P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), copy.deepcopy(step_fault.body)),
+        py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
+    ]
+    step_fault.body = [*(_at(s, step_fault) for s in split), P.stamp(py.Expr(value=charge.values[1]), charge.lineno)]
+    body[0].value = P.stamp(P.const(1 + cost), body[0].lineno)
+
+
+def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, int, py.BoolOp] | None:
+    """The charge ``stmt`` evaluates before anything else, as (its ``or``, its index, the
+    charge), or None. Only loads of names and constants may come before it."""
+    if isinstance(stmt, py.If):
+        node = stmt.test
+    elif isinstance(stmt, (py.Assign, py.Expr, py.Return)) and stmt.value is not None:
+        node = stmt.value
+    else:
+        return None
+    while True:
+        if isinstance(node, py.BoolOp):
+            if isinstance(node.op, py.Or) and len(node.values) >= 2 and _is_local_charge(node.values[0]):
+                return node, 0, node.values[0]
+            node = node.values[0]
+        elif isinstance(node, py.UnaryOp):
+            node = node.operand
+        elif isinstance(node, py.Compare):
+            node = node.left
+        elif isinstance(node, py.NamedExpr):
+            node = node.value
+        else:
+            return None
+
+
+def _replace_first(stmt: py.stmt, old: py.expr, new: py.expr) -> None:
+    for parent in py.walk(stmt):
+        for name, value in py.iter_fields(parent):
+            if value is old:
+                setattr(parent, name, new)
+                return
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if item is old:
+                        value[i] = new
+                        return
+
+
+def _is_local_charge(node: py.expr) -> bool:
+    """``(h_f := cost + h_f) < 0 and ctx.out_of_fuel()`` (:func:`_decrement`)."""
+    return (isinstance(node, py.BoolOp) and isinstance(node.op, py.And) and len(node.values) == 2
+            and isinstance(node.values[0], py.Compare) and isinstance(node.values[0].left, py.NamedExpr)
+            and node.values[0].left.target.id == LOCAL)
+
+
+def _constant_cost(charge: py.BoolOp) -> int | None:
+    """The steps of a charge whose cost is a constant ``-1 - K // BULK_UNIT``."""
+    total = charge.values[0].left.value
+    if not (isinstance(total, py.BinOp) and isinstance(total.right, py.Name) and total.right.id == LOCAL):
+        return None
+    negated = total.left
+    if not (isinstance(negated, py.BinOp) and isinstance(negated.left, py.Constant) and negated.left.value == -1
+            and isinstance(negated.right, py.BinOp) and isinstance(negated.right.left, py.Constant)
+            and type(negated.right.left.value) is int and isinstance(negated.right.op, py.FloorDiv)):
+        return None
+    return 1 + negated.right.left.value // BULK_UNIT
 
 
 def _is_step(body: list[py.stmt]) -> bool:

@@ -33,6 +33,10 @@ INT_LIM = "h_ilim"
 NEG_INT_LIM = "h_nilim"
 STR_LIM = "h_slim"
 LEN_LIM = "h_clim"
+JOIN_MAX = "h_jn"
+#: A join of at most ``JOIN_BUDGET // (max_str_len + 1)`` items is built before its length
+#: is capped: even with every item at the cap, the string thrown away is this many characters.
+JOIN_BUDGET = 1 << 24
 CHARGE = "h_ch"
 LAMBDA_ENTRY = "h_lam"
 COMP_TICK = "h_ctk"
@@ -146,6 +150,9 @@ class ModuleGen:
             self.ref(min, "min"), [bits, P.const(30)])), op=py.Sub(), right=P.const(1))
         body.append(P.stamp(P.assign(P.store(INT_LIM), fast_bound), line0))
         body.append(P.stamp(P.assign(P.store(NEG_INT_LIM), py.UnaryOp(op=py.USub(), operand=P.name(INT_LIM))), line0))
+        body.append(P.stamp(P.assign(P.store(JOIN_MAX), py.BinOp(
+            left=P.const(JOIN_BUDGET), op=py.FloorDiv(),
+            right=py.BinOp(left=P.name(STR_LIM), op=py.Add(), right=P.const(1)))), line0))
         # str() of an int past 3000 bits is charged (stdlib seglam_str)
         body.append(P.stamp(P.assign(P.store("h_big"), py.BinOp(left=P.const(1), op=py.LShift(), right=P.const(3000))), line0))
         body.append(P.stamp(P.assign(P.store("h_nbig"), py.UnaryOp(op=py.USub(), operand=P.name("h_big"))), line0))

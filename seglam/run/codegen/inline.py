@@ -11,11 +11,12 @@ evaluating an operand twice or in a different order is unobservable.
 from __future__ import annotations
 
 import ast as py
+import copy
 from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import CTX, LEN_LIM, STR_LIM
+from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, STR_LIM
 from seglam.syntax import ast as A
 
 CHARGE = "h_ch"
@@ -127,11 +128,19 @@ def membership(g, node: A.Compare, fn) -> py.expr | None:
         return None
     container = node.comparators[0]
     t = g.type_of(container)
-    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(container, g) or not simple(node.left, g):
+    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(container, g):
         return None
     op = py.In() if node.ops[0] == "in" else py.NotIn()
-    test = py.Compare(left=g.expr(node.left, fn), ops=[op], comparators=[g.expr(container, fn)])
-    return charge(length(g, g.expr(container, fn)), test)
+    if simple(node.left, g):
+        test = py.Compare(left=g.expr(node.left, fn), ops=[op], comparators=[g.expr(container, fn)])
+        return charge(length(g, g.expr(container, fn)), test)
+    if g.no_walrus:
+        return None
+    # the item first (it may fault: `s[i] in "aeiou"`), then the charge, then the test
+    item = g.tmp()
+    test = py.Compare(left=P.name(item), ops=[op], comparators=[g.expr(container, fn)])
+    first = _sequence(py.NamedExpr(target=P.store(item), value=g.expr(node.left, fn)))
+    return py.BoolOp(op=py.Or(), values=[first, charge(length(g, g.expr(container, fn)), test)])
 
 
 def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None = None) -> py.expr | None:
@@ -273,12 +282,22 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     if not (constant_sep and func.value.value == ""):  # "".join: no separators to count
         gaps = P.call(g.ref(max, "max"), [py.BinOp(left=length(g, P.name(items)), op=py.Sub(), right=P.const(1)), P.const(0)])
         size = py.BinOp(left=py.BinOp(left=length(g, sep), op=py.Mult(), right=gaps), op=py.Add(), right=chars)
-    over = P.compare(py.NamedExpr(target=P.store(total), value=size), py.Gt(), P.name(STR_LIM))
     cost = py.BinOp(left=P.name(total), op=py.Add(), right=length(g, P.name(items)))
-    guard = py.IfExp(test=over, body=P.call(g.ref(g.runtime.str_fault, "cap_fault"), [P.name(CTX), P.name(total)]),
-                     orelse=P.call(P.name(CHARGE), [cost]))
-    joined = P.call(P.attr(sep, "join"), [P.name(items)])
-    return py.BoolOp(op=py.Or(), values=[*binds, guard, joined])
+
+    def capped(size: py.expr, result: py.expr) -> py.expr:
+        over = P.compare(py.NamedExpr(target=P.store(total), value=size), py.Gt(), P.name(STR_LIM))
+        guard = py.IfExp(test=over, body=P.call(g.ref(g.runtime.str_fault, "cap_fault"), [P.name(CTX), P.name(total)]),
+                         orelse=P.call(P.name(CHARGE), [copy.deepcopy(cost)]))
+        return py.BoolOp(op=py.Or(), values=[guard, result])
+
+    # Few items: join, then cap and charge by the result's length (the same total, and
+    # nothing can be observed in between), instead of summing the item lengths first.
+    joined = g.tmp()
+    few = capped(length(g, py.NamedExpr(target=P.store(joined), value=P.call(P.attr(sep, "join"), [P.name(items)]))),
+                 P.name(joined))
+    many = capped(size, P.call(P.attr(copy.deepcopy(sep), "join"), [P.name(items)]))
+    small = P.compare(length(g, P.name(items)), py.LtE(), P.name(JOIN_MAX))
+    return py.BoolOp(op=py.Or(), values=[*binds, py.IfExp(test=small, body=few, orelse=many)])
 
 
 def _sequence(bind: py.expr) -> py.expr:
