@@ -182,6 +182,24 @@ FUEL_PROGRAMS = {
         "def main(words: list[str]) -> int:\n"
         "    return sum(1 for w in words if balanced(w)) + count('abe')\n",
         (["(x)", "([)]", "(("],)),
+    "appends and item stores in loops that may leave early": (
+        "def helper(x: int) -> int:\n"
+        "    return x * 2\n\n"
+        "def main(s: str) -> int:\n"
+        "    out: list[str] = []\n"
+        "    seen: dict[str, int] = {}\n"
+        "    for ch in s:\n"
+        "        if ch == '!':\n"
+        "            break\n"
+        "        out.append(ch.upper())\n"
+        "        seen[ch] = helper(len(out))\n"
+        "    total = 0\n"
+        "    for i in range(len(out)):\n"
+        "        if i > 4:\n"
+        "            return total + len(seen)\n"
+        "        out.append(out[i])\n"
+        "        total += helper(i)\n"
+        "    return total\n", ("abcaXYZ!q",)),
     "small and large joins": (
         "def main(n: int) -> int:\n"
         "    a = ''.join(str(i) for i in range(n))\n"
@@ -224,3 +242,23 @@ def test_examples_evaluate_in_module_scope_like_the_reference():
             got = prog.eval_expr(node, backend="compiled")
             assert got == prog.eval_expr(node, backend="reference")
     assert [prog.eval_expr(e.test).value for e in prog.checked.examples] == [True, True, False]
+
+
+@pytest.mark.parametrize("name", ["appends and item stores in loops that may leave early",
+                                  "a step merged with the constant charge that starts the body",
+                                  "loops and comprehensions charged up front", "small and large joins"])
+def test_every_collection_and_string_cap_ends_the_same_way_on_both_backends(name: str):
+    """The loops that skip their cap checks when the caps cannot be reached must fault
+    where the checking loops do whenever they can."""
+    source, args = FUEL_PROGRAMS[name]
+    prog = seglam.compile(source)
+    for cap in range(0, 40):
+        for limits in (Limits(max_collection_len=cap), Limits(max_str_len=cap)):
+            outcomes = []
+            for backend in ("compiled", "reference"):
+                try:
+                    result = prog.run("main", args, limits=limits, backend=backend)
+                    outcomes.append(("value", result.value, result.fuel_used))
+                except Fault as fault:
+                    outcomes.append(("fault", fault.code, fault.span))
+            assert outcomes[0] == outcomes[1], (limits, outcomes)

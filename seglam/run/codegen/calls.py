@@ -63,7 +63,9 @@ def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
     # a user function, lambda, nested def or any callable expression
     args, keywords = arguments(g, node, fn, user_function=True)
     if isinstance(func, A.Name) and fn.scope.is_def(func.id):
-        return P.call(P.name(user(func.id)), [g.depth_arg(fn), *args], keywords)
+        call = P.call(P.name(user(func.id)), [g.depth_arg(fn), *args], keywords)
+        call.seglam_module_def = fn.scope.is_module_def(func.id)  # for the local-fuel pass
+        return call
     return P.call(g.expr(func, fn), args, keywords)
 
 

@@ -188,19 +188,21 @@ def _is_capless(t: Any) -> bool:
     return t in (T.FLOAT, T.DECIMAL, T.BOOL, T.DATE, T.TIMEDELTA) or isinstance(t, (T.SetType,))
 
 
-def sized_iterable(g, node: Any, fn: FnState) -> bool:
-    """An iterable whose length is known up front and cannot change while it is iterated:
-    a str, a tuple, ``range(...)``, or ``reversed(...)`` of one of these (the runtime's
-    ``sized_len`` measures it)."""
+def sized_iterable(g, node: Any, fn: FnState) -> str | None:
+    """How to measure an iterable whose length is known up front and cannot change while it
+    is iterated: ``"len"`` for a str or a tuple, ``"sized_len"`` (the runtime's) for
+    ``range(...)`` or ``reversed(...)`` of one of these; None for any other iterable."""
     t = g.type_of(node)
     if t == T.STR or isinstance(t, T.TupleType):
-        return True
+        return "len"
     if not (isinstance(node, A.Call) and isinstance(node.func, A.Name) and not fn.scope.binds(node.func.id)):
-        return False
+        return None
     if node.func.id == "range":
-        return True
-    return node.func.id == "reversed" and len(node.args) == 1 and not node.keywords \
-        and not isinstance(node.args[0], A.Starred) and sized_iterable(g, node.args[0], fn)
+        return "sized_len"
+    if node.func.id == "reversed" and len(node.args) == 1 and not node.keywords \
+            and not isinstance(node.args[0], A.Starred) and sized_iterable(g, node.args[0], fn):
+        return "sized_len"
+    return None
 
 
 def int_capped(g, expr: py.expr) -> py.expr:
@@ -324,20 +326,17 @@ def _elts(g, elts: tuple, fn: FnState) -> tuple[list[py.expr], bool]:
 
 def _list(g, node: A.ListExpr, fn: FnState) -> py.expr:
     elts, starred = _elts(g, node.elts, fn)
-    expr = py.List(elts=elts, ctx=P.LOAD)
-    return len_capped(g, expr) if starred else expr
+    return display_capped(g, py.List(elts=elts, ctx=P.LOAD), len(elts), starred)
 
 
 def _tuple(g, node: A.TupleExpr, fn: FnState) -> py.expr:
     elts, starred = _elts(g, node.elts, fn)
-    expr = py.Tuple(elts=elts, ctx=P.LOAD)
-    return len_capped(g, expr) if starred else expr
+    return display_capped(g, py.Tuple(elts=elts, ctx=P.LOAD), len(elts), starred)
 
 
 def _set(g, node: A.SetExpr, fn: FnState) -> py.expr:
     elts, starred = _elts(g, node.elts, fn)
-    expr = py.Set(elts=elts)
-    return len_capped(g, expr) if starred else expr
+    return display_capped(g, py.Set(elts=elts), len(elts), starred)
 
 
 def _dict(g, node: A.DictExpr, fn: FnState) -> py.expr:
@@ -345,8 +344,25 @@ def _dict(g, node: A.DictExpr, fn: FnState) -> py.expr:
     values = [g.expr(v, fn) if k is not None else
               P.call(g.ref(g.runtime.spread, "spread"), [P.name(CTX), g.expr(v, fn)])
               for k, v in zip(node.keys, node.values)]
-    expr = py.Dict(keys=keys, values=values)
-    return len_capped(g, expr) if any(k is None for k in node.keys) else expr
+    return display_capped(g, py.Dict(keys=keys, values=values), len(keys), any(k is None for k in node.keys))
+
+
+def display_capped(g, display: py.expr, items: int, spread: bool) -> py.expr:
+    """A display of ``items`` items, checked against the collection cap after its items are
+    evaluated, as the reference does. Without ``*``/``**`` it is at most ``items`` long, so
+    while the cap is at least that (always, but for toy caps) the check is one comparison:
+    ``(t := [a, b]) and (h_clim >= 2 or len(t) <= h_clim) and t or fault``."""
+    if spread or g.no_walrus:
+        return len_capped(g, display) if spread or items else display
+    if not items:
+        return display
+    t = g.tmp()
+    fits = py.BoolOp(op=py.Or(), values=[
+        P.compare(P.name(LEN_LIM), py.GtE(), P.const(items)),
+        P.compare(P.call(g.ref(len, "len"), [P.name(t)]), py.LtE(), P.name(LEN_LIM))])
+    checked = py.BoolOp(op=py.And(), values=[py.NamedExpr(target=P.store(t), value=display), fits, P.name(t)])
+    fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.call(g.ref(len, "len"), [P.name(t)])])
+    return py.BoolOp(op=py.Or(), values=[checked, fault])
 
 
 def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:

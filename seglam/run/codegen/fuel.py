@@ -164,7 +164,7 @@ class Localizer:
             s.body = self.block(s.body)
             s.orelse = self.block(s.orelse)
             self._comprehensions(s, fields=("iter", "test"))
-            return [s]
+            return self._cap_versioned(s)
         if isinstance(s, py.If):
             self._comprehensions(s, fields=("test",))
             s.body = self.block(s.body)
@@ -197,7 +197,51 @@ class Localizer:
         out = self._countdown(loop) if isinstance(loop, py.While) else self._precharged(loop)
         if out == [loop]:
             _merge_first_charge(loop)
+            out = self._cap_versioned(loop)
         return out
+
+    def _cap_versioned(self, loop: py.stmt) -> list[py.stmt]:
+        """A ``for`` over a range, str or tuple that grows local collections only by
+        ``append``/``add``/item stores: when no collection it grows can cross the cap even
+        if every iteration grows it, run a copy of the loop without those cap checks;
+        otherwise the loop as it is. (For loops that may leave early or charge: the quiet
+        ones are :meth:`_precharged`.)"""
+        if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
+                and self.len_name and not loop.orelse and self._grows_only_locally(loop.body)):
+            return [loop]
+        fast_body, grown, growth = _without_cap_checks(loop.body)
+        if not grown:
+            return [loop]
+        self.loops += 1
+        it = f"h_it{self.loops}"
+        n = self._measure(loop, P.name(it))
+        room = [P.compare(py.BinOp(left=P.call(P.name(self.len_name), [P.name(name)]), op=py.Add(),
+                                   right=py.BinOp(left=P.const(growth), op=py.Mult(), right=copy.deepcopy(n))),
+                          py.LtE(), P.name(LEN_LIMIT)) for name in grown]
+        fits = room[0] if len(room) == 1 else py.BoolOp(op=py.And(), values=room)
+        fast = py.For(target=copy.deepcopy(loop.target), iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
+        slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
+        out = [P.assign(P.store(it), loop.iter), P.if_(fits, [fast], [slow])]
+        return [_at(s, loop) for s in out]
+
+    def _measure(self, loop: py.AST, iterable: py.expr) -> py.expr:
+        """The length of a sized loop's ``iterable``: ``len`` for a str or a tuple, the
+        runtime's ``sized_len`` for a range or a reversed sequence."""
+        how = self.len_name if loop.seglam_sized == "len" and self.len_name else self.sized_len
+        return P.call(P.name(how), [iterable])
+
+    def _grows_only_locally(self, body: list[py.stmt]) -> bool:
+        """No nested loop, and every call is a fuel marker, an allow-listed native or a
+        module-level function (which cannot see the caller's collections: its arguments
+        reach it frozen): nothing but the body's own statements can grow its collections."""
+        for stmt in body:
+            for node in py.walk(stmt):
+                if isinstance(node, (py.For, py.While)):
+                    return False
+                if isinstance(node, py.Call) and not self._safe_call(node) \
+                        and not getattr(node, "seglam_module_def", False):
+                    return False
+        return True
 
     def _countdown(self, loop: py.While) -> list[py.stmt]:
         """A pure ``while`` whose condition and body charge nothing but the step: the fuel
@@ -233,7 +277,7 @@ class Localizer:
         fast_body, grown, growth = _without_cap_checks(loop.body[2:]) if self.len_name else (loop.body[2:], (), 0)
         fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
-        size = P.call(P.name(self.sized_len), [P.name(it)])
+        size = self._measure(loop, P.name(it))
         fits = P.compare(py.NamedExpr(target=P.store(n), value=size), py.LtE(), P.name(LOCAL))
         if grown:
             # the checks left out cannot fire: no list grows past its length now plus the
@@ -261,7 +305,7 @@ class Localizer:
             return None
         self.loops += 1
         it = f"h_it{self.loops}"
-        size = P.call(P.name(self.sized_len), [py.NamedExpr(target=P.store(it), value=gen.iter)])
+        size = self._measure(gen, py.NamedExpr(target=P.store(it), value=gen.iter))
         fits = P.compare(py.NamedExpr(target=P.store("h_n"), value=size), py.LtE(), P.name(LOCAL))
         charge_all = P.compare(py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(
             left=P.name(LOCAL), op=py.Sub(), right=P.name("h_n"))), py.IsNot(), P.const(None))
@@ -339,11 +383,11 @@ _OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault"})
 
 
 def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, ...], int]:
-    """A copy of a quiet loop body without the collection-cap checks that follow
-    ``name.append(v)`` / ``name.add(v)``, the names they checked, and the number of such
-    calls per iteration. Each collection then grows by at most that number a step, whatever
-    aliases it has; when anything else can grow a collection (another mutator, an item
-    store) or a checked name is rebound, the body is returned as it is."""
+    """A copy of a loop body without the collection-cap checks that follow
+    ``name.append(v)`` / ``name.add(v)`` / ``name[k] = v``, the names they checked, and the
+    number of such growths per iteration. Each collection then grows by at most that number a step, whatever
+    aliases it has; when anything else can grow a collection (another mutator) or a
+    checked name is rebound, the body is returned as it is."""
     nodes = [n for stmt in body for n in py.walk(stmt)]
     growth = 0
     for node in nodes:
@@ -352,7 +396,7 @@ def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, 
                 return body, (), 0
             growth += node.func.attr in _GROWERS
         if isinstance(node, py.Subscript) and isinstance(node.ctx, py.Store):
-            return body, (), 0
+            growth += 1  # a dict item store adds at most one key (a list item store none)
     rebound = {n.id for n in nodes if isinstance(n, py.Name) and isinstance(n.ctx, py.Store)}
     grown = {getattr(n, "seglam_grown", None) for n in nodes if isinstance(n, py.If)} - {None}
     if not grown or grown & rebound:
@@ -367,7 +411,7 @@ def _drop_checks(stmts: list[py.stmt]) -> list[py.stmt]:
             continue
         for field_name in ("body", "orelse"):
             inner = getattr(stmt, field_name, None)
-            if isinstance(inner, list):
+            if isinstance(inner, list) and inner:
                 setattr(stmt, field_name, _drop_checks(inner) or [py.Pass()])
         if isinstance(stmt, py.Match):
             for case in stmt.cases:

@@ -35,6 +35,10 @@ _STATIC_TYPES: dict[Any, type] = {
 }
 
 
+#: The sized iterables that have a ``len`` (``reversed`` of one has an exact length hint).
+_MEASURED = frozenset({range, str, tuple})
+
+
 class Runtime:
     """The globals of one generated module, and the helpers generated code calls."""
 
@@ -62,7 +66,7 @@ class Runtime:
         """``len(value)`` of a range, str or tuple, or the exact length of ``reversed`` of
         one (a range too long for ``len`` is huge)."""
         try:
-            return len(value) if hasattr(value, "__len__") else value.__length_hint__()
+            return len(value) if type(value) in _MEASURED else value.__length_hint__()
         except OverflowError:
             return 1 << 62
 

@@ -31,6 +31,16 @@ class Scope:
             scope = scope.parent
         return False
 
+    def is_module_def(self, name: str) -> bool:
+        """Whether ``name`` resolves to a function defined with ``def`` at module level (it
+        sees no caller's local, and its arguments reach it frozen)."""
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.parent is None and name in scope.defs
+            scope = scope.parent
+        return False
+
     def is_def(self, name: str) -> bool:
         """Whether ``name`` resolves to a function defined with ``def``."""
         scope: Scope | None = self
