@@ -199,7 +199,19 @@ FUEL_PROGRAMS = {
         "            return total + len(seen)\n"
         "        out.append(out[i])\n"
         "        total += helper(i)\n"
-        "    return total\n", ("abcaXYZ!q",)),
+        "    return total + words(s + ' b a b')\n\n"
+        "def words(text: str) -> int:\n"
+        "    counts: dict[str, int] = {}\n"
+        "    firsts: list[str] = []\n"
+        "    for w in text.split():\n"
+        "        counts[w.lower()] = counts.get(w, 0) + 1\n"
+        "        t = ''\n"
+        "        for _ in range(2):\n"
+        "            t += w\n"
+        "        firsts.append(t[0])\n"
+        "    for w in sorted(counts):\n"
+        "        firsts.append(w)\n"
+        "    return len(counts) * 100 + len(firsts)\n", ("abcaXYZ!q",)),
     "small and large joins": (
         "def main(n: int) -> int:\n"
         "    a = ''.join(str(i) for i in range(n))\n"

@@ -195,6 +195,8 @@ def sized_iterable(g, node: Any, fn: FnState) -> str | None:
     t = g.type_of(node)
     if t == T.STR or isinstance(t, T.TupleType):
         return "len"
+    if isinstance(t, T.ListType) and _fresh_list(g, node, fn):
+        return "len"
     if not (isinstance(node, A.Call) and isinstance(node.func, A.Name) and not fn.scope.binds(node.func.id)):
         return None
     if node.func.id == "range":
@@ -203,6 +205,21 @@ def sized_iterable(g, node: Any, fn: FnState) -> str | None:
             and not isinstance(node.args[0], A.Starred) and sized_iterable(g, node.args[0], fn):
         return "sized_len"
     return None
+
+
+def _fresh_list(g, node: Any, fn: FnState) -> bool:
+    """A list made by ``node`` itself, which nothing else can reach (so nothing can grow it
+    while it is iterated): a comprehension, ``sorted``/``list`` of something, a concatenation,
+    ``str.split``."""
+    if isinstance(node, (A.ListComp, A.BinOp)):
+        return True
+    if not isinstance(node, A.Call):
+        return False
+    func = node.func
+    if isinstance(func, A.Name):
+        return func.id in ("sorted", "list") and not fn.scope.binds(func.id)
+    return isinstance(func, A.Attribute) and func.attr in ("split", "rsplit", "splitlines") \
+        and g.type_of(func.value) == T.STR
 
 
 def int_capped(g, expr: py.expr) -> py.expr:

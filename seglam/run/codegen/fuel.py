@@ -231,12 +231,13 @@ class Localizer:
         return P.call(P.name(how), [iterable])
 
     def _grows_only_locally(self, body: list[py.stmt]) -> bool:
-        """No nested loop, and every call is a fuel marker, an allow-listed native or a
-        module-level function (which cannot see the caller's collections: its arguments
-        reach it frozen): nothing but the body's own statements can grow its collections."""
+        """Every call is a fuel marker, an allow-listed native or a module-level function
+        (which cannot see the caller's collections: its arguments reach it frozen), and no
+        nested loop grows anything: only the body's own statements grow its collections, by
+        a bounded number of items per iteration."""
         for stmt in body:
             for node in py.walk(stmt):
-                if isinstance(node, (py.For, py.While)):
+                if isinstance(node, (py.For, py.While)) and any(_grows(inner) for inner in py.walk(node)):
                     return False
                 if isinstance(node, py.Call) and not self._safe_call(node) \
                         and not getattr(node, "seglam_module_def", False):
@@ -402,6 +403,13 @@ def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, 
     if not grown or grown & rebound:
         return body, (), 0
     return _drop_checks(copy.deepcopy(body)), tuple(sorted(grown)), growth
+
+
+def _grows(node: py.AST) -> bool:
+    """``node`` may add an item to a collection."""
+    if isinstance(node, py.Call) and isinstance(node.func, py.Attribute):
+        return node.func.attr in _GROWERS or node.func.attr in _OTHER_GROWERS
+    return isinstance(node, py.Subscript) and isinstance(node.ctx, py.Store)
 
 
 def _drop_checks(stmts: list[py.stmt]) -> list[py.stmt]:
