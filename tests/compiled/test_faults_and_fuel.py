@@ -212,6 +212,21 @@ FUEL_PROGRAMS = {
         "    for w in sorted(counts):\n"
         "        firsts.append(w)\n"
         "    return len(counts) * 100 + len(firsts)\n", ("abcaXYZ!q",)),
+    "ranges measured from their arguments, empty ones included": (
+        "def main(n: int) -> int:\n"
+        "    a = [k for k in range(n - 9)]\n"
+        "    b = [k for k in range(n, 2)]\n"
+        "    c = [k * 2 for k in range(2, n)]\n"
+        "    d = [k for k in reversed(range(n - 3, n + 1))]\n"
+        "    e = [k for k in reversed(range(-n))]\n"
+        "    t = 0\n"
+        "    for k in range(3, n):\n"
+        "        t += k\n"
+        "    for k in reversed(range(n)):\n"
+        "        t += k\n"
+        "    for k in range(n, -n, -2):\n"
+        "        t += k\n"
+        "    return len(a) + len(b) + sum(c) + sum(d) + len(e) + t\n", (6,)),
     "small and large joins": (
         "def main(n: int) -> int:\n"
         "    a = ''.join(str(i) for i in range(n))\n"

@@ -49,8 +49,9 @@ class Localizer:
 
     def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
                  sized_len: str | None = None, len_name: str | None = None,
-                 range_name: str | None = None) -> None:
-        self.range_name = range_name  # global name of the builtin range
+                 range_name: str | None = None, reversed_name: str | None = None) -> None:
+        self.range_name = range_name  # global names of the builtins range and reversed
+        self.reversed_name = reversed_name
         self.safe = safe
         self.sized_len = sized_len  # global name of len-or-huge, for precharged loops
         self.len_name = len_name  # global name of the builtin len
@@ -212,23 +213,40 @@ class Localizer:
         fast_body, grown, growth = _without_cap_checks(loop.body)
         if not grown:
             return [loop]
-        self.loops += 1
-        it = f"h_it{self.loops}"
-        n = self._measure(loop, P.name(it))
+        it = self._iterable_name()
+        size = py.NamedExpr(target=P.store("h_n"), value=self._measure(loop, loop.iter, it))
         room = [P.compare(py.BinOp(left=P.call(P.name(self.len_name), [P.name(name)]), op=py.Add(),
-                                   right=py.BinOp(left=P.const(growth), op=py.Mult(), right=copy.deepcopy(n))),
-                          py.LtE(), P.name(LEN_LIMIT)) for name in grown]
+                                   right=py.BinOp(left=P.const(growth), op=py.Mult(), right=size if i == 0 else P.name("h_n"))),
+                          py.LtE(), P.name(LEN_LIMIT)) for i, name in enumerate(grown)]
         fits = room[0] if len(room) == 1 else py.BoolOp(op=py.And(), values=room)
         fast = py.For(target=copy.deepcopy(loop.target), iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
-        out = [P.assign(P.store(it), loop.iter), P.if_(fits, [fast], [slow])]
-        return [_at(s, loop) for s in out]
+        return [_at(P.if_(fits, [fast], [slow]), loop)]
 
-    def _measure(self, loop: py.AST, iterable: py.expr) -> py.expr:
-        """The length of a sized loop's ``iterable``: ``len`` for a str or a tuple, the
-        runtime's ``sized_len`` for a range or a reversed sequence."""
-        how = self.len_name if loop.seglam_sized == "len" and self.len_name else self.sized_len
-        return P.call(P.name(how), [iterable])
+    def _iterable_name(self) -> str:
+        self.loops += 1
+        return f"h_it{self.loops}"
+
+    def _measure(self, loop: py.AST, iterable: py.expr, it: str) -> py.expr:
+        """The length of a sized loop's ``iterable``, binding the iterable to ``it`` first:
+        ``len`` for a str or a tuple; for ``range(a)`` and ``range(a, b)`` arithmetic on the
+        arguments (``a if (it := range(a)) else 0``: an empty range is false); else the
+        runtime's ``sized_len`` (a range with a step, a reversed sequence)."""
+        bound = py.NamedExpr(target=P.store(it), value=iterable)
+        if loop.seglam_sized == "len" and self.len_name:
+            return P.call(P.name(self.len_name), [bound])
+        inner = iterable
+        if _calls(inner, self.reversed_name) and len(inner.args) == 1:
+            inner = inner.args[0]  # reversed(range(...)) is as long as the range
+        if _calls(inner, self.range_name) and 1 <= len(inner.args) <= 2:
+            names = [f"{it}{suffix}" for suffix in ("a", "b")[:len(inner.args)]]
+            inner.args = [py.NamedExpr(target=P.store(name), value=arg) for name, arg in zip(names, inner.args)]
+            start, stop = (P.const(0), P.name(names[0])) if len(names) == 1 else (P.name(names[0]), P.name(names[1]))
+            nonempty = py.BoolOp(op=py.And(), values=[P.compare(bound, py.IsNot(), P.const(None)),
+                                                      P.compare(stop, py.Gt(), copy.deepcopy(start))])
+            length = stop if len(names) == 1 else py.BinOp(left=stop, op=py.Sub(), right=start)
+            return py.IfExp(test=nonempty, body=copy.deepcopy(length), orelse=P.const(0))
+        return P.call(P.name(self.sized_len), [bound])
 
     def _grows_only_locally(self, body: list[py.stmt]) -> bool:
         """Every call is a fuel marker, an allow-listed native or a module-level function
@@ -273,12 +291,11 @@ class Localizer:
         if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
                 and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:])):
             return [loop]
-        self.loops += 1
-        it, n = f"h_it{self.loops}", "h_n"
+        it, n = self._iterable_name(), "h_n"
         fast_body, grown, growth = _without_cap_checks(loop.body[2:]) if self.len_name else (loop.body[2:], (), 0)
         fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
-        size = self._measure(loop, P.name(it))
+        size = self._measure(loop, loop.iter, it)
         fits = P.compare(py.NamedExpr(target=P.store(n), value=size), py.LtE(), P.name(LOCAL))
         if grown:
             # the checks left out cannot fire: no list grows past its length now plus the
@@ -288,8 +305,7 @@ class Localizer:
                               py.LtE(), P.name(LEN_LIMIT)) for name in grown]
             fits = py.BoolOp(op=py.And(), values=[fits, *room])
         charge_all = py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.name(n))
-        out = [P.assign(P.store(it), loop.iter), P.if_(fits, [charge_all, fast], [slow])]
-        return [_at(s, loop) for s in out]
+        return [_at(P.if_(fits, [charge_all, fast], [slow]), loop)]
 
     def _precharged_comprehension(self, comp: py.AST) -> tuple[py.expr, py.expr] | None:
         """(test, fast comprehension) for a one-clause comprehension over a range, str or
@@ -304,9 +320,8 @@ class Localizer:
         rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
         if not _quiet([py.Expr(value=e) for e in rest]):
             return None
-        self.loops += 1
-        it = f"h_it{self.loops}"
-        size = self._measure(gen, py.NamedExpr(target=P.store(it), value=gen.iter))
+        it = self._iterable_name()
+        size = self._measure(gen, gen.iter, it)
         fits = P.compare(py.NamedExpr(target=P.store("h_n"), value=size), py.LtE(), P.name(LOCAL))
         charge_all = P.compare(py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(
             left=P.name(LOCAL), op=py.Sub(), right=P.name("h_n"))), py.IsNot(), P.const(None))
@@ -403,6 +418,12 @@ def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, 
     if not grown or grown & rebound:
         return body, (), 0
     return _drop_checks(copy.deepcopy(body)), tuple(sorted(grown)), growth
+
+
+def _calls(node: py.AST, name: str | None) -> bool:
+    """``node`` is a call of the global ``name`` with plain positional arguments."""
+    return (name is not None and isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == name
+            and not node.keywords and not any(isinstance(a, py.Starred) for a in node.args))
 
 
 def _grows(node: py.AST) -> bool:

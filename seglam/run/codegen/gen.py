@@ -191,7 +191,8 @@ class ModuleGen:
                   subscripts_may_charge=collections_used,
                   sized_len=self.runtime.bind(self.runtime.sized_len, "sized_len"),
                   len_name=self.runtime.bind(len, "len"),
-                  range_name=self.runtime.bind(range, "range")).function(factory)
+                  range_name=self.runtime.bind(range, "range"),
+                  reversed_name=self.runtime.bind(reversed, "reversed")).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)
