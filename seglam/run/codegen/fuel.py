@@ -49,9 +49,12 @@ class Localizer:
 
     def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
                  sized_len: str | None = None, len_name: str | None = None,
-                 range_name: str | None = None, reversed_name: str | None = None) -> None:
+                 range_name: str | None = None, reversed_name: str | None = None,
+                 repeat_name: str | None = None, length_hint_name: str | None = None) -> None:
         self.range_name = range_name  # global names of the builtins range and reversed
         self.reversed_name = reversed_name
+        self.repeat_name = repeat_name  # ... and of itertools.repeat and operator.length_hint
+        self.length_hint_name = length_hint_name
         self.safe = safe
         self.sized_len = sized_len  # global name of len-or-huge, for precharged loops
         self.len_name = len_name  # global name of the builtin len
@@ -263,25 +266,36 @@ class Localizer:
         return True
 
     def _countdown(self, loop: py.While) -> list[py.stmt]:
-        """A pure ``while`` whose condition and body charge nothing but the step: the fuel
-        itself is the loop counter, ``for h_f in range(h_f - 1, -1, -1)``, so a step costs
-        the ``for`` instead of a decrement and a test. The condition is tested first in every
-        step, as before; when the range runs out, one more true condition is ``F-FUEL``.
+        """A pure ``while`` whose condition and body charge nothing but the step: the loop
+        runs over ``repeat(None, h_f)``, one item a step, so a step costs the ``for`` (no
+        int is made, unlike a decrement or a range) instead of a decrement and a test. The
+        condition is tested first in every step, as before; when the items run out, one
+        more true condition is ``F-FUEL``.
 
-        ``h_f`` ends the same as with the counting loop: a false condition gives back the
-        step taken for it, and ``break``/``return`` leave with the step charged."""
-        if not (self.range_name and not loop.orelse and len(loop.body) > 2 and _is_step(loop.body)
-                and _quiet([py.Expr(value=loop.test)]) and _silent(loop.body[2:])):
+        ``h_f`` is the items left (``length_hint``) wherever the loop is left: a false
+        condition gives back the step taken for it, ``break``/``return`` leave with the
+        step charged."""
+        if not (self.repeat_name and self.length_hint_name and not loop.orelse and len(loop.body) > 2
+                and _is_step(loop.body) and _quiet([py.Expr(value=loop.test)]) and _silent(loop.body[2:])):
             return [loop]
+        self.loops += 1
+        steps = f"h_rep{self.loops}"
+        left = P.call(P.name(self.length_hint_name), [P.name(steps)])
+
+        def settle(extra: int = 0) -> py.stmt:
+            value = left if not extra else py.BinOp(left=copy.deepcopy(left), op=py.Add(), right=P.const(extra))
+            return P.assign(P.store(LOCAL), copy.deepcopy(value))
+
+        body = [_FuelLeft(left).visit(stmt) for stmt in loop.body[2:]]
+        body = _settled_breaks(body, settle)
         tick_fault = loop.body[1]
-        steps = P.call(P.name(self.range_name), [
-            py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)), P.const(-1), P.const(-1)])
-        stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test),
-                     [py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(1)), py.Break()])
+        stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test), [settle(1), py.Break()])
         out_of_fuel = P.if_(copy.deepcopy(loop.test), copy.deepcopy(tick_fault.body))
-        counted = py.For(target=P.store(LOCAL), iter=steps, body=[_at(stop, loop), *loop.body[2:]],
-                         orelse=[_at(out_of_fuel, tick_fault)], type_comment=None)
-        return [_at(counted, loop)]
+        counted = py.For(target=P.store("h_x"), iter=P.name(steps), body=[_at(stop, loop), *body],
+                         orelse=[_at(P.assign(P.store(LOCAL), P.const(0)), tick_fault), _at(out_of_fuel, tick_fault)],
+                         type_comment=None)
+        start = P.assign(P.store(steps), P.call(P.name(self.repeat_name), [P.const(None), P.name(LOCAL)]))
+        return [_at(start, loop), _at(counted, loop)]
 
     def _precharged(self, loop: py.stmt) -> list[py.stmt]:
         """A pure ``for`` over a range, str or tuple whose body cannot leave early and
@@ -532,6 +546,37 @@ def _constant_cost(charge: py.BoolOp) -> int | None:
             and type(negated.right.left.value) is int and isinstance(negated.right.op, py.FloorDiv)):
         return None
     return 1 + negated.right.left.value // BULK_UNIT
+
+
+class _FuelLeft(py.NodeTransformer):
+    """Inside a :meth:`Localizer._countdown` loop, ``h_f`` is read only to write it back
+    before a ``return``: it reads the items left instead."""
+
+    def __init__(self, left: py.expr) -> None:
+        self.left = left
+
+    def visit_Name(self, node: py.Name) -> py.AST:
+        if node.id == LOCAL and isinstance(node.ctx, py.Load):
+            return _at(copy.deepcopy(self.left), node)
+        return node
+
+
+def _settled_breaks(stmts: list[py.stmt], settle: Callable[[], py.stmt]) -> list[py.stmt]:
+    """``stmts`` with ``h_f`` set to the items left before each ``break`` (no nested loop
+    is in a countdown body, so every ``break`` leaves it)."""
+    out: list[py.stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, py.Break):
+            out.append(_at(settle(), stmt))
+        for field_name in ("body", "orelse"):
+            inner = getattr(stmt, field_name, None)
+            if isinstance(inner, list) and inner:
+                setattr(stmt, field_name, _settled_breaks(inner, settle))
+        if isinstance(stmt, py.Match):
+            for case in stmt.cases:
+                case.body = _settled_breaks(case.body, settle)
+        out.append(stmt)
+    return out
 
 
 def _is_step(body: list[py.stmt]) -> bool:

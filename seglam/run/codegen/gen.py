@@ -12,6 +12,8 @@ so the innermost generated frame of a traceback names the Seglam span that fault
 from __future__ import annotations
 
 import ast as py
+import itertools
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,7 +194,9 @@ class ModuleGen:
                   sized_len=self.runtime.bind(self.runtime.sized_len, "sized_len"),
                   len_name=self.runtime.bind(len, "len"),
                   range_name=self.runtime.bind(range, "range"),
-                  reversed_name=self.runtime.bind(reversed, "reversed")).function(factory)
+                  reversed_name=self.runtime.bind(reversed, "reversed"),
+                  repeat_name=self.runtime.bind(itertools.repeat, "repeat"),
+                  length_hint_name=self.runtime.bind(operator.length_hint, "length_hint")).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)

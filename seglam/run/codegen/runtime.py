@@ -12,6 +12,8 @@ from __future__ import annotations
 import builtins
 import datetime
 import functools
+import itertools
+import operator
 import decimal
 from typing import Any, Callable
 
@@ -52,6 +54,7 @@ class Runtime:
         # fault raisers, constructors of records and enums.
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
                            map, reversed, functools.partial, type, FrozenList, FrozenSet,
+                           itertools.repeat, operator.length_hint,
                            self.int_fault, self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
