@@ -182,7 +182,11 @@ def _cmd_run(args) -> int:
             index = len(positional)
             positional.append(from_json(_decode(raw), types[index] if index < len(types) else None, program.checked))
     overrides = {k: v for k, v in (("fuel", args.fuel), ("max_depth", args.max_depth)) if v is not None}
-    limits = dataclasses.replace(program.limits, **overrides) if overrides else None
+    try:
+        limits = dataclasses.replace(program.limits, **overrides) if overrides else None
+    except ValueError as error:
+        print(f"seglam run: {error}", file=sys.stderr)
+        return 2
     try:
         result = program.run(args.call, tuple(positional), keyword, limits=limits)
     except TypeError as error:

@@ -20,7 +20,7 @@ step for step, at every budget):
   (:mod:`~seglam.run.codegen.inline`); loops and comprehensions that call nothing count in a
   local variable and write it back (:mod:`~seglam.run.codegen.fuel`), and those over a
   range/str/tuple that cannot exit early charge all their steps up front when the fuel
-  covers them;
+  covers them; a pure ``while`` counts its steps with ``itertools.repeat``;
 - depth: the caller's depth is the hidden first argument ``h_d`` of every generated def
   (lambdas count one level, checked by ``h_lam``);
 - size caps: checked where a value can grow, chosen from the static types; every other

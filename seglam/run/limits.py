@@ -34,6 +34,13 @@ class Limits:
             value = getattr(self, name)
             if type(value) is not int or value < 0:
                 raise ValueError(f"Limits.{name} must be a non-negative int, not {value!r}")
+        if self.fuel > MAX_FUEL:
+            # the compiled backend counts steps in machine-sized counters
+            raise ValueError(f"Limits.fuel must be at most 2**62, not {self.fuel!r}")
+
+
+#: The largest fuel budget (centuries of steps).
+MAX_FUEL = 1 << 62
 
 
 DEFAULT_LIMITS = Limits()

@@ -289,3 +289,11 @@ def test_every_collection_and_string_cap_ends_the_same_way_on_both_backends(name
                 except Fault as fault:
                     outcomes.append(("fault", fault.code, fault.span))
             assert outcomes[0] == outcomes[1], (limits, outcomes)
+
+
+def test_the_largest_fuel_budget_runs_on_both_backends_and_a_larger_one_is_refused():
+    prog = seglam.compile(FUEL_PROGRAMS["while loops counted by the fuel itself, with break, continue and return"][0])
+    results = {b: prog.run("main", (9,), limits=Limits(fuel=2**62), backend=b) for b in ("compiled", "reference")}
+    assert results["compiled"] == results["reference"]
+    with pytest.raises(ValueError, match="at most 2"):
+        Limits(fuel=2**62 + 1)

@@ -11,9 +11,11 @@ steps counted, and the point where ``F-FUEL`` fires, are exactly those of the co
 counter, so both backends still agree step for step.
 
 Within a pure region, loops that charge nothing but their step count cheaper: a ``for`` over
-a range, str or tuple charges all its steps up front when the fuel covers them (and then
-needs no collection-cap check after an append that provably cannot cross the cap), and a
-``while`` uses the fuel itself as its loop counter.
+a sized iterable (a range, str, tuple or fresh list) charges all its steps up front when
+the fuel covers them, and a ``while`` counts its steps with ``itertools.repeat(None, fuel)``.
+Other counted loops charge a constant charge that starts their body together with the step.
+A ``for`` over a sized iterable that grows collections only by ``append``/``add``/item
+stores runs a copy without the cap checks after those when no collection can reach the cap.
 """
 
 from __future__ import annotations
@@ -205,7 +207,7 @@ class Localizer:
         return out
 
     def _cap_versioned(self, loop: py.stmt) -> list[py.stmt]:
-        """A ``for`` over a range, str or tuple that grows local collections only by
+        """A ``for`` over a sized iterable that grows local collections only by
         ``append``/``add``/item stores: when no collection it grows can cross the cap even
         if every iteration grows it, run a copy of the loop without those cap checks;
         otherwise the loop as it is. (For loops that may leave early or charge: the quiet
@@ -415,9 +417,9 @@ _OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault"})
 def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, ...], int]:
     """A copy of a loop body without the collection-cap checks that follow
     ``name.append(v)`` / ``name.add(v)`` / ``name[k] = v``, the names they checked, and the
-    number of such growths per iteration. Each collection then grows by at most that number a step, whatever
-    aliases it has; when anything else can grow a collection (another mutator) or a
-    checked name is rebound, the body is returned as it is."""
+    number of such growths per iteration. Each collection then grows by at most that number
+    a step, whatever aliases it has; when anything else can grow a collection (another
+    mutator) or a checked name is rebound, the body is returned as it is."""
     nodes = [n for stmt in body for n in py.walk(stmt)]
     growth = 0
     for node in nodes:
@@ -474,11 +476,11 @@ def _merge_first_charge(loop: py.stmt) -> None:
     slot = _first_charge(body[2])
     if slot is None:
         return
-    holder, index, charge = slot
+    holder, charge = slot
     cost = _constant_cost(charge)
     if cost is None:
         return
-    rest = holder.values[index + 1:]
+    rest = holder.values[1:]
     replacement = rest[0] if len(rest) == 1 else py.BoolOp(op=py.Or(), values=rest)
     _replace_first(body[2], holder, P.stamp(replacement, holder.lineno))
     step_fault = body[1]
@@ -491,9 +493,9 @@ def _merge_first_charge(loop: py.stmt) -> None:
     body[0].value = P.stamp(P.const(1 + cost), body[0].lineno)
 
 
-def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, int, py.BoolOp] | None:
-    """The charge ``stmt`` evaluates before anything else, as (its ``or``, its index, the
-    charge), or None. Only loads of names and constants may come before it."""
+def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, py.BoolOp] | None:
+    """The charge ``stmt`` evaluates before anything else, as (the ``charge or value`` it
+    starts, the charge), or None. Only loads of names and constants may come before it."""
     if isinstance(stmt, py.If):
         node = stmt.test
     elif isinstance(stmt, (py.Assign, py.Expr, py.Return)) and stmt.value is not None:
@@ -503,7 +505,7 @@ def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, int, py.BoolOp] | None:
     while True:
         if isinstance(node, py.BoolOp):
             if isinstance(node.op, py.Or) and len(node.values) >= 2 and _is_local_charge(node.values[0]):
-                return node, 0, node.values[0]
+                return node, node.values[0]
             node = node.values[0]
         elif isinstance(node, py.UnaryOp):
             node = node.operand
