@@ -220,13 +220,20 @@ class Localizer:
             return [loop]
         it = self._iterable_name()
         size = py.NamedExpr(target=P.store("h_n"), value=self._measure(loop, loop.iter, it))
-        room = [P.compare(py.BinOp(left=P.call(P.name(self.len_name), [P.name(name)]), op=py.Add(),
-                                   right=py.BinOp(left=P.const(growth), op=py.Mult(), right=size if i == 0 else P.name("h_n"))),
-                          py.LtE(), P.name(LEN_LIMIT)) for i, name in enumerate(grown)]
+        room = self._room(grown, growth, size)
         fits = room[0] if len(room) == 1 else py.BoolOp(op=py.And(), values=room)
         fast = py.For(target=copy.deepcopy(loop.target), iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
         return [_at(P.if_(fits, [fast], [slow]), loop)]
+
+    def _room(self, grown: tuple[str, ...], growth: int, steps: py.expr) -> list[py.expr]:
+        """``len(name) + growth * steps <= cap`` for each grown collection: then none can
+        reach the cap in the loop. ``steps`` is evaluated in the first test (it may bind
+        ``h_n``); the others read ``h_n``."""
+        return [P.compare(py.BinOp(left=P.call(P.name(self.len_name), [P.name(name)]), op=py.Add(),
+                                   right=py.BinOp(left=P.const(growth), op=py.Mult(),
+                                                  right=steps if i == 0 else P.name("h_n"))),
+                          py.LtE(), P.name(LEN_LIMIT)) for i, name in enumerate(grown)]
 
     def _iterable_name(self) -> str:
         self.loops += 1
@@ -316,10 +323,7 @@ class Localizer:
         if grown:
             # the checks left out cannot fire: no list grows past its length now plus the
             # loop's appends, and that is within the cap
-            room = [P.compare(py.BinOp(left=P.call(P.name(self.len_name), [P.name(name)]), op=py.Add(),
-                                       right=py.BinOp(left=P.const(growth), op=py.Mult(), right=P.name(n))),
-                              py.LtE(), P.name(LEN_LIMIT)) for name in grown]
-            fits = py.BoolOp(op=py.And(), values=[fits, *room])
+            fits = py.BoolOp(op=py.And(), values=[fits, *self._room(grown, growth, P.name(n))])
         charge_all = py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.name(n))
         return [_at(P.if_(fits, [charge_all, fast], [slow]), loop)]
 
@@ -450,18 +454,22 @@ def _grows(node: py.AST) -> bool:
 
 
 def _drop_checks(stmts: list[py.stmt]) -> list[py.stmt]:
+    return _rewrite_blocks(stmts, lambda stmt: [] if getattr(stmt, "seglam_grown", None) is not None else [stmt])
+
+
+def _rewrite_blocks(stmts: list[py.stmt], each: Callable[[py.stmt], list[py.stmt]]) -> list[py.stmt]:
+    """``stmts`` with ``each`` applied to every statement, those of nested blocks (if/else,
+    loop bodies, match cases) included; a block left empty becomes ``pass``."""
     out: list[py.stmt] = []
     for stmt in stmts:
-        if getattr(stmt, "seglam_grown", None) is not None:
-            continue
         for field_name in ("body", "orelse"):
             inner = getattr(stmt, field_name, None)
             if isinstance(inner, list) and inner:
-                setattr(stmt, field_name, _drop_checks(inner) or [py.Pass()])
+                setattr(stmt, field_name, _rewrite_blocks(inner, each) or [py.Pass()])
         if isinstance(stmt, py.Match):
             for case in stmt.cases:
-                case.body = _drop_checks(case.body) or [py.Pass()]
-        out.append(stmt)
+                case.body = _rewrite_blocks(case.body, each) or [py.Pass()]
+        out.extend(each(stmt))
     return out
 
 
@@ -566,19 +574,7 @@ class _FuelLeft(py.NodeTransformer):
 def _settled_breaks(stmts: list[py.stmt], settle: Callable[[], py.stmt]) -> list[py.stmt]:
     """``stmts`` with ``h_f`` set to the items left before each ``break`` (no nested loop
     is in a countdown body, so every ``break`` leaves it)."""
-    out: list[py.stmt] = []
-    for stmt in stmts:
-        if isinstance(stmt, py.Break):
-            out.append(_at(settle(), stmt))
-        for field_name in ("body", "orelse"):
-            inner = getattr(stmt, field_name, None)
-            if isinstance(inner, list) and inner:
-                setattr(stmt, field_name, _settled_breaks(inner, settle))
-        if isinstance(stmt, py.Match):
-            for case in stmt.cases:
-                case.body = _settled_breaks(case.body, settle)
-        out.append(stmt)
-    return out
+    return _rewrite_blocks(stmts, lambda stmt: [_at(settle(), stmt), stmt] if isinstance(stmt, py.Break) else [stmt])
 
 
 def _is_step(body: list[py.stmt]) -> bool:

@@ -24,31 +24,25 @@ class Scope:
 
     def binds(self, name: str) -> bool:
         """Whether ``name`` resolves to a user binding from this scope (Python's LEGB, minus B)."""
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.names:
-                return True
-            scope = scope.parent
-        return False
+        return self._resolving(name) is not None
 
     def is_module_def(self, name: str) -> bool:
         """Whether ``name`` resolves to a function defined with ``def`` at module level (it
         sees no caller's local, and its arguments reach it frozen)."""
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.names:
-                return scope.parent is None and name in scope.defs
-            scope = scope.parent
-        return False
+        scope = self._resolving(name)
+        return scope is not None and scope.parent is None and name in scope.defs
 
     def is_def(self, name: str) -> bool:
         """Whether ``name`` resolves to a function defined with ``def``."""
+        scope = self._resolving(name)
+        return scope is not None and name in scope.defs
+
+    def _resolving(self, name: str) -> "Scope | None":
+        """The innermost scope, from this one out, that binds ``name``."""
         scope: Scope | None = self
-        while scope is not None:
-            if name in scope.names:
-                return name in scope.defs
+        while scope is not None and name not in scope.names:
             scope = scope.parent
-        return False
+        return scope
 
     def child(self, kind: str, names: frozenset[str], defs: frozenset[str] = frozenset()) -> "Scope":
         return Scope(kind, names, self, defs)
