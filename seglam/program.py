@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import stat
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from seglam.check.diagnostics import CheckError, Diagnostic
 from seglam.syntax import ast as A
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse
+from seglam.syntax.parser import MAX_SOURCE_CHARS
 from seglam.syntax.span import Span
 
 BACKENDS = ("compiled", "reference")
@@ -59,10 +61,58 @@ def compile(source: str, filename: str = "<input>", *, limits=None, backend: str
 
 
 def load(path: str | os.PathLike, *, limits=None, backend: str = "compiled") -> "Program":
-    """Compile the file at ``path`` (UTF-8)."""
-    with open(path, encoding="utf-8") as handle:
-        source = handle.read()
-    return compile(source, filename=os.fspath(path), limits=limits, backend=backend)
+    """Compile the file at ``path`` (UTF-8, at most :data:`MAX_SOURCE_BYTES`); :class:`SourceFileError`
+    if it cannot be read."""
+    return compile(read_source(path), filename=os.fspath(path), limits=limits, backend=backend)
+
+
+#: The largest source file read: the parser's character limit, at 4 UTF-8 bytes a character.
+MAX_SOURCE_BYTES = 4 * MAX_SOURCE_CHARS
+
+
+class SourceFileError(OSError):
+    """A source file could not be read: missing, not a regular file, too large, not UTF-8.
+    ``str()`` is a one-line message naming the path."""
+
+
+def read_source(path: str | os.PathLike, *, limit: int = MAX_SOURCE_BYTES) -> str:
+    """The text of a source file, read with a size bound: never more than ``limit`` + 1 bytes,
+    so ``/dev/zero``, a FIFO or a huge file is refused instead of filling memory."""
+    name = os.fspath(path)
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused below anyway
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise SourceFileError(f"{name}: cannot read: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceFileError(f"{name}: is a directory, not a source file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceFileError(f"{name}: not a regular file (a device, FIFO or socket is not read)")
+        if info.st_size > limit:
+            raise SourceFileError(f"{name}: too large ({info.st_size} bytes; the limit is {limit})")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except SourceFileError:
+        raise
+    except OSError as error:
+        raise SourceFileError(f"{name}: cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # the file grew while it was read
+        raise SourceFileError(f"{name}: too large (more than {limit} bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceFileError(f"{name}:{line}: not UTF-8 text (byte {error.start}: {error.reason})") from None
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
+import io
 import re
 import sys
-from typing import Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 from seglam.version import LANGUAGE_VERSION, __version__
 
@@ -54,6 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns its exit code (argparse's usage errors return 2 here
+    instead of raising SystemExit, so the CLI can be driven in-process)."""
+    with _unbreakable_output():
+        try:
+            return _main(argv)
+        except SystemExit as stop:  # argparse: --help, --version, usage errors
+            return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     # argparse cannot take positionals after options in a sub-command (`run f.sgl --call g x=1`),
     # so `run` collects the leftovers as further arguments.
@@ -74,6 +85,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+@contextmanager
+def _unbreakable_output() -> Iterator[None]:
+    """While a command runs, text that stdout/stderr cannot encode (a lone surrogate from
+    an undecodable argv byte, say) is written as a backslash escape instead of raising
+    UnicodeEncodeError. The streams' own setting is restored afterwards."""
+    saved: list[tuple[Any, str]] = []
+    for stream in (sys.stdout, sys.stderr):
+        errors = getattr(stream, "errors", None)
+        if errors == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, io.UnsupportedOperation):
+                continue
+            saved.append((stream, errors))
+    try:
+        yield
+    finally:
+        for stream, errors in saved:
+            try:
+                stream.reconfigure(errors=errors)
+            except (ValueError, io.UnsupportedOperation):
+                pass
+
+
 # ---- seglam check --------------------------------------------------------------------------------
 
 
@@ -91,12 +126,14 @@ def _register_check(subparsers) -> None:
 def _cmd_check(args) -> int:
     import seglam
 
+    from seglam.syntax.jsontext import dumps
+
     results = []
     status = 0
     for path in args.files:
-        source = _read(path)
+        source, problem = _read(path)
         if source is None:
-            results.append({"file": path, "ok": False, "error": "cannot read file"})
+            results.append({"file": path, "ok": False, "error": problem})
             status = 2
             continue
         try:
@@ -109,7 +146,7 @@ def _cmd_check(args) -> int:
     if args.json:
         for r in results:
             r.pop("_text", None)
-        print(json.dumps(results if len(results) != 1 else results[0], indent=2))
+        print(dumps(results if len(results) != 1 else results[0], indent=2))
         return status
     for r in results:
         if r["ok"]:
@@ -120,7 +157,7 @@ def _cmd_check(args) -> int:
             count = len(r["diagnostics"])
             print(f"{r['file']}: {count} error{'s' if count != 1 else ''}")
         else:
-            print(f"{r['file']}: {r['error']}", file=sys.stderr)
+            print(r["error"], file=sys.stderr)
     return status
 
 
@@ -156,11 +193,11 @@ def _cmd_run(args) -> int:
 
     import seglam
     from seglam.cli.jsonvalues import from_json, to_json
-    from seglam.run.limits import Limits
+    from seglam.syntax.jsontext import JsonLimitError, dumps
 
-    source = _read(args.file)
+    source, problem = _read(args.file)
     if source is None:
-        print(f"seglam run: cannot read {args.file}", file=sys.stderr)
+        print(f"seglam run: {problem}", file=sys.stderr)
         return 2
     try:
         program = seglam.compile(source, filename=args.file, backend=args.backend)
@@ -174,13 +211,18 @@ def _cmd_run(args) -> int:
     types = [p.type for p in info.params]
     by_name = {p.name: p.type for p in info.params}
     positional, keyword = [], {}
+    bits = program.limits.max_int_bits
     for raw in args.arguments:
         match = _ARG_RE.match(raw)
-        if match and match.group(1) in by_name:
-            keyword[match.group(1)] = from_json(_decode(match.group(2)), by_name[match.group(1)], program.checked)
-        else:
-            index = len(positional)
-            positional.append(from_json(_decode(raw), types[index] if index < len(types) else None, program.checked))
+        try:
+            if match and match.group(1) in by_name:
+                keyword[match.group(1)] = from_json(_decode(match.group(2), bits), by_name[match.group(1)], program.checked)
+            else:
+                index = len(positional)
+                positional.append(from_json(_decode(raw, bits), types[index] if index < len(types) else None, program.checked))
+        except JsonLimitError as error:
+            print(f"seglam run: argument {_short(raw)!r}: {error}", file=sys.stderr)
+            return 2
     overrides = {k: v for k, v in (("fuel", args.fuel), ("max_depth", args.max_depth)) if v is not None}
     try:
         limits = dataclasses.replace(program.limits, **overrides) if overrides else None
@@ -194,24 +236,51 @@ def _cmd_run(args) -> int:
         return 2
     except seglam.Fault as fault:
         if args.json:
-            print(json.dumps({"fault": fault.to_json()}, indent=2))
+            print(dumps({"fault": fault.to_json()}, indent=2))
         else:
             print(_render_fault(fault, source), file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps({"value": to_json(result.value), "fuel_used": result.fuel_used}, ensure_ascii=False))
-    elif isinstance(result.value, str):
-        print(result.value)
+        print(dumps({"value": to_json(result.value), "fuel_used": result.fuel_used}))
     else:
-        print(repr(result.value))
+        print(render_result(result.value))
     return 0
 
 
-def _decode(text: str):
+def render_result(value: Any) -> str:
+    """How ``seglam run`` prints a value: a str as it is, unless it holds lone surrogates
+    (no UTF-8 output can carry them), which is printed as a Python literal (``'\\ud800'``);
+    an int in full at any size; anything else as its Python repr (or, for a container of
+    ints too long for repr, as JSON)."""
+    from seglam.cli.jsonvalues import to_json
+    from seglam.syntax.intdigits import int_to_text
+    from seglam.syntax.jsontext import dumps, escape_surrogates
+
+    if isinstance(value, str):
+        return value if escape_surrogates(value) == value else repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int_to_text(value)
     try:
-        return json.loads(text)
-    except ValueError:
+        return repr(value)
+    except (ValueError, RecursionError):  # an int past CPython's 4300-digit repr limit, deep nesting
+        return dumps(to_json(value))
+
+
+def _decode(text: str, max_int_bits: int):
+    """A command-line argument as JSON; a bare word that is not JSON is the string itself.
+    Past the limits (nesting, int size) it is an error, not a string."""
+    from seglam.syntax.jsontext import JsonLimitError, JsonTextError, loads
+
+    try:
+        return loads(text, max_int_bits=max_int_bits)
+    except JsonLimitError:
+        raise
+    except JsonTextError:
         return text
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _render_fault(fault, source: str) -> str:
@@ -226,12 +295,15 @@ def _render_fault(fault, source: str) -> str:
     return "\n".join(lines)
 
 
-def _read(path: str) -> str | None:
+def _read(path: str) -> tuple[str | None, str]:
+    """``(text, "")``, or ``(None, why)`` for a file that cannot be read as a source file
+    (missing, a directory or device, larger than the limit, not UTF-8)."""
+    from seglam.program import SourceFileError, read_source
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
-        return None
+        return read_source(path), ""
+    except SourceFileError as error:
+        return None, str(error)
 
 
 if __name__ == "__main__":

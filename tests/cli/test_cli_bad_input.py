@@ -1,0 +1,104 @@
+"""Bad input to `seglam check` / `seglam run` gets a clear one-line error and an exit code,
+never a traceback (issue 20, point 3)."""
+
+import json
+import os
+
+import pytest
+
+from seglam.cli.main import main
+from seglam.program import SourceFileError, read_source
+from seglam.syntax.intdigits import int_to_text
+from seglam.syntax.jsontext import loads
+
+PROGRAM = (
+    "def surrogate() -> str:\n    return \"\\ud800\"\n\n"
+    "def ident(x: int) -> int:\n    return x\n\n"
+    "def size(xs: list[int]) -> int:\n    return len(xs)\n"
+)
+
+
+@pytest.fixture
+def prog(tmp_path):
+    path = tmp_path / "p.sgl"
+    path.write_text(PROGRAM)
+    return str(path)
+
+
+def test_a_lone_surrogate_result_is_printed_as_a_literal(prog, capsys):
+    assert main(["run", prog, "--call", "surrogate"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "'\\ud800'\n" and err == ""
+
+
+def test_a_lone_surrogate_result_is_a_json_escape(prog, capsys):
+    assert main(["run", prog, "--call", "surrogate", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert '"\\ud800"' in out
+    assert json.loads(out)["value"] == "\ud800"
+    out.encode("utf-8")  # the text is encodable: nothing was lost on the way out
+
+
+def test_a_deeply_nested_json_argument_is_refused(prog, capsys):
+    arg = "[" * 10_000 + "]" * 10_000
+    assert main(["run", prog, "--call", "size", arg]) == 2
+    err = capsys.readouterr().err
+    assert "nests 10000 levels deep; at most 200" in err and "Traceback" not in err
+
+
+def test_a_5000_digit_int_argument_is_accepted(prog, capsys):
+    digits = "7" * 5000
+    assert main(["run", prog, "--call", "ident", digits]) == 0
+    assert capsys.readouterr().out.strip() == digits
+    assert main(["run", prog, "--call", "ident", f"x={digits}", "--json"]) == 0
+    assert loads(capsys.readouterr().out)["value"] == int(digits[:4000]) * 10**1000 + int(digits[4000:])
+
+
+def test_the_largest_seglam_int_is_accepted_and_one_bit_more_is_refused(prog, capsys):
+    largest = 2**65536 - 1
+    assert main(["run", prog, "--call", "ident", int_to_text(largest)]) == 0
+    assert capsys.readouterr().out.strip() == int_to_text(largest)
+    assert main(["run", prog, "--call", "ident", int_to_text(largest + 1)]) == 2
+    assert "integer has 65537 bits; at most 65536" in capsys.readouterr().err
+
+
+def test_an_int_with_too_many_digits_is_refused(prog, capsys):
+    assert main(["run", prog, "--call", "ident", "1" * 20_000]) == 2
+    assert "integer has 20000 digits" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_a_device_is_not_read(command, capsys):
+    assert main([command, "/dev/zero"]) == 2
+    assert "/dev/zero: not a regular file" in capsys.readouterr().err
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, capsys):
+    fifo = tmp_path / "f.sgl"
+    os.mkfifo(fifo)
+    assert main(["check", str(fifo)]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_directory_and_non_utf8_and_missing_files(tmp_path, capsys):
+    binary = tmp_path / "b.sgl"
+    binary.write_bytes(b"def main() -> int:\n    return 1\n# \xff\n")
+    assert main(["check", str(tmp_path), str(binary), str(tmp_path / "missing.sgl")]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path}: is a directory" in err
+    assert f"{binary}:3: not UTF-8 text" in err
+    assert "missing.sgl: cannot read: No such file or directory" in err
+
+
+def test_the_source_reader_is_bounded(tmp_path):
+    path = tmp_path / "big.sgl"
+    path.write_text("x" * 101)
+    with pytest.raises(SourceFileError, match="too large \\(101 bytes; the limit is 100\\)"):
+        read_source(path, limit=100)
+    assert read_source(path, limit=101) == "x" * 101
+
+
+def test_usage_errors_return_2_in_process(capsys):
+    assert main(["run"]) == 2
+    assert main(["--version"]) == 0
+    assert main(["no-such-command"]) == 2
