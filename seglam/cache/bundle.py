@@ -7,19 +7,23 @@ admission check. A refused family is reported with its reason; the others still 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
+import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import Counterexample, Entry, Example, Provenance
 from seglam.cache.errors import AdmissionError, CacheError, CorruptEntryError, NotFoundError
+from seglam.cache.values import decode_value
 from seglam.check.diagnostics import CheckError
+from seglam.program import MAX_SOURCE_BYTES, SourceFileError, read_source
+from seglam.syntax.jsontext import dumps, json_depth
 
 if TYPE_CHECKING:
     from seglam.cache.cache import Cache
@@ -27,7 +31,46 @@ if TYPE_CHECKING:
 FORMAT = "seglam-cache-bundle"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+#: The ownership ledger: marks a directory as written by export and lists, with their
+#: sha256, the files export wrote there. Export deletes or overwrites only those.
+OWNER_FILE = ".seglam-export.json"
+OWNER_FORMAT = "seglam-export-ownership"
 END_OF_HEADER = "# --- end of seglam header; the program follows ---"
+#: Limits on what import reads: the manifest's size and nesting.
+MAX_MANIFEST_BYTES = 512 << 20
+MAX_MANIFEST_DEPTH = 400
+_FAMILY_FILE = re.compile(r"[a-z0-9_]{1,40}-[0-9a-f]{6,64}\.sgl\Z")
+
+
+class ManifestFamily(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
+    """One family as the manifest records it (typed: a wrong field is reported with its path)."""
+
+    id: str
+    file: str
+    file_sha256: str
+    program_hash: str
+    entry: str
+    version: Annotated[int, msgspec.Meta(ge=1, le=2**31)] = 1
+    status: Literal["active", "quarantined", "retired"] = "active"
+    status_reason: str = ""
+    description: str = ""
+    patterns: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    samples: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    counterexamples: tuple[Counterexample, ...] = ()
+    provenance: Provenance = Provenance()
+
+
+class _ManifestHead(msgspec.Struct, frozen=True):
+    format: str
+    version: int
+    families: list[msgspec.Raw] = []
+
+
+class _Ownership(msgspec.Struct, frozen=True):
+    format: Literal["seglam-export-ownership"]
+    files: dict[str, list[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -43,19 +86,25 @@ class ImportReport:
         return not self.refused
 
 
+# ---- export ------------------------------------------------------------------------------------
+
+
 def export_bundle(cache: "Cache", directory: str | os.PathLike[str], *, include_retired: bool = False) -> list[str]:
-    """Write the bundle; returns the exported ids. Files are named ``<slug>-<id>.sgl``."""
+    """Write the bundle; returns the exported ids. Files are named ``<slug>-<id>.sgl``.
+
+    The directory must be new, empty, or one an earlier export wrote (it holds
+    :data:`OWNER_FILE`). Export never overwrites or deletes a file it did not write; a
+    clash is a :class:`CacheError` raised before anything is written."""
     root = Path(directory)
-    root.mkdir(parents=True, exist_ok=True)
-    previous = _listed_files(root)
+    owned = _claim(root)
+    plan: dict[str, bytes] = {}
     families = []
     for entry in cache.list():
         if entry.status == "retired" and not include_retired:
             continue
         name = f"{_slug(entry)}-{entry.id}.sgl"
-        text = render_file(entry)
-        data = text.encode("utf-8")
-        (root / name).write_bytes(data)
+        data = render_file(entry).encode("utf-8", "backslashreplace")
+        plan[name] = data
         families.append(
             {
                 "id": entry.id,
@@ -76,20 +125,95 @@ def export_bundle(cache: "Cache", directory: str | os.PathLike[str], *, include_
             }
         )
     manifest = {"format": FORMAT, "version": FORMAT_VERSION, "families": families}
-    tmp = root / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, root / MANIFEST)  # a reader never sees half a manifest
-    for stale in previous - {f["file"] for f in families}:
-        (root / stale).unlink(missing_ok=True)  # only files an earlier export listed: a re-export mirrors the cache
+    plan[MANIFEST] = (dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")  # written last
+    clashes = [name for name in plan if _exists(root / name) and not _ours(root, name, owned)]
+    if clashes:
+        raise CacheError(
+            f"{root}: export would overwrite {', '.join(sorted(clashes)[:5])}, which export did not write; "
+            "nothing was written (move those files away or export into a new directory)"
+        )
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in plan.items()}
+    # the ledger lists old and new contents first, so a crash at any point leaves every file
+    # export wrote recognisable as its own
+    during = {name: sorted(set(owned.get(name, ())) | ({digests[name]} if name in digests else set()))
+              for name in set(owned) | set(plan)}
+    _write_ledger(root, during)
+    for name, data in plan.items():
+        _write_atomic(root, name, data)
+    for stale in sorted(set(owned) - set(plan)):
+        if _FAMILY_FILE.match(stale) and _ours(root, stale, owned):
+            (root / stale).unlink()  # a family that is gone: export wrote this very content
+    _write_ledger(root, {name: [digest] for name, digest in digests.items()})
     return [f["id"] for f in families]
 
 
-def _listed_files(root: Path) -> set[str]:
+def _claim(root: Path) -> dict[str, list[str]]:
+    """The files export wrote in ``root`` (name -> sha256s); creates or claims an empty
+    directory; :class:`CacheError` for a directory export does not own."""
     try:
-        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-        return {Path(f["file"]).name for f in manifest.get("families", []) if isinstance(f, dict) and "file" in f}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return set()
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CacheError(f"{root}: cannot create the export directory: {err.strerror or err}") from None
+    if not root.is_dir():
+        raise CacheError(f"{root}: not a directory")
+    ledger = root / OWNER_FILE
+    if not _exists(ledger):
+        if any(root.iterdir()):
+            raise CacheError(
+                f"{root}: the directory is not empty and was not written by `seglam cache export` "
+                f"(it has no {OWNER_FILE}); export into a new or empty directory. Nothing was written."
+            )
+        _write_ledger(root, {})
+        return {}
+    try:
+        data = read_source(ledger, limit=64 << 20).encode("utf-8")
+        owned = msgspec.json.decode(data, type=_Ownership).files
+    except (SourceFileError, msgspec.DecodeError) as err:
+        raise CacheError(f"{ledger}: damaged ownership file ({err}); export into a new directory") from None
+    return {name: digests for name, digests in owned.items() if _plain_name(name)}
+
+
+def _plain_name(name: str) -> bool:
+    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..") and "\0" not in name
+
+
+def _exists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _ours(root: Path, name: str, owned: dict[str, list[str]]) -> bool:
+    """The file is a regular file (not a link) whose content export wrote."""
+    path = root / name
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return True
+    if not stat.S_ISREG(info.st_mode) or name not in owned:
+        return False
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest() in owned[name]
+
+
+def _write_atomic(root: Path, name: str, data: bytes) -> None:
+    """Write a new file beside the target and rename it over, so a reader never sees half a
+    file and a symlink at the target is replaced, never followed."""
+    tmp = root / f".{name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, root / name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_ledger(root: Path, files: dict[str, list[str]]) -> None:
+    body = {"format": OWNER_FORMAT, "files": dict(sorted(files.items()))}
+    _write_atomic(root, OWNER_FILE, (dumps(body, indent=1) + "\n").encode("utf-8"))
 
 
 def render_file(entry: Entry) -> str:
@@ -110,90 +234,137 @@ def split_file(text: str) -> str:
     """The program source of an exported file (everything after the header)."""
     head, sep, source = text.partition(END_OF_HEADER + "\n")
     if not sep:
-        raise ValueError("no seglam header end marker")
+        raise AdmissionError(["the file has no seglam header end marker"])
     return source
 
 
+# ---- import ------------------------------------------------------------------------------------
+
+
 def import_bundle(cache: "Cache", directory: str | os.PathLike[str]) -> ImportReport:
+    """Re-verify and admit every family of the bundle at ``directory``. A malformed manifest
+    is a :class:`CacheError` naming the path and what is wrong; a malformed family is refused
+    with its reason and the others still import."""
     root = Path(directory)
-    try:
-        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise CacheError(f"{root / MANIFEST}: cannot read the bundle manifest: {err}") from None
-    if manifest.get("format") != FORMAT or manifest.get("version", 0) > FORMAT_VERSION:
-        raise CacheError(f"{root}: not a {FORMAT} version {FORMAT_VERSION} bundle")
+    head, where = read_manifest(root)
     imported: list[str] = []
     unchanged: list[str] = []
     refused: list[tuple[str, str]] = []
-    for fam in manifest.get("families", []):
-        label = str(fam.get("id") or fam.get("file") or "?")
+    for number, raw in enumerate(head.families):
+        label = f"{where}: families[{number}]"
+        try:
+            fam = msgspec.json.decode(raw, type=ManifestFamily)
+        except msgspec.DecodeError as err:
+            refused.append((label, _at(err, f"$.families[{number}]")))
+            continue
+        label = fam.id
         try:
             outcome = _import_one(cache, root, fam)
         except AdmissionError as err:
             refused.append((label, "; ".join(err.reasons)))
             continue
-        except (CacheError, KeyError, TypeError, ValueError, msgspec.ValidationError) as err:
+        except (CacheError, ValueError, msgspec.ValidationError) as err:
             refused.append((label, f"{type(err).__name__}: {err}"))
             continue
         (imported if outcome == "imported" else unchanged).append(label)
     return ImportReport(tuple(imported), tuple(unchanged), tuple(refused))
 
 
+def read_manifest(root: Path) -> tuple[_ManifestHead, Path]:
+    """The manifest's header, with each family still undecoded; :class:`CacheError` saying
+    where and what is wrong."""
+    path = root / MANIFEST
+    try:
+        text = read_source(path, limit=MAX_MANIFEST_BYTES)
+    except SourceFileError as err:
+        raise CacheError(f"cannot read the bundle manifest: {err}") from None
+    depth = json_depth(text)
+    if depth > MAX_MANIFEST_DEPTH:
+        raise CacheError(f"{path}: nests {depth} levels deep; a bundle manifest nests at most {MAX_MANIFEST_DEPTH}")
+    try:
+        head = msgspec.json.decode(text.encode("utf-8", "surrogatepass"), type=_ManifestHead)
+    except msgspec.DecodeError as err:
+        raise CacheError(f"{path}: not a {FORMAT} manifest: {_at(err, '$')}") from None
+    if head.format != FORMAT or head.version > FORMAT_VERSION:
+        raise CacheError(f"{path}: not a {FORMAT} version {FORMAT_VERSION} manifest "
+                         f"(format {head.format[:60]!r}, version {head.version})")
+    return head, path
+
+
+def _at(err: Exception, prefix: str) -> str:
+    """msgspec's message with its ``$`` path placed under ``prefix``."""
+    text = str(err)
+    if " - at `$" in text:
+        return text.replace(" - at `$", f" - at `{prefix}", 1)
+    return f"{text} - at `{prefix}`"
+
+
 _ID = re.compile(r"[0-9a-f]{6,64}\Z")
+_SHA = re.compile(r"[0-9a-f]{64}\Z")
 
 
-def _import_one(cache: "Cache", root: Path, fam: dict[str, Any]) -> str:
-    entry_id = fam["id"]
-    if not _ID.match(entry_id):
-        raise AdmissionError([f"bad id {entry_id!r}"])
-    path = root / fam["file"]
+def _import_one(cache: "Cache", root: Path, fam: ManifestFamily) -> str:
+    if not _ID.match(fam.id):
+        raise AdmissionError([f"bad id {fam.id[:80]!r}"])
+    if not _SHA.match(fam.file_sha256):
+        raise AdmissionError([f"bad file_sha256 {fam.file_sha256[:80]!r}"])
+    if not _plain_name(fam.file):
+        raise AdmissionError([f"file {fam.file[:80]!r} is outside the bundle"])
+    path = root / fam.file
     if path.resolve().parent != root.resolve():
-        raise AdmissionError([f"file {fam['file']!r} is outside the bundle"])
+        raise AdmissionError([f"file {fam.file[:80]!r} is outside the bundle"])
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise AdmissionError([f"cannot read {fam['file']}: {err.strerror}"]) from None
+        text = read_source(path, limit=MAX_SOURCE_BYTES + 64 * 1024)  # the program plus its header
+    except SourceFileError as err:
+        raise AdmissionError([str(err)]) from None
+    data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    if digest != fam["file_sha256"]:
-        raise AdmissionError([f"{fam['file']} was changed after export (sha256 {digest[:12]}, manifest {fam['file_sha256'][:12]})"])
-    source = split_file(data.decode("utf-8"))
+    if digest != fam.file_sha256:
+        raise AdmissionError([f"{fam.file} was changed after export (sha256 {digest[:12]}, manifest {fam.file_sha256[:12]})"])
+    source = split_file(text)
+    for what, values in (("example", [(e.inputs, e.expected) for e in fam.examples]),
+                         ("counterexample", [(c.inputs, c.expected) for c in fam.counterexamples])):
+        for inputs, expected in values:
+            try:
+                [decode_value(v) for v in (*inputs.values(), expected)]
+            except ValueError as err:
+                raise AdmissionError([f"an {what} holds a malformed value: {err}"]) from None
     try:
-        existing = cache.get(entry_id)
+        existing = cache.get(fam.id)
     except NotFoundError:
         existing = None
     except CorruptEntryError:
-        raise AdmissionError([f"entry {entry_id} exists in this cache but is corrupt; purge it first"]) from None
+        raise AdmissionError([f"entry {fam.id} exists in this cache but is corrupt; purge it first"]) from None
     if existing is not None:
-        if existing.program_hash == fam["program_hash"]:
+        if existing.program_hash == fam.program_hash:
             return "unchanged"
-        raise AdmissionError([f"entry {entry_id} already exists here with another program (use `seglam cache replace`)"])
+        raise AdmissionError([f"entry {fam.id} already exists here with another program (use `seglam cache replace`)"])
     draft = FamilyDraft(
         source=source,
-        patterns=tuple(fam["patterns"]),
-        description=fam.get("description", ""),
-        entry=fam["entry"],
-        tasks=tuple(fam.get("tasks", ())),
-        samples=tuple(fam.get("samples", ())),
-        examples=msgspec.convert(fam.get("examples", []), tuple[Example, ...]),
-        provenance=msgspec.convert(fam.get("provenance", {}), Provenance),
-        filename=fam["file"],
+        patterns=fam.patterns,
+        description=fam.description,
+        entry=fam.entry,
+        tasks=fam.tasks,
+        samples=fam.samples,
+        examples=fam.examples,
+        provenance=fam.provenance,
+        filename=fam.file,
     )
     try:
-        actual = cache.toolchain.program_hash(cache.toolchain.compile(source, fam["file"]))
+        actual = cache.toolchain.program_hash(cache.toolchain.compile(source, fam.file))
     except CheckError as err:
         raise AdmissionError([f"program does not check:\n{err.render()}"]) from None
-    if actual != fam["program_hash"]:  # checked before verifying: the clearest reason, and cheap
+    if actual != fam.program_hash:  # checked before verifying: the clearest reason, and cheap
         raise AdmissionError(
-            [f"program content hash {actual[:12]} differs from the manifest's {fam['program_hash'][:12]}: "
+            [f"program content hash {actual[:12]} differs from the manifest's {fam.program_hash[:12]}: "
              "the program was edited (or the language version differs)"]
         )
-    entry, program = cache._prepare(draft, entry_id=entry_id, version=int(fam.get("version", 1)))
-    status = fam.get("status", "active")
+    entry, program = cache._prepare(draft, entry_id=fam.id, version=fam.version)
     entry = msgspec.structs.replace(
         entry,
-        status="quarantined" if status == "quarantined" else "active",
-        status_reason=fam.get("status_reason", "") if status == "quarantined" else "",
-        counterexamples=msgspec.convert(fam.get("counterexamples", []), tuple[Counterexample, ...]),
+        status="quarantined" if fam.status == "quarantined" else "active",
+        status_reason=fam.status_reason if fam.status == "quarantined" else "",
+        counterexamples=fam.counterexamples,
         provenance=msgspec.structs.replace(entry.provenance, note=(entry.provenance.note + " imported").strip()),
     )
     cache._store_new(entry, program)

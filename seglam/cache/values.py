@@ -12,10 +12,14 @@ import dataclasses
 import datetime
 import enum
 import math
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from seglam.syntax.intdigits import int_from_text, int_to_text
+
 _INT64 = 2**63
+#: Deepest value decoded; a stored value nests no deeper than a Seglam value can.
+MAX_VALUE_DEPTH = 400
 
 
 def encode_value(value: Any) -> Any:
@@ -23,7 +27,7 @@ def encode_value(value: Any) -> Any:
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
-        return value if -_INT64 <= value < _INT64 else {"$int": str(value)}
+        return value if -_INT64 <= value < _INT64 else {"$int": int_to_text(value)}
     if isinstance(value, float):
         return value if math.isfinite(value) else {"$float": repr(value)}
     if isinstance(value, Decimal):
@@ -48,34 +52,62 @@ def encode_value(value: Any) -> Any:
     raise TypeError(f"cannot store a value of type {type(value).__name__}")
 
 
+class ValueFormatError(ValueError):
+    """Data that is not the tagged form of a value (a damaged or hand-made manifest)."""
+
+
 def decode_value(data: Any) -> Any:
     """Inverse of :func:`encode_value`. Records and enums come back as plain dicts/strings
-    (their classes belong to a program); the runtime converts them at the call boundary."""
+    (their classes belong to a program); the runtime converts them at the call boundary.
+    :class:`ValueFormatError` (a ValueError) for anything that is not an encoded value."""
+    try:
+        return _decode(data, 0)
+    except ValueFormatError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, InvalidOperation, RecursionError) as err:
+        raise ValueFormatError(f"not an encoded value ({type(err).__name__}: {str(err)[:200]})") from None
+
+
+def _decode(data: Any, depth: int) -> Any:
+    if depth > MAX_VALUE_DEPTH:
+        raise ValueFormatError(f"value nests deeper than {MAX_VALUE_DEPTH} levels")
     if isinstance(data, list):
-        return [decode_value(v) for v in data]
+        return [_decode(v, depth + 1) for v in data]
     if not isinstance(data, dict):
         return data
     if len(data) == 1:
         ((tag, payload),) = data.items()
         if tag == "$int":
-            return int(payload)
+            return int_from_text(_text(payload))
         if tag == "$float":
-            return float(payload)
+            return float(_text(payload))
         if tag == "$dec":
-            return Decimal(payload)
+            return Decimal(_text(payload))
         if tag == "$date":
-            return datetime.date.fromisoformat(payload)
+            return datetime.date.fromisoformat(_text(payload))
         if tag == "$enum":
-            return payload
+            return _text(payload)
         if tag == "$tuple":
-            return tuple(decode_value(v) for v in payload)
+            return tuple(_decode(v, depth + 1) for v in _items(payload))
         if tag == "$set":
-            return {decode_value(v) for v in payload}
+            return {_decode(v, depth + 1) for v in _items(payload)}
         if tag == "$dict":
-            return {_hashable(decode_value(k)): decode_value(v) for k, v in payload}
-    if "$rec" in data:
-        return {k: decode_value(v) for k, v in data["fields"].items()}
-    raise ValueError(f"not an encoded value: {data!r}")
+            return {_hashable(_decode(k, depth + 1)): _decode(v, depth + 1) for k, v in _items(payload)}
+    if "$rec" in data and isinstance(data.get("fields"), dict):
+        return {k: _decode(v, depth + 1) for k, v in data["fields"].items()}
+    raise ValueFormatError(f"not an encoded value: {render_value(data)[:200]}")
+
+
+def _text(payload: Any) -> str:
+    if not isinstance(payload, str):
+        raise ValueFormatError(f"expected a string payload, got {type(payload).__name__}")
+    return payload
+
+
+def _items(payload: Any) -> list:
+    if not isinstance(payload, list):
+        raise ValueFormatError(f"expected a list payload, got {type(payload).__name__}")
+    return payload
 
 
 def _hashable(value: Any) -> Any:
@@ -88,4 +120,9 @@ def render_value(value: Any) -> str:
         return f'Decimal("{value}")'
     if isinstance(value, datetime.date):
         return f"date({value.year}, {value.month}, {value.day})"
-    return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int_to_text(value)
+    try:
+        return repr(value)
+    except (ValueError, RecursionError):  # an int inside past CPython's 4300-digit repr limit
+        return f"<{type(value).__name__} too large to show>"

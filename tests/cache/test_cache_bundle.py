@@ -85,10 +85,9 @@ def test_failing_program_in_bundle_is_refused(tmp_path, cache, toolchain):
 def test_re_export_mirrors_the_cache(tmp_path, cache):
     sort_id = cache.admit(SORT)
     add_id = cache.admit(ADD)
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b" / "README.md").write_text("mine")
     cache.export(tmp_path / "b")
+    (tmp_path / "b" / "README.md").write_text("mine")  # added to an export directory: kept
     cache.retire(add_id)
     cache.export(tmp_path / "b")
     files = sorted(p.name for p in (tmp_path / "b").iterdir())
-    assert files == ["README.md", "manifest.json", next(f for f in files if sort_id in f)]
+    assert files == [".seglam-export.json", "README.md", "manifest.json", next(f for f in files if sort_id in f)]
