@@ -48,7 +48,7 @@ def test_hand_edited_program_is_caught(tmp_path, cache, toolchain):
         cache.admit(d)
     cache.export(tmp_path / "b")
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
-    add = next(f for f in manifest["families"] if "add" in f["file"])
+    add = next(f for f in manifest["families"] if f["file"].startswith("add-"))
     path = tmp_path / "b" / add["file"]
     path.write_text(path.read_text().replace("return a + b", "return a + b + 1"))
     with Cache(tmp_path / "fresh", toolchain=toolchain) as fresh:

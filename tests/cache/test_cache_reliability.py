@@ -82,7 +82,7 @@ def test_flipped_bytes_are_detected_quarantined_and_never_run(tmp_path, toolchai
     data = bytearray((path / "data.mdb").read_bytes())
     marker = b"return a + b"
     at = data.find(marker)
-    assert at > 0 and data.find(marker, at + 1) < 0 or True
+    assert at > 0
     data[at + 7] ^= 0x01  # "a + b" -> "a * b"-like damage beneath LMDB
     (path / "data.mdb").write_bytes(bytes(data))
     with Cache(path, toolchain=toolchain) as c:
