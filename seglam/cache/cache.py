@@ -27,14 +27,13 @@ from seglam.cache.entry import (
     Provenance,
     Stats,
     now,
-    seal,
-    unseal,
 )
 from seglam.cache.errors import (
     AdmissionError,
     AmbiguousIdError,
     CorruptEntryError,
     GateMiss,
+    IndexDamagedError,
     NotFoundError,
     PatternError,
 )
@@ -161,18 +160,53 @@ class Cache:
     def matches(self, text: str) -> list[Match]:
         """Every non-retired family whose pattern matches ``text``, most specific first
         (more literal characters, then fewer holes, then entry id and pattern order)."""
-        with self.store.read() as txn:
-            return [m for m, _ in self._matches(txn, text)]
+        return [m for m, _ in self._indexed(self._read_matches, text)]
+
+    def _read_matches(self, text: str) -> list[tuple[Match, Entry]]:
+        txn = self.store.begin_read()  # no context manager: this is the hot path
+        try:
+            return self._matches(txn, text)
+        except (lmdb.Error, UnicodeDecodeError) as err:
+            raise self.store.failure(err) from None
+        finally:
+            self.store.end_read(txn)
+
+    def _indexed(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)``; if it met an index posting that fails its seal, rebuild the indexes
+        from the entries and run it once more (a damaged index must not steer a request to
+        a less specific family)."""
+        try:
+            return fn(*args)
+        except IndexDamagedError:
+            self.rebuild_index()
+            return fn(*args)
+
+    def rebuild_index(self) -> int:
+        """Refile every readable, non-retired entry's patterns and tasks from scratch;
+        returns how many entries were filed."""
+
+        def write(txn: lmdb.Transaction) -> int:
+            txn.drop(self.store.dbs["index"], delete=False)
+            txn.drop(self.store.dbs["tasks"], delete=False)
+            filed = 0
+            for key, raw in txn.cursor(self.store.dbs["entries"]):
+                try:
+                    entry = self.store.unseal("entries", key, raw, Entry)
+                except CorruptEntryError:
+                    continue
+                if entry.status != "retired":
+                    self._index(txn, entry)
+                    filed += 1
+            self._event(txn, "index", "index-rebuilt", 0, f"{filed} entries refiled")
+            return filed
+
+        return self.store.write(write)
 
     def lookup(self, text: str) -> Hit | None:
         """The family that serves a free-text request, or None. The most specific match
         wins; if it is quarantined (being corrected), there is no hit."""
         start = time.perf_counter_ns()
-        txn = self.store.begin_read()  # no context manager: this is the hot path
-        try:
-            found = self._matches(txn, text)
-        finally:
-            self.store.end_read(txn)
+        found = self._indexed(self._read_matches, text)
         if not found or found[0][0].status != "active":
             return None
         best, entry = found[0]
@@ -184,9 +218,10 @@ class Cache:
         kinds. Exact; the first (lowest id) active family whose signature fits wins."""
         start = time.perf_counter_ns()
         key = index.task_key(rules.normalise_task(task), inputs)
+        ids = self._indexed(self._task_ids, key)
         fits: list[Entry] = []
         with self.store.read() as txn:
-            for entry_id in index.task_candidates(txn, self.store.dbs["tasks"], key):
+            for entry_id in ids:
                 entry = self._load(txn, entry_id)
                 if entry is None or entry.status != "active":
                     continue
@@ -200,9 +235,13 @@ class Cache:
         others = tuple(e.id for e in fits[1:])
         return Hit(fits[0], None, dict(inputs), others, time.perf_counter_ns() - start, task, self)
 
+    def _task_ids(self, key: bytes) -> list[str]:
+        with self.store.read() as txn:
+            return index.task_candidates(txn, self.store.dbs["tasks"], key, self.store.sealer)
+
     def _matches(self, txn: lmdb.Transaction, text: str) -> list[tuple[Match, Entry]]:
         tokens = request_tokens(text)
-        candidates = index.candidates(txn, self.store.dbs["index"], tokens)
+        candidates = index.candidates(txn, self.store.dbs["index"], tokens, self.store.sealer)
         found: list[tuple[Match, Entry]] = []
         corrupt: list[tuple[str, str]] = []
         for entry_id in sorted(candidates):
@@ -295,7 +334,7 @@ class Cache:
         if known is not None and known[0] == raw:  # byte-identical to a record already checked
             return known[1]
         try:
-            entry = unseal(raw, Entry, entry_id)
+            entry = self.store.unseal("entries", entry_id, raw, Entry)
         except CorruptEntryError:
             if strict:
                 raise
@@ -310,7 +349,7 @@ class Cache:
         if raw is None:
             return Stats()
         try:
-            return unseal(raw, Stats, entry_id)
+            return self.store.unseal("stats", entry_id, raw, Stats)
         except CorruptEntryError:
             return Stats()
 
@@ -343,7 +382,7 @@ class Cache:
             raw = txn.get(full.encode(), db=self.store.dbs["entries"])
             stats = self._stats(txn, full)
         try:
-            entry = unseal(raw, Entry, full)
+            entry = self.store.unseal("entries", full, raw, Entry)
         except CorruptEntryError as err:
             if stats.corrupt is None:
                 self._mark_corrupt(full, err.reason)
@@ -358,7 +397,7 @@ class Cache:
             for key, raw in txn.cursor(self.store.dbs["entries"]):
                 entry_id = bytes(key).decode()
                 try:
-                    entry = unseal(raw, Entry, entry_id)
+                    entry = self.store.unseal("entries", entry_id, raw, Entry)
                 except CorruptEntryError:
                     continue
                 if status is None or entry.status == status:
@@ -371,7 +410,7 @@ class Cache:
         with self.store.read() as txn:
             for key, raw in txn.cursor(self.store.dbs["entries"]):
                 try:
-                    unseal(raw, Entry, bytes(key).decode())
+                    self.store.unseal("entries", key, raw, Entry)
                 except CorruptEntryError as err:
                     bad.append((err.key, err.reason))
         for entry_id, reason in bad:
@@ -387,12 +426,12 @@ class Cache:
         with self.store.read() as txn:
             for key, raw in _prefixed(txn.cursor(self.store.dbs["history"]), prefix):
                 try:
-                    versions.append(unseal(raw, Entry, full))
+                    versions.append(self.store.unseal("history", key, raw, Entry, full))
                 except CorruptEntryError:
                     continue
             for key, raw in _prefixed(txn.cursor(self.store.dbs["events"]), prefix):
                 try:
-                    events.append(unseal(raw, Event, full))
+                    events.append(self.store.unseal("events", key, raw, Event, full))
                 except CorruptEntryError:
                     continue
         return versions, events
@@ -406,7 +445,7 @@ class Cache:
             for key, raw in txn.cursor(self.store.dbs["entries"]):
                 entry_id = bytes(key).decode()
                 try:
-                    by_status[unseal(raw, Entry, entry_id).status] += 1
+                    by_status[self.store.unseal("entries", entry_id, raw, Entry).status] += 1
                 except CorruptEntryError:
                     by_status["corrupt"] += 1
                 s = self._stats(txn, entry_id)
@@ -443,7 +482,7 @@ class Cache:
                 raise AdmissionError([f"an entry {entry.id} already exists"])
             self._index(txn, entry)
             self._put_entry(txn, entry)
-            txn.put(entry.id.encode(), msgspec.msgpack.encode(list(entry.samples)), db=self.store.dbs["samples"])
+            self._put_samples(txn, entry)
             self._event(txn, entry.id, "admitted", entry.version, entry.provenance.origin)
             return entry.id
 
@@ -564,7 +603,7 @@ class Cache:
         reasons = self._pattern_clashes(txn, pats, entry.samples, exclude)
         names = [p.name for p in entry.signature.params]
         for task in entry.tasks:
-            for other_id in index.task_candidates(txn, self.store.dbs["tasks"], index.task_key(task, names)):
+            for other_id in index.task_candidates(txn, self.store.dbs["tasks"], index.task_key(task, names), self.store.sealer):
                 if other_id != exclude:
                     reasons.append(f"structured task {task!r} with these inputs already belongs to family {other_id}")
         return reasons
@@ -583,7 +622,11 @@ class Cache:
             other = bytes(key).decode()
             if other == exclude:
                 continue
-            for text in msgspec.msgpack.decode(raw):
+            try:
+                texts = self.store.unseal("samples", other, raw, list[str])
+            except CorruptEntryError:
+                texts = []  # a damaged sample list only weakens this check; the index check above still ran
+            for text in texts:
                 low = None
                 for pat, anchors in probes:
                     low = low if low is not None else text.lower()
@@ -595,26 +638,30 @@ class Cache:
 
     def _index(self, txn: lmdb.Transaction, entry: Entry) -> None:
         """File an entry's patterns and tasks (see :mod:`seglam.cache.index`)."""
-        index.file_patterns(txn, self.store.dbs["index"], entry.id, [parse_pattern(p) for p in entry.patterns])
+        index.file_patterns(txn, self.store.dbs["index"], entry.id, [parse_pattern(p) for p in entry.patterns], self.store.sealer)
         names = [p.name for p in entry.signature.params]
         for task in entry.tasks:
-            txn.put(index.task_key(task, names), entry.id.encode(), db=self.store.dbs["tasks"], dupdata=True)
+            index.file_task(txn, self.store.dbs["tasks"], index.task_key(task, names), entry.id, self.store.sealer)
 
     def _unindex(self, txn: lmdb.Transaction, entry: Entry) -> None:
-        index.unfile_patterns(txn, self.store.dbs["index"], entry.id, [self._pattern(p) for p in entry.patterns])
+        index.unfile_patterns(txn, self.store.dbs["index"], entry.id, [self._pattern(p) for p in entry.patterns], self.store.sealer)
         names = [p.name for p in entry.signature.params]
         for task in entry.tasks:
-            txn.delete(index.task_key(task, names), entry.id.encode(), db=self.store.dbs["tasks"])
+            index.unfile_task(txn, self.store.dbs["tasks"], index.task_key(task, names), entry.id, self.store.sealer)
+
+    def _put_samples(self, txn: lmdb.Transaction, entry: Entry) -> None:
+        txn.put(entry.id.encode(), self.store.seal("samples", entry.id, list(entry.samples)), db=self.store.dbs["samples"])
 
     def _put_entry(self, txn: lmdb.Transaction, entry: Entry) -> None:
-        txn.put(entry.id.encode(), seal(entry), db=self.store.dbs["entries"])
+        txn.put(entry.id.encode(), self.store.seal("entries", entry.id, entry), db=self.store.dbs["entries"])
 
     def _event(self, txn: lmdb.Transaction, entry_id: str, kind: str, version: int, detail: str = "") -> None:
         stamp = time.time_ns()
         db = self.store.dbs["events"]
         while txn.get(_vkey(entry_id, stamp, 8), db=db) is not None:
             stamp += 1
-        txn.put(_vkey(entry_id, stamp, 8), seal(Event(at=now(), kind=kind, version=version, detail=detail)), db=db)
+        key = _vkey(entry_id, stamp, 8)
+        txn.put(key, self.store.seal("events", key, Event(at=now(), kind=kind, version=version, detail=detail)), db=db)
 
     def _update(self, entry_id: str, change: Callable[[lmdb.Transaction, Entry], Entry | None]) -> Entry | None:
         """Read-modify-write one entry inside a single write transaction."""
@@ -623,7 +670,7 @@ class Cache:
             raw = txn.get(entry_id.encode(), db=self.store.dbs["entries"])
             if raw is None:
                 raise NotFoundError(f"no cache entry {entry_id!r}")
-            new = change(txn, unseal(raw, Entry, entry_id))
+            new = change(txn, self.store.unseal("entries", entry_id, raw, Entry))
             if new is not None:
                 self._put_entry(txn, new)
             return new
@@ -658,7 +705,8 @@ class Cache:
         def write(txn: lmdb.Transaction) -> None:
             stats = self._stats(txn, entry_id)
             if stats.corrupt is None:
-                txn.put(entry_id.encode(), seal(msgspec.structs.replace(stats, corrupt=reason)), db=self.store.dbs["stats"])
+                txn.put(entry_id.encode(), self.store.seal("stats", entry_id, msgspec.structs.replace(stats, corrupt=reason)),
+                        db=self.store.dbs["stats"])
                 self._event(txn, entry_id, "corrupt", 0, reason)
 
         self.store.write(write)
@@ -706,7 +754,7 @@ class Cache:
             last_hit=max(s.last_hit, last_hit),
             corrupt=s.corrupt,
         )
-        txn.put(entry_id.encode(), seal(s), db=self.store.dbs["stats"])
+        txn.put(entry_id.encode(), self.store.seal("stats", entry_id, s), db=self.store.dbs["stats"])
 
     def _merged(self, entry_id: str, stats: Stats) -> Stats:
         p = self._pending.get(entry_id)
@@ -792,17 +840,18 @@ class Cache:
 
         def write(txn: lmdb.Transaction) -> None:
             raw = txn.get(full.encode(), db=self.store.dbs["entries"])
-            current = unseal(raw, Entry, full)
+            current = self.store.unseal("entries", full, raw, Entry)
             if current.version != old.version:
                 raise AdmissionError([f"family {full} changed meanwhile (now v{current.version}); retry"])
             clash = self._clashes(txn, new, exclude=full)
             if clash:
                 raise AdmissionError(clash)
-            txn.put(_vkey(full, current.version, 4), seal(current), db=self.store.dbs["history"])
+            old_key = _vkey(full, current.version, 4)
+            txn.put(old_key, self.store.seal("history", old_key, current), db=self.store.dbs["history"])
             self._unindex(txn, current)
             self._index(txn, new)
             self._put_entry(txn, new)
-            txn.put(full.encode(), msgspec.msgpack.encode(list(new.samples)), db=self.store.dbs["samples"])
+            self._put_samples(txn, new)
             self._event(txn, full, "replaced", new.version, note or f"{len(disagreements)} disagreement(s) with v{old.version}")
 
         self.store.write(write)
@@ -863,7 +912,7 @@ class Cache:
             raise AdmissionError([f"the sample is refused by the gate: {res.outcome} {res.counterexample.message}"])
 
         def write(txn: lmdb.Transaction) -> None:
-            current = unseal(txn.get(full.encode(), db=self.store.dbs["entries"]), Entry, full)
+            current = self.store.unseal("entries", full, txn.get(full.encode(), db=self.store.dbs["entries"]), Entry)
             if current.program_hash != entry.program_hash or current.status != "active":
                 raise AdmissionError([f"family {full} changed meanwhile; retry"])
             new = msgspec.structs.replace(
@@ -878,7 +927,7 @@ class Cache:
             self._unindex(txn, current)
             self._index(txn, new)
             self._put_entry(txn, new)
-            txn.put(full.encode(), msgspec.msgpack.encode(list(new.samples)), db=self.store.dbs["samples"])
+            self._put_samples(txn, new)
             self._event(txn, full, "pattern-added", new.version, pat.text)
 
         self.store.write(write)
@@ -890,7 +939,7 @@ class Cache:
 
         def write(txn: lmdb.Transaction) -> None:
             raw = txn.get(full.encode(), db=self.store.dbs["entries"])
-            entry = unseal(raw, Entry, full)
+            entry = self.store.unseal("entries", full, raw, Entry)
             if entry.status == "retired":
                 return
             self._unindex(txn, entry)
@@ -965,7 +1014,7 @@ class Cache:
             for entry in entries:
                 self._index(txn, entry)
                 self._put_entry(txn, entry)
-                txn.put(entry.id.encode(), msgspec.msgpack.encode(list(entry.samples)), db=self.store.dbs["samples"])
+                self._put_samples(txn, entry)
 
         self.store.write(write)
 

@@ -1,25 +1,13 @@
-"""Cache records as msgspec structs, and their checksummed on-disk envelope.
-
-Every stored record is ``MAGIC | schema (u16) | blake2b-128(schema | body) | body`` where
-body is msgpack. A flipped byte anywhere fails the checksum (or the magic), and the
-reader reports :class:`CorruptEntryError` instead of decoding garbage.
+"""Cache records as msgspec structs. They are stored sealed (:mod:`seglam.cache.seal`):
+a damaged or rewritten record is reported as :class:`CorruptEntryError`, never decoded.
 """
 
 from __future__ import annotations
 
-import hashlib
-import struct
 import time
 from typing import Any, Literal
 
 import msgspec
-
-from seglam.cache.errors import CorruptEntryError
-
-#: Bump when a struct changes incompatibly; readers refuse newer schemas.
-SCHEMA_VERSION = 1
-MAGIC = b"SGC1"
-_HEADER = struct.Struct(">4sH16s")
 
 Status = Literal["active", "quarantined", "retired"]
 STATUSES: tuple[str, ...] = ("active", "quarantined", "retired")
@@ -141,42 +129,6 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     kind: str
     version: int
     detail: str = ""
-
-
-_ENCODER = msgspec.msgpack.Encoder()
-
-
-def seal(record: msgspec.Struct) -> bytes:
-    """Encode a record into its checksummed envelope."""
-    body = _ENCODER.encode(record)
-    digest = _digest(SCHEMA_VERSION, body)
-    return _HEADER.pack(MAGIC, SCHEMA_VERSION, digest) + body
-
-
-def unseal(data: bytes | memoryview, kind: type, key: str = "?") -> Any:
-    """Check and decode an envelope; :class:`CorruptEntryError` on any mismatch."""
-    data = bytes(data)
-    if len(data) < _HEADER.size:
-        raise CorruptEntryError(key, "record is truncated")
-    magic, schema, digest = _HEADER.unpack_from(data)
-    body = data[_HEADER.size :]
-    if magic != MAGIC:
-        raise CorruptEntryError(key, "bad magic bytes")
-    if _digest(schema, body) != digest:
-        raise CorruptEntryError(key, "checksum mismatch")
-    if schema > SCHEMA_VERSION:
-        raise CorruptEntryError(key, f"schema {schema} is newer than this seglam ({SCHEMA_VERSION})")
-    try:
-        return msgspec.msgpack.decode(body, type=kind)
-    except msgspec.DecodeError as err:  # checksum ok but shape wrong: a writer bug
-        raise CorruptEntryError(key, f"undecodable: {err}") from None
-
-
-def _digest(schema: int, body: bytes) -> bytes:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(schema.to_bytes(2, "big"))
-    h.update(body)
-    return h.digest()
 
 
 def now() -> float:

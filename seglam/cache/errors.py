@@ -17,6 +17,28 @@ class CacheLockedError(CacheError):
     """The cache directory could not be opened (permissions, not a cache, version)."""
 
 
+class CacheCorruptError(CacheError):
+    """The cache's files are damaged, truncated, emptied, or not a SEGLAM cache (or one
+    written by an older seglam). Raised instead of any raw LMDB error; nothing is served
+    from such a cache. ``code`` is stable for scripts; the CLI exits with 3."""
+
+    code = "cache-corrupt"
+
+    def __init__(self, path: object, reason: str, remedy: str | None = None) -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.remedy = remedy or (
+            "move the directory aside (or delete it) and re-import your families from a bundle "
+            "(`seglam cache import DIR`); every imported program is verified again"
+        )
+        super().__init__(f"cache at {self.path} is unusable: {reason}. To recover: {self.remedy}")
+
+
+class IndexDamagedError(CacheError):
+    """An index posting failed its seal. The cache rebuilds its indexes from the entries
+    and retries; a caller sees this only if the rebuild did not help."""
+
+
 class NotFoundError(CacheError, KeyError):
     """No entry with this id (or id prefix)."""
 

@@ -4,6 +4,10 @@
 when it is filed. A lookup probes the request's distinct words, so its cost depends on the
 request, not on how many families exist. ``tasks`` (dupsort) keys structured requests by
 normalised task text plus parameter names.
+
+Every posting is sealed with the cache's secret over its key and value
+(:meth:`Sealer.seal_value`); one that fails is :class:`IndexDamagedError`, and the cache
+rebuilds both indexes from the (sealed) entries.
 """
 
 from __future__ import annotations
@@ -13,14 +17,15 @@ from typing import Iterable, Sequence
 
 import lmdb
 
-from seglam.cache.errors import PatternError
+from seglam.cache.errors import IndexDamagedError, PatternError
 from seglam.cache.pattern import Pattern
+from seglam.cache.seal import Sealer
 
 #: LMDB keys are at most 511 bytes; longer words are never anchors (nor probed).
 MAX_KEY = 200
 
 
-def candidates(txn: lmdb.Transaction, db: lmdb._Database, tokens: Iterable[str]) -> dict[str, set[int]]:
+def candidates(txn: lmdb.Transaction, db: lmdb._Database, tokens: Iterable[str], sealer: Sealer) -> dict[str, set[int]]:
     """``{entry id: {pattern numbers}}`` filed under any of the request's words."""
     cur = txn.cursor(db)
     found: dict[str, set[int]] = {}
@@ -29,12 +34,16 @@ def candidates(txn: lmdb.Transaction, db: lmdb._Database, tokens: Iterable[str])
         if len(key) > MAX_KEY or not cur.set_key(key):
             continue
         for value in cur.iternext_dup(keys=False):
-            entry_id, _, number = bytes(value).decode().partition("\0")
+            payload = sealer.open_value("index", key, value)
+            if payload is None:
+                raise IndexDamagedError(f"index posting under {token!r} fails its seal")
+            entry_id, _, number = payload.decode().partition("\0")
             found.setdefault(entry_id, set()).add(int(number))
     return found
 
 
-def file_patterns(txn: lmdb.Transaction, db: lmdb._Database, entry_id: str, patterns: Sequence[Pattern]) -> None:
+def file_patterns(txn: lmdb.Transaction, db: lmdb._Database, entry_id: str, patterns: Sequence[Pattern],
+                  sealer: Sealer) -> None:
     """File each pattern under its rarest anchor (ties: longer, then alphabetical)."""
     cur = txn.cursor(db)
 
@@ -45,18 +54,18 @@ def file_patterns(txn: lmdb.Transaction, db: lmdb._Database, entry_id: str, patt
         options = [a for a in pat.anchors if len(a.encode()) <= MAX_KEY]
         if not options:
             raise PatternError(f"pattern {pat.text!r} has no literal word to index it by")
-        anchor = min(options, key=weight)
-        txn.put(anchor.encode(), _value(entry_id, number), db=db, dupdata=True)
+        key = min(options, key=weight).encode()
+        txn.put(key, sealer.seal_value("index", key, _value(entry_id, number)), db=db, dupdata=True)
 
 
-def unfile_patterns(txn: lmdb.Transaction, db: lmdb._Database, entry_id: str, patterns: Sequence[Pattern]) -> None:
+def unfile_patterns(txn: lmdb.Transaction, db: lmdb._Database, entry_id: str, patterns: Sequence[Pattern],
+                    sealer: Sealer) -> None:
     """Remove an entry's patterns, whichever anchor each was filed under."""
     cur = txn.cursor(db)
     for number, pat in enumerate(patterns):
-        value = _value(entry_id, number)
         for anchor in pat.anchors:
             key = anchor.encode()
-            if len(key) <= MAX_KEY and cur.set_key_dup(key, value):
+            if len(key) <= MAX_KEY and cur.set_key_dup(key, sealer.seal_value("index", key, _value(entry_id, number))):
                 cur.delete()
 
 
@@ -68,9 +77,26 @@ def task_key(task: str, names: Iterable[str]) -> bytes:
     return key
 
 
-def task_candidates(txn: lmdb.Transaction, db: lmdb._Database, key: bytes) -> list[str]:
+def task_candidates(txn: lmdb.Transaction, db: lmdb._Database, key: bytes, sealer: Sealer) -> list[str]:
+    """The ids filed under a ``tasks`` key."""
     cur = txn.cursor(db)
-    return sorted(bytes(v).decode() for v in cur.iternext_dup(keys=False)) if cur.set_key(key) else []
+    if not cur.set_key(key):
+        return []
+    ids = []
+    for value in cur.iternext_dup(keys=False):
+        payload = sealer.open_value("tasks", key, value)
+        if payload is None:
+            raise IndexDamagedError("a structured-task posting fails its seal")
+        ids.append(payload.decode())
+    return sorted(ids)
+
+
+def file_task(txn: lmdb.Transaction, db: lmdb._Database, key: bytes, entry_id: str, sealer: Sealer) -> None:
+    txn.put(key, sealer.seal_value("tasks", key, entry_id.encode()), db=db, dupdata=True)
+
+
+def unfile_task(txn: lmdb.Transaction, db: lmdb._Database, key: bytes, entry_id: str, sealer: Sealer) -> None:
+    txn.delete(key, sealer.seal_value("tasks", key, entry_id.encode()), db=db)
 
 
 def _value(entry_id: str, number: int) -> bytes:

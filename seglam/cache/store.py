@@ -4,11 +4,20 @@ map on demand and turn a full disk into :class:`CacheFullError`.
 LMDB gives what the cache needs across processes: many concurrent readers, one writer at
 a time (a robust process-shared mutex, so a writer killed mid-transaction releases it),
 and copy-on-write pages, so a crash loses nothing committed.
+
+LMDB trusts its file. A truncated ``data.mdb`` is mapped and read past its end (SIGBUS),
+and damage surfaces as raw ``lmdb`` errors. So before opening, the data file's two meta
+pages are checked (magic, version, page size) and the file must hold every page the
+newest meta page says is in use; a cache that had been initialised (it has its
+``secret``) must not have lost its data file. Every LMDB error met later is reported as
+:class:`CacheCorruptError` with the path and what to do.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+import struct
 import sys
 import threading
 from contextlib import contextmanager
@@ -17,7 +26,8 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import lmdb
 
-from seglam.cache.errors import CacheError, CacheFullError, CacheLockedError
+from seglam.cache.errors import CacheCorruptError, CacheError, CacheFullError, CacheLockedError
+from seglam.cache.seal import SECRET_SIZE, Sealer
 
 T = TypeVar("T")
 
@@ -29,9 +39,21 @@ DATABASES: dict[str, bool] = {
     "stats": False,  # id -> sealed Stats
     "history": False,  # id \0 version(4 bytes) -> sealed Entry (earlier versions)
     "events": False,  # id \0 time_ns(8 bytes) -> sealed Event
-    "samples": False,  # id -> msgpack list of request texts (admission checks)
-    "meta": False,  # format information
+    "samples": False,  # id -> sealed list of request texts (admission checks)
+    "meta": False,  # b"format" -> sealed format record
 }
+
+#: The cache's own files in its directory, beside LMDB's data.mdb and lock.mdb.
+SECRET_FILE = "secret"
+DATA_FILE = "data.mdb"
+#: The on-disk format: 2 = every record sealed with the cache's secret (HMAC).
+FORMAT_VERSION = 2
+_FORMAT_KEY = b"format"
+#: LMDB errors that mean the file is damaged or not an LMDB file at all.
+_CORRUPTION = (lmdb.CorruptedError, lmdb.PageNotFoundError, lmdb.InvalidError, lmdb.VersionMismatchError,
+               lmdb.BadValsizeError, lmdb.IncompatibleError, lmdb.PanicError, lmdb.BadDbiError)
+_MDB_MAGIC = 0xBEEFC0DE
+_P_META = 0x08
 
 INITIAL_MAP_SIZE = 32 << 20
 DEFAULT_MAX_MAP_SIZE = 1 << 40  # address space only; the file grows with the data
@@ -134,36 +156,104 @@ class Store:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise CacheLockedError(f"cannot create cache directory {self.path}: {err.strerror}") from None
+        if not self.path.is_dir():
+            raise CacheLockedError(f"cannot open cache at {self.path}: not a directory")
         self._key = (os.getpid(), os.path.realpath(self.path))
         with _Shared.lock:
             slot = _Shared.envs.get(self._key)
             if slot is None:
-                env = self._open(min(map_size, self.max_map_size))
-                slot = [env, 0, threading.RLock(), _Readers()]
+                env, sealer = self._open(min(map_size, self.max_map_size))
+                slot = [env, 0, threading.RLock(), _Readers(), sealer]
                 _Shared.envs[self._key] = slot
             slot[1] += 1
         self.env: lmdb.Environment = slot[0]
         self._write_lock: threading.RLock = slot[2]
         self._readers: _Readers = slot[3]
+        self.sealer: Sealer = slot[4]
         self.dbs = {name: self.env.open_db(name.encode(), dupsort=dup) for name, dup in DATABASES.items()}
         self._closed = False
 
-    def _open(self, map_size: int) -> lmdb.Environment:
+    def _open(self, map_size: int) -> tuple[lmdb.Environment, Sealer]:
+        secret = _read_secret(self.path)
+        used = check_data_file(self.path / DATA_FILE)
+        if used is None and secret is not None:
+            raise CacheCorruptError(
+                self.path, f"{DATA_FILE} is missing or empty, but this cache was set up before (it has its {SECRET_FILE}): "
+                "every entry it held is lost")
         try:
             env = lmdb.open(
                 str(self.path),
-                map_size=map_size,
+                map_size=max(map_size, used or 0),
                 max_dbs=len(DATABASES) + 2,
                 max_readers=1022,
                 subdir=True,
                 lock=True,
                 readahead=False,
             )
+        except _CORRUPTION as err:
+            raise CacheCorruptError(self.path, f"{DATA_FILE} is not a sound LMDB file ({_lmdb_reason(err)})") from None
         except lmdb.Error as err:
             raise CacheLockedError(f"cannot open cache at {self.path}: {err}") from None
-        # an existing, bigger file keeps its size; a reader left by a killed process is freed
-        env.reader_check()
-        return env
+        try:
+            # an existing, bigger file keeps its size; a reader left by a killed process is freed
+            env.reader_check()
+            with env.begin(write=True) as txn:
+                dbs = {name: env.open_db(name.encode(), txn=txn, dupsort=dup) for name, dup in DATABASES.items()}
+                sealer = self._sealer(txn, dbs, secret)
+        except CacheError:
+            env.close()
+            raise
+        except _CORRUPTION as err:
+            env.close()
+            raise CacheCorruptError(self.path, f"{DATA_FILE} is damaged ({_lmdb_reason(err)})") from None
+        except lmdb.Error as err:
+            env.close()
+            raise CacheLockedError(f"cannot open cache at {self.path}: {err}") from None
+        return env, sealer
+
+    def _sealer(self, txn: lmdb.Transaction, dbs: dict[str, Any], secret: bytes | None) -> Sealer:
+        """The cache's sealer. A new cache gets its secret here; a cache with records but
+        no secret was written by an older seglam (unkeyed seals) and is refused."""
+        stored = txn.get(_FORMAT_KEY, db=dbs["meta"])
+        if secret is None:  # read again under the write lock: a racing process may have set the cache up
+            secret = _read_secret(self.path)
+        if secret is None:
+            if any(txn.stat(db)["entries"] for db in dbs.values()):
+                raise CacheCorruptError(
+                    self.path,
+                    f"it holds records but no {SECRET_FILE}: it was written by an older seglam (unkeyed seals) "
+                    "or its secret was removed, so no record in it can be trusted",
+                    "export it with the seglam that wrote it (`seglam cache export DIR`), then import the bundle "
+                    "into a new cache (`seglam cache import DIR`); import verifies every program again",
+                )
+            secret = _create_secret(self.path)
+        sealer = Sealer(secret)
+        if stored is None:
+            if any(txn.stat(dbs[name])["entries"] for name in DATABASES if name != "meta"):
+                raise CacheCorruptError(self.path, "its format record is missing")
+            txn.put(_FORMAT_KEY, sealer.seal("meta", _FORMAT_KEY, {"format": "seglam-cache", "version": FORMAT_VERSION}),
+                    db=dbs["meta"])
+            return sealer
+        try:
+            record = sealer.unseal("meta", _FORMAT_KEY, stored, dict[str, Any], "format record")
+        except CacheError as err:
+            raise CacheCorruptError(self.path, f"its format record does not match its {SECRET_FILE} ({err})") from None
+        if record.get("version") != FORMAT_VERSION:
+            raise CacheCorruptError(self.path, f"format version {record.get('version')!r}; this seglam reads {FORMAT_VERSION}",
+                                    "use the seglam that wrote it, or export and re-import the families")
+        return sealer
+
+    # -- sealed records -------------------------------------------------------------------
+
+    def seal(self, db: str, key: str | bytes, record: Any) -> bytes:
+        """``record`` sealed for ``key`` in database ``db`` (see :mod:`seglam.cache.seal`)."""
+        return self.sealer.seal(db, _key_bytes(key), record)
+
+    def unseal(self, db: str, key: str | bytes, raw: bytes | memoryview, kind: Any, label: str | None = None) -> Any:
+        """The record stored under ``key`` in ``db``; :class:`CorruptEntryError` if its seal fails."""
+        if label is None and isinstance(key, str):
+            label = key
+        return self.sealer.unseal(db, _key_bytes(key), raw, kind, label)
 
     # -- transactions -------------------------------------------------------------------
 
@@ -177,9 +267,20 @@ class Store:
             except lmdb.MapResizedError:
                 self._readers.leave()
                 self._adopt_size()  # another process grew the map
+            except lmdb.Error as err:
+                self._readers.leave()
+                raise self.failure(err) from None
             except BaseException:
                 self._readers.leave()
                 raise
+
+    def failure(self, err: Exception) -> CacheError:
+        """The typed error for an LMDB (or key-decoding) error met while using the store."""
+        if isinstance(err, CacheError):
+            return err
+        if isinstance(err, (UnicodeDecodeError, ValueError)) or isinstance(err, _CORRUPTION):
+            return CacheCorruptError(self.path, f"{DATA_FILE} is damaged ({_lmdb_reason(err)})")
+        return CacheError(f"cache at {self.path}: {_lmdb_reason(err)}")
 
     def end_read(self, txn: lmdb.Transaction) -> None:
         try:
@@ -189,10 +290,13 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[lmdb.Transaction]:
-        """:meth:`begin_read` / :meth:`end_read` as a context manager."""
+        """:meth:`begin_read` / :meth:`end_read` as a context manager. An LMDB error inside
+        (damage met while reading) leaves as :class:`CacheCorruptError`."""
         txn = self.begin_read()
         try:
             yield txn
+        except (lmdb.Error, UnicodeDecodeError) as err:
+            raise self.failure(err) from None
         finally:
             self.end_read(txn)
 
@@ -212,6 +316,8 @@ class Store:
                     self._grow()
                 except lmdb.MapResizedError:
                     self._adopt_size()
+                except _CORRUPTION + (UnicodeDecodeError,) as err:  # before the disk-full test: damage is not a full disk
+                    raise self.failure(err) from None
                 except lmdb.Error as err:
                     if any(s in str(err) for s in _DISK_FULL):
                         raise CacheFullError(
@@ -221,6 +327,7 @@ class Store:
                     raise CacheError(f"cache write failed: {err}") from None
 
     def _grow(self) -> None:
+        check_data_file(self.path / DATA_FILE)  # a damaged meta page can look like a full map
         size = self.env.info()["map_size"]
         if size >= self.max_map_size:
             raise CacheFullError(
@@ -253,13 +360,112 @@ class Store:
 
     def info(self) -> dict[str, Any]:
         """Map size, file size and record counts."""
-        stat = self.env.info()
+        env_info = self.env.info()
         with self.read() as txn:
             counts = {name: txn.stat(db)["entries"] for name, db in self.dbs.items()}
-        file = self.path / "data.mdb"
+        file = self.path / DATA_FILE
         return {
             "path": str(self.path),
-            "map_size": stat["map_size"],
+            "map_size": env_info["map_size"],
             "file_size": file.stat().st_size if file.exists() else 0,
             "records": counts,
         }
+
+
+# ---- the data file and the secret -------------------------------------------------------------
+
+
+def check_data_file(data: Path) -> int | None:
+    """None if ``data`` is absent or empty (a new cache); else the bytes its newest meta page
+    says are in use. :class:`CacheCorruptError` when it is not a regular file, not an LMDB
+    file, or shorter than the pages in use (a truncated file would be read past its end)."""
+    root = data.parent
+    try:
+        info = os.lstat(data)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise CacheLockedError(f"cannot open cache at {root}: {err.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CacheCorruptError(root, f"{DATA_FILE} is not a regular file")
+    if info.st_size == 0:
+        return None
+    try:
+        with open(data, "rb") as handle:
+            first = handle.read(256)
+            metas = [_meta(first)]
+            psize = metas[0][0] if metas[0] else 0
+            if psize:
+                handle.seek(psize)
+                metas.append(_meta(handle.read(256)))
+    except OSError as err:
+        raise CacheLockedError(f"cannot read {data}: {err.strerror}") from None
+    if len(metas) < 2 or not all(metas):
+        raise CacheCorruptError(root, f"{DATA_FILE} is truncated or not an LMDB file (its meta pages are damaged)")
+    psize, last_page, _ = max(metas, key=lambda m: m[2])  # LMDB uses the newer meta page
+    used = (last_page + 1) * psize
+    if info.st_size < used:
+        raise CacheCorruptError(root, f"{DATA_FILE} is truncated: {info.st_size} bytes, but its pages in use need {used}")
+    return used
+
+
+def _meta(page: bytes) -> tuple[int, int, int] | None:
+    """(page size, last page, transaction id) of an LMDB meta page, or None if it is not one."""
+    if len(page) < 152:
+        return None
+    (flags,) = struct.unpack_from("<H", page, 10)
+    magic, version = struct.unpack_from("<II", page, 16)
+    (psize,) = struct.unpack_from("<I", page, 40)
+    last_page, txnid = struct.unpack_from("<QQ", page, 136)
+    if not flags & _P_META or magic != _MDB_MAGIC or version != 1:
+        return None
+    if psize < 512 or psize > 1 << 16 or psize & (psize - 1) or last_page >= 1 << 48:
+        return None
+    return psize, last_page, txnid
+
+
+def _read_secret(root: Path) -> bytes | None:
+    path = root / SECRET_FILE
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size != SECRET_SIZE:
+        raise CacheCorruptError(root, f"its {SECRET_FILE} file is damaged (a cache secret is a {SECRET_SIZE}-byte file)")
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise CacheLockedError(f"cannot read {path}: {err.strerror}") from None
+
+
+def _create_secret(root: Path) -> bytes:
+    """Write a new random secret (mode 0600). It appears complete or not at all: written to
+    a temporary file and linked into place, so a racing process reads the winner's."""
+    path = root / SECRET_FILE
+    tmp = root / f".{SECRET_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
+    secret = os.urandom(SECRET_SIZE)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secret)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            existing = _read_secret(root)
+            if existing is None:
+                raise CacheLockedError(f"cannot create {path}") from None
+            return existing
+    finally:
+        tmp.unlink(missing_ok=True)
+    return secret
+
+
+def _key_bytes(key: str | bytes | memoryview) -> bytes:
+    return key.encode() if isinstance(key, str) else bytes(key)
+
+
+def _lmdb_reason(err: Exception) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0][:200]

@@ -5,7 +5,9 @@
     seglam cache replace ID FILE | retire ID | gc | export DIR | import DIR
 
 Every subcommand takes ``--cache DIR`` and ``--json``. Exit codes: 0 done, 1 refused or
-not found (the reason is printed), 2 the cache itself failed (full disk, unreadable).
+not found (the reason is printed), 2 the cache itself failed (full disk, locked, bad
+input file), 3 the cache is damaged, truncated or not a SEGLAM cache (the message says
+what to do).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime
-import json
 import shutil
 import sys
 import time
@@ -32,7 +33,11 @@ from seglam.cache import (
     PatternError,
     Toolchain,
 )
+from seglam.cache.errors import CacheCorruptError
 from seglam.cache.values import decode_value, render_value
+from seglam.program import SourceFileError, read_source
+from seglam.syntax.intdigits import int_from_text
+from seglam.syntax.jsontext import JsonTextError, dumps, loads
 
 ToolchainFactory = Callable[[], Toolchain]
 
@@ -101,6 +106,8 @@ def _wrap(handler: Callable[[argparse.Namespace, Cache], int], factory: Toolchai
                 return handler(args, cache)
         except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError) as err:
             return _fail(args, err, 1)
+        except CacheCorruptError as err:
+            return _fail(args, err, 3)
         except CacheError as err:
             return _fail(args, err, 2)
         except (OSError, ValueError) as err:
@@ -112,7 +119,12 @@ def _wrap(handler: Callable[[argparse.Namespace, Cache], int], factory: Toolchai
 def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
     reasons = list(getattr(err, "reasons", ()) or [str(err)])
     if args.json:
-        print(json.dumps({"ok": False, "error": type(err).__name__, "reasons": reasons}, indent=2))
+        data = {"ok": False, "error": type(err).__name__, "reasons": reasons}
+        if isinstance(err, CacheCorruptError):
+            data.update(code=err.code, path=err.path)
+        print(dumps(data, indent=2))
+    elif isinstance(err, CacheCorruptError):
+        print(f"seglam cache: {err.code}: {err}", file=sys.stderr)  # one line: path, what is wrong, what to do
     else:
         print(f"seglam cache: {type(err).__name__}:", file=sys.stderr)
         for r in reasons:
@@ -128,7 +140,7 @@ def _ls(args: argparse.Namespace, cache: Cache) -> int:
     corrupt = cache.corrupt() if args.status is None else []
     if args.json:
         rows = [_summary(e) for e in entries] + [{"id": i, "status": "corrupt", "reason": r} for i, r in corrupt]
-        print(json.dumps(rows, indent=2))
+        print(dumps(rows, indent=2))
         return 0
     rows = [
         [e.id, f"v{e.version}", e.status, str(e.stats.hits), str(e.stats.failures), _ago(e.stats.last_hit),
@@ -147,7 +159,7 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
     if args.json:
         import msgspec
 
-        print(json.dumps(msgspec.to_builtins(e), indent=2, default=str))
+        print(dumps(msgspec.to_builtins(e), indent=2, default=str))
         return 0
     p = e.provenance
     out = [
@@ -184,7 +196,7 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
 def _stats(args: argparse.Namespace, cache: Cache) -> int:
     s = cache.stats()
     if args.json:
-        print(json.dumps(s, indent=2))
+        print(dumps(s, indent=2))
         return 0
     by = s["entries"]
     rows = [
@@ -204,7 +216,7 @@ def _history(args: argparse.Namespace, cache: Cache) -> int:
     current = cache.get(args.id)
     versions, events = cache.history(current.id)
     if args.json:
-        print(json.dumps({
+        print(dumps({
             "id": current.id,
             "versions": [{"version": v.version, "program_hash": v.program_hash, "created": v.created, "origin": v.provenance.origin}
                          for v in versions + [current]],
@@ -224,11 +236,11 @@ def _history(args: argparse.Namespace, cache: Cache) -> int:
 
 def _add(args: argparse.Namespace, cache: Cache) -> int:
     path = Path(args.file)
-    source = path.read_text(encoding="utf-8")
+    source = _source(args.file)
     meta: dict[str, Any] = {}
     sibling = path.with_suffix(".json")
     if sibling.exists():
-        meta = json.loads(sibling.read_text(encoding="utf-8"))
+        meta = _family_json(sibling)
     draft = FamilyDraft.from_family_json(
         {
             **meta,
@@ -268,10 +280,10 @@ def _reject(args: argparse.Namespace, cache: Cache) -> int:
 
 
 def _replace(args: argparse.Namespace, cache: Cache) -> int:
-    source = Path(args.file).read_text(encoding="utf-8")
+    source = _source(args.file)
     res = cache.replace(args.id, source, entry=args.entry, note=args.note)
     if args.json:
-        print(json.dumps({"ok": True, "id": res.entry_id, "version": res.version, "diff": res.diff,
+        print(dumps({"ok": True, "id": res.entry_id, "version": res.version, "diff": res.diff,
                           "disagreements": list(res.disagreements)}, indent=2))
         return 0
     print(f"family {res.entry_id} is now v{res.version}")
@@ -296,7 +308,7 @@ def _gc(args: argparse.Namespace, cache: Cache) -> int:
     r = cache.gc(idle_days=args.idle_days, max_failure_rate=args.max_failure_rate, min_calls=args.min_calls,
                  purge=args.purge, dry_run=args.dry_run)
     if args.json:
-        print(json.dumps({"ok": True, "dry_run": r.dry_run, "retired": [{"id": i, "reason": why} for i, why in r.retired],
+        print(dumps({"ok": True, "dry_run": r.dry_run, "retired": [{"id": i, "reason": why} for i, why in r.retired],
                           "purged": list(r.purged)}, indent=2))
         return 0
     verb = "would retire" if r.dry_run else "retired"
@@ -315,7 +327,7 @@ def _export(args: argparse.Namespace, cache: Cache) -> int:
 def _import(args: argparse.Namespace, cache: Cache) -> int:
     r = cache.import_(args.dir)
     if args.json:
-        print(json.dumps({"ok": r.ok, "imported": list(r.imported), "unchanged": list(r.unchanged),
+        print(dumps({"ok": r.ok, "imported": list(r.imported), "unchanged": list(r.unchanged),
                           "refused": [{"id": i, "reason": why} for i, why in r.refused]}, indent=2))
         return 0 if r.ok else 1
     print(f"imported {len(r.imported)}, unchanged {len(r.unchanged)}, refused {len(r.refused)}")
@@ -325,6 +337,35 @@ def _import(args: argparse.Namespace, cache: Cache) -> int:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+
+def _source(path: str) -> str:
+    """A program file, read bounded (see :func:`seglam.program.read_source`)."""
+    try:
+        return read_source(path)
+    except SourceFileError as err:
+        raise ValueError(str(err)) from None
+
+
+_FAMILY_LISTS = ("patterns", "samples", "tasks")
+
+
+def _family_json(path: Path) -> dict[str, Any]:
+    """The sibling ``.json`` of a family: an object whose lists hold strings."""
+    try:
+        meta = loads(read_source(path))
+    except (SourceFileError, JsonTextError) as err:
+        raise ValueError(f"{path}: {err}") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: expected a JSON object, got {type(meta).__name__}")
+    for name in _FAMILY_LISTS:
+        value = meta.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{path}: {name!r} must be a list of strings")
+    for name in ("description", "entry", "task"):
+        if meta.get(name) is not None and not isinstance(meta[name], str):
+            raise ValueError(f"{path}: {name!r} must be a string")
+    return meta
 
 
 def parse_typed(text: str, type_text: str) -> Any:
@@ -338,7 +379,7 @@ def parse_typed(text: str, type_text: str) -> Any:
         if kind == "str":
             return text
         if kind == "int":
-            return int(text)
+            return int_from_text(text.strip())
         if kind == "float":
             return float(text)
         if kind == "Decimal":
@@ -352,12 +393,12 @@ def parse_typed(text: str, type_text: str) -> Any:
     except (ValueError, InvalidOperation):
         raise ValueError(f"{text!r} is not a {kind}") from None
     try:
-        return json.loads(text)
-    except ValueError:
+        return loads(text)
+    except JsonTextError:
         pass
     try:
         return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         raise ValueError(f"{text!r} is not a {type_text} (write JSON or a Python literal)") from None
 
 
@@ -368,7 +409,7 @@ def _summary(e: Entry) -> dict[str, Any]:
 
 
 def _done(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    print(json.dumps(data, indent=2) if args.json else text)
+    print(dumps(data, indent=2) if args.json else text)
 
 
 def _table(headers: list[str], rows: list[list[str]], *, header: bool = True) -> str:

@@ -4,9 +4,20 @@ from decimal import Decimal
 import msgspec
 import pytest
 
-from seglam.cache.entry import Entry, Signature, Param, Verification, seal, unseal
+from seglam.cache.entry import Entry, Signature, Param, Verification
 from seglam.cache.errors import CorruptEntryError
+from seglam.cache.seal import Sealer
 from seglam.cache.values import decode_value, encode_value
+
+SEALER = Sealer(b"k" * 32)
+
+
+def seal(record):
+    return SEALER.seal("entries", b"abc123", record)
+
+
+def unseal(data, kind, key="abc123"):
+    return SEALER.unseal("entries", key.encode(), data, kind)
 
 
 def _entry() -> Entry:
@@ -35,6 +46,26 @@ def test_any_flipped_byte_is_detected(pos):
     data[pos] ^= 0x40
     with pytest.raises(CorruptEntryError):
         unseal(bytes(data), Entry, "abc123")
+
+
+def test_a_seal_binds_the_secret_the_database_and_the_key():
+    data = seal(_entry())
+    with pytest.raises(CorruptEntryError, match="seal mismatch"):
+        Sealer(b"x" * 32).unseal("entries", b"abc123", data, Entry)  # another cache's secret
+    with pytest.raises(CorruptEntryError, match="seal mismatch"):
+        SEALER.unseal("history", b"abc123", data, Entry)  # moved to another database
+    with pytest.raises(CorruptEntryError, match="seal mismatch"):
+        SEALER.unseal("entries", b"abc124", data, Entry)  # moved under another key
+
+
+def test_small_values_are_sealed_too():
+    value = SEALER.seal_value("index", b"sort", b"abc123\x000")
+    assert SEALER.open_value("index", b"sort", value) == b"abc123\x000"
+    for pos in range(len(value)):
+        bad = bytearray(value)
+        bad[pos] ^= 0x01
+        assert SEALER.open_value("index", b"sort", bytes(bad)) is None
+    assert SEALER.open_value("index", b"sorts", value) is None
 
 
 def test_truncated_record_is_detected():

@@ -13,7 +13,7 @@ import pytest
 
 from tests.cache.cache_families import ADD, SORT
 from seglam.cache import Cache, CacheFullError, CorruptEntryError
-from seglam.cache.entry import Entry, unseal
+from seglam.cache.entry import Entry
 from seglam.cache.synthetic import family, request
 
 WORKER = str(Path(__file__).with_name("cache_worker.py"))
@@ -27,7 +27,7 @@ def _spawn(*args: str) -> subprocess.Popen:
 
 def _all_entries(path) -> dict[str, Entry]:
     with Cache(path) as c, c.store.read() as txn:
-        return {bytes(k).decode(): unseal(v, Entry, bytes(k).decode()) for k, v in txn.cursor(c.store.dbs["entries"])}
+        return {bytes(k).decode(): c.store.unseal("entries", k, v, Entry) for k, v in txn.cursor(c.store.dbs["entries"])}
 
 
 def test_eight_processes_lose_nothing_and_corrupt_nothing(tmp_path):
@@ -91,7 +91,7 @@ def test_flipped_bytes_are_detected_quarantined_and_never_run(tmp_path, toolchai
         with pytest.raises(CorruptEntryError):
             c.get(add_id)
         assert toolchain.calls == calls  # never executed
-        assert c.corrupt() == [(add_id, "checksum mismatch")]
+        assert c.corrupt() == [(add_id, "seal mismatch (damaged or rewritten)")]
         assert c.stats()["entries"]["corrupt"] == 1
         _, events = c.history(add_id)
         assert [e.kind for e in events][-1] == "corrupt"
