@@ -146,8 +146,10 @@ class Cache:
     # -- lifecycle ----------------------------------------------------------------------
 
     def close(self) -> None:
-        self.flush()
-        self.store.close()
+        try:
+            self.flush()
+        finally:  # a damaged cache still releases its environment
+            self.store.close()
 
     def __enter__(self) -> "Cache":
         return self

@@ -11,6 +11,11 @@ pages are checked (magic, version, page size) and the file must hold every page 
 newest meta page says is in use; a cache that had been initialised (it has its
 ``secret``) must not have lost its data file. Every LMDB error met later is reported as
 :class:`CacheCorruptError` with the path and what to do.
+
+A damaged page can also point LMDB a little past the pages in use (a node offset or size
+off by a flipped byte). So the data file is kept as long as the map, its tail a sparse run
+of zeros that costs no disk blocks (as LMDB's own MDB_WRITEMAP mode does): such a read
+lands on zeros inside the file, fails its seal, and is reported, instead of SIGBUS.
 """
 
 from __future__ import annotations
@@ -197,6 +202,7 @@ class Store:
         try:
             # an existing, bigger file keeps its size; a reader left by a killed process is freed
             env.reader_check()
+            _pad(self.path / DATA_FILE, env.info()["map_size"])
             with env.begin(write=True) as txn:
                 dbs = {name: env.open_db(name.encode(), txn=txn, dupsort=dup) for name, dup in DATABASES.items()}
                 sealer = self._sealer(txn, dbs, secret)
@@ -303,6 +309,7 @@ class Store:
     def _adopt_size(self) -> None:
         with self._write_lock, self._readers.exclusive():
             self.env.set_mapsize(0)
+            _pad(self.path / DATA_FILE, self.env.info()["map_size"])
 
     def write(self, fn: Callable[[lmdb.Transaction], T]) -> T:
         """Run ``fn`` in a write transaction and commit. ``fn`` may run more than once (after
@@ -336,6 +343,7 @@ class Store:
             )
         with self._readers.exclusive():
             self.env.set_mapsize(min(size * 2, self.max_map_size))
+            _pad(self.path / DATA_FILE, self.env.info()["map_size"])
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -364,10 +372,14 @@ class Store:
         with self.read() as txn:
             counts = {name: txn.stat(db)["entries"] for name, db in self.dbs.items()}
         file = self.path / DATA_FILE
+        size = 0
+        if file.exists():
+            st = file.stat()
+            size = min(st.st_size, getattr(st, "st_blocks", st.st_size // 512 + 1) * 512)  # the sparse tail is free
         return {
             "path": str(self.path),
             "map_size": env_info["map_size"],
-            "file_size": file.stat().st_size if file.exists() else 0,
+            "file_size": size,
             "records": counts,
         }
 
@@ -392,36 +404,141 @@ def check_data_file(data: Path) -> int | None:
         return None
     try:
         with open(data, "rb") as handle:
-            first = handle.read(256)
-            metas = [_meta(first)]
-            psize = metas[0][0] if metas[0] else 0
-            if psize:
-                handle.seek(psize)
-                metas.append(_meta(handle.read(256)))
+            for _ in range(8):  # a writer in another process may commit while the list is read
+                meta = _newest_meta(handle)
+                if meta is None:
+                    raise CacheCorruptError(root, f"{DATA_FILE} is truncated or not an LMDB file (its meta pages are damaged)")
+                psize, last_page, txnid, free_root = meta
+                used = (last_page + 1) * psize
+                if os.fstat(handle.fileno()).st_size < used:
+                    raise CacheCorruptError(
+                        root, f"{DATA_FILE} is truncated: {info.st_size} bytes, but its pages in use need {used}")
+                problem = _free_list_problem(handle, psize, last_page, free_root)
+                again = _newest_meta(handle)
+                if again is not None and again[2] == txnid:  # no commit meanwhile: one consistent snapshot
+                    break
     except OSError as err:
         raise CacheLockedError(f"cannot read {data}: {err.strerror}") from None
-    if len(metas) < 2 or not all(metas):
-        raise CacheCorruptError(root, f"{DATA_FILE} is truncated or not an LMDB file (its meta pages are damaged)")
-    psize, last_page, _ = max(metas, key=lambda m: m[2])  # LMDB uses the newer meta page
-    used = (last_page + 1) * psize
-    if info.st_size < used:
-        raise CacheCorruptError(root, f"{DATA_FILE} is truncated: {info.st_size} bytes, but its pages in use need {used}")
+    if problem:
+        # LMDB reuses free pages without checking them: a damaged list makes a writer
+        # overwrite live pages or abort, so it is refused before anything is written
+        raise CacheCorruptError(root, f"its free-page list is damaged ({problem})")
     return used
 
 
-def _meta(page: bytes) -> tuple[int, int, int] | None:
-    """(page size, last page, transaction id) of an LMDB meta page, or None if it is not one."""
+def _newest_meta(handle: Any) -> tuple[int, int, int, int] | None:
+    """The meta page LMDB would use (the valid one with the higher transaction id); None
+    if either is damaged (LMDB refuses such a file too)."""
+    handle.seek(0)
+    first = _meta(handle.read(256))
+    if first is None:
+        return None
+    handle.seek(first[0])
+    second = _meta(handle.read(256))
+    if second is None:
+        return None
+    return max(first, second, key=lambda m: m[2])
+
+
+def _pad(data: Path, size: int) -> None:
+    """Extend ``data`` with zeros (sparse) to ``size`` bytes; never shrinks it."""
+    try:
+        fd = os.open(data, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return  # the padding is a guard; a file that cannot be opened for it is still served
+    try:
+        if os.fstat(fd).st_size < size:
+            os.ftruncate(fd, size)
+    except OSError:
+        pass  # a full disk or a filesystem without sparse files: keep the file as it is
+    finally:
+        os.close(fd)
+
+
+_P_BRANCH, _P_LEAF, _P_OVERFLOW = 0x01, 0x02, 0x04
+_F_BIGDATA = 0x01
+_NO_PAGE = (1 << 64) - 1
+
+
+def _free_list_problem(handle: Any, psize: int, last_page: int, root: int) -> str | None:
+    """What is wrong with LMDB's free-page list (the FREE_DBI tree: txn id -> sorted page
+    numbers), or None. Checks every page number is in range, each list is strictly
+    descending and no page is listed twice. Reads only the list's own pages."""
+    if root == _NO_PAGE:
+        return None
+    seen: set[int] = set()
+    visited: set[int] = set()
+    stack = [(root, 0)]
+    while stack:
+        pgno, depth = stack.pop()
+        if not 2 <= pgno <= last_page or pgno in visited or depth > 32:
+            return f"page {pgno} out of range or revisited"
+        visited.add(pgno)
+        handle.seek(pgno * psize)
+        page = handle.read(psize)
+        if len(page) < psize:
+            return f"page {pgno} is cut short"
+        flags, lower, upper = struct.unpack_from("<HHH", page, 10)
+        if not (16 <= lower <= upper <= psize) or not flags & (_P_BRANCH | _P_LEAF):
+            return f"page {pgno} has a bad header"
+        for i in range((lower - 16) // 2):
+            (ptr,) = struct.unpack_from("<H", page, 16 + 2 * i)
+            if not upper <= ptr <= psize - 8:
+                return f"page {pgno} has a node outside it"
+            lo, hi, nflags, ksize = struct.unpack_from("<HHHH", page, ptr)
+            if flags & _P_BRANCH:
+                stack.append((lo | hi << 16 | nflags << 32, depth + 1))
+                continue
+            start = ptr + 8 + ksize
+            size = lo | hi << 16
+            if nflags & _F_BIGDATA:
+                if start + 8 > psize:
+                    return f"page {pgno} has a node outside it"
+                (over,) = struct.unpack_from("<Q", page, start)
+                if not 2 <= over <= last_page or over in visited:
+                    return f"overflow page {over} out of range"
+                visited.add(over)
+                handle.seek(over * psize)
+                value = handle.read(16 + size)[16:]
+            else:
+                value = page[start : start + size]
+            problem = _page_list_problem(value, size, last_page, seen)
+            if problem:
+                return problem
+    return None
+
+
+def _page_list_problem(value: bytes, size: int, last_page: int, seen: set[int]) -> str | None:
+    """An LMDB ID list: a count, then that many page numbers, strictly descending."""
+    if len(value) != size or size < 8 or size % 8:
+        return "a list has a bad size"
+    numbers = struct.unpack_from(f"<{size // 8}Q", value)
+    if numbers[0] != len(numbers) - 1:
+        return "a list has a bad count"
+    previous = _NO_PAGE
+    for number in numbers[1:]:
+        if not 2 <= number <= last_page or number >= previous or number in seen:
+            return f"free page {number} is out of range, out of order or listed twice"
+        seen.add(number)
+        previous = number
+    return None
+
+
+def _meta(page: bytes) -> tuple[int, int, int, int] | None:
+    """(page size, last page, transaction id, free-list root) of an LMDB meta page, or None
+    if it is not one."""
     if len(page) < 152:
         return None
     (flags,) = struct.unpack_from("<H", page, 10)
     magic, version = struct.unpack_from("<II", page, 16)
     (psize,) = struct.unpack_from("<I", page, 40)
+    (free_root,) = struct.unpack_from("<Q", page, 80)
     last_page, txnid = struct.unpack_from("<QQ", page, 136)
     if not flags & _P_META or magic != _MDB_MAGIC or version != 1:
         return None
     if psize < 512 or psize > 1 << 16 or psize & (psize - 1) or last_page >= 1 << 48:
         return None
-    return psize, last_page, txnid
+    return psize, last_page, txnid, free_root
 
 
 def _read_secret(root: Path) -> bytes | None:
