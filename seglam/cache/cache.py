@@ -488,7 +488,7 @@ class Cache:
             self._event(txn, entry.id, "admitted", entry.version, entry.provenance.origin)
             return entry.id
 
-        entry_id = self.store.write(write)
+        entry_id = self._indexed(self.store.write, write)  # the clash check reads the index
         self._programs[(entry.id, entry.version, entry.program_hash)] = (
             program,
             leading_assert_lines(entry.source, entry.signature.entry),
@@ -856,7 +856,7 @@ class Cache:
             self._put_samples(txn, new)
             self._event(txn, full, "replaced", new.version, note or f"{len(disagreements)} disagreement(s) with v{old.version}")
 
-        self.store.write(write)
+        self._indexed(self.store.write, write)
         self._programs[(new.id, new.version, new.program_hash)] = (program, pre)
         return ReplaceResult(full, new.version, diff_text, disagreements)
 
@@ -932,7 +932,7 @@ class Cache:
             self._put_samples(txn, new)
             self._event(txn, full, "pattern-added", new.version, pat.text)
 
-        self.store.write(write)
+        self._indexed(self.store.write, write)
         return pat.text
 
     def retire(self, entry_id: str, reason: str = "") -> None:

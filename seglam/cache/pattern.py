@@ -19,6 +19,7 @@ from typing import Any, Callable
 import re2
 
 from seglam.cache.errors import PatternError
+from seglam.syntax.intdigits import int_from_text
 
 try:  # the wrapper's Match object converts offsets in Python; the core call is ~20x cheaper
     from re2 import _re2 as _core
@@ -70,7 +71,7 @@ HOLE_TYPES: dict[str, HoleType] = {
     for t in (
         HoleType("str", _STR_LAZY, str, "str"),
         HoleType("word", f"{_NWS}+", str, "str"),
-        HoleType("int", r"[+-]?\d+", int, "int"),
+        HoleType("int", r"[+-]?\d+", int_from_text, "int"),  # any Seglam-sized int, not just 4300 digits
         HoleType("float", _NUM + r"(?:[eE][+-]?\d+)?", _parse_float, "float"),
         HoleType("Decimal", _NUM, Decimal, "Decimal"),
         HoleType("bool", r"(?i:true|false|yes|no)", _parse_bool, "bool"),

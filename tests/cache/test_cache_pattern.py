@@ -66,3 +66,10 @@ def test_specificity_prefers_literal_text_then_fewer_holes():
 def test_hostile_input_is_linear_time():
     p = parse_pattern("{a: str} x {b: str} y {c: str}")
     assert p.match("a x " * 20000 + "b") is None  # RE2: no catastrophic backtracking
+
+
+def test_an_int_hole_binds_any_seglam_sized_int():
+    pat = parse_pattern("What is {n: int} squared?")
+    digits = "7" * 5000  # past CPython's 4300-digit str->int limit, within Seglam's 65,536 bits
+    assert pat.match(f"What is {digits} squared?") == {"n": int(digits[:2500]) * 10**2500 + int(digits[2500:])}
+    assert pat.match(f"What is {'7' * 20_000} squared?") is None  # beyond any Seglam int: no match

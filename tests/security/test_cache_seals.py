@@ -121,3 +121,14 @@ def test_a_removed_secret_is_not_silently_replaced(tmp_path):
     with pytest.raises(CacheCorruptError, match="no secret"):
         Cache(path)
     assert not (path / "secret").exists()
+
+
+def test_admission_over_a_damaged_index_rebuilds_it_first(tmp_path):
+    path = tmp_path / "c"
+    with Cache(path, toolchain=OracleToolchain()) as cache:
+        fid = cache.admit(SQUARE)
+    _damage_index(path, lambda k, v: (k, v[:-1] + bytes([v[-1] ^ 0x01])))
+    with Cache(path, toolchain=OracleToolchain()) as cache:
+        add_id = cache.admit(ADD)  # the clash check met the damaged posting, rebuilt, retried
+        assert cache.lookup("What is 2 plus 3?").entry.id == add_id
+        assert cache.lookup("What is 4 squared?").entry.id == fid
