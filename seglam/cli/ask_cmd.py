@@ -12,10 +12,11 @@ configuration or cache error.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import Any, Callable
+
+from seglam.syntax.jsontext import JsonLimitError, JsonTextError, dumps, loads
 
 ToolchainFactory = Callable[[], Any]
 
@@ -99,7 +100,7 @@ def _ask(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -
     finally:
         cache.close()
     if args.json:
-        print(json.dumps(answer.to_json(), indent=1, default=str))
+        print(dumps(answer.to_json(), indent=1, default=str))
     else:
         print(render_answer(answer, elapsed, config.model))
     return 1 if answer.tier == "unsolved" else 0
@@ -177,9 +178,11 @@ def _parse_inputs(items: list[str]) -> dict[str, Any]:
         if not sep or not name.isidentifier():
             raise ValueError(f"--input {item!r}: write NAME=JSON (e.g. n=5, words='\"b a\"')")
         try:
-            out[name] = json.loads(text)
-        except ValueError:
-            out[name] = text
+            out[name] = loads(text)
+        except JsonLimitError as err:
+            raise ValueError(f"--input {name}: {err}") from None
+        except JsonTextError:
+            out[name] = text  # a bare word is the string itself
     return out
 
 
@@ -200,7 +203,7 @@ def _stats(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None)
     finally:
         cache.close()
     if args.json:
-        print(json.dumps(data, indent=1, default=str))
+        print(dumps(data, indent=1, default=str))
     else:
         print(render_stats(data))
     return 0
