@@ -32,17 +32,21 @@ TAG_SIZE = 16
 SECRET_SIZE = 32
 _HEADER = struct.Struct(">4sH16s")
 _ENCODER = msgspec.msgpack.Encoder()
+_OPENED_MEMO = 8192
 
 
 class Sealer:
     """Seals and checks records with one cache's secret."""
 
-    __slots__ = ("_secret",)
+    __slots__ = ("_secret", "_opened")
 
     def __init__(self, secret: bytes) -> None:
         if len(secret) < SECRET_SIZE:
             raise ValueError("a cache secret has at least 32 bytes")
         self._secret = bytes(secret)
+        # postings already checked, by their exact bytes (the hot lookup path reads the same
+        # few again and again); bounded, and a byte-identical value needs no second check
+        self._opened: dict[tuple[str, bytes, bytes], bytes] = {}
 
     def _tag(self, db: str, key: bytes, schema: int, body: bytes) -> bytes:
         message = b"".join((db.encode(), b"\0", len(key).to_bytes(4, "big"), key, schema.to_bytes(2, "big"), body))
@@ -81,7 +85,15 @@ class Sealer:
     def open_value(self, db: str, key: bytes, data: bytes | memoryview) -> bytes | None:
         """The payload of a :meth:`seal_value` value, or None if its tag does not match."""
         data = bytes(data)
+        known = self._opened.get((db, key, data))
+        if known is not None:
+            return known
         if len(data) < TAG_SIZE:
             return None
         payload, tag = data[:-TAG_SIZE], data[-TAG_SIZE:]
-        return payload if hmac.compare_digest(self._tag(db, key, 0, payload), tag) else None
+        if not hmac.compare_digest(self._tag(db, key, 0, payload), tag):
+            return None
+        if len(self._opened) >= _OPENED_MEMO:
+            self._opened.clear()
+        self._opened[(db, key, data)] = payload
+        return payload

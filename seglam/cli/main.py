@@ -116,7 +116,8 @@ def _register_check(subparsers) -> None:
     p = subparsers.add_parser(
         "check",
         help="parse and type-check .sgl files",
-        description="Parse and type-check Seglam files. Exit 0 when every file checks, 1 when any has errors, 2 on a usage error.",
+        description=("Parse and type-check Seglam files (UTF-8, regular files only, at most 4,000,000 bytes). "
+                     "Exit 0 when every file checks, 1 when any has errors, 2 when a file cannot be read or on a usage error."),
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
@@ -174,7 +175,11 @@ def _register_run(subparsers) -> None:
         description=(
             "Run one function of a Seglam file and print its result. Arguments are JSON values, "
             "given as NAME=JSON (keyword) or JSON (positional); a bare word that is not JSON is "
-            "taken as a string. Exit 0 with a result, 1 on a fault, 2 on a check or usage error."
+            "taken as a string. JSON nests at most 200 levels; ints may have up to 65,536 bits "
+            "(about 19,729 digits). A str result holding lone surrogates (U+D800-U+DFFF), which no "
+            "UTF-8 output can carry, is printed as a Python literal ('\\ud800'); --json writes "
+            "them as JSON escapes. The file is read as UTF-8, regular files only, at most 4,000,000 "
+            "bytes. Exit 0 with a result, 1 on a fault, 2 on a check, input or usage error."
         ),
         epilog='example: seglam run sort.sgl --call sort_words words="pear apple fig"',
     )

@@ -26,11 +26,11 @@ def int_from_text(text: str, *, max_digits: int = MAX_INT_DIGITS) -> int:
     """``int(text)`` for ``[+-]?[0-9]+`` of any length up to ``max_digits`` digits."""
     if not _DIGITS.match(text):
         raise IntTextError(f"not a decimal integer: {text[:40]!r}")
+    if len(text) < 4000 and len(text) <= max_digits:  # CPython's own conversion: fine (and fastest) here
+        return int(text)
     digits = len(text.lstrip("+-").lstrip("0"))
     if digits > max_digits:
         raise IntTextError(f"integer has {digits} digits; at most {max_digits} are accepted")
-    if len(text) < 4000:  # CPython's own conversion is fine (and fastest) below its limit
-        return int(text)
     return int(Decimal(text))
 
 
