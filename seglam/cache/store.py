@@ -56,7 +56,8 @@ FORMAT_VERSION = 2
 _FORMAT_KEY = b"format"
 #: LMDB errors that mean the file is damaged or not an LMDB file at all.
 _CORRUPTION = (lmdb.CorruptedError, lmdb.PageNotFoundError, lmdb.InvalidError, lmdb.VersionMismatchError,
-               lmdb.BadValsizeError, lmdb.IncompatibleError, lmdb.PanicError, lmdb.BadDbiError)
+               lmdb.BadValsizeError, lmdb.IncompatibleError, lmdb.PanicError, lmdb.BadDbiError,
+               lmdb.BadTxnError)  # BadTxn: a transaction that met damage earlier (the cache never misuses one)
 _MDB_MAGIC = 0xBEEFC0DE
 _P_META = 0x08
 
