@@ -44,6 +44,7 @@ from seglam.cache.store import Store
 from seglam.cache.toolchain import SeglamToolchain, Toolchain
 from seglam.cache.values import decode_value, encode_value
 from seglam.check.diagnostics import CheckError
+from seglam.syntax.jsontext import escape_surrogates
 
 #: Gate counterexamples kept per entry (``reject`` ones are always kept).
 MAX_GATE_COUNTEREXAMPLES = 50
@@ -508,6 +509,11 @@ class Cache:
 
     def _prepare(self, draft: FamilyDraft, entry_id: str | None = None, version: int = 1) -> tuple[Entry, Any]:
         """Compile, verify and check a draft; the Entry it would store."""
+        texts = {"source": [draft.source], "description": [draft.description], "pattern": draft.patterns,
+                 "sample": draft.samples, "task": draft.tasks, "request": [draft.request or ""]}
+        unstorable = [name for name, items in texts.items() if any(escape_surrogates(t) != t for t in items)]
+        if unstorable:  # no UTF-8 record (nor LMDB key) can hold them
+            raise AdmissionError([f"a {name} contains a lone surrogate (U+D800..U+DFFF)" for name in unstorable])
         try:
             program = self.toolchain.compile(draft.source, draft.filename)
         except CheckError as err:

@@ -71,7 +71,7 @@ def unfile_patterns(txn: lmdb.Transaction, db: lmdb._Database, entry_id: str, pa
 
 def task_key(task: str, names: Iterable[str]) -> bytes:
     """The ``tasks`` key: normalised task text, then the sorted parameter names."""
-    key = (task + "\x1f" + ",".join(sorted(names))).encode()
+    key = (task + "\x1f" + ",".join(sorted(names))).encode("utf-8", "surrogatepass")  # a lone surrogate: no match, no error
     if len(key) > MAX_KEY:  # long task texts are keyed by their digest
         key = b"#" + hashlib.sha256(key).digest()
     return key

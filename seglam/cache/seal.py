@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 
 from seglam.cache.errors import CorruptEntryError
+from seglam.syntax.jsontext import escape_surrogates
 
 #: Bump when a struct changes incompatibly; readers refuse newer schemas.
 SCHEMA_VERSION = 1
@@ -58,7 +59,10 @@ class Sealer:
 
     def seal(self, db: str, key: bytes, record: msgspec.Struct | list | dict) -> bytes:
         """The sealed envelope of ``record`` stored under ``key`` in database ``db``."""
-        body = _ENCODER.encode(record)
+        try:
+            body = _ENCODER.encode(record)
+        except UnicodeEncodeError:  # a lone surrogate (from a request or a note): stored escaped
+            body = _ENCODER.encode(_escaped(msgspec.to_builtins(record)))
         return _HEADER.pack(MAGIC, SCHEMA_VERSION, self._tag(db, key, SCHEMA_VERSION, body)) + body
 
     def unseal(self, db: str, key: bytes, data: bytes | memoryview, kind: Any, label: str | None = None) -> Any:
@@ -101,3 +105,14 @@ class Sealer:
             self._opened.clear()
         self._opened[(db, key, data)] = payload
         return payload
+
+
+def _escaped(value: Any) -> Any:
+    """``value`` with lone surrogates in its strings written as ``\\udXXX`` escapes."""
+    if isinstance(value, str):
+        return escape_surrogates(value)
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(v) for v in value]
+    return value
