@@ -189,3 +189,22 @@ def test_a_hand_made_manifest_with_a_good_hash_but_bad_values_is_refused(tmp_pat
         report = dst.import_(root)
     assert "malformed value" in report.refused[0][1]
     assert hashlib.sha256((root / fam["file"]).read_bytes()).hexdigest() == fam["file_sha256"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ledger=_json | st.fixed_dictionaries({"format": st.just("seglam-export-ownership"),
+                                             "files": st.dictionaries(st.sampled_from(["precious.txt", "manifest.json", "../x", ""]),
+                                                                      st.lists(st.text(max_size=64), max_size=2))}))
+def test_a_forged_or_damaged_ownership_ledger_never_costs_a_foreign_file(bundle_and_cache, ledger):
+    """Export into a directory whose ledger is random JSON (or names a foreign file with
+    random hashes): it works or raises CacheError, and precious.txt survives either way."""
+    tmp, _, _, dst = bundle_and_cache
+    root = tmp / f"l{len(list(tmp.iterdir()))}"
+    root.mkdir()
+    (root / "precious.txt").write_text("keep me")
+    (root / OWNER_FILE).write_text(json.dumps(ledger))
+    try:
+        dst.export(root)
+    except CacheError:
+        pass
+    assert (root / "precious.txt").read_text() == "keep me"
