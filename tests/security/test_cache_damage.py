@@ -14,6 +14,7 @@ import json
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,33 @@ def test_flipped_bytes_are_reported_or_harmless(pristine, tmp_path):
     # the sample did reach damage: some operations were refused, some records quarantined
     assert any(v.startswith("typed:") for o in results.values() for v in o.values())
     assert any(o.get("corrupt", "ok:[]") != "ok:[]" for o in results.values())
+
+
+def _leaf_nodes(data: bytes, psize: int = 4096) -> list[int]:
+    """File offsets of every node header on LMDB leaf pages (mn_lo, mn_hi, flags, ksize)."""
+    out = []
+    for start in range(2 * psize, len(data), psize):
+        flags, lower, upper = struct.unpack_from("<HHH", data, start + 10)
+        if flags & 0x02 and not flags & 0x04:
+            out += [start + struct.unpack_from("<H", data, start + 16 + 2 * i)[0] for i in range((lower - 16) // 2)]
+    return out
+
+
+def test_damaged_record_sizes_are_reported_or_harmless(pristine, tmp_path):
+    """The high bytes of a node's 32-bit data size, flipped: a read of up to 4 GiB from
+    wherever the record starts, the case most likely to leave the map."""
+    path, data, ids = pristine
+    rng = random.Random(21)
+    nodes = _leaf_nodes(data)
+    variants = {}
+    for node in rng.sample(nodes, min(16, len(nodes))):
+        damaged = bytearray(data)
+        damaged[node + rng.choice((2, 3))] ^= 0xFF
+        variants[f"size{node}"] = bytes(damaged)
+    results, deaths = _probe_all(_copies(tmp_path, path, variants))
+    assert deaths == []
+    assert {p: w for p, o in results.items() if (w := _wrong(o, ids))} == {}
+    assert len(results) == len(variants) and len(nodes) > 40
 
 
 def test_a_truncated_data_file_is_refused_at_open(pristine, tmp_path):
