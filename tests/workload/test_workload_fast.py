@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.data import BBH as DATA
+
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO.parent / "shared" / "workloads" / "bbh"
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason=f"BBH workloads not found at {DATA}")
 
 #: Development families the cache cannot admit (none since boolean_expressions got its
 #: closed-vocabulary pattern, "{expression: tokens(True False not and or ( ))} is").
@@ -35,7 +35,7 @@ def _load_workload():
     return module
 
 
-W = _load_workload() if DATA.is_dir() else None
+W = _load_workload()
 
 
 def _subset(seed: int = 11, per_task: int = 10, controls: int = 5, dates: int = 3):
