@@ -58,9 +58,8 @@ def test_sigkilled_writer_leaves_every_committed_entry(tmp_path):
     for round_ in range(3):
         p = _spawn("writer", path)
         committed = []
-        deadline = time.monotonic() + 30
         target = 20 + 15 * round_
-        while len(committed) < target and time.monotonic() < deadline:
+        while len(committed) < target:  # the writer prints after each commit; '' if it died
             line = p.stdout.readline()
             if not line:
                 break
