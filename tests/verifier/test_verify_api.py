@@ -190,3 +190,17 @@ def test_nested_loops_get_a_smaller_bound():
     report = verify(src, max_examples=10)
     bounds = {r.bound for r in report.results if r.bound}
     assert bounds and max(bounds) < 8, report.render()
+
+
+def test_verifier_diff_stays_the_function_after_its_submodule_is_imported():
+    """It used to become the submodule, so whether `from seglam.verifier import diff` gave a
+    function depended on which test had run first."""
+    import importlib
+
+    import seglam.verifier as verifier
+
+    importlib.import_module("seglam.verifier.diff")
+    src = "def f(x: int) -> int:\n    return x\n"
+    for _ in range(2):  # the first call imports the submodule too
+        assert verifier.diff.__module__ == "seglam.verifier"
+        assert verifier.diff(src, src, max_examples=5).equivalent
