@@ -126,20 +126,19 @@ def test_checker_rejects(case: Case):
 
 
 def _outcome(prog, case: Case, backend: str) -> tuple:
-    """("value", value, fuel) or ("fault", code, (line, col) or None, message)."""
+    """("value", value, fuel) or ("fault", code, span, the trace's functions, message)."""
     try:
         res = prog.run(case.function, case.args, case.kwargs, limits=_limits(case), backend=backend)
     except seglam.Fault as fault:
-        span = (fault.span.line, fault.span.col) if fault.span else None
-        return ("fault", fault.code, span, str(fault))
+        return ("fault", fault.code, fault.span, tuple(f.function for f in fault.trace), str(fault))
     return ("value", res.value, res.fuel_used)
 
 
 def _expectation_problem(case: Case, outcome: tuple) -> str | None:
     if outcome[0] == "fault":
         if case.kind == "value":
-            return f"expected {_show(case.expected)}, got fault {outcome[1]}: {outcome[3]}"
-        return None if outcome[1] == case.expected else f"expected fault {case.expected}, got {outcome[1]}: {outcome[3]}"
+            return f"expected {_show(case.expected)}, got fault {outcome[1]}: {outcome[4]}"
+        return None if outcome[1] == case.expected else f"expected fault {case.expected}, got {outcome[1]}: {outcome[4]}"
     if case.kind == "fault":
         return f"expected fault {case.expected}, got {_show(outcome[1])}"
     return None if same_value(outcome[1], case.expected) else f"expected {_show(case.expected)}, got {_show(outcome[1])}"
@@ -153,7 +152,7 @@ def test_seglam(case: Case):
     """The case once on each backend: each gives the expected value (equal types, all the way
     down) or fault code, and the two agree exactly. Fuel is part of the meaning (SPEC.md
     section 10: the same fault after the same number of steps), so both report the same fuel
-    for a value and the same code and source position for a fault."""
+    for a value, and the same code, source span and call trace for a fault."""
     prog, error = _compiled(case.source, case.filename)
     assert error is None, f"the checker rejected an accepted program:\n{error.render()}"
     outcomes = {backend: _outcome(prog, case, backend) for backend in BACKENDS}
@@ -163,7 +162,7 @@ def test_seglam(case: Case):
     if compiled[0] == "value":
         assert compiled[2] == reference[2], f"fuel: compiled {compiled[2]}, reference {reference[2]}"
     else:
-        assert compiled[:3] == reference[:3], f"compiled {compiled[:3]}, reference {reference[:3]}"
+        assert compiled[:4] == reference[:4], f"compiled {compiled[:4]}, reference {reference[:4]}"
 
 
 def test_every_case_runs_somewhere():
