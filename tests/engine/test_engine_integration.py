@@ -34,7 +34,9 @@ def test_family_responder_compiles_bundled_kinds_and_declines_the_rest(server, c
 def test_real_toolchain_compiles_then_hits(server, tmp_path):
     server.set_default(family_responder())
     prompts = build_prompts(guide="# guide\n", worked=[], stdlib="- len\n")
-    with Cache(tmp_path / "cache", toolchain=SeglamToolchain()) as cache:
+    # the checker, the runtime and examples + Hypothesis; Z3 on the families is
+    # tests/families/test_families_seglam.py::test_family_verifies' business
+    with Cache(tmp_path / "cache", toolchain=SeglamToolchain({"max_examples": 10, "z3": False})) as cache:
         engine = Engine(cache=cache, compiler=Compiler(make_config(server), prompts=prompts))
         first = engine.solve(SORT.format("syndrome therefrom apple"))
         assert first.tier == "compiled", first.trace.reasons
