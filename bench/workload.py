@@ -47,7 +47,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
 
 from seglam.engine.recorded import Instance, RecordedCompiler, load_recording, load_tasks  # noqa: E402
 
-DEFAULT_DATA = REPO.parent / "shared" / "workloads" / "bbh"
+DEFAULT_DATA = REPO / "tests" / "data" / "bbh"  # the repository's copy of the BBH task files (MIT)
 RESULTS = REPO / "bench" / "results"
 DEV_TASKS = (
     "boolean_expressions", "word_sorting", "dyck_languages", "navigate", "web_of_lies",

@@ -10,13 +10,33 @@ Z3 is imported only when a verification actually runs.
 
 from __future__ import annotations
 
+import sys
+import types
+
 from seglam.verifier.report import Report, Result
 
 
+class _Package(types.ModuleType):
+    """``diff`` is both this package's function and the name of its submodule. Importing the
+    submodule makes the import system set the package's ``diff`` to the module, which made
+    ``seglam.verifier.diff(...)`` fail ("'module' object is not callable") after the first
+    call, or after anything imported ``seglam.verifier.diff``. The function stays; the
+    submodule is ``sys.modules["seglam.verifier.diff"]``."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "diff" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 def verify(program, **options) -> Report:
-    """Verify a :class:`seglam.Program` (or source text, or a path). Options: ``max_examples``
-    (100), ``bound`` (K = 8), ``budget`` (Z3 rlimit per obligation), ``timeout`` (seconds, the
-    Z3 worker's safety net), ``z3`` / ``hypothesis`` / ``examples`` (True)."""
+    """Verify a :class:`seglam.Program` (or source text, or a path). Options (defaults in
+    :class:`seglam.verifier.api.Options`): ``max_examples`` (50), ``bound`` (K = 8), ``budget``
+    (Z3 rlimit per obligation, 3,000,000), ``timeout`` (60 seconds, the Z3 worker's safety
+    net), ``max_len`` (8), ``z3`` / ``hypothesis`` / ``examples`` (True)."""
     from seglam.verifier.api import verify as _verify
 
     return _verify(program, **options)

@@ -3,6 +3,7 @@ flipped bytes on disk, a full map and a full disk."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -57,9 +58,8 @@ def test_sigkilled_writer_leaves_every_committed_entry(tmp_path):
     for round_ in range(3):
         p = _spawn("writer", path)
         committed = []
-        deadline = time.monotonic() + 30
         target = 20 + 15 * round_
-        while len(committed) < target and time.monotonic() < deadline:
+        while len(committed) < target:  # the writer prints after each commit; '' if it died
             line = p.stdout.readline()
             if not line:
                 break
@@ -81,9 +81,11 @@ def test_flipped_bytes_are_detected_quarantined_and_never_run(tmp_path, toolchai
         add_id = c.admit(ADD)
     data = bytearray((path / "data.mdb").read_bytes())
     marker = b"return a + b"
-    at = data.find(marker)
-    assert at > 0
-    data[at + 7] ^= 0x01  # "a + b" -> "a * b"-like damage beneath LMDB
+    # every copy of the text (LMDB may also keep a stale page holding an older copy)
+    places = [m.start() for m in re.finditer(re.escape(marker), data)]
+    assert places, "the program text is not stored verbatim in data.mdb"
+    for at in places:
+        data[at + 7] ^= 0x01  # "return a + b" -> "return ` + b": damage beneath LMDB
     (path / "data.mdb").write_bytes(bytes(data))
     with Cache(path, toolchain=toolchain) as c:
         calls = toolchain.calls

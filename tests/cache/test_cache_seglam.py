@@ -13,20 +13,6 @@ FAMILIES = Path(__file__).resolve().parents[2] / "stdlib" / "families"
 OPTS = {"max_examples": 10, "z3": False}  # keep the suite fast; admission defaults are stricter
 
 
-def _runtime_ready() -> bool:
-    try:
-        from seglam.program import compile as c
-        from seglam.verifier import verify  # noqa: F401
-
-        c("def main(x: int) -> int:\n    return x\n").run("main", (1,))
-        return True
-    except Exception:  # noqa: BLE001 - the runtime may still be under construction
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _runtime_ready(), reason="Seglam runtime or verifier not available")
-
-
 def _draft(name: str) -> FamilyDraft:
     meta = json.loads((FAMILIES / f"{name}.json").read_text())
     return FamilyDraft.from_family_json(meta, (FAMILIES / f"{name}.sgl").read_text())

@@ -23,6 +23,17 @@ def _decorator_name(d) -> str:
     return d.id if isinstance(d, A.Name) else getattr(d, "attr", "")
 
 
+def _enum_members(assigns) -> tuple:
+    """(name, value) per member; ``auto()`` is one more than the previous int (from 1)."""
+    members, last = [], 0
+    for s in assigns:
+        value = last + 1 if isinstance(s.value, A.Call) else s.value.value
+        if isinstance(value, int):
+            last = value
+        members.append((s.targets[0].id, value))
+    return tuple(members)
+
+
 def stub_check(source: str, filename: str = "<stub>", typed: bool = False) -> CheckedModule:
     """``typed``: also infer simple static types (:mod:`stubtypes`), for the typed paths."""
     module = parse(source, filename)
@@ -36,7 +47,7 @@ def stub_check(source: str, filename: str = "<stub>", typed: bool = False) -> Ch
             functions[stmt.name] = FunctionInfo(stmt.name, stmt, params, ANY, requires, ensures, 0)
         elif isinstance(stmt, A.ClassDef):
             if any(isinstance(b, A.Name) and b.id == "Enum" for b in stmt.bases):
-                members = tuple((s.targets[0].id, s.value.value) for s in stmt.body if isinstance(s, A.Assign))
+                members = _enum_members([s for s in stmt.body if isinstance(s, A.Assign)])
                 enums[stmt.name] = EnumInfo(stmt.name, members, stmt)
             else:
                 fields = tuple(FieldInfo(s.target.id, ANY, s.value) for s in stmt.body if isinstance(s, A.AnnAssign))

@@ -1,7 +1,9 @@
 """The language conformance suite: every case against CPython (the oracle) and both Seglam backends.
 
-One pytest id per case and backend: ``test_cpython[file::title]``,
-``test_seglam[compiled-file::title]``. See ``cases.py`` for the case format.
+Each case runs once against CPython (``test_cpython`` for value and fault cases,
+``test_error_case_is_python_iff_not_syntax`` for error cases) and once in Seglam
+(``test_seglam``: each backend once, then the two compared; ``test_checker_rejects`` for
+error cases). See ``cases.py`` for the case format and ``README.md`` for the table.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections import Counter
 
 import pytest
 
+import seglam
 from seglam.check.diagnostics import DIAGNOSTIC_CODES
 from seglam.run.faults import FAULT_CODES
 from seglam.run.oracle import OracleError, run_cpython
@@ -85,29 +88,16 @@ def test_error_case_is_python_iff_not_syntax(case: Case):
         assert parsed, "CPython cannot parse it, yet it does not expect E-SYNTAX"
 
 
-# ---- Seglam: both backends ----------------------------------------------------------------------
-
-
-def _seglam():
-    try:
-        import seglam
-    except ImportError:  # pragma: no cover
-        pytest.skip("seglam is not importable")
-    if not callable(getattr(seglam, "compile", None)):
-        pytest.skip("seglam.compile does not exist yet")
-    return seglam
+# ---- Seglam: the checker, then both backends --------------------------------------------------
 
 
 @functools.lru_cache(maxsize=None)
 def _compiled(source: str, filename: str):
     """(program, None) or (None, CheckError); one compile per case per worker."""
-    seglam = _seglam()
     try:
         return seglam.compile(source, filename=filename), None
     except seglam.CheckError as exc:
         return None, exc
-    except NotImplementedError as exc:
-        pytest.skip(f"not implemented yet: {exc}")
 
 
 #: Short limit names allowed in ``--- limits`` sections, mapped to ``seglam.Limits`` fields.
@@ -119,78 +109,67 @@ _LIMIT_ALIASES = {
 }
 
 
-def _call(seglam, prog, case: Case, backend: str):
-    limits = None
-    if case.limits:
-        limits = seglam.Limits(**{_LIMIT_ALIASES.get(k, k): v for k, v in case.limits.items()})
-    return prog.run(case.function, case.args, case.kwargs, limits=limits, backend=backend).value
+def _limits(case: Case):
+    if not case.limits:
+        return None
+    return seglam.Limits(**{_LIMIT_ALIASES.get(k, k): v for k, v in case.limits.items()})
 
 
-SEGLAM_PARAMS = [
-    pytest.param(backend, case, id=f"{backend}-{case.id}")
-    for case in CASES
-    for backend in BACKENDS
-    if backend in case.backends
-]
+@pytest.mark.parametrize("case", ERROR_CASES, ids=_ids(ERROR_CASES))
+def test_checker_rejects(case: Case):
+    """An ``error`` case: the checker reports every expected diagnostic code."""
+    _, error = _compiled(case.source, case.filename)
+    assert error is not None, f"expected {' '.join(case.expected)}, but the program checks"
+    got = Counter(error.codes)
+    want = Counter(case.expected)
+    assert not (want - got), f"expected {' '.join(case.expected)}, got {' '.join(error.codes)}:\n{error.render()}"
 
 
-@pytest.mark.parametrize("backend,case", SEGLAM_PARAMS)
-def test_seglam(backend: str, case: Case):
-    seglam = _seglam()
-    prog, error = _compiled(case.source, case.filename)
-    if case.kind == "error":
-        assert error is not None, f"expected {' '.join(case.expected)}, but the program checks"
-        got = Counter(error.codes)
-        want = Counter(case.expected)
-        assert not (want - got), (
-            f"expected {' '.join(case.expected)}, got {' '.join(error.codes)}:\n{error.render()}"
-        )
-        return
-    if error is not None:
-        pytest.fail(f"the checker rejected an accepted program:\n{error.render()}")
+def _outcome(prog, case: Case, backend: str) -> tuple:
+    """("value", value, fuel) or ("fault", code, span, the trace's functions, message)."""
     try:
-        value = _call(seglam, prog, case, backend)
-    except NotImplementedError as exc:
-        pytest.skip(f"{backend} backend not implemented yet: {exc}")
+        res = prog.run(case.function, case.args, case.kwargs, limits=_limits(case), backend=backend)
     except seglam.Fault as fault:
+        return ("fault", fault.code, fault.span, tuple(f.function for f in fault.trace), str(fault))
+    return ("value", res.value, res.fuel_used)
+
+
+def _expectation_problem(case: Case, outcome: tuple) -> str | None:
+    if outcome[0] == "fault":
         if case.kind == "value":
-            pytest.fail(f"expected {_show(case.expected)}, got fault {fault}")
-        assert fault.code == case.expected, str(fault)
-        return
+            return f"expected {_show(case.expected)}, got fault {outcome[1]}: {outcome[4]}"
+        return None if outcome[1] == case.expected else f"expected fault {case.expected}, got {outcome[1]}: {outcome[4]}"
     if case.kind == "fault":
-        pytest.fail(f"expected fault {case.expected}, got {_show(value)}")
-    assert same_value(value, case.expected), f"expected {_show(case.expected)}, got {_show(value)}"
+        return f"expected fault {case.expected}, got {_show(outcome[1])}"
+    return None if same_value(outcome[1], case.expected) else f"expected {_show(case.expected)}, got {_show(outcome[1])}"
+
+
+RUN_CASES = [c for c in CASES if c.kind != "error" and set(BACKENDS) <= set(c.backends)]
+
+
+@pytest.mark.parametrize("case", RUN_CASES, ids=_ids(RUN_CASES))
+def test_seglam(case: Case):
+    """The case once on each backend: each gives the expected value (equal types, all the way
+    down) or fault code, and the two agree exactly. Fuel is part of the meaning (SPEC.md
+    section 10: the same fault after the same number of steps), so both report the same fuel
+    for a value, and the same code, source span and call trace for a fault."""
+    prog, error = _compiled(case.source, case.filename)
+    assert error is None, f"the checker rejected an accepted program:\n{error.render()}"
+    outcomes = {backend: _outcome(prog, case, backend) for backend in BACKENDS}
+    problems = [f"{b}: {p}" for b, o in outcomes.items() if (p := _expectation_problem(case, o))]
+    assert not problems, "\n".join(problems)
+    compiled, reference = outcomes["compiled"], outcomes["reference"]
+    if compiled[0] == "value":
+        assert compiled[2] == reference[2], f"fuel: compiled {compiled[2]}, reference {reference[2]}"
+    else:
+        assert compiled[:4] == reference[:4], f"compiled {compiled[:4]}, reference {reference[:4]}"
+
+
+def test_every_case_runs_somewhere():
+    """No case is collected by none of the tests above (a case restricted to one backend
+    would be)."""
+    assert {c.id for c in CASES} == {c.id for c in CPYTHON_CASES + ERROR_CASES + RUN_CASES}
 
 
 def test_limit_faults_are_seglam_only():
     assert LIMIT_FAULTS <= set(FAULT_CODES)
-
-
-# ---- the two backends agree with each other, step for step ------------------------------------
-
-AGREE_CASES = [c for c in CASES if c.kind != "error" and set(BACKENDS) <= set(c.backends)]
-
-
-@pytest.mark.parametrize("case", AGREE_CASES, ids=_ids(AGREE_CASES))
-def test_backends_agree_on_fuel_and_fault_position(case: Case):
-    """Fuel is part of the meaning (SPEC.md section 10: the same fault after the same number
-    of steps), so both backends must report the same fuel for a value and the same code and
-    source position for a fault."""
-    seglam = _seglam()
-    prog, error = _compiled(case.source, case.filename)
-    if error is not None:
-        pytest.skip("rejected by the checker (test_seglam reports it)")
-    limits = None
-    if case.limits:
-        limits = seglam.Limits(**{_LIMIT_ALIASES.get(k, k): v for k, v in case.limits.items()})
-    outcomes = {}
-    for backend in BACKENDS:
-        try:
-            res = prog.run(case.function, case.args, case.kwargs, limits=limits, backend=backend)
-            outcomes[backend] = ("value", res.fuel_used)
-        except NotImplementedError as exc:
-            pytest.skip(f"{backend} backend not implemented yet: {exc}")
-        except seglam.Fault as fault:
-            span = (fault.span.line, fault.span.col) if fault.span else None
-            outcomes[backend] = ("fault", fault.code, span)
-    assert outcomes["compiled"] == outcomes["reference"], outcomes

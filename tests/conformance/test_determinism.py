@@ -62,16 +62,6 @@ _SCRIPT = textwrap.dedent(
 )
 
 
-def _seglam_ready() -> bool:
-    try:
-        import seglam
-
-        seglam.compile("def main() -> int:\n    return 1\n")
-    except Exception:  # noqa: BLE001 - not built yet
-        return False
-    return True
-
-
 @functools.lru_cache(maxsize=None)
 def _all_results() -> dict[str, dict]:
     """Every program on both backends, once per hash seed, each seed in its own fresh
@@ -94,8 +84,6 @@ def _all_results() -> dict[str, dict]:
 @pytest.mark.parametrize("backend", ["compiled", "reference"])
 @pytest.mark.parametrize("name", list(PROGRAMS))
 def test_same_result_under_every_hash_seed(name: str, backend: str):
-    if not _seglam_ready():
-        pytest.skip("seglam.compile is not available yet")
     results = {seed: got[f"{name}/{backend}"] for seed, got in _all_results().items()}
     assert len({json.dumps(v) for v in results.values()}) == 1, (
         f"result depends on PYTHONHASHSEED: {results}"

