@@ -162,10 +162,13 @@ def candidates(t, view: ModuleView, b: Bounds | None, aim: Aim, depth: int = 0) 
         if not items:
             return []
         out = []
-        for n in lengths:
-            for shift in (0, 1):
-                xs = [items[(i + shift) % len(items)] for i in range(n)]
-                out.append(tuple(xs) if k == "TupleType" else set(xs) if k == "SetType" else xs)
+        # Every length once (short ones twice, shifted), then one boundary value beside an
+        # ordinary one ([1E+28, 1]).
+        shapes = [[items[(i + shift) % len(items)] for i in range(n)] for n in lengths for shift in ((0, 1) if n <= 2 else (0,))]
+        if lo_len <= 2 <= hi_len:
+            shapes += [[v, w] for v in items[:12] for w in items[:2] if v != w]
+        for xs in shapes:
+            out.append(tuple(xs) if k == "TupleType" else set(xs) if k == "SetType" else xs)
         if k == "SetType":
             out = [s for s in out if lo_len <= len(s) <= hi_len]
         return out[:SWEEP_CAP]
@@ -217,9 +220,9 @@ def _prim_candidates(name: str, b: Bounds, aim: Aim) -> list:
         edges += [v + d for v in edges for d in (1, -1)]
         return [v for v in dict.fromkeys((*edges, *aim.ints)) if _within(v, b)]
     if name == "float":
-        return [v for v in aim.floats if _within(v, b)]
+        return [v for v in aim.floats if _within(v, widened(b))]
     if name == "Decimal":
-        return [v for v in aim.decimals if _within(v, b)]
+        return [v for v in aim.decimals if _within(v, widened(b))]
     if name == "bool":
         return [False, True]
     if name == "None":
@@ -237,6 +240,14 @@ def _prim_candidates(name: str, b: Bounds, aim: Aim) -> list:
             pool = [*("".join(chars[(i + j) % len(chars)] for j in range(n)) for i, n in enumerate((1, 2, 3, *aim.lengths))), *pool]
         return [s for s in dict.fromkeys(pool) if lo <= len(s) <= hi]
     return []
+
+
+def widened(b: Bounds) -> Bounds:
+    """Lifted bounds are integral (``x > 0`` gives ``lo = 1``); for a float or Decimal they
+    are widened by one, and the precondition itself decides."""
+    from dataclasses import replace
+
+    return replace(b, lo=None if b.lo is None else b.lo - 1, hi=None if b.hi is None else b.hi + 1)
 
 
 def _within(v, b: Bounds) -> bool:
@@ -277,15 +288,23 @@ CORE = 6
 
 
 def sweep(params: list, per_param: list[list], cap: int = 200) -> list[dict]:
-    """Inputs that give each parameter each of its boundary values once, the others
-    cycling through theirs (so pairs like "U+10FFFF and k = 1" come up), then every
-    combination of each parameter's first CORE values (``s = "ba"``, ``p = "a"``)."""
+    """Every combination of each parameter's first CORE values (``s = "ba"``, ``p = "a"``);
+    parameters of one type all equal to each boundary value; then each parameter at each of
+    its boundary values, the others cycling through theirs ("U+10FFFF and k = 1")."""
     if not params or not all(per_param):
         return []
     out = []
     if len(params) > 1:
         for combo in itertools.islice(itertools.product(*(v[:CORE] for v in per_param)), cap // 2):
             out.append(copy.deepcopy(dict(zip(params, combo))))
+        # Equal arguments (a == b == 2**53 + 1): parameters with the same boundary values
+        # take each of them together.
+        for values in {tuple(map(repr, v)): v for v in per_param}.values():
+            same = [q for q, others in enumerate(per_param) if others is values or others == values]
+            if len(same) > 1:
+                for i, v in enumerate(values):
+                    d = {params[q]: (v if q in same else others[(i + 1) % len(others)]) for q, others in enumerate(per_param)}
+                    out.append(copy.deepcopy(d))
     for j, values in enumerate(per_param):
         for i, v in enumerate(values):
             d = {}

@@ -50,6 +50,15 @@ class FuzzSummary:
     limit_faults: int = 0
 
 
+class _Enough(BaseException):
+    """Ends an aimed run that keeps missing the precondition (a BaseException, so Hypothesis
+    passes it through instead of shrinking it as a failure)."""
+
+
+#: An aimed run stops after this many rejected inputs per requested example.
+AIMED_REJECTS_PER_EXAMPLE = 5
+
+
 class _Found(Exception):
     def __init__(self, inputs: dict, outcome: Outcome) -> None:
         super().__init__("finding")
@@ -100,7 +109,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
         strategy = arguments(fv, view, lifted, max_len, aim) if fv.params else None
     except NoStrategy as x:
         return FuzzSummary(name, 0, 0, (), f"no generator for {x}")
-    counts = {"valid": 0, "rejected": 0, "limits": 0}
+    counts = {"valid": 0, "rejected": 0, "limits": 0, "generated_rejects": 0}
     known: set = set()
     limit_faults = LIMIT_FAULTS if aim is None else AIMED_LIMIT_FAULTS
 
@@ -124,6 +133,9 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
 
     def body(inputs):
         if not check(inputs):
+            counts["generated_rejects"] += 1
+            if aim is not None and counts["generated_rejects"] > AIMED_REJECTS_PER_EXAMPLE * max_examples:
+                raise _Enough()
             reject()
 
     test = settings(
@@ -159,7 +171,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
             findings.append(finding)
             known.add(fault_key(f.outcome) if f.outcome.fault else ("property", None))
             continue
-        except errors.Unsatisfiable:
+        except (errors.Unsatisfiable, _Enough):
             break
         except errors.HypothesisException as x:
             return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), f"hypothesis: {type(x).__name__}")

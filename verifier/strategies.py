@@ -49,6 +49,10 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
             chars = b.item.choices if b.item is not None and b.item.choices else None
             alphabet = st.sampled_from(chars) if chars else st.characters(codec="utf-8")
             return st.text(alphabet=alphabet, min_size=lo, max_size=max(hi, lo))
+        if name in ("float", "Decimal"):
+            from seglam.verifier.boundaries import widened
+
+            b = widened(b)  # `x > 0` lifts to lo = 1: integral, too narrow here
         if name == "float":
             return st.floats(
                 min_value=None if b.lo is None else float(b.lo),
@@ -79,7 +83,7 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
 
     def sized(make):
         """``make(min_size, max_size)``; aimed, the length is drawn first (often past K)."""
-        if aim is None:
+        if aim is None or depth > 0:  # nested collections stay small (the sweep tries long ones)
             return make(lo, hi)
         from seglam.verifier.boundaries import aimed_length
 
