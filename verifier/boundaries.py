@@ -87,7 +87,9 @@ class Aim:
     def describe(self, types: set[str]) -> str:
         """What the run aimed at, for the parameter types in ``types``."""
         named = [n for n in self.lengths if n <= self.bound]
-        parts = [f"lengths {self.bound + 1}..{self.max_len} (past K = {self.bound})" + (f" and {', '.join(map(str, named))}" if named else "")]
+        parts = []
+        if types & {"str", "collection"}:
+            parts.append(f"lengths {self.bound + 1}..{self.max_len} (past K = {self.bound})" + (f" and {', '.join(map(str, named))}" if named else ""))
         if "int" in types:
             named = f", the program's ints {', '.join(map(str, self.literals[:6]))} and neighbours" if self.literals else ""
             parts.append(f"ints 2**53+1, 2**63, 2**64, 2**1024+1, shift sizes 70000 and 10**6{named}")
@@ -100,7 +102,7 @@ class Aim:
                          "Unicode whitespace, astral characters (U+1F600, U+30000, U+10FFFF), a two-letter alphabet")
         if "date" in types:
             parts.append("dates 0001-01-01, 2000-02-29, 9999-12-31")
-        return "; ".join(parts)
+        return "; ".join(parts) or "the boundary values of its parameter types"
 
 
 def aim_for(view: ModuleView, bound: int) -> Aim:

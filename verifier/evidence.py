@@ -64,6 +64,8 @@ def _types(fv) -> set[str]:
         k = T.kind(t)
         if k == "PrimType":
             names.add(t.name)
+        elif k in ("ListType", "SetType", "DictType", "TupleType", "RecordType"):
+            names.add("collection")
         for attr in ("elem", "key", "value"):
             if hasattr(t, attr):
                 stack.append(getattr(t, attr))

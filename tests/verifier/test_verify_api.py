@@ -66,6 +66,10 @@ def test_verdicts_are_reproducible_in_process():
 def test_exit_codes():
     assert _cli("verify", str(CORPUS / "proved_clamp.sgl")).returncode == 0
     assert _cli("verify", str(CORPUS / "refuted_div_zero.sgl")).returncode == 1
+    unknown = _cli("verify", "--json", str(CORPUS / "unknown_float.sgl"))
+    assert unknown.returncode == 3, unknown.stdout  # nothing refuted, something unknown
+    doc = json.loads(unknown.stdout)
+    assert doc["status"] == "unknown" and doc["admissible"] is True and doc["ok"] is True
     assert _cli("verify", "/no/such/file.sgl").returncode == 2
     assert _cli("verify", "--bound", "0", str(CORPUS / "proved_clamp.sgl")).returncode == 2
     assert _cli("diff", str(CORPUS / "proved_clamp.sgl"), str(CORPUS / "proved_clamp.sgl")).returncode == 0
