@@ -291,7 +291,8 @@ CORE = 6
 
 def sweep(params: list, per_param: list[list], cap: int = 200) -> list[dict]:
     """Every combination of each parameter's first CORE values (``s = "ba"``, ``p = "a"``);
-    parameters of one type all equal to each boundary value; then each parameter at each of
+    parameters of one type all equal to (or, for ints, one apart from) each boundary value;
+    then each parameter at each of
     its boundary values, the others cycling through theirs ("U+10FFFF and k = 1")."""
     if not params or not all(per_param):
         return []
@@ -305,8 +306,14 @@ def sweep(params: list, per_param: list[list], cap: int = 200) -> list[dict]:
             same = [q for q, others in enumerate(per_param) if others is values or others == values]
             if len(same) > 1:
                 for i, v in enumerate(values):
-                    d = {params[q]: (v if q in same else others[(i + 1) % len(others)]) for q, others in enumerate(per_param)}
-                    out.append(copy.deepcopy(d))
+                    # Equal, and (for ints) consecutive: a == b == 10**20 + 1, then b == a + 1.
+                    steps = (0, 1) if type(v) is int else (0,)
+                    for step in steps:
+                        d = {
+                            params[q]: (v + step * same.index(q) if q in same else others[(i + 1) % len(others)])
+                            for q, others in enumerate(per_param)
+                        }
+                        out.append(copy.deepcopy(d))
     for j, values in enumerate(per_param):
         for i, v in enumerate(values):
             d = {}
