@@ -170,7 +170,7 @@ def _aim(view, runner, results: list[Result], opts: Options) -> list[Result]:
         fv = view.functions[name]
         summary = E.aimed_run(view, runner, name, aim, opts.max_examples)
         mine = [r for r in results if r.function == name]
-        mine = E.record(fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim)
+        mine = E.record(view, fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim)
         results = [r for r in results if r.function != name] + mine
     return results
 

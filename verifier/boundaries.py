@@ -235,7 +235,10 @@ def _prim_candidates(name: str, b: Bounds, aim: Aim) -> list:
         lo, hi = b.min_len or 0, b.max_len if b.max_len is not None else aim.max_len
         # Short strings over two letters first: the pairwise part of the sweep combines the
         # first few values of each parameter, so prefixes, suffixes and repeats meet there.
-        pool = ["", "a", "b", "ab", "ba", "aab", *ALPHABET, "İi", "ßs", "a\U00030000", *aim.texts]
+        pool = ["", "a", "b", "ab", "ba", "aab", *aim.texts[:12], *ALPHABET, "İi", "ßs", "a\U00030000", *aim.texts[12:]]
+        if aim.texts:  # the program's own words, joined: inputs a parser-like precondition accepts
+            tokens = aim.texts
+            pool[6:6] = [sep.join(tokens[(i + j) % len(tokens)] for j in range(n)) for i, n in enumerate(aim.lengths) for sep in (" ", "")][:8]
         pool += ["".join(ALPHABET[(i + j) % len(ALPHABET)] for j in range(n)) for i, n in enumerate(aim.lengths)]
         chars = b.item.choices if b.item is not None and b.item.choices else None
         if chars:  # the characters the precondition allows, at every length
@@ -266,11 +269,16 @@ def aimed_prim(name: str, b: Bounds, aim: Aim, plain):
         hi = b.max_len if b.max_len is not None else aim.max_len
         hi = max(hi, lo)
         chars = b.item.choices if b.item is not None and b.item.choices else TINY
-        return st.one_of(
+        parts = [
             st.text(alphabet=st.sampled_from(chars), min_size=lo, max_size=max(min(hi, 4), lo)),
             st.text(alphabet=st.sampled_from(ALPHABET), min_size=lo, max_size=hi),
             plain,
-        )
+        ]
+        if aim.texts:  # sequences of the program's own words, space-separated or not
+            words = st.lists(st.sampled_from(aim.texts), max_size=aim.max_len)
+            joined = st.tuples(words, st.sampled_from((" ", ""))).map(lambda ws: ws[1].join(ws[0]))
+            parts.insert(0, joined.filter(lambda t: lo <= len(t) <= hi))
+        return st.one_of(*parts)
     values = _prim_candidates(name, b, aim)
     if not values:
         return plain
@@ -310,7 +318,7 @@ def sweep(params: list, per_param: list[list], cap: int = 200) -> list[dict]:
                     steps = (0, 1) if type(v) is int else (0,)
                     for step in steps:
                         d = {
-                            params[q]: (v + step * same.index(q) if q in same else others[(i + 1) % len(others)])
+                            params[q]: ((v + step * same.index(q) if step else v) if q in same else others[(i + 1) % len(others)])
                             for q, others in enumerate(per_param)
                         }
                         out.append(copy.deepcopy(d))
@@ -323,3 +331,158 @@ def sweep(params: list, per_param: list[list], cap: int = 200) -> list[dict]:
             if len(out) >= cap:
                 return out
     return out
+
+
+# -- the program's own examples as seeds ---------------------------------------------------
+
+_NOT_LITERAL = object()
+
+
+def seeded(fv, view: ModuleView, aim: Aim) -> list[dict]:
+    """Inputs grown from the calls of ``fv`` in the module's examples (``assert
+    solve("[ [") == "] ]"``), which meet a parser-like precondition that generated text
+    rarely does: each seed, each pair of seeds joined (with a space and without), each seed
+    repeated past K, and each text seed's :func:`mutations`."""
+    names = [p.name for p in fv.params]
+    seeds = []
+    for ex in view.examples:
+        for node in A.walk(ex):
+            if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id == fv.name:
+                args = _call_args(node, names)
+                if args is not None and args not in seeds:
+                    seeds.append(args)
+    out = list(seeds)
+    reps = (aim.bound + 1, aim.max_len)
+    for i, a in enumerate(seeds):
+        for b in seeds[i:]:
+            for sep in (" ", ""):
+                out.append({n: _join(a[n], b[n], sep) for n in names})
+        for k in reps:
+            out.append({n: _repeat(a[n], k) for n in names})
+    for a in seeds:
+        for n in names:
+            if isinstance(a[n], str):
+                out += [{**a, n: v} for v in mutations(a[n], [s[n] for s in seeds if isinstance(s[n], str)])]
+    return [copy.deepcopy(d) for d in dict.fromkeys(map(_Key, out))][: SWEEP_CAP * 4]
+
+
+class _Key:
+    """An input dict, hashable by its repr (for de-duplication in order)."""
+
+    __slots__ = ("d", "r")
+
+    def __init__(self, d: dict) -> None:
+        self.d, self.r = d, repr(sorted(d.items()))
+
+    def __hash__(self) -> int:
+        return hash(self.r)
+
+    def __eq__(self, other) -> bool:
+        return self.r == other.r
+
+
+#: Separators a text example is cut at (lines, sentences, list items, words).
+SEPARATORS = ("\n", ". ", ", ", " ")
+
+
+def mutations(text: str, others: list[str], per_separator: int = 12) -> list[str]:
+    """Variants of an example text that often still meet its function's precondition: one
+    segment (line, sentence, list item, word) dropped, doubled, swapped with the next, or
+    replaced by a segment of the same kind from another example or elsewhere in this one."""
+    out: list[str] = []
+    for sep in SEPARATORS:
+        parts = text.split(sep)
+        if len(parts) < 2:
+            continue
+        pool = list(dict.fromkeys(p for o in others for p in o.split(sep)))
+        found: list[str] = []
+        for i in range(len(parts)):
+            found.append(sep.join(parts[:i] + parts[i + 1:]))
+            found.append(sep.join(parts[: i + 1] + parts[i:]))
+            if i + 1 < len(parts):
+                found.append(sep.join(parts[:i] + [parts[i + 1], parts[i]] + parts[i + 2:]))
+            for other in pool[:6]:
+                if other != parts[i]:
+                    found.append(sep.join(parts[:i] + [other] + parts[i + 1:]))
+        step = max(1, len(found) // per_separator)
+        out += found[::step][:per_separator]
+    return out
+
+
+def _call_args(call, names: list[str]) -> dict | None:
+    if len(call.args) > len(names):
+        return None
+    out = {}
+    for name, arg in zip(names, call.args):
+        out[name] = _literal(arg)
+    for kw in call.keywords:
+        if kw.name is None or kw.name not in names:
+            return None
+        out[kw.name] = _literal(kw.value)
+    if set(out) != set(names) or any(v is _NOT_LITERAL for v in out.values()):
+        return None
+    return out
+
+
+def _literal(e):
+    if isinstance(e, A.Constant) and e.value is not Ellipsis:
+        return e.value
+    if isinstance(e, A.UnaryOp) and e.op == "-" and isinstance(e.operand, A.Constant) and type(e.operand.value) in (int, float):
+        return -e.operand.value
+    if isinstance(e, (A.ListExpr, A.TupleExpr)):
+        items = [_literal(x) for x in e.elts]
+        if any(x is _NOT_LITERAL for x in items):
+            return _NOT_LITERAL
+        return items if isinstance(e, A.ListExpr) else tuple(items)
+    return _NOT_LITERAL
+
+
+def _join(a, b, sep: str):
+    if isinstance(a, str) and isinstance(b, str):
+        return a + sep + b
+    if isinstance(a, list) and isinstance(b, list):
+        return a + b
+    return a
+
+
+def _repeat(a, k: int):
+    if isinstance(a, str):
+        return " ".join([a] * k)
+    if isinstance(a, list):
+        return a * k
+    return a
+
+
+def finite_domain(fv, view: ModuleView, lifted: dict) -> int | None:
+    """How many inputs ``fv`` has when every parameter takes at most CORE values (bools,
+    enums, ``x in (...)`` choices, ints in a short range), so the sweep's every-combination
+    part tries them all; None otherwise."""
+    total = 1
+    for p in fv.params:
+        n = _finite(p.type, view, lifted.get(p.name))
+        if n is None or n > CORE:
+            return None
+        total *= n
+    return total
+
+
+def _finite(t, view: ModuleView, b: Bounds | None) -> int | None:
+    b = b or Bounds()
+    k = T.kind(t)
+    if b.choices:
+        return len(b.choices)
+    if k == "PrimType":
+        if t.name == "bool":
+            return 2
+        if t.name == "None":
+            return 1
+        if t.name == "int" and b.lo is not None and b.hi is not None:
+            return max(b.hi - b.lo + 1, 0)
+        return None
+    if k == "EnumType":
+        en = view.enums.get(t.name)
+        return len(en.members) if en is not None else None
+    if k == "UnionType":
+        sizes = [_finite(o, view, None) for o in t.options]
+        return None if any(n is None for n in sizes) else sum(sizes)
+    return None

@@ -15,6 +15,8 @@ from dataclasses import replace
 
 from seglam.verifier import fuzz as F
 from seglam.verifier import typeview as T
+from seglam.verifier.boundaries import finite_domain
+from seglam.verifier.bounds import lift
 from seglam.verifier.report import Result
 
 #: Fewest valid inputs an aimed run needs before its silence counts as evidence.
@@ -33,10 +35,12 @@ def aimed_run(view, runner, name: str, aim, max_examples: int) -> F.FuzzSummary:
         return F.FuzzSummary(name, 0, 0, (), f"internal error: {type(x).__name__}: {x}")
 
 
-def record(fv, results: list[Result], summary: F.FuzzSummary, aim) -> list[Result]:
+def record(view, fv, results: list[Result], summary: F.FuzzSummary, aim) -> list[Result]:
     """Mark ``fv``'s open obligations with the aimed run's evidence (findings were folded in
     already; an obligation they refuted is no longer open)."""
-    enough = summary.skipped is None and (summary.valid >= MIN_VALID or not fv.params)
+    size = finite_domain(fv, view, lift(fv, view.constants))
+    exhaustive = summary.skipped is None and size is not None and summary.valid >= 1
+    enough = summary.skipped is None and (summary.valid >= MIN_VALID or not fv.params or exhaustive)
     if summary.skipped is not None:
         why = f"no targeted evidence: the aimed run was skipped ({summary.skipped})"
     elif not enough:
@@ -47,6 +51,8 @@ def record(fv, results: list[Result], summary: F.FuzzSummary, aim) -> list[Resul
     if why is None:
         types = _types(fv)
         text = f"aimed run: no counterexample in {summary.valid} valid inputs ({aim.describe(types)})"
+        if exhaustive and summary.valid < MIN_VALID:
+            text = f"aimed run: no counterexample on every one of the {size} inputs of its finite domain"
     out = []
     for r in results:
         if r.function == fv.name and r.open:
