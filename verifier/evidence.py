@@ -21,6 +21,8 @@ from seglam.verifier.report import Result
 
 #: Fewest valid inputs an aimed run needs before its silence counts as evidence.
 MIN_VALID = 10
+#: ... or, for a precondition that rejects at least nine in ten of at least 100 aimed inputs.
+MIN_SELECTIVE = 3
 
 
 def functions_to_aim(results: list[Result]) -> list[str]:
@@ -38,20 +40,28 @@ def aimed_run(view, runner, name: str, aim, max_examples: int) -> F.FuzzSummary:
 def record(view, fv, results: list[Result], summary: F.FuzzSummary, aim) -> list[Result]:
     """Mark ``fv``'s open obligations with the aimed run's evidence (findings were folded in
     already; an obligation they refuted is no longer open)."""
+    # Runs that ended by a budget (fuel, depth) or an interpreter error show nothing.
+    clean = summary.valid - summary.limit_faults
     size = finite_domain(fv, view, lift(fv, view.constants))
-    exhaustive = summary.skipped is None and size is not None and summary.valid >= 1
-    enough = summary.skipped is None and (summary.valid >= MIN_VALID or not fv.params or exhaustive)
+    exhaustive = summary.skipped is None and size is not None and clean >= 1
+    # A selective precondition (a parser of one wording, a date that must be among the
+    # options) rejects nearly every aimed input: the boundaries are outside its domain. Its
+    # evidence is what met it (the module's examples and their mutations) and the rejections.
+    selective = summary.skipped is None and clean >= MIN_SELECTIVE and summary.rejected >= 9 * clean and summary.rejected >= 100
+    enough = summary.skipped is None and (clean >= MIN_VALID or not fv.params or exhaustive or selective)
     if summary.skipped is not None:
         why = f"no targeted evidence: the aimed run was skipped ({summary.skipped})"
     elif not enough:
-        why = f"no targeted evidence: only {summary.valid} aimed inputs met the precondition (at least {MIN_VALID} needed)"
+        why = f"no targeted evidence: only {clean} aimed inputs met the precondition and ran to the end (at least {MIN_VALID} needed)"
     else:
         why = None
     text = None
     if why is None:
         types = _types(fv)
-        text = f"aimed run: no counterexample in {summary.valid} valid inputs ({aim.describe(types)})"
-        if exhaustive and summary.valid < MIN_VALID:
+        text = f"aimed run: no counterexample in {clean} valid inputs ({aim.describe(types)})"
+        if selective and clean < MIN_VALID:
+            text += f"; its precondition rejected the other {summary.rejected} aimed inputs"
+        if exhaustive and clean < MIN_VALID:
             text = f"aimed run: no counterexample on every one of the {size} inputs of its finite domain"
     out = []
     for r in results:

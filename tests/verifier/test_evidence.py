@@ -79,3 +79,29 @@ def test_all_items_bounds_are_lifted():
     aim = aim_for(view, 8)
     assert all(set(v) <= {"0", "1"} for v in candidates(view.functions["f"].params[1].type, view, lifted["s"], aim)[:3])
     assert Decimal("1E+28") in aim.decimals
+
+
+def test_examples_seed_a_parser_like_precondition():
+    from seglam.verifier.seeds import mutations, seeded
+
+    view = _view(
+        "def ok(s: str) -> bool:\n    return all(t in ('(', ')') for t in s.split())\n\n\n"
+        "@requires(lambda s: ok(s) and len(s) > 0)\n"
+        "def f(s: str) -> int:\n    return len(s.split())\n\n\n"
+        'assert f("( (") == 2\nassert f("( ) (") == 3\n'
+    )
+    aim = aim_for(view, 8)
+    texts = [d["s"] for d in seeded(view.functions["f"], view, aim)]
+    assert texts[:2] == ["( (", "( ) ("]
+    assert "( ( ( ) (" in texts and any(len(t.split()) > 8 for t in texts)
+    assert "( ) ( (" in mutations("( ) (", ["( ) (", "( ("])  # a word doubled
+
+
+def test_a_small_finite_domain_is_covered_by_the_sweep():
+    from seglam.verifier.boundaries import finite_domain
+
+    view = _view("def f(a: bool, b: bool | None) -> int:\n    return 1\n\n\ndef g(n: int) -> int:\n    return n\n")
+    assert finite_domain(view.functions["f"], view, {}) == 6
+    assert finite_domain(view.functions["g"], view, {}) is None
+    report = verify("def f(a: bool) -> str:\n    return 'yes' if a else 'no!'[:2]\n", z3=False)
+    assert report.admissible and "finite domain" in report.render(), report.render()
