@@ -6,7 +6,8 @@ share of the time, measured side by side in one run.
 
 ``--families`` times ``seglam verify FILE --json`` (a fresh process per file, one after
 another, default settings) on every ``stdlib/families/*.sgl``: the admission cost of the
-BBH families, with the CLI's start-up included.
+BBH families, with the CLI's start-up included, and whether each is admissible (exit 0:
+proved; 3: some obligation unknown, admissible when each has targeted evidence).
 
 Z3 runs in a worker process while Hypothesis runs in this one, so "wall" is less than the
 sum of the two; "z3 wait" is the time spent waiting for the worker after Hypothesis ended.
@@ -65,10 +66,11 @@ def measure_families() -> list[dict]:
         done = subprocess.run([str(SEGLAM), "verify", str(path), "--json"], capture_output=True, text=True, cwd=ROOT)
         wall = time.perf_counter() - t0
         try:
-            summary = json.loads(done.stdout).get("summary", {})
+            doc = json.loads(done.stdout)
         except ValueError:
-            summary = {}
-        rows.append({"family": path.stem, "wall": wall, "exit": done.returncode, "summary": summary})
+            doc = {}
+        rows.append({"family": path.stem, "wall": wall, "exit": done.returncode, "summary": doc.get("summary", {}),
+                     "status": doc.get("status"), "admissible": doc.get("admissible")})
     return rows
 
 
@@ -81,7 +83,7 @@ def main_families(as_json: bool) -> int:
     for r in rows:
         v = r["summary"]
         counts = " ".join(f"{k}={v[k]}" for k in sorted(v)) if v else "(no summary)"
-        print(f"{r['family']:52s} {r['wall']:7.2f} s  exit {r['exit']}  {counts}")
+        print(f"{r['family']:52s} {r['wall']:7.2f} s  exit {r['exit']}  admissible {r['admissible']}  {counts}")
     slowest = max(rows, key=lambda r: r["wall"])
     print(f"\n{len(rows)} families: total {total:.1f} s, slowest {slowest['wall']:.1f} s ({slowest['family']})")
     return 0

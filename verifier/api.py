@@ -149,10 +149,30 @@ def verify_loaded(loaded, opts: Options) -> Report:
         z3_messages = charge_in_order(view, [m for m in messages + own if not isinstance(m, (Fuzzed, worker.LaneEnd))], z3opts)
     results += merge(view, runner, z3_messages, stopped, fuzzed, opts)
     timings["replay"] = time.perf_counter() - t4
+    t7 = time.perf_counter()
+    if opts.hypothesis:
+        results = _aim(view, runner, results, opts)
+    timings["aimed"] = time.perf_counter() - t7
     timings["total"] = time.perf_counter() - t0
     order = {None: -1, **{n: i for i, n in enumerate(view.functions)}}
     results.sort(key=lambda r: sort_key(r, order))
     return Report(filename, tuple(results), None, timings)
+
+
+def _aim(view, runner, results: list[Result], opts: Options) -> list[Result]:
+    """The aimed run (:mod:`.evidence`) on every function with an open obligation: what it
+    finds refutes; silence on enough inputs is recorded as each open obligation's evidence."""
+    from seglam.verifier import evidence as E
+    from seglam.verifier.boundaries import aim_for
+
+    aim = aim_for(view, opts.bound)
+    for name in E.functions_to_aim(results):
+        fv = view.functions[name]
+        summary = E.aimed_run(view, runner, name, aim, opts.max_examples)
+        mine = [r for r in results if r.function == name]
+        mine = E.record(view, fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim)
+        results = [r for r in results if r.function != name] + mine
+    return results
 
 
 def _fuzz(view, runner, name: str, opts: Options) -> F.FuzzSummary:
@@ -296,12 +316,30 @@ def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
     """Fold Hypothesis findings into the obligations (a reproduced finding refutes one)."""
     if summary is None:
         return results
+    results = _fold_findings(view, fv, results, summary, opts)
+    if summary.skipped is None and summary.valid == 0 and fv.params:
+        results.append(
+            Result(fv.name, "precondition", "some generated input meets the precondition", REFUTED,
+                   fv.node.name_span or fv.node.span, None, "hypothesis",
+                   f"none of the generated inputs met the precondition ({summary.rejected} rejected)", severity="warning")
+        )
+    tried = f"Hypothesis: no counterexample in {summary.valid} valid inputs" if summary.skipped is None else f"Hypothesis skipped: {summary.skipped}"
+    results[:] = [
+        replace(r, reason=f"{r.reason}; {tried}" if r.reason else tried) if r.verdict == UNKNOWN and r.severity == "error" else r
+        for r in results
+    ]
+    return results
+
+
+def _fold_findings(view, fv, results: list[Result], summary, opts, method: str = "hypothesis") -> list[Result]:
+    """Each finding refutes the obligation it matches (or a new one); ``method`` names the run."""
+    results = list(results)
     for finding in summary.findings:
         out = finding.outcome
         call_text = render_call(fv.name, finding.inputs)
         idx = _match(results, finding)
         refuted = dict(
-            verdict=REFUTED, counterexample=call_text, actual=_show(out), method="hypothesis",
+            verdict=REFUTED, counterexample=call_text, actual=_show(out), method=method,
             reason=_refute_reason_f(finding),
         )
         if idx is not None:
@@ -319,17 +357,6 @@ def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
             kind = {"ensures": "ensures", "property": "property"}.get(finding.kind, "fault")
             title = {"ensures": "postcondition holds", "property": "property holds"}.get(kind, f"no {out.fault}")
             results.append(Result(fv.name, kind, title, REFUTED, out.span, out.fault, **{k: v for k, v in refuted.items() if k != "verdict"}))
-    if summary.skipped is None and summary.valid == 0 and fv.params:
-        results.append(
-            Result(fv.name, "precondition", "some generated input meets the precondition", REFUTED,
-                   fv.node.name_span or fv.node.span, None, "hypothesis",
-                   f"none of the generated inputs met the precondition ({summary.rejected} rejected)", severity="warning")
-        )
-    tried = f"Hypothesis: no counterexample in {summary.valid} valid inputs" if summary.skipped is None else f"Hypothesis skipped: {summary.skipped}"
-    results[:] = [
-        replace(r, reason=f"{r.reason}; {tried}" if r.reason else tried) if r.verdict == UNKNOWN and r.severity == "error" else r
-        for r in results
-    ]
     return results
 
 

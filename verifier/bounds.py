@@ -23,6 +23,7 @@ class Bounds:
     rel: tuple = ()  # ((op, other, offset), ...): this int OP len(other) + offset
     same_len_as: str | None = None  # len(this) == len(other)
     choices: tuple | None = None  # `x in ("a", "b")` or `x in CONSTANT`: one of these literals
+    item: "Bounds | None" = None  # `all(0 <= x <= 9 for x in xs)`: bounds on every element
 
     @property
     def dependent(self) -> tuple[str, ...]:
@@ -48,6 +49,20 @@ def _conjuncts(e, params, out, consts) -> None:
     if isinstance(e, A.BoolOp) and e.op == "and":
         for v in e.values:
             _conjuncts(v, params, out, consts)
+    elif _all_items(e, params):
+        gen = e.args[0].generators[0]
+        var, name = gen.target.id, gen.iter.id
+        inner: dict[str, Bounds] = {}
+        elt = e.args[0].elt
+        if (
+            isinstance(elt, A.Compare) and elt.ops == ("in",) and isinstance(elt.left, A.Name) and elt.left.id == var
+            and isinstance(elt.comparators[0], A.Constant) and isinstance(elt.comparators[0].value, str)
+        ):
+            # Over a string, `c in "0123456789"`: every character is one of these.
+            inner[var] = Bounds(choices=tuple(dict.fromkeys(elt.comparators[0].value)))
+        _conjuncts(elt, {var}, inner, consts)
+        if var in inner:
+            out[name] = replace(out.get(name, Bounds()), item=inner[var])
     elif (
         isinstance(e, A.Compare) and len(e.ops) == 1 and e.ops[0] == "in"
         and isinstance(e.left, A.Name) and e.left.id in params
@@ -61,6 +76,17 @@ def _conjuncts(e, params, out, consts) -> None:
         terms = (e.left, *e.comparators)
         for left, op, right in zip(terms, e.ops, terms[1:]):
             _one(left, op, right, params, out)
+
+
+def _all_items(e, params) -> bool:
+    """``all(COND for x in p)`` with one plain ``for`` over a parameter."""
+    if not (isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.id == "all" and len(e.args) == 1 and not e.keywords):
+        return False
+    g = e.args[0]
+    if not isinstance(g, (A.GeneratorExp, A.ListComp)) or len(g.generators) != 1:
+        return False
+    gen = g.generators[0]
+    return not gen.ifs and isinstance(gen.target, A.Name) and isinstance(gen.iter, A.Name) and gen.iter.id in params
 
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "=="}

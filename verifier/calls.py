@@ -81,7 +81,8 @@ def builtin(enc, name: str, e: A.Call):
         raise Unsupported("len() of this type", span)
     if name == "abs" and len(args) == 1:
         x = as_arith(args[0], span)
-        return z3.If(x < 0, -x, x)
+        size = z3.If(x < 0, -x, x)
+        return enc.decimal_round(size) if is_real(size) else size
     if name == "range" and 1 <= len(args) <= 3:
         xs = [as_arith(a, span) for a in args]
         if not all(is_int(x) for x in xs):
@@ -126,7 +127,10 @@ def builtin(enc, name: str, e: A.Call):
                 total = z3.ToReal(total)
             if is_int(xv) and is_real(total):
                 xv = z3.ToReal(xv)
-            total = total + z3.If(k < lst.length, xv, 0 if is_int(xv) else z3.RealVal(0))
+            if is_real(total):
+                total = z3.If(k < lst.length, enc.decimal_round(total + xv), total)
+            else:
+                total = total + z3.If(k < lst.length, xv, 0)
         return total
     if name in ("any", "all") and len(args) == 1:
         lst = enc.as_list(args[0], span)

@@ -116,6 +116,7 @@ class _Encoder(Expressions):
         self.sites: list[Site] = []
         self.bounds: list = []
         self.notes: set[str] = set()
+        self.decimal_seen: list = []  # (exact, rounded) Decimal results, for monotonicity
         self.alive = TRUE
         self.env: dict = {}
         self.ret = None

@@ -10,6 +10,7 @@ import z3
 
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
+from seglam.verifier import decimals as D
 from seglam.verifier.logic import FALSE, TRUE, _and, past_end
 from seglam.verifier.terms import is_false
 from seglam.verifier.symbolic import (
@@ -75,7 +76,8 @@ class Expressions:
         if e.op == "not":
             return z3.Not(truthy(v, e.span))
         if e.op == "-":
-            return -as_arith(self.val(v, e.span), e.span)
+            x = -as_arith(self.val(v, e.span), e.span)
+            return self.decimal_round(x) if is_real(x) else x
         if e.op == "+":
             return as_arith(self.val(v, e.span), e.span)
         raise Unsupported(f"the unary operator {e.op}", e.span)
@@ -109,12 +111,9 @@ class Expressions:
             x = z3.ToReal(x) if is_int(x) else x
             y = z3.ToReal(y) if is_int(y) else y
         real = is_real(x)
-        if op == "+":
-            return x + y
-        if op == "-":
-            return x - y
-        if op == "*":
-            return x * y
+        if op in ("+", "-", "*"):
+            exact = x + y if op == "+" else x - y if op == "-" else x * y
+            return self.decimal_round(exact) if real else exact
         if op in ("//", "%"):
             if real:
                 raise Unsupported(f"Decimal {op} (it truncates toward zero)", span)
@@ -125,8 +124,7 @@ class Expressions:
             if not real:
                 raise Unsupported("int / int (it gives a float)", span)
             self.fault("F-ZERO-DIV", span, y == 0, "no division by zero")
-            self.notes.add("Decimal division modelled as exact")
-            return x / y
+            return self.decimal_round(x / y)
         if op == "**":
             if is_int(x) and z3.is_int_value(z3.simplify(y)):
                 n = z3.simplify(y).as_long()
@@ -137,6 +135,11 @@ class Expressions:
                     return out
             raise Unsupported("** with a non-constant or large exponent", span)
         raise Unsupported(f"the operator {op}", span)
+
+    def decimal_round(self, exact):
+        """A Decimal operation's result: ``exact`` rounded to 28 digits (see :mod:`.decimals`)."""
+        self.notes.add(D.NOTE)
+        return D.rounded(exact, self.inputs.constraints, self.decimal_seen)
 
     def concat(self, a: SList, b: SList) -> SList:
         items = []

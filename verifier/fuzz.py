@@ -23,6 +23,10 @@ from seglam.verifier.view import FunctionView, ModuleView
 
 #: Faults that only say a budget ran out on a large generated input, not that the code is wrong.
 LIMIT_FAULTS = frozenset({"F-FUEL", "F-INT-SIZE", "F-STR-SIZE", "F-COLLECTION-SIZE", "F-DEPTH"})
+#: In a run aimed at the boundaries, inputs are small (ints below 2**1100, strings and
+#: collections of a few dozen items): a size limit reached there is the program's own growth
+#: (``1 << n``, ``10 ** n``), a finding. Running out of fuel or depth is still the budget's.
+AIMED_LIMIT_FAULTS = frozenset({"F-FUEL", "F-DEPTH"})
 #: Outcomes that say the interpreter itself failed: never a finding against the program.
 INTERNAL = frozenset({"X-ERROR", "X-PYTHON"})
 ROUNDS = 2  # after a finding, look once more for a different fault site
@@ -44,6 +48,15 @@ class FuzzSummary:
     findings: tuple[FuzzFinding, ...]
     skipped: str | None = None  # why the function was not tested
     limit_faults: int = 0
+
+
+class _Enough(BaseException):
+    """Ends an aimed run that keeps missing the precondition (a BaseException, so Hypothesis
+    passes it through instead of shrinking it as a failure)."""
+
+
+#: An aimed run stops after this many rejected inputs per requested example.
+AIMED_REJECTS_PER_EXAMPLE = 5
 
 
 class _Found(Exception):
@@ -83,35 +96,47 @@ def fault_key(out: Outcome) -> tuple:
     return (out.fault, (out.span.line, out.span.col) if out.span else None)
 
 
-def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_len: int = 8) -> FuzzSummary:
-    """Test ``name`` (a function or a ``prop_*`` property) on generated inputs."""
+def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_len: int = 8, aim=None) -> FuzzSummary:
+    """Test ``name`` (a function or a ``prop_*`` property) on generated inputs. With ``aim``
+    (a :class:`.boundaries.Aim`): a deterministic sweep of boundary values first, then
+    Hypothesis with the boundaries mixed into every strategy."""
     fv = view.functions[name]
     is_property = name in view.properties
     if any(p.kind in ("var_positional", "var_keyword") for p in fv.params):
         return FuzzSummary(name, 0, 0, (), "it takes *args or **kwargs")
     lifted = B.lift(fv, view.constants)
     try:
-        strategy = arguments(fv, view, lifted, max_len) if fv.params else None
+        strategy = arguments(fv, view, lifted, max_len, aim) if fv.params else None
     except NoStrategy as x:
         return FuzzSummary(name, 0, 0, (), f"no generator for {x}")
-    counts = {"valid": 0, "rejected": 0, "limits": 0}
+    counts = {"valid": 0, "rejected": 0, "limits": 0, "generated_rejects": 0}
     known: set = set()
+    limit_faults = LIMIT_FAULTS if aim is None else AIMED_LIMIT_FAULTS
 
-    def body(inputs):
+    def check(inputs) -> bool:
+        """Run once: False if the input is outside the domain; raises _Found on a finding."""
         out = runner.call(name, inputs)
         if out.fault == "X-INPUT" or is_precondition_fault(out, fv):
             counts["rejected"] += 1
-            reject()
+            return False
         counts["valid"] += 1
-        if out.fault in LIMIT_FAULTS or out.fault in INTERNAL:
+        if out.fault in limit_faults or out.fault in INTERNAL:
             counts["limits"] += 1
-            return
+            return True
         if out.fault is not None:
             if fault_key(out) not in known:
                 raise _Found(inputs, out)
-            return
+            return True
         if is_property and out.value is not True and ("property", None) not in known:
             raise _Found(inputs, out)
+        return True
+
+    def body(inputs):
+        if not check(inputs):
+            counts["generated_rejects"] += 1
+            if aim is not None and counts["generated_rejects"] > AIMED_REJECTS_PER_EXAMPLE * max_examples:
+                raise _Enough()
+            reject()
 
     test = settings(
         max_examples=max_examples,
@@ -126,6 +151,8 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
     )(given(strategy)(body)) if strategy is not None else None
 
     findings: list[FuzzFinding] = []
+    if aim is not None and test is not None:
+        findings += _sweep(fv, view, lifted, aim, check, known, is_property, name)
     if test is None:  # no parameters: one run is the whole domain
         try:
             body({})
@@ -144,12 +171,39 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
             findings.append(finding)
             known.add(fault_key(f.outcome) if f.outcome.fault else ("property", None))
             continue
-        except errors.Unsatisfiable:
+        except (errors.Unsatisfiable, _Enough):
             break
         except errors.HypothesisException as x:
             return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), f"hypothesis: {type(x).__name__}")
         break
     return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"])
+
+
+def _sweep(fv, view, lifted, aim, check, known: set, is_property: bool, name: str) -> list[FuzzFinding]:
+    """Run the deterministic boundary sweep; its first ROUNDS distinct faults are findings."""
+    from seglam.verifier.boundaries import candidates, sweep
+    from seglam.verifier.seeds import seeded
+
+    params = [p.name for p in fv.params]
+    per_param = [candidates(p.type, view, _independent(lifted.get(p.name)), aim) for p in fv.params]
+    found: list[FuzzFinding] = []
+    for inputs in seeded(fv, view, aim) + sweep(params, per_param):
+        try:
+            check(inputs)
+        except _Found as f:
+            found.append(_finding(name, f, is_property))
+            known.add(fault_key(f.outcome) if f.outcome.fault else ("property", None))
+            if len(found) >= ROUNDS:
+                break
+    return found
+
+
+def _independent(b):
+    """``b`` without the bounds that depend on another parameter (the sweep fixes values one
+    parameter at a time; inputs that break the precondition are rejected)."""
+    from dataclasses import replace
+
+    return None if b is None else replace(b, rel=(), same_len_as=None)
 
 
 @contextmanager

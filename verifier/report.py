@@ -17,6 +17,8 @@ BOUNDED = "proved for len <= K"
 REFUTED = "refuted"
 UNKNOWN = "unknown"
 VERDICTS = (PROVED, BOUNDED, REFUTED, UNKNOWN)
+#: ``seglam verify``'s exit code per report status.
+EXIT_CODES = {"proved": 0, "refuted": 1, "error": 2, "unknown": 3}
 
 #: The order obligations are listed in, within one function and one source position.
 KIND_ORDER = ("example", "precondition", "fault", "callee", "assert", "ensures", "pins", "property", "tested")
@@ -40,10 +42,21 @@ class Result:
     bound: int | None = None  # K, for "proved for len <= K"
     severity: str = "error"  # "error" or "warning"
     notes: tuple[str, ...] = ()
+    evidence: str | None = None  # for an open obligation: the aimed run that found nothing
 
     @property
     def failed(self) -> bool:
         return self.verdict == REFUTED and self.severity == "error"
+
+    @property
+    def open(self) -> bool:
+        """Not settled by a proof: an ``unknown`` error, or a proof only for ``len <= K``."""
+        return self.severity == "error" and self.verdict in (UNKNOWN, BOUNDED)
+
+    @property
+    def settled(self) -> bool:
+        """Proved, or proved for ``len <= K`` with a clean aimed run past K, or a warning."""
+        return not self.failed and (not self.open or (self.verdict == BOUNDED and self.evidence is not None))
 
     def verdict_text(self) -> str:
         if self.verdict == REFUTED and self.severity == "warning":
@@ -69,6 +82,7 @@ class Result:
             "expected": self.expected,
             "actual": self.actual,
             "notes": list(self.notes),
+            "evidence": self.evidence,
         }
 
 
@@ -94,10 +108,24 @@ class Report:
         return self.error is None and not any(r.failed for r in self.results)
 
     @property
-    def exit_code(self) -> int:
+    def admissible(self) -> bool:
+        """What the cache admits: nothing refuted, and every obligation proved or, when
+        ``unknown`` or proved only for ``len <= K``, backed by targeted evidence."""
+        return self.ok and all(not r.open or r.evidence is not None for r in self.results)
+
+    @property
+    def status(self) -> str:
+        """``error``, ``refuted``, ``unknown`` (nothing refuted, something not proved) or ``proved``."""
         if self.error is not None:
-            return 2
-        return 0 if self.ok else 1
+            return "error"
+        if not self.ok:
+            return "refuted"
+        return "proved" if all(r.settled for r in self.results) else "unknown"
+
+    @property
+    def exit_code(self) -> int:
+        """0 proved, 1 refuted, 2 check or usage error, 3 nothing refuted but something unknown."""
+        return EXIT_CODES[self.status]
 
     def by_verdict(self) -> dict[str, int]:
         counts = {v: 0 for v in VERDICTS}
@@ -109,6 +137,8 @@ class Report:
         return {
             "file": self.filename,
             "ok": self.ok,
+            "status": self.status,
+            "admissible": self.admissible,
             "error": self.error,
             "summary": self.by_verdict(),
             "obligations": [r.to_json(self.filename) for r in self.results],
@@ -123,10 +153,10 @@ class Report:
         if self.error is not None:
             lines.append(self.error)
             return "\n".join(lines)
-        current = object()
+        current, shown = object(), None
         for r in self.results:
             if r.function != current:
-                current = r.function
+                current, shown = r.function, None
                 lines.append(f"  {'examples' if r.function is None else r.function + '()'}")
             where = f"line {r.span.line}:{r.span.col}: " if r.span and r.span.line else ""
             mark = {PROVED: "ok  ", BOUNDED: "ok  ", REFUTED: "FAIL" if r.severity == "error" else "warn", UNKNOWN: "??  "}[r.verdict]
@@ -141,11 +171,25 @@ class Report:
                 lines.append(f"           {r.reason}")
             for n in r.notes:
                 lines.append(f"           note: {n}")
+            if r.evidence and r.evidence != shown:
+                lines.append(f"           evidence: {r.evidence}")
+            shown = r.evidence if r.evidence else shown
         c = self.by_verdict()
         warnings = sum(1 for r in self.results if r.verdict == REFUTED and r.severity == "warning")
         failed = sum(1 for r in self.results if r.failed)
         lines.append(
             f"  {len(self.results)} obligations: {c[PROVED]} proved, {c[BOUNDED]} proved for len <= K, "
-            f"{failed} refuted, {warnings} warnings, {c[UNKNOWN]} unknown -> {'OK' if self.ok else 'FAILED'}"
+            f"{failed} refuted, {warnings} warnings, {c[UNKNOWN]} unknown -> {self._verdict_line()}"
         )
         return "\n".join(lines)
+
+    def _verdict_line(self) -> str:
+        status = self.status
+        if status == "proved":
+            return "OK"
+        if status == "refuted":
+            return "FAILED"
+        bare = sum(1 for r in self.results if r.open and r.evidence is None)
+        if bare:
+            return f"UNKNOWN (not admissible: {bare} open obligation(s) without targeted evidence)"
+        return "UNKNOWN (admissible: every open obligation has targeted evidence)"

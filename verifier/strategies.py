@@ -24,10 +24,15 @@ class NoStrategy(Exception):
     """A parameter type no strategy can generate (a callable, an iterator...)."""
 
 
-def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8, depth: int = 0):
-    """A strategy for values of type ``t`` (``bounds`` apply to this value only)."""
+def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8, depth: int = 0, aim=None):
+    """A strategy for values of type ``t`` (``bounds`` apply to this value only). With
+    ``aim`` (a :class:`.boundaries.Aim`), boundary values and long lengths are mixed in."""
     b = bounds or Bounds()
     k = T.kind(t)
+    if aim is not None and k == "PrimType" and not b.choices:
+        from seglam.verifier.boundaries import aimed_prim
+
+        return aimed_prim(t.name, b, aim, for_type(t, view, b, max_len, depth))
     if b.choices and k == "PrimType":
         fits = [c for c in b.choices if type(c) is {"int": int, "str": str, "bool": bool}.get(t.name)]
         if fits:
@@ -41,7 +46,13 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
         if name == "str":
             lo = b.min_len or 0
             hi = b.max_len if b.max_len is not None else max(max_len * 2, lo)
-            return st.text(alphabet=st.characters(codec="utf-8"), min_size=lo, max_size=max(hi, lo))
+            chars = b.item.choices if b.item is not None and b.item.choices else None
+            alphabet = st.sampled_from(chars) if chars else st.characters(codec="utf-8")
+            return st.text(alphabet=alphabet, min_size=lo, max_size=max(hi, lo))
+        if name in ("float", "Decimal"):
+            from seglam.verifier.boundaries import widened
+
+            b = widened(b)  # `x > 0` lifts to lo = 1: integral, too narrow here
         if name == "float":
             return st.floats(
                 min_value=None if b.lo is None else float(b.lo),
@@ -66,28 +77,36 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
     lo = b.min_len or 0
     hi = b.max_len if b.max_len is not None else max(max_len, lo)
     hi = max(min(hi, max(max_len, lo)), lo)
+
+    def sub(elem, item=None):
+        return for_type(elem, view, item, max_len, depth + 1, aim)
+
+    def sized(make):
+        """``make(min_size, max_size)``; aimed, the length is drawn first (often past K)."""
+        if aim is None or depth > 0:  # nested collections stay small (the sweep tries long ones)
+            return make(lo, hi)
+        from seglam.verifier.boundaries import aimed_length
+
+        top = b.max_len if b.max_len is not None else aim.max_len
+        return aimed_length(lo, top, aim).flatmap(lambda n: make(n, n))
+
     if k == "ListType":
-        return st.lists(for_type(t.elem, view, None, max_len, depth + 1), min_size=lo, max_size=hi)
+        return sized(lambda a, z: st.lists(sub(t.elem, b.item), min_size=a, max_size=z))
     if k == "SetType":
-        return st.sets(for_type(t.elem, view, None, max_len, depth + 1), min_size=lo, max_size=hi)
+        return st.sets(sub(t.elem, b.item), min_size=lo, max_size=hi if aim is None else max(aim.max_len, lo))
     if k == "DictType":
-        return st.dictionaries(
-            for_type(t.key, view, None, max_len, depth + 1),
-            for_type(t.value, view, None, max_len, depth + 1),
-            min_size=lo,
-            max_size=hi,
-        )
+        return st.dictionaries(sub(t.key), sub(t.value), min_size=lo, max_size=hi if aim is None else max(aim.max_len, lo))
     if k == "TupleType":
         if t.variadic:
-            return st.lists(for_type(t.elems[0], view, None, max_len, depth + 1), min_size=lo, max_size=hi).map(tuple)
-        return st.tuples(*(for_type(e, view, None, max_len, depth + 1) for e in t.elems))
+            return sized(lambda a, z: st.lists(sub(t.elems[0], b.item), min_size=a, max_size=z).map(tuple))
+        return st.tuples(*(sub(e) for e in t.elems))
     if k == "UnionType":
         opts = list(t.options)
         # None first: Hypothesis shrinks towards the first option.
         opts.sort(key=lambda o: 0 if T.is_prim(o, "None") else 1)
         if depth >= MAX_DEPTH and any(T.is_prim(o, "None") for o in opts):
             return st.none()
-        return st.one_of(*(for_type(o, view, b if not T.is_prim(o, "None") else None, max_len, depth + 1) for o in opts))
+        return st.one_of(*(for_type(o, view, b if not T.is_prim(o, "None") else None, max_len, depth + 1, aim) for o in opts))
     if k == "RecordType":
         rec = view.records.get(t.name)
         if rec is None:
@@ -95,7 +114,7 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
         if depth > MAX_DEPTH + 2:
             raise NoStrategy(f"record {t.name} nests too deeply")
         names = tuple(f.name for f in rec.fields)
-        parts = [for_type(f.type, view, None, max_len, depth + 1) for f in rec.fields]
+        parts = [for_type(f.type, view, None, max_len, depth + 1, aim) for f in rec.fields]
         return st.tuples(*parts).map(lambda vals, n=t.name, ns=names: RecordLit(n, tuple(zip(ns, vals))))
     if k == "EnumType":
         en = view.enums.get(t.name)
@@ -105,7 +124,7 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
     raise NoStrategy(T.render(t))
 
 
-def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8):
+def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8, aim=None):
     """A strategy for a whole argument dict: independent parameters first, then those whose
     bounds depend on another's length (``i < len(xs)``, ``len(ys) == len(xs)``)."""
     from dataclasses import replace as _replace
@@ -114,7 +133,7 @@ def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8):
     names = {p.name for p in params}
     dependent = [p for p in params if lifted.get(p.name) and any(d in names for d in lifted[p.name].dependent)]
     independent = [p for p in params if p not in dependent]
-    base = st.fixed_dictionaries({p.name: for_type(p.type, view, lifted.get(p.name), max_len) for p in independent})
+    base = st.fixed_dictionaries({p.name: for_type(p.type, view, lifted.get(p.name), max_len, 0, aim) for p in independent})
     for p in dependent:
         b = lifted[p.name]
 
@@ -140,7 +159,7 @@ def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8):
             if lo is not None and hi is not None and lo > hi:
                 return st.nothing()
             nb = _replace(b, lo=lo, hi=hi, min_len=min_len, max_len=max_len_, rel=(), same_len_as=None)
-            return for_type(p.type, view, nb, max(max_len, min_len or 0)).map(lambda v, d=d, n=p.name: {**d, n: v})
+            return for_type(p.type, view, nb, max(max_len, min_len or 0), 0, aim).map(lambda v, d=d, n=p.name: {**d, n: v})
 
         base = base.flatmap(extend)
     return base

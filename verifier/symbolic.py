@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+import decimal
 from decimal import Decimal
 from fractions import Fraction
 
@@ -433,8 +434,9 @@ def model_value(model, v, t, records):
 def _decimal(x) -> Decimal:
     if z3.is_rational_value(x):
         f = Fraction(x.numerator_as_long(), x.denominator_as_long())
-        d = Decimal(f.numerator) / Decimal(f.denominator)
-        return d
+        # Wide enough to keep a solver's value exact where it can be: at 28 digits, an
+        # input just past 1E+28 would read back as 1E+28 itself.
+        return decimal.Context(prec=80).divide(Decimal(f.numerator), Decimal(f.denominator))
     return Decimal(str(x.as_decimal(20)).rstrip("?"))
 
 

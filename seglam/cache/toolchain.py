@@ -80,7 +80,8 @@ class SeglamToolchain:
         if verify is None:
             raise ToolchainUnavailable("seglam.verify is not available: nothing unverified is cached")
         report = verify(program, **self.verify_options)
-        return Verification(ok=bool(report.ok), tool="seglam.verify", summary=_summary(report), at=now())
+        # Admission: nothing refuted, and every unknown or bounded verdict backed by targeted evidence.
+        return Verification(ok=bool(report.admissible), tool="seglam.verify", summary=_summary(report), at=now())
 
     def diff(self, old: Any, new: Any) -> str | None:
         """``seglam diff``: Z3 where it decides, Hypothesis otherwise; None if unavailable."""

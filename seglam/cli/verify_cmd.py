@@ -1,7 +1,10 @@
 """``seglam verify`` and ``seglam diff``.
 
-Exit codes: 0 clean (or the versions agree), 1 something refuted or failing (or the versions
-differ), 2 a usage or check error.
+Exit codes of ``verify``: 0 every obligation proved (a proof for len <= K only with a clean
+aimed run past K), 1 something refuted or failing, 2 a usage or check error, 3 nothing
+refuted but some obligation unknown (the cache admits such a program only when each unknown
+obligation has targeted evidence: see docs/verify.md). ``diff``: 0 the versions agree, 1
+they differ, 2 a usage or check error.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ def register(subparsers) -> None:
             "Verify Seglam files: run every example, test every function and property with "
             "Hypothesis, and prove what Z3 can. Each obligation gets one verdict: proved, "
             "proved for len <= K, refuted (with a counterexample) or unknown (with the reason). "
-            "Exit 0 clean, 1 refuted or failing, 2 usage or check error."
+            "Whatever Z3 leaves unknown or proves only for len <= K gets a run aimed at the "
+            "boundaries (lengths past K, big ints, float and Decimal limits, Unicode case "
+            "mapping and astral characters); its evidence is recorded in the report."
+        ),
+        epilog=(
+            "exit codes: 0 every obligation proved; 1 something refuted or failing; "
+            "2 usage or check error; 3 nothing refuted, but some obligation unknown "
+            "(admissible to the cache only if each has targeted evidence: JSON \"admissible\")"
         ),
     )
     p.add_argument("files", nargs="+", metavar="FILE")

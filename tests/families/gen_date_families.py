@@ -83,6 +83,10 @@ def make_date(year: int, month: int, day: int) -> date | None:
 def plus_days(day: date, days: int) -> date | None:
     if abs(days) > 36600:
         return None
+    # 36600 days move at most 101 years: a day this far out lands outside the years
+    # anyway, and adding to it could pass date.min or date.max (F-OVERFLOW).
+    if day.year < YEAR_MIN - 101 or day.year > YEAR_MAX + 101:
+        return None
     moved = day + timedelta(days=days)
     if moved.year < YEAR_MIN or moved.year > YEAR_MAX:
         return None

@@ -1,0 +1,133 @@
+"""Inputs grown from the calls of a function in its module's examples.
+
+A parser-like precondition (``parses(sequence)``, a paragraph in a fixed wording) is rarely
+met by generated text, but the module's examples (``assert solve("[ [") == "] ]"``) meet it.
+The aimed run (:mod:`.evidence`) starts from them: each seed, seeds joined and repeated past
+K, and small mutations that often keep the wording valid.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from seglam.syntax import ast as A
+from seglam.verifier.boundaries import SWEEP_CAP, Aim
+from seglam.verifier.view import ModuleView
+
+
+_NOT_LITERAL = object()
+
+
+def seeded(fv, view: ModuleView, aim: Aim) -> list[dict]:
+    """Inputs grown from the calls of ``fv`` in the module's examples (``assert
+    solve("[ [") == "] ]"``), which meet a parser-like precondition that generated text
+    rarely does: each seed, each pair of seeds joined (with a space and without), each seed
+    repeated past K, and each text seed's :func:`mutations`."""
+    names = [p.name for p in fv.params]
+    seeds = []
+    for ex in view.examples:
+        for node in A.walk(ex):
+            if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id == fv.name:
+                args = _call_args(node, names)
+                if args is not None and args not in seeds:
+                    seeds.append(args)
+    out = list(seeds)
+    reps = (aim.bound + 1, aim.max_len)
+    for i, a in enumerate(seeds):
+        for b in seeds[i:]:
+            for sep in (" ", ""):
+                out.append({n: _join(a[n], b[n], sep) for n in names})
+        for k in reps:
+            out.append({n: _repeat(a[n], k) for n in names})
+    for a in seeds:
+        for n in names:
+            if isinstance(a[n], str):
+                out += [{**a, n: v} for v in mutations(a[n], [s[n] for s in seeds if isinstance(s[n], str)])]
+    return [copy.deepcopy(k.d) for k in dict.fromkeys(map(_Key, out))][: SWEEP_CAP * 4]
+
+
+class _Key:
+    """An input dict, hashable by its repr (for de-duplication in order)."""
+
+    __slots__ = ("d", "r")
+
+    def __init__(self, d: dict) -> None:
+        self.d, self.r = d, repr(sorted(d.items()))
+
+    def __hash__(self) -> int:
+        return hash(self.r)
+
+    def __eq__(self, other) -> bool:
+        return self.r == other.r
+
+
+#: Separators a text example is cut at (lines, sentences, list items, words).
+SEPARATORS = ("\n", ". ", ", ", " ")
+
+
+def mutations(text: str, others: list[str], per_separator: int = 12) -> list[str]:
+    """Variants of an example text that often still meet its function's precondition: one
+    segment (line, sentence, list item, word) dropped, doubled, swapped with the next, or
+    replaced by a segment of the same kind from another example or elsewhere in this one."""
+    out: list[str] = []
+    for sep in SEPARATORS:
+        parts = text.split(sep)
+        if len(parts) < 2:
+            continue
+        pool = list(dict.fromkeys(p for o in others for p in o.split(sep)))
+        found: list[str] = []
+        for i in range(len(parts)):
+            found.append(sep.join(parts[:i] + parts[i + 1:]))
+            found.append(sep.join(parts[: i + 1] + parts[i:]))
+            if i + 1 < len(parts):
+                found.append(sep.join(parts[:i] + [parts[i + 1], parts[i]] + parts[i + 2:]))
+            for other in pool[:6]:
+                if other != parts[i]:
+                    found.append(sep.join(parts[:i] + [other] + parts[i + 1:]))
+        step = max(1, len(found) // per_separator)
+        out += found[::step][:per_separator]
+    return out
+
+
+def _call_args(call, names: list[str]) -> dict | None:
+    if len(call.args) > len(names):
+        return None
+    out = {}
+    for name, arg in zip(names, call.args):
+        out[name] = _literal(arg)
+    for kw in call.keywords:
+        if kw.name is None or kw.name not in names:
+            return None
+        out[kw.name] = _literal(kw.value)
+    if set(out) != set(names) or any(v is _NOT_LITERAL for v in out.values()):
+        return None
+    return out
+
+
+def _literal(e):
+    if isinstance(e, A.Constant) and e.value is not Ellipsis:
+        return e.value
+    if isinstance(e, A.UnaryOp) and e.op == "-" and isinstance(e.operand, A.Constant) and type(e.operand.value) in (int, float):
+        return -e.operand.value
+    if isinstance(e, (A.ListExpr, A.TupleExpr)):
+        items = [_literal(x) for x in e.elts]
+        if any(x is _NOT_LITERAL for x in items):
+            return _NOT_LITERAL
+        return items if isinstance(e, A.ListExpr) else tuple(items)
+    return _NOT_LITERAL
+
+
+def _join(a, b, sep: str):
+    if isinstance(a, str) and isinstance(b, str):
+        return a + sep + b
+    if isinstance(a, list) and isinstance(b, list):
+        return a + b
+    return a
+
+
+def _repeat(a, k: int):
+    if isinstance(a, str):
+        return " ".join([a] * k)
+    if isinstance(a, list):
+        return a * k
+    return a
