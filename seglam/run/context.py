@@ -12,6 +12,7 @@ Interface used by both backends (keep stable):
 - ``ctx.charge(n)``: the bulk charge for a builtin that does work linear in ``n``
   elements/characters: ``1 + n // 8`` steps (:data:`BULK_UNIT`; 8 bounds what a run can allocate:
   the default fuel buys at most ~80M element copies).
+- ``ctx.spend(n)``: exactly ``n`` steps of work on large values (:mod:`seglam.run.cost`).
 - ``ctx.enter(function, span)`` / ``ctx.leave()``: a Seglam call; ``enter`` faults with
   ``F-DEPTH`` past ``limits.max_depth``. ``ctx.frames`` is the live call trace.
 - ``ctx.check_int(v)``, ``ctx.check_str(s)``, ``ctx.check_len(n)``: size caps; return the
@@ -76,6 +77,15 @@ class RunContext:
         self.fuel -= 1 + n // BULK_UNIT
         if self.fuel < 0:
             self.out_of_fuel()
+
+    def spend(self, n: int) -> bool:
+        """Charge exactly ``n`` steps (work on large values, :mod:`seglam.run.cost`; ``n`` may
+        be 0). Returns False, so generated code can write ``spend(n) or value``."""
+        if n:
+            self.fuel -= n
+            if self.fuel < 0:
+                self.out_of_fuel()
+        return False
 
     # ---- calls
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import first
-from seglam.run.stdlib_core import collect, sized, size_of
+from seglam.run.stdlib_core import collect, sized, size_of, sort_cost
 from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, frozen_fault
 
 
@@ -72,6 +72,7 @@ def list_clear(ctx: RunContext, xs: list) -> None:
 def list_sort(ctx: RunContext, xs: list, *, key: Callable | None = None, reverse: bool = False) -> None:
     _refuse_frozen(xs, "sort")
     ctx.charge(len(xs))
+    ctx.spend(sort_cost(xs))
     xs.sort(key=key, reverse=reverse)
 
 

@@ -14,7 +14,10 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, STR_LIM, FnState
+from seglam.run.codegen.gen import (
+    _BINOPS, _CMPOPS, _UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND,
+    STR_LIM, FnState,
+)
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals
 from seglam.run.ordering import iterate
@@ -120,12 +123,12 @@ def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
         value = g.expr(piece.value, fn)
         if t == T.INT and not spec:
             tmp = g.tmp()
-            within = py.Compare(left=P.name("h_nbig"), ops=[py.Lt(), py.Lt()],
-                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name("h_big")])
-            # seglam_str charges bit_length // 3 for a huge int, then str() (the cap follows)
-            bits = P.call(P.attr(P.name(tmp), "bit_length"))
+            within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
+                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name(SMALL)])
+            # seglam_str charges the work of str() of a large int (seglam.run.cost), then
+            # str() (the cap follows)
             slow = py.BoolOp(op=py.Or(), values=[
-                P.call(P.name("h_ch"), [py.BinOp(left=bits, op=py.FloorDiv(), right=P.const(3))]),
+                P.call(P.name(SPEND), [P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])]),
                 P.call(g.ref(str, "str"), [P.name(tmp)])])
             value = py.IfExp(test=within, body=P.name(tmp), orelse=slow)  # str() of a huge int is charged
         fmt = py.JoinedStr(values=[P.const(spec)]) if spec else None
@@ -163,6 +166,8 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     op = node.op
     lt, rt, result = g.type_of(node.left), g.type_of(node.right), g.type_of(node)
     native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
+    if result == T.INT and op in ("//", "%", ">>") and lt in (T.INT, T.BOOL):
+        return int_divided(g, op, left, right)
     if op in ("/", "//", ">>") or (op == "%" and lt != T.STR and result in (T.INT, T.FLOAT, T.DECIMAL)):
         return native
     if _is_float_like(result) and op not in ("**",):
@@ -170,7 +175,7 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     if result == T.INT and op in ("+", "-", "*"):
         if id(node) in g.unchecked_sums:
             return native  # a small step, or a sum used at once (seglam.run.intcap)
-        return int_capped(g, native)
+        return int_checked(g, op, left, right)
     if result in (T.INT, T.BOOL) and op in ("&", "|", "^"):
         return native
     # everything else (sequences, sets, **, <<, mixed) goes through the shared operator
@@ -238,6 +243,62 @@ def int_capped(g, expr: py.expr) -> py.expr:
     return capped
 
 
+def _reusable(expr: py.expr) -> bool:
+    """An operand that can be read again in a slow path: a name or a constant."""
+    return isinstance(expr, (py.Name, py.Constant))
+
+
+def _operand(g, expr: py.expr) -> tuple[py.expr, py.expr]:
+    """(the operand as evaluated, how to read it again): a name or constant as it is,
+    anything else bound to a temporary first."""
+    if _reusable(expr):
+        return expr, expr
+    t = g.tmp()
+    return py.NamedExpr(target=P.store(t), value=expr), P.name(t)
+
+
+def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
+    """``left op right`` (``+``, ``-``, ``*``) on ints: the inline cap test; outside it the
+    slow path checks the cap exactly and charges the work (``Runtime.int_cost``)."""
+    t = g.tmp_in_expr()
+    if t is None:
+        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+    a = b = P.const(0)
+    if op == "*":  # the work depends on both operands
+        left, a = _operand(g, left)
+        right, b = _operand(g, right)
+    native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
+    within = py.Compare(
+        left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
+        comparators=[py.NamedExpr(target=P.store(t), value=native), P.name(INT_LIM)],
+    )
+    capped = py.IfExp(test=within, body=P.name(t), orelse=py.BoolOp(op=py.Or(), values=[
+        _spend_int(g, op, P.name(t), a, b), P.name(t)]))
+    capped.seglam_uncapped = native  # for capped_assign: the value before its check
+    capped.seglam_work = (op, a, b)
+    return capped
+
+
+def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
+    cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), value, a, b])
+    return P.call(P.name(SPEND), [cost])
+
+
+def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
+    """``left op right`` (``//``, ``%``, ``>>``) on ints: native when ``left`` is small;
+    otherwise the work is charged first (``Runtime.int_cost``). A divisor that is not a
+    name or a constant goes through the stdlib operator (it must be evaluated once)."""
+    t = g.tmp_in_expr()
+    if t is None or not _reusable(right):
+        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+    small = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
+                       comparators=[py.NamedExpr(target=P.store(t), value=left), P.name(SMALL)])
+    fast = py.BinOp(left=P.name(t), op=_BINOPS[op](), right=right)
+    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), right),
+                                         py.BinOp(left=P.name(t), op=_BINOPS[op](), right=right)])
+    return py.IfExp(test=small, body=fast, orelse=slow)
+
+
 def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
     """``name = value`` where ``value`` is an :func:`int_capped` expression, as statements:
     the operation, then the cap test on the name (two plain comparisons cost less than the
@@ -247,9 +308,17 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
         return None
     over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
                                          P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
-    fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(name)])
+    work = getattr(value, "seglam_work", None)
+    if work is not None:
+        op, a, b = work
+        if any(isinstance(x, py.Name) and x.id == name for x in (a, b)):
+            return None  # the operand is overwritten before the slow path reads it
+        slow = P.expr_stmt(_spend_int(g, op, P.name(name), a, b))
+    else:
+        fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(name)])
+        slow = P.assign(P.store(name), fault)
     # the test is located at the operation, as the expression form's is
-    check = P.if_(over, [P.assign(P.store(name), fault)])
+    check = P.if_(over, [slow])
     if hasattr(raw, "lineno"):  # else the caller stamps the statement's line, as before
         P.stamp(check, raw.lineno)
     return [P.assign(P.store(name), raw), check]

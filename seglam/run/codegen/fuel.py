@@ -30,6 +30,7 @@ from seglam.run.context import BULK_UNIT
 CTX = "h_ctx"
 LOCAL = "h_f"
 CHARGE = "h_ch"
+SPEND = "h_cx"  # exactly n steps (work on large values); see codegen.gen
 LEN_LIMIT = "h_clim"
 COMP_TICK = "h_ctk"
 
@@ -81,7 +82,7 @@ class Localizer:
         if isinstance(node, py.Call):
             if not self._safe_call(node):
                 return False
-            if in_comp_iter and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+            if in_comp_iter and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
                 return False  # would need := inside a comprehension iterable
         if isinstance(node, py.NamedExpr) and in_comp_iter:
             return False
@@ -100,7 +101,7 @@ class Localizer:
     def _safe_call(self, node: py.Call) -> bool:
         f = node.func
         if isinstance(f, py.Name):
-            return f.id in (CHARGE, COMP_TICK) or (f.id.startswith("g_") and self.safe(f.id))
+            return f.id in (CHARGE, SPEND, COMP_TICK) or (f.id.startswith("g_") and self.safe(f.id))
         if isinstance(f, py.Attribute):
             if isinstance(f.value, py.Name) and f.value.id == CTX:
                 return f.attr == "out_of_fuel"
@@ -409,7 +410,7 @@ def _quiet(body: list[py.stmt]) -> bool:
                 return False
             if isinstance(node, py.AugAssign) and isinstance(node.target, py.Name) and node.target.id == LOCAL:
                 return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
                 return False
     return True
 
@@ -596,7 +597,7 @@ def _silent(body: list[py.stmt]) -> bool:
                 return False
             if isinstance(node, py.Name) and node.id == LOCAL and isinstance(node.ctx, py.Store):
                 return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
                 return False
     return True
 
@@ -650,6 +651,9 @@ class _Rewrite(py.NodeTransformer):
             negated = py.BinOp(left=P.const(-1), op=py.Sub(),
                                right=py.BinOp(left=node.args[0], op=py.FloorDiv(), right=P.const(BULK_UNIT)))
             return _at(_decrement(negated), node)
+        if isinstance(f, py.Name) and f.id == SPEND:
+            # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
+            return _at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
         if isinstance(f, py.Name) and f.id == COMP_TICK:
             # one comprehension step: the marker's value must be true, so test `>= 0`
             dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))

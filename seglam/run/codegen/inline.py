@@ -16,10 +16,13 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, STR_LIM
+from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM
+from seglam.run.cost import str_to_int
 from seglam.syntax import ast as A
 
 CHARGE = "h_ch"
+#: ``int(s)`` of at most this many characters costs no extra work (cost.str_to_int is 0).
+LONG_DIGITS = 150
 
 #: ``str`` methods the stdlib implements as "charge len(s), then call" (``_linear``).
 LINEAR_STR = frozenset({
@@ -183,7 +186,11 @@ def int_of_str(g, node: A.Call, fn) -> py.expr | None:
     if g.no_walrus:
         return None
     value = P.call(g.ref(int, "int"), [g.expr(node.args[0], fn)])
-    return charge(length(g, g.expr(node.args[0], fn)), int_capped(g, value))
+    # a long digit string costs quadratic work too (seglam.run.cost.str_to_int)
+    work = P.call(P.name(SPEND), [P.call(g.ref(str_to_int, "str_to_int"), [length(g, g.expr(node.args[0], fn))])])
+    long = P.compare(length(g, g.expr(node.args[0], fn)), py.Gt(), P.const(LONG_DIGITS))
+    value = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[long, work]), int_capped(g, value)])
+    return charge(length(g, g.expr(node.args[0], fn)), value)
 
 
 def repeat(g, node: A.BinOp, fn) -> py.expr | None:
@@ -242,6 +249,8 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     is F-VALUE either way); sum's result is capped like every int."""
     if len(node.args) != 1 or node.keywords or isinstance(node.args[0], A.Starred) or g.no_walrus:
         return None
+    if ident == "sorted":
+        return None  # the stdlib charges the comparisons too (seglam.run.cost.sort_extra)
     t = g.type_of(node.args[0])
     if not (isinstance(t, (T.ListType, T.TupleType)) or (t == T.STR and ident != "sum")):
         return None

@@ -18,7 +18,7 @@ import decimal
 from typing import Any, Callable
 
 from seglam.check import types as T
-from seglam.run import stdlib
+from seglam.run import cost, stdlib
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
 from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
@@ -27,7 +27,7 @@ from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_
 #: charge, no cap): generated code calls them directly.
 NATIVE_BUILTINS: dict[str, Callable] = {
     "len": builtins.len, "abs": builtins.abs, "chr": builtins.chr, "ord": builtins.ord,
-    "bool": builtins.bool, "divmod": builtins.divmod, "range": builtins.range,
+    "bool": builtins.bool, "range": builtins.range,
     "hex": builtins.hex, "bin": builtins.bin, "oct": builtins.oct,
 }
 
@@ -55,7 +55,7 @@ class Runtime:
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
                            map, reversed, functools.partial, type, FrozenList, FrozenSet,
                            itertools.repeat, operator.length_hint,
-                           self.int_fault, self.len_fault, self.str_fault, self.check_int, self.check_coll,
+                           self.int_fault, self.int_cost, self.int_to_str_cost, self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
 
@@ -229,6 +229,23 @@ class Runtime:
         if type(value) is int and value.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(value.bit_length())
         return value
+
+    @staticmethod
+    def int_cost(ctx: Any, op: str, value: Any, a: Any, b: Any) -> int:
+        """Slow path of an inline int operation: the cap test of ``value`` (the result of
+        ``+``, ``-``, ``*``; 0 for ``//``, ``%``, ``>>``, checked before the work), then the
+        fuel the work costs (seglam.run.cost), which generated code charges with ``h_cx``.
+        Floats (``inf`` fails the inline test too) cost nothing."""
+        if type(value) is int and value.bit_length() > ctx.max_int_bits:
+            raise ctx.int_bits_fault(value.bit_length())
+        if type(a) is not int or type(b) is not int or type(value) is not int:
+            return 0
+        return cost.int_op(op, a, b, value)
+
+    @staticmethod
+    def int_to_str_cost(value: Any) -> int:
+        """``str()`` of an int past the small bound (an f-string field)."""
+        return cost.int_to_str(abs(value).bit_length())
 
     @staticmethod
     def check_int(ctx: Any, value: Any) -> Any:
