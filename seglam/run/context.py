@@ -39,7 +39,7 @@ class RunContext:
 
     __slots__ = (
         "limits", "fuel", "depth", "frames", "max_depth", "max_int_bits", "max_str_len",
-        "max_collection_len", "regexes",
+        "max_collection_len", "regexes", "resume",
     )
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS, regexes: dict | None = None) -> None:
@@ -54,6 +54,9 @@ class RunContext:
         self.max_int_bits = limits.max_int_bits
         self.max_str_len = limits.max_str_len
         self.max_collection_len = limits.max_collection_len
+        #: The rest of a loop that charged its steps up front and then met work on large
+        #: values it could not pay for (compiled backend, ``Runtime.prespent``).
+        self.resume = None
 
     # ---- fuel
 

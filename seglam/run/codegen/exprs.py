@@ -9,6 +9,7 @@ are followed by a size-cap check chosen from the static type.
 from __future__ import annotations
 
 import ast as py
+import copy
 import functools
 from typing import Any
 
@@ -286,17 +287,29 @@ def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
 
 def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     """``left op right`` (``//``, ``%``, ``>>``) on ints: native when ``left`` is small;
-    otherwise the work is charged first (``Runtime.int_cost``). A divisor that is not a
-    name or a constant goes through the stdlib operator (it must be evaluated once)."""
+    otherwise the work is charged first (``Runtime.int_cost``). ``right`` is written in
+    both branches (evaluated once, after ``left``, either way), so a large divisor
+    expression goes through the stdlib operator instead."""
     t = g.tmp_in_expr()
-    if t is None or not _reusable(right):
+    if t is None or not _compact(right):
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     small = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
                        comparators=[py.NamedExpr(target=P.store(t), value=left), P.name(SMALL)])
     fast = py.BinOp(left=P.name(t), op=_BINOPS[op](), right=right)
-    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), right),
-                                         py.BinOp(left=P.name(t), op=_BINOPS[op](), right=right)])
+    slow_right, again = _operand(g, copy.deepcopy(right))
+    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
+                                         py.BinOp(left=P.name(t), op=_BINOPS[op](), right=again)])
     return py.IfExp(test=small, body=fast, orelse=slow)
+
+
+#: The largest divisor expression (in Python AST nodes) written twice by :func:`int_divided`.
+_COMPACT_NODES = 24
+
+
+def _compact(expr: py.expr) -> bool:
+    nodes = list(py.walk(expr))
+    return len(nodes) <= _COMPACT_NODES and not any(
+        isinstance(n, (py.Lambda, py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)) for n in nodes)
 
 
 def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:

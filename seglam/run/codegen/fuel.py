@@ -53,11 +53,18 @@ class Localizer:
     def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
                  sized_len: str | None = None, len_name: str | None = None,
                  range_name: str | None = None, reversed_name: str | None = None,
-                 repeat_name: str | None = None, length_hint_name: str | None = None) -> None:
+                 repeat_name: str | None = None, length_hint_name: str | None = None,
+                 take_name: str | None = None, prespent_name: str | None = None,
+                 iter_name: str | None = None) -> None:
         self.range_name = range_name  # global names of the builtins range and reversed
         self.reversed_name = reversed_name
         self.repeat_name = repeat_name  # ... and of itertools.repeat and operator.length_hint
         self.length_hint_name = length_hint_name
+        # ... and of the helpers that charge work on large values inside countdown and
+        # precharged loops (Runtime.take, Runtime.prespent)
+        self.take_name = take_name
+        self.prespent_name = prespent_name if iter_name else None
+        self.iter_name = iter_name
         self.safe = safe
         self.sized_len = sized_len  # global name of len-or-huge, for precharged loops
         self.len_name = len_name  # global name of the builtin len
@@ -286,11 +293,15 @@ class Localizer:
         condition gives back the step taken for it, ``break``/``return`` leave with the
         step charged."""
         if not (self.repeat_name and self.length_hint_name and not loop.orelse and len(loop.body) > 2
-                and _is_step(loop.body) and _quiet([py.Expr(value=loop.test)]) and _silent(loop.body[2:])):
+                and _is_step(loop.body) and _quiet([py.Expr(value=loop.test)])
+                and _silent(loop.body[2:], spends=self.take_name is not None)):
             return [loop]
         self.loops += 1
         steps = f"h_rep{self.loops}"
         left = P.call(P.name(self.length_hint_name), [P.name(steps)])
+        if self.take_name:  # work on large values consumes steps: Runtime.take
+            loop.body[2:] = [_Spent(lambda cost: P.call(P.name(self.take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
+                             for s in loop.body[2:]]
 
         def settle(extra: int = 0) -> py.stmt:
             value = left if not extra else py.BinOp(left=copy.deepcopy(left), op=py.Add(), right=P.const(extra))
@@ -312,13 +323,31 @@ class Localizer:
         charges nothing but its own step: when the fuel covers every iteration, charge them
         all up front and run the loop without per-step counting (the same total, and no
         F-FUEL can fire inside it); otherwise run the counting loop."""
+        spends = self.prespent_name is not None and not _calls(loop.iter, self.reversed_name)
         if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
-                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:])):
+                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:], spends=spends)):
             return [loop]
         it, n = self._iterable_name(), "h_n"
         fast_body, grown, growth = _without_cap_checks(loop.body[2:]) if self.len_name else (loop.body[2:], (), 0)
         fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
+        resume: list[py.stmt] = []
+        if spends and _spends(fast_body):
+            # work on large values is charged from the fuel left after the steps charged up
+            # front; when it runs short, the loop goes on counting (Runtime.prespent)
+            steps = f"{it}i"
+            fast.iter = P.name(steps)
+            fast.body = [_Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+                P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
+            ).visit(s) for s in copy.deepcopy(fast_body)]
+            rest = P.attr(P.name(CTX), "resume")
+            counting = py.For(target=copy.deepcopy(loop.target), iter=P.name(steps), body=copy.deepcopy(loop.body),
+                              orelse=[], type_comment=None)
+            resume = [P.assign(P.store(steps), P.call(P.name(self.iter_name), [P.name(it)])), fast,
+                      P.if_(P.compare(rest, py.IsNot(), P.const(None)),
+                            [P.assign(P.store(steps), copy.deepcopy(rest)),
+                             py.Assign(targets=[P.attr_store(P.name(CTX), "resume")], value=P.const(None)),
+                             counting])]
         size = self._measure(loop, loop.iter, it)
         fits = P.compare(py.NamedExpr(target=P.store(n), value=size), py.LtE(), P.name(LOCAL))
         if grown:
@@ -326,7 +355,7 @@ class Localizer:
             # loop's appends, and that is within the cap
             fits = py.BoolOp(op=py.And(), values=[fits, *self._room(grown, growth, P.name(n))])
         charge_all = py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.name(n))
-        return [_at(P.if_(fits, [charge_all, fast], [slow]), loop)]
+        return [_at(P.if_(fits, [charge_all, *(resume or [fast])], [slow]), loop)]
 
     def _precharged_comprehension(self, comp: py.AST) -> tuple[py.expr, py.expr] | None:
         """(test, fast comprehension) for a one-clause comprehension over a range, str or
@@ -399,10 +428,11 @@ class Localizer:
         return node
 
 
-def _quiet(body: list[py.stmt]) -> bool:
-    """No early exit, no nested loop, no charge: each iteration costs exactly its step."""
+def _quiet(body: list[py.stmt], spends: bool = False) -> bool:
+    """No early exit, no nested loop, no charge: each iteration costs exactly its step
+    (and, with ``spends``, the work on large values that :class:`_Spent` rewrites)."""
     for stmt in body:
-        for node in py.walk(stmt):
+        for node in _walk(stmt, spends):
             if isinstance(node, (py.Break, py.Return, py.For, py.While, py.Lambda, py.ListComp,
                                  py.SetComp, py.DictComp, py.GeneratorExp)):
                 return False
@@ -587,11 +617,12 @@ def _is_step(body: list[py.stmt]) -> bool:
             and isinstance(test.test.left, py.Name) and test.test.left.id == LOCAL)
 
 
-def _silent(body: list[py.stmt]) -> bool:
-    """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back, and no
-    nested loop or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
+def _silent(body: list[py.stmt], spends: bool = False) -> bool:
+    """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back (and, with
+    ``spends``, the work on large values that :class:`_Spent` rewrites), and no nested loop
+    or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
     for stmt in body:
-        for node in py.walk(stmt):
+        for node in _walk(stmt, spends):
             if isinstance(node, (py.For, py.While, py.Lambda, py.ListComp, py.SetComp, py.DictComp,
                                  py.GeneratorExp)):
                 return False
@@ -600,6 +631,34 @@ def _silent(body: list[py.stmt]) -> bool:
             if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
                 return False
     return True
+
+
+def _walk(node: py.AST, spends: bool):
+    """``ast.walk``, without entering charges of work on large values when ``spends``."""
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        yield item
+        if not (spends and hasattr(item, "seglam_spend")):
+            todo.extend(py.iter_child_nodes(item))
+
+
+def _spends(body: list[py.stmt]) -> bool:
+    return any(hasattr(n, "seglam_spend") for stmt in body for n in py.walk(stmt))
+
+
+class _Spent(py.NodeTransformer):
+    """Charges of work on large values (``h_f`` arithmetic, tagged by :class:`_Rewrite`)
+    -> ``make(cost)``: what a countdown or precharged loop charges them with."""
+
+    def __init__(self, make: Callable[[py.expr], py.expr]) -> None:
+        self.make = make
+
+    def visit_BoolOp(self, node: py.BoolOp) -> py.AST:
+        cost = getattr(node, "seglam_spend", None)
+        if cost is not None:
+            return _at(self.make(cost), node)
+        return self.generic_visit(node)
 
 
 def _is_tick(node: py.AST) -> bool:
@@ -653,7 +712,9 @@ class _Rewrite(py.NodeTransformer):
             return _at(_decrement(negated), node)
         if isinstance(f, py.Name) and f.id == SPEND:
             # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
-            return _at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
+            out = _at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
+            out.seglam_spend = node.args[0]  # countdown and precharged loops charge it their way
+            return out
         if isinstance(f, py.Name) and f.id == COMP_TICK:
             # one comprehension step: the marker's value must be true, so test `>= 0`
             dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))

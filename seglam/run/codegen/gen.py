@@ -203,7 +203,10 @@ class ModuleGen:
                   range_name=self.runtime.bind(range, "range"),
                   reversed_name=self.runtime.bind(reversed, "reversed"),
                   repeat_name=self.runtime.bind(itertools.repeat, "repeat"),
-                  length_hint_name=self.runtime.bind(operator.length_hint, "length_hint")).function(factory)
+                  length_hint_name=self.runtime.bind(operator.length_hint, "length_hint"),
+                  take_name=self.runtime.bind(self.runtime.take, "take"),
+                  prespent_name=self.runtime.bind(self.runtime.prespent, "prespent"),
+                  iter_name=self.runtime.bind(iter, "iter")).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)

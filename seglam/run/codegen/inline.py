@@ -17,10 +17,12 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM
-from seglam.run.cost import str_to_int
+from seglam.run.cost import SORT_FREE_LOG
 from seglam.syntax import ast as A
 
 CHARGE = "h_ch"
+#: A sort of fewer items costs no more than collecting them (seglam.run.cost.sort_extra).
+SORT_FREE = 1 << (SORT_FREE_LOG + 1)
 #: ``int(s)`` of at most this many characters costs no extra work (cost.str_to_int is 0).
 LONG_DIGITS = 150
 
@@ -187,7 +189,8 @@ def int_of_str(g, node: A.Call, fn) -> py.expr | None:
         return None
     value = P.call(g.ref(int, "int"), [g.expr(node.args[0], fn)])
     # a long digit string costs quadratic work too (seglam.run.cost.str_to_int)
-    work = P.call(P.name(SPEND), [P.call(g.ref(str_to_int, "str_to_int"), [length(g, g.expr(node.args[0], fn))])])
+    work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.str_to_int_cost, "str_to_int"),
+                                         [length(g, g.expr(node.args[0], fn))])])
     long = P.compare(length(g, g.expr(node.args[0], fn)), py.Gt(), P.const(LONG_DIGITS))
     value = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[long, work]), int_capped(g, value)])
     return charge(length(g, g.expr(node.args[0], fn)), value)
@@ -249,8 +252,6 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     is F-VALUE either way); sum's result is capped like every int."""
     if len(node.args) != 1 or node.keywords or isinstance(node.args[0], A.Starred) or g.no_walrus:
         return None
-    if ident == "sorted":
-        return None  # the stdlib charges the comparisons too (seglam.run.cost.sort_extra)
     t = g.type_of(node.args[0])
     if not (isinstance(t, (T.ListType, T.TupleType)) or (t == T.STR and ident != "sum")):
         return None
@@ -261,6 +262,11 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     tmp = g.tmp()
     value = py.NamedExpr(target=P.store(tmp), value=g.expr(node.args[0], fn))
     result = P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [P.name(tmp)])
+    if ident == "sorted":
+        # the comparisons too (seglam.run.cost.sort_extra; nothing below SORT_FREE items)
+        many = P.compare(length(g, P.name(tmp)), py.GtE(), P.const(SORT_FREE))
+        work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.sort_cost, "sort_cost"), [P.name(tmp)])])
+        result = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[many, work]), result])
     if ident == "sum":
         from seglam.run.codegen.exprs import int_capped
 

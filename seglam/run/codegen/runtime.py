@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from seglam.check import types as T
 from seglam.run import cost, stdlib
+from seglam.run.stdlib_core import sort_cost
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
 from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
@@ -55,7 +56,8 @@ class Runtime:
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
                            map, reversed, functools.partial, type, FrozenList, FrozenSet,
                            itertools.repeat, operator.length_hint,
-                           self.int_fault, self.int_cost, self.int_to_str_cost, self.len_fault, self.str_fault, self.check_int, self.check_coll,
+                           self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
+                           self.take, self.prespent, self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
 
@@ -246,6 +248,43 @@ class Runtime:
     def int_to_str_cost(value: Any) -> int:
         """``str()`` of an int past the small bound (an f-string field)."""
         return cost.int_to_str(abs(value).bit_length())
+
+    str_to_int_cost = staticmethod(cost.str_to_int)
+    sort_cost = staticmethod(sort_cost)
+
+    @staticmethod
+    def take(ctx: Any, steps: Any, n: int) -> bool:
+        """Charge ``n`` steps inside a loop that counts its steps with ``repeat(None, fuel)``
+        (codegen.fuel, countdown loops): consume ``n`` of the items left, or F-FUEL when
+        fewer are left. Returns False, like the charge markers."""
+        if n:
+            if n > operator.length_hint(steps):
+                ctx.out_of_fuel()
+            next(itertools.islice(steps, n - 1, None), None)
+        return False
+
+    @staticmethod
+    def prespent(ctx: Any, fuel: int, n: int, steps: Any) -> int:
+        """Charge ``n`` steps inside a loop that charged all its steps up front (codegen.fuel,
+        precharged loops) and iterates ``steps``; the fuel left. When ``n`` is more than the
+        fuel left, the steps not yet taken are given back: if that still does not cover
+        ``n``, F-FUEL here; otherwise the loop cannot finish on its fuel, so it must count
+        its steps again: the items left move to a new iterator in ``ctx.resume`` (the
+        generated code runs them with a counting loop after this step) and ``steps`` ends."""
+        left = fuel - n
+        if left >= 0:
+            return left
+        pending = operator.length_hint(steps)
+        if left + pending < 0:
+            ctx.out_of_fuel()
+        rebuild, args, *state = steps.__reduce__()
+        rest = rebuild(*args)
+        if state:
+            rest.__setstate__(state[0])
+        for _ in steps:  # C-level: the loop ends after this step
+            pass
+        ctx.resume = rest
+        return left + pending
 
     @staticmethod
     def check_int(ctx: Any, value: Any) -> Any:
