@@ -73,6 +73,8 @@ __all__ = [
 # ---- operators ------------------------------------------------------------------------------------
 
 _SEQ = (str, list, tuple)
+#: Ints within ``±_SMALL`` cost no extra work (seglam.run.cost.SMALL_BITS).
+_SMALL = 1 << cost.SMALL_BITS
 
 
 def _seq_cap(ctx: RunContext, value: Any, n: int) -> None:
@@ -89,6 +91,8 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
         r = a + b
         if r.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(r.bit_length())
+        if -_SMALL <= r <= _SMALL:
+            return r
         return ctx.spend(cost.linear(abs(r).bit_length())) or r
     if isinstance(a, _SEQ):
         n = len(a) + len(b)
@@ -102,6 +106,8 @@ def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
     if type(r) is int:
         if r.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(r.bit_length())
+        if -_SMALL <= r <= _SMALL:
+            return r
         return ctx.spend(cost.linear(abs(r).bit_length())) or r
     return r
 
@@ -140,7 +146,7 @@ def op_truediv(ctx: RunContext, a: Any, b: Any) -> Any:
 def int_work(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
     """Charge the work of ``a op b`` (``//``, ``%``, ``>>``) on ints before it is done, as
     the compiled backend's inline test does; anything else costs nothing. Returns False."""
-    if type(a) is int and type(b) is int:
+    if type(a) is int and type(b) is int and not -_SMALL <= a <= _SMALL:
         ctx.spend(cost.int_op(op, a, b, 0))
     return False
 

@@ -293,8 +293,10 @@ def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     t = g.tmp_in_expr()
     if t is None or not _compact(right):
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
-    small = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
-                       comparators=[py.NamedExpr(target=P.store(t), value=left), P.name(SMALL)])
+    # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
+    # slow path computes the cost, which is 0 below SMALL_BITS
+    small = py.Compare(left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
+                       comparators=[py.NamedExpr(target=P.store(t), value=left), P.name(INT_LIM)])
     fast = py.BinOp(left=P.name(t), op=_BINOPS[op](), right=right)
     slow_right, again = _operand(g, copy.deepcopy(right))
     slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
