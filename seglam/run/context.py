@@ -39,7 +39,7 @@ class RunContext:
 
     __slots__ = (
         "limits", "fuel", "depth", "frames", "max_depth", "max_int_bits", "max_str_len",
-        "max_collection_len", "regexes", "resume",
+        "max_collection_len", "regexes", "resume", "keys",
     )
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS, regexes: dict | None = None) -> None:
@@ -57,6 +57,9 @@ class RunContext:
         #: The rest of a loop that charged its steps up front and then met work on large
         #: values it could not pay for (compiled backend, ``Runtime.prespent``).
         self.resume = None
+        #: hash -> the distinct wide int keys with that hash (as bytes) that set and dict
+        #: operations of this run used (stdlib_core.key_cost).
+        self.keys: dict[int, set[bytes]] = {}
 
     # ---- fuel
 

@@ -28,6 +28,10 @@ SMALL_BITS = 512
 SORT_FREE_LOG = 4
 #: Characters per extra step and comparison of a sort of long strings.
 SORT_CHARS = 256
+#: Ints of smaller magnitude hash to themselves in CPython: distinct ones never collide.
+WIDE_KEY = (1 << 61) - 1
+#: Colliding keys probed per fuel step by a set or dict operation on a wide int key.
+COLLIDING_PER_STEP = 8
 
 
 def words(bits: int) -> int:
@@ -114,6 +118,13 @@ def product_of_range(count: int, top_bits: int) -> int:
     total = count * top_bits
     levels = max(1, count.bit_length())
     return levels * mul(total >> 1, total >> 1) + linear(total)
+
+
+def wide_key(bits: int, colliding: int) -> int:
+    """A set or dict operation on an int key of ``bits`` bits (``|key| >= WIDE_KEY``):
+    hashing it, and probing past the ``colliding`` other wide keys of the run with the same
+    hash (CPython hashes an int as its value modulo ``2**61 - 1``)."""
+    return 4 * linear(bits) + colliding // COLLIDING_PER_STEP  # hashing, and keeping it as bytes
 
 
 def gcd(a_bits: int, b_bits: int) -> int:

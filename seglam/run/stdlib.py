@@ -53,7 +53,7 @@ from seglam.run.stdlib_coll import (
     LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, setitem,
 )
 from seglam.run.stdlib_core import (
-    DECIMAL_CONTEXT, Metered, collect, fault_for, seglam_repr, seglam_str, size_of, sized, sort_cost,
+    DECIMAL_CONTEXT, Metered, collect, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_cost,
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
@@ -66,7 +66,7 @@ __all__ = [
     "BUILTINS", "METHODS", "MODULE_FUNCTIONS", "MODULE_CONSTANTS", "BINOPS", "UNARYOPS",
     "DECIMAL_CONTEXT", "BoundBuiltin", "bind_builtin", "lookup_method", "get_attribute",
     "compare", "getitem", "setitem", "contains", "format_value", "join_fstring", "truth",
-    "fault_for", "seglam_repr", "seglam_str", "collect", "Metered",
+    "fault_for", "seglam_repr", "seglam_str", "collect", "Metered", "key_cost",
 ]
 
 

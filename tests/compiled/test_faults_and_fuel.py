@@ -267,6 +267,25 @@ FUEL_PROGRAMS = {
         "    for i in range(n):\n"
         "        ys[i] = (x + i) * x % 10\n"
         "    return total + sum(ys)\n", (12,)),
+    "set and dict operations on int keys whose hashes collide": (
+        "def main(n: int) -> int:\n"
+        "    p = 2 ** 61 - 1\n"
+        "    s: set[int] = set()\n"
+        "    d: dict[int, int] = {}\n"
+        "    for k in range(n):\n"
+        "        s.add(k * p)\n"
+        "        d[k * p] = k\n"
+        "        d[k * p] += 1\n"
+        "    c = {k * p: 1 for k in range(n)}\n"
+        "    t = {k * p for k in range(n)}\n"
+        "    total = 0\n"
+        "    for k in range(n):\n"
+        "        if k * p in s:\n"
+        "            total += d[k * p] + d.get(k * p, 0) + c[k * p]\n"
+        "        if k * p not in t and k in d:\n"
+        "            total += 1\n"
+        "    s.discard(p)\n"
+        "    return total + d.pop(p) + d.setdefault(3 * p, 0)\n", (20,)),
     "strings grown in a loop": (
         "def main(words: list[str]) -> str:\n"
         "    s = ''\n"

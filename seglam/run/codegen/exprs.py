@@ -244,6 +244,39 @@ def int_capped(g, expr: py.expr) -> py.expr:
     return capped
 
 
+def keyed(g, key: py.expr, t: Any) -> py.expr:
+    """``key`` used in a set or dict operation that generated code does natively: a wide
+    int key is charged (stdlib_core.key_cost, as the stdlib's operations do); an int that
+    passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
+    if not _may_be_int(t):
+        return key
+    tmp = g.tmp_in_expr()
+    if tmp is None:
+        return P.call(g.ref(g.runtime.keyed, "keyed"), [P.name(CTX), key])
+    charged = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [P.call(
+        g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])]), P.name(tmp)])
+    if t != T.INT:
+        charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
+        return charged
+    small = py.Compare(left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
+                       comparators=[py.NamedExpr(target=P.store(tmp), value=key), P.name(INT_LIM)])
+    return py.IfExp(test=small, body=P.name(tmp), orelse=charged)
+
+
+def _may_be_int(t: Any) -> bool:
+    return t in (T.INT, T.FLOAT) or t is None or isinstance(t, (T.UnionType, T.AnyType, T.TypeVarType))
+
+
+def key_type(t: Any) -> Any:
+    """The key type of a dict or Counter type, the element type of a set type, else None
+    (not a hashed container)."""
+    if isinstance(t, (T.DictType, T.CounterType)):
+        return t.key
+    if isinstance(t, T.SetType):
+        return t.elem
+    return None
+
+
 def _reusable(expr: py.expr) -> bool:
     """An operand that can be read again in a slow path: a name or a constant."""
     return isinstance(expr, (py.Name, py.Constant))
@@ -366,11 +399,26 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
     left = g.expr(node.left, fn)
     comparators = [g.expr(c, fn) for c in node.comparators]
     # Membership in a linear container is charged by the stdlib (one rule for both backends).
-    if any(op in ("in", "not in") and _membership_charged(g.type_of(c)) for op, c in zip(node.ops, node.comparators)):
+    if any(op in ("in", "not in") and (_membership_charged(g.type_of(c)) or (len(node.ops) > 1 and _keyed_int(g.type_of(c))))
+           for op, c in zip(node.ops, node.comparators)):
         if len(node.ops) == 1:
             return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
         return _chained_compare(g, node, left, comparators)
+    if len(node.ops) == 1 and node.ops[0] in ("in", "not in"):
+        # a set or dict: the key is charged like the stdlib's (after the container, which
+        # must then be a name or a constant to keep the order)
+        kt = key_type(g.type_of(node.comparators[0]))
+        if _keyed_int(g.type_of(node.comparators[0])):
+            if not _reusable(comparators[0]):
+                return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
+            left = keyed(g, left, kt)
     return py.Compare(left=left, ops=[_CMPOPS[o]() for o in node.ops], comparators=comparators)
+
+
+def _keyed_int(t: Any) -> bool:
+    """A set, dict or Counter type whose keys may be ints (charged by stdlib_core.key_cost)."""
+    kt = key_type(t)
+    return kt is not None and _may_be_int(kt)
 
 
 def _membership_charged(t: Any) -> bool:
@@ -477,7 +525,11 @@ def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
     if isinstance(node.index, A.Slice):
         index = _slice(g, node.index, fn)
         return P.call(g.ref(g.runtime.getitem, "getitem"), [P.name(CTX), value, index])
-    return py.Subscript(value=value, slice=g.expr(node.index, fn), ctx=P.LOAD)
+    index = g.expr(node.index, fn)
+    kt = key_type(g.type_of(node.value))
+    if kt is not None:
+        index = keyed(g, index, kt)
+    return py.Subscript(value=value, slice=index, ctx=P.LOAD)
 
 
 def _slice(g, node: A.Slice, fn: FnState) -> py.expr:
@@ -566,12 +618,14 @@ def _listcomp(g, node: A.ListComp, fn: FnState) -> py.expr:
 
 def _setcomp(g, node: A.SetComp, fn: FnState) -> py.expr:
     gens, inner = _generators(g, node.generators, fn)
-    return len_capped(g, py.SetComp(elt=g.expr(node.elt, inner), generators=gens))
+    elt = keyed(g, g.expr(node.elt, inner), g.type_of(node.elt))
+    return len_capped(g, py.SetComp(elt=elt, generators=gens))
 
 
 def _dictcomp(g, node: A.DictComp, fn: FnState) -> py.expr:
     gens, inner = _generators(g, node.generators, fn)
-    return len_capped(g, py.DictComp(key=g.expr(node.key, inner), value=g.expr(node.value, inner), generators=gens))
+    key = keyed(g, g.expr(node.key, inner), g.type_of(node.key))
+    return len_capped(g, py.DictComp(key=key, value=g.expr(node.value, inner), generators=gens))
 
 
 def _genexp(g, node: A.GeneratorExp, fn: FnState) -> py.expr:

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from seglam.check import types as T
 from seglam.run import cost, stdlib
-from seglam.run.stdlib_core import sort_cost
+from seglam.run.stdlib_core import key_cost, sort_cost
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
 from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
@@ -59,7 +59,7 @@ class Runtime:
                            map, reversed, functools.partial, type, FrozenList, FrozenSet,
                            itertools.repeat, operator.length_hint,
                            self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
-                           self.take, self.prespent, self.len_fault, self.str_fault, self.check_int, self.check_coll,
+                           self.take, self.prespent, self.key_cost, self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
 
@@ -254,6 +254,13 @@ class Runtime:
         return cost.int_to_str(abs(value).bit_length())
 
     str_to_int_cost = staticmethod(cost.str_to_int)
+    key_cost = staticmethod(key_cost)
+
+    @staticmethod
+    def keyed(ctx: Any, key: Any) -> Any:
+        """A set or dict key, charged (stdlib_core.key_cost) where ``:=`` is not allowed."""
+        ctx.spend(key_cost(ctx, key))
+        return key
     sort_cost = staticmethod(sort_cost)
 
     @staticmethod
