@@ -234,14 +234,20 @@ def int_capped(g, expr: py.expr) -> py.expr:
     t = g.tmp_in_expr()
     if t is None:
         return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
-    within = py.Compare(
-        left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
-        comparators=[py.NamedExpr(target=P.store(t), value=expr), P.name(INT_LIM)],
-    )
+    within = int_within(t, expr)
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
     capped = py.IfExp(test=within, body=P.name(t), orelse=fault)
     capped.seglam_uncapped = expr  # for capped_assign: the value before its check
     return capped
+
+
+def int_within(tmp: str, value: py.expr) -> py.expr:
+    """``(tmp := value) <= h_ilim and tmp >= h_nilim``: the inline int test. As a test of an
+    ``if``, each comparison is followed by its own jump, so CPython specialises both to its
+    fast int comparison (a chained comparison would not: it also copies and swaps)."""
+    return py.BoolOp(op=py.And(), values=[
+        P.compare(py.NamedExpr(target=P.store(tmp), value=value), py.LtE(), P.name(INT_LIM)),
+        P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
 
 
 def keyed(g, key: py.expr, t: Any) -> py.expr:
@@ -258,9 +264,7 @@ def keyed(g, key: py.expr, t: Any) -> py.expr:
     if t != T.INT:
         charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
         return charged
-    small = py.Compare(left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
-                       comparators=[py.NamedExpr(target=P.store(tmp), value=key), P.name(INT_LIM)])
-    return py.IfExp(test=small, body=P.name(tmp), orelse=charged)
+    return py.IfExp(test=int_within(tmp, key), body=P.name(tmp), orelse=charged)
 
 
 def _may_be_int(t: Any) -> bool:
@@ -302,11 +306,7 @@ def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
         left, a = _operand(g, left)
         right, b = _operand(g, right)
     native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
-    within = py.Compare(
-        left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
-        comparators=[py.NamedExpr(target=P.store(t), value=native), P.name(INT_LIM)],
-    )
-    capped = py.IfExp(test=within, body=P.name(t), orelse=py.BoolOp(op=py.Or(), values=[
+    capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=py.BoolOp(op=py.Or(), values=[
         _spend_int(g, op, P.name(t), a, b), P.name(t)]))
     capped.seglam_uncapped = native  # for capped_assign: the value before its check
     capped.seglam_work = (op, a, b)
@@ -328,8 +328,7 @@ def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
     # slow path computes the cost, which is 0 below SMALL_BITS
-    small = py.Compare(left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
-                       comparators=[py.NamedExpr(target=P.store(t), value=left), P.name(INT_LIM)])
+    small = int_within(t, left)
     fast = py.BinOp(left=P.name(t), op=_BINOPS[op](), right=right)
     slow_right, again = _operand(g, copy.deepcopy(right))
     slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),

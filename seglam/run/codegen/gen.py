@@ -151,7 +151,7 @@ class ModuleGen:
         for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick"),
                             ("h_ch", "charge"), (SPEND, "spend")):
             body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
-        # The inline int cap tests `h_nilim <= v <= h_ilim` with bounds that CPython keeps as
+        # The inline int cap tests `v <= h_ilim and v >= h_nilim` with bounds that CPython keeps as
         # single-digit ints (so the comparison is its fast path); anything outside takes the
         # exact check of the slow path (which also lets floats through).
         bits = P.attr(P.name(CTX), "max_int_bits")
