@@ -91,7 +91,7 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
         r = a + b
         if r.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(r.bit_length())
-        if -_SMALL <= r <= _SMALL:
+        if -_SMALL < r < _SMALL:
             return r
         return ctx.spend(cost.linear(abs(r).bit_length())) or r
     if isinstance(a, _SEQ):
@@ -106,7 +106,7 @@ def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
     if type(r) is int:
         if r.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(r.bit_length())
-        if -_SMALL <= r <= _SMALL:
+        if -_SMALL < r < _SMALL:
             return r
         return ctx.spend(cost.linear(abs(r).bit_length())) or r
     return r
@@ -130,7 +130,7 @@ def op_mul(ctx: RunContext, a: Any, b: Any) -> Any:
         if bits > ctx.max_int_bits + 1:
             raise ctx.int_bits_fault(bits - 1)
         r = ctx.check_int(a * b)
-        return ctx.spend(cost.mul(abs(a).bit_length(), abs(b).bit_length())) or r
+        return ctx.spend(cost.int_op("*", a, b, r)) or r
     seq, n = (a, _count(b)) if isinstance(a, _SEQ) else (b, _count(a)) if isinstance(b, _SEQ) else (None, None)
     if seq is not None and n is not None:
         total = len(seq) * max(n, 0)
@@ -146,7 +146,7 @@ def op_truediv(ctx: RunContext, a: Any, b: Any) -> Any:
 def int_work(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
     """Charge the work of ``a op b`` (``//``, ``%``, ``>>``) on ints before it is done, as
     the compiled backend's inline test does; anything else costs nothing. Returns False."""
-    if type(a) is int and type(b) is int and not -_SMALL <= a <= _SMALL:
+    if type(a) is int and type(b) is int and not -_SMALL < a < _SMALL:
         ctx.spend(cost.int_op(op, a, b, 0))
     return False
 

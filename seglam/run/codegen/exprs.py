@@ -306,8 +306,9 @@ def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
         left, a = _operand(g, left)
         right, b = _operand(g, right)
     native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
-    capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=py.BoolOp(op=py.Or(), values=[
-        _spend_int(g, op, P.name(t), a, b), P.name(t)]))
+    charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
+    medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
+    capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=medium)
     capped.seglam_uncapped = native  # for capped_assign: the value before its check
     capped.seglam_work = (op, a, b)
     return capped
@@ -333,7 +334,16 @@ def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     slow_right, again = _operand(g, copy.deepcopy(right))
     slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
                                          py.BinOp(left=P.name(t), op=_BINOPS[op](), right=again)])
-    return py.IfExp(test=small, body=fast, orelse=slow)
+    medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=_BINOPS[op](), right=copy.deepcopy(right)),
+                      orelse=slow)
+    return py.IfExp(test=small, body=fast, orelse=medium)
+
+
+def _small(tmp: str) -> py.expr:
+    """``tmp < h_small and tmp > h_nsmall`` (at most cost.SMALL_BITS bits): no extra work
+    for an int this size, without calling the slow path."""
+    return py.BoolOp(op=py.And(), values=[P.compare(P.name(tmp), py.Lt(), P.name(SMALL)),
+                                          P.compare(P.name(tmp), py.Gt(), P.name(NEG_SMALL))])
 
 
 #: The largest divisor expression (in Python AST nodes) written twice by :func:`int_divided`.

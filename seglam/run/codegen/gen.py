@@ -163,7 +163,9 @@ class ModuleGen:
             left=P.const(JOIN_BUDGET), op=py.FloorDiv(),
             right=py.BinOp(left=P.name(STR_LIM), op=py.Add(), right=P.const(1)))), line0))
         # work on ints past SMALL_BITS bits is charged (seglam.run.cost)
-        body.append(P.stamp(P.assign(P.store(SMALL), py.BinOp(left=P.const(1), op=py.LShift(), right=P.const(SMALL_BITS))), line0))
+        # (and within the int size cap: the medium test of an int result skips the cap check)
+        small_bits = P.call(self.ref(min, "min"), [P.attr(P.name(CTX), "max_int_bits"), P.const(SMALL_BITS)])
+        body.append(P.stamp(P.assign(P.store(SMALL), py.BinOp(left=P.const(1), op=py.LShift(), right=small_bits)), line0))
         body.append(P.stamp(P.assign(P.store(NEG_SMALL), py.UnaryOp(op=py.USub(), operand=P.name(SMALL))), line0))
         body.append(P.stamp(self.lambda_entry(), line0))
         body.append(P.stamp(self.comprehension_tick(), line0))

@@ -242,8 +242,8 @@ class Runtime:
         Floats (``inf`` fails the inline test too) cost nothing."""
         if type(value) is int and value.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(value.bit_length())
-        if -_SMALL <= value <= _SMALL and -_SMALL <= a <= _SMALL and -_SMALL <= b <= _SMALL:
-            return 0  # cost.int_op is 0 when nothing has more than SMALL_BITS bits
+        if -_SMALL < value < _SMALL and -_SMALL < a < _SMALL:
+            return 0  # cost.int_op is 0 then (a product of that size needs no operand test)
         if type(a) is not int or type(b) is not int or type(value) is not int:
             return 0
         return cost.int_op(op, a, b, value)
