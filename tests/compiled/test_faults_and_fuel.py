@@ -267,6 +267,13 @@ FUEL_PROGRAMS = {
         "    for i in range(n):\n"
         "        ys[i] = (x + i) * x % 10\n"
         "    return total + sum(ys)\n", (12,)),
+    "comprehensions charged up front that cannot pay for their work on large ints go on counting": (
+        "def main(n: int) -> int:\n"
+        "    x = 3 ** 700\n"
+        "    a = [x * x % (k + 2) for k in range(n)]\n"
+        "    b = {k: x * k % 1000 for k in range(n) if k % 2 == 0}\n"
+        "    c = {(x + k) * x % 10 for k in range(n)}\n"
+        "    return sum(a) + sum(b.values()) + len(c)\n", (12,)),
     "set and dict operations on int keys whose hashes collide": (
         "def main(n: int) -> int:\n"
         "    p = 2 ** 61 - 1\n"

@@ -55,7 +55,8 @@ class Localizer:
                  range_name: str | None = None, reversed_name: str | None = None,
                  repeat_name: str | None = None, length_hint_name: str | None = None,
                  take_name: str | None = None, prespent_name: str | None = None,
-                 iter_name: str | None = None) -> None:
+                 iter_name: str | None = None, join_name: str | None = None,
+                 resumed_name: str | None = None) -> None:
         self.range_name = range_name  # global names of the builtins range and reversed
         self.reversed_name = reversed_name
         self.repeat_name = repeat_name  # ... and of itertools.repeat and operator.length_hint
@@ -65,6 +66,8 @@ class Localizer:
         self.take_name = take_name
         self.prespent_name = prespent_name if iter_name else None
         self.iter_name = iter_name
+        self.join_name = join_name if resumed_name else None  # Runtime.join_rest, Runtime.resumed
+        self.resumed_name = resumed_name
         self.safe = safe
         self.sized_len = sized_len  # global name of len-or-huge, for precharged loops
         self.len_name = len_name  # global name of the builtin len
@@ -368,7 +371,9 @@ class Localizer:
         if not getattr(gen, "seglam_sized", False) or not gen.ifs or not _is_tick(gen.ifs[0]):
             return None
         rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
-        if not _quiet([py.Expr(value=e) for e in rest]):
+        spends = self.prespent_name is not None and self.join_name is not None \
+            and not _calls(gen.iter, self.reversed_name) and _spends(rest)
+        if not _quiet([py.Expr(value=e) for e in rest], spends=spends):
             return None
         it = self._iterable_name()
         size = self._measure(gen, gen.iter, it)
@@ -383,6 +388,23 @@ class Localizer:
             fast = py.SetComp(elt=comp.elt, generators=[fast_gen])
         else:
             fast = py.DictComp(key=comp.key, value=comp.value, generators=[fast_gen])
+        if spends:
+            # work on large values is charged from what the steps charged up front left; when
+            # it runs short the fast comprehension stops (Runtime.prespent) and a counting one
+            # goes on over the rest of the items, joined after it (Runtime.join_rest)
+            fast = copy.deepcopy(fast)
+            rest_comp = copy.deepcopy(comp)
+            steps = f"{it}i"
+            test.values.append(P.compare(py.NamedExpr(target=P.store(steps), value=P.call(
+                P.name(self.iter_name), [P.name(it)])), py.IsNot(), P.const(None)))
+            fast.generators[0].iter = P.name(steps)
+            fast = _Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+                P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
+            ).visit(fast)
+            rest_comp.generators[0].iter = P.call(P.name(self.resumed_name), [P.name(CTX)])
+            more = py.IfExp(test=P.compare(P.attr(P.name(CTX), "resume"), py.IsNot(), P.const(None)),
+                            body=rest_comp, orelse=P.const(None))
+            fast = P.call(P.name(self.join_name), [fast, more])
         gen.iter = P.name(it)  # the counting version iterates the same, already evaluated, iterable
         return _at(test, comp), _at(fast, comp)
 
@@ -638,13 +660,19 @@ def _walk(node: py.AST, spends: bool):
     todo = [node]
     while todo:
         item = todo.pop()
+        if spends and _is_spend_call(item):
+            continue  # a charge of work on large values, not yet rewritten: skipped whole
         yield item
         if not (spends and hasattr(item, "seglam_spend")):
             todo.extend(py.iter_child_nodes(item))
 
 
-def _spends(body: list[py.stmt]) -> bool:
-    return any(hasattr(n, "seglam_spend") for stmt in body for n in py.walk(stmt))
+def _spends(body: list[py.AST]) -> bool:
+    return any(hasattr(n, "seglam_spend") or _is_spend_call(n) for stmt in body for n in py.walk(stmt))
+
+
+def _is_spend_call(node: py.AST) -> bool:
+    return isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == SPEND
 
 
 class _Spent(py.NodeTransformer):
@@ -658,6 +686,12 @@ class _Spent(py.NodeTransformer):
         cost = getattr(node, "seglam_spend", None)
         if cost is not None:
             return _at(self.make(cost), node)
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: py.Call) -> py.AST:
+        if _is_spend_call(node):  # not rewritten yet (a comprehension charged up front)
+            self.generic_visit(node)
+            return _at(self.make(node.args[0]), node)
         return self.generic_visit(node)
 
 

@@ -208,7 +208,9 @@ class ModuleGen:
                   length_hint_name=self.runtime.bind(operator.length_hint, "length_hint"),
                   take_name=self.runtime.bind(self.runtime.take, "take"),
                   prespent_name=self.runtime.bind(self.runtime.prespent, "prespent"),
-                  iter_name=self.runtime.bind(iter, "iter")).function(factory)
+                  iter_name=self.runtime.bind(iter, "iter"),
+                  join_name=self.runtime.bind(self.runtime.join_rest, "join_rest"),
+                  resumed_name=self.runtime.bind(self.runtime.resumed, "resumed")).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)

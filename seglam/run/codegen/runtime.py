@@ -59,7 +59,8 @@ class Runtime:
                            map, reversed, functools.partial, type, FrozenList, FrozenSet,
                            itertools.repeat, operator.length_hint,
                            self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
-                           self.take, self.prespent, self.key_cost, self.len_fault, self.str_fault, self.check_int, self.check_coll,
+                           self.take, self.prespent, self.key_cost, self.join_rest, self.resumed,
+                           self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
 
@@ -296,6 +297,24 @@ class Runtime:
             pass
         ctx.resume = rest
         return left + pending
+
+    @staticmethod
+    def resumed(ctx: Any) -> Any:
+        """The items a comprehension charged up front left to a counting one (``prespent``)."""
+        rest, ctx.resume = ctx.resume, None
+        return rest
+
+    @staticmethod
+    def join_rest(done: Any, rest: Any) -> Any:
+        """A comprehension's result: what the fast part built, then what the counting part
+        built from the items left (None: nothing was left to it)."""
+        if rest is None:
+            return done
+        if type(done) is list:
+            done.extend(rest)
+        else:
+            done.update(rest)
+        return done
 
     @staticmethod
     def check_int(ctx: Any, value: Any) -> Any:
