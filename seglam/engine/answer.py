@@ -7,7 +7,7 @@ from typing import Any
 
 from seglam.engine.client import Usage
 
-TIERS = ("hit", "routed", "compiled", "uncached", "unsolved")
+TIERS = ("hit", "routed", "compiled", "uncached", "unsolved", "deadline")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Answer:
 
     @property
     def solved(self) -> bool:
-        return self.tier != "unsolved"
+        return self.tier not in ("unsolved", "deadline")
 
     @property
     def cached(self) -> bool:

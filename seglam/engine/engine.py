@@ -35,6 +35,7 @@ from seglam.engine.answer import Answer, EngineTrace
 from seglam.engine.client import CompilerError, Usage
 from seglam.engine.compiler import Compiler
 from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
+from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request
 from seglam.engine.router import Doc, bm25_rank
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
@@ -60,6 +61,7 @@ class Engine:
         *,
         fuel: int | None = None,
         lock_timeout: float = 900.0,
+        hit_deadline: float | None = None,
     ) -> None:
         self._owns_cache = not hasattr(cache, "lookup")
         if self._owns_cache:
@@ -74,6 +76,9 @@ class Engine:
         self.compiler: Compiler | None = compiler or None
         self.fuel = fuel if fuel is not None else getattr(cache, "fuel", 10_000_000)
         self.lock_timeout = lock_timeout
+        #: seconds a hit may run before the host stops it (tier "deadline"; None: no limit).
+        #: A guard for the host, not program semantics: fuel is what bounds a run.
+        self.hit_deadline = hit_deadline
         self._lock = threading.Lock()
         self._tiers: Counter[str] = Counter()
         self._seconds: Counter[str] = Counter()
@@ -153,7 +158,7 @@ class Engine:
             cache_stats = {"error": str(err)}
         return {
             "requests": sum(tiers.values()),
-            "tiers": {t: tiers.get(t, 0) for t in ("hit", "routed", "compiled", "uncached", "unsolved")},
+            "tiers": {t: tiers.get(t, 0) for t in ("hit", "routed", "compiled", "uncached", "unsolved", "deadline")},
             "seconds": {t: round(s, 6) for t, s in seconds.items()},
             "model": self.compiler.model if self.compiler else None,
             "usage": {k: v.to_json() for k, v in usage.items()},
@@ -210,9 +215,12 @@ class Engine:
         if hit is None:
             return None, None
         try:
-            served = hit.run(fuel=self.fuel)
+            served = call_with_deadline(lambda: hit.run(fuel=self.fuel), self.hit_deadline)
         except GateMiss as miss:
             return None, miss.reason
+        except DeadlineExceeded:
+            message = f"the cached program ran past the host's deadline of {self.hit_deadline} s and was stopped"
+            return Answer(None, "deadline", EngineTrace(message=message)), None
         return Answer(served.value, "hit", _trace_from(served.trace)), None
 
     def _route(self, text: str) -> tuple[Answer | None, Usage, list[str]]:

@@ -12,6 +12,7 @@ Interface used by both backends (keep stable):
 - ``ctx.charge(n)``: the bulk charge for a builtin that does work linear in ``n``
   elements/characters: ``1 + n // 8`` steps (:data:`BULK_UNIT`; 8 bounds what a run can allocate:
   the default fuel buys at most ~80M element copies).
+- ``ctx.spend(n)``: exactly ``n`` steps of work on large values (:mod:`seglam.run.cost`).
 - ``ctx.enter(function, span)`` / ``ctx.leave()``: a Seglam call; ``enter`` faults with
   ``F-DEPTH`` past ``limits.max_depth``. ``ctx.frames`` is the live call trace.
 - ``ctx.check_int(v)``, ``ctx.check_str(s)``, ``ctx.check_len(n)``: size caps; return the
@@ -38,7 +39,7 @@ class RunContext:
 
     __slots__ = (
         "limits", "fuel", "depth", "frames", "max_depth", "max_int_bits", "max_str_len",
-        "max_collection_len", "regexes",
+        "max_collection_len", "regexes", "resume", "keys",
     )
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS, regexes: dict | None = None) -> None:
@@ -53,6 +54,12 @@ class RunContext:
         self.max_int_bits = limits.max_int_bits
         self.max_str_len = limits.max_str_len
         self.max_collection_len = limits.max_collection_len
+        #: The rest of a loop that charged its steps up front and then met work on large
+        #: values it could not pay for (compiled backend, ``Runtime.prespent``).
+        self.resume = None
+        #: hash -> the distinct wide int keys with that hash (as bytes) that set and dict
+        #: operations of this run used (stdlib_core.key_cost).
+        self.keys: dict[int, set[bytes]] = {}
 
     # ---- fuel
 
@@ -76,6 +83,15 @@ class RunContext:
         self.fuel -= 1 + n // BULK_UNIT
         if self.fuel < 0:
             self.out_of_fuel()
+
+    def spend(self, n: int) -> bool:
+        """Charge exactly ``n`` steps (work on large values, :mod:`seglam.run.cost`; ``n`` may
+        be 0). Returns False, so generated code can write ``spend(n) or value``."""
+        if n:
+            self.fuel -= n
+            if self.fuel < 0:
+                self.out_of_fuel()
+        return False
 
     # ---- calls
 

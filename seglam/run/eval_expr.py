@@ -227,7 +227,9 @@ class ExprMixin:
         cap = self.ctx.max_collection_len
 
         def emit(scope: Scope) -> None:
-            out.add(self.ev(node.elt, scope))
+            item = self.ev(node.elt, scope)
+            self.ctx.spend(S.key_cost(self.ctx, item))
+            out.add(item)
             if len(out) > cap:
                 raise self.ctx.len_fault(len(out))
 
@@ -240,6 +242,7 @@ class ExprMixin:
 
         def emit(scope: Scope) -> None:
             key = self.ev(node.key, scope)
+            self.ctx.spend(S.key_cost(self.ctx, key))
             out[key] = self.ev(node.value, scope)
             if len(out) > cap:
                 raise self.ctx.len_fault(len(out))

@@ -45,6 +45,7 @@ import math
 import operator
 from typing import Any, Callable
 
+from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.stdlib_coll import (
@@ -52,7 +53,7 @@ from seglam.run.stdlib_coll import (
     LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, setitem,
 )
 from seglam.run.stdlib_core import (
-    DECIMAL_CONTEXT, Metered, collect, fault_for, seglam_repr, seglam_str, size_of, sized,
+    DECIMAL_CONTEXT, Metered, collect, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_cost,
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
@@ -65,13 +66,15 @@ __all__ = [
     "BUILTINS", "METHODS", "MODULE_FUNCTIONS", "MODULE_CONSTANTS", "BINOPS", "UNARYOPS",
     "DECIMAL_CONTEXT", "BoundBuiltin", "bind_builtin", "lookup_method", "get_attribute",
     "compare", "getitem", "setitem", "contains", "format_value", "join_fstring", "truth",
-    "fault_for", "seglam_repr", "seglam_str", "collect", "Metered",
+    "fault_for", "seglam_repr", "seglam_str", "collect", "Metered", "key_cost",
 ]
 
 
 # ---- operators ------------------------------------------------------------------------------------
 
 _SEQ = (str, list, tuple)
+#: Ints within ``±_SMALL`` cost no extra work (seglam.run.cost.SMALL_BITS).
+_SMALL = 1 << cost.SMALL_BITS
 
 
 def _seq_cap(ctx: RunContext, value: Any, n: int) -> None:
@@ -88,7 +91,9 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
         r = a + b
         if r.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(r.bit_length())
-        return r
+        if -_SMALL < r < _SMALL:
+            return r
+        return ctx.spend(cost.linear(abs(r).bit_length())) or r
     if isinstance(a, _SEQ):
         n = len(a) + len(b)
         _seq_cap(ctx, a, n)
@@ -98,8 +103,12 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
 
 def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
     r = a - b
-    if type(r) is int and r.bit_length() > ctx.max_int_bits:
-        raise ctx.int_bits_fault(r.bit_length())
+    if type(r) is int:
+        if r.bit_length() > ctx.max_int_bits:
+            raise ctx.int_bits_fault(r.bit_length())
+        if -_SMALL < r < _SMALL:
+            return r
+        return ctx.spend(cost.linear(abs(r).bit_length())) or r
     return r
 
 
@@ -120,7 +129,8 @@ def op_mul(ctx: RunContext, a: Any, b: Any) -> Any:
         bits = a.bit_length() + b.bit_length()
         if bits > ctx.max_int_bits + 1:
             raise ctx.int_bits_fault(bits - 1)
-        return ctx.check_int(a * b)
+        r = ctx.check_int(a * b)
+        return ctx.spend(cost.int_op("*", a, b, r)) or r
     seq, n = (a, _count(b)) if isinstance(a, _SEQ) else (b, _count(a)) if isinstance(b, _SEQ) else (None, None)
     if seq is not None and n is not None:
         total = len(seq) * max(n, 0)
@@ -133,23 +143,34 @@ def op_truediv(ctx: RunContext, a: Any, b: Any) -> Any:
     return a / b
 
 
+def int_work(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
+    """Charge the work of ``a op b`` (``//``, ``%``, ``>>``) on ints before it is done, as
+    the compiled backend's inline test does; anything else costs nothing. Returns False."""
+    if type(a) is int and type(b) is int and not -_SMALL < a < _SMALL:
+        ctx.spend(cost.int_op(op, a, b, 0))
+    return False
+
+
 def op_floordiv(ctx: RunContext, a: Any, b: Any) -> Any:
-    return a // b
+    return int_work(ctx, "//", a, b) or a // b
 
 
 def op_mod(ctx: RunContext, a: Any, b: Any) -> Any:
     if isinstance(a, str):
         return percent_format(ctx, a, b)
-    return a % b
+    return int_work(ctx, "%", a, b) or a % b
 
 
 def op_pow(ctx: RunContext, a: Any, b: Any, mod: Any = None) -> Any:
     if mod is not None:
+        if type(a) is int and type(b) is int and type(mod) is int:
+            ctx.spend(cost.power_mod(abs(a).bit_length(), abs(b).bit_length(), abs(mod).bit_length()))
         return pow(a, b, mod)
     if isinstance(a, int) and isinstance(b, int) and b > 0:
         size = abs(a).bit_length()
         if size > 1 and (size - 1) * b > ctx.max_int_bits:
             raise ctx.int_bits_fault((size - 1) * b if b < 1 << 40 else ctx.max_int_bits + 1)
+        ctx.spend(cost.power(size, b, size * b))
         return ctx.check_int(a ** b)
     if isinstance(a, decimal.Decimal) or isinstance(b, decimal.Decimal):
         return a ** b
@@ -162,11 +183,12 @@ def op_pow(ctx: RunContext, a: Any, b: Any, mod: Any = None) -> Any:
 def op_lshift(ctx: RunContext, a: int, b: int) -> int:
     if a and b > 0 and abs(a).bit_length() + b > ctx.max_int_bits:
         raise ctx.int_bits_fault(abs(a).bit_length() + b if b < 1 << 40 else ctx.max_int_bits + 1)
-    return a << b
+    r = a << b
+    return ctx.spend(cost.linear(abs(r).bit_length())) or r
 
 
 def op_rshift(ctx: RunContext, a: int, b: int) -> int:
-    return a >> b
+    return int_work(ctx, ">>", a, b) or a >> b
 
 
 def op_or(ctx: RunContext, a: Any, b: Any) -> Any:
@@ -326,7 +348,7 @@ def b_ord(ctx, c):
 
 
 def b_divmod(ctx, a, b):
-    return divmod(a, b)
+    return int_work(ctx, "//", a, b) or divmod(a, b)
 
 
 def b_enumerate(ctx, iterable, start=0):
@@ -362,11 +384,13 @@ def _to_int_from_decimal(ctx: RunContext, d: decimal.Decimal) -> int:
 def b_int(ctx, x=0, base=None):
     if base is not None:
         ctx.charge(len(x))
+        ctx.spend(cost.str_to_int(len(x)))
         return ctx.check_int(int(x, base))
     if isinstance(x, decimal.Decimal):
         return _to_int_from_decimal(ctx, x)
     if isinstance(x, str):
         ctx.charge(len(x))
+        ctx.spend(cost.str_to_int(len(x)))
     return ctx.check_int(int(x))
 
 
@@ -410,6 +434,7 @@ def b_dict(ctx, it=(), **kwargs):
 
 def b_sorted(ctx, it, *, key=None, reverse=False):
     items = collect(ctx, it)
+    ctx.spend(sort_cost(items))
     return sorted(items, key=key, reverse=reverse)
 
 
@@ -529,6 +554,7 @@ def is_record_class(cls: Any) -> bool:
 def parse_int(ctx, s):
     """``int(s)``, or None when ``s`` is not an integer literal."""
     ctx.charge(len(s))
+    ctx.spend(cost.str_to_int(len(s)))
     try:
         value = int(s)
     except ValueError:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import first
-from seglam.run.stdlib_core import collect, sized, size_of
+from seglam.run.stdlib_core import collect, key_cost, sized, size_of, sort_cost
 from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, frozen_fault
 
 
@@ -72,6 +72,7 @@ def list_clear(ctx: RunContext, xs: list) -> None:
 def list_sort(ctx: RunContext, xs: list, *, key: Callable | None = None, reverse: bool = False) -> None:
     _refuse_frozen(xs, "sort")
     ctx.charge(len(xs))
+    ctx.spend(sort_cost(xs))
     xs.sort(key=key, reverse=reverse)
 
 
@@ -110,6 +111,7 @@ TUPLE_METHODS: dict[str, Callable] = {
 
 
 def dict_get(ctx: RunContext, d: dict, key: Any, default: Any = None) -> Any:
+    ctx.spend(key_cost(ctx, key))
     return d.get(key, default)
 
 
@@ -129,6 +131,7 @@ _MISSING = object()
 
 
 def dict_pop(ctx: RunContext, d: dict, key: Any, default: Any = _MISSING) -> Any:
+    ctx.spend(key_cost(ctx, key))
     _refuse_frozen(d, "pop")
     if default is _MISSING:
         return d.pop(key)
@@ -141,6 +144,7 @@ def dict_popitem(ctx: RunContext, d: dict) -> tuple:
 
 
 def dict_setdefault(ctx: RunContext, d: dict, key: Any, default: Any = None) -> Any:
+    ctx.spend(key_cost(ctx, key))
     _refuse_frozen(d, "setdefault")
     if key not in d and len(d) >= ctx.max_collection_len:
         raise ctx.len_fault(len(d) + 1)
@@ -176,6 +180,7 @@ DICT_METHODS: dict[str, Callable] = {
 
 
 def set_add(ctx: RunContext, s: set, x: Any) -> None:
+    ctx.spend(key_cost(ctx, x))
     _refuse_frozen(s, "add")
     if len(s) >= ctx.max_collection_len and x not in s:
         raise ctx.len_fault(len(s) + 1)
@@ -212,11 +217,13 @@ def _set_builder(name: str, grows: bool) -> Callable:
 
 
 def set_remove(ctx: RunContext, s: set, x: Any) -> None:
+    ctx.spend(key_cost(ctx, x))
     _refuse_frozen(s, "remove")
     s.remove(x)
 
 
 def set_discard(ctx: RunContext, s: set, x: Any) -> None:
+    ctx.spend(key_cost(ctx, x))
     _refuse_frozen(s, "discard")
     s.discard(x)
 
@@ -331,6 +338,8 @@ def getitem(ctx: RunContext, obj: Any, key: Any) -> Any:
         result = obj[key]
         ctx.charge(len(result))
         return result
+    if type(obj) in _KEYED:
+        ctx.spend(key_cost(ctx, key))
     if type(obj) is collections.defaultdict and key not in obj and len(obj) >= ctx.max_collection_len:
         raise ctx.len_fault(len(obj) + 1)  # a defaultdict read inserts
     return obj[key]
@@ -339,6 +348,8 @@ def getitem(ctx: RunContext, obj: Any, key: Any) -> Any:
 def setitem(ctx: RunContext, obj: Any, key: Any, value: Any) -> None:
     """``obj[key] = value`` under the collection cap (``F-FROZEN`` on frozen values)."""
     t = type(obj)
+    if t in _KEYED:
+        ctx.spend(key_cost(ctx, key))
     if t is dict or t is collections.defaultdict or t is collections.Counter:
         if len(obj) >= ctx.max_collection_len and key not in obj:
             raise ctx.len_fault(len(obj) + 1)
@@ -355,12 +366,11 @@ def contains(ctx: RunContext, item: Any, container: Any) -> bool:
     t = type(container)
     if t in (list, tuple, str, FrozenList):
         ctx.charge(len(container))
-    elif t in _HASHED_VIEWS:
-        pass
+    elif t in _KEYED or t in _HASHED_VIEWS:
+        ctx.spend(key_cost(ctx, item))
     elif t is _VALUES_VIEW:
         ctx.charge(len(container))
-    elif t not in (dict, set, FrozenDict, FrozenSet, range, frozenset, collections.defaultdict,
-                   collections.Counter):
+    elif t is not range:
         n = size_of(container)
         if n is None:
             container = collect(ctx, container)
@@ -368,4 +378,6 @@ def contains(ctx: RunContext, item: Any, container: Any) -> bool:
 
 
 _HASHED_VIEWS = (type({}.keys()), type({}.items()))
+#: Hashed containers: an operation on one key is charged by stdlib_core.key_cost.
+_KEYED = frozenset({dict, set, frozenset, FrozenDict, FrozenSet, collections.defaultdict, collections.Counter})
 _VALUES_VIEW = type({}.values())

@@ -19,6 +19,7 @@ import enum
 import math
 from typing import Any, Iterable
 
+from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import SET_TYPES, ordered
@@ -162,6 +163,32 @@ def sized(ctx: RunContext, iterable: Iterable, in_order: bool = True) -> Any:
     return collect(ctx, iterable)
 
 
+def key_cost(ctx: RunContext, key: Any) -> int:
+    """The fuel of one set or dict operation (insertion, lookup, membership) on ``key``
+    beyond its step: 0 unless ``key`` is an int of magnitude ``cost.WIDE_KEY`` or more,
+    which CPython may hash like other keys. Those are charged for hashing and for the other
+    wide keys with the same hash that this run's set and dict operations have used before:
+    an upper bound, the same on every machine, of the probes a table can make for it (int
+    hashes do not depend on PYTHONHASHSEED; the distinct keys are kept as bytes, whose
+    hashes do, so the record itself never collides)."""
+    if type(key) is not int or -cost.WIDE_KEY < key < cost.WIDE_KEY:
+        return 0
+    bits = key.bit_length()
+    group = ctx.keys.setdefault(hash(key), set())
+    group.add(key.to_bytes(bits // 8 + 1, "little", signed=True))
+    return cost.wide_key(bits, len(group) - 1)
+
+
+def sort_cost(items: list) -> int:
+    """The comparisons of sorting ``items`` (:func:`seglam.run.cost.sort_extra`), weighted
+    by the longest string when the items are strings."""
+    n = len(items)
+    if n < 1 << (cost.SORT_FREE_LOG + 1):
+        return 0
+    chars = max(map(len, items)) if type(items[0]) is str else 0
+    return cost.sort_extra(n, chars)
+
+
 class Metered:
     """An iterator over a lazily produced sequence (``itertools`` outputs, unsized inputs
     of ``zip``/``map``/``filter``...) that charges one step per item, like a loop
@@ -214,6 +241,8 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
     if t in (int, bool, float, str) or value is None:
         if t is str:
             ctx.charge(len(value))
+        elif t is int:
+            ctx.spend(cost.int_to_str(abs(value).bit_length()))
         _emit(ctx, out, budget, repr(value))
         return
     if isinstance(value, (list, tuple, dict, set, frozenset)):
@@ -289,8 +318,7 @@ def seglam_str(ctx: RunContext, value: Any) -> str:
     if t is str:
         return value
     if t is int:
-        if value.bit_length() > 3000:
-            ctx.charge(value.bit_length() // 3)
+        ctx.spend(cost.int_to_str(abs(value).bit_length()))
         return str(value)
     if t in (bool, float) or value is None:
         return str(value)

@@ -32,6 +32,7 @@ import statistics
 import string
 from typing import Any, Callable
 
+from seglam.run import cost
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import iterate
@@ -58,29 +59,47 @@ def _log2_gamma(n: int) -> float:
     return math.lgamma(n + 1) / math.log(2) if n > 0 else 0.0
 
 
+def _log2_falling(n: int, k: int) -> float:
+    """A lower bound (within a bit or two) of ``log2(n! / (n - k)!)`` for ``0 <= k <= n``,
+    also for ``n`` too large for a float: then each of the ``k`` factors has at least
+    ``bit_length(n) - 2`` bits."""
+    if n.bit_length() < 1000:
+        return _log2_gamma(n) - _log2_gamma(n - k)
+    return k * (n.bit_length() - 2.0)
+
+
 def math_factorial(ctx: RunContext, n: int) -> int:
     if n >= 0 and _log2_gamma(n) > ctx.max_int_bits:
         raise ctx.int_bits_fault(int(_log2_gamma(n)))
     ctx.charge(max(n, 0))
+    if n > 0:
+        ctx.spend(cost.product_of_range(n, n.bit_length()))
     return math.factorial(n)
 
 
 def math_comb(ctx: RunContext, n: int, k: int) -> int:
     if 0 <= k <= n and n > 0:
-        bits = _log2_gamma(n) - _log2_gamma(k) - _log2_gamma(n - k)
+        j = min(k, n - k)
+        if j > 2 * ctx.max_int_bits + 4:  # C(n, j) >= 2**j for j <= n / 2
+            raise ctx.int_bits_fault(j)
+        bits = _log2_falling(n, j) - _log2_gamma(j)
         if bits > ctx.max_int_bits + 2:
             raise ctx.int_bits_fault(int(bits))
-        ctx.charge(min(k, n - k))
+        ctx.charge(j)
+        ctx.spend(cost.product_of_range(j, n.bit_length()))
     return ctx.check_int(math.comb(n, k))
 
 
 def math_perm(ctx: RunContext, n: int, k: int | None = None) -> int:
     kk = n if k is None else k
     if 0 <= kk <= n and n > 0:
-        bits = _log2_gamma(n) - _log2_gamma(n - kk)
+        if kk > ctx.max_int_bits + 2:  # P(n, k) >= k! >= 2**(k - 1)
+            raise ctx.int_bits_fault(kk)
+        bits = _log2_falling(n, kk)
         if bits > ctx.max_int_bits + 2:
             raise ctx.int_bits_fault(int(bits))
         ctx.charge(kk)
+        ctx.spend(cost.product_of_range(kk, n.bit_length()))
     return ctx.check_int(math.perm(n, k))
 
 
@@ -88,8 +107,10 @@ def math_prod(ctx: RunContext, items: Any, *, start: Any = 1) -> Any:
     items = sized(ctx, items)
     result = start
     for x in items:
-        if type(result) is int and type(x) is int and result.bit_length() + x.bit_length() > ctx.max_int_bits + 1:
-            raise ctx.int_bits_fault(result.bit_length() + x.bit_length())
+        if type(result) is int and type(x) is int:
+            if result.bit_length() + x.bit_length() > ctx.max_int_bits + 1:
+                raise ctx.int_bits_fault(result.bit_length() + x.bit_length())
+            ctx.spend(cost.mul(abs(result).bit_length(), abs(x).bit_length()))
         result = result * x
     return ctx.check_int(result)
 
@@ -108,8 +129,23 @@ def _integral(fn: Callable) -> Callable:
 def math_lcm(ctx: RunContext, *xs: int) -> int:
     result = 1
     for x in xs:
+        if type(x) is int:
+            big = max(abs(result).bit_length(), abs(x).bit_length())
+            ctx.spend(cost.gcd(big, big) + cost.mul(big, big))
         result = ctx.check_int(math.lcm(result, x))
     return result
+
+
+def math_gcd(ctx: RunContext, *xs: int) -> int:
+    if all(type(x) is int for x in xs):
+        ctx.spend(sum(cost.gcd(abs(x).bit_length(), abs(x).bit_length()) for x in xs))
+    return math.gcd(*xs)
+
+
+def math_isqrt(ctx: RunContext, n: int) -> int:
+    if type(n) is int:
+        ctx.spend(cost.isqrt(abs(n).bit_length()))
+    return math.isqrt(n)
 
 
 def math_fsum(ctx: RunContext, items: Any) -> float:
@@ -130,7 +166,7 @@ def _plain(fn: Callable) -> Callable:
 
 
 _MATH_PLAIN = (
-    "sqrt", "isqrt", "gcd", "log", "log2", "log10", "log1p", "exp",
+    "sqrt", "log", "log2", "log10", "log1p", "exp",
     "expm1", "pow", "fabs", "copysign", "isnan", "isinf", "isfinite", "isclose", "hypot",
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "degrees",
     "radians", "modf", "fmod", "remainder", "frexp", "ldexp",
@@ -512,7 +548,8 @@ MODULE_FUNCTIONS.update({f"math.{n}": _plain(getattr(math, n)) for n in _MATH_PL
 MODULE_FUNCTIONS.update({
     "math.factorial": math_factorial, "math.comb": math_comb, "math.perm": math_perm,
     "math.prod": math_prod, "math.floor": _integral(math.floor), "math.ceil": _integral(math.ceil),
-    "math.trunc": _integral(math.trunc), "math.lcm": math_lcm, "math.fsum": math_fsum, "math.dist": math_dist,
+    "math.trunc": _integral(math.trunc), "math.lcm": math_lcm, "math.gcd": math_gcd,
+    "math.isqrt": math_isqrt, "math.fsum": math_fsum, "math.dist": math_dist,
     "itertools.permutations": _tuple_output(itertools.permutations),
     "itertools.combinations": _tuple_output(itertools.combinations),
     "itertools.combinations_with_replacement": _tuple_output(itertools.combinations_with_replacement),

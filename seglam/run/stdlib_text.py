@@ -15,6 +15,7 @@ import re
 import string
 from typing import Any
 
+from seglam.run import cost
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.stdlib_core import collect, seglam_repr, seglam_str
@@ -58,6 +59,8 @@ def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spe
             raise ctx.str_fault(abs(value.adjusted()))
     if isinstance(value, enum.Enum):
         value = str(value)
+    if t is int:
+        ctx.spend(cost.int_to_str(abs(value).bit_length()))
     return ctx.check_str(format(value, spec))
 
 

@@ -24,7 +24,8 @@ def fault_of(src, *args, limits=None):
     ("return 7 ** (2 ** 40)", "F-INT-SIZE"),
     ("return 1 << (1 << 40)", "F-INT-SIZE"),
     ("x = 3\n    while True:\n        x = x * x", "F-INT-SIZE"),
-    ("x = 1\n    while True:\n        x = x + x", "F-INT-SIZE"),
+    # (from 2**65000: doubling from 1 costs more than this budget, each sum charged by size)
+    ("x = 1 << 65000\n    while True:\n        x = x + x", "F-INT-SIZE"),
     ("import_ = 0\n    return math.factorial(10 ** 6)", "F-INT-SIZE"),
     ("s = 'ab'\n    while True:\n        s = s + s", "F-STR-SIZE"),
     ("s = 'ab'\n    while True:\n        s = f'{s}{s}'", "F-STR-SIZE"),

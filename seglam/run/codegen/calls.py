@@ -13,7 +13,7 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import inline
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.exprs import resolve_name
+from seglam.run.codegen.exprs import keyed, resolve_name
 from seglam.run.codegen.gen import CTX, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
@@ -169,8 +169,13 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
             return fast
     receiver = g.expr(func.value, fn)
     args, keywords = arguments(g, node, fn)
-    if isinstance(t, T.DictType) and name in ("get", "keys", "values", "items") and not keywords:
+    if isinstance(t, T.DictType) and name in ("keys", "values", "items") and not keywords:
         return P.call(P.attr(receiver, name), args)  # the stdlib's are exactly these
+    if isinstance(t, T.DictType) and name == "get" and not keywords and args \
+            and all(isinstance(a, (py.Name, py.Constant)) for a in args[1:]):
+        # the stdlib's, with the key charged like the stdlib's (the default is a name or a
+        # constant, so charging before evaluating it changes nothing)
+        return P.call(P.attr(receiver, name), [keyed(g, args[0], t.key), *args[1:]])
     if isinstance(t, T.ListType) and name == "pop" and not args and not keywords:
         return P.call(P.attr(receiver, name), [])  # list_pop(-1): no charge; frozen lists fault themselves
     if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp):

@@ -9,12 +9,16 @@ are followed by a size-cap check chosen from the static type.
 from __future__ import annotations
 
 import ast as py
+import copy
 import functools
 from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, STR_LIM, FnState
+from seglam.run.codegen.gen import (
+    _BINOPS, _CMPOPS, _UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND,
+    STR_LIM, FnState,
+)
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals
 from seglam.run.ordering import iterate
@@ -120,12 +124,12 @@ def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
         value = g.expr(piece.value, fn)
         if t == T.INT and not spec:
             tmp = g.tmp()
-            within = py.Compare(left=P.name("h_nbig"), ops=[py.Lt(), py.Lt()],
-                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name("h_big")])
-            # seglam_str charges bit_length // 3 for a huge int, then str() (the cap follows)
-            bits = P.call(P.attr(P.name(tmp), "bit_length"))
+            within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
+                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name(SMALL)])
+            # seglam_str charges the work of str() of a large int (seglam.run.cost), then
+            # str() (the cap follows)
             slow = py.BoolOp(op=py.Or(), values=[
-                P.call(P.name("h_ch"), [py.BinOp(left=bits, op=py.FloorDiv(), right=P.const(3))]),
+                P.call(P.name(SPEND), [P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])]),
                 P.call(g.ref(str, "str"), [P.name(tmp)])])
             value = py.IfExp(test=within, body=P.name(tmp), orelse=slow)  # str() of a huge int is charged
         fmt = py.JoinedStr(values=[P.const(spec)]) if spec else None
@@ -163,6 +167,8 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     op = node.op
     lt, rt, result = g.type_of(node.left), g.type_of(node.right), g.type_of(node)
     native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
+    if result == T.INT and op in ("//", "%", ">>") and lt in (T.INT, T.BOOL):
+        return int_divided(g, op, left, right)
     if op in ("/", "//", ">>") or (op == "%" and lt != T.STR and result in (T.INT, T.FLOAT, T.DECIMAL)):
         return native
     if _is_float_like(result) and op not in ("**",):
@@ -170,7 +176,7 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     if result == T.INT and op in ("+", "-", "*"):
         if id(node) in g.unchecked_sums:
             return native  # a small step, or a sum used at once (seglam.run.intcap)
-        return int_capped(g, native)
+        return int_checked(g, op, left, right)
     if result in (T.INT, T.BOOL) and op in ("&", "|", "^"):
         return native
     # everything else (sequences, sets, **, <<, mixed) goes through the shared operator
@@ -228,14 +234,126 @@ def int_capped(g, expr: py.expr) -> py.expr:
     t = g.tmp_in_expr()
     if t is None:
         return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
-    within = py.Compare(
-        left=P.name(NEG_INT_LIM), ops=[py.LtE(), py.LtE()],
-        comparators=[py.NamedExpr(target=P.store(t), value=expr), P.name(INT_LIM)],
-    )
+    within = int_within(t, expr)
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
     capped = py.IfExp(test=within, body=P.name(t), orelse=fault)
     capped.seglam_uncapped = expr  # for capped_assign: the value before its check
     return capped
+
+
+def int_within(tmp: str, value: py.expr) -> py.expr:
+    """``(tmp := value) <= h_ilim and tmp >= h_nilim``: the inline int test. As a test of an
+    ``if``, each comparison is followed by its own jump, so CPython specialises both to its
+    fast int comparison (a chained comparison would not: it also copies and swaps)."""
+    return py.BoolOp(op=py.And(), values=[
+        P.compare(py.NamedExpr(target=P.store(tmp), value=value), py.LtE(), P.name(INT_LIM)),
+        P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
+
+
+def keyed(g, key: py.expr, t: Any) -> py.expr:
+    """``key`` used in a set or dict operation that generated code does natively: a wide
+    int key is charged (stdlib_core.key_cost, as the stdlib's operations do); an int that
+    passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
+    if not _may_be_int(t):
+        return key
+    tmp = g.tmp_in_expr()
+    if tmp is None:
+        return P.call(g.ref(g.runtime.keyed, "keyed"), [P.name(CTX), key])
+    charged = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [P.call(
+        g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])]), P.name(tmp)])
+    if t != T.INT:
+        charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
+        return charged
+    return py.IfExp(test=int_within(tmp, key), body=P.name(tmp), orelse=charged)
+
+
+def _may_be_int(t: Any) -> bool:
+    return t in (T.INT, T.FLOAT) or t is None or isinstance(t, (T.UnionType, T.AnyType, T.TypeVarType))
+
+
+def key_type(t: Any) -> Any:
+    """The key type of a dict or Counter type, the element type of a set type, else None
+    (not a hashed container)."""
+    if isinstance(t, (T.DictType, T.CounterType)):
+        return t.key
+    if isinstance(t, T.SetType):
+        return t.elem
+    return None
+
+
+def _reusable(expr: py.expr) -> bool:
+    """An operand that can be read again in a slow path: a name or a constant."""
+    return isinstance(expr, (py.Name, py.Constant))
+
+
+def _operand(g, expr: py.expr) -> tuple[py.expr, py.expr]:
+    """(the operand as evaluated, how to read it again): a name or constant as it is,
+    anything else bound to a temporary first."""
+    if _reusable(expr):
+        return expr, expr
+    t = g.tmp()
+    return py.NamedExpr(target=P.store(t), value=expr), P.name(t)
+
+
+def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
+    """``left op right`` (``+``, ``-``, ``*``) on ints: the inline cap test; outside it the
+    slow path checks the cap exactly and charges the work (``Runtime.int_cost``)."""
+    t = g.tmp_in_expr()
+    if t is None:
+        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+    a = b = P.const(0)
+    if op == "*":  # the work depends on both operands
+        left, a = _operand(g, left)
+        right, b = _operand(g, right)
+    native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
+    charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
+    medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
+    capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=medium)
+    capped.seglam_uncapped = native  # for capped_assign: the value before its check
+    capped.seglam_work = (op, a, b)
+    return capped
+
+
+def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
+    cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), value, a, b])
+    return P.call(P.name(SPEND), [cost])
+
+
+def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
+    """``left op right`` (``//``, ``%``, ``>>``) on ints: native when ``left`` is small;
+    otherwise the work is charged first (``Runtime.int_cost``). ``right`` is written in
+    both branches (evaluated once, after ``left``, either way), so a large divisor
+    expression goes through the stdlib operator instead."""
+    t = g.tmp_in_expr()
+    if t is None or not _compact(right):
+        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+    # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
+    # slow path computes the cost, which is 0 below SMALL_BITS
+    small = int_within(t, left)
+    fast = py.BinOp(left=P.name(t), op=_BINOPS[op](), right=right)
+    slow_right, again = _operand(g, copy.deepcopy(right))
+    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
+                                         py.BinOp(left=P.name(t), op=_BINOPS[op](), right=again)])
+    medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=_BINOPS[op](), right=copy.deepcopy(right)),
+                      orelse=slow)
+    return py.IfExp(test=small, body=fast, orelse=medium)
+
+
+def _small(tmp: str) -> py.expr:
+    """``tmp < h_small and tmp > h_nsmall`` (at most cost.SMALL_BITS bits): no extra work
+    for an int this size, without calling the slow path."""
+    return py.BoolOp(op=py.And(), values=[P.compare(P.name(tmp), py.Lt(), P.name(SMALL)),
+                                          P.compare(P.name(tmp), py.Gt(), P.name(NEG_SMALL))])
+
+
+#: The largest divisor expression (in Python AST nodes) written twice by :func:`int_divided`.
+_COMPACT_NODES = 24
+
+
+def _compact(expr: py.expr) -> bool:
+    nodes = list(py.walk(expr))
+    return len(nodes) <= _COMPACT_NODES and not any(
+        isinstance(n, (py.Lambda, py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)) for n in nodes)
 
 
 def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
@@ -247,9 +365,17 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
         return None
     over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
                                          P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
-    fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(name)])
+    work = getattr(value, "seglam_work", None)
+    if work is not None:
+        op, a, b = work
+        if any(isinstance(x, py.Name) and x.id == name for x in (a, b)):
+            return None  # the operand is overwritten before the slow path reads it
+        slow = P.expr_stmt(_spend_int(g, op, P.name(name), a, b))
+    else:
+        fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(name)])
+        slow = P.assign(P.store(name), fault)
     # the test is located at the operation, as the expression form's is
-    check = P.if_(over, [P.assign(P.store(name), fault)])
+    check = P.if_(over, [slow])
     if hasattr(raw, "lineno"):  # else the caller stamps the statement's line, as before
         P.stamp(check, raw.lineno)
     return [P.assign(P.store(name), raw), check]
@@ -282,11 +408,26 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
     left = g.expr(node.left, fn)
     comparators = [g.expr(c, fn) for c in node.comparators]
     # Membership in a linear container is charged by the stdlib (one rule for both backends).
-    if any(op in ("in", "not in") and _membership_charged(g.type_of(c)) for op, c in zip(node.ops, node.comparators)):
+    if any(op in ("in", "not in") and (_membership_charged(g.type_of(c)) or (len(node.ops) > 1 and _keyed_int(g.type_of(c))))
+           for op, c in zip(node.ops, node.comparators)):
         if len(node.ops) == 1:
             return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
         return _chained_compare(g, node, left, comparators)
+    if len(node.ops) == 1 and node.ops[0] in ("in", "not in"):
+        # a set or dict: the key is charged like the stdlib's (after the container, which
+        # must then be a name or a constant to keep the order)
+        kt = key_type(g.type_of(node.comparators[0]))
+        if _keyed_int(g.type_of(node.comparators[0])):
+            if not _reusable(comparators[0]):
+                return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
+            left = keyed(g, left, kt)
     return py.Compare(left=left, ops=[_CMPOPS[o]() for o in node.ops], comparators=comparators)
+
+
+def _keyed_int(t: Any) -> bool:
+    """A set, dict or Counter type whose keys may be ints (charged by stdlib_core.key_cost)."""
+    kt = key_type(t)
+    return kt is not None and _may_be_int(kt)
 
 
 def _membership_charged(t: Any) -> bool:
@@ -393,7 +534,11 @@ def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
     if isinstance(node.index, A.Slice):
         index = _slice(g, node.index, fn)
         return P.call(g.ref(g.runtime.getitem, "getitem"), [P.name(CTX), value, index])
-    return py.Subscript(value=value, slice=g.expr(node.index, fn), ctx=P.LOAD)
+    index = g.expr(node.index, fn)
+    kt = key_type(g.type_of(node.value))
+    if kt is not None:
+        index = keyed(g, index, kt)
+    return py.Subscript(value=value, slice=index, ctx=P.LOAD)
 
 
 def _slice(g, node: A.Slice, fn: FnState) -> py.expr:
@@ -482,12 +627,14 @@ def _listcomp(g, node: A.ListComp, fn: FnState) -> py.expr:
 
 def _setcomp(g, node: A.SetComp, fn: FnState) -> py.expr:
     gens, inner = _generators(g, node.generators, fn)
-    return len_capped(g, py.SetComp(elt=g.expr(node.elt, inner), generators=gens))
+    elt = keyed(g, g.expr(node.elt, inner), g.type_of(node.elt))
+    return len_capped(g, py.SetComp(elt=elt, generators=gens))
 
 
 def _dictcomp(g, node: A.DictComp, fn: FnState) -> py.expr:
     gens, inner = _generators(g, node.generators, fn)
-    return len_capped(g, py.DictComp(key=g.expr(node.key, inner), value=g.expr(node.value, inner), generators=gens))
+    key = keyed(g, g.expr(node.key, inner), g.type_of(node.key))
+    return len_capped(g, py.DictComp(key=key, value=g.expr(node.value, inner), generators=gens))
 
 
 def _genexp(g, node: A.GeneratorExp, fn: FnState) -> py.expr:

@@ -30,6 +30,7 @@ from seglam.run.context import BULK_UNIT
 CTX = "h_ctx"
 LOCAL = "h_f"
 CHARGE = "h_ch"
+SPEND = "h_cx"  # exactly n steps (work on large values); see codegen.gen
 LEN_LIMIT = "h_clim"
 COMP_TICK = "h_ctk"
 
@@ -52,11 +53,21 @@ class Localizer:
     def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
                  sized_len: str | None = None, len_name: str | None = None,
                  range_name: str | None = None, reversed_name: str | None = None,
-                 repeat_name: str | None = None, length_hint_name: str | None = None) -> None:
+                 repeat_name: str | None = None, length_hint_name: str | None = None,
+                 take_name: str | None = None, prespent_name: str | None = None,
+                 iter_name: str | None = None, join_name: str | None = None,
+                 resumed_name: str | None = None) -> None:
         self.range_name = range_name  # global names of the builtins range and reversed
         self.reversed_name = reversed_name
         self.repeat_name = repeat_name  # ... and of itertools.repeat and operator.length_hint
         self.length_hint_name = length_hint_name
+        # ... and of the helpers that charge work on large values inside countdown and
+        # precharged loops (Runtime.take, Runtime.prespent)
+        self.take_name = take_name
+        self.prespent_name = prespent_name if iter_name else None
+        self.iter_name = iter_name
+        self.join_name = join_name if resumed_name else None  # Runtime.join_rest, Runtime.resumed
+        self.resumed_name = resumed_name
         self.safe = safe
         self.sized_len = sized_len  # global name of len-or-huge, for precharged loops
         self.len_name = len_name  # global name of the builtin len
@@ -81,7 +92,7 @@ class Localizer:
         if isinstance(node, py.Call):
             if not self._safe_call(node):
                 return False
-            if in_comp_iter and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+            if in_comp_iter and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
                 return False  # would need := inside a comprehension iterable
         if isinstance(node, py.NamedExpr) and in_comp_iter:
             return False
@@ -100,7 +111,7 @@ class Localizer:
     def _safe_call(self, node: py.Call) -> bool:
         f = node.func
         if isinstance(f, py.Name):
-            return f.id in (CHARGE, COMP_TICK) or (f.id.startswith("g_") and self.safe(f.id))
+            return f.id in (CHARGE, SPEND, COMP_TICK) or (f.id.startswith("g_") and self.safe(f.id))
         if isinstance(f, py.Attribute):
             if isinstance(f.value, py.Name) and f.value.id == CTX:
                 return f.attr == "out_of_fuel"
@@ -285,11 +296,15 @@ class Localizer:
         condition gives back the step taken for it, ``break``/``return`` leave with the
         step charged."""
         if not (self.repeat_name and self.length_hint_name and not loop.orelse and len(loop.body) > 2
-                and _is_step(loop.body) and _quiet([py.Expr(value=loop.test)]) and _silent(loop.body[2:])):
+                and _is_step(loop.body) and _quiet([py.Expr(value=loop.test)])
+                and _silent(loop.body[2:], spends=self.take_name is not None)):
             return [loop]
         self.loops += 1
         steps = f"h_rep{self.loops}"
         left = P.call(P.name(self.length_hint_name), [P.name(steps)])
+        if self.take_name:  # work on large values consumes steps: Runtime.take
+            loop.body[2:] = [_Spent(lambda cost: P.call(P.name(self.take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
+                             for s in loop.body[2:]]
 
         def settle(extra: int = 0) -> py.stmt:
             value = left if not extra else py.BinOp(left=copy.deepcopy(left), op=py.Add(), right=P.const(extra))
@@ -311,13 +326,31 @@ class Localizer:
         charges nothing but its own step: when the fuel covers every iteration, charge them
         all up front and run the loop without per-step counting (the same total, and no
         F-FUEL can fire inside it); otherwise run the counting loop."""
+        spends = self.prespent_name is not None and not _calls(loop.iter, self.reversed_name)
         if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
-                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:])):
+                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:], spends=spends)):
             return [loop]
         it, n = self._iterable_name(), "h_n"
         fast_body, grown, growth = _without_cap_checks(loop.body[2:]) if self.len_name else (loop.body[2:], (), 0)
         fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
+        resume: list[py.stmt] = []
+        if spends and _spends(fast_body):
+            # work on large values is charged from the fuel left after the steps charged up
+            # front; when it runs short, the loop goes on counting (Runtime.prespent)
+            steps = f"{it}i"
+            fast.iter = P.name(steps)
+            fast.body = [_Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+                P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
+            ).visit(s) for s in copy.deepcopy(fast_body)]
+            rest = P.attr(P.name(CTX), "resume")
+            counting = py.For(target=copy.deepcopy(loop.target), iter=P.name(steps), body=copy.deepcopy(loop.body),
+                              orelse=[], type_comment=None)
+            resume = [P.assign(P.store(steps), P.call(P.name(self.iter_name), [P.name(it)])), fast,
+                      P.if_(P.compare(rest, py.IsNot(), P.const(None)),
+                            [P.assign(P.store(steps), copy.deepcopy(rest)),
+                             py.Assign(targets=[P.attr_store(P.name(CTX), "resume")], value=P.const(None)),
+                             counting])]
         size = self._measure(loop, loop.iter, it)
         fits = P.compare(py.NamedExpr(target=P.store(n), value=size), py.LtE(), P.name(LOCAL))
         if grown:
@@ -325,7 +358,7 @@ class Localizer:
             # loop's appends, and that is within the cap
             fits = py.BoolOp(op=py.And(), values=[fits, *self._room(grown, growth, P.name(n))])
         charge_all = py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.name(n))
-        return [_at(P.if_(fits, [charge_all, fast], [slow]), loop)]
+        return [_at(P.if_(fits, [charge_all, *(resume or [fast])], [slow]), loop)]
 
     def _precharged_comprehension(self, comp: py.AST) -> tuple[py.expr, py.expr] | None:
         """(test, fast comprehension) for a one-clause comprehension over a range, str or
@@ -338,7 +371,9 @@ class Localizer:
         if not getattr(gen, "seglam_sized", False) or not gen.ifs or not _is_tick(gen.ifs[0]):
             return None
         rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
-        if not _quiet([py.Expr(value=e) for e in rest]):
+        spends = self.prespent_name is not None and self.join_name is not None \
+            and not _calls(gen.iter, self.reversed_name) and _spends(rest)
+        if not _quiet([py.Expr(value=e) for e in rest], spends=spends):
             return None
         it = self._iterable_name()
         size = self._measure(gen, gen.iter, it)
@@ -353,6 +388,23 @@ class Localizer:
             fast = py.SetComp(elt=comp.elt, generators=[fast_gen])
         else:
             fast = py.DictComp(key=comp.key, value=comp.value, generators=[fast_gen])
+        if spends:
+            # work on large values is charged from what the steps charged up front left; when
+            # it runs short the fast comprehension stops (Runtime.prespent) and a counting one
+            # goes on over the rest of the items, joined after it (Runtime.join_rest)
+            fast = copy.deepcopy(fast)
+            rest_comp = copy.deepcopy(comp)
+            steps = f"{it}i"
+            test.values.append(P.compare(py.NamedExpr(target=P.store(steps), value=P.call(
+                P.name(self.iter_name), [P.name(it)])), py.IsNot(), P.const(None)))
+            fast.generators[0].iter = P.name(steps)
+            fast = _Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+                P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
+            ).visit(fast)
+            rest_comp.generators[0].iter = P.call(P.name(self.resumed_name), [P.name(CTX)])
+            more = py.IfExp(test=P.compare(P.attr(P.name(CTX), "resume"), py.IsNot(), P.const(None)),
+                            body=rest_comp, orelse=P.const(None))
+            fast = P.call(P.name(self.join_name), [fast, more])
         gen.iter = P.name(it)  # the counting version iterates the same, already evaluated, iterable
         return _at(test, comp), _at(fast, comp)
 
@@ -398,10 +450,11 @@ class Localizer:
         return node
 
 
-def _quiet(body: list[py.stmt]) -> bool:
-    """No early exit, no nested loop, no charge: each iteration costs exactly its step."""
+def _quiet(body: list[py.stmt], spends: bool = False) -> bool:
+    """No early exit, no nested loop, no charge: each iteration costs exactly its step
+    (and, with ``spends``, the work on large values that :class:`_Spent` rewrites)."""
     for stmt in body:
-        for node in py.walk(stmt):
+        for node in _walk(stmt, spends):
             if isinstance(node, (py.Break, py.Return, py.For, py.While, py.Lambda, py.ListComp,
                                  py.SetComp, py.DictComp, py.GeneratorExp)):
                 return False
@@ -409,7 +462,7 @@ def _quiet(body: list[py.stmt]) -> bool:
                 return False
             if isinstance(node, py.AugAssign) and isinstance(node.target, py.Name) and node.target.id == LOCAL:
                 return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
                 return False
     return True
 
@@ -586,19 +639,60 @@ def _is_step(body: list[py.stmt]) -> bool:
             and isinstance(test.test.left, py.Name) and test.test.left.id == LOCAL)
 
 
-def _silent(body: list[py.stmt]) -> bool:
-    """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back, and no
-    nested loop or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
+def _silent(body: list[py.stmt], spends: bool = False) -> bool:
+    """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back (and, with
+    ``spends``, the work on large values that :class:`_Spent` rewrites), and no nested loop
+    or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
     for stmt in body:
-        for node in py.walk(stmt):
+        for node in _walk(stmt, spends):
             if isinstance(node, (py.For, py.While, py.Lambda, py.ListComp, py.SetComp, py.DictComp,
                                  py.GeneratorExp)):
                 return False
             if isinstance(node, py.Name) and node.id == LOCAL and isinstance(node.ctx, py.Store):
                 return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, COMP_TICK):
+            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
                 return False
     return True
+
+
+def _walk(node: py.AST, spends: bool):
+    """``ast.walk``, without entering charges of work on large values when ``spends``."""
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if spends and _is_spend_call(item):
+            continue  # a charge of work on large values, not yet rewritten: skipped whole
+        yield item
+        if not (spends and hasattr(item, "seglam_spend")):
+            todo.extend(py.iter_child_nodes(item))
+
+
+def _spends(body: list[py.AST]) -> bool:
+    return any(hasattr(n, "seglam_spend") or _is_spend_call(n) for stmt in body for n in py.walk(stmt))
+
+
+def _is_spend_call(node: py.AST) -> bool:
+    return isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == SPEND
+
+
+class _Spent(py.NodeTransformer):
+    """Charges of work on large values (``h_f`` arithmetic, tagged by :class:`_Rewrite`)
+    -> ``make(cost)``: what a countdown or precharged loop charges them with."""
+
+    def __init__(self, make: Callable[[py.expr], py.expr]) -> None:
+        self.make = make
+
+    def visit_BoolOp(self, node: py.BoolOp) -> py.AST:
+        cost = getattr(node, "seglam_spend", None)
+        if cost is not None:
+            return _at(self.make(cost), node)
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: py.Call) -> py.AST:
+        if _is_spend_call(node):  # not rewritten yet (a comprehension charged up front)
+            self.generic_visit(node)
+            return _at(self.make(node.args[0]), node)
+        return self.generic_visit(node)
 
 
 def _is_tick(node: py.AST) -> bool:
@@ -650,6 +744,11 @@ class _Rewrite(py.NodeTransformer):
             negated = py.BinOp(left=P.const(-1), op=py.Sub(),
                                right=py.BinOp(left=node.args[0], op=py.FloorDiv(), right=P.const(BULK_UNIT)))
             return _at(_decrement(negated), node)
+        if isinstance(f, py.Name) and f.id == SPEND:
+            # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
+            out = _at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
+            out.seglam_spend = node.args[0]  # countdown and precharged loops charge it their way
+            return out
         if isinstance(f, py.Name) and f.id == COMP_TICK:
             # one comprehension step: the marker's value must be true, so test `>= 0`
             dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))

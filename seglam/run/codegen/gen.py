@@ -21,6 +21,7 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.runtime import Runtime
+from seglam.run.cost import SMALL_BITS
 from seglam.run.codegen.scopes import Scope, comprehension_locals, def_names, function_locals, pattern_names
 from seglam.run.intcap import unchecked_sums
 from seglam.run.values import FrozenList, FrozenSet
@@ -40,6 +41,12 @@ JOIN_MAX = "h_jn"
 #: is capped: even with every item at the cap, the string thrown away is this many characters.
 JOIN_BUDGET = 1 << 24
 CHARGE = "h_ch"
+#: ``h_cx(n)``: exactly ``n`` steps of work on large values (``ctx.spend``); a fuel marker
+#: like ``h_ch`` (codegen.fuel rewrites both in loops that count fuel locally).
+SPEND = "h_cx"
+#: Ints within ``-h_small <= v <= h_small`` cost no extra work (seglam.run.cost.SMALL_BITS).
+SMALL = "h_small"
+NEG_SMALL = "h_nsmall"
 LAMBDA_ENTRY = "h_lam"
 COMP_TICK = "h_ctk"
 
@@ -142,9 +149,9 @@ class ModuleGen:
         line0 = self.line(mod)
         body.append(P.stamp(P.assign(P.store(DEPTH), P.const(0)), line0))
         for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick"),
-                            ("h_ch", "charge")):
+                            ("h_ch", "charge"), (SPEND, "spend")):
             body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
-        # The inline int cap tests `h_nilim <= v <= h_ilim` with bounds that CPython keeps as
+        # The inline int cap tests `v <= h_ilim and v >= h_nilim` with bounds that CPython keeps as
         # single-digit ints (so the comparison is its fast path); anything outside takes the
         # exact check of the slow path (which also lets floats through).
         bits = P.attr(P.name(CTX), "max_int_bits")
@@ -155,9 +162,11 @@ class ModuleGen:
         body.append(P.stamp(P.assign(P.store(JOIN_MAX), py.BinOp(
             left=P.const(JOIN_BUDGET), op=py.FloorDiv(),
             right=py.BinOp(left=P.name(STR_LIM), op=py.Add(), right=P.const(1)))), line0))
-        # str() of an int past 3000 bits is charged (stdlib seglam_str)
-        body.append(P.stamp(P.assign(P.store("h_big"), py.BinOp(left=P.const(1), op=py.LShift(), right=P.const(3000))), line0))
-        body.append(P.stamp(P.assign(P.store("h_nbig"), py.UnaryOp(op=py.USub(), operand=P.name("h_big"))), line0))
+        # work on ints past SMALL_BITS bits is charged (seglam.run.cost)
+        # (and within the int size cap: the medium test of an int result skips the cap check)
+        small_bits = P.call(self.ref(min, "min"), [P.attr(P.name(CTX), "max_int_bits"), P.const(SMALL_BITS)])
+        body.append(P.stamp(P.assign(P.store(SMALL), py.BinOp(left=P.const(1), op=py.LShift(), right=small_bits)), line0))
+        body.append(P.stamp(P.assign(P.store(NEG_SMALL), py.UnaryOp(op=py.USub(), operand=P.name(SMALL))), line0))
         body.append(P.stamp(self.lambda_entry(), line0))
         body.append(P.stamp(self.comprehension_tick(), line0))
         const_names: list[str] = []
@@ -196,7 +205,12 @@ class ModuleGen:
                   range_name=self.runtime.bind(range, "range"),
                   reversed_name=self.runtime.bind(reversed, "reversed"),
                   repeat_name=self.runtime.bind(itertools.repeat, "repeat"),
-                  length_hint_name=self.runtime.bind(operator.length_hint, "length_hint")).function(factory)
+                  length_hint_name=self.runtime.bind(operator.length_hint, "length_hint"),
+                  take_name=self.runtime.bind(self.runtime.take, "take"),
+                  prespent_name=self.runtime.bind(self.runtime.prespent, "prespent"),
+                  iter_name=self.runtime.bind(iter, "iter"),
+                  join_name=self.runtime.bind(self.runtime.join_rest, "join_rest"),
+                  resumed_name=self.runtime.bind(self.runtime.resumed, "resumed")).function(factory)
         tree = py.Module(body=[factory], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)

@@ -16,10 +16,15 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, STR_LIM
+from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM
+from seglam.run.cost import SORT_FREE_LOG
 from seglam.syntax import ast as A
 
 CHARGE = "h_ch"
+#: A sort of fewer items costs no more than collecting them (seglam.run.cost.sort_extra).
+SORT_FREE = 1 << (SORT_FREE_LOG + 1)
+#: ``int(s)`` of at most this many characters costs no extra work (cost.str_to_int is 0).
+LONG_DIGITS = 150
 
 #: ``str`` methods the stdlib implements as "charge len(s), then call" (``_linear``).
 LINEAR_STR = frozenset({
@@ -183,7 +188,12 @@ def int_of_str(g, node: A.Call, fn) -> py.expr | None:
     if g.no_walrus:
         return None
     value = P.call(g.ref(int, "int"), [g.expr(node.args[0], fn)])
-    return charge(length(g, g.expr(node.args[0], fn)), int_capped(g, value))
+    # a long digit string costs quadratic work too (seglam.run.cost.str_to_int)
+    work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.str_to_int_cost, "str_to_int"),
+                                         [length(g, g.expr(node.args[0], fn))])])
+    long = P.compare(length(g, g.expr(node.args[0], fn)), py.Gt(), P.const(LONG_DIGITS))
+    value = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[long, work]), int_capped(g, value)])
+    return charge(length(g, g.expr(node.args[0], fn)), value)
 
 
 def repeat(g, node: A.BinOp, fn) -> py.expr | None:
@@ -252,6 +262,11 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     tmp = g.tmp()
     value = py.NamedExpr(target=P.store(tmp), value=g.expr(node.args[0], fn))
     result = P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [P.name(tmp)])
+    if ident == "sorted":
+        # the comparisons too (seglam.run.cost.sort_extra; nothing below SORT_FREE items)
+        many = P.compare(length(g, P.name(tmp)), py.GtE(), P.const(SORT_FREE))
+        work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.sort_cost, "sort_cost"), [P.name(tmp)])])
+        result = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[many, work]), result])
     if ident == "sum":
         from seglam.run.codegen.exprs import int_capped
 

@@ -18,7 +18,8 @@ import decimal
 from typing import Any, Callable
 
 from seglam.check import types as T
-from seglam.run import stdlib
+from seglam.run import cost, stdlib
+from seglam.run.stdlib_core import key_cost, sort_cost
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
 from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
@@ -27,7 +28,7 @@ from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_
 #: charge, no cap): generated code calls them directly.
 NATIVE_BUILTINS: dict[str, Callable] = {
     "len": builtins.len, "abs": builtins.abs, "chr": builtins.chr, "ord": builtins.ord,
-    "bool": builtins.bool, "divmod": builtins.divmod, "range": builtins.range,
+    "bool": builtins.bool, "range": builtins.range,
     "hex": builtins.hex, "bin": builtins.bin, "oct": builtins.oct,
 }
 
@@ -36,6 +37,8 @@ _STATIC_TYPES: dict[Any, type] = {
     T.TIMEDELTA: datetime.timedelta, T.BOOL: int,
 }
 
+
+_SMALL = 1 << cost.SMALL_BITS
 
 #: The sized iterables that have a ``len`` (``reversed`` of one has an exact length hint).
 _MEASURED = frozenset({range, str, tuple})
@@ -55,7 +58,9 @@ class Runtime:
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
                            map, reversed, functools.partial, type, FrozenList, FrozenSet,
                            itertools.repeat, operator.length_hint,
-                           self.int_fault, self.len_fault, self.str_fault, self.check_int, self.check_coll,
+                           self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
+                           self.take, self.prespent, self.key_cost, self.join_rest, self.resumed,
+                           self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
 
@@ -229,6 +234,87 @@ class Runtime:
         if type(value) is int and value.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(value.bit_length())
         return value
+
+    @staticmethod
+    def int_cost(ctx: Any, op: str, value: Any, a: Any, b: Any) -> int:
+        """Slow path of an inline int operation: the cap test of ``value`` (the result of
+        ``+``, ``-``, ``*``; 0 for ``//``, ``%``, ``>>``, checked before the work), then the
+        fuel the work costs (seglam.run.cost), which generated code charges with ``h_cx``.
+        Floats (``inf`` fails the inline test too) cost nothing."""
+        if type(value) is int and value.bit_length() > ctx.max_int_bits:
+            raise ctx.int_bits_fault(value.bit_length())
+        if -_SMALL < value < _SMALL and -_SMALL < a < _SMALL:
+            return 0  # cost.int_op is 0 then (a product of that size needs no operand test)
+        if type(a) is not int or type(b) is not int or type(value) is not int:
+            return 0
+        return cost.int_op(op, a, b, value)
+
+    @staticmethod
+    def int_to_str_cost(value: Any) -> int:
+        """``str()`` of an int past the small bound (an f-string field)."""
+        return cost.int_to_str(abs(value).bit_length())
+
+    str_to_int_cost = staticmethod(cost.str_to_int)
+    key_cost = staticmethod(key_cost)
+
+    @staticmethod
+    def keyed(ctx: Any, key: Any) -> Any:
+        """A set or dict key, charged (stdlib_core.key_cost) where ``:=`` is not allowed."""
+        ctx.spend(key_cost(ctx, key))
+        return key
+    sort_cost = staticmethod(sort_cost)
+
+    @staticmethod
+    def take(ctx: Any, steps: Any, n: int) -> bool:
+        """Charge ``n`` steps inside a loop that counts its steps with ``repeat(None, fuel)``
+        (codegen.fuel, countdown loops): consume ``n`` of the items left, or F-FUEL when
+        fewer are left. Returns False, like the charge markers."""
+        if n:
+            if n > operator.length_hint(steps):
+                ctx.out_of_fuel()
+            next(itertools.islice(steps, n - 1, None), None)
+        return False
+
+    @staticmethod
+    def prespent(ctx: Any, fuel: int, n: int, steps: Any) -> int:
+        """Charge ``n`` steps inside a loop that charged all its steps up front (codegen.fuel,
+        precharged loops) and iterates ``steps``; the fuel left. When ``n`` is more than the
+        fuel left, the steps not yet taken are given back: if that still does not cover
+        ``n``, F-FUEL here; otherwise the loop cannot finish on its fuel, so it must count
+        its steps again: the items left move to a new iterator in ``ctx.resume`` (the
+        generated code runs them with a counting loop after this step) and ``steps`` ends."""
+        left = fuel - n
+        if left >= 0:
+            return left
+        pending = operator.length_hint(steps)
+        if left + pending < 0:
+            ctx.out_of_fuel()
+        rebuild, args, *state = steps.__reduce__()
+        rest = rebuild(*args)
+        if state:
+            rest.__setstate__(state[0])
+        for _ in steps:  # C-level: the loop ends after this step
+            pass
+        ctx.resume = rest
+        return left + pending
+
+    @staticmethod
+    def resumed(ctx: Any) -> Any:
+        """The items a comprehension charged up front left to a counting one (``prespent``)."""
+        rest, ctx.resume = ctx.resume, None
+        return rest
+
+    @staticmethod
+    def join_rest(done: Any, rest: Any) -> Any:
+        """A comprehension's result: what the fast part built, then what the counting part
+        built from the items left (None: nothing was left to it)."""
+        if rest is None:
+            return done
+        if type(done) is list:
+            done.extend(rest)
+        else:
+            done.update(rest)
+        return done
 
     @staticmethod
     def check_int(ctx: Any, value: Any) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.intcap import small_int_literal
-from seglam.run.codegen.exprs import (capped_assign, in_order, int_capped, len_capped, resolve_name, sized_iterable,
+from seglam.run.codegen.exprs import (capped_assign, in_order, int_capped, int_checked, int_divided, key_type, keyed, len_capped, resolve_name, sized_iterable,
                                       target as simple_target)
 from seglam.run.codegen.gen import _BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
@@ -51,13 +51,16 @@ def _fast_mutator(g, value: Any, fn: FnState) -> list[py.stmt] | None:
     method = value.func.attr
     if not ((isinstance(t, T.ListType) and method == "append") or (isinstance(t, T.SetType) and method == "add")):
         return None
+    arg = g.expr(value.args[0], fn)
+    if isinstance(t, T.SetType):
+        arg = keyed(g, arg, t.elem)  # charged like the stdlib's set_add
     if isinstance(value.func.value, A.Name):
         recv = g.expr(value.func.value, fn)
-        call = P.call(P.attr(recv, method), [g.expr(value.args[0], fn)])
+        call = P.call(P.attr(recv, method), [arg])
         return [P.expr_stmt(call), _len_check(g, g.expr(value.func.value, fn))]
     # the receiver is evaluated once, before the argument, as in the call
     tmp = g.tmp()
-    call = P.call(P.attr(P.name(tmp), method), [g.expr(value.args[0], fn)])
+    call = P.call(P.attr(P.name(tmp), method), [arg])
     return [P.assign(P.store(tmp), g.expr(value.func.value, fn)), P.expr_stmt(call), _len_check(g, P.name(tmp))]
 
 
@@ -138,7 +141,10 @@ def _store_item(g, node: A.Subscript, value: py.expr, fn: FnState) -> list[py.st
             and isinstance(node.index, (A.Name, A.Constant)):
         # evaluating a name or a constant has no effect: Python's own store, in place
         obj = g.expr(node.value, fn)
-        store = py.Subscript(value=obj, slice=g.expr(node.index, fn), ctx=P.STORE)
+        index = g.expr(node.index, fn)
+        if isinstance(t, T.DictType):
+            index = keyed(g, index, t.key)  # charged like the stdlib's setitem, after the value
+        store = py.Subscript(value=obj, slice=index, ctx=P.STORE)
         out = [py.Assign(targets=[store], value=value)]
         if isinstance(t, T.DictType):
             out.append(_len_check(g, g.expr(node.value, fn)))
@@ -154,7 +160,8 @@ def _store_item(g, node: A.Subscript, value: py.expr, fn: FnState) -> list[py.st
     if isinstance(t, T.ListType) and not isinstance(node.index, A.Slice):
         out.append(py.Assign(targets=[py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.STORE)], value=P.name(v)))
     elif isinstance(t, T.DictType):
-        out.append(py.Assign(targets=[py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.STORE)], value=P.name(v)))
+        out.append(py.Assign(targets=[py.Subscript(value=P.name(o), slice=keyed(g, P.name(k), t.key), ctx=P.STORE)],
+                             value=P.name(v)))
         out.append(_len_check(g, P.name(o)))
     else:
         setitem = g.ref(g.runtime.setitem, "setitem")
@@ -196,10 +203,15 @@ def _aug_assign(g, node: A.AugAssign, fn: FnState, ln: int) -> list[py.stmt]:
             P.assign(P.store(o), g.expr(target.value, fn)),
             P.assign(P.store(k), g.expr(target.index, fn)),
         ]
-        current = py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.LOAD)
+        kt = key_type(g.type_of(target.value))
+
+        def key() -> py.expr:  # a dict's key is charged at the read and at the store, as getitem/setitem
+            return P.name(k) if kt is None else keyed(g, P.name(k), kt)
+
+        current = py.Subscript(value=P.name(o), slice=key(), ctx=P.LOAD)
 
         def store(v: py.expr) -> list[py.stmt]:
-            return [py.Assign(targets=[py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.STORE)], value=v)]
+            return [py.Assign(targets=[py.Subscript(value=P.name(o), slice=key(), ctx=P.STORE)], value=v)]
 
         return out + _aug_value(g, node, current, tt, store, fn)
     raise g.fail("unsupported augmented assignment target", node)
@@ -211,7 +223,9 @@ def _aug_value(g, node: A.AugAssign, current: py.expr, tt: Any, store, fn: FnSta
     if tt == T.INT and op in ("+", "-") and small_int_literal(node.value):
         return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
     if tt == T.INT and op in ("+", "-", "*"):
-        return store(int_capped(g, py.BinOp(left=current, op=_BINOPS[op](), right=value)))
+        return store(int_checked(g, op, current, value))
+    if tt == T.INT and op in ("//", "%", ">>") and g.type_of(node.value) in (T.INT, T.BOOL):
+        return store(int_divided(g, op, current, value))
     if tt in (T.FLOAT, T.DECIMAL) or (tt == T.INT and op in ("//", "/", "%", ">>", "&", "|", "^")):
         return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
     if isinstance(tt, T.ListType) and op == "+":
