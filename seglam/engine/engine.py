@@ -156,6 +156,7 @@ class Engine:
             "tiers": {t: tiers.get(t, 0) for t in ("hit", "routed", "compiled", "uncached", "unsolved")},
             "seconds": {t: round(s, 6) for t, s in seconds.items()},
             "model": self.compiler.model if self.compiler else None,
+            "price": self.compiler.client.price.to_json() if self.compiler else None,
             "usage": {k: v.to_json() for k, v in usage.items()},
             "usage_total": total.to_json(),
             "cache": cache_stats,

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from seglam.engine.loopback import JSON_HEADERS, LoopbackServer, Reply, completion_body
+from seglam.engine.prefix_cache import PrefixCache
 
 MODEL_NAME = "recorded-bbh"
 MAX_BODY = 20_000_000
@@ -296,6 +297,7 @@ class Call:
     task: str | None
     tokens_in: int
     tokens_out: int
+    tokens_cached: int = 0
 
 
 @dataclass
@@ -307,12 +309,15 @@ class _Log:
 class RecordedCompiler(LoopbackServer):
     """The server: loopback, ephemeral port, a context manager (start/stop on a daemon thread).
 
-    ``url`` is the base URL for an OpenAI client; ``calls`` the log of answered calls."""
+    ``url`` is the base URL for an OpenAI client; ``calls`` the log of answered calls. Its
+    usage reports ``cached_tokens`` from a SIMULATED prompt cache
+    (:mod:`seglam.engine.prefix_cache`: OpenAI's documented prefix rule, estimated tokens)."""
 
     def __init__(self, recording: Recording, *, model: str = MODEL_NAME) -> None:
         self.recording = recording
         self.model = model
         self._log = _Log()
+        self._prefixes = PrefixCache()
         super().__init__(self._respond, max_body=MAX_BODY)
 
     def _respond(self, raw: bytes) -> Reply:
@@ -321,13 +326,16 @@ class RecordedCompiler(LoopbackServer):
             if not isinstance(body, dict):
                 raise ValueError("not an object")
             decision = respond(self.recording, body)
-            tokens_in = prompt_tokens(body.get("messages", []))
+            messages = body.get("messages", [])
+            tokens_in = prompt_tokens(messages)
+            cached = self._prefixes.cached_tokens(str(body.get("model", "")), messages if isinstance(messages, list) else [],
+                                                  tokens_in)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
             return Reply(400, json.dumps({"error": {"message": f"bad request: {err}"}}).encode(), JSON_HEADERS)
         tokens_out = count_tokens(decision.content)
         with self._log.lock:
-            self._log.calls.append(Call(decision.kind, decision.family, decision.task, tokens_in, tokens_out))
-        return Reply(200, completion_body(decision.content, tokens_in, tokens_out, self.model), JSON_HEADERS)
+            self._log.calls.append(Call(decision.kind, decision.family, decision.task, tokens_in, tokens_out, cached))
+        return Reply(200, completion_body(decision.content, tokens_in, tokens_out, self.model, cached), JSON_HEADERS)
 
     @property
     def calls(self) -> list[Call]:
