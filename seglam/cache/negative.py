@@ -11,7 +11,9 @@ How a kind is recognised (general, not per task or wording):
   (lower-cased, stop words, numbers and one-letter words dropped); a request *carries* the
   signature when it contains all of those words. The first decline records the request's
   own words (a candidate); a later decline sharing at least :data:`MIN_SIGNATURE` words
-  with a kind narrows the signature to the shared words and adds to its evidence;
+  with a kind narrows the signature to the shared words and adds to its evidence (unless
+  the narrowed signature would be carried by a request of a cached family: then the
+  decline starts a kind of its own);
 - the **patterns** the model gave when it declined (optional; the same whole-request
   patterns as families', checked for enough fixed wording, and matching the request).
 
@@ -189,7 +191,7 @@ class NegativeKinds:
             kind = next((k for k in kinds if k.claims(text, words)), None)
             detail = f"{why[:160]} ({text[:80]!r})"
             if kind is None:
-                kind = _closest(kinds, words)
+                kind = _closest(kinds, words, positives)
                 if kind is not None:
                     shared = tuple(sorted(set(kind.signature) & words))
                     kind = _event(msgspec.structs.replace(kind, signature=shared), "narrowed",
@@ -269,13 +271,16 @@ class NegativeKinds:
             txn.delete(kind.id.encode(), db=self.db)
 
 
-def _closest(kinds: list[NegativeKind], words: frozenset[str]) -> NegativeKind | None:
-    """The kind sharing the most signature words (at least MIN_SIGNATURE) with a request."""
+def _closest(kinds: list[NegativeKind], words: frozenset[str], positives: Positives = ()) -> NegativeKind | None:
+    """The kind sharing the most signature words (at least MIN_SIGNATURE) with a request,
+    among those whose narrowed signature would not be carried by a request of a cached
+    family (narrowing must not turn a specific kind into one that overlaps a programmable one)."""
+    bags = [signature_words(t) for _, texts in positives for t in texts]
     best, most = None, MIN_SIGNATURE - 1
     for kind in kinds:
-        shared = len(set(kind.signature) & words)
-        if shared > most:
-            best, most = kind, shared
+        shared = set(kind.signature) & words
+        if len(shared) > most and not any(shared <= bag for bag in bags):
+            best, most = kind, len(shared)
     return best
 
 

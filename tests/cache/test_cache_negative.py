@@ -145,3 +145,27 @@ def test_cli_lists_shows_and_forgets(tmp_path, capsys):
     assert code == 1 and "no negative family" in err
     code, out, _ = _cli(capsys, "cache", "ls", "--negative", *where)
     assert code == 0 and "no negative families" in out
+
+
+def test_narrowing_never_makes_a_kind_that_overlaps_a_family(negs):
+    """Two unprogrammable date wordings share only the generic date words that a cached date
+    family's requests carry: they stay two kinds; a second request of one wording activates it."""
+    family = [("fam-date", ["Today is 3/5/2020. What is the date tomorrow in MM/DD/YYYY? Options: (A) 03/06/2020"])]
+    xmas = "Today is Christmas Eve of 1937. What is the date tomorrow in MM/DD/YYYY? Options: (A) 12/25/1937"
+    moon = "Today is the first moon landing day. What is the date tomorrow in MM/DD/YYYY? Options: (A) 07/21/1969"
+    a = negs.record(xmas, "declined", positives=family)
+    b = negs.record(moon, "declined", positives=family)
+    assert a.id != b.id and {k.status for k in negs.list()} == {"candidate"}
+    again = negs.record(xmas.replace("tomorrow", "yesterday").replace("1937", "1940"), "declined", positives=family)
+    assert again.id == a.id and again.status == "active"
+    assert {"christmas", "eve"} <= set(again.signature)
+    assert negs.claim(moon.replace("tomorrow", "in a week")) is None
+
+
+def test_positive_evidence_keeps_a_kind_from_applying(negs):
+    family = [("fam-1", ["Today: " + SPORTS[0]])]
+    negs.record(SPORTS[0], "declined", positives=family)
+    kind = negs.record(SPORTS[0], "declined", positives=family)  # the same request, declined again
+    assert kind.evidence == 2 and kind.status == "candidate" and kind.history[-1].kind == "blocked"
+    assert "fam-1" in kind.history[-1].detail
+    assert negs.claim(SPORTS[0]) is None

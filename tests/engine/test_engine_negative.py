@@ -142,9 +142,8 @@ def test_a_kind_overlapping_a_family_is_never_applied(server, cache, make_engine
     server.set_default(responder())
     engine.solve("Vowels: how many are in the word rhythm?")
     engine.solve("Vowels: how many are in the word crypt?")
-    [kind] = cache.negatives.list()
-    assert kind.evidence == 2 and kind.status == "candidate"
-    assert kind.history[-1].kind == "blocked"
+    # the two declines share only words the family's requests carry: no kind spans them
+    assert sorted((k.status, k.evidence) for k in cache.negatives.list()) == [("candidate", 1), ("candidate", 1)]
     before = server.calls
     engine.solve("Vowels: how many are in the word gym?")
     assert "compile" in kinds(server)[before:]
