@@ -58,7 +58,8 @@ MAX_HISTORY = 40
 MAX_KINDS = 500
 DB_NAME = b"negative"
 
-_HOLE = re.compile(r"\{\s*[A-Za-z_]\w*\s*:\s*\w+\s*\}")
+#: A pattern's typed hole, ``{name: type}`` (its words are not the request's).
+HOLE = re.compile(r"\{\s*[A-Za-z_]\w*\s*:\s*\w+\s*\}")
 _WORD = re.compile(r"[a-z0-9]+")
 #: Words that carry no signal for "which kind of request is this".
 STOP_WORDS = frozenset(
@@ -104,7 +105,7 @@ class NegativeKind(msgspec.Struct, frozen=True):
 def signature_words(text: str) -> frozenset[str]:
     """The words a lexical signature is made of (pattern holes, stop words, numbers and
     one-letter words removed)."""
-    return frozenset(w for w in _WORD.findall(_HOLE.sub(" ", text.lower()))
+    return frozenset(w for w in _WORD.findall(HOLE.sub(" ", text.lower()))
                      if len(w) > 1 and not w.isdigit() and w not in STOP_WORDS)
 
 
