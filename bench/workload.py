@@ -470,6 +470,20 @@ def costs(result: RunResult, prices: str | None) -> dict[str, Any]:
     return out
 
 
+def group_costs(result: RunResult) -> dict[str, dict[str, Any]]:
+    """Per group (dev, date, control): each system's cost on the group's requests, and
+    SEGLAM's against both baselines on the same requests."""
+    out: dict[str, dict[str, Any]] = {}
+    for group in ("dev", "date", "control"):
+        row = {name: sum(o.cost for o in outs if o.group == group) for name, outs in result.outcomes.items()}
+        if not any(o.group == group for outs in result.outcomes.values() for o in outs):
+            continue
+        mine = row.get("seglam")
+        out[group] = {"cost": row, **{f"seglam_vs_{b}": (mine / row[b] if mine is not None and row.get(b) else None)
+                                      for b in BASELINES}}
+    return out
+
+
 def controls_after_first(result: RunResult, skip: int = 3) -> dict[str, Any]:
     """SEGLAM's cost per negative-control request after the first ``skip`` of each kind, against
     a direct answer (the bare-question baseline) to the same requests."""
@@ -503,6 +517,7 @@ def report_data(result: RunResult, prices: str | None = None) -> dict[str, Any]:
     return {
         "systems": {name: summarise(outs) for name, outs in result.outcomes.items()},
         "costs": costs(result, prices),
+        "group_costs": group_costs(result),
         "controls_after_first_3": controls_after_first(result),
         "seglam_by_group": by_group(seglam),
         "first_hits": {name: first_hits(outs) for name, outs in result.outcomes.items()},
@@ -708,6 +723,15 @@ def _cost_lines(data: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {name} | {r['cost']:.4f} | {r['cost_per_request'] * 1000:.4f} e-3 | {_x(r.get('vs_none-cot'))} | "
             f"{_x(r.get('vs_none'))} | {_x(r.get('vs_none-cot_sensitivity'))} | {_x(r.get('vs_none_sensitivity'))} |")
+    groups = data.get("group_costs", {})
+    if groups:
+        names = list(next(iter(groups.values()))["cost"])
+        lines += ["", "By group (the same requests for every system):", "",
+                  "| group | " + " | ".join(names) + " | seglam vs CoT | seglam vs bare |",
+                  "|---|" + "---|" * (len(names) + 2)]
+        for g, r in groups.items():
+            lines.append(f"| {g} | " + " | ".join(f"{r['cost'][n]:.4f}" for n in names)
+                         + f" | {_x(r.get('seglam_vs_none-cot'))} | {_x(r.get('seglam_vs_none'))} |")
     ctl = data.get("controls_after_first_3", {})
     if ctl:
         lines += ["", "Negative controls after the first 3 requests of each kind (SEGLAM against a direct answer "

@@ -110,6 +110,8 @@ def test_bench_goals_compare_costs_with_both_baselines():
     data = w.report_data(result)
     assert data["costs"]["systems"]["seglam"]["vs_none"] == pytest.approx(29 / 10)
     assert data["costs"]["systems"]["seglam"]["vs_none-cot"] == pytest.approx(29 / 100)
+    assert data["group_costs"]["control"]["seglam_vs_none"] == pytest.approx(29 / 5)
+    assert data["group_costs"]["dev"]["seglam_vs_none-cot"] == 0.0
     ctl = data["controls_after_first_3"]["sports_understanding"]
     assert ctl["requests"] == 2 and ctl["ratio"] == pytest.approx(1.0)
     met = w.goals(data)
