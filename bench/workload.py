@@ -1,21 +1,29 @@
 """The cost curve on the real BIG-Bench Hard workload: SEGLAM against response caches.
 
-One seeded, shuffled stream of every instance of the BBH task files (the eight development
-families, date_understanding, and the negative controls sports_understanding and snarks) runs
-through four systems, in one run, on the same stream:
+One seeded, shuffled stream of every instance of the development tasks (the eight development
+families, date_understanding, and the negative controls sports_understanding and snarks: 2,678
+requests) runs through five systems, in one run, on the same stream:
 
-- **seglam**: the real engine (prompt, routing, admission with the verifier, the LMDB cache)
-  against the recorded compiler (``seglam.engine.recorded``: a local OpenAI-compatible server
-  replaying recorded model answers, one family per compile call);
+- **seglam**: the real engine (prompt, routing, negative families, admission with the
+  verifier, the LMDB cache) against the recorded compiler (``seglam.engine.recorded``: a local
+  OpenAI-compatible server replaying recorded model answers, one family per compile call);
 - **exact**: a response cache keyed on the exact request text;
 - **normalised**: a response cache keyed on the text with whitespace collapsed and lower-cased;
-- **none**: no cache, every request goes to the model.
+- **none**: no cache, the bare question (the engine's own direct-answer prompt) to the model;
+- **none-cot**: no cache, as a user gets right answers from a model: the task's few-shot
+  chain-of-thought prompt (``bench/data/bbh_cot``, BIG-Bench Hard's own) plus the question in,
+  a chain of thought as long as the prompt's own worked answers plus the answer out.
 
-The baselines' model is the same recorded server answering directly (a perfect model: its
-answer is the target), so calls and tokens are counted the same way for every system.
+The baselines' model is the same recorded server (a perfect model: its answer is the target),
+so calls and tokens are counted the same way for every system. The server reports
+provider-cached prompt tokens from a SIMULATED prefix cache (OpenAI's documented rule: a prompt
+of at least 1024 tokens reuses an earlier prompt's exact prefix in 128-token steps;
+``seglam.engine.prefix_cache``); every system gets it. Cost is tokens priced with a price table
+(``--prices``; default the documented ratio input : cached input : output = 1 : 0.25 : 4 per
+million tokens, ``seglam.engine.prices``), so "cost" is in units of that table.
 
-Writes ``bench/results/workload.md`` (tables, the command, date and machine) and
-``bench/results/cost_curve.png`` (cumulative LLM calls against requests), plus
+Writes ``bench/results/workload.md`` (tables, goals, the command, date and machine) and
+``bench/results/cost_curve.png`` (cumulative cost, and LLM calls, against requests), plus
 ``bench/results/workload.json`` (the numbers). Exit code 0 when SEGLAM served no wrong answer
 from its cache and no negative control by a program, 1 otherwise, 2 on a setup error.
 
@@ -45,17 +53,23 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from seglam.engine.recorded import Instance, RecordedCompiler, load_recording, load_tasks  # noqa: E402
+from seglam.engine.prices import PriceTable, parse_prices  # noqa: E402
+from seglam.engine.recorded import COT_CUE, Instance, RecordedCompiler, load_recording, load_tasks  # noqa: E402
 
 DEFAULT_DATA = REPO / "tests" / "data" / "bbh"  # the repository's copy of the BBH task files (MIT)
 RESULTS = REPO / "bench" / "results"
+COT_PROMPTS = REPO / "bench" / "data" / "bbh_cot"
 DEV_TASKS = (
     "boolean_expressions", "word_sorting", "dyck_languages", "navigate", "web_of_lies",
     "tracking_shuffled_objects_five_objects", "logical_deduction_five_objects", "object_counting",
 )
 DATE_TASK = "date_understanding"
 CONTROLS = ("sports_understanding", "snarks")
-SYSTEMS = ("seglam", "exact", "normalised", "none")
+STREAM_TASKS = (*DEV_TASKS, DATE_TASK, *CONTROLS)
+SYSTEMS = ("seglam", "exact", "normalised", "none", "none-cot")
+BASELINES = {"none-cot": "chain-of-thought baseline", "none": "bare-question baseline"}
+#: A second price ratio the report also shows, to see how much the cached-input discount matters.
+SENSITIVITY_PRICES = "*=1/0.1/4"
 CACHED_TIERS = ("hit", "routed")  # answers served by a cached program (no compile)
 PROGRAM_TIERS = ("hit", "routed", "compiled")  # answers computed by a program
 DIRECT_SYSTEM = 'Answer the request directly. Reply with one JSON object: {"answer": ...}'
@@ -114,6 +128,8 @@ class Outcome:
     seconds: float
     entry: str | None = None
     purposes: tuple[tuple[str, int], ...] = ()
+    tokens_cached: int = 0
+    cost: float = 0.0
 
 
 def is_correct(value: Any, target: str) -> bool:
@@ -140,35 +156,38 @@ class SeglamSystem:
         return self.engine.compiler.client.ledger.snapshot() if self.engine.compiler else {}
 
     def solve(self, item: Item) -> Outcome:
+        from seglam.engine.client import Usage
+
         before = self._usage()
         start = time.perf_counter()
         answer = self.engine.solve(item.text)
         seconds = time.perf_counter() - start
         after = self._usage()
-        purposes = {k: after[k].calls - (before[k].calls if k in before else 0) for k in after}
-        tokens_in = sum(after[k].tokens_in - (before[k].tokens_in if k in before else 0) for k in after)
-        tokens_out = sum(after[k].tokens_out - (before[k].tokens_out if k in before else 0) for k in after)
+        spent = {k: after[k] - before.get(k, Usage()) for k in after}
+        used = sum(spent.values(), Usage())
         answered = answer.tier != "unsolved"
         return Outcome(
             self.name, item.index, item.task, item.group, answer.tier, answer.tier in CACHED_TIERS, answered,
-            answered and is_correct(answer.value, item.target), sum(purposes.values()), tokens_in, tokens_out,
-            seconds, answer.trace.entry_id, tuple(sorted((k, v) for k, v in purposes.items() if v)),
+            answered and is_correct(answer.value, item.target), used.calls, used.tokens_in, used.tokens_out,
+            seconds, answer.trace.entry_id, tuple(sorted((k, u.calls) for k, u in spent.items() if u.calls)),
+            used.tokens_cached, used.cost,
         )
 
 
 class ResponseCache:
     """A response cache (``key`` maps a request to its cache key), or no cache (``key`` None).
-    A miss asks the model directly, through the same client as the engine's."""
+    A miss asks the model directly, through the same client as the engine's: the bare question
+    (``cot`` None) or the task's few-shot chain-of-thought prompt (``cot``: task -> prompt)."""
 
-    def __init__(self, name: str, client: Any, key: Callable[[str], str] | None) -> None:
+    def __init__(self, name: str, client: Any, key: Callable[[str], str] | None,
+                 cot: dict[str, str] | None = None) -> None:
         self.name = name
         self.client = client
         self.key = key
+        self.cot = cot
         self.store: dict[str, Any] = {}
 
     def solve(self, item: Item) -> Outcome:
-        from seglam.engine.schema import DirectReply, ReplyError, decode_reply
-
         start = time.perf_counter()
         k = self.key(item.text) if self.key is not None else None
         if k is not None and k in self.store:
@@ -176,19 +195,53 @@ class ResponseCache:
             seconds = time.perf_counter() - start
             return Outcome(self.name, item.index, item.task, item.group, "hit", True, True,
                            is_correct(value, item.target), 0, 0, 0, seconds)
-        messages = [{"role": "system", "content": DIRECT_SYSTEM}, {"role": "user", "content": item.text}]
-        completion = self.client.complete(messages, "direct")
-        try:
-            value = decode_reply(completion.text, DirectReply).answer
-        except ReplyError:
-            value = None
+        if self.cot is not None:
+            messages = [{"role": "user", "content": cot_prompt(self.cot[item.task], item.text)}]
+            completion = self.client.complete(messages, "direct", json_mode=False)
+            value = cot_answer(completion.text)
+        else:
+            messages = [{"role": "system", "content": DIRECT_SYSTEM}, {"role": "user", "content": item.text}]
+            completion = self.client.complete(messages, "direct")
+            value = direct_answer(completion.text)
         if k is not None and value is not None:
             self.store[k] = value
         seconds = time.perf_counter() - start
         u = completion.usage
         return Outcome(self.name, item.index, item.task, item.group, "miss", False, value is not None,
                        is_correct(value, item.target), u.calls, u.tokens_in, u.tokens_out, seconds,
-                       purposes=(("direct", u.calls),))
+                       purposes=(("direct", u.calls),), tokens_cached=u.tokens_cached, cost=u.cost)
+
+
+def direct_answer(text: str) -> Any:
+    from seglam.engine.schema import DirectReply, ReplyError, decode_reply
+
+    try:
+        return decode_reply(text, DirectReply).answer
+    except ReplyError:
+        return None
+
+
+def load_cot_prompts(directory: Path, tasks: Iterable[str]) -> dict[str, str]:
+    """Each task's few-shot chain-of-thought prompt: its file after the canary's ``-----`` line."""
+    out = {}
+    for task in tasks:
+        text = (directory / f"{task}.txt").read_text(encoding="utf-8")
+        out[task] = text.split("-----\n", 1)[-1].strip()
+    return out
+
+
+def cot_prompt(prompt: str, question: str) -> str:
+    """The few-shot prompt, then the question, then the cue, as BIG-Bench Hard's evaluation does."""
+    return f"{prompt}\n\nQ: {question}\n{COT_CUE}"
+
+
+def cot_answer(text: str) -> str | None:
+    """The answer at the end of a chain of thought ("... So the answer is (B).")."""
+    head, sep, tail = text.rpartition("So the answer is ")
+    if not sep:
+        return None
+    answer = tail.strip().splitlines()[0].strip() if tail.strip() else ""
+    return answer[:-1].strip() if answer.endswith(".") else answer or None
 
 
 def exact_key(text: str) -> str:
@@ -210,7 +263,9 @@ class RunSetup:
     seed: int = 0
     limit: int | None = None
     per_task: int | None = None
-    only: tuple[str, ...] | None = None
+    only: tuple[str, ...] | None = STREAM_TASKS
+    cot: Path = COT_PROMPTS
+    prices: str | None = None
     route: bool = True
     direct_fallback: bool = True
     verify_options: dict[str, Any] | None = None
@@ -239,10 +294,12 @@ def run(setup: RunSetup) -> RunResult:
     stream = build_stream(tasks, setup.seed, per_task=setup.per_task, limit=setup.limit, only=setup.only)
     result = RunResult(stream)
     say = setup.progress or (lambda _: None)
+    cot = load_cot_prompts(setup.cot, sorted({i.task for i in stream})) if "none-cot" in setup.systems else None
 
     def config(url: str) -> CompilerConfig:
         return CompilerConfig(model="recorded-bbh", base_url=url, api_key="recorded", backoff=0.0, max_retries=1,
-                              timeout=60.0, route=setup.route, direct_fallback=setup.direct_fallback)
+                              timeout=60.0, route=setup.route, direct_fallback=setup.direct_fallback,
+                              prices=setup.prices)
 
     for name in setup.systems:
         with RecordedCompiler(recording) as server:
@@ -251,14 +308,15 @@ def run(setup: RunSetup) -> RunResult:
                 outcomes, stats = _run_seglam(stream, config(server.url), setup, say)
                 result.seglam_stats = stats
             else:
-                key = {"exact": exact_key, "normalised": normalised_key, "none": None}[name]
-                system = ResponseCache(name, CompilerClient(config(server.url)), key)
+                key = {"exact": exact_key, "normalised": normalised_key, "none": None, "none-cot": None}[name]
+                system = ResponseCache(name, CompilerClient(config(server.url)), key,
+                                       cot if name == "none-cot" else None)
                 outcomes = [system.solve(item) for item in stream]
             result.seconds[name] = time.perf_counter() - start
             result.outcomes[name] = outcomes
             result.server_calls[name] = len(server.calls)
             say(f"{name}: {len(outcomes)} requests, {sum(o.calls for o in outcomes)} LLM calls, "
-                f"{result.seconds[name]:.1f} s")
+                f"cost {sum(o.cost for o in outcomes):.4f}, {result.seconds[name]:.1f} s")
     return result
 
 
@@ -313,7 +371,9 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "llm_calls": sum(o.calls for o in outcomes),
         "calls_by_purpose": dict(sorted(purposes.items())),
         "tokens_in": sum(o.tokens_in for o in outcomes),
+        "tokens_cached": sum(o.tokens_cached for o in outcomes),
         "tokens_out": sum(o.tokens_out for o in outcomes),
+        "cost": sum(o.cost for o in outcomes),
         "tiers": dict(sorted(Counter(o.tier for o in outcomes).items())),
         "cache_hits": sum(1 for o in outcomes if o.cached),
         "answered": sum(1 for o in outcomes if o.answered),
@@ -377,18 +437,88 @@ def admission_costs(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
-def cumulative_calls(outcomes: Sequence[Outcome]) -> list[int]:
-    total, out = 0, []
-    for o in outcomes:
-        total += o.calls
+def cumulative(values: Iterable[float]) -> list[float]:
+    total, out = 0.0, []
+    for v in values:
+        total += v
         out.append(total)
     return out
 
 
-def report_data(result: RunResult) -> dict[str, Any]:
+def repriced(outcomes: Sequence[Outcome], table: PriceTable, model: str = "recorded-bbh") -> float:
+    """The outcomes' cost under another price table (from their token counts)."""
+    price = table.for_model(model)
+    return sum(price.cost(o.tokens_in, o.tokens_cached, o.tokens_out) for o in outcomes)
+
+
+def costs(result: RunResult, prices: str | None) -> dict[str, Any]:
+    """Each system's cost against both baselines, under the run's prices and a sensitivity ratio."""
+    other = parse_prices(SENSITIVITY_PRICES)
+    out: dict[str, Any] = {"systems": {}, "sensitivity_prices": SENSITIVITY_PRICES,
+                           "prices": parse_prices(prices).to_json()}
+    base = {b: sum(o.cost for o in result.outcomes[b]) for b in BASELINES if b in result.outcomes}
+    base_other = {b: repriced(result.outcomes[b], other) for b in base}
+    for name, outs in result.outcomes.items():
+        total, total_other = sum(o.cost for o in outs), repriced(outs, other)
+        out["systems"][name] = {
+            "cost": total,
+            "cost_per_request": total / max(1, len(outs)),
+            **{f"vs_{b}": (total / c if c else None) for b, c in base.items()},
+            "cost_sensitivity": total_other,
+            **{f"vs_{b}_sensitivity": (total_other / c if c else None) for b, c in base_other.items()},
+        }
+    return out
+
+
+def group_costs(result: RunResult) -> dict[str, dict[str, Any]]:
+    """Per group (dev, date, control): each system's cost on the group's requests, and
+    SEGLAM's against both baselines on the same requests."""
+    out: dict[str, dict[str, Any]] = {}
+    for group in ("dev", "date", "control"):
+        row = {name: sum(o.cost for o in outs if o.group == group) for name, outs in result.outcomes.items()}
+        if not any(o.group == group for outs in result.outcomes.values() for o in outs):
+            continue
+        mine = row.get("seglam")
+        out[group] = {"cost": row, **{f"seglam_vs_{b}": (mine / row[b] if mine is not None and row.get(b) else None)
+                                      for b in BASELINES}}
+    return out
+
+
+def controls_after_first(result: RunResult, skip: int = 3) -> dict[str, Any]:
+    """SEGLAM's cost per negative-control request after the first ``skip`` of each kind, against
+    a direct answer (the bare-question baseline) to the same requests."""
+    seglam, direct = result.outcomes.get("seglam"), result.outcomes.get("none")
+    if seglam is None or direct is None:
+        return {}
+    by_index = {o.index: o for o in direct}
+    out: dict[str, Any] = {}
+    for task in CONTROLS:
+        mine = [o for o in seglam if o.task == task][skip:]
+        if not mine:
+            continue
+        theirs = [by_index[o.index] for o in mine]
+        cost, base = sum(o.cost for o in mine), sum(o.cost for o in theirs)
+        out[task] = {"requests": len(mine), "calls": sum(o.calls for o in mine),
+                     "tiers": dict(sorted(Counter(o.tier for o in mine).items())),
+                     "cost_per_request": cost / len(mine), "direct_per_request": base / len(theirs),
+                     "ratio": cost / base if base else None}
+    mine = [o for t in CONTROLS for o in [x for x in seglam if x.task == t][skip:]]
+    if mine:
+        cost, base = sum(o.cost for o in mine), sum(by_index[o.index].cost for o in mine)
+        out["all"] = {"requests": len(mine), "calls": sum(o.calls for o in mine),
+                      "tiers": dict(sorted(Counter(o.tier for o in mine).items())),
+                      "cost_per_request": cost / len(mine), "direct_per_request": base / len(mine),
+                      "ratio": cost / base if base else None}
+    return out
+
+
+def report_data(result: RunResult, prices: str | None = None) -> dict[str, Any]:
     seglam = result.outcomes.get("seglam", [])
     return {
         "systems": {name: summarise(outs) for name, outs in result.outcomes.items()},
+        "costs": costs(result, prices),
+        "group_costs": group_costs(result),
+        "controls_after_first_3": controls_after_first(result),
         "seglam_by_group": by_group(seglam),
         "first_hits": {name: first_hits(outs) for name, outs in result.outcomes.items()},
         "admission": admission_costs(seglam),
@@ -421,6 +551,30 @@ def acceptance(data: dict[str, Any]) -> dict[str, bool]:
         "every later development request a hit" + _except(not_hit): not not_hit,
         "development accuracy 100%": dev is None or dev["correct"] == dev["requests"],
     }
+
+
+def goals(data: dict[str, Any]) -> dict[str, tuple[bool, str]]:
+    """Issue 12's goals: (met, the numbers)."""
+    c = data["costs"]["systems"].get("seglam")
+    s = data["systems"].get("seglam")
+    if c is None or s is None:
+        return {}
+    out: dict[str, tuple[bool, str]] = {}
+    if c.get("vs_none-cot") is not None:
+        out["total cost <= 0.3x the chain-of-thought baseline"] = (
+            c["vs_none-cot"] <= 0.3, f"{c['vs_none-cot']:.3f}x ({c['cost']:.4f} vs {data['costs']['systems']['none-cot']['cost']:.4f})")
+    if c.get("vs_none") is not None:
+        out["total cost <= 1x the bare-question baseline"] = (
+            c["vs_none"] <= 1.0, f"{c['vs_none']:.3f}x ({c['cost']:.4f} vs {data['costs']['systems']['none']['cost']:.4f})")
+    ctl = data["controls_after_first_3"].get("all")
+    if ctl and ctl["ratio"] is not None:
+        per = ", ".join(f"{t} {r['ratio']:.3f}x" for t, r in data["controls_after_first_3"].items()
+                        if t != "all" and r["ratio"] is not None)
+        out["negative controls after the first 3 of a kind: cost per request <= 1.2x a direct answer"] = (
+            ctl["ratio"] <= 1.2, f"{ctl['ratio']:.3f}x ({per})")
+    out["accuracy 100%"] = (s["correct"] == s["requests"], f"{_pct(s['correct'], s['requests'])}")
+    out["false hits 0"] = (s["false_hits"] == 0, str(s["false_hits"]))
+    return out
 
 
 def _except(tasks: Sequence[str]) -> str:
@@ -467,19 +621,24 @@ def render_markdown(data: dict[str, Any], command: str, started: str) -> str:
         f"Stream: {data['stream']['requests']} requests, seed {data['seed']}; "
         f"run time per system: " + ", ".join(f"{k} {v} s" for k, v in data["run_seconds"].items()),
         "",
-        "![cumulative LLM calls](cost_curve.png)",
+        "![cumulative cost and LLM calls](cost_curve.png)",
+        "",
+        "## Cost against both baselines",
+        "",
+    ] + _cost_lines(data) + [
         "",
         "## Per system",
         "",
-        "| system | requests | LLM calls | calls / request | tokens in | tokens out | cache hits | "
-        "accuracy | wrong | false hits | hit p50 ms | hit p90 ms | hit p99 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| system | requests | LLM calls | calls / request | tokens in | of which provider-cached | tokens out | "
+        "cost | cache hits | accuracy | wrong | false hits | hit p50 ms | hit p90 ms | hit p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, s in systems.items():
         lat = s["hit_latency_ms"]
         lines.append(
             f"| {name} | {s['requests']} | {s['llm_calls']} | {s['llm_calls'] / max(1, s['requests']):.3f} | "
-            f"{s['tokens_in']} | {s['tokens_out']} | {s['cache_hits']} | {_pct(s['correct'], s['requests'])} | "
+            f"{s['tokens_in']} | {s['tokens_cached']} | {s['tokens_out']} | {s['cost']:.4f} | {s['cache_hits']} | "
+            f"{_pct(s['correct'], s['requests'])} | "
             f"{s['wrong']} | {s['false_hits']} | {_fmt(lat['p50'])} | {_fmt(lat['p90'])} | {_fmt(lat['p99'])} |"
         )
     if "seglam" in systems:
@@ -491,13 +650,14 @@ def render_markdown(data: dict[str, Any], command: str, started: str) -> str:
             "",
             "## SEGLAM by group",
             "",
-            "| group | requests | LLM calls | compiled | hits | uncached | unsolved | accuracy | wrong | false hits |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| group | requests | LLM calls | tokens in | cost | compiled | hits | uncached | unsolved | accuracy | wrong "
+            "| false hits |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for g, s in data["seglam_by_group"].items():
             t = s["tiers"]
             lines.append(
-                f"| {g} | {s['requests']} | {s['llm_calls']} | {t.get('compiled', 0)} | "
+                f"| {g} | {s['requests']} | {s['llm_calls']} | {s['tokens_in']} | {s['cost']:.4f} | {t.get('compiled', 0)} | "
                 f"{t.get('hit', 0) + t.get('routed', 0)} | {t.get('uncached', 0)} | {t.get('unsolved', 0)} | "
                 f"{_pct(s['correct'], s['requests'])} | {s['wrong']} | {s['false_hits']} |"
             )
@@ -534,6 +694,10 @@ def render_markdown(data: dict[str, Any], command: str, started: str) -> str:
         for task, r in data["admission"].items():
             lines.append(f"| {task} | {r['families']} | {r['seconds']:.1f} |")
         lines.append(f"| total | {sum(r['families'] for r in data['admission'].values())} | {total:.1f} |")
+    met = data.get("goals", {})
+    if met:
+        lines += ["", "## Goals (issue 12)", ""]
+        lines += [f"- {'MET' if ok else 'NOT MET'}: {what}: {numbers}" for what, (ok, numbers) in met.items()]
     checks = data.get("acceptance", {})
     if checks:
         lines += ["", "## Acceptance", ""]
@@ -541,8 +705,53 @@ def render_markdown(data: dict[str, Any], command: str, started: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _cost_lines(data: dict[str, Any]) -> list[str]:
+    c = data["costs"]
+    p = c["prices"]["*"]
+    lines = [
+        f"Cost = tokens priced per million: input {p['input']:g}, provider-cached input {p['cached_input']:g}, "
+        f"output {p['output']:g} (the documented default ratio of `seglam.engine.prices`, not a provider's "
+        f"price list); the last two columns reprice the same tokens at `{c['sensitivity_prices']}` "
+        "(a larger cached-input discount). Provider-cached tokens come from the recorded server's SIMULATED "
+        "prefix cache (OpenAI's documented rule: prompts of 1024+ tokens, 128-token steps), for every system.",
+        "",
+        "| system | cost | per request | vs chain-of-thought baseline | vs bare-question baseline "
+        "| vs CoT at 1 : 0.1 : 4 | vs bare at 1 : 0.1 : 4 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in c["systems"].items():
+        lines.append(
+            f"| {name} | {r['cost']:.4f} | {r['cost_per_request'] * 1000:.4f} e-3 | {_x(r.get('vs_none-cot'))} | "
+            f"{_x(r.get('vs_none'))} | {_x(r.get('vs_none-cot_sensitivity'))} | {_x(r.get('vs_none_sensitivity'))} |")
+    groups = data.get("group_costs", {})
+    if groups:
+        names = list(next(iter(groups.values()))["cost"])
+        lines += ["", "By group (the same requests for every system):", "",
+                  "| group | " + " | ".join(names) + " | seglam vs CoT | seglam vs bare |",
+                  "|---|" + "---|" * (len(names) + 2)]
+        for g, r in groups.items():
+            lines.append(f"| {g} | " + " | ".join(f"{r['cost'][n]:.4f}" for n in names)
+                         + f" | {_x(r.get('seglam_vs_none-cot'))} | {_x(r.get('seglam_vs_none'))} |")
+    ctl = data.get("controls_after_first_3", {})
+    if ctl:
+        lines += ["", "Negative controls after the first 3 requests of each kind (SEGLAM against a direct answer "
+                  "to the same requests, i.e. the bare-question baseline's cost for them):", "",
+                  "| kind | requests | SEGLAM calls | SEGLAM tiers | SEGLAM cost / request | direct cost / request | ratio |",
+                  "|---|---|---|---|---|---|---|"]
+        for task, r in ctl.items():
+            tiers = ", ".join(f"{k} {v}" for k, v in r["tiers"].items())
+            lines.append(f"| {task} | {r['requests']} | {r['calls']} | {tiers} | {r['cost_per_request'] * 1e6:.1f} e-6 | "
+                         f"{r['direct_per_request'] * 1e6:.1f} e-6 | {_x(r['ratio'])} |")
+    return lines
+
+
+def _x(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:.3f}x"
+
+
 def plot(result: RunResult, path: Path) -> bool:
-    """Cumulative LLM calls against requests, one line per system; False without matplotlib."""
+    """Cumulative cost (top) and LLM calls (bottom) against requests, one line per system;
+    False without matplotlib."""
     try:
         import matplotlib
 
@@ -550,17 +759,24 @@ def plot(result: RunResult, path: Path) -> bool:
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
-    styles = {"seglam": "-", "exact": "--", "normalised": ":", "none": "-."}
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 8), dpi=120, sharex=True)
+    styles = {"seglam": "-", "exact": "--", "normalised": ":", "none": "-.", "none-cot": (0, (5, 1, 1, 1, 1, 1))}
     for name, outs in result.outcomes.items():
-        ys = cumulative_calls(outs)
-        ax.plot(range(1, len(ys) + 1), ys, styles.get(name, "-"), label=f"{name} ({ys[-1] if ys else 0} calls)",
-                linewidth=2 if name == "seglam" else 1.5)
-    ax.set_xlabel("requests")
-    ax.set_ylabel("cumulative LLM calls")
-    ax.set_title(f"BIG-Bench Hard stream ({len(result.stream)} requests): LLM calls")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
+        xs = range(1, len(outs) + 1)
+        cost = cumulative(o.cost for o in outs)
+        calls = cumulative(o.calls for o in outs)
+        width = 2 if name == "seglam" else 1.5
+        top.plot(xs, cost, linestyle=styles.get(name, "-"), linewidth=width,
+                 label=f"{name} ({cost[-1] if cost else 0:.3f})")
+        bottom.plot(xs, calls, linestyle=styles.get(name, "-"), linewidth=width,
+                    label=f"{name} ({int(calls[-1]) if calls else 0} calls)")
+    top.set_ylabel("cumulative cost (price-table units)")
+    top.set_title(f"BIG-Bench Hard stream ({len(result.stream)} requests): what the model calls cost")
+    bottom.set_ylabel("cumulative LLM calls")
+    bottom.set_xlabel("requests")
+    for ax in (top, bottom):
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
@@ -570,9 +786,12 @@ def plot(result: RunResult, path: Path) -> bool:
 
 def print_summary(data: dict[str, Any]) -> None:
     for name, s in data["systems"].items():
-        print(f"{name:>10}: {s['requests']} requests, {s['llm_calls']} LLM calls, {s['cache_hits']} hits, "
+        print(f"{name:>10}: {s['requests']} requests, {s['llm_calls']} LLM calls, cost {s['cost']:.4f}, "
+              f"{s['cache_hits']} hits, "
               f"accuracy {_pct(s['correct'], s['requests'])}, false hits {s['false_hits']}, "
               f"hit p50 {_fmt(s['hit_latency_ms']['p50'])} ms")
+    for what, (ok, numbers) in data.get("goals", {}).items():
+        print(f"{'MET' if ok else 'NOT MET'}: {what}: {numbers}")
     for what, ok in data.get("acceptance", {}).items():
         print(f"{'PASS' if ok else 'FAIL'}: {what}")
 
@@ -603,6 +822,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="SEGLAM leaves requests no program fits unsolved instead of answering them directly")
     parser.add_argument("--verify-examples", type=int, default=None,
                         help="Hypothesis examples per function in admission (default: the verifier's own)")
+    parser.add_argument("--cot", default=str(COT_PROMPTS),
+                        help="the few-shot chain-of-thought prompts of the CoT baseline (default: %(default)s)")
+    parser.add_argument("--prices", default=None,
+                        help="price table per million tokens, e.g. '*=1/0.25/4' (default: seglam.engine.prices's)")
+    parser.add_argument("--all-tasks", action="store_true",
+                        help="stream every task file in --data, not only the development stream's eleven")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -613,6 +838,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     setup = RunSetup(
         data=data_dir, seed=args.seed, limit=args.limit, per_task=args.per_task, route=not args.no_route,
+        only=None if args.all_tasks else STREAM_TASKS, cot=Path(args.cot), prices=args.prices,
         direct_fallback=not args.no_direct_fallback,
         verify_options=None if args.verify_examples is None else {"max_examples": args.verify_examples},
         progress=None if args.quiet else (lambda s: print(s, flush=True)),
@@ -622,7 +848,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as err:
         print(f"workload: {err}", file=sys.stderr)
         return 2
-    data = report_data(result)
+    data = report_data(result, args.prices)
+    data["goals"] = goals(data)
     data["seed"] = args.seed
     data["seglam_wrong_program"] = sum(1 for o in result.outcomes.get("seglam", [])
                                        if o.tier in PROGRAM_TIERS and not o.correct)

@@ -38,6 +38,7 @@ from seglam.cache.errors import (
     PatternError,
 )
 from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served, Trace, render_bindings, run_gated
+from seglam.cache.negative import NegativeKinds
 from seglam.cache.pattern import Pattern, parse_pattern, request_tokens
 from seglam.cache.signature import leading_assert_lines, pick_entry, properties_of, signature_of
 from seglam.cache.store import Store
@@ -133,6 +134,7 @@ class Cache:
         kw = {"map_size": map_size} if map_size else {}
         self.store = Store(path, max_map_size=max_map_size, **kw)
         self.path = self.store.path
+        self.negatives = NegativeKinds(self.store)  # kinds the model could not program (seglam/cache/negative.py)
         self.toolchain: Toolchain = toolchain or SeglamToolchain()
         self.fuel = fuel
         self.min_literal_chars = min_literal_chars

@@ -52,7 +52,9 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
     p.set_defaults(handler=lambda a: _ask(a, toolchain_factory))
 
     s = subparsers.add_parser("stats", parents=[common], help="what the cache has learned and what it saved",
-                              description="Families, hits, failures and the model tokens spent on compiling them.")
+                              description="Families, hits, failures, the model tokens spent on compiling them and "
+                                          "what they cost (priced with the configured price table), and the "
+                                          "negative families (kinds the model cannot program).")
     s.set_defaults(handler=lambda a: _stats(a, toolchain_factory))
 
 
@@ -131,7 +133,8 @@ def render_answer(answer: Any, elapsed: float, model: str | None = None) -> str:
         timing += f"  fuel {t.fuel_used}"
     lines.append(timing)
     u = t.usage
-    tokens = f"tokens:   {u.tokens_in} in + {u.tokens_out} out in {u.calls} model call(s)"
+    cached = f" ({u.tokens_cached} from the provider's prompt cache)" if u.tokens_cached else ""
+    tokens = f"tokens:   {u.tokens_in} in{cached} + {u.tokens_out} out in {u.calls} model call(s)"
     if u.cost:
         tokens += f", cost {u.cost:.6g}"
     if u.calls == 0 and answer.tier == "hit":
@@ -196,8 +199,14 @@ def _stats(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None)
         cache = _open_cache(args.cache, toolchain_factory)
     except CacheError as err:
         return _fail(f"cache: {err}")
+    from seglam.engine.config import ConfigError, load_config
+
     try:
-        data = collect_stats(cache)
+        price = load_config().price()
+    except ConfigError as err:
+        return _fail(f"configuration: {err}")
+    try:
+        data = collect_stats(cache, price)
     except CacheError as err:
         return _fail(f"cache: {err}")
     finally:
@@ -209,8 +218,14 @@ def _stats(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None)
     return 0
 
 
-def collect_stats(cache: Any) -> dict[str, Any]:
-    """Cache totals plus, per family, hits and the model tokens its compile cost."""
+def collect_stats(cache: Any, price: Any = None) -> dict[str, Any]:
+    """Cache totals plus, per family, hits and the model tokens its compile cost (and the
+    price of those tokens under ``price``, a :class:`seglam.engine.prices.Price`; the
+    provider-cached share is not stored per family, so they are priced as uncached: an
+    upper bound), and the negative families."""
+    from seglam.engine.prices import DEFAULT_PRICE
+
+    price = price or DEFAULT_PRICE
     totals = cache.stats()
     families = []
     for e in cache.list():
@@ -228,12 +243,21 @@ def collect_stats(cache: Any) -> dict[str, Any]:
             "patterns": len(e.patterns),
         })
     compiled = [f for f in families if f["origin"] == "engine"]
+    kinds = cache.negatives.list() if hasattr(cache, "negatives") else []
     return {
         "cache": totals,
         "families": families,
         "hits": sum(f["hits"] for f in families),
         "compile_tokens": sum(f["tokens_in"] + f["tokens_out"] for f in families),
+        "compile_cost": sum(price.cost(f["tokens_in"], 0, f["tokens_out"]) for f in families),
+        "price": price.to_json(),
         "compiled_by_model": len(compiled),
+        "negative": {
+            "active": sum(1 for k in kinds if k.status == "active"),
+            "candidate": sum(1 for k in kinds if k.status == "candidate"),
+            "lifted": sum(1 for k in kinds if k.status == "lifted"),
+            "applied": sum(k.applied - k.probes for k in kinds),
+        },
     }
 
 
@@ -247,8 +271,14 @@ def render_stats(data: dict[str, Any]) -> str:
         f"hits:      {data['hits']} (each one a model call saved)",
         f"failures:  {c.get('failures', 0)} gate refusals, {c.get('domain_misses', 0)} outside a precondition",
         f"compiled:  {data['compiled_by_model']} famil{'y' if data['compiled_by_model'] == 1 else 'ies'} by a model, "
-        f"{data['compile_tokens']} tokens in total",
+        f"{data['compile_tokens']} tokens in total, cost {data['compile_cost']:.6g} at most "
+        f"(per million tokens: {_price_text(data['price'])})",
     ]
+    neg = data.get("negative")
+    if neg:
+        lines.append(f"negative:  {neg['active']} active, {neg['candidate']} candidate, {neg['lifted']} lifted "
+                     f"negative famil{'y' if neg['active'] == 1 else 'ies'}; {neg['applied']} compile attempts "
+                     "saved (each answered by one direct call; `seglam cache ls --negative`)")
     if data["families"]:
         lines.append("")
         lines.append(f"{'id':<13} {'status':<11} {'hits':>6} {'tokens':>8}  description")
@@ -259,6 +289,10 @@ def render_stats(data: dict[str, Any]) -> str:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _price_text(price: dict[str, float]) -> str:
+    return f"input {price['input']:g}, cached input {price['cached_input']:g}, output {price['output']:g}"
 
 
 def _open_cache(path: str | None, toolchain_factory: ToolchainFactory | None) -> Any:

@@ -3,6 +3,7 @@
     seglam cache ls | show ID | stats | history ID | add FILE.sgl
     seglam cache reject ID --expected VALUE (--request TEXT | --input NAME=VALUE ...)
     seglam cache replace ID FILE | retire ID | gc | export DIR | import DIR
+    seglam cache ls --negative | show neg-ID | forget neg-ID   (kinds the model cannot program)
 
 Every subcommand takes ``--cache DIR`` and ``--json``. Exit codes: 0 done, 1 refused or
 not found (the reason is printed), 2 the cache itself failed (full disk, locked, bad
@@ -38,6 +39,7 @@ from seglam.cache.values import decode_value, render_value
 from seglam.program import SourceFileError, read_source
 from seglam.syntax.intdigits import int_from_text
 from seglam.syntax.jsontext import JsonTextError, dumps, loads
+from seglam.cli import negative_cmd
 
 ToolchainFactory = Callable[[], Toolchain]
 
@@ -63,6 +65,8 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
 
     sp = add("ls", _ls, "list families")
     sp.add_argument("--status", choices=("active", "quarantined", "retired"), help="only families with this status")
+    sp.add_argument("--negative", action="store_true", help="list the negative families (kinds the model cannot program)")
+    add("forget", negative_cmd.forget, "delete a negative family: requests of its kind compile again").add_argument("id")
     add("show", _show, "show one family: patterns, signature, program, counterexamples, provenance").add_argument("id")
     add("stats", _stats, "totals: families by status, hits, failures, sizes")
     add("history", _history, "earlier versions and the event log of a family").add_argument("id")
@@ -136,6 +140,8 @@ def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
 
 
 def _ls(args: argparse.Namespace, cache: Cache) -> int:
+    if args.negative:
+        return negative_cmd.ls(args, cache)
     entries = cache.list(args.status)
     corrupt = cache.corrupt() if args.status is None else []
     if args.json:
@@ -155,6 +161,8 @@ def _ls(args: argparse.Namespace, cache: Cache) -> int:
 
 
 def _show(args: argparse.Namespace, cache: Cache) -> int:
+    if args.id.startswith("neg-"):
+        return negative_cmd.show(args, cache)
     e = cache.get(args.id)
     if args.json:
         import msgspec

@@ -35,7 +35,8 @@ class NotConfiguredError(CompilerError):
 
 @dataclass(frozen=True)
 class Usage:
-    """Tokens, cost, calls and seconds; adds up with ``+``."""
+    """Tokens, cost, calls and seconds; adds up with ``+``. ``tokens_cached`` is the part of
+    ``tokens_in`` the provider served from its prompt cache (billed at a discount)."""
 
     calls: int = 0
     tokens_in: int = 0
@@ -43,6 +44,7 @@ class Usage:
     cost: float = 0.0
     seconds: float = 0.0
     attempts: int = 0
+    tokens_cached: int = 0
 
     def __add__(self, other: "Usage") -> "Usage":
         return Usage(
@@ -52,6 +54,19 @@ class Usage:
             self.cost + other.cost,
             self.seconds + other.seconds,
             self.attempts + other.attempts,
+            self.tokens_cached + other.tokens_cached,
+        )
+
+    def __sub__(self, other: "Usage") -> "Usage":
+        """What was spent between two snapshots of a running total."""
+        return Usage(
+            self.calls - other.calls,
+            self.tokens_in - other.tokens_in,
+            self.tokens_out - other.tokens_out,
+            self.cost - other.cost,
+            self.seconds - other.seconds,
+            self.attempts - other.attempts,
+            self.tokens_cached - other.tokens_cached,
         )
 
     @property
@@ -63,6 +78,7 @@ class Usage:
             "calls": self.calls,
             "tokens_in": self.tokens_in,
             "tokens_out": self.tokens_out,
+            "tokens_cached": self.tokens_cached,
             "cost": round(self.cost, 10),
             "seconds": round(self.seconds, 6),
             "attempts": self.attempts,
@@ -128,6 +144,7 @@ class CompilerClient:
             http_client=http_client,
         )
         self.ledger = Ledger()
+        self.price = config.price()
 
     def complete(self, messages: Sequence[Message], purpose: str = "compile", *, json_mode: bool = True) -> Completion:
         """One chat completion, retried on transient failures; raises :class:`CompilerError`."""
@@ -168,13 +185,13 @@ class CompilerClient:
                 last = f"malformed response: {_short(str(err))}"
                 continue
             seconds = time.perf_counter() - start
-            text, usage = _extract(response)
+            text, (tin, tout, tcached) = _extract(response)
             if text is None:
                 spent = spent + Usage(attempts=1, seconds=seconds)
                 last = "malformed response: no message content"
                 continue
-            cost = cfg.cost(usage[0], usage[1])
-            spent = spent + Usage(1, usage[0], usage[1], cost, seconds, 1)
+            cost = self.price.cost(tin, tcached, tout)
+            spent = spent + Usage(1, tin, tout, cost, seconds, 1, tcached)
             self.ledger.add(purpose, spent)
             return Completion(text, spent, purpose, str(getattr(response, "model", "") or cfg.model))
         self.ledger.add(purpose, spent)
@@ -197,16 +214,26 @@ def _retry_after(err: Any) -> float | None:
         return None
 
 
-def _extract(response: Any) -> tuple[str | None, tuple[int, int]]:
-    """The message text and (prompt, completion) tokens; tolerant of sparse servers."""
+def _extract(response: Any) -> tuple[str | None, tuple[int, int, int]]:
+    """The message text and (prompt, completion, provider-cached prompt) tokens; tolerant
+    of sparse servers (a missing or malformed count is 0; cached never exceeds prompt)."""
     try:
         text = response.choices[0].message.content
     except (AttributeError, IndexError, TypeError):
-        return None, (0, 0)
+        return None, (0, 0, 0)
     usage = getattr(response, "usage", None)
-    tin = int(getattr(usage, "prompt_tokens", 0) or 0) if usage is not None else 0
-    tout = int(getattr(usage, "completion_tokens", 0) or 0) if usage is not None else 0
-    return (text if isinstance(text, str) else None), (tin, tout)
+    tin = _count(getattr(usage, "prompt_tokens", 0))
+    tout = _count(getattr(usage, "completion_tokens", 0))
+    details = getattr(usage, "prompt_tokens_details", None)
+    cached = details.get("cached_tokens") if isinstance(details, dict) else getattr(details, "cached_tokens", 0)
+    return (text if isinstance(text, str) else None), (tin, tout, min(_count(cached), tin))
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError, OverflowError):
+        return 0
 
 
 def _short(text: str, limit: int = 200) -> str:

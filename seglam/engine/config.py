@@ -14,7 +14,13 @@ api_key            SEGLAM_API_KEY              key (else OPENAI_API_KEY; local s
 temperature        SEGLAM_TEMPERATURE          sampling temperature
 candidates         SEGLAM_CANDIDATES           programs per compile, chosen by agreement
 repair_rounds      SEGLAM_REPAIR_ROUNDS        repairs fed with diagnostics
-price_in           SEGLAM_PRICE_IN             price per input token (any currency)
+prices             SEGLAM_PRICES               price table per million tokens, by model
+                                               (see :mod:`seglam.engine.prices`; unset:
+                                               the default ratio 1 : 0.25 : 4)
+price_in           SEGLAM_PRICE_IN             price per input token; with price_out,
+                                               overrides the table for this model
+price_cached       SEGLAM_PRICE_CACHED         price per provider-cached input token
+                                               (0: price_in x the default ratio 0.25)
 price_out          SEGLAM_PRICE_OUT            price per output token
 timeout            SEGLAM_TIMEOUT              seconds per HTTP request
 max_retries        SEGLAM_MAX_RETRIES          retries on 429/5xx/timeouts/bad bodies
@@ -34,6 +40,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
+
+from seglam.engine.prices import DEFAULT_PRICE, PER, Price, PriceError, parse_prices
 
 try:  # Python 3.11+
     import tomllib as _toml
@@ -55,7 +63,9 @@ class CompilerConfig:
     temperature: float = 0.0
     candidates: int = 1
     repair_rounds: int = 2
+    prices: str | None = None
     price_in: float = 0.0
+    price_cached: float = 0.0
     price_out: float = 0.0
     timeout: float = 120.0
     max_retries: int = 4
@@ -68,8 +78,16 @@ class CompilerConfig:
     def configured(self) -> bool:
         return bool(self.model)
 
-    def cost(self, tokens_in: int, tokens_out: int) -> float:
-        return tokens_in * self.price_in + tokens_out * self.price_out
+    def price(self) -> Price:
+        """This model's price per million tokens: ``price_in``/``price_out`` when set, else
+        the ``prices`` table's (else the documented default ratio)."""
+        if self.price_in or self.price_out:
+            cached = self.price_cached or self.price_in * DEFAULT_PRICE.cached / DEFAULT_PRICE.input
+            return Price(self.price_in * PER, cached * PER, self.price_out * PER)
+        return parse_prices(self.prices).for_model(self.model)
+
+    def cost(self, tokens_in: int, tokens_out: int, tokens_cached: int = 0) -> float:
+        return self.price().cost(tokens_in, tokens_cached, tokens_out)
 
     def public(self) -> dict[str, Any]:
         """The settings without the key (for logs and ``seglam stats``)."""
@@ -189,8 +207,12 @@ def _validate(c: CompilerConfig) -> None:
         problems.append("timeout must be positive")
     if c.backoff < 0:
         problems.append("backoff must be 0 or more")
-    if c.price_in < 0 or c.price_out < 0:
+    if c.price_in < 0 or c.price_out < 0 or c.price_cached < 0:
         problems.append("prices must be 0 or more")
+    try:
+        parse_prices(c.prices)
+    except PriceError as err:
+        problems.append(str(err))
     if not 0 <= c.temperature <= 2:
         problems.append("temperature must be within 0..2")
     if c.max_tokens < 1:

@@ -8,7 +8,9 @@ a structured one. Tiers:
   its inputs, and the gated run answered (the family may gain a pattern);
 - ``compiled``: the model wrote a program that passed every check and was admitted;
 - ``uncached``: nothing could be admitted and ``direct_fallback`` is on: the model's own
-  direct answer, flagged as such;
+  direct answer, flagged as such; also a request of a kind the cache learned cannot be
+  programmed (a negative family, :mod:`seglam.cache.negative`): one small direct call, no
+  route and no compile prompt;
 - ``unsolved``: no answer (and the trace says why, including what to configure).
 """
 
@@ -161,6 +163,7 @@ class Engine:
             "tiers": {t: tiers.get(t, 0) for t in ("hit", "routed", "compiled", "uncached", "unsolved", "deadline")},
             "seconds": {t: round(s, 6) for t, s in seconds.items()},
             "model": self.compiler.model if self.compiler else None,
+            "price": self.compiler.client.price.to_json() if self.compiler else None,
             "usage": {k: v.to_json() for k, v in usage.items()},
             "usage_total": total.to_json(),
             "cache": cache_stats,
@@ -187,6 +190,12 @@ class Engine:
         if self.compiler is None:
             return _unsolved(HOW_TO_CONFIGURE, reasons)
         request = self._quarantined(request)
+        claim = self._claim_negative(request)
+        if claim is not None:
+            if not claim.probe:
+                return self._negative_answer(request, claim.kind, reasons)
+            reasons.append(f"a probe of negative family {claim.kind.id} (application {claim.kind.applied}): "
+                           "this request goes the full way")
         with self._compile_lock(request):
             answer, miss = self._try_hit(request)  # another process may have compiled it meanwhile
             if answer is not None:
@@ -272,7 +281,7 @@ class Engine:
             served = hit.run(fuel=self.fuel)
         except GateMiss as miss:
             return None, usage, [f"routing to {entry.id} refused by the gate: {miss.reason}"]
-        notes = []
+        notes = self._lift_negatives(text, f"routed to family {entry.id}")
         if pattern is not None:
             notes.append(self._learn_pattern(entry, pattern, text))
         elif why:
@@ -324,8 +333,9 @@ class Engine:
                 results.append((completion.text, judged))
             passing = _by_agreement([c for _, c in results if isinstance(c, Candidate)])
             if not passing and any(isinstance(c, Refusal) and c.declined for _, c in results):
-                return self._fallback(request, reasons + ["the model says this request cannot be programmed"],
-                                      usage, round_no + 1, last_reply=last_reply)
+                why = "the model says this request cannot be programmed"
+                notes = self._learn_negative(request, "declined", why, last_reply)
+                return self._fallback(request, reasons + [why] + notes, usage, round_no + 1, last_reply=last_reply)
             refused: list[str] = []
             for cand in passing:
                 provenance = _final_provenance(cand, usage, time.perf_counter() - started, round_no + 1, candidates_seen)
@@ -340,6 +350,9 @@ class Engine:
                 except CacheError as err:
                     return self._fallback(request, reasons + [f"cache refused the write: {err}"], usage, round_no + 1,
                                           last_reply=last_reply)
+                if request.text is not None:
+                    reasons = reasons + self._lift_negatives(request.text, f"family {entry_id} compiled for it",
+                                                             entry_id, (*cand.draft.samples, *cand.draft.patterns))
                 return Answer(cand.value, "compiled", self._compiled_trace(entry_id, version, cand, request, usage,
                                                                            round_no + 1, candidates_seen, reasons))
             answer, _ = self._try_hit(request)  # a rival may have admitted this kind meanwhile
@@ -352,7 +365,61 @@ class Engine:
                 {"role": "assistant", "content": first_text[:_MAX_ECHO]},
                 {"role": "user", "content": repair_message(why, frozen)},
             ]
+        reasons += self._learn_negative(request, "failed", f"{cfg.repair_rounds + 1} compile round(s) failed", last_reply)
         return self._fallback(request, reasons, usage, cfg.repair_rounds + 1, last_reply=last_reply)
+
+    # -- negative families (kinds the model could not program) -----------------------------------
+
+    def _claim_negative(self, request: Request) -> Any:
+        """The known non-programmable kind that claims a free-text request, if any."""
+        negatives = getattr(self.cache, "negatives", None)
+        if negatives is None or request.text is None or request.replaces is not None:
+            return None
+        try:
+            return negatives.claim(request.text)
+        except CacheError:
+            return None  # a broken record costs a compile, never an answer
+
+    def _negative_answer(self, request: Request, kind: Any, reasons: list[str]) -> Answer:
+        """One small direct call for a request of a known non-programmable kind. Never a
+        program's answer: the value is the model's, flagged ``uncached``."""
+        assert self.compiler is not None
+        why = (f"negative family {kind.id}: requests of this kind could not be programmed "
+               f"({kind.evidence} times); no route, no compile")
+        if not self.compiler.config.direct_fallback:
+            return _unsolved(why + "; direct_fallback is off, so the model was not asked", reasons)
+        value, usage, failed = self._direct(request, Usage())
+        notes = tuple(reasons) + (why,) + ((failed,) if failed else ())
+        if value is None:
+            return Answer(None, "unsolved", EngineTrace(usage=usage, reasons=notes, message="the direct answer failed"))
+        return Answer(value, "uncached", EngineTrace(usage=usage, reasons=notes, message=(
+            "the model's direct answer for a kind the cache learned it cannot program; not verified, not cached")))
+
+    def _learn_negative(self, request: Request, outcome: str, why: str, reply: CompileReply | None) -> list[str]:
+        """Remember that compiling this free-text request failed (declined or refused)."""
+        negatives = getattr(self.cache, "negatives", None)
+        if negatives is None or request.text is None or request.replaces is not None:
+            return []
+        try:
+            positives = [(e.id, (*e.samples, *e.patterns)) for e in self.cache.list("active")]
+            kind = negatives.record(request.text, why, outcome=outcome,
+                                    patterns=tuple(reply.patterns) if reply is not None else (), positives=positives)
+        except CacheError as err:
+            return [f"negative family not recorded: {err}"]
+        return [f"negative family {kind.id}: {kind.status}, evidence {kind.evidence}"]
+
+    def _lift_negatives(self, text: str, reason: str, family: str | None = None, texts: Sequence[str] = ()) -> list[str]:
+        """A request of the kind was programmed after all: lift the kinds that claim it."""
+        negatives = getattr(self.cache, "negatives", None)
+        if negatives is None:
+            return []
+        try:
+            lifted = negatives.lift_for(text, reason)
+            if family is not None:
+                lifted += negatives.lift_overlapping(family, texts)
+        except CacheError as err:
+            return [f"negative families not lifted: {err}"]
+        return [f"lifted negative family {k}: {reason}" for k in dict.fromkeys(lifted)]
 
     def _judge(self, text: str, request: Request, prompt_hash: str) -> Candidate | Refusal:
         """Decode one reply and run the engine-side admission checks on it."""

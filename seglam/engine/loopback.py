@@ -31,8 +31,9 @@ class Reply:
     delay: float = 0.0
 
 
-def completion_body(content: str, tokens_in: int, tokens_out: int, model: str) -> bytes:
-    """A ``chat.completion`` response whose one choice says ``content``."""
+def completion_body(content: str, tokens_in: int, tokens_out: int, model: str, cached_tokens: int = 0) -> bytes:
+    """A ``chat.completion`` response whose one choice says ``content``; its usage reports
+    ``cached_tokens`` of the prompt as served from a (simulated) prompt cache."""
     return json.dumps(
         {
             "id": "chatcmpl-loopback",
@@ -41,7 +42,8 @@ def completion_body(content: str, tokens_in: int, tokens_out: int, model: str) -
             "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out,
-                      "total_tokens": tokens_in + tokens_out},
+                      "total_tokens": tokens_in + tokens_out,
+                      "prompt_tokens_details": {"cached_tokens": cached_tokens}},
         },
         ensure_ascii=False,
     ).encode("utf-8")

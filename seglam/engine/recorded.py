@@ -23,7 +23,11 @@ The server answers the four kinds of call the engine makes:
   cannot satisfy the checks;
 - ``route``: the offered family whose description is the request's family, with bindings and
   the matching pattern; otherwise ``{"family": null}``;
-- ``direct`` (the ``uncached`` fallback, and the baselines): ``{"answer": target}``.
+- ``direct`` (the ``uncached`` fallback, and the baselines): ``{"answer": target}``;
+- ``cot`` (the chain-of-thought baseline: a few-shot prompt ending in ``Q: <request>`` and
+  ``A: Let's think step by step.``): a chain of thought as long as one of the prompt's own
+  worked answers (chosen by the request's hash), ending in ``So the answer is <target>.``
+  Only its length is realistic; the reasoning is the worked example's.
 
 Token usage is estimated the same way for every call (:func:`count_tokens`: about four
 characters a token, plus a few per message), so tokens compare across systems.
@@ -34,7 +38,9 @@ Run ``python -m seglam.engine.recorded [--data DIR]`` to serve it and print its 
 from __future__ import annotations
 
 import json
+import re
 import threading
+import zlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,6 +48,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from seglam.engine.loopback import JSON_HEADERS, LoopbackServer, Reply, completion_body
+from seglam.engine.prefix_cache import PrefixCache
 
 MODEL_NAME = "recorded-bbh"
 MAX_BODY = 20_000_000
@@ -51,6 +58,8 @@ TOKENS_PER_MESSAGE = 4  # chat framing per message, as the OpenAI tokenizer cook
 COMPILE_HEAD = "Compile this request into a Seglam family."
 STRUCTURED_HEAD = "Compile this structured request"
 DIRECT_SYSTEM_HEAD = "Answer the request directly"
+COT_CUE = "A: Let's think step by step."
+_FINAL = re.compile(r"\s*So the answer is [^\n]*$")
 
 
 # -- the recording ------------------------------------------------------------------------------
@@ -196,6 +205,11 @@ def respond(recording: Recording, body: Mapping[str, Any]) -> Decision:
     users = [str(m.get("content", "")) for m in messages if m.get("role") == "user"]
     first = users[0] if users else ""
     repair = any(m.get("role") == "assistant" for m in messages)
+    question = cot_question(first) if not system and not repair else None
+    if question is not None:
+        inst = recording.instance(question)
+        return Decision("cot", cot_reply(first, inst.target if inst else "unknown", question), None,
+                        inst.task if inst else None)
     if system.startswith(DIRECT_SYSTEM_HEAD):
         inst = recording.instance(first)
         return Decision("direct", _dump({"answer": inst.target if inst else None}), None, inst.task if inst else None)
@@ -211,6 +225,38 @@ def respond(recording: Recording, body: Mapping[str, Any]) -> Decision:
     if first.startswith("Request:\n") and "\n\nOffered families:" in first:
         return _route(recording, first)
     return Decision("unknown", _decline("I do not understand this call", None))
+
+
+def cot_question(prompt: str) -> str | None:
+    """The request of a few-shot chain-of-thought prompt (the text of its last ``Q:``), or None."""
+    body = prompt.rstrip()
+    if not body.endswith(COT_CUE):
+        return None
+    head = body[: -len(COT_CUE)].rstrip("\n")
+    at = head.rfind("\n\nQ: ")
+    if at >= 0:
+        return head[at + 5:]
+    return head[3:] if head.startswith("Q: ") else None
+
+
+def cot_exemplars(prompt: str) -> list[str]:
+    """The reasoning of the prompt's worked answers, each without its final "So the answer is"."""
+    pieces = prompt.split(COT_CUE)[1:-1]  # the last cue is the request's own, still unanswered
+    out = []
+    for piece in pieces:
+        answer = piece.split("\n\nQ: ", 1)[0].strip()
+        reasoning = _FINAL.sub("", answer).strip()
+        if reasoning:
+            out.append(reasoning)
+    return out
+
+
+def cot_reply(prompt: str, target: str, question: str) -> str:
+    """A chain of thought of realistic length: one of the prompt's worked answers' reasoning
+    (picked by the request's hash), then this request's answer."""
+    worked = cot_exemplars(prompt)
+    reasoning = worked[zlib.crc32(question.encode("utf-8", "surrogatepass")) % len(worked)] if worked else ""
+    return (reasoning + " " if reasoning else "") + f"So the answer is {target}."
 
 
 def _compile_request(user: str) -> str:
@@ -296,6 +342,7 @@ class Call:
     task: str | None
     tokens_in: int
     tokens_out: int
+    tokens_cached: int = 0
 
 
 @dataclass
@@ -307,12 +354,15 @@ class _Log:
 class RecordedCompiler(LoopbackServer):
     """The server: loopback, ephemeral port, a context manager (start/stop on a daemon thread).
 
-    ``url`` is the base URL for an OpenAI client; ``calls`` the log of answered calls."""
+    ``url`` is the base URL for an OpenAI client; ``calls`` the log of answered calls. Its
+    usage reports ``cached_tokens`` from a SIMULATED prompt cache
+    (:mod:`seglam.engine.prefix_cache`: OpenAI's documented prefix rule, estimated tokens)."""
 
     def __init__(self, recording: Recording, *, model: str = MODEL_NAME) -> None:
         self.recording = recording
         self.model = model
         self._log = _Log()
+        self._prefixes = PrefixCache()
         super().__init__(self._respond, max_body=MAX_BODY)
 
     def _respond(self, raw: bytes) -> Reply:
@@ -321,13 +371,16 @@ class RecordedCompiler(LoopbackServer):
             if not isinstance(body, dict):
                 raise ValueError("not an object")
             decision = respond(self.recording, body)
-            tokens_in = prompt_tokens(body.get("messages", []))
+            messages = body.get("messages", [])
+            tokens_in = prompt_tokens(messages)
+            cached = self._prefixes.cached_tokens(str(body.get("model", "")), messages if isinstance(messages, list) else [],
+                                                  tokens_in)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
             return Reply(400, json.dumps({"error": {"message": f"bad request: {err}"}}).encode(), JSON_HEADERS)
         tokens_out = count_tokens(decision.content)
         with self._log.lock:
-            self._log.calls.append(Call(decision.kind, decision.family, decision.task, tokens_in, tokens_out))
-        return Reply(200, completion_body(decision.content, tokens_in, tokens_out, self.model), JSON_HEADERS)
+            self._log.calls.append(Call(decision.kind, decision.family, decision.task, tokens_in, tokens_out, cached))
+        return Reply(200, completion_body(decision.content, tokens_in, tokens_out, self.model, cached), JSON_HEADERS)
 
     @property
     def calls(self) -> list[Call]:

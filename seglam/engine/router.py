@@ -15,19 +15,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-_HOLE = re.compile(r"\{\s*[A-Za-z_]\w*\s*:\s*\w+\s*\}")
-_WORD = re.compile(r"[a-z0-9]+")
+from seglam.cache.negative import HOLE, STOP_WORDS
 
-#: Words that carry no signal for "which kind of request is this".
-_STOP = frozenset(
-    "a an the of to and or in on at is are be it this that these those for with by from as "
-    "what which who how do does you your i me my we our".split()
-)
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens without pattern holes and stop words."""
-    return [t for t in _WORD.findall(_HOLE.sub(" ", text.lower())) if t not in _STOP]
+    return [t for t in _WORD.findall(HOLE.sub(" ", text.lower())) if t not in STOP_WORDS]
 
 
 @dataclass(frozen=True)

@@ -33,14 +33,17 @@ from seglam.engine.loopback import MAX_DELAY, LoopbackServer, Reply
 Action = Reply
 
 
-def completion_body(content: str, tokens_in: int = 100, tokens_out: int = 50, model: str = "fake-model") -> bytes:
-    return loopback.completion_body(content, tokens_in, tokens_out, model)
+def completion_body(content: str, tokens_in: int = 100, tokens_out: int = 50, model: str = "fake-model",
+                    cached: int = 0) -> bytes:
+    return loopback.completion_body(content, tokens_in, tokens_out, model, cached)
 
 
-def reply(content: Any, tokens_in: int = 100, tokens_out: int = 50, delay: float = 0.0) -> Action:
-    """A 200 chat completion; ``content`` that is not a str is sent as JSON text."""
+def reply(content: Any, tokens_in: int = 100, tokens_out: int = 50, delay: float = 0.0, cached: int = 0) -> Action:
+    """A 200 chat completion; ``content`` that is not a str is sent as JSON text. Its usage
+    reports ``tokens_in`` prompt tokens (``cached`` of them from the provider's cache)."""
     text = content if isinstance(content, str) else json.dumps(content)
-    return Action(200, completion_body(text, tokens_in, tokens_out), (("content-type", "application/json"),), delay)
+    return Action(200, completion_body(text, tokens_in, tokens_out, cached=cached),
+                  (("content-type", "application/json"),), delay)
 
 
 def status(code: int, message: str = "scripted error", retry_after: float | None = None) -> Action:
