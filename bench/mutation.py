@@ -1,0 +1,111 @@
+"""Mutation run on the code whose mistakes would serve wrong answers (`make mutation`).
+
+mutmut (configured in pyproject.toml, ``[tool.mutmut]``) mutates the files listed there;
+this script runs only the mutants of the functions in :data:`SCOPE` and prints the score
+and every mutant that no test killed. The record is bench/results/mutation.md.
+
+    .venv/bin/python bench/mutation.py            # run, then report
+    .venv/bin/python bench/mutation.py report     # report the last run (mutants/)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: (module, function globs): the functions that decide an answer. Names are mutmut's:
+#: ``x_name`` for a function, ``xǁClassǁname`` for a method.
+SCOPE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # the hit gate: which outcome a gated run is, and that only a clean run is a hit
+    ("seglam.cache.gate", ("x_classify", "x_run_gated")),
+    # pattern matching: what a pattern matches and what each hole binds
+    ("seglam.cache.pattern", (
+        "x__parse_bool", "x__parse_float", "x__parse_date", "x__hole_regex", "xǁPatternǁ_groups",
+        "xǁPatternǁcaptures", "xǁPatternǁmatch", "x_parse_pattern", "x__split", "x__normalise",
+        "x__regex", "x__escape", "x_hole_fits",
+    )),
+    # the checker's type rules: assignability, joins, element types, operator typing
+    ("seglam.check.typeops", (
+        "x_is_bottom", "x_as_dict", "x_assignable", "x_join", "x__join_option",
+        "x__join_same_shape", "x_iter_elem", "x_sized", "x_hashable",
+    )),
+    ("seglam.check.operators", ("x_*",)),
+    # the runtime's arithmetic: operators, comparisons and the numeric builtins
+    ("seglam.run.stdlib", (
+        "x__seq_cap", "x_op_*", "x__count", "x__range_contains", "x_compare", "x_b_abs",
+        "x_b_divmod", "x_b_int", "x__to_int_from_decimal", "x_b_float", "x_b_sum", "x_b_pow",
+        "x_b_round",
+    )),
+    # the runtime's limits: fuel, depth and size caps, and which sums skip the int cap
+    ("seglam.run.context", ("x*",)),
+    ("seglam.run.limits", ("x*",)),
+    ("seglam.run.intcap", ("x*",)),
+)
+
+STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests", 36: "timeout",
+          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
+
+
+def patterns() -> list[str]:
+    """mutmut mutant-name globs for :data:`SCOPE`."""
+    return [f"{module}.{fn}__mutmut_*" for module, fns in SCOPE for fn in fns]
+
+
+def in_scope(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns())
+
+
+def results() -> dict[str, str]:
+    """``{mutant name: status}`` for every in-scope mutant of the last run."""
+    out: dict[str, str] = {}
+    for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
+        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            if in_scope(name):
+                out[name] = STATUS.get(code, f"exit {code}")
+    return out
+
+
+def diff(name: str) -> str:
+    """The mutated line(s) of one mutant, as ``-old / +new``."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    path = Path(*name.split(".")[:-1]).with_suffix(".py")
+    lines = get_diff_for_mutant(name, path=path).splitlines()
+    changed = [ln for ln in lines if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    return " / ".join(ln[0] + " " + ln[1:].strip() for ln in changed)
+
+
+def report() -> int:
+    os.chdir(ROOT)
+    res = results()
+    if not res:
+        print("no mutation results: run `make mutation` first")
+        return 1
+    counts = Counter(res.values())
+    tested = counts["killed"] + counts["survived"] + counts["timeout"]
+    score = 100.0 * (counts["killed"] + counts["timeout"]) / tested if tested else 0.0
+    print(f"mutants in scope: {len(res)}  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    print(f"score (killed + timeout) / (killed + timeout + survived): {score:.1f}%")
+    for name, status in sorted(res.items()):
+        if status != "killed":
+            print(f"  {status:9} {name}: {diff(name)}")
+    return 0
+
+
+def run() -> int:
+    os.chdir(ROOT)
+    jobs = os.environ.get("MUTATION_JOBS", str(os.cpu_count() or 2))
+    mutmut = Path(sys.executable).parent / "mutmut"
+    subprocess.call([str(mutmut), "run", "--max-children", jobs, *patterns()])
+    return report()
+
+
+if __name__ == "__main__":
+    sys.exit(report() if sys.argv[1:] == ["report"] else run())
