@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from seglam.cache import parse_pattern
+from seglam.cache import PatternError, parse_pattern
 
 
 @pytest.mark.parametrize("text,value", [
@@ -54,3 +54,35 @@ def test_captures_are_the_raw_text_of_each_hole():
     p = parse_pattern("What is {a: int} plus {b: str}?")
     assert p.captures("what is +3 plus  four  things?") == {"a": "+3", "b": "four  things"}
     assert p.captures("what is three plus four?") is None
+
+
+@pytest.mark.parametrize("text,message", [
+    ("ab { cd", "unclosed '{' at column 4 (write '{{' for a literal brace)"),
+    ("ab {{ x } cd", "stray '}' at column 9 (write '}}' for a literal brace)"),
+    ("ab {x} cd", "bad hole {x} at column 4: write {name: type} with type one of "
+                  "str, word, int, float, Decimal, bool, date, tokens"),
+    ("a {n: int} {x: list} cd", "unknown hole type 'list' in {x: list}: use one of "
+                                "str, word, int, float, Decimal, bool, date, tokens"),
+    ("ab {x: tokens( )} cd", "{x: tokens( )}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
+    ("ab {x: int(1 2)} cd", "{x: int(1 2)}: only a tokens hole takes a list in parentheses"),
+    ("{a: int} and {a: int}", "hole {a} appears twice; each hole binds one parameter"),
+    (" \t ", "empty pattern"),
+])
+def test_a_bad_pattern_says_what_and_where(text, message):
+    with pytest.raises(PatternError) as err:
+        parse_pattern(text)
+    assert str(err.value) == message
+
+
+def test_literal_braces_and_a_pattern_without_holes():
+    p = parse_pattern("Show  {{a}} and }}b{{ now")
+    assert p.text == "Show {{a}} and }}b{{ now" and p.holes == ()
+    assert p.match("show {a} and }b{ NOW") == {}
+    assert p.match("show {a} and }b{ now please") is None
+    assert parse_pattern("Hello world").match("  hello\u00a0world ") == {}
+
+
+def test_a_repeated_token_is_listed_once():
+    p = parse_pattern("Say {w: tokens(yes no yes)} now")
+    assert p.holes[0].vocabulary == ("yes", "no")
+    assert p.match("say no yes now") == {"w": "no yes"}
