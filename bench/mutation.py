@@ -6,6 +6,11 @@ and every mutant that no test killed. The record is bench/results/mutation.md.
 
     .venv/bin/python bench/mutation.py            # run, then report
     .venv/bin/python bench/mutation.py report     # report the last run (mutants/)
+    .venv/bin/python bench/mutation.py verify     # run NEW_TESTS against every mutant
+                                                  # the run did not kill (MUTANT_UNDER_TEST)
+
+A run that was stopped and resumed on the unfinished mutants keeps the earlier verdicts in
+mutants/earlier-verdicts.json (mutmut forgets them when its configuration changes).
 """
 
 from __future__ import annotations
@@ -49,6 +54,18 @@ SCOPE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("seglam.run.intcap", ("x*",)),
 )
 
+#: Test files written to kill survivors, by the module they exercise: ``verify`` runs them
+#: against each mutant mutmut left alive and records the first test that fails.
+NEW_TESTS: dict[str, tuple[str, ...]] = {
+    "seglam.cache": ("tests/cache/test_gate_outcomes.py", "tests/cache/test_pattern_holes.py"),
+    "seglam.check": ("tests/check/test_type_rules.py", "tests/check/test_operator_types_vs_cpython.py"),
+    "seglam.run": ("tests/run/test_operator_fuel_and_size_reports.py", "tests/run/test_limit_rules.py",
+                   "tests/conformance/test_conformance.py", "-k", "numeric_edges or test_operator or test_limit"),
+}
+
+EARLIER = "earlier-verdicts.json"
+AFTER = "after-verdicts.json"
+
 STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests", 36: "timeout",
           24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
 
@@ -63,13 +80,51 @@ def in_scope(name: str) -> bool:
 
 
 def results() -> dict[str, str]:
-    """``{mutant name: status}`` for every in-scope mutant of the last run."""
+    """``{mutant name: status}`` for every in-scope mutant of the last run (an earlier
+    verdict stands in for a mutant the resumed run did not check)."""
     out: dict[str, str] = {}
     for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
         for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
             if in_scope(name):
                 out[name] = STATUS.get(code, f"exit {code}")
+    earlier = ROOT / "mutants" / EARLIER
+    if earlier.exists():
+        for name, status in json.loads(earlier.read_text()).items():
+            if out.get(name) == "not checked":
+                out[name] = status
     return out
+
+
+def after() -> dict[str, str]:
+    """``{mutant name: test id}`` for the survivors a new test kills (from ``verify``)."""
+    path = ROOT / "mutants" / AFTER
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def verify() -> int:
+    """Run :data:`NEW_TESTS` against every in-scope mutant that was not killed."""
+    os.chdir(ROOT)
+    for src in sorted({t for ts in NEW_TESTS.values() for t in ts if t.startswith("tests/")}):
+        if Path(src).exists():
+            (Path("mutants") / src).parent.mkdir(parents=True, exist_ok=True)
+            (Path("mutants") / src).write_bytes(Path(src).read_bytes())
+    for case in Path("tests/conformance/cases").glob("*.sgltest"):
+        (Path("mutants") / case).write_bytes(case.read_bytes())
+    killed = after()
+    for name, status in sorted(results().items()):
+        if status in ("killed", "timeout", "not checked") or name in killed:
+            continue
+        tests = [t for t in next(ts for prefix, ts in NEW_TESTS.items() if name.startswith(prefix + "."))
+                 if not t.startswith("tests/") or Path(t).exists()]
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-x", "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:xdist", *tests],
+            cwd="mutants", env=dict(os.environ, MUTANT_UNDER_TEST=name), capture_output=True, text=True)
+        failed = [ln.split()[1] for ln in proc.stdout.splitlines() if ln.startswith("FAILED ")]
+        if proc.returncode != 0:
+            killed[name] = failed[0] if failed else f"pytest exit {proc.returncode}"
+        print(f"{'killed' if name in killed else 'alive ':6} {name}  {killed.get(name, '')}", flush=True)
+        (Path("mutants") / AFTER).write_text(json.dumps(killed, indent=0))
+    return 0
 
 
 def diff(name: str) -> str:
@@ -88,14 +143,20 @@ def report() -> int:
     if not res:
         print("no mutation results: run `make mutation` first")
         return 1
-    counts = Counter(res.values())
-    tested = counts["killed"] + counts["survived"] + counts["timeout"]
-    score = 100.0 * (counts["killed"] + counts["timeout"]) / tested if tested else 0.0
-    print(f"mutants in scope: {len(res)}  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
-    print(f"score (killed + timeout) / (killed + timeout + survived): {score:.1f}%")
+    killed_by = after()
+    for label, statuses in (("mutmut run", res),
+                            ("with the new tests", {n: "killed" if n in killed_by else s for n, s in res.items()})):
+        counts = Counter(statuses.values())
+        tested = counts["killed"] + counts["survived"] + counts["timeout"] + counts["no tests"]
+        score = 100.0 * (counts["killed"] + counts["timeout"]) / tested if tested else 0.0
+        print(f"{label}: {len(statuses)} mutants in scope  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+        print(f"  score (killed + timeout) / (killed + timeout + survived + no tests): {score:.1f}%")
+    print("\n| mutant | change | mutmut | now |\n|---|---|---|---|")
     for name, status in sorted(res.items()):
-        if status != "killed":
-            print(f"  {status:9} {name}: {diff(name)}")
+        if status not in ("killed", "timeout"):
+            change = diff(name).replace("|", "\\|")
+            now = f"killed by `{killed_by[name]}`" if name in killed_by else "ALIVE"
+            print(f"| `{name.split('.', 2)[2]}` | `{change}` | {status} | {now} |")
     return 0
 
 
@@ -108,4 +169,4 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(report() if sys.argv[1:] == ["report"] else run())
+    sys.exit({"report": report, "verify": verify}.get(sys.argv[1] if sys.argv[1:] else "", run)())
