@@ -183,10 +183,24 @@ def test_power_of_a_negative_literal_is_a_float():
     minus_two = A.Constant(NO_SPAN, -2)
     two = A.Constant(NO_SPAN, 2)
     negated_two = A.UnaryOp(NO_SPAN, "-", two)
-    for node in (minus_two, negated_two):
+    for node in (minus_two, negated_two, A.UnaryOp(NO_SPAN, "-", A.Constant(NO_SPAN, 1)), A.Constant(NO_SPAN, -1)):
         assert arith("**", T.INT, T.INT, node) == T.FLOAT
         assert arith("**", T.BOOL, T.INT, node) == T.FLOAT
     for node in (None, two, A.UnaryOp(NO_SPAN, "-", A.Constant(NO_SPAN, 0)), A.Constant(NO_SPAN, True),
+                 A.Constant(NO_SPAN, 0), A.Constant(NO_SPAN, -2.5), A.UnaryOp(NO_SPAN, "~", two), A.Name(NO_SPAN, "n"),
                  A.UnaryOp(NO_SPAN, "-", A.Constant(NO_SPAN, 2.5)), A.UnaryOp(NO_SPAN, "+", two)):
         assert arith("**", T.INT, T.INT, node) == T.INT
     assert arith("**", T.FLOAT, T.INT, minus_two) == T.FLOAT
+
+
+def test_unions_of_numbers_sort_unless_they_mix_float_and_decimal():
+    U = T.UnionType
+    none = frozenset()
+    assert orderable(U((T.INT, T.FLOAT)), none) and orderable(U((T.BOOL, T.INT, T.FLOAT)), none)
+    assert orderable(U((T.INT, T.DECIMAL)), none) and orderable(U((T.BOOL, T.DECIMAL)), none)
+    assert not orderable(U((T.FLOAT, T.DECIMAL)), none)
+    assert not orderable(U((T.INT, T.FLOAT, T.DECIMAL)), none)
+    assert not orderable(U((T.INT, T.STR)), none) and not orderable(U((T.STR, T.NONE)), none)
+    assert not orderable(U((T.DECIMAL, T.STR)), none)
+    assert orderable(T.RecordType("P"), frozenset({"P"})) and not orderable(T.RecordType("P"), frozenset({"Q"}))
+    assert orderable(L(T.RecordType("P")), frozenset({"P"})) and not orderable(L(T.RecordType("P")), none)

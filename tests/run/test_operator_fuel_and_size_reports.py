@@ -86,3 +86,23 @@ def test_int_of_a_huge_decimal_reports_about_its_size(digits):
     true_bits = (10 ** digits).bit_length()
     reported = _reported_bits(S.b_int, Decimal(f"1E+{digits}"), bits=65_536)
     assert abs(reported - true_bits) / true_bits < 0.01
+
+
+def test_a_power_reports_a_lower_bound_past_the_limit():
+    reported = _reported_bits(S.op_pow, 3, 100)
+    assert 64 < reported <= (3 ** 100).bit_length()
+    assert reported == 100  # (bits of 3 - 1) * exponent
+    assert _reported_bits(S.op_pow, 3, 1 << 40) == 65
+    assert _reported_bits(S.op_pow, -7, 1 << 50) == 65
+
+
+def test_repeating_a_sequence_reports_its_length():
+    ctx = RunContext(Limits(max_str_len=5, max_collection_len=3))
+    with pytest.raises(Fault) as info:
+        S.op_mul(ctx, "ab", 10)
+    assert (info.value.code, info.value.message) == ("F-STR-SIZE", "string too long: 20 characters, the limit is 5")
+    with pytest.raises(Fault) as info:
+        S.op_mul(ctx, 2, [1, 2])
+    assert (info.value.code, info.value.message) == (
+        "F-COLLECTION-SIZE", "collection too large: 4 elements, the limit is 3")
+    assert S.op_mul(ctx, [1], 3) == [1, 1, 1] and S.op_mul(ctx, "ab", -2) == ""
