@@ -91,6 +91,7 @@ EQUIVALENT: dict[str, str] = {
 
 EARLIER = "earlier-verdicts.json"
 AFTER = "after-verdicts.json"
+AFTER_UNCHECKED = "after-unchecked.json"
 
 STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests", 36: "timeout",
           24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
@@ -121,14 +122,21 @@ def results() -> dict[str, str]:
     return out
 
 
-def after() -> dict[str, str]:
+def after(file: str = AFTER) -> dict[str, str]:
     """``{mutant name: test id}`` for the survivors a new test kills (from ``verify``)."""
-    path = ROOT / "mutants" / AFTER
+    path = ROOT / "mutants" / file
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def verify() -> int:
-    """Run :data:`NEW_TESTS` against every in-scope mutant that was not killed."""
+def _tried(name: str) -> bool:
+    """Whether ``verify-unchecked`` ran the new tests against ``name`` (and they passed)."""
+    log = ROOT / "mutants" / "after-unchecked-alive.txt"
+    return log.exists() and name in log.read_text().split()
+
+
+def verify(unchecked: bool = False) -> int:
+    """Run :data:`NEW_TESTS` against every in-scope mutant that was not killed (with
+    ``unchecked``: against the mutants the mutmut run did not reach, instead)."""
     os.chdir(ROOT)
     for src in sorted({t for ts in NEW_TESTS.values() for t in ts if t.startswith("tests/")}):
         if Path(src).exists():
@@ -136,9 +144,12 @@ def verify() -> int:
             (Path("mutants") / src).write_bytes(Path(src).read_bytes())
     for case in Path("tests/conformance/cases").glob("*.sgltest"):
         (Path("mutants") / case).write_bytes(case.read_bytes())
-    killed = after()
+    out = AFTER_UNCHECKED if unchecked else AFTER
+    killed = after(out)
     for name, status in sorted(results().items()):
-        if status in ("killed", "timeout", "not checked") or name in killed:
+        if (status == "not checked") != unchecked or status in ("killed", "timeout") or name in killed:
+            continue
+        if name in EQUIVALENT:
             continue
         tests = [t for t in next(ts for prefix, ts in NEW_TESTS.items() if name.startswith(prefix + "."))
                  if not t.startswith("tests/") or Path(t).exists()]
@@ -149,7 +160,10 @@ def verify() -> int:
         if proc.returncode != 0:
             killed[name] = failed[0] if failed else f"pytest exit {proc.returncode}"
         print(f"{'killed' if name in killed else 'alive ':6} {name}  {killed.get(name, '')}", flush=True)
-        (Path("mutants") / AFTER).write_text(json.dumps(killed, indent=0))
+        if unchecked and name not in killed:
+            with open(Path("mutants") / "after-unchecked-alive.txt", "a") as f:
+                f.write(name + "\n")
+        (Path("mutants") / out).write_text(json.dumps(killed, indent=0))
     return 0
 
 
@@ -178,6 +192,11 @@ def report() -> int:
         score = 100.0 * (counts["killed"] + counts["timeout"]) / tested if tested else 0.0
         print(f"{label}: {len(statuses)} mutants in scope  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
         print(f"  score (killed + timeout) / (killed + timeout + survived + no tests): {score:.1f}%")
+    unchecked = [n for n, st in res.items() if st == "not checked"]
+    if unchecked:
+        alone = after(AFTER_UNCHECKED)
+        print(f"not reached by the mutmut run: {len(unchecked)}; of these the new tests alone kill "
+              f"{sum(n in alone for n in unchecked)} of the {sum(n in alone or _tried(n) for n in unchecked)} tried")
     print("\n| mutant | change | mutmut | now |\n|---|---|---|---|")
     for name, status in sorted(res.items()):
         if status not in ("killed", "timeout", "not checked"):
@@ -197,4 +216,5 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit({"report": report, "verify": verify}.get(sys.argv[1] if sys.argv[1:] else "", run)())
+    commands = {"report": report, "verify": verify, "verify-unchecked": lambda: verify(unchecked=True)}
+    sys.exit(commands.get(sys.argv[1] if sys.argv[1:] else "", run)())
