@@ -75,6 +75,10 @@ EQUIVALENT: dict[str, str] = {
        "hole; with none, any value is unused" for i in (8, 9)},
     "seglam.cache.pattern.x__regex__mutmut_34": "(?i:...) around a whitespace-only literal changes "
         "nothing: whitespace has no case",
+    **{f"seglam.cache.pattern.xǁPatternǁ_groups__mutmut_{i}": "'UTF-8' and 'utf-8' name the same codec"
+       for i in (10, 28)},
+    "seglam.cache.pattern.xǁPatternǁ_groups__mutmut_22": "RE2 reports no match as the span (-1, -1): "
+        "either end is negative",
     "seglam.cache.pattern.x__split__mutmut_11": "piece is '{{' or '}}': piece[1] == piece[0]",
     "seglam.check.typeops.x__join_option__mutmut_2": "placed is only read as `not placed`: None and "
         "False are both false",

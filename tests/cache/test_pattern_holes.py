@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from seglam.cache import PatternError, parse_pattern
+from seglam.cache import pattern as pattern_module
+from seglam.cache.pattern import hole_fits
 
 
 @pytest.mark.parametrize("text,value", [
@@ -64,6 +66,7 @@ def test_captures_are_the_raw_text_of_each_hole():
     ("a {n: int} {x: list} cd", "unknown hole type 'list' in {x: list}: use one of "
                                 "str, word, int, float, Decimal, bool, date, tokens"),
     ("ab {x: tokens( )} cd", "{x: tokens( )}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
+    ("ab {x: tokens} cd", "{x: tokens}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
     ("ab {x: int(1 2)} cd", "{x: int(1 2)}: only a tokens hole takes a list in parentheses"),
     ("{a: int} and {a: int}", "hole {a} appears twice; each hole binds one parameter"),
     (" \t ", "empty pattern"),
@@ -77,6 +80,7 @@ def test_a_bad_pattern_says_what_and_where(text, message):
 def test_literal_braces_and_a_pattern_without_holes():
     p = parse_pattern("Show  {{a}} and }}b{{ now")
     assert p.text == "Show {{a}} and }}b{{ now" and p.holes == ()
+    assert p.parts == ("Show {a} and }b{ now",)
     assert p.match("show {a} and }b{ NOW") == {}
     assert p.match("show {a} and }b{ now please") is None
     assert parse_pattern("Hello world").match("  hello\u00a0world ") == {}
@@ -86,3 +90,29 @@ def test_a_repeated_token_is_listed_once():
     p = parse_pattern("Say {w: tokens(yes no yes)} now")
     assert p.holes[0].vocabulary == ("yes", "no")
     assert p.match("say no yes now") == {"w": "no yes"}
+
+
+def test_a_tokens_vocabulary_counts_as_literal_text():
+    tokens = parse_pattern("Eval {e: tokens(yes no)} now")
+    text = parse_pattern("Eval {e: str} now")
+    assert text.literal_chars == len("Evalnow")
+    assert tokens.literal_chars == len("Evalnow") + len("yesno")
+    assert tokens.specificity > text.specificity
+
+
+@pytest.mark.parametrize("hole,param,fits", [
+    ("int", "int", True), ("int", "int | None", True), ("int", "None | int", True), ("word", "str", True),
+    ("tokens", "str | None", True), ("Decimal", "Decimal", True), ("date", "date", True),
+    ("int", "float", False), ("int", "int | str", False), ("str", "int", False), ("float", "int", False),
+    ("bool", "int", False), ("int", "None", False),
+])
+def test_a_hole_binds_only_a_parameter_of_its_type(hole, param, fits):
+    assert hole_fits(hole, param) is fits
+
+
+def test_the_pure_python_re2_wrapper_matches_the_same(monkeypatch):
+    texts = ["what is -3 plus +4?", "What is 3 plus x?", "what is 1 plus 2", "x"]
+    fast = [parse_pattern("What is {a: int} plus {b: int}?").match(t) for t in texts]
+    monkeypatch.setattr(pattern_module, "_core", None)
+    slow = [parse_pattern("What is {a: int} plus {b: int}?").match(t) for t in texts]
+    assert slow == fast == [{"a": -3, "b": 4}, None, None, None]

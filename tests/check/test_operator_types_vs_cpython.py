@@ -204,3 +204,20 @@ def test_unions_of_numbers_sort_unless_they_mix_float_and_decimal():
     assert not orderable(U((T.DECIMAL, T.STR)), none)
     assert orderable(T.RecordType("P"), frozenset({"P"})) and not orderable(T.RecordType("P"), frozenset({"Q"}))
     assert orderable(L(T.RecordType("P")), frozenset({"P"})) and not orderable(L(T.RecordType("P")), none)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_an_operand_already_in_error_gives_error_not_a_second_diagnostic(op):
+    for bad in (T.ERROR, T.ANY):
+        for other in (T.INT, T.STR, L(T.INT), T.NONE, bad):
+            assert arith(op, bad, other) == T.ERROR
+            assert arith(op, other, bad) == T.ERROR
+
+
+def test_an_element_of_a_still_empty_collection_takes_the_other_side():
+    assert arith("+", T.NEVER, T.INT) == T.INT and arith("*", T.FLOAT, T.NEVER) == T.FLOAT
+    assert arith("/", T.NEVER, T.INT) == T.FLOAT and arith("/", T.BOOL, T.NEVER) == T.FLOAT
+    assert arith("/", T.NEVER, T.DECIMAL) == T.DECIMAL
+    assert arith("+", T.NEVER, L(T.STR)) == L(T.STR) and arith("-", S(T.INT), T.NEVER) == S(T.INT)
+    assert arith("//", T.NEVER, T.NEVER) == T.NEVER
+    assert unary("-", T.NEVER) == T.NEVER and unary("not", T.ERROR) == T.ERROR
