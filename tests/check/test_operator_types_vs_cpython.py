@@ -221,3 +221,9 @@ def test_an_element_of_a_still_empty_collection_takes_the_other_side():
     assert arith("+", T.NEVER, L(T.STR)) == L(T.STR) and arith("-", S(T.INT), T.NEVER) == S(T.INT)
     assert arith("//", T.NEVER, T.NEVER) == T.NEVER
     assert unary("-", T.NEVER) == T.NEVER and unary("not", T.ERROR) == T.ERROR
+
+
+def test_bottom_types_are_orderable():
+    for bottom in (T.NEVER, T.ERROR, T.ANY):
+        assert orderable(bottom, frozenset())
+        assert orderable(L(bottom), frozenset())

@@ -106,3 +106,12 @@ def test_repeating_a_sequence_reports_its_length():
     assert (info.value.code, info.value.message) == (
         "F-COLLECTION-SIZE", "collection too large: 4 elements, the limit is 3")
     assert S.op_mul(ctx, [1], 3) == [1, 1, 1] and S.op_mul(ctx, "ab", -2) == ""
+
+
+@pytest.mark.parametrize("base,exp", [(-8.0, 0.5), (-2, 0.25), (-1.5, -0.5)])
+def test_a_negative_number_to_a_fractional_power_faults(base, exp):
+    with pytest.raises(Fault) as info:
+        S.op_pow(RunContext(), base, exp)
+    assert (info.value.code, info.value.message) == (
+        "F-VALUE", "a negative number raised to a fractional power has no real value")
+    assert S.op_pow(RunContext(), -8.0, 2.0) == 64.0 and S.op_pow(RunContext(), 4, 0.5) == 2.0
