@@ -207,8 +207,8 @@ def report() -> int:
         print("no mutation results: run `make mutation` first")
         return 1
     killed_by = after()
-    now = {n: "killed" if n in killed_by else "equivalent" if s not in ("killed", "timeout") and n in EQUIVALENT
-           else s for n, s in res.items()}
+    now = {n: "killed" if n in killed_by else "equivalent" if s != "killed" and n in EQUIVALENT else s
+           for n, s in res.items()}
     for label, statuses in (("mutmut run", res), ("with the new tests", now)):
         counts = Counter(statuses.values())
         tested = sum(counts[k] for k in ("killed", "timeout", "survived", "no tests"))
