@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,5 +25,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+# Not part of `make test` or CI: hours on two busy cores (1,519 mutants). Score and survivors:
+# bench/results/mutation.md.
+mutation: $(STAMP)
+	nice -n 10 $(BIN)/python bench/mutation.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info $(DEMO_CACHE)
+	rm -rf $(VENV) build *.egg-info $(DEMO_CACHE) mutants

@@ -378,7 +378,7 @@ def b_reversed(ctx, seq):
 def _to_int_from_decimal(ctx: RunContext, d: decimal.Decimal) -> int:
     if d.is_finite() and d.adjusted() > ctx.max_int_bits * 0.302 + 2:
         raise ctx.int_bits_fault(int(d.adjusted() * 3.33))
-    return int(d)
+    return ctx.check_int(int(d))
 
 
 def b_int(ctx, x=0, base=None):
