@@ -59,13 +59,17 @@ class Section:
 
 
 def find_spec() -> Path | None:
-    """``$SEGLAM_SPEC``, else SPEC.md at the repository root next to the package."""
+    """``$SEGLAM_SPEC``, else the SPEC.md an installed wheel carries (``seglam/SPEC.md``, put
+    there by setup.py), else SPEC.md at the root of the checkout the package runs from."""
     env = os.environ.get("SEGLAM_SPEC")
     if env:
         p = Path(env).expanduser()
         return p if p.is_file() else None
-    p = Path(__file__).resolve().parents[2] / "SPEC.md"
-    return p if p.is_file() else None
+    package = Path(__file__).resolve().parents[1]
+    for p in (package / "SPEC.md", package.parent / "SPEC.md"):
+        if p.is_file():
+            return p
+    return None
 
 
 def load_guide(spec: str | os.PathLike[str] | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> str:
