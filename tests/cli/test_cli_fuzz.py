@@ -119,9 +119,11 @@ def _adds_good(argv, root):
 
 @pytest.fixture(scope="module")
 def monkeypatch_module(tmp_path_factory):
-    """No command may touch the real default cache: point $SEGLAM_CACHE at a temp dir."""
+    """No command may touch the real default cache or the checkout: point $SEGLAM_CACHE at a
+    temp dir, and run from another (a random name such as `cache export xyz` is a relative path)."""
     mp = pytest.MonkeyPatch()
     mp.setenv("SEGLAM_CACHE", str(tmp_path_factory.mktemp("default-cache")))
+    mp.chdir(tmp_path_factory.mktemp("cwd"))
     yield mp
     mp.undo()
 
