@@ -107,11 +107,13 @@ def _options(args) -> dict:
 
 
 def _read(path: str) -> tuple[str | None, str | None]:
+    """The file's text, or a one-line error (size-bounded: /dev/zero or a FIFO is refused)."""
+    from seglam.program import SourceFileError, read_source
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read(), None
-    except (OSError, UnicodeDecodeError) as x:
-        return None, f"{path}: cannot read: {x}"
+        return read_source(path), None
+    except SourceFileError as x:
+        return None, str(x)
 
 
 def cmd_verify(args) -> int:

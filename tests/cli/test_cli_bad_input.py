@@ -67,7 +67,7 @@ def test_an_int_with_too_many_digits_is_refused(prog, capsys):
     assert "integer has 20000 digits" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["check", "run"])
+@pytest.mark.parametrize("command", ["check", "run", "verify"])
 def test_a_device_is_not_read(command, capsys):
     assert main([command, "/dev/zero"]) == 2
     assert "/dev/zero: not a regular file" in capsys.readouterr().err
