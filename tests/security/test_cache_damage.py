@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -104,6 +105,15 @@ def test_flipped_bytes_are_reported_or_harmless(pristine, tmp_path):
     nonzero = [i for i, b in enumerate(data) if b]
     positions = sorted(set(rng.sample(nonzero, 40) + rng.sample(range(len(data)), 8)))
     variants = {}
+    # the seeded sample lands on different records from run to run (the seals' secret and the
+    # timestamps differ), so one variant always damages a stored program's text: every copy of
+    # it (LMDB may keep a stale page with an older copy beside the live one)
+    in_record = bytearray(data)
+    copies = [m.start() for m in re.finditer(re.escape(b"return a + b"), data)]
+    assert copies
+    for at in copies:
+        in_record[at + 7] ^= 0x01
+    variants["program-text"] = bytes(in_record)
     for pos in positions:
         damaged = bytearray(data)
         damaged[pos] ^= rng.choice((0x01, 0x80, 0xFF))
@@ -113,9 +123,9 @@ def test_flipped_bytes_are_reported_or_harmless(pristine, tmp_path):
     problems = {p: w for p, o in results.items() if (w := _wrong(o, ids))}
     assert problems == {}
     assert len(results) == len(variants)
-    # the sample did reach damage: some operations were refused, some records quarantined
-    assert any(v.startswith("typed:") for o in results.values() for v in o.values())
-    assert any(o.get("corrupt", "ok:[]") != "ok:[]" for o in results.values())
+    # the damage was seen: the damaged program text is quarantined, never run
+    assert results[str(tmp_path / "program-text")]["corrupt"] not in ("ok:[]", None)
+    assert results[str(tmp_path / "program-text")]["What is 12 plus 30?"] in ("ok:null", "miss", *DAMAGE)
 
 
 def _leaf_nodes(data: bytes, psize: int = 4096) -> list[int]:
