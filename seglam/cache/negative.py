@@ -38,7 +38,6 @@ The rules (docs/engine.md, "Negative families"):
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -46,8 +45,9 @@ from typing import Any, Iterable, Sequence
 import lmdb
 import msgspec
 
-from seglam.cache.errors import AmbiguousIdError, NotFoundError, PatternError
+from seglam.cache.errors import AmbiguousIdError, CorruptEntryError, NotFoundError, PatternError
 from seglam.cache.pattern import parse_pattern
+from seglam.cache.words import words
 
 MIN_SIGNATURE = 3
 NEGATIVE_AFTER = 2
@@ -56,17 +56,7 @@ PROBE_FACTOR = 8
 MAX_SAMPLES = 5
 MAX_HISTORY = 40
 MAX_KINDS = 500
-DB_NAME = b"negative"
-
-#: A pattern's typed hole, ``{name: type}`` (its words are not the request's).
-HOLE = re.compile(r"\{\s*[A-Za-z_]\w*\s*:\s*\w+\s*\}")
-_WORD = re.compile(r"[a-z0-9]+")
-#: Words that carry no signal for "which kind of request is this".
-STOP_WORDS = frozenset(
-    "a an the of to and or in on at is are be it this that these those for with by from as "
-    "what which who how do does you your i me my we our".split()
-)
-
+DB_NAME = "negative"
 
 class NegativeEvent(msgspec.Struct, frozen=True):
     time: float
@@ -103,10 +93,9 @@ class NegativeKind(msgspec.Struct, frozen=True):
 
 
 def signature_words(text: str) -> frozenset[str]:
-    """The words a lexical signature is made of (pattern holes, stop words, numbers and
-    one-letter words removed)."""
-    return frozenset(w for w in _WORD.findall(HOLE.sub(" ", text.lower()))
-                     if len(w) > 1 and not w.isdigit() and w not in STOP_WORDS)
+    """The words of ``text`` that can make up a signature: :func:`seglam.cache.words.words`
+    without numbers and one-letter words."""
+    return frozenset(w for w in words(text) if len(w) > 1 and not w.isdigit())
 
 
 def is_probe(applied: int) -> bool:
@@ -129,12 +118,12 @@ Positives = Sequence[tuple[str, Sequence[str]]]  # (family id, its sample reques
 
 
 class NegativeKinds:
-    """The negative families of one cache (``cache.negatives``), in their own named LMDB
-    database of the cache's store."""
+    """The negative families of one cache (``cache.negatives``), sealed like every record of
+    the cache's store, in its ``negative`` database."""
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self.db = store.write(lambda txn: store.env.open_db(DB_NAME, txn=txn))
+        self.db = store.dbs[DB_NAME]
 
     # -- reading --------------------------------------------------------------------------
 
@@ -254,15 +243,15 @@ class NegativeKinds:
 
     def _all(self, txn: lmdb.Transaction) -> list[NegativeKind]:
         out = []
-        for _, raw in txn.cursor(self.db):
+        for key, raw in txn.cursor(self.db):
             try:
-                out.append(msgspec.msgpack.decode(raw, type=NegativeKind))
-            except (msgspec.DecodeError, msgspec.ValidationError):
+                out.append(self.store.unseal(DB_NAME, key, raw, NegativeKind))
+            except CorruptEntryError:
                 continue  # a damaged record is ignored: it can only cost a compile
         return out
 
     def _put(self, txn: lmdb.Transaction, kind: NegativeKind) -> None:
-        txn.put(kind.id.encode(), msgspec.msgpack.encode(kind), db=self.db)
+        txn.put(kind.id.encode(), self.store.seal(DB_NAME, kind.id, kind), db=self.db)
 
     def _evict(self, txn: lmdb.Transaction, kinds: list[NegativeKind]) -> None:
         """Keep at most MAX_KINDS records: the least recently updated candidates go first."""

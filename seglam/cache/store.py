@@ -45,6 +45,7 @@ DATABASES: dict[str, bool] = {
     "history": False,  # id \0 version(4 bytes) -> sealed Entry (earlier versions)
     "events": False,  # id \0 time_ns(8 bytes) -> sealed Event
     "samples": False,  # id -> sealed list of request texts (admission checks)
+    "negative": False,  # kind id -> sealed NegativeKind (seglam.cache.negative)
     "meta": False,  # b"format" -> sealed format record
 }
 

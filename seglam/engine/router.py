@@ -10,19 +10,11 @@ never decides a hit.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from seglam.cache.negative import HOLE, STOP_WORDS
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens without pattern holes and stop words."""
-    return [t for t in _WORD.findall(HOLE.sub(" ", text.lower())) if t not in STOP_WORDS]
+from seglam.cache.words import words as tokens  # the same words negative families use
 
 
 @dataclass(frozen=True)

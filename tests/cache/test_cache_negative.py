@@ -97,6 +97,24 @@ def test_kinds_persist_and_damaged_records_are_ignored(tmp_path):
         assert cache.negatives.claim(SPORTS[2]).kind.id == kind.id
 
 
+def test_a_rewritten_record_is_not_trusted(tmp_path):
+    """Negative families are sealed like every record: a well-formed kind written without
+    the cache's secret (here: made active with a one-word signature) is ignored."""
+    import msgspec
+
+    with Cache(tmp_path / "c") as cache:
+        kind = cache.negatives.record(SPORTS[0], "declined")
+        forged = msgspec.structs.replace(kind, status="active", signature=("following",), evidence=9)
+
+        def rewrite(txn):
+            txn.put(kind.id.encode(), msgspec.msgpack.encode(forged), db=cache.negatives.db)
+
+        cache.store.write(rewrite)
+    with Cache(tmp_path / "c") as cache:
+        assert cache.negatives.list() == []
+        assert cache.negatives.claim("Is the following sum right: 2 + 2 = 4?") is None
+
+
 WORDS = st.lists(st.sampled_from("alpha beta gamma delta epsilon zeta eta theta iota kappa".split()), min_size=1,
                  max_size=8)
 
