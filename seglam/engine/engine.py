@@ -33,7 +33,7 @@ from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
 from seglam.engine.admission import Candidate, Refusal, Request, _norm, coerce_inputs, evaluate, frozen_asserts
-from seglam.engine.answer import Answer, EngineTrace
+from seglam.engine.answer import TIERS, Answer, EngineTrace
 from seglam.engine.client import CompilerError, Usage
 from seglam.engine.compiler import Compiler
 from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
@@ -160,7 +160,7 @@ class Engine:
             cache_stats = {"error": str(err)}
         return {
             "requests": sum(tiers.values()),
-            "tiers": {t: tiers.get(t, 0) for t in ("hit", "routed", "compiled", "uncached", "unsolved", "deadline")},
+            "tiers": {t: tiers.get(t, 0) for t in TIERS},
             "seconds": {t: round(s, 6) for t, s in seconds.items()},
             "model": self.compiler.model if self.compiler else None,
             "price": self.compiler.client.price.to_json() if self.compiler else None,
