@@ -158,17 +158,19 @@ def _show_prompt(args: argparse.Namespace) -> int:
     from seglam.engine.prompt import build_prompts, free_text_request, structured_request
 
     book = build_prompts()
+    if args.task is not None:
+        try:
+            user, query = structured_request(args.task, _parse_inputs(args.input)), args.task
+        except ValueError as err:
+            return _fail(str(err))
+    else:
+        user, query = free_text_request(args.request or ""), args.request or ""
+    system, shown = book.compile_messages(user, query)
     print("=== system ===")
-    print(book.system)
+    print(system["content"])
     if args.request is not None or args.task is not None:
         print("=== user ===")
-        if args.task is not None:
-            try:
-                print(structured_request(args.task, _parse_inputs(args.input)))
-            except ValueError as err:
-                return _fail(str(err))
-        else:
-            print(free_text_request(args.request))
+        print(shown["content"])
     print(f"=== prompt hash {book.hash} ===")
     return 0
 

@@ -40,6 +40,7 @@ from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
 from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request
 from seglam.engine.router import Doc, bm25_rank
+from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
 
 MAX_REQUEST_CHARS = 100_000
@@ -300,6 +301,16 @@ class Engine:
             return f"pattern not learned: {err}"
         return f"learned pattern {pattern!r}"
 
+    def _admitted_worked(self) -> list[WorkedFamily]:
+        """The cache's active families, as worked families the compile prompt may show."""
+        try:
+            entries = self.cache.list("active")
+        except CacheError:
+            return []
+        out = (from_admitted(e.id, e.description, e.signature.entry, e.patterns, e.source, e.samples)
+               for e in entries)
+        return [w for w in out if w is not None]
+
     def _compile(self, request: Request, usage: Usage, reasons: list[str]) -> Answer:
         assert self.compiler is not None
         cfg = self.compiler.config
@@ -311,7 +322,7 @@ class Engine:
                                       request.frozen_examples, request.counterexamples)
         else:
             user = free_text_request(request.text or "", request.counterexamples)
-        messages = prompts.compile_messages(user)
+        messages = prompts.compile_messages(user, request.text or request.task or "", self._admitted_worked())
         last_reply: CompileReply | None = None
         candidates_seen = 0
         for round_no in range(cfg.repair_rounds + 1):

@@ -1,8 +1,10 @@
-"""The prompts: the compile prompt (guide + stdlib + worked families + schema), repair
-turns, and the short routing prompt.
+"""The prompts: the compile prompt (rules + guide + library + schema as a fixed system
+prompt, then the worked families chosen for the request and the request), repair turns, and
+the short routing prompt.
 
-The system prompt is built once per compiler and hashed; the hash goes into every entry's
-provenance so a family records exactly which instructions produced it.
+The prompt book is built once per compiler and hashed (the fixed texts and the pool of worked
+families); the hash goes into every entry's provenance so a family records exactly which
+instructions produced it.
 """
 
 from __future__ import annotations
@@ -11,30 +13,13 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
+from seglam.cache.admit import MIN_ANCHORS, MIN_LITERAL_CHARS
+from seglam.check import signatures as sig
 from seglam.engine.guide import load_guide
 from seglam.engine.schema import CompileReply, RouteReply, schema_text
-
-#: Worked families shown to the model (short ones: the prompt shares the context window).
-DEFAULT_WORKED = ("word_sorting", "web_of_lies")
-
-_STDLIB_FALLBACK = """\
-- builtins: len abs min max sum sorted reversed enumerate zip range any all int float str bool
-  list dict set tuple round divmod isinstance(x, T) ord chr
-- str: split rsplit join strip lstrip rstrip startswith endswith replace find rfind index count
-  lower upper title capitalize isdigit isalpha isalnum isspace isupper islower zfill ljust rjust
-  center splitlines partition rpartition format-free f-strings
-- list: append extend insert pop remove index count copy sort reverse (local lists only)
-- dict: get items keys values setdefault pop update copy; set: add discard remove union
-  intersection difference issubset issuperset
-- parsing: parse_int(s) -> int | None, parse_float(s) -> float | None, parse_decimal(s) ->
-  Decimal | None, parse_date(s) -> date | None
-- modules: re (RE2: search, match, fullmatch, findall, sub, split; match.group/groups/start/end),
-  math (sqrt floor ceil gcd isqrt pi inf ...), itertools (permutations combinations product),
-  dataclasses.dataclass, enum.Enum, datetime.date/timedelta, decimal.Decimal
-"""
+from seglam.engine.worked import WorkedFamily, load_worked, render_worked, select_worked
 
 RULES = """\
 You are the compiler of SEGLAM, a reasoning cache. You never answer a request by itself:
@@ -65,116 +50,59 @@ Rules:
 """
 
 
-@dataclass(frozen=True)
-class WorkedFamily:
-    task: str
-    request: str
-    reply: dict[str, Any]
-
-
-def families_dir() -> Path | None:
-    """``stdlib/families`` (the repository's, or the installed ``seglam.stdlib``'s)."""
-    candidates = [Path(__file__).resolve().parents[2] / "stdlib" / "families"]
-    try:
-        import importlib.resources as resources
-
-        candidates.append(Path(str(resources.files("seglam.stdlib"))) / "families")
-    except (ImportError, ModuleNotFoundError, TypeError):
-        pass
-    return next((p for p in candidates if p.is_dir()), None)
-
-
-def load_worked(names: Sequence[str] = DEFAULT_WORKED, directory: Path | None = None) -> list[WorkedFamily]:
-    """Worked families from their ``.sgl`` + ``.json`` sidecars. The answers shown are the
-    programs' own outputs under the CPython oracle, so the examples are always right."""
-    directory = directory or families_dir()
-    out: list[WorkedFamily] = []
-    if directory is None:
-        return out
-    for name in names:
-        try:
-            meta = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
-            source = (directory / f"{name}.sgl").read_text(encoding="utf-8")
-            entry = meta.get("entry", "solve")
-            samples = list(meta.get("samples", []))
-            answers = [_oracle_answer(source, entry, meta["patterns"], s) for s in samples[:3]]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if not samples or any(a is _NO for a in answers):
-            continue
-        reply = {
-            "description": meta.get("description", ""),
-            "entry": entry,
-            "patterns": list(meta["patterns"]),
-            "program": source,
-            "answer": answers[0],
-            "examples": [{"request": s, "answer": a} for s, a in zip(samples[1:3], answers[1:3])],
-            "properties": [n for n in _prop_names(source)],
-        }
-        out.append(WorkedFamily(name, samples[0], reply))
-    return out
-
-
-_NO = object()
-
-
-def _oracle_answer(source: str, entry: str, patterns: Iterable[str], request: str) -> Any:
-    from seglam.cache.pattern import parse_pattern
-    from seglam.run.oracle import run_cpython
-
-    for text in patterns:
-        bound = parse_pattern(text).match(request)
-        if bound is not None:
-            try:
-                res = run_cpython(source, entry, kwargs=bound)
-            except Exception:  # noqa: BLE001 - a broken worked family is skipped, not fatal
-                return _NO
-            return res.value if res.ok else _NO
-    return _NO
-
-
-def _prop_names(source: str) -> list[str]:
-    return [l.split("(")[0][4:].strip() for l in source.splitlines() if l.startswith("def prop_")]
-
-
 def stdlib_list() -> str:
-    """Every name the checker accepts, compactly, from its own table
-    (``seglam/check/signatures.py``), so the list never drifts; a fixed list otherwise."""
-    try:
-        from seglam.check import signatures as sig
-
-        lines = ["- builtins: " + " ".join(_stub_names(sig.BUILTINS))]
-        for kind, stubs in sig.METHODS.items():
-            lines.append(f"- {kind} methods: " + " ".join(_stub_names(stubs)))
-        modules: dict[str, list[str]] = {m: _stub_names(stubs) for m, stubs in sig.MODULES.items()}
-        for extra in (getattr(sig, "MODULE_TYPES", {}), getattr(sig, "SPECIAL_MEMBERS", {})):
-            for module, names in extra.items():
-                modules.setdefault(module, []).extend(sorted(names))
-        for module, names in modules.items():
-            if names:
-                lines.append(f"- module {module}: " + " ".join(dict.fromkeys(names)))
-        return "\n".join(lines) + "\n"
-    except Exception:  # noqa: BLE001 - the table is optional here; the fallback list is close enough
-        return _STDLIB_FALLBACK
+    """Every name the checker accepts, with the type it gives, from the checker's own table
+    (``seglam/check/signatures.py``), so the list never drifts from what ``seglam check``
+    enforces: ``name ... -> result type`` grouped by result type, overloads joined by ``or``."""
+    lines = ["- builtins: " + _typed_names(sig.BUILTINS)]
+    lines += [f"- {kind} methods: " + _typed_names(stubs) for kind, stubs in sig.METHODS.items()]
+    for module, stubs in sig.MODULES.items():
+        parts = [_typed_names(stubs)] if stubs.strip() else []
+        parts += [f"{name} (type)" for name in sig.MODULE_TYPES.get(module, {})]
+        parts += sorted(sig.SPECIAL_MEMBERS.get(module, ()))
+        lines.append(f"- module {module}: " + "; ".join(dict.fromkeys(p for p in parts if p)))
+    return "\n".join(lines) + "\n"
 
 
-_STUB_NAME = re.compile(r"^(?:def\s+(\w+)\s*\(|(\w+)\s*:)", re.M)
+_STUB_DEF = re.compile(r"^def\s+(\w+)\s*\(.*\)\s*->\s*(.+?)\s*:\s*\.\.\.\s*$")
+_STUB_ATTR = re.compile(r"^(\w+)\s*:\s*(.+?)\s*$")
 
 
-def _stub_names(stubs: str) -> list[str]:
-    return list(dict.fromkeys(m.group(1) or m.group(2) for m in _STUB_NAME.finditer(stubs)))
+def _typed_names(stubs: str) -> str:
+    results: dict[str, list[str]] = {}
+    for line in stubs.splitlines():
+        m = _STUB_DEF.match(line.strip()) or _STUB_ATTR.match(line.strip())
+        if m:
+            results.setdefault(m.group(1), []).append(m.group(2))
+    by_type: dict[str, list[str]] = {}
+    for name, types in results.items():
+        by_type.setdefault(" or ".join(dict.fromkeys(types)), []).append(name)
+    return "; ".join(" ".join(names) + " -> " + kind for kind, names in by_type.items())
 
 
 @dataclass(frozen=True)
 class PromptBook:
-    """The compiler's fixed texts. Build with :func:`build_prompts`."""
+    """The compiler's fixed texts and its pool of worked families. Build with
+    :func:`build_prompts`.
+
+    A compile prompt is ``system`` (rules, guide, library, schema: the same for every request,
+    so a server's prefix cache serves it) followed by one user message: the worked families
+    chosen for the request (:func:`seglam.engine.worked.select_worked`), then the request."""
 
     system: str
     route_system: str
     hash: str
+    worked: tuple[WorkedFamily, ...] = ()
 
-    def compile_messages(self, request: str) -> list[dict[str, str]]:
-        return [{"role": "system", "content": self.system}, {"role": "user", "content": request}]
+    def compile_messages(self, user: str, query: str = "",
+                         admitted: Sequence[WorkedFamily] = ()) -> list[dict[str, str]]:
+        """The compile prompt for ``user`` (a request text from :func:`free_text_request` or
+        :func:`structured_request`); ``query`` is what the worked families are chosen by (the
+        request's own text), ``admitted`` the cache's families that may be shown."""
+        chosen = select_worked(query or user, self.worked, admitted)
+        shown = render_worked(chosen)
+        content = (shown + "\n\n# Your request\n\n" + user) if shown else user
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": content}]
 
 
 def build_prompts(
@@ -182,25 +110,21 @@ def build_prompts(
     worked: Sequence[WorkedFamily] | None = None,
     stdlib: str | None = None,
 ) -> PromptBook:
+    """The prompt book; ``guide``, ``worked`` (the pool) and ``stdlib`` default to the real ones."""
     guide = load_guide() if guide is None else guide
     worked = load_worked() if worked is None else worked
     stdlib = stdlib_list() if stdlib is None else stdlib
-    from seglam.cache.admit import MIN_ANCHORS, MIN_LITERAL_CHARS
-
     parts = [
         RULES.replace("{anchors}", str(MIN_ANCHORS)).replace("{chars}", str(MIN_LITERAL_CHARS)),
         "# The Seglam language guide (generated from SPEC.md)\n\n" + guide,
-        "# The standard library\n\n" + stdlib,
+        "# The standard library: every name, with the type it returns\n\n" + stdlib,
         "# The answer schema (JSON Schema)\n\n" + schema_text(CompileReply),
     ]
-    for w in worked:
-        parts.append(
-            f"# Worked family: {w.task}\n\nRequest:\n{w.request}\n\nAnswer:\n" + json.dumps(w.reply, indent=1)
-        )
     system = "\n\n".join(p.strip() for p in parts) + "\n"
     route_system = ROUTE_RULES + "\n# The answer schema (JSON Schema)\n\n" + schema_text(RouteReply) + "\n"
-    digest = hashlib.sha256((system + "\0" + route_system).encode()).hexdigest()
-    return PromptBook(system, route_system, digest)
+    pool = "\0".join(w.render() for w in worked)
+    digest = hashlib.sha256((system + "\0" + route_system + "\0" + pool).encode()).hexdigest()
+    return PromptBook(system, route_system, digest, tuple(worked))
 
 
 # -- per-request texts ------------------------------------------------------------------

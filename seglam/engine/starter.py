@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import Provenance
 from seglam.cache.errors import AdmissionError, CacheError, ToolchainUnavailable
+from seglam.engine.worked import families_dir
 
 Progress = Callable[[str, str, str], None]  # (family, "imported"|"unchanged"|"refused", reason)
 
@@ -46,12 +47,6 @@ def starter_bundle() -> Path | None:
     candidates = [Path(env).expanduser()] if env else []
     candidates.append(Path(__file__).resolve().parent / "starter")
     return next((p for p in candidates if (p / "manifest.json").is_file()), None)
-
-
-def families_dir() -> Path | None:
-    from seglam.engine.prompt import families_dir as find
-
-    return find()
 
 
 def family_drafts(directory: Path | None = None, only: Iterable[str] | None = None) -> list[tuple[str, FamilyDraft]]:

@@ -10,7 +10,8 @@ import pytest
 from seglam.engine.admission import agrees, coerce
 from seglam.engine.config import ConfigError, load_config
 from seglam.engine.guide import FALLBACK_GUIDE, generate_guide, load_guide, split_sections
-from seglam.engine.prompt import build_prompts, load_worked, stdlib_list
+from seglam.engine.prompt import build_prompts, free_text_request, stdlib_list
+from seglam.engine.worked import load_worked
 from seglam.engine.router import Doc, bm25_rank, tokens
 from seglam.engine.schema import CompileReply, ReplyError, RouteReply, decode_reply
 
@@ -51,7 +52,10 @@ def test_prompt_contains_guide_stdlib_schema_and_worked_families():
     assert '"patterns"' in book.system and '"answer"' in book.system
     worked = load_worked()
     assert worked and all(w.reply["program"] for w in worked)
-    assert f"Worked family: {worked[0].task}" in book.system
+    assert "Worked family" not in book.system  # the fixed prefix is the same for every request
+    user = book.compile_messages(free_text_request("Sort: b a"), "Sort the following words alphabetically")[1]
+    assert user["content"].startswith("# Worked family: ")
+    assert user["content"].endswith("Request:\nSort: b a")
     assert len(book.hash) == 64
     assert build_prompts(guide="GUIDE-TEXT\n").hash == book.hash  # deterministic
     assert "len" in stdlib_list()

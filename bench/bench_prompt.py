@@ -1,0 +1,84 @@
+"""How long a compile prompt is (issue 18 point 4), over a development stream.
+
+For every request of the stream, builds the compile prompt the engine would send on a miss
+with an empty cache (the fixed system prompt, then the worked families chosen for that
+request, then the request) and prints, in tokens estimated as chars / 4:
+
+- the median, p90 and maximum prompt size, overall and per task;
+- the size of the fixed prefix (what a server's prefix cache can serve) and of its parts;
+- which worked family each task's requests were shown, and how often.
+
+The stream is the BIG-Bench Hard development files in the repository (tests/data/bbh) by
+default, or any directory of the same ``{"examples": [{"input": ...}]}`` files.
+
+    .venv/bin/python bench/bench_prompt.py [--data DIR] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from collections import Counter
+from pathlib import Path
+
+from seglam.engine.guide import load_guide
+from seglam.engine.prompt import build_prompts, free_text_request, stdlib_list
+from seglam.engine.worked import select_worked
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "bbh"
+
+
+def tokens(chars: int) -> int:
+    return chars // 4
+
+
+def measure(data: Path) -> dict:
+    book = build_prompts()
+    sizes: dict[str, list[int]] = {}
+    shown: dict[str, Counter] = {}
+    for path in sorted(data.glob("*.json")):
+        examples = json.loads(path.read_text(encoding="utf-8")).get("examples", [])
+        for ex in examples:
+            request = ex["input"]
+            messages = book.compile_messages(free_text_request(request), request)
+            sizes.setdefault(path.stem, []).append(tokens(sum(len(m["content"]) for m in messages)))
+            chosen = select_worked(request, book.worked)
+            shown.setdefault(path.stem, Counter())[" + ".join(w.task for w in chosen)] += 1
+    every = sorted(n for per in sizes.values() for n in per)
+    return {
+        "requests": len(every),
+        "median_tokens": statistics.median(every),
+        "p90_tokens": every[int(0.9 * (len(every) - 1))],
+        "max_tokens": every[-1],
+        "fixed_prefix_tokens": tokens(len(book.system)),
+        "parts_tokens": {"guide": tokens(len(load_guide())), "library": tokens(len(stdlib_list()))},
+        "per_task": {
+            task: {"median_tokens": statistics.median(per), "worked": dict(shown[task].most_common(3))}
+            for task, per in sizes.items()
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="directory of BBH-style task files")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    report = measure(args.data)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return 0
+    print(f"compile prompt over {report['requests']} requests of {args.data} (tokens = chars / 4, empty cache)")
+    print(f"  median {report['median_tokens']}  p90 {report['p90_tokens']}  max {report['max_tokens']}")
+    print(f"  fixed prefix {report['fixed_prefix_tokens']} (guide {report['parts_tokens']['guide']}, "
+          f"library {report['parts_tokens']['library']})")
+    for task, row in report["per_task"].items():
+        worked = ", ".join(f"{k} x{v}" for k, v in row["worked"].items())
+        print(f"  {task:42} median {row['median_tokens']:>6}  shown: {worked}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

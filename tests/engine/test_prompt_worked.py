@@ -1,0 +1,140 @@
+"""The compile prompt: worked families chosen for the request after a fixed prefix, and one
+library list, with types, generated from the checker's table that SPEC §9 agrees with."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from seglam.check import signatures as sig
+from seglam.engine.prompt import build_prompts, free_text_request, stdlib_list, structured_request
+from seglam.engine.worked import (
+    BUILTIN_POOL,
+    WORKED_BUDGET,
+    WorkedFamily,
+    from_admitted,
+    load_worked,
+    select_worked,
+    shape_words,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+BBH = ROOT / "tests" / "data" / "bbh"
+
+
+@pytest.fixture(scope="module")
+def book():
+    return build_prompts()
+
+
+def _requests(task: str, n: int = 20) -> list[str]:
+    return [ex["input"] for ex in json.loads((BBH / f"{task}.json").read_text())["examples"][:n]]
+
+
+def test_every_pool_family_loads_and_fits_the_budget():
+    pool = load_worked()
+    assert [w.task for w in pool] == list(BUILTIN_POOL)
+    for w in pool:
+        assert len(w.render()) <= WORKED_BUDGET, w.task
+        assert w.reply["patterns"] and w.reply["program"] and not w.admitted
+
+
+@pytest.mark.parametrize("task", BUILTIN_POOL)
+def test_a_request_of_a_pool_kind_is_shown_that_family(book, task):
+    for request in _requests(task):
+        assert [w.task for w in select_worked(request, book.worked)] == [task]
+
+
+def test_a_request_near_nothing_gets_the_shortest_pool_family(book):
+    chosen = select_worked("zzqx vvwy", book.worked)
+    assert chosen == [min(book.worked, key=lambda w: len(w.render()))]
+
+
+def test_an_admitted_family_of_the_kind_is_shown_before_the_pool(book):
+    admitted = from_admitted(
+        "fam-penguins", "Answer a question about the penguins in a table.", "solve",
+        ["Here is a table where the first line is a header {table: str} How many penguins are older than {age: int}?"],
+        "def solve(table: str, age: int) -> int:\n    return 0\n",
+        ["Here is a table where the first line is a header: name, age\nLouis, 7 How many penguins are older than 5?"],
+    )
+    assert admitted is not None
+    request = _requests("penguins_in_a_table", 1)[0]
+    chosen = select_worked(request, book.worked, [admitted])
+    assert chosen[0] is admitted
+    assert len(chosen) <= 2 and sum(not w.admitted for w in chosen) <= 1
+    text = book.compile_messages(free_text_request(request), request, [admitted])[1]["content"]
+    assert "fam-penguins (a family already admitted in this cache)" in text
+
+
+def test_an_admitted_family_without_a_sample_is_not_shown():
+    assert from_admitted("f", "d", "solve", ["p {x: int}"], "def solve(x: int) -> int:\n    return x\n", []) is None
+
+
+def test_the_budget_bounds_what_the_worked_families_add(book):
+    big = WorkedFamily("big", "sort these words please", {"program": "x" * WORKED_BUDGET}, admitted=True)
+    chosen = select_worked("sort these words please", book.worked, [big])
+    assert big not in chosen
+    assert sum(len(w.render()) for w in chosen) <= WORKED_BUDGET
+
+
+def test_the_fixed_prefix_is_identical_for_every_request(book):
+    a = book.compile_messages(free_text_request("Sort the following words alphabetically: List: b a"))
+    b = book.compile_messages(structured_request("add two numbers", {"a": 1, "b": 2}), "add two numbers")
+    assert a[0] == b[0] and a[0]["role"] == "system"
+    assert a[1]["content"] != b[1]["content"]
+    assert "Worked family" not in a[0]["content"]
+
+
+def test_shape_words_say_what_a_request_looks_like():
+    assert "shapeoptions" in shape_words("Which?\nOptions:\n(A) red\n(B) blue")
+    assert "shapesymbols" in shape_words("((-1 + 2) * 3) =")
+    assert "shapesymbols" not in shape_words("Sort these words: apple pear")
+    assert "shapenumbers" in shape_words("Take 3 steps.") and shape_words("no digits here") == []
+
+
+# -- one library list ---------------------------------------------------------------------------
+
+_STUB_NAME = re.compile(r"^(?:def\s+(\w+)\s*\(|(\w+)\s*:)", re.M)
+
+
+def _names(stubs: str) -> set[str]:
+    return {m.group(1) or m.group(2) for m in _STUB_NAME.finditer(stubs)}
+
+
+def test_the_library_list_names_every_name_the_checker_accepts_with_its_type():
+    text = stdlib_list()
+    for kind, stubs in [("builtins", sig.BUILTINS), *sig.METHODS.items(), *sig.MODULES.items()]:
+        line = next(l for l in text.splitlines() if l.startswith((f"- {kind}:", f"- {kind} methods:", f"- module {kind}:")))
+        for name in _names(stubs):
+            assert re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", line), (kind, name)
+    assert "search match fullmatch -> Match | None" in text
+    assert "group -> str" in text and "findall split -> list[str]" in text
+    assert "parse_int -> int | None" in text
+
+
+def _spec_section(number: int) -> str:
+    spec = (ROOT / "SPEC.md").read_text(encoding="utf-8")
+    start = spec.index(f"## {number}. ")
+    return spec[start:spec.index("\n## ", start + 1)]
+
+
+def test_spec_section_9_names_the_builtins_the_checker_accepts():
+    section = _spec_section(9)
+    paragraph = section[section.index("**Built-in functions:**"):section.index("**Methods:**")]
+    prose, _, table = paragraph.partition("| function |")
+    named = set(re.findall(r"`(\w+)`", prose)) - {"None"} | set(re.findall(r"(?m)^\| `(\w+)\(", table))
+    assert named == _names(sig.BUILTINS) - {"requires", "ensures"}
+
+
+@pytest.mark.parametrize("module", ["itertools", "functools", "dataclasses", "enum", "datetime"])
+def test_spec_section_9_names_each_modules_names(module):
+    section = _spec_section(9)
+    listed = re.search(rf"`{module}` \(([^)]*)\)", section)
+    assert listed is not None, module
+    named = set(re.findall(r"`(\w+)`", listed.group(1)))
+    accepted = _names(sig.MODULES.get(module, "")) | set(sig.MODULE_TYPES.get(module, {})) | set(
+        sig.SPECIAL_MEMBERS.get(module, ()))
+    assert named == accepted, module
