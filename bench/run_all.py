@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ["bench_interp.py", "bench_check.py", "bench_cache.py", "bench_verify.py", "workload.py"]
+SCRIPTS = ["bench_interp.py", "bench_check.py", "bench_cache.py", "bench_verify.py", "bench_prompt.py", "workload.py"]
 
 
 def main() -> int:

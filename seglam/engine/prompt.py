@@ -80,6 +80,10 @@ def _typed_names(stubs: str) -> str:
     return "; ".join(" ".join(names) + " -> " + kind for kind, names in by_type.items())
 
 
+#: Between the worked families and the request in a compile prompt's user message.
+REQUEST_HEADING = "# Your request\n\n"
+
+
 @dataclass(frozen=True)
 class PromptBook:
     """The compiler's fixed texts and its pool of worked families. Build with
@@ -101,7 +105,7 @@ class PromptBook:
         request's own text), ``admitted`` the cache's families that may be shown."""
         chosen = select_worked(query or user, self.worked, admitted)
         shown = render_worked(chosen)
-        content = (shown + "\n\n# Your request\n\n" + user) if shown else user
+        content = (shown + "\n\n" + REQUEST_HEADING + user) if shown else user
         return [{"role": "system", "content": self.system}, {"role": "user", "content": content}]
 
 

@@ -49,6 +49,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from seglam.engine.loopback import JSON_HEADERS, LoopbackServer, Reply, completion_body
 from seglam.engine.prefix_cache import PrefixCache
+from seglam.engine.prompt import REQUEST_HEADING
 
 MODEL_NAME = "recorded-bbh"
 MAX_BODY = 20_000_000
@@ -204,6 +205,7 @@ def respond(recording: Recording, body: Mapping[str, Any]) -> Decision:
     system = next((str(m.get("content", "")) for m in messages if m.get("role") == "system"), "")
     users = [str(m.get("content", "")) for m in messages if m.get("role") == "user"]
     first = users[0] if users else ""
+    first = first.partition(REQUEST_HEADING)[2] or first  # a compile prompt's request, after its worked families
     repair = any(m.get("role") == "assistant" for m in messages)
     question = cot_question(first) if not system and not repair else None
     if question is not None:
