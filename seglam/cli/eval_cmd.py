@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
@@ -136,11 +137,13 @@ def _eval(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) 
 # -- running the stream ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class _Run:
-    def __init__(self, outcomes: list[Any], meta: dict[str, Any], interrupted: bool) -> None:
-        self.outcomes = outcomes
-        self.meta = meta
-        self.interrupted = interrupted
+    """The outcomes of a run (in stream order), its meta data, whether Ctrl-C stopped it."""
+
+    outcomes: list[Any]
+    meta: dict[str, Any]
+    interrupted: bool
 
 
 def _run(cache: Any, config: Any, lines: Sequence[Any], no_model: bool, progress: Callable[[Any], None]) -> _Run:
@@ -226,8 +229,9 @@ def render_report(report: Any) -> str:
     out += _table(report)
     out.append("")
     calls = ", ".join(f"{p} {n}" for p, n in t.calls.items()) or "none"
-    out.append(f"model calls:  {t.calls_total} ({calls})")
     u = t.usage
+    retried = f"; {u.attempts} HTTP attempts with the retries" if u.attempts != t.calls_total else ""
+    out.append(f"model calls:  {t.calls_total} ({calls}){retried}")
     price = m["price"]
     out.append(f"tokens:       {u.tokens_in:,} prompt ({u.tokens_cached:,} from the provider's prompt cache) + "
                f"{u.tokens_out:,} completion; cost {u.cost:.6g} (per million tokens: input {price['input']:g}, "
@@ -270,7 +274,7 @@ def _table(report: Any) -> list[str]:
     else:
         groups = [("total", report.total)]
     for name, s in groups:
-        rows.append([name[:40], str(s.requests), *(str(s.tiers.get(x, 0)) for x in tiers),
+        rows.append([" ".join(name.split())[:40] or "?", str(s.requests), *(str(s.tiers.get(x, 0)) for x in tiers),
                      str(s.right) if s.scored else "-", str(s.wrong) if s.scored else "-", str(s.false_hits),
                      str(s.calls_total), f"{s.usage.cost:.4g}"])
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]

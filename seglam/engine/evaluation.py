@@ -179,6 +179,12 @@ class Outcome:
     def calls(self, purpose: str) -> int:
         return sum(u.calls for p, u in self.usage if p == purpose)
 
+    @property
+    def compile_attempted(self) -> bool:
+        """Whether the engine tried to compile this request (a compile call was sent, even
+        one the endpoint failed)."""
+        return any(p == "compile" and (u.attempts or u.calls) for p, u in self.usage)
+
     def to_json(self) -> dict[str, Any]:
         t = self.total
         return {
@@ -259,6 +265,7 @@ class Summary:
             "program_answers": self.program_answers,
             "calls": dict(self.calls),
             "calls_total": self.calls_total,
+            "attempts": u.attempts,
             "tokens": {"prompt": u.tokens_in, "completion": u.tokens_out, "cached": u.tokens_cached},
             "cost": round(u.cost, 10),
             "compile": {"attempts": self.compile_attempts, "admitted": self.admitted,
@@ -280,7 +287,7 @@ def summarise(outcomes: Sequence[Outcome], price: Price) -> Summary:
         tiers[o.tier] = tiers.get(o.tier, 0) + 1
         for purpose, u in o.usage:
             calls[purpose] = calls.get(purpose, 0) + u.calls
-    attempts = [o for o in outcomes if o.calls("compile")]
+    attempts = [o for o in outcomes if o.compile_attempted]
     rounds: dict[str, dict[str, int]] = {"admitted": {}, "failed": {}}
     for o in attempts:
         bucket = rounds["admitted" if o.tier == "compiled" else "failed"]

@@ -158,6 +158,20 @@ def test_a_compile_that_fails_is_counted_as_failed(env, server, tmp_path, capsys
     assert total["families_made"] == 0
 
 
+def test_a_failing_endpoint_is_a_failed_compile_with_its_attempts(env, server, tmp_path, capsys):
+    from tests.engine.fake_openai import status
+
+    stream = write_stream(tmp_path / "s.jsonl", [{"request": VOWELS_REQUEST, "answer": 3}])
+    server.set_default(status(503))
+    code, out, _ = run(["eval", stream, "--json", *model_args(server, tmp_path)], capsys)
+    total = json.loads(out)["total"]
+    assert code == 0 and server.calls == 2  # SEGLAM_MAX_RETRIES=1
+    assert total["calls_total"] == 0 and total["attempts"] == 2
+    assert total["compile"] == {"attempts": 1, "admitted": 0, "failed": 1, "success": 0.0}
+    code, out, _ = run(["eval", stream, *model_args(server, tmp_path)], capsys)
+    assert "model calls:  0 (compile 0); 2 HTTP attempts with the retries" in out
+
+
 def test_no_model_answers_only_from_the_cache(env, server, tmp_path, capsys):
     stream = write_stream(tmp_path / "s.jsonl", [{"request": VOWELS_REQUEST, "answer": 3}])
     server.script(reply(vowels_reply()))
@@ -193,7 +207,7 @@ def test_json_schema(env, server, tmp_path, capsys):
                          "series", "requests"}
     assert data["schema"] == "seglam-eval/1" and data["interrupted"] is False
     summary_keys = {"requests", "tiers", "scored", "right", "right_exact", "wrong", "unanswered", "false_hits",
-                    "program_answers", "calls", "calls_total", "tokens", "cost", "compile", "repair_rounds",
+                    "program_answers", "calls", "calls_total", "attempts", "tokens", "cost", "compile", "repair_rounds",
                     "families_made", "families", "baseline", "seconds"}
     assert set(data["total"]) == summary_keys
     assert all(set(s) == summary_keys for s in data["tasks"].values())
