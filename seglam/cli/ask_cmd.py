@@ -40,15 +40,7 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
     p.add_argument("--input", action="append", default=[], metavar="NAME=JSON",
                    help="an input of a structured request (repeatable; text that is not JSON is a string)")
     p.add_argument("--show-prompt", action="store_true", help="print the compile prompt (and the request's turn) and exit")
-    g = p.add_argument_group("model (overrides the environment and the config file)")
-    g.add_argument("--model")
-    g.add_argument("--base-url")
-    g.add_argument("--temperature", type=float)
-    g.add_argument("--candidates", type=int)
-    g.add_argument("--repair-rounds", type=int)
-    g.add_argument("--no-route", action="store_true", help="skip the routing tier on a miss")
-    g.add_argument("--direct-fallback", action="store_true",
-                   help="answer unsolved requests with the model's direct answer, flagged uncached")
+    add_model_options(p)
     p.set_defaults(handler=lambda a: _ask(a, toolchain_factory))
 
     s = subparsers.add_parser("stats", parents=[common], help="what the cache has learned and what it saved",
@@ -58,11 +50,36 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
     s.set_defaults(handler=lambda a: _stats(a, toolchain_factory))
 
 
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """The model flags ``ask`` and ``eval`` share (read back with :func:`model_config`)."""
+    g = parser.add_argument_group("model (overrides the environment and the config file)")
+    g.add_argument("--model")
+    g.add_argument("--base-url")
+    g.add_argument("--temperature", type=float)
+    g.add_argument("--candidates", type=int)
+    g.add_argument("--repair-rounds", type=int)
+    g.add_argument("--no-route", action="store_true", help="skip the routing tier on a miss")
+    g.add_argument("--direct-fallback", action="store_true",
+                   help="answer unsolved requests with the model's direct answer, flagged uncached")
+
+
+def model_config(args: argparse.Namespace) -> Any:
+    """The :class:`CompilerConfig` from the config file, the environment and the flags of
+    :func:`add_model_options`; raises :class:`seglam.engine.config.ConfigError`."""
+    from seglam.engine.config import load_config
+
+    return load_config(
+        model=args.model, base_url=args.base_url, temperature=args.temperature, candidates=args.candidates,
+        repair_rounds=args.repair_rounds, route=False if args.no_route else None,
+        direct_fallback=True if args.direct_fallback else None,
+    )
+
+
 # -- ask ----------------------------------------------------------------------------------------
 
 
 def _ask(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
-    from seglam.engine.config import ConfigError, load_config
+    from seglam.engine.config import ConfigError
 
     if args.show_prompt:
         return _show_prompt(args)
@@ -75,18 +92,14 @@ def _ask(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -
     except ValueError as err:
         return _fail(str(err))
     try:
-        config = load_config(
-            model=args.model, base_url=args.base_url, temperature=args.temperature, candidates=args.candidates,
-            repair_rounds=args.repair_rounds, route=False if args.no_route else None,
-            direct_fallback=True if args.direct_fallback else None,
-        )
+        config = model_config(args)
     except ConfigError as err:
         return _fail(f"configuration: {err}")
     from seglam.cache.errors import CacheError
     from seglam.engine.engine import Engine
 
     try:
-        cache = _open_cache(args.cache, toolchain_factory)
+        cache = open_cache(args.cache, toolchain_factory)
     except CacheError as err:
         return _fail(f"cache: {err}")
     try:
@@ -198,7 +211,7 @@ def _stats(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None)
     from seglam.cache.errors import CacheError
 
     try:
-        cache = _open_cache(args.cache, toolchain_factory)
+        cache = open_cache(args.cache, toolchain_factory)
     except CacheError as err:
         return _fail(f"cache: {err}")
     from seglam.engine.config import ConfigError, load_config
@@ -297,7 +310,7 @@ def _price_text(price: dict[str, float]) -> str:
     return f"input {price['input']:g}, cached input {price['cached_input']:g}, output {price['output']:g}"
 
 
-def _open_cache(path: str | None, toolchain_factory: ToolchainFactory | None) -> Any:
+def open_cache(path: str | None, toolchain_factory: ToolchainFactory | None) -> Any:
     from seglam.cache.cache import Cache
 
     return Cache(path, toolchain=toolchain_factory() if toolchain_factory else None)

@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "seglam.cli.verify_cmd",
     "seglam.cli.cache_cmd",
     "seglam.cli.ask_cmd",
+    "seglam.cli.eval_cmd",
 )
 
 _DESCRIPTION = """\
@@ -32,6 +33,7 @@ Start with:
   seglam run prog.sgl --call main n=5   run one of its functions
   seglam verify prog.sgl                examples, Hypothesis and Z3 checks
   seglam ask "Sort the following words alphabetically: List: pear apple"
+  seglam eval requests.jsonl            run a stream through the engine: hits, accuracy, cost
 """
 
 

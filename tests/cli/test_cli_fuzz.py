@@ -1,4 +1,4 @@
-"""Fuzz the command line in-process: random argv over `check`, `run` and `cache ...` with
+"""Fuzz the command line in-process: random argv over `check`, `run`, `cache ...` and `eval` with
 good, broken, binary, huge-number, deeply nested and undecodable arguments and files. Every
 run must end with an exit code from the documented set and no traceback (issue 20, point 4).
 
@@ -9,6 +9,7 @@ error (and a failed cache); 3 a damaged cache.
 from __future__ import annotations
 
 import io
+import json
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 
@@ -47,7 +48,21 @@ def world(tmp_path_factory):
     (root / "junk" / "manifest.json").write_text("[" * 5000)
     (root / "foreign").mkdir()
     (root / "foreign" / "precious.txt").write_text("keep")
+    _streams(root)
     return root, ids
+
+
+def _streams(root):
+    """Request streams for `eval`: good, each kind of bad line, binary, huge and deep."""
+    good = [{"request": "Sort the following words alphabetically: List: pear apple fig", "answer": "apple fig pear",
+             "task": "sort"}, {"request": "Please put these words in alphabetical order: zeta alpha", "answer": "x"},
+            {"request": "What is the capital of Mars?"}]
+    (root / "good.jsonl").write_text("\n".join(json.dumps(r) for r in good) + "\n")
+    (root / "bad.jsonl").write_text('{"request": 5}\n[1]\n{"reqest": "x"}\n{"request": "x", "task": []}\n{oops\n')
+    (root / "binary.jsonl").write_bytes(b'{"request": "\xff\xfe"}\n\x00\x01\x02\n')
+    (root / "huge.jsonl").write_text('{"request": "x", "answer": ' + "9" * 30_000 + "}\n" + '{"request": "' + "y" * 120_000 + '"}\n')
+    (root / "deep.jsonl").write_text('{"request": "x", "answer": ' + "[" * 5000 + "]" * 5000 + "}\n")
+    (root / "surrogate.jsonl").write_text('{"request": "\\udcff \\ud800", "answer": "\\udcff"}\n')
 
 
 def _files(root):
@@ -79,6 +94,15 @@ def _argv(root, ids):
                       st.lists(ident | _files(root), max_size=2),
                       st.tuples(st.just("--cache"), cache_dirs).map(list),
                       st.lists(flag | opt.map(list), max_size=3))
+    streams = st.sampled_from([str(root / n) for n in ("good.jsonl", "bad.jsonl", "binary.jsonl", "huge.jsonl",
+                                                         "deep.jsonl", "surrogate.jsonl", "empty.sgl", "missing.jsonl",
+                                                         ".", "good.sgl")] + ["/dev/zero", "/dev/null"])
+    eval_opt = st.tuples(st.sampled_from(["--limit", "--report", "--png", "--cache"]),
+                         _values | st.sampled_from([str(root), str(root / "nodir" / "x"), str(root / "report.json"),
+                                                    str(root / "cache"), str(root / "broken")]))
+    eval_flag = st.sampled_from(["--json", "--no-model", "--help", "--no-route"])
+    evals = st.tuples(st.just(["eval"]), st.lists(streams, min_size=0, max_size=2),
+                      st.lists(eval_flag | eval_opt.map(list), max_size=4), st.just([]))
     junk = st.lists(st.text(max_size=8) | _values, max_size=4).map(lambda xs: (xs, [], [], []))
 
     def flatten(parts):
@@ -88,7 +112,7 @@ def _argv(root, ids):
                 out += item if isinstance(item, list) else [item]
         return out
 
-    kinds = [run, run, check, cache, cache, cache, cache, cache, cache, junk]  # cache has the most subcommands
+    kinds = [run, run, check, cache, cache, cache, cache, cache, cache, evals, evals, junk]  # cache has the most subcommands
     return st.integers(0, len(kinds) - 1).flatmap(lambda k: kinds[k]).map(flatten)
 
 
@@ -120,8 +144,12 @@ def _adds_good(argv, root):
 @pytest.fixture(scope="module")
 def monkeypatch_module(tmp_path_factory):
     """No command may touch the real default cache or the checkout: point $SEGLAM_CACHE at a
-    temp dir, and run from another (a random name such as `cache export xyz` is a relative path)."""
+    temp dir, and run from another (a random name such as `cache export xyz` is a relative path).
+    No model either: `eval` must never reach a model named in the environment or a config file."""
     mp = pytest.MonkeyPatch()
+    for var in ("SEGLAM_MODEL", "SEGLAM_BASE_URL", "SEGLAM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "SEGLAM_PRICES"):
+        mp.delenv(var, raising=False)
+    mp.setenv("SEGLAM_CONFIG", str(tmp_path_factory.mktemp("config") / "none.toml"))
     mp.setenv("SEGLAM_CACHE", str(tmp_path_factory.mktemp("default-cache")))
     mp.chdir(tmp_path_factory.mktemp("cwd"))
     yield mp
