@@ -62,9 +62,9 @@ def test_captures_are_the_raw_text_of_each_hole():
     ("ab { cd", "unclosed '{' at column 4 (write '{{' for a literal brace)"),
     ("ab {{ x } cd", "stray '}' at column 9 (write '}}' for a literal brace)"),
     ("ab {x} cd", "bad hole {x} at column 4: write {name: type} with type one of "
-                  "str, word, int, float, Decimal, bool, date, tokens"),
+                  "str, word, int, float, Decimal, bool, date, expr, tokens"),
     ("a {n: int} {x: list} cd", "unknown hole type 'list' in {x: list}: use one of "
-                                "str, word, int, float, Decimal, bool, date, tokens"),
+                                "str, word, int, float, Decimal, bool, date, expr, tokens"),
     ("ab {x: tokens( )} cd", "{x: tokens( )}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
     ("ab {x: tokens} cd", "{x: tokens}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
     ("ab {x: int(1 2)} cd", "{x: int(1 2)}: only a tokens hole takes a list in parentheses"),
@@ -95,9 +95,13 @@ def test_a_repeated_token_is_listed_once():
 def test_a_tokens_vocabulary_counts_as_literal_text():
     tokens = parse_pattern("Eval {e: tokens(yes no)} now")
     text = parse_pattern("Eval {e: str} now")
-    assert text.literal_chars == len("Evalnow")
-    assert tokens.literal_chars == len("Evalnow") + len("yesno")
+    assert text.literal_chars == tokens.literal_chars == len("Evalnow")
+    assert text.pinned == len("Evalnow")
+    assert tokens.pinned == len("Evalnow") + len("yesno")
     assert tokens.specificity > text.specificity
+    # up to MAX_HOLE_WORTH: a hole alone never pins down as much as admission asks for
+    big = parse_pattern("Eval {e: tokens(alpha beta gamma delta)} now")
+    assert big.pinned == len("Evalnow") + pattern_module.MAX_HOLE_WORTH
 
 
 @pytest.mark.parametrize("hole,param,fits", [
