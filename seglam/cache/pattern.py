@@ -117,10 +117,10 @@ HOLE_TYPES: dict[str, HoleType] = {
         HoleType("str", _STR_LAZY, str, "str", 0, "any text, may span lines"),
         HoleType("word", f"{_NWS}+", str, "str", 0, "a run of non-space characters"),
         # any Seglam-sized int, not just 4300 digits
-        HoleType("int", r"[+-]?\d+", int_from_text, "int", 3, "an optional sign and digits"),
-        HoleType("float", _NUM + r"(?:[eE][+-]?\d+)?", _parse_float, "float", 3,
+        HoleType("int", r"[+-]?\d+", int_from_text, "int", 4, "an optional sign and digits"),
+        HoleType("float", _NUM + r"(?:[eE][+-]?\d+)?", _parse_float, "float", 4,
                  "a decimal number, optional exponent"),
-        HoleType("Decimal", _NUM, Decimal, "Decimal", 3, "a decimal number (its scale kept)"),
+        HoleType("Decimal", _NUM, Decimal, "Decimal", 4, "a decimal number (its scale kept)"),
         HoleType("bool", r"(?i:true|false|yes|no)", _parse_bool, "bool", 3, "true, false, yes or no"),
         HoleType("date", r"\d{4}-\d{2}-\d{2}", _parse_date, "date", 6, "YYYY-MM-DD"),
         # Numbers, + - * / % ** //, round brackets and spaces, with at least one operation;
