@@ -67,7 +67,8 @@ Rules:
    it cannot handle, so an unexpected request becomes a miss instead of a wrong answer.
    Add module-level `assert solve(...) == ...` examples and, where natural, prop_* properties.
 7. If a request cannot be answered by a program (it needs world knowledge or taste),
-   still answer the JSON, with "program" as an empty string.
+   still answer the JSON, with "program" as an empty string (and the "patterns" of the
+   kind, so that it is recognised next time).
 """
 
 
