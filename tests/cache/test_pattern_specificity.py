@@ -88,3 +88,20 @@ def test_the_more_specific_pattern_wins_by_what_it_pins_down():
     worded = parse_pattern("Compute {e: str} =")
     arithmetic = parse_pattern("Compute {e: expr} =")
     assert arithmetic.specificity > worded.specificity
+
+
+def test_the_spec_table_gives_each_hole_its_worth_from_the_code():
+    from pathlib import Path
+
+    spec = (Path(__file__).resolve().parents[2] / "SPEC.md").read_text(encoding="utf-8")
+    section = spec[spec.index("## 14. Request patterns"):spec.index("## 15.")]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`{x: "):
+            rows[cells[0][5:].split("}")[0].split("(")[0]] = cells[3]
+    assert set(rows) == set(HOLE_TYPES)
+    for name, hole in HOLE_TYPES.items():
+        want = f"its tokens' characters, at most {hole.worth}" if name == "tokens" else str(hole.worth)
+        assert rows[name] == want, name
+    assert f"at least ten\ncharacters' worth" in section and MIN_SPECIFICITY == 10
