@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from seglam.cache.entry import Example, Provenance, Signature, Verification
 from seglam.cache.errors import PatternError
-from seglam.cache.pattern import HOLE_TYPES, Pattern, hole_fits, parse_pattern
+from seglam.cache.pattern import HOLE_TYPES, MAX_HOLE_WORTH, Pattern, hole_fits, parse_pattern
 
 #: How much of a request a pattern must pin down, in literal characters' worth
 #: (:attr:`Pattern.pinned`): ``Sort: {w: str}`` pins 5, ``What is {a: int} plus {b: int}?``
@@ -118,9 +118,9 @@ def over_general(pat: Pattern, min_specificity: int = MIN_SPECIFICITY) -> list[s
 
 def hole_worths() -> str:
     """``str 0, word 0, int 3, ...``: what each hole type counts toward specificity."""
-    return ", ".join(
-        f"{name} {'its tokens, up to ' if name == 'tokens' else ''}{t.worth}" for name, t in HOLE_TYPES.items()
-    )
+    special = {"tokens": f"tokens its tokens' characters, up to {MAX_HOLE_WORTH}",
+               "chars": "chars by its size (one character 9, 0-9 4, a-z 3)"}
+    return ", ".join(special.get(name, f"{name} {t.worth}") for name, t in HOLE_TYPES.items())
 
 
 def _worth_text(pat: Pattern) -> str:

@@ -133,8 +133,52 @@ HOLE_TYPES: dict[str, HoleType] = {
         # tokens' characters, up to MAX_HOLE_WORTH (see Hole.worth).
         HoleType("tokens", "", str, "str", MAX_HOLE_WORTH,
                  "whitespace-separated tokens, each one of those listed"),
+        # A character class: `{hex: chars(0-9a-f)}` matches a run of the listed characters
+        # (ranges `a-z`; spaces in the list are ignored and never matched). Worth what its
+        # size excludes (see class_worth).
+        HoleType("chars", "", str, "str", MAX_HOLE_WORTH, "a run of the listed characters, ranges a-z, no spaces"),
     )
 }
+
+#: Printable ASCII: the alphabet a character class's size is measured against.
+_ALPHABET = 95
+
+
+def class_worth(size: int) -> int:
+    """What a character class of ``size`` characters pins down per the specificity rule:
+    MAX_HOLE_WORTH times the share of a free character's information it removes
+    (``1 - log size / log 95``), rounded; one character is worth 9, the ten digits 4, the
+    26 lower-case letters 3, letters and digits together 1."""
+    if size >= _ALPHABET:
+        return 0
+    return round(MAX_HOLE_WORTH * (1 - math.log(max(size, 1)) / math.log(_ALPHABET)))
+
+
+def char_ranges(spec: str) -> tuple[tuple[int, int], ...]:
+    """``a-z0-9_`` as merged code point ranges (spaces ignored); ValueError when empty or a
+    range runs backwards."""
+    chars = [c for c in spec if not c.isspace()]
+    ranges: list[tuple[int, int]] = []
+    i = 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            lo, hi = ord(chars[i]), ord(chars[i + 2])
+            if lo > hi:
+                raise ValueError(f"the range {chars[i]}-{chars[i + 2]} runs backwards")
+            ranges.append((lo, hi))
+            i += 3
+        else:
+            ranges.append((ord(chars[i]), ord(chars[i])))
+            i += 1
+    if not ranges:
+        raise ValueError("the class lists no characters")
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return tuple(merged)
 
 
 @dataclass(frozen=True)
@@ -143,23 +187,28 @@ class Hole:
 
     name: str
     type: str
-    vocabulary: tuple[str, ...] = ()  # the allowed tokens of a `tokens(...)` hole
+    vocabulary: tuple[str, ...] = ()  # the allowed tokens of a `tokens(...)` hole; a `chars(...)` hole's class
 
     @property
     def worth(self) -> int:
         """Literal characters' worth of a request this hole pins down (see HOLE_TYPES)."""
         if self.type == "tokens":
             return min(MAX_HOLE_WORTH, len("".join(self.vocabulary)))
+        if self.type == "chars":
+            return class_worth(sum(hi - lo + 1 for lo, hi in char_ranges(self.vocabulary[0])))
         return HOLE_TYPES[self.type].worth
 
     @property
     def spelling(self) -> str:
-        if self.type == "tokens":
-            return f"{{{self.name}: tokens({' '.join(self.vocabulary)})}}"
+        if self.type in ("tokens", "chars"):
+            return f"{{{self.name}: {self.type}({' '.join(self.vocabulary)})}}"
         return f"{{{self.name}: {self.type}}}"
 
 
 def _hole_regex(hole: Hole) -> str:
+    if hole.type == "chars":
+        members = "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in char_ranges(hole.vocabulary[0]))
+        return f"[{members}]+"
     if hole.type != "tokens":
         return HOLE_TYPES[hole.type].regex
     # longest first, so that RE2's leftmost-first alternation prefers `not` over `n`
@@ -319,9 +368,16 @@ def _split(text: str) -> list[Any]:
                 if len(words) > MAX_VOCABULARY:
                     raise PatternError(f"{{{name}: tokens(...)}} lists {len(words)} tokens; at most {MAX_VOCABULARY}",
                                        "E-PATTERN-HOLE", m.start() + 1)
+            elif type_ == "chars":
+                words = ("".join((vocabulary or "").split()),)
+                try:
+                    char_ranges(words[0])
+                except ValueError as err:
+                    raise PatternError(f"{piece}: {err}; write {{{name}: chars(0-9a-f)}}", "E-PATTERN-HOLE",
+                                       m.start() + 1) from None
             elif vocabulary is not None:
-                raise PatternError(f"{piece}: only a tokens hole takes a list in parentheses", "E-PATTERN-HOLE",
-                                   m.start() + 1)
+                raise PatternError(f"{piece}: only a tokens or chars hole takes a list in parentheses",
+                                   "E-PATTERN-HOLE", m.start() + 1)
             if buf:
                 parts.append("".join(buf))
                 buf = []

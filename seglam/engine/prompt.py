@@ -190,8 +190,8 @@ def pattern_rules(text: str) -> str:
     from seglam.cache.admit import MIN_SPECIFICITY, hole_worths
     from seglam.cache.pattern import HOLE_TYPES
 
-    holes = "; ".join(f"{name} ({t.summary})" for name, t in HOLE_TYPES.items() if name != "tokens")
-    holes += "; tokens(a b c) (whitespace-separated tokens, each one of those listed)"
+    spelled = {"tokens": "tokens(a b c)", "chars": "chars(0-9a-f)"}
+    holes = "; ".join(f"{spelled.get(name, name)} ({t.summary})" for name, t in HOLE_TYPES.items())
     return (text.replace("{holes}", holes).replace("{specificity}", str(MIN_SPECIFICITY))
             .replace("{worths}", hole_worths()))
 

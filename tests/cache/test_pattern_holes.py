@@ -66,12 +66,12 @@ def test_captures_are_the_raw_text_of_each_hole():
     ("ab { cd", "unclosed '{' at column 4 (write '{{' for a literal brace)"),
     ("ab {{ x } cd", "stray '}' at column 9 (write '}}' for a literal brace)"),
     ("ab {x} cd", "bad hole {x} at column 4: write {name: type} with type one of "
-                  "str, word, int, float, Decimal, bool, date, expr, tokens"),
+                  "str, word, int, float, Decimal, bool, date, expr, tokens, chars"),
     ("a {n: int} {x: list} cd", "unknown hole type 'list' in {x: list}: use one of "
-                                "str, word, int, float, Decimal, bool, date, expr, tokens"),
+                                "str, word, int, float, Decimal, bool, date, expr, tokens, chars"),
     ("ab {x: tokens( )} cd", "{x: tokens( )}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
     ("ab {x: tokens} cd", "{x: tokens}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
-    ("ab {x: int(1 2)} cd", "{x: int(1 2)}: only a tokens hole takes a list in parentheses"),
+    ("ab {x: int(1 2)} cd", "{x: int(1 2)}: only a tokens or chars hole takes a list in parentheses"),
     ("{a: int} and {a: int}", "hole {a} appears twice; each hole binds one parameter"),
     (" \t ", "empty pattern"),
 ])
@@ -217,6 +217,8 @@ PIECES = st.sampled_from([
     "{", "}", "{{", "}}", "{x: int}", "{x: str}", "{y: expr}", "{z: tokens(", ")", "(", " ", "\n", "a", "\x00",
     "\udcff", "é", "=", "\\", "[", "*", "{w: word}", ":", "tokens", "{v: tokens(a b)}", "{x:", "{ : }", "{x: int(",
     "(?P<x>", "\\z", "$", "^", ".*", "{x: tokens(\\ [ ] ( ) * + ?)}", "\u2028", "\U0010ffff",
+    "{c: chars(", "{c: chars(z-a)}", "{c: chars(\x00-\U0010ffff)}", "{c: chars(\ud7ff-\ue000)}", "{c: chars(])}",
+    "{c: chars(^-)}", "{c: chars(\\)}", "{c: chars()}",
 ])
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from seglam.cache import parse_pattern
 from seglam.cache.admit import MIN_SPECIFICITY, check_pattern_admissible, hole_worths, over_general
-from seglam.cache.pattern import HOLE_TYPES, MAX_HOLE_WORTH
+from seglam.cache.pattern import HOLE_TYPES, MAX_HOLE_WORTH, char_ranges, class_worth
 
 
 def refused(text: str) -> list[str]:
@@ -73,7 +73,7 @@ def test_the_rule_adds_literal_characters_and_hole_worths():
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="abcXYZ:=?+ ", min_size=0, max_size=24),
-       st.lists(st.sampled_from(sorted(set(HOLE_TYPES) - {"tokens"})), max_size=3))
+       st.lists(st.sampled_from(sorted(set(HOLE_TYPES) - {"tokens", "chars"})), max_size=3))
 def test_admissible_exactly_when_enough_is_pinned_and_something_is_literal(literal, types):
     holes = " ".join(f"{{h{i}: {t}}}" for i, t in enumerate(types))
     literal = literal if literal.strip() or holes else "x"
@@ -102,6 +102,45 @@ def test_the_spec_table_gives_each_hole_its_worth_from_the_code():
             rows[cells[0][5:].split("}")[0].split("(")[0]] = cells[3]
     assert set(rows) == set(HOLE_TYPES)
     for name, hole in HOLE_TYPES.items():
-        want = f"its tokens' characters, at most {hole.worth}" if name == "tokens" else str(hole.worth)
+        want = {"tokens": f"its tokens' characters, at most {hole.worth}",
+                "chars": "by its size: one character 9, `0-9` 4, `a-z` 3"}.get(name, str(hole.worth))
         assert rows[name] == want, name
     assert f"at least ten\ncharacters' worth" in section and MIN_SPECIFICITY == 10
+
+
+@pytest.mark.parametrize("name,alphabet", [
+    ("int", "0123456789+-"), ("Decimal", "0123456789+-."), ("float", "0123456789+-.eE"),
+    ("bool", "truefalsyesno" + "TRUEFALSYESNO"),
+])
+def test_the_number_and_bool_worths_are_the_class_measure_of_their_alphabets(name, alphabet):
+    assert HOLE_TYPES[name].worth == class_worth(len(set(alphabet)))
+
+
+@pytest.mark.parametrize("spec,size,worth", [
+    ("x", 1, 9), ("01", 2, 8), ("0-9", 10, 4), ("a-z", 26, 3), ("a-zA-Z0-9", 62, 1), ("!-~", 94, 0),
+    ("0-9 a-f A-F", 22, 3), ("a-fc-k", 11, 4),
+])
+def test_a_character_class_is_worth_what_its_size_excludes(spec, size, worth):
+    assert sum(hi - lo + 1 for lo, hi in char_ranges(spec)) == size
+    assert parse_pattern(f"Go {{x: chars({spec})}}").holes[0].worth == worth
+
+
+def test_a_character_class_hole_matches_a_run_of_its_characters_only():
+    p = parse_pattern("Convert 0x{h: chars(0-9a-f A-F)} to decimal")
+    assert p.text == "Convert 0x{h: chars(0-9a-fA-F)} to decimal"
+    assert p.match("convert 0x1F3a to decimal") == {"h": "1F3a"}
+    for bad in ("convert 0x1G to decimal", "convert 0x to decimal", "convert 0x1 F to decimal"):
+        assert p.match(bad) is None
+    assert parse_pattern("Bits {b: chars(01)} ok").match("bits 0110 ok") == {"b": "0110"}
+    assert parse_pattern("Brackets {b: chars([]<>()-)} ok").match("brackets [(<->)] ok") == {"b": "[(<->)]"}
+    assert check_pattern_admissible("Bits: {b: chars(01)}") == []       # 5 + 8
+    assert check_pattern_admissible("Hex: {h: chars(0-9a-f)}")            # 4 + 3
+
+
+@pytest.mark.parametrize("spec", ["", "   ", "z-a"])
+def test_a_bad_character_class_is_a_coded_error(spec):
+    from seglam.cache import PatternError
+
+    with pytest.raises(PatternError) as err:
+        parse_pattern(f"Go {{x: chars({spec})}} now")
+    assert err.value.code == "E-PATTERN-HOLE" and err.value.column == 4
