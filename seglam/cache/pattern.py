@@ -120,7 +120,7 @@ HOLE_TYPES: dict[str, HoleType] = {
         HoleType("int", r"[+-]?\d+", int_from_text, "int", 4, "an optional sign and digits"),
         HoleType("float", _NUM + r"(?:[eE][+-]?\d+)?", _parse_float, "float", 4,
                  "a decimal number, optional exponent"),
-        HoleType("Decimal", _NUM, Decimal, "Decimal", 4, "a decimal number (its scale kept)"),
+        HoleType("Decimal", _NUM, Decimal, "Decimal", 4, "a decimal number, its scale kept"),
         HoleType("bool", r"(?i:true|false|yes|no)", _parse_bool, "bool", 3, "true, false, yes or no"),
         HoleType("date", r"\d{4}-\d{2}-\d{2}", _parse_date, "date", 6, "YYYY-MM-DD"),
         # Numbers, + - * / % ** //, round brackets and spaces, with at least one operation;
