@@ -17,7 +17,7 @@ from seglam.cache.pattern import HOLE_TYPES, MAX_HOLE_WORTH, Pattern, hole_fits,
 
 #: How much of a request a pattern must pin down, in literal characters' worth
 #: (:attr:`Pattern.pinned`): ``Sort: {w: str}`` pins 5, ``What is {a: int} plus {b: int}?``
-#: pins 11 + 3 + 3, ``{e: expr} =`` pins 1 + 9.
+#: pins 11 + 4 + 4, ``{e: expr} =`` pins 1 + 9.
 MIN_SPECIFICITY = 10
 
 
@@ -117,7 +117,7 @@ def over_general(pat: Pattern, min_specificity: int = MIN_SPECIFICITY) -> list[s
 
 
 def hole_worths() -> str:
-    """``str 0, word 0, int 3, ...``: what each hole type counts toward specificity."""
+    """``str 0, word 0, int 4, ...``: what each hole type counts toward specificity."""
     special = {"tokens": f"tokens its tokens' characters, up to {MAX_HOLE_WORTH}",
                "chars": "chars by its size (one character 9, 0-9 4, a-z 3)"}
     return ", ".join(special.get(name, f"{name} {t.worth}") for name, t in HOLE_TYPES.items())

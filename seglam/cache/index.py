@@ -1,8 +1,9 @@
 """The lookup indexes, kept in LMDB so every process sees the same ones.
 
 ``index`` (dupsort) files each pattern under ONE anchor: the rarest of its literal words
-when it is filed, or of its literal symbols when it has no word. A lookup probes the request's distinct words, so its cost depends on the
-request, not on how many families exist. ``tasks`` (dupsort) keys structured requests by
+when it is filed, or of its literal symbols when it has no word. A lookup probes the
+request's distinct words and symbols, so its cost depends on the request, not on how many
+families exist. ``tasks`` (dupsort) keys structured requests by
 normalised task text plus parameter names.
 
 Every posting is sealed with the cache's secret over its key and value
