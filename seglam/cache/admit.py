@@ -13,12 +13,12 @@ from typing import Any, Iterable, Sequence
 
 from seglam.cache.entry import Example, Provenance, Signature, Verification
 from seglam.cache.errors import PatternError
-from seglam.cache.pattern import HOLE_TYPES, Pattern, hole_fits, parse_pattern
+from seglam.cache.pattern import HOLE_TYPES, MAX_HOLE_WORTH, Pattern, hole_fits, parse_pattern
 
-#: Fewest non-space literal characters a pattern needs (``Sort: {w: str}`` has 5; ``What is {a: int} plus {b: int}?`` has 11).
-MIN_LITERAL_CHARS = 10
-#: Fewest whole literal words (index anchors) a pattern needs.
-MIN_ANCHORS = 2
+#: How much of a request a pattern must pin down, in literal characters' worth
+#: (:attr:`Pattern.pinned`): ``Sort: {w: str}`` pins 5, ``What is {a: int} plus {b: int}?``
+#: pins 11 + 4 + 4, ``{e: expr} =`` pins 1 + 9.
+MIN_SPECIFICITY = 10
 
 
 @dataclass(frozen=True)
@@ -70,27 +70,17 @@ def check_pattern_admissible(
     own_samples: Iterable[str] = (),
     other_families: Iterable[FamilyView] = (),
     *,
-    min_literal_chars: int = MIN_LITERAL_CHARS,
-    min_anchors: int = MIN_ANCHORS,
+    min_specificity: int = MIN_SPECIFICITY,
 ) -> list[str]:
     """Reasons the pattern is over-general or clashes with another family; [] when
-    admissible. Checks: enough literal text; it matches none of another family's sample
-    requests; no other family's pattern matches one of this family's samples."""
+    admissible. Checks: it pins down enough of a request (:func:`over_general`); it matches
+    none of another family's sample requests; no other family's pattern matches one of
+    this family's samples."""
     try:
         pat = pattern if isinstance(pattern, Pattern) else parse_pattern(pattern)
     except PatternError as err:
-        return [f"pattern {pattern!r}: {err}"]
-    reasons = []
-    if pat.literal_chars < min_literal_chars:
-        reasons.append(
-            f"pattern {pat.text!r} is over-general: {pat.literal_chars} literal characters, need {min_literal_chars}"
-        )
-    # a closed-vocabulary hole pins down its text the way a literal word does
-    anchored = len(pat.anchors) + sum(1 for h in pat.holes if h.type == "tokens")
-    if anchored < min_anchors:
-        reasons.append(
-            f"pattern {pat.text!r} is over-general: {len(pat.anchors)} whole literal words, need {min_anchors}"
-        )
+        return [f"pattern {pattern!r}: {err.code}: {err}"]
+    reasons = over_general(pat, min_specificity)
     own = tuple(own_samples)
     for other in other_families:
         hit = next((s for s in other.samples if pat.match(s) is not None), None)
@@ -105,6 +95,37 @@ def check_pattern_admissible(
             if clash is not None:
                 reasons.append(f"family {other.id}'s pattern {theirs.text!r} matches this family's request {_short(clash)!r}")
     return reasons
+
+
+def over_general(pat: Pattern, min_specificity: int = MIN_SPECIFICITY) -> list[str]:
+    """The one specificity rule: a pattern pins down at least ``min_specificity``
+    characters' worth of a request (literal characters count one each, holes by their
+    class, :attr:`Pattern.pinned`), and keeps a literal word or symbol to be indexed by."""
+    reasons = []
+    if pat.pinned < min_specificity:
+        reasons.append(
+            f"pattern {pat.text!r} is over-general (E-PATTERN-GENERAL): it pins down {pat.pinned} characters' "
+            f"worth of a request, it needs {min_specificity} ({_worth_text(pat)}); keep more of the request's "
+            "fixed wording, or use narrower holes (" + hole_worths() + ")"
+        )
+    if not pat.anchors:
+        reasons.append(
+            f"pattern {pat.text!r} has no literal word or symbol (E-PATTERN-ANCHOR); keep at least one of the "
+            "request's fixed words or symbols (such as `=` or `?`) outside the holes"
+        )
+    return reasons
+
+
+def hole_worths() -> str:
+    """``str 0, word 0, int 4, ...``: what each hole type counts toward specificity."""
+    special = {"tokens": f"tokens its tokens' characters, up to {MAX_HOLE_WORTH}",
+               "chars": "chars by its size (one character 9, 0-9 4, a-z 3)"}
+    return ", ".join(special.get(name, f"{name} {t.worth}") for name, t in HOLE_TYPES.items())
+
+
+def _worth_text(pat: Pattern) -> str:
+    pieces = [f"{pat.literal_chars} literal"] + [f"{h.spelling} {h.worth}" for h in pat.holes]
+    return " + ".join(pieces)
 
 
 def check_holes(pattern: Pattern, signature: Signature) -> list[str]:

@@ -129,7 +129,7 @@ class Cache:
         fuel: int = DEFAULT_FUEL,
         map_size: int | None = None,
         max_map_size: int | None = None,
-        min_literal_chars: int = rules.MIN_LITERAL_CHARS,
+        min_specificity: int = rules.MIN_SPECIFICITY,
     ) -> None:
         kw = {"map_size": map_size} if map_size else {}
         self.store = Store(path, max_map_size=max_map_size, **kw)
@@ -137,7 +137,7 @@ class Cache:
         self.negatives = NegativeKinds(self.store)  # kinds the model could not program (seglam/cache/negative.py)
         self.toolchain: Toolchain = toolchain or SeglamToolchain()
         self.fuel = fuel
-        self.min_literal_chars = min_literal_chars
+        self.min_specificity = min_specificity
         self._patterns: dict[str, Pattern] = {}
         self._programs: dict[tuple[str, int, str], tuple[Any, frozenset[int]]] = {}
         self._pending: dict[str, _PendingStats] = {}
@@ -500,7 +500,7 @@ class Cache:
 
     def check_pattern(self, pattern: str, own_samples: tuple[str, ...] = (), exclude: str | None = None) -> list[str]:
         """:func:`check_pattern_admissible` against every stored, non-retired family."""
-        reasons = rules.check_pattern_admissible(pattern, own_samples, (), min_literal_chars=self.min_literal_chars)
+        reasons = rules.check_pattern_admissible(pattern, own_samples, (), min_specificity=self.min_specificity)
         try:
             pat = parse_pattern(pattern)
         except PatternError:
@@ -538,7 +538,7 @@ class Cache:
                 continue
             patterns.append(pat)
             reasons += rules.check_holes(pat, signature)
-            reasons += rules.check_pattern_admissible(pat, min_literal_chars=self.min_literal_chars)
+            reasons += rules.check_pattern_admissible(pat, min_specificity=self.min_specificity)
         samples = rules.dedupe(tuple(draft.samples) + ((draft.request,) if draft.request else ()))
         if patterns and not samples:
             reasons.append("a family with patterns needs at least one sample request")
@@ -910,7 +910,7 @@ class Cache:
         if pat.text in entry.patterns:
             return pat.text
         reasons = rules.check_holes(pat, entry.signature)
-        reasons += rules.check_pattern_admissible(pat, min_literal_chars=self.min_literal_chars)
+        reasons += rules.check_pattern_admissible(pat, min_specificity=self.min_specificity)
         bindings = pat.match(sample)
         if bindings is None:
             reasons.append(f"pattern {pat.text!r} does not match its sample {rules._short(sample)!r}")

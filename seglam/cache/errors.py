@@ -61,7 +61,13 @@ class CorruptEntryError(CacheError):
 
 
 class PatternError(CacheError, ValueError):
-    """A pattern is malformed (bad hole syntax, unknown hole type, stray brace)."""
+    """A pattern is malformed (bad hole syntax, unknown hole type, stray brace). ``code`` is
+    stable (docs/cache.md, "Pattern diagnostics"); ``column`` is 1-based where one applies."""
+
+    def __init__(self, message: str, code: str = "E-PATTERN", column: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.column = column
 
 
 class AdmissionError(CacheError):

@@ -1,8 +1,9 @@
 """The lookup indexes, kept in LMDB so every process sees the same ones.
 
-``index`` (dupsort) files each pattern under ONE anchor word: the rarest of its anchors
-when it is filed. A lookup probes the request's distinct words, so its cost depends on the
-request, not on how many families exist. ``tasks`` (dupsort) keys structured requests by
+``index`` (dupsort) files each pattern under ONE anchor: the rarest of its literal words
+when it is filed, or of its literal symbols when it has no word. A lookup probes the
+request's distinct words and symbols, so its cost depends on the request, not on how many
+families exist. ``tasks`` (dupsort) keys structured requests by
 normalised task text plus parameter names.
 
 Every posting is sealed with the cache's secret over its key and value
@@ -44,16 +45,19 @@ def candidates(txn: lmdb.Transaction, db: lmdb._Database, tokens: Iterable[str],
 
 def file_patterns(txn: lmdb.Transaction, db: lmdb._Database, entry_id: str, patterns: Sequence[Pattern],
                   sealer: Sealer) -> None:
-    """File each pattern under its rarest anchor (ties: longer, then alphabetical)."""
+    """File each pattern under its rarest anchor (ties: longer, then alphabetical); a
+    symbol (``=``) only when the pattern has no literal word."""
     cur = txn.cursor(db)
 
     def weight(anchor: str) -> tuple[int, int, str]:
         return (cur.count() if cur.set_key(anchor.encode()) else 0, -len(anchor), anchor)
 
     for number, pat in enumerate(patterns):
-        options = [a for a in pat.anchors if len(a.encode()) <= MAX_KEY]
+        usable = [a for a in pat.anchors if len(a.encode()) <= MAX_KEY]
+        options = [a for a in usable if a in pat.words] or usable
         if not options:
-            raise PatternError(f"pattern {pat.text!r} has no literal word to index it by")
+            raise PatternError(f"pattern {pat.text!r} has no literal word or symbol to index it by",
+                               "E-PATTERN-ANCHOR")
         key = min(options, key=weight).encode()
         txn.put(key, sealer.seal_value("index", key, _value(entry_id, number)), db=db, dupdata=True)
 

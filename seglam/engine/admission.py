@@ -271,7 +271,7 @@ def _bind(
         try:
             pat = parse_pattern(text)
         except PatternError as err:
-            reasons.append(f"pattern {text!r}: {err}")
+            reasons.append(f"pattern {text!r}: {err.code}: {err}")
             continue
         hole_reasons = check_holes(pat, signature)
         if hole_reasons:

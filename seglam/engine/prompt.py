@@ -31,12 +31,18 @@ Rules:
 2. "program" is a complete Seglam module (typed, pure Python 3.10+ subset, see the guide).
    Its entry point ("entry", default "solve") takes the request's varying parts as typed
    parameters and returns the answer in exactly the requested form (same spelling,
-   e.g. "(A)", "Yes", "True", a number).
-3. "patterns" recognise requests of this kind. A pattern is the request's fixed wording
-   with typed holes `{name: type}` where the inputs vary; hole names are the entry point's
-   parameters; types: str (any text), word (no spaces), int, float, Decimal, bool, date.
-   A pattern must match the WHOLE request (case and whitespace are flexible) and keep
-   enough fixed wording (at least {anchors} whole words, {chars} letters) to be specific to this kind.
+   e.g. "(A)", "Yes", "True", a number). Answers are typed as JSON values: a number is a
+   number (`42`, `-3.5`, not `"42"`) and the program returns int or float; an option
+   letter, a word or a date is a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
+3. "patterns" (required, at least one) recognise requests of this kind. A pattern is the
+   request's fixed wording with typed holes `{name: type}` where the inputs vary; hole
+   names are the entry point's parameters. Hole types: {holes}.
+   A pattern must match the WHOLE request (case and whitespace are flexible) and be
+   specific: it must pin down at least {specificity} characters' worth of a request, where each
+   literal character counts 1 and each hole counts what its type pins down ({worths}),
+   and keep at least one literal word or symbol. So `Sort these words: {w: str}` and
+   `{e: expr} =` (for `(1 + 2) * 3 =`) are fine; `{x: str}` alone never is.
+   Every pattern must match this request or one of your "examples" requests.
    Write `{{` and `}}` for literal braces.
 4. "answer" is YOUR OWN direct answer to this request, worked out independently of the
    program. The program must return exactly it on the request's bound inputs.
@@ -46,7 +52,8 @@ Rules:
    it cannot handle, so an unexpected request becomes a miss instead of a wrong answer.
    Add module-level `assert solve(...) == ...` examples and, where natural, prop_* properties.
 7. If a request cannot be answered by a program (it needs world knowledge or taste),
-   still answer the JSON, with "program" as an empty string.
+   still answer the JSON, with "program" as an empty string (and the "patterns" of the
+   kind, so that it is recognised next time).
 """
 
 
@@ -109,6 +116,18 @@ class PromptBook:
         return [{"role": "system", "content": self.system}, {"role": "user", "content": content}]
 
 
+def pattern_rules(text: str) -> str:
+    """``text`` with the pattern rule's numbers and hole table filled in from the cache's
+    own definitions (seglam.cache.pattern.HOLE_TYPES, seglam.cache.admit)."""
+    from seglam.cache.admit import MIN_SPECIFICITY, hole_worths
+    from seglam.cache.pattern import HOLE_TYPES
+
+    spelled = {"tokens": "tokens(a b c)", "chars": "chars(0-9a-f)"}
+    holes = "; ".join(f"{spelled.get(name, name)} ({t.summary})" for name, t in HOLE_TYPES.items())
+    return (text.replace("{holes}", holes).replace("{specificity}", str(MIN_SPECIFICITY))
+            .replace("{worths}", hole_worths()))
+
+
 def build_prompts(
     guide: str | None = None,
     worked: Sequence[WorkedFamily] | None = None,
@@ -119,7 +138,7 @@ def build_prompts(
     worked = load_worked() if worked is None else worked
     stdlib = stdlib_list() if stdlib is None else stdlib
     parts = [
-        RULES.replace("{anchors}", str(MIN_ANCHORS)).replace("{chars}", str(MIN_LITERAL_CHARS)),
+        pattern_rules(RULES),
         "# The Seglam language guide (generated from SPEC.md)\n\n" + guide,
         "# The standard library: every name, with the type it returns\n\n" + stdlib,
         "# The answer schema (JSON Schema)\n\n" + schema_text(CompileReply),
@@ -149,7 +168,7 @@ def structured_request(
 ) -> str:
     out = [
         "Compile this structured request into a Seglam family. There is no free text, so",
-        '"patterns" stays empty; the entry point takes exactly the inputs below as parameters.',
+        '"patterns" is [] (required, and empty); the entry point takes exactly the inputs below as parameters.',
         "",
         "Task:",
         task,

@@ -290,7 +290,7 @@ def _compile(recording: Recording, text: str, kind: str) -> Decision:
 
 
 def _decline(why: str, answer: Any) -> str:
-    return _dump({"description": f"not programmable: {why}", "program": "", "answer": answer})
+    return _dump({"description": f"not programmable: {why}", "patterns": [], "program": "", "answer": answer})
 
 
 def _route(recording: Recording, user: str) -> Decision:

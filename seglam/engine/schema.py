@@ -8,7 +8,7 @@ the next repair round.
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
@@ -21,11 +21,20 @@ class ReplyError(ValueError):
     """The model's reply is not the JSON object the schema asks for."""
 
 
+#: How answers are typed (the schema's own words; the prompt's rule 2 says the same).
+ANSWER_TYPING = ('a JSON value in the requested form: a number as a number (42, not "42"); an option letter, '
+                 'a word or a date as a string ("(A)", "Yes", "05/01/2021")')
+#: What "patterns" must hold (the prompt's rule 3 says the same).
+PATTERNS_REQUIRED = ("required: at least one pattern that matches the request for a free-text request "
+                     "(each pattern must match the request or one of the examples' requests); [] for a "
+                     "structured request")
+
+
 class ExampleReply(msgspec.Struct, frozen=True, kw_only=True):
     """Another request of the same kind (free text) or other inputs (structured), with
     the answer the model expects."""
 
-    answer: Any
+    answer: Annotated[Any, msgspec.Meta(description=ANSWER_TYPING)]
     request: str | None = None
     inputs: dict[str, Any] | None = None
 
@@ -36,9 +45,9 @@ class CompileReply(msgspec.Struct, frozen=True, kw_only=True):
 
     description: str
     program: str
-    answer: Any
+    answer: Annotated[Any, msgspec.Meta(description=ANSWER_TYPING)]
+    patterns: Annotated[list[str], msgspec.Meta(description=PATTERNS_REQUIRED)]
     entry: str | None = None
-    patterns: list[str] = []
     examples: list[ExampleReply] = []
     properties: list[str] = []
 
@@ -71,12 +80,31 @@ def decode_reply(text: str, kind: type[T]) -> T:
         try:
             return msgspec.json.decode(candidate.encode("utf-8", "surrogatepass"), type=kind)
         except msgspec.ValidationError as err:
-            raise ReplyError(f"the JSON does not fit the schema: {err}") from None
+            raise ReplyError(f"the JSON does not fit the schema: {err}{_hint(str(err))}") from None
         except (msgspec.DecodeError, UnicodeError) as err:
             last = str(err)
         except RecursionError:
             raise ReplyError("the JSON is nested too deeply") from None
     raise ReplyError(f"the reply is not a JSON object ({last or 'no braces found'}); answer with one JSON object")
+
+
+#: What a field of a reply is, said when it is missing or mistyped.
+FIELD_HINTS = {
+    "patterns": '"patterns" is required: a list of patterns, each the request\'s fixed wording with typed '
+                'holes, e.g. ["Sort these words: {words: str}"] or ["{e: expr} ="]; [] only for a structured '
+                "request",
+    "program": '"program" is required: the Seglam module as one string ("" if no program can answer)',
+    "answer": '"answer" is required: your own direct answer, a number as a number, an option or a word as a string',
+    "description": '"description" is required: one sentence saying what kind of request the family answers',
+}
+
+_FIELD = re.compile(r"required field `(\w+)`|at `\$\.(\w+)")
+
+
+def _hint(message: str) -> str:
+    m = _FIELD.search(message)
+    name = m and (m.group(1) or m.group(2))
+    return f". {FIELD_HINTS[name]}" if name in FIELD_HINTS else ""
 
 
 def _candidates(text: str) -> list[str]:

@@ -183,7 +183,7 @@ def family_responder(directory: Any = None, tokens_in: int = 3000, tokens_out: i
                     tokens_in,
                     tokens_out,
                 )
-        return reply({"description": "not programmable", "program": "", "answer": None}, tokens_in, 30)
+        return reply({"description": "not programmable", "patterns": [], "program": "", "answer": None}, tokens_in, 30)
 
     return respond
 

@@ -69,7 +69,7 @@ def test_ask_structured(env, server, capsys):
     env.setenv("SEGLAM_MODEL", "fake-model")
     env.setenv("SEGLAM_BASE_URL", server.url)
     program = "def add(a: int, b: int) -> int:\n    return a + b\n"
-    server.script(reply({"description": "add", "entry": "add", "program": program, "answer": 5}))
+    server.script(reply({"description": "add", "patterns": [], "entry": "add", "program": program, "answer": 5}))
     code, out, _ = run(["ask", "--task", "Add two numbers", "--input", "a=2", "--input", "b=3"], capsys)
     assert code == 0 and "answer:   5" in out
     code, out, _ = run(["ask", "--task", "add two numbers", "--input", "a=20", "--input", "b=22"], capsys)

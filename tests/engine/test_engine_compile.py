@@ -112,10 +112,10 @@ def test_example_that_disagrees_is_refused(server, cache, make_engine):
 
 
 def test_declined_request_is_unsolved_or_uncached(server, cache, make_engine):
-    server.script(reply({"description": "needs world knowledge", "program": "", "answer": "yes"}))
+    server.script(reply({"description": "needs world knowledge", "patterns": [], "program": "", "answer": "yes"}))
     ans = make_engine().solve("Is the following sentence plausible? Joao Moutinho caught the screen pass.")
     assert ans.tier == "unsolved" and server.calls == 1
-    server.script(reply({"description": "needs world knowledge", "program": "", "answer": "yes"}))
+    server.script(reply({"description": "needs world knowledge", "patterns": [], "program": "", "answer": "yes"}))
     ans = make_engine(direct_fallback=True).solve("Is the following sentence plausible? Someone scored.")
     assert ans.tier == "uncached" and ans.value == "yes"
     assert cache.list() == []
@@ -144,7 +144,7 @@ def test_structured_request_compiles_then_hits(server, cache, make_engine):
 def add(a: int, b: int) -> int:
     return a + b
 '''
-    server.script(reply({"description": "add two ints", "entry": "add", "program": program, "answer": 5,
+    server.script(reply({"description": "add two ints", "patterns": [], "entry": "add", "program": program, "answer": 5,
                          "examples": [{"inputs": {"a": 10, "b": -3}, "answer": 7}]}))
     ans = engine.solve(task="Add two numbers.", inputs={"a": 2, "b": 3})
     assert ans.tier == "compiled" and ans.value == 5

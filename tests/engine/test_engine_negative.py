@@ -15,7 +15,7 @@ SPORTS = [
     'Is the following sentence plausible? "Marcelo dunked the ball in the final."',
     'Is the following sentence plausible? "Kenta Maeda threw to first base."',
 ]
-DECLINE = {"description": "not programmable: needs world knowledge", "program": "", "answer": "no"}
+DECLINE = {"description": "not programmable: needs world knowledge", "patterns": [], "program": "", "answer": "no"}
 
 
 def kind_of(body: dict) -> str:

@@ -90,8 +90,11 @@ def test_config_errors_are_clear(tmp_path, text, env):
 
 
 def test_decode_reply_tolerates_fences_and_prose():
-    r = decode_reply('Here:\n```json\n{"description": "d", "program": "p", "answer": 1}\n```', CompileReply)
+    r = decode_reply('Here:\n```json\n{"description": "d", "program": "p", "answer": 1, "patterns": []}\n```',
+                     CompileReply)
     assert (r.program, r.answer, r.patterns) == ("p", 1, [])
+    with pytest.raises(ReplyError, match="missing required field `patterns`"):  # required, no default
+        decode_reply('{"description": "d", "program": "p", "answer": 1}', CompileReply)
     assert decode_reply('{"family": null}', RouteReply).family is None
     for bad in ["", "nope", "[1, 2]", '{"program": "p"}', '{"description": 1, "program": "p", "answer": 1}', "{" * 10]:
         with pytest.raises(ReplyError):

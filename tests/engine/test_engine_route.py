@@ -47,7 +47,7 @@ def test_routing_with_bad_bindings_falls_back_to_compile(server, cache, make_eng
     engine = make_engine()
     server.script(reply(vowels_reply()))
     engine.solve(VOWELS_REQUEST)
-    server.script(route_to_first(None, {"word": 17}), reply({"description": "x", "program": "", "answer": None}))
+    server.script(route_to_first(None, {"word": 17}), reply({"description": "x", "patterns": [], "program": "", "answer": None}))
     ans = engine.solve("Count the vowels in strawberry")
     assert ans.tier == "unsolved"
     assert any("routing to" in r and "not a str" in r for r in ans.trace.reasons)
@@ -58,7 +58,7 @@ def test_routing_declined_goes_to_compile(server, cache, make_engine):
     engine = make_engine()
     server.script(reply(vowels_reply()))
     engine.solve(VOWELS_REQUEST)
-    server.script(reply({"family": None}), reply({"description": "x", "program": "", "answer": None}))
+    server.script(reply({"family": None}), reply({"description": "x", "patterns": [], "program": "", "answer": None}))
     ans = engine.solve("How many consonants are in the word banana?")
     assert ans.tier == "unsolved" and server.calls == 3
 
@@ -79,7 +79,7 @@ def test_function_compiles_once_for_many_calls(server, cache, make_engine):
 def count_vowels(text: str) -> int:
     return sum(1 for ch in text.lower() if ch in "aeiou")
 '''
-    server.script(reply({"description": "count vowels", "entry": "count_vowels", "program": program, "answer": 2}))
+    server.script(reply({"description": "count vowels", "patterns": [], "entry": "count_vowels", "program": program, "answer": 2}))
 
     @engine.function
     def count_vowels(text: str) -> int:
@@ -103,7 +103,7 @@ def test_function_with_wrong_signature_is_refused(server, cache, make_engine):
 def count_vowels(text: str, extra: int) -> int:
     return 0
 '''
-    server.script(reply({"description": "x", "entry": "count_vowels", "program": program, "answer": 0}))
+    server.script(reply({"description": "x", "patterns": [], "entry": "count_vowels", "program": program, "answer": 0}))
 
     @function(engine=engine)
     def count_vowels(text: str) -> int:
@@ -122,8 +122,8 @@ def double(n: int) -> int:
     return n + 2
 '''
     server.script(
-        reply({"description": "x", "entry": "double", "program": cheat, "answer": 4}),
-        reply({"description": "x", "entry": "double", "program": cheat, "answer": 4}),
+        reply({"description": "x", "patterns": [], "entry": "double", "program": cheat, "answer": 4}),
+        reply({"description": "x", "patterns": [], "entry": "double", "program": cheat, "answer": 4}),
     )
 
     @function(engine=engine)
@@ -191,7 +191,7 @@ def test_malformed_model_replies_end_cleanly(server, cache, make_engine, content
 def test_function_called_with_inputs_of_the_wrong_kind_is_a_miss_without_a_model_call(server, cache, make_engine):
     engine = make_engine()
     program = "def count_vowels(text: str) -> int:\n    return sum(1 for ch in text.lower() if ch in 'aeiou')\n"
-    server.script(reply({"description": "count vowels", "entry": "count_vowels", "program": program, "answer": 2}))
+    server.script(reply({"description": "count vowels", "patterns": [], "entry": "count_vowels", "program": program, "answer": 2}))
 
     @engine.function
     def count_vowels(text: str) -> int:

@@ -32,7 +32,7 @@ def test_a_run_past_the_deadline_is_stopped_and_one_within_it_is_not():
 
 def test_a_hit_past_the_deadline_is_its_own_unsolved_tier(server, cache, make_engine):
     engine = make_engine()
-    server.script(reply({"description": "sum of i % 7 for i below n", "entry": "spin", "program": SPIN,
+    server.script(reply({"description": "sum of i % 7 for i below n", "patterns": [], "entry": "spin", "program": SPIN,
                          "answer": 24, "examples": [{"inputs": {"n": 3}, "answer": 3}]}))
     first = engine.solve(task="Sum i mod 7 below n.", inputs={"n": 10})
     assert first.tier == "compiled" and first.value == 24
