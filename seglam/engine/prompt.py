@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from seglam.cache.admit import MIN_ANCHORS, MIN_LITERAL_CHARS
+from seglam.cache.admit import MIN_SPECIFICITY, hole_worths
+from seglam.cache.pattern import HOLE_TYPES
 from seglam.check import signatures as sig
 from seglam.engine.guide import load_guide
 from seglam.engine.schema import CompileReply, RouteReply, schema_text
@@ -119,9 +120,6 @@ class PromptBook:
 def pattern_rules(text: str) -> str:
     """``text`` with the pattern rule's numbers and hole table filled in from the cache's
     own definitions (seglam.cache.pattern.HOLE_TYPES, seglam.cache.admit)."""
-    from seglam.cache.admit import MIN_SPECIFICITY, hole_worths
-    from seglam.cache.pattern import HOLE_TYPES
-
     spelled = {"tokens": "tokens(a b c)", "chars": "chars(0-9a-f)"}
     holes = "; ".join(f"{spelled.get(name, name)} ({t.summary})" for name, t in HOLE_TYPES.items())
     return (text.replace("{holes}", holes).replace("{specificity}", str(MIN_SPECIFICITY))
