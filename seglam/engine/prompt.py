@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from seglam.engine.feedback import Feedback
 from seglam.engine.guide import load_guide
 from seglam.engine.schema import CompileReply, RouteReply, schema_text
 
@@ -238,9 +239,10 @@ def structured_request(
     return "\n".join(out)
 
 
-def repair_message(reasons: Sequence[str], frozen: Sequence[str] = ()) -> str:
-    out = ["Your answer was refused:"]
-    out += [f"- {r}" for r in reasons]
+def repair_message(feedback: Feedback, frozen: Sequence[str] = ()) -> str:
+    """The repair turn: the failed checks first (see :mod:`seglam.engine.feedback`), then
+    what passed, the frozen checks, and what to do."""
+    out = ["Your answer was refused. What failed:", "", feedback.render()]
     if frozen:
         out += ["", "These checks came with the request; they are frozen and will be re-added as they are:"]
         out += [f"    {f}" for f in frozen]
