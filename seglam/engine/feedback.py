@@ -44,6 +44,9 @@ KIND_HINTS: dict[str, str] = {
     "domain": "the precondition rejects this input, yet it is a request of this kind: widen the precondition "
               "or handle the input",
     "verifier": "the program must verify before it is cached",
+    "example refuted": "a module-level example does not hold: fix the program, or the example if it is wrong",
+    "ensures refuted": "the postcondition fails on this input: fix the result, or state the postcondition correctly",
+    "property refuted": "the property fails on this input: fix the program, or the property if it is wrong",
     "cache": "the cache re-checks every candidate when it writes it; fix what it names",
     "bind": "the entry point's parameters must take the inputs as given (their names and types)",
 }
@@ -93,8 +96,14 @@ class Failure:
             parts.append(f"got {self.got}")
         return "; ".join(parts)
 
-    def render(self, number: int) -> str:
-        """The failure as a numbered block; every field clipped, so a block is never long."""
+    @property
+    def advice(self) -> str | None:
+        """The hint: the item's own, else the fault code's, else the kind's."""
+        return self.hint or FAULT_HINTS.get(self.code or "") or KIND_HINTS.get(self.kind)
+
+    def render(self, number: int, hint: bool = True) -> str:
+        """The failure as a numbered block; every field clipped, so a block is never long.
+        ``hint=False`` leaves the hint out (an earlier item already gave it)."""
         head = f"{number}. {self.kind}" + (f" [{self.code}]" if self.code else "")
         head += (f" at {clip(self.where, FIELD)}" if self.where else "") + f": {clip(self.title, FIELD)}"
         lines = [head]
@@ -103,9 +112,8 @@ class Failure:
         for label, value in (("input", self.input), ("expected", self.expected), ("got", self.got)):
             if value is not None:
                 lines.append(f"   {label + ':':9} {clip(value, FIELD)}")
-        hint = self.hint or FAULT_HINTS.get(self.code or "") or KIND_HINTS.get(self.kind)
-        if hint:
-            lines.append(f"   hint:     {clip(hint, FIELD)}")
+        if hint and self.advice:
+            lines.append(f"   hint:     {clip(self.advice, FIELD)}")
         return "\n".join(lines)
 
 
@@ -120,6 +128,7 @@ class Passed:
     unknown: tuple[str, ...] = ()  # open obligations backed by evidence: their reasons
     warnings: tuple[str, ...] = ()  # verifier warnings (never a failure)
     not_run: tuple[str, ...] = ()  # checks that only run once the failures are fixed
+    left_out: int = 0  # obligations the verifier's summary left out (it is size-capped)
 
     def line(self) -> str:
         parts = list(self.checks)
@@ -136,6 +145,8 @@ class Passed:
         text = "passed: " + (", ".join(parts) if parts else "nothing yet")
         if self.not_run:
             text += "; not run yet: " + ", ".join(self.not_run)
+        if self.left_out:
+            text += f"; {self.left_out} more obligations are not in the verifier's summary"
         return text
 
 
@@ -148,16 +159,19 @@ class Feedback:
 
     def render(self, budget: int = BUDGET) -> str:
         """Whole items only, failures first, within ``budget`` characters (the first item
-        always, its fields clipped); then how many were left out and what passed."""
+        always, its fields clipped); then how many were left out and what passed. A hint
+        is given once, with the first item it applies to."""
         passed = clip(self.passed.line(), 2 * FIELD)
         total = len(self.failures)
         blocks: list[str] = []
         used = len(passed) + len(_left_out(total, total)) + 2
+        hints: set[str | None] = {None}
         for i, failure in enumerate(self.failures):
-            block = failure.render(i + 1)
+            block = failure.render(i + 1, hint=failure.advice not in hints)
             if blocks and used + len(block) + 1 > budget:
                 break
             blocks.append(block)
+            hints.add(failure.advice)
             used += len(block) + 1
         if total > len(blocks):
             blocks.append(_left_out(total - len(blocks), total))
@@ -254,10 +268,12 @@ class _ReportJson(msgspec.Struct, frozen=True):
     obligations: list[_ResultJson] = []
     error: str | None = None
     file: str = "<input>"
+    omitted: int = 0  # obligations left out to keep the summary small (seglam.cache.toolchain.fit_json)
 
 
-def decode_report(summary: str) -> tuple[str, str | None, tuple[Result, ...]] | None:
-    """(file, check error, results) of a verifier report's JSON; None if it is not one."""
+def decode_report(summary: str) -> tuple[str, str | None, tuple[Result, ...], int] | None:
+    """(file, check error, results, results left out) of a verifier report's JSON; None if
+    it is not one."""
     try:
         data = msgspec.json.decode(summary.encode("utf-8", "surrogatepass"), type=_ReportJson)
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
@@ -270,7 +286,7 @@ def decode_report(summary: str) -> tuple[str, str | None, tuple[Result, ...]] | 
                evidence=o.evidence)
         for o in data.obligations
     )
-    return data.file, data.error, results
+    return data.file, data.error, results, data.omitted
 
 
 def verifier_feedback(summary: str, passed: Passed = Passed()) -> Feedback:
@@ -279,7 +295,7 @@ def verifier_feedback(summary: str, passed: Passed = Passed()) -> Feedback:
     decoded = decode_report(summary)
     if decoded is None:
         return Feedback((failure("verifier", clip(summary, 4 * FIELD) or "the verifier refused the program"),), passed)
-    filename, error, results = decoded
+    filename, error, results, omitted = decoded
     failures = [failure("verifier", error)] if error else []
     failures += [_obligation(r, filename) for r in results if r.failed]
     failures += [_obligation(r, filename) for r in results if r.open and r.evidence is None]
@@ -291,6 +307,7 @@ def verifier_feedback(summary: str, passed: Passed = Passed()) -> Feedback:
         unknown=tuple(r.reason or r.title for r in settled if r.verdict not in (PROVED, BOUNDED, REFUTED)
                       and r.severity == "error"),
         warnings=tuple(r.reason or r.title for r in settled if r.severity == "warning"),
+        left_out=omitted,
     )
     return Feedback(tuple(failures), counts)
 
