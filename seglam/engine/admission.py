@@ -140,7 +140,7 @@ def evaluate(
     failures: list[Failure] = []
     if request.signature is not None and _sig_text(signature) != _norm_sig(request.signature):
         failures.append(failure("entry", "the entry point has another signature", expected=request.signature,
-                                got=signature.render()))
+                                got=f"def {signature.render()}"))
     patterns, bindings, pattern_failures = _bind(reply, request, signature)
     failures += pattern_failures
     if failures or bindings is None:
@@ -182,7 +182,7 @@ def evaluate(
         examples.insert(0, _example(bindings, value, None))
     if check_pattern is not None and patterns:
         for text in patterns:
-            failures += [failure("pattern refused", r, where=f"pattern {text!r}") for r in check_pattern(text, tuple(samples))]
+            failures += [failure("pattern refused", r) for r in check_pattern(text, tuple(samples))]  # named in r
     if failures:
         return Refusal(Feedback(tuple(dict.fromkeys(failures)), _passed(3, len(example_values), STAGES[-1:])), reply)
 
@@ -277,7 +277,7 @@ def _bind(
             continue
         hole_reasons = check_holes(pat, signature)
         if hole_reasons:
-            failures += [failure("pattern", r, where=f"pattern {text!r}") for r in hole_reasons]
+            failures += [failure("pattern", r) for r in hole_reasons]  # each names the pattern
             continue
         texts.append(pat.text)
         if bindings is None:

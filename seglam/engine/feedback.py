@@ -27,7 +27,7 @@ BUDGET = 3000
 #: Longest rendering of one field of an item (a value, an input, a title).
 FIELD = 300
 #: The checker's source excerpt (line + caret) is shown only when at most this long.
-EXCERPT = 600
+EXCERPT = 400
 
 #: What each kind of failure means, shown when no fault or diagnostic code says more.
 KIND_HINTS: dict[str, str] = {
@@ -139,7 +139,7 @@ class Passed:
         if self.bounded:
             parts.append(f"{self.bounded} proved for len <= K and tested past it")
         if self.unknown:
-            parts.append(f"{len(self.unknown)} unknown ({_few(self.unknown)})")
+            parts.append(f"{len(self.unknown)} unknown, each with a clean aimed run ({_few(self.unknown, 1)})")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''} ({_few(self.warnings)})")
         text = "passed: " + (", ".join(parts) if parts else "nothing yet")
@@ -161,7 +161,7 @@ class Feedback:
         """Whole items only, failures first, within ``budget`` characters (the first item
         always, its fields clipped); then how many were left out and what passed. A hint
         is given once, with the first item it applies to."""
-        passed = clip(self.passed.line(), 2 * FIELD)
+        passed = clip(self.passed.line(), FIELD)
         total = len(self.failures)
         blocks: list[str] = []
         used = len(passed) + len(_left_out(total, total)) + 2
@@ -187,7 +187,7 @@ def _left_out(n: int, total: int) -> str:
     return f"... {n} more of {total} failures not shown; fix the ones above first."
 
 
-def _few(texts: Sequence[str], n: int = 2, limit: int = 80) -> str:
+def _few(texts: Sequence[str], n: int = 2, limit: int = 60) -> str:
     shown = [clip(t, limit) for t in dict.fromkeys(texts)][:n]
     rest = len(dict.fromkeys(texts)) - len(shown)
     return "; ".join(shown) + (f"; +{rest} more" if rest > 0 else "")
@@ -227,10 +227,11 @@ def run_failure(kind: str, fault: Fault, inputs: str, expected: str | None = Non
     or ``fuel`` when the budget ran out."""
     kind = "fuel" if fault.code == "F-FUEL" else kind
     where = f"{fault.filename}:{fault.span.line}" if fault.span is not None and fault.span.line else None
-    title = {"domain": "the precondition rejects the request's inputs", "ensures": "the postcondition fails",
+    title = {"domain": "the precondition rejects these inputs", "ensures": "the postcondition fails",
              "fuel": "the run ran out of fuel"}.get(kind, FAULT_CODES.get(fault.code, "the run faulted"))
     return failure(kind, title, where=where, input=inputs, expected=expected,
-                   got=f"fault {fault.code}: {fault.message}", code=fault.code)
+                   got=f"fault {fault.code}: {fault.message}", code=fault.code,
+                   hint=KIND_HINTS["domain"] if kind == "domain" else None)
 
 
 # -- from the verifier ------------------------------------------------------------------
