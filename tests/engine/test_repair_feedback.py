@@ -14,9 +14,10 @@ then read the diff (``git diff tests/engine/golden``) before committing it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seglam.cache.cache import Cache
-from seglam.cache.toolchain import SeglamToolchain
+from seglam.cache.toolchain import SeglamToolchain, fit_json
 from seglam.engine import CompilerConfig, Engine
 from seglam.engine.admission import Candidate, Refusal, Request, evaluate, frozen_asserts
 from seglam.engine.compiler import Compiler
-from seglam.engine.feedback import BUDGET, Failure, Feedback, Passed
+from seglam.engine.feedback import BUDGET, Failure, Feedback, Passed, verifier_feedback
 from seglam.engine.prompt import build_prompts, repair_message
 from seglam.engine.schema import CompileReply, decode_reply
-from tests.engine.conftest import VOWELS_PATTERN, VOWELS_REQUEST, VOWELS_SRC, WRONG_VOWELS_SRC, vowels_reply
+from tests.engine.conftest import VOWELS_REQUEST, VOWELS_SRC, WRONG_VOWELS_SRC, vowels_reply
 from tests.engine.fake_openai import FakeOpenAI, reply
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -53,7 +54,6 @@ class Case:
     reply: dict[str, Any]
     request: Request = Request(text=VOWELS_REQUEST)
     clash: bool = False  # judged against a cache that already holds the vowels family
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def vowels(program: str, **kw: Any) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def vowels_cache(tmp_path_factory, toolchain):
 
 
 def judge(raw: dict[str, Any], request: Request, toolchain: Any, cache: Cache) -> Candidate | Refusal:
-    reply_ = decode_reply(__import__("json").dumps(raw), CompileReply)
+    reply_ = decode_reply(json.dumps(raw), CompileReply)
     return evaluate(reply_, request, toolchain, fuel=FUEL,
                     check_pattern=lambda text, samples: cache.check_pattern(text, samples))
 
@@ -252,3 +252,20 @@ def test_render_keeps_whole_items_within_the_budget(failures, budget):
     if count < len(failures):
         assert f"... {len(failures) - count} more of {len(failures)} failures not shown" in text
     assert text.splitlines()[-1].startswith("passed: the program checks")
+
+
+def test_a_long_verifier_report_is_trimmed_to_whole_obligations_failures_kept():
+    proved = [{"kind": "fault", "title": f"no fault {i}", "verdict": "proved", "severity": "error",
+               "notes": ["x" * 300]} for i in range(60)]
+    refuted = [{"kind": "ensures", "title": f"post {i}", "verdict": "refuted", "severity": "error",
+                "counterexample": f"f(x={i})"} for i in range(5)]
+    data = {"file": "f.sgl", "error": None, "obligations": proved[:30] + refuted + proved[30:]}
+    text = fit_json(data, 5000)
+    assert len(text) <= 5000
+    out = json.loads(text)  # still JSON
+    assert [o["title"] for o in out["obligations"] if o["verdict"] == "refuted"] == [f"post {i}" for i in range(5)]
+    assert out["omitted"] == 65 - len(out["obligations"]) > 0
+    feedback = verifier_feedback(text)
+    assert [f.kind for f in feedback.failures] == ["ensures refuted"] * 5
+    assert f"{out['omitted']} more obligations are not in the verifier's summary" in feedback.render()
+    assert fit_json(data, 10**6) == json.dumps(data, sort_keys=True)  # short enough: unchanged
