@@ -1,13 +1,13 @@
 """Judging one compiled candidate before the cache sees it.
 
 The checks, cheapest first, each producing failures as data (:mod:`seglam.engine.feedback`)
-that go back to the model in the next repair round: the program checks; the entry point fits (and, for a decorated
-function, has the stub's exact signature); a pattern matches the originating request and
-binds arguments; on them the program returns the model's own direct answer (two
-reasoning paths agree); the model's further examples agree too; the patterns are
-specific and collide with no other family; the verifier passes. :meth:`Cache.admit` then
-re-checks all of it inside its write transaction, so nothing unverified is ever cached.
-"""
+that go back to the model in the next repair round: the program checks; the entry point
+fits (and, for a decorated function, has the stub's exact signature); a pattern matches the
+originating request and binds arguments; on them the program returns the model's own
+direct answer (two reasoning paths agree); the model's further examples agree too; the
+patterns are specific and collide with no other family; the verifier passes.
+:meth:`Cache.admit` then re-checks all of it inside its write transaction, so nothing
+unverified is ever cached."""
 
 from __future__ import annotations
 

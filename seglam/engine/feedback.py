@@ -105,7 +105,7 @@ class Failure:
         """The failure as a numbered block; every field clipped, so a block is never long.
         ``hint=False`` leaves the hint out (an earlier item already gave it)."""
         head = f"{number}. {self.kind}" + (f" [{self.code}]" if self.code else "")
-        head += (f" at {clip(self.where, FIELD)}" if self.where else "") + f": {clip(self.title, FIELD)}"
+        head += (f" at {clip(self.where, FIELD // 2)}" if self.where else "") + f": {clip(self.title, FIELD)}"
         lines = [head]
         if self.excerpt and len(self.excerpt) <= EXCERPT:
             lines += [f"   {l}" for l in self.excerpt.splitlines()]
@@ -161,17 +161,17 @@ class Feedback:
         """Whole items only, failures first, within ``budget`` characters (the first item
         always, its fields clipped); then how many were left out and what passed. A hint
         is given once, with the first item it applies to."""
-        passed = clip(self.passed.line(), FIELD)
+        passed = clip(self.passed.line(), 2 * FIELD)
         total = len(self.failures)
         blocks: list[str] = []
         used = len(passed) + len(_left_out(total, total)) + 2
         hints: set[str | None] = {None}
-        for i, failure in enumerate(self.failures):
-            block = failure.render(i + 1, hint=failure.advice not in hints)
+        for i, item in enumerate(self.failures):
+            block = item.render(i + 1, hint=item.advice not in hints)
             if blocks and used + len(block) + 1 > budget:
                 break
             blocks.append(block)
-            hints.add(failure.advice)
+            hints.add(item.advice)
             used += len(block) + 1
         if total > len(blocks):
             blocks.append(_left_out(total - len(blocks), total))

@@ -237,7 +237,9 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=400)
     st.integers(BUDGET, 8000),
 )
 def test_render_keeps_whole_items_within_the_budget(failures, budget):
-    feedback = Feedback(tuple(failures), Passed(checks=("the program checks",), unknown=("x" * 500,)))
+    passed = Passed(checks=("the program checks",) * 40, examples=8, proved=99, unknown=("x" * 500,) * 9,
+                    warnings=("y" * 300,) * 3, not_run=("the verifier",), left_out=7)  # a passed line past its cap
+    feedback = Feedback(tuple(failures), passed)
     text = feedback.render(budget)
     assert len(text) <= budget  # one item's fields are clipped, so even the first fits
     hints: set = {None}
@@ -269,3 +271,14 @@ def test_a_long_verifier_report_is_trimmed_to_whole_obligations_failures_kept():
     assert [f.kind for f in feedback.failures] == ["ensures refuted"] * 5
     assert f"{out['omitted']} more obligations are not in the verifier's summary" in feedback.render()
     assert fit_json(data, 10**6) == json.dumps(data, sort_keys=True)  # short enough: unchanged
+
+
+def test_the_largest_item_and_passed_line_fit_the_default_budget():
+    big = "z" * 5000
+    item = Failure("ensures refuted", big, where=big, input=big, expected=big, got=big, code="F-ENSURES", hint=big,
+                   excerpt="e" * 399)
+    passed = Passed(checks=(big,), unknown=(big,) * 3, not_run=(big,))
+    text = Feedback((item, item), passed).render()
+    assert len(text) <= BUDGET
+    assert text.startswith("1. ensures refuted [F-ENSURES] at ") and "\n2. " not in text
+    assert "... 1 more of 2 failures not shown" in text
