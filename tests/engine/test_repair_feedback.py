@@ -190,6 +190,8 @@ def _engine(server: FakeOpenAI, cache: Cache) -> Engine:
 
 @pytest.mark.parametrize("name, first", [("answer", vowels(WRONG_VOWELS_SRC)), ("reply_not_json", "The answer is 3.")])
 def test_the_engine_sends_the_golden_repair_turn(name, first, tmp_path, toolchain):
+    """The repair turn the server receives is the golden text; for "answer" it is the same
+    file the judged case above renders, so the engine sends exactly the rendered feedback."""
     cache = Cache(tmp_path / "cache", toolchain=toolchain)
     with FakeOpenAI() as server:
         engine = _engine(server, cache)
