@@ -123,15 +123,46 @@ def _find_verify() -> Any:
     return verify if callable(verify) else getattr(verify, "verify", None)
 
 
+SUMMARY_LIMIT = 20_000
+
+
 def _summary(report: Any) -> str:
-    """A report as text: its JSON form if it has one, else its str()."""
+    """A report as text: its JSON form if it has one (kept valid JSON, see :func:`fit_json`),
+    else its str()."""
     for attr in ("to_json", "as_json"):
         method = getattr(report, attr, None)
         if callable(method):
             try:
-                return json.dumps(method(), default=str, sort_keys=True)[:20000]
+                return fit_json(method(), SUMMARY_LIMIT)
             except (TypeError, ValueError):
                 break
     render = getattr(report, "render", None)
     text = render() if callable(render) else str(report)
-    return text[:20000]
+    return text[:SUMMARY_LIMIT]
+
+
+def fit_json(data: Any, limit: int) -> str:
+    """A report's JSON within ``limit`` characters and still JSON: when it is too long,
+    whole obligations are left out, those that passed first (refuted errors are kept
+    longest), in report order, and ``omitted`` counts them."""
+    text = json.dumps(data, default=str, sort_keys=True)
+    obligations = data.get("obligations") if isinstance(data, dict) else None
+    if len(text) <= limit or not isinstance(obligations, list):
+        return text[:limit]
+    sizes = [len(json.dumps(o, default=str, sort_keys=True)) + 2 for o in obligations]
+    room = limit - len(json.dumps({**data, "obligations": [], "omitted": len(obligations)}, default=str)) - 16
+    kept: set[int] = set()
+    for i in sorted(range(len(obligations)), key=lambda i: (_rank(obligations[i]), i)):
+        if sizes[i] <= room:
+            kept.add(i)
+            room -= sizes[i]
+    trimmed = {**data, "obligations": [o for i, o in enumerate(obligations) if i in kept],
+               "omitted": len(obligations) - len(kept)}
+    return json.dumps(trimmed, default=str, sort_keys=True)[:limit]
+
+
+def _rank(obligation: Any) -> int:
+    """Which obligations a trimmed summary keeps longest: refuted errors, then unknown ones."""
+    if not isinstance(obligation, dict) or obligation.get("severity") != "error":
+        return 2
+    return {"refuted": 0, "unknown": 1}.get(str(obligation.get("verdict")), 2)

@@ -1,13 +1,13 @@
 """Judging one compiled candidate before the cache sees it.
 
-The checks, cheapest first, each producing reasons that go back to the model verbatim in
-the next repair round: the program checks; the entry point fits (and, for a decorated
-function, has the stub's exact signature); a pattern matches the originating request and
-binds arguments; on them the program returns the model's own direct answer (two
-reasoning paths agree); the model's further examples agree too; the patterns are
-specific and collide with no other family; the verifier passes. :meth:`Cache.admit` then
-re-checks all of it inside its write transaction, so nothing unverified is ever cached.
-"""
+The checks, cheapest first, each producing failures as data (:mod:`seglam.engine.feedback`)
+that go back to the model in the next repair round: the program checks; the entry point
+fits (and, for a decorated function, has the stub's exact signature); a pattern matches the
+originating request and binds arguments; on them the program returns the model's own
+direct answer (two reasoning paths agree); the model's further examples agree too; the
+patterns are specific and collide with no other family; the verifier passes.
+:meth:`Cache.admit` then re-checks all of it inside its write transaction, so nothing
+unverified is ever cached."""
 
 from __future__ import annotations
 
@@ -22,14 +22,15 @@ from seglam.cache.admit import FamilyDraft, check_holes
 from seglam.cache.entry import Example, Provenance, Signature
 from seglam.cache.errors import AdmissionError, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
-from seglam.cache.signature import pick_entry, signature_of
+from seglam.cache.gate import classify
+from seglam.cache.signature import leading_assert_lines, pick_entry, signature_of
 from seglam.cache.values import encode_value, render_value
 from seglam.check.diagnostics import CheckError
+from seglam.engine.feedback import Failure, Feedback, Passed, check_failures, failure, run_failure, verifier_feedback
 from seglam.engine.schema import CompileReply
 from seglam.run.faults import Fault
 
 MAX_PROGRAM_CHARS = 60_000
-MAX_REASONS = 12
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,23 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A candidate that failed; ``reasons`` go back to the model. ``declined``: the model
-    said the request cannot be programmed (empty program)."""
+    """A candidate that failed; ``feedback`` (the failed checks as data, and what passed)
+    goes back to the model. ``declined``: the model said the request cannot be programmed
+    (empty program)."""
 
-    reasons: tuple[str, ...]
+    feedback: Feedback
     reply: CompileReply | None = None
     declined: bool = False
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The failures, one line each (for traces)."""
+        return self.feedback.reasons
+
+
+def refusal(kind: str, title: str, reply: CompileReply | None = None, passed: Passed = Passed(), **fields: Any) -> Refusal:
+    """A refusal for one failed check."""
+    return Refusal(Feedback((failure(kind, title, **fields),), passed), reply)
 
 
 def frozen_asserts(entry: str, examples: Sequence[tuple[Mapping[str, Any], Any]]) -> list[str]:
@@ -83,6 +95,11 @@ def frozen_asserts(entry: str, examples: Sequence[tuple[Mapping[str, Any], Any]]
         args = ", ".join(f"{k}={_literal(v)}" for k, v in inputs.items())
         out.append(f"assert {entry}({args}) == {_literal(expected)}")
     return out
+
+
+#: The checks in the order they run; a refusal names the ones it did not reach.
+STAGES = ("the program checks", "the request binds to the entry point", "the program agrees with your answer",
+          "examples", "patterns are admissible", "the verifier")
 
 
 def evaluate(
@@ -97,9 +114,10 @@ def evaluate(
     """Run every engine-side admission check on one reply."""
     program = strip_fence(reply.program or "")
     if not program.strip():
-        return Refusal(("the program is empty",), reply, declined=True)
+        return Refusal(Feedback((failure("program", "the program is empty"),)), reply, declined=True)
     if len(program) > MAX_PROGRAM_CHARS:
-        return Refusal((f"the program is {len(program)} characters; keep it under {MAX_PROGRAM_CHARS}",), reply)
+        return refusal("program", f"the program is {len(program)} characters; keep it under {MAX_PROGRAM_CHARS}",
+                       reply, _passed(0))
     try:
         compiled = toolchain.compile(program, "candidate.sgl")  # first, for the checker's diagnostics
         entry = request.entry or pick_entry(program, reply.entry)
@@ -110,33 +128,33 @@ def evaluate(
             compiled = toolchain.compile(source, "candidate.sgl")
         signature = signature_of(source, entry)
     except CheckError as err:
-        return Refusal((f"the program does not check:\n{_clip(err.render(), 4000)}",), reply)
+        return Refusal(Feedback(tuple(check_failures(err)), _passed(0)), reply)
     except AdmissionError as err:
-        return Refusal(err.reasons, reply)
+        return Refusal(Feedback(tuple(failure("entry", r) for r in err.reasons), _passed(0)), reply)
     except ToolchainUnavailable:
         raise
     except Exception as err:  # noqa: BLE001 - a hostile program must end in a refusal
-        return Refusal((f"the program could not be compiled: {type(err).__name__}: {_clip(str(err), 500)}",), reply)
+        return refusal("program", "the program could not be compiled", reply, _passed(0),
+                       got=f"{type(err).__name__}: {err}")
 
-    reasons: list[str] = []
+    failures: list[Failure] = []
     if request.signature is not None and _sig_text(signature) != _norm_sig(request.signature):
-        reasons.append(f"the entry point must be exactly `{request.signature}`, not `{_sig_text(signature)}`")
-    patterns, bindings, pattern_reasons = _bind(reply, request, signature)
-    reasons += pattern_reasons
-    if reasons or bindings is None:
-        return Refusal(tuple(reasons[:MAX_REASONS]), reply)
+        failures.append(failure("entry", "the entry point has another signature", expected=request.signature,
+                                got=f"def {signature.render()}"))
+    patterns, bindings, pattern_failures = _bind(reply, request, signature)
+    failures += pattern_failures
+    if failures or bindings is None:
+        return Refusal(Feedback(tuple(failures), _passed(1)), reply)
 
-    value, why = _run(toolchain, compiled, entry, bindings, fuel)
-    if why is not None:
-        return Refusal((f"on the request's inputs {_show(bindings)} {why}",), reply)
-    if not agrees(value, reply.answer):
-        return Refusal(
-            (
-                f"the program returns {_render(value)} on the request's inputs {_show(bindings)}, but your "
-                f"direct answer is {_render(reply.answer)}; one of them is wrong",
-            ),
-            reply,
-        )
+    pre = leading_assert_lines(source, entry)
+    value, fail = _run(toolchain, compiled, entry, bindings, fuel, pre, "on the request's inputs",
+                       f"{_render(reply.answer)} (your direct answer)")
+    if fail is None and not agrees(value, reply.answer):
+        fail = failure("answer", "the program and your direct answer disagree on the request; one of them is wrong",
+                       input=_show(bindings), expected=f"{_render(reply.answer)} (your direct answer)",
+                       got=f"{_render(value)} (the program)")
+    if fail is not None:
+        return Refusal(Feedback((fail,), _passed(2)), reply)
 
     samples: list[str] = [request.text] if request.text is not None else []
     examples: list[Example] = []
@@ -144,38 +162,39 @@ def evaluate(
     for i, ex in enumerate(reply.examples[:8]):
         ex_bind, ex_reason = _example_bindings(ex, patterns, request, signature)
         if ex_reason:
-            reasons.append(f"example {i + 1}: {ex_reason}")
+            kind = "example misses pattern" if ex.request is not None and not request.structured else "example"
+            failures.append(failure(kind, f"example {i + 1}: {ex_reason}"))
             continue
-        got, why = _run(toolchain, compiled, entry, ex_bind, fuel)
-        if why is not None:
-            reasons.append(f"example {i + 1}: on inputs {_show(ex_bind)} {why}")
-        elif not agrees(got, ex.answer):
-            reasons.append(
-                f"example {i + 1}: the program returns {_render(got)} on {_show(ex_bind)}, "
-                f"the example says {_render(ex.answer)}"
-            )
+        got, fail = _run(toolchain, compiled, entry, ex_bind, fuel, pre, f"on example {i + 1}",
+                         f"{_render(ex.answer)} (the example's answer)")
+        if fail is None and not agrees(got, ex.answer):
+            fail = failure("example", f"example {i + 1}: the program disagrees with the example's answer",
+                           input=_show(ex_bind), expected=_render(ex.answer), got=_render(got))
+        if fail is not None:
+            failures.append(fail)
+            continue
+        example_values.append(got)
+        if ex.request is not None and not request.structured:
+            samples.append(ex.request)
         else:
-            example_values.append(got)
-            if ex.request is not None and not request.structured:
-                samples.append(ex.request)
-            else:
-                examples.append(_example(ex_bind, got, ex.request))
+            examples.append(_example(ex_bind, got, ex.request))
     if request.structured:
         examples.insert(0, _example(bindings, value, None))
     if check_pattern is not None and patterns:
         for text in patterns:
-            reasons += check_pattern(text, tuple(samples))
-    if reasons:
-        return Refusal(tuple(dict.fromkeys(reasons))[:MAX_REASONS], reply)
+            failures += [failure("pattern refused", r) for r in check_pattern(text, tuple(samples))]  # named in r
+    if failures:
+        return Refusal(Feedback(tuple(dict.fromkeys(failures)), _passed(3, len(example_values), STAGES[-1:])), reply)
 
+    passed = _passed(5 if patterns else 3, len(example_values), ())
     try:
         verification = toolchain.verify(compiled)
     except ToolchainUnavailable:
         raise
     except Exception as err:  # noqa: BLE001 - no verifier means nothing is cached
-        return Refusal((f"the verifier could not run: {type(err).__name__}: {_clip(str(err), 500)}",), reply)
+        return refusal("verifier", "the verifier could not run", reply, passed, got=f"{type(err).__name__}: {err}")
     if not verification.ok:
-        return Refusal((f"the verifier refused the program:\n{summarise_verification(verification.summary)}",), reply)
+        return Refusal(verifier_feedback(verification.summary, passed), reply)
 
     draft = FamilyDraft(
         source=source,
@@ -195,6 +214,19 @@ def evaluate(
     return Candidate(draft, value, reply, tuple(example_values))
 
 
+def _passed(stages: int, examples: int = 0, not_run: tuple[str, ...] | None = None) -> Passed:
+    """The first ``stages`` of :data:`STAGES` passed (examples are counted, not named); by
+    default every stage after the failing one (``STAGES[stages]``) was not run."""
+    done = tuple(s for s in STAGES[:stages] if s != "examples")
+    return Passed(checks=done, examples=examples, not_run=STAGES[stages + 1:] if not_run is None else not_run)
+
+
+def admission_feedback(reasons: Sequence[str]) -> Feedback:
+    """The cache's refusal of a candidate that passed every engine-side check (its write
+    transaction re-checks everything: a family admitted meanwhile may clash)."""
+    return Feedback(tuple(failure("cache", r) for r in reasons), _passed(len(STAGES), 0, ()))
+
+
 def strip_fence(program: str) -> str:
     """A program the model wrapped in a Markdown code fence, unwrapped (a common habit)."""
     lines = program.strip("\n").splitlines()
@@ -204,37 +236,9 @@ def strip_fence(program: str) -> str:
 
 
 def summarise_verification(summary: str, limit: int = 4000) -> str:
-    """The failing obligations of a verifier report, one line each (refuted errors first,
-    then the rest that failed), instead of the whole JSON report."""
-    import json
-
-    try:
-        data = json.loads(summary)
-    except (TypeError, ValueError, RecursionError):
-        return _clip(str(summary), limit)
-    if not isinstance(data, dict) or not isinstance(data.get("obligations"), list):
-        return _clip(str(summary), limit)
-    lines = []
-    if data.get("error"):
-        lines.append(f"error: {data['error']}")
-    bad = [o for o in data["obligations"] if isinstance(o, dict) and o.get("verdict") == "refuted"]
-    bad.sort(key=lambda o: o.get("severity") != "error")
-    for o in bad:
-        span = o.get("span") or {}
-        where = f"line {span.get('line')}: " if span.get("line") else ""
-        text = f"- {where}{o.get('function', '?')}: {o.get('title', o.get('kind', '?'))}: {o.get('verdict')}"
-        if o.get("reason"):
-            text += f" ({o['reason']})"
-        if o.get("counterexample"):
-            text += f"; counterexample {o['counterexample']}"
-        if o.get("expected") is not None or o.get("actual") is not None:
-            text += f"; expected {o.get('expected')}, actual {o.get('actual')}"
-        lines.append(text)
-    if not lines:
-        unknown = [o for o in data["obligations"] if isinstance(o, dict) and o.get("verdict") == "unknown"
-                   and o.get("severity") == "error"]
-        lines += [f"- {o.get('function', '?')}: {o.get('title', '?')}: unknown ({o.get('reason', '')})" for o in unknown[:8]]
-    return _clip("\n".join(lines) or str(summary), limit)
+    """A verifier report as the model reads it: the failed obligations first, whole, within
+    ``limit`` characters, then what passed (see :mod:`seglam.engine.feedback`)."""
+    return verifier_feedback(summary).render(limit)
 
 
 # -- pieces -----------------------------------------------------------------------------
@@ -249,43 +253,39 @@ def _with_frozen(program: str, entry: str, frozen: Sequence[tuple[Mapping[str, A
 
 def _bind(
     reply: CompileReply, request: Request, signature: Signature
-) -> tuple[list[str], dict[str, Any] | None, list[str]]:
-    """(pattern texts, bindings of the originating request, reasons)."""
+) -> tuple[list[str], dict[str, Any] | None, list[Failure]]:
+    """(pattern texts, bindings of the originating request, failures)."""
     if request.structured:
         inputs = dict(request.inputs or {})
         names = [p.name for p in signature.params]
         missing = [p.name for p in signature.params if not p.default and p.name not in inputs]
         extra = [k for k in inputs if k not in names]
-        reasons = []
         if missing or extra:
-            reasons.append(
-                f"the entry point {signature.render()} must take exactly the inputs {', '.join(inputs) or '(none)'}"
-            )
-        return [], (inputs if not reasons else None), reasons
-    reasons: list[str] = []
+            return [], None, [failure("entry", "the entry point must take exactly the request's inputs",
+                                      expected=", ".join(inputs) or "(no inputs)", got=signature.render())]
+        return [], inputs, []
+    failures: list[Failure] = []
     texts: list[str] = []
     bindings = None
     if not reply.patterns:
-        return [], None, ["give at least one pattern that matches the request"]
+        return [], None, [failure("pattern misses request", "give at least one pattern that matches the request")]
     for text in reply.patterns[:8]:
         try:
             pat = parse_pattern(text)
         except PatternError as err:
-            reasons.append(f"pattern {text!r}: {err.code}: {err}")
+            failures.append(failure("pattern", str(err), where=f"pattern {text!r}", code=err.code))
             continue
         hole_reasons = check_holes(pat, signature)
         if hole_reasons:
-            reasons += hole_reasons
+            failures += [failure("pattern", r) for r in hole_reasons]  # each names the pattern
             continue
         texts.append(pat.text)
         if bindings is None:
             bindings = pat.match(request.text or "")
-    if bindings is None and not reasons:
-        reasons.append(
-            "no pattern matches the whole request (patterns are anchored at both ends; the fixed wording must be "
-            "spelled as in the request): " + "; ".join(repr(t) for t in texts)
-        )
-    return texts, bindings, reasons
+    if bindings is None and not failures:
+        failures.append(failure("pattern misses request", "no pattern matches the whole request",
+                                input=repr(request.text), got="; ".join(repr(t) for t in texts)))
+    return texts, bindings, failures
 
 
 def _example_bindings(
@@ -305,15 +305,23 @@ def _example_bindings(
     return {}, "give either a request (free text) or inputs (structured)"
 
 
-def _run(toolchain: Any, program: Any, entry: str, bindings: dict[str, Any], fuel: int) -> tuple[Any, str | None]:
+def _run(
+    toolchain: Any, program: Any, entry: str, bindings: dict[str, Any], fuel: int, pre: frozenset[int],
+    subject: str, want: str,
+) -> tuple[Any, Failure | None]:
+    """The entry point's value on ``bindings``, or the failure of the run (a fault triaged
+    by the cache gate: ``domain``, ``ensures``, ``fault``; ``fuel`` when the budget ran out)."""
     try:
         return toolchain.call(program, entry, bindings, fuel).value, None
     except Fault as fault:
-        return None, f"the program faults: {fault.code}: {_clip(fault.message, 400)}"
+        failed = run_failure(classify(fault, pre), fault, _show(bindings), want)
+        return None, dataclasses.replace(failed, title=f"{subject}: {failed.title}")
     except (TypeError, ValueError) as err:
-        return None, f"the inputs do not fit the entry point: {_clip(str(err), 400)}"
+        return None, failure("bind", f"{subject}: the inputs do not fit the entry point", input=_show(bindings),
+                             got=str(err))
     except Exception as err:  # noqa: BLE001 - a runtime bug is a refusal, never a crash
-        return None, f"the run failed: {type(err).__name__}: {_clip(str(err), 400)}"
+        return None, failure("fault", f"{subject}: the run failed", input=_show(bindings), expected=want,
+                             got=f"{type(err).__name__}: {err}")
 
 
 def _example(inputs: Mapping[str, Any], expected: Any, request: str | None) -> Example:

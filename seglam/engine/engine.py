@@ -32,7 +32,9 @@ from seglam.cache.admit import FamilyDraft, check_holes, normalise_task
 from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
-from seglam.engine.admission import Candidate, Refusal, Request, _norm, coerce_inputs, evaluate, frozen_asserts
+from seglam.engine.admission import (
+    Candidate, Refusal, Request, _norm, admission_feedback, coerce_inputs, evaluate, frozen_asserts, refusal,
+)
 from seglam.engine.answer import TIERS, Answer, EngineTrace
 from seglam.engine.client import CompilerError, Usage
 from seglam.engine.compiler import Compiler
@@ -370,11 +372,11 @@ class Engine:
             if answer is not None:
                 return dataclasses.replace(answer, trace=dataclasses.replace(answer.trace, usage=usage))
             first_text, first = results[0]
-            why = list(first.reasons) if isinstance(first, Refusal) else refused
-            reasons += [f"round {round_no + 1}: {r}" for r in why]
+            feedback = first.feedback if isinstance(first, Refusal) else admission_feedback(refused)
+            reasons += [f"round {round_no + 1}: {r}" for r in feedback.reasons]
             messages = messages + [
                 {"role": "assistant", "content": first_text[:_MAX_ECHO]},
-                {"role": "user", "content": repair_message(why, frozen)},
+                {"role": "user", "content": repair_message(feedback, frozen)},
             ]
         reasons += self._learn_negative(request, "failed", f"{cfg.repair_rounds + 1} compile round(s) failed", last_reply)
         return self._fallback(request, reasons, usage, cfg.repair_rounds + 1, last_reply=last_reply)
@@ -437,7 +439,7 @@ class Engine:
         try:
             reply = decode_reply(text, CompileReply)
         except ReplyError as err:
-            return Refusal((str(err),))
+            return refusal("reply", str(err))
         assert self.compiler is not None
         provenance = Provenance(origin="engine", request=request.label[:20000], model=self.compiler.model,
                                 prompt_hash=prompt_hash)
@@ -447,7 +449,7 @@ class Engine:
         except ToolchainUnavailable:
             raise
         except CacheError as err:
-            return Refusal((f"the cache could not check the patterns: {err}",), reply)
+            return refusal("pattern refused", f"the cache could not check the patterns: {err}", reply)
 
     def _store(self, request: Request, draft: FamilyDraft) -> tuple[str, int]:
         """Admit a new family, or write the next version of the quarantined one."""

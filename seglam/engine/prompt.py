@@ -18,6 +18,7 @@ from typing import Any, Mapping, Sequence
 from seglam.cache.admit import MIN_SPECIFICITY, hole_worths
 from seglam.cache.pattern import HOLE_TYPES
 from seglam.check import signatures as sig
+from seglam.engine.feedback import Feedback
 from seglam.engine.guide import load_guide
 from seglam.engine.schema import CompileReply, RouteReply, schema_text
 from seglam.engine.worked import WorkedFamily, load_worked, render_worked, select_worked
@@ -183,9 +184,10 @@ def structured_request(
     return "\n".join(out)
 
 
-def repair_message(reasons: Sequence[str], frozen: Sequence[str] = ()) -> str:
-    out = ["Your answer was refused:"]
-    out += [f"- {r}" for r in reasons]
+def repair_message(feedback: Feedback, frozen: Sequence[str] = ()) -> str:
+    """The repair turn: the failed checks first (see :mod:`seglam.engine.feedback`), then
+    what passed, the frozen checks, and what to do."""
+    out = ["Your answer was refused. What failed:", "", feedback.render()]
     if frozen:
         out += ["", "These checks came with the request; they are frozen and will be re-added as they are:"]
         out += [f"    {f}" for f in frozen]

@@ -36,7 +36,8 @@ def test_wrong_program_is_repaired_from_diagnostics(server, cache, make_engine):
     assert ans.trace.rounds == 2
     repair = server.requests[1]["messages"]
     assert repair[-2]["role"] == "assistant"
-    assert "returns 6" in repair[-1]["content"] and "direct answer is 3" in repair[-1]["content"]
+    assert "expected: 3 (your direct answer)" in repair[-1]["content"]
+    assert "got:      6 (the program)" in repair[-1]["content"]
 
 
 def test_syntax_error_is_fed_back(server, cache, make_engine):
@@ -52,7 +53,7 @@ def test_disagreeing_program_is_refused_and_nothing_cached(server, cache, make_e
     server.script(reply(vowels_reply(program=WRONG_VOWELS_SRC)))
     ans = engine.solve(VOWELS_REQUEST)
     assert ans.tier == "unsolved" and ans.value is None
-    assert any("direct answer is 3" in r for r in ans.trace.reasons)
+    assert any("expected 3 (your direct answer); got 6 (the program)" in r for r in ans.trace.reasons)
     assert cache.list() == []
 
 

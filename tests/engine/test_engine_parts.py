@@ -141,17 +141,21 @@ def test_verifier_reports_are_summarised_for_the_model():
 
     from seglam.engine.admission import summarise_verification
 
-    report = {"error": None, "obligations": [
-        {"function": "f", "title": "no fault", "verdict": "proved", "severity": "error"},
-        {"function": "g", "title": "vacuous", "verdict": "refuted", "severity": "warning", "reason": "none met"},
-        {"function": "pad", "title": "no fault under the precondition", "verdict": "refuted", "severity": "error",
-         "span": {"line": 3}, "reason": "F-OVERFLOW", "counterexample": "pad(width=-1)", "actual": "fault"},
+    report = {"error": None, "file": "pad.sgl", "obligations": [
+        {"function": "f", "kind": "fault", "title": "no fault", "verdict": "proved", "severity": "error"},
+        {"function": "g", "kind": "ensures", "title": "vacuous", "verdict": "refuted", "severity": "warning",
+         "reason": "none met"},
+        {"function": "pad", "kind": "fault", "title": "no fault under the precondition", "verdict": "refuted",
+         "severity": "error", "span": {"line": 3}, "reason": "F-OVERFLOW on this input", "code": "F-OVERFLOW",
+         "counterexample": "pad(width=-1)", "actual": "fault F-OVERFLOW: int too large"},
     ]}
-    text = summarise_verification(json.dumps(report))
-    first, second = text.splitlines()
-    assert first.startswith("- line 3: pad: no fault under the precondition: refuted (F-OVERFLOW)")
-    assert "counterexample pad(width=-1)" in first and second.startswith("- g: vacuous")
-    assert summarise_verification("plain text") == "plain text"
+    lines = summarise_verification(json.dumps(report)).splitlines()
+    assert lines[0] == ("1. fault refuted [F-OVERFLOW] at pad.sgl:3: pad: no fault under the precondition "
+                        "(F-OVERFLOW on this input)")
+    assert lines[1].split() == ["input:", "pad(width=-1)"]
+    assert lines[-1] == "passed: 1 obligation proved, 1 warning (none met)"  # the warning is not a failure
+    assert not any(l.startswith("2.") for l in lines)
+    assert summarise_verification("plain text").startswith("1. verifier: plain text")
 
 
 def test_a_fenced_program_is_unwrapped():
