@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from seglam.cli.ask_cmd import add_model_options, model_config, open_cache
-from seglam.engine.answer import TIERS
+# The engine's modules are imported when the command runs, as in ask_cmd: every command is
+# registered at start-up, and `seglam run` must not pay for (or import) the engine.
 from seglam.syntax.jsontext import JsonTextError, dumps
 
 ToolchainFactory = Callable[[], Any]
@@ -206,6 +207,8 @@ def _progress(stream: TextIO, total: int) -> Callable[[Any], None]:
         last = outcomes[-1]
         counts[last.tier] = counts.get(last.tier, 0) + 1
         calls[0] += last.total.calls
+        from seglam.engine.answer import TIERS
+
         tiers = " ".join(f"{t} {counts[t]}" for t in TIERS if counts.get(t))
         stream.write(f"\r[{len(outcomes)}/{total}] {tiers} | model calls {calls[0]}\x1b[K")
         stream.flush()
@@ -264,6 +267,8 @@ def _model_line(m: dict[str, Any]) -> str:
 
 def _table(report: Any) -> list[str]:
     from seglam.engine.evaluation import NO_TASK
+
+    from seglam.engine.answer import TIERS
 
     tiers = [x for x in TIERS if report.total.tiers.get(x) or x in ("hit", "compiled", "unsolved")]
     head = ["task", "requests", *tiers, "right", "wrong", "false hits", "calls", "cost"]
