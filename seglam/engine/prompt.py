@@ -52,7 +52,9 @@ Rules:
    parameters; types: str (any text), word (no spaces), int, float, Decimal, bool, date.
    A pattern must match the WHOLE request (case and whitespace are flexible) and keep
    enough fixed wording (at least {anchors} whole words, {chars} letters) to be specific to this kind.
-   Write `{{` and `}}` for literal braces.
+   Write `{{` and `}}` for literal braces. Write one family per kind, not per wording.
+   Give a pattern for each wording you expect requests of this kind to take, from the
+   request and its examples; each pattern must match the request or one of your examples.
 4. "answer" is YOUR OWN direct answer to this request, worked out independently of the
    program. The program must return exactly it on the request's bound inputs.
 5. "examples": 2 to 4 further requests of the same kind (as a user would write them),
