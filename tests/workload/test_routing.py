@@ -98,3 +98,14 @@ def test_reword_applies_every_replacement_or_none():
     assert B.reword("What is the date today in MM/DD/YYYY?", B.REWORDINGS[TASK][0]) == \
         "Which date is today in the MM/DD/YYYY format?"
     assert B.reword("no frame here", B.REWORDINGS[TASK][0]) is None
+
+
+def test_a_pattern_that_rebinds_a_sample_is_not_learned():
+    from seglam.engine.router import rebinds_samples
+
+    own = ["Sort the following words alphabetically: List: {words: str}"]
+    samples = ["Sort the following words alphabetically: List: pear apple"]
+    assert rebinds_samples("Alphabetize: {words: str}", own, samples) == []  # does not match the sample
+    assert rebinds_samples("Sort the following words alphabetically: {words: str}", own, samples) != []
+    assert rebinds_samples("Sort the following words alphabetically: List: {words: str}", own, samples) == []
+    assert rebinds_samples("{words", own, samples) != []
