@@ -36,8 +36,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
-import platform
 import random
 import shlex
 import shutil
@@ -53,8 +51,13 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:  # the report module beside this one
+    sys.path.insert(0, str(BENCH))
+
 from seglam.engine.prices import PriceTable, parse_prices  # noqa: E402
 from seglam.engine.recorded import COT_CUE, Instance, RecordedCompiler, load_recording, load_tasks  # noqa: E402
+from workload_report import machine_info, pct, plot, print_summary, render_markdown  # noqa: E402
 
 DEFAULT_DATA = REPO / "tests" / "data" / "bbh"  # the repository's copy of the BBH task files (MIT)
 RESULTS = REPO / "bench" / "results"
@@ -437,14 +440,6 @@ def admission_costs(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
-def cumulative(values: Iterable[float]) -> list[float]:
-    total, out = 0.0, []
-    for v in values:
-        total += v
-        out.append(total)
-    return out
-
-
 def repriced(outcomes: Sequence[Outcome], table: PriceTable, model: str = "recorded-bbh") -> float:
     """The outcomes' cost under another price table (from their token counts)."""
     price = table.for_model(model)
@@ -572,228 +567,13 @@ def goals(data: dict[str, Any]) -> dict[str, tuple[bool, str]]:
                         if t != "all" and r["ratio"] is not None)
         out["negative controls after the first 3 of a kind: cost per request <= 1.2x a direct answer"] = (
             ctl["ratio"] <= 1.2, f"{ctl['ratio']:.3f}x ({per})")
-    out["accuracy 100%"] = (s["correct"] == s["requests"], f"{_pct(s['correct'], s['requests'])}")
+    out["accuracy 100%"] = (s["correct"] == s["requests"], f"{pct(s['correct'], s['requests'])}")
     out["false hits 0"] = (s["false_hits"] == 0, str(s["false_hits"]))
     return out
 
 
 def _except(tasks: Sequence[str]) -> str:
     return f" (not: {', '.join(tasks)})" if tasks else ""
-
-
-# -- output --------------------------------------------------------------------------------------
-
-
-def machine_info() -> str:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{platform.system()} {platform.release()}, {cpu or 'unknown CPU'}, {os.cpu_count()} CPUs "
-            f"(affinity {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}), "
-            f"Python {platform.python_version()}")
-
-
-def _fmt(v: Any) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
-
-
-def _pct(n: int, d: int) -> str:
-    return f"{100 * n / d:.1f}%" if d else "-"
-
-
-def render_markdown(data: dict[str, Any], command: str, started: str) -> str:
-    systems = data["systems"]
-    lines = [
-        "# The cost curve on BIG-Bench Hard",
-        "",
-        f"Command: `{command}`  ",
-        f"Date: {started}  ",
-        f"Machine: {machine_info()}  ",
-        f"Stream: {data['stream']['requests']} requests, seed {data['seed']}; "
-        f"run time per system: " + ", ".join(f"{k} {v} s" for k, v in data["run_seconds"].items()),
-        "",
-        "![cumulative cost and LLM calls](cost_curve.png)",
-        "",
-        "## Cost against both baselines",
-        "",
-    ] + _cost_lines(data) + [
-        "",
-        "## Per system",
-        "",
-        "| system | requests | LLM calls | calls / request | tokens in | of which provider-cached | tokens out | "
-        "cost | cache hits | accuracy | wrong | false hits | hit p50 ms | hit p90 ms | hit p99 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for name, s in systems.items():
-        lat = s["hit_latency_ms"]
-        lines.append(
-            f"| {name} | {s['requests']} | {s['llm_calls']} | {s['llm_calls'] / max(1, s['requests']):.3f} | "
-            f"{s['tokens_in']} | {s['tokens_cached']} | {s['tokens_out']} | {s['cost']:.4f} | {s['cache_hits']} | "
-            f"{_pct(s['correct'], s['requests'])} | "
-            f"{s['wrong']} | {s['false_hits']} | {_fmt(lat['p50'])} | {_fmt(lat['p90'])} | {_fmt(lat['p99'])} |"
-        )
-    if "seglam" in systems:
-        s = systems["seglam"]
-        lines += [
-            "",
-            "SEGLAM tiers: " + ", ".join(f"{k} {v}" for k, v in s["tiers"].items())
-            + "; LLM calls by purpose: " + ", ".join(f"{k} {v}" for k, v in s["calls_by_purpose"].items()),
-            "",
-            "## SEGLAM by group",
-            "",
-            "| group | requests | LLM calls | tokens in | cost | compiled | hits | uncached | unsolved | accuracy | wrong "
-            "| false hits |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for g, s in data["seglam_by_group"].items():
-            t = s["tiers"]
-            lines.append(
-                f"| {g} | {s['requests']} | {s['llm_calls']} | {s['tokens_in']} | {s['cost']:.4f} | {t.get('compiled', 0)} | "
-                f"{t.get('hit', 0) + t.get('routed', 0)} | {t.get('uncached', 0)} | {t.get('unsolved', 0)} | "
-                f"{_pct(s['correct'], s['requests'])} | {s['wrong']} | {s['false_hits']} |"
-            )
-        lines += ["", "Groups: dev = the eight development families; date = date_understanding "
-                  "(per-wording families; a partial fit); control = sports_understanding and snarks, "
-                  "which no program may serve."]
-    lines += ["", "## Requests until the first cache hit, per task", "",
-              "The ordinal, within the task's own requests, of its first cache hit (`-`: none); "
-              "in brackets, the hit rate of the task's requests after its first.", ""]
-    names = list(systems)
-    with_latency = "seglam" in names
-    lines.append("| task | requests | " + " | ".join(names) + (" | seglam hit p50 ms |" if with_latency else " |"))
-    lines.append("|---|---|" + "---|" * (len(names) + with_latency))
-    tasks = sorted({t for fh in data["first_hits"].values() for t in fh})
-    for task in tasks:
-        cells = []
-        for name in names:
-            rec = data["first_hits"][name].get(task)
-            if rec is None:
-                cells.append("")
-                continue
-            rate = rec["later_hit_rate"]
-            cells.append(f"{_fmt(rec['first_hit'])} ({'-' if rate is None else f'{100 * rate:.0f}%'})")
-        n = data["first_hits"][names[0]].get(task, {}).get("requests", "")
-        if with_latency:
-            cells.append(_fmt(data["first_hits"]["seglam"].get(task, {}).get("hit_p50_ms")))
-        lines.append(f"| {task} | {n} | " + " | ".join(cells) + " |")
-    if data["admission"]:
-        total = sum(r["seconds"] for r in data["admission"].values())
-        lines += ["", "## Admission cost (SEGLAM)", "",
-                  "Seconds of the requests that compiled a family: the compile call, the checks, and the "
-                  "verifier (type check, examples, Hypothesis, Z3), once per family.", "",
-                  "| task | families | seconds |", "|---|---|---|"]
-        for task, r in data["admission"].items():
-            lines.append(f"| {task} | {r['families']} | {r['seconds']:.1f} |")
-        lines.append(f"| total | {sum(r['families'] for r in data['admission'].values())} | {total:.1f} |")
-    met = data.get("goals", {})
-    if met:
-        lines += ["", "## Goals (issue 12)", ""]
-        lines += [f"- {'MET' if ok else 'NOT MET'}: {what}: {numbers}" for what, (ok, numbers) in met.items()]
-    checks = data.get("acceptance", {})
-    if checks:
-        lines += ["", "## Acceptance", ""]
-        lines += [f"- {'PASS' if ok else 'FAIL'}: {what}" for what, ok in checks.items()]
-    return "\n".join(lines) + "\n"
-
-
-def _cost_lines(data: dict[str, Any]) -> list[str]:
-    c = data["costs"]
-    p = c["prices"]["*"]
-    lines = [
-        f"Cost = tokens priced per million: input {p['input']:g}, provider-cached input {p['cached_input']:g}, "
-        f"output {p['output']:g} (the documented default ratio of `seglam.engine.prices`, not a provider's "
-        f"price list); the last two columns reprice the same tokens at `{c['sensitivity_prices']}` "
-        "(a larger cached-input discount). Provider-cached tokens come from the recorded server's SIMULATED "
-        "prefix cache (OpenAI's documented rule: prompts of 1024+ tokens, 128-token steps), for every system.",
-        "",
-        "| system | cost | per request | vs chain-of-thought baseline | vs bare-question baseline "
-        "| vs CoT at 1 : 0.1 : 4 | vs bare at 1 : 0.1 : 4 |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, r in c["systems"].items():
-        lines.append(
-            f"| {name} | {r['cost']:.4f} | {r['cost_per_request'] * 1000:.4f} e-3 | {_x(r.get('vs_none-cot'))} | "
-            f"{_x(r.get('vs_none'))} | {_x(r.get('vs_none-cot_sensitivity'))} | {_x(r.get('vs_none_sensitivity'))} |")
-    groups = data.get("group_costs", {})
-    if groups:
-        names = list(next(iter(groups.values()))["cost"])
-        lines += ["", "By group (the same requests for every system):", "",
-                  "| group | " + " | ".join(names) + " | seglam vs CoT | seglam vs bare |",
-                  "|---|" + "---|" * (len(names) + 2)]
-        for g, r in groups.items():
-            lines.append(f"| {g} | " + " | ".join(f"{r['cost'][n]:.4f}" for n in names)
-                         + f" | {_x(r.get('seglam_vs_none-cot'))} | {_x(r.get('seglam_vs_none'))} |")
-    ctl = data.get("controls_after_first_3", {})
-    if ctl:
-        lines += ["", "Negative controls after the first 3 requests of each kind (SEGLAM against a direct answer "
-                  "to the same requests, i.e. the bare-question baseline's cost for them):", "",
-                  "| kind | requests | SEGLAM calls | SEGLAM tiers | SEGLAM cost / request | direct cost / request | ratio |",
-                  "|---|---|---|---|---|---|---|"]
-        for task, r in ctl.items():
-            tiers = ", ".join(f"{k} {v}" for k, v in r["tiers"].items())
-            lines.append(f"| {task} | {r['requests']} | {r['calls']} | {tiers} | {r['cost_per_request'] * 1e6:.1f} e-6 | "
-                         f"{r['direct_per_request'] * 1e6:.1f} e-6 | {_x(r['ratio'])} |")
-    return lines
-
-
-def _x(ratio: float | None) -> str:
-    return "-" if ratio is None else f"{ratio:.3f}x"
-
-
-def plot(result: RunResult, path: Path) -> bool:
-    """Cumulative cost (top) and LLM calls (bottom) against requests, one line per system;
-    False without matplotlib."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 8), dpi=120, sharex=True)
-    styles = {"seglam": "-", "exact": "--", "normalised": ":", "none": "-.", "none-cot": (0, (5, 1, 1, 1, 1, 1))}
-    for name, outs in result.outcomes.items():
-        xs = range(1, len(outs) + 1)
-        cost = cumulative(o.cost for o in outs)
-        calls = cumulative(o.calls for o in outs)
-        width = 2 if name == "seglam" else 1.5
-        top.plot(xs, cost, linestyle=styles.get(name, "-"), linewidth=width,
-                 label=f"{name} ({cost[-1] if cost else 0:.3f})")
-        bottom.plot(xs, calls, linestyle=styles.get(name, "-"), linewidth=width,
-                    label=f"{name} ({int(calls[-1]) if calls else 0} calls)")
-    top.set_ylabel("cumulative cost (price-table units)")
-    top.set_title(f"BIG-Bench Hard stream ({len(result.stream)} requests): what the model calls cost")
-    bottom.set_ylabel("cumulative LLM calls")
-    bottom.set_xlabel("requests")
-    for ax in (top, bottom):
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return True
-
-
-def print_summary(data: dict[str, Any]) -> None:
-    for name, s in data["systems"].items():
-        print(f"{name:>10}: {s['requests']} requests, {s['llm_calls']} LLM calls, cost {s['cost']:.4f}, "
-              f"{s['cache_hits']} hits, "
-              f"accuracy {_pct(s['correct'], s['requests'])}, false hits {s['false_hits']}, "
-              f"hit p50 {_fmt(s['hit_latency_ms']['p50'])} ms")
-    for what, (ok, numbers) in data.get("goals", {}).items():
-        print(f"{'MET' if ok else 'NOT MET'}: {what}: {numbers}")
-    for what, ok in data.get("acceptance", {}).items():
-        print(f"{'PASS' if ok else 'FAIL'}: {what}")
 
 
 def _command(args: list[str]) -> str:
@@ -828,6 +608,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="price table per million tokens, e.g. '*=1/0.25/4' (default: seglam.engine.prices's)")
     parser.add_argument("--all-tasks", action="store_true",
                         help="stream every task file in --data, not only the development stream's eleven")
+    parser.add_argument("--before", default=None,
+                        help="an earlier run's workload.json: the report compares it with this run")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -857,7 +639,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = _command(list(argv) if argv is not None else sys.argv[1:])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "workload.md").write_text(render_markdown(data, command, started), encoding="utf-8")
+    before = json.loads(Path(args.before).read_text(encoding="utf-8")) if args.before else None
+    (out / "workload.md").write_text(render_markdown(data, command, started, before), encoding="utf-8")
     (out / "workload.json").write_text(json.dumps({"command": command, "date": started, "machine": machine_info(),
                                                    **data}, indent=1, default=str) + "\n", encoding="utf-8")
     plotted = plot(result, out / "cost_curve.png")

@@ -41,7 +41,7 @@ from seglam.engine.compiler import Compiler
 from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
 from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request
-from seglam.engine.router import Doc, bm25_rank
+from seglam.engine.router import Doc, bm25_rank, rebinds_samples
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
 
@@ -297,6 +297,9 @@ class Engine:
         add = getattr(self.cache, "add_pattern", None)
         if add is None:
             return "pattern not learned: this cache cannot add patterns"
+        rebound = rebinds_samples(pattern, entry.patterns, entry.samples)
+        if rebound:
+            return f"pattern not learned: {rebound[0]}"
         try:
             add(entry.id, pattern, sample=text)
         except (CacheError, ValueError, TypeError) as err:

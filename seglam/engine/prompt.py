@@ -36,15 +36,18 @@ Rules:
    e.g. "(A)", "Yes", "True", a number). Answers are typed as JSON values: a number is a
    number (`42`, `-3.5`, not `"42"`) and the program returns int or float; an option
    letter, a word or a date is a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
-3. "patterns" (required, at least one) recognise requests of this kind. A pattern is the
-   request's fixed wording with typed holes `{name: type}` where the inputs vary; hole
-   names are the entry point's parameters. Hole types: {holes}.
+3. "patterns" (required, at least one) recognise requests of this kind. Write one family
+   per kind, not per wording. A pattern is the request's fixed wording with typed holes
+   `{name: type}` where the inputs vary; hole names are the entry point's parameters.
+   Hole types: {holes}.
    A pattern must match the WHOLE request (case and whitespace are flexible) and be
    specific: it must pin down at least {specificity} characters' worth of a request, where each
    literal character counts 1 and each hole counts what its type pins down ({worths}),
    and keep at least one literal word or symbol. So `Sort these words: {w: str}` and
    `{e: expr} =` (for `(1 + 2) * 3 =`) are fine; `{x: str}` alone never is.
-   Every pattern must match this request or one of your "examples" requests.
+   Give a pattern for each wording you expect requests of this kind to take, from the
+   request and its examples; each pattern must match this request or one of your
+   "examples" requests.
    Write `{{` and `}}` for literal braces.
 4. "answer" is YOUR OWN direct answer to this request, worked out independently of the
    program. The program must return exactly it on the request's bound inputs.

@@ -8,12 +8,16 @@ offline, deterministically. The *recording* is the model's knowledge:
 - for every kind of problem, the family a model writes for it (``stdlib/families/*.sgl`` with
   their ``.json`` sidecars: description, patterns, program, sample requests).
 
-A request's family is its task (the eight development tasks have one family each). For
-``date_understanding`` the family is the one for the request's context wording, recognised by
-that family's patterns (restricted to the date families; the model "reads the wording"). A
-request with no family (the negative controls, the date wordings that need world knowledge,
-unknown text) gets what a real model gives when no program fits: its direct answer with an
-empty program, which the engine treats as "not programmable".
+A request's family is its task's family (``<task>.sgl``: one family per kind). A *partial*
+family (its sidecar says ``"partial"``: date_understanding, whose program cannot read contexts
+that need world knowledge) is the family only of the requests its program answers: the model
+knows which requests its program can read (the recording finds out by running the program on
+the request, never by looking at the target). A directory of per-wording families
+(``<task>__<wording>``, as this repository had for date_understanding) is still read: such a
+request's family is the wording family whose patterns match it. A request with no family
+(the negative controls, contexts that need world knowledge, unknown text) gets what a real
+model gives when no program fits: its direct answer with an empty program, which the engine
+treats as "not programmable".
 
 The server answers the four kinds of call the engine makes:
 
@@ -21,8 +25,13 @@ The server answers the four kinds of call the engine makes:
 - ``repair``: the recording holds one family per kind, so a refused one cannot be fixed: the
   model declines (empty program) and gives its direct answer, as a real model does when it
   cannot satisfy the checks;
-- ``route``: the offered family whose description is the request's family, with bindings and
-  the matching pattern; otherwise ``{"family": null}``;
+- ``route``: as a model routes, by the kind of task: the first offered family whose
+  description is one of the recording's families for the request's task (never by the
+  answer), when the recording has a family for the request. The pattern is one of the
+  family's patterns (offered or recorded) if one binds the request; else, for a request that
+  rewords a known one (:func:`reworded`), the model writes one for the new wording
+  (:func:`generalise`: the request's text with the inputs as holes), and the bindings are
+  what it binds. No offered family of the kind, or no pattern that binds: ``{"family": null}``;
 - ``direct`` (the ``uncached`` fallback, and the baselines): ``{"answer": target}``;
 - ``cot`` (the chain-of-thought baseline: a few-shot prompt ending in ``Q: <request>`` and
   ``A: Let's think step by step.``): a chain of thought as long as one of the prompt's own
@@ -53,7 +62,6 @@ from seglam.engine.prompt import REQUEST_HEADING
 
 MODEL_NAME = "recorded-bbh"
 MAX_BODY = 20_000_000
-DATE_TASK = "date_understanding"
 TOKENS_PER_MESSAGE = 4  # chat framing per message, as the OpenAI tokenizer cookbook counts it
 
 COMPILE_HEAD = "Compile this request into a Seglam family."
@@ -73,6 +81,7 @@ class Instance:
     task: str
     text: str
     target: str
+    source: str | None = None  # the known request this one rewords (see :func:`reworded`)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,7 @@ class RecordedFamily:
     program: str
     samples: tuple[str, ...]
     properties: tuple[str, ...]
+    partial: bool = False  # its program declines some requests of its kind (see the sidecar)
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ def load_families(directory: Path | str | None = None) -> dict[str, RecordedFami
             program=program,
             samples=tuple(meta.get("samples", ())),
             properties=tuple(_prop_names(program)),
+            partial=bool(meta.get("partial")),
         )
     return out
 
@@ -153,14 +164,18 @@ def load_recording(data_dir: Path | str, families_dir: Path | str | None = None)
         for inst in items:
             instances.setdefault(inst.text, inst)
     family_of: dict[str, str] = {}
-    wordings = _parsed([f for f in families.values() if f.name.startswith(DATE_TASK + "__")])
+    wordings = _parsed([f for f in families.values() if "__" in f.name])
+    readers = {name: _reader(fam) for name, fam in families.items() if fam.partial}
     for inst in instances.values():
         if inst.task in families:
-            family_of[inst.text] = inst.task
-        elif inst.task == DATE_TASK:
-            wording = next((name for name, pat in wordings if pat.match(inst.text) is not None), None)
-            if wording is not None:
-                family_of[inst.text] = wording
+            reads = readers.get(inst.task)
+            if reads is None or reads(inst.text):
+                family_of[inst.text] = inst.task
+            continue
+        wording = next((name for name, pat in wordings
+                        if name.split("__")[0] == inst.task and pat.match(inst.text) is not None), None)
+        if wording is not None:
+            family_of[inst.text] = wording
     return Recording(instances, families, family_of)
 
 
@@ -168,6 +183,29 @@ def _parsed(families: Sequence[RecordedFamily]) -> list[tuple[str, Any]]:
     from seglam.cache.pattern import parse_pattern
 
     return [(fam.name, parse_pattern(p)) for fam in families for p in fam.patterns]
+
+
+def _reader(fam: RecordedFamily) -> Any:
+    """Whether the family's program answers a request (its precondition accepts it): the
+    recorded model's knowledge of what its program can read."""
+    from seglam.cache.pattern import parse_pattern
+    from seglam.program import compile as compile_program
+    from seglam.run.faults import Fault
+
+    program = compile_program(fam.program, filename=f"{fam.name}.sgl")
+    patterns = [parse_pattern(p) for p in fam.patterns]
+
+    def reads(text: str) -> bool:
+        bound = next((b for b in (p.match(text) for p in patterns) if b is not None), None)
+        if bound is None:
+            return False
+        try:
+            program.call(fam.entry, **bound)
+        except Fault:
+            return False
+        return True
+
+    return reads
 
 
 def _prop_names(source: str) -> list[str]:
@@ -299,29 +337,86 @@ def _route(recording: Recording, user: str) -> Decision:
     fam = recording.family_for(text)
     inst = recording.instance(text)
     task = inst.task if inst else None
-    if fam is None:
+    if fam is None or task is None:
         return Decision("route", _dump({"family": None}), None, task)
+    kind = {f.description: f for f in recording.families.values() if f.name.split("__")[0] == task}
     for line in offered_text.splitlines():
         try:
             offer = json.loads(line)
         except ValueError:
             continue
-        if isinstance(offer, dict) and offer.get("description") == fam.description:
-            pattern, bindings = _bind(fam, text)
-            if pattern is not None:
-                return Decision("route", _dump({"family": offer.get("id"), "bindings": bindings, "pattern": pattern}),
-                                fam.name, task)
+        if not isinstance(offer, dict) or offer.get("description") not in kind:
+            continue
+        known = [p for p in offer.get("patterns") or () if isinstance(p, str)] + list(kind[offer["description"]].patterns)
+        pattern, bindings = _bind(known, text)
+        if pattern is None and inst is not None and inst.source is not None:
+            pattern, bindings = _bind([g for g in (generalise(p, inst.source, text) for p in known) if g], text)
+        if pattern is not None:
+            return Decision("route", _dump({"family": offer.get("id"), "bindings": bindings, "pattern": pattern}),
+                            fam.name, task)
     return Decision("route", _dump({"family": None}), fam.name, task)
 
 
-def _bind(fam: RecordedFamily, text: str) -> tuple[str | None, dict[str, Any]]:
+def _bind(patterns: Iterable[str], text: str) -> tuple[str | None, dict[str, Any]]:
+    from seglam.cache.errors import PatternError
     from seglam.cache.pattern import parse_pattern
 
-    for p in fam.patterns:
-        bound = parse_pattern(p).match(text)
+    for p in patterns:
+        try:
+            bound = parse_pattern(p).match(text)
+        except PatternError:
+            continue
         if bound is not None:
             return p, {k: _jsonable(v) for k, v in bound.items()}
     return None, {}
+
+
+def generalise(pattern: str, source: str, text: str) -> str | None:
+    """A pattern for ``text``, a rewording of ``source`` with the same inputs, written from a
+    pattern that binds ``source`` (what a model does when it routes a new wording: it knows
+    which parts of the request are the inputs and keeps the rest as the wording). Each hole's
+    text in ``source`` is found in ``text``, in the pattern's order, and becomes the hole;
+    everything else of ``text`` is literal. None when the pattern does not bind ``source`` or
+    an input is not found."""
+    from seglam.cache.errors import PatternError
+    from seglam.cache.pattern import parse_pattern
+
+    try:
+        pat = parse_pattern(pattern)
+    except PatternError:
+        return None
+    captured = pat.captures(source.strip())
+    if captured is None:
+        return None
+    out: list[str] = []
+    at = 0
+    for hole in pat.holes:
+        found = text.find(captured[hole.name], at)
+        if found < 0 or not captured[hole.name]:
+            return None
+        out.append(text[at:found].replace("{", "{{").replace("}", "}}") + hole.spelling)
+        at = found + len(captured[hole.name])
+    out.append(text[at:].replace("{", "{{").replace("}", "}}"))
+    try:
+        return parse_pattern("".join(out)).text
+    except PatternError:
+        return None
+
+
+def reworded(recording: Recording, rewordings: Mapping[str, str]) -> Recording:
+    """``recording`` plus requests that reword known ones (new text -> the text it rewords):
+    same task, same target, same family, and the model knows which request each rewords."""
+    instances = dict(recording.instances)
+    family_of = dict(recording.family_of)
+    for new, old in rewordings.items():
+        inst = recording.instance(old)
+        if inst is None or new in instances:
+            continue
+        instances[new] = Instance(inst.task, new, inst.target, source=inst.text)
+        fam = recording.family_of.get(inst.text)
+        if fam is not None:
+            family_of[new] = fam
+    return Recording(instances, recording.families, family_of)
 
 
 def _jsonable(value: Any) -> Any:

@@ -54,3 +54,27 @@ def bm25_rank(query: str, docs: Sequence[Doc], k: int = 3, *, k1: float = 1.2, b
             scored.append(Scored(doc.id, s))
     scored.sort(key=lambda x: (-x.score, x.id))
     return scored[:k]
+
+
+def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) -> list[str]:
+    """The family's sample requests that ``pattern`` (one the family is about to learn) binds
+    to other inputs than the family's own patterns do: learning it would change what the
+    family answers to its own samples, so it is not learned. Samples it does not match are
+    fine (the family's own patterns still serve them)."""
+    from seglam.cache.errors import PatternError
+    from seglam.cache.pattern import parse_pattern
+
+    try:
+        new = parse_pattern(pattern)
+        mine = [parse_pattern(p) for p in own]
+    except PatternError as err:
+        return [f"the pattern is malformed: {err}"]
+    out = []
+    for sample in samples:
+        bound = new.match(sample)
+        if bound is None:
+            continue
+        before = next((b for b in (p.match(sample) for p in mine) if b is not None), None)
+        if bound != before:
+            out.append(f"pattern {new.text!r} binds the family's sample {sample[:80]!r} to other inputs")
+    return out

@@ -239,6 +239,12 @@ def _own_instances(task: str) -> list[dict[str, str]]:
     return instances
 
 
+def partial(task: str) -> bool:
+    """A partial family (its sidecar says why under "partial") may decline an instance of its
+    own task through its precondition; it must never answer one wrongly."""
+    return bool(load_family(task)[1].get("partial"))
+
+
 @pytest.mark.parametrize("task", TASKS)
 def test_own_task_all_instances(task: str) -> None:
     instances = _own_instances(task)
@@ -246,7 +252,7 @@ def test_own_task_all_instances(task: str) -> None:
     for e in instances:
         for text in (e["input"], normalise(e["input"])):
             got = answer(task, text)
-            if got != ("answer", e["target"]):
+            if got != ("answer", e["target"]) and not (partial(task) and got == ("requires", None)):
                 wrong.append((text, e["target"], got))
     print(f"{task}: {len(instances) - len({w[0] for w in wrong})}/{len(instances)} correct")
     assert not wrong, f"{len(wrong)} wrong, e.g. {wrong[:3]}"
@@ -365,8 +371,8 @@ def test_subset_lint(task: str) -> None:
         where = f"line {getattr(node, 'lineno', '?')}"
         if isinstance(node, FORBIDDEN_NODES):
             problems.append(f"{where}: {type(node).__name__}")
-        if isinstance(node, ast.Import):
-            problems.append(f"{where}: plain import")
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] not in ALLOWED_IMPORTS for a in node.names):
+            problems.append(f"{where}: import of a module outside the subset")
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] not in ALLOWED_IMPORTS:
             problems.append(f"{where}: import from {node.module}")
         if isinstance(node, ast.Name) and node.id.startswith("__"):
@@ -465,24 +471,19 @@ def test_samples_through_public_oracle(task: str) -> None:
     assert result.fault_code == "F-REQUIRES", result
 
 
-def test_date_understanding_coverage() -> None:
-    """The per-wording date families together: how many date_understanding instances they
-    answer (each one right, and never two families for one instance)."""
-    date_families = [t for t in TASKS if t.startswith("date_understanding__")]
-    assert date_families, "no per-wording date_understanding families"
-    instances = examples("date_understanding")
-    answered = 0
-    for e in instances:
-        answers = {}
-        for task in date_families:
-            kind, value = answer(task, e["input"])
-            if kind == "answer":
-                answers[task] = value
-        assert len(answers) <= 1, f"two date families answer {e['input']!r}: {answers}"
-        assert all(v == e["target"] for v in answers.values()), (e["input"], e["target"], answers)
-        answered += bool(answers)
-    print(f"date_understanding: {len(date_families)} families answer {answered}/{len(instances)}, 0 wrong")
-    assert answered >= 200
+def test_date_understanding_one_family_for_every_wording() -> None:
+    """date_understanding is one family, not one per wording: its one pattern claims every
+    instance, it answers at least 200 of the 250 right and declines (F-REQUIRES) the rest,
+    the contexts that need world knowledge; 0 wrong."""
+    date_families = [t for t in TASKS if t.startswith("date_understanding")]
+    assert date_families == ["date_understanding"]
+    outcomes = {"answer": 0, "requires": 0, "nomatch": 0}
+    for e in examples("date_understanding"):
+        kind, value = answer("date_understanding", e["input"])
+        outcomes[kind] += 1
+        assert kind != "answer" or value == e["target"], (e["input"], e["target"], value)
+    print(f"date_understanding: one family answers {outcomes['answer']}/250, declines {outcomes['requires']}, 0 wrong")
+    assert outcomes["nomatch"] == 0 and outcomes["answer"] >= 200
 
 
 @pytest.mark.parametrize("task", TASKS)
