@@ -78,12 +78,17 @@ class SourceFileError(OSError):
 def read_source(path: str | os.PathLike, *, limit: int = MAX_SOURCE_BYTES) -> str:
     """The text of a source file, read with a size bound: never more than ``limit`` + 1 bytes,
     so ``/dev/zero``, a FIFO or a huge file is refused instead of filling memory."""
+    # the name as it can be printed: a path from argv may hold lone surrogates
     name = os.fspath(path)
+    if isinstance(name, str):
+        name = name.encode("utf-8", "backslashreplace").decode("utf-8")
     try:
         # O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused below anyway
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise SourceFileError(f"{name}: cannot read: {error.strerror or error}") from None
+    except ValueError as error:  # a NUL byte, or a lone surrogate the file system cannot encode
+        raise SourceFileError(f"{name}: cannot read: not a valid path ({error})") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):

@@ -124,10 +124,11 @@ def cmd_verify(args) -> int:
     reports = []
     for path in args.files:
         source, error = _read(path)
+        shown = path.encode("utf-8", "backslashreplace").decode("utf-8")  # argv may hold lone surrogates
         if source is None:
-            report = Report(path, (), error)
+            report = Report(shown, (), error)
         else:
-            report = verify_source(source, path, _options(args))
+            report = verify_source(source, shown, _options(args))
         reports.append(report)
         status = max(status, report.exit_code)
         if not args.json:

@@ -104,3 +104,12 @@ def test_usage_errors_return_2_in_process(capsys):
     assert main(["run"]) == 2
     assert main(["--version"]) == 0
     assert main(["no-such-command"]) == 2
+
+
+@pytest.mark.parametrize("command", ["check", "run", "verify"])
+@pytest.mark.parametrize("path", ["\ud800.sgl", "a\x00b.sgl"])
+def test_a_path_the_file_system_cannot_take_is_a_clear_error(command, path, capsys):
+    assert main([command, path]) == 2
+    out, err = capsys.readouterr()  # verify reports on stdout, check and run on stderr
+    assert "cannot read: not a valid path" in out + err and "Traceback" not in out + err
+    (out + err).encode("utf-8")  # printable: the surrogate is shown escaped

@@ -133,6 +133,6 @@ def test_the_prompt_states_the_rule_the_schema_and_the_answer_types():
     system = build_prompts(guide="# guide\n", worked=[], stdlib="- len\n").system
     assert '"patterns" (required, at least one)' in system
     assert "at least 10 characters' worth" in system and "expr 9" in system
-    assert "Every pattern must match this request or one of your \"examples\" requests." in system
+    assert "each pattern must match this request or one of your\n   \"examples\" requests." in system
     assert 'a number is a\n   number (`42`' in system and '`"(A)"`' in system
     assert '"required":["description","program","answer","patterns"]' in system
