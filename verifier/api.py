@@ -176,9 +176,10 @@ def _aim(view, runner, results: list[Result], opts: Options, helpers: frozenset 
         if name in helpers:
             continue
         fv = view.functions[name]
-        summary = E.aimed_run(view, runner, name, aim, opts.max_examples)
+        deep = E.is_deep(results, name)
+        summary = E.aimed_run(view, runner, name, aim, opts.max_examples * (E.DEEP_FACTOR if deep else 1))
         mine = [r for r in results if r.function == name]
-        mine = E.record(view, fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim)
+        mine = E.record(view, fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim, deep)
         results = [r for r in results if r.function != name] + mine
     return results
 
