@@ -14,12 +14,13 @@ from seglam.verifier.load import load_program
 from seglam.verifier.report import PROVED, REFUTED, UNKNOWN
 
 JUDGED = Path(__file__).parent / "judged"
+RIGHT, WRONG = JUDGED.parent / "soundness" / "right", JUDGED.parent / "soundness" / "wrong"
 #: As in test_soundness.py: fewer examples and a smaller Z3 budget than the CLI.
 OPTIONS = dict(max_examples=20, budget=500_000, timeout=60.0)
 
 
-def _verify(name: str):
-    loaded = load_program((JUDGED / name).read_text(encoding="utf-8"), name)
+def _verify(name: str, where: Path = JUDGED):
+    loaded = load_program((where / name).read_text(encoding="utf-8"), name)
     assert loaded.error is None, loaded.error
     return verify_loaded(loaded, make_options(**OPTIONS))
 
@@ -34,7 +35,7 @@ def _view(source: str):
 
 
 def test_a_function_called_by_another_is_a_helper_and_the_caller_an_entry_point():
-    view = _view((JUDGED / "helper_on_digit_strings.sgl").read_text(encoding="utf-8"))
+    view = _view((RIGHT / "helper_on_digit_strings.sgl").read_text(encoding="utf-8"))
     hs = helpers(view)
     assert hs == {"first_digit": ("digit_total",)}
     assert entry_points(view, hs) == ("digit_total",)
@@ -83,7 +84,7 @@ def test_a_function_named_in_a_contract_or_as_a_key_is_a_helper():
 
 
 def test_a_helper_right_on_every_input_its_caller_gives_it_is_admitted():
-    report = _verify("helper_on_digit_strings.sgl")
+    report = _verify("helper_on_digit_strings.sgl", RIGHT)
     assert report.ok and report.admissible, report.render()
     own = [r for r in report.results if r.function == "first_digit"]
     # On its own, first_digit("") faults: recorded as a note, judged through digit_total.
@@ -93,7 +94,7 @@ def test_a_helper_right_on_every_input_its_caller_gives_it_is_admitted():
 
 
 def test_a_helper_fault_the_entry_point_reaches_is_refuted():
-    report = _verify("helper_fault_reached.sgl")
+    report = _verify("helper_fault_reached.sgl", WRONG)
     bad = [r for r in report.results if r.failed]
     assert bad and not report.admissible, report.render()
     assert all(r.function == "digit_total" for r in bad)
@@ -123,9 +124,9 @@ def test_a_helper_reached_only_through_a_property_is_judged_through_it():
 # ---- the deeper run for unknown ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["reverse_drops_e_acute_property.sgl", "reverse_drops_e_acute_ensures.sgl"])
-def test_a_reversal_that_drops_e_acute_is_refuted(name):
-    report = _verify(name)
+@pytest.mark.parametrize("where,name", [(JUDGED, "reverse_drops_e_acute_property.sgl"), (WRONG, "reverse_drops_e_acute.sgl")])
+def test_a_reversal_that_drops_e_acute_is_refuted(where, name):
+    report = _verify(name, where)
     bad = [r for r in report.results if r.failed]
     assert bad and not report.admissible, report.render()
     assert any("é" in (r.counterexample or "") for r in bad), report.render()
