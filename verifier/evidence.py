@@ -25,7 +25,7 @@ MIN_VALID = 10
 MIN_SELECTIVE = 3
 #: A function with an ``unknown`` obligation (not merely proved for ``len <= K``) gets this
 #: many times the examples in its aimed run: nothing bounds what Z3 missed there.
-DEEP_FACTOR = 4
+DEEP_FACTOR = 2
 
 
 def is_deep(results: list[Result], name: str) -> bool:
