@@ -36,6 +36,7 @@ class Options:
     hypothesis: bool = True
     examples: bool = True
     max_len: int = 8  # largest generated collection
+    entries: tuple[str, ...] = ()  # functions always fuzzed on their own (say, the cache's entry point), even if another calls them
 
 
 def make_options(**options) -> Options:
@@ -47,6 +48,9 @@ def make_options(**options) -> Options:
         raise ValueError("bound must be between 0 and 64")
     if opts.max_examples < 1:
         raise ValueError("max_examples must be at least 1")
+    if isinstance(opts.entries, str) or not all(isinstance(e, str) for e in opts.entries):
+        raise ValueError("entries must be a sequence of function names")
+    opts = replace(opts, entries=tuple(opts.entries))
     if opts.budget < 1:
         raise ValueError("budget must be positive")
     if not opts.timeout > 0:
@@ -73,7 +77,7 @@ def verify_loaded(loaded, opts: Options) -> Report:
     names = list(view.functions)
     # Helpers are judged through their callers (:mod:`.helpers`): only entry points and
     # properties are fuzzed on inputs of their own.
-    helper_map = H.helpers(view)
+    helper_map = {k: v for k, v in H.helpers(view).items() if k not in opts.entries}
     entries = list(H.entry_points(view, helper_map))
     t0 = time.perf_counter()
     if opts.z3:

@@ -146,3 +146,13 @@ def test_a_bounded_proof_alone_gets_the_ordinary_aimed_run():
     opened = [r for r in report.results if r.evidence]
     assert opened and all("deep" not in r.evidence for r in opened), report.render()
     assert all(r.verdict in (PROVED, "proved for len <= K") for r in report.results), report.render()
+
+
+def test_a_function_named_as_an_entry_is_fuzzed_on_its_own_even_when_called():
+    source = (RIGHT / "helper_on_digit_strings.sgl").read_text(encoding="utf-8")
+    loaded = load_program(source, "x.sgl")
+    report = verify_loaded(loaded, make_options(**OPTIONS, entries=["first_digit"]))
+    bad = [r for r in report.results if r.failed]
+    assert bad and all(r.function == "first_digit" for r in bad), report.render()
+    with pytest.raises(ValueError):
+        make_options(entries="first_digit")
