@@ -241,7 +241,9 @@ def _prim_candidates(name: str, b: Bounds, aim: Aim) -> list:
         lo, hi = b.min_len or 0, b.max_len if b.max_len is not None else aim.max_len
         # Short strings over two letters first: the pairwise part of the sweep combines the
         # first few values of each parameter, so prefixes, suffixes and repeats meet there.
-        pool = ["", "a", "b", "ab", "ba", "aab", *aim.texts[:12], *ALPHABET, "İi", "ßs", "a\U00030000", "cafe\u0301", "café", *aim.texts[12:]]
+        # Then every letter of non-English text in one string (the sweep keeps only its
+        # first SWEEP_CAP values, which the single characters below can pass).
+        pool = ["", "a", "b", "ab", "ba", "aab", "".join(LETTERS), "cafe\u0301", *aim.texts[:12], *ALPHABET, "İi", "ßs", "a\U00030000", *aim.texts[12:]]
         if aim.texts:  # the program's own words, joined: inputs a parser-like precondition accepts
             tokens = aim.texts
             pool[6:6] = [sep.join(tokens[(i + j) % len(tokens)] for j in range(n)) for i, n in enumerate(aim.lengths) for sep in (" ", "")][:8]
