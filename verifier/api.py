@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, replace
 
 from seglam.verifier import fuzz as F
+from seglam.verifier import helpers as H
 from seglam.verifier.claims import Claims, Fuzzed
 from seglam.verifier.examples import run_examples
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN, Report, Result, sort_key
@@ -35,6 +36,7 @@ class Options:
     hypothesis: bool = True
     examples: bool = True
     max_len: int = 8  # largest generated collection
+    entries: tuple[str, ...] = ()  # functions always fuzzed on their own (say, the cache's entry point), even if another calls them
 
 
 def make_options(**options) -> Options:
@@ -46,6 +48,9 @@ def make_options(**options) -> Options:
         raise ValueError("bound must be between 0 and 64")
     if opts.max_examples < 1:
         raise ValueError("max_examples must be at least 1")
+    if isinstance(opts.entries, str) or not all(isinstance(e, str) for e in opts.entries):
+        raise ValueError("entries must be a sequence of function names")
+    opts = replace(opts, entries=tuple(opts.entries))
     if opts.budget < 1:
         raise ValueError("budget must be positive")
     if not opts.timeout > 0:
@@ -70,6 +75,10 @@ def verify_loaded(loaded, opts: Options) -> Report:
     timings: dict[str, float] = {}
     z3run = None
     names = list(view.functions)
+    # Helpers are judged through their callers (:mod:`.helpers`): only entry points and
+    # properties are fuzzed on inputs of their own.
+    helper_map = {k: v for k, v in H.helpers(view).items() if k not in opts.entries}
+    entries = list(H.entry_points(view, helper_map))
     t0 = time.perf_counter()
     if opts.z3:
         from seglam.verifier import calls, dicts, patterns, worker  # noqa: F401
@@ -86,18 +95,18 @@ def verify_loaded(loaded, opts: Options) -> Report:
         gc.collect()
         deadline = time.monotonic() + opts.timeout
         zclaims = worker.make_claims(len(names))
-        claims = worker.make_claims(len(names) if opts.hypothesis else 0)
+        claims = worker.make_claims(len(entries) if opts.hypothesis else 0)
 
         def job_for(i: int):
             return lambda send: run_function(view, names[i], z3opts, send)
 
         def lane(send) -> None:
             send(worker.LaneEnd(worker.run_lane(zclaims, Claims.front, job_for, send, deadline)))
-            _fuzz_back(view, runner, opts, claims, names, send)
+            _fuzz_back(view, runner, opts, claims, entries, send)
 
         z3run = worker.start_job(lane)
     else:
-        claims = Claims(len(names) if opts.hypothesis else 0)
+        claims = Claims(len(entries) if opts.hypothesis else 0)
     timings["z3_start"] = time.perf_counter() - t0
     results: list[Result] = []
 
@@ -111,7 +120,7 @@ def verify_loaded(loaded, opts: Options) -> Report:
     t2 = time.perf_counter()
     fuzzed: dict[str, F.FuzzSummary] = {}
     while (i := claims.front()) is not None:
-        fuzzed[names[i]] = _fuzz(view, runner, names[i], opts)
+        fuzzed[entries[i]] = _fuzz(view, runner, entries[i], opts)
     timings["hypothesis"] = time.perf_counter() - t2
 
     # Then this process checks functions' Z3 obligations too, from the back, while the
@@ -136,7 +145,7 @@ def verify_loaded(loaded, opts: Options) -> Report:
     timings["fuzzed_by_worker"] = float(sum(isinstance(m, Fuzzed) for m in messages))
     t5 = time.perf_counter()
     if opts.hypothesis:
-        for name in names:
+        for name in entries:
             if name not in fuzzed:
                 fuzzed[name] = _fuzz(view, runner, name, opts)
     timings["hypothesis"] += time.perf_counter() - t5
@@ -147,11 +156,11 @@ def verify_loaded(loaded, opts: Options) -> Report:
         from seglam.verifier.z3pass import charge_in_order
 
         z3_messages = charge_in_order(view, [m for m in messages + own if not isinstance(m, (Fuzzed, worker.LaneEnd))], z3opts)
-    results += merge(view, runner, z3_messages, stopped, fuzzed, opts)
+    results += H.through_callers(merge(view, runner, z3_messages, stopped, fuzzed, opts), helper_map)
     timings["replay"] = time.perf_counter() - t4
     t7 = time.perf_counter()
     if opts.hypothesis:
-        results = _aim(view, runner, results, opts)
+        results = _aim(view, runner, results, opts, frozenset(helper_map))
     timings["aimed"] = time.perf_counter() - t7
     timings["total"] = time.perf_counter() - t0
     order = {None: -1, **{n: i for i, n in enumerate(view.functions)}}
@@ -159,18 +168,22 @@ def verify_loaded(loaded, opts: Options) -> Report:
     return Report(filename, tuple(results), None, timings)
 
 
-def _aim(view, runner, results: list[Result], opts: Options) -> list[Result]:
-    """The aimed run (:mod:`.evidence`) on every function with an open obligation: what it
-    finds refutes; silence on enough inputs is recorded as each open obligation's evidence."""
+def _aim(view, runner, results: list[Result], opts: Options, helpers: frozenset = frozenset()) -> list[Result]:
+    """The aimed run (:mod:`.evidence`) on every entry point or property with an open
+    obligation: what it finds refutes; silence on enough inputs is recorded as each open
+    obligation's evidence. (A helper is aimed at through its callers.)"""
     from seglam.verifier import evidence as E
     from seglam.verifier.boundaries import aim_for
 
     aim = aim_for(view, opts.bound)
     for name in E.functions_to_aim(results):
+        if name in helpers:
+            continue
         fv = view.functions[name]
-        summary = E.aimed_run(view, runner, name, aim, opts.max_examples)
+        deep = E.is_deep(results, name)
+        summary = E.aimed_run(view, runner, name, aim, opts.max_examples * (E.DEEP_FACTOR if deep else 1))
         mine = [r for r in results if r.function == name]
-        mine = E.record(view, fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim)
+        mine = E.record(view, fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim, deep)
         results = [r for r in results if r.function != name] + mine
     return results
 

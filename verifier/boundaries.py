@@ -10,7 +10,8 @@ run aimed at the places such proofs miss (see :mod:`.evidence`):
 - Decimals at the 28-digit context: 1E+28, 28 nines, 1/3 rounded;
 - characters whose case mapping changes length (İ ß ŉ ﬁ ΐ), digit-like characters that
   ``int()`` refuses (² ½ Ⅻ ①), unusual whitespace, combining marks, astral characters
-  (U+1F600, past U+2FFFF, U+10FFFF) and a two-letter alphabet (so that substrings recur);
+  (U+1F600, past U+2FFFF, U+10FFFF), letters of non-English text (é ñ Ω ж 中) and a
+  two-letter alphabet (so that substrings recur);
 - the first and last dates.
 
 :class:`Aim` holds the value pools for one module; :func:`candidates` lists the values a
@@ -61,7 +62,11 @@ SPACES = ("\u00a0", "\u2028", "\u3000", "\t", "\n", "\x85")
 MARKS = ("\u0301", "\u200d", "\ufeff")
 ASTRAL = ("\U0001F600", "\U0002FFFF", "\U00030000", "\U000E0001", "\U0010FFFF", "\uffff")
 PLAIN = ("a", "b", "A", "s", "S", "0", "1", "9", " ", ":", ",", ".", "-")
-ALPHABET = CASE + DIGITS + SPACES + MARKS + ASTRAL + PLAIN
+#: Letters of ordinary non-English text: accented Latin (precomposed), Greek, Cyrillic, CJK,
+#: Arabic. Code that quietly handles ASCII only (a filter on ``ord(c)``, a table of a-z)
+#: drops or mangles them without faulting.
+LETTERS = ("é", "ñ", "ü", "ø", "à", "ç", "Å", "Ω", "ж", "中", "ع")
+ALPHABET = CASE + DIGITS + SPACES + MARKS + ASTRAL + LETTERS + PLAIN
 TINY = ("a", "b")  # two letters: prefixes, suffixes and repeats come up often
 DATES = (
     date.min, date(1, 1, 2), date(1900, 2, 28), date(1900, 3, 1), date(2000, 2, 29),
@@ -99,7 +104,8 @@ class Aim:
             parts.append("Decimals at 28 digits (1E+28, 28 nines, 1/3 rounded)")
         if "str" in types:
             parts.append("case-changing characters (İ ß ŉ ﬁ), digit-like characters (² ½ Ⅻ), "
-                         "Unicode whitespace, astral characters (U+1F600, U+30000, U+10FFFF), a two-letter alphabet")
+                         "Unicode whitespace, combining marks, astral characters (U+1F600, U+30000, U+10FFFF), "
+                         "non-ASCII letters (é ñ Ω ж 中), a two-letter alphabet")
         if "date" in types:
             parts.append("dates 0001-01-01, 2000-02-29, 9999-12-31")
         return "; ".join(parts) or "the boundary values of its parameter types"
@@ -235,7 +241,9 @@ def _prim_candidates(name: str, b: Bounds, aim: Aim) -> list:
         lo, hi = b.min_len or 0, b.max_len if b.max_len is not None else aim.max_len
         # Short strings over two letters first: the pairwise part of the sweep combines the
         # first few values of each parameter, so prefixes, suffixes and repeats meet there.
-        pool = ["", "a", "b", "ab", "ba", "aab", *aim.texts[:12], *ALPHABET, "İi", "ßs", "a\U00030000", *aim.texts[12:]]
+        # Then every letter of non-English text in one string (the sweep keeps only its
+        # first SWEEP_CAP values, which the single characters below can pass).
+        pool = ["", "a", "b", "ab", "ba", "aab", "".join(LETTERS), "cafe\u0301", *aim.texts[:12], *ALPHABET, "İi", "ßs", "a\U00030000", *aim.texts[12:]]
         if aim.texts:  # the program's own words, joined: inputs a parser-like precondition accepts
             tokens = aim.texts
             pool[6:6] = [sep.join(tokens[(i + j) % len(tokens)] for j in range(n)) for i, n in enumerate(aim.lengths) for sep in (" ", "")][:8]

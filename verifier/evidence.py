@@ -17,12 +17,20 @@ from seglam.verifier import fuzz as F
 from seglam.verifier import typeview as T
 from seglam.verifier.boundaries import finite_domain
 from seglam.verifier.bounds import lift
-from seglam.verifier.report import Result
+from seglam.verifier.report import UNKNOWN, Result
 
 #: Fewest valid inputs an aimed run needs before its silence counts as evidence.
 MIN_VALID = 10
 #: ... or, for a precondition that rejects at least nine in ten of at least 100 aimed inputs.
 MIN_SELECTIVE = 3
+#: A function with an ``unknown`` obligation (not merely proved for ``len <= K``) gets this
+#: many times the examples in its aimed run: nothing bounds what Z3 missed there.
+DEEP_FACTOR = 2
+
+
+def is_deep(results: list[Result], name: str) -> bool:
+    """Does ``name`` have an open obligation Z3 left ``unknown`` (a deeper run is owed)?"""
+    return any(r.function == name and r.open and r.verdict == UNKNOWN for r in results)
 
 
 def functions_to_aim(results: list[Result]) -> list[str]:
@@ -37,7 +45,7 @@ def aimed_run(view, runner, name: str, aim, max_examples: int) -> F.FuzzSummary:
         return F.FuzzSummary(name, 0, 0, (), f"internal error: {type(x).__name__}: {x}")
 
 
-def record(view, fv, results: list[Result], summary: F.FuzzSummary, aim) -> list[Result]:
+def record(view, fv, results: list[Result], summary: F.FuzzSummary, aim, deep: bool = False) -> list[Result]:
     """Mark ``fv``'s open obligations with the aimed run's evidence (findings were folded in
     already; an obligation they refuted is no longer open)."""
     # Runs that ended by a budget (fuel, depth) or an interpreter error show nothing.
@@ -58,7 +66,8 @@ def record(view, fv, results: list[Result], summary: F.FuzzSummary, aim) -> list
     text = None
     if why is None:
         types = _types(fv)
-        text = f"aimed run: no counterexample in {clean} valid inputs ({aim.describe(types)})"
+        run = "aimed run (deep: an obligation is unknown)" if deep else "aimed run"
+        text = f"{run}: no counterexample in {clean} valid inputs ({aim.describe(types)})"
         if selective and clean < MIN_VALID:
             text += f"; its precondition rejected the other {summary.rejected} aimed inputs"
         if exhaustive and clean < MIN_VALID:

@@ -1,4 +1,6 @@
-"""Hypothesis testing of every function and property, on inputs derived from the types.
+"""Hypothesis testing of a function or property on inputs derived from its types (the
+verifier runs it on every entry point and property; helpers are judged through their
+callers, see :mod:`.helpers`).
 
 Runs are derandomised, have no deadline and use no example database, so the same program
 gives the same findings every time. A fault raised by the function's own precondition (a

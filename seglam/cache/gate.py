@@ -55,10 +55,12 @@ class GateResult(msgspec.Struct, frozen=True, gc=False):
 
 
 def classify(fault: Fault, precondition_lines: frozenset[int]) -> str:
-    """``domain`` for a failed precondition (``@requires`` or a leading assert), ``ensures``
-    for a failed postcondition, ``fault`` for anything else."""
+    """``domain`` for a failed precondition of the entry function (``@requires`` or a leading
+    assert), ``ensures`` for a failed postcondition, ``fault`` for anything else: a helper's
+    precondition failing under the entry point is a bug of the program, not of the input
+    (helpers are judged through their callers, docs/verify.md)."""
     if fault.code == "F-REQUIRES":
-        return "domain"
+        return "domain" if not fault.trace or len(fault.trace) <= 1 else "fault"
     if fault.code == "F-ASSERT" and fault.span is not None and fault.span.line in precondition_lines:
         # only a fault raised in the entry function itself; a callee's assert is a bug
         if not fault.trace or len(fault.trace) <= 1:

@@ -56,6 +56,8 @@ class Checker(DeclMixin, StmtMixin, PatternMixin, CallMixin, NarrowMixin, ExprMi
         self._in_record_field = False
         self._in_enum = False
         self.lambda_depth = 0
+        self.lambda_walrus: list[tuple[int, frozenset]] = []  # (scope depth, `:=` targets) per open lambda
+        self.walrus_in: dict[int, frozenset] = {}  # id(lambda scope) -> its `:=` targets
         self.in_constant = False          # typing a module constant's value (no user calls)
         self.lambdas: dict[int, tuple] = {}
         self.key_results: dict[int, object] = {}   # id(key= argument) -> the type it returns

@@ -184,6 +184,10 @@ class ExprMixin:
             scope = ctx.scopes[depth]
             if name in scope:
                 narrowed = st.vars.get(f"{name}#{depth}") if st is not None else None
+                if narrowed is None and st is not None and name in self.walrus_in.get(id(scope), ()):
+                    self.report.error("E-NAME", f"`{name}` is read before `:=` assigns it in this lambda", node.span,
+                                      "assign it first, on every path that reads it")
+                    return t.ERROR
                 return narrowed if narrowed is not None else scope[name]
         if ctx.kind == "function" and name in ctx.locals:
             if st is not None and name in st.vars:
@@ -648,6 +652,8 @@ class ExprMixin:
 
     def _x_NamedExpr(self, node: ast.NamedExpr, st, expected):
         ty = self.value(node.value, st)
+        if self.lambda_walrus:  # as in Python, `:=` in a lambda binds a variable of that lambda
+            return self.lambda_named(node, ty, st)
         if any(node.target.id in s for s in self.fn.scopes):
             self.report.error("E-SYNTAX", "assignment expression cannot rebind a comprehension or lambda variable",
                               node.span, "use a new name")
@@ -655,11 +661,20 @@ class ExprMixin:
         if self.fn.kind != "function":
             self.report.error("E-UNSUPPORTED", "`:=` is only allowed inside functions", node.span)
             return ty
-        if self.lambda_depth:
-            self.report.error("E-UNSUPPORTED", "`:=` is not allowed inside a lambda", node.span,
-                              "compute the value before the lambda")
-            return ty
         self.bind_name(node.target.id, ty, st, node.target, node.value)
+        self.types[id(node.target)] = ty
+        return ty
+
+    def lambda_named(self, node: ast.NamedExpr, ty, st):
+        name = node.target.id
+        depth, names = self.lambda_walrus[-1]
+        if name not in names or any(name in s for s in self.fn.scopes[depth + 1:]):
+            self.report.error("E-SYNTAX", "assignment expression cannot rebind a comprehension or lambda variable",
+                              node.span, "use a new name")
+            return ty
+        scope = self.fn.scopes[depth]
+        scope[name] = join(scope[name], ty)
+        st.vars[f"{name}#{depth}"] = ty
         self.types[id(node.target)] = ty
         return ty
 
@@ -878,13 +893,20 @@ class ExprMixin:
         self.fn.scopes.append(scope)
         inner = st.copy()
         depth = len(self.fn.scopes) - 1
+        targets = frozenset(walrus_names(node.body)) - set(scope)  # `:=` targets are the lambda's own
+        for name in targets:
+            scope[name] = t.NEVER
         for name in scope:
             inner.vars.pop(f"{name}#{depth}", None)
         self.lambda_depth += 1
+        self.lambda_walrus.append((depth, targets))
+        self.walrus_in[id(scope)] = targets
         try:
             ret = self.value(node.body, inner)
         finally:
             self.lambda_depth -= 1
+            self.lambda_walrus.pop()
+            del self.walrus_in[id(scope)]
             self.fn.scopes.pop()
         result = t.CallableType(tuple(param_types), ret)
         self.types[id(node)] = result

@@ -48,6 +48,9 @@ CPython says. Annotate every parameter and return type; locals are inferred.
   are preconditions; module-level `assert f(...) == ...` lines are examples; `prop_*`
   functions returning bool are properties.
 - Absence is `T | None` (`parse_int(s)`, `d.get(k)`); faults end the run, they cannot be caught.
+- Checks: entry points (functions no other function calls) and properties are fuzzed; a helper
+  is judged only on what its callers pass. `refuted` and failing examples block admission;
+  `unknown` admits only after a deeper run on boundary inputs (non-ASCII text, "", big ints).
 """
 
 

@@ -25,6 +25,8 @@ def _fault(code: str, line: int | None, depth: int) -> Fault:
 @pytest.mark.parametrize("code,line,depth,outcome", [
     ("F-REQUIRES", 9, 1, "domain"),
     ("F-REQUIRES", None, 0, "domain"),
+    # a helper's precondition failing under the entry point is a bug, not a domain miss
+    ("F-REQUIRES", 9, 2, "fault"),
     # a leading assert of the entry function: the input is outside the domain
     ("F-ASSERT", 3, 1, "domain"),
     ("F-ASSERT", 4, 0, "domain"),

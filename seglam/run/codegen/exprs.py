@@ -20,7 +20,7 @@ from seglam.run.codegen.gen import (
     STR_LIM, FnState,
 )
 from seglam.run.codegen.naming import user
-from seglam.run.codegen.scopes import comprehension_locals
+from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
 from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
 
@@ -645,8 +645,7 @@ def _genexp(g, node: A.GeneratorExp, fn: FnState) -> py.expr:
 def _lambda(g, node: A.Lambda, fn: FnState) -> py.expr:
     """A lambda call costs one step and one level of depth (checked on entry, as for a
     def); ``h_lam(depth)`` does both and returns True."""
-    names = frozenset(p.name for p in node.params)
-    inner = FnState(fn.name, fn.scope.child("lambda", names), lambdas=fn.lambdas + 1)
+    inner = FnState(fn.name, fn.scope.child("lambda", lambda_locals(node)), lambdas=fn.lambdas + 1)
     args = g.arguments(node.params, fn)
     body = g.expr(node.body, inner)
     entry = P.call(P.name(LAMBDA_ENTRY), [g.depth_expr(fn)])

@@ -22,7 +22,7 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.cost import SMALL_BITS
-from seglam.run.codegen.scopes import Scope, comprehension_locals, def_names, function_locals, pattern_names
+from seglam.run.codegen.scopes import Scope, comprehension_locals, def_names, function_locals, lambda_locals, pattern_names
 from seglam.run.intcap import unchecked_sums
 from seglam.run.values import FrozenList, FrozenSet
 from seglam.syntax import ast as A
@@ -319,7 +319,13 @@ class ModuleGen:
     def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str, entered: int) -> list[py.stmt]:
         ln = self.line(lam)
         fault = self.ref(self.runtime.fault_raiser(code, message), "contract")
-        test = self.expr(lam.body, fn)
+        names = lambda_locals(lam)
+        if names == frozenset(p.name for p in lam.params):
+            test = self.expr(lam.body, fn)
+        else:  # `:=` binds in the lambda: run it as one, so the function's own names stay untouched
+            inner = FnState(fn.name, fn.scope.child("lambda", names), lambdas=fn.lambdas)
+            own = py.Lambda(args=_args([user(p.name) for p in lam.params]), body=self.expr(lam.body, inner))
+            test = P.call(own, [P.name(user(p.name)) for p in lam.params])
         # each contract evaluation costs one step, like a lambda call
         check = P.if_(py.UnaryOp(op=py.Not(), operand=test), [P.expr_stmt(P.call(fault, []))])
         return [P.stamp(s, entered) for s in self.tick_stmts()] + [P.stamp(check, ln)]

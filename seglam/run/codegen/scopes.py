@@ -133,6 +133,13 @@ def _stmt_bindings(stmt: object, out: set[str]) -> None:
             _stmt_bindings(child, out)
 
 
+def lambda_locals(node: A.Lambda) -> frozenset[str]:
+    """The names a ``lambda`` binds: its parameters and the ``:=`` targets of its body."""
+    out = {p.name for p in node.params}
+    _walrus_targets(node, out)
+    return frozenset(out)
+
+
 def _walrus_targets(stmt: object, out: set[str]) -> None:
     """``:=`` targets in the expressions of ``stmt`` (they bind in the enclosing function,
     even from inside a comprehension; a lambda is its own scope)."""
