@@ -524,7 +524,7 @@ class Cache:
         program_hash = self.toolchain.program_hash(program)
         verification = draft.verification
         if verification is None or not verification.ok:
-            verification = self.toolchain.verify(program)
+            verification = self.toolchain.verify(program, entries=(entry_name,))
         if not verification.ok:
             raise AdmissionError([f"verification failed: {verification.summary[:2000]}"])
         signature = signature_of(draft.source, entry_name)

@@ -188,7 +188,7 @@ def evaluate(
 
     passed = _passed(5 if patterns else 3, len(example_values), ())
     try:
-        verification = toolchain.verify(compiled)
+        verification = toolchain.verify(compiled, entries=(entry,))
     except ToolchainUnavailable:
         raise
     except Exception as err:  # noqa: BLE001 - no verifier means nothing is cached
