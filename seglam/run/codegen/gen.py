@@ -22,7 +22,8 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.cost import SMALL_BITS
-from seglam.run.codegen.scopes import Scope, comprehension_locals, def_names, function_locals, lambda_locals, pattern_names
+from seglam.run.codegen.scopes import (Scope, comprehension_locals, def_names, function_locals, lambda_locals, pattern_names,
+                                       target_names)
 from seglam.run.intcap import unchecked_sums
 from seglam.run.values import FrozenList, FrozenSet
 from seglam.syntax import ast as A
@@ -137,8 +138,6 @@ class ModuleGen:
             if isinstance(stmt, (A.FunctionDef,)):
                 names.add(stmt.name)
             elif isinstance(stmt, (A.Assign, A.AnnAssign)):
-                from seglam.run.codegen.scopes import target_names
-
                 for t in (stmt.targets if isinstance(stmt, A.Assign) else (stmt.target,)):
                     target_names(t, names)
         # records and enums are not scope bindings: they are classes bound as globals
@@ -173,7 +172,7 @@ class ModuleGen:
         for stmt in mod.body:
             if isinstance(stmt, A.FunctionDef):
                 body.extend(self.function_def(stmt, fn))
-            elif isinstance(stmt, (A.Assign, A.AnnAssign)) and stmt.value is not None:
+            elif isinstance(stmt, (A.Assign, A.AnnAssign)) and stmt.value is not None and _is_constant(stmt, checked):
                 body.extend(self.constant(stmt, fn, const_names))
         evaluators = []
         for i, expr in enumerate(extra_exprs):
@@ -472,3 +471,13 @@ def _args(names: list[str]) -> py.arguments:
 
 
 __all__ = ["ModuleGen", "FnState", "CodegenError", "pattern_names", "comprehension_locals"]
+
+
+def _is_constant(stmt: A.Assign | A.AnnAssign, checked: Any) -> bool:
+    """A module-level assignment that binds a constant; a type alias (``Row = tuple[str, int]``)
+    is only a name for a type, which the checker resolved and which is never evaluated (as in
+    the reference evaluator, which evaluates exactly the checker's constants)."""
+    names: set[str] = set()
+    for t in (stmt.targets if isinstance(stmt, A.Assign) else (stmt.target,)):
+        target_names(t, names)
+    return bool(names & set(checked.constants))
