@@ -34,6 +34,19 @@ def _enum_members(assigns) -> tuple:
     return tuple(members)
 
 
+_TYPE_HEADS = {"list", "dict", "set", "tuple", "Optional", "Union", "Callable", "List", "Dict", "Set", "Tuple"}
+
+
+def _looks_like_type(node) -> bool:
+    """``tuple[str, int]``, ``Optional[int]``, ``Circle | Square``: what the checker takes for
+    a type alias (roughly: this stand-in has no records' names at hand for a bare ``Name``)."""
+    if isinstance(node, A.Subscript) and isinstance(node.value, A.Name):
+        return node.value.id in _TYPE_HEADS
+    if isinstance(node, A.BinOp) and node.op == "|":
+        return all(isinstance(side, A.Name) or _looks_like_type(side) for side in (node.left, node.right))
+    return False
+
+
 def stub_check(source: str, filename: str = "<stub>", typed: bool = False) -> CheckedModule:
     """``typed``: also infer simple static types (:mod:`stubtypes`), for the typed paths."""
     module = parse(source, filename)
@@ -54,7 +67,8 @@ def stub_check(source: str, filename: str = "<stub>", typed: bool = False) -> Ch
                 records[stmt.name] = RecordInfo(stmt.name, fields, stmt)
         elif isinstance(stmt, (A.Assign, A.AnnAssign)):
             target = stmt.targets[0] if isinstance(stmt, A.Assign) else stmt.target
-            constants[target.id] = ANY
+            if not (isinstance(stmt, A.Assign) and _looks_like_type(stmt.value)):  # a type alias is no constant
+                constants[target.id] = ANY
         elif isinstance(stmt, A.Import):
             for alias in stmt.names:
                 imports[alias.asname or alias.name] = alias.name
