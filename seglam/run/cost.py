@@ -32,6 +32,13 @@ SORT_CHARS = 256
 WIDE_KEY = (1 << 61) - 1
 #: Colliding keys probed per fuel step by a set or dict operation on a wide int key.
 COLLIDING_PER_STEP = 8
+#: Characters per fuel step of comparing two strings (``==``, ``<``, a key found in a dict,
+#: each item ``list.index`` looks at): CPython compares up to the shorter one, 4-byte
+#: characters at about 0.1 ns each.
+TEXT_CHARS = 2048
+
+
+_BITWISE = ("&", "|", "^")
 
 
 def words(bits: int) -> int:
@@ -69,6 +76,8 @@ def int_op(op: str, a: int, b: int, result: int) -> int:
         return div(abs(a).bit_length(), abs(b).bit_length())
     if op == ">>":
         return linear(abs(a).bit_length())
+    if op in _BITWISE:
+        return bitwise(abs(a).bit_length(), abs(b).bit_length())
     return linear(abs(result).bit_length())
 
 
@@ -125,6 +134,17 @@ def wide_key(bits: int, colliding: int) -> int:
     hashing it, and probing past the ``colliding`` other wide keys of the run with the same
     hash (CPython hashes an int as its value modulo ``2**61 - 1``)."""
     return 4 * linear(bits) + colliding // COLLIDING_PER_STEP  # hashing, and keeping it as bytes
+
+
+def text(chars: int) -> int:
+    """A comparison of two strings, the shorter of ``chars`` characters."""
+    return chars // TEXT_CHARS
+
+
+def bitwise(a_bits: int, b_bits: int) -> int:
+    """``a & b``, ``a | b``, ``a ^ b``, ``-a``, ``~a``, ``abs(a)``: a pass over the larger
+    operand (``b_bits`` 0 for the unary ones)."""
+    return linear(max(a_bits, b_bits))
 
 
 def gcd(a_bits: int, b_bits: int) -> int:
