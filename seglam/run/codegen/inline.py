@@ -16,6 +16,7 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen import sizework
 from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM
 from seglam.run.cost import SORT_FREE_LOG
 from seglam.syntax import ast as A
@@ -115,6 +116,8 @@ def linear_read(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
         return None
     if node.keywords or not simple(func.value, g) or not all(simple(a, g) for a in node.args):
         return None
+    if node.args and not sizework.comparison_is_free(g, "==", node.args[0], node.args[0]):
+        return None  # each comparison may cost (valuework.needle_cost): the stdlib charges it
     call = P.call(P.attr(g.expr(func.value, fn), func.attr), [g.expr(a, fn) for a in node.args])
     return charge(length(g, g.expr(func.value, fn)), call)
 
@@ -135,6 +138,8 @@ def membership(g, node: A.Compare, fn) -> py.expr | None:
     t = g.type_of(container)
     if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(container, g):
         return None
+    if t != T.STR and not sizework.comparison_is_free(g, "==", node.left, node.left):
+        return None  # each comparison may cost (valuework.needle_cost): the stdlib charges it
     op = py.In() if node.ops[0] == "in" else py.NotIn()
     if simple(node.left, g):
         test = py.Compare(left=g.expr(node.left, fn), ops=[op], comparators=[g.expr(container, fn)])
