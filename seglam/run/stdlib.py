@@ -61,7 +61,7 @@ from seglam.run.stdlib_modules import (
 )
 from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format
 from seglam.run.values import is_record
-from seglam.run.valuework import SCALARS, compare_cost, keys_cost
+from seglam.run.valuework import SCALARS, compare_cost, extreme_cost, key_compare_cost, keys_cost
 
 __all__ = [
     "BUILTINS", "METHODS", "MODULE_FUNCTIONS", "MODULE_CONSTANTS", "BINOPS", "UNARYOPS",
@@ -499,7 +499,20 @@ def _minmax(ctx, fn, args, key, default):
             raise Fault("F-VALUE", f"{fn.__name__}() of an empty sequence")
     else:
         items = args
-    return fn(items, key=key) if key is not None else fn(items)
+    if key is not None:
+        return fn(items, key=_charged_key(ctx, key))
+    ctx.spend(extreme_cost(items))
+    return fn(items)
+
+
+def _charged_key(ctx, key):
+    """``key`` whose every result is charged for a comparison with another key."""
+    def charged(item):
+        k = key(item)
+        ctx.spend(key_compare_cost(k))
+        return k
+
+    return charged
 
 
 def b_min(ctx, *args, key=None, default=_NO_DEFAULT):

@@ -82,6 +82,28 @@ def compare_cost(a: Any, b: Any) -> int:
     return min(size(a), size(b)) // BULK_UNIT
 
 
+def extreme_cost(items: Any) -> int:
+    """``min(items)`` / ``max(items)``: each item is compared once with the best so far,
+    which costs at most the item's size (beyond the linear charge for their number)."""
+    types = set(map(type, items))
+    if types <= SCALARS:
+        return 0
+    if types == {str}:
+        return cost.text(sum(map(len, items)))
+    memo: dict = {}
+    return sum(max(0, size(x, memo) - 1) for x in items) // BULK_UNIT
+
+
+def key_compare_cost(value: Any) -> int:
+    """A comparison of ``value`` (a sort or ``min``/``max`` key) with another one, at most."""
+    t = type(value)
+    if t is str:
+        return cost.text(len(value))
+    if t in SCALARS:
+        return 0
+    return (size(value) - 1) // BULK_UNIT
+
+
 def needle_cost(needle: Any, items: int) -> int:
     """``needle in xs``, ``xs.index(needle)``, ``xs.count(needle)``, ``xs.remove(needle)`` on
     ``items`` items (beyond the bulk charge for their number): each comparison costs at most
@@ -110,7 +132,7 @@ def key_cost(ctx: Any, key: Any) -> int:
     if t in _PLAIN:
         return 0
     if t is decimal.Decimal:
-        return _collisions(ctx, key, ("D", str(key))) // cost.COLLIDING_PER_STEP
+        return _collisions(ctx, key, ("D", str(key))) // cost.COLLIDING_SLOW_PER_STEP
     if t is tuple and len(key) < BULK_UNIT and set(map(type, key)) <= _NO_LEAVES \
             and (not key or (-cost.WIDE_KEY < min(key) and max(key) < cost.WIDE_KEY)):
         return 0  # the common key: a pair of small ints
@@ -119,7 +141,7 @@ def key_cost(ctx: Any, key: Any) -> int:
     if work > ctx.limits.fuel or not _collides(key, memo):
         return work  # more than the whole budget: charged before hashing it
     colliding = _collisions(ctx, key, _recorded(key, {}))
-    return work + colliding * (1 + work) // cost.COLLIDING_PER_STEP
+    return work + colliding * (1 + work) // cost.COLLIDING_SLOW_PER_STEP
 
 
 def keys_cost(ctx: Any, keys: Iterable) -> int:

@@ -260,10 +260,11 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     t = g.type_of(node.args[0])
     if not (isinstance(t, (T.ListType, T.TupleType)) or (t == T.STR and ident != "sum")):
         return None
-    if ident == "sum":
-        elem = t.elem if isinstance(t, T.ListType) else (t.elems[0] if t.variadic else None)
-        if elem not in (T.INT, T.FLOAT, T.BOOL):
-            return None
+    elem = t.elem if isinstance(t, T.ListType) else (t.elems[0] if isinstance(t, T.TupleType) and t.variadic else None)
+    if ident == "sum" and elem not in (T.INT, T.FLOAT, T.BOOL):
+        return None
+    if ident in ("min", "max") and t != T.STR and not sizework.scalar(elem):
+        return None  # the items' comparisons may cost (valuework.extreme_cost): the stdlib's
     tmp = g.tmp()
     value = py.NamedExpr(target=P.store(tmp), value=g.expr(node.args[0], fn))
     result = P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [P.name(tmp)])
