@@ -452,7 +452,8 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
         # strings or containers: charged for their size (valuework.compare_cost)
         if len(node.ops) > 1:
             return _chained_compare(g, node, left, comparators)
-        charged = sizework.charged_compare(g, node.ops[0], left, comparators[0])
+        texts = g.type_of(node.left) == T.STR and g.type_of(node.comparators[0]) == T.STR
+        charged = sizework.charged_compare(g, node.ops[0], left, comparators[0], texts)
         return charged or P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
     return py.Compare(left=left, ops=[_CMPOPS[o]() for o in node.ops], comparators=comparators)
 

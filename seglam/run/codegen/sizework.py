@@ -53,16 +53,33 @@ def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
     return scalar(lt) or scalar(rt) or _short_text(left) or _short_text(right)
 
 
-def charged_compare(g, op: str, left: py.expr, right: py.expr) -> py.expr | None:
+def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr | None:
     """``h_cx(compare_cost(a := left, b := right)) or a op b``; None where ``:=`` is not
-    allowed (the caller then calls the stdlib's ``compare``)."""
+    allowed (the caller then calls the stdlib's ``compare``). ``texts``: both are strs, so
+    a short ``left`` is compared natively (``right`` is then written in both branches)."""
     a, b = g.tmp_in_expr(), g.tmp_in_expr()
     if a is None:
         return None
+    if texts and _compact(right):
+        import copy
+
+        from seglam.run import cost
+
+        short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(a), value=left)]),
+                          py.Lt(), P.const(cost.TEXT_CHARS))
+        native = py.Compare(left=P.name(a), ops=[_CMPOPS[op]()], comparators=[copy.deepcopy(right)])
+        return py.IfExp(test=short, body=native, orelse=charged_compare(g, op, P.name(a), right))
     cost_call = P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [
         py.NamedExpr(target=P.store(a), value=left), py.NamedExpr(target=P.store(b), value=right)])
     test = py.Compare(left=P.name(a), ops=[_CMPOPS[op]()], comparators=[P.name(b)])
     return py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), test])
+
+
+def _compact(expr: py.expr) -> bool:
+    """Small enough to be written twice (each copy is evaluated at most once)."""
+    nodes = list(py.walk(expr))
+    return len(nodes) <= 24 and not any(
+        isinstance(n, (py.Lambda, py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)) for n in nodes)
 
 
 def _small(tmp: str) -> py.expr:
