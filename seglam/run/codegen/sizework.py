@@ -56,30 +56,28 @@ def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
 def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr | None:
     """``h_cx(compare_cost(a := left, b := right)) or a op b``; None where ``:=`` is not
     allowed (the caller then calls the stdlib's ``compare``). ``texts``: both are strs, so
-    a short ``left`` is compared natively (``right`` is then written in both branches)."""
+    when either is shorter than TEXT_CHARS (compare_cost 0) they are compared natively:
+    ``a op b if (len(a := left) < K) | (len(b := right) < K) else ...`` (``|`` evaluates
+    both operands, in order, before the test)."""
     a, b = g.tmp_in_expr(), g.tmp_in_expr()
     if a is None:
         return None
-    if texts and _compact(right):
-        import copy
-
+    test = py.Compare(left=P.name(a), ops=[_CMPOPS[op]()], comparators=[P.name(b)])
+    if texts:
         from seglam.run import cost
 
-        short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(a), value=left)]),
-                          py.Lt(), P.const(cost.TEXT_CHARS))
-        native = py.Compare(left=P.name(a), ops=[_CMPOPS[op]()], comparators=[copy.deepcopy(right)])
-        return py.IfExp(test=short, body=native, orelse=charged_compare(g, op, P.name(a), right))
+        def short(tmp: str, value: py.expr) -> py.expr:
+            return P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=value)]),
+                             py.Lt(), P.const(cost.TEXT_CHARS))
+
+        either = py.BinOp(left=short(a, left), op=py.BitOr(), right=short(b, right))
+        cost_call = P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), P.name(b)])
+        slow = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), test])
+        return py.IfExp(test=either, body=py.Compare(left=P.name(a), ops=[_CMPOPS[op]()], comparators=[P.name(b)]),
+                        orelse=slow)
     cost_call = P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [
         py.NamedExpr(target=P.store(a), value=left), py.NamedExpr(target=P.store(b), value=right)])
-    test = py.Compare(left=P.name(a), ops=[_CMPOPS[op]()], comparators=[P.name(b)])
     return py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), test])
-
-
-def _compact(expr: py.expr) -> bool:
-    """Small enough to be written twice (each copy is evaluated at most once)."""
-    nodes = list(py.walk(expr))
-    return len(nodes) <= 24 and not any(
-        isinstance(n, (py.Lambda, py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)) for n in nodes)
 
 
 def _small(tmp: str) -> py.expr:
@@ -107,11 +105,11 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
     if tmp is None:
         fn = g.runtime.unary_op(op)
         return P.call(g.ref(fn, "op_" + op), [P.name(CTX), operand])
-    bound = py.NamedExpr(target=P.store(tmp), value=operand)
-    test = _small(tmp)
-    test.values[0].left = bound
+    from seglam.run.codegen.exprs import int_within
+
     slow = _spent(g, P.call(g.ref(g.runtime.unary_cost, "unary_cost"), [P.name(tmp)]), apply(P.name(tmp)))
-    return py.IfExp(test=test, body=apply(P.name(tmp)), orelse=slow)
+    medium = py.IfExp(test=_small(tmp), body=apply(P.name(tmp)), orelse=slow)
+    return py.IfExp(test=int_within(tmp, operand), body=apply(P.name(tmp)), orelse=medium)
 
 
 def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr:
