@@ -19,6 +19,7 @@ These hashes do not depend on PYTHONHASHSEED, so the counts are the same on ever
 
 from __future__ import annotations
 
+import collections
 import decimal
 from typing import Any, Iterable
 
@@ -34,7 +35,7 @@ ELEMENT_CHARS = cost.TEXT_CHARS // BULK_UNIT
 _PLAIN = frozenset({int, float, bool, type(None)})
 _SEQUENCES = frozenset({tuple, list, FrozenList})
 _SETS = frozenset({set, frozenset, FrozenSet})
-_DICTS = frozenset({dict, FrozenDict})
+_DICTS = frozenset({dict, FrozenDict, collections.defaultdict, collections.Counter})
 #: Types a comparison with which is constant time whatever the other operand.
 SCALARS = frozenset({int, float, bool, type(None), decimal.Decimal})
 _NO_LEAVES = frozenset({int, bool})

@@ -70,6 +70,13 @@ def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = Fal
             return P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=value)]),
                              py.Lt(), P.const(cost.TEXT_CHARS))
 
+        if isinstance(right, (py.Name, py.Constant)):
+            # a name or a constant may be read in either branch: one length test
+            cost_call = P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), right])
+            slow = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), py.Compare(
+                left=P.name(a), ops=[_CMPOPS[op]()], comparators=[right])])
+            return py.IfExp(test=short(a, left), body=py.Compare(left=P.name(a), ops=[_CMPOPS[op]()],
+                                                                  comparators=[right]), orelse=slow)
         either = py.BinOp(left=short(a, left), op=py.BitOr(), right=short(b, right))
         cost_call = P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), P.name(b)])
         slow = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), test])
