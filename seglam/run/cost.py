@@ -70,8 +70,8 @@ def div(a_bits: int, b_bits: int) -> int:
 def int_op(op: str, a: int, b: int, result: int) -> int:
     """The extra fuel of the int operation ``a op b`` that gave ``result`` (0 for small
     ints): ``*`` is :func:`mul` and ``//``, ``%`` are :func:`div` of the operands; ``>>`` a
-    pass over ``a``; ``+``, ``-``, ``<<`` a pass over the result (what the compiled backend
-    tests inline)."""
+    pass over ``a``; ``&``, ``|``, ``^`` a pass over the larger operand; ``+``, ``-``, ``<<``
+    a pass over the result (what the compiled backend tests inline)."""
     if op == "*":  # (a product of at most SMALL_BITS bits has a zero or small operands)
         return mul(abs(a).bit_length(), abs(b).bit_length()) if result.bit_length() > SMALL_BITS else 0
     if op == "//" or op == "%":

@@ -56,35 +56,34 @@ def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
 def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr | None:
     """``h_cx(compare_cost(a := left, b := right)) or a op b``; None where ``:=`` is not
     allowed (the caller then calls the stdlib's ``compare``). ``texts``: both are strs, so
-    when either is shorter than TEXT_CHARS (compare_cost 0) they are compared natively:
-    ``a op b if (len(a := left) < K) | (len(b := right) < K) else ...`` (``|`` evaluates
-    both operands, in order, before the test)."""
+    when one is shorter than TEXT_CHARS (compare_cost 0) they are compared natively after a
+    length test: of ``left`` alone when ``right`` is a name or a constant (read again in the
+    branch taken), else of both, ``(len(a := left) < K) | (len(b := right) < K)`` (``|``
+    evaluates both operands, in order, before the test)."""
     a, b = g.tmp_in_expr(), g.tmp_in_expr()
     if a is None:
         return None
-    test = py.Compare(left=P.name(a), ops=[_CMPOPS[op]()], comparators=[P.name(b)])
-    if texts:
-        from seglam.run import cost
 
-        def short(tmp: str, value: py.expr) -> py.expr:
-            return P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=value)]),
-                             py.Lt(), P.const(cost.TEXT_CHARS))
+    def compared(x: py.expr, y: py.expr) -> py.expr:
+        return py.Compare(left=x, ops=[_CMPOPS[op]()], comparators=[y])
 
-        if isinstance(right, (py.Name, py.Constant)):
-            # a name or a constant may be read in either branch: one length test
-            cost_call = P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), right])
-            slow = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), py.Compare(
-                left=P.name(a), ops=[_CMPOPS[op]()], comparators=[right])])
-            return py.IfExp(test=short(a, left), body=py.Compare(left=P.name(a), ops=[_CMPOPS[op]()],
-                                                                  comparators=[right]), orelse=slow)
-        either = py.BinOp(left=short(a, left), op=py.BitOr(), right=short(b, right))
-        cost_call = P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), P.name(b)])
-        slow = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), test])
-        return py.IfExp(test=either, body=py.Compare(left=P.name(a), ops=[_CMPOPS[op]()], comparators=[P.name(b)]),
-                        orelse=slow)
-    cost_call = P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [
-        py.NamedExpr(target=P.store(a), value=left), py.NamedExpr(target=P.store(b), value=right)])
-    return py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), test])
+    def charged(x: py.expr, y: py.expr) -> py.expr:
+        return _spent(g, P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [x, y]), compared(P.name(a), P.name(b)))
+
+    if not texts:
+        return charged(py.NamedExpr(target=P.store(a), value=left), py.NamedExpr(target=P.store(b), value=right))
+    from seglam.run import cost
+
+    def short(tmp: str, value: py.expr) -> py.expr:
+        return P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=value)]),
+                         py.Lt(), P.const(cost.TEXT_CHARS))
+
+    if isinstance(right, (py.Name, py.Constant)):
+        slow = _spent(g, P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), right]),
+                      compared(P.name(a), right))
+        return py.IfExp(test=short(a, left), body=compared(P.name(a), right), orelse=slow)
+    either = py.BinOp(left=short(a, left), op=py.BitOr(), right=short(b, right))
+    return py.IfExp(test=either, body=compared(P.name(a), P.name(b)), orelse=charged(P.name(a), P.name(b)))
 
 
 def _small(tmp: str) -> py.expr:
