@@ -147,17 +147,40 @@ def key_cost(ctx: Any, key: Any) -> int:
 
 def keys_cost(ctx: Any, keys: Iterable) -> int:
     """:func:`key_cost` of every key of ``keys`` (a sized collection, already charged for
-    its length): ``set(xs)``, ``dict(pairs)``, displays, set operators, ``update``."""
+    its length): ``set(xs)``, ``dict(pairs)``, displays, set operators, ``update``. Keys of
+    one type that costs nothing (short strings, ints below WIDE_KEY...) are recognised
+    without a call per key."""
+    if len(keys) <= _FEW_KEYS:
+        return sum(key_cost(ctx, k) for k in keys) if any(map(_may_cost, keys)) else 0
     types = set(map(type, keys))
-    if types <= _NO_LEAVES:
-        if not keys or (-cost.WIDE_KEY < min(keys) and max(keys) < cost.WIDE_KEY):
+    if len(types) == 1:
+        t = types.pop()
+        if t is str:
+            if max(map(len, keys)) < cost.TEXT_CHARS:
+                return 0
+        elif t is int:
+            if -cost.WIDE_KEY < min(keys) and max(keys) < cost.WIDE_KEY:
+                return 0
+        elif t in _PLAIN:
             return 0
-    elif types == {str}:
-        if max(map(len, keys)) < cost.TEXT_CHARS:
+    elif types <= _NO_LEAVES:
+        if -cost.WIDE_KEY < min(keys) and max(keys) < cost.WIDE_KEY:
             return 0
-    elif types <= _PLAIN and int not in types:
-        return 0
     return sum(key_cost(ctx, k) for k in keys)
+
+
+#: Collections of at most this many keys are looked at key by key.
+_FEW_KEYS = 16
+
+
+def _may_cost(key: Any) -> bool:
+    """Whether :func:`key_cost` of ``key`` may be more than 0 (False: it is 0)."""
+    t = type(key)
+    if t is str:
+        return len(key) >= cost.TEXT_CHARS
+    if t is int:
+        return not -cost.WIDE_KEY < key < cost.WIDE_KEY
+    return t not in _PLAIN
 
 
 def _collisions(ctx: Any, key: Any, recorded: Any) -> int:
