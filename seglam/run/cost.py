@@ -32,6 +32,15 @@ SORT_CHARS = 256
 WIDE_KEY = (1 << 61) - 1
 #: Colliding keys probed per fuel step by a set or dict operation on a wide int key.
 COLLIDING_PER_STEP = 8
+#: Colliding Decimal or tuple keys probed per fuel step (comparing those is slower).
+COLLIDING_SLOW_PER_STEP = 2
+#: Characters per fuel step of comparing two strings (``==``, ``<``, a key found in a dict,
+#: each item ``list.index`` looks at): CPython compares up to the shorter one, and ``<`` on
+#: 2-byte characters takes about 1.6 ns a character.
+TEXT_CHARS = 256
+
+
+_BITWISE = ("&", "|", "^")
 
 
 def words(bits: int) -> int:
@@ -61,14 +70,16 @@ def div(a_bits: int, b_bits: int) -> int:
 def int_op(op: str, a: int, b: int, result: int) -> int:
     """The extra fuel of the int operation ``a op b`` that gave ``result`` (0 for small
     ints): ``*`` is :func:`mul` and ``//``, ``%`` are :func:`div` of the operands; ``>>`` a
-    pass over ``a``; ``+``, ``-``, ``<<`` a pass over the result (what the compiled backend
-    tests inline)."""
+    pass over ``a``; ``&``, ``|``, ``^`` a pass over the larger operand; ``+``, ``-``, ``<<``
+    a pass over the result (what the compiled backend tests inline)."""
     if op == "*":  # (a product of at most SMALL_BITS bits has a zero or small operands)
         return mul(abs(a).bit_length(), abs(b).bit_length()) if result.bit_length() > SMALL_BITS else 0
     if op == "//" or op == "%":
         return div(abs(a).bit_length(), abs(b).bit_length())
     if op == ">>":
         return linear(abs(a).bit_length())
+    if op in _BITWISE:
+        return bitwise(abs(a).bit_length(), abs(b).bit_length())
     return linear(abs(result).bit_length())
 
 
@@ -125,6 +136,17 @@ def wide_key(bits: int, colliding: int) -> int:
     hashing it, and probing past the ``colliding`` other wide keys of the run with the same
     hash (CPython hashes an int as its value modulo ``2**61 - 1``)."""
     return 4 * linear(bits) + colliding // COLLIDING_PER_STEP  # hashing, and keeping it as bytes
+
+
+def text(chars: int) -> int:
+    """A comparison of two strings, the shorter of ``chars`` characters."""
+    return chars // TEXT_CHARS
+
+
+def bitwise(a_bits: int, b_bits: int) -> int:
+    """``a & b``, ``a | b``, ``a ^ b``, ``-a``, ``~a``, ``abs(a)``: a pass over the larger
+    operand (``b_bits`` 0 for the unary ones)."""
+    return linear(max(a_bits, b_bits))
 
 
 def gcd(a_bits: int, b_bits: int) -> int:

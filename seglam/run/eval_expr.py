@@ -14,6 +14,7 @@ from seglam.run.eval_values import FunctionValue, LambdaValue, MethodValue, Modu
 from seglam.run.faults import Fault
 from seglam.run.ordering import SET_TYPES, iterate
 from seglam.run.stdlib_core import fault_for
+from seglam.run.valuework import SCALARS
 from seglam.syntax import ast as A
 
 _MISSING = object()
@@ -129,7 +130,9 @@ class ExprMixin:
         if len(node.ops) == 1:  # the common case: no chain
             fast = _FAST_COMPARE.get(node.ops[0])
             right = self.ev(node.comparators[0], env)
-            return fast(left, right) if fast is not None else S.compare(self.ctx, node.ops[0], left, right)
+            if fast is None or (type(left) not in SCALARS and node.ops[0] in S.ORDERINGS):
+                return S.compare(self.ctx, node.ops[0], left, right)  # charged by size
+            return fast(left, right)
         ctx = self.ctx
         for op, comp in zip(node.ops, node.comparators):
             right = self.ev(comp, env)
@@ -168,7 +171,20 @@ class ExprMixin:
         return tuple(self._elements(node.elts, env))
 
     def ex_SetExpr(self, node: A.SetExpr, env: Scope) -> set:
-        return set(self._elements(node.elts, env))
+        # each element is charged as a key when it is evaluated (a spread: all its items)
+        out: list = []
+        ctx = self.ctx
+        for e in node.elts:
+            if type(e) is A.Starred:
+                items = S.collect(ctx, self.ev(e.value, env))
+                ctx.spend(S.keys_cost(ctx, items))
+                out.extend(items)
+            else:
+                item = self.ev(e, env)
+                ctx.spend(S.key_cost(ctx, item))
+                out.append(item)
+        ctx.check_len(len(out))
+        return set(out)
 
     def ex_DictExpr(self, node: A.DictExpr, env: Scope) -> dict:
         out: dict = {}
@@ -176,9 +192,11 @@ class ExprMixin:
             if k is None:
                 other = self.ev(v, env)
                 self.ctx.charge(len(other))
+                self.ctx.spend(S.keys_cost(self.ctx, other))
                 out.update(other)
             else:
                 key = self.ev(k, env)
+                self.ctx.spend(S.key_cost(self.ctx, key))  # charged as the key is evaluated
                 out[key] = self.ev(v, env)
         self.ctx.check_len(len(out))
         return out

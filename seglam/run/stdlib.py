@@ -50,7 +50,7 @@ from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.stdlib_coll import (
     ATTRIBUTES, DATE_METHODS, DECIMAL_METHODS, DICT_METHODS, FLOAT_METHODS, INT_METHODS,
-    LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, setitem,
+    LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
 )
 from seglam.run.stdlib_core import (
     DECIMAL_CONTEXT, Metered, collect, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_cost,
@@ -61,12 +61,13 @@ from seglam.run.stdlib_modules import (
 )
 from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format
 from seglam.run.values import is_record
+from seglam.run.valuework import SCALARS, compare_cost, extreme_cost, key_compare_cost, keys_cost
 
 __all__ = [
     "BUILTINS", "METHODS", "MODULE_FUNCTIONS", "MODULE_CONSTANTS", "BINOPS", "UNARYOPS",
     "DECIMAL_CONTEXT", "BoundBuiltin", "bind_builtin", "lookup_method", "get_attribute",
     "compare", "getitem", "setitem", "contains", "format_value", "join_fstring", "truth",
-    "fault_for", "seglam_repr", "seglam_str", "collect", "Metered", "key_cost",
+    "fault_for", "seglam_repr", "seglam_str", "collect", "Metered", "key_cost", "keys_cost",
 ]
 
 
@@ -102,6 +103,8 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
 
 
 def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
+    if isinstance(a, (set, frozenset)):
+        _keys_work(ctx, a, b)
     r = a - b
     if type(r) is int:
         if r.bit_length() > ctx.max_int_bits:
@@ -191,16 +194,31 @@ def op_rshift(ctx: RunContext, a: int, b: int) -> int:
     return int_work(ctx, ">>", a, b) or a >> b
 
 
+def _bits_work(ctx: RunContext, a: Any, b: Any) -> None:
+    """Charge ``a & b``, ``a | b``, ``a ^ b`` on ints (cost.bitwise) before the work."""
+    if type(a) is int and type(b) is int and not (-_SMALL < a < _SMALL and -_SMALL < b < _SMALL):
+        ctx.spend(cost.bitwise(abs(a).bit_length(), abs(b).bit_length()))
+
+
+def _keys_work(ctx: RunContext, a: Any, b: Any) -> None:
+    """Charge a set operator (or ``|`` of dicts) for the keys it hashes and probes."""
+    ctx.spend(keys_cost(ctx, a) + keys_cost(ctx, b))
+
+
 def op_or(ctx: RunContext, a: Any, b: Any) -> Any:
     if isinstance(a, (dict, set)):
         ctx.check_len(len(a) + len(b))
         ctx.charge(len(a) + len(b))
+        _keys_work(ctx, a, b)
+    _bits_work(ctx, a, b)
     return a | b
 
 
 def op_and(ctx: RunContext, a: Any, b: Any) -> Any:
     if isinstance(a, (set, dict)) or type(a).__name__ in ("dict_keys", "dict_items"):
         ctx.charge(len(a) + len(b))
+        _keys_work(ctx, a, b)
+    _bits_work(ctx, a, b)
     return a & b
 
 
@@ -208,6 +226,8 @@ def op_xor(ctx: RunContext, a: Any, b: Any) -> Any:
     if isinstance(a, set):
         ctx.check_len(len(a) + len(b))
         ctx.charge(len(a) + len(b))
+        _keys_work(ctx, a, b)
+    _bits_work(ctx, a, b)
     return a ^ b
 
 
@@ -222,8 +242,14 @@ BINOPS: dict[str, Callable] = {
 }
 
 
+def unary_cost(a: Any) -> int:
+    """The fuel of ``-a``, ``~a`` or ``abs(a)`` (cost.bitwise: a copy of ``a``); 0 but for
+    ints past SMALL_BITS bits."""
+    return cost.bitwise(abs(a).bit_length(), 0) if type(a) is int and not -_SMALL < a < _SMALL else 0
+
+
 def op_neg(ctx: RunContext, a: Any) -> Any:
-    return -a
+    return ctx.spend(unary_cost(a)) or -a
 
 
 def op_pos(ctx: RunContext, a: Any) -> Any:
@@ -231,7 +257,7 @@ def op_pos(ctx: RunContext, a: Any) -> Any:
 
 
 def op_invert(ctx: RunContext, a: Any) -> Any:
-    return ~a
+    return ctx.spend(unary_cost(a)) or ~a
 
 
 def op_not(ctx: RunContext, a: Any) -> bool:
@@ -254,8 +280,16 @@ def _range_contains(ctx: RunContext, item: Any, r: range) -> bool:
     return False
 
 
+#: The comparisons charged by valuework.compare_cost.
+ORDERINGS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
 def compare(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
-    """One comparison of a chain (``==``, ``<``, ``in``, ``is``...); Python semantics."""
+    """One comparison of a chain (``==``, ``<``, ``in``, ``is``...); Python semantics.
+    ``==``, ``<`` and the like are charged for the size of the smaller operand
+    (valuework.compare_cost: strings, and containers holding long strings or many items)."""
+    if op in ORDERINGS and type(a) not in SCALARS:
+        ctx.spend(compare_cost(a, b))
     if op == "==":
         return a == b
     if op == "!=":
@@ -316,7 +350,7 @@ def b_len(ctx, x):
 
 
 def b_abs(ctx, x):
-    return abs(x)
+    return ctx.spend(unary_cost(x)) or abs(x)
 
 
 def b_all(ctx, it):
@@ -415,20 +449,25 @@ def b_tuple(ctx, it=()):
 
 
 def b_set(ctx, it=()):
-    return set(collect(ctx, it))
+    items = collect(ctx, it)
+    ctx.spend(keys_cost(ctx, items))
+    return set(items)
 
 
 def b_frozenset(ctx, it=()):
-    return frozenset(collect(ctx, it))
+    items = collect(ctx, it)
+    ctx.spend(keys_cost(ctx, items))
+    return frozenset(items)
 
 
 def b_dict(ctx, it=(), **kwargs):
     if isinstance(it, dict):
         ctx.charge(len(it))
         ctx.check_len(len(it) + len(kwargs))
-        return dict(it, **kwargs)
+        return dict(it, **kwargs)  # a copy: the keys' hashes are kept, no probing
     pairs = collect(ctx, it)
     ctx.check_len(len(pairs) + len(kwargs))
+    ctx.spend(pair_keys_cost(ctx, pairs))
     return dict(pairs, **kwargs)
 
 
@@ -460,7 +499,20 @@ def _minmax(ctx, fn, args, key, default):
             raise Fault("F-VALUE", f"{fn.__name__}() of an empty sequence")
     else:
         items = args
-    return fn(items, key=key) if key is not None else fn(items)
+    if key is not None:
+        return fn(items, key=_charged_key(ctx, key))
+    ctx.spend(extreme_cost(items))
+    return fn(items)
+
+
+def _charged_key(ctx, key):
+    """``key`` whose every result is charged for a comparison with another key."""
+    def charged(item):
+        k = key(item)
+        ctx.spend(key_compare_cost(k))
+        return k
+
+    return charged
 
 
 def b_min(ctx, *args, key=None, default=_NO_DEFAULT):

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import first
-from seglam.run.stdlib_core import collect, key_cost, sized, size_of, sort_cost
+from seglam.run.stdlib_core import collect, key_cost, keys_cost, needle_cost, sized, size_of, sort_cost
 from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, frozen_fault
 
 
@@ -61,6 +61,7 @@ def list_pop(ctx: RunContext, xs: list, i: int = -1) -> Any:
 def list_remove(ctx: RunContext, xs: list, x: Any) -> None:
     _refuse_frozen(xs, "remove")
     ctx.charge(len(xs))
+    ctx.spend(needle_cost(x, len(xs)))
     xs.remove(x)
 
 
@@ -83,8 +84,11 @@ def list_reverse(ctx: RunContext, xs: list) -> None:
 
 
 def _linear_read(method: Callable) -> Callable:
+    """``index`` and ``count``: a comparison with ``args[0]`` per item."""
     def impl(ctx: RunContext, xs, *args):
         ctx.charge(len(xs))
+        if args:
+            ctx.spend(needle_cost(args[0], len(xs)))
         return method(xs, *args)
 
     impl.__name__ = method.__name__
@@ -156,7 +160,16 @@ def dict_update(ctx: RunContext, d: dict, other: Any = (), **kwargs: Any) -> Non
     pairs = other if isinstance(other, dict) else collect(ctx, other)
     ctx.charge(len(pairs) + len(kwargs))
     ctx.check_len(len(d) + len(pairs) + len(kwargs))
+    ctx.spend(pair_keys_cost(ctx, pairs))
     d.update(pairs, **kwargs)
+
+
+def pair_keys_cost(ctx: RunContext, pairs: Any) -> int:
+    """:func:`keys_cost` of a dict's keys, or of the first items of a list of pairs (items
+    that are not pairs make ``dict`` fault by itself)."""
+    if isinstance(pairs, dict):
+        return keys_cost(ctx, pairs)
+    return keys_cost(ctx, [p[0] for p in pairs if type(p) in (tuple, list) and len(p) == 2])
 
 
 def dict_clear(ctx: RunContext, d: dict) -> None:
@@ -196,6 +209,7 @@ def _set_mutator(name: str, grows: bool) -> Callable:
         if grows:
             ctx.check_len(len(s) + sum(len(o) for o in others))
         ctx.charge(len(s))
+        ctx.spend(sum(keys_cost(ctx, o) for o in (s, *others)))
         method(s, *others)
 
     impl.__name__ = name
@@ -210,6 +224,7 @@ def _set_builder(name: str, grows: bool) -> Callable:
         if grows:
             ctx.check_len(len(s) + sum(len(o) for o in others))
         ctx.charge(len(s))
+        ctx.spend(sum(keys_cost(ctx, o) for o in (s, *others)))
         return method(s, *others)
 
     impl.__name__ = name
@@ -245,6 +260,7 @@ def set_clear(ctx: RunContext, s: set) -> None:
 
 def set_copy(ctx: RunContext, s: set) -> set:
     ctx.charge(len(s))
+    ctx.spend(keys_cost(ctx, s))  # colliding keys make the copy probe as much as adding them
     return set(s)
 
 
@@ -366,6 +382,8 @@ def contains(ctx: RunContext, item: Any, container: Any) -> bool:
     t = type(container)
     if t in (list, tuple, str, FrozenList):
         ctx.charge(len(container))
+        if t is not str:
+            ctx.spend(needle_cost(item, len(container)))
     elif t in _KEYED or t in _HASHED_VIEWS:
         ctx.spend(key_cost(ctx, item))
     elif t is _VALUES_VIEW:

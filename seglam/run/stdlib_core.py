@@ -24,6 +24,7 @@ from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import SET_TYPES, ordered
 from seglam.run.values import FrozenList, is_record
+from seglam.run.valuework import compare_cost, key_cost, keys_cost, needle_cost  # noqa: F401 - re-exported
 
 try:
     import re2 as _re2
@@ -161,22 +162,6 @@ def sized(ctx: RunContext, iterable: Iterable, in_order: bool = True) -> Any:
         ctx.charge(n)
         return ordered(iterable) if in_order else iterable
     return collect(ctx, iterable)
-
-
-def key_cost(ctx: RunContext, key: Any) -> int:
-    """The fuel of one set or dict operation (insertion, lookup, membership) on ``key``
-    beyond its step: 0 unless ``key`` is an int of magnitude ``cost.WIDE_KEY`` or more,
-    which CPython may hash like other keys. Those are charged for hashing and for the other
-    wide keys with the same hash that this run's set and dict operations have used before:
-    an upper bound, the same on every machine, of the probes a table can make for it (int
-    hashes do not depend on PYTHONHASHSEED; the distinct keys are kept as bytes, whose
-    hashes do, so the record itself never collides)."""
-    if type(key) is not int or -cost.WIDE_KEY < key < cost.WIDE_KEY:
-        return 0
-    bits = key.bit_length()
-    group = ctx.keys.setdefault(hash(key), set())
-    group.add(key.to_bytes(bits // 8 + 1, "little", signed=True))
-    return cost.wide_key(bits, len(group) - 1)
 
 
 def sort_cost(items: list) -> int:

@@ -36,7 +36,7 @@ from seglam.run import cost
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import iterate
-from seglam.run.stdlib_core import Metered, collect, size_of, sized
+from seglam.run.stdlib_core import Metered, collect, keys_cost, size_of, sized
 from seglam.run.values import FROZEN_TYPES, frozen_fault, is_record
 
 try:
@@ -456,6 +456,7 @@ def dc_replace(ctx, obj, **changes):
 def col_counter(ctx, iterable=()):
     items = iterable if isinstance(iterable, dict) else collect(ctx, iterable)
     ctx.charge(len(items))
+    ctx.spend(keys_cost(ctx, items))
     return collections.Counter(items)
 
 

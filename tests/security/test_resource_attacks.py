@@ -22,6 +22,14 @@ ATTACKS = {
     "nested comprehension": ("def main() -> int:\n    return len([(a, b, c) for a in range(1000) for b in range(1000) for c in range(1000)])\n", None),
     "join explosion": ("def main() -> int:\n    s = 'x' * 1000\n    t = s\n    for _ in range(40):\n        t = t.join([t, t])\n    return len(t)\n", "F-STR-SIZE"),
     "replace explosion": ("def main() -> int:\n    s = 'aa'\n    for _ in range(60):\n        s = s.replace('a', 'aa')\n    return len(s)\n", "F-STR-SIZE"),
+    "squaring a float-typed int": ("def main() -> int:\n    x: float = 3\n    for _ in range(100):\n        x = x * x\n    return 0\n", "F-INT-SIZE"),
+    "key by repeated reference": ("from dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass N:\n    a: 'N | None'\n    b: 'N | None'\n\n"
+                                  "def main() -> int:\n    t = N(None, None)\n    for _ in range(60):\n        t = N(t, t)\n"
+                                  "    return len({t})\n", "F-FUEL"),
+    "comparing long strings forever": ("def main() -> int:\n    s = 'a' * 1000000\n    t = 'a' * 1000000\n    n = 0\n"
+                                       "    while s == t:\n        n += 1\n    return n\n", "F-FUEL"),
+    "colliding tuple keys": ("def main() -> int:\n    p = 2 ** 61 - 1\n    s: set[tuple[int, int]] = set()\n    k = 0\n"
+                             "    while True:\n        s.add((k * p, 0))\n        k += 1\n    return 0\n", "F-FUEL"),
     "permutations of many": ("from itertools import permutations\n\ndef main() -> int:\n    return len(list(permutations(range(20))))\n", None),
 }
 

@@ -13,6 +13,7 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import inline
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen import sizework
 from seglam.run.codegen.exprs import keyed, resolve_name
 from seglam.run.codegen.gen import CTX, FnState
 from seglam.run.codegen.naming import user
@@ -99,6 +100,8 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
             return fast
     args, keywords = arguments(g, node, fn)
     native = NATIVE_BUILTINS.get(ident)
+    if ident == "abs" and len(args) == 1 and not keywords and not isinstance(args[0], py.Starred):
+        return sizework.unary(g, "abs", args[0], g.type_of(node.args[0]))  # charged for a big int
     if native is not None and not any(isinstance(a, py.Starred) for a in args):
         return P.call(g.ref(native, ident), args, keywords)
     if ident in ("enumerate", "zip") and not keywords and all(isinstance(g.type_of(a), _NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in node.args):

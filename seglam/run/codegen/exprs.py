@@ -15,12 +15,14 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen import sizework
 from seglam.run.codegen.gen import (
     _BINOPS, _CMPOPS, _UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND,
     STR_LIM, FnState,
 )
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
+from seglam.run.cost import TEXT_CHARS, WIDE_KEY
 from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
 
@@ -169,16 +171,21 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
     if result == T.INT and op in ("//", "%", ">>") and lt in (T.INT, T.BOOL):
         return int_divided(g, op, left, right)
+    ints = sizework.ints_possible(g, node.left, node.right)  # a float-typed value may hold an int
+    if _is_float_like(result) and op in ("//", "%") and lt != T.STR:
+        return int_divided(g, op, left, right) if ints else native
     if op in ("/", "//", ">>") or (op == "%" and lt != T.STR and result in (T.INT, T.FLOAT, T.DECIMAL)):
         return native
+    if (result == T.INT or _is_float_like(result)) and op in ("+", "-", "*"):
+        if id(node) in g.unchecked_sums or not (result == T.INT or ints):
+            return native  # a small step, a sum used at once (seglam.run.intcap), or a float
+        return int_checked(g, op, left, right)
     if _is_float_like(result) and op not in ("**",):
         return native
-    if result == T.INT and op in ("+", "-", "*"):
-        if id(node) in g.unchecked_sums:
-            return native  # a small step, or a sum used at once (seglam.run.intcap)
-        return int_checked(g, op, left, right)
-    if result in (T.INT, T.BOOL) and op in ("&", "|", "^"):
+    if result == T.BOOL and op in ("&", "|", "^"):
         return native
+    if result == T.INT and op in ("&", "|", "^"):
+        return sizework.bitwise(g, op, left, right, _compact(right))
     # everything else (sequences, sets, **, <<, mixed) goes through the shared operator
     if id(node) in g.unchecked_sums:
         return P.call(g.ref(g.runtime.sum_unchecked, "sum_unchecked"), [P.name(CTX), P.const(op), left, right])
@@ -254,21 +261,38 @@ def keyed(g, key: py.expr, t: Any) -> py.expr:
     """``key`` used in a set or dict operation that generated code does natively: a wide
     int key is charged (stdlib_core.key_cost, as the stdlib's operations do); an int that
     passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
-    if not _may_be_int(t):
+    if not _costly_key(t) or _free_constant(key):
         return key
     tmp = g.tmp_in_expr()
     if tmp is None:
         return P.call(g.ref(g.runtime.keyed, "keyed"), [P.name(CTX), key])
     charged = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [P.call(
         g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])]), P.name(tmp)])
+    if t == T.STR:  # a str shorter than cost.TEXT_CHARS costs nothing
+        short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=key)]),
+                          py.Lt(), P.const(TEXT_CHARS))
+        return py.IfExp(test=short, body=P.name(tmp), orelse=charged)
     if t != T.INT:
         charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
         return charged
     return py.IfExp(test=int_within(tmp, key), body=P.name(tmp), orelse=charged)
 
 
-def _may_be_int(t: Any) -> bool:
-    return t in (T.INT, T.FLOAT) or t is None or isinstance(t, (T.UnionType, T.AnyType, T.TypeVarType))
+#: Key types that valuework.key_cost charges nothing for.
+_FREE_KEYS = (T.BOOL, T.NONE, T.DATE, T.TIMEDELTA)
+
+
+def _free_constant(key: py.expr) -> bool:
+    """A literal key that valuework.key_cost charges nothing for."""
+    if not isinstance(key, py.Constant):
+        return False
+    v = key.value
+    return (type(v) is str and len(v) < TEXT_CHARS) or (type(v) is int and -WIDE_KEY < v < WIDE_KEY) \
+        or type(v) in (bool, float, type(None))
+
+
+def _costly_key(t: Any) -> bool:
+    return not (t in _FREE_KEYS or isinstance(t, T.EnumType))
 
 
 def key_type(t: Any) -> Any:
@@ -391,6 +415,8 @@ def len_capped(g, expr: py.expr) -> py.expr:
 
 
 def _unary(g, node: A.UnaryOp, fn: FnState) -> py.expr:
+    if node.op in ("-", "~"):
+        return sizework.unary(g, node.op, g.expr(node.operand, fn), g.type_of(node.operand))
     return py.UnaryOp(op=_UNARY[node.op](), operand=g.expr(node.operand, fn))
 
 
@@ -421,13 +447,21 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
             if not _reusable(comparators[0]):
                 return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
             left = keyed(g, left, kt)
+    operands = (node.left, *node.comparators)
+    if not all(sizework.comparison_is_free(g, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)):
+        # strings or containers: charged for their size (valuework.compare_cost)
+        if len(node.ops) > 1:
+            return _chained_compare(g, node, left, comparators)
+        texts = g.type_of(node.left) == T.STR and g.type_of(node.comparators[0]) == T.STR
+        charged = sizework.charged_compare(g, node.ops[0], left, comparators[0], texts)
+        return charged or P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
     return py.Compare(left=left, ops=[_CMPOPS[o]() for o in node.ops], comparators=comparators)
 
 
 def _keyed_int(t: Any) -> bool:
-    """A set, dict or Counter type whose keys may be ints (charged by stdlib_core.key_cost)."""
+    """A set, dict or Counter type whose keys may cost (valuework.key_cost)."""
     kt = key_type(t)
-    return kt is not None and _may_be_int(kt)
+    return kt is not None and _costly_key(kt)
 
 
 def _membership_charged(t: Any) -> bool:
@@ -438,6 +472,7 @@ def _chained_compare(g, node: A.Compare, left: py.expr, comparators: list[py.exp
     """``a < b in c``: Python semantics (each middle operand evaluated once, short-circuit)."""
     parts: list[py.expr] = []
     cur = left
+    operands = (node.left, *node.comparators)
     for i, (op, comp) in enumerate(zip(node.ops, comparators)):
         last = i == len(comparators) - 1
         t = g.tmp_in_expr() if not last else None
@@ -449,7 +484,7 @@ def _chained_compare(g, node: A.Compare, left: py.expr, comparators: list[py.exp
         else:
             comp_value = comp
             nxt = comp
-        if op in ("in", "not in"):
+        if op in ("in", "not in") or not sizework.comparison_is_free(g, op, operands[i], operands[i + 1]):
             test: py.expr = P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(op), cur, comp_value])
         else:
             test = py.Compare(left=cur, ops=[_CMPOPS[op]()], comparators=[comp_value])
@@ -469,16 +504,18 @@ def _named(g, node: A.NamedExpr, fn: FnState) -> py.expr:
 # ---- containers ----------------------------------------------------------------------------------
 
 
-def _elts(g, elts: tuple, fn: FnState) -> tuple[list[py.expr], bool]:
+def _elts(g, elts: tuple, fn: FnState, keys: bool = False) -> tuple[list[py.expr], bool]:
+    """The items of a display; ``keys``: of a set display, each charged as a key."""
     out = []
     starred = False
+    collect = g.runtime.collect_keys if keys else g.runtime.collect
     for e in elts:
         if isinstance(e, A.Starred):
             starred = True
-            spread = P.call(g.ref(g.runtime.collect, "collect"), [P.name(CTX), g.expr(e.value, fn)])
+            spread = P.call(g.ref(collect, "collect"), [P.name(CTX), g.expr(e.value, fn)])
             out.append(py.Starred(value=spread, ctx=P.LOAD))
         else:
-            out.append(g.expr(e, fn))
+            out.append(keyed(g, g.expr(e, fn), g.type_of(e)) if keys else g.expr(e, fn))
     return out, starred
 
 
@@ -493,12 +530,12 @@ def _tuple(g, node: A.TupleExpr, fn: FnState) -> py.expr:
 
 
 def _set(g, node: A.SetExpr, fn: FnState) -> py.expr:
-    elts, starred = _elts(g, node.elts, fn)
+    elts, starred = _elts(g, node.elts, fn, keys=True)
     return display_capped(g, py.Set(elts=elts), len(elts), starred)
 
 
 def _dict(g, node: A.DictExpr, fn: FnState) -> py.expr:
-    keys = [None if k is None else g.expr(k, fn) for k in node.keys]
+    keys = [None if k is None else keyed(g, g.expr(k, fn), g.type_of(k)) for k in node.keys]
     values = [g.expr(v, fn) if k is not None else
               P.call(g.ref(g.runtime.spread, "spread"), [P.name(CTX), g.expr(v, fn)])
               for k, v in zip(node.keys, node.values)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen import sizework
 from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM
 from seglam.run.cost import SORT_FREE_LOG
 from seglam.syntax import ast as A
@@ -115,6 +116,8 @@ def linear_read(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
         return None
     if node.keywords or not simple(func.value, g) or not all(simple(a, g) for a in node.args):
         return None
+    if node.args and not sizework.comparison_is_free(g, "==", node.args[0], node.args[0]):
+        return None  # each comparison may cost (valuework.needle_cost): the stdlib charges it
     call = P.call(P.attr(g.expr(func.value, fn), func.attr), [g.expr(a, fn) for a in node.args])
     return charge(length(g, g.expr(func.value, fn)), call)
 
@@ -135,6 +138,8 @@ def membership(g, node: A.Compare, fn) -> py.expr | None:
     t = g.type_of(container)
     if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(container, g):
         return None
+    if t != T.STR and not sizework.comparison_is_free(g, "==", node.left, node.left):
+        return None  # each comparison may cost (valuework.needle_cost): the stdlib charges it
     op = py.In() if node.ops[0] == "in" else py.NotIn()
     if simple(node.left, g):
         test = py.Compare(left=g.expr(node.left, fn), ops=[op], comparators=[g.expr(container, fn)])
@@ -255,10 +260,11 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     t = g.type_of(node.args[0])
     if not (isinstance(t, (T.ListType, T.TupleType)) or (t == T.STR and ident != "sum")):
         return None
-    if ident == "sum":
-        elem = t.elem if isinstance(t, T.ListType) else (t.elems[0] if t.variadic else None)
-        if elem not in (T.INT, T.FLOAT, T.BOOL):
-            return None
+    elem = t.elem if isinstance(t, T.ListType) else (t.elems[0] if isinstance(t, T.TupleType) and t.variadic else None)
+    if ident == "sum" and elem not in (T.INT, T.FLOAT, T.BOOL):
+        return None
+    if ident in ("min", "max") and t != T.STR and not sizework.scalar(elem):
+        return None  # the items' comparisons may cost (valuework.extreme_cost): the stdlib's
     tmp = g.tmp()
     value = py.NamedExpr(target=P.store(tmp), value=g.expr(node.args[0], fn))
     result = P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [P.name(tmp)])

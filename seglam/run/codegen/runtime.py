@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from seglam.check import types as T
 from seglam.run import cost, stdlib
-from seglam.run.stdlib_core import key_cost, sort_cost
+from seglam.run.stdlib_core import compare_cost, key_cost, keys_cost, sort_cost
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
 from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
@@ -59,7 +59,7 @@ class Runtime:
                            map, reversed, functools.partial, type, FrozenList, FrozenSet,
                            itertools.repeat, operator.length_hint,
                            self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
-                           self.take, self.prespent, self.key_cost, self.join_rest, self.resumed,
+                           self.take, self.prespent, self.key_cost, self.compare_cost, self.unary_cost, self.join_rest, self.resumed,
                            self.len_fault, self.str_fault, self.check_int, self.check_coll,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
@@ -167,8 +167,9 @@ class Runtime:
 
     @staticmethod
     def spread(ctx: Any, mapping: Any) -> Any:
-        """``**mapping`` in a dict display: charged for its length."""
+        """``**mapping`` in a dict display: charged for its length and its keys."""
         ctx.charge(len(mapping))
+        ctx.spend(keys_cost(ctx, mapping))
         return mapping
 
     @staticmethod
@@ -243,8 +244,8 @@ class Runtime:
         Floats (``inf`` fails the inline test too) cost nothing."""
         if type(value) is int and value.bit_length() > ctx.max_int_bits:
             raise ctx.int_bits_fault(value.bit_length())
-        if -_SMALL < value < _SMALL and -_SMALL < a < _SMALL:
-            return 0  # cost.int_op is 0 then (a product of that size needs no operand test)
+        if -_SMALL < value < _SMALL and -_SMALL < a < _SMALL and -_SMALL < b < _SMALL:
+            return 0  # cost.int_op is 0 then
         if type(a) is not int or type(b) is not int or type(value) is not int:
             return 0
         return cost.int_op(op, a, b, value)
@@ -256,6 +257,20 @@ class Runtime:
 
     str_to_int_cost = staticmethod(cost.str_to_int)
     key_cost = staticmethod(key_cost)
+    compare_cost = staticmethod(compare_cost)
+    unary_cost = staticmethod(stdlib.unary_cost)
+
+    @staticmethod
+    def unary_op(op: str) -> Callable:
+        """The stdlib's ``-x``, ``~x`` or ``abs(x)`` (charged by size)."""
+        return {"-": stdlib.op_neg, "~": stdlib.op_invert, "abs": stdlib.b_abs}[op]
+
+    @staticmethod
+    def collect_keys(ctx: Any, items: Any) -> list:
+        """``*items`` in a set display: collected, and charged as keys (valuework.keys_cost)."""
+        out = stdlib.collect(ctx, items)
+        ctx.spend(keys_cost(ctx, out))
+        return out
 
     @staticmethod
     def keyed(ctx: Any, key: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.intcap import small_int_literal
+from seglam.run.codegen import sizework
 from seglam.run.codegen.exprs import (capped_assign, in_order, int_capped, int_checked, int_divided, key_type, keyed, len_capped, resolve_name, sized_iterable,
                                       target as simple_target)
 from seglam.run.codegen.gen import _BINOPS, CTX, LEN_LIM, FnState
@@ -226,7 +227,16 @@ def _aug_value(g, node: A.AugAssign, current: py.expr, tt: Any, store, fn: FnSta
         return store(int_checked(g, op, current, value))
     if tt == T.INT and op in ("//", "%", ">>") and g.type_of(node.value) in (T.INT, T.BOOL):
         return store(int_divided(g, op, current, value))
-    if tt in (T.FLOAT, T.DECIMAL) or (tt == T.INT and op in ("//", "/", "%", ">>", "&", "|", "^")):
+    ints = tt in (T.FLOAT, T.DECIMAL) and sizework.ints_possible(g, node.target, node.value)
+    if ints and op in ("+", "-") and small_int_literal(node.value):
+        return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
+    if ints and op in ("+", "-", "*"):  # a float-typed name may hold an int: the int rules apply
+        return store(int_checked(g, op, current, value))
+    if ints and op in ("//", "%"):
+        return store(int_divided(g, op, current, value))
+    if tt == T.INT and op in ("&", "|", "^"):
+        return store(sizework.bitwise(g, op, current, value, True))
+    if tt in (T.FLOAT, T.DECIMAL) or (tt == T.INT and op in ("//", "/", "%", ">>")):
         return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
     if isinstance(tt, T.ListType) and op == "+":
         extend = g.runtime.static_method(tt, "extend")
