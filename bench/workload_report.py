@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 import platform
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
+from seglam.cli.plot import Curve, PlotUnavailable, draw_curves
+from seglam.engine.evaluation import cumulative
 
 # -- output --------------------------------------------------------------------------------------
 
@@ -177,37 +180,17 @@ def _x(ratio: float | None) -> str:
 
 
 def plot(result: Any, path: Path) -> bool:
-    """Cumulative cost (top) and LLM calls (bottom) against requests, one line per system;
-    False without matplotlib."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 8), dpi=120, sharex=True)
+    """Cumulative cost (top) and LLM calls (bottom) against requests, one line per system
+    (drawn by the same code as ``seglam eval --png``); False without matplotlib."""
     styles = {"seglam": "-", "exact": "--", "normalised": ":", "none": "-.", "none-cot": (0, (5, 1, 1, 1, 1, 1))}
-    for name, outs in result.outcomes.items():
-        xs = range(1, len(outs) + 1)
-        cost = cumulative(o.cost for o in outs)
-        calls = cumulative(o.calls for o in outs)
-        width = 2 if name == "seglam" else 1.5
-        top.plot(xs, cost, linestyle=styles.get(name, "-"), linewidth=width,
-                 label=f"{name} ({cost[-1] if cost else 0:.3f})")
-        bottom.plot(xs, calls, linestyle=styles.get(name, "-"), linewidth=width,
-                    label=f"{name} ({int(calls[-1]) if calls else 0} calls)")
-    top.set_ylabel("cumulative cost (price-table units)")
-    top.set_title(f"BIG-Bench Hard stream ({len(result.stream)} requests): what the model calls cost")
-    bottom.set_ylabel("cumulative LLM calls")
-    bottom.set_xlabel("requests")
-    for ax in (top, bottom):
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.tight_layout()
+    curves = [Curve(name, cumulative(o.cost for o in outs), cumulative(o.calls for o in outs),
+                    styles.get(name, "-"), 2.0 if name == "seglam" else 1.5)
+              for name, outs in result.outcomes.items()]
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        draw_curves(curves, path, f"BIG-Bench Hard stream ({len(result.stream)} requests): what the model calls cost")
+    except PlotUnavailable:
+        return False
     return True
 
 
@@ -221,14 +204,6 @@ def print_summary(data: dict[str, Any]) -> None:
         print(f"{'MET' if ok else 'NOT MET'}: {what}: {numbers}")
     for what, ok in data.get("acceptance", {}).items():
         print(f"{'PASS' if ok else 'FAIL'}: {what}")
-
-
-def cumulative(values: Iterable[float]) -> list[float]:
-    total, out = 0.0, []
-    for v in values:
-        total += v
-        out.append(total)
-    return out
 
 
 def before_after(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
