@@ -4,7 +4,6 @@ exit codes, and the coded diagnostics of a bad stream."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import sys
@@ -20,7 +19,7 @@ from seglam.engine.prices import DEFAULT_PRICE
 from seglam.engine.stream import STREAM_CODES, StreamError, read_stream
 from tests.engine.conftest import VOWELS_REQUEST, WRONG_VOWELS_SRC, vowels_reply
 from tests.engine.fake_openai import FakeOpenAI, reply
-from tests.engine.oracle_toolchain import OracleToolchain
+from tests.cli.commands import run_registered
 
 
 def vowels(word: str) -> str:
@@ -28,12 +27,7 @@ def vowels(word: str) -> str:
 
 
 def run(argv, capsys) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="seglam")
-    eval_cmd.register(parser.add_subparsers(), toolchain_factory=OracleToolchain)
-    args = parser.parse_args(argv)
-    code = args.handler(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_registered(eval_cmd.register, argv, capsys)
 
 
 @pytest.fixture

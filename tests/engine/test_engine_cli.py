@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 from pathlib import Path
@@ -12,19 +11,14 @@ import pytest
 from seglam.cli import ask_cmd
 from tests.engine.conftest import VOWELS_REQUEST, vowels_reply
 from tests.engine.fake_openai import reply
+from tests.cli.commands import run_registered
 from tests.engine.oracle_toolchain import OracleToolchain
 
 FAMILIES = Path(__file__).resolve().parents[2] / "stdlib" / "families"
 
 
 def run(argv, capsys) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="seglam")
-    sub = parser.add_subparsers()
-    ask_cmd.register(sub, toolchain_factory=OracleToolchain)
-    args = parser.parse_args(argv)
-    code = args.handler(args)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_registered(ask_cmd.register, argv, capsys)
 
 
 @pytest.fixture

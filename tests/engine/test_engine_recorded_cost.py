@@ -13,6 +13,7 @@ import pytest
 from seglam.engine.client import CompilerClient
 from seglam.engine.config import CompilerConfig
 from seglam.engine.recorded import COT_CUE, RecordedCompiler, cot_exemplars, cot_question, cot_reply, load_recording
+from tests.bench_scripts import load_bench
 
 COT = Path(__file__).resolve().parents[2] / "bench" / "data" / "bbh_cot"
 QUESTION = 'Is the following sentence plausible? "Tyler Boyd hit a home run."'
@@ -75,15 +76,7 @@ def test_a_repeated_long_prefix_is_reported_cached(server):
 
 
 def _workload():
-    import importlib.util
-    import sys
-
-    path = Path(__file__).resolve().parents[2] / "bench" / "workload.py"
-    spec = importlib.util.spec_from_file_location("bench_workload_cost", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("workload.py")
 
 
 def test_bench_reads_the_answer_at_the_end_of_a_chain_of_thought():

@@ -11,27 +11,17 @@ measures the same on whole tasks.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.bench_scripts import load_bench
 from tests.data import BBH as DATA
 
-REPO = Path(__file__).resolve().parents[2]
 TASK = "date_understanding"
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_routing", REPO / "bench" / "bench_routing.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-B = _load_bench()
+B = load_bench("bench_routing.py")
 
 
 @pytest.fixture(scope="module")

@@ -10,32 +10,22 @@ full verifier.
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tests.bench_scripts import load_bench
 from tests.data import BBH as DATA
 
-REPO = Path(__file__).resolve().parents[2]
 
 #: Development families the cache cannot admit (none since boolean_expressions got its
 #: closed-vocabulary pattern, "{expression: tokens(True False not and or ( ))} is").
 KNOWN_GAPS: frozenset[str] = frozenset()
 
 
-def _load_workload():
-    spec = importlib.util.spec_from_file_location("bench_workload", REPO / "bench" / "workload.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-W = _load_workload()
+W = load_bench("workload.py")
 
 
 def _subset(seed: int = 11, per_task: int = 10, controls: int = 5, dates: int = 3):
