@@ -159,6 +159,8 @@ class Outcome:
     repeat: bool = False  # the same request text came earlier (a response cache would hit)
     baseline_in: int = 0
     baseline_out: int = 0
+    why: str = ""  # the engine's message when it did not answer from a program
+    reasons: tuple[str, ...] = ()  # what the engine tried and why each step failed (refusals, routing)
 
     @property
     def wrong(self) -> bool:
@@ -195,7 +197,13 @@ class Outcome:
             "calls": {p: u.calls for p, u in self.usage if u.calls},
             "tokens": {"prompt": t.tokens_in, "completion": t.tokens_out, "cached": t.tokens_cached},
             "cost": round(t.cost, 10), "seconds": round(self.seconds, 6),
+            "why": self.why, "reasons": list(self.reasons),
         }
+
+
+#: A request's reasons in the report: the last ones, each clipped (a refusal can be long).
+MAX_REASONS = 12
+REASON_CHARS = 4_000
 
 
 def outcome(index: int, line: StreamLine, answer: Answer, used: Mapping[str, Usage], *, repeat: bool = False) -> Outcome:
@@ -209,6 +217,8 @@ def outcome(index: int, line: StreamLine, answer: Answer, used: Mapping[str, Usa
         expected=line.answer, exact=exact, right=right, usage=tuple(sorted(used.items())),
         entry_id=answer.trace.entry_id if answer.tier == "compiled" else None, seconds=answer.trace.seconds,
         repeat=repeat, baseline_in=tokens_in, baseline_out=tokens_out,
+        why=answer.trace.message[:REASON_CHARS],
+        reasons=tuple(str(r)[:REASON_CHARS] for r in answer.trace.reasons[-MAX_REASONS:]),
     )
 
 

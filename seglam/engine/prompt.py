@@ -39,6 +39,9 @@ Rules:
 3. "patterns" (required, at least one) recognise requests of this kind. Write one family
    per kind, not per wording. A pattern is the request's fixed wording with typed holes
    `{name: type}` where the inputs vary; hole names are the entry point's parameters.
+   Make a hole of every part that can differ between requests of the kind (names, objects,
+   units, numbers, fractions, the question asked), not only of the numbers in this one:
+   the fixed text is only what every request of the kind repeats.
    Hole types: {holes}.
    A pattern must match the WHOLE request (case and whitespace are flexible) and be
    specific: it must pin down at least {specificity} characters' worth of a request, where each

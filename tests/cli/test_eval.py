@@ -150,6 +150,9 @@ def test_a_compile_that_fails_is_counted_as_failed(env, server, tmp_path, capsys
     assert total["compile"] == {"attempts": 1, "admitted": 0, "failed": 1, "success": 0.0}
     assert total["repair_rounds"] == {"admitted": {}, "failed": {"1": 1}}
     assert total["families_made"] == 0
+    request = json.loads(out)["requests"][0]
+    assert request["reasons"] and any("refused" in r or "wrong" in r or "disagree" in r for r in request["reasons"])
+    assert all(len(r) <= 4_000 for r in request["reasons"])
 
 
 def test_a_failing_endpoint_is_a_failed_compile_with_its_attempts(env, server, tmp_path, capsys):
@@ -211,7 +214,7 @@ def test_json_schema(env, server, tmp_path, capsys):
                                    "response_cache_cost"}
     assert all(len(v) == 2 for v in data["series"].values())
     assert set(data["requests"][0]) == {"line", "task", "tier", "value", "expected", "right", "false_hit",
-                                        "entry_id", "calls", "tokens", "cost", "seconds"}
+                                        "entry_id", "calls", "tokens", "cost", "seconds", "why", "reasons"}
     assert data["requests"][0]["entry_id"] == data["total"]["families"][0] and data["requests"][1]["entry_id"] is None
 
 
