@@ -128,7 +128,7 @@ def pattern_rules(text: str) -> str:
     """``text`` with the pattern rule's numbers and hole table filled in from the cache's
     own definitions (seglam.cache.pattern.HOLE_TYPES, seglam.cache.admit)."""
     spelled = {"tokens": "tokens(a b c)", "chars": "chars(0-9a-f)"}
-    holes = "; ".join(f"{spelled.get(name, name)} ({t.summary})" for name, t in HOLE_TYPES.items())
+    holes = "; ".join(f"{spelled.get(name, name)} ({t.summary}; binds {t.param_type})" for name, t in HOLE_TYPES.items())
     return (text.replace("{holes}", holes).replace("{specificity}", str(MIN_SPECIFICITY))
             .replace("{worths}", hole_worths()))
 
