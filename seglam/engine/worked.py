@@ -65,7 +65,9 @@ class WorkedFamily:
         return text + " " + " ".join(shape_words(self.request))
 
 
+# an option line: "(A) red", "A) red", or "- valid" under an "Options:" line
 _OPTION = re.compile(r"(?m)^\s*\(?[A-Ka-k]\)\s*\S")
+_DASH_OPTIONS = re.compile(r"(?im)^\s*options\s*:\s*\n(?:\s*[-*]\s*\S.*\n?){2,}")
 _DIGIT = re.compile(r"\d")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -73,7 +75,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 def shape_words(text: str) -> list[str]:
     """Words for what a request looks like, independent of its topic."""
     out = []
-    if len(_OPTION.findall(text)) >= 2:
+    if len(_OPTION.findall(text)) >= 2 or _DASH_OPTIONS.search(text):
         out.append("shapeoptions")
     if _DIGIT.search(text):
         out.append("shapenumbers")

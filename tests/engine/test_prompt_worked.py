@@ -90,6 +90,8 @@ def test_the_fixed_prefix_is_identical_for_every_request(book):
 
 def test_shape_words_say_what_a_request_looks_like():
     assert "shapeoptions" in shape_words("Which?\nOptions:\n(A) red\n(B) blue")
+    assert "shapeoptions" in shape_words("Is the argument valid?\nOptions:\n- valid \n- invalid")
+    assert "shapeoptions" not in shape_words("Options:\n- only one")
     assert "shapesymbols" in shape_words("((-1 + 2) * 3) =")
     assert "shapesymbols" not in shape_words("Sort these words: apple pear")
     assert "shapenumbers" in shape_words("Take 3 steps.") and shape_words("no digits here") == []
