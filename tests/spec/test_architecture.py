@@ -1,0 +1,118 @@
+"""The pipeline shows in the imports (issue 16, point 1), checked from the source.
+
+The goal is 0 cycles between files (counting imports inside functions, which hid most of
+them), 0 imports back up the stages, 0 private names imported across modules and at most 25
+function-local imports of project modules. Today's tree is not there yet, so these tests are
+a ratchet: the known exceptions below may only shrink. A new cycle, a new upward import or a
+new private import fails, and so does a rise in function-local imports. When an exception is
+removed, delete it from its list here (the test says so when one no longer exists).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.spec import architecture as arch
+
+KNOWN_CYCLE_MODULES = frozenset({
+    'seglam.engine.engine',
+    'seglam.engine.function',
+    'seglam.program',
+    'seglam.run.codegen.build',
+    'seglam.run.codegen.calls',
+    'seglam.run.codegen.exprs',
+    'seglam.run.codegen.gen',
+    'seglam.run.codegen.inline',
+    'seglam.run.codegen.sizework',
+    'seglam.run.codegen.stmts',
+    'seglam.run.compiled',
+    'seglam.run.evaluator',
+    'seglam.run.ordering',
+    'seglam.run.stdlib_core',
+    'seglam.run.values',
+    'seglam.run.valuework',
+})
+
+KNOWN_UPWARD = frozenset({
+    ('seglam.run.compiled', 'seglam.program'),
+    ('seglam.run.evaluator', 'seglam.program'),
+    ('seglam.syntax.lower', 'seglam.check.diagnostics'),
+    ('seglam.syntax.parser', 'seglam.check.diagnostics'),
+})
+
+KNOWN_PRIVATE = frozenset({
+    ('seglam.check.patterns', 'seglam.check.exprs', '_overlap'),
+    ('seglam.engine.engine', 'seglam.engine.admission', '_norm'),
+    ('seglam.run.codegen.build', 'seglam.run.evaluator', '_precompile'),
+    ('seglam.run.codegen.exprs', 'seglam.run.codegen.gen', '_BINOPS'),
+    ('seglam.run.codegen.exprs', 'seglam.run.codegen.gen', '_CMPOPS'),
+    ('seglam.run.codegen.exprs', 'seglam.run.codegen.gen', '_UNARY'),
+    ('seglam.run.codegen.exprs', 'seglam.run.codegen.runtime', '_BuiltinValue'),
+    ('seglam.run.codegen.exprs', 'seglam.run.codegen.runtime', '_UnboundMethod'),
+    ('seglam.run.codegen.exprs', 'seglam.run.codegen.stmts', '_simple_target'),
+    ('seglam.run.codegen.inline', 'seglam.run.codegen.exprs', '_slice_native'),
+    ('seglam.run.codegen.sizework', 'seglam.run.codegen.gen', '_BINOPS'),
+    ('seglam.run.codegen.sizework', 'seglam.run.codegen.gen', '_CMPOPS'),
+    ('seglam.run.codegen.sizework', 'seglam.run.codegen.gen', '_UNARY'),
+    ('seglam.run.codegen.stmts', 'seglam.run.codegen.exprs', '_slice'),
+    ('seglam.run.codegen.stmts', 'seglam.run.codegen.gen', '_BINOPS'),
+    ('seglam.run.stdlib', 'seglam.run.stdlib_modules', '_lazy'),
+    ('seglam.run.stdlib', 'seglam.run.stdlib_modules', '_re2'),
+    ('seglam.verifier.encode', 'seglam.verifier.logic', '_and'),
+    ('seglam.verifier.encode', 'seglam.verifier.logic', '_or'),
+    ('seglam.verifier.exprs', 'seglam.verifier.logic', '_and'),
+    ('seglam.verifier.patterns', 'seglam.verifier.logic', '_and'),
+    ('seglam.verifier.patterns', 'seglam.verifier.logic', '_or'),
+    ('seglam.verifier.z3pass', 'seglam.verifier.encode', '_Encoder'),
+})
+
+#: Function-local imports of project modules in seglam/ and verifier/ (goal: at most 25).
+KNOWN_LOCAL_IMPORTS = 204
+
+
+@pytest.fixture(scope="module")
+def edges() -> list[arch.Import]:
+    return arch.imports(arch.project_modules())
+
+
+def test_no_new_cycle(edges):
+    groups = arch.cycles([dataclasses.replace(e, local=False) for e in edges])
+    in_cycles = {m for g in groups for m in g}
+    assert in_cycles <= KNOWN_CYCLE_MODULES, f"new modules in an import cycle: {sorted(in_cycles - KNOWN_CYCLE_MODULES)}"
+    assert in_cycles == KNOWN_CYCLE_MODULES, f"no longer in a cycle, remove: {sorted(KNOWN_CYCLE_MODULES - in_cycles)}"
+
+
+def test_no_new_import_up_the_stages(edges):
+    upward = {(e.source, e.target) for e in arch.upward(edges)}
+    assert upward <= KNOWN_UPWARD, f"imports up the stages: {sorted(upward - KNOWN_UPWARD)}"
+    assert upward == KNOWN_UPWARD, f"gone, remove: {sorted(KNOWN_UPWARD - upward)}"
+
+
+def test_no_new_private_import(edges):
+    private = {(e.source, e.target, n) for e in arch.private_names(edges) for n in e.names}
+    assert private <= KNOWN_PRIVATE, f"private names imported across modules: {sorted(private - KNOWN_PRIVATE)}"
+    assert private == KNOWN_PRIVATE, f"gone, remove: {sorted(KNOWN_PRIVATE - private)}"
+
+
+def test_function_local_imports_do_not_grow(edges):
+    assert len(arch.local_imports(edges)) <= KNOWN_LOCAL_IMPORTS
+
+
+# -- the analysis itself finds what it looks for ---------------------------------------------------
+
+
+def _edge(source: str, target: str, *names: str, local: bool = False) -> arch.Import:
+    return arch.Import(source, target, names, local, 1)
+
+
+def test_the_analysis_finds_a_cycle_an_upward_import_and_a_private_name():
+    edges = [_edge("seglam.cache.a", "seglam.cache.b"), _edge("seglam.cache.b", "seglam.cache.a", local=True),
+             _edge("seglam.syntax.x", "seglam.engine.y", "_hidden"), _edge("seglam.engine.y", "seglam.syntax.x")]
+    assert arch.cycles([dataclasses.replace(e, local=False) for e in edges]) == [
+        ["seglam.cache.a", "seglam.cache.b"], ["seglam.engine.y", "seglam.syntax.x"]]
+    assert arch.cycles(edges) == [["seglam.engine.y", "seglam.syntax.x"]]  # the local import is left out
+    assert [(e.source, e.target) for e in arch.upward(edges)] == [("seglam.syntax.x", "seglam.engine.y")]
+    assert [e.names for e in arch.private_names(edges)] == [("_hidden",)]
+    assert arch.stage("seglam.verifier.api") < arch.stage("seglam.cache.entry") < arch.stage("seglam.cli.main")
