@@ -43,7 +43,9 @@ Rules:
    units, numbers, fractions, the question asked), not only of the numbers in this one:
    the fixed text is only what every request of the kind repeats.
    Hole types: {holes}.
-   A pattern must match the WHOLE request (case and whitespace are flexible) and be
+   A pattern must match the WHOLE request: letters match in any case, and a space matches
+   any run of spaces and line breaks; a hole binds its text without the whitespace around
+   it; each hole name appears once in a pattern. It must also be
    specific: it must pin down at least {specificity} characters' worth of a request, where each
    literal character counts 1 and each hole counts what its type pins down ({worths}),
    and keep at least one literal word or symbol. So `Sort these words: {w: str}` and
@@ -222,7 +224,8 @@ Reply with one JSON object:
   {"family": "<id>" or null, "bindings": {param: value, ...}, "pattern": "<pattern>"}
 "bindings" gives every parameter of the entry point its value taken from the request.
 "pattern" is this request's wording with typed holes {name: type} where the inputs are
-(types: str, word, int, float, Decimal, bool, date), so the next such request is recognised.
+(types: str, word, int, float, Decimal, bool, date, expr), so the next such request is
+recognised. When no family fits, reply {"family": null} (no bindings, no pattern).
 """
 
 

@@ -140,3 +140,19 @@ def test_spec_section_9_names_each_modules_names(module):
     accepted = _names(sig.MODULES.get(module, "")) | set(sig.MODULE_TYPES.get(module, {})) | set(
         sig.SPECIAL_MEMBERS.get(module, ()))
     assert named == accepted, module
+
+
+def test_what_the_rules_say_about_matching_is_what_patterns_do(book):
+    from seglam.cache.errors import PatternError
+    from seglam.cache.pattern import parse_pattern
+
+    assert "letters match in any case, and a space matches\n   any run of spaces and line breaks" in book.system
+    assert "a hole binds its text without the whitespace around\n   it; each hole name appears once" in book.system
+    pattern = parse_pattern("Add {a: int} and {b: int}, then say {s: str} now")
+    assert pattern.match("ADD   7\n and  8, then\nsay   hello world \n now") == {"a": 7, "b": 8, "s": "hello world"}
+    with pytest.raises(PatternError):
+        parse_pattern("{a: int} plus {a: int} equals")
+
+
+def test_the_route_rules_say_what_to_reply_when_no_family_fits(book):
+    assert 'When no family fits, reply {"family": null}' in book.route_system
