@@ -34,8 +34,9 @@ Rules:
    Its entry point ("entry", default "solve") takes the request's varying parts as typed
    parameters and returns the answer in exactly the requested form (same spelling,
    e.g. "(A)", "Yes", "True", a number). Answers are typed as JSON values: a number is a
-   number (`42`, `-3.5`, not `"42"`) and the program returns int or float; an option
-   letter, a word or a date is a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
+   number (`42`, `-3.5`, not `"42"`) and the program returns int or float (numbers agree
+   by value: `25` and `25.0` are the same answer; a return type of `float` accepts ints);
+   an option letter, a word or a date is a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
 3. "patterns" (required, at least one) recognise requests of this kind. Write one family
    per kind, not per wording. A pattern is the request's fixed wording with typed holes
    `{name: type}` where the inputs vary; hole names are the entry point's parameters.
@@ -61,7 +62,10 @@ Rules:
 6. Give the entry point a precondition (@requires or leading asserts) that rejects inputs
    it cannot handle, so an unexpected request becomes a miss instead of a wrong answer.
    Add module-level `assert solve(...) == ...` examples and, where natural, prop_* properties.
-7. If a request cannot be answered by a program (it needs world knowledge or taste),
+7. If a kind can be computed but not every request of it can be read (free-form text),
+   write the program for the requests you can read and a precondition that refuses the
+   rest: a refused request is a miss, answered elsewhere, never a wrong answer.
+8. If a request cannot be answered by a program (it needs world knowledge or taste),
    still answer the JSON, with "program" as an empty string (and the "patterns" of the
    kind, so that it is recognised next time).
 """

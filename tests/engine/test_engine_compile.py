@@ -186,3 +186,18 @@ def test_a_family_that_refuses_its_request_is_a_miss_never_a_rival(server, cache
     assert ans.tier == "uncached" and ans.value == 1 and ans.trace.usage.calls == 1
     assert server.requests[-1]["messages"][0]["content"].startswith("Answer the request directly")
     assert len(cache.list()) == 1
+
+
+def test_numbers_agree_by_value_as_the_rules_say(server, cache, make_engine):
+    """Rule 2 tells the model that 25 and 25.0 are the same answer: a program returning a
+    float is admitted against the model's int answer and its int examples."""
+    from seglam.engine.prompt import RULES
+
+    assert "`25` and `25.0` are the same answer" in RULES
+    halves = VOWELS_SRC.replace("-> int:", "-> float:").replace(
+        'return sum(1 for ch in word.lower() if ch in "aeiou")',
+        'return sum(1 for ch in word.lower() if ch in "aeiou") * 1.0')
+    server.script(reply(vowels_reply(program=halves, answer=3)))
+    first = make_engine().solve(VOWELS_REQUEST)
+    assert first.tier == "compiled", first.trace
+    assert first.value == 3.0 and isinstance(first.value, float)
