@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
+from seglam.cli.argtypes import positive_int
 from seglam.cli.ask_cmd import add_model_options, model_config, open_cache
 # The engine's modules are imported when the command runs, as in ask_cmd: every command is
 # registered at start-up, and `seglam run` must not pay for (or import) the engine.
@@ -51,19 +52,9 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
     p.add_argument("--report", metavar="FILE", help="also write the JSON report to FILE")
     p.add_argument("--png", metavar="FILE", help="draw the cost curve to FILE (needs matplotlib: seglam[bench])")
     p.add_argument("--no-model", action="store_true", help="never call a model: only what the cache already answers")
-    p.add_argument("--limit", type=_positive, metavar="N", help="run only the first N requests")
+    p.add_argument("--limit", type=positive_int, metavar="N", help="run only the first N requests")
     add_model_options(p)
     p.set_defaults(handler=lambda a: _eval(a, toolchain_factory))
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _eval(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sys
 
+from seglam.cli.argtypes import positive_int
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -53,24 +55,12 @@ def register(subparsers) -> None:
 
 def _common(p) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output, one object per obligation")
-    p.add_argument("--max-examples", type=_positive, default=50, metavar="N", help="Hypothesis examples per function (default 50)")
+    p.add_argument("--max-examples", type=positive_int, default=50, metavar="N", help="Hypothesis examples per function (default 50)")
     p.add_argument("--bound", type=_bound, default=8, metavar="K", help="unroll lists, strings and loops to length K (default 8)")
-    p.add_argument("--budget", type=_positive, default=3_000_000, metavar="RLIMIT", help="Z3 resource limit per obligation (default 3000000)")
+    p.add_argument("--budget", type=positive_int, default=3_000_000, metavar="RLIMIT", help="Z3 resource limit per obligation (default 3000000)")
     p.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS", help="wall-clock safety net for the Z3 worker (default 60)")
     p.add_argument("--no-z3", action="store_true", help="skip the Z3 proofs")
     p.add_argument("--no-hypothesis", action="store_true", help="skip Hypothesis testing")
-
-
-def _positive(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _positive_float(text: str) -> float:
@@ -89,7 +79,7 @@ def _positive_float(text: str) -> float:
 def _bound(text: str) -> int:
     import argparse
 
-    value = _positive(text)
+    value = positive_int(text)
     if value > 64:
         raise argparse.ArgumentTypeError("at most 64")
     return value
