@@ -58,14 +58,6 @@ KNOWN_PRIVATE = frozenset({
     ('seglam.run.codegen.sizework', 'seglam.run.codegen.gen', '_UNARY'),
     ('seglam.run.codegen.stmts', 'seglam.run.codegen.exprs', '_slice'),
     ('seglam.run.codegen.stmts', 'seglam.run.codegen.gen', '_BINOPS'),
-    ('seglam.run.stdlib', 'seglam.run.stdlib_modules', '_lazy'),
-    ('seglam.run.stdlib', 'seglam.run.stdlib_modules', '_re2'),
-    ('seglam.verifier.encode', 'seglam.verifier.logic', '_and'),
-    ('seglam.verifier.encode', 'seglam.verifier.logic', '_or'),
-    ('seglam.verifier.exprs', 'seglam.verifier.logic', '_and'),
-    ('seglam.verifier.patterns', 'seglam.verifier.logic', '_and'),
-    ('seglam.verifier.patterns', 'seglam.verifier.logic', '_or'),
-    ('seglam.verifier.z3pass', 'seglam.verifier.encode', '_Encoder'),
 })
 
 #: Function-local imports of project modules in seglam/ and verifier/ (goal: at most 25).
