@@ -212,7 +212,7 @@ class ReferenceBackend:
         self.function_nodes: dict[str, A.FunctionDef] = {
             stmt.name: stmt for stmt in checked.module.body if type(stmt) is A.FunctionDef
         }
-        self.regexes = _precompile(checked)
+        self.regexes = precompile_patterns(checked)
         self.unchecked_sums = unchecked_sums(checked)
         self.frames_per_call = 2 * _tree_depth(checked.module) + 24
         self._constants: dict[str, Any] | None = None
@@ -327,7 +327,7 @@ def _tree_depth(module: A.Module) -> int:
     return deepest
 
 
-def _precompile(checked: Any) -> dict:
+def precompile_patterns(checked: Any) -> dict:
     """Compile every literal pattern of ``re.<func>("...")`` calls once per backend."""
     re_names = {local for local, qual in checked.imports.items() if qual == "re"}
     direct = {local: qual.split(".", 1)[1] for local, qual in checked.imports.items()

@@ -45,19 +45,6 @@ KNOWN_UPWARD = frozenset({
 KNOWN_PRIVATE = frozenset({
     ('seglam.check.patterns', 'seglam.check.exprs', '_overlap'),
     ('seglam.engine.engine', 'seglam.engine.admission', '_norm'),
-    ('seglam.run.codegen.build', 'seglam.run.evaluator', '_precompile'),
-    ('seglam.run.codegen.exprs', 'seglam.run.codegen.gen', '_BINOPS'),
-    ('seglam.run.codegen.exprs', 'seglam.run.codegen.gen', '_CMPOPS'),
-    ('seglam.run.codegen.exprs', 'seglam.run.codegen.gen', '_UNARY'),
-    ('seglam.run.codegen.exprs', 'seglam.run.codegen.runtime', '_BuiltinValue'),
-    ('seglam.run.codegen.exprs', 'seglam.run.codegen.runtime', '_UnboundMethod'),
-    ('seglam.run.codegen.exprs', 'seglam.run.codegen.stmts', '_simple_target'),
-    ('seglam.run.codegen.inline', 'seglam.run.codegen.exprs', '_slice_native'),
-    ('seglam.run.codegen.sizework', 'seglam.run.codegen.gen', '_BINOPS'),
-    ('seglam.run.codegen.sizework', 'seglam.run.codegen.gen', '_CMPOPS'),
-    ('seglam.run.codegen.sizework', 'seglam.run.codegen.gen', '_UNARY'),
-    ('seglam.run.codegen.stmts', 'seglam.run.codegen.exprs', '_slice'),
-    ('seglam.run.codegen.stmts', 'seglam.run.codegen.gen', '_BINOPS'),
 })
 
 #: Function-local imports of project modules in seglam/ and verifier/ (goal: at most 25).
