@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax import ast as A
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse

@@ -291,7 +291,7 @@ def _short(text: str, width: int = 40) -> str:
 
 
 def _render_fault(fault, source: str) -> str:
-    from seglam.check.diagnostics import Diagnostic
+    from seglam.syntax.diagnostics import Diagnostic
     from seglam.syntax.span import Span
 
     span = fault.span or Span(1, 1, 1, 2)
