@@ -18,8 +18,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from seglam.syntax.diagnostics import CheckError, Diagnostic
+from seglam.run.result import RunResult
 from seglam.syntax import ast as A
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse
 from seglam.syntax.parser import MAX_SOURCE_CHARS
@@ -118,14 +119,6 @@ def read_source(path: str | os.PathLike, *, limit: int = MAX_SOURCE_BYTES) -> st
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise SourceFileError(f"{name}:{line}: not UTF-8 text (byte {error.start}: {error.reason})") from None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What one run produced: the value (as a host Python value) and the fuel it used."""
-
-    value: Any
-    fuel_used: int
 
 
 class Program:

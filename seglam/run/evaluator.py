@@ -40,6 +40,7 @@ from seglam.run.eval_stmt import Return, StmtMixin
 from seglam.run.eval_values import FunctionValue, LambdaValue, ModuleRef
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
+from seglam.run.result import RunResult
 from seglam.run.stack import run_deep
 from seglam.run.stdlib_core import DECIMAL_CONTEXT, fault_for
 from seglam.run.stdlib_modules import compile_regex
@@ -257,7 +258,6 @@ class ReferenceBackend:
 
     def run(self, function: str, args: tuple, kwargs: dict, limits: Limits) -> Any:
         """Call ``function`` with Seglam values; a ``RunResult`` or a :class:`Fault`."""
-        from seglam.program import RunResult
 
         constants = self.constants()
         node = self.function_nodes.get(function)
@@ -275,7 +275,6 @@ class ReferenceBackend:
 
     def eval_expr(self, expr: A.Expr, limits: Limits) -> Any:
         """Evaluate ``expr`` in module scope (examples); a ``RunResult`` or a :class:`Fault`."""
-        from seglam.program import RunResult
 
         constants = self.constants()
         ctx = RunContext(limits, self.regexes)
