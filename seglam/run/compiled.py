@@ -37,12 +37,12 @@ from seglam.run.codegen.build import Prepared, prepare
 from seglam.run.codegen.locate import to_fault
 from seglam.run.codegen.naming import user
 from seglam.run.context import RunContext
+from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.run.result import RunResult
 from seglam.run.stack import run_deep
 from seglam.syntax import ast as A
-from seglam.run.stdlib_core import DECIMAL_CONTEXT
 
 __all__ = ["CompiledBackend"]
 

@@ -35,6 +35,7 @@ from typing import Any, Mapping
 
 from seglam.run import stdlib as S
 from seglam.run.context import RunContext
+from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.eval_expr import ExprMixin, Scope
 from seglam.run.eval_stmt import Return, StmtMixin
 from seglam.run.eval_values import FunctionValue, LambdaValue, ModuleRef
@@ -42,7 +43,7 @@ from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.run.result import RunResult
 from seglam.run.stack import run_deep
-from seglam.run.stdlib_core import DECIMAL_CONTEXT, fault_for
+from seglam.run.stdlib_core import fault_for
 from seglam.run.stdlib_modules import compile_regex
 from seglam.run.intcap import unchecked_sums
 from seglam.run.values import freeze, freeze_arg, program_classes

@@ -47,13 +47,14 @@ from typing import Any, Callable
 
 from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
+from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault
 from seglam.run.stdlib_coll import (
     ATTRIBUTES, DATE_METHODS, DECIMAL_METHODS, DICT_METHODS, FLOAT_METHODS, INT_METHODS,
     LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
 )
 from seglam.run.stdlib_core import (
-    DECIMAL_CONTEXT, Metered, collect, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_cost,
+    Metered, collect, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_cost,
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,

@@ -25,10 +25,6 @@ KNOWN_CYCLE_MODULES = frozenset({
     'seglam.run.codegen.inline',
     'seglam.run.codegen.sizework',
     'seglam.run.codegen.stmts',
-    'seglam.run.ordering',
-    'seglam.run.stdlib_core',
-    'seglam.run.values',
-    'seglam.run.valuework',
 })
 
 KNOWN_UPWARD: frozenset = frozenset()
@@ -39,7 +35,7 @@ KNOWN_PRIVATE = frozenset({
 })
 
 #: Function-local imports of project modules in seglam/ and verifier/ (goal: at most 25).
-KNOWN_LOCAL_IMPORTS = 200
+KNOWN_LOCAL_IMPORTS = 197
 
 
 @pytest.fixture(scope="module")
