@@ -12,7 +12,9 @@ from __future__ import annotations
 import gc
 import pickle
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from seglam.verifier import fuzz as F
 from seglam.verifier import helpers as H
@@ -37,6 +39,9 @@ class Options:
     examples: bool = True
     max_len: int = 8  # largest generated collection
     entries: tuple[str, ...] = ()  # functions always fuzzed on their own (say, the cache's entry point), even if another calls them
+    #: function name -> inputs (keyword arguments) known to be in its domain, such as the
+    #: bindings of a request and of the examples: the aimed run starts from them
+    seeds: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
 
 
 def make_options(**options) -> Options:
@@ -50,12 +55,26 @@ def make_options(**options) -> Options:
         raise ValueError("max_examples must be at least 1")
     if isinstance(opts.entries, str) or not all(isinstance(e, str) for e in opts.entries):
         raise ValueError("entries must be a sequence of function names")
-    opts = replace(opts, entries=tuple(opts.entries))
+    opts = replace(opts, entries=tuple(opts.entries), seeds=_seeds(opts.seeds))
     if opts.budget < 1:
         raise ValueError("budget must be positive")
     if not opts.timeout > 0:
         raise ValueError("timeout must be positive")
     return opts
+
+
+def _seeds(seeds) -> dict[str, tuple[dict[str, Any], ...]]:
+    """``seeds`` checked and copied: function names to tuples of keyword-argument dicts."""
+    if not isinstance(seeds, Mapping):
+        raise ValueError("seeds must map function names to sequences of keyword-argument dicts")
+    out = {}
+    for name, inputs in seeds.items():
+        if not isinstance(name, str) or isinstance(inputs, (str, bytes, Mapping)) or not isinstance(inputs, Sequence):
+            raise ValueError("seeds must map function names to sequences of keyword-argument dicts")
+        if not all(isinstance(i, Mapping) and all(isinstance(k, str) for k in i) for i in inputs):
+            raise ValueError(f"seeds for {name!r}: each input must be a dict of argument names to values")
+        out[name] = tuple(dict(i) for i in inputs)
+    return out
 
 
 def verify(program, **options) -> Report:
@@ -72,6 +91,8 @@ def verify(program, **options) -> Report:
 
 def verify_loaded(loaded, opts: Options) -> Report:
     view, runner, source, filename = loaded.view, loaded.runner, loaded.source, loaded.filename
+    if opts.seeds:
+        view = replace(view, seeds={k: v for k, v in opts.seeds.items() if k in view.functions})
     timings: dict[str, float] = {}
     z3run = None
     names = list(view.functions)

@@ -9,6 +9,7 @@ K, and small mutations that often keep the wording valid.
 from __future__ import annotations
 
 import copy
+import re
 
 from seglam.syntax import ast as A
 from seglam.verifier.boundaries import SWEEP_CAP, Aim
@@ -20,11 +21,12 @@ _NOT_LITERAL = object()
 
 def seeded(fv, view: ModuleView, aim: Aim) -> list[dict]:
     """Inputs grown from the calls of ``fv`` in the module's examples (``assert
-    solve("[ [") == "] ]"``), which meet a parser-like precondition that generated text
-    rarely does: each seed, each pair of seeds joined (with a space and without), each seed
-    repeated past K, and each text seed's :func:`mutations`."""
+    solve("[ [") == "] ]"``) and from the inputs the caller gave for it (``view.seeds``: the
+    bindings of a request and its examples), which meet a parser-like precondition that
+    generated text rarely does: each seed, each pair of seeds joined (with a space and
+    without), each seed repeated past K, and each text seed's :func:`mutations`."""
     names = [p.name for p in fv.params]
-    seeds = []
+    seeds = [dict(s) for s in view.seeds.get(fv.name, ()) if set(s) == set(names)]
     for ex in view.examples:
         for node in A.walk(ex):
             if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id == fv.name:
@@ -86,7 +88,22 @@ def mutations(text: str, others: list[str], per_separator: int = 12) -> list[str
                     found.append(sep.join(parts[:i] + [other] + parts[i + 1:]))
         step = max(1, len(found) // per_separator)
         out += found[::step][:per_separator]
-    return out
+    return out + number_variants(text, per_separator)
+
+
+#: What a number written in an example text is replaced by: the small values where
+#: arithmetic has edges (zero, one), a carry, and a value past every machine width.
+NUMBER_VARIANTS = ("0", "1", "2", "9", "10", "99", "12345678901234567890123")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def number_variants(text: str, limit: int = 12) -> list[str]:
+    """The text with one of its numbers (a run of digits) replaced by each of
+    :data:`NUMBER_VARIANTS`: a worded request keeps its wording, the arithmetic meets its edges."""
+    out: list[str] = []
+    for m in list(_DIGITS.finditer(text))[:limit]:
+        out += [text[: m.start()] + v + text[m.end():] for v in NUMBER_VARIANTS if v != m.group()]
+    return out[: limit * len(NUMBER_VARIANTS)]
 
 
 def _call_args(call, names: list[str]) -> dict | None:

@@ -66,6 +66,9 @@ class ModuleView:
     examples: tuple[A.Assert, ...]
     properties: tuple[str, ...]
     types: Mapping[int, object] = field(default_factory=dict)  # id(expr) -> static type (from the checker)
+    #: Inputs known to be in a function's domain, given by the caller (the engine: the
+    #: request's and the examples' bindings); the aimed run starts from them, like examples.
+    seeds: Mapping[str, tuple[Mapping[str, object], ...]] = field(default_factory=dict)
 
     @staticmethod
     def from_checked(checked) -> "ModuleView":

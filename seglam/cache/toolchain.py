@@ -34,7 +34,7 @@ class Toolchain(Protocol):
 
     def call(self, program: Any, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome: ...
 
-    def verify(self, program: Any, entries: tuple[str, ...] = ()) -> Verification: ...
+    def verify(self, program: Any, entries: tuple[str, ...] = (), seeds: dict[str, tuple[dict, ...]] | None = None) -> Verification: ...
 
     def diff(self, old: Any, new: Any) -> str | None: ...
 
@@ -75,14 +75,18 @@ class SeglamToolchain:
         result = run(entry, (), kwargs, limits=limits)
         return CallOutcome(result.value, getattr(result, "fuel_used", None))
 
-    def verify(self, program: Any, entries: tuple[str, ...] = ()) -> Verification:
+    def verify(self, program: Any, entries: tuple[str, ...] = (), seeds: dict[str, tuple[dict, ...]] | None = None) -> Verification:
         """Verify ``program``; ``entries`` (the family's entry point) are fuzzed on their own
-        inputs even when another function calls them (helpers are judged through callers)."""
+        inputs even when another function calls them (helpers are judged through callers);
+        ``seeds`` (function -> keyword-argument dicts, such as the bindings of a request and
+        its examples) are inputs known to be in the domain, where the aimed run starts."""
         verify = _find_verify()
         if verify is None:
             raise ToolchainUnavailable("seglam.verify is not available: nothing unverified is cached")
         options = dict(self.verify_options)
         options["entries"] = tuple(dict.fromkeys((*options.get("entries", ()), *entries)))
+        if seeds:
+            options["seeds"] = {**options.get("seeds", {}), **seeds}
         report = verify(program, **options)
         # Admission: nothing refuted, and every unknown or bounded verdict backed by targeted evidence.
         return Verification(ok=bool(report.admissible), tool="seglam.verify", summary=_summary(report), at=now())

@@ -159,6 +159,7 @@ def evaluate(
     samples: list[str] = [request.text] if request.text is not None else []
     examples: list[Example] = []
     example_values = []
+    seeds = [bindings]  # inputs in the entry's domain: the aimed run starts from them
     for i, ex in enumerate(reply.examples[:8]):
         ex_bind, ex_reason = _example_bindings(ex, patterns, request, signature)
         if ex_reason:
@@ -174,6 +175,7 @@ def evaluate(
             failures.append(fail)
             continue
         example_values.append(got)
+        seeds.append(ex_bind)
         if ex.request is not None and not request.structured:
             samples.append(ex.request)
         else:
@@ -188,7 +190,7 @@ def evaluate(
 
     passed = _passed(5 if patterns else 3, len(example_values), ())
     try:
-        verification = toolchain.verify(compiled, entries=(entry,))
+        verification = toolchain.verify(compiled, entries=(entry,), seeds={entry: tuple(seeds)})
     except ToolchainUnavailable:
         raise
     except Exception as err:  # noqa: BLE001 - no verifier means nothing is cached

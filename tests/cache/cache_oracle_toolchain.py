@@ -53,7 +53,7 @@ class OracleToolchain:
             raise Fault(res.fault_code, res.message)
         return CallOutcome(res.value, None)
 
-    def verify(self, program: OracleProgram, entries: tuple[str, ...] = ()) -> Verification:
+    def verify(self, program: OracleProgram, entries: tuple[str, ...] = (), seeds: dict | None = None) -> Verification:
         if "# verify: fail" in program.source:
             return Verification(ok=False, tool="oracle", summary="refuted: marker")
         try:

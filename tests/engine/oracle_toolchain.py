@@ -62,7 +62,7 @@ class OracleToolchain:
             raise Fault(res.fault_code or "F-VALUE", res.message)
         return CallOutcome(res.value, None)
 
-    def verify(self, program: OracleProgram, entries: tuple[str, ...] = ()) -> Verification:
+    def verify(self, program: OracleProgram, entries: tuple[str, ...] = (), seeds: dict | None = None) -> Verification:
         self.verified += 1
         if not program.functions:
             return Verification(ok=False, tool=self.name, summary="no function", at=now())
