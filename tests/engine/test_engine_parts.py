@@ -32,6 +32,16 @@ def test_guide_from_fixture():
     assert "<!--" not in g
 
 
+def test_guide_keeps_rules_and_leaves_out_examples_and_repeats():
+    g = generate_guide(FIXTURE.read_text())
+    assert "names a check's code (E-FROZEN) states a rule and goes in." in g
+    assert "A paragraph marked to be kept goes in too." in g
+    assert "A tutorial paragraph" not in g
+    assert "- a bullet that stays" in g and "the prompt states elsewhere" not in g
+    assert "dropped_example" not in g  # code blocks of a digested section are examples
+    assert "only_an_example" not in g and "Only examples" not in g  # nothing left: no heading
+
+
 def test_guide_is_capped_and_has_fallbacks(tmp_path):
     g = generate_guide(FIXTURE.read_text(), max_chars=120)
     assert len(g) < 200 and g.endswith("[... guide truncated ...]\n")
