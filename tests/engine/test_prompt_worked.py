@@ -146,13 +146,77 @@ def test_what_the_rules_say_about_matching_is_what_patterns_do(book):
     from seglam.cache.errors import PatternError
     from seglam.cache.pattern import parse_pattern
 
-    assert "letters match in any case, and a space matches\n   any run of spaces and line breaks" in book.system
-    assert "a hole binds its text without the whitespace around\n   it; each hole name appears once" in book.system
+    system = " ".join(book.system.split())
+    assert "letters in any case, a space matches any run of spaces and line breaks" in system
+    assert "a hole binds its text without the whitespace around it" in system
+    assert "hole names are the entry point's parameters, each once per pattern" in system
+    assert "a hole whose text is not of its type does not match" in system
     pattern = parse_pattern("Add {a: int} and {b: int}, then say {s: str} now")
     assert pattern.match("ADD   7\n and  8, then\nsay   hello world \n now") == {"a": 7, "b": 8, "s": "hello world"}
+    assert pattern.match("Add seven and 8, then say hi now") is None
     with pytest.raises(PatternError):
         parse_pattern("{a: int} plus {a: int} equals")
 
 
 def test_the_route_rules_say_what_to_reply_when_no_family_fits(book):
     assert 'When no family fits, reply {"family": null}' in book.route_system
+
+
+# -- every rule stated, once ----------------------------------------------------------------------
+
+_CODE = re.compile(r"\b[EF]-[A-Z][A-Z-]*[A-Z]")
+
+
+def test_every_check_code_spec_states_reaches_the_compile_prompt(book):
+    """The guide leaves out examples, tutorial prose and what the prompt states elsewhere, never
+    a rule: every diagnostic or fault code SPEC names outside its left-out sections and its code
+    blocks is in the system prompt."""
+    from seglam.engine.guide import SKIP, split_sections
+
+    stated, skipped_level = set(), None
+    for s in split_sections((ROOT / "SPEC.md").read_text(encoding="utf-8")):
+        if skipped_level is not None and s.level > skipped_level:
+            continue
+        skipped_level = s.level if any(SKIP in l for l in s.lines) else None
+        if skipped_level is None:
+            stated |= set(_CODE.findall(re.sub(r"```.*?```", "", "\n".join(s.lines), flags=re.S)))
+    assert len(stated) > 30
+    assert sorted(c for c in stated if c not in book.system) == []
+
+
+def test_the_guide_is_rules_not_examples():
+    from seglam.engine.guide import load_guide
+
+    guide = load_guide(ROOT / "SPEC.md")
+    assert "```" not in guide and "A first program" not in guide
+    assert "## 14. Request patterns" not in guide  # the rules state it, from the pattern engine's own table
+    for rule in ("must be annotated (E-ANNOTATION)", "no methods, no inheritance (E-CLASS)", "(E-EXCEPTION: faults cannot be caught",
+                 "Entry points and properties are fuzzed; helpers are judged through their callers",
+                 "admits only with evidence", "`str.format` is not available"):
+        assert rule in " ".join(guide.split()), rule
+
+
+@pytest.mark.parametrize("rule", [
+    "Reply with ONE JSON object that fits the schema",
+    "returns the answer in exactly the requested form",
+    "worked out independently of the program, which must return exactly it on the request's bound inputs",
+    '"examples": 2 to 4 further requests of the kind',
+    "Give the entry point a precondition (@requires or leading asserts) that rejects inputs it cannot handle",
+    "let the precondition refuse the rest (a miss, never a wrong answer)",
+    'reply with "program": "" and the kind\'s "patterns"',
+    "Make a hole of every part that can differ between requests of the kind",
+    "(any other is E-ATTR or E-IMPORT)",
+])
+def test_each_rule_is_stated(book, rule):
+    assert rule in " ".join(book.system.split())
+
+
+def test_the_schema_in_the_prompt_is_the_replys_without_the_prose(book):
+    from seglam.engine.prompt import bare_schema
+    from seglam.engine.schema import CompileReply
+
+    schema = json.loads(bare_schema(CompileReply))
+    reply = schema["$defs"]["CompileReply"]
+    assert reply["required"] == ["description", "program", "answer", "patterns"]
+    assert set(reply["properties"]) == {"description", "program", "answer", "patterns", "entry", "examples", "properties"}
+    assert '"title"' not in bare_schema(CompileReply) and bare_schema(CompileReply) in book.system
