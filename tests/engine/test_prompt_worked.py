@@ -15,6 +15,7 @@ from seglam.engine.worked import (
     BUILTIN_POOL,
     WORKED_BUDGET,
     WorkedFamily,
+    answer_form,
     from_admitted,
     load_worked,
     select_worked,
@@ -42,10 +43,57 @@ def test_every_pool_family_loads_and_fits_the_budget():
         assert w.reply["patterns"] and w.reply["program"] and not w.admitted
 
 
-@pytest.mark.parametrize("task", BUILTIN_POOL)
+@pytest.mark.parametrize("task", [t for t in BUILTIN_POOL if (BBH / f"{t}.json").is_file()])
 def test_a_request_of_a_pool_kind_is_shown_that_family(book, task):
     for request in _requests(task):
         assert [w.task for w in select_worked(request, book.worked)] == [task]
+
+
+@pytest.mark.parametrize("task", BUILTIN_POOL)
+def test_each_pool_familys_own_requests_are_shown_it(book, task):
+    family = next(w for w in book.worked if w.task == task)
+    for request in [family.request, *(e["request"] for e in family.reply["examples"])]:
+        assert [w.task for w in select_worked(request, book.worked)] == [task]
+
+
+# Requests of our own invention (none is from a benchmark), by the shape of their task.
+NUMERIC_WORD_PROBLEMS = [
+    "A farmer plants 12 rows of 8 apple trees and loses 5 trees in a storm. How many trees are left?",
+    "Lena reads 14 pages a day for 6 days, then 9 more pages. How many pages has she read in all?",
+    "A tank holds 250 litres and leaks 3.5 litres an hour. How much water is left after 20 hours?",
+]
+YES_NO_ARGUMENTS = [
+    "All cats are mammals. Tom is a cat. Is Tom a mammal?",
+    "Premise one: every sailor can swim. Premise two: Ben cannot swim. Does it follow that Ben is not a sailor?",
+    "Consider the argument: no poet is rich; some bankers are rich; so some bankers are not poets.\n"
+    "Is the argument valid, given its premises?\nOptions:\n- valid\n- invalid",
+]
+TABLE_QUESTIONS = [
+    "Scores so far:\nplayer | goals | games\nIva | 4 | 7\nJon | 9 | 8\nKim | 2 | 5\nWho scored the most goals?",
+    "Rainfall by month (month, mm):\nJan, 80\nFeb, 62\nMar, 71\nWhich month was driest?\n(A) Jan\n(B) Feb\n(C) Mar",
+    "item\tstock\tprice\npen\t40\t2\nink\t7\t9\npad\t15\t4\nHow many items cost more than 3?",
+]
+
+
+@pytest.mark.parametrize("request_", NUMERIC_WORD_PROBLEMS)
+def test_a_numeric_word_problem_is_shown_the_numeric_family(book, request_):
+    assert answer_form(request_) == "answernumber" or "how" not in request_.lower()
+    (shown,) = select_worked(request_, book.worked)
+    assert shown.task == "change_due" and isinstance(shown.reply["answer"], (int, float))
+
+
+@pytest.mark.parametrize("request_", YES_NO_ARGUMENTS)
+def test_a_yes_no_argument_is_shown_a_yes_no_family(book, request_):
+    assert answer_form(request_) == "answeryesno"
+    (shown,) = select_worked(request_, book.worked)
+    assert shown.reply["answer"] in ("Yes", "No") and answer_form(shown.request) == "answeryesno"
+
+
+@pytest.mark.parametrize("request_", TABLE_QUESTIONS)
+def test_a_table_question_is_shown_the_table_family(book, request_):
+    assert "shapetable" in shape_words(request_)
+    (shown,) = select_worked(request_, book.worked)
+    assert shown.task == "table_choice" and "shapetable" in shape_words(shown.request)
 
 
 def test_a_request_near_nothing_gets_the_shortest_pool_family(book):
@@ -95,6 +143,20 @@ def test_shape_words_say_what_a_request_looks_like():
     assert "shapesymbols" in shape_words("((-1 + 2) * 3) =")
     assert "shapesymbols" not in shape_words("Sort these words: apple pear")
     assert "shapenumbers" in shape_words("Take 3 steps.") and shape_words("no digits here") == []
+    assert "shapetable" in shape_words("a, b\n1, 2\n3, 4") and "shapetable" not in shape_words("So, yes.\nNo, then.")
+
+
+@pytest.mark.parametrize("text, form", [
+    ("Does Ann tell the truth?", "answeryesno"),
+    ("Is the argument valid or invalid?\nOptions:\n- valid\n- invalid", "answeryesno"),
+    ("Which is red?\nOptions:\n(A) sky\n(B) rose", "answeryesno"),  # two options: a binary choice
+    ("Which is red?\nOptions:\n(A) sky\n(B) rose\n(C) grass", "answerletter"),
+    ("How many legs do 3 spiders have?", "answernumber"),
+    ("How much is 4 times 5?", "answernumber"),
+    ("Sort these words: pear apple", ""),
+])
+def test_the_answer_form_comes_from_the_request_shape(text, form):
+    assert answer_form(text) == form
 
 
 # -- one library list ---------------------------------------------------------------------------
