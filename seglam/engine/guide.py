@@ -182,7 +182,30 @@ def _digest(lines: tuple[str, ...]) -> list[str]:
         if kind == "prose" and not (text.startswith("**") or KEEP in text or _CODE.search(_COMMENT.sub("", text))):
             continue
         out += _strip_comments(tuple(block))
-    return [l for l in out if l.strip()]
+    return _compact_tables([l for l in out if l.strip()])
+
+
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _compact_tables(lines: list[str]) -> list[str]:
+    """Markdown tables as lists: the rule row goes; with two columns the header goes too and
+    each row is ``- key: meaning``; with more, the header is ``Columns: a | b | c`` and each
+    row ``- a | b | c`` (an escaped ``\\|`` in a cell is read as ``|``)."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("|") or _TABLE_RULE.match(line):
+            out.append(line)
+            continue
+        cells = [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(line.strip())[1:-1]]
+        header = i + 1 < len(lines) and bool(_TABLE_RULE.match(lines[i + 1]))
+        if header:
+            if len(cells) > 2:
+                out.append("Columns: " + " | ".join(cells))
+        else:
+            out.append("- " + (" | ".join(cells) if len(cells) > 2 else ": ".join(cells)))
+    return [l for l in out if not _TABLE_RULE.match(l)]
 
 
 def _blocks(lines: tuple[str, ...]) -> list[tuple[str, list[str]]]:

@@ -37,7 +37,7 @@ BUILTIN_POOL = (
     "word_sorting",  # text in, text out
     "dyck_languages",  # symbols
     "boolean_expressions",  # an expression to evaluate
-    "web_of_lies",  # yes/no logic over statements
+    "kind_chain",  # yes/no logic: does a conclusion follow from premises
     "table_choice",  # a multiple-choice question over a table, answered with a letter
     "change_due",  # a numeric word problem, answered with a number
 )

@@ -25,7 +25,7 @@ def test_guide_from_fixture():
     assert "Intro prose" not in g and "Prose about types" not in g
     assert "- `int`: unbounded\n  and capped at run time." in g
     assert "**Built-in functions:** `len`, `abs`,\n`sorted`." in g
-    assert "| `bool` | truth |" in g
+    assert "- `bool`: truth" in g  # a two-column table as a list
     assert "implementation detail" not in g and "also skipped" not in g
     assert "All of this section goes in, prose too." in g
     assert "# a heading-looking comment inside code" in g
