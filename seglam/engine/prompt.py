@@ -29,7 +29,7 @@ small Seglam program that computes the answer for every request of its kind, and
 patterns that recognise such requests and bind their inputs.
 
 Rules:
-1. Reply with ONE JSON object that fits the schema at the end, nothing else.
+1. Reply with ONE JSON object of the shape given at the end, nothing else.
 2. "program": a complete Seglam module (see the guide). Its entry point ("entry", default
    "solve") takes the request's varying parts as typed parameters and returns the answer in
    exactly the requested form ("(A)", "Yes", "True", a number). Answers are JSON values: a
@@ -129,18 +129,27 @@ class PromptBook:
         return [{"role": "system", "content": self.system}, {"role": "user", "content": content}]
 
 
-def bare_schema(kind: type) -> str:
-    """``kind``'s JSON Schema without its titles and descriptions: the rules above state
-    what each field means (its descriptions repeat rules 2 and 3)."""
-    return json.dumps(_bare(json.loads(schema_text(kind))), separators=(",", ":"), ensure_ascii=False)
+def reply_shape(kind: type) -> str:
+    """``kind``'s JSON Schema written as one JSON-like line: every field with its type, ``?``
+    after an optional one (``"entry"?: string | null``), nested objects inline. Titles and
+    descriptions are left out: the rules state what each field means."""
+    schema = json.loads(schema_text(kind))
+    return _shape(schema, schema.get("$defs", {}))
 
 
-def _bare(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _bare(v) for k, v in node.items() if k not in ("title", "description") or not isinstance(v, str)}
-    if isinstance(node, list):
-        return [_bare(v) for v in node]
-    return node
+def _shape(node: dict[str, Any], defs: dict[str, Any]) -> str:
+    if "$ref" in node:
+        return _shape(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+    if "anyOf" in node:
+        return " | ".join(_shape(n, defs) for n in node["anyOf"])
+    kind = node.get("type")
+    if kind == "array":
+        return "[" + _shape(node.get("items", {}), defs) + ", ...]"
+    if kind == "object" and "properties" in node:
+        required = set(node.get("required", ()))
+        fields = (f'"{k}"{"" if k in required else "?"}: {_shape(v, defs)}' for k, v in node["properties"].items())
+        return "{" + ", ".join(fields) + "}"
+    return str(kind) if kind else "any JSON value"
 
 
 def pattern_rules(text: str) -> str:
@@ -167,7 +176,7 @@ def build_prompts(
         "# The Seglam language guide (generated from SPEC.md)\n\n" + guide,
         "# The standard library: every name, with the type it returns (any other is E-ATTR or E-IMPORT)\n\n"
         + stdlib,
-        "# The answer schema (JSON Schema)\n\n" + bare_schema(CompileReply),
+        "# The reply (from its JSON Schema; ? marks an optional field)\n\n" + reply_shape(CompileReply),
     ]
     system = "\n\n".join(p.strip() for p in parts) + "\n"
     route_system = ROUTE_RULES + "\n# The answer schema (JSON Schema)\n\n" + schema_text(RouteReply) + "\n"

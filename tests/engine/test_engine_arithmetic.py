@@ -136,4 +136,4 @@ def test_the_prompt_states_the_rule_the_schema_and_the_answer_types():
     assert 'each must match this request or one of your "examples"' in system
     assert "none may match another family's requests" in system
     assert 'a number is a number (`42`' in system and '`"(A)"`' in system
-    assert '"required":["description","program","answer","patterns"]' in system
+    assert '{"description": string, "program": string, "answer": any JSON value, "patterns": [string, ...], "entry"?:' in system

@@ -259,7 +259,7 @@ def test_the_guide_is_rules_not_examples():
 
 
 @pytest.mark.parametrize("rule", [
-    "Reply with ONE JSON object that fits the schema",
+    "Reply with ONE JSON object of the shape given at the end, nothing else",
     "returns the answer in exactly the requested form",
     "worked out independently of the program, which must return exactly it on the request's bound inputs",
     '"examples": 2 to 4 further requests of the kind',
@@ -273,12 +273,15 @@ def test_each_rule_is_stated(book, rule):
     assert rule in " ".join(book.system.split())
 
 
-def test_the_schema_in_the_prompt_is_the_replys_without_the_prose(book):
-    from seglam.engine.prompt import bare_schema
-    from seglam.engine.schema import CompileReply
+def test_the_reply_shape_in_the_prompt_is_the_schemas(book):
+    from seglam.engine.prompt import reply_shape
+    from seglam.engine.schema import CompileReply, schema_text
 
-    schema = json.loads(bare_schema(CompileReply))
-    reply = schema["$defs"]["CompileReply"]
-    assert reply["required"] == ["description", "program", "answer", "patterns"]
-    assert set(reply["properties"]) == {"description", "program", "answer", "patterns", "entry", "examples", "properties"}
-    assert '"title"' not in bare_schema(CompileReply) and bare_schema(CompileReply) in book.system
+    schema = json.loads(schema_text(CompileReply))
+    shape = reply_shape(CompileReply)
+    for name, defn in schema["$defs"].items():
+        for field in defn["properties"]:
+            optional = "" if field in defn.get("required", ()) else "?"
+            assert f'"{field}"{optional}: ' in shape, (name, field)
+    assert shape.count("?:") == sum(len(set(d["properties"]) - set(d.get("required", ()))) for d in schema["$defs"].values())
+    assert shape in book.system and "title" not in shape
