@@ -285,3 +285,17 @@ def test_the_reply_shape_in_the_prompt_is_the_schemas(book):
             assert f'"{field}"{optional}: ' in shape, (name, field)
     assert shape.count("?:") == sum(len(set(d["properties"]) - set(d.get("required", ()))) for d in schema["$defs"].values())
     assert shape in book.system and "title" not in shape
+
+
+def test_the_prompt_bench_reads_task_files_and_jsonl_streams(tmp_path):
+    from tests.bench_scripts import load_bench
+
+    bench = load_bench("bench_prompt.py")
+    (tmp_path / "sorting.json").write_text(json.dumps({"examples": [{"input": "Sort these words: b a"}]}))
+    stream = tmp_path / "mine.jsonl"
+    stream.write_text('{"request": "How many legs do 3 cats have?"}\n\n{"question": "Is Tom a cat?", "task": "yn"}\n')
+    assert bench.requests_of(tmp_path) == {"sorting": ["Sort these words: b a"]}
+    assert bench.requests_of(stream) == {"mine": ["How many legs do 3 cats have?"], "yn": ["Is Tom a cat?"]}
+    report = bench.measure(stream)
+    assert report["requests"] == 2 and report["per_task"]["mine"]["worked"] == {"change_due": 1}
+    assert report["fixed_prefix_tokens"] < report["median_tokens"] <= report["max_tokens"]
