@@ -299,3 +299,24 @@ def test_the_prompt_bench_reads_task_files_and_jsonl_streams(tmp_path):
     report = bench.measure(stream)
     assert report["requests"] == 2 and report["per_task"]["mine"]["worked"] == {"change_due": 1}
     assert report["fixed_prefix_tokens"] < report["median_tokens"] <= report["max_tokens"]
+
+
+def test_the_pools_own_families_are_admitted_by_the_checks_every_family_meets(tmp_path):
+    """stdlib/worked's families go through the cache's admission with its default checks
+    (seglam verify with Z3 and Hypothesis, the deep run for unknowns, pattern specificity,
+    samples matching, no clash between them), as a model's draft would."""
+    from seglam.cache import Cache, FamilyDraft
+    from seglam.engine.worked import worked_dir
+
+    directory = worked_dir()
+    assert directory is not None
+    names = sorted(p.stem for p in directory.glob("*.json"))
+    assert set(names) <= set(BUILTIN_POOL) and len(names) == 3
+    with Cache(tmp_path / "cache") as cache:
+        for name in names:
+            meta = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+            cache.admit(FamilyDraft.from_family_json(meta, (directory / f"{name}.sgl").read_text(encoding="utf-8")))
+        assert len(cache.list()) == 3
+        for w in load_worked([n for n in BUILTIN_POOL if n in names]):
+            hit = cache.lookup(w.request)
+            assert hit is not None and hit.run().value == w.reply["answer"]
