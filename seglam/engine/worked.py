@@ -7,8 +7,8 @@ does not carry a fixed pair of examples. It carries the families nearest to the 
 1. families already admitted in the cache (the library the model is growing), else
 2. a small built-in pool of short families, one per shape of task (text transform, symbols,
    expression, yes/no logic, a multiple-choice question over a table, a numeric word
-   problem): a few of the BIG-Bench Hard families in ``stdlib/families`` and families written
-   for the pool in ``stdlib/worked``.
+   problem): families written for the pool in ``stdlib/worked``, and one BIG-Bench Hard
+   family from ``stdlib/families`` (boolean_expressions, the expression).
 
 Nearness is BM25 over the request's words (:mod:`seglam.engine.router`, the same ranking the
 routing tier uses) plus how alike the request and the family's request look: the overlap of
@@ -34,8 +34,8 @@ from seglam.run.oracle import run_cpython
 #: The built-in pool: the short families of different shapes (longer ones would not fit the
 #: budget below, so they are never shown).
 BUILTIN_POOL = (
-    "word_sorting",  # text in, text out
-    "dyck_languages",  # symbols
+    "reverse_words",  # text in, text out
+    "cancel_brackets",  # symbols in, symbols out
     "boolean_expressions",  # an expression to evaluate
     "kind_chain",  # yes/no logic: does a conclusion follow from premises
     "table_choice",  # a multiple-choice question over a table, answered with a letter
