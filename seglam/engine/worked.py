@@ -159,13 +159,12 @@ def load_worked(names: Sequence[str] = BUILTIN_POOL, directory: Path | None = No
     directories = [d for d in ([directory] if directory else [worked_dir(), families_dir()]) if d is not None]
     out: list[WorkedFamily] = []
     for name in names:
-        found = next((d for d in directories if (d / f"{name}.json").is_file()), None)
-        if found is None:
+        home = next((d for d in directories if (d / f"{name}.json").is_file()), None)
+        if home is None:
             continue
-        directory = found
         try:
-            meta = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
-            source = (directory / f"{name}.sgl").read_text(encoding="utf-8")
+            meta = json.loads((home / f"{name}.json").read_text(encoding="utf-8"))
+            source = (home / f"{name}.sgl").read_text(encoding="utf-8")
             entry = meta.get("entry", "solve")
             samples = list(meta.get("samples", []))
             answers = [_oracle_answer(source, entry, meta["patterns"], s) for s in samples[:3]]
@@ -209,10 +208,10 @@ def from_admitted(family_id: str, description: str, entry: str, patterns: Sequen
 def select_worked(query: str, pool: Sequence[WorkedFamily], admitted: Sequence[WorkedFamily] = (),
                   budget: int = WORKED_BUDGET, limit: int = MAX_WORKED) -> list[WorkedFamily]:
     """The families to show for ``query``: nearest first (admitted ones ranked with the pool,
-    preferred on ties; pool families that read a table, for a request holding one, and whose
-    answer takes the request's form, before the rest of the pool), as many as fit ``limit`` and ``budget``, at most one of them from the
-    built-in pool (one complete reply teaches the format; more of the cache's own families
-    teach code to reuse). Always at least one when any family is available (the shortest of
+    preferred on ties; of the pool, those that read a table, for a request holding one, and
+    those whose answer takes the request's form come first), as many as fit ``limit`` and
+    ``budget``, at most one of them from the built-in pool (one complete reply teaches the
+    format; more of the cache's own families teach code to reuse). Always at least one when any family is available (the shortest of
     the pool when nothing is near)."""
     candidates = [*admitted, *pool]
     if not candidates:
