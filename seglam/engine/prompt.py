@@ -33,9 +33,9 @@ Rules:
 2. "program": a complete Seglam module (see the guide). Its entry point ("entry", default
    "solve") takes the request's varying parts as typed parameters and returns the answer in
    exactly the requested form ("(A)", "Yes", "True", a number). Answers are JSON values: a
-   number is a number (`42`, `-3.5`, not `"42"`; `25` and `25.0` agree; a `float` return
-   accepts ints), an option letter, a word or a date is a string (`"(A)"`, `"Yes"`,
-   `"05/01/2021"`).
+   number is a number (`42`, `-3.5`, not `"42"`; `25` and `25.0` are the same answer; a
+   `float` return accepts ints), an option letter, a word or a date is a string (`"(A)"`,
+   `"Yes"`, `"05/01/2021"`).
 3. "patterns" (required, at least one): one family per kind, not per wording. A pattern is
    the request's fixed wording with typed holes `{name: type}`; hole names are the entry
    point's parameters, each once per pattern. Make a hole of every part that can differ
