@@ -86,13 +86,14 @@ _LETTER = re.compile(r"[^\W\d_]")
 def shape_words(text: str) -> list[str]:
     """Words for what a request looks like, independent of its topic: its surface (options
     listed, a table, numbers, mostly symbols, several lines) and the form its answer takes
-    (one of ``answeryesno``: two options or a yes/no question; ``answerletter``: three options
-    or more; ``answernumber``: it asks how many or how much)."""
+    (one of ``answerletter``: lettered options; ``answeryesno``: a yes/no question, or a list
+    of two words to answer with, such as ``- valid`` / ``- invalid``; ``answernumber``: it
+    asks how many or how much)."""
     out = []
-    options = len(_OPTION.findall(text))
+    letters = len(_OPTION.findall(text))
     dashed = _DASH_OPTIONS.search(text)
-    choices = max(options, dashed.group(0).strip().count("\n") if dashed else 0)
-    if choices >= 2:
+    words = dashed.group(0).strip().count("\n") if dashed else 0
+    if letters >= 2 or words >= 2:
         out.append("shapeoptions")
     if _is_table(text):
         out.append("shapetable")
@@ -103,9 +104,9 @@ def shape_words(text: str) -> list[str]:
         out.append("shapesymbols")
     if text.strip().count("\n") >= 2:
         out.append("shapelines")
-    if choices >= 3:
+    if letters >= 2:
         out.append("answerletter")
-    elif choices == 2 or _YES_NO.search(text):
+    elif words == 2 or _YES_NO.search(text):
         out.append("answeryesno")
     elif _HOW_MUCH.search(text):
         out.append("answernumber")

@@ -149,8 +149,9 @@ def test_shape_words_say_what_a_request_looks_like():
 @pytest.mark.parametrize("text, form", [
     ("Does Ann tell the truth?", "answeryesno"),
     ("Is the argument valid or invalid?\nOptions:\n- valid\n- invalid", "answeryesno"),
-    ("Which is red?\nOptions:\n(A) sky\n(B) rose", "answeryesno"),  # two options: a binary choice
-    ("Which is red?\nOptions:\n(A) sky\n(B) rose\n(C) grass", "answerletter"),
+    ("Which is red?\nOptions:\n(A) sky\n(B) rose", "answerletter"),  # answered "(B)", not "Yes"
+    ("Is it red?\nOptions:\n(A) yes\n(B) no", "answerletter"),
+    ("Which is red?\nOptions:\n- sky\n- rose\n- grass", ""),  # answered with a word of three
     ("How many legs do 3 spiders have?", "answernumber"),
     ("How much is 4 times 5?", "answernumber"),
     ("Sort these words: pear apple", ""),
