@@ -9,9 +9,11 @@ request, then the request) and prints, in tokens estimated as chars / 4:
 - which worked family each task's requests were shown, and how often.
 
 The stream is the BIG-Bench Hard development files in the repository (tests/data/bbh) by
-default, or any directory of the same ``{"examples": [{"input": ...}]}`` files.
+default, or any directory of the same ``{"examples": [{"input": ...}]}`` files; ``--stream``
+measures a JSONL file instead, one request per line under ``request`` (``seglam eval``'s
+format) or ``question`` (the GSM-Symbolic files in ../shared/workloads/gsm_symbolic_p2).
 
-    .venv/bin/python bench/bench_prompt.py [--data DIR] [--json]
+    .venv/bin/python bench/bench_prompt.py [--data DIR | --stream FILE.jsonl] [--json]
 """
 
 from __future__ import annotations
@@ -34,18 +36,30 @@ def tokens(chars: int) -> int:
     return chars // 4
 
 
+def requests_of(data: Path) -> dict[str, list[str]]:
+    """The requests by task: a directory of BBH-style files, or a JSONL stream (one task, or
+    the lines' own ``task``)."""
+    if data.is_file():
+        out: dict[str, list[str]] = {}
+        for line in data.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out.setdefault(str(row.get("task", data.stem)), []).append(row.get("request") or row["question"])
+        return out
+    return {path.stem: [ex["input"] for ex in json.loads(path.read_text(encoding="utf-8")).get("examples", [])]
+            for path in sorted(data.glob("*.json"))}
+
+
 def measure(data: Path) -> dict:
     book = build_prompts()
     sizes: dict[str, list[int]] = {}
     shown: dict[str, Counter] = {}
-    for path in sorted(data.glob("*.json")):
-        examples = json.loads(path.read_text(encoding="utf-8")).get("examples", [])
-        for ex in examples:
-            request = ex["input"]
+    for task, requests in requests_of(data).items():
+        for request in requests:
             messages = book.compile_messages(free_text_request(request), request)
-            sizes.setdefault(path.stem, []).append(tokens(sum(len(m["content"]) for m in messages)))
+            sizes.setdefault(task, []).append(tokens(sum(len(m["content"]) for m in messages)))
             chosen = select_worked(request, book.worked)
-            shown.setdefault(path.stem, Counter())[" + ".join(w.task for w in chosen)] += 1
+            shown.setdefault(task, Counter())[" + ".join(w.task for w in chosen)] += 1
     every = sorted(n for per in sizes.values() for n in per)
     return {
         "requests": len(every),
@@ -64,13 +78,15 @@ def measure(data: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="directory of BBH-style task files")
+    parser.add_argument("--stream", type=Path, help="a JSONL stream instead (request or question per line)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    report = measure(args.data)
+    source = args.stream or args.data
+    report = measure(source)
     if args.json:
         print(json.dumps(report, indent=1))
         return 0
-    print(f"compile prompt over {report['requests']} requests of {args.data} (tokens = chars / 4, empty cache)")
+    print(f"compile prompt over {report['requests']} requests of {source} (tokens = chars / 4, empty cache)")
     print(f"  median {report['median_tokens']}  p90 {report['p90_tokens']}  max {report['max_tokens']}")
     print(f"  fixed prefix {report['fixed_prefix_tokens']} (guide {report['parts_tokens']['guide']}, "
           f"library {report['parts_tokens']['library']})")

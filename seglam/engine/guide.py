@@ -5,9 +5,14 @@ Which parts of SPEC.md go in, in document order:
 - text between ``<!-- guide:start -->`` and ``<!-- guide:end -->`` goes in verbatim;
 - a section whose body contains ``<!-- guide -->`` goes in whole (up to the next heading of
   the same or a higher level);
-- everything else goes in as a compact digest: every heading, bullet, bold-led paragraph,
-  table row and code block, without the other prose paragraphs (``<!-- guide:skip -->`` in a section leaves it
-  out entirely).
+- everything else goes in as a compact digest, the statement of the rules without the
+  tutorial: every heading (of a section that keeps something), bullet, bold-led paragraph and
+  table row, and each prose paragraph that names a check's code (``E-...`` or ``F-...``: it
+  states a rule a program must meet) or carries ``<!-- guide:keep -->``; code blocks are
+  left out (they are examples of the rules; the compile prompt shows whole worked families
+  instead), and so is a bullet, paragraph or table row that carries ``<!-- guide:omit -->``
+  (a rule the prompt states elsewhere: the library list, the pattern rules, or another
+  section of the guide). ``<!-- guide:skip -->`` in a section leaves it out entirely.
 
 HTML comments are removed throughout.
 
@@ -26,12 +31,16 @@ MARK = "<!-- guide -->"
 START = "<!-- guide:start -->"
 END = "<!-- guide:end -->"
 SKIP = "<!-- guide:skip -->"
+KEEP = "<!-- guide:keep -->"
+OMIT = "<!-- guide:omit -->"
 DEFAULT_MAX_CHARS = 24_000
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 _FENCE = re.compile(r"^\s*(```+|~~~+)(.*)$")
 _BULLET = re.compile(r"^\s*([-*+]|\d+\.)\s+")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+#: A check's stable code (E-IMPORT, F-FROZEN, F-*-SIZE): a paragraph naming one states a rule.
+_CODE = re.compile(r"\b[EF]-[A-Z*]")
 
 #: Used only when no SPEC.md can be found (an installed wheel without the repository).
 FALLBACK_GUIDE = """\
@@ -110,29 +119,36 @@ def generate_guide(markdown: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
 def _digest_sections(markdown: str) -> list[str]:
     out: list[str] = []
     sections = split_sections(markdown)
-    i = 0
-    while i < len(sections):
-        s = sections[i]
+    bodies: list[list[str]] = []
+    for i, s in enumerate(sections):
+        if any(SKIP in l for l in s.lines) or _inside_skipped(sections, i):
+            bodies.append([])
+        elif any(MARK in l for l in s.lines) or _inside_marked(sections, i):
+            bodies.append(list(s.lines))
+        else:
+            bodies.append(_digest(s.lines))
+    for i, s in enumerate(sections):
         head = [f"{'#' * s.level} {s.title}"] if s.title else []
-        if any(SKIP in l for l in s.lines):
-            i += 1
-            while i < len(sections) and sections[i].level > s.level:
-                i += 1
-            continue
-        if any(MARK in l for l in s.lines):
-            out += head + list(s.lines)
-            j = i + 1
-            while j < len(sections) and sections[j].level > s.level:
-                t = sections[j]
-                out += [f"{'#' * t.level} {t.title}", *t.lines]
-                j += 1
-            i = j
-            continue
-        body = _digest(s.lines)
-        if head or body:
-            out += head + body
-        i += 1
+        keeps = any(any(l.strip() for l in bodies[j]) for j in _subtree(sections, i))
+        if keeps:
+            out += head + bodies[i]
     return out
+
+
+def _subtree(sections: list[Section], i: int) -> range:
+    """Section ``i`` and the sections nested under it."""
+    j = i + 1
+    while j < len(sections) and sections[j].level > sections[i].level:
+        j += 1
+    return range(i, j)
+
+
+def _inside_skipped(sections: list[Section], i: int) -> bool:
+    return any(i in _subtree(sections, k) for k in range(i) if any(SKIP in l for l in sections[k].lines))
+
+
+def _inside_marked(sections: list[Section], i: int) -> bool:
+    return any(i in _subtree(sections, k) for k in range(i) if any(MARK in l for l in sections[k].lines))
 
 
 def split_sections(markdown: str) -> list[Section]:
@@ -156,28 +172,68 @@ def split_sections(markdown: str) -> list[Section]:
 
 
 def _digest(lines: tuple[str, ...]) -> list[str]:
-    """Bullets (with their continuation lines), tables and code blocks; prose dropped."""
+    """The rules of one section's body: bullets, bold-led paragraphs, table rows and the
+    paragraphs that name a code or carry ``KEEP``, each without ``OMIT`` items; no code."""
     out: list[str] = []
-    inside = False
-    in_bullet = in_para = False
-    for line in _strip_comments(lines):
-        if _FENCE.match(line):
-            inside = not inside
-            in_bullet = in_para = False
+    for kind, block in _blocks(lines):
+        text = "\n".join(block)
+        if kind == "code" or OMIT in text:
+            continue
+        if kind == "prose" and not (text.startswith("**") or KEEP in text or _CODE.search(_COMMENT.sub("", text))):
+            continue
+        out += _strip_comments(tuple(block))
+    return _compact_tables([l for l in out if l.strip()])
+
+
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _compact_tables(lines: list[str]) -> list[str]:
+    """Markdown tables as lists: the rule row goes; with two columns the header goes too and
+    each row is ``- key: meaning``; with more, the header is ``Columns: a | b | c`` and each
+    row ``- a | b | c`` (an escaped ``\\|`` in a cell is read as ``|``)."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("|") or _TABLE_RULE.match(line):
             out.append(line)
-        elif inside or line.lstrip().startswith("|"):
-            out.append(line)
-        elif _BULLET.match(line):
-            in_bullet, in_para = True, False
-            out.append(line)
-        elif line.startswith("**"):
-            in_bullet, in_para = False, True
-            out.append(line)
-        elif line.strip() and ((in_bullet and line[:1].isspace()) or in_para):
-            out.append(line)
+            continue
+        cells = [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(line.strip())[1:-1]]
+        header = i + 1 < len(lines) and bool(_TABLE_RULE.match(lines[i + 1]))
+        if header:
+            if len(cells) > 2:
+                out.append("Columns: " + " | ".join(cells))
         else:
-            in_bullet = in_para = False
-    return out
+            out.append("- " + (" | ".join(cells) if len(cells) > 2 else ": ".join(cells)))
+    return [l for l in out if not _TABLE_RULE.match(l)]
+
+
+def _blocks(lines: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """The body split into its blocks: ``code`` (a fenced block), ``row`` (a table row),
+    ``bullet`` (a list item with its indented continuation lines) and ``prose`` (a paragraph)."""
+    blocks: list[tuple[str, list[str]]] = []
+    fence: str | None = None
+    for line in lines:
+        m = _FENCE.match(line)
+        kind = blocks[-1][0] if blocks else ""
+        if fence is not None:
+            blocks[-1][1].append(line)
+            if m and m.group(1)[:3] == fence:
+                fence = None
+        elif m:
+            fence = m.group(1)[:3]
+            blocks.append(("code", [line]))
+        elif not line.strip():
+            blocks.append(("blank", []))
+        elif line.lstrip().startswith("|"):
+            blocks.append(("row", [line]))
+        elif _BULLET.match(line):
+            blocks.append(("bullet", [line]))
+        elif kind == "bullet" and line[:1].isspace() or kind == "prose":
+            blocks[-1][1].append(line)
+        else:
+            blocks.append(("prose", [line]))
+    return [b for b in blocks if b[0] != "blank"]
 
 
 def _strip_comments(lines: tuple[str, ...]) -> list[str]:

@@ -24,50 +24,42 @@ from seglam.engine.schema import CompileReply, RouteReply, schema_text
 from seglam.engine.worked import WorkedFamily, load_worked, render_worked, select_worked
 
 RULES = """\
-You are the compiler of SEGLAM, a reasoning cache. You never answer a request by itself:
-you write a small Seglam program that computes the answer for every request of the same
-kind, plus the patterns that recognise such requests and bind their inputs.
+You are the compiler of SEGLAM, a reasoning cache. Do not just answer the request: write a
+small Seglam program that computes the answer for every request of its kind, and the
+patterns that recognise such requests and bind their inputs.
 
 Rules:
-1. Answer with ONE JSON object that fits the schema below, nothing else.
-2. "program" is a complete Seglam module (typed, pure Python 3.10+ subset, see the guide).
-   Its entry point ("entry", default "solve") takes the request's varying parts as typed
-   parameters and returns the answer in exactly the requested form (same spelling,
-   e.g. "(A)", "Yes", "True", a number). Answers are typed as JSON values: a number is a
-   number (`42`, `-3.5`, not `"42"`) and the program returns int or float (numbers agree
-   by value: `25` and `25.0` are the same answer; a return type of `float` accepts ints);
-   an option letter, a word or a date is a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
-3. "patterns" (required, at least one) recognise requests of this kind. Write one family
-   per kind, not per wording. A pattern is the request's fixed wording with typed holes
-   `{name: type}` where the inputs vary; hole names are the entry point's parameters.
-   Make a hole of every part that can differ between requests of the kind (names, objects,
-   units, numbers, fractions, the question asked), not only of the numbers in this one:
-   the fixed text is only what every request of the kind repeats.
-   Hole types: {holes}.
-   A pattern must match the WHOLE request: letters match in any case, and a space matches
-   any run of spaces and line breaks; a hole binds its text without the whitespace around
-   it; each hole name appears once in a pattern. It must also be
-   specific: it must pin down at least {specificity} characters' worth of a request, where each
-   literal character counts 1 and each hole counts what its type pins down ({worths}),
-   and keep at least one literal word or symbol. So `Sort these words: {w: str}` and
-   `{e: expr} =` (for `(1 + 2) * 3 =`) are fine; `{x: str}` alone never is.
-   Give a pattern for each wording you expect requests of this kind to take, from the
-   request and its examples; each pattern must match this request or one of your
-   "examples" requests.
-   Write `{{` and `}}` for literal braces.
-4. "answer" is YOUR OWN direct answer to this request, worked out independently of the
-   program. The program must return exactly it on the request's bound inputs.
-5. "examples": 2 to 4 further requests of the same kind (as a user would write them),
-   each with its answer. They must match a pattern too.
-6. Give the entry point a precondition (@requires or leading asserts) that rejects inputs
-   it cannot handle, so an unexpected request becomes a miss instead of a wrong answer.
-   Add module-level `assert solve(...) == ...` examples and, where natural, prop_* properties.
-7. If a kind can be computed but not every request of it can be read (free-form text),
-   write the program for the requests you can read and a precondition that refuses the
-   rest: a refused request is a miss, answered elsewhere, never a wrong answer.
-8. If a request cannot be answered by a program (it needs world knowledge or taste),
-   still answer the JSON, with "program" as an empty string (and the "patterns" of the
-   kind, so that it is recognised next time).
+1. Reply with ONE JSON object of the shape given at the end, nothing else.
+2. "program": a complete Seglam module (see the guide). Its entry point ("entry", default
+   "solve") takes the request's varying parts as typed parameters and returns the answer in
+   exactly the requested form ("(A)", "Yes", "True", a number). Answers are JSON values: a
+   number is a number (`42`, `-3.5`, not `"42"`; `25` and `25.0` are the same answer; a
+   `float` return accepts ints), an option letter, a word or a date is a string (`"(A)"`,
+   `"Yes"`, `"05/01/2021"`).
+3. "patterns" (required, at least one): one family per kind, not per wording. A pattern is
+   the request's fixed wording with typed holes `{name: type}`; hole names are the entry
+   point's parameters, each once per pattern. Make a hole of every part that can differ
+   between requests of the kind (names, objects, units, numbers, fractions, the question),
+   not only of this request's numbers. Hole types (binding a str unless marked): {holes}.
+   A pattern matches the WHOLE request: letters in any case, a space matches any run of
+   spaces and line breaks, a hole binds its text without the whitespace around it, and a
+   hole whose text is not of its type does not match. It must be specific: at least
+   {specificity} characters' worth, each literal character counting 1 and each hole its
+   type's worth ({worths}), with at least one literal word or symbol: `Sort these words:
+   {w: str}` and `{e: expr} =` are fine, `{x: str}` alone never. Give a pattern for each
+   wording you expect for the kind; each must match this request or one of your "examples",
+   and none may match another family's requests. `{{` and `}}` are literal braces.
+4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
+   must return exactly it on the request's bound inputs.
+5. "examples": 2 to 4 further requests of the kind (as a user would write them), each with
+   its answer; each must match a pattern.
+6. Give the entry point a precondition (@requires or leading asserts) that rejects inputs it
+   cannot handle: an unexpected request becomes a miss, not a wrong answer. Add module-level
+   `assert solve(...) == ...` examples and, where natural, prop_* properties.
+7. If a kind is computable but not every request of it can be read (free-form text), handle
+   those you can read and let the precondition refuse the rest (a miss, never a wrong answer).
+8. If no program can answer (it needs world knowledge or taste), reply with "program": ""
+   and the kind's "patterns", so that it is recognised next time.
 """
 
 
@@ -97,8 +89,15 @@ def _typed_names(stubs: str) -> str:
             results.setdefault(m.group(1), []).append(m.group(2))
     by_type: dict[str, list[str]] = {}
     for name, types in results.items():
-        by_type.setdefault(" or ".join(dict.fromkeys(types)), []).append(name)
+        by_type.setdefault(" or ".join(_overloads(types)), []).append(name)
     return "; ".join(" ".join(names) + " -> " + kind for kind, names in by_type.items())
+
+
+def _overloads(types: list[str]) -> list[str]:
+    """The result types of one name's overloads, once each, without the ``Never`` ones of an
+    empty call (``list()``, ``dict()``) when another is given."""
+    kinds = list(dict.fromkeys(types))
+    return [t for t in kinds if "Never" not in t] or kinds
 
 
 #: Between the worked families and the request in a compile prompt's user message.
@@ -130,11 +129,35 @@ class PromptBook:
         return [{"role": "system", "content": self.system}, {"role": "user", "content": content}]
 
 
+def reply_shape(kind: type) -> str:
+    """``kind``'s JSON Schema written as one JSON-like line: every field with its type, ``?``
+    after an optional one (``"entry"?: string | null``), nested objects inline. Titles and
+    descriptions are left out: the rules state what each field means."""
+    schema = json.loads(schema_text(kind))
+    return _shape(schema, schema.get("$defs", {}))
+
+
+def _shape(node: dict[str, Any], defs: dict[str, Any]) -> str:
+    if "$ref" in node:
+        return _shape(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+    if "anyOf" in node:
+        return " | ".join(_shape(n, defs) for n in node["anyOf"])
+    kind = node.get("type")
+    if kind == "array":
+        return "[" + _shape(node.get("items", {}), defs) + ", ...]"
+    if kind == "object" and "properties" in node:
+        required = set(node.get("required", ()))
+        fields = (f'"{k}"{"" if k in required else "?"}: {_shape(v, defs)}' for k, v in node["properties"].items())
+        return "{" + ", ".join(fields) + "}"
+    return str(kind) if kind else "any JSON value"
+
+
 def pattern_rules(text: str) -> str:
     """``text`` with the pattern rule's numbers and hole table filled in from the cache's
     own definitions (seglam.cache.pattern.HOLE_TYPES, seglam.cache.admit)."""
     spelled = {"tokens": "tokens(a b c)", "chars": "chars(0-9a-f)"}
-    holes = "; ".join(f"{spelled.get(name, name)} ({t.summary}; binds {t.param_type})" for name, t in HOLE_TYPES.items())
+    holes = "; ".join(f"{spelled.get(name, name)} ({t.summary}"
+                      + ("" if t.param_type == "str" else f" -> {t.param_type}") + ")" for name, t in HOLE_TYPES.items())
     return (text.replace("{holes}", holes).replace("{specificity}", str(MIN_SPECIFICITY))
             .replace("{worths}", hole_worths()))
 
@@ -151,8 +174,9 @@ def build_prompts(
     parts = [
         pattern_rules(RULES),
         "# The Seglam language guide (generated from SPEC.md)\n\n" + guide,
-        "# The standard library: every name, with the type it returns\n\n" + stdlib,
-        "# The answer schema (JSON Schema)\n\n" + schema_text(CompileReply),
+        "# The standard library: every name, with the type it returns (any other is E-ATTR or E-IMPORT)\n\n"
+        + stdlib,
+        "# The reply (from its JSON Schema; ? marks an optional field)\n\n" + reply_shape(CompileReply),
     ]
     system = "\n\n".join(p.strip() for p in parts) + "\n"
     route_system = ROUTE_RULES + "\n# The answer schema (JSON Schema)\n\n" + schema_text(RouteReply) + "\n"

@@ -5,13 +5,16 @@ table question learns more from a table family than from word sorting. So the co
 does not carry a fixed pair of examples. It carries the families nearest to the request:
 
 1. families already admitted in the cache (the library the model is growing), else
-2. a small built-in pool of short families from ``stdlib/families``, one per shape of task
-   (text transform, symbols, expression, yes/no logic).
+2. a small built-in pool of short families, one per shape of task (text transform, symbols,
+   expression, yes/no logic, a multiple-choice question over a table, a numeric word
+   problem): families written for the pool in ``stdlib/worked``, and one BIG-Bench Hard
+   family from ``stdlib/families`` (boolean_expressions, the expression).
 
 Nearness is BM25 over the request's words (:mod:`seglam.engine.router`, the same ranking the
-routing tier uses) plus a few *shape words* that say what the request looks like (it offers
-options, holds numbers, is mostly symbols, spans several lines), so a request with no word in
-common with any family still gets the family of its shape. The chosen families are rendered
+routing tier uses) plus how alike the request and the family's request look: the overlap of
+their *shape words* (it offers options, asks a yes/no question, asks how many or how much,
+holds a table, holds numbers, is mostly symbols, spans several lines), so a request with no
+word in common with any family still gets the family of its shape. The chosen families are rendered
 after the prompt's fixed prefix, so servers that cache prompt prefixes still serve the guide,
 the rules and the schema from their cache. A char budget bounds what they add.
 """
@@ -31,11 +34,16 @@ from seglam.run.oracle import run_cpython
 #: The built-in pool: the short families of different shapes (longer ones would not fit the
 #: budget below, so they are never shown).
 BUILTIN_POOL = (
-    "word_sorting",  # text in, text out
-    "dyck_languages",  # symbols
+    "reverse_words",  # text in, text out
+    "cancel_brackets",  # symbols in, symbols out
     "boolean_expressions",  # an expression to evaluate
-    "web_of_lies",  # yes/no logic over statements
+    "kind_chain",  # yes/no logic: does a conclusion follow from premises
+    "table_choice",  # a multiple-choice question over a table, answered with a letter
+    "change_due",  # a numeric word problem, answered with a number
 )
+#: What one point of shape likeness (the Jaccard overlap of two requests' shape words, 0 to 1)
+#: adds to a BM25 score: enough that the shape decides between families that share few words.
+SHAPE_WEIGHT = 3.0
 #: At most this many worked families in one prompt.
 MAX_WORKED = 2
 #: What the worked families may add to a compile prompt, in chars (~1,500 tokens).
@@ -60,23 +68,35 @@ class WorkedFamily:
         )
 
     def search_text(self) -> str:
-        """What BM25 reads: the family's wording, description and request, with shape words."""
-        text = " ".join((*self.reply.get("patterns", ()), str(self.reply.get("description", "")), self.request))
-        return text + " " + " ".join(shape_words(self.request))
+        """What BM25 reads: the family's wording, description and request."""
+        return " ".join((*self.reply.get("patterns", ()), str(self.reply.get("description", "")), self.request))
 
 
 # an option line: "(A) red", "A) red", or "- valid" under an "Options:" line
 _OPTION = re.compile(r"(?m)^\s*\(?[A-Ka-k]\)\s*\S")
 _DASH_OPTIONS = re.compile(r"(?im)^\s*options\s*:\s*\n(?:\s*[-*]\s*\S.*\n?){2,}")
 _DIGIT = re.compile(r"\d")
+# a question answered yes or no: it opens with an auxiliary verb ("Does Ann lie?")
+_YES_NO = re.compile(r"(?im)(?:^|[.?!:]\s+)(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|had)\b[^.?!\n]*\?")
+_HOW_MUCH = re.compile(r"(?i)\bhow (?:many|much)\b")
+_CELL_SEP = re.compile(r"[,|\t]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
 def shape_words(text: str) -> list[str]:
-    """Words for what a request looks like, independent of its topic."""
+    """Words for what a request looks like, independent of its topic: its surface (options
+    listed, a table, numbers, mostly symbols, several lines) and the form its answer takes
+    (one of ``answerletter``: lettered options; ``answeryesno``: a yes/no question, or a list
+    of two words to answer with, such as ``- valid`` / ``- invalid``; ``answernumber``: it
+    asks how many or how much)."""
     out = []
-    if len(_OPTION.findall(text)) >= 2 or _DASH_OPTIONS.search(text):
+    letters = len(_OPTION.findall(text))
+    dashed = _DASH_OPTIONS.search(text)
+    words = dashed.group(0).strip().count("\n") if dashed else 0
+    if letters >= 2 or words >= 2:
         out.append("shapeoptions")
+    if _is_table(text):
+        out.append("shapetable")
     if _DIGIT.search(text):
         out.append("shapenumbers")
     visible = [c for c in text if not c.isspace()]
@@ -84,7 +104,34 @@ def shape_words(text: str) -> list[str]:
         out.append("shapesymbols")
     if text.strip().count("\n") >= 2:
         out.append("shapelines")
+    if letters >= 2:
+        out.append("answerletter")
+    elif words == 2 or _YES_NO.search(text):
+        out.append("answeryesno")
+    elif _HOW_MUCH.search(text):
+        out.append("answernumber")
     return out
+
+
+def _is_table(text: str) -> bool:
+    """Three or more lines in a row (a header and two rows) with the same number of cell
+    separators (``,``, ``|``, tab)."""
+    counts = [len(_CELL_SEP.findall(line)) for line in text.splitlines()]
+    return any(a == b == c > 0 for a, b, c in zip(counts, counts[1:], counts[2:]))
+
+
+def answer_form(text: str) -> str:
+    """The form a request's answer takes, from its shape words: ``answeryesno``,
+    ``answerletter``, ``answernumber``, or ``""`` (free text, a value, a sequence)."""
+    return next((w for w in shape_words(text) if w.startswith("answer")), "")
+
+
+def shape_likeness(a: str, b: str) -> float:
+    """How alike two requests look on the surface, 0 to 1: the Jaccard overlap of their shape
+    words other than the answer's form."""
+    sa = {w for w in shape_words(a) if not w.startswith("answer")}
+    sb = {w for w in shape_words(b) if not w.startswith("answer")}
+    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
 
 
 def families_dir() -> Path | None:
@@ -99,18 +146,26 @@ def families_dir() -> Path | None:
     return next((p for p in candidates if p.is_dir()), None)
 
 
+def worked_dir() -> Path | None:
+    """``stdlib/worked``: the families written for the pool (not BIG-Bench Hard tasks)."""
+    families = families_dir()
+    return families.parent / "worked" if families is not None and (families.parent / "worked").is_dir() else None
+
+
 def load_worked(names: Sequence[str] = BUILTIN_POOL, directory: Path | None = None) -> list[WorkedFamily]:
-    """Worked families from their ``.sgl`` + ``.json`` sidecars. The answers shown are the
-    programs' own outputs under the CPython oracle, so the examples are always right; a family
-    that does not run is left out."""
-    directory = directory or families_dir()
+    """Worked families from their ``.sgl`` + ``.json`` sidecars, in ``directory`` or else in
+    ``stdlib/worked`` and ``stdlib/families``. The answers shown are the programs' own outputs
+    under the CPython oracle, so the examples are always right; a family that does not run is
+    left out."""
+    directories = [d for d in ([directory] if directory else [worked_dir(), families_dir()]) if d is not None]
     out: list[WorkedFamily] = []
-    if directory is None:
-        return out
     for name in names:
+        home = next((d for d in directories if (d / f"{name}.json").is_file()), None)
+        if home is None:
+            continue
         try:
-            meta = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
-            source = (directory / f"{name}.sgl").read_text(encoding="utf-8")
+            meta = json.loads((home / f"{name}.json").read_text(encoding="utf-8"))
+            source = (home / f"{name}.sgl").read_text(encoding="utf-8")
             entry = meta.get("entry", "solve")
             samples = list(meta.get("samples", []))
             answers = [_oracle_answer(source, entry, meta["patterns"], s) for s in samples[:3]]
@@ -122,13 +177,23 @@ def load_worked(names: Sequence[str] = BUILTIN_POOL, directory: Path | None = No
             "description": meta.get("description", ""),
             "entry": entry,
             "patterns": list(meta["patterns"]),
-            "program": source,
+            "program": without_header(source),
             "answer": answers[0],
             "examples": [{"request": s, "answer": a} for s, a in zip(samples[1:3], answers[1:3])],
             "properties": _prop_names(source),
         }
         out.append(WorkedFamily(name, samples[0], reply))
     return out
+
+
+def without_header(source: str) -> str:
+    """The program without its leading comment block (the family's notes for a reader of the
+    repository; the reply's "description" says what the family does)."""
+    lines = source.splitlines(keepends=True)
+    i = 0
+    while i < len(lines) and (lines[i].startswith("#") or not lines[i].strip()):
+        i += 1
+    return "".join(lines[i:])
 
 
 def from_admitted(family_id: str, description: str, entry: str, patterns: Sequence[str], source: str,
@@ -144,15 +209,27 @@ def from_admitted(family_id: str, description: str, entry: str, patterns: Sequen
 def select_worked(query: str, pool: Sequence[WorkedFamily], admitted: Sequence[WorkedFamily] = (),
                   budget: int = WORKED_BUDGET, limit: int = MAX_WORKED) -> list[WorkedFamily]:
     """The families to show for ``query``: nearest first (admitted ones ranked with the pool,
-    preferred on ties), as many as fit ``limit`` and ``budget``, at most one of them from the
-    built-in pool (one complete reply teaches the format; more of the cache's own families
-    teach code to reuse). Always at least one when any family is available (the shortest of
+    preferred on ties; of the pool, those that read a table, for a request holding one, and
+    those whose answer takes the request's form come first), as many as fit ``limit`` and
+    ``budget``, at most one of them from the built-in pool (one complete reply teaches the
+    format; more of the cache's own families teach code to reuse). Always at least one when any family is available (the shortest of
     the pool when nothing is near)."""
     candidates = [*admitted, *pool]
     if not candidates:
         return []
     docs = [Doc(str(i), w.search_text()) for i, w in enumerate(candidates)]
-    ranked = [candidates[int(s.id)] for s in bm25_rank(query + " " + " ".join(shape_words(query)), docs, len(docs))]
+    words = {int(s.id): s.score for s in bm25_rank(query, docs, len(docs))}
+    score = [words.get(i, 0.0) + SHAPE_WEIGHT * shape_likeness(query, w.request) for i, w in enumerate(candidates)]
+    # Of the built-in pool, a request that holds a table is shown a family that reads one, then
+    # a family whose answer takes the request's form (when it has one); the cache's own families
+    # are of the user's kinds and compete by nearness alone (words and shape).
+    table, form = "shapetable" in shape_words(query), answer_form(query)
+    reads = [not table or w.admitted or "shapetable" in shape_words(w.request) for w in candidates]
+    same = [not form or w.admitted or answer_form(w.request) == form for w in candidates]
+    order = sorted(range(len(candidates)),
+                   key=lambda i: (not reads[i], not same[i], -score[i], not candidates[i].admitted))
+    ranked = [candidates[i] for i in order if score[i] > 0 or not candidates[i].admitted and (
+        (table and reads[i]) or (form and same[i]))]
     chosen: list[WorkedFamily] = []
     used = 0
     for w in ranked:

@@ -31,9 +31,9 @@ sys.exit(main(["ask", "--show-prompt", {request!r}]))
 """
 
 
-def _show_prompt(root: Path, *, wheel: bool) -> str:
+def _show_prompt(root: Path, *, wheel: bool, request: str = REQUEST) -> str:
     """``seglam ask --show-prompt`` as run from ``root`` (the checkout, or an unpacked wheel)."""
-    code = SHOW_PROMPT.format(root=str(root), request=REQUEST)
+    code = SHOW_PROMPT.format(root=str(root), request=request)
     if wheel:
         # -S: no site hooks, so the checkout's editable install cannot answer the import; the
         # dependencies come from the venv's site-packages, after the wheel's directory.
@@ -74,3 +74,10 @@ def test_the_wheel_builds_the_checkouts_prompt(unpacked_wheel: Path) -> None:
     assert "generated from SPEC.md" in checkout
     assert len(checkout) > 20_000  # the whole guide, not the short fallback
     assert wheel == checkout
+
+
+def test_the_wheel_carries_the_pools_own_worked_families(unpacked_wheel: Path) -> None:
+    request = "A baker makes 6 trays of 12 rolls and sells 50. How many rolls are left?"
+    checkout = _show_prompt(REPO, wheel=False, request=request)
+    assert "# Worked family: change_due" in checkout  # from stdlib/worked, not stdlib/families
+    assert _show_prompt(unpacked_wheel, wheel=True, request=request) == checkout

@@ -130,9 +130,10 @@ def test_an_empty_pattern_list_for_a_free_text_request_is_refused(server, cache,
 
 
 def test_the_prompt_states_the_rule_the_schema_and_the_answer_types():
-    system = build_prompts(guide="# guide\n", worked=[], stdlib="- len\n").system
+    system = " ".join(build_prompts(guide="# guide\n", worked=[], stdlib="- len\n").system.split())
     assert '"patterns" (required, at least one)' in system
     assert "at least 10 characters' worth" in system and "expr 9" in system
-    assert "each pattern must match this request or one of your\n   \"examples\" requests." in system
-    assert 'a number is a\n   number (`42`' in system and '`"(A)"`' in system
-    assert '"required":["description","program","answer","patterns"]' in system
+    assert 'each must match this request or one of your "examples"' in system
+    assert "none may match another family's requests" in system
+    assert 'a number is a number (`42`' in system and '`"(A)"`' in system
+    assert '{"description": string, "program": string, "answer": any JSON value, "patterns": [string, ...], "entry"?:' in system

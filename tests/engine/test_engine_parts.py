@@ -25,11 +25,21 @@ def test_guide_from_fixture():
     assert "Intro prose" not in g and "Prose about types" not in g
     assert "- `int`: unbounded\n  and capped at run time." in g
     assert "**Built-in functions:** `len`, `abs`,\n`sorted`." in g
-    assert "| `bool` | truth |" in g
+    assert "- `bool`: truth" in g  # a two-column table as a list
     assert "implementation detail" not in g and "also skipped" not in g
     assert "All of this section goes in, prose too." in g
     assert "# a heading-looking comment inside code" in g
     assert "<!--" not in g
+
+
+def test_guide_keeps_rules_and_leaves_out_examples_and_repeats():
+    g = generate_guide(FIXTURE.read_text())
+    assert "names a check's code (E-FROZEN) states a rule and goes in." in g
+    assert "A paragraph marked to be kept goes in too." in g
+    assert "A tutorial paragraph" not in g
+    assert "- a bullet that stays" in g and "the prompt states elsewhere" not in g
+    assert "dropped_example" not in g  # code blocks of a digested section are examples
+    assert "only_an_example" not in g and "Only examples" not in g  # nothing left: no heading
 
 
 def test_guide_is_capped_and_has_fallbacks(tmp_path):

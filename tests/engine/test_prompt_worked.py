@@ -15,6 +15,7 @@ from seglam.engine.worked import (
     BUILTIN_POOL,
     WORKED_BUDGET,
     WorkedFamily,
+    answer_form,
     from_admitted,
     load_worked,
     select_worked,
@@ -42,10 +43,57 @@ def test_every_pool_family_loads_and_fits_the_budget():
         assert w.reply["patterns"] and w.reply["program"] and not w.admitted
 
 
-@pytest.mark.parametrize("task", BUILTIN_POOL)
+@pytest.mark.parametrize("task", [t for t in BUILTIN_POOL if (BBH / f"{t}.json").is_file()])
 def test_a_request_of_a_pool_kind_is_shown_that_family(book, task):
     for request in _requests(task):
         assert [w.task for w in select_worked(request, book.worked)] == [task]
+
+
+@pytest.mark.parametrize("task", BUILTIN_POOL)
+def test_each_pool_familys_own_requests_are_shown_it(book, task):
+    family = next(w for w in book.worked if w.task == task)
+    for request in [family.request, *(e["request"] for e in family.reply["examples"])]:
+        assert [w.task for w in select_worked(request, book.worked)] == [task]
+
+
+# Requests of our own invention (none is from a benchmark), by the shape of their task.
+NUMERIC_WORD_PROBLEMS = [
+    "A farmer plants 12 rows of 8 apple trees and loses 5 trees in a storm. How many trees are left?",
+    "Lena reads 14 pages a day for 6 days, then 9 more pages. How many pages has she read in all?",
+    "A tank holds 250 litres and leaks 3.5 litres an hour. How much water is left after 20 hours?",
+]
+YES_NO_ARGUMENTS = [
+    "All cats are mammals. Tom is a cat. Is Tom a mammal?",
+    "Premise one: every sailor can swim. Premise two: Ben cannot swim. Does it follow that Ben is not a sailor?",
+    "Consider the argument: no poet is rich; some bankers are rich; so some bankers are not poets.\n"
+    "Is the argument valid, given its premises?\nOptions:\n- valid\n- invalid",
+]
+TABLE_QUESTIONS = [
+    "Scores so far:\nplayer | goals | games\nIva | 4 | 7\nJon | 9 | 8\nKim | 2 | 5\nWho scored the most goals?",
+    "Rainfall by month (month, mm):\nJan, 80\nFeb, 62\nMar, 71\nWhich month was driest?\n(A) Jan\n(B) Feb\n(C) Mar",
+    "item\tstock\tprice\npen\t40\t2\nink\t7\t9\npad\t15\t4\nHow many items cost more than 3?",
+]
+
+
+@pytest.mark.parametrize("request_", NUMERIC_WORD_PROBLEMS)
+def test_a_numeric_word_problem_is_shown_the_numeric_family(book, request_):
+    assert answer_form(request_) == "answernumber" or "how" not in request_.lower()
+    (shown,) = select_worked(request_, book.worked)
+    assert shown.task == "change_due" and isinstance(shown.reply["answer"], (int, float))
+
+
+@pytest.mark.parametrize("request_", YES_NO_ARGUMENTS)
+def test_a_yes_no_argument_is_shown_a_yes_no_family(book, request_):
+    assert answer_form(request_) == "answeryesno"
+    (shown,) = select_worked(request_, book.worked)
+    assert shown.reply["answer"] in ("Yes", "No") and answer_form(shown.request) == "answeryesno"
+
+
+@pytest.mark.parametrize("request_", TABLE_QUESTIONS)
+def test_a_table_question_is_shown_the_table_family(book, request_):
+    assert "shapetable" in shape_words(request_)
+    (shown,) = select_worked(request_, book.worked)
+    assert shown.task == "table_choice" and "shapetable" in shape_words(shown.request)
 
 
 def test_a_request_near_nothing_gets_the_shortest_pool_family(book):
@@ -95,6 +143,21 @@ def test_shape_words_say_what_a_request_looks_like():
     assert "shapesymbols" in shape_words("((-1 + 2) * 3) =")
     assert "shapesymbols" not in shape_words("Sort these words: apple pear")
     assert "shapenumbers" in shape_words("Take 3 steps.") and shape_words("no digits here") == []
+    assert "shapetable" in shape_words("a, b\n1, 2\n3, 4") and "shapetable" not in shape_words("So, yes.\nNo, then.")
+
+
+@pytest.mark.parametrize("text, form", [
+    ("Does Ann tell the truth?", "answeryesno"),
+    ("Is the argument valid or invalid?\nOptions:\n- valid\n- invalid", "answeryesno"),
+    ("Which is red?\nOptions:\n(A) sky\n(B) rose", "answerletter"),  # answered "(B)", not "Yes"
+    ("Is it red?\nOptions:\n(A) yes\n(B) no", "answerletter"),
+    ("Which is red?\nOptions:\n- sky\n- rose\n- grass", ""),  # answered with a word of three
+    ("How many legs do 3 spiders have?", "answernumber"),
+    ("How much is 4 times 5?", "answernumber"),
+    ("Sort these words: pear apple", ""),
+])
+def test_the_answer_form_comes_from_the_request_shape(text, form):
+    assert answer_form(text) == form
 
 
 # -- one library list ---------------------------------------------------------------------------
@@ -146,13 +209,115 @@ def test_what_the_rules_say_about_matching_is_what_patterns_do(book):
     from seglam.cache.errors import PatternError
     from seglam.cache.pattern import parse_pattern
 
-    assert "letters match in any case, and a space matches\n   any run of spaces and line breaks" in book.system
-    assert "a hole binds its text without the whitespace around\n   it; each hole name appears once" in book.system
+    system = " ".join(book.system.split())
+    assert "letters in any case, a space matches any run of spaces and line breaks" in system
+    assert "a hole binds its text without the whitespace around it" in system
+    assert "hole names are the entry point's parameters, each once per pattern" in system
+    assert "a hole whose text is not of its type does not match" in system
     pattern = parse_pattern("Add {a: int} and {b: int}, then say {s: str} now")
     assert pattern.match("ADD   7\n and  8, then\nsay   hello world \n now") == {"a": 7, "b": 8, "s": "hello world"}
+    assert pattern.match("Add seven and 8, then say hi now") is None
     with pytest.raises(PatternError):
         parse_pattern("{a: int} plus {a: int} equals")
 
 
 def test_the_route_rules_say_what_to_reply_when_no_family_fits(book):
     assert 'When no family fits, reply {"family": null}' in book.route_system
+
+
+# -- every rule stated, once ----------------------------------------------------------------------
+
+_CODE = re.compile(r"\b[EF]-[A-Z][A-Z-]*[A-Z]")
+
+
+def test_every_check_code_spec_states_reaches_the_compile_prompt(book):
+    """The guide leaves out examples, tutorial prose and what the prompt states elsewhere, never
+    a rule: every diagnostic or fault code SPEC names outside its left-out sections and its code
+    blocks is in the system prompt."""
+    from seglam.engine.guide import SKIP, split_sections
+
+    stated, skipped_level = set(), None
+    for s in split_sections((ROOT / "SPEC.md").read_text(encoding="utf-8")):
+        if skipped_level is not None and s.level > skipped_level:
+            continue
+        skipped_level = s.level if any(SKIP in l for l in s.lines) else None
+        if skipped_level is None:
+            stated |= set(_CODE.findall(re.sub(r"```.*?```", "", "\n".join(s.lines), flags=re.S)))
+    assert len(stated) > 30
+    assert sorted(c for c in stated if c not in book.system) == []
+
+
+def test_the_guide_is_rules_not_examples():
+    from seglam.engine.guide import load_guide
+
+    guide = load_guide(ROOT / "SPEC.md")
+    assert "```" not in guide and "A first program" not in guide
+    assert "## 14. Request patterns" not in guide  # the rules state it, from the pattern engine's own table
+    for rule in ("must be annotated (E-ANNOTATION)", "no methods, no inheritance (E-CLASS)", "(E-EXCEPTION: faults cannot be caught",
+                 "Entry points and properties are fuzzed; helpers are judged through their callers",
+                 "admits only with evidence", "`str.format` is not available"):
+        assert rule in " ".join(guide.split()), rule
+
+
+@pytest.mark.parametrize("rule", [
+    "Reply with ONE JSON object of the shape given at the end, nothing else",
+    "returns the answer in exactly the requested form",
+    "worked out independently of the program, which must return exactly it on the request's bound inputs",
+    '"examples": 2 to 4 further requests of the kind',
+    "Give the entry point a precondition (@requires or leading asserts) that rejects inputs it cannot handle",
+    "let the precondition refuse the rest (a miss, never a wrong answer)",
+    'reply with "program": "" and the kind\'s "patterns"',
+    "Make a hole of every part that can differ between requests of the kind",
+    "(any other is E-ATTR or E-IMPORT)",
+])
+def test_each_rule_is_stated(book, rule):
+    assert rule in " ".join(book.system.split())
+
+
+def test_the_reply_shape_in_the_prompt_is_the_schemas(book):
+    from seglam.engine.prompt import reply_shape
+    from seglam.engine.schema import CompileReply, schema_text
+
+    schema = json.loads(schema_text(CompileReply))
+    shape = reply_shape(CompileReply)
+    for name, defn in schema["$defs"].items():
+        for field in defn["properties"]:
+            optional = "" if field in defn.get("required", ()) else "?"
+            assert f'"{field}"{optional}: ' in shape, (name, field)
+    assert shape.count("?:") == sum(len(set(d["properties"]) - set(d.get("required", ()))) for d in schema["$defs"].values())
+    assert shape in book.system and "title" not in shape
+
+
+def test_the_prompt_bench_reads_task_files_and_jsonl_streams(tmp_path):
+    from tests.bench_scripts import load_bench
+
+    bench = load_bench("bench_prompt.py")
+    (tmp_path / "sorting.json").write_text(json.dumps({"examples": [{"input": "Sort these words: b a"}]}))
+    stream = tmp_path / "mine.jsonl"
+    stream.write_text('{"request": "How many legs do 3 cats have?"}\n\n{"question": "Is Tom a cat?", "task": "yn"}\n')
+    assert bench.requests_of(tmp_path) == {"sorting": ["Sort these words: b a"]}
+    assert bench.requests_of(stream) == {"mine": ["How many legs do 3 cats have?"], "yn": ["Is Tom a cat?"]}
+    report = bench.measure(stream)
+    assert report["requests"] == 2 and report["per_task"]["mine"]["worked"] == {"change_due": 1}
+    assert report["fixed_prefix_tokens"] < report["median_tokens"] <= report["max_tokens"]
+
+
+def test_the_pools_own_families_are_admitted_by_the_checks_every_family_meets(tmp_path):
+    """stdlib/worked's families go through the cache's admission with its default checks
+    (seglam verify with Z3 and Hypothesis, the deep run for unknowns, pattern specificity,
+    samples matching, no clash between them), as a model's draft would."""
+    from seglam.cache import Cache, FamilyDraft
+    from seglam.engine.worked import worked_dir
+
+    directory = worked_dir()
+    assert directory is not None
+    names = sorted(p.stem for p in directory.glob("*.json"))
+    assert set(names) <= set(BUILTIN_POOL) and len(names) == len(BUILTIN_POOL) - 1  # all but boolean_expressions
+    with Cache(tmp_path / "cache") as cache:
+        for name in names:
+            meta = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+            cache.admit(FamilyDraft.from_family_json(meta, (directory / f"{name}.sgl").read_text(encoding="utf-8")))
+        assert len(cache.list()) == len(names)
+        for w in load_worked([n for n in BUILTIN_POOL if n in names]):
+            hit = cache.lookup(w.request)
+            assert hit is not None and hit.run().value == w.reply["answer"]
