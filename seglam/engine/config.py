@@ -29,6 +29,12 @@ max_tokens         SEGLAM_MAX_TOKENS           completion token cap per call
 route              SEGLAM_ROUTE                offer nearest families before compiling
 direct_fallback    SEGLAM_DIRECT_FALLBACK      answer unsolved requests directly, flagged
                                                ``uncached``
+probation          SEGLAM_PROBATION            requests per family version also checked
+                                               by a direct call (0: none)
+novelty            SEGLAM_NOVELTY              check hits whose inputs leave what the
+                                               family was verified and observed on
+dispute_limit      SEGLAM_DISPUTE_LIMIT        open or lost disputes that quarantine a
+                                               family (0: never)
 =================  ==========================  =======================================
 """
 
@@ -73,6 +79,9 @@ class CompilerConfig:
     max_tokens: int = 4096
     route: bool = True
     direct_fallback: bool = False
+    probation: int = 3
+    novelty: bool = True
+    dispute_limit: int = 3
 
     @property
     def configured(self) -> bool:
@@ -215,6 +224,10 @@ def _validate(c: CompilerConfig) -> None:
         problems.append(str(err))
     if not 0 <= c.temperature <= 2:
         problems.append("temperature must be within 0..2")
+    if c.probation < 0:
+        problems.append("probation must be 0 or more")
+    if c.dispute_limit < 0:
+        problems.append("dispute_limit must be 0 or more")
     if c.max_tokens < 1:
         problems.append("max_tokens must be at least 1")
     if problems:

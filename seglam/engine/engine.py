@@ -7,6 +7,10 @@ a structured one. Tiers:
 - ``routed``: no pattern matched, the model picked one of the nearest families and bound
   its inputs, and the gated run answered (the family may gain a pattern);
 - ``compiled``: the model wrote a program that passed every check and was admitted;
+- ``disputed``: a family in probation (or on an input outside what it was verified and
+  observed on) answered, a direct model call disagreed, and one settlement call decided
+  (:mod:`seglam.engine.trust`); nothing is cached as right. A hit's trace says how far
+  the family was trusted (``trust``);
 - ``uncached``: nothing could be admitted and ``direct_fallback`` is on: the model's own
   direct answer, flagged as such; also a request of a kind the cache learned cannot be
   programmed (a negative family, :mod:`seglam.cache.negative`): one small direct call, no
@@ -44,6 +48,7 @@ from seglam.engine.prompt import free_text_request, repair_message, route_messag
 from seglam.engine.router import Doc, bm25_rank, rebinds_samples
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
+from seglam.engine.trust import Feedback, Keeper, Policy
 
 MAX_REQUEST_CHARS = 100_000
 ROUTE_CANDIDATES = 3
@@ -67,6 +72,7 @@ class Engine:
         fuel: int | None = None,
         lock_timeout: float = 900.0,
         hit_deadline: float | None = None,
+        trust: Policy | None = None,
     ) -> None:
         self._owns_cache = not hasattr(cache, "lookup")
         if self._owns_cache:
@@ -84,6 +90,12 @@ class Engine:
         #: seconds a hit may run before the host stops it (tier "deadline"; None: no limit).
         #: A guard for the host, not program semantics: fuel is what bounds a run.
         self.hit_deadline = hit_deadline
+        if trust is None:
+            cfg = self.compiler.config if self.compiler else CompilerConfig()
+            trust = Policy(probation=cfg.probation, novelty=cfg.novelty, dispute_limit=cfg.dispute_limit)
+        #: how trust is earned (probation, novelty gate, dispute limit): seglam/engine/trust.py
+        self.trust = Keeper(cache, trust, self._shadow if self.compiler else None,
+                            self.compiler.chat if self.compiler else None)
         self._lock = threading.Lock()
         self._tiers: Counter[str] = Counter()
         self._seconds: Counter[str] = Counter()
@@ -143,6 +155,12 @@ class Engine:
             self._tiers[answer.tier] += 1
             self._seconds[answer.tier] += answer.trace.seconds
         return answer
+
+    def feedback(self, answer: Answer, *, correct: bool, expected: Any = None, note: str = "") -> Feedback:
+        """Tell the engine whether a family's answer was right. Right: an observation.
+        Wrong: a dispute (``expected`` is the user's answer, if known), settled by one model
+        call as a probation dispute is; disputes past the limit quarantine the family."""
+        return self.trust.feedback(answer, correct, expected, note)
 
     def function(self, fn: Callable | None = None, **options: Any) -> Any:
         """``@engine.function``: see :func:`seglam.engine.function.function`."""
@@ -229,11 +247,20 @@ class Engine:
         try:
             served = call_with_deadline(lambda: hit.run(fuel=self.fuel), self.hit_deadline)
         except GateMiss as miss:
+            if getattr(miss.trace, "outcome", None) == "domain":
+                self._count_refusal(hit.entry, miss.reason)
             return None, miss.reason
         except DeadlineExceeded:
             message = f"the cached program ran past the host's deadline of {self.hit_deadline} s and was stopped"
             return Answer(None, "deadline", EngineTrace(message=message)), None
-        return Answer(served.value, "hit", _trace_from(served.trace)), None
+        answer = Answer(served.value, "hit", _trace_from(served.trace, hit.bindings, request.label))
+        return self.trust.check(answer, hit.entry, hit.bindings, request), None
+
+    def _count_refusal(self, entry: Entry, why: str) -> None:
+        try:
+            self.cache.trust.refused(entry, why)
+        except (CacheError, AttributeError):
+            pass  # a count for `seglam cache show`; the refusal itself stands
 
     def _route(self, text: str) -> tuple[Answer | None, Usage, list[str]]:
         """Offer the nearest families to the model; answer if it binds one that checks."""
@@ -289,8 +316,10 @@ class Engine:
             notes.append(self._learn_pattern(entry, pattern, text))
         elif why:
             notes.append(why)
-        trace = dataclasses.replace(_trace_from(served.trace), usage=usage, reasons=tuple(n for n in notes if n))
-        return Answer(served.value, "routed", trace), usage, []
+        trace = dataclasses.replace(_trace_from(served.trace, bindings, text), usage=usage,
+                                    reasons=tuple(n for n in notes if n))
+        answer = self.trust.check(Answer(served.value, "routed", trace), entry, bindings, Request(text=text))
+        return answer, answer.trace.usage, []
 
     def _learn_pattern(self, entry: Entry, pattern: str, text: str) -> str:
         """Add the routed request's pattern to its family, so the next one is a free hit."""
@@ -474,7 +503,8 @@ class Engine:
         entry = self._claimed_by(request)
         if entry is None or entry.status != "quarantined":
             return request
-        return dataclasses.replace(request, replaces=entry.id, counterexamples=_render_counterexamples(entry))
+        return dataclasses.replace(request, replaces=entry.id,
+                                   counterexamples=_render_counterexamples(entry) + self.trust.notes(entry.id))
 
     def _claimed_by(self, request: Request) -> Entry | None:
         """The non-retired family that owns this request: by pattern (free text) or by task
@@ -526,7 +556,11 @@ class Engine:
         return Answer(None, "unsolved", EngineTrace(rounds=rounds, usage=usage, reasons=tuple(reasons),
                                                     message="no verified program answers this request; nothing was cached"))
 
-    def _direct(self, request: Request, usage: Usage) -> tuple[Any, Usage, str | None]:
+    def _shadow(self, request: Request) -> tuple[Any, Usage, str | None]:
+        """The direct call that checks a family in probation (purpose ``shadow``)."""
+        return self._direct(request, Usage(), "shadow")
+
+    def _direct(self, request: Request, usage: Usage, purpose: str = "direct") -> tuple[Any, Usage, str | None]:
         assert self.compiler is not None
         ask = request.text if request.text is not None else structured_request(request.task or "", dict(request.inputs or {}))
         messages = [
@@ -534,7 +568,7 @@ class Engine:
             {"role": "user", "content": ask},
         ]
         try:
-            completion = self.compiler.chat(messages, "direct")
+            completion = self.compiler.chat(messages, purpose)
         except CompilerError as err:
             return None, usage + err.usage, f"direct answer failed: {err}"
         usage = usage + completion.usage
@@ -582,9 +616,11 @@ def _unsolved(message: str, reasons: Sequence[str] = ()) -> Answer:
     return Answer(None, "unsolved", EngineTrace(reasons=tuple(reasons), message=message))
 
 
-def _trace_from(gate: Any) -> EngineTrace:
+def _trace_from(gate: Any, inputs: Mapping[str, Any], request: str) -> EngineTrace:
     data = gate.to_json() if hasattr(gate, "to_json") else {}
     return EngineTrace(
+        request=request[:20000],
+        inputs=dict(inputs),
         entry_id=gate.entry_id,
         version=gate.version,
         pattern=gate.pattern,
