@@ -28,7 +28,7 @@ from typing import Any, Callable, Mapping
 import lmdb
 import msgspec
 
-from seglam.cache.entry import Entry
+from seglam.cache.entry import Counterexample, Entry
 from seglam.cache.envelope import Hole, novelties, widen_all
 from seglam.cache.errors import CorruptEntryError, NotFoundError, PatternError
 from seglam.cache.pattern import parse_pattern
@@ -233,6 +233,15 @@ class TrustBook:
 
         self._change(entry, change)
         return settled[0]
+
+    def rejected(self, entry: Entry, cx: Counterexample) -> Dispute:
+        """An operator's correction (``seglam cache reject``: :meth:`Cache.reject` stored
+        ``cx``) as a dispute settled ``program-wrong`` by the operator."""
+        found = self.dispute(entry, {k: decode_value(v) for k, v in cx.inputs.items()}, origin="operator",
+                             request=cx.request, other=decode_value(cx.expected),
+                             program=decode_value(cx.actual) if cx.actual is not None else None)
+        return self.settle(entry, found.id, "program-wrong", answer=decode_value(cx.expected), by="operator",
+                           why=cx.message or "rejected by an operator")
 
     def refused(self, entry: Entry, why: str) -> TrustRecord:
         """The family's pattern matched a request its precondition refused."""
