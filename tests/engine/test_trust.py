@@ -260,3 +260,76 @@ def test_the_trace_json_says_how_far_the_answer_was_trusted(server, cache):
     data = engine_for(server, cache).solve(ask("avocado")).to_json()
     assert data["trace"]["trust"] == "probation" and data["trace"]["shadow"]["agreed"] is True
     json.dumps(data)
+
+
+# -- the novelty gate ----------------------------------------------------------------------------
+
+FRUIT_SRC = '''
+def pick(options: str) -> str:
+    for part in options.split(","):
+        if part.strip() in ["apple", "pear", "banana"]:
+            return part.strip()
+    return options.split(",")[0].strip()
+
+
+def prop_picks_an_option(options: str) -> bool:
+    return pick(options) in [p.strip() for p in options.split(",")]
+'''
+FRUITS = ("apple", "pear", "banana", "mango", "kiwi")
+
+
+def fruit(options: str) -> str:
+    return f"Which of these is a fruit: {options}?"
+
+
+def fruit_model(settle: Any = None) -> Callable[[dict], Any]:
+    def direct(body_text: str) -> Any:
+        return next(p.strip() for p in body_text.split(":", 1)[1].rstrip("?").split(",") if p.strip() in FRUITS)
+
+    def respond(body: dict) -> Any:
+        system = body["messages"][0]["content"]
+        if system.startswith(DIRECT_HEAD):
+            return reply({"answer": direct(body["messages"][-1]["content"])}, 40, 5)
+        if system.startswith(SETTLE_SYSTEM[:30]) and settle is not None:
+            return reply(settle, 400, 30)
+        return status(500, "unscripted")
+
+    return respond
+
+
+def admit_fruit(cache: Cache) -> str:
+    return cache.admit(FamilyDraft(source=FRUIT_SRC, patterns=("Which of these is a fruit: {options: str}?",),
+                                   samples=(fruit("stone, apple, chair"),)))
+
+
+def test_a_hit_outside_the_envelope_is_checked_until_observed_and_a_wrong_variant_is_never_trusted(server, cache):
+    family = admit_fruit(cache)
+    server.set_default(fruit_model(settle={"right": "other", "why": "a mango is a fruit"}))
+    engine = engine_for(server, cache, probation=1, novelty=True)
+    assert engine.solve(fruit("pear, chair, stone")).trace.trust == "probation" and server.calls == 1
+    inside = engine.solve(fruit("chair, pear, stone"))  # every word and length seen before
+    assert inside.trace.trust == "trusted" and inside.value == "pear" and server.calls == 1
+    variant = engine.solve(fruit("chair, mango, stone"))  # a word the family never saw
+    assert variant.tier == "disputed" and variant.value == "mango"
+    assert any("outside the family's envelope" in r and "mango" in r for r in variant.trace.reasons)
+    assert cache.get(family).status == "quarantined"
+
+
+def test_an_observed_novel_input_widens_the_envelope(server, cache):
+    admit_fruit(cache)
+    server.set_default(fruit_model())
+    engine = engine_for(server, cache, probation=0, novelty=True)
+    first = engine.solve(fruit("pear, rock, stone"))
+    assert first.trace.trust == "novel" and first.trace.shadow["agreed"] and server.calls == 1
+    again = engine.solve(fruit("rock, stone, pear"))
+    assert again.trace.trust == "trusted" and server.calls == 1
+
+
+def test_without_the_gate_the_wrong_variant_is_served_and_an_open_hole_skips_it(server, cache):
+    family = admit_fruit(cache)
+    engine = engine_for(server, cache, probation=0, novelty=False)
+    assert engine.solve(fruit("chair, mango, stone")).value == "chair"  # the failure the gate exists for
+    gated = engine_for(server, cache, probation=0, novelty=True)
+    cache.trust.declare_open(cache.get(family), "options")  # prop_picks_an_option covers it
+    served = gated.solve(fruit("chair, mango, stone"))
+    assert served.trace.trust == "trusted" and server.calls == 0
