@@ -39,6 +39,7 @@ DB_NAME = "trust"
 #: Settled disputes kept per family (open ones are always kept).
 MAX_SETTLED = 50
 MAX_HISTORY = 40
+MEMO = 4096
 ORIGINS = ("shadow", "novel", "user", "operator")
 STATUSES = ("open", "program-wrong", "program-right")
 
@@ -155,13 +156,25 @@ class TrustBook:
         self.store = store
         self.db = store.dbs[DB_NAME]
         self.damaged: list[tuple[str, str]] = []  # (family id, why) met since opening
+        # records already read, by the entry state and the exact stored bytes (a hit reads its
+        # family's record every time; the same bytes need no second check)
+        self._memo: dict[str, tuple[tuple[Any, ...], TrustRecord]] = {}
 
     # -- reading ----------------------------------------------------------------------------
 
     def view(self, entry: Entry) -> TrustRecord:
         """The record for ``entry``'s current version (a fresh one if none is stored yet)."""
         with self.store.read() as txn:
-            return self._current(txn, entry)
+            raw = txn.get(entry.id.encode(), db=self.db)
+            stamp = (entry.version, entry.updated, entry.program_hash, bytes(raw) if raw is not None else None)
+            known = self._memo.get(entry.id)
+            if known is not None and known[0] == stamp:
+                return known[1]
+            record = self._current(txn, entry)
+        if len(self._memo) >= MEMO:
+            self._memo.clear()
+        self._memo[entry.id] = (stamp, record)
+        return record
 
     def list(self) -> list[TrustRecord]:
         out = []
