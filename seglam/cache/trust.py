@@ -92,6 +92,7 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     open_holes: tuple[str, ...] = ()
     disputes: tuple[Dispute, ...] = ()
     refusals: int = 0
+    widenings: int = 0  # times this version was asked to be widened
     history: tuple[TrustEvent, ...] = ()
     updated: float = 0.0
 
@@ -260,6 +261,11 @@ class TrustBook:
         """The family's pattern matched a request its precondition refused."""
         return self._change(entry, lambda r: _event(msgspec.structs.replace(r, refusals=r.refusals + 1),
                                                    "refused", entry.version, why[:200]))
+
+    def widening(self, entry: Entry, why: str) -> TrustRecord:
+        """The engine asks the model for a widened version of ``entry`` (counted per version)."""
+        return self._change(entry, lambda r: _event(msgspec.structs.replace(r, widenings=r.widenings + 1),
+                                                   "widening", entry.version, why[:200]))
 
     def declare_open(self, entry: Entry, hole: str) -> TrustRecord:
         """Declare ``hole`` open: the program handles any value of it, so the novelty gate

@@ -35,6 +35,9 @@ novelty            SEGLAM_NOVELTY              check hits whose inputs leave wha
                                                family was verified and observed on
 dispute_limit      SEGLAM_DISPUTE_LIMIT        open or lost disputes that quarantine a
                                                family (0: never)
+widen              SEGLAM_WIDEN                times per family version the model is asked
+                                               to widen a family whose precondition
+                                               refused a request it matched (0: never)
 =================  ==========================  =======================================
 """
 
@@ -82,6 +85,7 @@ class CompilerConfig:
     probation: int = 3
     novelty: bool = True
     dispute_limit: int = 3
+    widen: int = 1
 
     @property
     def configured(self) -> bool:
@@ -226,6 +230,8 @@ def _validate(c: CompilerConfig) -> None:
         problems.append("temperature must be within 0..2")
     if c.probation < 0:
         problems.append("probation must be 0 or more")
+    if c.widen < 0:
+        problems.append("widen must be 0 or more")
     if c.dispute_limit < 0:
         problems.append("dispute_limit must be 0 or more")
     if c.max_tokens < 1:

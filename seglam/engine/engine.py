@@ -198,10 +198,11 @@ class Engine:
         answer, miss = self._try_hit(request)
         if answer is not None:
             return answer
-        reasons = [miss] if miss else []
+        reasons = [miss.reason] if miss else []
         if miss is not None:
-            # a family claims this request but refused it: compiling a rival would clash
-            return self._fallback(request, reasons, Usage(), rounds=0)
+            # a family claims this request but refused it: compiling a rival would clash, but
+            # the family itself may be widened
+            return self._widen(request, miss)
         if request.structured:
             owner = self._claimed_by(request)
             if owner is not None and owner.status == "active":
@@ -222,7 +223,7 @@ class Engine:
             if answer is not None:
                 return answer
             if miss is not None:
-                return self._fallback(request, [miss], Usage(), rounds=0)
+                return self._fallback(request, [miss.reason], Usage(), rounds=0)
             usage = Usage()
             if request.text is not None and self.compiler.config.route and request.replaces is None:
                 answer, usage, route_reasons = self._route(request.text)
@@ -231,30 +232,55 @@ class Engine:
                 reasons += route_reasons
             return self._compile(request, usage, reasons)
 
-    def _try_hit(self, request: Request) -> tuple[Answer | None, str | None]:
-        """(answer, None) on a hit; (None, reason) when a family matched but refused."""
+    def _try_hit(self, request: Request) -> tuple[Answer | None, Miss | None]:
+        """(answer, None) on a hit; (None, miss) when a family matched but refused."""
         try:
             if request.text is not None:
                 hit = self.cache.lookup(request.text)
             else:
                 hit = self.cache.lookup_structured(request.task or "", dict(request.inputs or {}))
         except CacheError as err:
-            return None, f"cache lookup failed: {err}"
+            return None, Miss(f"cache lookup failed: {err}")
         except (UnicodeError, ValueError, TypeError, RecursionError) as err:  # hostile text must not escape
-            return None, f"cache lookup failed: {type(err).__name__}: {str(err)[:200]}"
+            return None, Miss(f"cache lookup failed: {type(err).__name__}: {str(err)[:200]}")
         if hit is None:
             return None, None
         try:
             served = call_with_deadline(lambda: hit.run(fuel=self.fuel), self.hit_deadline)
         except GateMiss as miss:
-            if getattr(miss.trace, "outcome", None) == "domain":
-                self._count_refusal(hit.entry, miss.reason)
-            return None, miss.reason
+            return None, Miss(miss.reason, hit.entry, getattr(miss.trace, "outcome", None))
         except DeadlineExceeded:
             message = f"the cached program ran past the host's deadline of {self.hit_deadline} s and was stopped"
             return Answer(None, "deadline", EngineTrace(message=message)), None
         answer = Answer(served.value, "hit", _trace_from(served.trace, hit.bindings, request.label))
         return self.trust.check(answer, hit.entry, hit.bindings, request), None
+
+    def _widen(self, request: Request, miss: Miss) -> Answer:
+        """A family whose pattern claims the request refused it by its precondition: ask the
+        model once per version for a wider version (the same compile and admission path, as
+        a new version of the family: ``Cache.replace`` re-checks every stored sample,
+        example and counterexample). Otherwise, or if that fails, the fallback."""
+        cfg = self.compiler.config if self.compiler else None
+        entry = miss.entry
+        if entry is not None and miss.outcome == "domain":
+            self._count_refusal(entry, miss.reason)
+        if cfg is None or not cfg.widen or entry is None or miss.outcome != "domain" or entry.status != "active":
+            return self._fallback(request, [miss.reason], Usage(), rounds=0)
+        try:
+            tried = self.cache.trust.view(entry).widenings
+            if tried >= cfg.widen:
+                return self._fallback(request, [miss.reason, f"family {entry.id} v{entry.version}: widening tried "
+                                                             f"{tried} time(s) already"], Usage(), rounds=0)
+            self.cache.trust.widening(entry, miss.reason)
+        except (CacheError, AttributeError) as err:
+            return self._fallback(request, [miss.reason, f"widening not tried: {err}"], Usage(), rounds=0)
+        note = (f"the precondition of this family (v{entry.version}, {entry.signature.render()}) refused this request "
+                f"({miss.reason[:300]}); write the next version so that it also answers it correctly, keeping "
+                f"every pattern: {list(entry.patterns)}")
+        widened = dataclasses.replace(request, replaces=entry.id, counterexamples=(
+            *_render_counterexamples(entry), *self.trust.notes(entry.id), note))
+        with self._compile_lock(request):
+            return self._compile(widened, Usage(), [miss.reason, f"asking for a widened version of family {entry.id}"])
 
     def _count_refusal(self, entry: Entry, why: str) -> None:
         try:
@@ -610,6 +636,17 @@ class Engine:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Miss:
+    """Why no family answered: ``entry`` matched and refused with ``outcome`` (``domain``:
+    its precondition), or the lookup failed (no entry)."""
+
+    reason: str
+    entry: Entry | None = None
+    outcome: str | None = None
+
 
 
 def _unsolved(message: str, reasons: Sequence[str] = ()) -> Answer:

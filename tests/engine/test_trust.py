@@ -333,3 +333,59 @@ def test_without_the_gate_the_wrong_variant_is_served_and_an_open_hole_skips_it(
     cache.trust.declare_open(cache.get(family), "options")  # prop_picks_an_option covers it
     served = gated.solve(fruit("chair, mango, stone"))
     assert served.trace.trust == "trusted" and server.calls == 0
+
+
+# -- widening ------------------------------------------------------------------------------------
+
+NARROW_SRC = VOWELS_SRC.replace("word.isalpha())", "word.isalpha() and len(word) <= 7)")
+
+
+def admit_narrow(cache: Cache) -> str:
+    from seglam.cache.entry import Example
+
+    return cache.admit(FamilyDraft(source=NARROW_SRC, patterns=(VOWELS_PATTERN,), samples=(VOWELS_REQUEST,),
+                                   examples=(Example(inputs={"word": "kiwi"}, expected=2),)))
+
+
+def compile_reply(program: str, answer: Any) -> Any:
+    return reply({"description": "Count the vowels in one word.", "entry": "solve", "patterns": [VOWELS_PATTERN],
+                  "program": program, "answer": answer, "examples": [], "properties": []})
+
+
+def test_a_refused_request_asks_once_for_a_wider_version_that_replaces_the_family(server, cache):
+    family = admit_narrow(cache)
+    server.script(compile_reply(VOWELS_SRC, 5))
+    engine = engine_for(server, cache, probation=0, widen=1)
+    answer = engine.solve(ask("encyclopedia"))
+    assert answer.tier == "compiled" and answer.value == 5 and answer.trace.version == 2, answer.trace
+    prompt = server.requests[0]["messages"][-1]["content"]
+    assert "refused this request" in prompt and VOWELS_PATTERN in prompt
+    assert cache.get(family).version == 2 and cache.get(family).status == "active"
+    stored = cache.trust.get(family)
+    assert (stored.version, stored.refusals, stored.widenings) == (1, 1, 1)
+    now = cache.trust.view(cache.get(family))  # v2 starts over, keeping the refusal count
+    assert (now.version, now.refusals, now.widenings, now.observations) == (2, 1, 0, 0)
+    assert engine.solve(ask("encyclopedia")).tier == "hit" and server.calls == 1
+
+
+def test_a_widened_version_that_fails_a_stored_example_is_refused_and_not_asked_again(server, cache):
+    family = admit_narrow(cache)
+    wrong = WRONG_VOWELS_SRC  # counts letters: fails the stored example kiwi -> 2
+    server.script(compile_reply(wrong, 12), compile_reply(wrong, 12), compile_reply(wrong, 12))
+    server.set_default(model())
+    engine = engine_for(server, cache, probation=0, widen=1, direct_fallback=True)
+    answer = engine.solve(ask("encyclopedia"))
+    assert answer.tier == "uncached" and cache.get(family).version == 1
+    assert any("expected 2, the program gives 4" in r for r in answer.trace.reasons)
+    record = cache.trust.get(family)
+    assert record.widenings == 1 and record.refusals == 1
+    calls = server.calls
+    later = engine.solve(ask("mississippi"))
+    assert later.tier == "uncached" and later.value == 4 and server.calls == calls + 1  # one direct call
+    assert purposes(server)[-1] == "direct" and cache.trust.get(family).refusals == 2
+
+
+def test_widening_off_gives_the_fallback_without_a_compile(server, cache):
+    admit_narrow(cache)
+    engine = engine_for(server, cache, probation=0, widen=0)
+    assert engine.solve(ask("encyclopedia")).tier == "unsolved" and server.calls == 0
