@@ -10,7 +10,12 @@ value's *features* are:
 - its **length**: ``len()`` of a text, list, tuple, set or dict (none for a scalar).
 
 A hole's envelope keeps the vocabulary of words seen (at most :data:`MAX_WORDS`), the
-smallest and largest number, and the shortest and longest length. A bound value is
+smallest and largest number, and the shortest and longest length. Inputs the family was
+*verified* on widen it at once. An *observed* input (the program agreed with a direct
+answer) widens the ranges at once, but a new word joins the vocabulary only when
+:data:`SUPPORT` observed inputs held it (until then it waits in ``pending``): a program can
+agree by accident (a new option that happens to come first), and one accident must not
+make a word trusted. A bound value is
 **inside** when every one of its words is in the vocabulary, every number lies within the
 range and its length within the lengths; otherwise it is *novel*, and :func:`novelties`
 says why, hole by hole. A hole declared *open* is never novel (docs/cache.md, "Trust").
@@ -33,6 +38,8 @@ import msgspec
 #: Most words a hole's vocabulary keeps; past that, new words stay novel (a hole whose
 #: values are free text should be declared open instead).
 MAX_WORDS = 400
+#: Observed inputs that must hold a new word before it joins the vocabulary.
+SUPPORT = 2
 #: Items of a collection read for features (a huge list is judged by its first ones and
 #: its length).
 MAX_ITEMS = 2000
@@ -50,6 +57,7 @@ class Hole(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     high: float | None = None
     shortest: int | None = None
     longest: int | None = None
+    pending: tuple[str, ...] = ()  # words observed once, not yet in the vocabulary
 
 
 @dataclass(frozen=True)
@@ -68,15 +76,19 @@ def features(value: Any) -> Features:
     return Features(frozenset(words), tuple(numbers), length)
 
 
-def widen(hole: Hole | None, value: Any) -> Hole:
-    """``hole`` grown to take ``value`` in."""
+def widen(hole: Hole | None, value: Any, *, verified: bool = True) -> Hole:
+    """``hole`` grown to take ``value`` in (an observed value's new words wait for support)."""
     f = features(value)
     hole = hole or Hole()
-    vocabulary = set(hole.words)
+    vocabulary, pending = set(hole.words), set(hole.pending)
     for word in sorted(f.words - vocabulary):
         if len(vocabulary) >= MAX_WORDS:
             break
-        vocabulary.add(word)
+        if verified or SUPPORT <= 1 or word in pending:
+            vocabulary.add(word)
+            pending.discard(word)
+        elif len(pending) < MAX_WORDS:
+            pending.add(word)
     low, high = hole.low, hole.high
     if f.numbers:
         low = min(f.numbers) if low is None else min(low, *f.numbers)
@@ -85,7 +97,8 @@ def widen(hole: Hole | None, value: Any) -> Hole:
     if f.length is not None:
         shortest = f.length if shortest is None else min(shortest, f.length)
         longest = f.length if longest is None else max(longest, f.length)
-    return Hole(words=tuple(sorted(vocabulary)), low=low, high=high, shortest=shortest, longest=longest)
+    return Hole(words=tuple(sorted(vocabulary)), low=low, high=high, shortest=shortest, longest=longest,
+                pending=tuple(sorted(pending)))
 
 
 def outside(hole: Hole | None, value: Any) -> list[str]:
@@ -108,11 +121,11 @@ def outside(hole: Hole | None, value: Any) -> list[str]:
     return why
 
 
-def widen_all(envelope: Mapping[str, Hole], bindings: Mapping[str, Any]) -> dict[str, Hole]:
+def widen_all(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], *, verified: bool = True) -> dict[str, Hole]:
     """Every hole of ``envelope`` grown by the bound values of ``bindings``."""
     out = dict(envelope)
     for name, value in bindings.items():
-        out[name] = widen(out.get(name), value)
+        out[name] = widen(out.get(name), value, verified=verified)
     return out
 
 

@@ -200,7 +200,7 @@ class TrustBook:
         def change(record: TrustRecord) -> TrustRecord:
             return _event(msgspec.structs.replace(
                 record, observations=record.observations + 1, needed=needed,
-                envelope=widen_all(record.envelope, bindings)), "observed", entry.version, source)
+                envelope=widen_all(record.envelope, bindings, verified=False)), "observed", entry.version, source)
 
         return self._change(entry, change)
 

@@ -66,6 +66,14 @@ def test_numbers_and_lengths_outside_the_seen_ranges_are_novel():
     assert outside(Hole(), 1) == ["number 1 outside the range (none seen)"]
 
 
+def test_an_observed_word_joins_the_vocabulary_on_its_second_observation_a_verified_one_at_once():
+    once = widen(None, "(A) kiwi", verified=False)
+    assert once.pending == ("a", "kiwi") and outside(once, "(A) kiwi") == ["words not seen before: a, kiwi"]
+    twice = widen(once, "(A) kiwi", verified=False)
+    assert twice.pending == () and outside(twice, "(A) kiwi") == []
+    assert outside(widen(None, "(A) kiwi"), "(A) kiwi") == []
+
+
 def test_open_holes_are_never_novel():
     envelope = {"path": widen(None, "M 1,2"), "options": widen(None, "(A) line")}
     bound = {"path": "M 99,98 Q", "options": "(A) line"}
@@ -112,7 +120,9 @@ def test_observations_disputes_and_settlements_persist_across_a_reopen(tmp_path)
     with Cache(path, toolchain=OracleToolchain()) as cache:
         record = cache.trust.get(entry.id)
         assert record.observations == 1 and record.needed == 3 and record.state() == "disputed"
-        assert record.novel(bound) == [] and [d.id for d in record.open_disputes()] == [found.id]
+        assert record.novel(bound) == ["options: words not seen before: ellipse"]  # observed once: pending
+        assert [d.id for d in record.open_disputes()] == [found.id]
+        assert cache.trust.observe(entry, bound, needed=3).novel(bound) == []  # twice: in
         settled = cache.trust.settle(entry, found.id, "program-right", answer="(A)", why="it is a line", by="model")
         assert settled.status == "program-right" and cache.trust.get(entry.id).state() == "probation"
         with pytest.raises(Exception, match="no open dispute"):

@@ -307,8 +307,10 @@ def test_a_hit_outside_the_envelope_is_checked_until_observed_and_a_wrong_varian
     server.set_default(fruit_model(settle={"right": "other", "why": "a mango is a fruit"}))
     engine = engine_for(server, cache, probation=1, novelty=True)
     assert engine.solve(fruit("pear, chair, stone")).trace.trust == "probation" and server.calls == 1
-    inside = engine.solve(fruit("chair, pear, stone"))  # every word and length seen before
-    assert inside.trace.trust == "trusted" and inside.value == "pear" and server.calls == 1
+    again = engine.solve(fruit("chair, pear, stone"))  # "pear" was observed once: still novel
+    assert again.trace.trust == "novel" and server.calls == 2
+    inside = engine.solve(fruit("stone, pear, chair"))  # every word observed twice, lengths seen
+    assert inside.trace.trust == "trusted" and inside.value == "pear" and server.calls == 2
     variant = engine.solve(fruit("chair, mango, stone"))  # a word the family never saw
     assert variant.tier == "disputed" and variant.value == "mango"
     assert any("outside the family's envelope" in r and "mango" in r for r in variant.trace.reasons)
@@ -321,8 +323,9 @@ def test_an_observed_novel_input_widens_the_envelope(server, cache):
     engine = engine_for(server, cache, probation=0, novelty=True)
     first = engine.solve(fruit("pear, rock, stone"))
     assert first.trace.trust == "novel" and first.trace.shadow["agreed"] and server.calls == 1
-    again = engine.solve(fruit("rock, stone, pear"))
-    assert again.trace.trust == "trusted" and server.calls == 1
+    assert engine.solve(fruit("rock, stone, pear")).trace.trust == "novel" and server.calls == 2
+    again = engine.solve(fruit("stone, pear, rock"))
+    assert again.trace.trust == "trusted" and server.calls == 2
 
 
 def test_without_the_gate_the_wrong_variant_is_served_and_an_open_hole_skips_it(server, cache):
