@@ -113,6 +113,7 @@ class CompilerConfig:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(CompilerConfig)}
+_NOT_NEGATIVE = ("repair_rounds", "max_retries", "backoff", "probation", "widen", "dispute_limit")
 _ENV = {name: f"SEGLAM_{name.upper()}" for name in _FIELDS}
 
 HOW_TO_CONFIGURE = (
@@ -209,17 +210,11 @@ def _coerce(name: str, raw: Any, where: str) -> Any:
 
 
 def _validate(c: CompilerConfig) -> None:
-    problems = []
+    problems = [f"{name} must be 0 or more" for name in _NOT_NEGATIVE if getattr(c, name) < 0]
     if c.candidates < 1:
         problems.append("candidates must be at least 1")
-    if c.repair_rounds < 0:
-        problems.append("repair_rounds must be 0 or more")
-    if c.max_retries < 0:
-        problems.append("max_retries must be 0 or more")
     if not c.timeout > 0:
         problems.append("timeout must be positive")
-    if c.backoff < 0:
-        problems.append("backoff must be 0 or more")
     if c.price_in < 0 or c.price_out < 0 or c.price_cached < 0:
         problems.append("prices must be 0 or more")
     try:
@@ -228,12 +223,6 @@ def _validate(c: CompilerConfig) -> None:
         problems.append(str(err))
     if not 0 <= c.temperature <= 2:
         problems.append("temperature must be within 0..2")
-    if c.probation < 0:
-        problems.append("probation must be 0 or more")
-    if c.widen < 0:
-        problems.append("widen must be 0 or more")
-    if c.dispute_limit < 0:
-        problems.append("dispute_limit must be 0 or more")
     if c.max_tokens < 1:
         problems.append("max_tokens must be at least 1")
     if problems:
