@@ -149,7 +149,8 @@ def _ls(args: argparse.Namespace, cache: Cache) -> int:
     entries = cache.list(args.status)
     corrupt = cache.corrupt() if args.status is None else []
     if args.json:
-        rows = [{**_summary(e), **trust_cmd.summary(cache, e)} for e in entries] + [{"id": i, "status": "corrupt", "reason": r} for i, r in corrupt]
+        rows = [{**_summary(e), **trust_cmd.summary(cache, e)} for e in entries]
+        rows += [{"id": i, "status": "corrupt", "reason": r} for i, r in corrupt]
         print(dumps(rows, indent=2))
         return 0
     trust = [trust_cmd.cell(cache, e) for e in entries]
