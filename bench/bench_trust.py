@@ -239,7 +239,7 @@ def run(requests: list[str], *, trust: bool) -> dict[str, Any]:
                     before_restart = {d.id for r in cache.trust.list() for d in r.disputes}
                 families = len(cache.list())
         seconds = time.perf_counter() - started
-    return summarise(answers, usage, lost, families, seconds, trust)
+    return {**summarise(answers, usage, lost, families, seconds, trust), "disputes_before_restart": len(before_restart)}
 
 
 def summarise(answers: list[tuple[str, Any]], usage: dict[str, dict[str, float]], lost: int, families: int,
@@ -286,12 +286,12 @@ def summarise(answers: list[tuple[str, Any]], usage: dict[str, dict[str, float]]
 
 def table(rows: list[dict[str, Any]]) -> str:
     head = ("| config | requests | wrong answers | wrong program answers (of program answers) | disputes "
-            "| disputes lost on restart | check calls / 1000 | check tokens / 1000 | check cost / direct cost "
+            "| disputes lost on restart (of those before it) | check calls / 1000 | check tokens / 1000 | check cost / direct cost "
             "| recompiles | recompile cost / direct cost | total cost / direct cost |")
     out = [head, "|" + "---|" * 12]
     for r in rows:
         out.append(f"| {r['config']} | {r['requests']} | {r['wrong']} | {r['wrong_program']} of {r['program_answers']} "
-                   f"({100 * r['wrong_program_share']:.1f}%) | {r['disputes']} | {r['disputes_lost']} "
+                   f"({100 * r['wrong_program_share']:.1f}%) | {r['disputes']} | {r['disputes_lost']} of {r['disputes_before_restart']} "
                    f"| {r['check_calls_per_1000']:.0f} | {r['check_tokens_per_1000']:.0f} "
                    f"| {100 * r['check_cost_share']:.1f}% | {r['recompile_calls']} "
                    f"| {100 * r['recompile_cost_share']:.1f}% | {r['total_cost'] / r['direct_cost']:.3f}x |")
