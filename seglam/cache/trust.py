@@ -87,7 +87,7 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     id: str
     version: int
     observations: int = 0
-    needed: int = 0  # the probation length the engine last asked for
+    needed: int | None = None  # the probation length the engine last asked for (None: never checked)
     envelope: dict[str, Hole] = {}
     open_holes: tuple[str, ...] = ()
     disputes: tuple[Dispute, ...] = ()
@@ -101,10 +101,12 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
     def state(self, needed: int | None = None) -> str:
         """``disputed`` (an open dispute on this version), ``probation`` (fewer observations
-        than ``needed``) or ``trusted``."""
+        than ``needed``), ``trusted``, or ``unchecked`` (no engine has checked it yet)."""
         if self.open_disputes(self.version):
             return "disputed"
         want = self.needed if needed is None else needed
+        if want is None:
+            return "unchecked"
         return "probation" if self.observations < want else "trusted"
 
     def novel(self, bindings: Mapping[str, Any]) -> list[str]:
@@ -125,7 +127,7 @@ def fresh(entry: Entry, carried: TrustRecord | None = None) -> TrustRecord:
     return TrustRecord(
         id=entry.id, version=entry.version, envelope=envelope, open_holes=open_holes,
         disputes=carried.disputes if carried else (), refusals=carried.refusals if carried else 0,
-        needed=carried.needed if carried else 0, history=carried.history if carried else (), updated=time.time(),
+        needed=carried.needed if carried else None, history=carried.history if carried else (), updated=time.time(),
     )
 
 

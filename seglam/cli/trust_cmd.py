@@ -24,7 +24,9 @@ def cell(cache: Any, entry: Entry) -> str:
     record = record_of(cache, entry)
     if record is None:
         return "new"
-    out = f"{record.state()} {record.observations}" + (f"/{record.needed}" if record.observations < record.needed else "")
+    out = f"{record.state()} {record.observations}"
+    if record.needed and record.observations < record.needed:
+        out += f"/{record.needed}"
     opened = len(record.open_disputes())
     return out + (f" {opened} disputed" if opened else "")
 

@@ -211,3 +211,9 @@ def test_an_operator_reject_is_a_dispute_settled_by_the_operator(tmp_path, capsy
 def test_trust_records_round_trip_through_msgpack():
     record = TrustRecord(id="x", version=2, envelope={"a": widen(None, "hello 5")}, open_holes=("b",))
     assert msgspec.msgpack.decode(msgspec.msgpack.encode(record), type=TrustRecord) == record
+
+
+def test_a_record_no_engine_checked_is_unchecked_not_trusted(cache):
+    entry = cache.get(cache.admit(SHAPES))
+    record = cache.trust.refused(entry, "domain: too long")
+    assert record.refusals == 1 and record.state() == "unchecked" and record.state(2) == "probation"
