@@ -392,3 +392,18 @@ def test_widening_off_gives_the_fallback_without_a_compile(server, cache):
     admit_narrow(cache)
     engine = engine_for(server, cache, probation=0, widen=0)
     assert engine.solve(ask("encyclopedia")).tier == "unsolved" and server.calls == 0
+
+
+def test_the_ask_and_eval_flags_set_probation_and_the_gate(monkeypatch, tmp_path):
+    import argparse
+
+    from seglam.cli.ask_cmd import add_model_options, model_config
+
+    monkeypatch.setenv("SEGLAM_CONFIG", str(tmp_path / "none.toml"))
+    for var in ("SEGLAM_PROBATION", "SEGLAM_NOVELTY"):
+        monkeypatch.delenv(var, raising=False)
+    parser = argparse.ArgumentParser()
+    add_model_options(parser)
+    assert (model_config(parser.parse_args([])).probation, model_config(parser.parse_args([])).novelty) == (3, True)
+    cfg = model_config(parser.parse_args(["--probation", "5", "--no-novelty"]))
+    assert cfg.probation == 5 and cfg.novelty is False
