@@ -563,7 +563,7 @@ class Engine:
         return EngineTrace(
             entry_id=entry_id, version=version, pattern=pattern, bindings=render_bindings(bindings),
             rounds=rounds, candidates=candidates, usage=usage, reasons=tuple(reasons),
-            message="compiled, verified and admitted",
+            message="compiled, verified and admitted", request=request.label[:20000], inputs=dict(bindings),
         )
 
     def _fallback(self, request: Request, reasons: list[str], usage: Usage, rounds: int, *,

@@ -407,3 +407,16 @@ def test_the_ask_and_eval_flags_set_probation_and_the_gate(monkeypatch, tmp_path
     assert (model_config(parser.parse_args([])).probation, model_config(parser.parse_args([])).novelty) == (3, True)
     cfg = model_config(parser.parse_args(["--probation", "5", "--no-novelty"]))
     assert cfg.probation == 5 and cfg.novelty is False
+
+
+def test_feedback_on_a_compiled_answer_disputes_its_own_input(server, cache):
+    from tests.engine.conftest import vowels_reply
+
+    server.script(reply(vowels_reply(program=WRONG_VOWELS_SRC, answer=6,
+                                     examples=[{"request": ask("aaa"), "answer": 3}])))
+    engine = engine_for(server, cache, probation=0)
+    answer = engine.solve(VOWELS_REQUEST)
+    assert answer.tier == "compiled" and answer.value == 6 and answer.trace.inputs == {"word": "banana"}
+    result = engine.feedback(answer, correct=False, expected=3)  # no model answers the settlement: open
+    assert result.outcome == "open" and result.dispute.inputs == {"word": "banana"}
+    assert result.dispute.request == VOWELS_REQUEST
