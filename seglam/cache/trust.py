@@ -221,7 +221,7 @@ class TrustBook:
                                              needed=record.needed if needed is None else needed)
             return _event(record, "disputed", entry.version, found.render()[:300])
 
-        self._change(entry, change)
+        self._change(entry, change, stale=True)
         return found
 
     def settle(self, entry: Entry, dispute_id: str, status: str, *, answer: Any, why: str, by: str) -> Dispute:
@@ -247,7 +247,7 @@ class TrustBook:
             record = msgspec.structs.replace(record, disputes=_trim(tuple(disputes)), envelope=envelope)
             return _event(record, "settled", entry.version, f"{dispute_id}: {status} ({by}): {why[:200]}")
 
-        self._change(entry, change)
+        self._change(entry, change, stale=True)
         return settled[0]
 
     def rejected(self, entry: Entry, cx: Counterexample) -> Dispute:
@@ -262,7 +262,7 @@ class TrustBook:
     def refused(self, entry: Entry, why: str) -> TrustRecord:
         """The family's pattern matched a request its precondition refused."""
         return self._change(entry, lambda r: _event(msgspec.structs.replace(r, refusals=r.refusals + 1),
-                                                   "refused", entry.version, why[:200]))
+                                                   "refused", entry.version, why[:200]), stale=True)
 
     def widening(self, entry: Entry, why: str) -> TrustRecord:
         """The engine asks the model for a widened version of ``entry`` (counted per version)."""
@@ -306,9 +306,21 @@ class TrustBook:
             return fresh(entry)  # an older version read from history: nothing earned applies
         return fresh(entry, record)
 
-    def _change(self, entry: Entry, change: Callable[[TrustRecord], TrustRecord]) -> TrustRecord:
+    def _change(self, entry: Entry, change: Callable[[TrustRecord], TrustRecord], *, stale: bool = False) -> TrustRecord:
+        """Apply ``change`` to ``entry``'s record in one write. ``entry`` may be stale (a newer
+        version was stored meanwhile): then only a ``stale`` change (a dispute, a settlement,
+        a refusal: kept with the version they name) is applied to the newer record; anything
+        else (an observation of the old program) is dropped."""
+
         def write(txn: lmdb.Transaction) -> TrustRecord:
-            record = change(self._current(txn, entry))
+            raw = txn.get(entry.id.encode(), db=self.db)
+            stored = self._unseal(entry.id, raw) if raw is not None else None
+            if stored is not None and stored.version > entry.version:
+                if not stale:
+                    return stored
+                record = change(stored)
+            else:
+                record = change(self._current(txn, entry))
             record = msgspec.structs.replace(record, updated=time.time())
             txn.put(entry.id.encode(), self.store.seal(DB_NAME, entry.id, record), db=self.db)
             return record

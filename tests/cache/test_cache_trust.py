@@ -217,3 +217,17 @@ def test_a_record_no_engine_checked_is_unchecked_not_trusted(cache):
     entry = cache.get(cache.admit(SHAPES))
     record = cache.trust.refused(entry, "domain: too long")
     assert record.refusals == 1 and record.state() == "unchecked" and record.state(2) == "probation"
+
+
+def test_a_stale_entry_cannot_observe_for_a_newer_version_but_its_disputes_are_kept(cache):
+    family = cache.admit(SHAPES)
+    old = cache.get(family)
+    cache.replace(family, SHAPES.source.replace("'A'", "'B' if 'x' in options else 'A'"))
+    new = cache.get(family)
+    cache.trust.observe(new, {"path": "M 1,2", "options": "(A) line"}, needed=3)
+    bound = {"path": "M 1,2", "options": "(A) x"}
+    assert cache.trust.observe(old, bound, needed=3).observations == 1  # dropped: v1 is gone
+    found = cache.trust.dispute(old, bound, origin="shadow", program="(A)", other="(B)")
+    record = cache.trust.get(family)
+    assert record.version == 2 and record.observations == 1 and [d.id for d in record.disputes] == [found.id]
+    assert found.version == 1 and record.state() == "probation"  # the open dispute names v1
