@@ -24,6 +24,7 @@ from seglam.cache.entry import (
     Counterexample,
     Entry,
     Event,
+    Example,
     Provenance,
     Stats,
     now,
@@ -43,6 +44,7 @@ from seglam.cache.pattern import Pattern, parse_pattern, request_tokens
 from seglam.cache.signature import leading_assert_lines, pick_entry, properties_of, signature_of
 from seglam.cache.store import Store
 from seglam.cache.toolchain import SeglamToolchain, Toolchain
+from seglam.cache.trust import TrustBook
 from seglam.cache.values import decode_value, encode_value
 from seglam.syntax.diagnostics import CheckError
 from seglam.syntax.jsontext import escape_surrogates
@@ -135,6 +137,7 @@ class Cache:
         self.store = Store(path, max_map_size=max_map_size, **kw)
         self.path = self.store.path
         self.negatives = NegativeKinds(self.store)  # kinds the model could not program (seglam/cache/negative.py)
+        self.trust = TrustBook(self.store)  # what each family earned since admission (seglam/cache/trust.py)
         self.toolchain: Toolchain = toolchain or SeglamToolchain()
         self.fuel = fuel
         self.min_specificity = min_specificity
@@ -807,6 +810,32 @@ class Cache:
         self._update(full, change)
         return cx
 
+    def quarantine(self, entry_id: str, reason: str) -> None:
+        """Stop serving a family until a new version replaces it (the next request of its
+        kind recompiles it, with its counterexamples in the prompt)."""
+        self._quarantine(self.resolve(entry_id), reason)
+
+    def add_example(self, entry_id: str, inputs: dict[str, Any], expected: Any, *, request: str | None = None,
+                    note: str = "") -> Entry:
+        """Add a verified example (a settled dispute the program was right on): the current
+        program must give ``expected`` on ``inputs``, and every later version must too."""
+        entry = self.get(entry_id)
+        program, pre = self._program(entry)
+        res = self._gate(entry, program, pre, inputs, request)
+        if res.counterexample is not None or res.value != expected:
+            got = res.outcome if res.counterexample is not None else repr(res.value)
+            raise AdmissionError([f"example {inputs!r}: expected {expected!r}, the program gives {got}"])
+        example = Example(inputs={k: encode_value(v) for k, v in inputs.items()}, expected=encode_value(expected),
+                          request=request)
+
+        def change(txn: lmdb.Transaction, e: Entry) -> Entry:
+            self._event(txn, e.id, "example-added", e.version, note or f"{inputs!r} -> {expected!r}")
+            return msgspec.structs.replace(e, examples=(*e.examples, example), updated=now())
+
+        new = self._update(entry.id, change)
+        assert new is not None
+        return new
+
     def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
                 provenance: Provenance | None = None, note: str = "") -> ReplaceResult:
         """A new program for a family: verified, checked against every stored sample,
@@ -989,7 +1018,7 @@ class Cache:
 
     def _purge(self, entry_id: str) -> None:
         def write(txn: lmdb.Transaction) -> None:
-            for name in ("entries", "stats", "samples"):
+            for name in ("entries", "stats", "samples", "trust"):
                 txn.delete(entry_id.encode(), db=self.store.dbs[name])
             for name in ("history", "events"):
                 cur = txn.cursor(self.store.dbs[name])

@@ -60,6 +60,26 @@ def properties_of(source: str) -> tuple[str, ...]:
     return tuple(n for n in _functions(source) if n.startswith("prop_"))
 
 
+def covering_properties(source: str, signature: Signature, param: str) -> tuple[str, ...]:
+    """The ``prop_*`` functions that cover parameter ``param`` of the entry point: each takes
+    a parameter of that name with the same type annotation and calls the entry point, so the
+    verifier, which fuzzes a property over its parameters' whole types, checks the program
+    on any value of ``param``."""
+    want = signature.param(param)
+    if want is None:
+        return ()
+    out = []
+    for name, fn in _functions(source).items():
+        if not name.startswith("prop_"):
+            continue
+        takes = any(a.arg == param and _ann(a.annotation) == want.type for a in fn.args.posonlyargs + fn.args.args)
+        calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == signature.entry
+                    for n in ast.walk(fn))
+        if takes and calls:
+            out.append(name)
+    return tuple(out)
+
+
 def leading_assert_lines(source: str, entry: str) -> frozenset[int]:
     """Source lines of the asserts that open ``entry``'s body: preconditions, so a fault on
     one of them means the input is outside the domain, not that the program is wrong."""

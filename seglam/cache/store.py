@@ -46,6 +46,7 @@ DATABASES: dict[str, bool] = {
     "events": False,  # id \0 time_ns(8 bytes) -> sealed Event
     "samples": False,  # id -> sealed list of request texts (admission checks)
     "negative": False,  # kind id -> sealed NegativeKind (seglam.cache.negative)
+    "trust": False,  # family id -> sealed TrustRecord (seglam.cache.trust)
     "meta": False,  # b"format" -> sealed format record
 }
 

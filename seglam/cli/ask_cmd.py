@@ -61,6 +61,10 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--no-route", action="store_true", help="skip the routing tier on a miss")
     g.add_argument("--direct-fallback", action="store_true",
                    help="answer unsolved requests with the model's direct answer, flagged uncached")
+    g.add_argument("--probation", type=int, metavar="N",
+                   help="requests per family version also checked by a direct call (default 3; 0: none)")
+    g.add_argument("--no-novelty", action="store_true",
+                   help="do not check hits whose inputs leave what the family was verified and observed on")
 
 
 def model_config(args: argparse.Namespace) -> Any:
@@ -71,7 +75,8 @@ def model_config(args: argparse.Namespace) -> Any:
     return load_config(
         model=args.model, base_url=args.base_url, temperature=args.temperature, candidates=args.candidates,
         repair_rounds=args.repair_rounds, route=False if args.no_route else None,
-        direct_fallback=True if args.direct_fallback else None,
+        direct_fallback=True if args.direct_fallback else None, probation=args.probation,
+        novelty=False if args.no_novelty else None,
     )
 
 

@@ -39,7 +39,7 @@ from seglam.cache.values import decode_value, render_value
 from seglam.program import SourceFileError, read_source
 from seglam.syntax.intdigits import int_from_text
 from seglam.syntax.jsontext import JsonTextError, dumps, loads
-from seglam.cli import negative_cmd
+from seglam.cli import negative_cmd, trust_cmd
 
 ToolchainFactory = Callable[[], Toolchain]
 
@@ -70,6 +70,10 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
     add("show", _show, "show one family: patterns, signature, program, counterexamples, provenance").add_argument("id")
     add("stats", _stats, "totals: families by status, hits, failures, sizes")
     add("history", _history, "earlier versions and the event log of a family").add_argument("id")
+    sp = add("open", trust_cmd.open_hole, "declare a hole open: the novelty gate no longer checks its values "
+             "(a property must cover it)")
+    sp.add_argument("id")
+    sp.add_argument("hole")
     sp = add("add", _add, "verify and admit a family from a .sgl file (patterns from a sibling .json or --pattern)")
     sp.add_argument("file")
     sp.add_argument("--pattern", action="append", default=[], help="a pattern (repeatable)")
@@ -145,18 +149,22 @@ def _ls(args: argparse.Namespace, cache: Cache) -> int:
     entries = cache.list(args.status)
     corrupt = cache.corrupt() if args.status is None else []
     if args.json:
-        rows = [_summary(e) for e in entries] + [{"id": i, "status": "corrupt", "reason": r} for i, r in corrupt]
+        rows = [{**_summary(e), **trust_cmd.summary(cache, e)} for e in entries]
+        rows += [{"id": i, "status": "corrupt", "reason": r} for i, r in corrupt]
         print(dumps(rows, indent=2))
         return 0
+    trust = [trust_cmd.cell(cache, e) for e in entries]
+    shown = any(t != "new" for t in trust)  # the TRUST column appears once a family has been checked
     rows = [
-        [e.id, f"v{e.version}", e.status, str(e.stats.hits), str(e.stats.failures), _ago(e.stats.last_hit),
-         e.signature.entry, e.description or (e.patterns[0] if e.patterns else "")]
-        for e in entries
-    ] + [[i, "", "CORRUPT", "", "", "", "", r] for i, r in corrupt]
+        [e.id, f"v{e.version}", e.status, *([t] if shown else []), str(e.stats.hits), str(e.stats.failures),
+         _ago(e.stats.last_hit), e.signature.entry, e.description or (e.patterns[0] if e.patterns else "")]
+        for e, t in zip(entries, trust)
+    ] + [[i, "", "CORRUPT", *([""] if shown else []), "", "", "", "", r] for i, r in corrupt]
     if not rows:
         print(f"no families in {cache.path}")
         return 0
-    print(_table(["ID", "VER", "STATUS", "HITS", "FAIL", "LAST HIT", "ENTRY", "DESCRIPTION"], rows))
+    print(_table(["ID", "VER", "STATUS", *(["TRUST"] if shown else []), "HITS", "FAIL", "LAST HIT", "ENTRY",
+                  "DESCRIPTION"], rows))
     return 0
 
 
@@ -167,7 +175,8 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
     if args.json:
         import msgspec
 
-        print(dumps(msgspec.to_builtins(e), indent=2, default=str))
+        stored = cache.trust.get(e.id)
+        print(dumps({**msgspec.to_builtins(e), "trust": stored.to_json() if stored else None}, indent=2, default=str))
         return 0
     p = e.provenance
     out = [
@@ -196,6 +205,7 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
             else:
                 tail = f" {cx.fault or ''}"
             out.append(f"    v{cx.version} {cx.kind:8} {inputs}{tail}")
+    out += trust_cmd.lines(cache, e)
     out += ["  program source", *["    " + line for line in e.source.rstrip().splitlines()]]
     print("\n".join(out))
     return 0
@@ -280,6 +290,7 @@ def _reject(args: argparse.Namespace, cache: Cache) -> int:
         raise ValueError("give the request (--request TEXT) or the inputs (--input NAME=VALUE)")
     expected = parse_typed(args.expected, e.signature.returns)
     cx = cache.reject(e.id, expected, inputs=inputs, request=args.request, note=args.note)
+    cache.trust.rejected(e, cx)  # the same dispute record the engine keeps, settled by the operator
     actual = render_value(decode_value(cx.actual)) if cx.actual is not None else "?"
     _done(args, {"ok": True, "id": e.id, "status": "quarantined", "actual": actual, "expected": render_value(expected)},
           f"family {e.id} quarantined: it answered {actual}, expected {render_value(expected)}; "

@@ -7,7 +7,11 @@ from typing import Any
 
 from seglam.engine.client import Usage
 
-TIERS = ("hit", "routed", "compiled", "uncached", "unsolved", "deadline")
+TIERS = ("hit", "routed", "compiled", "disputed", "uncached", "unsolved", "deadline")
+#: How far a program's answer was trusted (``EngineTrace.trust``): ``trusted`` (the family
+#: earned it), ``probation`` / ``novel`` / ``disputed`` (checked against a direct answer,
+#: :mod:`seglam.engine.trust`), ``unchecked`` (no model to check it with).
+TRUST = ("trusted", "probation", "novel", "disputed", "unchecked")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,10 @@ class EngineTrace:
     reasons: tuple[str, ...] = ()
     gate: dict[str, Any] | None = None
     message: str = ""
+    trust: str | None = None  # one of TRUST when a program answered
+    shadow: dict[str, Any] | None = None  # the check: program and direct answers, agreed, dispute, verdict
+    request: str | None = None  # the request (or task and inputs), for feedback
+    inputs: dict[str, Any] = field(default_factory=dict)  # the bound inputs (host values), for feedback
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,12 +53,16 @@ class EngineTrace:
             "reasons": list(self.reasons),
             "gate": self.gate,
             "message": self.message,
+            "trust": self.trust,
+            "shadow": self.shadow,
         }
 
 
 @dataclass(frozen=True)
 class Answer:
-    """``value`` (None when unsolved), ``tier`` (one of :data:`TIERS`) and the ``trace``."""
+    """``value`` (None when unsolved), ``tier`` (one of :data:`TIERS`) and the ``trace``.
+    ``disputed``: a program and a direct answer disagreed (:mod:`seglam.engine.trust`); the
+    value is the settled one (else the direct answer) and neither is cached as right."""
 
     value: Any
     tier: str

@@ -29,6 +29,15 @@ max_tokens         SEGLAM_MAX_TOKENS           completion token cap per call
 route              SEGLAM_ROUTE                offer nearest families before compiling
 direct_fallback    SEGLAM_DIRECT_FALLBACK      answer unsolved requests directly, flagged
                                                ``uncached``
+probation          SEGLAM_PROBATION            requests per family version also checked
+                                               by a direct call (0: none)
+novelty            SEGLAM_NOVELTY              check hits whose inputs leave what the
+                                               family was verified and observed on
+dispute_limit      SEGLAM_DISPUTE_LIMIT        open or lost disputes that quarantine a
+                                               family (0: never)
+widen              SEGLAM_WIDEN                times per family version the model is asked
+                                               to widen a family whose precondition
+                                               refused a request it matched (0: never)
 =================  ==========================  =======================================
 """
 
@@ -73,6 +82,10 @@ class CompilerConfig:
     max_tokens: int = 4096
     route: bool = True
     direct_fallback: bool = False
+    probation: int = 3
+    novelty: bool = True
+    dispute_limit: int = 3
+    widen: int = 1
 
     @property
     def configured(self) -> bool:
@@ -100,6 +113,7 @@ class CompilerConfig:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(CompilerConfig)}
+_NOT_NEGATIVE = ("repair_rounds", "max_retries", "backoff", "probation", "widen", "dispute_limit")
 _ENV = {name: f"SEGLAM_{name.upper()}" for name in _FIELDS}
 
 HOW_TO_CONFIGURE = (
@@ -196,17 +210,11 @@ def _coerce(name: str, raw: Any, where: str) -> Any:
 
 
 def _validate(c: CompilerConfig) -> None:
-    problems = []
+    problems = [f"{name} must be 0 or more" for name in _NOT_NEGATIVE if getattr(c, name) < 0]
     if c.candidates < 1:
         problems.append("candidates must be at least 1")
-    if c.repair_rounds < 0:
-        problems.append("repair_rounds must be 0 or more")
-    if c.max_retries < 0:
-        problems.append("max_retries must be 0 or more")
     if not c.timeout > 0:
         problems.append("timeout must be positive")
-    if c.backoff < 0:
-        problems.append("backoff must be 0 or more")
     if c.price_in < 0 or c.price_out < 0 or c.price_cached < 0:
         problems.append("prices must be 0 or more")
     try:

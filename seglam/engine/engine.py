@@ -7,6 +7,10 @@ a structured one. Tiers:
 - ``routed``: no pattern matched, the model picked one of the nearest families and bound
   its inputs, and the gated run answered (the family may gain a pattern);
 - ``compiled``: the model wrote a program that passed every check and was admitted;
+- ``disputed``: a family in probation (or on an input outside what it was verified and
+  observed on) answered, a direct model call disagreed, and one settlement call decided
+  (:mod:`seglam.engine.trust`); nothing is cached as right. A hit's trace says how far
+  the family was trusted (``trust``);
 - ``uncached``: nothing could be admitted and ``direct_fallback`` is on: the model's own
   direct answer, flagged as such; also a request of a kind the cache learned cannot be
   programmed (a negative family, :mod:`seglam.cache.negative`): one small direct call, no
@@ -44,6 +48,7 @@ from seglam.engine.prompt import free_text_request, repair_message, route_messag
 from seglam.engine.router import Doc, bm25_rank, rebinds_samples
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
+from seglam.engine.trust import Feedback, Keeper, Policy
 
 MAX_REQUEST_CHARS = 100_000
 ROUTE_CANDIDATES = 3
@@ -67,6 +72,7 @@ class Engine:
         fuel: int | None = None,
         lock_timeout: float = 900.0,
         hit_deadline: float | None = None,
+        trust: Policy | None = None,
     ) -> None:
         self._owns_cache = not hasattr(cache, "lookup")
         if self._owns_cache:
@@ -84,6 +90,12 @@ class Engine:
         #: seconds a hit may run before the host stops it (tier "deadline"; None: no limit).
         #: A guard for the host, not program semantics: fuel is what bounds a run.
         self.hit_deadline = hit_deadline
+        if trust is None:
+            cfg = self.compiler.config if self.compiler else CompilerConfig()
+            trust = Policy(probation=cfg.probation, novelty=cfg.novelty, dispute_limit=cfg.dispute_limit)
+        #: how trust is earned (probation, novelty gate, dispute limit): seglam/engine/trust.py
+        self.trust = Keeper(cache, trust, self._shadow if self.compiler else None,
+                            self.compiler.chat if self.compiler else None)
         self._lock = threading.Lock()
         self._tiers: Counter[str] = Counter()
         self._seconds: Counter[str] = Counter()
@@ -144,6 +156,12 @@ class Engine:
             self._seconds[answer.tier] += answer.trace.seconds
         return answer
 
+    def feedback(self, answer: Answer, *, correct: bool, expected: Any = None, note: str = "") -> Feedback:
+        """Tell the engine whether a family's answer was right. Right: an observation.
+        Wrong: a dispute (``expected`` is the user's answer, if known), settled by one model
+        call as a probation dispute is; disputes past the limit quarantine the family."""
+        return self.trust.feedback(answer, correct, expected, note)
+
     def function(self, fn: Callable | None = None, **options: Any) -> Any:
         """``@engine.function``: see :func:`seglam.engine.function.function`."""
         from seglam.engine.function import function
@@ -180,10 +198,11 @@ class Engine:
         answer, miss = self._try_hit(request)
         if answer is not None:
             return answer
-        reasons = [miss] if miss else []
+        reasons = [miss.reason] if miss else []
         if miss is not None:
-            # a family claims this request but refused it: compiling a rival would clash
-            return self._fallback(request, reasons, Usage(), rounds=0)
+            # a family claims this request but refused it: compiling a rival would clash, but
+            # the family itself may be widened
+            return self._widen(request, miss)
         if request.structured:
             owner = self._claimed_by(request)
             if owner is not None and owner.status == "active":
@@ -204,7 +223,7 @@ class Engine:
             if answer is not None:
                 return answer
             if miss is not None:
-                return self._fallback(request, [miss], Usage(), rounds=0)
+                return self._fallback(request, [miss.reason], Usage(), rounds=0)
             usage = Usage()
             if request.text is not None and self.compiler.config.route and request.replaces is None:
                 answer, usage, route_reasons = self._route(request.text)
@@ -213,27 +232,61 @@ class Engine:
                 reasons += route_reasons
             return self._compile(request, usage, reasons)
 
-    def _try_hit(self, request: Request) -> tuple[Answer | None, str | None]:
-        """(answer, None) on a hit; (None, reason) when a family matched but refused."""
+    def _try_hit(self, request: Request) -> tuple[Answer | None, Miss | None]:
+        """(answer, None) on a hit; (None, miss) when a family matched but refused."""
         try:
             if request.text is not None:
                 hit = self.cache.lookup(request.text)
             else:
                 hit = self.cache.lookup_structured(request.task or "", dict(request.inputs or {}))
         except CacheError as err:
-            return None, f"cache lookup failed: {err}"
+            return None, Miss(f"cache lookup failed: {err}")
         except (UnicodeError, ValueError, TypeError, RecursionError) as err:  # hostile text must not escape
-            return None, f"cache lookup failed: {type(err).__name__}: {str(err)[:200]}"
+            return None, Miss(f"cache lookup failed: {type(err).__name__}: {str(err)[:200]}")
         if hit is None:
             return None, None
         try:
             served = call_with_deadline(lambda: hit.run(fuel=self.fuel), self.hit_deadline)
         except GateMiss as miss:
-            return None, miss.reason
+            return None, Miss(miss.reason, hit.entry, getattr(miss.trace, "outcome", None))
         except DeadlineExceeded:
             message = f"the cached program ran past the host's deadline of {self.hit_deadline} s and was stopped"
             return Answer(None, "deadline", EngineTrace(message=message)), None
-        return Answer(served.value, "hit", _trace_from(served.trace)), None
+        answer = Answer(served.value, "hit", _trace_from(served.trace, hit.bindings, request.label))
+        return self.trust.check(answer, hit.entry, hit.bindings, request), None
+
+    def _widen(self, request: Request, miss: Miss) -> Answer:
+        """A family whose pattern claims the request refused it by its precondition: ask the
+        model once per version for a wider version (the same compile and admission path, as
+        a new version of the family: ``Cache.replace`` re-checks every stored sample,
+        example and counterexample). Otherwise, or if that fails, the fallback."""
+        cfg = self.compiler.config if self.compiler else None
+        entry = miss.entry
+        if entry is not None and miss.outcome == "domain":
+            self._count_refusal(entry, miss.reason)
+        if cfg is None or not cfg.widen or entry is None or miss.outcome != "domain" or entry.status != "active":
+            return self._fallback(request, [miss.reason], Usage(), rounds=0)
+        try:
+            tried = self.cache.trust.view(entry).widenings
+            if tried >= cfg.widen:
+                return self._fallback(request, [miss.reason, f"family {entry.id} v{entry.version}: widening tried "
+                                                             f"{tried} time(s) already"], Usage(), rounds=0)
+            self.cache.trust.widening(entry, miss.reason)
+        except (CacheError, AttributeError) as err:
+            return self._fallback(request, [miss.reason, f"widening not tried: {err}"], Usage(), rounds=0)
+        note = (f"the precondition of this family (v{entry.version}, {entry.signature.render()}) refused this request "
+                f"({miss.reason[:300]}); write the next version so that it also answers it correctly, keeping "
+                f"every pattern: {list(entry.patterns)}")
+        widened = dataclasses.replace(request, replaces=entry.id, counterexamples=(
+            *_render_counterexamples(entry), *self.trust.notes(entry.id), note))
+        with self._compile_lock(request):
+            return self._compile(widened, Usage(), [miss.reason, f"asking for a widened version of family {entry.id}"])
+
+    def _count_refusal(self, entry: Entry, why: str) -> None:
+        try:
+            self.cache.trust.refused(entry, why)
+        except (CacheError, AttributeError):
+            pass  # a count for `seglam cache show`; the refusal itself stands
 
     def _route(self, text: str) -> tuple[Answer | None, Usage, list[str]]:
         """Offer the nearest families to the model; answer if it binds one that checks."""
@@ -289,8 +342,10 @@ class Engine:
             notes.append(self._learn_pattern(entry, pattern, text))
         elif why:
             notes.append(why)
-        trace = dataclasses.replace(_trace_from(served.trace), usage=usage, reasons=tuple(n for n in notes if n))
-        return Answer(served.value, "routed", trace), usage, []
+        trace = dataclasses.replace(_trace_from(served.trace, bindings, text), usage=usage,
+                                    reasons=tuple(n for n in notes if n))
+        answer = self.trust.check(Answer(served.value, "routed", trace), entry, bindings, Request(text=text))
+        return answer, answer.trace.usage, []
 
     def _learn_pattern(self, entry: Entry, pattern: str, text: str) -> str:
         """Add the routed request's pattern to its family, so the next one is a free hit."""
@@ -474,7 +529,8 @@ class Engine:
         entry = self._claimed_by(request)
         if entry is None or entry.status != "quarantined":
             return request
-        return dataclasses.replace(request, replaces=entry.id, counterexamples=_render_counterexamples(entry))
+        return dataclasses.replace(request, replaces=entry.id,
+                                   counterexamples=_render_counterexamples(entry) + self.trust.notes(entry.id))
 
     def _claimed_by(self, request: Request) -> Entry | None:
         """The non-retired family that owns this request: by pattern (free text) or by task
@@ -507,7 +563,7 @@ class Engine:
         return EngineTrace(
             entry_id=entry_id, version=version, pattern=pattern, bindings=render_bindings(bindings),
             rounds=rounds, candidates=candidates, usage=usage, reasons=tuple(reasons),
-            message="compiled, verified and admitted",
+            message="compiled, verified and admitted", request=request.label[:20000], inputs=dict(bindings),
         )
 
     def _fallback(self, request: Request, reasons: list[str], usage: Usage, rounds: int, *,
@@ -526,7 +582,11 @@ class Engine:
         return Answer(None, "unsolved", EngineTrace(rounds=rounds, usage=usage, reasons=tuple(reasons),
                                                     message="no verified program answers this request; nothing was cached"))
 
-    def _direct(self, request: Request, usage: Usage) -> tuple[Any, Usage, str | None]:
+    def _shadow(self, request: Request) -> tuple[Any, Usage, str | None]:
+        """The direct call that checks a family in probation (purpose ``shadow``)."""
+        return self._direct(request, Usage(), "shadow")
+
+    def _direct(self, request: Request, usage: Usage, purpose: str = "direct") -> tuple[Any, Usage, str | None]:
         assert self.compiler is not None
         ask = request.text if request.text is not None else structured_request(request.task or "", dict(request.inputs or {}))
         messages = [
@@ -534,7 +594,7 @@ class Engine:
             {"role": "user", "content": ask},
         ]
         try:
-            completion = self.compiler.chat(messages, "direct")
+            completion = self.compiler.chat(messages, purpose)
         except CompilerError as err:
             return None, usage + err.usage, f"direct answer failed: {err}"
         usage = usage + completion.usage
@@ -578,13 +638,26 @@ class Engine:
 # -- helpers --------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class Miss:
+    """Why no family answered: ``entry`` matched and refused with ``outcome`` (``domain``:
+    its precondition), or the lookup failed (no entry)."""
+
+    reason: str
+    entry: Entry | None = None
+    outcome: str | None = None
+
+
+
 def _unsolved(message: str, reasons: Sequence[str] = ()) -> Answer:
     return Answer(None, "unsolved", EngineTrace(reasons=tuple(reasons), message=message))
 
 
-def _trace_from(gate: Any) -> EngineTrace:
+def _trace_from(gate: Any, inputs: Mapping[str, Any], request: str) -> EngineTrace:
     data = gate.to_json() if hasattr(gate, "to_json") else {}
     return EngineTrace(
+        request=request[:20000],
+        inputs=dict(inputs),
         entry_id=gate.entry_id,
         version=gate.version,
         pattern=gate.pattern,

@@ -40,6 +40,8 @@ def env(monkeypatch, tmp_path):
     monkeypatch.setenv("SEGLAM_API_KEY", "test-key")
     monkeypatch.setenv("SEGLAM_BACKOFF", "0")
     monkeypatch.setenv("SEGLAM_MAX_RETRIES", "1")
+    monkeypatch.setenv("SEGLAM_PROBATION", "0")  # these tests count calls without trust checks
+    monkeypatch.setenv("SEGLAM_NOVELTY", "0")
     return monkeypatch
 
 

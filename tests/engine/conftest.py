@@ -56,7 +56,8 @@ def cache(tmp_path):
 
 def make_config(server: FakeOpenAI, **kw) -> CompilerConfig:
     base = dict(model="fake-model", base_url=server.url, api_key="test-key", backoff=0.0, timeout=2.0,
-                max_retries=2, repair_rounds=2, price_in=1e-6, price_out=2e-6, route=True)
+                max_retries=2, repair_rounds=2, price_in=1e-6, price_out=2e-6, route=True,
+                probation=0, novelty=False, widen=0)  # trust costs calls: tests/engine/test_trust.py turns it on
     base.update(kw)
     return CompilerConfig(**base)
 

@@ -17,7 +17,8 @@ from tests.engine.oracle_toolchain import OracleToolchain  # noqa: E402
 
 def main() -> None:
     cache_dir, url, request, go = sys.argv[1:5]
-    config = CompilerConfig(model="fake-model", base_url=url, api_key="k", backoff=0.0, timeout=5.0, max_retries=1)
+    config = CompilerConfig(model="fake-model", base_url=url, api_key="k", backoff=0.0, timeout=5.0, max_retries=1,
+                            probation=0, novelty=False)
     prompts = build_prompts(guide="# guide\n", worked=[], stdlib="- len\n")
     with Cache(cache_dir, toolchain=OracleToolchain()) as cache:
         engine = Engine(cache=cache, compiler=Compiler(config, prompts=prompts))

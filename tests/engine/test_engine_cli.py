@@ -27,6 +27,8 @@ def env(monkeypatch, tmp_path):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SEGLAM_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("SEGLAM_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("SEGLAM_PROBATION", "0")  # these tests count calls without trust checks
+    monkeypatch.setenv("SEGLAM_NOVELTY", "0")
     return monkeypatch
 
 

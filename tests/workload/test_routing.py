@@ -48,7 +48,8 @@ def run():
     recording = reworded(base, pairs)
     with RecordedCompiler(recording) as server, tempfile.TemporaryDirectory() as tmp:
         cfg = CompilerConfig(model="recorded-bbh", base_url=server.url, api_key="k", backoff=0.0, max_retries=1,
-                             timeout=60.0, route=True, direct_fallback=True)
+                             timeout=60.0, route=True, direct_fallback=True,
+                             probation=0, novelty=False, widen=0)  # routing alone: no trust calls
         cache = Cache(Path(tmp) / "cache", toolchain=SeglamToolchain({"z3": False, "max_examples": 10}))
         engine = Engine(cache=cache, compiler=cfg)
         try:
