@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.run.faults import Fault
 from seglam.syntax import ast as A
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse
@@ -166,7 +167,10 @@ class Program:
             for name, value in _positional(bound)
         )
         call_kwargs = {name: convert.to_seglam(value, types[name], self._checked, name) for name, value in bound.kwargs.items()}
-        result = self._backend(backend or self._backend_name).run(function, call_args, call_kwargs, limits or self._limits)
+        try:
+            result = self._backend(backend or self._backend_name).run(function, call_args, call_kwargs, limits or self._limits)
+        except Fault as fault:
+            raise self._located(fault) from None
         return RunResult(convert.to_host(result.value, info.returns, self._checked), result.fuel_used)
 
     def eval_expr(self, expr: A.Expr, *, limits=None, backend: str | None = None) -> RunResult:
@@ -177,6 +181,22 @@ class Program:
         result = self._backend(backend or self._backend_name).eval_expr(expr, limits or self._limits)
         value_type = self._checked.types.get(id(expr))
         return RunResult(convert.to_host(result.value, value_type, self._checked), result.fuel_used)
+
+    def file_of(self, function: str) -> tuple[str, str]:
+        """(filename, source) of the file that defines ``function``: an imported module's for
+        a qualified name (``dates.add_days``), else this program's."""
+        module, dot, _ = function.partition(".")
+        if dot and module in self._modules:
+            filename, source, _ = self._modules[module]
+            return filename, source
+        return self._filename, self._source
+
+    def _located(self, fault: Fault) -> Fault:
+        """``fault`` with the file it happened in (that of the innermost call's function)."""
+        if not fault.trace or not self._modules:
+            return fault
+        filename = self.file_of(fault.trace[-1].function)[0]
+        return fault if filename == fault.filename else Fault(fault.code, fault.message, fault.span, fault.trace, filename)
 
     def _backend(self, name: str):
         backend = self._backends.get(name)

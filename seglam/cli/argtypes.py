@@ -6,6 +6,14 @@ from __future__ import annotations
 import argparse
 
 
+def add_path_option(parser: argparse.ArgumentParser) -> None:
+    """``--path DIR`` (repeatable): directories searched for imported Seglam modules, after the
+    standard library and before ``SEGLAM_PATH``."""
+    parser.add_argument("--path", action="append", default=[], metavar="DIR",
+                        help="a directory to search for imported Seglam modules (repeatable; "
+                             "searched after the standard library, before $SEGLAM_PATH)")
+
+
 def positive_int(text: str) -> int:
     """A whole number of at least 1."""
     try:

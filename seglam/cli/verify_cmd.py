@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
-from seglam.cli.argtypes import positive_int
+from seglam.cli.argtypes import add_path_option, positive_int
 
 
 def register(subparsers) -> None:
@@ -35,6 +35,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     _common(p)
+    add_path_option(p)
     p.set_defaults(handler=cmd_verify)
 
     d = subparsers.add_parser(
@@ -118,7 +119,7 @@ def cmd_verify(args) -> int:
         if source is None:
             report = Report(shown, (), error)
         else:
-            report = verify_source(source, shown, _options(args))
+            report = verify_source(source, shown, _options(args), search=args.path)
         reports.append(report)
         status = max(status, report.exit_code)
         if not args.json:
@@ -130,12 +131,12 @@ def cmd_verify(args) -> int:
     return status
 
 
-def verify_source(source: str, path: str, options: dict):
+def verify_source(source: str, path: str, options: dict, search=None):
     from seglam.verifier.api import make_options, verify_loaded
     from seglam.verifier.load import load_program
     from seglam.verifier.report import Report
 
-    loaded = load_program(source, path)
+    loaded = load_program(source, path, search=search)
     if loaded.error is not None:
         return Report(path, (), loaded.error)
     return verify_loaded(loaded, make_options(**options))
