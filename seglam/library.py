@@ -30,6 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping, Protocol
 
+import seglam.stdlib
 from seglam.check.checker import check
 from seglam.check.diagnostics import CheckError, Diagnostic
 from seglam.check.hints import IMPORT_HINTS
@@ -41,12 +42,9 @@ from seglam.syntax.link import MissingMember, Renaming, rename_statement
 from seglam.syntax.lower import parse
 from seglam.syntax.span import Span
 
-#: The directory of the standard library's Seglam modules.
-STDLIB_DIR = Path(__file__).resolve().parent.parent / "stdlib"
-if not STDLIB_DIR.is_dir():  # installed: stdlib/ is the package seglam.stdlib
-    import seglam.stdlib as _stdlib_package
-
-    STDLIB_DIR = Path(_stdlib_package.__file__).resolve().parent
+#: The directory of the standard library's Seglam modules (``stdlib/``, installed as the
+#: package ``seglam.stdlib``).
+STDLIB_DIR = Path(seglam.stdlib.__file__).resolve().parent
 
 #: The environment variable that adds directories to the search path (``os.pathsep``-separated).
 PATH_VARIABLE = "SEGLAM_PATH"
