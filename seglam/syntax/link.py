@@ -1,6 +1,6 @@
 """Renaming a module's global names, so several Seglam modules can share one tree.
 
-Linking a program with the Seglam modules it imports (``seglam/library.py``) puts every
+Linking a program with the Seglam modules it imports (``seglam/program/library.py``) puts every
 module's definitions into one module, each under its qualified name (``dates.add_days``:
 a dot never occurs in a name the parser accepts, so no user name can collide). This file
 rewrites one module's tree for that: every reference to a global name found in ``names`` is

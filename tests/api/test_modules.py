@@ -10,7 +10,7 @@ import pytest
 
 import seglam
 from seglam.cli.main import main
-from seglam.library import STDLIB_DIR, stdlib_modules
+from seglam.program.library import STDLIB_DIR, stdlib_modules
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import seglam
-from seglam.library import STDLIB_DIR, stdlib_modules
+from seglam.program.library import STDLIB_DIR, stdlib_modules
 from seglam.run.oracle import run_cpython
 
 MODULES = ["dates", "tables", "text"]

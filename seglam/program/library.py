@@ -30,21 +30,22 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping, Protocol
 
-import seglam.stdlib
 from seglam.check.checker import check
 from seglam.check.diagnostics import CheckError, Diagnostic
 from seglam.check.hints import IMPORT_HINTS
 from seglam.check.signatures import ALLOWED_MODULES
-from seglam.source import read_source
+from seglam.program.source import read_source
 from seglam.syntax import ast as A
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.link import MissingMember, Renaming, rename_statement
 from seglam.syntax.lower import parse
 from seglam.syntax.span import Span
 
-#: The directory of the standard library's Seglam modules (``stdlib/``, installed as the
-#: package ``seglam.stdlib``).
-STDLIB_DIR = Path(seglam.stdlib.__file__).resolve().parent
+#: The directory of the standard library's Seglam modules: ``stdlib/`` of the checkout, which
+#: installs as the package ``seglam.stdlib``.
+_SEGLAM = Path(__file__).resolve().parent.parent
+STDLIB_DIR = next((d for d in (_SEGLAM / "stdlib", _SEGLAM.parent / "stdlib") if (d / "__init__.py").is_file()),
+                  _SEGLAM / "stdlib")
 
 #: The environment variable that adds directories to the search path (``os.pathsep``-separated).
 PATH_VARIABLE = "SEGLAM_PATH"

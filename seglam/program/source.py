@@ -1,6 +1,6 @@
 """Reading a Seglam source file from disk: bounded, UTF-8, regular files only.
 
-Owns no parsing or checking; ``seglam.program`` (``load``) and ``seglam.library`` (modules on
+Owns no parsing or checking; ``seglam.program`` (``load``) and ``seglam.program.library`` (modules on
 the search path) read through it, so every file a program touches gets the same limits.
 """
 

@@ -23,7 +23,8 @@ from seglam.syntax import ast as A
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse
 from seglam.syntax.span import Span
-from seglam.source import MAX_SOURCE_BYTES, SourceFileError, read_source  # noqa: F401 (re-exported)
+from seglam.program.library import link, search_path
+from seglam.program.source import MAX_SOURCE_BYTES, SourceFileError, read_source  # noqa: F401 (re-exported)
 
 BACKENDS = ("compiled", "reference")
 
@@ -46,7 +47,6 @@ def compile(source: str, filename: str = "<input>", *, limits=None, backend: str
     Seglam modules the program imports are looked for in the standard library, then in the
     directories of ``path``, then of ``SEGLAM_PATH``, then in ``modules`` (name -> source)."""
     from seglam.check.checker import check
-    from seglam.library import link, search_path
 
     if not isinstance(source, str):
         raise TypeError(f"source must be str, not {type(source).__name__}")
