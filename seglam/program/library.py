@@ -25,6 +25,7 @@ import difflib
 import functools
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -233,12 +234,14 @@ def _load(found: ModuleSource, finders: tuple, stack: tuple[str, ...], loaded: d
     if diagnostics:
         raise CheckError(diagnostics, found.source)
     key = (found, tuple(sorted((n, m.hash) for n, m in direct.items())))
-    module = _CHECKED.get(key)
+    with _CHECKED_LOCK:
+        module = _CHECKED.get(key)
     if module is None:
         module = _checked_module(found, tree, direct, loaded)
-        if len(_CHECKED) >= _CHECKED_MAX:
-            _CHECKED.pop(next(iter(_CHECKED)), None)
-        _CHECKED[key] = module
+        with _CHECKED_LOCK:
+            while len(_CHECKED) >= _CHECKED_MAX:
+                del _CHECKED[next(iter(_CHECKED))]
+            _CHECKED[key] = module
     loaded[found.name] = module
     return module
 
@@ -252,6 +255,7 @@ def _parse(source: str, filename: str) -> A.Module:
 #: module over the same imports is checked once per process.
 _CHECKED: dict[tuple, LoadedModule] = {}
 _CHECKED_MAX = 128
+_CHECKED_LOCK = threading.Lock()
 
 
 def _checked_module(found: ModuleSource, tree: A.Module, deps: Mapping[str, LoadedModule],
