@@ -49,13 +49,15 @@ CALLS = {"dates": ("is_leap", (2024,)), "text": ("ordinal", (3,)), "tables": ("c
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_every_public_function_is_documented_exemplified_and_some_are_properties(name):
+def test_every_public_function_has_a_docstring_a_contract_and_examples(name):
     program = seglam.load(STDLIB_DIR / f"{name}.sgl")
     examples = program.source[program.source.index("\nassert "):]
     public = [f for f in program.functions if not f.startswith(("_", "prop_"))]
     assert public
     for function in public:
-        assert program.functions[function].node.docstring, f"{name}.{function} has no docstring"
+        info = program.functions[function]
+        assert info.node.docstring, f"{name}.{function} has no docstring"
+        assert info.requires or info.ensures, f"{name}.{function} has no contract"
         assert re.search(rf"\b{function}\(", examples), f"{name}.{function} has no example"
     assert sum(f.startswith("prop_") for f in program.functions) >= 3
 
