@@ -45,7 +45,8 @@ def compile(source: str, filename: str = "<input>", *, limits=None, backend: str
     defaults for :meth:`Program.call`; :meth:`Program.run` can override both per call.
 
     Seglam modules the program imports are looked for in the standard library, then in the
-    directories of ``path``, then of ``SEGLAM_PATH``, then in ``modules`` (name -> source)."""
+    directories of ``path``, then of ``SEGLAM_PATH``, then in ``modules`` (name -> source, or
+    a ``seglam.program.library.Finder``)."""
     from seglam.check.checker import check
 
     if not isinstance(source, str):

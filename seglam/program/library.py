@@ -113,15 +113,18 @@ class MappingFinder:
         return sorted(name for name, _ in self.modules)
 
 
-def search_path(path: Iterable[str | os.PathLike] | None = None, modules: Mapping[str, str] | None = None,
+def search_path(path: Iterable[str | os.PathLike] | None = None, modules: "Mapping[str, str] | Finder | None" = None,
                 environ: Mapping[str, str] | None = None) -> tuple:
     """The finders, in the order they are searched: the standard library, ``path``,
-    ``SEGLAM_PATH``, then ``modules``."""
+    ``SEGLAM_PATH``, then ``modules``: name -> source, or a :class:`Finder` of its own (the
+    hook for modules kept elsewhere, looked up one name at a time)."""
     environ = os.environ if environ is None else environ
     finders: list = [DirectoryFinder(str(STDLIB_DIR), "the standard library")]
     finders += [DirectoryFinder(os.fspath(p)) for p in (path or ())]
     finders += [DirectoryFinder(p) for p in environ.get(PATH_VARIABLE, "").split(os.pathsep) if p]
-    if modules:
+    if hasattr(modules, "find"):
+        finders.append(modules)
+    elif modules:
         finders.append(MappingFinder(tuple(sorted(dict(modules).items()))))
     return tuple(finders)
 
@@ -187,14 +190,14 @@ class Linked:
     modules: Mapping[str, LoadedModule]       # every module imported, directly or not
 
 
-def link(tree: A.Module, source: str, finders: tuple, stack: tuple[str, ...] = ()) -> Linked:
+def link(tree: A.Module, source: str, finders: tuple) -> Linked:
     """Link ``tree`` with the Seglam modules it imports; CheckError on an import problem
     (located in the importing file) or an error inside an imported module (in its file)."""
     if not imported_modules(tree):
         return Linked(tree, program_hash(tree), MappingProxyType({}))
     loaded: dict[str, LoadedModule] = {}
     diagnostics: list[Diagnostic] = []
-    direct = _load_imports(tree, finders, stack, loaded, diagnostics)
+    direct = _load_imports(tree, finders, (), loaded, diagnostics)
     renaming = _renaming(tree, {}, direct, tree.filename, diagnostics)
     missing: list[MissingMember] = []
     body = [rename_statement(s, renaming, missing) for s in tree.body if not _imports_seglam(s)]

@@ -175,3 +175,27 @@ def test_run_shows_a_fault_in_a_module_with_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{lib / 'safe.sgl'}:2:12: F-ZERO-DIV" in err and "return a // b" in err
     assert f"in safe.ratio ({program}:4:12)" in err
+
+
+def test_a_finder_of_its_own_is_asked_one_name_at_a_time():
+    """The hook for modules kept elsewhere (the cache's library modules): any object with
+    ``find(name)`` and ``describe()``."""
+    from seglam.program.library import ModuleSource
+
+    class Library:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def find(self, name: str):
+            self.asked.append(name)
+            return ModuleSource(name, f"cache:{name}", SHAPES) if name == "shapes" else None
+
+        def describe(self) -> str:
+            return "the cache"
+
+    library = Library()
+    assert seglam.compile(MAIN, modules=library).call("main") == 12
+    assert library.asked == ["shapes"]
+    with pytest.raises(seglam.CheckError) as info:
+        seglam.compile("import elsewhere\n", modules=library)
+    assert "the cache" in info.value.diagnostics[0].message
