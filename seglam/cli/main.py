@@ -14,7 +14,7 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
-from seglam.cli.argtypes import add_path_option
+from seglam.cli.argtypes import add_path_option, source_files
 from seglam.version import LANGUAGE_VERSION, __version__
 
 #: Command-group modules, each exposing ``register(subparsers)``.
@@ -122,7 +122,7 @@ def _register_check(subparsers) -> None:
         description=("Parse and type-check Seglam files (UTF-8, regular files only, at most 4,000,000 bytes). "
                      "Exit 0 when every file checks, 1 when any has errors, 2 when a file cannot be read or on a usage error."),
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a .sgl file, or a directory: every .sgl file in it")
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     add_path_option(p)
     p.set_defaults(handler=_cmd_check)
@@ -135,7 +135,7 @@ def _cmd_check(args) -> int:
 
     results = []
     status = 0
-    for path in args.files:
+    for path in source_files(args.files):
         source, problem = _read(path)
         if source is None:
             results.append({"file": path, "ok": False, "error": problem})

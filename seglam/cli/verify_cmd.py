@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
-from seglam.cli.argtypes import add_path_option, positive_int
+from seglam.cli.argtypes import add_path_option, positive_int, source_files
 
 
 def register(subparsers) -> None:
@@ -33,7 +33,7 @@ def register(subparsers) -> None:
             "(admissible to the cache only if each has targeted evidence: JSON \"admissible\")"
         ),
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a .sgl file, or a directory: every .sgl file in it")
     _common(p)
     add_path_option(p)
     p.set_defaults(handler=cmd_verify)
@@ -113,7 +113,7 @@ def cmd_verify(args) -> int:
 
     status = 0
     reports = []
-    for path in args.files:
+    for path in source_files(args.files):
         source, error = _read(path)
         shown = path.encode("utf-8", "backslashreplace").decode("utf-8")  # argv may hold lone surrogates
         if source is None:

@@ -199,3 +199,20 @@ def test_a_finder_of_its_own_is_asked_one_name_at_a_time():
     with pytest.raises(seglam.CheckError) as info:
         seglam.compile("import elsewhere\n", modules=library)
     assert "the cache" in info.value.diagnostics[0].message
+
+
+def test_check_and_verify_take_a_directory(tmp_path, capsys):
+    """``seglam verify stdlib/``: a directory stands for the .sgl files directly in it."""
+    _module(tmp_path, "shapes", SHAPES + "\n\nassert area(2, 3) == 6\n")
+    _module(tmp_path, "uses", MAIN)
+    (tmp_path / "notes.txt").write_text("not a module")
+    assert main(["check", str(tmp_path), "--path", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'shapes.sgl'}: ok" in out and f"{tmp_path / 'uses.sgl'}: ok" in out and "notes" not in out
+    assert main(["verify", "--no-z3", "--max-examples", "5", "--path", str(tmp_path), str(tmp_path)]) in (0, 3)
+    out = capsys.readouterr().out
+    assert str(tmp_path / "shapes.sgl") in out and str(tmp_path / "uses.sgl") in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["check", str(empty)]) == 2
+    assert "is a directory" in capsys.readouterr().err
