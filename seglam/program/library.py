@@ -178,6 +178,7 @@ class LoadedModule:
     hash: str
     imports: tuple[str, ...]                 # the Seglam modules it imports directly
     exports: Mapping[str, str]               # public name -> qualified name
+    host_imports: Mapping[str, str]          # a name it imports from a Python module -> that module
     definitions: tuple[Definition, ...]      # renamed, without its examples and properties
 
 
@@ -280,12 +281,15 @@ def _checked_module(found: ModuleSource, tree: A.Module, deps: Mapping[str, Load
     renaming = _renaming(tree, qualified, deps, found.filename, diagnostics)
     definitions = tuple(_definition(s, rename_statement(s, renaming, []), qualified)
                         for s in tree.body if not _imports_seglam(s) and not _is_test(s))
-    hosts = {n for s in tree.body if isinstance(s, (A.Import, A.ImportFrom)) for n in _host_import_names(s)}
+    hosts = {n: s.module if isinstance(s, A.ImportFrom) else n
+             for s in tree.body if isinstance(s, (A.Import, A.ImportFrom)) and not _imports_seglam(s)
+             for n in _host_import_names(s)}
     exports = {n: q for n, q in qualified.items() if n not in hosts}
     exports.update({alias: target for alias, target in renaming.names.items() if alias not in qualified})
     return LoadedModule(name, found.filename, found.source,
                         program_hash(tree, {n: m.hash for n, m in deps.items()}),
-                        tuple(deps), MappingProxyType(exports), tuple(d for d in definitions if d.defines))
+                        tuple(deps), MappingProxyType(exports), MappingProxyType(hosts),
+                        tuple(d for d in definitions if d.defines))
 
 
 # ---- renaming ------------------------------------------------------------------------------------
@@ -437,9 +441,19 @@ def _not_found(name: str, span: Span, filename: str, finders: tuple) -> Diagnost
     return Diagnostic("E-MODULE", f"no Seglam module `{name}` (searched {where})", span, filename, hint)
 
 
-def _no_member(module: LoadedModule, name: str, span: Span, filename: str) -> Diagnostic:
+def _no_member(module: LoadedModule, name: str | None, span: Span, filename: str) -> Diagnostic:
+    if name is None:
+        example = next(iter(sorted(module.exports)), "name")
+        return Diagnostic("E-NAME", f"module `{module.name}` is not a value", span, filename,
+                          f"use the names it defines: `{module.name}.{example}`")
+    origin = module.host_imports.get(name)
     close = difflib.get_close_matches(name, list(module.exports), n=1)
-    hint = f"did you mean `{close[0]}`?" if close else f"`{module.name}` defines: {', '.join(sorted(module.exports)[:12])}"
+    if origin is not None:
+        hint = f"`{module.name}` imports `{name}` from `{origin}`: import it from there"
+    elif close:
+        hint = f"did you mean `{close[0]}`?"
+    else:
+        hint = f"`{module.name}` defines: {', '.join(sorted(module.exports)[:12])}"
     return Diagnostic("E-IMPORT-NAME", f"module `{module.name}` has no name `{name}`", span, filename, hint)
 
 

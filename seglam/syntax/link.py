@@ -26,10 +26,11 @@ from seglam.syntax.span import Span
 
 @dataclass(frozen=True)
 class MissingMember:
-    """``alias.attr`` where the module behind ``alias`` defines no ``attr``."""
+    """``alias.attr`` where the module behind ``alias`` defines no ``attr``; ``attr`` is None
+    for a module alias used as a value (``dates`` alone)."""
 
     module: str
-    attr: str
+    attr: str | None
     span: Span
 
 
@@ -133,6 +134,8 @@ class _Renamer:
         if isinstance(node, A.Name):
             if node.id in self.names and node.id not in local:
                 return dataclasses.replace(node, id=self.names[node.id])
+            if node.id in self.modules and node.id not in local:
+                self.missing.append(MissingMember(self.modules[node.id][0], None, node.span))
             return node
         if isinstance(node, A.Attribute) and isinstance(node.value, A.Name):
             alias = node.value.id

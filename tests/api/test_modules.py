@@ -216,3 +216,18 @@ def test_check_and_verify_take_a_directory(tmp_path, capsys):
     empty.mkdir()
     assert main(["check", str(empty)]) == 2
     assert "is a directory" in capsys.readouterr().err
+
+
+def test_a_name_a_module_took_from_python_is_imported_from_python():
+    modules = {"cal": "from datetime import timedelta\n\ndef week() -> timedelta:\n    return timedelta(days=7)\n"}
+    with pytest.raises(seglam.CheckError) as info:
+        seglam.compile("from cal import timedelta\n", modules=modules)
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.code == "E-IMPORT-NAME" and diagnostic.hint == "`cal` imports `timedelta` from `datetime`: import it from there"
+
+
+def test_a_module_is_not_a_value():
+    with pytest.raises(seglam.CheckError) as info:
+        seglam.compile("import shapes\n\ndef main() -> int:\n    m = shapes\n    return 1\n", modules={"shapes": SHAPES})
+    (diagnostic,) = info.value.diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.hint) == ("E-NAME", 4, "use the names it defines: `shapes.area`")
