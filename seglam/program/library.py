@@ -196,6 +196,7 @@ def link(tree: A.Module, source: str, finders: tuple) -> Linked:
     (located in the importing file) or an error inside an imported module (in its file)."""
     if not imported_modules(tree):
         return Linked(tree, program_hash(tree), MappingProxyType({}))
+    original, tree = tree, _one_import_per_statement(tree)
     loaded: dict[str, LoadedModule] = {}
     diagnostics: list[Diagnostic] = []
     direct = _load_imports(tree, finders, (), loaded, diagnostics)
@@ -208,7 +209,7 @@ def link(tree: A.Module, source: str, finders: tuple) -> Linked:
     linked_body = _needed(loaded, body) + body
     module = A.Module(tree.span, tuple(linked_body), tree.docstring, tree.filename)
     imports = {name: loaded[name].hash for name in direct}
-    return Linked(module, program_hash(tree, imports), MappingProxyType(dict(loaded)))
+    return Linked(module, program_hash(original, imports), MappingProxyType(dict(loaded)))
 
 
 def _load_imports(tree: A.Module, finders: tuple, stack: tuple[str, ...], loaded: dict,
@@ -232,7 +233,7 @@ def _load_imports(tree: A.Module, finders: tuple, stack: tuple[str, ...], loaded
 
 
 def _load(found: ModuleSource, finders: tuple, stack: tuple[str, ...], loaded: dict) -> LoadedModule:
-    tree = _parse(found.source, found.filename)
+    tree = _one_import_per_statement(_parse(found.source, found.filename))
     diagnostics: list[Diagnostic] = []
     direct = _load_imports(tree, finders, stack, loaded, diagnostics)
     if diagnostics:
@@ -287,7 +288,7 @@ def _checked_module(found: ModuleSource, tree: A.Module, deps: Mapping[str, Load
     exports = {n: q for n, q in qualified.items() if n not in hosts}
     exports.update({alias: target for alias, target in renaming.names.items() if alias not in qualified})
     return LoadedModule(name, found.filename, found.source,
-                        program_hash(tree, {n: m.hash for n, m in deps.items()}),
+                        program_hash(_parse(found.source, found.filename), {n: m.hash for n, m in deps.items()}),
                         tuple(deps), MappingProxyType(exports), MappingProxyType(hosts),
                         tuple(d for d in definitions if d.defines))
 
@@ -328,6 +329,18 @@ def _renaming(tree: A.Module, own: dict[str, str], deps: Mapping[str, LoadedModu
             else:
                 names[local] = target
     return Renaming(names, modules)
+
+
+def _one_import_per_statement(tree: A.Module) -> A.Module:
+    """``import a, re`` as ``import a`` and ``import re``, so a statement imports either a
+    Seglam module or a Python one."""
+    body = []
+    for stmt in tree.body:
+        if isinstance(stmt, A.Import) and len(stmt.names) > 1:
+            body += [dataclasses.replace(stmt, names=(alias,)) for alias in stmt.names]
+        else:
+            body.append(stmt)
+    return dataclasses.replace(tree, body=tuple(body))
 
 
 def _globals(tree: A.Module) -> list[str]:

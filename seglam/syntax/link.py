@@ -69,8 +69,6 @@ class _Renamer:
                 decorators=self.many(stmt.decorators, frozenset()),
                 body=tuple(self.class_member(s) for s in stmt.body),
             )
-        if isinstance(stmt, (A.Assign, A.AnnAssign)):
-            return self.node(stmt, frozenset())
         return self.node(stmt, frozenset())
 
     def class_member(self, stmt):
@@ -121,7 +119,7 @@ class _Renamer:
         """An annotation: also renames a quoted forward reference (``"Date"``)."""
         if isinstance(node, A.Constant) and isinstance(node.value, str) and node.value in self.names:
             return dataclasses.replace(node, value=self.names[node.value])
-        if isinstance(node, A.Subscript) or isinstance(node, A.TupleExpr) or isinstance(node, A.BinOp):
+        if isinstance(node, (A.Subscript, A.TupleExpr, A.BinOp)):
             return self.generic(node, local, self.annotation)
         return self.node(node, local)
 

@@ -231,3 +231,12 @@ def test_a_module_is_not_a_value():
         seglam.compile("import shapes\n\ndef main() -> int:\n    m = shapes\n    return 1\n", modules={"shapes": SHAPES})
     (diagnostic,) = info.value.diagnostics
     assert (diagnostic.code, diagnostic.span.line, diagnostic.hint) == ("E-NAME", 4, "use the names it defines: `shapes.area`")
+
+
+def test_one_statement_may_import_a_seglam_and_a_python_module():
+    program = seglam.compile("import shapes, re\n\ndef main() -> int:\n    return shapes.area(2, len(re.findall('a', 'aa')))\n",
+                             modules={"shapes": SHAPES})
+    assert program.call("main") == 4
+    with pytest.raises(seglam.CheckError) as info:
+        seglam.compile("import shapes, os\n", modules={"shapes": SHAPES})
+    assert info.value.codes == ["E-IMPORT"]
