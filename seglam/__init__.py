@@ -12,7 +12,7 @@ Heavy parts (the verifier and Z3, the engine and the OpenAI client, the LMDB cac
 imported only when first used, so ``import seglam`` stays fast.
 """
 
-from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.program import Program, RunResult, compile, load
 from seglam.run.faults import Fault
 from seglam.version import LANGUAGE_VERSION, __version__

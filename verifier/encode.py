@@ -22,7 +22,7 @@ import z3
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 from seglam.verifier.exprs import Expressions
-from seglam.verifier.logic import FALSE, TRUE, _and, _or, dead, past_end
+from seglam.verifier.logic import FALSE, TRUE, and_, or_, dead, past_end
 from seglam.verifier.terms import is_false, is_true
 from seglam.verifier.symbolic import (
     NONE, Inputs, SClass, SDict, SEnum, SFunc, SList, SOpt, SRange, SRecord, STuple, Unsupported,
@@ -78,7 +78,7 @@ def encode_function(
     """Encode ``name``'s precondition, body, faults and postconditions (over ``inputs`` when
     given: ``seglam diff`` encodes two versions over the same inputs). With ``havoc``, a pure
     expression outside the fragment becomes an unconstrained value of its static type."""
-    enc = _Encoder(view, bound, counter, havoc, ends)
+    enc = Encoder(view, bound, counter, havoc, ends)
     if max_work is not None:
         enc.max_work = max_work
     return enc.entry(view.functions[name], inputs)
@@ -102,10 +102,9 @@ class Havoc:
     text: str
 
 
+class Encoder(Expressions):
+    """Encodes one function's statements and expressions as Z3 terms over a bounded unrolling."""
 
-
-
-class _Encoder(Expressions):
     def __init__(self, view: ModuleView, bound: int, counter=None, havoc: bool = False, ends: dict | None = None) -> None:
         self.view = view
         self.ends = {} if ends is None else ends  # past_end's memo (see logic.past_end)
@@ -146,10 +145,10 @@ class _Encoder(Expressions):
         pre = TRUE
         saved_sites = len(self.sites)
         for lam in fv.requires:
-            pre = _and(pre, truthy(self.call_lambda(lam, self._lambda_args(lam, inputs, None)), lam.span))
+            pre = and_(pre, truthy(self.call_lambda(lam, self._lambda_args(lam, inputs, None)), lam.span))
         for a in fv.leading_asserts:
             self.alive = pre
-            pre = _and(pre, truthy(self.expr(a.test), a.span))
+            pre = and_(pre, truthy(self.expr(a.test), a.span))
         del self.sites[saved_sites:]  # faults while evaluating the precondition only reject inputs
         self.alive = pre
         body = fv.node.body[len(fv.leading_asserts):]
@@ -191,15 +190,15 @@ class _Encoder(Expressions):
         cond = z3.simplify(cond) if not is_bool(cond) else cond
         if is_false(cond):
             return
-        self.sites.append(Site(code, span, title, _and(self.alive, cond), len(self.stack) > 1))
-        self.alive = _and(self.alive, z3.Not(cond))
+        self.sites.append(Site(code, span, title, and_(self.alive, cond), len(self.stack) > 1))
+        self.alive = and_(self.alive, z3.Not(cond))
 
     def guarded(self, cond, fn):
         saved = self.alive
-        self.alive = _and(saved, cond)
+        self.alive = and_(saved, cond)
         out = fn()
         after = self.alive
-        self.alive = _or(_and(saved, z3.Not(cond)), after)
+        self.alive = or_(and_(saved, z3.Not(cond)), after)
         return out
 
     def assign(self, name: str, value, span: Span) -> None:
@@ -222,11 +221,11 @@ class _Encoder(Expressions):
             return v
         if isinstance(v, SRange):
             count = self.range_count(v)
-            self.bound_loop(_and(self.alive, count > self.K), span)
+            self.bound_loop(and_(self.alive, count > self.K), span)
             items = [v.start + k * v.step for k in range(self.K)]
             return SList(z3.If(count > self.K, z3.IntVal(self.K), count), tuple(items), next(self.idents))
         if is_str(v):
-            self.bound_loop(_and(self.alive, z3.Length(v) > self.K), span)
+            self.bound_loop(and_(self.alive, z3.Length(v) > self.K), span)
             self.inputs.bounded = True
             items = [z3.SubString(v, k, 1) for k in range(self.K)]
             return SList(z3.Length(v), tuple(items), next(self.idents), True)
@@ -280,7 +279,7 @@ class _Encoder(Expressions):
         items = list(lst.items)
         new = []
         for k, item in enumerate(items):
-            new.append(ite(_and(guard, lst.length == k), value, item))
+            new.append(ite(and_(guard, lst.length == k), value, item))
         new.append(value)
         return SList(z3.If(guard, lst.length + 1, lst.length), tuple(new), lst.ident)
 
@@ -297,7 +296,7 @@ class _Encoder(Expressions):
         if isinstance(s, A.Return):
             v = self.expr(s.value) if s.value is not None else NONE
             self.ret = v if self.ret is None else ite(self.alive, v, self.ret, s.span)
-            self.returned = _or(self.returned, self.alive)
+            self.returned = or_(self.returned, self.alive)
             self.alive = FALSE
         elif isinstance(s, A.Assign):
             v = self.expr(s.value)
@@ -311,21 +310,21 @@ class _Encoder(Expressions):
         elif isinstance(s, A.If):
             c = truthy(self.expr(s.test), s.test.span)
             saved = self.alive
-            self.alive = _and(saved, c)
+            self.alive = and_(saved, c)
             self.block(s.body)
             a1 = self.alive
-            self.alive = _and(saved, z3.Not(c))
+            self.alive = and_(saved, z3.Not(c))
             self.block(s.orelse)
-            self.alive = _or(a1, self.alive)
+            self.alive = or_(a1, self.alive)
         elif isinstance(s, A.For):
             self.for_loop(s)
         elif isinstance(s, A.While):
             self.while_loop(s)
         elif isinstance(s, A.Break):
-            self.loops[-1].broken = _or(self.loops[-1].broken, self.alive)
+            self.loops[-1].broken = or_(self.loops[-1].broken, self.alive)
             self.alive = FALSE
         elif isinstance(s, A.Continue):
-            self.loops[-1].cont = _or(self.loops[-1].cont, self.alive)
+            self.loops[-1].cont = or_(self.loops[-1].cont, self.alive)
             self.alive = FALSE
         elif isinstance(s, A.Pass):
             pass
@@ -365,7 +364,7 @@ class _Encoder(Expressions):
             n = lst.length
             self.fault("F-INDEX", t.span, z3.Or(i >= n, i < -n), "index in range")
             j = z3.If(i < 0, i + n, i)
-            items = tuple(ite(_and(self.alive, j == k), v, item, span) for k, item in enumerate(lst.items))
+            items = tuple(ite(and_(self.alive, j == k), v, item, span) for k, item in enumerate(lst.items))
             self.env[t.value.id] = SList(lst.length, items, lst.ident)
         else:
             raise Unsupported(f"assignment to {type(t).__name__}", span)
@@ -399,7 +398,7 @@ class _Encoder(Expressions):
             lst = self.check_alias(s.target.value.id, s.span)
             n = lst.length
             j = z3.If(i < 0, i + n, i)
-            items = tuple(ite(_and(self.alive, j == k), v, item, s.span) for k, item in enumerate(lst.items))
+            items = tuple(ite(and_(self.alive, j == k), v, item, s.span) for k, item in enumerate(lst.items))
             self.env[s.target.value.id] = SList(lst.length, items, lst.ident)
         else:
             raise Unsupported("this augmented assignment target", s.span)
@@ -428,8 +427,8 @@ class _Encoder(Expressions):
         exited = FALSE
         ended = past_end(length, self.ends) if cap else None
         for k in range(cap):
-            enter = _and(head, k < length)
-            exited = _or(exited, _and(head, z3.Not(k < length)))
+            enter = and_(head, k < length)
+            exited = or_(exited, and_(head, z3.Not(k < length)))
             if is_false(head) or ended(k):
                 head = FALSE
                 break
@@ -437,14 +436,14 @@ class _Encoder(Expressions):
             loop.cont = FALSE
             self.target(s.target, get(k), s.span)
             self.block(s.body)
-            head = _or(self.alive, loop.cont)
+            head = or_(self.alive, loop.cont)
         if bounded_range:
-            self.bound_loop(_and(head, length > cap), s.span)
+            self.bound_loop(and_(head, length > cap), s.span)
         self.loops.pop()
-        self.alive = _or(exited, head)
+        self.alive = or_(exited, head)
         if s.orelse:
             self.block(s.orelse)
-        self.alive = _or(self.alive, loop.broken)
+        self.alive = or_(self.alive, loop.broken)
 
     def while_loop(self, s: A.While) -> None:
         loop = _Loop()
@@ -455,24 +454,24 @@ class _Encoder(Expressions):
             self.alive = head
             c = truthy(self.expr(s.test), s.test.span)
             head = self.alive
-            exited = _or(exited, _and(head, z3.Not(c)))
-            self.alive = _and(head, c)
+            exited = or_(exited, and_(head, z3.Not(c)))
+            self.alive = and_(head, c)
             if dead(head, c):
                 head = FALSE
                 break
             loop.cont = FALSE
             self.block(s.body)
-            head = _or(self.alive, loop.cont)
+            head = or_(self.alive, loop.cont)
         if not is_false(head):
             self.alive = head
             c = truthy(self.expr(s.test), s.test.span)
-            self.bound_loop(_and(self.alive, c), s.span)
-            exited = _or(exited, _and(self.alive, z3.Not(c)))
+            self.bound_loop(and_(self.alive, c), s.span)
+            exited = or_(exited, and_(self.alive, z3.Not(c)))
         self.loops.pop()
         self.alive = exited
         if s.orelse:
             self.block(s.orelse)
-        self.alive = _or(self.alive, loop.broken)
+        self.alive = or_(self.alive, loop.broken)
 
     # ---- names ------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import z3
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 from seglam.verifier import decimals as D
-from seglam.verifier.logic import FALSE, TRUE, _and, past_end
+from seglam.verifier.logic import FALSE, TRUE, and_, past_end
 from seglam.verifier.terms import is_false
 from seglam.verifier.symbolic import (
     NONE, SClass, SDict, SEnum, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
@@ -156,7 +156,7 @@ class Expressions:
         out = TRUE
         for op, comp in zip(e.ops, e.comparators):
             right = self.expr(comp)
-            out = _and(out, self.compare(op, left, right, e.span))
+            out = and_(out, self.compare(op, left, right, e.span))
             left = right
         return out
 
@@ -199,7 +199,7 @@ class Expressions:
         if isinstance(container, STuple):
             return z3.Or(*[eq(item, x, span) for x in container.items]) if container.items else FALSE
         if isinstance(container, SList):
-            parts = [_and(k < container.length, eq(item, x, span)) for k, x in enumerate(container.items)]
+            parts = [and_(k < container.length, eq(item, x, span)) for k, x in enumerate(container.items)]
             return z3.Or(*parts) if parts else FALSE
         raise Unsupported(f"`in` on {type(container).__name__}", span)
 
@@ -341,7 +341,7 @@ class Expressions:
                 count = self.range_count(it)
                 cap, length = self.K, count
                 get = lambda k: it.start + k * it.step  # noqa: E731
-                self.bound_loop(_and(self.alive, count > self.K), g.span)
+                self.bound_loop(and_(self.alive, count > self.K), g.span)
             else:
                 lst = self.as_list(it, g.iter.span)
                 cap, length = len(lst.items), lst.length
@@ -350,12 +350,12 @@ class Expressions:
             self.iterating.append(getattr(it, "ident", 0))
             ended = past_end(length, self.ends) if cap else None
             for k in range(cap):
-                self.alive = _and(head, k < length)
+                self.alive = and_(head, k < length)
                 if is_false(head) or ended(k):
                     break
                 self.target(g.target, get(k), g.span)
                 for cond in g.ifs:
-                    self.alive = _and(self.alive, truthy(self.expr(cond), cond.span))
+                    self.alive = and_(self.alive, truthy(self.expr(cond), cond.span))
                 run(level + 1)
             self.iterating.pop()
             self.alive = head

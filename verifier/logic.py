@@ -10,7 +10,8 @@ TRUE = z3.BoolVal(True)
 FALSE = z3.BoolVal(False)
 
 
-def _or(a, b):
+def or_(a, b):
+    """``a or b``, folding the constant sides away so the solver sees smaller terms."""
     if is_false(a):
         return b
     if is_false(b):
@@ -18,7 +19,8 @@ def _or(a, b):
     return mk_or(a, b)
 
 
-def _and(a, b):
+def and_(a, b):
+    """``a and b``, folding the constant sides away so the solver sees smaller terms."""
     if is_true(a):
         return b
     if is_true(b):

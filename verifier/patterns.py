@@ -1,6 +1,6 @@
 """``match`` statements in the Z3 encoding: cases in order, captures as guarded assignments.
 
-``self`` is the encoder (:class:`seglam.verifier.encode._Encoder`).
+``self`` is the encoder (:class:`seglam.verifier.encode.Encoder`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import z3
 
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
-from seglam.verifier.logic import FALSE, TRUE, _and, _or
+from seglam.verifier.logic import FALSE, TRUE, and_, or_
 from seglam.verifier.symbolic import NONE, SOpt, SRecord, STuple, Unsupported, eq, is_bool, truthy
 
 
@@ -21,16 +21,16 @@ def match(self, s: A.Match) -> None:
     for case in s.cases:
         self.alive = rest
         cond = pattern(self, case.pattern, subject, case.span)
-        self.alive = _and(rest, cond)
+        self.alive = and_(rest, cond)
         if case.guard is not None:
             g = truthy(self.expr(case.guard), case.guard.span)
-            cond = _and(cond, g)
-            self.alive = _and(rest, cond)
-        rest = _and(rest, z3.Not(cond))
+            cond = and_(cond, g)
+            self.alive = and_(rest, cond)
+        rest = and_(rest, z3.Not(cond))
         self.block(case.body)
-        after = _or(after, self.alive)
+        after = or_(after, self.alive)
     # No case matched: a match statement falls through (the checker demands exhaustiveness).
-    self.alive = _or(after, rest)
+    self.alive = or_(after, rest)
 
 def pattern(self, p, v, span: Span):
     """The condition under which ``v`` matches ``p``; binds captures (guarded)."""
@@ -38,7 +38,7 @@ def pattern(self, p, v, span: Span):
         cond = TRUE if p.pattern is None else pattern(self, p.pattern, v, span)
         if p.name is not None:
             saved = self.alive
-            self.alive = _and(saved, cond)
+            self.alive = and_(saved, cond)
             self.assign(p.name, v, span)
             self.alive = saved
         return cond
@@ -49,12 +49,12 @@ def pattern(self, p, v, span: Span):
         if p.value is None:
             return eq(v, NONE, span)
         if isinstance(v, SOpt):
-            return _and(v.present, v.value == z3.BoolVal(p.value)) if is_bool(v.value) else FALSE
+            return and_(v.present, v.value == z3.BoolVal(p.value)) if is_bool(v.value) else FALSE
         return v == z3.BoolVal(p.value) if is_bool(v) else FALSE
     if isinstance(p, A.MatchValue):
         w = self.expr(p.value)
         if isinstance(v, SOpt):
-            return _and(v.present, eq(v.value, w, span))
+            return and_(v.present, eq(v.value, w, span))
         return eq(v, w, span)
     if isinstance(p, A.MatchSequence) and isinstance(v, STuple):
         if any(isinstance(q, A.MatchStar) for q in p.patterns) or len(p.patterns) != len(v.items):

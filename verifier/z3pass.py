@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import z3
 
 from seglam.syntax.span import Span
-from seglam.verifier.encode import _Encoder, encode_function
+from seglam.verifier.encode import Encoder, encode_function
 from seglam.verifier.symbolic import Unsupported, eq, model_value, truthy
 from seglam.verifier.view import ModuleView
 
@@ -285,7 +285,7 @@ def _site_title(code: str, title: str) -> str:
 def _pins(view: ModuleView, name: str, options: Z3Options):
     """Formulas satisfiable iff two different results both meet every ``ensures``."""
     fv = view.functions[name]
-    enc = _Encoder(view, options.bound, itertools.count(10_000))
+    enc = Encoder(view, options.bound, itertools.count(10_000))
     try:
         inputs = {p.name: enc.inputs.fresh(p.name, p.type) for p in fv.params}
         r1 = enc.inputs.fresh("result", fv.returns)

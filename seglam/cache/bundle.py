@@ -21,7 +21,7 @@ from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import Counterexample, Entry, Example, Provenance
 from seglam.cache.errors import AdmissionError, CacheError, CorruptEntryError, NotFoundError
 from seglam.cache.values import decode_value
-from seglam.check.diagnostics import CheckError
+from seglam.syntax.diagnostics import CheckError
 from seglam.program import MAX_SOURCE_BYTES, SourceFileError, read_source
 from seglam.syntax.jsontext import dumps, json_depth
 

@@ -44,7 +44,7 @@ from seglam.cache.signature import leading_assert_lines, pick_entry, properties_
 from seglam.cache.store import Store
 from seglam.cache.toolchain import SeglamToolchain, Toolchain
 from seglam.cache.values import decode_value, encode_value
-from seglam.check.diagnostics import CheckError
+from seglam.syntax.diagnostics import CheckError
 from seglam.syntax.jsontext import escape_surrogates
 
 #: Gate counterexamples kept per entry (``reject`` ones are always kept).

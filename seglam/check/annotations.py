@@ -56,7 +56,7 @@ class AnnotationResolver:
 
     def _quoted(self, node: ast.Constant) -> t.Type:
         from seglam.syntax.lower import parse
-        from seglam.check.diagnostics import CheckError
+        from seglam.syntax.diagnostics import CheckError
 
         text = str(node.value).strip()
         try:

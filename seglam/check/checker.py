@@ -27,7 +27,7 @@ from seglam.check.annotations import AnnotationResolver
 from seglam.check.calls import CallMixin
 from seglam.check.checked import CheckedModule, EnumInfo, FieldInfo, FunctionInfo, ParamInfo, RecordInfo
 from seglam.check.declarations import DeclMixin
-from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.check.env import FnCtx, ModuleEnv, Reporter
 from seglam.check.exprs import ExprMixin
 from seglam.check.narrowing import NarrowMixin

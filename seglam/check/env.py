@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from seglam.check import types as t
 from seglam.check.checked import EnumInfo, FunctionInfo, RecordInfo
-from seglam.check.diagnostics import Diagnostic
+from seglam.syntax.diagnostics import Diagnostic
 from seglam.syntax.span import Span
 
 

@@ -9,7 +9,7 @@ from seglam.check.env import State
 from seglam.check.hints import EXPRESSIONS, FORBIDDEN_NAMES, MEMBER_HINTS, METHOD_HINTS, is_dunder
 from seglam.check.operators import arith, comparable_order, unary
 from seglam.check.signatures import MODULE_TYPES, SPECIAL_MEMBERS, KeysViewType, ValuesViewType, table
-from seglam.check.typeops import as_dict, assignable, hashable, is_bottom, iter_elem, join
+from seglam.check.typeops import as_dict, assignable, can_be_equal, hashable, is_bottom, iter_elem, join
 from seglam.check.narrowing import falsy_part as _falsy_part
 from seglam.check.scope import walrus_names
 from seglam.syntax import ast
@@ -623,7 +623,7 @@ class ExprMixin:
             # A value of another type is simply never found (no error: Python allows it).
             return
         if op in ("==", "!="):
-            if not _overlap(left, right) and not (t.NONE in t.options(left) or t.NONE in t.options(right)):
+            if not can_be_equal(left, right) and not (t.NONE in t.options(left) or t.NONE in t.options(right)):
                 self.report.error("E-TYPE", f"comparing `{left.render()}` with `{right.render()}` is always "
                                   f"{'False' if op == '==' else 'True'}", node.span,
                                   "convert one side first (e.g. `int(s)` or `str(n)`)")
@@ -932,26 +932,6 @@ def _value_literal(node) -> bool:
 
 def _singleton(ty: t.Type) -> bool:
     return isinstance(ty, t.EnumType) or ty == t.BOOL
-
-
-
-def _overlap(a: t.Type, b: t.Type) -> bool:
-    """Whether values of types ``a`` and ``b`` can ever be equal."""
-    if is_bottom(a) or is_bottom(b):
-        return True
-    for x in t.options(a):
-        for y in t.options(b):
-            if assignable(x, y) or assignable(y, x):
-                return True
-            if x in (t.INT, t.FLOAT, t.BOOL, t.DECIMAL) and y in (t.INT, t.FLOAT, t.BOOL, t.DECIMAL):
-                return True
-            if type(x) is type(y) and isinstance(x, (t.ListType, t.SetType, t.DictType, t.TupleType, t.CounterType)):
-                return True
-            if {type(x), type(y)} <= {t.DictType, t.CounterType}:
-                return True
-            if {type(x), type(y)} <= {t.SetType, KeysViewType}:
-                return True
-    return False
 
 
 def receiver_kind(ty: t.Type) -> str | None:

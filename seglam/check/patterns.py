@@ -11,7 +11,7 @@ from __future__ import annotations
 from seglam.check import types as t
 from seglam.check.env import State, merge_all
 from seglam.check.scope import pattern_names
-from seglam.check.typeops import as_dict, is_bottom
+from seglam.check.typeops import as_dict, can_be_equal, is_bottom
 from seglam.syntax import ast
 
 ALL = "all"
@@ -164,9 +164,8 @@ class PatternMixin:
             return vt, {("enum", vt.name, p.value.attr)}
         if is_bottom(ty) or is_bottom(vt):
             return ty, set()
-        from seglam.check.exprs import _overlap
 
-        keep = [o for o in t.options(ty) if _overlap(o, vt)]
+        keep = [o for o in t.options(ty) if can_be_equal(o, vt)]
         if not keep:
             self._never(p, ty)
             return t.ERROR, set()

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from seglam.check import types as t
 from seglam.syntax import ast
+from seglam.syntax.lower import parse
 
 # ---- the table ---------------------------------------------------------------------------------
 
@@ -485,8 +486,6 @@ SIZED = SizedType()
 
 
 def _parse_stub(text: str) -> tuple[dict[str, tuple[Sig, ...]], dict[str, t.Type]]:
-    from seglam.syntax.lower import parse  # late: lower imports check.diagnostics
-
     functions: dict[str, list[Sig]] = {}
     values: dict[str, t.Type] = {}
     if not text.strip():

@@ -303,3 +303,22 @@ def matches_pseudo(param: t.Type, arg: t.Type) -> bool | None:
 def describe(x: t.Type) -> str:
     """A type for a message: ``list[int]``, ``int | None``."""
     return x.render()
+
+
+def can_be_equal(a: t.Type, b: t.Type) -> bool:
+    """Whether values of types ``a`` and ``b`` can ever be equal."""
+    if is_bottom(a) or is_bottom(b):
+        return True
+    for x in t.options(a):
+        for y in t.options(b):
+            if assignable(x, y) or assignable(y, x):
+                return True
+            if x in (t.INT, t.FLOAT, t.BOOL, t.DECIMAL) and y in (t.INT, t.FLOAT, t.BOOL, t.DECIMAL):
+                return True
+            if type(x) is type(y) and isinstance(x, (t.ListType, t.SetType, t.DictType, t.TupleType, t.CounterType)):
+                return True
+            if {type(x), type(y)} <= {t.DictType, t.CounterType}:
+                return True
+            if {type(x), type(y)} <= {t.SetType, KeysViewType}:
+                return True
+    return False

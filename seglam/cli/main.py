@@ -296,7 +296,7 @@ def _short(text: str, width: int = 40) -> str:
 def _render_fault(fault, program) -> str:
     """The fault with a caret in the file it happened in, then the calls that led there (each
     frame's position is in its caller's file: an imported module's for ``dates.add_days``)."""
-    from seglam.check.diagnostics import Diagnostic
+    from seglam.syntax.diagnostics import Diagnostic
     from seglam.syntax.span import Span
 
     span = fault.span or Span(1, 1, 1, 2)

@@ -25,7 +25,7 @@ from seglam.cache.pattern import parse_pattern
 from seglam.cache.gate import classify
 from seglam.cache.signature import leading_assert_lines, pick_entry, signature_of
 from seglam.cache.values import encode_value, render_value
-from seglam.check.diagnostics import CheckError
+from seglam.syntax.diagnostics import CheckError
 from seglam.engine.feedback import Failure, Feedback, Passed, check_failures, failure, run_failure, verifier_feedback
 from seglam.engine.schema import CompileReply
 from seglam.run.faults import Fault

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import msgspec
 
-from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.run.faults import FAULT_CODES, Fault
 from seglam.syntax.span import Span
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, Result

@@ -17,9 +17,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from seglam.check.diagnostics import CheckError, Diagnostic
 from seglam.run.faults import Fault
+from seglam.run.result import RunResult
 from seglam.syntax import ast as A
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse
 from seglam.syntax.span import Span
@@ -71,14 +72,6 @@ def load(path: str | os.PathLike, *, limits=None, backend: str = "compiled", sea
     if it cannot be read. ``search`` is the module search path (``compile``'s ``path``)."""
     return compile(read_source(path), filename=os.fspath(path), limits=limits, backend=backend, path=search,
                    modules=modules)
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What one run produced: the value (as a host Python value) and the fuel it used."""
-
-    value: Any
-    fuel_used: int
 
 
 class Program:

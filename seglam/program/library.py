@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, Protocol
 
 from seglam.check.checker import check
-from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.check.hints import IMPORT_HINTS
 from seglam.check.signatures import ALLOWED_MODULES
 from seglam.program.source import read_source

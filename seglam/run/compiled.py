@@ -37,11 +37,12 @@ from seglam.run.codegen.build import Prepared, prepare
 from seglam.run.codegen.locate import to_fault
 from seglam.run.codegen.naming import user
 from seglam.run.context import RunContext
+from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
+from seglam.run.result import RunResult
 from seglam.run.stack import run_deep
 from seglam.syntax import ast as A
-from seglam.run.stdlib_core import DECIMAL_CONTEXT
 
 __all__ = ["CompiledBackend"]
 
@@ -49,12 +50,6 @@ __all__ = ["CompiledBackend"]
 #: helper...), used to keep CPython's recursion limit above ``max_depth``.
 _FRAMES_PER_CALL = 4
 _MAX_RECURSION_LIMIT = 20_000
-
-
-def _run_result(value: Any, fuel_used: int):
-    from seglam.program import RunResult
-
-    return RunResult(value, fuel_used)
 
 
 class CompiledBackend:
@@ -92,7 +87,7 @@ class CompiledBackend:
                 raise to_fault(exc, prepared, self._filename, function) from None
 
         value = run_deep(_frames(limits.max_depth), call)
-        return _run_result(value, ctx.fuel_used)
+        return RunResult(value, ctx.fuel_used)
 
     def eval_expr(self, expr: Any, limits: Limits) -> Any:
         """Evaluate ``expr`` (a node of this program's tree) in module scope."""
@@ -109,7 +104,7 @@ class CompiledBackend:
                 raise to_fault(exc, prepared, self._filename, None) from None
 
         value = run_deep(_frames(limits.max_depth), evaluate)
-        return _run_result(value, ctx.fuel_used)
+        return RunResult(value, ctx.fuel_used)
 
     # ---- preparation ----------------------------------------------------------------------
 

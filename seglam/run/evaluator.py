@@ -35,13 +35,15 @@ from typing import Any, Mapping
 
 from seglam.run import stdlib as S
 from seglam.run.context import RunContext
+from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.eval_expr import ExprMixin, Scope
 from seglam.run.eval_stmt import Return, StmtMixin
 from seglam.run.eval_values import FunctionValue, LambdaValue, ModuleRef
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
+from seglam.run.result import RunResult
 from seglam.run.stack import run_deep
-from seglam.run.stdlib_core import DECIMAL_CONTEXT, fault_for
+from seglam.run.stdlib_core import fault_for
 from seglam.run.stdlib_modules import compile_regex
 from seglam.run.intcap import unchecked_sums
 from seglam.run.values import freeze, freeze_arg, program_classes
@@ -212,7 +214,7 @@ class ReferenceBackend:
         self.function_nodes: dict[str, A.FunctionDef] = {
             stmt.name: stmt for stmt in checked.module.body if type(stmt) is A.FunctionDef
         }
-        self.regexes = _precompile(checked)
+        self.regexes = precompile_patterns(checked)
         self.unchecked_sums = unchecked_sums(checked)
         self.frames_per_call = 2 * _tree_depth(checked.module) + 24
         self._constants: dict[str, Any] | None = None
@@ -257,7 +259,6 @@ class ReferenceBackend:
 
     def run(self, function: str, args: tuple, kwargs: dict, limits: Limits) -> Any:
         """Call ``function`` with Seglam values; a ``RunResult`` or a :class:`Fault`."""
-        from seglam.program import RunResult
 
         constants = self.constants()
         node = self.function_nodes.get(function)
@@ -275,7 +276,6 @@ class ReferenceBackend:
 
     def eval_expr(self, expr: A.Expr, limits: Limits) -> Any:
         """Evaluate ``expr`` in module scope (examples); a ``RunResult`` or a :class:`Fault`."""
-        from seglam.program import RunResult
 
         constants = self.constants()
         ctx = RunContext(limits, self.regexes)
@@ -327,7 +327,7 @@ def _tree_depth(module: A.Module) -> int:
     return deepest
 
 
-def _precompile(checked: Any) -> dict:
+def precompile_patterns(checked: Any) -> dict:
     """Compile every literal pattern of ``re.<func>("...")`` calls once per backend."""
     re_names = {local for local, qual in checked.imports.items() if qual == "re"}
     direct = {local: qual.split(".", 1)[1] for local, qual in checked.imports.items()

@@ -6,7 +6,7 @@ lacks, and maps Python exceptions to Seglam fault codes:
 
 - the prelude: ``requires`` / ``ensures`` contract decorators, ``parse_int``,
   ``parse_float``, ``parse_decimal``, ``parse_date``;
-- the one fixed Decimal context (installed as a *local* context for the run; the global
+- the one fixed Decimal context (`seglam.run.decimal_context`, installed as a *local* context for the run; the global
   context is never touched);
 - ``import re`` resolves to RE2 (``google-re2``) behind a ``re``-shaped facade, so patterns
   mean what they mean in Seglam (linear time, no backreferences or lookaround);
@@ -42,6 +42,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
+from seglam.run.decimal_context import DECIMAL_CONTEXT  # the language's one context, not a copy
+
 try:  # RE2 is a declared dependency; fall back to Python's re only if it is missing.
     import re2 as _re2
 except ImportError:  # pragma: no cover
@@ -69,14 +71,6 @@ __all__ = [
     "run_cpython",
 ]
 
-#: Seglam's one Decimal context (SPEC.md, "Decimal").
-DECIMAL_CONTEXT = decimal.Context(
-    prec=28,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emin=-999999,
-    Emax=999999,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
 
 
 # ---- results and errors ------------------------------------------------------------------

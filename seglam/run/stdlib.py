@@ -47,17 +47,18 @@ from typing import Any, Callable
 
 from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
+from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault
 from seglam.run.stdlib_coll import (
     ATTRIBUTES, DATE_METHODS, DECIMAL_METHODS, DICT_METHODS, FLOAT_METHODS, INT_METHODS,
     LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
 )
 from seglam.run.stdlib_core import (
-    DECIMAL_CONTEXT, Metered, collect, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_cost,
+    Metered, collect, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_cost,
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
-    PATTERN_METHODS, CompiledPattern, _lazy, _re2, iso_date,
+    PATTERN_METHODS, CompiledPattern, MATCH_TYPE, metered, iso_date,
 )
 from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format
 from seglam.run.values import is_record
@@ -386,21 +387,21 @@ def b_divmod(ctx, a, b):
 
 
 def b_enumerate(ctx, iterable, start=0):
-    return enumerate(_lazy(ctx, iterable), start)
+    return enumerate(metered(ctx, iterable), start)
 
 
 def b_zip(ctx, *its, strict=False):
-    out = zip(*(_lazy(ctx, i) for i in its), strict=strict)
+    out = zip(*(metered(ctx, i) for i in its), strict=strict)
     # zip(*rows) over many rows builds wide tuples: charge each by its width.
     return Metered(ctx, out, len(its)) if len(its) > BULK_UNIT else out
 
 
 def b_map(ctx, fn, *its):
-    return map(fn, *(_lazy(ctx, i) for i in its))
+    return map(fn, *(metered(ctx, i) for i in its))
 
 
 def b_filter(ctx, fn, it):
-    return filter(fn, _lazy(ctx, it))
+    return filter(fn, metered(ctx, it))
 
 
 def b_reversed(ctx, seq):
@@ -560,7 +561,7 @@ def b_next(ctx, it, *default):
 
 
 def b_iter(ctx, it):
-    return iter(_lazy(ctx, it))
+    return iter(metered(ctx, it))
 
 
 _BUILTIN_TYPES: dict[str, type] = {
@@ -678,8 +679,8 @@ METHODS: dict[type, dict[str, Callable]] = {
     collections.Counter: COUNTER_METHODS,
 }
 METHODS[CompiledPattern] = PATTERN_METHODS
-if _re2 is not None:
-    METHODS[_re2._Match] = MATCH_METHODS
+if MATCH_TYPE is not None:
+    METHODS[MATCH_TYPE] = MATCH_METHODS
 
 
 def lookup_method(value: Any, name: str) -> Callable | None:
@@ -708,7 +709,7 @@ def get_attribute(ctx: RunContext, value: Any, name: str) -> Any:
             return value.name
         if name == "value":
             return value.value
-    elif _re2 is not None and t is _re2._Match:
+    elif MATCH_TYPE is not None and t is MATCH_TYPE:
         if name in MATCH_ATTRIBUTES:
             return getattr(value, name)
     elif t is CompiledPattern:

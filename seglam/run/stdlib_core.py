@@ -34,16 +34,6 @@ except ImportError:  # pragma: no cover - google-re2 is a declared dependency
     _re2 = None
     REGEX_ERRORS = ()
 
-#: Seglam's one Decimal context (SPEC.md, "Decimal"). Backends install it with
-#: ``decimal.localcontext(DECIMAL_CONTEXT)`` around a run (thread-local; the global context
-#: is never touched).
-DECIMAL_CONTEXT = decimal.Context(
-    prec=28,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emin=-999999,
-    Emax=999999,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
 
 
 # ---- faults ---------------------------------------------------------------------------------

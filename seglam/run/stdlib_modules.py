@@ -44,8 +44,11 @@ try:
 except ImportError:  # pragma: no cover
     _re2 = None
 
+#: The type of an RE2 match object (None without RE2): the runtime's method and attribute tables key on it.
+MATCH_TYPE: type | None = _re2._Match if _re2 is not None else None
 
-def _lazy(ctx: RunContext, it: Any) -> Any:
+
+def metered(ctx: RunContext, it: Any) -> Any:
     """Meter an unsized input so no C-level loop can spin without charging fuel."""
     if size_of(it) is not None or not hasattr(type(it), "__iter__") or isinstance(it, Metered):
         return iterate(ctx, it)
@@ -178,7 +181,7 @@ _MATH_PLAIN = (
 
 def _metered_output(fn: Callable) -> Callable:
     def impl(ctx: RunContext, *args, **kwargs):
-        args = tuple(_lazy(ctx, a) for a in args)
+        args = tuple(metered(ctx, a) for a in args)
         return Metered(ctx, fn(*args, **kwargs))
 
     impl.__name__ = fn.__name__
@@ -202,7 +205,7 @@ def it_product(ctx: RunContext, *iterables: Any, repeat: int = 1) -> Metered:
 
 
 def it_zip_longest(ctx: RunContext, *iterables: Any, fillvalue: Any = None) -> Metered:
-    return Metered(ctx, itertools.zip_longest(*(_lazy(ctx, i) for i in iterables), fillvalue=fillvalue), len(iterables))
+    return Metered(ctx, itertools.zip_longest(*(metered(ctx, i) for i in iterables), fillvalue=fillvalue), len(iterables))
 
 
 def it_repeat(ctx: RunContext, value: Any, times: int | None = None) -> Metered:
@@ -214,26 +217,26 @@ def it_accumulate(ctx: RunContext, iterable: Any, func: Callable | None = None, 
         def add(a, b):
             return ctx.check_int(a + b)
         func = add
-    return Metered(ctx, itertools.accumulate(_lazy(ctx, iterable), func, initial=initial))
+    return Metered(ctx, itertools.accumulate(metered(ctx, iterable), func, initial=initial))
 
 
 def it_groupby(ctx: RunContext, iterable: Any, key: Callable | None = None) -> Metered:
-    return Metered(ctx, itertools.groupby(_lazy(ctx, iterable), key))
+    return Metered(ctx, itertools.groupby(metered(ctx, iterable), key))
 
 
 def it_chain_from_iterable(ctx: RunContext, iterables: Any) -> Metered:
-    return Metered(ctx, itertools.chain.from_iterable(_lazy(ctx, i) for i in _lazy(ctx, iterables)))
+    return Metered(ctx, itertools.chain.from_iterable(metered(ctx, i) for i in metered(ctx, iterables)))
 
 
 def it_chain(ctx: RunContext, *iterables: Any) -> Metered:
-    return Metered(ctx, itertools.chain(*(_lazy(ctx, i) for i in iterables)))
+    return Metered(ctx, itertools.chain(*(metered(ctx, i) for i in iterables)))
 
 
 # ---- functools, operator -----------------------------------------------------------------------------
 
 
 def ft_reduce(ctx: RunContext, fn: Callable, iterable: Any, *initial: Any) -> Any:
-    return functools.reduce(fn, _lazy(ctx, iterable), *initial)
+    return functools.reduce(fn, metered(ctx, iterable), *initial)
 
 
 def ft_cmp_to_key(ctx: RunContext, fn: Callable) -> Any:

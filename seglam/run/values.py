@@ -18,7 +18,9 @@ import dataclasses
 import enum
 from typing import Any, Iterable, Mapping
 
+from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault
+from seglam.syntax import ast as A
 
 #: The ``__module__`` of every generated class (never a real importable module).
 SEGLAM_MODULE = "__seglam__"
@@ -343,7 +345,6 @@ def literal_value(expr: Any, enums: Mapping[str, type], imports: Mapping[str, st
     import datetime
     import decimal
 
-    from seglam.syntax import ast as A
 
     t = type(expr)
     if t is A.Constant:
@@ -375,7 +376,7 @@ def literal_value(expr: Any, enums: Mapping[str, type], imports: Mapping[str, st
             a = [v for _, v in args]
             kw = {k: v for k, (_, v) in kwargs.items()}
             try:
-                with decimal.localcontext(_decimal_context()):
+                with decimal.localcontext(DECIMAL_CONTEXT):
                     if qual == "decimal.Decimal" and len(a) <= 1 and not kw:
                         return True, decimal.Decimal(*a)
                     if qual == "datetime.date":
@@ -387,14 +388,7 @@ def literal_value(expr: Any, enums: Mapping[str, type], imports: Mapping[str, st
     return False, None
 
 
-def _decimal_context():
-    from seglam.run.stdlib_core import DECIMAL_CONTEXT
-
-    return DECIMAL_CONTEXT
-
-
 def _is_field_call(func: Any, imports: Mapping[str, str]) -> bool:
-    from seglam.syntax import ast as A
 
     if type(func) is A.Name:
         return imports.get(func.id) == "dataclasses.field"

@@ -12,8 +12,8 @@ from dataclasses import replace
 
 from lark import Token, Tree
 
-from seglam.check.diagnostics import CheckError, Diagnostic
 from seglam.syntax import ast as A
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.parser import parse_tree
 from seglam.syntax.span import Span
 

@@ -18,7 +18,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.indenter import DedentError, PythonIndenter
 
-from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.span import Span
 
 #: Source size limits: parsing is linear, but a program is meant to be small.

@@ -11,7 +11,7 @@ from typing import Any
 
 from seglam.cache.entry import Verification
 from seglam.cache.toolchain import CallOutcome
-from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.run.faults import Fault
 from seglam.run.oracle import OracleError, run_cpython
 from seglam.syntax.span import Span

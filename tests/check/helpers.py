@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from seglam.check.checker import CheckedModule, check
-from seglam.check.diagnostics import CheckError, Diagnostic
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.lower import parse
 
 

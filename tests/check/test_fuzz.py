@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seglam.check.checker import INTERNAL_ERROR, check
-from seglam.check.diagnostics import CheckError
+from seglam.syntax.diagnostics import CheckError
 from seglam.syntax import ast
 from seglam.syntax.lower import parse
 from tests.check.corpus import PROGRAMS

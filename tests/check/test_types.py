@@ -69,7 +69,7 @@ def test_every_code_the_checker_emits_is_a_known_code():
     import re
     from pathlib import Path
 
-    from seglam.check.diagnostics import DIAGNOSTIC_CODES
+    from seglam.syntax.diagnostics import DIAGNOSTIC_CODES
 
     source = "".join(p.read_text() for p in Path(sig.__file__).parent.glob("*.py") if p.name != "diagnostics.py")
     used = set(re.findall(r'"(E-[A-Z-]+)"', source))

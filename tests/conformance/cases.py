@@ -35,7 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from seglam.check.diagnostics import DIAGNOSTIC_CODES
+from seglam.syntax.diagnostics import DIAGNOSTIC_CODES
 from seglam.run.faults import FAULT_CODES
 
 CASES_DIR = Path(__file__).parent / "cases"

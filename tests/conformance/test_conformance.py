@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 import seglam
-from seglam.check.diagnostics import DIAGNOSTIC_CODES
+from seglam.syntax.diagnostics import DIAGNOSTIC_CODES
 from seglam.run.faults import FAULT_CODES
 from seglam.run.oracle import OracleError, run_cpython
 

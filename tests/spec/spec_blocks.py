@@ -46,7 +46,7 @@ def render_table(codes: dict[str, str]) -> str:
 
 def regenerate(text: str) -> str:
     """SPEC.md with its code tables rewritten from the code (run this file to update)."""
-    from seglam.check.diagnostics import DIAGNOSTIC_CODES
+    from seglam.syntax.diagnostics import DIAGNOSTIC_CODES
     from seglam.run.faults import FAULT_CODES
 
     for name, codes in (("faults", FAULT_CODES), ("diagnostics", DIAGNOSTIC_CODES)):

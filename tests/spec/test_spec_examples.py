@@ -5,7 +5,7 @@ import ast as pyast
 import pytest
 
 import seglam
-from seglam.check.diagnostics import DIAGNOSTIC_CODES
+from seglam.syntax.diagnostics import DIAGNOSTIC_CODES
 from seglam.run.faults import FAULT_CODES
 from tests.spec.spec_blocks import SPEC, blocks, table
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seglam.check.diagnostics import CheckError
+from seglam.syntax.diagnostics import CheckError
 from seglam.syntax.lower import parse
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ import ast as pyast
 
 import pytest
 
-from seglam.check.diagnostics import CheckError
+from seglam.syntax.diagnostics import CheckError
 from seglam.syntax import ast as A
 from seglam.syntax.lower import parse
 from seglam.syntax.parser import build_strict

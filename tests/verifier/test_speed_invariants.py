@@ -8,7 +8,7 @@ import json
 import z3
 
 from seglam.verifier import terms
-from seglam.verifier.logic import FALSE, TRUE, _and, _or, dead
+from seglam.verifier.logic import FALSE, TRUE, and_, or_, dead
 from seglam.verifier.symbolic import is_bool, is_int, is_real, is_str, ite
 from seglam.verifier.z3pass import Z3Options, solve
 
@@ -39,7 +39,7 @@ def test_fast_predicates_agree_with_sorts():
         assert is_str(v) == (isinstance(v, z3.ExprRef) and v.sort() == z3.StringSort())
     assert terms.is_true(z3.BoolVal(True)) and not terms.is_true(c) and not terms.is_true(z3.BoolVal(False))
     assert terms.is_false(z3.simplify(z3.And(c, z3.Not(c))))
-    assert _and(TRUE, c).eq(c) and _or(FALSE, c).eq(c) and _and(c, d := z3.Bool("d")).eq(z3.And(c, d))
+    assert and_(TRUE, c).eq(c) and or_(FALSE, c).eq(c) and and_(c, d := z3.Bool("d")).eq(z3.And(c, d))
     assert ite(c, x, z3.IntVal(0)).eq(z3.If(c, x, 0))
 
 

@@ -78,7 +78,7 @@ def _regexes(checked: Any) -> dict:
     """Literal patterns precompiled once, exactly as the reference backend does (so a run
     is charged the same fuel: a pattern compiled at run time costs its length)."""
     try:
-        from seglam.run.evaluator import _precompile
+        from seglam.run.evaluator import precompile_patterns
     except ImportError:  # pragma: no cover - the reference backend is part of the package
         return {}
-    return _precompile(checked)
+    return precompile_patterns(checked)

@@ -21,7 +21,7 @@ from seglam.run.codegen.runtime import NATIVE_BUILTINS
 from seglam.syntax import ast as A
 
 
-#: Sized inputs that ``_lazy`` passes through as they are (a set is ordered, and charged).
+#: Sized inputs that ``metered`` passes through as they are (a set is ordered, and charged).
 _NATIVE_ITERABLES = (T.ListType, T.DictType, T.TupleType)
 
 

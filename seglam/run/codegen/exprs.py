@@ -17,7 +17,7 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
 from seglam.run.codegen.gen import (
-    _BINOPS, _CMPOPS, _UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND,
+    PY_BINOPS, PY_CMPOPS, PY_UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND,
     STR_LIM, FnState,
 )
 from seglam.run.codegen.naming import user
@@ -63,9 +63,9 @@ def resolve_name(g, ident: str, fn: FnState, node: Any) -> py.expr:
 
 def value_ref(g, value: Any, label: str) -> py.expr:
     """A reference to a stdlib value; builtins used as values are bound to the run's context."""
-    from seglam.run.codegen.runtime import _BuiltinValue, _UnboundMethod
+    from seglam.run.codegen.runtime import BuiltinValue, UnboundMethod
 
-    if isinstance(value, (_BuiltinValue, _UnboundMethod)):
+    if isinstance(value, (BuiltinValue, UnboundMethod)):
         return P.call(g.ref(g.runtime.value_of, "value_of"), [P.name(CTX), g.ref(value, label)])
     return g.ref(value, label)
 
@@ -168,7 +168,7 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     right = g.expr(node.right, fn)
     op = node.op
     lt, rt, result = g.type_of(node.left), g.type_of(node.right), g.type_of(node)
-    native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
+    native = py.BinOp(left=left, op=PY_BINOPS[op](), right=right)
     if result == T.INT and op in ("//", "%", ">>") and lt in (T.INT, T.BOOL):
         return int_divided(g, op, left, right)
     ints = sizework.ints_possible(g, node.left, node.right)  # a float-typed value may hold an int
@@ -329,7 +329,7 @@ def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     if op == "*":  # the work depends on both operands
         left, a = _operand(g, left)
         right, b = _operand(g, right)
-    native = py.BinOp(left=left, op=_BINOPS[op](), right=right)
+    native = py.BinOp(left=left, op=PY_BINOPS[op](), right=right)
     charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
     medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
     capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=medium)
@@ -354,11 +354,11 @@ def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
     # slow path computes the cost, which is 0 below SMALL_BITS
     small = int_within(t, left)
-    fast = py.BinOp(left=P.name(t), op=_BINOPS[op](), right=right)
+    fast = py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=right)
     slow_right, again = _operand(g, copy.deepcopy(right))
     slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
-                                         py.BinOp(left=P.name(t), op=_BINOPS[op](), right=again)])
-    medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=_BINOPS[op](), right=copy.deepcopy(right)),
+                                         py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=again)])
+    medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=copy.deepcopy(right)),
                       orelse=slow)
     return py.IfExp(test=small, body=fast, orelse=medium)
 
@@ -417,7 +417,7 @@ def len_capped(g, expr: py.expr) -> py.expr:
 def _unary(g, node: A.UnaryOp, fn: FnState) -> py.expr:
     if node.op in ("-", "~"):
         return sizework.unary(g, node.op, g.expr(node.operand, fn), g.type_of(node.operand))
-    return py.UnaryOp(op=_UNARY[node.op](), operand=g.expr(node.operand, fn))
+    return py.UnaryOp(op=PY_UNARY[node.op](), operand=g.expr(node.operand, fn))
 
 
 def _boolop(g, node: A.BoolOp, fn: FnState) -> py.expr:
@@ -455,7 +455,7 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
         texts = g.type_of(node.left) == T.STR and g.type_of(node.comparators[0]) == T.STR
         charged = sizework.charged_compare(g, node.ops[0], left, comparators[0], texts)
         return charged or P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
-    return py.Compare(left=left, ops=[_CMPOPS[o]() for o in node.ops], comparators=comparators)
+    return py.Compare(left=left, ops=[PY_CMPOPS[o]() for o in node.ops], comparators=comparators)
 
 
 def _keyed_int(t: Any) -> bool:
@@ -487,7 +487,7 @@ def _chained_compare(g, node: A.Compare, left: py.expr, comparators: list[py.exp
         if op in ("in", "not in") or not sizework.comparison_is_free(g, op, operands[i], operands[i + 1]):
             test: py.expr = P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(op), cur, comp_value])
         else:
-            test = py.Compare(left=cur, ops=[_CMPOPS[op]()], comparators=[comp_value])
+            test = py.Compare(left=cur, ops=[PY_CMPOPS[op]()], comparators=[comp_value])
         parts.append(test)
         cur = nxt
     return py.BoolOp(op=py.And(), values=parts)
@@ -569,7 +569,7 @@ def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
             return fast
     value = g.expr(node.value, fn)
     if isinstance(node.index, A.Slice):
-        index = _slice(g, node.index, fn)
+        index = slice_object(g, node.index, fn)
         return P.call(g.ref(g.runtime.getitem, "getitem"), [P.name(CTX), value, index])
     index = g.expr(node.index, fn)
     kt = key_type(g.type_of(node.value))
@@ -578,12 +578,12 @@ def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
     return py.Subscript(value=value, slice=index, ctx=P.LOAD)
 
 
-def _slice(g, node: A.Slice, fn: FnState) -> py.expr:
+def slice_object(g, node: A.Slice, fn: FnState) -> py.expr:
     parts = [P.const(None) if x is None else g.expr(x, fn) for x in (node.lower, node.upper, node.step)]
     return P.call(g.ref(slice, "slice"), parts)
 
 
-def _slice_native(g, node: A.Slice, fn: FnState) -> py.expr:
+def slice_native(g, node: A.Slice, fn: FnState) -> py.expr:
     return py.Slice(
         lower=None if node.lower is None else g.expr(node.lower, fn),
         upper=None if node.upper is None else g.expr(node.upper, fn),
@@ -640,10 +640,10 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         finally:
             g.no_walrus -= 1
         tick = P.call(P.name(COMP_TICK))  # one step per iteration; True (see codegen.fuel)
-        from seglam.run.codegen.stmts import _simple_target, element_type
+        from seglam.run.codegen.stmts import plain_assignable, element_type
 
         ifs = [g.expr(c, inner) for c in gen.ifs]
-        if _simple_target(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
+        if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
             clause = py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0)
             clause.seglam_sized = sized_iterable(g, gen.iter, fn)
             out.append(clause)
@@ -723,7 +723,7 @@ _DISPATCH = {
     A.Name: _name, A.Constant: _constant, A.JoinedStr: _joined, A.FormattedValue: _formatted,
     A.BinOp: _binop, A.UnaryOp: _unary, A.BoolOp: _boolop, A.Compare: _compare,
     A.IfExp: _ifexp, A.NamedExpr: _named, A.ListExpr: _list, A.TupleExpr: _tuple,
-    A.SetExpr: _set, A.DictExpr: _dict, A.Subscript: _subscript, A.Slice: _slice,
+    A.SetExpr: _set, A.DictExpr: _dict, A.Subscript: _subscript, A.Slice: slice_object,
     A.Attribute: _attribute, A.ListComp: _listcomp, A.SetComp: _setcomp,
     A.DictComp: _dictcomp, A.GeneratorExp: _genexp, A.Lambda: _lambda, A.Call: _call,
     A.Starred: _starred,

@@ -51,16 +51,16 @@ NEG_SMALL = "h_nsmall"
 LAMBDA_ENTRY = "h_lam"
 COMP_TICK = "h_ctk"
 
-_BINOPS = {
+PY_BINOPS = {
     "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,
     "**": py.Pow, "<<": py.LShift, ">>": py.RShift, "&": py.BitAnd, "|": py.BitOr,
     "^": py.BitXor,
 }
-_CMPOPS = {
+PY_CMPOPS = {
     "==": py.Eq, "!=": py.NotEq, "<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE,
     "in": py.In, "not in": py.NotIn, "is": py.Is, "is not": py.IsNot,
 }
-_UNARY = {"-": py.USub, "+": py.UAdd, "not": py.Not, "~": py.Invert}
+PY_UNARY = {"-": py.USub, "+": py.UAdd, "not": py.Not, "~": py.Invert}
 
 
 class CodegenError(Exception):

@@ -241,10 +241,10 @@ def sliced(g, node: A.Subscript, fn) -> py.expr | None:
         return None
     if not all(x is None or simple(x, g) for x in (sl.lower, sl.upper, sl.step)):
         return None
-    from seglam.run.codegen.exprs import _slice_native
+    from seglam.run.codegen.exprs import slice_native
 
     tmp = g.tmp()
-    value = py.Subscript(value=g.expr(node.value, fn), slice=_slice_native(g, sl, fn), ctx=P.LOAD)
+    value = py.Subscript(value=g.expr(node.value, fn), slice=slice_native(g, sl, fn), ctx=P.LOAD)
     return charge(length(g, py.NamedExpr(target=P.store(tmp), value=value)), P.name(tmp))
 
 

@@ -116,20 +116,20 @@ class Runtime:
             return None
         if name not in stdlib.BUILTINS:
             raise KeyError(name)
-        return _BuiltinValue(name)
+        return BuiltinValue(name)
 
     def qualified_value(self, qualified: str) -> Any:
         if qualified in stdlib.MODULE_CONSTANTS:
             return stdlib.MODULE_CONSTANTS[qualified]
         if qualified in stdlib.MODULE_FUNCTIONS:
-            return _BuiltinValue(qualified)
+            return BuiltinValue(qualified)
         if qualified in self.records or qualified in self.enums:
             return self.records.get(qualified) or self.enums[qualified]
         raise KeyError(qualified)
 
     def unbound_method(self, type_name: str, method: str) -> Any:
         """``str.lower`` used as a value."""
-        return _UnboundMethod(type_name, method)
+        return UnboundMethod(type_name, method)
 
     builtin_type_names = frozenset({"str", "int", "float", "bool", "list", "dict", "set", "tuple", "frozenset"})
 
@@ -395,9 +395,9 @@ class Runtime:
     @staticmethod
     def value_of(ctx: Any, value: Any) -> Any:
         """Resolve a builtin used as a value to a callable bound to this run's context."""
-        if isinstance(value, _BuiltinValue):
+        if isinstance(value, BuiltinValue):
             return stdlib.bind_builtin(ctx, value.name)
-        if isinstance(value, _UnboundMethod):
+        if isinstance(value, UnboundMethod):
             return value.bind(ctx)
         return value
 
@@ -405,7 +405,7 @@ class Runtime:
 _SET_INPLACE = {"|": "update", "&": "intersection_update", "-": "difference_update", "^": "symmetric_difference_update"}
 
 
-class _BuiltinValue:
+class BuiltinValue:
     """Placeholder for a builtin used as a value; generated code resolves it per run."""
 
     __slots__ = ("name",)
@@ -414,7 +414,7 @@ class _BuiltinValue:
         self.name = name
 
 
-class _UnboundMethod:
+class UnboundMethod:
     """``str.lower`` used as a value; bound per run to a callable ``f(receiver, *args)``."""
 
     __slots__ = ("type_name", "method")

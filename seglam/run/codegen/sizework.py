@@ -13,7 +13,7 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import _BINOPS, _CMPOPS, _UNARY, CTX, SPEND
+from seglam.run.codegen.gen import PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, SPEND
 from seglam.syntax import ast as A
 
 #: Static types whose comparison with anything is constant time (valuework.compare_cost is 0).
@@ -65,7 +65,7 @@ def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = Fal
         return None
 
     def compared(x: py.expr, y: py.expr) -> py.expr:
-        return py.Compare(left=x, ops=[_CMPOPS[op]()], comparators=[y])
+        return py.Compare(left=x, ops=[PY_CMPOPS[op]()], comparators=[y])
 
     def charged(x: py.expr, y: py.expr) -> py.expr:
         return _spent(g, P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [x, y]), compared(P.name(a), P.name(b)))
@@ -103,7 +103,7 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
     def apply(x: py.expr) -> py.expr:
         if op == "abs":
             return P.call(g.ref(abs, "abs"), [x])
-        return py.UnaryOp(op=_UNARY[op](), operand=x)
+        return py.UnaryOp(op=PY_UNARY[op](), operand=x)
 
     if op == "+" or not may_be_int(t):
         return apply(operand)
@@ -133,11 +133,11 @@ def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr
     test.values[0].left = py.NamedExpr(target=P.store(a), value=left)
     inner_test = _small(b)
     inner_test.values[0].left = py.NamedExpr(target=P.store(b), value=right)
-    native = py.BinOp(left=P.name(a), op=_BINOPS[op](), right=P.name(b))
+    native = py.BinOp(left=P.name(a), op=PY_BINOPS[op](), right=P.name(b))
 
     def slow(b_value: py.expr) -> py.expr:
         cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), P.const(0), P.name(a), b_value])
-        return _spent(g, cost, py.BinOp(left=P.name(a), op=_BINOPS[op](), right=P.name(b)))
+        return _spent(g, cost, py.BinOp(left=P.name(a), op=PY_BINOPS[op](), right=P.name(b)))
 
     fast = py.IfExp(test=inner_test, body=native, orelse=slow(P.name(b)))
     return py.IfExp(test=test, body=fast,

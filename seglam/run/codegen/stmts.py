@@ -16,7 +16,7 @@ from seglam.run.intcap import small_int_literal
 from seglam.run.codegen import sizework
 from seglam.run.codegen.exprs import (capped_assign, in_order, int_capped, int_checked, int_divided, key_type, keyed, len_capped, resolve_name, sized_iterable,
                                       target as simple_target)
-from seglam.run.codegen.gen import _BINOPS, CTX, LEN_LIM, FnState
+from seglam.run.codegen.gen import PY_BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.syntax import ast as A
 
@@ -84,7 +84,7 @@ def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
         stmts = capped_assign(g, user(node.targets[0].id), value)
         if stmts is not None:
             return stmts
-    if all(_simple_target(g, t, vt) for t in node.targets):
+    if all(plain_assignable(g, t, vt) for t in node.targets):
         return [py.Assign(targets=[simple_target(g, t, fn) for t in node.targets], value=value)]
     # chained or compound targets with item stores: evaluate once, then store left to right
     tmp = g.tmp()
@@ -94,7 +94,7 @@ def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
     return out
 
 
-def _simple_target(g, node: Any, value_type: Any = None) -> bool:
+def plain_assignable(g, node: Any, value_type: Any = None) -> bool:
     """Whether Python's own assignment to ``node`` means what Seglam means: names, list
     items, and unpacking of values statically known to be tuples or lists (anything else
     is collected first, and charged, by :func:`_store`)."""
@@ -102,10 +102,10 @@ def _simple_target(g, node: Any, value_type: Any = None) -> bool:
         return True
     if isinstance(node, (A.TupleExpr, A.ListExpr)):
         if isinstance(value_type, T.TupleType) and not value_type.variadic and len(value_type.elems) == len(node.elts):
-            return all(_simple_target(g, e, t) for e, t in zip(node.elts, value_type.elems))
+            return all(plain_assignable(g, e, t) for e, t in zip(node.elts, value_type.elems))
         if isinstance(value_type, (T.TupleType, T.ListType)):
             elem = value_type.elems[0] if isinstance(value_type, T.TupleType) else value_type.elem
-            return all(_simple_target(g, e, elem) for e in node.elts)
+            return all(plain_assignable(g, e, elem) for e in node.elts)
         return False
     if isinstance(node, A.Starred):
         return isinstance(node.value, A.Name)
@@ -117,7 +117,7 @@ def _simple_target(g, node: Any, value_type: Any = None) -> bool:
 def _store(g, node: Any, value: py.expr, fn: FnState) -> list[py.stmt]:
     if isinstance(node, A.Subscript):
         return _store_item(g, node, value, fn)
-    if not isinstance(node, (A.TupleExpr, A.ListExpr)) and _simple_target(g, node):
+    if not isinstance(node, (A.TupleExpr, A.ListExpr)) and plain_assignable(g, node):
         return [P.assign(simple_target(g, node, fn), value)]
     if isinstance(node, (A.TupleExpr, A.ListExpr)):
         # unpack into temporaries, then store each (Python stores left to right)
@@ -153,9 +153,9 @@ def _store_item(g, node: A.Subscript, value: py.expr, fn: FnState) -> list[py.st
     v, o, k = g.tmp(), g.tmp(), g.tmp()
     out: list[py.stmt] = [P.assign(P.store(v), value), P.assign(P.store(o), g.expr(node.value, fn))]
     if isinstance(node.index, A.Slice):
-        from seglam.run.codegen.exprs import _slice
+        from seglam.run.codegen.exprs import slice_object
 
-        out.append(P.assign(P.store(k), _slice(g, node.index, fn)))
+        out.append(P.assign(P.store(k), slice_object(g, node.index, fn)))
     else:
         out.append(P.assign(P.store(k), g.expr(node.index, fn)))
     if isinstance(t, T.ListType) and not isinstance(node.index, A.Slice):
@@ -222,14 +222,14 @@ def _aug_value(g, node: A.AugAssign, current: py.expr, tt: Any, store, fn: FnSta
     op = node.op
     value = g.expr(node.value, fn)
     if tt == T.INT and op in ("+", "-") and small_int_literal(node.value):
-        return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
+        return store(py.BinOp(left=current, op=PY_BINOPS[op](), right=value))
     if tt == T.INT and op in ("+", "-", "*"):
         return store(int_checked(g, op, current, value))
     if tt == T.INT and op in ("//", "%", ">>") and g.type_of(node.value) in (T.INT, T.BOOL):
         return store(int_divided(g, op, current, value))
     ints = tt in (T.FLOAT, T.DECIMAL) and sizework.ints_possible(g, node.target, node.value)
     if ints and op in ("+", "-") and small_int_literal(node.value):
-        return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
+        return store(py.BinOp(left=current, op=PY_BINOPS[op](), right=value))
     if ints and op in ("+", "-", "*"):  # a float-typed name may hold an int: the int rules apply
         return store(int_checked(g, op, current, value))
     if ints and op in ("//", "%"):
@@ -237,7 +237,7 @@ def _aug_value(g, node: A.AugAssign, current: py.expr, tt: Any, store, fn: FnSta
     if tt == T.INT and op in ("&", "|", "^"):
         return store(sizework.bitwise(g, op, current, value, True))
     if tt in (T.FLOAT, T.DECIMAL) or (tt == T.INT and op in ("//", "/", "%", ">>")):
-        return store(py.BinOp(left=current, op=_BINOPS[op](), right=value))
+        return store(py.BinOp(left=current, op=PY_BINOPS[op](), right=value))
     if isinstance(tt, T.ListType) and op == "+":
         extend = g.runtime.static_method(tt, "extend")
         tmp = g.tmp()
@@ -261,7 +261,7 @@ def _if(g, node: A.If, fn: FnState, ln: int) -> list[py.stmt]:
 def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
     iter_ = in_order(g, node.iter, g.expr(node.iter, fn))
     body = [P.stamp(s, ln) for s in g.tick_stmts()]
-    if _simple_target(g, node.target, element_type(g.type_of(node.iter))):
+    if plain_assignable(g, node.target, element_type(g.type_of(node.iter))):
         tgt = simple_target(g, node.target, fn)
     else:
         tmp = g.tmp()

@@ -1,4 +1,4 @@
-"""Check-time diagnostics: every rejected program gets all of its errors, each with a
+"""Diagnostics: every rejected program gets all of its errors, each with a
 stable code, a position, a caret and, where one helps, a suggested rewrite."""
 
 from __future__ import annotations
