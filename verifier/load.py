@@ -19,8 +19,9 @@ class Loaded:
     error: str | None = None
 
 
-def load_program(program, filename: str | None = None) -> Loaded:
-    """A :class:`seglam.Program`, Seglam source text, or an ``os.PathLike`` to a ``.sgl`` file."""
+def load_program(program, filename: str | None = None, search=None) -> Loaded:
+    """A :class:`seglam.Program`, Seglam source text, or an ``os.PathLike`` to a ``.sgl`` file;
+    ``search``: directories searched for the Seglam modules it imports."""
     if isinstance(program, os.PathLike):
         path = os.fspath(program)
         try:
@@ -28,13 +29,13 @@ def load_program(program, filename: str | None = None) -> Loaded:
                 source = fh.read()
         except (OSError, UnicodeDecodeError) as x:
             return Loaded(path, None, error=f"cannot read {path}: {x}")
-        return load_program(source, path)
+        return load_program(source, path, search)
     if isinstance(program, str):
         name = filename or "<input>"
         try:
             import seglam.program as P
 
-            prog = P.compile(program, filename=name)
+            prog = P.compile(program, filename=name, path=search)
         except CheckError as x:
             return Loaded(name, program, error=x.render())
         except RecursionError:

@@ -4,6 +4,29 @@ turns their ArgumentTypeError into a usage error (exit 2)."""
 from __future__ import annotations
 
 import argparse
+import os
+
+
+def add_path_option(parser: argparse.ArgumentParser) -> None:
+    """``--path DIR`` (repeatable): directories searched for imported Seglam modules, after the
+    standard library and before ``SEGLAM_PATH``."""
+    parser.add_argument("--path", action="append", default=[], metavar="DIR",
+                        help="a directory to search for imported Seglam modules (repeatable; "
+                             "searched after the standard library, before $SEGLAM_PATH)")
+
+
+def source_files(paths: list[str]) -> list[str]:
+    """``paths`` with each directory replaced by the ``*.sgl`` files directly in it, sorted
+    (``seglam verify stdlib/``); a directory that cannot be listed, or holds none, stays as it
+    is, so reading it reports why."""
+    out: list[str] = []
+    for path in paths:
+        try:
+            names = sorted(n for n in os.listdir(path) if n.endswith(".sgl")) if os.path.isdir(path) else []
+        except (OSError, ValueError):
+            names = []
+        out += [os.path.join(path, n) for n in names] or [path]
+    return out
 
 
 def positive_int(text: str) -> int:

@@ -14,6 +14,7 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
+from seglam.cli.argtypes import add_path_option, source_files
 from seglam.version import LANGUAGE_VERSION, __version__
 
 #: Command-group modules, each exposing ``register(subparsers)``.
@@ -121,8 +122,9 @@ def _register_check(subparsers) -> None:
         description=("Parse and type-check Seglam files (UTF-8, regular files only, at most 4,000,000 bytes). "
                      "Exit 0 when every file checks, 1 when any has errors, 2 when a file cannot be read or on a usage error."),
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a .sgl file, or a directory: every .sgl file in it")
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    add_path_option(p)
     p.set_defaults(handler=_cmd_check)
 
 
@@ -133,14 +135,14 @@ def _cmd_check(args) -> int:
 
     results = []
     status = 0
-    for path in args.files:
+    for path in source_files(args.files):
         source, problem = _read(path)
         if source is None:
             results.append({"file": path, "ok": False, "error": problem})
             status = 2
             continue
         try:
-            program = seglam.compile(source, filename=path)
+            program = seglam.compile(source, filename=path, path=args.path)
         except seglam.CheckError as error:
             status = max(status, 1)
             results.append({"file": path, "ok": False, "diagnostics": [d.to_json() for d in error.diagnostics], "_text": error.render()})
@@ -192,6 +194,7 @@ def _register_run(subparsers) -> None:
     p.add_argument("--backend", choices=("compiled", "reference"), default="compiled")
     p.add_argument("--fuel", type=int, help="step budget for the run")
     p.add_argument("--max-depth", type=int, help="call depth limit")
+    add_path_option(p)
     p.set_defaults(handler=_cmd_run)
 
 
@@ -207,7 +210,7 @@ def _cmd_run(args) -> int:
         print(f"seglam run: {problem}", file=sys.stderr)
         return 2
     try:
-        program = seglam.compile(source, filename=args.file, backend=args.backend)
+        program = seglam.compile(source, filename=args.file, backend=args.backend, path=args.path)
     except seglam.CheckError as error:
         print(error.render(), file=sys.stderr)
         return 2
@@ -245,7 +248,7 @@ def _cmd_run(args) -> int:
         if args.json:
             print(dumps({"fault": fault.to_json()}, indent=2))
         else:
-            print(_render_fault(fault, source), file=sys.stderr)
+            print(_render_fault(fault, program), file=sys.stderr)
         return 1
     if args.json:
         print(dumps({"value": to_json(result.value), "fuel_used": result.fuel_used}))
@@ -290,15 +293,20 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _render_fault(fault, source: str) -> str:
+def _render_fault(fault, program) -> str:
+    """The fault with a caret in the file it happened in, then the calls that led there (each
+    frame's position is in its caller's file: an imported module's for ``dates.add_days``)."""
     from seglam.syntax.diagnostics import Diagnostic
     from seglam.syntax.span import Span
 
     span = fault.span or Span(1, 1, 1, 2)
-    lines = [Diagnostic(fault.code, fault.message, span, fault.filename).render(source if fault.span else None)]
+    innermost = program.file_of(fault.trace[-1].function) if fault.trace else (fault.filename, program.source)
+    lines = [Diagnostic(fault.code, fault.message, span, fault.filename).render(innermost[1] if fault.span else None)]
+    caller = program.filename
     for frame in fault.trace:
-        where = f"{fault.filename}:{frame.span.line}:{frame.span.col}" if frame.span else fault.filename
+        where = f"{caller}:{frame.span.line}:{frame.span.col}" if frame.span else caller
         lines.append(f"  in {frame.function} ({where})")
+        caller = program.file_of(frame.function)[0]
     return "\n".join(lines)
 
 

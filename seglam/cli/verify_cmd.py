@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
-from seglam.cli.argtypes import positive_int
+from seglam.cli.argtypes import add_path_option, positive_int, source_files
 
 
 def register(subparsers) -> None:
@@ -33,8 +33,9 @@ def register(subparsers) -> None:
             "(admissible to the cache only if each has targeted evidence: JSON \"admissible\")"
         ),
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a .sgl file, or a directory: every .sgl file in it")
     _common(p)
+    add_path_option(p)
     p.set_defaults(handler=cmd_verify)
 
     d = subparsers.add_parser(
@@ -112,13 +113,13 @@ def cmd_verify(args) -> int:
 
     status = 0
     reports = []
-    for path in args.files:
+    for path in source_files(args.files):
         source, error = _read(path)
         shown = path.encode("utf-8", "backslashreplace").decode("utf-8")  # argv may hold lone surrogates
         if source is None:
             report = Report(shown, (), error)
         else:
-            report = verify_source(source, shown, _options(args))
+            report = verify_source(source, shown, _options(args), search=args.path)
         reports.append(report)
         status = max(status, report.exit_code)
         if not args.json:
@@ -130,12 +131,12 @@ def cmd_verify(args) -> int:
     return status
 
 
-def verify_source(source: str, path: str, options: dict):
+def verify_source(source: str, path: str, options: dict, search=None):
     from seglam.verifier.api import make_options, verify_loaded
     from seglam.verifier.load import load_program
     from seglam.verifier.report import Report
 
-    loaded = load_program(source, path)
+    loaded = load_program(source, path, search=search)
     if loaded.error is not None:
         return Report(path, (), loaded.error)
     return verify_loaded(loaded, make_options(**options))

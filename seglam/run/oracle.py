@@ -432,6 +432,37 @@ def _import(name, globals=None, locals=None, fromlist=(), level=0):
     return builtins.__import__(name, globals, locals, fromlist, level)
 
 
+def _importer(modules: dict[str, str]) -> Callable:
+    """``__import__`` for one run: Seglam modules from ``modules`` (name -> source), each run
+    once per run, as Python imports a module once; everything else as :func:`_import`."""
+    done: dict[str, types.ModuleType] = {}
+
+    def importer(name, globals=None, locals=None, fromlist=(), level=0):
+        if level != 0 or name not in modules:
+            return _import(name, globals, locals, fromlist, level)
+        module = done.get(name)
+        if module is None:
+            module = types.ModuleType(name)
+            module.__dict__.update(_namespace(importer))
+            done[name] = module
+            exec(_compile(modules[name], f"{name}.sgl"), module.__dict__)
+        return module
+
+    return importer
+
+
+def _namespace(importer: Callable) -> dict[str, Any]:
+    """The globals a Seglam module runs in."""
+    ns: dict[str, Any] = {
+        "__name__": _MODULE_NAME,
+        "__builtins__": dict(vars(builtins), __import__=importer),
+        "__seglam_freeze__": _freeze,
+        "__seglam_frozen_args__": _frozen_args,
+    }
+    ns.update(prelude())
+    return ns
+
+
 # ---- module constants ------------------------------------------------------------------------
 
 
@@ -548,20 +579,16 @@ def run_cpython(
     kwargs: dict[str, Any] | None = None,
     *,
     filename: str = "<seglam>",
+    modules: dict[str, str] | None = None,
 ) -> OracleResult:
     """Run ``function(*args, **kwargs)`` of the Seglam program ``source`` under CPython.
 
+    ``modules`` (name -> source) are the Seglam modules it may import (``Program.module_sources()``).
     Returns an :class:`OracleResult` holding the value (as plain host values) or the fault
     code. Raises :class:`OracleError` for an exception no fault code describes, and
     ``SyntaxError`` for text that is not Python at all."""
     code = _compile(source, filename)
-    ns: dict[str, Any] = {
-        "__name__": _MODULE_NAME,
-        "__builtins__": dict(vars(builtins), __import__=_import),
-        "__seglam_freeze__": _freeze,
-        "__seglam_frozen_args__": _frozen_args,
-    }
-    ns.update(prelude())
+    ns = _namespace(_importer(dict(modules or {})))
     frozen_args = tuple(_freeze(a) for a in args)
     frozen_kwargs = {k: _freeze(v) for k, v in (kwargs or {}).items()}
     try:

@@ -138,18 +138,25 @@ def make_record_class(name: str, fields: Iterable[tuple[str, bool, Any]], order:
             specs.append((fname, object, dataclasses.field(default=default)))
         else:
             specs.append((fname, object))
-    cls = dataclasses.make_dataclass(name, specs, frozen=True, eq=True, order=order, slots=True,
+    # a record imported from a Seglam module is named ``module.Record``; it prints as Python does
+    cls = dataclasses.make_dataclass(display_name(name), specs, frozen=True, eq=True, order=order, slots=True,
                                      namespace={"__seglam_record__": True,
                                                 "__seglam_fields__": tuple(names)})
     cls.__module__ = SEGLAM_MODULE
-    cls.__qualname__ = name
+    cls.__qualname__ = display_name(name)
     return cls
 
 
 def make_enum_class(name: str, members: Iterable[tuple[str, object]]) -> type:
     """An ``enum.Enum`` subclass named ``name`` with ``members`` ``(name, value)`` in order."""
-    cls = enum.Enum(name, [(m, v) for m, v in members], module=SEGLAM_MODULE, qualname=name)
+    cls = enum.Enum(display_name(name), [(m, v) for m, v in members], module=SEGLAM_MODULE, qualname=display_name(name))
     return cls
+
+
+def display_name(name: str) -> str:
+    """The name a class prints with: ``Date`` for ``dates.Date`` (a record or enum linked in
+    from another Seglam module keeps its module in the program, not in its repr)."""
+    return name.rpartition(".")[2]
 
 
 def is_enum_member(value: object) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+from typing import Mapping
 
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
@@ -19,11 +20,17 @@ from seglam.version import LANGUAGE_VERSION, STDLIB_VERSION
 _SKIPPED_FIELDS = frozenset({"span", "name_span", "docstring", "filename"})
 
 
-def program_hash(module: A.Module) -> str:
-    """Hex SHA-256 of the canonical encoding of ``module``."""
+def program_hash(module: A.Module, imports: Mapping[str, str] | None = None) -> str:
+    """Hex SHA-256 of the canonical encoding of ``module``.
+
+    ``imports`` maps each Seglam module ``module`` imports to that module's own hash, so the
+    hash is a Merkle tree: the same source over another version of a library it imports is
+    another program. A module that imports none hashes as it always did."""
     digest = hashlib.sha256()
     digest.update(f"seglam-lang {LANGUAGE_VERSION} stdlib {STDLIB_VERSION}\n".encode())
     digest.update(canonical_bytes(module))
+    for name in sorted(imports or {}):
+        digest.update(f"\nimport {name} {imports[name]}".encode())
     return digest.hexdigest()
 
 
@@ -110,7 +117,7 @@ def _local_renames(function: A.FunctionDef) -> dict[int, str]:
             scope[p.name] = p.name if keep_params else fresh()
             if not keep_params:
                 renames[id(p)] = scope[p.name]
-        for name in _bound_names(body_nodes):
+        for name in bound_names(body_nodes):
             if name not in scope or name in outer:
                 scope[name] = fresh()
         for node in body_nodes:
@@ -138,7 +145,7 @@ def _local_renames(function: A.FunctionDef) -> dict[int, str]:
             for gen in node.generators:
                 visit(gen.iter, scope if first else inner)
                 first = False
-                for name in _target_names(gen.target):
+                for name in target_names(gen.target):
                     inner[name] = fresh()
                 visit(gen.target, inner)
                 for cond in gen.ifs:
@@ -161,11 +168,11 @@ def _local_renames(function: A.FunctionDef) -> dict[int, str]:
     return renames
 
 
-def _target_names(target) -> list[str]:
+def target_names(target) -> list[str]:
     return [n.id for n in A.walk(target) if isinstance(n, A.Name)]
 
 
-def _bound_names(nodes: list) -> list[str]:
+def bound_names(nodes: list) -> list[str]:
     """Names bound directly in this scope (not inside nested lambdas/comprehensions/defs), in order."""
     seen: dict[str, None] = {}
     stack = list(reversed(nodes))

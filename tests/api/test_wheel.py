@@ -81,3 +81,25 @@ def test_the_wheel_carries_the_pools_own_worked_families(unpacked_wheel: Path) -
     checkout = _show_prompt(REPO, wheel=False, request=request)
     assert "# Worked family: change_due" in checkout  # from stdlib/worked, not stdlib/families
     assert _show_prompt(unpacked_wheel, wheel=True, request=request) == checkout
+
+
+IMPORTS_DATES = """
+import sys
+import seglam
+assert seglam.__file__.startswith({root!r}), seglam.__file__
+program = seglam.compile("from dates import format_long, parse_mdy\\n\\ndef main() -> str:\\n    d = parse_mdy('03/05/2021')\\n    return 'none' if d is None else format_long(d)\\n")
+print(program.call("main"), sorted(program.modules), program.modules["dates"][0].startswith({root!r}))
+"""
+
+
+def test_the_wheel_carries_the_standard_librarys_modules(unpacked_wheel: Path) -> None:
+    shipped = sorted(p.name for p in (unpacked_wheel / "seglam" / "stdlib").glob("*.sgl"))
+    assert shipped == sorted(p.name for p in (REPO / "stdlib").glob("*.sgl"))
+    assert {"dates.sgl", "text.sgl", "tables.sgl"} <= set(shipped)
+    site = sysconfig.get_paths()["purelib"]
+    code = IMPORTS_DATES.format(root=str(unpacked_wheel))
+    argv = [sys.executable, "-S", "-c", f"import sys; sys.path[:0] = [{str(unpacked_wheel)!r}]; sys.path.append({site!r})\n" + code]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(unpacked_wheel)}
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, cwd=unpacked_wheel)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "March 5, 2021 ['dates'] True"

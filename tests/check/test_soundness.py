@@ -59,7 +59,7 @@ def test_accepted_mutants_never_raise_python_type_errors(data):
     for _ in range(data.draw(st.integers(1, 3))):
         source = _mutate(source, data)
     try:
-        prog = seglam.compile(source, filename="m.sgl")
+        prog = seglam.compile(source, filename="m.sgl", modules=dict(case.modules))
     except seglam.CheckError:
         prog = None
     assume(prog is not None and case.function in prog.functions)
@@ -72,7 +72,7 @@ def test_accepted_mutants_never_raise_python_type_errors(data):
         # (`dict[str, int]` -> `dict[str, str]`), so this case says nothing about it
         assume(False)
     try:
-        oracle.run_cpython(source, case.function, case.args, case.kwargs, filename="m.sgl")
+        oracle.run_cpython(source, case.function, case.args, case.kwargs, filename="m.sgl", modules=dict(case.modules))
     except oracle.OracleError as error:
         raise AssertionError(f"accepted program failed at run time: {error}\n{source}") from None
 

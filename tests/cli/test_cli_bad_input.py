@@ -85,9 +85,11 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, capsys):
 def test_a_directory_and_non_utf8_and_missing_files(tmp_path, capsys):
     binary = tmp_path / "b.sgl"
     binary.write_bytes(b"def main() -> int:\n    return 1\n# \xff\n")
-    assert main(["check", str(tmp_path), str(binary), str(tmp_path / "missing.sgl")]) == 2
+    empty = tmp_path / "empty"   # a directory stands for its .sgl files; with none, it is read as it is
+    empty.mkdir()
+    assert main(["check", str(empty), str(tmp_path), str(tmp_path / "missing.sgl")]) == 2
     err = capsys.readouterr().err
-    assert f"{tmp_path}: is a directory" in err
+    assert f"{empty}: is a directory" in err
     assert f"{binary}:3: not UTF-8 text" in err
     assert "missing.sgl: cannot read: No such file or directory" in err
 

@@ -47,9 +47,14 @@ def _looks_like_type(node) -> bool:
     return False
 
 
-def stub_check(source: str, filename: str = "<stub>", typed: bool = False) -> CheckedModule:
-    """``typed``: also infer simple static types (:mod:`stubtypes`), for the typed paths."""
+def stub_check(source: str, filename: str = "<stub>", typed: bool = False, modules: dict | None = None) -> CheckedModule:
+    """``typed``: also infer simple static types (:mod:`stubtypes`), for the typed paths;
+    ``modules``: Seglam modules the source imports (name -> source), linked in first."""
     module = parse(source, filename)
+    if modules:
+        from seglam.program.library import link, search_path
+
+        module = link(module, source, search_path(modules=modules)).module
     functions, records, enums, constants, imports = {}, {}, {}, {}, {}
     examples = []
     for stmt in module.body:
@@ -59,7 +64,7 @@ def stub_check(source: str, filename: str = "<stub>", typed: bool = False) -> Ch
             params = tuple(ParamInfo(p.name, ANY, p.default, p.kind) for p in stmt.params)
             functions[stmt.name] = FunctionInfo(stmt.name, stmt, params, ANY, requires, ensures, 0)
         elif isinstance(stmt, A.ClassDef):
-            if any(isinstance(b, A.Name) and b.id == "Enum" for b in stmt.bases):
+            if any(isinstance(b, A.Name) and b.id.rpartition(".")[2] == "Enum" for b in stmt.bases):
                 members = _enum_members([s for s in stmt.body if isinstance(s, A.Assign)])
                 enums[stmt.name] = EnumInfo(stmt.name, members, stmt)
             else:

@@ -51,7 +51,7 @@ def _same(a: tuple, b: tuple) -> bool:
 def test_compiled_agrees_with_reference_without_static_types(file: str):
     mismatches = []
     for case in _BY_FILE[file]:
-        checked = stub_check(case.source, case.filename)
+        checked = stub_check(case.source, case.filename, modules=dict(case.modules))
         limits = _limits(case)
         args = tuple(freeze(a) for a in case.args)
         kwargs = {k: freeze(v) for k, v in case.kwargs.items()}

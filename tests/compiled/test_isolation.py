@@ -73,7 +73,7 @@ def test_no_private_attribute_is_ever_emitted_and_globals_hold_no_builtins():
     for case in load_cases():
         if case.kind == "error":
             continue
-        prog = seglam.compile(case.source, filename=case.filename)
+        prog = seglam.compile(case.source, filename=case.filename, modules=dict(case.modules))
         backend = prog._backend("compiled")
         tree = backend.source_tree
         for node in py.walk(tree):

@@ -11,6 +11,9 @@ A file holds cases; text before the first case is a comment. A case is::
     --- limits                        (optional) e.g. ``fuel=10000`` or ``depth=50, fuel=10**6``
     --- backends                      (optional, rare) e.g. ``compiled reference`` (not on
                                       CPython) or ``cpython`` (only on CPython)
+    --- module NAME                   (optional, repeatable) the source of a Seglam module
+                                      NAME that the case imports (``from NAME import f``);
+                                      every backend and CPython get the same modules
     --- cpython skip: <reason>        (optional) the expectation is Seglam's and CPython's
                                       differs by design (``set order``: CPython iterates a
                                       set in hash order, Seglam in its fixed order;
@@ -37,7 +40,7 @@ from seglam.run.faults import FAULT_CODES
 
 CASES_DIR = Path(__file__).parent / "cases"
 KINDS = ("value", "fault", "error")
-SECTIONS = KINDS + ("call", "limits", "backends", "cpython")
+SECTIONS = KINDS + ("call", "limits", "backends", "cpython", "module")
 #: Faults only Seglam's limits produce; CPython does not model them.
 LIMIT_FAULTS = frozenset({"F-FUEL", "F-DEPTH", "F-INT-SIZE", "F-STR-SIZE", "F-COLLECTION-SIZE"})
 BACKENDS = ("compiled", "reference")
@@ -65,6 +68,8 @@ class Case:
     explicit_backends: bool = False
     #: why CPython's result is not comparable (``--- cpython skip: <reason>``), or None
     cpython_skip: str | None = None
+    #: ``(name, source)`` of each Seglam module the case may import (``--- module NAME``)
+    modules: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -199,18 +204,24 @@ def parse_text(text: str, file: str) -> list[Case]:
             body.append(lines[i])
             i += 1
         sections: dict[str, list[str]] = {}
+        modules: dict[str, str] = {}
         while i < len(lines) and lines[i].startswith("--- "):
             name, _, rest = lines[i][4:].strip().partition(" ")
             if name not in SECTIONS:
                 raise CaseFormatError(f"{file}:{i + 1}: unknown section {name!r}")
-            if name in sections:
+            if name in sections or (name == "module" and rest.strip() in modules):
                 raise CaseFormatError(f"{file}:{i + 1}: section {name!r} twice")
-            content = [rest] if rest.strip() else []
+            if name == "module" and not rest.strip().isidentifier():
+                raise CaseFormatError(f"{file}:{i + 1}: write `--- module NAME`")
+            content = [rest] if rest.strip() and name != "module" else []
             i += 1
             while i < len(lines) and not lines[i].startswith(("--- ", "=== ")):
                 content.append(lines[i])
                 i += 1
-            sections[name] = content
+            if name == "module":
+                modules[rest.strip()] = "\n".join(content).strip("\n") + "\n"
+            else:
+                sections[name] = content
         while body and not body[-1].strip():
             body.pop()
         while body and not body[0].strip():
@@ -254,7 +265,7 @@ def parse_text(text: str, file: str) -> list[Case]:
             skip = text[5:].strip()
         cases.append(
             Case(file, title, start, source, kind, expected, function, args, kwargs, limits, backends, explicit,
-                 skip)
+                 skip, tuple(sorted(modules.items())))
         )
     return cases
 

@@ -55,7 +55,8 @@ CPYTHON_CASES = [c for c in CASES if c.cpython_runs]
 def test_cpython(case: Case):
     try:
         result = run_cpython(
-            case.source, case.function, case.args, case.kwargs, filename=case.filename
+            case.source, case.function, case.args, case.kwargs, filename=case.filename,
+            modules=dict(case.modules),
         )
     except OracleError as exc:
         pytest.fail(f"unmapped Python exception: {exc}")
@@ -92,10 +93,10 @@ def test_error_case_is_python_iff_not_syntax(case: Case):
 
 
 @functools.lru_cache(maxsize=None)
-def _compiled(source: str, filename: str):
+def _compiled(source: str, filename: str, modules: tuple = ()):
     """(program, None) or (None, CheckError); one compile per case per worker."""
     try:
-        return seglam.compile(source, filename=filename), None
+        return seglam.compile(source, filename=filename, modules=dict(modules)), None
     except seglam.CheckError as exc:
         return None, exc
 
@@ -118,7 +119,7 @@ def _limits(case: Case):
 @pytest.mark.parametrize("case", ERROR_CASES, ids=_ids(ERROR_CASES))
 def test_checker_rejects(case: Case):
     """An ``error`` case: the checker reports every expected diagnostic code."""
-    _, error = _compiled(case.source, case.filename)
+    _, error = _compiled(case.source, case.filename, case.modules)
     assert error is not None, f"expected {' '.join(case.expected)}, but the program checks"
     got = Counter(error.codes)
     want = Counter(case.expected)
@@ -153,7 +154,7 @@ def test_seglam(case: Case):
     down) or fault code, and the two agree exactly. Fuel is part of the meaning (SPEC.md
     section 10: the same fault after the same number of steps), so both report the same fuel
     for a value, and the same code, source span and call trace for a fault."""
-    prog, error = _compiled(case.source, case.filename)
+    prog, error = _compiled(case.source, case.filename, case.modules)
     assert error is None, f"the checker rejected an accepted program:\n{error.render()}"
     outcomes = {backend: _outcome(prog, case, backend) for backend in BACKENDS}
     problems = [f"{b}: {p}" for b, o in outcomes.items() if (p := _expectation_problem(case, o))]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+import seglam
+
 from seglam.verifier.api import make_options, verify_loaded
 from seglam.verifier.load import load_program
 
@@ -22,7 +24,8 @@ def _sample():
 
 @pytest.mark.parametrize("case", _sample(), ids=lambda c: c.id)
 def test_conformance_program_verifies_cleanly(case):
-    loaded = load_program(case.source, "case.sgl")
+    loaded = load_program(seglam.compile(case.source, "case.sgl", modules=dict(case.modules)) if case.modules
+                          else case.source, "case.sgl")
     assert loaded.error is None, loaded.error
     report = verify_loaded(loaded, make_options(max_examples=5, timeout=30.0, budget=500_000))
     for r in report.results:

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import inspect
 import os
-import stat
 import threading
 from dataclasses import dataclass
 from typing import Any
 
+from seglam.run.faults import Fault
 from seglam.run.result import RunResult
 from seglam.syntax import ast as A
 from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse
-from seglam.syntax.parser import MAX_SOURCE_CHARS
 from seglam.syntax.span import Span
+from seglam.program.library import link, search_path
+from seglam.program.source import MAX_SOURCE_BYTES, SourceFileError, read_source  # noqa: F401 (re-exported)
 
 BACKENDS = ("compiled", "reference")
 
@@ -37,12 +38,16 @@ _PARAM_KINDS = {
 }
 
 
-def compile(source: str, filename: str = "<input>", *, limits=None, backend: str = "compiled") -> "Program":  # noqa: A001
+def compile(source: str, filename: str = "<input>", *, limits=None, backend: str = "compiled",  # noqa: A001
+            path=None, modules=None) -> "Program":
     """Parse and check ``source``. Raises :class:`CheckError` carrying every diagnostic.
 
     ``limits`` (a :class:`seglam.Limits`) and ``backend`` ("compiled" or "reference") are the
     defaults for :meth:`Program.call`; :meth:`Program.run` can override both per call.
-    """
+
+    Seglam modules the program imports are looked for in the standard library, then in the
+    directories of ``path``, then of ``SEGLAM_PATH``, then in ``modules`` (name -> source, or
+    a ``seglam.program.library.Finder``)."""
     from seglam.check.checker import check
 
     if not isinstance(source, str):
@@ -51,86 +56,35 @@ def compile(source: str, filename: str = "<input>", *, limits=None, backend: str
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
     module = parse(source, filename)
     try:
-        checked = check(module, source)
+        linked = link(module, source, search_path(path, modules))
+        checked = check(linked.module, source)
     except CheckError as error:
         if error.source is None:
             raise CheckError(error.diagnostics, source) from None
         raise
     except RecursionError:
         raise CheckError([Diagnostic("E-NESTING", "the program nests too deeply to check", Span(1, 1, 1, 2), filename)], source) from None
-    return Program(source, filename, checked, limits, backend)
+    return Program(source, filename, checked, limits, backend, linked=linked)
 
 
-def load(path: str | os.PathLike, *, limits=None, backend: str = "compiled") -> "Program":
+def load(path: str | os.PathLike, *, limits=None, backend: str = "compiled", search=None, modules=None) -> "Program":
     """Compile the file at ``path`` (UTF-8, at most :data:`MAX_SOURCE_BYTES`); :class:`SourceFileError`
-    if it cannot be read."""
-    return compile(read_source(path), filename=os.fspath(path), limits=limits, backend=backend)
-
-
-#: The largest source file read: the parser's character limit, at 4 UTF-8 bytes a character.
-MAX_SOURCE_BYTES = 4 * MAX_SOURCE_CHARS
-
-
-class SourceFileError(OSError):
-    """A source file could not be read: missing, not a regular file, too large, not UTF-8.
-    ``str()`` is a one-line message naming the path."""
-
-
-def read_source(path: str | os.PathLike, *, limit: int = MAX_SOURCE_BYTES) -> str:
-    """The text of a source file, read with a size bound: never more than ``limit`` + 1 bytes,
-    so ``/dev/zero``, a FIFO or a huge file is refused instead of filling memory."""
-    # the name as it can be printed: a path from argv may hold lone surrogates
-    name = os.fspath(path)
-    if isinstance(name, str):
-        name = name.encode("utf-8", "backslashreplace").decode("utf-8")
-    try:
-        # O_NONBLOCK: opening a FIFO with no writer must not hang; it is refused below anyway
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as error:
-        raise SourceFileError(f"{name}: cannot read: {error.strerror or error}") from None
-    except ValueError as error:  # a NUL byte, or a lone surrogate the file system cannot encode
-        raise SourceFileError(f"{name}: cannot read: not a valid path ({error})") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise SourceFileError(f"{name}: is a directory, not a source file")
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceFileError(f"{name}: not a regular file (a device, FIFO or socket is not read)")
-        if info.st_size > limit:
-            raise SourceFileError(f"{name}: too large ({info.st_size} bytes; the limit is {limit})")
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        data = b"".join(chunks)
-    except SourceFileError:
-        raise
-    except OSError as error:
-        raise SourceFileError(f"{name}: cannot read: {error.strerror or error}") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:  # the file grew while it was read
-        raise SourceFileError(f"{name}: too large (more than {limit} bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise SourceFileError(f"{name}:{line}: not UTF-8 text (byte {error.start}: {error.reason})") from None
+    if it cannot be read. ``search`` is the module search path (``compile``'s ``path``)."""
+    return compile(read_source(path), filename=os.fspath(path), limits=limits, backend=backend, path=search,
+                   modules=modules)
 
 
 class Program:
     """A checked Seglam program. Immutable; thread-safe; backends are prepared on first use."""
 
-    def __init__(self, source: str, filename: str, checked, limits, backend: str) -> None:
+    def __init__(self, source: str, filename: str, checked, limits, backend: str, *, linked=None) -> None:
         from seglam.run.limits import Limits
 
         self._source = source
         self._filename = filename
         self._checked = checked
-        self._hash = program_hash(checked.module)
+        self._hash = linked.hash if linked is not None else program_hash(checked.module)
+        self._modules = {name: (m.filename, m.source, m.hash) for name, m in linked.modules.items()} if linked else {}
         self._limits = limits if limits is not None else Limits()
         self._backend_name = backend
         self._backends: dict[str, Any] = {}
@@ -152,6 +106,17 @@ class Program:
     @property
     def filename(self) -> str:
         return self._filename
+
+    @property
+    def modules(self) -> dict[str, tuple[str, str, str]]:
+        """Every Seglam module the program imports, directly or not: name -> (filename,
+        source, hash). Their definitions are in :attr:`checked` under qualified names
+        (``dates.add_days``)."""
+        return dict(self._modules)
+
+    def module_sources(self) -> dict[str, str]:
+        """name -> source of every imported module (what the CPython oracle needs)."""
+        return {name: source for name, (_, source, _) in self._modules.items()}
 
     @property
     def checked(self):
@@ -196,7 +161,10 @@ class Program:
             for name, value in _positional(bound)
         )
         call_kwargs = {name: convert.to_seglam(value, types[name], self._checked, name) for name, value in bound.kwargs.items()}
-        result = self._backend(backend or self._backend_name).run(function, call_args, call_kwargs, limits or self._limits)
+        try:
+            result = self._backend(backend or self._backend_name).run(function, call_args, call_kwargs, limits or self._limits)
+        except Fault as fault:
+            raise self._located(fault) from None
         return RunResult(convert.to_host(result.value, info.returns, self._checked), result.fuel_used)
 
     def eval_expr(self, expr: A.Expr, *, limits=None, backend: str | None = None) -> RunResult:
@@ -207,6 +175,22 @@ class Program:
         result = self._backend(backend or self._backend_name).eval_expr(expr, limits or self._limits)
         value_type = self._checked.types.get(id(expr))
         return RunResult(convert.to_host(result.value, value_type, self._checked), result.fuel_used)
+
+    def file_of(self, function: str) -> tuple[str, str]:
+        """(filename, source) of the file that defines ``function``: an imported module's for
+        a qualified name (``dates.add_days``), else this program's."""
+        module, dot, _ = function.partition(".")
+        if dot and module in self._modules:
+            filename, source, _ = self._modules[module]
+            return filename, source
+        return self._filename, self._source
+
+    def _located(self, fault: Fault) -> Fault:
+        """``fault`` with the file it happened in (that of the innermost call's function)."""
+        if not fault.trace or not self._modules:
+            return fault
+        filename = self.file_of(fault.trace[-1].function)[0]
+        return fault if filename == fault.filename else Fault(fault.code, fault.message, fault.span, fault.trace, filename)
 
     def _backend(self, name: str):
         backend = self._backends.get(name)
