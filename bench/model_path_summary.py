@@ -56,7 +56,7 @@ def kind_rows(stream: list[dict]) -> dict[str, dict]:
 
 
 def _outcome(request: dict) -> str:
-    if request["tier"] in ("hit", "routed", "compiled"):
+    if request["tier"] in ("hit", "routed", "compiled", "disputed"):  # disputed: the settled answer
         return "right" if request.get("right") else "wrong"
     return "unsolved"
 
