@@ -14,8 +14,9 @@ from seglam.check import types as T
 from seglam.run.codegen import inline
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import keyed, resolve_name
-from seglam.run.codegen.gen import CTX, FnState
+from seglam.run.codegen.exprs import resolve_name
+from seglam.run.codegen.sizework import keyed
+from seglam.run.codegen.state import CTX, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
 from seglam.run.context import BULK_UNIT

@@ -20,66 +20,17 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
+from seglam.run.codegen import calls, exprs, stmts
+from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
+from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LAMBDA_ENTRY, LEN_LIM,
+                                      MAXD, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND, STR_LIM, TICK, CodegenError, FnState)
 from seglam.run.cost import SMALL_BITS
-from seglam.run.codegen.scopes import (Scope, comprehension_locals, def_names, function_locals, lambda_locals, pattern_names,
+from seglam.run.codegen.scopes import (Scope, def_names, function_locals, lambda_locals,
                                        target_names)
 from seglam.run.intcap import unchecked_sums
 from seglam.run.values import FrozenList, FrozenSet
 from seglam.syntax import ast as A
-from seglam.syntax.span import Span
-
-CTX = "h_ctx"
-DEPTH = "h_d"
-MAXD = "h_maxd"
-TICK = "h_tick"
-INT_LIM = "h_ilim"
-NEG_INT_LIM = "h_nilim"
-STR_LIM = "h_slim"
-LEN_LIM = "h_clim"
-JOIN_MAX = "h_jn"
-#: A join of at most ``JOIN_BUDGET // (max_str_len + 1)`` items is built before its length
-#: is capped: even with every item at the cap, the string thrown away is this many characters.
-JOIN_BUDGET = 1 << 24
-CHARGE = "h_ch"
-#: ``h_cx(n)``: exactly ``n`` steps of work on large values (``ctx.spend``); a fuel marker
-#: like ``h_ch`` (codegen.fuel rewrites both in loops that count fuel locally).
-SPEND = "h_cx"
-#: Ints within ``-h_small <= v <= h_small`` cost no extra work (seglam.run.cost.SMALL_BITS).
-SMALL = "h_small"
-NEG_SMALL = "h_nsmall"
-LAMBDA_ENTRY = "h_lam"
-COMP_TICK = "h_ctk"
-
-PY_BINOPS = {
-    "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,
-    "**": py.Pow, "<<": py.LShift, ">>": py.RShift, "&": py.BitAnd, "|": py.BitOr,
-    "^": py.BitXor,
-}
-PY_CMPOPS = {
-    "==": py.Eq, "!=": py.NotEq, "<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE,
-    "in": py.In, "not in": py.NotIn, "is": py.Is, "is not": py.IsNot,
-}
-PY_UNARY = {"-": py.USub, "+": py.UAdd, "not": py.Not, "~": py.Invert}
-
-
-class CodegenError(Exception):
-    """The checked tree holds something the generator does not handle (a checker gap)."""
-
-    def __init__(self, message: str, span: Span | None) -> None:
-        super().__init__(message)
-        self.span = span
-
-
-@dataclass
-class FnState:
-    """What the generator knows about the function whose body it is emitting."""
-
-    name: str  # Seglam name, for traces
-    scope: Scope
-    loop_depth: int = 0
-    lambdas: int = 0  # how many lambdas enclose the code being emitted (each is a call level)
-
 
 @dataclass
 class ModuleGen:
@@ -194,8 +145,6 @@ class ModuleGen:
             name="h_factory", args=_args(["h_ctx", "h_consts"]), body=body,
             decorator_list=[], returns=None, type_comment=None,
         )
-        from seglam.run.codegen.fuel import Localizer
-
         collections_used = any(q == "collections" or q.startswith("collections.") for q in self.checked.imports.values())
         Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
                   subscripts_may_charge=collections_used,
@@ -406,22 +355,18 @@ class ModuleGen:
 
     # ---- statements ---------------------------------------------------------------------------
 
-    def block(self, stmts: tuple, fn: FnState) -> list[py.stmt]:
+    def block(self, body: tuple, fn: FnState) -> list[py.stmt]:
         out: list[py.stmt] = []
-        for s in stmts:
+        for s in body:
             out.extend(self.stmt(s, fn))
         return out
 
     def stmt(self, node: Any, fn: FnState) -> list[py.stmt]:
-        from seglam.run.codegen import stmts
-
         return stmts.emit(self, node, fn)
 
     # ---- expressions --------------------------------------------------------------------------
 
     def expr(self, node: Any, fn: FnState) -> py.expr:
-        from seglam.run.codegen import exprs
-
         ln = self.line(node)
         if isinstance(node, (A.GeneratorExp, A.Lambda)) or id(node) in self.driven_nodes:
             self.driven_lines.add(ln)
@@ -429,9 +374,10 @@ class ModuleGen:
                 self.driver_spans[ln] = self.driven_nodes[id(node)]
         return P.stamp(exprs.emit(self, node, fn), ln)
 
-    def pattern(self, node: Any, fn: FnState) -> py.pattern:
-        from seglam.run.codegen import stmts
+    def call(self, node: A.Call, fn: FnState) -> py.expr:
+        return calls.emit_call(self, node, fn)
 
+    def pattern(self, node: Any, fn: FnState) -> py.pattern:
         return stmts.pattern(self, node, fn)
 
 
@@ -470,7 +416,7 @@ def _args(names: list[str]) -> py.arguments:
                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
 
 
-__all__ = ["ModuleGen", "FnState", "CodegenError", "pattern_names", "comprehension_locals"]
+__all__ = ["ModuleGen"]
 
 
 def _is_constant(stmt: A.Assign | A.AnnAssign, checked: Any) -> bool:
