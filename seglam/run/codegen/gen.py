@@ -21,6 +21,7 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen import calls, exprs, stmts
+from seglam.run.codegen.escape import only_read
 from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LAMBDA_ENTRY, LEN_LIM,
@@ -238,31 +239,41 @@ class ModuleGen:
         out = []
         freeze = self.ref(self.runtime.freeze_arg, "freeze_arg")
         flat = self.ref(self.runtime.freeze_flat_arg, "freeze_flat_arg")
-        for p in node.params:
-            t = types.get(p.name)
-            if t is None and p.annotation is not None:
-                t = self.type_of(p.annotation)
-            if immutable_type(t, self.checked.records):
+        params = [(p, self._param_type(p, types)) for p in node.params]
+        records = self.checked.records
+        # no lambda or deep value among the arguments can reach a flat list argument
+        closed = not node.decorators and all(immutable_type(t, records) or flat_collection(t, records) for _, t in params)
+        for p, t in params:
+            if immutable_type(t, records):
                 continue
-            if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, self.checked.records):
-                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t), ln))
+            if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, records):
+                copy = not (closed and only_read(node.body, p.name, frozenset(self.checked.functions)))
+                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, copy), ln))
                 continue
             freezer = flat if flat_collection(t, self.checked.records) else freeze
             frozen = P.call(freezer, [P.name(CTX), P.name(user(p.name))])
             out.append(P.stamp(P.assign(P.store(user(p.name)), frozen), ln))
         return out
 
-    def freeze_flat_inline(self, name: str, t: Any) -> py.stmt:
+    def _param_type(self, p: A.Param, types: dict) -> Any:
+        t = types.get(p.name)
+        if t is None and p.annotation is not None:
+            t = self.type_of(p.annotation)
+        return t
+
+    def freeze_flat_inline(self, name: str, t: Any, copy: bool = True) -> py.stmt:
         """``freeze_flat_arg`` of a list or set parameter, written out so that a function
         with one stays a leaf for the local-fuel pass: a plain list (set) is copied once into
         a frozen one and charged its length when not empty; anything else (already frozen,
-        a frozenset) is kept, exactly as the stdlib does."""
+        a frozenset) is kept, exactly as the stdlib does. Without ``copy`` (a parameter the
+        function only reads, :mod:`seglam.run.codegen.escape`) only the charge is made."""
         plain, frozen = (list, FrozenList) if isinstance(t, T.ListType) else (set, FrozenSet)
         value = P.name(name)
         is_plain = P.compare(P.call(self.ref(type, "type"), [value]), py.Is(), self.ref(plain, plain.__name__))
         charge = P.if_(P.name(name), [P.expr_stmt(P.call(P.name(CHARGE), [P.call(self.ref(len, "len"), [P.name(name)])]))])
-        copy = P.assign(P.store(name), P.call(self.ref(frozen, frozen.__name__), [P.name(name)]))
-        return P.if_(is_plain, [charge, copy])
+        if not copy:
+            return P.if_(is_plain, [charge])
+        return P.if_(is_plain, [charge, P.assign(P.store(name), P.call(self.ref(frozen, frozen.__name__), [P.name(name)]))])
 
     def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str, entered: int) -> list[py.stmt]:
         ln = self.line(lam)
