@@ -1,5 +1,5 @@
-"""Disagreements between the two Seglam backends found while working on issue 19, kept as
-regression tests: the same value and the same fuel on both."""
+"""Disagreements between the two Seglam backends found while working on issue 19, and the
+native paths it added, kept as regression tests: the same value and the same fuel on both."""
 
 from __future__ import annotations
 
@@ -14,6 +14,22 @@ CASES = {
                      "    return len([list(col) for col in zip(*a)])\n",
     "zip_star_tuple": "def main(n: int) -> int:\n    a = [(j, j + 1) for j in range(n)]\n"
                       "    return sum(len(col) for col in zip(*a))\n",
+    # an f-string field of static type float may hold an int: a large one is charged as the
+    # stdlib's format_value charges it (the compiled backend charged only int-typed fields),
+    # and so is one with a format spec
+    "fstring_float_holding_int": "def f(x: float) -> str:\n    return f\"{x}\"\n\n"
+                                 "def main(n: int) -> int:\n    return len(f(1 << (n * 50)))\n",
+    "fstring_int_with_spec": "def main(n: int) -> int:\n    return len(f\"{1 << (n * 50):>12d}\")\n",
+    # str() of an int, float or bool, native with the same charge and cap
+    "str_of_numbers": "def g(x: float) -> str:\n    return str(x)\n\n"
+                      "def main(n: int) -> int:\n    return len(str(1 << (n * 50)) + str(n > 2) + str(n / 3) + g(1 << (n * 40)))\n",
+    # native max/min of scalars, dict.get with a display default (issue 19's speed work)
+    "max_of_scalars": "def main(n: int) -> int:\n    best = -1\n    for i in range(n):\n"
+                      "        best = max(best, (i * 7) % 11, 2 ** (i % 70))\n    return best + min(n, 3)\n",
+    "max_mixed_float": "def main(n: int) -> float:\n    return max(n, 2.5) + min(n * 1.0, n // 2)\n",
+    "get_display_default": "def main(n: int) -> int:\n    d: dict[int, list[int]] = {}\n"
+                           "    for i in range(n):\n        d.setdefault(i % 4, []).append(i * (1 << (i % 80)))\n"
+                           "    return sum(len(d.get(k, [])) for k in range(-2, 6 + n)) + len(d.get(n << 70, [1, 2]))\n",
 }
 
 
@@ -24,3 +40,19 @@ def test_same_value_and_fuel(name, n):
     compiled = program.run("main", (n,), backend="compiled")
     reference = program.run("main", (n,), backend="reference")
     assert (compiled.value, compiled.fuel_used) == (reference.value, reference.fuel_used)
+
+
+@pytest.mark.parametrize("cap", [1, 4, 30])
+def test_str_of_numbers_under_a_small_string_cap(cap):
+    from seglam.run.faults import Fault
+    from seglam.run.limits import Limits
+
+    program = seglam.compile(CASES["str_of_numbers"], filename="str_of_numbers.sgl")
+    outcomes = []
+    for backend in ("compiled", "reference"):
+        try:
+            result = program.run("main", (3,), backend=backend, limits=Limits(max_str_len=cap))
+            outcomes.append(("value", result.value, result.fuel_used))
+        except Fault as fault:
+            outcomes.append(("fault", fault.code, fault.span))
+    assert outcomes[0] == outcomes[1]

@@ -122,19 +122,25 @@ def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
         if t in (T.STR, T.BOOL) and spec:
             return None
         value = g.expr(piece.value, fn)
-        if t == T.INT and not spec:
-            tmp = g.tmp()
-            within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
-                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name(SMALL)])
-            # seglam_str charges the work of str() of a large int (seglam.run.cost), then
-            # str() (the cap follows)
-            slow = py.BoolOp(op=py.Or(), values=[
-                P.call(P.name(SPEND), [P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])]),
-                P.call(g.ref(str, "str"), [P.name(tmp)])])
-            value = py.IfExp(test=within, body=P.name(tmp), orelse=slow)  # str() of a huge int is charged
+        if t in (T.INT, T.FLOAT):
+            value = int_text_charged(g, value)
         fmt = py.JoinedStr(values=[P.const(spec)]) if spec else None
         values.append(py.FormattedValue(value=value, conversion=-1, format_spec=fmt))
     return capped_len(g, py.JoinedStr(values=values), STR_LIM, g.runtime.str_fault)
+
+
+def int_text_charged(g, value: py.expr) -> py.expr:
+    """``value`` (of static type int or float, so possibly an int) about to be written as
+    text by ``str()`` or ``format()``: past the small bound, the work of writing a large int
+    is charged first, as seglam_str and format_value do (seglam.run.cost.int_to_str; 0 for a
+    float)."""
+    tmp = g.tmp()
+    within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
+                        comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name(SMALL)])
+    slow = py.BoolOp(op=py.Or(), values=[
+        P.call(P.name(SPEND), [P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])]),
+        P.name(tmp)])
+    return py.IfExp(test=within, body=P.name(tmp), orelse=slow)
 
 
 def _formatted(g, node: A.FormattedValue, fn: FnState) -> py.expr:

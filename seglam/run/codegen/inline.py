@@ -261,6 +261,17 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     return charge(length(g, value), result)
 
 
+def scalar_extreme(g, node: A.Call, ident: str, fn) -> py.expr | None:
+    """``min(a, b, ...)`` / ``max(a, b, ...)`` of two or more values of scalar static types
+    with no keyword: the stdlib compares them as the builtin does and charges nothing
+    (valuework.extreme_cost is 0 for scalars; no collection, no length charge)."""
+    if len(node.args) < 2 or node.keywords or any(isinstance(a, A.Starred) for a in node.args):
+        return None
+    if not all(sizework.scalar(g.type_of(a)) for a in node.args):
+        return None
+    return P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [g.expr(a, fn) for a in node.args])
+
+
 def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | None:
     """``sep.join(items)`` for a list or tuple of str: the stdlib caps the total length
     first, then charges total + count, then joins. ``items_expr``: the items already
