@@ -1,7 +1,7 @@
 """Hypothesis strategies that write small well-typed Seglam programs, and the three-way check
 the differential fuzzers run on each (issue 19 point 3).
 
-A program is ``helper``, a bounded recursive ``rec``, and ``main(a, b, s, xs)`` whose body
+A program is ``helper``, a bounded recursive ``rec``, and ``main(a, b, s, xs, r)`` whose body
 is drawn statement by statement from what people write: arithmetic (``//``, ``%``, ``**``,
 bit operations, true division), strings (methods, slices, f-strings, ``split``/``join``),
 lists (comprehensions, slices with steps, sort keys, ``pop``/``insert``), dicts (counting,
@@ -31,6 +31,9 @@ from seglam.run.oracle import OracleError, run_cpython
 from tests.conformance.cases import LIMIT_FAULTS, same_value
 
 SMALL = st.integers(min_value=-6, max_value=12)
+#: ``r: float``: floats, and ints (an int is a float's value too), small or past the bound
+#: where writing one as text is charged
+FLOATS = st.one_of(st.floats(-1e6, 1e6, allow_nan=False), SMALL, st.integers(0, 3000).map(lambda k: 1 << k))
 WORDS = st.sampled_from(["a", "ab", "ba", "abc", "", "x y", "aXb", "zz", " b a "])
 
 
@@ -100,6 +103,8 @@ def int_expr(draw, env: Env, depth: int = 2):
     if choice == 18:
         return f"int({draw(sub)} / {draw(st.integers(1, 4))})"
     if choice == 19:
+        if draw(st.booleans()):
+            return f"int({draw(st.sampled_from(['r', 'r * 2', 'r - a']))})"
         return f"({draw(sub)} << {draw(st.integers(0, 40))})"
     return f"min({draw(list_expr(env, depth - 1))}, default={draw(sub)})"
 
@@ -152,6 +157,8 @@ def str_expr(draw, env: Env, depth: int = 1):
     if choice == 10:
         return f"{draw(sub)}[::{draw(st.sampled_from(['-1', '2', '-2']))}]"
     if choice == 11:
+        if draw(st.booleans()):  # r: float may hold an int, a large one too
+            return draw(st.sampled_from(['f"{r}"', "str(r)", 'f"{r:>8}"', "str(r + a)", 'f"{r:.2f}"']))
         return f"{draw(sub)}.rjust({draw(st.integers(0, 6))}, '.')"
     return f"str({draw(int_expr(env, 0))})"
 
@@ -320,7 +327,7 @@ def programs(draw):
     ret_str = draw(str_expr(env, 1))
     source = "\n".join([
         *HEADER,
-        "def main(a: int, b: int, s: str, xs: list[int]) -> tuple[int, str, list[int], dict[str, int], dict[str, list[int]]]:",
+        "def main(a: int, b: int, s: str, xs: list[int], r: float) -> tuple[int, str, list[int], dict[str, int], dict[str, list[int]]]:",
         "    out: list[int] = []",
         "    counts: dict[str, int] = {}",
         "    groups: dict[str, list[int]] = {}",
@@ -328,7 +335,7 @@ def programs(draw):
         f"    return ({ret_int}, {ret_str}, out, counts, groups)",
         "",
     ])
-    args = (draw(SMALL), draw(SMALL), draw(WORDS), draw(st.lists(SMALL, max_size=5)))
+    args = (draw(SMALL), draw(SMALL), draw(WORDS), draw(st.lists(SMALL, max_size=5)), draw(FLOATS))
     return source, args
 
 
