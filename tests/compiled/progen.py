@@ -59,15 +59,21 @@ class Env:
         return env
 
 
+def _leaf_or_choice(draw, leaves: list, depth: int, choices: int, leaf_choices: int) -> tuple[str | None, int]:
+    """A leaf (at depth 0, or for the first ``leaf_choices`` of ``choices + 1``), or which
+    compound form to draw."""
+    choice = draw(st.integers(0, choices)) if depth > 0 else 0
+    if depth <= 0 or choice < leaf_choices:
+        return draw(st.one_of(leaves)), choice
+    return None, choice
+
+
 @st.composite
 def int_expr(draw, env: Env, depth: int = 2):
-    leaves = [st.builds(str, SMALL), st.sampled_from(env.ints)]
-    if depth <= 0:
-        return draw(st.one_of(leaves))
+    leaf, choice = _leaf_or_choice(draw, [st.builds(str, SMALL), st.sampled_from(env.ints)], depth, 20, 3)
+    if leaf is not None:
+        return leaf
     sub = int_expr(env, depth - 1)
-    choice = draw(st.integers(0, 20))
-    if choice <= 2:
-        return draw(st.one_of(leaves))
     if choice == 3:
         op = draw(st.sampled_from(["+", "-", "*"]))
         return f"({draw(sub)} {op} {draw(sub)})"
@@ -130,13 +136,10 @@ def bool_expr(draw, env: Env, depth: int = 1):
 
 @st.composite
 def str_expr(draw, env: Env, depth: int = 1):
-    leaves = [st.builds(repr, WORDS), st.sampled_from(env.strs)]
-    if depth <= 0:
-        return draw(st.one_of(leaves))
+    leaf, choice = _leaf_or_choice(draw, [st.builds(repr, WORDS), st.sampled_from(env.strs)], depth, 12, 2)
+    if leaf is not None:
+        return leaf
     sub = str_expr(env, depth - 1)
-    choice = draw(st.integers(0, 12))
-    if choice <= 1:
-        return draw(st.one_of(leaves))
     if choice == 2:
         return f"({draw(sub)} + {draw(sub)})"
     if choice == 3:
@@ -166,12 +169,10 @@ def str_expr(draw, env: Env, depth: int = 1):
 @st.composite
 def list_expr(draw, env: Env, depth: int = 1):
     leaves = [st.sampled_from(env.lists), st.builds(lambda xs: repr(xs), st.lists(SMALL, max_size=4))]
-    if depth <= 0:
-        return draw(st.one_of(leaves))
+    leaf, choice = _leaf_or_choice(draw, leaves, depth, 11, 2)
+    if leaf is not None:
+        return leaf
     sub = list_expr(env, depth - 1)
-    choice = draw(st.integers(0, 11))
-    if choice <= 1:
-        return draw(st.one_of(leaves))
     if choice == 2:
         var = env.fresh("v")
         inner = env.inner(var)
