@@ -23,6 +23,11 @@ CASES = {
     # str() of an int, float or bool, native with the same charge and cap
     "str_of_numbers": "def g(x: float) -> str:\n    return str(x)\n\n"
                       "def main(n: int) -> int:\n    return len(str(1 << (n * 50)) + str(n > 2) + str(n / 3) + g(1 << (n * 40)))\n",
+    # tuple keys of ints: tested inline, charged past the inline bound as key_cost charges
+    "tuple_keys": "def main(n: int) -> int:\n    seen: dict[tuple[int, int], int] = {}\n    for i in range(n):\n"
+                  "        k = (i % 3, (i * 7) << (i % 90))\n        seen[k] = seen.get(k, 0) + 1\n"
+                  "    s = {(a, a << 65, -a) for a in range(n)}\n    return len(seen) + sum(seen.values()) + len(s)"
+                  " + ((1, 2) in seen)\n",
     # native max/min of scalars, dict.get with a display default (issue 19's speed work)
     "max_of_scalars": "def main(n: int) -> int:\n    best = -1\n    for i in range(n):\n"
                       "        best = max(best, (i * 7) % 11, 2 ** (i % 70))\n    return best + min(n, 3)\n",

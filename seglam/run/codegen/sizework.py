@@ -173,10 +173,32 @@ def keyed(g, key: py.expr, t: Any) -> py.expr:
         short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=key)]),
                           py.Lt(), P.const(TEXT_CHARS))
         return py.IfExp(test=short, body=P.name(tmp), orelse=charged)
+    if _short_int_tuple(t):  # (r, c): no charge while every item passes the inline int test
+        return py.IfExp(test=_items_within(tmp, key, len(t.elems)), body=P.name(tmp), orelse=charged)
     if t != T.INT:
         charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
         return charged
     return py.IfExp(test=int_within(tmp, key), body=P.name(tmp), orelse=charged)
+
+
+#: Tuple keys of at most this many ints are tested inline (valuework.key_cost charges nothing
+#: for a short tuple of ints within cost.WIDE_KEY, which contains the inline int bound).
+_INLINE_TUPLE_KEY = 3
+
+
+def _short_int_tuple(t: Any) -> bool:
+    return (isinstance(t, T.TupleType) and not t.variadic and 0 < len(t.elems) <= _INLINE_TUPLE_KEY
+            and all(e == T.INT for e in t.elems))
+
+
+def _items_within(tmp: str, key: py.expr, count: int) -> py.expr:
+    """``(tmp := key)[0] <= h_ilim and tmp[0] >= h_nilim and tmp[1] <= h_ilim ...``"""
+    tests: list[py.expr] = []
+    for i in range(count):
+        holder = py.NamedExpr(target=P.store(tmp), value=key) if i == 0 else P.name(tmp)
+        tests.append(P.compare(py.Subscript(value=holder, slice=P.const(i), ctx=P.LOAD), py.LtE(), P.name(INT_LIM)))
+        tests.append(P.compare(py.Subscript(value=P.name(tmp), slice=P.const(i), ctx=P.LOAD), py.GtE(), P.name(NEG_INT_LIM)))
+    return py.BoolOp(op=py.And(), values=tests)
 
 
 #: Key types that valuework.key_cost charges nothing for.
