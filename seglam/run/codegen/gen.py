@@ -18,17 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seglam.check import types as T
+from seglam.run.codegen import calls, exprs, stmts
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
-from seglam.run.codegen import calls, exprs, stmts
 from seglam.run.codegen.escape import only_read
 from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LAMBDA_ENTRY, LEN_LIM,
                                       MAXD, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND, STR_LIM, TICK, CodegenError, FnState)
 from seglam.run.cost import SMALL_BITS
-from seglam.run.codegen.scopes import (Scope, def_names, function_locals, lambda_locals,
-                                       target_names)
+from seglam.run.codegen.scopes import Scope, def_names, function_locals, lambda_locals, target_names
 from seglam.run.intcap import unchecked_sums
 from seglam.run.values import FrozenList, FrozenSet
 from seglam.syntax import ast as A
@@ -250,7 +249,7 @@ class ModuleGen:
                 copy = not (closed and only_read(node.body, p.name, frozenset(self.checked.functions)))
                 out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, copy), ln))
                 continue
-            freezer = flat if flat_collection(t, self.checked.records) else freeze
+            freezer = flat if flat_collection(t, records) else freeze
             frozen = P.call(freezer, [P.name(CTX), P.name(user(p.name))])
             out.append(P.stamp(P.assign(P.store(user(p.name)), frozen), ln))
         return out

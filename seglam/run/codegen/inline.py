@@ -257,7 +257,7 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
         work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.sort_cost, "sort_cost"), [P.name(tmp)])])
         result = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[many, work]), result])
     if ident == "sum":
-            result = int_capped(g, result)
+        result = int_capped(g, result)
     return charge(length(g, value), result)
 
 
