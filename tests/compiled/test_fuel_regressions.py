@@ -28,6 +28,12 @@ CASES = {
                   "        k = (i % 3, (i * 7) << (i % 90))\n        seen[k] = seen.get(k, 0) + 1\n"
                   "    s = {(a, a << 65, -a) for a in range(n)}\n    return len(seen) + sum(seen.values()) + len(s)"
                   " + ((1, 2) in seen)\n",
+    # a collection argument passed on already frozen skips freeze_arg (recursion)
+    "frozen_passed_on": "def walk(t: dict[int, list[int]], k: int, seen: set[int]) -> int:\n"
+                        "    if k in seen or k not in t:\n        return 0\n"
+                        "    return 1 + sum(walk(t, c, seen | {k}) for c in t[k])\n\n"
+                        "def main(n: int) -> int:\n    t = {i: [i + 1, i + 2] for i in range(n % 12)}\n"
+                        "    return walk(t, 0, set())\n",
     # native max/min of scalars, dict.get with a display default (issue 19's speed work)
     "max_of_scalars": "def main(n: int) -> int:\n    best = -1\n    for i in range(n):\n"
                       "        best = max(best, (i * 7) % 11, 2 ** (i % 70))\n    return best + min(n, 3)\n",

@@ -29,7 +29,7 @@ from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JO
 from seglam.run.cost import SMALL_BITS
 from seglam.run.codegen.scopes import Scope, def_names, function_locals, lambda_locals, target_names
 from seglam.run.intcap import unchecked_sums
-from seglam.run.values import FrozenList, FrozenSet
+from seglam.run.values import FrozenDict, FrozenList, FrozenSet
 from seglam.syntax import ast as A
 
 @dataclass
@@ -250,8 +250,12 @@ class ModuleGen:
                 out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, copy), ln))
                 continue
             freezer = flat if flat_collection(t, records) else freeze
-            frozen = P.call(freezer, [P.name(CTX), P.name(user(p.name))])
-            out.append(P.stamp(P.assign(P.store(user(p.name)), frozen), ln))
+            frozen = P.assign(P.store(user(p.name)), P.call(freezer, [P.name(CTX), P.name(user(p.name))]))
+            done = _FROZEN_CLASS.get(type(t))
+            if done is not None:  # an argument passed on frozen (recursion) is returned as it is: skip the call
+                is_done = P.compare(P.call(self.ref(type, "type"), [P.name(user(p.name))]), py.IsNot(), self.ref(done, done.__name__))
+                frozen = P.if_(is_done, [frozen])
+            out.append(P.stamp(frozen, ln))
         return out
 
     def _param_type(self, p: A.Param, types: dict) -> Any:
@@ -390,6 +394,9 @@ class ModuleGen:
     def pattern(self, node: Any, fn: FnState) -> py.pattern:
         return stmts.pattern(self, node, fn)
 
+
+#: The frozen class of a list, dict or set: freeze_arg returns a value of it unchanged, uncharged.
+_FROZEN_CLASS = {T.ListType: FrozenList, T.DictType: FrozenDict, T.SetType: FrozenSet}
 
 _IMMUTABLE = (T.INT, T.FLOAT, T.STR, T.BOOL, T.NONE, T.DECIMAL, T.DATE, T.TIMEDELTA)
 
