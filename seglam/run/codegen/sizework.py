@@ -4,6 +4,10 @@ big ints, comparisons of strings and containers, and arithmetic whose static typ
 or Decimal but whose operands may be ints. Each charge is the one the stdlib makes
 (:mod:`seglam.run.cost`, :mod:`seglam.run.valuework`), so both backends charge the same at the
 same operation; operands whose static type rules the work out stay native.
+
+Also the size caps written inline: the int cap test (``int_within``, ``int_capped``,
+``int_checked``, ``int_divided``, ``capped_assign``), the length caps (``capped_len``,
+``len_capped``), and the charge of a set or dict key (``keyed``).
 """
 
 from __future__ import annotations
