@@ -195,6 +195,9 @@ def _register_run(subparsers) -> None:
     p.add_argument("--fuel", type=int, help="step budget for the run")
     p.add_argument("--max-depth", type=int, help="call depth limit")
     add_path_option(p)
+    p.add_argument("--emit-python", action="store_true",
+                   help="print the Python the compiled backend generates for FILE (with comments naming "
+                        "its .sgl lines) instead of running it")
     p.set_defaults(handler=_cmd_run)
 
 
@@ -214,6 +217,9 @@ def _cmd_run(args) -> int:
     except seglam.CheckError as error:
         print(error.render(), file=sys.stderr)
         return 2
+    if args.emit_python:
+        print(program.python_source(), end="")
+        return 0
     info = program.functions.get(args.call)
     if info is None:
         print(f"seglam run: {args.file} has no function {args.call!r} (functions: {', '.join(sorted(program.functions)) or 'none'})", file=sys.stderr)

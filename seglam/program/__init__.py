@@ -192,6 +192,15 @@ class Program:
         filename = self.file_of(fault.trace[-1].function)[0]
         return fault if filename == fault.filename else Fault(fault.code, fault.message, fault.span, fault.trace, filename)
 
+    def python_source(self, function: str | None = None) -> str:
+        """The Python the compiled backend generated for this program (or for ``function``
+        only), readable, with ``# FILE:LINE: source`` comments naming the Seglam lines.
+        Raises :class:`LookupError` for an unknown function."""
+        if function is not None and function not in self._checked.functions:
+            known = ", ".join(sorted(self._checked.functions)) or "none"
+            raise LookupError(f"{self._filename}: no function {function!r} (functions: {known})")
+        return self._backend("compiled").python_source(self._source, function)
+
     def _backend(self, name: str):
         backend = self._backends.get(name)
         if backend is not None:

@@ -34,6 +34,7 @@ import threading
 from typing import Any
 
 from seglam.run.codegen.build import Prepared, prepare
+from seglam.run.codegen.emit import python_source
 from seglam.run.codegen.locate import to_fault
 from seglam.run.codegen.naming import user
 from seglam.run.context import RunContext
@@ -68,6 +69,11 @@ class CompiledBackend:
     def source_tree(self):
         """The generated Python module tree (for debugging and tests)."""
         return self._prepared.tree
+
+    def python_source(self, source: str | None = None, function: str | None = None) -> str:
+        """The generated Python as readable text, with comments naming the Seglam lines
+        (quoted from ``source`` if given); only ``function``'s def if given."""
+        return python_source(self._prepared, self._filename, source, function)
 
     # ---- running ------------------------------------------------------------------------
 

@@ -56,6 +56,21 @@ def _render(t: Any) -> str:
     return t.render() if hasattr(t, "render") else str(t)
 
 
+#: Host types a primitive static type takes as they are (no conversion): a collection of
+#: these is checked in one pass, with no path made per element (``_prim`` is the rule; an
+#: element outside the set takes the general path, which converts it or names it).
+_AS_IS = {
+    "int": frozenset({int, bool}), "float": frozenset({float, int}), "str": frozenset({str}),
+    "bool": frozenset({bool}), "date": frozenset({datetime.date}), "timedelta": frozenset({datetime.timedelta}),
+}
+
+
+def _all_as_is(values: Any, t: Any) -> bool:
+    """Every item of ``values`` is a value of primitive type ``t`` as it is."""
+    accepted = _AS_IS.get(t.name) if type(t) is T.PrimType else None
+    return accepted is not None and accepted.issuperset(map(type, values))
+
+
 def _in(v: Any, t: Any, classes: Any, checked: Any, path: str) -> Any:
     tt = type(t)
     if tt is T.PrimType:
@@ -63,14 +78,20 @@ def _in(v: Any, t: Any, classes: Any, checked: Any, path: str) -> Any:
     if tt is T.ListType:
         if not isinstance(v, (list, tuple)):
             raise _Mismatch(path, _render(t), v)
+        if _all_as_is(v, t.elem):
+            return FrozenList(v)
         return FrozenList([_in(x, t.elem, classes, checked, f"{path}[{i}]") for i, x in enumerate(v)])
     if tt is T.SetType:
         if not isinstance(v, (set, frozenset)):
             raise _Mismatch(path, _render(t), v)
+        if _all_as_is(v, t.elem):
+            return FrozenSet(v)
         return FrozenSet({_in(x, t.elem, classes, checked, f"{path}{{...}}") for x in v})
     if tt is T.DictType:
         if not isinstance(v, dict):
             raise _Mismatch(path, _render(t), v)
+        if _all_as_is(v, t.key) and _all_as_is(v.values(), t.value):
+            return FrozenDict(v)
         return FrozenDict({
             _in(k, t.key, classes, checked, f"{path}.keys()"): _in(x, t.value, classes, checked, f"{path}[{k!r}]")
             for k, x in v.items()
@@ -79,6 +100,8 @@ def _in(v: Any, t: Any, classes: Any, checked: Any, path: str) -> Any:
         if not isinstance(v, (tuple, list)):
             raise _Mismatch(path, _render(t), v)
         if t.variadic:
+            if _all_as_is(v, t.elems[0]):
+                return tuple(v)
             return tuple(_in(x, t.elems[0], classes, checked, f"{path}[{i}]") for i, x in enumerate(v))
         if len(v) != len(t.elems):
             raise _Mismatch(path, f"{_render(t)} ({len(t.elems)} items)", v)

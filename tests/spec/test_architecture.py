@@ -19,12 +19,6 @@ from tests.spec import architecture as arch
 KNOWN_CYCLE_MODULES = frozenset({
     'seglam.engine.engine',
     'seglam.engine.function',
-    'seglam.run.codegen.calls',
-    'seglam.run.codegen.exprs',
-    'seglam.run.codegen.gen',
-    'seglam.run.codegen.inline',
-    'seglam.run.codegen.sizework',
-    'seglam.run.codegen.stmts',
 })
 
 KNOWN_UPWARD: frozenset = frozenset()

@@ -8,8 +8,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from seglam.run.codegen.gen import CodegenError, ModuleGen
+from seglam.run.codegen.gen import ModuleGen
 from seglam.run.codegen.runtime import Runtime
+from seglam.run.codegen.state import CodegenError
 from seglam.run.faults import Fault
 from seglam.run.values import program_classes
 from seglam.syntax import ast as A

@@ -14,10 +14,12 @@ from seglam.check import types as T
 from seglam.run.codegen import inline
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import keyed, resolve_name
-from seglam.run.codegen.gen import CTX, FnState
+from seglam.run.codegen.exprs import int_text_charged, resolve_name
+from seglam.run.codegen.sizework import capped_len, keyed
+from seglam.run.codegen.state import CTX, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
+from seglam.run.context import BULK_UNIT
 from seglam.syntax import ast as A
 
 
@@ -90,8 +92,17 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
     qualified = g.checked.imports.get(ident)
     if qualified is not None:
         return _stdlib_call(g, node, qualified, fn)
+    if ident == "str" and len(node.args) == 1 and not node.keywords and not g.no_walrus \
+            and g.type_of(node.args[0]) in (T.INT, T.FLOAT, T.BOOL) and not isinstance(node.args[0], A.Starred):
+        # seglam_str: str() itself, the work of a large int charged first; then the str cap
+        text = P.call(g.ref(str, "str"), [int_text_charged(g, g.expr(node.args[0], fn))])
+        return capped_len(g, text, STR_LIM, g.runtime.str_fault)
     if ident == "int":
         fast = inline.int_of_str(g, node, fn)
+        if fast is not None:
+            return fast
+    if ident in ("min", "max"):
+        fast = inline.scalar_extreme(g, node, ident, fn)
         if fast is not None:
             return fast
     if ident in ("sum", "min", "max", "sorted"):
@@ -104,7 +115,11 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         return sizework.unary(g, "abs", args[0], g.type_of(node.args[0]))  # charged for a big int
     if native is not None and not any(isinstance(a, py.Starred) for a in args):
         return P.call(g.ref(native, ident), args, keywords)
-    if ident in ("enumerate", "zip") and not keywords and all(isinstance(g.type_of(a), _NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in node.args):
+    # zip over more than BULK_UNIT iterables (or a starred list of them) charges each tuple it
+    # builds by its width (stdlib.b_zip): only a fixed, short argument list may use zip itself
+    if (ident in ("enumerate", "zip") and not keywords and len(node.args) <= BULK_UNIT
+            and not any(isinstance(a, A.Starred) for a in node.args)
+            and all(isinstance(g.type_of(a), _NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in node.args)):
         return P.call(g.ref(enumerate if ident == "enumerate" else zip, ident), args, keywords)
     if ident == "reversed" and len(node.args) == 1 and not keywords and (_sized_arg(g, node.args[0]) or _range_call(g, node.args[0], fn)):
         return P.call(g.ref(reversed, ident), args)  # b_reversed: reversed(seq) for these, no charge
@@ -113,6 +128,18 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
     except KeyError:
         raise g.fail(f"unknown function {ident!r}", node) from None
     return P.call(g.ref(impl, ident), [P.name(CTX), *args], keywords)
+
+
+def _inert(expr: py.expr) -> bool:
+    """A Python expression that can neither fault nor charge: a name, a constant, or a
+    list, tuple, set or dict display of those (``[]``, ``(0, "")``)."""
+    if isinstance(expr, (py.Name, py.Constant)):
+        return True
+    if isinstance(expr, (py.List, py.Tuple, py.Set)):
+        return all(_inert(e) for e in expr.elts)
+    if isinstance(expr, py.Dict):
+        return all(k is not None and _inert(k) for k in expr.keys) and all(_inert(v) for v in expr.values)
+    return False
 
 
 def _sized_arg(g, node) -> bool:
@@ -175,9 +202,9 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     if isinstance(t, T.DictType) and name in ("keys", "values", "items") and not keywords:
         return P.call(P.attr(receiver, name), args)  # the stdlib's are exactly these
     if isinstance(t, T.DictType) and name == "get" and not keywords and args \
-            and all(isinstance(a, (py.Name, py.Constant)) for a in args[1:]):
-        # the stdlib's, with the key charged like the stdlib's (the default is a name or a
-        # constant, so charging before evaluating it changes nothing)
+            and all(_inert(a) for a in args[1:]):
+        # the stdlib's, with the key charged like the stdlib's (the default is a name, a
+        # constant or a display of those, so charging before evaluating it changes nothing)
         return P.call(P.attr(receiver, name), [keyed(g, args[0], t.key), *args[1:]])
     if isinstance(t, T.ListType) and name == "pop" and not args and not keywords:
         return P.call(P.attr(receiver, name), [])  # list_pop(-1): no charge; frozen lists fault themselves

@@ -9,20 +9,20 @@ are followed by a size-cap check chosen from the static type.
 from __future__ import annotations
 
 import ast as py
-import copy
 import functools
 from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen import sizework
-from seglam.run.codegen.gen import (
-    PY_BINOPS, PY_CMPOPS, PY_UNARY, COMP_TICK, CTX, INT_LIM, LAMBDA_ENTRY, LEN_LIM, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND,
-    STR_LIM, FnState,
-)
+from seglam.run.codegen import inline, sizework
+from seglam.run.codegen.inline import slice_object
+from seglam.run.codegen.runtime import BuiltinValue, UnboundMethod
+from seglam.run.codegen.sizework import (capped_len, compact, costly_key, int_checked, int_divided, key_type, keyed, len_capped,
+                                         reusable)
+from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, COMP_TICK, CTX, LAMBDA_ENTRY, LEN_LIM, NEG_SMALL, SMALL, SPEND,
+                                      STR_LIM, FnState)
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
-from seglam.run.cost import TEXT_CHARS, WIDE_KEY
 from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
 
@@ -63,8 +63,6 @@ def resolve_name(g, ident: str, fn: FnState, node: Any) -> py.expr:
 
 def value_ref(g, value: Any, label: str) -> py.expr:
     """A reference to a stdlib value; builtins used as values are bound to the run's context."""
-    from seglam.run.codegen.runtime import BuiltinValue, UnboundMethod
-
     if isinstance(value, (BuiltinValue, UnboundMethod)):
         return P.call(g.ref(g.runtime.value_of, "value_of"), [P.name(CTX), g.ref(value, label)])
     return g.ref(value, label)
@@ -124,21 +122,25 @@ def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
         if t in (T.STR, T.BOOL) and spec:
             return None
         value = g.expr(piece.value, fn)
-        if t == T.INT and not spec:
-            tmp = g.tmp()
-            within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
-                                comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name(SMALL)])
-            # seglam_str charges the work of str() of a large int (seglam.run.cost), then
-            # str() (the cap follows)
-            slow = py.BoolOp(op=py.Or(), values=[
-                P.call(P.name(SPEND), [P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])]),
-                P.call(g.ref(str, "str"), [P.name(tmp)])])
-            value = py.IfExp(test=within, body=P.name(tmp), orelse=slow)  # str() of a huge int is charged
+        if t in (T.INT, T.FLOAT):
+            value = int_text_charged(g, value)
         fmt = py.JoinedStr(values=[P.const(spec)]) if spec else None
         values.append(py.FormattedValue(value=value, conversion=-1, format_spec=fmt))
-    from seglam.run.codegen.inline import capped_len
-
     return capped_len(g, py.JoinedStr(values=values), STR_LIM, g.runtime.str_fault)
+
+
+def int_text_charged(g, value: py.expr) -> py.expr:
+    """``value`` (of static type int or float, so possibly an int) about to be written as
+    text by ``str()`` or ``format()``: past the small bound, the work of writing a large int
+    is charged first, as seglam_str and format_value do (seglam.run.cost.int_to_str; 0 for a
+    float)."""
+    tmp = g.tmp()
+    within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
+                        comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name(SMALL)])
+    slow = py.BoolOp(op=py.Or(), values=[
+        P.call(P.name(SPEND), [P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])]),
+        P.name(tmp)])
+    return py.IfExp(test=within, body=P.name(tmp), orelse=slow)
 
 
 def _formatted(g, node: A.FormattedValue, fn: FnState) -> py.expr:
@@ -158,8 +160,6 @@ def _formatted(g, node: A.FormattedValue, fn: FnState) -> py.expr:
 
 def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     if node.op in ("+", "*"):
-        from seglam.run.codegen import inline
-
         fast = (inline.concat(g, node.left, node.right, g.type_of(node), fn) if node.op == "+"
                 else inline.repeat(g, node, fn))
         if fast is not None:
@@ -185,7 +185,7 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
     if result == T.BOOL and op in ("&", "|", "^"):
         return native
     if result == T.INT and op in ("&", "|", "^"):
-        return sizework.bitwise(g, op, left, right, _compact(right))
+        return sizework.bitwise(g, op, left, right, compact(right))
     # everything else (sequences, sets, **, <<, mixed) goes through the shared operator
     if id(node) in g.unchecked_sums:
         return P.call(g.ref(g.runtime.sum_unchecked, "sum_unchecked"), [P.name(CTX), P.const(op), left, right])
@@ -235,185 +235,6 @@ def _fresh_list(g, node: Any, fn: FnState) -> bool:
         and g.type_of(func.value) == T.STR
 
 
-def int_capped(g, expr: py.expr) -> py.expr:
-    """``expr`` (an int) unless it is past the int size cap: small ints pass an inline test,
-    others the exact check (``int_fault`` returns the value when it is within the cap)."""
-    t = g.tmp_in_expr()
-    if t is None:
-        return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
-    within = int_within(t, expr)
-    fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
-    capped = py.IfExp(test=within, body=P.name(t), orelse=fault)
-    capped.seglam_uncapped = expr  # for capped_assign: the value before its check
-    return capped
-
-
-def int_within(tmp: str, value: py.expr) -> py.expr:
-    """``(tmp := value) <= h_ilim and tmp >= h_nilim``: the inline int test. As a test of an
-    ``if``, each comparison is followed by its own jump, so CPython specialises both to its
-    fast int comparison (a chained comparison would not: it also copies and swaps)."""
-    return py.BoolOp(op=py.And(), values=[
-        P.compare(py.NamedExpr(target=P.store(tmp), value=value), py.LtE(), P.name(INT_LIM)),
-        P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
-
-
-def keyed(g, key: py.expr, t: Any) -> py.expr:
-    """``key`` used in a set or dict operation that generated code does natively: a wide
-    int key is charged (stdlib_core.key_cost, as the stdlib's operations do); an int that
-    passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
-    if not _costly_key(t) or _free_constant(key):
-        return key
-    tmp = g.tmp_in_expr()
-    if tmp is None:
-        return P.call(g.ref(g.runtime.keyed, "keyed"), [P.name(CTX), key])
-    charged = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [P.call(
-        g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])]), P.name(tmp)])
-    if t == T.STR:  # a str shorter than cost.TEXT_CHARS costs nothing
-        short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=key)]),
-                          py.Lt(), P.const(TEXT_CHARS))
-        return py.IfExp(test=short, body=P.name(tmp), orelse=charged)
-    if t != T.INT:
-        charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
-        return charged
-    return py.IfExp(test=int_within(tmp, key), body=P.name(tmp), orelse=charged)
-
-
-#: Key types that valuework.key_cost charges nothing for.
-_FREE_KEYS = (T.BOOL, T.NONE, T.DATE, T.TIMEDELTA)
-
-
-def _free_constant(key: py.expr) -> bool:
-    """A literal key that valuework.key_cost charges nothing for."""
-    if not isinstance(key, py.Constant):
-        return False
-    v = key.value
-    return (type(v) is str and len(v) < TEXT_CHARS) or (type(v) is int and -WIDE_KEY < v < WIDE_KEY) \
-        or type(v) in (bool, float, type(None))
-
-
-def _costly_key(t: Any) -> bool:
-    return not (t in _FREE_KEYS or isinstance(t, T.EnumType))
-
-
-def key_type(t: Any) -> Any:
-    """The key type of a dict or Counter type, the element type of a set type, else None
-    (not a hashed container)."""
-    if isinstance(t, (T.DictType, T.CounterType)):
-        return t.key
-    if isinstance(t, T.SetType):
-        return t.elem
-    return None
-
-
-def _reusable(expr: py.expr) -> bool:
-    """An operand that can be read again in a slow path: a name or a constant."""
-    return isinstance(expr, (py.Name, py.Constant))
-
-
-def _operand(g, expr: py.expr) -> tuple[py.expr, py.expr]:
-    """(the operand as evaluated, how to read it again): a name or constant as it is,
-    anything else bound to a temporary first."""
-    if _reusable(expr):
-        return expr, expr
-    t = g.tmp()
-    return py.NamedExpr(target=P.store(t), value=expr), P.name(t)
-
-
-def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
-    """``left op right`` (``+``, ``-``, ``*``) on ints: the inline cap test; outside it the
-    slow path checks the cap exactly and charges the work (``Runtime.int_cost``)."""
-    t = g.tmp_in_expr()
-    if t is None:
-        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
-    a = b = P.const(0)
-    if op == "*":  # the work depends on both operands
-        left, a = _operand(g, left)
-        right, b = _operand(g, right)
-    native = py.BinOp(left=left, op=PY_BINOPS[op](), right=right)
-    charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
-    medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
-    capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=medium)
-    capped.seglam_uncapped = native  # for capped_assign: the value before its check
-    capped.seglam_work = (op, a, b)
-    return capped
-
-
-def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
-    cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), value, a, b])
-    return P.call(P.name(SPEND), [cost])
-
-
-def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
-    """``left op right`` (``//``, ``%``, ``>>``) on ints: native when ``left`` is small;
-    otherwise the work is charged first (``Runtime.int_cost``). ``right`` is written in
-    both branches (evaluated once, after ``left``, either way), so a large divisor
-    expression goes through the stdlib operator instead."""
-    t = g.tmp_in_expr()
-    if t is None or not _compact(right):
-        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
-    # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
-    # slow path computes the cost, which is 0 below SMALL_BITS
-    small = int_within(t, left)
-    fast = py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=right)
-    slow_right, again = _operand(g, copy.deepcopy(right))
-    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
-                                         py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=again)])
-    medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=copy.deepcopy(right)),
-                      orelse=slow)
-    return py.IfExp(test=small, body=fast, orelse=medium)
-
-
-def _small(tmp: str) -> py.expr:
-    """``tmp < h_small and tmp > h_nsmall`` (at most cost.SMALL_BITS bits): no extra work
-    for an int this size, without calling the slow path."""
-    return py.BoolOp(op=py.And(), values=[P.compare(P.name(tmp), py.Lt(), P.name(SMALL)),
-                                          P.compare(P.name(tmp), py.Gt(), P.name(NEG_SMALL))])
-
-
-#: The largest divisor expression (in Python AST nodes) written twice by :func:`int_divided`.
-_COMPACT_NODES = 24
-
-
-def _compact(expr: py.expr) -> bool:
-    nodes = list(py.walk(expr))
-    return len(nodes) <= _COMPACT_NODES and not any(
-        isinstance(n, (py.Lambda, py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)) for n in nodes)
-
-
-def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
-    """``name = value`` where ``value`` is an :func:`int_capped` expression, as statements:
-    the operation, then the cap test on the name (two plain comparisons cost less than the
-    ``:=`` and chained comparison an expression needs). None for any other value."""
-    raw = getattr(value, "seglam_uncapped", None)
-    if raw is None:
-        return None
-    over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
-                                         P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
-    work = getattr(value, "seglam_work", None)
-    if work is not None:
-        op, a, b = work
-        if any(isinstance(x, py.Name) and x.id == name for x in (a, b)):
-            return None  # the operand is overwritten before the slow path reads it
-        slow = P.expr_stmt(_spend_int(g, op, P.name(name), a, b))
-    else:
-        fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(name)])
-        slow = P.assign(P.store(name), fault)
-    # the test is located at the operation, as the expression form's is
-    check = P.if_(over, [slow])
-    if hasattr(raw, "lineno"):  # else the caller stamps the statement's line, as before
-        P.stamp(check, raw.lineno)
-    return [P.assign(P.store(name), raw), check]
-
-
-def len_capped(g, expr: py.expr) -> py.expr:
-    """``expr`` (a new collection) unless it is longer than the collection cap."""
-    if g.no_walrus:
-        return P.call(g.ref(g.runtime.check_coll, "check_coll"), [P.name(CTX), expr])
-    from seglam.run.codegen.inline import capped_len
-
-    return capped_len(g, expr, LEN_LIM, g.runtime.len_fault)
-
-
 def _unary(g, node: A.UnaryOp, fn: FnState) -> py.expr:
     if node.op in ("-", "~"):
         return sizework.unary(g, node.op, g.expr(node.operand, fn), g.type_of(node.operand))
@@ -426,8 +247,6 @@ def _boolop(g, node: A.BoolOp, fn: FnState) -> py.expr:
 
 
 def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
-    from seglam.run.codegen import inline
-
     fast = inline.membership(g, node, fn)
     if fast is not None:
         return fast
@@ -444,7 +263,7 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
         # must then be a name or a constant to keep the order)
         kt = key_type(g.type_of(node.comparators[0]))
         if _keyed_int(g.type_of(node.comparators[0])):
-            if not _reusable(comparators[0]):
+            if not reusable(comparators[0]):
                 return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
             left = keyed(g, left, kt)
     operands = (node.left, *node.comparators)
@@ -461,7 +280,7 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
 def _keyed_int(t: Any) -> bool:
     """A set, dict or Counter type whose keys may cost (valuework.key_cost)."""
     kt = key_type(t)
-    return kt is not None and _costly_key(kt)
+    return kt is not None and costly_key(kt)
 
 
 def _membership_charged(t: Any) -> bool:
@@ -562,8 +381,6 @@ def display_capped(g, display: py.expr, items: int, spread: bool) -> py.expr:
 
 def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
     if isinstance(node.index, A.Slice):
-        from seglam.run.codegen import inline
-
         fast = inline.sliced(g, node, fn)
         if fast is not None:
             return fast
@@ -576,19 +393,6 @@ def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
     if kt is not None:
         index = keyed(g, index, kt)
     return py.Subscript(value=value, slice=index, ctx=P.LOAD)
-
-
-def slice_object(g, node: A.Slice, fn: FnState) -> py.expr:
-    parts = [P.const(None) if x is None else g.expr(x, fn) for x in (node.lower, node.upper, node.step)]
-    return P.call(g.ref(slice, "slice"), parts)
-
-
-def slice_native(g, node: A.Slice, fn: FnState) -> py.expr:
-    return py.Slice(
-        lower=None if node.lower is None else g.expr(node.lower, fn),
-        upper=None if node.upper is None else g.expr(node.upper, fn),
-        step=None if node.step is None else g.expr(node.step, fn),
-    )
 
 
 def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
@@ -627,7 +431,6 @@ def in_order(g, node: Any, iter_py: py.expr) -> py.expr:
     return P.call(g.ref(iterate, "iterate"), [P.name(CTX), iter_py])
 
 
-
 def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], FnState]:
     scope = fn.scope.child("comprehension", comprehension_locals(gens))
     inner = FnState(fn.name, scope, fn.loop_depth, fn.lambdas)
@@ -640,8 +443,6 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         finally:
             g.no_walrus -= 1
         tick = P.call(P.name(COMP_TICK))  # one step per iteration; True (see codegen.fuel)
-        from seglam.run.codegen.stmts import plain_assignable, element_type
-
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
             clause = py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0)
@@ -710,9 +511,7 @@ def target(g, node: Any, fn: FnState) -> py.expr:
 
 
 def _call(g, node: A.Call, fn: FnState) -> py.expr:
-    from seglam.run.codegen.calls import emit_call
-
-    return emit_call(g, node, fn)
+    return g.call(node, fn)
 
 
 def _starred(g, node: A.Starred, fn: FnState) -> py.expr:
@@ -728,3 +527,36 @@ _DISPATCH = {
     A.DictComp: _dictcomp, A.GeneratorExp: _genexp, A.Lambda: _lambda, A.Call: _call,
     A.Starred: _starred,
 }
+
+
+def plain_assignable(g, node: Any, value_type: Any = None) -> bool:
+    """Whether Python's own assignment to ``node`` means what Seglam means: names, list
+    items, and unpacking of values statically known to be tuples or lists (anything else
+    is collected first, and charged, by :func:`_store`)."""
+    if isinstance(node, A.Name):
+        return True
+    if isinstance(node, (A.TupleExpr, A.ListExpr)):
+        if isinstance(value_type, T.TupleType) and not value_type.variadic and len(value_type.elems) == len(node.elts):
+            return all(plain_assignable(g, e, t) for e, t in zip(node.elts, value_type.elems))
+        if isinstance(value_type, (T.TupleType, T.ListType)):
+            elem = value_type.elems[0] if isinstance(value_type, T.TupleType) else value_type.elem
+            return all(plain_assignable(g, e, elem) for e in node.elts)
+        return False
+    if isinstance(node, A.Starred):
+        return isinstance(node.value, A.Name)
+    if isinstance(node, A.Subscript) and not isinstance(node.index, A.Slice):
+        return isinstance(g.type_of(node.value), T.ListType)
+    return False
+
+
+def element_type(t: Any) -> Any:
+    """The static type of the items of an iterable of static type ``t`` (None if unknown)."""
+    if isinstance(t, (T.ListType, T.SetType, T.IteratorType)):
+        return t.elem
+    if isinstance(t, T.DictType):
+        return t.key
+    if isinstance(t, T.TupleType) and t.variadic:
+        return t.elems[0]
+    if t == T.STR:
+        return T.STR
+    return None

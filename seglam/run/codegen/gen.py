@@ -18,68 +18,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seglam.check import types as T
+from seglam.run.codegen import calls, exprs, stmts
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
+from seglam.run.codegen.escape import only_read
+from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
+from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LAMBDA_ENTRY, LEN_LIM,
+                                      MAXD, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND, STR_LIM, TICK, CodegenError, FnState)
 from seglam.run.cost import SMALL_BITS
-from seglam.run.codegen.scopes import (Scope, comprehension_locals, def_names, function_locals, lambda_locals, pattern_names,
-                                       target_names)
+from seglam.run.codegen.scopes import Scope, def_names, function_locals, lambda_locals, target_names
 from seglam.run.intcap import unchecked_sums
-from seglam.run.values import FrozenList, FrozenSet
+from seglam.run.values import FrozenDict, FrozenList, FrozenSet
 from seglam.syntax import ast as A
-from seglam.syntax.span import Span
-
-CTX = "h_ctx"
-DEPTH = "h_d"
-MAXD = "h_maxd"
-TICK = "h_tick"
-INT_LIM = "h_ilim"
-NEG_INT_LIM = "h_nilim"
-STR_LIM = "h_slim"
-LEN_LIM = "h_clim"
-JOIN_MAX = "h_jn"
-#: A join of at most ``JOIN_BUDGET // (max_str_len + 1)`` items is built before its length
-#: is capped: even with every item at the cap, the string thrown away is this many characters.
-JOIN_BUDGET = 1 << 24
-CHARGE = "h_ch"
-#: ``h_cx(n)``: exactly ``n`` steps of work on large values (``ctx.spend``); a fuel marker
-#: like ``h_ch`` (codegen.fuel rewrites both in loops that count fuel locally).
-SPEND = "h_cx"
-#: Ints within ``-h_small <= v <= h_small`` cost no extra work (seglam.run.cost.SMALL_BITS).
-SMALL = "h_small"
-NEG_SMALL = "h_nsmall"
-LAMBDA_ENTRY = "h_lam"
-COMP_TICK = "h_ctk"
-
-PY_BINOPS = {
-    "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,
-    "**": py.Pow, "<<": py.LShift, ">>": py.RShift, "&": py.BitAnd, "|": py.BitOr,
-    "^": py.BitXor,
-}
-PY_CMPOPS = {
-    "==": py.Eq, "!=": py.NotEq, "<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE,
-    "in": py.In, "not in": py.NotIn, "is": py.Is, "is not": py.IsNot,
-}
-PY_UNARY = {"-": py.USub, "+": py.UAdd, "not": py.Not, "~": py.Invert}
-
-
-class CodegenError(Exception):
-    """The checked tree holds something the generator does not handle (a checker gap)."""
-
-    def __init__(self, message: str, span: Span | None) -> None:
-        super().__init__(message)
-        self.span = span
-
-
-@dataclass
-class FnState:
-    """What the generator knows about the function whose body it is emitting."""
-
-    name: str  # Seglam name, for traces
-    scope: Scope
-    loop_depth: int = 0
-    lambdas: int = 0  # how many lambdas enclose the code being emitted (each is a call level)
-
 
 @dataclass
 class ModuleGen:
@@ -194,8 +145,6 @@ class ModuleGen:
             name="h_factory", args=_args(["h_ctx", "h_consts"]), body=body,
             decorator_list=[], returns=None, type_comment=None,
         )
-        from seglam.run.codegen.fuel import Localizer
-
         collections_used = any(q == "collections" or q.startswith("collections.") for q in self.checked.imports.values())
         Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
                   subscripts_may_charge=collections_used,
@@ -289,31 +238,45 @@ class ModuleGen:
         out = []
         freeze = self.ref(self.runtime.freeze_arg, "freeze_arg")
         flat = self.ref(self.runtime.freeze_flat_arg, "freeze_flat_arg")
-        for p in node.params:
-            t = types.get(p.name)
-            if t is None and p.annotation is not None:
-                t = self.type_of(p.annotation)
-            if immutable_type(t, self.checked.records):
+        params = [(p, self._param_type(p, types)) for p in node.params]
+        records = self.checked.records
+        # no lambda or deep value among the arguments can reach a flat list argument
+        closed = not node.decorators and all(immutable_type(t, records) or flat_collection(t, records) for _, t in params)
+        for p, t in params:
+            if immutable_type(t, records):
                 continue
-            if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, self.checked.records):
-                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t), ln))
+            if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, records):
+                copy = not (closed and only_read(node.body, p.name, frozenset(self.checked.functions)))
+                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, copy), ln))
                 continue
-            freezer = flat if flat_collection(t, self.checked.records) else freeze
-            frozen = P.call(freezer, [P.name(CTX), P.name(user(p.name))])
-            out.append(P.stamp(P.assign(P.store(user(p.name)), frozen), ln))
+            freezer = flat if flat_collection(t, records) else freeze
+            frozen = P.assign(P.store(user(p.name)), P.call(freezer, [P.name(CTX), P.name(user(p.name))]))
+            done = _FROZEN_CLASS.get(type(t))
+            if done is not None:  # an argument passed on frozen (recursion) is returned as it is: skip the call
+                is_done = P.compare(P.call(self.ref(type, "type"), [P.name(user(p.name))]), py.IsNot(), self.ref(done, done.__name__))
+                frozen = P.if_(is_done, [frozen])
+            out.append(P.stamp(frozen, ln))
         return out
 
-    def freeze_flat_inline(self, name: str, t: Any) -> py.stmt:
+    def _param_type(self, p: A.Param, types: dict) -> Any:
+        t = types.get(p.name)
+        if t is None and p.annotation is not None:
+            t = self.type_of(p.annotation)
+        return t
+
+    def freeze_flat_inline(self, name: str, t: Any, copy: bool = True) -> py.stmt:
         """``freeze_flat_arg`` of a list or set parameter, written out so that a function
         with one stays a leaf for the local-fuel pass: a plain list (set) is copied once into
         a frozen one and charged its length when not empty; anything else (already frozen,
-        a frozenset) is kept, exactly as the stdlib does."""
+        a frozenset) is kept, exactly as the stdlib does. Without ``copy`` (a parameter the
+        function only reads, :mod:`seglam.run.codegen.escape`) only the charge is made."""
         plain, frozen = (list, FrozenList) if isinstance(t, T.ListType) else (set, FrozenSet)
         value = P.name(name)
         is_plain = P.compare(P.call(self.ref(type, "type"), [value]), py.Is(), self.ref(plain, plain.__name__))
         charge = P.if_(P.name(name), [P.expr_stmt(P.call(P.name(CHARGE), [P.call(self.ref(len, "len"), [P.name(name)])]))])
-        copy = P.assign(P.store(name), P.call(self.ref(frozen, frozen.__name__), [P.name(name)]))
-        return P.if_(is_plain, [charge, copy])
+        if not copy:
+            return P.if_(is_plain, [charge])
+        return P.if_(is_plain, [charge, P.assign(P.store(name), P.call(self.ref(frozen, frozen.__name__), [P.name(name)]))])
 
     def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str, entered: int) -> list[py.stmt]:
         ln = self.line(lam)
@@ -406,22 +369,18 @@ class ModuleGen:
 
     # ---- statements ---------------------------------------------------------------------------
 
-    def block(self, stmts: tuple, fn: FnState) -> list[py.stmt]:
+    def block(self, body: tuple, fn: FnState) -> list[py.stmt]:
         out: list[py.stmt] = []
-        for s in stmts:
+        for s in body:
             out.extend(self.stmt(s, fn))
         return out
 
     def stmt(self, node: Any, fn: FnState) -> list[py.stmt]:
-        from seglam.run.codegen import stmts
-
         return stmts.emit(self, node, fn)
 
     # ---- expressions --------------------------------------------------------------------------
 
     def expr(self, node: Any, fn: FnState) -> py.expr:
-        from seglam.run.codegen import exprs
-
         ln = self.line(node)
         if isinstance(node, (A.GeneratorExp, A.Lambda)) or id(node) in self.driven_nodes:
             self.driven_lines.add(ln)
@@ -429,11 +388,15 @@ class ModuleGen:
                 self.driver_spans[ln] = self.driven_nodes[id(node)]
         return P.stamp(exprs.emit(self, node, fn), ln)
 
-    def pattern(self, node: Any, fn: FnState) -> py.pattern:
-        from seglam.run.codegen import stmts
+    def call(self, node: A.Call, fn: FnState) -> py.expr:
+        return calls.emit_call(self, node, fn)
 
+    def pattern(self, node: Any, fn: FnState) -> py.pattern:
         return stmts.pattern(self, node, fn)
 
+
+#: The frozen class of a list, dict or set: freeze_arg returns a value of it unchanged, uncharged.
+_FROZEN_CLASS = {T.ListType: FrozenList, T.DictType: FrozenDict, T.SetType: FrozenSet}
 
 _IMMUTABLE = (T.INT, T.FLOAT, T.STR, T.BOOL, T.NONE, T.DECIMAL, T.DATE, T.TIMEDELTA)
 
@@ -470,7 +433,7 @@ def _args(names: list[str]) -> py.arguments:
                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
 
 
-__all__ = ["ModuleGen", "FnState", "CodegenError", "pattern_names", "comprehension_locals"]
+__all__ = ["ModuleGen"]
 
 
 def _is_constant(stmt: A.Assign | A.AnnAssign, checked: Any) -> bool:

@@ -17,7 +17,8 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
-from seglam.run.codegen.gen import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM
+from seglam.run.codegen.sizework import capped_len, int_capped, length
+from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM, FnState
 from seglam.run.cost import SORT_FREE_LOG
 from seglam.syntax import ast as A
 
@@ -55,12 +56,6 @@ def simple(node: Any, g: Any = None) -> bool:
 
 def charge(n: py.expr, then: py.expr) -> py.expr:
     return py.BoolOp(op=py.Or(), values=[P.call(P.name(CHARGE), [n]), then])
-
-
-def length(g, value: py.expr) -> py.expr:
-    if isinstance(value, py.Constant) and isinstance(value.value, str):
-        return P.const(len(value.value))  # folded: the same number the stdlib computes
-    return P.call(g.ref(len, "len"), [value])
 
 
 def operands(g, left: Any, right: Any, fn) -> tuple[py.expr, py.expr, py.expr, py.expr] | None:
@@ -122,14 +117,6 @@ def linear_read(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
     return charge(length(g, g.expr(func.value, fn)), call)
 
 
-def capped_len(g, expr: py.expr, limit: str, fault_fn: Any) -> py.expr:
-    """``expr`` unless its length is past ``limit`` (then the cap's fault)."""
-    t = g.tmp()
-    within = P.compare(length(g, py.NamedExpr(target=P.store(t), value=expr)), py.LtE(), P.name(limit))
-    fault = P.call(g.ref(fault_fn, "cap_fault"), [P.name(CTX), length(g, P.name(t))])
-    return py.IfExp(test=within, body=P.name(t), orelse=fault)
-
-
 def membership(g, node: A.Compare, fn) -> py.expr | None:
     """``x in s`` / ``x not in xs`` for a str, list or tuple container: charged its length."""
     if len(node.ops) != 1 or node.ops[0] not in ("in", "not in"):
@@ -186,8 +173,6 @@ def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None 
 
 def int_of_str(g, node: A.Call, fn) -> py.expr | None:
     """``int(s)`` for a str name: charged its length, then capped like every int."""
-    from seglam.run.codegen.exprs import int_capped
-
     if len(node.args) != 1 or node.keywords or g.type_of(node.args[0]) != T.STR or not simple(node.args[0], g):
         return None
     if g.no_walrus:
@@ -241,8 +226,6 @@ def sliced(g, node: A.Subscript, fn) -> py.expr | None:
         return None
     if not all(x is None or simple(x, g) for x in (sl.lower, sl.upper, sl.step)):
         return None
-    from seglam.run.codegen.exprs import slice_native
-
     tmp = g.tmp()
     value = py.Subscript(value=g.expr(node.value, fn), slice=slice_native(g, sl, fn), ctx=P.LOAD)
     return charge(length(g, py.NamedExpr(target=P.store(tmp), value=value)), P.name(tmp))
@@ -274,10 +257,19 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
         work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.sort_cost, "sort_cost"), [P.name(tmp)])])
         result = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[many, work]), result])
     if ident == "sum":
-        from seglam.run.codegen.exprs import int_capped
-
         result = int_capped(g, result)
     return charge(length(g, value), result)
+
+
+def scalar_extreme(g, node: A.Call, ident: str, fn) -> py.expr | None:
+    """``min(a, b, ...)`` / ``max(a, b, ...)`` of two or more values of scalar static types
+    with no keyword: the stdlib compares them as the builtin does and charges nothing
+    (valuework.extreme_cost is 0 for scalars; no collection, no length charge)."""
+    if len(node.args) < 2 or node.keywords or any(isinstance(a, A.Starred) for a in node.args):
+        return None
+    if not all(sizework.scalar(g.type_of(a)) for a in node.args):
+        return None
+    return P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [g.expr(a, fn) for a in node.args])
 
 
 def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | None:
@@ -324,3 +316,16 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
 def _sequence(bind: py.expr) -> py.expr:
     """Evaluate ``bind`` (a := binding) for its effect only: ``(bind, False)[1]``."""
     return py.Subscript(value=py.Tuple(elts=[bind, P.const(False)], ctx=P.LOAD), slice=P.const(1), ctx=P.LOAD)
+
+
+def slice_object(g, node: A.Slice, fn: FnState) -> py.expr:
+    parts = [P.const(None) if x is None else g.expr(x, fn) for x in (node.lower, node.upper, node.step)]
+    return P.call(g.ref(slice, "slice"), parts)
+
+
+def slice_native(g, node: A.Slice, fn: FnState) -> py.expr:
+    return py.Slice(
+        lower=None if node.lower is None else g.expr(node.lower, fn),
+        upper=None if node.upper is None else g.expr(node.upper, fn),
+        step=None if node.step is None else g.expr(node.step, fn),
+    )

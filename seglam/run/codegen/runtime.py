@@ -252,8 +252,8 @@ class Runtime:
 
     @staticmethod
     def int_to_str_cost(value: Any) -> int:
-        """``str()`` of an int past the small bound (an f-string field)."""
-        return cost.int_to_str(abs(value).bit_length())
+        """``str()`` of an int past the small bound (an f-string field); nothing for a float."""
+        return cost.int_to_str(abs(value).bit_length()) if type(value) is int else 0
 
     str_to_int_cost = staticmethod(cost.str_to_int)
     key_cost = staticmethod(key_cost)

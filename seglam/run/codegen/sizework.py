@@ -4,16 +4,23 @@ big ints, comparisons of strings and containers, and arithmetic whose static typ
 or Decimal but whose operands may be ints. Each charge is the one the stdlib makes
 (:mod:`seglam.run.cost`, :mod:`seglam.run.valuework`), so both backends charge the same at the
 same operation; operands whose static type rules the work out stay native.
+
+Also the size caps written inline: the int cap test (``int_within``, ``int_capped``,
+``int_checked``, ``int_divided``, ``capped_assign``), the length caps (``capped_len``,
+``len_capped``), and the charge of a set or dict key (``keyed``).
 """
 
 from __future__ import annotations
 
 import ast as py
+import copy
 from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.gen import PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, SPEND
+from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, INT_LIM, LEN_LIM, NEG_INT_LIM, NEG_SMALL,
+                                      SMALL, SPEND)
+from seglam.run.cost import TEXT_CHARS, WIDE_KEY
 from seglam.syntax import ast as A
 
 #: Static types whose comparison with anything is constant time (valuework.compare_cost is 0).
@@ -86,13 +93,6 @@ def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = Fal
     return py.IfExp(test=either, body=compared(P.name(a), P.name(b)), orelse=charged(P.name(a), P.name(b)))
 
 
-def _small(tmp: str) -> py.expr:
-    from seglam.run.codegen.gen import NEG_SMALL, SMALL
-
-    return py.BoolOp(op=py.And(), values=[P.compare(P.name(tmp), py.Lt(), P.name(SMALL)),
-                                          P.compare(P.name(tmp), py.Gt(), P.name(NEG_SMALL))])
-
-
 def _spent(g, cost_call: py.expr, value: py.expr) -> py.expr:
     return py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), value])
 
@@ -111,8 +111,6 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
     if tmp is None:
         fn = g.runtime.unary_op(op)
         return P.call(g.ref(fn, "op_" + op), [P.name(CTX), operand])
-    from seglam.run.codegen.exprs import int_within
-
     slow = _spent(g, P.call(g.ref(g.runtime.unary_cost, "unary_cost"), [P.name(tmp)]), apply(P.name(tmp)))
     medium = py.IfExp(test=_small(tmp), body=apply(P.name(tmp)), orelse=slow)
     return py.IfExp(test=int_within(tmp, operand), body=apply(P.name(tmp)), orelse=medium)
@@ -126,8 +124,6 @@ def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr
     a = g.tmp_in_expr()
     if a is None or not compact:
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
-    import copy
-
     b = g.tmp()
     test = _small(a)
     test.values[0].left = py.NamedExpr(target=P.store(a), value=left)
@@ -142,3 +138,216 @@ def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr
     fast = py.IfExp(test=inner_test, body=native, orelse=slow(P.name(b)))
     return py.IfExp(test=test, body=fast,
                     orelse=slow(py.NamedExpr(target=P.store(b), value=copy.deepcopy(right))))
+
+
+def int_capped(g, expr: py.expr) -> py.expr:
+    """``expr`` (an int) unless it is past the int size cap: small ints pass an inline test,
+    others the exact check (``int_fault`` returns the value when it is within the cap)."""
+    t = g.tmp_in_expr()
+    if t is None:
+        return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
+    within = int_within(t, expr)
+    fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
+    capped = py.IfExp(test=within, body=P.name(t), orelse=fault)
+    capped.seglam_uncapped = expr  # for capped_assign: the value before its check
+    return capped
+
+
+def int_within(tmp: str, value: py.expr) -> py.expr:
+    """``(tmp := value) <= h_ilim and tmp >= h_nilim``: the inline int test. As a test of an
+    ``if``, each comparison is followed by its own jump, so CPython specialises both to its
+    fast int comparison (a chained comparison would not: it also copies and swaps)."""
+    return py.BoolOp(op=py.And(), values=[
+        P.compare(py.NamedExpr(target=P.store(tmp), value=value), py.LtE(), P.name(INT_LIM)),
+        P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
+
+
+def keyed(g, key: py.expr, t: Any) -> py.expr:
+    """``key`` used in a set or dict operation that generated code does natively: a wide
+    int key is charged (stdlib_core.key_cost, as the stdlib's operations do); an int that
+    passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
+    if not costly_key(t) or _free_constant(key):
+        return key
+    tmp = g.tmp_in_expr()
+    if tmp is None:
+        return P.call(g.ref(g.runtime.keyed, "keyed"), [P.name(CTX), key])
+    charged = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [P.call(
+        g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])]), P.name(tmp)])
+    if t == T.STR:  # a str shorter than cost.TEXT_CHARS costs nothing
+        short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=key)]),
+                          py.Lt(), P.const(TEXT_CHARS))
+        return py.IfExp(test=short, body=P.name(tmp), orelse=charged)
+    if _short_int_tuple(t):  # (r, c): no charge while every item passes the inline int test
+        return py.IfExp(test=_items_within(tmp, key, len(t.elems)), body=P.name(tmp), orelse=charged)
+    if t != T.INT:
+        charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
+        return charged
+    return py.IfExp(test=int_within(tmp, key), body=P.name(tmp), orelse=charged)
+
+
+#: Tuple keys of at most this many ints are tested inline (valuework.key_cost charges nothing
+#: for a short tuple of ints within cost.WIDE_KEY, which contains the inline int bound).
+_INLINE_TUPLE_KEY = 3
+
+
+def _short_int_tuple(t: Any) -> bool:
+    return (isinstance(t, T.TupleType) and not t.variadic and 0 < len(t.elems) <= _INLINE_TUPLE_KEY
+            and all(e == T.INT for e in t.elems))
+
+
+def _items_within(tmp: str, key: py.expr, count: int) -> py.expr:
+    """``(tmp := key)[0] <= h_ilim and tmp[0] >= h_nilim and tmp[1] <= h_ilim ...``"""
+    tests: list[py.expr] = []
+    for i in range(count):
+        holder = py.NamedExpr(target=P.store(tmp), value=key) if i == 0 else P.name(tmp)
+        tests.append(P.compare(py.Subscript(value=holder, slice=P.const(i), ctx=P.LOAD), py.LtE(), P.name(INT_LIM)))
+        tests.append(P.compare(py.Subscript(value=P.name(tmp), slice=P.const(i), ctx=P.LOAD), py.GtE(), P.name(NEG_INT_LIM)))
+    return py.BoolOp(op=py.And(), values=tests)
+
+
+#: Key types that valuework.key_cost charges nothing for.
+_FREE_KEYS = (T.BOOL, T.NONE, T.DATE, T.TIMEDELTA)
+
+
+def _free_constant(key: py.expr) -> bool:
+    """A literal key that valuework.key_cost charges nothing for."""
+    if not isinstance(key, py.Constant):
+        return False
+    v = key.value
+    return (type(v) is str and len(v) < TEXT_CHARS) or (type(v) is int and -WIDE_KEY < v < WIDE_KEY) \
+        or type(v) in (bool, float, type(None))
+
+
+def costly_key(t: Any) -> bool:
+    return not (t in _FREE_KEYS or isinstance(t, T.EnumType))
+
+
+def key_type(t: Any) -> Any:
+    """The key type of a dict or Counter type, the element type of a set type, else None
+    (not a hashed container)."""
+    if isinstance(t, (T.DictType, T.CounterType)):
+        return t.key
+    if isinstance(t, T.SetType):
+        return t.elem
+    return None
+
+
+def reusable(expr: py.expr) -> bool:
+    """An operand that can be read again in a slow path: a name or a constant."""
+    return isinstance(expr, (py.Name, py.Constant))
+
+
+def _operand(g, expr: py.expr) -> tuple[py.expr, py.expr]:
+    """(the operand as evaluated, how to read it again): a name or constant as it is,
+    anything else bound to a temporary first."""
+    if reusable(expr):
+        return expr, expr
+    t = g.tmp()
+    return py.NamedExpr(target=P.store(t), value=expr), P.name(t)
+
+
+def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
+    """``left op right`` (``+``, ``-``, ``*``) on ints: the inline cap test; outside it the
+    slow path checks the cap exactly and charges the work (``Runtime.int_cost``)."""
+    t = g.tmp_in_expr()
+    if t is None:
+        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+    a = b = P.const(0)
+    if op == "*":  # the work depends on both operands
+        left, a = _operand(g, left)
+        right, b = _operand(g, right)
+    native = py.BinOp(left=left, op=PY_BINOPS[op](), right=right)
+    charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
+    medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
+    capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=medium)
+    capped.seglam_uncapped = native  # for capped_assign: the value before its check
+    capped.seglam_work = (op, a, b)
+    return capped
+
+
+def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
+    cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), value, a, b])
+    return P.call(P.name(SPEND), [cost])
+
+
+def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
+    """``left op right`` (``//``, ``%``, ``>>``) on ints: native when ``left`` is small;
+    otherwise the work is charged first (``Runtime.int_cost``). ``right`` is written in
+    both branches (evaluated once, after ``left``, either way), so a large divisor
+    expression goes through the stdlib operator instead."""
+    t = g.tmp_in_expr()
+    if t is None or not compact(right):
+        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+    # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
+    # slow path computes the cost, which is 0 below SMALL_BITS
+    small = int_within(t, left)
+    fast = py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=right)
+    slow_right, again = _operand(g, copy.deepcopy(right))
+    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
+                                         py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=again)])
+    medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=copy.deepcopy(right)),
+                      orelse=slow)
+    return py.IfExp(test=small, body=fast, orelse=medium)
+
+
+def _small(tmp: str) -> py.expr:
+    """``tmp < h_small and tmp > h_nsmall`` (at most cost.SMALL_BITS bits): no extra work
+    for an int this size, without calling the slow path."""
+    return py.BoolOp(op=py.And(), values=[P.compare(P.name(tmp), py.Lt(), P.name(SMALL)),
+                                          P.compare(P.name(tmp), py.Gt(), P.name(NEG_SMALL))])
+
+
+#: The largest divisor expression (in Python AST nodes) written twice by :func:`int_divided`.
+_COMPACT_NODES = 24
+
+
+def compact(expr: py.expr) -> bool:
+    nodes = list(py.walk(expr))
+    return len(nodes) <= _COMPACT_NODES and not any(
+        isinstance(n, (py.Lambda, py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)) for n in nodes)
+
+
+def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
+    """``name = value`` where ``value`` is an :func:`int_capped` expression, as statements:
+    the operation, then the cap test on the name (two plain comparisons cost less than the
+    ``:=`` and chained comparison an expression needs). None for any other value."""
+    raw = getattr(value, "seglam_uncapped", None)
+    if raw is None:
+        return None
+    over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
+                                         P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
+    work = getattr(value, "seglam_work", None)
+    if work is not None:
+        op, a, b = work
+        if any(isinstance(x, py.Name) and x.id == name for x in (a, b)):
+            return None  # the operand is overwritten before the slow path reads it
+        slow = P.expr_stmt(_spend_int(g, op, P.name(name), a, b))
+    else:
+        fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(name)])
+        slow = P.assign(P.store(name), fault)
+    # the test is located at the operation, as the expression form's is
+    check = P.if_(over, [slow])
+    if hasattr(raw, "lineno"):  # else the caller stamps the statement's line, as before
+        P.stamp(check, raw.lineno)
+    return [P.assign(P.store(name), raw), check]
+
+
+def len_capped(g, expr: py.expr) -> py.expr:
+    """``expr`` (a new collection) unless it is longer than the collection cap."""
+    if g.no_walrus:
+        return P.call(g.ref(g.runtime.check_coll, "check_coll"), [P.name(CTX), expr])
+    return capped_len(g, expr, LEN_LIM, g.runtime.len_fault)
+
+
+def capped_len(g, expr: py.expr, limit: str, fault_fn: Any) -> py.expr:
+    """``expr`` unless its length is past ``limit`` (then the cap's fault)."""
+    t = g.tmp()
+    within = P.compare(length(g, py.NamedExpr(target=P.store(t), value=expr)), py.LtE(), P.name(limit))
+    fault = P.call(g.ref(fault_fn, "cap_fault"), [P.name(CTX), length(g, P.name(t))])
+    return py.IfExp(test=within, body=P.name(t), orelse=fault)
+
+
+def length(g, value: py.expr) -> py.expr:
+    if isinstance(value, py.Constant) and isinstance(value.value, str):
+        return P.const(len(value.value))  # folded: the same number the stdlib computes
+    return P.call(g.ref(len, "len"), [value])

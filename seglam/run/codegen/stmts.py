@@ -14,9 +14,11 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.intcap import small_int_literal
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import (capped_assign, in_order, int_capped, int_checked, int_divided, key_type, keyed, len_capped, resolve_name, sized_iterable,
-                                      target as simple_target)
-from seglam.run.codegen.gen import PY_BINOPS, CTX, LEN_LIM, FnState
+from seglam.run.codegen.exprs import element_type, in_order, plain_assignable, resolve_name, sized_iterable
+from seglam.run.codegen.exprs import target as simple_target
+from seglam.run.codegen.inline import slice_object
+from seglam.run.codegen.sizework import capped_assign, int_checked, int_divided, key_type, keyed, len_capped
+from seglam.run.codegen.state import PY_BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.syntax import ast as A
 
@@ -94,26 +96,6 @@ def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
     return out
 
 
-def plain_assignable(g, node: Any, value_type: Any = None) -> bool:
-    """Whether Python's own assignment to ``node`` means what Seglam means: names, list
-    items, and unpacking of values statically known to be tuples or lists (anything else
-    is collected first, and charged, by :func:`_store`)."""
-    if isinstance(node, A.Name):
-        return True
-    if isinstance(node, (A.TupleExpr, A.ListExpr)):
-        if isinstance(value_type, T.TupleType) and not value_type.variadic and len(value_type.elems) == len(node.elts):
-            return all(plain_assignable(g, e, t) for e, t in zip(node.elts, value_type.elems))
-        if isinstance(value_type, (T.TupleType, T.ListType)):
-            elem = value_type.elems[0] if isinstance(value_type, T.TupleType) else value_type.elem
-            return all(plain_assignable(g, e, elem) for e in node.elts)
-        return False
-    if isinstance(node, A.Starred):
-        return isinstance(node.value, A.Name)
-    if isinstance(node, A.Subscript) and not isinstance(node.index, A.Slice):
-        return isinstance(g.type_of(node.value), T.ListType)
-    return False
-
-
 def _store(g, node: Any, value: py.expr, fn: FnState) -> list[py.stmt]:
     if isinstance(node, A.Subscript):
         return _store_item(g, node, value, fn)
@@ -153,8 +135,6 @@ def _store_item(g, node: A.Subscript, value: py.expr, fn: FnState) -> list[py.st
     v, o, k = g.tmp(), g.tmp(), g.tmp()
     out: list[py.stmt] = [P.assign(P.store(v), value), P.assign(P.store(o), g.expr(node.value, fn))]
     if isinstance(node.index, A.Slice):
-        from seglam.run.codegen.exprs import slice_object
-
         out.append(P.assign(P.store(k), slice_object(g, node.index, fn)))
     else:
         out.append(P.assign(P.store(k), g.expr(node.index, fn)))
@@ -272,19 +252,6 @@ def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
     # an iterable whose length is known up front and cannot change while it is iterated
     loop.seglam_sized = sized_iterable(g, node.iter, fn)
     return [loop]
-
-
-def element_type(t: Any) -> Any:
-    """The static type of the items of an iterable of static type ``t`` (None if unknown)."""
-    if isinstance(t, (T.ListType, T.SetType, T.IteratorType)):
-        return t.elem
-    if isinstance(t, T.DictType):
-        return t.key
-    if isinstance(t, T.TupleType) and t.variadic:
-        return t.elems[0]
-    if t == T.STR:
-        return T.STR
-    return None
 
 
 def _while(g, node: A.While, fn: FnState, ln: int) -> list[py.stmt]:

@@ -1,0 +1,65 @@
+"""What every part of the generator shares: the generated module's reserved names, the
+Python operator tables, the generator's error, and the state of the function being emitted.
+
+A leaf of the codegen package (it imports no other part of the generator but ``scopes``),
+so the parts that emit statements, expressions, calls and charges can all use it without
+importing each other in a circle."""
+
+from __future__ import annotations
+
+import ast as py
+from dataclasses import dataclass
+
+from seglam.run.codegen.scopes import Scope
+from seglam.syntax.span import Span
+
+CTX = "h_ctx"
+DEPTH = "h_d"
+MAXD = "h_maxd"
+TICK = "h_tick"
+INT_LIM = "h_ilim"
+NEG_INT_LIM = "h_nilim"
+STR_LIM = "h_slim"
+LEN_LIM = "h_clim"
+JOIN_MAX = "h_jn"
+#: A join of at most ``JOIN_BUDGET // (max_str_len + 1)`` items is built before its length
+#: is capped: even with every item at the cap, the string thrown away is this many characters.
+JOIN_BUDGET = 1 << 24
+CHARGE = "h_ch"
+#: ``h_cx(n)``: exactly ``n`` steps of work on large values (``ctx.spend``); a fuel marker
+#: like ``h_ch`` (codegen.fuel rewrites both in loops that count fuel locally).
+SPEND = "h_cx"
+#: Ints within ``-h_small <= v <= h_small`` cost no extra work (seglam.run.cost.SMALL_BITS).
+SMALL = "h_small"
+NEG_SMALL = "h_nsmall"
+LAMBDA_ENTRY = "h_lam"
+COMP_TICK = "h_ctk"
+
+PY_BINOPS = {
+    "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,
+    "**": py.Pow, "<<": py.LShift, ">>": py.RShift, "&": py.BitAnd, "|": py.BitOr,
+    "^": py.BitXor,
+}
+PY_CMPOPS = {
+    "==": py.Eq, "!=": py.NotEq, "<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE,
+    "in": py.In, "not in": py.NotIn, "is": py.Is, "is not": py.IsNot,
+}
+PY_UNARY = {"-": py.USub, "+": py.UAdd, "not": py.Not, "~": py.Invert}
+
+
+class CodegenError(Exception):
+    """The checked tree holds something the generator does not handle (a checker gap)."""
+
+    def __init__(self, message: str, span: Span | None) -> None:
+        super().__init__(message)
+        self.span = span
+
+
+@dataclass
+class FnState:
+    """What the generator knows about the function whose body it is emitting."""
+
+    name: str  # Seglam name, for traces
+    scope: Scope
+    loop_depth: int = 0
+    lambdas: int = 0  # how many lambdas enclose the code being emitted (each is a call level)
