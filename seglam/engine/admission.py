@@ -46,6 +46,7 @@ class Request:
     frozen_examples: tuple[tuple[Mapping[str, Any], Any], ...] = ()
     replaces: str | None = None  # a quarantined family this compile must produce a new version of
     counterexamples: tuple[str, ...] = ()  # rendered, for the prompt
+    current: str | None = None  # the program of the family being replaced, shown to the model
 
     @property
     def structured(self) -> bool:

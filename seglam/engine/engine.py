@@ -277,7 +277,7 @@ class Engine:
         note = (f"the precondition of this family (v{entry.version}, {entry.signature.render()}) refused this request "
                 f"({miss.reason[:300]}); write the next version so that it also answers it correctly, keeping "
                 f"every pattern: {list(entry.patterns)}")
-        widened = dataclasses.replace(request, replaces=entry.id, counterexamples=(
+        widened = dataclasses.replace(request, replaces=entry.id, current=entry.source, counterexamples=(
             *_render_counterexamples(entry), *self.trust.notes(entry.id), note))
         with self._compile_lock(request):
             return self._compile(widened, Usage(), [miss.reason, f"asking for a widened version of family {entry.id}"])
@@ -379,9 +379,9 @@ class Engine:
         frozen = frozen_asserts(request.entry or "solve", request.frozen_examples)
         if request.structured:
             user = structured_request(request.task or "", dict(request.inputs or {}), request.signature,
-                                      request.frozen_examples, request.counterexamples)
+                                      request.frozen_examples, request.counterexamples, request.current)
         else:
-            user = free_text_request(request.text or "", request.counterexamples)
+            user = free_text_request(request.text or "", request.counterexamples, request.current)
         messages = prompts.compile_messages(user, request.text or request.task or "", self._admitted_worked())
         last_reply: CompileReply | None = None
         candidates_seen = 0
@@ -529,7 +529,7 @@ class Engine:
         entry = self._claimed_by(request)
         if entry is None or entry.status != "quarantined":
             return request
-        return dataclasses.replace(request, replaces=entry.id,
+        return dataclasses.replace(request, replaces=entry.id, current=entry.source,
                                    counterexamples=_render_counterexamples(entry) + self.trust.notes(entry.id))
 
     def _claimed_by(self, request: Request) -> Entry | None:

@@ -188,9 +188,11 @@ def build_prompts(
 # -- per-request texts ------------------------------------------------------------------
 
 
-def free_text_request(request: str, counterexamples: Sequence[str] = ()) -> str:
+def free_text_request(request: str, counterexamples: Sequence[str] = (), current: str | None = None) -> str:
+    """The user turn of a compile for a free-text request; ``current`` is the program of the
+    family this compile replaces (widening or correction), shown so the model extends it."""
     out = ["Compile this request into a Seglam family.", "", "Request:", request]
-    out += _counterexamples(counterexamples)
+    out += _counterexamples(counterexamples) + _current(current)
     return "\n".join(out)
 
 
@@ -200,6 +202,7 @@ def structured_request(
     signature: str | None = None,
     examples: Sequence[tuple[Mapping[str, Any], Any]] = (),
     counterexamples: Sequence[str] = (),
+    current: str | None = None,
 ) -> str:
     out = [
         "Compile this structured request into a Seglam family. There is no free text, so",
@@ -216,7 +219,7 @@ def structured_request(
     if examples:
         out += ["", "Frozen examples (they are added to the program as asserts and must hold):"]
         out += [f"- inputs {_json(i)} -> {_json(o)}" for i, o in examples]
-    out += _counterexamples(counterexamples)
+    out += _counterexamples(counterexamples) + _current(current)
     return "\n".join(out)
 
 
@@ -233,6 +236,13 @@ def repair_message(feedback: Feedback, frozen: Sequence[str] = ()) -> str:
         "the complete JSON object again. Do not weaken a check to make it pass.",
     ]
     return "\n".join(out)
+
+
+def _current(source: str | None) -> list[str]:
+    if not source:
+        return []
+    return ["", "The family's current program (the new version replaces it: keep what it does right, "
+                "change what the lines above say it gets wrong or refuses):", "```python", source.rstrip("\n"), "```"]
 
 
 def _counterexamples(cxs: Sequence[str]) -> list[str]:

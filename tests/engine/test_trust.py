@@ -363,6 +363,7 @@ def test_a_refused_request_asks_once_for_a_wider_version_that_replaces_the_famil
     assert answer.tier == "compiled" and answer.value == 5 and answer.trace.version == 2, answer.trace
     prompt = server.requests[0]["messages"][-1]["content"]
     assert "refused this request" in prompt and VOWELS_PATTERN in prompt
+    assert "The family's current program" in prompt and NARROW_SRC.rstrip() in prompt  # extend it, not rewrite it
     assert cache.get(family).version == 2 and cache.get(family).status == "active"
     stored = cache.trust.get(family)
     assert (stored.version, stored.refusals, stored.widenings) == (1, 1, 1)
