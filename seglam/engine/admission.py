@@ -385,13 +385,15 @@ def agrees(value: Any, answer: Any) -> bool:
     records as dicts), and a scalar equals its own spelling ("7" vs 7, "True" vs True)."""
     try:
         if isinstance(value, (set, frozenset)) and isinstance(answer, list):  # JSON has no sets
-            return _norm(value) == ("l", tuple(sorted((_norm(x) for x in answer), key=repr)))
-        return _norm(value) == _norm(answer) or _scalar_text(value) == _scalar_text(answer) is not None
+            return answer_key(value) == ("l", tuple(sorted((answer_key(x) for x in answer), key=repr)))
+        return answer_key(value) == answer_key(answer) or _scalar_text(value) == _scalar_text(answer) is not None
     except RecursionError:
         return False
 
 
-def _norm(v: Any) -> Any:
+def answer_key(v: Any) -> Any:
+    """A comparable form of an answer value: numbers by value, sets and dicts by content,
+    records by their fields (two answers agree when their keys are equal)."""
     if isinstance(v, bool) or v is None:
         return ("b", v)
     if isinstance(v, (int, float, Decimal)):
@@ -406,13 +408,13 @@ def _norm(v: Any) -> Any:
     if isinstance(v, datetime.date):
         return ("s", v.isoformat())
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        return _norm({f.name: getattr(v, f.name) for f in dataclasses.fields(v)})
+        return answer_key({f.name: getattr(v, f.name) for f in dataclasses.fields(v)})
     if isinstance(v, (list, tuple)):
-        return ("l", tuple(_norm(x) for x in v))
+        return ("l", tuple(answer_key(x) for x in v))
     if isinstance(v, (set, frozenset)):
-        return ("l", tuple(sorted((_norm(x) for x in v), key=repr)))
+        return ("l", tuple(sorted((answer_key(x) for x in v), key=repr)))
     if isinstance(v, dict):
-        return ("d", tuple(sorted(((repr(_norm(k)), _norm(x)) for k, x in v.items()))))
+        return ("d", tuple(sorted(((repr(answer_key(k)), answer_key(x)) for k, x in v.items()))))
     return ("?", repr(v))
 
 

@@ -37,7 +37,7 @@ from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
 from seglam.engine.admission import (
-    Candidate, Refusal, Request, _norm, admission_feedback, coerce_inputs, evaluate, frozen_asserts, refusal,
+    Candidate, Refusal, Request, answer_key, admission_feedback, coerce_inputs, evaluate, frozen_asserts, refusal,
 )
 from seglam.engine.answer import TIERS, Answer, EngineTrace
 from seglam.engine.client import CompilerError, Usage
@@ -702,8 +702,8 @@ def _by_agreement(cands: list[Candidate]) -> list[Candidate]:
     independent programs that agree are more likely right); ties keep their order."""
     if len(cands) <= 1:
         return cands
-    votes = Counter(repr(_norm(c.value)) for c in cands)
-    order = sorted(range(len(cands)), key=lambda i: (-votes[repr(_norm(cands[i].value))], i))
+    votes = Counter(repr(answer_key(c.value)) for c in cands)
+    order = sorted(range(len(cands)), key=lambda i: (-votes[repr(answer_key(cands[i].value))], i))
     return [cands[i] for i in order]
 
 
