@@ -44,6 +44,7 @@ from seglam.engine.client import CompilerError, Usage
 from seglam.engine.compiler import Compiler
 from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
 from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
+from seglam.engine.function import function as decorate
 from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request
 from seglam.engine.router import Doc, bm25_rank, rebinds_samples
 from seglam.engine.worked import WorkedFamily, from_admitted
@@ -164,9 +165,7 @@ class Engine:
 
     def function(self, fn: Callable | None = None, **options: Any) -> Any:
         """``@engine.function``: see :func:`seglam.engine.function.function`."""
-        from seglam.engine.function import function
-
-        return function(fn, engine=self, **options)
+        return decorate(fn, engine=self, **options)
 
     def stats(self) -> dict[str, Any]:
         """Requests by tier, model usage by purpose, and the cache's own totals."""

@@ -32,21 +32,26 @@ class FunctionUnsolved(RuntimeError):
         self.answer = answer
 
 
-def function(fn: Callable | None = None, *, engine: Any = None, examples: tuple = ()) -> Any:
-    """Decorate a typed stub; see the module docstring. ``engine`` defaults to an
-    :class:`Engine` on the default cache and configured model, created on first call."""
+def function(fn: Callable | None = None, *, engine: Any = None, examples: tuple = (),
+             make_engine: Callable[[], Any] | None = None) -> Any:
+    """Decorate a typed stub; see the module docstring. Without ``engine``, ``make_engine()``
+    makes one on the first call (``seglam.function`` passes :class:`Engine`: the default
+    cache and the configured model)."""
     if fn is None:
-        return lambda f: function(f, engine=engine, examples=examples)
-    return SeglamFunction(fn, engine, tuple(examples))
+        return lambda f: function(f, engine=engine, examples=examples, make_engine=make_engine)
+    if engine is None and make_engine is None:
+        raise TypeError("function(): give an engine, or make_engine to build one on the first call")
+    return SeglamFunction(fn, engine, tuple(examples), make_engine)
 
 
 class SeglamFunction:
     """The callable a stub becomes. ``last_answer`` is the most recent call's answer."""
 
-    def __init__(self, fn: Callable, engine: Any, examples: tuple) -> None:
+    def __init__(self, fn: Callable, engine: Any, examples: tuple, make_engine: Callable[[], Any] | None = None) -> None:
         functools.update_wrapper(self, fn)
         self._fn = fn
         self._engine = engine
+        self._make_engine = make_engine
         self._engine_lock = threading.Lock()
         self.signature_text = stub_signature(fn)
         self.task = stub_task(fn, self.signature_text)
@@ -58,9 +63,7 @@ class SeglamFunction:
     def engine(self) -> Any:
         with self._engine_lock:
             if self._engine is None:
-                from seglam.engine.engine import Engine
-
-                self._engine = Engine()
+                self._engine = self._make_engine()
             return self._engine
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
