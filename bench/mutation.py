@@ -5,6 +5,10 @@ this script runs only the mutants of the functions in :data:`SCOPE` and prints t
 and every mutant that no test killed. The record is bench/results/mutation.md.
 
     .venv/bin/python bench/mutation.py            # run, then report
+    .venv/bin/python bench/mutation.py run --only FILE [NAME ...]
+                                                  # run only the named mutants (names or
+                                                  # globs, in FILE one a line, # comments),
+                                                  # then report: to finish or redo part of a run
     .venv/bin/python bench/mutation.py report     # report the last run (mutants/)
     .venv/bin/python bench/mutation.py verify     # run NEW_TESTS against every mutant
                                                   # the run did not kill (MUTANT_UNDER_TEST)
@@ -231,15 +235,32 @@ def report() -> int:
     return 0
 
 
-def run() -> int:
+def selected(args: list[str]) -> list[str]:
+    """The mutant names or globs of ``[--only FILE] [NAME ...]`` (every one in :data:`SCOPE`),
+    or all of :func:`patterns` when none is given."""
+    names = list(args)
+    if "--only" in names:
+        at = names.index("--only")
+        lines = (ROOT / names[at + 1]).read_text().splitlines()
+        names[at:at + 2] = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    outside = [n for n in names if not in_scope(n.replace("*", "1"))]
+    if outside:
+        raise SystemExit(f"not in SCOPE: {' '.join(outside)}")
+    return names or patterns()
+
+
+def run(args: list[str] = ()) -> int:
+    """``mutmut run`` on the mutants of ``args`` (see :func:`selected`); mutmut runs each
+    against the selected tests that reached its function in the stats run."""
+    names = selected(list(args))
     os.chdir(ROOT)
     jobs = os.environ.get("MUTATION_JOBS", str(os.cpu_count() or 2))
     mutmut = Path(sys.executable).parent / "mutmut"
-    subprocess.call([str(mutmut), "run", "--max-children", jobs, *patterns()])
+    subprocess.call([str(mutmut), "run", "--max-children", jobs, *names])
     return report()
 
 
 if __name__ == "__main__":
     commands = {"report": report, "verify": verify, "verify-unchecked": lambda: verify(unchecked=True),
-                "verify-timeouts": lambda: verify(timeouts=True)}
+                "verify-timeouts": lambda: verify(timeouts=True), "run": lambda: run(sys.argv[2:])}
     sys.exit(commands.get(sys.argv[1] if sys.argv[1:] else "", run)())
