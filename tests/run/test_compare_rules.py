@@ -1,1 +1,111 @@
-"""Placeholder."""
+"""The runtime's comparisons and sums at the level of one call (seglam.run.stdlib): every
+operator of a comparison chain against CPython on values that are less, equal and greater;
+identity; membership in a range without scanning it; which comparisons are charged; and
+``sum`` of lists within the collection limit. Written to pin the rows a mutation run
+(bench/mutation.py) found untested: the evaluator answers a single comparison of scalars
+inline, so these reach ``compare`` only in a chain or on containers."""
+
+from __future__ import annotations
+
+import operator
+
+import pytest
+
+from seglam.run import stdlib as S
+from seglam.run.context import BULK_UNIT, RunContext
+from seglam.run.faults import Fault
+from seglam.run.limits import Limits
+
+ORDER = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+         ">": operator.gt, ">=": operator.ge}
+
+#: pairs that are less, equal and greater, of each ordered kind the evaluator sends here
+PAIRS = [((1, 2), (1, 3)), ((1, 2), (1, 2)), ((2,), (1, 9)), ([1, "a"], [1, "b"]), ([3], [3]),
+         ("abc", "abd"), ("x", "x"), ({1}, {1, 2}), ({1, 2}, {1, 2}), (2, 2), (1.5, 1)]
+
+
+def _ctx(**limits) -> RunContext:
+    return RunContext(Limits(**limits))
+
+
+@pytest.mark.parametrize("op", sorted(ORDER))
+@pytest.mark.parametrize(("a", "b"), PAIRS, ids=repr)
+def test_each_order_operator_agrees_with_cpython(op, a, b):
+    assert S.compare(_ctx(), op, a, b) is ORDER[op](a, b)
+    assert S.compare(_ctx(), op, b, a) is ORDER[op](b, a)
+
+
+def test_identity_is_identity_not_equality():
+    xs, ys = [1, 2], [1, 2]
+    ctx = _ctx()
+    assert S.compare(ctx, "is", xs, xs) is True and S.compare(ctx, "is", xs, ys) is False
+    assert S.compare(ctx, "is not", xs, ys) is True and S.compare(ctx, "is not", xs, xs) is False
+    assert S.compare(ctx, "is", None, None) is True and S.compare(ctx, "is not", None, None) is False
+
+
+@pytest.mark.parametrize(("item", "r", "inside"), [
+    (3, range(5), True), (5, range(5), False), (True, range(2), True), (4.0, range(0, 10, 2), True),
+    (4.5, range(10), False), (float("nan"), range(10), False), (float("inf"), range(10), False),
+])
+def test_membership_in_a_range(item, r, inside):
+    ctx = _ctx()
+    assert S.compare(ctx, "in", item, r) is inside
+    assert S.compare(ctx, "not in", item, r) is (not inside)
+
+
+class _Probe:
+    """A value that counts the comparisons made with it."""
+
+    def __init__(self) -> None:
+        self.compared = 0
+
+    def __eq__(self, other: object) -> bool:
+        self.compared += 1
+        return False
+
+    __hash__ = object.__hash__
+
+
+@pytest.mark.parametrize("op", ["in", "not in"])
+def test_membership_in_a_range_does_not_scan_the_range(op):
+    # CPython answers `x in range(...)` for a non-int x by comparing x with every element:
+    # time no fuel pays for. Seglam answers it without looking at the elements.
+    probe = _Probe()
+    assert S.compare(_ctx(), op, probe, range(1000)) is (op == "not in")
+    assert probe.compared == 0
+
+
+def _fuel(op: str, a, b) -> int:
+    ctx = _ctx(fuel=10_000)
+    S.compare(ctx, op, a, b)
+    return ctx.fuel_used
+
+
+def test_only_equality_and_order_are_charged_for_the_operands_size():
+    long = list(range(20 * BULK_UNIT))
+    assert _fuel("==", long, list(long)) == _fuel("<", long, list(long)) == 20
+    assert _fuel("is", long, long) == _fuel("is not", long, list(long)) == 0
+    # membership is charged by the container (stdlib_coll.contains), not as a comparison
+    ctx = _ctx(fuel=10_000)
+    S.contains(ctx, long, [long])
+    assert _fuel("in", long, [long]) == _fuel("not in", long, [long]) == ctx.fuel_used
+    assert _fuel("in", "x" * 1000, "y" * 5) == 1
+
+
+def test_an_unknown_comparison_is_a_value_fault():
+    with pytest.raises(Fault) as info:
+        S.compare(_ctx(), "<>", 1, 2)
+    assert info.value.code == "F-VALUE"
+    assert "unknown comparison '<>'" in str(info.value)
+
+
+def test_sum_of_lists_is_checked_and_charged_for_every_element():
+    rows = [[0] * 30, [1] * 30]
+    assert S.b_sum(_ctx(), rows, [9]) == [9] + [0] * 30 + [1] * 30
+    with pytest.raises(Fault) as info:
+        S.b_sum(_ctx(max_collection_len=60), rows, [9])
+    assert info.value.code == "F-COLLECTION-SIZE" and "61 elements" in str(info.value)
+    ctx = _ctx()
+    S.b_sum(ctx, rows, [9])
+    # sized() charges the 2 rows; the concatenation the 61 elements
+    assert ctx.fuel_used == (1 + 2 // BULK_UNIT) + (1 + 61 // BULK_UNIT)
