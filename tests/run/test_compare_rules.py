@@ -1,7 +1,8 @@
 """The runtime's comparisons and sums at the level of one call (seglam.run.stdlib): every
 operator of a comparison chain against CPython on values that are less, equal and greater;
 identity; membership in a range without scanning it; which comparisons are charged; and
-``sum`` of lists within the collection limit. Written to pin the rows a mutation run
+``sum`` of lists within the collection limit; a sum fed to a small step is still checked; the
+call depth and trace a ``RunContext`` keeps. Written to pin the rows a mutation run
 (bench/mutation.py) found untested: the evaluator answers a single comparison of scalars
 inline, so these reach ``compare`` only in a chain or on containers."""
 
@@ -13,8 +14,10 @@ import pytest
 
 from seglam.run import stdlib as S
 from seglam.run.context import BULK_UNIT, RunContext
-from seglam.run.faults import Fault
+from seglam.run.faults import Fault, Frame
 from seglam.run.limits import Limits
+from seglam.syntax.span import Span
+from tests.run.helpers import run
 
 ORDER = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
          ">": operator.gt, ">=": operator.ge}
@@ -109,3 +112,27 @@ def test_sum_of_lists_is_checked_and_charged_for_every_element():
     S.b_sum(ctx, rows, [9])
     # sized() charges the 2 rows; the concatenation the 61 elements
     assert ctx.fuel_used == (1 + 2 // BULK_UNIT) + (1 + 61 // BULK_UNIT)
+
+
+def test_a_sum_stepped_by_a_small_literal_is_still_checked():
+    # `5 + (a + b)` is a small step (never checked), so `a + b` is not exempt: it is checked
+    src = "def main(a: int, b: int) -> int:\n    return 5 + (a + b)\n"
+    near = 2 ** 64 - 1
+    assert run(src, 3, 4, limits=Limits(max_int_bits=64)) == 12
+    with pytest.raises(Fault) as info:
+        run(src, near, near, limits=Limits(max_int_bits=64))
+    assert info.value.code == "F-INT-SIZE"
+
+
+def test_the_context_tracks_call_depth_and_the_call_sites():
+    ctx = _ctx(max_depth=3)
+    sites = [Span(1, 1, 1, 5), Span(2, 3, 2, 9), Span(3, 5, 3, 7)]
+    for name, span in zip("fgh", sites):
+        ctx.enter(name, span)
+    assert ctx.depth == 3 and ctx.trace() == tuple(Frame(n, s) for n, s in zip("fgh", sites))
+    ctx.leave()
+    assert ctx.depth == 2 and ctx.trace() == (Frame("f", sites[0]), Frame("g", sites[1]))
+    ctx.enter("h", sites[2])
+    with pytest.raises(Fault) as info:
+        ctx.enter("k", None)
+    assert info.value.code == "F-DEPTH"
