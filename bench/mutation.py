@@ -5,10 +5,12 @@ this script runs only the mutants of the functions in :data:`SCOPE` and prints t
 and every mutant that no test killed. The record is bench/results/mutation.md.
 
     .venv/bin/python bench/mutation.py            # run, then report
-    .venv/bin/python bench/mutation.py run --only FILE [NAME ...]
+    .venv/bin/python bench/mutation.py run [--only FILE]... [--unchecked] [NAME ...]
                                                   # run only the named mutants (names or
-                                                  # globs, in FILE one a line, # comments),
-                                                  # then report: to finish or redo part of a run
+                                                  # globs, in each FILE one a line, # comments),
+                                                  # with --unchecked only those of them with no
+                                                  # verdict in mutants/ yet (to resume a stopped
+                                                  # run), then report
     .venv/bin/python bench/mutation.py report     # report the last run (mutants/)
     .venv/bin/python bench/mutation.py verify     # run NEW_TESTS against every mutant
                                                   # the run did not kill (MUTANT_UNDER_TEST)
@@ -61,10 +63,13 @@ SCOPE: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: Test files written to kill survivors, by the module they exercise: ``verify`` runs them
 #: against each mutant mutmut left alive and records the first test that fails.
 NEW_TESTS: dict[str, tuple[str, ...]] = {
-    "seglam.cache": ("tests/cache/test_gate_outcomes.py", "tests/cache/test_pattern_holes.py"),
-    "seglam.check": ("tests/check/test_type_rules.py", "tests/check/test_operator_types_vs_cpython.py"),
+    "seglam.cache": ("tests/cache/test_gate_outcomes.py", "tests/cache/test_pattern_holes.py",
+                     "tests/cache/test_pattern_rules.py"),
+    "seglam.check": ("tests/check/test_type_rules.py", "tests/check/test_operator_types_vs_cpython.py",
+                     "tests/check/test_order_rules.py"),
     "seglam.run": ("tests/run/test_operator_fuel_and_size_reports.py", "tests/run/test_limit_rules.py",
-                   "tests/conformance/test_conformance.py", "-k", "numeric_edges or test_operator or test_limit"),
+                   "tests/run/test_compare_rules.py", "tests/conformance/test_conformance.py",
+                   "-k", "numeric_edges or test_operator or test_limit or test_compare_rules"),
 }
 
 #: Mutants no test can kill, and why (checked by reading the code; see bench/results/mutation.md).
@@ -236,23 +241,37 @@ def report() -> int:
 
 
 def selected(args: list[str]) -> list[str]:
-    """The mutant names or globs of ``[--only FILE] [NAME ...]`` (every one in :data:`SCOPE`),
-    or all of :func:`patterns` when none is given."""
-    names = list(args)
-    if "--only" in names:
-        at = names.index("--only")
-        lines = (ROOT / names[at + 1]).read_text().splitlines()
-        names[at:at + 2] = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    """The mutant names or globs of ``[--only FILE]... [--unchecked] [NAME ...]`` (every one in
+    :data:`SCOPE`; all of :func:`patterns` when none is given). ``--unchecked`` keeps only the
+    mutants the last run in mutants/ has no verdict for, by exact name."""
+    names, unchecked = [], False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--only":
+            lines = (ROOT / rest.pop(0)).read_text().splitlines()
+            names += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        elif arg == "--unchecked":
+            unchecked = True
+        else:
+            names.append(arg)
     outside = [n for n in names if not in_scope(n.replace("*", "1"))]
     if outside:
         raise SystemExit(f"not in SCOPE: {' '.join(outside)}")
-    return names or patterns()
+    names = names or patterns()
+    if unchecked:
+        names = [n for n, status in sorted(results().items())
+                 if status == "not checked" and any(fnmatch.fnmatchcase(n, p) for p in names)]
+    return names
 
 
 def run(args: list[str] = ()) -> int:
     """``mutmut run`` on the mutants of ``args`` (see :func:`selected`); mutmut runs each
     against the selected tests that reached its function in the stats run."""
     names = selected(list(args))
+    if not names:
+        print("no mutants to run")
+        return report()
     os.chdir(ROOT)
     jobs = os.environ.get("MUTATION_JOBS", str(os.cpu_count() or 2))
     mutmut = Path(sys.executable).parent / "mutmut"
