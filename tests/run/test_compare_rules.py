@@ -136,3 +136,17 @@ def test_the_context_tracks_call_depth_and_the_call_sites():
     with pytest.raises(Fault) as info:
         ctx.enter("k", None)
     assert info.value.code == "F-DEPTH"
+
+
+def test_a_product_past_the_limit_faults_with_its_size_before_multiplying():
+    ctx = _ctx(max_int_bits=64)
+    # operands of 65 and 64 bits in all can still make a product within 64 bits
+    assert S.op_mul(ctx, 2 ** 31, 2 ** 32) == 2 ** 63
+    assert S.op_mul(ctx, 2 ** 32 - 1, 2 ** 32 - 1) == (2 ** 32 - 1) ** 2
+    # past that, the fault names the product's size (its least possible bit length)
+    for a, b, bits in [(2 ** 100, 2 ** 100, 201), (2 ** 32, 2 ** 32, 65), (3, 2 ** 70, 72), (-(2 ** 64), 2, 66)]:
+        with pytest.raises(Fault) as info:
+            S.op_mul(ctx, a, b)
+        assert (info.value.code, info.value.message) == (
+            "F-INT-SIZE", f"integer too large: about {bits} bits, the limit is 64")
+        assert bits <= (a * b).bit_length()
