@@ -150,3 +150,17 @@ def test_a_product_past_the_limit_faults_with_its_size_before_multiplying():
         assert (info.value.code, info.value.message) == (
             "F-INT-SIZE", f"integer too large: about {bits} bits, the limit is 64")
         assert bits <= (a * b).bit_length()
+
+
+def test_an_unchecked_sum_skips_only_the_int_size_check():
+    # intcap decides which sums skip the check; everything else is the ordinary operator
+    ctx = _ctx(max_int_bits=64)
+    assert S.op_sum_unchecked(ctx, "+", 2 ** 64, 2 ** 64) == 2 ** 65
+    assert S.op_sum_unchecked(ctx, "-", -(2 ** 64), 2 ** 64) == -(2 ** 65)
+    assert S.op_sum_unchecked(ctx, "+", 7, 5) == 12 and S.op_sum_unchecked(ctx, "-", 7, 5) == 2
+    assert S.op_sum_unchecked(ctx, "+", "ab", "cd") == "abcd"
+    assert S.op_sum_unchecked(ctx, "-", {1, 2}, {2}) == {1}
+    assert S.op_sum_unchecked(ctx, "+", 1.5, 2) == 3.5
+    with pytest.raises(Fault) as info:
+        S.op_sum_unchecked(_ctx(max_collection_len=3), "+", [1, 2], [3, 4])
+    assert info.value.code == "F-COLLECTION-SIZE"
