@@ -12,8 +12,10 @@ and every mutant that no test killed. The record is bench/results/mutation.md.
                                                   # verdict in mutants/ yet (to resume a stopped
                                                   # run), then report
     .venv/bin/python bench/mutation.py report     # report the last run (mutants/)
-    .venv/bin/python bench/mutation.py verify     # run NEW_TESTS against every mutant
-                                                  # the run did not kill (MUTANT_UNDER_TEST)
+    .venv/bin/python bench/mutation.py verify [ARGS]  # run NEW_TESTS against every mutant
+                                                  # the run did not kill (MUTANT_UNDER_TEST),
+                                                  # each in a forked child; with ARGS (as for
+                                                  # run), against those mutants instead
 
 A run that was stopped and resumed on the unfinished mutants keeps the earlier verdicts in
 mutants/earlier-verdicts.json (mutmut forgets them when its configuration changes).
@@ -176,9 +178,31 @@ def _tried(name: str) -> bool:
     return log.exists() and name in log.read_text().split()
 
 
-def verify(unchecked: bool = False, timeouts: bool = False) -> int:
+def _in_child(name: str, tests: list[str]) -> tuple[int, str]:
+    """Run ``tests`` (in mutants/) with mutant ``name`` switched on, in a forked child of this
+    process (pytest and the code already imported, as mutmut's fork server): the exit code
+    and pytest's output."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as log:
+        pid = os.fork()
+        if pid == 0:  # the child: a fresh copy of every cache, the mutant on
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            os.environ["MUTANT_UNDER_TEST"] = name
+            import pytest
+
+            os._exit(int(pytest.main(["-x", "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:xdist", *tests])))
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        log.seek(0)
+        return code, log.read()
+
+
+def verify(unchecked: bool = False, timeouts: bool = False, names: list[str] = ()) -> int:
     """Run :data:`NEW_TESTS` against every in-scope mutant that was not killed (with
-    ``unchecked``: against the mutants the mutmut run did not reach, instead)."""
+    ``unchecked``: against the mutants the mutmut run did not reach, instead; with ``names``,
+    arguments as for ``run``: against those mutants, whatever their status)."""
+    chosen = selected(list(names)) if names else []
     os.chdir(ROOT)
     for src in sorted({t for ts in NEW_TESTS.values() for t in ts if t.startswith("tests/")}):
         if Path(src).exists():
@@ -188,26 +212,32 @@ def verify(unchecked: bool = False, timeouts: bool = False) -> int:
         (Path("mutants") / case).write_bytes(case.read_bytes())
     out = AFTER_UNCHECKED if unchecked else AFTER
     killed = after(out)
+    os.chdir(ROOT / "mutants")
+    sys.path.insert(0, ".")
+    import pytest  # noqa: F401  (imported once, before the children fork)
+    import seglam.check.checker  # noqa: F401
+    import seglam.run.evaluator  # noqa: F401
     for name, status in sorted(results().items()):
-        if (status == "not checked") != unchecked or status == "killed" or name in killed:
+        if chosen:
+            if name in killed or not any(fnmatch.fnmatchcase(name, p) for p in chosen):
+                continue
+        elif (status == "not checked") != unchecked or status == "killed" or name in killed:
             continue
-        if (status == "timeout") != timeouts:
+        elif (status == "timeout") != timeouts:
             continue
         if name in EQUIVALENT:
             continue
         tests = [t for t in next(ts for prefix, ts in NEW_TESTS.items() if name.startswith(prefix + "."))
                  if not t.startswith("tests/") or Path(t).exists()]
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:xdist", *tests],
-            cwd="mutants", env=dict(os.environ, MUTANT_UNDER_TEST=name), capture_output=True, text=True)
-        failed = [ln.split()[1] for ln in proc.stdout.splitlines() if ln.startswith("FAILED ")]
-        if proc.returncode != 0:
-            killed[name] = failed[0] if failed else f"pytest exit {proc.returncode}"
+        code, output = _in_child(name, tests)
+        failed = [ln.split()[1] for ln in output.splitlines() if ln.startswith("FAILED ")]
+        if code != 0:
+            killed[name] = failed[0] if failed else f"pytest exit {code}"
         print(f"{'killed' if name in killed else 'alive ':6} {name}  {killed.get(name, '')}", flush=True)
         if unchecked and name not in killed:
-            with open(Path("mutants") / "after-unchecked-alive.txt", "a") as f:
+            with open("after-unchecked-alive.txt", "a") as f:
                 f.write(name + "\n")
-        (Path("mutants") / out).write_text(json.dumps(killed, indent=0))
+        Path(out).write_text(json.dumps(killed, indent=0))
     return 0
 
 
@@ -292,6 +322,6 @@ def run(args: list[str] = ()) -> int:
 
 
 if __name__ == "__main__":
-    commands = {"report": report, "verify": verify, "verify-unchecked": lambda: verify(unchecked=True),
+    commands = {"report": report, "verify": lambda: verify(names=sys.argv[2:]), "verify-unchecked": lambda: verify(unchecked=True),
                 "verify-timeouts": lambda: verify(timeouts=True), "run": lambda: run(sys.argv[2:])}
     sys.exit(commands.get(sys.argv[1] if sys.argv[1:] else "", run)())
