@@ -2,7 +2,7 @@
 operator of a comparison chain against CPython on values that are less, equal and greater;
 identity; membership in a range without scanning it; which comparisons are charged; and
 ``sum`` of lists within the collection limit; a sum fed to a small step is still checked; the
-call depth and trace a ``RunContext`` keeps. Written to pin the rows a mutation run
+call depth and trace a ``RunContext`` keeps; the fuel of work on large ints and long keys. Written to pin the rows a mutation run
 (bench/mutation.py) found untested: the evaluator answers a single comparison of scalars
 inline, so these reach ``compare`` only in a chain or on containers."""
 
@@ -12,10 +12,12 @@ import operator
 
 import pytest
 
+from seglam.run import cost
 from seglam.run import stdlib as S
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault, Frame
 from seglam.run.limits import Limits
+from seglam.run.valuework import keys_cost
 from seglam.syntax.span import Span
 from tests.run.helpers import run
 
@@ -164,3 +166,37 @@ def test_an_unchecked_sum_skips_only_the_int_size_check():
     with pytest.raises(Fault) as info:
         S.op_sum_unchecked(_ctx(max_collection_len=3), "+", [1, 2], [3, 4])
     assert info.value.code == "F-COLLECTION-SIZE"
+
+
+BIG, OTHER = 3 ** 20_000, 7 ** 5_000  # about 31,700 and 14,000 bits
+LONG_KEYS = {"k" * 300 + str(i) for i in range(6)}
+MORE_KEYS = {"k" * 300 + str(i) for i in range(3, 12)}
+
+
+def _bits(n: int) -> int:
+    return abs(n).bit_length()
+
+
+@pytest.mark.parametrize(("op", "args", "expected"), [
+    (S.b_divmod, (BIG, OTHER), cost.div(_bits(BIG), _bits(OTHER))),
+    (S.op_and, (BIG, OTHER), cost.bitwise(_bits(BIG), _bits(OTHER))),
+    (S.op_or, (BIG, OTHER), cost.bitwise(_bits(BIG), _bits(OTHER))),
+    (S.op_xor, (OTHER, BIG), cost.bitwise(_bits(OTHER), _bits(BIG))),
+    (S.op_invert, (BIG,), cost.bitwise(_bits(BIG), 0)),
+    (S.op_neg, (BIG,), cost.bitwise(_bits(BIG), 0)),
+    (S.b_abs, (-BIG,), cost.bitwise(_bits(BIG), 0)),
+    (S.op_lshift, (BIG, 3), cost.linear(_bits(BIG << 3))),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_work_on_large_ints_is_charged_by_the_cost_table(op, args, expected):
+    ctx = _ctx()
+    op(ctx, *args)
+    assert expected > 0 and ctx.fuel_used == expected
+
+
+@pytest.mark.parametrize("op", [S.op_and, S.op_or, S.op_xor, S.op_sub])
+def test_a_set_operator_is_charged_for_hashing_both_operands_keys(op):
+    ctx = _ctx()
+    op(ctx, LONG_KEYS, MORE_KEYS)
+    keys = keys_cost(_ctx(), LONG_KEYS) + keys_cost(_ctx(), MORE_KEYS)
+    bulk = 0 if op is S.op_sub else 1 + (len(LONG_KEYS) + len(MORE_KEYS)) // BULK_UNIT
+    assert keys > 0 and ctx.fuel_used == bulk + keys
