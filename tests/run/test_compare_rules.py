@@ -201,3 +201,13 @@ def test_a_set_operator_is_charged_for_hashing_both_operands_keys(op, python):
     keys = keys_cost(_ctx(), LONG_KEYS) + keys_cost(_ctx(), MORE_KEYS)
     bulk = 0 if op is S.op_sub else 1 + (len(LONG_KEYS) + len(MORE_KEYS)) // BULK_UNIT
     assert keys > 0 and ctx.fuel_used == bulk + keys
+
+
+@pytest.mark.parametrize(("op", "python"), [(S.op_add, operator.add), (S.op_sub, operator.sub)])
+def test_a_large_sum_is_exact_and_charged_a_pass_over_its_result(op, python):
+    ctx = _ctx()
+    assert op(ctx, BIG, OTHER) == python(BIG, OTHER)
+    assert ctx.fuel_used == cost.linear(_bits(python(BIG, OTHER))) > 0
+    ctx = _ctx()
+    assert op(ctx, -BIG, OTHER) == python(-BIG, OTHER)
+    assert ctx.fuel_used == cost.linear(_bits(python(-BIG, OTHER))) > 0
