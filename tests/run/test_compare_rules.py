@@ -177,8 +177,16 @@ def _bits(n: int) -> int:
     return abs(n).bit_length()
 
 
+PYTHON = {S.b_divmod: divmod, S.op_floordiv: operator.floordiv, S.op_mod: operator.mod,
+          S.op_rshift: operator.rshift, S.op_and: operator.and_, S.op_or: operator.or_, S.op_xor: operator.xor,
+          S.op_invert: operator.invert, S.op_neg: operator.neg, S.b_abs: abs, S.op_lshift: operator.lshift}
+
+
 @pytest.mark.parametrize(("op", "args", "expected"), [
     (S.b_divmod, (BIG, OTHER), cost.div(_bits(BIG), _bits(OTHER))),
+    (S.op_floordiv, (BIG, OTHER), cost.div(_bits(BIG), _bits(OTHER))),
+    (S.op_mod, (BIG, OTHER), cost.div(_bits(BIG), _bits(OTHER))),
+    (S.op_rshift, (BIG, 3), cost.linear(_bits(BIG))),
     (S.op_and, (BIG, OTHER), cost.bitwise(_bits(BIG), _bits(OTHER))),
     (S.op_or, (BIG, OTHER), cost.bitwise(_bits(BIG), _bits(OTHER))),
     (S.op_xor, (OTHER, BIG), cost.bitwise(_bits(OTHER), _bits(BIG))),
@@ -189,8 +197,9 @@ def _bits(n: int) -> int:
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_work_on_large_ints_is_charged_by_the_cost_table(op, args, expected):
     ctx = _ctx()
-    op(ctx, *args)
+    result = op(ctx, *args)
     assert expected > 0 and ctx.fuel_used == expected
+    assert result == PYTHON[op](*args)
 
 
 @pytest.mark.parametrize(("op", "python"), [(S.op_and, operator.and_), (S.op_or, operator.or_),
