@@ -65,12 +65,13 @@ SCOPE: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: Test files written to kill survivors, by the module they exercise: ``verify`` runs them
 #: against each mutant mutmut left alive and records the first test that fails.
 NEW_TESTS: dict[str, tuple[str, ...]] = {
-    "seglam.cache": ("tests/cache/test_gate_outcomes.py", "tests/cache/test_pattern_holes.py",
-                     "tests/cache/test_pattern_rules.py"),
-    "seglam.check": ("tests/check/test_type_rules.py", "tests/check/test_operator_types_vs_cpython.py",
-                     "tests/check/test_order_rules.py"),
-    "seglam.run": ("tests/run/test_operator_fuel_and_size_reports.py", "tests/run/test_limit_rules.py",
-                   "tests/run/test_compare_rules.py", "tests/conformance/test_conformance.py",
+    # (the quickest, most focused files first: a run stops at the first failing test)
+    "seglam.cache": ("tests/cache/test_pattern_rules.py", "tests/cache/test_gate_outcomes.py",
+                     "tests/cache/test_pattern_holes.py"),
+    "seglam.check": ("tests/check/test_order_rules.py", "tests/check/test_type_rules.py",
+                     "tests/check/test_operator_types_vs_cpython.py"),
+    "seglam.run": ("tests/run/test_compare_rules.py", "tests/run/test_operator_fuel_and_size_reports.py",
+                   "tests/run/test_limit_rules.py", "tests/conformance/test_conformance.py",
                    "-k", "numeric_edges or test_operator or test_limit or test_compare_rules"),
 }
 
