@@ -220,3 +220,13 @@ def test_a_large_sum_is_exact_and_charged_a_pass_over_its_result(op, python):
     ctx = _ctx()
     assert op(ctx, -BIG, OTHER) == python(-BIG, OTHER)
     assert ctx.fuel_used == cost.linear(_bits(python(-BIG, OTHER))) > 0
+
+
+@pytest.mark.parametrize("base", [None, 10, 16])
+def test_reading_a_long_int_from_text_is_charged_its_length_and_the_conversion(base):
+    digits = "7" * 5000
+    ctx = _ctx()
+    value = S.b_int(ctx, digits) if base is None else S.b_int(ctx, digits, base)
+    assert value == int(digits, base or 10)
+    assert cost.str_to_int(len(digits)) > 0
+    assert ctx.fuel_used == 1 + len(digits) // BULK_UNIT + cost.str_to_int(len(digits))
