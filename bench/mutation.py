@@ -11,7 +11,8 @@ and every mutant that no test killed. The record is bench/results/mutation.md.
                                                   # with --unchecked only those of them with no
                                                   # verdict in mutants/ yet (to resume a stopped
                                                   # run), then report
-    .venv/bin/python bench/mutation.py report     # report the last run (mutants/)
+    .venv/bin/python bench/mutation.py report [ARGS]  # report the last run (mutants/); with
+                                                  # ARGS (as for run), on those mutants only
     .venv/bin/python bench/mutation.py verify [ARGS]  # run NEW_TESTS against every mutant
                                                   # the run did not kill (MUTANT_UNDER_TEST),
                                                   # each in a forked child; with ARGS (as for
@@ -258,33 +259,42 @@ def diff(name: str) -> str:
     return " / ".join(ln[0] + " " + ln[1:].strip() for ln in changed)
 
 
-def report() -> int:
+def report(args: list[str] = ()) -> int:
+    """Print the scores and the table of every mutant mutmut did not kill; with ``args`` (as
+    for ``run``), of those mutants only (and any of them mutmut never ran but a named new
+    test kills or :data:`EQUIVALENT` explains)."""
+    chosen = selected(list(args)) if args else []
     os.chdir(ROOT)
     res = results()
+    if chosen:
+        res = {n: s for n, s in res.items() if any(fnmatch.fnmatchcase(n, p) for p in chosen)}
     if not res:
         print("no mutation results: run `make mutation` first")
         return 1
     killed_by = after()
-    now = {n: "killed" if n in killed_by else "equivalent" if s != "killed" and n in EQUIVALENT else s
-           for n, s in res.items()}
-    for label, statuses in (("mutmut run", res), ("with the new tests", now)):
-        counts = Counter(statuses.values())
-        tested = sum(counts[k] for k in ("killed", "timeout", "survived", "no tests"))
-        score = 100.0 * (counts["killed"] + counts["timeout"]) / tested if tested else 0.0
-        print(f"{label}: {len(statuses)} mutants in scope  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
-        print(f"  score (killed + timeout) / (killed + timeout + survived + no tests): {score:.1f}%")
-    unchecked = [n for n, st in res.items() if st == "not checked"]
-    if unchecked:
-        alone = after(AFTER_UNCHECKED)
-        print(f"not reached by the mutmut run: {len(unchecked)}; of these the new tests alone kill "
-              f"{sum(n in alone for n in unchecked)} of the {sum(n in alone or _tried(n) for n in unchecked)} tried")
+    now = {n: "killed" if s == "killed" or n in killed_by else "equivalent" if n in EQUIVALENT
+           else "timeout, not confirmed" if s == "timeout" else s for n, s in res.items()}
+    counts = Counter(res.values())
+    tested = sum(counts[k] for k in ("killed", "timeout", "survived", "no tests"))
+    print(f"mutmut run: {len(res)} mutants  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    if tested:
+        print(f"  score (killed + timeout) / (killed + timeout + survived + no tests): "
+              f"{100.0 * (counts['killed'] + counts['timeout']) / tested:.1f}%")
+    counts = Counter(now.values())
+    by_test = sum(1 for n in res if n in killed_by and res[n] != "killed")
+    print(f"with the new tests: killed: {counts['killed']} (by a named new test: {by_test})  "
+          + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items()) if k != "killed"))
+    judged = len(now) - counts["equivalent"] - counts["not checked"]
+    if judged:
+        print(f"  score killed / (mutants - equivalent - not checked): {100.0 * counts['killed'] / judged:.1f}%"
+              " (a timeout counts only when a named test kills it)")
     print("\n| mutant | change | mutmut | now |\n|---|---|---|---|")
     for name, status in sorted(res.items()):
-        if status not in ("killed", "not checked"):
+        if status != "killed" and (status != "not checked" or name in killed_by or name in EQUIVALENT):
             change = diff(name).replace("|", "\\|")
             verdict = (f"killed by `{killed_by[name]}`" if name in killed_by
                        else f"equivalent: {EQUIVALENT[name]}" if name in EQUIVALENT
-                       else "timeout (the new tests do not kill it)" if status == "timeout" else "**alive**")
+                       else "timeout (no named test kills it)" if status == "timeout" else "**alive**")
             print(f"| `{name.split('.', 2)[2]}` | `{change}` | {status} | {verdict} |")
     return 0
 
@@ -329,6 +339,6 @@ def run(args: list[str] = ()) -> int:
 
 
 if __name__ == "__main__":
-    commands = {"report": report, "verify": lambda: verify(names=sys.argv[2:]), "verify-unchecked": lambda: verify(unchecked=True),
+    commands = {"report": lambda: report(sys.argv[2:]), "verify": lambda: verify(names=sys.argv[2:]), "verify-unchecked": lambda: verify(unchecked=True),
                 "verify-timeouts": lambda: verify(timeouts=True), "run": lambda: run(sys.argv[2:])}
     sys.exit(commands.get(sys.argv[1] if sys.argv[1:] else "", run)())
