@@ -55,3 +55,5 @@ def test_a_chars_hole_matches_a_run_of_its_characters_only():
     assert p.match("Convert 0xff0a now") == {"h": "ff0a"}
     assert p.match("Convert 0xfg now") is None and p.match("Convert 0x now") is None
     assert p.match("Convert 0xFF now") is None  # a class is case-exact
+    for outside in "X-\\x{}g ":  # nothing but the class: not the text spelling its ranges either
+        assert p.match(f"Convert 0xf{outside}0 now") is None
