@@ -24,6 +24,10 @@ TYPES = "str, word, int, float, Decimal, bool, date, expr, tokens, chars"
      "{x: tokens( )}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
     ("Sum of {x: chars(z-a)} b", "E-PATTERN-HOLE", 8,
      "{x: chars(z-a)}: the range z-a runs backwards; write {x: chars(0-9a-f)}"),
+    ("Sum of {x: chars} b", "E-PATTERN-HOLE", 8,
+     "{x: chars}: the class lists no characters; write {x: chars(0-9a-f)}"),
+    ("Sum of {x: chars( )} b", "E-PATTERN-HOLE", 8,
+     "{x: chars( )}: the class lists no characters; write {x: chars(0-9a-f)}"),
     ("Sum of {x: int(1 2)} b", "E-PATTERN-HOLE", 8,
      "{x: int(1 2)}: only a tokens or chars hole takes a list in parentheses"),
 ])
