@@ -9,6 +9,7 @@ inline, so these reach ``compare`` only in a chain or on containers."""
 from __future__ import annotations
 
 import operator
+from decimal import Decimal
 
 import pytest
 
@@ -230,3 +231,32 @@ def test_reading_a_long_int_from_text_is_charged_its_length_and_the_conversion(b
     assert value == int(digits, base or 10)
     assert cost.str_to_int(len(digits)) > 0
     assert ctx.fuel_used == 1 + len(digits) // BULK_UNIT + cost.str_to_int(len(digits))
+
+
+def test_a_modular_power_is_charged_on_ints_and_computed_on_decimals():
+    base, exponent, modulus = BIG, 3 ** 300, 10 ** 400 + 7
+    ctx = _ctx()
+    assert S.op_pow(ctx, base, exponent, modulus) == pow(base, exponent, modulus)
+    assert ctx.fuel_used == cost.power_mod(_bits(base), _bits(exponent), _bits(modulus)) > 0
+    # a Decimal three-argument power is CPython's, and has no int cost to charge
+    ctx = _ctx()
+    assert S.op_pow(ctx, Decimal(7), 5, 13) == Decimal(11) and ctx.fuel_used == 0
+    assert S.op_pow(_ctx(), 7, 5, Decimal(13)) == Decimal(11)
+
+
+@pytest.mark.parametrize("exponent", [1, 2, 4])
+def test_a_power_of_a_large_int_is_charged_by_the_cost_table(exponent):
+    ctx = _ctx()
+    assert S.op_pow(ctx, OTHER, exponent) == OTHER ** exponent
+    bits = _bits(OTHER)
+    assert ctx.fuel_used == cost.power(bits, exponent, bits * exponent) > 0
+
+
+def test_at_the_estimates_boundary_the_exact_size_check_decides():
+    # the early estimates fault only past the limit; at it, the result is computed and checked
+    with pytest.raises(Fault) as info:
+        S.op_pow(_ctx(max_int_bits=64), 3, 64)  # estimate (2 - 1) * 64 bits, 102 in fact
+    assert (info.value.code, info.value.message) == ("F-INT-SIZE", "integer too large: more than 64 bits")
+    with pytest.raises(Fault) as info:
+        S.b_int(_ctx(max_int_bits=1000), Decimal("1E+304"))  # adjusted() 304 == 1000 * 0.302 + 2
+    assert (info.value.code, info.value.message) == ("F-INT-SIZE", "integer too large: more than 1000 bits")
