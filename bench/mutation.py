@@ -90,6 +90,8 @@ EQUIVALENT: dict[str, str] = {
         "nothing: whitespace has no case",
     **{f"seglam.cache.pattern.xǁPatternǁ_groups__mutmut_{i}": "'UTF-8' and 'utf-8' name the same codec"
        for i in (10, 30)},
+    "seglam.cache.pattern.xǁPatternǁ_groups__mutmut_24": "RE2 reports no match as the span (-1, -1) and "
+        "a match as 0 <= start <= end: the start is negative exactly when the end is",
     "seglam.cache.pattern.x__split__mutmut_11": "piece is '{{' or '}}': piece[1] == piece[0]",
     "seglam.check.typeops.x__join_option__mutmut_2": "placed is only read as `not placed`: None and "
         "False are both false",

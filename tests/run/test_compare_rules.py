@@ -8,6 +8,7 @@ inline, so these reach ``compare`` only in a chain or on containers."""
 
 from __future__ import annotations
 
+import enum
 import operator
 from decimal import Decimal
 
@@ -260,3 +261,17 @@ def test_at_the_estimates_boundary_the_exact_size_check_decides():
     with pytest.raises(Fault) as info:
         S.b_int(_ctx(max_int_bits=1000), Decimal("1E+304"))  # adjusted() 304 == 1000 * 0.302 + 2
     assert (info.value.code, info.value.message) == ("F-INT-SIZE", "integer too large: more than 1000 bits")
+
+
+def test_repeating_a_sequence_zero_or_fewer_times_is_empty_and_costs_no_elements():
+    for count in (0, -3):
+        ctx = _ctx(max_collection_len=2, max_str_len=2)
+        assert S.op_mul(ctx, [1, 2, 3], count) == [] and S.op_mul(ctx, count, "abc") == ""
+        assert ctx.fuel_used == 2  # the bulk charge's one step each, for no elements
+
+
+def test_repeating_by_an_int_enum_member_is_cpythons():
+    class Count(enum.IntEnum):
+        THREE = 3
+
+    assert S.op_mul(_ctx(), [0], Count.THREE) == [0, 0, 0]
