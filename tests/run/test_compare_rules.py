@@ -275,3 +275,10 @@ def test_repeating_by_an_int_enum_member_is_cpythons():
         THREE = 3
 
     assert S.op_mul(_ctx(), [0], Count.THREE) == [0, 0, 0]
+
+
+def test_set_operators_on_wide_int_keys_are_cpythons():
+    # wide int keys are recorded by hash in the context (to charge colliding ones)
+    wide, more = {BIG, BIG + 1}, {BIG + 1, OTHER}
+    for op, python in ((S.op_or, operator.or_), (S.op_and, operator.and_), (S.op_xor, operator.xor)):
+        assert op(_ctx(), wide, more) == python(wide, more)
