@@ -131,6 +131,10 @@ EQUIVALENT: dict[str, str] = {
     "seglam.run.stdlib.x_op_sum_unchecked__mutmut_1": "with one operand an exact int and the other not, "
         "op_add and op_sub neither check nor charge (they check two ints, and charge a sequence or set "
         "on the left, which the checker never adds to an int): both compute the plain a + b or a - b",
+    "seglam.run.context.xǁRunContextǁ__init____mutmut_14": "resume is read as `ctx.resume is not None` "
+        "before a comprehension's counting rest (codegen.fuel): with '' that rest iterates '' (no items, "
+        "no steps), join_rest adds nothing, and Runtime.resumed sets None; the compiled fuel and size "
+        "tests (tests/compiled/test_faults_and_fuel.py, test_size_charges.py) pass with it too",
     "seglam.run.stdlib.x_op_not__mutmut_1": "unreachable: both backends evaluate `not` inline "
         "(eval_expr.ex_UnaryOp, codegen), never through UNARYOPS['not']",
     **{f"seglam.run.stdlib.x_op_matmul__mutmut_{i}": "unreachable: the checker rejects `@` "
