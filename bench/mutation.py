@@ -146,7 +146,8 @@ AFTER = "after-verdicts.json"
 AFTER_UNCHECKED = "after-unchecked.json"
 
 STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests", 36: "timeout",
-          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
+          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked",
+          -9: "not checked"}  # -9: the worker was killed when the run was stopped
 
 
 def patterns() -> list[str]:
