@@ -117,7 +117,8 @@ EQUIVALENT: dict[str, str] = {
        "element type, and t.union of one type is that type (only t.union builds a UnionType, already "
        "flattened)" for i in (26, 31)},
     "seglam.check.operators.x_arith__mutmut_182": "two Counters under | are answered by the rule just "
-        "above it (any two dict-likes: op == '|'), so '|' never reaches this test",
+        "above it (any two dict-likes: op == '|'), so '|' never reaches this test (an imprecision, not a "
+        "wrong answer: Counter | Counter is typed dict, so a Counter method on it is refused)",
     "seglam.check.typeops.x_assignable__mutmut_16": "with a primitive on one side only both answer False: "
         "the primitive rule needs an int or bool source for a float or int destination, and every later "
         "rule needs a collection, iterator or callable destination with a source of that kind (or a range)",
