@@ -182,12 +182,6 @@ def after(file: str = AFTER) -> dict[str, str]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def _tried(name: str) -> bool:
-    """Whether ``verify-unchecked`` ran the new tests against ``name`` (and they passed)."""
-    log = ROOT / "mutants" / "after-unchecked-alive.txt"
-    return log.exists() and name in log.read_text().split()
-
-
 def _in_child(name: str, tests: list[str]) -> tuple[int, str]:
     """Run ``tests`` (in mutants/) with mutant ``name`` switched on, in a forked child of this
     process (pytest and the code already imported, as mutmut's fork server): the exit code
@@ -196,13 +190,17 @@ def _in_child(name: str, tests: list[str]) -> tuple[int, str]:
 
     with tempfile.TemporaryFile("w+") as log:
         pid = os.fork()
-        if pid == 0:  # the child: a fresh copy of every cache, the mutant on
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            os.environ["MUTANT_UNDER_TEST"] = name
-            import pytest
+        if pid == 0:  # the child: a fresh copy of every cache, the mutant on; never returns
+            code = 70
+            try:
+                os.dup2(log.fileno(), 1)
+                os.dup2(log.fileno(), 2)
+                os.environ["MUTANT_UNDER_TEST"] = name
+                import pytest
 
-            os._exit(int(pytest.main(["-x", "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:xdist", *tests])))
+                code = int(pytest.main(["-x", "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:xdist", *tests]))
+            finally:
+                os._exit(code)
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         log.seek(0)
         return code, log.read()
