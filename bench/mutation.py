@@ -341,6 +341,7 @@ def run(args: list[str] = ()) -> int:
 
 
 if __name__ == "__main__":
-    commands = {"report": lambda: report(sys.argv[2:]), "verify": lambda: verify(names=sys.argv[2:]), "verify-unchecked": lambda: verify(unchecked=True),
-                "verify-timeouts": lambda: verify(timeouts=True), "run": lambda: run(sys.argv[2:])}
+    commands = {"run": lambda: run(sys.argv[2:]), "report": lambda: report(sys.argv[2:]),
+                "verify": lambda: verify(names=sys.argv[2:]), "verify-unchecked": lambda: verify(unchecked=True),
+                "verify-timeouts": lambda: verify(timeouts=True)}
     sys.exit(commands.get(sys.argv[1] if sys.argv[1:] else "", run)())
