@@ -1,10 +1,11 @@
-"""The runtime's comparisons and sums at the level of one call (seglam.run.stdlib): every
-operator of a comparison chain against CPython on values that are less, equal and greater;
-identity; membership in a range without scanning it; which comparisons are charged; and
-``sum`` of lists within the collection limit; a sum fed to a small step is still checked; the
-call depth and trace a ``RunContext`` keeps; the fuel of work on large ints and long keys. Written to pin the rows a mutation run
-(bench/mutation.py) found untested: the evaluator answers a single comparison of scalars
-inline, so these reach ``compare`` only in a chain or on containers."""
+"""The runtime's arithmetic and comparisons at the level of one call (seglam.run.stdlib):
+every operator of a comparison chain against CPython on values that are less, equal and
+greater; identity; membership in a range without scanning it; which comparisons are charged;
+the fuel of work on large ints and long keys against the cost table; sums, products and
+powers at the int limit; ``sum`` of lists within the collection limit; a sum fed to a small
+step still checked; the call depth and trace a ``RunContext`` keeps. Written to pin the rows
+a mutation run (bench/mutation.py) found untested: the evaluator answers a single comparison
+of scalars inline, so these reach ``compare`` only in a chain or on containers."""
 
 from __future__ import annotations
 
