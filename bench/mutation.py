@@ -5,9 +5,18 @@ this script runs only the mutants of the functions in :data:`SCOPE` and prints t
 and every mutant that no test killed. The record is bench/results/mutation.md.
 
     .venv/bin/python bench/mutation.py            # run, then report
-    .venv/bin/python bench/mutation.py report     # report the last run (mutants/)
-    .venv/bin/python bench/mutation.py verify     # run NEW_TESTS against every mutant
-                                                  # the run did not kill (MUTANT_UNDER_TEST)
+    .venv/bin/python bench/mutation.py run [--only FILE]... [--unchecked] [NAME ...]
+                                                  # run only the named mutants (names or
+                                                  # globs, in each FILE one a line, # comments),
+                                                  # with --unchecked only those of them with no
+                                                  # verdict in mutants/ yet (to resume a stopped
+                                                  # run), then report
+    .venv/bin/python bench/mutation.py report [ARGS]  # report the last run (mutants/); with
+                                                  # ARGS (as for run), on those mutants only
+    .venv/bin/python bench/mutation.py verify [ARGS]  # run NEW_TESTS against every mutant
+                                                  # the run did not kill (MUTANT_UNDER_TEST),
+                                                  # each in a forked child; with ARGS (as for
+                                                  # run), against those mutants instead
 
 A run that was stopped and resumed on the unfinished mutants keeps the earlier verdicts in
 mutants/earlier-verdicts.json (mutmut forgets them when its configuration changes).
@@ -57,10 +66,14 @@ SCOPE: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: Test files written to kill survivors, by the module they exercise: ``verify`` runs them
 #: against each mutant mutmut left alive and records the first test that fails.
 NEW_TESTS: dict[str, tuple[str, ...]] = {
-    "seglam.cache": ("tests/cache/test_gate_outcomes.py", "tests/cache/test_pattern_holes.py"),
-    "seglam.check": ("tests/check/test_type_rules.py", "tests/check/test_operator_types_vs_cpython.py"),
-    "seglam.run": ("tests/run/test_operator_fuel_and_size_reports.py", "tests/run/test_limit_rules.py",
-                   "tests/conformance/test_conformance.py", "-k", "numeric_edges or test_operator or test_limit"),
+    # (the quickest, most focused files first: a run stops at the first failing test)
+    "seglam.cache": ("tests/cache/test_pattern_rules.py", "tests/cache/test_gate_outcomes.py",
+                     "tests/cache/test_pattern_holes.py"),
+    "seglam.check": ("tests/check/test_order_rules.py", "tests/check/test_type_rules.py",
+                     "tests/check/test_operator_types_vs_cpython.py"),
+    "seglam.run": ("tests/run/test_compare_rules.py", "tests/run/test_operator_fuel_and_size_reports.py",
+                   "tests/run/test_limit_rules.py", "tests/conformance/test_conformance.py",
+                   "-k", "numeric_edges or test_operator or test_limit or test_compare_rules"),
 }
 
 #: Mutants no test can kill, and why (checked by reading the code; see bench/results/mutation.md).
@@ -76,9 +89,9 @@ EQUIVALENT: dict[str, str] = {
     "seglam.cache.pattern.x__regex__mutmut_34": "(?i:...) around a whitespace-only literal changes "
         "nothing: whitespace has no case",
     **{f"seglam.cache.pattern.xǁPatternǁ_groups__mutmut_{i}": "'UTF-8' and 'utf-8' name the same codec"
-       for i in (10, 28)},
-    "seglam.cache.pattern.xǁPatternǁ_groups__mutmut_22": "RE2 reports no match as the span (-1, -1): "
-        "either end is negative",
+       for i in (10, 30)},
+    "seglam.cache.pattern.xǁPatternǁ_groups__mutmut_24": "RE2 reports no match as the span (-1, -1) and "
+        "a match as 0 <= start <= end: the start is negative exactly when the end is",
     "seglam.cache.pattern.x__split__mutmut_11": "piece is '{{' or '}}': piece[1] == piece[0]",
     "seglam.check.typeops.x__join_option__mutmut_2": "placed is only read as `not placed`: None and "
         "False are both false",
@@ -87,23 +100,42 @@ EQUIVALENT: dict[str, str] = {
     "seglam.check.typeops.x__join_same_shape__mutmut_81": "equal ranks mean a == b, returned at the top",
     "seglam.run.stdlib.x_op_lshift__mutmut_3": "a shift by 0 returns its operand, an int the run "
         "already checked; differs only for an oversized argument, which no operation produced",
-    "seglam.run.stdlib.x_op_pow__mutmut_10": "b == 0: both branches give a ** 0 == 1",
-    "seglam.run.stdlib.x_op_pow__mutmut_11": "b == 1: the general branch returns a ** 1 == a, an int the "
-        "run already checked (as for op_lshift__mutmut_3)",
-    "seglam.run.stdlib.x_op_pow__mutmut_35": "an int ** Decimal or Decimal ** int reaches the general "
+    "seglam.run.stdlib.x_op_pow__mutmut_28": "b == 0: both branches give a ** 0 == 1 and charge nothing "
+        "(cost.power(size, 0, 0) is 0)",
+    "seglam.run.stdlib.x_op_pow__mutmut_61": "an int ** Decimal or Decimal ** int reaches the general "
         "branch, which computes the same a ** b; a Decimal power is never complex",
     **{f"seglam.run.stdlib.x__count__mutmut_{i}": "the checker admits only int or bool repeat counts "
        "(operators.arith), for which the condition already holds" for i in (2, 4)},
-    "seglam.run.stdlib.x_op_pow__mutmut_15": "a base of one bit (1 or -1) gives an estimate of 0 bits "
+    "seglam.run.stdlib.x_op_pow__mutmut_33": "a base of one bit (1 or -1) gives an estimate of 0 bits "
         "either way",
-    "seglam.run.stdlib.x_op_pow__mutmut_20": "an estimate equal to the limit means a result past it, "
-        "which check_int then faults: same F-INT-SIZE at the same operation, other wording",
-    "seglam.run.stdlib.x__to_int_from_decimal__mutmut_2": "same F-INT-SIZE at the same operation "
-        "since int() checks its result; only the message wording differs, at the one exponent equal "
-        "to the estimate (a whole number only when max_int_bits * 0.302 is)",
     "seglam.run.stdlib.x_b_round__mutmut_6": "rounding=None uses the decimal context in force, which "
         "during a run is Seglam's own (half-even, whatever the host set; checked with the host "
         "context at ROUND_UP)",
+    "seglam.check.operators.x_comparable_order__mutmut_11": "{left, right} has at most two members and "
+        "{Decimal, int, bool} three: a subset of it is always a proper one",
+    **{f"seglam.check.operators.x_comparable_order__mutmut_{i}": "a variadic tuple's elems is its one "
+       "element type, and t.union of one type is that type (only t.union builds a UnionType, already "
+       "flattened)" for i in (26, 31)},
+    "seglam.check.operators.x_arith__mutmut_182": "two Counters under | are answered by the rule just "
+        "above it (any two dict-likes: op == '|'), so '|' never reaches this test (an imprecision, not a "
+        "wrong answer: Counter | Counter is typed dict, so a Counter method on it is refused)",
+    "seglam.check.typeops.x_assignable__mutmut_16": "with a primitive on one side only both answer False: "
+        "the primitive rule needs an int or bool source for a float or int destination, and every later "
+        "rule needs a collection, iterator or callable destination with a source of that kind (or a range)",
+    "seglam.run.intcap.x__consumed__mutmut_9": "exempt_sums keeps only the children that are +/- BinOps; "
+        "the Slice a slicing subscript would return is never one",
+    **{f"seglam.run.stdlib.x_compare__mutmut_{i}": "_range_contains never reads ctx (membership in a "
+       "range costs nothing)" for i in (33, 53)},
+    **{f"seglam.run.stdlib.{fn}__mutmut_{i}": "the small-result test only skips a charge that would be "
+       "0: cost.linear is 0 below LINEAR_BITS (1024) bits, and a result within 2**512 either way has at "
+       "most 513" for fn, ids in (("x_op_add", (11, 12, 13)), ("x_op_sub", (13, 14, 15))) for i in ids},
+    "seglam.run.stdlib.x_op_sum_unchecked__mutmut_1": "with one operand an exact int and the other not, "
+        "op_add and op_sub neither check nor charge (they check two ints, and charge a sequence or set "
+        "on the left, which the checker never adds to an int): both compute the plain a + b or a - b",
+    "seglam.run.context.xǁRunContextǁ__init____mutmut_14": "resume is read as `ctx.resume is not None` "
+        "before a comprehension's counting rest (codegen.fuel): with '' that rest iterates '' (no items, "
+        "no steps), join_rest adds nothing, and Runtime.resumed sets None; the compiled fuel and size "
+        "tests (tests/compiled/test_faults_and_fuel.py, test_size_charges.py) pass with it too",
     "seglam.run.stdlib.x_op_not__mutmut_1": "unreachable: both backends evaluate `not` inline "
         "(eval_expr.ex_UnaryOp, codegen), never through UNARYOPS['not']",
     **{f"seglam.run.stdlib.x_op_matmul__mutmut_{i}": "unreachable: the checker rejects `@` "
@@ -115,7 +147,8 @@ AFTER = "after-verdicts.json"
 AFTER_UNCHECKED = "after-unchecked.json"
 
 STATUS = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests", 36: "timeout",
-          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
+          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked",
+          -9: "not checked"}  # -9: the worker was killed when the run was stopped
 
 
 def patterns() -> list[str]:
@@ -149,15 +182,35 @@ def after(file: str = AFTER) -> dict[str, str]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def _tried(name: str) -> bool:
-    """Whether ``verify-unchecked`` ran the new tests against ``name`` (and they passed)."""
-    log = ROOT / "mutants" / "after-unchecked-alive.txt"
-    return log.exists() and name in log.read_text().split()
+def _in_child(name: str, tests: list[str]) -> tuple[int, str]:
+    """Run ``tests`` (in mutants/) with mutant ``name`` switched on, in a forked child of this
+    process (pytest and the code already imported, as mutmut's fork server): the exit code
+    and pytest's output."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as log:
+        pid = os.fork()
+        if pid == 0:  # the child: a fresh copy of every cache, the mutant on; never returns
+            code = 70
+            try:
+                os.dup2(log.fileno(), 1)
+                os.dup2(log.fileno(), 2)
+                os.environ["MUTANT_UNDER_TEST"] = name
+                import pytest
+
+                code = int(pytest.main(["-x", "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:xdist", *tests]))
+            finally:
+                os._exit(code)
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        log.seek(0)
+        return code, log.read()
 
 
-def verify(unchecked: bool = False, timeouts: bool = False) -> int:
+def verify(unchecked: bool = False, timeouts: bool = False, names: list[str] = ()) -> int:
     """Run :data:`NEW_TESTS` against every in-scope mutant that was not killed (with
-    ``unchecked``: against the mutants the mutmut run did not reach, instead)."""
+    ``unchecked``: against the mutants the mutmut run did not reach, instead; with ``names``,
+    arguments as for ``run``: against those mutants, whatever their status)."""
+    chosen = selected(list(names)) if names else []
     os.chdir(ROOT)
     for src in sorted({t for ts in NEW_TESTS.values() for t in ts if t.startswith("tests/")}):
         if Path(src).exists():
@@ -167,26 +220,34 @@ def verify(unchecked: bool = False, timeouts: bool = False) -> int:
         (Path("mutants") / case).write_bytes(case.read_bytes())
     out = AFTER_UNCHECKED if unchecked else AFTER
     killed = after(out)
+    os.chdir(ROOT / "mutants")
+    sys.path.insert(0, ".")
+    import pytest  # noqa: F401  (imported once, before the children fork)
+    import seglam.check.checker  # noqa: F401
+    import seglam.run.evaluator  # noqa: F401
     for name, status in sorted(results().items()):
-        if (status == "not checked") != unchecked or status == "killed" or name in killed:
+        if chosen:
+            if name in killed or not any(fnmatch.fnmatchcase(name, p) for p in chosen):
+                continue
+        elif (status == "not checked") != unchecked or status == "killed" or name in killed:
             continue
-        if (status == "timeout") != timeouts:
+        elif (status == "timeout") != timeouts:
             continue
         if name in EQUIVALENT:
             continue
         tests = [t for t in next(ts for prefix, ts in NEW_TESTS.items() if name.startswith(prefix + "."))
                  if not t.startswith("tests/") or Path(t).exists()]
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:xdist", *tests],
-            cwd="mutants", env=dict(os.environ, MUTANT_UNDER_TEST=name), capture_output=True, text=True)
-        failed = [ln.split()[1] for ln in proc.stdout.splitlines() if ln.startswith("FAILED ")]
-        if proc.returncode != 0:
-            killed[name] = failed[0] if failed else f"pytest exit {proc.returncode}"
+        for group in (tests[:1], tests[1:]):  # the focused file alone first: no other collection
+            code, output = _in_child(name, group)
+            failed = [ln.split()[1] for ln in output.splitlines() if ln.startswith("FAILED ")]
+            if code != 0:
+                killed[name] = failed[0] if failed else f"pytest exit {code}"
+                break
         print(f"{'killed' if name in killed else 'alive ':6} {name}  {killed.get(name, '')}", flush=True)
         if unchecked and name not in killed:
-            with open(Path("mutants") / "after-unchecked-alive.txt", "a") as f:
+            with open("after-unchecked-alive.txt", "a") as f:
                 f.write(name + "\n")
-        (Path("mutants") / out).write_text(json.dumps(killed, indent=0))
+        Path(out).write_text(json.dumps(killed, indent=0))
     return 0
 
 
@@ -200,46 +261,87 @@ def diff(name: str) -> str:
     return " / ".join(ln[0] + " " + ln[1:].strip() for ln in changed)
 
 
-def report() -> int:
+def report(args: list[str] = ()) -> int:
+    """Print the scores and the table of every mutant mutmut did not kill; with ``args`` (as
+    for ``run``), of those mutants only (and any of them mutmut never ran but a named new
+    test kills or :data:`EQUIVALENT` explains)."""
+    chosen = selected(list(args)) if args else []
     os.chdir(ROOT)
     res = results()
+    if chosen:
+        res = {n: s for n, s in res.items() if any(fnmatch.fnmatchcase(n, p) for p in chosen)}
     if not res:
         print("no mutation results: run `make mutation` first")
         return 1
     killed_by = after()
-    now = {n: "killed" if n in killed_by else "equivalent" if s != "killed" and n in EQUIVALENT else s
-           for n, s in res.items()}
-    for label, statuses in (("mutmut run", res), ("with the new tests", now)):
-        counts = Counter(statuses.values())
-        tested = sum(counts[k] for k in ("killed", "timeout", "survived", "no tests"))
-        score = 100.0 * (counts["killed"] + counts["timeout"]) / tested if tested else 0.0
-        print(f"{label}: {len(statuses)} mutants in scope  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
-        print(f"  score (killed + timeout) / (killed + timeout + survived + no tests): {score:.1f}%")
-    unchecked = [n for n, st in res.items() if st == "not checked"]
-    if unchecked:
-        alone = after(AFTER_UNCHECKED)
-        print(f"not reached by the mutmut run: {len(unchecked)}; of these the new tests alone kill "
-              f"{sum(n in alone for n in unchecked)} of the {sum(n in alone or _tried(n) for n in unchecked)} tried")
+    now = {n: "killed" if s == "killed" or n in killed_by else "equivalent" if n in EQUIVALENT
+           else "timeout, not confirmed" if s == "timeout" else s for n, s in res.items()}
+    counts = Counter(res.values())
+    tested = sum(counts[k] for k in ("killed", "timeout", "survived", "no tests"))
+    print(f"mutmut run: {len(res)} mutants  " + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    if tested:
+        print(f"  score (killed + timeout) / (killed + timeout + survived + no tests): "
+              f"{100.0 * (counts['killed'] + counts['timeout']) / tested:.1f}%")
+    counts = Counter(now.values())
+    by_test = sum(1 for n in res if n in killed_by and res[n] != "killed")
+    print(f"with the new tests: killed: {counts['killed']} (by a named new test: {by_test})  "
+          + "  ".join(f"{k}: {v}" for k, v in sorted(counts.items()) if k != "killed"))
+    judged = len(now) - counts["equivalent"] - counts["not checked"]
+    if judged:
+        print(f"  score killed / (mutants - equivalent - not checked): {100.0 * counts['killed'] / judged:.1f}%"
+              " (a timeout counts only when a named test kills it)")
     print("\n| mutant | change | mutmut | now |\n|---|---|---|---|")
     for name, status in sorted(res.items()):
-        if status not in ("killed", "not checked"):
+        if status != "killed" and (status != "not checked" or name in killed_by or name in EQUIVALENT):
             change = diff(name).replace("|", "\\|")
             verdict = (f"killed by `{killed_by[name]}`" if name in killed_by
                        else f"equivalent: {EQUIVALENT[name]}" if name in EQUIVALENT
-                       else "timeout (the new tests do not kill it)" if status == "timeout" else "**alive**")
+                       else "timeout (no named test kills it)" if status == "timeout" else "**alive**")
             print(f"| `{name.split('.', 2)[2]}` | `{change}` | {status} | {verdict} |")
     return 0
 
 
-def run() -> int:
+def selected(args: list[str]) -> list[str]:
+    """The mutant names or globs of ``[--only FILE]... [--unchecked] [NAME ...]`` (every one in
+    :data:`SCOPE`; all of :func:`patterns` when none is given). ``--unchecked`` keeps only the
+    mutants the last run in mutants/ has no verdict for, by exact name."""
+    names, unchecked = [], False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--only":
+            lines = (ROOT / rest.pop(0)).read_text().splitlines()
+            names += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        elif arg == "--unchecked":
+            unchecked = True
+        else:
+            names.append(arg)
+    outside = [n for n in names if not in_scope(n.replace("*", "1"))]
+    if outside:
+        raise SystemExit(f"not in SCOPE: {' '.join(outside)}")
+    names = names or patterns()
+    if unchecked:
+        names = [n for n, status in sorted(results().items())
+                 if status == "not checked" and any(fnmatch.fnmatchcase(n, p) for p in names)]
+    return names
+
+
+def run(args: list[str] = ()) -> int:
+    """``mutmut run`` on the mutants of ``args`` (see :func:`selected`); mutmut runs each
+    against the selected tests that reached its function in the stats run."""
+    names = selected(list(args))
+    if not names:
+        print("no mutants to run")
+        return report()
     os.chdir(ROOT)
     jobs = os.environ.get("MUTATION_JOBS", str(os.cpu_count() or 2))
     mutmut = Path(sys.executable).parent / "mutmut"
-    subprocess.call([str(mutmut), "run", "--max-children", jobs, *patterns()])
+    subprocess.call([str(mutmut), "run", "--max-children", jobs, *names])
     return report()
 
 
 if __name__ == "__main__":
-    commands = {"report": report, "verify": verify, "verify-unchecked": lambda: verify(unchecked=True),
+    commands = {"run": lambda: run(sys.argv[2:]), "report": lambda: report(sys.argv[2:]),
+                "verify": lambda: verify(names=sys.argv[2:]), "verify-unchecked": lambda: verify(unchecked=True),
                 "verify-timeouts": lambda: verify(timeouts=True)}
     sys.exit(commands.get(sys.argv[1] if sys.argv[1:] else "", run)())
