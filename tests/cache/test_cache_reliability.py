@@ -31,8 +31,9 @@ def _all_entries(path) -> dict[str, Entry]:
         return {bytes(k).decode(): c.store.unseal("entries", k, v, Entry) for k, v in txn.cursor(c.store.dbs["entries"])}
 
 
-def test_eight_processes_lose_nothing_and_corrupt_nothing(tmp_path):
-    path = str(tmp_path / "c")
+def test_eight_processes_lose_nothing_and_corrupt_nothing(cache_location):
+    """Eight processes (for PostgreSQL: eight "hosts" sharing one database)."""
+    path = cache_location
     ops = 40
     shared = "shared000000"
     procs = [_spawn("mixed", path, str(w), str(ops), shared) for w in range(8)]
@@ -53,8 +54,8 @@ def test_eight_processes_lose_nothing_and_corrupt_nothing(tmp_path):
     assert sum(o["checked"] for o in outs) > 8 * ops // 4
 
 
-def test_sigkilled_writer_leaves_every_committed_entry(tmp_path):
-    path = str(tmp_path / "c")
+def test_sigkilled_writer_leaves_every_committed_entry(cache_location):
+    path = cache_location
     for round_ in range(3):
         p = _spawn("writer", path)
         committed = []
