@@ -18,8 +18,9 @@ def _run(capsys, *argv):
     return code, out, err
 
 
-def test_cli_end_to_end(tmp_path, capsys):
-    path = str(tmp_path / "c")
+def test_cli_end_to_end(cache_location, tmp_path, capsys):
+    """Every subcommand on either store; the export imports into a fresh LMDB cache."""
+    path = cache_location
     with Cache(path, toolchain=OracleToolchain()) as c:
         sort_id = c.admit(SORT)
         add_id = c.admit(ADD)

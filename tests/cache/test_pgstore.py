@@ -1,0 +1,198 @@
+"""The PostgreSQL store on a real server (tests/pgserver.py): sharing between processes,
+tampering, the schema version, faults, and moving families between the two stores.
+The tests every store must pass run on both through the ``cache`` fixture (conftest)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from seglam.cache import Cache, CorruptEntryError
+from seglam.cache.errors import AdmissionError, CacheUnavailableError
+from seglam.cache.pgstore import SCHEMA_VERSION
+from seglam.cache.synthetic import family, request
+from seglam.cli.cache_cmd import register
+
+from tests.cache.cache_families import ADD, SORT
+from tests.cache.cache_oracle_toolchain import OracleToolchain
+from tests.pgserver import PgServer
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+ADMIT_ONE = """
+import sys
+from seglam.cache import Cache
+from seglam.cache.errors import AdmissionError
+from tests.cache.cache_families import ADD
+from tests.cache.cache_oracle_toolchain import OracleToolchain
+with Cache(sys.argv[1], toolchain=OracleToolchain()) as c:
+    sys.stdin.readline()  # start together
+    try:
+        print("admitted", c.admit(ADD))
+    except AdmissionError as err:
+        print("refused", err)
+    hit = c.lookup("What is 2 plus 3?")
+    print("served", hit.entry.id, hit.run().value)
+"""
+
+HOLD_WRITE = """
+import sys, time
+from seglam.cache import Cache
+from seglam.cache.synthetic import family
+with Cache(sys.argv[1]) as c:
+    def write(txn):
+        c._put_entry(txn, family(7))
+        print("inside", flush=True)
+        time.sleep(600)  # killed here, inside the write
+    c.store.write(write)
+"""
+
+
+def _cli(capsys, *argv):
+    parser = argparse.ArgumentParser(prog="seglam")
+    register(parser.add_subparsers(dest="command"), toolchain_factory=OracleToolchain)
+    args = parser.parse_args(["cache", *argv])
+    code = args.handler(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _wait_for(predicate, what: str, limit: float = 60.0):
+    """Poll until ``predicate()`` is truthy (a notification crosses a socket); fails after ``limit``."""
+    deadline = time.monotonic() + limit
+    while not (value := predicate()):
+        assert time.monotonic() < deadline, f"never saw {what}"
+        time.sleep(0.02)
+    return value
+
+
+def test_two_processes_admitting_the_same_kind_admit_one_family(pg_server):
+    url = pg_server.database()
+    procs = [subprocess.Popen([sys.executable, "-c", ADMIT_ONE, url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT) for _ in range(2)]
+    outs = [p.communicate("go\n", timeout=180) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
+    lines = [out.splitlines() for out, _ in outs]
+    assert sorted(ls[0].split()[0] for ls in lines) == ["admitted", "refused"], lines
+    with Cache(url) as c:
+        (only,) = c.list()
+    assert all(ls[1] == f"served {only.id} 5" for ls in lines), lines  # the loser serves the winner's family
+
+
+def test_a_warm_process_sees_another_process_change(pg_server, toolchain):
+    url = pg_server.database()
+    with Cache(url, toolchain=toolchain) as a, Cache(url, toolchain=toolchain) as b:
+        assert b.lookup("What is 2 plus 3?") is None
+        add_id = a.admit(ADD)
+        hit = _wait_for(lambda: b.lookup("What is 2 plus 3?"), "the admitted family")
+        assert hit.entry.id == add_id and hit.run().value == 5
+        a.reject(add_id, 6, inputs={"a": 2, "b": 3}, note="wrong")
+        _wait_for(lambda: b.lookup("What is 2 plus 3?") is None, "the quarantine")
+        with pytest.raises(AdmissionError):  # the clash check sees a's family at once (under the lock)
+            b.admit(ADD)
+
+
+def test_a_row_altered_in_the_database_is_detected_quarantined_and_never_run(pg_server, toolchain):
+    url = pg_server.database()
+    with Cache(url, toolchain=toolchain) as c:
+        sort_id = c.admit(SORT)
+        add_id = c.admit(ADD)
+    with psycopg.connect(url, autocommit=True) as conn:  # an edit that bypasses seglam
+        (raw,) = conn.execute("SELECT value FROM seglam_entries WHERE key = %s", (add_id.encode(),)).fetchone()
+        assert b"return a + b" in raw
+        conn.execute("UPDATE seglam_entries SET value = %s WHERE key = %s",
+                     (raw.replace(b"return a + b", b"return a - b"), add_id.encode()))
+    with Cache(url, toolchain=toolchain) as c:
+        calls = toolchain.calls
+        assert c.lookup("What is 2 plus 3?") is None
+        with pytest.raises(CorruptEntryError):
+            c.get(add_id)
+        assert toolchain.calls == calls  # never executed
+        assert c.corrupt() == [(add_id, "seal mismatch (damaged or rewritten)")]
+        assert c.stats()["entries"]["corrupt"] == 1
+        assert [e.kind for e in c.history(add_id)[1]][-1] == "corrupt"
+        assert c.lookup("Sort the following words alphabetically: List: b a").run().value == "a b"
+        assert sort_id
+
+
+def test_a_newer_schema_is_refused_with_a_clear_error(pg_server, capsys):
+    url = pg_server.database()
+    Cache(url).close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute("SELECT version FROM seglam_schema").fetchone() == (SCHEMA_VERSION,)
+        conn.execute("UPDATE seglam_schema SET version = %s", (SCHEMA_VERSION + 1,))
+    with pytest.raises(CacheUnavailableError, match=f"schema version {SCHEMA_VERSION + 1}, newer than this seglam"):
+        Cache(url)
+    code, _, err = _cli(capsys, "ls", "--cache", url)
+    assert code == 2 and "newer than this seglam" in err and "Traceback" not in err
+
+
+def test_a_database_down_at_start_is_exit_2_without_a_traceback(pg_server, capsys):
+    url = f"postgresql://seglam@/none?host={pg_server.root}&port={pg_server.port + 1}"  # nothing listens there
+    with pytest.raises(CacheUnavailableError, match="cannot be used"):
+        Cache(url)
+    code, _, err = _cli(capsys, "stats", "--cache", url)
+    assert code == 2 and "CacheUnavailableError" in err and "Traceback" not in err
+
+
+def test_the_database_going_away_and_coming_back(toolchain):
+    server = PgServer()  # its own server: this test stops it
+    try:
+        url = server.database()
+        with Cache(url, toolchain=toolchain) as c:
+            add_id = c.admit(ADD)
+            server.stop()
+            assert c.lookup("What is 2 plus 3?").run().value == 5  # served from the process's copy
+            with pytest.raises(CacheUnavailableError, match="nothing was written"):
+                c.admit(SORT)
+            assert [e.id for e in c.list()] == [add_id]  # no half-written entry in the copy either
+            server.start()
+            sort_id = _wait_for(lambda: _admit_or_none(c, SORT), "the database back")
+        with Cache(url, toolchain=toolchain) as fresh:
+            assert sorted(e.id for e in fresh.list()) == sorted([add_id, sort_id])
+    finally:
+        server.close()
+
+
+def _admit_or_none(cache: Cache, draft) -> str | None:
+    try:
+        return cache.admit(draft)
+    except CacheUnavailableError:
+        return None
+
+
+def test_a_writer_killed_inside_its_write_leaves_nothing(pg_server):
+    url = pg_server.database()
+    Cache(url).close()
+    p = subprocess.Popen([sys.executable, "-c", HOLD_WRITE, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=ENV, cwd=ROOT)
+    assert p.stdout.readline() == "inside\n", p.stderr.read()
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=30)
+    with Cache(url) as c:
+        assert c.list() == []
+        c.put_verified([family(8)])  # the dead writer's lock is gone
+        assert c.matches(request(8, 2))[0].entry_id == family(8).id
+
+
+def test_families_move_between_lmdb_and_postgresql(pg_server, tmp_path, toolchain):
+    url = pg_server.database()
+    with Cache(tmp_path / "lmdb", toolchain=toolchain) as lm:
+        ids = sorted([lm.admit(SORT), lm.admit(ADD)])
+        lm.export(tmp_path / "bundle")
+    with Cache(url, toolchain=toolchain) as pg:
+        report = pg.import_(tmp_path / "bundle")
+        assert sorted(report.imported) == ids
+        assert pg.lookup("What is 2 plus 3?").run().value == 5
+        pg.export(tmp_path / "back")
+    with Cache(tmp_path / "lmdb2", toolchain=toolchain) as again:
+        assert sorted(again.import_(tmp_path / "back").imported) == ids
