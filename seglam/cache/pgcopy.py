@@ -143,13 +143,12 @@ class CopyTxn:
 
     def rollback(self) -> None:
         """Undo every change this transaction made to the copy."""
-        for (db, key), values in self._undo.items():
-            if db not in self.dropped:
-                self.tables[db].set(key, values or ())
-        for db, rows in self.dropped.items():
+        for db, rows in self.dropped.items():  # back to the rows at drop(), then the keys changed before it
             table = self.tables[db]
             table.rows = rows
             table.size = sum(len(v) for v in rows.values())
+        for (db, key), values in self._undo.items():
+            self.tables[db].set(key, values or ())
         self._undo.clear()
         self.dirty.clear()
         self.dropped.clear()
