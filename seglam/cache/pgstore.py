@@ -349,7 +349,7 @@ class PgStore(SealedRecords):
                 with conn.transaction():
                     (size,) = conn.execute(
                         "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-                        "WHERE c.relkind = 'r' AND c.relname LIKE 'seglam\\_%%'").fetchone()
+                        "WHERE c.relkind = 'r' AND c.relname LIKE 'seglam\\_%'").fetchone()
             except psycopg.Error as err:
                 raise self.failure(err) from None
         with self.read() as txn:

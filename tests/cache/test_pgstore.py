@@ -196,3 +196,42 @@ def test_families_move_between_lmdb_and_postgresql(pg_server, tmp_path, toolchai
         pg.export(tmp_path / "back")
     with Cache(tmp_path / "lmdb2", toolchain=toolchain) as again:
         assert sorted(again.import_(tmp_path / "back").imported) == ids
+
+
+def test_seglam_cache_may_name_the_database(pg_server, monkeypatch, capsys, toolchain):
+    url = pg_server.database()
+    monkeypatch.setenv("SEGLAM_CACHE", url)
+    with Cache(toolchain=toolchain) as c:
+        assert c.path == url and type(c.store).__name__ == "PgStore"
+        add_id = c.admit(ADD)
+    code, out, _ = _cli(capsys, "ls")
+    assert code == 0 and add_id in out
+
+
+def test_threads_read_while_another_thread_writes(pg_server):
+    import threading
+
+    url = pg_server.database()
+    with Cache(url) as c:
+        c.put_verified([family(n) for n in range(20)])
+        errors: list[BaseException] = []
+        done = threading.Event()
+
+        def read() -> None:
+            try:
+                while not done.is_set():
+                    for n in range(20):
+                        assert c.matches(request(n, 4))[0].entry_id == family(n).id
+            except BaseException as err:  # noqa: BLE001 - reported below
+                errors.append(err)
+
+        readers = [threading.Thread(target=read) for _ in range(3)]
+        for t in readers:
+            t.start()
+        for n in range(20, 60):
+            c.put_verified([family(n)])
+        done.set()
+        for t in readers:
+            t.join()
+        assert errors == []
+        assert all(c.matches(request(n, 1)) for n in range(60))
