@@ -4,7 +4,6 @@ The tests every store must pass run on both through the ``cache`` fixture (conft
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import subprocess
@@ -15,14 +14,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from seglam.cache import Cache, CorruptEntryError
+from seglam.cache import Cache
 from seglam.cache.errors import AdmissionError, CacheUnavailableError
 from seglam.cache.pgstore import SCHEMA_VERSION
 from seglam.cache.synthetic import family, request
-from seglam.cli.cache_cmd import register
 
 from tests.cache.cache_families import ADD, SORT
-from tests.cache.cache_oracle_toolchain import OracleToolchain
+from tests.cache.test_cache_cli import run_cli
 from tests.pgserver import PgServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,15 +53,6 @@ with Cache(sys.argv[1]) as c:
         time.sleep(600)  # killed here, inside the write
     c.store.write(write)
 """
-
-
-def _cli(capsys, *argv):
-    parser = argparse.ArgumentParser(prog="seglam")
-    register(parser.add_subparsers(dest="command"), toolchain_factory=OracleToolchain)
-    args = parser.parse_args(["cache", *argv])
-    code = args.handler(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _wait_for(predicate, what: str, limit: float = 60.0):
@@ -101,29 +90,6 @@ def test_a_warm_process_sees_another_process_change(pg_server, toolchain):
             b.admit(ADD)
 
 
-def test_a_row_altered_in_the_database_is_detected_quarantined_and_never_run(pg_server, toolchain):
-    url = pg_server.database()
-    with Cache(url, toolchain=toolchain) as c:
-        sort_id = c.admit(SORT)
-        add_id = c.admit(ADD)
-    with psycopg.connect(url, autocommit=True) as conn:  # an edit that bypasses seglam
-        (raw,) = conn.execute("SELECT value FROM seglam_entries WHERE key = %s", (add_id.encode(),)).fetchone()
-        assert b"return a + b" in raw
-        conn.execute("UPDATE seglam_entries SET value = %s WHERE key = %s",
-                     (raw.replace(b"return a + b", b"return a - b"), add_id.encode()))
-    with Cache(url, toolchain=toolchain) as c:
-        calls = toolchain.calls
-        assert c.lookup("What is 2 plus 3?") is None
-        with pytest.raises(CorruptEntryError):
-            c.get(add_id)
-        assert toolchain.calls == calls  # never executed
-        assert c.corrupt() == [(add_id, "seal mismatch (damaged or rewritten)")]
-        assert c.stats()["entries"]["corrupt"] == 1
-        assert [e.kind for e in c.history(add_id)[1]][-1] == "corrupt"
-        assert c.lookup("Sort the following words alphabetically: List: b a").run().value == "a b"
-        assert sort_id
-
-
 def test_a_newer_schema_is_refused_with_a_clear_error(pg_server, capsys):
     url = pg_server.database()
     Cache(url).close()
@@ -132,7 +98,7 @@ def test_a_newer_schema_is_refused_with_a_clear_error(pg_server, capsys):
         conn.execute("UPDATE seglam_schema SET version = %s", (SCHEMA_VERSION + 1,))
     with pytest.raises(CacheUnavailableError, match=f"schema version {SCHEMA_VERSION + 1}, newer than this seglam"):
         Cache(url)
-    code, _, err = _cli(capsys, "ls", "--cache", url)
+    code, _, err = run_cli(capsys, "ls", "--cache", url)
     assert code == 2 and "newer than this seglam" in err and "Traceback" not in err
 
 
@@ -140,7 +106,7 @@ def test_a_database_down_at_start_is_exit_2_without_a_traceback(pg_server, capsy
     url = f"postgresql://seglam@/none?host={pg_server.root}&port={pg_server.port + 1}"  # nothing listens there
     with pytest.raises(CacheUnavailableError, match="cannot be used"):
         Cache(url)
-    code, _, err = _cli(capsys, "stats", "--cache", url)
+    code, _, err = run_cli(capsys, "stats", "--cache", url)
     assert code == 2 and "CacheUnavailableError" in err and "Traceback" not in err
 
 
@@ -204,7 +170,7 @@ def test_seglam_cache_may_name_the_database(pg_server, monkeypatch, capsys, tool
     with Cache(toolchain=toolchain) as c:
         assert c.path == url and type(c.store).__name__ == "PgStore"
         add_id = c.admit(ADD)
-    code, out, _ = _cli(capsys, "ls")
+    code, out, _ = run_cli(capsys, "ls")
     assert code == 0 and add_id in out
 
 
