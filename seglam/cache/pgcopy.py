@@ -27,13 +27,11 @@ class Table:
 
     def __init__(self, dup: bool, rows: Iterable[tuple[bytes, bytes]] = ()) -> None:
         self.dup = dup
-        self.rows: SortedDict = SortedDict()
-        self.size = 0
         grouped: dict[bytes, list[bytes]] = {}
         for key, value in rows:
             grouped.setdefault(bytes(key), []).append(bytes(value))
-        for key, values in grouped.items():
-            self.set(key, tuple(sorted(values)))
+        self.rows: SortedDict = SortedDict({k: tuple(sorted(v)) for k, v in grouped.items()})  # one sort
+        self.size = sum(map(len, self.rows.values()))
 
     def set(self, key: bytes, values: _Values) -> None:
         """Make ``values`` the values under ``key`` (none: delete the key)."""

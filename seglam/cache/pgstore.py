@@ -303,22 +303,22 @@ class PgStore(SealedRecords):
             return result
 
     def _push(self, conn: psycopg.Connection, txn: CopyTxn) -> int:
-        """Write the transaction's changes back; the new revision."""
+        """Write the transaction's changes back (one pipelined batch: a round trip, not one
+        per statement); the new revision."""
         (rev,) = conn.execute("UPDATE seglam_state SET rev = rev + 1 RETURNING rev").fetchone()
-        changes: list[tuple[int, str, bytes | None]] = []
-        with conn.cursor() as cur:
+        changes: list[tuple[str, bytes | None]] = []
+        with conn.pipeline(), conn.cursor() as cur:
             for name in txn.dropped:
                 cur.execute(sql.SQL("DELETE FROM {}").format(table(name)))
-                _copy_in(cur, table(name), self.tables[name].items())
-                changes.append((rev, name, None))
+                _insert(cur, name, self.tables[name].items())
+                changes.append((name, None))
             for name, keys in txn.dirty.items():
                 ordered = sorted(keys)
                 cur.execute(sql.SQL("DELETE FROM {} WHERE key = ANY(%s)").format(table(name)), (ordered,))
-                _copy_in(cur, table(name), self.tables[name].items(ordered))
-                changes += [(rev, name, key) for key in ordered]
-            with cur.copy("COPY seglam_changes (rev, db, key) FROM STDIN") as copy:
-                for row in changes:
-                    copy.write_row(row)
+                _insert(cur, name, self.tables[name].items(ordered))
+                changes += [(name, key) for key in ordered]
+            cur.execute("INSERT INTO seglam_changes (rev, db, key) SELECT %s, * FROM unnest(%s::text[], %s::bytea[])",
+                        (rev, [n for n, _ in changes], [k for _, k in changes]))
             if rev % (CHANGE_LOG // 4) == 0:
                 cur.execute("DELETE FROM seglam_changes WHERE rev <= %s", (rev - CHANGE_LOG,))
                 cur.execute("UPDATE seglam_state SET floor = greatest(floor, %s)", (rev - CHANGE_LOG,))
@@ -357,10 +357,11 @@ class PgStore(SealedRecords):
         return {"path": self.path, "map_size": 0, "file_size": int(size), "records": counts}
 
 
-def _copy_in(cur: psycopg.Cursor, name: sql.Identifier, rows: Iterator[tuple[bytes, bytes]]) -> None:
-    with cur.copy(sql.SQL("COPY {} (key, value) FROM STDIN").format(name)) as copy:
-        for row in rows:
-            copy.write_row(row)
+def _insert(cur: psycopg.Cursor, name: str, rows: Iterator[tuple[bytes, bytes]]) -> None:
+    pairs = list(rows)
+    if pairs:
+        cur.execute(sql.SQL("INSERT INTO {} (key, value) SELECT * FROM unnest(%s::bytea[], %s::bytea[])").format(table(name)),
+                    ([k for k, _ in pairs], [v for _, v in pairs]))
 
 
 def _migrate_1(conn: psycopg.Connection) -> None:
