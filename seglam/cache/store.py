@@ -183,7 +183,8 @@ def _env_size(name: str, default: int) -> int:
 class Readers:
     """Counts open read transactions in this process, so the map is never resized under
     one: LMDB remaps the file on resize, and a reader in another thread would be left
-    reading unmapped memory."""
+    reading unmapped memory. (The PostgreSQL store uses it the same way: its in-memory copy
+    changes only while no read transaction of the process is open.)"""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
