@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -70,15 +71,25 @@ def hit_entry() -> Entry:
                  samples=(HIT_REQUEST,))
 
 
+def rss_mb() -> float:
+    """This process's resident memory (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return 0.0
+
+
 def latency(locations: dict[str, str], size: int, repeat: int) -> dict[str, object]:
     """Lookup and hit latency on a fresh Cache per store (a new process's view)."""
     out: dict[str, object] = {}
     caches = {}
     try:
         for store, where in locations.items():
-            t = time.perf_counter()
+            t, mem = time.perf_counter(), rss_mb()
             caches[store] = Cache(where)
             out[f"{store}_open_s"] = time.perf_counter() - t  # PostgreSQL: loading the process's copy
+            out[f"{store}_open_mb"] = rss_mb() - mem
         rng = random.Random(size)
         probes = [request(rng.randrange(size), rng.randrange(1000)) for _ in range(min(repeat, 2000))]
         for c in caches.values():  # warm: every probe's pattern compiled and entry decoded once
@@ -148,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
                 results[str(size)] = res
                 for store in STORES:
                     look, hit = res[f"lookup_{store}"], res[f"hit_{store}"]
-                    print(f"{store:>10} {size:>7,} families: open {res[f'{store}_open_s']:6.2f} s, lookup p50 "
+                    print(f"{store:>10} {size:>7,} families: open {res[f'{store}_open_s']:6.2f} s "
+                          f"+{res[f'{store}_open_mb']:5.0f} MB, lookup p50 "
                           f"{look['p50_us']:6.1f} us p99 {look['p99_us']:7.1f} us, hit p50 {hit['p50_us']:6.1f} us "
                           f"p99 {hit['p99_us']:7.1f} us", flush=True)
             for store in STORES:
