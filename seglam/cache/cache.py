@@ -42,7 +42,7 @@ from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served, Trace, render_bi
 from seglam.cache.negative import NegativeKinds
 from seglam.cache.pattern import Pattern, parse_pattern, request_tokens
 from seglam.cache.signature import leading_assert_lines, pick_entry, properties_of, signature_of
-from seglam.cache.store import Store
+from seglam.cache.stores import open_store
 from seglam.cache.toolchain import SeglamToolchain, Toolchain
 from seglam.cache.trust import TrustBook
 from seglam.cache.values import decode_value, encode_value
@@ -117,7 +117,8 @@ class _PendingStats:
 
 
 class Cache:
-    """The reasoning cache at ``path`` (default: ``$SEGLAM_CACHE`` or the platform cache dir).
+    """The reasoning cache at ``path``: a directory (LMDB) or a ``postgresql://`` URL (default:
+    ``$SEGLAM_CACHE`` or the platform cache dir).
 
     Safe to use from many processes at once. Close it (or use ``with``) to flush hit
     statistics, which are batched so a hit never waits on a disk sync.
@@ -134,7 +135,7 @@ class Cache:
         min_specificity: int = rules.MIN_SPECIFICITY,
     ) -> None:
         kw = {"map_size": map_size} if map_size else {}
-        self.store = Store(path, max_map_size=max_map_size, **kw)
+        self.store = open_store(path, max_map_size=max_map_size, **kw)  # LMDB, or PostgreSQL for postgresql://
         self.path = self.store.path
         self.negatives = NegativeKinds(self.store)  # kinds the model could not program (seglam/cache/negative.py)
         self.trust = TrustBook(self.store)  # what each family earned since admission (seglam/cache/trust.py)

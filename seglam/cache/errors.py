@@ -92,3 +92,11 @@ class GateMiss(CacheError):
 
 class ToolchainUnavailable(CacheError):
     """The language runtime (``seglam.compile``) is not importable in this build."""
+
+
+class CacheUnavailableError(CacheError):
+    """The cache's database (a ``postgresql://`` cache) cannot be reached, or refused the
+    connection or the schema. Nothing was written by the failed call; every committed
+    entry is intact. ``code`` is stable for scripts; the CLI exits with 2."""
+
+    code = "cache-unavailable"

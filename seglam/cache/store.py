@@ -21,13 +21,14 @@ lands on zeros inside the file, fails its seal, and is reported, instead of SIGB
 from __future__ import annotations
 
 import os
+import re
 import stat
 import struct
 import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
 
 import lmdb
 
@@ -55,7 +56,7 @@ SECRET_FILE = "secret"
 DATA_FILE = "data.mdb"
 #: The on-disk format: 2 = every record sealed with the cache's secret (HMAC).
 FORMAT_VERSION = 2
-_FORMAT_KEY = b"format"
+FORMAT_KEY = b"format"
 #: LMDB errors that mean the file is damaged or not an LMDB file at all.
 _CORRUPTION = (lmdb.CorruptedError, lmdb.PageNotFoundError, lmdb.InvalidError, lmdb.VersionMismatchError,
                lmdb.BadValsizeError, lmdb.IncompatibleError, lmdb.PanicError, lmdb.BadDbiError,
@@ -66,6 +67,91 @@ _P_META = 0x08
 INITIAL_MAP_SIZE = 32 << 20
 DEFAULT_MAX_MAP_SIZE = 1 << 40  # address space only; the file grows with the data
 _DISK_FULL = ("No space left", "File too large", "Disk quota", "ENOSPC", "EFBIG", "EDQUOT")
+
+
+# ---- the store interface ---------------------------------------------------------------------
+# What the cache (cache.py, index.py, negative.py) uses of a store: the subset of py-lmdb's
+# transaction and cursor API below, over the named databases of DATABASES. The LMDB store
+# satisfies it as it is; seglam.cache.pgstore implements it over PostgreSQL.
+
+
+class Cursor(Protocol):
+    """A position in one named database, ordered by key then (dupsort) by value."""
+
+    def set_range(self, key: bytes) -> bool: ...  # first record with a key >= ``key``
+    def set_key(self, key: bytes) -> bool: ...  # first record (first duplicate) under ``key``
+    def set_key_dup(self, key: bytes, value: bytes) -> bool: ...  # exactly that record
+    def key(self) -> bytes: ...
+    def count(self) -> int: ...  # duplicates under the current key
+    def delete(self) -> bool: ...  # delete the current record; the cursor moves to the next
+    def iternext(self, keys: bool = True, values: bool = True) -> Iterator[Any]: ...
+    def iternext_dup(self, keys: bool = False, values: bool = True) -> Iterator[Any]: ...
+    def __iter__(self) -> Iterator[tuple[bytes, bytes]]: ...
+
+
+class Txn(Protocol):
+    """A read snapshot or a write transaction; ``db`` is a value of :attr:`CacheStore.dbs`."""
+
+    def get(self, key: bytes, default: Any = None, db: Any = None) -> Any: ...
+    def put(self, key: bytes, value: bytes, dupdata: bool = True, overwrite: bool = True, append: bool = False,
+            db: Any = None) -> bool: ...
+    def delete(self, key: bytes, value: bytes = b"", db: Any = None) -> bool: ...
+    def cursor(self, db: Any = None) -> Cursor: ...
+    def drop(self, db: Any, delete: bool = True) -> None: ...
+    def stat(self, db: Any) -> dict[str, int]: ...
+
+
+class CacheStore(Protocol):
+    """An open store: named databases, sealed records, snapshots and all-or-nothing writes."""
+
+    path: Any
+    sealer: Sealer
+    dbs: dict[str, Any]
+
+    def seal(self, db: str, key: str | bytes, record: Any) -> bytes: ...
+    def unseal(self, db: str, key: str | bytes, raw: bytes | memoryview, kind: Any, label: str | None = None) -> Any: ...
+    def begin_read(self) -> Txn: ...
+    def end_read(self, txn: Txn) -> None: ...
+    def read(self) -> ContextManager[Txn]: ...
+    def write(self, fn: Callable[[Txn], T]) -> T: ...
+    def failure(self, err: Exception) -> CacheError: ...
+    def info(self) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+
+def format_record(sealer: Sealer) -> bytes:
+    """The sealed format record a new store writes under ``meta``/``format``."""
+    return sealer.seal("meta", FORMAT_KEY, {"format": "seglam-cache", "version": FORMAT_VERSION})
+
+
+def check_format(sealer: Sealer, where: object, stored: bytes, secret_name: str) -> None:
+    """:class:`CacheCorruptError` unless ``stored`` is this format's record sealed with ``sealer``."""
+    try:
+        record = sealer.unseal("meta", FORMAT_KEY, stored, dict[str, Any], "format record")
+    except CacheError as err:
+        raise CacheCorruptError(where, f"its format record does not match its {secret_name} ({err})") from None
+    if record.get("version") != FORMAT_VERSION:
+        raise CacheCorruptError(where, f"format version {record.get('version')!r}; this seglam reads {FORMAT_VERSION}",
+                                "use the seglam that wrote it, or export and re-import the families")
+
+
+#: Cache locations that name a PostgreSQL database (seglam.cache.pgstore) instead of a directory.
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: object) -> bool:
+    return isinstance(location, str) and location.startswith(DATABASE_SCHEMES)
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def default_location() -> str | Path:
+    """``$SEGLAM_CACHE`` if it names a database, else :func:`default_path`."""
+    env = os.environ.get("SEGLAM_CACHE", "")
+    return env if is_database_url(env) else default_path()
 
 
 def default_path() -> Path:
@@ -95,10 +181,11 @@ def _env_size(name: str, default: int) -> int:
     return value
 
 
-class _Readers:
+class Readers:
     """Counts open read transactions in this process, so the map is never resized under
     one: LMDB remaps the file on resize, and a reader in another thread would be left
-    reading unmapped memory."""
+    reading unmapped memory. (The PostgreSQL store uses it the same way: its in-memory copy
+    changes only while no read transaction of the process is open.)"""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
@@ -120,10 +207,14 @@ class _Readers:
             if self._count == 0:
                 self._cond.notify_all()
 
+    def holding(self) -> bool:
+        """Whether this thread has a read transaction open."""
+        return bool(getattr(self._local, "depth", 0))
+
     @contextmanager
     def exclusive(self) -> Iterator[None]:
         """No read transaction is open in this process while the block runs."""
-        if getattr(self._local, "depth", 0):
+        if self.holding():
             raise CacheError("internal error: the map cannot grow while this thread holds a read transaction")
         with self._cond:
             self._resizing = True
@@ -148,7 +239,23 @@ class _Shared:
     envs: dict[tuple[int, str], list[Any]] = {}  # (pid, realpath) -> [env, refcount, write lock, readers]
 
 
-class Store:
+class SealedRecords:
+    """Sealing and checking records with the store's :attr:`sealer` (both stores)."""
+
+    sealer: Sealer
+
+    def seal(self, db: str, key: str | bytes, record: Any) -> bytes:
+        """``record`` sealed for ``key`` in database ``db`` (see :mod:`seglam.cache.seal`)."""
+        return self.sealer.seal(db, key_bytes(key), record)
+
+    def unseal(self, db: str, key: str | bytes, raw: bytes | memoryview, kind: Any, label: str | None = None) -> Any:
+        """The record stored under ``key`` in ``db``; :class:`CorruptEntryError` if its seal fails."""
+        if label is None and isinstance(key, str):
+            label = key
+        return self.sealer.unseal(db, key_bytes(key), raw, kind, label)
+
+
+class Store(SealedRecords):
     """An open cache directory. Use as a context manager or call :meth:`close`."""
 
     def __init__(
@@ -171,12 +278,12 @@ class Store:
             slot = _Shared.envs.get(self._key)
             if slot is None:
                 env, sealer = self._open(min(map_size, self.max_map_size))
-                slot = [env, 0, threading.RLock(), _Readers(), sealer]
+                slot = [env, 0, threading.RLock(), Readers(), sealer]
                 _Shared.envs[self._key] = slot
             slot[1] += 1
         self.env: lmdb.Environment = slot[0]
         self._write_lock: threading.RLock = slot[2]
-        self._readers: _Readers = slot[3]
+        self._readers: Readers = slot[3]
         self.sealer: Sealer = slot[4]
         self.dbs = {name: self.env.open_db(name.encode(), dupsort=dup) for name, dup in DATABASES.items()}
         self._closed = False
@@ -223,7 +330,7 @@ class Store:
     def _sealer(self, txn: lmdb.Transaction, dbs: dict[str, Any], secret: bytes | None) -> Sealer:
         """The cache's sealer. A new cache gets its secret here; a cache with records but
         no secret was written by an older seglam (unkeyed seals) and is refused."""
-        stored = txn.get(_FORMAT_KEY, db=dbs["meta"])
+        stored = txn.get(FORMAT_KEY, db=dbs["meta"])
         if secret is None:  # read again under the write lock: a racing process may have set the cache up
             secret = _read_secret(self.path)
         if secret is None:
@@ -240,29 +347,10 @@ class Store:
         if stored is None:
             if any(txn.stat(dbs[name])["entries"] for name in DATABASES if name != "meta"):
                 raise CacheCorruptError(self.path, "its format record is missing")
-            txn.put(_FORMAT_KEY, sealer.seal("meta", _FORMAT_KEY, {"format": "seglam-cache", "version": FORMAT_VERSION}),
-                    db=dbs["meta"])
+            txn.put(FORMAT_KEY, format_record(sealer), db=dbs["meta"])
             return sealer
-        try:
-            record = sealer.unseal("meta", _FORMAT_KEY, stored, dict[str, Any], "format record")
-        except CacheError as err:
-            raise CacheCorruptError(self.path, f"its format record does not match its {SECRET_FILE} ({err})") from None
-        if record.get("version") != FORMAT_VERSION:
-            raise CacheCorruptError(self.path, f"format version {record.get('version')!r}; this seglam reads {FORMAT_VERSION}",
-                                    "use the seglam that wrote it, or export and re-import the families")
+        check_format(sealer, self.path, stored, SECRET_FILE)
         return sealer
-
-    # -- sealed records -------------------------------------------------------------------
-
-    def seal(self, db: str, key: str | bytes, record: Any) -> bytes:
-        """``record`` sealed for ``key`` in database ``db`` (see :mod:`seglam.cache.seal`)."""
-        return self.sealer.seal(db, _key_bytes(key), record)
-
-    def unseal(self, db: str, key: str | bytes, raw: bytes | memoryview, kind: Any, label: str | None = None) -> Any:
-        """The record stored under ``key`` in ``db``; :class:`CorruptEntryError` if its seal fails."""
-        if label is None and isinstance(key, str):
-            label = key
-        return self.sealer.unseal(db, _key_bytes(key), raw, kind, label)
 
     # -- transactions -------------------------------------------------------------------
 
@@ -582,7 +670,7 @@ def _create_secret(root: Path) -> bytes:
     return secret
 
 
-def _key_bytes(key: str | bytes | memoryview) -> bytes:
+def key_bytes(key: str | bytes | memoryview) -> bytes:
     return key.encode() if isinstance(key, str) else bytes(key)
 
 

@@ -25,7 +25,8 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
     """Add ``ask`` and ``stats``. ``toolchain_factory`` replaces the language toolchain
     (tests, embedding)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--cache", metavar="DIR", help="cache directory (default: $SEGLAM_CACHE, else the platform cache dir)")
+    common.add_argument("--cache", metavar="DIR|URL",
+                        help="cache directory or postgresql:// URL (default: $SEGLAM_CACHE, else the platform cache dir)")
     common.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = subparsers.add_parser(

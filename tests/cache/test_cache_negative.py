@@ -20,8 +20,8 @@ SPORTS = [
 
 
 @pytest.fixture
-def negs(tmp_path):
-    with Cache(tmp_path / "c") as cache:
+def negs(cache_location):
+    with Cache(cache_location) as cache:
         yield cache.negatives
 
 
@@ -83,8 +83,8 @@ def test_ids_resolve_by_unique_prefix(negs):
     assert b.id != a.id
 
 
-def test_kinds_persist_and_damaged_records_are_ignored(tmp_path):
-    with Cache(tmp_path / "c") as cache:
+def test_kinds_persist_and_damaged_records_are_ignored(cache_location):
+    with Cache(cache_location) as cache:
         cache.negatives.record(SPORTS[0], "declined")
         kind = cache.negatives.record(SPORTS[1], "declined")
 
@@ -92,17 +92,17 @@ def test_kinds_persist_and_damaged_records_are_ignored(tmp_path):
             txn.put(b"neg-broken", b"\xc1 not msgpack", db=cache.negatives.db)
 
         cache.store.write(damage)
-    with Cache(tmp_path / "c") as cache:
+    with Cache(cache_location) as cache:
         assert [k.id for k in cache.negatives.list()] == [kind.id]
         assert cache.negatives.claim(SPORTS[2]).kind.id == kind.id
 
 
-def test_a_rewritten_record_is_not_trusted(tmp_path):
+def test_a_rewritten_record_is_not_trusted(cache_location):
     """Negative families are sealed like every record: a well-formed kind written without
     the cache's secret (here: made active with a one-word signature) is ignored."""
     import msgspec
 
-    with Cache(tmp_path / "c") as cache:
+    with Cache(cache_location) as cache:
         kind = cache.negatives.record(SPORTS[0], "declined")
         forged = msgspec.structs.replace(kind, status="active", signature=("following",), evidence=9)
 
@@ -110,7 +110,7 @@ def test_a_rewritten_record_is_not_trusted(tmp_path):
             txn.put(kind.id.encode(), msgspec.msgpack.encode(forged), db=cache.negatives.db)
 
         cache.store.write(rewrite)
-    with Cache(tmp_path / "c") as cache:
+    with Cache(cache_location) as cache:
         assert cache.negatives.list() == []
         assert cache.negatives.claim("Is the following sum right: 2 + 2 = 4?") is None
 

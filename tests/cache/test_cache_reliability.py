@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.cache.cache_families import ADD, SORT
@@ -31,8 +32,9 @@ def _all_entries(path) -> dict[str, Entry]:
         return {bytes(k).decode(): c.store.unseal("entries", k, v, Entry) for k, v in txn.cursor(c.store.dbs["entries"])}
 
 
-def test_eight_processes_lose_nothing_and_corrupt_nothing(tmp_path):
-    path = str(tmp_path / "c")
+def test_eight_processes_lose_nothing_and_corrupt_nothing(cache_location):
+    """Eight processes (for PostgreSQL: eight "hosts" sharing one database)."""
+    path = cache_location
     ops = 40
     shared = "shared000000"
     procs = [_spawn("mixed", path, str(w), str(ops), shared) for w in range(8)]
@@ -53,8 +55,8 @@ def test_eight_processes_lose_nothing_and_corrupt_nothing(tmp_path):
     assert sum(o["checked"] for o in outs) > 8 * ops // 4
 
 
-def test_sigkilled_writer_leaves_every_committed_entry(tmp_path):
-    path = str(tmp_path / "c")
+def test_sigkilled_writer_leaves_every_committed_entry(cache_location):
+    path = cache_location
     for round_ in range(3):
         p = _spawn("writer", path)
         committed = []
@@ -74,19 +76,33 @@ def test_sigkilled_writer_leaves_every_committed_entry(tmp_path):
         assert c.matches(request(999_999, 1))
 
 
-def test_flipped_bytes_are_detected_quarantined_and_never_run(tmp_path, toolchain):
-    path = tmp_path / "c"
-    with Cache(path, toolchain=toolchain) as c:
-        sort_id = c.admit(SORT)
-        add_id = c.admit(ADD)
-    data = bytearray((path / "data.mdb").read_bytes())
-    marker = b"return a + b"
+def _damage(location: str, marker: bytes) -> None:
+    """Change one byte of every stored copy of ``marker`` beneath the cache: in LMDB's
+    data file, or (PostgreSQL) in the rows, by an edit that bypasses seglam."""
+    if location.startswith("postgresql://"):
+        with psycopg.connect(location, autocommit=True) as conn:
+            rows = conn.execute("SELECT key, value FROM seglam_entries WHERE position(%s in value) > 0", (marker,)).fetchall()
+            assert rows, "the program text is not stored verbatim in seglam_entries"
+            for key, value in rows:
+                conn.execute("UPDATE seglam_entries SET value = %s WHERE key = %s",
+                             (value.replace(marker, marker[:7] + bytes([marker[7] ^ 1]) + marker[8:]), key))
+        return
+    data_file = Path(location) / "data.mdb"
+    data = bytearray(data_file.read_bytes())
     # every copy of the text (LMDB may also keep a stale page holding an older copy)
     places = [m.start() for m in re.finditer(re.escape(marker), data)]
     assert places, "the program text is not stored verbatim in data.mdb"
     for at in places:
-        data[at + 7] ^= 0x01  # "return a + b" -> "return ` + b": damage beneath LMDB
-    (path / "data.mdb").write_bytes(bytes(data))
+        data[at + 7] ^= 0x01  # "return a + b" -> "return ` + b": damage beneath the store
+    data_file.write_bytes(bytes(data))
+
+
+def test_flipped_bytes_are_detected_quarantined_and_never_run(cache_location, toolchain):
+    path = cache_location
+    with Cache(path, toolchain=toolchain) as c:
+        sort_id = c.admit(SORT)
+        add_id = c.admit(ADD)
+    _damage(path, b"return a + b")
     with Cache(path, toolchain=toolchain) as c:
         calls = toolchain.calls
         assert c.lookup("What is 2 plus 3?") is None
