@@ -141,7 +141,7 @@ class Passed:
         if self.unknown:
             parts.append(f"{len(self.unknown)} unknown, each with a clean aimed run ({_few(self.unknown, 1)})")
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''} ({_few(self.warnings)})")
+            parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''} ({_few(self.warnings, 2, 200)})")  # a warning says why evidence is thin: whole
         text = "passed: " + (", ".join(parts) if parts else "nothing yet")
         if self.not_run:
             text += "; not run yet: " + ", ".join(self.not_run)

@@ -284,3 +284,13 @@ def test_the_largest_item_and_passed_line_fit_the_default_budget():
     assert len(text) <= BUDGET
     assert text.startswith("1. ensures refuted [F-ENSURES] at ") and "\n2. " not in text
     assert "... 1 more of 2 failures not shown" in text
+
+
+def test_a_warning_in_the_passed_line_is_shown_whole():
+    """A warning says why an aimed run had thin evidence; cut in the middle it told a model
+    nothing ("(459 re..."), so it is shown whole up to 200 characters."""
+    from seglam.engine.feedback import Passed
+
+    warning = "solve: none of the generated inputs met the precondition (459 rejected); give examples that meet it"
+    line = Passed(checks=("the program checks",), warnings=(warning,)).line()
+    assert warning in line and "..." not in line
