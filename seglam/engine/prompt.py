@@ -152,11 +152,19 @@ def _shape(node: dict[str, Any], defs: dict[str, Any]) -> str:
     return str(kind) if kind else "any JSON value"
 
 
+#: How a hole type with an argument is written, for the prompts' lists of hole types.
+SPELLED = {"tokens": "tokens(a b c)", "chars": "chars(0-9a-f)"}
+
+
+def route_rules(text: str) -> str:
+    """``text`` with the hole types the pattern engine knows (all of them, as they are written)."""
+    return text.replace("{hole_names}", ", ".join(SPELLED.get(name, name) for name in HOLE_TYPES))
+
+
 def pattern_rules(text: str) -> str:
     """``text`` with the pattern rule's numbers and hole table filled in from the cache's
     own definitions (seglam.cache.pattern.HOLE_TYPES, seglam.cache.admit)."""
-    spelled = {"tokens": "tokens(a b c)", "chars": "chars(0-9a-f)"}
-    holes = "; ".join(f"{spelled.get(name, name)} ({t.summary}"
+    holes = "; ".join(f"{SPELLED.get(name, name)} ({t.summary}"
                       + ("" if t.param_type == "str" else f" -> {t.param_type}") + ")" for name, t in HOLE_TYPES.items())
     return (text.replace("{holes}", holes).replace("{specificity}", str(MIN_SPECIFICITY))
             .replace("{worths}", hole_worths()))
@@ -179,7 +187,7 @@ def build_prompts(
         "# The reply (from its JSON Schema; ? marks an optional field)\n\n" + reply_shape(CompileReply),
     ]
     system = "\n\n".join(p.strip() for p in parts) + "\n"
-    route_system = ROUTE_RULES + "\n# The answer schema (JSON Schema)\n\n" + schema_text(RouteReply) + "\n"
+    route_system = route_rules(ROUTE_RULES) + "\n# The answer schema (JSON Schema)\n\n" + schema_text(RouteReply) + "\n"
     pool = "\0".join(w.render() for w in worked)
     digest = hashlib.sha256((system + "\0" + route_system + "\0" + pool).encode()).hexdigest()
     return PromptBook(system, route_system, digest, tuple(worked))
@@ -262,7 +270,7 @@ Reply with one JSON object:
   {"family": "<id>" or null, "bindings": {param: value, ...}, "pattern": "<pattern>"}
 "bindings" gives every parameter of the entry point its value taken from the request.
 "pattern" is this request's wording with typed holes {name: type} where the inputs are
-(types: str, word, int, float, Decimal, bool, date, expr), so the next such request is
+(types: {hole_names}), so the next such request is
 recognised. When no family fits, reply {"family": null} (no bindings, no pattern).
 """
 

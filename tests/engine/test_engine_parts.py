@@ -173,3 +173,13 @@ def test_a_fenced_program_is_unwrapped():
 
     assert strip_fence("```python\ndef f() -> int:\n    return 1\n```") == "def f() -> int:\n    return 1\n"
     assert strip_fence("def f() -> int:\n    return 1\n") == "def f() -> int:\n    return 1\n"
+
+
+def test_the_route_prompt_lists_every_hole_type_the_pattern_engine_knows():
+    """A routing reply writes a pattern for the request; the route prompt must offer every
+    hole type (a stand-in found tokens and chars missing while the offered families used them)."""
+    from seglam.cache.pattern import HOLE_TYPES
+
+    route = build_prompts().route_system
+    listed = route[route.index("(types: ") + len("(types: "):].split("), so the next")[0]
+    assert [t.split("(")[0] for t in listed.split(", ")] == list(HOLE_TYPES)
