@@ -256,7 +256,8 @@ def _current(source: str | None) -> list[str]:
 def _counterexamples(cxs: Sequence[str]) -> list[str]:
     if not cxs:
         return []
-    return ["", "Earlier versions of this family failed on these (the new program must pass them):"] + [
+    return ["", "Inputs this family got wrong or refused at some version (a growing regression list, not "
+                "only the current failures: the new program must pass every one):"] + [
         f"- {c}" for c in cxs
     ]
 

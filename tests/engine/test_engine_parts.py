@@ -183,3 +183,11 @@ def test_the_route_prompt_lists_every_hole_type_the_pattern_engine_knows():
     route = build_prompts().route_system
     listed = route[route.index("(types: ") + len("(types: "):].split("), so the next")[0]
     assert [t.split("(")[0] for t in listed.split(", ")] == list(HOLE_TYPES)
+
+
+def test_counterexamples_are_shown_as_a_regression_list_every_version_must_pass():
+    from seglam.engine.prompt import free_text_request
+
+    text = free_text_request("How many vowels are in kiwi?", ("inputs word='é' must give 1",), current="def solve() -> int:\n    return 1\n")
+    assert "a growing regression list" in text and "must pass every one" in text
+    assert text.index("regression list") < text.index("The family's current program")
