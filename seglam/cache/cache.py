@@ -627,10 +627,11 @@ class Cache:
         another family's pattern. The first direction scans stored samples (admission
         only, O(families)); the second uses the index."""
         reasons = []
-        for text in own:
+        for i, text in enumerate(own):
+            which = "the request" if i == 0 else f"example request {i}"  # samples: the request, then the examples'
             for m, _ in self._matches(txn, text):
                 if m.entry_id != exclude:
-                    reasons.append(f"family {m.entry_id}'s pattern {m.pattern!r} matches the request {rules._short(text)!r}")
+                    reasons.append(f"family {m.entry_id}'s pattern {m.pattern!r} matches {which} {rules._short(text)!r}")
         probes = [(p, p.anchors) for p in pats]
         for key, raw in txn.cursor(self.store.dbs["samples"]):
             other = bytes(key).decode()

@@ -63,8 +63,19 @@ def test_refused_when_another_familys_pattern_matches_its_requests(cache):
                             samples=("Reverse the order of a b",)))
     clash = FamilyDraft(source=REVERSE.source, patterns=("Reverse the order of the words {words: str} now",),
                         samples=("Reverse the order of the words a b now",))
-    with pytest.raises(AdmissionError, match="matches"):
+    with pytest.raises(AdmissionError, match="matches the request 'Reverse the order of the words a b now'"):
         cache.admit(clash)
+
+
+def test_a_clash_names_the_example_request_it_came_from(cache):
+    cache.admit(FamilyDraft(source=REVERSE.source, patterns=("Reverse the order of {words: str}",),
+                            samples=("Reverse the order of a b",)))
+    clash = FamilyDraft(source=REVERSE.source,
+                        patterns=("Please reverse these words: {words: str}", "Reverse the order of {words: str} quickly"),
+                        samples=("Please reverse these words: a b", "Reverse the order of c d quickly"))
+    with pytest.raises(AdmissionError, match="matches example request 1 'Reverse the order of c d quickly'") as err:
+        cache.admit(clash)
+    assert "matches the request" not in str(err.value)
 
 
 def test_pure_admissibility_function():
