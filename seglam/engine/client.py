@@ -97,7 +97,7 @@ class Completion:
 
 @dataclass
 class Ledger:
-    """Per-client running totals by purpose (compile / repair / route / direct). The one
+    """Per-client running totals by purpose (compile, repair, route, direct, shadow, settle). The one
     mutable object of the client; guarded by a lock because an Engine may be shared."""
 
     by_purpose: dict[str, Usage] = field(default_factory=dict)

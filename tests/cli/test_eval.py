@@ -453,3 +453,14 @@ def test_a_value_is_always_right_against_itself(value):
 def test_padding_and_a_trailing_dot_do_not_change_the_verdict(text, lead, tail):
     assert normal_form(f"{lead}{text.upper()}{tail}") == normal_form(text.upper())
     assert judge(text, f"{lead}{text}{tail}")[1]
+
+
+def test_docs_eval_names_every_tier_and_call_purpose():
+    """docs/eval.md describes each tier the report counts and each purpose a model call has."""
+    from pathlib import Path
+
+    from seglam.engine import TIERS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "eval.md").read_text(encoding="utf-8")
+    assert [t for t in TIERS if f"`{t}`" not in text] == []
+    assert [p for p in ("compile", "repair", "route", "direct", "shadow", "settle") if f"`{p}`" not in text] == []
