@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -48,6 +49,25 @@ class PgServer:
             self._as = ["runuser", "-u", "nobody", "--"]
         self._run(binary("initdb"), "-D", str(self.data), "-A", "trust", "-U", USER, "-E", "UTF8", "--no-sync")
         self.start()
+        self._watch()
+
+    def _watch(self) -> None:
+        """A detached watchdog stops the server and removes its directory once this process
+        is gone, however it ended: a test run stopped by a signal skips ``close()``, and would
+        otherwise leave a postmaster running."""
+        code = ("import os, shutil, subprocess, sys, time\n"
+                "parent, root, data, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]\n"
+                "while os.path.isdir(root):\n"
+                "    try:\n"
+                "        os.kill(parent, 0)\n"
+                "    except ProcessLookupError:\n"
+                "        subprocess.run(stop + ['-D', data, '-m', 'immediate', 'stop'], capture_output=True)\n"
+                "        shutil.rmtree(root, ignore_errors=True)\n"
+                "        break\n"
+                "    time.sleep(1)\n")
+        subprocess.Popen([sys.executable, "-c", code, str(os.getpid()), str(self.root), str(self.data),
+                          *self._as, binary("pg_ctl")], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _run(self, *args: str) -> None:
         subprocess.run([*self._as, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.root)

@@ -201,3 +201,22 @@ def test_threads_read_while_another_thread_writes(pg_server):
             t.join()
         assert errors == []
         assert all(c.matches(request(n, 1)) for n in range(60))
+
+
+def test_a_test_server_is_stopped_and_removed_when_its_process_is_killed():
+    """tests/pgserver.py: a run stopped by a signal skips ``close()``; its watchdog still stops
+    the server and removes its directory, so no postmaster outlives the tests."""
+    repo = Path(__file__).resolve().parents[2]
+    code = "from tests.pgserver import PgServer\nimport time\ns = PgServer()\nprint(s.root, flush=True)\ntime.sleep(120)\n"
+    child = subprocess.Popen([sys.executable, "-c", code], cwd=repo, stdout=subprocess.PIPE, text=True)
+    try:
+        root = Path(child.stdout.readline().strip())
+        assert root.is_dir() and (root / "data" / "postmaster.pid").exists()
+    finally:
+        child.send_signal(signal.SIGTERM)
+        child.wait(timeout=30)
+    for _ in range(60):
+        if not root.exists():
+            break
+        time.sleep(0.5)
+    assert not root.exists()
