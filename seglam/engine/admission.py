@@ -26,7 +26,7 @@ from seglam.cache.gate import classify
 from seglam.cache.signature import leading_assert_lines, pick_entry, signature_of
 from seglam.cache.values import encode_value, render_value
 from seglam.syntax.diagnostics import CheckError
-from seglam.engine.feedback import Failure, Feedback, Passed, check_failures, failure, run_failure, verifier_feedback
+from seglam.engine.feedback import Failure, Feedback, Passed, check_failures, clip, failure, run_failure, verifier_feedback
 from seglam.engine.schema import CompileReply
 from seglam.run.faults import Fault
 
@@ -149,11 +149,11 @@ def evaluate(
 
     pre = leading_assert_lines(source, entry)
     value, fail = _run(toolchain, compiled, entry, bindings, fuel, pre, "on the request's inputs",
-                       f"{_render(reply.answer)} (your direct answer)")
+                       f"{render_answer(reply.answer)} (your direct answer)")
     if fail is None and not agrees(value, reply.answer):
         fail = failure("answer", "the program and your direct answer disagree on the request; one of them is wrong",
-                       input=_show(bindings), expected=f"{_render(reply.answer)} (your direct answer)",
-                       got=f"{_render(value)} (the program)")
+                       input=_show(bindings), expected=f"{render_answer(reply.answer)} (your direct answer)",
+                       got=f"{render_answer(value)} (the program)")
     if fail is not None:
         return Refusal(Feedback((fail,), _passed(2)), reply)
 
@@ -168,10 +168,10 @@ def evaluate(
             failures.append(failure(kind, f"example {i + 1}: {ex_reason}"))
             continue
         got, fail = _run(toolchain, compiled, entry, ex_bind, fuel, pre, f"on example {i + 1}",
-                         f"{_render(ex.answer)} (the example's answer)")
+                         f"{render_answer(ex.answer)} (the example's answer)")
         if fail is None and not agrees(got, ex.answer):
             fail = failure("example", f"example {i + 1}: the program disagrees with the example's answer",
-                           input=_show(ex_bind), expected=_render(ex.answer), got=_render(got))
+                           input=_show(ex_bind), expected=render_answer(ex.answer), got=render_answer(got))
         if fail is not None:
             failures.append(fail)
             continue
@@ -299,7 +299,7 @@ def _example_bindings(
             b = parse_pattern(text).match(ex.request)
             if b is not None:
                 return b, None
-        return {}, f"no pattern matches its request {_clip(ex.request, 120)!r}"
+        return {}, f"no pattern matches its request {clip(ex.request, 120)!r}"
     if ex.inputs is not None:
         try:
             return coerce_inputs(ex.inputs, signature), None
@@ -455,17 +455,14 @@ def _literal(value: Any) -> str:
     return render_value(value)
 
 
-def _render(value: Any, limit: int = 300) -> str:
+def render_answer(value: Any, limit: int = 300) -> str:
+    """An answer value as the prompts and traces show it, clipped to ``limit`` characters."""
     try:
-        return _clip(render_value(value), limit)
+        return clip(render_value(value), limit)
     except (RecursionError, ValueError):
         return "<a value too deeply nested to show>"
 
 
 def _show(bindings: Mapping[str, Any]) -> str:
-    return _clip(", ".join(f"{k}={_render(v)}" for k, v in bindings.items()), 300)
+    return clip(", ".join(f"{k}={render_answer(v)}" for k, v in bindings.items()), 300)
 
-
-def _clip(text: str, limit: int) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -276,8 +276,7 @@ class Engine:
         note = (f"the precondition of this family (v{entry.version}, {entry.signature.render()}) refused this request "
                 f"({miss.reason[:300]}); write the next version so that it also answers it correctly, keeping "
                 f"every pattern: {list(entry.patterns)}")
-        widened = dataclasses.replace(request, replaces=entry.id, current=entry.source, counterexamples=(
-            *_render_counterexamples(entry), *self.trust.notes(entry.id), note))
+        widened = self._replacing(request, entry, note)
         with self._compile_lock(request):
             return self._compile(widened, Usage(), [miss.reason, f"asking for a widened version of family {entry.id}"])
 
@@ -528,8 +527,13 @@ class Engine:
         entry = self._claimed_by(request)
         if entry is None or entry.status != "quarantined":
             return request
-        return dataclasses.replace(request, replaces=entry.id, current=entry.source,
-                                   counterexamples=_render_counterexamples(entry) + self.trust.notes(entry.id))
+        return self._replacing(request, entry)
+
+    def _replacing(self, request: Request, entry: Entry, *notes: str) -> Request:
+        """``request`` as a compile of the next version of ``entry`` (widening or correction):
+        its current program, every stored counterexample and dispute, and ``notes``."""
+        return dataclasses.replace(request, replaces=entry.id, current=entry.source, counterexamples=(
+            *_render_counterexamples(entry), *self.trust.notes(entry.id), *notes))
 
     def _claimed_by(self, request: Request) -> Entry | None:
         """The non-retired family that owns this request: by pattern (free text) or by task

@@ -33,8 +33,8 @@ import msgspec
 from seglam.cache.entry import Entry
 from seglam.cache.errors import AdmissionError, CacheError
 from seglam.cache.trust import Dispute, TrustRecord, fresh
-from seglam.cache.values import encode_value, render_value
-from seglam.engine.admission import Request, coerce
+from seglam.cache.values import encode_value
+from seglam.engine.admission import Request, coerce, render_answer
 from seglam.engine.answer import Answer, EngineTrace
 from seglam.engine.client import CompilerError, Usage
 from seglam.engine.evaluation import judge
@@ -132,7 +132,7 @@ class Keeper:
         if failed or other is None:
             return replace(answer, trace=replace(trace, trust=kind, reasons=(*trace.reasons, why, failed or "no answer"),
                                                  message=f"{trace.message}; the check call failed: not observed"))
-        shadow = {"program": _show(answer.value), "direct": _show(other), "why": why}
+        shadow = {"program": render_answer(answer.value), "direct": render_answer(other), "why": why}
         if same_answer(answer.value, other):
             notes = self._observe(entry, bindings, "novel" if kind == "novel" else "shadow")
             return replace(answer, trace=replace(trace, trust=kind, shadow={**shadow, "agreed": True},
@@ -281,11 +281,6 @@ def _label(answer: Answer, trust: str, why: str = "") -> Answer:
     return replace(answer, trace=replace(answer.trace, trust=trust, reasons=reasons))
 
 
-def _show(value: Any) -> str:
-    text = render_value(value)
-    return text if len(text) <= 300 else text[:297] + "..."
-
-
 def _typed(value: Any, returns: str) -> Any:
     """The right answer as a value of the entry point's return type, when it converts."""
     for candidate in (value, *_parsed(value)):
@@ -306,9 +301,8 @@ def _parsed(value: Any) -> tuple[Any, ...]:
 
 
 def _settle_message(entry: Entry, request: Request, program: Any, other: Any, label: str) -> str:
-    ask = request.text if request.text is not None else f"{request.task} {dict(request.inputs or {})!r}"
     return "\n".join([
-        "Request:", ask, "",
+        "Request:", request.label, "",
         f"Program ({entry.signature.render()}):", entry.source[:_MAX_SOURCE], "",
         f"The program's answer: {json.dumps(_jsonable(program), ensure_ascii=False)}",
         f"The other answer ({label}): {json.dumps(_jsonable(other), ensure_ascii=False)}",
