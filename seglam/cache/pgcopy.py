@@ -5,33 +5,97 @@ values (one value, or several where the database is dupsort, like LMDB's). :clas
 and :class:`CopyCursor` give it the part of py-lmdb's transaction and cursor API that the
 cache uses (seglam.cache.store.Txn / Cursor), so cache.py runs unchanged on either store.
 
+A table may be *partial*: it holds only the keys read so far (and knows which keys it found
+absent), so a new process does not load every program of a large cache before its first hit.
+Reading an unknown key asks the transaction's :class:`Source` for that key; a cursor, a count
+or a drop first makes the table whole. A partial table that learns of a change to some keys
+forgets them (:meth:`Table.forget`); they are read again when next used.
+
 A write transaction changes the copy in place and keeps an undo log: :meth:`CopyTxn.rollback`
 restores the copy when the database transaction fails, :attr:`CopyTxn.dirty` names the keys
-to write back when it commits. Nothing here talks to the database.
+to write back when it commits. Nothing here talks to the database: a :class:`Source` does.
 """
 
 from __future__ import annotations
 
+import threading
 from bisect import insort
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 from sortedcontainers import SortedDict
 
 _Values = tuple[bytes, ...]
+_Rows = Iterable[tuple[bytes, bytes]]
+
+
+class Source(Protocol):
+    """Where a partial table reads what it does not hold (the database, for the PostgreSQL
+    store): the rows of ``keys`` in table ``db``, or all of its rows when ``keys`` is None."""
+
+    def rows(self, db: str, keys: Sequence[bytes] | None) -> list[tuple[bytes, bytes]]: ...
+
+
+def _grouped(rows: _Rows) -> dict[bytes, tuple[bytes, ...]]:
+    grouped: dict[bytes, list[bytes]] = {}
+    for key, value in rows:
+        grouped.setdefault(bytes(key), []).append(bytes(value))
+    return {k: tuple(sorted(v)) for k, v in grouped.items()}
 
 
 class Table:
-    """One named database held in memory."""
+    """One named database held in memory, whole (``complete``) or partly (see the module)."""
 
-    __slots__ = ("dup", "rows", "size")
+    __slots__ = ("dup", "rows", "size", "complete", "absent", "lock")
 
-    def __init__(self, dup: bool, rows: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    def __init__(self, dup: bool, rows: _Rows = (), complete: bool = True) -> None:
         self.dup = dup
-        grouped: dict[bytes, list[bytes]] = {}
-        for key, value in rows:
-            grouped.setdefault(bytes(key), []).append(bytes(value))
-        self.rows: SortedDict = SortedDict({k: tuple(sorted(v)) for k, v in grouped.items()})  # one sort
+        self.rows: SortedDict = SortedDict(_grouped(rows))  # one sort
         self.size = sum(map(len, self.rows.values()))
+        self.complete = complete
+        self.absent: set[bytes] = set()  # keys a partial table knows are not in the database
+        self.lock = threading.Lock()  # one filler at a time (readers of other threads may fill)
+
+    def known(self, key: bytes) -> bool:
+        """Whether the table can answer for ``key`` without asking its source."""
+        return self.complete or key in self.rows or key in self.absent
+
+    def fill(self, key: bytes, source: Source, db: str) -> None:
+        """Read ``key`` from ``source`` if the table cannot answer for it yet."""
+        with self.lock:
+            if self.known(key):
+                return
+            values = tuple(sorted(bytes(v) for k, v in source.rows(db, [key]) if bytes(k) == key))
+            if values:
+                self.set(key, values)
+            else:
+                self.absent.add(key)
+
+    def make_whole(self, source: Source | None, db: str) -> None:
+        """Read every row from ``source`` unless the table is whole already."""
+        if self.complete:
+            return
+        if source is None:
+            raise TypeError(f"internal error: table {db} is partial and has no source to read from")
+        with self.lock:
+            if not self.complete:
+                read = _grouped(source.rows(db, None))
+                # what the table knows already stays (it may be a write not yet committed)
+                read.update((k, v) for k, v in self.rows.items())
+                for key in self.absent:
+                    read.pop(key, None)
+                rows = SortedDict(read)
+                self.rows, self.size = rows, sum(map(len, rows.values()))  # one assignment: readers see old or new
+                self.absent = set()
+                self.complete = True
+
+    def forget(self, keys: Iterable[bytes]) -> None:
+        """Drop what the table holds for ``keys`` (they changed in the database): a partial
+        table reads them again when they are next used."""
+        with self.lock:
+            for key in keys:
+                self.set(bytes(key), ())
+                self.absent.discard(bytes(key))
+            self.complete = False
 
     def set(self, key: bytes, values: _Values) -> None:
         """Make ``values`` the values under ``key`` (none: delete the key)."""
@@ -40,8 +104,12 @@ class Table:
         if values:
             self.rows[key] = values
             self.size += len(values)
-        elif old is not None:
-            del self.rows[key]
+            self.absent.discard(key)
+        else:
+            if old is not None:
+                del self.rows[key]
+            if not self.complete:
+                self.absent.add(key)  # known to be gone, not merely unread
 
     def replace_keys(self, keys: Iterable[bytes], rows: Iterable[tuple[bytes, bytes]]) -> None:
         """Every key of ``keys`` now holds exactly its rows of ``rows`` (a change read back
@@ -62,30 +130,45 @@ class Table:
 class CopyTxn:
     """A transaction over the copy (see :class:`seglam.cache.store.Txn`); ``db`` is a table name."""
 
-    def __init__(self, tables: dict[str, Table], write: bool = False) -> None:
+    def __init__(self, tables: dict[str, Table], write: bool = False, source: Source | None = None) -> None:
         self.tables = tables
         self.write = write
+        self.source = source
         self.dirty: dict[str, set[bytes]] = {}
-        self.dropped: dict[str, SortedDict] = {}  # table -> its rows before drop()
+        self.dropped: dict[str, tuple[SortedDict, bool, set[bytes]]] = {}  # table -> (rows, complete, absent) before drop()
         self._undo: dict[tuple[str, bytes], _Values | None] = {}
+
+    def _table(self, db: str, key: bytes | None = None) -> Table:
+        """Table ``db``, able to answer for ``key`` (for every key when ``key`` is None)."""
+        table = self.tables[db]
+        if key is None:
+            table.make_whole(self.source, db)
+        elif not table.known(key):
+            if self.source is None:
+                raise TypeError(f"internal error: table {db} is partial and has no source to read from")
+            table.fill(key, self.source, db)
+        return table
 
     # -- reading --------------------------------------------------------------------------
 
     def get(self, key: bytes, default: Any = None, db: Any = None) -> Any:
-        values = self.tables[db].rows.get(bytes(key))
+        key = bytes(key)
+        values = self._table(db, key).rows.get(key)
         return values[0] if values else default
 
     def cursor(self, db: Any = None) -> "CopyCursor":
+        self._table(db)
         return CopyCursor(self, db)
 
     def stat(self, db: Any) -> dict[str, int]:
-        return {"entries": self.tables[db].size}
+        return {"entries": self._table(db).size}
 
     # -- writing --------------------------------------------------------------------------
 
     def put(self, key: bytes, value: bytes, dupdata: bool = True, overwrite: bool = True, append: bool = False,
             db: Any = None) -> bool:
-        table, key, value = self.tables[db], bytes(key), bytes(value)
+        key, value = bytes(key), bytes(value)
+        table = self._table(db, key)
         old = table.rows.get(key, ())
         if table.dup:
             if value in old:
@@ -100,7 +183,8 @@ class CopyTxn:
         return True
 
     def delete(self, key: bytes, value: bytes = b"", db: Any = None) -> bool:
-        table, key = self.tables[db], bytes(key)
+        key = bytes(key)
+        table = self._table(db, key)
         old = table.rows.get(key)
         if old is None:
             return False
@@ -118,9 +202,9 @@ class CopyTxn:
         self._writable()
         table = self.tables[db]
         if db not in self.dropped:
-            self.dropped[db] = table.rows
+            self.dropped[db] = (table.rows, table.complete, table.absent)
         self.dirty.pop(db, None)
-        table.rows, table.size = SortedDict(), 0
+        table.rows, table.size, table.complete, table.absent = SortedDict(), 0, True, set()
 
     def _set(self, db: str, key: bytes, values: _Values) -> None:
         self._writable()
@@ -141,9 +225,9 @@ class CopyTxn:
 
     def rollback(self) -> None:
         """Undo every change this transaction made to the copy."""
-        for db, rows in self.dropped.items():  # back to the rows at drop(), then the keys changed before it
+        for db, (rows, complete, absent) in self.dropped.items():  # back to drop() time, then the keys changed before it
             table = self.tables[db]
-            table.rows = rows
+            table.rows, table.complete, table.absent = rows, complete, absent
             table.size = sum(len(v) for v in rows.values())
         for (db, key), values in self._undo.items():
             self.tables[db].set(key, values or ())

@@ -4,12 +4,19 @@ It implements :class:`seglam.cache.store.CacheStore` like the LMDB store, over t
 named databases (one table each: ``key bytea, value bytea``; in a dupsort database the
 value is part of the primary key) and the same sealed records.
 
-- **Reads** come from a per-process copy of every table (seglam.cache.pgcopy), so a hit
-  costs no network round trip. Every committed write bumps ``seglam_state.rev``, logs the
-  keys it changed in ``seglam_changes`` and sends ``NOTIFY seglam_cache`` with the new rev;
-  a read first takes any notification already waiting on the process's listening
+- **Reads** come from a per-process copy (seglam.cache.pgcopy), so a hit on a warm process
+  costs no network round trip. The small tables a lookup scans (the pattern index, tasks,
+  stats, trust...) are copied whole when the store opens; the large ones (LAZY: programs,
+  samples, history, events) are read a key at a time when first used and then kept, so a new
+  process opens in the time it takes to read the index, not every program of the cache, and
+  holds only the families it serves. Every committed write bumps ``seglam_state.rev``, logs
+  the keys it changed in ``seglam_changes`` and sends ``NOTIFY seglam_cache`` with the new
+  rev; a read first takes any notification already waiting on the process's listening
   connection (a non-blocking socket read), and if the copy is behind, it reads just the
-  changed keys (a full reload when it fell behind the pruned log).
+  changed keys of the whole tables and forgets them in the partial ones (a full reload
+  when it fell behind the pruned log). A key read for the first time is read as the
+  database has it then, which may be a moment newer than the rest of the copy, as any
+  change from another host is until its notification arrives.
 - **Writes** run in one database transaction under a transaction-scoped advisory lock, so
   the clash check and the insert of an admission see every other host's committed
   families: two hosts admitting the same kind admit one family. The copy is brought up to
@@ -29,6 +36,7 @@ value is part of the primary key) and the same sealed records.
 from __future__ import annotations
 
 import os
+import select
 import threading
 import time
 from contextlib import contextmanager
@@ -54,6 +62,14 @@ CHANGE_LOG = 4096
 CONNECT_TIMEOUT = 5
 #: A lost listening connection is re-established at most this often (seconds).
 RETRY_SECONDS = 1.0
+#: Tables read a key at a time when first used instead of whole at open: the large ones, which
+#: a lookup reads by key (programs) or only admission, inspection and bundles read whole.
+LAZY = frozenset({"entries", "samples", "history", "events"})
+
+
+def empty_table(name: str) -> Table:
+    """Table ``name`` of a copy that has read nothing yet."""
+    return Table(DATABASES[name], complete=name not in LAZY)
 
 
 def table(name: str) -> sql.Identifier:
@@ -67,7 +83,7 @@ class PgStore(SealedRecords):
         self.url = url
         self.path = redact(url)
         self.dbs: dict[str, Any] = {name: name for name in DATABASES}
-        self.tables = {name: Table(dup) for name, dup in DATABASES.items()}
+        self.tables = {name: empty_table(name) for name in DATABASES}
         self.rev = -1  # the database revision the copy holds; -1: not loaded
         self._lock = threading.RLock()  # one user of the main connection at a time
         self._readers = Readers()
@@ -79,6 +95,8 @@ class PgStore(SealedRecords):
         self._stale = False  # the copy may have missed changes (the listener was lost)
         self._closed = False
         self._conn: psycopg.Connection | None = None
+        self._reader: psycopg.Connection | None = None  # reads what a partial table lacks
+        self._reader_lock = threading.Lock()
         try:
             self.sealer = self._set_up()
             self._listen()  # before the first load: no change can fall between the two
@@ -97,7 +115,7 @@ class PgStore(SealedRecords):
             raise self.failure(err) from None
 
     def _connection(self) -> psycopg.Connection:
-        if self._conn is None or self._conn.closed or self._conn.broken:
+        if not _alive(self._conn):
             if self._conn is not None:
                 self._conn.close()
             self._conn = None
@@ -226,19 +244,23 @@ class PgStore(SealedRecords):
                     changed[name] = None
                 elif name in DATABASES:
                     changed.setdefault(name, set()).add(bytes(key))  # type: ignore[union-attr]
-        updates: list[tuple[str, set[bytes] | None, list[tuple[bytes, bytes]]]] = []
+        updates: list[tuple[str, set[bytes] | None, list[tuple[bytes, bytes]] | None]] = []
         for name, keys in changed.items():
             query = sql.SQL("SELECT key, value FROM {}").format(table(name))
             if keys is None:
-                updates.append((name, None, cur.execute(query).fetchall()))
+                updates.append((name, None, None if name in LAZY else cur.execute(query).fetchall()))
+            elif not self.tables[name].complete:
+                updates.append((name, keys, None))  # a partial table forgets them
             else:
                 where = sql.SQL(" WHERE key = ANY(%s)")
                 updates.append((name, keys, cur.execute(query + where, (list(keys),)).fetchall()))
 
         def apply() -> None:
             for name, keys, rows in updates:
-                if keys is None:
-                    self.tables[name] = Table(DATABASES[name], rows)  # the same dict: open transactions see it
+                if keys is None:  # the same dict: open transactions see the new table
+                    self.tables[name] = empty_table(name) if rows is None else Table(DATABASES[name], rows)
+                elif rows is None:
+                    self.tables[name].forget(keys)
                 else:
                     self.tables[name].replace_keys(keys, rows)
             self.rev = rev
@@ -266,7 +288,7 @@ class PgStore(SealedRecords):
                     self._stale = True  # the database is away: serve the copy, look again in a second
                     self._refresh_at = time.monotonic() + RETRY_SECONDS
         self._readers.enter()
-        return CopyTxn(self.tables)
+        return CopyTxn(self.tables, source=self)
 
     def end_read(self, txn: CopyTxn) -> None:
         self._readers.leave()
@@ -286,7 +308,7 @@ class PgStore(SealedRecords):
         nothing, in the database and in this process's copy alike."""
         with self._lock, self._exclusive():
             conn = self._connection()
-            txn = CopyTxn(self.tables, write=True)
+            txn = CopyTxn(self.tables, write=True, source=self)
             try:
                 with conn.transaction():
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
@@ -301,6 +323,29 @@ class PgStore(SealedRecords):
             if rev is not None:
                 self.rev = rev
             return result
+
+    def rows(self, db: str, keys: list[bytes] | None) -> list[tuple[bytes, bytes]]:
+        """What a partial table lacks: the rows of ``keys`` in table ``db`` (all its rows when
+        ``keys`` is None), as committed now (seglam.cache.pgcopy.Source). On a connection of
+        its own, so a reader never waits for the lock a writer holds while it waits for the
+        readers; inside a write the advisory lock keeps other hosts' commits out, so what it
+        reads is the state the write is based on."""
+        query = sql.SQL("SELECT key, value FROM {}").format(table(db))
+        with self._reader_lock:
+            try:
+                if not _alive(self._reader):
+                    if self._reader is not None:
+                        self._reader.close()
+                    self._reader = self._connect(autocommit=True)
+                cur = self._reader.cursor(binary=True)
+                if keys is None:
+                    return cur.execute(query).fetchall()
+                return cur.execute(query + sql.SQL(" WHERE key = ANY(%s)"), (list(keys),)).fetchall()
+            except psycopg.Error as err:
+                if self._reader is not None:
+                    self._reader.close()
+                    self._reader = None
+                raise self.failure(err) from None
 
     def _push(self, conn: psycopg.Connection, txn: CopyTxn) -> int:
         """Write the transaction's changes back (one pipelined batch: a round trip, not one
@@ -331,7 +376,7 @@ class PgStore(SealedRecords):
         if self._closed:
             return
         self._closed = True
-        for conn in (self._conn, self._listener):
+        for conn in (self._conn, self._listener, self._reader):
             if conn is not None:
                 conn.close()
 
@@ -355,6 +400,20 @@ class PgStore(SealedRecords):
         with self.read() as txn:
             counts = {name: txn.stat(name)["entries"] for name in self.dbs}
         return {"path": self.path, "map_size": 0, "file_size": int(size), "records": counts}
+
+
+def _alive(conn: psycopg.Connection | None) -> bool:
+    """Whether ``conn`` is still usable, without a round trip. An idle connection that does not
+    LISTEN is sent nothing, so anything waiting on its socket (the server's "terminating
+    connection" message, or end-of-file) means the server ended it: reconnect now rather than
+    fail the next statement. A false alarm costs one reconnect."""
+    if conn is None or conn.closed or conn.broken:
+        return False
+    try:
+        readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return False
+    return not readable
 
 
 def _insert(cur: psycopg.Cursor, name: str, rows: Iterator[tuple[bytes, bytes]]) -> None:

@@ -24,6 +24,7 @@ from tests.cache.test_cache_cli import run_cli
 from tests.pgserver import PgServer
 
 ROOT = Path(__file__).resolve().parents[2]
+SORT_REQUEST = SORT.samples[0]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 ADMIT_ONE = """
@@ -120,13 +121,73 @@ def test_the_database_going_away_and_coming_back(toolchain):
             assert c.lookup("What is 2 plus 3?").run().value == 5  # served from the process's copy
             with pytest.raises(CacheUnavailableError, match="nothing was written"):
                 c.admit(SORT)
-            assert [e.id for e in c.list()] == [add_id]  # no half-written entry in the copy either
+            assert c.lookup(SORT_REQUEST) is None  # no half-written entry in the copy either
             server.start()
             sort_id = _wait_for(lambda: _admit_or_none(c, SORT), "the database back")
         with Cache(url, toolchain=toolchain) as fresh:
             assert sorted(e.id for e in fresh.list()) == sorted([add_id, sort_id])
     finally:
         server.close()
+
+
+def test_a_new_process_reads_programs_when_it_first_serves_them(pg_server):
+    """The copy holds the index whole but programs only once used: opening does not read every
+    family, a hit reads its own, listing reads all, and the answers are the same as LMDB's."""
+    url = pg_server.database()
+    with Cache(url) as writer:
+        writer.put_verified([family(n) for n in range(30)])
+    with Cache(url) as c:
+        entries = c.store.tables["entries"]
+        assert (entries.complete, len(entries.rows)) == (False, 0)  # opened without reading a program
+        assert c.store.tables["index"].complete and len(c.store.tables["index"].rows) > 0
+        hit = c.lookup(request(3, 5))
+        assert hit is not None and hit.entry.id == family(3).id
+        assert set(entries.rows) == {family(3).id.encode()}  # that family's program, no other
+        assert c.lookup("no family has this wording at all") is None
+        assert set(entries.rows) == {family(3).id.encode()}
+        assert sorted(e.id for e in c.list()) == sorted(family(n).id for n in range(30))
+        assert entries.complete and len(entries.rows) == 30
+
+
+def test_a_partial_copy_forgets_what_another_process_changed(pg_server):
+    url = pg_server.database()
+    with Cache(url) as a, Cache(url) as b:
+        a.put_verified([family(n) for n in range(3)])
+        b.lookup(request(1, 2))  # b has read family 1's program
+        assert family(1).id.encode() in b.store.tables["entries"].rows
+        a.retire(family(1).id, "replaced")
+        _wait_for(lambda: b.lookup(request(1, 2)) is None, "the retirement in b")
+        assert b.get(family(1).id).status == "retired"  # the old row was forgotten and read again
+        assert b.lookup(request(2, 2)).entry.id == family(2).id
+
+
+def test_a_program_never_read_is_an_error_while_the_database_is_away(toolchain):
+    """During an outage a process serves the families it has read; one it never read cannot be
+    served from nowhere: a clear CacheUnavailableError, never a wrong or silent answer."""
+    server = PgServer()
+    try:
+        url = server.database()
+        with Cache(url, toolchain=toolchain) as writer:
+            writer.admit(ADD)
+            writer.admit(SORT)
+        with Cache(url, toolchain=toolchain) as c:
+            assert c.lookup("What is 2 plus 3?").run().value == 5  # read now
+            server.stop()
+            assert c.lookup("What is 7 plus 3?").run().value == 10  # from the copy
+            with pytest.raises(CacheUnavailableError, match="cannot be used"):
+                c.lookup(SORT_REQUEST)
+            server.start()
+            hit = _wait_for(lambda: _lookup_or_none(c, SORT_REQUEST), "the database back")
+            assert hit.run().value == "apple fig pear"
+    finally:
+        server.close()
+
+
+def _lookup_or_none(cache: Cache, text: str):
+    try:
+        return cache.lookup(text)
+    except CacheUnavailableError:
+        return None
 
 
 def _admit_or_none(cache: Cache, draft) -> str | None:
