@@ -9,7 +9,10 @@ It starts its own PostgreSQL (tests/pgserver.py: a temporary cluster on loopback
 socket; fsync off, as for the tests) and a temporary LMDB directory. Families are the
 synthetic ones of seglam.cache.synthetic; the hit path runs bench_cache.py's sort family.
 
-Measured: ``lookup`` = ``Cache.lookup`` of a random family's request (its pattern compiled
+Measured: ``open`` = a new Cache on the store (PostgreSQL: reading the index and the other
+small tables into the process's copy; programs are read when first used), ``first lookup``
+= ``Cache.lookup`` of a family this process has not read yet (600 families, once each),
+``lookup`` = ``Cache.lookup`` of a random family's request (its pattern compiled
 and entry decoded once per process, as on a warm server), ``hit`` = ``lookup(...).run()``
 of one family (lookup + bind + gate + run), each interleaved LMDB / PostgreSQL so load hits
 both alike. ``admissions/s``: 8 processes each admitting families through the cache's
@@ -92,6 +95,11 @@ def latency(locations: dict[str, str], size: int, repeat: int) -> dict[str, obje
             out[f"{store}_open_mb"] = rss_mb() - mem
         rng = random.Random(size)
         probes = [request(rng.randrange(size), rng.randrange(1000)) for _ in range(min(repeat, 2000))]
+        # cold: the first lookup of a family this process has not read (PostgreSQL reads its
+        # program then: one round trip); each family is looked up once, so none is warm
+        cold = random.Random(-size).sample(range(size), min(size, 600))
+        out |= interleaved({f"cold_lookup_{s}": (lambda i, c=c: c.lookup(request(cold[i], 7)))
+                            for s, c in caches.items()}, len(cold))
         for c in caches.values():  # warm: every probe's pattern compiled and entry decoded once
             for text in probes:
                 assert c.lookup(text) is not None
@@ -158,11 +166,12 @@ def main(argv: list[str] | None = None) -> int:
                 res = latency(locations, size, args.repeat)
                 results[str(size)] = res
                 for store in STORES:
-                    look, hit = res[f"lookup_{store}"], res[f"hit_{store}"]
+                    look, hit, cold = res[f"lookup_{store}"], res[f"hit_{store}"], res[f"cold_lookup_{store}"]
                     print(f"{store:>10} {size:>7,} families: open {res[f'{store}_open_s']:6.2f} s "
                           f"+{res[f'{store}_open_mb']:5.0f} MB, lookup p50 "
                           f"{look['p50_us']:6.1f} us p99 {look['p99_us']:7.1f} us, hit p50 {hit['p50_us']:6.1f} us "
-                          f"p99 {hit['p99_us']:7.1f} us", flush=True)
+                          f"p99 {hit['p99_us']:7.1f} us; first lookup of a family p50 {cold['p50_us']:6.1f} us "
+                          f"p99 {cold['p99_us']:7.1f} us", flush=True)
             for store in STORES:
                 where = str(Path(tmp) / "adm") if store == "lmdb" else server.database()
                 Cache(where).close()
