@@ -109,7 +109,8 @@ class Admission:
             if reasons:
                 raise AdmissionError(reasons)
             diff, disagreements = self.diff(old, entry, program)
-        detail = (placement.note or f"{len(disagreements)} disagreement(s) with v{old.version}") if old else ""
+        event, detail = (("replaced", placement.note or f"{len(disagreements)} disagreement(s) with v{old.version}")
+                         if old is not None else ("admitted", entry.provenance.origin))
 
         def write(txn: Any) -> None:
             current = None
@@ -119,8 +120,7 @@ class Admission:
                     raise AdmissionError([f"family {entry.id} changed meanwhile (now v{current.version}); retry"])
                 key = vkey(entry.id, current.version, 4)
                 txn.put(key, self.store.seal("history", key, current), db=self.store.dbs["history"])
-            self.write_family(txn, entry, current, *(("replaced", detail) if old else
-                                                     ("admitted", entry.provenance.origin)))
+            self.write_family(txn, entry, current, event, detail)
 
         indexed(self.store, self.store.write, write)  # the clash check reads the index
         self.runner.remember(entry, program)

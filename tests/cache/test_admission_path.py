@@ -5,10 +5,12 @@ through the same function. A :class:`Placement` says which of the three an admis
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from seglam.cache import AdmissionError, Cache, FamilyDraft, Placement
 from seglam.cache.admission import Admission
+from seglam.cache.synthetic import family
 from tests.cache.cache_families import ADD, SORT
 
 
@@ -65,3 +67,14 @@ def test_placements_say_what_an_admission_is(cache):
     imported = Placement(entry_id=fam, status="quarantined", status_reason="r", imported=True).place(old)
     assert imported.status == "quarantined" and imported.provenance.note.endswith("imported")
     assert Placement().place(old) == old  # a new family keeps what admission prepared
+
+
+def test_put_verified_with_clash_check_writes_as_admission_does(cache, calls):
+    cache.put_verified([family(1)], clash_check=True)
+    assert calls == [("write", "admitted")]
+    assert [ev.kind for ev in cache.history(family(1).id)[1]] == ["admitted"]
+    twin = msgspec.structs.replace(family(1), id="0" * 12)  # another id, the same pattern and sample
+    with pytest.raises(AdmissionError, match="matches"):
+        cache.put_verified([twin], clash_check=True)
+    cache.put_verified([family(2)])  # without the check: stored, no event, not through write_family
+    assert calls == [("write", "admitted"), ("write", "admitted")] and cache.history(family(2).id)[1] == []
