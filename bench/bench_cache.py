@@ -71,8 +71,7 @@ def lookup_bench(caches: dict[int, Cache], lookups: int, rng: random.Random) -> 
             for n in order:
                 cold = caches[n]
                 text = request(rng.randrange(n), rng.randrange(1000))
-                cold._decoded.clear()
-                cold._patterns.clear()
+                cold.forget()
                 t = time.perf_counter_ns()
                 hit = cold.lookup(text)
                 times[(n, "cold")].append(time.perf_counter_ns() - t)

@@ -135,7 +135,7 @@ def writer(location: str, worker: int, each: int) -> None:
         sys.stdin.readline()
         for i in range(each):
             entry = family(10_000_000 + worker * 100_000 + i)
-            cache._store_new(entry, None)  # the admission transaction: clash check + insert
+            cache.put_verified([entry], clash_check=True)  # the admission transaction: clash check + insert
         print(each, flush=True)
 
 

@@ -9,6 +9,7 @@ a request's inputs, gated on every hit, correctable, exportable. See docs/cache.
             served.value, served.trace
 """
 
+from seglam.cache.admission import Placement
 from seglam.cache.admit import FamilyDraft, FamilyView, check_pattern_admissible
 from seglam.cache.bundle import ImportReport
 from seglam.cache.cache import Cache, GcReport, Hit, Match, ReplaceResult
@@ -32,7 +33,7 @@ from seglam.cache.toolchain import SeglamToolchain, Toolchain
 __all__ = [
     "AdmissionError", "AmbiguousIdError", "Cache", "CacheError", "CacheFullError", "CorruptEntryError",
     "Counterexample", "Entry", "Event", "Example", "FamilyDraft", "FamilyView", "GateMiss", "GcReport", "Hit",
-    "ImportReport", "Match", "NotFoundError", "Pattern", "PatternError", "Provenance", "ReplaceResult",
+    "ImportReport", "Match", "NotFoundError", "Pattern", "PatternError", "Placement", "Provenance", "ReplaceResult",
     "SeglamToolchain", "Served", "Signature", "Stats", "Toolchain", "ToolchainUnavailable", "Trace",
     "Verification", "check_pattern_admissible", "default_path", "parse_pattern",
 ]

@@ -85,7 +85,7 @@ def check_pattern_admissible(
     for other in other_families:
         hit = next((s for s in other.samples if pat.match(s) is not None), None)
         if hit is not None:
-            reasons.append(f"pattern {pat.text!r} matches a request of family {other.id}: {_short(hit)!r}")
+            reasons.append(f"pattern {pat.text!r} matches a request of family {other.id}: {short(hit)!r}")
         for text in other.patterns:
             try:
                 theirs = parse_pattern(text)
@@ -93,7 +93,7 @@ def check_pattern_admissible(
                 continue
             clash = next((s for s in own if theirs.match(s) is not None), None)
             if clash is not None:
-                reasons.append(f"family {other.id}'s pattern {theirs.text!r} matches this family's request {_short(clash)!r}")
+                reasons.append(f"family {other.id}'s pattern {theirs.text!r} matches this family's request {short(clash)!r}")
     return reasons
 
 
@@ -196,7 +196,8 @@ def kind_fits(kind: str, param_type: str) -> bool:
     return kind not in builtin  # a record or enum instance
 
 
-def _short(text: str, limit: int = 80) -> str:
+def short(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters for a message."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
+from seglam.cache.admission import Placement
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import Counterexample, Entry, Example, Provenance
 from seglam.cache.errors import AdmissionError, CacheError, CorruptEntryError, NotFoundError
 from seglam.cache.values import decode_value
-from seglam.syntax.diagnostics import CheckError
 from seglam.program import MAX_SOURCE_BYTES, SourceFileError, read_source
 from seglam.syntax.jsontext import dumps, json_depth
 
@@ -350,24 +350,11 @@ def _import_one(cache: "Cache", root: Path, fam: ManifestFamily) -> str:
         provenance=fam.provenance,
         filename=fam.file,
     )
-    try:
-        actual = cache.toolchain.program_hash(cache.toolchain.compile(source, fam.file))
-    except CheckError as err:
-        raise AdmissionError([f"program does not check:\n{err.render()}"]) from None
-    if actual != fam.program_hash:  # checked before verifying: the clearest reason, and cheap
-        raise AdmissionError(
-            [f"program content hash {actual[:12]} differs from the manifest's {fam.program_hash[:12]}: "
-             "the program was edited (or the language version differs)"]
-        )
-    entry, program = cache._prepare(draft, entry_id=fam.id, version=fam.version)
-    entry = msgspec.structs.replace(
-        entry,
-        status="quarantined" if fam.status == "quarantined" else "active",
-        status_reason=fam.status_reason if fam.status == "quarantined" else "",
-        counterexamples=fam.counterexamples,
-        provenance=msgspec.structs.replace(entry.provenance, note=(entry.provenance.note + " imported").strip()),
-    )
-    cache._store_new(entry, program)
+    quarantined = fam.status == "quarantined"
+    cache.admit(draft, Placement(entry_id=fam.id, version=fam.version, program_hash=fam.program_hash,
+                                 status="quarantined" if quarantined else "active",
+                                 status_reason=fam.status_reason if quarantined else "",
+                                 counterexamples=fam.counterexamples, imported=True))
     return "imported"
 
 

@@ -45,6 +45,7 @@ from typing import Any, Iterable, Sequence
 import lmdb
 import msgspec
 
+from seglam.cache.admit import check_pattern_admissible
 from seglam.cache.errors import AmbiguousIdError, CorruptEntryError, NotFoundError, PatternError
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.words import words
@@ -298,8 +299,6 @@ def _overlaps(kind: NegativeKind, text: str) -> bool:
 def _usable(pattern: Any, text: str) -> bool:
     """A declined request's pattern is kept when it is well-formed, specific enough (the
     admission rule for families' patterns) and matches the request itself."""
-    from seglam.cache.admit import check_pattern_admissible
-
     if not isinstance(pattern, str) or not pattern.strip():
         return False
     try:

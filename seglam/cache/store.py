@@ -7,7 +7,7 @@ and copy-on-write pages, so a crash loses nothing committed.
 
 LMDB trusts its file. A truncated ``data.mdb`` is mapped and read past its end (SIGBUS),
 and damage surfaces as raw ``lmdb`` errors. So before opening, the data file's two meta
-pages are checked (magic, version, page size) and the file must hold every page the
+pages are checked (magic, version, page size; :mod:`seglam.cache.lmdbfile`) and the file must hold every page the
 newest meta page says is in use; a cache that had been initialised (it has its
 ``secret``) must not have lost its data file. Every LMDB error met later is reported as
 :class:`CacheCorruptError` with the path and what to do.
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
-import struct
 import sys
 import threading
 from contextlib import contextmanager
@@ -33,7 +31,8 @@ from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
 import lmdb
 
 from seglam.cache.errors import CacheCorruptError, CacheError, CacheFullError, CacheLockedError
-from seglam.cache.seal import SECRET_SIZE, Sealer
+from seglam.cache.lmdbfile import DATA_FILE, SECRET_FILE, check_data_file, create_secret, pad_file, read_secret
+from seglam.cache.seal import Sealer
 
 T = TypeVar("T")
 
@@ -51,9 +50,6 @@ DATABASES: dict[str, bool] = {
     "meta": False,  # b"format" -> sealed format record
 }
 
-#: The cache's own files in its directory, beside LMDB's data.mdb and lock.mdb.
-SECRET_FILE = "secret"
-DATA_FILE = "data.mdb"
 #: The on-disk format: 2 = every record sealed with the cache's secret (HMAC).
 FORMAT_VERSION = 2
 FORMAT_KEY = b"format"
@@ -61,8 +57,6 @@ FORMAT_KEY = b"format"
 _CORRUPTION = (lmdb.CorruptedError, lmdb.PageNotFoundError, lmdb.InvalidError, lmdb.VersionMismatchError,
                lmdb.BadValsizeError, lmdb.IncompatibleError, lmdb.PanicError, lmdb.BadDbiError,
                lmdb.BadTxnError)  # BadTxn: a transaction that met damage earlier (the cache never misuses one)
-_MDB_MAGIC = 0xBEEFC0DE
-_P_META = 0x08
 
 INITIAL_MAP_SIZE = 32 << 20
 DEFAULT_MAX_MAP_SIZE = 1 << 40  # address space only; the file grows with the data
@@ -289,7 +283,7 @@ class Store(SealedRecords):
         self._closed = False
 
     def _open(self, map_size: int) -> tuple[lmdb.Environment, Sealer]:
-        secret = _read_secret(self.path)
+        secret = read_secret(self.path)
         used = check_data_file(self.path / DATA_FILE)
         if used is None and secret is not None:
             raise CacheCorruptError(
@@ -312,7 +306,7 @@ class Store(SealedRecords):
         try:
             # an existing, bigger file keeps its size; a reader left by a killed process is freed
             env.reader_check()
-            _pad(self.path / DATA_FILE, env.info()["map_size"])
+            pad_file(self.path / DATA_FILE, env.info()["map_size"])
             with env.begin(write=True) as txn:
                 dbs = {name: env.open_db(name.encode(), txn=txn, dupsort=dup) for name, dup in DATABASES.items()}
                 sealer = self._sealer(txn, dbs, secret)
@@ -332,7 +326,7 @@ class Store(SealedRecords):
         no secret was written by an older seglam (unkeyed seals) and is refused."""
         stored = txn.get(FORMAT_KEY, db=dbs["meta"])
         if secret is None:  # read again under the write lock: a racing process may have set the cache up
-            secret = _read_secret(self.path)
+            secret = read_secret(self.path)
         if secret is None:
             if any(txn.stat(db)["entries"] for db in dbs.values()):
                 raise CacheCorruptError(
@@ -342,7 +336,7 @@ class Store(SealedRecords):
                     "export it with the seglam that wrote it (`seglam cache export DIR`), then import the bundle "
                     "into a new cache (`seglam cache import DIR`); import verifies every program again",
                 )
-            secret = _create_secret(self.path)
+            secret = create_secret(self.path)
         sealer = Sealer(secret)
         if stored is None:
             if any(txn.stat(dbs[name])["entries"] for name in DATABASES if name != "meta"):
@@ -400,7 +394,7 @@ class Store(SealedRecords):
     def _adopt_size(self) -> None:
         with self._write_lock, self._readers.exclusive():
             self.env.set_mapsize(0)
-            _pad(self.path / DATA_FILE, self.env.info()["map_size"])
+            pad_file(self.path / DATA_FILE, self.env.info()["map_size"])
 
     def write(self, fn: Callable[[lmdb.Transaction], T]) -> T:
         """Run ``fn`` in a write transaction and commit. ``fn`` may run more than once (after
@@ -434,7 +428,7 @@ class Store(SealedRecords):
             )
         with self._readers.exclusive():
             self.env.set_mapsize(min(size * 2, self.max_map_size))
-            _pad(self.path / DATA_FILE, self.env.info()["map_size"])
+            pad_file(self.path / DATA_FILE, self.env.info()["map_size"])
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -473,201 +467,6 @@ class Store(SealedRecords):
             "file_size": size,
             "records": counts,
         }
-
-
-# ---- the data file and the secret -------------------------------------------------------------
-
-
-def check_data_file(data: Path) -> int | None:
-    """None if ``data`` is absent or empty (a new cache); else the bytes its newest meta page
-    says are in use. :class:`CacheCorruptError` when it is not a regular file, not an LMDB
-    file, or shorter than the pages in use (a truncated file would be read past its end)."""
-    root = data.parent
-    try:
-        info = os.lstat(data)
-    except FileNotFoundError:
-        return None
-    except OSError as err:
-        raise CacheLockedError(f"cannot open cache at {root}: {err.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise CacheCorruptError(root, f"{DATA_FILE} is not a regular file")
-    if info.st_size == 0:
-        return None
-    try:
-        with open(data, "rb") as handle:
-            for _ in range(8):  # a writer in another process may commit while the list is read
-                meta = _newest_meta(handle)
-                if meta is None:
-                    raise CacheCorruptError(root, f"{DATA_FILE} is truncated or not an LMDB file (its meta pages are damaged)")
-                psize, last_page, txnid, free_root = meta
-                used = (last_page + 1) * psize
-                if os.fstat(handle.fileno()).st_size < used:
-                    raise CacheCorruptError(
-                        root, f"{DATA_FILE} is truncated: {info.st_size} bytes, but its pages in use need {used}")
-                problem = _free_list_problem(handle, psize, last_page, free_root)
-                again = _newest_meta(handle)
-                if again is not None and again[2] == txnid:  # no commit meanwhile: one consistent snapshot
-                    break
-    except OSError as err:
-        raise CacheLockedError(f"cannot read {data}: {err.strerror}") from None
-    if problem:
-        # LMDB reuses free pages without checking them: a damaged list makes a writer
-        # overwrite live pages or abort, so it is refused before anything is written
-        raise CacheCorruptError(root, f"its free-page list is damaged ({problem})")
-    return used
-
-
-def _newest_meta(handle: Any) -> tuple[int, int, int, int] | None:
-    """The meta page LMDB would use (the valid one with the higher transaction id); None
-    if either is damaged (LMDB refuses such a file too)."""
-    handle.seek(0)
-    first = _meta(handle.read(256))
-    if first is None:
-        return None
-    handle.seek(first[0])
-    second = _meta(handle.read(256))
-    if second is None:
-        return None
-    return max(first, second, key=lambda m: m[2])
-
-
-def _pad(data: Path, size: int) -> None:
-    """Extend ``data`` with zeros (sparse) to ``size`` bytes; never shrinks it."""
-    try:
-        fd = os.open(data, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return  # the padding is a guard; a file that cannot be opened for it is still served
-    try:
-        if os.fstat(fd).st_size < size:
-            os.ftruncate(fd, size)
-    except OSError:
-        pass  # a full disk or a filesystem without sparse files: keep the file as it is
-    finally:
-        os.close(fd)
-
-
-_P_BRANCH, _P_LEAF, _P_OVERFLOW = 0x01, 0x02, 0x04
-_F_BIGDATA = 0x01
-_NO_PAGE = (1 << 64) - 1
-
-
-def _free_list_problem(handle: Any, psize: int, last_page: int, root: int) -> str | None:
-    """What is wrong with LMDB's free-page list (the FREE_DBI tree: txn id -> sorted page
-    numbers), or None. Checks every page number is in range, each list is strictly
-    descending and no page is listed twice. Reads only the list's own pages."""
-    if root == _NO_PAGE:
-        return None
-    seen: set[int] = set()
-    visited: set[int] = set()
-    stack = [(root, 0)]
-    while stack:
-        pgno, depth = stack.pop()
-        if not 2 <= pgno <= last_page or pgno in visited or depth > 32:
-            return f"page {pgno} out of range or revisited"
-        visited.add(pgno)
-        handle.seek(pgno * psize)
-        page = handle.read(psize)
-        if len(page) < psize:
-            return f"page {pgno} is cut short"
-        flags, lower, upper = struct.unpack_from("<HHH", page, 10)
-        if not (16 <= lower <= upper <= psize) or not flags & (_P_BRANCH | _P_LEAF):
-            return f"page {pgno} has a bad header"
-        for i in range((lower - 16) // 2):
-            (ptr,) = struct.unpack_from("<H", page, 16 + 2 * i)
-            if not upper <= ptr <= psize - 8:
-                return f"page {pgno} has a node outside it"
-            lo, hi, nflags, ksize = struct.unpack_from("<HHHH", page, ptr)
-            if flags & _P_BRANCH:
-                stack.append((lo | hi << 16 | nflags << 32, depth + 1))
-                continue
-            start = ptr + 8 + ksize
-            size = lo | hi << 16
-            if nflags & _F_BIGDATA:
-                if start + 8 > psize:
-                    return f"page {pgno} has a node outside it"
-                (over,) = struct.unpack_from("<Q", page, start)
-                if not 2 <= over <= last_page or over in visited:
-                    return f"overflow page {over} out of range"
-                visited.add(over)
-                handle.seek(over * psize)
-                value = handle.read(16 + size)[16:]
-            else:
-                value = page[start : start + size]
-            problem = _page_list_problem(value, size, last_page, seen)
-            if problem:
-                return problem
-    return None
-
-
-def _page_list_problem(value: bytes, size: int, last_page: int, seen: set[int]) -> str | None:
-    """An LMDB ID list: a count, then that many page numbers, strictly descending."""
-    if len(value) != size or size < 8 or size % 8:
-        return "a list has a bad size"
-    numbers = struct.unpack_from(f"<{size // 8}Q", value)
-    if numbers[0] != len(numbers) - 1:
-        return "a list has a bad count"
-    previous = _NO_PAGE
-    for number in numbers[1:]:
-        if not 2 <= number <= last_page or number >= previous or number in seen:
-            return f"free page {number} is out of range, out of order or listed twice"
-        seen.add(number)
-        previous = number
-    return None
-
-
-def _meta(page: bytes) -> tuple[int, int, int, int] | None:
-    """(page size, last page, transaction id, free-list root) of an LMDB meta page, or None
-    if it is not one."""
-    if len(page) < 152:
-        return None
-    (flags,) = struct.unpack_from("<H", page, 10)
-    magic, version = struct.unpack_from("<II", page, 16)
-    (psize,) = struct.unpack_from("<I", page, 40)
-    (free_root,) = struct.unpack_from("<Q", page, 80)
-    last_page, txnid = struct.unpack_from("<QQ", page, 136)
-    if not flags & _P_META or magic != _MDB_MAGIC or version != 1:
-        return None
-    if psize < 512 or psize > 1 << 16 or psize & (psize - 1) or last_page >= 1 << 48:
-        return None
-    return psize, last_page, txnid, free_root
-
-
-def _read_secret(root: Path) -> bytes | None:
-    path = root / SECRET_FILE
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    if not stat.S_ISREG(info.st_mode) or info.st_size != SECRET_SIZE:
-        raise CacheCorruptError(root, f"its {SECRET_FILE} file is damaged (a cache secret is a {SECRET_SIZE}-byte file)")
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise CacheLockedError(f"cannot read {path}: {err.strerror}") from None
-
-
-def _create_secret(root: Path) -> bytes:
-    """Write a new random secret (mode 0600). It appears complete or not at all: written to
-    a temporary file and linked into place, so a racing process reads the winner's."""
-    path = root / SECRET_FILE
-    tmp = root / f".{SECRET_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
-    secret = os.urandom(SECRET_SIZE)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secret)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            existing = _read_secret(root)
-            if existing is None:
-                raise CacheLockedError(f"cannot create {path}") from None
-            return existing
-    finally:
-        tmp.unlink(missing_ok=True)
-    return secret
 
 
 def key_bytes(key: str | bytes | memoryview) -> bytes:

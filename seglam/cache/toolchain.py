@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 from seglam.cache.entry import Verification, now
 from seglam.cache.errors import ToolchainUnavailable
+from seglam.program import compile as compile_program
+from seglam.run.limits import Limits
 
 
 @dataclass(frozen=True)
@@ -48,16 +50,8 @@ class SeglamToolchain:
         self.verify_options = dict(verify_options or {})
         self._limits: dict[tuple[int, int | None], Any] = {}  # (program limits id, fuel) -> Limits
 
-    @staticmethod
-    def _program_module() -> Any:
-        try:
-            from seglam import program
-        except ImportError as err:
-            raise ToolchainUnavailable(f"the Seglam runtime is not available: {err}") from None
-        return program
-
     def compile(self, source: str, filename: str) -> Any:
-        return self._program_module().compile(source, filename=filename)
+        return compile_program(source, filename=filename)
 
     def program_hash(self, program: Any) -> str:
         return str(program.hash)
@@ -80,7 +74,7 @@ class SeglamToolchain:
         inputs even when another function calls them (helpers are judged through callers);
         ``seeds`` (function -> keyword-argument dicts, such as the bindings of a request and
         its examples) are inputs known to be in the domain, where the aimed run starts."""
-        verify = _find_verify()
+        verify = _verifier_function("verify")
         if verify is None:
             raise ToolchainUnavailable("seglam.verify is not available: nothing unverified is cached")
         options = dict(self.verify_options)
@@ -93,13 +87,7 @@ class SeglamToolchain:
 
     def diff(self, old: Any, new: Any) -> str | None:
         """``seglam diff``: Z3 where it decides, Hypothesis otherwise; None if unavailable."""
-        try:
-            import seglam.verifier as verifier
-        except ImportError:
-            return None
-        fn = getattr(verifier, "diff", None)
-        if fn is not None and not callable(fn):
-            fn = getattr(fn, "diff", None)
+        fn = _verifier_function("diff")
         if fn is None:
             return None
         report = fn(old, new, **self.verify_options)  # the same budget settings as verify
@@ -114,21 +102,19 @@ def _limits(program: Any, fuel: int | None) -> Any:
         return base
     if base is not None and dataclasses.is_dataclass(base):
         return dataclasses.replace(base, fuel=fuel)
-    from seglam.run.limits import Limits
-
     return Limits(fuel=fuel)
 
 
-def _find_verify() -> Any:
-    import seglam
-
-    verify = getattr(seglam, "verify", None)
-    if verify is None:
-        try:
-            from seglam.verifier import verify  # type: ignore[no-redef]
-        except ImportError:
-            return None
-    return verify if callable(verify) else getattr(verify, "verify", None)
+def _verifier_function(name: str) -> Any:
+    """``seglam.verifier.<name>`` (``verify``, ``diff``), imported when first needed (Z3 and
+    Hypothesis are heavy); None when it is not available. A name that is a module stands
+    for the function of the same name in it."""
+    try:
+        import seglam.verifier as verifier
+    except ImportError:
+        return None
+    fn = getattr(verifier, name, None)
+    return fn if fn is None or callable(fn) else getattr(fn, name, None)
 
 
 SUMMARY_LIMIT = 20_000

@@ -6,8 +6,13 @@ fits (and, for a decorated function, has the stub's exact signature); a pattern 
 originating request and binds arguments; on them the program returns the model's own
 direct answer (two reasoning paths agree); the model's further examples agree too; the
 patterns are specific and collide with no other family; the verifier passes.
-:meth:`Cache.admit` then re-checks all of it inside its write transaction, so nothing
-unverified is ever cached."""
+
+Judging is not admitting: a :class:`Candidate`'s draft enters the cache only through
+:meth:`Cache.admit` (a new family) or :meth:`Cache.replace` (the next version), both the one
+admission path of :mod:`seglam.cache.admission`, which re-checks all of it (reusing this
+verifier report) and re-checks clashes inside its write transaction, so nothing unverified
+is ever cached. The rules both sides apply (holes, entry point, signature) are the cache's
+(:mod:`seglam.cache.admit`, :mod:`seglam.cache.signature`)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from seglam.cache.values import encode_value
 from seglam.engine.client import Usage
 
 TIERS = ("hit", "routed", "compiled", "disputed", "uncached", "unsolved", "deadline")
@@ -78,8 +79,6 @@ class Answer:
         return self.tier in ("hit", "routed", "compiled")
 
     def to_json(self) -> dict[str, Any]:
-        from seglam.cache.values import encode_value
-
         try:
             value = encode_value(self.value)
         except TypeError:

@@ -33,9 +33,12 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import msgspec
 
 from seglam.cache.admit import FamilyDraft, check_holes, normalise_task
+from seglam.cache.cache import Cache, Hit
 from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError, ToolchainUnavailable
+from seglam.cache.gate import render_bindings
 from seglam.cache.pattern import parse_pattern
+from seglam.cache.values import decode_value, render_value
 from seglam.engine.admission import (
     Candidate, Refusal, Request, answer_key, admission_feedback, coerce_inputs, evaluate, frozen_asserts, refusal,
 )
@@ -77,8 +80,6 @@ class Engine:
     ) -> None:
         self._owns_cache = not hasattr(cache, "lookup")
         if self._owns_cache:
-            from seglam.cache.cache import Cache
-
             cache = Cache(cache)
         self.cache = cache
         if compiler is None:
@@ -328,8 +329,6 @@ class Engine:
         bindings, pattern, why = _route_bindings(entry, reply, text, self.cache)
         if bindings is None:
             return None, usage, [f"routing to {entry.id} refused: {why}"]
-        from seglam.cache.cache import Hit
-
         hit = Hit(entry, pattern, bindings, (), 0, text, self.cache)
         try:
             served = hit.run(fuel=self.fuel)
@@ -553,8 +552,6 @@ class Engine:
 
     def _compiled_trace(self, entry_id: str, version: int, cand: Candidate, request: Request, usage: Usage,
                         rounds: int, candidates: int, reasons: list[str]) -> EngineTrace:
-        from seglam.cache.gate import render_bindings
-
         pattern = None
         bindings: dict[str, Any] = dict(request.inputs or {})
         if request.text is not None:
@@ -684,8 +681,6 @@ def _final_provenance(cand: Candidate, usage: Usage, seconds: float, rounds: int
 
 
 def _render_counterexamples(entry: Entry, limit: int = 20) -> tuple[str, ...]:
-    from seglam.cache.values import decode_value, render_value
-
     out = []
     for cx in entry.counterexamples[-limit:]:
         try:

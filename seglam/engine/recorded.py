@@ -56,9 +56,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from seglam.cache.errors import PatternError
+from seglam.cache.pattern import parse_pattern
 from seglam.engine.loopback import JSON_HEADERS, LoopbackServer, Reply, completion_body
 from seglam.engine.prefix_cache import PrefixCache
 from seglam.engine.prompt import REQUEST_HEADING
+from seglam.program import compile as compile_program
+from seglam.run.faults import Fault
 
 MODEL_NAME = "recorded-bbh"
 MAX_BODY = 20_000_000
@@ -180,18 +184,12 @@ def load_recording(data_dir: Path | str, families_dir: Path | str | None = None)
 
 
 def _parsed(families: Sequence[RecordedFamily]) -> list[tuple[str, Any]]:
-    from seglam.cache.pattern import parse_pattern
-
     return [(fam.name, parse_pattern(p)) for fam in families for p in fam.patterns]
 
 
 def _reader(fam: RecordedFamily) -> Any:
     """Whether the family's program answers a request (its precondition accepts it): the
     recorded model's knowledge of what its program can read."""
-    from seglam.cache.pattern import parse_pattern
-    from seglam.program import compile as compile_program
-    from seglam.run.faults import Fault
-
     program = compile_program(fam.program, filename=f"{fam.name}.sgl")
     patterns = [parse_pattern(p) for p in fam.patterns]
 
@@ -358,9 +356,6 @@ def _route(recording: Recording, user: str) -> Decision:
 
 
 def _bind(patterns: Iterable[str], text: str) -> tuple[str | None, dict[str, Any]]:
-    from seglam.cache.errors import PatternError
-    from seglam.cache.pattern import parse_pattern
-
     for p in patterns:
         try:
             bound = parse_pattern(p).match(text)
@@ -378,9 +373,6 @@ def generalise(pattern: str, source: str, text: str) -> str | None:
     text in ``source`` is found in ``text``, in the pattern's order, and becomes the hole;
     everything else of ``text`` is literal. None when the pattern does not bind ``source`` or
     an input is not found."""
-    from seglam.cache.errors import PatternError
-    from seglam.cache.pattern import parse_pattern
-
     try:
         pat = parse_pattern(pattern)
     except PatternError:

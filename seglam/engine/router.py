@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from seglam.cache.errors import PatternError
+from seglam.cache.pattern import parse_pattern
 from seglam.cache.words import words as tokens  # the same words negative families use
 
 
@@ -61,9 +63,6 @@ def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) ->
     to other inputs than the family's own patterns do: learning it would change what the
     family answers to its own samples, so it is not learned. Samples it does not match are
     fine (the family's own patterns still serve them)."""
-    from seglam.cache.errors import PatternError
-    from seglam.cache.pattern import parse_pattern
-
     try:
         new = parse_pattern(pattern)
         mine = [parse_pattern(p) for p in own]

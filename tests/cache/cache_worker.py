@@ -9,6 +9,7 @@ import signal
 import sys
 
 from seglam.cache import Cache, CacheFullError
+from seglam.cache.records import add_stats
 from seglam.cache.synthetic import family, request
 
 
@@ -27,7 +28,7 @@ def mixed(path: str, worker: int, ops: int, shared: str) -> None:
                 assert found[0].bindings == {"x": 7}, found
                 assert found[0].entry_id == family(probe).id
                 checked += 1
-            cache.store.write(lambda txn: cache._add_stats(txn, shared, failures=1))
+            cache.store.write(lambda txn: add_stats(cache.store, txn, shared, failures=1))
     print(json.dumps({"worker": worker, "written": written, "checked": checked}))
 
 

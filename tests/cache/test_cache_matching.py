@@ -98,7 +98,7 @@ def test_ambiguous_matches_resolve_deterministically(tmp_path, toolchain):
         with Cache(tmp_path / f"c{len(winners)}{id(order)}", toolchain=toolchain) as c:
             ids = {}
             for d in order:
-                entry, program = c._prepare(d)
+                entry = c.prepare(d)
                 c.put_verified([entry])
                 ids[d.patterns[0]] = entry.id
             found = c.matches("Reverse the order of these words: x y")

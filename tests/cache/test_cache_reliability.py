@@ -16,6 +16,7 @@ import pytest
 from tests.cache.cache_families import ADD, SORT
 from seglam.cache import Cache, CacheFullError, CorruptEntryError
 from seglam.cache.entry import Entry
+from seglam.cache.records import read_stats
 from seglam.cache.synthetic import family, request
 
 WORKER = str(Path(__file__).with_name("cache_worker.py"))
@@ -48,7 +49,7 @@ def test_eight_processes_lose_nothing_and_corrupt_nothing(cache_location):
     assert len(expected) == 8 * ops and expected <= set(entries)
     with Cache(path) as c:
         with c.store.read() as txn:
-            assert c._stats(txn, shared).failures == 8 * ops  # no lost read-modify-write
+            assert read_stats(c.store, txn, shared).failures == 8 * ops  # no lost read-modify-write
         for o in outs:
             n = o["written"][-1]
             assert c.matches(request(n, 3))[0].bindings == {"x": 3}

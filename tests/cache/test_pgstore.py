@@ -46,10 +46,11 @@ with Cache(sys.argv[1], toolchain=OracleToolchain()) as c:
 HOLD_WRITE = """
 import sys, time
 from seglam.cache import Cache
+from seglam.cache.records import put_entry
 from seglam.cache.synthetic import family
 with Cache(sys.argv[1]) as c:
     def write(txn):
-        c._put_entry(txn, family(7))
+        put_entry(c.store, txn, family(7))
         print("inside", flush=True)
         time.sleep(600)  # killed here, inside the write
     c.store.write(write)

@@ -24,7 +24,7 @@ import pytest
 
 from seglam.cache import Cache
 from seglam.cache.errors import CacheCorruptError
-from seglam.cache.store import check_data_file
+from seglam.cache.lmdbfile import check_data_file
 from seglam.cache.synthetic import family
 from seglam.cli.main import main
 from tests.cache.cache_families import ADD, SORT

@@ -143,3 +143,9 @@ def private_names(edges: list[Import]) -> list[Import]:
 
 def local_imports(edges: list[Import]) -> list[Import]:
     return [e for e in edges if e.local]
+
+
+def line_counts() -> dict[str, int]:
+    """Lines per source file of seglam/ and verifier/, by path from the repository root."""
+    return {path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+            for path in project_modules().values()}

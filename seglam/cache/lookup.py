@@ -1,0 +1,164 @@
+"""The hit path: which families' patterns match a request, and the family that serves it.
+
+Reads take a store snapshot and never block. Candidates come from the anchor index
+(:mod:`seglam.cache.index`); each candidate's pattern then matches the whole request. A
+damaged index posting makes the index be rebuilt from the entries, once, before answering.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import lmdb
+import msgspec
+
+from seglam.cache import admit as rules
+from seglam.cache import index
+from seglam.cache.entry import Entry
+from seglam.cache.errors import CorruptEntryError
+from seglam.cache.gate import Served
+from seglam.cache.hitstats import HitStats
+from seglam.cache.pattern import request_tokens
+from seglam.cache.records import Entries, Patterns, indexed, read_stats
+from seglam.cache.store import CacheStore
+
+
+class Match(msgspec.Struct, frozen=True, gc=False):
+    """One family whose pattern matched a request (any status but retired)."""
+
+    entry_id: str
+    status: str
+    pattern_index: int
+    pattern: str
+    bindings: dict[str, Any]
+    specificity: tuple[int, int]
+
+
+class Server(Protocol):
+    """What runs a hit: :meth:`seglam.cache.Cache.serve`."""
+
+    def serve(self, hit: "Hit", fuel: int | None = None) -> Served: ...
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A request matched an active family. :meth:`run` gates and runs it; nothing is
+    served until then."""
+
+    entry: Entry
+    pattern: str | None
+    bindings: dict[str, Any]
+    ambiguous: tuple[str, ...]
+    lookup_ns: int
+    request: str | None
+    _cache: Server = field(repr=False, compare=False)
+
+    def run(self, *, fuel: int | None = None) -> Served:
+        """Check the precondition, run under fuel, check the postcondition. Returns the
+        value and its trace, or raises :class:`GateMiss` (and records a counterexample)."""
+        return self._cache.serve(self, fuel)
+
+
+def by_specificity(found: list[tuple[Match, Entry]]) -> list[tuple[Match, Entry]]:
+    """More literal characters first, then fewer holes, then entry id and pattern order."""
+    return sorted(found, key=lambda me: (-me[0].specificity[0], -me[0].specificity[1], me[0].entry_id,
+                                         me[0].pattern_index))
+
+
+class Lookup:
+    """Matching requests against one cache's families."""
+
+    def __init__(self, store: CacheStore, stats: HitStats, server: Server) -> None:
+        self.store = store
+        self.stats = stats
+        self.server = server
+        self.patterns = Patterns()
+        self.entries = Entries()
+
+    def matches(self, text: str) -> list[Match]:
+        """Every non-retired family whose pattern matches ``text``, most specific first."""
+        return [m for m, _ in indexed(self.store, self.read_matches, text)]
+
+    def read_matches(self, text: str) -> list[tuple[Match, Entry]]:
+        txn = self.store.begin_read()  # no context manager: this is the hot path
+        try:
+            return self.matches_in(txn, text)
+        except (lmdb.Error, UnicodeDecodeError) as err:
+            raise self.store.failure(err) from None
+        finally:
+            self.store.end_read(txn)
+
+    def lookup(self, text: str) -> Hit | None:
+        """The family that serves a free-text request, or None. The most specific match
+        wins; if it is quarantined (being corrected), there is no hit."""
+        start = time.perf_counter_ns()
+        found = indexed(self.store, self.read_matches, text)
+        if not found or found[0][0].status != "active":
+            return None
+        best, entry = found[0]
+        others = tuple(dict.fromkeys(m.entry_id for m, _ in found[1:] if m.entry_id != best.entry_id))
+        return Hit(entry, best.pattern, best.bindings, others, time.perf_counter_ns() - start, text, self.server)
+
+    def lookup_structured(self, task: str, inputs: dict[str, Any]) -> Hit | None:
+        """The family for a structured request: normalised task text plus input names and
+        kinds. Exact; the first (lowest id) active family whose signature fits wins."""
+        start = time.perf_counter_ns()
+        key = index.task_key(rules.normalise_task(task), inputs)
+        ids = indexed(self.store, self.task_ids, key)
+        fits: list[Entry] = []
+        with self.store.read() as txn:
+            for entry_id in ids:
+                entry = self.entries.load(self.store, txn, entry_id)
+                if entry is None or entry.status != "active":
+                    continue
+                if all(
+                    (p := entry.signature.param(k)) is not None and rules.kind_fits(rules.value_kind(v), p.type)
+                    for k, v in inputs.items()
+                ):
+                    fits.append(entry)
+        if not fits:
+            return None
+        others = tuple(e.id for e in fits[1:])
+        return Hit(fits[0], None, dict(inputs), others, time.perf_counter_ns() - start, task, self.server)
+
+    def task_ids(self, key: bytes) -> list[str]:
+        with self.store.read() as txn:
+            return self.task_ids_in(txn, key)
+
+    def task_ids_in(self, txn: Any, key: bytes) -> list[str]:
+        """The families filed under a structured task key."""
+        return index.task_candidates(txn, self.store.dbs["tasks"], key, self.store.sealer)
+
+    def matches_in(self, txn: Any, text: str) -> list[tuple[Match, Entry]]:
+        """:meth:`matches` inside an open transaction, with each match's entry."""
+        tokens = request_tokens(text)
+        candidates = index.candidates(txn, self.store.dbs["index"], tokens, self.store.sealer)
+        found: list[tuple[Match, Entry]] = []
+        corrupt: list[tuple[str, str]] = []
+        for entry_id in sorted(candidates):
+            try:
+                entry = self.entries.load(self.store, txn, entry_id, strict=True)
+            except CorruptEntryError as err:
+                if read_stats(self.store, txn, entry_id).corrupt is None:
+                    corrupt.append((entry_id, err.reason))
+                continue
+            if entry is None or entry.status == "retired":
+                continue
+            for number in sorted(candidates[entry_id]):
+                if number >= len(entry.patterns):
+                    continue
+                pat = self.patterns.parse(entry.patterns[number])
+                if not tokens.issuperset(pat.anchors):
+                    continue  # cheap: a matching request contains every anchor word
+                bindings = pat.match(text)
+                if bindings is not None:
+                    found.append((Match(entry_id, entry.status, number, pat.text, bindings, pat.specificity), entry))
+        self.stats.found_corrupt(corrupt)  # marked after the read snapshot closes
+        return by_specificity(found)
+
+    def forget(self) -> None:
+        """Drop the per-process memos (a benchmark's cold lookup)."""
+        self.patterns.clear()
+        self.entries.clear()

@@ -1,0 +1,89 @@
+"""Running a family's program: compiled once per process and checked against its verified
+content hash, then run behind the gate (:mod:`seglam.cache.gate`) on a hit, on admission's
+sample runs and on a correction's reruns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seglam.cache.entry import Entry
+from seglam.cache.errors import GateMiss
+from seglam.cache.gate import GateResult, Served, Trace, render_bindings, run_gated
+from seglam.cache.hitstats import HitStats
+from seglam.cache.lookup import Hit
+from seglam.cache.records import Memo, quarantine, record_failure
+from seglam.cache.signature import leading_assert_lines
+from seglam.cache.store import CacheStore
+from seglam.cache.toolchain import Toolchain
+from seglam.syntax.diagnostics import CheckError
+
+#: A compiled program and the lines of its entry point's leading asserts (its precondition).
+Compiled = tuple[Any, frozenset[int]]
+
+
+class Runner:
+    """Compiles and runs a cache's families under its toolchain and fuel budget."""
+
+    def __init__(self, store: CacheStore, toolchain: Toolchain, fuel: int, stats: HitStats) -> None:
+        self.store = store
+        self.toolchain = toolchain
+        self.fuel = fuel
+        self.stats = stats
+        self.programs: Memo[tuple[str, int, str], Compiled] = Memo()
+
+    def program(self, entry: Entry) -> Compiled:
+        """The compiled program of an entry, compiled once per process and checked against
+        the stored content hash, so what runs is exactly what was verified."""
+        key = (entry.id, entry.version, entry.program_hash)
+        cached = self.programs.get(key)
+        if cached is not None:
+            return cached
+        try:
+            program = self.toolchain.compile(entry.source, f"{entry.id}.sgl")
+            actual = self.toolchain.program_hash(program)
+        except CheckError as err:
+            quarantine(self.store, entry.id, f"stored program no longer checks: {err.codes}")
+            raise GateMiss(f"family {entry.id}: stored program no longer checks", None) from None
+        if actual != entry.program_hash:
+            quarantine(self.store, entry.id, f"content hash changed ({entry.program_hash[:12]} -> {actual[:12]})")
+            raise GateMiss(f"family {entry.id}: program hash does not match the verified one", None)
+        return self.programs.put(key, (program, leading_assert_lines(entry.source, entry.signature.entry)))
+
+    def remember(self, entry: Entry, program: Any) -> None:
+        """A program just admitted: its compiled form serves the next hit."""
+        self.programs.put((entry.id, entry.version, entry.program_hash),
+                          (program, leading_assert_lines(entry.source, entry.signature.entry)))
+
+    def gate(self, entry: Entry, program: Any, pre: frozenset[int], bindings: dict[str, Any],
+             request: str | None) -> GateResult:
+        """One gated run under the cache's fuel budget (nothing recorded)."""
+        return run_gated(self.toolchain, program, entry, bindings, fuel=self.fuel, precondition_lines=pre, request=request)
+
+    def serve(self, hit: Hit, fuel: int | None) -> Served:
+        """Check the precondition, run under fuel, check the postcondition; a failure is
+        stored as a counterexample and raised as :class:`GateMiss`."""
+        self.stats.flush_corrupt()
+        entry = hit.entry
+        limit = fuel if fuel is not None else self.fuel
+
+        def trace(outcome: str, run_ns: int = 0, fuel_used: int | None = None) -> Trace:
+            return Trace(entry_id=entry.id, version=entry.version, program_hash=entry.program_hash,
+                         pattern=hit.pattern, bindings=render_bindings(hit.bindings), fuel_limit=limit,
+                         fuel_used=fuel_used, lookup_ns=hit.lookup_ns, run_ns=run_ns, ambiguous=hit.ambiguous,
+                         outcome=outcome)
+
+        try:
+            program, pre_lines = self.program(entry)
+        except GateMiss as miss:
+            raise GateMiss(miss.reason, trace("fault"), miss.counterexample) from None
+        res = run_gated(
+            self.toolchain, program, entry, hit.bindings, fuel=limit, precondition_lines=pre_lines, request=hit.request
+        )
+        if res.counterexample is not None:
+            record_failure(self.store, entry.id, res.counterexample)
+            cx = res.counterexample
+            why = f"{cx.kind}: {cx.fault or ''} {cx.message}".strip()
+            raise GateMiss(f"family {entry.id} v{entry.version} refused the request ({why})",
+                           trace(res.outcome, res.run_ns, res.fuel_used), cx)
+        self.stats.bump(entry.id, hits=1, ambiguous=1 if hit.ambiguous else 0)
+        return Served(res.value, trace("hit", res.run_ns, res.fuel_used))
