@@ -20,7 +20,7 @@ def _x_Attribute(cx: Context, node: ast.Attribute, st, expected):
         base = cx.expr(node.value, st)
         if not isinstance(base, t.ErrorType):
             cx.report.error("E-REFLECTION", f"`{node.attr}` is not available: no dunder attributes in Seglam",
-                              node.span, "use `isinstance(x, T)` or `match` to tell types apart")
+                            node.span, "use `isinstance(x, T)` or `match` to tell types apart")
         return t.ERROR
     path = path_of(cx, node)
     if path is not None and st is not None and path in st.vars:
@@ -53,7 +53,7 @@ def attribute_of(cx: Context, base: t.Type, node: ast.Attribute, st) -> t.Type:
             r = _attribute_of_one(cx, option, node, quiet=True)
             if r is None:
                 cx.report.error("E-ATTR", f"`{option.render()}` has no attribute `{attr}` (the value is `{base.render()}`)",
-                                  node.span, "narrow it first with `isinstance(x, T)` or a `match`")
+                                node.span, "narrow it first with `isinstance(x, T)` or a `match`")
                 return t.ERROR
             results.append(r)
         return t.union(*results) if not any(isinstance(r, t.BoundMethodType) for r in results) else t.BoundMethodType(base, attr)
@@ -72,8 +72,8 @@ def _attribute_of_one(cx: Context, base: t.Type, node: ast.Attribute, quiet: boo
             names = [f.name for f in info.fields] if info else []
             close = difflib.get_close_matches(attr, names, n=1)
             cx.report.error("E-ATTR", f"record `{base.name}` has no field `{attr}`", node.span,
-                              f"did you mean `{close[0]}`?" if close else
-                              "records hold data only: write a function that takes the record")
+                            f"did you mean `{close[0]}`?" if close else
+                            "records hold data only: write a function that takes the record")
         return None
     if isinstance(base, t.EnumType):
         info = cx.env.enums.get(base.name)
@@ -117,11 +117,11 @@ def _class_attribute(cx: Context, target: t.Type, node: ast.Attribute) -> t.Type
             return target
         close = difflib.get_close_matches(attr, info.member_names, n=1)
         cx.report.error("E-ATTR", f"enum `{target.name}` has no member `{attr}`", node.span,
-                          f"did you mean `{target.name}.{close[0]}`?" if close else None)
+                        f"did you mean `{target.name}.{close[0]}`?" if close else None)
         return t.ERROR
     if isinstance(target, t.RecordType):
         cx.report.error("E-ATTR", f"record class `{target.name}` has no attribute `{attr}`", node.span,
-                          "read fields from a record value: `p.x`")
+                        "read fields from a record value: `p.x`")
         return t.ERROR
     if isinstance(target, t.PrimType):
         members = table().type_members.get(target.name, {})
@@ -129,7 +129,7 @@ def _class_attribute(cx: Context, target: t.Type, node: ast.Attribute) -> t.Type
             return t.BuiltinFnType(f"{target.name}.{attr}")
         if target == t.DATE and attr == "today":
             cx.report.error("E-IO", "`date.today()` is not available: no clock in Seglam", node.span,
-                              "pass today's date in as an argument")
+                            "pass today's date in as an argument")
             return t.ERROR
     cx.report.error("E-ATTR", f"`{target.render()}` has no attribute `{attr}`", node.span)
     return t.ERROR
@@ -159,7 +159,7 @@ def _x_Subscript(cx: Context, node: ast.Subscript, st, expected):
 def subscript_of(cx: Context, base: t.Type, node: ast.Subscript, st) -> t.Type:
     if isinstance(base, t.BuiltinFnType) and base.qualname in ("list", "dict", "set", "tuple"):
         cx.report.error("E-TYPE", "a type cannot be used as a value here", node.span,
-                          "to make an empty typed list write `xs: list[int] = []`")
+                        "to make an empty typed list write `xs: list[int] = []`")
         return t.ERROR
     if is_bottom(base):
         if isinstance(node.index, ast.Slice):
@@ -204,12 +204,12 @@ def subscript_of(cx: Context, base: t.Type, node: ast.Subscript, st) -> t.Type:
         key = value(cx, node.index, st)
         if not assignable(key, t.STR):
             cx.report.error("E-TYPE", f"an enum is indexed by member name (a str), not `{key.render()}`",
-                              node.index.span, f"to look a member up by value write `{base.target.name}(value)`")
+                            node.index.span, f"to look a member up by value write `{base.target.name}(value)`")
         return base.target
     if isinstance(base, t.UnionType):
         value(cx, node.index, st)
         cx.report.error("E-TYPE", f"cannot index a value of type `{base.render()}`", node.span,
-                          "narrow it first with `isinstance` or `match`")
+                        "narrow it first with `isinstance` or `match`")
         return t.ERROR
     if isinstance(node.index, ast.Slice):
         cx.expr(node.index, st)

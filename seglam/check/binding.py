@@ -47,7 +47,7 @@ def unpack(cx: Context, target, ty: t.Type) -> list[t.Type]:
         if not star:
             if len(ty.elems) != len(elts):
                 cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}` ({len(ty.elems)} values) into "
-                                  f"{len(elts)} names", target.span)
+                                f"{len(elts)} names", target.span)
                 return [t.ERROR] * len(elts)
             return list(ty.elems)
         i = next(i for i, e in enumerate(elts) if isinstance(e, ast.Starred))
@@ -73,14 +73,14 @@ def attribute_assign_error(cx: Context, target: ast.Attribute, base: t.Type) -> 
         return
     if any(isinstance(o, t.RecordType) for o in t.options(base)):
         cx.report.error("E-FROZEN", f"record fields cannot be assigned: `{show(target)}`", target.span,
-                          f"records are immutable: make an updated copy with "
-                          f"`dataclasses.replace({show(target.value)}, {target.attr}=...)`")
+                        f"records are immutable: make an updated copy with "
+                        f"`dataclasses.replace({show(target.value)}, {target.attr}=...)`")
         return
     cx.report.error("E-TYPE", f"cannot assign to attribute `{target.attr}` of `{base.render()}`", target.span)
 
 
 def item_assign(cx: Context, target: ast.Subscript, container: t.Type, ty: t.Type, st: State,
-                 evaluated_index: bool = False) -> None:
+                evaluated_index: bool = False) -> None:
     cx.types[id(target)] = ty
     index = cx.types.get(id(target.index)) if evaluated_index else None
     if index is None:
@@ -112,7 +112,7 @@ def item_assign(cx: Context, target: ast.Subscript, container: t.Type, ty: t.Typ
         return
     if container == t.STR:
         cx.report.error("E-TYPE", "strings are immutable", target.span,
-                          "build a new string, e.g. `s[:i] + c + s[i + 1:]`, or work on `list(s)` and `\"\".join(...)`")
+                        "build a new string, e.g. `s[:i] + c + s[i + 1:]`, or work on `list(s)` and `\"\".join(...)`")
         return
     if isinstance(container, t.TupleType):
         cx.report.error("E-TYPE", "tuples are immutable", target.span, "use a list, or build a new tuple")
@@ -133,13 +133,13 @@ def bind_name(cx: Context, name: str, ty: t.Type, st: State, node, value_node) -
         if not assignable(ty, declared):
             if t.is_optional(ty) and assignable(t.strip_none(ty), declared):
                 cx.report.error("E-OPTIONAL", f"`{show(value_node) if value_node is not None else name}` may be None, "
-                                  f"but `{name}` is `{declared.render()}`", node.span,
-                                  f"check for None first, or annotate `{name}: {t.optional(declared).render()}`")
+                                f"but `{name}` is `{declared.render()}`", node.span,
+                                f"check for None first, or annotate `{name}: {t.optional(declared).render()}`")
             else:
                 what = "parameter" if name in ctx.params else "variable"
                 cx.report.error("E-TYPE", f"cannot assign `{ty.render()}` to {what} `{name}` of type "
-                                  f"`{declared.render()}`", node.span,
-                                  "use a new name for a value of a different type")
+                                f"`{declared.render()}`", node.span,
+                                "use a new name for a value of a different type")
     else:
         contribute(cx, name, ty)
     declared = ctx.declared.get(name, ty)
@@ -238,11 +238,11 @@ def check_mutation(cx: Context, receiver, st: State, what: str, ty: t.Type) -> N
     copy = {t.ListType: "list", t.SetType: "set", t.DictType: "dict", t.CounterType: "dict"}.get(type(ty), "list")
     if _is_global_constant(cx, root) and not (cx.fn.kind == "function" and root in st.frozen):
         cx.report.error("E-FROZEN", f"module constant `{root}` is frozen: {what} would change it", receiver.span,
-                          f"module constants are frozen: copy first: `{root.lower()} = {copy}({root})`")
+                        f"module constants are frozen: copy first: `{root.lower()} = {copy}({root})`")
         return
     source = "an argument" if root in cx.fn.params else "part of an argument or constant"
     cx.report.error("E-FROZEN", f"`{show(receiver)}` is {source} and is frozen: {what} would change it",
-                      receiver.span, f"arguments are frozen: copy first: `{root} = {copy}({root})`")
+                    receiver.span, f"arguments are frozen: copy first: `{root} = {copy}({root})`")
 
 
 def narrow_to(declared: t.Type, value: t.Type) -> t.Type:

@@ -29,7 +29,7 @@ def _x_Call(cx: Context, node: ast.Call, st: State, expected):
         return _isinstance(cx, node, st)
     if isinstance(callee, t.BuiltinFnType) and callee.qualname in ("requires", "ensures"):
         cx.report.error("E-CONTRACT", f"`{callee.qualname}` is a decorator", node.span,
-                          f"write `@{callee.qualname}(lambda ...: ...)` above a function")
+                        f"write `@{callee.qualname}(lambda ...: ...)` above a function")
         _args(cx, node, st)
         return t.ERROR
     if isinstance(callee, t.BuiltinFnType) and callee.qualname == "zip" and any(isinstance(a, ast.Starred) for a in node.args):
@@ -102,7 +102,7 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
             return t.ERROR
         if cx.in_constant:
             cx.report.error("E-CONSTANT", f"a module constant cannot call `{callee.name}`, a function of this file",
-                              node.span, "write the value out, or compute it inside the function that needs it")
+                            node.span, "write the value out, or compute it inside the function that needs it")
         return apply(cx, (_user_sig(info),), args, node, st, callee.name)
     if isinstance(callee, t.LambdaRefType):
         saved = cx.lambdas.get(callee.node_id)
@@ -202,7 +202,7 @@ def _class_call(cx: Context, target: t.Type, args, node, st) -> t.Type:
         info = cx.env.enums[target.name]
         value_type = info.value_type or t.INT
         apply(cx, (Sig(target.name, (SigParam("value", value_type, False, "positional_only"),), target),),
-                   args, node, st, target.name)
+              args, node, st, target.name)
         return target
     if isinstance(target, t.PrimType) and target.name in table().type_members:
         sigs = table().type_members[target.name].get(target.name, ())
@@ -246,7 +246,7 @@ def _method_call(cx: Context, callee: t.BoundMethodType, args, node, st) -> t.Ty
         if fills and isinstance(fills[0].node, ast.Constant) and isinstance(fills[0].node.value, str) \
                 and len(fills[0].node.value) != 1:
             cx.report.error("E-TYPE", "the fill character must be exactly one character long",
-                              fills[0].node.span, "e.g. `s.center(10, \"*\")`")
+                            fills[0].node.span, "e.g. `s.center(10, \"*\")`")
     return result
 
 
@@ -294,7 +294,7 @@ def _isinstance(cx: Context, node: ast.Call, st: State) -> t.Type:
         cx.types[id(classinfo)] = t.ERROR
     if class_predicates(cx, classinfo) is None:
         cx.report.error("E-TYPE", "the second argument of `isinstance` must be a class or a tuple of classes",
-                          classinfo.span, "e.g. `isinstance(x, int)`, `isinstance(s, (Circle, Square))`")
+                        classinfo.span, "e.g. `isinstance(x, int)`, `isinstance(s, (Circle, Square))`")
     return t.BOOL
 
 
@@ -318,7 +318,7 @@ def _replace(cx: Context, qual, args, node, st) -> t.Type:
     if len(pos) != 1:
         untyped_lambdas(cx, args, st)
         cx.report.error("E-ARGS", "`replace` takes one record and keyword arguments", node.span,
-                          "e.g. `replace(p, x=1)`")
+                        "e.g. `replace(p, x=1)`")
         return t.ERROR
     rec = pos[0].type
     if is_bottom(rec) or rec is None:
@@ -348,7 +348,7 @@ def _field_call(cx: Context, qual, args, node, st) -> t.Type:
             cx.report.error("E-TYPE", "`default_factory` must be `list`, `dict` or `set`", a.node.span)
             return t.ERROR
         cx.report.error("E-ARGS", f"`field` does not take `{a.keyword or 'positional arguments'}` in Seglam",
-                          a.node.span, "use `field(default=...)` or `field(default_factory=list)`")
+                        a.node.span, "use `field(default=...)` or `field(default_factory=list)`")
         return t.ERROR
     cx.report.error("E-ARGS", "`field` needs `default=` or `default_factory=`", node.span)
     return t.ERROR
@@ -371,7 +371,7 @@ def _defaultdict(cx: Context, qual, args, node, st) -> t.Type:
     untyped_lambdas(cx, args, st)
     if len(args) != 1 or args[0].keyword is not None:
         cx.report.error("E-ARGS", "`defaultdict` takes one factory: `defaultdict(int)`, `defaultdict(list)`",
-                          node.span)
+                        node.span)
         return t.ERROR
     a = args[0]
     factories = {"int": t.INT, "float": t.FLOAT, "str": t.STR, "bool": t.BOOL, "list": t.ListType(t.NEVER),
@@ -383,7 +383,7 @@ def _defaultdict(cx: Context, qual, args, node, st) -> t.Type:
         if not lam.params:
             return t.DictType(t.NEVER, cx.types.get(id(lam), t.CallableType((), t.ERROR)).ret)
     cx.report.error("E-TYPE", "`defaultdict` needs a factory: `int`, `float`, `str`, `list`, `set`, `dict` "
-                      "or a lambda without parameters", a.node.span)
+                    "or a lambda without parameters", a.node.span)
     return t.ERROR
 
 
@@ -395,7 +395,7 @@ def _regex_call(cx: Context, qual: str, args: list[Arg], result: t.Type, node) -
         groups, problem = check_pattern(pattern.node.value)
         if problem is not None:
             cx.report.error("E-REGEX", f"invalid regular expression: {problem}", pattern.node.span,
-                              "Seglam uses RE2: no backreferences (`\\1`) or lookaround (`(?=`, `(?<=`)")
+                            "Seglam uses RE2: no backreferences (`\\1`) or lookaround (`(?=`, `(?<=`)")
             return result
         if qual == "re.findall" and groups is not None and groups > 1:
             return t.ListType(t.TupleType((t.STR,) * groups))

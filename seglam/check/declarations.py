@@ -47,7 +47,7 @@ def check_module(cx: Context, module: ast.Module):
         elif isinstance(stmt, (ast.ClassDef, ast.FunctionDef)):
             if stmt.name in defined:
                 cx.report.error("E-REDEFINED", f"`{stmt.name}` is defined twice", stmt.name_span or stmt.span,
-                                  "rename one of them")
+                                "rename one of them")
                 continue
             if is_dunder(stmt.name):
                 cx.report.error("E-REFLECTION", "dunder names are not available", stmt.name_span or stmt.span)
@@ -60,7 +60,7 @@ def check_module(cx: Context, module: ast.Module):
                 continue
             if name in defined:
                 cx.report.error("E-REDEFINED", f"`{name}` is defined twice", stmt.span,
-                                  "module constants are assigned once")
+                                "module constants are assigned once")
                 continue
             defined[name] = stmt
             env.order[name] = i
@@ -113,7 +113,7 @@ def _constant_name(cx: Context, stmt) -> str | None:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else (stmt.target,)
     if len(targets) != 1 or not isinstance(targets[0], ast.Name):
         cx.report.error("E-CONSTANT", "a module constant is assigned to one name", stmt.span,
-                          "write one constant per line: `A = 1`")
+                        "write one constant per line: `A = 1`")
         return None
     if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
         cx.report.error("E-CONSTANT", f"module constant `{targets[0].id}` has no value", stmt.span)
@@ -128,7 +128,7 @@ def _constant_name(cx: Context, stmt) -> str | None:
 def _module_statement_error(cx: Context, stmt) -> None:
     if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
         cx.report.error("E-REFLECTION", "`__name__` is not available: Seglam has no `if __name__ == \"__main__\":`",
-                          stmt.test.span, "remove this block: the host calls your function (e.g. `main`) directly")
+                        stmt.test.span, "remove this block: the host calls your function (e.g. `main`) directly")
         for inner in stmt.body:
             if isinstance(inner, ast.ExprStmt):
                 value(cx, inner.value, State({}, set()))
@@ -143,7 +143,7 @@ def _module_statement_error(cx: Context, stmt) -> None:
         return
     if isinstance(stmt, ast.AugAssign):
         cx.report.error("E-CONSTANT", "module constants cannot be changed", stmt.span,
-                          "compute the final value in one expression, or inside a function")
+                        "compute the final value in one expression, or inside a function")
         return
     if isinstance(stmt, ast.ExprStmt):
         before = cx.report.count()
@@ -151,7 +151,7 @@ def _module_statement_error(cx: Context, stmt) -> None:
         if cx.report.count() > before:
             return
     cx.report.error("E-UNSUPPORTED", "only imports, constants, functions, classes and example `assert`s are "
-                      "allowed at module level", stmt.span, "move this code into a function")
+                    "allowed at module level", stmt.span, "move this code into a function")
 
 
 def _declare_aliases(cx: Context, constants) -> None:
@@ -194,7 +194,7 @@ def _typed_constant(cx: Context, stmt, name: str, st: State) -> None:
         got = value(cx, stmt.value, st, declared)
         if not assignable(got, declared):
             cx.report.error("E-TYPE", f"constant `{name}` is `{declared.render()}` but its value is `{got.render()}`",
-                              stmt.value.span)
+                            stmt.value.span)
         ty = declared
         cx.types[id(stmt.target)] = ty
     else:
@@ -203,12 +203,12 @@ def _typed_constant(cx: Context, stmt, name: str, st: State) -> None:
         if isinstance(ty, (t.CallableType, t.BuiltinFnType, t.BoundMethodType, t.FunctionRefType, t.ClassRefType,
                            t.ModuleType, t.LambdaRefType)):
             cx.report.error("E-CONSTANT", f"module constant `{name}` must be a value, not a function or class",
-                              stmt.value.span, "write a `def` with annotated parameters instead"
-                              if isinstance(ty, t.LambdaRefType) else "call the function where you need it")
+                            stmt.value.span, "write a `def` with annotated parameters instead"
+                            if isinstance(ty, t.LambdaRefType) else "call the function where you need it")
             ty = t.ERROR
         elif isinstance(ty, t.IteratorType):
             cx.report.error("E-CONSTANT", f"module constant `{name}` is a one-shot iterator", stmt.value.span,
-                              "make it a list: `list(...)`")
+                            "make it a list: `list(...)`")
             ty = t.ERROR
     cx.env.constants[name] = ty
 
@@ -232,7 +232,7 @@ def declare_class(cx: Context, node: ast.ClassDef, index: int) -> None:
             root = root.value
         if isinstance(root, ast.Name) and cx.env.order.get(root.id, -1) >= index:
             cx.report.error("E-NAME", f"`{root.id}` is used before it is defined", root.span,
-                              f"move the definition or import of `{root.id}` above this class")
+                            f"move the definition or import of `{root.id}` above this class")
     quals = [_qual(cx, b) for b in node.bases]
     if any(q == "enum.Enum" for q in quals):
         if len(node.bases) > 1 or node.keywords:
@@ -248,7 +248,7 @@ def declare_class(cx: Context, node: ast.ClassDef, index: int) -> None:
             cx.report.error("E-CLASS", f"`{q.split('.')[1]}` is not available", b.span, "derive from `Enum`")
         else:
             cx.report.error("E-CLASS", "classes cannot inherit in Seglam", b.span,
-                              "for a family of records use a union: `Shape = Circle | Square`")
+                            "for a family of records use a union: `Shape = Circle | Square`")
     frozen, order, found = False, False, False
     for d in node.decorators:
         call = d if isinstance(d, ast.Call) else None
@@ -273,12 +273,12 @@ def declare_class(cx: Context, node: ast.ClassDef, index: int) -> None:
                 cx.report.error("E-CLASS", f"`{k.name}=` is not available on records", k.span)
     if not found and not node.bases:
         cx.report.error("E-CLASS", f"class `{node.name}` must be a `@dataclass(frozen=True)` record or an `Enum`",
-                          node.name_span or node.span,
-                          "records hold data only: write `@dataclass(frozen=True)` with annotated fields, "
-                          "and functions that take the record")
+                        node.name_span or node.span,
+                        "records hold data only: write `@dataclass(frozen=True)` with annotated fields, "
+                        "and functions that take the record")
     elif not frozen:
         cx.report.error("E-CLASS", f"record `{node.name}` must be immutable", node.name_span or node.span,
-                          "use `@dataclass(frozen=True)`")
+                        "use `@dataclass(frozen=True)`")
     _declare_record(cx, node, index, order)
 
 
@@ -304,7 +304,7 @@ def _declare_record(cx: Context, node: ast.ClassDef, index: int, order: bool) ->
                 seen_default = True
             elif seen_default:
                 cx.report.error("E-CLASS", f"field `{name}` without a default follows a field with one", stmt.span,
-                                  "put fields with defaults last")
+                                "put fields with defaults last")
             fields.append(FieldInfo(name, ty, stmt.value))
         elif isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.ExprStmt) and isinstance(stmt.value, ast.Constant)):
             continue
@@ -315,10 +315,10 @@ def _declare_record(cx: Context, node: ast.ClassDef, index: int, order: bool) ->
             else:
                 hint = f"write a function that takes the record: `def {stmt.name}(r: {node.name}, ...) -> ...:`"
             cx.report.error("E-CLASS", f"records hold data only: `{node.name}` cannot have method `{stmt.name}`",
-                              stmt.name_span or stmt.span, hint)
+                            stmt.name_span or stmt.span, hint)
         elif isinstance(stmt, ast.Assign):
             cx.report.error("E-ANNOTATION", "a record field needs a type annotation", stmt.span,
-                              "write `name: int = 0`")
+                            "write `name: int = 0`")
         else:
             cx.report.error("E-CLASS", "a record body holds only annotated fields", stmt.span)
     cx.env.records[node.name] = RecordInfo(node.name, tuple(fields), node, order)
@@ -340,10 +340,10 @@ def check_record_defaults(cx: Context) -> None:
             is_factory = isinstance(f.default, ast.Call)
             if isinstance(got, (t.ListType, t.DictType, t.SetType)) and not is_factory:
                 cx.report.error("E-TYPE", f"field `{f.name}` has a mutable default", f.default.span,
-                                  f"use `field(default_factory={type(got).__name__[:-4].lower()})`")
+                                f"use `field(default_factory={type(got).__name__[:-4].lower()})`")
             elif not assignable(got, f.type):
                 cx.report.error("E-TYPE", f"default of field `{f.name}` is `{got.render()}`, not `{f.type.render()}`",
-                                  f.default.span)
+                                f.default.span)
     cx.fn.stmt_index = 10**9
 
 
@@ -368,7 +368,7 @@ def _declare_enum(cx: Context, node: ast.ClassDef) -> None:
                 continue
             if any(m[1] == value and type(m[1]) is type(value) for m in members):
                 cx.report.error("E-REDEFINED", f"enum member `{name}` repeats the value {value!r}", stmt.value.span,
-                                  "give every member a distinct value, or use `auto()`")
+                                "give every member a distinct value, or use `auto()`")
                 continue
             if isinstance(value, int) and not isinstance(value, bool):
                 next_auto = value + 1
@@ -379,13 +379,13 @@ def _declare_enum(cx: Context, node: ast.ClassDef) -> None:
             continue
         elif isinstance(stmt, ast.FunctionDef):
             cx.report.error("E-CLASS", f"enums cannot have methods: `{stmt.name}`", stmt.name_span or stmt.span,
-                              f"write a function that takes the member: `def {stmt.name}(c: {node.name}) -> ...:`")
+                            f"write a function that takes the member: `def {stmt.name}(c: {node.name}) -> ...:`")
         else:
             cx.report.error("E-CLASS", "an enum body holds only `NAME = value` members", stmt.span)
     if not members:
         cx.report.error("E-CLASS", f"enum `{node.name}` has no members", node.name_span or node.span)
     cx.env.enums[node.name] = EnumInfo(node.name, tuple(members), node,
-                                         value_type if not isinstance(value_type, t.NeverType) else t.INT)
+                                       value_type if not isinstance(value_type, t.NeverType) else t.INT)
 
 
 def _enum_value(cx: Context, node, next_auto: int):
@@ -421,11 +421,11 @@ def declare_function(cx: Context, node: ast.FunctionDef, index: int) -> Function
             q = _qual(cx, name) or ""
             short = q.split(".")[-1]
             cx.report.error("E-UNSUPPORTED", f"decorator `{short or 'this'}` is not available", d.span,
-                              _DECORATOR_HINTS.get(short, "Seglam functions take only `@requires` / `@ensures`"))
+                            _DECORATOR_HINTS.get(short, "Seglam functions take only `@requires` / `@ensures`"))
             continue
         if len(d.args) != 1 or d.keywords or not isinstance(d.args[0], ast.Lambda):
             cx.report.error("E-CONTRACT", f"`@{kind}` takes one lambda", d.span,
-                              f"write `@{kind}(lambda x: x > 0)`")
+                            f"write `@{kind}(lambda x: x > 0)`")
             continue
         (requires if kind == "requires" else ensures).append(d.args[0])
     leading = 0
@@ -435,7 +435,7 @@ def declare_function(cx: Context, node: ast.FunctionDef, index: int) -> Function
         leading += 1
     if node.name.startswith("prop_") and not is_bottom(returns) and returns != t.BOOL:
         cx.report.error("E-CONTRACT", f"property `{node.name}` must return `bool`, not `{returns.render()}`",
-                          node.returns.span if node.returns else node.span, "declare `-> bool`")
+                        node.returns.span if node.returns else node.span, "declare `-> bool`")
     return FunctionInfo(node.name, node, infos, returns, tuple(requires), tuple(ensures), leading)
 
 
@@ -451,15 +451,15 @@ def check_contracts(cx: Context, info: FunctionInfo) -> None:
                 if p.name not in allowed:
                     names = ", ".join(allowed)
                     cx.report.error("E-CONTRACT", f"`{p.name}` is not a parameter of `{info.name}`", p.span,
-                                      f"the lambda's parameters name the function's ({names})"
-                                      + ("" if kind == "requires" else "; `result` is the return value"))
+                                    f"the lambda's parameters name the function's ({names})"
+                                    + ("" if kind == "requires" else "; `result` is the return value"))
                 if p.default is not None or p.kind != "normal":
                     cx.report.error("E-CONTRACT", "contract lambda parameters are plain names", p.span)
                 param_types.append(allowed.get(p.name, t.ERROR))
             got = lambda_with(cx, lam, param_types, State({}, set()))
             if not is_bottom(got.ret) and got.ret != t.BOOL:
                 cx.report.error("E-CONTRACT", f"a @{kind} condition must be a bool, not `{got.ret.render()}`",
-                                  lam.body.span, "write a comparison, e.g. `len(xs) > 0`")
+                                lam.body.span, "write a comparison, e.g. `len(xs) > 0`")
 
 
 def _is_main_guard(test) -> bool:

@@ -30,7 +30,7 @@ def _x_Constant(cx: Context, node: ast.Constant, st, expected):
         return t.STR
     if v is ...:
         cx.report.error("E-UNSUPPORTED", "`...` is only allowed in `tuple[T, ...]`", node.span,
-                          "write the code, or `pass`")
+                        "write the code, or `pass`")
         return t.ERROR
     return t.ERROR
 
@@ -72,8 +72,8 @@ def _check_format_spec(cx: Context, node: ast.FormattedValue, ty: t.Type) -> Non
     for o in t.options(ty):
         if o not in (t.INT, t.FLOAT, t.BOOL, t.STR, t.DECIMAL, t.DATE):
             cx.report.error("E-TYPE", f"a format spec cannot format a `{o.render()}`", node.value.span,
-                              f"convert it first: `{{str({show(node.value)})}}`" if show(node.value) != "this value"
-                              else "convert it first with `str(...)`")
+                            f"convert it first: `{{str({show(node.value)})}}`" if show(node.value) != "this value"
+                            else "convert it first with `str(...)`")
             return
     if literal is None or not literal or not (literal[-1].isalpha() or literal[-1] == "%"):
         return
@@ -88,12 +88,12 @@ def _check_format_spec(cx: Context, node: ast.FormattedValue, ty: t.Type) -> Non
         need = (t.STR,)
     if need is not None and any(o not in need and o not in (t.DATE, t.TIMEDELTA) for o in t.options(ty)):
         cx.report.error("E-TYPE", f"format code `{kind}` cannot format a `{ty.render()}`", node.value.span,
-                          "use `int(x)` for `d`, a number for `f`, or drop the type letter")
+                        "use `int(x)` for `d`, a number for `f`, or drop the type letter")
 
 
 def _x_Starred(cx: Context, node: ast.Starred, st, expected):
     cx.report.error("E-UNSUPPORTED", "a starred expression is not allowed here", node.span,
-                      "write the elements out, or concatenate: `xs + ys`")
+                    "write the elements out, or concatenate: `xs + ys`")
     cx.expr(node.value, st)
     return t.ERROR
 
@@ -118,7 +118,7 @@ def _x_NamedExpr(cx: Context, node: ast.NamedExpr, st, expected):
         return _lambda_named(cx, node, ty, st)
     if any(node.target.id in s for s in cx.fn.scopes):
         cx.report.error("E-SYNTAX", "assignment expression cannot rebind a comprehension or lambda variable",
-                          node.span, "use a new name")
+                        node.span, "use a new name")
         return ty
     if cx.fn.kind != "function":
         cx.report.error("E-UNSUPPORTED", "`:=` is only allowed inside functions", node.span)
@@ -133,7 +133,7 @@ def _lambda_named(cx: Context, node: ast.NamedExpr, ty, st):
     depth, names = cx.lambda_walrus[-1]
     if name not in names or any(name in s for s in cx.fn.scopes[depth + 1:]):
         cx.report.error("E-SYNTAX", "assignment expression cannot rebind a comprehension or lambda variable",
-                          node.span, "use a new name")
+                        node.span, "use a new name")
         return ty
     scope = cx.fn.scopes[depth]
     scope[name] = join(scope[name], ty)

@@ -63,9 +63,9 @@ def check_function(cx: Context, node: ast.FunctionDef, params: list[tuple[str, t
         memo.update({k: v for k, v in ctx.declared.items() if k not in ctx.annotated})
         if end is not None and not cx.report.muted and not assignable(t.NONE, returns) and not is_bottom(returns):
             cx.report.error("E-RETURN", f"`{node.name}` can reach its end without returning a value "
-                              f"(it is declared `-> {returns.render()}`)",
-                              node.name_span or node.span,
-                              "add a final `return ...`, or make every branch return (an `if` needs an `else`)")
+                            f"(it is declared `-> {returns.render()}`)",
+                            node.name_span or node.span,
+                            "add a final `return ...`, or make every branch return (an `if` needs an `else`)")
     finally:
         cx.fn = saved
 
@@ -84,7 +84,7 @@ def _annotate_locals(cx: Context, body, ctx: FnCtx) -> None:
             if (name in ctx.params or name in ctx.annotated) and ctx.declared.get(name) != ty:
                 what = "a parameter" if name in ctx.params else "already annotated"
                 cx.report.error("E-REDEFINED", f"`{name}` is {what} with type `{ctx.declared[name].render()}`",
-                                  stmt.target.span, "use a new name for a value of a different type")
+                                stmt.target.span, "use a new name for a value of a different type")
                 continue
             ctx.declared[name] = ty
             ctx.annotated.add(name)
@@ -130,18 +130,18 @@ def signature_types(cx: Context, node: ast.FunctionDef, index: int | None = None
         if p.kind in ("var_positional", "var_keyword"):
             star = "*" if p.kind == "var_positional" else "**"
             cx.report.error("E-UNSUPPORTED", f"`{star}{p.name}` parameters are not available", p.span,
-                              "take a list (or a dict) parameter instead")
+                            "take a list (or a dict) parameter instead")
             params.append((p.name, t.ERROR))
             continue
         if p.annotation is None:
             cx.report.error("E-ANNOTATION", f"parameter `{p.name}` of `{node.name}` needs a type annotation", p.span,
-                              f"write `{p.name}: int` (or the type it holds)")
+                            f"write `{p.name}: int` (or the type it holds)")
             params.append((p.name, t.ERROR))
             continue
         params.append((p.name, cx.resolver.resolve(p.annotation, index)))
     if node.returns is None:
         cx.report.error("E-ANNOTATION", f"`{node.name}` needs a return type annotation", node.name_span or node.span,
-                          "add `-> T` after the parameters (`-> None` if it returns nothing)")
+                        "add `-> T` after the parameters (`-> None` if it returns nothing)")
         returns: t.Type = t.ERROR
     else:
         returns = cx.resolver.resolve(node.returns, index)

@@ -21,16 +21,16 @@ def import_bindings(cx: Context, node) -> list[tuple[str, str | None]]:
             top = alias.name.split(".")[0]
             if top in ALLOWED_MODULES:
                 cx.report.error("E-IMPORT", f"`{alias.name}` is not part of the Seglam standard library", alias.span,
-                                  f"use `import {top}`")
+                                f"use `import {top}`")
             else:
                 cx.report.error("E-IMPORT", f"`{alias.name}` is not available in Seglam", alias.span,
-                                  import_hint(alias.name))
+                                import_hint(alias.name))
             out.append((local, None))
         return out
     module = node.module or ""
     if node.level:
         cx.report.error("E-IMPORT", "relative imports are not available: a Seglam program is one file", node.span,
-                          "define everything in this file")
+                        "define everything in this file")
         return [(a.asname or a.name, None) for a in node.names]
     if module == "__future__":
         for alias in node.names:
@@ -44,7 +44,7 @@ def import_bindings(cx: Context, node) -> list[tuple[str, str | None]]:
         return [(a.asname or a.name, None) for a in node.names]
     if not node.names:
         cx.report.error("E-IMPORT", "`import *` is not available", node.span,
-                          f"import the names you use: `from {module} import name`")
+                        f"import the names you use: `from {module} import name`")
         return []
     allowed = allowed_members(module)
     for alias in node.names:

@@ -29,7 +29,7 @@ def _x_Lambda(cx: Context, node: ast.Lambda, st, expected):
     bad = [p for p in params if p.kind in ("var_positional", "var_keyword") or p.default is not None]
     if bad:
         cx.report.error("E-UNSUPPORTED", "lambda parameters cannot have defaults or `*`/`**`", bad[0].span,
-                          "write a def with annotated parameters")
+                        "write a def with annotated parameters")
     if isinstance(expected, t.CallableType) and len(expected.params) == len(params):
         types = list(expected.params)
     else:
@@ -47,7 +47,7 @@ def _x_Lambda(cx: Context, node: ast.Lambda, st, expected):
             pass
         elif isinstance(expected, t.CallableType):
             cx.report.error("E-ARGS", f"this lambda takes {len(params)} parameter(s); "
-                              f"{len(expected.params)} expected here", node.span)
+                            f"{len(expected.params)} expected here", node.span)
         types = [t.ERROR] * len(params)
     return lambda_with(cx, node, types, st)
 

@@ -43,7 +43,7 @@ def lookup(cx: Context, name: str, node, st: State) -> t.Type:
             narrowed = st.vars.get(f"{name}#{depth}") if st is not None else None
             if narrowed is None and st is not None and name in cx.walrus_in.get(id(scope), ()):
                 cx.report.error("E-NAME", f"`{name}` is read before `:=` assigns it in this lambda", node.span,
-                                  "assign it first, on every path that reads it")
+                                "assign it first, on every path that reads it")
                 return t.ERROR
             return narrowed if narrowed is not None else scope[name]
     if ctx.kind == "function" and name in ctx.locals:
@@ -63,7 +63,7 @@ def lookup(cx: Context, name: str, node, st: State) -> t.Type:
             if name in getattr(parent, "defs", ()):
                 return parent.declared.get(name, t.ERROR)
             cx.report.error("E-NAME", f"`{name}` may be used before assignment", node.span,
-                              f"assign `{name}` before the nested function is defined")
+                            f"assign `{name}` before the nested function is defined")
             return t.ERROR
         closure = parent.closure
         parent = parent.parent
@@ -88,7 +88,7 @@ def global_name(cx: Context, name: str, node) -> t.Type:
         defined = env.order.get(name)
         if defined is not None and defined >= cx.fn.stmt_index:
             cx.report.error("E-NAME", f"`{name}` is used before it is defined", node.span,
-                              f"move this line below the definition of `{name}`")
+                            f"move this line below the definition of `{name}`")
             return t.ERROR
     if name in env.functions:
         return t.FunctionRefType(name)

@@ -236,7 +236,7 @@ def binop_result(cx: Context, op, left, right, node, lnode, rnode) -> t.Type:
         elif isinstance(left, t.UnionType) or isinstance(right, t.UnionType):
             hint = "narrow the value first with `isinstance(x, T)`"
         cx.report.error("E-TYPE", f"unsupported operand types for `{op}`: `{left.render()}` and `{right.render()}`",
-                          node.span, hint)
+                        node.span, hint)
         return t.ERROR
     return result
 
@@ -289,7 +289,7 @@ def check_compare(cx: Context, op, left, right, lnode, rnode, node) -> None:
         literal = any(_value_literal(n) for n in (lnode, rnode))
         if literal or not (left == t.NONE or right == t.NONE or _singleton(left) or _singleton(right)):
             cx.report.error("E-TYPE", f"`{op}` compares identity; use `{'==' if op == 'is' else '!='}` to compare values",
-                              node.span, f"write `{'==' if op == 'is' else '!='}`; `is` is only for `None` (and enum members)")
+                            node.span, f"write `{'==' if op == 'is' else '!='}`; `is` is only for `None` (and enum members)")
         return
     if op in ("in", "not in"):
         container = right
@@ -305,14 +305,14 @@ def check_compare(cx: Context, op, left, right, lnode, rnode, node) -> None:
             cx.report.error("E-TYPE", f"`{container.render()}` does not support `in`", rnode.span)
         elif (d is not None or isinstance(container, (t.SetType, KeysViewType))) and not hashable(left):
             cx.report.error("E-TYPE", f"`{left.render()}` cannot be looked up in a `{container.render()}` "
-                              "(it is mutable, so never a key)", lnode.span, "use a tuple instead of a list")
+                            "(it is mutable, so never a key)", lnode.span, "use a tuple instead of a list")
         # A value of another type is simply never found (no error: Python allows it).
         return
     if op in ("==", "!="):
         if not can_be_equal(left, right) and not (t.NONE in t.options(left) or t.NONE in t.options(right)):
             cx.report.error("E-TYPE", f"comparing `{left.render()}` with `{right.render()}` is always "
-                              f"{'False' if op == '==' else 'True'}", node.span,
-                              "convert one side first (e.g. `int(s)` or `str(n)`)")
+                            f"{'False' if op == '==' else 'True'}", node.span,
+                            "convert one side first (e.g. `int(s)` or `str(n)`)")
         return
     for side, n in ((left, lnode), (right, rnode)):
         if t.is_optional(side) or side == t.NONE:
@@ -325,7 +325,7 @@ def check_compare(cx: Context, op, left, right, lnode, rnode, node) -> None:
         elif any(isinstance(o, t.EnumType) for o in t.options(left) + t.options(right)):
             hint = "compare the members' `.value`"
         cx.report.error("E-TYPE", f"`{op}` is not supported between `{left.render()}` and `{right.render()}`",
-                          node.span, hint)
+                        node.span, hint)
 
 
 def ordered_records(cx: Context) -> frozenset[str]:

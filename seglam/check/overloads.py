@@ -239,7 +239,7 @@ def _report_mismatch(cx: Context, attempts: list[Attempt], name: str, node, args
         cx.report.error(*opt[0])
         return
     cx.report.error(code, f"no form of `{name}` accepts ({shown})", getattr(node, "span", first.errors[0][2]),
-                      f"forms: {variants}")
+                    f"forms: {variants}")
 
 
 def check_ordering(cx: Context, name: str, args: list[Arg], elem: t.Type, node) -> None:
@@ -255,7 +255,7 @@ def check_ordering(cx: Context, name: str, args: list[Arg], elem: t.Type, node) 
         return
     if t.is_optional(compared):
         cx.report.error("E-OPTIONAL", f"`{name}` would compare values that may be None (`{compared.render()}`)",
-                          node.span, "filter out None first: `[x for x in xs if x is not None]`")
+                        node.span, "filter out None first: `[x for x in xs if x is not None]`")
         return
     if not orderable(compared, ordered_records(cx)):
         hint = "pass `key=` to compare by a field, e.g. `key=lambda p: p.age`"

@@ -78,13 +78,13 @@ def _s_Match(cx: Context, node: ast.Match, st: State):
         dup = next((n for n in names if names.count(n) > 1), None)
         if dup is not None:
             cx.report.error("E-SYNTAX", f"multiple assignments to name `{dup}` in pattern", case.pattern.span,
-                              "use a different name for each captured value")
+                            "use a different name for each captured value")
         if i < len(node.cases) - 1 and case.guard is None and _irrefutable(case.pattern):
             name = _capture_name(case.pattern)
             what = f"name capture `{name}`" if name else "wildcard"
             cx.report.error("E-SYNTAX", f"{what} makes remaining patterns unreachable", case.pattern.span,
-                              "a bare name in a case captures the value; to compare with a constant use a "
-                              "dotted name (`Color.RED`) or a literal" if name else "move `case _:` last")
+                            "a bare name in a case captures the value; to compare with a constant use a "
+                            "dotted name (`Color.RED`) or a literal" if name else "move `case _:` last")
         case_st = st.copy()
         current = t.union(*[atom_type(a) for a in remaining]) if remaining else (subject if caught_all else t.NEVER)
         if is_bottom(subject):
@@ -112,7 +112,7 @@ def _s_Match(cx: Context, node: ast.Match, st: State):
             example = (f"case {atom_text(first)}:" if first[0] in ("enum", "bool", "none")
                        else f"case {first[1]}():" if first[0] == "record" else "case _:")
             cx.report.error("E-MATCH", f"this match on `{subject.render()}` does not cover {missing}",
-                              node.subject.span, f"add `{example}`, or a final `case _:`")
+                            node.subject.span, f"add `{example}`, or a final `case _:`")
             # Reported once here: the missing cases do not also make the function E-RETURN.
             return merge_all(ends)
         fall = st.copy()
@@ -264,7 +264,7 @@ def _p_MatchMapping(cx: Context, p: ast.MatchMapping, ty, st):
     for k, sub in zip(p.keys, p.patterns):
         if isinstance(k, ast.Name):
             cx.report.error("E-SYNTAX", "a mapping pattern key must be a literal or a dotted name", k.span,
-                              f"write the key as a string: `\"{k.id}\"`")
+                            f"write the key as a string: `\"{k.id}\"`")
             cx.types[id(k)] = t.ERROR
         else:
             value(cx, k, st)

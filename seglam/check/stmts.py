@@ -66,18 +66,18 @@ def _s_Return(cx: Context, node: ast.Return, st):
     if node.value is None:
         if not assignable(t.NONE, want):
             cx.report.error("E-RETURN", f"`return` without a value in a function declared `-> {want.render()}`",
-                              node.span, "return a value")
+                            node.span, "return a value")
         return None
     got = value(cx, node.value, st, want)
     got = lambda_as(cx, got, want, node.value, st)
     if not assignable(got, want):
         if t.is_optional(got) and assignable(t.strip_none(got), want):
             cx.report.error("E-OPTIONAL", f"`{show(node.value)}` may be None, but `{ctx.name}` returns "
-                              f"`{want.render()}`", node.value.span,
-                              f"check for None first, or declare `-> {t.optional(want).render()}`")
+                            f"`{want.render()}`", node.value.span,
+                            f"check for None first, or declare `-> {t.optional(want).render()}`")
         elif want == t.NONE:
             cx.report.error("E-TYPE", f"`{ctx.name}` is declared `-> None` but returns a value", node.value.span,
-                              f"declare the return type: `-> {got.render()}`")
+                            f"declare the return type: `-> {got.render()}`")
         else:
             hint = None
             if got == t.FLOAT and want == t.INT:
@@ -86,7 +86,7 @@ def _s_Return(cx: Context, node: ast.Return, st):
             elif isinstance(got, t.BoundMethodType):
                 hint = f"call the method: `{show(node.value)}()`"
             cx.report.error("E-TYPE", f"`{ctx.name}` returns `{got.render()}`, but is declared to return "
-                              f"`{want.render()}`", node.value.span, hint)
+                            f"`{want.render()}`", node.value.span, hint)
     return None
 
 
@@ -125,7 +125,7 @@ def unsupported(cx: Context, node: ast.Unsupported, st):
 
 def _s_ClassDef(cx: Context, node: ast.ClassDef, st):
     cx.report.error("E-CLASS", "classes can only be defined at module level", node.span,
-                      "move the class to the top level of the file")
+                    "move the class to the top level of the file")
     return st
 
 
@@ -162,8 +162,8 @@ def _s_Assign(cx: Context, node: ast.Assign, st):
             better = {"sort": "sorted(xs)", "reverse": "list(reversed(xs))", "append": "xs + [x]",
                       "extend": "xs + ys", "update": "a | b"}.get(method)
             cx.report.error("E-TYPE", f"`.{method}()` changes the value in place and returns None",
-                              node.value.span, f"call it on its own line, or use `{better}` for a new value"
-                              if better else "call it on its own line")
+                            node.value.span, f"call it on its own line, or use `{better}` for a new value"
+                            if better else "call it on its own line")
             ty = t.ERROR
     for target in node.targets:
         assign(cx, target, ty, st, node.value)
@@ -216,7 +216,7 @@ def _s_AugAssign(cx: Context, node: ast.AugAssign, st):
         if cx.fn.kind != "function" or target.id not in cx.fn.locals:
             if cx.fn.kind == "module":
                 cx.report.error("E-CONSTANT", f"module constant `{target.id}` cannot be changed", node.span,
-                                  "compute the final value in one expression, or inside a function")
+                                "compute the final value in one expression, or inside a function")
             return st
         bind_name(cx, target.id, result, st, target, None)
         return st

@@ -59,7 +59,7 @@ def check_int(cx: Context, node, st, what: str) -> None:
 def require_hashable(cx: Context, elem: t.Type, node) -> None:
     if not hashable(elem):
         cx.report.error("E-TYPE", f"`{elem.render()}` cannot be a set element or dict key (it is mutable)",
-                          node.span, "use a tuple instead of a list (`tuple(xs)`), or a sorted tuple instead of a set")
+                        node.span, "use a tuple instead of a list (`tuple(xs)`), or a sorted tuple instead of a set")
 
 
 def check_dict_unpack(cx: Context, target, it: t.Type, elem: t.Type, iter_node) -> t.Type:
@@ -68,8 +68,8 @@ def check_dict_unpack(cx: Context, target, it: t.Type, elem: t.Type, iter_node) 
             and not isinstance(elem, t.TupleType) and not is_bottom(elem)):
         name = show(iter_node)
         cx.report.error("E-TYPE", "looping over a dict gives its keys only", iter_node.span,
-                          f"for keys and values write `{name}.items()`" if name != "this value"
-                          else "for keys and values use `.items()`")
+                        f"for keys and values write `{name}.items()`" if name != "this value"
+                        else "for keys and values use `.items()`")
         return t.ERROR
     return elem
 
