@@ -7,9 +7,9 @@ import difflib
 
 from seglam.check import types as t
 from seglam.check.context import Context
-from seglam.check.hints import is_dunder, METHOD_HINTS
+from seglam.check.hints import METHOD_HINTS, is_dunder
 from seglam.check.names import module_member, path_of
-from seglam.check.signatures import KeysViewType, table, ValuesViewType
+from seglam.check.signatures import KeysViewType, ValuesViewType, table
 from seglam.check.typeops import as_dict, assignable, is_bottom
 from seglam.check.values import check_int, non_optional, value
 from seglam.syntax import ast

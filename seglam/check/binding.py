@@ -8,8 +8,8 @@ from seglam.check import types as t
 from seglam.check.context import Context
 from seglam.check.env import State
 from seglam.check.hints import is_dunder
-from seglam.check.names import show
 from seglam.check.lambdas import Arg
+from seglam.check.names import show
 from seglam.check.typeops import as_dict, assignable, has_error, is_bottom, iter_elem, join
 from seglam.check.values import non_optional, require_hashable, value
 from seglam.syntax import ast

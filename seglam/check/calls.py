@@ -11,10 +11,9 @@ from seglam.check.checked import FunctionInfo
 from seglam.check.context import Context
 from seglam.check.env import State
 from seglam.check.hints import MUTATORS
-from seglam.check.lambdas import lambda_with, untyped_lambdas
+from seglam.check.lambdas import Arg, lambda_with, untyped_lambdas
 from seglam.check.names import show
 from seglam.check.narrowing import class_predicates
-from seglam.check.lambdas import Arg
 from seglam.check.overloads import apply, check_ordering
 from seglam.check.regex import check_pattern
 from seglam.check.signatures import Sig, SigParam, table

@@ -1,4 +1,4 @@
-"""Module level: imports, records, enums, type aliases, function signatures, contracts,
+"""Module level: imports, records, enums, type aliases, the functions' declarations and contracts,
 constants and examples."""
 
 from __future__ import annotations

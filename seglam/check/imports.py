@@ -4,8 +4,8 @@ anything else)."""
 from __future__ import annotations
 
 from seglam.check.context import Context
-from seglam.check.hints import import_hint, MEMBER_HINTS
-from seglam.check.signatures import allowed_members, ALLOWED_MODULES
+from seglam.check.hints import MEMBER_HINTS, import_hint
+from seglam.check.signatures import ALLOWED_MODULES, allowed_members
 from seglam.syntax import ast
 
 

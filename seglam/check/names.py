@@ -9,7 +9,7 @@ import difflib
 from seglam.check import types as t
 from seglam.check.context import Context
 from seglam.check.env import State
-from seglam.check.hints import FORBIDDEN_NAMES, is_dunder, MEMBER_HINTS
+from seglam.check.hints import FORBIDDEN_NAMES, MEMBER_HINTS, is_dunder
 from seglam.check.signatures import MODULE_TYPES, SPECIAL_MEMBERS, table
 from seglam.check.typeops import is_bottom
 from seglam.syntax import ast

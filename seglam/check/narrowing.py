@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from seglam.check import types as t
 from seglam.check.context import Context
-from seglam.check.env import merge_all, State
+from seglam.check.env import State, merge_all
 from seglam.check.names import path_of
 from seglam.check.typeops import as_dict, is_bottom
 from seglam.check.values import value

@@ -11,7 +11,7 @@ from __future__ import annotations
 from seglam.check import types as t
 from seglam.check.binding import bind_name
 from seglam.check.context import Context
-from seglam.check.env import merge_all, State
+from seglam.check.env import State, merge_all
 from seglam.check.names import path_of
 from seglam.check.narrowing import class_predicates, cond
 from seglam.check.scope import pattern_names

@@ -7,7 +7,7 @@ from seglam.check import types as t
 from seglam.check.attributes import subscript_of
 from seglam.check.binding import assign, attribute_assign_error, bind_name, check_mutation, item_assign, lambda_as
 from seglam.check.context import Context
-from seglam.check.env import LoopCtx, merge, merge_all, State
+from seglam.check.env import LoopCtx, State, merge, merge_all
 from seglam.check.hints import STATEMENTS
 from seglam.check.imports import import_bindings
 from seglam.check.names import lookup, qualified_type, show
