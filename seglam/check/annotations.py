@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from seglam.check import types as t
 from seglam.check.env import ModuleEnv, Reporter
+from seglam.check.typeops import hashable
 from seglam.syntax import ast
+from seglam.syntax.diagnostics import CheckError
+from seglam.syntax.lower import parse
+
 
 _BUILTIN_GENERICS = {"list": 1, "dict": 2, "set": 1, "tuple": -1}
 _TYPING_GENERICS = {"List": "list", "Dict": "dict", "Set": "set", "Tuple": "tuple", "Sequence": "list",
@@ -55,9 +61,6 @@ class AnnotationResolver:
         return self._bad(node, "this is not a type annotation", "write a type such as `int`, `list[str]` or `Point | None`")
 
     def _quoted(self, node: ast.Constant) -> t.Type:
-        from seglam.syntax.lower import parse
-        from seglam.syntax.diagnostics import CheckError
-
         text = str(node.value).strip()
         try:
             module = parse(text + "\n", "<annotation>")
@@ -169,8 +172,6 @@ class AnnotationResolver:
         return t.DictType(resolved[0], resolved[1])
 
     def _check_hashable(self, elem: t.Type, node: ast.Expr) -> None:
-        from seglam.check.typeops import hashable
-
         if not hashable(elem):
             self.report.error("E-TYPE", f"`{elem.render()}` cannot be a set element or dict key (it is mutable)",
                               node.span, "use a tuple instead of a list, or a sorted tuple instead of a set")
@@ -188,8 +189,6 @@ def _example(kind: str) -> str:
 
 def _respan(expr, anchor: ast.Constant):
     """Give every node of a parsed string annotation the span of the string literal."""
-    import dataclasses
-
     def fix(node):
         if isinstance(node, tuple):
             return tuple(fix(n) for n in node)

@@ -1,8 +1,12 @@
 """The checker entry point: ``check(module, source) -> CheckedModule`` or CheckError.
 
-The checker is split by concept: declarations (module level), statements and flow, match
-patterns, calls, narrowing and expressions; :class:`Checker` combines them. One Checker checks
-one module and is then thrown away (no global mutable state).
+The checker is split by concept into modules of plain functions that share one
+:class:`~seglam.check.context.Context` per module checked: declarations (module level),
+functions, statements and flow, binding (assignment and local inference), patterns (match),
+calls and overloads, lambdas, narrowing, names, values, attributes, operators and the other
+expressions. This module wires their rule tables into the context (the only module that
+imports all of them) and turns the result into a :class:`CheckedModule`. No global mutable
+state: a Context is thrown away after its module.
 
 What the later stages can rely on (``CheckedModule.types`` maps ``id(expr)`` to a type):
 
@@ -23,73 +27,68 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from seglam.check import attributes, calls, exprs, functions, lambdas, names, operators, patterns, stmts
 from seglam.check.annotations import AnnotationResolver
-from seglam.check.calls import CallMixin
 from seglam.check.checked import CheckedModule, EnumInfo, FieldInfo, FunctionInfo, ParamInfo, RecordInfo
-from seglam.check.declarations import DeclMixin
-from seglam.syntax.diagnostics import CheckError, Diagnostic
-from seglam.check.env import FnCtx, ModuleEnv, Reporter
-from seglam.check.exprs import ExprMixin
-from seglam.check.narrowing import NarrowMixin
-from seglam.check.patterns import PatternMixin
-from seglam.check.stmts import StmtMixin
+from seglam.check.context import Context, Rules
+from seglam.check.declarations import check_module
+from seglam.check.env import ModuleEnv, Reporter
 from seglam.syntax import ast
+from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.span import Span
+
 
 #: The message of the diagnostic raised when the checker itself fails (tests look for it).
 INTERNAL_ERROR = "internal checker error: this program could not be checked"
 
-__all__ = ["check", "CheckedModule", "FunctionInfo", "ParamInfo", "RecordInfo", "EnumInfo", "FieldInfo", "Checker"]
+__all__ = ["check", "CheckedModule", "FunctionInfo", "ParamInfo", "RecordInfo", "EnumInfo", "FieldInfo"]
 
 
-class Checker(DeclMixin, StmtMixin, PatternMixin, CallMixin, NarrowMixin, ExprMixin):
-    """Checks one module."""
+#: Every expression and statement rule, by node class: a new rule goes in its concept
+#: module's ``EXPR_RULES`` / ``STMT_RULES``, which are merged here.
+RULES = Rules(
+    exprs={**names.EXPR_RULES, **exprs.EXPR_RULES, **attributes.EXPR_RULES, **operators.EXPR_RULES,
+           **lambdas.EXPR_RULES, **calls.EXPR_RULES},
+    stmts={**stmts.STMT_RULES, **functions.STMT_RULES, **patterns.STMT_RULES},
+    call=calls.call_type,
+)
 
-    def __init__(self, filename: str) -> None:
-        self.env = ModuleEnv()
-        self.report = Reporter(filename)
-        self.resolver = AnnotationResolver(self.env, self.report)
-        self.types = self.env.types
-        self.nested_declared: dict[int, dict] = {}
-        self.fn = FnCtx("<module>", "module")
-        self._pending_defaults: list = []
-        self._in_record_field = False
-        self._in_enum = False
-        self.lambda_depth = 0
-        self.lambda_walrus: list[tuple[int, frozenset]] = []  # (scope depth, `:=` targets) per open lambda
-        self.walrus_in: dict[int, frozenset] = {}  # id(lambda scope) -> its `:=` targets
-        self.in_constant = False          # typing a module constant's value (no user calls)
-        self.lambdas: dict[int, tuple] = {}
-        self.key_results: dict[int, object] = {}   # id(key= argument) -> the type it returns
 
-    def run(self, module: ast.Module) -> CheckedModule:
-        examples = self.check_module(module)
-        env = self.env
-        return CheckedModule(
-            module=module,
-            functions=MappingProxyType(dict(env.functions)),
-            records=MappingProxyType(dict(env.records)),
-            enums=MappingProxyType(dict(env.enums)),
-            constants=MappingProxyType(dict(env.constants)),
-            examples=tuple(examples),
-            properties=tuple(name for name in env.functions if name.startswith("prop_")),
-            imports=MappingProxyType(dict(env.imports)),
-            types=MappingProxyType(dict(env.types)),
-        )
+def new_context(filename: str) -> Context:
+    env = ModuleEnv()
+    report = Reporter(filename)
+    return Context(RULES, env, report, AnnotationResolver(env, report))
+
+
+def checked_module(cx: Context, module: ast.Module) -> CheckedModule:
+    """Check ``module`` in ``cx``; what was declared (diagnostics are left in ``cx.report``)."""
+    examples = check_module(cx, module)
+    env = cx.env
+    return CheckedModule(
+        module=module,
+        functions=MappingProxyType(dict(env.functions)),
+        records=MappingProxyType(dict(env.records)),
+        enums=MappingProxyType(dict(env.enums)),
+        constants=MappingProxyType(dict(env.constants)),
+        examples=tuple(examples),
+        properties=tuple(name for name in env.functions if name.startswith("prop_")),
+        imports=MappingProxyType(dict(env.imports)),
+        types=MappingProxyType(dict(env.types)),
+    )
 
 
 def check(module: ast.Module, source: str | None = None) -> CheckedModule:
     """Check ``module``; raise CheckError with every diagnostic found (sorted by position)."""
-    checker = Checker(module.filename)
+    cx = new_context(module.filename)
     try:
-        checked = checker.run(module)
+        checked = checked_module(cx, module)
     except RecursionError:
         raise CheckError([Diagnostic("E-NESTING", "the program nests too deeply to check", Span(1, 1, 1, 2),
                                      module.filename)], source) from None
     except Exception as exc:  # a safety net: a checker bug must not escape as a Python exception
         raise CheckError([Diagnostic("E-UNSUPPORTED", f"{INTERNAL_ERROR} ({type(exc).__name__})", Span(1, 1, 1, 2),
                                      module.filename, "please report this program")], source) from None
-    if checker.report.diagnostics:
-        diagnostics = sorted(checker.report.diagnostics, key=lambda d: (d.span.line, d.span.col, d.code))
+    if cx.report.diagnostics:
+        diagnostics = sorted(cx.report.diagnostics, key=lambda d: (d.span.line, d.span.col, d.code))
         raise CheckError(diagnostics, source)
     return checked

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from seglam.check import types as t
 from seglam.check.checked import EnumInfo, FunctionInfo, RecordInfo
+from seglam.check.typeops import join
 from seglam.syntax.diagnostics import Diagnostic
 from seglam.syntax.span import Span
 
@@ -83,8 +84,6 @@ class State:
 
 def merge(a: State | None, b: State | None) -> State | None:
     """The state after two control-flow paths join (None = unreachable)."""
-    from seglam.check.typeops import join
-
     if a is None:
         return b.copy() if b is not None else None
     if b is None:

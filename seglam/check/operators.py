@@ -1,10 +1,18 @@
-"""Static typing of Python's operators over Seglam types (pure functions)."""
+"""Operators: the result types of Python's operators over Seglam types (pure functions), and the
+typing of operator expressions (arithmetic, ``not``/``and``/``or``, comparisons, ``%``-format)."""
 
 from __future__ import annotations
 
 from seglam.check import types as t
+from seglam.check.context import Context
+from seglam.check.names import show
+from seglam.check.narrowing import cond, falsy_part
+from seglam.check.percent import check_args, conversions
 from seglam.check.signatures import KeysViewType
-from seglam.check.typeops import as_dict, is_bottom, join
+from seglam.check.typeops import as_dict, assignable, can_be_equal, hashable, is_bottom, iter_elem, join
+from seglam.check.values import non_optional, value
+from seglam.syntax import ast
+
 
 _NUMERIC = (t.BOOL, t.INT, t.FLOAT)
 
@@ -115,8 +123,6 @@ def arith(op: str, left: t.Type, right: t.Type, right_node=None) -> t.Type | Non
 
 
 def _negative_literal(node) -> bool:
-    from seglam.syntax import ast
-
     if isinstance(node, ast.UnaryOp) and node.op == "-" and isinstance(node.operand, ast.Constant):
         return isinstance(node.operand.value, int) and node.operand.value > 0
     return isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool) and node.value < 0
@@ -185,3 +191,163 @@ def comparable_order(left: t.Type, right: t.Type, records_with_order: frozenset[
     if isinstance(left, t.UnionType) or isinstance(right, t.UnionType):
         return all(comparable_order(a, b, records_with_order) for a in t.options(left) for b in t.options(right))
     return False
+
+
+def _x_BinOp(cx: Context, node: ast.BinOp, st, expected):
+    left = value(cx, node.left, st)
+    right = value(cx, node.right, st)
+    if node.op == "%" and left == t.STR:
+        return _percent_format(cx, node, right)
+    return binop_result(cx, node.op, left, right, node, node.left, node.right)
+
+
+def _percent_format(cx: Context, node: ast.BinOp, right: t.Type) -> t.Type:
+    hint = "use an f-string: `f\"{n} items at {price:.1f}\"`"
+    if not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+        cx.report.error("E-UNSUPPORTED", "`%` formatting needs a literal format string", node.span, hint)
+        return t.ERROR
+    letters = conversions(node.left.value)
+    problem = letters if isinstance(letters, str) else check_args(letters, right)
+    if problem is not None:
+        cx.report.error("E-TYPE", f"`%` formatting: {problem}", node.span, hint)
+        return t.ERROR
+    return t.STR
+
+
+def binop_result(cx: Context, op, left, right, node, lnode, rnode) -> t.Type:
+    if op == "@":
+        cx.report.error("E-UNSUPPORTED", "`@` (matrix multiplication) is not available", node.span)
+        return t.ERROR
+    if t.is_optional(left) or left == t.NONE:
+        left = non_optional(cx, left, lnode)
+    if t.is_optional(right) or right == t.NONE:
+        right = non_optional(cx, right, rnode)
+    result = arith(op, left, right, rnode)
+    if result is None:
+        hint = None
+        method = next((x for x in (left, right) if isinstance(x, t.BoundMethodType)), None)
+        if method is not None:
+            n = lnode if method is left else rnode
+            hint = f"`{show(n)}` is a method: call it: `{show(n)}()`"
+        elif t.STR in (left, right) and op == "+" and t.options(left) != t.options(right):
+            hint = "convert with `str(x)`, or use an f-string: `f\"{a}{b}\"`"
+        elif (left == t.FLOAT or right == t.FLOAT) and t.DECIMAL in (left, right):
+            hint = "Decimal does not mix with float: use `Decimal(\"0.1\")`"
+        elif isinstance(left, t.UnionType) or isinstance(right, t.UnionType):
+            hint = "narrow the value first with `isinstance(x, T)`"
+        cx.report.error("E-TYPE", f"unsupported operand types for `{op}`: `{left.render()}` and `{right.render()}`",
+                        node.span, hint)
+        return t.ERROR
+    return result
+
+
+def _x_UnaryOp(cx: Context, node: ast.UnaryOp, st, expected):
+    if node.op == "not":
+        cond(cx, node.operand, st)
+        return t.BOOL
+    operand = value(cx, node.operand, st)
+    if t.is_optional(operand):
+        operand = non_optional(cx, operand, node.operand)
+    result = unary(node.op, operand)
+    if result is None:
+        cx.report.error("E-TYPE", f"unsupported operand type for unary `{node.op}`: `{operand.render()}`", node.span)
+        return t.ERROR
+    return result
+
+
+def _x_BoolOp(cx: Context, node: ast.BoolOp, st, expected):
+    current = st
+    parts: list[t.Type] = []
+    for i, operand in enumerate(node.values):
+        last = i == len(node.values) - 1
+        if last:
+            parts.append(value(cx, operand, current if current is not None else st.copy()))
+            break
+        yes, no = cond(cx, operand, current if current is not None else st.copy())
+        ty = cx.types.get(id(operand), t.ERROR)
+        parts.append(falsy_part(ty) if node.op == "and" else t.strip_none(ty) if not is_bottom(ty) else ty)
+        current = yes if node.op == "and" else no
+    if all(p == t.BOOL for p in parts):
+        return t.BOOL
+    return t.union(*parts)
+
+
+def _x_Compare(cx: Context, node: ast.Compare, st, expected):
+    left_node = node.left
+    left = value(cx, left_node, st)
+    for op, right_node in zip(node.ops, node.comparators):
+        right = value(cx, right_node, st)
+        check_compare(cx, op, left, right, left_node, right_node, node)
+        left, left_node = right, right_node
+    return t.BOOL
+
+
+def check_compare(cx: Context, op, left, right, lnode, rnode, node) -> None:
+    if is_bottom(left) or is_bottom(right):
+        return
+    if op in ("is", "is not"):
+        literal = any(_value_literal(n) for n in (lnode, rnode))
+        if literal or not (left == t.NONE or right == t.NONE or _singleton(left) or _singleton(right)):
+            cx.report.error("E-TYPE", f"`{op}` compares identity; use `{'==' if op == 'is' else '!='}` to compare values",
+                            node.span, f"write `{'==' if op == 'is' else '!='}`; `is` is only for `None` (and enum members)")
+        return
+    if op in ("in", "not in"):
+        container = right
+        if t.is_optional(container):
+            container = non_optional(cx, container, rnode)
+        if container == t.STR:
+            if not assignable(left, t.STR):
+                cx.report.error("E-TYPE", f"`in <str>` needs a str on the left, not `{left.render()}`", node.span)
+            return
+        d = as_dict(container)
+        elem = d.key if d is not None else iter_elem(container)
+        if elem is None:
+            cx.report.error("E-TYPE", f"`{container.render()}` does not support `in`", rnode.span)
+        elif (d is not None or isinstance(container, (t.SetType, KeysViewType))) and not hashable(left):
+            cx.report.error("E-TYPE", f"`{left.render()}` cannot be looked up in a `{container.render()}` "
+                            "(it is mutable, so never a key)", lnode.span, "use a tuple instead of a list")
+        # A value of another type is simply never found (no error: Python allows it).
+        return
+    if op in ("==", "!="):
+        if not can_be_equal(left, right) and not (t.NONE in t.options(left) or t.NONE in t.options(right)):
+            cx.report.error("E-TYPE", f"comparing `{left.render()}` with `{right.render()}` is always "
+                            f"{'False' if op == '==' else 'True'}", node.span,
+                            "convert one side first (e.g. `int(s)` or `str(n)`)")
+        return
+    for side, n in ((left, lnode), (right, rnode)):
+        if t.is_optional(side) or side == t.NONE:
+            non_optional(cx, side, n)
+    left, right = t.strip_none(left), t.strip_none(right)
+    if not comparable_order(left, right, ordered_records(cx)):
+        hint = None
+        if any(isinstance(o, t.RecordType) for o in t.options(left) + t.options(right)):
+            hint = "records are ordered only with `@dataclass(frozen=True, order=True)`; or compare a field"
+        elif any(isinstance(o, t.EnumType) for o in t.options(left) + t.options(right)):
+            hint = "compare the members' `.value`"
+        cx.report.error("E-TYPE", f"`{op}` is not supported between `{left.render()}` and `{right.render()}`",
+                        node.span, hint)
+
+
+def ordered_records(cx: Context) -> frozenset[str]:
+    return frozenset(name for name, info in cx.env.records.items() if info.order)
+
+
+def _value_literal(node) -> bool:
+    """A literal whose identity is meaningless (`x is 1`, `x is "a"`, `x is []`)."""
+    if isinstance(node, ast.Constant):
+        return node.value is not None and node.value is not True and node.value is not False and node.value is not ...
+    return isinstance(node, (ast.ListExpr, ast.DictExpr, ast.SetExpr, ast.TupleExpr, ast.JoinedStr, ast.ListComp,
+                             ast.DictComp, ast.SetComp))
+
+
+def _singleton(ty: t.Type) -> bool:
+    return isinstance(ty, t.EnumType) or ty == t.BOOL
+
+
+#: The expression rules of this module, by node class (the checker dispatches on them).
+EXPR_RULES = {
+    ast.BinOp: _x_BinOp,
+    ast.UnaryOp: _x_UnaryOp,
+    ast.BoolOp: _x_BoolOp,
+    ast.Compare: _x_Compare,
+}

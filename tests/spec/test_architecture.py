@@ -23,12 +23,12 @@ KNOWN_UPWARD: frozenset = frozenset()
 KNOWN_PRIVATE: frozenset = frozenset()
 
 #: Function-local imports of project modules in seglam/ and verifier/ (goal: at most 25).
-KNOWN_LOCAL_IMPORTS = 151
+KNOWN_LOCAL_IMPORTS = 141
 
 #: No file in seglam/ or verifier/ over this many lines (issue 16, point 3) ...
 MAX_LINES = 800
 #: ... except these, being split (the list may only shrink).
-KNOWN_LONG_FILES: frozenset = frozenset({"seglam/check/exprs.py", "seglam/syntax/lower.py"})
+KNOWN_LONG_FILES: frozenset = frozenset()
 #: The cache is split by concept: each of its files at most this long.
 MAX_CACHE_LINES = 500
 
