@@ -102,7 +102,7 @@ def _x_string_concat(lw: Lowering, tree, span):
             is_fstring = True
             pieces.extend(fstring(lw, token, prefix))
         else:
-            pieces.append(decode_plain(token.value))
+            pieces.append(decode_plain(lw, token.value, lw.span(token)))
     if not is_fstring:
         return A.Constant(span, "".join(pieces))
     return A.JoinedStr(span, merge_strings(pieces))

@@ -32,11 +32,17 @@ def _fstring_body(lw: Lowering, body: str, raw: bool, quote: str, line: int, col
 
     def flush():
         if literal:
-            pieces.append(_decode_segment("".join(literal), raw, quote))
+            pieces.append(_decode_segment(lw, "".join(literal), raw, quote, span))
             literal.clear()
 
     while i < n:
         ch = body[i]
+        if ch == "{" and not raw and _named_escape_at(body, i):  # \N{NAME}: part of the literal
+            close = body.find("}", i)
+            end = n if close < 0 else close + 1
+            literal.append(body[i:end])
+            i = end
+            continue
         if ch == "{" and i + 1 < n and body[i + 1] == "{":
             literal.append("{{" if False else "{")
             i += 2
@@ -115,19 +121,39 @@ def string_prefix(text: str) -> str:
     return text[:i].lower()
 
 
-def decode_plain(text: str) -> str:
+BAD_ESCAPE_HINT = ("\\xHH needs 2 hex digits, \\uXXXX 4, \\UXXXXXXXX 8 (at most 10FFFF), \\N{...} a Unicode "
+                   "character name; write \\\\ for a backslash, or use a raw string r'...'")
+
+
+def decode_plain(lw: Lowering, text: str, span: Span) -> str:
+    """The value of one plain (not f-) string literal token, as CPython decodes it; a bad
+    escape (which CPython refuses at compile time) is E-SYNTAX, never a traceback."""
+    return _decode(lw, text, span) or ""
+
+
+def _decode(lw: Lowering, literal: str, span: Span) -> str | None:
     # literal_eval parses exactly one string literal token here: the lexer guarantees it.
-    return pyast.literal_eval(text)
+    try:
+        return pyast.literal_eval(literal)
+    except (SyntaxError, ValueError) as err:
+        reason = str(getattr(err, "msg", "") or err).rsplit(": ", 1)[-1]  # "truncated \\uXXXX escape"
+        lw.error(span, f"invalid escape in a string literal: {reason}", BAD_ESCAPE_HINT)
+        return None
 
 
-def _decode_segment(segment: str, raw: bool, quote: str) -> str:
+def _decode_segment(lw: Lowering, segment: str, raw: bool, quote: str, span: Span) -> str:
     if raw:
         return segment
-    q = quote if len(quote) == 3 else quote
-    try:
-        return pyast.literal_eval(q + segment + q)
-    except (SyntaxError, ValueError):
-        return segment
+    decoded = _decode(lw, quote + segment + quote, span)
+    return segment if decoded is None else decoded
+
+
+def _named_escape_at(body: str, i: int) -> bool:
+    """Whether the ``{`` at ``i`` opens a ``\\N{...}`` escape (an odd run of backslashes, then N)."""
+    if i < 2 or body[i - 1] != "N":
+        return False
+    slashes = len(body[: i - 1]) - len(body[: i - 1].rstrip("\\"))
+    return slashes % 2 == 1
 
 
 def _field_end(body: str, start: int) -> int | None:

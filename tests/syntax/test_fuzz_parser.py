@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import seglam
 from seglam.syntax.diagnostics import CheckError
 from seglam.syntax.lower import parse
 
@@ -100,3 +101,48 @@ def test_mutated_programs_never_raise_and_stay_inside_python(source):
 ])
 def test_hostile_shapes_end_in_a_diagnostic_or_a_tree(source):
     _accepts(source)
+
+
+ESCAPE_PIECES = st.sampled_from(["\\u", "\\U", "\\x", "\\N{", "\\N{LATIN SMALL LETTER E}", "}", "0", "f", "F",
+                                 "1", "10FFFF", "g", "a", "\\\\", "\\n", "\\", "é", "{", "{1}", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(ESCAPE_PIECES, max_size=8).map("".join), prefix=st.sampled_from(["", "f", "r", "rf"]))
+def test_escapes_decode_as_cpython_does_or_are_a_located_syntax_error(body, prefix):
+    """A string literal with any mix of escapes (and, in f-strings, fields): what CPython
+    accepts gives the same string here on both backends; what CPython refuses (a truncated
+    \\u, an unknown \\N{name}...) is E-SYNTAX with a location, never a traceback."""
+    if body.endswith("\\") and not body.endswith("\\\\"):
+        body += "\\\\"  # a lone final backslash would escape the closing quote: another token
+    source = f'def main() -> str:\n    return {prefix}"{body}"\n'
+    py_ok = _python_accepts(source)
+    try:
+        program = seglam.compile(source, filename="esc.sgl")
+    except CheckError as error:
+        assert not py_ok, (source, error.diagnostics)
+        assert all(d.code.startswith("E-") and d.span.line == 2 for d in error.diagnostics)
+        return
+    assert py_ok, source
+    namespace: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(source, "esc.py", "exec"), namespace)  # noqa: S102 - a string literal only
+    expected = namespace["main"]()
+    for backend in ("compiled", "reference"):
+        assert program.run("main", backend=backend).value == expected, (source, backend)
+
+
+@pytest.mark.parametrize("literal, reason", [
+    ('"\\uff"', "truncated \\uXXXX escape"),
+    ('f"a\\uff{1}"', "truncated \\uXXXX escape"),
+    ('"\\N{NO SUCH NAME}"', "unknown Unicode character name"),
+    ('"\\x4"', "truncated \\xXX escape"),
+    ("'\\U00110000'", "illegal Unicode character"),
+])
+def test_a_bad_escape_is_a_located_syntax_error(literal, reason):
+    with pytest.raises(CheckError) as caught:
+        parse(f"x = {literal}\n", "bad.sgl")
+    (d,) = caught.value.diagnostics
+    assert (d.code, d.span.line, d.span.col) == ("E-SYNTAX", 1, 5)
+    assert d.message == f"invalid escape in a string literal: {reason}" and "\\uXXXX" in d.hint
