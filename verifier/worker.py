@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from seglam.verifier.claims import Claims
 from seglam.verifier.view import ModuleView
+from seglam.verifier.z3pass import run_z3
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,6 @@ def _child(job, conn) -> None:
 
 def start(view: ModuleView, options) -> Z3Run:
     """Start checking ``view``'s obligations in a forked process (or inline without fork)."""
-    from seglam.verifier.z3pass import run_z3
-
     return start_job(lambda send: run_z3(view, options, send))
 
 
