@@ -126,8 +126,6 @@ def make_claims(n: int) -> Claims:
 
 def start_job(job) -> Z3Run:
     """Run ``job(send)`` in a forked worker; ``send`` delivers one message to the parent."""
-    import z3  # noqa: F401 - imported before the fork, so the child does not pay for it
-
     ctx = _fork()
     if ctx is None:
         messages: list = []

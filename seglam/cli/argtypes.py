@@ -1,10 +1,13 @@
 """Argument types shared by the commands: argparse calls them on the text of an option and
-turns their ArgumentTypeError into a usage error (exit 2)."""
+turns their ArgumentTypeError into a usage error (exit 2). And how a command reads its FILE
+arguments (:func:`source_files`, :func:`read_file`)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+
+from seglam.program import SourceFileError, read_source
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +30,15 @@ def source_files(paths: list[str]) -> list[str]:
             names = []
         out += [os.path.join(path, n) for n in names] or [path]
     return out
+
+
+def read_file(path: str) -> tuple[str | None, str]:
+    """``(text, "")``, or ``(None, why)`` for a file that cannot be read as a source file
+    (missing, a directory or device, larger than the limit, not UTF-8)."""
+    try:
+        return read_source(path), ""
+    except SourceFileError as error:
+        return None, str(error)
 
 
 def positive_int(text: str) -> int:
