@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any, Callable
 
 from seglam.program import SourceFileError, read_source
+
+#: What tests and embedders may pass to a command's ``register`` to replace the language
+#: toolchain the cache verifies with (a callable that makes a ``seglam.cache.Toolchain``).
+ToolchainFactory = Callable[[], Any]
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:

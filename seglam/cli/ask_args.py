@@ -16,11 +16,10 @@ configuration or cache error.
 from __future__ import annotations
 
 import argparse
-from typing import Any, Callable
+from typing import Any
 
+from seglam.cli.argtypes import ToolchainFactory
 from seglam.cli.deferred import handler
-
-ToolchainFactory = Callable[[], Any]
 
 
 def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = None) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from seglam.cache import Cache, CacheError
 from seglam.cache.values import render_value
-from seglam.cli.ask_args import ToolchainFactory
+from seglam.cli.argtypes import ToolchainFactory
 from seglam.engine import ConfigError, Engine, load_config
 from seglam.engine.config import HOW_TO_CONFIGURE
 from seglam.engine.prices import DEFAULT_PRICE

@@ -1,12 +1,13 @@
 """Command handlers imported when their command runs: the command line's one deferred import.
 
 ``seglam`` registers every command at start-up, so ``seglam --help`` lists them all; but the
-work of ``ask``, ``stats``, ``eval``, ``verify`` and ``diff`` needs the engine (and the OpenAI
-client) or the verifier (with Hypothesis and Z3). Each such command is split in two:
+work of ``ask``, ``stats``, ``eval``, ``verify``, ``diff`` and ``cache`` needs the engine (and
+the OpenAI client), the verifier (with Hypothesis and Z3) or the cache (LMDB, msgspec). Each
+such command is split in two:
 ``<name>_args.py`` declares its arguments and imports nothing heavy, and ``<name>_cmd.py``
 does the work, importing what it needs at its top. The parser's handler for the command is
 ``handler("seglam.cli.ask_cmd:ask")``, which imports that module only when the command runs,
-so ``seglam run`` and ``seglam check`` never load the engine or the verifier.
+so ``seglam run`` and ``seglam check`` never load the engine, the verifier or the cache.
 """
 
 from __future__ import annotations

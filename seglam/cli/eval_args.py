@@ -27,8 +27,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from seglam.cli.argtypes import positive_int
-from seglam.cli.ask_args import ToolchainFactory, add_model_options
+from seglam.cli.argtypes import ToolchainFactory, positive_int
+from seglam.cli.ask_args import add_model_options
 from seglam.cli.deferred import handler
 
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence, TextIO
 
 from seglam.cache import CacheError
 from seglam.cache.errors import CacheCorruptError
-from seglam.cli.ask_args import ToolchainFactory
+from seglam.cli.argtypes import ToolchainFactory
 from seglam.cli.ask_cmd import model_config, open_cache
 from seglam.cli.plot import PlotUnavailable, draw_cost_curve, require_matplotlib
 from seglam.engine import TIERS, ConfigError, Engine, Usage

@@ -28,7 +28,7 @@ from seglam.version import LANGUAGE_VERSION, __version__
 #: only; a command's work is imported when it runs (:mod:`seglam.cli.deferred`).
 _COMMAND_MODULES = (
     "seglam.cli.verify_args",
-    "seglam.cli.cache_cmd",
+    "seglam.cli.cache_args",
     "seglam.cli.ask_args",
     "seglam.cli.eval_args",
 )
