@@ -23,6 +23,15 @@ def add_path_option(parser: argparse.ArgumentParser) -> None:
                              "searched after the standard library, before $SEGLAM_PATH)")
 
 
+def cache_options() -> argparse.ArgumentParser:
+    """The parent parser of the commands that open the cache: ``--cache DIR|URL`` and ``--json``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--cache", metavar="DIR|URL",
+                        help="cache directory or postgresql:// URL (default: $SEGLAM_CACHE, else the platform cache dir)")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    return common
+
+
 def source_files(paths: list[str]) -> list[str]:
     """``paths`` with each directory replaced by the ``*.sgl`` files directly in it, sorted
     (``seglam verify stdlib/``); a directory that cannot be listed, or holds none, stays as it

@@ -18,17 +18,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from seglam.cli.argtypes import ToolchainFactory
+from seglam.cli.argtypes import ToolchainFactory, cache_options
 from seglam.cli.deferred import handler
 
 
 def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = None) -> None:
     """Add ``ask`` and ``stats``. ``toolchain_factory`` replaces the language toolchain
     (tests, embedding)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--cache", metavar="DIR|URL",
-                        help="cache directory or postgresql:// URL (default: $SEGLAM_CACHE, else the platform cache dir)")
-    common.add_argument("--json", action="store_true", help="machine-readable output")
+    common = cache_options()
 
     p = subparsers.add_parser(
         "ask",
