@@ -24,7 +24,7 @@ from seglam.syntax.jsontext import JsonLimitError, JsonTextError, dumps, loads
 
 def model_config(args: argparse.Namespace) -> Any:
     """The :class:`CompilerConfig` from the config file, the environment and the flags of
-    :func:`add_model_options`; raises :class:`seglam.engine.config.ConfigError`."""
+    :func:`seglam.cli.ask_args.add_model_options`; raises :class:`seglam.engine.config.ConfigError`."""
     return load_config(
         model=args.model, base_url=args.base_url, temperature=args.temperature, candidates=args.candidates,
         repair_rounds=args.repair_rounds, route=False if args.no_route else None,

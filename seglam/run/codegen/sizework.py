@@ -77,6 +77,7 @@ def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = Fal
 
     if not texts:
         return charged(py.NamedExpr(target=P.store(a), value=left), py.NamedExpr(target=P.store(b), value=right))
+
     def short(tmp: str, value: py.expr) -> py.expr:
         return P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=value)]),
                          py.Lt(), P.const(TEXT_CHARS))
