@@ -25,6 +25,12 @@ KNOWN_PRIVATE: frozenset = frozenset()
 #: Function-local imports of project modules in seglam/ and verifier/ (goal: at most 25).
 KNOWN_LOCAL_IMPORTS = 35
 
+#: The modules that load others when first used through ``importlib.import_module`` and a
+#: documented table instead of function-local imports: the package facades (``seglam``,
+#: ``seglam.verifier``), the host API's backends by name, and the command line's command
+#: modules and deferred handlers. A new one must say why here.
+KNOWN_DEFERRED = frozenset({"seglam", "seglam.verifier", "seglam.program", "seglam.cli.main", "seglam.cli.deferred"})
+
 
 @pytest.fixture(scope="module")
 def edges() -> list[arch.Import]:
@@ -54,6 +60,12 @@ def test_function_local_imports_do_not_grow(edges):
     assert len(arch.local_imports(edges)) <= KNOWN_LOCAL_IMPORTS
 
 
+def test_modules_are_deferred_only_through_the_known_tables():
+    deferred = set(arch.deferred_imports(arch.project_modules()))
+    assert deferred <= KNOWN_DEFERRED, f"new importlib.import_module call sites: {sorted(deferred - KNOWN_DEFERRED)}"
+    assert deferred == KNOWN_DEFERRED, f"gone, remove: {sorted(KNOWN_DEFERRED - deferred)}"
+
+
 # -- the analysis itself finds what it looks for ---------------------------------------------------
 
 
@@ -70,3 +82,10 @@ def test_the_analysis_finds_a_cycle_an_upward_import_and_a_private_name():
     assert [(e.source, e.target) for e in arch.upward(edges)] == [("seglam.syntax.x", "seglam.engine.y")]
     assert [e.names for e in arch.private_names(edges)] == [("_hidden",)]
     assert arch.stage("seglam.verifier.api") < arch.stage("seglam.cache.entry") < arch.stage("seglam.cli.main")
+
+
+def test_the_analysis_finds_a_deferred_import():
+    source = "import importlib\nfrom importlib import import_module\n\ndef f(name):\n" \
+             "    return importlib.import_module(name), import_module(name)\n\nx = 1\n"
+    assert arch.deferred_imports_in(source) == [5, 5]
+    assert arch.deferred_imports_in("import importlib\n") == []
