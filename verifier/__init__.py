@@ -10,6 +10,7 @@ Z3 is imported only when a verification actually runs.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import types
 
@@ -32,21 +33,20 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def verify(program, **options) -> Report:
-    """Verify a :class:`seglam.Program` (or source text, or a path). Options (defaults in
-    :class:`seglam.verifier.api.Options`): ``max_examples`` (50), ``bound`` (K = 8), ``budget``
-    (Z3 rlimit per obligation, 3,000,000), ``timeout`` (60 seconds, the Z3 worker's safety
-    net), ``max_len`` (8), ``z3`` / ``hypothesis`` / ``examples`` (True)."""
-    from seglam.verifier.api import verify as _verify
-
-    return _verify(program, **options)
+#: The package's functions, imported from their modules on first use: those bring in
+#: Hypothesis and Z3, and ``seglam.verifier.report`` (which the engine reads) must not.
+_LAZY = {"verify": "seglam.verifier.api", "diff": "seglam.verifier.diff"}
 
 
-def diff(old, new, **options):
-    """Do two versions agree on every input the old precondition admits? See :mod:`.diff`."""
-    from seglam.verifier.diff import diff as _diff
-
-    return _diff(old, new, **options)
+def __getattr__(name: str):
+    """``verify(program, **options) -> Report`` (:func:`seglam.verifier.api.verify`) and
+    ``diff(old, new, **options)`` (:func:`seglam.verifier.diff.diff`), loaded when first used."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = ["verify", "diff", "Report", "Result"]

@@ -5,6 +5,11 @@ side finishes first helps the other (see :mod:`seglam.verifier.worker` and
 :mod:`seglam.verifier.claims`), so both cores work until the end. Every Z3 counterexample
 is replayed on the interpreter; only a reproduced one is ``refuted``. Hypothesis can refute,
 never prove.
+
+Every module of the Z3 encoding is imported at the top of this one, so before any fork: the
+encoder's modules create Z3 terms when imported, Z3's choices depend on the order terms were
+created in, and a fork of a threaded process must not need the import lock another thread
+may hold.
 """
 
 from __future__ import annotations
@@ -16,14 +21,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from seglam.verifier import evidence as E
 from seglam.verifier import fuzz as F
 from seglam.verifier import helpers as H
+from seglam.verifier import worker
+from seglam.verifier.boundaries import aim_for
 from seglam.verifier.claims import Claims, Fuzzed
 from seglam.verifier.examples import run_examples
+from seglam.verifier.load import load_program
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN, Report, Result, sort_key
 from seglam.verifier.runner import Outcome
 from seglam.verifier.values import render, render_call
 from seglam.verifier.view import ModuleView
+from seglam.verifier.z3pass import Finding, Plan, Z3Options, charge_in_order, run_function
 
 
 @dataclass(frozen=True)
@@ -78,11 +88,12 @@ def _seeds(seeds) -> dict[str, tuple[dict[str, Any], ...]]:
 
 
 def verify(program, **options) -> Report:
-    """Verify a :class:`seglam.Program` (or Seglam source text). Never raises for a bad
-    program: check errors come back as a report with ``error`` set (exit code 2)."""
+    """Verify a :class:`seglam.Program` (or Seglam source text, or a path). Never raises for
+    a bad program: check errors come back as a report with ``error`` set (exit code 2).
+    Options (defaults in :class:`Options`): ``max_examples`` (50), ``bound`` (K = 8),
+    ``budget`` (Z3 rlimit per obligation, 3,000,000), ``timeout`` (60 seconds, the Z3
+    worker's safety net), ``max_len`` (8), ``z3`` / ``hypothesis`` / ``examples`` (True)."""
     opts = make_options(**options)
-    from seglam.verifier.load import load_program
-
     loaded = load_program(program)
     if loaded.error is not None:
         return Report(loaded.filename, (), loaded.error)
@@ -102,12 +113,6 @@ def verify_loaded(loaded, opts: Options) -> Report:
     entries = list(H.entry_points(view, helper_map))
     t0 = time.perf_counter()
     if opts.z3:
-        from seglam.verifier import calls, dicts, patterns, worker  # noqa: F401
-        from seglam.verifier.z3pass import Z3Options, run_function
-
-        # Imported before any fork: the encoder's modules create Z3 terms when imported, and
-        # Z3's choices depend on the order terms were created in; and a fork of a threaded
-        # process must not need the import lock another thread may hold.
         z3opts = Z3Options(opts.bound, opts.budget, 0)
         # Every fork must start from the same Z3 state. Garbage this process still holds
         # (say, Z3 terms in cycles from earlier work) could be freed by the collector between
@@ -174,8 +179,6 @@ def verify_loaded(loaded, opts: Options) -> Report:
     t4 = time.perf_counter()
     z3_messages = []
     if z3run is not None:
-        from seglam.verifier.z3pass import charge_in_order
-
         z3_messages = charge_in_order(view, [m for m in messages + own if not isinstance(m, (Fuzzed, worker.LaneEnd))], z3opts)
     results += H.through_callers(merge(view, runner, z3_messages, stopped, fuzzed, opts), helper_map)
     timings["replay"] = time.perf_counter() - t4
@@ -193,9 +196,6 @@ def _aim(view, runner, results: list[Result], opts: Options, helpers: frozenset 
     """The aimed run (:mod:`.evidence`) on every entry point or property with an open
     obligation: what it finds refutes; silence on enough inputs is recorded as each open
     obligation's evidence. (A helper is aimed at through its callers.)"""
-    from seglam.verifier import evidence as E
-    from seglam.verifier.boundaries import aim_for
-
     aim = aim_for(view, opts.bound)
     for name in E.functions_to_aim(results):
         if name in helpers:
@@ -231,8 +231,6 @@ def _fuzz_back(view, runner, opts: Options, claims: Claims, names: list[str], se
 
 def merge(view: ModuleView, runner, messages, stopped, fuzzed, opts: Options) -> list[Result]:
     """One result per obligation: Z3 verdicts (replayed), Hypothesis findings, unknowns."""
-    from seglam.verifier.z3pass import Finding, Plan
-
     plans = {m.function: m for m in messages if isinstance(m, Plan)}
     findings = {}
     for m in messages:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import z3
 
 from seglam.syntax import ast as A
+from seglam.verifier import dicts
 from seglam.verifier.symbolic import (
     NONE, SDict, SEnum, SFunc, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
-    as_arith, is_bool, is_int, is_real, is_str, ite, truthy,
+    as_arith, eq, is_bool, is_int, is_real, is_str, ite, truthy,
 )
 
 _ITERABLE_AGGREGATES = ("sum", "any", "all", "min", "max", "len", "list", "tuple")
@@ -150,12 +151,8 @@ def builtin(enc, name: str, e: A.Call):
     if name == "list" and not args:
         return enc.new_list(z3.IntVal(0), [])
     if name == "dict" and not args:
-        from seglam.verifier import dicts
-
         return dicts.empty(enc)
     if name == "set" and len(args) <= 1:
-        from seglam.verifier import dicts
-
         if not args:
             return dicts.empty(enc, True)
         if isinstance(args[0], SDict) and args[0].is_set:
@@ -279,16 +276,12 @@ def method(enc, e: A.Call, f: A.Attribute):
             enc.env[f.value.id] = SList(z3.If(enc.alive, lst.length - 1, lst.length), lst.items, lst.ident)
             return v
         if m == "count" and len(args) == 1:
-            from seglam.verifier.symbolic import eq
-
             total = z3.IntVal(0)
             for k, x in enumerate(base.items):
                 total = total + z3.If(z3.And(k < base.length, eq(x, args[0], span)), 1, 0)
             return total
         raise Unsupported(f"list.{m}()", span)
     if isinstance(base, SDict):
-        from seglam.verifier import dicts
-
         if base.is_set:
             return dicts.set_method(enc, m, base, args, f.value, span)
         return dicts.method(enc, m, base, args, span)

@@ -11,17 +11,22 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import z3
 from hypothesis import HealthCheck, Phase, Verbosity, errors, given, reject, settings
 
 from seglam.verifier import bounds as B
+from seglam.verifier import worker
 from seglam.verifier.api import make_options
+from seglam.verifier.encode import encode_function
 from seglam.verifier.fuzz import LIMIT_FAULTS, is_precondition_fault
 from seglam.verifier.load import load_program
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN
 from seglam.verifier.runner import Outcome
 from seglam.verifier.strategies import NoStrategy, arguments
+from seglam.verifier.symbolic import Unsupported, eq, model_value
 from seglam.verifier.values import render, render_call
 from seglam.verifier import typeview as T
+from seglam.verifier.z3pass import Z3Options, solve
 
 
 @dataclass(frozen=True)
@@ -126,8 +131,6 @@ def diff(old, new, *, functions=None, old_filename: str = "old.sgl", new_filenam
     z3found: dict = {}
     stopped = None
     if opts.z3 and comparable:
-        from seglam.verifier import worker
-
         run = worker.start_job(lambda send: _z3_job(lo.view, ln.view, comparable, opts, send))
         messages, stopped = run.collect(opts.timeout)
         z3found = dict(messages)
@@ -137,20 +140,12 @@ def diff(old, new, *, functions=None, old_filename: str = "old.sgl", new_filenam
 
 
 def _z3_job(old_view, new_view, names, opts, send) -> None:
-    from seglam.verifier.z3pass import Z3Options
-
     for n in names:
         send((n, _z3_equivalence(old_view, new_view, n, Z3Options(opts.bound, opts.budget, 0))))
 
 
 def _z3_equivalence(old_view, new_view, name: str, zopts):
     """("unsat"|"sat"|"unknown", bounded, inputs | reason)."""
-    import z3
-
-    from seglam.verifier.encode import encode_function
-    from seglam.verifier.symbolic import Inputs, Unsupported, eq, model_value
-    from seglam.verifier.z3pass import solve
-
     counter = itertools.count()
     try:
         fo = encode_function(old_view, name, zopts.bound, None, counter)
@@ -159,7 +154,6 @@ def _z3_equivalence(old_view, new_view, name: str, zopts):
         return ("unknown", False, f"outside the Z3 fragment: {u.describe()}")
     except (RecursionError, z3.Z3Exception) as x:
         return ("unknown", False, f"the encoding failed: {type(x).__name__}")
-    del Inputs
 
     def faults(fe, extra):
         by_code: dict = {}

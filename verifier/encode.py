@@ -21,8 +21,10 @@ import z3
 
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
+from seglam.verifier import dicts
 from seglam.verifier.exprs import Expressions
 from seglam.verifier.logic import FALSE, TRUE, and_, or_, dead, past_end
+from seglam.verifier.patterns import match
 from seglam.verifier.terms import is_false, is_true
 from seglam.verifier.symbolic import (
     NONE, Inputs, SClass, SDict, SEnum, SFunc, SList, SOpt, SRange, SRecord, STuple, Unsupported,
@@ -336,8 +338,6 @@ class Encoder(Expressions):
                 return
             self.expr(s.value)
         elif isinstance(s, A.Match):
-            from seglam.verifier.patterns import match
-
             match(self, s)
         else:
             raise Unsupported(f"the {type(s).__name__} statement", s.span)
@@ -352,8 +352,6 @@ class Encoder(Expressions):
             else:
                 raise Unsupported("unpacking a value that is not a tuple of that size", span)
         elif isinstance(t, A.Subscript) and isinstance(t.value, A.Name) and isinstance(self.env.get(t.value.id), SDict):
-            from seglam.verifier import dicts
-
             d = self.check_alias(t.value.id, span)
             self.env[t.value.id] = dicts.store(d, self.expr(t.index), v, self.alive, span)
         elif isinstance(t, A.Subscript) and isinstance(t.value, A.Name) and not isinstance(t.index, A.Slice):
@@ -380,8 +378,6 @@ class Encoder(Expressions):
             else:
                 self.assign(s.target.id, self.binop(s.op, old, v, s.span), s.span)
         elif isinstance(s.target, A.Subscript) and isinstance(s.target.value, A.Name) and isinstance(self.env.get(s.target.value.id), SDict):
-            from seglam.verifier import dicts
-
             d = self.env[s.target.value.id]
             k = self.expr(s.target.index)
             cur = dicts.getitem(self, d, k, s.target.span)

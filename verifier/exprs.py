@@ -11,6 +11,8 @@ import z3
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 from seglam.verifier import decimals as D
+from seglam.verifier import dicts
+from seglam.verifier.calls import call
 from seglam.verifier.logic import FALSE, TRUE, and_, past_end
 from seglam.verifier.terms import is_false
 from seglam.verifier.symbolic import (
@@ -189,8 +191,6 @@ class Expressions:
         if is_str(container) and is_str(item):
             return z3.Contains(container, item)
         if isinstance(container, SDict):
-            from seglam.verifier import dicts
-
             return dicts.find(container, item, span)[0]
         if isinstance(container, SRange):
             if container.step != 1:
@@ -249,8 +249,6 @@ class Expressions:
         if isinstance(e.index, A.Slice):
             return self.slice(base, e.index, e.span)
         if isinstance(base, SDict):
-            from seglam.verifier import dicts
-
             return dicts.getitem(self, base, self.expr(e.index), e.span)
         i = self.expr(e.index)
         if isinstance(base, STuple):
@@ -298,16 +296,12 @@ class Expressions:
         return self.new_list(size, items)
 
     def e_DictExpr(self, e: A.DictExpr):
-        from seglam.verifier import dicts
-
         return dicts.literal(self, e)
 
     def e_DictComp(self, e: A.DictComp):
         return self.comprehension((e.key, e.value), e.generators, e.span, as_dict=True)
 
     def e_SetExpr(self, e: A.SetExpr):
-        from seglam.verifier import dicts
-
         return dicts.set_literal(self, e)
 
     def e_SetComp(self, e: A.SetComp):
@@ -320,8 +314,6 @@ class Expressions:
         return self.comprehension(e.elt, e.generators, e.span)
 
     def comprehension(self, elt, gens, span: Span, as_dict: bool = False, is_set: bool = False):
-        from seglam.verifier import dicts
-
         out = [dicts.empty(self, is_set) if as_dict else self.new_list(z3.IntVal(0), [])]
         saved_env = dict(self.env)
         saved_alive = self.alive
@@ -389,6 +381,4 @@ class Expressions:
         return SLambda(e, tuple(self.env.items()))
 
     def e_Call(self, e: A.Call):
-        from seglam.verifier.calls import call
-
         return call(self, e)

@@ -19,7 +19,9 @@ from hypothesis.internal.conjecture import providers as _providers
 
 from seglam.syntax.span import Span
 from seglam.verifier import bounds as B
+from seglam.verifier.boundaries import candidates, sweep
 from seglam.verifier.runner import Outcome
+from seglam.verifier.seeds import seeded
 from seglam.verifier.strategies import NoStrategy, arguments
 from seglam.verifier.view import FunctionView, ModuleView
 
@@ -183,9 +185,6 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
 
 def _sweep(fv, view, lifted, aim, check, known: set, is_property: bool, name: str) -> list[FuzzFinding]:
     """Run the deterministic boundary sweep; its first ROUNDS distinct faults are findings."""
-    from seglam.verifier.boundaries import candidates, sweep
-    from seglam.verifier.seeds import seeded
-
     params = [p.name for p in fv.params]
     per_param = [candidates(p.type, view, _independent(lifted.get(p.name)), aim) for p in fv.params]
     found: list[FuzzFinding] = []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from seglam import program as P
 from seglam.syntax.diagnostics import CheckError
+from seglam.verifier.runner import ProgramRunner
 from seglam.verifier.view import ModuleView
 
 
@@ -33,8 +35,6 @@ def load_program(program, filename: str | None = None, search=None) -> Loaded:
     if isinstance(program, str):
         name = filename or "<input>"
         try:
-            import seglam.program as P
-
             prog = P.compile(program, filename=name, path=search)
         except CheckError as x:
             return Loaded(name, program, error=x.render())
@@ -47,7 +47,5 @@ def load_program(program, filename: str | None = None, search=None) -> Loaded:
 
 
 def _from_program(prog) -> Loaded:
-    from seglam.verifier.runner import ProgramRunner
-
     view = ModuleView.from_checked(prog.checked)
     return Loaded(prog.filename, prog.source, view, ProgramRunner(prog, view), prog)

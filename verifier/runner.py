@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from seglam.run.faults import Fault
+from seglam.run.limits import Limits
+from seglam.run.values import program_classes
 from seglam.syntax.span import Span
 from seglam.verifier.values import EnumLit, RecordLit
 from seglam.verifier.view import ModuleView
@@ -57,8 +59,6 @@ class ProgramRunner:
     """Runs a :class:`seglam.Program` (the compiled backend by default) under ``limits``."""
 
     def __init__(self, program, view: ModuleView, limits=None, backend: str = "compiled") -> None:
-        from seglam.run.limits import Limits
-
         self.program = program
         self.view = view
         self.limits = limits or Limits(fuel=200_000, max_depth=100, max_int_bits=4096, max_str_len=100_000, max_collection_len=100_000)
@@ -81,19 +81,9 @@ class ProgramRunner:
         return v
 
     def _classes(self):
-        from seglam.run.values import program_classes
-
         return program_classes(self.program.checked)
 
     def _run(self, function: str, kwargs: dict):
-        try:
-            from seglam.run import convert  # noqa: F401
-        except ImportError:  # the host converter is not there yet: call the backend directly
-            from seglam.run.values import freeze, thaw
-
-            backend = self.program._backend(self.backend)
-            result = backend.run(function, (), {k: freeze(v) for k, v in kwargs.items()}, self.limits)
-            return thaw(result.value)
         return self.program.run(function, (), kwargs, limits=self.limits, backend=self.backend).value
 
     def call(self, function: str, args: dict[str, Any]) -> Outcome:
@@ -110,13 +100,6 @@ class ProgramRunner:
 
     def eval(self, expr) -> Outcome:
         try:
-            try:
-                from seglam.run import convert  # noqa: F401
-            except ImportError:
-                from seglam.run.values import thaw
-
-                value = self.program._backend(self.backend).eval_expr(expr, self.limits).value
-                return Outcome(thaw(value))
             result = self.program.eval_expr(expr, limits=self.limits, backend=self.backend)
         except Fault as f:
             return _from_fault(f)

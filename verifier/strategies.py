@@ -13,6 +13,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from seglam.verifier import typeview as T
+from seglam.verifier.boundaries import aimed_length, aimed_prim, widened
 from seglam.verifier.bounds import Bounds
 from seglam.verifier.values import EnumLit, RecordLit
 from seglam.verifier.view import ModuleView
@@ -30,8 +31,6 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
     b = bounds or Bounds()
     k = T.kind(t)
     if aim is not None and k == "PrimType" and not b.choices:
-        from seglam.verifier.boundaries import aimed_prim
-
         return aimed_prim(t.name, b, aim, for_type(t, view, b, max_len, depth))
     if b.choices and k == "PrimType":
         fits = [c for c in b.choices if type(c) is {"int": int, "str": str, "bool": bool}.get(t.name)]
@@ -50,8 +49,6 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
             alphabet = st.sampled_from(chars) if chars else st.characters(codec="utf-8")
             return st.text(alphabet=alphabet, min_size=lo, max_size=max(hi, lo))
         if name in ("float", "Decimal"):
-            from seglam.verifier.boundaries import widened
-
             b = widened(b)  # `x > 0` lifts to lo = 1: integral, too narrow here
         if name == "float":
             return st.floats(
@@ -85,8 +82,6 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
         """``make(min_size, max_size)``; aimed, the length is drawn first (often past K)."""
         if aim is None or depth > 0:  # nested collections stay small (the sweep tries long ones)
             return make(lo, hi)
-        from seglam.verifier.boundaries import aimed_length
-
         top = b.max_len if b.max_len is not None else aim.max_len
         return aimed_length(lo, top, aim).flatmap(lambda n: make(n, n))
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from seglam.verifier.claims import Claims
 from seglam.verifier.view import ModuleView
+from seglam.verifier.z3pass import run_z3
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,6 @@ def _child(job, conn) -> None:
 
 def start(view: ModuleView, options) -> Z3Run:
     """Start checking ``view``'s obligations in a forked process (or inline without fork)."""
-    from seglam.verifier.z3pass import run_z3
-
     return start_job(lambda send: run_z3(view, options, send))
 
 
@@ -127,8 +126,6 @@ def make_claims(n: int) -> Claims:
 
 def start_job(job) -> Z3Run:
     """Run ``job(send)`` in a forked worker; ``send`` delivers one message to the parent."""
-    import z3  # noqa: F401 - imported before the fork, so the child does not pay for it
-
     ctx = _fork()
     if ctx is None:
         messages: list = []

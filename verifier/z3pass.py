@@ -16,7 +16,8 @@ import z3
 
 from seglam.syntax.span import Span
 from seglam.verifier.encode import Encoder, encode_function
-from seglam.verifier.symbolic import Unsupported, eq, model_value, truthy
+from seglam.verifier.symbolic import SDict, SList, SOpt, SRecord, STuple, Unsupported, eq, model_value, truthy
+from seglam.verifier.values import render, render_call
 from seglam.verifier.view import ModuleView
 
 
@@ -309,8 +310,6 @@ def _pins(view: ModuleView, name: str, options: Z3Options):
 
 def _leaves(inputs: dict) -> list:
     """The scalar input terms, parameters first, then list elements in order."""
-    from seglam.verifier.symbolic import SDict, SList, SOpt, SRecord, STuple
-
     out, queue = [], list(inputs.values())
     while queue:
         v = queue.pop(0)
@@ -331,8 +330,6 @@ def _leaves(inputs: dict) -> list:
 
 def _pins_witness(view, name, model, inputs, results) -> str:
     """``f(x=1): both 3 and 4 satisfy the postconditions``."""
-    from seglam.verifier.values import render, render_call
-
     fv = view.functions[name]
     try:
         args = {p.name: model_value(model, inputs[p.name], p.type, view.records) for p in fv.params}

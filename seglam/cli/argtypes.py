@@ -1,10 +1,18 @@
 """Argument types shared by the commands: argparse calls them on the text of an option and
-turns their ArgumentTypeError into a usage error (exit 2)."""
+turns their ArgumentTypeError into a usage error (exit 2). And how a command reads its FILE
+arguments (:func:`source_files`, :func:`read_file`)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from typing import Any, Callable
+
+from seglam.program import SourceFileError, read_source
+
+#: What tests and embedders may pass to a command's ``register`` to replace the language
+#: toolchain the cache verifies with (a callable that makes a ``seglam.cache.Toolchain``).
+ToolchainFactory = Callable[[], Any]
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:
@@ -13,6 +21,15 @@ def add_path_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--path", action="append", default=[], metavar="DIR",
                         help="a directory to search for imported Seglam modules (repeatable; "
                              "searched after the standard library, before $SEGLAM_PATH)")
+
+
+def cache_options() -> argparse.ArgumentParser:
+    """The parent parser of the commands that open the cache: ``--cache DIR|URL`` and ``--json``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--cache", metavar="DIR|URL",
+                        help="cache directory or postgresql:// URL (default: $SEGLAM_CACHE, else the platform cache dir)")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    return common
 
 
 def source_files(paths: list[str]) -> list[str]:
@@ -27,6 +44,15 @@ def source_files(paths: list[str]) -> list[str]:
             names = []
         out += [os.path.join(path, n) for n in names] or [path]
     return out
+
+
+def read_file(path: str) -> tuple[str | None, str]:
+    """``(text, "")``, or ``(None, why)`` for a file that cannot be read as a source file
+    (missing, a directory or device, larger than the limit, not UTF-8)."""
+    try:
+        return read_source(path), ""
+    except SourceFileError as error:
+        return None, str(error)
 
 
 def positive_int(text: str) -> int:

@@ -1,9 +1,5 @@
-"""``seglam ask`` and ``seglam stats``: send requests through the engine, see what it did.
-
-    seglam ask "Sort the following words alphabetically: List: pear apple"
-    seglam ask --task "Add two numbers" --input a=2 --input b=3
-    seglam ask --show-prompt ["REQUEST"]
-    seglam stats
+"""What ``seglam ask`` and ``seglam stats`` do (their arguments are in :mod:`seglam.cli.ask_args`;
+this module, and with it the engine and the OpenAI client, is imported when one of them runs).
 
 Exit codes: 0 answered (hit, routed, compiled or uncached), 1 unsolved, 2 a usage,
 configuration or cache error.
@@ -14,65 +10,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any, Callable
+from typing import Any
 
+from seglam.cache import Cache, CacheError
+from seglam.cache.values import render_value
+from seglam.cli.argtypes import ToolchainFactory
+from seglam.engine import ConfigError, Engine, load_config
+from seglam.engine.config import HOW_TO_CONFIGURE
+from seglam.engine.prices import DEFAULT_PRICE
+from seglam.engine.prompt import build_prompts, free_text_request, structured_request
 from seglam.syntax.jsontext import JsonLimitError, JsonTextError, dumps, loads
-
-ToolchainFactory = Callable[[], Any]
-
-
-def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = None) -> None:
-    """Add ``ask`` and ``stats``. ``toolchain_factory`` replaces the language toolchain
-    (tests, embedding)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--cache", metavar="DIR|URL",
-                        help="cache directory or postgresql:// URL (default: $SEGLAM_CACHE, else the platform cache dir)")
-    common.add_argument("--json", action="store_true", help="machine-readable output")
-
-    p = subparsers.add_parser(
-        "ask",
-        parents=[common],
-        help="answer a request from the cache, compiling it with the configured model on a miss",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("request", nargs="?", help="a free-text request (the inputs are inside the text)")
-    p.add_argument("--task", help="a structured request: the task text (give its inputs with --input)")
-    p.add_argument("--input", action="append", default=[], metavar="NAME=JSON",
-                   help="an input of a structured request (repeatable; text that is not JSON is a string)")
-    p.add_argument("--show-prompt", action="store_true", help="print the compile prompt (and the request's turn) and exit")
-    add_model_options(p)
-    p.set_defaults(handler=lambda a: _ask(a, toolchain_factory))
-
-    s = subparsers.add_parser("stats", parents=[common], help="what the cache has learned and what it saved",
-                              description="Families, hits, failures, the model tokens spent on compiling them and "
-                                          "what they cost (priced with the configured price table), and the "
-                                          "negative families (kinds the model cannot program).")
-    s.set_defaults(handler=lambda a: _stats(a, toolchain_factory))
-
-
-def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """The model flags ``ask`` and ``eval`` share (read back with :func:`model_config`)."""
-    g = parser.add_argument_group("model (overrides the environment and the config file)")
-    g.add_argument("--model")
-    g.add_argument("--base-url")
-    g.add_argument("--temperature", type=float)
-    g.add_argument("--candidates", type=int)
-    g.add_argument("--repair-rounds", type=int)
-    g.add_argument("--no-route", action="store_true", help="skip the routing tier on a miss")
-    g.add_argument("--direct-fallback", action="store_true",
-                   help="answer unsolved requests with the model's direct answer, flagged uncached")
-    g.add_argument("--probation", type=int, metavar="N",
-                   help="requests per family version also checked by a direct call (default 3; 0: none)")
-    g.add_argument("--no-novelty", action="store_true",
-                   help="do not check hits whose inputs leave what the family was verified and observed on")
 
 
 def model_config(args: argparse.Namespace) -> Any:
     """The :class:`CompilerConfig` from the config file, the environment and the flags of
-    :func:`add_model_options`; raises :class:`seglam.engine.config.ConfigError`."""
-    from seglam.engine.config import load_config
-
+    :func:`seglam.cli.ask_args.add_model_options`; raises :class:`seglam.engine.config.ConfigError`."""
     return load_config(
         model=args.model, base_url=args.base_url, temperature=args.temperature, candidates=args.candidates,
         repair_rounds=args.repair_rounds, route=False if args.no_route else None,
@@ -84,9 +36,7 @@ def model_config(args: argparse.Namespace) -> Any:
 # -- ask ----------------------------------------------------------------------------------------
 
 
-def _ask(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
-    from seglam.engine.config import ConfigError
-
+def ask(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
     if args.show_prompt:
         return _show_prompt(args)
     if (args.request is None) == (args.task is None):
@@ -101,9 +51,6 @@ def _ask(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -
         config = model_config(args)
     except ConfigError as err:
         return _fail(f"configuration: {err}")
-    from seglam.cache.errors import CacheError
-    from seglam.engine.engine import Engine
-
     try:
         cache = open_cache(args.cache, toolchain_factory)
     except CacheError as err:
@@ -129,8 +76,6 @@ def _ask(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -
 
 def render_answer(answer: Any, elapsed: float, model: str | None = None) -> str:
     """The human-readable block: answer, tier, entry, time, tokens."""
-    from seglam.cache.values import render_value
-
     t = answer.trace
     lines = []
     if answer.tier == "unsolved":
@@ -167,15 +112,11 @@ def render_answer(answer: Any, elapsed: float, model: str | None = None) -> str:
             lines.append(f"  - {first}")
             lines += [f"    {x}" for x in rest[:12]]
     if answer.tier == "unsolved" and not model and "SEGLAM_MODEL" not in (t.message or ""):
-        from seglam.engine.config import HOW_TO_CONFIGURE
-
         lines.append(f"note:     {HOW_TO_CONFIGURE}")
     return "\n".join(lines)
 
 
 def _show_prompt(args: argparse.Namespace) -> int:
-    from seglam.engine.prompt import build_prompts, free_text_request, structured_request
-
     book = build_prompts()
     if args.task is not None:
         try:
@@ -213,15 +154,11 @@ def _parse_inputs(items: list[str]) -> dict[str, Any]:
 # -- stats --------------------------------------------------------------------------------------
 
 
-def _stats(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
-    from seglam.cache.errors import CacheError
-
+def stats(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
     try:
         cache = open_cache(args.cache, toolchain_factory)
     except CacheError as err:
         return _fail(f"cache: {err}")
-    from seglam.engine.config import ConfigError, load_config
-
     try:
         price = load_config().price()
     except ConfigError as err:
@@ -244,8 +181,6 @@ def collect_stats(cache: Any, price: Any = None) -> dict[str, Any]:
     price of those tokens under ``price``, a :class:`seglam.engine.prices.Price`; the
     provider-cached share is not stored per family, so they are priced as uncached: an
     upper bound), and the negative families."""
-    from seglam.engine.prices import DEFAULT_PRICE
-
     price = price or DEFAULT_PRICE
     totals = cache.stats()
     families = []
@@ -317,8 +252,6 @@ def _price_text(price: dict[str, float]) -> str:
 
 
 def open_cache(path: str | None, toolchain_factory: ToolchainFactory | None) -> Any:
-    from seglam.cache.cache import Cache
-
     return Cache(path, toolchain=toolchain_factory() if toolchain_factory else None)
 
 

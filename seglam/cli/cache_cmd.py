@@ -1,14 +1,5 @@
-"""``seglam cache``: inspect, correct, export and import the reasoning cache.
-
-    seglam cache ls | show ID | stats | history ID | add FILE.sgl
-    seglam cache reject ID --expected VALUE (--request TEXT | --input NAME=VALUE ...)
-    seglam cache replace ID FILE | retire ID | gc | export DIR | import DIR
-    seglam cache ls --negative | show neg-ID | forget neg-ID   (kinds the model cannot program)
-
-Every subcommand takes ``--cache DIR`` and ``--json``. Exit codes: 0 done, 1 refused or
-not found (the reason is printed), 2 the cache itself failed (full disk, locked, bad
-input file), 3 the cache is damaged, truncated or not a SEGLAM cache (the message says
-what to do).
+"""What the ``seglam cache`` subcommands do (their arguments and help are in
+:mod:`seglam.cli.cache_args`; this module, and with it the cache, is imported when one runs).
 """
 
 from __future__ import annotations
@@ -32,7 +23,6 @@ from seglam.cache import (
     FamilyDraft,
     NotFoundError,
     PatternError,
-    Toolchain,
 )
 from seglam.cache.errors import CacheCorruptError
 from seglam.cache.values import decode_value, render_value
@@ -40,89 +30,22 @@ from seglam.program import SourceFileError, read_source
 from seglam.syntax.intdigits import int_from_text
 from seglam.syntax.jsontext import JsonTextError, dumps, loads
 from seglam.cli import negative_cmd, trust_cmd
+from seglam.cli.argtypes import ToolchainFactory
 
-ToolchainFactory = Callable[[], Toolchain]
-
-
-def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = None) -> None:
-    """Add ``cache`` and its subcommands. ``toolchain_factory`` replaces the language
-    toolchain (tests, embedding)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--cache", metavar="DIR|URL",
-                        help="cache directory or postgresql:// URL (default: $SEGLAM_CACHE, else the platform cache dir)")
-    common.add_argument("--json", action="store_true", help="machine-readable output")
-    p = subparsers.add_parser(
-        "cache",
-        help="inspect, correct, export and import the reasoning cache",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = p.add_subparsers(dest="cache_command", metavar="SUBCOMMAND", required=True)
-
-    def add(name: str, handler: Callable[[argparse.Namespace, Cache], int], help_: str) -> argparse.ArgumentParser:
-        sp = sub.add_parser(name, parents=[common], help=help_, description=help_)
-        sp.set_defaults(handler=_wrap(handler, toolchain_factory))
-        return sp
-
-    sp = add("ls", _ls, "list families")
-    sp.add_argument("--status", choices=("active", "quarantined", "retired"), help="only families with this status")
-    sp.add_argument("--negative", action="store_true", help="list the negative families (kinds the model cannot program)")
-    add("forget", negative_cmd.forget, "delete a negative family: requests of its kind compile again").add_argument("id")
-    add("show", _show, "show one family: patterns, signature, program, counterexamples, provenance").add_argument("id")
-    add("stats", _stats, "totals: families by status, hits, failures, sizes")
-    add("history", _history, "earlier versions and the event log of a family").add_argument("id")
-    sp = add("open", trust_cmd.open_hole, "declare a hole open: the novelty gate no longer checks its values "
-             "(a property must cover it)")
-    sp.add_argument("id")
-    sp.add_argument("hole")
-    sp = add("add", _add, "verify and admit a family from a .sgl file (patterns from a sibling .json or --pattern)")
-    sp.add_argument("file")
-    sp.add_argument("--pattern", action="append", default=[], help="a pattern (repeatable)")
-    sp.add_argument("--sample", action="append", default=[], help="a sample request of the family (repeatable)")
-    sp.add_argument("--task", action="append", default=[], help="a structured task name (repeatable)")
-    sp.add_argument("--description", default=None)
-    sp.add_argument("--entry", default=None, help="entry-point function (default: main, or the only one)")
-    sp = add("reject", _reject, "record a wrong answer with the right one and quarantine the family")
-    sp.add_argument("id")
-    sp.add_argument("--expected", required=True, help="the right answer (read as the entry point's return type)")
-    sp.add_argument("--request", help="the request text that got the wrong answer")
-    sp.add_argument("--input", action="append", default=[], metavar="NAME=VALUE", help="an input (repeatable)")
-    sp.add_argument("--note", default="")
-    sp = add("replace", _replace, "verify a new program for a family, diff it against the old one, keep history")
-    sp.add_argument("id")
-    sp.add_argument("file")
-    sp.add_argument("--entry", default=None)
-    sp.add_argument("--note", default="")
-    sp = add("retire", _retire, "stop serving a family for good")
-    sp.add_argument("id")
-    sp.add_argument("--reason", default="")
-    sp = add("gc", _gc, "retire families unused for long or failing; --purge deletes retired ones")
-    sp.add_argument("--idle-days", type=float, default=90.0)
-    sp.add_argument("--max-failure-rate", type=float, default=0.5)
-    sp.add_argument("--min-calls", type=int, default=5)
-    sp.add_argument("--purge", action="store_true")
-    sp.add_argument("--dry-run", action="store_true")
-    sp = add("export", _export, "write every family as a .sgl file plus manifest.json")
-    sp.add_argument("dir")
-    sp.add_argument("--include-retired", action="store_true")
-    add("import", _import, "re-verify and admit every family of an exported directory").add_argument("dir")
-
-
-def _wrap(handler: Callable[[argparse.Namespace, Cache], int], factory: ToolchainFactory | None) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            with Cache(args.cache, toolchain=factory() if factory else None) as cache:
-                return handler(args, cache)
-        except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError) as err:
-            return _fail(args, err, 1)
-        except CacheCorruptError as err:
-            return _fail(args, err, 3)
-        except CacheError as err:
-            return _fail(args, err, 2)
-        except (OSError, ValueError) as err:
-            return _fail(args, err, 2 if isinstance(err, OSError) else 1)
-
-    return run
+def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -> int:
+    """Subcommand ``name`` on the cache ``--cache`` names (opened with ``factory``'s
+    toolchain); a refusal exits 1, a cache failure 2, a damaged cache 3."""
+    try:
+        with Cache(args.cache, toolchain=factory() if factory else None) as cache:
+            return SUBCOMMANDS[name](args, cache)
+    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError) as err:
+        return _fail(args, err, 1)
+    except CacheCorruptError as err:
+        return _fail(args, err, 3)
+    except CacheError as err:
+        return _fail(args, err, 2)
+    except (OSError, ValueError) as err:
+        return _fail(args, err, 2 if isinstance(err, OSError) else 1)
 
 
 def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
@@ -472,3 +395,21 @@ def _bytes(n: int) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return str(n)
+
+
+#: What each ``seglam cache`` subcommand does, given the parsed arguments and the open cache.
+SUBCOMMANDS: dict[str, Callable[[argparse.Namespace, Cache], int]] = {
+    "ls": _ls,
+    "forget": negative_cmd.forget,
+    "show": _show,
+    "stats": _stats,
+    "history": _history,
+    "open": trust_cmd.open_hole,
+    "add": _add,
+    "reject": _reject,
+    "replace": _replace,
+    "retire": _retire,
+    "gc": _gc,
+    "export": _export,
+    "import": _import,
+}

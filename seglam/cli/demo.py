@@ -23,6 +23,12 @@ import tempfile
 import time
 from typing import Any, Sequence
 
+from seglam.cache import Cache, CacheError, ToolchainUnavailable
+from seglam.engine import ConfigError, Engine, load_config
+from seglam.engine.admission import summarise_verification
+from seglam.engine.config import HOW_TO_CONFIGURE
+from seglam.engine.starter import load_starter, write_bundle
+
 # (kind, request, expected answer) — real BIG-Bench Hard requests (MIT licence), none of
 # them a sample the starter families were admitted with.
 REQUESTS = [
@@ -81,12 +87,6 @@ def main(argv: Sequence[str] | None = None, *, toolchain: Any = None) -> int:
 
 
 def _run(args: argparse.Namespace, path: str, out: "_Printer", fresh: bool, toolchain: Any = None) -> int:
-    from seglam.cache.cache import Cache
-    from seglam.cache.errors import CacheError, ToolchainUnavailable
-    from seglam.engine.config import ConfigError, load_config
-    from seglam.engine.engine import Engine
-    from seglam.engine.starter import load_starter, write_bundle
-
     out.always("SEGLAM demo: a reasoning cache that stores programs, not answers")
     out.always(f"cache:   {path}{' (fresh)' if fresh else ''}")
     try:
@@ -108,8 +108,6 @@ def _run(args: argparse.Namespace, path: str, out: "_Printer", fresh: bool, tool
         clock = [time.perf_counter()]
 
         def progress(name: str, what: str, why: str) -> None:
-            from seglam.engine.admission import summarise_verification
-
             if "verification failed: " in why:
                 head, _, summary = why.partition("verification failed: ")
                 why = head + "verification failed: " + summarise_verification(summary).replace("\n", " ")
@@ -168,8 +166,6 @@ def _run(args: argparse.Namespace, path: str, out: "_Printer", fresh: bool, tool
             out.always(f"   cache: {c['entries']['active']} active families, {c['hits']} hits in total")
         out.always(f"   answers given: {answered}, wrong: {wrong}, negative controls served by a program: {served_negative}")
         if not config.configured and tiers.get("unsolved"):
-            from seglam.engine.config import HOW_TO_CONFIGURE
-
             out.always(f"   to compile misses: {HOW_TO_CONFIGURE}")
         if fresh:
             out.always("   this cache was temporary; to keep the families for `seglam ask`, run "

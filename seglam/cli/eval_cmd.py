@@ -1,21 +1,6 @@
-"""``seglam eval STREAM.jsonl``: run a stream of requests through the engine, with your model,
-and see what SEGLAM does for you.
-
-    seglam eval requests.jsonl                       # the configured model and cache
-    seglam eval requests.jsonl --model M --base-url URL --cache ./fresh-cache
-    seglam eval requests.jsonl --no-model            # only what the cache already answers
-    seglam eval requests.jsonl --json --report out.json --png curve.png
-
-Each line: {"request": "...", "answer": "...", "task": "..."}; answer (the expected answer)
-and task (a label that groups the report) are optional. Prints, per task and in total:
-requests by tier, right / wrong answers, false hits (a program's answer that was wrong),
-model calls by purpose, tokens and cost (priced with the configured price table), compile
-success, repair rounds and families made, against a response cache and a direct call per
-request. docs/eval.md describes every field.
-
-Exit codes: 0 done; 1 some answer from a program was wrong (a false hit); 2 a usage,
-configuration or stream error (coded E-STREAM-* diagnostics); 3 a damaged cache;
-130 interrupted (the report of the requests done so far is printed).
+"""What ``seglam eval STREAM.jsonl`` does (its arguments and help are in
+:mod:`seglam.cli.eval_args`; this module, and with it the engine, is imported when it runs):
+each line of the stream through the engine, then the report (docs/eval.md).
 """
 
 from __future__ import annotations
@@ -27,49 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from seglam.cli.argtypes import positive_int
-from seglam.cli.ask_cmd import add_model_options, model_config, open_cache
-# The engine's modules are imported when the command runs, as in ask_cmd: every command is
-# registered at start-up, and `seglam run` must not pay for (or import) the engine.
+from seglam.cache import CacheError
+from seglam.cache.errors import CacheCorruptError
+from seglam.cli.argtypes import ToolchainFactory
+from seglam.cli.ask_cmd import model_config, open_cache
+from seglam.cli.plot import PlotUnavailable, draw_cost_curve, require_matplotlib
+from seglam.engine import TIERS, ConfigError, Engine, Usage
+from seglam.engine.evaluation import NO_TASK, build_report, outcome, spent
+from seglam.engine.stream import StreamError, read_stream
 from seglam.syntax.jsontext import JsonTextError, dumps
 
-ToolchainFactory = Callable[[], Any]
 
-
-def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = None) -> None:
-    """Add ``eval``. ``toolchain_factory`` replaces the language toolchain (tests)."""
-    p = subparsers.add_parser(
-        "eval",
-        help="run a JSONL stream of requests through the engine and report hits, accuracy, model calls and cost",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("stream", metavar="STREAM.jsonl", help="one JSON object a line: request, answer (optional), task (optional)")
-    p.add_argument("--cache", metavar="DIR",
-                   help="cache directory (default: $SEGLAM_CACHE, else the platform cache dir); "
-                        "a new directory measures from an empty cache")
-    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
-    p.add_argument("--report", metavar="FILE", help="also write the JSON report to FILE")
-    p.add_argument("--png", metavar="FILE", help="draw the cost curve to FILE (needs matplotlib: seglam[bench])")
-    p.add_argument("--no-model", action="store_true", help="never call a model: only what the cache already answers")
-    p.add_argument("--limit", type=positive_int, metavar="N", help="run only the first N requests")
-    add_model_options(p)
-    p.set_defaults(handler=lambda a: _eval(a, toolchain_factory))
-
-
-def _eval(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
-    from seglam.cache.errors import CacheCorruptError, CacheError
-    from seglam.engine.config import ConfigError
-    from seglam.engine.evaluation import build_report
-    from seglam.engine.stream import StreamError, read_stream
-
+def evaluate(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) -> int:
     for flag, path in (("--report", args.report), ("--png", args.png)):
         problem = _unwritable(path)
         if problem:
             return _fail(f"{flag} {path}: {problem}")
     if args.png:
-        from seglam.cli.plot import PlotUnavailable, require_matplotlib
-
         try:
             require_matplotlib()
         except PlotUnavailable as err:
@@ -116,8 +75,6 @@ def _eval(args: argparse.Namespace, toolchain_factory: ToolchainFactory | None) 
         except (OSError, JsonTextError) as err:
             return _fail(f"--report {args.report}: {err}")
     if args.png and report.outcomes:
-        from seglam.cli.plot import PlotUnavailable, draw_cost_curve
-
         try:
             draw_cost_curve(report.series, args.png, f"{Path(args.stream).name}: {len(report.outcomes)} requests, "
                                                      f"model {meta['model'] or 'none'}")
@@ -141,10 +98,6 @@ class _Run:
 def _run(cache: Any, config: Any, lines: Sequence[Any], no_model: bool, progress: Callable[[Any], None]) -> _Run:
     """Each line through ``Engine.solve``, with a ledger snapshot before and after it. A
     Ctrl-C stops the run; the requests done so far are kept."""
-    from seglam.engine.client import Usage
-    from seglam.engine.engine import Engine
-    from seglam.engine.evaluation import outcome, spent
-
     outcomes: list[Any] = []
     interrupted = False
     seen: set[str] = set()
@@ -198,8 +151,6 @@ def _progress(stream: TextIO, total: int) -> Callable[[Any], None]:
         last = outcomes[-1]
         counts[last.tier] = counts.get(last.tier, 0) + 1
         calls[0] += last.total.calls
-        from seglam.engine.answer import TIERS
-
         tiers = " ".join(f"{t} {counts[t]}" for t in TIERS if counts.get(t))
         stream.write(f"\r[{len(outcomes)}/{total}] {tiers} | model calls {calls[0]}\x1b[K")
         stream.flush()
@@ -257,10 +208,6 @@ def _model_line(m: dict[str, Any]) -> str:
 
 
 def _table(report: Any) -> list[str]:
-    from seglam.engine.evaluation import NO_TASK
-
-    from seglam.engine.answer import TIERS
-
     tiers = [x for x in TIERS if report.total.tiers.get(x) or x in ("hit", "compiled", "unsolved")]
     head = ["task", "requests", *tiers, "right", "wrong", "false hits", "calls", "cost"]
     rows = []

@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from seglam.check import types as T
+from seglam.run.ordering import ordered
 
 
 def from_json(value: Any, type_: T.Type | None, checked) -> Any:
@@ -98,8 +99,6 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(to_json(k)) if not isinstance(k, str) else k: to_json(v) for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
-        from seglam.run.ordering import ordered
-
         return [to_json(v) for v in ordered(value)]  # the order Seglam iterates sets in
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]

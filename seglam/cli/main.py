@@ -7,6 +7,7 @@ file only assembles them, so ``seglam --help`` lists every command.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import io
 import re
@@ -14,15 +15,22 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
-from seglam.cli.argtypes import add_path_option, source_files
+import seglam
+from seglam.cli.argtypes import add_path_option, read_file, source_files
+from seglam.cli.jsonvalues import from_json, to_json
+from seglam.syntax.diagnostics import Diagnostic
+from seglam.syntax.intdigits import int_to_text
+from seglam.syntax.jsontext import JsonLimitError, JsonTextError, dumps, escape_surrogates, loads
+from seglam.syntax.span import Span
 from seglam.version import LANGUAGE_VERSION, __version__
 
-#: Command-group modules, each exposing ``register(subparsers)``.
+#: Command-group modules, each exposing ``register(subparsers)``. They declare arguments
+#: only; a command's work is imported when it runs (:mod:`seglam.cli.deferred`).
 _COMMAND_MODULES = (
-    "seglam.cli.verify_cmd",
-    "seglam.cli.cache_cmd",
-    "seglam.cli.ask_cmd",
-    "seglam.cli.eval_cmd",
+    "seglam.cli.verify_args",
+    "seglam.cli.cache_args",
+    "seglam.cli.ask_args",
+    "seglam.cli.eval_args",
 )
 
 _DESCRIPTION = """\
@@ -129,14 +137,10 @@ def _register_check(subparsers) -> None:
 
 
 def _cmd_check(args) -> int:
-    import seglam
-
-    from seglam.syntax.jsontext import dumps
-
     results = []
     status = 0
     for path in source_files(args.files):
-        source, problem = _read(path)
+        source, problem = read_file(path)
         if source is None:
             results.append({"file": path, "ok": False, "error": problem})
             status = 2
@@ -202,13 +206,7 @@ def _register_run(subparsers) -> None:
 
 
 def _cmd_run(args) -> int:
-    import dataclasses
-
-    import seglam
-    from seglam.cli.jsonvalues import from_json, to_json
-    from seglam.syntax.jsontext import JsonLimitError, dumps
-
-    source, problem = _read(args.file)
+    source, problem = read_file(args.file)
     if source is None:
         print(f"seglam run: {problem}", file=sys.stderr)
         return 2
@@ -268,10 +266,6 @@ def render_result(value: Any) -> str:
     (no UTF-8 output can carry them), which is printed as a Python literal (``'\\ud800'``);
     an int in full at any size; anything else as its Python repr (or, for a container of
     ints too long for repr, as JSON)."""
-    from seglam.cli.jsonvalues import to_json
-    from seglam.syntax.intdigits import int_to_text
-    from seglam.syntax.jsontext import dumps, escape_surrogates
-
     if isinstance(value, str):
         return value if escape_surrogates(value) == value else repr(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -285,8 +279,6 @@ def render_result(value: Any) -> str:
 def _decode(text: str, max_int_bits: int):
     """A command-line argument as JSON; a bare word that is not JSON is the string itself.
     Past the limits (nesting, int size) it is an error, not a string."""
-    from seglam.syntax.jsontext import JsonLimitError, JsonTextError, loads
-
     try:
         return loads(text, max_int_bits=max_int_bits)
     except JsonLimitError:
@@ -302,9 +294,6 @@ def _short(text: str, width: int = 40) -> str:
 def _render_fault(fault, program) -> str:
     """The fault with a caret in the file it happened in, then the calls that led there (each
     frame's position is in its caller's file: an imported module's for ``dates.add_days``)."""
-    from seglam.syntax.diagnostics import Diagnostic
-    from seglam.syntax.span import Span
-
     span = fault.span or Span(1, 1, 1, 2)
     innermost = program.file_of(fault.trace[-1].function) if fault.trace else (fault.filename, program.source)
     lines = [Diagnostic(fault.code, fault.message, span, fault.filename).render(innermost[1] if fault.span else None)]
@@ -314,17 +303,6 @@ def _render_fault(fault, program) -> str:
         lines.append(f"  in {frame.function} ({where})")
         caller = program.file_of(frame.function)[0]
     return "\n".join(lines)
-
-
-def _read(path: str) -> tuple[str | None, str]:
-    """``(text, "")``, or ``(None, why)`` for a file that cannot be read as a source file
-    (missing, a directory or device, larger than the limit, not UTF-8)."""
-    from seglam.program import SourceFileError, read_source
-
-    try:
-        return read_source(path), ""
-    except SourceFileError as error:
-        return None, str(error)
 
 
 if __name__ == "__main__":

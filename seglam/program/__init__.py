@@ -11,13 +11,17 @@ A :class:`Program` is immutable and safe to share between threads.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import threading
 from dataclasses import dataclass
 from typing import Any
 
+from seglam.check.checker import check
+from seglam.run import convert
 from seglam.run.faults import Fault
+from seglam.run.limits import Limits
 from seglam.run.result import RunResult
 from seglam.syntax import ast as A
 from seglam.syntax.diagnostics import CheckError, Diagnostic
@@ -27,7 +31,11 @@ from seglam.syntax.span import Span
 from seglam.program.library import link, search_path
 from seglam.program.source import MAX_SOURCE_BYTES, SourceFileError, read_source  # noqa: F401 (re-exported)
 
-BACKENDS = ("compiled", "reference")
+#: The backends by name, each ``"module:class"``. A program prepares only the backends it
+#: runs on (the compiled one by default), so the other's modules are imported when first
+#: used: this table is the only deferred import of the host API.
+_BACKENDS = {"compiled": "seglam.run.compiled:CompiledBackend", "reference": "seglam.run.evaluator:ReferenceBackend"}
+BACKENDS = tuple(_BACKENDS)
 
 _PARAM_KINDS = {
     "positional_only": inspect.Parameter.POSITIONAL_ONLY,
@@ -48,8 +56,6 @@ def compile(source: str, filename: str = "<input>", *, limits=None, backend: str
     Seglam modules the program imports are looked for in the standard library, then in the
     directories of ``path``, then of ``SEGLAM_PATH``, then in ``modules`` (name -> source, or
     a ``seglam.program.library.Finder``)."""
-    from seglam.check.checker import check
-
     if not isinstance(source, str):
         raise TypeError(f"source must be str, not {type(source).__name__}")
     if backend not in BACKENDS:
@@ -78,8 +84,6 @@ class Program:
     """A checked Seglam program. Immutable; thread-safe; backends are prepared on first use."""
 
     def __init__(self, source: str, filename: str, checked, limits, backend: str, *, linked=None) -> None:
-        from seglam.run.limits import Limits
-
         self._source = source
         self._filename = filename
         self._checked = checked
@@ -145,8 +149,6 @@ class Program:
 
     def run(self, function: str, args: tuple = (), kwargs: dict | None = None, *, limits=None, backend: str | None = None) -> RunResult:
         """Like :meth:`call`, with per-call ``limits`` and ``backend``; also reports fuel used."""
-        from seglam.run import convert
-
         info = self._checked.functions.get(function)
         if info is None:
             known = ", ".join(sorted(self._checked.functions)) or "none"
@@ -170,8 +172,6 @@ class Program:
     def eval_expr(self, expr: A.Expr, *, limits=None, backend: str | None = None) -> RunResult:
         """Evaluate an expression of this program's tree (e.g. one side of an example) in
         module scope. The value is returned as a host value."""
-        from seglam.run import convert
-
         result = self._backend(backend or self._backend_name).eval_expr(expr, limits or self._limits)
         value_type = self._checked.types.get(id(expr))
         return RunResult(convert.to_host(result.value, value_type, self._checked), result.fuel_used)
@@ -214,15 +214,11 @@ class Program:
 
 
 def _make_backend(name: str, checked, filename: str):
-    if name == "compiled":
-        from seglam.run.compiled import CompiledBackend
-
-        return CompiledBackend(checked, filename)
-    if name == "reference":
-        from seglam.run.evaluator import ReferenceBackend
-
-        return ReferenceBackend(checked, filename)
-    raise ValueError(f"backend must be one of {BACKENDS}, not {name!r}")
+    target = _BACKENDS.get(name)
+    if target is None:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {name!r}")
+    module, _, cls = target.partition(":")
+    return getattr(importlib.import_module(module), cls)(checked, filename)
 
 
 _REQUIRED = object()

@@ -27,7 +27,7 @@ import enum
 from typing import Any
 
 from seglam.check import types as T
-from seglam.run.values import FrozenDict, FrozenList, FrozenSet, is_record, program_classes, thaw
+from seglam.run.values import FrozenDict, FrozenList, FrozenSet, freeze, is_record, program_classes, thaw
 
 
 class _Mismatch(Exception):
@@ -120,8 +120,6 @@ def _in(v: Any, t: Any, classes: Any, checked: Any, path: str) -> Any:
     if tt.__name__ == "CounterType":
         if not isinstance(v, dict):
             raise _Mismatch(path, _render(t), v)
-        from seglam.run.values import freeze
-
         items = {_in(k, t.key, classes, checked, f"{path}.keys()"): _in(x, T.INT, classes, checked, f"{path}[{k!r}]")
                  for k, x in v.items()}
         return freeze(collections.Counter(items))
@@ -207,8 +205,6 @@ def _enum(v: Any, name: str, classes: Any, path: str) -> Any:
 
 def _untyped(v: Any, classes: Any) -> Any:
     """Best effort without a type (error recovery only): deep-freeze plain containers."""
-    from seglam.run.values import freeze
-
     return freeze(v)
 
 

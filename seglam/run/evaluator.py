@@ -44,12 +44,10 @@ from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.run.result import RunResult
 from seglam.run.stack import run_deep
 from seglam.run.stdlib_core import fault_for
-from seglam.run.stdlib_modules import compile_regex
+from seglam.run.stdlib_modules import precompile_patterns
 from seglam.run.intcap import unchecked_sums
 from seglam.run.values import freeze, freeze_arg, program_classes
 from seglam.syntax import ast as A
-
-_RE_FUNCS = frozenset({"search", "match", "fullmatch", "findall", "finditer", "split", "sub", "subn", "compile"})
 
 
 class Interp(ExprMixin, StmtMixin):
@@ -325,28 +323,6 @@ def _tree_depth(module: A.Module) -> int:
         deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in A.iter_children(node))
     return deepest
-
-
-def precompile_patterns(checked: Any) -> dict:
-    """Compile every literal pattern of ``re.<func>("...")`` calls once per backend."""
-    re_names = {local for local, qual in checked.imports.items() if qual == "re"}
-    direct = {local: qual.split(".", 1)[1] for local, qual in checked.imports.items()
-              if qual.startswith("re.") and qual.split(".", 1)[1] in _RE_FUNCS}
-    out: dict = {}
-    for node in A.walk(checked.module):
-        if type(node) is not A.Call or not node.args or type(node.args[0]) is not A.Constant:
-            continue
-        pattern = node.args[0].value
-        if not isinstance(pattern, str):
-            continue
-        f = node.func
-        if (type(f) is A.Attribute and type(f.value) is A.Name and f.value.id in re_names and f.attr in _RE_FUNCS) \
-                or (type(f) is A.Name and f.id in direct):
-            try:
-                out[(pattern, 0)] = compile_regex(pattern, 0)
-            except Fault:
-                pass  # faults with F-REGEX when (and if) it runs
-    return out
 
 
 __all__ = ["ReferenceBackend", "Interp", "ModuleRef"]

@@ -38,6 +38,7 @@ from seglam.run.faults import Fault
 from seglam.run.ordering import iterate
 from seglam.run.stdlib_core import Metered, collect, keys_cost, size_of, sized
 from seglam.run.values import FROZEN_TYPES, frozen_fault, is_record
+from seglam.syntax import ast as A
 
 try:
     import re2 as _re2
@@ -289,6 +290,33 @@ class CompiledPattern:
 
     def __repr__(self) -> str:
         return f"re.compile({self.pattern!r})" if not self.flags else f"re.compile({self.pattern!r}, {self.flags})"
+
+
+_RE_FUNCS = frozenset({"search", "match", "fullmatch", "findall", "finditer", "split", "sub", "subn", "compile"})
+
+
+def precompile_patterns(checked: Any) -> dict:
+    """Compile every literal pattern of ``re.<func>("...")`` calls once per backend. Both
+    backends call this when they prepare a program, so a run is charged the same fuel on
+    either (a pattern compiled at run time costs its length)."""
+    re_names = {local for local, qual in checked.imports.items() if qual == "re"}
+    direct = {local: qual.split(".", 1)[1] for local, qual in checked.imports.items()
+              if qual.startswith("re.") and qual.split(".", 1)[1] in _RE_FUNCS}
+    out: dict = {}
+    for node in A.walk(checked.module):
+        if type(node) is not A.Call or not node.args or type(node.args[0]) is not A.Constant:
+            continue
+        pattern = node.args[0].value
+        if not isinstance(pattern, str):
+            continue
+        f = node.func
+        if (type(f) is A.Attribute and type(f.value) is A.Name and f.value.id in re_names and f.attr in _RE_FUNCS) \
+                or (type(f) is A.Name and f.id in direct):
+            try:
+                out[(pattern, 0)] = compile_regex(pattern, 0)
+            except Fault:
+                pass  # faults with F-REGEX when (and if) it runs
+    return out
 
 
 def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:

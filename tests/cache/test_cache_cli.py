@@ -6,7 +6,8 @@ import json
 from tests.cache.cache_oracle_toolchain import OracleToolchain
 from tests.cache.cache_families import ADD, SORT
 from seglam.cache import Cache
-from seglam.cli.cache_cmd import parse_typed, register
+from seglam.cli.cache_args import register
+from seglam.cli.cache_cmd import parse_typed
 
 
 def run_cli(capsys, *argv):

@@ -134,7 +134,7 @@ def test_a_kind_only_claims_requests_carrying_its_whole_signature(tmp_path_facto
 def _cli(capsys, *argv):
     import argparse
 
-    from seglam.cli.cache_cmd import register
+    from seglam.cli.cache_args import register
 
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"))

@@ -94,7 +94,8 @@ def test_cold_start_does_not_import_heavy_modules(tmp_path):
     path.write_text("def main() -> int:\n    return 1\n")
     code = (
         "import sys\nfrom seglam.cli.main import main\nrc = main(['run', sys.argv[1]])\n"
-        "print(sorted(m for m in ('z3', 'openai', 'hypothesis', 'seglam.verifier') if m in sys.modules))\n"
+        "print(sorted(m for m in ('z3', 'openai', 'hypothesis', 'lmdb', 'seglam.verifier', 'seglam.engine',\n"
+        "                          'seglam.cache') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["1", "[]"]

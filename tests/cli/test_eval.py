@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seglam.cli import eval_cmd
+from seglam.cli import eval_args
 from seglam.engine.answer import TIERS
 from seglam.engine.evaluation import judge, normal_form
 from seglam.engine.prices import DEFAULT_PRICE
@@ -27,7 +27,7 @@ def vowels(word: str) -> str:
 
 
 def run(argv, capsys) -> tuple[int, str, str]:
-    return run_registered(eval_cmd.register, argv, capsys)
+    return run_registered(eval_args.register, argv, capsys)
 
 
 @pytest.fixture

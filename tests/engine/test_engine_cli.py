@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seglam.cli import ask_cmd
+from seglam.cli import ask_args
 from tests.engine.conftest import VOWELS_REQUEST, vowels_reply
 from tests.engine.fake_openai import reply
 from tests.cli.commands import run_registered
@@ -18,7 +18,7 @@ FAMILIES = Path(__file__).resolve().parents[2] / "stdlib" / "families"
 
 
 def run(argv, capsys) -> tuple[int, str, str]:
-    return run_registered(ask_cmd.register, argv, capsys)
+    return run_registered(ask_args.register, argv, capsys)
 
 
 @pytest.fixture

@@ -398,7 +398,8 @@ def test_widening_off_gives_the_fallback_without_a_compile(server, cache):
 def test_the_ask_and_eval_flags_set_probation_and_the_gate(monkeypatch, tmp_path):
     import argparse
 
-    from seglam.cli.ask_cmd import add_model_options, model_config
+    from seglam.cli.ask_args import add_model_options
+    from seglam.cli.ask_cmd import model_config
 
     monkeypatch.setenv("SEGLAM_CONFIG", str(tmp_path / "none.toml"))
     for var in ("SEGLAM_PROBATION", "SEGLAM_NOVELTY"):

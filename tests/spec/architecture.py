@@ -149,3 +149,17 @@ def line_counts() -> dict[str, int]:
     """Lines per source file of seglam/ and verifier/, by path from the repository root."""
     return {path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
             for path in project_modules().values()}
+
+
+def deferred_imports_in(source: str) -> list[int]:
+    """Lines of ``source`` that call ``importlib.import_module``: a module loaded when first
+    used, through a table rather than an import statement (which :func:`imports` would see)."""
+    return sorted(node.lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)
+                  and isinstance(node.func, (ast.Attribute, ast.Name))
+                  and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) == "import_module")
+
+
+def deferred_imports(known: dict[str, Path]) -> dict[str, list[int]]:
+    """Module -> lines calling ``importlib.import_module``, for the modules that have any."""
+    found = {name: deferred_imports_in(path.read_text(encoding="utf-8")) for name, path in known.items()}
+    return {name: lines for name, lines in found.items() if lines}

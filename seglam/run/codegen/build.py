@@ -12,6 +12,7 @@ from seglam.run.codegen.gen import ModuleGen
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.state import CodegenError
 from seglam.run.faults import Fault
+from seglam.run.stdlib_modules import precompile_patterns
 from seglam.run.values import program_classes
 from seglam.syntax import ast as A
 
@@ -67,19 +68,9 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
     factory = namespace.pop("h_factory")
     return Prepared(
         factory=factory, tree=tree, spans=tuple(gen.spans), code_names=dict(gen.code_names),
-        code_filename=code_filename, regexes=base.regexes if base is not None else _regexes(checked), records=records, enums=enums, globals_=namespace,
+        code_filename=code_filename, regexes=base.regexes if base is not None else precompile_patterns(checked), records=records, enums=enums, globals_=namespace,
         def_spans={name: info.node.span for name, info in checked.functions.items()},
         driven_lines=frozenset(gen.driven_lines), entry_lines=frozenset(gen.entry_lines),
         entered_lines=frozenset(gen.entered_lines),
         name_spans=dict(gen.name_spans), driver_spans=dict(gen.driver_spans),
     )
-
-
-def _regexes(checked: Any) -> dict:
-    """Literal patterns precompiled once, exactly as the reference backend does (so a run
-    is charged the same fuel: a pattern compiled at run time costs its length)."""
-    try:
-        from seglam.run.evaluator import precompile_patterns
-    except ImportError:  # pragma: no cover - the reference backend is part of the package
-        return {}
-    return precompile_patterns(checked)

@@ -46,9 +46,7 @@ def ints_possible(g, left: Any, right: Any) -> bool:
 
 def _short_text(node: Any) -> bool:
     """A str literal shorter than what a comparison charges for."""
-    from seglam.run import cost
-
-    return isinstance(node, A.Constant) and type(node.value) is str and len(node.value) < cost.TEXT_CHARS
+    return isinstance(node, A.Constant) and type(node.value) is str and len(node.value) < TEXT_CHARS
 
 
 def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
@@ -79,11 +77,10 @@ def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = Fal
 
     if not texts:
         return charged(py.NamedExpr(target=P.store(a), value=left), py.NamedExpr(target=P.store(b), value=right))
-    from seglam.run import cost
 
     def short(tmp: str, value: py.expr) -> py.expr:
         return P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=value)]),
-                         py.Lt(), P.const(cost.TEXT_CHARS))
+                         py.Lt(), P.const(TEXT_CHARS))
 
     if isinstance(right, (py.Name, py.Constant)):
         slow = _spent(g, P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), right]),

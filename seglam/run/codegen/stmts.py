@@ -16,6 +16,7 @@ from seglam.run.intcap import small_int_literal
 from seglam.run.codegen import sizework
 from seglam.run.codegen.exprs import element_type, in_order, plain_assignable, resolve_name, sized_iterable
 from seglam.run.codegen.exprs import target as simple_target
+from seglam.run.codegen import inline
 from seglam.run.codegen.inline import slice_object
 from seglam.run.codegen.sizework import capped_assign, int_checked, int_divided, key_type, keyed, len_capped
 from seglam.run.codegen.state import PY_BINOPS, CTX, LEN_LIM, FnState
@@ -171,8 +172,6 @@ def _aug_assign(g, node: A.AugAssign, fn: FnState, ln: int) -> list[py.stmt]:
     if isinstance(target, A.Name):
         name = user(target.id)
         if node.op == "+" and tt == T.STR:
-            from seglam.run.codegen import inline
-
             fast = inline.concat(g, None, node.value, tt, fn, left_py=P.name(name))
             if fast is not None:
                 return [P.assign(P.store(name), fast)]
