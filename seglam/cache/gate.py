@@ -86,12 +86,27 @@ def run_gated(
         out = toolchain.call(program, entry.signature.entry, bindings, fuel)
     except Fault as fault:
         kind = classify(fault, precondition_lines)
-        return _refused(entry, bindings, kind, fault.code, fault.message, request, start)
+        return _refused(entry, bindings, kind, fault.code, fault.message + where(fault, entry), request, start)
     except (TypeError, ValueError) as err:  # an input the boundary conversion refused
         return _refused(entry, bindings, "bind", None, f"{type(err).__name__}: {err}", request, start)
     except Exception as err:  # noqa: BLE001 - a runtime bug must never become an answer
         return _refused(entry, bindings, "fault", None, f"internal {type(err).__name__}: {err}", request, start)
     return GateResult(out.value, None, "hit", time.perf_counter_ns() - start, out.fuel_used)
+
+
+def where(fault: Fault, entry: Entry, limit: int = 160) -> str:
+    """`` at line N: <that line of the program>`` for a fault located in the family's own
+    source (compiled as ``<id>.sgl``), so a refusal names the condition that refused: the
+    widening and repair prompts and ``seglam cache why`` show it; `` at FILE:N`` for one
+    inside an imported module."""
+    span = fault.span
+    if span is None or span.line < 1:
+        return ""
+    lines = entry.source.splitlines()
+    if fault.filename not in ("<input>", f"{entry.id}.sgl") or span.line > len(lines):
+        return f" at {fault.filename}:{span.line}"
+    text = lines[span.line - 1].strip()
+    return f" at line {span.line}: {text if len(text) <= limit else text[: limit - 3] + '...'}"
 
 
 def _refused(

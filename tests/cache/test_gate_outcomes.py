@@ -16,10 +16,10 @@ from seglam.syntax.span import Span
 PRE = frozenset({3, 4})  # the lines of the entry function's leading asserts
 
 
-def _fault(code: str, line: int | None, depth: int) -> Fault:
+def _fault(code: str, line: int | None, depth: int, filename: str = "fam.sgl") -> Fault:
     span = None if line is None else Span(line, 5, line, 20)
     trace = tuple(Frame(f"f{i}", span) for i in range(depth))
-    return Fault(code, "x", span, trace)
+    return Fault(code, "x", span, trace, filename)
 
 
 @pytest.mark.parametrize("code,line,depth,outcome", [
@@ -48,7 +48,8 @@ def test_each_fault_has_one_outcome(code, line, depth, outcome):
 
 # ---- run_gated: what one gated call produces ---------------------------------------------------
 
-ENTRY = SimpleNamespace(signature=SimpleNamespace(entry="solve"), version=3)
+SOURCE = "def solve(n: int, s: str) -> int:\n    # why\n    assert n > 0\n    assert s != ''\n    return n\n"
+ENTRY = SimpleNamespace(id="fam", source=SOURCE, signature=SimpleNamespace(entry="solve"), version=3)
 
 
 class _Toolchain:
@@ -85,8 +86,20 @@ def test_a_failed_leading_assert_is_a_domain_miss():
     _, res = _gated(_fault("F-ASSERT", 3, 1), request="Is 4 prime?")
     cx = res.counterexample
     assert res.outcome == "domain" and res.value is None
-    assert (cx.kind, cx.fault, cx.message, cx.request, cx.version) == ("domain", "F-ASSERT", "x", "Is 4 prime?", 3)
+    assert (cx.kind, cx.fault, cx.request, cx.version) == ("domain", "F-ASSERT", "Is 4 prime?", 3)
+    assert cx.message == "x at line 3: assert n > 0"  # the condition that refused, for the widening prompt
     assert cx.inputs == {"n": 4, "s": "x"}
+
+
+@pytest.mark.parametrize("fault, message", [
+    (_fault("F-REQUIRES", 4, 1), "x at line 4: assert s != ''"),
+    (_fault("F-REQUIRES", None, 1), "x"),  # no location: nothing invented
+    (_fault("F-ASSERT", 2, 2, filename="dates.sgl"), "x at dates.sgl:2"),  # another module's line
+    (_fault("F-ASSERT", 99, 2), "x at fam.sgl:99"),  # past the end: the place, no text
+])
+def test_a_refusal_names_where_it_happened(fault, message):
+    _, res = _gated(fault)
+    assert res.counterexample.message == message
 
 
 def test_a_fault_elsewhere_is_a_fault_miss():
