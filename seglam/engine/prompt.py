@@ -36,11 +36,15 @@ Rules:
    number is a number (`42`, `-3.5`, not `"42"`; `25` and `25.0` are the same answer; a
    `float` return accepts ints), an option letter, a word or a date is a string (`"(A)"`,
    `"Yes"`, `"05/01/2021"`).
-3. "patterns" (required, at least one): one family per kind, not per wording. A pattern is
-   the request's fixed wording with typed holes `{name: type}`; hole names are the entry
-   point's parameters, each once per pattern. Make a hole of every part that can differ
-   between requests of the kind (names, objects, units, numbers, fractions, the question),
-   not only of this request's numbers. Hole types (binding a str unless marked): {holes}.
+3. "patterns" (required, at least one): one family per KIND, not per wording or per
+   question. A pattern is the request's fixed wording with typed holes `{name: type}`; hole
+   names are the entry point's parameters. Make a hole of every part that can differ
+   between requests of the kind (names, objects, units, numbers, fractions, and the
+   question itself when the kind asks several questions over the same data: a table, a
+   story, a list of options), not only of this request's numbers. A value mentioned twice is
+   one hole: repeat its name, spelled the same (`{p: word} has {n: int} pens. {p: word}
+   ...`), and the request matches only if every mention is equal. Hole types (binding a str
+   unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
    spaces and line breaks, a hole binds its text without the whitespace around it, and a
    hole whose text is not of its type does not match. It must be specific: at least
@@ -55,7 +59,11 @@ Rules:
    its answer; each must match a pattern.
 6. Give the entry point a precondition (@requires or leading asserts) that rejects inputs it
    cannot handle: an unexpected request becomes a miss, not a wrong answer. Add module-level
-   `assert solve(...) == ...` examples and, where natural, prop_* properties.
+   `assert solve(...) == ...` examples and, where natural, prop_* properties. Handle the
+   forms (questions, wordings) you know and let the precondition refuse the others: when a
+   later request of the kind is refused, or is routed to the family, or a new family's
+   pattern would overlap it, the engine asks for a WIDER version of this family (its program
+   shown) that adds the form and keeps every old pattern and answer.
 7. If a kind is computable but not every request of it can be read (free-form text), handle
    those you can read and let the precondition refuse the rest (a miss, never a wrong answer).
 8. If no program can answer (it needs world knowledge or taste), reply with "program": ""
@@ -196,12 +204,26 @@ def build_prompts(
 # -- per-request texts ------------------------------------------------------------------
 
 
-def free_text_request(request: str, counterexamples: Sequence[str] = (), current: str | None = None) -> str:
+def free_text_request(request: str, counterexamples: Sequence[str] = (), current: str | None = None,
+                      context: Sequence[str] = ()) -> str:
     """The user turn of a compile for a free-text request; ``current`` is the program of the
-    family this compile replaces (widening or correction), shown so the model extends it."""
+    family this compile replaces (widening or correction), shown so the model extends it;
+    ``context`` is what the engine tried before this compile and why it failed (a refused
+    route, a widening and its cause), so nothing falls through silently."""
     out = ["Compile this request into a Seglam family.", "", "Request:", request]
-    out += _counterexamples(counterexamples) + _current(current)
+    out += _context(context) + _counterexamples(counterexamples) + _current(current)
     return "\n".join(out)
+
+
+def widening_note(family: str, version: int, signature: str, patterns: Sequence[str], why: str) -> str:
+    """Why a compile writes the next version of ``family`` instead of a new family, and what
+    that version must keep (the ``context`` of :func:`free_text_request`)."""
+    return (f"This compile WIDENS family {family} (v{version}, {signature}): {why}. Write its next version so "
+            f"that it also answers this request correctly: keep every pattern it has ({_json(list(patterns))}) and "
+            "every answer it gives; add pattern(s) that match this request, with a hole for every part that varies "
+            "within the kind (the question too, when the kind asks several questions over the same data); extend "
+            "the program, and let its precondition refuse what it still does not handle. The new version is "
+            "re-checked against every stored request, example and counterexample of the family.")
 
 
 def structured_request(
@@ -253,6 +275,12 @@ def _current(source: str | None) -> list[str]:
                 "change what the lines above say it gets wrong or refuses):", "```python", source.rstrip("\n"), "```"]
 
 
+def _context(notes: Sequence[str]) -> list[str]:
+    if not notes:
+        return []
+    return ["", "What the engine tried before this compile:"] + [f"- {n}" for n in notes]
+
+
 def _counterexamples(cxs: Sequence[str]) -> list[str]:
     if not cxs:
         return []
@@ -264,9 +292,13 @@ def _counterexamples(cxs: Sequence[str]) -> list[str]:
 
 ROUTE_RULES = """\
 You route a request to an existing SEGLAM program family, or say none fits.
-Each offered family has an id, a description, its entry point's signature and the
-patterns of requests it already recognises. Pick a family ONLY if the request asks
-exactly what that family computes (a paraphrase is fine; a different question is not).
+Each offered family has an id, a description, its entry point's signature, what the
+entry point accepts (its docstring and precondition) and the patterns of requests it
+already recognises. Pick a family if the request is of its kind: the same sort of
+input data and task, in other words, or another question over the same data. If the
+family's signature or precondition cannot take this request as it stands, still pick
+it: the engine then asks for a wider version of that family instead of writing a
+rival one. Pick none for a different kind of task.
 Reply with one JSON object:
   {"family": "<id>" or null, "bindings": {param: value, ...}, "pattern": "<pattern>"}
 "bindings" gives every parameter of the entry point its value taken from the request.

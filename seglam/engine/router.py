@@ -1,5 +1,6 @@
 """Lexical retrieval for the routing tier: BM25 over each family's patterns, description
-and sample requests.
+and sample requests; what a family's entry point accepts, as the router is shown it; and
+which families a refused compile's patterns overlap (the family to widen instead).
 
 A small BM25 written here rather than a dependency: the corpus is one short document per
 family, it is rebuilt per miss from the cache's own listing, and the scoring must be
@@ -9,10 +10,11 @@ never decides a hit.
 
 from __future__ import annotations
 
+import ast
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from seglam.cache.words import words as tokens  # the same words negative families use
 
@@ -59,8 +61,9 @@ def bm25_rank(query: str, docs: Sequence[Doc], k: int = 3, *, k1: float = 1.2, b
 def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) -> list[str]:
     """The family's sample requests that ``pattern`` (one the family is about to learn) binds
     to other inputs than the family's own patterns do: learning it would change what the
-    family answers to its own samples, so it is not learned. Samples it does not match are
-    fine (the family's own patterns still serve them)."""
+    family answers to its own samples, so it is not learned. Samples it does not match, or
+    that none of ``own`` matches, are fine (the family's own patterns still serve them, or
+    the new pattern is the only one that does)."""
     from seglam.cache.errors import PatternError
     from seglam.cache.pattern import parse_pattern
 
@@ -75,6 +78,117 @@ def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) ->
         if bound is None:
             continue
         before = next((b for b in (p.match(sample) for p in mine) if b is not None), None)
-        if bound != before:
+        if before is not None and bound != before:
             out.append(f"pattern {new.text!r} binds the family's sample {sample[:80]!r} to other inputs")
     return out
+
+
+#: Longest text of what a family accepts, as the router is shown it.
+ACCEPTS_CHARS = 400
+
+
+def accepts(source: str, entry: str, limit: int = ACCEPTS_CHARS) -> str:
+    """What ``entry`` accepts, in a line: its docstring's first line, then its precondition
+    (``@requires(...)`` decorators and the asserts that open its body), clipped to
+    ``limit``. Empty when the source has neither (or does not parse). The router sees it
+    so it can tell a family that answers a request from one whose precondition refuses it."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return ""
+    fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == entry), None)
+    if fn is None:
+        return ""
+    parts = []
+    doc = ast.get_docstring(fn)
+    if doc:
+        parts.append(doc.strip().splitlines()[0])
+    parts += ["@" + ast.unparse(d) for d in fn.decorator_list if "requires" in ast.unparse(d)]
+    body = fn.body[1:] if doc else fn.body
+    for stmt in body:
+        if not isinstance(stmt, ast.Assert):
+            break
+        parts.append(ast.unparse(stmt))
+    text = "; ".join(" ".join(p.split()) for p in parts)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family as the overlap check sees it."""
+
+    id: str
+    patterns: tuple[str, ...]
+    samples: tuple[str, ...]
+
+
+def overlapping(patterns: Sequence[str], samples: Sequence[str], families: Sequence[Family]) -> list[str]:
+    """The ids of ``families`` that a new family (``patterns``, ``samples``) overlaps: one
+    of its patterns matches a family's sample, or a family's pattern matches one of its
+    samples (the two directions of the cache's clash rule). Most overlaps first, ties in
+    the given order. Malformed patterns are skipped (their own refusal says why)."""
+    from seglam.cache.errors import PatternError
+    from seglam.cache.pattern import parse_pattern
+
+    def parsed(texts: Sequence[str]) -> list:
+        out = []
+        for text in texts:
+            try:
+                out.append(parse_pattern(text))
+            except PatternError:
+                continue
+        return out
+
+    mine = parsed(patterns)
+    counts: Counter[str] = Counter()
+    for fam in families:
+        theirs = parsed(fam.patterns)
+        counts[fam.id] += sum(1 for p in mine for s in fam.samples if p.match(s) is not None)
+        counts[fam.id] += sum(1 for p in theirs for s in samples if p.match(s) is not None)
+    order = {fam.id: i for i, fam in enumerate(families)}
+    return sorted((f for f, n in counts.items() if n), key=lambda f: (-counts[f], order[f]))
+
+
+def widened_patterns(old: Sequence[str], old_samples: Sequence[str], new: Sequence[str], new_samples: Sequence[str],
+                     signature: Any) -> tuple[tuple[str, ...], list[tuple[str, str]], list[str]]:
+    """How a new version of a family (widening or correction) takes its patterns: (the
+    patterns to store with the new program, the patterns to learn afterwards with the
+    request they match, notes on the ones left out).
+
+    Stored now: each old pattern whose holes still fit the new ``signature``, then each
+    new pattern that matches an old sample without binding it to other inputs than the
+    old patterns do (:func:`rebinds_samples`); the cache checks that every old sample is
+    still matched and answered. Learned afterwards: each new pattern that matches no old
+    sample, with the first of ``new_samples`` (the request, then the examples') it matches."""
+    from seglam.cache.admit import check_holes
+    from seglam.cache.errors import PatternError
+    from seglam.cache.pattern import parse_pattern
+
+    keep: list[str] = []
+    for text in old:
+        try:
+            if not check_holes(parse_pattern(text), signature):
+                keep.append(text)
+        except PatternError:
+            continue
+    fitting = tuple(keep)
+    later: list[tuple[str, str]] = []
+    notes: list[str] = []
+    for text in new:
+        try:
+            pat = parse_pattern(text)
+        except PatternError:
+            continue
+        if pat.text in keep:
+            continue
+        if any(pat.match(s) is not None for s in old_samples):
+            rebound = rebinds_samples(pat.text, fitting, old_samples)
+            if rebound:
+                notes.append(f"pattern {pat.text!r} left out: {rebound[0]}")
+            else:
+                keep.append(pat.text)
+            continue
+        sample = next((s for s in new_samples if pat.match(s) is not None), None)
+        if sample is not None:
+            later.append((pat.text, sample))
+    return tuple(keep), later, notes
