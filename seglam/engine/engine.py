@@ -357,6 +357,11 @@ class Engine:
         entry = by_id.get(reply.family)
         if entry is None or reply.family not in {o["id"] for o in offered}:
             return None, usage, [f"routing named a family that was not offered: {reply.family!r}"], None
+        if not reply.bindings and not reply.pattern and entry.signature.params:
+            return None, usage, [f"routing to {entry.id}: the router says the request is of its kind but asks what "
+                                 "it does not compute"], RouteRefusal(entry, "the router says the request is of its "
+                                                                      "kind but asks what it does not compute (another "
+                                                                      "question or form)", widenable=True)
         bindings, pattern, why = _route_bindings(entry, reply, text, self.cache)
         if bindings is None:
             return None, usage, [f"routing to {entry.id} refused: {why}"], RouteRefusal(
@@ -372,7 +377,8 @@ class Engine:
             domain = getattr(miss.trace, "outcome", None) == "domain"
             cause = "its precondition refused" if domain else "the gate refused"
             return None, usage, [f"routing to {entry.id} refused by the gate: {miss.reason}"], RouteRefusal(
-                entry, f"{cause} the request's inputs {render_bindings(bindings)} ({miss.reason[:300]})",
+                entry, f"{cause} the request's inputs " + ", ".join(f"{k}={v}" for k, v in render_bindings(bindings).items())
+                + f" ({miss.reason[:300]})",
                 widenable=domain, domain=domain)
         notes = self._lift_negatives(text, f"routed to family {entry.id}")
         if pattern is not None:

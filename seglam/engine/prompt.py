@@ -219,8 +219,9 @@ def widening_note(family: str, version: int, signature: str, patterns: Sequence[
     """Why a compile writes the next version of ``family`` instead of a new family, and what
     that version must keep (the ``context`` of :func:`free_text_request`)."""
     return (f"This compile WIDENS family {family} (v{version}, {signature}): {why}. Write its next version so "
-            f"that it also answers this request correctly: keep every pattern it has ({_json(list(patterns))}) and "
-            "every answer it gives; add pattern(s) that match this request, with a hole for every part that varies "
+            f"that it also answers this request correctly: keep every request it answers and every answer it gives "
+            f"(keep its patterns {_json(list(patterns))}, or replace them by wider ones that match the same "
+            "requests); add pattern(s) that match this request, with a hole for every part that varies "
             "within the kind (the question too, when the kind asks several questions over the same data); extend "
             "the program, and let its precondition refuse what it still does not handle. The new version is "
             "re-checked against every stored request, example and counterexample of the family.")
@@ -295,10 +296,13 @@ You route a request to an existing SEGLAM program family, or say none fits.
 Each offered family has an id, a description, its entry point's signature, what the
 entry point accepts (its docstring and precondition) and the patterns of requests it
 already recognises. Pick a family if the request is of its kind: the same sort of
-input data and task, in other words, or another question over the same data. If the
-family's signature or precondition cannot take this request as it stands, still pick
-it: the engine then asks for a wider version of that family instead of writing a
-rival one. Pick none for a different kind of task.
+input data and task, in other words, or another question over the same data. Give
+bindings and a pattern ONLY if the family computes exactly what this request asks. If
+the request is of the family's kind but asks what it does not compute (another
+question or form), or its precondition shown would refuse the inputs, reply with the
+family and empty bindings, {"family": "<id>", "bindings": {}}: the engine then asks
+for a wider version of that family instead of writing a rival one. Pick none for a
+different kind of task.
 Reply with one JSON object:
   {"family": "<id>" or null, "bindings": {param: value, ...}, "pattern": "<pattern>"}
 "bindings" gives every parameter of the entry point its value taken from the request.

@@ -1,0 +1,68 @@
+"""The router's pure parts (seglam/engine/router.py): what a family accepts as the router
+is shown it, which families a new family overlaps, and how a new version takes its
+patterns."""
+
+from __future__ import annotations
+
+from seglam.cache.entry import Param, Signature
+from seglam.engine.router import Family, accepts, overlapping, rebinds_samples, widened_patterns
+
+SRC = '''
+@requires(lambda table, question: question.startswith("How many"))
+def solve(table: str, question: str) -> int:
+    """Answer a counting question about a table.
+
+    More text that the router does not need.
+    """
+    assert len(table) > 0
+    assert "\\n" in table
+    return 0
+'''
+
+
+def test_accepts_is_the_docstring_line_and_the_precondition():
+    assert accepts(SRC, "solve") == ('Answer a counting question about a table.; '
+                                     "@requires(lambda table, question: question.startswith('How many')); "
+                                     "assert len(table) > 0; assert '\\n' in table")
+
+
+def test_accepts_is_clipped_and_empty_when_there_is_nothing_to_say():
+    assert len(accepts(SRC, "solve", limit=40)) == 40 and accepts(SRC, "solve", limit=40).endswith("...")
+    assert accepts("def solve(x: int) -> int:\n    return x\n", "solve") == ""
+    assert accepts("def solve(:", "solve") == "" and accepts(SRC, "other") == ""
+
+
+def test_overlapping_counts_both_directions_and_ranks_by_count():
+    a = Family("a", ("Numbers: {n: str}. What is the largest?",), ("Numbers: 1 2. What is the largest?",))
+    b = Family("b", ("Sort: {w: str} please",), ("Sort: x y please",))
+    c = Family("c", ("Numbers: {n: str}. What is the smallest?",), ("Numbers: 3. What is the smallest?",))
+    general = ["Numbers: {n: str}. What is the {q: word}?"]
+    assert overlapping(general, ["Numbers: 5. What is the mean?"], [b, c, a]) == ["c", "a"]
+    assert overlapping(["Numbers: {n: str}. What is the mean?"], ["Numbers: 1 2. What is the largest?"], [b, a]) == ["a"]
+    assert overlapping(["{bad"], ["Sort: q please"], [a, b]) == ["b"]  # their pattern matches our sample
+    assert overlapping(["Other {x: str} thing"], ["Other 1 thing"], [a, b, c]) == []
+
+
+SIG_ONE = Signature(entry="solve", params=(Param(name="nums", type="str"),), returns="int")
+SIG_TWO = Signature(entry="solve", params=(Param(name="nums", type="str"), Param(name="q", type="str")), returns="int")
+OLD = ("Numbers: {nums: str}. What is the largest?",)
+OLD_SAMPLES = ("Numbers: 1 2. What is the largest?",)
+
+
+def test_a_new_version_keeps_fitting_old_patterns_and_learns_new_wordings_with_their_request():
+    new = ("Numbers: {nums: str}. Which one is the largest?",)
+    keep, later, notes = widened_patterns(OLD, OLD_SAMPLES, OLD + new, ("Numbers: 3. Which one is the largest?",), SIG_ONE)
+    assert keep == OLD and later == [(new[0], "Numbers: 3. Which one is the largest?")] and notes == []
+
+
+def test_a_wider_pattern_replaces_an_old_one_the_new_signature_no_longer_fits():
+    wide = "Numbers: {nums: str}. What is the {q: word}?"
+    keep, later, notes = widened_patterns(OLD, OLD_SAMPLES, (wide,), ("Numbers: 3. What is the smallest?",), SIG_TWO)
+    assert keep == (wide,) and later == [] and notes == []
+
+
+def test_a_new_pattern_that_rebinds_an_old_request_is_left_out_with_a_note():
+    rebinding = "Numbers: {nums: str} the largest?"  # binds "1 2. What is" where the old one binds "1 2"
+    keep, later, notes = widened_patterns(OLD, OLD_SAMPLES, (rebinding,), (), SIG_ONE)
+    assert keep == OLD and later == [] and "binds the family's sample" in notes[0]
+    assert rebinds_samples(rebinding, (), OLD_SAMPLES) == []  # no old pattern to differ from
