@@ -32,13 +32,13 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import msgspec
 
-from seglam.cache.admit import FamilyDraft, check_holes, normalise_task
+from seglam.cache.admit import FamilyDraft, normalise_task
 from seglam.cache.entry import Entry, Provenance, now
-from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError, ToolchainUnavailable
+from seglam.cache.errors import AdmissionError, CacheError, GateMiss, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.signature import signature_of
 from seglam.engine.admission import (
-    Candidate, Refusal, Request, answer_key, admission_feedback, coerce_inputs, evaluate, frozen_asserts, refusal,
+    Candidate, Refusal, Request, answer_key, admission_feedback, evaluate, frozen_asserts, refusal,
 )
 from seglam.engine.answer import TIERS, Answer, EngineTrace
 from seglam.engine.client import CompilerError, Usage
@@ -47,7 +47,9 @@ from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
 from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.function import function as decorate
 from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request, widening_note
-from seglam.engine.router import Doc, Family, accepts, bm25_rank, overlapping, rebinds_samples, widened_patterns
+from seglam.engine.router import (
+    Doc, Family, RouteRefusal, accepts, bm25_rank, overlapping, rebinds_samples, route_bindings, widened_patterns,
+)
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
 from seglam.engine.trust import Feedback, Keeper, Policy
@@ -362,7 +364,7 @@ class Engine:
                                  "it does not compute"], RouteRefusal(entry, "the router says the request is of its "
                                                                       "kind but asks what it does not compute (another "
                                                                       "question or form)", widenable=True)
-        bindings, pattern, why = _route_bindings(entry, reply, text, self.cache)
+        bindings, pattern, why = route_bindings(entry, reply, text, self.cache)
         if bindings is None:
             return None, usage, [f"routing to {entry.id} refused: {why}"], RouteRefusal(
                 entry, f"its patterns and signature cannot bind the request ({why[:300]})", widenable=True)
@@ -730,17 +732,6 @@ class Engine:
 
 
 @dataclasses.dataclass(frozen=True)
-class RouteRefusal:
-    """The family the router picked could not answer: ``why``; ``widenable`` when its
-    patterns could not bind the request or its precondition refused it (``domain``)."""
-
-    entry: Entry
-    why: str
-    widenable: bool
-    domain: bool = False
-
-
-@dataclasses.dataclass(frozen=True)
 class Miss:
     """Why no family answered: ``entry`` matched and refused with ``outcome`` (``domain``:
     its precondition), or the lookup failed (no entry)."""
@@ -807,25 +798,3 @@ def _by_agreement(cands: list[Candidate]) -> list[Candidate]:
     votes = Counter(repr(answer_key(c.value)) for c in cands)
     order = sorted(range(len(cands)), key=lambda i: (-votes[repr(answer_key(cands[i].value))], i))
     return [cands[i] for i in order]
-
-
-def _route_bindings(entry: Entry, reply: RouteReply, text: str, cache: Any) -> tuple[dict[str, Any] | None, str | None, str]:
-    """(bindings, learnable pattern, note). The model's pattern is preferred when it parses,
-    fits the signature and binds the request (structure, not the model's word, then binds);
-    else the model's bindings, converted to the parameter types."""
-    note = ""
-    if reply.pattern:
-        try:
-            pat = parse_pattern(reply.pattern)
-            problems = check_holes(pat, entry.signature)
-            bound = pat.match(text) if not problems else None
-            if bound is not None:
-                clash = cache.check_pattern(pat.text, (text,), exclude=entry.id) if hasattr(cache, "check_pattern") else []
-                return bound, (None if clash else pat.text), ("; ".join(clash) if clash else "")
-            note = "; ".join(problems) or "the proposed pattern does not match the request"
-        except PatternError as err:
-            note = f"the proposed pattern is malformed: {err}"
-    try:
-        return coerce_inputs(reply.bindings, entry.signature), None, (f"pattern not learned: {note}" if note else "")
-    except ValueError as err:
-        return None, None, str(err)

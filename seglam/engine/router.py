@@ -16,7 +16,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from seglam.cache.admit import check_holes
+from seglam.cache.entry import Entry, Signature
+from seglam.cache.errors import PatternError
+from seglam.cache.pattern import parse_pattern
 from seglam.cache.words import words as tokens  # the same words negative families use
+from seglam.engine.admission import coerce_inputs
+from seglam.engine.schema import RouteReply
 
 
 @dataclass(frozen=True)
@@ -64,9 +70,6 @@ def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) ->
     family answers to its own samples, so it is not learned. Samples it does not match, or
     that none of ``own`` matches, are fine (the family's own patterns still serve them, or
     the new pattern is the only one that does)."""
-    from seglam.cache.errors import PatternError
-    from seglam.cache.pattern import parse_pattern
-
     try:
         new = parse_pattern(pattern)
         mine = [parse_pattern(p) for p in own]
@@ -127,9 +130,6 @@ def overlapping(patterns: Sequence[str], samples: Sequence[str], families: Seque
     of its patterns matches a family's sample, or a family's pattern matches one of its
     samples (the two directions of the cache's clash rule). Most overlaps first, ties in
     the given order. Malformed patterns are skipped (their own refusal says why)."""
-    from seglam.cache.errors import PatternError
-    from seglam.cache.pattern import parse_pattern
-
     def parsed(texts: Sequence[str]) -> list:
         out = []
         for text in texts:
@@ -150,7 +150,7 @@ def overlapping(patterns: Sequence[str], samples: Sequence[str], families: Seque
 
 
 def widened_patterns(old: Sequence[str], old_samples: Sequence[str], new: Sequence[str], new_samples: Sequence[str],
-                     signature: Any) -> tuple[tuple[str, ...], list[tuple[str, str]], list[str]]:
+                     signature: Signature) -> tuple[tuple[str, ...], list[tuple[str, str]], list[str]]:
     """How a new version of a family (widening or correction) takes its patterns: (the
     patterns to store with the new program, the patterns to learn afterwards with the
     request they match, notes on the ones left out).
@@ -160,10 +160,6 @@ def widened_patterns(old: Sequence[str], old_samples: Sequence[str], new: Sequen
     old patterns do (:func:`rebinds_samples`); the cache checks that every old sample is
     still matched and answered. Learned afterwards: each new pattern that matches no old
     sample, with the first of ``new_samples`` (the request, then the examples') it matches."""
-    from seglam.cache.admit import check_holes
-    from seglam.cache.errors import PatternError
-    from seglam.cache.pattern import parse_pattern
-
     keep: list[str] = []
     for text in old:
         try:
@@ -192,3 +188,36 @@ def widened_patterns(old: Sequence[str], old_samples: Sequence[str], new: Sequen
         if sample is not None:
             later.append((pat.text, sample))
     return tuple(keep), later, notes
+
+
+@dataclass(frozen=True)
+class RouteRefusal:
+    """The family the router picked could not answer: ``why``; ``widenable`` when its
+    patterns could not bind the request or its precondition refused it (``domain``)."""
+
+    entry: Entry
+    why: str
+    widenable: bool
+    domain: bool = False
+
+
+def route_bindings(entry: Entry, reply: RouteReply, text: str, cache: Any) -> tuple[dict[str, Any] | None, str | None, str]:
+    """(bindings, learnable pattern, note). The model's pattern is preferred when it parses,
+    fits the signature and binds the request (structure, not the model's word, then binds);
+    else the model's bindings, converted to the parameter types."""
+    note = ""
+    if reply.pattern:
+        try:
+            pat = parse_pattern(reply.pattern)
+            problems = check_holes(pat, entry.signature)
+            bound = pat.match(text) if not problems else None
+            if bound is not None:
+                clash = cache.check_pattern(pat.text, (text,), exclude=entry.id) if hasattr(cache, "check_pattern") else []
+                return bound, (None if clash else pat.text), ("; ".join(clash) if clash else "")
+            note = "; ".join(problems) or "the proposed pattern does not match the request"
+        except PatternError as err:
+            note = f"the proposed pattern is malformed: {err}"
+    try:
+        return coerce_inputs(reply.bindings, entry.signature), None, (f"pattern not learned: {note}" if note else "")
+    except ValueError as err:
+        return None, None, str(err)
