@@ -66,3 +66,18 @@ def test_a_new_pattern_that_rebinds_an_old_request_is_left_out_with_a_note():
     keep, later, notes = widened_patterns(OLD, OLD_SAMPLES, (rebinding,), (), SIG_ONE)
     assert keep == OLD and later == [] and "binds the family's sample" in notes[0]
     assert rebinds_samples(rebinding, (), OLD_SAMPLES) == []  # no old pattern to differ from
+
+
+def test_absorbed_tells_one_family_per_kind_from_one_per_wording():
+    from seglam.engine.evaluation import Outcome, absorbed
+
+    def served(i: int, family: str | None, pattern: str | None) -> Outcome:
+        return Outcome(index=i, line=i + 1, task="t", tier="hit" if family else "unsolved", value=None,
+                       solved=family is not None, program=family is not None, family=family, pattern=pattern)
+
+    per_kind = [served(0, "f", "A {x: word}"), served(1, "f", "B {x: word}"), served(2, "f", "B {x: word}"),
+                served(3, None, None)]
+    per_wording = [served(0, "f", "A {x: word}"), served(1, "g", "B {x: word}"), served(2, "h", "C {x: word}")]
+    assert absorbed(per_kind) == {"families": 1, "requests_per_family": 3.0, "wordings_per_family": 2.0}
+    assert absorbed(per_wording) == {"families": 3, "requests_per_family": 1.0, "wordings_per_family": 1.0}
+    assert absorbed([]) == {"families": 0, "requests_per_family": None, "wordings_per_family": None}
