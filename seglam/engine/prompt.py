@@ -36,15 +36,13 @@ Rules:
    number is a number (`42`, `-3.5`, not `"42"`; `25` and `25.0` are the same answer; a
    `float` return accepts ints), an option letter, a word or a date is a string (`"(A)"`,
    `"Yes"`, `"05/01/2021"`).
-3. "patterns" (required, at least one): one family per KIND, not per wording or per
-   question. A pattern is the request's fixed wording with typed holes `{name: type}`; hole
-   names are the entry point's parameters. Make a hole of every part that can differ
-   between requests of the kind (names, objects, units, numbers, fractions, and the
-   question itself when the kind asks several questions over the same data: a table, a
-   story, a list of options), not only of this request's numbers. A value mentioned twice is
-   one hole: repeat its name, spelled the same (`{p: word} has {n: int} pens. {p: word}
-   ...`), and the request matches only if every mention is equal. Hole types (binding a str
-   unless marked): {holes}.
+3. "patterns" (required, at least one): one family per kind, not per wording or question.
+   A pattern is the request's fixed wording with typed holes `{name: type}`; hole names are
+   the entry point's parameters. Make a hole of every part that can differ between requests
+   of the kind (names, objects, units, numbers, fractions, the question when the kind asks
+   several over the same data), not only of this request's numbers. A value mentioned twice
+   is one hole: repeat its name (`{p: word} has {n: int} pens. {p: word} ...`); every mention
+   must then be equal. Hole types (binding a str unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
    spaces and line breaks, a hole binds its text without the whitespace around it, and a
    hole whose text is not of its type does not match. It must be specific: at least
@@ -52,18 +50,16 @@ Rules:
    type's worth ({worths}), with at least one literal word or symbol: `Sort these words:
    {w: str}` and `{e: expr} =` are fine, `{x: str}` alone never. Give a pattern for each
    wording you expect for the kind; each must match this request or one of your "examples",
-   and none may match another family's requests. `{{` and `}}` are literal braces.
+   and none may match another family's requests (that family is then widened instead). `{{` and `}}` are literal braces.
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
    must return exactly it on the request's bound inputs.
 5. "examples": 2 to 4 further requests of the kind (as a user would write them), each with
    its answer; each must match a pattern.
 6. Give the entry point a precondition (@requires or leading asserts) that rejects inputs it
    cannot handle: an unexpected request becomes a miss, not a wrong answer. Add module-level
-   `assert solve(...) == ...` examples and, where natural, prop_* properties. Handle the
-   forms (questions, wordings) you know and let the precondition refuse the others: when a
-   later request of the kind is refused, or is routed to the family, or a new family's
-   pattern would overlap it, the engine asks for a WIDER version of this family (its program
-   shown) that adds the form and keeps every old pattern and answer.
+   `assert solve(...) == ...` examples and, where natural, prop_* properties. For a request
+   of a form it refuses, the engine asks for a WIDER version of this family (its program
+   shown).
 7. If a kind is computable but not every request of it can be read (free-form text), handle
    those you can read and let the precondition refuse the rest (a miss, never a wrong answer).
 8. If no program can answer (it needs world knowledge or taste), reply with "program": ""

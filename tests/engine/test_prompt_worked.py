@@ -270,7 +270,7 @@ def test_the_guide_is_rules_not_examples():
     "let the precondition refuse the rest (a miss, never a wrong answer)",
     'reply with "program": "" and the kind\'s "patterns"',
     "Make a hole of every part that can differ between requests of the kind",
-    "the question itself when the kind asks several questions over the same data",
+    "the question when the kind asks several over the same data",
     "the engine asks for a WIDER version of this family (its program shown)",
     "(any other is E-ATTR or E-IMPORT)",
 ])
