@@ -48,7 +48,8 @@ from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.function import function as decorate
 from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request, widening_note
 from seglam.engine.router import (
-    Doc, Family, RouteRefusal, accepts, bm25_rank, overlapping, rebinds_samples, route_bindings, widened_patterns,
+    OF_ITS_KIND, Doc, Family, RouteRefusal, accepts, bm25_rank, changed_answers, overlapping, rebinds_samples, route_bindings,
+    widened_patterns,
 )
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
@@ -298,15 +299,13 @@ class Engine:
         cannot bind the request or its precondition refuses it (a kind the family should
         cover); otherwise, or when widening is not possible, compile a new family, and the
         compile prompt says which family was tried and why it refused."""
-        entry = tried.entry
+        entry, why = tried.entry, ""
+        if tried.domain:
+            self._count_refusal(entry, tried.why)
         if tried.widenable:
-            if tried.domain:
-                self._count_refusal(entry, tried.why)
             widened, why = self._widening(request, entry, f"the router picked it for this request, but {tried.why}")
             if widened is not None:
                 return widened, why
-        else:
-            why = ""
         note = (f"the router picked family {entry.id} ({entry.description[:200]!r}, {entry.signature.render()}) for "
                 f"this request, and it refused: {tried.why[:500]}; so this compile writes a new family"
                 + (f" ({why})" if why else ""))
@@ -360,10 +359,7 @@ class Engine:
         if entry is None or reply.family not in {o["id"] for o in offered}:
             return None, usage, [f"routing named a family that was not offered: {reply.family!r}"], None
         if not reply.bindings and not reply.pattern and entry.signature.params:
-            return None, usage, [f"routing to {entry.id}: the router says the request is of its kind but asks what "
-                                 "it does not compute"], RouteRefusal(entry, "the router says the request is of its "
-                                                                      "kind but asks what it does not compute (another "
-                                                                      "question or form)", widenable=True)
+            return None, usage, [f"routing to {entry.id}: {OF_ITS_KIND}"], RouteRefusal(entry, OF_ITS_KIND, True)
         bindings, pattern, why = route_bindings(entry, reply, text, self.cache)
         if bindings is None:
             return None, usage, [f"routing to {entry.id} refused: {why}"], RouteRefusal(
@@ -378,10 +374,9 @@ class Engine:
 
             domain = getattr(miss.trace, "outcome", None) == "domain"
             cause = "its precondition refused" if domain else "the gate refused"
+            shown = ", ".join(f"{k}={v}" for k, v in render_bindings(bindings).items())
             return None, usage, [f"routing to {entry.id} refused by the gate: {miss.reason}"], RouteRefusal(
-                entry, f"{cause} the request's inputs " + ", ".join(f"{k}={v}" for k, v in render_bindings(bindings).items())
-                + f" ({miss.reason[:300]})",
-                widenable=domain, domain=domain)
+                entry, f"{cause} the request's inputs {shown} ({miss.reason[:300]})", domain, domain)
         notes = self._lift_negatives(text, f"routed to family {entry.id}")
         if pattern is not None:
             notes.append(self._learn_pattern(entry, pattern, text))
@@ -567,8 +562,15 @@ class Engine:
         if request.replaces is None:
             return self.cache.admit(draft), 1, []
         old = self.cache.get(request.replaces)
+        entry = draft.entry or old.signature.entry
         keep, add, notes = widened_patterns(old.patterns, old.samples, draft.patterns, draft.samples,
-                                            signature_of(draft.source, draft.entry or old.signature.entry))
+                                            signature_of(draft.source, entry))
+        tools, fuel = self.cache.toolchain, self.fuel
+        before, after = tools.compile(old.source, f"{old.id}.sgl"), tools.compile(draft.source, draft.filename)
+        changed = changed_answers(old.samples, old.patterns, keep, lambda b: tools.call(before, old.signature.entry, b, fuel).value,
+                                  lambda b: tools.call(after, entry, b, fuel).value)
+        if changed and old.status == "active":  # a widening; a correction (quarantined) may change answers
+            raise AdmissionError(changed)
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine")
         if add:
@@ -600,8 +602,7 @@ class Engine:
         ids = overlapping(reply.patterns, samples, [Family(e.id, e.patterns, e.samples) for e in entries.values()])
         if not ids:
             return None, ""
-        entry = entries[ids[0]]
-        return self._widening(request, entry, f"the family written for this request has patterns "
+        return self._widening(request, entries[ids[0]], f"the family written for this request has patterns "
                                               f"{list(reply.patterns)[:4]} that overlap its requests, so this "
                                               "request is of its kind")
 

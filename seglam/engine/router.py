@@ -14,14 +14,14 @@ import ast
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from seglam.cache.admit import check_holes
 from seglam.cache.entry import Entry, Signature
 from seglam.cache.errors import PatternError
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.words import words as tokens  # the same words negative families use
-from seglam.engine.admission import coerce_inputs
+from seglam.engine.admission import answer_key, coerce_inputs
 from seglam.engine.schema import RouteReply
 
 
@@ -190,6 +190,10 @@ def widened_patterns(old: Sequence[str], old_samples: Sequence[str], new: Sequen
     return tuple(keep), later, notes
 
 
+#: Why a route fails when the router names a family and no bindings (see the route rules).
+OF_ITS_KIND = "the router says the request is of its kind but asks what it does not compute (another question or form)"
+
+
 @dataclass(frozen=True)
 class RouteRefusal:
     """The family the router picked could not answer: ``why``; ``widenable`` when its
@@ -221,3 +225,33 @@ def route_bindings(entry: Entry, reply: RouteReply, text: str, cache: Any) -> tu
         return coerce_inputs(reply.bindings, entry.signature), None, (f"pattern not learned: {note}" if note else "")
     except ValueError as err:
         return None, None, str(err)
+
+
+def changed_answers(samples: Sequence[str], old_patterns: Sequence[str], new_patterns: Sequence[str],
+                    old_run: Callable[[dict[str, Any]], Any], new_run: Callable[[dict[str, Any]], Any]) -> list[str]:
+    """The family's stored requests that a new version (``new_patterns``, ``new_run``)
+    answers otherwise than the current one: a widening must keep every answer it gives.
+    A run that raises (a fault, a refusal) is left to the cache's own re-check."""
+    def bind(patterns: Sequence[str], text: str) -> dict[str, Any] | None:
+        for p in patterns:
+            try:
+                bound = parse_pattern(p).match(text)
+            except PatternError:
+                continue
+            if bound is not None:
+                return bound
+        return None
+
+    out = []
+    for text in samples:
+        old_b, new_b = bind(old_patterns, text), bind(new_patterns, text)
+        if old_b is None or new_b is None:
+            continue
+        try:
+            before, after = old_run(old_b), new_run(new_b)
+        except Exception:  # noqa: BLE001 - a fault or refusal: Cache.replace re-checks and names it
+            continue
+        if answer_key(before) != answer_key(after):
+            out.append(f"the new version answers the family's request {text[:120]!r} with {after!r}; the current "
+                       f"version answers {before!r}: a widening keeps every answer")
+    return out

@@ -196,3 +196,21 @@ def test_a_widening_is_asked_once_per_version_then_a_refused_route_compiles_a_ne
     engine.solve(OTHER_QUESTION)
     prompt = user_of(server.requests[calls + 1])  # after the route: a compile of a new family
     assert f"widening tried 1 time(s) already" in prompt and "so this compile writes a new family" in prompt
+
+
+def test_a_widened_version_that_changes_an_answer_the_family_gives_is_refused(server, cache):
+    engine = engine_for(server, cache, widen=1, repair_rounds=1)
+    server.script(V1)
+    family = engine.solve(FIRST).trace.entry_id
+    swapped = BOTH_SRC.replace('max(values) if question == "largest" else min(values)',
+                               'min(values) if question == "largest" or len(values) == 3 else max(values)')
+    swapped = swapped.replace('assert solve("3 5 8", "smallest") == 3', 'assert solve("3 5 8", "smallest") == 3\n'
+                                                                         'assert solve("4 9", "smallest") == 9')
+    bad = compile_reply(swapped, [ANY_QUESTION], 3, [("Numbers: 4 9. What is the smallest?", 9)])
+    server.script(route_reply(), bad, bad)
+    answer = engine.solve(OTHER_QUESTION)
+    assert answer.tier == "unsolved" and cache.get(family).version == 1
+    assert any("the new version answers the family's request 'Numbers: 3 5 8. What is the largest?' with 3; the "
+               "current version answers 8: a widening keeps every answer" in r for r in answer.trace.reasons)
+    repair = user_of(server.requests[-1])
+    assert "a widening keeps every answer" in repair
