@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 from seglam.cache.admit import check_holes
 from seglam.cache.entry import Entry, Signature
 from seglam.cache.errors import PatternError
-from seglam.cache.pattern import parse_pattern
+from seglam.cache.pattern import Pattern, parse_pattern
 from seglam.cache.words import words as tokens  # the same words negative families use
 from seglam.engine.admission import answer_key, coerce_inputs
 from seglam.engine.schema import RouteReply
@@ -80,10 +80,26 @@ def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) ->
         bound = new.match(sample)
         if bound is None:
             continue
-        before = next((b for b in (p.match(sample) for p in mine) if b is not None), None)
+        before = _first_binding(mine, sample)
         if before is not None and bound != before:
             out.append(f"pattern {new.text!r} binds the family's sample {sample[:80]!r} to other inputs")
     return out
+
+
+def _parsed(texts: Sequence[str]) -> list[Pattern]:
+    """The patterns that parse (a malformed one's own refusal says why)."""
+    out = []
+    for text in texts:
+        try:
+            out.append(parse_pattern(text))
+        except PatternError:
+            continue
+    return out
+
+
+def _first_binding(patterns: Sequence[Pattern], text: str) -> dict[str, Any] | None:
+    """The bindings of the first of ``patterns`` that matches ``text``."""
+    return next((b for b in (p.match(text) for p in patterns) if b is not None), None)
 
 
 #: Longest text of what a family accepts, as the router is shown it.
@@ -130,19 +146,10 @@ def overlapping(patterns: Sequence[str], samples: Sequence[str], families: Seque
     of its patterns matches a family's sample, or a family's pattern matches one of its
     samples (the two directions of the cache's clash rule). Most overlaps first, ties in
     the given order. Malformed patterns are skipped (their own refusal says why)."""
-    def parsed(texts: Sequence[str]) -> list:
-        out = []
-        for text in texts:
-            try:
-                out.append(parse_pattern(text))
-            except PatternError:
-                continue
-        return out
-
-    mine = parsed(patterns)
+    mine = _parsed(patterns)
     counts: Counter[str] = Counter()
     for fam in families:
-        theirs = parsed(fam.patterns)
+        theirs = _parsed(fam.patterns)
         counts[fam.id] += sum(1 for p in mine for s in fam.samples if p.match(s) is not None)
         counts[fam.id] += sum(1 for p in theirs for s in samples if p.match(s) is not None)
     order = {fam.id: i for i, fam in enumerate(families)}
@@ -232,19 +239,10 @@ def changed_answers(samples: Sequence[str], old_patterns: Sequence[str], new_pat
     """The family's stored requests that a new version (``new_patterns``, ``new_run``)
     answers otherwise than the current one: a widening must keep every answer it gives.
     A run that raises (a fault, a refusal) is left to the cache's own re-check."""
-    def bind(patterns: Sequence[str], text: str) -> dict[str, Any] | None:
-        for p in patterns:
-            try:
-                bound = parse_pattern(p).match(text)
-            except PatternError:
-                continue
-            if bound is not None:
-                return bound
-        return None
-
+    before_pats, after_pats = _parsed(old_patterns), _parsed(new_patterns)
     out = []
     for text in samples:
-        old_b, new_b = bind(old_patterns, text), bind(new_patterns, text)
+        old_b, new_b = _first_binding(before_pats, text), _first_binding(after_pats, text)
         if old_b is None or new_b is None:
             continue
         try:
