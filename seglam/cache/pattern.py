@@ -4,8 +4,8 @@ their inputs to the entry point's parameters.
 Syntax: ``Sort these words: {words: str}``. A hole is ``{name: type}``; ``{{`` and ``}}``
 are literal braces. A hole name may repeat (``{name: word} ... {name: word}``, spelled the
 same): it is one parameter, bound by its first occurrence, and the request matches only if
-every occurrence holds an equal value. Each pattern compiles to one anchored RE2 regex (linear time, so a
-hostile request cannot hang a lookup). docs/cache.md ("Patterns") is the reference.
+every occurrence holds an equal value. Each pattern compiles to one anchored RE2 regex
+(linear time, so a hostile request cannot hang a lookup). docs/cache.md ("Patterns") is the reference.
 
 Each pattern also has a **specificity**: how much of a request it pins down, counted in
 characters of literal text. A literal character counts one; a hole counts by how narrow

@@ -36,7 +36,6 @@ from seglam.cache.admit import FamilyDraft, normalise_task
 from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
-from seglam.cache.signature import signature_of
 from seglam.engine.admission import (
     Candidate, Refusal, Request, answer_key, admission_feedback, evaluate, frozen_asserts, refusal,
 )
@@ -48,8 +47,8 @@ from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.function import function as decorate
 from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request, widening_note
 from seglam.engine.router import (
-    OF_ITS_KIND, Doc, Family, RouteRefusal, accepts, bm25_rank, changed_answers, overlapping, rebinds_samples, route_bindings,
-    widened_patterns,
+    OF_ITS_KIND, Doc, Family, RouteRefusal, accepts, bm25_rank, next_version_patterns, overlapping, rebinds_samples,
+    route_bindings,
 )
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
@@ -562,15 +561,7 @@ class Engine:
         if request.replaces is None:
             return self.cache.admit(draft), 1, []
         old = self.cache.get(request.replaces)
-        entry = draft.entry or old.signature.entry
-        keep, add, notes = widened_patterns(old.patterns, old.samples, draft.patterns, draft.samples,
-                                            signature_of(draft.source, entry))
-        tools, fuel = self.cache.toolchain, self.fuel
-        before, after = tools.compile(old.source, f"{old.id}.sgl"), tools.compile(draft.source, draft.filename)
-        changed = changed_answers(old.samples, old.patterns, keep, lambda b: tools.call(before, old.signature.entry, b, fuel).value,
-                                  lambda b: tools.call(after, entry, b, fuel).value)
-        if changed and old.status == "active":  # a widening; a correction (quarantined) may change answers
-            raise AdmissionError(changed)
+        keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain, self.fuel)
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine")
         if add:

@@ -50,7 +50,8 @@ Rules:
    type's worth ({worths}), with at least one literal word or symbol: `Sort these words:
    {w: str}` and `{e: expr} =` are fine, `{x: str}` alone never. Give a pattern for each
    wording you expect for the kind; each must match this request or one of your "examples",
-   and none may match another family's requests (that family is then widened instead). `{{` and `}}` are literal braces.
+   and none may match another family's requests (that family is then widened instead).
+   `{{` and `}}` are literal braces.
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
    must return exactly it on the request's bound inputs.
 5. "examples": 2 to 4 further requests of the kind (as a user would write them), each with

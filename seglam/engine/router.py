@@ -16,10 +16,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from seglam.cache.admit import check_holes
+from seglam.cache.admit import FamilyDraft, check_holes
 from seglam.cache.entry import Entry, Signature
-from seglam.cache.errors import PatternError
+from seglam.cache.errors import AdmissionError, PatternError
 from seglam.cache.pattern import Pattern, parse_pattern
+from seglam.cache.signature import signature_of
 from seglam.cache.words import words as tokens  # the same words negative families use
 from seglam.engine.admission import answer_key, coerce_inputs
 from seglam.engine.schema import RouteReply
@@ -157,44 +158,32 @@ def overlapping(patterns: Sequence[str], samples: Sequence[str], families: Seque
 
 
 def widened_patterns(old: Sequence[str], old_samples: Sequence[str], new: Sequence[str], new_samples: Sequence[str],
-                     signature: Signature) -> tuple[tuple[str, ...], list[tuple[str, str]], list[str]]:
+                     signature: Signature) -> tuple[tuple[str, ...], list[tuple[str, str]], tuple[str, ...]]:
     """How a new version of a family (widening or correction) takes its patterns: (the
     patterns to store with the new program, the patterns to learn afterwards with the
-    request they match, notes on the ones left out).
+    request they match, the stored ones that bind an old sample to other inputs).
 
     Stored now: each old pattern whose holes still fit the new ``signature``, then each
-    new pattern that matches an old sample without binding it to other inputs than the
-    old patterns do (:func:`rebinds_samples`); the cache checks that every old sample is
-    still matched and answered. Learned afterwards: each new pattern that matches no old
-    sample, with the first of ``new_samples`` (the request, then the examples') it matches."""
-    keep: list[str] = []
-    for text in old:
-        try:
-            if not check_holes(parse_pattern(text), signature):
-                keep.append(text)
-        except PatternError:
-            continue
+    new pattern that matches an old sample; the cache checks that every old sample is still
+    matched and answered, and the caller that a pattern which binds an old sample to other
+    inputs than the old patterns do (:func:`rebinds_samples`) keeps its answer, or leaves
+    it out. Learned afterwards: each new pattern that matches no old sample, with the first
+    of ``new_samples`` (the request, then the examples') it matches."""
+    keep = [text for pat, text in zip(_parsed(old), old) if not check_holes(pat, signature)]
     fitting = tuple(keep)
     later: list[tuple[str, str]] = []
-    notes: list[str] = []
-    for text in new:
-        try:
-            pat = parse_pattern(text)
-        except PatternError:
-            continue
+    rebinding: list[str] = []
+    for pat in _parsed(new):
         if pat.text in keep:
             continue
         if any(pat.match(s) is not None for s in old_samples):
-            rebound = rebinds_samples(pat.text, fitting, old_samples)
-            if rebound:
-                notes.append(f"pattern {pat.text!r} left out: {rebound[0]}")
-            else:
-                keep.append(pat.text)
+            keep.append(pat.text)
+            rebinding += [pat.text] if rebinds_samples(pat.text, fitting, old_samples) else []
             continue
         sample = next((s for s in new_samples if pat.match(s) is not None), None)
         if sample is not None:
             later.append((pat.text, sample))
-    return tuple(keep), later, notes
+    return tuple(keep), later, tuple(rebinding)
 
 
 #: Why a route fails when the router names a family and no bindings (see the route rules).
@@ -237,19 +226,45 @@ def route_bindings(entry: Entry, reply: RouteReply, text: str, cache: Any) -> tu
 def changed_answers(samples: Sequence[str], old_patterns: Sequence[str], new_patterns: Sequence[str],
                     old_run: Callable[[dict[str, Any]], Any], new_run: Callable[[dict[str, Any]], Any]) -> list[str]:
     """The family's stored requests that a new version (``new_patterns``, ``new_run``)
-    answers otherwise than the current one: a widening must keep every answer it gives.
-    A run that raises (a fault, a refusal) is left to the cache's own re-check."""
+    answers otherwise than the current one, through any of its patterns that matches them:
+    a widening must keep every answer it gives. A run that raises (a fault, a refusal) is
+    left to the cache's own re-check."""
     before_pats, after_pats = _parsed(old_patterns), _parsed(new_patterns)
     out = []
     for text in samples:
-        old_b, new_b = _first_binding(before_pats, text), _first_binding(after_pats, text)
-        if old_b is None or new_b is None:
-            continue
-        try:
-            before, after = old_run(old_b), new_run(new_b)
-        except Exception:  # noqa: BLE001 - a fault or refusal: Cache.replace re-checks and names it
-            continue
-        if answer_key(before) != answer_key(after):
-            out.append(f"the new version answers the family's request {text[:120]!r} with {after!r}; the current "
-                       f"version answers {before!r}: a widening keeps every answer")
+        old_b = _first_binding(before_pats, text)
+        for new_b in (b for b in (p.match(text) for p in after_pats) if b is not None):
+            if old_b is None:
+                break
+            try:
+                before, after = old_run(old_b), new_run(new_b)
+            except Exception:  # noqa: BLE001 - a fault or refusal: Cache.replace re-checks and names it
+                continue
+            if answer_key(before) != answer_key(after):
+                out.append(f"the new version answers the family's request {text[:120]!r} with {after!r}; the "
+                           f"current version answers {before!r}: a widening keeps every answer")
+                break
     return out
+
+
+def next_version_patterns(old: Entry, draft: FamilyDraft, toolchain: Any,
+                          fuel: int) -> tuple[tuple[str, ...], list[tuple[str, str]], list[str]]:
+    """The patterns of ``old``'s next version written from ``draft`` (:func:`widened_patterns`):
+    (to store with the program, to learn afterwards with their request, notes). A widening
+    of an active family must keep every answer it gives to its stored requests, through
+    every pattern (:func:`changed_answers`; AdmissionError otherwise); a correction of a
+    quarantined one may change them, so there a pattern that rebinds a stored request is
+    left out."""
+    entry = draft.entry or old.signature.entry
+    keep, later, rebinding = widened_patterns(old.patterns, old.samples, draft.patterns, draft.samples,
+                                              signature_of(draft.source, entry))
+    if old.status != "active":
+        return (tuple(p for p in keep if p not in rebinding), later,
+                [f"pattern {p!r} left out: it binds a stored request to other inputs" for p in rebinding])
+    before, after = toolchain.compile(old.source, f"{old.id}.sgl"), toolchain.compile(draft.source, draft.filename)
+    changed = changed_answers(old.samples, old.patterns, keep,
+                              lambda b: toolchain.call(before, old.signature.entry, b, fuel).value,
+                              lambda b: toolchain.call(after, entry, b, fuel).value)
+    if changed:
+        raise AdmissionError(changed)
+    return keep, later, []
