@@ -2,8 +2,10 @@
 their inputs to the entry point's parameters.
 
 Syntax: ``Sort these words: {words: str}``. A hole is ``{name: type}``; ``{{`` and ``}}``
-are literal braces. Each pattern compiles to one anchored RE2 regex (linear time, so a
-hostile request cannot hang a lookup). docs/cache.md ("Patterns") is the reference.
+are literal braces. A hole name may repeat (``{name: word} ... {name: word}``, spelled the
+same): it is one parameter, bound by its first occurrence, and the request matches only if
+every occurrence holds an equal value. Each pattern compiles to one anchored RE2 regex
+(linear time, so a hostile request cannot hang a lookup). docs/cache.md ("Patterns") is the reference.
 
 Each pattern also has a **specificity**: how much of a request it pins down, counted in
 characters of literal text. A literal character counts one; a hole counts by how narrow
@@ -228,13 +230,14 @@ class Pattern:
     regex: str
     literal_chars: int  # non-space literal characters
     anchors: tuple[str, ...]  # lower-cased literal words, then symbols, every matching request contains
-    holes: tuple[Hole, ...]
+    holes: tuple[Hole, ...]  # one per parameter, in order of first occurrence
+    slots: tuple[Hole, ...]  # every occurrence, in order (a repeated hole more than once): the regex groups
 
     @property
     def pinned(self) -> int:
         """How much of a request the pattern pins down, in literal characters' worth: its
-        non-space literal characters plus each hole's :attr:`Hole.worth`."""
-        return self.literal_chars + sum(h.worth for h in self.holes)
+        non-space literal characters plus each hole occurrence's :attr:`Hole.worth`."""
+        return self.literal_chars + sum(h.worth for h in self.slots)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -268,24 +271,35 @@ class Pattern:
         return (self.pinned, -len(self.holes))
 
     def captures(self, text: str) -> dict[str, str] | None:
-        """The raw text of each hole, or None when the pattern does not match."""
+        """The raw text of each hole (a repeated hole's first occurrence), or None when
+        :meth:`match` gives None."""
         groups = self._groups(text)
-        if groups is None:
+        if groups is None or self._bind(groups) is None:
             return None
-        return {h.name: g for h, g in zip(self.holes, groups)}
+        out: dict[str, str] = {}
+        for hole, raw in zip(self.slots, groups):
+            out.setdefault(hole.name, raw)
+        return out
 
     def match(self, text: str) -> dict[str, Any] | None:
-        """Bindings ``{param: value}``, or None when the text does not match or a hole's
-        text does not parse as its type."""
+        """Bindings ``{param: value}``, or None when the text does not match, a hole's
+        text does not parse as its type, or a repeated hole's occurrences differ."""
         groups = self._groups(text)
-        if groups is None:
-            return None
+        return None if groups is None else self._bind(groups)
+
+    def _bind(self, groups: tuple[str, ...]) -> dict[str, Any] | None:
+        """Each slot's text parsed; a repeated hole binds once and every later occurrence
+        must parse to an equal value (RE2 has no backreferences: equality is checked
+        after the match, on the texts the match gave the holes)."""
         out: dict[str, Any] = {}
-        for hole, raw in zip(self.holes, groups):
+        for hole, raw in zip(self.slots, groups):
             try:
-                out[hole.name] = HOLE_TYPES[hole.type].parse(raw)
+                value = HOLE_TYPES[hole.type].parse(raw)
             except (ValueError, InvalidOperation, ArithmeticError):
                 return None
+            if hole.name in out and out[hole.name] != value:
+                return None
+            out.setdefault(hole.name, value)
         return out
 
 
@@ -302,12 +316,14 @@ def parse_pattern(text: str) -> Pattern:
     parts = _normalise(raw_parts)
     if not parts:
         raise PatternError("empty pattern", "E-PATTERN-EMPTY")
-    holes = [p for p in parts if isinstance(p, Hole)]
-    seen: set[str] = set()
-    for h in holes:
-        if h.name in seen:
-            raise PatternError(f"hole {{{h.name}}} appears twice; each hole binds one parameter", "E-PATTERN-HOLE")
-        seen.add(h.name)
+    slots = [p for p in parts if isinstance(p, Hole)]
+    holes: dict[str, Hole] = {}
+    for h in slots:
+        first = holes.setdefault(h.name, h)
+        if first != h:
+            raise PatternError(f"hole {{{h.name}}} appears twice with different types ({first.spelling} and "
+                               f"{h.spelling}); a repeated hole is one value and is spelled the same each time",
+                               "E-PATTERN-HOLE")
     regex = _regex(parts)
     literal_chars = sum(len(_PY_WS.sub("", p)) for p in parts if isinstance(p, str))
     return Pattern(
@@ -316,7 +332,8 @@ def parse_pattern(text: str) -> Pattern:
         regex=regex,
         literal_chars=literal_chars,
         anchors=_anchors(parts),
-        holes=tuple(holes),
+        holes=tuple(holes.values()),
+        slots=tuple(slots),
     )
 
 

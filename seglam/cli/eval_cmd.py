@@ -186,6 +186,10 @@ def render_report(report: Any) -> str:
                f"admitted {_hist(t.repair_rounds['admitted'])}, failed {_hist(t.repair_rounds['failed'])}")
     out.append(f"families:     {len(t.families)} made" + (f" ({', '.join(t.families[:8])}"
                                                           f"{', ...' if len(t.families) > 8 else ''})" if t.families else ""))
+    if t.absorbed.get("families"):
+        out.append(f"per family:   {t.absorbed['requests_per_family']} requests answered, "
+                   f"{t.absorbed['wordings_per_family']} wordings (patterns) matched, over "
+                   f"{t.absorbed['families']} famil(ies) that answered")
     if t.scored:
         out.append(f"answers:      {t.right} of {t.scored} scored right ({t.right_exact} exactly), {t.wrong} wrong, "
                    f"{t.unanswered} unanswered")

@@ -52,6 +52,7 @@ class Request:
     replaces: str | None = None  # a quarantined family this compile must produce a new version of
     counterexamples: tuple[str, ...] = ()  # rendered, for the prompt
     current: str | None = None  # the program of the family being replaced, shown to the model
+    context: tuple[str, ...] = ()  # what the engine tried before (a refused route, why it widens), for the prompt
 
     @property
     def structured(self) -> bool:

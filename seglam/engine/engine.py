@@ -32,15 +32,15 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import msgspec
 
-from seglam.cache.admit import FamilyDraft, check_holes, normalise_task
+from seglam.cache.admit import FamilyDraft, normalise_task
 from seglam.cache.cache import Cache, Hit
 from seglam.cache.entry import Entry, Provenance, now
-from seglam.cache.errors import AdmissionError, CacheError, GateMiss, PatternError, ToolchainUnavailable
+from seglam.cache.errors import AdmissionError, CacheError, GateMiss, ToolchainUnavailable
 from seglam.cache.gate import render_bindings
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.values import decode_value, render_value
 from seglam.engine.admission import (
-    Candidate, Refusal, Request, answer_key, admission_feedback, coerce_inputs, evaluate, frozen_asserts, refusal,
+    Candidate, Refusal, Request, answer_key, admission_feedback, evaluate, frozen_asserts, refusal,
 )
 from seglam.engine.answer import TIERS, Answer, EngineTrace
 from seglam.engine.client import CompilerError, Usage
@@ -48,8 +48,11 @@ from seglam.engine.compiler import Compiler
 from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
 from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.function import function as decorate
-from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request
-from seglam.engine.router import Doc, bm25_rank, rebinds_samples
+from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request, widening_note
+from seglam.engine.router import (
+    OF_ITS_KIND, Doc, Family, RouteRefusal, accepts, bm25_rank, next_version_patterns, overlapping, rebinds_samples,
+    route_bindings,
+)
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
 from seglam.engine.trust import Feedback, Keeper, Policy
@@ -226,10 +229,13 @@ class Engine:
                 return self._fallback(request, [miss.reason], Usage(), rounds=0)
             usage = Usage()
             if request.text is not None and self.compiler.config.route and request.replaces is None:
-                answer, usage, route_reasons = self._route(request.text)
+                answer, usage, route_reasons, tried = self._route(request.text)
                 if answer is not None:
                     return answer
                 reasons += route_reasons
+                if tried is not None:
+                    request, why = self._after_refused_route(request, tried)
+                    reasons += [why] if why else []
             return self._compile(request, usage, reasons)
 
     def _try_hit(self, request: Request) -> tuple[Answer | None, Miss | None]:
@@ -257,29 +263,53 @@ class Engine:
 
     def _widen(self, request: Request, miss: Miss) -> Answer:
         """A family whose pattern claims the request refused it by its precondition: ask the
-        model once per version for a wider version (the same compile and admission path, as
-        a new version of the family: ``Cache.replace`` re-checks every stored sample,
-        example and counterexample). Otherwise, or if that fails, the fallback."""
-        cfg = self.compiler.config if self.compiler else None
+        model for a wider version (:meth:`_widening`). Otherwise, or if that fails, the
+        fallback."""
         entry = miss.entry
         if entry is not None and miss.outcome == "domain":
             self._count_refusal(entry, miss.reason)
-        if cfg is None or not cfg.widen or entry is None or miss.outcome != "domain" or entry.status != "active":
+        if entry is None or miss.outcome != "domain":
             return self._fallback(request, [miss.reason], Usage(), rounds=0)
+        widened, why = self._widening(request, entry, f"its precondition refused this request ({miss.reason[:300]})")
+        if widened is None:
+            return self._fallback(request, [miss.reason] + ([why] if why else []), Usage(), rounds=0)
+        with self._compile_lock(request):
+            return self._compile(widened, Usage(), [miss.reason, why])
+
+    def _widening(self, request: Request, entry: Entry, why: str) -> tuple[Request | None, str]:
+        """``request`` as a compile of the next version of ``entry`` that also answers it
+        (the same compile and admission path; ``Cache.replace`` re-checks every stored
+        sample, example and counterexample), if widening is on and this version has not
+        been asked ``widen`` times already; else None and why not ("" when widening is off)."""
+        cfg = self.compiler.config if self.compiler else None
+        if cfg is None or not cfg.widen or entry.status != "active":
+            return None, ""
         try:
             tried = self.cache.trust.view(entry).widenings
             if tried >= cfg.widen:
-                return self._fallback(request, [miss.reason, f"family {entry.id} v{entry.version}: widening tried "
-                                                             f"{tried} time(s) already"], Usage(), rounds=0)
-            self.cache.trust.widening(entry, miss.reason)
+                return None, f"family {entry.id} v{entry.version}: widening tried {tried} time(s) already"
+            self.cache.trust.widening(entry, why)
         except (CacheError, AttributeError) as err:
-            return self._fallback(request, [miss.reason, f"widening not tried: {err}"], Usage(), rounds=0)
-        note = (f"the precondition of this family (v{entry.version}, {entry.signature.render()}) refused this request "
-                f"({miss.reason[:300]}); write the next version so that it also answers it correctly, keeping "
-                f"every pattern: {list(entry.patterns)}")
-        widened = self._replacing(request, entry, note)
-        with self._compile_lock(request):
-            return self._compile(widened, Usage(), [miss.reason, f"asking for a widened version of family {entry.id}"])
+            return None, f"widening not tried: {err}"
+        note = widening_note(entry.id, entry.version, entry.signature.render(), entry.patterns, why)
+        return self._replacing(request, entry, note), f"asking for a widened version of family {entry.id}: {why[:300]}"
+
+    def _after_refused_route(self, request: Request, tried: RouteRefusal) -> tuple[Request, str]:
+        """The router picked a family that could not answer: widen it when its patterns
+        cannot bind the request or its precondition refuses it (a kind the family should
+        cover); otherwise, or when widening is not possible, compile a new family, and the
+        compile prompt says which family was tried and why it refused."""
+        entry, why = tried.entry, ""
+        if tried.domain:
+            self._count_refusal(entry, tried.why)
+        if tried.widenable:
+            widened, why = self._widening(request, entry, f"the router picked it for this request, but {tried.why}")
+            if widened is not None:
+                return widened, why
+        note = (f"the router picked family {entry.id} ({entry.description[:200]!r}, {entry.signature.render()}) for "
+                f"this request, and it refused: {tried.why[:500]}; so this compile writes a new family"
+                + (f" ({why})" if why else ""))
+        return dataclasses.replace(request, context=(*request.context, note)), ""
 
     def _count_refusal(self, entry: Entry, why: str) -> None:
         try:
@@ -287,22 +317,24 @@ class Engine:
         except (CacheError, AttributeError):
             pass  # a count for `seglam cache show`; the refusal itself stands
 
-    def _route(self, text: str) -> tuple[Answer | None, Usage, list[str]]:
-        """Offer the nearest families to the model; answer if it binds one that checks."""
+    def _route(self, text: str) -> tuple[Answer | None, Usage, list[str], RouteRefusal | None]:
+        """Offer the nearest families to the model; answer if it binds one that checks.
+        When the family it picks cannot answer, the last item says which and why."""
         try:
             entries = [e for e in self.cache.list("active") if e.patterns]
         except CacheError:
-            return None, Usage(), []
+            return None, Usage(), [], None
         by_id = {e.id: e for e in entries}
         docs = [Doc(e.id, " ".join((*e.patterns, e.description, *e.samples[:3]))) for e in entries]
         ranked = bm25_rank(text, docs, ROUTE_CANDIDATES)
         if not ranked:
-            return None, Usage(), []
+            return None, Usage(), [], None
         offered = [
             {
                 "id": by_id[r.id].id,
                 "description": by_id[r.id].description,
                 "signature": by_id[r.id].signature.render(),
+                "accepts": accepts(by_id[r.id].source, by_id[r.id].signature.entry),
                 "patterns": list(by_id[r.id].patterns[:4]),
             }
             for r in ranked
@@ -315,25 +347,34 @@ class Engine:
         try:
             completion = self.compiler.chat(messages, "route")
         except CompilerError as err:
-            return None, err.usage, [f"routing call failed: {err}"]
+            return None, err.usage, [f"routing call failed: {err}"], None
         usage = completion.usage
         try:
             reply = decode_reply(completion.text, RouteReply)
         except ReplyError as err:
-            return None, usage, [f"routing reply refused: {err}"]
+            return None, usage, [f"routing reply refused: {err}"], None
         if reply.family is None:
-            return None, usage, []
+            return None, usage, [], None
         entry = by_id.get(reply.family)
         if entry is None or reply.family not in {o["id"] for o in offered}:
-            return None, usage, [f"routing named a family that was not offered: {reply.family!r}"]
-        bindings, pattern, why = _route_bindings(entry, reply, text, self.cache)
+            return None, usage, [f"routing named a family that was not offered: {reply.family!r}"], None
+        if not reply.bindings and not reply.pattern and entry.signature.params:
+            return None, usage, [f"routing to {entry.id}: {OF_ITS_KIND}"], RouteRefusal(entry, OF_ITS_KIND, True)
+        bindings, pattern, why = route_bindings(entry, reply, text, self.cache)
         if bindings is None:
-            return None, usage, [f"routing to {entry.id} refused: {why}"]
+            return None, usage, [f"routing to {entry.id} refused: {why}"], RouteRefusal(
+                entry, f"its patterns and signature cannot bind the request ({why[:300]})", widenable=True)
         hit = Hit(entry, pattern, bindings, (), 0, text, self.cache)
         try:
             served = hit.run(fuel=self.fuel)
         except GateMiss as miss:
-            return None, usage, [f"routing to {entry.id} refused by the gate: {miss.reason}"]
+            from seglam.cache.gate import render_bindings
+
+            domain = getattr(miss.trace, "outcome", None) == "domain"
+            cause = "its precondition refused" if domain else "the gate refused"
+            shown = ", ".join(f"{k}={v}" for k, v in render_bindings(bindings).items())
+            return None, usage, [f"routing to {entry.id} refused by the gate: {miss.reason}"], RouteRefusal(
+                entry, f"{cause} the request's inputs {shown} ({miss.reason[:300]})", domain, domain)
         notes = self._lift_negatives(text, f"routed to family {entry.id}")
         if pattern is not None:
             notes.append(self._learn_pattern(entry, pattern, text))
@@ -342,7 +383,7 @@ class Engine:
         trace = dataclasses.replace(_trace_from(served.trace, bindings, text), usage=usage,
                                     reasons=tuple(n for n in notes if n))
         answer = self.trust.check(Answer(served.value, "routed", trace), entry, bindings, Request(text=text))
-        return answer, answer.trace.usage, []
+        return answer, answer.trace.usage, [], None
 
     def _learn_pattern(self, entry: Entry, pattern: str, text: str) -> str:
         """Add the routed request's pattern to its family, so the next one is a free hit."""
@@ -378,7 +419,7 @@ class Engine:
             user = structured_request(request.task or "", dict(request.inputs or {}), request.signature,
                                       request.frozen_examples, request.counterexamples, request.current)
         else:
-            user = free_text_request(request.text or "", request.counterexamples, request.current)
+            user = free_text_request(request.text or "", request.counterexamples, request.current, request.context)
         messages = prompts.compile_messages(user, request.text or request.task or "", self._admitted_worked())
         last_reply: CompileReply | None = None
         candidates_seen = 0
@@ -408,7 +449,7 @@ class Engine:
             for cand in passing:
                 provenance = _final_provenance(cand, usage, time.perf_counter() - started, round_no + 1, candidates_seen)
                 try:
-                    entry_id, version = self._store(request, dataclasses.replace(cand.draft, provenance=provenance))
+                    entry_id, version, notes = self._store(request, dataclasses.replace(cand.draft, provenance=provenance))
                 except AdmissionError as err:
                     refused += list(err.reasons)
                     answer, _ = self._try_hit(request)  # a concurrent writer may have admitted the kind
@@ -418,6 +459,7 @@ class Engine:
                 except CacheError as err:
                     return self._fallback(request, reasons + [f"cache refused the write: {err}"], usage, round_no + 1,
                                           last_reply=last_reply)
+                reasons = reasons + notes
                 if request.text is not None:
                     reasons = reasons + self._lift_negatives(request.text, f"family {entry_id} compiled for it",
                                                              entry_id, (*cand.draft.samples, *cand.draft.patterns))
@@ -426,6 +468,9 @@ class Engine:
             answer, _ = self._try_hit(request)  # a rival may have admitted this kind meanwhile
             if answer is not None:
                 return dataclasses.replace(answer, trace=dataclasses.replace(answer.trace, usage=usage))
+            widened, why = self._widen_overlapped(request, [c for _, c in results], refused)
+            if widened is not None:
+                return self._compile(widened, usage, reasons + [f"round {round_no + 1}: {why}"])
             first_text, first = results[0]
             feedback = first.feedback if isinstance(first, Refusal) else admission_feedback(refused)
             reasons += [f"round {round_no + 1}: {r}" for r in feedback.reasons]
@@ -506,13 +551,50 @@ class Engine:
         except CacheError as err:
             return refusal("pattern refused", f"the cache could not check the patterns: {err}", reply)
 
-    def _store(self, request: Request, draft: FamilyDraft) -> tuple[str, int]:
-        """Admit a new family, or write the next version of the quarantined one."""
+    def _store(self, request: Request, draft: FamilyDraft) -> tuple[str, int, list[str]]:
+        """Admit a new family, or write the next version of the one being replaced (widened
+        or corrected). A new version keeps the old patterns its signature still fits and
+        the new ones that match a stored request without rebinding it (``Cache.replace``
+        re-checks them all); each other new pattern is then learned with the request or
+        example it matches (``add_pattern``: admissible, no clash, passes the gate)."""
         if request.replaces is None:
-            return self.cache.admit(draft), 1
-        res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=draft.patterns,
+            return self.cache.admit(draft), 1, []
+        old = self.cache.get(request.replaces)
+        keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain, self.fuel)
+        res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine")
-        return res.entry_id, res.version
+        if add:
+            new = self.cache.get(res.entry_id)
+            notes += [self._learn_pattern(new, pattern, sample) for pattern, sample in add]
+        if res.disagreements:
+            notes.append(f"v{res.version} answers {len(res.disagreements)} stored input(s) otherwise than "
+                         f"v{old.version}: {list(res.disagreements[:3])}"[:1000])
+        return res.entry_id, res.version, notes
+
+    def _widen_overlapped(self, request: Request, judged: Sequence[Candidate | Refusal],
+                          refused: Sequence[str]) -> tuple[Request | None, str]:
+        """A new family refused because its patterns overlap an existing family's requests:
+        that family already claims the kind, so ask for a wider version of it (with this
+        request's wording added) instead of pushing the model to a narrower rival."""
+        if request.replaces is not None or request.text is None:
+            return None, ""
+        replies = [c.reply for c in judged if c.reply is not None and (
+            isinstance(c, Candidate) and refused
+            or isinstance(c, Refusal) and any(f.kind == "pattern refused" for f in c.feedback.failures))]
+        if not replies:
+            return None, ""
+        reply = replies[0]
+        samples = (request.text, *(ex.request for ex in reply.examples if ex.request))
+        try:
+            entries = {e.id: e for e in self.cache.list("active") if e.patterns}
+        except CacheError:
+            return None, ""
+        ids = overlapping(reply.patterns, samples, [Family(e.id, e.patterns, e.samples) for e in entries.values()])
+        if not ids:
+            return None, ""
+        return self._widening(request, entries[ids[0]], f"the family written for this request has patterns "
+                                              f"{list(reply.patterns)[:4]} that overlap its requests, so this "
+                                              "request is of its kind")
 
     def _pattern_checker(self, request: Request) -> Callable[[str, tuple[str, ...]], list[str]]:
         def check(pattern: str, samples: tuple[str, ...]) -> list[str]:
@@ -530,9 +612,9 @@ class Engine:
 
     def _replacing(self, request: Request, entry: Entry, *notes: str) -> Request:
         """``request`` as a compile of the next version of ``entry`` (widening or correction):
-        its current program, every stored counterexample and dispute, and ``notes``."""
+        its current program, every stored counterexample and dispute, and ``notes`` (why)."""
         return dataclasses.replace(request, replaces=entry.id, current=entry.source, counterexamples=(
-            *_render_counterexamples(entry), *self.trust.notes(entry.id), *notes))
+            *_render_counterexamples(entry), *self.trust.notes(entry.id)), context=(*request.context, *notes))
 
     def _claimed_by(self, request: Request) -> Entry | None:
         """The non-retired family that owns this request: by pattern (free text) or by task
@@ -703,25 +785,3 @@ def _by_agreement(cands: list[Candidate]) -> list[Candidate]:
     votes = Counter(repr(answer_key(c.value)) for c in cands)
     order = sorted(range(len(cands)), key=lambda i: (-votes[repr(answer_key(cands[i].value))], i))
     return [cands[i] for i in order]
-
-
-def _route_bindings(entry: Entry, reply: RouteReply, text: str, cache: Any) -> tuple[dict[str, Any] | None, str | None, str]:
-    """(bindings, learnable pattern, note). The model's pattern is preferred when it parses,
-    fits the signature and binds the request (structure, not the model's word, then binds);
-    else the model's bindings, converted to the parameter types."""
-    note = ""
-    if reply.pattern:
-        try:
-            pat = parse_pattern(reply.pattern)
-            problems = check_holes(pat, entry.signature)
-            bound = pat.match(text) if not problems else None
-            if bound is not None:
-                clash = cache.check_pattern(pat.text, (text,), exclude=entry.id) if hasattr(cache, "check_pattern") else []
-                return bound, (None if clash else pat.text), ("; ".join(clash) if clash else "")
-            note = "; ".join(problems) or "the proposed pattern does not match the request"
-        except PatternError as err:
-            note = f"the proposed pattern is malformed: {err}"
-    try:
-        return coerce_inputs(reply.bindings, entry.signature), None, (f"pattern not learned: {note}" if note else "")
-    except ValueError as err:
-        return None, None, str(err)

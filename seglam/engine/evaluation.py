@@ -161,6 +161,8 @@ class Outcome:
     baseline_out: int = 0
     why: str = ""  # the engine's message when it did not answer from a program
     reasons: tuple[str, ...] = ()  # what the engine tried and why each step failed (refusals, routing)
+    family: str | None = None  # the family whose program answered (any program tier)
+    pattern: str | None = None  # the pattern that matched the request, when a pattern did
 
     @property
     def wrong(self) -> bool:
@@ -219,6 +221,8 @@ def outcome(index: int, line: StreamLine, answer: Answer, used: Mapping[str, Usa
         repeat=repeat, baseline_in=tokens_in, baseline_out=tokens_out,
         why=answer.trace.message[:REASON_CHARS],
         reasons=tuple(str(r)[:REASON_CHARS] for r in answer.trace.reasons[-MAX_REASONS:]),
+        family=answer.trace.entry_id if answer.cached else None,
+        pattern=answer.trace.pattern if answer.cached else None,
     )
 
 
@@ -254,6 +258,7 @@ class Summary:
     admitted: int
     repair_rounds: dict[str, dict[str, int]]
     families: tuple[str, ...]
+    absorbed: dict[str, Any] = field(default_factory=dict)
     baseline: dict[str, dict[str, float]] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -284,6 +289,7 @@ class Summary:
             "repair_rounds": {k: dict(v) for k, v in self.repair_rounds.items()},
             "families_made": len(self.families),
             "families": list(self.families),
+            "absorbed": dict(self.absorbed),
             "baseline": {k: dict(v) for k, v in self.baseline.items()},
             "seconds": round(self.seconds, 6),
         }
@@ -319,9 +325,24 @@ def summarise(outcomes: Sequence[Outcome], price: Price) -> Summary:
         admitted=sum(o.tier == "compiled" for o in attempts),
         repair_rounds={k: dict(sorted(v.items(), key=lambda kv: int(kv[0]))) for k, v in rounds.items()},
         families=tuple(dict.fromkeys(o.entry_id for o in outcomes if o.entry_id)),
+        absorbed=absorbed(outcomes),
         baseline=_baselines(outcomes, price),
         seconds=sum(o.seconds for o in outcomes),
     )
+
+
+def absorbed(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """How much of a kind each family covers: the families whose programs answered, and
+    per such family the requests it answered and the distinct wordings (patterns) that
+    matched them. One family per kind shows as many requests and wordings per family; a
+    family per wording as about one of each."""
+    answered = [o for o in outcomes if o.family]
+    families = {o.family for o in answered}
+    wordings = {(o.family, o.pattern) for o in answered if o.pattern}
+    n = len(families)
+    return {"families": n,
+            "requests_per_family": round(len(answered) / n, 2) if n else None,
+            "wordings_per_family": round(len(wordings) / n, 2) if n else None}
 
 
 def by_task(outcomes: Sequence[Outcome], price: Price) -> dict[str, Summary]:

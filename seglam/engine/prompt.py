@@ -36,11 +36,13 @@ Rules:
    number is a number (`42`, `-3.5`, not `"42"`; `25` and `25.0` are the same answer; a
    `float` return accepts ints), an option letter, a word or a date is a string (`"(A)"`,
    `"Yes"`, `"05/01/2021"`).
-3. "patterns" (required, at least one): one family per kind, not per wording. A pattern is
-   the request's fixed wording with typed holes `{name: type}`; hole names are the entry
-   point's parameters, each once per pattern. Make a hole of every part that can differ
-   between requests of the kind (names, objects, units, numbers, fractions, the question),
-   not only of this request's numbers. Hole types (binding a str unless marked): {holes}.
+3. "patterns" (required, at least one): one family per kind, not per wording or question.
+   A pattern is the request's fixed wording with typed holes `{name: type}`; hole names are
+   the entry point's parameters. Make a hole of every part that can differ between requests
+   of the kind (names, objects, units, numbers, fractions, the question when the kind asks
+   several over the same data), not only of this request's numbers. A value mentioned twice
+   is one hole: repeat its name (`{p: word} has {n: int} pens. {p: word} ...`); every mention
+   must then be equal. Hole types (binding a str unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
    spaces and line breaks, a hole binds its text without the whitespace around it, and a
    hole whose text is not of its type does not match. It must be specific: at least
@@ -48,14 +50,17 @@ Rules:
    type's worth ({worths}), with at least one literal word or symbol: `Sort these words:
    {w: str}` and `{e: expr} =` are fine, `{x: str}` alone never. Give a pattern for each
    wording you expect for the kind; each must match this request or one of your "examples",
-   and none may match another family's requests. `{{` and `}}` are literal braces.
+   and none may match another family's requests (that family is then widened instead).
+   `{{` and `}}` are literal braces.
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
    must return exactly it on the request's bound inputs.
 5. "examples": 2 to 4 further requests of the kind (as a user would write them), each with
    its answer; each must match a pattern.
 6. Give the entry point a precondition (@requires or leading asserts) that rejects inputs it
    cannot handle: an unexpected request becomes a miss, not a wrong answer. Add module-level
-   `assert solve(...) == ...` examples and, where natural, prop_* properties.
+   `assert solve(...) == ...` examples and, where natural, prop_* properties. For a request
+   of a form it refuses, the engine asks for a WIDER version of this family (its program
+   shown).
 7. If a kind is computable but not every request of it can be read (free-form text), handle
    those you can read and let the precondition refuse the rest (a miss, never a wrong answer).
 8. If no program can answer (it needs world knowledge or taste), reply with "program": ""
@@ -196,12 +201,27 @@ def build_prompts(
 # -- per-request texts ------------------------------------------------------------------
 
 
-def free_text_request(request: str, counterexamples: Sequence[str] = (), current: str | None = None) -> str:
+def free_text_request(request: str, counterexamples: Sequence[str] = (), current: str | None = None,
+                      context: Sequence[str] = ()) -> str:
     """The user turn of a compile for a free-text request; ``current`` is the program of the
-    family this compile replaces (widening or correction), shown so the model extends it."""
+    family this compile replaces (widening or correction), shown so the model extends it;
+    ``context`` is what the engine tried before this compile and why it failed (a refused
+    route, a widening and its cause), so nothing falls through silently."""
     out = ["Compile this request into a Seglam family.", "", "Request:", request]
-    out += _counterexamples(counterexamples) + _current(current)
+    out += _context(context) + _counterexamples(counterexamples) + _current(current)
     return "\n".join(out)
+
+
+def widening_note(family: str, version: int, signature: str, patterns: Sequence[str], why: str) -> str:
+    """Why a compile writes the next version of ``family`` instead of a new family, and what
+    that version must keep (the ``context`` of :func:`free_text_request`)."""
+    return (f"This compile WIDENS family {family} (v{version}, {signature}): {why}. Write its next version so "
+            f"that it also answers this request correctly: keep every request it answers and every answer it gives "
+            f"(keep its patterns {_json(list(patterns))}, or replace them by wider ones that match the same "
+            "requests); add pattern(s) that match this request, with a hole for every part that varies "
+            "within the kind (the question too, when the kind asks several questions over the same data); extend "
+            "the program, and let its precondition refuse what it still does not handle. The new version is "
+            "re-checked against every stored request, example and counterexample of the family.")
 
 
 def structured_request(
@@ -253,6 +273,12 @@ def _current(source: str | None) -> list[str]:
                 "change what the lines above say it gets wrong or refuses):", "```python", source.rstrip("\n"), "```"]
 
 
+def _context(notes: Sequence[str]) -> list[str]:
+    if not notes:
+        return []
+    return ["", "What the engine tried before this compile:"] + [f"- {n}" for n in notes]
+
+
 def _counterexamples(cxs: Sequence[str]) -> list[str]:
     if not cxs:
         return []
@@ -264,9 +290,16 @@ def _counterexamples(cxs: Sequence[str]) -> list[str]:
 
 ROUTE_RULES = """\
 You route a request to an existing SEGLAM program family, or say none fits.
-Each offered family has an id, a description, its entry point's signature and the
-patterns of requests it already recognises. Pick a family ONLY if the request asks
-exactly what that family computes (a paraphrase is fine; a different question is not).
+Each offered family has an id, a description, its entry point's signature, what the
+entry point accepts (its docstring and precondition) and the patterns of requests it
+already recognises. Pick a family if the request is of its kind: the same sort of
+input data and task, in other words, or another question over the same data. Give
+bindings and a pattern ONLY if the family computes exactly what this request asks. If
+the request is of the family's kind but asks what it does not compute (another
+question or form), or its precondition shown would refuse the inputs, reply with the
+family and empty bindings, {"family": "<id>", "bindings": {}}: the engine then asks
+for a wider version of that family instead of writing a rival one. Pick none for a
+different kind of task.
 Reply with one JSON object:
   {"family": "<id>" or null, "bindings": {param: value, ...}, "pattern": "<pattern>"}
 "bindings" gives every parameter of the entry point its value taken from the request.

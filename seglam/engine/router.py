@@ -1,5 +1,6 @@
 """Lexical retrieval for the routing tier: BM25 over each family's patterns, description
-and sample requests.
+and sample requests; what a family's entry point accepts, as the router is shown it; and
+which families a refused compile's patterns overlap (the family to widen instead).
 
 A small BM25 written here rather than a dependency: the corpus is one short document per
 family, it is rebuilt per miss from the cache's own listing, and the scoring must be
@@ -9,14 +10,20 @@ never decides a hit.
 
 from __future__ import annotations
 
+import ast
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
-from seglam.cache.errors import PatternError
-from seglam.cache.pattern import parse_pattern
+from seglam.cache.admit import FamilyDraft, check_holes
+from seglam.cache.entry import Entry, Signature
+from seglam.cache.errors import AdmissionError, PatternError
+from seglam.cache.pattern import Pattern, parse_pattern
+from seglam.cache.signature import signature_of
 from seglam.cache.words import words as tokens  # the same words negative families use
+from seglam.engine.admission import answer_key, coerce_inputs
+from seglam.engine.schema import RouteReply
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,9 @@ def bm25_rank(query: str, docs: Sequence[Doc], k: int = 3, *, k1: float = 1.2, b
 def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) -> list[str]:
     """The family's sample requests that ``pattern`` (one the family is about to learn) binds
     to other inputs than the family's own patterns do: learning it would change what the
-    family answers to its own samples, so it is not learned. Samples it does not match are
-    fine (the family's own patterns still serve them)."""
+    family answers to its own samples, so it is not learned. Samples it does not match, or
+    that none of ``own`` matches, are fine (the family's own patterns still serve them, or
+    the new pattern is the only one that does)."""
     try:
         new = parse_pattern(pattern)
         mine = [parse_pattern(p) for p in own]
@@ -73,7 +81,190 @@ def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) ->
         bound = new.match(sample)
         if bound is None:
             continue
-        before = next((b for b in (p.match(sample) for p in mine) if b is not None), None)
-        if bound != before:
+        before = _first_binding(mine, sample)
+        if before is not None and bound != before:
             out.append(f"pattern {new.text!r} binds the family's sample {sample[:80]!r} to other inputs")
     return out
+
+
+def _parsed(texts: Sequence[str]) -> list[Pattern]:
+    """The patterns that parse (a malformed one's own refusal says why)."""
+    out = []
+    for text in texts:
+        try:
+            out.append(parse_pattern(text))
+        except PatternError:
+            continue
+    return out
+
+
+def _first_binding(patterns: Sequence[Pattern], text: str) -> dict[str, Any] | None:
+    """The bindings of the first of ``patterns`` that matches ``text``."""
+    return next((b for b in (p.match(text) for p in patterns) if b is not None), None)
+
+
+#: Longest text of what a family accepts, as the router is shown it.
+ACCEPTS_CHARS = 400
+
+
+def accepts(source: str, entry: str, limit: int = ACCEPTS_CHARS) -> str:
+    """What ``entry`` accepts, in a line: its docstring's first line, then its precondition
+    (``@requires(...)`` decorators and the asserts that open its body), clipped to
+    ``limit``. Empty when the source has neither (or does not parse). The router sees it
+    so it can tell a family that answers a request from one whose precondition refuses it."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return ""
+    fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == entry), None)
+    if fn is None:
+        return ""
+    parts = []
+    doc = ast.get_docstring(fn)
+    if doc:
+        parts.append(doc.strip().splitlines()[0])
+    parts += ["@" + ast.unparse(d) for d in fn.decorator_list if "requires" in ast.unparse(d)]
+    body = fn.body[1:] if doc else fn.body
+    for stmt in body:
+        if not isinstance(stmt, ast.Assert):
+            break
+        parts.append(ast.unparse(stmt))
+    text = "; ".join(" ".join(p.split()) for p in parts)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family as the overlap check sees it."""
+
+    id: str
+    patterns: tuple[str, ...]
+    samples: tuple[str, ...]
+
+
+def overlapping(patterns: Sequence[str], samples: Sequence[str], families: Sequence[Family]) -> list[str]:
+    """The ids of ``families`` that a new family (``patterns``, ``samples``) overlaps: one
+    of its patterns matches a family's sample, or a family's pattern matches one of its
+    samples (the two directions of the cache's clash rule). Most overlaps first, ties in
+    the given order. Malformed patterns are skipped (their own refusal says why)."""
+    mine = _parsed(patterns)
+    counts: Counter[str] = Counter()
+    for fam in families:
+        theirs = _parsed(fam.patterns)
+        counts[fam.id] += sum(1 for p in mine for s in fam.samples if p.match(s) is not None)
+        counts[fam.id] += sum(1 for p in theirs for s in samples if p.match(s) is not None)
+    order = {fam.id: i for i, fam in enumerate(families)}
+    return sorted((f for f, n in counts.items() if n), key=lambda f: (-counts[f], order[f]))
+
+
+def widened_patterns(old: Sequence[str], old_samples: Sequence[str], new: Sequence[str], new_samples: Sequence[str],
+                     signature: Signature) -> tuple[tuple[str, ...], list[tuple[str, str]], tuple[str, ...]]:
+    """How a new version of a family (widening or correction) takes its patterns: (the
+    patterns to store with the new program, the patterns to learn afterwards with the
+    request they match, the stored ones that bind an old sample to other inputs).
+
+    Stored now: each old pattern whose holes still fit the new ``signature``, then each
+    new pattern that matches an old sample; the cache checks that every old sample is still
+    matched and answered, and the caller that a pattern which binds an old sample to other
+    inputs than the old patterns do (:func:`rebinds_samples`) keeps its answer, or leaves
+    it out. Learned afterwards: each new pattern that matches no old sample, with the first
+    of ``new_samples`` (the request, then the examples') it matches."""
+    keep = [text for pat, text in zip(_parsed(old), old) if not check_holes(pat, signature)]
+    fitting = tuple(keep)
+    later: list[tuple[str, str]] = []
+    rebinding: list[str] = []
+    for pat in _parsed(new):
+        if pat.text in keep:
+            continue
+        if any(pat.match(s) is not None for s in old_samples):
+            keep.append(pat.text)
+            rebinding += [pat.text] if rebinds_samples(pat.text, fitting, old_samples) else []
+            continue
+        sample = next((s for s in new_samples if pat.match(s) is not None), None)
+        if sample is not None:
+            later.append((pat.text, sample))
+    return tuple(keep), later, tuple(rebinding)
+
+
+#: Why a route fails when the router names a family and no bindings (see the route rules).
+OF_ITS_KIND = "the router says the request is of its kind but asks what it does not compute (another question or form)"
+
+
+@dataclass(frozen=True)
+class RouteRefusal:
+    """The family the router picked could not answer: ``why``; ``widenable`` when its
+    patterns could not bind the request or its precondition refused it (``domain``)."""
+
+    entry: Entry
+    why: str
+    widenable: bool
+    domain: bool = False
+
+
+def route_bindings(entry: Entry, reply: RouteReply, text: str, cache: Any) -> tuple[dict[str, Any] | None, str | None, str]:
+    """(bindings, learnable pattern, note). The model's pattern is preferred when it parses,
+    fits the signature and binds the request (structure, not the model's word, then binds);
+    else the model's bindings, converted to the parameter types."""
+    note = ""
+    if reply.pattern:
+        try:
+            pat = parse_pattern(reply.pattern)
+            problems = check_holes(pat, entry.signature)
+            bound = pat.match(text) if not problems else None
+            if bound is not None:
+                clash = cache.check_pattern(pat.text, (text,), exclude=entry.id) if hasattr(cache, "check_pattern") else []
+                return bound, (None if clash else pat.text), ("; ".join(clash) if clash else "")
+            note = "; ".join(problems) or "the proposed pattern does not match the request"
+        except PatternError as err:
+            note = f"the proposed pattern is malformed: {err}"
+    try:
+        return coerce_inputs(reply.bindings, entry.signature), None, (f"pattern not learned: {note}" if note else "")
+    except ValueError as err:
+        return None, None, str(err)
+
+
+def changed_answers(samples: Sequence[str], old_patterns: Sequence[str], new_patterns: Sequence[str],
+                    old_run: Callable[[dict[str, Any]], Any], new_run: Callable[[dict[str, Any]], Any]) -> list[str]:
+    """The family's stored requests that a new version (``new_patterns``, ``new_run``)
+    answers otherwise than the current one, through any of its patterns that matches them:
+    a widening must keep every answer it gives. A run that raises (a fault, a refusal) is
+    left to the cache's own re-check."""
+    before_pats, after_pats = _parsed(old_patterns), _parsed(new_patterns)
+    out = []
+    for text in samples:
+        old_b = _first_binding(before_pats, text)
+        for new_b in (b for b in (p.match(text) for p in after_pats) if b is not None):
+            if old_b is None:
+                break
+            try:
+                before, after = old_run(old_b), new_run(new_b)
+            except Exception:  # noqa: BLE001 - a fault or refusal: Cache.replace re-checks and names it
+                continue
+            if answer_key(before) != answer_key(after):
+                out.append(f"the new version answers the family's request {text[:120]!r} with {after!r}; the "
+                           f"current version answers {before!r}: a widening keeps every answer")
+                break
+    return out
+
+
+def next_version_patterns(old: Entry, draft: FamilyDraft, toolchain: Any,
+                          fuel: int) -> tuple[tuple[str, ...], list[tuple[str, str]], list[str]]:
+    """The patterns of ``old``'s next version written from ``draft`` (:func:`widened_patterns`):
+    (to store with the program, to learn afterwards with their request, notes). A widening
+    of an active family must keep every answer it gives to its stored requests, through
+    every pattern (:func:`changed_answers`; AdmissionError otherwise); a correction of a
+    quarantined one may change them, so there a pattern that rebinds a stored request is
+    left out."""
+    entry = draft.entry or old.signature.entry
+    keep, later, rebinding = widened_patterns(old.patterns, old.samples, draft.patterns, draft.samples,
+                                              signature_of(draft.source, entry))
+    if old.status != "active":
+        return (tuple(p for p in keep if p not in rebinding), later,
+                [f"pattern {p!r} left out: it binds a stored request to other inputs" for p in rebinding])
+    before, after = toolchain.compile(old.source, f"{old.id}.sgl"), toolchain.compile(draft.source, draft.filename)
+    changed = changed_answers(old.samples, old.patterns, keep,
+                              lambda b: toolchain.call(before, old.signature.entry, b, fuel).value,
+                              lambda b: toolchain.call(after, entry, b, fuel).value)
+    if changed:
+        raise AdmissionError(changed)
+    return keep, later, []

@@ -45,7 +45,7 @@ def test_brace_escapes_and_errors():
     p = parse_pattern("Format {{x}} with {v: int} please")
     assert p.match("format {x} with 3 please") == {"v": 3}
     assert p.text == "Format {{x}} with {v: int} please"
-    for bad in ("{x}", "{x: list}", "a } b", "a { b", "{a: int} {a: int}", "   "):
+    for bad in ("{x}", "{x: list}", "a } b", "a { b", "{a: int} {a: str}", "   "):
         with pytest.raises(PatternError):
             parse_pattern(bad)
 

@@ -72,7 +72,8 @@ def test_captures_are_the_raw_text_of_each_hole():
     ("ab {x: tokens( )} cd", "{x: tokens( )}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
     ("ab {x: tokens} cd", "{x: tokens}: a tokens hole lists its tokens: {x: tokens(yes no maybe)}"),
     ("ab {x: int(1 2)} cd", "{x: int(1 2)}: only a tokens or chars hole takes a list in parentheses"),
-    ("{a: int} and {a: int}", "hole {a} appears twice; each hole binds one parameter"),
+    ("{a: int} and {a: str}", "hole {a} appears twice with different types ({a: int} and {a: str}); "
+                              "a repeated hole is one value and is spelled the same each time"),
     (" \t ", "empty pattern"),
 ])
 def test_a_bad_pattern_says_what_and_where(text, message):

@@ -88,6 +88,10 @@ def test_first_request_compiles_and_the_rest_hit(env, server, tmp_path, capsys):
     assert total["compile"] == {"attempts": 1, "admitted": 1, "failed": 0, "success": 1.0}
     assert total["repair_rounds"] == {"admitted": {"0": 1}, "failed": {}}
     assert total["families_made"] == 1 and len(total["families"]) == 1
+    # one family answered all 5 requests through its one pattern (tests/cli: the stream's one wording)
+    assert total["absorbed"] == {"families": 1, "requests_per_family": 5.0, "wordings_per_family": 1.0}
+    assert "per family:   5.0 requests answered, 1.0 wordings (patterns) matched" in run(
+        ["eval", stream, *model_args(server, tmp_path)], capsys)[1]
     assert total["baseline"]["direct"]["calls"] == 5 and total["baseline"]["response_cache"]["calls"] == 4
     assert data["families_before"] == 0 and data["families_after"] == 1
     assert list(data["tasks"]) == ["vowels", "-"]
@@ -207,7 +211,7 @@ def test_json_schema(env, server, tmp_path, capsys):
     assert data["schema"] == "seglam-eval/1" and data["interrupted"] is False
     summary_keys = {"requests", "tiers", "scored", "right", "right_exact", "wrong", "unanswered", "false_hits",
                     "program_answers", "calls", "calls_total", "attempts", "tokens", "cost", "compile", "repair_rounds",
-                    "families_made", "families", "baseline", "seconds"}
+                    "families_made", "families", "absorbed", "baseline", "seconds"}
     assert set(data["total"]) == summary_keys
     assert all(set(s) == summary_keys for s in data["tasks"].values())
     assert set(data["total"]["baseline"]) == {"direct", "response_cache"}

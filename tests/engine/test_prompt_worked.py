@@ -212,13 +212,15 @@ def test_what_the_rules_say_about_matching_is_what_patterns_do(book):
     system = " ".join(book.system.split())
     assert "letters in any case, a space matches any run of spaces and line breaks" in system
     assert "a hole binds its text without the whitespace around it" in system
-    assert "hole names are the entry point's parameters, each once per pattern" in system
+    assert "hole names are the entry point's parameters" in system
+    assert "A value mentioned twice is one hole: repeat its name" in system
     assert "a hole whose text is not of its type does not match" in system
     pattern = parse_pattern("Add {a: int} and {b: int}, then say {s: str} now")
     assert pattern.match("ADD   7\n and  8, then\nsay   hello world \n now") == {"a": 7, "b": 8, "s": "hello world"}
     assert pattern.match("Add seven and 8, then say hi now") is None
+    assert parse_pattern("{a: int} plus {a: int} equals").match("2 plus 3 equals") is None
     with pytest.raises(PatternError):
-        parse_pattern("{a: int} plus {a: int} equals")
+        parse_pattern("{a: int} plus {a: word} equals")
 
 
 def test_the_route_rules_say_what_to_reply_when_no_family_fits(book):
@@ -268,6 +270,8 @@ def test_the_guide_is_rules_not_examples():
     "let the precondition refuse the rest (a miss, never a wrong answer)",
     'reply with "program": "" and the kind\'s "patterns"',
     "Make a hole of every part that can differ between requests of the kind",
+    "the question when the kind asks several over the same data",
+    "the engine asks for a WIDER version of this family (its program shown)",
     "(any other is E-ATTR or E-IMPORT)",
 ])
 def test_each_rule_is_stated(book, rule):

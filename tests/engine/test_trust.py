@@ -380,7 +380,9 @@ def test_a_widened_version_that_fails_a_stored_example_is_refused_and_not_asked_
     engine = engine_for(server, cache, probation=0, widen=1, direct_fallback=True)
     answer = engine.solve(ask("encyclopedia"))
     assert answer.tier == "uncached" and cache.get(family).version == 1
-    assert any("expected 2, the program gives 4" in r for r in answer.trace.reasons)
+    # refused before the write: it changes the family's answer to its own request (then the example would fail too)
+    assert any("'How many vowels are in the word banana?' with 6; the current version answers 3" in r
+               for r in answer.trace.reasons)
     record = cache.trust.get(family)
     assert record.widenings == 1 and record.refusals == 1
     calls = server.calls

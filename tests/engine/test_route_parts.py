@@ -1,0 +1,97 @@
+"""The router's pure parts (seglam/engine/router.py): what a family accepts as the router
+is shown it, which families a new family overlaps, and how a new version takes its
+patterns."""
+
+from __future__ import annotations
+
+from seglam.cache.entry import Param, Signature
+from seglam.engine.router import Family, accepts, changed_answers, overlapping, rebinds_samples, widened_patterns
+
+SRC = '''
+@requires(lambda table, question: question.startswith("How many"))
+def solve(table: str, question: str) -> int:
+    """Answer a counting question about a table.
+
+    More text that the router does not need.
+    """
+    assert len(table) > 0
+    assert "\\n" in table
+    return 0
+'''
+
+
+def test_accepts_is_the_docstring_line_and_the_precondition():
+    assert accepts(SRC, "solve") == ('Answer a counting question about a table.; '
+                                     "@requires(lambda table, question: question.startswith('How many')); "
+                                     "assert len(table) > 0; assert '\\n' in table")
+
+
+def test_accepts_is_clipped_and_empty_when_there_is_nothing_to_say():
+    assert len(accepts(SRC, "solve", limit=40)) == 40 and accepts(SRC, "solve", limit=40).endswith("...")
+    assert accepts("def solve(x: int) -> int:\n    return x\n", "solve") == ""
+    assert accepts("def solve(:", "solve") == "" and accepts(SRC, "other") == ""
+
+
+def test_overlapping_counts_both_directions_and_ranks_by_count():
+    a = Family("a", ("Numbers: {n: str}. What is the largest?",), ("Numbers: 1 2. What is the largest?",))
+    b = Family("b", ("Sort: {w: str} please",), ("Sort: x y please",))
+    c = Family("c", ("Numbers: {n: str}. What is the smallest?",), ("Numbers: 3. What is the smallest?",))
+    general = ["Numbers: {n: str}. What is the {q: word}?"]
+    assert overlapping(general, ["Numbers: 5. What is the mean?"], [b, c, a]) == ["c", "a"]
+    assert overlapping(["Numbers: {n: str}. What is the mean?"], ["Numbers: 1 2. What is the largest?"], [b, a]) == ["a"]
+    assert overlapping(["{bad"], ["Sort: q please"], [a, b]) == ["b"]  # their pattern matches our sample
+    assert overlapping(["Other {x: str} thing"], ["Other 1 thing"], [a, b, c]) == []
+
+
+SIG_ONE = Signature(entry="solve", params=(Param(name="nums", type="str"),), returns="int")
+SIG_TWO = Signature(entry="solve", params=(Param(name="nums", type="str"), Param(name="q", type="str")), returns="int")
+OLD = ("Numbers: {nums: str}. What is the largest?",)
+OLD_SAMPLES = ("Numbers: 1 2. What is the largest?",)
+
+
+def test_a_new_version_keeps_fitting_old_patterns_and_learns_new_wordings_with_their_request():
+    new = ("Numbers: {nums: str}. Which one is the largest?",)
+    keep, later, rebinding = widened_patterns(OLD, OLD_SAMPLES, OLD + new, ("Numbers: 3. Which one is the largest?",),
+                                              SIG_ONE)
+    assert keep == OLD and later == [(new[0], "Numbers: 3. Which one is the largest?")] and rebinding == ()
+
+
+def test_a_wider_pattern_replaces_an_old_one_the_new_signature_no_longer_fits():
+    wide = "Numbers: {nums: str}. What is the {q: word}?"
+    keep, later, rebinding = widened_patterns(OLD, OLD_SAMPLES, (wide,), ("Numbers: 3. What is the smallest?",), SIG_TWO)
+    assert keep == (wide,) and later == [] and rebinding == ()
+
+
+def test_a_new_pattern_that_rebinds_an_old_request_is_kept_and_named():
+    rebinding_pattern = "Numbers: {nums: str} the largest?"  # binds "1 2. What is" where the old one binds "1 2"
+    keep, later, rebinding = widened_patterns(OLD, OLD_SAMPLES, (rebinding_pattern,), (), SIG_ONE)
+    assert keep == OLD + (rebinding_pattern,) and later == [] and rebinding == (rebinding_pattern,)
+    assert rebinds_samples(rebinding_pattern, (), OLD_SAMPLES) == []  # no old pattern to differ from
+
+
+def test_changed_answers_checks_every_new_pattern_that_matches_a_stored_request():
+    wide = "Numbers: {nums: str} the largest?"
+    old_run = lambda b: max(int(w) for w in b["nums"].split())  # noqa: E731
+    new_run = lambda b: max(int(w) for w in b["nums"].split(".")[0].split())  # noqa: E731 - right through both
+    assert changed_answers(OLD_SAMPLES, OLD, OLD + (wide,), old_run, new_run) == []
+    wrong_run = lambda b: len(b["nums"])  # noqa: E731
+    assert changed_answers(OLD_SAMPLES, OLD, OLD + (wide,), old_run, wrong_run) == [
+        "the new version answers the family's request 'Numbers: 1 2. What is the largest?' with 3; the current "
+        "version answers 2: a widening keeps every answer"]
+    failing = lambda b: 1 / 0  # noqa: E731 - a run that raises is left to the cache's re-check
+    assert changed_answers(OLD_SAMPLES, OLD, OLD, old_run, failing) == []
+
+
+def test_absorbed_tells_one_family_per_kind_from_one_per_wording():
+    from seglam.engine.evaluation import Outcome, absorbed
+
+    def served(i: int, family: str | None, pattern: str | None) -> Outcome:
+        return Outcome(index=i, line=i + 1, task="t", tier="hit" if family else "unsolved", value=None,
+                       solved=family is not None, program=family is not None, family=family, pattern=pattern)
+
+    per_kind = [served(0, "f", "A {x: word}"), served(1, "f", "B {x: word}"), served(2, "f", "B {x: word}"),
+                served(3, None, None)]
+    per_wording = [served(0, "f", "A {x: word}"), served(1, "g", "B {x: word}"), served(2, "h", "C {x: word}")]
+    assert absorbed(per_kind) == {"families": 1, "requests_per_family": 3.0, "wordings_per_family": 2.0}
+    assert absorbed(per_wording) == {"families": 3, "requests_per_family": 1.0, "wordings_per_family": 1.0}
+    assert absorbed([]) == {"families": 0, "requests_per_family": None, "wordings_per_family": None}
