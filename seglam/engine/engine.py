@@ -368,8 +368,6 @@ class Engine:
         try:
             served = hit.run(fuel=self.fuel)
         except GateMiss as miss:
-            from seglam.cache.gate import render_bindings
-
             domain = getattr(miss.trace, "outcome", None) == "domain"
             cause = "its precondition refused" if domain else "the gate refused"
             shown = ", ".join(f"{k}={v}" for k, v in render_bindings(bindings).items())
