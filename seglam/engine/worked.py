@@ -92,10 +92,10 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:Jan|Fe
 
 def shape_words(text: str) -> list[str]:
     """Words for what a request looks like, independent of its topic: its surface (options
-    listed, a table, numbers, written dates, mostly symbols, several lines) and the form its answer takes
-    (one of ``answerletter``: lettered options; ``answeryesno``: a yes/no question, or a list
-    of two words to answer with, such as ``- valid`` / ``- invalid``; ``answernumber``: it
-    asks how many or how much)."""
+    listed, a table, numbers, written dates, mostly symbols, several lines) and the form its
+    answer takes (one of ``answerletter``: lettered options; ``answeryesno``: a yes/no
+    question, or a list of two words to answer with, such as ``- valid`` / ``- invalid``;
+    ``answernumber``: it asks how many or how much)."""
     out = []
     letters = len(_OPTION.findall(text))
     dashed = _DASH_OPTIONS.search(text)
