@@ -93,7 +93,7 @@ def _functions(tree: ast.Module) -> list[ast.FunctionDef]:
 
 
 def signature(fn: ast.FunctionDef) -> str:
-    """``name(a: int, sep: str = ",") -> str``, as written in the module."""
+    """``name(a: int, sep: str=',') -> str``: the parameters and result as the module writes them."""
     return f"{fn.name}({ast.unparse(fn.args)})" + (f" -> {ast.unparse(fn.returns)}" if fn.returns else "")
 
 
