@@ -20,6 +20,7 @@ from seglam.cache.pattern import HOLE_TYPES
 from seglam.check import signatures as sig
 from seglam.engine.feedback import Feedback
 from seglam.engine.guide import load_guide
+from seglam.engine.library_prompt import HEADING as LIBRARY_HEADING, library_for, library_index
 from seglam.engine.schema import CompileReply, RouteReply, schema_text
 from seglam.engine.worked import WorkedFamily, load_worked, render_worked, select_worked
 
@@ -129,7 +130,7 @@ class PromptBook:
         :func:`structured_request`); ``query`` is what the worked families are chosen by (the
         request's own text), ``admitted`` the cache's families that may be shown."""
         chosen = select_worked(query or user, self.worked, admitted)
-        shown = render_worked(chosen)
+        shown = "\n\n".join(p for p in (render_worked(chosen), library_for(query or user)) if p)
         content = (shown + "\n\n" + REQUEST_HEADING + user) if shown else user
         return [{"role": "system", "content": self.system}, {"role": "user", "content": content}]
 
@@ -179,16 +180,20 @@ def build_prompts(
     guide: str | None = None,
     worked: Sequence[WorkedFamily] | None = None,
     stdlib: str | None = None,
+    library: str | None = None,
 ) -> PromptBook:
-    """The prompt book; ``guide``, ``worked`` (the pool) and ``stdlib`` default to the real ones."""
+    """The prompt book; ``guide``, ``worked`` (the pool), ``stdlib`` and ``library`` (the Seglam
+    modules a program imports, :mod:`seglam.engine.library_prompt`) default to the real ones."""
     guide = load_guide() if guide is None else guide
     worked = load_worked() if worked is None else worked
     stdlib = stdlib_list() if stdlib is None else stdlib
+    library = library_index() if library is None else library
     parts = [
         pattern_rules(RULES),
         "# The Seglam language guide (generated from SPEC.md)\n\n" + guide,
         "# The standard library: every name, with the type it returns (any other is E-ATTR or E-IMPORT)\n\n"
         + stdlib,
+        LIBRARY_HEADING + "\n\n" + library,
         "# The reply (from its JSON Schema; ? marks an optional field)\n\n" + reply_shape(CompileReply),
     ]
     system = "\n\n".join(p.strip() for p in parts) + "\n"

@@ -7,8 +7,10 @@ does not carry a fixed pair of examples. It carries the families nearest to the 
 1. families already admitted in the cache (the library the model is growing), else
 2. a small built-in pool of short families, one per shape of task (text transform, symbols,
    expression, yes/no logic, a multiple-choice question over a table, a numeric word
-   problem): families written for the pool in ``stdlib/worked``, and one BIG-Bench Hard
-   family from ``stdlib/families`` (boolean_expressions, the expression).
+   problem, date arithmetic over the Seglam library): families written for the pool in
+   ``stdlib/worked``, and one BIG-Bench Hard family from ``stdlib/families``
+   (boolean_expressions, the expression). Their answers come from the CPython oracle, which
+   is given the standard library's Seglam modules, so a family may import them.
 
 Nearness is BM25 over the request's words (:mod:`seglam.engine.router`, the same ranking the
 routing tier uses) plus how alike the request and the family's request look: the overlap of
@@ -29,6 +31,7 @@ from typing import Any, Iterable, Sequence
 
 from seglam.cache.pattern import parse_pattern
 from seglam.engine.router import Doc, bm25_rank
+from seglam.program.library import stdlib_sources
 from seglam.run.oracle import run_cpython
 
 #: The built-in pool: the short families of different shapes (longer ones would not fit the
@@ -40,6 +43,7 @@ BUILTIN_POOL = (
     "kind_chain",  # yes/no logic: does a conclusion follow from premises
     "table_choice",  # a multiple-choice question over a table, answered with a letter
     "change_due",  # a numeric word problem, answered with a number
+    "due_date",  # date arithmetic over the Seglam library (imports dates and text)
 )
 #: What one point of shape likeness (the Jaccard overlap of two requests' shape words, 0 to 1)
 #: adds to a BM25 score: enough that the shape decides between families that share few words.
@@ -81,14 +85,17 @@ _YES_NO = re.compile(r"(?im)(?:^|[.?!:]\s+)(?:is|are|was|were|do|does|did|can|co
 _HOW_MUCH = re.compile(r"(?i)\bhow (?:many|much)\b")
 _CELL_SEP = re.compile(r"[,|\t]")
 _LETTER = re.compile(r"[^\W\d_]")
+# a written date: 3/5/2021, 2021-03-05, March 5, 2021 (or Mar 5th 2021)
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                   r"[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b")
 
 
 def shape_words(text: str) -> list[str]:
     """Words for what a request looks like, independent of its topic: its surface (options
-    listed, a table, numbers, mostly symbols, several lines) and the form its answer takes
-    (one of ``answerletter``: lettered options; ``answeryesno``: a yes/no question, or a list
-    of two words to answer with, such as ``- valid`` / ``- invalid``; ``answernumber``: it
-    asks how many or how much)."""
+    listed, a table, numbers, written dates, mostly symbols, several lines) and the form its
+    answer takes (one of ``answerletter``: lettered options; ``answeryesno``: a yes/no
+    question, or a list of two words to answer with, such as ``- valid`` / ``- invalid``;
+    ``answernumber``: it asks how many or how much)."""
     out = []
     letters = len(_OPTION.findall(text))
     dashed = _DASH_OPTIONS.search(text)
@@ -99,6 +106,8 @@ def shape_words(text: str) -> list[str]:
         out.append("shapetable")
     if _DIGIT.search(text):
         out.append("shapenumbers")
+    if _DATE.search(text):
+        out.append("shapedates")
     visible = [c for c in text if not c.isspace()]
     if visible and sum(1 for c in visible if _LETTER.match(c)) < len(visible) / 2:
         out.append("shapesymbols")
@@ -226,10 +235,13 @@ def select_worked(query: str, pool: Sequence[WorkedFamily], admitted: Sequence[W
     table, form = "shapetable" in shape_words(query), answer_form(query)
     reads = [not table or w.admitted or "shapetable" in shape_words(w.request) for w in candidates]
     same = [not form or w.admitted or answer_form(w.request) == form for w in candidates]
+    # a pool family about dates (it imports the library's `dates`) is for requests that hold one
+    dated = "shapedates" in shape_words(query)
+    fits = [dated or w.admitted or "shapedates" not in shape_words(w.request) for w in candidates]
     order = sorted(range(len(candidates)),
                    key=lambda i: (not reads[i], not same[i], -score[i], not candidates[i].admitted))
-    ranked = [candidates[i] for i in order if score[i] > 0 or not candidates[i].admitted and (
-        (table and reads[i]) or (form and same[i]))]
+    ranked = [candidates[i] for i in order if fits[i] and (score[i] > 0 or not candidates[i].admitted and (
+        (table and reads[i]) or (form and same[i])))]
     chosen: list[WorkedFamily] = []
     used = 0
     for w in ranked:
@@ -239,7 +251,8 @@ def select_worked(query: str, pool: Sequence[WorkedFamily], admitted: Sequence[W
             chosen.append(w)
             used += size
     if not chosen:
-        shortest = min(pool or candidates, key=lambda w: len(w.render()))
+        fitting = [w for w, ok in zip(candidates, fits) if ok and not w.admitted]
+        shortest = min(fitting or pool or candidates, key=lambda w: len(w.render()))
         chosen.append(shortest)
     return chosen
 
@@ -257,7 +270,7 @@ def _oracle_answer(source: str, entry: str, patterns: Iterable[str], request: st
         bound = parse_pattern(text).match(request)
         if bound is not None:
             try:
-                res = run_cpython(source, entry, kwargs=bound)
+                res = run_cpython(source, entry, kwargs=bound, modules=dict(stdlib_sources()))
             except Exception:  # noqa: BLE001 - a broken worked family is skipped, not fatal
                 return _NO
             return res.value if res.ok else _NO

@@ -134,6 +134,14 @@ def stdlib_modules() -> list[str]:
     return DirectoryFinder(str(STDLIB_DIR)).names()
 
 
+@functools.lru_cache(maxsize=1)
+def stdlib_sources() -> Mapping[str, str]:
+    """name -> source of every standard-library module: what the CPython oracle needs to run
+    a program that imports them (``run_cpython(..., modules=dict(stdlib_sources()))``)."""
+    finder = DirectoryFinder(str(STDLIB_DIR))
+    return MappingProxyType({name: found.source for name in finder.names() if (found := finder.find(name))})
+
+
 # ---- what a module imports ---------------------------------------------------------------------
 
 

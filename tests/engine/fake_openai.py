@@ -141,6 +141,7 @@ def family_responder(directory: Any = None, tokens_in: int = 3000, tokens_out: i
     from pathlib import Path
 
     from seglam.cache.pattern import parse_pattern
+    from seglam.program.library import stdlib_sources
     from seglam.run.oracle import run_cpython
 
     root = Path(directory) if directory else Path(__file__).resolve().parents[2] / "stdlib" / "families"
@@ -160,14 +161,14 @@ def family_responder(directory: Any = None, tokens_in: int = 3000, tokens_out: i
                 bound = pat.match(request)
                 if bound is None:
                     continue
-                res = run_cpython(source, meta.get("entry", "solve"), kwargs=bound)
+                res = run_cpython(source, meta.get("entry", "solve"), kwargs=bound, modules=dict(stdlib_sources()))
                 if not res.ok:
                     continue
                 # the family's sample requests, answered, as the examples a good model would give
                 examples = []
                 for sample in meta.get("samples", []):
                     b = next((b for p in pats if (b := p.match(sample)) is not None), None)
-                    out = run_cpython(source, meta.get("entry", "solve"), kwargs=b) if b is not None else None
+                    out = run_cpython(source, meta.get("entry", "solve"), kwargs=b, modules=dict(stdlib_sources())) if b is not None else None
                     if out is not None and out.ok and sample != request:
                         examples.append({"request": sample, "answer": out.value})
                 return reply(

@@ -15,6 +15,7 @@ from seglam.cache.entry import Verification, now
 from seglam.cache.toolchain import CallOutcome
 from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.run.faults import Fault
+from seglam.program.library import stdlib_sources
 from seglam.run.oracle import OracleError, run_cpython
 from seglam.syntax.span import Span
 
@@ -55,7 +56,8 @@ class OracleToolchain:
     def call(self, program: OracleProgram, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome:
         try:
             with _COMPILE_LOCK:
-                res = run_cpython(program.source, entry, kwargs=kwargs, filename=program.filename)
+                res = run_cpython(program.source, entry, kwargs=kwargs, filename=program.filename,
+                                  modules=dict(stdlib_sources()))
         except OracleError as err:
             raise Fault("F-VALUE", str(err)) from None
         if not res.ok:
@@ -68,7 +70,8 @@ class OracleToolchain:
             return Verification(ok=False, tool=self.name, summary="no function", at=now())
         try:
             # executing the module runs its example asserts; then call a harmless function
-            res = run_cpython(program.source + "\n\ndef __probe__() -> int:\n    return 0\n", "__probe__")
+            res = run_cpython(program.source + "\n\ndef __probe__() -> int:\n    return 0\n", "__probe__",
+                              modules=dict(stdlib_sources()))
         except OracleError as err:
             return Verification(ok=False, tool=self.name, summary=str(err), at=now())
         if not res.ok:

@@ -36,6 +36,7 @@ import pytest
 from hypothesis import strategies as st
 
 from seglam.cache.pattern import parse_pattern
+from seglam.program.library import stdlib_sources
 from seglam.run import oracle as _oracle
 from tests.data import BBH
 
@@ -66,7 +67,8 @@ def _exec_with_oracle(source: str, path: Path, module: types.ModuleType) -> None
     `run_cpython` calls one function per run; the properties below need the module itself, so
     this repeats its set-up with the oracle's hooks (which its source rewrite refers to)."""
     module.__dict__.update(_oracle.prelude())
-    module.__dict__["__builtins__"] = dict(vars(builtins), __import__=_oracle._import)
+    # a Seglam import (`from dates import shift`) runs the standard library's module
+    module.__dict__["__builtins__"] = dict(vars(builtins), __import__=_oracle._importer(dict(stdlib_sources())))
     module.__dict__["__seglam_freeze__"] = _oracle._freeze
     module.__dict__["__seglam_frozen_args__"] = _oracle._frozen_args
     code = _oracle._compile(source, str(path))
@@ -340,7 +342,8 @@ def test_properties(task: str) -> None:
 # A light static lint: the programs stay inside the Seglam subset
 # ---------------------------------------------------------------------------------------------
 
-ALLOWED_IMPORTS = {"re", "itertools", "math", "dataclasses", "enum", "decimal", "datetime", "typing"}
+ALLOWED_IMPORTS = {"re", "itertools", "math", "dataclasses", "enum", "decimal", "datetime", "typing",
+                   *stdlib_sources()}  # and the standard library's Seglam modules (dates, text, tables)
 FORBIDDEN_CALLS = {
     "print", "eval", "exec", "open", "input", "getattr", "setattr", "hasattr", "delattr",
     "globals", "locals", "vars", "compile", "__import__", "type", "id", "iter", "next",
@@ -462,12 +465,14 @@ def test_samples_through_public_oracle(task: str) -> None:
     for sample in meta["samples"]:
         bindings = match_patterns(meta["patterns"], sample)
         assert bindings is not None
-        result = _oracle.run_cpython(source, meta["entry"], kwargs=bindings, filename=f"{task}.sgl")
+        result = _oracle.run_cpython(source, meta["entry"], kwargs=bindings, filename=f"{task}.sgl",
+                                       modules=dict(stdlib_sources()))
         assert result.ok and result.value == targets[sample], result
     base = match_patterns(meta["patterns"], meta["samples"][0])
     hole = next(n for n, k in compile_pattern(meta["patterns"][0])[1].items() if k in ("str", "word"))
     foreign = examples("sports_understanding")[0]["input"]
-    result = _oracle.run_cpython(source, meta["entry"], kwargs={**base, hole: foreign}, filename=f"{task}.sgl")
+    result = _oracle.run_cpython(source, meta["entry"], kwargs={**base, hole: foreign}, filename=f"{task}.sgl",
+                                 modules=dict(stdlib_sources()))
     assert result.fault_code == "F-REQUIRES", result
 
 
