@@ -17,8 +17,14 @@ answer) widens the ranges at once, but a new word joins the vocabulary only when
 agree by accident (a new option that happens to come first), and one accident must not
 make a word trusted. A bound value is
 **inside** when every one of its words is in the vocabulary, every number lies within the
-range and its length within the lengths; otherwise it is *novel*, and :func:`novelties`
-says why, hole by hole. A hole declared *open* is never novel (docs/cache.md, "Trust").
+range *rounded out to whole decimal orders of magnitude* and its length within the lengths
+*rounded out to powers of two*; otherwise it is *novel*, and :func:`novelties` says why,
+hole by hole. The rounding is the generalisation a program earns: seen 12..87 admits
+10..99 (any other two-digit number), seen 120 as well admits up to 999; seen 0.5..3 admits
+0..9 (:func:`number_span`); lengths seen 25..31 admit 16..31, and a length of 40 (the next
+power of two) stays novel until observed (:func:`length_span`). Words get no such
+generalisation: a program that knows four fruits is wrong exactly on the fifth. A hole
+declared *open* is never novel (docs/cache.md, "Trust").
 
 This module must never decide anything about serving: it only describes inputs.
 """
@@ -110,15 +116,47 @@ def outside(hole: Hole | None, value: Any) -> list[str]:
     if unseen:
         shown = ", ".join(unseen[:5]) + (f" (+{len(unseen) - 5} more)" if len(unseen) > 5 else "")
         why.append(f"words not seen before: {shown}")
-    strays = [n for n in f.numbers if hole.low is None or hole.high is None or not hole.low <= n <= hole.high]
+    low, high = number_span(hole.low, hole.high)
+    strays = [n for n in f.numbers if not low <= n <= high]
     if strays:
-        span = "none seen" if hole.low is None else f"seen {_num(hole.low)}..{_num(hole.high)}"
+        span = "none seen" if hole.low is None else f"seen {_num(hole.low)}..{_num(hole.high)}, admitted {_num(low)}..{_num(high)}"
         why.append(f"number {_num(strays[0])} outside the range ({span})")
-    if f.length is not None and (hole.shortest is None or hole.longest is None
-                                 or not hole.shortest <= f.length <= hole.longest):
-        span = "none seen" if hole.shortest is None else f"seen {hole.shortest}..{hole.longest}"
+    shortest, longest = length_span(hole.shortest, hole.longest)
+    if f.length is not None and not shortest <= f.length <= longest:
+        span = "none seen" if hole.shortest is None else f"seen {hole.shortest}..{hole.longest}, admitted {shortest}..{longest}"
         why.append(f"length {f.length} outside the lengths ({span})")
     return why
+
+
+def number_span(low: float | None, high: float | None) -> tuple[float, float]:
+    """The numbers a hole admits: its range [low, high] rounded out to whole decimal orders
+    of magnitude (12..87 -> 10..99; 0.5..3 -> 0..9; -40..7 -> -99..9; nothing seen: none)."""
+    if low is None or high is None:
+        return math.inf, -math.inf
+    return _round_out(low, down=True), _round_out(high, down=False)
+
+
+def length_span(shortest: int | None, longest: int | None) -> tuple[int, int]:
+    """The lengths a hole admits: [shortest, longest] rounded out to powers of two (25..31
+    -> 16..31; 3..6 -> 2..7; 0 stays 0; nothing seen: none)."""
+    if shortest is None or longest is None:
+        return 1, 0
+    low = 0 if shortest <= 0 else 1 << (shortest.bit_length() - 1)
+    return low, (1 << longest.bit_length()) - 1 if longest > 0 else 0
+
+
+def _round_out(x: float, *, down: bool) -> float:
+    """``x`` moved away from the range's inside to the edge of its order of magnitude: a
+    positive upper bound to 10**digits - 1, a positive lower bound to 10**(digits - 1)
+    (0 below 10), and mirrored for negative numbers."""
+    if not math.isfinite(x):
+        return x
+    if x < 0:
+        return -_round_out(-x, down=not down)
+    if x < 1:
+        return 0.0 if down else 9.0
+    digits = len(str(int(x)))
+    return (0.0 if digits == 1 else float(10 ** (digits - 1))) if down else float(10 ** digits - 1)
 
 
 def widen_all(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], *, verified: bool = True) -> dict[str, Hole]:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seglam.cache import Cache, FamilyDraft
-from seglam.cache.envelope import Hole, features, novelties, outside, widen
+from seglam.cache.envelope import Hole, features, length_span, novelties, number_span, outside, widen
 from seglam.cache.store import DATABASES
 from seglam.cache.trust import TrustRecord
 from seglam.cli.main import main
@@ -53,17 +53,36 @@ def test_a_new_option_word_leaves_the_envelope_and_observing_it_brings_it_in():
     hole = widen(None, "(A) circle (B) line (C) triangle")
     assert outside(hole, "(A) line (B) circle (C) triangle") == []
     why = outside(hole, "(A) line (B) circle (C) trapezoid")
-    assert why == ["words not seen before: trapezoid", "length 33 outside the lengths (seen 32..32)"]
+    assert why == ["words not seen before: trapezoid"]  # length 33 is within 32..63, the power-of-two span
     grown = widen(hole, "(A) line (B) circle (C) trapezoid")
     assert outside(grown, "(A) line (B) circle (C) trapezoid") == []
 
 
-def test_numbers_and_lengths_outside_the_seen_ranges_are_novel():
-    hole = widen(widen(None, 10), 20)
-    assert outside(hole, 15) == [] and outside(hole, 21) == ["number 21 outside the range (seen 10..20)"]
-    words = widen(None, ["a", "b", "c"])
-    assert outside(words, ["a", "b"]) == ["length 2 outside the lengths (seen 3..3)"]
+def test_numbers_and_lengths_outside_the_rounded_ranges_are_novel():
+    hole = widen(widen(None, 12), 87)
+    assert outside(hole, 10) == [] and outside(hole, 99) == []  # the same order of magnitude
+    assert outside(hole, 100) == ["number 100 outside the range (seen 12..87, admitted 10..99)"]
+    assert outside(hole, 9) == ["number 9 outside the range (seen 12..87, admitted 10..99)"]
+    words = widen(None, ["a", "b", "c", "d"])
+    assert outside(words, ["a", "b", "c", "d", "a", "b", "c"]) == []  # 7 is within 4..7
+    assert outside(words, ["a"] * 8) == ["length 8 outside the lengths (seen 4..4, admitted 4..7)"]
+    assert outside(words, ["a", "b", "c"]) == ["length 3 outside the lengths (seen 4..4, admitted 4..7)"]
     assert outside(Hole(), 1) == ["number 1 outside the range (none seen)"]
+
+
+@pytest.mark.parametrize(("low", "high", "span"), [
+    (12, 87, (10, 99)), (12, 120, (10, 999)), (0.5, 3, (0, 9)), (-40, 7, (-99, 9)), (-40, -5, (-99, 0)),
+    (1, 1, (0, 9)), (1000, 1000, (1000, 9999)), (None, None, (float("inf"), float("-inf"))),
+])
+def test_number_span_rounds_out_to_orders_of_magnitude(low, high, span):
+    assert number_span(low, high) == span
+
+
+@pytest.mark.parametrize(("shortest", "longest", "span"), [
+    (25, 31, (16, 31)), (3, 6, (2, 7)), (0, 0, (0, 0)), (1, 32, (1, 63)), (None, None, (1, 0)),
+])
+def test_length_span_rounds_out_to_powers_of_two(shortest, longest, span):
+    assert length_span(shortest, longest) == span
 
 
 def test_an_observed_word_joins_the_vocabulary_on_its_second_observation_a_verified_one_at_once():
