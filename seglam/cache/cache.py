@@ -838,6 +838,12 @@ class Cache:
         assert new is not None
         return new
 
+    def run_entry(self, entry: Entry, bindings: dict[str, Any]) -> GateResult:
+        """Run ``entry``'s verified program on ``bindings`` under the gate; records nothing
+        (the trust keeper replays stored observations against a new version with it)."""
+        program, pre = self._program(entry)
+        return self._gate(entry, program, pre, bindings, None)
+
     def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
                 provenance: Provenance | None = None, note: str = "") -> ReplaceResult:
         """A new program for a family: verified, checked against every stored sample,

@@ -93,15 +93,33 @@ def test_probation_zero_turns_it_off(server, cache):
     assert answer.tier == "hit" and answer.trace.trust == "trusted" and server.calls == 0
 
 
-def test_every_new_version_starts_its_own_probation(server, cache):
+def test_a_new_version_that_gives_every_confirmed_answer_inherits_the_observations(server, cache):
+    family = admit(cache)
+    server.set_default(model())
+    engine = engine_for(server, cache, probation=2)
+    engine.solve(ask("avocado")), engine.solve(ask("kiwi"))
+    assert engine.solve(ask("kiwi")).trace.trust == "trusted" and server.calls == 2
+    cache.replace(family, VOWELS_SRC.replace("ch in", "c in").replace("for ch", "for c"), note="v2")
+    again = engine.solve(ask("kiwi"))
+    assert again.trace.trust == "trusted" and again.trace.version == 2 and server.calls == 2  # no call: replayed
+    record = cache.trust.view(cache.get(family))
+    assert record.version == 2 and record.observations == 2 and record.replayed
+    assert {o.version for o in record.observed} == {2}
+    assert "inherited" in record.history[-1].detail
+
+
+def test_a_new_version_that_changes_a_confirmed_answer_starts_its_own_probation(server, cache):
     family = admit(cache)
     server.set_default(model())
     engine = engine_for(server, cache, probation=1)
-    engine.solve(ask("avocado"))
+    engine.solve(ask("sky"))  # confirmed: 0 vowels
     assert engine.solve(ask("kiwi")).trace.trust == "trusted"
-    cache.replace(family, VOWELS_SRC.replace("ch in", "c in").replace("for ch", "for c"), note="v2")
+    cache.replace(family, VOWELS_SRC.replace('"aeiou"', '"aeiouy"'), note="v2 counts y")
     again = engine.solve(ask("kiwi"))
     assert again.trace.trust == "probation" and again.trace.version == 2 and server.calls == 2
+    record = cache.trust.view(cache.get(family))
+    assert record.replayed and record.observations == 1  # its own shadow call, nothing inherited
+    assert any("not inherited" in e.detail and "sky" in e.detail for e in record.history)
 
 
 def test_without_a_model_a_hit_is_served_and_labelled_unchecked(cache):
