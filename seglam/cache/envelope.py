@@ -155,6 +155,8 @@ def _round_out(x: float, *, down: bool) -> float:
         return -_round_out(-x, down=not down)
     if x < 1:
         return 0.0 if down else 9.0
+    if x >= 1e15:  # past exact float integers: the range itself
+        return x
     digits = len(str(int(x)))
     return (0.0 if digits == 1 else float(10 ** (digits - 1))) if down else float(10 ** digits - 1)
 

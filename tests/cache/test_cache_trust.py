@@ -250,3 +250,52 @@ def test_a_stale_entry_cannot_observe_for_a_newer_version_but_its_disputes_are_k
     record = cache.trust.get(family)
     assert record.version == 2 and record.observations == 1 and [d.id for d in record.disputes] == [found.id]
     assert found.version == 1 and record.state() == "probation"  # the open dispute names v1
+
+
+# -- replaying observations on a new version -------------------------------------------------------
+
+
+def _two_versions(cache):
+    entry = cache.get(cache.admit(SHAPES))
+    for i in range(3):
+        cache.trust.observe(entry, {"path": f"M {i},2", "options": "(A) line (B) ellipse"}, needed=3, answer="A")
+    cache.replace(entry.id, SHAPES.source.replace("'A'", "'A' if True else 'B'"), note="v2")
+    return cache.get(entry.id)
+
+
+def test_a_new_version_that_gives_every_confirmed_answer_inherits_them_once(cache):
+    v2 = _two_versions(cache)
+    assert cache.trust.view(v2).observations == 0 and len(cache.trust.view(v2).observed) == 3
+    asked = []
+    record = cache.trust.replay(v2, lambda bindings, answer: asked.append((bindings["path"], answer)) or True)
+    assert asked == [("M 0,2", "A"), ("M 1,2", "A"), ("M 2,2", "A")]
+    assert record.observations == 3 and record.replayed and {o.version for o in record.observed} == {2}
+    assert record.novel({"path": "M 1,2", "options": "(A) line (B) ellipse"}) == []  # ellipse observed 3 times
+    assert cache.trust.replay(v2, lambda b, a: False).observations == 3  # once per version
+
+
+def test_a_new_version_that_differs_on_one_confirmed_answer_inherits_nothing(cache):
+    v2 = _two_versions(cache)
+    record = cache.trust.replay(v2, lambda bindings, answer: bindings["path"] != "M 1,2")
+    assert record.observations == 0 and record.replayed
+    assert "not inherited" in record.history[-1].detail and "M 1,2" in record.history[-1].detail
+
+
+def test_observed_inputs_are_kept_up_to_the_limit_newest_last(cache):
+    from seglam.cache.trust import MAX_OBSERVED
+
+    entry = cache.get(cache.admit(SHAPES))
+    for i in range(MAX_OBSERVED + 3):
+        cache.trust.observe(entry, {"path": f"M {i},0", "options": "(A) line"}, needed=3, answer="A")
+    kept = cache.trust.view(entry).observed
+    assert len(kept) == MAX_OBSERVED and kept[-1].inputs["path"] == f"M {MAX_OBSERVED + 2},0"
+    assert cache.trust.view(entry).observations == MAX_OBSERVED + 3
+
+
+@pytest.mark.parametrize(("claims", "repairs", "due"), [
+    (0, 0, True), (1, 1, True), (2, 2, False), (3, 2, True), (4, 3, False), (6, 3, False), (7, 3, True),
+])
+def test_a_quarantined_versions_recompiles_are_spaced_out(claims, repairs, due):
+    from seglam.cache.trust import repair_due
+
+    assert repair_due(TrustRecord(id="x", version=1, claims=claims, repairs=repairs)) is due

@@ -439,3 +439,63 @@ def test_feedback_on_a_compiled_answer_disputes_its_own_input(server, cache):
     result = engine.feedback(answer, correct=False, expected=3)  # no model answers the settlement: open
     assert result.outcome == "open" and result.dispute.inputs == {"word": "banana"}
     assert result.dispute.request == VOWELS_REQUEST
+
+
+# -- holes declared open by the compile reply ------------------------------------------------------
+
+FRUIT_PATTERN = "Which of these is a fruit: {options: str}?"
+
+
+def fruit_compile(program: str, open_holes: list[str]) -> Any:
+    return reply({"description": "Pick the fruit among the options.", "entry": "pick", "patterns": [FRUIT_PATTERN],
+                  "program": program, "answer": "apple", "examples": [], "properties": [], "open": open_holes})
+
+
+def test_a_compile_reply_declares_a_hole_open_that_a_property_covers(server, cache):
+    server.script(fruit_compile(FRUIT_SRC, ["options"]))
+    engine = engine_for(server, cache, probation=0, novelty=True, route=False)
+    compiled = engine.solve(fruit("stone, apple, chair"))
+    assert compiled.tier == "compiled", compiled.trace
+    assert any("'options' declared open" in r for r in compiled.trace.reasons)
+    record = cache.trust.view(cache.get(compiled.trace.entry_id))
+    assert record.open_holes == ("options",)
+    later = engine.solve(fruit("cloud, brick, pear"))  # new words, but the hole is open
+    assert later.trace.trust == "trusted" and server.calls == 1
+
+
+def test_a_hole_declared_open_without_a_covering_property_stays_gated(server, cache):
+    uncovered = FRUIT_SRC.split("\n\ndef prop_")[0] + "\n"
+    server.script(fruit_compile(uncovered, ["options", "nonsense"]))
+    server.set_default(fruit_model())
+    engine = engine_for(server, cache, probation=0, novelty=True, route=False)
+    compiled = engine.solve(fruit("stone, apple, chair"))
+    assert compiled.tier == "compiled", compiled.trace
+    assert any("'options' not declared open: no property covers" in r for r in compiled.trace.reasons)
+    assert any("'nonsense' not declared open" in r for r in compiled.trace.reasons)
+    assert cache.trust.view(cache.get(compiled.trace.entry_id)).open_holes == ()
+    later = engine.solve(fruit("cloud, brick, pear"))
+    assert later.trace.trust == "novel" and server.calls == 2  # checked by a direct call
+
+
+# -- a quarantined family recompiles on a schedule, not on every request ---------------------------
+
+
+def test_a_quarantined_family_recompiles_on_the_1st_2nd_4th_request_not_on_every_one(server, cache):
+    family = admit(cache, WRONG_VOWELS_SRC)
+    cache.reject(family, 3, inputs={"word": "banana"})  # quarantined; a repair must give 3 on banana
+
+    def respond(body: dict) -> Any:
+        if body["messages"][0]["content"].startswith(DIRECT_HEAD):
+            return reply({"answer": vowels(body["messages"][-1]["content"].rstrip("?").split()[-1])}, 40, 5)
+        return compile_reply(WRONG_VOWELS_SRC, len(body["messages"][-1]["content"].split("Request:\n")[-1]
+                                                       .split("?")[0].split()[-1]))  # still wrong: refused
+
+    server.set_default(respond)
+    engine = engine_for(server, cache, repair_rounds=0, direct_fallback=True, route=False)
+    answers = [engine.solve(ask(w)) for w in ("kiwi", "papaya", "avocado", "onion", "tomato")]
+    assert [a.tier for a in answers] == ["uncached"] * 5
+    compiles = [p for p in purposes(server) if p == "other"]
+    assert len(compiles) == 3  # on the 1st, 2nd and 4th request
+    assert any("not due yet" in r for r in answers[2].trace.reasons)
+    record = cache.trust.view(cache.get(family))
+    assert (record.claims, record.repairs) == (5, 3) and cache.get(family).status == "quarantined"
