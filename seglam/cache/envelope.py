@@ -22,15 +22,19 @@ range *rounded out to whole decimal orders of magnitude* and its length within t
 hole by hole. The rounding is the generalisation a program earns: seen 12..87 admits
 10..99 (any other two-digit number), seen 120 as well admits up to 999; seen 0.5..3 admits
 0..9 (:func:`number_span`); lengths seen 25..31 admit 16..31, and a length of 40 (the next
-power of two) stays novel until observed (:func:`length_span`). Words get no such
-generalisation: a program that knows four fruits is wrong exactly on the fifth. A hole
-declared *open* is never novel (docs/cache.md, "Trust").
+power of two) stays novel until observed (:func:`length_span`). Words are generalised
+only to the words the program's own text names in its string literals
+(:func:`program_words`: a lexicon, the option texts it compares with): a word its author
+wrote down is not a variant the family never saw, while a program that knows four fruits
+is wrong exactly on the fifth, which stays novel. A hole declared *open* is never novel
+(docs/cache.md, "Trust").
 
 This module must never decide anything about serving: it only describes inputs.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime
 import enum
 import math
@@ -44,6 +48,9 @@ import msgspec
 #: Most words a hole's vocabulary keeps; past that, new words stay novel (a hole whose
 #: values are free text should be declared open instead).
 MAX_WORDS = 400
+#: Most words :func:`program_words` reads from one program, and the longest literal it reads.
+MAX_PROGRAM_WORDS = 4000
+_MAX_LITERAL = 20_000
 #: Observed inputs that must hold a new word before it joins the vocabulary.
 SUPPORT = 2
 #: Items of a collection read for features (a huge list is judged by its first ones and
@@ -107,12 +114,12 @@ def widen(hole: Hole | None, value: Any, *, verified: bool = True) -> Hole:
                 pending=tuple(sorted(pending)))
 
 
-def outside(hole: Hole | None, value: Any) -> list[str]:
-    """Why ``value`` is outside ``hole`` (empty: inside)."""
+def outside(hole: Hole | None, value: Any, known: frozenset[str] = frozenset()) -> list[str]:
+    """Why ``value`` is outside ``hole`` (empty: inside); ``known``: the program's own words."""
     f = features(value)
     hole = hole or Hole()
     why = []
-    unseen = sorted(f.words - set(hole.words))
+    unseen = sorted(f.words - set(hole.words) - known)
     if unseen:
         shown = ", ".join(unseen[:5]) + (f" (+{len(unseen) - 5} more)" if len(unseen) > 5 else "")
         why.append(f"words not seen before: {shown}")
@@ -169,15 +176,32 @@ def widen_all(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], *, veri
     return out
 
 
-def novelties(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], open_holes: Iterable[str] = ()) -> list[str]:
-    """``"hole: why"`` for every bound value outside its hole's envelope (open holes skipped)."""
+def novelties(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], open_holes: Iterable[str] = (),
+              known: Iterable[str] = ()) -> list[str]:
+    """``"hole: why"`` for every bound value outside its hole's envelope (open holes skipped;
+    ``known``: the words of :func:`program_words`, inside every hole)."""
     skip = set(open_holes)
+    lexicon = frozenset(known)
     out = []
     for name, value in bindings.items():
         if name in skip:
             continue
-        out += [f"{name}: {why}" for why in outside(envelope.get(name), value)]
+        out += [f"{name}: {why}" for why in outside(envelope.get(name), value, lexicon)]
     return out
+
+
+def program_words(source: str) -> frozenset[str]:
+    """The words (as :func:`features` reads them) of every string literal in a program's
+    source, at most :data:`MAX_PROGRAM_WORDS`; none when it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    words: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(words) < MAX_PROGRAM_WORDS:
+            words.update(w.casefold() for w in _WORD.findall(node.value[:_MAX_LITERAL]))
+    return frozenset(sorted(words)[:MAX_PROGRAM_WORDS])
 
 
 def render(hole: Hole) -> str:

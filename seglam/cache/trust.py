@@ -36,7 +36,7 @@ import lmdb
 import msgspec
 
 from seglam.cache.entry import Counterexample, Entry
-from seglam.cache.envelope import Hole, novelties, widen_all
+from seglam.cache.envelope import Hole, novelties, program_words, widen_all
 from seglam.cache.errors import CorruptEntryError, NotFoundError, PatternError
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.signature import covering_properties
@@ -108,6 +108,7 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     needed: int | None = None  # the probation length the engine last asked for (None: never checked)
     envelope: dict[str, Hole] = {}
     open_holes: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()  # the words the program's own string literals name (envelope.program_words)
     disputes: tuple[Dispute, ...] = ()
     refusals: int = 0
     widenings: int = 0  # times this version was asked to be widened
@@ -133,7 +134,7 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
     def novel(self, bindings: Mapping[str, Any]) -> list[str]:
         """Why ``bindings`` leave this version's envelope (empty: inside it)."""
-        return novelties(self.envelope, bindings, self.open_holes)
+        return novelties(self.envelope, bindings, self.open_holes, self.known)
 
     def to_json(self) -> dict[str, Any]:
         return msgspec.to_builtins(self)
@@ -148,6 +149,7 @@ def fresh(entry: Entry, carried: TrustRecord | None = None) -> TrustRecord:
     open_holes = tuple(h for h in (carried.open_holes if carried else ()) if covering_properties(entry.source, entry.signature, h))
     return TrustRecord(
         id=entry.id, version=entry.version, envelope=envelope, open_holes=open_holes,
+        known=tuple(sorted(program_words(entry.source))),
         disputes=carried.disputes if carried else (), refusals=carried.refusals if carried else 0,
         observed=carried.observed if carried else (), needed=carried.needed if carried else None, history=carried.history if carried else (), updated=time.time(),
     )

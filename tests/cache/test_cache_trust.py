@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seglam.cache import Cache, FamilyDraft
-from seglam.cache.envelope import Hole, features, length_span, novelties, number_span, outside, widen
+from seglam.cache.envelope import Hole, features, length_span, novelties, number_span, outside, program_words, widen
 from seglam.cache.store import DATABASES
 from seglam.cache.trust import TrustRecord
 from seglam.cli.main import main
@@ -91,6 +91,16 @@ def test_an_observed_word_joins_the_vocabulary_on_its_second_observation_a_verif
     twice = widen(once, "(A) kiwi", verified=False)
     assert twice.pending == () and outside(twice, "(A) kiwi") == []
     assert outside(widen(None, "(A) kiwi"), "(A) kiwi") == []
+
+
+def test_the_programs_own_words_are_known_in_every_hole():
+    source = 'FRUITS = ["apple", "Pear"]\n\ndef pick(options: str) -> str:\n    return "no fruit here"  # kiwi\n'
+    assert program_words(source) == {"apple", "pear", "no", "fruit", "here"}  # literals only, not comments
+    assert program_words("def (") == frozenset()
+    envelope = {"options": widen(None, "stone, chair")}
+    assert novelties(envelope, {"options": "pear, stone"}, known=program_words(source)) == []
+    assert novelties(envelope, {"options": "kiwi, stone"}, known=program_words(source)) == [
+        "options: words not seen before: kiwi"]
 
 
 def test_open_holes_are_never_novel():

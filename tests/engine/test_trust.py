@@ -324,11 +324,14 @@ def test_a_hit_outside_the_envelope_is_checked_until_observed_and_a_wrong_varian
     family = admit_fruit(cache)
     server.set_default(fruit_model(settle={"right": "other", "why": "a mango is a fruit"}))
     engine = engine_for(server, cache, probation=1, novelty=True)
-    assert engine.solve(fruit("pear, chair, stone")).trace.trust == "probation" and server.calls == 1
-    again = engine.solve(fruit("chair, pear, stone"))  # "pear" was observed once: still novel
-    assert again.trace.trust == "novel" and server.calls == 2
-    inside = engine.solve(fruit("stone, pear, chair"))  # every word observed twice, lengths seen
+    assert engine.solve(fruit("pear, rock, stone")).trace.trust == "probation" and server.calls == 1
+    again = engine.solve(fruit("rock, pear, stone"))  # "rock" was observed once: still novel
+    assert again.trace.trust == "novel" and server.calls == 2 and "rock" in again.trace.reasons[-2]
+    inside = engine.solve(fruit("stone, pear, rock"))  # every word observed twice, or the program's own
     assert inside.trace.trust == "trusted" and inside.value == "pear" and server.calls == 2
+    record = cache.trust.view(cache.get(family))
+    assert record.novel({"options": "banana, stone, chair"}) == []  # a word the program names is known
+    assert record.novel({"options": "plum, stone, chair"}) == ["options: words not seen before: plum"]
     variant = engine.solve(fruit("chair, mango, stone"))  # a word the family never saw
     assert variant.tier == "disputed" and variant.value == "mango"
     assert any("outside the family's envelope" in r and "mango" in r for r in variant.trace.reasons)
