@@ -19,6 +19,13 @@ its output and the other answer says which is right. Program wrong: the input be
 Program right: the input becomes a verified example. Unsettled disputes stay open (the
 next compile of the family sees them); ``dispute_limit`` of them quarantine the family.
 
+Checks are spent only where trust is not earned yet: a new version first replays the
+observations of earlier versions (:meth:`Keeper._replay`, no model call) and inherits them
+when it gives every confirmed answer; holes a compile reply declares open
+(:meth:`Keeper.declare_open`, admitted only when a property covers them) are never novel;
+and a quarantined family is recompiled on a schedule (:meth:`Keeper.repair_due`), not on
+every request it claims.
+
 This module never admits or replaces a program: it only records and asks.
 """
 
