@@ -56,6 +56,7 @@ yourself, and reply with one JSON object:
 both are wrong and "answer" is the right one."""
 
 _MAX_SOURCE = 20_000
+_MAX_OPEN = 32  # holes a compile reply may declare open
 Direct = Callable[[Request], tuple[Any, Usage, "str | None"]]
 
 
@@ -262,7 +263,7 @@ class Keeper:
         """Record the holes a compile reply declared open; each is admitted only when a
         property covers it (:meth:`TrustBook.declare_open`, the rule of ``seglam cache open``)."""
         notes = []
-        for hole in dict.fromkeys(holes):
+        for hole in list(dict.fromkeys(holes))[:_MAX_OPEN]:  # a reply cannot flood the trace
             try:
                 self.cache.trust.declare_open(self.cache.get(entry_id), hole)
                 notes.append(f"hole {hole!r} declared open: a property covers it")
