@@ -15,14 +15,19 @@ model: it knows each request's true answer and makes these mistakes on purpose:
   variant*;
 - **vowels** ("How many vowels are in the word banana?"): its program's precondition takes
   words of at most six letters; longer words come later: *a precondition too narrow*. Asked
-  to widen it (the engine's widening request), it writes the general program;
+  to widen it (the engine's widening request), it writes the general program. The program
+  counts letters whatever the word, so its reply declares the hole ``word`` open, with a
+  property covering it (the compile prompt's rule 6);
 - **sum** ("What is 17 plus 25?"): its program is right, but its direct answers slip by 10
   when the sum is 150 or more (a carry error): *a direct answer wrong where the program is
   right*. Its deliberate settlement answers are right.
 
-Two configurations run the same stream on fresh caches: **trust** (the defaults: probation
-3, novelty gate on, dispute limit 3, widen 1) and **off** (probation 0, no gate, no
-widening). The stream runs in two halves with the cache closed and reopened between them
+Three configurations run the same stream on fresh caches: **trust** (the defaults: probation
+3, novelty gate on, dispute limit 3, widen 1), **trust, fruit open** (the same, but the
+stand-in also declares the fruit program's ``options`` hole open, with a property that
+covers it and holds: a WRONG claim the verifier cannot see, since the property only says
+the answer is one of the options; it shows what an open hole gives up) and **off**
+(probation 0, no gate, no widening). The stream runs in two halves with the cache closed and reopened between them
 (a process restart); disputes recorded before the restart are looked for after it.
 
 Reported per configuration: wrong answers served (all answers, and answers from a program:
@@ -84,7 +89,20 @@ def vowels(word: str) -> int:
     return sum(1 for ch in word.lower() if ch in "aeiou")
 
 
+def prop_at_most_one_vowel_per_letter(word: str) -> bool:
+    if not (len(word) > 0 and len(word) <= 6 and word.isalpha()):
+        return True
+    return 0 <= vowels(word) <= len(word)
+
+
 assert vowels("banana") == 3
+'''
+FRUIT_PROP = '''
+
+def prop_picks_an_option(options: str) -> bool:
+    if len(options.split(",")) < 2:
+        return True
+    return pick(options) in [p.strip() for p in options.split(",")]
 '''
 WIDE_SRC = NARROW_SRC.replace(" and len(word) <= 6", "")
 SUM_SRC = '''def add(a: int, b: int) -> int:
@@ -138,6 +156,7 @@ class StandIn:
     """The scripted model: answers compile, direct, settle and route calls."""
 
     calls: dict[str, int] = field(default_factory=dict)
+    fruit_open: bool = False  # also declare the fruit hole open (a wrong claim)
 
     def respond(self, raw: bytes) -> Reply:
         body = json.loads(raw or b"{}")
@@ -173,8 +192,12 @@ class StandIn:
             if kind.name == "fruit" and learned:  # repaired: it now knows the fruits it was told about
                 fruits = KNOWN_FRUITS + sorted(set(learned))
                 source = source.replace(repr(KNOWN_FRUITS).replace("'", '"'), json.dumps(fruits))
+            holes = ["word"] if kind.name == "vowels" else []
+            if kind.name == "fruit" and self.fruit_open:
+                source, holes = source + FRUIT_PROP, ["options"]
             return "compile", json.dumps({"description": kind.description, "patterns": [kind.pattern],
-                                          "program": source, "answer": right, "examples": [], "properties": []})
+                                          "program": source, "answer": right, "examples": [], "properties": [],
+                                          "open": holes})
         return "route", json.dumps({"family": None})
 
 
@@ -211,8 +234,8 @@ def direct_cost(text: str, answer: Any) -> float:
 # -- one run ---------------------------------------------------------------------------------------
 
 
-def run(requests: list[str], *, trust: bool) -> dict[str, Any]:
-    server = StandIn()
+def run(requests: list[str], *, trust: bool, fruit_open: bool = False) -> dict[str, Any]:
+    server = StandIn(fruit_open=fruit_open)
     knobs = {} if trust else {"probation": 0, "novelty": False, "widen": 0}
     with LoopbackServer(server.respond) as loop, tempfile.TemporaryDirectory() as tmp:
         config = CompilerConfig(model="stand-in", base_url=loop.url, api_key="k", backoff=0.0, max_retries=0,
@@ -239,7 +262,10 @@ def run(requests: list[str], *, trust: bool) -> dict[str, Any]:
                     before_restart = {d.id for r in cache.trust.list() for d in r.disputes}
                 families = len(cache.list())
         seconds = time.perf_counter() - started
-    return {**summarise(answers, usage, lost, families, seconds, trust), "disputes_before_restart": len(before_restart)}
+    row = summarise(answers, usage, lost, families, seconds, trust)
+    if fruit_open:
+        row["config"] = "trust, fruit open"
+    return {**row, "disputes_before_restart": len(before_restart)}
 
 
 def summarise(answers: list[tuple[str, Any]], usage: dict[str, dict[str, float]], lost: int, families: int,
@@ -310,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help=f"also write {RESULTS}")
     args = parser.parse_args(argv)
     requests = stream(args.n, args.seed)
-    rows = [run(requests, trust=True), run(requests, trust=False)]
+    rows = [run(requests, trust=True), run(requests, trust=True, fruit_open=True), run(requests, trust=False)]
     text = table(rows)
     print(text)
     if args.write:

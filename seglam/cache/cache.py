@@ -27,7 +27,7 @@ from seglam.cache.admit import FamilyDraft
 from seglam.cache.bundle import ImportReport, export_bundle, import_bundle
 from seglam.cache.correction import Correction, GcReport, ReplaceResult
 from seglam.cache.entry import Counterexample, Entry, Event, Provenance
-from seglam.cache.gate import DEFAULT_FUEL, Served
+from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served
 from seglam.cache.hitstats import HitStats
 from seglam.cache.inspection import Inspection
 from seglam.cache.lookup import Hit, Lookup, Match
@@ -118,6 +118,12 @@ class Cache:
         """:meth:`Hit.run`: check the precondition, run under fuel (default: the cache's),
         check the postcondition; :class:`GateMiss` (with a counterexample recorded) if not."""
         return self._runner.serve(hit, fuel)
+
+    def run_entry(self, entry: Entry, bindings: dict[str, Any]) -> GateResult:
+        """Run ``entry``'s verified program on ``bindings`` under the gate; records nothing
+        (the trust keeper replays stored observations against a new version with it)."""
+        program, pre = self._runner.program(entry)
+        return self._runner.gate(entry, program, pre, bindings, None)
 
     def rebuild_index(self) -> int:
         """Refile every readable, non-retired entry's patterns and tasks from scratch;

@@ -17,14 +17,24 @@ answer) widens the ranges at once, but a new word joins the vocabulary only when
 agree by accident (a new option that happens to come first), and one accident must not
 make a word trusted. A bound value is
 **inside** when every one of its words is in the vocabulary, every number lies within the
-range and its length within the lengths; otherwise it is *novel*, and :func:`novelties`
-says why, hole by hole. A hole declared *open* is never novel (docs/cache.md, "Trust").
+range *rounded out to whole decimal orders of magnitude* and its length within the lengths
+*rounded out to powers of two*; otherwise it is *novel*, and :func:`novelties` says why,
+hole by hole. The rounding is the generalisation a program earns: seen 12..87 admits
+10..99 (any other two-digit number), seen 120 as well admits up to 999; seen 0.5..3 admits
+0..9 (:func:`number_span`); lengths seen 25..31 admit 16..31, and a length of 40 (the next
+power of two) stays novel until observed (:func:`length_span`). Words are generalised
+only to the words the program's own text names in its string literals
+(:func:`program_words`: a lexicon, the option texts it compares with): a word its author
+wrote down is not a variant the family never saw, while a program that knows four fruits
+is wrong exactly on the fifth, which stays novel. A hole declared *open* is never novel
+(docs/cache.md, "Trust").
 
 This module must never decide anything about serving: it only describes inputs.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime
 import enum
 import math
@@ -38,6 +48,9 @@ import msgspec
 #: Most words a hole's vocabulary keeps; past that, new words stay novel (a hole whose
 #: values are free text should be declared open instead).
 MAX_WORDS = 400
+#: Most words :func:`program_words` reads from one program, and the longest literal it reads.
+MAX_PROGRAM_WORDS = 4000
+_MAX_LITERAL = 20_000
 #: Observed inputs that must hold a new word before it joins the vocabulary.
 SUPPORT = 2
 #: Items of a collection read for features (a huge list is judged by its first ones and
@@ -101,24 +114,58 @@ def widen(hole: Hole | None, value: Any, *, verified: bool = True) -> Hole:
                 pending=tuple(sorted(pending)))
 
 
-def outside(hole: Hole | None, value: Any) -> list[str]:
-    """Why ``value`` is outside ``hole`` (empty: inside)."""
+def outside(hole: Hole | None, value: Any, known: frozenset[str] = frozenset()) -> list[str]:
+    """Why ``value`` is outside ``hole`` (empty: inside); ``known``: the program's own words."""
     f = features(value)
     hole = hole or Hole()
     why = []
-    unseen = sorted(f.words - set(hole.words))
+    unseen = sorted(f.words - set(hole.words) - known)
     if unseen:
         shown = ", ".join(unseen[:5]) + (f" (+{len(unseen) - 5} more)" if len(unseen) > 5 else "")
         why.append(f"words not seen before: {shown}")
-    strays = [n for n in f.numbers if hole.low is None or hole.high is None or not hole.low <= n <= hole.high]
+    low, high = number_span(hole.low, hole.high)
+    strays = [n for n in f.numbers if not low <= n <= high]
     if strays:
-        span = "none seen" if hole.low is None else f"seen {_num(hole.low)}..{_num(hole.high)}"
+        span = "none seen" if hole.low is None else f"seen {_num(hole.low)}..{_num(hole.high)}, admitted {_num(low)}..{_num(high)}"
         why.append(f"number {_num(strays[0])} outside the range ({span})")
-    if f.length is not None and (hole.shortest is None or hole.longest is None
-                                 or not hole.shortest <= f.length <= hole.longest):
-        span = "none seen" if hole.shortest is None else f"seen {hole.shortest}..{hole.longest}"
+    shortest, longest = length_span(hole.shortest, hole.longest)
+    if f.length is not None and not shortest <= f.length <= longest:
+        span = "none seen" if hole.shortest is None else f"seen {hole.shortest}..{hole.longest}, admitted {shortest}..{longest}"
         why.append(f"length {f.length} outside the lengths ({span})")
     return why
+
+
+def number_span(low: float | None, high: float | None) -> tuple[float, float]:
+    """The numbers a hole admits: its range [low, high] rounded out to whole decimal orders
+    of magnitude (12..87 -> 10..99; 0.5..3 -> 0..9; -40..7 -> -99..9; nothing seen: none)."""
+    if low is None or high is None:
+        return math.inf, -math.inf
+    return _round_out(low, down=True), _round_out(high, down=False)
+
+
+def length_span(shortest: int | None, longest: int | None) -> tuple[int, int]:
+    """The lengths a hole admits: [shortest, longest] rounded out to powers of two (25..31
+    -> 16..31; 3..6 -> 2..7; 0 stays 0; nothing seen: none)."""
+    if shortest is None or longest is None:
+        return 1, 0
+    low = 0 if shortest <= 0 else 1 << (shortest.bit_length() - 1)
+    return low, (1 << longest.bit_length()) - 1 if longest > 0 else 0
+
+
+def _round_out(x: float, *, down: bool) -> float:
+    """``x`` moved away from the range's inside to the edge of its order of magnitude: a
+    positive upper bound to 10**digits - 1, a positive lower bound to 10**(digits - 1)
+    (0 below 10), and mirrored for negative numbers."""
+    if not math.isfinite(x):
+        return x
+    if x < 0:
+        return -_round_out(-x, down=not down)
+    if x < 1:
+        return 0.0 if down else 9.0
+    if x >= 1e15:  # past exact float integers: the range itself
+        return x
+    digits = len(str(int(x)))
+    return (0.0 if digits == 1 else float(10 ** (digits - 1))) if down else float(10 ** digits - 1)
 
 
 def widen_all(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], *, verified: bool = True) -> dict[str, Hole]:
@@ -129,15 +176,32 @@ def widen_all(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], *, veri
     return out
 
 
-def novelties(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], open_holes: Iterable[str] = ()) -> list[str]:
-    """``"hole: why"`` for every bound value outside its hole's envelope (open holes skipped)."""
+def novelties(envelope: Mapping[str, Hole], bindings: Mapping[str, Any], open_holes: Iterable[str] = (),
+              known: Iterable[str] = ()) -> list[str]:
+    """``"hole: why"`` for every bound value outside its hole's envelope (open holes skipped;
+    ``known``: the words of :func:`program_words`, inside every hole)."""
     skip = set(open_holes)
+    lexicon = frozenset(known)
     out = []
     for name, value in bindings.items():
         if name in skip:
             continue
-        out += [f"{name}: {why}" for why in outside(envelope.get(name), value)]
+        out += [f"{name}: {why}" for why in outside(envelope.get(name), value, lexicon)]
     return out
+
+
+def program_words(source: str) -> frozenset[str]:
+    """The words (as :func:`features` reads them) of every string literal in a program's
+    source, at most :data:`MAX_PROGRAM_WORDS`; none when it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    words: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(words) < MAX_PROGRAM_WORDS:
+            words.update(w.casefold() for w in _WORD.findall(node.value[:_MAX_LITERAL]))
+    return frozenset(sorted(words)[:MAX_PROGRAM_WORDS])
 
 
 def render(hole: Hole) -> str:

@@ -11,7 +11,14 @@ earned afterwards, per version (docs/cache.md, "Trust"):
 - the **envelope** (:mod:`seglam.cache.envelope`) of the inputs the version was verified
   on (its samples, examples and reject counterexamples) and observed on, and the holes
   declared **open** (:meth:`TrustBook.declare_open`);
-- **refusals**: requests its patterns matched but its precondition refused.
+- **refusals**: requests its patterns matched but its precondition refused;
+- the **observed** inputs themselves (the last :data:`MAX_OBSERVED`, with the confirmed
+  answer), carried from version to version: a new version that gives the confirmed answer
+  on every one of them earns them as its own observations (:meth:`TrustBook.replay`), so
+  a repair or a widening that changes nothing the old version was seen to get right does
+  not start probation again;
+- **repairs** and **claims** of a quarantined version: how many recompiles were tried and
+  how many requests it claimed since; :func:`repair_due` spaces the recompiles out.
 
 Records live in the store's ``trust`` database, one per family id, sealed like every other
 record: a damaged one is reported (``TrustBook.damaged``) and read as a fresh record, so
@@ -29,7 +36,7 @@ import lmdb
 import msgspec
 
 from seglam.cache.entry import Counterexample, Entry
-from seglam.cache.envelope import Hole, novelties, widen_all
+from seglam.cache.envelope import Hole, novelties, program_words, widen_all
 from seglam.cache.errors import CorruptEntryError, NotFoundError, PatternError
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.signature import covering_properties
@@ -40,6 +47,8 @@ DB_NAME = "trust"
 MAX_SETTLED = 50
 MAX_HISTORY = 40
 MEMO = 4096
+#: Observed inputs (with their confirmed answers) kept per family for replay.
+MAX_OBSERVED = 32
 ORIGINS = ("shadow", "novel", "user", "operator")
 STATUSES = ("open", "program-wrong", "program-right")
 
@@ -81,6 +90,15 @@ class Dispute(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return f"{head}: the program answered {program}, the {self.origin} answer was {other} ({tail})"
 
 
+class Observed(msgspec.Struct, frozen=True, gc=False):
+    """An input on which the program's answer was confirmed by an independent one (values
+    encoded with :func:`seglam.cache.values.encode_value`)."""
+
+    inputs: dict[str, Any]
+    answer: Any
+    version: int
+
+
 class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One family's earned trust; ``version`` is the version the counts belong to."""
 
@@ -90,9 +108,14 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     needed: int | None = None  # the probation length the engine last asked for (None: never checked)
     envelope: dict[str, Hole] = {}
     open_holes: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()  # the words the program's own string literals name (envelope.program_words)
     disputes: tuple[Dispute, ...] = ()
     refusals: int = 0
     widenings: int = 0  # times this version was asked to be widened
+    observed: tuple[Observed, ...] = ()  # confirmed inputs, of this and earlier versions
+    replayed: bool = False  # the earlier versions' observations were replayed on this one
+    repairs: int = 0  # recompiles tried while this version was quarantined
+    claims: int = 0  # requests this version claimed while quarantined
     history: tuple[TrustEvent, ...] = ()
     updated: float = 0.0
 
@@ -111,7 +134,7 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
     def novel(self, bindings: Mapping[str, Any]) -> list[str]:
         """Why ``bindings`` leave this version's envelope (empty: inside it)."""
-        return novelties(self.envelope, bindings, self.open_holes)
+        return novelties(self.envelope, bindings, self.open_holes, self.known)
 
     def to_json(self) -> dict[str, Any]:
         return msgspec.to_builtins(self)
@@ -126,8 +149,9 @@ def fresh(entry: Entry, carried: TrustRecord | None = None) -> TrustRecord:
     open_holes = tuple(h for h in (carried.open_holes if carried else ()) if covering_properties(entry.source, entry.signature, h))
     return TrustRecord(
         id=entry.id, version=entry.version, envelope=envelope, open_holes=open_holes,
+        known=tuple(sorted(program_words(entry.source))),
         disputes=carried.disputes if carried else (), refusals=carried.refusals if carried else 0,
-        needed=carried.needed if carried else None, history=carried.history if carried else (), updated=time.time(),
+        observed=carried.observed if carried else (), needed=carried.needed if carried else None, history=carried.history if carried else (), updated=time.time(),
     )
 
 
@@ -196,15 +220,62 @@ class TrustBook:
 
     # -- learning ---------------------------------------------------------------------------
 
-    def observe(self, entry: Entry, bindings: Mapping[str, Any], *, needed: int, source: str = "shadow") -> TrustRecord:
-        """The program and an independent answer agreed on ``bindings``."""
+    def observe(self, entry: Entry, bindings: Mapping[str, Any], *, needed: int, source: str = "shadow",
+                answer: Any = None) -> TrustRecord:
+        """The program and an independent answer agreed on ``bindings`` (on ``answer``, which
+        is kept for replay on later versions when given)."""
+        kept = _observed(bindings, answer, entry.version) if answer is not None else None
 
         def change(record: TrustRecord) -> TrustRecord:
+            observed = record.observed if kept is None else (*record.observed, kept)[-MAX_OBSERVED:]
             return _event(msgspec.structs.replace(
-                record, observations=record.observations + 1, needed=needed,
+                record, observations=record.observations + 1, needed=needed, observed=observed,
                 envelope=widen_all(record.envelope, bindings, verified=False)), "observed", entry.version, source)
 
         return self._change(entry, change)
+
+    def replay(self, entry: Entry, gives: Callable[[dict[str, Any], Any], bool]) -> TrustRecord:
+        """Replay the observations of earlier versions on ``entry``'s version, once:
+        ``gives(bindings, answer)`` says whether this version's program gives the confirmed
+        ``answer`` on ``bindings``. When it does on every one, each counts as an observation
+        of this version (and widens its envelope as an observation does): the program agreed
+        with an independent answer on that input, only the answer was got earlier. When it
+        does not on one, nothing is inherited and probation goes on as for a new family."""
+        record = self.view(entry)
+        older = [o for o in record.observed if o.version < entry.version]
+        if record.replayed or not older:
+            return record
+        failed = ""
+        for o in older:
+            try:
+                bindings, answer = {k: decode_value(v) for k, v in o.inputs.items()}, decode_value(o.answer)
+            except ValueFormatError:
+                continue
+            if not gives(bindings, answer):
+                failed = f"v{entry.version} differs from the confirmed answer {render_value(answer)[:80]} on " + \
+                    ", ".join(f"{k}={render_value(v)[:40]}" for k, v in bindings.items())
+                break
+
+        def change(r: TrustRecord) -> TrustRecord:
+            if r.replayed:
+                return r
+            if failed:
+                return _event(msgspec.structs.replace(r, replayed=True), "replayed", entry.version, f"not inherited: {failed}")
+            envelope = r.envelope
+            for o in older:
+                envelope = widen_all(envelope, {k: decode_value(v) for k, v in o.inputs.items()}, verified=False)
+            observed = tuple(msgspec.structs.replace(o, version=entry.version) if o.version < entry.version else o
+                             for o in r.observed)
+            return _event(msgspec.structs.replace(r, replayed=True, observations=r.observations + len(older),
+                                                  envelope=envelope, observed=observed),
+                          "replayed", entry.version, f"{len(older)} earlier observation(s) reproduced: inherited")
+
+        return self._change(entry, change)
+
+    def claimed_while_quarantined(self, entry: Entry, *, repairing: bool) -> TrustRecord:
+        """A request ``entry`` (quarantined) claimed; ``repairing``: it is recompiled now."""
+        return self._change(entry, lambda r: msgspec.structs.replace(
+            r, claims=r.claims + 1, repairs=r.repairs + (1 if repairing else 0)), stale=True)
 
     def dispute(self, entry: Entry, bindings: Mapping[str, Any], *, origin: str, program: Any, other: Any,
                 request: str | None = None, needed: int | None = None) -> Dispute:
@@ -334,6 +405,20 @@ class TrustBook:
             if len(self.damaged) < 100:
                 self.damaged.append((entry_id, err.reason))
             return None
+
+
+def repair_due(record: TrustRecord) -> bool:
+    """Whether the next request a quarantined version claims should recompile it: the k-th
+    recompile (from 0) is tried on the (2**k)-th claimed request (1, 2, 4, 8, ...), so n
+    requests cost at most log2(n) + 1 recompiles, and the others get the fallback."""
+    return record.claims + 1 >= 2 ** record.repairs
+
+
+def _observed(bindings: Mapping[str, Any], answer: Any, version: int) -> Observed | None:
+    try:
+        return Observed({k: encode_value(v) for k, v in bindings.items()}, encode_value(answer), version)
+    except TypeError:
+        return None
 
 
 def _encode(value: Any) -> Any:

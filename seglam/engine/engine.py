@@ -214,7 +214,11 @@ class Engine:
                                  f"{owner.signature.render()}; nothing was compiled", reasons)
         if self.compiler is None:
             return _unsolved(HOW_TO_CONFIGURE, reasons)
-        request = self._quarantined(request)
+        corrected = self._quarantined(request)
+        if corrected is None:  # its recompile is not due yet (seglam.cache.trust.repair_due)
+            return self._fallback(request, reasons + ["the family claiming it is quarantined; its next recompile "
+                                                      "is not due yet"], Usage(), rounds=0)
+        request = corrected
         claim = self._claim_negative(request)
         if claim is not None:
             if not claim.probe:
@@ -457,7 +461,7 @@ class Engine:
                 except CacheError as err:
                     return self._fallback(request, reasons + [f"cache refused the write: {err}"], usage, round_no + 1,
                                           last_reply=last_reply)
-                reasons = reasons + notes
+                reasons = reasons + notes + self.trust.declare_open(entry_id, cand.reply.open)
                 if request.text is not None:
                     reasons = reasons + self._lift_negatives(request.text, f"family {entry_id} compiled for it",
                                                              entry_id, (*cand.draft.samples, *cand.draft.patterns))
@@ -600,13 +604,14 @@ class Engine:
 
         return check
 
-    def _quarantined(self, request: Request) -> Request:
+    def _quarantined(self, request: Request) -> Request | None:
         """A request claimed by a quarantined family (being corrected) recompiles that
-        family: the new version must pass every counterexample stored against it."""
+        family: the new version must pass every counterexample stored against it. None
+        when that recompile is not due (they are spaced out: 1st, 2nd, 4th, 8th... request)."""
         entry = self._claimed_by(request)
         if entry is None or entry.status != "quarantined":
             return request
-        return self._replacing(request, entry)
+        return self._replacing(request, entry) if self.trust.repair_due(entry) else None
 
     def _replacing(self, request: Request, entry: Entry, *notes: str) -> Request:
         """``request`` as a compile of the next version of ``entry`` (widening or correction):

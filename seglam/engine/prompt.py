@@ -61,7 +61,11 @@ Rules:
    cannot handle: an unexpected request becomes a miss, not a wrong answer. Add module-level
    `assert solve(...) == ...` examples and, where natural, prop_* properties. For a request
    of a form it refuses, the engine asks for a WIDER version of this family (its program
-   shown).
+   shown). List in "open" each hole the program truly handles for ANY value (free text it
+   sorts, counts or copies whatever the words); each needs a prop_* property taking that
+   parameter (same name and type) and calling the entry point, which the verifier fuzzes.
+   Other holes are checked against a direct answer whenever a request brings a word they
+   never saw.
 7. If a kind is computable but not every request of it can be read (free-form text), handle
    those you can read and let the precondition refuse the rest (a miss, never a wrong answer).
 8. If no program can answer (it needs world knowledge or taste), reply with "program": ""

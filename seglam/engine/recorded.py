@@ -100,6 +100,7 @@ class RecordedFamily:
     samples: tuple[str, ...]
     properties: tuple[str, ...]
     partial: bool = False  # its program declines some requests of its kind (see the sidecar)
+    open: tuple[str, ...] = ()  # holes the reply declares open (the sidecar's "open")
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ def load_families(directory: Path | str | None = None) -> dict[str, RecordedFami
             samples=tuple(meta.get("samples", ())),
             properties=tuple(_prop_names(program)),
             partial=bool(meta.get("partial")),
+            open=tuple(meta.get("open", ())),
         )
     return out
 
@@ -321,6 +323,7 @@ def _compile(recording: Recording, text: str, kind: str) -> Decision:
         "answer": inst.target,
         "examples": examples,
         "properties": list(fam.properties),
+        "open": list(fam.open),
     }
     return Decision(kind, _dump(reply), fam.name, inst.task)
 

@@ -29,6 +29,10 @@ PATTERNS_REQUIRED = ("required: at least one pattern that matches the request fo
                      "(each pattern must match the request or one of the examples' requests); [] for a "
                      "structured request")
 
+#: What "open" holds (the prompt's rule 6 says the same).
+OPEN_HOLES = ("holes whose every value the program truly handles (free text it treats the same whatever it says); "
+              "each needs a prop_* property taking that parameter with its type and calling the entry point")
+
 
 class ExampleReply(msgspec.Struct, frozen=True, kw_only=True):
     """Another request of the same kind (free text) or other inputs (structured), with
@@ -50,6 +54,7 @@ class CompileReply(msgspec.Struct, frozen=True, kw_only=True):
     entry: str | None = None
     examples: list[ExampleReply] = []
     properties: list[str] = []
+    open: Annotated[list[str], msgspec.Meta(description=OPEN_HOLES)] = []
 
 
 class RouteReply(msgspec.Struct, frozen=True, kw_only=True):

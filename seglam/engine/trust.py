@@ -19,6 +19,13 @@ its output and the other answer says which is right. Program wrong: the input be
 Program right: the input becomes a verified example. Unsettled disputes stay open (the
 next compile of the family sees them); ``dispute_limit`` of them quarantine the family.
 
+Checks are spent only where trust is not earned yet: a new version first replays the
+observations of earlier versions (:meth:`Keeper._replay`, no model call) and inherits them
+when it gives every confirmed answer; holes a compile reply declares open
+(:meth:`Keeper.declare_open`, admitted only when a property covers them) are never novel;
+and a quarantined family is recompiled on a schedule (:meth:`Keeper.repair_due`), not on
+every request it claims.
+
 This module never admits or replaces a program: it only records and asks.
 """
 
@@ -26,13 +33,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import msgspec
 
 from seglam.cache.entry import Entry
 from seglam.cache.errors import AdmissionError, CacheError
-from seglam.cache.trust import Dispute, TrustRecord, fresh
+from seglam.cache.trust import Dispute, TrustRecord, fresh, repair_due
 from seglam.cache.values import encode_value
 from seglam.engine.admission import Request, coerce, render_answer
 from seglam.engine.answer import Answer, EngineTrace
@@ -49,6 +56,7 @@ yourself, and reply with one JSON object:
 both are wrong and "answer" is the right one."""
 
 _MAX_SOURCE = 20_000
+_MAX_OPEN = 32  # holes a compile reply may declare open
 Direct = Callable[[Request], tuple[Any, Usage, "str | None"]]
 
 
@@ -122,6 +130,8 @@ class Keeper:
             record = book.view(entry)
         except CacheError:
             record = fresh(entry)
+        if record.observations < self.policy.probation and not record.replayed:
+            record = self._replay(entry, record)
         kind, why = self.why_check(record, bindings)
         if kind is None:
             return _label(answer, "trusted")
@@ -134,7 +144,7 @@ class Keeper:
                                                  message=f"{trace.message}; the check call failed: not observed"))
         shadow = {"program": render_answer(answer.value), "direct": render_answer(other), "why": why}
         if same_answer(answer.value, other):
-            notes = self._observe(entry, bindings, "novel" if kind == "novel" else "shadow")
+            notes = self._observe(entry, bindings, "novel" if kind == "novel" else "shadow", answer.value)
             return replace(answer, trace=replace(trace, trust=kind, shadow={**shadow, "agreed": True},
                                                  reasons=(*trace.reasons, why, *notes)))
         try:
@@ -233,9 +243,48 @@ class Keeper:
             notes.append(f"dispute count not checked: {err}")
         return Verdict("open", other, why, Usage(), tuple(notes))
 
-    def _observe(self, entry: Entry, bindings: Mapping[str, Any], source: str) -> list[str]:
+    def _replay(self, entry: Entry, record: TrustRecord) -> TrustRecord:
+        """The earlier versions' observations replayed on this version (no model call):
+        inherited when it gives every confirmed answer (:meth:`TrustBook.replay`)."""
+
+        def gives(bindings: dict[str, Any], answer: Any) -> bool:
+            try:
+                res = self.cache.run_entry(entry, bindings)
+            except CacheError:
+                return False
+            return res.counterexample is None and same_answer(res.value, answer)
+
         try:
-            record = self.cache.trust.observe(entry, bindings, needed=self.policy.probation, source=source)
+            return self.cache.trust.replay(entry, gives)
+        except (CacheError, AttributeError):
+            return record
+
+    def declare_open(self, entry_id: str, holes: Sequence[str]) -> list[str]:
+        """Record the holes a compile reply declared open; each is admitted only when a
+        property covers it (:meth:`TrustBook.declare_open`, the rule of ``seglam cache open``)."""
+        notes = []
+        for hole in list(dict.fromkeys(holes))[:_MAX_OPEN]:  # a reply cannot flood the trace
+            try:
+                self.cache.trust.declare_open(self.cache.get(entry_id), hole)
+                notes.append(f"hole {hole!r} declared open: a property covers it")
+            except (CacheError, ValueError, AttributeError) as err:
+                notes.append(f"hole {hole!r} not declared open: {err}")
+        return notes
+
+    def repair_due(self, entry: Entry) -> bool:
+        """Whether this request should recompile the quarantined ``entry`` (counted; the
+        recompiles are spaced out by :func:`seglam.cache.trust.repair_due`)."""
+        try:
+            due = repair_due(self.cache.trust.view(entry))
+            self.cache.trust.claimed_while_quarantined(entry, repairing=due)
+        except (CacheError, AttributeError):
+            return True
+        return due
+
+    def _observe(self, entry: Entry, bindings: Mapping[str, Any], source: str, answer: Any = None) -> list[str]:
+        try:
+            record = self.cache.trust.observe(entry, bindings, needed=self.policy.probation, source=source,
+                                              answer=answer)
         except CacheError as err:
             return [f"observation not recorded: {err}"]
         return [f"observation {record.observations} of v{entry.version} recorded"]
@@ -255,7 +304,7 @@ class Keeper:
         bindings = dict(trace.inputs)
         request = Request(text=trace.request or "")
         if correct:
-            notes = self._observe(entry, bindings, "user")
+            notes = self._observe(entry, bindings, "user", answer.value)
             return Feedback("observed", None, "; ".join(notes))
         found = self.cache.trust.dispute(entry, bindings, origin="user", program=answer.value, other=expected,
                                          request=trace.request)

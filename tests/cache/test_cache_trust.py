@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seglam.cache import Cache, FamilyDraft
-from seglam.cache.envelope import Hole, features, novelties, outside, widen
+from seglam.cache.envelope import Hole, features, length_span, novelties, number_span, outside, program_words, widen
 from seglam.cache.store import DATABASES
 from seglam.cache.trust import TrustRecord
 from seglam.cli.main import main
@@ -53,17 +53,36 @@ def test_a_new_option_word_leaves_the_envelope_and_observing_it_brings_it_in():
     hole = widen(None, "(A) circle (B) line (C) triangle")
     assert outside(hole, "(A) line (B) circle (C) triangle") == []
     why = outside(hole, "(A) line (B) circle (C) trapezoid")
-    assert why == ["words not seen before: trapezoid", "length 33 outside the lengths (seen 32..32)"]
+    assert why == ["words not seen before: trapezoid"]  # length 33 is within 32..63, the power-of-two span
     grown = widen(hole, "(A) line (B) circle (C) trapezoid")
     assert outside(grown, "(A) line (B) circle (C) trapezoid") == []
 
 
-def test_numbers_and_lengths_outside_the_seen_ranges_are_novel():
-    hole = widen(widen(None, 10), 20)
-    assert outside(hole, 15) == [] and outside(hole, 21) == ["number 21 outside the range (seen 10..20)"]
-    words = widen(None, ["a", "b", "c"])
-    assert outside(words, ["a", "b"]) == ["length 2 outside the lengths (seen 3..3)"]
+def test_numbers_and_lengths_outside_the_rounded_ranges_are_novel():
+    hole = widen(widen(None, 12), 87)
+    assert outside(hole, 10) == [] and outside(hole, 99) == []  # the same order of magnitude
+    assert outside(hole, 100) == ["number 100 outside the range (seen 12..87, admitted 10..99)"]
+    assert outside(hole, 9) == ["number 9 outside the range (seen 12..87, admitted 10..99)"]
+    words = widen(None, ["a", "b", "c", "d"])
+    assert outside(words, ["a", "b", "c", "d", "a", "b", "c"]) == []  # 7 is within 4..7
+    assert outside(words, ["a"] * 8) == ["length 8 outside the lengths (seen 4..4, admitted 4..7)"]
+    assert outside(words, ["a", "b", "c"]) == ["length 3 outside the lengths (seen 4..4, admitted 4..7)"]
     assert outside(Hole(), 1) == ["number 1 outside the range (none seen)"]
+
+
+@pytest.mark.parametrize(("low", "high", "span"), [
+    (12, 87, (10, 99)), (12, 120, (10, 999)), (0.5, 3, (0, 9)), (-40, 7, (-99, 9)), (-40, -5, (-99, 0)),
+    (1, 1, (0, 9)), (1000, 1000, (1000, 9999)), (None, None, (float("inf"), float("-inf"))),
+])
+def test_number_span_rounds_out_to_orders_of_magnitude(low, high, span):
+    assert number_span(low, high) == span
+
+
+@pytest.mark.parametrize(("shortest", "longest", "span"), [
+    (25, 31, (16, 31)), (3, 6, (2, 7)), (0, 0, (0, 0)), (1, 32, (1, 63)), (None, None, (1, 0)),
+])
+def test_length_span_rounds_out_to_powers_of_two(shortest, longest, span):
+    assert length_span(shortest, longest) == span
 
 
 def test_an_observed_word_joins_the_vocabulary_on_its_second_observation_a_verified_one_at_once():
@@ -72,6 +91,16 @@ def test_an_observed_word_joins_the_vocabulary_on_its_second_observation_a_verif
     twice = widen(once, "(A) kiwi", verified=False)
     assert twice.pending == () and outside(twice, "(A) kiwi") == []
     assert outside(widen(None, "(A) kiwi"), "(A) kiwi") == []
+
+
+def test_the_programs_own_words_are_known_in_every_hole():
+    source = 'FRUITS = ["apple", "Pear"]\n\ndef pick(options: str) -> str:\n    return "no fruit here"  # kiwi\n'
+    assert program_words(source) == {"apple", "pear", "no", "fruit", "here"}  # literals only, not comments
+    assert program_words("def (") == frozenset()
+    envelope = {"options": widen(None, "stone, chair")}
+    assert novelties(envelope, {"options": "pear, stone"}, known=program_words(source)) == []
+    assert novelties(envelope, {"options": "kiwi, stone"}, known=program_words(source)) == [
+        "options: words not seen before: kiwi"]
 
 
 def test_open_holes_are_never_novel():
@@ -231,3 +260,52 @@ def test_a_stale_entry_cannot_observe_for_a_newer_version_but_its_disputes_are_k
     record = cache.trust.get(family)
     assert record.version == 2 and record.observations == 1 and [d.id for d in record.disputes] == [found.id]
     assert found.version == 1 and record.state() == "probation"  # the open dispute names v1
+
+
+# -- replaying observations on a new version -------------------------------------------------------
+
+
+def _two_versions(cache):
+    entry = cache.get(cache.admit(SHAPES))
+    for i in range(3):
+        cache.trust.observe(entry, {"path": f"M {i},2", "options": "(A) line (B) ellipse"}, needed=3, answer="A")
+    cache.replace(entry.id, SHAPES.source.replace("'A'", "'A' if True else 'B'"), note="v2")
+    return cache.get(entry.id)
+
+
+def test_a_new_version_that_gives_every_confirmed_answer_inherits_them_once(cache):
+    v2 = _two_versions(cache)
+    assert cache.trust.view(v2).observations == 0 and len(cache.trust.view(v2).observed) == 3
+    asked = []
+    record = cache.trust.replay(v2, lambda bindings, answer: asked.append((bindings["path"], answer)) or True)
+    assert asked == [("M 0,2", "A"), ("M 1,2", "A"), ("M 2,2", "A")]
+    assert record.observations == 3 and record.replayed and {o.version for o in record.observed} == {2}
+    assert record.novel({"path": "M 1,2", "options": "(A) line (B) ellipse"}) == []  # ellipse observed 3 times
+    assert cache.trust.replay(v2, lambda b, a: False).observations == 3  # once per version
+
+
+def test_a_new_version_that_differs_on_one_confirmed_answer_inherits_nothing(cache):
+    v2 = _two_versions(cache)
+    record = cache.trust.replay(v2, lambda bindings, answer: bindings["path"] != "M 1,2")
+    assert record.observations == 0 and record.replayed
+    assert "not inherited" in record.history[-1].detail and "M 1,2" in record.history[-1].detail
+
+
+def test_observed_inputs_are_kept_up_to_the_limit_newest_last(cache):
+    from seglam.cache.trust import MAX_OBSERVED
+
+    entry = cache.get(cache.admit(SHAPES))
+    for i in range(MAX_OBSERVED + 3):
+        cache.trust.observe(entry, {"path": f"M {i},0", "options": "(A) line"}, needed=3, answer="A")
+    kept = cache.trust.view(entry).observed
+    assert len(kept) == MAX_OBSERVED and kept[-1].inputs["path"] == f"M {MAX_OBSERVED + 2},0"
+    assert cache.trust.view(entry).observations == MAX_OBSERVED + 3
+
+
+@pytest.mark.parametrize(("claims", "repairs", "due"), [
+    (0, 0, True), (1, 1, True), (2, 2, False), (3, 2, True), (4, 3, False), (6, 3, False), (7, 3, True),
+])
+def test_a_quarantined_versions_recompiles_are_spaced_out(claims, repairs, due):
+    from seglam.cache.trust import repair_due
+
+    assert repair_due(TrustRecord(id="x", version=1, claims=claims, repairs=repairs)) is due

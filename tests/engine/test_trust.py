@@ -93,15 +93,33 @@ def test_probation_zero_turns_it_off(server, cache):
     assert answer.tier == "hit" and answer.trace.trust == "trusted" and server.calls == 0
 
 
-def test_every_new_version_starts_its_own_probation(server, cache):
+def test_a_new_version_that_gives_every_confirmed_answer_inherits_the_observations(server, cache):
+    family = admit(cache)
+    server.set_default(model())
+    engine = engine_for(server, cache, probation=2)
+    engine.solve(ask("avocado")), engine.solve(ask("kiwi"))
+    assert engine.solve(ask("kiwi")).trace.trust == "trusted" and server.calls == 2
+    cache.replace(family, VOWELS_SRC.replace("ch in", "c in").replace("for ch", "for c"), note="v2")
+    again = engine.solve(ask("kiwi"))
+    assert again.trace.trust == "trusted" and again.trace.version == 2 and server.calls == 2  # no call: replayed
+    record = cache.trust.view(cache.get(family))
+    assert record.version == 2 and record.observations == 2 and record.replayed
+    assert {o.version for o in record.observed} == {2}
+    assert "inherited" in record.history[-1].detail
+
+
+def test_a_new_version_that_changes_a_confirmed_answer_starts_its_own_probation(server, cache):
     family = admit(cache)
     server.set_default(model())
     engine = engine_for(server, cache, probation=1)
-    engine.solve(ask("avocado"))
+    engine.solve(ask("sky"))  # confirmed: 0 vowels
     assert engine.solve(ask("kiwi")).trace.trust == "trusted"
-    cache.replace(family, VOWELS_SRC.replace("ch in", "c in").replace("for ch", "for c"), note="v2")
+    cache.replace(family, VOWELS_SRC.replace('"aeiou"', '"aeiouy"'), note="v2 counts y")
     again = engine.solve(ask("kiwi"))
     assert again.trace.trust == "probation" and again.trace.version == 2 and server.calls == 2
+    record = cache.trust.view(cache.get(family))
+    assert record.replayed and record.observations == 1  # its own shadow call, nothing inherited
+    assert any("not inherited" in e.detail and "sky" in e.detail for e in record.history)
 
 
 def test_without_a_model_a_hit_is_served_and_labelled_unchecked(cache):
@@ -306,11 +324,14 @@ def test_a_hit_outside_the_envelope_is_checked_until_observed_and_a_wrong_varian
     family = admit_fruit(cache)
     server.set_default(fruit_model(settle={"right": "other", "why": "a mango is a fruit"}))
     engine = engine_for(server, cache, probation=1, novelty=True)
-    assert engine.solve(fruit("pear, chair, stone")).trace.trust == "probation" and server.calls == 1
-    again = engine.solve(fruit("chair, pear, stone"))  # "pear" was observed once: still novel
-    assert again.trace.trust == "novel" and server.calls == 2
-    inside = engine.solve(fruit("stone, pear, chair"))  # every word observed twice, lengths seen
+    assert engine.solve(fruit("pear, rock, stone")).trace.trust == "probation" and server.calls == 1
+    again = engine.solve(fruit("rock, pear, stone"))  # "rock" was observed once: still novel
+    assert again.trace.trust == "novel" and server.calls == 2 and "rock" in again.trace.reasons[-2]
+    inside = engine.solve(fruit("stone, pear, rock"))  # every word observed twice, or the program's own
     assert inside.trace.trust == "trusted" and inside.value == "pear" and server.calls == 2
+    record = cache.trust.view(cache.get(family))
+    assert record.novel({"options": "banana, stone, chair"}) == []  # a word the program names is known
+    assert record.novel({"options": "plum, stone, chair"}) == ["options: words not seen before: plum"]
     variant = engine.solve(fruit("chair, mango, stone"))  # a word the family never saw
     assert variant.tier == "disputed" and variant.value == "mango"
     assert any("outside the family's envelope" in r and "mango" in r for r in variant.trace.reasons)
@@ -424,3 +445,63 @@ def test_feedback_on_a_compiled_answer_disputes_its_own_input(server, cache):
     result = engine.feedback(answer, correct=False, expected=3)  # no model answers the settlement: open
     assert result.outcome == "open" and result.dispute.inputs == {"word": "banana"}
     assert result.dispute.request == VOWELS_REQUEST
+
+
+# -- holes declared open by the compile reply ------------------------------------------------------
+
+FRUIT_PATTERN = "Which of these is a fruit: {options: str}?"
+
+
+def fruit_compile(program: str, open_holes: list[str]) -> Any:
+    return reply({"description": "Pick the fruit among the options.", "entry": "pick", "patterns": [FRUIT_PATTERN],
+                  "program": program, "answer": "apple", "examples": [], "properties": [], "open": open_holes})
+
+
+def test_a_compile_reply_declares_a_hole_open_that_a_property_covers(server, cache):
+    server.script(fruit_compile(FRUIT_SRC, ["options"]))
+    engine = engine_for(server, cache, probation=0, novelty=True, route=False)
+    compiled = engine.solve(fruit("stone, apple, chair"))
+    assert compiled.tier == "compiled", compiled.trace
+    assert any("'options' declared open" in r for r in compiled.trace.reasons)
+    record = cache.trust.view(cache.get(compiled.trace.entry_id))
+    assert record.open_holes == ("options",)
+    later = engine.solve(fruit("cloud, brick, pear"))  # new words, but the hole is open
+    assert later.trace.trust == "trusted" and server.calls == 1
+
+
+def test_a_hole_declared_open_without_a_covering_property_stays_gated(server, cache):
+    uncovered = FRUIT_SRC.split("\n\ndef prop_")[0] + "\n"
+    server.script(fruit_compile(uncovered, ["options", "nonsense"]))
+    server.set_default(fruit_model())
+    engine = engine_for(server, cache, probation=0, novelty=True, route=False)
+    compiled = engine.solve(fruit("stone, apple, chair"))
+    assert compiled.tier == "compiled", compiled.trace
+    assert any("'options' not declared open: no property covers" in r for r in compiled.trace.reasons)
+    assert any("'nonsense' not declared open" in r for r in compiled.trace.reasons)
+    assert cache.trust.view(cache.get(compiled.trace.entry_id)).open_holes == ()
+    later = engine.solve(fruit("cloud, brick, pear"))
+    assert later.trace.trust == "novel" and server.calls == 2  # checked by a direct call
+
+
+# -- a quarantined family recompiles on a schedule, not on every request ---------------------------
+
+
+def test_a_quarantined_family_recompiles_on_the_1st_2nd_4th_request_not_on_every_one(server, cache):
+    family = admit(cache, WRONG_VOWELS_SRC)
+    cache.reject(family, 3, inputs={"word": "banana"})  # quarantined; a repair must give 3 on banana
+
+    def respond(body: dict) -> Any:
+        if body["messages"][0]["content"].startswith(DIRECT_HEAD):
+            return reply({"answer": vowels(body["messages"][-1]["content"].rstrip("?").split()[-1])}, 40, 5)
+        return compile_reply(WRONG_VOWELS_SRC, len(body["messages"][-1]["content"].split("Request:\n")[-1]
+                                                       .split("?")[0].split()[-1]))  # still wrong: refused
+
+    server.set_default(respond)
+    engine = engine_for(server, cache, repair_rounds=0, direct_fallback=True, route=False)
+    answers = [engine.solve(ask(w)) for w in ("kiwi", "papaya", "avocado", "onion", "tomato")]
+    assert [a.tier for a in answers] == ["uncached"] * 5
+    compiles = [p for p in purposes(server) if p == "other"]
+    assert len(compiles) == 3  # on the 1st, 2nd and 4th request
+    assert any("not due yet" in r for r in answers[2].trace.reasons)
+    record = cache.trust.view(cache.get(family))
+    assert (record.claims, record.repairs) == (5, 3) and cache.get(family).status == "quarantined"
