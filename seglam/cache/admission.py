@@ -23,7 +23,7 @@ from seglam.cache import admit as rules
 from seglam.cache import index
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import Counterexample, Entry, now
-from seglam.cache.errors import AdmissionError, CorruptEntryError, GateMiss, PatternError
+from seglam.cache.errors import MAX_REPORT, VERIFICATION_FAILED, AdmissionError, CorruptEntryError, GateMiss, PatternError
 from seglam.cache.gate import render_bindings
 from seglam.cache.lookup import Lookup
 from seglam.cache.pattern import Pattern, parse_pattern
@@ -180,7 +180,8 @@ class Admission:
         if verification is None or not verification.ok:
             verification = self.toolchain.verify(program, entries=(entry_name,))
         if not verification.ok:
-            raise AdmissionError([f"verification failed: {verification.summary[:2000]}"])
+            # the whole report (the engine and the CLI render it; cut, it would not parse)
+            raise AdmissionError([VERIFICATION_FAILED + verification.summary[:MAX_REPORT]])
         signature = signature_of(draft.source, entry_name)
         reasons: list[str] = []
         patterns: list[Pattern] = []

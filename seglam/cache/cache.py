@@ -26,7 +26,7 @@ from seglam.cache.admission import Admission, Placement
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.bundle import ImportReport, export_bundle, import_bundle
 from seglam.cache.correction import Correction, GcReport, ReplaceResult
-from seglam.cache.entry import Counterexample, Entry, Event, Provenance
+from seglam.cache.entry import Counterexample, Entry, Event, Provenance, Verification
 from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served
 from seglam.cache.hitstats import HitStats
 from seglam.cache.inspection import Inspection
@@ -207,12 +207,14 @@ class Cache:
         return self._correction.add_example(entry_id, inputs, expected, request=request, note=note)
 
     def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
-                provenance: Provenance | None = None, note: str = "") -> ReplaceResult:
-        """A new program for a family: verified, checked against every stored sample,
-        example and counterexample, diffed against the old one; the old version goes to
-        history and the family is active again."""
+                provenance: Provenance | None = None, note: str = "",
+                verification: Verification | None = None) -> ReplaceResult:
+        """A new program for a family: verified (unless ``verification`` is a passing report
+        of this source), checked against every stored sample, example and counterexample,
+        diffed against the old one; the old version goes to history and the family is
+        active again."""
         return self._correction.replace(entry_id, source, entry=entry, patterns=patterns, provenance=provenance,
-                                        note=note)
+                                        note=note, verification=verification)
 
     def retire(self, entry_id: str, reason: str = "") -> None:
         """Stop serving a family for good; it stays readable with its history."""

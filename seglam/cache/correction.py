@@ -11,7 +11,7 @@ import msgspec
 
 from seglam.cache.admission import Admission, Placement
 from seglam.cache.admit import FamilyDraft
-from seglam.cache.entry import Counterexample, Entry, Example, Provenance, now
+from seglam.cache.entry import Counterexample, Entry, Example, Provenance, Verification, now
 from seglam.cache.errors import AdmissionError
 from seglam.cache.hitstats import HitStats
 from seglam.cache.inspection import Inspection
@@ -106,9 +106,12 @@ class Correction:
         return new
 
     def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
-                provenance: Provenance | None = None, note: str = "") -> ReplaceResult:
+                provenance: Provenance | None = None, note: str = "",
+                verification: Verification | None = None) -> ReplaceResult:
         """A new program for a family, admitted as its next version (see
-        :meth:`Admission.admit`); the old version goes to history."""
+        :meth:`Admission.admit`); the old version goes to history. ``verification``: a
+        passing report of this very source made by the caller (the engine's, which ran
+        with the request's bindings as seeds); without it the program is verified here."""
         full = resolve(self.store, entry_id)
         old = self.inspection.get(full)
         draft = FamilyDraft(
@@ -121,6 +124,7 @@ class Correction:
             examples=old.examples,
             provenance=provenance or Provenance(origin="replace", note=note),
             filename=f"{full}.sgl",
+            verification=verification,
         )
         done = self.admission.admit(draft, Placement.next_version(old, note))
         return ReplaceResult(full, done.entry.version, done.diff, done.disagreements)

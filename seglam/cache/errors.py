@@ -100,3 +100,8 @@ class CacheUnavailableError(CacheError):
     entry is intact. ``code`` is stable for scripts; the CLI exits with 2."""
 
     code = "cache-unavailable"
+
+#: How an admission refused by the verifier starts its reason; the rest is the verifier's
+#: JSON report, whole up to MAX_REPORT characters, for the engine and the CLI to render.
+VERIFICATION_FAILED = "verification failed: "
+MAX_REPORT = 200_000

@@ -24,6 +24,7 @@ import time
 from typing import Any, Sequence
 
 from seglam.cache import Cache, CacheError, ToolchainUnavailable
+from seglam.cache.errors import VERIFICATION_FAILED
 from seglam.engine import ConfigError, Engine, load_config
 from seglam.engine.admission import summarise_verification
 from seglam.engine.config import HOW_TO_CONFIGURE
@@ -108,9 +109,9 @@ def _run(args: argparse.Namespace, path: str, out: "_Printer", fresh: bool, tool
         clock = [time.perf_counter()]
 
         def progress(name: str, what: str, why: str) -> None:
-            if "verification failed: " in why:
-                head, _, summary = why.partition("verification failed: ")
-                why = head + "verification failed: " + summarise_verification(summary).replace("\n", " ")
+            if VERIFICATION_FAILED in why:
+                head, _, summary = why.partition(VERIFICATION_FAILED)
+                why = head + VERIFICATION_FAILED + summarise_verification(summary).replace("\n", " ")
             now = time.perf_counter()
             out.say(f"   {what:<9} {name} ({now - clock[0]:.1f} s)" + (f": {why[:300]}" if why else ""))
             clock[0] = now

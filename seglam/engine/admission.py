@@ -25,7 +25,7 @@ from typing import Any, Mapping, Sequence
 
 from seglam.cache.admit import FamilyDraft, check_holes
 from seglam.cache.entry import Example, Provenance, Signature
-from seglam.cache.errors import AdmissionError, PatternError, ToolchainUnavailable
+from seglam.cache.errors import VERIFICATION_FAILED, AdmissionError, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.gate import classify
 from seglam.cache.signature import leading_assert_lines, pick_entry, signature_of
@@ -232,8 +232,17 @@ def _passed(stages: int, examples: int = 0, not_run: tuple[str, ...] | None = No
 
 def admission_feedback(reasons: Sequence[str]) -> Feedback:
     """The cache's refusal of a candidate that passed every engine-side check (its write
-    transaction re-checks everything: a family admitted meanwhile may clash)."""
-    return Feedback(tuple(failure("cache", r) for r in reasons), _passed(len(STAGES), 0, ()))
+    transaction re-checks everything: a family admitted meanwhile may clash). A verifier
+    report among them is read like the engine's own: its failed obligations, each whole,
+    never the report's JSON cut in the middle."""
+    failures: list[Failure] = []
+    for reason in reasons:
+        head, found, report = reason.partition(VERIFICATION_FAILED)
+        if found and not head:
+            failures += verifier_feedback(report).failures
+        else:
+            failures.append(failure("cache", reason))
+    return Feedback(tuple(failures), _passed(len(STAGES), 0, ()))
 
 
 def strip_fence(program: str) -> str:

@@ -564,7 +564,8 @@ class Engine:
         old = self.cache.get(request.replaces)
         keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain, self.fuel)
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
-                                 provenance=draft.provenance, note="recompiled by the engine")
+                                 provenance=draft.provenance, note="recompiled by the engine",
+                                 verification=draft.verification)
         if add:
             new = self.cache.get(res.entry_id)
             notes += [self._learn_pattern(new, pattern, sample) for pattern, sample in add]

@@ -78,3 +78,43 @@ def test_put_verified_with_clash_check_writes_as_admission_does(cache, calls):
         cache.put_verified([twin], clash_check=True)
     cache.put_verified([family(2)])  # without the check: stored, no event, not through write_family
     assert calls == [("write", "admitted"), ("write", "admitted")] and cache.history(family(2).id)[1] == []
+
+
+def test_replace_trusts_a_passing_report_of_the_same_source_and_verifies_without_one(cache, toolchain, monkeypatch):
+    """The engine verifies a widened program with the request's bindings as seeds; the
+    cache's replace must use that report, not verify again without the seeds (which refused
+    parsers of one wording for lack of valid inputs)."""
+    fam = cache.admit(ADD)
+    source = "def add(a: int, b: int) -> int:\n    return b + a\n"
+    report = toolchain.verify(toolchain.compile(source, "x.sgl"), entries=("add",))
+    assert report.ok
+    verified: list[str] = []
+    real = type(toolchain).verify
+
+    def counting(self, program, entries=()):
+        verified.append(entries)
+        return real(self, program, entries=entries)
+
+    monkeypatch.setattr(type(toolchain), "verify", counting)
+    cache.replace(fam, source, verification=report)
+    assert verified == []
+    cache.replace(fam, "def add(a: int, b: int) -> int:\n    return a + b\n")
+    assert len(verified) == 1
+
+
+def test_a_verifier_refusal_keeps_its_whole_report(tmp_path):
+    """The reason carries the real verifier's report whole (the engine renders it for the
+    model); cut at a fixed length it was JSON that no reader could parse."""
+    from seglam.cache.errors import VERIFICATION_FAILED
+    from seglam.cache.toolchain import SeglamToolchain
+
+    helpers = "".join(f"def part{n}(b: int) -> int:\n    return 100 // (b - {n})\n\n\n" for n in range(12))
+    calls = " + ".join(f"part{n}(b)" for n in range(12))
+    bad = FamilyDraft(source=f"{helpers}def add(a: int, b: int) -> int:\n    return a + {calls}\n",
+                      patterns=ADD.patterns, samples=("What is 2 plus 30?",), entry="add")
+    with Cache(tmp_path / "real", toolchain=SeglamToolchain()) as cache, pytest.raises(AdmissionError) as caught:
+        cache.admit(bad)
+    (reason,) = caught.value.reasons
+    assert reason.startswith(VERIFICATION_FAILED)
+    report = msgspec.json.decode(reason[len(VERIFICATION_FAILED):])
+    assert report["admissible"] is False and len(reason) > 2000

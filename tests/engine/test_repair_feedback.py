@@ -294,3 +294,20 @@ def test_a_warning_in_the_passed_line_is_shown_whole():
     warning = "solve: none of the generated inputs met the precondition (459 rejected); give examples that meet it"
     line = Passed(checks=("the program checks",), warnings=(warning,)).line()
     assert warning in line and "..." not in line
+
+
+def test_a_cache_refusal_with_a_verifier_report_leads_with_the_failed_obligation():
+    """A candidate the engine passed but the cache's own verification refused (a widening's
+    replace, before it used the engine's report) reaches the model as the verifier's failed
+    obligations, whole, not as JSON cut at 2,000 characters."""
+    from seglam.cache.errors import VERIFICATION_FAILED
+    from seglam.engine.admission import admission_feedback
+
+    tc = SeglamToolchain()
+    program = tc.compile("def half(n: int) -> int:\n    return 10 // n\n", "f.sgl")
+    report = tc.verify(program, entries=("half",))
+    assert not report.ok
+    feedback = admission_feedback([VERIFICATION_FAILED + report.summary, "pattern clash: example request 1"])
+    text = feedback.render()
+    assert feedback.failures[0].kind != "cache" and "F-ZERO-DIV" in text
+    assert feedback.failures[-1].kind == "cache" and '"obligations"' not in text
