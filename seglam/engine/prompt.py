@@ -46,7 +46,9 @@ Rules:
    must then be equal. Hole types (binding a str unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
    spaces and line breaks, a hole binds its text without the whitespace around it, and a
-   hole whose text is not of its type does not match. It must be specific: at least
+   hole whose text is not of its type does not match. A str hole is never empty; every str
+   hole but the last takes the shortest text that lets the rest match, the last the longest
+   (`{a: str}: {b: str}` on "x: y: z" binds a="x", b="y: z"). It must be specific: at least
    {specificity} characters' worth, each literal character counting 1 and each hole its
    type's worth ({worths}), with at least one literal word or symbol: `Sort these words:
    {w: str}` and `{e: expr} =` are fine, `{x: str}` alone never. Give a pattern for each
