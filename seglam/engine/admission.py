@@ -36,6 +36,8 @@ from seglam.engine.schema import CompileReply
 from seglam.run.faults import Fault
 
 MAX_PROGRAM_CHARS = 60_000
+#: A family whose originating request the model judged unanswerable stands on this many examples.
+MIN_EXAMPLES_UNANSWERED = 2
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,10 @@ class Candidate:
     value: Any  # the program's answer to the originating request
     reply: CompileReply
     example_values: tuple[Any, ...] = ()
+    #: The model answered null: the request cannot be answered as asked (none of its options
+    #: is right, it contradicts itself); the program refuses it and the family stands on its
+    #: examples. The request itself stays unanswered.
+    unanswerable: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,14 +162,21 @@ def evaluate(
     pre = leading_assert_lines(source, entry)
     value, fail = _run(toolchain, compiled, entry, bindings, fuel, pre, "on the request's inputs",
                        f"{render_answer(reply.answer)} (your direct answer)")
-    if fail is None and not agrees(value, reply.answer):
+    unanswerable = reply.answer is None and request.text is not None
+    if unanswerable and fail is not None and fail.kind == "domain":
+        fail = None  # the model judged the request unanswerable as asked, and the program refuses it
+    elif unanswerable and fail is None:
+        fail = failure("answer", "your answer is null (the request cannot be answered as asked), yet the program "
+                       "answers it: give your answer, or let the precondition refuse this request",
+                       input=_show(bindings), expected="a refusal by the precondition", got=render_answer(value))
+    if fail is None and not unanswerable and not agrees(value, reply.answer):
         fail = failure("answer", "the program and your direct answer disagree on the request; one of them is wrong",
                        input=_show(bindings), expected=f"{render_answer(reply.answer)} (your direct answer)",
                        got=f"{render_answer(value)} (the program)")
     if fail is not None:
         return Refusal(Feedback((fail,), _passed(2)), reply)
 
-    samples: list[str] = [request.text] if request.text is not None else []
+    samples: list[str] = [request.text] if request.text is not None and not unanswerable else []
     examples: list[Example] = []
     example_values = []
     seeds = [bindings]  # inputs in the entry's domain: the aimed run starts from them
@@ -189,6 +202,9 @@ def evaluate(
             examples.append(_example(ex_bind, got, ex.request))
     if request.structured:
         examples.insert(0, _example(bindings, value, None))
+    if unanswerable and len(example_values) < MIN_EXAMPLES_UNANSWERED:
+        failures.append(failure("example", f"your answer is null, so the family is admitted on its examples: give at "
+                                f"least {MIN_EXAMPLES_UNANSWERED} that the program answers ({len(example_values)} did)"))
     if check_pattern is not None and patterns:
         for text in patterns:
             failures += [failure("pattern refused", r) for r in check_pattern(text, tuple(samples))]  # named in r
@@ -213,14 +229,14 @@ def evaluate(
         tasks=(request.task,) if request.structured else (),
         samples=tuple(dict.fromkeys(samples)),
         examples=tuple(examples),
-        request=request.text,
+        request=None if unanswerable else request.text,
         expected=value,
-        has_expected=request.text is not None,
+        has_expected=request.text is not None and not unanswerable,
         provenance=provenance,
         verification=verification,
         filename=f"{entry}.sgl",
     )
-    return Candidate(draft, value, reply, tuple(example_values))
+    return Candidate(draft, value, reply, tuple(example_values), unanswerable=unanswerable)
 
 
 def _passed(stages: int, examples: int = 0, not_run: tuple[str, ...] | None = None) -> Passed:

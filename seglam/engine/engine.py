@@ -466,8 +466,13 @@ class Engine:
                 if request.text is not None:
                     reasons = reasons + self._lift_negatives(request.text, f"family {entry_id} compiled for it",
                                                              entry_id, (*cand.draft.samples, *cand.draft.patterns))
-                return Answer(cand.value, "compiled", self._compiled_trace(entry_id, version, cand, request, usage,
-                                                                           round_no + 1, candidates_seen, reasons))
+                trace = self._compiled_trace(entry_id, version, cand, request, usage, round_no + 1, candidates_seen,
+                                             reasons)
+                if cand.unanswerable:
+                    return Answer(None, "unsolved", dataclasses.replace(trace, message=(
+                        f"the model judged this request unanswerable as asked (its answer was null); family "
+                        f"{entry_id} v{version} was admitted on its examples and refuses this request")))
+                return Answer(cand.value, "compiled", trace)
             answer, _ = self._try_hit(request)  # a rival may have admitted this kind meanwhile
             if answer is not None:
                 return dataclasses.replace(answer, trace=dataclasses.replace(answer.trace, usage=usage))

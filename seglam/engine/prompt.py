@@ -56,7 +56,10 @@ Rules:
    and none may match another family's requests (that family is then widened instead).
    `{{` and `}}` are literal braces.
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
-   must return exactly it on the request's bound inputs.
+   must return exactly it on the request's bound inputs. If the request cannot be answered as
+   asked (none of its options is right, it contradicts itself), give "answer": null and let
+   the precondition refuse it: the family is admitted on its examples (then at least 2) and
+   this request stays unanswered. Never bend the program to fit a flawed request.
 5. "examples": 2 to 4 further requests of the kind (as a user would write them), each with
    its answer; each must match a pattern.
 6. Give the entry point a precondition (@requires or leading asserts) that rejects inputs it
