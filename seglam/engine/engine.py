@@ -52,7 +52,9 @@ from seglam.engine.prompt import free_text_request, repair_message, route_messag
 from seglam.engine.router import (
     OF_ITS_KIND, Doc, RouteRefusal, accepts, bm25_rank, next_version_patterns, rebinds_samples, route_bindings,
 )
-from seglam.engine.widening import CANNOT_BIND, attempt, overlapped_family, record_refusal, refused_requests
+from seglam.engine.widening import (
+    CANNOT_BIND, attempt, claimed_refusals, overlapped_family, record_refusal, refused_requests,
+)
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
 from seglam.engine.trust import Feedback, Keeper, Policy
@@ -555,7 +557,7 @@ class Engine:
         keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain, self.fuel)
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine",
-                                 verification=draft.verification)
+                                 verification=draft.verification, samples=claimed_refusals(request, keep))
         if add:
             new = self.cache.get(res.entry_id)
             notes += [self._learn_pattern(new, pattern, sample) for pattern, sample in add]

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from seglam.cache.entry import Entry
 from seglam.cache.errors import CacheError
+from seglam.cache.pattern import parse_pattern
 from seglam.cache.trust import TrustRecord, widening_due
 from seglam.engine.admission import Candidate, Refusal, Request
 from seglam.engine.router import Family, overlapping
@@ -45,8 +46,8 @@ def attempt(cache: Any, entry: Entry, record: TrustRecord | None, limit: int, wh
     if record.widenings >= limit:
         return None, f"{head}: widening tried {record.widenings} time(s) already (the limit, widen={limit})"
     if not widening_due(record, limit):
-        return None, (f"{head}: widening tried {record.widenings} time(s); the next attempt comes with the "
-                      f"{2 ** record.widenings}th refusal since the last ({record.since_widening} so far)")
+        return None, (f"{head}: widening tried {record.widenings} time(s); the next attempt comes with refusal "
+                      f"number {2 ** record.widenings} since the last ({record.since_widening} so far)")
     try:
         return cache.trust.widening(entry, why), ""
     except (CacheError, AttributeError) as err:
@@ -56,6 +57,17 @@ def attempt(cache: Any, entry: Entry, record: TrustRecord | None, limit: int, wh
 def refused_requests(record: TrustRecord) -> tuple[tuple[str, str], ...]:
     """The kept refusals of ``record`` as (request, why), most recent first."""
     return tuple((r.request, r.why) for r in record.refused)
+
+
+def claimed_refusals(request: Request, patterns: Sequence[str]) -> tuple[str, ...]:
+    """The widening's refused requests (and the request itself) that ``patterns`` match: the
+    new version answered each (:func:`seglam.engine.admission.unanswered_refusals`), so
+    each is stored as a sample, a regression every later version must still answer."""
+    if request.text is None:
+        return ()
+    parsed = [parse_pattern(p) for p in patterns]
+    texts = dict.fromkeys((request.text, *(text for text, _ in request.refused)))
+    return tuple(t for t in texts if any(p.match(t) is not None for p in parsed))
 
 
 def overlapped_family(cache: Any, request: Request, judged: Sequence[Candidate | Refusal],
