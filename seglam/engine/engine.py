@@ -392,14 +392,15 @@ class Engine:
             return f"pattern not learned: {err}"
         return f"learned pattern {pattern!r}"
 
-    def _admitted_worked(self) -> list[WorkedFamily]:
-        """The cache's active families, as worked families the compile prompt may show."""
+    def _admitted_worked(self, replaces: str | None = None) -> list[WorkedFamily]:
+        """The cache's active families, as worked families the compile prompt may show; not
+        the one being replaced (its program is shown as the one to extend)."""
         try:
             entries = self.cache.list("active")
         except CacheError:
             return []
         out = (from_admitted(e.id, e.description, e.signature.entry, e.patterns, e.source, e.samples)
-               for e in entries)
+               for e in entries if e.id != replaces)
         return [w for w in out if w is not None]
 
     def _compile(self, request: Request, usage: Usage, reasons: list[str]) -> Answer:
@@ -414,7 +415,7 @@ class Engine:
         else:
             user = free_text_request(request.text or "", request.counterexamples, request.current, request.context,
                                      request.refused)
-        messages = prompts.compile_messages(user, request.text or request.task or "", self._admitted_worked())
+        messages = prompts.compile_messages(user, request.text or request.task or "", self._admitted_worked(request.replaces))
         last_reply: CompileReply | None = None
         candidates_seen = 0
         for round_no in range(cfg.repair_rounds + 1):

@@ -257,7 +257,7 @@ def _refused(refused: Sequence[tuple[str, str]], request: str) -> list[str]:
     out = ["", "Requests of this kind the family refused (most recent first). Rule 6: the new version must answer "
                "each one your patterns match, given in \"examples\" with its answer; leave one of another kind "
                "unmatched:"]
-    return out + [f"- {_json(text)}" + (" (this request)" if text == request else "") + f": refused, {why}"
+    return out + [f"- {_json(text)}" + (" (this request: your \"answer\")" if text == request else "") + f": refused, {why}"
                   for text, why in refused]
 
 

@@ -72,7 +72,7 @@ def user_of(body: dict) -> str:
 def refused_listed(prompt: str) -> list[str]:
     """The requests of the prompt's list of refused requests, in order."""
     part = prompt.split("Requests of this kind the family refused", 1)[1].split("\n\n", 1)[0]
-    return [json.loads(line[2:].split(": refused, ", 1)[0].replace(" (this request)", ""))
+    return [json.loads(line[2:].split(": refused, ", 1)[0].replace(' (this request: your "answer")', ""))
             for line in part.splitlines() if line.startswith("- ")]
 
 
@@ -100,7 +100,8 @@ def test_a_widening_prompt_lists_every_kept_refusal_and_its_version_answers_each
     assert (answer.trace.entry_id, answer.trace.version) == (family, 2)
     widen_prompt = user_of(server.requests[2])
     assert refused_listed(widen_prompt) == [OTHER_QUESTION, OTHER_WORDING, OTHER_KIND, SIGNED]  # most recent first
-    assert f"{json.dumps(OTHER_QUESTION)} (this request): refused, {CANNOT_BIND}" in widen_prompt
+    assert f'{json.dumps(OTHER_QUESTION)} (this request: your "answer"): refused, {CANNOT_BIND}' in widen_prompt
+    assert widen_prompt.count("def solve(nums: str) -> int:") == 1  # the family is the program to extend, not a worked one
     assert "the other wordings of this kind you can anticipate from them" in widen_prompt
     repair = user_of(server.requests[3])  # the first reply's patterns claim two refusals it does not answer
     assert repair.count("matches a request the family refused") == 2
