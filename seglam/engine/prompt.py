@@ -39,10 +39,10 @@ Rules:
 3. "patterns" (required, at least one): one family per kind, not per wording or question.
    A pattern is the request's fixed wording with typed holes `{name: type}`; hole names are
    the entry point's parameters. Make a hole of every part that can differ between requests of
-   the kind (names, objects, units, numbers, fractions, the question when the kind asks several over the
-   same data), not only of this request's numbers. A value mentioned twice is one hole: repeat
-   its name (`{p: word} has {n: int} pens. {p: word} ...`); its mentions must be equal. Hole
-   types (binding a str unless marked): {holes}.
+   the kind (names, objects, units, numbers, fractions, the question when the kind asks
+   several over the same data), not only of this request's numbers. A value mentioned twice
+   is one hole: repeat its name (`{p: word} has {n: int} pens. {p: word} ...`); its mentions
+   must be equal. Hole types (binding a str unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
    spaces and line breaks, a hole binds its text without the whitespace around it, and a
    hole whose text is not of its type does not match. A str hole is never empty; every str
@@ -55,8 +55,8 @@ Rules:
    (that family is then widened instead). `{{` and `}}` are literal braces.
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
    must return exactly it on the request's bound inputs.
-5. "examples": 2 to 4 further requests of the kind (as a user would write them), each with
-   its answer; each must match a pattern. In the program, add module-level
+5. "examples": 2 to 4 further requests of the kind (as a user would write them; in a widening
+   also rule 6's refused ones), each with its answer; each must match a pattern. In the program, add module-level
    `assert solve(...) == ...` examples and, where natural, prop_* properties.
 6. What must be answered, what may be refused (stated here only). The program MUST return
    exactly the given answer on: this request, your "examples", its module-level asserts, the
