@@ -59,6 +59,7 @@ class Request:
     #: a widening's kept refusals of the family, (request, why), most recent first: the new version
     #: must answer each one its patterns match (given in "examples" with its answer)
     refused: tuple[tuple[str, str], ...] = ()
+    recorded_by: str | None = None  # the family whose refusal of this request is already recorded (counted once)
 
     @property
     def structured(self) -> bool:

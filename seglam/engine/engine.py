@@ -287,7 +287,7 @@ class Engine:
         request as a compile of the next version of ``entry`` that answers it and every kept
         refusal its patterns claim (the same compile and admission path; ``Cache.replace``
         re-checks every stored sample, example and counterexample); else None and why not."""
-        record = record_refusal(self.cache, entry, refusal, request.text)
+        record = record_refusal(self.cache, entry, refusal, request.text, counted=request.recorded_by == entry.id)
         cfg = self.compiler.config if self.compiler else None
         record, why_not = attempt(self.cache, entry, record, cfg.widen if cfg else 0, why)
         if record is None:
@@ -310,7 +310,8 @@ class Engine:
         note = (f"the router picked family {entry.id} ({entry.description[:200]!r}, {entry.signature.render()}) for "
                 f"this request, and it refused: {tried.why[:500]}; so this compile writes a new family"
                 + (f" ({why})" if why else ""))
-        return dataclasses.replace(request, context=(*request.context, note)), ""
+        return dataclasses.replace(request, context=(*request.context, note),
+                                   recorded_by=entry.id if tried.widenable else None), ""
 
     def _route(self, text: str) -> tuple[Answer | None, Usage, list[str], RouteRefusal | None]:
         """Offer the nearest families to the model; answer if it binds one that checks.

@@ -26,11 +26,13 @@ from seglam.engine.router import Family, overlapping
 CANNOT_BIND = "its patterns cannot bind it"
 
 
-def record_refusal(cache: Any, entry: Entry, why: str, text: str | None) -> TrustRecord | None:
+def record_refusal(cache: Any, entry: Entry, why: str, text: str | None, *, counted: bool = False) -> TrustRecord | None:
     """Record that ``entry`` refused the request ``text`` (None: a structured request, only
-    counted); None when the cache cannot record it (the refusal itself stands)."""
+    counted), unless this request's refusal is ``counted`` already (a refused route, then a
+    compile that overlaps the same family: one request, one refusal); the record, or None
+    when the cache cannot keep it (the refusal itself stands)."""
     try:
-        return cache.trust.refused(entry, why, text)
+        return cache.trust.view(entry) if counted else cache.trust.refused(entry, why, text)
     except (CacheError, AttributeError):
         return None
 

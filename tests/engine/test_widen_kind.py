@@ -246,3 +246,19 @@ def test_the_compile_and_widening_prompts_say_must_answer_and_may_refuse_in_one_
     assert "\"must give\" is answered with that value; one that \"failed\" must not fail again (refusing it passes)" in flat
     assert flat.index("Requests of this kind the family refused") < flat.index("Regressions:") < flat.index(
         "The family's current program")
+
+
+def test_a_refused_route_then_an_overlapping_compile_is_one_refusal_not_two(server, cache):
+    from tests.engine.test_route_widen import V2
+
+    engine = engine_on(server, cache, widen=8, repair_rounds=0)
+    server.script(V1)
+    family = engine.solve(FIRST).trace.entry_id
+    cache.trust.widening(cache.get(family), "an earlier attempt that failed")  # the next attempt: 2nd refusal since
+    server.script(empty_route, V2)  # the router's family cannot bind it; the fresh compile's pattern overlaps it
+    answer = engine.solve(OTHER_QUESTION)
+    assert answer.tier == "unsolved" and server.calls == 3, answer.trace.reasons  # no widening compile
+    assert "WIDENS" not in user_of(server.requests[2])
+    record = cache.trust.view(cache.get(family))
+    assert (record.refusals, record.since_widening, record.widenings) == (1, 1, 1)
+    assert [r.request for r in record.refused] == [OTHER_QUESTION]
