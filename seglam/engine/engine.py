@@ -416,7 +416,8 @@ class Engine:
         else:
             user = free_text_request(request.text or "", request.counterexamples, request.current, request.context,
                                      request.refused)
-        messages = prompts.compile_messages(user, request.text or request.task or "", self._admitted_worked(request.replaces))
+        messages = prompts.compile_messages(user, request.text or request.task or "",
+                                            self._admitted_worked(request.replaces))
         last_reply: CompileReply | None = None
         candidates_seen = 0
         for round_no in range(cfg.repair_rounds + 1):
@@ -559,7 +560,8 @@ class Engine:
         keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain, self.fuel)
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine",
-                                 verification=draft.verification, samples=claimed_refusals(request, keep))
+                                 verification=draft.verification,
+                                 samples=claimed_refusals(request, draft.patterns, keep))
         if add:
             new = self.cache.get(res.entry_id)
             notes += [self._learn_pattern(new, pattern, sample) for pattern, sample in add]

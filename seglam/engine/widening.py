@@ -61,15 +61,18 @@ def refused_requests(record: TrustRecord) -> tuple[tuple[str, str], ...]:
     return tuple((r.request, r.why) for r in record.refused)
 
 
-def claimed_refusals(request: Request, patterns: Sequence[str]) -> tuple[str, ...]:
-    """The widening's refused requests (and the request itself) that ``patterns`` match: the
-    new version answered each (:func:`seglam.engine.admission.unanswered_refusals`), so
-    each is stored as a sample, a regression every later version must still answer."""
+def claimed_refusals(request: Request, claimed: Sequence[str], stored: Sequence[str]) -> tuple[str, ...]:
+    """The request and the widening's refused requests that the new version's own patterns
+    (``claimed``) match, so it answered each (:func:`seglam.engine.admission.unanswered_refusals`),
+    and that a pattern stored with the program (``stored``) matches: each is stored as a
+    sample, a regression every later version must still answer. (One only a pattern learned
+    afterwards matches is stored with that pattern when it is its sample.)"""
     if request.text is None:
         return ()
-    parsed = [parse_pattern(p) for p in patterns]
+    mine, kept = [parse_pattern(p) for p in claimed], [parse_pattern(p) for p in stored]
     texts = dict.fromkeys((request.text, *(text for text, _ in request.refused)))
-    return tuple(t for t in texts if any(p.match(t) is not None for p in parsed))
+    return tuple(t for t in texts
+                 if any(p.match(t) is not None for p in mine) and any(p.match(t) is not None for p in kept))
 
 
 def overlapped_family(cache: Any, request: Request, judged: Sequence[Candidate | Refusal],
