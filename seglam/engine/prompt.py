@@ -33,9 +33,9 @@ Rules:
 1. Reply with ONE JSON object of the shape given at the end, nothing else.
 2. "program": a complete Seglam module (see the guide). Its entry point ("entry", default
    "solve") takes the request's varying parts as typed parameters and returns the answer in
-   exactly the requested form, as a JSON value: a number is a number (`42`, not `"42"`; `25`
-   and `25.0` are the same answer; a `float` return accepts ints), an option letter, a word
-   or a date as a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
+   exactly the requested form, as a JSON value: a number is a number (`42`, not `"42"`;
+   `25` and `25.0` are the same answer; a `float` return accepts ints), an option letter, a
+   word or a date as a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
 3. "patterns" (required, at least one): one family per kind, not per wording or question.
    A pattern is the request's fixed wording with typed holes `{name: type}`; hole names are
    the entry point's parameters. Make a hole of every part that can differ between requests of
