@@ -393,15 +393,15 @@ class Engine:
             return f"pattern not learned: {err}"
         return f"learned pattern {pattern!r}"
 
-    def _admitted_worked(self, replaces: str | None = None) -> list[WorkedFamily]:
-        """The cache's active families, as worked families the compile prompt may show; not
-        the one being replaced (its program is shown as the one to extend)."""
+    def _admitted_worked(self, replacing: str | None = None) -> list[WorkedFamily]:
+        """The cache's active families, as worked families the compile prompt may show; not the
+        family being replaced, whose program the prompt shows already (once is enough)."""
         try:
             entries = self.cache.list("active")
         except CacheError:
             return []
         out = (from_admitted(e.id, e.description, e.signature.entry, e.patterns, e.source, e.samples)
-               for e in entries if e.id != replaces)
+               for e in entries if e.id != replacing)
         return [w for w in out if w is not None]
 
     def _compile(self, request: Request, usage: Usage, reasons: list[str]) -> Answer:

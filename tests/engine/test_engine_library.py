@@ -106,3 +106,21 @@ def test_the_library_list_comes_from_the_modules_and_a_request_sees_the_ones_it_
     assert library_index(mine) == "- module clock: Hours: later\n"
     assert library_for("anything", mine).endswith("- later(h: int, n: int) -> int: `n` hours after `h`.")
     json.dumps(index)  # plain text
+
+
+def test_every_library_doc_is_shown_whole_not_cut():
+    """A stand-in model (run 5) guessed what `shift`, `add_months` and `number` do on the
+    cases that matter because their docs were cut at 64 characters: each first sentence of
+    the standard library is now listed whole."""
+    from seglam.engine.library_prompt import first_line
+    from seglam.program.library import stdlib_sources
+    import ast
+
+    everything = library_for("Options:\n(A) 03/05/2021\n(B) 03/06/2021\nname, age\nAna, 3\nBo, 4")
+    for source in stdlib_sources().values():
+        for fn in ast.parse(source).body:
+            if isinstance(fn, ast.FunctionDef) and not fn.name.startswith(("_", "prop_")):
+                shown = first_line(ast.get_docstring(fn) or "")
+                assert not shown.endswith(" ..."), fn.name
+                assert shown in everything, fn.name
+    assert 'The label ("A", no parentheses) of the one option' in everything
