@@ -262,3 +262,17 @@ def test_a_refused_route_then_an_overlapping_compile_is_one_refusal_not_two(serv
     record = cache.trust.view(cache.get(family))
     assert (record.refusals, record.since_widening, record.widenings) == (1, 1, 1)
     assert [r.request for r in record.refused] == [OTHER_QUESTION]
+
+
+# -- prompt size: a fault row the guide states elsewhere goes, never its code ------------------------
+
+
+def test_fault_rows_stated_elsewhere_leave_the_guide_but_never_their_code():
+    from seglam.engine.guide import STATED_ELSEWHERE, generate_guide, load_guide
+
+    guide = load_guide()
+    for code in sorted(STATED_ELSEWHERE):
+        assert f"- `{code}`: " not in guide and code in guide, code
+    assert "- `F-ZERO-DIV`: division or modulo by zero" in guide  # a row stated nowhere else stays
+    alone = "## 11. Faults\n\n| code | meaning |\n|---|---|\n| `F-FUEL` | the step budget ran out |\n"
+    assert "- `F-FUEL`: the step budget ran out" in generate_guide(alone)  # its only mention: kept
