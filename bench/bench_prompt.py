@@ -32,7 +32,8 @@ from collections import Counter
 from pathlib import Path
 
 from seglam.engine.guide import load_guide
-from seglam.engine.prompt import build_prompts, free_text_request, stdlib_list
+from seglam.engine.library_prompt import library_index
+from seglam.engine.prompt import RULES, build_prompts, free_text_request, pattern_rules, stdlib_list
 from seglam.engine.worked import select_worked
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "bbh"
@@ -73,7 +74,8 @@ def measure(data: Path) -> dict:
         "p90_tokens": every[int(0.9 * (len(every) - 1))],
         "max_tokens": every[-1],
         "fixed_prefix_tokens": tokens(len(book.system)),
-        "parts_tokens": {"guide": tokens(len(load_guide())), "library": tokens(len(stdlib_list()))},
+        "parts_tokens": {"rules": tokens(len(pattern_rules(RULES))), "guide": tokens(len(load_guide())),
+                         "library": tokens(len(stdlib_list())), "seglam_modules": tokens(len(library_index()))},
         "per_task": {
             task: {"median_tokens": statistics.median(per), "worked": dict(shown[task].most_common(3))}
             for task, per in sizes.items()
@@ -126,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"compile prompt over {report['requests']} requests of {source} (tokens = chars / 4, empty cache)")
     print(f"  median {report['median_tokens']}  p90 {report['p90_tokens']}  max {report['max_tokens']}")
-    print(f"  fixed prefix {report['fixed_prefix_tokens']} (guide {report['parts_tokens']['guide']}, "
-          f"library {report['parts_tokens']['library']})")
+    print(f"  fixed prefix {report['fixed_prefix_tokens']} (" + ", ".join(
+        f"{k.replace('_', ' ')} {v}" for k, v in report["parts_tokens"].items()) + ")")
     for task, row in report["per_task"].items():
         worked = ", ".join(f"{k} x{v}" for k, v in row["worked"].items())
         print(f"  {task:42} median {row['median_tokens']:>6}  shown: {worked}")

@@ -208,13 +208,14 @@ class Cache:
 
     def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
                 provenance: Provenance | None = None, note: str = "",
-                verification: Verification | None = None) -> ReplaceResult:
+                verification: Verification | None = None, samples: tuple[str, ...] = ()) -> ReplaceResult:
         """A new program for a family: verified (unless ``verification`` is a passing report
         of this source), checked against every stored sample, example and counterexample,
         diffed against the old one; the old version goes to history and the family is
-        active again."""
+        active again. ``samples``: further requests the new version answers (a widening's
+        refused requests), checked and stored with the old ones."""
         return self._correction.replace(entry_id, source, entry=entry, patterns=patterns, provenance=provenance,
-                                        note=note, verification=verification)
+                                        note=note, verification=verification, samples=samples)
 
     def retire(self, entry_id: str, reason: str = "") -> None:
         """Stop serving a family for good; it stays readable with its history."""

@@ -107,11 +107,12 @@ class Correction:
 
     def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
                 provenance: Provenance | None = None, note: str = "",
-                verification: Verification | None = None) -> ReplaceResult:
+                verification: Verification | None = None, samples: tuple[str, ...] = ()) -> ReplaceResult:
         """A new program for a family, admitted as its next version (see
         :meth:`Admission.admit`); the old version goes to history. ``verification``: a
         passing report of this very source made by the caller (the engine's, which ran
-        with the request's bindings as seeds); without it the program is verified here."""
+        with the request's bindings as seeds); without it the program is verified here.
+        ``samples`` are added to the stored ones (each must match a pattern and be answered)."""
         full = resolve(self.store, entry_id)
         old = self.inspection.get(full)
         draft = FamilyDraft(
@@ -120,7 +121,7 @@ class Correction:
             description=old.description,
             entry=entry or old.signature.entry,
             tasks=old.tasks,
-            samples=old.samples,
+            samples=tuple(dict.fromkeys((*old.samples, *samples))),
             examples=old.examples,
             provenance=provenance or Provenance(origin="replace", note=note),
             filename=f"{full}.sgl",

@@ -11,7 +11,12 @@ earned afterwards, per version (docs/cache.md, "Trust"):
 - the **envelope** (:mod:`seglam.cache.envelope`) of the inputs the version was verified
   on (its samples, examples and reject counterexamples) and observed on, and the holes
   declared **open** (:meth:`TrustBook.declare_open`);
-- **refusals**: requests its patterns matched but its precondition refused;
+- **refusals**: requests of its kind it refused (its precondition refused them, or its
+  patterns cannot bind them): counted, and the last :data:`MAX_REFUSED` distinct ones of
+  the version kept with why (``refused``, most recent first), which a widening shows the
+  model and the widened version must answer where its patterns claim them;
+- **widenings**: attempts at a wider version of this version, and the refusals since the
+  last one; :func:`widening_due` spaces the attempts out;
 - the **observed** inputs themselves (the last :data:`MAX_OBSERVED`, with the confirmed
   answer), carried from version to version: a new version that gives the confirmed answer
   on every one of them earns them as its own observations (:meth:`TrustBook.replay`), so
@@ -49,6 +54,11 @@ MAX_HISTORY = 40
 MEMO = 4096
 #: Observed inputs (with their confirmed answers) kept per family for replay.
 MAX_OBSERVED = 32
+#: Distinct refused requests kept per family version (most recent first) for its widening.
+MAX_REFUSED = 8
+#: How long a kept refused request and its reason may be.
+MAX_REFUSED_CHARS = 2000
+MAX_REFUSED_WHY = 300
 ORIGINS = ("shadow", "novel", "user", "operator")
 STATUSES = ("open", "program-wrong", "program-right")
 
@@ -99,6 +109,15 @@ class Observed(msgspec.Struct, frozen=True, gc=False):
     version: int
 
 
+class Refused(msgspec.Struct, frozen=True, gc=False):
+    """A request of the family's kind that this version refused, and why (its gate's or
+    precondition's line, or that its patterns cannot bind it)."""
+
+    request: str
+    why: str
+    at: float = 0.0
+
+
 class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One family's earned trust; ``version`` is the version the counts belong to."""
 
@@ -110,8 +129,10 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     open_holes: tuple[str, ...] = ()
     known: tuple[str, ...] = ()  # the words the program's own string literals name (envelope.program_words)
     disputes: tuple[Dispute, ...] = ()
-    refusals: int = 0
+    refusals: int = 0  # refusals of every version
+    refused: tuple[Refused, ...] = ()  # this version's distinct refused requests, most recent first
     widenings: int = 0  # times this version was asked to be widened
+    since_widening: int = 0  # refusals of this version since its last widening (or since it began)
     observed: tuple[Observed, ...] = ()  # confirmed inputs, of this and earlier versions
     replayed: bool = False  # the earlier versions' observations were replayed on this one
     repairs: int = 0  # recompiles tried while this version was quarantined
@@ -330,15 +351,26 @@ class TrustBook:
         return self.settle(entry, found.id, "program-wrong", answer=decode_value(cx.expected), by="operator",
                            why=cx.message or "rejected by an operator")
 
-    def refused(self, entry: Entry, why: str) -> TrustRecord:
-        """The family's pattern matched a request its precondition refused."""
-        return self._change(entry, lambda r: _event(msgspec.structs.replace(r, refusals=r.refusals + 1),
-                                                   "refused", entry.version, why[:200]), stale=True)
+    def refused(self, entry: Entry, why: str, request: str | None = None) -> TrustRecord:
+        """``entry`` refused a request of its kind (``why``: its precondition's line, or that
+        its patterns cannot bind it). Counted; ``request`` (free text) is kept in this
+        version's ``refused`` (distinct, most recent first, at most :data:`MAX_REFUSED`).
+        A refusal met by an older version than the stored one only counts."""
+
+        def change(r: TrustRecord) -> TrustRecord:
+            r = msgspec.structs.replace(r, refusals=r.refusals + 1)
+            if r.version == entry.version:
+                kept = r.refused if request is None else remember_refused(r.refused, request, why)
+                r = msgspec.structs.replace(r, refused=kept, since_widening=r.since_widening + 1)
+            return _event(r, "refused", entry.version, why[:200])
+
+        return self._change(entry, change, stale=True)
 
     def widening(self, entry: Entry, why: str) -> TrustRecord:
-        """The engine asks the model for a widened version of ``entry`` (counted per version)."""
-        return self._change(entry, lambda r: _event(msgspec.structs.replace(r, widenings=r.widenings + 1),
-                                                   "widening", entry.version, why[:200]))
+        """The engine asks the model for a widened version of ``entry``: counted per version,
+        and the refusals since the last attempt start again from 0 (:func:`widening_due`)."""
+        return self._change(entry, lambda r: _event(msgspec.structs.replace(
+            r, widenings=r.widenings + 1, since_widening=0), "widening", entry.version, why[:200]))
 
     def declare_open(self, entry: Entry, hole: str) -> TrustRecord:
         """Declare ``hole`` open: the program handles any value of it, so the novelty gate
@@ -412,6 +444,21 @@ def repair_due(record: TrustRecord) -> bool:
     recompile (from 0) is tried on the (2**k)-th claimed request (1, 2, 4, 8, ...), so n
     requests cost at most log2(n) + 1 recompiles, and the others get the fallback."""
     return record.claims + 1 >= 2 ** record.repairs
+
+
+def widening_due(record: TrustRecord, limit: int) -> bool:
+    """Whether the refusal just recorded should try a wider version: the k-th attempt (from
+    0) on the (2**k)-th refusal since the attempt before it (the 1st refusal, then the 2nd,
+    4th, 8th ... after each failed attempt), at most ``limit`` attempts per version (0:
+    never). n refusals cost at most log2(n + 1) attempts; each carries every refusal kept."""
+    return 0 < limit and record.widenings < limit and record.since_widening >= 2 ** record.widenings
+
+
+def remember_refused(kept: tuple[Refused, ...], request: str, why: str) -> tuple[Refused, ...]:
+    """``kept`` with ``request`` first (moved there if already kept), at most :data:`MAX_REFUSED`."""
+    text = request[:MAX_REFUSED_CHARS]
+    new = Refused(text, why[:MAX_REFUSED_WHY], time.time())
+    return (new, *(r for r in kept if r.request != text))[:MAX_REFUSED]
 
 
 def _observed(bindings: Mapping[str, Any], answer: Any, version: int) -> Observed | None:

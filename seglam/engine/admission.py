@@ -28,6 +28,7 @@ from seglam.cache.entry import Example, Provenance, Signature
 from seglam.cache.errors import VERIFICATION_FAILED, AdmissionError, PatternError, ToolchainUnavailable
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.gate import classify
+from seglam.cache.trust import MAX_REFUSED
 from seglam.cache.signature import leading_assert_lines, pick_entry, signature_of
 from seglam.cache.values import encode_value, render_value
 from seglam.syntax.diagnostics import CheckError
@@ -38,6 +39,8 @@ from seglam.run.faults import Fault
 MAX_PROGRAM_CHARS = 60_000
 #: A family whose originating request the model judged unanswerable stands on this many examples.
 MIN_EXAMPLES_UNANSWERED = 2
+#: Examples read from one reply: the 2 to 4 the rules ask for, and a widening's refused requests.
+MAX_EXAMPLES = 4 + MAX_REFUSED
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class Request:
     counterexamples: tuple[str, ...] = ()  # rendered, for the prompt
     current: str | None = None  # the program of the family being replaced, shown to the model
     context: tuple[str, ...] = ()  # what the engine tried before (a refused route, why it widens), for the prompt
+    #: a widening's kept refusals of the family, (request, why), most recent first: the new version
+    #: must answer each one its patterns match (given in "examples" with its answer)
+    refused: tuple[tuple[str, str], ...] = ()
+    recorded_by: str | None = None  # the family whose refusal of this request is already recorded (counted once)
 
     @property
     def structured(self) -> bool:
@@ -180,7 +187,7 @@ def evaluate(
     examples: list[Example] = []
     example_values = []
     seeds = [bindings]  # inputs in the entry's domain: the aimed run starts from them
-    for i, ex in enumerate(reply.examples[:8]):
+    for i, ex in enumerate(reply.examples[:MAX_EXAMPLES]):
         ex_bind, ex_reason = _example_bindings(ex, patterns, request, signature)
         if ex_reason:
             kind = "example misses pattern" if ex.request is not None and not request.structured else "example"
@@ -205,6 +212,7 @@ def evaluate(
     if unanswerable and len(example_values) < MIN_EXAMPLES_UNANSWERED:
         failures.append(failure("example", f"your answer is null, so the family is admitted on its examples: give at "
                                 f"least {MIN_EXAMPLES_UNANSWERED} that the program answers ({len(example_values)} did)"))
+    failures += unanswered_refusals(request, patterns, (*samples, *(ex.request or "" for ex in reply.examples)))
     if check_pattern is not None and patterns:
         for text in patterns:
             failures += [failure("pattern refused", r) for r in check_pattern(text, tuple(samples))]  # named in r
@@ -237,6 +245,25 @@ def evaluate(
         filename=f"{entry}.sgl",
     )
     return Candidate(draft, value, reply, tuple(example_values), unanswerable=unanswerable)
+
+
+def unanswered_refusals(request: Request, patterns: Sequence[str], answered: Sequence[str]) -> list[Failure]:
+    """A widening's refused requests that a pattern of the new version matches (the version
+    claims them) but that are not ``answered`` (the request, and the examples whose answers
+    the program gave): each must be answered as the request is, so it must come as an
+    example with its answer. A refused request no pattern matches is not claimed."""
+    done = {a.strip() for a in answered}
+    out = []
+    for text, why in request.refused:
+        if text.strip() in done:
+            continue
+        claimed = next((p for p in patterns if parse_pattern(p).match(text) is not None), None)
+        if claimed is not None:
+            out.append(failure("refusal", f"your pattern {clip(claimed, 120)!r} matches a request the family refused, "
+                                          "so the new version must answer it: give it in \"examples\" with its answer "
+                                          "(or narrow the pattern if it is of another kind)",
+                               input=repr(clip(text, 300)), got=f"refused before: {clip(why, 200)}"))
+    return out
 
 
 def _passed(stages: int, examples: int = 0, not_run: tuple[str, ...] | None = None) -> Passed:

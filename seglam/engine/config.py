@@ -35,9 +35,12 @@ novelty            SEGLAM_NOVELTY              check hits whose inputs leave wha
                                                family was verified and observed on
 dispute_limit      SEGLAM_DISPUTE_LIMIT        open or lost disputes that quarantine a
                                                family (0: never)
-widen              SEGLAM_WIDEN                times per family version the model is asked
-                                               to widen a family whose precondition
-                                               refused a request it matched (0: never)
+widen              SEGLAM_WIDEN                attempts per family version at a wider
+                                               version of a family that refused a request
+                                               of its kind (0: never); spaced out: the 1st
+                                               refusal, then the 2nd, 4th, 8th ... since
+                                               the last attempt, each attempt showing the
+                                               version's last 8 distinct refusals
 =================  ==========================  =======================================
 """
 
@@ -85,7 +88,7 @@ class CompilerConfig:
     probation: int = 3
     novelty: bool = True
     dispute_limit: int = 3
-    widen: int = 1
+    widen: int = 8
 
     @property
     def configured(self) -> bool:

@@ -50,8 +50,10 @@ from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.function import function as decorate
 from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request, widening_note
 from seglam.engine.router import (
-    OF_ITS_KIND, Doc, Family, RouteRefusal, accepts, bm25_rank, next_version_patterns, overlapping, rebinds_samples,
-    route_bindings,
+    OF_ITS_KIND, Doc, RouteRefusal, accepts, bm25_rank, next_version_patterns, rebinds_samples, route_bindings,
+)
+from seglam.engine.widening import (
+    CANNOT_BIND, attempt, claimed_refusals, overlapped_family, record_refusal, refused_requests,
 )
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
@@ -266,37 +268,33 @@ class Engine:
         return self.trust.check(answer, hit.entry, hit.bindings, request), None
 
     def _widen(self, request: Request, miss: Miss) -> Answer:
-        """A family whose pattern claims the request refused it by its precondition: ask the
-        model for a wider version (:meth:`_widening`). Otherwise, or if that fails, the
-        fallback."""
+        """A family whose pattern claims the request refused it by its precondition: record
+        the refusal, and ask the model for a wider version when one is due (:meth:`_widening`).
+        Otherwise, or if that fails, the fallback."""
         entry = miss.entry
-        if entry is not None and miss.outcome == "domain":
-            self._count_refusal(entry, miss.reason)
         if entry is None or miss.outcome != "domain":
             return self._fallback(request, [miss.reason], Usage(), rounds=0)
-        widened, why = self._widening(request, entry, f"its precondition refused this request ({miss.reason[:300]})")
+        widened, why = self._widening(request, entry, f"its precondition refused this request ({miss.reason[:300]})",
+                                      miss.reason)
         if widened is None:
             return self._fallback(request, [miss.reason] + ([why] if why else []), Usage(), rounds=0)
         with self._compile_lock(request):
             return self._compile(widened, Usage(), [miss.reason, why])
 
-    def _widening(self, request: Request, entry: Entry, why: str) -> tuple[Request | None, str]:
-        """``request`` as a compile of the next version of ``entry`` that also answers it
-        (the same compile and admission path; ``Cache.replace`` re-checks every stored
-        sample, example and counterexample), if widening is on and this version has not
-        been asked ``widen`` times already; else None and why not ("" when widening is off)."""
+    def _widening(self, request: Request, entry: Entry, why: str, refusal: str) -> tuple[Request | None, str]:
+        """Record that ``entry`` refused ``request`` (``refusal``: the gate's line, or
+        :data:`CANNOT_BIND`); when a widening is due (:mod:`seglam.engine.widening`), the
+        request as a compile of the next version of ``entry`` that answers it and every kept
+        refusal its patterns claim (the same compile and admission path; ``Cache.replace``
+        re-checks every stored sample, example and counterexample); else None and why not."""
+        record = record_refusal(self.cache, entry, refusal, request.text, counted=request.recorded_by == entry.id)
         cfg = self.compiler.config if self.compiler else None
-        if cfg is None or not cfg.widen or entry.status != "active":
-            return None, ""
-        try:
-            tried = self.cache.trust.view(entry).widenings
-            if tried >= cfg.widen:
-                return None, f"family {entry.id} v{entry.version}: widening tried {tried} time(s) already"
-            self.cache.trust.widening(entry, why)
-        except (CacheError, AttributeError) as err:
-            return None, f"widening not tried: {err}"
+        record, why_not = attempt(self.cache, entry, record, cfg.widen if cfg else 0, why)
+        if record is None:
+            return None, why_not
         note = widening_note(entry.id, entry.version, entry.signature.render(), entry.patterns, why)
-        return self._replacing(request, entry, note), f"asking for a widened version of family {entry.id}: {why[:300]}"
+        widened = dataclasses.replace(self._replacing(request, entry, note), refused=refused_requests(record))
+        return widened, f"asking for a widened version of family {entry.id}: {why[:300]}"
 
     def _after_refused_route(self, request: Request, tried: RouteRefusal) -> tuple[Request, str]:
         """The router picked a family that could not answer: widen it when its patterns
@@ -304,22 +302,16 @@ class Engine:
         cover); otherwise, or when widening is not possible, compile a new family, and the
         compile prompt says which family was tried and why it refused."""
         entry, why = tried.entry, ""
-        if tried.domain:
-            self._count_refusal(entry, tried.why)
         if tried.widenable:
-            widened, why = self._widening(request, entry, f"the router picked it for this request, but {tried.why}")
+            widened, why = self._widening(request, entry, f"the router picked it for this request, but {tried.why}",
+                                          tried.why if tried.domain else CANNOT_BIND)
             if widened is not None:
                 return widened, why
         note = (f"the router picked family {entry.id} ({entry.description[:200]!r}, {entry.signature.render()}) for "
                 f"this request, and it refused: {tried.why[:500]}; so this compile writes a new family"
                 + (f" ({why})" if why else ""))
-        return dataclasses.replace(request, context=(*request.context, note)), ""
-
-    def _count_refusal(self, entry: Entry, why: str) -> None:
-        try:
-            self.cache.trust.refused(entry, why)
-        except (CacheError, AttributeError):
-            pass  # a count for `seglam cache show`; the refusal itself stands
+        return dataclasses.replace(request, context=(*request.context, note),
+                                   recorded_by=entry.id if tried.widenable else None), ""
 
     def _route(self, text: str) -> tuple[Answer | None, Usage, list[str], RouteRefusal | None]:
         """Offer the nearest families to the model; answer if it binds one that checks.
@@ -422,8 +414,10 @@ class Engine:
             user = structured_request(request.task or "", dict(request.inputs or {}), request.signature,
                                       request.frozen_examples, request.counterexamples, request.current)
         else:
-            user = free_text_request(request.text or "", request.counterexamples, request.current, request.context)
-        messages = prompts.compile_messages(user, request.text or request.task or "", self._admitted_worked(request.replaces))
+            user = free_text_request(request.text or "", request.counterexamples, request.current, request.context,
+                                     request.refused)
+        messages = prompts.compile_messages(user, request.text or request.task or "",
+                                            self._admitted_worked(request.replaces))
         last_reply: CompileReply | None = None
         candidates_seen = 0
         for round_no in range(cfg.repair_rounds + 1):
@@ -571,7 +565,8 @@ class Engine:
         keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain, self.fuel)
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine",
-                                 verification=draft.verification)
+                                 verification=draft.verification,
+                                 samples=claimed_refusals(request, draft.patterns, keep))
         if add:
             new = self.cache.get(res.entry_id)
             notes += [self._learn_pattern(new, pattern, sample) for pattern, sample in add]
@@ -585,25 +580,8 @@ class Engine:
         """A new family refused because its patterns overlap an existing family's requests:
         that family already claims the kind, so ask for a wider version of it (with this
         request's wording added) instead of pushing the model to a narrower rival."""
-        if request.replaces is not None or request.text is None:
-            return None, ""
-        replies = [c.reply for c in judged if c.reply is not None and (
-            isinstance(c, Candidate) and refused
-            or isinstance(c, Refusal) and any(f.kind == "pattern refused" for f in c.feedback.failures))]
-        if not replies:
-            return None, ""
-        reply = replies[0]
-        samples = (request.text, *(ex.request for ex in reply.examples if ex.request))
-        try:
-            entries = {e.id: e for e in self.cache.list("active") if e.patterns}
-        except CacheError:
-            return None, ""
-        ids = overlapping(reply.patterns, samples, [Family(e.id, e.patterns, e.samples) for e in entries.values()])
-        if not ids:
-            return None, ""
-        return self._widening(request, entries[ids[0]], f"the family written for this request has patterns "
-                                              f"{list(reply.patterns)[:4]} that overlap its requests, so this "
-                                              "request is of its kind")
+        entry, why = overlapped_family(self.cache, request, judged, refused)
+        return self._widening(request, entry, why, CANNOT_BIND) if entry is not None else (None, "")
 
     def _pattern_checker(self, request: Request) -> Callable[[str, tuple[str, ...]], list[str]]:
         def check(pattern: str, samples: tuple[str, ...]) -> list[str]:

@@ -113,7 +113,26 @@ def generate_guide(markdown: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         else:
             rest.append(line)
     out += _digest_sections("\n".join(rest))
-    return _cap(_squeeze(_strip_comments(tuple(out))), max_chars)
+    return _cap(_squeeze(_without_restated(_strip_comments(tuple(out)))), max_chars)
+
+
+#: Codes whose row in a code table (SPEC section 11, the faults) the guide leaves out: another
+#: line of the guide states what raises each (the contracts in section 8, freezing in 7,
+#: regular expressions in 9, the limits' table in 10), so the row would say it twice.
+STATED_ELSEWHERE = frozenset({"F-ASSERT", "F-REQUIRES", "F-ENSURES", "F-FROZEN", "F-REGEX", "F-FUEL", "F-DEPTH",
+                              "F-INT-SIZE", "F-STR-SIZE", "F-COLLECTION-SIZE"})
+_CODE_ROW = re.compile(r"^- `([EF]-[A-Z-]+)`: ")
+
+
+def _without_restated(lines: list[str]) -> list[str]:
+    """``lines`` without the code-table rows of :data:`STATED_ELSEWHERE`, each only when
+    another line still names its code (a code is never lost)."""
+    def restated(i: int, line: str) -> bool:
+        m = _CODE_ROW.match(line)
+        return bool(m and m.group(1) in STATED_ELSEWHERE
+                    and any(m.group(1) in other for j, other in enumerate(lines) if j != i))
+
+    return [line for i, line in enumerate(lines) if not restated(i, line)]
 
 
 def _digest_sections(markdown: str) -> list[str]:

@@ -33,46 +33,48 @@ Rules:
 1. Reply with ONE JSON object of the shape given at the end, nothing else.
 2. "program": a complete Seglam module (see the guide). Its entry point ("entry", default
    "solve") takes the request's varying parts as typed parameters and returns the answer in
-   exactly the requested form ("(A)", "Yes", "True", a number). Answers are JSON values: a
-   number is a number (`42`, `-3.5`, not `"42"`; `25` and `25.0` are the same answer; a
-   `float` return accepts ints), an option letter, a word or a date is a string (`"(A)"`,
-   `"Yes"`, `"05/01/2021"`).
+   exactly the requested form, as a JSON value: a number is a number (`42`, not `"42"`;
+   `25` and `25.0` are the same answer; a `float` return accepts ints), an option letter, a
+   word or a date as a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
 3. "patterns" (required, at least one): one family per kind, not per wording or question.
    A pattern is the request's fixed wording with typed holes `{name: type}`; hole names are
-   the entry point's parameters. Make a hole of every part that can differ between requests
-   of the kind (names, objects, units, numbers, fractions, the question when the kind asks
+   the entry point's parameters. Make a hole of every part that can differ between requests of
+   the kind (names, objects, units, numbers, fractions, the question when the kind asks
    several over the same data), not only of this request's numbers. A value mentioned twice
-   is one hole: repeat its name (`{p: word} has {n: int} pens. {p: word} ...`); every mention
-   must then be equal. Hole types (binding a str unless marked): {holes}.
+   is one hole: repeat its name (`{p: word} has {n: int} pens. {p: word} ...`); its mentions
+   must be equal. Hole types (binding a str unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
    spaces and line breaks, a hole binds its text without the whitespace around it, and a
    hole whose text is not of its type does not match. A str hole is never empty; every str
    hole but the last takes the shortest text that lets the rest match, the last the longest
    (`{a: str}: {b: str}` on "x: y: z" binds a="x", b="y: z"). It must be specific: at least
-   {specificity} characters' worth, each literal character counting 1 and each hole its
-   type's worth ({worths}), with at least one literal word or symbol: `Sort these words:
-   {w: str}` and `{e: expr} =` are fine, `{x: str}` alone never. Give a pattern for each
-   wording you expect for the kind; each must match this request or one of your "examples",
-   and none may match another family's requests (that family is then widened instead).
-   `{{` and `}}` are literal braces.
+   {specificity} characters' worth (a literal character 1, a hole its type's worth: {worths}),
+   with a literal word or symbol: `Sort these words: {w: str}` and `{e: expr} =` are fine,
+   `{x: str}` alone never. Give a pattern for each wording you expect for the kind; each must
+   match this request or one of your "examples", and none may match another family's requests
+   (that family is then widened instead). `{{` and `}}` are literal braces.
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
    must return exactly it on the request's bound inputs. If the request cannot be answered as
    asked (none of its options is right, it contradicts itself), give "answer": null and let
    the precondition refuse it: the family is admitted on its examples (then at least 2) and
    this request stays unanswered. Never bend the program to fit a flawed request.
-5. "examples": 2 to 4 further requests of the kind (as a user would write them), each with
-   its answer; each must match a pattern.
-6. Give the entry point a precondition (@requires or leading asserts) that rejects inputs it
-   cannot handle: an unexpected request becomes a miss, not a wrong answer. Add module-level
-   `assert solve(...) == ...` examples and, where natural, prop_* properties. For a request
-   of a form it refuses, the engine asks for a WIDER version of this family (its program
-   shown). List in "open" each hole the program truly handles for ANY value (free text it
-   sorts, counts or copies whatever the words); each needs a prop_* property taking that
-   parameter (same name and type) and calling the entry point, which the verifier fuzzes.
-   Other holes are checked against a direct answer whenever a request brings a word they
-   never saw.
-7. If a kind is computable but not every request of it can be read (free-form text), handle
-   those you can read and let the precondition refuse the rest (a miss, never a wrong answer).
+5. "examples": 2 to 4 further requests of the kind (as a user would write them; in a widening
+   also rule 6's refused ones), each with its answer; each must match a pattern. In the program, add module-level
+   `assert solve(...) == ...` examples and, where natural, prop_* properties.
+6. What must be answered, what may be refused (stated here only). The program MUST return
+   exactly the given answer on: this request (unless your answer is null), your "examples", its module-level asserts, the
+   regressions listed below the request ("must give"), and, in a widening, each refused
+   request listed there that one of your patterns matches (give it in "examples" with its
+   answer). It MAY refuse any other input. Give the entry point a precondition (@requires or
+   leading asserts) that rejects inputs it cannot handle; refuse rather than guess. If not
+   every request of a computable kind can be read (free-form text), handle those you can
+   read and let the precondition refuse the rest. A refusal is a miss, never a wrong answer;
+   for requests your patterns match but the precondition refuses, the engine later asks for
+   a WIDER version of this family (its program and those requests shown).
+7. "open": each hole the program truly handles for ANY value (free text it sorts, counts or
+   copies whatever the words); each needs a prop_* property taking that parameter (same name
+   and type) and calling the entry point, which the verifier fuzzes. Other holes are checked
+   against a direct answer whenever a request brings a word they never saw.
 8. If no program can answer (it needs world knowledge or taste), reply with "program": ""
    and the kind's "patterns", so that it is recognised next time.
 """
@@ -110,9 +112,21 @@ def _typed_names(stubs: str) -> str:
 
 def _overloads(types: list[str]) -> list[str]:
     """The result types of one name's overloads, once each, without the ``Never`` ones of an
-    empty call (``list()``, ``dict()``) when another is given."""
+    empty call (``list()``, ``dict()``) when another is given, and the overloads by arity
+    (``zip``: ``Iterator[tuple[T]]`` ... ``Iterator[tuple[T, U, S, R]]``) as one."""
     kinds = list(dict.fromkeys(types))
-    return [t for t in kinds if "Never" not in t] or kinds
+    kinds = [t for t in kinds if "Never" not in t] or kinds
+    arity = [t for t in kinds if _ARITY.fullmatch(t)]
+    if len(arity) < 3 or len({_ARITY.fullmatch(t).group(1, 3) for t in arity}) != 1:  # type: ignore[union-attr]
+        return kinds
+    head, _, tail = _ARITY.fullmatch(arity[-1]).groups()  # type: ignore[union-attr]
+    one = f"{head}tuple[{', '.join(_TYPE_VARS[:2])}, ...]{tail} (one item per iterable, up to {len(arity)})"
+    return [one if t == arity[0] else t for t in kinds if t == arity[0] or t not in arity]
+
+
+_TYPE_VARS = ("T", "U", "S", "R")
+#: A result type whose tuple has one type variable per argument: T / T, U / T, U, S / ...
+_ARITY = re.compile(r"(.*?)tuple\[(T(?:, [USR])*)\](.*)")
 
 
 #: Between the worked families and the request in a compile prompt's user message.
@@ -216,26 +230,38 @@ def build_prompts(
 
 
 def free_text_request(request: str, counterexamples: Sequence[str] = (), current: str | None = None,
-                      context: Sequence[str] = ()) -> str:
+                      context: Sequence[str] = (), refused: Sequence[tuple[str, str]] = ()) -> str:
     """The user turn of a compile for a free-text request; ``current`` is the program of the
     family this compile replaces (widening or correction), shown so the model extends it;
     ``context`` is what the engine tried before this compile and why it failed (a refused
-    route, a widening and its cause), so nothing falls through silently."""
+    route, a widening and its cause), so nothing falls through silently; ``refused`` are the
+    (request, why) a widened family refused, which the new version must answer where its
+    patterns match them (rule 6)."""
     out = ["Compile this request into a Seglam family.", "", "Request:", request]
-    out += _context(context) + _counterexamples(counterexamples) + _current(current)
+    out += _context(context) + _refused(refused, request) + _counterexamples(counterexamples) + _current(current)
     return "\n".join(out)
 
 
 def widening_note(family: str, version: int, signature: str, patterns: Sequence[str], why: str) -> str:
     """Why a compile writes the next version of ``family`` instead of a new family, and what
     that version must keep (the ``context`` of :func:`free_text_request`)."""
-    return (f"This compile WIDENS family {family} (v{version}, {signature}): {why}. Write its next version so "
-            f"that it also answers this request correctly: keep every request it answers and every answer it gives "
-            f"(keep its patterns {_json(list(patterns))}, or replace them by wider ones that match the same "
-            "requests); add pattern(s) that match this request, with a hole for every part that varies "
-            "within the kind (the question too, when the kind asks several questions over the same data); extend "
-            "the program, and let its precondition refuse what it still does not handle. The new version is "
-            "re-checked against every stored request, example and counterexample of the family.")
+    return (f"This compile WIDENS family {family} (v{version}, {signature}): {why}. Write its next version for the "
+            f"kind, not for one wording: keep every request it answers and every answer it gives (keep its patterns "
+            f"{_json(list(patterns))}, or replace them by wider ones that match the same requests); add patterns for "
+            "the refused requests listed below and for the other wordings of this kind you can anticipate from them, "
+            "with a hole for every part that varies within the kind (the question too, when the kind asks several "
+            "questions over the same data); extend the program. The new version is re-checked against every stored "
+            "request, example and counterexample of the family.")
+
+
+def _refused(refused: Sequence[tuple[str, str]], request: str) -> list[str]:
+    if not refused:
+        return []
+    out = ["", "Requests of this kind the family refused (most recent first). Rule 6: the new version must answer "
+               "each one your patterns match, given in \"examples\" with its answer; leave one of another kind "
+               "unmatched:"]
+    return out + [f"- {_json(text)}" + (" (this request: your \"answer\")" if text == request else "") + f": refused, {why}"
+                  for text, why in refused]
 
 
 def structured_request(
@@ -296,8 +322,9 @@ def _context(notes: Sequence[str]) -> list[str]:
 def _counterexamples(cxs: Sequence[str]) -> list[str]:
     if not cxs:
         return []
-    return ["", "Inputs this family got wrong or refused at some version (a growing regression list, not "
-                "only the current failures: the new program must pass every one):"] + [
+    return ["", "Regressions: inputs this family got wrong or failed on at some version (a growing regression "
+                "list, not only the current failures): the new program must pass every one. Rule 6: \"must give\" "
+                "is answered with that value; one that \"failed\" must not fail again (refusing it passes):"] + [
         f"- {c}" for c in cxs
     ]
 

@@ -29,7 +29,7 @@ PATTERNS_REQUIRED = ("required: at least one pattern that matches the request fo
                      "(each pattern must match the request or one of the examples' requests); [] for a "
                      "structured request")
 
-#: What "open" holds (the prompt's rule 6 says the same).
+#: What "open" holds (the prompt's rule 7 says the same).
 OPEN_HOLES = ("holes whose every value the program truly handles (free text it treats the same whatever it says); "
               "each needs a prop_* property taking that parameter with its type and calling the entry point")
 

@@ -267,11 +267,12 @@ def test_the_guide_is_rules_not_examples():
     "worked out independently of the program, which must return exactly it on the request's bound inputs",
     '"examples": 2 to 4 further requests of the kind',
     "Give the entry point a precondition (@requires or leading asserts) that rejects inputs it cannot handle",
-    "let the precondition refuse the rest (a miss, never a wrong answer)",
+    "let the precondition refuse the rest. A refusal is a miss, never a wrong answer",
+    "The program MUST return exactly the given answer on: this request, your \"examples\"",
     'reply with "program": "" and the kind\'s "patterns"',
     "Make a hole of every part that can differ between requests of the kind",
     "the question when the kind asks several over the same data",
-    "the engine asks for a WIDER version of this family (its program shown)",
+    "asks for a WIDER version of this family (its program and those requests shown)",
     "(any other is E-ATTR or E-IMPORT)",
 ])
 def test_each_rule_is_stated(book, rule):

@@ -1,0 +1,99 @@
+"""When the engine asks the model for a wider version of a family (docs/engine.md, "Widening").
+
+A family refuses a request of its kind in three ways: its precondition refuses the bound
+input (a hit, or a routed request), its patterns cannot bind a request the router says is of
+its kind, or a fresh compile's patterns overlap the family's requests. Every refusal is
+recorded in the version's trust record (``cache.trust.refused``: counted, and the request
+kept with why, the last :data:`seglam.cache.trust.MAX_REFUSED` distinct ones). A widening is
+tried on the 1st refusal, then, after each failed attempt, on the 2nd, 4th, 8th ... refusal
+since the attempt before (:func:`seglam.cache.trust.widening_due`), at most ``widen``
+attempts per version; each attempt shows the model every kept refusal, and the new version
+must answer each one its patterns claim (:func:`seglam.engine.admission.evaluate`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from seglam.cache.entry import Entry
+from seglam.cache.errors import CacheError
+from seglam.cache.pattern import parse_pattern
+from seglam.cache.trust import TrustRecord, widening_due
+from seglam.engine.admission import Candidate, Refusal, Request
+from seglam.engine.router import Family, overlapping
+
+#: Why a family refused a request its patterns do not match (the router's pick, an overlap).
+CANNOT_BIND = "its patterns cannot bind it"
+
+
+def record_refusal(cache: Any, entry: Entry, why: str, text: str | None, *, counted: bool = False) -> TrustRecord | None:
+    """Record that ``entry`` refused the request ``text`` (None: a structured request, only
+    counted), unless this request's refusal is ``counted`` already (a refused route, then a
+    compile that overlaps the same family: one request, one refusal); the record, or None
+    when the cache cannot keep it (the refusal itself stands)."""
+    try:
+        return cache.trust.view(entry) if counted else cache.trust.refused(entry, why, text)
+    except (CacheError, AttributeError):
+        return None
+
+
+def attempt(cache: Any, entry: Entry, record: TrustRecord | None, limit: int, why: str) -> tuple[TrustRecord | None, str]:
+    """The record to widen ``entry`` with (its attempt counted) when a widening is due after
+    the refusal just recorded (``record``); else None and why not ("" when widening is off)."""
+    if not limit or entry.status != "active":
+        return None, ""
+    if record is None:
+        return None, "widening not tried: the refusal could not be recorded"
+    head = f"family {entry.id} v{entry.version}"
+    if record.widenings >= limit:
+        return None, f"{head}: widening tried {record.widenings} time(s) already (the limit, widen={limit})"
+    if not widening_due(record, limit):
+        return None, (f"{head}: widening tried {record.widenings} time(s); the next attempt comes with refusal "
+                      f"number {2 ** record.widenings} since the last ({record.since_widening} so far)")
+    try:
+        return cache.trust.widening(entry, why), ""
+    except (CacheError, AttributeError) as err:
+        return None, f"widening not tried: {err}"
+
+
+def refused_requests(record: TrustRecord) -> tuple[tuple[str, str], ...]:
+    """The kept refusals of ``record`` as (request, why), most recent first."""
+    return tuple((r.request, r.why) for r in record.refused)
+
+
+def claimed_refusals(request: Request, claimed: Sequence[str], stored: Sequence[str]) -> tuple[str, ...]:
+    """The request and the widening's refused requests that the new version's own patterns
+    (``claimed``) match, so it answered each (:func:`seglam.engine.admission.unanswered_refusals`),
+    and that a pattern stored with the program (``stored``) matches: each is stored as a
+    sample, a regression every later version must still answer. (One only a pattern learned
+    afterwards matches is stored with that pattern when it is its sample.)"""
+    if request.text is None:
+        return ()
+    mine, kept = [parse_pattern(p) for p in claimed], [parse_pattern(p) for p in stored]
+    texts = dict.fromkeys((request.text, *(text for text, _ in request.refused)))
+    return tuple(t for t in texts
+                 if any(p.match(t) is not None for p in mine) and any(p.match(t) is not None for p in kept))
+
+
+def overlapped_family(cache: Any, request: Request, judged: Sequence[Candidate | Refusal],
+                      refused: Sequence[str]) -> tuple[Entry | None, str]:
+    """The family whose requests a fresh compile's patterns overlap (that family claims the
+    kind: widen it rather than push the model to a narrower rival), and why; else None."""
+    if request.replaces is not None or request.text is None:
+        return None, ""
+    replies = [c.reply for c in judged if c.reply is not None and (
+        isinstance(c, Candidate) and refused
+        or isinstance(c, Refusal) and any(f.kind == "pattern refused" for f in c.feedback.failures))]
+    if not replies:
+        return None, ""
+    reply = replies[0]
+    samples = (request.text, *(ex.request for ex in reply.examples if ex.request))
+    try:
+        entries = {e.id: e for e in cache.list("active") if e.patterns}
+    except CacheError:
+        return None, ""
+    ids = overlapping(reply.patterns, samples, [Family(e.id, e.patterns, e.samples) for e in entries.values()])
+    if not ids:
+        return None, ""
+    return entries[ids[0]], (f"the family written for this request has patterns {list(reply.patterns)[:4]} that "
+                             "overlap its requests, so this request is of its kind")
