@@ -9,11 +9,20 @@ the CLI's ``cache add``, the starter families), a given id and version (a bundle
 or the next version of a stored family (``Cache.replace``: a correction, a widening),
 which must also pass every counterexample stored against the family.
 
+A library module (:meth:`Placement.module`) enters the same way: compiled, verified, and
+written in one transaction; when it replaces an earlier version, every active family (and
+every cache module) that imports it is re-run first, its samples, examples and
+counterexamples over the new version, and moves to a new version of its own in the same
+transaction. A replacement that breaks one is refused, naming the family and the check
+(:mod:`seglam.cache.modules`).
+
 The store-free rules (specificity, holes, task keys) are :mod:`seglam.cache.admit`.
 """
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +31,13 @@ import msgspec
 from seglam.cache import admit as rules
 from seglam.cache import index
 from seglam.cache.admit import FamilyDraft
-from seglam.cache.entry import Counterexample, Entry, now
+from seglam.cache.entry import Counterexample, Entry, LibraryModule, ModuleRef, Verification, now
 from seglam.cache.errors import MAX_REPORT, VERIFICATION_FAILED, AdmissionError, CorruptEntryError, GateMiss, PatternError
 from seglam.cache.gate import render_bindings
 from seglam.cache.lookup import Lookup
+from seglam.cache.modules import (
+    EVENT_PREFIX, compile_with, dependents, importers, module_filename, module_key, module_refs, name_problems,
+)
 from seglam.cache.pattern import Pattern, parse_pattern
 from seglam.cache.records import (
     indexed, log_event, new_id, read_entry, store_entry, unfile_entry, vkey,
@@ -52,6 +64,16 @@ class Placement:
     replaces: Entry | None = None  # the stored version this one succeeds
     note: str = ""  # the event's detail (a replacement)
     imported: bool = False
+    kind: str = "family"  # or "module": a library module named ``module_name``
+    module_name: str = ""
+    pins: tuple[ModuleRef, ...] = ()  # the library module versions the program must compile over (a bundle's)
+
+    @classmethod
+    def module(cls, name: str, program_hash: str | None = None, pins: tuple[ModuleRef, ...] = (),
+               note: str = "") -> "Placement":
+        """A library module ``name``: its first version, or the next one when the cache has
+        it (which re-runs every family that imports it)."""
+        return cls(kind="module", module_name=name, program_hash=program_hash, pins=pins, note=note)
 
     @classmethod
     def next_version(cls, old: Entry, note: str = "") -> "Placement":
@@ -74,11 +96,16 @@ class Placement:
 @dataclass(frozen=True)
 class Admitted:
     """An admitted family, and for a replacement the verifier's diff against the old
-    version and the inputs on which the two disagree."""
+    version and the inputs on which the two disagree. For a library module: the version
+    stored (or the current one, when it was already there), and the families and modules
+    that moved to a new version over it."""
 
-    entry: Entry
+    entry: Entry | None
     diff: str | None = None
     disagreements: tuple[dict[str, Any], ...] = ()
+    module: LibraryModule | None = None
+    families: tuple[Entry, ...] = ()
+    modules: tuple[LibraryModule, ...] = ()
 
 
 class Admission:
@@ -94,11 +121,17 @@ class Admission:
     def toolchain(self) -> Any:
         return self.runner.toolchain
 
+    @property
+    def library(self) -> Any:
+        return self.runner.library
+
     # -- the one path -----------------------------------------------------------------------
 
     def admit(self, draft: FamilyDraft, placement: Placement = Placement()) -> Admitted:
         """Verify and store ``draft`` as ``placement`` says. :class:`AdmissionError` lists
         every reason when it is refused; nothing is written then."""
+        if placement.kind == "module":
+            return self.admit_module(draft, placement)
         old = placement.replaces
         entry, program = self.prepare(draft, placement)
         entry = placement.place(entry)
@@ -112,19 +145,21 @@ class Admission:
         event, detail = (("replaced", placement.note or f"{len(disagreements)} disagreement(s) with v{old.version}")
                          if old is not None else ("admitted", entry.provenance.origin))
 
-        def write(txn: Any) -> None:
-            current = None
-            if old is not None:
-                current = read_entry(self.store, txn, entry.id)
-                if current.version != old.version:
-                    raise AdmissionError([f"family {entry.id} changed meanwhile (now v{current.version}); retry"])
-                key = vkey(entry.id, current.version, 4)
-                txn.put(key, self.store.seal("history", key, current), db=self.store.dbs["history"])
-            self.write_family(txn, entry, current, event, detail)
-
-        indexed(self.store, self.store.write, write)  # the clash check reads the index
-        self.runner.remember(entry, program)
+        indexed(self.store, self.store.write, lambda txn: self.write_version(txn, entry, old, event, detail))
+        self.runner.remember(entry, program)  # (the clash check above reads the index)
         return Admitted(entry, diff, disagreements)
+
+    def write_version(self, txn: Any, entry: Entry, old: Entry | None, event: str, detail: str) -> None:
+        """Inside a write transaction: ``entry`` as a new family, or as the version after
+        ``old`` (which goes to history; refused if the family changed meanwhile)."""
+        current = None
+        if old is not None:
+            current = read_entry(self.store, txn, entry.id)
+            if current.version != old.version:
+                raise AdmissionError([f"family {entry.id} changed meanwhile (now v{current.version}); retry"])
+            key = vkey(entry.id, current.version, 4)
+            txn.put(key, self.store.seal("history", key, current), db=self.store.dbs["history"])
+        self.write_family(txn, entry, current, event, detail)
 
     def write_family(self, txn: Any, new: Entry, current: Entry | None, event: str, detail: str) -> None:
         """Inside a write transaction: refuse a clash (or, for a new family, an existing
@@ -139,6 +174,105 @@ class Admission:
             unfile_entry(self.store, txn, current, self.lookup.patterns)
         store_entry(self.store, txn, new)
         log_event(self.store, txn, new.id, event, new.version, detail)
+
+    # -- library modules ----------------------------------------------------------------------
+
+    def admit_module(self, draft: FamilyDraft, placement: Placement) -> Admitted:
+        """Verify ``draft`` as the library module ``placement.module_name`` and store it as
+        its next version; the families and modules that import it are re-run over it first
+        and move to new versions in the same transaction. Storing the version the cache
+        already has changes nothing."""
+        name = placement.module_name
+        reasons = name_problems(name, draft.source)
+        if reasons:
+            raise AdmissionError(reasons)
+        record, program = self.prepare_module(draft, placement, {})
+        current = self.library.current(name)
+        if current is not None and current.hash == record.hash:
+            return Admitted(None, module=current)
+        record = msgspec.structs.replace(record, version=current.version + 1 if current is not None else 1)
+        overrides = {name: record}
+        modules = [record]
+        for dep in dependents(self.library.latest(), name):
+            try:
+                again, _ = self.prepare_module(FamilyDraft(source=dep.source, description=dep.description,
+                                                           provenance=dep.provenance, filename=module_filename(dep)),
+                                               Placement.module(dep.name), overrides)
+            except AdmissionError as err:
+                reasons += [f"module {dep.name} v{dep.version} imports {name}: {r}" for r in err.reasons]
+                continue
+            overrides[dep.name] = msgspec.structs.replace(again, version=dep.version + 1)
+            modules.append(overrides[dep.name])
+        families, programs = self.rerun_importers(overrides, f"module {name} v{record.version}", reasons)
+        if reasons:
+            raise AdmissionError(reasons)
+        event = "module-replaced" if current is not None else "module-admitted"
+
+        def write(txn: Any) -> None:
+            now_current = self.library.current(name, txn)
+            if (now_current.version if now_current else 0) != (current.version if current else 0):
+                raise AdmissionError([f"module {name} changed meanwhile; retry"])
+            for module in modules:
+                key = module_key(module.name, module.version)
+                txn.put(key, self.store.seal("modules", key, module), db=self.store.dbs["modules"])
+                log_event(self.store, txn, EVENT_PREFIX + module.name, event if module is record else "module-rebuilt",
+                          module.version, placement.note or module.hash[:12])
+            for old, new in families:
+                self.write_version(txn, new, old, "replaced", f"module {name} v{record.version}")
+
+        indexed(self.store, self.store.write, write)
+        for (_, new), program in zip(families, programs):
+            self.runner.remember(new, program)
+        return Admitted(None, module=record, families=tuple(new for _, new in families), modules=tuple(modules[1:]))
+
+    def prepare_module(self, draft: FamilyDraft, placement: Placement,
+                       overrides: dict[str, LibraryModule]) -> tuple[LibraryModule, Any]:
+        """Compile and verify a module (every function, its examples and properties); the
+        record it would store (version 0: the caller numbers it), and its program."""
+        finder = self.library.finder(placement.pins, overrides)
+        try:
+            program = compile_with(self.toolchain, draft.source, draft.filename, finder)
+        except CheckError as err:
+            raise AdmissionError([f"module {placement.module_name} does not check:\n{err.render()}"]) from None
+        digest = self.toolchain.program_hash(program)
+        if placement.program_hash is not None and digest != placement.program_hash:
+            raise AdmissionError([f"module {placement.module_name}: content hash {digest[:12]} differs from the "
+                                  f"expected {placement.program_hash[:12]}: the module was edited"])
+        verification = draft.verification
+        if verification is None or not verification.ok:
+            verification = self.toolchain.verify(program)
+        if not verification.ok:
+            raise AdmissionError([f"module {placement.module_name}: " + VERIFICATION_FAILED + verification.summary[:MAX_REPORT]])
+        return LibraryModule(name=placement.module_name, version=0, source=draft.source, hash=digest,
+                             imports=module_refs(program, finder), description=draft.description or _docline(draft.source),
+                             verification=verification, provenance=draft.provenance, created=now()), program
+
+    def rerun_importers(self, overrides: dict[str, LibraryModule], note: str,
+                        reasons: list[str]) -> tuple[list[tuple[Entry, Entry]], list[Any]]:
+        """Every active family importing one of ``overrides``, prepared as its next version
+        over them: verified again, its samples and examples re-run (admission's checks) and
+        its stored counterexamples too. A failure is appended to ``reasons``, naming the family."""
+        pairs: list[tuple[Entry, Entry]] = []
+        programs: list[Any] = []
+        for old in importers(self.library.families(), set(overrides)):
+            draft = FamilyDraft(source=old.source, patterns=old.patterns, description=old.description,
+                                entry=old.signature.entry, tasks=old.tasks, samples=old.samples, examples=old.examples,
+                                provenance=msgspec.structs.replace(old.provenance, note=note),
+                                filename=f"{old.id}.sgl")  # verified again: its own asserts run over the new module
+            placement = dataclasses.replace(Placement.next_version(old, note), pins=old.modules)
+            try:
+                new, program = self.prepare(draft, placement, overrides)
+                new = placement.place(new)
+                failing = self.still_failing(new, program)
+            except AdmissionError as err:
+                failing = list(err.reasons)
+            if failing:
+                label = f"family {old.id} v{old.version}" + (f" ({rules.short(old.description)})" if old.description else "")
+                reasons += [f"{label} fails over {note}: {r}" for r in failing]
+                continue
+            pairs.append((old, new))
+            programs.append(program)
+        return pairs, programs
 
     def put_verified(self, entries: list[Entry], *, clash_check: bool = False) -> None:
         """Store entries that were verified elsewhere, skipping the verification; with
@@ -158,15 +292,21 @@ class Admission:
 
     # -- checks -----------------------------------------------------------------------------
 
-    def prepare(self, draft: FamilyDraft, placement: Placement = Placement()) -> tuple[Entry, Any]:
-        """Compile, verify and check a draft; the Entry it would store, and its program."""
+    def prepare(self, draft: FamilyDraft, placement: Placement = Placement(),
+                overrides: dict[str, LibraryModule] | None = None) -> tuple[Entry, Any]:
+        """Compile, verify and check a draft; the Entry it would store, and its program.
+        Its Seglam imports are found in the standard library, the search path, then the
+        cache's library (``overrides``: module versions being admitted; ``placement.pins``:
+        the versions a bundle's family was verified with)."""
         texts = {"source": [draft.source], "description": [draft.description], "pattern": draft.patterns,
                  "sample": draft.samples, "task": draft.tasks, "request": [draft.request or ""]}
         unstorable = [name for name, items in texts.items() if any(escape_surrogates(t) != t for t in items)]
         if unstorable:  # no UTF-8 record (nor LMDB key) can hold them
             raise AdmissionError([f"a {name} contains a lone surrogate (U+D800..U+DFFF)" for name in unstorable])
+        finder = (self.library.finder(placement.pins, overrides) if overrides or placement.pins
+                  else self.library.finder_if_any())
         try:
-            program = self.toolchain.compile(draft.source, draft.filename)
+            program = compile_with(self.toolchain, draft.source, draft.filename, finder)
         except CheckError as err:
             raise AdmissionError([f"program does not check:\n{err.render()}"]) from None
         program_hash = self.toolchain.program_hash(program)
@@ -216,6 +356,7 @@ class Admission:
             verification=verification,
             samples=samples,
             provenance=msgspec.structs.replace(draft.provenance, created=draft.provenance.created or now_),
+            modules=module_refs(program, finder),
             created=now_,
             updated=now_,
         )
@@ -386,3 +527,12 @@ class Admission:
 
         indexed(self.store, self.store.write, write)
         return pat.text
+
+
+def _docline(source: str) -> str:
+    """The first line of a module's docstring ('' without one)."""
+    try:
+        doc = ast.get_docstring(ast.parse(source)) or ""
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""

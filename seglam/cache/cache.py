@@ -22,11 +22,11 @@ import os
 from typing import Any
 
 from seglam.cache import admit as rules
-from seglam.cache.admission import Admission, Placement
+from seglam.cache.admission import Admission, Admitted, Placement
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.bundle import ImportReport, export_bundle, import_bundle
 from seglam.cache.correction import Correction, GcReport, ReplaceResult
-from seglam.cache.entry import Counterexample, Entry, Event, Provenance, Verification
+from seglam.cache.entry import Counterexample, Entry, Event, LibraryModule, Provenance, Verification
 from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served
 from seglam.cache.hitstats import HitStats
 from seglam.cache.inspection import Inspection
@@ -186,6 +186,27 @@ class Cache:
         """Store entries that were verified elsewhere (the benchmark's synthetic families,
         a migration). Skips the verification; never use it for model output."""
         self._admission.put_verified(entries, clash_check=clash_check)
+
+    # -- library modules ----------------------------------------------------------------
+
+    def admit_module(self, name: str, source: str, *, description: str = "", provenance: Provenance | None = None,
+                     note: str = "", verification: Verification | None = None) -> Admitted:
+        """Verify and store a Seglam module as the next version of the library module
+        ``name`` (families then import it: ``from name import f``). Replacing a version
+        re-runs the samples, examples and counterexamples of every family that imports it
+        first; :class:`AdmissionError` names the family and the check when one fails, and
+        nothing is written then (:mod:`seglam.cache.modules`)."""
+        draft = FamilyDraft(source=source, description=description, provenance=provenance or Provenance(origin="manual"),
+                            filename=f"{name}.sgl", verification=verification)
+        return self._admission.admit(draft, Placement.module(name, note=note))
+
+    def modules(self) -> list[LibraryModule]:
+        """The current version of every library module kept, by name."""
+        return self._runner.library.latest()
+
+    def module_versions(self, name: str) -> list[LibraryModule]:
+        """Every version of the library module ``name``, oldest first (empty: none kept)."""
+        return self._runner.library.versions(name)
 
     # -- correction ---------------------------------------------------------------------
 
