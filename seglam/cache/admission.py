@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,8 +73,10 @@ class Placement:
     def module(cls, name: str, program_hash: str | None = None, pins: tuple[ModuleRef, ...] = (),
                note: str = "") -> "Placement":
         """A library module ``name``: its first version, or the next one when the cache has
-        it (which re-runs every family that imports it)."""
-        return cls(kind="module", module_name=name, program_hash=program_hash, pins=pins, note=note)
+        it (which re-runs every family that imports it). ``program_hash`` (a bundle's): the
+        content hash it must have; a version with that hash already kept is not stored again."""
+        return cls(kind="module", module_name=name, program_hash=program_hash, pins=pins, note=note,
+                   imported=program_hash is not None)
 
     @classmethod
     def next_version(cls, old: Entry, note: str = "") -> "Placement":
@@ -186,8 +189,13 @@ class Admission:
         reasons = name_problems(name, draft.source)
         if reasons:
             raise AdmissionError(reasons)
+        versions = self.library.versions(name)
+        current = versions[-1] if versions else None
+        if placement.imported and placement.program_hash is not None:  # a bundle's: kept already?
+            kept = next((m for m in versions if m.hash == placement.program_hash), None)
+            if kept is not None:
+                return Admitted(None, module=kept)
         record, program = self.prepare_module(draft, placement, {})
-        current = self.library.current(name)
         if current is not None and current.hash == record.hash:
             return Admitted(None, module=current)
         record = msgspec.structs.replace(record, version=current.version + 1 if current is not None else 1)
@@ -265,7 +273,7 @@ class Admission:
                 new = placement.place(new)
                 failing = self.still_failing(new, program)
             except AdmissionError as err:
-                failing = list(err.reasons)
+                failing = [_refuted(r) for r in err.reasons]
             if failing:
                 label = f"family {old.id} v{old.version}" + (f" ({rules.short(old.description)})" if old.description else "")
                 reasons += [f"{label} fails over {note}: {r}" for r in failing]
@@ -536,3 +544,20 @@ def _docline(source: str) -> str:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ""
     return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+def _refuted(reason: str) -> str:
+    """A verification failure as the checks it refuted (``example f(1) == 2: gives 3``); any
+    other reason as it is."""
+    if not reason.startswith(VERIFICATION_FAILED):
+        return reason
+    try:
+        report = json.loads(reason[len(VERIFICATION_FAILED):])
+        checks = [o for o in report.get("obligations", ()) if isinstance(o, dict) and o.get("verdict") == "refuted"]
+    except (ValueError, AttributeError):
+        return reason[:MAX_REPORT]
+    if not checks:
+        return reason[:MAX_REPORT]
+    return "verification refuted " + "; ".join(
+        f"{o.get('title')}" + (f" (expected {o['expected']}, got {o['actual']})" if o.get("actual") is not None else "")
+        + (f" at line {o['span']['line']}" if isinstance(o.get("span"), dict) else "") for o in checks[:5])

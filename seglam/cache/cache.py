@@ -26,7 +26,7 @@ from seglam.cache.admission import Admission, Admitted, Placement
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.bundle import ImportReport, export_bundle, import_bundle
 from seglam.cache.correction import Correction, GcReport, ReplaceResult
-from seglam.cache.entry import Counterexample, Entry, Event, LibraryModule, Provenance, Verification
+from seglam.cache.entry import Counterexample, Entry, Event, LibraryModule, ModuleRef, Provenance, Verification
 from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served
 from seglam.cache.hitstats import HitStats
 from seglam.cache.inspection import Inspection
@@ -190,15 +190,18 @@ class Cache:
     # -- library modules ----------------------------------------------------------------
 
     def admit_module(self, name: str, source: str, *, description: str = "", provenance: Provenance | None = None,
-                     note: str = "", verification: Verification | None = None) -> Admitted:
+                     note: str = "", verification: Verification | None = None, program_hash: str | None = None,
+                     pins: tuple[ModuleRef, ...] = ()) -> Admitted:
         """Verify and store a Seglam module as the next version of the library module
         ``name`` (families then import it: ``from name import f``). Replacing a version
         re-runs the samples, examples and counterexamples of every family that imports it
         first; :class:`AdmissionError` names the family and the check when one fails, and
-        nothing is written then (:mod:`seglam.cache.modules`)."""
+        nothing is written then (:mod:`seglam.cache.modules`). ``program_hash`` and ``pins``
+        (a bundle's import): the content hash the module must have and the versions of the
+        modules it imports."""
         draft = FamilyDraft(source=source, description=description, provenance=provenance or Provenance(origin="manual"),
                             filename=f"{name}.sgl", verification=verification)
-        return self._admission.admit(draft, Placement.module(name, note=note))
+        return self._admission.admit(draft, Placement.module(name, program_hash, pins, note))
 
     def modules(self) -> list[LibraryModule]:
         """The current version of every library module kept, by name."""
@@ -207,6 +210,10 @@ class Cache:
     def module_versions(self, name: str) -> list[LibraryModule]:
         """Every version of the library module ``name``, oldest first (empty: none kept)."""
         return self._runner.library.versions(name)
+
+    def module_events(self, name: str) -> list[Event]:
+        """The event log of the library module ``name``, oldest first."""
+        return self._runner.library.events(name)
 
     # -- correction ---------------------------------------------------------------------
 

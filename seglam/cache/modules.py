@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from seglam.cache.entry import Entry, LibraryModule, ModuleRef
+from seglam.cache.entry import Entry, Event, LibraryModule, ModuleRef
 from seglam.cache.errors import CorruptEntryError
 from seglam.cache.records import prefixed, vkey
 from seglam.cache.store import CacheStore
@@ -82,6 +82,18 @@ class CacheModules:
     def any(self) -> bool:
         with self.store.read() as txn:
             return txn.stat(self.store.dbs["modules"])["entries"] > 0
+
+    def events(self, name: str) -> list[Event]:
+        """The event log of module ``name`` (admitted, replaced, rebuilt), oldest first."""
+        prefix = (EVENT_PREFIX + name).encode() + b"\0"
+        out = []
+        with self.store.read() as txn:
+            for key, raw in prefixed(txn.cursor(self.store.dbs["events"]), prefix):
+                try:
+                    out.append(self.store.unseal("events", key, raw, Event, name))
+                except CorruptEntryError:
+                    continue
+        return out
 
     def families(self) -> list[Entry]:
         """Every readable family (the importers of a module being replaced are among them)."""

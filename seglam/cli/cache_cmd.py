@@ -29,7 +29,8 @@ from seglam.cache.values import decode_value, render_value
 from seglam.program import SourceFileError, read_source
 from seglam.syntax.intdigits import int_from_text
 from seglam.syntax.jsontext import JsonTextError, dumps, loads
-from seglam.cli import negative_cmd, trust_cmd
+from seglam.cache.bundle import BundleModuleError
+from seglam.cli import module_cmd, negative_cmd, trust_cmd
 from seglam.cli.argtypes import ToolchainFactory
 
 def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -> int:
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -
     try:
         with Cache(args.cache, toolchain=factory() if factory else None) as cache:
             return SUBCOMMANDS[name](args, cache)
-    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError) as err:
+    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError, BundleModuleError) as err:
         return _fail(args, err, 1)
     except CacheCorruptError as err:
         return _fail(args, err, 3)
@@ -54,7 +55,11 @@ def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
         data = {"ok": False, "error": type(err).__name__, "reasons": reasons}
         if isinstance(err, CacheCorruptError):
             data.update(code=err.code, path=err.path)
+        if isinstance(err, BundleModuleError):
+            data.update(code=err.code, hint=err.hint)
         print(dumps(data, indent=2))
+    elif isinstance(err, BundleModuleError):
+        print(f"seglam cache: {err.code}: {err}\n  hint: {err.hint}", file=sys.stderr)
     elif isinstance(err, CacheCorruptError):
         print(f"seglam cache: {err.code}: {err}", file=sys.stderr)  # one line: path, what is wrong, what to do
     else:
@@ -100,7 +105,8 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
         import msgspec
 
         stored = cache.trust.get(e.id)
-        print(dumps({**msgspec.to_builtins(e), "trust": stored.to_json() if stored else None}, indent=2, default=str))
+        print(dumps({**msgspec.to_builtins(e), "trust": stored.to_json() if stored else None,
+                     "modules": module_cmd.refs_json(e)}, indent=2, default=str))
         return 0
     p = e.provenance
     out = [
@@ -129,6 +135,7 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
             else:
                 tail = f" {cx.fault or ''}"
             out.append(f"    v{cx.version} {cx.kind:8} {inputs}{tail}")
+    out += module_cmd.module_lines(e)
     out += trust_cmd.lines(cache, e)
     out += ["  program source", *["    " + line for line in e.source.rstrip().splitlines()]]
     print("\n".join(out))
@@ -270,10 +277,11 @@ def _export(args: argparse.Namespace, cache: Cache) -> int:
 def _import(args: argparse.Namespace, cache: Cache) -> int:
     r = cache.import_(args.dir)
     if args.json:
-        print(dumps({"ok": r.ok, "imported": list(r.imported), "unchanged": list(r.unchanged),
+        print(dumps({"ok": r.ok, "imported": list(r.imported), "unchanged": list(r.unchanged), "modules": list(r.modules),
                           "refused": [{"id": i, "reason": why} for i, why in r.refused]}, indent=2))
         return 0 if r.ok else 1
-    print(f"imported {len(r.imported)}, unchanged {len(r.unchanged)}, refused {len(r.refused)}")
+    print(f"imported {len(r.imported)}, unchanged {len(r.unchanged)}, refused {len(r.refused)}"
+          + (f"; library modules stored: {', '.join(r.modules)}" if r.modules else ""))
     for i, why in r.refused:
         print(f"  refused {i}: {why}", file=sys.stderr)
     return 0 if r.ok else 1
@@ -412,4 +420,7 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace, Cache], int]] = {
     "gc": _gc,
     "export": _export,
     "import": _import,
+    "modules": module_cmd.modules,
+    "add-module": module_cmd.add_module,
+    "why": module_cmd.why,
 }
