@@ -559,5 +559,6 @@ def _refuted(reason: str) -> str:
     if not checks:
         return reason[:MAX_REPORT]
     return "verification refuted " + "; ".join(
-        f"{o.get('title')}" + (f" (expected {o['expected']}, got {o['actual']})" if o.get("actual") is not None else "")
+        f"{o.get('title')}" + (f" (expected {o['expected']}, got {o['actual']})" if o.get("expected") is not None
+                               else f" ({o['actual']})" if o.get("actual") is not None else "")
         + (f" at line {o['span']['line']}" if isinstance(o.get("span"), dict) else "") for o in checks[:5])
