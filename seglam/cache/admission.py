@@ -187,6 +187,8 @@ class Admission:
         already has changes nothing."""
         name = placement.module_name
         reasons = name_problems(name, draft.source)
+        if escape_surrogates(draft.source + draft.description) != draft.source + draft.description:
+            reasons.append("the module contains a lone surrogate (U+D800..U+DFFF)")  # no record can hold it
         if reasons:
             raise AdmissionError(reasons)
         versions = self.library.versions(name)
@@ -238,14 +240,7 @@ class Admission:
         """Compile and verify a module (every function, its examples and properties); the
         record it would store (version 0: the caller numbers it), and its program."""
         finder = self.library.finder(placement.pins, overrides)
-        try:
-            program = compile_with(self.toolchain, draft.source, draft.filename, finder)
-        except CheckError as err:
-            raise AdmissionError([f"module {placement.module_name} does not check:\n{err.render()}"]) from None
-        digest = self.toolchain.program_hash(program)
-        if placement.program_hash is not None and digest != placement.program_hash:
-            raise AdmissionError([f"module {placement.module_name}: content hash {digest[:12]} differs from the "
-                                  f"expected {placement.program_hash[:12]}: the module was edited"])
+        program, digest = self.compile_draft(draft, placement, finder, f"module {placement.module_name}")
         verification = draft.verification
         if verification is None or not verification.ok:
             verification = self.toolchain.verify(program)
@@ -313,16 +308,7 @@ class Admission:
             raise AdmissionError([f"a {name} contains a lone surrogate (U+D800..U+DFFF)" for name in unstorable])
         finder = (self.library.finder(placement.pins, overrides) if overrides or placement.pins
                   else self.library.finder_if_any())
-        try:
-            program = compile_with(self.toolchain, draft.source, draft.filename, finder)
-        except CheckError as err:
-            raise AdmissionError([f"program does not check:\n{err.render()}"]) from None
-        program_hash = self.toolchain.program_hash(program)
-        if placement.program_hash is not None and program_hash != placement.program_hash:
-            raise AdmissionError(  # checked before verifying: the clearest reason, and cheap
-                [f"program content hash {program_hash[:12]} differs from the manifest's {placement.program_hash[:12]}: "
-                 "the program was edited (or the language version differs)"]
-            )
+        program, program_hash = self.compile_draft(draft, placement, finder, "program")
         entry_name = pick_entry(draft.source, draft.entry)
         verification = draft.verification
         if verification is None or not verification.ok:
@@ -373,6 +359,21 @@ class Admission:
         if reasons:
             raise AdmissionError(reasons)
         return entry, program
+
+    def compile_draft(self, draft: FamilyDraft, placement: Placement, finder: Any, what: str) -> tuple[Any, str]:
+        """The draft's program and content hash; refused when it does not check or its hash
+        is not the one ``placement`` expects (checked before verifying: the clearest reason,
+        and cheap)."""
+        try:
+            program = compile_with(self.toolchain, draft.source, draft.filename, finder)
+        except CheckError as err:
+            raise AdmissionError([f"{what} does not check:\n{err.render()}"]) from None
+        digest = self.toolchain.program_hash(program)
+        if placement.program_hash is not None and digest != placement.program_hash:
+            raise AdmissionError([f"{what} content hash {digest[:12]} differs from the manifest's "
+                                  f"{placement.program_hash[:12]}: the {what.split()[0]} was edited "
+                                  "(or the language version differs)"])
+        return program, digest
 
     def check_runs(self, entry: Entry, program: Any, pre: frozenset[int], patterns: list[Pattern],
                    draft: FamilyDraft) -> list[str]:

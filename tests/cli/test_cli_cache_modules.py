@@ -3,12 +3,12 @@ driven through argparse with the real toolchain (a small verification budget).""
 
 from __future__ import annotations
 
-import argparse
 import json
 
 from seglam.cache import Cache, FamilyDraft
 from seglam.cache.toolchain import SeglamToolchain
 from seglam.cli.cache_args import register
+from tests.cli.commands import run_registered
 from tests.cache.test_cache_modules import CLOCK, CLOCK_BROKEN, CLOCK_V2, FAMILY, PATTERN, REQUEST, SAMPLE
 
 
@@ -18,12 +18,7 @@ def _toolchain() -> SeglamToolchain:
 
 def run_cli(capsys, *argv):
     """`seglam cache ARGV`: (exit code, stdout, stderr)."""
-    parser = argparse.ArgumentParser(prog="seglam")
-    register(parser.add_subparsers(dest="command"), toolchain_factory=_toolchain)
-    args = parser.parse_args(["cache", *argv])
-    code = args.handler(args)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_registered(register, ["cache", *argv], capsys, _toolchain)
 
 
 def _setup(tmp_path, capsys) -> tuple[str, str]:
