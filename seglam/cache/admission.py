@@ -135,6 +135,20 @@ class Admission:
         every reason when it is refused; nothing is written then."""
         if placement.kind == "module":
             return self.admit_module(draft, placement)
+        for name, source in draft.modules:  # helper modules first: the program imports them
+            kept = self.library.current(name)
+            if kept is not None:  # a helper never replaces a library module: the same one, or refused
+                _, digest = self.compile_draft(FamilyDraft(source=source, filename=f"{name}.sgl"), Placement(),
+                                               self.library.finder(), f"helper module {name}")
+                if digest == kept.hash:
+                    continue
+                raise AdmissionError([f"helper module {name!r}: the library already has a module of that name; "
+                                      f"import it (`from {name} import ...`) or give the helper another name"])
+            try:
+                self.admit_module(FamilyDraft(source=source, provenance=draft.provenance, filename=f"{name}.sgl"),
+                                  Placement.module(name, note="a helper of a family"))
+            except AdmissionError as err:
+                raise AdmissionError([f"helper module {name[:60]!r}: {r}" for r in err.reasons]) from None
         old = placement.replaces
         entry, program = self.prepare(draft, placement)
         entry = placement.place(entry)

@@ -31,6 +31,7 @@ from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served
 from seglam.cache.hitstats import HitStats
 from seglam.cache.inspection import Inspection
 from seglam.cache.lookup import Hit, Lookup, Match
+from seglam.cache.modules import LibraryToolchain
 from seglam.cache.negative import NegativeKinds
 from seglam.cache.records import rebuild_index, resolve
 from seglam.cache.serving import Runner
@@ -202,6 +203,17 @@ class Cache:
         draft = FamilyDraft(source=source, description=description, provenance=provenance or Provenance(origin="manual"),
                             filename=f"{name}.sgl", verification=verification)
         return self._admission.admit(draft, Placement.module(name, program_hash, pins, note))
+
+    def toolchain_for(self, helpers: tuple[tuple[str, str], ...] = ()) -> Toolchain:
+        """The toolchain a candidate family is checked with before admission: its programs
+        find the cache's library modules and ``helpers`` (name, source: modules written
+        with the family, not stored yet). The plain toolchain when there are none."""
+        library = self._runner.library
+        if not helpers and not library.any():
+            return self.toolchain
+        pending = {name: LibraryModule(name=name, version=0, source=source, hash="",
+                                       verification=Verification(ok=False, tool="pending")) for name, source in helpers}
+        return LibraryToolchain(self.toolchain, library.finder((), pending))
 
     def modules(self) -> list[LibraryModule]:
         """The current version of every library module kept, by name."""

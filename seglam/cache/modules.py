@@ -27,6 +27,7 @@ from seglam.cache.records import prefixed, vkey
 from seglam.cache.store import CacheStore
 from seglam.program.library import SUFFIX, ModuleSource, imported_modules, is_seglam_module, stdlib_modules
 from seglam.syntax.diagnostics import CheckError
+from seglam.syntax import ast as A
 from seglam.syntax.lower import parse
 
 #: Where a cache module seems to come from, in diagnostics and tracebacks: ``<cache>/name.v3.sgl``.
@@ -191,7 +192,38 @@ def name_problems(name: str, source: str) -> list[str]:
         return []  # its compile reports it, located
     if any(imported == name for imported, _ in imported_modules(tree)):
         return [f"module `{name}` imports itself"]
+    if not any(isinstance(s, A.Assert) or (isinstance(s, A.FunctionDef) and s.name.startswith("prop_")) for s in tree.body):
+        return [f"module `{name}` has no examples (top-level asserts) or properties (prop_*): a library module "
+                "carries its own evidence"]
     return []
+
+
+@dataclass(frozen=True)
+class LibraryToolchain:
+    """A toolchain whose programs find the cache's library modules (and ``finder``'s
+    others): what the engine checks a reply with, so a family may import them."""
+
+    base: Any
+    finder: CacheFinder
+
+    @property
+    def name(self) -> str:
+        return str(self.base.name)
+
+    def compile(self, source: str, filename: str, modules: Any = None) -> Any:
+        return compile_with(self.base, source, filename, modules or self.finder)
+
+    def program_hash(self, program: Any) -> Any:
+        return self.base.program_hash(program)
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        return self.base.call(*args, **kwargs)
+
+    def verify(self, *args: Any, **kwargs: Any) -> Any:
+        return self.base.verify(*args, **kwargs)
+
+    def diff(self, *args: Any, **kwargs: Any) -> Any:
+        return self.base.diff(*args, **kwargs)
 
 
 def dependents(latest: Iterable[LibraryModule], name: str) -> list[LibraryModule]:

@@ -180,6 +180,7 @@ def test_a_module_that_imports_a_module_is_rebuilt_when_that_one_is_replaced(lib
     ("clock", CLOCK.replace("== 1", "== 2"), "verification"),
     ("clock", "def later(h: int) -> int:\n    return h +\n", "does not check"),
     ("clock", CLOCK.replace("Hours", "Hours \ud800"), "lone surrogate"),
+    ("clock", CLOCK.replace("assert later(23, 2) == 1", ""), "has no examples"),
 ])
 def test_a_module_that_cannot_be_kept_is_refused(tmp_path, name, source, why):
     with Cache(tmp_path / "c", toolchain=_toolchain()) as cache:
