@@ -563,7 +563,7 @@ class Engine:
         if request.replaces is None:
             return self.cache.admit(draft), 1, []
         old = self.cache.get(request.replaces)
-        keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain, self.fuel)
+        keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain_for(), self.fuel)
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine",
                                  verification=draft.verification)
