@@ -32,8 +32,10 @@ import msgspec
 from seglam.cache import admit as rules
 from seglam.cache import index
 from seglam.cache.admit import FamilyDraft
-from seglam.cache.entry import Counterexample, Entry, LibraryModule, ModuleRef, Verification, now
-from seglam.cache.errors import MAX_REPORT, VERIFICATION_FAILED, AdmissionError, CorruptEntryError, GateMiss, PatternError
+from seglam.cache.entry import Counterexample, Entry, LibraryModule, ModuleRef, now
+from seglam.cache.errors import (
+    MAX_REPORT, VERIFICATION_FAILED, AdmissionError, ContentHashMismatch, CorruptEntryError, GateMiss, PatternError,
+)
 from seglam.cache.gate import render_bindings
 from seglam.cache.lookup import Lookup
 from seglam.cache.modules import (
@@ -109,6 +111,7 @@ class Admitted:
     module: LibraryModule | None = None
     families: tuple[Entry, ...] = ()
     modules: tuple[LibraryModule, ...] = ()
+    unchanged: bool = False  # the module version was kept already: nothing was written
 
 
 class Admission:
@@ -210,10 +213,10 @@ class Admission:
         if placement.imported and placement.program_hash is not None:  # a bundle's: kept already?
             kept = next((m for m in versions if m.hash == placement.program_hash), None)
             if kept is not None:
-                return Admitted(None, module=kept)
+                return Admitted(None, module=kept, unchanged=True)
         record, program = self.prepare_module(draft, placement, {})
         if current is not None and current.hash == record.hash:
-            return Admitted(None, module=current)
+            return Admitted(None, module=current, unchanged=True)
         record = msgspec.structs.replace(record, version=current.version + 1 if current is not None else 1)
         overrides = {name: record}
         modules = [record]
@@ -384,7 +387,7 @@ class Admission:
             raise AdmissionError([f"{what} does not check:\n{err.render()}"]) from None
         digest = self.toolchain.program_hash(program)
         if placement.program_hash is not None and digest != placement.program_hash:
-            raise AdmissionError([f"{what} content hash {digest[:12]} differs from the manifest's "
+            raise ContentHashMismatch([f"{what} content hash {digest[:12]} differs from the manifest's "
                                   f"{placement.program_hash[:12]}: the {what.split()[0]} was edited "
                                   "(or the language version differs)"])
         return program, digest

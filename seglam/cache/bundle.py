@@ -22,8 +22,8 @@ import msgspec
 
 from seglam.cache.admission import Placement
 from seglam.cache.admit import FamilyDraft
-from seglam.cache.entry import Counterexample, Entry, Example, LibraryModule, ModuleRef, Provenance, now
-from seglam.cache.errors import AdmissionError, CacheError, CorruptEntryError, NotFoundError
+from seglam.cache.entry import Counterexample, Entry, Example, LibraryModule, ModuleRef, Provenance
+from seglam.cache.errors import AdmissionError, CacheError, ContentHashMismatch, CorruptEntryError, NotFoundError
 from seglam.cache.values import decode_value
 from seglam.program import MAX_SOURCE_BYTES, SourceFileError, read_source
 from seglam.syntax.jsontext import dumps, json_depth
@@ -346,7 +346,6 @@ def _import_modules(cache: "Cache", root: Path, head: _ManifestHead, where: Path
                     f"{where}: families[{number}] imports library module {ref.name} v{ref.version} "
                     f"({ref.hash[:12]}), which the bundle does not carry; nothing was imported",
                     "export the bundle again with a seglam that carries library modules")
-    started = now()
     sources: dict[tuple[str, str], str] = {}
     for module in head.modules:
         sources[(module.name, module.hash)] = _module_source(root, module)
@@ -354,15 +353,16 @@ def _import_modules(cache: "Cache", root: Path, head: _ManifestHead, where: Path
     for module in head.modules:  # exported so that a module comes after those it imports
         try:
             done = cache.admit_module(module.name, sources[(module.name, module.hash)], description=module.description,
-                               provenance=Provenance(origin="import"), program_hash=module.hash, pins=module.imports)
+                                      provenance=Provenance(origin="import"), program_hash=module.hash,
+                                      pins=module.imports)
         except AdmissionError as err:
-            edited = any("content hash" in r for r in err.reasons)
+            edited = isinstance(err, ContentHashMismatch)
             raise BundleModuleError(
                 "E-BUNDLE-MODULE-TAMPERED" if edited else "E-BUNDLE-MODULE-REFUSED",
                 f"library module {module.name} v{module.version} ({module.file}) is refused: " + "; ".join(err.reasons),
                 "the module's text is not what was exported; export it again from the source cache" if edited else
                 "fix the module (or the families here that import it) and export again") from None
-        if done.module is not None and done.module.created >= started:
+        if not done.unchanged:
             stored.append(f"{done.module.name} v{done.module.version}")
     return tuple(stored)
 

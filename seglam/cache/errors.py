@@ -78,6 +78,11 @@ class AdmissionError(CacheError):
         super().__init__("family refused: " + "; ".join(self.reasons))
 
 
+class ContentHashMismatch(AdmissionError):
+    """A program (or module) compiled to another content hash than the one expected (a
+    bundle's manifest): it was edited, or the language version differs."""
+
+
 class GateMiss(CacheError):
     """A matched family refused to answer: the bound inputs failed its precondition, the
     run faulted, or its postcondition failed. A miss, never an answer. ``trace`` says why;
