@@ -5,6 +5,7 @@ and carried by bundles. The real toolchain (seglam.compile + seglam.verify) thro
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -240,30 +241,33 @@ def test_a_bundle_carries_the_modules_its_families_import(cache_location, tmp_pa
 
 def test_a_bundle_with_a_tampered_module_is_refused_whole(tmp_path):
     _, bundle = _exported(tmp_path, tmp_path / "src")
-    path = tmp_path / "bundle" / "clock.v2.sgl"
-    path.write_text(CLOCK_V2.replace("% 24", "% 25"))
+    (tmp_path / "bundle" / "clock.v2.sgl").write_text(CLOCK_V2.replace("% 24", "% 25"))
+    assert "clock.v2.sgl" in str(_refused(tmp_path, bundle, "E-BUNDLE-MODULE-TAMPERED"))
+
+
+def _refused(tmp_path, bundle: str, code: str) -> BundleModuleError:
+    """Import ``bundle`` into a fresh cache: refused whole with ``code``, nothing stored."""
     with Cache(tmp_path / "fresh", toolchain=_toolchain()) as fresh:
         with pytest.raises(BundleModuleError) as info:
             fresh.import_(bundle)
-        assert info.value.code == "E-BUNDLE-MODULE-TAMPERED" and "clock.v2.sgl" in str(info.value) and info.value.hint
+        assert info.value.code == code and info.value.hint
         assert fresh.list() == [] and fresh.modules() == []
+    return info.value
+
+
+def _edit_manifest(tmp_path, change) -> None:
+    path = tmp_path / "bundle" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
 
 
 def test_a_module_edited_with_its_manifest_digest_is_refused_by_its_content_hash(tmp_path):
-    import hashlib
-
     _, bundle = _exported(tmp_path, tmp_path / "src")
     edited = CLOCK_V2.replace("% 24", "% 25").replace("later(23, 2) == 1", "later(23, 2) == 0")
     (tmp_path / "bundle" / "clock.v2.sgl").write_text(edited)
-    manifest_path = tmp_path / "bundle" / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["modules"][0]["file_sha256"] = hashlib.sha256(edited.encode()).hexdigest()
-    manifest_path.write_text(json.dumps(manifest))
-    with Cache(tmp_path / "fresh", toolchain=_toolchain()) as fresh:
-        with pytest.raises(BundleModuleError) as info:
-            fresh.import_(bundle)
-        assert info.value.code == "E-BUNDLE-MODULE-TAMPERED" and "content hash" in str(info.value)
-        assert fresh.list() == [] and fresh.modules() == []
+    _edit_manifest(tmp_path, lambda m: m["modules"][0].update(file_sha256=hashlib.sha256(edited.encode()).hexdigest()))
+    assert "content hash" in str(_refused(tmp_path, bundle, "E-BUNDLE-MODULE-TAMPERED"))
 
 
 @pytest.mark.parametrize("damage", ["file", "manifest"])
@@ -272,12 +276,19 @@ def test_a_bundle_missing_a_module_is_refused_whole(tmp_path, damage):
     if damage == "file":
         (tmp_path / "bundle" / "clock.v2.sgl").unlink()
     else:
-        manifest_path = tmp_path / "bundle" / "manifest.json"
-        manifest = json.loads(manifest_path.read_text())
-        manifest["modules"] = []
-        manifest_path.write_text(json.dumps(manifest))
-    with Cache(tmp_path / "fresh", toolchain=_toolchain()) as fresh:
-        with pytest.raises(BundleModuleError) as info:
-            fresh.import_(bundle)
-        assert info.value.code == "E-BUNDLE-MODULE-MISSING" and "clock" in str(info.value)
-        assert fresh.list() == [] and fresh.modules() == []
+        _edit_manifest(tmp_path, lambda m: m.update(modules=[]))
+    assert "clock" in str(_refused(tmp_path, bundle, "E-BUNDLE-MODULE-MISSING"))
+
+
+def test_a_module_that_fails_verification_refuses_the_bundle(tmp_path):
+    _, bundle = _exported(tmp_path, tmp_path / "src")
+    edited = CLOCK_V2.replace("later(23, 2) == 1", "later(23, 2) == 7")  # an example that no longer holds
+    (tmp_path / "bundle" / "clock.v2.sgl").write_text(edited)
+    digest = seglam.compile(edited).hash
+
+    def change(manifest: dict) -> None:  # a consistent manifest: file digest, content hash, the family's ref
+        manifest["modules"][0].update(file_sha256=hashlib.sha256(edited.encode()).hexdigest(), hash=digest)
+        manifest["families"][0]["modules"][0]["hash"] = digest
+
+    _edit_manifest(tmp_path, change)
+    assert "verification failed" in str(_refused(tmp_path, bundle, "E-BUNDLE-MODULE-REFUSED"))
