@@ -9,11 +9,11 @@ import hashlib
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import seglam
-from seglam.cache import AdmissionError, Cache, FamilyDraft
+from seglam.cache import AdmissionError, Cache, CacheError, FamilyDraft
 from seglam.cache.bundle import BundleModuleError
 from seglam.cache.toolchain import SeglamToolchain
 
@@ -292,3 +292,51 @@ def test_a_module_that_fails_verification_refuses_the_bundle(tmp_path):
 
     _edit_manifest(tmp_path, change)
     assert "verification failed" in str(_refused(tmp_path, bundle, "E-BUNDLE-MODULE-REFUSED"))
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_CODES = {"E-BUNDLE-MODULE-MISSING", "E-BUNDLE-MODULE-TAMPERED", "E-BUNDLE-MODULE-REFUSED"}
+
+
+@pytest.fixture(scope="module")
+def module_bundle(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("modfuzz")
+    _exported(tmp, tmp / "src")
+    files = {p.name: p.read_bytes() for p in (tmp / "bundle").iterdir() if p.suffix == ".sgl"}
+    manifest = json.loads((tmp / "bundle" / "manifest.json").read_text())
+    with Cache(tmp / "dst", toolchain=_toolchain()) as dst:
+        yield tmp, files, manifest, dst
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(field=st.sampled_from(["name", "version", "file", "file_sha256", "hash", "imports", "description"]),
+       value=_json, where=st.sampled_from(["module", "family ref", "modules"]))
+def test_fuzzed_module_entries_never_escape_as_a_traceback(module_bundle, field, value, where):
+    """A bundle whose module entry (or a family's module ref) holds random JSON: import
+    refuses it with a coded BundleModuleError or a CacheError naming the manifest, or
+    imports it whole; nothing else escapes."""
+    tmp, files, manifest, dst = module_bundle
+    root = tmp / f"b{len(list(tmp.iterdir()))}"
+    root.mkdir()
+    for name, data in files.items():
+        (root / name).write_bytes(data)
+    mutated = json.loads(json.dumps(manifest))
+    if where == "module":
+        mutated["modules"][0][field] = value
+    elif where == "family ref":
+        mutated["families"][0]["modules"][0][field if field in ("name", "version", "hash") else "hash"] = value
+    else:
+        mutated["modules"] = value
+    (root / "manifest.json").write_text(json.dumps(mutated))
+    try:
+        report = dst.import_(root)
+    except BundleModuleError as err:
+        assert err.code in _CODES and err.hint
+    except CacheError as err:
+        assert "manifest" in str(err)
+    else:
+        assert len(report.imported) + len(report.unchanged) + len(report.refused) == 1
