@@ -154,6 +154,7 @@ def _stats(args: argparse.Namespace, cache: Cache) -> int:
         ["hits", str(s["hits"])],
         ["gate failures", f"{s['failures']} (+{s['domain_misses']} outside the precondition)"],
         ["patterns indexed", str(s["patterns_indexed"])],
+        ["library modules", f"{s['library_modules']} version(s) (seglam cache modules)"],
         ["file size", _bytes(s["file_size"])],
         ["map size", _bytes(s["map_size"])],
     ]
@@ -167,14 +168,17 @@ def _history(args: argparse.Namespace, cache: Cache) -> int:
     if args.json:
         print(dumps({
             "id": current.id,
-            "versions": [{"version": v.version, "program_hash": v.program_hash, "created": v.created, "origin": v.provenance.origin}
-                         for v in versions + [current]],
+            "versions": [{"version": v.version, "program_hash": v.program_hash, "created": v.created, "origin": v.provenance.origin,
+                          "modules": module_cmd.refs_json(v)} for v in versions + [current]],
             "events": [{"at": ev.at, "kind": ev.kind, "version": ev.version, "detail": ev.detail} for ev in events],
         }, indent=2))
         return 0
-    rows = [[f"v{v.version}", v.program_hash[:12], v.provenance.origin, _when(v.created)] for v in versions]
-    rows.append([f"v{current.version}", current.program_hash[:12], current.provenance.origin + " (current)", _when(current.updated)])
-    print(_table(["VERSION", "PROGRAM", "ORIGIN", "WHEN"], rows))
+    shown = any(r.version for v in versions + [current] for r in v.modules)  # the MODULES column: cache modules
+    rows = [[f"v{v.version}", v.program_hash[:12], v.provenance.origin, *([module_cmd.cell(v)] if shown else []),
+             _when(v.created)] for v in versions]
+    rows.append([f"v{current.version}", current.program_hash[:12], current.provenance.origin + " (current)",
+                 *([module_cmd.cell(current)] if shown else []), _when(current.updated)])
+    print(_table(["VERSION", "PROGRAM", "ORIGIN", *(["MODULES"] if shown else []), "WHEN"], rows))
     print()
     print(_table(["WHEN", "EVENT", "VER", "DETAIL"], [[_when(ev.at), ev.kind, f"v{ev.version}", ev.detail] for ev in events]))
     return 0

@@ -32,6 +32,11 @@ def render_ref(ref: ModuleRef) -> str:
     return f"{ref.name} {where} {ref.hash[:16]}"
 
 
+def cell(entry: Entry) -> str:
+    """The MODULES column of ``seglam cache history``: the cache modules a version imports."""
+    return ", ".join(f"{r.name} v{r.version}" for r in entry.modules if r.version) or "-"
+
+
 def refs_json(entry: Entry) -> list[dict[str, Any]]:
     return [{"name": r.name, "version": r.version, "hash": r.hash, "cache": bool(r.version)} for r in entry.modules]
 

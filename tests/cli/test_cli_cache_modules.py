@@ -90,6 +90,12 @@ def test_modules_lists_versions_and_a_breaking_replacement_is_refused(tmp_path, 
     assert code == 0 and json.loads(out)["families"] == [{"id": fid, "version": 2}]
     code, out, _ = run_cli(capsys, "modules", "--cache", cache)
     assert code == 0 and "clock  v2" in out and "Hours on a 24-hour clock." in out
+    code, out, _ = run_cli(capsys, "history", fid, "--cache", cache)
+    assert code == 0 and "MODULES" in out and " clock v1 " in out and " clock v2 " in out
+    code, out, _ = run_cli(capsys, "history", fid, "--cache", cache, "--json")
+    assert [v["modules"][0]["version"] for v in json.loads(out)["versions"]] == [1, 2]
+    code, out, _ = run_cli(capsys, "stats", "--cache", cache, "--json")
+    assert json.loads(out)["library_modules"] == 2
     code, out, _ = run_cli(capsys, "modules", "clock", "--cache", cache, "--json")
     data = json.loads(out)
     assert [v["version"] for v in data["versions"]] == [1, 2]
