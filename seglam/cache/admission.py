@@ -14,34 +14,30 @@ written in one transaction; when it replaces an earlier version, every active fa
 every cache module) that imports it is re-run first, its samples, examples and
 counterexamples over the new version, and moves to a new version of its own in the same
 transaction. A replacement that breaks one is refused, naming the family and the check
-(:mod:`seglam.cache.modules`).
+(:mod:`seglam.cache.module_admission`, :mod:`seglam.cache.modules`).
 
 The store-free rules (specificity, holes, task keys) are :mod:`seglam.cache.admit`.
 """
 
 from __future__ import annotations
 
-import ast
-import dataclasses
-import json
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
 from seglam.cache import admit as rules
 from seglam.cache import index
+from seglam.cache import module_admission
 from seglam.cache.admit import FamilyDraft
-from seglam.cache.entry import Counterexample, Entry, LibraryModule, ModuleRef, now
+from seglam.cache.entry import Entry, LibraryModule, now
 from seglam.cache.errors import (
     MAX_REPORT, VERIFICATION_FAILED, AdmissionError, ContentHashMismatch, CorruptEntryError, GateMiss, PatternError,
 )
 from seglam.cache.gate import render_bindings
 from seglam.cache.lookup import Lookup
-from seglam.cache.modules import (
-    EVENT_PREFIX, compile_with, dependents, importers, module_filename, module_key, module_refs, name_problems,
-)
+from seglam.cache.modules import compile_with, module_refs
 from seglam.cache.pattern import Pattern, parse_pattern
+from seglam.cache.placement import Admitted, Placement
 from seglam.cache.records import (
     indexed, log_event, new_id, read_entry, store_entry, unfile_entry, vkey,
 )
@@ -52,66 +48,7 @@ from seglam.cache.values import decode_value
 from seglam.syntax.diagnostics import CheckError
 from seglam.syntax.jsontext import escape_surrogates
 
-
-@dataclass(frozen=True)
-class Placement:
-    """Where an admitted draft goes. The default is a new family (a fresh id, version 1,
-    active); :meth:`imported` and :meth:`next_version` build the other two."""
-
-    entry_id: str | None = None
-    version: int = 1
-    status: str = "active"
-    status_reason: str = ""
-    counterexamples: tuple[Counterexample, ...] = ()
-    program_hash: str | None = None  # the content hash the program must have (a bundle's manifest)
-    replaces: Entry | None = None  # the stored version this one succeeds
-    note: str = ""  # the event's detail (a replacement)
-    imported: bool = False
-    kind: str = "family"  # or "module": a library module named ``module_name``
-    module_name: str = ""
-    pins: tuple[ModuleRef, ...] = ()  # the library module versions the program must compile over (a bundle's)
-
-    @classmethod
-    def module(cls, name: str, program_hash: str | None = None, pins: tuple[ModuleRef, ...] = (),
-               note: str = "") -> "Placement":
-        """A library module ``name``: its first version, or the next one when the cache has
-        it (which re-runs every family that imports it). ``program_hash`` (a bundle's): the
-        content hash it must have; a version with that hash already kept is not stored again."""
-        return cls(kind="module", module_name=name, program_hash=program_hash, pins=pins, note=note,
-                   imported=program_hash is not None)
-
-    @classmethod
-    def next_version(cls, old: Entry, note: str = "") -> "Placement":
-        """The next version of ``old``: it keeps the counterexamples and must pass them."""
-        return cls(entry_id=old.id, version=old.version + 1, counterexamples=old.counterexamples, replaces=old,
-                   note=note)
-
-    def place(self, entry: Entry) -> Entry:
-        """The prepared entry with this placement's status, counterexamples and lineage."""
-        provenance = entry.provenance
-        if self.replaces is not None:
-            provenance = msgspec.structs.replace(provenance, parent_version=self.replaces.version)
-        if self.imported:
-            provenance = msgspec.structs.replace(provenance, note=(provenance.note + " imported").strip())
-        return msgspec.structs.replace(
-            entry, status=self.status, status_reason=self.status_reason, counterexamples=self.counterexamples,
-            provenance=provenance, created=self.replaces.created if self.replaces is not None else entry.created)
-
-
-@dataclass(frozen=True)
-class Admitted:
-    """An admitted family, and for a replacement the verifier's diff against the old
-    version and the inputs on which the two disagree. For a library module: the version
-    stored (or the current one, when it was already there), and the families and modules
-    that moved to a new version over it."""
-
-    entry: Entry | None
-    diff: str | None = None
-    disagreements: tuple[dict[str, Any], ...] = ()
-    module: LibraryModule | None = None
-    families: tuple[Entry, ...] = ()
-    modules: tuple[LibraryModule, ...] = ()
-    unchanged: bool = False  # the module version was kept already: nothing was written
+__all__ = ["Admission", "Admitted", "Placement"]
 
 
 class Admission:
@@ -137,21 +74,8 @@ class Admission:
         """Verify and store ``draft`` as ``placement`` says. :class:`AdmissionError` lists
         every reason when it is refused; nothing is written then."""
         if placement.kind == "module":
-            return self.admit_module(draft, placement)
-        for name, source in draft.modules:  # helper modules first: the program imports them
-            kept = self.library.current(name)
-            if kept is not None:  # a helper never replaces a library module: the same one, or refused
-                _, digest = self.compile_draft(FamilyDraft(source=source, filename=f"{name}.sgl"), Placement(),
-                                               self.library.finder(), f"helper module {name}")
-                if digest == kept.hash:
-                    continue
-                raise AdmissionError([f"helper module {name!r}: the library already has a module of that name; "
-                                      f"import it (`from {name} import ...`) or give the helper another name"])
-            try:
-                self.admit_module(FamilyDraft(source=source, provenance=draft.provenance, filename=f"{name}.sgl"),
-                                  Placement.module(name, note="a helper of a family"))
-            except AdmissionError as err:
-                raise AdmissionError([f"helper module {name[:60]!r}: {r}" for r in err.reasons]) from None
+            return module_admission.admit_module(self, draft, placement)
+        module_admission.admit_helpers(self, draft)
         old = placement.replaces
         entry, program = self.prepare(draft, placement)
         entry = placement.place(entry)
@@ -194,105 +118,6 @@ class Admission:
             unfile_entry(self.store, txn, current, self.lookup.patterns)
         store_entry(self.store, txn, new)
         log_event(self.store, txn, new.id, event, new.version, detail)
-
-    # -- library modules ----------------------------------------------------------------------
-
-    def admit_module(self, draft: FamilyDraft, placement: Placement) -> Admitted:
-        """Verify ``draft`` as the library module ``placement.module_name`` and store it as
-        its next version; the families and modules that import it are re-run over it first
-        and move to new versions in the same transaction. Storing the version the cache
-        already has changes nothing."""
-        name = placement.module_name
-        reasons = name_problems(name, draft.source)
-        if escape_surrogates(draft.source + draft.description) != draft.source + draft.description:
-            reasons.append("the module contains a lone surrogate (U+D800..U+DFFF)")  # no record can hold it
-        if reasons:
-            raise AdmissionError(reasons)
-        versions = self.library.versions(name)
-        current = versions[-1] if versions else None
-        if placement.imported and placement.program_hash is not None:  # a bundle's: kept already?
-            kept = next((m for m in versions if m.hash == placement.program_hash), None)
-            if kept is not None:
-                return Admitted(None, module=kept, unchanged=True)
-        record, program = self.prepare_module(draft, placement, {})
-        if current is not None and current.hash == record.hash:
-            return Admitted(None, module=current, unchanged=True)
-        record = msgspec.structs.replace(record, version=current.version + 1 if current is not None else 1)
-        overrides = {name: record}
-        modules = [record]
-        for dep in dependents(self.library.latest(), name):
-            try:
-                again, _ = self.prepare_module(FamilyDraft(source=dep.source, description=dep.description,
-                                                           provenance=dep.provenance, filename=module_filename(dep)),
-                                               Placement.module(dep.name), overrides)
-            except AdmissionError as err:
-                reasons += [f"module {dep.name} v{dep.version} imports {name}: {r}" for r in err.reasons]
-                continue
-            overrides[dep.name] = msgspec.structs.replace(again, version=dep.version + 1)
-            modules.append(overrides[dep.name])
-        families, programs = self.rerun_importers(overrides, f"module {name} v{record.version}", reasons)
-        if reasons:
-            raise AdmissionError(reasons)
-        event = "module-replaced" if current is not None else "module-admitted"
-
-        def write(txn: Any) -> None:
-            now_current = self.library.current(name, txn)
-            if (now_current.version if now_current else 0) != (current.version if current else 0):
-                raise AdmissionError([f"module {name} changed meanwhile; retry"])
-            for module in modules:
-                key = module_key(module.name, module.version)
-                txn.put(key, self.store.seal("modules", key, module), db=self.store.dbs["modules"])
-                log_event(self.store, txn, EVENT_PREFIX + module.name, event if module is record else "module-rebuilt",
-                          module.version, placement.note or module.hash[:12])
-            for old, new in families:
-                self.write_version(txn, new, old, "replaced", f"module {name} v{record.version}")
-
-        indexed(self.store, self.store.write, write)
-        for (_, new), program in zip(families, programs):
-            self.runner.remember(new, program)
-        return Admitted(None, module=record, families=tuple(new for _, new in families), modules=tuple(modules[1:]))
-
-    def prepare_module(self, draft: FamilyDraft, placement: Placement,
-                       overrides: dict[str, LibraryModule]) -> tuple[LibraryModule, Any]:
-        """Compile and verify a module (every function, its examples and properties); the
-        record it would store (version 0: the caller numbers it), and its program."""
-        finder = self.library.finder(placement.pins, overrides)
-        program, digest = self.compile_draft(draft, placement, finder, f"module {placement.module_name}")
-        verification = draft.verification
-        if verification is None or not verification.ok:
-            verification = self.toolchain.verify(program)
-        if not verification.ok:
-            raise AdmissionError([f"module {placement.module_name}: " + VERIFICATION_FAILED + verification.summary[:MAX_REPORT]])
-        return LibraryModule(name=placement.module_name, version=0, source=draft.source, hash=digest,
-                             imports=module_refs(program, finder), description=draft.description or _docline(draft.source),
-                             verification=verification, provenance=draft.provenance, created=now()), program
-
-    def rerun_importers(self, overrides: dict[str, LibraryModule], note: str,
-                        reasons: list[str]) -> tuple[list[tuple[Entry, Entry]], list[Any]]:
-        """Every active family importing one of ``overrides``, prepared as its next version
-        over them: verified again, its samples and examples re-run (admission's checks) and
-        its stored counterexamples too. A failure is appended to ``reasons``, naming the family."""
-        pairs: list[tuple[Entry, Entry]] = []
-        programs: list[Any] = []
-        for old in importers(self.library.families(), set(overrides)):
-            draft = FamilyDraft(source=old.source, patterns=old.patterns, description=old.description,
-                                entry=old.signature.entry, tasks=old.tasks, samples=old.samples, examples=old.examples,
-                                provenance=msgspec.structs.replace(old.provenance, note=note),
-                                filename=f"{old.id}.sgl")  # verified again: its own asserts run over the new module
-            placement = dataclasses.replace(Placement.next_version(old, note), pins=old.modules)
-            try:
-                new, program = self.prepare(draft, placement, overrides)
-                new = placement.place(new)
-                failing = self.still_failing(new, program)
-            except AdmissionError as err:
-                failing = [_refuted(r) for r in err.reasons]
-            if failing:
-                label = f"family {old.id} v{old.version}" + (f" ({rules.short(old.description)})" if old.description else "")
-                reasons += [f"{label} fails over {note}: {r}" for r in failing]
-                continue
-            pairs.append((old, new))
-            programs.append(program)
-        return pairs, programs
 
     def put_verified(self, entries: list[Entry], *, clash_check: bool = False) -> None:
         """Store entries that were verified elsewhere, skipping the verification; with
@@ -553,30 +378,3 @@ class Admission:
 
         indexed(self.store, self.store.write, write)
         return pat.text
-
-
-def _docline(source: str) -> str:
-    """The first line of a module's docstring ('' without one)."""
-    try:
-        doc = ast.get_docstring(ast.parse(source)) or ""
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ""
-    return doc.strip().splitlines()[0] if doc.strip() else ""
-
-
-def _refuted(reason: str) -> str:
-    """A verification failure as the checks it refuted (``example f(1) == 2: gives 3``); any
-    other reason as it is."""
-    if not reason.startswith(VERIFICATION_FAILED):
-        return reason
-    try:
-        report = json.loads(reason[len(VERIFICATION_FAILED):])
-        checks = [o for o in report.get("obligations", ()) if isinstance(o, dict) and o.get("verdict") == "refuted"]
-    except (ValueError, AttributeError):
-        return reason[:MAX_REPORT]
-    if not checks:
-        return reason[:MAX_REPORT]
-    return "verification refuted " + "; ".join(
-        f"{o.get('title')}" + (f" (expected {o['expected']}, got {o['actual']})" if o.get("expected") is not None
-                               else f" ({o['actual']})" if o.get("actual") is not None else "")
-        + (f" at line {o['span']['line']}" if isinstance(o.get("span"), dict) else "") for o in checks[:5])

@@ -23,7 +23,9 @@ import msgspec
 from seglam.cache.admission import Placement
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import Counterexample, Entry, Example, LibraryModule, ModuleRef, Provenance
-from seglam.cache.errors import AdmissionError, CacheError, ContentHashMismatch, CorruptEntryError, NotFoundError
+from seglam.cache.errors import (
+    AdmissionError, BundleModuleError, CacheError, ContentHashMismatch, CorruptEntryError, NotFoundError,
+)
 from seglam.cache.values import decode_value
 from seglam.program import MAX_SOURCE_BYTES, SourceFileError, read_source
 from seglam.syntax.jsontext import dumps, json_depth
@@ -43,18 +45,6 @@ END_OF_HEADER = "# --- end of seglam header; the program follows ---"
 MAX_MANIFEST_BYTES = 512 << 20
 MAX_MANIFEST_DEPTH = 400
 _FAMILY_FILE = re.compile(r"[a-z0-9_]{1,40}-[0-9a-f]{6,64}\.sgl\Z|[A-Za-z_][A-Za-z0-9_]{0,99}\.v[0-9]{1,10}\.sgl\Z")
-
-
-class BundleModuleError(CacheError):
-    """A bundle's library module is missing, changed after export, or fails verification:
-    the whole bundle is refused before any family is imported. ``code`` is stable for
-    scripts (``E-BUNDLE-MODULE-MISSING``, ``E-BUNDLE-MODULE-TAMPERED``,
-    ``E-BUNDLE-MODULE-REFUSED``); ``hint`` says what to do."""
-
-    def __init__(self, code: str, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.hint = hint
 
 
 class ManifestFamily(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from seglam.cache import (
     AdmissionError,
     AmbiguousIdError,
+    BundleModuleError,
     Cache,
     CacheError,
     Entry,
@@ -29,7 +30,6 @@ from seglam.cache.values import decode_value, render_value
 from seglam.program import SourceFileError, read_source
 from seglam.syntax.intdigits import int_from_text
 from seglam.syntax.jsontext import JsonTextError, dumps, loads
-from seglam.cache.bundle import BundleModuleError
 from seglam.cli import module_cmd, negative_cmd, trust_cmd
 from seglam.cli.argtypes import ToolchainFactory
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import seglam
 from seglam.cache import AdmissionError, Cache, CacheError, FamilyDraft
-from seglam.cache.bundle import BundleModuleError
+from seglam.cache import BundleModuleError
 from seglam.cache.toolchain import SeglamToolchain
 
 CLOCK = '''"""Hours on a 24-hour clock."""
