@@ -17,6 +17,7 @@ from seglam.cache.entry import Counterexample, Entry, Event, Example, Provenance
 from seglam.cache.errors import (
     AdmissionError,
     AmbiguousIdError,
+    BundleModuleError,
     CacheError,
     CacheFullError,
     CorruptEntryError,
@@ -31,7 +32,7 @@ from seglam.cache.store import default_path
 from seglam.cache.toolchain import SeglamToolchain, Toolchain
 
 __all__ = [
-    "AdmissionError", "AmbiguousIdError", "Cache", "CacheError", "CacheFullError", "CorruptEntryError",
+    "AdmissionError", "AmbiguousIdError", "BundleModuleError", "Cache", "CacheError", "CacheFullError", "CorruptEntryError",
     "Counterexample", "Entry", "Event", "Example", "FamilyDraft", "FamilyView", "GateMiss", "GcReport", "Hit",
     "ImportReport", "Match", "NotFoundError", "Pattern", "PatternError", "Placement", "Provenance", "ReplaceResult",
     "SeglamToolchain", "Served", "Signature", "Stats", "Toolchain", "ToolchainUnavailable", "Trace",

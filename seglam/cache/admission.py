@@ -9,24 +9,35 @@ the CLI's ``cache add``, the starter families), a given id and version (a bundle
 or the next version of a stored family (``Cache.replace``: a correction, a widening),
 which must also pass every counterexample stored against the family.
 
+A library module (:meth:`Placement.module`) enters the same way: compiled, verified, and
+written in one transaction; when it replaces an earlier version, every active family (and
+every cache module) that imports it is re-run first, its samples, examples and
+counterexamples over the new version, and moves to a new version of its own in the same
+transaction. A replacement that breaks one is refused, naming the family and the check
+(:mod:`seglam.cache.module_admission`, :mod:`seglam.cache.modules`).
+
 The store-free rules (specificity, holes, task keys) are :mod:`seglam.cache.admit`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
 from seglam.cache import admit as rules
 from seglam.cache import index
+from seglam.cache import module_admission
 from seglam.cache.admit import FamilyDraft
-from seglam.cache.entry import Counterexample, Entry, now
-from seglam.cache.errors import MAX_REPORT, VERIFICATION_FAILED, AdmissionError, CorruptEntryError, GateMiss, PatternError
+from seglam.cache.entry import Entry, LibraryModule, now
+from seglam.cache.errors import (
+    MAX_REPORT, VERIFICATION_FAILED, AdmissionError, ContentHashMismatch, CorruptEntryError, GateMiss, PatternError,
+)
 from seglam.cache.gate import render_bindings
 from seglam.cache.lookup import Lookup
+from seglam.cache.modules import compile_with, module_refs
 from seglam.cache.pattern import Pattern, parse_pattern
+from seglam.cache.placement import Admitted, Placement
 from seglam.cache.records import (
     indexed, log_event, new_id, read_entry, store_entry, unfile_entry, vkey,
 )
@@ -37,48 +48,7 @@ from seglam.cache.values import decode_value
 from seglam.syntax.diagnostics import CheckError
 from seglam.syntax.jsontext import escape_surrogates
 
-
-@dataclass(frozen=True)
-class Placement:
-    """Where an admitted draft goes. The default is a new family (a fresh id, version 1,
-    active); :meth:`imported` and :meth:`next_version` build the other two."""
-
-    entry_id: str | None = None
-    version: int = 1
-    status: str = "active"
-    status_reason: str = ""
-    counterexamples: tuple[Counterexample, ...] = ()
-    program_hash: str | None = None  # the content hash the program must have (a bundle's manifest)
-    replaces: Entry | None = None  # the stored version this one succeeds
-    note: str = ""  # the event's detail (a replacement)
-    imported: bool = False
-
-    @classmethod
-    def next_version(cls, old: Entry, note: str = "") -> "Placement":
-        """The next version of ``old``: it keeps the counterexamples and must pass them."""
-        return cls(entry_id=old.id, version=old.version + 1, counterexamples=old.counterexamples, replaces=old,
-                   note=note)
-
-    def place(self, entry: Entry) -> Entry:
-        """The prepared entry with this placement's status, counterexamples and lineage."""
-        provenance = entry.provenance
-        if self.replaces is not None:
-            provenance = msgspec.structs.replace(provenance, parent_version=self.replaces.version)
-        if self.imported:
-            provenance = msgspec.structs.replace(provenance, note=(provenance.note + " imported").strip())
-        return msgspec.structs.replace(
-            entry, status=self.status, status_reason=self.status_reason, counterexamples=self.counterexamples,
-            provenance=provenance, created=self.replaces.created if self.replaces is not None else entry.created)
-
-
-@dataclass(frozen=True)
-class Admitted:
-    """An admitted family, and for a replacement the verifier's diff against the old
-    version and the inputs on which the two disagree."""
-
-    entry: Entry
-    diff: str | None = None
-    disagreements: tuple[dict[str, Any], ...] = ()
+__all__ = ["Admission", "Admitted", "Placement"]
 
 
 class Admission:
@@ -94,11 +64,18 @@ class Admission:
     def toolchain(self) -> Any:
         return self.runner.toolchain
 
+    @property
+    def library(self) -> Any:
+        return self.runner.library
+
     # -- the one path -----------------------------------------------------------------------
 
     def admit(self, draft: FamilyDraft, placement: Placement = Placement()) -> Admitted:
         """Verify and store ``draft`` as ``placement`` says. :class:`AdmissionError` lists
         every reason when it is refused; nothing is written then."""
+        if placement.kind == "module":
+            return module_admission.admit_module(self, draft, placement)
+        module_admission.admit_helpers(self, draft)
         old = placement.replaces
         entry, program = self.prepare(draft, placement)
         entry = placement.place(entry)
@@ -112,19 +89,21 @@ class Admission:
         event, detail = (("replaced", placement.note or f"{len(disagreements)} disagreement(s) with v{old.version}")
                          if old is not None else ("admitted", entry.provenance.origin))
 
-        def write(txn: Any) -> None:
-            current = None
-            if old is not None:
-                current = read_entry(self.store, txn, entry.id)
-                if current.version != old.version:
-                    raise AdmissionError([f"family {entry.id} changed meanwhile (now v{current.version}); retry"])
-                key = vkey(entry.id, current.version, 4)
-                txn.put(key, self.store.seal("history", key, current), db=self.store.dbs["history"])
-            self.write_family(txn, entry, current, event, detail)
-
-        indexed(self.store, self.store.write, write)  # the clash check reads the index
-        self.runner.remember(entry, program)
+        indexed(self.store, self.store.write, lambda txn: self.write_version(txn, entry, old, event, detail))
+        self.runner.remember(entry, program)  # (the clash check above reads the index)
         return Admitted(entry, diff, disagreements)
+
+    def write_version(self, txn: Any, entry: Entry, old: Entry | None, event: str, detail: str) -> None:
+        """Inside a write transaction: ``entry`` as a new family, or as the version after
+        ``old`` (which goes to history; refused if the family changed meanwhile)."""
+        current = None
+        if old is not None:
+            current = read_entry(self.store, txn, entry.id)
+            if current.version != old.version:
+                raise AdmissionError([f"family {entry.id} changed meanwhile (now v{current.version}); retry"])
+            key = vkey(entry.id, current.version, 4)
+            txn.put(key, self.store.seal("history", key, current), db=self.store.dbs["history"])
+        self.write_family(txn, entry, current, event, detail)
 
     def write_family(self, txn: Any, new: Entry, current: Entry | None, event: str, detail: str) -> None:
         """Inside a write transaction: refuse a clash (or, for a new family, an existing
@@ -158,23 +137,20 @@ class Admission:
 
     # -- checks -----------------------------------------------------------------------------
 
-    def prepare(self, draft: FamilyDraft, placement: Placement = Placement()) -> tuple[Entry, Any]:
-        """Compile, verify and check a draft; the Entry it would store, and its program."""
+    def prepare(self, draft: FamilyDraft, placement: Placement = Placement(),
+                overrides: dict[str, LibraryModule] | None = None) -> tuple[Entry, Any]:
+        """Compile, verify and check a draft; the Entry it would store, and its program.
+        Its Seglam imports are found in the standard library, the search path, then the
+        cache's library (``overrides``: module versions being admitted; ``placement.pins``:
+        the versions a bundle's family was verified with)."""
         texts = {"source": [draft.source], "description": [draft.description], "pattern": draft.patterns,
                  "sample": draft.samples, "task": draft.tasks, "request": [draft.request or ""]}
         unstorable = [name for name, items in texts.items() if any(escape_surrogates(t) != t for t in items)]
         if unstorable:  # no UTF-8 record (nor LMDB key) can hold them
             raise AdmissionError([f"a {name} contains a lone surrogate (U+D800..U+DFFF)" for name in unstorable])
-        try:
-            program = self.toolchain.compile(draft.source, draft.filename)
-        except CheckError as err:
-            raise AdmissionError([f"program does not check:\n{err.render()}"]) from None
-        program_hash = self.toolchain.program_hash(program)
-        if placement.program_hash is not None and program_hash != placement.program_hash:
-            raise AdmissionError(  # checked before verifying: the clearest reason, and cheap
-                [f"program content hash {program_hash[:12]} differs from the manifest's {placement.program_hash[:12]}: "
-                 "the program was edited (or the language version differs)"]
-            )
+        finder = (self.library.finder(placement.pins, overrides) if overrides or placement.pins
+                  else self.library.finder_if_any())
+        program, program_hash = self.compile_draft(draft, placement, finder, "program")
         entry_name = pick_entry(draft.source, draft.entry)
         verification = draft.verification
         if verification is None or not verification.ok:
@@ -216,6 +192,7 @@ class Admission:
             verification=verification,
             samples=samples,
             provenance=msgspec.structs.replace(draft.provenance, created=draft.provenance.created or now_),
+            modules=module_refs(program, finder),
             created=now_,
             updated=now_,
         )
@@ -224,6 +201,21 @@ class Admission:
         if reasons:
             raise AdmissionError(reasons)
         return entry, program
+
+    def compile_draft(self, draft: FamilyDraft, placement: Placement, finder: Any, what: str) -> tuple[Any, str]:
+        """The draft's program and content hash; refused when it does not check or its hash
+        is not the one ``placement`` expects (checked before verifying: the clearest reason,
+        and cheap)."""
+        try:
+            program = compile_with(self.toolchain, draft.source, draft.filename, finder)
+        except CheckError as err:
+            raise AdmissionError([f"{what} does not check:\n{err.render()}"]) from None
+        digest = self.toolchain.program_hash(program)
+        if placement.program_hash is not None and digest != placement.program_hash:
+            raise ContentHashMismatch([f"{what} content hash {digest[:12]} differs from the manifest's "
+                                  f"{placement.program_hash[:12]}: the {what.split()[0]} was edited "
+                                  "(or the language version differs)"])
+        return program, digest
 
     def check_runs(self, entry: Entry, program: Any, pre: frozenset[int], patterns: list[Pattern],
                    draft: FamilyDraft) -> list[str]:

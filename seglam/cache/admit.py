@@ -40,6 +40,7 @@ class FamilyDraft:
     provenance: Provenance = field(default_factory=Provenance)
     verification: Verification | None = None  # a report the caller already has for this source
     filename: str = "family.sgl"
+    modules: tuple[tuple[str, str], ...] = ()  # helper modules (name, source) to admit to the library first
 
     @classmethod
     def from_family_json(cls, meta: dict[str, Any], source: str, **extra: Any) -> "FamilyDraft":

@@ -1,7 +1,10 @@
-"""Export and import: a directory of plain ``.sgl`` files (one per family) plus
-``manifest.json`` with hashes. Import trusts nothing: it checks every file hash,
-recompiles and re-verifies every program, compares content hashes, and re-runs every
-admission check. A refused family is reported with its reason; the others still import.
+"""Export and import: a directory of plain ``.sgl`` files (one per family, one per library
+module version the families import) plus ``manifest.json`` with hashes. Import trusts
+nothing: it checks every file hash, recompiles and re-verifies every program, compares
+content hashes, and re-runs every admission check. The library modules come first: a
+module that is missing or does not match the manifest refuses the whole bundle
+(:class:`BundleModuleError`, a coded error); a refused family is reported with its reason
+and the others still import.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import msgspec
 
 from seglam.cache.admission import Placement
 from seglam.cache.admit import FamilyDraft
-from seglam.cache.entry import Counterexample, Entry, Example, Provenance
-from seglam.cache.errors import AdmissionError, CacheError, CorruptEntryError, NotFoundError
+from seglam.cache.entry import Counterexample, Entry, Example, LibraryModule, ModuleRef, Provenance
+from seglam.cache.errors import (
+    AdmissionError, BundleModuleError, CacheError, ContentHashMismatch, CorruptEntryError, NotFoundError,
+)
 from seglam.cache.values import decode_value
 from seglam.program import MAX_SOURCE_BYTES, SourceFileError, read_source
 from seglam.syntax.jsontext import dumps, json_depth
@@ -39,7 +44,7 @@ END_OF_HEADER = "# --- end of seglam header; the program follows ---"
 #: Limits on what import reads: the manifest's size and nesting.
 MAX_MANIFEST_BYTES = 512 << 20
 MAX_MANIFEST_DEPTH = 400
-_FAMILY_FILE = re.compile(r"[a-z0-9_]{1,40}-[0-9a-f]{6,64}\.sgl\Z")
+_FAMILY_FILE = re.compile(r"[a-z0-9_]{1,40}-[0-9a-f]{6,64}\.sgl\Z|[A-Za-z_][A-Za-z0-9_]{0,99}\.v[0-9]{1,10}\.sgl\Z")
 
 
 class ManifestFamily(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
@@ -60,12 +65,26 @@ class ManifestFamily(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     examples: tuple[Example, ...] = ()
     counterexamples: tuple[Counterexample, ...] = ()
     provenance: Provenance = Provenance()
+    modules: tuple[ModuleRef, ...] = ()  # the Seglam modules it imports, with their versions
+
+
+class ManifestModule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
+    """One version of a library module as the manifest records it."""
+
+    name: str
+    version: Annotated[int, msgspec.Meta(ge=1, le=2**31)]
+    file: str
+    file_sha256: str
+    hash: str
+    description: str = ""
+    imports: tuple[ModuleRef, ...] = ()
 
 
 class _ManifestHead(msgspec.Struct, frozen=True):
     format: str
     version: int
     families: list[msgspec.Raw] = []
+    modules: list[ManifestModule] = []
 
 
 class _Ownership(msgspec.Struct, frozen=True):
@@ -80,6 +99,7 @@ class ImportReport:
     imported: tuple[str, ...]
     unchanged: tuple[str, ...]  # already in the cache with the same program
     refused: tuple[tuple[str, str], ...]  # (id or file, reason)
+    modules: tuple[str, ...] = ()  # the library modules stored ("name vN"; a version already kept is not)
 
     @property
     def ok(self) -> bool:
@@ -122,9 +142,17 @@ def export_bundle(cache: "Cache", directory: str | os.PathLike[str], *, include_
                 "examples": msgspec.to_builtins(entry.examples),
                 "counterexamples": msgspec.to_builtins(entry.counterexamples),
                 "provenance": msgspec.to_builtins(entry.provenance),
+                "modules": msgspec.to_builtins(entry.modules),
             }
         )
-    manifest = {"format": FORMAT, "version": FORMAT_VERSION, "families": families}
+    modules = []
+    for module in needed_modules(cache, [r for f in families for r in f["modules"]]):
+        name = module_file(module)
+        plan[name] = module.source.encode("utf-8", "backslashreplace")
+        modules.append({"name": module.name, "version": module.version, "file": name, "hash": module.hash,
+                        "file_sha256": hashlib.sha256(plan[name]).hexdigest(), "description": module.description,
+                        "imports": msgspec.to_builtins(module.imports)})
+    manifest = {"format": FORMAT, "version": FORMAT_VERSION, "families": families, "modules": modules}
     plan[MANIFEST] = (dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")  # written last
     clashes = [name for name in plan if _exists(root / name) and not _ours(root, name, owned)]
     if clashes:
@@ -145,6 +173,25 @@ def export_bundle(cache: "Cache", directory: str | os.PathLike[str], *, include_
             (root / stale).unlink()  # a family that is gone: export wrote this very content
     _write_ledger(root, {name: [digest] for name, digest in digests.items()})
     return [f["id"] for f in families]
+
+
+def needed_modules(cache: "Cache", refs: list[dict]) -> list[LibraryModule]:
+    """The library module versions ``refs`` name (cache modules only), each after the
+    modules it imports; :class:`CacheError` when one is not in the cache (never: a family's
+    modules are kept as long as the family)."""
+    wanted = sorted({(r["name"], r["version"]) for r in refs if r["version"]})
+    out = []
+    for name, version in wanted:
+        found = next((m for m in cache.module_versions(name) if m.version == version), None)
+        if found is None:
+            raise CacheError(f"library module {name} v{version}, which a family imports, is not in the cache "
+                             "(or its record is damaged); nothing was written")
+        out.append(found)
+    return sorted(out, key=lambda m: (len(m.imports), m.name, m.version))
+
+
+def module_file(module: LibraryModule) -> str:
+    return f"{module.name}.v{module.version}.sgl"
 
 
 def _claim(root: Path) -> dict[str, list[str]]:
@@ -247,6 +294,7 @@ def import_bundle(cache: "Cache", directory: str | os.PathLike[str]) -> ImportRe
     with its reason and the others still import."""
     root = Path(directory)
     head, where = read_manifest(root)
+    modules = _import_modules(cache, root, head, where)
     imported: list[str] = []
     unchanged: list[str] = []
     refused: list[tuple[str, str]] = []
@@ -267,7 +315,69 @@ def import_bundle(cache: "Cache", directory: str | os.PathLike[str]) -> ImportRe
             refused.append((label, f"{type(err).__name__}: {err}"))
             continue
         (imported if outcome == "imported" else unchanged).append(label)
-    return ImportReport(tuple(imported), tuple(unchanged), tuple(refused))
+    return ImportReport(tuple(imported), tuple(unchanged), tuple(refused), modules)
+
+
+def _import_modules(cache: "Cache", root: Path, head: _ManifestHead, where: Path) -> tuple[str, ...]:
+    """Check, verify and admit the bundle's library modules, before any family: every
+    module a family names is in the manifest and its file; every file is the one exported
+    (sha256) and compiles to the content hash the manifest records; each is verified (as
+    ``seglam verify`` would). :class:`BundleModuleError` refuses the whole bundle."""
+    listed = {(m.name, m.hash) for m in head.modules}
+    for number, raw in enumerate(head.families):
+        try:
+            refs = msgspec.json.decode(raw, type=_FamilyModules).modules
+        except msgspec.DecodeError:
+            continue  # the family is refused on its own, with the reason
+        for ref in refs:
+            if ref.version and (ref.name, ref.hash) not in listed:
+                raise BundleModuleError(
+                    "E-BUNDLE-MODULE-MISSING",
+                    f"{where}: families[{number}] imports library module {ref.name} v{ref.version} "
+                    f"({ref.hash[:12]}), which the bundle does not carry; nothing was imported",
+                    "export the bundle again with a seglam that carries library modules")
+    sources: dict[tuple[str, str], str] = {}
+    for module in head.modules:
+        sources[(module.name, module.hash)] = _module_source(root, module)
+    stored = []
+    for module in head.modules:  # exported so that a module comes after those it imports
+        try:
+            done = cache.admit_module(module.name, sources[(module.name, module.hash)], description=module.description,
+                                      provenance=Provenance(origin="import"), program_hash=module.hash,
+                                      pins=module.imports)
+        except AdmissionError as err:
+            edited = isinstance(err, ContentHashMismatch)
+            raise BundleModuleError(
+                "E-BUNDLE-MODULE-TAMPERED" if edited else "E-BUNDLE-MODULE-REFUSED",
+                f"library module {module.name} v{module.version} ({module.file}) is refused: " + "; ".join(err.reasons),
+                "the module's text is not what was exported; export it again from the source cache" if edited else
+                "fix the module (or the families here that import it) and export again") from None
+        if not done.unchanged:
+            stored.append(f"{done.module.name} v{done.module.version}")
+    return tuple(stored)
+
+
+class _FamilyModules(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    modules: tuple[ModuleRef, ...] = ()
+
+
+def _module_source(root: Path, module: ManifestModule) -> str:
+    """The text of a bundle's module file, checked against the manifest."""
+    if not _plain_name(module.file) or not module.file.endswith(".sgl") or (root / module.file).resolve().parent != root.resolve():
+        raise BundleModuleError("E-BUNDLE-MODULE-MISSING", f"library module {module.name}: file {module.file[:80]!r} "
+                                "is outside the bundle", "a bundle's files sit beside its manifest.json")
+    try:
+        text = read_source(root / module.file, limit=MAX_SOURCE_BYTES)
+    except SourceFileError as err:
+        raise BundleModuleError("E-BUNDLE-MODULE-MISSING", f"library module {module.name} v{module.version}: {err}",
+                                f"copy {module.file} from the exported bundle beside manifest.json") from None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest != module.file_sha256:
+        raise BundleModuleError("E-BUNDLE-MODULE-TAMPERED",
+                                f"library module {module.name} v{module.version}: {module.file} was changed after export "
+                                f"(sha256 {digest[:12]}, manifest {module.file_sha256[:12]})",
+                                "the module's text is not what was exported; export it again from the source cache")
+    return text
 
 
 def read_manifest(root: Path) -> tuple[_ManifestHead, Path]:
@@ -354,7 +464,7 @@ def _import_one(cache: "Cache", root: Path, fam: ManifestFamily) -> str:
     cache.admit(draft, Placement(entry_id=fam.id, version=fam.version, program_hash=fam.program_hash,
                                  status="quarantined" if quarantined else "active",
                                  status_reason=fam.status_reason if quarantined else "",
-                                 counterexamples=fam.counterexamples, imported=True))
+                                 counterexamples=fam.counterexamples, imported=True, pins=fam.modules))
     return "imported"
 
 

@@ -22,15 +22,16 @@ import os
 from typing import Any
 
 from seglam.cache import admit as rules
-from seglam.cache.admission import Admission, Placement
+from seglam.cache.admission import Admission, Admitted, Placement
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.bundle import ImportReport, export_bundle, import_bundle
 from seglam.cache.correction import Correction, GcReport, ReplaceResult
-from seglam.cache.entry import Counterexample, Entry, Event, Provenance, Verification
+from seglam.cache.entry import Counterexample, Entry, Event, LibraryModule, ModuleRef, Provenance, Verification
 from seglam.cache.gate import DEFAULT_FUEL, GateResult, Served
 from seglam.cache.hitstats import HitStats
 from seglam.cache.inspection import Inspection
 from seglam.cache.lookup import Hit, Lookup, Match
+from seglam.cache.modules import LibraryToolchain
 from seglam.cache.negative import NegativeKinds
 from seglam.cache.records import rebuild_index, resolve
 from seglam.cache.serving import Runner
@@ -186,6 +187,45 @@ class Cache:
         """Store entries that were verified elsewhere (the benchmark's synthetic families,
         a migration). Skips the verification; never use it for model output."""
         self._admission.put_verified(entries, clash_check=clash_check)
+
+    # -- library modules ----------------------------------------------------------------
+
+    def admit_module(self, name: str, source: str, *, description: str = "", provenance: Provenance | None = None,
+                     note: str = "", verification: Verification | None = None, program_hash: str | None = None,
+                     pins: tuple[ModuleRef, ...] = ()) -> Admitted:
+        """Verify and store a Seglam module as the next version of the library module
+        ``name`` (families then import it: ``from name import f``). Replacing a version
+        re-runs the samples, examples and counterexamples of every family that imports it
+        first; :class:`AdmissionError` names the family and the check when one fails, and
+        nothing is written then (:mod:`seglam.cache.modules`). ``program_hash`` and ``pins``
+        (a bundle's import): the content hash the module must have and the versions of the
+        modules it imports."""
+        draft = FamilyDraft(source=source, description=description, provenance=provenance or Provenance(origin="manual"),
+                            filename=f"{name}.sgl", verification=verification)
+        return self._admission.admit(draft, Placement.module(name, program_hash, pins, note))
+
+    def toolchain_for(self, helpers: tuple[tuple[str, str], ...] = ()) -> Toolchain:
+        """The toolchain a candidate family is checked with before admission: its programs
+        find the cache's library modules and ``helpers`` (name, source: modules written
+        with the family, not stored yet). The plain toolchain when there are none."""
+        library = self._runner.library
+        if not helpers and not library.any():
+            return self.toolchain
+        pending = {name: LibraryModule(name=name, version=0, source=source, hash="",
+                                       verification=Verification(ok=False, tool="pending")) for name, source in helpers}
+        return LibraryToolchain(self.toolchain, library.finder((), pending))
+
+    def modules(self) -> list[LibraryModule]:
+        """The current version of every library module kept, by name."""
+        return self._runner.library.latest()
+
+    def module_versions(self, name: str) -> list[LibraryModule]:
+        """Every version of the library module ``name``, oldest first (empty: none kept)."""
+        return self._runner.library.versions(name)
+
+    def module_events(self, name: str) -> list[Event]:
+        """The event log of the library module ``name``, oldest first."""
+        return self._runner.library.events(name)
 
     # -- correction ---------------------------------------------------------------------
 

@@ -98,6 +98,30 @@ class Stats(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     corrupt: str | None = None  # why the entry record failed its checksum, if it did
 
 
+class ModuleRef(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A Seglam module a family's program imports (directly or not): its name, its content
+    hash, and its version in the cache's library (0: a module of the standard library or
+    of the search path, not kept in the cache)."""
+
+    name: str
+    hash: str
+    version: int = 0
+
+
+class LibraryModule(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One version of a library module kept in the cache (:mod:`seglam.cache.modules`)."""
+
+    name: str
+    version: int
+    source: str
+    hash: str  # its content hash: its own tree and the hashes of what it imports (Merkle)
+    imports: tuple[ModuleRef, ...] = ()  # the Seglam modules it imports, directly or not
+    description: str = ""
+    verification: Verification
+    provenance: Provenance = Provenance()
+    created: float = 0.0
+
+
 class Entry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One family: the unit the cache stores, serves, corrects and exports."""
 
@@ -117,6 +141,7 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     counterexamples: tuple[Counterexample, ...] = ()
     samples: tuple[str, ...] = ()
     provenance: Provenance = Provenance()
+    modules: tuple[ModuleRef, ...] = ()  # the Seglam modules its program imports, with their versions
     stats: Stats = Stats()
     created: float = 0.0
     updated: float = 0.0

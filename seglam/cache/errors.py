@@ -78,6 +78,23 @@ class AdmissionError(CacheError):
         super().__init__("family refused: " + "; ".join(self.reasons))
 
 
+class ContentHashMismatch(AdmissionError):
+    """A program (or module) compiled to another content hash than the one expected (a
+    bundle's manifest): it was edited, or the language version differs."""
+
+
+class BundleModuleError(CacheError):
+    """A bundle's library module is missing, changed after export, or fails verification:
+    the whole bundle is refused before any family is imported. ``code`` is stable for
+    scripts (``E-BUNDLE-MODULE-MISSING``, ``E-BUNDLE-MODULE-TAMPERED``,
+    ``E-BUNDLE-MODULE-REFUSED``); ``hint`` says what to do."""
+
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.hint = hint
+
+
 class GateMiss(CacheError):
     """A matched family refused to answer: the bound inputs failed its precondition, the
     run faulted, or its postcondition failed. A miss, never an answer. ``trace`` says why;

@@ -108,4 +108,5 @@ class Inspection:
             "file_size": info["file_size"],
             "map_size": info["map_size"],
             "patterns_indexed": info["records"]["index"],
+            "library_modules": info["records"].get("modules", 0),  # module versions kept (seglam.cache.modules)
         }

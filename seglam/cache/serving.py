@@ -11,6 +11,7 @@ from seglam.cache.errors import GateMiss
 from seglam.cache.gate import GateResult, Served, Trace, render_bindings, run_gated
 from seglam.cache.hitstats import HitStats
 from seglam.cache.lookup import Hit
+from seglam.cache.modules import CacheModules, compile_with
 from seglam.cache.records import Memo, quarantine, record_failure
 from seglam.cache.signature import leading_assert_lines
 from seglam.cache.store import CacheStore
@@ -30,6 +31,7 @@ class Runner:
         self.fuel = fuel
         self.stats = stats
         self.programs: Memo[tuple[str, int, str], Compiled] = Memo()
+        self.library = CacheModules(store)  # the cache's library modules, pinned per family
 
     def program(self, entry: Entry) -> Compiled:
         """The compiled program of an entry, compiled once per process and checked against
@@ -39,7 +41,7 @@ class Runner:
         if cached is not None:
             return cached
         try:
-            program = self.toolchain.compile(entry.source, f"{entry.id}.sgl")
+            program = compile_with(self.toolchain, entry.source, f"{entry.id}.sgl", self.library.finder_for(entry))
             actual = self.toolchain.program_hash(program)
         except CheckError as err:
             quarantine(self.store, entry.id, f"stored program no longer checks: {err.codes}")

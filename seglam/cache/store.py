@@ -47,6 +47,7 @@ DATABASES: dict[str, bool] = {
     "samples": False,  # id -> sealed list of request texts (admission checks)
     "negative": False,  # kind id -> sealed NegativeKind (seglam.cache.negative)
     "trust": False,  # family id -> sealed TrustRecord (seglam.cache.trust)
+    "modules": False,  # module name \0 version(4 bytes) -> sealed LibraryModule (seglam.cache.modules)
     "meta": False,  # b"format" -> sealed format record
 }
 

@@ -50,8 +50,10 @@ class SeglamToolchain:
         self.verify_options = dict(verify_options or {})
         self._limits: dict[tuple[int, int | None], Any] = {}  # (program limits id, fuel) -> Limits
 
-    def compile(self, source: str, filename: str) -> Any:
-        return compile_program(source, filename=filename)
+    def compile(self, source: str, filename: str, modules: Any = None) -> Any:
+        """``seglam.compile``; ``modules``: a finder of Seglam modules kept elsewhere (the
+        cache's library, :class:`seglam.cache.modules.CacheFinder`)."""
+        return compile_program(source, filename=filename, modules=modules)
 
     def program_hash(self, program: Any) -> str:
         return str(program.hash)

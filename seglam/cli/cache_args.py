@@ -4,6 +4,7 @@
     seglam cache reject ID --expected VALUE (--request TEXT | --input NAME=VALUE ...)
     seglam cache replace ID FILE | retire ID | gc | export DIR | import DIR
     seglam cache ls --negative | show neg-ID | forget neg-ID   (kinds the model cannot program)
+    seglam cache modules [NAME] | add-module FILE.sgl [--name NAME] | why REQUEST
 
 Every subcommand takes ``--cache DIR`` and ``--json``. Exit codes: 0 done, 1 refused or
 not found (the reason is printed), 2 the cache itself failed (full disk, locked, bad
@@ -83,3 +84,13 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
     sp.add_argument("dir")
     sp.add_argument("--include-retired", action="store_true")
     add("import", "re-verify and admit every family of an exported directory").add_argument("dir")
+    add("modules", "list the library modules kept in the cache, or one module's versions, events and source"
+        ).add_argument("name", nargs="?")
+    sp = add("add-module", "verify and admit a Seglam module as a library module (a new version replaces the "
+             "current one only if every family importing it still passes)")
+    sp.add_argument("file")
+    sp.add_argument("--name", default=None, help="the module's name (default: the file's name without .sgl)")
+    sp.add_argument("--description", default=None)
+    sp.add_argument("--note", default="")
+    add("why", "which family, version and library modules answer a request (runs it; records nothing)"
+        ).add_argument("request")

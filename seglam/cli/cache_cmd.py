@@ -17,6 +17,7 @@ from typing import Any, Callable
 from seglam.cache import (
     AdmissionError,
     AmbiguousIdError,
+    BundleModuleError,
     Cache,
     CacheError,
     Entry,
@@ -29,7 +30,7 @@ from seglam.cache.values import decode_value, render_value
 from seglam.program import SourceFileError, read_source
 from seglam.syntax.intdigits import int_from_text
 from seglam.syntax.jsontext import JsonTextError, dumps, loads
-from seglam.cli import negative_cmd, trust_cmd
+from seglam.cli import module_cmd, negative_cmd, trust_cmd
 from seglam.cli.argtypes import ToolchainFactory
 
 def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -> int:
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -
     try:
         with Cache(args.cache, toolchain=factory() if factory else None) as cache:
             return SUBCOMMANDS[name](args, cache)
-    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError) as err:
+    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError, BundleModuleError) as err:
         return _fail(args, err, 1)
     except CacheCorruptError as err:
         return _fail(args, err, 3)
@@ -54,7 +55,11 @@ def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
         data = {"ok": False, "error": type(err).__name__, "reasons": reasons}
         if isinstance(err, CacheCorruptError):
             data.update(code=err.code, path=err.path)
+        if isinstance(err, BundleModuleError):
+            data.update(code=err.code, hint=err.hint)
         print(dumps(data, indent=2))
+    elif isinstance(err, BundleModuleError):
+        print(f"seglam cache: {err.code}: {err}\n  hint: {err.hint}", file=sys.stderr)
     elif isinstance(err, CacheCorruptError):
         print(f"seglam cache: {err.code}: {err}", file=sys.stderr)  # one line: path, what is wrong, what to do
     else:
@@ -100,7 +105,8 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
         import msgspec
 
         stored = cache.trust.get(e.id)
-        print(dumps({**msgspec.to_builtins(e), "trust": stored.to_json() if stored else None}, indent=2, default=str))
+        print(dumps({**msgspec.to_builtins(e), "trust": stored.to_json() if stored else None,
+                     "modules": module_cmd.refs_json(e)}, indent=2, default=str))
         return 0
     p = e.provenance
     out = [
@@ -129,6 +135,7 @@ def _show(args: argparse.Namespace, cache: Cache) -> int:
             else:
                 tail = f" {cx.fault or ''}"
             out.append(f"    v{cx.version} {cx.kind:8} {inputs}{tail}")
+    out += module_cmd.module_lines(e)
     out += trust_cmd.lines(cache, e)
     out += ["  program source", *["    " + line for line in e.source.rstrip().splitlines()]]
     print("\n".join(out))
@@ -147,6 +154,7 @@ def _stats(args: argparse.Namespace, cache: Cache) -> int:
         ["hits", str(s["hits"])],
         ["gate failures", f"{s['failures']} (+{s['domain_misses']} outside the precondition)"],
         ["patterns indexed", str(s["patterns_indexed"])],
+        ["library modules", f"{s['library_modules']} version(s) (seglam cache modules)"],
         ["file size", _bytes(s["file_size"])],
         ["map size", _bytes(s["map_size"])],
     ]
@@ -160,14 +168,17 @@ def _history(args: argparse.Namespace, cache: Cache) -> int:
     if args.json:
         print(dumps({
             "id": current.id,
-            "versions": [{"version": v.version, "program_hash": v.program_hash, "created": v.created, "origin": v.provenance.origin}
-                         for v in versions + [current]],
+            "versions": [{"version": v.version, "program_hash": v.program_hash, "created": v.created, "origin": v.provenance.origin,
+                          "modules": module_cmd.refs_json(v)} for v in versions + [current]],
             "events": [{"at": ev.at, "kind": ev.kind, "version": ev.version, "detail": ev.detail} for ev in events],
         }, indent=2))
         return 0
-    rows = [[f"v{v.version}", v.program_hash[:12], v.provenance.origin, _when(v.created)] for v in versions]
-    rows.append([f"v{current.version}", current.program_hash[:12], current.provenance.origin + " (current)", _when(current.updated)])
-    print(_table(["VERSION", "PROGRAM", "ORIGIN", "WHEN"], rows))
+    shown = any(r.version for v in versions + [current] for r in v.modules)  # the MODULES column: cache modules
+    rows = [[f"v{v.version}", v.program_hash[:12], v.provenance.origin, *([module_cmd.cell(v)] if shown else []),
+             _when(v.created)] for v in versions]
+    rows.append([f"v{current.version}", current.program_hash[:12], current.provenance.origin + " (current)",
+                 *([module_cmd.cell(current)] if shown else []), _when(current.updated)])
+    print(_table(["VERSION", "PROGRAM", "ORIGIN", *(["MODULES"] if shown else []), "WHEN"], rows))
     print()
     print(_table(["WHEN", "EVENT", "VER", "DETAIL"], [[_when(ev.at), ev.kind, f"v{ev.version}", ev.detail] for ev in events]))
     return 0
@@ -270,10 +281,11 @@ def _export(args: argparse.Namespace, cache: Cache) -> int:
 def _import(args: argparse.Namespace, cache: Cache) -> int:
     r = cache.import_(args.dir)
     if args.json:
-        print(dumps({"ok": r.ok, "imported": list(r.imported), "unchanged": list(r.unchanged),
+        print(dumps({"ok": r.ok, "imported": list(r.imported), "unchanged": list(r.unchanged), "modules": list(r.modules),
                           "refused": [{"id": i, "reason": why} for i, why in r.refused]}, indent=2))
         return 0 if r.ok else 1
-    print(f"imported {len(r.imported)}, unchanged {len(r.unchanged)}, refused {len(r.refused)}")
+    print(f"imported {len(r.imported)}, unchanged {len(r.unchanged)}, refused {len(r.refused)}"
+          + (f"; library modules stored: {', '.join(r.modules)}" if r.modules else ""))
     for i, why in r.refused:
         print(f"  refused {i}: {why}", file=sys.stderr)
     return 0 if r.ok else 1
@@ -412,4 +424,7 @@ SUBCOMMANDS: dict[str, Callable[[argparse.Namespace, Cache], int]] = {
     "gc": _gc,
     "export": _export,
     "import": _import,
+    "modules": module_cmd.modules,
+    "add-module": module_cmd.add_module,
+    "why": module_cmd.why,
 }

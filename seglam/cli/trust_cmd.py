@@ -59,9 +59,26 @@ def lines(cache: Any, entry: Entry) -> list[str]:
         out += [f"  envelope     {hole}: {render(h)}" for hole, h in sorted(record.envelope.items())]
         if record.open_holes:
             out.append(f"  open holes   {', '.join(record.open_holes)}")
+        out += novelty_lines(record)
     opened = stored.open_disputes()
     out.append(f"  disputes     {len(stored.disputes)} ({len(opened)} open), refusals {stored.refusals}")
     out += [f"    {d.id} v{d.version} {d.origin:8} {d.render()}" for d in stored.disputes[-10:]]
+    return out
+
+
+def novelty_lines(record: TrustRecord) -> list[str]:
+    """The trust novelty inputs of ``seglam cache show``: the confirmed inputs kept, what
+    the replay of earlier versions' observations gave, and the words the program knows."""
+    earlier = sum(1 for o in record.observed if o.version < record.version)
+    out = [f"  observed     {len(record.observed)} confirmed input(s) kept"
+           + (f", {earlier} of earlier versions not replayed yet" if earlier else "")]
+    replays = [e for e in record.history if e.kind == "replayed" and e.version == record.version]
+    if replays:
+        out.append(f"  replayed     v{record.version}: {replays[-1].detail}")
+    elif record.version > 1:
+        out.append(f"  replayed     not yet on v{record.version}")
+    words = ", ".join(record.known[:20]) + (f", ... ({len(record.known)} in all)" if len(record.known) > 20 else "")
+    out.append(f"  known words  {words or 'none'} (from the program's literals; a value among them is not novel)")
     return out
 
 

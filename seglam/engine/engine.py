@@ -446,7 +446,8 @@ class Engine:
             for cand in passing:
                 provenance = _final_provenance(cand, usage, time.perf_counter() - started, round_no + 1, candidates_seen)
                 try:
-                    entry_id, version, notes = self._store(request, dataclasses.replace(cand.draft, provenance=provenance))
+                    entry_id, version, notes = self._store(request, dataclasses.replace(
+                        cand.draft, provenance=provenance, modules=helpers(cand.reply)))
                 except AdmissionError as err:
                     refused += list(err.reasons)
                     answer, _ = self._try_hit(request)  # a concurrent writer may have admitted the kind
@@ -546,7 +547,7 @@ class Engine:
         provenance = Provenance(origin="engine", request=request.label[:20000], model=self.compiler.model,
                                 prompt_hash=prompt_hash)
         try:
-            return evaluate(reply, request, self.cache.toolchain, fuel=self.fuel,
+            return evaluate(reply, request, self.cache.toolchain_for(helpers(reply)), fuel=self.fuel,
                             check_pattern=self._pattern_checker(request), provenance=provenance)
         except ToolchainUnavailable:
             raise
@@ -562,7 +563,7 @@ class Engine:
         if request.replaces is None:
             return self.cache.admit(draft), 1, []
         old = self.cache.get(request.replaces)
-        keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain, self.fuel)
+        keep, add, notes = next_version_patterns(old, draft, self.cache.toolchain_for(), self.fuel)
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine",
                                  verification=draft.verification,
@@ -773,3 +774,9 @@ def _by_agreement(cands: list[Candidate]) -> list[Candidate]:
     votes = Counter(repr(answer_key(c.value)) for c in cands)
     order = sorted(range(len(cands)), key=lambda i: (-votes[repr(answer_key(cands[i].value))], i))
     return [cands[i] for i in order]
+
+
+def helpers(reply: CompileReply) -> tuple[tuple[str, str], ...]:
+    """The helper modules a reply wrote (name, source): admitted to the cache's library
+    before the family that imports them (:meth:`seglam.cache.Cache.admit`)."""
+    return tuple((m.name, m.source) for m in reply.modules)

@@ -43,6 +43,20 @@ class ExampleReply(msgspec.Struct, frozen=True, kw_only=True):
     inputs: dict[str, Any] | None = None
 
 
+#: What "modules" holds: helpers general enough to stand alone, kept in the cache's library.
+HELPER_MODULES = ("optional: helper Seglam modules general enough to stand alone (no request-specific names or "
+                  "constants), each {\"name\": a new module name, \"source\": a module with typed functions, "
+                  "docstrings and its own examples (top-level asserts)}; each is verified on its own and kept in the "
+                  "library, and the program imports it (`from name import f`)")
+
+
+class ModuleReply(msgspec.Struct, frozen=True, kw_only=True):
+    """A helper module the model wrote beside the program."""
+
+    name: str
+    source: str
+
+
 class CompileReply(msgspec.Struct, frozen=True, kw_only=True):
     """A family draft: the program, the patterns that recognise its requests, and the
     model's own direct answer to the originating request."""
@@ -55,6 +69,7 @@ class CompileReply(msgspec.Struct, frozen=True, kw_only=True):
     examples: list[ExampleReply] = []
     properties: list[str] = []
     open: Annotated[list[str], msgspec.Meta(description=OPEN_HOLES)] = []
+    modules: Annotated[list[ModuleReply], msgspec.Meta(description=HELPER_MODULES)] = []
 
 
 class RouteReply(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,10 +9,12 @@ from typing import Any, Callable
 from tests.engine.oracle_toolchain import OracleToolchain
 
 
-def run_registered(register: Callable[..., None], argv: list[str], capsys: Any) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of ``argv`` given to the command ``register`` adds."""
+def run_registered(register: Callable[..., None], argv: list[str], capsys: Any,
+                   factory: Callable[[], Any] = OracleToolchain) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of ``argv`` given to the command ``register`` adds
+    (with ``factory``'s toolchain)."""
     parser = argparse.ArgumentParser(prog="seglam")
-    register(parser.add_subparsers(), toolchain_factory=OracleToolchain)
+    register(parser.add_subparsers(), toolchain_factory=factory)
     args = parser.parse_args(argv)
     code = args.handler(args)
     out = capsys.readouterr()
