@@ -54,6 +54,8 @@ class HitStats:
         self.corrupt += found
 
     def flush_corrupt(self) -> None:
+        if not self.corrupt:  # every hit asks: nothing to allocate when nothing is pending
+            return
         pending, self.corrupt = dict(self.corrupt), []
         for entry_id, reason in pending.items():
             mark_corrupt(self.store, entry_id, reason)

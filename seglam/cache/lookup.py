@@ -8,7 +8,6 @@ damaged index posting makes the index be rebuilt from the entries, once, before 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import lmdb
@@ -20,8 +19,8 @@ from seglam.cache.entry import Entry
 from seglam.cache.errors import CorruptEntryError
 from seglam.cache.gate import Served
 from seglam.cache.hitstats import HitStats
-from seglam.cache.pattern import request_tokens
-from seglam.cache.records import Entries, Patterns, indexed, read_stats
+from seglam.cache.pattern import Pattern, request_tokens
+from seglam.cache.records import Entries, Memo, Patterns, indexed, read_stats
 from seglam.cache.store import CacheStore
 
 
@@ -42,10 +41,10 @@ class Server(Protocol):
     def serve(self, hit: "Hit", fuel: int | None = None) -> Served: ...
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(msgspec.Struct, frozen=True):
     """A request matched an active family. :meth:`run` gates and runs it; nothing is
-    served until then."""
+    served until then. (A msgspec struct, not a frozen dataclass: one is built per hit,
+    and a frozen dataclass costs ten times more to build.)"""
 
     entry: Entry
     pattern: str | None
@@ -53,12 +52,30 @@ class Hit:
     ambiguous: tuple[str, ...]
     lookup_ns: int
     request: str | None
-    _cache: Server = field(repr=False, compare=False)
+    _cache: Server
 
     def run(self, *, fuel: int | None = None) -> Served:
         """Check the precondition, run under fuel, check the postcondition. Returns the
         value and its trace, or raises :class:`GateMiss` (and records a counterexample)."""
         return self._cache.serve(self, fuel)
+
+    def __repr__(self) -> str:  # the cache it came from is left out, as a dataclass field with repr=False
+        return (f"Hit(entry={self.entry.id!r}, pattern={self.pattern!r}, bindings={self.bindings!r}, "
+                f"ambiguous={self.ambiguous!r}, lookup_ns={self.lookup_ns!r}, request={self.request!r})")
+
+
+class Prepared(msgspec.Struct, frozen=True, gc=False):
+    """A pattern as the hit path uses it, prepared once per pattern text: parsed and
+    compiled, its anchors as a set (the cheap test before the regex) and its specificity
+    (the sort key among matches). A pure function of the text, so nothing invalidates it."""
+
+    pattern: Pattern
+    anchors: frozenset[str]
+    specificity: tuple[int, int]
+
+
+def prepare(pattern: Pattern) -> Prepared:
+    return Prepared(pattern, frozenset(pattern.anchors), pattern.specificity)
 
 
 def by_specificity(found: list[tuple[Match, Entry]]) -> list[tuple[Match, Entry]]:
@@ -75,7 +92,13 @@ class Lookup:
         self.stats = stats
         self.server = server
         self.patterns = Patterns()
+        self.prepared: Memo[str, Prepared] = Memo()
         self.entries = Entries()
+
+    def prepared_pattern(self, text: str) -> Prepared:
+        """The pattern ``text`` prepared for matching (memoised by text)."""
+        known = self.prepared.get(text)
+        return known if known is not None else self.prepared.put(text, prepare(self.patterns.parse(text)))
 
     def matches(self, text: str) -> list[Match]:
         """Every non-retired family whose pattern matches ``text``, most specific first."""
@@ -98,7 +121,8 @@ class Lookup:
         if not found or found[0][0].status != "active":
             return None
         best, entry = found[0]
-        others = tuple(dict.fromkeys(m.entry_id for m, _ in found[1:] if m.entry_id != best.entry_id))
+        others = () if len(found) == 1 else tuple(
+            dict.fromkeys(m.entry_id for m, _ in found[1:] if m.entry_id != best.entry_id))
         return Hit(entry, best.pattern, best.bindings, others, time.perf_counter_ns() - start, text, self.server)
 
     def lookup_structured(self, task: str, inputs: dict[str, Any]) -> Hit | None:
@@ -146,19 +170,23 @@ class Lookup:
                 continue
             if entry is None or entry.status == "retired":
                 continue
+            patterns = entry.patterns
             for number in sorted(candidates[entry_id]):
-                if number >= len(entry.patterns):
+                if number >= len(patterns):
                     continue
-                pat = self.patterns.parse(entry.patterns[number])
-                if not tokens.issuperset(pat.anchors):
+                prep = self.prepared_pattern(patterns[number])
+                if not prep.anchors <= tokens:
                     continue  # cheap: a matching request contains every anchor word
-                bindings = pat.match(text)
+                bindings = prep.pattern.match(text)
                 if bindings is not None:
-                    found.append((Match(entry_id, entry.status, number, pat.text, bindings, pat.specificity), entry))
-        self.stats.found_corrupt(corrupt)  # marked after the read snapshot closes
-        return by_specificity(found)
+                    found.append((Match(entry_id, entry.status, number, prep.pattern.text, bindings, prep.specificity),
+                                  entry))
+        if corrupt:
+            self.stats.found_corrupt(corrupt)  # marked after the read snapshot closes
+        return by_specificity(found) if len(found) > 1 else found
 
     def forget(self) -> None:
         """Drop the per-process memos (a benchmark's cold lookup)."""
         self.patterns.clear()
+        self.prepared.clear()
         self.entries.clear()

@@ -26,7 +26,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
+from typing import Any, Callable, ContextManager, Iterable, Iterator, Protocol, TypeVar
 
 import lmdb
 
@@ -80,6 +80,7 @@ class Cursor(Protocol):
     def delete(self) -> bool: ...  # delete the current record; the cursor moves to the next
     def iternext(self, keys: bool = True, values: bool = True) -> Iterator[Any]: ...
     def iternext_dup(self, keys: bool = False, values: bool = True) -> Iterator[Any]: ...
+    def getmulti(self, keys: Iterable[bytes], dupdata: bool = False) -> list[tuple[bytes, bytes]]: ...  # present keys only
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]: ...
 
 
