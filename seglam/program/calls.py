@@ -7,7 +7,7 @@ host makes most, every argument by position or every argument by name, bind stra
 the positional tuple Python's binding would give; any other call goes through
 ``inspect.Signature.bind``. Either way each argument is converted once, in parameter order,
 by the same converter, so the values, the errors and the order errors are found in are
-those of the general path (``tests/program/test_call_plan.py``).
+those of the general path (``tests/api/test_call_plan.py``).
 """
 
 from __future__ import annotations
