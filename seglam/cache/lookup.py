@@ -78,6 +78,32 @@ def prepare(pattern: Pattern) -> Prepared:
     return Prepared(pattern, frozenset(pattern.anchors), pattern.specificity)
 
 
+#: Words remembered per snapshot before the memo starts afresh (a bound on its memory).
+SNAPSHOT_WORDS = 65_536
+
+
+class Snapshot:
+    """What one read snapshot of the store answered: each probed word's index postings and
+    each entry read, both already checked against their seals. Two LMDB read transactions
+    with the same id see the same bytes, so a later read of the same snapshot reuses them;
+    any write makes a new snapshot, which starts afresh. Only read transactions are
+    remembered (a write transaction's id is not final until it commits), and a store whose
+    transactions have no id (PostgreSQL's copy) remembers nothing."""
+
+    __slots__ = ("id", "postings", "entries")
+
+    def __init__(self, snapshot_id: int | None) -> None:
+        self.id = snapshot_id
+        self.postings: dict[str, tuple[tuple[str, int], ...]] = {}
+        self.entries: dict[str, Entry] = {}
+
+
+def snapshot_id(txn: Any) -> int | None:
+    """The id of a read transaction's snapshot (LMDB), or None."""
+    ident = getattr(txn, "id", None)
+    return ident() if ident is not None else None
+
+
 def by_specificity(found: list[tuple[Match, Entry]]) -> list[tuple[Match, Entry]]:
     """More literal characters first, then fewer holes, then entry id and pattern order."""
     return sorted(found, key=lambda me: (-me[0].specificity[0], -me[0].specificity[1], me[0].entry_id,
@@ -94,6 +120,7 @@ class Lookup:
         self.patterns = Patterns()
         self.prepared: Memo[str, Prepared] = Memo()
         self.entries = Entries()
+        self.snapshot = Snapshot(None)
 
     def prepared_pattern(self, text: str) -> Prepared:
         """The pattern ``text`` prepared for matching (memoised by text)."""
@@ -107,7 +134,7 @@ class Lookup:
     def read_matches(self, text: str) -> list[tuple[Match, Entry]]:
         txn = self.store.begin_read()  # no context manager: this is the hot path
         try:
-            return self.matches_in(txn, text)
+            return self.matches_in(txn, text, self.snapshot_of(txn))
         except (lmdb.Error, UnicodeDecodeError) as err:
             raise self.store.failure(err) from None
         finally:
@@ -155,20 +182,41 @@ class Lookup:
         """The families filed under a structured task key."""
         return index.task_candidates(txn, self.store.dbs["tasks"], key, self.store.sealer)
 
-    def matches_in(self, txn: Any, text: str) -> list[tuple[Match, Entry]]:
-        """:meth:`matches` inside an open transaction, with each match's entry."""
+    def snapshot_of(self, txn: Any) -> Snapshot:
+        """The memo of the read transaction ``txn``'s snapshot (a fresh one for a new snapshot)."""
+        ident = snapshot_id(txn)
+        memo = self.snapshot  # one read: another thread may swap it meanwhile
+        if ident is None or memo.id != ident or len(memo.postings) > SNAPSHOT_WORDS:
+            memo = Snapshot(ident)
+            if ident is not None:
+                self.snapshot = memo
+        return memo
+
+    def matches_in(self, txn: Any, text: str, snapshot: Snapshot | None = None) -> list[tuple[Match, Entry]]:
+        """:meth:`matches` inside an open transaction, with each match's entry; ``snapshot``
+        (read transactions only) is what earlier reads of the same snapshot found."""
+        memo = snapshot if snapshot is not None else Snapshot(None)
         tokens = request_tokens(text)
-        candidates = index.candidates(txn, self.store.dbs["index"], tokens, self.store.sealer)
+        postings = memo.postings
+        missing = [token for token in tokens if token not in postings]
+        if missing:
+            postings.update(index.postings(txn, self.store.dbs["index"], missing, self.store.sealer))
+        candidates = index.gather(map(postings.__getitem__, tokens))
         found: list[tuple[Match, Entry]] = []
         corrupt: list[tuple[str, str]] = []
         for entry_id in sorted(candidates):
-            try:
-                entry = self.entries.load(self.store, txn, entry_id, strict=True)
-            except CorruptEntryError as err:
-                if read_stats(self.store, txn, entry_id).corrupt is None:
-                    corrupt.append((entry_id, err.reason))
-                continue
-            if entry is None or entry.status == "retired":
+            entry = memo.entries.get(entry_id)
+            if entry is None:
+                try:
+                    entry = self.entries.load(self.store, txn, entry_id, strict=True)
+                except CorruptEntryError as err:
+                    if read_stats(self.store, txn, entry_id).corrupt is None:
+                        corrupt.append((entry_id, err.reason))
+                    continue
+                if entry is None:
+                    continue
+                memo.entries[entry_id] = entry
+            if entry.status == "retired":
                 continue
             patterns = entry.patterns
             for number in sorted(candidates[entry_id]):
@@ -190,3 +238,4 @@ class Lookup:
         self.patterns.clear()
         self.prepared.clear()
         self.entries.clear()
+        self.snapshot = Snapshot(None)

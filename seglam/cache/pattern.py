@@ -263,7 +263,7 @@ class Pattern:
         spans = self._compiled.Match(_ANCHOR_BOTH, data, 0, len(data))
         if not spans or spans[0][0] < 0:  # no spans at all: RE2 ran out of memory, a miss
             return None
-        return tuple(data[a:b].decode("utf-8") for a, b in spans[1:])
+        return tuple([data[a:b].decode("utf-8") for a, b in spans[1:]])
 
     @property
     def specificity(self) -> tuple[int, int]:

@@ -183,13 +183,14 @@ class Readers:
     changes only while no read transaction of the process is open.)"""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
+        self._lock = threading.RLock()  # taken directly on the hit path (Condition.__enter__ is Python code)
+        self._cond = threading.Condition(self._lock)
         self._count = 0
         self._resizing = False
         self._local = threading.local()
 
     def enter(self) -> None:
-        with self._cond:
+        with self._lock:
             while self._resizing:
                 self._cond.wait()
             self._count += 1
@@ -197,9 +198,9 @@ class Readers:
 
     def leave(self) -> None:
         self._local.depth -= 1
-        with self._cond:
+        with self._lock:
             self._count -= 1
-            if self._count == 0:
+            if self._count == 0 and self._resizing:  # only a resize waits for the count to reach 0
                 self._cond.notify_all()
 
     def holding(self) -> bool:
