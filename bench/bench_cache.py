@@ -5,6 +5,10 @@ in one run.
     .venv/bin/python bench/bench_cache.py            # 100, 10,000 and 100,000 families
     .venv/bin/python bench/bench_cache.py --quick    # 100 and 10,000
     .venv/bin/python bench/bench_cache.py --quick --hit-only --lookups 20000   # the hit path only
+    .venv/bin/python bench/bench_cache.py --bind     # binding a 10k-element list / 100 KB string
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null --collect-atstart=no \
+        --toggle-collect=functools_reduce .venv/bin/python bench/bench_cache.py --callgrind full --lookups 1000
+                                                     # instructions of 1,000 hits (any machine load)
 
 The hit path serves 64 different requests in turn (the bare run gets the same inputs), so a
 result keyed by the request text could not stand in for the work.
@@ -104,7 +108,8 @@ def hit_requests(count: int, rng: random.Random) -> list[str]:
     return list(out)
 
 
-def hit_path_bench(cache: Cache, repeat: int, rng: random.Random | None = None) -> dict[str, float] | None:
+def hit_path_bench(cache: Cache, repeat: int, rng: random.Random | None = None,
+                   callgrind: str | None = None) -> dict[str, float] | None:
     """Median microseconds of a bare ``Program.run`` of the family's program, a lookup, and
     a whole hit (lookup + bind + gate + run), interleaved, on the same inputs."""
     try:
@@ -135,6 +140,9 @@ def hit_path_bench(cache: Cache, repeat: int, rng: random.Random | None = None) 
         "lookup": lambda i: cache.lookup(texts[i]),
         "full": lambda i: cache.lookup(texts[i]).run(),
     }
+    if callgrind:
+        callgrind_steps(steps, callgrind, repeat)
+        return None
     times: dict[str, list[int]] = {k: [] for k in steps}
     for i in range(repeat):  # interleaved, so load changes hit all three alike
         n = i % len(pool)
@@ -146,17 +154,68 @@ def hit_path_bench(cache: Cache, repeat: int, rng: random.Random | None = None) 
     return {"bare_run_us": bare / 1e3, "lookup_us": look / 1e3, "hit_path_us": full / 1e3, "ratio": full / bare}
 
 
+#: what a call on a large input costs to bind: a program that only takes the input, run
+#: through ``Program.run``, against CPython's own call of the benchmark program on it
+BIND_CASES = {
+    "big_list_arg": "def main(xs: list[int]) -> int:\n    return 0\n",
+    "big_text_arg": "def main(text: str) -> int:\n    return 0\n",
+}
+
+
+def bind_bench(repeat: int) -> dict[str, dict[str, float]]:
+    """Median microseconds (process CPU time, 20 calls per timing) of binding each large
+    input of bench/bench_interp.py (INPUTS) and of CPython's call of that program on it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_interp
+    from seglam.program import compile as seglam_compile
+
+    out = {}
+    for name, source in BIND_CASES.items():
+        arg = bench_interp.INPUTS[name](bench_interp.SIZES[name])
+        path = bench_interp.PROGRAMS / f"{name}.sgl"
+        runners = {"bind": lambda a, p=seglam_compile(source, "bind.sgl"): p.run("main", (a,)),
+                   "cpython": bench_interp.cpython_runner(path.read_text(encoding="utf-8"), str(path))}
+        times: dict[str, list[float]] = {k: [] for k in runners}
+        for _ in range(repeat):
+            for kind, fn in runners.items():
+                times[kind].append(bench_interp.timed(fn, arg, 20)[0] / 20)
+        bind, cpy = (statistics.median(times[k]) * 1e6 for k in ("bind", "cpython"))
+        out[name] = {"bind_us": bind, "cpython_call_us": cpy, "ratio": bind / cpy}
+    return out
+
+
+def callgrind_steps(steps: dict, name: str, calls: int) -> None:
+    """Run ``calls`` calls of one step inside ``functools.reduce``, for instruction counts:
+    ``valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce``."""
+    import functools
+
+    functools.reduce(lambda _, i: steps[name](i % 64), range(calls), None)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="stop at 10,000 families")
     ap.add_argument("--lookups", type=int, default=2000)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--bind", action="store_true", help="only the cost of binding large inputs (issue 19)")
+    ap.add_argument("--callgrind", choices=("bare", "lookup", "full"),
+                    help="run --lookups calls of one hit-path step on 100 families and exit (for valgrind)")
     ap.add_argument("--hit-only", action="store_true",
                     help="only the hit path (--lookups hits), on one cache of the largest size")
     args = ap.parse_args(argv)
+    if args.bind:
+        for name, row in bind_bench(max(args.lookups // 100, 5)).items():
+            print(f"{name}: binding {row['bind_us']:.1f} us; CPython's call {row['cpython_call_us']:.1f} us; "
+                  f"ratio {row['ratio']:.2f}x (goal: <= 1.2x)")
+        return 0
     sizes = [100, 10_000] + ([] if args.quick else [100_000])
     if args.hit_only:
         sizes = sizes[-1:]
+    if args.callgrind:
+        with tempfile.TemporaryDirectory() as tmp, Cache(Path(tmp) / "c", map_size=1 << 26) as cache:
+            grow(cache, 0, 100)
+            hit_path_bench(cache, args.lookups, callgrind=args.callgrind)
+        return 0
     rng = random.Random(7)
     results: dict[str, object] = {"sizes": sizes}
     with tempfile.TemporaryDirectory() as tmp:
