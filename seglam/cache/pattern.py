@@ -484,13 +484,11 @@ def _anchors(parts: list[Any]) -> tuple[str, ...]:
 
 
 _SYMBOL = re.compile(r"[^\w\s\ud800-\udfff]")  # a lone surrogate is no key (patterns cannot hold one)
-#: ``_TOKEN`` or ``_SYMBOL`` in one scan (the two classes are disjoint), for the hit path
-_PROBE = re.compile(r"\w+|[^\w\s\ud800-\udfff]")
+_PROBE = re.compile(r"\w+|[^\w\s\ud800-\udfff]")  # _TOKEN or _SYMBOL (disjoint): one scan
 
 
 def request_tokens(text: str) -> set[str]:
-    """The index probe keys of a request: its lower-cased word tokens (``_TOKEN``) and its
-    symbols (``_SYMBOL``), found in one scan."""
+    """The index probe keys of a request: its lower-cased words and symbols, in one scan."""
     return set(_PROBE.findall(text.lower()))
 
 
