@@ -4,6 +4,14 @@ in one run.
 
     .venv/bin/python bench/bench_cache.py            # 100, 10,000 and 100,000 families
     .venv/bin/python bench/bench_cache.py --quick    # 100 and 10,000
+    .venv/bin/python bench/bench_cache.py --quick --hit-only --lookups 20000   # the hit path only
+    .venv/bin/python bench/bench_cache.py --bind     # binding a 10k-element list / 100 KB string
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null --collect-atstart=no \
+        --toggle-collect=functools_reduce .venv/bin/python bench/bench_cache.py --callgrind full --lookups 1000
+                                                     # instructions of 1,000 hits (any machine load)
+
+The hit path serves 64 different requests in turn (the bare run gets the same inputs), so a
+result keyed by the request text could not stand in for the work.
 
 Goal (DESIGN.md): lookup at 100,000 families within 2x of its time at 100.
 """
@@ -86,7 +94,24 @@ def lookup_bench(caches: dict[int, Cache], lookups: int, rng: random.Random) -> 
     return {n: {k: statistics.median(times[(n, k)]) / 1e3 for k in ("cold", "warm")} for n in sizes}
 
 
-def hit_path_bench(cache: Cache, repeat: int) -> dict[str, float] | None:
+#: words the hit-path requests are made of; each request sorts a different draw of them
+WORDS = ("pear apple fig kiwi banana cherry plum grape lemon mango olive peach quince melon "
+         "date lime guava papaya apricot").split()
+
+
+def hit_requests(count: int, rng: random.Random) -> list[str]:
+    """``count`` distinct word lists (3 to 8 words each) for the hit path: each timed hit
+    serves another request, so nothing keyed by the request text can stand in for the work."""
+    out: dict[str, None] = {}
+    while len(out) < count:
+        out[" ".join(rng.sample(WORDS, rng.randint(3, 8)))] = None
+    return list(out)
+
+
+def hit_path_bench(cache: Cache, repeat: int, rng: random.Random | None = None,
+                   callgrind: str | None = None) -> dict[str, float] | None:
+    """Median microseconds of a bare ``Program.run`` of the family's program, a lookup, and
+    a whole hit (lookup + bind + gate + run), interleaved, on the same inputs."""
     try:
         from seglam.program import compile as seglam_compile
 
@@ -105,23 +130,66 @@ def hit_path_bench(cache: Cache, repeat: int) -> dict[str, float] | None:
         samples=(HIT_REQUEST,),
     )
     cache.put_verified([entry])
-    words = "pear apple fig kiwi banana"
-    want = prog.run("main", (), {"words": words}).value
-    assert cache.lookup(HIT_REQUEST).run().value == want
-    kwargs = {"words": words}
+    pool = hit_requests(64, rng or random.Random(11))
+    texts = [HIT_PATTERN.replace("{words: str}", words) for words in pool]
+    kwargs = [{"words": words} for words in pool]
+    for words, text in zip(kwargs, texts):  # warm, and check the hit answers what the program does
+        assert cache.lookup(text).run().value == prog.run("main", (), words).value
     steps = {
-        "bare": lambda: prog.run("main", (), kwargs),
-        "lookup": lambda: cache.lookup(HIT_REQUEST),
-        "full": lambda: cache.lookup(HIT_REQUEST).run(),
+        "bare": lambda i: prog.run("main", (), kwargs[i]),
+        "lookup": lambda i: cache.lookup(texts[i]),
+        "full": lambda i: cache.lookup(texts[i]).run(),
     }
+    if callgrind:
+        callgrind_steps(steps, callgrind, repeat)
+        return None
     times: dict[str, list[int]] = {k: [] for k in steps}
     for i in range(repeat):  # interleaved, so load changes hit all three alike
+        n = i % len(pool)
         for name in list(steps)[i % 3:] + list(steps)[: i % 3]:
             t = time.perf_counter_ns()
-            steps[name]()
+            steps[name](n)
             times[name].append(time.perf_counter_ns() - t)
     bare, look, full = (statistics.median(times[k]) for k in ("bare", "lookup", "full"))
     return {"bare_run_us": bare / 1e3, "lookup_us": look / 1e3, "hit_path_us": full / 1e3, "ratio": full / bare}
+
+
+#: what a call on a large input costs to bind: a program that only takes the input, run
+#: through ``Program.run``, against CPython's own call of the benchmark program on it
+BIND_CASES = {
+    "big_list_arg": "def main(xs: list[int]) -> int:\n    return 0\n",
+    "big_text_arg": "def main(text: str) -> int:\n    return 0\n",
+}
+
+
+def bind_bench(repeat: int) -> dict[str, dict[str, float]]:
+    """Median microseconds (process CPU time, 20 calls per timing) of binding each large
+    input of bench/bench_interp.py (INPUTS) and of CPython's call of that program on it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_interp
+    from seglam.program import compile as seglam_compile
+
+    out = {}
+    for name, source in BIND_CASES.items():
+        arg = bench_interp.INPUTS[name](bench_interp.SIZES[name])
+        path = bench_interp.PROGRAMS / f"{name}.sgl"
+        runners = {"bind": lambda a, p=seglam_compile(source, "bind.sgl"): p.run("main", (a,)),
+                   "cpython": bench_interp.cpython_runner(path.read_text(encoding="utf-8"), str(path))}
+        times: dict[str, list[float]] = {k: [] for k in runners}
+        for _ in range(repeat):
+            for kind, fn in runners.items():
+                times[kind].append(bench_interp.timed(fn, arg, 20)[0] / 20)
+        bind, cpy = (statistics.median(times[k]) * 1e6 for k in ("bind", "cpython"))
+        out[name] = {"bind_us": bind, "cpython_call_us": cpy, "ratio": bind / cpy}
+    return out
+
+
+def callgrind_steps(steps: dict, name: str, calls: int) -> None:
+    """Run ``calls`` calls of one step inside ``functools.reduce``, for instruction counts:
+    ``valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce``."""
+    import functools
+
+    functools.reduce(lambda _, i: steps[name](i % 64), range(calls), None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,8 +197,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="stop at 10,000 families")
     ap.add_argument("--lookups", type=int, default=2000)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--bind", action="store_true", help="only the cost of binding large inputs (issue 19)")
+    ap.add_argument("--callgrind", choices=("bare", "lookup", "full"),
+                    help="run --lookups calls of one hit-path step on 100 families and exit (for valgrind)")
+    ap.add_argument("--hit-only", action="store_true",
+                    help="only the hit path (--lookups hits), on one cache of the largest size")
     args = ap.parse_args(argv)
+    if args.bind:
+        for name, row in bind_bench(max(args.lookups // 100, 5)).items():
+            print(f"{name}: binding {row['bind_us']:.1f} us; CPython's call {row['cpython_call_us']:.1f} us; "
+                  f"ratio {row['ratio']:.2f}x (goal: <= 1.2x)")
+        return 0
     sizes = [100, 10_000] + ([] if args.quick else [100_000])
+    if args.hit_only:
+        sizes = sizes[-1:]
+    if args.callgrind:
+        with tempfile.TemporaryDirectory() as tmp, Cache(Path(tmp) / "c", map_size=1 << 26) as cache:
+            grow(cache, 0, 100)
+            hit_path_bench(cache, args.lookups, callgrind=args.callgrind)
+        return 0
     rng = random.Random(7)
     results: dict[str, object] = {"sizes": sizes}
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,19 +226,19 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 grow(caches[size], 0, size)
                 print(f"built {size:>7,} families in {time.perf_counter() - t:5.1f} s", flush=True)
-            lookup = lookup_bench(caches, args.lookups, rng)
+            lookup = {} if args.hit_only else lookup_bench(caches, args.lookups, rng)
             results["lookup_us"] = lookup
-            for size in sizes:
+            for size in sizes if lookup else ():
                 print(f"{size:>7,} families: lookup median cold {lookup[size]['cold']:6.1f} us, "
                       f"warm {lookup[size]['warm']:6.1f} us")
-            base = lookup[sizes[0]]
+            base = lookup.get(sizes[0])
             for size in sizes[1:]:
                 for kind in ("cold", "warm"):
                     ratio = lookup[size][kind] / base[kind]
                     results[f"ratio_{kind}_{size}_vs_{sizes[0]}"] = ratio
                     print(f"lookup ratio ({kind}) {size:,} / {sizes[0]:,} families: {ratio:.2f}x (goal: <= 2x)")
             big = caches[sizes[-1]]
-            hp = hit_path_bench(big, max(args.lookups // 2, 200))
+            hp = hit_path_bench(big, args.lookups if args.hit_only else max(args.lookups // 2, 200))
             if hp:
                 results["hit_path"] = hp
                 print(f"bare Program.run {hp['bare_run_us']:.1f} us; lookup {hp['lookup_us']:.1f} us; "

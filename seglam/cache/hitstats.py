@@ -40,11 +40,14 @@ class HitStats:
         self.corrupt: list[tuple[str, str]] = []
 
     def bump(self, entry_id: str, hits: int = 0, ambiguous: int = 0) -> None:
+        stamp = now()
         with self.lock:
-            p = self.pending.setdefault(entry_id, Pending())
+            p = self.pending.get(entry_id)
+            if p is None:  # not setdefault: that would build a Pending on every hit
+                p = self.pending[entry_id] = Pending()
             p.hits += hits
             p.ambiguous += ambiguous
-            p.last_hit = now()
+            p.last_hit = stamp
             due = len(self.pending) >= FLUSH_EVERY or time.monotonic() - self.last_flush > FLUSH_SECONDS
         if due:
             self.flush()
@@ -54,6 +57,8 @@ class HitStats:
         self.corrupt += found
 
     def flush_corrupt(self) -> None:
+        if not self.corrupt:  # every hit asks: nothing to allocate when nothing is pending
+            return
         pending, self.corrupt = dict(self.corrupt), []
         for entry_id, reason in pending.items():
             mark_corrupt(self.store, entry_id, reason)

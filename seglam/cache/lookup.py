@@ -8,7 +8,6 @@ damaged index posting makes the index be rebuilt from the entries, once, before 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import lmdb
@@ -20,8 +19,8 @@ from seglam.cache.entry import Entry
 from seglam.cache.errors import CorruptEntryError
 from seglam.cache.gate import Served
 from seglam.cache.hitstats import HitStats
-from seglam.cache.pattern import request_tokens
-from seglam.cache.records import Entries, Patterns, indexed, read_stats
+from seglam.cache.pattern import Pattern, request_tokens
+from seglam.cache.records import Entries, Memo, Patterns, indexed, read_stats
 from seglam.cache.store import CacheStore
 
 
@@ -42,10 +41,10 @@ class Server(Protocol):
     def serve(self, hit: "Hit", fuel: int | None = None) -> Served: ...
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(msgspec.Struct, frozen=True):
     """A request matched an active family. :meth:`run` gates and runs it; nothing is
-    served until then."""
+    served until then. (A msgspec struct, not a frozen dataclass: one is built per hit,
+    and a frozen dataclass costs ten times more to build.)"""
 
     entry: Entry
     pattern: str | None
@@ -53,12 +52,56 @@ class Hit:
     ambiguous: tuple[str, ...]
     lookup_ns: int
     request: str | None
-    _cache: Server = field(repr=False, compare=False)
+    _cache: Server
 
     def run(self, *, fuel: int | None = None) -> Served:
         """Check the precondition, run under fuel, check the postcondition. Returns the
         value and its trace, or raises :class:`GateMiss` (and records a counterexample)."""
         return self._cache.serve(self, fuel)
+
+    def __repr__(self) -> str:  # the cache it came from is left out, as a dataclass field with repr=False
+        return (f"Hit(entry={self.entry.id!r}, pattern={self.pattern!r}, bindings={self.bindings!r}, "
+                f"ambiguous={self.ambiguous!r}, lookup_ns={self.lookup_ns!r}, request={self.request!r})")
+
+
+class Prepared(msgspec.Struct, frozen=True, gc=False):
+    """A pattern as the hit path uses it, prepared once per pattern text: parsed and
+    compiled, its anchors as a set (the cheap test before the regex) and its specificity
+    (the sort key among matches). A pure function of the text, so nothing invalidates it."""
+
+    pattern: Pattern
+    anchors: frozenset[str]
+    specificity: tuple[int, int]
+
+
+def prepare(pattern: Pattern) -> Prepared:
+    return Prepared(pattern, frozenset(pattern.anchors), pattern.specificity)
+
+
+#: Words remembered per snapshot before the memo starts afresh (a bound on its memory).
+SNAPSHOT_WORDS = 65_536
+
+
+class Snapshot:
+    """What one read snapshot of the store answered: each probed word's index postings and
+    each entry read, both already checked against their seals. Two LMDB read transactions
+    with the same id see the same bytes, so a later read of the same snapshot reuses them;
+    any write makes a new snapshot, which starts afresh. Only read transactions are
+    remembered (a write transaction's id is not final until it commits), and a store whose
+    transactions have no id (PostgreSQL's copy) remembers nothing."""
+
+    __slots__ = ("id", "postings", "entries")
+
+    def __init__(self, snapshot_id: int | None) -> None:
+        self.id = snapshot_id
+        self.postings: dict[str, tuple[tuple[str, int], ...]] = {}
+        self.entries: dict[str, Entry] = {}
+
+
+def snapshot_id(txn: Any) -> int | None:
+    """The id of a read transaction's snapshot (LMDB), or None."""
+    ident = getattr(txn, "id", None)
+    return ident() if ident is not None else None
 
 
 def by_specificity(found: list[tuple[Match, Entry]]) -> list[tuple[Match, Entry]]:
@@ -75,7 +118,14 @@ class Lookup:
         self.stats = stats
         self.server = server
         self.patterns = Patterns()
+        self.prepared: Memo[str, Prepared] = Memo()
         self.entries = Entries()
+        self.snapshot = Snapshot(None)
+
+    def prepared_pattern(self, text: str) -> Prepared:
+        """The pattern ``text`` prepared for matching (memoised by text)."""
+        known = self.prepared.get(text)
+        return known if known is not None else self.prepared.put(text, prepare(self.patterns.parse(text)))
 
     def matches(self, text: str) -> list[Match]:
         """Every non-retired family whose pattern matches ``text``, most specific first."""
@@ -84,7 +134,7 @@ class Lookup:
     def read_matches(self, text: str) -> list[tuple[Match, Entry]]:
         txn = self.store.begin_read()  # no context manager: this is the hot path
         try:
-            return self.matches_in(txn, text)
+            return self.matches_in(txn, text, self.snapshot_of(txn))
         except (lmdb.Error, UnicodeDecodeError) as err:
             raise self.store.failure(err) from None
         finally:
@@ -98,7 +148,8 @@ class Lookup:
         if not found or found[0][0].status != "active":
             return None
         best, entry = found[0]
-        others = tuple(dict.fromkeys(m.entry_id for m, _ in found[1:] if m.entry_id != best.entry_id))
+        others = () if len(found) == 1 else tuple(
+            dict.fromkeys(m.entry_id for m, _ in found[1:] if m.entry_id != best.entry_id))
         return Hit(entry, best.pattern, best.bindings, others, time.perf_counter_ns() - start, text, self.server)
 
     def lookup_structured(self, task: str, inputs: dict[str, Any]) -> Hit | None:
@@ -131,34 +182,60 @@ class Lookup:
         """The families filed under a structured task key."""
         return index.task_candidates(txn, self.store.dbs["tasks"], key, self.store.sealer)
 
-    def matches_in(self, txn: Any, text: str) -> list[tuple[Match, Entry]]:
-        """:meth:`matches` inside an open transaction, with each match's entry."""
+    def snapshot_of(self, txn: Any) -> Snapshot:
+        """The memo of the read transaction ``txn``'s snapshot (a fresh one for a new snapshot)."""
+        ident = snapshot_id(txn)
+        memo = self.snapshot  # one read: another thread may swap it meanwhile
+        if ident is None or memo.id != ident or len(memo.postings) > SNAPSHOT_WORDS:
+            memo = Snapshot(ident)
+            if ident is not None:
+                self.snapshot = memo
+        return memo
+
+    def matches_in(self, txn: Any, text: str, snapshot: Snapshot | None = None) -> list[tuple[Match, Entry]]:
+        """:meth:`matches` inside an open transaction, with each match's entry; ``snapshot``
+        (read transactions only) is what earlier reads of the same snapshot found."""
+        memo = snapshot if snapshot is not None else Snapshot(None)
         tokens = request_tokens(text)
-        candidates = index.candidates(txn, self.store.dbs["index"], tokens, self.store.sealer)
+        postings = memo.postings
+        missing = [token for token in tokens if token not in postings]
+        if missing:
+            postings.update(index.postings(txn, self.store.dbs["index"], missing, self.store.sealer))
+        candidates = index.gather(map(postings.__getitem__, tokens))
         found: list[tuple[Match, Entry]] = []
         corrupt: list[tuple[str, str]] = []
         for entry_id in sorted(candidates):
-            try:
-                entry = self.entries.load(self.store, txn, entry_id, strict=True)
-            except CorruptEntryError as err:
-                if read_stats(self.store, txn, entry_id).corrupt is None:
-                    corrupt.append((entry_id, err.reason))
-                continue
-            if entry is None or entry.status == "retired":
-                continue
-            for number in sorted(candidates[entry_id]):
-                if number >= len(entry.patterns):
+            entry = memo.entries.get(entry_id)
+            if entry is None:
+                try:
+                    entry = self.entries.load(self.store, txn, entry_id, strict=True)
+                except CorruptEntryError as err:
+                    if read_stats(self.store, txn, entry_id).corrupt is None:
+                        corrupt.append((entry_id, err.reason))
                     continue
-                pat = self.patterns.parse(entry.patterns[number])
-                if not tokens.issuperset(pat.anchors):
+                if entry is None:
+                    continue
+                memo.entries[entry_id] = entry
+            if entry.status == "retired":
+                continue
+            patterns = entry.patterns
+            for number in sorted(candidates[entry_id]):
+                if number >= len(patterns):
+                    continue
+                prep = self.prepared_pattern(patterns[number])
+                if not prep.anchors <= tokens:
                     continue  # cheap: a matching request contains every anchor word
-                bindings = pat.match(text)
+                bindings = prep.pattern.match(text)
                 if bindings is not None:
-                    found.append((Match(entry_id, entry.status, number, pat.text, bindings, pat.specificity), entry))
-        self.stats.found_corrupt(corrupt)  # marked after the read snapshot closes
-        return by_specificity(found)
+                    found.append((Match(entry_id, entry.status, number, prep.pattern.text, bindings, prep.specificity),
+                                  entry))
+        if corrupt:
+            self.stats.found_corrupt(corrupt)  # marked after the read snapshot closes
+        return by_specificity(found) if len(found) > 1 else found
 
     def forget(self) -> None:
         """Drop the per-process memos (a benchmark's cold lookup)."""
         self.patterns.clear()
+        self.prepared.clear()
         self.entries.clear()
+        self.snapshot = Snapshot(None)

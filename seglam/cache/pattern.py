@@ -263,7 +263,7 @@ class Pattern:
         spans = self._compiled.Match(_ANCHOR_BOTH, data, 0, len(data))
         if not spans or spans[0][0] < 0:  # no spans at all: RE2 ran out of memory, a miss
             return None
-        return tuple(data[a:b].decode("utf-8") for a, b in spans[1:])
+        return tuple([data[a:b].decode("utf-8") for a, b in spans[1:]])
 
     @property
     def specificity(self) -> tuple[int, int]:
@@ -484,12 +484,12 @@ def _anchors(parts: list[Any]) -> tuple[str, ...]:
 
 
 _SYMBOL = re.compile(r"[^\w\s\ud800-\udfff]")  # a lone surrogate is no key (patterns cannot hold one)
+_PROBE = re.compile(r"\w+|[^\w\s\ud800-\udfff]")  # _TOKEN or _SYMBOL (disjoint): one scan
 
 
 def request_tokens(text: str) -> set[str]:
-    """The index probe keys of a request: its lower-cased word tokens and its symbols."""
-    low = text.lower()
-    return set(_TOKEN.findall(low)) | set(_SYMBOL.findall(low))
+    """The index probe keys of a request: its lower-cased words and symbols, in one scan."""
+    return set(_PROBE.findall(text.lower()))
 
 
 def hole_fits(hole_type: str, param_type: str) -> bool:

@@ -303,6 +303,17 @@ class CopyCursor:
             self._first_from(self.table.rows.bisect_right(key))
         return True
 
+    def getmulti(self, keys: Iterable[bytes], dupdata: bool = False) -> list[tuple[bytes, bytes]]:
+        """``(key, value)`` of each of ``keys`` that is present, in their order: every
+        duplicate with ``dupdata``, else the first (LMDB's ``Cursor.getmulti``)."""
+        out: list[tuple[bytes, bytes]] = []
+        rows = self.table.rows
+        for key in map(bytes, keys):
+            values = rows.get(key)
+            if values:
+                out += [(key, v) for v in (values if dupdata else values[:1])]
+        return out
+
     def iternext(self, keys: bool = True, values: bool = True) -> Iterator[Any]:
         if self._key is None and not self._first_from(0):
             return

@@ -67,17 +67,10 @@ class Runner:
         self.stats.flush_corrupt()
         entry = hit.entry
         limit = fuel if fuel is not None else self.fuel
-
-        def trace(outcome: str, run_ns: int = 0, fuel_used: int | None = None) -> Trace:
-            return Trace(entry_id=entry.id, version=entry.version, program_hash=entry.program_hash,
-                         pattern=hit.pattern, bindings=render_bindings(hit.bindings), fuel_limit=limit,
-                         fuel_used=fuel_used, lookup_ns=hit.lookup_ns, run_ns=run_ns, ambiguous=hit.ambiguous,
-                         outcome=outcome)
-
         try:
             program, pre_lines = self.program(entry)
         except GateMiss as miss:
-            raise GateMiss(miss.reason, trace("fault"), miss.counterexample) from None
+            raise GateMiss(miss.reason, trace_of(hit, limit, "fault"), miss.counterexample) from None
         res = run_gated(
             self.toolchain, program, entry, hit.bindings, fuel=limit, precondition_lines=pre_lines, request=hit.request
         )
@@ -86,6 +79,14 @@ class Runner:
             cx = res.counterexample
             why = f"{cx.kind}: {cx.fault or ''} {cx.message}".strip()
             raise GateMiss(f"family {entry.id} v{entry.version} refused the request ({why})",
-                           trace(res.outcome, res.run_ns, res.fuel_used), cx)
+                           trace_of(hit, limit, res.outcome, res.run_ns, res.fuel_used), cx)
         self.stats.bump(entry.id, hits=1, ambiguous=1 if hit.ambiguous else 0)
-        return Served(res.value, trace("hit", res.run_ns, res.fuel_used))
+        return Served(res.value, trace_of(hit, limit, "hit", res.run_ns, res.fuel_used))
+
+
+def trace_of(hit: Hit, fuel_limit: int, outcome: str, run_ns: int = 0, fuel_used: int | None = None) -> Trace:
+    """The trace of serving ``hit``."""
+    entry = hit.entry
+    return Trace(entry_id=entry.id, version=entry.version, program_hash=entry.program_hash, pattern=hit.pattern,
+                 bindings=render_bindings(hit.bindings), fuel_limit=fuel_limit, fuel_used=fuel_used,
+                 lookup_ns=hit.lookup_ns, run_ns=run_ns, ambiguous=hit.ambiguous, outcome=outcome)

@@ -26,7 +26,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
+from typing import Any, Callable, ContextManager, Iterable, Iterator, Protocol, TypeVar
 
 import lmdb
 
@@ -81,6 +81,7 @@ class Cursor(Protocol):
     def delete(self) -> bool: ...  # delete the current record; the cursor moves to the next
     def iternext(self, keys: bool = True, values: bool = True) -> Iterator[Any]: ...
     def iternext_dup(self, keys: bool = False, values: bool = True) -> Iterator[Any]: ...
+    def getmulti(self, keys: Iterable[bytes], dupdata: bool = False) -> list[tuple[bytes, bytes]]: ...  # present keys only
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]: ...
 
 
@@ -183,13 +184,14 @@ class Readers:
     changes only while no read transaction of the process is open.)"""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
+        self._lock = threading.RLock()  # taken directly on the hit path (Condition.__enter__ is Python code)
+        self._cond = threading.Condition(self._lock)
         self._count = 0
         self._resizing = False
         self._local = threading.local()
 
     def enter(self) -> None:
-        with self._cond:
+        with self._lock:
             while self._resizing:
                 self._cond.wait()
             self._count += 1
@@ -197,9 +199,9 @@ class Readers:
 
     def leave(self) -> None:
         self._local.depth -= 1
-        with self._cond:
+        with self._lock:
             self._count -= 1
-            if self._count == 0:
+            if self._count == 0 and self._resizing:  # only a resize waits for the count to reach 0
                 self._cond.notify_all()
 
     def holding(self) -> bool:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+import msgspec
 
 from seglam.cache.entry import Verification, now
 from seglam.cache.errors import ToolchainUnavailable
@@ -17,9 +18,9 @@ from seglam.program import compile as compile_program
 from seglam.run.limits import Limits
 
 
-@dataclass(frozen=True)
-class CallOutcome:
-    """A finished run: the value and, when the runtime reports it, the fuel it used."""
+class CallOutcome(msgspec.Struct, frozen=True, gc=False):
+    """A finished run: the value and, when the runtime reports it, the fuel it used. (A
+    msgspec struct: one is built per hit, ten times cheaper than a frozen dataclass.)"""
 
     value: Any
     fuel_used: int | None = None

@@ -12,7 +12,6 @@ A :class:`Program` is immutable and safe to share between threads.
 from __future__ import annotations
 
 import importlib
-import inspect
 import os
 import threading
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.canonical import program_hash
 from seglam.syntax.lower import parse
 from seglam.syntax.span import Span
+from seglam.program.calls import call_plan
 from seglam.program.library import link, search_path
 from seglam.program.source import MAX_SOURCE_BYTES, SourceFileError, read_source  # noqa: F401 (re-exported)
 
@@ -36,15 +36,6 @@ from seglam.program.source import MAX_SOURCE_BYTES, SourceFileError, read_source
 #: used: this table is the only deferred import of the host API.
 _BACKENDS = {"compiled": "seglam.run.compiled:CompiledBackend", "reference": "seglam.run.evaluator:ReferenceBackend"}
 BACKENDS = tuple(_BACKENDS)
-
-_PARAM_KINDS = {
-    "positional_only": inspect.Parameter.POSITIONAL_ONLY,
-    "normal": inspect.Parameter.POSITIONAL_OR_KEYWORD,
-    "keyword_only": inspect.Parameter.KEYWORD_ONLY,
-    "var_positional": inspect.Parameter.VAR_POSITIONAL,
-    "var_keyword": inspect.Parameter.VAR_KEYWORD,
-}
-
 
 def compile(source: str, filename: str = "<input>", *, limits=None, backend: str = "compiled",  # noqa: A001
             path=None, modules=None) -> "Program":
@@ -93,7 +84,7 @@ class Program:
         self._backend_name = backend
         self._backends: dict[str, Any] = {}
         self._lock = threading.Lock()
-        self._signatures = {name: _signature(info) for name, info in checked.functions.items()}
+        self._plans = {name: call_plan(name, info, checked) for name, info in checked.functions.items()}
         self._backend(backend)  # prepare the default backend now, so code generation errors surface here
 
     # ---- identity ------------------------------------------------------------------------
@@ -153,16 +144,7 @@ class Program:
         if info is None:
             known = ", ".join(sorted(self._checked.functions)) or "none"
             raise LookupError(f"{self._filename}: no function {function!r} (functions: {known})")
-        try:
-            bound = self._signatures[function].bind(*args, **(kwargs or {}))
-        except TypeError as error:
-            raise TypeError(f"{function}(): {error}") from None
-        types = {p.name: p.type for p in info.params}
-        call_args = tuple(
-            convert.to_seglam(value, types[name], self._checked, name)
-            for name, value in _positional(bound)
-        )
-        call_kwargs = {name: convert.to_seglam(value, types[name], self._checked, name) for name, value in bound.kwargs.items()}
+        call_args, call_kwargs = self._plans[function].bind(args, kwargs)
         try:
             result = self._backend(backend or self._backend_name).run(function, call_args, call_kwargs, limits or self._limits)
         except Fault as fault:
@@ -219,21 +201,3 @@ def _make_backend(name: str, checked, filename: str):
         raise ValueError(f"backend must be one of {BACKENDS}, not {name!r}")
     module, _, cls = target.partition(":")
     return getattr(importlib.import_module(module), cls)(checked, filename)
-
-
-_REQUIRED = object()
-
-
-def _signature(info) -> inspect.Signature:
-    """A Python signature for binding host arguments, so a bad call gets Python's own message."""
-    params = []
-    for p in info.params:
-        default = inspect.Parameter.empty if p.default is None else _REQUIRED
-        params.append(inspect.Parameter(p.name, _PARAM_KINDS.get(p.kind, inspect.Parameter.POSITIONAL_OR_KEYWORD), default=default))
-    return inspect.Signature(params)
-
-
-def _positional(bound: inspect.BoundArguments):
-    """The bound positional arguments with their parameter names."""
-    names = list(bound.signature.parameters)
-    return list(zip(names, bound.args))

@@ -80,15 +80,15 @@ class CompiledBackend:
     def run(self, function: str, args: tuple, kwargs: dict, limits: Limits) -> Any:
         if function not in self._checked.functions:
             raise LookupError(f"no function {function!r}")
-        consts = self._constants()
+        consts = self._consts if self._consts is not None else self._constants()
         ctx = self._context(limits)
         prepared = self._prepared
+        named = {user(k): v for k, v in kwargs.items()} if kwargs else {}
 
         def call() -> Any:
             try:
                 with decimal.localcontext(DECIMAL_CONTEXT):
-                    functions, _, _ = prepared.factory(ctx, consts)
-                    return functions[function](0, *args, **{user(k): v for k, v in kwargs.items()})
+                    return prepared.factory(ctx, consts)[0][function](0, *args, **named)
             except Exception as exc:  # noqa: BLE001 - every exception becomes a located Fault
                 raise to_fault(exc, prepared, self._filename, function) from None
 

@@ -24,7 +24,7 @@ import dataclasses
 import datetime
 import decimal
 import enum
-from typing import Any
+from typing import Any, Callable
 
 from seglam.check import types as T
 from seglam.run.values import FrozenDict, FrozenList, FrozenSet, freeze, is_record, program_classes, thaw
@@ -69,6 +69,16 @@ def _all_as_is(values: Any, t: Any) -> bool:
     """Every item of ``values`` is a value of primitive type ``t`` as it is."""
     accepted = _AS_IS.get(t.name) if type(t) is T.PrimType else None
     return accepted is not None and accepted.issuperset(map(type, values))
+
+
+def binder(type_: Any, checked: Any, name: str) -> Callable[[Any], Any]:
+    """:func:`to_seglam` for parameter ``name`` of static type ``type_``, specialised once
+    per parameter: for a primitive type, a value of an accepted host type passes as it is
+    (``_AS_IS``, the rule :func:`_prim` applies) without the general path's dispatch."""
+    accepted = _AS_IS.get(type_.name) if type(type_) is T.PrimType else None
+    if accepted is None:
+        return lambda value: to_seglam(value, type_, checked, name)
+    return lambda value: value if type(value) in accepted else to_seglam(value, type_, checked, name)
 
 
 def _in(v: Any, t: Any, classes: Any, checked: Any, path: str) -> Any:
@@ -217,4 +227,4 @@ def to_host(value: Any, type_: Any, checked: Any) -> Any:
         return value
 
 
-__all__ = ["to_seglam", "to_host", "is_record"]
+__all__ = ["to_seglam", "binder", "to_host", "is_record"]

@@ -21,6 +21,7 @@ OPS = st.lists(
         st.tuples(st.just("get"), KEYS, st.just(b"")),
         st.tuples(st.just("range"), KEYS, st.just(b"")),
         st.tuples(st.just("dups"), KEYS, st.just(b"")),
+        st.tuples(st.just("multi"), KEYS, KEYS),
         st.tuples(st.just("delete_dup"), KEYS, VALUES),
         st.tuples(st.just("purge"), KEYS, st.just(b"")),
         st.tuples(st.just("stat"), st.just(b""), st.just(b"")),
@@ -49,6 +50,8 @@ def _apply(txn, db, op: tuple[str, bytes, bytes], dup: bool = True):
         if not dup or not cur.set_key(key):
             return None
         return cur.count(), [bytes(v) for v in cur.iternext_dup(keys=False)]
+    if name == "multi":  # index.candidates: every word of a request in one call
+        return [(bytes(k), bytes(v)) for k, v in cur.getmulti([key, value, key], dupdata=dup)]
     if name == "delete_dup":  # index.unfile_patterns (dupsort databases only)
         return cur.delete() if dup and cur.set_key_dup(key, value) else None
     deleted = []  # Cache._purge: delete every record under a prefix
