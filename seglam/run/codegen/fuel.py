@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 from seglam.run.codegen import pyast as P
 from seglam.run.context import BULK_UNIT
+from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
 
 CTX = "h_ctx"
 LOCAL = "h_f"
@@ -37,13 +38,8 @@ COMP_TICK = "h_ctk"
 #: Native method names generated code may call directly (never a user-reachable method:
 #: user method calls always go through the stdlib, so these come from the generator).
 SAFE_METHODS = frozenset({
-    "append", "add", "pop", "get", "keys", "values", "items", "bit_length",
-    "count", "endswith", "find", "index", "isalnum", "isalpha", "isascii", "isdecimal",
-    "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle",
-    "isupper", "lstrip", "partition", "removeprefix", "removesuffix", "rfind", "rindex",
-    "rpartition", "rstrip", "startswith", "strip", "capitalize", "casefold", "lower",
-    "swapcase", "title", "upper", "split", "rsplit", "join",
-})
+    "append", "add", "pop", "get", "keys", "values", "items", "bit_length", "split", "rsplit", "join",
+}) | LINEAR_STR_METHODS | GROWING_STR_METHODS
 
 
 class Localizer:
