@@ -25,15 +25,14 @@ import copy
 from typing import Any, Callable
 
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen.passes import merge_step_charge
+from seglam.run.codegen.passes.merge_step_charge import is_step
+from seglam.run.codegen.state import CHARGE, COMP_TICK, CTX, SPEND
+from seglam.run.codegen.state import LEN_LIM as LEN_LIMIT
+from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.context import BULK_UNIT
 from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
 
-CTX = "h_ctx"
-LOCAL = "h_f"
-CHARGE = "h_ch"
-SPEND = "h_cx"  # exactly n steps (work on large values); see codegen.gen
-LEN_LIMIT = "h_clim"
-COMP_TICK = "h_ctk"
 
 #: Native method names generated code may call directly (never a user-reachable method:
 #: user method calls always go through the stdlib, so these come from the generator).
@@ -135,8 +134,8 @@ class Localizer:
             rewritten.extend(out if isinstance(out, list) else [out])
         counted = self._nested(py.Module(body=rewritten, type_ignores=[])).body
         line = body[0]
-        before = _at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), line)
-        after = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), body[-1])
+        before = P.at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), line)
+        after = P.at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), body[-1])
         return [before, *counted] if isinstance(counted[-1], py.Return) else [before, *counted, after]
 
     def _precharge_comprehensions(self, node: py.AST) -> None:
@@ -150,7 +149,7 @@ class Localizer:
                 if isinstance(item, (py.ListComp, py.SetComp, py.DictComp)):
                     fast = self._precharged_comprehension(item) if _has_marker(item) else None
                     if fast is not None:
-                        new = _at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
+                        new = P.at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
                         if isinstance(value, list):
                             value[i] = new
                         else:
@@ -171,8 +170,8 @@ class Localizer:
         if isinstance(s, (py.For, py.While)):
             if self.pure(s):
                 local = _Rewrite().visit(s)
-                before = _at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), s)
-                after = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), s)
+                before = P.at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), s)
+                after = P.at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), s)
                 return [before, *self._counted(self._nested(local)), after]
             s.body = self.block(s.body)
             s.orelse = self.block(s.orelse)
@@ -209,7 +208,7 @@ class Localizer:
     def _counted(self, loop: py.stmt) -> list[py.stmt]:
         out = self._countdown(loop) if isinstance(loop, py.While) else self._precharged(loop)
         if out == [loop]:
-            _merge_first_charge(loop)
+            merge_step_charge.run(loop)
             out = self._cap_versioned(loop)
         return out
 
@@ -231,7 +230,7 @@ class Localizer:
         fits = room[0] if len(room) == 1 else py.BoolOp(op=py.And(), values=room)
         fast = py.For(target=copy.deepcopy(loop.target), iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
-        return [_at(P.if_(fits, [fast], [slow]), loop)]
+        return [P.at(P.if_(fits, [fast], [slow]), loop)]
 
     def _room(self, grown: tuple[str, ...], growth: int, steps: py.expr) -> list[py.expr]:
         """``len(name) + growth * steps <= cap`` for each grown collection: then none can
@@ -292,7 +291,7 @@ class Localizer:
         condition gives back the step taken for it, ``break``/``return`` leave with the
         step charged."""
         if not (self.repeat_name and self.length_hint_name and not loop.orelse and len(loop.body) > 2
-                and _is_step(loop.body) and _quiet([py.Expr(value=loop.test)])
+                and is_step(loop.body) and _quiet([py.Expr(value=loop.test)])
                 and _silent(loop.body[2:], spends=self.take_name is not None)):
             return [loop]
         self.loops += 1
@@ -311,11 +310,11 @@ class Localizer:
         tick_fault = loop.body[1]
         stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test), [settle(1), py.Break()])
         out_of_fuel = P.if_(copy.deepcopy(loop.test), copy.deepcopy(tick_fault.body))
-        counted = py.For(target=P.store("h_x"), iter=P.name(steps), body=[_at(stop, loop), *body],
-                         orelse=[_at(P.assign(P.store(LOCAL), P.const(0)), tick_fault), _at(out_of_fuel, tick_fault)],
+        counted = py.For(target=P.store("h_x"), iter=P.name(steps), body=[P.at(stop, loop), *body],
+                         orelse=[P.at(P.assign(P.store(LOCAL), P.const(0)), tick_fault), P.at(out_of_fuel, tick_fault)],
                          type_comment=None)
         start = P.assign(P.store(steps), P.call(P.name(self.repeat_name), [P.const(None), P.name(LOCAL)]))
-        return [_at(start, loop), _at(counted, loop)]
+        return [P.at(start, loop), P.at(counted, loop)]
 
     def _precharged(self, loop: py.stmt) -> list[py.stmt]:
         """A pure ``for`` over a range, str or tuple whose body cannot leave early and
@@ -354,7 +353,7 @@ class Localizer:
             # loop's appends, and that is within the cap
             fits = py.BoolOp(op=py.And(), values=[fits, *self._room(grown, growth, P.name(n))])
         charge_all = py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.name(n))
-        return [_at(P.if_(fits, [charge_all, *(resume or [fast])], [slow]), loop)]
+        return [P.at(P.if_(fits, [charge_all, *(resume or [fast])], [slow]), loop)]
 
     def _precharged_comprehension(self, comp: py.AST) -> tuple[py.expr, py.expr] | None:
         """(test, fast comprehension) for a one-clause comprehension over a range, str or
@@ -402,7 +401,7 @@ class Localizer:
                             body=rest_comp, orelse=P.const(None))
             fast = P.call(P.name(self.join_name), [fast, more])
         gen.iter = P.name(it)  # the counting version iterates the same, already evaluated, iterable
-        return _at(test, comp), _at(fast, comp)
+        return P.at(test, comp), P.at(fast, comp)
 
     def _comprehensions(self, s: py.AST, fields: tuple[str, ...] | None = None) -> None:
         """Wrap each outermost pure list/set/dict comprehension of ``s``'s expressions."""
@@ -431,7 +430,7 @@ class Localizer:
                     inner = py.IfExp(test=_Rewrite().visit(fast[0]), body=_Rewrite().visit(fast[1]), orelse=inner)
                 snapshot = py.NamedExpr(target=P.store(LOCAL), value=P.attr(P.name(CTX), "fuel"))
                 wrapped = P.call(P.name(self.fin), [P.name(CTX), snapshot, inner, P.name(LOCAL)])
-                return _at(wrapped, node)
+                return P.at(wrapped, node)
             # not pure itself: its element and conditions may hold pure comprehensions (never
             # its iterables, where := is not allowed)
             if isinstance(node, py.DictComp):
@@ -522,91 +521,6 @@ def _rewrite_blocks(stmts: list[py.stmt], each: Callable[[py.stmt], list[py.stmt
     return out
 
 
-def _merge_first_charge(loop: py.stmt) -> None:
-    """When the first thing a counted loop's body does is a constant charge (``c in "abc"``,
-    a method of a short literal), charge it with the step: one decrement and one test per
-    iteration instead of two. Only when the test fails are the two told apart, so F-FUEL
-    still fires at the step or at the charge, exactly as before."""
-    body = loop.body
-    if len(body) < 3 or not _is_step(body):
-        return
-    slot = _first_charge(body[2])
-    if slot is None:
-        return
-    holder, charge = slot
-    cost = _constant_cost(charge)
-    if cost is None:
-        return
-    rest = holder.values[1:]
-    replacement = rest[0] if len(rest) == 1 else py.BoolOp(op=py.Or(), values=rest)
-    _replace_first(body[2], holder, P.stamp(replacement, holder.lineno))
-    step_fault = body[1]
-    split = [
-        py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(cost)),
-        P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), copy.deepcopy(step_fault.body)),
-        py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
-    ]
-    step_fault.body = [*(_at(s, step_fault) for s in split), P.stamp(py.Expr(value=charge.values[1]), charge.lineno)]
-    body[0].value = P.stamp(P.const(1 + cost), body[0].lineno)
-
-
-def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, py.BoolOp] | None:
-    """The charge ``stmt`` evaluates before anything else, as (the ``charge or value`` it
-    starts, the charge), or None. Only loads of names and constants may come before it."""
-    if isinstance(stmt, py.If):
-        node = stmt.test
-    elif isinstance(stmt, (py.Assign, py.Expr, py.Return)) and stmt.value is not None:
-        node = stmt.value
-    else:
-        return None
-    while True:
-        if isinstance(node, py.BoolOp):
-            if isinstance(node.op, py.Or) and len(node.values) >= 2 and _is_local_charge(node.values[0]):
-                return node, node.values[0]
-            node = node.values[0]
-        elif isinstance(node, py.UnaryOp):
-            node = node.operand
-        elif isinstance(node, py.Compare):
-            node = node.left
-        elif isinstance(node, py.NamedExpr):
-            node = node.value
-        else:
-            return None
-
-
-def _replace_first(stmt: py.stmt, old: py.expr, new: py.expr) -> None:
-    for parent in py.walk(stmt):
-        for name, value in py.iter_fields(parent):
-            if value is old:
-                setattr(parent, name, new)
-                return
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    if item is old:
-                        value[i] = new
-                        return
-
-
-def _is_local_charge(node: py.expr) -> bool:
-    """``(h_f := cost + h_f) < 0 and ctx.out_of_fuel()`` (:func:`_decrement`)."""
-    return (isinstance(node, py.BoolOp) and isinstance(node.op, py.And) and len(node.values) == 2
-            and isinstance(node.values[0], py.Compare) and isinstance(node.values[0].left, py.NamedExpr)
-            and node.values[0].left.target.id == LOCAL)
-
-
-def _constant_cost(charge: py.BoolOp) -> int | None:
-    """The steps of a charge whose cost is a constant ``-1 - K // BULK_UNIT``."""
-    total = charge.values[0].left.value
-    if not (isinstance(total, py.BinOp) and isinstance(total.right, py.Name) and total.right.id == LOCAL):
-        return None
-    negated = total.left
-    if not (isinstance(negated, py.BinOp) and isinstance(negated.left, py.Constant) and negated.left.value == -1
-            and isinstance(negated.right, py.BinOp) and isinstance(negated.right.left, py.Constant)
-            and type(negated.right.left.value) is int and isinstance(negated.right.op, py.FloorDiv)):
-        return None
-    return 1 + negated.right.left.value // BULK_UNIT
-
-
 class _FuelLeft(py.NodeTransformer):
     """Inside a :meth:`Localizer._countdown` loop, ``h_f`` is read only to write it back
     before a ``return``: it reads the items left instead."""
@@ -616,23 +530,14 @@ class _FuelLeft(py.NodeTransformer):
 
     def visit_Name(self, node: py.Name) -> py.AST:
         if node.id == LOCAL and isinstance(node.ctx, py.Load):
-            return _at(copy.deepcopy(self.left), node)
+            return P.at(copy.deepcopy(self.left), node)
         return node
 
 
 def _settled_breaks(stmts: list[py.stmt], settle: Callable[[], py.stmt]) -> list[py.stmt]:
     """``stmts`` with ``h_f`` set to the items left before each ``break`` (no nested loop
     is in a countdown body, so every ``break`` leaves it)."""
-    return _rewrite_blocks(stmts, lambda stmt: [_at(settle(), stmt), stmt] if isinstance(stmt, py.Break) else [stmt])
-
-
-def _is_step(body: list[py.stmt]) -> bool:
-    """``body`` starts with the rewritten step: ``h_f -= 1`` then ``if h_f < 0: fault``."""
-    dec, test = body[0], body[1]
-    return (isinstance(dec, py.AugAssign) and isinstance(dec.target, py.Name) and dec.target.id == LOCAL
-            and isinstance(dec.op, py.Sub) and isinstance(dec.value, py.Constant) and dec.value.value == 1
-            and isinstance(test, py.If) and not test.orelse and isinstance(test.test, py.Compare)
-            and isinstance(test.test.left, py.Name) and test.test.left.id == LOCAL)
+    return _rewrite_blocks(stmts, lambda stmt: [P.at(settle(), stmt), stmt] if isinstance(stmt, py.Break) else [stmt])
 
 
 def _silent(body: list[py.stmt], spends: bool = False) -> bool:
@@ -681,13 +586,13 @@ class _Spent(py.NodeTransformer):
     def visit_BoolOp(self, node: py.BoolOp) -> py.AST:
         cost = getattr(node, "seglam_spend", None)
         if cost is not None:
-            return _at(self.make(cost), node)
+            return P.at(self.make(cost), node)
         return self.generic_visit(node)
 
     def visit_Call(self, node: py.Call) -> py.AST:
         if _is_spend_call(node):  # not rewritten yet (a comprehension charged up front)
             self.generic_visit(node)
-            return _at(self.make(node.args[0]), node)
+            return P.at(self.make(node.args[0]), node)
         return self.generic_visit(node)
 
 
@@ -699,11 +604,6 @@ def _has_marker(node: py.AST) -> bool:
     return any(isinstance(n, py.Call) and isinstance(n.func, py.Name) and n.func.id == COMP_TICK for n in py.walk(node))
 
 
-def _at(new: py.AST, old: py.AST) -> py.AST:
-    line = getattr(old, "lineno", 1)
-    return P.stamp(new, line)
-
-
 class _Rewrite(py.NodeTransformer):
     """Ticks and charges → ``h_f`` arithmetic, inside one pure region."""
 
@@ -713,23 +613,23 @@ class _Rewrite(py.NodeTransformer):
     def visit_AugAssign(self, node: py.AugAssign) -> py.AST:
         t = node.target
         if isinstance(t, py.Attribute) and isinstance(t.value, py.Name) and t.value.id == CTX and t.attr == "fuel":
-            return _at(py.AugAssign(target=P.store(LOCAL), op=node.op, value=node.value), node)
+            return P.at(py.AugAssign(target=P.store(LOCAL), op=node.op, value=node.value), node)
         return self.generic_visit(node)
 
     def visit_Compare(self, node: py.Compare) -> py.AST:
         left = node.left
         if isinstance(left, py.Attribute) and isinstance(left.value, py.Name) and left.value.id == CTX and left.attr == "fuel":
-            node.left = _at(P.name(LOCAL), left)
+            node.left = P.at(P.name(LOCAL), left)
             return node
         return self.generic_visit(node)
 
     def visit_Return(self, node: py.Return) -> Any:
         self.generic_visit(node)
-        sync = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), node)
+        sync = P.at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), node)
         if node.value is None or isinstance(node.value, (py.Constant, py.Name)):
             return [sync, node]
-        keep = _at(P.assign(P.store("h_r"), node.value), node)
-        return [keep, sync, _at(py.Return(value=P.name("h_r")), node)]
+        keep = P.at(P.assign(P.store("h_r"), node.value), node)
+        return [keep, sync, P.at(py.Return(value=P.name("h_r")), node)]
 
     def visit_Call(self, node: py.Call) -> py.AST:
         self.generic_visit(node)
@@ -739,17 +639,17 @@ class _Rewrite(py.NodeTransformer):
             # -(1 + n // BULK_UNIT) as -1 - n // BULK_UNIT: one operation less per charge
             negated = py.BinOp(left=P.const(-1), op=py.Sub(),
                                right=py.BinOp(left=node.args[0], op=py.FloorDiv(), right=P.const(BULK_UNIT)))
-            return _at(_decrement(negated), node)
+            return P.at(_decrement(negated), node)
         if isinstance(f, py.Name) and f.id == SPEND:
             # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
-            out = _at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
+            out = P.at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
             out.seglam_spend = node.args[0]  # countdown and precharged loops charge it their way
             return out
         if isinstance(f, py.Name) and f.id == COMP_TICK:
             # one comprehension step: the marker's value must be true, so test `>= 0`
             dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
             ok = P.compare(dec, py.GtE(), P.const(0))
-            return _at(py.BoolOp(op=py.Or(), values=[ok, P.call(P.attr(P.name(CTX), "out_of_fuel"))]), node)
+            return P.at(py.BoolOp(op=py.Or(), values=[ok, P.call(P.attr(P.name(CTX), "out_of_fuel"))]), node)
         return node
 
 
