@@ -25,6 +25,7 @@ import copy
 from typing import Any, Callable
 
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes import merge_step_charge
 from seglam.run.codegen.passes.merge_step_charge import is_step
 from seglam.run.codegen.state import CHARGE, COMP_TICK, CTX, SPEND
@@ -45,13 +46,14 @@ class Localizer:
     """Rewrites the functions of one generated module. ``safe(name)`` says whether the
     global ``name`` is an allow-listed native (it never touches fuel)."""
 
-    def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
+    def __init__(self, facts: Facts, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
                  sized_len: str | None = None, len_name: str | None = None,
                  range_name: str | None = None, reversed_name: str | None = None,
                  repeat_name: str | None = None, length_hint_name: str | None = None,
                  take_name: str | None = None, prespent_name: str | None = None,
                  iter_name: str | None = None, join_name: str | None = None,
                  resumed_name: str | None = None) -> None:
+        self.facts = facts  # what the lowering stated about the nodes (codegen.facts)
         self.range_name = range_name  # global names of the builtins range and reversed
         self.reversed_name = reversed_name
         self.repeat_name = repeat_name  # ... and of itertools.repeat and operator.length_hint
@@ -130,7 +132,7 @@ class Localizer:
             self._precharge_comprehensions(stmt)
         rewritten: list[py.stmt] = []
         for stmt in body:
-            out = _Rewrite().visit(stmt)
+            out = _Rewrite(self.facts).visit(stmt)
             rewritten.extend(out if isinstance(out, list) else [out])
         counted = self._nested(py.Module(body=rewritten, type_ignores=[])).body
         line = body[0]
@@ -169,7 +171,7 @@ class Localizer:
             return [s]
         if isinstance(s, (py.For, py.While)):
             if self.pure(s):
-                local = _Rewrite().visit(s)
+                local = _Rewrite(self.facts).visit(s)
                 before = P.at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), s)
                 after = P.at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), s)
                 return [before, *self._counted(self._nested(local)), after]
@@ -218,10 +220,10 @@ class Localizer:
         if every iteration grows it, run a copy of the loop without those cap checks;
         otherwise the loop as it is. (For loops that may leave early or charge: the quiet
         ones are :meth:`_precharged`.)"""
-        if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
+        if not (isinstance(loop, py.For) and self.facts.sized_of(loop) and self.sized_len
                 and self.len_name and not loop.orelse and self._grows_only_locally(loop.body)):
             return [loop]
-        fast_body, grown, growth = _without_cap_checks(loop.body)
+        fast_body, grown, growth = _without_cap_checks(loop.body, self.facts)
         if not grown:
             return [loop]
         it = self._iterable_name()
@@ -251,7 +253,7 @@ class Localizer:
         arguments (``a if (it := range(a)) else 0``: an empty range is false); else the
         runtime's ``sized_len`` (a range with a step, a reversed sequence)."""
         bound = py.NamedExpr(target=P.store(it), value=iterable)
-        if loop.seglam_sized == "len" and self.len_name:
+        if self.facts.sized_of(loop) == "len" and self.len_name:
             return P.call(P.name(self.len_name), [bound])
         inner = iterable
         if _calls(inner, self.reversed_name) and len(inner.args) == 1:
@@ -276,7 +278,7 @@ class Localizer:
                 if isinstance(node, (py.For, py.While)) and any(_grows(inner) for inner in py.walk(node)):
                     return False
                 if isinstance(node, py.Call) and not self._safe_call(node) \
-                        and not getattr(node, "seglam_module_def", False):
+                        and not self.facts.is_module_call(node):
                     return False
         return True
 
@@ -291,14 +293,14 @@ class Localizer:
         condition gives back the step taken for it, ``break``/``return`` leave with the
         step charged."""
         if not (self.repeat_name and self.length_hint_name and not loop.orelse and len(loop.body) > 2
-                and is_step(loop.body) and _quiet([py.Expr(value=loop.test)])
-                and _silent(loop.body[2:], spends=self.take_name is not None)):
+                and is_step(loop.body) and _quiet([py.Expr(value=loop.test)], self.facts)
+                and _silent(loop.body[2:], self.facts, spends=self.take_name is not None)):
             return [loop]
         self.loops += 1
         steps = f"h_rep{self.loops}"
         left = P.call(P.name(self.length_hint_name), [P.name(steps)])
         if self.take_name:  # work on large values consumes steps: Runtime.take
-            loop.body[2:] = [_Spent(lambda cost: P.call(P.name(self.take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
+            loop.body[2:] = [_Spent(self.facts, lambda cost: P.call(P.name(self.take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
                              for s in loop.body[2:]]
 
         def settle(extra: int = 0) -> py.stmt:
@@ -322,24 +324,24 @@ class Localizer:
         all up front and run the loop without per-step counting (the same total, and no
         F-FUEL can fire inside it); otherwise run the counting loop."""
         spends = self.prespent_name is not None and not _calls(loop.iter, self.reversed_name)
-        if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
-                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:], spends=spends)):
+        if not (isinstance(loop, py.For) and self.facts.sized_of(loop) and self.sized_len
+                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:], self.facts, spends=spends)):
             return [loop]
         it, n = self._iterable_name(), "h_n"
-        fast_body, grown, growth = _without_cap_checks(loop.body[2:]) if self.len_name else (loop.body[2:], (), 0)
+        fast_body, grown, growth = _without_cap_checks(loop.body[2:], self.facts) if self.len_name else (loop.body[2:], (), 0)
         fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
         resume: list[py.stmt] = []
-        if spends and _spends(fast_body):
+        if spends and _spends(fast_body, self.facts):
             # work on large values is charged from the fuel left after the steps charged up
             # front; when it runs short, the loop goes on counting (Runtime.prespent)
             steps = f"{it}i"
             fast.iter = P.name(steps)
-            fast.body = [_Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+            fast.body = [_Spent(self.facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
                 P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
-            ).visit(s) for s in copy.deepcopy(fast_body)]
+            ).visit(s) for s in self.facts.copy(fast_body)]
             rest = P.attr(P.name(CTX), "resume")
-            counting = py.For(target=copy.deepcopy(loop.target), iter=P.name(steps), body=copy.deepcopy(loop.body),
+            counting = py.For(target=copy.deepcopy(loop.target), iter=P.name(steps), body=self.facts.copy(loop.body),
                               orelse=[], type_comment=None)
             resume = [P.assign(P.store(steps), P.call(P.name(self.iter_name), [P.name(it)])), fast,
                       P.if_(P.compare(rest, py.IsNot(), P.const(None)),
@@ -363,12 +365,12 @@ class Localizer:
         if not self.sized_len or len(comp.generators) != 1:
             return None
         gen = comp.generators[0]
-        if not getattr(gen, "seglam_sized", False) or not gen.ifs or not _is_tick(gen.ifs[0]):
+        if not self.facts.sized_of(gen) or not gen.ifs or not _is_tick(gen.ifs[0]):
             return None
         rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
         spends = self.prespent_name is not None and self.join_name is not None \
-            and not _calls(gen.iter, self.reversed_name) and _spends(rest)
-        if not _quiet([py.Expr(value=e) for e in rest], spends=spends):
+            and not _calls(gen.iter, self.reversed_name) and _spends(rest, self.facts)
+        if not _quiet([py.Expr(value=e) for e in rest], self.facts, spends=spends):
             return None
         it = self._iterable_name()
         size = self._measure(gen, gen.iter, it)
@@ -387,13 +389,13 @@ class Localizer:
             # work on large values is charged from what the steps charged up front left; when
             # it runs short the fast comprehension stops (Runtime.prespent) and a counting one
             # goes on over the rest of the items, joined after it (Runtime.join_rest)
-            fast = copy.deepcopy(fast)
-            rest_comp = copy.deepcopy(comp)
+            fast = self.facts.copy(fast)
+            rest_comp = self.facts.copy(comp)
             steps = f"{it}i"
             test.values.append(P.compare(py.NamedExpr(target=P.store(steps), value=P.call(
                 P.name(self.iter_name), [P.name(it)])), py.IsNot(), P.const(None)))
             fast.generators[0].iter = P.name(steps)
-            fast = _Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+            fast = _Spent(self.facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
                 P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
             ).visit(fast)
             rest_comp.generators[0].iter = P.call(P.name(self.resumed_name), [P.name(CTX)])
@@ -425,9 +427,9 @@ class Localizer:
         if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
             if self.pure(node) and _has_marker(node):
                 fast = self._precharged_comprehension(node)
-                inner = _Rewrite().visit(node)
+                inner = _Rewrite(self.facts).visit(node)
                 if fast is not None:
-                    inner = py.IfExp(test=_Rewrite().visit(fast[0]), body=_Rewrite().visit(fast[1]), orelse=inner)
+                    inner = py.IfExp(test=_Rewrite(self.facts).visit(fast[0]), body=_Rewrite(self.facts).visit(fast[1]), orelse=inner)
                 snapshot = py.NamedExpr(target=P.store(LOCAL), value=P.attr(P.name(CTX), "fuel"))
                 wrapped = P.call(P.name(self.fin), [P.name(CTX), snapshot, inner, P.name(LOCAL)])
                 return P.at(wrapped, node)
@@ -445,11 +447,11 @@ class Localizer:
         return node
 
 
-def _quiet(body: list[py.stmt], spends: bool = False) -> bool:
+def _quiet(body: list[py.stmt], facts: Facts, spends: bool = False) -> bool:
     """No early exit, no nested loop, no charge: each iteration costs exactly its step
     (and, with ``spends``, the work on large values that :class:`_Spent` rewrites)."""
     for stmt in body:
-        for node in _walk(stmt, spends):
+        for node in _walk(stmt, facts, spends):
             if isinstance(node, (py.Break, py.Return, py.For, py.While, py.Lambda, py.ListComp,
                                  py.SetComp, py.DictComp, py.GeneratorExp)):
                 return False
@@ -466,7 +468,7 @@ _GROWERS = frozenset({"append", "add"})
 _OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault"})
 
 
-def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, ...], int]:
+def _without_cap_checks(body: list[py.stmt], facts: Facts) -> tuple[list[py.stmt], tuple[str, ...], int]:
     """A copy of a loop body without the collection-cap checks that follow
     ``name.append(v)`` / ``name.add(v)`` / ``name[k] = v``, the names they checked, and the
     number of such growths per iteration. Each collection then grows by at most that number
@@ -482,10 +484,10 @@ def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, 
         if isinstance(node, py.Subscript) and isinstance(node.ctx, py.Store):
             growth += 1  # a dict item store adds at most one key (a list item store none)
     rebound = {n.id for n in nodes if isinstance(n, py.Name) and isinstance(n.ctx, py.Store)}
-    grown = {getattr(n, "seglam_grown", None) for n in nodes if isinstance(n, py.If)} - {None}
+    grown = {facts.grown_of(n) for n in nodes if isinstance(n, py.If)} - {None}
     if not grown or grown & rebound:
         return body, (), 0
-    return _drop_checks(copy.deepcopy(body)), tuple(sorted(grown)), growth
+    return _drop_checks(facts.copy(body), facts), tuple(sorted(grown)), growth
 
 
 def _calls(node: py.AST, name: str | None) -> bool:
@@ -501,8 +503,8 @@ def _grows(node: py.AST) -> bool:
     return isinstance(node, py.Subscript) and isinstance(node.ctx, py.Store)
 
 
-def _drop_checks(stmts: list[py.stmt]) -> list[py.stmt]:
-    return _rewrite_blocks(stmts, lambda stmt: [] if getattr(stmt, "seglam_grown", None) is not None else [stmt])
+def _drop_checks(stmts: list[py.stmt], facts: Facts) -> list[py.stmt]:
+    return _rewrite_blocks(stmts, lambda stmt: [] if facts.grown_of(stmt) is not None else [stmt])
 
 
 def _rewrite_blocks(stmts: list[py.stmt], each: Callable[[py.stmt], list[py.stmt]]) -> list[py.stmt]:
@@ -540,12 +542,12 @@ def _settled_breaks(stmts: list[py.stmt], settle: Callable[[], py.stmt]) -> list
     return _rewrite_blocks(stmts, lambda stmt: [P.at(settle(), stmt), stmt] if isinstance(stmt, py.Break) else [stmt])
 
 
-def _silent(body: list[py.stmt], spends: bool = False) -> bool:
+def _silent(body: list[py.stmt], facts: Facts, spends: bool = False) -> bool:
     """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back (and, with
     ``spends``, the work on large values that :class:`_Spent` rewrites), and no nested loop
     or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
     for stmt in body:
-        for node in _walk(stmt, spends):
+        for node in _walk(stmt, facts, spends):
             if isinstance(node, (py.For, py.While, py.Lambda, py.ListComp, py.SetComp, py.DictComp,
                                  py.GeneratorExp)):
                 return False
@@ -556,7 +558,7 @@ def _silent(body: list[py.stmt], spends: bool = False) -> bool:
     return True
 
 
-def _walk(node: py.AST, spends: bool):
+def _walk(node: py.AST, facts: Facts, spends: bool):
     """``ast.walk``, without entering charges of work on large values when ``spends``."""
     todo = [node]
     while todo:
@@ -564,12 +566,12 @@ def _walk(node: py.AST, spends: bool):
         if spends and _is_spend_call(item):
             continue  # a charge of work on large values, not yet rewritten: skipped whole
         yield item
-        if not (spends and hasattr(item, "seglam_spend")):
+        if not (spends and facts.spend_of(item) is not None):
             todo.extend(py.iter_child_nodes(item))
 
 
-def _spends(body: list[py.AST]) -> bool:
-    return any(hasattr(n, "seglam_spend") or _is_spend_call(n) for stmt in body for n in py.walk(stmt))
+def _spends(body: list[py.AST], facts: Facts) -> bool:
+    return any(facts.spend_of(n) is not None or _is_spend_call(n) for stmt in body for n in py.walk(stmt))
 
 
 def _is_spend_call(node: py.AST) -> bool:
@@ -577,14 +579,15 @@ def _is_spend_call(node: py.AST) -> bool:
 
 
 class _Spent(py.NodeTransformer):
-    """Charges of work on large values (``h_f`` arithmetic, tagged by :class:`_Rewrite`)
+    """Charges of work on large values (``h_f`` arithmetic, stated in ``facts`` by :class:`_Rewrite`)
     -> ``make(cost)``: what a countdown or precharged loop charges them with."""
 
-    def __init__(self, make: Callable[[py.expr], py.expr]) -> None:
+    def __init__(self, facts: Facts, make: Callable[[py.expr], py.expr]) -> None:
+        self.facts = facts
         self.make = make
 
     def visit_BoolOp(self, node: py.BoolOp) -> py.AST:
-        cost = getattr(node, "seglam_spend", None)
+        cost = self.facts.spend_of(node)
         if cost is not None:
             return P.at(self.make(cost), node)
         return self.generic_visit(node)
@@ -605,7 +608,11 @@ def _has_marker(node: py.AST) -> bool:
 
 
 class _Rewrite(py.NodeTransformer):
-    """Ticks and charges → ``h_f`` arithmetic, inside one pure region."""
+    """Ticks and charges → ``h_f`` arithmetic, inside one pure region (a charge of work on
+    large values is stated in ``facts``: countdown and precharged loops charge it their way)."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
 
     def visit_Lambda(self, node: py.Lambda) -> py.Lambda:
         return node  # its own scope: keeps the context counter
@@ -643,7 +650,7 @@ class _Rewrite(py.NodeTransformer):
         if isinstance(f, py.Name) and f.id == SPEND:
             # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
             out = P.at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
-            out.seglam_spend = node.args[0]  # countdown and precharged loops charge it their way
+            self.facts.set_spend(out, node.args[0])  # countdown and precharged loops charge it their way
             return out
         if isinstance(f, py.Name) and f.id == COMP_TICK:
             # one comprehension step: the marker's value must be true, so test `>= 0`
