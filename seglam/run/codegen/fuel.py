@@ -26,8 +26,8 @@ from typing import Any, Callable
 
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.facts import Facts
-from seglam.run.codegen.passes import merge_step_charge
-from seglam.run.codegen.passes.merge_step_charge import is_step
+from seglam.run.codegen.passes import countdown, merge_step_charge
+from seglam.run.codegen.passes.regions import Spent, has_spends, quiet, rewrite_blocks
 from seglam.run.codegen.state import CHARGE, COMP_TICK, CTX, SPEND
 from seglam.run.codegen.state import LEN_LIM as LEN_LIMIT
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
@@ -208,7 +208,8 @@ class Localizer:
         return node
 
     def _counted(self, loop: py.stmt) -> list[py.stmt]:
-        out = self._countdown(loop) if isinstance(loop, py.While) else self._precharged(loop)
+        out = countdown.run(loop, self.facts, self._fresh, self.repeat_name, self.length_hint_name, self.take_name) \
+            if isinstance(loop, py.While) else self._precharged(loop)
         if out == [loop]:
             merge_step_charge.run(loop)
             out = self._cap_versioned(loop)
@@ -244,8 +245,12 @@ class Localizer:
                           py.LtE(), P.name(LEN_LIMIT)) for i, name in enumerate(grown)]
 
     def _iterable_name(self) -> str:
+        return self._fresh("h_it")
+
+    def _fresh(self, prefix: str) -> str:
+        """A new name for a loop's iterable or step iterator: ``prefix`` and a serial number."""
         self.loops += 1
-        return f"h_it{self.loops}"
+        return f"{prefix}{self.loops}"
 
     def _measure(self, loop: py.AST, iterable: py.expr, it: str) -> py.expr:
         """The length of a sized loop's ``iterable``, binding the iterable to ``it`` first:
@@ -282,42 +287,6 @@ class Localizer:
                     return False
         return True
 
-    def _countdown(self, loop: py.While) -> list[py.stmt]:
-        """A pure ``while`` whose condition and body charge nothing but the step: the loop
-        runs over ``repeat(None, h_f)``, one item a step, so a step costs the ``for`` (no
-        int is made, unlike a decrement or a range) instead of a decrement and a test. The
-        condition is tested first in every step, as before; when the items run out, one
-        more true condition is ``F-FUEL``.
-
-        ``h_f`` is the items left (``length_hint``) wherever the loop is left: a false
-        condition gives back the step taken for it, ``break``/``return`` leave with the
-        step charged."""
-        if not (self.repeat_name and self.length_hint_name and not loop.orelse and len(loop.body) > 2
-                and is_step(loop.body) and _quiet([py.Expr(value=loop.test)], self.facts)
-                and _silent(loop.body[2:], self.facts, spends=self.take_name is not None)):
-            return [loop]
-        self.loops += 1
-        steps = f"h_rep{self.loops}"
-        left = P.call(P.name(self.length_hint_name), [P.name(steps)])
-        if self.take_name:  # work on large values consumes steps: Runtime.take
-            loop.body[2:] = [_Spent(self.facts, lambda cost: P.call(P.name(self.take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
-                             for s in loop.body[2:]]
-
-        def settle(extra: int = 0) -> py.stmt:
-            value = left if not extra else py.BinOp(left=copy.deepcopy(left), op=py.Add(), right=P.const(extra))
-            return P.assign(P.store(LOCAL), copy.deepcopy(value))
-
-        body = [_FuelLeft(left).visit(stmt) for stmt in loop.body[2:]]
-        body = _settled_breaks(body, settle)
-        tick_fault = loop.body[1]
-        stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test), [settle(1), py.Break()])
-        out_of_fuel = P.if_(copy.deepcopy(loop.test), copy.deepcopy(tick_fault.body))
-        counted = py.For(target=P.store("h_x"), iter=P.name(steps), body=[P.at(stop, loop), *body],
-                         orelse=[P.at(P.assign(P.store(LOCAL), P.const(0)), tick_fault), P.at(out_of_fuel, tick_fault)],
-                         type_comment=None)
-        start = P.assign(P.store(steps), P.call(P.name(self.repeat_name), [P.const(None), P.name(LOCAL)]))
-        return [P.at(start, loop), P.at(counted, loop)]
-
     def _precharged(self, loop: py.stmt) -> list[py.stmt]:
         """A pure ``for`` over a range, str or tuple whose body cannot leave early and
         charges nothing but its own step: when the fuel covers every iteration, charge them
@@ -325,19 +294,19 @@ class Localizer:
         F-FUEL can fire inside it); otherwise run the counting loop."""
         spends = self.prespent_name is not None and not _calls(loop.iter, self.reversed_name)
         if not (isinstance(loop, py.For) and self.facts.sized_of(loop) and self.sized_len
-                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:], self.facts, spends=spends)):
+                and not loop.orelse and len(loop.body) > 2 and quiet(loop.body[2:], self.facts, spends=spends)):
             return [loop]
         it, n = self._iterable_name(), "h_n"
         fast_body, grown, growth = _without_cap_checks(loop.body[2:], self.facts) if self.len_name else (loop.body[2:], (), 0)
         fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
         resume: list[py.stmt] = []
-        if spends and _spends(fast_body, self.facts):
+        if spends and has_spends(fast_body, self.facts):
             # work on large values is charged from the fuel left after the steps charged up
             # front; when it runs short, the loop goes on counting (Runtime.prespent)
             steps = f"{it}i"
             fast.iter = P.name(steps)
-            fast.body = [_Spent(self.facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+            fast.body = [Spent(self.facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
                 P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
             ).visit(s) for s in self.facts.copy(fast_body)]
             rest = P.attr(P.name(CTX), "resume")
@@ -369,8 +338,8 @@ class Localizer:
             return None
         rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
         spends = self.prespent_name is not None and self.join_name is not None \
-            and not _calls(gen.iter, self.reversed_name) and _spends(rest, self.facts)
-        if not _quiet([py.Expr(value=e) for e in rest], self.facts, spends=spends):
+            and not _calls(gen.iter, self.reversed_name) and has_spends(rest, self.facts)
+        if not quiet([py.Expr(value=e) for e in rest], self.facts, spends=spends):
             return None
         it = self._iterable_name()
         size = self._measure(gen, gen.iter, it)
@@ -395,7 +364,7 @@ class Localizer:
             test.values.append(P.compare(py.NamedExpr(target=P.store(steps), value=P.call(
                 P.name(self.iter_name), [P.name(it)])), py.IsNot(), P.const(None)))
             fast.generators[0].iter = P.name(steps)
-            fast = _Spent(self.facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+            fast = Spent(self.facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
                 P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
             ).visit(fast)
             rest_comp.generators[0].iter = P.call(P.name(self.resumed_name), [P.name(CTX)])
@@ -447,23 +416,6 @@ class Localizer:
         return node
 
 
-def _quiet(body: list[py.stmt], facts: Facts, spends: bool = False) -> bool:
-    """No early exit, no nested loop, no charge: each iteration costs exactly its step
-    (and, with ``spends``, the work on large values that :class:`_Spent` rewrites)."""
-    for stmt in body:
-        for node in _walk(stmt, facts, spends):
-            if isinstance(node, (py.Break, py.Return, py.For, py.While, py.Lambda, py.ListComp,
-                                 py.SetComp, py.DictComp, py.GeneratorExp)):
-                return False
-            if isinstance(node, py.NamedExpr) and node.target.id == LOCAL:
-                return False
-            if isinstance(node, py.AugAssign) and isinstance(node.target, py.Name) and node.target.id == LOCAL:
-                return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
-                return False
-    return True
-
-
 _GROWERS = frozenset({"append", "add"})
 _OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault"})
 
@@ -504,99 +456,7 @@ def _grows(node: py.AST) -> bool:
 
 
 def _drop_checks(stmts: list[py.stmt], facts: Facts) -> list[py.stmt]:
-    return _rewrite_blocks(stmts, lambda stmt: [] if facts.grown_of(stmt) is not None else [stmt])
-
-
-def _rewrite_blocks(stmts: list[py.stmt], each: Callable[[py.stmt], list[py.stmt]]) -> list[py.stmt]:
-    """``stmts`` with ``each`` applied to every statement, those of nested blocks (if/else,
-    loop bodies, match cases) included; a block left empty becomes ``pass``."""
-    out: list[py.stmt] = []
-    for stmt in stmts:
-        for field_name in ("body", "orelse"):
-            inner = getattr(stmt, field_name, None)
-            if isinstance(inner, list) and inner:
-                setattr(stmt, field_name, _rewrite_blocks(inner, each) or [py.Pass()])
-        if isinstance(stmt, py.Match):
-            for case in stmt.cases:
-                case.body = _rewrite_blocks(case.body, each) or [py.Pass()]
-        out.extend(each(stmt))
-    return out
-
-
-class _FuelLeft(py.NodeTransformer):
-    """Inside a :meth:`Localizer._countdown` loop, ``h_f`` is read only to write it back
-    before a ``return``: it reads the items left instead."""
-
-    def __init__(self, left: py.expr) -> None:
-        self.left = left
-
-    def visit_Name(self, node: py.Name) -> py.AST:
-        if node.id == LOCAL and isinstance(node.ctx, py.Load):
-            return P.at(copy.deepcopy(self.left), node)
-        return node
-
-
-def _settled_breaks(stmts: list[py.stmt], settle: Callable[[], py.stmt]) -> list[py.stmt]:
-    """``stmts`` with ``h_f`` set to the items left before each ``break`` (no nested loop
-    is in a countdown body, so every ``break`` leaves it)."""
-    return _rewrite_blocks(stmts, lambda stmt: [P.at(settle(), stmt), stmt] if isinstance(stmt, py.Break) else [stmt])
-
-
-def _silent(body: list[py.stmt], facts: Facts, spends: bool = False) -> bool:
-    """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back (and, with
-    ``spends``, the work on large values that :class:`_Spent` rewrites), and no nested loop
-    or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
-    for stmt in body:
-        for node in _walk(stmt, facts, spends):
-            if isinstance(node, (py.For, py.While, py.Lambda, py.ListComp, py.SetComp, py.DictComp,
-                                 py.GeneratorExp)):
-                return False
-            if isinstance(node, py.Name) and node.id == LOCAL and isinstance(node.ctx, py.Store):
-                return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
-                return False
-    return True
-
-
-def _walk(node: py.AST, facts: Facts, spends: bool):
-    """``ast.walk``, without entering charges of work on large values when ``spends``."""
-    todo = [node]
-    while todo:
-        item = todo.pop()
-        if spends and _is_spend_call(item):
-            continue  # a charge of work on large values, not yet rewritten: skipped whole
-        yield item
-        if not (spends and facts.spend_of(item) is not None):
-            todo.extend(py.iter_child_nodes(item))
-
-
-def _spends(body: list[py.AST], facts: Facts) -> bool:
-    return any(facts.spend_of(n) is not None or _is_spend_call(n) for stmt in body for n in py.walk(stmt))
-
-
-def _is_spend_call(node: py.AST) -> bool:
-    return isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == SPEND
-
-
-class _Spent(py.NodeTransformer):
-    """Charges of work on large values (``h_f`` arithmetic, stated in ``facts`` by :class:`_Rewrite`)
-    -> ``make(cost)``: what a countdown or precharged loop charges them with."""
-
-    def __init__(self, facts: Facts, make: Callable[[py.expr], py.expr]) -> None:
-        self.facts = facts
-        self.make = make
-
-    def visit_BoolOp(self, node: py.BoolOp) -> py.AST:
-        cost = self.facts.spend_of(node)
-        if cost is not None:
-            return P.at(self.make(cost), node)
-        return self.generic_visit(node)
-
-    def visit_Call(self, node: py.Call) -> py.AST:
-        if _is_spend_call(node):  # not rewritten yet (a comprehension charged up front)
-            self.generic_visit(node)
-            return P.at(self.make(node.args[0]), node)
-        return self.generic_visit(node)
+    return rewrite_blocks(stmts, lambda stmt: [] if facts.grown_of(stmt) is not None else [stmt])
 
 
 def _is_tick(node: py.AST) -> bool:
