@@ -12,18 +12,13 @@ import pytest
 import seglam
 from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes import countdown
-from seglam.run.faults import Fault
-from seglam.run.limits import Limits
+from tests.compiled.passcheck import disagreements_at_every_budget, normalised
 
 
 def _run_pass(before: str) -> str:
     loop = py.parse(textwrap.dedent(before)).body[0]
     out = countdown.run(loop, Facts(), lambda prefix: f"{prefix}1", "g_repeat", "g_length_hint", None)
     return py.unparse(py.Module(body=out, type_ignores=[]))
-
-
-def _same(after: str) -> str:
-    return py.unparse(py.parse(textwrap.dedent(after)))
 
 
 def test_a_quiet_while_counts_down_an_iterator_of_its_fuel():
@@ -46,7 +41,7 @@ def test_a_quiet_while_counts_down_an_iterator_of_its_fuel():
             if u_i < u_n:
                 h_ctx.out_of_fuel()
         """
-    assert _run_pass(before) == _same(after)
+    assert _run_pass(before) == normalised(after)
 
 
 def test_a_break_leaves_with_the_step_charged():
@@ -74,7 +69,7 @@ def test_a_break_leaves_with_the_step_charged():
             if u_i < u_n:
                 h_ctx.out_of_fuel()
         """
-    assert _run_pass(before) == _same(after)
+    assert _run_pass(before) == normalised(after)
 
 
 @pytest.mark.parametrize("before", [
@@ -107,7 +102,7 @@ def test_a_break_leaves_with_the_step_charged():
     """,
 ])
 def test_anything_else_is_left_as_it_is(before):
-    assert _run_pass(before) == _same(before)
+    assert _run_pass(before) == normalised(before)
 
 
 _PROGRAM = """
@@ -127,14 +122,4 @@ def main(n: int) -> int:
 def test_the_pass_runs_on_generated_code_and_fuel_agrees_at_every_budget(n):
     program = seglam.compile(_PROGRAM, filename="countdown.sgl")
     assert "h_rep" in program.python_source("main")  # the loop counts down an iterator
-    total = program.run("main", (n,), backend="reference").fuel_used
-    assert program.run("main", (n,), backend="compiled").fuel_used == total
-    for fuel in range(total + 1):
-        outcomes = []
-        for backend in ("compiled", "reference"):
-            try:
-                result = program.run("main", (n,), backend=backend, limits=Limits(fuel=fuel))
-                outcomes.append(("value", result.value, result.fuel_used))
-            except Fault as fault:
-                outcomes.append(("fault", fault.code, fault.span))
-        assert outcomes[0] == outcomes[1], fuel
+    assert disagreements_at_every_budget(program, "main", (n,)) == []
