@@ -228,16 +228,19 @@ def str_maketrans(ctx: RunContext, *args):  # pragma: no cover - rarely used
     return str.maketrans(*args)
 
 
-STR_METHODS: dict[str, Any] = {
-    name: _linear(name)
-    for name in (
-        "count", "endswith", "find", "index", "isalnum", "isalpha", "isascii", "isdecimal",
-        "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace",
-        "istitle", "isupper", "lstrip", "partition", "removeprefix", "removesuffix",
-        "rfind", "rindex", "rpartition", "rstrip", "startswith", "strip",
-    )
-}
-STR_METHODS.update({name: _growing(name) for name in ("capitalize", "casefold", "lower", "swapcase", "title", "upper")})
+#: ``str`` methods implemented as "charge len(s), then call": the one list, read by the compiled
+#: backend's inline forms too (seglam.run.codegen.inline).
+LINEAR_STR_METHODS = frozenset({
+    "count", "endswith", "find", "index", "isalnum", "isalpha", "isascii", "isdecimal",
+    "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace",
+    "istitle", "isupper", "lstrip", "partition", "removeprefix", "removesuffix",
+    "rfind", "rindex", "rpartition", "rstrip", "startswith", "strip",
+})
+#: ... "charge len(s), call, then cap the result's length".
+GROWING_STR_METHODS = frozenset({"capitalize", "casefold", "lower", "swapcase", "title", "upper"})
+
+STR_METHODS: dict[str, Any] = {name: _linear(name) for name in sorted(LINEAR_STR_METHODS)}
+STR_METHODS.update({name: _growing(name) for name in sorted(GROWING_STR_METHODS)})
 STR_METHODS.update({name: _padding(name) for name in ("center", "ljust", "rjust", "zfill")})
 STR_METHODS.update(
     split=str_split, rsplit=str_rsplit, splitlines=str_splitlines, join=str_join,

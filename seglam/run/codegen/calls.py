@@ -67,7 +67,8 @@ def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
     args, keywords = arguments(g, node, fn, user_function=True)
     if isinstance(func, A.Name) and fn.scope.is_def(func.id):
         call = P.call(P.name(user(func.id)), [g.depth_arg(fn), *args], keywords)
-        call.seglam_module_def = fn.scope.is_module_def(func.id)  # for the local-fuel pass
+        if fn.scope.is_module_def(func.id):
+            g.facts.set_module_call(call)  # for the local-fuel pass
         return call
     return P.call(g.expr(func, fn), args, keywords)
 

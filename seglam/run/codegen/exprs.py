@@ -446,7 +446,7 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
             clause = py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0)
-            clause.seglam_sized = sized_iterable(g, gen.iter, fn)
+            g.facts.set_sized(clause, sized_iterable(g, gen.iter, fn))
             out.append(clause)
         else:
             # unpacking a value not known to be a tuple/list: collect (and charge) it first

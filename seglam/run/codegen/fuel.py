@@ -25,38 +25,35 @@ import copy
 from typing import Any, Callable
 
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen.facts import Facts
+from seglam.run.codegen.passes import countdown, merge_step_charge
+from seglam.run.codegen.passes.regions import Spent, has_spends, quiet, rewrite_blocks
+from seglam.run.codegen.state import CHARGE, COMP_TICK, CTX, SPEND
+from seglam.run.codegen.state import LEN_LIM as LEN_LIMIT
+from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.context import BULK_UNIT
+from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
 
-CTX = "h_ctx"
-LOCAL = "h_f"
-CHARGE = "h_ch"
-SPEND = "h_cx"  # exactly n steps (work on large values); see codegen.gen
-LEN_LIMIT = "h_clim"
-COMP_TICK = "h_ctk"
 
 #: Native method names generated code may call directly (never a user-reachable method:
 #: user method calls always go through the stdlib, so these come from the generator).
 SAFE_METHODS = frozenset({
-    "append", "add", "pop", "get", "keys", "values", "items", "bit_length",
-    "count", "endswith", "find", "index", "isalnum", "isalpha", "isascii", "isdecimal",
-    "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle",
-    "isupper", "lstrip", "partition", "removeprefix", "removesuffix", "rfind", "rindex",
-    "rpartition", "rstrip", "startswith", "strip", "capitalize", "casefold", "lower",
-    "swapcase", "title", "upper", "split", "rsplit", "join",
-})
+    "append", "add", "pop", "get", "keys", "values", "items", "bit_length", "split", "rsplit", "join",
+}) | LINEAR_STR_METHODS | GROWING_STR_METHODS
 
 
 class Localizer:
     """Rewrites the functions of one generated module. ``safe(name)`` says whether the
     global ``name`` is an allow-listed native (it never touches fuel)."""
 
-    def __init__(self, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
+    def __init__(self, facts: Facts, safe: Callable[[str], bool], fin: str, subscripts_may_charge: bool = False,
                  sized_len: str | None = None, len_name: str | None = None,
                  range_name: str | None = None, reversed_name: str | None = None,
                  repeat_name: str | None = None, length_hint_name: str | None = None,
                  take_name: str | None = None, prespent_name: str | None = None,
                  iter_name: str | None = None, join_name: str | None = None,
                  resumed_name: str | None = None) -> None:
+        self.facts = facts  # what the lowering stated about the nodes (codegen.facts)
         self.range_name = range_name  # global names of the builtins range and reversed
         self.reversed_name = reversed_name
         self.repeat_name = repeat_name  # ... and of itertools.repeat and operator.length_hint
@@ -135,12 +132,12 @@ class Localizer:
             self._precharge_comprehensions(stmt)
         rewritten: list[py.stmt] = []
         for stmt in body:
-            out = _Rewrite().visit(stmt)
+            out = _Rewrite(self.facts).visit(stmt)
             rewritten.extend(out if isinstance(out, list) else [out])
         counted = self._nested(py.Module(body=rewritten, type_ignores=[])).body
         line = body[0]
-        before = _at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), line)
-        after = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), body[-1])
+        before = P.at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), line)
+        after = P.at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), body[-1])
         return [before, *counted] if isinstance(counted[-1], py.Return) else [before, *counted, after]
 
     def _precharge_comprehensions(self, node: py.AST) -> None:
@@ -154,7 +151,7 @@ class Localizer:
                 if isinstance(item, (py.ListComp, py.SetComp, py.DictComp)):
                     fast = self._precharged_comprehension(item) if _has_marker(item) else None
                     if fast is not None:
-                        new = _at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
+                        new = P.at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
                         if isinstance(value, list):
                             value[i] = new
                         else:
@@ -174,9 +171,9 @@ class Localizer:
             return [s]
         if isinstance(s, (py.For, py.While)):
             if self.pure(s):
-                local = _Rewrite().visit(s)
-                before = _at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), s)
-                after = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), s)
+                local = _Rewrite(self.facts).visit(s)
+                before = P.at(P.assign(P.store(LOCAL), P.attr(P.name(CTX), "fuel")), s)
+                after = P.at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), s)
                 return [before, *self._counted(self._nested(local)), after]
             s.body = self.block(s.body)
             s.orelse = self.block(s.orelse)
@@ -211,9 +208,10 @@ class Localizer:
         return node
 
     def _counted(self, loop: py.stmt) -> list[py.stmt]:
-        out = self._countdown(loop) if isinstance(loop, py.While) else self._precharged(loop)
+        out = countdown.run(loop, self.facts, self._fresh, self.repeat_name, self.length_hint_name, self.take_name) \
+            if isinstance(loop, py.While) else self._precharged(loop)
         if out == [loop]:
-            _merge_first_charge(loop)
+            merge_step_charge.run(loop)
             out = self._cap_versioned(loop)
         return out
 
@@ -223,10 +221,10 @@ class Localizer:
         if every iteration grows it, run a copy of the loop without those cap checks;
         otherwise the loop as it is. (For loops that may leave early or charge: the quiet
         ones are :meth:`_precharged`.)"""
-        if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
+        if not (isinstance(loop, py.For) and self.facts.sized_of(loop) and self.sized_len
                 and self.len_name and not loop.orelse and self._grows_only_locally(loop.body)):
             return [loop]
-        fast_body, grown, growth = _without_cap_checks(loop.body)
+        fast_body, grown, growth = _without_cap_checks(loop.body, self.facts)
         if not grown:
             return [loop]
         it = self._iterable_name()
@@ -235,7 +233,7 @@ class Localizer:
         fits = room[0] if len(room) == 1 else py.BoolOp(op=py.And(), values=room)
         fast = py.For(target=copy.deepcopy(loop.target), iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
-        return [_at(P.if_(fits, [fast], [slow]), loop)]
+        return [P.at(P.if_(fits, [fast], [slow]), loop)]
 
     def _room(self, grown: tuple[str, ...], growth: int, steps: py.expr) -> list[py.expr]:
         """``len(name) + growth * steps <= cap`` for each grown collection: then none can
@@ -247,8 +245,12 @@ class Localizer:
                           py.LtE(), P.name(LEN_LIMIT)) for i, name in enumerate(grown)]
 
     def _iterable_name(self) -> str:
+        return self._fresh("h_it")
+
+    def _fresh(self, prefix: str) -> str:
+        """A new name for a loop's iterable or step iterator: ``prefix`` and a serial number."""
         self.loops += 1
-        return f"h_it{self.loops}"
+        return f"{prefix}{self.loops}"
 
     def _measure(self, loop: py.AST, iterable: py.expr, it: str) -> py.expr:
         """The length of a sized loop's ``iterable``, binding the iterable to ``it`` first:
@@ -256,7 +258,7 @@ class Localizer:
         arguments (``a if (it := range(a)) else 0``: an empty range is false); else the
         runtime's ``sized_len`` (a range with a step, a reversed sequence)."""
         bound = py.NamedExpr(target=P.store(it), value=iterable)
-        if loop.seglam_sized == "len" and self.len_name:
+        if self.facts.sized_of(loop) == "len" and self.len_name:
             return P.call(P.name(self.len_name), [bound])
         inner = iterable
         if _calls(inner, self.reversed_name) and len(inner.args) == 1:
@@ -281,45 +283,9 @@ class Localizer:
                 if isinstance(node, (py.For, py.While)) and any(_grows(inner) for inner in py.walk(node)):
                     return False
                 if isinstance(node, py.Call) and not self._safe_call(node) \
-                        and not getattr(node, "seglam_module_def", False):
+                        and not self.facts.is_module_call(node):
                     return False
         return True
-
-    def _countdown(self, loop: py.While) -> list[py.stmt]:
-        """A pure ``while`` whose condition and body charge nothing but the step: the loop
-        runs over ``repeat(None, h_f)``, one item a step, so a step costs the ``for`` (no
-        int is made, unlike a decrement or a range) instead of a decrement and a test. The
-        condition is tested first in every step, as before; when the items run out, one
-        more true condition is ``F-FUEL``.
-
-        ``h_f`` is the items left (``length_hint``) wherever the loop is left: a false
-        condition gives back the step taken for it, ``break``/``return`` leave with the
-        step charged."""
-        if not (self.repeat_name and self.length_hint_name and not loop.orelse and len(loop.body) > 2
-                and _is_step(loop.body) and _quiet([py.Expr(value=loop.test)])
-                and _silent(loop.body[2:], spends=self.take_name is not None)):
-            return [loop]
-        self.loops += 1
-        steps = f"h_rep{self.loops}"
-        left = P.call(P.name(self.length_hint_name), [P.name(steps)])
-        if self.take_name:  # work on large values consumes steps: Runtime.take
-            loop.body[2:] = [_Spent(lambda cost: P.call(P.name(self.take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
-                             for s in loop.body[2:]]
-
-        def settle(extra: int = 0) -> py.stmt:
-            value = left if not extra else py.BinOp(left=copy.deepcopy(left), op=py.Add(), right=P.const(extra))
-            return P.assign(P.store(LOCAL), copy.deepcopy(value))
-
-        body = [_FuelLeft(left).visit(stmt) for stmt in loop.body[2:]]
-        body = _settled_breaks(body, settle)
-        tick_fault = loop.body[1]
-        stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test), [settle(1), py.Break()])
-        out_of_fuel = P.if_(copy.deepcopy(loop.test), copy.deepcopy(tick_fault.body))
-        counted = py.For(target=P.store("h_x"), iter=P.name(steps), body=[_at(stop, loop), *body],
-                         orelse=[_at(P.assign(P.store(LOCAL), P.const(0)), tick_fault), _at(out_of_fuel, tick_fault)],
-                         type_comment=None)
-        start = P.assign(P.store(steps), P.call(P.name(self.repeat_name), [P.const(None), P.name(LOCAL)]))
-        return [_at(start, loop), _at(counted, loop)]
 
     def _precharged(self, loop: py.stmt) -> list[py.stmt]:
         """A pure ``for`` over a range, str or tuple whose body cannot leave early and
@@ -327,24 +293,24 @@ class Localizer:
         all up front and run the loop without per-step counting (the same total, and no
         F-FUEL can fire inside it); otherwise run the counting loop."""
         spends = self.prespent_name is not None and not _calls(loop.iter, self.reversed_name)
-        if not (isinstance(loop, py.For) and getattr(loop, "seglam_sized", False) and self.sized_len
-                and not loop.orelse and len(loop.body) > 2 and _quiet(loop.body[2:], spends=spends)):
+        if not (isinstance(loop, py.For) and self.facts.sized_of(loop) and self.sized_len
+                and not loop.orelse and len(loop.body) > 2 and quiet(loop.body[2:], self.facts, spends=spends)):
             return [loop]
         it, n = self._iterable_name(), "h_n"
-        fast_body, grown, growth = _without_cap_checks(loop.body[2:]) if self.len_name else (loop.body[2:], (), 0)
+        fast_body, grown, growth = _without_cap_checks(loop.body[2:], self.facts) if self.len_name else (loop.body[2:], (), 0)
         fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
         slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
         resume: list[py.stmt] = []
-        if spends and _spends(fast_body):
+        if spends and has_spends(fast_body, self.facts):
             # work on large values is charged from the fuel left after the steps charged up
             # front; when it runs short, the loop goes on counting (Runtime.prespent)
             steps = f"{it}i"
             fast.iter = P.name(steps)
-            fast.body = [_Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+            fast.body = [Spent(self.facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
                 P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
-            ).visit(s) for s in copy.deepcopy(fast_body)]
+            ).visit(s) for s in self.facts.copy(fast_body)]
             rest = P.attr(P.name(CTX), "resume")
-            counting = py.For(target=copy.deepcopy(loop.target), iter=P.name(steps), body=copy.deepcopy(loop.body),
+            counting = py.For(target=copy.deepcopy(loop.target), iter=P.name(steps), body=self.facts.copy(loop.body),
                               orelse=[], type_comment=None)
             resume = [P.assign(P.store(steps), P.call(P.name(self.iter_name), [P.name(it)])), fast,
                       P.if_(P.compare(rest, py.IsNot(), P.const(None)),
@@ -358,7 +324,7 @@ class Localizer:
             # loop's appends, and that is within the cap
             fits = py.BoolOp(op=py.And(), values=[fits, *self._room(grown, growth, P.name(n))])
         charge_all = py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.name(n))
-        return [_at(P.if_(fits, [charge_all, *(resume or [fast])], [slow]), loop)]
+        return [P.at(P.if_(fits, [charge_all, *(resume or [fast])], [slow]), loop)]
 
     def _precharged_comprehension(self, comp: py.AST) -> tuple[py.expr, py.expr] | None:
         """(test, fast comprehension) for a one-clause comprehension over a range, str or
@@ -368,12 +334,12 @@ class Localizer:
         if not self.sized_len or len(comp.generators) != 1:
             return None
         gen = comp.generators[0]
-        if not getattr(gen, "seglam_sized", False) or not gen.ifs or not _is_tick(gen.ifs[0]):
+        if not self.facts.sized_of(gen) or not gen.ifs or not _is_tick(gen.ifs[0]):
             return None
         rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
         spends = self.prespent_name is not None and self.join_name is not None \
-            and not _calls(gen.iter, self.reversed_name) and _spends(rest)
-        if not _quiet([py.Expr(value=e) for e in rest], spends=spends):
+            and not _calls(gen.iter, self.reversed_name) and has_spends(rest, self.facts)
+        if not quiet([py.Expr(value=e) for e in rest], self.facts, spends=spends):
             return None
         it = self._iterable_name()
         size = self._measure(gen, gen.iter, it)
@@ -392,13 +358,13 @@ class Localizer:
             # work on large values is charged from what the steps charged up front left; when
             # it runs short the fast comprehension stops (Runtime.prespent) and a counting one
             # goes on over the rest of the items, joined after it (Runtime.join_rest)
-            fast = copy.deepcopy(fast)
-            rest_comp = copy.deepcopy(comp)
+            fast = self.facts.copy(fast)
+            rest_comp = self.facts.copy(comp)
             steps = f"{it}i"
             test.values.append(P.compare(py.NamedExpr(target=P.store(steps), value=P.call(
                 P.name(self.iter_name), [P.name(it)])), py.IsNot(), P.const(None)))
             fast.generators[0].iter = P.name(steps)
-            fast = _Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+            fast = Spent(self.facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
                 P.name(self.prespent_name), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None))
             ).visit(fast)
             rest_comp.generators[0].iter = P.call(P.name(self.resumed_name), [P.name(CTX)])
@@ -406,7 +372,7 @@ class Localizer:
                             body=rest_comp, orelse=P.const(None))
             fast = P.call(P.name(self.join_name), [fast, more])
         gen.iter = P.name(it)  # the counting version iterates the same, already evaluated, iterable
-        return _at(test, comp), _at(fast, comp)
+        return P.at(test, comp), P.at(fast, comp)
 
     def _comprehensions(self, s: py.AST, fields: tuple[str, ...] | None = None) -> None:
         """Wrap each outermost pure list/set/dict comprehension of ``s``'s expressions."""
@@ -430,12 +396,12 @@ class Localizer:
         if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
             if self.pure(node) and _has_marker(node):
                 fast = self._precharged_comprehension(node)
-                inner = _Rewrite().visit(node)
+                inner = _Rewrite(self.facts).visit(node)
                 if fast is not None:
-                    inner = py.IfExp(test=_Rewrite().visit(fast[0]), body=_Rewrite().visit(fast[1]), orelse=inner)
+                    inner = py.IfExp(test=_Rewrite(self.facts).visit(fast[0]), body=_Rewrite(self.facts).visit(fast[1]), orelse=inner)
                 snapshot = py.NamedExpr(target=P.store(LOCAL), value=P.attr(P.name(CTX), "fuel"))
                 wrapped = P.call(P.name(self.fin), [P.name(CTX), snapshot, inner, P.name(LOCAL)])
-                return _at(wrapped, node)
+                return P.at(wrapped, node)
             # not pure itself: its element and conditions may hold pure comprehensions (never
             # its iterables, where := is not allowed)
             if isinstance(node, py.DictComp):
@@ -450,28 +416,11 @@ class Localizer:
         return node
 
 
-def _quiet(body: list[py.stmt], spends: bool = False) -> bool:
-    """No early exit, no nested loop, no charge: each iteration costs exactly its step
-    (and, with ``spends``, the work on large values that :class:`_Spent` rewrites)."""
-    for stmt in body:
-        for node in _walk(stmt, spends):
-            if isinstance(node, (py.Break, py.Return, py.For, py.While, py.Lambda, py.ListComp,
-                                 py.SetComp, py.DictComp, py.GeneratorExp)):
-                return False
-            if isinstance(node, py.NamedExpr) and node.target.id == LOCAL:
-                return False
-            if isinstance(node, py.AugAssign) and isinstance(node.target, py.Name) and node.target.id == LOCAL:
-                return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
-                return False
-    return True
-
-
 _GROWERS = frozenset({"append", "add"})
 _OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault"})
 
 
-def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, ...], int]:
+def _without_cap_checks(body: list[py.stmt], facts: Facts) -> tuple[list[py.stmt], tuple[str, ...], int]:
     """A copy of a loop body without the collection-cap checks that follow
     ``name.append(v)`` / ``name.add(v)`` / ``name[k] = v``, the names they checked, and the
     number of such growths per iteration. Each collection then grows by at most that number
@@ -487,10 +436,10 @@ def _without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, 
         if isinstance(node, py.Subscript) and isinstance(node.ctx, py.Store):
             growth += 1  # a dict item store adds at most one key (a list item store none)
     rebound = {n.id for n in nodes if isinstance(n, py.Name) and isinstance(n.ctx, py.Store)}
-    grown = {getattr(n, "seglam_grown", None) for n in nodes if isinstance(n, py.If)} - {None}
+    grown = {facts.grown_of(n) for n in nodes if isinstance(n, py.If)} - {None}
     if not grown or grown & rebound:
         return body, (), 0
-    return _drop_checks(copy.deepcopy(body)), tuple(sorted(grown)), growth
+    return _drop_checks(facts.copy(body), facts), tuple(sorted(grown)), growth
 
 
 def _calls(node: py.AST, name: str | None) -> bool:
@@ -506,193 +455,8 @@ def _grows(node: py.AST) -> bool:
     return isinstance(node, py.Subscript) and isinstance(node.ctx, py.Store)
 
 
-def _drop_checks(stmts: list[py.stmt]) -> list[py.stmt]:
-    return _rewrite_blocks(stmts, lambda stmt: [] if getattr(stmt, "seglam_grown", None) is not None else [stmt])
-
-
-def _rewrite_blocks(stmts: list[py.stmt], each: Callable[[py.stmt], list[py.stmt]]) -> list[py.stmt]:
-    """``stmts`` with ``each`` applied to every statement, those of nested blocks (if/else,
-    loop bodies, match cases) included; a block left empty becomes ``pass``."""
-    out: list[py.stmt] = []
-    for stmt in stmts:
-        for field_name in ("body", "orelse"):
-            inner = getattr(stmt, field_name, None)
-            if isinstance(inner, list) and inner:
-                setattr(stmt, field_name, _rewrite_blocks(inner, each) or [py.Pass()])
-        if isinstance(stmt, py.Match):
-            for case in stmt.cases:
-                case.body = _rewrite_blocks(case.body, each) or [py.Pass()]
-        out.extend(each(stmt))
-    return out
-
-
-def _merge_first_charge(loop: py.stmt) -> None:
-    """When the first thing a counted loop's body does is a constant charge (``c in "abc"``,
-    a method of a short literal), charge it with the step: one decrement and one test per
-    iteration instead of two. Only when the test fails are the two told apart, so F-FUEL
-    still fires at the step or at the charge, exactly as before."""
-    body = loop.body
-    if len(body) < 3 or not _is_step(body):
-        return
-    slot = _first_charge(body[2])
-    if slot is None:
-        return
-    holder, charge = slot
-    cost = _constant_cost(charge)
-    if cost is None:
-        return
-    rest = holder.values[1:]
-    replacement = rest[0] if len(rest) == 1 else py.BoolOp(op=py.Or(), values=rest)
-    _replace_first(body[2], holder, P.stamp(replacement, holder.lineno))
-    step_fault = body[1]
-    split = [
-        py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(cost)),
-        P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), copy.deepcopy(step_fault.body)),
-        py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
-    ]
-    step_fault.body = [*(_at(s, step_fault) for s in split), P.stamp(py.Expr(value=charge.values[1]), charge.lineno)]
-    body[0].value = P.stamp(P.const(1 + cost), body[0].lineno)
-
-
-def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, py.BoolOp] | None:
-    """The charge ``stmt`` evaluates before anything else, as (the ``charge or value`` it
-    starts, the charge), or None. Only loads of names and constants may come before it."""
-    if isinstance(stmt, py.If):
-        node = stmt.test
-    elif isinstance(stmt, (py.Assign, py.Expr, py.Return)) and stmt.value is not None:
-        node = stmt.value
-    else:
-        return None
-    while True:
-        if isinstance(node, py.BoolOp):
-            if isinstance(node.op, py.Or) and len(node.values) >= 2 and _is_local_charge(node.values[0]):
-                return node, node.values[0]
-            node = node.values[0]
-        elif isinstance(node, py.UnaryOp):
-            node = node.operand
-        elif isinstance(node, py.Compare):
-            node = node.left
-        elif isinstance(node, py.NamedExpr):
-            node = node.value
-        else:
-            return None
-
-
-def _replace_first(stmt: py.stmt, old: py.expr, new: py.expr) -> None:
-    for parent in py.walk(stmt):
-        for name, value in py.iter_fields(parent):
-            if value is old:
-                setattr(parent, name, new)
-                return
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    if item is old:
-                        value[i] = new
-                        return
-
-
-def _is_local_charge(node: py.expr) -> bool:
-    """``(h_f := cost + h_f) < 0 and ctx.out_of_fuel()`` (:func:`_decrement`)."""
-    return (isinstance(node, py.BoolOp) and isinstance(node.op, py.And) and len(node.values) == 2
-            and isinstance(node.values[0], py.Compare) and isinstance(node.values[0].left, py.NamedExpr)
-            and node.values[0].left.target.id == LOCAL)
-
-
-def _constant_cost(charge: py.BoolOp) -> int | None:
-    """The steps of a charge whose cost is a constant ``-1 - K // BULK_UNIT``."""
-    total = charge.values[0].left.value
-    if not (isinstance(total, py.BinOp) and isinstance(total.right, py.Name) and total.right.id == LOCAL):
-        return None
-    negated = total.left
-    if not (isinstance(negated, py.BinOp) and isinstance(negated.left, py.Constant) and negated.left.value == -1
-            and isinstance(negated.right, py.BinOp) and isinstance(negated.right.left, py.Constant)
-            and type(negated.right.left.value) is int and isinstance(negated.right.op, py.FloorDiv)):
-        return None
-    return 1 + negated.right.left.value // BULK_UNIT
-
-
-class _FuelLeft(py.NodeTransformer):
-    """Inside a :meth:`Localizer._countdown` loop, ``h_f`` is read only to write it back
-    before a ``return``: it reads the items left instead."""
-
-    def __init__(self, left: py.expr) -> None:
-        self.left = left
-
-    def visit_Name(self, node: py.Name) -> py.AST:
-        if node.id == LOCAL and isinstance(node.ctx, py.Load):
-            return _at(copy.deepcopy(self.left), node)
-        return node
-
-
-def _settled_breaks(stmts: list[py.stmt], settle: Callable[[], py.stmt]) -> list[py.stmt]:
-    """``stmts`` with ``h_f`` set to the items left before each ``break`` (no nested loop
-    is in a countdown body, so every ``break`` leaves it)."""
-    return _rewrite_blocks(stmts, lambda stmt: [_at(settle(), stmt), stmt] if isinstance(stmt, py.Break) else [stmt])
-
-
-def _is_step(body: list[py.stmt]) -> bool:
-    """``body`` starts with the rewritten step: ``h_f -= 1`` then ``if h_f < 0: fault``."""
-    dec, test = body[0], body[1]
-    return (isinstance(dec, py.AugAssign) and isinstance(dec.target, py.Name) and dec.target.id == LOCAL
-            and isinstance(dec.op, py.Sub) and isinstance(dec.value, py.Constant) and dec.value.value == 1
-            and isinstance(test, py.If) and not test.orelse and isinstance(test.test, py.Compare)
-            and isinstance(test.test.left, py.Name) and test.test.left.id == LOCAL)
-
-
-def _silent(body: list[py.stmt], spends: bool = False) -> bool:
-    """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back (and, with
-    ``spends``, the work on large values that :class:`_Spent` rewrites), and no nested loop
-    or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
-    for stmt in body:
-        for node in _walk(stmt, spends):
-            if isinstance(node, (py.For, py.While, py.Lambda, py.ListComp, py.SetComp, py.DictComp,
-                                 py.GeneratorExp)):
-                return False
-            if isinstance(node, py.Name) and node.id == LOCAL and isinstance(node.ctx, py.Store):
-                return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
-                return False
-    return True
-
-
-def _walk(node: py.AST, spends: bool):
-    """``ast.walk``, without entering charges of work on large values when ``spends``."""
-    todo = [node]
-    while todo:
-        item = todo.pop()
-        if spends and _is_spend_call(item):
-            continue  # a charge of work on large values, not yet rewritten: skipped whole
-        yield item
-        if not (spends and hasattr(item, "seglam_spend")):
-            todo.extend(py.iter_child_nodes(item))
-
-
-def _spends(body: list[py.AST]) -> bool:
-    return any(hasattr(n, "seglam_spend") or _is_spend_call(n) for stmt in body for n in py.walk(stmt))
-
-
-def _is_spend_call(node: py.AST) -> bool:
-    return isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == SPEND
-
-
-class _Spent(py.NodeTransformer):
-    """Charges of work on large values (``h_f`` arithmetic, tagged by :class:`_Rewrite`)
-    -> ``make(cost)``: what a countdown or precharged loop charges them with."""
-
-    def __init__(self, make: Callable[[py.expr], py.expr]) -> None:
-        self.make = make
-
-    def visit_BoolOp(self, node: py.BoolOp) -> py.AST:
-        cost = getattr(node, "seglam_spend", None)
-        if cost is not None:
-            return _at(self.make(cost), node)
-        return self.generic_visit(node)
-
-    def visit_Call(self, node: py.Call) -> py.AST:
-        if _is_spend_call(node):  # not rewritten yet (a comprehension charged up front)
-            self.generic_visit(node)
-            return _at(self.make(node.args[0]), node)
-        return self.generic_visit(node)
+def _drop_checks(stmts: list[py.stmt], facts: Facts) -> list[py.stmt]:
+    return rewrite_blocks(stmts, lambda stmt: [] if facts.grown_of(stmt) is not None else [stmt])
 
 
 def _is_tick(node: py.AST) -> bool:
@@ -703,13 +467,12 @@ def _has_marker(node: py.AST) -> bool:
     return any(isinstance(n, py.Call) and isinstance(n.func, py.Name) and n.func.id == COMP_TICK for n in py.walk(node))
 
 
-def _at(new: py.AST, old: py.AST) -> py.AST:
-    line = getattr(old, "lineno", 1)
-    return P.stamp(new, line)
-
-
 class _Rewrite(py.NodeTransformer):
-    """Ticks and charges → ``h_f`` arithmetic, inside one pure region."""
+    """Ticks and charges → ``h_f`` arithmetic, inside one pure region (a charge of work on
+    large values is stated in ``facts``: countdown and precharged loops charge it their way)."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
 
     def visit_Lambda(self, node: py.Lambda) -> py.Lambda:
         return node  # its own scope: keeps the context counter
@@ -717,23 +480,23 @@ class _Rewrite(py.NodeTransformer):
     def visit_AugAssign(self, node: py.AugAssign) -> py.AST:
         t = node.target
         if isinstance(t, py.Attribute) and isinstance(t.value, py.Name) and t.value.id == CTX and t.attr == "fuel":
-            return _at(py.AugAssign(target=P.store(LOCAL), op=node.op, value=node.value), node)
+            return P.at(py.AugAssign(target=P.store(LOCAL), op=node.op, value=node.value), node)
         return self.generic_visit(node)
 
     def visit_Compare(self, node: py.Compare) -> py.AST:
         left = node.left
         if isinstance(left, py.Attribute) and isinstance(left.value, py.Name) and left.value.id == CTX and left.attr == "fuel":
-            node.left = _at(P.name(LOCAL), left)
+            node.left = P.at(P.name(LOCAL), left)
             return node
         return self.generic_visit(node)
 
     def visit_Return(self, node: py.Return) -> Any:
         self.generic_visit(node)
-        sync = _at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), node)
+        sync = P.at(py.Assign(targets=[P.attr_store(P.name(CTX), "fuel")], value=P.name(LOCAL)), node)
         if node.value is None or isinstance(node.value, (py.Constant, py.Name)):
             return [sync, node]
-        keep = _at(P.assign(P.store("h_r"), node.value), node)
-        return [keep, sync, _at(py.Return(value=P.name("h_r")), node)]
+        keep = P.at(P.assign(P.store("h_r"), node.value), node)
+        return [keep, sync, P.at(py.Return(value=P.name("h_r")), node)]
 
     def visit_Call(self, node: py.Call) -> py.AST:
         self.generic_visit(node)
@@ -743,17 +506,17 @@ class _Rewrite(py.NodeTransformer):
             # -(1 + n // BULK_UNIT) as -1 - n // BULK_UNIT: one operation less per charge
             negated = py.BinOp(left=P.const(-1), op=py.Sub(),
                                right=py.BinOp(left=node.args[0], op=py.FloorDiv(), right=P.const(BULK_UNIT)))
-            return _at(_decrement(negated), node)
+            return P.at(_decrement(negated), node)
         if isinstance(f, py.Name) and f.id == SPEND:
             # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
-            out = _at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
-            out.seglam_spend = node.args[0]  # countdown and precharged loops charge it their way
+            out = P.at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
+            self.facts.set_spend(out, node.args[0])  # countdown and precharged loops charge it their way
             return out
         if isinstance(f, py.Name) and f.id == COMP_TICK:
             # one comprehension step: the marker's value must be true, so test `>= 0`
             dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
             ok = P.compare(dec, py.GtE(), P.const(0))
-            return _at(py.BoolOp(op=py.Or(), values=[ok, P.call(P.attr(P.name(CTX), "out_of_fuel"))]), node)
+            return P.at(py.BoolOp(op=py.Or(), values=[ok, P.call(P.attr(P.name(CTX), "out_of_fuel"))]), node)
         return node
 
 

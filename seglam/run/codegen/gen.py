@@ -22,6 +22,7 @@ from seglam.run.codegen import calls, exprs, stmts
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.escape import only_read
+from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LAMBDA_ENTRY, LEN_LIM,
@@ -50,6 +51,7 @@ class ModuleGen:
     entered_lines: set = field(default_factory=set)  # lines of work done once a call is entered
     name_spans: dict = field(default_factory=dict)  # Seglam function name -> span of its name
     unchecked_sums: frozenset = frozenset()  # ids of the +/- nodes not size-checked (run.intcap)
+    facts: Facts = field(default_factory=Facts)  # what the lowering states for the passes
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -146,7 +148,7 @@ class ModuleGen:
             decorator_list=[], returns=None, type_comment=None,
         )
         collections_used = any(q == "collections" or q.startswith("collections.") for q in self.checked.imports.values())
-        Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
+        Localizer(self.facts, self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
                   subscripts_may_charge=collections_used,
                   sized_len=self.runtime.bind(self.runtime.sized_len, "sized_len"),
                   len_name=self.runtime.bind(len, "len"),

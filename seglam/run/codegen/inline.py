@@ -19,24 +19,22 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
 from seglam.run.codegen.sizework import capped_len, int_capped, length
 from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM, FnState
-from seglam.run.cost import SORT_FREE_LOG
+from seglam.run.cost import sort_extra, str_to_int
+from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
 from seglam.syntax import ast as A
 
 CHARGE = "h_ch"
-#: A sort of fewer items costs no more than collecting them (seglam.run.cost.sort_extra).
-SORT_FREE = 1 << (SORT_FREE_LOG + 1)
-#: ``int(s)`` of at most this many characters costs no extra work (cost.str_to_int is 0).
-LONG_DIGITS = 150
+#: A sort of fewer items costs no more than collecting them: the least ``n`` with a
+#: ``cost.sort_extra`` (read from the table, not restated).
+SORT_FREE = next(n for n in range(1 << 16) if sort_extra(n) > 0)
+#: ``int(s)`` of at most this many characters costs no extra work: the most digits with no
+#: ``cost.str_to_int`` charge.
+LONG_DIGITS = next(d for d in range(1 << 16) if str_to_int(d + 1) > 0)
 
-#: ``str`` methods the stdlib implements as "charge len(s), then call" (``_linear``).
-LINEAR_STR = frozenset({
-    "count", "endswith", "find", "index", "isalnum", "isalpha", "isascii", "isdecimal",
-    "isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle",
-    "isupper", "lstrip", "partition", "removeprefix", "removesuffix", "rfind", "rindex",
-    "rpartition", "rstrip", "startswith", "strip",
-})
-#: ... "charge len(s), call, then cap the result's length" (``_growing``).
-GROWING_STR = frozenset({"capitalize", "casefold", "lower", "swapcase", "title", "upper"})
+#: ``str`` methods the stdlib implements as "charge len(s), then call" (its own table).
+LINEAR_STR = LINEAR_STR_METHODS
+#: ... "charge len(s), call, then cap the result's length".
+GROWING_STR = GROWING_STR_METHODS
 #: ... "charge len(s), call, then cap the number of parts".
 SPLITTING_STR = frozenset({"split", "rsplit"})
 

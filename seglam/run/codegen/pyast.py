@@ -78,3 +78,8 @@ def stamp(node: py.AST, line: int) -> py.AST:
         for child in py.iter_child_nodes(cur):
             stack.append(child)
     return node
+
+
+def at(new: py.AST, old: py.AST) -> py.AST:
+    """``new`` stamped with ``old``'s line (line 1 when ``old`` has none)."""
+    return stamp(new, getattr(old, "lineno", 1))

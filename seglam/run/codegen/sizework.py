@@ -146,7 +146,7 @@ def int_capped(g, expr: py.expr) -> py.expr:
     within = int_within(t, expr)
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
     capped = py.IfExp(test=within, body=P.name(t), orelse=fault)
-    capped.seglam_uncapped = expr  # for capped_assign: the value before its check
+    g.facts.set_capped(capped, expr)  # for capped_assign: the value before its check
     return capped
 
 
@@ -257,8 +257,7 @@ def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
     medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
     capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=medium)
-    capped.seglam_uncapped = native  # for capped_assign: the value before its check
-    capped.seglam_work = (op, a, b)
+    g.facts.set_capped(capped, native, (op, a, b))  # for capped_assign
     return capped
 
 
@@ -308,12 +307,12 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
     """``name = value`` where ``value`` is an :func:`int_capped` expression, as statements:
     the operation, then the cap test on the name (two plain comparisons cost less than the
     ``:=`` and chained comparison an expression needs). None for any other value."""
-    raw = getattr(value, "seglam_uncapped", None)
-    if raw is None:
+    known = g.facts.capped_of(value)
+    if known is None:
         return None
+    raw, work = known
     over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
                                          P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
-    work = getattr(value, "seglam_work", None)
     if work is not None:
         op, a, b = work
         if any(isinstance(x, py.Name) and x.id == name for x in (a, b)):

@@ -34,6 +34,8 @@ SMALL = "h_small"
 NEG_SMALL = "h_nsmall"
 LAMBDA_ENTRY = "h_lam"
 COMP_TICK = "h_ctk"
+#: The local a region that counts fuel in a local keeps it in (seglam.run.codegen.fuel).
+LOCAL_FUEL = "h_f"
 
 PY_BINOPS = {
     "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,

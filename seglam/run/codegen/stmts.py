@@ -73,7 +73,8 @@ def _len_check(g, container: py.expr) -> py.stmt:
     fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), size])
     check = P.if_(P.compare(size, py.Gt(), P.name(LEN_LIM)), [P.expr_stmt(fault)])
     # marks the check for the local-fuel pass, which can prove it redundant in a loop
-    check.seglam_grown = container.id if isinstance(container, py.Name) else None
+    if isinstance(container, py.Name):
+        g.facts.set_grown(check, container.id)
     return check
 
 
@@ -249,7 +250,7 @@ def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
     body.extend(g.block(node.body, fn))
     loop = py.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn), type_comment=None)
     # an iterable whose length is known up front and cannot change while it is iterated
-    loop.seglam_sized = sized_iterable(g, node.iter, fn)
+    g.facts.set_sized(loop, sized_iterable(g, node.iter, fn))
     return [loop]
 
 

@@ -1,0 +1,83 @@
+"""Pass ``countdown``: a pure ``while`` counts its steps by iterating ``repeat(None, h_f)``.
+
+Contract. Input: a ``while`` of a region that counts fuel in the local ``h_f`` whose body
+starts with the step (``h_f -= 1`` then ``if h_f < 0: <fault>``), whose condition charges
+nothing and is quiet (:func:`regions.quiet`) and whose rest is silent (:func:`regions.silent`:
+it leaves ``h_f`` alone, no nested loop or scope; ``break`` and ``return`` are fine), with no
+``else``. Output: ``h_repK = repeat(None, h_f)`` and a ``for`` over it that tests the
+condition first in every step, so a step costs the ``for`` (no int is made) instead of a
+decrement and a test; wherever the loop is left, ``h_f`` is the items left (a false condition
+gives back the step taken for it), and when the items run out one more true condition is
+``F-FUEL``, exactly where the input faults. Charges of work on large values in the body take
+their steps from the same iterator (``Runtime.take``). Anything else is returned as it is.
+Golden before/after tests: ``tests/compiled/test_pass_countdown.py``.
+"""
+
+from __future__ import annotations
+
+import ast as py
+import copy
+from typing import Callable
+
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.facts import Facts
+from seglam.run.codegen.passes.merge_step_charge import is_step
+from seglam.run.codegen.passes.regions import Spent, quiet, rewrite_blocks, silent
+from seglam.run.codegen.state import CTX
+from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
+
+
+def run(loop: py.While, facts: Facts, fresh: Callable[[str], str], repeat_name: str | None,
+    length_hint_name: str | None, take_name: str | None) -> list[py.stmt]:
+    """A pure ``while`` whose condition and body charge nothing but the step: the loop
+    runs over ``repeat(None, h_f)``, one item a step, so a step costs the ``for`` (no
+    int is made, unlike a decrement or a range) instead of a decrement and a test. The
+    condition is tested first in every step, as before; when the items run out, one
+    more true condition is ``F-FUEL``.
+
+    ``h_f`` is the items left (``length_hint``) wherever the loop is left: a false
+    condition gives back the step taken for it, ``break``/``return`` leave with the
+    step charged."""
+    if not (repeat_name and length_hint_name and not loop.orelse and len(loop.body) > 2
+            and is_step(loop.body) and quiet([py.Expr(value=loop.test)], facts)
+            and silent(loop.body[2:], facts, spends=take_name is not None)):
+        return [loop]
+    steps = fresh("h_rep")
+    left = P.call(P.name(length_hint_name), [P.name(steps)])
+    if take_name:  # work on large values consumes steps: Runtime.take
+        loop.body[2:] = [Spent(facts, lambda cost: P.call(P.name(take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
+                         for s in loop.body[2:]]
+
+    def settle(extra: int = 0) -> py.stmt:
+        value = left if not extra else py.BinOp(left=copy.deepcopy(left), op=py.Add(), right=P.const(extra))
+        return P.assign(P.store(LOCAL), copy.deepcopy(value))
+
+    body = [_FuelLeft(left).visit(stmt) for stmt in loop.body[2:]]
+    body = _settled_breaks(body, settle)
+    tick_fault = loop.body[1]
+    stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test), [settle(1), py.Break()])
+    out_of_fuel = P.if_(copy.deepcopy(loop.test), copy.deepcopy(tick_fault.body))
+    counted = py.For(target=P.store("h_x"), iter=P.name(steps), body=[P.at(stop, loop), *body],
+                     orelse=[P.at(P.assign(P.store(LOCAL), P.const(0)), tick_fault), P.at(out_of_fuel, tick_fault)],
+                     type_comment=None)
+    start = P.assign(P.store(steps), P.call(P.name(repeat_name), [P.const(None), P.name(LOCAL)]))
+    return [P.at(start, loop), P.at(counted, loop)]
+
+
+class _FuelLeft(py.NodeTransformer):
+    """Inside a :meth:`Localizer._countdown` loop, ``h_f`` is read only to write it back
+    before a ``return``: it reads the items left instead."""
+
+    def __init__(self, left: py.expr) -> None:
+        self.left = left
+
+    def visit_Name(self, node: py.Name) -> py.AST:
+        if node.id == LOCAL and isinstance(node.ctx, py.Load):
+            return P.at(copy.deepcopy(self.left), node)
+        return node
+
+
+def _settled_breaks(stmts: list[py.stmt], settle: Callable[[], py.stmt]) -> list[py.stmt]:
+    """``stmts`` with ``h_f`` set to the items left before each ``break`` (no nested loop
+    is in a countdown body, so every ``break`` leaves it)."""
+    return rewrite_blocks(stmts, lambda stmt: [P.at(settle(), stmt), stmt] if isinstance(stmt, py.Break) else [stmt])

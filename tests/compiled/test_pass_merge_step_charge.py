@@ -1,0 +1,126 @@
+"""Golden before/after tests of the pass ``merge_step_charge``
+(:mod:`seglam.run.codegen.passes.merge_step_charge`), and the fuel it leaves: the same steps,
+and ``F-FUEL`` at the same point, as the reference evaluator at every budget."""
+
+from __future__ import annotations
+
+import ast as py
+import textwrap
+
+import pytest
+
+import seglam
+from seglam.run.codegen.passes import merge_step_charge
+from tests.compiled.passcheck import disagreements_at_every_budget, normalised
+
+
+class _Negatives(py.NodeTransformer):
+    """``-1`` parses as a negation of 1; the generator builds the constant -1."""
+
+    def visit_UnaryOp(self, node: py.UnaryOp) -> py.AST:
+        if isinstance(node.op, py.USub) and isinstance(node.operand, py.Constant):
+            return py.copy_location(py.Constant(value=-node.operand.value), node)
+        return self.generic_visit(node)
+
+
+def _run_pass(before: str) -> str:
+    tree = _Negatives().visit(py.parse(textwrap.dedent(before)))
+    loop = tree.body[0]
+    merge_step_charge.run(loop)
+    return py.unparse(tree)
+
+
+def test_a_constant_charge_first_in_the_body_joins_the_step():
+    before = """
+        for u_ch in h_it1:
+            h_f -= 1
+            if h_f < 0:
+                h_ctx.out_of_fuel()
+            if (h_f := (-1 - 3 // 8 + h_f)) < 0 and h_ctx.out_of_fuel() or u_ch in '([{':
+                u_n += 1
+        """
+    after = """
+        for u_ch in h_it1:
+            h_f -= 2
+            if h_f < 0:
+                h_f += 1
+                if h_f < 0:
+                    h_ctx.out_of_fuel()
+                h_f -= 1
+                h_ctx.out_of_fuel()
+            if u_ch in '([{':
+                u_n += 1
+        """
+    assert _run_pass(before) == normalised(after)
+
+
+def test_a_charge_of_many_bulk_units_joins_with_its_whole_cost():
+    before = """
+        while u_i < u_n:
+            h_f -= 1
+            if h_f < 0:
+                h_ctx.out_of_fuel()
+            u_k = not ((h_f := (-1 - 20 // 8 + h_f)) < 0 and h_ctx.out_of_fuel() or u_s.isdigit())
+        """
+    after = """
+        while u_i < u_n:
+            h_f -= 4
+            if h_f < 0:
+                h_f += 3
+                if h_f < 0:
+                    h_ctx.out_of_fuel()
+                h_f -= 3
+                h_ctx.out_of_fuel()
+            u_k = not u_s.isdigit()
+        """
+    assert _run_pass(before) == normalised(after)
+
+
+@pytest.mark.parametrize("before", [
+    # the cost is not a constant (the length of a name)
+    """
+    for u_ch in h_it1:
+        h_f -= 1
+        if h_f < 0:
+            h_ctx.out_of_fuel()
+        if (h_f := (-1 - g_4_len(u_s) // 8 + h_f)) < 0 and h_ctx.out_of_fuel() or u_ch in u_s:
+            u_n += 1
+    """,
+    # something that may fault is evaluated before the charge
+    """
+    for u_ch in h_it1:
+        h_f -= 1
+        if h_f < 0:
+            h_ctx.out_of_fuel()
+        if u_f(u_ch) and ((h_f := (-1 - 3 // 8 + h_f)) < 0 and h_ctx.out_of_fuel() or u_ch in '([{'):
+            u_n += 1
+    """,
+    # the body does not start with the step
+    """
+    for u_ch in h_it1:
+        u_n += 1
+        if h_f < 0:
+            h_ctx.out_of_fuel()
+        if (h_f := (-1 - 3 // 8 + h_f)) < 0 and h_ctx.out_of_fuel() or u_ch in '([{':
+            u_n += 1
+    """,
+])
+def test_anything_else_is_left_as_it_is(before):
+    assert _run_pass(before) == normalised(before)
+
+
+_PROGRAM = """
+def main(s: str) -> int:
+    n = 0
+    for ch in s:
+        if ch in "([{":
+            n += 1
+    return n
+"""
+
+
+def test_the_pass_runs_on_generated_code_and_fuel_agrees_at_every_budget():
+    program = seglam.compile(_PROGRAM, filename="brackets.sgl")
+    assert "h_f -= 2" in program.python_source("main")  # the merged step and charge
+    text = "a(b[c{d" * 3
+    assert disagreements_at_every_budget(program, "main", (text,)) == []
