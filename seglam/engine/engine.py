@@ -48,7 +48,7 @@ from seglam.engine.compiler import Compiler
 from seglam.engine.config import HOW_TO_CONFIGURE, CompilerConfig, load_config
 from seglam.engine.deadline import DeadlineExceeded, call_with_deadline
 from seglam.engine.function import function as decorate
-from seglam.engine.prompt import free_text_request, repair_message, route_message, structured_request, widening_note
+from seglam.engine.prompt import DIRECT_SYSTEM, free_text_request, repair_message, route_message, structured_request, widening_note
 from seglam.engine.router import (
     OF_ITS_KIND, Doc, RouteRefusal, accepts, bm25_rank, next_version_patterns, rebinds_samples, route_bindings,
 )
@@ -661,7 +661,7 @@ class Engine:
         assert self.compiler is not None
         ask = request.text if request.text is not None else structured_request(request.task or "", dict(request.inputs or {}))
         messages = [
-            {"role": "system", "content": 'Answer the request directly. Reply with one JSON object: {"answer": ...}'},
+            {"role": "system", "content": DIRECT_SYSTEM},
             {"role": "user", "content": ask},
         ]
         try:

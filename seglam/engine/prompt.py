@@ -42,7 +42,7 @@ Rules:
    the kind (names, objects, units, numbers, fractions, the question when the kind asks
    several over the same data), not only of this request's numbers. A value mentioned twice
    is one hole: repeat its name (`{p: word} has {n: int} pens. {p: word} ...`); its mentions
-   must be equal. Hole types (binding a str unless marked): {holes}.
+   must be equal (exactly, case included). Hole types (binding a str unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
    spaces and line breaks, a hole binds its text without the whitespace around it, and a
    hole whose text is not of its type does not match. A str hole is never empty; every str
@@ -66,7 +66,8 @@ Rules:
    regressions listed below the request ("must give"), and, in a widening, each refused
    request listed there that one of your patterns matches (give it in "examples" with its
    answer). It MAY refuse any other input. Give the entry point a precondition (@requires or
-   leading asserts) that rejects inputs it cannot handle; refuse rather than guess. If not
+   leading asserts) that rejects inputs it cannot handle, and a docstring saying in words which
+   requests it handles (the router reads both); refuse rather than guess. If not
    every request of a computable kind can be read (free-form text), handle those you can
    read and let the precondition refuse the rest. A refusal is a miss, never a wrong answer;
    for requests your patterns match but the precondition refuses, the engine later asks for
@@ -242,6 +243,14 @@ def free_text_request(request: str, counterexamples: Sequence[str] = (), current
     return "\n".join(out)
 
 
+#: The system message of a direct answer (a shadow check, a dispute, the uncached fallback).
+#: It states the answer's form as rule 2 does, so a right direct answer is not taken for a
+#: disagreement ("B" against a program's "(B)"; stand-in run 5).
+DIRECT_SYSTEM = ('Answer the request directly. Reply with one JSON object: {"answer": ...}. Give the answer in '
+                 'exactly the form the request asks for: a number as a JSON number, an option as its label '
+                 'written as in the request ("(A)"), a word or a date as a string.')
+
+
 def widening_note(family: str, version: int, signature: str, patterns: Sequence[str], why: str) -> str:
     """Why a compile writes the next version of ``family`` instead of a new family, and what
     that version must keep (the ``context`` of :func:`free_text_request`)."""
@@ -250,8 +259,9 @@ def widening_note(family: str, version: int, signature: str, patterns: Sequence[
             f"{_json(list(patterns))}, or replace them by wider ones that match the same requests); add patterns for "
             "the refused requests listed below and for the other wordings of this kind you can anticipate from them, "
             "with a hole for every part that varies within the kind (the question too, when the kind asks several "
-            "questions over the same data); extend the program. The new version is re-checked against every stored "
-            "request, example and counterexample of the family.")
+            "questions over the same data); extend the program. The entry point's parameters and hole names may "
+            "change: stored requests are bound again through the new patterns. The new version is re-checked against "
+            "every stored request, example and counterexample of the family.")
 
 
 def _refused(refused: Sequence[tuple[str, str]], request: str) -> list[str]:

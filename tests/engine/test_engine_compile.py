@@ -185,6 +185,7 @@ def test_a_family_that_refuses_its_request_is_a_miss_never_a_rival(server, cache
     ans = direct.solve(odd)
     assert ans.tier == "uncached" and ans.value == 1 and ans.trace.usage.calls == 1
     assert server.requests[-1]["messages"][0]["content"].startswith("Answer the request directly")
+    assert "an option as its label written as in the request" in server.requests[-1]["messages"][0]["content"]
     assert len(cache.list()) == 1
 
 
