@@ -268,7 +268,7 @@ def test_the_guide_is_rules_not_examples():
     '"examples": 2 to 4 further requests of the kind',
     "Give the entry point a precondition (@requires or leading asserts) that rejects inputs it cannot handle",
     "let the precondition refuse the rest. A refusal is a miss, never a wrong answer",
-    "The program MUST return exactly the given answer on: this request, your \"examples\"",
+    "The program MUST return exactly the given answer on: this request (unless your answer is null), your \"examples\"",
     'reply with "program": "" and the kind\'s "patterns"',
     "Make a hole of every part that can differ between requests of the kind",
     "the question when the kind asks several over the same data",
