@@ -393,6 +393,13 @@ class Engine:
             return f"pattern not learned: {err}"
         return f"learned pattern {pattern!r}"
 
+    def _library_modules(self) -> list[tuple[str, str]]:
+        """The cache's own library modules, (name, source), for the compile prompt's listing."""
+        try:
+            return [(m.name, m.source) for m in self.cache.modules()] if hasattr(self.cache, "modules") else []
+        except CacheError:
+            return []
+
     def _admitted_worked(self, replacing: str | None = None) -> list[WorkedFamily]:
         """The cache's active families, as worked families the compile prompt may show; not the
         family being replaced, whose program the prompt shows already (once is enough)."""
@@ -417,7 +424,7 @@ class Engine:
             user = free_text_request(request.text or "", request.counterexamples, request.current, request.context,
                                      request.refused)
         messages = prompts.compile_messages(user, request.text or request.task or "",
-                                            self._admitted_worked(request.replaces))
+                                            self._admitted_worked(request.replaces), self._library_modules())
         last_reply: CompileReply | None = None
         candidates_seen = 0
         for round_no in range(cfg.repair_rounds + 1):

@@ -22,6 +22,9 @@ import ast
 import functools
 import re
 
+from typing import Sequence
+
+from seglam.engine.router import Doc, bm25_rank
 from seglam.engine.worked import shape_words
 from seglam.program.library import stdlib_sources
 
@@ -57,6 +60,23 @@ def library_for(query: str, sources: tuple[tuple[str, str], ...] | None = None) 
     if not blocks:
         return ""
     return "# The library modules this request may need (signatures; import them)\n\n" + "\n".join(blocks)
+
+
+#: At most this many of the cache's own library modules are listed for one request.
+MAX_CACHE_MODULES = 4
+CACHE_HEADING = "# Modules of this cache's library that look related (signatures; import them like the above)"
+
+
+def cache_library_for(query: str, modules: Sequence[tuple[str, str]], limit: int = MAX_CACHE_MODULES) -> str:
+    """For one request: the listing of the cache's own library modules (``modules``: (name,
+    source) pairs, admitted helpers a model wrote before) that share words with ``query``,
+    nearest first (BM25 over each module's listing), at most ``limit``, so a library that
+    grows stays bounded in the prompt; empty when none is near."""
+    blocks = {name: _summary(name, source) for name, source in modules}
+    ranked = bm25_rank(query, [Doc(name, block) for name, block in blocks.items()], limit)
+    if not ranked:
+        return ""
+    return CACHE_HEADING + "\n\n" + "\n".join(blocks[r.id] for r in ranked)
 
 
 def _pairs(sources: tuple[tuple[str, str], ...] | None) -> tuple[tuple[str, str], ...]:

@@ -20,7 +20,7 @@ from seglam.cache.pattern import HOLE_TYPES
 from seglam.check import signatures as sig
 from seglam.engine.feedback import Feedback
 from seglam.engine.guide import load_guide
-from seglam.engine.library_prompt import HEADING as LIBRARY_HEADING, library_for, library_index
+from seglam.engine.library_prompt import HEADING as LIBRARY_HEADING, cache_library_for, library_for, library_index
 from seglam.engine.schema import CompileReply, RouteReply, schema_text
 from seglam.engine.worked import WorkedFamily, load_worked, render_worked, select_worked
 
@@ -148,13 +148,15 @@ class PromptBook:
     hash: str
     worked: tuple[WorkedFamily, ...] = ()
 
-    def compile_messages(self, user: str, query: str = "",
-                         admitted: Sequence[WorkedFamily] = ()) -> list[dict[str, str]]:
+    def compile_messages(self, user: str, query: str = "", admitted: Sequence[WorkedFamily] = (),
+                         modules: Sequence[tuple[str, str]] = ()) -> list[dict[str, str]]:
         """The compile prompt for ``user`` (a request text from :func:`free_text_request` or
         :func:`structured_request`); ``query`` is what the worked families are chosen by (the
-        request's own text), ``admitted`` the cache's families that may be shown."""
+        request's own text), ``admitted`` the cache's families that may be shown, ``modules``
+        the cache's own library modules ((name, source); the related ones are listed)."""
         chosen = select_worked(query or user, self.worked, admitted)
-        shown = "\n\n".join(p for p in (render_worked(chosen), library_for(query or user)) if p)
+        library = (library_for(query or user), cache_library_for(query or user, modules))
+        shown = "\n\n".join(p for p in (render_worked(chosen), *library) if p)
         content = (shown + "\n\n" + REQUEST_HEADING + user) if shown else user
         return [{"role": "system", "content": self.system}, {"role": "user", "content": content}]
 

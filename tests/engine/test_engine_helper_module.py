@@ -98,3 +98,24 @@ def test_a_helper_never_replaces_a_library_module(server, tmp_path):
         assert any("already has a module of that name" in r for r in answer.trace.reasons), answer.trace.reasons
         assert [m.hash for m in cache.module_versions("clock")] == [kept.hash]
         engine.close()
+
+
+def test_the_cache_library_modules_related_to_a_request_are_listed_in_its_compile_prompt(server, tmp_path):
+    """The library grows: a module the cache keeps is listed (signature and doc, not body) in
+    the compile prompt of a request that shares words with it, and not in one that does not."""
+    from seglam.engine.library_prompt import CACHE_HEADING, cache_library_for
+
+    declined = {"description": "", "entry": "solve", "patterns": [], "program": "", "answer": None}
+    server.script(reply(declined, 100, 10), reply(declined, 100, 10))
+    with _cache(tmp_path) as cache:
+        cache.admit_module("clock", HELPER)
+        engine = _engine(server, cache)
+        engine.solve("On a clock, which hour comes 30 hours after 7 o'clock?")
+        engine.solve("Sort these words: pear apple fig")
+        engine.close()
+    related, unrelated = (body["messages"][-1]["content"] for body in server.requests[:2])
+    assert CACHE_HEADING in related and "- later(h: int, n: int) -> int: `n` hours after `h`." in related
+    assert "% 24" not in related  # the body stays out
+    assert CACHE_HEADING not in unrelated
+    many = [(f"clock{i}", HELPER) for i in range(9)]
+    assert cache_library_for("hours on a clock", many).count("module clock") == 4  # bounded
