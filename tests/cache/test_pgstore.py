@@ -154,7 +154,8 @@ def test_a_partial_copy_forgets_what_another_process_changed(pg_server):
     url = pg_server.database()
     with Cache(url) as a, Cache(url) as b:
         a.put_verified([family(n) for n in range(3)])
-        b.lookup(request(1, 2))  # b has read family 1's program
+        # b has read family 1's program (once a's notification reached it: b opened before the write)
+        _wait_for(lambda: b.lookup(request(1, 2)) is not None, "a's families in b")
         assert family(1).id.encode() in b.store.tables["entries"].rows
         a.retire(family(1).id, "replaced")
         _wait_for(lambda: b.lookup(request(1, 2)) is None, "the retirement in b")
