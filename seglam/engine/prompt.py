@@ -355,7 +355,9 @@ for a wider version of that family instead of writing a rival one. Pick none for
 different kind of task.
 Reply with one JSON object:
   {"family": "<id>" or null, "bindings": {param: value, ...}, "pattern": "<pattern>"}
-"bindings" gives every parameter of the entry point its value taken from the request.
+"bindings" gives every parameter of the entry point its value taken from the request
+(its own text, not a value you work out or invent); if a parameter has no such text in
+the request, reply with the family and empty bindings (a wider version is then asked for).
 "pattern" is this request's wording with typed holes {name: type} where the inputs are
 (types: {hole_names}), so the next such request is
 recognised. When no family fits, reply {"family": null} (no bindings, no pattern).

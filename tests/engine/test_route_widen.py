@@ -112,6 +112,8 @@ def test_another_question_routed_to_the_family_widens_it_and_one_family_with_two
 
     route_body, widen_body = server.requests[1], server.requests[2]
     assert system_of(route_body).startswith("You route a request")
+    # a parameter the request has no text for is not invented (stand-in run 5 bound one to "")
+    assert "if a parameter has no such text in\nthe request, reply with the family and empty bindings" in system_of(route_body)
     offered = json.loads(first_user_text(route_body).split("Offered families:\n", 1)[1].splitlines()[0])
     assert offered["accepts"].startswith("The largest of the numbers.; @requires(lambda nums:")  # what it accepts
     prompt = user_of(widen_body)
