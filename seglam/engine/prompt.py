@@ -82,11 +82,13 @@ Rules:
 
 
 def stdlib_list() -> str:
-    """Every name the checker accepts, with the type it gives, from the checker's own table
+    """Every name the checker accepts (data attributes too: ``date.year``; a stand-in model of
+    run 5 could not tell they exist), with the type it gives, from the checker's own table
     (``seglam/check/signatures.py``), so the list never drifts from what ``seglam check``
     enforces: ``name ... -> result type`` grouped by result type, overloads joined by ``or``."""
     lines = ["- builtins: " + _typed_names(sig.BUILTINS)]
     lines += [f"- {kind} methods: " + _typed_names(stubs) for kind, stubs in sig.METHODS.items()]
+    lines += [f"- {kind} attributes: " + _typed_names(stubs) for kind, stubs in sig.ATTRIBUTES.items()]
     for module, stubs in sig.MODULES.items():
         parts = [_typed_names(stubs)] if stubs.strip() else []
         parts += [f"{name} (type)" for name in sig.MODULE_TYPES.get(module, {})]

@@ -175,6 +175,11 @@ def test_the_library_list_names_every_name_the_checker_accepts_with_its_type():
         line = next(l for l in text.splitlines() if l.startswith((f"- {kind}:", f"- {kind} methods:", f"- module {kind}:")))
         for name in _names(stubs):
             assert re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", line), (kind, name)
+    for kind, stubs in sig.ATTRIBUTES.items():  # data attributes too (date.year)
+        line = next(l for l in text.splitlines() if l.startswith(f"- {kind} attributes:"))
+        for name in _names(stubs):
+            assert re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", line), (kind, name)
+    assert "- date attributes: year month day -> int" in text
     assert "search match fullmatch -> Match | None" in text
     assert "group -> str" in text and "findall split -> list[str]" in text
     assert "parse_int -> int | None" in text
