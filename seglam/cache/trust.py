@@ -58,7 +58,7 @@ MAX_OBSERVED = 32
 MAX_REFUSED = 8
 #: How long a kept refused request and its reason may be.
 MAX_REFUSED_CHARS = 2000
-MAX_REFUSED_WHY = 300
+MAX_REFUSED_WHY = 600
 ORIGINS = ("shadow", "novel", "user", "operator")
 STATUSES = ("open", "program-wrong", "program-right")
 

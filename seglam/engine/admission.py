@@ -61,6 +61,9 @@ class Request:
     #: a widening's kept refusals of the family, (request, why), most recent first: the new version
     #: must answer each one its patterns match (given in "examples" with its answer)
     refused: tuple[tuple[str, str], ...] = ()
+    #: a replacing compile's view of the family's stored requests, which the new version must
+    #: still match and answer, and how many more are stored than shown
+    kept: tuple[tuple[str, ...], int] = ((), 0)
     recorded_by: str | None = None  # the family whose refusal of this request is already recorded (counted once)
 
     @property

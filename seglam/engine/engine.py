@@ -53,7 +53,8 @@ from seglam.engine.router import (
     OF_ITS_KIND, Doc, RouteRefusal, accepts, bm25_rank, next_version_patterns, rebinds_samples, route_bindings,
 )
 from seglam.engine.widening import (
-    CANNOT_BIND, attempt, claimed_refusals, overlapped_family, record_refusal, refused_requests,
+    CANNOT_BIND, attempt, claimed_refusals, kept_requests, overlapped_family, record_refusal, refusal_why,
+    refused_requests,
 )
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
@@ -260,7 +261,7 @@ class Engine:
         try:
             served = call_with_deadline(lambda: hit.run(fuel=self.fuel), self.hit_deadline)
         except GateMiss as miss:
-            return None, Miss(miss.reason, hit.entry, getattr(miss.trace, "outcome", None))
+            return None, Miss(miss.reason, hit.entry, getattr(miss.trace, "outcome", None), hit.bindings)
         except DeadlineExceeded:
             message = f"the cached program ran past the host's deadline of {self.hit_deadline} s and was stopped"
             return Answer(None, "deadline", EngineTrace(message=message)), None
@@ -275,7 +276,7 @@ class Engine:
         if entry is None or miss.outcome != "domain":
             return self._fallback(request, [miss.reason], Usage(), rounds=0)
         widened, why = self._widening(request, entry, f"its precondition refused this request ({miss.reason[:300]})",
-                                      miss.reason)
+                                      refusal_why("its precondition refused", miss.reason, miss.bindings))
         if widened is None:
             return self._fallback(request, [miss.reason] + ([why] if why else []), Usage(), rounds=0)
         with self._compile_lock(request):
@@ -366,9 +367,8 @@ class Engine:
         except GateMiss as miss:
             domain = getattr(miss.trace, "outcome", None) == "domain"
             cause = "its precondition refused" if domain else "the gate refused"
-            shown = ", ".join(f"{k}={v}" for k, v in render_bindings(bindings).items())
             return None, usage, [f"routing to {entry.id} refused by the gate: {miss.reason}"], RouteRefusal(
-                entry, f"{cause} the request's inputs {shown} ({miss.reason[:300]})", domain, domain)
+                entry, refusal_why(cause, miss.reason[:300], bindings), domain, domain)
         notes = self._lift_negatives(text, f"routed to family {entry.id}")
         if pattern is not None:
             notes.append(self._learn_pattern(entry, pattern, text))
@@ -422,7 +422,7 @@ class Engine:
                                       request.frozen_examples, request.counterexamples, request.current)
         else:
             user = free_text_request(request.text or "", request.counterexamples, request.current, request.context,
-                                     request.refused)
+                                     request.refused, request.kept)
         messages = prompts.compile_messages(user, request.text or request.task or "",
                                             self._admitted_worked(request.replaces), self._library_modules())
         last_reply: CompileReply | None = None
@@ -610,7 +610,8 @@ class Engine:
         """``request`` as a compile of the next version of ``entry`` (widening or correction):
         its current program, every stored counterexample and dispute, and ``notes`` (why)."""
         return dataclasses.replace(request, replaces=entry.id, current=entry.source, counterexamples=(
-            *_render_counterexamples(entry), *self.trust.notes(entry.id)), context=(*request.context, *notes))
+            *_render_counterexamples(entry), *self.trust.notes(entry.id)), context=(*request.context, *notes),
+            kept=kept_requests(entry))
 
     def _claimed_by(self, request: Request) -> Entry | None:
         """The non-retired family that owns this request: by pattern (free text) or by task
@@ -724,6 +725,7 @@ class Miss:
     reason: str
     entry: Entry | None = None
     outcome: str | None = None
+    bindings: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 

@@ -37,18 +37,18 @@ Rules:
    `25` and `25.0` are the same answer; a `float` return accepts ints), an option letter, a
    word or a date as a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
 3. "patterns" (required, at least one): one family per kind, not per wording or question.
-   A pattern is the request's fixed wording with typed holes `{name: type}`; hole names are
-   the entry point's parameters. Make a hole of every part that can differ between requests of
+   A pattern is the request's fixed wording with typed holes `{name: type}` named as the
+   entry point's parameters. Make a hole of every part that can differ between requests of
    the kind (names, objects, units, numbers, fractions, the question when the kind asks
    several over the same data), not only of this request's numbers. A value mentioned twice
-   is one hole: repeat its name (`{p: word} has {n: int} pens. {p: word} ...`); its mentions
-   must be equal (exactly, case included). Hole types (binding a str unless marked): {holes}.
+   is one hole named twice (`{p: word} has {n: int} pens. {p: word} ...`), its mentions
+   exactly equal. Hole types (binding a str unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
-   spaces and line breaks, a hole binds its text without the whitespace around it, and a
-   hole whose text is not of its type does not match. A str hole is never empty; every str
+   spaces and line breaks, a hole binds its text without the whitespace around it and only
+   text of its type. A str hole is never empty; every str
    hole but the last takes the shortest text that lets the rest match, the last the longest
    (`{a: str}: {b: str}` on "x: y: z" binds a="x", b="y: z"). It must be specific: at least
-   {specificity} characters' worth (a literal character 1, a hole its type's worth: {worths}),
+   {specificity} characters' worth (a literal character 1, a hole its type's worth: {worths})
    with a literal word or symbol: `Sort these words: {w: str}` and `{e: expr} =` are fine,
    `{x: str}` alone never. Give a pattern for each wording you expect for the kind; each must
    match this request or one of your "examples", and none may match another family's requests
@@ -59,19 +59,19 @@ Rules:
    the precondition refuse it: the family is admitted on its examples (then at least 2) and
    this request stays unanswered. Never bend the program to fit a flawed request.
 5. "examples": 2 to 4 further requests of the kind (as a user would write them; in a widening
-   also rule 6's refused ones), each with its answer; each must match a pattern. In the program, add module-level
-   `assert solve(...) == ...` examples and, where natural, prop_* properties.
+   also rule 6's refused ones), each with its answer and matching a pattern. In the program,
+   add module-level `assert solve(...) == ...` examples and, where natural, prop_* properties.
 6. What must be answered, what may be refused (stated here only). The program MUST return
    exactly the given answer on: this request (unless your answer is null), your "examples", its module-level asserts, the
    regressions listed below the request ("must give"), and, in a widening, each refused
    request listed there that one of your patterns matches (give it in "examples" with its
    answer). It MAY refuse any other input. Give the entry point a precondition (@requires or
    leading asserts) that rejects inputs it cannot handle, and a docstring saying in words which
-   requests it handles (the router reads both); refuse rather than guess. If not
-   every request of a computable kind can be read (free-form text), handle those you can
-   read and let the precondition refuse the rest. A refusal is a miss, never a wrong answer;
-   for requests your patterns match but the precondition refuses, the engine later asks for
-   a WIDER version of this family (its program and those requests shown).
+   requests it handles (the router reads both); refuse rather than guess. If not every
+   request of a computable kind can be read (free-form text), handle those you can read and
+   let the precondition refuse the rest. A refusal is a miss, never a wrong answer; for
+   requests your patterns match but the precondition refuses, the engine later asks for a
+   WIDER version of this family (its program and those requests shown).
 7. "open": each hole the program truly handles for ANY value (free text it sorts, counts or
    copies whatever the words); each needs a prop_* property taking that parameter (same name
    and type) and calling the entry point, which the verifier fuzzes. Other holes are checked
@@ -235,15 +235,18 @@ def build_prompts(
 
 
 def free_text_request(request: str, counterexamples: Sequence[str] = (), current: str | None = None,
-                      context: Sequence[str] = (), refused: Sequence[tuple[str, str]] = ()) -> str:
+                      context: Sequence[str] = (), refused: Sequence[tuple[str, str]] = (),
+                      kept: tuple[Sequence[str], int] = ((), 0)) -> str:
     """The user turn of a compile for a free-text request; ``current`` is the program of the
     family this compile replaces (widening or correction), shown so the model extends it;
     ``context`` is what the engine tried before this compile and why it failed (a refused
     route, a widening and its cause), so nothing falls through silently; ``refused`` are the
     (request, why) a widened family refused, which the new version must answer where its
-    patterns match them (rule 6)."""
+    patterns match them (rule 6); ``kept`` are the family's stored requests shown (and how many
+    more there are), which the new version must still match and answer."""
     out = ["Compile this request into a Seglam family.", "", "Request:", request]
-    out += _context(context) + _refused(refused, request) + _counterexamples(counterexamples) + _current(current)
+    out += (_context(context) + _kept(*kept) + _refused(refused, request) + _counterexamples(counterexamples)
+            + _current(current))
     return "\n".join(out)
 
 
@@ -266,6 +269,14 @@ def widening_note(family: str, version: int, signature: str, patterns: Sequence[
             "questions over the same data); extend the program. The entry point's parameters and hole names may "
             "change: stored requests are bound again through the new patterns. The new version is re-checked against "
             "every stored request, example and counterexample of the family.")
+
+
+def _kept(shown: Sequence[str], more: int) -> list[str]:
+    if not shown:
+        return []
+    out = ["", "Requests the family answers now (stored; the new version's patterns must still match each one and "
+               "its program still answer it)" + (f", {len(shown)} of {len(shown) + more}:" if more else ":")]
+    return out + [f"- {_json(text)}" for text in shown]
 
 
 def _refused(refused: Sequence[tuple[str, str]], request: str) -> list[str]:

@@ -13,10 +13,11 @@ must answer each one its patterns claim (:func:`seglam.engine.admission.evaluate
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from seglam.cache.entry import Entry
 from seglam.cache.errors import CacheError
+from seglam.cache.gate import render_bindings
 from seglam.cache.pattern import parse_pattern
 from seglam.cache.trust import TrustRecord, widening_due
 from seglam.engine.admission import Candidate, Refusal, Request
@@ -24,6 +25,20 @@ from seglam.engine.router import Family, overlapping
 
 #: Why a family refused a request its patterns do not match (the router's pick, an overlap).
 CANNOT_BIND = "its patterns cannot bind it"
+
+
+#: How much of each bound input a refusal's reason shows.
+SHOWN_INPUT_CHARS = 120
+
+
+def refusal_why(cause: str, reason: str, bindings: Mapping[str, Any]) -> str:
+    """Why a family refused a request its patterns bound: ``cause`` (its precondition, the
+    gate), the inputs the patterns bound, then the refusing line (``reason``). The inputs come
+    first so the kept reason, cut at ``MAX_REFUSED_WHY``, still shows which part of the request
+    the program could not read (a stand-in model of run 5 saw only the precondition's line and
+    could not tell which sentence its parser had failed on)."""
+    shown = ", ".join(f"{k}={v}" for k, v in render_bindings(dict(bindings), SHOWN_INPUT_CHARS).items())
+    return f"{cause} the request's inputs {shown or '(none)'} ({reason})"
 
 
 def record_refusal(cache: Any, entry: Entry, why: str, text: str | None, *, counted: bool = False) -> TrustRecord | None:
@@ -59,6 +74,28 @@ def attempt(cache: Any, entry: Entry, record: TrustRecord | None, limit: int, wh
 def refused_requests(record: TrustRecord) -> tuple[tuple[str, str], ...]:
     """The kept refusals of ``record`` as (request, why), most recent first."""
     return tuple((r.request, r.why) for r in record.refused)
+
+
+#: At most this many of a family's stored requests, and chars of them, shown in a replacing compile.
+SHOWN_SAMPLES = 6
+SHOWN_SAMPLE_CHARS = 4_000
+
+
+def kept_requests(entry: Entry) -> tuple[tuple[str, ...], int]:
+    """The stored requests (samples) a replacing compile shows, and how many it leaves out:
+    the first request each pattern matches, then the most recent, within ``SHOWN_SAMPLES`` and
+    ``SHOWN_SAMPLE_CHARS``. The next version must still match and answer every stored request
+    (``Cache.replace`` re-checks them), so the model is shown the wordings it must keep (a
+    stand-in model of run 5 saw only the patterns, never the requests behind them)."""
+    patterns = [parse_pattern(p) for p in entry.patterns]
+    first = [next((t for t in entry.samples if pat.match(t) is not None), None) for pat in patterns]
+    ordered = dict.fromkeys([t for t in first if t is not None] + list(reversed(entry.samples)))
+    shown: list[str] = []
+    for text in ordered:
+        if len(shown) == SHOWN_SAMPLES or sum(map(len, shown)) + len(text) > SHOWN_SAMPLE_CHARS:
+            continue
+        shown.append(text)
+    return tuple(shown), len(entry.samples) - len(shown)
 
 
 def claimed_refusals(request: Request, claimed: Sequence[str], stored: Sequence[str]) -> tuple[str, ...]:

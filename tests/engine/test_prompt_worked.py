@@ -216,10 +216,9 @@ def test_what_the_rules_say_about_matching_is_what_patterns_do(book):
 
     system = " ".join(book.system.split())
     assert "letters in any case, a space matches any run of spaces and line breaks" in system
-    assert "a hole binds its text without the whitespace around it" in system
-    assert "hole names are the entry point's parameters" in system
-    assert "A value mentioned twice is one hole: repeat its name" in system
-    assert "a hole whose text is not of its type does not match" in system
+    assert "a hole binds its text without the whitespace around it and only text of its type" in system
+    assert "typed holes `{name: type}` named as the entry point's parameters" in system
+    assert "A value mentioned twice is one hole named twice" in system
     pattern = parse_pattern("Add {a: int} and {b: int}, then say {s: str} now")
     assert pattern.match("ADD   7\n and  8, then\nsay   hello world \n now") == {"a": 7, "b": 8, "s": "hello world"}
     assert pattern.match("Add seven and 8, then say hi now") is None

@@ -276,3 +276,58 @@ def test_fault_rows_stated_elsewhere_leave_the_guide_but_never_their_code():
     assert "- `F-ZERO-DIV`: division or modulo by zero" in guide  # a row stated nowhere else stays
     alone = "## 11. Faults\n\n| code | meaning |\n|---|---|\n| `F-FUEL` | the step budget ran out |\n"
     assert "- `F-FUEL`: the step budget ran out" in generate_guide(alone)  # its only mention: kept
+
+
+def test_a_precondition_refusal_shows_the_inputs_the_patterns_bound_before_the_refusing_line(server, cache):
+    """A stand-in model of run 5 saw only the precondition's line and could not tell which
+    part of the request its parser had failed on: a kept refusal now names the bound inputs
+    first (so cutting a long reason keeps them), then the line; the route path says the same."""
+    engine = engine_on(server, cache, widen=8)
+    server.script(V1)
+    family = engine.solve(FIRST).trace.entry_id
+    server.script(compile_reply(SIGNED_BOTH_SRC, [WHAT], 8, [("Numbers: 1 -2. What is the smallest?", -2)]))
+
+    answer = engine.solve(SIGNED)  # V1's pattern binds nums="3 -5 8"; its precondition refuses the sign
+
+    assert answer.tier == "compiled" and answer.value == 8, answer.trace.reasons
+    assert (answer.trace.entry_id, answer.trace.version) == (family, 2)
+    widen_prompt = user_of(server.requests[-1])
+    assert refused_listed(widen_prompt) == [SIGNED]
+    line = widen_prompt.split(f'{json.dumps(SIGNED)} (this request: your "answer"): refused, ', 1)[1].splitlines()[0]
+    assert line.startswith("its precondition refused the request's inputs nums='3 -5 8' ("), line
+    assert "F-REQUIRES" in line
+
+
+def test_a_widening_shows_the_stored_requests_its_next_version_must_still_match_and_answer(server, cache):
+    """The next version is re-checked on every stored request (``Cache.replace``); a stand-in
+    model of run 5 saw only the family's patterns, never the requests behind them."""
+    engine = engine_on(server, cache, widen=8)
+    server.script(V1)
+    family = engine.solve(FIRST).trace.entry_id
+    server.script(compile_reply(SIGNED_BOTH_SRC, [WHAT], 8, [("Numbers: 1 -2. What is the smallest?", -2)]))
+
+    engine.solve(SIGNED)
+
+    prompt = user_of(server.requests[-1])
+    part = prompt.split("Requests the family answers now", 1)[1].split("\n\n", 1)[0]
+    listed = [json.loads(line[2:]) for line in part.splitlines() if line.startswith("- ")]
+    assert sorted(listed) == sorted([FIRST, "Numbers: 1 2. What is the largest?"])  # the request and its example
+    assert " of " not in part.splitlines()[0]  # all shown: no count
+
+
+def test_kept_requests_show_each_patterns_first_request_then_the_most_recent_within_the_budget(server, cache):
+    from seglam.engine.widening import SHOWN_SAMPLE_CHARS, SHOWN_SAMPLES, kept_requests
+
+    server.script(V1)
+    stored = cache.get(engine_on(server, cache).solve(FIRST).trace.entry_id)
+
+    samples = tuple(f"Numbers: {i} {i + 1}. What is the largest?" for i in range(10)) + ("Numbers: 5. Which one is the smallest?",)
+    entry = msgspec.structs.replace(stored, patterns=(WHICH, WHAT), samples=samples)
+    shown, more = kept_requests(entry)
+    assert shown[:2] == (samples[-1], samples[0])  # the first each pattern matches, in pattern order
+    assert shown[2:] == tuple(reversed(samples[-SHOWN_SAMPLES + 1:-1]))  # then the most recent
+    assert len(shown) == SHOWN_SAMPLES and more == len(samples) - SHOWN_SAMPLES
+    long = msgspec.structs.replace(entry, samples=tuple("Numbers: " + " ".join(["7"] * (SHOWN_SAMPLE_CHARS // 3))
+                                                       + f". What is the {q}?" for q in ("largest", "smallest")))
+    shown, more = kept_requests(long)
+    assert len(shown) == 1 and more == 1  # two would pass the budget
