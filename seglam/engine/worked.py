@@ -124,9 +124,29 @@ def shape_words(text: str) -> list[str]:
 
 def _is_table(text: str) -> bool:
     """Three or more lines in a row (a header and two rows) with the same number of cell
-    separators (``,``, ``|``, tab)."""
-    counts = [len(_CELL_SEP.findall(line)) for line in text.splitlines()]
-    return any(a == b == c > 0 for a, b, c in zip(counts, counts[1:], counts[2:]))
+    separators (``,``, ``|``, tab), or a table whose line breaks were lost: one line of at
+    least :data:`FLAT_TABLE_CELLS` cells, a third of them holding a number (BIG-Bench Hard's
+    penguins tables arrive so: "name, age Louis, 7 Bernard, 5 ..."; a list of things in a
+    sentence has few numbers)."""
+    lines = text.splitlines()
+    counts = [len(_CELL_SEP.findall(line)) for line in lines]
+    return (any(a == b == c > 0 for a, b, c in zip(counts, counts[1:], counts[2:]))
+            or any(_is_flat_table(line) for line in lines))
+
+
+#: The fewest cells of a one-line table (a header and two rows of three columns).
+FLAT_TABLE_CELLS = 9
+
+
+def _is_flat_table(line: str) -> bool:
+    for sep in (",", "|", "\t"):
+        cells = line.split(sep)
+        if len(cells) >= FLAT_TABLE_CELLS and 3 * sum(1 for c in cells if _NUMBER_WORD.search(c)) >= len(cells):
+            return True
+    return False
+
+
+_NUMBER_WORD = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?![\w.])")
 
 
 def answer_form(text: str) -> str:

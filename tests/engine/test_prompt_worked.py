@@ -144,6 +144,11 @@ def test_shape_words_say_what_a_request_looks_like():
     assert "shapesymbols" not in shape_words("Sort these words: apple pear")
     assert "shapenumbers" in shape_words("Take 3 steps.") and shape_words("no digits here") == []
     assert "shapetable" in shape_words("a, b\n1, 2\n3, 4") and "shapetable" not in shape_words("So, yes.\nNo, then.")
+    # a table whose line breaks were lost (BIG-Bench Hard's penguins), not a list of things in a sentence
+    assert "shapetable" in shape_words("The table: name, age, height Louis, 7, 50 Bernard, 5, 80 Gwen, 8, 70. Who is oldest?")
+    assert "shapetable" not in shape_words("I have a flute, a piano, a trombone, four stoves, a violin, an accordion, "
+                                            "a clarinet, a drum, two lamps, and a trumpet. How many instruments?")
+    assert "shapetable" not in shape_words("Sort 3, 1, 2, and 9.")
 
 
 @pytest.mark.parametrize("text, form", [
