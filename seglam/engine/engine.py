@@ -400,15 +400,14 @@ class Engine:
         except CacheError:
             return []
 
-    def _admitted_worked(self, replacing: str | None = None) -> list[WorkedFamily]:
-        """The cache's active families, as worked families the compile prompt may show; not the
-        family being replaced, whose program the prompt shows already (once is enough)."""
+    def _admitted_worked(self) -> list[WorkedFamily]:
+        """The cache's active families, as worked families a new family's compile prompt may show."""
         try:
             entries = self.cache.list("active")
         except CacheError:
             return []
         out = (from_admitted(e.id, e.description, e.signature.entry, e.patterns, e.source, e.samples)
-               for e in entries if e.id != replacing)
+               for e in entries)
         return [w for w in out if w is not None]
 
     def _compile(self, request: Request, usage: Usage, reasons: list[str]) -> Answer:
@@ -423,8 +422,8 @@ class Engine:
         else:
             user = free_text_request(request.text or "", request.counterexamples, request.current, request.context,
                                      request.refused, request.kept)
-        messages = prompts.compile_messages(user, request.text or request.task or "",
-                                            self._admitted_worked(request.replaces), self._library_modules())
+        messages = prompts.compile_messages(user, request.text or request.task or "", self._admitted_worked(),
+                                            self._library_modules(), replacing=request.replaces is not None)
         last_reply: CompileReply | None = None
         candidates_seen = 0
         for round_no in range(cfg.repair_rounds + 1):

@@ -151,12 +151,15 @@ class PromptBook:
     worked: tuple[WorkedFamily, ...] = ()
 
     def compile_messages(self, user: str, query: str = "", admitted: Sequence[WorkedFamily] = (),
-                         modules: Sequence[tuple[str, str]] = ()) -> list[dict[str, str]]:
+                         modules: Sequence[tuple[str, str]] = (), *, replacing: bool = False) -> list[dict[str, str]]:
         """The compile prompt for ``user`` (a request text from :func:`free_text_request` or
         :func:`structured_request`); ``query`` is what the worked families are chosen by (the
         request's own text), ``admitted`` the cache's families that may be shown, ``modules``
-        the cache's own library modules ((name, source); the related ones are listed)."""
-        chosen = select_worked(query or user, self.worked, admitted)
+        the cache's own library modules ((name, source); the related ones are listed). A
+        compile ``replacing`` a family (a widening, a correction) shows no worked family: the
+        family's own program is the one to extend (in stand-in run 6 a built-in worked family
+        was ~800 of a widening's ~11,000 tokens, on every widening)."""
+        chosen = [] if replacing else select_worked(query or user, self.worked, admitted)
         library = (library_for(query or user), cache_library_for(query or user, modules))
         shown = "\n\n".join(p for p in (render_worked(chosen), *library) if p)
         content = (shown + "\n\n" + REQUEST_HEADING + user) if shown else user

@@ -335,3 +335,16 @@ def test_the_pools_own_families_are_admitted_by_the_checks_every_family_meets(tm
         for w in load_worked([n for n in BUILTIN_POOL if n in names]):
             hit = cache.lookup(w.request)
             assert hit is not None and hit.run().value == w.reply["answer"]
+
+
+def test_a_compile_that_replaces_a_family_shows_no_worked_family(book):
+    """A widening or a correction extends the family's own program (shown with it); a
+    built-in worked family there cost ~800 tokens on every widening of stand-in run 6."""
+    query = "Here is a table: name, age\nAna, 31\nBo, 25\nCy, 40\nWhich person is oldest? Options: (A) Ana (B) Cy"
+    new = book.compile_messages("Compile this request into a Seglam family.\n\nRequest:\n" + query, query)
+    widening = book.compile_messages("Compile this request into a Seglam family.\n\nRequest:\n" + query, query,
+                                     replacing=True)
+    assert "# Worked family: table_choice" in new[1]["content"]
+    assert "# Worked family" not in widening[1]["content"]
+    assert "module tables" in widening[1]["content"]  # the library it may need is still listed
+    assert widening[0] == new[0]  # the same system prompt (and prefix cache)
