@@ -285,9 +285,9 @@ def _kept(shown: Sequence[str], more: int) -> list[str]:
 def _refused(refused: Sequence[tuple[str, str]], request: str) -> list[str]:
     if not refused:
         return []
-    out = ["", "Requests of this kind the family refused (most recent first). Rule 6: the new version must answer "
-               "each one your patterns match, given in \"examples\" with its answer; leave one of another kind "
-               "unmatched:"]
+    out = ["", "Requests the family refused (most recent first). Rule 6: the new version must answer each one "
+               "your patterns match, given in \"examples\" with its answer; if one is not of this family's kind, "
+               "let no pattern match it (it needs no answer):"]
     return out + [f"- {_json(text)}" + (" (this request: your \"answer\")" if text == request else "") + f": refused, {why}"
                   for text, why in refused]
 

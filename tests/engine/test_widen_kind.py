@@ -71,7 +71,7 @@ def user_of(body: dict) -> str:
 
 def refused_listed(prompt: str) -> list[str]:
     """The requests of the prompt's list of refused requests, in order."""
-    part = prompt.split("Requests of this kind the family refused", 1)[1].split("\n\n", 1)[0]
+    part = prompt.split("Requests the family refused (most recent first)", 1)[1].split("\n\n", 1)[0]
     return [json.loads(line[2:].split(": refused, ", 1)[0].replace(' (this request: your "answer")', ""))
             for line in part.splitlines() if line.startswith("- ")]
 
@@ -244,7 +244,7 @@ def test_the_compile_and_widening_prompts_say_must_answer_and_may_refuse_in_one_
     assert flat.count("Rule 6:") == 2  # the refused list and the regressions point to the rule, not restate it
     assert "the new version must answer each one your patterns match" in flat
     assert "\"must give\" is answered with that value; one that \"failed\" must not fail again (refusing it passes)" in flat
-    assert flat.index("Requests of this kind the family refused") < flat.index("Regressions:") < flat.index(
+    assert flat.index("Requests the family refused (most recent first)") < flat.index("Regressions:") < flat.index(
         "The family's current program")
 
 
