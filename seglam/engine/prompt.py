@@ -38,7 +38,8 @@ Rules:
    word or a date as a string (`"(A)"`, `"Yes"`, `"05/01/2021"`).
 3. "patterns" (required, at least one): one family per kind, not per wording or question.
    A pattern is the request's fixed wording with typed holes `{name: type}` named as the
-   entry point's parameters. Make a hole of every part that can differ between requests of
+   entry point's parameters; a parameter with a default may go without a hole in a wording
+   that lacks its part. Make a hole of every part that can differ between requests of
    the kind (names, objects, units, numbers, fractions, the question when the kind asks
    several over the same data), not only of this request's numbers. A value mentioned twice
    is one hole named twice (`{p: word} has {n: int} pens. {p: word} ...`), its mentions

@@ -101,3 +101,15 @@ def test_leading_assert_is_a_precondition_not_a_bug(tmp_path):
             c.lookup("Double the number -3 please").run()
         assert err.value.trace.outcome == "domain" and err.value.counterexample.fault == "F-ASSERT"
         assert c.get(fam).stats.domain_misses == 1 and c.get(fam).stats.failures == 0
+
+
+def test_a_wording_without_a_defaulted_parameters_part_runs_with_its_default(tmp_path):
+    """Rule 3 of the compile prompt: a parameter with a default may go without a hole."""
+    src = ('def main(n: int, unit: str = "apples") -> str:\n    return f"{n * 2} {unit}"\n\n'
+           'assert main(2) == "4 apples"\n')
+    draft = FamilyDraft(source=src, patterns=("Double {n: int} {unit: word} please", "Double {n: int} please"),
+                        samples=("Double 2 pears please", "Double 3 please"))
+    with Cache(tmp_path / "c", toolchain=SeglamToolchain(OPTS)) as c:
+        c.admit(draft)
+        assert c.lookup("Double 5 please").run().value == "10 apples"
+        assert c.lookup("Double 5 figs please").run().value == "10 figs"

@@ -84,3 +84,15 @@ def test_a_family_with_a_repeated_hole_is_admitted_and_served(tmp_path):
         hit = cache.lookup("Li has 10 apples. Li eats 4. How many apples does Li have left?")
         assert hit is not None and hit.run().value == 6
         assert cache.lookup("Li has 10 apples. Mo eats 4. How many apples does Li have left?") is None
+
+
+def test_a_pattern_may_leave_out_a_parameter_with_a_default_but_no_other_as_rule_3_says():
+    from seglam.engine.prompt import RULES
+
+    assert "a parameter with a default may go without a hole in a wording that lacks its part" in " ".join(RULES.split())
+    sig = Signature(entry="solve", params=(Param(name="n", type="int"), Param(name="unit", type="str", default=True)),
+                    returns="int")
+    assert check_holes(parse_pattern("Double {n: int} apples please"), sig) == []
+    assert check_holes(parse_pattern("Double {n: int} {unit: word} please"), sig) == []
+    assert check_holes(parse_pattern("Double some {unit: word} please"), sig) == [
+        "pattern 'Double some {unit: word} please' leaves parameter(s) n unbound"]
