@@ -248,14 +248,17 @@ class Cache:
 
     def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
                 provenance: Provenance | None = None, note: str = "",
-                verification: Verification | None = None, samples: tuple[str, ...] = ()) -> ReplaceResult:
+                verification: Verification | None = None, samples: tuple[str, ...] = (),
+                description: str | None = None) -> ReplaceResult:
         """A new program for a family: verified (unless ``verification`` is a passing report
         of this source), checked against every stored sample, example and counterexample,
         diffed against the old one; the old version goes to history and the family is
         active again. ``samples``: further requests the new version answers (a widening's
-        refused requests), checked and stored with the old ones."""
+        refused requests), checked and stored with the old ones; ``description``: what the
+        new version does (None keeps the old one)."""
         return self._correction.replace(entry_id, source, entry=entry, patterns=patterns, provenance=provenance,
-                                        note=note, verification=verification, samples=samples)
+                                        note=note, verification=verification, samples=samples,
+                                        description=description)
 
     def retire(self, entry_id: str, reason: str = "") -> None:
         """Stop serving a family for good; it stays readable with its history."""

@@ -107,18 +107,20 @@ class Correction:
 
     def replace(self, entry_id: str, source: str, *, entry: str | None = None, patterns: tuple[str, ...] | None = None,
                 provenance: Provenance | None = None, note: str = "",
-                verification: Verification | None = None, samples: tuple[str, ...] = ()) -> ReplaceResult:
+                verification: Verification | None = None, samples: tuple[str, ...] = (),
+                description: str | None = None) -> ReplaceResult:
         """A new program for a family, admitted as its next version (see
         :meth:`Admission.admit`); the old version goes to history. ``verification``: a
         passing report of this very source made by the caller (the engine's, which ran
         with the request's bindings as seeds); without it the program is verified here.
-        ``samples`` are added to the stored ones (each must match a pattern and be answered)."""
+        ``samples`` are added to the stored ones (each must match a pattern and be answered);
+        ``description`` replaces the old one when given (a widened family does more)."""
         full = resolve(self.store, entry_id)
         old = self.inspection.get(full)
         draft = FamilyDraft(
             source=source,
             patterns=tuple(patterns) if patterns is not None else old.patterns,
-            description=old.description,
+            description=old.description if description is None else description,
             entry=entry or old.signature.entry,
             tasks=old.tasks,
             samples=tuple(dict.fromkeys((*old.samples, *samples))),

@@ -573,7 +573,8 @@ class Engine:
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine",
                                  verification=draft.verification,
-                                 samples=claimed_refusals(request, draft.patterns, keep))
+                                 samples=claimed_refusals(request, draft.patterns, keep),
+                                 description=draft.description or None)
         if add:
             new = self.cache.get(res.entry_id)
             notes += [self._learn_pattern(new, pattern, sample) for pattern, sample in add]

@@ -331,3 +331,20 @@ def test_kept_requests_show_each_patterns_first_request_then_the_most_recent_wit
                                                        + f". What is the {q}?" for q in ("largest", "smallest")))
     shown, more = kept_requests(long)
     assert len(shown) == 1 and more == 1  # two would pass the budget
+
+
+def test_a_widened_version_carries_its_own_description_which_the_router_then_offers(server, cache):
+    """Stand-in run 6: the router was offered a widened family under its first version's
+    description, while its signature and patterns were the new version's."""
+    engine = engine_on(server, cache, widen=8)
+    server.script(V1)
+    family = engine.solve(FIRST).trace.entry_id
+    wider = {"description": "The largest or the smallest of numbers, signs allowed.", "entry": "solve",
+             "patterns": [WHAT], "program": SIGNED_BOTH_SRC, "answer": 8,
+             "examples": [{"request": "Numbers: 1 -2. What is the smallest?", "answer": -2}], "properties": []}
+    server.script(reply(wider, 3000, 400))
+
+    assert engine.solve(SIGNED).trace.version == 2
+    assert cache.get(family).description == wider["description"]
+    versions, _ = cache.history(family)
+    assert [e.description for e in versions if e.version == 1] == ["Answer a question about a list of numbers."]
