@@ -158,8 +158,18 @@ def fit_json(data: Any, limit: int) -> str:
     return json.dumps(trimmed, default=str, sort_keys=True)[:limit]
 
 
+#: The verdicts of an obligation left open (admitted only with evidence).
+OPEN_VERDICTS = ("unknown", "proved for len <= K")
+
+
 def _rank(obligation: Any) -> int:
-    """Which obligations a trimmed summary keeps longest: refuted errors, then unknown ones."""
+    """Which obligations a trimmed summary keeps longest: those that block admission (refuted
+    errors, and open ones without evidence), then the other open ones. Before, an open
+    obligation without evidence ranked with those that had it and was cut, so a refusal
+    reached the model with no failure in it (stand-in run 7)."""
     if not isinstance(obligation, dict) or obligation.get("severity") != "error":
         return 2
-    return {"refuted": 0, "unknown": 1}.get(str(obligation.get("verdict")), 2)
+    verdict = str(obligation.get("verdict"))
+    if verdict == "refuted" or verdict in OPEN_VERDICTS and obligation.get("evidence") is None:
+        return 0
+    return 1 if verdict in OPEN_VERDICTS else 2

@@ -44,6 +44,9 @@ KIND_HINTS: dict[str, str] = {
     "domain": "the precondition rejects this input, yet it is a request of this kind: widen the precondition "
               "or handle the input",
     "verifier": "the program must verify before it is cached",
+    "no evidence": "the aimed run starts from the request's and your examples' inputs and variants of them (a number "
+                   "replaced, a sentence or word dropped, doubled or swapped); a precondition refusing nearly all "
+                   "of them leaves open obligations without evidence: accept such variants, or give more examples",
     "example refuted": "a module-level example does not hold: fix the program, or the example if it is wrong",
     "ensures refuted": "the postcondition fails on this input: fix the result, or state the postcondition correctly",
     "property refuted": "the property fails on this input: fix the program, or the property if it is wrong",
@@ -299,7 +302,7 @@ def verifier_feedback(summary: str, passed: Passed = Passed()) -> Feedback:
     filename, error, results, omitted = decoded
     failures = [failure("verifier", error)] if error else []
     failures += [_obligation(r, filename) for r in results if r.failed]
-    failures += [_obligation(r, filename) for r in results if r.open and r.evidence is None]
+    failures += _without_evidence([r for r in results if r.open and r.evidence is None], filename)
     settled = [r for r in results if not r.failed and not (r.open and r.evidence is None)]
     counts = replace(
         passed,
@@ -313,11 +316,33 @@ def verifier_feedback(summary: str, passed: Passed = Passed()) -> Feedback:
     return Feedback(tuple(failures), counts)
 
 
+def _without_evidence(results: Sequence[Result], filename: str) -> list[Failure]:
+    """Open obligations without evidence, one failure per function and reason the aimed run
+    gave none (its note: "only 0 aimed inputs met the precondition ..."), listing their
+    lines: 29 such obligations of one entry point were 29 items that said the same and hid
+    the reason (stand-in run 7)."""
+    groups: dict[tuple[str | None, str], list[Result]] = {}
+    for r in results:
+        note = next((n for n in reversed(r.notes) if n.startswith("no targeted evidence")), "")
+        groups.setdefault((r.function, note), []).append(r)
+    out = []
+    for (function, note), group in groups.items():
+        if not note or len(group) == 1:
+            out += [_obligation(r, filename) for r in group]
+            continue
+        lines = ", ".join(dict.fromkeys(str(r.span.line) for r in group if r.span is not None and r.span.line))
+        out.append(failure("no evidence", f"{function or 'module'}: {len(group)} obligations Z3 left open have "
+                           f"{note}", where=f"{filename}:{lines}" if lines else None))
+    return out
+
+
 def _obligation(r: Result, filename: str) -> Failure:
     owner = "module" if r.function is None else r.function
     where = f"{filename}:{r.span.line}" if r.span is not None and r.span.line else None
     if r.failed:
         kind, title = f"{r.kind} refuted", f"{owner}: {r.title}" + (f" ({r.reason})" if r.reason else "")
     else:
-        kind, title = f"{r.kind} not proved", f"{owner}: {r.title}: {r.verdict_text()} ({r.reason or 'no reason given'})"
+        note = next((n for n in reversed(r.notes) if n.startswith("no targeted evidence")), "")
+        kind, title = f"{r.kind} not proved", (f"{owner}: {r.title}: {r.verdict_text()} ({r.reason or 'no reason given'})"
+                                               + (f"; {note}" if note else ""))
     return failure(kind, title, where=where, input=r.counterexample, expected=r.expected, got=r.actual, code=r.code)

@@ -275,6 +275,33 @@ def test_a_long_verifier_report_is_trimmed_to_whole_obligations_failures_kept():
     assert fit_json(data, 10**6) == json.dumps(data, sort_keys=True)  # short enough: unchanged
 
 
+def test_open_obligations_without_evidence_outlast_those_with_it_and_come_back_as_one_failure():
+    """Stand-in run 7: a refusal reached the model with no failure in it. The summary had cut
+    the 29 open obligations that had no evidence (they ranked with the 91 that had it), and
+    had it kept them, 29 items would have said the same thing without saying why."""
+    note = "no targeted evidence: only 0 aimed inputs met the precondition and ran to the end (at least 10 needed)"
+    with_evidence = [{"kind": "fault", "title": f"no fault {i}", "verdict": "unknown", "severity": "error",
+                      "function": "solve", "reason": "outside the Z3 fragment " + "y" * 200,
+                      "evidence": "aimed run: no counterexample in 40 valid inputs"} for i in range(60)]
+    without = [{"kind": "fault", "title": f"open {i}", "verdict": "unknown", "severity": "error", "function": "solve",
+                "reason": "outside the Z3 fragment", "notes": [note], "span": {"line": 10 + i, "col": 1}}
+               for i in range(6)]
+    other = {"kind": "fault", "title": "alone", "verdict": "proved for len <= K", "severity": "error",
+             "function": "helper_entry", "reason": "bounded", "notes": [note], "span": {"line": 90, "col": 1}}
+    data = {"file": "f.sgl", "error": None, "obligations": with_evidence + without + [other]}
+    out = json.loads(fit_json(data, 6000))
+    assert {o["title"] for o in out["obligations"] if o.get("evidence") is None} == {f"open {i}" for i in range(6)} | {"alone"}
+    feedback = verifier_feedback(fit_json(data, 6000))
+    assert [f.kind for f in feedback.failures] == ["no evidence", "fault not proved"]
+    grouped = feedback.failures[0]
+    assert grouped.title == f"solve: 6 obligations Z3 left open have {note}"
+    assert grouped.where == "f.sgl:10, 11, 12, 13, 14, 15"
+    text = feedback.render()
+    assert text.startswith("1. no evidence at f.sgl:10, 11") and "a precondition refusing nearly all" in text
+    assert "2. fault not proved at f.sgl:90: helper_entry: alone" in text
+    assert feedback.failures[1].title.endswith("; " + note)  # why it has no evidence, on its own too
+
+
 def test_the_largest_item_and_passed_line_fit_the_default_budget():
     big = "z" * 5000
     item = Failure("ensures refuted", big, where=big, input=big, expected=big, got=big, code="F-ENSURES", hint=big,
