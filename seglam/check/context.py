@@ -52,6 +52,7 @@ class Context:
     walrus_in: dict[int, frozenset] = field(default_factory=dict)  # id(lambda scope) -> its `:=` targets
     lambdas: dict[int, tuple] = field(default_factory=dict)       # id(stored lambda) -> (node, scopes, state)
     key_results: dict[int, Any] = field(default_factory=dict)     # id(key= argument) -> the type it returns
+    loop_facts: dict[int, tuple] = field(default_factory=dict)    # id(loop) -> (names it assigns, its size)
 
     @property
     def types(self) -> dict[int, t.Type]:

@@ -105,7 +105,10 @@ def merge_all(states) -> State | None:
 
 @dataclass
 class LoopCtx:
+    """The states that leave a loop by ``break`` and go back to its head by ``continue``."""
+
     breaks: list = field(default_factory=list)
+    continues: list = field(default_factory=list)
 
 
 @dataclass
@@ -128,3 +131,5 @@ class FnCtx:
     scopes: list[dict[str, t.Type]] = field(default_factory=list)   # lambda / comprehension scopes
     changed: bool = False
     stmt_index: int = 10**9                     # module level: index of the statement being checked
+    silent_loops: int = 0                       # loop-head searches in progress (seglam.check.stmts.loop_head)
+    silent_work: int = 0                        # syntax nodes those searches have walked so far
