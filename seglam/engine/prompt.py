@@ -68,7 +68,9 @@ Rules:
    request listed there that one of your patterns matches (give it in "examples" with its
    answer). It MAY refuse any other input. Give the entry point a precondition (@requires or
    leading asserts) that rejects inputs it cannot handle, and a docstring saying in words which
-   requests it handles (the router reads both); refuse rather than guess. If not every
+   requests it handles (the router reads both); refuse rather than guess. A leading assert's
+   message (`assert bad is None, f"cannot read {bad!r}"`) is shown with each refusal, so a
+   widening knows what was not read. If not every
    request of a computable kind can be read (free-form text), handle those you can read and
    let the precondition refuse the rest. A refusal is a miss, never a wrong answer; for
    requests your patterns match but the precondition refuses, the engine later asks for a
@@ -279,7 +281,8 @@ def _kept(shown: Sequence[str], more: int) -> list[str]:
     if not shown:
         return []
     out = ["", "Requests the family answers now (stored; the new version's patterns must still match each one and "
-               "its program still answer it)" + (f", {len(shown)} of {len(shown) + more}:" if more else ":")]
+               "its program still answer it)" + (f", {len(shown)} of {len(shown) + more}, each pattern's first "
+                                                   "among them (the others are re-checked too):" if more else ":")]
     return out + [f"- {_json(text)}" for text in shown]
 
 

@@ -77,8 +77,8 @@ def refused_requests(record: TrustRecord) -> tuple[tuple[str, str], ...]:
 
 
 #: At most this many of a family's stored requests, and chars of them, shown in a replacing compile.
-SHOWN_SAMPLES = 6
-SHOWN_SAMPLE_CHARS = 4_000
+SHOWN_SAMPLES = 10
+SHOWN_SAMPLE_CHARS = 8_000
 
 
 def kept_requests(entry: Entry) -> tuple[tuple[str, ...], int]:

@@ -348,3 +348,47 @@ def test_a_widened_version_carries_its_own_description_which_the_router_then_off
     assert cache.get(family).description == wider["description"]
     versions, _ = cache.history(family)
     assert [e.description for e in versions if e.version == 1] == ["Answer a question about a list of numbers."]
+
+
+SAYS_WHY_SRC = '''
+def unread(nums: str) -> str | None:
+    """The first word that is not a number without a sign, else None."""
+    for w in nums.split():
+        if w == "" or not all("0" <= c <= "9" for c in w):
+            return w
+    return None
+
+
+def solve(nums: str) -> int:
+    """The largest of numbers without signs."""
+    assert len(nums.split()) > 0 and unread(nums) is None, f"cannot read {unread(nums)!r}"
+    return max(int(w) for w in nums.split())
+
+
+assert solve("3 5 8") == 8
+'''
+
+
+def test_a_leading_asserts_message_reaches_the_widening_so_it_knows_what_was_not_read(server, tmp_path):
+    """Rule 6 says a leading assert's message is shown with each refusal: the stand-ins of
+    runs 5 and 7 had to guess which sentence their parser had failed on. (The real toolchain:
+    it tells a leading assert, a precondition, from a later one.)"""
+    from seglam.cache.toolchain import SeglamToolchain
+
+    assert "A leading assert's message" in " ".join(build_prompts(guide="", worked=[], stdlib="").system.split())
+    cache = Cache(tmp_path / "real", toolchain=SeglamToolchain({"max_examples": 10, "z3": False}))
+    engine = engine_on(server, cache, widen=8)
+    server.script(compile_reply(SAYS_WHY_SRC, [ONE_QUESTION], 8, [("Numbers: 1 2. What is the largest?", 2)]))
+    first = engine.solve(FIRST)
+    assert first.tier == "compiled", first.trace.reasons
+    family = first.trace.entry_id
+    digits = 'digits = w.lstrip("-")\n    return digits != "" and all("0" <= c <= "9" for c in digits)'
+    signed = SIGNED_BOTH_SRC.replace('return w.lstrip("-").isdigit()', digits)
+    server.script(compile_reply(signed, [WHAT], 8, [("Numbers: 1 -2. What is the smallest?", -2)]))
+
+    second = engine.solve(SIGNED)
+    assert second.trace.version == 2, second.trace.reasons
+
+    line = user_of(server.requests[-1]).split(f'{json.dumps(SIGNED)} (this request: your "answer"): refused, ', 1)[1]
+    assert "cannot read '-5'" in line.splitlines()[0], line[:400]
+    assert cache.get(family).version == 2
