@@ -365,14 +365,15 @@ ROUTE_RULES = """\
 You route a request to an existing SEGLAM program family, or say none fits.
 Each offered family has an id, a description, its entry point's signature, what the
 entry point accepts (its docstring and precondition) and the patterns of requests it
-already recognises. Pick a family if the request is of its kind: the same sort of
-input data and task, in other words, or another question over the same data. Give
+already recognises. Pick a family if the request is of its kind: the same task with
+the same form of answer, however the request states its facts (other words, other facts
+to read, another question over the same data); one family per kind, not per wording. Give
 bindings and a pattern ONLY if the family computes exactly what this request asks. If
 the request is of the family's kind but asks what it does not compute (another
 question or form), or its precondition shown would refuse the inputs, reply with the
 family and empty bindings, {"family": "<id>", "bindings": {}}: the engine then asks
 for a wider version of that family instead of writing a rival one. Pick none for a
-different kind of task.
+different kind of task (another thing computed, another form of answer).
 Reply with one JSON object:
   {"family": "<id>" or null, "bindings": {param: value, ...}, "pattern": "<pattern>"}
 "bindings" gives every parameter of the entry point its value taken from the request

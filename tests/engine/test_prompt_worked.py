@@ -236,6 +236,14 @@ def test_the_route_rules_say_what_to_reply_when_no_family_fits(book):
     assert 'When no family fits, reply {"family": null}' in book.route_system
 
 
+def test_the_route_rules_say_a_kind_is_its_task_and_answer_however_the_facts_are_stated(book):
+    """Stand-in run 6 (dates) routed each new way of stating "today" to no family, so the
+    stream made 8 families of one kind: the rule said "the same sort of input data"."""
+    rules = " ".join(book.route_system.split())
+    assert "the same task with the same form of answer, however the request states its facts" in rules
+    assert "one family per kind, not per wording" in rules and "same sort of input data" not in rules
+
+
 # -- every rule stated, once ----------------------------------------------------------------------
 
 _CODE = re.compile(r"\b[EF]-[A-Z][A-Z-]*[A-Z]")
