@@ -53,8 +53,8 @@ from seglam.engine.router import (
     OF_ITS_KIND, Doc, RouteRefusal, accepts, bm25_rank, next_version_patterns, rebinds_samples, route_bindings,
 )
 from seglam.engine.widening import (
-    CANNOT_BIND, attempt, claimed_refusals, kept_requests, overlapped_family, record_refusal, refusal_why,
-    refused_requests,
+    CANNOT_BIND, attempt, kept_requests, overlapped_family, record_refusal, refusal_why,
+    refused_requests, version_samples,
 )
 from seglam.engine.worked import WorkedFamily, from_admitted
 from seglam.engine.schema import CompileReply, DirectReply, ReplyError, RouteReply, decode_reply
@@ -573,7 +573,7 @@ class Engine:
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine",
                                  verification=draft.verification,
-                                 samples=claimed_refusals(request, draft.patterns, keep),
+                                 samples=version_samples(request, draft.patterns, keep, draft.samples),
                                  description=draft.description or None)
         if add:
             new = self.cache.get(res.entry_id)

@@ -98,18 +98,24 @@ def kept_requests(entry: Entry) -> tuple[tuple[str, ...], int]:
     return tuple(shown), len(entry.samples) - len(shown)
 
 
-def claimed_refusals(request: Request, claimed: Sequence[str], stored: Sequence[str]) -> tuple[str, ...]:
-    """The request and the widening's refused requests that the new version's own patterns
-    (``claimed``) match, so it answered each (:func:`seglam.engine.admission.unanswered_refusals`),
-    and that a pattern stored with the program (``stored``) matches: each is stored as a
-    sample, a regression every later version must still answer. (One only a pattern learned
-    afterwards matches is stored with that pattern when it is its sample.)"""
+def version_samples(request: Request, claimed: Sequence[str], stored: Sequence[str],
+                    answered: Sequence[str] = ()) -> tuple[str, ...]:
+    """The requests a next version adds to its family's samples, regressions every later
+    version must still answer: the request and the widening's refused requests that the new
+    version's own patterns (``claimed``) match, so it answered each
+    (:func:`seglam.engine.admission.unanswered_refusals`), and the requests it answered in
+    its reply (``answered``: the request and its examples, checked by admission), each one
+    that a pattern stored with the program (``stored``) matches. (One only a pattern learned
+    afterwards matches is stored with that pattern when it is its sample.) Before, a
+    widening's own examples were checked once and then forgotten (stand-in run 7 saw them
+    missing from the stored requests of the next widening)."""
     if request.text is None:
         return ()
     mine, kept = [parse_pattern(p) for p in claimed], [parse_pattern(p) for p in stored]
     texts = dict.fromkeys((request.text, *(text for text, _ in request.refused)))
-    return tuple(t for t in texts
-                 if any(p.match(t) is not None for p in mine) and any(p.match(t) is not None for p in kept))
+    claimed_texts = [t for t in texts if any(p.match(t) is not None for p in mine)]
+    return tuple(t for t in dict.fromkeys((*claimed_texts, *answered))
+                 if any(p.match(t) is not None for p in kept))
 
 
 def overlapped_family(cache: Any, request: Request, judged: Sequence[Candidate | Refusal],

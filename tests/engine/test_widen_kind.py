@@ -107,6 +107,8 @@ def test_a_widening_prompt_lists_every_kept_refusal_and_its_version_answers_each
     assert repair.count("matches a request the family refused") == 2
     assert repr(OTHER_WORDING) in repair and repr(SIGNED) in repair and repr(OTHER_KIND) not in repair
     assert set(cache.get(family).samples) >= {OTHER_QUESTION, OTHER_WORDING, SIGNED}  # regressions from now on
+    # and so is the widening's own example (before, it was checked once and forgotten; stand-in run 7)
+    assert "Numbers: 10 20. What is the smallest?" in cache.get(family).samples
     calls = server.calls
     assert engine.solve(OTHER_WORDING).value == 4 and engine.solve(SIGNED).value == 8
     assert engine.solve("Numbers: 7 -2. Which one is the largest?").value == 7
