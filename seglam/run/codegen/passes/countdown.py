@@ -65,7 +65,7 @@ def run(loop: py.While, facts: Facts, fresh: Callable[[str], str], repeat_name: 
 
 
 class _FuelLeft(py.NodeTransformer):
-    """Inside a :meth:`Localizer._countdown` loop, ``h_f`` is read only to write it back
+    """Inside a countdown loop, ``h_f`` is read only to write it back
     before a ``return``: it reads the items left instead."""
 
     def __init__(self, left: py.expr) -> None:
