@@ -31,7 +31,7 @@ def _run_pass(before: str, sized: str | None = "len", module_calls: tuple[str, .
 
 
 def _safe(call: py.Call) -> bool:
-    """The calls the golden loops make that cannot reach the fuel counter (``Localizer.safe_call``)."""
+    """The calls the golden loops make that cannot reach the fuel counter (``Purity.safe_call``)."""
     if isinstance(call.func, py.Attribute):
         return call.func.attr == "append"
     return isinstance(call.func, py.Name) and call.func.id in ("h_tick", "g_len", "g_len_fault")

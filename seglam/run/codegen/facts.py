@@ -27,7 +27,7 @@ class Facts:
     grown: dict[int, tuple[py.AST, str]] = field(default_factory=dict)
     #: calls of a module-level def (which cannot see the caller's collections)
     module_calls: dict[int, py.AST] = field(default_factory=dict)
-    #: a charge of work on large values, once counted in a local -> its cost (codegen.fuel)
+    #: a charge of work on large values, once counted in a local -> its cost (passes.local_fuel)
     spends: dict[int, tuple[py.AST, py.expr]] = field(default_factory=dict)
     #: an int cap test -> (the value before its check, the work (op, a, b) or None)
     #: (sizework.capped_assign writes such a value as two statements)

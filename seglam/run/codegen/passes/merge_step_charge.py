@@ -2,7 +2,7 @@
 charges it together with the loop's step.
 
 Contract. Input: a loop of a region that counts fuel in the local ``h_f`` (after
-:class:`seglam.run.codegen.fuel.Localizer` has rewritten its ticks and charges), whose body
+the pass ``local_fuel`` has rewritten its ticks and charges), whose body
 starts with the step (``h_f -= 1`` then ``if h_f < 0: <fault>``, :func:`is_step`) and whose
 next statement evaluates a charge ``(h_f := -1 - K // BULK_UNIT + h_f) < 0 and
 h_ctx.out_of_fuel() or <value>`` before anything but loads of names and constants, with

@@ -5,7 +5,7 @@ Contract. Input: a ``for`` of a region that counts fuel in the local ``h_f``, si
 (``Facts.sized_of``), with no ``else``, whose body starts with the step (``h_f -= 1`` then
 ``if h_f < 0: <fault>``) and whose rest is quiet (:func:`regions.quiet`: no early exit, no
 nested loop, no charge); or a pure list/set/dict comprehension (no call can reach the fuel
-counter: ``Localizer.pure``) with one sized clause whose first
+counter: ``Purity.pure``) with one sized clause whose first
 condition is the step marker ``h_ctk()`` and whose other conditions and element are quiet.
 Output: the iterable is bound once (``h_itK``) and measured (:func:`sized.measure`); when its
 length is at most ``h_f``, ``h_f`` drops by it at once and a copy without the step (and, for

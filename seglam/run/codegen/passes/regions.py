@@ -1,8 +1,8 @@
 """What the passes over a region that counts fuel in the local ``h_f`` ask of its code
-(after :class:`seglam.run.codegen.fuel.Localizer` has rewritten its ticks and charges): is
+(after the pass ``local_fuel`` has rewritten its ticks and charges): is
 a loop body *quiet* (each iteration costs exactly its step) or *silent* (it leaves ``h_f``
 alone but may leave early), does it charge work on large values, and the rewriting of those
-charges and of nested blocks. Shared by the passes in this package and by ``codegen.fuel``.
+charges and of nested blocks. Shared by the passes in this package.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def is_spend_call(node: py.AST) -> bool:
 
 
 class Spent(py.NodeTransformer):
-    """Charges of work on large values (``h_f`` arithmetic, stated in ``facts`` by :class:`_Rewrite`)
+    """Charges of work on large values (``h_f`` arithmetic, stated in ``facts`` by ``local_fuel``)
     -> ``make(cost)``: what a countdown or precharged loop charges them with."""
 
     def __init__(self, facts: Facts, make: Callable[[py.expr], py.expr]) -> None:
