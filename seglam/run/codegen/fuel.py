@@ -22,7 +22,7 @@ from typing import Callable
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes import cap_versioning, countdown, merge_step_charge, precharge
-from seglam.run.codegen.passes.local_fuel import Rewrite, counted_comprehension, enter, leave
+from seglam.run.codegen.passes.local_fuel import Charges, Region, counted_comprehension, enter, leave
 from seglam.run.codegen.passes.purity import Purity, has_step_marker
 from seglam.run.codegen.passes.sized import Natives
 
@@ -64,9 +64,9 @@ class Localizer:
             self._precharge_comprehensions(stmt)
         rewritten: list[py.stmt] = []
         for stmt in body:
-            out = Rewrite(self.facts).visit(stmt)
+            out = Region().visit(stmt)
             rewritten.extend(out if isinstance(out, list) else [out])
-        counted = self._nested(py.Module(body=rewritten, type_ignores=[])).body
+        counted = [Charges().visit(s) for s in self._nested(py.Module(body=rewritten, type_ignores=[])).body]
         before, after = enter(body[0]), leave(body[-1])
         return [before, *counted] if isinstance(counted[-1], py.Return) else [before, *counted, after]
 
@@ -101,8 +101,8 @@ class Localizer:
             return [s]
         if isinstance(s, (py.For, py.While)):
             if self.purity.pure(s):
-                local = Rewrite(self.facts).visit(s)
-                return [enter(s), *self._counted(self._nested(local)), leave(s)]
+                local = Region().visit(s)
+                return [enter(s), *(Charges().visit(x) for x in self._counted(self._nested(local))), leave(s)]
             s.body = self.block(s.body)
             s.orelse = self.block(s.orelse)
             self._comprehensions(s, fields=("iter", "test"))
@@ -136,7 +136,7 @@ class Localizer:
         return node
 
     def _counted(self, loop: py.stmt) -> list[py.stmt]:
-        out = countdown.run(loop, self.facts, self.fresh, self.repeat_name, self.length_hint_name, self.take_name) \
+        out = countdown.run(loop, self.fresh, self.repeat_name, self.length_hint_name, self.take_name) \
             if isinstance(loop, py.While) else precharge.run(loop, self.facts, self.natives, self.fresh)
         if out == [loop]:
             merge_step_charge.run(loop)
@@ -170,9 +170,9 @@ class Localizer:
         if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
             if self.purity.pure(node) and has_step_marker(node):
                 fast = precharge.comprehension(node, self.facts, self.natives, self.fresh)
-                inner = Rewrite(self.facts).visit(node)
+                inner = Charges().visit(node)
                 if fast is not None:
-                    inner = py.IfExp(test=Rewrite(self.facts).visit(fast[0]), body=Rewrite(self.facts).visit(fast[1]), orelse=inner)
+                    inner = py.IfExp(test=Charges().visit(fast[0]), body=Charges().visit(fast[1]), orelse=inner)
                 return counted_comprehension(node, inner, self.fin)
             # not pure itself: its element and conditions may hold pure comprehensions (never
             # its iterables, where := is not allowed)

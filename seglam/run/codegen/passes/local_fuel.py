@@ -1,16 +1,17 @@
 """Pass ``local_fuel``: a pure region counts its fuel in the local ``h_f``.
 
 Contract. Input: a region the ``purity`` pass calls pure (a loop, a comprehension, or the
-whole body of a leaf function), its fuel work still the markers. Output (:class:`Rewrite`):
-the step ``h_ctx.fuel -= 1`` and its test read and write ``h_f``; ``h_ch(n)`` becomes
-``(h_f := -1 - n // BULK_UNIT + h_f) < 0 and h_ctx.out_of_fuel()``, ``h_cx(n)`` the same
-with ``-n`` (stated in ``Facts.spend_of``, so ``precharge`` and ``countdown`` can charge it
-their way), ``h_ctk()`` ``(h_f := h_f - 1) >= 0 or h_ctx.out_of_fuel()``; every ``return``
-writes ``h_f`` back first (its value computed before); lambdas keep the context counter.
-The caller brackets the region with :func:`enter` and :func:`leave` (or, for a comprehension,
-:func:`counted_comprehension`). The cost is evaluated before ``h_f`` is read, so the steps
-charged, and the point where ``F-FUEL`` fires, are those of the context counter. Golden
-before/after tests: ``tests/compiled/test_pass_local_fuel.py``.
+whole body of a leaf function), its fuel work still the markers. First (:class:`Region`) the
+step ``h_ctx.fuel -= 1`` and its test read and write ``h_f``, and every ``return`` writes
+``h_f`` back first (its value computed before); the charges stay explicit markers while the
+loop passes run (``precharge``, ``countdown``, ``merge_step_charge`` charge the ones they can
+their way). Last (:class:`Charges`) the markers left become arithmetic on ``h_f``: ``h_ch(n)``
+``(h_f := -1 - n // BULK_UNIT + h_f) < 0 and h_ctx.out_of_fuel()``, ``h_cx(n)`` the same with
+``-n``, ``h_ctk()`` ``(h_f := h_f - 1) >= 0 or h_ctx.out_of_fuel()``. Lambdas keep the context
+counter. The caller brackets the region with :func:`enter` and :func:`leave` (or, for a
+comprehension, :func:`counted_comprehension`). The cost is evaluated before ``h_f`` is read,
+so the steps charged, and the point where ``F-FUEL`` fires, are those of the context counter.
+Golden before/after tests: ``tests/compiled/test_pass_local_fuel.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import ast as py
 from typing import Any
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.state import CHARGE, COMP_TICK, CTX, SPEND
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.context import BULK_UNIT
@@ -42,12 +42,10 @@ def counted_comprehension(comp: py.AST, rewritten: py.expr, fin: str) -> py.expr
     return P.at(P.call(P.name(fin), [P.name(CTX), snapshot, rewritten, P.name(LOCAL)]), comp)
 
 
-class Rewrite(py.NodeTransformer):
-    """Ticks and charges → ``h_f`` arithmetic, inside one pure region (a charge of work on
-    large values is stated in ``facts``: countdown and precharged loops charge it their way)."""
-
-    def __init__(self, facts: Facts) -> None:
-        self.facts = facts
+class Region(py.NodeTransformer):
+    """A pure region's steps and returns -> ``h_f``: the step ``h_ctx.fuel -= 1`` and its test
+    read and write ``h_f``, and every ``return`` writes ``h_f`` back first (its value computed
+    before). Its charges stay markers, for the loop passes; :class:`Charges` writes them last."""
 
     def visit_Lambda(self, node: py.Lambda) -> py.Lambda:
         return node  # its own scope: keeps the context counter
@@ -73,6 +71,14 @@ class Rewrite(py.NodeTransformer):
         keep = P.at(P.assign(P.store("h_r"), node.value), node)
         return [keep, sync, P.at(py.Return(value=P.name("h_r")), node)]
 
+
+class Charges(py.NodeTransformer):
+    """A pure region's charge markers -> ``h_f`` arithmetic (the last step of the pass, after
+    the loop passes have charged the ones they can their way)."""
+
+    def visit_Lambda(self, node: py.Lambda) -> py.Lambda:
+        return node  # its own scope: keeps the context counter
+
     def visit_Call(self, node: py.Call) -> py.AST:
         self.generic_visit(node)
         f = node.func
@@ -84,9 +90,7 @@ class Rewrite(py.NodeTransformer):
             return P.at(_decrement(negated), node)
         if isinstance(f, py.Name) and f.id == SPEND:
             # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
-            out = P.at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
-            self.facts.set_spend(out, node.args[0])  # countdown and precharged loops charge it their way
-            return out
+            return P.at(_decrement(py.UnaryOp(op=py.USub(), operand=node.args[0])), node)
         if isinstance(f, py.Name) and f.id == COMP_TICK:
             # one comprehension step: the marker's value must be true, so test `>= 0`
             dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))

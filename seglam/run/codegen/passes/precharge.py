@@ -36,19 +36,19 @@ def run(loop: py.For, facts: Facts, natives: Natives, fresh: Callable[[str], str
     """A quiet sized ``for``: ``if <fits>: h_f -= h_n; <fast> else: <loop>``."""
     spends = not calls(loop.iter, natives.reversed)
     if not (facts.sized_of(loop) and not loop.orelse and len(loop.body) > 2
-            and quiet(loop.body[2:], facts, spends=spends)):
+            and quiet(loop.body[2:], spends=spends)):
         return [loop]
     it, n = fresh("h_it"), "h_n"
     fast_body, grown, growth = without_cap_checks(loop.body[2:], facts)
     fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
     slow = py.For(target=loop.target, iter=P.name(it), body=loop.body, orelse=[], type_comment=None)
     resume: list[py.stmt] = []
-    if spends and has_spends(fast_body, facts):
+    if spends and has_spends(fast_body):
         # work on large values is charged from the fuel left after the steps charged up
         # front; when it runs short, the loop goes on counting (Runtime.prespent)
         steps = f"{it}i"
         fast.iter = P.name(steps)
-        fast.body = [_prespent(facts, natives, steps).visit(s) for s in facts.copy(fast_body)]
+        fast.body = [_prespent(natives, steps).visit(s) for s in facts.copy(fast_body)]
         rest = P.attr(P.name(CTX), "resume")
         counting = py.For(target=copy.deepcopy(loop.target), iter=P.name(steps), body=facts.copy(loop.body),
                           orelse=[], type_comment=None)
@@ -79,8 +79,8 @@ def comprehension(comp: py.AST, facts: Facts, natives: Natives,
     if not facts.sized_of(gen) or not gen.ifs or not _is_tick(gen.ifs[0]):
         return None
     rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
-    spends = not calls(gen.iter, natives.reversed) and has_spends(rest, facts)
-    if not quiet([py.Expr(value=e) for e in rest], facts, spends=spends):
+    spends = not calls(gen.iter, natives.reversed) and has_spends(rest)
+    if not quiet([py.Expr(value=e) for e in rest], spends=spends):
         return None
     it = fresh("h_it")
     size = measure(facts.sized_of(gen), gen.iter, it, natives)
@@ -105,7 +105,7 @@ def comprehension(comp: py.AST, facts: Facts, natives: Natives,
         test.values.append(P.compare(py.NamedExpr(target=P.store(steps), value=P.call(
             P.name(natives.iter), [P.name(it)])), py.IsNot(), P.const(None)))
         fast.generators[0].iter = P.name(steps)
-        fast = _prespent(facts, natives, steps).visit(fast)
+        fast = _prespent(natives, steps).visit(fast)
         rest_comp.generators[0].iter = P.call(P.name(natives.resumed), [P.name(CTX)])
         more = py.IfExp(test=P.compare(P.attr(P.name(CTX), "resume"), py.IsNot(), P.const(None)),
                         body=rest_comp, orelse=P.const(None))
@@ -114,10 +114,10 @@ def comprehension(comp: py.AST, facts: Facts, natives: Natives,
     return P.at(test, comp), P.at(fast, comp)
 
 
-def _prespent(facts: Facts, natives: Natives, steps: str) -> Spent:
+def _prespent(natives: Natives, steps: str) -> Spent:
     """Charges of work on large values -> ``(h_f := prespent(ctx, h_f, cost, steps)) is None``:
     false while the fuel left covers them."""
-    return Spent(facts, lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
+    return Spent(lambda cost: P.compare(py.NamedExpr(target=P.store(LOCAL), value=P.call(
         P.name(natives.prespent), [P.name(CTX), P.name(LOCAL), cost, P.name(steps)])), py.Is(), P.const(None)))
 
 
