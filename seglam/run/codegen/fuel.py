@@ -79,7 +79,8 @@ class Localizer:
                 if not isinstance(item, py.AST) or isinstance(item, (py.Lambda, py.GeneratorExp)):
                     continue
                 if isinstance(item, (py.ListComp, py.SetComp, py.DictComp)):
-                    fast = precharge.comprehension(item, self.facts, self.natives, self.fresh) if has_step_marker(item) else None
+                    fast = precharge.comprehension(item, self.facts, self.natives, self.fresh) \
+                        if has_step_marker(item) else None
                     if fast is not None:
                         new = P.at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
                         if isinstance(value, list):

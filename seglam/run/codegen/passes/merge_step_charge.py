@@ -1,16 +1,16 @@
 """Pass ``merge_step_charge``: a counted loop whose body starts with a constant charge
 charges it together with the loop's step.
 
-Contract. Input: a loop of a region that counts fuel in the local ``h_f`` (after
-the pass ``local_fuel`` has rewritten its steps; its charges are still markers), whose body
-starts with the step (``h_f -= 1`` then ``if h_f < 0: <fault>``, :func:`is_step`) and whose
-next statement evaluates a charge ``h_ch(K) or <value>`` before anything but loads of names
-and constants, with ``K`` an int constant (``1 + K // BULK_UNIT`` steps). Output: the step decrements ``1 + cost`` at once (one decrement and
-one test per iteration instead of two) and the charge is gone from the statement; only when
-that test fails are the two told apart (give the cost back, test the step alone, take the
-cost, fault at the charge), so the fuel charged and the point where ``F-FUEL`` fires are
-exactly those of the input. Anything else is left as it is. Golden before/after tests:
-``tests/compiled/test_pass_merge_step_charge.py``.
+Contract. Input: a loop of a region that counts fuel in the local ``h_f`` (after the pass
+``local_fuel`` has rewritten its steps; its charges are still markers), whose body starts
+with the step (``h_f -= 1`` then ``if h_f < 0: <fault>``, :func:`is_step`) and whose next
+statement evaluates a charge ``h_ch(K) or <value>`` before anything but loads of names and
+constants, with ``K`` an int constant (``1 + K // BULK_UNIT`` steps). Output: the step
+decrements ``1 + cost`` at once (one decrement and one test per iteration instead of two)
+and the charge is gone from the statement; only when that test fails are the two told apart
+(give the cost back, test the step alone, take the cost, fault at the charge), so the fuel
+charged and the point where ``F-FUEL`` fires are exactly those of the input. Anything else
+is left as it is. Golden before/after tests: ``tests/compiled/test_pass_merge_step_charge.py``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """What the passes over a region that counts fuel in the local ``h_f`` ask of its code
 (after the pass ``local_fuel`` has rewritten its steps; its charges are still the markers
-``h_ch``, ``h_cx``, ``h_ctk``): is a loop body *quiet* (each iteration costs exactly its step) or *silent* (it leaves ``h_f``
-alone but may leave early), does it charge work on large values, and the rewriting of those
-charges and of nested blocks. Shared by the passes in this package.
+``h_ch``, ``h_cx``, ``h_ctk``): is a loop body *quiet* (each iteration costs exactly its
+step) or *silent* (it leaves ``h_f`` alone but may leave early), does it charge work on large
+values, and the rewriting of those charges and of nested blocks. Shared by the passes in
+this package.
 """
 
 from __future__ import annotations
