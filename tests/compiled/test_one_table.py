@@ -14,7 +14,8 @@ import pytest
 import seglam
 from seglam.check.signatures import METHODS
 from seglam.run import cost
-from seglam.run.codegen import fuel, inline
+from seglam.run.codegen import inline
+from seglam.run.codegen.passes import purity
 from seglam.run.context import BULK_UNIT
 from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS, STR_METHODS
 
@@ -38,8 +39,8 @@ def test_inline_str_method_lists_are_the_stdlib_tables():
     assert inline.LINEAR_STR is LINEAR_STR_METHODS and inline.GROWING_STR is GROWING_STR_METHODS
     # every name the generator writes inline is a str method the stdlib implements
     assert set(_INLINE) <= set(STR_METHODS)
-    # and the local-fuel pass treats exactly those (and the collection natives) as safe
-    assert set(_INLINE) <= fuel.SAFE_METHODS
+    # and the purity pass treats exactly those (and the collection natives) as safe
+    assert set(_INLINE) <= purity.SAFE_METHODS
     assert len(_TYPED) > 30  # the agreement test below covers nearly all of them
 
 

@@ -10,14 +10,13 @@ import textwrap
 import pytest
 
 import seglam
-from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes import countdown
 from tests.compiled.passcheck import disagreements_at_every_budget, normalised
 
 
 def _run_pass(before: str) -> str:
     loop = py.parse(textwrap.dedent(before)).body[0]
-    out = countdown.run(loop, Facts(), lambda prefix: f"{prefix}1", "g_repeat", "g_length_hint", None)
+    out = countdown.run(loop, lambda prefix: f"{prefix}1", "g_repeat", "g_length_hint", None)
     return py.unparse(py.Module(body=out, type_ignores=[]))
 
 
@@ -79,7 +78,7 @@ def test_a_break_leaves_with_the_step_charged():
         h_f -= 1
         if h_f < 0:
             h_ctx.out_of_fuel()
-        u_i += (h_f := (-1 - 3 // 8 + h_f)) < 0 and h_ctx.out_of_fuel() or 1
+        u_i += h_ch(3) or 1
     """,
     # a nested loop
     """

@@ -27,8 +27,6 @@ class Facts:
     grown: dict[int, tuple[py.AST, str]] = field(default_factory=dict)
     #: calls of a module-level def (which cannot see the caller's collections)
     module_calls: dict[int, py.AST] = field(default_factory=dict)
-    #: a charge of work on large values, once counted in a local -> its cost (codegen.fuel)
-    spends: dict[int, tuple[py.AST, py.expr]] = field(default_factory=dict)
     #: an int cap test -> (the value before its check, the work (op, a, b) or None)
     #: (sizework.capped_assign writes such a value as two statements)
     capped: dict[int, tuple[py.AST, py.expr, Any]] = field(default_factory=dict)
@@ -54,13 +52,6 @@ class Facts:
     def is_module_call(self, node: py.AST) -> bool:
         return id(node) in self.module_calls
 
-    def set_spend(self, node: py.AST, cost: py.expr) -> None:
-        self.spends[id(node)] = (node, cost)
-
-    def spend_of(self, node: py.AST) -> py.expr | None:
-        got = self.spends.get(id(node))
-        return got[1] if got is not None else None
-
     def set_capped(self, node: py.AST, uncapped: py.expr, work: Any = None) -> None:
         self.capped[id(node)] = (node, uncapped, work)
 
@@ -76,7 +67,7 @@ class Facts:
         for key, twin in list(memo.items()):
             if not isinstance(twin, py.AST):
                 continue
-            for table in (self.sized, self.grown, self.spends, self.capped):
+            for table in (self.sized, self.grown, self.capped):
                 entry = table.get(key)
                 if entry is not None:
                     table[id(twin)] = (twin, *entry[1:])

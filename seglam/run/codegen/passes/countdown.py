@@ -8,7 +8,8 @@ it leaves ``h_f`` alone, no nested loop or scope; ``break`` and ``return`` are f
 condition first in every step, so a step costs the ``for`` (no int is made) instead of a
 decrement and a test; wherever the loop is left, ``h_f`` is the items left (a false condition
 gives back the step taken for it), and when the items run out one more true condition is
-``F-FUEL``, exactly where the input faults. Charges of work on large values in the body take
+``F-FUEL``, exactly where the input faults. Charges of work on large values in the body (the
+markers ``h_cx(cost)``, still explicit: ``local_fuel`` writes them last) take
 their steps from the same iterator (``Runtime.take``). Anything else is returned as it is.
 Golden before/after tests: ``tests/compiled/test_pass_countdown.py``.
 """
@@ -20,14 +21,13 @@ import copy
 from typing import Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes.merge_step_charge import is_step
 from seglam.run.codegen.passes.regions import Spent, quiet, rewrite_blocks, silent
 from seglam.run.codegen.state import CTX
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 
 
-def run(loop: py.While, facts: Facts, fresh: Callable[[str], str], repeat_name: str | None,
+def run(loop: py.While, fresh: Callable[[str], str], repeat_name: str | None,
     length_hint_name: str | None, take_name: str | None) -> list[py.stmt]:
     """A pure ``while`` whose condition and body charge nothing but the step: the loop
     runs over ``repeat(None, h_f)``, one item a step, so a step costs the ``for`` (no
@@ -39,13 +39,13 @@ def run(loop: py.While, facts: Facts, fresh: Callable[[str], str], repeat_name: 
     condition gives back the step taken for it, ``break``/``return`` leave with the
     step charged."""
     if not (repeat_name and length_hint_name and not loop.orelse and len(loop.body) > 2
-            and is_step(loop.body) and quiet([py.Expr(value=loop.test)], facts)
-            and silent(loop.body[2:], facts, spends=take_name is not None)):
+            and is_step(loop.body) and quiet([py.Expr(value=loop.test)])
+            and silent(loop.body[2:], spends=take_name is not None)):
         return [loop]
     steps = fresh("h_rep")
     left = P.call(P.name(length_hint_name), [P.name(steps)])
     if take_name:  # work on large values consumes steps: Runtime.take
-        loop.body[2:] = [Spent(facts, lambda cost: P.call(P.name(take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
+        loop.body[2:] = [Spent(lambda cost: P.call(P.name(take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
                          for s in loop.body[2:]]
 
     def settle(extra: int = 0) -> py.stmt:
@@ -65,7 +65,7 @@ def run(loop: py.While, facts: Facts, fresh: Callable[[str], str], repeat_name: 
 
 
 class _FuelLeft(py.NodeTransformer):
-    """Inside a :meth:`Localizer._countdown` loop, ``h_f`` is read only to write it back
+    """Inside a countdown loop, ``h_f`` is read only to write it back
     before a ``return``: it reads the items left instead."""
 
     def __init__(self, left: py.expr) -> None:

@@ -1,17 +1,16 @@
 """Pass ``merge_step_charge``: a counted loop whose body starts with a constant charge
 charges it together with the loop's step.
 
-Contract. Input: a loop of a region that counts fuel in the local ``h_f`` (after
-:class:`seglam.run.codegen.fuel.Localizer` has rewritten its ticks and charges), whose body
-starts with the step (``h_f -= 1`` then ``if h_f < 0: <fault>``, :func:`is_step`) and whose
-next statement evaluates a charge ``(h_f := -1 - K // BULK_UNIT + h_f) < 0 and
-h_ctx.out_of_fuel() or <value>`` before anything but loads of names and constants, with
-``K`` an int constant. Output: the step decrements ``1 + cost`` at once (one decrement and
-one test per iteration instead of two) and the charge is gone from the statement; only when
-that test fails are the two told apart (give the cost back, test the step alone, take the
-cost, fault at the charge), so the fuel charged and the point where ``F-FUEL`` fires are
-exactly those of the input. Anything else is left as it is. Golden before/after tests:
-``tests/compiled/test_pass_merge_step_charge.py``.
+Contract. Input: a loop of a region that counts fuel in the local ``h_f`` (after the pass
+``local_fuel`` has rewritten its steps; its charges are still markers), whose body starts
+with the step (``h_f -= 1`` then ``if h_f < 0: <fault>``, :func:`is_step`) and whose next
+statement evaluates a charge ``h_ch(K) or <value>`` before anything but loads of names and
+constants, with ``K`` an int constant (``1 + K // BULK_UNIT`` steps). Output: the step
+decrements ``1 + cost`` at once (one decrement and one test per iteration instead of two)
+and the charge is gone from the statement; only when that test fails are the two told apart
+(give the cost back, test the step alone, take the cost, fault at the charge), so the fuel
+charged and the point where ``F-FUEL`` fires are exactly those of the input. Anything else
+is left as it is. Golden before/after tests: ``tests/compiled/test_pass_merge_step_charge.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ import ast as py
 import copy
 
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen.state import CHARGE, CTX
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.context import BULK_UNIT
 
@@ -36,9 +36,10 @@ def run(loop: py.stmt) -> None:
     if slot is None:
         return
     holder, charge = slot
-    cost = _constant_cost(charge)
-    if cost is None:
+    size = charge.args[0]
+    if not (isinstance(size, py.Constant) and type(size.value) is int):
         return
+    cost = 1 + size.value // BULK_UNIT
     rest = holder.values[1:]
     replacement = rest[0] if len(rest) == 1 else py.BoolOp(op=py.Or(), values=rest)
     _replace_first(body[2], holder, P.stamp(replacement, holder.lineno))
@@ -48,11 +49,12 @@ def run(loop: py.stmt) -> None:
         P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), copy.deepcopy(step_fault.body)),
         py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
     ]
-    step_fault.body = [*(P.at(s, step_fault) for s in split), P.stamp(py.Expr(value=charge.values[1]), charge.lineno)]
+    fault = P.call(P.attr(P.name(CTX), "out_of_fuel"))
+    step_fault.body = [*(P.at(s, step_fault) for s in split), P.stamp(py.Expr(value=fault), charge.lineno)]
     body[0].value = P.stamp(P.const(1 + cost), body[0].lineno)
 
 
-def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, py.BoolOp] | None:
+def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, py.Call] | None:
     """The charge ``stmt`` evaluates before anything else, as (the ``charge or value`` it
     starts, the charge), or None. Only loads of names and constants may come before it."""
     if isinstance(stmt, py.If):
@@ -63,7 +65,7 @@ def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, py.BoolOp] | None:
         return None
     while True:
         if isinstance(node, py.BoolOp):
-            if isinstance(node.op, py.Or) and len(node.values) >= 2 and _is_local_charge(node.values[0]):
+            if isinstance(node.op, py.Or) and len(node.values) >= 2 and _is_charge(node.values[0]):
                 return node, node.values[0]
             node = node.values[0]
         elif isinstance(node, py.UnaryOp):
@@ -89,24 +91,9 @@ def _replace_first(stmt: py.stmt, old: py.expr, new: py.expr) -> None:
                         return
 
 
-def _is_local_charge(node: py.expr) -> bool:
-    """``(h_f := cost + h_f) < 0 and ctx.out_of_fuel()`` (:func:`_decrement`)."""
-    return (isinstance(node, py.BoolOp) and isinstance(node.op, py.And) and len(node.values) == 2
-            and isinstance(node.values[0], py.Compare) and isinstance(node.values[0].left, py.NamedExpr)
-            and node.values[0].left.target.id == LOCAL)
-
-
-def _constant_cost(charge: py.BoolOp) -> int | None:
-    """The steps of a charge whose cost is a constant ``-1 - K // BULK_UNIT``."""
-    total = charge.values[0].left.value
-    if not (isinstance(total, py.BinOp) and isinstance(total.right, py.Name) and total.right.id == LOCAL):
-        return None
-    negated = total.left
-    if not (isinstance(negated, py.BinOp) and isinstance(negated.left, py.Constant) and negated.left.value == -1
-            and isinstance(negated.right, py.BinOp) and isinstance(negated.right.left, py.Constant)
-            and type(negated.right.left.value) is int and isinstance(negated.right.op, py.FloorDiv)):
-        return None
-    return 1 + negated.right.left.value // BULK_UNIT
+def _is_charge(node: py.expr) -> bool:
+    """``h_ch(n)``: the charge marker."""
+    return isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == CHARGE and len(node.args) == 1
 
 
 def is_step(body: list[py.stmt]) -> bool:

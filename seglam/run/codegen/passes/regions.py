@@ -1,8 +1,9 @@
 """What the passes over a region that counts fuel in the local ``h_f`` ask of its code
-(after :class:`seglam.run.codegen.fuel.Localizer` has rewritten its ticks and charges): is
-a loop body *quiet* (each iteration costs exactly its step) or *silent* (it leaves ``h_f``
-alone but may leave early), does it charge work on large values, and the rewriting of those
-charges and of nested blocks. Shared by the passes in this package and by ``codegen.fuel``.
+(after the pass ``local_fuel`` has rewritten its steps; its charges are still the markers
+``h_ch``, ``h_cx``, ``h_ctk``): is a loop body *quiet* (each iteration costs exactly its
+step) or *silent* (it leaves ``h_f`` alone but may leave early), does it charge work on large
+values, and the rewriting of those charges and of nested blocks. Shared by the passes in
+this package.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ import ast as py
 from typing import Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.state import CHARGE, COMP_TICK, SPEND
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 
 
-def quiet(body: list[py.stmt], facts: Facts, spends: bool = False) -> bool:
+def quiet(body: list[py.stmt], spends: bool = False) -> bool:
     """No early exit, no nested loop, no charge: each iteration costs exactly its step
     (and, with ``spends``, the work on large values that :class:`Spent` rewrites)."""
     for stmt in body:
-        for node in walk(stmt, facts, spends):
+        for node in walk(stmt, spends):
             if isinstance(node, (py.Break, py.Return, py.For, py.While, py.Lambda, py.ListComp,
                                  py.SetComp, py.DictComp, py.GeneratorExp)):
                 return False
@@ -49,12 +49,12 @@ def rewrite_blocks(stmts: list[py.stmt], each: Callable[[py.stmt], list[py.stmt]
     return out
 
 
-def silent(body: list[py.stmt], facts: Facts, spends: bool = False) -> bool:
+def silent(body: list[py.stmt], spends: bool = False) -> bool:
     """Nothing in ``body`` reads or writes ``h_f`` but the ``return`` write-back (and, with
     ``spends``, the work on large values that :class:`Spent` rewrites), and no nested loop
     or scope: unlike :func:`_quiet`, ``break`` and ``return`` are fine."""
     for stmt in body:
-        for node in walk(stmt, facts, spends):
+        for node in walk(stmt, spends):
             if isinstance(node, (py.For, py.While, py.Lambda, py.ListComp, py.SetComp, py.DictComp,
                                  py.GeneratorExp)):
                 return False
@@ -65,20 +65,19 @@ def silent(body: list[py.stmt], facts: Facts, spends: bool = False) -> bool:
     return True
 
 
-def walk(node: py.AST, facts: Facts, spends: bool):
+def walk(node: py.AST, spends: bool):
     """``ast.walk``, without entering charges of work on large values when ``spends``."""
     todo = [node]
     while todo:
         item = todo.pop()
         if spends and is_spend_call(item):
-            continue  # a charge of work on large values, not yet rewritten: skipped whole
+            continue  # a charge of work on large values: skipped whole
         yield item
-        if not (spends and facts.spend_of(item) is not None):
-            todo.extend(py.iter_child_nodes(item))
+        todo.extend(py.iter_child_nodes(item))
 
 
-def has_spends(body: list[py.AST], facts: Facts) -> bool:
-    return any(facts.spend_of(n) is not None or is_spend_call(n) for stmt in body for n in py.walk(stmt))
+def has_spends(body: list[py.AST]) -> bool:
+    return any(is_spend_call(n) for stmt in body for n in py.walk(stmt))
 
 
 def is_spend_call(node: py.AST) -> bool:
@@ -86,21 +85,14 @@ def is_spend_call(node: py.AST) -> bool:
 
 
 class Spent(py.NodeTransformer):
-    """Charges of work on large values (``h_f`` arithmetic, stated in ``facts`` by :class:`_Rewrite`)
-    -> ``make(cost)``: what a countdown or precharged loop charges them with."""
+    """Charges of work on large values (``h_cx(cost)``) -> ``make(cost)``: what a countdown or
+    precharged loop charges them with."""
 
-    def __init__(self, facts: Facts, make: Callable[[py.expr], py.expr]) -> None:
-        self.facts = facts
+    def __init__(self, make: Callable[[py.expr], py.expr]) -> None:
         self.make = make
 
-    def visit_BoolOp(self, node: py.BoolOp) -> py.AST:
-        cost = self.facts.spend_of(node)
-        if cost is not None:
-            return P.at(self.make(cost), node)
-        return self.generic_visit(node)
-
     def visit_Call(self, node: py.Call) -> py.AST:
-        if is_spend_call(node):  # not rewritten yet (a comprehension charged up front)
+        if is_spend_call(node):
             self.generic_visit(node)
             return P.at(self.make(node.args[0]), node)
         return self.generic_visit(node)
