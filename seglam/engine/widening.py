@@ -27,8 +27,10 @@ from seglam.engine.router import Family, overlapping
 CANNOT_BIND = "its patterns cannot bind it"
 
 
-#: How much of each bound input a refusal's reason shows.
+#: How much of each bound input, and of all of them, a refusal's reason shows (with the
+#: refusing line, within the trust record's ``MAX_REFUSED_WHY``).
 SHOWN_INPUT_CHARS = 120
+SHOWN_INPUTS_CHARS = 280
 
 
 def refusal_why(cause: str, reason: str, bindings: Mapping[str, Any]) -> str:
@@ -38,6 +40,8 @@ def refusal_why(cause: str, reason: str, bindings: Mapping[str, Any]) -> str:
     the program could not read (a stand-in model of run 5 saw only the precondition's line and
     could not tell which sentence its parser had failed on)."""
     shown = ", ".join(f"{k}={v}" for k, v in render_bindings(dict(bindings), SHOWN_INPUT_CHARS).items())
+    if len(shown) > SHOWN_INPUTS_CHARS:
+        shown = shown[:SHOWN_INPUTS_CHARS - 3] + "..."
     return f"{cause} the request's inputs {shown or '(none)'} ({reason})"
 
 
