@@ -240,6 +240,7 @@ class ModuleGen:
         out = []
         freeze = self.ref(self.runtime.freeze_arg, "freeze_arg")
         flat = self.ref(self.runtime.freeze_flat_arg, "freeze_flat_arg")
+        nested = self.ref(self.runtime.freeze_nested_arg, "freeze_nested_arg")
         params = [(p, self._param_type(p, types)) for p in node.params]
         records = self.checked.records
         # no lambda or deep value among the arguments can reach a flat list argument
@@ -251,7 +252,7 @@ class ModuleGen:
                 copy = not (closed and only_read(node.body, p.name, frozenset(self.checked.functions)))
                 out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, copy), ln))
                 continue
-            freezer = flat if flat_collection(t, records) else freeze
+            freezer = flat if flat_collection(t, records) else nested if nested_collection(t, records) else freeze
             frozen = P.assign(P.store(user(p.name)), P.call(freezer, [P.name(CTX), P.name(user(p.name))]))
             done = _FROZEN_CLASS.get(type(t))
             if done is not None:  # an argument passed on frozen (recursion) is returned as it is: skip the call
@@ -427,6 +428,16 @@ def flat_collection(t: Any, records: Any) -> bool:
         return immutable_type(t.elem, records)
     if isinstance(t, T.DictType):
         return immutable_type(t.key, records) and immutable_type(t.value, records)
+    return False
+
+
+def nested_collection(t: Any, records: Any) -> bool:
+    """A list, or a dict with immutable keys, whose elements (values) are flat collections:
+    a grid, an adjacency list, groups (Runtime.freeze_nested_arg)."""
+    if isinstance(t, T.ListType):
+        return flat_collection(t.elem, records)
+    if isinstance(t, T.DictType):
+        return immutable_type(t.key, records) and flat_collection(t.value, records)
     return False
 
 
