@@ -455,13 +455,15 @@ def b_tuple(ctx, it=()):
 
 def b_set(ctx, it=()):
     items = collect(ctx, it)
-    ctx.spend(keys_cost(ctx, items))
+    if type(it) is not str:  # the characters of a string are short keys: no key work
+        ctx.spend(keys_cost(ctx, items))
     return set(items)
 
 
 def b_frozenset(ctx, it=()):
     items = collect(ctx, it)
-    ctx.spend(keys_cost(ctx, items))
+    if type(it) is not str:
+        ctx.spend(keys_cost(ctx, items))
     return frozenset(items)
 
 
