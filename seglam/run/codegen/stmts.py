@@ -81,6 +81,8 @@ def _len_check(g, container: py.expr) -> py.stmt:
 def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
     if len(node.targets) == 1 and isinstance(node.targets[0], A.Subscript):
         return _store_item(g, node.targets[0], g.expr(node.value, fn), fn)
+    if _parallel(node):
+        return _parallel_assign(g, node, fn)
     value = g.expr(node.value, fn)
     out: list[py.stmt] = []
     vt = g.type_of(node.value)
@@ -96,6 +98,32 @@ def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
     for t in node.targets:
         out.extend(_store(g, t, P.name(tmp), fn))
     return out
+
+
+def _parallel(node: A.Assign) -> bool:
+    """``a, b = b, a % b``: names given the items of a tuple display of the same length (a
+    swap, a step of Fibonacci or Euclid), with no ``*`` on either side."""
+    if len(node.targets) != 1 or not isinstance(node.targets[0], A.TupleExpr) \
+            or not isinstance(node.value, A.TupleExpr):
+        return False
+    names, items = node.targets[0].elts, node.value.elts
+    return len(names) == len(items) >= 2 and all(isinstance(t, A.Name) for t in names) \
+        and not any(isinstance(e, A.Starred) for e in items)
+
+
+def _parallel_assign(g, node: A.Assign, fn: FnState) -> list[py.stmt]:
+    """A :func:`_parallel` assignment as Python's own (which builds no tuple for two or three
+    items), then the collection cap of the tuple the reference builds: it is at most the
+    number of items, so one comparison with the cap, made after every item is evaluated; a
+    fault ends the run (faults cannot be caught), so that the names are already stored then
+    is never seen."""
+    n = len(node.value.elts)
+    items = [g.expr(e, fn) for e in node.value.elts]
+    targets = [simple_target(g, t, fn) for t in node.targets[0].elts]
+    fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.const(n)])
+    check = P.if_(P.compare(P.name(LEN_LIM), py.Lt(), P.const(n)), [P.expr_stmt(fault)])
+    return [py.Assign(targets=[py.Tuple(elts=targets, ctx=P.STORE)], value=py.Tuple(elts=items, ctx=P.LOAD)),
+            P.stamp(check, g.line(node.value))]  # located at the tuple, as the reference locates it
 
 
 def _store(g, node: Any, value: py.expr, fn: FnState) -> list[py.stmt]:
