@@ -52,6 +52,7 @@ class ModuleGen:
     name_spans: dict = field(default_factory=dict)  # Seglam function name -> span of its name
     unchecked_sums: frozenset = frozenset()  # ids of the +/- nodes not size-checked (run.intcap)
     facts: Facts = field(default_factory=Facts)  # what the lowering states for the passes
+    fixed_lists: dict = field(default_factory=dict)  # id of a def's scope -> its list params never rebound
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -187,6 +188,10 @@ class ModuleGen:
         info = self.checked.functions.get(node.name) if outer.scope.kind == "module" else None
         scope = outer.scope.child("function", function_locals(node.params, node.body), def_names(node.body))
         fn = FnState(node.name, scope)
+        if info is not None:
+            rebound = function_locals((), node.body)
+            self.fixed_lists[id(scope)] = frozenset(
+                p.name for p in info.params if isinstance(p.type, T.ListType) and p.name not in rebound)
         ln = self.line(node)
         self.entry_lines.add(ln)
         self.name_spans.setdefault(node.name, node.name_span or node.span)
