@@ -246,10 +246,12 @@ LINEAR_STR_METHODS = frozenset({
 })
 #: ... "charge len(s), call, then cap the result's length".
 GROWING_STR_METHODS = frozenset({"capitalize", "casefold", "lower", "swapcase", "title", "upper"})
+#: "fault past the cap, charge max(len(s), width), call" (_padding)
+PADDING_STR_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
 
 STR_METHODS: dict[str, Any] = {name: _linear(name) for name in sorted(LINEAR_STR_METHODS)}
 STR_METHODS.update({name: _growing(name) for name in sorted(GROWING_STR_METHODS)})
-STR_METHODS.update({name: _padding(name) for name in ("center", "ljust", "rjust", "zfill")})
+STR_METHODS.update({name: _padding(name) for name in sorted(PADDING_STR_METHODS)})
 STR_METHODS.update(
     split=str_split, rsplit=str_rsplit, splitlines=str_splitlines, join=str_join,
     replace=str_replace, expandtabs=str_expandtabs, format=str_format_method,

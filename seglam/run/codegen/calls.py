@@ -20,6 +20,7 @@ from seglam.run.codegen.state import CTX, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
 from seglam.run.context import BULK_UNIT
+from seglam.run.stdlib_text import PADDING_STR_METHODS
 from seglam.syntax import ast as A
 
 
@@ -174,6 +175,30 @@ def _unbound_method_call(g, node: A.Call, type_name: str, method: str, fn: FnSta
     return P.call(g.ref(g.runtime.call_method, "call_method"), [P.name(CTX), args[0], P.const(method), *args[1:]], keywords)
 
 
+def _padded(g, node: A.Call, receiver_t: Any, fn: FnState) -> py.expr | None:
+    """``s.ljust(width)``, ``s.rjust(width, fill)``, ``center``, ``zfill`` inline, exactly as
+    the stdlib's padding methods: the receiver, then the width past the string cap faults,
+    then the charge for the longer of the string and the width, then the call. So a loop that
+    lays out text (a report, a table) keeps its fuel in a local counter."""
+    func = node.func
+    if receiver_t != T.STR or func.attr not in PADDING_STR_METHODS or node.keywords or g.no_walrus \
+            or not 1 <= len(node.args) <= (1 if func.attr == "zfill" else 2) \
+            or not all(inline.simple(a, g) for a in node.args) or g.type_of(node.args[0]) not in (T.INT, T.BOOL):
+        return None
+    recv, n = g.tmp(), g.tmp()
+    width = g.expr(node.args[0], fn)
+    fault = P.call(g.ref(g.runtime.str_fault, "str_fault"), [P.name(CTX), g.expr(node.args[0], fn)])
+    longer = py.IfExp(test=P.compare(py.NamedExpr(target=P.store(n), value=inline.length(g, P.name(recv))), py.Gt(),
+                                     g.expr(node.args[0], fn)),
+                      body=P.name(n), orelse=g.expr(node.args[0], fn))
+    checked = py.IfExp(test=P.compare(width, py.Gt(), P.name(STR_LIM)), body=fault,
+                       orelse=P.call(P.name(inline.CHARGE), [longer]))
+    pair = py.Tuple(elts=[py.NamedExpr(target=P.store(recv), value=g.expr(func.value, fn)), P.const(False)], ctx=P.LOAD)
+    first = py.Subscript(value=pair, slice=P.const(1), ctx=P.LOAD)  # the receiver first; False
+    call = P.call(P.attr(P.name(recv), func.attr), [g.expr(a, fn) for a in node.args])
+    return py.BoolOp(op=py.Or(), values=[first, checked, call])
+
+
 def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     func: A.Attribute = node.func  # type: ignore[assignment]
     name = func.attr
@@ -181,7 +206,7 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
         raise g.fail(f"no method {name!r}", node)
     t = g.type_of(func.value)
     fast = inline.str_method(g, node, t, fn) or inline.linear_read(g, node, t, fn) \
-        or (inline.join(g, node, fn) if name == "join" else None)
+        or (inline.join(g, node, fn) if name == "join" else None) or _padded(g, node, t, fn)
     if fast is not None:
         return fast
     if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp) \

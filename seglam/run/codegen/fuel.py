@@ -32,14 +32,14 @@ from seglam.run.codegen.state import CHARGE, COMP_TICK, CTX, SPEND
 from seglam.run.codegen.state import LEN_LIM as LEN_LIMIT
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.context import BULK_UNIT
-from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
+from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS, PADDING_STR_METHODS
 
 
 #: Native method names generated code may call directly (never a user-reachable method:
 #: user method calls always go through the stdlib, so these come from the generator).
 SAFE_METHODS = frozenset({
     "append", "add", "pop", "get", "keys", "values", "items", "bit_length", "split", "rsplit", "join",
-}) | LINEAR_STR_METHODS | GROWING_STR_METHODS
+}) | LINEAR_STR_METHODS | GROWING_STR_METHODS | PADDING_STR_METHODS
 
 
 class Localizer:
