@@ -8,6 +8,7 @@ are called directly, which keeps hot loops at CPython speed.
 from __future__ import annotations
 
 import ast as py
+import copy
 from typing import Any
 
 from seglam.check import types as T
@@ -16,7 +17,7 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
 from seglam.run.codegen.exprs import int_text_charged, resolve_name
 from seglam.run.codegen.sizework import capped_len, keyed
-from seglam.run.codegen.state import CTX, STR_LIM, FnState
+from seglam.run.codegen.state import CTX, LEN_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
 from seglam.run.context import BULK_UNIT
@@ -199,6 +200,26 @@ def _padded(g, node: A.Call, receiver_t: Any, fn: FnState) -> py.expr | None:
     return py.BoolOp(op=py.Or(), values=[first, checked, call])
 
 
+def _setdefault(g, node: A.Call, receiver: py.expr, args: list, t: Any) -> py.expr:
+    """``d.setdefault(k, [])`` natively (grouping into a dict of lists): the key charged like
+    the stdlib's, then Python's own method (a frozen dict's faults by itself), then the
+    collection cap on the dict, as after an item store; the fault a full dict gives is the
+    stdlib's (the same length), and faults cannot be caught, so inserting before it is never
+    seen. The default is inert, so charging the key before evaluating it changes nothing."""
+    again: py.expr = receiver
+    if not isinstance(node.func.value, A.Name):
+        tmp = g.tmp()
+        receiver, again = py.NamedExpr(target=P.store(tmp), value=receiver), P.name(tmp)
+    got = g.tmp()
+    call = P.call(P.attr(receiver, "setdefault"), [keyed(g, args[0], t.key), *args[1:]])
+    first = py.Subscript(value=py.Tuple(elts=[py.NamedExpr(target=P.store(got), value=call), P.const(False)], ctx=P.LOAD),
+                         slice=P.const(1), ctx=P.LOAD)  # the call first; False
+    size = P.call(g.ref(len, "len"), [again])
+    full = py.BoolOp(op=py.And(), values=[P.compare(size, py.Gt(), P.name(LEN_LIM)), P.call(
+        g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.call(g.ref(len, "len"), [copy.deepcopy(again)])])])
+    return py.BoolOp(op=py.Or(), values=[first, full, P.name(got)])
+
+
 def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     func: A.Attribute = node.func  # type: ignore[assignment]
     name = func.attr
@@ -232,6 +253,9 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
         # the stdlib's, with the key charged like the stdlib's (the default is a name, a
         # constant or a display of those, so charging before evaluating it changes nothing)
         return P.call(P.attr(receiver, name), [keyed(g, args[0], t.key), *args[1:]])
+    if isinstance(t, T.DictType) and name == "setdefault" and not keywords and 1 <= len(args) <= 2 \
+            and all(_inert(a) for a in args[1:]) and (isinstance(func.value, A.Name) or not g.no_walrus):
+        return _setdefault(g, node, receiver, args, t)
     if isinstance(t, T.ListType) and name == "pop" and not args and not keywords:
         return P.call(P.attr(receiver, name), [])  # list_pop(-1): no charge; frozen lists fault themselves
     if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp):
