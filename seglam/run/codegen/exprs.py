@@ -432,7 +432,9 @@ def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
 # ---- comprehensions and lambdas ------------------------------------------------------------------
 
 #: Static types whose values are never sets: their loops stay native.
-_NOT_SETS = (T.ListType, T.DictType, T.TupleType, T.IteratorType, T.RangeType, T.CounterType, T.PrimType)
+#: (a dict's keys/values/items view is no set: it iterates in the dict's order)
+_NOT_SETS = (T.ListType, T.DictType, T.TupleType, T.IteratorType, T.RangeType, T.CounterType, T.PrimType,
+             T.KeysViewType, T.ValuesViewType)
 
 
 def in_order(g, node: Any, iter_py: py.expr) -> py.expr:
@@ -564,7 +566,7 @@ def plain_assignable(g, node: Any, value_type: Any = None) -> bool:
 
 def element_type(t: Any) -> Any:
     """The static type of the items of an iterable of static type ``t`` (None if unknown)."""
-    if isinstance(t, (T.ListType, T.SetType, T.IteratorType)):
+    if isinstance(t, (T.ListType, T.SetType, T.IteratorType, T.KeysViewType, T.ValuesViewType)):
         return t.elem
     if isinstance(t, T.DictType):
         return t.key
