@@ -38,7 +38,7 @@ from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS, PADD
 #: Native method names generated code may call directly (never a user-reachable method:
 #: user method calls always go through the stdlib, so these come from the generator).
 SAFE_METHODS = frozenset({
-    "append", "add", "pop", "get", "setdefault", "keys", "values", "items", "bit_length", "split", "rsplit", "join",
+    "append", "add", "extend", "pop", "get", "setdefault", "keys", "values", "items", "bit_length", "split", "rsplit", "join",
 }) | LINEAR_STR_METHODS | GROWING_STR_METHODS | PADDING_STR_METHODS
 
 
