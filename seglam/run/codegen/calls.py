@@ -88,6 +88,9 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         listcomp = A.ListComp(gen.span, gen.elt, gen.generators)
         g.driven_nodes[id(listcomp)] = node.span  # a fault at its step is located at the consumer
         g.keep.append(listcomp)
+        elem = g.type_of(gen.elt)
+        if elem is not None:  # the list has the generator's item type: sum/min/max/sorted of it inline
+            g.synthetic_types[id(listcomp)] = T.ListType(elem)
         node = A.Call(node.span, node.func, (listcomp,) + node.args[1:], node.keywords)
     if ident in g.checked.records or ident in g.checked.enums:
         args, keywords = arguments(g, node, fn)

@@ -53,6 +53,7 @@ class ModuleGen:
     unchecked_sums: frozenset = frozenset()  # ids of the +/- nodes not size-checked (run.intcap)
     facts: Facts = field(default_factory=Facts)  # what the lowering states for the passes
     fixed_lists: dict = field(default_factory=dict)  # id of a def's scope -> its list params never rebound
+    synthetic_types: dict = field(default_factory=dict)  # id of a node the generator made -> its static type
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -70,7 +71,8 @@ class ModuleGen:
         return None if self.no_walrus else self.tmp()
 
     def type_of(self, node: Any) -> T.Type | None:
-        return self.checked.types.get(id(node))
+        got = self.checked.types.get(id(node))
+        return got if got is not None else self.synthetic_types.get(id(node))
 
     def ref(self, obj: Any, label: str) -> py.Name:
         """A global name bound to ``obj`` in the generated module."""
