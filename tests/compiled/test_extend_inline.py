@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 import seglam
-from seglam.run.faults import Fault
 from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
 
 SOURCE = """def merge(left: list[int], right: list[int]) -> list[int]:
     out: list[int] = []
@@ -48,15 +48,8 @@ def main(n: int, xs: list[int]) -> int:
 @pytest.mark.parametrize("limits", [Limits(), Limits(fuel=40), Limits(fuel=150), Limits(fuel=400),
                                     Limits(max_collection_len=8), Limits(max_collection_len=40)])
 def test_extend_agrees_with_the_reference(n, xs, limits):
-    outcomes = []
-    for backend in ("compiled", "reference"):
-        prog = seglam.compile(SOURCE)
-        try:
-            result = prog.run("main", (n, xs), limits=limits, backend=backend)
-            outcomes.append(("value", result.value, result.fuel_used))
-        except Fault as fault:
-            outcomes.append(("fault", fault.code, fault.span, fault.message))
-    assert outcomes[0] == outcomes[1]
+    compiled, reference = outcomes(SOURCE, "main", (n, xs), limits)
+    assert compiled == reference
 
 
 def test_extend_is_native():

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 import seglam
-from seglam.run.faults import Fault
 from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
 
 SOURCE = """def total(xs: list[int]) -> int:
     t = 0
@@ -40,21 +40,13 @@ XS = [i * 7 % 19 for i in range(40)]
 GRID = [[i + j for j in range(5)] for i in range(6)]
 
 
-def _outcome(fn: str, args: tuple, limits: Limits, backend: str) -> tuple:
-    prog = seglam.compile(SOURCE)
-    try:
-        result = prog.run(fn, args, limits=limits, backend=backend)
-        return ("value", result.value, result.fuel_used)
-    except Fault as fault:
-        return ("fault", fault.code, fault.span)
-
-
 @pytest.mark.parametrize("fuel", [10, 30, 45, 60, 120, 200, 10**6])
 @pytest.mark.parametrize("big", [3, 2**40, 2**600 * 3])
 def test_loops_over_list_parameters_agree_with_the_reference(fuel, big):
     limits = Limits(fuel=fuel)
     args = (XS, GRID, big)
-    assert _outcome("main", args, limits, "compiled") == _outcome("main", args, limits, "reference")
+    compiled, reference = outcomes(SOURCE, "main", args, limits)
+    assert compiled == reference
 
 
 def test_only_parameters_never_rebound_are_charged_up_front():

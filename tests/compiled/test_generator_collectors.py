@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 import seglam
-from seglam.run.faults import Fault
 from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
 
 SOURCE = """def score(word: str) -> int:
     return sum(ord(c) for c in word) % 97
@@ -26,15 +26,13 @@ def main(words: list[str], k: int) -> int:
 @pytest.mark.parametrize("words,k", [(["ab", "ba", "aaa"], 1), (["x" * 40, "a" * 300], 3), (["a"], 0), ([], 1)])
 @pytest.mark.parametrize("limits", [Limits(), Limits(fuel=30), Limits(fuel=90), Limits(max_int_bits=8)])
 def test_collecting_a_generator_agrees_with_the_reference(words, k, limits):
-    outcomes = []
-    for backend in ("compiled", "reference"):
-        prog = seglam.compile(SOURCE)
-        try:
-            result = prog.run("main", (words, k), limits=limits, backend=backend)
-            outcomes.append(("value", result.value, result.fuel_used))
-        except Fault as fault:
-            outcomes.append(("fault", fault.code, fault.span))
-    assert outcomes[0] == outcomes[1]
+    compiled, reference = outcomes(SOURCE, "main", (words, k), limits)
+    assert compiled == reference
+
+
+def test_min_of_nothing_faults_with_the_stdlib_message():
+    compiled, reference = outcomes(SOURCE, "main", ([], 1), Limits(), messages=True)
+    assert compiled == reference and compiled[3] == "min() of an empty sequence"
 
 
 def test_the_sum_of_a_generator_is_inline():

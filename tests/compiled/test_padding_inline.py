@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 import seglam
-from seglam.run.faults import Fault
 from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
 
 SOURCE = """def render(rows: list[tuple[str, int]], width: int, fill: str) -> str:
     out = ""
@@ -23,23 +23,15 @@ def main(n: int, width: int, fill: str) -> int:
 """
 
 
-def _outcome(args: tuple, limits: Limits, backend: str) -> tuple:
-    prog = seglam.compile(SOURCE)
-    try:
-        result = prog.run("main", args, limits=limits, backend=backend)
-        return ("value", result.value, result.fuel_used)
-    except Fault as fault:
-        return ("fault", fault.code, fault.span)
-
-
 @pytest.mark.parametrize("args", [(5, 8, "*"), (3, 0, "."), (4, -3, "-"), (2, 300, "ab"), (3, 2000, " "), (6, 12, "")])
 @pytest.mark.parametrize("limits", [Limits(), Limits(fuel=60), Limits(fuel=150), Limits(max_str_len=1000)])
 def test_padding_agrees_with_the_reference(args, limits):
-    assert _outcome(args, limits, "compiled") == _outcome(args, limits, "reference")
+    compiled, reference = outcomes(SOURCE, "main", args, limits)
+    assert compiled == reference
 
 
 def test_a_width_past_the_cap_faults_before_any_work():
-    got = _outcome((3, 2000, " "), Limits(max_str_len=1000), "compiled")
+    got = outcomes(SOURCE, "main", (3, 2000, " "), Limits(max_str_len=1000))[0]
     assert got[:2] == ("fault", "F-STR-SIZE")
 
 

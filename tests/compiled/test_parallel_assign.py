@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 import seglam
-from seglam.run.faults import Fault
 from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
 
 SOURCE = """def gcd(a: int, b: int) -> int:
     while b != 0:
@@ -35,27 +35,18 @@ def main(n: int, d: int) -> int:
 """
 
 
-def _outcome(args: tuple, limits: Limits, backend: str) -> tuple:
-    prog = seglam.compile(SOURCE)
-    try:
-        result = prog.run("main", args, limits=limits, backend=backend)
-        return ("value", result.value, result.fuel_used)
-    except Fault as fault:
-        return ("fault", fault.code, fault.span, fault.message)
-
-
 @pytest.mark.parametrize("args", [(7, 3), (30, 1), (0, 5), (5, 0)])
 @pytest.mark.parametrize("limits", [
     Limits(), Limits(max_collection_len=1), Limits(max_collection_len=2), Limits(fuel=40), Limits(fuel=95),
     Limits(max_int_bits=16),
 ])
 def test_parallel_assignment_agrees_with_the_reference(args, limits):
-    compiled = _outcome(args, limits, "compiled")
-    assert compiled == _outcome(args, limits, "reference")
+    compiled, reference = outcomes(SOURCE, "main", args, limits)
+    assert compiled == reference
 
 
 def test_the_cap_fault_names_the_tuple_length():
-    got = _outcome((7, 3), Limits(max_collection_len=1), "compiled")
+    got = outcomes(SOURCE, "main", (7, 3), Limits(max_collection_len=1), messages=True)[0]
     assert got[0] == "fault" and got[1] == "F-COLLECTION-SIZE" and "2 elements" in got[3]
 
 

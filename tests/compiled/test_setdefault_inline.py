@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 import seglam
-from seglam.run.faults import Fault
 from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
 
 SOURCE = """def group(keys: list[int], words: list[str]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
@@ -40,15 +40,8 @@ LONG = "w" * 5000
 @pytest.mark.parametrize("limits", [Limits(), Limits(fuel=50), Limits(fuel=120), Limits(fuel=5000),
                                     Limits(max_collection_len=3), Limits(max_collection_len=5)])
 def test_setdefault_agrees_with_the_reference(keys, words, limits):
-    outcomes = []
-    for backend in ("compiled", "reference"):
-        prog = seglam.compile(SOURCE)
-        try:
-            result = prog.run("main", (keys, words), limits=limits, backend=backend)
-            outcomes.append(("value", result.value, result.fuel_used))
-        except Fault as fault:
-            outcomes.append(("fault", fault.code, fault.span, fault.message))
-    assert outcomes[0] == outcomes[1]
+    compiled, reference = outcomes(SOURCE, "main", (keys, words), limits)
+    assert compiled == reference
 
 
 def test_setdefault_is_native_and_the_grouping_loop_local():

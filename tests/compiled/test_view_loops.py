@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 import seglam
-from seglam.run.faults import Fault
 from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
 
 SOURCE = """def main(n: int, grow: bool) -> int:
     seen: dict[tuple[int, int], int] = {}
@@ -31,15 +31,8 @@ SOURCE = """def main(n: int, grow: bool) -> int:
 @pytest.mark.parametrize("args", [(0, False), (7, False), (40, False), (40, True)])
 @pytest.mark.parametrize("limits", [Limits(), Limits(fuel=60), Limits(fuel=200)])
 def test_view_loops_agree_with_the_reference(args, limits):
-    outcomes = []
-    for backend in ("compiled", "reference"):
-        prog = seglam.compile(SOURCE)
-        try:
-            result = prog.run("main", args, limits=limits, backend=backend)
-            outcomes.append(("value", result.value, result.fuel_used))
-        except Fault as fault:
-            outcomes.append(("fault", fault.code, fault.span))
-    assert outcomes[0] == outcomes[1]
+    compiled, reference = outcomes(SOURCE, "main", args, limits)
+    assert compiled == reference
 
 
 def test_items_unpack_natively():
