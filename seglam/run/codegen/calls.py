@@ -209,7 +209,7 @@ def _setdefault(g, node: A.Call, receiver: py.expr, args: list, t: Any) -> py.ex
     collection cap on the dict, as after an item store; the fault a full dict gives is the
     stdlib's (the same length), and faults cannot be caught, so inserting before it is never
     seen. The default is inert, so charging the key before evaluating it changes nothing."""
-    again: py.expr = receiver
+    again: py.expr = copy.deepcopy(receiver)
     if not isinstance(node.func.value, A.Name):
         tmp = g.tmp()
         receiver, again = py.NamedExpr(target=P.store(tmp), value=receiver), P.name(tmp)

@@ -75,9 +75,10 @@ def _fast_mutator(g, value: Any, fn: FnState) -> list[py.stmt] | None:
 def _extend(g, value: A.Call, fn: FnState) -> list[py.stmt]:
     """``xs.extend(ys)`` on a local name with a list or tuple ``ys``: Python's own method (a
     frozen list faults by itself, as the stdlib's refuses it first), then the stdlib's charge
-    for a sized argument (1 + len // BULK_UNIT; none for ``xs.extend(xs)``, which it copies) and its collection cap on the grown list. The
-    faults come in the stdlib's order (frozen, fuel, cap) and a fault ends the run, so
-    extending before charging is never seen. The cap check is not marked as a growth by one."""
+    for a sized argument (1 + len // BULK_UNIT; none for ``xs.extend(xs)``, which it copies)
+    and its collection cap on the grown list. The faults come in the stdlib's order (frozen,
+    fuel, cap) and a fault ends the run, so extending before charging is never seen. The cap
+    check is not marked as a growth by one."""
     items = g.tmp()
     recv = g.expr(value.func.value, fn)
     size = P.call(g.ref(len, "len"), [g.expr(value.func.value, fn)])
