@@ -14,6 +14,9 @@ it is the speed of the same algorithm in plain Python.
 
     .venv/bin/python bench/bench_interp.py            # print the table
     .venv/bin/python bench/bench_interp.py --write    # also update bench/README.md
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null --collect-atstart=no \
+        --toggle-collect=functools_reduce .venv/bin/python bench/bench_interp.py \
+        --callgrind compiled PROGRAM                    # instructions of one timed run (any load)
 """
 
 from __future__ import annotations
@@ -157,6 +160,21 @@ def bench(names: list[str], repeats: int) -> list[dict]:
     return rows
 
 
+def callgrind_run(name: str, kind: str) -> None:
+    """One timed run (CALLS calls) of ``name`` on one runner, after a warm-up call, inside
+    ``functools.reduce``: for ``valgrind --tool=callgrind --toggle-collect=functools_reduce``."""
+    import functools
+
+    path = PROGRAMS / f"{name}.sgl"
+    source = path.read_text(encoding="utf-8")
+    arg = INPUTS[name](SIZES[name]) if name in INPUTS else SIZES[name]
+    fn = seglam_runner(source, str(path), kind, arg) if kind != "cpython" else cpython_runner(source, str(path))
+    if fn is None:
+        raise SystemExit(f"no {kind} backend")
+    fn(arg)
+    functools.reduce(lambda _, i: fn(arg), range(CALLS.get(name, 1)), None)
+
+
 def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
@@ -230,7 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("programs", nargs="*", help="program names (default: all)")
     parser.add_argument("--repeats", type=int, default=REPEATS)
     parser.add_argument("--write", action="store_true", help="update bench/README.md")
+    parser.add_argument("--callgrind", choices=("compiled", "reference", "cpython"),
+                        help="one timed run of the one program named, for valgrind (see above)")
     args = parser.parse_args(argv)
+    if args.callgrind:
+        if len(args.programs) != 1:
+            parser.error("--callgrind takes exactly one program")
+        callgrind_run(args.programs[0], args.callgrind)
+        return 0
     names = args.programs or sorted(SIZES)
     print("| program | n | compiled ms | reference ms | CPython ms | compiled / CPython | reference / CPython |")
     rows = bench(names, args.repeats)

@@ -156,10 +156,14 @@ def int_work(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
 
 
 def op_floordiv(ctx: RunContext, a: Any, b: Any) -> Any:
+    if type(a) is int and -_SMALL < a < _SMALL:
+        return a // b  # the common case: no extra work, no call
     return int_work(ctx, "//", a, b) or a // b
 
 
 def op_mod(ctx: RunContext, a: Any, b: Any) -> Any:
+    if type(a) is int and -_SMALL < a < _SMALL:
+        return a % b  # the common case: no extra work, no call
     if isinstance(a, str):
         return percent_format(ctx, a, b)
     return int_work(ctx, "%", a, b) or a % b
@@ -451,13 +455,15 @@ def b_tuple(ctx, it=()):
 
 def b_set(ctx, it=()):
     items = collect(ctx, it)
-    ctx.spend(keys_cost(ctx, items))
+    if type(it) is not str:  # the characters of a string are short keys: no key work
+        ctx.spend(keys_cost(ctx, items))
     return set(items)
 
 
 def b_frozenset(ctx, it=()):
     items = collect(ctx, it)
-    ctx.spend(keys_cost(ctx, items))
+    if type(it) is not str:
+        ctx.spend(keys_cost(ctx, items))
     return frozenset(items)
 
 
@@ -485,6 +491,8 @@ def b_sum(ctx, it, start=0):
         ctx.check_len(total)
         ctx.charge(total)
     result = sum(items, start)
+    if type(result) is not int or result.bit_length() <= ctx.max_int_bits:
+        return result  # ctx.check_int, inline: sum runs very often
     return ctx.check_int(result)
 
 

@@ -30,16 +30,19 @@ def _refuse_frozen(obj: Any, name: str) -> None:
 
 
 def list_append(ctx: RunContext, xs: list, x: Any) -> None:
-    _refuse_frozen(xs, "append")
+    if type(xs) is not list:
+        _refuse_frozen(xs, "append")
     if len(xs) >= ctx.max_collection_len:
         raise ctx.len_fault(len(xs) + 1)
     xs.append(x)
 
 
 def list_extend(ctx: RunContext, xs: list, items: Any) -> None:
-    _refuse_frozen(xs, "extend")
+    if type(xs) is not list:
+        _refuse_frozen(xs, "extend")
     items = sized(ctx, items) if items is not xs else list(xs)
-    ctx.check_len(len(xs) + len(items))
+    if len(xs) + len(items) > ctx.max_collection_len:
+        raise ctx.len_fault(len(xs) + len(items))
     xs.extend(items)
 
 
@@ -115,7 +118,9 @@ TUPLE_METHODS: dict[str, Callable] = {
 
 
 def dict_get(ctx: RunContext, d: dict, key: Any, default: Any = None) -> Any:
-    ctx.spend(key_cost(ctx, key))
+    work = key_cost(ctx, key)
+    if work:
+        ctx.spend(work)
     return d.get(key, default)
 
 
@@ -148,8 +153,11 @@ def dict_popitem(ctx: RunContext, d: dict) -> tuple:
 
 
 def dict_setdefault(ctx: RunContext, d: dict, key: Any, default: Any = None) -> Any:
-    ctx.spend(key_cost(ctx, key))
-    _refuse_frozen(d, "setdefault")
+    work = key_cost(ctx, key)
+    if work:
+        ctx.spend(work)
+    if type(d) is not dict:
+        _refuse_frozen(d, "setdefault")
     if key not in d and len(d) >= ctx.max_collection_len:
         raise ctx.len_fault(len(d) + 1)
     return d.setdefault(key, default)
@@ -193,8 +201,11 @@ DICT_METHODS: dict[str, Callable] = {
 
 
 def set_add(ctx: RunContext, s: set, x: Any) -> None:
-    ctx.spend(key_cost(ctx, x))
-    _refuse_frozen(s, "add")
+    work = key_cost(ctx, x)
+    if work:
+        ctx.spend(work)
+    if type(s) is not set:
+        _refuse_frozen(s, "add")
     if len(s) >= ctx.max_collection_len and x not in s:
         raise ctx.len_fault(len(s) + 1)
     s.add(x)

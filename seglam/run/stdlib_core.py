@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 import enum
 import math
 from typing import Any, Iterable
@@ -50,6 +51,11 @@ def fault_for(exc: BaseException) -> Fault:
     return Fault(code, text)
 
 
+#: CPython's message for min()/max() of nothing (3.11: "arg is an empty sequence"; 3.12+:
+#: "iterable argument is empty").
+_EMPTY_EXTREME = re.compile(r"(min|max)\(\) (?:arg is an empty sequence|iterable argument is empty)")
+
+
 def _classify(exc: BaseException) -> tuple[str, str]:
     msg = str(exc) or type(exc).__name__
     if isinstance(exc, RecursionError):
@@ -75,8 +81,9 @@ def _classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, OverflowError):
         return "F-OVERFLOW", msg
     if isinstance(exc, ValueError):
-        if "Exceeds the limit" in msg and "digits" in msg:
-            return "F-VALUE", msg
+        empty = _EMPTY_EXTREME.fullmatch(msg)
+        if empty:  # the builtin, called inline by the compiled backend: the stdlib's words
+            return "F-VALUE", f"{empty.group(1)}() of an empty sequence"
         return "F-VALUE", msg
     if isinstance(exc, AssertionError):
         return "F-ASSERT", msg

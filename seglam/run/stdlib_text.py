@@ -16,7 +16,7 @@ import string
 from typing import Any
 
 from seglam.run import cost
-from seglam.run.context import RunContext
+from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.stdlib_core import collect, seglam_repr, seglam_str
 from seglam.run.values import is_record
@@ -133,7 +133,9 @@ def _linear(name: str):
     method = getattr(str, name)
 
     def impl(ctx: RunContext, s: str, *args):
-        ctx.charge(len(s))
+        ctx.fuel -= 1 + len(s) // BULK_UNIT  # ctx.charge(len(s)), inline: str methods run very often
+        if ctx.fuel < 0:
+            ctx.out_of_fuel()
         return method(s, *args)
 
     impl.__name__ = name
@@ -145,8 +147,11 @@ def _growing(name: str):
     method = getattr(str, name)
 
     def impl(ctx: RunContext, s: str, *args):
-        ctx.charge(len(s))
-        return ctx.check_str(method(s, *args))
+        ctx.fuel -= 1 + len(s) // BULK_UNIT  # ctx.charge(len(s)), inline
+        if ctx.fuel < 0:
+            ctx.out_of_fuel()
+        out = method(s, *args)
+        return out if len(out) <= ctx.max_str_len else ctx.check_str(out)
 
     impl.__name__ = name
     return impl
@@ -158,7 +163,10 @@ def _padding(name: str):
     def impl(ctx: RunContext, s: str, width: int, *args):
         if width > ctx.max_str_len:
             raise ctx.str_fault(width)
-        ctx.charge(max(len(s), width))
+        n = len(s)
+        ctx.fuel -= 1 + (n if n > width else width) // BULK_UNIT  # ctx.charge(max(len(s), width)), inline
+        if ctx.fuel < 0:
+            ctx.out_of_fuel()
         return method(s, width, *args)
 
     impl.__name__ = name
@@ -238,10 +246,12 @@ LINEAR_STR_METHODS = frozenset({
 })
 #: ... "charge len(s), call, then cap the result's length".
 GROWING_STR_METHODS = frozenset({"capitalize", "casefold", "lower", "swapcase", "title", "upper"})
+#: "fault past the cap, charge max(len(s), width), call" (_padding)
+PADDING_STR_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
 
 STR_METHODS: dict[str, Any] = {name: _linear(name) for name in sorted(LINEAR_STR_METHODS)}
 STR_METHODS.update({name: _growing(name) for name in sorted(GROWING_STR_METHODS)})
-STR_METHODS.update({name: _padding(name) for name in ("center", "ljust", "rjust", "zfill")})
+STR_METHODS.update({name: _padding(name) for name in sorted(PADDING_STR_METHODS)})
 STR_METHODS.update(
     split=str_split, rsplit=str_rsplit, splitlines=str_splitlines, join=str_join,
     replace=str_replace, expandtabs=str_expandtabs, format=str_format_method,

@@ -8,6 +8,7 @@ are called directly, which keeps hot loops at CPython speed.
 from __future__ import annotations
 
 import ast as py
+import copy
 from typing import Any
 
 from seglam.check import types as T
@@ -16,10 +17,11 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
 from seglam.run.codegen.exprs import int_text_charged, resolve_name
 from seglam.run.codegen.sizework import capped_len, keyed
-from seglam.run.codegen.state import CTX, STR_LIM, FnState
+from seglam.run.codegen.state import CTX, LEN_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
 from seglam.run.context import BULK_UNIT
+from seglam.run.stdlib_text import PADDING_STR_METHODS
 from seglam.syntax import ast as A
 
 
@@ -86,6 +88,9 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         listcomp = A.ListComp(gen.span, gen.elt, gen.generators)
         g.driven_nodes[id(listcomp)] = node.span  # a fault at its step is located at the consumer
         g.keep.append(listcomp)
+        elem = g.type_of(gen.elt)
+        if elem is not None:  # the list has the generator's item type: sum/min/max/sorted of it inline
+            g.synthetic_types[id(listcomp)] = T.ListType(elem)
         node = A.Call(node.span, node.func, (listcomp,) + node.args[1:], node.keywords)
     if ident in g.checked.records or ident in g.checked.enums:
         args, keywords = arguments(g, node, fn)
@@ -174,6 +179,50 @@ def _unbound_method_call(g, node: A.Call, type_name: str, method: str, fn: FnSta
     return P.call(g.ref(g.runtime.call_method, "call_method"), [P.name(CTX), args[0], P.const(method), *args[1:]], keywords)
 
 
+def _padded(g, node: A.Call, receiver_t: Any, fn: FnState) -> py.expr | None:
+    """``s.ljust(width)``, ``s.rjust(width, fill)``, ``center``, ``zfill`` inline, exactly as
+    the stdlib's padding methods: the receiver, then the width past the string cap faults,
+    then the charge for the longer of the string and the width, then the call. So a loop that
+    lays out text (a report, a table) keeps its fuel in a local counter."""
+    func = node.func
+    if receiver_t != T.STR or func.attr not in PADDING_STR_METHODS or node.keywords or g.no_walrus \
+            or not 1 <= len(node.args) <= (1 if func.attr == "zfill" else 2) \
+            or not all(inline.simple(a, g) for a in node.args) or g.type_of(node.args[0]) not in (T.INT, T.BOOL):
+        return None
+    recv, n = g.tmp(), g.tmp()
+    width = g.expr(node.args[0], fn)
+    fault = P.call(g.ref(g.runtime.str_fault, "str_fault"), [P.name(CTX), g.expr(node.args[0], fn)])
+    longer = py.IfExp(test=P.compare(py.NamedExpr(target=P.store(n), value=inline.length(g, P.name(recv))), py.Gt(),
+                                     g.expr(node.args[0], fn)),
+                      body=P.name(n), orelse=g.expr(node.args[0], fn))
+    checked = py.IfExp(test=P.compare(width, py.Gt(), P.name(STR_LIM)), body=fault,
+                       orelse=P.call(P.name(inline.CHARGE), [longer]))
+    pair = py.Tuple(elts=[py.NamedExpr(target=P.store(recv), value=g.expr(func.value, fn)), P.const(False)], ctx=P.LOAD)
+    first = py.Subscript(value=pair, slice=P.const(1), ctx=P.LOAD)  # the receiver first; False
+    call = P.call(P.attr(P.name(recv), func.attr), [g.expr(a, fn) for a in node.args])
+    return py.BoolOp(op=py.Or(), values=[first, checked, call])
+
+
+def _setdefault(g, node: A.Call, receiver: py.expr, args: list, t: Any) -> py.expr:
+    """``d.setdefault(k, [])`` natively (grouping into a dict of lists): the key charged like
+    the stdlib's, then Python's own method (a frozen dict's faults by itself), then the
+    collection cap on the dict, as after an item store; the fault a full dict gives is the
+    stdlib's (the same length), and faults cannot be caught, so inserting before it is never
+    seen. The default is inert, so charging the key before evaluating it changes nothing."""
+    again: py.expr = copy.deepcopy(receiver)
+    if not isinstance(node.func.value, A.Name):
+        tmp = g.tmp()
+        receiver, again = py.NamedExpr(target=P.store(tmp), value=receiver), P.name(tmp)
+    got = g.tmp()
+    call = P.call(P.attr(receiver, "setdefault"), [keyed(g, args[0], t.key), *args[1:]])
+    first = py.Subscript(value=py.Tuple(elts=[py.NamedExpr(target=P.store(got), value=call), P.const(False)], ctx=P.LOAD),
+                         slice=P.const(1), ctx=P.LOAD)  # the call first; False
+    size = P.call(g.ref(len, "len"), [again])
+    full = py.BoolOp(op=py.And(), values=[P.compare(size, py.Gt(), P.name(LEN_LIM)), P.call(
+        g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.call(g.ref(len, "len"), [copy.deepcopy(again)])])])
+    return py.BoolOp(op=py.Or(), values=[first, full, P.name(got)])
+
+
 def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     func: A.Attribute = node.func  # type: ignore[assignment]
     name = func.attr
@@ -181,7 +230,7 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
         raise g.fail(f"no method {name!r}", node)
     t = g.type_of(func.value)
     fast = inline.str_method(g, node, t, fn) or inline.linear_read(g, node, t, fn) \
-        or (inline.join(g, node, fn) if name == "join" else None)
+        or (inline.join(g, node, fn) if name == "join" else None) or _padded(g, node, t, fn)
     if fast is not None:
         return fast
     if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp) \
@@ -207,6 +256,9 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
         # the stdlib's, with the key charged like the stdlib's (the default is a name, a
         # constant or a display of those, so charging before evaluating it changes nothing)
         return P.call(P.attr(receiver, name), [keyed(g, args[0], t.key), *args[1:]])
+    if isinstance(t, T.DictType) and name == "setdefault" and not keywords and 1 <= len(args) <= 2 \
+            and all(_inert(a) for a in args[1:]) and (isinstance(func.value, A.Name) or not g.no_walrus):
+        return _setdefault(g, node, receiver, args, t)
     if isinstance(t, T.ListType) and name == "pop" and not args and not keywords:
         return P.call(P.attr(receiver, name), [])  # list_pop(-1): no charge; frozen lists fault themselves
     if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp):

@@ -208,7 +208,7 @@ def sized_iterable(g, node: Any, fn: FnState) -> str | None:
     t = g.type_of(node)
     if t == T.STR or isinstance(t, T.TupleType):
         return "len"
-    if isinstance(t, T.ListType) and _fresh_list(g, node, fn):
+    if isinstance(t, T.ListType) and (_fresh_list(g, node, fn) or _fixed_param(g, node, fn)):
         return "len"
     if not (isinstance(node, A.Call) and isinstance(node.func, A.Name) and not fn.scope.binds(node.func.id)):
         return None
@@ -218,6 +218,19 @@ def sized_iterable(g, node: Any, fn: FnState) -> str | None:
             and not isinstance(node.args[0], A.Starred) and sized_iterable(g, node.args[0], fn):
         return "sized_len"
     return None
+
+
+def _fixed_param(g, node: Any, fn: FnState) -> bool:
+    """A list parameter of the running def that its body never rebinds: it is frozen on
+    entry, or, when the function only reads it, not copied but reachable by nothing that could
+    change it during the call (:mod:`seglam.run.codegen.escape`); so it cannot grow while it
+    is iterated, as a big input list iterated once, the most common loop over an argument."""
+    if not isinstance(node, A.Name):
+        return False
+    scope = fn.scope
+    while scope is not None and node.id not in scope.names:
+        scope = scope.parent
+    return scope is not None and node.id in g.fixed_lists.get(id(scope), ())
 
 
 def _fresh_list(g, node: Any, fn: FnState) -> bool:
@@ -419,7 +432,9 @@ def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
 # ---- comprehensions and lambdas ------------------------------------------------------------------
 
 #: Static types whose values are never sets: their loops stay native.
-_NOT_SETS = (T.ListType, T.DictType, T.TupleType, T.IteratorType, T.RangeType, T.CounterType, T.PrimType)
+#: (a dict's keys/values/items view is no set: it iterates in the dict's order)
+_NOT_SETS = (T.ListType, T.DictType, T.TupleType, T.IteratorType, T.RangeType, T.CounterType, T.PrimType,
+             T.KeysViewType, T.ValuesViewType)
 
 
 def in_order(g, node: Any, iter_py: py.expr) -> py.expr:
@@ -551,7 +566,7 @@ def plain_assignable(g, node: Any, value_type: Any = None) -> bool:
 
 def element_type(t: Any) -> Any:
     """The static type of the items of an iterable of static type ``t`` (None if unknown)."""
-    if isinstance(t, (T.ListType, T.SetType, T.IteratorType)):
+    if isinstance(t, (T.ListType, T.SetType, T.IteratorType, T.KeysViewType, T.ValuesViewType)):
         return t.elem
     if isinstance(t, T.DictType):
         return t.key

@@ -52,6 +52,8 @@ class ModuleGen:
     name_spans: dict = field(default_factory=dict)  # Seglam function name -> span of its name
     unchecked_sums: frozenset = frozenset()  # ids of the +/- nodes not size-checked (run.intcap)
     facts: Facts = field(default_factory=Facts)  # what the lowering states for the passes
+    fixed_lists: dict = field(default_factory=dict)  # id of a def's scope -> its list params never rebound
+    synthetic_types: dict = field(default_factory=dict)  # id of a node the generator made -> its static type
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -69,7 +71,8 @@ class ModuleGen:
         return None if self.no_walrus else self.tmp()
 
     def type_of(self, node: Any) -> T.Type | None:
-        return self.checked.types.get(id(node))
+        got = self.checked.types.get(id(node))
+        return got if got is not None else self.synthetic_types.get(id(node))
 
     def ref(self, obj: Any, label: str) -> py.Name:
         """A global name bound to ``obj`` in the generated module."""
@@ -187,6 +190,10 @@ class ModuleGen:
         info = self.checked.functions.get(node.name) if outer.scope.kind == "module" else None
         scope = outer.scope.child("function", function_locals(node.params, node.body), def_names(node.body))
         fn = FnState(node.name, scope)
+        if info is not None:
+            rebound = function_locals((), node.body)
+            self.fixed_lists[id(scope)] = frozenset(
+                p.name for p in info.params if isinstance(p.type, T.ListType) and p.name not in rebound)
         ln = self.line(node)
         self.entry_lines.add(ln)
         self.name_spans.setdefault(node.name, node.name_span or node.span)
@@ -240,6 +247,7 @@ class ModuleGen:
         out = []
         freeze = self.ref(self.runtime.freeze_arg, "freeze_arg")
         flat = self.ref(self.runtime.freeze_flat_arg, "freeze_flat_arg")
+        nested = self.ref(self.runtime.freeze_nested_arg, "freeze_nested_arg")
         params = [(p, self._param_type(p, types)) for p in node.params]
         records = self.checked.records
         # no lambda or deep value among the arguments can reach a flat list argument
@@ -251,7 +259,7 @@ class ModuleGen:
                 copy = not (closed and only_read(node.body, p.name, frozenset(self.checked.functions)))
                 out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, copy), ln))
                 continue
-            freezer = flat if flat_collection(t, records) else freeze
+            freezer = flat if flat_collection(t, records) else nested if nested_collection(t, records) else freeze
             frozen = P.assign(P.store(user(p.name)), P.call(freezer, [P.name(CTX), P.name(user(p.name))]))
             done = _FROZEN_CLASS.get(type(t))
             if done is not None:  # an argument passed on frozen (recursion) is returned as it is: skip the call
@@ -427,6 +435,16 @@ def flat_collection(t: Any, records: Any) -> bool:
         return immutable_type(t.elem, records)
     if isinstance(t, T.DictType):
         return immutable_type(t.key, records) and immutable_type(t.value, records)
+    return False
+
+
+def nested_collection(t: Any, records: Any) -> bool:
+    """A list, or a dict with immutable keys, whose elements (values) are flat collections:
+    a grid, an adjacency list, groups (Runtime.freeze_nested_arg)."""
+    if isinstance(t, T.ListType):
+        return flat_collection(t.elem, records)
+    if isinstance(t, T.DictType):
+        return immutable_type(t.key, records) and flat_collection(t.value, records)
     return False
 
 

@@ -22,7 +22,7 @@ from seglam.run import cost, stdlib
 from seglam.run.stdlib_core import compare_cost, key_cost, keys_cost, sort_cost
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
-from seglam.run.values import FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
+from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
 
 #: Python builtins whose Seglam implementation is the builtin itself (constant time, no
 #: charge, no cap): generated code calls them directly.
@@ -39,6 +39,9 @@ _STATIC_TYPES: dict[Any, type] = {
 
 
 _SMALL = 1 << cost.SMALL_BITS
+
+#: The frozen copy of a plain flat collection (Runtime.freeze_nested_arg).
+_FLAT_FROZEN: dict[type, type] = {list: FrozenList, dict: FrozenDict, set: FrozenSet}
 
 #: The sized iterables that have a ``len`` (``reversed`` of one has an exact length hint).
 _MEASURED = frozenset({range, str, tuple})
@@ -163,6 +166,47 @@ class Runtime:
     freeze = staticmethod(freeze)
     freeze_arg = staticmethod(freeze_arg)
     freeze_flat_arg = staticmethod(freeze_flat_arg)
+
+    @staticmethod
+    def freeze_nested_arg(ctx: Any, value: Any) -> Any:
+        """``freeze_arg`` of a list, or of a dict with immutable keys, whose elements (values)
+        are by static type flat collections (lists, dicts, sets of immutable values: a grid,
+        an adjacency list, groups): the same result and the same single charge, made without
+        visiting the leaves. Anything else (already frozen, an element of another type) takes
+        the general rule before anything is charged; an element already frozen is kept."""
+        t = type(value)
+        if t is list:
+            n = len(value)
+            out: Any = []
+            put = out.append
+            for v in value:
+                klass = _FLAT_FROZEN.get(type(v))
+                if klass is not None:
+                    n += len(v)
+                    put(klass(v))
+                elif type(v) in FROZEN_TYPES:
+                    put(v)  # frozen already: kept, uncharged
+                else:
+                    return freeze_arg(ctx, value)
+            out = FrozenList(out)
+        elif t is dict:
+            n = len(value)
+            out = {}
+            for k, v in value.items():
+                klass = _FLAT_FROZEN.get(type(v))
+                if klass is not None:
+                    n += len(v)
+                    out[k] = klass(v)
+                elif type(v) in FROZEN_TYPES:
+                    out[k] = v
+                else:
+                    return freeze_arg(ctx, value)
+            out = FrozenDict(out)
+        else:
+            return freeze_arg(ctx, value)
+        if n:
+            ctx.charge(n)
+        return out
     collect = staticmethod(stdlib.collect)
 
     @staticmethod

@@ -8,6 +8,7 @@ cannot remove it), and ``match`` maps onto Python's own ``match``.
 from __future__ import annotations
 
 import ast as py
+import copy
 from typing import Any
 
 from seglam.check import types as T
@@ -19,7 +20,7 @@ from seglam.run.codegen.exprs import target as simple_target
 from seglam.run.codegen import inline
 from seglam.run.codegen.inline import slice_object
 from seglam.run.codegen.sizework import capped_assign, int_checked, int_divided, key_type, keyed, len_capped
-from seglam.run.codegen.state import PY_BINOPS, CTX, LEN_LIM, FnState
+from seglam.run.codegen.state import CHARGE, PY_BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.syntax import ast as A
 
@@ -53,6 +54,9 @@ def _fast_mutator(g, value: Any, fn: FnState) -> list[py.stmt] | None:
         return None
     t = g.type_of(value.func.value)
     method = value.func.attr
+    if isinstance(t, T.ListType) and method == "extend" and isinstance(value.func.value, A.Name) \
+            and isinstance(g.type_of(value.args[0]), (T.ListType, T.TupleType)):
+        return _extend(g, value, fn)
     if not ((isinstance(t, T.ListType) and method == "append") or (isinstance(t, T.SetType) and method == "add")):
         return None
     arg = g.expr(value.args[0], fn)
@@ -68,6 +72,25 @@ def _fast_mutator(g, value: Any, fn: FnState) -> list[py.stmt] | None:
     return [P.assign(P.store(tmp), g.expr(value.func.value, fn)), P.expr_stmt(call), _len_check(g, P.name(tmp))]
 
 
+def _extend(g, value: A.Call, fn: FnState) -> list[py.stmt]:
+    """``xs.extend(ys)`` on a local name with a list or tuple ``ys``: Python's own method (a
+    frozen list faults by itself, as the stdlib's refuses it first), then the stdlib's charge
+    for a sized argument (1 + len // BULK_UNIT; none for ``xs.extend(xs)``, which it copies)
+    and its collection cap on the grown list. The faults come in the stdlib's order (frozen,
+    fuel, cap) and a fault ends the run, so extending before charging is never seen. The cap
+    check is not marked as a growth by one."""
+    items = g.tmp()
+    recv = g.expr(value.func.value, fn)
+    size = P.call(g.ref(len, "len"), [g.expr(value.func.value, fn)])
+    fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), copy.deepcopy(size)])
+    return [P.assign(P.store(items), g.expr(value.args[0], fn)),
+            P.expr_stmt(P.call(P.attr(recv, "extend"), [P.name(items)])),
+            P.expr_stmt(py.BoolOp(op=py.Or(), values=[  # the stdlib copies xs.extend(xs) uncharged
+                P.compare(P.name(items), py.Is(), g.expr(value.func.value, fn)),
+                P.call(P.name(CHARGE), [P.call(g.ref(len, "len"), [P.name(items)])])])),
+            P.if_(P.compare(size, py.Gt(), P.name(LEN_LIM)), [P.expr_stmt(fault)])]
+
+
 def _len_check(g, container: py.expr) -> py.stmt:
     size = P.call(g.ref(len, "len"), [container])
     fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), size])
@@ -81,6 +104,8 @@ def _len_check(g, container: py.expr) -> py.stmt:
 def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
     if len(node.targets) == 1 and isinstance(node.targets[0], A.Subscript):
         return _store_item(g, node.targets[0], g.expr(node.value, fn), fn)
+    if _parallel(node):
+        return _parallel_assign(g, node, fn)
     value = g.expr(node.value, fn)
     out: list[py.stmt] = []
     vt = g.type_of(node.value)
@@ -96,6 +121,32 @@ def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
     for t in node.targets:
         out.extend(_store(g, t, P.name(tmp), fn))
     return out
+
+
+def _parallel(node: A.Assign) -> bool:
+    """``a, b = b, a % b``: names given the items of a tuple display of the same length (a
+    swap, a step of Fibonacci or Euclid), with no ``*`` on either side."""
+    if len(node.targets) != 1 or not isinstance(node.targets[0], A.TupleExpr) \
+            or not isinstance(node.value, A.TupleExpr):
+        return False
+    names, items = node.targets[0].elts, node.value.elts
+    return len(names) == len(items) >= 2 and all(isinstance(t, A.Name) for t in names) \
+        and not any(isinstance(e, A.Starred) for e in items)
+
+
+def _parallel_assign(g, node: A.Assign, fn: FnState) -> list[py.stmt]:
+    """A :func:`_parallel` assignment as Python's own (which builds no tuple for two or three
+    items), then the collection cap of the tuple the reference builds: it is at most the
+    number of items, so one comparison with the cap, made after every item is evaluated; a
+    fault ends the run (faults cannot be caught), so that the names are already stored then
+    is never seen."""
+    n = len(node.value.elts)
+    items = [g.expr(e, fn) for e in node.value.elts]
+    targets = [simple_target(g, t, fn) for t in node.targets[0].elts]
+    fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.const(n)])
+    check = P.if_(P.compare(P.name(LEN_LIM), py.Lt(), P.const(n)), [P.expr_stmt(fault)])
+    return [py.Assign(targets=[py.Tuple(elts=targets, ctx=P.STORE)], value=py.Tuple(elts=items, ctx=P.LOAD)),
+            P.stamp(check, g.line(node.value))]  # located at the tuple, as the reference locates it
 
 
 def _store(g, node: Any, value: py.expr, fn: FnState) -> list[py.stmt]:

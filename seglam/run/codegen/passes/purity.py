@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 from seglam.run.codegen.state import CHARGE, COMP_TICK, CTX, SPEND
-from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
+from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS, PADDING_STR_METHODS
 
 #: Native method names generated code may call directly (never a user-reachable method:
 #: user method calls always go through the stdlib, so these come from the generator).
 SAFE_METHODS = frozenset({
-    "append", "add", "pop", "get", "keys", "values", "items", "bit_length", "split", "rsplit", "join",
-}) | LINEAR_STR_METHODS | GROWING_STR_METHODS
+    "append", "add", "extend", "pop", "get", "setdefault", "keys", "values", "items", "bit_length", "split", "rsplit",
+    "join",
+}) | LINEAR_STR_METHODS | GROWING_STR_METHODS | PADDING_STR_METHODS
 
 _MARKERS = (CHARGE, SPEND, COMP_TICK)
 

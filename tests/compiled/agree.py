@@ -1,0 +1,22 @@
+"""What the tests of single code-generation rules share: the outcome of one call on each
+backend (value and fuel, or the fault's code and span), to compare."""
+
+from __future__ import annotations
+
+import seglam
+from seglam.run.faults import Fault
+from seglam.run.limits import Limits
+
+
+def outcomes(source: str, function: str, args: tuple, limits: Limits, messages: bool = False) -> list[tuple]:
+    """``[compiled outcome, reference outcome]`` of ``function(*args)`` under ``limits``; a
+    fault's message only with ``messages`` (the backends word some faults differently)."""
+    out = []
+    for backend in ("compiled", "reference"):
+        prog = seglam.compile(source)
+        try:
+            result = prog.run(function, args, limits=limits, backend=backend)
+            out.append(("value", result.value, result.fuel_used))
+        except Fault as fault:
+            out.append(("fault", fault.code, fault.span) + ((fault.message,) if messages else ()))
+    return out
