@@ -247,7 +247,9 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     if ident in ("min", "max") and t != T.STR and not sizework.scalar(elem):
         return None  # the items' comparisons may cost (valuework.extreme_cost): the stdlib's
     tmp = g.tmp()
-    value = py.NamedExpr(target=P.store(tmp), value=g.expr(node.args[0], fn))
+    value: py.expr = py.NamedExpr(target=P.store(tmp), value=g.expr(node.args[0], fn))
+    if ident == "sorted":  # a new list: the cap first, as the stdlib's collect (an argument may be longer)
+        value = capped_len(g, value, LEN_LIM, g.runtime.len_fault)
     result = P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [P.name(tmp)])
     if ident == "sorted":
         # the comparisons too (seglam.run.cost.sort_extra; nothing below SORT_FREE items)
