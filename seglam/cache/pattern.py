@@ -487,9 +487,28 @@ _SYMBOL = re.compile(r"[^\w\s\ud800-\udfff]")  # a lone surrogate is no key (pat
 _PROBE = re.compile(r"\w+|[^\w\s\ud800-\udfff]")  # _TOKEN or _SYMBOL (disjoint): one scan
 
 
+#: ASCII symbols (neither ``\w`` nor ``\s``), as byte tables: every symbol to a space,
+#: and every byte but the symbols deleted.
+_ASCII_SYMBOLS = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "_" or chr(c).isspace()))
+_SYMBOLS_TO_SPACE = bytes.maketrans(_ASCII_SYMBOLS, b" " * len(_ASCII_SYMBOLS))
+_NOT_SYMBOLS = bytes(c for c in range(256) if c not in _ASCII_SYMBOLS)
+
+
 def request_tokens(text: str) -> set[str]:
-    """The index probe keys of a request: its lower-cased words and symbols, in one scan."""
-    return set(_PROBE.findall(text.lower()))
+    """The index probe keys of a request: its lower-cased words and symbols (``_PROBE``).
+    ASCII text (most requests) is split by two byte translations, no regex: the words are
+    what is left between spaces once every symbol is a space (``str.split`` splits at
+    exactly the characters ``\s`` matches), the symbols what is left once everything else
+    is deleted; a third of the regex scan's cost."""
+    low = text.lower()
+    if not low.isascii():
+        return set(_PROBE.findall(low))
+    data = low.encode("ascii")
+    tokens = set(data.translate(_SYMBOLS_TO_SPACE).decode("ascii").split())
+    symbols = data.translate(None, _NOT_SYMBOLS)
+    if symbols:
+        tokens.update(symbols.decode("ascii"))
+    return tokens
 
 
 def hole_fits(hole_type: str, param_type: str) -> bool:
