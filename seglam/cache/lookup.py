@@ -36,7 +36,7 @@ class Match(msgspec.Struct, frozen=True, gc=False):
 
 
 class Server(Protocol):
-    """What runs a hit: :meth:`seglam.cache.Cache.serve`."""
+    """What runs a hit: :meth:`seglam.cache.serving.Runner.serve` (:meth:`seglam.cache.Cache.serve`)."""
 
     def serve(self, hit: "Hit", fuel: int | None = None) -> Served: ...
 
