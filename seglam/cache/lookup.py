@@ -200,8 +200,8 @@ class Lookup:
         memo = snapshot if snapshot is not None else Snapshot(None)
         tokens = request_tokens(text)
         postings = memo.postings
-        missing = tokens.difference(memo.probed)
-        if missing:
+        if not tokens <= memo.probed:  # no set built when every word was probed already
+            missing = tokens - memo.probed
             for token, pairs in index.postings(txn, self.store.dbs["index"], missing, self.store.sealer).items():
                 if pairs:
                     postings[token] = pairs
