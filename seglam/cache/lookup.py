@@ -19,7 +19,8 @@ from seglam.cache.entry import Entry
 from seglam.cache.errors import CorruptEntryError
 from seglam.cache.gate import Served
 from seglam.cache.hitstats import HitStats
-from seglam.cache.pattern import Pattern, request_tokens
+from seglam.cache.pattern import Pattern
+from seglam.cache.words import request_tokens
 from seglam.cache.records import Entries, Memo, Patterns, indexed, read_stats
 from seglam.cache.store import CacheStore
 

@@ -254,8 +254,7 @@ class Pattern:
     @cached_property
     def _parsers(self) -> tuple[tuple[str, Callable[[str], Any] | None], ...]:
         # per slot, worked out once: the hole's name and its parser (None: the text as it is)
-        return tuple((h.name, None if HOLE_TYPES[h.type].parse is str else HOLE_TYPES[h.type].parse)
-                     for h in self.slots)
+        return tuple((h.name, None if (f := HOLE_TYPES[h.type].parse) is str else f) for h in self.slots)
 
     def _groups(self, text: str) -> list[str] | None:
         """The text of every hole, or None when the whole text does not match."""
@@ -302,18 +301,14 @@ class Pattern:
         after the match, on the texts the match gave the holes)."""
         out: dict[str, Any] = {}
         for (name, parse), raw in zip(self._parsers, groups):
-            if parse is None:
-                value: Any = raw
-            else:
-                try:
-                    value = parse(raw)
-                except (ValueError, InvalidOperation, ArithmeticError):
-                    return None
-            if name in out:
-                if out[name] != value:
-                    return None
-            else:
+            try:
+                value = raw if parse is None else parse(raw)
+            except (ValueError, InvalidOperation, ArithmeticError):
+                return None
+            if name not in out:
                 out[name] = value
+            elif out[name] != value:
+                return None
         return out
 
 
@@ -498,33 +493,6 @@ def _anchors(parts: list[Any]) -> tuple[str, ...]:
 
 
 _SYMBOL = re.compile(r"[^\w\s\ud800-\udfff]")  # a lone surrogate is no key (patterns cannot hold one)
-_PROBE = re.compile(r"\w+|[^\w\s\ud800-\udfff]")  # _TOKEN or _SYMBOL (disjoint): one scan
-
-
-#: ASCII symbols (neither ``\w`` nor ``\s``), as byte tables: every symbol to a space,
-#: and every byte but the symbols deleted.
-_ASCII_SYMBOLS = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "_" or chr(c).isspace()))
-_SYMBOLS_TO_SPACE = bytes.maketrans(_ASCII_SYMBOLS, b" " * len(_ASCII_SYMBOLS))
-_NOT_SYMBOLS = bytes(c for c in range(256) if c not in _ASCII_SYMBOLS)
-
-
-def request_tokens(text: str) -> set[str]:
-    """The index probe keys of a request: its lower-cased words and symbols (``_PROBE``).
-    ASCII text (most requests) is split by two byte translations, no regex: the words are
-    what is left between spaces once every symbol is a space (``str.split`` splits at
-    exactly the characters ``\s`` matches), the symbols what is left once everything else
-    is deleted; a third of the regex scan's cost."""
-    low = text.lower()
-    if not low.isascii():
-        return set(_PROBE.findall(low))
-    data = low.encode("ascii")
-    tokens = set(data.translate(_SYMBOLS_TO_SPACE).decode("ascii").split())
-    symbols = data.translate(None, _NOT_SYMBOLS)
-    if symbols:
-        tokens.update(symbols.decode("ascii"))
-    return tokens
-
-
 def hole_fits(hole_type: str, param_type: str) -> bool:
     """Whether a hole of this type can bind a parameter of this Seglam type."""
     want = HOLE_TYPES[hole_type].param_type

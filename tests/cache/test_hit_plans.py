@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from seglam.cache import Cache, FamilyDraft
 from seglam.cache.entry import Entry, Param, Signature, Verification
 from seglam.cache.lookup import prepare
-from seglam.cache.pattern import parse_pattern, request_tokens
+from seglam.cache.pattern import parse_pattern
+from seglam.cache.words import request_tokens
 from seglam.cache.toolchain import SeglamToolchain
 
 #: overlapping patterns, stored without the clash checks so that one request can match several
