@@ -20,7 +20,7 @@ FLUSH_EVERY = 64
 FLUSH_SECONDS = 2.0
 
 
-@dataclass(slots=True)
+@dataclass
 class Pending:
     hits: int = 0
     failures: int = 0
