@@ -70,7 +70,7 @@ class Cache:
         self.min_specificity = min_specificity
         self._stats = HitStats(self.store)
         self._runner = Runner(self.store, self.toolchain, fuel, self._stats)
-        self._lookup = Lookup(self.store, self._stats, self)
+        self._lookup = Lookup(self.store, self._stats, self._runner)  # a hit runs on the runner: Cache.serve's work
         self._admission = Admission(self.store, self._runner, self._lookup, min_specificity)
         self._inspection = Inspection(self.store, self._stats)
         self._correction = Correction(self._admission, self._inspection, self._stats)

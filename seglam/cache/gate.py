@@ -5,12 +5,12 @@ a miss plus a counterexample, never a wrong answer."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 import msgspec
 
 from seglam.cache.entry import Counterexample, Entry, now
-from seglam.cache.toolchain import Toolchain
+from seglam.cache.toolchain import CallOutcome, Toolchain, caller
 from seglam.cache.values import encode_value, render_value
 from seglam.run.faults import Fault
 
@@ -81,9 +81,16 @@ def run_gated(
     request: str | None = None,
 ) -> GateResult:
     """Call the entry point on ``bindings`` under the runtime's contract checks and fuel."""
+    return gated(caller(toolchain, program, entry.signature.entry, fuel), entry, bindings, precondition_lines, request)
+
+
+def gated(call: Callable[[dict[str, Any]], CallOutcome], entry: Entry, bindings: dict[str, Any],
+          precondition_lines: frozenset[int], request: str | None) -> GateResult:
+    """:func:`run_gated` with the call prepared (:func:`seglam.cache.toolchain.caller`): the
+    hit path keeps one per family."""
     start = time.perf_counter_ns()
     try:
-        out = toolchain.call(program, entry.signature.entry, bindings, fuel)
+        out = call(bindings)
     except Fault as fault:
         kind = classify(fault, precondition_lines)
         return _refused(entry, bindings, kind, fault.code, fault.message + where(fault, entry), request, start)
@@ -141,6 +148,6 @@ def render_bindings(bindings: dict[str, Any], limit: int = 200) -> dict[str, str
     """Short renderings of bound values, for traces."""
     out = {}
     for k, v in bindings.items():
-        text = render_value(v)
+        text = repr(v) if type(v) is str else render_value(v)  # text: render_value's repr, without the call
         out[k] = text if len(text) <= limit else text[: limit - 3] + "..."
     return out

@@ -19,7 +19,8 @@ from seglam.cache.entry import Entry
 from seglam.cache.errors import CorruptEntryError
 from seglam.cache.gate import Served
 from seglam.cache.hitstats import HitStats
-from seglam.cache.pattern import Pattern, request_tokens
+from seglam.cache.pattern import Pattern
+from seglam.cache.words import request_tokens
 from seglam.cache.records import Entries, Memo, Patterns, indexed, read_stats
 from seglam.cache.store import CacheStore
 
@@ -36,7 +37,7 @@ class Match(msgspec.Struct, frozen=True, gc=False):
 
 
 class Server(Protocol):
-    """What runs a hit: :meth:`seglam.cache.Cache.serve`."""
+    """What runs a hit: :meth:`seglam.cache.serving.Runner.serve` (:meth:`seglam.cache.Cache.serve`)."""
 
     def serve(self, hit: "Hit", fuel: int | None = None) -> Served: ...
 
@@ -83,19 +84,21 @@ SNAPSHOT_WORDS = 65_536
 
 
 class Snapshot:
-    """What one read snapshot of the store answered: each probed word's index postings and
-    each entry read, both already checked against their seals. Two LMDB read transactions
+    """What one read snapshot of the store answered: the words already probed, the index
+    postings of those filed under something, and each entry read with the patterns
+    prepared so far, all already checked against their seals. Two LMDB read transactions
     with the same id see the same bytes, so a later read of the same snapshot reuses them;
     any write makes a new snapshot, which starts afresh. Only read transactions are
     remembered (a write transaction's id is not final until it commits), and a store whose
     transactions have no id (PostgreSQL's copy) remembers nothing."""
 
-    __slots__ = ("id", "postings", "entries")
+    __slots__ = ("id", "probed", "postings", "entries")
 
     def __init__(self, snapshot_id: int | None) -> None:
         self.id = snapshot_id
-        self.postings: dict[str, tuple[tuple[str, int], ...]] = {}
-        self.entries: dict[str, Entry] = {}
+        self.probed: set[str] = set()
+        self.postings: dict[str, tuple[tuple[str, int], ...]] = {}  # only words filed under something
+        self.entries: dict[str, tuple[Entry, list[Prepared | None]]] = {}
 
 
 def snapshot_id(txn: Any) -> int | None:
@@ -186,7 +189,7 @@ class Lookup:
         """The memo of the read transaction ``txn``'s snapshot (a fresh one for a new snapshot)."""
         ident = snapshot_id(txn)
         memo = self.snapshot  # one read: another thread may swap it meanwhile
-        if ident is None or memo.id != ident or len(memo.postings) > SNAPSHOT_WORDS:
+        if ident is None or memo.id != ident or len(memo.probed) > SNAPSHOT_WORDS:
             memo = Snapshot(ident)
             if ident is not None:
                 self.snapshot = memo
@@ -198,15 +201,18 @@ class Lookup:
         memo = snapshot if snapshot is not None else Snapshot(None)
         tokens = request_tokens(text)
         postings = memo.postings
-        missing = [token for token in tokens if token not in postings]
-        if missing:
-            postings.update(index.postings(txn, self.store.dbs["index"], missing, self.store.sealer))
-        candidates = index.gather(map(postings.__getitem__, tokens))
+        if not tokens <= memo.probed:  # no set built when every word was probed already
+            missing = tokens - memo.probed
+            for token, pairs in index.postings(txn, self.store.dbs["index"], missing, self.store.sealer).items():
+                if pairs:
+                    postings[token] = pairs
+            memo.probed |= missing
+        candidates = index.gather([postings[token] for token in postings.keys() & tokens])
         found: list[tuple[Match, Entry]] = []
         corrupt: list[tuple[str, str]] = []
         for entry_id in sorted(candidates):
-            entry = memo.entries.get(entry_id)
-            if entry is None:
+            known = memo.entries.get(entry_id)
+            if known is None:
                 try:
                     entry = self.entries.load(self.store, txn, entry_id, strict=True)
                 except CorruptEntryError as err:
@@ -215,14 +221,16 @@ class Lookup:
                     continue
                 if entry is None:
                     continue
-                memo.entries[entry_id] = entry
+                known = memo.entries[entry_id] = (entry, [None] * len(entry.patterns))
+            entry, prepared = known
             if entry.status == "retired":
                 continue
-            patterns = entry.patterns
             for number in sorted(candidates[entry_id]):
-                if number >= len(patterns):
+                if number >= len(prepared):
                     continue
-                prep = self.prepared_pattern(patterns[number])
+                prep = prepared[number]
+                if prep is None:  # each pattern prepared when first a candidate in this snapshot
+                    prep = prepared[number] = self.prepared_pattern(entry.patterns[number])
                 if not prep.anchors <= tokens:
                     continue  # cheap: a matching request contains every anchor word
                 bindings = prep.pattern.match(text)

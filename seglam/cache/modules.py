@@ -25,6 +25,7 @@ from seglam.cache.entry import Entry, Event, LibraryModule, ModuleRef
 from seglam.cache.errors import CorruptEntryError
 from seglam.cache.records import prefixed, vkey
 from seglam.cache.store import CacheStore
+from seglam.cache.toolchain import caller
 from seglam.program.library import SUFFIX, ModuleSource, imported_modules, is_seglam_module, stdlib_modules
 from seglam.syntax.diagnostics import CheckError
 from seglam.syntax import ast as A
@@ -218,6 +219,9 @@ class LibraryToolchain:
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
         return self.base.call(*args, **kwargs)
+
+    def caller(self, program: Any, entry: str, fuel: int | None) -> Any:
+        return caller(self.base, program, entry, fuel)
 
     def verify(self, *args: Any, **kwargs: Any) -> Any:
         return self.base.verify(*args, **kwargs)

@@ -251,11 +251,16 @@ class Pattern:
             return _core.RE2(self.regex.encode(), re2.Options())
         return re2.compile(self.regex)
 
-    def _groups(self, text: str) -> tuple[str, ...] | None:
+    @cached_property
+    def _parsers(self) -> tuple[tuple[str, Callable[[str], Any] | None], ...]:
+        # per slot, worked out once: the hole's name and its parser (None: the text as it is)
+        return tuple((h.name, None if (f := HOLE_TYPES[h.type].parse) is str else f) for h in self.slots)
+
+    def _groups(self, text: str) -> list[str] | None:
         """The text of every hole, or None when the whole text does not match."""
         if _core is None:
             m = self._compiled.fullmatch(text)
-            return None if m is None else m.groups()
+            return None if m is None else list(m.groups())
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: not text a request can contain
@@ -263,7 +268,10 @@ class Pattern:
         spans = self._compiled.Match(_ANCHOR_BOTH, data, 0, len(data))
         if not spans or spans[0][0] < 0:  # no spans at all: RE2 ran out of memory, a miss
             return None
-        return tuple([data[a:b].decode("utf-8") for a, b in spans[1:]])
+        groups = []
+        for a, b in spans[1:]:
+            groups.append(data[a:b].decode("utf-8"))
+        return groups
 
     @property
     def specificity(self) -> tuple[int, int]:
@@ -287,19 +295,20 @@ class Pattern:
         groups = self._groups(text)
         return None if groups is None else self._bind(groups)
 
-    def _bind(self, groups: tuple[str, ...]) -> dict[str, Any] | None:
+    def _bind(self, groups: list[str]) -> dict[str, Any] | None:
         """Each slot's text parsed; a repeated hole binds once and every later occurrence
         must parse to an equal value (RE2 has no backreferences: equality is checked
         after the match, on the texts the match gave the holes)."""
         out: dict[str, Any] = {}
-        for hole, raw in zip(self.slots, groups):
+        for (name, parse), raw in zip(self._parsers, groups):
             try:
-                value = HOLE_TYPES[hole.type].parse(raw)
+                value = raw if parse is None else parse(raw)
             except (ValueError, InvalidOperation, ArithmeticError):
                 return None
-            if hole.name in out and out[hole.name] != value:
+            if name not in out:
+                out[name] = value
+            elif out[name] != value:
                 return None
-            out.setdefault(hole.name, value)
         return out
 
 
@@ -484,14 +493,6 @@ def _anchors(parts: list[Any]) -> tuple[str, ...]:
 
 
 _SYMBOL = re.compile(r"[^\w\s\ud800-\udfff]")  # a lone surrogate is no key (patterns cannot hold one)
-_PROBE = re.compile(r"\w+|[^\w\s\ud800-\udfff]")  # _TOKEN or _SYMBOL (disjoint): one scan
-
-
-def request_tokens(text: str) -> set[str]:
-    """The index probe keys of a request: its lower-cased words and symbols, in one scan."""
-    return set(_PROBE.findall(text.lower()))
-
-
 def hole_fits(hole_type: str, param_type: str) -> bool:
     """Whether a hole of this type can bind a parameter of this Seglam type."""
     want = HOLE_TYPES[hole_type].param_type

@@ -4,22 +4,32 @@ sample runs and on a correction's reruns."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 from seglam.cache.entry import Entry
 from seglam.cache.errors import GateMiss
-from seglam.cache.gate import GateResult, Served, Trace, render_bindings, run_gated
+from seglam.cache.gate import GateResult, Served, Trace, gated, render_bindings, run_gated
 from seglam.cache.hitstats import HitStats
 from seglam.cache.lookup import Hit
 from seglam.cache.modules import CacheModules, compile_with
 from seglam.cache.records import Memo, quarantine, record_failure
 from seglam.cache.signature import leading_assert_lines
 from seglam.cache.store import CacheStore
-from seglam.cache.toolchain import Toolchain
+from seglam.cache.toolchain import CallOutcome, Toolchain, caller
 from seglam.syntax.diagnostics import CheckError
 
 #: A compiled program and the lines of its entry point's leading asserts (its precondition).
 Compiled = tuple[Any, frozenset[int]]
+
+
+class Family(NamedTuple):
+    """What every hit of one family version needs, made once per process when the family
+    is first served: its compiled program (checked against the verified content hash), the
+    lines of its precondition, and the call of its entry point under the cache's fuel."""
+
+    program: Any
+    pre_lines: frozenset[int]
+    call: Callable[[dict[str, Any]], CallOutcome]
 
 
 class Runner:
@@ -30,11 +40,11 @@ class Runner:
         self.toolchain = toolchain
         self.fuel = fuel
         self.stats = stats
-        self.programs: Memo[tuple[str, int, str], Compiled] = Memo()
+        self.programs: Memo[tuple[str, int, str], Family] = Memo()
         self.library = CacheModules(store)  # the cache's library modules, pinned per family
 
-    def program(self, entry: Entry) -> Compiled:
-        """The compiled program of an entry, compiled once per process and checked against
+    def family(self, entry: Entry) -> Family:
+        """The :class:`Family` of an entry: compiled once per process and checked against
         the stored content hash, so what runs is exactly what was verified."""
         key = (entry.id, entry.version, entry.program_hash)
         cached = self.programs.get(key)
@@ -49,12 +59,18 @@ class Runner:
         if actual != entry.program_hash:
             quarantine(self.store, entry.id, f"content hash changed ({entry.program_hash[:12]} -> {actual[:12]})")
             raise GateMiss(f"family {entry.id}: program hash does not match the verified one", None)
-        return self.programs.put(key, (program, leading_assert_lines(entry.source, entry.signature.entry)))
+        return self.remember(entry, program)
 
-    def remember(self, entry: Entry, program: Any) -> None:
-        """A program just admitted: its compiled form serves the next hit."""
-        self.programs.put((entry.id, entry.version, entry.program_hash),
-                          (program, leading_assert_lines(entry.source, entry.signature.entry)))
+    def program(self, entry: Entry) -> Compiled:
+        """The compiled program of an entry and its precondition lines (see :meth:`family`)."""
+        fam = self.family(entry)
+        return fam.program, fam.pre_lines
+
+    def remember(self, entry: Entry, program: Any) -> Family:
+        """A program just admitted (or compiled and checked): its family serves the next hit."""
+        fam = Family(program, leading_assert_lines(entry.source, entry.signature.entry),
+                     caller(self.toolchain, program, entry.signature.entry, self.fuel))
+        return self.programs.put((entry.id, entry.version, entry.program_hash), fam)
 
     def gate(self, entry: Entry, program: Any, pre: frozenset[int], bindings: dict[str, Any],
              request: str | None) -> GateResult:
@@ -64,16 +80,16 @@ class Runner:
     def serve(self, hit: Hit, fuel: int | None) -> Served:
         """Check the precondition, run under fuel, check the postcondition; a failure is
         stored as a counterexample and raised as :class:`GateMiss`."""
-        self.stats.flush_corrupt()
+        if self.stats.corrupt:  # records met corrupt on the way in, marked now
+            self.stats.flush_corrupt()
         entry = hit.entry
         limit = fuel if fuel is not None else self.fuel
         try:
-            program, pre_lines = self.program(entry)
+            fam = self.family(entry)
         except GateMiss as miss:
             raise GateMiss(miss.reason, trace_of(hit, limit, "fault"), miss.counterexample) from None
-        res = run_gated(
-            self.toolchain, program, entry, hit.bindings, fuel=limit, precondition_lines=pre_lines, request=hit.request
-        )
+        call = fam.call if limit == self.fuel else caller(self.toolchain, fam.program, entry.signature.entry, limit)
+        res = gated(call, entry, hit.bindings, fam.pre_lines, hit.request)
         if res.counterexample is not None:
             record_failure(self.store, entry.id, res.counterexample)
             cx = res.counterexample

@@ -26,6 +26,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from threading import get_ident
 from typing import Any, Callable, ContextManager, Iterable, Iterator, Protocol, TypeVar
 
 import lmdb
@@ -181,32 +182,40 @@ class Readers:
     """Counts open read transactions in this process, so the map is never resized under
     one: LMDB remaps the file on resize, and a reader in another thread would be left
     reading unmapped memory. (The PostgreSQL store uses it the same way: its in-memory copy
-    changes only while no read transaction of the process is open.)"""
+    changes only while no read transaction of the process is open.)
+
+    A reader takes no lock (it is on every hit): it announces itself by appending its
+    thread's id to a list, then looks whether a resize started; a resize says it started,
+    then waits until the list is empty. ``list.append`` and ``list.remove`` are atomic, and
+    each side writes before it reads, so one of the two always sees the other: the reader
+    withdraws and waits for the resize to end, or the resize waits for the reader to
+    leave. Only those waits take the lock."""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()  # taken directly on the hit path (Condition.__enter__ is Python code)
-        self._cond = threading.Condition(self._lock)
-        self._count = 0
+        self._cond = threading.Condition(threading.Lock())
+        self._open: list[int] = []  # a thread's id per read transaction it has open
         self._resizing = False
-        self._local = threading.local()
 
     def enter(self) -> None:
-        with self._lock:
-            while self._resizing:
-                self._cond.wait()
-            self._count += 1
-        self._local.depth = getattr(self._local, "depth", 0) + 1
+        ident = get_ident()
+        self._open.append(ident)
+        while self._resizing:
+            self._open.remove(ident)
+            with self._cond:
+                self._cond.notify_all()  # the resize may be waiting for this reader to go
+                while self._resizing:
+                    self._cond.wait()
+            self._open.append(ident)
 
     def leave(self) -> None:
-        self._local.depth -= 1
-        with self._lock:
-            self._count -= 1
-            if self._count == 0 and self._resizing:  # only a resize waits for the count to reach 0
+        self._open.remove(get_ident())
+        if self._resizing:  # only a resize waits for the list to empty
+            with self._cond:
                 self._cond.notify_all()
 
     def holding(self) -> bool:
         """Whether this thread has a read transaction open."""
-        return bool(getattr(self._local, "depth", 0))
+        return get_ident() in self._open
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -216,7 +225,7 @@ class Readers:
         with self._cond:
             self._resizing = True
             try:
-                while self._count:
+                while self._open:
                     self._cond.wait()
                 yield
             finally:

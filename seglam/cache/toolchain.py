@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 import msgspec
 
@@ -42,6 +42,15 @@ class Toolchain(Protocol):
     def diff(self, old: Any, new: Any) -> str | None: ...
 
 
+def caller(toolchain: Toolchain, program: Any, entry: str, fuel: int | None) -> Callable[[dict[str, Any]], CallOutcome]:
+    """``toolchain.call(program, entry, kwargs, fuel)`` as a function of ``kwargs``: the
+    toolchain's own ``caller`` when it has one (it does once what every call repeats)."""
+    make = getattr(toolchain, "caller", None)
+    if make is not None:
+        return make(program, entry, fuel)
+    return lambda kwargs: toolchain.call(program, entry, kwargs, fuel)
+
+
 class SeglamToolchain:
     """The real language: ``seglam.compile``, ``Program.call`` and ``seglam.verify``."""
 
@@ -60,17 +69,27 @@ class SeglamToolchain:
         return str(program.hash)
 
     def call(self, program: Any, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome:
+        return self.caller(program, entry, fuel)(kwargs)
+
+    def caller(self, program: Any, entry: str, fuel: int | None) -> Callable[[dict[str, Any]], CallOutcome]:
+        """:meth:`call` of ``program``'s ``entry`` under ``fuel``, with what every such call
+        repeats (the bound method, the limits with the fuel budget) worked out once: the
+        cache keeps one per family (:class:`seglam.cache.serving.Runner`)."""
         run = getattr(program, "run", None)
         if run is None:
-            return CallOutcome(program.call(entry, **kwargs))
+            return lambda kwargs: CallOutcome(program.call(entry, **kwargs))
         key = (id(getattr(program, "limits", None)), fuel)
         limits = self._limits.get(key)
         if limits is None:
             if len(self._limits) > 64:
                 self._limits.clear()
             limits = self._limits[key] = _limits(program, fuel)
-        result = run(entry, (), kwargs, limits=limits)
-        return CallOutcome(result.value, getattr(result, "fuel_used", None))
+
+        def call(kwargs: dict[str, Any]) -> CallOutcome:
+            result = run(entry, (), kwargs, limits=limits)
+            return CallOutcome(result.value, getattr(result, "fuel_used", None))
+
+        return call
 
     def verify(self, program: Any, entries: tuple[str, ...] = (), seeds: dict[str, tuple[dict, ...]] | None = None) -> Verification:
         """Verify ``program``; ``entries`` (the family's entry point) are fuzzed on their own

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from seglam.cache import PatternError, parse_pattern
-from seglam.cache.pattern import request_tokens
+from seglam.cache.words import request_tokens
 
 
 def test_literal_text_is_whitespace_and_case_insensitive():

@@ -60,7 +60,8 @@ def test_a_snapshot_is_reused_until_a_write(tmp_path):
         text = request(0, 3)
         assert c.lookup(text).bindings == {"x": 3}
         memo = c._lookup.snapshot
-        assert memo.id is not None and memo.postings and family(0).id in memo.entries
+        assert memo.id is not None and memo.postings and memo.probed >= set(memo.postings)
+        assert family(0).id in memo.entries
         c.lookup(request(0, 4))
         assert c._lookup.snapshot is memo  # the same snapshot: nothing read again
         c.put_verified([family(1)])
@@ -73,4 +74,4 @@ def test_a_store_without_snapshot_ids_remembers_nothing():
         pass
 
     assert snapshot_id(NoIds()) is None
-    assert Snapshot(None).postings == {}
+    assert Snapshot(None).postings == {} and not Snapshot(None).probed

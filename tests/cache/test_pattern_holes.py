@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from seglam.cache import PatternError, parse_pattern
 from seglam.cache import pattern as pattern_module
-from seglam.cache.pattern import hole_fits, request_tokens
+from seglam.cache.pattern import hole_fits
+from seglam.cache.words import request_tokens
 
 
 @pytest.mark.parametrize("text,value", [
