@@ -261,7 +261,8 @@ def free_text_request(request: str, counterexamples: Sequence[str] = (), current
 #: disagreement ("B" against a program's "(B)"; stand-in run 5).
 DIRECT_SYSTEM = ('Answer the request directly. Reply with one JSON object: {"answer": ...}. Give the answer in '
                  'exactly the form the request asks for: a number as a JSON number, an option as its label '
-                 'written as in the request ("(A)"), a word or a date as a string.')
+                 'written as in the request ("(A)"; for options listed without labels, as "- valid", the '
+                 'option\'s own text: "valid"), a word or a date as a string.')
 
 
 def widening_note(family: str, version: int, signature: str, patterns: Sequence[str], why: str) -> str:

@@ -186,6 +186,8 @@ def test_a_family_that_refuses_its_request_is_a_miss_never_a_rival(server, cache
     assert ans.tier == "uncached" and ans.value == 1 and ans.trace.usage.calls == 1
     assert server.requests[-1]["messages"][0]["content"].startswith("Answer the request directly")
     assert "an option as its label written as in the request" in server.requests[-1]["messages"][0]["content"]
+    # options without labels ("- valid"): the option's text (the stand-in of run 7 was unsure)
+    assert 'for options listed without labels, as "- valid", the option\'s own text: "valid"' in server.requests[-1]["messages"][0]["content"]
     assert len(cache.list()) == 1
 
 
