@@ -17,7 +17,7 @@ from seglam.verifier import fuzz as F
 from seglam.verifier import typeview as T
 from seglam.verifier.boundaries import finite_domain
 from seglam.verifier.bounds import lift
-from seglam.verifier.report import UNKNOWN, Result
+from seglam.verifier.report import NO_EVIDENCE, UNKNOWN, Result
 
 #: Fewest valid inputs an aimed run needs before its silence counts as evidence.
 MIN_VALID = 10
@@ -58,9 +58,9 @@ def record(view, fv, results: list[Result], summary: F.FuzzSummary, aim, deep: b
     selective = summary.skipped is None and clean >= MIN_SELECTIVE and summary.rejected >= 9 * clean and summary.rejected >= 100
     enough = summary.skipped is None and (clean >= MIN_VALID or not fv.params or exhaustive or selective)
     if summary.skipped is not None:
-        why = f"no targeted evidence: the aimed run was skipped ({summary.skipped})"
+        why = f"{NO_EVIDENCE}: the aimed run was skipped ({summary.skipped})"
     elif not enough:
-        why = f"no targeted evidence: only {clean} aimed inputs met the precondition and ran to the end (at least {MIN_VALID} needed)"
+        why = f"{NO_EVIDENCE}: only {clean} aimed inputs met the precondition and ran to the end (at least {MIN_VALID} needed)"
     else:
         why = None
     text = None

@@ -17,6 +17,8 @@ BOUNDED = "proved for len <= K"
 REFUTED = "refuted"
 UNKNOWN = "unknown"
 VERDICTS = (PROVED, BOUNDED, REFUTED, UNKNOWN)
+#: How the note of an open obligation that got no evidence from its aimed run begins.
+NO_EVIDENCE = "no targeted evidence"
 #: ``seglam verify``'s exit code per report status.
 EXIT_CODES = {"proved": 0, "refuted": 1, "error": 2, "unknown": 3}
 
@@ -52,6 +54,11 @@ class Result:
     def open(self) -> bool:
         """Not settled by a proof: an ``unknown`` error, or a proof only for ``len <= K``."""
         return self.severity == "error" and self.verdict in (UNKNOWN, BOUNDED)
+
+    @property
+    def no_evidence_note(self) -> str:
+        """Why the aimed run gave this open obligation no evidence (its last such note), or ""."""
+        return next((n for n in reversed(self.notes) if n.startswith(NO_EVIDENCE)), "")
 
     @property
     def settled(self) -> bool:

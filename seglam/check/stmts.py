@@ -258,13 +258,13 @@ def loop_head(cx: Context, st: State, node: ast.While | ast.For, back_round) -> 
         fn.silent_loops += 1
         cx.report.muted += 1
         try:
-            again = merge_all([st, *back_round(head.copy())])
+            again = merge_all([st, *back_round(head.copy())]) or st  # never None: st is a state
         finally:
             cx.report.muted -= 1
             fn.silent_loops -= 1
-        if again is not None and again.vars == head.vars and again.frozen == head.frozen:
+        if again.vars == head.vars and again.frozen == head.frozen:
             return head
-        head = again if again is not None else st
+        head = again
     return wide
 
 

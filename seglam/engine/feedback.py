@@ -323,8 +323,7 @@ def _without_evidence(results: Sequence[Result], filename: str) -> list[Failure]
     the reason (stand-in run 7)."""
     groups: dict[tuple[str | None, str], list[Result]] = {}
     for r in results:
-        note = next((n for n in reversed(r.notes) if n.startswith("no targeted evidence")), "")
-        groups.setdefault((r.function, note), []).append(r)
+        groups.setdefault((r.function, r.no_evidence_note), []).append(r)
     out = []
     for (function, note), group in groups.items():
         if not note or len(group) == 1:
@@ -342,7 +341,7 @@ def _obligation(r: Result, filename: str) -> Failure:
     if r.failed:
         kind, title = f"{r.kind} refuted", f"{owner}: {r.title}" + (f" ({r.reason})" if r.reason else "")
     else:
-        note = next((n for n in reversed(r.notes) if n.startswith("no targeted evidence")), "")
+        note = r.no_evidence_note
         kind, title = f"{r.kind} not proved", (f"{owner}: {r.title}: {r.verdict_text()} ({r.reason or 'no reason given'})"
                                                + (f"; {note}" if note else ""))
     return failure(kind, title, where=where, input=r.counterexample, expected=r.expected, got=r.actual, code=r.code)
