@@ -108,7 +108,8 @@ ACCEPTS_CHARS = 400
 
 
 def accepts(source: str, entry: str, limit: int = ACCEPTS_CHARS) -> str:
-    """What ``entry`` accepts, in a line: its docstring's first line, then its precondition
+    """What ``entry`` accepts, in a line: its docstring's first paragraph (a sentence wrapped
+    over several lines is kept whole: the run-9 router stand-in was shown half a sentence), then its precondition
     (``@requires(...)`` decorators and the asserts that open its body), clipped to
     ``limit``. Empty when the source has neither (or does not parse). The router sees it
     so it can tell a family that answers a request from one whose precondition refuses it."""
@@ -122,7 +123,7 @@ def accepts(source: str, entry: str, limit: int = ACCEPTS_CHARS) -> str:
     parts = []
     doc = ast.get_docstring(fn)
     if doc:
-        parts.append(doc.strip().splitlines()[0])
+        parts.append(doc.strip().split("\n\n")[0])
     parts += ["@" + ast.unparse(d) for d in fn.decorator_list if "requires" in ast.unparse(d)]
     body = fn.body[1:] if doc else fn.body
     for stmt in body:

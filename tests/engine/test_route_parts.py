@@ -26,6 +26,12 @@ def test_accepts_is_the_docstring_line_and_the_precondition():
                                      "assert len(table) > 0; assert '\\n' in table")
 
 
+def test_accepts_keeps_the_docstring_first_paragraph_whole():
+    wrapped = SRC.replace("Answer a counting question about a table.", "Answer a counting question\n    about a table.")
+    assert accepts(wrapped, "solve").startswith("Answer a counting question about a table.; @requires")
+    assert "More text" not in accepts(wrapped, "solve")
+
+
 def test_accepts_is_clipped_and_empty_when_there_is_nothing_to_say():
     assert len(accepts(SRC, "solve", limit=40)) == 40 and accepts(SRC, "solve", limit=40).endswith("...")
     assert accepts("def solve(x: int) -> int:\n    return x\n", "solve") == ""
