@@ -33,10 +33,10 @@ def _cause(request: dict) -> str:
     text = " ".join(request.get("reasons") or [request.get("why", "")])
     if "refused the request" in text:
         return "precondition"
-    if "no model is configured" in text:
-        return "no pattern"
     if "negative family" in text:
         return "declined kind"
+    if "no model is configured" in text:
+        return "no pattern"
     return "compile failed" if request.get("calls") else "other"
 
 

@@ -145,13 +145,18 @@ class NegativeKinds:
                                    + ", ".join(k.id for k in found[:10]))
         return found[0]
 
+    def claimant(self, text: str) -> NegativeKind | None:
+        """The active kind that claims ``text``, or None; reads only (nothing is counted)."""
+        words = signature_words(text)
+        with self.store.read() as txn:
+            return next((k for k in self._all(txn) if k.status == "active" and k.claims(text, words)), None)
+
     def claim(self, text: str) -> Claim | None:
         """The active kind that claims ``text`` (counted as applied), or None. Read-only
         until a kind claims it."""
         words = signature_words(text)
-        with self.store.read() as txn:
-            if not any(k.status == "active" and k.claims(text, words) for k in self._all(txn)):
-                return None
+        if self.claimant(text) is None:
+            return None
 
         def write(txn: lmdb.Transaction) -> Claim | None:
             for kind in self._all(txn):

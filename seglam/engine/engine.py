@@ -215,8 +215,8 @@ class Engine:
                 # the task is known, these inputs just do not fit it: a rival would clash
                 return _unsolved(f"family {owner.id} owns this task, but these inputs do not fit "
                                  f"{owner.signature.render()}; nothing was compiled", reasons)
-        if self.compiler is None:
-            return _unsolved(HOW_TO_CONFIGURE, reasons)
+        if self.compiler is None:  # say so when the request is of a kind the model declined
+            return _unsolved(HOW_TO_CONFIGURE, reasons + self._declined_kind(request))
         corrected = self._quarantined(request)
         if corrected is None:  # its recompile is not due yet (seglam.cache.trust.repair_due)
             return self._fallback(request, reasons + ["the family claiming it is quarantined; its next recompile "
@@ -501,6 +501,15 @@ class Engine:
             return negatives.claim(request.text)
         except CacheError:
             return None  # a broken record costs a compile, never an answer
+
+    def _declined_kind(self, request: Request) -> list[str]:
+        negatives = getattr(self.cache, "negatives", None)
+        try:
+            kind = negatives.claimant(request.text) if negatives is not None and request.text else None
+        except CacheError:
+            kind = None
+        return [f"negative family {kind.id}: a kind the model could not program; only a model's direct answer "
+                "serves it"] if kind is not None else []
 
     def _negative_answer(self, request: Request, kind: Any, reasons: list[str]) -> Answer:
         """One small direct call for a request of a known non-programmable kind. Never a

@@ -231,3 +231,22 @@ def test_cli_ask_and_stats_report_cached_tokens_cost_and_negatives(server, tmp_p
     code, out, _ = run(["stats", "--json"], capsys)
     data = json.loads(out)
     assert data["negative"]["applied"] == 1 and data["price"] == {"input": 2.0, "cached_input": 0.5, "output": 8.0}
+
+
+def test_without_a_model_a_declined_kind_says_so_and_counts_nothing(server, cache, make_engine):
+    from seglam.engine import Engine
+
+    engine = make_engine(direct_fallback=True)
+    server.set_default(responder())
+    engine.solve(SPORTS[0])
+    engine.solve(SPORTS[1])
+    [kind] = cache.negatives.list()
+    offline = Engine(cache=cache, compiler=None)
+    try:
+        declined = offline.solve(SPORTS[2])
+        other = offline.solve("Sort these words: pear apple")
+    finally:
+        offline.close()
+    assert declined.tier == "unsolved" and any(f"negative family {kind.id}" in r for r in declined.trace.reasons)
+    assert other.tier == "unsolved" and not any("negative family" in r for r in other.trace.reasons)
+    assert cache.negatives.get(kind.id).applied == 0  # reading the kind is not applying it
