@@ -21,6 +21,7 @@ from seglam.run.codegen.state import CTX, LEN_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
 from seglam.run.context import BULK_UNIT
+from seglam.run.ir import nodes as ir
 from seglam.run.stdlib_text import PADDING_STR_METHODS
 from seglam.syntax import ast as A
 
@@ -68,10 +69,8 @@ def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
     # a user function, lambda, nested def or any callable expression
     args, keywords = arguments(g, node, fn, user_function=True)
     if isinstance(func, A.Name) and fn.scope.is_def(func.id):
-        call = P.call(P.name(user(func.id)), [g.depth_arg(fn), *args], keywords)
-        if fn.scope.is_module_def(func.id):
-            g.facts.set_module_call(call)  # for the local-fuel pass
-        return call
+        callee = ir.Def(user(func.id), module_level=fn.scope.is_module_def(func.id))
+        return P.call(callee, [g.depth_arg(fn), *args], keywords)
     return P.call(g.expr(func, fn), args, keywords)
 
 
@@ -196,7 +195,7 @@ def _padded(g, node: A.Call, receiver_t: Any, fn: FnState) -> py.expr | None:
                                      g.expr(node.args[0], fn)),
                       body=P.name(n), orelse=g.expr(node.args[0], fn))
     checked = py.IfExp(test=P.compare(width, py.Gt(), P.name(STR_LIM)), body=fault,
-                       orelse=P.call(P.name(inline.CHARGE), [longer]))
+                       orelse=ir.Charge(longer))
     pair = py.Tuple(elts=[py.NamedExpr(target=P.store(recv), value=g.expr(func.value, fn)), P.const(False)], ctx=P.LOAD)
     first = py.Subscript(value=pair, slice=P.const(1), ctx=P.LOAD)  # the receiver first; False
     call = P.call(P.attr(P.name(recv), func.attr), [g.expr(a, fn) for a in node.args])

@@ -1,5 +1,14 @@
-"""The generated Python as text, for people: ``seglam run --emit-python`` and
-``Program.python_source``.
+"""Emission: the Python forms of the IR's nodes (:func:`python_forms`, the last stage of
+the generator), and the generated Python as text, for people (:func:`python_source`:
+``seglam run --emit-python`` and ``Program.python_source``).
+
+:func:`python_forms` is the one place that decides how the fuel layer of the IR
+(:mod:`seglam.run.ir.nodes`) is written in Python: a :class:`~seglam.run.ir.nodes.Step` as
+``h_ctx.fuel -= 1`` and its test (or on the local ``h_f``, with a merged charge told apart
+only when the test fails), a marker as the call of its context form or as arithmetic on
+``h_f``, and the nodes that only carry facts (loops, clauses, cap checks, module-def calls)
+as the Python node they extend. Every statement and expression it writes has the line of
+the node it replaces.
 
 The generator gives every node it emits a line number that is an index into the span table
 (:mod:`seglam.run.codegen.locate` maps faults back through it), so ``ast.unparse`` alone
@@ -15,9 +24,15 @@ from __future__ import annotations
 import ast as py
 import copy
 import re
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["python_source"]
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.state import CTX
+from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
+from seglam.run.context import BULK_UNIT
+from seglam.run.ir import nodes as ir
+
+__all__ = ["python_forms", "python_source", "out_of_fuel"]
 
 _MARK = "h_sgl_line_"
 _MARK_LINE = re.compile(r"^(?P<indent>\s*)h_sgl_line_(?P<line>\d+)$")
@@ -103,3 +118,108 @@ def _header(prepared: Any) -> str:
         qualname = getattr(value, "__qualname__", None) or type(value).__qualname__
         rows.append(f"#   {name} = {module}.{qualname}")
     return "\n".join(rows) + "\n\n"
+
+
+# ---- the Python forms of the IR -------------------------------------------------------------
+
+
+def python_forms(tree: py.AST) -> py.AST:
+    """``tree`` with every IR node replaced by its Python form (in place where it can)."""
+    return _Forms().visit(tree)
+
+
+def out_of_fuel() -> py.stmt:
+    """``h_ctx.out_of_fuel()``: the fault of a step that found no fuel left."""
+    return P.expr_stmt(P.call(P.attr(P.name(CTX), "out_of_fuel")))
+
+
+class _Forms(py.NodeTransformer):
+    def visit(self, node: py.AST) -> Any:
+        node = self.generic_visit(node)
+        form = _FORMS.get(type(node))
+        return node if form is None else form(node)
+
+
+def _step(step: ir.Step) -> list[py.stmt]:
+    if not step.local:
+        fuel = P.attr(P.name(CTX), "fuel")
+        return [P.at(py.AugAssign(target=P.attr_store(P.name(CTX), "fuel"), op=py.Sub(), value=P.const(1)), step),
+                P.at(P.if_(P.compare(fuel, py.Lt(), P.const(0)), [out_of_fuel()]), step)]
+    fault = [out_of_fuel()]
+    if step.merged:
+        # the step and the charge merged into it are told apart only when the test fails:
+        # give the charge back, test the step alone, take the charge, fault at the charge
+        cost = step.merged
+        fault = [py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(cost)),
+                 P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), fault),
+                 py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
+                 P.stamp(out_of_fuel(), step.merged_at)]
+    return [P.at(py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(1 + step.merged)), step),
+            P.at(P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), fault), step)]
+
+
+def _charge(marker: ir.Charge) -> py.expr:
+    if not marker.local:
+        return _call(marker)
+    # ctx.charge(n): fuel -= 1 + n // BULK_UNIT, fault when negative
+    # -(1 + n // BULK_UNIT) as -1 - n // BULK_UNIT: one operation less per charge
+    negated = py.BinOp(left=P.const(-1), op=py.Sub(),
+                       right=py.BinOp(left=marker.cost, op=py.FloorDiv(), right=P.const(BULK_UNIT)))
+    return P.at(_decrement(negated), marker)
+
+
+def _spend(marker: ir.Spend) -> py.expr:
+    if not marker.local:
+        return _call(marker)
+    # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
+    return P.at(_decrement(py.UnaryOp(op=py.USub(), operand=marker.cost)), marker)
+
+
+def _item_step(marker: ir.ItemStep) -> py.expr:
+    if not marker.local:
+        return _call(marker)
+    # one comprehension step: the marker's value must be true, so test `>= 0`
+    dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
+    ok = P.compare(dec, py.GtE(), P.const(0))
+    return P.at(py.BoolOp(op=py.Or(), values=[ok, P.call(P.attr(P.name(CTX), "out_of_fuel"))]), marker)
+
+
+def _decrement(negated_cost: py.expr) -> py.expr:
+    """``(h_f := negated_cost + h_f) < 0 and ctx.out_of_fuel()``: False, or the fault.
+
+    The cost is evaluated *before* ``h_f`` is read: it may itself charge (a method of a
+    method's result), and ``h_f - cost`` would subtract from the stale value."""
+    dec = py.NamedExpr(target=P.store(LOCAL),
+                       value=py.BinOp(left=negated_cost, op=py.Add(), right=P.name(LOCAL)))
+    return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), P.call(P.attr(P.name(CTX), "out_of_fuel"))])
+
+
+def _call(marker: py.Call) -> py.expr:
+    return py.copy_location(py.Call(func=marker.func, args=marker.args, keywords=marker.keywords), marker)
+
+
+def _grow_check(check: ir.GrowCheck) -> py.stmt:
+    return py.copy_location(py.If(test=check.test, body=check.body, orelse=check.orelse), check)
+
+
+def _for(loop: ir.For) -> py.stmt:
+    return py.copy_location(py.For(target=loop.target, iter=loop.iter, body=loop.body, orelse=loop.orelse,
+                                   type_comment=None), loop)
+
+
+def _clause(clause: ir.Clause) -> py.comprehension:
+    return py.comprehension(target=clause.target, iter=clause.iter, ifs=clause.ifs, is_async=0)
+
+
+def _def(name: ir.Def) -> py.expr:
+    return py.copy_location(py.Name(id=name.id, ctx=name.ctx), name)
+
+
+def _cap_int(node: ir.CapInt) -> py.expr:
+    return py.copy_location(py.IfExp(test=node.test, body=node.body, orelse=node.orelse), node)
+
+
+_FORMS: dict[type, Callable[[Any], Any]] = {
+    ir.Step: _step, ir.Charge: _charge, ir.Spend: _spend, ir.ItemStep: _item_step, ir.GrowCheck: _grow_check,
+    ir.For: _for, ir.Clause: _clause, ir.Def: _def, ir.CapInt: _cap_int,
+}

@@ -19,10 +19,11 @@ from seglam.run.codegen.inline import slice_object
 from seglam.run.codegen.runtime import BuiltinValue, UnboundMethod
 from seglam.run.codegen.sizework import (capped_len, compact, costly_key, int_checked, int_divided, key_type, keyed, len_capped,
                                          reusable)
-from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, COMP_TICK, CTX, LAMBDA_ENTRY, LEN_LIM, NEG_SMALL, SMALL, SPEND,
+from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, LAMBDA_ENTRY, LEN_LIM, NEG_SMALL, SMALL,
                                       STR_LIM, FnState)
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
+from seglam.run.ir import nodes as ir
 from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
 
@@ -138,7 +139,7 @@ def int_text_charged(g, value: py.expr) -> py.expr:
     within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
                         comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name(SMALL)])
     slow = py.BoolOp(op=py.Or(), values=[
-        P.call(P.name(SPEND), [P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])]),
+        ir.Spend(P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])),
         P.name(tmp)])
     return py.IfExp(test=within, body=P.name(tmp), orelse=slow)
 
@@ -457,12 +458,11 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
             iter_ = in_order(g, gen.iter, g.expr(gen.iter, fn if i == 0 else inner))
         finally:
             g.no_walrus -= 1
-        tick = P.call(P.name(COMP_TICK))  # one step per iteration; True (see codegen.fuel)
+        tick = ir.ItemStep()  # one step per iteration; True
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
-            clause = py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0)
-            g.facts.set_sized(clause, sized_iterable(g, gen.iter, fn))
-            out.append(clause)
+            out.append(ir.Clause(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs,
+                                 sized=sized_iterable(g, gen.iter, fn)))
         else:
             # unpacking a value not known to be a tuple/list: collect (and charge) it first
             tmp = g.tmp()

@@ -18,12 +18,12 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
 from seglam.run.codegen.sizework import capped_len, int_capped, length
-from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM, FnState
+from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, STR_LIM, FnState
 from seglam.run.cost import sort_extra, str_to_int
+from seglam.run.ir import nodes as ir
 from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
 from seglam.syntax import ast as A
 
-CHARGE = "h_ch"
 #: A sort of fewer items costs no more than collecting them: the least ``n`` with a
 #: ``cost.sort_extra`` (read from the table, not restated).
 SORT_FREE = next(n for n in range(1 << 16) if sort_extra(n) > 0)
@@ -53,7 +53,7 @@ def simple(node: Any, g: Any = None) -> bool:
 
 
 def charge(n: py.expr, then: py.expr) -> py.expr:
-    return py.BoolOp(op=py.Or(), values=[P.call(P.name(CHARGE), [n]), then])
+    return py.BoolOp(op=py.Or(), values=[ir.Charge(n), then])
 
 
 def operands(g, left: Any, right: Any, fn) -> tuple[py.expr, py.expr, py.expr, py.expr] | None:
@@ -165,7 +165,7 @@ def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None 
     total = py.BinOp(left=length(g, lp), op=py.Add(), right=length(g, rp))
     over = P.compare(py.NamedExpr(target=P.store(n), value=total), py.Gt(), P.name(limit))
     guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
-                     orelse=P.call(P.name(CHARGE), [P.name(n)]))
+                     orelse=ir.Charge(P.name(n)))
     return py.BoolOp(op=py.Or(), values=[guard, py.BinOp(left=lp2, op=py.Add(), right=rp2)])
 
 
@@ -177,8 +177,7 @@ def int_of_str(g, node: A.Call, fn) -> py.expr | None:
         return None
     value = P.call(g.ref(int, "int"), [g.expr(node.args[0], fn)])
     # a long digit string costs quadratic work too (seglam.run.cost.str_to_int)
-    work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.str_to_int_cost, "str_to_int"),
-                                         [length(g, g.expr(node.args[0], fn))])])
+    work = ir.Spend(P.call(g.ref(g.runtime.str_to_int_cost, "str_to_int"), [length(g, g.expr(node.args[0], fn))]))
     long = P.compare(length(g, g.expr(node.args[0], fn)), py.Gt(), P.const(LONG_DIGITS))
     value = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[long, work]), int_capped(g, value)])
     return charge(length(g, g.expr(node.args[0], fn)), value)
@@ -211,7 +210,7 @@ def repeat(g, node: A.BinOp, fn) -> py.expr | None:
         total = py.BinOp(left=times, op=py.Mult(), right=size)
     over = P.compare(py.NamedExpr(target=P.store(n), value=total), py.Gt(), P.name(limit))
     guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
-                     orelse=P.call(P.name(CHARGE), [P.name(n)]))
+                     orelse=ir.Charge(P.name(n)))
     product = py.BinOp(left=later_l, op=py.Mult(), right=later_r)
     return py.BoolOp(op=py.Or(), values=[guard, product])
 
@@ -254,7 +253,7 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     if ident == "sorted":
         # the comparisons too (seglam.run.cost.sort_extra; nothing below SORT_FREE items)
         many = P.compare(length(g, P.name(tmp)), py.GtE(), P.const(SORT_FREE))
-        work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.sort_cost, "sort_cost"), [P.name(tmp)])])
+        work = ir.Spend(P.call(g.ref(g.runtime.sort_cost, "sort_cost"), [P.name(tmp)]))
         result = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[many, work]), result])
     if ident == "sum":
         result = int_capped(g, result)
@@ -300,7 +299,7 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     def capped(size: py.expr, result: py.expr) -> py.expr:
         over = P.compare(py.NamedExpr(target=P.store(total), value=size), py.Gt(), P.name(STR_LIM))
         guard = py.IfExp(test=over, body=P.call(g.ref(g.runtime.str_fault, "cap_fault"), [P.name(CTX), P.name(total)]),
-                         orelse=P.call(P.name(CHARGE), [copy.deepcopy(cost)]))
+                         orelse=ir.Charge(copy.deepcopy(cost)))
         return py.BoolOp(op=py.Or(), values=[guard, result])
 
     # Few items: join, then cap and charge by the result's length (the same total, and

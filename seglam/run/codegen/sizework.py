@@ -19,8 +19,9 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, INT_LIM, LEN_LIM, NEG_INT_LIM, NEG_SMALL,
-                                      SMALL, SPEND)
+                                      SMALL)
 from seglam.run.cost import TEXT_CHARS, WIDE_KEY
+from seglam.run.ir import nodes as ir
 from seglam.syntax import ast as A
 
 #: Static types whose comparison with anything is constant time (valuework.compare_cost is 0).
@@ -91,7 +92,7 @@ def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = Fal
 
 
 def _spent(g, cost_call: py.expr, value: py.expr) -> py.expr:
-    return py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), value])
+    return py.BoolOp(op=py.Or(), values=[ir.Spend(cost_call), value])
 
 
 def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
@@ -145,9 +146,7 @@ def int_capped(g, expr: py.expr) -> py.expr:
         return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
     within = int_within(t, expr)
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
-    capped = py.IfExp(test=within, body=P.name(t), orelse=fault)
-    g.facts.set_capped(capped, expr)  # for capped_assign: the value before its check
-    return capped
+    return ir.CapInt(within, P.name(t), fault, uncapped=expr)  # capped_assign reads uncapped
 
 
 def int_within(tmp: str, value: py.expr) -> py.expr:
@@ -168,8 +167,8 @@ def keyed(g, key: py.expr, t: Any) -> py.expr:
     tmp = g.tmp_in_expr()
     if tmp is None:
         return P.call(g.ref(g.runtime.keyed, "keyed"), [P.name(CTX), key])
-    charged = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [P.call(
-        g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])]), P.name(tmp)])
+    charged = py.BoolOp(op=py.Or(), values=[ir.Spend(P.call(
+        g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])), P.name(tmp)])
     if t == T.STR:  # a str shorter than cost.TEXT_CHARS costs nothing
         short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=key)]),
                           py.Lt(), P.const(TEXT_CHARS))
@@ -256,14 +255,12 @@ def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     native = py.BinOp(left=left, op=PY_BINOPS[op](), right=right)
     charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
     medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
-    capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=medium)
-    g.facts.set_capped(capped, native, (op, a, b))  # for capped_assign
-    return capped
+    return ir.CapInt(int_within(t, native), P.name(t), medium, uncapped=native, work=(op, a, b))
 
 
 def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
     cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), value, a, b])
-    return P.call(P.name(SPEND), [cost])
+    return ir.Spend(cost)
 
 
 def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
@@ -307,10 +304,9 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
     """``name = value`` where ``value`` is an :func:`int_capped` expression, as statements:
     the operation, then the cap test on the name (two plain comparisons cost less than the
     ``:=`` and chained comparison an expression needs). None for any other value."""
-    known = g.facts.capped_of(value)
-    if known is None:
+    if not isinstance(value, ir.CapInt):
         return None
-    raw, work = known
+    raw, work = value.uncapped, value.work
     over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
                                          P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
     if work is not None:
