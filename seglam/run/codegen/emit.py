@@ -181,7 +181,7 @@ def _item_step(marker: ir.ItemStep) -> py.expr:
     # one comprehension step: the marker's value must be true, so test `>= 0`
     dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
     ok = P.compare(dec, py.GtE(), P.const(0))
-    return P.at(py.BoolOp(op=py.Or(), values=[ok, P.call(P.attr(P.name(CTX), "out_of_fuel"))]), marker)
+    return P.at(py.BoolOp(op=py.Or(), values=[ok, out_of_fuel().value]), marker)
 
 
 def _decrement(negated_cost: py.expr) -> py.expr:
@@ -191,7 +191,7 @@ def _decrement(negated_cost: py.expr) -> py.expr:
     method's result), and ``h_f - cost`` would subtract from the stale value."""
     dec = py.NamedExpr(target=P.store(LOCAL),
                        value=py.BinOp(left=negated_cost, op=py.Add(), right=P.name(LOCAL)))
-    return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), P.call(P.attr(P.name(CTX), "out_of_fuel"))])
+    return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), out_of_fuel().value])
 
 
 def _call(marker: py.Call) -> py.expr:

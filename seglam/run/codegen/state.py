@@ -1,9 +1,9 @@
 """What every part of the generator shares: the generated module's reserved names, the
 Python operator tables, the generator's error, and the state of the function being emitted.
 
-A leaf of the codegen package (it imports no other part of the generator but ``scopes``, and the IR's marker names),
-so the parts that emit statements, expressions, calls and charges can all use it without
-importing each other in a circle."""
+A leaf of the codegen package (it imports no other part of the generator but ``scopes``, and
+the IR's marker names), so the parts that emit statements, expressions, calls and charges can
+all use it without importing each other in a circle."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """Pass ``cap_versioning``: a sized loop that grows collections only by checked appends runs
 a copy without the cap checks when no collection it grows can reach the cap.
 
-Contract. Input: a ``for`` (counting fuel in ``h_f`` or in the context), sized
-(an ``ir.For`` with its ``sized``), with no ``else``, whose every call is a fuel marker, an allow-listed
-native (``safe_call``) or a call of a module-level def (which sees its arguments frozen), and
+Contract. Input: a ``for`` (counting fuel in ``h_f`` or in the context), sized (an
+``ir.For`` with its ``sized``), with no ``else``, whose every call is a fuel marker, an
+allow-listed native (``safe_call``) or a call of a module-level def (``ir.Def``, which sees
+its arguments frozen), and
 with no nested loop that grows anything; its collections grow only by ``append``/``add``/item
 stores, each followed by the cap check the lowering built (``ir.GrowCheck``), and no name
 checked is rebound (:func:`sized.without_cap_checks`). Output: the iterable bound once

@@ -6,16 +6,17 @@ Contract. Input: a ``for`` of a region that counts fuel in the local ``h_f``, si
 (``ir.Step``) and whose rest is quiet (:func:`regions.quiet`: no early exit, no nested loop,
 no charge marker but ``ir.Spend``, work on large values); or a pure list/set/dict
 comprehension (``Purity.pure``) with one sized clause (``ir.Clause``) whose first condition
-is the step marker ``ir.ItemStep`` and whose other conditions and element are quiet. Output: the iterable is
-bound once (``h_itK``) and measured (:func:`sized.measure`); when its length is at most
-``h_f``, ``h_f`` drops by it at once and a copy without the step (and, for a ``for``, without
-the cap checks the room test :func:`sized.room` makes redundant) runs; otherwise the
-counting input runs over the same ``h_itK``. No ``F-FUEL`` can fire in the fast copy, and the
-steps charged are the input's. Work on large values in a fast copy is charged from the fuel
-left after the steps (``Runtime.prespent``): when that runs short, the rest of the items run
-counting (``ctx.resume``, ``Runtime.resumed``, ``Runtime.join_rest``), so the fault fires
-where the input's would. Anything else is returned as it is (``run``) or gives None
-(``comprehension``). Golden before/after tests: ``tests/compiled/test_pass_precharge.py``.
+is the step marker ``ir.ItemStep`` and whose other conditions and element are quiet. Output:
+the iterable is bound once (``h_itK``) and measured (:func:`sized.measure`); when its length
+is at most ``h_f``, ``h_f`` drops by it at once and a copy without the step (and, for a
+``for``, without the cap checks the room test :func:`sized.room` makes redundant) runs;
+otherwise the counting input runs over the same ``h_itK``. No ``F-FUEL`` can fire in the
+fast copy, and the steps charged are the input's. Work on large values in a fast copy is
+charged from the fuel left after the steps (``Runtime.prespent``): when that runs short, the
+rest of the items run counting (``ctx.resume``, ``Runtime.resumed``, ``Runtime.join_rest``),
+so the fault fires where the input's would. Anything else is returned as it is (``run``) or
+gives None (``comprehension``). Golden before/after tests:
+``tests/compiled/test_pass_precharge.py``.
 """
 
 from __future__ import annotations
