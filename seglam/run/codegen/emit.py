@@ -133,11 +133,130 @@ def out_of_fuel() -> py.stmt:
     return P.expr_stmt(P.call(P.attr(P.name(CTX), "out_of_fuel")))
 
 
+_COMPREHENSIONS = (py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)
+
+
 class _Forms(py.NodeTransformer):
+    """Writes each IR node's Python form, children first; ``in_iterable`` counts the
+    comprehension iterables being written (where Python forbids ``:=``)."""
+
+    def __init__(self) -> None:
+        self.in_iterable = 0
+
     def visit(self, node: py.AST) -> Any:
+        if isinstance(node, _COMPREHENSIONS):
+            return self._comprehension(node)
         node = self.generic_visit(node)
+        if isinstance(node, ir.Let):
+            return self._let(node)
         form = _FORMS.get(type(node))
         return node if form is None else form(node)
+
+    def _iterable(self, node: py.expr) -> py.expr:
+        self.in_iterable += 1
+        try:
+            return self.visit(node)
+        finally:
+            self.in_iterable -= 1
+
+    def _comprehension(self, comp: py.AST) -> py.AST:
+        """A ``Let`` that leads a clause's iterable becomes a clause of its own before it,
+        ``for name in (value,)`` (evaluated where the iterable was, as often); but not in
+        a generator expression's first clause, whose iterable is evaluated when it is created
+        and the next clause's only when it is first iterated."""
+        clauses: list[py.comprehension] = []
+        for k, clause in enumerate(comp.generators):
+            lets: list[ir.Let] = []
+            if k or not isinstance(comp, py.GeneratorExp):
+                clause.iter, lets = _leading_lets(clause.iter)
+            for let in lets:
+                value = self._iterable(let.value)
+                clauses.append(py.comprehension(target=P.store(let.name), iter=py.Tuple(elts=[value], ctx=P.LOAD),
+                                                ifs=[], is_async=0))
+            clause.iter = self._iterable(clause.iter)
+            clause.target = self.visit(clause.target)
+            clause.ifs = [self.visit(c) for c in clause.ifs]
+            clauses.append(_clause(clause) if isinstance(clause, ir.Clause) else clause)
+        comp.generators = clauses
+        for name in ("elt", "key", "value"):
+            if getattr(comp, name, None) is not None:
+                setattr(comp, name, self.visit(getattr(comp, name)))
+        return comp
+
+    def _let(self, let: ir.Let) -> py.expr:
+        read = None if self.in_iterable else _first_read(let.body, let.name)
+        if read is not None:
+            read(py.copy_location(py.NamedExpr(target=P.store(let.name), value=let.value), let))
+            return let.body
+        # evaluated in a comprehension of its own: [body for name in (value,)][0]
+        once = py.ListComp(elt=let.body, generators=[py.comprehension(
+            target=P.store(let.name), iter=py.Tuple(elts=[let.value], ctx=P.LOAD), ifs=[], is_async=0)])
+        return P.at(py.Subscript(value=once, slice=P.const(0), ctx=P.LOAD), let)
+
+
+Setter = Callable[[py.expr], None]
+
+
+def _unconditional(node: py.AST) -> list[tuple[py.AST, Setter]]:
+    """The children of ``node`` that evaluating it always evaluates, in the order it does,
+    each with the function that replaces it in ``node`` (none for the nodes it does not know)."""
+    def field(name: str) -> list[tuple[py.AST, Setter]]:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            return [(item, lambda new, i=i, items=value: items.__setitem__(i, new)) for i, item in enumerate(value)
+                    if isinstance(item, py.AST)]
+        return [] if value is None else [(value, lambda new: setattr(node, name, new))]
+
+    if isinstance(node, py.BoolOp):
+        return field("values")[:1]
+    if isinstance(node, py.IfExp):
+        return field("test")
+    if isinstance(node, py.Compare):
+        return field("left") + field("comparators")[:1]
+    if isinstance(node, py.Call):
+        return field("func") + field("args") + [(kw.value, lambda new, kw=kw: setattr(kw, "value", new))
+                                                for kw in node.keywords]
+    names = {py.BinOp: ("left", "right"), py.UnaryOp: ("operand",), py.Subscript: ("value", "slice"),
+             py.Attribute: ("value",), py.Tuple: ("elts",), py.List: ("elts",), py.Set: ("elts",),
+             py.NamedExpr: ("value",), py.Starred: ("value",), py.Slice: ("lower", "upper", "step")}.get(type(node), ())
+    return [child for name in names for child in field(name)]
+
+
+def _first_read(body: py.expr, name: str) -> Setter | None:
+    """Where ``body`` first reads ``name``, if it always does before anything conditional."""
+    todo: list[tuple[py.AST, Setter | None]] = [(body, None)]
+    while todo:
+        node, setter = todo.pop()
+        if isinstance(node, py.Name) and node.id == name and isinstance(node.ctx, py.Load):
+            return setter
+        todo.extend(reversed(_unconditional(node)))
+    return None
+
+
+def _leading_lets(iterable: py.expr) -> tuple[py.expr, list[ir.Let]]:
+    """``iterable`` without the ``Let``s it evaluates first (only loads of names and
+    constants before them), and those ``Let``s in order, each replaced by its body."""
+    holder = [iterable]
+    lets: list[ir.Let] = []
+    while (found := _first_let(holder[0], lambda new: holder.__setitem__(0, new))[0]) is not None:
+        let, setter = found
+        setter(let.body)
+        lets.append(let)
+    return holder[0], lets
+
+
+def _first_let(node: py.AST, setter: Setter) -> tuple[tuple[ir.Let, Setter] | None, bool]:
+    """The first ``Let`` evaluating ``node`` meets, with only loads of names and constants
+    before it (or None), and whether evaluating ``node`` only loads names and constants."""
+    if isinstance(node, ir.Let):
+        return (node, setter), False
+    if isinstance(node, (py.Name, py.Constant)):
+        return None, True
+    for child, set_child in _unconditional(node):
+        found, clean = _first_let(child, set_child)
+        if found is not None or not clean:
+            return found, False
+    return None, False  # the node's own operation, after its children
 
 
 def _step(step: ir.Step) -> list[py.stmt]:

@@ -77,18 +77,18 @@ def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = Fal
         return _spent(g, P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [x, y]), compared(P.name(a), P.name(b)))
 
     if not texts:
-        return charged(py.NamedExpr(target=P.store(a), value=left), py.NamedExpr(target=P.store(b), value=right))
+        return ir.lets([(a, left), (b, right)], charged(P.name(a), P.name(b)))
 
-    def short(tmp: str, value: py.expr) -> py.expr:
-        return P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=value)]),
-                         py.Lt(), P.const(TEXT_CHARS))
+    def short(tmp: str) -> py.expr:
+        return P.compare(P.call(g.ref(len, "len"), [P.name(tmp)]), py.Lt(), P.const(TEXT_CHARS))
 
     if isinstance(right, (py.Name, py.Constant)):
         slow = _spent(g, P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), right]),
                       compared(P.name(a), right))
-        return py.IfExp(test=short(a, left), body=compared(P.name(a), right), orelse=slow)
-    either = py.BinOp(left=short(a, left), op=py.BitOr(), right=short(b, right))
-    return py.IfExp(test=either, body=compared(P.name(a), P.name(b)), orelse=charged(P.name(a), P.name(b)))
+        return ir.Let(a, left, py.IfExp(test=short(a), body=compared(P.name(a), right), orelse=slow))
+    either = py.BinOp(left=short(a), op=py.BitOr(), right=short(b))
+    return ir.lets([(a, left), (b, right)], py.IfExp(test=either, body=compared(P.name(a), P.name(b)),
+                                                       orelse=charged(P.name(a), P.name(b))))
 
 
 def _spent(g, cost_call: py.expr, value: py.expr) -> py.expr:
@@ -111,7 +111,7 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
         return P.call(g.ref(fn, "op_" + op), [P.name(CTX), operand])
     slow = _spent(g, P.call(g.ref(g.runtime.unary_cost, "unary_cost"), [P.name(tmp)]), apply(P.name(tmp)))
     medium = py.IfExp(test=_small(tmp), body=apply(P.name(tmp)), orelse=slow)
-    return py.IfExp(test=int_within(tmp, operand), body=apply(P.name(tmp)), orelse=medium)
+    return ir.Let(tmp, operand, py.IfExp(test=int_within(tmp), body=apply(P.name(tmp)), orelse=medium))
 
 
 def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr:
@@ -123,19 +123,15 @@ def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr
     if a is None or not compact:
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     b = g.tmp()
-    test = _small(a)
-    test.values[0].left = py.NamedExpr(target=P.store(a), value=left)
-    inner_test = _small(b)
-    inner_test.values[0].left = py.NamedExpr(target=P.store(b), value=right)
     native = py.BinOp(left=P.name(a), op=PY_BINOPS[op](), right=P.name(b))
 
-    def slow(b_value: py.expr) -> py.expr:
-        cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), P.const(0), P.name(a), b_value])
+    def slow() -> py.expr:
+        cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), P.const(0), P.name(a), P.name(b)])
         return _spent(g, cost, py.BinOp(left=P.name(a), op=PY_BINOPS[op](), right=P.name(b)))
 
-    fast = py.IfExp(test=inner_test, body=native, orelse=slow(P.name(b)))
-    return py.IfExp(test=test, body=fast,
-                    orelse=slow(py.NamedExpr(target=P.store(b), value=copy.deepcopy(right))))
+    # right is evaluated once either way: in the fast branch's test, or in the slow path's cost
+    fast = ir.Let(b, right, py.IfExp(test=_small(b), body=native, orelse=slow()))
+    return ir.Let(a, left, py.IfExp(test=_small(a), body=fast, orelse=ir.Let(b, copy.deepcopy(right), slow())))
 
 
 def int_capped(g, expr: py.expr) -> py.expr:
@@ -144,18 +140,16 @@ def int_capped(g, expr: py.expr) -> py.expr:
     t = g.tmp_in_expr()
     if t is None:
         return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
-    within = int_within(t, expr)
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
-    return ir.CapInt(within, P.name(t), fault, uncapped=expr)  # capped_assign reads uncapped
+    return ir.Let(t, expr, ir.CapInt(int_within(t), P.name(t), fault))
 
 
-def int_within(tmp: str, value: py.expr) -> py.expr:
-    """``(tmp := value) <= h_ilim and tmp >= h_nilim``: the inline int test. As a test of an
-    ``if``, each comparison is followed by its own jump, so CPython specialises both to its
-    fast int comparison (a chained comparison would not: it also copies and swaps)."""
-    return py.BoolOp(op=py.And(), values=[
-        P.compare(py.NamedExpr(target=P.store(tmp), value=value), py.LtE(), P.name(INT_LIM)),
-        P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
+def int_within(tmp: str) -> py.expr:
+    """``tmp <= h_ilim and tmp >= h_nilim``: the inline int test. As a test of an ``if``,
+    each comparison is followed by its own jump, so CPython specialises both to its fast
+    int comparison (a chained comparison would not: it also copies and swaps)."""
+    return py.BoolOp(op=py.And(), values=[P.compare(P.name(tmp), py.LtE(), P.name(INT_LIM)),
+                                          P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
 
 
 def keyed(g, key: py.expr, t: Any) -> py.expr:
@@ -170,15 +164,13 @@ def keyed(g, key: py.expr, t: Any) -> py.expr:
     charged = py.BoolOp(op=py.Or(), values=[ir.Spend(P.call(
         g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])), P.name(tmp)])
     if t == T.STR:  # a str shorter than cost.TEXT_CHARS costs nothing
-        short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=key)]),
-                          py.Lt(), P.const(TEXT_CHARS))
-        return py.IfExp(test=short, body=P.name(tmp), orelse=charged)
+        short = P.compare(P.call(g.ref(len, "len"), [P.name(tmp)]), py.Lt(), P.const(TEXT_CHARS))
+        return ir.Let(tmp, key, py.IfExp(test=short, body=P.name(tmp), orelse=charged))
     if _short_int_tuple(t):  # (r, c): no charge while every item passes the inline int test
-        return py.IfExp(test=_items_within(tmp, key, len(t.elems)), body=P.name(tmp), orelse=charged)
+        return ir.Let(tmp, key, py.IfExp(test=_items_within(tmp, len(t.elems)), body=P.name(tmp), orelse=charged))
     if t != T.INT:
-        charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
-        return charged
-    return py.IfExp(test=int_within(tmp, key), body=P.name(tmp), orelse=charged)
+        return ir.Let(tmp, key, charged)
+    return ir.Let(tmp, key, py.IfExp(test=int_within(tmp), body=P.name(tmp), orelse=charged))
 
 
 #: Tuple keys of at most this many ints are tested inline (valuework.key_cost charges nothing
@@ -191,12 +183,11 @@ def _short_int_tuple(t: Any) -> bool:
             and all(e == T.INT for e in t.elems))
 
 
-def _items_within(tmp: str, key: py.expr, count: int) -> py.expr:
-    """``(tmp := key)[0] <= h_ilim and tmp[0] >= h_nilim and tmp[1] <= h_ilim ...``"""
+def _items_within(tmp: str, count: int) -> py.expr:
+    """``tmp[0] <= h_ilim and tmp[0] >= h_nilim and tmp[1] <= h_ilim ...``"""
     tests: list[py.expr] = []
     for i in range(count):
-        holder = py.NamedExpr(target=P.store(tmp), value=key) if i == 0 else P.name(tmp)
-        tests.append(P.compare(py.Subscript(value=holder, slice=P.const(i), ctx=P.LOAD), py.LtE(), P.name(INT_LIM)))
+        tests.append(P.compare(py.Subscript(value=P.name(tmp), slice=P.const(i), ctx=P.LOAD), py.LtE(), P.name(INT_LIM)))
         tests.append(P.compare(py.Subscript(value=P.name(tmp), slice=P.const(i), ctx=P.LOAD), py.GtE(), P.name(NEG_INT_LIM)))
     return py.BoolOp(op=py.And(), values=tests)
 
@@ -233,13 +224,14 @@ def reusable(expr: py.expr) -> bool:
     return isinstance(expr, (py.Name, py.Constant))
 
 
-def _operand(g, expr: py.expr) -> tuple[py.expr, py.expr]:
-    """(the operand as evaluated, how to read it again): a name or constant as it is,
-    anything else bound to a temporary first."""
+def _operand(g, expr: py.expr, binds: list[tuple[str, py.expr]]) -> py.expr:
+    """How to read the operand ``expr`` again: a name or constant as it is, anything else
+    a temporary it is bound to first (appended to ``binds``)."""
     if reusable(expr):
-        return expr, expr
+        return expr
     t = g.tmp()
-    return py.NamedExpr(target=P.store(t), value=expr), P.name(t)
+    binds.append((t, expr))
+    return P.name(t)
 
 
 def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
@@ -249,13 +241,14 @@ def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     if t is None:
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     a = b = P.const(0)
+    binds: list[tuple[str, py.expr]] = []
     if op == "*":  # the work depends on both operands
-        left, a = _operand(g, left)
-        right, b = _operand(g, right)
+        left = a = _operand(g, left, binds)
+        right = b = _operand(g, right, binds)
     native = py.BinOp(left=left, op=PY_BINOPS[op](), right=right)
     charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
     medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
-    return ir.CapInt(int_within(t, native), P.name(t), medium, uncapped=native, work=(op, a, b))
+    return ir.lets([*binds, (t, native)], ir.CapInt(int_within(t), P.name(t), medium, work=(op, a, b)))
 
 
 def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
@@ -273,14 +266,14 @@ def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
     # slow path computes the cost, which is 0 below SMALL_BITS
-    small = int_within(t, left)
     fast = py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=right)
-    slow_right, again = _operand(g, copy.deepcopy(right))
-    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
-                                         py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=again)])
+    binds: list[tuple[str, py.expr]] = []
+    again = _operand(g, copy.deepcopy(right), binds)
+    slow = ir.lets(binds, py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), copy.deepcopy(again)),
+                                                        py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=again)]))
     medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=copy.deepcopy(right)),
                       orelse=slow)
-    return py.IfExp(test=small, body=fast, orelse=medium)
+    return ir.Let(t, left, py.IfExp(test=int_within(t), body=fast, orelse=medium))
 
 
 def _small(tmp: str) -> py.expr:
@@ -304,9 +297,14 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
     """``name = value`` where ``value`` is an :func:`int_capped` expression, as statements:
     the operation, then the cap test on the name (two plain comparisons cost less than the
     ``:=`` and chained comparison an expression needs). None for any other value."""
+    bound: list[ir.Let] = []
+    while isinstance(value, ir.Let):
+        bound.append(value)
+        value = value.body
     if not isinstance(value, ir.CapInt):
         return None
-    raw, work = value.uncapped, value.work
+    # the value before its test: what the last Let binds, inside the Lets before it
+    raw, work = ir.lets([(let.name, let.value) for let in bound[:-1]], bound[-1].value), value.work
     over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
                                          P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
     if work is not None:
@@ -334,9 +332,9 @@ def len_capped(g, expr: py.expr) -> py.expr:
 def capped_len(g, expr: py.expr, limit: str, fault_fn: Any) -> py.expr:
     """``expr`` unless its length is past ``limit`` (then the cap's fault)."""
     t = g.tmp()
-    within = P.compare(length(g, py.NamedExpr(target=P.store(t), value=expr)), py.LtE(), P.name(limit))
+    within = P.compare(length(g, P.name(t)), py.LtE(), P.name(limit))
     fault = P.call(g.ref(fault_fn, "cap_fault"), [P.name(CTX), length(g, P.name(t))])
-    return py.IfExp(test=within, body=P.name(t), orelse=fault)
+    return ir.Let(t, expr, py.IfExp(test=within, body=P.name(t), orelse=fault))
 
 
 def length(g, value: py.expr) -> py.expr:

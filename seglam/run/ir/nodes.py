@@ -121,16 +121,37 @@ class Def(py.Name):
 
 
 class CapInt(py.IfExp):
-    """The int cap test of an int result (``t if within(t := v) else <slow path>``);
-    ``uncapped``: the value before its test, ``work``: the operation ``(op, a, b)`` whose work
-    the slow path charges, or None (a plain cap check)."""
+    """The int cap test of an int result, the body of the ``Let`` that binds it (``t if
+    within(t) else <slow path>``); ``work``: the operation ``(op, a, b)`` whose work the slow
+    path charges, or None (a plain cap check)."""
 
     def __init__(self, test: py.expr | None = None, body: py.expr | None = None, orelse: py.expr | None = None,
-                 uncapped: py.expr | None = None, work: tuple[str, py.expr, py.expr] | None = None,
-                 **positions: Any) -> None:
+                 work: tuple[str, py.expr, py.expr] | None = None, **positions: Any) -> None:
         super().__init__(test=test, body=body, orelse=orelse, **positions)
-        self.uncapped = uncapped
         self.work = work
+
+
+class Let(py.expr):
+    """``Let(name, value, body)``: ``value``, bound to the temporary ``name``, then ``body``
+    (which reads ``name``); its value is ``body``'s. What ``body`` evaluates before its first
+    read of ``name`` must be free to run before ``value`` (loads, and work that can neither
+    fault nor charge): emission writes ``name := value`` at that first read where Python
+    allows ``:=``, and elsewhere (a comprehension iterable) moves ``value`` in front, as a
+    clause ``for name in (value,)`` or ``[body for name in (value,)][0]``."""
+
+    _fields = ("value", "body")
+
+    def __init__(self, name: str = "", value: py.expr | None = None, body: py.expr | None = None,
+                 **positions: Any) -> None:
+        super().__init__(value=value, body=body, **positions)
+        self.name = name
+
+
+def lets(bindings: list[tuple[str, py.expr]], body: py.expr) -> py.expr:
+    """``body`` inside a ``Let`` for each ``(name, value)``, the first outermost."""
+    for name, value in reversed(bindings):
+        body = Let(name, value, body)
+    return body
 
 
 def sized_of(node: py.AST) -> Sized | None:
