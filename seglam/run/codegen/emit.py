@@ -184,12 +184,14 @@ class _Forms(py.NodeTransformer):
         return comp
 
     def _let(self, let: ir.Let) -> py.expr:
-        read = None if self.in_iterable else _first_read(let.body, let.name)
+        # written into a copy: a pass may have shared the Let between two versions of a loop
+        body = copy.deepcopy(let.body)
+        read = None if self.in_iterable else _first_read(body, let.name)
         if read is not None:
             read(py.copy_location(py.NamedExpr(target=P.store(let.name), value=let.value), let))
-            return let.body
+            return body
         # evaluated in a comprehension of its own: [body for name in (value,)][0]
-        once = py.ListComp(elt=let.body, generators=[py.comprehension(
+        once = py.ListComp(elt=body, generators=[py.comprehension(
             target=P.store(let.name), iter=py.Tuple(elts=[let.value], ctx=P.LOAD), ifs=[], is_async=0)])
         return P.at(py.Subscript(value=once, slice=P.const(0), ctx=P.LOAD), let)
 
