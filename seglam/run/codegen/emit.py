@@ -209,8 +209,11 @@ def _unconditional(node: py.AST) -> list[tuple[py.AST, Setter]]:
                     if isinstance(item, py.AST)]
         return [] if value is None else [(value, lambda new: setattr(node, name, new))]
 
-    if isinstance(node, py.BoolOp):
-        return field("values")[:1]
+    if isinstance(node, py.BoolOp):  # the first value; after an Effect (False) in an `or`, the next too
+        first = 1
+        while first < len(node.values) and isinstance(node.op, py.Or) and isinstance(node.values[first - 1], ir.Effect):
+            first += 1
+        return field("values")[:first]
     if isinstance(node, py.IfExp):
         return field("test")
     if isinstance(node, py.Compare):
@@ -336,11 +339,15 @@ def _def(name: ir.Def) -> py.expr:
     return py.copy_location(py.Name(id=name.id, ctx=name.ctx), name)
 
 
+def _effect(node: ir.Effect) -> py.expr:
+    return py.copy_location(py.Subscript(value=node.value, slice=node.slice, ctx=node.ctx), node)
+
+
 def _cap_int(node: ir.CapInt) -> py.expr:
     return py.copy_location(py.IfExp(test=node.test, body=node.body, orelse=node.orelse), node)
 
 
 _FORMS: dict[type, Callable[[Any], Any]] = {
     ir.Step: _step, ir.Charge: _charge, ir.Spend: _spend, ir.ItemStep: _item_step, ir.GrowCheck: _grow_check,
-    ir.For: _for, ir.Clause: _clause, ir.Def: _def, ir.CapInt: _cap_int,
+    ir.For: _for, ir.Clause: _clause, ir.Def: _def, ir.CapInt: _cap_int, ir.Effect: _effect,
 }

@@ -43,7 +43,6 @@ class ModuleGen:
     spans: list = field(default_factory=lambda: [None])
     code_names: dict = field(default_factory=dict)  # generated def name -> Seglam function name
     tmp_counter: int = 0
-    no_walrus: int = 0  # > 0 while emitting a comprehension iterable (where := is illegal)
     driven_lines: set = field(default_factory=set)  # structural lines of genexps and lambdas
     driven_nodes: dict = field(default_factory=dict)  # id of a listcomp made from a genexp -> its consumer's span
     driver_spans: dict = field(default_factory=dict)  # line of such a listcomp -> its consumer's span
@@ -65,10 +64,6 @@ class ModuleGen:
     def tmp(self) -> str:
         self.tmp_counter += 1
         return f"h_t{self.tmp_counter}"
-
-    def tmp_in_expr(self) -> str | None:
-        """A temporary for ``:=`` inside an expression, or None where ``:=`` is not allowed."""
-        return None if self.no_walrus else self.tmp()
 
     def type_of(self, node: Any) -> T.Type | None:
         got = self.checked.types.get(id(node))

@@ -132,7 +132,7 @@ def membership(g, node: A.Compare, fn) -> py.expr | None:
     item = g.tmp()
     value = g.expr(node.left, fn)
     test = py.Compare(left=P.name(item), ops=[op], comparators=[g.expr(container, fn)])
-    return ir.Let(item, value, py.BoolOp(op=py.Or(), values=[_sequence(P.name(item)),
+    return ir.Let(item, value, py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(item)),
                                                               charge(length(g, g.expr(container, fn)), test)]))
 
 
@@ -265,7 +265,7 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     first, then charges total + count, then joins. ``items_expr``: the items already
     compiled (a collected generator of str)."""
     func = node.func
-    if len(node.args) != 1 or node.keywords or g.no_walrus or g.type_of(func.value) != T.STR:
+    if len(node.args) != 1 or node.keywords or g.type_of(func.value) != T.STR:
         return None
     t = g.type_of(node.args[0])
     if items_expr is None and not ((isinstance(t, T.ListType) and t.elem == T.STR)
@@ -274,10 +274,9 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     items, total = g.tmp(), g.tmp()
     constant_sep = isinstance(func.value, A.Constant)
     sep: py.expr = g.expr(func.value, fn) if constant_sep else P.name(g.tmp())
-    # the separator, then the items, are evaluated first (as for the call), for effect only
-    binds = [] if constant_sep else [_sequence(py.NamedExpr(target=P.store(sep.id), value=g.expr(func.value, fn)))]
+    binds = [] if constant_sep else [(sep.id, g.expr(func.value, fn))]
     items_value = items_expr if items_expr is not None else g.expr(node.args[0], fn)
-    binds.append(_sequence(py.NamedExpr(target=P.store(items), value=items_value)))
+    binds.append((items, items_value))
     chars = P.call(g.ref(sum, "sum"), [P.call(g.ref(map, "map"), [g.ref(len, "len"), P.name(items)])])
     size: py.expr = chars
     if not (constant_sep and func.value.value == ""):  # "".join: no separators to count
@@ -286,24 +285,20 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     cost = py.BinOp(left=P.name(total), op=py.Add(), right=length(g, P.name(items)))
 
     def capped(size: py.expr, result: py.expr) -> py.expr:
-        over = P.compare(py.NamedExpr(target=P.store(total), value=size), py.Gt(), P.name(STR_LIM))
+        over = P.compare(P.name(total), py.Gt(), P.name(STR_LIM))
         guard = py.IfExp(test=over, body=P.call(g.ref(g.runtime.str_fault, "cap_fault"), [P.name(CTX), P.name(total)]),
                          orelse=ir.Charge(copy.deepcopy(cost)))
-        return py.BoolOp(op=py.Or(), values=[guard, result])
+        return ir.Let(total, size, py.BoolOp(op=py.Or(), values=[guard, result]))
 
     # Few items: join, then cap and charge by the result's length (the same total, and
     # nothing can be observed in between), instead of summing the item lengths first.
     joined = g.tmp()
-    few = capped(length(g, py.NamedExpr(target=P.store(joined), value=P.call(P.attr(sep, "join"), [P.name(items)]))),
-                 P.name(joined))
+    few = ir.Let(joined, P.call(P.attr(sep, "join"), [P.name(items)]), capped(length(g, P.name(joined)), P.name(joined)))
     many = capped(size, P.call(P.attr(copy.deepcopy(sep), "join"), [P.name(items)]))
     small = P.compare(length(g, P.name(items)), py.LtE(), P.name(JOIN_MAX))
-    return py.BoolOp(op=py.Or(), values=[*binds, py.IfExp(test=small, body=few, orelse=many)])
-
-
-def _sequence(bind: py.expr) -> py.expr:
-    """Evaluate ``bind`` (a := binding) for its effect only: ``(bind, False)[1]``."""
-    return py.Subscript(value=py.Tuple(elts=[bind, P.const(False)], ctx=P.LOAD), slice=P.const(1), ctx=P.LOAD)
+    # the separator, then the items, are evaluated first (as for the call), for effect only
+    effects = [ir.Effect(P.name(name)) for name, _ in binds]
+    return ir.lets(binds, py.BoolOp(op=py.Or(), values=[*effects, py.IfExp(test=small, body=few, orelse=many)]))
 
 
 def slice_object(g, node: A.Slice, fn: FnState) -> py.expr:

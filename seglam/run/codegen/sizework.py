@@ -59,16 +59,14 @@ def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
     return scalar(lt) or scalar(rt) or _short_text(left) or _short_text(right)
 
 
-def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr | None:
-    """``h_cx(compare_cost(a := left, b := right)) or a op b``; None where ``:=`` is not
-    allowed (the caller then calls the stdlib's ``compare``). ``texts``: both are strs, so
+def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr:
+    """``h_cx(compare_cost(a := left, b := right)) or a op b`` (``a``, ``b``: ``Let``s).
+    ``texts``: both are strs, so
     when one is shorter than TEXT_CHARS (compare_cost 0) they are compared natively after a
     length test: of ``left`` alone when ``right`` is a name or a constant (read again in the
     branch taken), else of both, ``(len(a := left) < K) | (len(b := right) < K)`` (``|``
     evaluates both operands, in order, before the test)."""
-    a, b = g.tmp_in_expr(), g.tmp_in_expr()
-    if a is None:
-        return None
+    a, b = g.tmp(), g.tmp()
 
     def compared(x: py.expr, y: py.expr) -> py.expr:
         return py.Compare(left=x, ops=[PY_CMPOPS[op]()], comparators=[y])
@@ -105,10 +103,7 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
 
     if op == "+" or not may_be_int(t):
         return apply(operand)
-    tmp = g.tmp_in_expr()
-    if tmp is None:
-        fn = g.runtime.unary_op(op)
-        return P.call(g.ref(fn, "op_" + op), [P.name(CTX), operand])
+    tmp = g.tmp()
     slow = _spent(g, P.call(g.ref(g.runtime.unary_cost, "unary_cost"), [P.name(tmp)]), apply(P.name(tmp)))
     medium = py.IfExp(test=_small(tmp), body=apply(P.name(tmp)), orelse=slow)
     return ir.Let(tmp, operand, py.IfExp(test=int_within(tmp), body=apply(P.name(tmp)), orelse=medium))
@@ -119,8 +114,8 @@ def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr
     SMALL_BITS bits, else charged a pass over the larger first (``Runtime.int_cost``).
     ``right`` is written in both branches (``compact``: it is small enough), else the
     stdlib operator does it all."""
-    a = g.tmp_in_expr()
-    if a is None or not compact:
+    a = g.tmp()
+    if not compact:
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     b = g.tmp()
     native = py.BinOp(left=P.name(a), op=PY_BINOPS[op](), right=P.name(b))
@@ -137,9 +132,7 @@ def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr
 def int_capped(g, expr: py.expr) -> py.expr:
     """``expr`` (an int) unless it is past the int size cap: small ints pass an inline test,
     others the exact check (``int_fault`` returns the value when it is within the cap)."""
-    t = g.tmp_in_expr()
-    if t is None:
-        return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
+    t = g.tmp()
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
     return ir.Let(t, expr, ir.CapInt(int_within(t), P.name(t), fault))
 
@@ -158,9 +151,7 @@ def keyed(g, key: py.expr, t: Any) -> py.expr:
     passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
     if not costly_key(t) or _free_constant(key):
         return key
-    tmp = g.tmp_in_expr()
-    if tmp is None:
-        return P.call(g.ref(g.runtime.keyed, "keyed"), [P.name(CTX), key])
+    tmp = g.tmp()
     charged = py.BoolOp(op=py.Or(), values=[ir.Spend(P.call(
         g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])), P.name(tmp)])
     if t == T.STR:  # a str shorter than cost.TEXT_CHARS costs nothing
@@ -237,9 +228,7 @@ def _operand(g, expr: py.expr, binds: list[tuple[str, py.expr]]) -> py.expr:
 def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     """``left op right`` (``+``, ``-``, ``*``) on ints: the inline cap test; outside it the
     slow path checks the cap exactly and charges the work (``Runtime.int_cost``)."""
-    t = g.tmp_in_expr()
-    if t is None:
-        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+    t = g.tmp()
     a = b = P.const(0)
     binds: list[tuple[str, py.expr]] = []
     if op == "*":  # the work depends on both operands
@@ -261,8 +250,8 @@ def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     otherwise the work is charged first (``Runtime.int_cost``). ``right`` is written in
     both branches (evaluated once, after ``left``, either way), so a large divisor
     expression goes through the stdlib operator instead."""
-    t = g.tmp_in_expr()
-    if t is None or not compact(right):
+    t = g.tmp()
+    if not compact(right):
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
     # slow path computes the cost, which is 0 below SMALL_BITS
@@ -324,8 +313,6 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
 
 def len_capped(g, expr: py.expr) -> py.expr:
     """``expr`` (a new collection) unless it is longer than the collection cap."""
-    if g.no_walrus:
-        return P.call(g.ref(g.runtime.check_coll, "check_coll"), [P.name(CTX), expr])
     return capped_len(g, expr, LEN_LIM, g.runtime.len_fault)
 
 

@@ -147,6 +147,15 @@ class Let(py.expr):
         self.name = name
 
 
+class Effect(py.Subscript):
+    """``Effect(value)``: ``value`` evaluated for its effect only, as ``(value, False)[1]``
+    (always False: first in an ``or``, what follows it is evaluated too)."""
+
+    def __init__(self, value: py.expr | None = None, **positions: Any) -> None:
+        super().__init__(value=py.Tuple(elts=[value, py.Constant(value=False)], ctx=py.Load()),
+                         slice=py.Constant(value=1), ctx=py.Load(), **positions)
+
+
 def lets(bindings: list[tuple[str, py.expr]], body: py.expr) -> py.expr:
     """``body`` inside a ``Let`` for each ``(name, value)``, the first outermost."""
     for name, value in reversed(bindings):
