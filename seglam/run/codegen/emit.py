@@ -124,8 +124,9 @@ def _header(prepared: Any) -> str:
 
 
 def python_forms(tree: py.AST) -> py.AST:
-    """``tree`` with every IR node replaced by its Python form (in place where it can)."""
-    return _Forms().visit(tree)
+    """``tree`` with every IR node replaced by its Python form (in place where it can).
+    ``Effect``s go last: where one stands tells the ``Let``s around it what is evaluated."""
+    return _Effects().visit(_Forms().visit(tree))
 
 
 def out_of_fuel() -> py.stmt:
@@ -223,7 +224,8 @@ def _unconditional(node: py.AST) -> list[tuple[py.AST, Setter]]:
                                                 for kw in node.keywords]
     names = {py.BinOp: ("left", "right"), py.UnaryOp: ("operand",), py.Subscript: ("value", "slice"),
              py.Attribute: ("value",), py.Tuple: ("elts",), py.List: ("elts",), py.Set: ("elts",),
-             py.NamedExpr: ("value",), py.Starred: ("value",), py.Slice: ("lower", "upper", "step")}.get(type(node), ())
+             py.NamedExpr: ("value",), py.Starred: ("value",), py.Slice: ("lower", "upper", "step"),
+             ir.Effect: ("value",)}.get(type(node), ())
     return [child for name in names for child in field(name)]
 
 
@@ -339,8 +341,10 @@ def _def(name: ir.Def) -> py.expr:
     return py.copy_location(py.Name(id=name.id, ctx=name.ctx), name)
 
 
-def _effect(node: ir.Effect) -> py.expr:
-    return py.copy_location(py.Subscript(value=node.value, slice=node.slice, ctx=node.ctx), node)
+class _Effects(py.NodeTransformer):
+    def visit_Effect(self, node: ir.Effect) -> py.expr:
+        self.generic_visit(node)
+        return py.copy_location(py.Subscript(value=node.value, slice=node.slice, ctx=node.ctx), node)
 
 
 def _cap_int(node: ir.CapInt) -> py.expr:
@@ -349,5 +353,5 @@ def _cap_int(node: ir.CapInt) -> py.expr:
 
 _FORMS: dict[type, Callable[[Any], Any]] = {
     ir.Step: _step, ir.Charge: _charge, ir.Spend: _spend, ir.ItemStep: _item_step, ir.GrowCheck: _grow_check,
-    ir.For: _for, ir.Clause: _clause, ir.Def: _def, ir.CapInt: _cap_int, ir.Effect: _effect,
+    ir.For: _for, ir.Clause: _clause, ir.Def: _def, ir.CapInt: _cap_int,
 }
