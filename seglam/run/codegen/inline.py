@@ -130,9 +130,8 @@ def membership(g, node: A.Compare, fn) -> py.expr | None:
         return charge(length(g, g.expr(container, fn)), test)
     # the item first (it may fault: `s[i] in "aeiou"`), then the charge, then the test
     item = g.tmp()
-    value = g.expr(node.left, fn)
     test = py.Compare(left=P.name(item), ops=[op], comparators=[g.expr(container, fn)])
-    return ir.Let(item, value, py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(item)),
+    return ir.Let(item, g.expr(node.left, fn), py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(item)),
                                                               charge(length(g, g.expr(container, fn)), test)]))
 
 
