@@ -8,6 +8,7 @@ slice, split, sort or do int arithmetic agrees with the reference evaluator at e
 from __future__ import annotations
 
 import ast as py
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,29 @@ def test_a_join_with_a_computed_separator_binds_both_with_walruses_outside_itera
     line = next(row for row in program.python_source("main").splitlines() if ".join(" in row and "#" not in row)
     assert line.strip().startswith("h_r = ((h_t") and ":= u_seps[0]), False)[1] or ((" in line
     assert disagreements_at_every_budget(program, "main", ([",", ";"], ["a", "bc", "d"])) == []
+
+
+def _one_item_comprehensions_outside_iterables(tree: py.AST) -> list[str]:
+    """The ``[body for h_t in (v,)][0]`` forms of ``tree`` that no comprehension iterable holds."""
+    inside: set[int] = set()
+    for node in py.walk(tree):
+        if isinstance(node, (py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)):
+            inside.update(id(n) for clause in node.generators for n in py.walk(clause.iter))
+    return [py.unparse(node) for node in py.walk(tree)
+            if isinstance(node, py.Subscript) and isinstance(node.value, py.ListComp) and id(node) not in inside
+            and isinstance(node.value.generators[0].target, py.Name) and node.value.generators[0].target.id.startswith("h_t")]
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[2] / "bench" / "programs").glob("*.sgl")),
+                         ids=lambda p: p.stem)
+def test_outside_comprehension_iterables_every_let_of_a_bench_program_is_a_walrus(path):
+    program = seglam.compile(path.read_text(encoding="utf-8"), filename=path.name)
+    tree = py.parse(program.python_source())
+    assert _one_item_comprehensions_outside_iterables(tree) == []
+
+
+def test_the_one_item_form_is_found_outside_iterables_and_not_inside():
+    outside = py.parse("y = [h_t1 + 1 for h_t1 in (f(),)][0]")
+    inside = py.parse("y = [x for x in g([h_t1 for h_t1 in (f(),)][0])]")
+    assert _one_item_comprehensions_outside_iterables(outside) == ["[h_t1 + 1 for h_t1 in (f(),)][0]"]
+    assert _one_item_comprehensions_outside_iterables(inside) == []
