@@ -12,8 +12,9 @@ Python node as its context form (``Charge`` is a ``Call`` of ``h_ch``, ``GrowChe
 of the tree (``copy.deepcopy`` keeps the class and the facts). The one node with no Python
 twin is :class:`Step`, a statement that emission writes as two.
 
-The nodes are Python ``ast`` nodes, and the passes over Python ``ast`` still rewrite them in
-place; they become frozen dataclasses when expressions are lowered to the IR as well.
+A node's facts are fixed when it is built (a pass that changes one builds a new node); its
+children, Python ``ast``, are still rewritten in place by the passes over Python ``ast``. The
+nodes become frozen dataclasses when expressions are lowered to the IR as well.
 """
 
 from __future__ import annotations
@@ -32,13 +33,25 @@ ITEM_STEP = "h_ctk"
 Sized = Literal["len", "sized_len"]
 
 
-class Step(py.stmt):
+class _Fixed:
+    """A node whose facts (``facts``) are set once, when it is built."""
+
+    facts: tuple[str, ...] = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self.facts and name in self.__dict__:
+            raise AttributeError(f"{type(self).__name__}.{name} is fixed when the node is built")
+        super().__setattr__(name, value)
+
+
+class Step(_Fixed, py.stmt):
     """One step of fuel: a loop iteration, a call's entry, a contract check. ``local``: it
     counts in the local ``h_f`` (pass ``local_fuel``) instead of ``ctx.fuel``; ``merged``:
     the steps of a constant charge joined to it (pass ``merge_step_charge``), whose fault is
     located at ``merged_at`` (the charge's line)."""
 
     _fields = ()
+    facts = ("local", "merged", "merged_at")
 
     def __init__(self, local: bool = False, merged: int = 0, merged_at: int = 0, **positions: Any) -> None:
         super().__init__(**positions)
@@ -47,11 +60,12 @@ class Step(py.stmt):
         self.merged_at = merged_at
 
 
-class _Marker(py.Call):
+class _Marker(_Fixed, py.Call):
     """A charge marker: in its context form a call of the factory's ``callee``; ``local``:
     it counts in ``h_f`` (the last step of the pass ``local_fuel``)."""
 
     callee = ""
+    facts = ("local",)
 
     def __init__(self, *args: py.expr, local: bool = False, **positions: Any) -> None:
         super().__init__(func=py.Name(id=self.callee, ctx=py.Load()), args=list(args), keywords=[], **positions)
@@ -80,9 +94,11 @@ class ItemStep(_Marker):
     callee = ITEM_STEP
 
 
-class GrowCheck(py.If):
+class GrowCheck(_Fixed, py.If):
     """The collection-cap check after ``container.append(v)``, ``container.add(v)`` or
     ``container[k] = v``: ``if len(container) > cap: <fault>``."""
+
+    facts = ("container",)
 
     def __init__(self, test: py.expr | None = None, body: list[py.stmt] | None = None, container: str = "",
                  **positions: Any) -> None:
@@ -90,9 +106,11 @@ class GrowCheck(py.If):
         self.container = container
 
 
-class For(py.For):
+class For(_Fixed, py.For):
     """A ``for`` loop; ``sized``: how its iterable is measured when its length is known up
     front and cannot change while it is iterated, else None."""
+
+    facts = ("sized",)
 
     def __init__(self, target: py.expr | None = None, iter: py.expr | None = None,
                  body: list[py.stmt] | None = None, orelse: list[py.stmt] | None = None,
@@ -102,8 +120,10 @@ class For(py.For):
         self.sized = sized
 
 
-class Clause(py.comprehension):
+class Clause(_Fixed, py.comprehension):
     """A comprehension clause; ``sized`` as for :class:`For`."""
+
+    facts = ("sized",)
 
     def __init__(self, target: py.expr | None = None, iter: py.expr | None = None,
                  ifs: list[py.expr] | None = None, sized: Sized | None = None) -> None:
@@ -111,19 +131,23 @@ class Clause(py.comprehension):
         self.sized = sized
 
 
-class Def(py.Name):
+class Def(_Fixed, py.Name):
     """The name of a Seglam def in a call; ``module_level``: a def of the module (which sees
     its arguments frozen and none of its caller's collections)."""
+
+    facts = ("module_level",)
 
     def __init__(self, id: str = "", module_level: bool = False, **positions: Any) -> None:
         super().__init__(id=id, ctx=py.Load(), **positions)
         self.module_level = module_level
 
 
-class CapInt(py.IfExp):
+class CapInt(_Fixed, py.IfExp):
     """The int cap test of an int result, the body of the ``Let`` that binds it (``t if
     within(t) else <slow path>``); ``work``: the operation ``(op, a, b)`` whose work the slow
     path charges, or None (a plain cap check)."""
+
+    facts = ("work",)
 
     def __init__(self, test: py.expr | None = None, body: py.expr | None = None, orelse: py.expr | None = None,
                  work: tuple[str, py.expr, py.expr] | None = None, **positions: Any) -> None:
@@ -131,7 +155,7 @@ class CapInt(py.IfExp):
         self.work = work
 
 
-class Let(py.expr):
+class Let(_Fixed, py.expr):
     """``Let(name, value, body)``: ``value``, bound to the temporary ``name``, then ``body``
     (which reads ``name``); its value is ``body``'s. What ``body`` evaluates before its first
     read of ``name`` must be free to run before ``value`` (loads, and work that can neither
@@ -140,6 +164,7 @@ class Let(py.expr):
     clause ``for name in (value,)`` or ``[body for name in (value,)][0]``."""
 
     _fields = ("value", "body")
+    facts = ("name",)
 
     def __init__(self, name: str = "", value: py.expr | None = None, body: py.expr | None = None,
                  **positions: Any) -> None:

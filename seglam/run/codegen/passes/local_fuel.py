@@ -71,7 +71,6 @@ class Charges(py.NodeTransformer):
 
     def visit_Charge(self, node: ir.Charge) -> ir.Charge:
         self.generic_visit(node)
-        node.local = True
-        return node
+        return py.copy_location(type(node)(*node.args, local=True), node)
 
     visit_Spend = visit_ItemStep = visit_Charge
