@@ -41,7 +41,8 @@ def run(loop: py.stmt) -> None:
     rest = holder.values[1:]
     replacement = rest[0] if len(rest) == 1 else py.BoolOp(op=py.Or(), values=rest)
     _replace_first(body[1], holder, P.stamp(replacement, holder.lineno))
-    body[0] = py.copy_location(ir.Step(local=True, merged=1 + size.value // BULK_UNIT, merged_at=charge.lineno), body[0])
+    merged = ir.Step(local=True, merged=1 + size.value // BULK_UNIT, merged_at=charge.lineno)
+    body[0] = py.copy_location(merged, body[0])
 
 
 def _first_charge(stmt: py.stmt) -> tuple[py.BoolOp, ir.Charge] | None:
