@@ -102,7 +102,7 @@ def _one_item_comprehensions_outside_iterables(tree: py.AST) -> list[str]:
             inside.update(id(n) for clause in node.generators for n in py.walk(clause.iter))
     return [py.unparse(node) for node in py.walk(tree)
             if isinstance(node, py.Subscript) and isinstance(node.value, py.ListComp) and id(node) not in inside
-            and isinstance(node.value.generators[0].target, py.Name) and node.value.generators[0].target.id.startswith("h_t")]
+            and py.unparse(node.value.generators[0].target).startswith("h_t")]
 
 
 @pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[2] / "bench" / "programs").glob("*.sgl")),
