@@ -8,9 +8,10 @@ them by their class, never by the shape of the code; emission (``codegen/emit.py
 each one's Python form and leaves none in the tree that is compiled. The rest of the tree is
 still Python ``ast``, so each node is a Python ``ast`` node class: a marker of the same
 Python node as its context form (``Charge`` is a ``Call`` of ``h_ch``, ``GrowCheck`` an
-``If``), and every fact a field of its own class. The passes walk and copy them with the rest
-of the tree (``copy.deepcopy`` keeps the class and the facts). The one node with no Python
-twin is :class:`Step`, a statement that emission writes as two.
+``If``), and every fact an attribute its class declares (``facts``). The passes walk and
+copy them with the rest of the tree (``copy.deepcopy`` keeps the class and the facts). The
+nodes with no Python twin are :class:`Step`, a statement that emission writes as two, and
+:class:`Let`, written as ``:=`` or, where Python forbids it, as a comprehension clause.
 
 A node's facts are fixed when it is built (a pass that changes one builds a new node); its
 children, Python ``ast``, are still rewritten in place by the passes over Python ``ast``. The
