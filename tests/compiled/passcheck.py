@@ -1,15 +1,17 @@
 """What the golden tests of the passes (tests/compiled/test_pass_*.py) share: Python text
-normalised the way ``ast.unparse`` writes it, and the agreement of both backends at every
-fuel budget (same value and fuel, or ``F-FUEL`` at the same span), and the names and facts
-the golden tests give the passes."""
+normalised the way ``ast.unparse`` writes it, the golden text read into the IR's nodes
+(:func:`lifted`) and written back (:func:`emitted`), the agreement of both backends at every
+fuel budget (same value and fuel, or ``F-FUEL`` at the same span), and the names the golden
+tests give the passes."""
 
 from __future__ import annotations
 
 import ast as py
 import textwrap
 
-from seglam.run.codegen.facts import Facts
+from seglam.run.codegen.emit import python_forms
 from seglam.run.codegen.passes.sized import Natives
+from seglam.run.ir import nodes as ir
 from seglam.run.faults import Fault
 from seglam.run.limits import Limits
 
@@ -40,10 +42,76 @@ NATIVES = Natives(sized_len="g_sized_len", len="g_len", range="g_range", reverse
                   prespent="g_prespent", join_rest="g_join_rest", resumed="g_resumed")
 
 
-def grown_checks_stated(tree: py.AST, facts: Facts) -> None:
-    """State each ``if g_len(name) > h_clim: ...`` of ``tree`` as the cap check of ``name``,
-    as the lowering does after ``name.append(v)``."""
-    for node in py.walk(tree):
-        if isinstance(node, py.If) and isinstance(node.test, py.Compare) and isinstance(node.test.left, py.Call) \
-                and isinstance(node.test.left.func, py.Name) and node.test.left.func.id == "g_len":
-            facts.set_grown(node, node.test.left.args[0].id)
+def lifted(tree: py.AST, sized: ir.Sized | None = None, module_calls: tuple[str, ...] = ()) -> py.AST:
+    """Golden text (parsed) read into the IR, as the lowering builds it: the step's two
+    statements (on ``h_ctx.fuel``, or on ``h_f`` as ``local_fuel`` leaves them) as one
+    ``ir.Step``; ``h_ch(n)``, ``h_cx(n)``, ``h_ctk()`` as the markers; each
+    ``if g_len(name) > h_clim: ...`` as the ``ir.GrowCheck`` of ``name``; calls of
+    ``module_calls`` as calls of module-level defs; and, with ``sized``, ``tree`` itself (a
+    ``for``) or its first clause (a comprehension) as sized. (The inverse of emission, for
+    the golden tests only: the generator never reads code back.)"""
+    tree = _Lift(module_calls).visit(tree)
+    if sized is not None and isinstance(tree, py.For):
+        tree = py.copy_location(ir.For(tree.target, tree.iter, tree.body, tree.orelse, sized=sized), tree)
+    elif sized is not None and isinstance(tree, (py.ListComp, py.SetComp, py.DictComp)):
+        first = tree.generators[0]
+        tree.generators[0] = ir.Clause(first.target, first.iter, first.ifs, sized=sized)
+    return tree
+
+
+def emitted(nodes: py.AST | list[py.stmt]) -> str:
+    """The Python text of IR ``nodes`` (a node, or a list of statements)."""
+    tree = py.Module(body=nodes, type_ignores=[]) if isinstance(nodes, list) else nodes
+    return py.unparse(python_forms(tree))
+
+
+_MARKERS = {"h_ch": ir.Charge, "h_cx": ir.Spend, "h_ctk": ir.ItemStep}
+
+
+class _Lift(py.NodeTransformer):
+    def __init__(self, module_calls: tuple[str, ...]) -> None:
+        self.module_calls = module_calls
+
+    def generic_visit(self, node: py.AST) -> py.AST:
+        super().generic_visit(node)
+        for name in ("body", "orelse"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], py.stmt):
+                setattr(node, name, _steps_lifted(block))
+        return node
+
+    def visit_Call(self, node: py.Call) -> py.AST:
+        self.generic_visit(node)
+        f = node.func
+        if isinstance(f, py.Name) and f.id in _MARKERS:
+            return py.copy_location(_MARKERS[f.id](*node.args), node)
+        if isinstance(f, py.Name) and f.id in self.module_calls:
+            node.func = py.copy_location(ir.Def(f.id, module_level=True), f)
+        return node
+
+    def visit_If(self, node: py.If) -> py.AST:
+        self.generic_visit(node)
+        t = node.test
+        if isinstance(t, py.Compare) and isinstance(t.left, py.Call) and isinstance(t.left.func, py.Name) \
+                and t.left.func.id == "g_len" and isinstance(t.left.args[0], py.Name) and not node.orelse:
+            return py.copy_location(ir.GrowCheck(t, node.body, container=t.left.args[0].id), node)
+        return node
+
+
+def _steps_lifted(block: list[py.stmt]) -> list[py.stmt]:
+    out: list[py.stmt] = []
+    for stmt in block:
+        if out and isinstance(stmt, py.If) and _counter(out[-1]) is not None \
+                and py.unparse(stmt) == f"if {_counter(out[-1])} < 0:\n    h_ctx.out_of_fuel()":
+            out[-1] = py.copy_location(ir.Step(local=_counter(out[-1]) == "h_f"), out[-1])
+        else:
+            out.append(stmt)
+    return out
+
+
+def _counter(stmt: py.stmt) -> str | None:
+    """``h_f`` or ``h_ctx.fuel`` for ``h_f -= 1`` or ``h_ctx.fuel -= 1``."""
+    if isinstance(stmt, py.AugAssign) and isinstance(stmt.op, py.Sub) and py.unparse(stmt.value) == "1":
+        counter = py.unparse(stmt.target)
+        return counter if counter in ("h_f", "h_ctx.fuel") else None
+    return None

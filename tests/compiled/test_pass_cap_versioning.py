@@ -11,23 +11,15 @@ import textwrap
 import pytest
 
 import seglam
-from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes import cap_versioning
 from seglam.run.faults import Fault
 from seglam.run.limits import Limits
-from tests.compiled.passcheck import NATIVES, disagreements_at_every_budget, grown_checks_stated, normalised
+from tests.compiled.passcheck import NATIVES, disagreements_at_every_budget, emitted, lifted, normalised
 
 
 def _run_pass(before: str, sized: str | None = "len", module_calls: tuple[str, ...] = ()) -> str:
-    facts = Facts()
-    loop = py.parse(textwrap.dedent(before)).body[0]
-    facts.set_sized(loop, sized)
-    grown_checks_stated(loop, facts)
-    for node in py.walk(loop):
-        if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in module_calls:
-            facts.set_module_call(node)
-    out = cap_versioning.run(loop, facts, NATIVES, lambda prefix: f"{prefix}1", _safe)
-    return py.unparse(py.Module(body=out, type_ignores=[]))
+    loop = lifted(py.parse(textwrap.dedent(before)).body[0], sized, module_calls)
+    return emitted(cap_versioning.run(loop, NATIVES, lambda prefix: f"{prefix}1", _safe))
 
 
 def _safe(call: py.Call) -> bool:

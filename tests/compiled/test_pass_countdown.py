@@ -11,13 +11,12 @@ import pytest
 
 import seglam
 from seglam.run.codegen.passes import countdown
-from tests.compiled.passcheck import disagreements_at_every_budget, normalised
+from tests.compiled.passcheck import disagreements_at_every_budget, emitted, lifted, normalised
 
 
 def _run_pass(before: str) -> str:
-    loop = py.parse(textwrap.dedent(before)).body[0]
-    out = countdown.run(loop, lambda prefix: f"{prefix}1", "g_repeat", "g_length_hint", None)
-    return py.unparse(py.Module(body=out, type_ignores=[]))
+    loop = lifted(py.parse(textwrap.dedent(before)).body[0])
+    return emitted(countdown.run(loop, lambda prefix: f"{prefix}1", "g_repeat", "g_length_hint", None))
 
 
 def test_a_quiet_while_counts_down_an_iterator_of_its_fuel():

@@ -11,17 +11,17 @@ import pytest
 
 import seglam
 from seglam.run.codegen.passes.local_fuel import Charges, Region, counted_comprehension, enter, leave
-from tests.compiled.passcheck import disagreements_at_every_budget, normalised
+from tests.compiled.passcheck import disagreements_at_every_budget, emitted, lifted, normalised
 
 
 def _region(before: str) -> py.stmt:
-    loop = py.parse(textwrap.dedent(before)).body[0]
+    loop = lifted(py.parse(textwrap.dedent(before)).body[0])
     return py.Module(body=[enter(loop), Region().visit(loop), leave(loop)], type_ignores=[])
 
 
 def _run_pass(before: str) -> str:
     """The whole pass, with no loop pass between its two steps."""
-    return py.unparse(Charges().visit(_region(before)))
+    return emitted(Charges().visit(_region(before)))
 
 
 def test_the_step_and_the_charges_of_a_region_become_arithmetic_on_h_f():
@@ -70,7 +70,7 @@ def test_the_charges_stay_markers_for_the_loop_passes_until_the_last_step():
             u_t = (h_f := (-g_int_cost(u_t) + h_f)) < 0 and h_ctx.out_of_fuel() or u_t * u_t
         h_ctx.fuel = h_f
         """
-    assert py.unparse(_region(before)) == normalised(region)
+    assert emitted(_region(before)) == normalised(region)
     assert _run_pass(before) == normalised(after)
 
 
@@ -101,9 +101,9 @@ def test_a_return_writes_h_f_back_after_its_value_and_a_lambda_keeps_the_context
 
 
 def test_a_counted_comprehension_takes_its_steps_from_a_snapshot_written_back_after_it():
-    comp = py.parse("[u_x for u_x in u_xs if h_ctk()]").body[0].value
+    comp = lifted(py.parse("[u_x for u_x in u_xs if h_ctk()]").body[0].value)
     out = counted_comprehension(comp, Charges().visit(comp), "g_fuel_fin")
-    assert py.unparse(out) == normalised(
+    assert emitted(out) == normalised(
         "g_fuel_fin(h_ctx, (h_f := h_ctx.fuel), [u_x for u_x in u_xs if (h_f := (h_f - 1)) >= 0 "
         "or h_ctx.out_of_fuel()], h_f)")
 

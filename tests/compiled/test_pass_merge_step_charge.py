@@ -11,14 +11,13 @@ import pytest
 
 import seglam
 from seglam.run.codegen.passes import merge_step_charge
-from tests.compiled.passcheck import disagreements_at_every_budget, normalised
+from tests.compiled.passcheck import disagreements_at_every_budget, emitted, lifted, normalised
 
 
 def _run_pass(before: str) -> str:
-    tree = py.parse(textwrap.dedent(before))
-    loop = tree.body[0]
-    merge_step_charge.run(loop)
-    return py.unparse(tree)
+    tree = lifted(py.parse(textwrap.dedent(before)))
+    merge_step_charge.run(tree.body[0])
+    return emitted(tree)
 
 
 def test_a_constant_charge_first_in_the_body_joins_the_step():

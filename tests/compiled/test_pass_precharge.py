@@ -10,26 +10,19 @@ import textwrap
 import pytest
 
 import seglam
-from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes import precharge
-from tests.compiled.passcheck import NATIVES, disagreements_at_every_budget, grown_checks_stated, normalised
+from tests.compiled.passcheck import NATIVES, disagreements_at_every_budget, emitted, lifted, normalised
 
 
 def _run_pass(before: str, sized: str | None) -> str:
-    facts = Facts()
-    loop = py.parse(textwrap.dedent(before)).body[0]
-    facts.set_sized(loop, sized)
-    grown_checks_stated(loop, facts)
-    out = precharge.run(loop, facts, NATIVES, lambda prefix: f"{prefix}1")
-    return py.unparse(py.Module(body=out, type_ignores=[]))
+    loop = lifted(py.parse(textwrap.dedent(before)).body[0], sized)
+    return emitted(precharge.run(loop, NATIVES, lambda prefix: f"{prefix}1"))
 
 
 def _run_comprehension_pass(before: str, sized: str | None) -> str:
-    facts = Facts()
-    comp = py.parse(before).body[0].value
-    facts.set_sized(comp.generators[0], sized)
-    fast = precharge.comprehension(comp, facts, NATIVES, lambda prefix: f"{prefix}1")
-    return py.unparse(comp if fast is None else py.IfExp(test=fast[0], body=fast[1], orelse=comp))
+    comp = lifted(py.parse(before).body[0].value, sized)
+    fast = precharge.comprehension(comp, NATIVES, lambda prefix: f"{prefix}1")
+    return emitted(comp if fast is None else py.IfExp(test=fast[0], body=fast[1], orelse=comp))
 
 
 def test_a_quiet_loop_over_a_range_charges_its_steps_up_front_when_the_fuel_covers_them():

@@ -12,13 +12,13 @@ import pytest
 
 import seglam
 from seglam.run.codegen.passes.purity import Purity, has_step_marker
-from tests.compiled.passcheck import disagreements_at_every_budget
+from tests.compiled.passcheck import disagreements_at_every_budget, lifted
 
 _PURITY = Purity(safe=lambda name: name == "g_len", subscripts_may_charge=False)
 
 
 def _pure(source: str, purity: Purity = _PURITY) -> bool:
-    return purity.pure(py.parse(textwrap.dedent(source)))
+    return purity.pure(lifted(py.parse(textwrap.dedent(source))))
 
 
 @pytest.mark.parametrize("source", [
@@ -56,7 +56,7 @@ def test_an_item_read_is_not_pure_where_a_defaultdict_factory_could_run():
 
 
 def test_a_comprehension_counts_when_it_holds_a_step_marker():
-    assert has_step_marker(py.parse("[u_x for u_x in u_xs if h_ctk()]"))
+    assert has_step_marker(lifted(py.parse("[u_x for u_x in u_xs if h_ctk()]")))
     assert not has_step_marker(py.parse("[u_x for u_x in u_xs]"))
 
 

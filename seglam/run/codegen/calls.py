@@ -21,6 +21,7 @@ from seglam.run.codegen.state import CTX, LEN_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
 from seglam.run.context import BULK_UNIT
+from seglam.run.ir import nodes as ir
 from seglam.run.stdlib_text import PADDING_STR_METHODS
 from seglam.syntax import ast as A
 
@@ -68,10 +69,8 @@ def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
     # a user function, lambda, nested def or any callable expression
     args, keywords = arguments(g, node, fn, user_function=True)
     if isinstance(func, A.Name) and fn.scope.is_def(func.id):
-        call = P.call(P.name(user(func.id)), [g.depth_arg(fn), *args], keywords)
-        if fn.scope.is_module_def(func.id):
-            g.facts.set_module_call(call)  # for the local-fuel pass
-        return call
+        callee = ir.Def(user(func.id), module_level=fn.scope.is_module_def(func.id))
+        return P.call(callee, [g.depth_arg(fn), *args], keywords)
     return P.call(g.expr(func, fn), args, keywords)
 
 
@@ -98,7 +97,7 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
     qualified = g.checked.imports.get(ident)
     if qualified is not None:
         return _stdlib_call(g, node, qualified, fn)
-    if ident == "str" and len(node.args) == 1 and not node.keywords and not g.no_walrus \
+    if ident == "str" and len(node.args) == 1 and not node.keywords \
             and g.type_of(node.args[0]) in (T.INT, T.FLOAT, T.BOOL) and not isinstance(node.args[0], A.Starred):
         # seglam_str: str() itself, the work of a large int charged first; then the str cap
         text = P.call(g.ref(str, "str"), [int_text_charged(g, g.expr(node.args[0], fn))])
@@ -185,22 +184,21 @@ def _padded(g, node: A.Call, receiver_t: Any, fn: FnState) -> py.expr | None:
     then the charge for the longer of the string and the width, then the call. So a loop that
     lays out text (a report, a table) keeps its fuel in a local counter."""
     func = node.func
-    if receiver_t != T.STR or func.attr not in PADDING_STR_METHODS or node.keywords or g.no_walrus \
+    if receiver_t != T.STR or func.attr not in PADDING_STR_METHODS or node.keywords \
             or not 1 <= len(node.args) <= (1 if func.attr == "zfill" else 2) \
             or not all(inline.simple(a, g) for a in node.args) or g.type_of(node.args[0]) not in (T.INT, T.BOOL):
         return None
     recv, n = g.tmp(), g.tmp()
     width = g.expr(node.args[0], fn)
     fault = P.call(g.ref(g.runtime.str_fault, "str_fault"), [P.name(CTX), g.expr(node.args[0], fn)])
-    longer = py.IfExp(test=P.compare(py.NamedExpr(target=P.store(n), value=inline.length(g, P.name(recv))), py.Gt(),
-                                     g.expr(node.args[0], fn)),
-                      body=P.name(n), orelse=g.expr(node.args[0], fn))
+    longer = ir.Let(n, inline.length(g, P.name(recv)), py.IfExp(
+        test=P.compare(P.name(n), py.Gt(), g.expr(node.args[0], fn)), body=P.name(n), orelse=g.expr(node.args[0], fn)))
     checked = py.IfExp(test=P.compare(width, py.Gt(), P.name(STR_LIM)), body=fault,
-                       orelse=P.call(P.name(inline.CHARGE), [longer]))
-    pair = py.Tuple(elts=[py.NamedExpr(target=P.store(recv), value=g.expr(func.value, fn)), P.const(False)], ctx=P.LOAD)
-    first = py.Subscript(value=pair, slice=P.const(1), ctx=P.LOAD)  # the receiver first; False
+                       orelse=ir.Charge(longer))
+    receiver = g.expr(func.value, fn)
     call = P.call(P.attr(P.name(recv), func.attr), [g.expr(a, fn) for a in node.args])
-    return py.BoolOp(op=py.Or(), values=[first, checked, call])
+    # the receiver first: (recv, False)[1] is False
+    return ir.Let(recv, receiver, py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(recv)), checked, call]))
 
 
 def _setdefault(g, node: A.Call, receiver: py.expr, args: list, t: Any) -> py.expr:
@@ -210,17 +208,18 @@ def _setdefault(g, node: A.Call, receiver: py.expr, args: list, t: Any) -> py.ex
     stdlib's (the same length), and faults cannot be caught, so inserting before it is never
     seen. The default is inert, so charging the key before evaluating it changes nothing."""
     again: py.expr = copy.deepcopy(receiver)
+    binds: list[tuple[str, py.expr]] = []
     if not isinstance(node.func.value, A.Name):
         tmp = g.tmp()
-        receiver, again = py.NamedExpr(target=P.store(tmp), value=receiver), P.name(tmp)
+        binds.append((tmp, receiver))
+        receiver, again = P.name(tmp), P.name(tmp)
     got = g.tmp()
     call = P.call(P.attr(receiver, "setdefault"), [keyed(g, args[0], t.key), *args[1:]])
-    first = py.Subscript(value=py.Tuple(elts=[py.NamedExpr(target=P.store(got), value=call), P.const(False)], ctx=P.LOAD),
-                         slice=P.const(1), ctx=P.LOAD)  # the call first; False
     size = P.call(g.ref(len, "len"), [again])
     full = py.BoolOp(op=py.And(), values=[P.compare(size, py.Gt(), P.name(LEN_LIM)), P.call(
         g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.call(g.ref(len, "len"), [copy.deepcopy(again)])])])
-    return py.BoolOp(op=py.Or(), values=[first, full, P.name(got)])
+    # the call first: (got, False)[1] is False
+    return ir.lets([*binds, (got, call)], py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(got)), full, P.name(got)]))
 
 
 def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
@@ -234,7 +233,7 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
     if fast is not None:
         return fast
     if t == T.STR and name == "join" and len(node.args) == 1 and isinstance(node.args[0], A.GeneratorExp) \
-            and g.type_of(node.args[0].elt) == T.STR and not g.no_walrus:
+            and g.type_of(node.args[0].elt) == T.STR:
         # join collects a generator (charging its length): the same as collecting the list
         gen = node.args[0]
         synthetic = A.ListComp(gen.span, gen.elt, gen.generators)
@@ -242,8 +241,7 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
         g.keep.append(synthetic)
         # collect() of a fresh, already capped list: charge its length (no copy needed)
         tmp = g.tmp()
-        collected = inline.charge(inline.length(g, py.NamedExpr(target=P.store(tmp), value=g.expr(synthetic, fn))),
-                                  P.name(tmp))
+        collected = ir.Let(tmp, g.expr(synthetic, fn), inline.charge(inline.length(g, P.name(tmp)), P.name(tmp)))
         fast = inline.join(g, node, fn, items_expr=collected)
         if fast is not None:
             return fast
@@ -257,7 +255,7 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
         # constant or a display of those, so charging before evaluating it changes nothing)
         return P.call(P.attr(receiver, name), [keyed(g, args[0], t.key), *args[1:]])
     if isinstance(t, T.DictType) and name == "setdefault" and not keywords and 1 <= len(args) <= 2 \
-            and all(_inert(a) for a in args[1:]) and (isinstance(func.value, A.Name) or not g.no_walrus):
+            and all(_inert(a) for a in args[1:]):
         return _setdefault(g, node, receiver, args, t)
     if isinstance(t, T.ListType) and name == "pop" and not args and not keywords:
         return P.call(P.attr(receiver, name), [])  # list_pop(-1): no charge; frozen lists fault themselves

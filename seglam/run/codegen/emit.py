@@ -1,5 +1,14 @@
-"""The generated Python as text, for people: ``seglam run --emit-python`` and
-``Program.python_source``.
+"""Emission: the Python forms of the IR's nodes (:func:`python_forms`, the last stage of
+the generator), and the generated Python as text, for people (:func:`python_source`:
+``seglam run --emit-python`` and ``Program.python_source``).
+
+:func:`python_forms` is the one place that decides how the fuel layer of the IR
+(:mod:`seglam.run.ir.nodes`) is written in Python: a :class:`~seglam.run.ir.nodes.Step` as
+``h_ctx.fuel -= 1`` and its test (or on the local ``h_f``, with a merged charge told apart
+only when the test fails), a marker as the call of its context form or as arithmetic on
+``h_f``, and the nodes that only carry facts (loops, clauses, cap checks, module-def calls)
+as the Python node they extend. Every statement and expression it writes has the line of
+the node it replaces.
 
 The generator gives every node it emits a line number that is an index into the span table
 (:mod:`seglam.run.codegen.locate` maps faults back through it), so ``ast.unparse`` alone
@@ -15,9 +24,15 @@ from __future__ import annotations
 import ast as py
 import copy
 import re
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["python_source"]
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.state import CTX
+from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
+from seglam.run.context import BULK_UNIT
+from seglam.run.ir import nodes as ir
+
+__all__ = ["python_forms", "python_source", "out_of_fuel"]
 
 _MARK = "h_sgl_line_"
 _MARK_LINE = re.compile(r"^(?P<indent>\s*)h_sgl_line_(?P<line>\d+)$")
@@ -103,3 +118,240 @@ def _header(prepared: Any) -> str:
         qualname = getattr(value, "__qualname__", None) or type(value).__qualname__
         rows.append(f"#   {name} = {module}.{qualname}")
     return "\n".join(rows) + "\n\n"
+
+
+# ---- the Python forms of the IR -------------------------------------------------------------
+
+
+def python_forms(tree: py.AST) -> py.AST:
+    """``tree`` with every IR node replaced by its Python form (in place where it can).
+    ``Effect``s go last: where one stands tells the ``Let``s around it what is evaluated."""
+    return _Effects().visit(_Forms().visit(tree))
+
+
+def out_of_fuel() -> py.stmt:
+    """``h_ctx.out_of_fuel()``: the fault of a step that found no fuel left."""
+    return P.expr_stmt(P.call(P.attr(P.name(CTX), "out_of_fuel")))
+
+
+_COMPREHENSIONS = (py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)
+
+
+class _Forms(py.NodeTransformer):
+    """Writes each IR node's Python form, children first; ``in_iterable`` counts the
+    comprehension iterables being written (where Python forbids ``:=``)."""
+
+    def __init__(self) -> None:
+        self.in_iterable = 0
+
+    def visit(self, node: py.AST) -> Any:
+        if isinstance(node, _COMPREHENSIONS):
+            return self._comprehension(node)
+        node = self.generic_visit(node)
+        if isinstance(node, ir.Let):
+            return self._let(node)
+        form = _FORMS.get(type(node))
+        return node if form is None else form(node)
+
+    def _iterable(self, node: py.expr) -> py.expr:
+        self.in_iterable += 1
+        try:
+            return self.visit(node)
+        finally:
+            self.in_iterable -= 1
+
+    def _comprehension(self, comp: py.AST) -> py.AST:
+        """A ``Let`` that leads a clause's iterable becomes a clause of its own before it,
+        ``for name in (value,)`` (evaluated where the iterable was, as often); but not in
+        a generator expression's first clause, whose iterable is evaluated when it is created
+        and the next clause's only when it is first iterated."""
+        clauses: list[py.comprehension] = []
+        for k, clause in enumerate(comp.generators):
+            lets: list[ir.Let] = []
+            if k or not isinstance(comp, py.GeneratorExp):
+                clause.iter, lets = _leading_lets(clause.iter)
+            for let in lets:
+                value = self._iterable(let.value)
+                clauses.append(py.comprehension(target=P.store(let.name), iter=py.Tuple(elts=[value], ctx=P.LOAD),
+                                                ifs=[], is_async=0))
+            clause.iter = self._iterable(clause.iter)
+            clause.target = self.visit(clause.target)
+            clause.ifs = [self.visit(c) for c in clause.ifs]
+            clauses.append(_clause(clause) if isinstance(clause, ir.Clause) else clause)
+        comp.generators = clauses
+        for name in ("elt", "key", "value"):
+            if getattr(comp, name, None) is not None:
+                setattr(comp, name, self.visit(getattr(comp, name)))
+        return comp
+
+    def _let(self, let: ir.Let) -> py.expr:
+        # written into a copy: a pass may have shared the Let between two versions of a loop
+        body = copy.deepcopy(let.body)
+        read = None if self.in_iterable else _first_read(body, let.name)
+        if read is not None:
+            read(py.copy_location(py.NamedExpr(target=P.store(let.name), value=let.value), let))
+            return body
+        # evaluated in a comprehension of its own: [body for name in (value,)][0]
+        once = py.ListComp(elt=body, generators=[py.comprehension(
+            target=P.store(let.name), iter=py.Tuple(elts=[let.value], ctx=P.LOAD), ifs=[], is_async=0)])
+        return P.at(py.Subscript(value=once, slice=P.const(0), ctx=P.LOAD), let)
+
+
+Setter = Callable[[py.expr], None]
+
+
+def _unconditional(node: py.AST) -> list[tuple[py.AST, Setter]]:
+    """The children of ``node`` that evaluating it always evaluates, in the order it does,
+    each with the function that replaces it in ``node`` (none for the nodes it does not know)."""
+    def field(name: str) -> list[tuple[py.AST, Setter]]:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            return [(item, lambda new, i=i, items=value: items.__setitem__(i, new)) for i, item in enumerate(value)
+                    if isinstance(item, py.AST)]
+        return [] if value is None else [(value, lambda new: setattr(node, name, new))]
+
+    if isinstance(node, py.BoolOp):  # the first value; after an Effect (False) in an `or`, the next too
+        first = 1
+        while first < len(node.values) and isinstance(node.op, py.Or) and isinstance(node.values[first - 1], ir.Effect):
+            first += 1
+        return field("values")[:first]
+    if isinstance(node, py.IfExp):
+        return field("test")
+    if isinstance(node, py.Compare):
+        return field("left") + field("comparators")[:1]
+    if isinstance(node, py.Call):
+        return field("func") + field("args") + [(kw.value, lambda new, kw=kw: setattr(kw, "value", new))
+                                                for kw in node.keywords]
+    names = {py.BinOp: ("left", "right"), py.UnaryOp: ("operand",), py.Subscript: ("value", "slice"),
+             py.Attribute: ("value",), py.Tuple: ("elts",), py.List: ("elts",), py.Set: ("elts",),
+             py.NamedExpr: ("value",), py.Starred: ("value",), py.Slice: ("lower", "upper", "step"),
+             ir.Effect: ("value",)}.get(type(node), ())
+    return [child for name in names for child in field(name)]
+
+
+def _first_read(body: py.expr, name: str) -> Setter | None:
+    """Where ``body`` first reads ``name``, if it always does before anything conditional."""
+    todo: list[tuple[py.AST, Setter | None]] = [(body, None)]
+    while todo:
+        node, setter = todo.pop()
+        if isinstance(node, py.Name) and node.id == name and isinstance(node.ctx, py.Load):
+            return setter
+        todo.extend(reversed(_unconditional(node)))
+    return None
+
+
+def _leading_lets(iterable: py.expr) -> tuple[py.expr, list[ir.Let]]:
+    """``iterable`` without the ``Let``s it evaluates first (only loads of names and
+    constants before them), and those ``Let``s in order, each replaced by its body."""
+    holder = [iterable]
+    lets: list[ir.Let] = []
+    while (found := _first_let(holder[0], lambda new: holder.__setitem__(0, new))[0]) is not None:
+        let, setter = found
+        setter(let.body)
+        lets.append(let)
+    return holder[0], lets
+
+
+def _first_let(node: py.AST, setter: Setter) -> tuple[tuple[ir.Let, Setter] | None, bool]:
+    """The first ``Let`` evaluating ``node`` meets, with only loads of names and constants
+    before it (or None), and whether evaluating ``node`` only loads names and constants."""
+    if isinstance(node, ir.Let):
+        return (node, setter), False
+    if isinstance(node, (py.Name, py.Constant)):
+        return None, True
+    for child, set_child in _unconditional(node):
+        found, clean = _first_let(child, set_child)
+        if found is not None or not clean:
+            return found, False
+    return None, False  # the node's own operation, after its children
+
+
+def _step(step: ir.Step) -> list[py.stmt]:
+    if not step.local:
+        fuel = P.attr(P.name(CTX), "fuel")
+        return [P.at(py.AugAssign(target=P.attr_store(P.name(CTX), "fuel"), op=py.Sub(), value=P.const(1)), step),
+                P.at(P.if_(P.compare(fuel, py.Lt(), P.const(0)), [out_of_fuel()]), step)]
+    fault = [out_of_fuel()]
+    if step.merged:
+        # the step and the charge merged into it are told apart only when the test fails:
+        # give the charge back, test the step alone, take the charge, fault at the charge
+        cost = step.merged
+        fault = [py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(cost)),
+                 P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), fault),
+                 py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
+                 P.stamp(out_of_fuel(), step.merged_at)]
+    return [P.at(py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(1 + step.merged)), step),
+            P.at(P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), fault), step)]
+
+
+def _charge(marker: ir.Charge) -> py.expr:
+    if not marker.local:
+        return _call(marker)
+    # ctx.charge(n): fuel -= 1 + n // BULK_UNIT, fault when negative
+    # -(1 + n // BULK_UNIT) as -1 - n // BULK_UNIT: one operation less per charge
+    negated = py.BinOp(left=P.const(-1), op=py.Sub(),
+                       right=py.BinOp(left=marker.cost, op=py.FloorDiv(), right=P.const(BULK_UNIT)))
+    return P.at(_decrement(negated), marker)
+
+
+def _spend(marker: ir.Spend) -> py.expr:
+    if not marker.local:
+        return _call(marker)
+    # ctx.spend(n): fuel -= n, fault when negative (n is 0 or more)
+    return P.at(_decrement(py.UnaryOp(op=py.USub(), operand=marker.cost)), marker)
+
+
+def _item_step(marker: ir.ItemStep) -> py.expr:
+    if not marker.local:
+        return _call(marker)
+    # one comprehension step: the marker's value must be true, so test `>= 0`
+    dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
+    ok = P.compare(dec, py.GtE(), P.const(0))
+    return P.at(py.BoolOp(op=py.Or(), values=[ok, out_of_fuel().value]), marker)
+
+
+def _decrement(negated_cost: py.expr) -> py.expr:
+    """``(h_f := negated_cost + h_f) < 0 and ctx.out_of_fuel()``: False, or the fault.
+
+    The cost is evaluated *before* ``h_f`` is read: it may itself charge (a method of a
+    method's result), and ``h_f - cost`` would subtract from the stale value."""
+    dec = py.NamedExpr(target=P.store(LOCAL),
+                       value=py.BinOp(left=negated_cost, op=py.Add(), right=P.name(LOCAL)))
+    return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), out_of_fuel().value])
+
+
+def _call(marker: py.Call) -> py.expr:
+    return py.copy_location(py.Call(func=marker.func, args=marker.args, keywords=marker.keywords), marker)
+
+
+def _grow_check(check: ir.GrowCheck) -> py.stmt:
+    return py.copy_location(py.If(test=check.test, body=check.body, orelse=check.orelse), check)
+
+
+def _for(loop: ir.For) -> py.stmt:
+    return py.copy_location(py.For(target=loop.target, iter=loop.iter, body=loop.body, orelse=loop.orelse,
+                                   type_comment=None), loop)
+
+
+def _clause(clause: ir.Clause) -> py.comprehension:
+    return py.comprehension(target=clause.target, iter=clause.iter, ifs=clause.ifs, is_async=0)
+
+
+def _def(name: ir.Def) -> py.expr:
+    return py.copy_location(py.Name(id=name.id, ctx=name.ctx), name)
+
+
+class _Effects(py.NodeTransformer):
+    def visit_Effect(self, node: ir.Effect) -> py.expr:
+        self.generic_visit(node)
+        return py.copy_location(py.Subscript(value=node.value, slice=node.slice, ctx=node.ctx), node)
+
+
+def _cap_int(node: ir.CapInt) -> py.expr:
+    return py.copy_location(py.IfExp(test=node.test, body=node.body, orelse=node.orelse), node)
+
+
+_FORMS: dict[type, Callable[[Any], Any]] = {
+    ir.Step: _step, ir.Charge: _charge, ir.Spend: _spend, ir.ItemStep: _item_step, ir.GrowCheck: _grow_check,
+    ir.For: _for, ir.Clause: _clause, ir.Def: _def, ir.CapInt: _cap_int,
+}

@@ -9,6 +9,7 @@ are followed by a size-cap check chosen from the static type.
 from __future__ import annotations
 
 import ast as py
+import copy
 import functools
 from typing import Any
 
@@ -19,10 +20,11 @@ from seglam.run.codegen.inline import slice_object
 from seglam.run.codegen.runtime import BuiltinValue, UnboundMethod
 from seglam.run.codegen.sizework import (capped_len, compact, costly_key, int_checked, int_divided, key_type, keyed, len_capped,
                                          reusable)
-from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, COMP_TICK, CTX, LAMBDA_ENTRY, LEN_LIM, NEG_SMALL, SMALL, SPEND,
+from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, LAMBDA_ENTRY, LEN_LIM, NEG_SMALL, SMALL,
                                       STR_LIM, FnState)
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
+from seglam.run.ir import nodes as ir
 from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
 
@@ -108,8 +110,6 @@ def _literal_spec(spec: Any) -> str | None:
 def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
     """An f-string of str, int, float and bool fields, formatted by Python itself (the
     stdlib charges nothing for these, except for str() of huge ints), then capped."""
-    if g.no_walrus:
-        return None
     values: list[py.expr] = []
     for piece in node.values:
         if isinstance(piece, str):
@@ -135,12 +135,11 @@ def int_text_charged(g, value: py.expr) -> py.expr:
     is charged first, as seglam_str and format_value do (seglam.run.cost.int_to_str; 0 for a
     float)."""
     tmp = g.tmp()
-    within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()],
-                        comparators=[py.NamedExpr(target=P.store(tmp), value=value), P.name(SMALL)])
+    within = py.Compare(left=P.name(NEG_SMALL), ops=[py.LtE(), py.LtE()], comparators=[P.name(tmp), P.name(SMALL)])
     slow = py.BoolOp(op=py.Or(), values=[
-        P.call(P.name(SPEND), [P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])]),
+        ir.Spend(P.call(g.ref(g.runtime.int_to_str_cost, "int_to_str_cost"), [P.name(tmp)])),
         P.name(tmp)])
-    return py.IfExp(test=within, body=P.name(tmp), orelse=slow)
+    return ir.Let(tmp, value, py.IfExp(test=within, body=P.name(tmp), orelse=slow))
 
 
 def _formatted(g, node: A.FormattedValue, fn: FnState) -> py.expr:
@@ -285,8 +284,7 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
         if len(node.ops) > 1:
             return _chained_compare(g, node, left, comparators)
         texts = g.type_of(node.left) == T.STR and g.type_of(node.comparators[0]) == T.STR
-        charged = sizework.charged_compare(g, node.ops[0], left, comparators[0], texts)
-        return charged or P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
+        return sizework.charged_compare(g, node.ops[0], left, comparators[0], texts)
     return py.Compare(left=left, ops=[PY_CMPOPS[o]() for o in node.ops], comparators=comparators)
 
 
@@ -303,26 +301,29 @@ def _membership_charged(t: Any) -> bool:
 def _chained_compare(g, node: A.Compare, left: py.expr, comparators: list[py.expr]) -> py.expr:
     """``a < b in c``: Python semantics (each middle operand evaluated once, short-circuit)."""
     parts: list[py.expr] = []
+    binds: list[tuple[str, py.expr]] = []  # each middle operand, bound where it is compared first
     cur = left
+    first: list[tuple[str, py.expr]] = []  # the first operand too, unless a name or a constant,
+    if not isinstance(left, (py.Name, py.Constant)):  # so that each Let's value comes first
+        first = [(g.tmp(), left)]
+        cur = P.name(first[0][0])
     operands = (node.left, *node.comparators)
     for i, (op, comp) in enumerate(zip(node.ops, comparators)):
-        last = i == len(comparators) - 1
-        t = g.tmp_in_expr() if not last else None
-        if not last and t is None:
-            raise g.fail("a chained membership test cannot appear in a comprehension's iterable", node)
-        if not last:
-            comp_value: py.expr = py.NamedExpr(target=P.store(t), value=comp)
-            nxt: py.expr = P.name(t)
-        else:
-            comp_value = comp
-            nxt = comp
+        if i < len(comparators) - 1:
+            t = g.tmp()
+            binds.append((t, comp))
+            comp = P.name(t)
         if op in ("in", "not in") or not sizework.comparison_is_free(g, op, operands[i], operands[i + 1]):
-            test: py.expr = P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(op), cur, comp_value])
+            test: py.expr = P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(op), cur, comp])
         else:
-            test = py.Compare(left=cur, ops=[PY_CMPOPS[op]()], comparators=[comp_value])
+            test = py.Compare(left=cur, ops=[PY_CMPOPS[op]()], comparators=[comp])
         parts.append(test)
-        cur = nxt
-    return py.BoolOp(op=py.And(), values=parts)
+        cur = copy.deepcopy(comp)
+    # a < (t := b) and (t < c): the Let of each middle operand holds the comparisons from its own on
+    out: py.expr = parts[-1]
+    for (t, value), test in zip(reversed(binds), reversed(parts[:-1])):
+        out = ir.Let(t, value, py.BoolOp(op=py.And(), values=[test, out]))
+    return ir.lets(first, out)
 
 
 def _ifexp(g, node: A.IfExp, fn: FnState) -> py.expr:
@@ -379,17 +380,17 @@ def display_capped(g, display: py.expr, items: int, spread: bool) -> py.expr:
     evaluated, as the reference does. Without ``*``/``**`` it is at most ``items`` long, so
     while the cap is at least that (always, but for toy caps) the check is one comparison:
     ``(t := [a, b]) and (h_clim >= 2 or len(t) <= h_clim) and t or fault``."""
-    if spread or g.no_walrus:
-        return len_capped(g, display) if spread or items else display
+    if spread:
+        return len_capped(g, display)
     if not items:
         return display
     t = g.tmp()
     fits = py.BoolOp(op=py.Or(), values=[
         P.compare(P.name(LEN_LIM), py.GtE(), P.const(items)),
         P.compare(P.call(g.ref(len, "len"), [P.name(t)]), py.LtE(), P.name(LEN_LIM))])
-    checked = py.BoolOp(op=py.And(), values=[py.NamedExpr(target=P.store(t), value=display), fits, P.name(t)])
+    checked = py.BoolOp(op=py.And(), values=[P.name(t), fits, P.name(t)])
     fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.call(g.ref(len, "len"), [P.name(t)])])
-    return py.BoolOp(op=py.Or(), values=[checked, fault])
+    return ir.Let(t, display, py.BoolOp(op=py.Or(), values=[checked, fault]))
 
 
 def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
@@ -452,17 +453,12 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
     out = []
     for i, gen in enumerate(gens):
         # the first iterable is evaluated in the enclosing scope, as in Python
-        g.no_walrus += 1
-        try:
-            iter_ = in_order(g, gen.iter, g.expr(gen.iter, fn if i == 0 else inner))
-        finally:
-            g.no_walrus -= 1
-        tick = P.call(P.name(COMP_TICK))  # one step per iteration; True (see codegen.fuel)
+        iter_ = in_order(g, gen.iter, g.expr(gen.iter, fn if i == 0 else inner))
+        tick = ir.ItemStep()  # one step per iteration; True
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
-            clause = py.comprehension(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs, is_async=0)
-            g.facts.set_sized(clause, sized_iterable(g, gen.iter, fn))
-            out.append(clause)
+            out.append(ir.Clause(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs,
+                                 sized=sized_iterable(g, gen.iter, fn)))
         else:
             # unpacking a value not known to be a tuple/list: collect (and charge) it first
             tmp = g.tmp()

@@ -20,7 +20,6 @@ import ast as py
 from typing import Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes import cap_versioning, countdown, merge_step_charge, precharge
 from seglam.run.codegen.passes.local_fuel import Charges, Region, counted_comprehension, enter, leave
 from seglam.run.codegen.passes.purity import Purity, has_step_marker
@@ -31,11 +30,10 @@ class Localizer:
     """Runs the fuel passes over the functions of one generated module. ``safe(name)`` says
     whether the global ``name`` is an allow-listed native (it never touches fuel)."""
 
-    def __init__(self, facts: Facts, safe: Callable[[str], bool], fin: str, *, subscripts_may_charge: bool,
+    def __init__(self, safe: Callable[[str], bool], fin: str, *, subscripts_may_charge: bool,
                  sized_len: str, len_name: str, range_name: str, reversed_name: str, repeat_name: str,
                  length_hint_name: str, take_name: str, prespent_name: str, iter_name: str, join_name: str,
                  resumed_name: str) -> None:
-        self.facts = facts  # what the lowering stated about the nodes (codegen.facts)
         # global names of what the fast versions of sized loops call (passes.sized) ...
         self.natives = Natives(sized_len=sized_len, len=len_name, range=range_name, reversed=reversed_name,
                                iter=iter_name, prespent=prespent_name, join_rest=join_name, resumed=resumed_name)
@@ -79,7 +77,7 @@ class Localizer:
                 if not isinstance(item, py.AST) or isinstance(item, (py.Lambda, py.GeneratorExp)):
                     continue
                 if isinstance(item, (py.ListComp, py.SetComp, py.DictComp)):
-                    fast = precharge.comprehension(item, self.facts, self.natives, self.fresh) \
+                    fast = precharge.comprehension(item, self.natives, self.fresh) \
                         if has_step_marker(item) else None
                     if fast is not None:
                         new = P.at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
@@ -107,7 +105,7 @@ class Localizer:
             s.body = self.block(s.body)
             s.orelse = self.block(s.orelse)
             self._comprehensions(s, fields=("iter", "test"))
-            return cap_versioning.run(s, self.facts, self.natives, self.fresh, self.purity.safe_call)
+            return cap_versioning.run(s, self.natives, self.fresh, self.purity.safe_call)
         if isinstance(s, py.If):
             self._comprehensions(s, fields=("test",))
             s.body = self.block(s.body)
@@ -138,10 +136,10 @@ class Localizer:
 
     def _counted(self, loop: py.stmt) -> list[py.stmt]:
         out = countdown.run(loop, self.fresh, self.repeat_name, self.length_hint_name, self.take_name) \
-            if isinstance(loop, py.While) else precharge.run(loop, self.facts, self.natives, self.fresh)
+            if isinstance(loop, py.While) else precharge.run(loop, self.natives, self.fresh)
         if out == [loop]:
             merge_step_charge.run(loop)
-            out = cap_versioning.run(loop, self.facts, self.natives, self.fresh, self.purity.safe_call)
+            out = cap_versioning.run(loop, self.natives, self.fresh, self.purity.safe_call)
         return out
 
     def fresh(self, prefix: str) -> str:
@@ -170,7 +168,7 @@ class Localizer:
             return node
         if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
             if self.purity.pure(node) and has_step_marker(node):
-                fast = precharge.comprehension(node, self.facts, self.natives, self.fresh)
+                fast = precharge.comprehension(node, self.natives, self.fresh)
                 inner = Charges().visit(node)
                 if fast is not None:
                     inner = py.IfExp(test=Charges().visit(fast[0]), body=Charges().visit(fast[1]), orelse=inner)

@@ -22,7 +22,7 @@ from seglam.run.codegen import calls, exprs, stmts
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.escape import only_read
-from seglam.run.codegen.facts import Facts
+from seglam.run.codegen.emit import python_forms
 from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LAMBDA_ENTRY, LEN_LIM,
@@ -30,6 +30,7 @@ from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JO
 from seglam.run.cost import SMALL_BITS
 from seglam.run.codegen.scopes import Scope, def_names, function_locals, lambda_locals, target_names
 from seglam.run.intcap import unchecked_sums
+from seglam.run.ir import nodes as ir
 from seglam.run.values import FrozenDict, FrozenList, FrozenSet
 from seglam.syntax import ast as A
 
@@ -42,7 +43,6 @@ class ModuleGen:
     spans: list = field(default_factory=lambda: [None])
     code_names: dict = field(default_factory=dict)  # generated def name -> Seglam function name
     tmp_counter: int = 0
-    no_walrus: int = 0  # > 0 while emitting a comprehension iterable (where := is illegal)
     driven_lines: set = field(default_factory=set)  # structural lines of genexps and lambdas
     driven_nodes: dict = field(default_factory=dict)  # id of a listcomp made from a genexp -> its consumer's span
     driver_spans: dict = field(default_factory=dict)  # line of such a listcomp -> its consumer's span
@@ -51,7 +51,6 @@ class ModuleGen:
     entered_lines: set = field(default_factory=set)  # lines of work done once a call is entered
     name_spans: dict = field(default_factory=dict)  # Seglam function name -> span of its name
     unchecked_sums: frozenset = frozenset()  # ids of the +/- nodes not size-checked (run.intcap)
-    facts: Facts = field(default_factory=Facts)  # what the lowering states for the passes
     fixed_lists: dict = field(default_factory=dict)  # id of a def's scope -> its list params never rebound
     synthetic_types: dict = field(default_factory=dict)  # id of a node the generator made -> its static type
 
@@ -65,10 +64,6 @@ class ModuleGen:
     def tmp(self) -> str:
         self.tmp_counter += 1
         return f"h_t{self.tmp_counter}"
-
-    def tmp_in_expr(self) -> str | None:
-        """A temporary for ``:=`` inside an expression, or None where ``:=`` is not allowed."""
-        return None if self.no_walrus else self.tmp()
 
     def type_of(self, node: Any) -> T.Type | None:
         got = self.checked.types.get(id(node))
@@ -104,7 +99,7 @@ class ModuleGen:
         line0 = self.line(mod)
         body.append(P.stamp(P.assign(P.store(DEPTH), P.const(0)), line0))
         for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick"),
-                            ("h_ch", "charge"), (SPEND, "spend")):
+                            (CHARGE, "charge"), (SPEND, "spend")):
             body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
         # The inline int cap tests `v <= h_ilim and v >= h_nilim` with bounds that CPython keeps as
         # single-digit ints (so the comparison is its fast path); anything outside takes the
@@ -151,7 +146,7 @@ class ModuleGen:
             decorator_list=[], returns=None, type_comment=None,
         )
         collections_used = any(q == "collections" or q.startswith("collections.") for q in self.checked.imports.values())
-        Localizer(self.facts, self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
+        Localizer(self.runtime.is_safe, self.runtime.bind(self.runtime.fuel_fin, "fuel_fin"),
                   subscripts_may_charge=collections_used,
                   sized_len=self.runtime.bind(self.runtime.sized_len, "sized_len"),
                   len_name=self.runtime.bind(len, "len"),
@@ -164,7 +159,7 @@ class ModuleGen:
                   iter_name=self.runtime.bind(iter, "iter"),
                   join_name=self.runtime.bind(self.runtime.join_rest, "join_rest"),
                   resumed_name=self.runtime.bind(self.runtime.resumed, "resumed")).function(factory)
-        tree = py.Module(body=[factory], type_ignores=[])
+        tree = py.Module(body=[python_forms(factory)], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)
 
@@ -283,7 +278,7 @@ class ModuleGen:
         plain, frozen = (list, FrozenList) if isinstance(t, T.ListType) else (set, FrozenSet)
         value = P.name(name)
         is_plain = P.compare(P.call(self.ref(type, "type"), [value]), py.Is(), self.ref(plain, plain.__name__))
-        charge = P.if_(P.name(name), [P.expr_stmt(P.call(P.name(CHARGE), [P.call(self.ref(len, "len"), [P.name(name)])]))])
+        charge = P.if_(P.name(name), [P.expr_stmt(ir.Charge(P.call(self.ref(len, "len"), [P.name(name)])))])
         if not copy:
             return P.if_(is_plain, [charge])
         return P.if_(is_plain, [charge, P.assign(P.store(name), P.call(self.ref(frozen, frozen.__name__), [P.name(name)]))])
@@ -334,11 +329,8 @@ class ModuleGen:
         return py.BinOp(left=P.name(DEPTH), op=py.Add(), right=P.const(1 + fn.lambdas))
 
     def tick_stmts(self) -> list[py.stmt]:
-        return [
-            py.AugAssign(target=P.attr_store(P.name(CTX), "fuel"), op=py.Sub(), value=P.const(1)),
-            P.if_(P.compare(P.attr(P.name(CTX), "fuel"), py.Lt(), P.const(0)),
-                  [P.expr_stmt(P.call(P.attr(P.name(CTX), "out_of_fuel")))]),
-        ]
+        """One step of fuel (the IR's ``Step``: emission writes ``h_ctx.fuel -= 1`` and its test)."""
+        return [ir.Step()]
 
     def arguments(self, params: tuple, outer: FnState, defaults: bool = True, hidden_depth: bool = False) -> py.arguments:
         posonly, normal, kwonly, kw_defaults, pos_defaults = [], [], [], [], []

@@ -18,12 +18,12 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
 from seglam.run.codegen.sizework import capped_len, int_capped, length
-from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, SPEND, STR_LIM, FnState
+from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, STR_LIM, FnState
 from seglam.run.cost import sort_extra, str_to_int
+from seglam.run.ir import nodes as ir
 from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
 from seglam.syntax import ast as A
 
-CHARGE = "h_ch"
 #: A sort of fewer items costs no more than collecting them: the least ``n`` with a
 #: ``cost.sort_extra`` (read from the table, not restated).
 SORT_FREE = next(n for n in range(1 << 16) if sort_extra(n) > 0)
@@ -53,24 +53,25 @@ def simple(node: Any, g: Any = None) -> bool:
 
 
 def charge(n: py.expr, then: py.expr) -> py.expr:
-    return py.BoolOp(op=py.Or(), values=[P.call(P.name(CHARGE), [n]), then])
+    return py.BoolOp(op=py.Or(), values=[ir.Charge(n), then])
 
 
-def operands(g, left: Any, right: Any, fn) -> tuple[py.expr, py.expr, py.expr, py.expr] | None:
-    """(first use of left, first use of right, later use of left, later use of right).
+def operands(g, left: Any, right: Any, fn) -> tuple[py.expr, py.expr, py.expr, py.expr, list[tuple[str, py.expr]]]:
+    """(first use of left, first use of right, later use of left, later use of right, the
+    bindings the result goes inside, ``ir.lets``).
 
-    Simple operands are re-evaluated; others are bound to temporaries on first use, which
-    keeps Python's left-then-right order (None where ``:=`` is not allowed)."""
+    Simple operands are re-evaluated; others are bound to temporaries, left then right,
+    which keeps Python's left-then-right order."""
     out = []
+    binds: list[tuple[str, py.expr]] = []
     for node in (left, right):
         if simple(node, g):
             out.append((g.expr(node, fn), g.expr(node, fn)))
-        elif g.no_walrus:
-            return None
         else:
             t = g.tmp()
-            out.append((py.NamedExpr(target=P.store(t), value=g.expr(node, fn)), P.name(t)))
-    return out[0][0], out[1][0], out[0][1], out[1][1]
+            binds.append((t, g.expr(node, fn)))
+            out.append((P.name(t), P.name(t)))
+    return out[0][0], out[1][0], out[0][1], out[1][1], binds
 
 
 def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
@@ -79,26 +80,24 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
     name = func.attr
     if receiver_t != T.STR or node.keywords or not all(simple(a, g) for a in node.args):
         return None
-    if not simple(func.value, g) and g.no_walrus:
-        return None
     if name not in LINEAR_STR and name not in GROWING_STR and name not in SPLITTING_STR:
         return None
-    if name in SPLITTING_STR and (len(node.args) > 2 or g.no_walrus):
+    if name in SPLITTING_STR and len(node.args) > 2:
         return None
-    if name in GROWING_STR and g.no_walrus:
-        return None
+    binds: list[tuple[str, py.expr]] = []
     if simple(func.value, g):
         first, later = g.expr(func.value, fn), g.expr(func.value, fn)
     else:
         # the receiver is evaluated once, first (then the charge, then the call)
         tmp = g.tmp()
-        first, later = py.NamedExpr(target=P.store(tmp), value=g.expr(func.value, fn)), P.name(tmp)
+        binds.append((tmp, g.expr(func.value, fn)))
+        first, later = P.name(tmp), P.name(tmp)
     call = P.call(P.attr(later, name), [g.expr(a, fn) for a in node.args])
     if name in GROWING_STR:
         call = capped_len(g, call, STR_LIM, g.runtime.str_fault)
     elif name in SPLITTING_STR:
         call = capped_len(g, call, LEN_LIM, g.runtime.len_fault)
-    return charge(length(g, first), call)
+    return ir.lets(binds, charge(length(g, first), call))
 
 
 def linear_read(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
@@ -129,13 +128,11 @@ def membership(g, node: A.Compare, fn) -> py.expr | None:
     if simple(node.left, g):
         test = py.Compare(left=g.expr(node.left, fn), ops=[op], comparators=[g.expr(container, fn)])
         return charge(length(g, g.expr(container, fn)), test)
-    if g.no_walrus:
-        return None
     # the item first (it may fault: `s[i] in "aeiou"`), then the charge, then the test
     item = g.tmp()
     test = py.Compare(left=P.name(item), ops=[op], comparators=[g.expr(container, fn)])
-    first = _sequence(py.NamedExpr(target=P.store(item), value=g.expr(node.left, fn)))
-    return py.BoolOp(op=py.Or(), values=[first, charge(length(g, g.expr(container, fn)), test)])
+    return ir.Let(item, g.expr(node.left, fn), py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(item)),
+                                                              charge(length(g, g.expr(container, fn)), test)]))
 
 
 def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None = None) -> py.expr | None:
@@ -147,38 +144,32 @@ def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None 
         limit, fault = LEN_LIM, g.runtime.len_fault
     else:
         return None
-    if g.no_walrus:
-        return None
-    if left_py is not None:
+    binds: list[tuple[str, py.expr]] = []
+    if left_py is not None:  # a name
         lp, lp2 = left_py, left_py
         if simple(right, g):
             rp, rp2 = g.expr(right, fn), g.expr(right, fn)
         else:
             tmp = g.tmp()
-            rp, rp2 = py.NamedExpr(target=P.store(tmp), value=g.expr(right, fn)), P.name(tmp)
+            binds.append((tmp, g.expr(right, fn)))
+            rp, rp2 = P.name(tmp), P.name(tmp)
     else:
-        ops = operands(g, left, right, fn)
-        if ops is None:
-            return None
-        lp, rp, lp2, rp2 = ops
+        lp, rp, lp2, rp2, binds = operands(g, left, right, fn)
     n = g.tmp()
     total = py.BinOp(left=length(g, lp), op=py.Add(), right=length(g, rp))
-    over = P.compare(py.NamedExpr(target=P.store(n), value=total), py.Gt(), P.name(limit))
+    over = P.compare(P.name(n), py.Gt(), P.name(limit))
     guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
-                     orelse=P.call(P.name(CHARGE), [P.name(n)]))
-    return py.BoolOp(op=py.Or(), values=[guard, py.BinOp(left=lp2, op=py.Add(), right=rp2)])
+                     orelse=ir.Charge(P.name(n)))
+    return ir.lets([*binds, (n, total)], py.BoolOp(op=py.Or(), values=[guard, py.BinOp(left=lp2, op=py.Add(), right=rp2)]))
 
 
 def int_of_str(g, node: A.Call, fn) -> py.expr | None:
     """``int(s)`` for a str name: charged its length, then capped like every int."""
     if len(node.args) != 1 or node.keywords or g.type_of(node.args[0]) != T.STR or not simple(node.args[0], g):
         return None
-    if g.no_walrus:
-        return None
     value = P.call(g.ref(int, "int"), [g.expr(node.args[0], fn)])
     # a long digit string costs quadratic work too (seglam.run.cost.str_to_int)
-    work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.str_to_int_cost, "str_to_int"),
-                                         [length(g, g.expr(node.args[0], fn))])])
+    work = ir.Spend(P.call(g.ref(g.runtime.str_to_int_cost, "str_to_int"), [length(g, g.expr(node.args[0], fn))]))
     long = P.compare(length(g, g.expr(node.args[0], fn)), py.Gt(), P.const(LONG_DIGITS))
     value = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[long, work]), int_capped(g, value)])
     return charge(length(g, g.expr(node.args[0], fn)), value)
@@ -194,12 +185,7 @@ def repeat(g, node: A.BinOp, fn) -> py.expr | None:
         seq, count = node.right, node.left
     else:
         return None
-    if g.no_walrus:
-        return None
-    ops = operands(g, node.left, node.right, fn)
-    if ops is None:
-        return None
-    first_l, first_r, later_l, later_r = ops
+    first_l, first_r, later_l, later_r, binds = operands(g, node.left, node.right, fn)
     st = g.type_of(seq)
     limit, fault = (STR_LIM, g.runtime.str_fault) if st == T.STR else (LEN_LIM, g.runtime.len_fault)
     n = g.tmp()
@@ -209,24 +195,24 @@ def repeat(g, node: A.BinOp, fn) -> py.expr | None:
     else:
         times, size = P.call(g.ref(max, "max"), [first_l, P.const(0)]), length(g, first_r)
         total = py.BinOp(left=times, op=py.Mult(), right=size)
-    over = P.compare(py.NamedExpr(target=P.store(n), value=total), py.Gt(), P.name(limit))
+    over = P.compare(P.name(n), py.Gt(), P.name(limit))
     guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
-                     orelse=P.call(P.name(CHARGE), [P.name(n)]))
+                     orelse=ir.Charge(P.name(n)))
     product = py.BinOp(left=later_l, op=py.Mult(), right=later_r)
-    return py.BoolOp(op=py.Or(), values=[guard, product])
+    return ir.lets([*binds, (n, total)], py.BoolOp(op=py.Or(), values=[guard, product]))
 
 
 def sliced(g, node: A.Subscript, fn) -> py.expr | None:
     """``s[a:b:c]`` of a str, list or tuple name: the slice is charged for its length."""
     t = g.type_of(node.value)
     sl = node.index
-    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(node.value, g) or g.no_walrus:
+    if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(node.value, g):
         return None
     if not all(x is None or simple(x, g) for x in (sl.lower, sl.upper, sl.step)):
         return None
     tmp = g.tmp()
     value = py.Subscript(value=g.expr(node.value, fn), slice=slice_native(g, sl, fn), ctx=P.LOAD)
-    return charge(length(g, py.NamedExpr(target=P.store(tmp), value=value)), P.name(tmp))
+    return ir.Let(tmp, value, charge(length(g, P.name(tmp)), P.name(tmp)))
 
 
 _NATIVE_COLLECTORS = {"sum": sum, "min": min, "max": max, "sorted": sorted}
@@ -236,7 +222,7 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     """``sum(xs)``, ``min(xs)``, ``max(xs)``, ``sorted(xs)`` of one list, tuple or str with no
     other argument: the stdlib charges the length, then calls the builtin (an empty min/max
     is F-VALUE either way); sum's result is capped like every int."""
-    if len(node.args) != 1 or node.keywords or isinstance(node.args[0], A.Starred) or g.no_walrus:
+    if len(node.args) != 1 or node.keywords or isinstance(node.args[0], A.Starred):
         return None
     t = g.type_of(node.args[0])
     if not (isinstance(t, (T.ListType, T.TupleType)) or (t == T.STR and ident != "sum")):
@@ -247,18 +233,19 @@ def collecting_builtin(g, node: A.Call, ident: str, fn) -> py.expr | None:
     if ident in ("min", "max") and t != T.STR and not sizework.scalar(elem):
         return None  # the items' comparisons may cost (valuework.extreme_cost): the stdlib's
     tmp = g.tmp()
-    value: py.expr = py.NamedExpr(target=P.store(tmp), value=g.expr(node.args[0], fn))
+    arg = g.expr(node.args[0], fn)
+    value: py.expr = P.name(tmp)
     if ident == "sorted":  # a new list: the cap first, as the stdlib's collect (an argument may be longer)
         value = capped_len(g, value, LEN_LIM, g.runtime.len_fault)
     result = P.call(g.ref(_NATIVE_COLLECTORS[ident], ident), [P.name(tmp)])
     if ident == "sorted":
         # the comparisons too (seglam.run.cost.sort_extra; nothing below SORT_FREE items)
         many = P.compare(length(g, P.name(tmp)), py.GtE(), P.const(SORT_FREE))
-        work = P.call(P.name(SPEND), [P.call(g.ref(g.runtime.sort_cost, "sort_cost"), [P.name(tmp)])])
+        work = ir.Spend(P.call(g.ref(g.runtime.sort_cost, "sort_cost"), [P.name(tmp)]))
         result = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[many, work]), result])
     if ident == "sum":
         result = int_capped(g, result)
-    return charge(length(g, value), result)
+    return ir.Let(tmp, arg, charge(length(g, value), result))
 
 
 def scalar_extreme(g, node: A.Call, ident: str, fn) -> py.expr | None:
@@ -277,7 +264,7 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     first, then charges total + count, then joins. ``items_expr``: the items already
     compiled (a collected generator of str)."""
     func = node.func
-    if len(node.args) != 1 or node.keywords or g.no_walrus or g.type_of(func.value) != T.STR:
+    if len(node.args) != 1 or node.keywords or g.type_of(func.value) != T.STR:
         return None
     t = g.type_of(node.args[0])
     if items_expr is None and not ((isinstance(t, T.ListType) and t.elem == T.STR)
@@ -286,10 +273,9 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     items, total = g.tmp(), g.tmp()
     constant_sep = isinstance(func.value, A.Constant)
     sep: py.expr = g.expr(func.value, fn) if constant_sep else P.name(g.tmp())
-    # the separator, then the items, are evaluated first (as for the call), for effect only
-    binds = [] if constant_sep else [_sequence(py.NamedExpr(target=P.store(sep.id), value=g.expr(func.value, fn)))]
+    binds = [] if constant_sep else [(sep.id, g.expr(func.value, fn))]
     items_value = items_expr if items_expr is not None else g.expr(node.args[0], fn)
-    binds.append(_sequence(py.NamedExpr(target=P.store(items), value=items_value)))
+    binds.append((items, items_value))
     chars = P.call(g.ref(sum, "sum"), [P.call(g.ref(map, "map"), [g.ref(len, "len"), P.name(items)])])
     size: py.expr = chars
     if not (constant_sep and func.value.value == ""):  # "".join: no separators to count
@@ -298,24 +284,20 @@ def join(g, node: A.Call, fn, items_expr: py.expr | None = None) -> py.expr | No
     cost = py.BinOp(left=P.name(total), op=py.Add(), right=length(g, P.name(items)))
 
     def capped(size: py.expr, result: py.expr) -> py.expr:
-        over = P.compare(py.NamedExpr(target=P.store(total), value=size), py.Gt(), P.name(STR_LIM))
+        over = P.compare(P.name(total), py.Gt(), P.name(STR_LIM))
         guard = py.IfExp(test=over, body=P.call(g.ref(g.runtime.str_fault, "cap_fault"), [P.name(CTX), P.name(total)]),
-                         orelse=P.call(P.name(CHARGE), [copy.deepcopy(cost)]))
-        return py.BoolOp(op=py.Or(), values=[guard, result])
+                         orelse=ir.Charge(copy.deepcopy(cost)))
+        return ir.Let(total, size, py.BoolOp(op=py.Or(), values=[guard, result]))
 
     # Few items: join, then cap and charge by the result's length (the same total, and
     # nothing can be observed in between), instead of summing the item lengths first.
     joined = g.tmp()
-    few = capped(length(g, py.NamedExpr(target=P.store(joined), value=P.call(P.attr(sep, "join"), [P.name(items)]))),
-                 P.name(joined))
+    few = ir.Let(joined, P.call(P.attr(sep, "join"), [P.name(items)]), capped(length(g, P.name(joined)), P.name(joined)))
     many = capped(size, P.call(P.attr(copy.deepcopy(sep), "join"), [P.name(items)]))
     small = P.compare(length(g, P.name(items)), py.LtE(), P.name(JOIN_MAX))
-    return py.BoolOp(op=py.Or(), values=[*binds, py.IfExp(test=small, body=few, orelse=many)])
-
-
-def _sequence(bind: py.expr) -> py.expr:
-    """Evaluate ``bind`` (a := binding) for its effect only: ``(bind, False)[1]``."""
-    return py.Subscript(value=py.Tuple(elts=[bind, P.const(False)], ctx=P.LOAD), slice=P.const(1), ctx=P.LOAD)
+    # the separator, then the items, are evaluated first (as for the call), for effect only
+    effects = [ir.Effect(P.name(name)) for name, _ in binds]
+    return ir.lets(binds, py.BoolOp(op=py.Or(), values=[*effects, py.IfExp(test=small, body=few, orelse=many)]))
 
 
 def slice_object(g, node: A.Slice, fn: FnState) -> py.expr:

@@ -63,7 +63,7 @@ class Runtime:
                            itertools.repeat, operator.length_hint,
                            self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
                            self.take, self.prespent, self.key_cost, self.compare_cost, self.unary_cost, self.join_rest, self.resumed,
-                           self.len_fault, self.str_fault, self.check_int, self.check_coll,
+                           self.len_fault, self.str_fault,
                            self.depth_fault, self.assert_failed, *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
 
@@ -305,22 +305,12 @@ class Runtime:
     unary_cost = staticmethod(stdlib.unary_cost)
 
     @staticmethod
-    def unary_op(op: str) -> Callable:
-        """The stdlib's ``-x``, ``~x`` or ``abs(x)`` (charged by size)."""
-        return {"-": stdlib.op_neg, "~": stdlib.op_invert, "abs": stdlib.b_abs}[op]
-
-    @staticmethod
     def collect_keys(ctx: Any, items: Any) -> list:
         """``*items`` in a set display: collected, and charged as keys (valuework.keys_cost)."""
         out = stdlib.collect(ctx, items)
         ctx.spend(keys_cost(ctx, out))
         return out
 
-    @staticmethod
-    def keyed(ctx: Any, key: Any) -> Any:
-        """A set or dict key, charged (stdlib_core.key_cost) where ``:=`` is not allowed."""
-        ctx.spend(key_cost(ctx, key))
-        return key
     sort_cost = staticmethod(sort_cost)
 
     @staticmethod
@@ -376,22 +366,12 @@ class Runtime:
         return done
 
     @staticmethod
-    def check_int(ctx: Any, value: Any) -> Any:
-        return ctx.check_int(value)
-
-    @staticmethod
     def len_fault(ctx: Any, n: int) -> None:
         raise ctx.len_fault(n)
 
     @staticmethod
     def str_fault(ctx: Any, n: int) -> None:
         raise ctx.str_fault(n)
-
-    @staticmethod
-    def check_coll(ctx: Any, value: Any) -> Any:
-        if len(value) > ctx.max_collection_len:
-            raise ctx.len_fault(len(value))
-        return value
 
     @staticmethod
     def depth_fault(ctx: Any) -> None:

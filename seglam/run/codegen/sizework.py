@@ -19,8 +19,9 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, INT_LIM, LEN_LIM, NEG_INT_LIM, NEG_SMALL,
-                                      SMALL, SPEND)
+                                      SMALL)
 from seglam.run.cost import TEXT_CHARS, WIDE_KEY
+from seglam.run.ir import nodes as ir
 from seglam.syntax import ast as A
 
 #: Static types whose comparison with anything is constant time (valuework.compare_cost is 0).
@@ -58,16 +59,14 @@ def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
     return scalar(lt) or scalar(rt) or _short_text(left) or _short_text(right)
 
 
-def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr | None:
-    """``h_cx(compare_cost(a := left, b := right)) or a op b``; None where ``:=`` is not
-    allowed (the caller then calls the stdlib's ``compare``). ``texts``: both are strs, so
+def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr:
+    """``h_cx(compare_cost(a := left, b := right)) or a op b`` (``a``, ``b``: ``Let``s).
+    ``texts``: both are strs, so
     when one is shorter than TEXT_CHARS (compare_cost 0) they are compared natively after a
     length test: of ``left`` alone when ``right`` is a name or a constant (read again in the
     branch taken), else of both, ``(len(a := left) < K) | (len(b := right) < K)`` (``|``
     evaluates both operands, in order, before the test)."""
-    a, b = g.tmp_in_expr(), g.tmp_in_expr()
-    if a is None:
-        return None
+    a, b = g.tmp(), g.tmp()
 
     def compared(x: py.expr, y: py.expr) -> py.expr:
         return py.Compare(left=x, ops=[PY_CMPOPS[op]()], comparators=[y])
@@ -76,22 +75,22 @@ def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = Fal
         return _spent(g, P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [x, y]), compared(P.name(a), P.name(b)))
 
     if not texts:
-        return charged(py.NamedExpr(target=P.store(a), value=left), py.NamedExpr(target=P.store(b), value=right))
+        return ir.lets([(a, left), (b, right)], charged(P.name(a), P.name(b)))
 
-    def short(tmp: str, value: py.expr) -> py.expr:
-        return P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=value)]),
-                         py.Lt(), P.const(TEXT_CHARS))
+    def short(tmp: str) -> py.expr:
+        return P.compare(P.call(g.ref(len, "len"), [P.name(tmp)]), py.Lt(), P.const(TEXT_CHARS))
 
     if isinstance(right, (py.Name, py.Constant)):
         slow = _spent(g, P.call(g.ref(g.runtime.compare_cost, "compare_cost"), [P.name(a), right]),
                       compared(P.name(a), right))
-        return py.IfExp(test=short(a, left), body=compared(P.name(a), right), orelse=slow)
-    either = py.BinOp(left=short(a, left), op=py.BitOr(), right=short(b, right))
-    return py.IfExp(test=either, body=compared(P.name(a), P.name(b)), orelse=charged(P.name(a), P.name(b)))
+        return ir.Let(a, left, py.IfExp(test=short(a), body=compared(P.name(a), right), orelse=slow))
+    either = py.BinOp(left=short(a), op=py.BitOr(), right=short(b))
+    return ir.lets([(a, left), (b, right)], py.IfExp(test=either, body=compared(P.name(a), P.name(b)),
+                                                       orelse=charged(P.name(a), P.name(b))))
 
 
 def _spent(g, cost_call: py.expr, value: py.expr) -> py.expr:
-    return py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [cost_call]), value])
+    return py.BoolOp(op=py.Or(), values=[ir.Spend(cost_call), value])
 
 
 def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
@@ -104,13 +103,10 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
 
     if op == "+" or not may_be_int(t):
         return apply(operand)
-    tmp = g.tmp_in_expr()
-    if tmp is None:
-        fn = g.runtime.unary_op(op)
-        return P.call(g.ref(fn, "op_" + op), [P.name(CTX), operand])
+    tmp = g.tmp()
     slow = _spent(g, P.call(g.ref(g.runtime.unary_cost, "unary_cost"), [P.name(tmp)]), apply(P.name(tmp)))
     medium = py.IfExp(test=_small(tmp), body=apply(P.name(tmp)), orelse=slow)
-    return py.IfExp(test=int_within(tmp, operand), body=apply(P.name(tmp)), orelse=medium)
+    return ir.Let(tmp, operand, py.IfExp(test=int_within(tmp), body=apply(P.name(tmp)), orelse=medium))
 
 
 def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr:
@@ -118,45 +114,35 @@ def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr
     SMALL_BITS bits, else charged a pass over the larger first (``Runtime.int_cost``).
     ``right`` is written in both branches (``compact``: it is small enough), else the
     stdlib operator does it all."""
-    a = g.tmp_in_expr()
-    if a is None or not compact:
+    a = g.tmp()
+    if not compact:
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     b = g.tmp()
-    test = _small(a)
-    test.values[0].left = py.NamedExpr(target=P.store(a), value=left)
-    inner_test = _small(b)
-    inner_test.values[0].left = py.NamedExpr(target=P.store(b), value=right)
     native = py.BinOp(left=P.name(a), op=PY_BINOPS[op](), right=P.name(b))
 
-    def slow(b_value: py.expr) -> py.expr:
-        cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), P.const(0), P.name(a), b_value])
+    def slow() -> py.expr:
+        cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), P.const(0), P.name(a), P.name(b)])
         return _spent(g, cost, py.BinOp(left=P.name(a), op=PY_BINOPS[op](), right=P.name(b)))
 
-    fast = py.IfExp(test=inner_test, body=native, orelse=slow(P.name(b)))
-    return py.IfExp(test=test, body=fast,
-                    orelse=slow(py.NamedExpr(target=P.store(b), value=copy.deepcopy(right))))
+    # right is evaluated once either way: in the fast branch's test, or in the slow path's cost
+    fast = ir.Let(b, right, py.IfExp(test=_small(b), body=native, orelse=slow()))
+    return ir.Let(a, left, py.IfExp(test=_small(a), body=fast, orelse=ir.Let(b, copy.deepcopy(right), slow())))
 
 
 def int_capped(g, expr: py.expr) -> py.expr:
     """``expr`` (an int) unless it is past the int size cap: small ints pass an inline test,
     others the exact check (``int_fault`` returns the value when it is within the cap)."""
-    t = g.tmp_in_expr()
-    if t is None:
-        return P.call(g.ref(g.runtime.check_int, "check_int"), [P.name(CTX), expr])
-    within = int_within(t, expr)
+    t = g.tmp()
     fault = P.call(g.ref(g.runtime.int_fault, "int_fault"), [P.name(CTX), P.name(t)])
-    capped = py.IfExp(test=within, body=P.name(t), orelse=fault)
-    g.facts.set_capped(capped, expr)  # for capped_assign: the value before its check
-    return capped
+    return ir.Let(t, expr, ir.CapInt(int_within(t), P.name(t), fault))
 
 
-def int_within(tmp: str, value: py.expr) -> py.expr:
-    """``(tmp := value) <= h_ilim and tmp >= h_nilim``: the inline int test. As a test of an
-    ``if``, each comparison is followed by its own jump, so CPython specialises both to its
-    fast int comparison (a chained comparison would not: it also copies and swaps)."""
-    return py.BoolOp(op=py.And(), values=[
-        P.compare(py.NamedExpr(target=P.store(tmp), value=value), py.LtE(), P.name(INT_LIM)),
-        P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
+def int_within(tmp: str) -> py.expr:
+    """``tmp <= h_ilim and tmp >= h_nilim``: the inline int test. As a test of an ``if``,
+    each comparison is followed by its own jump, so CPython specialises both to its fast
+    int comparison (a chained comparison would not: it also copies and swaps)."""
+    return py.BoolOp(op=py.And(), values=[P.compare(P.name(tmp), py.LtE(), P.name(INT_LIM)),
+                                          P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
 
 
 def keyed(g, key: py.expr, t: Any) -> py.expr:
@@ -165,21 +151,17 @@ def keyed(g, key: py.expr, t: Any) -> py.expr:
     passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
     if not costly_key(t) or _free_constant(key):
         return key
-    tmp = g.tmp_in_expr()
-    if tmp is None:
-        return P.call(g.ref(g.runtime.keyed, "keyed"), [P.name(CTX), key])
-    charged = py.BoolOp(op=py.Or(), values=[P.call(P.name(SPEND), [P.call(
-        g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])]), P.name(tmp)])
+    tmp = g.tmp()
+    charged = py.BoolOp(op=py.Or(), values=[ir.Spend(P.call(
+        g.ref(g.runtime.key_cost, "key_cost"), [P.name(CTX), P.name(tmp)])), P.name(tmp)])
     if t == T.STR:  # a str shorter than cost.TEXT_CHARS costs nothing
-        short = P.compare(P.call(g.ref(len, "len"), [py.NamedExpr(target=P.store(tmp), value=key)]),
-                          py.Lt(), P.const(TEXT_CHARS))
-        return py.IfExp(test=short, body=P.name(tmp), orelse=charged)
+        short = P.compare(P.call(g.ref(len, "len"), [P.name(tmp)]), py.Lt(), P.const(TEXT_CHARS))
+        return ir.Let(tmp, key, py.IfExp(test=short, body=P.name(tmp), orelse=charged))
     if _short_int_tuple(t):  # (r, c): no charge while every item passes the inline int test
-        return py.IfExp(test=_items_within(tmp, key, len(t.elems)), body=P.name(tmp), orelse=charged)
+        return ir.Let(tmp, key, py.IfExp(test=_items_within(tmp, len(t.elems)), body=P.name(tmp), orelse=charged))
     if t != T.INT:
-        charged.values[0].args[0].args[1] = py.NamedExpr(target=P.store(tmp), value=key)
-        return charged
-    return py.IfExp(test=int_within(tmp, key), body=P.name(tmp), orelse=charged)
+        return ir.Let(tmp, key, charged)
+    return ir.Let(tmp, key, py.IfExp(test=int_within(tmp), body=P.name(tmp), orelse=charged))
 
 
 #: Tuple keys of at most this many ints are tested inline (valuework.key_cost charges nothing
@@ -192,12 +174,11 @@ def _short_int_tuple(t: Any) -> bool:
             and all(e == T.INT for e in t.elems))
 
 
-def _items_within(tmp: str, key: py.expr, count: int) -> py.expr:
-    """``(tmp := key)[0] <= h_ilim and tmp[0] >= h_nilim and tmp[1] <= h_ilim ...``"""
+def _items_within(tmp: str, count: int) -> py.expr:
+    """``tmp[0] <= h_ilim and tmp[0] >= h_nilim and tmp[1] <= h_ilim ...``"""
     tests: list[py.expr] = []
     for i in range(count):
-        holder = py.NamedExpr(target=P.store(tmp), value=key) if i == 0 else P.name(tmp)
-        tests.append(P.compare(py.Subscript(value=holder, slice=P.const(i), ctx=P.LOAD), py.LtE(), P.name(INT_LIM)))
+        tests.append(P.compare(py.Subscript(value=P.name(tmp), slice=P.const(i), ctx=P.LOAD), py.LtE(), P.name(INT_LIM)))
         tests.append(P.compare(py.Subscript(value=P.name(tmp), slice=P.const(i), ctx=P.LOAD), py.GtE(), P.name(NEG_INT_LIM)))
     return py.BoolOp(op=py.And(), values=tests)
 
@@ -234,36 +215,34 @@ def reusable(expr: py.expr) -> bool:
     return isinstance(expr, (py.Name, py.Constant))
 
 
-def _operand(g, expr: py.expr) -> tuple[py.expr, py.expr]:
-    """(the operand as evaluated, how to read it again): a name or constant as it is,
-    anything else bound to a temporary first."""
+def _operand(g, expr: py.expr, binds: list[tuple[str, py.expr]]) -> py.expr:
+    """How to read the operand ``expr`` again: a name or constant as it is, anything else
+    a temporary it is bound to first (appended to ``binds``)."""
     if reusable(expr):
-        return expr, expr
+        return expr
     t = g.tmp()
-    return py.NamedExpr(target=P.store(t), value=expr), P.name(t)
+    binds.append((t, expr))
+    return P.name(t)
 
 
 def int_checked(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     """``left op right`` (``+``, ``-``, ``*``) on ints: the inline cap test; outside it the
     slow path checks the cap exactly and charges the work (``Runtime.int_cost``)."""
-    t = g.tmp_in_expr()
-    if t is None:
-        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+    t = g.tmp()
     a = b = P.const(0)
+    binds: list[tuple[str, py.expr]] = []
     if op == "*":  # the work depends on both operands
-        left, a = _operand(g, left)
-        right, b = _operand(g, right)
+        left = a = _operand(g, left, binds)
+        right = b = _operand(g, right, binds)
     native = py.BinOp(left=left, op=PY_BINOPS[op](), right=right)
     charged = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.name(t), a, b), P.name(t)])
     medium = py.IfExp(test=_small(t), body=P.name(t), orelse=charged)
-    capped = py.IfExp(test=int_within(t, native), body=P.name(t), orelse=medium)
-    g.facts.set_capped(capped, native, (op, a, b))  # for capped_assign
-    return capped
+    return ir.lets([*binds, (t, native)], ir.CapInt(int_within(t), P.name(t), medium, work=(op, a, b)))
 
 
 def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
     cost = P.call(g.ref(g.runtime.int_cost, "int_cost"), [P.name(CTX), P.const(op), value, a, b])
-    return P.call(P.name(SPEND), [cost])
+    return ir.Spend(cost)
 
 
 def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
@@ -271,19 +250,19 @@ def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     otherwise the work is charged first (``Runtime.int_cost``). ``right`` is written in
     both branches (evaluated once, after ``left``, either way), so a large divisor
     expression goes through the stdlib operator instead."""
-    t = g.tmp_in_expr()
-    if t is None or not compact(right):
+    t = g.tmp()
+    if not compact(right):
         return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
     # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
     # slow path computes the cost, which is 0 below SMALL_BITS
-    small = int_within(t, left)
     fast = py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=right)
-    slow_right, again = _operand(g, copy.deepcopy(right))
-    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), slow_right),
-                                         py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=again)])
+    binds: list[tuple[str, py.expr]] = []
+    again = _operand(g, copy.deepcopy(right), binds)
+    slow = ir.lets(binds, py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), copy.deepcopy(again)),
+                                                        py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=again)]))
     medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=copy.deepcopy(right)),
                       orelse=slow)
-    return py.IfExp(test=small, body=fast, orelse=medium)
+    return ir.Let(t, left, py.IfExp(test=int_within(t), body=fast, orelse=medium))
 
 
 def _small(tmp: str) -> py.expr:
@@ -307,10 +286,14 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
     """``name = value`` where ``value`` is an :func:`int_capped` expression, as statements:
     the operation, then the cap test on the name (two plain comparisons cost less than the
     ``:=`` and chained comparison an expression needs). None for any other value."""
-    known = g.facts.capped_of(value)
-    if known is None:
+    bound: list[ir.Let] = []
+    while isinstance(value, ir.Let):
+        bound.append(value)
+        value = value.body
+    if not isinstance(value, ir.CapInt):
         return None
-    raw, work = known
+    # the value before its test: what the last Let binds, inside the Lets before it
+    raw, work = ir.lets([(let.name, let.value) for let in bound[:-1]], bound[-1].value), value.work
     over = py.BoolOp(op=py.Or(), values=[P.compare(P.name(name), py.Gt(), P.name(INT_LIM)),
                                          P.compare(P.name(name), py.Lt(), P.name(NEG_INT_LIM))])
     if work is not None:
@@ -330,17 +313,15 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
 
 def len_capped(g, expr: py.expr) -> py.expr:
     """``expr`` (a new collection) unless it is longer than the collection cap."""
-    if g.no_walrus:
-        return P.call(g.ref(g.runtime.check_coll, "check_coll"), [P.name(CTX), expr])
     return capped_len(g, expr, LEN_LIM, g.runtime.len_fault)
 
 
 def capped_len(g, expr: py.expr, limit: str, fault_fn: Any) -> py.expr:
     """``expr`` unless its length is past ``limit`` (then the cap's fault)."""
     t = g.tmp()
-    within = P.compare(length(g, py.NamedExpr(target=P.store(t), value=expr)), py.LtE(), P.name(limit))
+    within = P.compare(length(g, P.name(t)), py.LtE(), P.name(limit))
     fault = P.call(g.ref(fault_fn, "cap_fault"), [P.name(CTX), length(g, P.name(t))])
-    return py.IfExp(test=within, body=P.name(t), orelse=fault)
+    return ir.Let(t, expr, py.IfExp(test=within, body=P.name(t), orelse=fault))
 
 
 def length(g, value: py.expr) -> py.expr:

@@ -1,9 +1,9 @@
 """What every part of the generator shares: the generated module's reserved names, the
 Python operator tables, the generator's error, and the state of the function being emitted.
 
-A leaf of the codegen package (it imports no other part of the generator but ``scopes``),
-so the parts that emit statements, expressions, calls and charges can all use it without
-importing each other in a circle."""
+A leaf of the codegen package (it imports no other part of the generator but ``scopes``, and
+the IR's marker names), so the parts that emit statements, expressions, calls and charges can
+all use it without importing each other in a circle."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import ast as py
 from dataclasses import dataclass
 
 from seglam.run.codegen.scopes import Scope
+from seglam.run.ir import nodes as ir
 from seglam.syntax.span import Span
 
 CTX = "h_ctx"
@@ -25,15 +26,15 @@ JOIN_MAX = "h_jn"
 #: A join of at most ``JOIN_BUDGET // (max_str_len + 1)`` items is built before its length
 #: is capped: even with every item at the cap, the string thrown away is this many characters.
 JOIN_BUDGET = 1 << 24
-CHARGE = "h_ch"
-#: ``h_cx(n)``: exactly ``n`` steps of work on large values (``ctx.spend``); a fuel marker
-#: like ``h_ch`` (codegen.fuel rewrites both in loops that count fuel locally).
-SPEND = "h_cx"
+#: ``h_ch(n)``, ``h_cx(n)``, ``h_ctk()``: the context forms of the IR's charge markers
+#: (seglam.run.ir.nodes: Charge, Spend, ItemStep), bound by the module's factory.
+CHARGE = ir.CHARGE
+SPEND = ir.SPEND
 #: Ints within ``-h_small <= v <= h_small`` cost no extra work (seglam.run.cost.SMALL_BITS).
 SMALL = "h_small"
 NEG_SMALL = "h_nsmall"
 LAMBDA_ENTRY = "h_lam"
-COMP_TICK = "h_ctk"
+COMP_TICK = ir.ITEM_STEP
 #: The local a region that counts fuel in a local keeps it in (seglam.run.codegen.fuel).
 LOCAL_FUEL = "h_f"
 

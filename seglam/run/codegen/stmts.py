@@ -20,8 +20,9 @@ from seglam.run.codegen.exprs import target as simple_target
 from seglam.run.codegen import inline
 from seglam.run.codegen.inline import slice_object
 from seglam.run.codegen.sizework import capped_assign, int_checked, int_divided, key_type, keyed, len_capped
-from seglam.run.codegen.state import CHARGE, PY_BINOPS, CTX, LEN_LIM, FnState
+from seglam.run.codegen.state import PY_BINOPS, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
+from seglam.run.ir import nodes as ir
 from seglam.syntax import ast as A
 
 
@@ -87,18 +88,18 @@ def _extend(g, value: A.Call, fn: FnState) -> list[py.stmt]:
             P.expr_stmt(P.call(P.attr(recv, "extend"), [P.name(items)])),
             P.expr_stmt(py.BoolOp(op=py.Or(), values=[  # the stdlib copies xs.extend(xs) uncharged
                 P.compare(P.name(items), py.Is(), g.expr(value.func.value, fn)),
-                P.call(P.name(CHARGE), [P.call(g.ref(len, "len"), [P.name(items)])])])),
+                ir.Charge(P.call(g.ref(len, "len"), [P.name(items)]))])),
             P.if_(P.compare(size, py.Gt(), P.name(LEN_LIM)), [P.expr_stmt(fault)])]
 
 
 def _len_check(g, container: py.expr) -> py.stmt:
     size = P.call(g.ref(len, "len"), [container])
     fault = P.call(g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), size])
-    check = P.if_(P.compare(size, py.Gt(), P.name(LEN_LIM)), [P.expr_stmt(fault)])
-    # marks the check for the local-fuel pass, which can prove it redundant in a loop
+    test = P.compare(size, py.Gt(), P.name(LEN_LIM))
+    # the cap check of a grown collection: the pass cap_versioning can prove it redundant in a loop
     if isinstance(container, py.Name):
-        g.facts.set_grown(check, container.id)
-    return check
+        return ir.GrowCheck(test, [P.expr_stmt(fault)], container=container.id)
+    return P.if_(test, [P.expr_stmt(fault)])
 
 
 def _assign(g, node: A.Assign, fn: FnState, ln: int) -> list[py.stmt]:
@@ -299,10 +300,9 @@ def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
         tgt = P.store(tmp)
         body.extend(P.stamp(s, ln) for s in _store(g, node.target, P.name(tmp), fn))
     body.extend(g.block(node.body, fn))
-    loop = py.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn), type_comment=None)
-    # an iterable whose length is known up front and cannot change while it is iterated
-    g.facts.set_sized(loop, sized_iterable(g, node.iter, fn))
-    return [loop]
+    # sized: an iterable whose length is known up front and cannot change while it is iterated
+    return [ir.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn),
+                   sized=sized_iterable(g, node.iter, fn))]
 
 
 def _while(g, node: A.While, fn: FnState, ln: int) -> list[py.stmt]:

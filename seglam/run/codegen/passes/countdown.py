@@ -1,7 +1,7 @@
 """Pass ``countdown``: a pure ``while`` counts its steps by iterating ``repeat(None, h_f)``.
 
 Contract. Input: a ``while`` of a region that counts fuel in the local ``h_f`` whose body
-starts with the step (``h_f -= 1`` then ``if h_f < 0: <fault>``), whose condition charges
+starts with its step (an ``ir.Step`` counting in ``h_f``), whose condition charges
 nothing and is quiet (:func:`regions.quiet`) and whose rest is silent (:func:`regions.silent`:
 it leaves ``h_f`` alone, no nested loop or scope; ``break`` and ``return`` are fine), with no
 ``else``. Output: ``h_repK = repeat(None, h_f)`` and a ``for`` over it that tests the
@@ -9,7 +9,7 @@ condition first in every step, so a step costs the ``for`` (no int is made) inst
 decrement and a test; wherever the loop is left, ``h_f`` is the items left (a false condition
 gives back the step taken for it), and when the items run out one more true condition is
 ``F-FUEL``, exactly where the input faults. Charges of work on large values in the body (the
-markers ``h_cx(cost)``, still explicit: ``local_fuel`` writes them last) take
+markers ``ir.Spend``, still explicit: ``local_fuel`` writes them last) take
 their steps from the same iterator (``Runtime.take``). Anything else is returned as it is.
 Golden before/after tests: ``tests/compiled/test_pass_countdown.py``.
 """
@@ -21,7 +21,8 @@ import copy
 from typing import Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.passes.merge_step_charge import is_step
+from seglam.run.codegen.emit import out_of_fuel
+from seglam.run.codegen.passes.merge_step_charge import is_local_step
 from seglam.run.codegen.passes.regions import Spent, quiet, rewrite_blocks, silent
 from seglam.run.codegen.state import CTX
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
@@ -38,27 +39,27 @@ def run(loop: py.While, fresh: Callable[[str], str], repeat_name: str | None,
     ``h_f`` is the items left (``length_hint``) wherever the loop is left: a false
     condition gives back the step taken for it, ``break``/``return`` leave with the
     step charged."""
-    if not (repeat_name and length_hint_name and not loop.orelse and len(loop.body) > 2
-            and is_step(loop.body) and quiet([py.Expr(value=loop.test)])
-            and silent(loop.body[2:], spends=take_name is not None)):
+    if not (repeat_name and length_hint_name and not loop.orelse and len(loop.body) > 1
+            and is_local_step(loop.body[0]) and quiet([py.Expr(value=loop.test)])
+            and silent(loop.body[1:], spends=take_name is not None)):
         return [loop]
     steps = fresh("h_rep")
     left = P.call(P.name(length_hint_name), [P.name(steps)])
     if take_name:  # work on large values consumes steps: Runtime.take
-        loop.body[2:] = [Spent(lambda cost: P.call(P.name(take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
-                         for s in loop.body[2:]]
+        loop.body[1:] = [Spent(lambda cost: P.call(P.name(take_name), [P.name(CTX), P.name(steps), cost])).visit(s)
+                         for s in loop.body[1:]]
 
     def settle(extra: int = 0) -> py.stmt:
         value = left if not extra else py.BinOp(left=copy.deepcopy(left), op=py.Add(), right=P.const(extra))
         return P.assign(P.store(LOCAL), copy.deepcopy(value))
 
-    body = [_FuelLeft(left).visit(stmt) for stmt in loop.body[2:]]
+    body = [_FuelLeft(left).visit(stmt) for stmt in loop.body[1:]]
     body = _settled_breaks(body, settle)
-    tick_fault = loop.body[1]
+    step = loop.body[0]
     stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test), [settle(1), py.Break()])
-    out_of_fuel = P.if_(copy.deepcopy(loop.test), copy.deepcopy(tick_fault.body))
+    faults = P.if_(copy.deepcopy(loop.test), [out_of_fuel()])
     counted = py.For(target=P.store("h_x"), iter=P.name(steps), body=[P.at(stop, loop), *body],
-                     orelse=[P.at(P.assign(P.store(LOCAL), P.const(0)), tick_fault), P.at(out_of_fuel, tick_fault)],
+                     orelse=[P.at(P.assign(P.store(LOCAL), P.const(0)), step), P.at(faults, step)],
                      type_comment=None)
     start = P.assign(P.store(steps), P.call(P.name(repeat_name), [P.const(None), P.name(LOCAL)]))
     return [P.at(start, loop), P.at(counted, loop)]

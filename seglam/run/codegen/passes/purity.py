@@ -1,8 +1,8 @@
 """Pass ``purity``: which code may count fuel in a local, because nothing in it but the fuel
 markers can reach the context's fuel counter.
 
-Contract. Input: generated code whose fuel work is still the markers (``h_tick()`` as
-``h_ctx.fuel -= 1`` and its test, ``h_ch(n)``, ``h_cx(n)``, ``h_ctk()``). :meth:`Purity.pure`
+Contract. Input: generated code whose fuel work is still the IR's nodes (``ir.Step``, and the
+markers ``ir.Charge``, ``ir.Spend``, ``ir.ItemStep``). :meth:`Purity.pure`
 is true when no call in the code can read or charge ``ctx.fuel`` (every call is a marker,
 ``ctx.out_of_fuel()``, an allow-listed native global, ``safe``, or an allow-listed native
 method, :data:`SAFE_METHODS`), no scope starts in it but a lambda (created, not called; its
@@ -19,7 +19,8 @@ import ast as py
 from dataclasses import dataclass
 from typing import Callable
 
-from seglam.run.codegen.state import CHARGE, COMP_TICK, CTX, SPEND
+from seglam.run.codegen.state import CTX
+from seglam.run.ir import nodes as ir
 from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS, PADDING_STR_METHODS
 
 #: Native method names generated code may call directly (never a user-reachable method:
@@ -28,8 +29,6 @@ SAFE_METHODS = frozenset({
     "append", "add", "extend", "pop", "get", "setdefault", "keys", "values", "items", "bit_length", "split", "rsplit",
     "join",
 }) | LINEAR_STR_METHODS | GROWING_STR_METHODS | PADDING_STR_METHODS
-
-_MARKERS = (CHARGE, SPEND, COMP_TICK)
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class Purity:
         if isinstance(node, py.Call):
             if not self.safe_call(node):
                 return False
-            if in_comp_iter and isinstance(node.func, py.Name) and node.func.id in _MARKERS:
+            if in_comp_iter and isinstance(node, ir.MARKERS):
                 return False  # would need := inside a comprehension iterable
         if isinstance(node, py.NamedExpr) and in_comp_iter:
             return False
@@ -73,9 +72,11 @@ class Purity:
 
     def safe_call(self, node: py.Call) -> bool:
         """The call cannot reach the fuel counter (a marker counts as safe: it is the count)."""
+        if isinstance(node, ir.MARKERS):
+            return True
         f = node.func
         if isinstance(f, py.Name):
-            return f.id in _MARKERS or (f.id.startswith("g_") and self.safe(f.id))
+            return f.id.startswith("g_") and self.safe(f.id)
         if isinstance(f, py.Attribute):
             if isinstance(f.value, py.Name) and f.value.id == CTX:
                 return f.attr == "out_of_fuel"
@@ -84,5 +85,5 @@ class Purity:
 
 
 def has_step_marker(node: py.AST) -> bool:
-    """``node`` holds a comprehension step marker (``h_ctk()``): a comprehension that counts."""
-    return any(isinstance(n, py.Call) and isinstance(n.func, py.Name) and n.func.id == COMP_TICK for n in py.walk(node))
+    """``node`` holds a comprehension step marker (``ir.ItemStep``): a comprehension that counts."""
+    return any(isinstance(n, ir.ItemStep) for n in py.walk(node))

@@ -1,6 +1,6 @@
 """What the passes over a region that counts fuel in the local ``h_f`` ask of its code
 (after the pass ``local_fuel`` has rewritten its steps; its charges are still the markers
-``h_ch``, ``h_cx``, ``h_ctk``): is a loop body *quiet* (each iteration costs exactly its
+``ir.Charge``, ``ir.Spend``, ``ir.ItemStep``): is a loop body *quiet* (each iteration costs exactly its
 step) or *silent* (it leaves ``h_f`` alone but may leave early), does it charge work on large
 values, and the rewriting of those charges and of nested blocks. Shared by the passes in
 this package.
@@ -12,8 +12,8 @@ import ast as py
 from typing import Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.state import CHARGE, COMP_TICK, SPEND
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
+from seglam.run.ir import nodes as ir
 
 
 def quiet(body: list[py.stmt], spends: bool = False) -> bool:
@@ -28,7 +28,7 @@ def quiet(body: list[py.stmt], spends: bool = False) -> bool:
                 return False
             if isinstance(node, py.AugAssign) and isinstance(node.target, py.Name) and node.target.id == LOCAL:
                 return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
+            if isinstance(node, ir.MARKERS):
                 return False
     return True
 
@@ -60,7 +60,7 @@ def silent(body: list[py.stmt], spends: bool = False) -> bool:
                 return False
             if isinstance(node, py.Name) and node.id == LOCAL and isinstance(node.ctx, py.Store):
                 return False
-            if isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id in (CHARGE, SPEND, COMP_TICK):
+            if isinstance(node, ir.MARKERS):
                 return False
     return True
 
@@ -81,18 +81,16 @@ def has_spends(body: list[py.AST]) -> bool:
 
 
 def is_spend_call(node: py.AST) -> bool:
-    return isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == SPEND
+    return isinstance(node, ir.Spend)
 
 
 class Spent(py.NodeTransformer):
-    """Charges of work on large values (``h_cx(cost)``) -> ``make(cost)``: what a countdown or
-    precharged loop charges them with."""
+    """Charges of work on large values (``ir.Spend(cost)``) -> ``make(cost)``: what a
+    countdown or precharged loop charges them with."""
 
     def __init__(self, make: Callable[[py.expr], py.expr]) -> None:
         self.make = make
 
-    def visit_Call(self, node: py.Call) -> py.AST:
-        if is_spend_call(node):
-            self.generic_visit(node)
-            return P.at(self.make(node.args[0]), node)
-        return self.generic_visit(node)
+    def visit_Spend(self, node: ir.Spend) -> py.AST:
+        self.generic_visit(node)
+        return P.at(self.make(node.cost), node)

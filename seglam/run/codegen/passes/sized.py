@@ -2,7 +2,7 @@
 names of the natives their fast versions call, the length of a sized iterable measured once,
 the room test of the collections a loop grows, and the copy of a loop body without the cap
 checks that room test makes redundant. (A loop is sized when the lowering stated how its
-iterable is measured, ``Facts.sized_of``: a range, str, tuple or fresh list.)
+iterable is measured, ``ir.For.sized``, ``ir.Clause.sized``: a range, str, tuple or fresh list.)
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import copy
 from dataclasses import dataclass
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.facts import Facts
 from seglam.run.codegen.passes.regions import rewrite_blocks
 from seglam.run.codegen.state import LEN_LIM as LEN_LIMIT
+from seglam.run.ir import nodes as ir
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault"})
 
 
 def measure(how: str | None, iterable: py.expr, it: str, natives: Natives) -> py.expr:
-    """The length of a sized loop's ``iterable`` (measured ``how``: ``Facts.sized_of``),
+    """The length of a sized loop's ``iterable`` (measured ``how``: the loop's ``sized``),
     binding the iterable to ``it`` first: ``len`` for a str or a tuple; for ``range(a)`` and
     ``range(a, b)`` arithmetic on the arguments (``a if (it := range(a)) else 0``: an empty
     range is false); else the runtime's ``sized_len`` (a range with a step, a reversed
@@ -69,7 +69,7 @@ def room(grown: tuple[str, ...], growth: int, steps: py.expr, natives: Natives) 
                       py.LtE(), P.name(LEN_LIMIT)) for i, name in enumerate(grown)]
 
 
-def without_cap_checks(body: list[py.stmt], facts: Facts) -> tuple[list[py.stmt], tuple[str, ...], int]:
+def without_cap_checks(body: list[py.stmt]) -> tuple[list[py.stmt], tuple[str, ...], int]:
     """A copy of a loop body without the collection-cap checks that follow
     ``name.append(v)`` / ``name.add(v)`` / ``name[k] = v``, the names they checked, and the
     number of such growths per iteration. Each collection then grows by at most that number
@@ -85,10 +85,10 @@ def without_cap_checks(body: list[py.stmt], facts: Facts) -> tuple[list[py.stmt]
         if isinstance(node, py.Subscript) and isinstance(node.ctx, py.Store):
             growth += 1  # a dict item store adds at most one key (a list item store none)
     rebound = {n.id for n in nodes if isinstance(n, py.Name) and isinstance(n.ctx, py.Store)}
-    grown = {facts.grown_of(n) for n in nodes if isinstance(n, py.If)} - {None}
+    grown = {n.container for n in nodes if isinstance(n, ir.GrowCheck)}
     if not grown or grown & rebound:
         return body, (), 0
-    kept = rewrite_blocks(facts.copy(body), lambda stmt: [] if facts.grown_of(stmt) is not None else [stmt])
+    kept = rewrite_blocks(copy.deepcopy(body), lambda stmt: [] if isinstance(stmt, ir.GrowCheck) else [stmt])
     return kept, tuple(sorted(grown)), growth
 
 

@@ -1,0 +1,1 @@
+"""The compiled backend's IR (docs/IMPL.md, "The compiled backend pipeline")."""
