@@ -63,18 +63,17 @@ Rules:
    also rule 6's refused ones), each with its answer and matching a pattern. In the program,
    add module-level `assert solve(...) == ...` examples and, where natural, prop_* properties.
 6. What must be answered, what may be refused (stated here only). The program MUST return
-   exactly the given answer on: this request (unless your answer is null), your "examples", its module-level asserts, the
-   regressions listed below the request ("must give"), and, in a widening, each refused
-   request listed there that one of your patterns matches (give it in "examples" with its
-   answer). It MAY refuse any other input. Give the entry point a precondition (@requires or
-   leading asserts) that rejects inputs it cannot handle, and a docstring saying in words which
-   requests it handles (the router reads both); refuse rather than guess. A leading assert's
-   message (`assert bad is None, f"cannot read {bad!r}"`) is shown with each refusal, so a
-   widening knows what was not read. If not every
-   request of a computable kind can be read (free-form text), handle those you can read and
-   let the precondition refuse the rest. A refusal is a miss, never a wrong answer; for
-   requests your patterns match but the precondition refuses, the engine later asks for a
-   WIDER version of this family (its program and those requests shown).
+   exactly the given answer on: this request (unless your answer is null), your "examples",
+   its module-level asserts, the regressions listed below the request ("must give"), and, in
+   a widening, each refused request listed there that one of your patterns matches. It MAY
+   refuse any other input. Give the entry point a precondition (@requires or leading asserts)
+   that rejects inputs it cannot handle and a docstring saying which requests it handles (the
+   router reads both); refuse rather than guess: where requests are free-form text, handle
+   those you can read and let the precondition refuse the rest. A refusal is a miss, never a
+   wrong answer. A leading assert's message (`assert bad is None, f"cannot read {bad!r}"`) is
+   shown with each refusal; for requests your patterns match but the precondition refuses,
+   the engine later asks for a WIDER version of this family (its program and those requests
+   shown).
 7. "open": each hole the program truly handles for ANY value (free text it sorts, counts or
    copies whatever the words); each needs a prop_* property taking that parameter (same name
    and type) and calling the entry point, which the verifier fuzzes. Other holes are checked
@@ -90,7 +89,7 @@ def stdlib_list() -> str:
     (``seglam/check/signatures.py``), so the list never drifts from what ``seglam check``
     enforces: ``name ... -> result type`` grouped by result type, overloads joined by ``or``."""
     lines = ["- builtins: " + _typed_names(sig.BUILTINS)]
-    lines += [f"- {kind} methods: " + _typed_names(stubs) for kind, stubs in sig.METHODS.items()]
+    lines += [f"- {kind} methods: " + _as_module(stubs) for kind, stubs in sig.METHODS.items()]
     lines += [f"- {kind} attributes: " + _typed_names(stubs) for kind, stubs in sig.ATTRIBUTES.items()]
     for module, stubs in sig.MODULES.items():
         parts = [_typed_names(stubs)] if stubs.strip() else []
@@ -104,14 +103,30 @@ _STUB_DEF = re.compile(r"^def\s+(\w+)\s*\(.*\)\s*->\s*(.+?)\s*:\s*\.\.\.\s*$")
 _STUB_ATTR = re.compile(r"^(\w+)\s*:\s*(.+?)\s*$")
 
 
-def _typed_names(stubs: str) -> str:
+def _as_module(stubs: str) -> str:
+    """A kind's methods typed, or, when a module has functions of the same names and result
+    types (``Pattern.search`` and ``re.search``), their names ``(as module re's)``."""
+    methods = _results(stubs)
+    for module, functions in sig.MODULES.items():
+        same = _results(functions)
+        if methods and all(same.get(name) == types for name, types in methods.items()):
+            return " ".join(methods) + f" (as module {module}'s)"
+    return _typed_names(stubs)
+
+
+def _results(stubs: str) -> dict[str, list[str]]:
+    """Each name of ``stubs`` with the result type of each of its overloads."""
     results: dict[str, list[str]] = {}
     for line in stubs.splitlines():
         m = _STUB_DEF.match(line.strip()) or _STUB_ATTR.match(line.strip())
         if m:
             results.setdefault(m.group(1), []).append(m.group(2))
+    return results
+
+
+def _typed_names(stubs: str) -> str:
     by_type: dict[str, list[str]] = {}
-    for name, types in results.items():
+    for name, types in _results(stubs).items():
         by_type.setdefault(" or ".join(_overloads(types)), []).append(name)
     return "; ".join(" ".join(names) + " -> " + kind for kind, names in by_type.items())
 
