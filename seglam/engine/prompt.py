@@ -57,8 +57,8 @@ Rules:
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
    must return exactly it on the request's bound inputs. If the request cannot be answered as
    asked (none of its options is right, it contradicts itself), give "answer": null and let
-   the precondition refuse it: the family is admitted on its examples (then at least 2) and
-   this request stays unanswered. Never bend the program to fit a flawed request.
+   the precondition refuse it: the family is admitted on its examples (then at least 2).
+   Never bend the program to fit a flawed request.
 5. "examples": 2 to 4 further requests of the kind (as a user would write them; in a widening
    also rule 6's refused ones), each with its answer and matching a pattern. In the program,
    add module-level `assert solve(...) == ...` examples and, where natural, prop_* properties.
@@ -83,20 +83,33 @@ Rules:
 """
 
 
-def stdlib_list() -> str:
+def stdlib_list(typed_in_guide: frozenset[str] = frozenset()) -> str:
     """Every name the checker accepts (data attributes too: ``date.year``; a stand-in model of
     run 5 could not tell they exist), with the type it gives, from the checker's own table
     (``seglam/check/signatures.py``), so the list never drifts from what ``seglam check``
-    enforces: ``name ... -> result type`` grouped by result type, overloads joined by ``or``."""
-    lines = ["- builtins: " + _typed_names(sig.BUILTINS)]
+    enforces: ``name ... -> result type`` grouped by result type, overloads joined by ``or``.
+    A built-in in ``typed_in_guide`` (the guide gives its signature: ``parse_int``) is named
+    without its type, which the guide states."""
+    lines = ["- builtins: " + _typed_names(sig.BUILTINS, typed_in_guide)]
     lines += [f"- {kind} methods: " + _as_module(stubs) for kind, stubs in sig.METHODS.items()]
     lines += [f"- {kind} attributes: " + _typed_names(stubs) for kind, stubs in sig.ATTRIBUTES.items()]
     for module, stubs in sig.MODULES.items():
+        types = list(sig.MODULE_TYPES.get(module, {}))
+        others = [n for n in sorted(sig.SPECIAL_MEMBERS.get(module, ())) if n not in types]
         parts = [_typed_names(stubs)] if stubs.strip() else []
-        parts += [f"{name} (type)" for name in sig.MODULE_TYPES.get(module, {})]
-        parts += sorted(sig.SPECIAL_MEMBERS.get(module, ()))
-        lines.append(f"- module {module}: " + "; ".join(dict.fromkeys(p for p in parts if p)))
+        parts += [" ".join(types) + (" (types)" if len(types) > 1 else " (type)")] if types else []
+        parts += [" ".join(others)] if others else []
+        lines.append(f"- module {module}: " + "; ".join(parts))
     return "\n".join(lines) + "\n"
+
+
+#: A signature as the guide writes one (SPEC §9: `parse_int(s: str) -> int | None`).
+_GUIDE_SIGNATURE = re.compile(r"`(\w+)\([^`]*\) -> [^`]+`")
+
+
+def typed_in(guide: str) -> frozenset[str]:
+    """The names whose signature ``guide`` gives."""
+    return frozenset(_GUIDE_SIGNATURE.findall(guide))
 
 
 _STUB_DEF = re.compile(r"^def\s+(\w+)\s*\(.*\)\s*->\s*(.+?)\s*:\s*\.\.\.\s*$")
@@ -124,11 +137,13 @@ def _results(stubs: str) -> dict[str, list[str]]:
     return results
 
 
-def _typed_names(stubs: str) -> str:
+def _typed_names(stubs: str, untyped: frozenset[str] = frozenset()) -> str:
     by_type: dict[str, list[str]] = {}
     for name, types in _results(stubs).items():
-        by_type.setdefault(" or ".join(_overloads(types)), []).append(name)
-    return "; ".join(" ".join(names) + " -> " + kind for kind, names in by_type.items())
+        by_type.setdefault("" if name in untyped else " or ".join(_overloads(types)), []).append(name)
+    named = by_type.pop("", [])
+    return "; ".join([" ".join(names) + " -> " + kind for kind, names in by_type.items()]
+                     + ([" ".join(named) + " (typed in the guide)"] if named else []))
 
 
 def _overloads(types: list[str]) -> list[str]:
@@ -235,7 +250,7 @@ def build_prompts(
     modules a program imports, :mod:`seglam.engine.library_prompt`) default to the real ones."""
     guide = load_guide() if guide is None else guide
     worked = load_worked() if worked is None else worked
-    stdlib = stdlib_list() if stdlib is None else stdlib
+    stdlib = stdlib_list(typed_in(guide)) if stdlib is None else stdlib
     library = library_index() if library is None else library
     parts = [
         pattern_rules(RULES),
