@@ -240,6 +240,15 @@ def pattern_rules(text: str) -> str:
             .replace("{worths}", hole_worths()))
 
 
+_CONTINUATION = re.compile(r"\n {2,}(?=\S)")
+
+
+def unwrap(text: str) -> str:
+    """``text`` with each indented continuation line (a list item wrapped in its source)
+    joined to the line it continues: the same words, without an indent on every wrapped line."""
+    return _CONTINUATION.sub(" ", text)
+
+
 def build_prompts(
     guide: str | None = None,
     worked: Sequence[WorkedFamily] | None = None,
@@ -253,8 +262,8 @@ def build_prompts(
     stdlib = stdlib_list(typed_in(guide)) if stdlib is None else stdlib
     library = library_index() if library is None else library
     parts = [
-        pattern_rules(RULES),
-        "# The Seglam language guide (generated from SPEC.md)\n\n" + guide,
+        unwrap(pattern_rules(RULES)),
+        "# The Seglam language guide (generated from SPEC.md)\n\n" + unwrap(guide),
         "# The standard library: every name, with the type it returns (any other is E-ATTR or E-IMPORT)\n\n"
         + stdlib,
         LIBRARY_HEADING + "\n\n" + library,
