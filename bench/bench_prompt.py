@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     source = args.stream or args.data
+    if not source.exists() or not requests_of(source):
+        parser.error(f"no requests in {source} (a directory of task files or a JSONL file)")
     report = measure(source)
     report["family_lines"] = family_lines(args.families)
     if (args.families / "date_understanding.sgl").is_file() and (DEFAULT_DATA / "date_understanding.json").is_file():
