@@ -66,7 +66,8 @@ class WorkedFamily:
 
     def render(self) -> str:
         origin = "a family already admitted in this cache" if self.admitted else "a built-in example"
-        return f"# Worked family: {self.task} ({origin})\n\nIts request:\n{self.request}\n\nIts answer:\n" + reply_json(self.reply)
+        head = f"# Worked family: {self.task} ({origin})\n\nIts request:\n{self.request}\n\nIts answer:\n"
+        return head + reply_json(self.reply)
 
     def search_text(self) -> str:
         """What BM25 reads: the family's wording, description and request."""
