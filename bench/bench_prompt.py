@@ -33,7 +33,7 @@ from pathlib import Path
 
 from seglam.engine.guide import load_guide
 from seglam.engine.library_prompt import library_index
-from seglam.engine.prompt import RULES, build_prompts, free_text_request, pattern_rules, stdlib_list
+from seglam.engine.prompt import RULES, build_prompts, free_text_request, pattern_rules, stdlib_list, typed_in, unwrap
 from seglam.engine.worked import select_worked
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "bbh"
@@ -74,8 +74,9 @@ def measure(data: Path) -> dict:
         "p90_tokens": every[int(0.9 * (len(every) - 1))],
         "max_tokens": every[-1],
         "fixed_prefix_tokens": tokens(len(book.system)),
-        "parts_tokens": {"rules": tokens(len(pattern_rules(RULES))), "guide": tokens(len(load_guide())),
-                         "library": tokens(len(stdlib_list())), "seglam_modules": tokens(len(library_index()))},
+        "parts_tokens": {"rules": tokens(len(unwrap(pattern_rules(RULES)))), "guide": tokens(len(unwrap(load_guide()))),
+                         "library": tokens(len(stdlib_list(typed_in(load_guide())))),
+                         "seglam_modules": tokens(len(library_index()))},
         "per_task": {
             task: {"median_tokens": statistics.median(per), "worked": dict(shown[task].most_common(3))}
             for task, per in sizes.items()
@@ -119,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     source = args.stream or args.data
+    if not source.exists() or not requests_of(source):
+        parser.error(f"no requests in {source} (a directory of task files or a JSONL file)")
     report = measure(source)
     report["family_lines"] = family_lines(args.families)
     if (args.families / "date_understanding.sgl").is_file() and (DEFAULT_DATA / "date_understanding.json").is_file():

@@ -28,9 +28,8 @@ from seglam.engine.router import Doc, bm25_rank
 from seglam.engine.worked import shape_words
 from seglam.program.library import stdlib_sources
 
-HEADING = ("# The Seglam library: verified modules a program imports (`from dates import add_days, parse_mdy`); "
-           "use them instead of rewriting what they do (the signatures of those this request may need are "
-           "shown with it)")
+HEADING = ("# The Seglam library: verified modules to import (`from dates import add_days, parse_mdy`) instead of "
+           "rewriting what they do; the signatures of those this request may need are shown with it")
 #: The shape word (:func:`seglam.engine.worked.shape_words`) of a request that needs a module.
 MODULE_SHAPES = {"dates": "shapedates", "tables": "shapetable", "text": "answerletter"}
 #: The longest one-line doc shown, in chars (a longer first sentence is cut at a word). Long
@@ -41,13 +40,13 @@ DOC_CHARS = 170
 
 @functools.lru_cache(maxsize=4)
 def library_index(sources: tuple[tuple[str, str], ...] | None = None) -> str:
-    """For the fixed prompt: ``- module <name>: <purpose>: <name>, <name>, ...`` per module of
+    """For the fixed prompt: ``- module <name>: <purpose>: <name> <name> ...`` per module of
     ``sources`` ((module name, source) pairs; default the standard library)."""
     lines = []
     for name, source in _pairs(sources):
         tree = ast.parse(source)
         names = [*_constants(tree), *(f.name for f in _functions(tree))]
-        lines.append(f"- module {name}: {_purpose(tree)}: {', '.join(names)}")
+        lines.append(f"- module {name}: {_purpose(tree)}: {' '.join(names)}")  # names as the standard library's
     return "\n".join(lines) + "\n"
 
 

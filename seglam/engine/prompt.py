@@ -57,24 +57,23 @@ Rules:
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
    must return exactly it on the request's bound inputs. If the request cannot be answered as
    asked (none of its options is right, it contradicts itself), give "answer": null and let
-   the precondition refuse it: the family is admitted on its examples (then at least 2) and
-   this request stays unanswered. Never bend the program to fit a flawed request.
+   the precondition refuse it: the family is admitted on its examples (then at least 2).
+   Never bend the program to fit a flawed request.
 5. "examples": 2 to 4 further requests of the kind (as a user would write them; in a widening
    also rule 6's refused ones), each with its answer and matching a pattern. In the program,
    add module-level `assert solve(...) == ...` examples and, where natural, prop_* properties.
 6. What must be answered, what may be refused (stated here only). The program MUST return
-   exactly the given answer on: this request (unless your answer is null), your "examples", its module-level asserts, the
-   regressions listed below the request ("must give"), and, in a widening, each refused
-   request listed there that one of your patterns matches (give it in "examples" with its
-   answer). It MAY refuse any other input. Give the entry point a precondition (@requires or
-   leading asserts) that rejects inputs it cannot handle, and a docstring saying in words which
-   requests it handles (the router reads both); refuse rather than guess. A leading assert's
-   message (`assert bad is None, f"cannot read {bad!r}"`) is shown with each refusal, so a
-   widening knows what was not read. If not every
-   request of a computable kind can be read (free-form text), handle those you can read and
-   let the precondition refuse the rest. A refusal is a miss, never a wrong answer; for
-   requests your patterns match but the precondition refuses, the engine later asks for a
-   WIDER version of this family (its program and those requests shown).
+   exactly the given answer on: this request (unless your answer is null), your "examples",
+   its module-level asserts, the regressions listed below the request ("must give"), and, in
+   a widening, each refused request listed there that one of your patterns matches. It MAY
+   refuse any other input. Give the entry point a precondition (@requires or leading asserts)
+   that rejects inputs it cannot handle and a docstring saying which requests it handles (the
+   router reads both); refuse rather than guess: where requests are free-form text, handle
+   those you can read and let the precondition refuse the rest. A refusal is a miss, never a
+   wrong answer. A leading assert's message (`assert bad is None, f"cannot read {bad!r}"`) is
+   shown with each refusal; for requests your patterns match but the precondition refuses,
+   the engine later asks for a WIDER version of this family (its program and those requests
+   shown).
 7. "open": each hole the program truly handles for ANY value (free text it sorts, counts or
    copies whatever the words); each needs a prop_* property taking that parameter (same name
    and type) and calling the entry point, which the verifier fuzzes. Other holes are checked
@@ -84,36 +83,67 @@ Rules:
 """
 
 
-def stdlib_list() -> str:
+def stdlib_list(typed_in_guide: frozenset[str] = frozenset()) -> str:
     """Every name the checker accepts (data attributes too: ``date.year``; a stand-in model of
     run 5 could not tell they exist), with the type it gives, from the checker's own table
     (``seglam/check/signatures.py``), so the list never drifts from what ``seglam check``
-    enforces: ``name ... -> result type`` grouped by result type, overloads joined by ``or``."""
-    lines = ["- builtins: " + _typed_names(sig.BUILTINS)]
-    lines += [f"- {kind} methods: " + _typed_names(stubs) for kind, stubs in sig.METHODS.items()]
+    enforces: ``name ... -> result type`` grouped by result type, overloads joined by ``or``.
+    A built-in in ``typed_in_guide`` (the guide gives its signature: ``parse_int``) is named
+    without its type, which the guide states."""
+    lines = ["- builtins: " + _typed_names(sig.BUILTINS, typed_in_guide)]
+    lines += [f"- {kind} methods: " + _as_module(stubs) for kind, stubs in sig.METHODS.items()]
     lines += [f"- {kind} attributes: " + _typed_names(stubs) for kind, stubs in sig.ATTRIBUTES.items()]
     for module, stubs in sig.MODULES.items():
+        types = list(sig.MODULE_TYPES.get(module, {}))
+        others = [n for n in sorted(sig.SPECIAL_MEMBERS.get(module, ())) if n not in types]
         parts = [_typed_names(stubs)] if stubs.strip() else []
-        parts += [f"{name} (type)" for name in sig.MODULE_TYPES.get(module, {})]
-        parts += sorted(sig.SPECIAL_MEMBERS.get(module, ()))
-        lines.append(f"- module {module}: " + "; ".join(dict.fromkeys(p for p in parts if p)))
+        parts += [" ".join(types) + (" (types)" if len(types) > 1 else " (type)")] if types else []
+        parts += [" ".join(others)] if others else []
+        lines.append(f"- module {module}: " + "; ".join(parts))
     return "\n".join(lines) + "\n"
+
+
+#: A signature as the guide writes one (SPEC §9: `parse_int(s: str) -> int | None`).
+_GUIDE_SIGNATURE = re.compile(r"`(\w+)\([^`]*\) -> [^`]+`")
+
+
+def typed_in(guide: str) -> frozenset[str]:
+    """The names whose signature ``guide`` gives."""
+    return frozenset(_GUIDE_SIGNATURE.findall(guide))
 
 
 _STUB_DEF = re.compile(r"^def\s+(\w+)\s*\(.*\)\s*->\s*(.+?)\s*:\s*\.\.\.\s*$")
 _STUB_ATTR = re.compile(r"^(\w+)\s*:\s*(.+?)\s*$")
 
 
-def _typed_names(stubs: str) -> str:
+def _as_module(stubs: str) -> str:
+    """A kind's methods typed, or, when a module has functions of the same names and result
+    types (``Pattern.search`` and ``re.search``), their names ``(as module re's)``."""
+    methods = _results(stubs)
+    for module, functions in sig.MODULES.items():
+        same = _results(functions)
+        if methods and all(same.get(name) == types for name, types in methods.items()):
+            return " ".join(methods) + f" (as module {module}'s)"
+    return _typed_names(stubs)
+
+
+def _results(stubs: str) -> dict[str, list[str]]:
+    """Each name of ``stubs`` with the result type of each of its overloads."""
     results: dict[str, list[str]] = {}
     for line in stubs.splitlines():
         m = _STUB_DEF.match(line.strip()) or _STUB_ATTR.match(line.strip())
         if m:
             results.setdefault(m.group(1), []).append(m.group(2))
+    return results
+
+
+def _typed_names(stubs: str, untyped: frozenset[str] = frozenset()) -> str:
     by_type: dict[str, list[str]] = {}
-    for name, types in results.items():
-        by_type.setdefault(" or ".join(_overloads(types)), []).append(name)
-    return "; ".join(" ".join(names) + " -> " + kind for kind, names in by_type.items())
+    for name, types in _results(stubs).items():
+        by_type.setdefault("" if name in untyped else " or ".join(_overloads(types)), []).append(name)
+    named = by_type.pop("", [])
+    return "; ".join([" ".join(names) + " -> " + kind for kind, names in by_type.items()]
+                     + ([" ".join(named) + " (typed in the guide)"] if named else []))
 
 
 def _overloads(types: list[str]) -> list[str]:
@@ -210,6 +240,15 @@ def pattern_rules(text: str) -> str:
             .replace("{worths}", hole_worths()))
 
 
+_CONTINUATION = re.compile(r"\n {2,}(?=\S)")
+
+
+def unwrap(text: str) -> str:
+    """``text`` with each indented continuation line (a list item wrapped in its source)
+    joined to the line it continues: the same words, without an indent on every wrapped line."""
+    return _CONTINUATION.sub(" ", text)
+
+
 def build_prompts(
     guide: str | None = None,
     worked: Sequence[WorkedFamily] | None = None,
@@ -220,11 +259,11 @@ def build_prompts(
     modules a program imports, :mod:`seglam.engine.library_prompt`) default to the real ones."""
     guide = load_guide() if guide is None else guide
     worked = load_worked() if worked is None else worked
-    stdlib = stdlib_list() if stdlib is None else stdlib
+    stdlib = stdlib_list(typed_in(guide)) if stdlib is None else stdlib
     library = library_index() if library is None else library
     parts = [
-        pattern_rules(RULES),
-        "# The Seglam language guide (generated from SPEC.md)\n\n" + guide,
+        unwrap(pattern_rules(RULES)),
+        "# The Seglam language guide (generated from SPEC.md)\n\n" + unwrap(guide),
         "# The standard library: every name, with the type it returns (any other is E-ATTR or E-IMPORT)\n\n"
         + stdlib,
         LIBRARY_HEADING + "\n\n" + library,

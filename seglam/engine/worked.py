@@ -66,14 +66,19 @@ class WorkedFamily:
 
     def render(self) -> str:
         origin = "a family already admitted in this cache" if self.admitted else "a built-in example"
-        return (
-            f"# Worked family: {self.task} ({origin})\n\nIts request:\n{self.request}\n\nIts answer:\n"
-            + json.dumps(self.reply, indent=1, ensure_ascii=False)
-        )
+        head = f"# Worked family: {self.task} ({origin})\n\nIts request:\n{self.request}\n\nIts answer:\n"
+        return head + reply_json(self.reply)
 
     def search_text(self) -> str:
         """What BM25 reads: the family's wording, description and request."""
         return " ".join((*self.reply.get("patterns", ()), str(self.reply.get("description", "")), self.request))
+
+
+def reply_json(reply: dict[str, Any]) -> str:
+    """A reply as the JSON object a model sends: one field a line, each value on one line (an
+    indented dump spends a line and its indent on every list item and nested key)."""
+    fields = (f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in reply.items())
+    return "{\n" + ",\n".join(fields) + "\n}"
 
 
 # an option line: "(A) red", "A) red", or "- valid" under an "Options:" line
@@ -204,13 +209,12 @@ def load_worked(names: Sequence[str] = BUILTIN_POOL, directory: Path | None = No
             continue
         reply = {
             "description": meta.get("description", ""),
-            "entry": entry,
+            **({} if entry == "solve" else {"entry": entry}),  # "solve" is the default (rule 2)
             "patterns": list(meta["patterns"]),
             "program": without_header(source),
             "answer": answers[0],
             "examples": [{"request": s, "answer": a} for s, a in zip(samples[1:3], answers[1:3])],
-            "properties": _prop_names(source),
-        }
+        }  # no "properties": the engine finds the prop_* functions in the program itself
         out.append(WorkedFamily(name, samples[0], reply))
     return out
 
@@ -295,7 +299,3 @@ def _oracle_answer(source: str, entry: str, patterns: Iterable[str], request: st
                 return _NO
             return res.value if res.ok else _NO
     return _NO
-
-
-def _prop_names(source: str) -> list[str]:
-    return [line.split("(")[0][4:].strip() for line in source.splitlines() if line.startswith("def prop_")]

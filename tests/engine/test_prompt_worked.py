@@ -190,6 +190,19 @@ def test_the_library_list_names_every_name_the_checker_accepts_with_its_type():
     assert "parse_int -> int | None" in text
 
 
+def test_a_builtin_the_guide_types_is_typed_once_in_the_prompt(book):
+    """SPEC §9 gives the parse_* signatures; the library list names them without repeating
+    their types, and a Pattern's methods are named as the re module's functions of the same
+    types; no name is lost."""
+    for name, kind in (("parse_int", "int"), ("parse_float", "float"), ("parse_decimal", "Decimal"),
+                       ("parse_date", "date")):
+        assert f"`{name}(s: str) -> {kind} | None`" in book.system
+        assert f"{name} -> " not in book.system
+    assert "parse_int parse_float parse_decimal parse_date (typed in the guide)" in book.system
+    assert "- Pattern methods: search match fullmatch findall finditer sub subn split (as module re's)" in book.system
+    assert "search match fullmatch -> Match | None" in book.system.split("- module re: ", 1)[1]
+
+
 def _spec_section(number: int) -> str:
     spec = (ROOT / "SPEC.md").read_text(encoding="utf-8")
     start = spec.index(f"## {number}. ")
