@@ -9,8 +9,9 @@ Two parts, so the prompt stays short:
 - :func:`library_for` (in the request's message, after the worked families): the modules the
   request looks like it needs, each name with its signature and the first line of its
   docstring (``- add_days(d: date, n: int) -> date: `n` days after `d` ...``). A module is
-  needed by a request with its shape word (:data:`MODULE_SHAPES`: a written date for
-  ``dates``, a table for ``tables``, lettered options for ``text``); a module without one is
+  needed by a request with one of its shape words (:data:`MODULE_SHAPES`: a written date for
+  ``dates``, a table for ``tables``, lettered options or a count in words for ``text``: the
+  object-counting stand-in of run 9 was not shown ``text.number`` and wrote its own); a module without one is
   shown for every request.
 
 Owns: rendering both. The modules are found by :mod:`seglam.program.library`.
@@ -30,8 +31,9 @@ from seglam.program.library import stdlib_sources
 
 HEADING = ("# The Seglam library: verified modules to import (`from dates import add_days, parse_mdy`) instead of "
            "rewriting what they do; the signatures of those this request may need are shown with it")
-#: The shape word (:func:`seglam.engine.worked.shape_words`) of a request that needs a module.
-MODULE_SHAPES = {"dates": "shapedates", "tables": "shapetable", "text": "answerletter"}
+#: The shape words (:func:`seglam.engine.worked.shape_words`) of a request that needs a module.
+MODULE_SHAPES = {"dates": frozenset({"shapedates"}), "tables": frozenset({"shapetable"}),
+                 "text": frozenset({"answerletter", "shapenumberwords"})}
 #: The longest one-line doc shown, in chars (a longer first sentence is cut at a word). Long
 #: enough for every first sentence of the standard library: a model reading a cut doc guesses
 #: what a function returns on the cases that matter (None, clamping), stand-in run 5.
@@ -55,7 +57,7 @@ def library_for(query: str, sources: tuple[tuple[str, str], ...] | None = None) 
     needs (see the module docstring); empty when it needs none."""
     shapes = set(shape_words(query))
     blocks = [_summary(name, source) for name, source in _pairs(sources)
-              if MODULE_SHAPES.get(name) is None or MODULE_SHAPES[name] in shapes]
+              if MODULE_SHAPES.get(name) is None or MODULE_SHAPES[name] & shapes]
     if not blocks:
         return ""
     return "# The library modules this request may need (signatures; import them)\n\n" + "\n".join(blocks)

@@ -88,6 +88,11 @@ _DIGIT = re.compile(r"\d")
 # a question answered yes or no: it opens with an auxiliary verb ("Does Ann lie?")
 _YES_NO = re.compile(r"(?im)(?:^|[.?!:]\s+)(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|had)\b[^.?!\n]*\?")
 _HOW_MUCH = re.compile(r"(?i)\bhow (?:many|much)\b")
+#: A count written in words ("three violins", "twenty-one"); not "one" or "a", which are
+#: mostly not counts.
+_COUNT_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                          r"eighty|ninety|hundred|thousand)\b")
 _CELL_SEP = re.compile(r"[,|\t]")
 _LETTER = re.compile(r"[^\W\d_]")
 # a written date: 3/5/2021, 2021-03-05, March 5, 2021 (or Mar 5th 2021)
@@ -97,7 +102,7 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:Jan|Fe
 
 def shape_words(text: str) -> list[str]:
     """Words for what a request looks like, independent of its topic: its surface (options
-    listed, a table, numbers, written dates, mostly symbols, several lines) and the form its
+    listed, a table, numbers, counts written in words, written dates, mostly symbols, several lines) and the form its
     answer takes (one of ``answerletter``: lettered options; ``answeryesno``: a yes/no
     question, or a list of two words to answer with, such as ``- valid`` / ``- invalid``;
     ``answernumber``: it asks how many or how much)."""
@@ -113,6 +118,8 @@ def shape_words(text: str) -> list[str]:
         out.append("shapenumbers")
     if _DATE.search(text):
         out.append("shapedates")
+    if _COUNT_WORD.search(text):
+        out.append("shapenumberwords")
     visible = [c for c in text if not c.isspace()]
     if visible and sum(1 for c in visible if _LETTER.match(c)) < len(visible) / 2:
         out.append("shapesymbols")

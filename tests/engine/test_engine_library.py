@@ -101,6 +101,9 @@ def test_the_library_list_comes_from_the_modules_and_a_request_sees_the_ones_it_
     assert "return " not in dated and "assert " not in dated  # signatures and docs, not bodies
     assert library_for("name, age\nAna, 3\nBo, 4\nWho is older?").count("module ") == 1
     assert library_for("Sort these words: pear apple") == ""
+    counted = library_for("I have three violins, a flute, and four trumpets. How many instruments do I have?")
+    assert counted.count("module ") == 1 and "- number(words: str) -> int | None" in counted
+    assert library_for("I have one violin and a flute. How many instruments do I have?") == ""
     mine = (("clock", '"""Hours."""\n\n\ndef later(h: int, n: int) -> int:\n    """`n` hours after `h`."""\n'
              '    return (h + n) % 24\n'),)
     assert library_index(mine) == "- module clock: Hours: later\n"
