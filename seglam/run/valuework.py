@@ -85,7 +85,21 @@ def compare_cost(a: Any, b: Any) -> int:
 
 def extreme_cost(items: Any) -> int:
     """``min(items)`` / ``max(items)``: each item is compared once with the best so far,
-    which costs at most the item's size (beyond the linear charge for their number)."""
+    which costs at most the item's size (beyond the linear charge for their number).
+    Strings, the common case, are recognised by joining them (only strings join) once their
+    total length, needed anyway, is known to be small enough to copy; a type pass otherwise."""
+    if items and type(items[0]) is str:
+        try:
+            chars = sum(map(len, items))
+        except TypeError:
+            chars = None  # an item without a length: not all strings
+        if chars is not None and chars <= _JOIN_CHECK_CHARS:
+            try:
+                "".join(items)
+            except TypeError:
+                pass
+            else:
+                return cost.text(chars)
     types = set(map(type, items))
     if types <= SCALARS:
         return 0
@@ -93,6 +107,10 @@ def extreme_cost(items: Any) -> int:
         return cost.text(sum(map(len, items)))
     memo: dict = {}
     return sum(max(0, size(x, memo) - 1) for x in items) // BULK_UNIT
+
+
+#: :func:`extreme_cost` copies at most this many characters to see that every item is a string.
+_JOIN_CHECK_CHARS = 1 << 20
 
 
 def key_compare_cost(value: Any) -> int:

@@ -10,8 +10,9 @@ comprehension charges all its steps up front), ``countdown`` (a quiet ``while`` 
 ``itertools.repeat(None, fuel)``), ``merge_step_charge`` (a constant charge first in the body
 joins the step) and ``cap_versioning`` (a sized ``for`` that grows collections only by
 checked appends runs a copy without the checks when the room is proven; also outside pure
-regions). Each pass keeps the steps counted and the point where ``F-FUEL`` fires those of
-the context counter, so both backends agree step for step.
+regions). Before all of them, ``bounded_ints`` gives each loop whose integers are proven
+small a copy without their int tests. Each pass keeps the steps counted and the point where
+``F-FUEL`` fires those of the context counter, so both backends agree step for step.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import ast as py
 from typing import Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.passes import cap_versioning, countdown, merge_step_charge, precharge
+from seglam.run.codegen.passes import bounded_ints, cap_versioning, countdown, merge_step_charge, precharge
 from seglam.run.codegen.passes.local_fuel import Charges, Region, counted_comprehension, enter, leave
 from seglam.run.codegen.passes.purity import Purity, has_step_marker
 from seglam.run.codegen.passes.sized import Natives
@@ -33,7 +34,7 @@ class Localizer:
     def __init__(self, safe: Callable[[str], bool], fin: str, *, subscripts_may_charge: bool,
                  sized_len: str, len_name: str, range_name: str, reversed_name: str, repeat_name: str,
                  length_hint_name: str, take_name: str, prespent_name: str, iter_name: str, join_name: str,
-                 resumed_name: str) -> None:
+                 resumed_name: str, number_test: Callable[[], str] = lambda: "g_small_number") -> None:
         # global names of what the fast versions of sized loops call (passes.sized) ...
         self.natives = Natives(sized_len=sized_len, len=len_name, range=range_name, reversed=reversed_name,
                                iter=iter_name, prespent=prespent_name, join_rest=join_name, resumed=resumed_name)
@@ -43,11 +44,13 @@ class Localizer:
         self.take_name = take_name
         self.purity = Purity(safe, subscripts_may_charge)
         self.loops = 0
+        self.number_test = number_test  # binds Runtime.small_number when a pass needs it (bounded_ints)
         self.fin = fin  # global name of the helper that writes h_f back after a comprehension
 
     # ---- rewriting ------------------------------------------------------------------------------
 
     def function(self, fn: py.FunctionDef) -> None:
+        fn.body = bounded_ints.run(fn, self.natives, self.number_test, self.fresh)
         if fn.name.startswith("u_") and all(self.purity.pure(s) for s in fn.body):
             fn.body = self._local_body(fn.body)
         else:

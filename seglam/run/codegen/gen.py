@@ -158,7 +158,8 @@ class ModuleGen:
                   prespent_name=self.runtime.bind(self.runtime.prespent, "prespent"),
                   iter_name=self.runtime.bind(iter, "iter"),
                   join_name=self.runtime.bind(self.runtime.join_rest, "join_rest"),
-                  resumed_name=self.runtime.bind(self.runtime.resumed, "resumed")).function(factory)
+                  resumed_name=self.runtime.bind(self.runtime.resumed, "resumed"),
+                  number_test=lambda: self.runtime.bind(self.runtime.small_number, "small_number")).function(factory)
         tree = py.Module(body=[python_forms(factory)], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)

@@ -1,0 +1,497 @@
+"""Pass ``bounded_ints``: a loop whose integers are proven small runs a copy without the
+int tests of its arithmetic on them.
+
+Contract. Input: a function, before the fuel passes. Names with a bound on their magnitude:
+the counter of ``for NAME in range(a[, b[, step]])`` (stored nowhere else in the loop; every
+value lies between ``a`` and ``b``), tested ``|a|, |b| < 2**30`` before the loop, or bounded
+already; the same for a ``for ... in range(...)`` clause of a comprehension (a later clause's
+arguments must be bounded already); a parameter the function never rebinds; and, in a loop,
+a parameter or a local surely assigned before it (an earlier statement of the same block)
+that the loop rebinds only to values that keep a common bound (``a, b = b, a % b``,
+``x //= 10``, ``x //= len(s)``, a bounded name or literal): all tested within ``2**30`` when
+the loop starts (``Runtime.small_number``: an int or float; an optional int narrowed inside
+the loop may be None there), they stay within it. From those and int literals, ``+ - * //
+% >>`` give a bound ``M`` (``x % y`` is below ``|y|`` whatever ``x``). An int test of such an
+expression (the cap test of ``+ - *``, ``ir.CapInt``, in its expression or statement
+form, ``sizework.capped_assign``; the size test of the left operand of ``// % >>``; the
+wide-key test of an int key, when ``M < cost.WIDE_KEY``) cannot
+fire, and its slow path charges nothing, when ``M < h_small`` (``h_small = 2 **
+min(max_int_bits, SMALL_BITS)``: within the cap, and no extra work below SMALL_BITS bits).
+Output: ``if <bounds tests> and h_small > M_max: <loop without those tests> else: <loop>``
+(for a comprehension the same as an ``IfExp``), a range's arguments that are not names or
+literals bound first to fresh names (evaluated once, in order, as the loop header did); the
+copy keeps the loop's facts, so the fuel passes still apply to both. The tests left out
+cannot fire and charge 0, so the value, the fuel and the faults are the input's. Loops where
+no test can go are returned as they are. Golden before/after and differential tests:
+``tests/compiled/test_pass_bounded_ints.py``.
+"""
+
+from __future__ import annotations
+
+import ast as py
+import copy
+from typing import Callable
+
+from seglam.run.codegen import pyast as P
+from seglam.run.codegen.passes.sized import Natives
+from seglam.run.ir import nodes as ir
+from seglam.run.codegen.state import INT_LIM, NEG_INT_LIM, SMALL
+from seglam.run.cost import WIDE_KEY
+
+#: Range bounds are tested against this (exclusive) magnitude: the counter stays below it.
+BOUND = 1 << 30
+#: No bound past this many bits is used (SMALL_BITS: beyond it the slow path may charge).
+MAX_BITS = 512
+
+_DIVIDING = (py.FloorDiv, py.Mod, py.RShift)
+
+
+def run(fn: py.FunctionDef, natives: Natives, number_test: Callable[[], str],
+        fresh: Callable[[str], str]) -> list[py.stmt]:
+    """The body of ``fn`` with its loops versioned. ``number_test()``: the global name of
+    ``Runtime.small_number`` (bound on first use)."""
+    stripper = _Stripper(natives.range, fresh, {}, fixed_params(fn))
+    stripper.rebound, stripper.len_name, stripper.number_test = _params(fn) - stripper.params, natives.len, number_test
+    return stripper.block(fn.body)
+
+
+def _params(fn: py.FunctionDef) -> frozenset[str]:
+    return frozenset(a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)
+                     if a.arg.startswith("u_"))
+
+
+def fixed_params(fn: py.FunctionDef) -> frozenset[str]:
+    """The program's parameters of ``fn`` that its body never rebinds."""
+    stored = {n.id for s in fn.body for n in py.walk(s) if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)}
+    return _params(fn) - stored
+
+
+class _Stripper:
+    """Rewrites one block with the magnitude bounds ``known`` (name -> bound) of the counters
+    of the enclosing versioned loops; ``largest`` is the largest bound it relied on."""
+
+    def __init__(self, range_name: str, fresh: Callable[[str], str], known: dict[str, int],
+                 params: frozenset[str]) -> None:
+        self.range_name = range_name
+        self.fresh = fresh
+        self.known = known
+        self.params = params  # parameters never rebound: tested once when a region relies on them
+        self.assumed: dict[str, None] = {}  # the parameters this region's test must bound
+        self.rebound: frozenset[str] = frozenset()  # the parameters the function rebinds
+        self.region = False  # within a versioned copy, whose test the bounds rely on
+        self.assigned: set[str] = set()  # the program's names surely assigned before this point
+        self.len_name = ""  # the global name of builtins.len
+        self.number_test: Callable[[], str] = lambda: ""  # that of Runtime.small_number
+        self.once: frozenset[str] = frozenset()  # the names the copied loop stores just once
+        self.largest = -1  # the largest bound a test left out relies on (-1: none)
+        self.stripped = False  # a test was left out here or in a loop nested here
+
+    def block(self, stmts: list[py.stmt]) -> list[py.stmt]:
+        out: list[py.stmt] = []
+        before, known = set(self.assigned), dict(self.known)
+        for stmt in stmts:
+            if self._redundant_check(stmt, out):
+                continue
+            out.extend(self.stmt(stmt))
+            if isinstance(stmt, py.Assign):  # a later statement of this block runs after it
+                self.assigned.update(n.id for t in stmt.targets for n in py.walk(t)
+                                     if isinstance(n, py.Name) and n.id.startswith("u_"))
+                self._bind_once(stmt)
+        self.assigned, self.known = before, known
+        return out
+
+    def _bind_once(self, stmt: py.Assign) -> None:
+        """After ``name = <bounded>``, the only store to ``name`` in the loop being copied,
+        ``name`` is bounded for the rest of the block."""
+        target = stmt.targets[0] if len(stmt.targets) == 1 else None
+        if not (self.region and isinstance(target, py.Name) and target.id in self.once):
+            return
+        assumed: dict[str, None] = {}
+        m = self.bound(stmt.value, assumed)
+        if m is not None and m.bit_length() <= MAX_BITS:
+            self.assumed.update(assumed)
+            self.known = {**self.known, target.id: m}
+
+    def _scope(self, known: dict[str, int], params: frozenset[str], region: bool) -> _Stripper:
+        """A stripper for a nested block or copy, knowing what this one knows of the names."""
+        inner = _Stripper(self.range_name, self.fresh, known, params)
+        inner.rebound, inner.region, inner.assigned = self.rebound, region, set(self.assigned)
+        inner.len_name, inner.number_test, inner.once = self.len_name, self.number_test, self.once
+        return inner
+
+    def stmt(self, s: py.stmt) -> list[py.stmt]:
+        if isinstance(s, (py.FunctionDef, py.AsyncFunctionDef, py.ClassDef)):
+            return [s]
+        if isinstance(s, (py.For, py.While)):
+            versioned = self._version(s)
+            if versioned is not None:
+                return versioned
+        for field_name in ("body", "orelse", "finalbody"):
+            inner = getattr(s, field_name, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], py.stmt):
+                setattr(s, field_name, self.block(inner))
+        if isinstance(s, py.Match):
+            for case in s.cases:
+                case.body = self.block(case.body)
+        if isinstance(s, py.Try):
+            for handler in s.handlers:
+                handler.body = self.block(handler.body)
+        for field_name, value in py.iter_fields(s):
+            if isinstance(value, py.expr):
+                setattr(s, field_name, self.expr(value))
+            elif isinstance(value, list) and value and isinstance(value[0], py.expr):
+                setattr(s, field_name, [self.expr(v) for v in value])
+        return [s]
+
+    # ---- loops ----------------------------------------------------------------------------
+
+    def _range_loop(self, loop: py.For) -> str | None:
+        """The counter of ``for NAME in range(...)`` when the body never stores ``NAME``."""
+        it, target = loop.iter, loop.target
+        if not (isinstance(target, py.Name) and isinstance(it, py.Call) and isinstance(it.func, py.Name)
+                and it.func.id == self.range_name and 1 <= len(it.args) <= 3 and not it.keywords
+                and not any(isinstance(a, py.Starred) for a in it.args)):
+            return None
+        if any(isinstance(n, py.Name) and n.id == target.id and not isinstance(n.ctx, py.Load)
+               for s in loop.body for n in py.walk(s)):
+            return None
+        return target.id
+
+    def _version(self, loop: py.For | py.While) -> list[py.stmt] | None:
+        """The loop versioned on its counter's bounds (a range ``for``) and on those of the
+        parameters it rebinds without growing them (:meth:`_shrinking`); None: neither."""
+        counter = self._range_loop(loop) if isinstance(loop, py.For) else None
+        shrinking = self._shrinking(loop)
+        if counter is None and not shrinking:
+            return None
+        pre: list[py.stmt] = []
+        tests: list[py.expr] = []
+        bound = 0
+        if isinstance(loop, py.For):
+            loop.iter = self.expr(loop.iter) if counter is None else loop.iter
+        args = loop.iter.args if counter is not None else []
+        for i, arg in enumerate(args):
+            arg = args[i] = self.expr(arg)
+            static = self.bound(arg) if i < 2 else None
+            if static is not None and static < BOUND:
+                bound = max(bound, static)
+                continue
+            if not isinstance(arg, (py.Name, py.Constant)):
+                name = self.fresh("h_rg")
+                pre.append(P.at(P.assign(P.store(name), arg), loop))
+                args[i] = P.name(name)
+            if i < 2:
+                tests.append(_within(copy.deepcopy(args[i])))
+                bound = BOUND - 1
+        counters = {} if counter is None else {counter: bound}
+        inner = self._scope({**self.known, **counters}, self.params | shrinking, True)
+        stored = [name for name, _ in _stores(loop.body) or []]
+        inner.once = frozenset(name for name in stored if stored.count(name) == 1)
+        fast = copy.deepcopy(loop)  # an IR node: with its facts (how it is sized ...)
+        fast.body = inner.block(fast.body)
+        # the input loop, and both else clauses, with the enclosing loops' bounds still known
+        outer_known = self._scope(self.known, self.params, self.region)
+        if isinstance(loop, py.While):  # evaluated before each iteration
+            fast.test = inner.expr(fast.test)
+            loop.test = outer_known.expr(loop.test)
+        loop.body = outer_known.block(loop.body)
+        loop.orelse = outer_known.block(loop.orelse)
+        fast.orelse = outer_known.block(fast.orelse)
+        self.largest = max(self.largest, outer_known.largest)
+        self.stripped = self.stripped or inner.stripped or outer_known.stripped
+        self.assumed.update(outer_known.assumed)
+        if not inner.stripped:
+            return [*pre, loop]
+        # the parameters the loop rebinds stay within the bound when all of them start within it
+        tests.extend(_number_within(self.number_test(), name) for name in {**dict.fromkeys(sorted(shrinking)), **inner.assumed})
+        if inner.largest >= 0:
+            tests.append(P.compare(P.name(SMALL), py.Gt(), P.const(inner.largest)))
+        if not tests:  # the bounds hold whatever the run: the loop without the tests only
+            return [*pre, fast]
+        test = tests[0] if len(tests) == 1 else py.BoolOp(op=py.And(), values=tests)
+        return [*pre, P.at(P.if_(test, [fast], [loop]), loop)]
+
+    def _shrinking(self, loop: py.For | py.While) -> frozenset[str]:
+        """The parameters the loop rebinds only to values no larger than a bound all of them,
+        the known counters and the fixed parameters keep (``b = a % b``, ``x = x // 10``,
+        ``a, b = b, a % b``): within ``2**30`` when the loop starts, they stay within it. With
+        them, the fixed parameters their stores read, which the loop's test bounds too.
+        (Parameters and names assigned before the loop: its test can read them.)"""
+        stores = _stores(loop.body)
+        if stores is None:
+            return frozenset()
+        names = {target for target, _ in stores}
+        candidates = set(names & (self.rebound | self.assigned)) - set(self.known)
+        if isinstance(loop, py.For):
+            candidates -= {n.id for n in py.walk(loop.target) if isinstance(n, py.Name)}
+        changed = True
+        while changed:
+            changed = False
+            for target, value in stores:
+                if target in candidates and not self._kept(value, candidates):
+                    candidates.discard(target)
+                    changed = True
+        # the fixed parameters those stores read are tested with them
+        read = {n.id for target, value in stores if target in candidates and value is not None
+                for n in py.walk(value) if isinstance(n, py.Name) and n.id in self.params}
+        return frozenset(candidates | read) if candidates else frozenset()
+
+    def _kept(self, value: py.expr | None, names: set[str]) -> bool:
+        """``|value| < 2**30`` whenever ``names``, the counters and fixed parameters are."""
+        if value is None:
+            return False
+        if isinstance(value, ir.Let):
+            shape = _test_of(value)
+            return shape is not None and self._kept(shape[1], names)
+        if isinstance(value, py.Name):
+            return value.id in names or value.id in self.params or self.known.get(value.id, BOUND) < BOUND
+        if isinstance(value, py.Constant):
+            return type(value.value) is int and abs(value.value) < BOUND
+        if isinstance(value, py.BinOp):
+            right = value.right
+            if isinstance(value.op, py.Mod):  # |x % y| < |y|, for any number y
+                return self._kept(right, names)
+            if isinstance(value.op, (py.FloorDiv, py.RShift)) and isinstance(right, py.Constant) \
+                    and type(right.value) is int and right.value >= (1 if isinstance(value.op, py.FloorDiv) else 0):
+                return self._kept(value.left, names)
+            if isinstance(value.op, py.FloorDiv) and isinstance(right, py.Call) and isinstance(right.func, py.Name) \
+                    and right.func.id == self.len_name:  # an int: 0 faults, else |x // n| <= |x|
+                return self._kept(value.left, names)
+        return False
+
+    # ---- expressions ----------------------------------------------------------------------
+
+    def expr(self, node: py.expr) -> py.expr:
+        """``node`` with its redundant int tests left out (children first)."""
+        if isinstance(node, py.Lambda):
+            return node  # another scope: its parameters may shadow the counters
+        if isinstance(node, (py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)):
+            return self._comprehension(node)
+        for field_name, value in py.iter_fields(node):
+            if isinstance(value, py.expr):
+                setattr(node, field_name, self.expr(value))
+            elif isinstance(value, list):
+                setattr(node, field_name, [self.expr(v) if isinstance(v, py.expr) else v for v in value])
+        if not self.region:
+            return node  # outside a versioned loop: no region test to rely on
+        shape = _test_of(node)
+        if shape is not None and self._fits(shape[0], shape[2]):
+            return _located(shape[1], node)
+        return node
+
+    def _comprehension(self, node: py.expr) -> py.expr:
+        """A comprehension whose ``for NAME in range(...)`` clauses have bounds proven small:
+        ``<copy without the tests> if <bounds test> else <comprehension>``. The first clause's
+        range is evaluated where the comprehension is, so its arguments are tested as a
+        loop's; a later clause's must be bounded already (literals, counters, parameters)."""
+        gens = node.generators
+        gens[0].iter = self.expr(gens[0].iter)  # evaluated in the enclosing scope
+        stored = [n.id for n in py.walk(node) if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)]
+        known = {k: v for k, v in self.known.items() if k not in stored}
+        counters: dict[str, int] = {}
+        tests: list[py.expr] = []
+        assumed: dict[str, None] = {}
+        for i, gen in enumerate(gens):
+            name = self._range_target(gen, stored)
+            if name is None:
+                continue
+            scope = self._scope({**known, **counters}, self.params, self.region)
+            bound, checks = 0, []
+            for arg in gen.iter.args[:2]:
+                static = scope.bound(arg, assumed)
+                if static is not None and static < BOUND:
+                    bound = max(bound, static)
+                elif i == 0 and isinstance(arg, py.Name):
+                    checks.append(_within(P.name(arg.id)))
+                    bound = BOUND - 1
+                else:
+                    bound = -1
+                    break
+            if bound >= 0:
+                counters[name] = bound
+                tests.extend(checks)
+        fast_scope = self._scope({**known, **counters}, self.params, True)
+        fast = fast_scope.inside(copy.deepcopy(node))
+        slow_scope = self._scope(known, self.params, self.region)
+        node = slow_scope.inside(node)
+        self.largest = max(self.largest, slow_scope.largest)
+        self.stripped = self.stripped or slow_scope.stripped or fast_scope.stripped
+        self.assumed.update(slow_scope.assumed)
+        if not counters or not fast_scope.stripped:
+            return node
+        tests.extend(_number_within(self.number_test(), name) for name in {**assumed, **fast_scope.assumed})
+        if fast_scope.largest >= 0:
+            tests.append(P.compare(P.name(SMALL), py.Gt(), P.const(fast_scope.largest)))
+        if not tests:
+            return fast
+        test = tests[0] if len(tests) == 1 else py.BoolOp(op=py.And(), values=tests)
+        return _located(py.IfExp(test=test, body=fast, orelse=node), node)
+
+    def inside(self, node: py.expr) -> py.expr:
+        """``node``, a comprehension, with the tests of its element, conditions and later
+        clauses' iterables left out where this scope's bounds allow."""
+        for i, gen in enumerate(node.generators):
+            if i:
+                gen.iter = self.expr(gen.iter)
+            gen.ifs = [self.expr(c) for c in gen.ifs]
+        if isinstance(node, py.DictComp):
+            node.key, node.value = self.expr(node.key), self.expr(node.value)
+        else:
+            node.elt = self.expr(node.elt)
+        return node
+
+    def _range_target(self, gen: py.comprehension, stored: list[str]) -> str | None:
+        """The counter of a ``for NAME in range(a[, b[, step]])`` clause, stored nowhere else."""
+        it, target = gen.iter, gen.target
+        if gen.is_async or not (isinstance(target, py.Name) and stored.count(target.id) == 1
+                                and isinstance(it, py.Call) and isinstance(it.func, py.Name)
+                                and it.func.id == self.range_name and 1 <= len(it.args) <= 3 and not it.keywords
+                                and not any(isinstance(a, py.Starred) for a in it.args)):
+            return None
+        return target.id
+
+    def _redundant_check(self, stmt: py.stmt, before: list[py.stmt]) -> bool:
+        """``if name > h_ilim or name < h_nilim: ...`` right after ``name = <bounded>``."""
+        if not (self.region and before and isinstance(stmt, py.If) and not stmt.orelse and isinstance(stmt.test, py.BoolOp)
+                and isinstance(stmt.test.op, py.Or) and len(stmt.test.values) == 2):
+            return False
+        prev = before[-1]
+        if not (isinstance(prev, py.Assign) and len(prev.targets) == 1 and isinstance(prev.targets[0], py.Name)):
+            return False
+        name = prev.targets[0].id
+        if [_compared(v) for v in stmt.test.values] != [(name, py.Gt, INT_LIM), (name, py.Lt, NEG_INT_LIM)]:
+            return False
+        return self._fits(prev.value)
+
+    def _fits(self, value: py.expr, limit: int | None = None) -> bool:
+        """``value`` and every operand in it have a bound (the slow path would look at the
+        operands too), at most MAX_BITS bits (and below ``limit``); the largest is recorded
+        for the region test."""
+        assumed: dict[str, None] = {}
+        if self.bound(value, assumed) is None:
+            return False
+        m = max(b for b in (self.bound(n, assumed) for n in py.walk(value)) if b is not None)
+        if m.bit_length() > MAX_BITS or (limit is not None and m >= limit):
+            return False
+        self.assumed.update(assumed)
+        self.largest = max(self.largest, m)
+        self.stripped = True
+        return True
+
+    def bound(self, node: py.expr, assumed: dict[str, None] | None = None) -> int | None:
+        """A bound on ``|node|`` when it is built only of known counters, int literals and
+        (with ``assumed``, which collects them) fixed parameters, bounded by the region test.
+        (A parameter reached here is an operand of arithmetic the lowering tests as int
+        arithmetic: a number, so the region test compares it without raising.)"""
+        if isinstance(node, py.Constant):
+            return abs(node.value) if type(node.value) is int else None
+        if isinstance(node, py.Name):
+            if node.id in self.known:
+                return self.known[node.id]
+            if assumed is not None and node.id in self.params and isinstance(node.ctx, py.Load):
+                assumed[node.id] = None
+                return BOUND - 1
+            return None
+        if isinstance(node, ir.Let):
+            shape = _test_of(node)
+            if shape is not None:
+                return self.bound(shape[1], assumed)
+            value = self.bound(node.value, assumed)
+            if value is None:
+                return None
+            outer, self.known = self.known, {**self.known, node.name: value}
+            try:
+                return self.bound(node.body, assumed)
+            finally:
+                self.known = outer
+        if isinstance(node, py.UnaryOp) and isinstance(node.op, py.USub):
+            return self.bound(node.operand, assumed)
+        if not isinstance(node, py.BinOp):
+            return None
+        right = node.right
+        if isinstance(node.op, py.Mod) and isinstance(right, py.Constant) and type(right.value) is int \
+                and right.value > 0 and self.bound(node.left, assumed) is not None:
+            return right.value - 1
+        a, b = self.bound(node.left, assumed), self.bound(right, assumed)
+        if a is None or b is None:
+            return None
+        if isinstance(node.op, (py.Add, py.Sub)):
+            return a + b
+        if isinstance(node.op, py.Mult):
+            return a * b
+        if isinstance(node.op, (py.FloorDiv, py.RShift)) and isinstance(right, py.Constant) \
+                and type(right.value) is int and right.value >= 1:
+            return a
+        return None
+
+
+def _compared(test: py.expr) -> tuple | None:
+    """``(left name, op type, right name)`` of a one-operator comparison of two names."""
+    if isinstance(test, py.Compare) and len(test.ops) == 1 and isinstance(test.left, py.Name) \
+            and isinstance(test.comparators[0], py.Name):
+        return (test.left.id, type(test.ops[0]), test.comparators[0].id)
+    return None
+
+
+def _stores(body: list[py.stmt]) -> list[tuple[str, py.expr | None]] | None:
+    """Every ``(name, value)`` stored in ``body`` (value None: not a plain assignment), or
+    None when a nested scope is defined there."""
+    out: list[tuple[str, py.expr | None]] = []
+    seen: set[int] = set()  # the target names of the plain assignments
+    for stmt in body:
+        for node in py.walk(stmt):
+            if isinstance(node, (py.FunctionDef, py.AsyncFunctionDef, py.Lambda, py.ClassDef)):
+                return None
+            if isinstance(node, py.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+                if isinstance(target, py.Tuple) and isinstance(value, py.Tuple) and len(target.elts) == len(value.elts):
+                    pairs = [(t, v) for t, v in zip(target.elts, value.elts) if isinstance(t, py.Name)]
+                elif isinstance(target, py.Name):
+                    pairs = [(target, value)]
+                else:
+                    pairs = []
+                out.extend((t.id, v) for t, v in pairs)
+                seen.update(id(t) for t, _ in pairs)
+            elif isinstance(node, py.Name) and not isinstance(node.ctx, py.Load) and id(node) not in seen:
+                out.append((node.id, None))
+    return out
+
+
+def _within(value: py.expr) -> py.expr:
+    """``-BOUND < value < BOUND``."""
+    return py.Compare(left=P.const(-BOUND), ops=[py.Lt(), py.Lt()], comparators=[value, P.const(BOUND)])
+
+
+def _number_within(test: str, name: str) -> py.expr:
+    """``test(name, BOUND)``: ``name`` holds an int or float within the bound (an optional int
+    narrowed inside the loop may be None when it starts)."""
+    return P.call(P.name(test), [P.name(name), P.const(BOUND)])
+
+
+def _located(new: py.expr, old: py.expr) -> py.expr:
+    """``new`` at ``old``'s place in the source (a fault in it is reported there)."""
+    return new if hasattr(new, "lineno") else py.copy_location(new, old)
+
+
+def _test_of(node: py.expr) -> tuple[py.expr, py.expr, int | None] | None:
+    """An int test bound by a ``Let``: ``Let(t, value, <t if within(t) else ...>)``, a cap
+    test (``ir.CapInt``) or the wide-key test of an int key (``sizework.keyed``, a plain
+    ``IfExp``), or ``Let(t, value, <t op right if within(t) else ...>)``, the size test of the
+    left operand of ``// % >>`` (``sizework.int_divided``). ``(the value tested, the
+    expression without the test, the bound the value must stay below: None for h_small,
+    cost.WIDE_KEY for a key)``; None for anything else."""
+    if not (isinstance(node, ir.Let) and isinstance(node.body, py.IfExp) and _is_int_test(node.body.test, node.name)):
+        return None
+    t, body = node.name, node.body.body
+    if isinstance(body, py.Name) and body.id == t:
+        return node.value, node.value, None if isinstance(node.body, ir.CapInt) else WIDE_KEY
+    if isinstance(body, py.BinOp) and isinstance(body.op, _DIVIDING) and isinstance(body.left, py.Name) \
+            and body.left.id == t and not any(isinstance(n, py.Name) and n.id == t for n in py.walk(body.right)):
+        return node.value, py.BinOp(left=node.value, op=body.op, right=body.right), None
+    return None
+
+
+def _is_int_test(test: py.expr, t: str) -> bool:
+    """``test`` is ``t <= h_ilim and t >= h_nilim`` (``sizework.int_within``)."""
+    return isinstance(test, py.BoolOp) and isinstance(test.op, py.And) and len(test.values) == 2 \
+        and _compared(test.values[0]) == (t, py.LtE, INT_LIM) and _compared(test.values[1]) == (t, py.GtE, NEG_INT_LIM)

@@ -1,0 +1,345 @@
+"""Golden before/after tests of the pass ``bounded_ints``
+(:mod:`seglam.run.codegen.passes.bounded_ints`), and what it leaves: the same value, fuel and
+faults as the reference evaluator, at every fuel budget, with range bounds past the proven
+bound, and with an integer size limit the loop's arithmetic reaches."""
+
+from __future__ import annotations
+
+import ast as py
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import seglam
+from seglam.run.codegen.passes import bounded_ints
+from seglam.run.ir import nodes as ir
+from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
+from tests.compiled.passcheck import NATIVES, disagreements_at_every_budget, emitted, normalised
+
+
+def _run_pass(before: str) -> str:
+    body = [_Lets().visit(s) for s in py.parse(textwrap.dedent(before)).body]
+    fn = py.parse("def u_f(h_d, /, u_k, u_m):\n    pass").body[0]
+    fn.body = body
+    names = iter(range(1, 100))
+    out = bounded_ints.run(fn, NATIVES, lambda: "g_small_number", lambda prefix: f"{prefix}{next(names)}")
+    return emitted(out)
+
+
+class _Lets(py.NodeTransformer):
+    """Golden text read into the IR as sizework builds it: ``<body> if (t := v) <= h_ilim and
+    t >= h_nilim else <slow>`` as ``Let(t, v, <body> if within(t) else <slow>)``, the test an
+    ``ir.CapInt`` when its slow path checks the cap (``g_int_cost``/``g_int_fault``)."""
+
+    def visit_IfExp(self, node: py.IfExp) -> py.AST:
+        self.generic_visit(node)
+        test = node.test
+        if not (isinstance(test, py.BoolOp) and isinstance(test.values[0], py.Compare)
+                and isinstance(test.values[0].left, py.NamedExpr) and "h_ilim" in py.unparse(test)):
+            return node
+        bound = test.values[0].left
+        test.values[0].left = py.Name(id=bound.target.id, ctx=py.Load())
+        capped = isinstance(node.body, py.Name) and ("g_int_cost" in py.unparse(node.orelse)
+                                                      or "g_int_fault" in py.unparse(node.orelse))
+        inner = ir.CapInt(test, node.body, node.orelse) if capped else py.IfExp(test=test, body=node.body,
+                                                                                  orelse=node.orelse)
+        return ir.Let(bound.target.id, bound.value, inner)
+
+
+_CHECKED = "(h_t1 if (h_t1 := ({expr})) <= h_ilim and h_t1 >= h_nilim else h_t1 if h_t1 < h_small " \
+           "and h_t1 > h_nsmall else h_cx(g_int_cost(h_ctx, '*', h_t1, 0, 0)) or h_t1)"
+_DIVIDED = "(h_t2 % 7 if (h_t2 := {expr}) <= h_ilim and h_t2 >= h_nilim else h_t2 % 7 if h_t2 < h_small " \
+           "and h_t2 > h_nsmall else h_cx(g_int_cost(h_ctx, '%', 0, h_t2, 7)) or h_t2 % 7)"
+
+
+def test_the_arithmetic_of_a_counter_and_literals_runs_without_its_tests_when_the_bounds_are_small():
+    before = f"""
+        for u_i in g_range(u_a, u_f(u_n)):
+            h_tick()
+            u_x = u_x + {_CHECKED.format(expr="u_i * 12")} + {_DIVIDED.format(expr="u_i")}
+            u_y = u_i * 3
+            if u_y > h_ilim or u_y < h_nilim:
+                h_cx(g_int_cost(h_ctx, '*', u_y, u_i, 3))
+        """
+    after = f"""
+        h_rg1 = u_f(u_n)
+        if -1073741824 < u_a < 1073741824 and -1073741824 < h_rg1 < 1073741824 and h_small > 12884901876:
+            for u_i in g_range(u_a, h_rg1):
+                h_tick()
+                u_x = u_x + u_i * 12 + u_i % 7
+                u_y = u_i * 3
+        else:
+            for u_i in g_range(u_a, h_rg1):
+                h_tick()
+                u_x = u_x + {_CHECKED.format(expr="u_i * 12")} + {_DIVIDED.format(expr="u_i")}
+                u_y = u_i * 3
+                if u_y > h_ilim or u_y < h_nilim:
+                    h_cx(g_int_cost(h_ctx, '*', u_y, u_i, 3))
+        """
+    assert _run_pass(before) == normalised(after)
+
+
+def test_a_nested_loop_knows_the_counters_of_the_loops_around_it():
+    before = f"""
+        for u_i in g_range(100):
+            for u_j in g_range(u_i, u_n):
+                u_s = {_CHECKED.format(expr="u_i * u_j % 10 * u_i")}
+        """
+    # u_i < 100 whatever the run, so the outer loop needs no second copy; the largest value
+    # the inner copy relies on is u_i * u_j <= 100 * (2 ** 30 - 1) (a range bound counts whole)
+    after = f"""
+        for u_i in g_range(100):
+            if -1073741824 < u_n < 1073741824 and h_small > 107374182300:
+                for u_j in g_range(u_i, u_n):
+                    u_s = u_i * u_j % 10 * u_i
+            else:
+                for u_j in g_range(u_i, u_n):
+                    u_s = {_CHECKED.format(expr="u_i * u_j % 10 * u_i")}
+        """
+    assert _run_pass(before) == normalised(after)
+
+
+def test_a_parameter_the_function_never_rebinds_is_bounded_by_the_region_test():
+    before = f"""
+        for u_i in g_range(10):
+            u_s = {_CHECKED.format(expr="u_i * u_k")}
+        """
+    after = f"""
+        if g_small_number(u_k, 1073741824) and h_small > 10737418230:
+            for u_i in g_range(10):
+                u_s = u_i * u_k
+        else:
+            for u_i in g_range(10):
+                u_s = {_CHECKED.format(expr="u_i * u_k")}
+        """
+    assert _run_pass(before) == normalised(after)
+
+
+def test_a_comprehension_over_a_range_is_versioned_as_a_loop():
+    before = f"u_xs = [{_CHECKED.format(expr='u_i * 7')} for u_i in g_range(u_n) if h_tick()]"
+    after = f"u_xs = [u_i * 7 for u_i in g_range(u_n) if h_tick()] if -1073741824 < u_n < 1073741824 " \
+            f"and h_small > 7516192761 else [{_CHECKED.format(expr='u_i * 7')} for u_i in g_range(u_n) if h_tick()]"
+    assert _run_pass(before) == normalised(after)
+
+
+_KEYED = "(h_t3 if (h_t3 := {expr}) <= h_ilim and h_t3 >= h_nilim else h_cx(g_key_cost(h_ctx, h_t3)) or h_t3)"
+
+
+def test_a_name_stored_once_in_the_loop_is_bounded_after_its_store_and_int_keys_go_untested():
+    before = f"""
+        for u_i in g_range(1, 90):
+            u_p = {_DIVIDED.format(expr="u_i").replace("% 7", "// 3")}
+            u_d.setdefault({_KEYED.format(expr="u_p")}, 0)
+        """
+    after = f"""
+        if h_small > 90:
+            for u_i in g_range(1, 90):
+                u_p = u_i // 3
+                u_d.setdefault(u_p, 0)
+        else:
+            for u_i in g_range(1, 90):
+                u_p = {_DIVIDED.format(expr="u_i").replace("% 7", "// 3")}
+                u_d.setdefault({_KEYED.format(expr="u_p")}, 0)
+        """
+    assert _run_pass(before) == normalised(after)
+    twice = before + "    u_p = u_q\n"  # a second store: u_p may be anything when read
+    assert "g_key_cost" in _run_pass(twice)
+
+
+def test_a_later_clause_needs_bounds_known_before_the_comprehension_runs():
+    known = f"u_s = [{_CHECKED.format(expr='u_i * u_j')} for u_i in g_range(u_n) for u_j in g_range(u_i, 50)]"
+    assert _run_pass(known).startswith("u_s = [u_i * u_j for u_i in g_range(u_n) for u_j in g_range(u_i, 50)] if ")
+    unknown = f"u_s = [{_CHECKED.format(expr='u_i * u_j')} for u_i in g_range(u_n) for u_j in g_range(u_i, u_y)]"
+    assert _run_pass(unknown) == normalised(unknown)  # u_y may be anything when the clause runs
+
+
+def test_parameters_a_loop_rebinds_without_growing_them_are_bounded_by_the_region_test():
+    divided = _DIVIDED.replace("% 7", "% u_m")
+    before = f"""
+        u_k = 0
+        while u_m != 0:
+            h_tick()
+            u_k, u_m = (u_m, {divided.format(expr="u_k")})
+        """
+    after = f"""
+        u_k = 0
+        if g_small_number(u_k, 1073741824) and g_small_number(u_m, 1073741824) and (h_small > 1073741823):
+            while u_m != 0:
+                h_tick()
+                u_k, u_m = (u_m, u_k % u_m)
+        else:
+            while u_m != 0:
+                h_tick()
+                u_k, u_m = (u_m, {divided.format(expr="u_k")})
+        """
+    assert _run_pass(before) == normalised(after)
+
+
+@pytest.mark.parametrize("before", [
+    # u_k grows: nothing bounds it
+    f"while u_m != 0:\n    u_k = u_k * 2\n    u_m = {_DIVIDED.format(expr='u_k')}",
+    # u_m is set to something unknown
+    f"while u_m != 0:\n    u_m = u_f(u_m)\n    u_x = {_DIVIDED.format(expr='u_m')}",
+    f"u_s = [{_CHECKED.format(expr='u_i * 2')} for u_i in g_range(u_n) for u_i in u_xs]",  # the counter rebound
+    f"for u_i in g_range(10):\n    u_s = {_CHECKED.format(expr='u_i * u_m')}\nu_m = 2",  # u_m is rebound
+    f"u_x = {_CHECKED.format(expr='3 * 4')}",  # no loop: no region test to rely on
+    f"for u_i in g_range(u_n):\n    u_i = u_i + 1\n    u_x = {_CHECKED.format(expr='u_i * 2')}",  # counter rebound
+    f"for u_i in u_xs:\n    u_x = {_CHECKED.format(expr='u_i * 2')}",  # not a range
+    f"for u_i in g_range(u_n):\n    u_x = {_CHECKED.format(expr='u_i * u_y')}",  # u_y unknown
+    f"for u_i in g_range(u_n):\n    u_x = {_CHECKED.format(expr='u_i ** 2')}",  # ** is not bounded here
+])
+def test_anything_else_is_left_as_it_is(before):
+    assert _run_pass(before) == normalised(before)
+
+
+_PROGRAM = """
+def main(a: int, b: int) -> int:
+    total = 0
+    for i in range(a, b):
+        x = i * 7919 + (i // 3) * 5 * a
+        total += x % 1000 + i * i
+        for j in range(i, i + 3):
+            total += (i * j) % 11 - j * 3
+    squares = [k * k * a % 97 for k in range(b - a)]
+    table = [[(r * c + a) % 5 for c in range(3)] for r in range(a, b)]
+    return total + sum(squares) + sum(sum(row) for row in table) + sum(m * 3 for m in range(a, b))
+"""
+
+
+@pytest.mark.parametrize("args", [(0, 6), (-4, 3), (2 ** 29, 2 ** 29 + 2)])
+def test_the_pass_runs_on_generated_code_and_fuel_agrees_at_every_budget(args):
+    program = seglam.compile(_PROGRAM, filename="bounded_ints.sgl")
+    assert "< 1073741824 and h_small >" in program.python_source("main")  # the versioned loop
+    assert disagreements_at_every_budget(program, "main", args) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=st.integers(-50, 50) | st.integers(2 ** 30 - 6, 2 ** 30 + 2) | st.integers(-2 ** 70, 2 ** 70),
+       span=st.integers(0, 5), bits=st.sampled_from([8, 20, 31, 40, 64, 65_536]))
+def test_bounds_past_the_proof_and_small_int_limits_agree_with_the_reference(a, span, bits):
+    compiled, reference = outcomes(_PROGRAM, "main", (a, a + span), Limits(max_int_bits=bits))
+    assert compiled == reference
+
+
+_FLOAT_PROGRAM = """
+def main(a: int, f: float) -> float:
+    total = 0.0
+    for i in range(a, a + 4):
+        total += i * f + (i % 3) * 2
+    return total
+"""
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=st.integers(-50, 50) | st.integers(-2 ** 40, 2 ** 40),
+       f=st.floats(allow_nan=False) | st.integers(-2 ** 40, 2 ** 40), bits=st.sampled_from([8, 64, 65_536]))
+def test_a_float_parameter_in_the_region_test_agrees_with_the_reference(a, f, bits):
+    compiled, reference = outcomes(_FLOAT_PROGRAM, "main", (a, f), Limits(max_int_bits=bits))
+    assert compiled == reference
+
+
+_SHRINKING = """
+def gcd(a: int, b: int) -> int:
+    while b != 0:
+        a, b = b, a % b
+    return a
+
+
+def digits(x: int, base: int) -> int:
+    total = 0
+    while x > 0:
+        total += x % base
+        x //= base
+    return total
+
+
+def main(a: int, b: int) -> int:
+    return gcd(a, b) + digits(a, 10) + digits(b * b, 7)
+"""
+
+
+@pytest.mark.parametrize("args", [(84, 360), (-7, 12), (2 ** 29 + 3, 2 ** 30 + 1)])
+def test_shrinking_parameters_agree_at_every_budget(args):
+    program = seglam.compile(_SHRINKING, filename="bounded_ints.sgl")
+    assert "h_small > 1073741823" in program.python_source("gcd")  # the versioned loop
+    assert disagreements_at_every_budget(program, "main", args) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=st.integers(-2 ** 40, 2 ** 40) | st.integers(-2 ** 700, 2 ** 700), b=st.integers(-2 ** 40, 2 ** 40),
+       bits=st.sampled_from([8, 20, 31, 64, 65_536]))
+def test_shrinking_parameters_past_the_bound_and_small_int_limits_agree(a, b, bits):
+    compiled, reference = outcomes(_SHRINKING, "main", (a, b), Limits(max_int_bits=bits))
+    assert compiled == reference
+
+
+_NARROWED = """
+def main(p: int | None, n: int, w: str) -> int:
+    total = 0
+    for i in range(n):
+        if p is not None:
+            total += (i * p) % 7
+    x = n * 7919 % 1000003
+    for _ in range(3 + n % 3):
+        total += x % len(w)
+        x //= len(w)
+    return total
+"""
+
+
+@pytest.mark.parametrize("args", [(None, 5, "abc"), (3, 6, "ab"), (2 ** 40, 4, "abcd"), (-9, 3, "a")])
+def test_an_optional_parameter_and_a_local_set_before_the_loop_agree_at_every_budget(args):
+    program = seglam.compile(_NARROWED, filename="bounded_ints.sgl")
+    source = program.python_source("main")
+    assert "small_number(u_p, 1073741824)" in source and "small_number(u_x, 1073741824)" in source
+    assert disagreements_at_every_budget(program, "main", args) == []
+
+
+def test_a_name_that_is_not_a_small_number_takes_the_input_loop():
+    from seglam.run.codegen.runtime import Runtime
+    assert [Runtime.small_number(v, 1 << 30) for v in (None, "7", 5, -5.5, 1 << 30, float("nan"), True)] \
+        == [False, False, True, True, False, False, False]
+
+
+_KEYS = """
+def main(n: int) -> int:
+    children: dict[int, list[int]] = {}
+    for i in range(1, n):
+        parent = (i - 1) // 3
+        children.setdefault(parent, []).append(i)
+    seen = {(i * 7) % 11 for i in range(n)}
+    return len(children) + len(seen) + sum(len(v) for v in children.values())
+"""
+
+
+@pytest.mark.parametrize("n", [0, 5, 12])
+def test_int_keys_of_bounded_names_agree_at_every_budget(n):
+    program = seglam.compile(_KEYS, filename="bounded_ints.sgl")
+    assert "setdefault(u_parent, [])" in program.python_source("main")
+    assert disagreements_at_every_budget(program, "main", (n,)) == []
+
+
+_SET_FROM_PARAMETER = """
+def main(p: int, n: int) -> int:
+    x = 1
+    total = 0
+    k = 0
+    while k < n:
+        total += x * x % 1000
+        if k % 2 == 0:
+            x = p
+        else:
+            x = x // 2
+        k += 1
+    return total
+"""
+
+
+@pytest.mark.parametrize("bits", [64, 100, 65_536])
+@pytest.mark.parametrize("p", [3, 2 ** 40, -(2 ** 31)])
+def test_a_name_set_from_a_parameter_in_the_loop_relies_on_the_parameter_s_test(p, bits):
+    compiled, reference = outcomes(_SET_FROM_PARAMETER, "main", (p, 3), Limits(max_int_bits=bits))
+    assert compiled == reference
