@@ -215,7 +215,10 @@ def evaluate(
     if unanswerable and len(example_values) < MIN_EXAMPLES_UNANSWERED:
         failures.append(failure("example", f"your answer is null, so the family is admitted on its examples: give at "
                                 f"least {MIN_EXAMPLES_UNANSWERED} that the program answers ({len(example_values)} did)"))
-    failures += unanswered_refusals(request, patterns, (*samples, *(ex.request or "" for ex in reply.examples)))
+    # rule 4: a request the model judged unanswerable as asked stays refused (its program
+    # refuses it, checked above), in a widening too
+    handled = (*samples, *(ex.request or "" for ex in reply.examples), *((request.text or "",) if unanswerable else ()))
+    failures += unanswered_refusals(request, patterns, handled)
     if check_pattern is not None and patterns:
         for text in patterns:
             failures += [failure("pattern refused", r) for r in check_pattern(text, tuple(samples))]  # named in r

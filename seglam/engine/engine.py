@@ -582,7 +582,7 @@ class Engine:
         res = self.cache.replace(request.replaces, draft.source, entry=draft.entry, patterns=keep,
                                  provenance=draft.provenance, note="recompiled by the engine",
                                  verification=draft.verification,
-                                 samples=version_samples(request, draft.patterns, keep, draft.samples),
+                                 samples=version_samples(request, draft.patterns, keep, draft.samples, draft.request is None),
                                  description=draft.description or None)
         if add:
             new = self.cache.get(res.entry_id)

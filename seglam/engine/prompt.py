@@ -332,7 +332,8 @@ def _refused(refused: Sequence[tuple[str, str]], request: str) -> list[str]:
     out = ["", "Requests the family refused (most recent first). Rule 6: the new version must answer each one "
                "your patterns match, given in \"examples\" with its answer; if one is not of this family's kind, "
                "let no pattern match it (it needs no answer):"]
-    return out + [f"- {_json(text)}" + (" (this request: your \"answer\")" if text == request else "") + f": refused, {why}"
+    return out + [f"- {_json(text)}" + (" (this request: your \"answer\", or null if it cannot be answered as asked: rule 4)"
+                                     if text == request else "") + f": refused, {why}"
                   for text, why in refused]
 
 

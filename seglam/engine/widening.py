@@ -103,7 +103,7 @@ def kept_requests(entry: Entry) -> tuple[tuple[str, ...], int]:
 
 
 def version_samples(request: Request, claimed: Sequence[str], stored: Sequence[str],
-                    answered: Sequence[str] = ()) -> tuple[str, ...]:
+                    answered: Sequence[str] = (), unanswerable: bool = False) -> tuple[str, ...]:
     """The requests a next version adds to its family's samples, regressions every later
     version must still answer: the request and the widening's refused requests that the new
     version's own patterns (``claimed``) match, so it answered each
@@ -112,11 +112,13 @@ def version_samples(request: Request, claimed: Sequence[str], stored: Sequence[s
     that a pattern stored with the program (``stored``) matches. (One only a pattern learned
     afterwards matches is stored with that pattern when it is its sample.) Before, a
     widening's own examples were checked once and then forgotten (stand-in run 7 saw them
-    missing from the stored requests of the next widening)."""
+    missing from the stored requests of the next widening). An ``unanswerable`` request
+    (the model answered null, rule 4; the version refuses it) is not one of them."""
     if request.text is None:
         return ()
     mine, kept = [parse_pattern(p) for p in claimed], [parse_pattern(p) for p in stored]
-    texts = dict.fromkeys((request.text, *(text for text, _ in request.refused)))
+    texts = dict.fromkeys(t for t in (request.text, *(text for text, _ in request.refused))
+                          if not (unanswerable and t == request.text))
     claimed_texts = [t for t in texts if any(p.match(t) is not None for p in mine)]
     return tuple(t for t in dict.fromkeys((*claimed_texts, *answered))
                  if any(p.match(t) is not None for p in kept))

@@ -27,7 +27,7 @@ from seglam.engine.widening import CANNOT_BIND
 from tests.engine.conftest import make_config
 from tests.engine.fake_openai import first_user_text, reply, status
 from tests.engine.oracle_toolchain import OracleToolchain
-from tests.engine.test_route_widen import FIRST, LARGEST_SRC, ONE_QUESTION, OTHER_QUESTION, V1, compile_reply
+from tests.engine.test_route_widen import ANY_QUESTION, BOTH_SRC, FIRST, LARGEST_SRC, ONE_QUESTION, OTHER_QUESTION, V1, compile_reply
 
 WHAT = "Numbers: {nums: str}. What is the {question: tokens(largest smallest)}?"
 WHICH = "Numbers: {nums: str}. Which one is the {question: tokens(largest smallest)}?"
@@ -72,7 +72,7 @@ def user_of(body: dict) -> str:
 def refused_listed(prompt: str) -> list[str]:
     """The requests of the prompt's list of refused requests, in order."""
     part = prompt.split("Requests the family refused (most recent first)", 1)[1].split("\n\n", 1)[0]
-    return [json.loads(line[2:].split(": refused, ", 1)[0].replace(' (this request: your "answer")', ""))
+    return [json.loads(line[2:].split(": refused, ", 1)[0].replace(' (this request: your "answer", or null if it cannot be answered as asked: rule 4)', ""))
             for line in part.splitlines() if line.startswith("- ")]
 
 
@@ -100,7 +100,7 @@ def test_a_widening_prompt_lists_every_kept_refusal_and_its_version_answers_each
     assert (answer.trace.entry_id, answer.trace.version) == (family, 2)
     widen_prompt = user_of(server.requests[2])
     assert refused_listed(widen_prompt) == [OTHER_QUESTION, OTHER_WORDING, OTHER_KIND, SIGNED]  # most recent first
-    assert f'{json.dumps(OTHER_QUESTION)} (this request: your "answer"): refused, {CANNOT_BIND}' in widen_prompt
+    assert f'{json.dumps(OTHER_QUESTION)} (this request: your "answer", or null if it cannot be answered as asked: rule 4): refused, {CANNOT_BIND}' in widen_prompt
     assert widen_prompt.count("def solve(nums: str) -> int:") == 1  # the family is the program to extend, not a worked one
     assert "the other wordings of this kind you can anticipate from them" in widen_prompt
     repair = user_of(server.requests[3])  # the first reply's patterns claim two refusals it does not answer
@@ -129,6 +129,26 @@ def test_a_refusal_no_pattern_claims_needs_no_answer(server, cache):
     answer = engine.solve(SIGNED)  # refused by the precondition: the 2nd refusal since the last attempt
     assert answer.tier == "compiled" and answer.trace.version == 2 and server.calls == 2, answer.trace.reasons
     assert OTHER_KIND in user_of(server.requests[1])
+
+
+def test_a_widening_may_judge_its_own_request_unanswerable_as_rule_4_allows(server, cache):
+    """Run 9's dates stand-in judged the refused request flawed (no option is right) and
+    answered null; the widening then demanded an answer for it (rule 6), twice, until it
+    narrowed its pattern to dodge the request. Rule 4 holds in a widening too: a null answer
+    with a program that refuses the request, and enough examples, is admitted."""
+    engine = engine_on(server, cache, widen=8, route=False)
+    server.script(V1)
+    family = engine.solve(FIRST).trace.entry_id
+    cache.trust.refused(cache.get(family), CANNOT_BIND, OTHER_KIND)
+    cache.trust.widening(cache.get(family), "an earlier attempt that failed")
+    cache.trust.refused(cache.get(family), CANNOT_BIND, OTHER_KIND)
+    flawed = compile_reply(BOTH_SRC, [ANY_QUESTION], None, [("Numbers: 4 9. What is the smallest?", 4),
+                                                            ("Numbers: 1 2. What is the largest?", 2)])
+    server.script(flawed)
+    answer = engine.solve(SIGNED)  # the precondition refuses it, and the model says it cannot be answered
+    assert server.calls == 2, [user_of(b).split("What failed:")[-1][:700] for b in server.requests[2:]]  # no repair
+    assert answer.value is None and answer.tier == "unsolved", answer.trace.reasons
+    assert cache.get(family).version == 2 and engine.solve(OTHER_QUESTION).value == 3
 
 
 # -- back-off: a failed widening is retried on the 1st, 2nd, 4th ... refusal since the last -------
@@ -295,7 +315,7 @@ def test_a_precondition_refusal_shows_the_inputs_the_patterns_bound_before_the_r
     assert (answer.trace.entry_id, answer.trace.version) == (family, 2)
     widen_prompt = user_of(server.requests[-1])
     assert refused_listed(widen_prompt) == [SIGNED]
-    line = widen_prompt.split(f'{json.dumps(SIGNED)} (this request: your "answer"): refused, ', 1)[1].splitlines()[0]
+    line = widen_prompt.split(f'{json.dumps(SIGNED)} (this request: your "answer", or null if it cannot be answered as asked: rule 4): refused, ', 1)[1].splitlines()[0]
     assert line.startswith("its precondition refused the request's inputs nums='3 -5 8' ("), line
     assert "F-REQUIRES" in line
 
@@ -391,6 +411,6 @@ def test_a_leading_asserts_message_reaches_the_widening_so_it_knows_what_was_not
     second = engine.solve(SIGNED)
     assert second.trace.version == 2, second.trace.reasons
 
-    line = user_of(server.requests[-1]).split(f'{json.dumps(SIGNED)} (this request: your "answer"): refused, ', 1)[1]
+    line = user_of(server.requests[-1]).split(f'{json.dumps(SIGNED)} (this request: your "answer", or null if it cannot be answered as asked: rule 4): refused, ', 1)[1]
     assert "cannot read '-5'" in line.splitlines()[0], line[:400]
     assert cache.get(family).version == 2
