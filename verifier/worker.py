@@ -20,8 +20,6 @@ import time
 from dataclasses import dataclass
 
 from seglam.verifier.claims import Claims
-from seglam.verifier.view import ModuleView
-from seglam.verifier.z3pass import run_z3
 
 
 @dataclass(frozen=True)
@@ -105,11 +103,6 @@ def _child(job, conn) -> None:
     finally:
         conn.close()
         os._exit(0)  # no atexit handlers or inherited buffers in a forked child
-
-
-def start(view: ModuleView, options) -> Z3Run:
-    """Start checking ``view``'s obligations in a forked process (or inline without fork)."""
-    return start_job(lambda send: run_z3(view, options, send))
 
 
 def _fork():
