@@ -19,7 +19,7 @@ from seglam.verifier import worker
 from seglam.verifier.api import make_options
 from seglam.verifier.context import fresh_context
 from seglam.verifier.encode import encode_function
-from seglam.verifier.fuzz import LIMIT_FAULTS, is_precondition_fault
+from seglam.verifier.fuzz import LIMIT_FAULTS, is_precondition_fault, no_harvested_constants
 from seglam.verifier.load import load_program
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN
 from seglam.verifier.runner import Outcome
@@ -250,7 +250,8 @@ def _fuzz(name, lo, ln, opts):
         phases=(Phase.explicit, Phase.generate, Phase.shrink), verbosity=Verbosity.quiet, print_blob=False,
     )(given(strategy)(body))
     try:
-        test()
+        with no_harvested_constants():
+            test()
     except _Differs as d:
         return d.inputs, d.a, d.b
     except errors.HypothesisException:

@@ -18,7 +18,8 @@ import pytest
 import z3
 
 from seglam.verifier import claims as claims_module
-from seglam.verifier import verify
+from seglam.verifier import diff, verify
+from seglam.verifier import runner as runner_module
 from seglam.verifier import worker
 from seglam.verifier.context import fresh_context
 
@@ -108,3 +109,26 @@ def test_fresh_context_is_the_default():
     with fresh_context() as ctx:
         assert ctx is not before and z3.main_ctx() is ctx and z3.Int("x").ctx is ctx
     assert z3.main_ctx() is before
+
+
+def test_generated_inputs_do_not_depend_on_the_modules_the_process_imported(tmp_path, monkeypatch):
+    # Hypothesis mixes literals of every imported local module (outside site-packages) into
+    # what it generates; verify and diff run with that pool empty. Without that, diff's
+    # inputs changed once a module holding 48271 was imported (two of its 600 calls).
+    tried: list = []
+    call = runner_module.ProgramRunner.call
+    monkeypatch.setattr(runner_module.ProgramRunner, "call", lambda self, name, inputs, *a, **k: tried.append(repr(inputs)) or call(self, name, inputs, *a, **k))
+    src = "def f(s: str, n: int) -> int:\n    return 0\n"
+
+    def inputs() -> list:
+        tried.clear()
+        diff(src, src.replace("0", "1 - 1"), z3=False, max_examples=300)
+        verify(src, z3=False, max_examples=300)
+        return list(tried)
+
+    before = inputs()
+    (tmp_path / "harvested_literals.py").write_text("WORDS = ['zqxj', 48271, -48271, 2.5e-7]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "harvested_literals", raising=False)
+    __import__("harvested_literals")
+    assert len(before) > 600 and inputs() == before
