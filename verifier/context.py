@@ -25,6 +25,7 @@ a job's results leave it as plain Python values (plans, findings with neutral in
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Iterator
 
 import z3
@@ -33,14 +34,22 @@ from z3 import z3 as z3_module
 
 @contextlib.contextmanager
 def fresh_context() -> Iterator[z3.Context]:
-    """Make a new Z3 context the default (what ``z3.main_ctx()`` returns) inside the block."""
+    """Make a new Z3 context the default (what ``z3.main_ctx()`` returns) inside the block.
+
+    Python's cyclic collector is paused inside it too: Z3 reuses the ids of freed terms, so
+    the terms must be freed by the job's own reference counts, not whenever a collection
+    triggered by earlier allocations in the process happens to run."""
     saved = z3_module._main_ctx
+    collecting = gc.isenabled()
     ctx = z3.Context()
     z3_module._main_ctx = ctx
+    gc.disable()
     try:
         yield ctx
     finally:
         z3_module._main_ctx = saved
+        if collecting:
+            gc.enable()
 
 
 __all__ = ["fresh_context"]
