@@ -7,7 +7,6 @@ import z3
 from seglam.verifier.terms import is_false, is_true, mk_and, mk_or
 
 
-
 def true():
     """The literal ``True`` of the current context (no Z3 object lives at module level: each
     function is encoded in a context of its own, :mod:`seglam.verifier.context`)."""
