@@ -89,9 +89,9 @@ def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves:
 
 
 def _rlimit_count(s) -> int:
-    """Z3's resource counter as ``s`` sees it. It counts every rlimit unit the process's
-    context ever spent (encoding's simplifications and earlier solvers included), so only a
-    difference of two readings is one check's cost."""
+    """Z3's resource counter as ``s`` sees it. It counts every rlimit unit the context ever
+    spent (encoding's simplifications and earlier solvers included), so only a difference of
+    two readings is one check's cost."""
     try:
         return int(s.statistics().get_key_value("rlimit count"))
     except Exception:  # noqa: BLE001 - statistics are advisory
