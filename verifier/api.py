@@ -6,15 +6,15 @@ side finishes first helps the other (see :mod:`seglam.verifier.worker` and
 is replayed on the interpreter; only a reproduced one is ``refuted``. Hypothesis can refute,
 never prove.
 
-Every module of the Z3 encoding is imported at the top of this one, so before any fork: the
-encoder's modules create Z3 terms when imported, Z3's choices depend on the order terms were
-created in, and a fork of a threaded process must not need the import lock another thread
-may hold.
+Every module of the Z3 encoding is imported at the top of this one, so before any fork: a
+fork of a threaded process must not need the import lock another thread may hold. Each
+function's Z3 work runs in a Z3 context of its own (:mod:`seglam.verifier.context`), so the
+report does not depend on the Z3 work this process did before, nor on which process checked
+which function.
 """
 
 from __future__ import annotations
 
-import gc
 import pickle
 import time
 from collections.abc import Mapping, Sequence
@@ -114,11 +114,6 @@ def verify_loaded(loaded, opts: Options) -> Report:
     t0 = time.perf_counter()
     if opts.z3:
         z3opts = Z3Options(opts.bound, opts.budget, 0)
-        # Every fork must start from the same Z3 state. Garbage this process still holds
-        # (say, Z3 terms in cycles from earlier work) could be freed by the collector between
-        # the worker's fork and this process's own forks, changing which term ids are free:
-        # collect it before the first fork (after it this process creates no Z3 terms).
-        gc.collect()
         deadline = time.monotonic() + opts.timeout
         zclaims = worker.make_claims(len(names))
         claims = worker.make_claims(len(entries) if opts.hypothesis else 0)

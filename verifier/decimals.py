@@ -19,9 +19,8 @@ from fractions import Fraction
 
 import z3
 
-ROUND = z3.Function("decimal28", z3.RealSort(), z3.RealSort())
 #: Half a unit in the 28th significant digit, relative to the value: 5e-28.
-HALF_ULP = z3.RealVal("1/2000000000000000000000000000")
+HALF_ULP = "1/2000000000000000000000000000"
 #: How many earlier rounded values each new one is ordered against (monotonicity facts).
 MONOTONE_WINDOW = 8
 CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN, Emax=999999, Emin=-999999)
@@ -38,9 +37,12 @@ def rounded(v, facts: list, seen: list):
             return _round_constant(simple)
         except decimal.DecimalException:
             pass  # out of the exponent range: Seglam faults; the solver keeps the general facts
-    r = ROUND(v)
+    # Built in ``v``'s context (each function's encoding has its own; Z3 shares the
+    # declaration of one name and signature within a context).
+    r = z3.Function("decimal28", z3.RealSort(v.ctx), z3.RealSort(v.ctx))(v)
+    half_ulp = z3.RealVal(HALF_ULP, v.ctx)
     size = z3.If(v >= 0, v, -v)
-    facts += [r - v <= HALF_ULP * size, v - r <= HALF_ULP * size]
+    facts += [r - v <= half_ulp * size, v - r <= half_ulp * size]
     for w, s in seen[-MONOTONE_WINDOW:]:
         facts += [z3.Implies(v <= w, r <= s), z3.Implies(w <= v, s <= r)]
     seen.append((v, r))
@@ -51,4 +53,4 @@ def _round_constant(value):
     f = Fraction(value.numerator_as_long(), value.denominator_as_long())
     d = CONTEXT.divide(decimal.Decimal(f.numerator), decimal.Decimal(f.denominator))
     exact = Fraction(d)
-    return z3.RealVal(f"{exact.numerator}/{exact.denominator}")
+    return z3.RealVal(f"{exact.numerator}/{exact.denominator}", value.ctx)

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, Phase, Verbosity, errors, given, reject, set
 from seglam.verifier import bounds as B
 from seglam.verifier import worker
 from seglam.verifier.api import make_options
+from seglam.verifier.context import fresh_context
 from seglam.verifier.encode import encode_function
-from seglam.verifier.fuzz import LIMIT_FAULTS, is_precondition_fault
+from seglam.verifier.fuzz import LIMIT_FAULTS, is_precondition_fault, no_harvested_constants
 from seglam.verifier.load import load_program
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN
 from seglam.verifier.runner import Outcome
@@ -141,7 +142,9 @@ def diff(old, new, *, functions=None, old_filename: str = "old.sgl", new_filenam
 
 def _z3_job(old_view, new_view, names, opts, send) -> None:
     for n in names:
-        send((n, _z3_equivalence(old_view, new_view, n, Z3Options(opts.bound, opts.budget, 0))))
+        with fresh_context():  # each function's answer independent of the others' (as in verify)
+            found = _z3_equivalence(old_view, new_view, n, Z3Options(opts.bound, opts.budget, 0))
+        send((n, found))
 
 
 def _z3_equivalence(old_view, new_view, name: str, zopts):
@@ -247,7 +250,8 @@ def _fuzz(name, lo, ln, opts):
         phases=(Phase.explicit, Phase.generate, Phase.shrink), verbosity=Verbosity.quiet, print_blob=False,
     )(given(strategy)(body))
     try:
-        test()
+        with no_harvested_constants():
+            test()
     except _Differs as d:
         return d.inputs, d.a, d.b
     except errors.HypothesisException:

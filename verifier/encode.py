@@ -23,7 +23,7 @@ from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 from seglam.verifier import dicts
 from seglam.verifier.exprs import Expressions
-from seglam.verifier.logic import FALSE, TRUE, and_, or_, dead, past_end
+from seglam.verifier.logic import and_, dead, false, or_, past_end, true
 from seglam.verifier.patterns import match
 from seglam.verifier.terms import is_false, is_true
 from seglam.verifier.symbolic import (
@@ -49,8 +49,8 @@ class Site:
 
 @dataclass
 class _Loop:
-    broken: object = FALSE
-    cont: object = FALSE
+    broken: object = field(default_factory=false)
+    cont: object = field(default_factory=false)
 
 
 @dataclass
@@ -118,10 +118,10 @@ class Encoder(Expressions):
         self.bounds: list = []
         self.notes: set[str] = set()
         self.decimal_seen: list = []  # (exact, rounded) Decimal results, for monotonicity
-        self.alive = TRUE
+        self.alive = true()
         self.env: dict = {}
         self.ret = None
-        self.returned = FALSE
+        self.returned = false()
         self.loops: list[_Loop] = []
         self.stack: list[str] = []
         self.constants: dict = {}
@@ -144,7 +144,7 @@ class Encoder(Expressions):
             types[p.name] = p.type
         self.stack.append(fv.name)
         self.env = dict(inputs)
-        pre = TRUE
+        pre = true()
         saved_sites = len(self.sites)
         for lam in fv.requires:
             pre = and_(pre, truthy(self.call_lambda(lam, self._lambda_args(lam, inputs, None)), lam.span))
@@ -299,7 +299,7 @@ class Encoder(Expressions):
             v = self.expr(s.value) if s.value is not None else NONE
             self.ret = v if self.ret is None else ite(self.alive, v, self.ret, s.span)
             self.returned = or_(self.returned, self.alive)
-            self.alive = FALSE
+            self.alive = false()
         elif isinstance(s, A.Assign):
             v = self.expr(s.value)
             for t in s.targets:
@@ -324,10 +324,10 @@ class Encoder(Expressions):
             self.while_loop(s)
         elif isinstance(s, A.Break):
             self.loops[-1].broken = or_(self.loops[-1].broken, self.alive)
-            self.alive = FALSE
+            self.alive = false()
         elif isinstance(s, A.Continue):
             self.loops[-1].cont = or_(self.loops[-1].cont, self.alive)
-            self.alive = FALSE
+            self.alive = false()
         elif isinstance(s, A.Pass):
             pass
         elif isinstance(s, A.Assert):
@@ -420,16 +420,16 @@ class Encoder(Expressions):
         loop = _Loop()
         self.loops.append(loop)
         head = self.alive
-        exited = FALSE
+        exited = false()
         ended = past_end(length, self.ends) if cap else None
         for k in range(cap):
             enter = and_(head, k < length)
             exited = or_(exited, and_(head, z3.Not(k < length)))
             if is_false(head) or ended(k):
-                head = FALSE
+                head = false()
                 break
             self.alive = enter
-            loop.cont = FALSE
+            loop.cont = false()
             self.target(s.target, get(k), s.span)
             self.block(s.body)
             head = or_(self.alive, loop.cont)
@@ -445,7 +445,7 @@ class Encoder(Expressions):
         loop = _Loop()
         self.loops.append(loop)
         head = self.alive
-        exited = FALSE
+        exited = false()
         for _ in range(self.K):
             self.alive = head
             c = truthy(self.expr(s.test), s.test.span)
@@ -453,9 +453,9 @@ class Encoder(Expressions):
             exited = or_(exited, and_(head, z3.Not(c)))
             self.alive = and_(head, c)
             if dead(head, c):
-                head = FALSE
+                head = false()
                 break
-            loop.cont = FALSE
+            loop.cont = false()
             self.block(s.body)
             head = or_(self.alive, loop.cont)
         if not is_false(head):
@@ -482,7 +482,7 @@ class Encoder(Expressions):
             if cname == name:
                 if name not in self.constants:
                     saved = (self.env, self.alive)
-                    self.env, self.alive = {}, TRUE
+                    self.env, self.alive = {}, true()
                     mark = len(self.sites)
                     try:
                         self.constants[name] = _freeze(self.expr(cexpr))
@@ -554,7 +554,7 @@ class Encoder(Expressions):
             ok = truthy(self.call_lambda(lam, [bound[p.name] for p in lam.params], ()), lam.span)
             self.fault("F-REQUIRES", span, z3.Not(ok), f"precondition of {name} holds")
         saved = (self.env, self.ret, self.returned, self.loops)
-        self.env, self.ret, self.returned, self.loops = dict(bound), None, FALSE, []
+        self.env, self.ret, self.returned, self.loops = dict(bound), None, false(), []
         self.stack.append(name)
         entry_alive = self.alive
         try:

@@ -13,7 +13,7 @@ from seglam.syntax.span import Span
 from seglam.verifier import decimals as D
 from seglam.verifier import dicts
 from seglam.verifier.calls import call
-from seglam.verifier.logic import FALSE, TRUE, and_, past_end
+from seglam.verifier.logic import and_, false, past_end, true
 from seglam.verifier.terms import is_false
 from seglam.verifier.symbolic import (
     NONE, SClass, SDict, SEnum, SLambda, SList, SNone, SOpt, SRange, SRecord, STuple, Unsupported,
@@ -93,7 +93,7 @@ class Expressions:
             self.fault("F-NONE", span, z3.Not(v.present), "no None unwrap")
             return v.value
         if isinstance(v, SNone):
-            self.fault("F-NONE", span, TRUE, "no None unwrap")
+            self.fault("F-NONE", span, true(), "no None unwrap")
             raise Unsupported("a value that is always None", span)
         return v
 
@@ -155,7 +155,7 @@ class Expressions:
 
     def e_Compare(self, e: A.Compare):
         left = self.expr(e.left)
-        out = TRUE
+        out = true()
         for op, comp in zip(e.ops, e.comparators):
             right = self.expr(comp)
             out = and_(out, self.compare(op, left, right, e.span))
@@ -197,10 +197,10 @@ class Expressions:
                 raise Unsupported("in range(...) with a step", span)
             return z3.And(container.start <= item, item < container.stop)
         if isinstance(container, STuple):
-            return z3.Or(*[eq(item, x, span) for x in container.items]) if container.items else FALSE
+            return z3.Or(*[eq(item, x, span) for x in container.items]) if container.items else false()
         if isinstance(container, SList):
             parts = [and_(k < container.length, eq(item, x, span)) for k, x in enumerate(container.items)]
-            return z3.Or(*parts) if parts else FALSE
+            return z3.Or(*parts) if parts else false()
         raise Unsupported(f"`in` on {type(container).__name__}", span)
 
     def e_Attribute(self, e: A.Attribute):
@@ -211,7 +211,7 @@ class Expressions:
             self.fault("F-NONE", e.span, z3.Not(base.present), "no None unwrap")
             return self.expr_attr(base.value, e)
         if isinstance(base, SNone):
-            self.fault("F-NONE", e.span, TRUE, "no None unwrap")
+            self.fault("F-NONE", e.span, true(), "no None unwrap")
             raise Unsupported("attribute of None", e.span)
         return self.expr_attr(base, e)
 
@@ -257,7 +257,7 @@ class Expressions:
                 raise Unsupported("a tuple indexed by a non-constant", e.span)
             k = iv.as_long()
             if not -len(base.items) <= k < len(base.items):
-                self.fault("F-INDEX", e.span, TRUE, "index in range")
+                self.fault("F-INDEX", e.span, true(), "index in range")
                 raise Unsupported("a tuple index out of range", e.span)
             return base.items[k]
         if not is_int(i):

@@ -168,7 +168,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
         return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"])
     for _ in range(ROUNDS):
         try:
-            with _no_harvested_constants():
+            with no_harvested_constants():
                 test()
         except _Found as f:
             finding = _finding(name, f, is_property)
@@ -208,10 +208,12 @@ def _independent(b):
 
 
 @contextmanager
-def _no_harvested_constants():
+def no_harvested_constants():
     """Hypothesis mixes literals harvested from every local module imported so far into what
-    it generates, so its inputs depend on the process's history, not only on the seed. A
-    verdict must not: while the verifier runs, that pool is empty."""
+    it generates (``providers._get_local_constants``: modules outside site-packages, so a
+    checkout's own modules count and an installed wheel's do not), so its inputs depend on
+    the process's history and the installation, not only on the seed. A verdict must not:
+    while the verifier (or ``seglam diff``) runs Hypothesis, that pool is empty."""
     original, original_cache = _providers._get_local_constants, _providers.CONSTANTS_CACHE
     empty = _providers.Constants()
     _providers._get_local_constants = lambda: empty

@@ -6,8 +6,16 @@ import z3
 
 from seglam.verifier.terms import is_false, is_true, mk_and, mk_or
 
-TRUE = z3.BoolVal(True)
-FALSE = z3.BoolVal(False)
+
+def true():
+    """The literal ``True`` of the current context (no Z3 object lives at module level: each
+    function is encoded in a context of its own, :mod:`seglam.verifier.context`)."""
+    return z3.BoolVal(True)
+
+
+def false():
+    """The literal ``False`` of the current context."""
+    return z3.BoolVal(False)
 
 
 def or_(a, b):

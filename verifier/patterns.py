@@ -9,7 +9,7 @@ import z3
 
 from seglam.syntax import ast as A
 from seglam.syntax.span import Span
-from seglam.verifier.logic import FALSE, TRUE, and_, or_
+from seglam.verifier.logic import and_, false, or_, true
 from seglam.verifier.symbolic import NONE, SOpt, SRecord, STuple, Unsupported, eq, is_bool, truthy
 
 
@@ -17,7 +17,7 @@ def match(self, s: A.Match) -> None:
     """``match``: cases tried in order; a case's bindings are guarded like assignments."""
     subject = self.expr(s.subject)
     rest = self.alive
-    after = FALSE
+    after = false()
     for case in s.cases:
         self.alive = rest
         cond = pattern(self, case.pattern, subject, case.span)
@@ -35,7 +35,7 @@ def match(self, s: A.Match) -> None:
 def pattern(self, p, v, span: Span):
     """The condition under which ``v`` matches ``p``; binds captures (guarded)."""
     if isinstance(p, A.MatchAs):
-        cond = TRUE if p.pattern is None else pattern(self, p.pattern, v, span)
+        cond = true() if p.pattern is None else pattern(self, p.pattern, v, span)
         if p.name is not None:
             saved = self.alive
             self.alive = and_(saved, cond)
@@ -49,8 +49,8 @@ def pattern(self, p, v, span: Span):
         if p.value is None:
             return eq(v, NONE, span)
         if isinstance(v, SOpt):
-            return and_(v.present, v.value == z3.BoolVal(p.value)) if is_bool(v.value) else FALSE
-        return v == z3.BoolVal(p.value) if is_bool(v) else FALSE
+            return and_(v.present, v.value == z3.BoolVal(p.value)) if is_bool(v.value) else false()
+        return v == z3.BoolVal(p.value) if is_bool(v) else false()
     if isinstance(p, A.MatchValue):
         w = self.expr(p.value)
         if isinstance(v, SOpt):
@@ -60,17 +60,17 @@ def pattern(self, p, v, span: Span):
         if any(isinstance(q, A.MatchStar) for q in p.patterns) or len(p.patterns) != len(v.items):
             raise Unsupported("this sequence pattern", p.span)
         conds = [pattern(self, q, x, span) for q, x in zip(p.patterns, v.items)]
-        return z3.And(*conds) if conds else TRUE
+        return z3.And(*conds) if conds else true()
     if isinstance(p, A.MatchClass) and isinstance(p.cls, A.Name) and p.cls.id in self.view.records:
         rec = v.value if isinstance(v, SOpt) else v
         if not isinstance(rec, SRecord) or rec.name != p.cls.id:
-            return FALSE if not isinstance(rec, SRecord) else FALSE
+            return false()
         conds = [v.present] if isinstance(v, SOpt) else []
         fields = [f.name for f in self.view.records[rec.name].fields]
         for q, fname in zip(p.patterns, fields):
             conds.append(pattern(self, q, rec.get(fname, span), span))
         for fname, q in zip(p.kwd_attrs, p.kwd_patterns):
             conds.append(pattern(self, q, rec.get(fname, span), span))
-        return z3.And(*conds) if conds else TRUE
+        return z3.And(*conds) if conds else true()
     raise Unsupported(f"the {type(p).__name__} pattern", getattr(p, "span", span))
 

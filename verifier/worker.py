@@ -3,8 +3,9 @@
 One worker is forked per call (it inherits the checked module without pickling, and Z3 is
 already imported: starting it costs milliseconds). It and the calling process (once its
 Hypothesis runs are done) claim functions and check each one's obligations in a fresh fork
-of their own (:func:`run_lane`), so a function's results do not depend on which process
-checked it or what was checked before. Each obligation has its own solver and ``rlimit``
+of their own (:func:`run_lane`), in a Z3 context of its own (:mod:`seglam.verifier.context`),
+so a function's results do not depend on which process checked it or what was checked
+before. Each obligation has its own solver and ``rlimit``
 (reproducible); the wall-clock ``timeout`` is only a safety net that turns a hang (Z3 does
 not always honour its limits) into ``unknown``. Obligations nobody reported are ``unknown``
 too.
@@ -12,7 +13,6 @@ too.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing as mp
 import os
 import signal
@@ -20,8 +20,6 @@ import time
 from dataclasses import dataclass
 
 from seglam.verifier.claims import Claims
-from seglam.verifier.view import ModuleView
-from seglam.verifier.z3pass import run_z3
 
 
 @dataclass(frozen=True)
@@ -107,11 +105,6 @@ def _child(job, conn) -> None:
         os._exit(0)  # no atexit handlers or inherited buffers in a forked child
 
 
-def start(view: ModuleView, options) -> Z3Run:
-    """Start checking ``view``'s obligations in a forked process (or inline without fork)."""
-    return start_job(lambda send: run_z3(view, options, send))
-
-
 def _fork():
     try:
         return mp.get_context("fork")
@@ -142,10 +135,11 @@ def run_lane(claims: Claims, take, job_for, send, deadline: float, pump=None) ->
     """Claim functions (``take(claims)`` gives an index or None) and run ``job_for(i)(send)``
     for each in a fresh fork of this process, forwarding its messages through ``send``.
 
-    A fresh fork per function makes a function's Z3 results independent of what was encoded
-    before it (Z3's choices depend on the order its terms were created in), so which lane
-    checks which function, and in what order, does not change any verdict. Returns why the
-    lane stopped early (the wall-clock safety net), or None."""
+    A fork can be killed when Z3 ignores its limits, and gives its memory back. That a
+    function's results do not depend on which lane checked it, or on what was checked before,
+    comes from its Z3 context of its own (:func:`seglam.verifier.z3pass.run_function`): a fork
+    alone inherits its parent's Z3 history. Returns why the lane stopped early (the
+    wall-clock safety net), or None."""
     while time.monotonic() < deadline:
         i = take(claims)
         if i is None:
@@ -166,10 +160,9 @@ def _can_fork() -> bool:
 def _run_forked(job, send, deadline: float, pump=None) -> str | None:
     parent, child = mp.Pipe(duplex=False)
     pid = os.fork()
-    if pid == 0:  # the child: a clean collector state, then the job
+    if pid == 0:  # the child
         parent.close()
         _die_with_parent()
-        gc.disable()  # frees then depend only on this run: Z3 reuses the ids of freed terms
         _child(job, child)
     child.close()
     stopped = None

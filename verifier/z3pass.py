@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import z3
 
 from seglam.syntax.span import Span
+from seglam.verifier.context import fresh_context
 from seglam.verifier.encode import Encoder, encode_function
 from seglam.verifier.symbolic import SDict, SList, SOpt, SRecord, STuple, Unsupported, eq, model_value, truthy
 from seglam.verifier.values import render, render_call
@@ -88,9 +89,9 @@ def solve(formulas: list, options: Z3Options, sizes: list | None = None, leaves:
 
 
 def _rlimit_count(s) -> int:
-    """Z3's resource counter as ``s`` sees it. It counts every rlimit unit the process's
-    context ever spent (encoding's simplifications and earlier solvers included), so only a
-    difference of two readings is one check's cost."""
+    """Z3's resource counter as ``s`` sees it. It counts every rlimit unit the context ever
+    spent (encoding's simplifications and earlier solvers included), so only a difference of
+    two readings is one check's cost."""
     try:
         return int(s.statistics().get_key_value("rlimit count"))
     except Exception:  # noqa: BLE001 - statistics are advisory
@@ -173,7 +174,7 @@ def _kind(code: str, title: str) -> str:
 
 def plan_function(view: ModuleView, name: str, options: Z3Options, ends: dict | None = None):
     """Encode one function: (Plan, [(Obligation, formulas, wants_model)], encoding | None).
-    ``ends`` is the loop-length memo shared by one worker call's encodings."""
+    ``ends`` is the loop-length memo shared by the function's encodings (one context)."""
     fv = view.functions[name]
     try:
         fe = _encode_adaptively(view, name, options.bound, {} if ends is None else ends)
@@ -339,14 +340,6 @@ def _pins_witness(view, name, model, inputs, results) -> str:
     return f"for {render_call(name, args)}, both {r1} and {r2} satisfy the postconditions"
 
 
-def run_z3(view: ModuleView, options: Z3Options, send) -> None:
-    """Check every obligation of every function, in source order; report through ``send``."""
-    meter = [0]  # rlimit units spent by this call
-    ends: dict = {}
-    for name in view.functions:
-        run_function(view, name, options, send, meter, ends)
-
-
 def total_budget(options: Z3Options) -> int:
     return options.total or options.rlimit * 10
 
@@ -355,14 +348,22 @@ def budget_spent(options: Z3Options) -> str:
     return f"the verify call's total solver budget is spent (rlimit {total_budget(options)})"
 
 
-def run_function(view: ModuleView, name: str, options: Z3Options, send, meter: list | None = None, ends: dict | None = None) -> None:
+def run_function(view: ModuleView, name: str, options: Z3Options, send, meter: list | None = None) -> None:
     """Check ``name``'s obligations in order; report its Plan, then one Finding each. Once
-    ``meter`` (rlimit units spent so far) passes the call's total, the rest are ``unknown``."""
+    ``meter`` (rlimit units spent so far) passes the call's total, the rest are ``unknown``.
+
+    The function is encoded and solved in a Z3 context of its own (:mod:`.context`), so
+    its results do not depend on what Z3 work this process did before, nor on which process
+    checks it; nothing Z3 crosses functions (the loop-length memo is per function too)."""
     z3.set_param("smt.random_seed", options.seed)
     z3.set_param("sat.random_seed", options.seed)
+    with fresh_context():
+        _check_function(view, name, options, send, [0] if meter is None else meter)
+
+
+def _check_function(view: ModuleView, name: str, options: Z3Options, send, meter: list) -> None:
     total = total_budget(options)
-    meter = [0] if meter is None else meter
-    plan, jobs, extra = plan_function(view, name, options, ends)
+    plan, jobs, extra = plan_function(view, name, options, {})
     send(plan)
     fe, pins_extra, unknown_reasons = extra if extra is not None else (None, {}, {})
     for ob, formulas in jobs:

@@ -8,7 +8,8 @@ import json
 import z3
 
 from seglam.verifier import terms
-from seglam.verifier.logic import FALSE, TRUE, and_, or_, dead
+from seglam.verifier.context import fresh_context
+from seglam.verifier.logic import and_, dead, false, or_, true
 from seglam.verifier.symbolic import is_bool, is_int, is_real, is_str, ite
 from seglam.verifier.z3pass import Z3Options, solve
 
@@ -30,6 +31,17 @@ def test_fast_constructors_build_the_terms_z3_builds():
     assert isinstance(terms.mk_if(c, c, d), z3.BoolRef)
 
 
+def test_fast_constructors_build_in_their_arguments_context():
+    # Each function is encoded in a context of its own: the fast paths must build there too.
+    with fresh_context() as ctx:
+        test_fast_constructors_build_the_terms_z3_builds()
+        c, d, x = z3.Bool("c"), z3.Bool("d"), z3.Int("x")
+        assert c.ctx is ctx and terms.mk_and(c, d).ctx is ctx and terms.mk_if(c, x, x + 1).ctx is ctx
+        assert terms.eq_int(x, 3).eq(x == 3) and terms.lt_int(3, x).eq(3 < x)
+        assert terms.mk_and_n([c, d, c]).ctx is ctx and terms.is_true(true()) and terms.is_false(false())
+    assert z3.main_ctx() is not ctx
+
+
 def test_fast_predicates_agree_with_sorts():
     x, c, s, r = z3.Int("x"), z3.Bool("c"), z3.String("s"), z3.Real("r")
     for v in (x, c, s, r, z3.IntVal(3), z3.BoolVal(True), z3.StringVal(""), 1, "a", None):
@@ -39,13 +51,13 @@ def test_fast_predicates_agree_with_sorts():
         assert is_str(v) == (isinstance(v, z3.ExprRef) and v.sort() == z3.StringSort())
     assert terms.is_true(z3.BoolVal(True)) and not terms.is_true(c) and not terms.is_true(z3.BoolVal(False))
     assert terms.is_false(z3.simplify(z3.And(c, z3.Not(c))))
-    assert and_(TRUE, c).eq(c) and or_(FALSE, c).eq(c) and and_(c, d := z3.Bool("d")).eq(z3.And(c, d))
+    assert and_(true(), c).eq(c) and or_(false(), c).eq(c) and and_(c, d := z3.Bool("d")).eq(z3.And(c, d))
     assert ite(c, x, z3.IntVal(0)).eq(z3.If(c, x, 0))
 
 
 def test_a_loop_stops_unrolling_where_its_condition_is_false():
     k = z3.Int("k")
-    assert dead(FALSE, k > 0)
+    assert dead(false(), k > 0)
     assert dead(k > 0, z3.IntVal(3) < z3.IntVal(2))
     assert not dead(k > 0, k < z3.IntVal(2))
 
