@@ -145,9 +145,9 @@ class NegativeKinds:
                                    + ", ".join(k.id for k in found[:10]))
         return found[0]
 
-    def claimant(self, text: str) -> NegativeKind | None:
+    def claimant(self, text: str, words: frozenset[str] | None = None) -> NegativeKind | None:
         """The active kind that claims ``text``, or None; reads only (nothing is counted)."""
-        words = signature_words(text)
+        words = signature_words(text) if words is None else words
         with self.store.read() as txn:
             return next((k for k in self._all(txn) if k.status == "active" and k.claims(text, words)), None)
 
@@ -155,7 +155,7 @@ class NegativeKinds:
         """The active kind that claims ``text`` (counted as applied), or None. Read-only
         until a kind claims it."""
         words = signature_words(text)
-        if self.claimant(text) is None:
+        if self.claimant(text, words) is None:
             return None
 
         def write(txn: lmdb.Transaction) -> Claim | None:

@@ -492,22 +492,19 @@ class Engine:
 
     # -- negative families (kinds the model could not program) -----------------------------------
 
-    def _claim_negative(self, request: Request) -> Any:
-        """The known non-programmable kind that claims a free-text request, if any."""
+    def _claim_negative(self, request: Request, count: bool = True) -> Any:
+        """The known non-programmable kind that claims a free-text request, if any: its
+        ``Claim`` (the application counted), or with ``count`` off the kind, only read."""
         negatives = getattr(self.cache, "negatives", None)
         if negatives is None or request.text is None or request.replaces is not None:
             return None
         try:
-            return negatives.claim(request.text)
+            return negatives.claim(request.text) if count else negatives.claimant(request.text)
         except CacheError:
             return None  # a broken record costs a compile, never an answer
 
     def _declined_kind(self, request: Request) -> list[str]:
-        negatives = getattr(self.cache, "negatives", None)
-        try:
-            kind = negatives.claimant(request.text) if negatives is not None and request.text else None
-        except CacheError:
-            kind = None
+        kind = self._claim_negative(request, count=False)
         return [f"negative family {kind.id}: a kind the model could not program; only a model's direct answer "
                 "serves it"] if kind is not None else []
 

@@ -42,6 +42,15 @@ def responder(compile_reply=DECLINE, direct_answer="yes"):
     return respond
 
 
+def declined_twice(engine, server, cache):
+    """The sports kind, declined twice by the model: an active negative family."""
+    server.set_default(responder())
+    engine.solve(SPORTS[0])
+    engine.solve(SPORTS[1])
+    [kind] = cache.negatives.list()
+    return kind
+
+
 def kinds(server) -> list[str]:
     return [kind_of(b) for b in server.requests]
 
@@ -110,10 +119,7 @@ def test_a_wrong_negative_costs_a_direct_call_and_a_probe_lifts_it(server, cache
 
 def test_forget_lifts_the_kind(server, cache, make_engine):
     engine = make_engine(direct_fallback=True)
-    server.set_default(responder())
-    engine.solve(SPORTS[0])
-    engine.solve(SPORTS[1])
-    [kind] = cache.negatives.list()
+    kind = declined_twice(engine, server, cache)
     cache.negatives.forget(kind.id[:7])
     assert cache.negatives.list() == []
     before = server.calls
@@ -236,11 +242,7 @@ def test_cli_ask_and_stats_report_cached_tokens_cost_and_negatives(server, tmp_p
 def test_without_a_model_a_declined_kind_says_so_and_counts_nothing(server, cache, make_engine):
     from seglam.engine import Engine
 
-    engine = make_engine(direct_fallback=True)
-    server.set_default(responder())
-    engine.solve(SPORTS[0])
-    engine.solve(SPORTS[1])
-    [kind] = cache.negatives.list()
+    kind = declined_twice(make_engine(direct_fallback=True), server, cache)
     offline = Engine(cache=cache, compiler=None)
     try:
         declined = offline.solve(SPORTS[2])
