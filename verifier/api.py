@@ -344,6 +344,7 @@ def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
     if summary is None:
         return results
     results = _fold_findings(view, fv, results, summary, opts)
+    results = [_witnessed(r, summary) for r in results]
     if summary.skipped is None and summary.valid == 0 and fv.params:
         results.append(
             Result(fv.name, "precondition", "some generated input meets the precondition", REFUTED,
@@ -356,6 +357,15 @@ def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
         for r in results
     ]
     return results
+
+
+def _witnessed(r: Result, summary) -> Result:
+    """A precondition the solver could not show satisfiable is, when a generated input met
+    it: that input is the witness (a run of the real program, not a claim of the solver)."""
+    if r.kind != "precondition" or r.verdict != UNKNOWN or summary.witness is None:
+        return r
+    witness = f"witness: {render_call(r.function, summary.witness)} (a generated input)"
+    return replace(r, verdict=PROVED, method="hypothesis", reason="", notes=(witness,))
 
 
 def _fold_findings(view, fv, results: list[Result], summary, opts, method: str = "hypothesis") -> list[Result]:

@@ -32,7 +32,7 @@ class Bounds:
 
 
 def lift(fv: FunctionView, constants: tuple = ()) -> dict[str, Bounds]:
-    """Bounds per parameter name from ``@requires`` lambdas and leading asserts
+    """Bounds per parameter name from ``@requires`` lambdas and the asserts opening the body
     (``constants``: the module's ``(name, expr)`` pairs, for ``x in CONSTANT``)."""
     out: dict[str, Bounds] = {}
     params = {p.name for p in fv.params}
@@ -40,8 +40,23 @@ def lift(fv: FunctionView, constants: tuple = ()) -> dict[str, Bounds]:
     for lam in fv.requires:
         # The lambda's own parameter names are the function's (by name).
         _conjuncts(lam.body, params, out, consts)
-    for a in fv.leading_asserts:
-        _conjuncts(a.test, params, out, consts)
+    for s in fv.prelude:  # an assert bounds the parameters the prelude has not rebound
+        if isinstance(s, A.Assert):
+            _conjuncts(s.test, params, out, consts)
+        else:
+            params = params - _assigned(s)
+    return out
+
+
+def _assigned(s) -> set[str]:
+    """The names an assignment of the prelude binds (its targets are names or tuples of them)."""
+    targets = s.targets if isinstance(s, A.Assign) else (s.target,)
+    out: set[str] = set()
+    while targets:
+        t, *rest = targets
+        targets = (*rest, *t.elts) if isinstance(t, (A.TupleExpr, A.ListExpr)) else tuple(rest)
+        if isinstance(t, A.Name):
+            out.add(t.id)
     return out
 
 

@@ -148,13 +148,18 @@ class Encoder(Expressions):
         saved_sites = len(self.sites)
         for lam in fv.requires:
             pre = and_(pre, truthy(self.call_lambda(lam, self._lambda_args(lam, inputs, None)), lam.span))
-        for a in fv.leading_asserts:
-            self.alive = pre
-            pre = and_(pre, truthy(self.expr(a.test), a.span))
         del self.sites[saved_sites:]  # faults while evaluating the precondition only reject inputs
+        for s in fv.prelude:  # SPEC §8: asserts, with the assignments that name what they test
+            self.alive = pre
+            if isinstance(s, A.Assert):
+                mark = len(self.sites)
+                pre = and_(pre, truthy(self.expr(s.test), s.span))
+                del self.sites[mark:]
+            else:
+                self.stmt(s)  # a fault here is the program's: its site stays an obligation
+                pre = self.alive
         self.alive = pre
-        body = fv.node.body[len(fv.leading_asserts):]
-        self.block(body)
+        self.block(fv.node.body[len(fv.prelude):])
         result, returned = self.ret, self.returned
         ens = []
         self.alive = returned
@@ -558,12 +563,15 @@ class Encoder(Expressions):
         self.stack.append(name)
         entry_alive = self.alive
         try:
-            for a in fv.leading_asserts:
-                t = truthy(self.expr(a.test), a.test.span)
-                self.stack.pop()  # a callee's leading assert is the caller's obligation
+            for s in fv.prelude:
+                if not isinstance(s, A.Assert):
+                    self.stmt(s)
+                    continue
+                t = truthy(self.expr(s.test), s.test.span)
+                self.stack.pop()  # a callee's precondition assert is the caller's obligation
                 self.fault("F-ASSERT", span, z3.Not(t), f"precondition of {name} holds (assert)")
                 self.stack.append(name)
-            self.block(fv.node.body[len(fv.leading_asserts):])
+            self.block(fv.node.body[len(fv.prelude):])
             result, returned = self.ret, self.returned
             if result is None:
                 raise Unsupported(f"{name} never returns", span)

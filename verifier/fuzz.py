@@ -4,7 +4,7 @@ callers, see :mod:`.helpers`).
 
 Runs are derandomised, have no deadline and use no example database, so the same program
 gives the same findings every time. A fault raised by the function's own precondition (a
-failed ``@requires`` or leading ``assert``) means the input is outside the domain: it is
+failed ``@requires`` or an ``assert`` of its prelude, SPEC §8) means the input is outside the domain: it is
 rejected, not reported. Anything else that faults, a broken ``ensures`` (``F-ENSURES``) and a
 property that returns False are findings, shrunk by Hypothesis.
 """
@@ -52,6 +52,7 @@ class FuzzSummary:
     findings: tuple[FuzzFinding, ...]
     skipped: str | None = None  # why the function was not tested
     limit_faults: int = 0
+    witness: dict | None = None  # the first input that met the precondition
 
 
 class _Enough(BaseException):
@@ -114,6 +115,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
     except NoStrategy as x:
         return FuzzSummary(name, 0, 0, (), f"no generator for {x}")
     counts = {"valid": 0, "rejected": 0, "limits": 0, "generated_rejects": 0}
+    witness: list[dict] = []  # at most one: the first valid input
     known: set = set()
     limit_faults = LIMIT_FAULTS if aim is None else AIMED_LIMIT_FAULTS
 
@@ -124,6 +126,8 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
             counts["rejected"] += 1
             return False
         counts["valid"] += 1
+        if not witness:
+            witness.append(dict(inputs))
         if out.fault in limit_faults or out.fault in INTERNAL:
             counts["limits"] += 1
             return True
@@ -165,7 +169,8 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
         except Exception as x:  # noqa: BLE001 - hypothesis.reject() outside a test
             if not isinstance(x, errors.UnsatisfiedAssumption):
                 raise
-        return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"])
+        return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"],
+                           next(iter(witness), None))
     for _ in range(ROUNDS):
         try:
             with no_harvested_constants():
@@ -178,9 +183,11 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
         except (errors.Unsatisfiable, _Enough):
             break
         except errors.HypothesisException as x:
-            return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), f"hypothesis: {type(x).__name__}")
+            return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), f"hypothesis: {type(x).__name__}",
+                               witness=next(iter(witness), None))
         break
-    return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"])
+    return FuzzSummary(name, counts["valid"], counts["rejected"], tuple(findings), None, counts["limits"],
+                       next(iter(witness), None))
 
 
 def _sweep(fv, view, lifted, aim, check, known: set, is_property: bool, name: str) -> list[FuzzFinding]:

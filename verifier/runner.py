@@ -7,7 +7,7 @@ counterexample is replayed here, on the real interpreter (``Program.run`` under 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from seglam.run.faults import Fault
@@ -29,6 +29,9 @@ class Outcome:
     trace: tuple[str, ...] = ()
     call_lines: tuple[int, ...] = ()  # source lines of the calls on the fault's trace
     call_spans: tuple[Span, ...] = ()
+    #: The fault is a failed assert of a callee's precondition prelude (SPEC §8): like a
+    #: failed ``@requires``, it is the caller's doing.
+    in_callee_prelude: bool = False
 
     def lines(self) -> tuple[int, ...]:
         """Every source line the fault can be attributed to: where it happened, and the calls
@@ -36,9 +39,10 @@ class Outcome:
         return ((self.span.line,) if self.span else ()) + self.call_lines
 
     def site(self) -> Span | None:
-        """The operation that faulted: for a failed ``@requires`` the call whose callee
-        refused its arguments (the innermost call), else where the fault happened."""
-        if self.fault == "F-REQUIRES" and self.call_spans:
+        """The operation that faulted: for a callee's failed precondition (``@requires`` or
+        an assert of its prelude) the call whose callee refused its arguments (the innermost
+        call), else where the fault happened."""
+        if (self.fault == "F-REQUIRES" or self.in_callee_prelude) and self.call_spans:
             return self.call_spans[-1]
         return self.span
 
@@ -91,12 +95,22 @@ class ProgramRunner:
             kwargs = {k: self.host(v) for k, v in args.items()}
             value = self._run(function, kwargs)
         except Fault as f:
-            return _from_fault(f)
+            return self._charged(_from_fault(f))
         except (TypeError, ValueError) as e:  # an input the converter rejects: not a program fault
             return Outcome(None, "X-INPUT", str(e))
         except Exception as e:  # noqa: BLE001 - an interpreter bug must not end the verification
             return Outcome(None, "X-ERROR", f"{type(e).__name__}: {e}")
         return Outcome(value)
+
+    def _charged(self, out: Outcome) -> Outcome:
+        """Mark a failed assert of a callee's prelude, so the call that broke it is charged."""
+        if out.fault != "F-ASSERT" or len(out.trace) < 2 or out.span is None:
+            return out
+        fv = self.view.functions.get(out.trace[-1])
+        line = out.span.line
+        if fv is not None and any(a.span.line <= line <= a.span.end_line for a in fv.leading_asserts):
+            return replace(out, in_callee_prelude=True)
+        return out
 
     def eval(self, expr) -> Outcome:
         try:

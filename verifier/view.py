@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from seglam.check.prelude import prelude_length
 from seglam.syntax import ast as A
 from seglam.verifier import typeview as T
 
@@ -30,11 +31,18 @@ class FunctionView:
     returns: object
     requires: tuple[A.Lambda, ...]
     ensures: tuple[A.Lambda, ...]
-    leading_asserts: tuple[A.Assert, ...]
+    #: The statements that open the body as its precondition prelude (SPEC §8): asserts, with
+    #: the plain assignments that name what they test.
+    prelude: tuple[A.Stmt, ...]
+
+    @property
+    def leading_asserts(self) -> tuple[A.Assert, ...]:
+        """The prelude's asserts: the preconditions written in the body."""
+        return tuple(s for s in self.prelude if isinstance(s, A.Assert))
 
     @property
     def has_precondition(self) -> bool:
-        return bool(self.requires or self.leading_asserts)
+        return bool(self.requires or self.prelude)
 
 
 @dataclass(frozen=True)
@@ -80,10 +88,9 @@ class ModuleView:
                 ParamView(p.name, p.type, getattr(p, "default", None), getattr(p, "kind", "normal"))
                 for p in info.params
             )
-            body = info.node.body
-            leading = tuple(s for s in body[: info.leading_asserts] if isinstance(s, A.Assert))
             functions[name] = FunctionView(
-                name, info.node, params, info.returns, tuple(info.requires), tuple(info.ensures), leading
+                name, info.node, params, info.returns, tuple(info.requires), tuple(info.ensures),
+                info.node.body[: info.prelude],
             )
         records = {
             name: RecordView(name, tuple(FieldView(*_triple(f)) for f in info.fields))
@@ -125,7 +132,7 @@ class ModuleView:
                     ty(s.returns),
                     _contract_lambdas(s, "requires"),
                     _contract_lambdas(s, "ensures"),
-                    _leading_asserts(s.body),
+                    s.body[: prelude_length(s.body)],
                 )
             elif isinstance(s, A.ClassDef) and _is_enum(s):
                 members = tuple(
@@ -177,16 +184,6 @@ def _contract_lambdas(fn: A.FunctionDef, which: str) -> tuple[A.Lambda, ...]:
             and isinstance(d.args[0], A.Lambda)
         ):
             out.append(d.args[0])
-    return tuple(out)
-
-
-def _leading_asserts(body: tuple) -> tuple[A.Assert, ...]:
-    out = []
-    for s in body:
-        if isinstance(s, A.Assert):
-            out.append(s)
-        else:
-            break
     return tuple(out)
 
 

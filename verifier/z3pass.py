@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import z3
 
+from seglam.syntax import ast as A
 from seglam.syntax.span import Span
 from seglam.verifier.context import fresh_context
 from seglam.verifier.encode import Encoder, encode_function
@@ -297,8 +298,11 @@ def _pins(view: ModuleView, name: str, options: Z3Options):
         pre = z3.BoolVal(True)
         for lam in fv.requires:
             pre = z3.And(pre, truthy(enc.call_lambda(lam, enc._lambda_args(lam, inputs, None))))
-        for a in fv.leading_asserts:
-            pre = z3.And(pre, truthy(enc.expr(a.test)))
+        for s in fv.prelude:  # the assignments name what the asserts test (SPEC §8)
+            if isinstance(s, A.Assert):
+                pre = z3.And(pre, truthy(enc.expr(s.test)))
+            else:
+                enc.stmt(s)
         e1 = [truthy(enc.call_lambda(lam, enc._lambda_args(lam, inputs, r1))) for lam in fv.ensures]
         e2 = [truthy(enc.call_lambda(lam, enc._lambda_args(lam, inputs, r2))) for lam in fv.ensures]
         formulas = [*enc.inputs.constraints, pre, *e1, *e2, z3.Not(eq(r1, r2)), *enc.bounds]

@@ -18,7 +18,7 @@ from seglam.cache.store import CacheStore
 from seglam.cache.toolchain import CallOutcome, Toolchain, caller
 from seglam.syntax.diagnostics import CheckError
 
-#: A compiled program and the lines of its entry point's leading asserts (its precondition).
+#: A compiled program and the lines of its entry point's prelude asserts (its precondition).
 Compiled = tuple[Any, frozenset[int]]
 
 

@@ -11,6 +11,7 @@ import ast
 
 from seglam.cache.entry import Param, Signature
 from seglam.cache.errors import AdmissionError
+from seglam.check.prelude import prelude_asserts
 
 
 def _functions(source: str) -> dict[str, ast.FunctionDef]:
@@ -81,7 +82,7 @@ def covering_properties(source: str, signature: Signature, param: str) -> tuple[
 
 
 def leading_assert_lines(source: str, entry: str) -> frozenset[int]:
-    """Source lines of the asserts that open ``entry``'s body: preconditions, so a fault on
+    """Source lines of the asserts of ``entry``'s precondition prelude (SPEC §8): a fault on
     one of them means the input is outside the domain, not that the program is wrong."""
     fn = _functions(source).get(entry)
     lines: set[int] = set()
@@ -90,9 +91,7 @@ def leading_assert_lines(source: str, entry: str) -> frozenset[int]:
     body = fn.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # docstring
-    for stmt in body:
-        if not isinstance(stmt, ast.Assert):
-            break
+    for stmt in prelude_asserts(body):
         lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
     return frozenset(lines)
 

@@ -27,7 +27,8 @@ class FunctionInfo:
     returns: Type
     requires: tuple[ast.Lambda, ...] = ()
     ensures: tuple[ast.Lambda, ...] = ()
-    leading_asserts: int = 0
+    #: How many statements open the body as its precondition prelude (seglam.check.prelude).
+    prelude: int = 0
 
 
 @dataclass(frozen=True)

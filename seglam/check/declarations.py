@@ -13,6 +13,7 @@ from seglam.check.hints import is_dunder
 from seglam.check.imports import import_bindings
 from seglam.check.lambdas import lambda_with
 from seglam.check.narrowing import cond
+from seglam.check.prelude import prelude_length
 from seglam.check.stmts import unsupported
 from seglam.check.typeops import assignable, is_bottom, join
 from seglam.check.values import value
@@ -428,15 +429,11 @@ def declare_function(cx: Context, node: ast.FunctionDef, index: int) -> Function
                             f"write `@{kind}(lambda x: x > 0)`")
             continue
         (requires if kind == "requires" else ensures).append(d.args[0])
-    leading = 0
-    for stmt in node.body:
-        if not isinstance(stmt, ast.Assert):
-            break
-        leading += 1
     if node.name.startswith("prop_") and not is_bottom(returns) and returns != t.BOOL:
         cx.report.error("E-CONTRACT", f"property `{node.name}` must return `bool`, not `{returns.render()}`",
                         node.returns.span if node.returns else node.span, "declare `-> bool`")
-    return FunctionInfo(node.name, node, infos, returns, tuple(requires), tuple(ensures), leading)
+    return FunctionInfo(node.name, node, infos, returns, tuple(requires), tuple(ensures),
+                        prelude_length(node.body))
 
 
 def check_contracts(cx: Context, info: FunctionInfo) -> None:

@@ -53,9 +53,9 @@ CPython says. Annotate every parameter and return type; locals are inferred.
 - Not allowed: import of host modules (only `re`, `math`, `dataclasses`, `enum`, `itertools`,
   `datetime`, `decimal` names), I/O, print, global, try/except, classes other than records
   and enums, mutation of arguments (copy first: `xs = list(xs)`).
-- Contracts: `@requires(lambda x: ...)`, `@ensures(lambda x, result: ...)`, leading asserts
-  are preconditions; module-level `assert f(...) == ...` lines are examples; `prop_*`
-  functions returning bool are properties.
+- Contracts: `@requires(lambda x: ...)`, `@ensures(lambda x, result: ...)`, the asserts
+  opening a body (assignments may come between) are preconditions; module-level
+  `assert f(...) == ...` lines are examples; `prop_*` functions returning bool are properties.
 - Absence is `T | None` (`parse_int(s)`, `d.get(k)`); faults end the run, they cannot be caught.
 - Checks: entry points (functions no other function calls) and properties are fuzzed; a helper
   is judged only on what its callers pass. `refuted` and failing examples block admission;

@@ -66,11 +66,11 @@ Rules:
    exactly the given answer on: this request (unless your answer is null), your "examples",
    its module-level asserts, the regressions listed below the request ("must give"), and, in
    a widening, each refused request listed there that one of your patterns matches. It MAY
-   refuse any other input. Give the entry point a precondition (@requires or leading asserts)
-   that rejects inputs it cannot handle and a docstring saying which requests it handles (the
-   router reads both); refuse rather than guess: where requests are free-form text, handle
+   refuse any other input. Give the entry point a precondition (@requires, or asserts opening
+   its body) that rejects inputs it cannot handle and a docstring saying which requests it
+   handles (the router reads both); refuse rather than guess: where requests are free-form text, handle
    those you can read and let the precondition refuse the rest. A refusal is a miss, never a
-   wrong answer. A leading assert's message (`assert bad is None, f"cannot read {bad!r}"`) is
+   wrong answer. Such an assert's message (`assert bad is None, f"cannot read {bad!r}"`) is
    shown with each refusal; for requests your patterns match but the precondition refuses,
    the engine later asks for a WIDER version of this family (its program and those requests
    shown).

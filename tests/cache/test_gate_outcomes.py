@@ -13,7 +13,7 @@ from seglam.cache.gate import classify, run_gated
 from seglam.run.faults import Fault, Frame
 from seglam.syntax.span import Span
 
-PRE = frozenset({3, 4})  # the lines of the entry function's leading asserts
+PRE = frozenset({3, 4})  # the lines of the entry function's prelude asserts
 
 
 def _fault(code: str, line: int | None, depth: int, filename: str = "fam.sgl") -> Fault:
@@ -27,7 +27,7 @@ def _fault(code: str, line: int | None, depth: int, filename: str = "fam.sgl") -
     ("F-REQUIRES", None, 0, "domain"),
     # a helper's precondition failing under the entry point is a bug, not a domain miss
     ("F-REQUIRES", 9, 2, "fault"),
-    # a leading assert of the entry function: the input is outside the domain
+    # a prelude assert of the entry function: the input is outside the domain
     ("F-ASSERT", 3, 1, "domain"),
     ("F-ASSERT", 4, 0, "domain"),
     # an assert anywhere else, or one raised in a callee, is a bug in the program

@@ -56,7 +56,7 @@ def test_functions_and_params():
     assert info.returns == T.ListType(T.INT)
     assert len(info.requires) == 1 and len(info.ensures) == 1
     assert isinstance(info.requires[0], ast.Lambda)
-    assert info.leading_asserts == 2
+    assert info.prelude == 2
     assert cm.functions["swap"].returns == T.TupleType((T.INT, T.INT))
 
 

@@ -74,6 +74,6 @@ def prop_largest_is_upper_bound(xs: list[int]) -> bool:
     return all(x <= largest(xs) for x in xs)
 ''')
     info = cm.functions["largest"]
-    assert (len(info.requires), len(info.ensures), info.leading_asserts) == (1, 1, 1)
+    assert (len(info.requires), len(info.ensures), info.prelude) == (1, 1, 1)
     assert cm.properties == ("prop_largest_is_upper_bound",)
     assert len(cm.examples) == 1

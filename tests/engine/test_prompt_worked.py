@@ -296,7 +296,7 @@ def test_the_guide_is_rules_not_examples():
     "returns the answer in exactly the requested form",
     "worked out independently of the program, which must return exactly it on the request's bound inputs",
     '"examples": 2 to 4 further requests of the kind',
-    "Give the entry point a precondition (@requires or leading asserts) that rejects inputs it cannot handle",
+    "Give the entry point a precondition (@requires, or asserts opening its body) that rejects inputs it cannot handle",
     "let the precondition refuse the rest. A refusal is a miss, never a wrong answer",
     "The program MUST return exactly the given answer on: this request (unless your answer is null), your \"examples\"",
     'reply with "program": "" and the kind\'s "patterns"',

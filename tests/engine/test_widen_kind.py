@@ -392,12 +392,12 @@ assert solve("3 5 8") == 8
 
 
 def test_a_leading_asserts_message_reaches_the_widening_so_it_knows_what_was_not_read(server, tmp_path):
-    """Rule 6 says a leading assert's message is shown with each refusal: the stand-ins of
+    """Rule 6 says a precondition assert's message is shown with each refusal: the stand-ins of
     runs 5 and 7 had to guess which sentence their parser had failed on. (The real toolchain:
-    it tells a leading assert, a precondition, from a later one.)"""
+    it tells an assert of the prelude, a precondition, from a later one.)"""
     from seglam.cache.toolchain import SeglamToolchain
 
-    assert "A leading assert's message" in " ".join(build_prompts(guide="", worked=[], stdlib="").system.split())
+    assert "Such an assert's message" in " ".join(build_prompts(guide="", worked=[], stdlib="").system.split())
     cache = Cache(tmp_path / "real", toolchain=SeglamToolchain({"max_examples": 10, "z3": False}))
     engine = engine_on(server, cache, widen=8)
     server.script(compile_reply(SAYS_WHY_SRC, [ONE_QUESTION], 8, [("Numbers: 1 2. What is the largest?", 2)]))

@@ -36,6 +36,7 @@ import pytest
 from hypothesis import strategies as st
 
 from seglam.cache.pattern import parse_pattern
+from seglam.check.prelude import prelude_asserts
 from seglam.program.library import stdlib_sources
 from seglam.run import oracle as _oracle
 from tests.data import BBH
@@ -278,20 +279,15 @@ def test_other_tasks_never_answered(task: str) -> None:
     assert not served, f"{len(served)} foreign requests answered, e.g. {served[:3]}"
 
 
-def _leading_assert_lines(fn: Callable[..., Any]) -> set[int]:
+def _prelude_assert_lines(fn: Callable[..., Any]) -> set[int]:
     fn = inspect.unwrap(fn)
     src = inspect.getsource(fn)
     first = fn.__code__.co_firstlineno
     tree = ast.parse(src)
     body = tree.body[0].body  # type: ignore[attr-defined]
-    lines = set()
-    for stmt in body:
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-            continue  # docstring
-        if not isinstance(stmt, ast.Assert):
-            break
-        lines.add(first + stmt.lineno - 1)
-    return lines
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # docstring
+    return {first + stmt.lineno - 1 for stmt in prelude_asserts(body)}
 
 
 def _property_body(hypothesis: Any, prop: Callable[..., bool], leading: set[int]) -> Callable[..., None]:
@@ -325,7 +321,7 @@ def test_properties(task: str) -> None:
     for prop in props:
         hints = {k: v for k, v in prop.__annotations__.items() if k != "return"}
         hints = {k: eval(v, module.__dict__) if isinstance(v, str) else v for k, v in hints.items()}
-        leading = _leading_assert_lines(prop)
+        leading = _prelude_assert_lines(prop)
 
         body = _property_body(hypothesis, prop, leading)
         strategies = {k: st.from_type(v) for k, v in hints.items()}
