@@ -36,7 +36,7 @@ from seglam.cache.errors import (
 from seglam.cache.gate import render_bindings
 from seglam.cache.lookup import Lookup
 from seglam.cache.modules import compile_with, module_refs
-from seglam.cache.pattern import Pattern, parse_pattern
+from seglam.cache.pattern import Pattern, most_specific, parse_pattern
 from seglam.cache.placement import Admitted, Placement
 from seglam.cache.records import (
     indexed, log_event, new_id, read_entry, store_entry, unfile_entry, vkey,
@@ -224,18 +224,17 @@ class Admission:
         reasons = []
         used = set()
         for text in entry.samples:
-            bound = None
-            for i, pat in enumerate(patterns):
-                b = pat.match(text)
-                if b is not None:
-                    used.add(i)
-                    bound = bound or b
-            if bound is None:
+            found = [(i, pat, b) for i, pat in enumerate(patterns) if (b := pat.match(text)) is not None]
+            used.update(i for i, _, _ in found)
+            best = most_specific([(pat, b) for _, pat, b in found])  # as a hit binds it
+            if best is None:
                 reasons.append(f"no pattern matches the sample request {rules.short(text)!r}")
                 continue
-            res = self.runner.gate(entry, program, pre, bound, text)
+            res = self.runner.gate(entry, program, pre, best[1], text)
             if res.counterexample is not None:
-                reasons.append(f"sample {rules.short(text)!r} is refused by the gate: {res.outcome} {res.counterexample.message}")
+                reasons.append(f"sample {rules.short(text)!r} is refused by the gate: {res.outcome} "
+                               f"{res.counterexample.message} (bound by {best[0].text!r} to "
+                               f"{_shown(best[1])})")
             elif text == draft.request and draft.has_expected and res.value != draft.expected:
                 reasons.append(
                     f"the program answers {res.value!r} to the originating request, the model answered {draft.expected!r}"
@@ -378,3 +377,9 @@ class Admission:
 
         indexed(self.store, self.store.write, write)
         return pat.text
+
+
+def _shown(bindings: dict[str, Any]) -> str:
+    """``story='3/5, and ...', when='yesterday'``: what a refused sample was bound to, so a
+    repair can see which part its program did not read."""
+    return ", ".join(f"{name}={text}" for name, text in render_bindings(bindings, 120).items()) or "no inputs"

@@ -108,7 +108,8 @@ def snapshot_id(txn: Any) -> int | None:
 
 
 def by_specificity(found: list[tuple[Match, Entry]]) -> list[tuple[Match, Entry]]:
-    """More literal characters first, then fewer holes, then entry id and pattern order."""
+    """More literal characters first, then fewer holes, then entry id and pattern order
+    (within one family, :func:`seglam.cache.pattern.most_specific`'s rule)."""
     return sorted(found, key=lambda me: (-me[0].specificity[0], -me[0].specificity[1], me[0].entry_id,
                                          me[0].pattern_index))
 

@@ -318,6 +318,25 @@ MAX_PATTERN_CHARS = 2000
 MAX_VOCABULARY = 200
 
 
+def most_specific(matches: list[tuple[Pattern, dict[str, Any]]]) -> tuple[Pattern, dict[str, Any]] | None:
+    """The match that binds a request among a family's patterns that matched it (in the
+    order the family lists them): the most specific pattern (:attr:`Pattern.specificity`),
+    the first listed among equals. The one binding rule: a hit (``seglam.cache.lookup``),
+    admission and every re-check bind a request this way, so what was checked is what is
+    served."""
+    best: tuple[Pattern, dict[str, Any]] | None = None
+    for pat, bindings in matches:
+        if best is None or pat.specificity > best[0].specificity:
+            best = (pat, bindings)
+    return best
+
+
+def bind(patterns: list[Pattern], text: str) -> dict[str, Any] | None:
+    """``text``'s bindings through a family's ``patterns`` (:func:`most_specific`), or None."""
+    best = most_specific([(p, b) for p in patterns if (b := p.match(text)) is not None])
+    return None if best is None else best[1]
+
+
 def parse_pattern(text: str) -> Pattern:
     """Parse and compile a pattern; :class:`PatternError` says what is wrong and where."""
     _check_text(text)

@@ -26,7 +26,7 @@ from typing import Any, Mapping, Sequence
 from seglam.cache.admit import FamilyDraft, check_holes
 from seglam.cache.entry import Example, Provenance, Signature
 from seglam.cache.errors import VERIFICATION_FAILED, AdmissionError, PatternError, ToolchainUnavailable
-from seglam.cache.pattern import parse_pattern
+from seglam.cache.pattern import bind, most_specific, parse_pattern
 from seglam.cache.gate import classify
 from seglam.cache.trust import MAX_REFUSED
 from seglam.cache.signature import leading_assert_lines, pick_entry, signature_of
@@ -333,7 +333,7 @@ def _bind(
         return [], inputs, []
     failures: list[Failure] = []
     texts: list[str] = []
-    bindings = None
+    matches = []
     if not reply.patterns:
         return [], None, [failure("pattern misses request", "give at least one pattern that matches the request")]
     for text in reply.patterns[:8]:
@@ -347,8 +347,10 @@ def _bind(
             failures += [failure("pattern", r) for r in hole_reasons]  # each names the pattern
             continue
         texts.append(pat.text)
-        if bindings is None:
-            bindings = pat.match(request.text or "")
+        if (b := pat.match(request.text or "")) is not None:
+            matches.append((pat, b))
+    best = most_specific(matches)  # as a hit will bind the request
+    bindings = None if best is None else best[1]
     if bindings is None and not failures:
         failures.append(failure("pattern misses request", "no pattern matches the whole request",
                                 input=repr(request.text), got="; ".join(repr(t) for t in texts)))
@@ -359,10 +361,9 @@ def _example_bindings(
     ex: Any, patterns: list[str], request: Request, signature: Signature
 ) -> tuple[dict[str, Any], str | None]:
     if ex.request is not None and not request.structured:
-        for text in patterns:
-            b = parse_pattern(text).match(ex.request)
-            if b is not None:
-                return b, None
+        b = bind([parse_pattern(text) for text in patterns], ex.request)
+        if b is not None:
+            return b, None
         return {}, f"no pattern matches its request {clip(ex.request, 120)!r}"
     if ex.inputs is not None:
         try:

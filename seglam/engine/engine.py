@@ -37,7 +37,7 @@ from seglam.cache.cache import Cache, Hit
 from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, ToolchainUnavailable
 from seglam.cache.gate import render_bindings
-from seglam.cache.pattern import parse_pattern
+from seglam.cache.pattern import most_specific, parse_pattern
 from seglam.cache.values import decode_value, render_value
 from seglam.engine.admission import (
     Candidate, Refusal, Request, answer_key, admission_feedback, evaluate, frozen_asserts, refusal,
@@ -640,11 +640,10 @@ class Engine:
         pattern = None
         bindings: dict[str, Any] = dict(request.inputs or {})
         if request.text is not None:
-            for text in cand.draft.patterns:
-                b = parse_pattern(text).match(request.text)
-                if b is not None:
-                    pattern, bindings = text, b
-                    break
+            parsed = [parse_pattern(text) for text in cand.draft.patterns]
+            best = most_specific([(p, b) for p in parsed if (b := p.match(request.text)) is not None])
+            if best is not None:
+                pattern, bindings = best[0].text, best[1]
         return EngineTrace(
             entry_id=entry_id, version=version, pattern=pattern, bindings=render_bindings(bindings),
             rounds=rounds, candidates=candidates, usage=usage, reasons=tuple(reasons),

@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from seglam.cache.errors import PatternError
-from seglam.cache.pattern import parse_pattern
+from seglam.cache.pattern import bind, parse_pattern
 from seglam.engine.loopback import JSON_HEADERS, LoopbackServer, Reply, completion_body
 from seglam.engine.prefix_cache import PrefixCache
 from seglam.engine.prompt import REQUEST_HEADING
@@ -196,7 +196,7 @@ def _reader(fam: RecordedFamily) -> Any:
     patterns = [parse_pattern(p) for p in fam.patterns]
 
     def reads(text: str) -> bool:
-        bound = next((b for b in (p.match(text) for p in patterns) if b is not None), None)
+        bound = bind(patterns, text)
         if bound is None:
             return False
         try:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 from seglam.cache.admit import FamilyDraft, check_holes
 from seglam.cache.entry import Entry, Signature
 from seglam.cache.errors import AdmissionError, PatternError
-from seglam.cache.pattern import Pattern, parse_pattern
+from seglam.cache.pattern import Pattern, bind, parse_pattern
 from seglam.cache.signature import signature_of
 from seglam.cache.words import words as tokens  # the same words negative families use
 from seglam.engine.admission import answer_key, coerce_inputs
@@ -81,7 +81,7 @@ def rebinds_samples(pattern: str, own: Sequence[str], samples: Sequence[str]) ->
         bound = new.match(sample)
         if bound is None:
             continue
-        before = _first_binding(mine, sample)
+        before = bind(mine, sample)
         if before is not None and bound != before:
             out.append(f"pattern {new.text!r} binds the family's sample {sample[:80]!r} to other inputs")
     return out
@@ -96,11 +96,6 @@ def _parsed(texts: Sequence[str]) -> list[Pattern]:
         except PatternError:
             continue
     return out
-
-
-def _first_binding(patterns: Sequence[Pattern], text: str) -> dict[str, Any] | None:
-    """The bindings of the first of ``patterns`` that matches ``text``."""
-    return next((b for b in (p.match(text) for p in patterns) if b is not None), None)
 
 
 #: Longest text of what a family accepts, as the router is shown it.
@@ -187,8 +182,28 @@ def widened_patterns(old: Sequence[str], old_samples: Sequence[str], new: Sequen
     return tuple(keep), later, tuple(rebinding)
 
 
+def superseded(keep: Sequence[str], old: Sequence[str], new: Sequence[str], samples: Sequence[str]) -> tuple[str, ...]:
+    """The old patterns in ``keep`` that a new version's own patterns replace: not listed
+    again in ``new``, matching a stored request, and every stored request they match matched
+    by a new pattern in ``keep`` too. The widening prompt allows this ("or replace them by
+    wider ones that match the same requests"); kept, a more specific old pattern would go on
+    binding those requests the old way (stand-in run 10, dates 0007)."""
+    newer = _parsed([p for p in keep if p in new])
+    out = []
+    for text in keep:
+        if text not in old or text in new:
+            continue
+        pat = parse_pattern(text)
+        mine = [s for s in samples if pat.match(s) is not None]
+        if mine and all(any(n.match(s) is not None for n in newer) for s in mine):
+            out.append(text)
+    return tuple(out)
+
+
 #: Why a route fails when the router names a family and no bindings (see the route rules).
-OF_ITS_KIND = "the router says the request is of its kind but asks what it does not compute (another question or form)"
+OF_ITS_KIND = ("the router says the request is of its kind but the family cannot answer it as it is: it asks what "
+               "the family does not compute (another question or form), or its precondition would refuse it, or "
+               "an entry point parameter has no text in the request")
 
 
 @dataclass(frozen=True)
@@ -233,7 +248,7 @@ def changed_answers(samples: Sequence[str], old_patterns: Sequence[str], new_pat
     before_pats, after_pats = _parsed(old_patterns), _parsed(new_patterns)
     out = []
     for text in samples:
-        old_b = _first_binding(before_pats, text)
+        old_b = bind(before_pats, text)
         for new_b in (b for b in (p.match(text) for p in after_pats) if b is not None):
             if old_b is None:
                 break
@@ -259,13 +274,19 @@ def next_version_patterns(old: Entry, draft: FamilyDraft, toolchain: Any,
     entry = draft.entry or old.signature.entry
     keep, later, rebinding = widened_patterns(old.patterns, old.samples, draft.patterns, draft.samples,
                                               signature_of(draft.source, entry))
+    notes = []
     if old.status != "active":
-        return (tuple(p for p in keep if p not in rebinding), later,
-                [f"pattern {p!r} left out: it binds a stored request to other inputs" for p in rebinding])
+        keep = tuple(p for p in keep if p not in rebinding)
+        notes = [f"pattern {p!r} left out: it binds a stored request to other inputs" for p in rebinding]
+    replaced = superseded(keep, old.patterns, draft.patterns, old.samples)
+    keep = tuple(p for p in keep if p not in replaced)
+    notes += [f"pattern {p!r} replaced: the new patterns match every stored request it matched" for p in replaced]
+    if old.status != "active":
+        return keep, later, notes
     before, after = toolchain.compile(old.source, f"{old.id}.sgl"), toolchain.compile(draft.source, draft.filename)
     changed = changed_answers(old.samples, old.patterns, keep,
                               lambda b: toolchain.call(before, old.signature.entry, b, fuel).value,
                               lambda b: toolchain.call(after, entry, b, fuel).value)
     if changed:
         raise AdmissionError(changed)
-    return keep, later, []
+    return keep, later, notes

@@ -5,7 +5,9 @@ patterns."""
 from __future__ import annotations
 
 from seglam.cache.entry import Param, Signature
-from seglam.engine.router import Family, accepts, changed_answers, overlapping, rebinds_samples, widened_patterns
+from seglam.engine.router import (
+    Family, accepts, changed_answers, overlapping, rebinds_samples, superseded, widened_patterns,
+)
 
 SRC = '''
 @requires(lambda table, question: question.startswith("How many"))
@@ -101,3 +103,19 @@ def test_absorbed_tells_one_family_per_kind_from_one_per_wording():
     assert absorbed(per_kind) == {"families": 1, "requests_per_family": 3.0, "wordings_per_family": 2.0}
     assert absorbed(per_wording) == {"families": 3, "requests_per_family": 1.0, "wordings_per_family": 1.0}
     assert absorbed([]) == {"families": 0, "requests_per_family": None, "wordings_per_family": None}
+
+
+def test_old_patterns_the_new_ones_replace_are_dropped_and_the_others_kept():
+    """The widening prompt lets the model replace old patterns by wider ones that match the
+    same requests; kept, the more specific old one would go on binding them the old way."""
+    old = ("Today is {story: str}. What is the date {when: str}?", "Tomorrow is {story: str}. Date {when: str}?")
+    samples = ("Today is 3/5. What is the date tomorrow?", "Tomorrow is 3/6. Date today?")
+    wide = "{story: str}. What is the date {when: str}?"
+    keep = old + (wide,)
+    # the first old pattern's only request is matched by the wide one; the second's is not
+    assert superseded(keep, old, (wide,), samples) == (old[0],)
+    # listed again by the model: kept
+    assert superseded(keep, old, (wide, old[0]), samples) == ()
+    # an old pattern that matches no stored request is no evidence of being replaced
+    assert superseded(keep + ("Never {story: str} here {when: str}",), old + ("Never {story: str} here {when: str}",),
+                      (wide,), samples) == (old[0],)

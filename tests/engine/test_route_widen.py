@@ -217,3 +217,35 @@ def test_a_widened_version_that_changes_an_answer_the_family_gives_is_refused(se
                "current version answers 8: a widening keeps every answer" in r for r in answer.trace.reasons)
     repair = user_of(server.requests[-1])
     assert "a widening keeps every answer" in repair
+
+
+LABELLED_SRC = '''
+@requires(lambda nums: nums.split(": ", 1)[0] in ("Numbers", "Values")
+          and len(nums.split(": ", 1)[-1].split()) > 0 and all(w.isdigit() for w in nums.split(": ", 1)[-1].split()))
+def solve(nums: str) -> int:
+    """The largest of a labelled list of numbers ("Numbers: 3 5" or "Values: 3 5")."""
+    return max(int(w) for w in nums.split(": ", 1)[1].split())
+
+
+assert solve("Values: 4 9") == 9
+'''
+
+
+def test_a_widening_that_replaces_the_patterns_binds_the_stored_requests_through_the_new_ones(server, cache):
+    """Stand-in run 10 (dates 0006-0007): the widening replaced three patterns by one wider
+    one whose hole takes more of the request; the engine kept the old ones (their holes fit
+    the new signature) and, more specific, they went on binding the stored requests the old
+    way, which the new program refused. The prompt says the patterns may be replaced by
+    wider ones that match the same requests: the old ones are then dropped."""
+    engine = engine_for(server, cache, widen=1)
+    server.script(V1)
+    family = engine.solve(FIRST).trace.entry_id
+    wide = "{nums: str}. What is the largest?"
+    server.script(route_reply(), compile_reply(LABELLED_SRC, [wide], 9, [("Numbers: 7 1. What is the largest?", 7)]))
+    answer = engine.solve("Values: 4 9. What is the largest?")
+    assert answer.tier == "compiled" and answer.value == 9 and answer.trace.version == 2, answer.trace.reasons
+    assert cache.get(family).patterns == (wide,)
+    assert any(f"pattern {ONE_QUESTION!r} replaced" in r for r in answer.trace.reasons), answer.trace.reasons
+    calls = server.calls
+    assert engine.solve(FIRST).value == 8 and engine.solve("Values: 2 6. What is the largest?").value == 6
+    assert server.calls == calls  # hits, bound through the new pattern
