@@ -313,8 +313,10 @@ def widening_note(family: str, version: int, signature: str, patterns: Sequence[
             "the refused requests listed below and for the other wordings of this kind you can anticipate from them, "
             "with a hole for every part that varies within the kind (the question too, when the kind asks several "
             "questions over the same data); extend the program. The entry point's parameters and hole names may "
-            "change: stored requests are bound again through the new patterns. The new version is re-checked against "
-            "every stored request, example and counterexample of the family.")
+            "change: stored requests are bound again through the patterns (an old pattern you do not list again is "
+            "dropped when your new ones match its requests; where several match, the most specific, with the most "
+            "fixed text, binds). The new version is re-checked against every stored request, example and "
+            "counterexample of the family.")
 
 
 def _kept(shown: Sequence[str], more: int) -> list[str]:
