@@ -40,10 +40,10 @@ SCOPE: tuple[tuple[str, tuple[str, ...]], ...] = (
     # the hit gate: which outcome a gated run is, and that only a clean run is a hit
     ("seglam.cache.gate", ("x_classify", "x_run_gated")),
     # pattern matching: what a pattern matches and what each hole binds
+    ("seglam.cache.holes", ("x__parse_bool", "x__parse_float", "x__parse_date", "x_hole_regex", "x_hole_fits")),
     ("seglam.cache.pattern", (
-        "x__parse_bool", "x__parse_float", "x__parse_date", "x__hole_regex", "xǁPatternǁ_groups",
-        "xǁPatternǁcaptures", "xǁPatternǁmatch", "x_parse_pattern", "x__split", "x__normalise",
-        "x__regex", "x__escape", "x_hole_fits",
+        "xǁPatternǁ_groups", "xǁPatternǁcaptures", "xǁPatternǁmatch", "x_parse_pattern", "x__split",
+        "x__normalise", "x__regex", "x__escape",
     )),
     # the checker's type rules: assignability, joins, element types, operator typing
     ("seglam.check.typeops", (
@@ -81,7 +81,7 @@ _LAST_HOLE = ("the last hole's extent is fixed by the anchored suffix after it (
               "lazy and take priority in RE2's leftmost-first match), so lazy and greedy bind the "
               "same text; 200,000 random requests over 9 patterns bound the same")
 EQUIVALENT: dict[str, str] = {
-    **{f"seglam.cache.pattern.x__parse_float__mutmut_{i}": "the ValueError text is never shown: "
+    **{f"seglam.cache.holes.x__parse_float__mutmut_{i}": "the ValueError text is never shown: "
        "Pattern.match catches it and the request just does not match" for i in (5, 6, 7)},
     **{f"seglam.cache.pattern.x__regex__mutmut_{i}": _LAST_HOLE for i in (1, 3, 4, 16, 20, 21)},
     **{f"seglam.cache.pattern.x__regex__mutmut_{i}": "last_hole is only read when the pattern has a "

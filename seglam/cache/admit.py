@@ -13,7 +13,8 @@ from typing import Any, Iterable, Sequence
 
 from seglam.cache.entry import Example, Provenance, Signature, Verification
 from seglam.cache.errors import PatternError
-from seglam.cache.pattern import HOLE_TYPES, MAX_HOLE_WORTH, Pattern, hole_fits, parse_pattern
+from seglam.cache.holes import HOLE_TYPES, MAX_HOLE_WORTH, hole_fits
+from seglam.cache.pattern import Pattern, parse_pattern
 
 #: How much of a request a pattern must pin down, in literal characters' worth
 #: (:attr:`Pattern.pinned`): ``Sort: {w: str}`` pins 5, ``What is {a: int} plus {b: int}?``

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from seglam.cache.admit import MIN_SPECIFICITY, hole_worths
-from seglam.cache.pattern import HOLE_TYPES
+from seglam.cache.holes import HOLE_TYPES
 from seglam.check import signatures as sig
 from seglam.engine.feedback import Feedback
 from seglam.engine.guide import load_guide
@@ -233,7 +233,7 @@ def route_rules(text: str) -> str:
 
 def pattern_rules(text: str) -> str:
     """``text`` with the pattern rule's numbers and hole table filled in from the cache's
-    own definitions (seglam.cache.pattern.HOLE_TYPES, seglam.cache.admit)."""
+    own definitions (seglam.cache.holes.HOLE_TYPES, seglam.cache.admit)."""
     holes = "; ".join(f"{SPELLED.get(name, name)} ({t.summary}"
                       + ("" if t.param_type == "str" else f" -> {t.param_type}") + ")" for name, t in HOLE_TYPES.items())
     return (text.replace("{holes}", holes).replace("{specificity}", str(MIN_SPECIFICITY))

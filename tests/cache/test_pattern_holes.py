@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from seglam.cache import PatternError, parse_pattern
 from seglam.cache import pattern as pattern_module
-from seglam.cache.pattern import hole_fits
+from seglam.cache.holes import MAX_HOLE_WORTH, hole_fits
 from seglam.cache.words import request_tokens
 
 
@@ -107,7 +107,7 @@ def test_a_tokens_vocabulary_counts_as_literal_text():
     assert tokens.specificity > text.specificity
     # up to MAX_HOLE_WORTH: a hole alone never pins down as much as admission asks for
     big = parse_pattern("Eval {e: tokens(alpha beta gamma delta)} now")
-    assert big.pinned == len("Evalnow") + pattern_module.MAX_HOLE_WORTH
+    assert big.pinned == len("Evalnow") + MAX_HOLE_WORTH
 
 
 @pytest.mark.parametrize("hole,param,fits", [

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from seglam.cache.pattern import MAX_VOCABULARY, Hole, PatternError, parse_pattern
+from seglam.cache.holes import Hole
+from seglam.cache.pattern import MAX_VOCABULARY, PatternError, parse_pattern
 
 TYPES = "str, word, int, float, Decimal, bool, date, expr, tokens, chars"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from seglam.cache import parse_pattern
 from seglam.cache.admit import MIN_SPECIFICITY, check_pattern_admissible, hole_worths, over_general
-from seglam.cache.pattern import HOLE_TYPES, MAX_HOLE_WORTH, char_ranges, class_worth
+from seglam.cache.holes import HOLE_TYPES, MAX_HOLE_WORTH, char_ranges, class_worth
 
 
 def refused(text: str) -> list[str]:

@@ -178,7 +178,7 @@ def test_a_fenced_program_is_unwrapped():
 def test_the_route_prompt_lists_every_hole_type_the_pattern_engine_knows():
     """A routing reply writes a pattern for the request; the route prompt must offer every
     hole type (a stand-in found tokens and chars missing while the offered families used them)."""
-    from seglam.cache.pattern import HOLE_TYPES
+    from seglam.cache.holes import HOLE_TYPES
 
     route = build_prompts().route_system
     listed = route[route.index("(types: ") + len("(types: "):].split("), so the next")[0]
