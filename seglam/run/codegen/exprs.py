@@ -219,6 +219,17 @@ def sized_iterable(g, node: Any, fn: FnState) -> str | None:
     return None
 
 
+def _clause_sized(g, node: Any, fn: FnState, first: bool) -> str | None:
+    """How a comprehension clause's iterable is measured: as :func:`sized_iterable`; else,
+    for the first clause's list or dict (evaluated once, before any item), ``"unmutated"``:
+    its length holds while nothing in the comprehension changes a collection, which the
+    pass ``precharge`` checks before it relies on it."""
+    how = sized_iterable(g, node, fn)
+    if how is None and first and isinstance(g.type_of(node), (T.ListType, T.DictType)):
+        return "unmutated"
+    return how
+
+
 def _fixed_param(g, node: Any, fn: FnState) -> bool:
     """A list parameter of the running def that its body never rebinds: it is frozen on
     entry, or, when the function only reads it, not copied but reachable by nothing that could
@@ -458,7 +469,7 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
             out.append(ir.Clause(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs,
-                                 sized=sized_iterable(g, gen.iter, fn)))
+                                 sized=_clause_sized(g, gen.iter, fn, first=i == 0)))
         else:
             # unpacking a value not known to be a tuple/list: collect (and charge) it first
             tmp = g.tmp()
