@@ -288,7 +288,7 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
         if _keyed_int(g.type_of(node.comparators[0])):
             if not reusable(comparators[0]):
                 return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
-            left = keyed(g, left, kt)
+            left = keyed(g, left, kt, node.left)
     operands = (node.left, *node.comparators)
     if not all(sizework.comparison_is_free(g, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)):
         # strings or containers: charged for their size (valuework.compare_cost)
@@ -359,7 +359,7 @@ def _elts(g, elts: tuple, fn: FnState, keys: bool = False) -> tuple[list[py.expr
             spread = P.call(g.ref(collect, "collect"), [P.name(CTX), g.expr(e.value, fn)])
             out.append(py.Starred(value=spread, ctx=P.LOAD))
         else:
-            out.append(keyed(g, g.expr(e, fn), g.type_of(e)) if keys else g.expr(e, fn))
+            out.append(keyed(g, g.expr(e, fn), g.type_of(e), e) if keys else g.expr(e, fn))
     return out, starred
 
 
@@ -379,7 +379,7 @@ def _set(g, node: A.SetExpr, fn: FnState) -> py.expr:
 
 
 def _dict(g, node: A.DictExpr, fn: FnState) -> py.expr:
-    keys = [None if k is None else keyed(g, g.expr(k, fn), g.type_of(k)) for k in node.keys]
+    keys = [None if k is None else keyed(g, g.expr(k, fn), g.type_of(k), k) for k in node.keys]
     values = [g.expr(v, fn) if k is not None else
               P.call(g.ref(g.runtime.spread, "spread"), [P.name(CTX), g.expr(v, fn)])
               for k, v in zip(node.keys, node.values)]
@@ -416,7 +416,7 @@ def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
     index = g.expr(node.index, fn)
     kt = key_type(g.type_of(node.value))
     if kt is not None:
-        index = keyed(g, index, kt)
+        index = keyed(g, index, kt, node.index)
     return py.Subscript(value=value, slice=index, ctx=P.LOAD)
 
 
@@ -487,13 +487,13 @@ def _listcomp(g, node: A.ListComp, fn: FnState) -> py.expr:
 
 def _setcomp(g, node: A.SetComp, fn: FnState) -> py.expr:
     gens, inner = _generators(g, node.generators, fn)
-    elt = keyed(g, g.expr(node.elt, inner), g.type_of(node.elt))
+    elt = keyed(g, g.expr(node.elt, inner), g.type_of(node.elt), node.elt)
     return len_capped(g, py.SetComp(elt=elt, generators=gens))
 
 
 def _dictcomp(g, node: A.DictComp, fn: FnState) -> py.expr:
     gens, inner = _generators(g, node.generators, fn)
-    key = keyed(g, g.expr(node.key, inner), g.type_of(node.key))
+    key = keyed(g, g.expr(node.key, inner), g.type_of(node.key), node.key)
     return len_capped(g, py.DictComp(key=key, value=g.expr(node.value, inner), generators=gens))
 
 

@@ -17,6 +17,7 @@ import copy
 from typing import Any
 
 from seglam.check import types as T
+from seglam.run.codegen.chars import is_char
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, INT_LIM, LEN_LIM, NEG_INT_LIM, NEG_SMALL,
                                       SMALL)
@@ -56,7 +57,8 @@ def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
     if op not in ("==", "!=", "<", "<=", ">", ">="):
         return True
     lt, rt = g.type_of(left), g.type_of(right)
-    return scalar(lt) or scalar(rt) or _short_text(left) or _short_text(right)
+    return scalar(lt) or scalar(rt) or _short_text(left) or _short_text(right) \
+        or is_char(g.chars, left) or is_char(g.chars, right)
 
 
 def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr:
@@ -145,11 +147,12 @@ def int_within(tmp: str) -> py.expr:
                                           P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
 
 
-def keyed(g, key: py.expr, t: Any) -> py.expr:
+def keyed(g, key: py.expr, t: Any, node: Any = None) -> py.expr:
     """``key`` used in a set or dict operation that generated code does natively: a wide
     int key is charged (stdlib_core.key_cost, as the stdlib's operations do); an int that
-    passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
-    if not costly_key(t) or _free_constant(key):
+    passes the inline int test is not wide. Keys of types that cannot hold an int pass, and
+    so does one character (``node``, the key's Seglam node, when the caller has it)."""
+    if not costly_key(t) or _free_constant(key) or is_char(g.chars, node):
         return key
     tmp = g.tmp()
     charged = py.BoolOp(op=py.Or(), values=[ir.Spend(P.call(

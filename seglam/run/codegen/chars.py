@@ -1,0 +1,84 @@
+"""One-character names: the reads of a name that surely holds a str of one character.
+
+Iterating a str yields its characters one by one, so the target of a ``for`` over a str
+that its body never rebinds, and the target of a comprehension clause over a str, holds one
+character wherever the loop body or the rest of the comprehension reads it. Work that
+depends on a str's length then has a constant cost: a comparison with it costs nothing
+(``valuework.compare_cost`` of a string shorter than ``cost.TEXT_CHARS``), so does using it
+as a key (``valuework.key_cost``), and a linear str method on it charges one step. The
+generator asks :func:`is_char` at those places instead of emitting the length test.
+
+Reads inside a ``lambda``, a nested ``def`` or a generator expression are left out (they
+may run after the loop has moved on or ended), as are those under a comprehension that binds
+the same name (a different variable).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from seglam.check import types as T
+from seglam.run.codegen.scopes import comprehension_locals, function_locals
+from seglam.syntax import ast as A
+
+_COMPREHENSIONS = (A.ListComp, A.SetComp, A.DictComp)
+#: Scopes whose code may run later than the code around them.
+_LATER = (A.FunctionDef, A.ClassDef, A.Lambda, A.GeneratorExp)
+
+
+def one_char_reads(body: tuple, type_of: Callable[[Any], Any]) -> frozenset[int]:
+    """The ids of the ``A.Name`` reads in ``body`` (a function's statements) that surely
+    hold one character (see the module docstring); ``type_of`` gives a node's static type."""
+    out: set[int] = set()
+    stack: list[Any] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, A.For) and _over_text(node.target, node.iter, type_of) \
+                and node.target.id not in function_locals((), node.body):
+            _reads(node.body, node.target.id, out)
+        if isinstance(node, (*_COMPREHENSIONS, A.GeneratorExp)):
+            _clause_reads(node, type_of, out)
+        if isinstance(node, (A.FunctionDef, A.ClassDef)):
+            continue  # its own body: asked for when it is generated
+        stack.extend(A.iter_children(node))
+    return frozenset(out)
+
+
+def is_char(chars: frozenset[int], node: Any) -> bool:
+    """``node`` surely is a str of one character: a read in ``chars`` or such a literal."""
+    if isinstance(node, A.Constant):
+        return type(node.value) is str and len(node.value) == 1
+    return isinstance(node, A.Name) and id(node) in chars
+
+
+def _over_text(target: Any, iterable: Any, type_of: Callable[[Any], Any]) -> bool:
+    return isinstance(target, A.Name) and type_of(iterable) == T.STR
+
+
+def _clause_reads(comp: Any, type_of: Callable[[Any], Any], out: set[int]) -> None:
+    """Reads of a clause's target over a str in what the comprehension evaluates after that
+    clause (its later clauses, its conditions, its element), unless a later clause rebinds it."""
+    gens = comp.generators
+    elts = (comp.key, comp.value) if isinstance(comp, A.DictComp) else (comp.elt,)
+    for i, gen in enumerate(gens):
+        if not _over_text(gen.target, gen.iter, type_of):
+            continue
+        later = gens[i + 1:]
+        if gen.target.id in comprehension_locals(later):
+            continue
+        _reads([*gen.ifs, *(part for g in later for part in (g.iter, *g.ifs)), *elts], gen.target.id, out)
+
+
+def _reads(nodes: list[Any] | tuple, name: str, out: set[int]) -> None:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, A.Name):
+            if node.id == name:
+                out.add(id(node))
+            continue
+        if isinstance(node, _LATER):
+            continue
+        if isinstance(node, _COMPREHENSIONS) and name in comprehension_locals(node.generators):
+            continue
+        stack.extend(A.iter_children(node))

@@ -1,0 +1,137 @@
+"""One-character names (:mod:`seglam.run.codegen.chars`): which reads hold one character,
+the generated code that then skips the length tests, and both backends at every fuel budget
+on programs using such names in comparisons, keys, str methods, ``int``, ``+`` and ``*``."""
+
+from __future__ import annotations
+
+import pytest
+
+import seglam
+from seglam.check import types as T
+from seglam.run.codegen.chars import one_char_reads
+from seglam.syntax import ast as A
+from seglam.syntax.lower import parse
+from tests.compiled.passcheck import disagreements_at_every_budget
+
+
+def _char_reads(source: str, text_names: frozenset[str] = frozenset({"s", "t"})) -> list[tuple[int, str]]:
+    """(line, name) of the reads one_char_reads picks in the first def of ``source``, where
+    the names ``text_names`` (and only they) are typed str."""
+    module = parse(source, "chars.sgl")
+    fn = next(s for s in module.body if isinstance(s, A.FunctionDef))
+
+    def type_of(node):
+        return T.STR if isinstance(node, A.Name) and node.id in text_names else None
+
+    ids = one_char_reads(fn.body, type_of)
+    found = []
+    stack = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, A.Name) and id(node) in ids:
+            found.append((node.span.line, node.id))
+        stack.extend(A.iter_children(node))
+    return sorted(found)
+
+
+def test_the_target_of_a_loop_over_a_str_is_one_character_in_its_body():
+    source = """
+def f(s: str) -> int:
+    n = 0
+    for ch in s:
+        if ch == "a" or ch.isdigit():
+            n += 1
+    return n
+"""
+    assert _char_reads(source) == [(5, "ch"), (5, "ch")]
+
+
+@pytest.mark.parametrize("source", [
+    # rebound in the body
+    """
+def f(s: str) -> int:
+    for ch in s:
+        ch = ch + ch
+        if ch == "aa":
+            return 1
+    return 0
+""",
+    # read by a lambda (it may run after the loop) and after the loop
+    """
+def f(s: str) -> bool:
+    ch = "xyz"
+    for ch in s:
+        g = lambda: ch == "a"
+    return ch == "a"
+""",
+    # a loop over something else, and a comprehension binding the same name
+    """
+def f(xs: list[str], s: str) -> list[bool]:
+    for ch in xs:
+        ys = [ch == "a" for ch in xs]
+    return [ch == "b" for ch in s for ch in xs]
+""",
+])
+def test_no_other_read_is_one_character(source):
+    assert _char_reads(source) == []
+
+
+def test_a_comprehension_clause_over_a_str_is_one_character_after_it():
+    source = """
+def f(s: str, t: str) -> list[bool]:
+    return [c == d for c in s if c != " " for d in t]
+"""
+    assert _char_reads(source) == [(3, "c"), (3, "c"), (3, "d")]
+
+
+_PROGRAMS = {  # name -> (program, arguments of main)
+    "compare and count": ("""
+def main(s: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    prev = ""
+    for ch in s:
+        if ch != prev and ch.isalpha():
+            counts[ch] = counts.get(ch, 0) + 1
+        prev = ch
+    return counts
+""", ("abbcaZ9z",)),
+    "digits": ("""
+def main(s: str) -> int:
+    n = 0
+    out = ""
+    for ch in s:
+        if ch.isdigit():
+            n = n * 10 + int(ch)
+        else:
+            out = out + ch * n + ch.upper()
+            n = 0
+    return n + len(out)
+""", ("3a2b10c",)),
+    "against long text": ("""
+def main(s: str) -> int:
+    t = s * 200
+    n = 0
+    for ch in s:
+        if ch < t or t == ch:
+            n += 1
+    return n
+""", ("ab",)),
+    "comprehension": ("""
+def main(s: str) -> int:
+    seen = {c for c in s if c.lower() in "aeiou"}
+    return len(seen) + len([c for c in s if c == "x"])
+""", ("Axeixo",)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_PROGRAMS))
+def test_fuel_agrees_at_every_budget(name):
+    source, args = _PROGRAMS[name]
+    program = seglam.compile(source, filename="chars.sgl")
+    assert disagreements_at_every_budget(program, "main", args) == []
+
+
+def test_the_generated_code_tests_no_length_of_a_character():
+    source, _ = _PROGRAMS["digits"]
+    program = seglam.compile(source, filename="chars.sgl")
+    assert "len(u_ch)" not in program.python_source("main")
