@@ -116,6 +116,16 @@ def main(s: str) -> int:
             n += 1
     return n
 """, ("ab",)),
+    "items of a str": ("""
+def main(s: str) -> int:
+    n = 0
+    seen: set[str] = set()
+    for i in range(len(s) // 2):
+        if s[i] == s[len(s) - 1 - i] and s[i].isalpha():
+            n += int(s[-1]) if s[-1].isdigit() else 1
+        seen.add(s[i] + s[i] * 3)
+    return n + len(seen)
+""", ("ab1xba3",)),
     "comprehension": ("""
 def main(s: str) -> int:
     seen = {c for c in s if c.lower() in "aeiou"}

@@ -1,4 +1,5 @@
-"""One-character names: the reads of a name that surely holds a str of one character.
+"""One-character names: the reads of a name that surely holds a str of one character, and
+the items of a str (``s[i]``).
 
 Iterating a str yields its characters one by one, so the target of a ``for`` over a str
 that its body never rebinds, and the target of a comprehension clause over a str, holds one
@@ -27,8 +28,9 @@ _LATER = (A.FunctionDef, A.ClassDef, A.Lambda, A.GeneratorExp)
 
 
 def one_char_reads(body: tuple, type_of: Callable[[Any], Any]) -> frozenset[int]:
-    """The ids of the ``A.Name`` reads in ``body`` (a function's statements) that surely
-    hold one character (see the module docstring); ``type_of`` gives a node's static type."""
+    """The ids of the ``A.Name`` reads and ``A.Subscript`` items in ``body`` (a function's
+    statements) that surely hold one character (see the module docstring); ``type_of``
+    gives a node's static type."""
     out: set[int] = set()
     stack: list[Any] = list(body)
     while stack:
@@ -38,6 +40,8 @@ def one_char_reads(body: tuple, type_of: Callable[[Any], Any]) -> frozenset[int]
             _reads(node.body, node.target.id, out)
         if isinstance(node, (*_COMPREHENSIONS, A.GeneratorExp)):
             _clause_reads(node, type_of, out)
+        if isinstance(node, A.Subscript) and not isinstance(node.index, A.Slice) and type_of(node.value) == T.STR:
+            out.add(id(node))  # an item of a str (or a fault, before anything reads it)
         if isinstance(node, (A.FunctionDef, A.ClassDef)):
             continue  # its own body: asked for when it is generated
         stack.extend(A.iter_children(node))
@@ -45,10 +49,11 @@ def one_char_reads(body: tuple, type_of: Callable[[Any], Any]) -> frozenset[int]
 
 
 def is_char(chars: frozenset[int], node: Any) -> bool:
-    """``node`` surely is a str of one character: a read in ``chars`` or such a literal."""
+    """``node`` surely is a str of one character: a read or an item in ``chars``, or such a
+    literal."""
     if isinstance(node, A.Constant):
         return type(node.value) is str and len(node.value) == 1
-    return isinstance(node, A.Name) and id(node) in chars
+    return isinstance(node, (A.Name, A.Subscript)) and id(node) in chars
 
 
 def _over_text(target: Any, iterable: Any, type_of: Callable[[Any], Any]) -> bool:

@@ -102,9 +102,10 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
 
 
 def text_length(g, node: Any, value: py.expr) -> py.expr:
-    """``len(value)``, or 1 when ``node`` (``value``'s Seglam node) is one character and
-    ``value`` binds nothing (:mod:`seglam.run.codegen.chars`)."""
-    if is_char(g.chars, node) and isinstance(value, (py.Name, py.Constant)):
+    """``len(value)``, or 1 when ``node`` (``value``'s Seglam node) is a name or a literal
+    of one character (:mod:`seglam.run.codegen.chars`), which ``value`` reads again, so
+    leaving it out skips no evaluation (an item ``s[i]`` may be bound to a temporary here)."""
+    if isinstance(node, (A.Name, A.Constant)) and is_char(g.chars, node) and isinstance(value, (py.Name, py.Constant)):
         return P.const(1)
     return length(g, value)
 
