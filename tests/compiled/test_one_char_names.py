@@ -23,7 +23,7 @@ def _char_reads(source: str, text_names: frozenset[str] = frozenset({"s", "t"}))
     def type_of(node):
         return T.STR if isinstance(node, A.Name) and node.id in text_names else None
 
-    ids = one_char_reads(fn.body, type_of)
+    ids = one_char_reads(fn.body, type_of, frozenset(p.name for p in fn.params))
     found = []
     stack = list(fn.body)
     while stack:
@@ -76,6 +76,45 @@ def test_no_other_read_is_one_character(source):
     assert _char_reads(source) == []
 
 
+def test_a_local_every_binding_of_which_is_one_character_is_one_character_wherever_read():
+    source = """
+def f(s: str, t: str) -> int:
+    prev = s[0]
+    n = 0
+    for ch in t:
+        if ch != prev:
+            n += 1
+        prev = ch
+    last = "z"
+    return n + (1 if prev == last else 0)
+"""
+    assert _char_reads(source) == [(6, "ch"), (6, "prev"), (8, "ch"), (10, "last"), (10, "prev")]
+
+
+@pytest.mark.parametrize("source", [
+    """
+def f(s: str) -> bool:
+    key = s[0]
+    if len(s) > 3:
+        key = s[1:3]
+    return key == "ab"
+""",
+    """
+def f(s: str, key: str) -> bool:
+    key = s[0]
+    return key == "a"
+""",
+    """
+def f(s: str) -> bool:
+    key = s[0]
+    key += "b"
+    return key == "ab"
+""",
+])
+def test_a_local_with_any_other_binding_is_not_one_character(source):
+    assert (3, "key") not in _char_reads(source) and not [r for r in _char_reads(source) if r[0] > 3]
+
+
 def test_a_comprehension_clause_over_a_str_is_one_character_after_it():
     source = """
 def f(s: str, t: str) -> list[bool]:
@@ -126,6 +165,16 @@ def main(s: str) -> int:
         seen.add(s[i] + s[i] * 3)
     return n + len(seen)
 """, ("ab1xba3",)),
+    "grouping by first letter": ("""
+def main(words: list[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        key = w[0]
+        if key not in groups:
+            groups[key] = []
+        groups[key].append(w)
+    return groups
+""", (["apple", "avocado", "bean", "x" * 300, "xy"],)),
     "comprehension": ("""
 def main(s: str) -> int:
     seen = {c for c in s if c.lower() in "aeiou"}

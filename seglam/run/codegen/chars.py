@@ -16,10 +16,10 @@ the same name (a different variable).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from seglam.check import types as T
-from seglam.run.codegen.scopes import comprehension_locals, function_locals
+from seglam.run.codegen.scopes import comprehension_locals, function_locals, pattern_names, target_names
 from seglam.syntax import ast as A
 
 _COMPREHENSIONS = (A.ListComp, A.SetComp, A.DictComp)
@@ -27,10 +27,17 @@ _COMPREHENSIONS = (A.ListComp, A.SetComp, A.DictComp)
 _LATER = (A.FunctionDef, A.ClassDef, A.Lambda, A.GeneratorExp)
 
 
-def one_char_reads(body: tuple, type_of: Callable[[Any], Any]) -> frozenset[int]:
+def one_char_reads(body: tuple, type_of: Callable[[Any], Any], params: frozenset[str]) -> frozenset[int]:
     """The ids of the ``A.Name`` reads and ``A.Subscript`` items in ``body`` (a function's
-    statements) that surely hold one character (see the module docstring); ``type_of``
-    gives a node's static type."""
+    statements, ``params`` its parameters) that surely hold one character (see the module
+    docstring); ``type_of`` gives a node's static type."""
+    out = _loop_reads(body, type_of)
+    for name in _char_locals(body, type_of, out) - params:
+        _reads(body, name, out)
+    return frozenset(out)
+
+
+def _loop_reads(body: tuple, type_of: Callable[[Any], Any]) -> set[int]:
     out: set[int] = set()
     stack: list[Any] = list(body)
     while stack:
@@ -45,10 +52,45 @@ def one_char_reads(body: tuple, type_of: Callable[[Any], Any]) -> frozenset[int]
         if isinstance(node, (A.FunctionDef, A.ClassDef)):
             continue  # its own body: asked for when it is generated
         stack.extend(A.iter_children(node))
-    return frozenset(out)
+    return out
 
 
-def is_char(chars: frozenset[int], node: Any) -> bool:
+def _char_locals(body: tuple, type_of: Callable[[Any], Any], chars: set[int]) -> set[str]:
+    """The names every binding of which in ``body`` is one character: ``x = s[i]``, ``x =
+    "a"``, ``x = ch`` (a read in ``chars``), ``for x in s`` over a str; any other binding
+    (a tuple target, ``+=``, ``:=``, a match capture, an import, a def) rules the name out."""
+    good: set[str] = set()
+    bad: set[str] = set()
+    stack: list[Any] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (A.Lambda, A.FunctionDef, A.ClassDef)):
+            if not isinstance(node, A.Lambda):
+                bad.add(node.name)
+            continue  # their own scopes
+        names: set[str] = set()
+        if isinstance(node, A.Assign):
+            one = is_char(chars, node.value)
+            for target in node.targets:
+                target_names(target, names)
+                (good if one and isinstance(target, A.Name) else bad).update(names)
+                names = set()
+        elif isinstance(node, A.For):
+            target_names(node.target, names)
+            (good if _over_text(node.target, node.iter, type_of) else bad).update(names)
+        elif isinstance(node, (A.AugAssign, A.AnnAssign)):
+            target_names(node.target, bad)
+        elif isinstance(node, A.NamedExpr):
+            bad.add(node.target.id)
+        elif isinstance(node, A.MatchCase):
+            pattern_names(node.pattern, bad)
+        elif isinstance(node, (A.Import, A.ImportFrom)):
+            bad.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+        stack.extend(A.iter_children(node))
+    return good - bad
+
+
+def is_char(chars: Collection[int], node: Any) -> bool:
     """``node`` surely is a str of one character: a read or an item in ``chars``, or such a
     literal."""
     if isinstance(node, A.Constant):
@@ -86,4 +128,13 @@ def _reads(nodes: list[Any] | tuple, name: str, out: set[int]) -> None:
             continue
         if isinstance(node, _COMPREHENSIONS) and name in comprehension_locals(node.generators):
             continue
-        stack.extend(A.iter_children(node))
+        stack.extend(_read_parts(node))
+
+
+def _read_parts(node: Any) -> list[Any]:
+    """The children of ``node`` but the targets it binds (stores are not reads)."""
+    if isinstance(node, A.Assign):
+        return [node.value]
+    if isinstance(node, A.For):
+        return [node.iter, *node.body, *node.orelse]
+    return list(A.iter_children(node))
