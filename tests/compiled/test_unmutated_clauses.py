@@ -1,18 +1,72 @@
-"""A comprehension over a list or dict the program holds (not a fresh one): its first clause
-is sized ``unmutated`` (:func:`seglam.run.codegen.exprs._clause_sized`), and the pass
-``precharge`` charges its steps up front when nothing in the comprehension can change a
-collection's length (:func:`seglam.run.codegen.passes.sized.mutates`). Golden before/after
-tests, and both backends at every fuel budget on programs of each kind."""
+"""A ``for`` or a comprehension over a list or dict the program holds (not a fresh one): its
+loop or first clause is sized ``unmutated`` (:func:`seglam.run.codegen.exprs.held_sized`),
+and the pass ``precharge`` charges its steps up front when nothing in the loop can change a
+collection's length (:func:`seglam.run.codegen.passes.sized.mutates`); ``cap_versioning``
+never relies on it. Golden before/after tests, and both backends at every fuel budget on
+programs of each kind."""
 
 from __future__ import annotations
 
 import ast as py
+import textwrap
 
 import pytest
 
 import seglam
-from seglam.run.codegen.passes import precharge
+from seglam.run.codegen.passes import cap_versioning, precharge
 from tests.compiled.passcheck import NATIVES, disagreements_at_every_budget, emitted, lifted, normalised
+
+
+def _run_pass(before: str, sized: str | None) -> str:
+    loop = lifted(py.parse(textwrap.dedent(before)).body[0], sized)
+    return emitted(precharge.run(loop, NATIVES, lambda prefix: f"{prefix}1"))
+
+
+def test_a_quiet_loop_over_a_held_list_is_measured_with_len_and_charged_up_front():
+    before = """
+        for u_x in u_xs:
+            h_f -= 1
+            if h_f < 0:
+                h_ctx.out_of_fuel()
+            u_t += u_x
+        """
+    after = """
+        if (h_n := g_len((h_it1 := u_xs))) <= h_f:
+            h_f -= h_n
+            for u_x in h_it1:
+                u_t += u_x
+        else:
+            for u_x in h_it1:
+                h_f -= 1
+                if h_f < 0:
+                    h_ctx.out_of_fuel()
+                u_t += u_x
+        """
+    assert _run_pass(before, "unmutated") == normalised(after)
+
+
+@pytest.mark.parametrize("change", ["u_ys.append(u_x)", "u_ys.pop()", "u_d[u_x] = 1", "del u_d[u_x]"])
+def test_a_loop_that_may_change_a_collection_is_left_as_it_is(change):
+    before = f"""
+        for u_x in u_xs:
+            h_f -= 1
+            if h_f < 0:
+                h_ctx.out_of_fuel()
+            {change}
+        """
+    assert _run_pass(before, "unmutated") == normalised(before)
+
+
+def test_cap_versioning_never_relies_on_a_held_list():
+    before = """
+        for u_x in u_xs:
+            u_ys.append(u_x)
+            if g_len(u_ys) > h_clim:
+                g_len_fault(h_ctx, g_len(u_ys))
+        """
+    loop = lifted(py.parse(textwrap.dedent(before)).body[0], "unmutated")
+    assert emitted(cap_versioning.run(loop, NATIVES, lambda prefix: f"{prefix}1", lambda call: True)) \
+        == normalised(before)
 
 
 def _run_comprehension_pass(before: str, sized: str | None) -> str:
@@ -71,6 +125,34 @@ def main(n: int) -> list[int]:
         xs.append(i)
     return [x * x * x for x in xs]
 """, "main", (3,)),
+    "a loop over a held list": ("""
+def main(n: int) -> int:
+    xs = [i * 3 for i in range(n)]
+    xs.append(10 ** 30)
+    total = 0
+    for x in xs:
+        total += x * x
+    return total
+""", "main", (4,)),
+    "a loop over a held dict": ("""
+def main(n: int) -> int:
+    d = {i: i * i for i in range(n)}
+    total = 0
+    for k in d:
+        total += k + 1
+    for k in d:
+        d[k] = 0
+    return total + len(d)
+""", "main", (4,)),
+    "a loop growing the list it iterates": ("""
+def main(n: int) -> int:
+    xs = [1, 2]
+    ys = xs
+    for x in xs:
+        if len(ys) < n:
+            ys.append(x)
+    return len(xs)
+""", "main", (6,)),
     "a pop in the comprehension": ("""
 def main(n: int) -> list[int]:
     xs = [1, 2, 3]

@@ -219,11 +219,11 @@ def sized_iterable(g, node: Any, fn: FnState) -> str | None:
     return None
 
 
-def _clause_sized(g, node: Any, fn: FnState, first: bool) -> str | None:
-    """How a comprehension clause's iterable is measured: as :func:`sized_iterable`; else,
-    for the first clause's list or dict (evaluated once, before any item), ``"unmutated"``:
-    its length holds while nothing in the comprehension changes a collection, which the
-    pass ``precharge`` checks before it relies on it."""
+def held_sized(g, node: Any, fn: FnState, first: bool = True) -> str | None:
+    """How the iterable of a ``for`` or a comprehension clause is measured: as
+    :func:`sized_iterable`; else, for a list or dict (of a ``for`` or a first clause, so
+    evaluated once, before any item), ``"unmutated"``: its length holds while nothing in the
+    loop changes a collection, which the pass ``precharge`` checks before it relies on it."""
     how = sized_iterable(g, node, fn)
     if how is None and first and isinstance(g.type_of(node), (T.ListType, T.DictType)):
         return "unmutated"
@@ -469,7 +469,7 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
             out.append(ir.Clause(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs,
-                                 sized=_clause_sized(g, gen.iter, fn, first=i == 0)))
+                                 sized=held_sized(g, gen.iter, fn, first=i == 0)))
         else:
             # unpacking a value not known to be a tuple/list: collect (and charge) it first
             tmp = g.tmp()

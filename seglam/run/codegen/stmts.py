@@ -15,7 +15,7 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.intcap import small_int_literal
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import element_type, in_order, plain_assignable, resolve_name, sized_iterable
+from seglam.run.codegen.exprs import element_type, in_order, plain_assignable, resolve_name, held_sized
 from seglam.run.codegen.exprs import target as simple_target
 from seglam.run.codegen import inline
 from seglam.run.codegen.inline import slice_object
@@ -302,7 +302,7 @@ def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
     body.extend(g.block(node.body, fn))
     # sized: an iterable whose length is known up front and cannot change while it is iterated
     return [ir.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn),
-                   sized=sized_iterable(g, node.iter, fn))]
+                   sized=held_sized(g, node.iter, fn))]
 
 
 def _while(g, node: A.While, fn: FnState, ln: int) -> list[py.stmt]:

@@ -2,8 +2,9 @@
 up front when the fuel covers them.
 
 Contract. Input: a ``for`` of a region that counts fuel in the local ``h_f``, sized (an
-``ir.For`` with its ``sized``), with no ``else``, whose body starts with the step
-(``ir.Step``) and whose rest is quiet (:func:`regions.quiet`: no early exit, no nested loop,
+``ir.For`` with its ``sized``; one sized ``unmutated``, over a list or dict, only when its
+body cannot change a collection's length, :func:`sized.mutates`), with no ``else``, whose
+body starts with the step (``ir.Step``) and whose rest is quiet (:func:`regions.quiet`: no early exit, no nested loop,
 no charge marker but ``ir.Spend``, work on large values); or a pure list/set/dict
 comprehension (``Purity.pure``) with one sized clause (``ir.Clause``) whose first condition
 is the step marker ``ir.ItemStep`` and whose other conditions and element are quiet (and,
@@ -41,6 +42,8 @@ def run(loop: py.For, natives: Natives, fresh: Callable[[str], str]) -> list[py.
     if not (ir.sized_of(loop) and not loop.orelse and len(loop.body) > 1 and isinstance(loop.body[0], ir.Step)
             and quiet(loop.body[1:], spends=spends)):
         return [loop]
+    if ir.sized_of(loop) == "unmutated" and mutates(loop.body):
+        return [loop]  # the list or dict iterated may change length under the loop
     it, n = fresh("h_it"), "h_n"
     fast_body, grown, growth = without_cap_checks(loop.body[1:])
     fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)

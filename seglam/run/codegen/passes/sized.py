@@ -101,8 +101,10 @@ def calls(node: py.AST, name: str) -> bool:
 
 
 def mutates(nodes: list[py.AST]) -> bool:
-    """Some node calls a native method that may change a collection's length (in a pure
-    comprehension, the only calls that can: every other call is a marker or a native that
-    leaves its arguments alone, :mod:`seglam.run.codegen.passes.purity`)."""
-    return any(isinstance(n, py.Call) and isinstance(n.func, py.Attribute) and n.func.attr in MUTATORS
+    """Some node calls a native method that may change a collection's length, stores an item
+    (a dict's may add a key) or deletes: in pure code (a pure comprehension, a loop of a pure
+    region) the only ways to, as every other call is a marker or a native that leaves its
+    arguments alone (:mod:`seglam.run.codegen.passes.purity`)."""
+    return any((isinstance(n, py.Call) and isinstance(n.func, py.Attribute) and n.func.attr in MUTATORS)
+               or (isinstance(n, py.Subscript) and isinstance(n.ctx, py.Store)) or isinstance(n, py.Delete)
                for node in nodes for n in py.walk(node))
