@@ -5,12 +5,16 @@ on programs using such names in comparisons, keys, str methods, ``int``, ``+`` a
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import seglam
 from seglam.check import types as T
 from seglam.run.codegen.chars import one_char_reads
 from seglam.syntax import ast as A
 from seglam.syntax.lower import parse
+from seglam.run.limits import Limits
+from tests.compiled.agree import outcomes
 from tests.compiled.passcheck import disagreements_at_every_budget
 
 
@@ -194,3 +198,13 @@ def test_the_generated_code_tests_no_length_of_a_character():
     source, _ = _PROGRAMS["digits"]
     program = seglam.compile(source, filename="chars.sgl")
     assert "len(u_ch)" not in program.python_source("main")
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=st.text(alphabet="ab1٣ \u00e9" + "x" * 3, max_size=40) | st.just("7" * 300 + "a"),
+       fuel=st.integers(0, 400), max_str_len=st.sampled_from([4, 64, 1000]))
+def test_any_text_and_budget_agree_with_the_reference(text, fuel, max_str_len):
+    for name in ("compare and count", "digits", "items of a str", "comprehension"):
+        source, _ = _PROGRAMS[name]
+        compiled, reference = outcomes(source, "main", (text,), Limits(fuel=fuel, max_str_len=max_str_len))
+        assert compiled == reference, name
