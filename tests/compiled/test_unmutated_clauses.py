@@ -13,13 +13,9 @@ import textwrap
 import pytest
 
 import seglam
-from seglam.run.codegen.passes import cap_versioning, precharge
-from tests.compiled.passcheck import NATIVES, disagreements_at_every_budget, emitted, lifted, normalised
-
-
-def _run_pass(before: str, sized: str | None) -> str:
-    loop = lifted(py.parse(textwrap.dedent(before)).body[0], sized)
-    return emitted(precharge.run(loop, NATIVES, lambda prefix: f"{prefix}1"))
+from seglam.run.codegen.passes import cap_versioning
+from tests.compiled.passcheck import (NATIVES, disagreements_at_every_budget, emitted, lifted, normalised,
+                                      precharged, precharged_comprehension)
 
 
 def test_a_quiet_loop_over_a_held_list_is_measured_with_len_and_charged_up_front():
@@ -42,7 +38,7 @@ def test_a_quiet_loop_over_a_held_list_is_measured_with_len_and_charged_up_front
                     h_ctx.out_of_fuel()
                 u_t += u_x
         """
-    assert _run_pass(before, "unmutated") == normalised(after)
+    assert precharged(before, "unmutated") == normalised(after)
 
 
 @pytest.mark.parametrize("change", ["u_ys.append(u_x)", "u_ys.pop()", "u_d[u_x] = 1", "del u_d[u_x]"])
@@ -54,7 +50,7 @@ def test_a_loop_that_may_change_a_collection_is_left_as_it_is(change):
                 h_ctx.out_of_fuel()
             {change}
         """
-    assert _run_pass(before, "unmutated") == normalised(before)
+    assert precharged(before, "unmutated") == normalised(before)
 
 
 def test_cap_versioning_never_relies_on_a_held_list():
@@ -69,17 +65,11 @@ def test_cap_versioning_never_relies_on_a_held_list():
         == normalised(before)
 
 
-def _run_comprehension_pass(before: str, sized: str | None) -> str:
-    comp = lifted(py.parse(before).body[0].value, sized)
-    fast = precharge.comprehension(comp, NATIVES, lambda prefix: f"{prefix}1")
-    return emitted(comp if fast is None else py.IfExp(test=fast[0], body=fast[1], orelse=comp))
-
-
 def test_a_comprehension_over_a_held_list_is_measured_with_len_and_charged_up_front():
     before = "[u_s + u_k for u_s in u_rest if h_ctk()]"
     after = ("[u_s + u_k for u_s in h_it1] if (h_n := g_len((h_it1 := u_rest))) <= h_f "
              "and (h_f := (h_f - h_n)) is not None else [u_s + u_k for u_s in h_it1 if h_ctk()]")
-    assert _run_comprehension_pass(before, "unmutated") == normalised(after)
+    assert precharged_comprehension(before, "unmutated") == normalised(after)
 
 
 @pytest.mark.parametrize("before", [
@@ -89,7 +79,7 @@ def test_a_comprehension_over_a_held_list_is_measured_with_len_and_charged_up_fr
     "[u_s for u_s in u_xs if h_ctk() if u_d.pop(u_s, None) is None]",
 ])
 def test_a_comprehension_that_may_change_a_collection_is_left_as_it_is(before):
-    assert _run_comprehension_pass(before, "unmutated") == normalised(before)
+    assert precharged_comprehension(before, "unmutated") == normalised(before)
 
 
 _PROGRAMS = {  # name -> (program, function, arguments)
