@@ -3,7 +3,8 @@ the items of a str (``s[i]``).
 
 Iterating a str yields its characters one by one, so the target of a ``for`` over a str
 that its body never rebinds, and the target of a comprehension clause over a str, holds one
-character wherever the loop body or the rest of the comprehension reads it. Work that
+character wherever the loop body or the rest of the comprehension reads it (so do the
+targets ``a, b`` of ``zip(s, t)`` over strs and ``c`` of ``i, c`` over ``enumerate(s)``). Work that
 depends on a str's length then has a constant cost: a comparison with it costs nothing
 (``valuework.compare_cost`` of a string shorter than ``cost.TEXT_CHARS``), so does using it
 as a key (``valuework.key_cost``), and a linear str method on it charges one step. The
@@ -27,27 +28,60 @@ _COMPREHENSIONS = (A.ListComp, A.SetComp, A.DictComp)
 _LATER = (A.FunctionDef, A.ClassDef, A.Lambda, A.GeneratorExp)
 
 
-def one_char_reads(body: tuple, type_of: Callable[[Any], Any], params: frozenset[str]) -> frozenset[int]:
+def one_char_reads(body: tuple, type_of: Callable[[Any], Any], params: frozenset[str],
+                   builtin: Callable[[str], bool]) -> frozenset[int]:
     """The ids of the ``A.Name`` reads and ``A.Subscript`` items in ``body`` (a function's
     statements, ``params`` its parameters) that surely hold one character (see the module
-    docstring); ``type_of`` gives a node's static type."""
-    out = _loop_reads(body, type_of)
-    for name in _char_locals(body, type_of, out) - params:
+    docstring); ``type_of`` gives a node's static type, ``builtin(name)`` whether ``name``
+    is Seglam's own (``zip``, ``enumerate``: no binding of the program hides it)."""
+    at = _Types(type_of, builtin)
+    out = _loop_reads(body, at)
+    for name in _char_locals(body, at, out) - params:
         _reads(body, name, out)
     return frozenset(out)
 
 
-def _loop_reads(body: tuple, type_of: Callable[[Any], Any]) -> set[int]:
+class _Types:
+    """The static facts the rules read: node types and which builtins are not hidden."""
+
+    def __init__(self, type_of: Callable[[Any], Any], builtin: Callable[[str], bool]) -> None:
+        self.type_of = type_of
+        self.builtin = builtin
+
+    def text(self, node: Any) -> bool:
+        return self.type_of(node) == T.STR
+
+    def char_targets(self, target: Any, iterable: Any) -> set[str]:
+        """The names ``target`` binds to one character on every item of ``iterable``: the
+        target itself over a str; each name of ``a, b`` over ``zip(s, t)`` whose argument
+        at its place is a str; ``c`` of ``i, c`` over ``enumerate(s)`` of a str."""
+        if isinstance(target, A.Name):
+            return {target.id} if self.text(iterable) else set()
+        if not (isinstance(target, A.TupleExpr) and isinstance(iterable, A.Call) and isinstance(iterable.func, A.Name)
+                and not iterable.keywords and not any(isinstance(a, A.Starred) for a in iterable.args)
+                and self.builtin(iterable.func.id)):
+            return set()
+        names, args = target.elts, iterable.args
+        if iterable.func.id == "zip" and len(names) == len(args):
+            return {n.id for n, a in zip(names, args) if isinstance(n, A.Name) and self.text(a)}
+        if iterable.func.id == "enumerate" and len(names) == 2 and 1 <= len(args) <= 2 and self.text(args[0]) \
+                and isinstance(names[1], A.Name):
+            return {names[1].id}
+        return set()
+
+
+def _loop_reads(body: tuple, at: _Types) -> set[int]:
     out: set[int] = set()
     stack: list[Any] = list(body)
     while stack:
         node = stack.pop()
-        if isinstance(node, A.For) and _over_text(node.target, node.iter, type_of) \
-                and node.target.id not in function_locals((), node.body):
-            _reads(node.body, node.target.id, out)
+        if isinstance(node, A.For):
+            rebound = function_locals((), node.body)
+            for name in at.char_targets(node.target, node.iter) - rebound:
+                _reads(node.body, name, out)
         if isinstance(node, (*_COMPREHENSIONS, A.GeneratorExp)):
-            _clause_reads(node, type_of, out)
-        if isinstance(node, A.Subscript) and not isinstance(node.index, A.Slice) and type_of(node.value) == T.STR:
+            _clause_reads(node, at, out)
+        if isinstance(node, A.Subscript) and not isinstance(node.index, A.Slice) and at.text(node.value):
             out.add(id(node))  # an item of a str (or a fault, before anything reads it)
         if isinstance(node, (A.FunctionDef, A.ClassDef)):
             continue  # its own body: asked for when it is generated
@@ -55,7 +89,7 @@ def _loop_reads(body: tuple, type_of: Callable[[Any], Any]) -> set[int]:
     return out
 
 
-def _char_locals(body: tuple, type_of: Callable[[Any], Any], chars: set[int]) -> set[str]:
+def _char_locals(body: tuple, at: _Types, chars: set[int]) -> set[str]:
     """The names every binding of which in ``body`` is one character: ``x = s[i]``, ``x =
     "a"``, ``x = ch`` (a read in ``chars``), ``for x in s`` over a str; any other binding
     (a tuple target, ``+=``, ``:=``, a match capture, an import, a def) rules the name out."""
@@ -77,7 +111,9 @@ def _char_locals(body: tuple, type_of: Callable[[Any], Any], chars: set[int]) ->
                 names = set()
         elif isinstance(node, A.For):
             target_names(node.target, names)
-            (good if _over_text(node.target, node.iter, type_of) else bad).update(names)
+            one = at.char_targets(node.target, node.iter)
+            good.update(one)
+            bad.update(names - one)
         elif isinstance(node, (A.AugAssign, A.AnnAssign)):
             target_names(node.target, bad)
         elif isinstance(node, A.NamedExpr):
@@ -98,22 +134,18 @@ def is_char(chars: Collection[int], node: Any) -> bool:
     return isinstance(node, (A.Name, A.Subscript)) and id(node) in chars
 
 
-def _over_text(target: Any, iterable: Any, type_of: Callable[[Any], Any]) -> bool:
-    return isinstance(target, A.Name) and type_of(iterable) == T.STR
-
-
-def _clause_reads(comp: Any, type_of: Callable[[Any], Any], out: set[int]) -> None:
-    """Reads of a clause's target over a str in what the comprehension evaluates after that
-    clause (its later clauses, its conditions, its element), unless a later clause rebinds it."""
+def _clause_reads(comp: Any, at: _Types, out: set[int]) -> None:
+    """Reads of a clause's one-character targets in what the comprehension evaluates after
+    that clause (its later clauses, its conditions, its element), unless a later clause
+    rebinds them; none when a clause binds a builtin's name."""
     gens = comp.generators
+    if comprehension_locals(gens) & {"zip", "enumerate"}:
+        return
     elts = (comp.key, comp.value) if isinstance(comp, A.DictComp) else (comp.elt,)
     for i, gen in enumerate(gens):
-        if not _over_text(gen.target, gen.iter, type_of):
-            continue
         later = gens[i + 1:]
-        if gen.target.id in comprehension_locals(later):
-            continue
-        _reads([*gen.ifs, *(part for g in later for part in (g.iter, *g.ifs)), *elts], gen.target.id, out)
+        for name in at.char_targets(gen.target, gen.iter) - comprehension_locals(later):
+            _reads([*gen.ifs, *(part for g in later for part in (g.iter, *g.ifs)), *elts], name, out)
 
 
 def _reads(nodes: list[Any] | tuple, name: str, out: set[int]) -> None:

@@ -188,7 +188,8 @@ class ModuleGen:
         info = self.checked.functions.get(node.name) if outer.scope.kind == "module" else None
         scope = outer.scope.child("function", function_locals(node.params, node.body), def_names(node.body))
         fn = FnState(node.name, scope)
-        self.chars |= one_char_reads(node.body, self.type_of, frozenset(p.name for p in node.params))
+        self.chars |= one_char_reads(node.body, self.type_of, frozenset(p.name for p in node.params),
+                                     lambda name: not scope.binds(name))
         if info is not None:
             rebound = function_locals((), node.body)
             self.fixed_lists[id(scope)] = frozenset(
