@@ -134,6 +134,19 @@ def main(n: int) -> int:
         d[k] = 0
     return total + len(d)
 """, "main", (4,)),
+    "loops over a dict's views": ("""
+def main(n: int) -> int:
+    d = {i: i * 2 for i in range(n)}
+    d[7] = 10 ** 40
+    t = 0
+    for k, v in d.items():
+        t += k * v
+    for v in d.values():
+        t += v
+    for k in d.keys():
+        t += k
+    return t + sum([v for v in d.values()]) + len({k: v for k, v in d.items() if v > 2})
+""", "main", (4,)),
     "a loop growing the list it iterates": ("""
 def main(n: int) -> int:
     xs = [1, 2]

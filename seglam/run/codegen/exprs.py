@@ -219,13 +219,18 @@ def sized_iterable(g, node: Any, fn: FnState) -> str | None:
     return None
 
 
+#: Iterables whose length ``len`` gives and only a change of a collection can alter.
+_HELD = (T.ListType, T.DictType, T.KeysViewType, T.ValuesViewType)
+
+
 def held_sized(g, node: Any, fn: FnState, first: bool = True) -> str | None:
     """How the iterable of a ``for`` or a comprehension clause is measured: as
-    :func:`sized_iterable`; else, for a list or dict (of a ``for`` or a first clause, so
-    evaluated once, before any item), ``"unmutated"``: its length holds while nothing in the
-    loop changes a collection, which the pass ``precharge`` checks before it relies on it."""
+    :func:`sized_iterable`; else, for a list, a dict or a dict's view (of a ``for`` or a
+    first clause, so evaluated once, before any item), ``"unmutated"``: its length holds
+    while nothing in the loop changes a collection, which the pass ``precharge`` checks
+    before it relies on it."""
     how = sized_iterable(g, node, fn)
-    if how is None and first and isinstance(g.type_of(node), (T.ListType, T.DictType)):
+    if how is None and first and isinstance(g.type_of(node), _HELD):
         return "unmutated"
     return how
 
