@@ -21,7 +21,7 @@ from seglam.run.codegen.chars import is_char
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, INT_LIM, LEN_LIM, NEG_INT_LIM, NEG_SMALL,
                                       SMALL)
-from seglam.run.cost import TEXT_CHARS, WIDE_KEY
+from seglam.run.cost import SMALL_BITS, TEXT_CHARS, WIDE_KEY
 from seglam.run.ir import nodes as ir
 from seglam.syntax import ast as A
 
@@ -103,12 +103,17 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
             return P.call(g.ref(abs, "abs"), [x])
         return py.UnaryOp(op=PY_UNARY[op](), operand=x)
 
-    if op == "+" or not may_be_int(t):
-        return apply(operand)
+    if op == "+" or not may_be_int(t) or _small_literal(operand):
+        return apply(operand)  # (of a literal: a constant, stdlib.unary_cost 0 whatever the caps)
     tmp = g.tmp()
     slow = _spent(g, P.call(g.ref(g.runtime.unary_cost, "unary_cost"), [P.name(tmp)]), apply(P.name(tmp)))
     medium = py.IfExp(test=_small(tmp), body=apply(P.name(tmp)), orelse=slow)
     return ir.Let(tmp, operand, py.IfExp(test=int_within(tmp), body=apply(P.name(tmp)), orelse=medium))
+
+
+def _small_literal(node: py.expr) -> bool:
+    """An int literal of at most SMALL_BITS bits: negating or inverting it costs nothing."""
+    return isinstance(node, py.Constant) and type(node.value) is int and -(1 << SMALL_BITS) < node.value < 1 << SMALL_BITS
 
 
 def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr:
