@@ -10,6 +10,7 @@ import ast as py
 import textwrap
 
 from seglam.run.codegen.emit import python_forms
+from seglam.run.codegen.passes import precharge
 from seglam.run.codegen.passes.sized import Natives
 from seglam.run.ir import nodes as ir
 from seglam.run.faults import Fault
@@ -63,6 +64,20 @@ def emitted(nodes: py.AST | list[py.stmt]) -> str:
     """The Python text of IR ``nodes`` (a node, or a list of statements)."""
     tree = py.Module(body=nodes, type_ignores=[]) if isinstance(nodes, list) else nodes
     return py.unparse(python_forms(tree))
+
+
+def precharged(before: str, sized: str | None) -> str:
+    """The pass ``precharge`` run on the golden loop ``before`` (sized ``sized``)."""
+    loop = lifted(py.parse(textwrap.dedent(before)).body[0], sized)
+    return emitted(precharge.run(loop, NATIVES, lambda prefix: f"{prefix}1"))
+
+
+def precharged_comprehension(before: str, sized: str | None) -> str:
+    """The pass ``precharge`` run on the golden comprehension ``before``: ``fast if test
+    else comp``, or the comprehension as it is."""
+    comp = lifted(py.parse(before).body[0].value, sized)
+    fast = precharge.comprehension(comp, NATIVES, lambda prefix: f"{prefix}1")
+    return emitted(comp if fast is None else py.IfExp(test=fast[0], body=fast[1], orelse=comp))
 
 
 _MARKERS = {"h_ch": ir.Charge, "h_cx": ir.Spend, "h_ctk": ir.ItemStep}

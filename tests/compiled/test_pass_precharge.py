@@ -4,25 +4,10 @@
 
 from __future__ import annotations
 
-import ast as py
-import textwrap
-
 import pytest
 
 import seglam
-from seglam.run.codegen.passes import precharge
-from tests.compiled.passcheck import NATIVES, disagreements_at_every_budget, emitted, lifted, normalised
-
-
-def _run_pass(before: str, sized: str | None) -> str:
-    loop = lifted(py.parse(textwrap.dedent(before)).body[0], sized)
-    return emitted(precharge.run(loop, NATIVES, lambda prefix: f"{prefix}1"))
-
-
-def _run_comprehension_pass(before: str, sized: str | None) -> str:
-    comp = lifted(py.parse(before).body[0].value, sized)
-    fast = precharge.comprehension(comp, NATIVES, lambda prefix: f"{prefix}1")
-    return emitted(comp if fast is None else py.IfExp(test=fast[0], body=fast[1], orelse=comp))
+from tests.compiled.passcheck import disagreements_at_every_budget, normalised, precharged, precharged_comprehension
 
 
 def test_a_quiet_loop_over_a_range_charges_its_steps_up_front_when_the_fuel_covers_them():
@@ -45,7 +30,7 @@ def test_a_quiet_loop_over_a_range_charges_its_steps_up_front_when_the_fuel_cove
                     h_ctx.out_of_fuel()
                 u_t += u_i
         """
-    assert _run_pass(before, "sized_len") == normalised(after)
+    assert precharged(before, "sized_len") == normalised(after)
 
 
 def test_the_fast_copy_leaves_out_the_cap_checks_the_room_test_makes_redundant():
@@ -72,7 +57,7 @@ def test_the_fast_copy_leaves_out_the_cap_checks_the_room_test_makes_redundant()
                 if g_len(u_out) > h_clim:
                     g_len_fault(h_ctx, g_len(u_out))
         """
-    assert _run_pass(before, "len") == normalised(after)
+    assert precharged(before, "len") == normalised(after)
 
 
 def test_work_on_large_values_is_charged_from_the_fuel_left_and_the_rest_resumes_counting():
@@ -104,7 +89,7 @@ def test_work_on_large_values_is_charged_from_the_fuel_left_and_the_rest_resumes
                     h_ctx.out_of_fuel()
                 u_t = h_cx(g_int_cost(u_t)) or u_t * u_i
         """
-    assert _run_pass(before, "len") == normalised(after)
+    assert precharged(before, "len") == normalised(after)
 
 
 def test_a_quiet_comprehension_charges_its_steps_up_front_and_counts_over_the_same_iterable_otherwise():
@@ -112,7 +97,7 @@ def test_a_quiet_comprehension_charges_its_steps_up_front_and_counts_over_the_sa
     after = ("[u_x * 2 for u_x in h_it1] if (h_n := (h_it1b - h_it1a if (h_it1 := g_range((h_it1a := u_a), "
              "(h_it1b := u_b))) is not None and h_it1b > h_it1a else 0)) <= h_f and (h_f := (h_f - h_n)) is not None "
              "else [u_x * 2 for u_x in h_it1 if h_ctk()]")
-    assert _run_comprehension_pass(before, "sized_len") == normalised(after)
+    assert precharged_comprehension(before, "sized_len") == normalised(after)
 
 
 @pytest.mark.parametrize("before, sized", [
@@ -153,7 +138,7 @@ def test_a_quiet_comprehension_charges_its_steps_up_front_and_counts_over_the_sa
     """, "len"),
 ])
 def test_anything_else_is_left_as_it_is(before, sized):
-    assert _run_pass(before, sized) == normalised(before)
+    assert precharged(before, sized) == normalised(before)
 
 
 @pytest.mark.parametrize("before, sized", [
@@ -162,7 +147,7 @@ def test_anything_else_is_left_as_it_is(before, sized):
     ("[[u_y for u_y in u_x] for u_x in u_s if h_ctk()]", "len"),  # a nested loop: not quiet
 ])
 def test_any_other_comprehension_is_left_as_it_is(before, sized):
-    assert _run_comprehension_pass(before, sized) == normalised(before)
+    assert precharged_comprehension(before, sized) == normalised(before)
 
 
 _PROGRAMS = {  # name -> (program, what its precharged loop emits)

@@ -214,7 +214,7 @@ def _setdefault(g, node: A.Call, receiver: py.expr, args: list, t: Any) -> py.ex
         binds.append((tmp, receiver))
         receiver, again = P.name(tmp), P.name(tmp)
     got = g.tmp()
-    call = P.call(P.attr(receiver, "setdefault"), [keyed(g, args[0], t.key), *args[1:]])
+    call = P.call(P.attr(receiver, "setdefault"), [keyed(g, args[0], t.key, node.args[0]), *args[1:]])
     size = P.call(g.ref(len, "len"), [again])
     full = py.BoolOp(op=py.And(), values=[P.compare(size, py.Gt(), P.name(LEN_LIM)), P.call(
         g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.call(g.ref(len, "len"), [copy.deepcopy(again)])])])
@@ -253,7 +253,7 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
             and all(_inert(a) for a in args[1:]):
         # the stdlib's, with the key charged like the stdlib's (the default is a name, a
         # constant or a display of those, so charging before evaluating it changes nothing)
-        return P.call(P.attr(receiver, name), [keyed(g, args[0], t.key), *args[1:]])
+        return P.call(P.attr(receiver, name), [keyed(g, args[0], t.key, node.args[0]), *args[1:]])
     if isinstance(t, T.DictType) and name == "setdefault" and not keywords and 1 <= len(args) <= 2 \
             and all(_inert(a) for a in args[1:]):
         return _setdefault(g, node, receiver, args, t)

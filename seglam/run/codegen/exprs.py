@@ -219,6 +219,22 @@ def sized_iterable(g, node: Any, fn: FnState) -> str | None:
     return None
 
 
+#: Iterables whose length ``len`` gives and only a change of a collection can alter.
+_HELD = (T.ListType, T.DictType, T.KeysViewType, T.ValuesViewType)
+
+
+def held_sized(g, node: Any, fn: FnState, first: bool = True) -> str | None:
+    """How the iterable of a ``for`` or a comprehension clause is measured: as
+    :func:`sized_iterable`; else, for a list, a dict or a dict's view (of a ``for`` or a
+    first clause, so evaluated once, before any item), ``"unmutated"``: its length holds
+    while nothing in the loop changes a collection, which the pass ``precharge`` checks
+    before it relies on it."""
+    how = sized_iterable(g, node, fn)
+    if how is None and first and isinstance(g.type_of(node), _HELD):
+        return "unmutated"
+    return how
+
+
 def _fixed_param(g, node: Any, fn: FnState) -> bool:
     """A list parameter of the running def that its body never rebinds: it is frozen on
     entry, or, when the function only reads it, not copied but reachable by nothing that could
@@ -277,7 +293,7 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
         if _keyed_int(g.type_of(node.comparators[0])):
             if not reusable(comparators[0]):
                 return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
-            left = keyed(g, left, kt)
+            left = keyed(g, left, kt, node.left)
     operands = (node.left, *node.comparators)
     if not all(sizework.comparison_is_free(g, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)):
         # strings or containers: charged for their size (valuework.compare_cost)
@@ -348,7 +364,7 @@ def _elts(g, elts: tuple, fn: FnState, keys: bool = False) -> tuple[list[py.expr
             spread = P.call(g.ref(collect, "collect"), [P.name(CTX), g.expr(e.value, fn)])
             out.append(py.Starred(value=spread, ctx=P.LOAD))
         else:
-            out.append(keyed(g, g.expr(e, fn), g.type_of(e)) if keys else g.expr(e, fn))
+            out.append(keyed(g, g.expr(e, fn), g.type_of(e), e) if keys else g.expr(e, fn))
     return out, starred
 
 
@@ -368,7 +384,7 @@ def _set(g, node: A.SetExpr, fn: FnState) -> py.expr:
 
 
 def _dict(g, node: A.DictExpr, fn: FnState) -> py.expr:
-    keys = [None if k is None else keyed(g, g.expr(k, fn), g.type_of(k)) for k in node.keys]
+    keys = [None if k is None else keyed(g, g.expr(k, fn), g.type_of(k), k) for k in node.keys]
     values = [g.expr(v, fn) if k is not None else
               P.call(g.ref(g.runtime.spread, "spread"), [P.name(CTX), g.expr(v, fn)])
               for k, v in zip(node.keys, node.values)]
@@ -405,7 +421,7 @@ def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
     index = g.expr(node.index, fn)
     kt = key_type(g.type_of(node.value))
     if kt is not None:
-        index = keyed(g, index, kt)
+        index = keyed(g, index, kt, node.index)
     return py.Subscript(value=value, slice=index, ctx=P.LOAD)
 
 
@@ -458,7 +474,7 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
             out.append(ir.Clause(target=target(g, gen.target, inner), iter=iter_, ifs=[tick] + ifs,
-                                 sized=sized_iterable(g, gen.iter, fn)))
+                                 sized=held_sized(g, gen.iter, fn, first=i == 0)))
         else:
             # unpacking a value not known to be a tuple/list: collect (and charge) it first
             tmp = g.tmp()
@@ -476,13 +492,13 @@ def _listcomp(g, node: A.ListComp, fn: FnState) -> py.expr:
 
 def _setcomp(g, node: A.SetComp, fn: FnState) -> py.expr:
     gens, inner = _generators(g, node.generators, fn)
-    elt = keyed(g, g.expr(node.elt, inner), g.type_of(node.elt))
+    elt = keyed(g, g.expr(node.elt, inner), g.type_of(node.elt), node.elt)
     return len_capped(g, py.SetComp(elt=elt, generators=gens))
 
 
 def _dictcomp(g, node: A.DictComp, fn: FnState) -> py.expr:
     gens, inner = _generators(g, node.generators, fn)
-    key = keyed(g, g.expr(node.key, inner), g.type_of(node.key))
+    key = keyed(g, g.expr(node.key, inner), g.type_of(node.key), node.key)
     return len_capped(g, py.DictComp(key=key, value=g.expr(node.value, inner), generators=gens))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import calls, exprs, stmts
 from seglam.run.codegen import pyast as P
+from seglam.run.codegen.chars import one_char_reads
 from seglam.run.codegen.naming import hint, user
 from seglam.run.codegen.escape import only_read
 from seglam.run.codegen.emit import python_forms
@@ -53,6 +54,7 @@ class ModuleGen:
     unchecked_sums: frozenset = frozenset()  # ids of the +/- nodes not size-checked (run.intcap)
     fixed_lists: dict = field(default_factory=dict)  # id of a def's scope -> its list params never rebound
     synthetic_types: dict = field(default_factory=dict)  # id of a node the generator made -> its static type
+    chars: frozenset = frozenset()  # ids of the name reads that hold one character (codegen.chars)
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -186,6 +188,8 @@ class ModuleGen:
         info = self.checked.functions.get(node.name) if outer.scope.kind == "module" else None
         scope = outer.scope.child("function", function_locals(node.params, node.body), def_names(node.body))
         fn = FnState(node.name, scope)
+        self.chars |= one_char_reads(node.body, self.type_of, frozenset(p.name for p in node.params),
+                                     lambda name: not scope.binds(name))
         if info is not None:
             rebound = function_locals((), node.body)
             self.fixed_lists[id(scope)] = frozenset(

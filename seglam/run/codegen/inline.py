@@ -17,6 +17,7 @@ from typing import Any
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
+from seglam.run.codegen.chars import is_char
 from seglam.run.codegen.sizework import capped_len, int_capped, length
 from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, STR_LIM, FnState
 from seglam.run.cost import sort_extra, str_to_int
@@ -97,7 +98,16 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
         call = capped_len(g, call, STR_LIM, g.runtime.str_fault)
     elif name in SPLITTING_STR:
         call = capped_len(g, call, LEN_LIM, g.runtime.len_fault)
-    return ir.lets(binds, charge(length(g, first), call))
+    return ir.lets(binds, charge(text_length(g, func.value, first), call))
+
+
+def text_length(g, node: Any, value: py.expr) -> py.expr:
+    """``len(value)``, or 1 when ``node`` (``value``'s Seglam node) is a name or a literal
+    of one character (:mod:`seglam.run.codegen.chars`), which ``value`` reads again, so
+    leaving it out skips no evaluation (an item ``s[i]`` may be bound to a temporary here)."""
+    if isinstance(node, (A.Name, A.Constant)) and is_char(g.chars, node) and isinstance(value, (py.Name, py.Constant)):
+        return P.const(1)
+    return length(g, value)
 
 
 def linear_read(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
@@ -156,7 +166,7 @@ def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None 
     else:
         lp, rp, lp2, rp2, binds = operands(g, left, right, fn)
     n = g.tmp()
-    total = py.BinOp(left=length(g, lp), op=py.Add(), right=length(g, rp))
+    total = py.BinOp(left=text_length(g, left, lp), op=py.Add(), right=text_length(g, right, rp))
     over = P.compare(P.name(n), py.Gt(), P.name(limit))
     guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),
                      orelse=ir.Charge(P.name(n)))
@@ -169,6 +179,8 @@ def int_of_str(g, node: A.Call, fn) -> py.expr | None:
         return None
     value = P.call(g.ref(int, "int"), [g.expr(node.args[0], fn)])
     # a long digit string costs quadratic work too (seglam.run.cost.str_to_int)
+    if is_char(g.chars, node.args[0]):  # one digit: never long, one step
+        return charge(P.const(1), int_capped(g, value))
     work = ir.Spend(P.call(g.ref(g.runtime.str_to_int_cost, "str_to_int"), [length(g, g.expr(node.args[0], fn))]))
     long = P.compare(length(g, g.expr(node.args[0], fn)), py.Gt(), P.const(LONG_DIGITS))
     value = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[long, work]), int_capped(g, value)])
@@ -190,10 +202,10 @@ def repeat(g, node: A.BinOp, fn) -> py.expr | None:
     limit, fault = (STR_LIM, g.runtime.str_fault) if st == T.STR else (LEN_LIM, g.runtime.len_fault)
     n = g.tmp()
     if seq is node.left:
-        size, times = length(g, first_l), P.call(g.ref(max, "max"), [first_r, P.const(0)])
+        size, times = text_length(g, node.left, first_l), P.call(g.ref(max, "max"), [first_r, P.const(0)])
         total = py.BinOp(left=size, op=py.Mult(), right=times)
     else:
-        times, size = P.call(g.ref(max, "max"), [first_l, P.const(0)]), length(g, first_r)
+        times, size = P.call(g.ref(max, "max"), [first_l, P.const(0)]), text_length(g, node.right, first_r)
         total = py.BinOp(left=times, op=py.Mult(), right=size)
     over = P.compare(P.name(n), py.Gt(), P.name(limit))
     guard = py.IfExp(test=over, body=P.call(g.ref(fault, "cap_fault"), [P.name(CTX), P.name(n)]),

@@ -17,10 +17,11 @@ import copy
 from typing import Any
 
 from seglam.check import types as T
+from seglam.run.codegen.chars import is_char
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, INT_LIM, LEN_LIM, NEG_INT_LIM, NEG_SMALL,
                                       SMALL)
-from seglam.run.cost import TEXT_CHARS, WIDE_KEY
+from seglam.run.cost import SMALL_BITS, TEXT_CHARS, WIDE_KEY
 from seglam.run.ir import nodes as ir
 from seglam.syntax import ast as A
 
@@ -56,7 +57,8 @@ def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
     if op not in ("==", "!=", "<", "<=", ">", ">="):
         return True
     lt, rt = g.type_of(left), g.type_of(right)
-    return scalar(lt) or scalar(rt) or _short_text(left) or _short_text(right)
+    return scalar(lt) or scalar(rt) or _short_text(left) or _short_text(right) \
+        or is_char(g.chars, left) or is_char(g.chars, right)
 
 
 def charged_compare(g, op: str, left: py.expr, right: py.expr, texts: bool = False) -> py.expr:
@@ -101,12 +103,17 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
             return P.call(g.ref(abs, "abs"), [x])
         return py.UnaryOp(op=PY_UNARY[op](), operand=x)
 
-    if op == "+" or not may_be_int(t):
-        return apply(operand)
+    if op == "+" or not may_be_int(t) or _small_literal(operand):
+        return apply(operand)  # (of a literal: a constant, stdlib.unary_cost 0 whatever the caps)
     tmp = g.tmp()
     slow = _spent(g, P.call(g.ref(g.runtime.unary_cost, "unary_cost"), [P.name(tmp)]), apply(P.name(tmp)))
     medium = py.IfExp(test=_small(tmp), body=apply(P.name(tmp)), orelse=slow)
     return ir.Let(tmp, operand, py.IfExp(test=int_within(tmp), body=apply(P.name(tmp)), orelse=medium))
+
+
+def _small_literal(node: py.expr) -> bool:
+    """An int literal of at most SMALL_BITS bits: negating or inverting it costs nothing."""
+    return isinstance(node, py.Constant) and type(node.value) is int and -(1 << SMALL_BITS) < node.value < 1 << SMALL_BITS
 
 
 def bitwise(g, op: str, left: py.expr, right: py.expr, compact: bool) -> py.expr:
@@ -145,11 +152,12 @@ def int_within(tmp: str) -> py.expr:
                                           P.compare(P.name(tmp), py.GtE(), P.name(NEG_INT_LIM))])
 
 
-def keyed(g, key: py.expr, t: Any) -> py.expr:
+def keyed(g, key: py.expr, t: Any, node: Any = None) -> py.expr:
     """``key`` used in a set or dict operation that generated code does natively: a wide
     int key is charged (stdlib_core.key_cost, as the stdlib's operations do); an int that
-    passes the inline int test is not wide. Keys of types that cannot hold an int pass."""
-    if not costly_key(t) or _free_constant(key):
+    passes the inline int test is not wide. Keys of types that cannot hold an int pass, and
+    so does one character (``node``, the key's Seglam node, when the caller has it)."""
+    if not costly_key(t) or _free_constant(key) or is_char(g.chars, node):
         return key
     tmp = g.tmp()
     charged = py.BoolOp(op=py.Or(), values=[ir.Spend(P.call(

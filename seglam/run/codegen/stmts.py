@@ -15,7 +15,7 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.intcap import small_int_literal
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import element_type, in_order, plain_assignable, resolve_name, sized_iterable
+from seglam.run.codegen.exprs import element_type, in_order, plain_assignable, resolve_name, held_sized
 from seglam.run.codegen.exprs import target as simple_target
 from seglam.run.codegen import inline
 from seglam.run.codegen.inline import slice_object
@@ -62,7 +62,7 @@ def _fast_mutator(g, value: Any, fn: FnState) -> list[py.stmt] | None:
         return None
     arg = g.expr(value.args[0], fn)
     if isinstance(t, T.SetType):
-        arg = keyed(g, arg, t.elem)  # charged like the stdlib's set_add
+        arg = keyed(g, arg, t.elem, value.args[0])  # charged like the stdlib's set_add
     if isinstance(value.func.value, A.Name):
         recv = g.expr(value.func.value, fn)
         call = P.call(P.attr(recv, method), [arg])
@@ -180,7 +180,7 @@ def _store_item(g, node: A.Subscript, value: py.expr, fn: FnState) -> list[py.st
         obj = g.expr(node.value, fn)
         index = g.expr(node.index, fn)
         if isinstance(t, T.DictType):
-            index = keyed(g, index, t.key)  # charged like the stdlib's setitem, after the value
+            index = keyed(g, index, t.key, node.index)  # charged like the stdlib's setitem, after the value
         store = py.Subscript(value=obj, slice=index, ctx=P.STORE)
         out = [py.Assign(targets=[store], value=value)]
         if isinstance(t, T.DictType):
@@ -195,7 +195,7 @@ def _store_item(g, node: A.Subscript, value: py.expr, fn: FnState) -> list[py.st
     if isinstance(t, T.ListType) and not isinstance(node.index, A.Slice):
         out.append(py.Assign(targets=[py.Subscript(value=P.name(o), slice=P.name(k), ctx=P.STORE)], value=P.name(v)))
     elif isinstance(t, T.DictType):
-        out.append(py.Assign(targets=[py.Subscript(value=P.name(o), slice=keyed(g, P.name(k), t.key), ctx=P.STORE)],
+        out.append(py.Assign(targets=[py.Subscript(value=P.name(o), slice=keyed(g, P.name(k), t.key, node.index), ctx=P.STORE)],
                              value=P.name(v)))
         out.append(_len_check(g, P.name(o)))
     else:
@@ -239,7 +239,7 @@ def _aug_assign(g, node: A.AugAssign, fn: FnState, ln: int) -> list[py.stmt]:
         kt = key_type(g.type_of(target.value))
 
         def key() -> py.expr:  # a dict's key is charged at the read and at the store, as getitem/setitem
-            return P.name(k) if kt is None else keyed(g, P.name(k), kt)
+            return P.name(k) if kt is None else keyed(g, P.name(k), kt, target.index)
 
         current = py.Subscript(value=P.name(o), slice=key(), ctx=P.LOAD)
 
@@ -302,7 +302,7 @@ def _for(g, node: A.For, fn: FnState, ln: int) -> list[py.stmt]:
     body.extend(g.block(node.body, fn))
     # sized: an iterable whose length is known up front and cannot change while it is iterated
     return [ir.For(target=tgt, iter=iter_, body=body, orelse=g.block(node.orelse, fn),
-                   sized=sized_iterable(g, node.iter, fn))]
+                   sized=held_sized(g, node.iter, fn))]
 
 
 def _while(g, node: A.While, fn: FnState, ln: int) -> list[py.stmt]:

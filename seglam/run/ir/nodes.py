@@ -30,8 +30,10 @@ SPEND = "h_cx"
 ITEM_STEP = "h_ctk"
 
 #: How a sized iterable's length is measured up front: ``len`` (a str, a tuple, a fresh list)
-#: or the runtime's ``sized_len`` (a range, ``reversed`` of one).
-Sized = Literal["len", "sized_len"]
+#: or the runtime's ``sized_len`` (a range, ``reversed`` of one); ``unmutated`` (a comprehension
+#: clause's list or dict) is measured with ``len`` too, but holds only where nothing in the
+#: comprehension can change a collection (``passes.sized.mutates``).
+Sized = Literal["len", "sized_len", "unmutated"]
 
 
 class _Fixed:

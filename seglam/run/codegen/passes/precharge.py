@@ -2,11 +2,14 @@
 up front when the fuel covers them.
 
 Contract. Input: a ``for`` of a region that counts fuel in the local ``h_f``, sized (an
-``ir.For`` with its ``sized``), with no ``else``, whose body starts with the step
-(``ir.Step``) and whose rest is quiet (:func:`regions.quiet`: no early exit, no nested loop,
+``ir.For`` with its ``sized``; one sized ``unmutated``, over a list or dict, only when its
+body cannot change a collection's length, :func:`sized.mutates`), with no ``else``, whose
+body starts with the step (``ir.Step``) and whose rest is quiet (:func:`regions.quiet`: no early exit, no nested loop,
 no charge marker but ``ir.Spend``, work on large values); or a pure list/set/dict
 comprehension (``Purity.pure``) with one sized clause (``ir.Clause``) whose first condition
-is the step marker ``ir.ItemStep`` and whose other conditions and element are quiet. Output:
+is the step marker ``ir.ItemStep`` and whose other conditions and element are quiet (and,
+for a clause over a list or dict sized ``unmutated``, call no method that can change a
+collection's length, :func:`sized.mutates`: in a pure comprehension nothing else can). Output:
 the iterable is bound once (``h_itK``) and measured (:func:`sized.measure`); when its length
 is at most ``h_f``, ``h_f`` drops by it at once and a copy without the step (and, for a
 ``for``, without the cap checks the room test :func:`sized.room` makes redundant) runs;
@@ -27,7 +30,7 @@ from typing import Callable
 
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.passes.regions import Spent, has_spends, quiet
-from seglam.run.codegen.passes.sized import Natives, calls, measure, room, without_cap_checks
+from seglam.run.codegen.passes.sized import Natives, calls, measure, mutates, room, without_cap_checks
 from seglam.run.codegen.state import CTX
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.ir import nodes as ir
@@ -39,6 +42,8 @@ def run(loop: py.For, natives: Natives, fresh: Callable[[str], str]) -> list[py.
     if not (ir.sized_of(loop) and not loop.orelse and len(loop.body) > 1 and isinstance(loop.body[0], ir.Step)
             and quiet(loop.body[1:], spends=spends)):
         return [loop]
+    if ir.sized_of(loop) == "unmutated" and mutates(loop.body):
+        return [loop]  # the list or dict iterated may change length under the loop
     it, n = fresh("h_it"), "h_n"
     fast_body, grown, growth = without_cap_checks(loop.body[1:])
     fast = py.For(target=loop.target, iter=P.name(it), body=fast_body, orelse=[], type_comment=None)
@@ -80,6 +85,8 @@ def comprehension(comp: py.AST, natives: Natives,
     if not ir.sized_of(gen) or not gen.ifs or not isinstance(gen.ifs[0], ir.ItemStep):
         return None
     rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
+    if ir.sized_of(gen) == "unmutated" and mutates(rest):
+        return None  # the list or dict iterated may change length under the comprehension
     spends = not calls(gen.iter, natives.reversed) and has_spends(rest)
     if not quiet([py.Expr(value=e) for e in rest], spends=spends):
         return None

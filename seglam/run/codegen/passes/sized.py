@@ -34,6 +34,8 @@ class Natives:
 #: Methods that add one item to the collection they are called on, and those that may add more.
 GROWERS = frozenset({"append", "add"})
 OTHER_GROWERS = frozenset({"extend", "insert", "update", "setdefault"})
+#: Every native method that can change the length of the list, dict or set it is called on.
+MUTATORS = GROWERS | OTHER_GROWERS | frozenset({"pop", "popitem", "remove", "discard", "clear"})
 
 
 def measure(how: str | None, iterable: py.expr, it: str, natives: Natives) -> py.expr:
@@ -43,7 +45,7 @@ def measure(how: str | None, iterable: py.expr, it: str, natives: Natives) -> py
     range is false); else the runtime's ``sized_len`` (a range with a step, a reversed
     sequence)."""
     bound = py.NamedExpr(target=P.store(it), value=iterable)
-    if how == "len":
+    if how in ("len", "unmutated"):
         return P.call(P.name(natives.len), [bound])
     inner = iterable
     if calls(inner, natives.reversed) and len(inner.args) == 1:
@@ -96,3 +98,13 @@ def calls(node: py.AST, name: str) -> bool:
     """``node`` is a call of the global ``name`` with plain positional arguments."""
     return (isinstance(node, py.Call) and isinstance(node.func, py.Name) and node.func.id == name
             and not node.keywords and not any(isinstance(a, py.Starred) for a in node.args))
+
+
+def mutates(nodes: list[py.AST]) -> bool:
+    """Some node calls a native method that may change a collection's length, stores an item
+    (a dict's may add a key) or deletes: in pure code (a pure comprehension, a loop of a pure
+    region) the only ways to, as every other call is a marker or a native that leaves its
+    arguments alone (:mod:`seglam.run.codegen.passes.purity`)."""
+    return any((isinstance(n, py.Call) and isinstance(n.func, py.Attribute) and n.func.attr in MUTATORS)
+               or (isinstance(n, py.Subscript) and isinstance(n.ctx, py.Store)) or isinstance(n, py.Delete)
+               for node in nodes for n in py.walk(node))
