@@ -10,8 +10,9 @@ Two parts, so the prompt stays short:
   request looks like it needs, each name with its signature and the first line of its
   docstring (``- add_days(d: date, n: int) -> date: `n` days after `d` ...``). A module is
   needed by a request with one of its shape words (:data:`MODULE_SHAPES`: a written date for
-  ``dates``, a table for ``tables``, lettered options or a count in words for ``text``: the
-  object-counting stand-in of run 9 was not shown ``text.number`` and wrote its own); a module without one is
+  ``dates``, a table for ``tables``, lettered options, a count in words or a share (``a third``, ``3/4``) for ``text``: the
+  object-counting stand-in of run 9 was not shown ``text.number`` and wrote its own, the
+  GSM stand-ins of run 10 their own fraction readers); a module without one is
   shown for every request.
 
 Owns: rendering both. The modules are found by :mod:`seglam.program.library`.
@@ -33,7 +34,7 @@ HEADING = ("# The Seglam library: verified modules to import (`from dates import
            "rewriting what they do; the signatures of those this request may need are shown with it")
 #: The shape words (:func:`seglam.engine.worked.shape_words`) of a request that needs a module.
 MODULE_SHAPES = {"dates": frozenset({"shapedates"}), "tables": frozenset({"shapetable"}),
-                 "text": frozenset({"answerletter", "shapenumberwords"})}
+                 "text": frozenset({"answerletter", "shapenumberwords", "shapeshares"})}
 #: The longest one-line doc shown, in chars (a longer first sentence is cut at a word). Long
 #: enough for every first sentence of the standard library: a model reading a cut doc guesses
 #: what a function returns on the cases that matter (None, clamping), stand-in run 5.

@@ -53,7 +53,8 @@ Rules:
    with a literal word or symbol: `Sort these words: {w: str}` and `{e: expr} =` are fine,
    `{x: str}` alone never. Give a pattern for each wording you expect for the kind; each must
    match this request or one of your "examples", and none may match another family's requests
-   (that family is then widened instead). `{{` and `}}` are literal braces.
+   (that family is then widened instead). Where several of yours match, the most specific
+   binds. `{{` and `}}` are literal braces.
 4. "answer": YOUR OWN answer to this request, worked out independently of the program, which
    must return exactly it on the request's bound inputs. If the request cannot be answered as
    asked (none of its options is right, it contradicts itself), give "answer": null and let

@@ -22,6 +22,7 @@ from seglam.cache.errors import AdmissionError, PatternError
 from seglam.cache.pattern import Pattern, bind, parse_pattern
 from seglam.cache.signature import signature_of
 from seglam.cache.words import words as tokens  # the same words negative families use
+from seglam.check.prelude import prelude_asserts
 from seglam.engine.admission import answer_key, coerce_inputs
 from seglam.engine.schema import RouteReply
 
@@ -105,9 +106,11 @@ ACCEPTS_CHARS = 400
 def accepts(source: str, entry: str, limit: int = ACCEPTS_CHARS) -> str:
     """What ``entry`` accepts, in a line: its docstring's first paragraph (a sentence wrapped
     over several lines is kept whole: the run-9 router stand-in was shown half a sentence), then its precondition
-    (``@requires(...)`` decorators and the asserts that open its body), clipped to
-    ``limit``. Empty when the source has neither (or does not parse). The router sees it
-    so it can tell a family that answers a request from one whose precondition refuses it."""
+    (``@requires(...)`` decorators and the asserts of its prelude, SPEC §8), within ``limit``
+    characters. The precondition is kept whole where it fits and the docstring gives way, cut
+    at a word (the run-10 stand-ins were shown refusal clauses cut mid-word). Empty when the
+    source has neither (or does not parse). The router sees it so it can tell a family that
+    answers a request from one whose precondition refuses it."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
@@ -115,18 +118,28 @@ def accepts(source: str, entry: str, limit: int = ACCEPTS_CHARS) -> str:
     fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == entry), None)
     if fn is None:
         return ""
-    parts = []
     doc = ast.get_docstring(fn)
-    if doc:
-        parts.append(doc.strip().split("\n\n")[0])
-    parts += ["@" + ast.unparse(d) for d in fn.decorator_list if "requires" in ast.unparse(d)]
-    body = fn.body[1:] if doc else fn.body
-    for stmt in body:
-        if not isinstance(stmt, ast.Assert):
-            break
-        parts.append(ast.unparse(stmt))
-    text = "; ".join(" ".join(p.split()) for p in parts)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    first = " ".join(doc.strip().split("\n\n")[0].split()) if doc else ""
+    conditions = ["@" + ast.unparse(d) for d in fn.decorator_list if "requires" in ast.unparse(d)]
+    conditions += [ast.unparse(a) for a in prelude_asserts(fn.body[1:] if doc else fn.body)]
+    precondition = "; ".join(" ".join(c.split()) for c in conditions)
+    if not first:
+        return _clip(precondition, limit)
+    if not precondition:
+        return _clip(first, limit)
+    room = limit - len(precondition) - 2
+    if room < min(len(first), 40):  # too little left for the docstring's gist: share the room
+        return _clip(first + "; " + precondition, limit)
+    return _clip(first, room) + "; " + precondition
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut at a word and marked "..."."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 3, 0)]
+    head = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return head + "..."
 
 
 @dataclass(frozen=True)

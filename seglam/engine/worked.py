@@ -93,6 +93,10 @@ _HOW_MUCH = re.compile(r"(?i)\bhow (?:many|much)\b")
 _COUNT_WORD = re.compile(r"(?i)\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                           r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
                           r"eighty|ninety|hundred|thousand)\b")
+#: A share: "a third", "two-fifths", "3/4" (not a date's 03/05/2021), "25%"; not "a half-brother".
+_SHARE = re.compile(r"(?i)\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)[- ](?:half|halves|"
+                    r"thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b(?!-)"
+                    r"|(?<![\d/])\d{1,4}/\d{1,4}(?![\d/])|\d%")
 _CELL_SEP = re.compile(r"[,|\t]")
 _LETTER = re.compile(r"[^\W\d_]")
 # a written date: 3/5/2021, 2021-03-05, March 5, 2021 (or Mar 5th 2021)
@@ -102,7 +106,7 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:Jan|Fe
 
 def shape_words(text: str) -> list[str]:
     """Words for what a request looks like, independent of its topic: its surface (options
-    listed, a table, numbers, counts written in words, written dates, mostly symbols, several lines) and the form its
+    listed, a table, numbers, counts written in words, shares, written dates, mostly symbols, several lines) and the form its
     answer takes (one of ``answerletter``: lettered options; ``answeryesno``: a yes/no
     question, or a list of two words to answer with, such as ``- valid`` / ``- invalid``;
     ``answernumber``: it asks how many or how much)."""
@@ -120,6 +124,8 @@ def shape_words(text: str) -> list[str]:
         out.append("shapedates")
     if _COUNT_WORD.search(text):
         out.append("shapenumberwords")
+    if _SHARE.search(text):
+        out.append("shapeshares")
     visible = [c for c in text if not c.isspace()]
     if visible and sum(1 for c in visible if _LETTER.match(c)) < len(visible) / 2:
         out.append("shapesymbols")

@@ -34,8 +34,26 @@ def test_accepts_keeps_the_docstring_first_paragraph_whole():
     assert "More text" not in accepts(wrapped, "solve")
 
 
+def test_accepts_shows_the_prelude_asserts_after_an_assignment():
+    src = ('def solve(text: str) -> int:\n    """Count words."""\n    words = text.split()\n'
+           '    assert len(words) == 3, "three words"\n    n = len(words)\n    assert n > 0\n    return n\n')
+    assert accepts(src, "solve") == "Count words.; assert len(words) == 3, 'three words'; assert n > 0"
+    assert "assert" not in accepts(src.replace("n = len(words)", "n = len(words) + 0\n    print(n)"), "solve")[40:]
+
+
+def test_a_long_docstring_gives_way_to_the_whole_precondition_cut_at_a_word():
+    doc = " ".join(["Reads a date story and answers the question about it"] * 12)
+    src = (f'def solve(story: str) -> str:\n    """{doc}"""\n'
+           '    assert story.count("/") == 2, "refuses a story without exactly one written date"\n    return story\n')
+    shown = accepts(src, "solve")
+    assert len(shown) <= 400
+    assert shown.endswith("assert story.count('/') == 2, 'refuses a story without exactly one written date'")
+    clipped = shown.split("; assert")[0]
+    assert clipped.endswith("...") and clipped[:-3].split()[-1] in doc.split()  # a whole word before "..."
+
+
 def test_accepts_is_clipped_and_empty_when_there_is_nothing_to_say():
-    assert len(accepts(SRC, "solve", limit=40)) == 40 and accepts(SRC, "solve", limit=40).endswith("...")
+    assert accepts(SRC, "solve", limit=40) == "Answer a counting question about a..."
     assert accepts("def solve(x: int) -> int:\n    return x\n", "solve") == ""
     assert accepts("def solve(:", "solve") == "" and accepts(SRC, "other") == ""
 

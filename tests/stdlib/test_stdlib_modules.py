@@ -121,3 +121,46 @@ def test_both_backends_and_cpython_agree_on_library_calls(d, n):
     program = seglam.compile(PROGRAM, "question.sgl")
     _agree(program, "day_after", f"{d.month:02d}/{d.day:02d}/{d.year:04d}", n)
     _agree(program, "month_later", d)
+
+
+# ---- text.fraction: shares as GSM-style word problems write them ------------------------------
+
+SHARES = '''
+from text import fraction
+
+
+def share(words: str) -> tuple[int, int] | None:
+    return fraction(words)
+'''
+
+
+def _share(words: str):
+    program = seglam.compile(SHARES, "shares.sgl")
+    results = [program.call("share", words), program.run("share", (words,), backend="reference").value]
+    oracle = run_cpython(SHARES, "share", (words,), modules=program.module_sources())
+    assert oracle.ok, oracle.message
+    assert results[0] == results[1] == oracle.value, (words, results, oracle.value)
+    return results[0]
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("1/2", (1, 2)), ("12/16", (3, 4)), ("40%", (2, 5)), ("half", (1, 2)), ("A half", (1, 2)),
+    ("a quarter", (1, 4)), ("Three-quarters", (3, 4)), ("two thirds", (2, 3)), ("one-tenth", (1, 10)),
+    ("A fifth", (1, 5)), ("seven twenty-firsts", (1, 3)), ("two and a half", (5, 2)), ("1 and 3/4", (7, 4)),
+    ("  a   third ", (1, 3)),
+    # not a share: a count, an ordinal that is no denominator, a zero denominator, a share over one
+    ("twelve", None), ("a second", None), ("first", None), ("3/0", None), ("two and five thirds", None),
+    ("%", None), ("/", None), ("", None), ("and", None), ("one one", None), ("3rds", None),
+])
+def test_fraction_reads_the_shares_word_problems_write(words, expected):
+    assert _share(words) == expected
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(p=st.integers(1, 999), q=st.integers(3, 99))
+def test_a_written_share_reads_as_the_fraction_it_names(p, q):
+    from fractions import Fraction
+    program = seglam.load(STDLIB_DIR / "text.sgl")
+    written = program.call("number_word", p) + " " + program.call("ordinal_word", q) + ("" if p == 1 else "s")
+    want = Fraction(p, q)
+    assert _share(written) == _share(f"{p}/{q}") == (want.numerator, want.denominator)
