@@ -4,7 +4,7 @@ their inputs to the entry point's parameters.
 Syntax: ``Sort these words: {words: str}``. A hole is ``{name: type}``; ``{{`` and ``}}``
 are literal braces. A hole name may repeat (``{name: word} ... {name: word}``, spelled the
 same): it is one parameter, bound by its first occurrence, and the request matches only if
-every occurrence holds an equal value. Each pattern compiles to one anchored RE2 regex
+every occurrence holds an equal value (up to case for text). Each pattern compiles to one anchored RE2 regex
 (linear time, so a hostile request cannot hang a lookup). docs/cache.md ("Patterns") is the reference.
 
 Each pattern also has a **specificity**: how much of a request it pins down, counted in
@@ -74,9 +74,11 @@ class Pattern:
         return re2.compile(self.regex)
 
     @cached_property
-    def _parsers(self) -> tuple[tuple[str, Callable[[str], Any] | None], ...]:
-        # per slot, worked out once: the hole's name and its parser (None: the text as it is)
-        return tuple((h.name, None if (f := HOLE_TYPES[h.type].parse) is str else f) for h in self.slots)
+    def _parsers(self) -> tuple[tuple[str, Callable[[str], Any] | None, bool], ...]:
+        # per slot, worked out once: the hole's name, its parser (None: the text as it is) and
+        # whether its repeats may differ in case (free text, as literal text matches in any case)
+        return tuple((h.name, None if (f := HOLE_TYPES[h.type].parse) is str else f, h.type in CASELESS_REPEATS)
+                     for h in self.slots)
 
     def _groups(self, text: str) -> list[str] | None:
         """The text of every hole, or None when the whole text does not match."""
@@ -119,20 +121,26 @@ class Pattern:
 
     def _bind(self, groups: list[str]) -> dict[str, Any] | None:
         """Each slot's text parsed; a repeated hole binds once and every later occurrence
-        must parse to an equal value (RE2 has no backreferences: equality is checked
-        after the match, on the texts the match gave the holes)."""
+        must parse to an equal value, up to case for a ``str`` or ``word`` hole (RE2 has no
+        backreferences: equality is checked after the match, on the texts the match gave
+        the holes)."""
         out: dict[str, Any] = {}
-        for (name, parse), raw in zip(self._parsers, groups):
+        for (name, parse, caseless), raw in zip(self._parsers, groups):
             try:
                 value = raw if parse is None else parse(raw)
             except (ValueError, InvalidOperation, ArithmeticError):
                 return None
             if name not in out:
                 out[name] = value
-            elif out[name] != value:
+            elif out[name] != value and not (caseless and out[name].casefold() == value.casefold()):
                 return None
         return out
 
+
+#: Hole types whose repeated mentions may differ in case ("Deshawn ... DeShawn"): free text,
+#: like the literal text around it; the first mention binds. A tokens or chars hole lists
+#: exactly what it takes, case included, and a number or date has no case.
+CASELESS_REPEATS = frozenset({"str", "word"})
 
 #: Longest pattern text, and most tokens in one ``tokens(...)`` hole: far above any real
 #: request's wording, far below what makes RE2 run out of memory on a request.

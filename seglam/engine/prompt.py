@@ -43,7 +43,7 @@ Rules:
    the kind (names, objects, units, numbers, fractions, the question when the kind asks
    several over the same data), not only of this request's numbers. A value mentioned twice
    is one hole named twice (`{p: word} has {n: int} pens. {p: word} ...`), its mentions
-   exactly equal. Hole types (binding a str unless marked): {holes}.
+   equal but for case. Hole types (binding a str unless marked): {holes}.
    A pattern matches the WHOLE request: letters in any case, a space matches any run of
    spaces and line breaks, a hole binds its text without the whitespace around it and only
    text of its type. A str hole is never empty; every str

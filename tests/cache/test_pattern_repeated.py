@@ -31,6 +31,16 @@ def test_a_repeated_hole_refuses_a_request_whose_mentions_differ():
     assert pat.captures("Ana has 7 apples. Ana eats 2. How many apples does Bo have left?") is None
 
 
+def test_text_mentions_may_differ_in_case_as_literal_text_may():
+    """Run 10's GSM stand-in met "Deshawn ... DeShawn" in one request; the first mention binds."""
+    pat = parse_pattern(STORY)
+    assert pat.match("Deshawn has 7 apples. DeShawn eats 2. How many apples does deshawn have left?") == \
+        {"name": "Deshawn", "n": 7, "k": 2}
+    assert pat.match("Deshawn has 7 apples. Dashawn eats 2. How many apples does Deshawn have left?") is None
+    tokens = parse_pattern("{v: tokens(True true)} or {v: tokens(True true)} =")
+    assert tokens.match("True or True =") == {"v": "True"} and tokens.match("True or true =") is None
+
+
 def test_equal_means_equal_values_of_the_hole_type():
     pat = parse_pattern("Add {n: int} to {n: int} please")
     assert pat.match("add 07 to 7 please") == {"n": 7}  # the same int, written twice
@@ -67,7 +77,7 @@ def test_a_repeat_matches_what_distinct_holes_match_when_their_values_agree(a, b
     text = f"from {a} to {b} and back to {c} now"
     both = distinct.match(text)
     assert both is not None
-    expected = {"x": both["x"], "y": both["y"]} if both["x"] == both["x2"] else None
+    expected = {"x": both["x"], "y": both["y"]} if both["x"].casefold() == both["x2"].casefold() else None
     assert repeated.match(text) == expected
 
 
