@@ -15,8 +15,8 @@ earned afterwards, per version (docs/cache.md, "Trust"):
   patterns cannot bind them): counted, and the last :data:`MAX_REFUSED` distinct ones of
   the version kept with why (``refused``, most recent first), which a widening shows the
   model and the widened version must answer where its patterns claim them;
-- **widenings**: attempts at a wider version of this version, and the refusals since the
-  last one; :func:`widening_due` spaces the attempts out;
+- **widenings**: attempts at a wider version of this version (and of the earlier ones),
+  and the refusals since the last one; :func:`widening_due` spaces the attempts out;
 - the **observed** inputs themselves (the last :data:`MAX_OBSERVED`, with the confirmed
   answer), carried from version to version: a new version that gives the confirmed answer
   on every one of them earns them as its own observations (:meth:`TrustBook.replay`), so
@@ -132,6 +132,7 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     refusals: int = 0  # refusals of every version
     refused: tuple[Refused, ...] = ()  # this version's distinct refused requests, most recent first
     widenings: int = 0  # times this version was asked to be widened
+    earlier_widenings: int = 0  # times the family's earlier versions were (widening_due spaces on from them)
     since_widening: int = 0  # refusals of this version since its last widening (or since it began)
     observed: tuple[Observed, ...] = ()  # confirmed inputs, of this and earlier versions
     replayed: bool = False  # the earlier versions' observations were replayed on this one
@@ -173,6 +174,7 @@ def fresh(entry: Entry, carried: TrustRecord | None = None) -> TrustRecord:
         known=tuple(sorted(program_words(entry.source))),
         disputes=carried.disputes if carried else (), refusals=carried.refusals if carried else 0,
         observed=carried.observed if carried else (), needed=carried.needed if carried else None, history=carried.history if carried else (), updated=time.time(),
+        earlier_widenings=carried.earlier_widenings + carried.widenings if carried else 0,
     )
 
 
@@ -437,21 +439,6 @@ class TrustBook:
             if len(self.damaged) < 100:
                 self.damaged.append((entry_id, err.reason))
             return None
-
-
-def repair_due(record: TrustRecord) -> bool:
-    """Whether the next request a quarantined version claims should recompile it: the k-th
-    recompile (from 0) is tried on the (2**k)-th claimed request (1, 2, 4, 8, ...), so n
-    requests cost at most log2(n) + 1 recompiles, and the others get the fallback."""
-    return record.claims + 1 >= 2 ** record.repairs
-
-
-def widening_due(record: TrustRecord, limit: int) -> bool:
-    """Whether the refusal just recorded should try a wider version: the k-th attempt (from
-    0) on the (2**k)-th refusal since the attempt before it (the 1st refusal, then the 2nd,
-    4th, 8th ... after each failed attempt), at most ``limit`` attempts per version (0:
-    never). n refusals cost at most log2(n + 1) attempts; each carries every refusal kept."""
-    return 0 < limit and record.widenings < limit and record.since_widening >= 2 ** record.widenings
 
 
 def remember_refused(kept: tuple[Refused, ...], request: str, why: str) -> tuple[Refused, ...]:

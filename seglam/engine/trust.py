@@ -39,7 +39,7 @@ import msgspec
 
 from seglam.cache.entry import Entry
 from seglam.cache.errors import AdmissionError, CacheError
-from seglam.cache.trust import Dispute, TrustRecord, fresh, repair_due
+from seglam.cache.trust import Dispute, TrustRecord, fresh
 from seglam.cache.values import encode_value
 from seglam.engine.admission import Request, coerce, render_answer
 from seglam.engine.answer import Answer, EngineTrace
@@ -273,7 +273,7 @@ class Keeper:
 
     def repair_due(self, entry: Entry) -> bool:
         """Whether this request should recompile the quarantined ``entry`` (counted; the
-        recompiles are spaced out by :func:`seglam.cache.trust.repair_due`)."""
+        recompiles are spaced out by :func:`repair_due`)."""
         try:
             due = repair_due(self.cache.trust.view(entry))
             self.cache.trust.claimed_while_quarantined(entry, repairing=due)
@@ -367,3 +367,10 @@ def _jsonable(value: Any) -> Any:
             return encode_value(value)
         except TypeError:
             return repr(value)
+
+
+def repair_due(record: TrustRecord) -> bool:
+    """Whether the next request a quarantined version claims should recompile it: the k-th
+    recompile (from 0) is tried on the (2**k)-th claimed request (1, 2, 4, 8, ...), so n
+    requests cost at most log2(n) + 1 recompiles, and the others get the fallback."""
+    return record.claims + 1 >= 2 ** record.repairs

@@ -6,7 +6,7 @@ its kind, or a fresh compile's patterns overlap the family's requests. Every ref
 recorded in the version's trust record (``cache.trust.refused``: counted, and the request
 kept with why, the last :data:`seglam.cache.trust.MAX_REFUSED` distinct ones). A widening is
 tried on the 1st refusal, then, after each failed attempt, on the 2nd, 4th, 8th ... refusal
-since the attempt before (:func:`seglam.cache.trust.widening_due`), at most ``widen``
+since the attempt before (:func:`widening_due`), at most ``widen``
 attempts per version; each attempt shows the model every kept refusal, and the new version
 must answer each one its patterns claim (:func:`seglam.engine.admission.evaluate`).
 """
@@ -19,7 +19,7 @@ from seglam.cache.entry import Entry
 from seglam.cache.errors import CacheError
 from seglam.cache.gate import render_bindings
 from seglam.cache.pattern import parse_pattern
-from seglam.cache.trust import TrustRecord, widening_due
+from seglam.cache.trust import TrustRecord
 from seglam.engine.admission import Candidate, Refusal, Request
 from seglam.engine.router import Family, overlapping
 
@@ -56,6 +56,27 @@ def record_refusal(cache: Any, entry: Entry, why: str, text: str | None, *, coun
         return None
 
 
+#: The widest spacing of widenings, as a power of two: a widening prompt costs about as much
+#: as 30-40 direct answers, so from then on one widening per 32 refusals spends at most as
+#: much on widening as on answering the refused requests directly.
+MAX_WIDENING_SPACING = 5
+
+
+def widening_spacing(record: TrustRecord) -> int:
+    """How many refusals since the last attempt the next widening waits for: 2**k after k
+    attempts at this family, its earlier versions' included (1, 2, 4, ... 32), so a kind whose
+    every request needs a new reader widens log2(n) times in n requests, not n times, and
+    each widening is shown more of the refused requests (MAX_REFUSED)."""
+    return 2 ** min(record.widenings + record.earlier_widenings, MAX_WIDENING_SPACING)
+
+
+def widening_due(record: TrustRecord, limit: int) -> bool:
+    """Whether the refusal just recorded should try a wider version: when
+    :func:`widening_spacing` refusals came since the attempt before, at most ``limit``
+    attempts per version (0: never)."""
+    return 0 < limit and record.widenings < limit and record.since_widening >= widening_spacing(record)
+
+
 def attempt(cache: Any, entry: Entry, record: TrustRecord | None, limit: int, why: str) -> tuple[TrustRecord | None, str]:
     """The record to widen ``entry`` with (its attempt counted) when a widening is due after
     the refusal just recorded (``record``); else None and why not ("" when widening is off)."""
@@ -67,8 +88,9 @@ def attempt(cache: Any, entry: Entry, record: TrustRecord | None, limit: int, wh
     if record.widenings >= limit:
         return None, f"{head}: widening tried {record.widenings} time(s) already (the limit, widen={limit})"
     if not widening_due(record, limit):
-        return None, (f"{head}: widening tried {record.widenings} time(s); the next attempt comes with refusal "
-                      f"number {2 ** record.widenings} since the last ({record.since_widening} so far)")
+        return None, (f"{head}: widening tried {record.widenings} time(s), {record.earlier_widenings} before this "
+                      f"version; the next attempt comes with refusal number {widening_spacing(record)} since the "
+                      f"last ({record.since_widening} so far)")
     try:
         return cache.trust.widening(entry, why), ""
     except (CacheError, AttributeError) as err:

@@ -306,6 +306,6 @@ def test_observed_inputs_are_kept_up_to_the_limit_newest_last(cache):
     (0, 0, True), (1, 1, True), (2, 2, False), (3, 2, True), (4, 3, False), (6, 3, False), (7, 3, True),
 ])
 def test_a_quarantined_versions_recompiles_are_spaced_out(claims, repairs, due):
-    from seglam.cache.trust import repair_due
+    from seglam.engine.trust import repair_due
 
     assert repair_due(TrustRecord(id="x", version=1, claims=claims, repairs=repairs)) is due

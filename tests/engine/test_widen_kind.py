@@ -19,7 +19,8 @@ import msgspec
 from hypothesis import given, settings, strategies as st
 
 from seglam.cache.cache import Cache
-from seglam.cache.trust import MAX_REFUSED, TrustRecord, remember_refused, widening_due
+from seglam.cache.trust import MAX_REFUSED, TrustRecord, remember_refused
+from seglam.engine.widening import widening_due
 from seglam.engine import Engine
 from seglam.engine.compiler import Compiler
 from seglam.engine.prompt import build_prompts, free_text_request, widening_note
@@ -177,6 +178,42 @@ def test_failed_widenings_are_retried_on_the_1st_2nd_4th_refusal_since_each_carr
     record = cache.trust.view(cache.get(family))
     assert (record.widenings, record.since_widening, record.refusals) == (3, 1, 8)
     assert [r.request for r in record.refused] == [refused_request(j) for j in range(8, 0, -1)]
+
+
+def test_a_widened_version_keeps_the_familys_spacing_instead_of_widening_on_its_first_refusal(server, cache):
+    """Stand-in run 10: spaced per version, date_understanding's family was widened on every
+    new story (8 times in 12 requests). The attempts at earlier versions count: after one
+    successful widening, the next waits for the 2nd refusal since."""
+    engine = engine_on(server, cache, widen=8)
+    server.script(V1)
+    family = engine.solve(FIRST).trace.entry_id
+    wider = {"description": "The largest or the smallest of numbers, signs allowed.", "entry": "solve",
+             "patterns": [WHAT], "program": SIGNED_BOTH_SRC, "answer": 8,
+             "examples": [{"request": "Numbers: 1 -2. What is the smallest?", "answer": -2}], "properties": []}
+    server.script(reply(wider, 3000, 400))
+    assert engine.solve(SIGNED).trace.version == 2  # the family's first refusal widens at once
+    server.set_default(status(400, "no compile today"))
+    attempts = []
+    for i in range(1, 8):
+        calls = server.calls
+        answer = engine.solve(f"Numbers: {i}.5 2. What is the largest?")  # v2's precondition refuses
+        assert answer.tier == "unsolved"
+        attempts += [i] if server.calls > calls else []
+    assert attempts == [2, 6]  # spacing 2, then 4: the attempt at v1 counts
+    record = cache.trust.view(cache.get(family))
+    assert (record.version, record.earlier_widenings, record.widenings) == (2, 1, 2)
+    assert any("widening tried 2 time(s), 1 before this version" in r for r in answer.trace.reasons)
+
+
+@settings(max_examples=60, deadline=None)
+@given(earlier=st.integers(0, 12), widenings=st.integers(0, 12))
+def test_the_spacing_doubles_over_the_familys_attempts_up_to_one_per_32_refusals(earlier, widenings):
+    record = TrustRecord(id="fam", version=3, earlier_widenings=earlier, widenings=widenings)
+    spacing = min(2 ** (earlier + widenings), 32)
+    due = msgspec.structs.replace(record, since_widening=spacing)
+    early = msgspec.structs.replace(record, since_widening=spacing - 1)
+    assert widening_due(due, limit=widenings + 1) and not widening_due(early, limit=widenings + 1)
+    assert not widening_due(due, limit=widenings)  # the per-version limit still holds
 
 
 def test_widen_caps_the_attempts_per_version(server, cache):
