@@ -414,10 +414,12 @@ the same form of answer, however the request states its facts (other words, othe
 to read, another question over the same data); one family per kind, not per wording. Give
 bindings and a pattern ONLY if the family computes exactly what this request asks. If
 the request is of the family's kind but asks what it does not compute (another
-question or form), or its precondition shown would refuse the inputs, reply with the
+question or form), its precondition shown would refuse the inputs, or its patterns fix
+as literal text a part this request changes (a name, unit, place), reply with the
 family and empty bindings, {"family": "<id>", "bindings": {}}: the engine then asks
 for a wider version of that family instead of writing a rival one. Pick none for a
-different kind of task (another thing computed, another form of answer).
+different kind of task: other kinds of facts, or another form of answer (a question
+over the same kind of facts with the same form of answer is the same kind).
 Reply with one JSON object:
   {"family": "<id>" or null, "bindings": {param: value, ...}, "pattern": "<pattern>"}
 "bindings" gives every parameter of the entry point its value taken from the request

@@ -137,3 +137,15 @@ def test_old_patterns_the_new_ones_replace_are_dropped_and_the_others_kept():
     # an old pattern that matches no stored request is no evidence of being replaced
     assert superseded(keep + ("Never {story: str} here {when: str}",), old + ("Never {story: str} here {when: str}",),
                       (wide,), samples) == (old[0],)
+
+
+def test_the_route_rules_settle_the_questions_run_11s_stand_ins_asked():
+    """Penguins 0003: "another question over the same data" (same kind) read against "another
+    thing computed" (pick none); gsm_b 0019: a family whose patterns fix a place or currency
+    as literal text, met with another one."""
+    from seglam.engine.prompt import ROUTE_RULES
+
+    rules = " ".join(ROUTE_RULES.split())
+    assert "another thing computed" not in rules
+    assert "a question over the same kind of facts with the same form of answer is the same kind" in rules
+    assert "its patterns fix as literal text a part this request changes (a name, unit, place), reply with the family and empty bindings" in rules
