@@ -316,8 +316,9 @@ def widening_note(family: str, version: int, signature: str, patterns: Sequence[
             "questions over the same data); extend the program. The entry point's parameters and hole names may "
             "change: stored requests are bound again through the patterns (an old pattern you do not list again is "
             "dropped when your new ones match its requests; where several match, the most specific, with the most "
-            "fixed text, binds). The new version is re-checked against every stored request, example and "
-            "counterexample of the family.")
+            "fixed text, binds). Each pattern must match a stored or refused request listed below or one of your "
+            "examples. The new version is re-checked against every stored request, example and counterexample of "
+            "the family.")
 
 
 def _kept(shown: Sequence[str], more: int) -> list[str]:

@@ -248,6 +248,7 @@ def test_a_widening_that_replaces_the_patterns_binds_the_stored_requests_through
     widen_prompt = " ".join(user_of(server.requests[2]).split())
     assert "an old pattern you do not list again is dropped when your new ones match its requests" in widen_prompt
     assert "where several match, the most specific, with the most fixed text, binds" in widen_prompt
+    assert "Each pattern must match a stored or refused request listed below or one of your examples" in widen_prompt
     assert any(f"pattern {ONE_QUESTION!r} replaced" in r for r in answer.trace.reasons), answer.trace.reasons
     calls = server.calls
     assert engine.solve(FIRST).value == 8 and engine.solve("Values: 2 6. What is the largest?").value == 6
