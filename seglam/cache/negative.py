@@ -20,8 +20,10 @@ How a kind is recognised (general, not per task or wording):
 The rules (docs/engine.md, "Negative families"):
 
 1. *Evidence*: a kind applies only after :data:`NEGATIVE_AFTER` (2) declines or failed
-   compiles of requests it claims; before, it is a ``candidate`` and every request still
-   goes the full way.
+   compiles of requests it claims, or after one decline that gave usable patterns (the
+   model's own statement of the kind, checked as a family's: a signature needs a second
+   request to narrow to what the two share, patterns do not); before, it is a
+   ``candidate`` and every request still goes the full way.
 2. *Positive evidence wins*: a kind whose signature every word of which appears in one
    request of an active family (a sample or a pattern's wording), or whose patterns match
    a family's sample, is not applied (stays a candidate, with the family named in its
@@ -282,7 +284,7 @@ def _closest(kinds: list[NegativeKind], words: frozenset[str], positives: Positi
 
 def _judge(kind: NegativeKind, positives: Positives) -> NegativeKind:
     """Rules 1 and 2: enough evidence and no overlap with a programmable family make a kind active."""
-    if kind.evidence < NEGATIVE_AFTER:
+    if kind.evidence < (1 if kind.patterns else NEGATIVE_AFTER):
         return kind
     overlap = next((fid for fid, texts in positives if any(_overlaps(kind, t) for t in texts)), None)
     if overlap is not None:

@@ -61,7 +61,7 @@ def test_two_declines_then_one_direct_call_per_request(server, cache, make_engin
     first = engine.solve(SPORTS[0])
     assert first.tier == "uncached" and kinds(server) == ["compile"]
     assert [k.status for k in cache.negatives.list()] == ["candidate"]
-    engine.solve(SPORTS[1])  # a candidate is never applied: this one still compiles
+    engine.solve(SPORTS[1])  # a candidate (no patterns given) is never applied: this one still compiles
     assert kinds(server) == ["compile", "compile"]
     [kind] = cache.negatives.list()
     assert kind.status == "active" and kind.evidence == 2
@@ -90,6 +90,21 @@ def test_declined_patterns_recognise_the_kind(server, cache, make_engine):
     before = server.calls
     assert engine.solve(text).tier == "uncached"
     assert kinds(server)[before:] == ["direct"]
+
+
+def test_one_decline_with_patterns_applies_at_once(server, cache, make_engine):
+    """Stand-in runs 9 and 11: sports and snarks, declined with their patterns, each paid a
+    second route and compile before the kind applied. The model's own patterns (checked as
+    a family's) state the kind: one decline is enough; without them it still takes two."""
+    pattern = 'Is the following sentence plausible? "{sentence: str}"'
+    engine = make_engine(direct_fallback=True)
+    server.set_default(responder({**DECLINE, "patterns": [pattern]}))
+    engine.solve(SPORTS[0])
+    [kind] = cache.negatives.list()
+    assert (kind.status, kind.evidence, kind.patterns) == ("active", 1, (pattern,))
+    before = server.calls
+    second = engine.solve(SPORTS[1])
+    assert kinds(server)[before:] == ["direct"] and second.tier == "uncached"
 
 
 def test_a_wrong_negative_costs_a_direct_call_and_a_probe_lifts_it(server, cache, make_engine, monkeypatch):
