@@ -72,7 +72,7 @@ Rules:
    handles (the router reads both); refuse rather than guess: where requests are free-form text, handle
    those you can read and let the precondition refuse the rest. A refusal is a miss, never a
    wrong answer. Such an assert's message (`assert bad is None, f"cannot read {bad!r}"`) is
-   shown with each refusal; for requests your patterns match but the precondition refuses,
+   shown with each refusal (a @requires shows none); for requests your patterns match but the precondition refuses,
    the engine later asks for a WIDER version of this family (its program and those requests
    shown).
 7. "open": each hole the program truly handles for ANY value (free text it sorts, counts or

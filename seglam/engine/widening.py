@@ -31,6 +31,8 @@ CANNOT_BIND = "its patterns cannot bind it"
 #: refusing line, within the trust record's ``MAX_REFUSED_WHY``).
 SHOWN_INPUT_CHARS = 120
 SHOWN_INPUTS_CHARS = 280
+#: How much of an input is rendered before its start and end are taken (a request is far shorter).
+RENDERED_INPUT_CHARS = 100_000
 
 
 def refusal_why(cause: str, reason: str, bindings: Mapping[str, Any]) -> str:
@@ -39,10 +41,24 @@ def refusal_why(cause: str, reason: str, bindings: Mapping[str, Any]) -> str:
     first so the kept reason, cut at ``MAX_REFUSED_WHY``, still shows which part of the request
     the program could not read (a stand-in model of run 5 saw only the precondition's line and
     could not tell which sentence its parser had failed on)."""
-    shown = ", ".join(f"{k}={v}" for k, v in render_bindings(dict(bindings), SHOWN_INPUT_CHARS).items())
+    rendered = render_bindings(dict(bindings), RENDERED_INPUT_CHARS)
+    shown = ", ".join(f"{k}={ends(v, SHOWN_INPUT_CHARS)}" for k, v in rendered.items())
     if len(shown) > SHOWN_INPUTS_CHARS:
         shown = shown[:SHOWN_INPUTS_CHARS - 3] + "..."
     return f"{cause} the request's inputs {shown or '(none)'} ({reason})"
+
+
+def ends(text: str, limit: int) -> str:
+    """``text`` within about ``limit`` characters: its start and its end, the middle cut out
+    at words ("'Here is a table ... What is the name of the last penguin?'"). A long input's
+    end is often what the program could not read: stand-ins of runs 10 and 11 were shown
+    inputs cut after their first 120 characters, mid-word, before the question."""
+    if len(text) <= limit:
+        return text
+    head, tail = text[: limit * 2 // 3], text[-(limit // 3):]
+    head = head.rsplit(" ", 1)[0] if " " in head[1:] else head
+    tail = tail.split(" ", 1)[1] if " " in tail[:-1] else tail
+    return f"{head} ... {tail}"
 
 
 def record_refusal(cache: Any, entry: Entry, why: str, text: str | None, *, counted: bool = False) -> TrustRecord | None:

@@ -451,3 +451,18 @@ def test_a_leading_asserts_message_reaches_the_widening_so_it_knows_what_was_not
     line = user_of(server.requests[-1]).split(f'{json.dumps(SIGNED)} (this request: your "answer", or null if it cannot be answered as asked: rule 4): refused, ', 1)[1]
     assert "cannot read '-5'" in line.splitlines()[0], line[:400]
     assert cache.get(family).version == 2
+
+
+def test_a_long_input_in_a_refusal_shows_its_start_and_its_end_cut_at_words():
+    """Runs 10 and 11: inputs cut after 120 characters, mid-word, hid the question the
+    program could not read."""
+    from seglam.engine.widening import SHOWN_INPUT_CHARS, ends, refusal_why
+
+    story = "Here is a table " + "with many rows of penguins " * 12 + "What is the name of the last penguin?"
+    line = refusal_why("its precondition refused", "F-ASSERT cannot read", {"question": story})
+    assert "What is the name of the last penguin?'" in line and "'Here is a table" in line and " ... " in line
+    shown = ends(repr(story), SHOWN_INPUT_CHARS)
+    assert len(shown) <= SHOWN_INPUT_CHARS + 5
+    head, tail = shown.split(" ... ")
+    assert repr(story).startswith(head + " ") and repr(story).endswith(" " + tail)  # whole words only
+    assert ends("short", SHOWN_INPUT_CHARS) == "short"
