@@ -22,19 +22,28 @@ def _functions(source: str) -> dict[str, ast.FunctionDef]:
     return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
 
 
+#: The conventional entry point names, in the order they are tried: ``main`` (a user's
+#: program), ``solve`` (the compile prompt's default, rule 2).
+ENTRY_NAMES = ("main", "solve")
+
+
 def pick_entry(source: str, entry: str | None = None) -> str:
-    """The entry point: the one named, else ``main``, else the only public non-property function."""
+    """The entry point: the one named, else ``main``, else ``solve``, else the only public
+    non-property function. (Stand-in run 11: a compile reply that left out "entry", its
+    entry point named ``solve`` as rule 2's default says, beside a public helper, was refused.)"""
     fns = _functions(source)
     if entry is not None:
         if entry not in fns:
             raise AdmissionError([f"no function named {entry!r} in the program"])
         return entry
-    if "main" in fns:
-        return "main"
+    named = next((name for name in ENTRY_NAMES if name in fns), None)
+    if named is not None:
+        return named
     public = [n for n in fns if not n.startswith(("_", "prop_"))]
     if len(public) == 1:
         return public[0]
-    raise AdmissionError(["cannot tell the entry point: name it (entry=...) or call it main"])
+    raise AdmissionError([f"cannot tell the entry point among {', '.join(public)}: name it (entry=...) "
+                          "or call it solve"])
 
 
 def signature_of(source: str, entry: str) -> Signature:

@@ -42,3 +42,20 @@ def test_the_cache_names_the_family_entry_point(tmp_path):
             assert "verification failed" in str(err)
         else:
             raise AssertionError("a family whose entry point faults on some input was admitted")
+
+
+def test_solve_is_the_entry_point_when_none_is_named_as_rule_2_says():
+    """Stand-in run 11 (stream a, 0002): a reply without "entry" whose entry point is `solve`,
+    beside a public helper its @requires calls, was refused ("call it main")."""
+    import pytest
+
+    from seglam.cache.errors import AdmissionError
+    from seglam.cache.signature import pick_entry
+
+    helper_and_solve = "def parses(t: str) -> bool:\n    return True\n\n\ndef solve(t: str) -> str:\n    return t\n"
+    assert pick_entry(helper_and_solve) == "solve"
+    assert pick_entry(helper_and_solve.replace("def parses", "def main")) == "main"
+    assert pick_entry("def only(t: str) -> str:\n    return t\n") == "only"
+    with pytest.raises(AdmissionError) as err:
+        pick_entry(helper_and_solve.replace("def solve", "def answer"))
+    assert "among parses, answer" in str(err.value)
