@@ -144,6 +144,10 @@ def _decode(lw: Lowering, literal: str, span: Span) -> str | None:
 def _decode_segment(lw: Lowering, segment: str, raw: bool, quote: str, span: Span) -> str:
     if raw:
         return segment
+    if (len(segment) - len(segment.rstrip("\\"))) % 2 == 1:
+        # a backslash before a field (f"\{x}") escapes nothing: CPython keeps it (an invalid
+        # escape, with a warning), so the text before it decodes alone
+        return _decode_segment(lw, segment[:-1], raw, quote, span) + "\\"
     decoded = _decode(lw, quote + segment + quote, span)
     return segment if decoded is None else decoded
 

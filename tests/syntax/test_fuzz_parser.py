@@ -110,6 +110,8 @@ ESCAPE_PIECES = st.sampled_from(["\\u", "\\U", "\\x", "\\N{", "\\N{LATIN SMALL L
 @settings(max_examples=300, deadline=None)
 @given(body=st.lists(ESCAPE_PIECES, max_size=8).map("".join), prefix=st.sampled_from(["", "f", "r", "rf"]))
 @example(body="{f}", prefix="f")  # found by a full run: a field naming an undefined name
+@example(body="\\{1}", prefix="f")  # found by a full run: a backslash before a field is kept, as in CPython
+@example(body="a\\\\\\{1}", prefix="f")  # an odd run of backslashes before a field
 def test_escapes_decode_as_cpython_does_or_are_a_located_syntax_error(body, prefix):
     """A string literal with any mix of escapes (and, in f-strings, fields): what CPython
     accepts gives the same string here on both backends; what CPython refuses (a truncated
