@@ -37,11 +37,37 @@ class Trace(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return msgspec.to_builtins(self)
 
 
-class Served(msgspec.Struct, frozen=True, gc=False):
-    """A gated answer."""
+class Served:
+    """A gated answer: ``value`` and its :class:`Trace`. A hit's trace is built when first
+    read, so a caller that wants only the value does not pay for it; it is the same trace
+    either way (the run does not change the bindings: the gate's counterexamples rely on
+    that too, and Seglam's boundary copies what it binds)."""
 
-    value: Any
-    trace: Trace
+    __slots__ = ("value", "_trace", "_hit")
+
+    def __init__(self, value: Any, trace: Trace | None = None,
+                 hit: tuple[Any, int, int, int | None] | None = None) -> None:
+        """``trace``, or ``hit``: the hit served, the fuel limit, run_ns and the fuel used,
+        from which :func:`trace_of` builds the trace when it is first read."""
+        self.value = value
+        self._trace = trace
+        self._hit = hit
+
+    @property
+    def trace(self) -> Trace:
+        trace = self._trace
+        if trace is None:
+            hit, fuel_limit, run_ns, fuel_used = self._hit
+            trace = self._trace = trace_of(hit, fuel_limit, "hit", run_ns, fuel_used)
+        return trace
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Served and (self.value, self.trace) == (other.value, other.trace)
+
+    __hash__ = None  # type: ignore[assignment]  # like the value it holds, not hashable
+
+    def __repr__(self) -> str:
+        return f"Served(value={self.value!r}, trace={self.trace!r})"
 
 
 class GateResult(msgspec.Struct, frozen=True, gc=False):
@@ -151,3 +177,11 @@ def render_bindings(bindings: dict[str, Any], limit: int = 200) -> dict[str, str
         text = repr(v) if type(v) is str else render_value(v)  # text: render_value's repr, without the call
         out[k] = text if len(text) <= limit else text[: limit - 3] + "..."
     return out
+
+
+def trace_of(hit: Any, fuel_limit: int, outcome: str, run_ns: int = 0, fuel_used: int | None = None) -> Trace:
+    """The trace of serving ``hit`` (a :class:`seglam.cache.lookup.Hit`)."""
+    entry = hit.entry
+    return Trace(entry_id=entry.id, version=entry.version, program_hash=entry.program_hash, pattern=hit.pattern,
+                 bindings=render_bindings(hit.bindings), fuel_limit=fuel_limit, fuel_used=fuel_used,
+                 lookup_ns=hit.lookup_ns, run_ns=run_ns, ambiguous=hit.ambiguous, outcome=outcome)

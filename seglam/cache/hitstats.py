@@ -1,12 +1,16 @@
-"""Hit statistics, batched: a hit never waits on a disk sync. Counts are kept in memory
-and written every :data:`FLUSH_EVERY` families or :data:`FLUSH_SECONDS` seconds, and when
-the cache closes; records found corrupt on the hit path are marked the same way, after the
-read snapshot that met them has closed."""
+"""Hit statistics, batched: a hit never waits on a disk sync, nor on a lock. Each hit is
+queued (one ``deque.append``, atomic); the queue is counted into per-family totals every
+:data:`DRAIN_EVERY` hits, and the totals are written every :data:`FLUSH_EVERY` families or
+:data:`FLUSH_SECONDS` seconds, and when the cache closes (nothing queued is lost: a drain
+takes hits off the queue one at a time, so one queued meanwhile stays for the next).
+Records found corrupt on the hit path are marked at the next hit or flush, after the read
+snapshot that met them has closed."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +22,8 @@ from seglam.cache.store import CacheStore
 
 FLUSH_EVERY = 64
 FLUSH_SECONDS = 2.0
+#: Hits queued before they are counted (and :data:`FLUSH_EVERY` checked): bounds the queue.
+DRAIN_EVERY = 1024
 
 
 @dataclass
@@ -34,23 +40,46 @@ class HitStats:
 
     def __init__(self, store: CacheStore) -> None:
         self.store = store
+        self.queue: deque[tuple[str, bool, float]] = deque()  # (id, ambiguous, wall time) per hit not counted yet
         self.pending: dict[str, Pending] = {}
-        self.lock = threading.Lock()  # hits may be served from several threads
-        self.last_flush = time.monotonic()
+        self.lock = threading.Lock()  # drains and flushes only; a hit takes none
+        opened = time.time()
+        self.window = (opened, opened + FLUSH_SECONDS)  # wall times of the last write and of the next one due
         self.corrupt: list[tuple[str, str]] = []
 
-    def bump(self, entry_id: str, hits: int = 0, ambiguous: int = 0) -> None:
-        stamp = now()
+    def bump(self, entry_id: str, ambiguous: bool = False) -> None:
+        """One hit served by ``entry_id``: queued, counted later (see the module's note)."""
+        stamp = time.time()  # entry.now()'s clock, without its call
+        queue = self.queue
+        queue.append((entry_id, ambiguous, stamp))
+        start, due = self.window
+        if len(queue) >= DRAIN_EVERY or not start <= stamp < due:  # a clock set back flushes too
+            self.settle()
+
+    def settle(self) -> None:
+        """Count the queued hits; write them when :data:`FLUSH_EVERY` families are pending
+        or :data:`FLUSH_SECONDS` have passed since the last write."""
         with self.lock:
-            p = self.pending.get(entry_id)
-            if p is None:  # not setdefault: that would build a Pending on every hit
-                p = self.pending[entry_id] = Pending()
-            p.hits += hits
-            p.ambiguous += ambiguous
-            p.last_hit = stamp
-            due = len(self.pending) >= FLUSH_EVERY or time.monotonic() - self.last_flush > FLUSH_SECONDS
-        if due:
+            self.drain()
+            start, due = self.window
+            write = len(self.pending) >= FLUSH_EVERY or not start <= time.time() < due
+        if write:
             self.flush()
+
+    def drain(self) -> None:
+        """Move the queued hits into :attr:`pending` (the caller holds :attr:`lock`)."""
+        queue, pending = self.queue, self.pending
+        while queue:
+            try:
+                entry_id, ambiguous, stamp = queue.popleft()
+            except IndexError:  # another thread took the last one meanwhile
+                break
+            p = pending.get(entry_id)
+            if p is None:  # not setdefault: that would build a Pending on every hit
+                p = pending[entry_id] = Pending()
+            p.hits += 1
+            p.ambiguous += ambiguous
+            p.last_hit = max(p.last_hit, stamp)
 
     def found_corrupt(self, found: list[tuple[str, str]]) -> None:
         """``(id, reason)`` of records met corrupt inside a read snapshot, marked later."""
@@ -67,8 +96,10 @@ class HitStats:
         """Write batched hit statistics."""
         self.flush_corrupt()
         with self.lock:
+            self.drain()
             pending, self.pending = self.pending, {}
-            self.last_flush = time.monotonic()
+            stamp = time.time()
+            self.window = (stamp, stamp + FLUSH_SECONDS)
         if not pending:
             return
 
@@ -79,8 +110,10 @@ class HitStats:
         self.store.write(write)
 
     def merged(self, entry_id: str, stats: Stats) -> Stats:
-        """Stored statistics plus what is still pending."""
-        p = self.pending.get(entry_id)
+        """Stored statistics plus what is still pending (queued hits included)."""
+        with self.lock:
+            self.drain()
+            p = self.pending.get(entry_id)
         if p is None:
             return stats
         return msgspec.structs.replace(
