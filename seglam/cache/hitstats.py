@@ -1,8 +1,10 @@
-"""Hit statistics, batched: a hit never waits on a disk sync, nor on a lock. Each hit is
-queued (one ``deque.append``, atomic); the queue is counted into per-family totals every
-:data:`DRAIN_EVERY` hits, and the totals are written every :data:`FLUSH_EVERY` families or
-:data:`FLUSH_SECONDS` seconds, and when the cache closes (nothing queued is lost: a drain
-takes hits off the queue one at a time, so one queued meanwhile stays for the next).
+"""Hit statistics, batched: a hit never waits on a disk sync, nor on a lock. Each hit
+queues its family's id (``deque.append``, atomic) and stamps the family's last hit (a dict
+store, atomic); the queue is counted into per-family totals every :data:`DRAIN_EVERY` hits,
+and the totals are written every :data:`FLUSH_EVERY` families or :data:`FLUSH_SECONDS`
+seconds, and when the cache closes. Nothing queued is lost: a drain takes off the queue
+exactly the ids it held when the drain began (counted in C), so one queued meanwhile stays
+for the next.
 Records found corrupt on the hit path are marked at the next hit or flush, after the read
 snapshot that met them has closed."""
 
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
+from itertools import islice
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +43,9 @@ class HitStats:
 
     def __init__(self, store: CacheStore) -> None:
         self.store = store
-        self.queue: deque[tuple[str, bool, float]] = deque()  # (id, ambiguous, wall time) per hit not counted yet
+        self.queue: deque[str] = deque()  # the family of each hit not counted yet
+        self.queue_ambiguous: deque[str] = deque()  # ... of each such hit that was ambiguous
+        self.last: dict[str, float] = {}  # family -> wall time of its latest hit
         self.pending: dict[str, Pending] = {}
         self.lock = threading.Lock()  # drains and flushes only; a hit takes none
         opened = time.time()
@@ -50,8 +55,11 @@ class HitStats:
     def bump(self, entry_id: str, ambiguous: bool = False) -> None:
         """One hit served by ``entry_id``: queued, counted later (see the module's note)."""
         stamp = time.time()  # entry.now()'s clock, without its call
+        self.last[entry_id] = stamp
         queue = self.queue
-        queue.append((entry_id, ambiguous, stamp))
+        queue.append(entry_id)
+        if ambiguous:
+            self.queue_ambiguous.append(entry_id)
         start, due = self.window
         if len(queue) >= DRAIN_EVERY or not start <= stamp < due:  # a clock set back flushes too
             self.settle()
@@ -68,18 +76,16 @@ class HitStats:
 
     def drain(self) -> None:
         """Move the queued hits into :attr:`pending` (the caller holds :attr:`lock`)."""
-        queue, pending = self.queue, self.pending
-        while queue:
-            try:
-                entry_id, ambiguous, stamp = queue.popleft()
-            except IndexError:  # another thread took the last one meanwhile
-                break
+        hits, ambiguous = taken(self.queue), taken(self.queue_ambiguous)
+        pending, last = self.pending, self.last
+        for entry_id in hits.keys() | ambiguous.keys():  # an ambiguity may be queued a drain after its hit
             p = pending.get(entry_id)
-            if p is None:  # not setdefault: that would build a Pending on every hit
+            if p is None:
                 p = pending[entry_id] = Pending()
-            p.hits += 1
-            p.ambiguous += ambiguous
-            p.last_hit = max(p.last_hit, stamp)
+            p.hits += hits[entry_id]
+            p.ambiguous += ambiguous[entry_id]
+            # a stamp a write dropped meanwhile (see flush): this drain's time, not later than the write's
+            p.last_hit = max(p.last_hit, last.get(entry_id) or time.time())
 
     def found_corrupt(self, found: list[tuple[str, str]]) -> None:
         """``(id, reason)`` of records met corrupt inside a read snapshot, marked later."""
@@ -98,6 +104,8 @@ class HitStats:
         with self.lock:
             self.drain()
             pending, self.pending = self.pending, {}
+            for entry_id in pending:  # bounds the stamps kept to the families hit since
+                self.last.pop(entry_id, None)
             stamp = time.time()
             self.window = (stamp, stamp + FLUSH_SECONDS)
         if not pending:
@@ -119,3 +127,10 @@ class HitStats:
         return msgspec.structs.replace(
             stats, hits=stats.hits + p.hits, ambiguous=stats.ambiguous + p.ambiguous, last_hit=max(stats.last_hit, p.last_hit)
         )
+
+
+def taken(queue: deque[str]) -> Counter[str]:
+    """How often each id occurs among the ids ``queue`` holds now, taken off it. Only the
+    drain (under the lock) takes ids off, so those ``len`` counts are all there; ids queued
+    meanwhile stay queued."""
+    return Counter(islice(iter(queue.popleft, None), len(queue)))
