@@ -10,7 +10,7 @@ from typing import Any, Callable
 import msgspec
 
 from seglam.cache.entry import Counterexample, Entry, now
-from seglam.cache.toolchain import CallOutcome, Toolchain, caller
+from seglam.cache.toolchain import Outcome, Toolchain, caller
 from seglam.cache.values import encode_value, render_value
 from seglam.run.faults import Fault
 
@@ -37,34 +37,30 @@ class Trace(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return msgspec.to_builtins(self)
 
 
-class Served:
-    """A gated answer: ``value`` and its :class:`Trace`. A hit's trace is built when first
+class Served(msgspec.Struct, gc=False):
+    """A gated answer: ``value`` and its :attr:`trace`. A hit's trace is built when first
     read, so a caller that wants only the value does not pay for it; it is the same trace
     either way (the run does not change the bindings: the gate's counterexamples rely on
-    that too, and Seglam's boundary copies what it binds)."""
+    that too, and Seglam's boundary copies what it binds). ``Served(value, trace)`` for a
+    trace built already; ``parts``: the hit served, the fuel limit, run_ns and the fuel used,
+    from which :func:`trace_of` builds it."""
 
-    __slots__ = ("value", "_trace", "_hit")
-
-    def __init__(self, value: Any, trace: Trace | None = None,
-                 hit: tuple[Any, int, int, int | None] | None = None) -> None:
-        """``trace``, or ``hit``: the hit served, the fuel limit, run_ns and the fuel used,
-        from which :func:`trace_of` builds the trace when it is first read."""
-        self.value = value
-        self._trace = trace
-        self._hit = hit
+    value: Any
+    built: Trace | None = None
+    parts: tuple[Any, int, int, int | None] | None = None
 
     @property
     def trace(self) -> Trace:
-        trace = self._trace
+        trace = self.built
         if trace is None:
-            hit, fuel_limit, run_ns, fuel_used = self._hit
-            trace = self._trace = trace_of(hit, fuel_limit, "hit", run_ns, fuel_used)
+            hit, fuel_limit, run_ns, fuel_used = self.parts
+            trace = self.built = trace_of(hit, fuel_limit, "hit", run_ns, fuel_used)
         return trace
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> bool:  # the answer and its trace, however it was made
         return type(other) is Served and (self.value, self.trace) == (other.value, other.trace)
 
-    __hash__ = None  # type: ignore[assignment]  # like the value it holds, not hashable
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Served(value={self.value!r}, trace={self.trace!r})"
@@ -110,7 +106,7 @@ def run_gated(
     return gated(caller(toolchain, program, entry.signature.entry, fuel), entry, bindings, precondition_lines, request)
 
 
-def gated(call: Callable[[dict[str, Any]], CallOutcome], entry: Entry, bindings: dict[str, Any],
+def gated(call: Callable[[dict[str, Any]], Outcome], entry: Entry, bindings: dict[str, Any],
           precondition_lines: frozenset[int], request: str | None) -> GateResult:
     """:func:`run_gated` with the call prepared (:func:`seglam.cache.toolchain.caller`): the
     hit path keeps one per family."""

@@ -15,7 +15,7 @@ from seglam.cache.modules import CacheModules, compile_with
 from seglam.cache.records import Memo, quarantine, record_failure
 from seglam.cache.signature import leading_assert_lines
 from seglam.cache.store import CacheStore
-from seglam.cache.toolchain import CallOutcome, Toolchain, caller
+from seglam.cache.toolchain import Outcome, Toolchain, caller
 from seglam.syntax.diagnostics import CheckError
 
 #: A compiled program and the lines of its entry point's prelude asserts (its precondition).
@@ -29,7 +29,7 @@ class Family(NamedTuple):
 
     program: Any
     pre_lines: frozenset[int]
-    call: Callable[[dict[str, Any]], CallOutcome]
+    call: Callable[[dict[str, Any]], Outcome]
 
 
 class Runner:
