@@ -47,7 +47,7 @@ class Runner:
         """The :class:`Family` of an entry: compiled once per process and checked against
         the stored content hash, so what runs is exactly what was verified."""
         key = (entry.id, entry.version, entry.program_hash)
-        cached = self.programs.get(key)
+        cached = self.programs.items.get(key)  # every hit asks: the dict's own get, no Memo frame
         if cached is not None:
             return cached
         try:
