@@ -4,8 +4,7 @@ store, atomic); the queue is counted into per-family totals every :data:`DRAIN_E
 and the totals are written every :data:`FLUSH_EVERY` families or :data:`FLUSH_SECONDS`
 seconds, and when the cache closes. Nothing queued is lost: a drain takes off the queue
 exactly the ids it held when the drain began (counted in C), so one queued meanwhile stays
-for the next.
-Records found corrupt on the hit path are marked at the next hit or flush, after the read
+for the next. Records found corrupt on the hit path are marked at the next hit or flush, after the read
 snapshot that met them has closed."""
 
 from __future__ import annotations
@@ -13,13 +12,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, deque
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import msgspec
 
-from seglam.cache.entry import Stats, now
+from seglam.cache.entry import Stats
 from seglam.cache.records import add_stats, mark_corrupt
 from seglam.cache.store import CacheStore
 
