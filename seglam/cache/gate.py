@@ -10,7 +10,7 @@ from typing import Any, Callable
 import msgspec
 
 from seglam.cache.entry import Counterexample, Entry, now
-from seglam.cache.toolchain import CallOutcome, Toolchain, caller
+from seglam.cache.toolchain import Outcome, Toolchain, caller
 from seglam.cache.values import encode_value, render_value
 from seglam.run.faults import Fault
 
@@ -37,11 +37,33 @@ class Trace(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return msgspec.to_builtins(self)
 
 
-class Served(msgspec.Struct, frozen=True, gc=False):
-    """A gated answer."""
+class Served(msgspec.Struct, gc=False):
+    """A gated answer: ``value`` and its :attr:`trace`. A hit's trace is built when first
+    read, so a caller that wants only the value does not pay for it; it is the same trace
+    either way (the run does not change the bindings: the gate's counterexamples rely on
+    that too, and Seglam's boundary copies what it binds). ``Served(value, trace)`` for a
+    trace built already; ``parts``: the hit served, the fuel limit, run_ns and the fuel used,
+    from which :func:`trace_of` builds it."""
 
     value: Any
-    trace: Trace
+    built: Trace | None = None
+    parts: tuple[Any, int, int, int | None] | None = None
+
+    @property
+    def trace(self) -> Trace:
+        trace = self.built
+        if trace is None:
+            hit, fuel_limit, run_ns, fuel_used = self.parts
+            trace = self.built = trace_of(hit, fuel_limit, "hit", run_ns, fuel_used)
+        return trace
+
+    def __eq__(self, other: object) -> bool:  # the answer and its trace, however it was made
+        return type(other) is Served and (self.value, self.trace) == (other.value, other.trace)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Served(value={self.value!r}, trace={self.trace!r})"
 
 
 class GateResult(msgspec.Struct, frozen=True, gc=False):
@@ -84,7 +106,7 @@ def run_gated(
     return gated(caller(toolchain, program, entry.signature.entry, fuel), entry, bindings, precondition_lines, request)
 
 
-def gated(call: Callable[[dict[str, Any]], CallOutcome], entry: Entry, bindings: dict[str, Any],
+def gated(call: Callable[[dict[str, Any]], Outcome], entry: Entry, bindings: dict[str, Any],
           precondition_lines: frozenset[int], request: str | None) -> GateResult:
     """:func:`run_gated` with the call prepared (:func:`seglam.cache.toolchain.caller`): the
     hit path keeps one per family."""
@@ -151,3 +173,11 @@ def render_bindings(bindings: dict[str, Any], limit: int = 200) -> dict[str, str
         text = repr(v) if type(v) is str else render_value(v)  # text: render_value's repr, without the call
         out[k] = text if len(text) <= limit else text[: limit - 3] + "..."
     return out
+
+
+def trace_of(hit: Any, fuel_limit: int, outcome: str, run_ns: int = 0, fuel_used: int | None = None) -> Trace:
+    """The trace of serving ``hit`` (a :class:`seglam.cache.lookup.Hit`)."""
+    entry = hit.entry
+    return Trace(entry_id=entry.id, version=entry.version, program_hash=entry.program_hash, pattern=hit.pattern,
+                 bindings=render_bindings(hit.bindings), fuel_limit=fuel_limit, fuel_used=fuel_used,
+                 lookup_ns=hit.lookup_ns, run_ns=run_ns, ambiguous=hit.ambiguous, outcome=outcome)

@@ -208,7 +208,7 @@ class Lookup:
                 if pairs:
                     postings[token] = pairs
             memo.probed |= missing
-        candidates = index.gather([postings[token] for token in postings.keys() & tokens])
+        candidates = index.gather(map(postings.__getitem__, postings.keys() & tokens))  # no comprehension frame
         found: list[tuple[Match, Entry]] = []
         corrupt: list[tuple[str, str]] = []
         for entry_id in sorted(candidates):

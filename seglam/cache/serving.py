@@ -8,14 +8,14 @@ from typing import Any, Callable, NamedTuple
 
 from seglam.cache.entry import Entry
 from seglam.cache.errors import GateMiss
-from seglam.cache.gate import GateResult, Served, Trace, gated, render_bindings, run_gated
+from seglam.cache.gate import GateResult, Served, gated, run_gated, trace_of
 from seglam.cache.hitstats import HitStats
 from seglam.cache.lookup import Hit
 from seglam.cache.modules import CacheModules, compile_with
 from seglam.cache.records import Memo, quarantine, record_failure
 from seglam.cache.signature import leading_assert_lines
 from seglam.cache.store import CacheStore
-from seglam.cache.toolchain import CallOutcome, Toolchain, caller
+from seglam.cache.toolchain import Outcome, Toolchain, caller
 from seglam.syntax.diagnostics import CheckError
 
 #: A compiled program and the lines of its entry point's prelude asserts (its precondition).
@@ -29,7 +29,7 @@ class Family(NamedTuple):
 
     program: Any
     pre_lines: frozenset[int]
-    call: Callable[[dict[str, Any]], CallOutcome]
+    call: Callable[[dict[str, Any]], Outcome]
 
 
 class Runner:
@@ -47,7 +47,7 @@ class Runner:
         """The :class:`Family` of an entry: compiled once per process and checked against
         the stored content hash, so what runs is exactly what was verified."""
         key = (entry.id, entry.version, entry.program_hash)
-        cached = self.programs.get(key)
+        cached = self.programs.items.get(key)  # every hit asks: the dict's own get, no Memo frame
         if cached is not None:
             return cached
         try:
@@ -96,13 +96,6 @@ class Runner:
             why = f"{cx.kind}: {cx.fault or ''} {cx.message}".strip()
             raise GateMiss(f"family {entry.id} v{entry.version} refused the request ({why})",
                            trace_of(hit, limit, res.outcome, res.run_ns, res.fuel_used), cx)
-        self.stats.bump(entry.id, hits=1, ambiguous=1 if hit.ambiguous else 0)
-        return Served(res.value, trace_of(hit, limit, "hit", res.run_ns, res.fuel_used))
+        self.stats.bump(entry.id, bool(hit.ambiguous))
+        return Served(res.value, None, (hit, limit, res.run_ns, res.fuel_used))  # the trace built if read
 
-
-def trace_of(hit: Hit, fuel_limit: int, outcome: str, run_ns: int = 0, fuel_used: int | None = None) -> Trace:
-    """The trace of serving ``hit``."""
-    entry = hit.entry
-    return Trace(entry_id=entry.id, version=entry.version, program_hash=entry.program_hash, pattern=hit.pattern,
-                 bindings=render_bindings(hit.bindings), fuel_limit=fuel_limit, fuel_used=fuel_used,
-                 lookup_ns=hit.lookup_ns, run_ns=run_ns, ambiguous=hit.ambiguous, outcome=outcome)

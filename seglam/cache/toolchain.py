@@ -7,6 +7,7 @@ can hand it another implementation, and the cache never reaches into runtime int
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from typing import Any, Callable, Protocol
 
@@ -14,8 +15,10 @@ import msgspec
 
 from seglam.cache.entry import Verification, now
 from seglam.cache.errors import ToolchainUnavailable
+from seglam.program import Program
 from seglam.program import compile as compile_program
 from seglam.run.limits import Limits
+from seglam.run.result import RunResult
 
 
 class CallOutcome(msgspec.Struct, frozen=True, gc=False):
@@ -24,6 +27,10 @@ class CallOutcome(msgspec.Struct, frozen=True, gc=False):
 
     value: Any
     fuel_used: int | None = None
+
+
+#: What a prepared call (:func:`caller`) returns: both have ``value`` and ``fuel_used``.
+Outcome = CallOutcome | RunResult
 
 
 class Toolchain(Protocol):
@@ -42,7 +49,7 @@ class Toolchain(Protocol):
     def diff(self, old: Any, new: Any) -> str | None: ...
 
 
-def caller(toolchain: Toolchain, program: Any, entry: str, fuel: int | None) -> Callable[[dict[str, Any]], CallOutcome]:
+def caller(toolchain: Toolchain, program: Any, entry: str, fuel: int | None) -> Callable[[dict[str, Any]], Outcome]:
     """``toolchain.call(program, entry, kwargs, fuel)`` as a function of ``kwargs``: the
     toolchain's own ``caller`` when it has one (it does once what every call repeats)."""
     make = getattr(toolchain, "caller", None)
@@ -71,7 +78,7 @@ class SeglamToolchain:
     def call(self, program: Any, entry: str, kwargs: dict[str, Any], fuel: int | None) -> CallOutcome:
         return self.caller(program, entry, fuel)(kwargs)
 
-    def caller(self, program: Any, entry: str, fuel: int | None) -> Callable[[dict[str, Any]], CallOutcome]:
+    def caller(self, program: Any, entry: str, fuel: int | None) -> Callable[[dict[str, Any]], Outcome]:
         """:meth:`call` of ``program``'s ``entry`` under ``fuel``, with what every such call
         repeats (the bound method, the limits with the fuel budget) worked out once: the
         cache keeps one per family (:class:`seglam.cache.serving.Runner`)."""
@@ -84,6 +91,8 @@ class SeglamToolchain:
             if len(self._limits) > 64:
                 self._limits.clear()
             limits = self._limits[key] = _limits(program, fuel)
+        if type(program) is Program:  # its RunResult reports the fuel used: the outcome as it is, no frame between
+            return functools.partial(run, entry, (), limits=limits)
 
         def call(kwargs: dict[str, Any]) -> CallOutcome:
             result = run(entry, (), kwargs, limits=limits)
