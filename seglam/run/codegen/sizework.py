@@ -256,11 +256,11 @@ def _spend_int(g, op: str, value: py.expr, a: py.expr, b: py.expr) -> py.expr:
 def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     """``left op right`` (``//``, ``%``, ``>>``) on ints: native when ``left`` is small;
     otherwise the work is charged first (``Runtime.int_cost``). ``right`` is written in
-    both branches (evaluated once, after ``left``, either way), so a large divisor
-    expression goes through the stdlib operator instead."""
+    both branches (evaluated once, after ``left``, either way); a larger divisor expression
+    is bound to a temporary first (:func:`divisor_bound`)."""
     t = g.tmp()
     if not compact(right):
-        return P.call(g.ref(g.runtime.binop(op), "op" + op), [P.name(CTX), left, right])
+        return divisor_bound(g, op, t, left, right)
     # the single-digit bounds of the int cap test keep CPython's fast int comparison; the
     # slow path computes the cost, which is 0 below SMALL_BITS
     fast = py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=right)
@@ -271,6 +271,22 @@ def int_divided(g, op: str, left: py.expr, right: py.expr) -> py.expr:
     medium = py.IfExp(test=_small(t), body=py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=copy.deepcopy(right)),
                       orelse=slow)
     return ir.Let(t, left, py.IfExp(test=int_within(t), body=fast, orelse=medium))
+
+
+def divisor_bound(g, op: str, t: str, left: py.expr, right: py.expr) -> py.expr:
+    """:func:`int_divided` of a divisor too large to write twice: ``left`` bound to ``t``,
+    then ``right`` to ``r`` by the test ``t is not r`` (a Compare evaluates its left
+    operand and first comparator always, in that order), then the same three ways as a
+    compact divisor. The test only orders the two evaluations: when ``t is r`` (the same
+    small int) the medium way gives the same value."""
+    r = g.tmp()
+    ordered = P.compare(P.name(t), py.IsNot(), P.name(r))
+    test = py.BoolOp(op=py.And(), values=[ordered, int_within(t)])
+    fast = py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=P.name(r))
+    slow = py.BoolOp(op=py.Or(), values=[_spend_int(g, op, P.const(0), P.name(t), P.name(r)),
+                                         py.BinOp(left=P.name(t), op=PY_BINOPS[op](), right=P.name(r))])
+    medium = py.IfExp(test=_small(t), body=copy.deepcopy(fast), orelse=slow)
+    return ir.Let(t, left, ir.Let(r, right, py.IfExp(test=test, body=fast, orelse=medium)))
 
 
 def _small(tmp: str) -> py.expr:
