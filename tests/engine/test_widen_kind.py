@@ -180,10 +180,8 @@ def test_failed_widenings_are_retried_on_the_1st_2nd_4th_refusal_since_each_carr
     assert [r.request for r in record.refused] == [refused_request(j) for j in range(8, 0, -1)]
 
 
-def test_a_widened_version_keeps_the_familys_spacing_instead_of_widening_on_its_first_refusal(server, cache):
-    """Stand-in run 10: spaced per version, date_understanding's family was widened on every
-    new story (8 times in 12 requests). The attempts at earlier versions count: after one
-    successful widening, the next waits for the 2nd refusal since."""
+def widened_on_signed(server, cache):
+    """V1 admitted, the next compile scripted to widen it to signed numbers (on SIGNED's refusal)."""
     engine = engine_on(server, cache, widen=8)
     server.script(V1)
     family = engine.solve(FIRST).trace.entry_id
@@ -191,6 +189,14 @@ def test_a_widened_version_keeps_the_familys_spacing_instead_of_widening_on_its_
              "patterns": [WHAT], "program": SIGNED_BOTH_SRC, "answer": 8,
              "examples": [{"request": "Numbers: 1 -2. What is the smallest?", "answer": -2}], "properties": []}
     server.script(reply(wider, 3000, 400))
+    return engine, family, wider
+
+
+def test_a_widened_version_keeps_the_familys_spacing_instead_of_widening_on_its_first_refusal(server, cache):
+    """Stand-in run 10: spaced per version, date_understanding's family was widened on every
+    new story (8 times in 12 requests). The attempts at earlier versions count: after one
+    successful widening, the next waits for the 2nd refusal since."""
+    engine, family, wider = widened_on_signed(server, cache)
     assert engine.solve(SIGNED).trace.version == 2  # the family's first refusal widens at once
     server.set_default(status(400, "no compile today"))
     attempts = []
@@ -395,13 +401,7 @@ def test_kept_requests_show_each_patterns_first_request_then_the_most_recent_wit
 def test_a_widened_version_carries_its_own_description_which_the_router_then_offers(server, cache):
     """Stand-in run 6: the router was offered a widened family under its first version's
     description, while its signature and patterns were the new version's."""
-    engine = engine_on(server, cache, widen=8)
-    server.script(V1)
-    family = engine.solve(FIRST).trace.entry_id
-    wider = {"description": "The largest or the smallest of numbers, signs allowed.", "entry": "solve",
-             "patterns": [WHAT], "program": SIGNED_BOTH_SRC, "answer": 8,
-             "examples": [{"request": "Numbers: 1 -2. What is the smallest?", "answer": -2}], "properties": []}
-    server.script(reply(wider, 3000, 400))
+    engine, family, wider = widened_on_signed(server, cache)
 
     assert engine.solve(SIGNED).trace.version == 2
     assert cache.get(family).description == wider["description"]
