@@ -131,7 +131,7 @@ def _count(n: Any) -> int | None:
 def op_mul(ctx: RunContext, a: Any, b: Any) -> Any:
     if isinstance(a, int) and isinstance(b, int):
         bits = a.bit_length() + b.bit_length()
-        if bits > ctx.max_int_bits + 1:
+        if bits > ctx.max_int_bits + 1 and a and b:  # a zero product is 0, whatever the other factor
             raise ctx.int_bits_fault(bits - 1)
         r = ctx.check_int(a * b)
         return ctx.spend(cost.int_op("*", a, b, r)) or r
