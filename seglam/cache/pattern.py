@@ -161,9 +161,15 @@ def most_specific(matches: list[tuple[Pattern, dict[str, Any]]]) -> tuple[Patter
     return best
 
 
+def best_match(patterns: list[Pattern], text: str) -> tuple[Pattern, dict[str, Any]] | None:
+    """The pattern of a family's ``patterns`` that binds ``text`` (:func:`most_specific`) and
+    its bindings, or None when none matches."""
+    return most_specific([(p, b) for p in patterns if (b := p.match(text)) is not None])
+
+
 def bind(patterns: list[Pattern], text: str) -> dict[str, Any] | None:
-    """``text``'s bindings through a family's ``patterns`` (:func:`most_specific`), or None."""
-    best = most_specific([(p, b) for p in patterns if (b := p.match(text)) is not None])
+    """``text``'s bindings through a family's ``patterns`` (:func:`best_match`), or None."""
+    best = best_match(patterns, text)
     return None if best is None else best[1]
 
 

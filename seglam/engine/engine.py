@@ -37,7 +37,7 @@ from seglam.cache.cache import Cache, Hit
 from seglam.cache.entry import Entry, Provenance, now
 from seglam.cache.errors import AdmissionError, CacheError, GateMiss, ToolchainUnavailable
 from seglam.cache.gate import render_bindings
-from seglam.cache.pattern import most_specific, parse_pattern
+from seglam.cache.pattern import best_match, parse_pattern
 from seglam.cache.values import decode_value, render_value
 from seglam.engine.admission import (
     Candidate, Refusal, Request, answer_key, admission_feedback, evaluate, frozen_asserts, refusal,
@@ -640,8 +640,7 @@ class Engine:
         pattern = None
         bindings: dict[str, Any] = dict(request.inputs or {})
         if request.text is not None:
-            parsed = [parse_pattern(text) for text in cand.draft.patterns]
-            best = most_specific([(p, b) for p in parsed if (b := p.match(request.text)) is not None])
+            best = best_match([parse_pattern(text) for text in cand.draft.patterns], request.text)
             if best is not None:
                 pattern, bindings = best[0].text, best[1]
         return EngineTrace(
