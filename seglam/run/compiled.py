@@ -15,8 +15,10 @@ table built during generation (:mod:`seglam.run.codegen.locate`).
 Budgets, counted exactly as the reference backend counts them (tests/compiled checks fuel
 step for step, at every budget):
 
-- fuel: ``ctx.fuel`` is decremented in place at each call, loop and comprehension step;
-  stdlib operations with a simple charge are inlined with that charge
+- fuel: a call, loop or comprehension step takes one item of the context's chunk of steps
+  (``next(ctx.ticks, False) or ctx.refill()``: no int is made per step; the chunk is given
+  back wherever a charge finds ``ctx.fuel`` or a local count short, so ``F-FUEL`` comes
+  exactly where the steps run out, :class:`~seglam.run.context.RunContext`); stdlib operations with a simple charge are inlined with that charge
   (:mod:`~seglam.run.codegen.inline`); loops and comprehensions that call nothing count in a
   local variable and write it back (:mod:`~seglam.run.codegen.fuel`), and those over a
   range/str/tuple that cannot exit early charge all their steps up front when the fuel

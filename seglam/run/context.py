@@ -6,8 +6,16 @@ backend; nothing is global, so backends are thread-safe.
 
 Interface used by both backends (keep stable):
 
-- ``ctx.fuel``: the remaining fuel (an int attribute; may be decremented directly by
-  generated code, followed by ``if ctx.fuel < 0: ctx.out_of_fuel()``).
+- ``ctx.fuel`` and ``ctx.ticks``: the remaining fuel is ``ctx.fuel`` plus the items left in
+  ``ctx.ticks``, an iterator of steps already taken from ``ctx.fuel`` in a chunk (at most
+  :data:`TICK_CHUNK`) and not yet spent. The compiled backend spends a step as
+  ``next(ctx.ticks, False) or ctx.refill()``: a C call that makes no int, where
+  ``ctx.fuel -= 1`` makes a new one each time (a budget is far past CPython's cached small
+  ints). ``ctx.fuel`` may be decremented directly, followed by
+  ``if ctx.fuel < 0: ctx.out_of_fuel()``: ``out_of_fuel`` first gives the unspent chunk
+  back, and returns when that covers the charge, so the fault comes exactly where the
+  steps run out. Code counting fuel in a local copy of ``ctx.fuel`` gives the chunk back
+  to the copy with ``local = ctx.refuel(local)`` when the copy goes negative.
 - ``ctx.tick()``: charge one step (a loop iteration, a comprehension iteration, a call).
 - ``ctx.charge(n)``: the bulk charge for a builtin that does work linear in ``n``
   elements/characters: ``1 + n // 8`` steps (:data:`BULK_UNIT`; 8 bounds what a run can allocate:
@@ -26,6 +34,9 @@ innermost node being evaluated, with the trace ``ctx.trace()``.
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 from seglam.run.faults import Fault, Frame
 from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.syntax.span import Span
@@ -33,13 +44,21 @@ from seglam.syntax.span import Span
 #: Elements (or characters) per fuel step in a builtin's bulk charge: ``1 + n // BULK_UNIT``.
 BULK_UNIT = 8
 
+#: The most steps a refill takes from ``ctx.fuel`` into ``ctx.ticks`` at once: a refill (a
+#: Python call) is paid once per this many steps; any size gives the same faults, since a
+#: charge that finds ``ctx.fuel`` short takes the unspent chunk back before it faults.
+TICK_CHUNK = 4096
+
+#: An iterator with no steps left (``ctx.ticks`` when no chunk is out).
+_NO_TICKS = itertools.repeat(True, 0)
+
 
 class RunContext:
     """The mutable state of one run. Not shared between threads or runs."""
 
     __slots__ = (
         "limits", "fuel", "depth", "frames", "max_depth", "max_int_bits", "max_str_len",
-        "max_collection_len", "regexes", "resume", "keys",
+        "max_collection_len", "regexes", "resume", "keys", "ticks",
     )
 
     def __init__(self, limits: Limits = DEFAULT_LIMITS, regexes: dict | None = None) -> None:
@@ -48,6 +67,7 @@ class RunContext:
         #: patterns (copied), plus patterns compiled during this run.
         self.regexes: dict = dict(regexes) if regexes else {}
         self.fuel = limits.fuel
+        self.ticks = _NO_TICKS
         self.depth = 0
         self.frames: list[Frame] = []
         self.max_depth = limits.max_depth
@@ -65,18 +85,39 @@ class RunContext:
 
     @property
     def fuel_used(self) -> int:
-        return self.limits.fuel - max(self.fuel, 0)
+        return self.limits.fuel - max(self.fuel + operator.length_hint(self.ticks), 0)
 
     def out_of_fuel(self) -> None:
-        """Raise ``F-FUEL`` (call when ``ctx.fuel`` went negative)."""
+        """Call when ``ctx.fuel`` went negative: the unspent chunk of ``ctx.ticks`` goes back
+        to ``ctx.fuel``; if that covers the charge, return, else raise ``F-FUEL``."""
+        self.fuel = self.refuel(self.fuel)
+
+    def refuel(self, fuel: int) -> int:
+        """``fuel`` (``ctx.fuel`` or a local copy of it, gone negative) plus the unspent
+        chunk of ``ctx.ticks``, now given back; ``F-FUEL`` if that is still negative."""
+        unspent = operator.length_hint(self.ticks)
+        if unspent:
+            self.ticks = _NO_TICKS
+            fuel += unspent
+            if fuel >= 0:
+                return fuel
         self.fuel = -1
         raise Fault("F-FUEL", f"out of fuel: the run took more than {self.limits.fuel} steps")
 
+    def refill(self) -> bool:
+        """One step when ``ctx.ticks`` has none left: the step, and the next chunk of steps
+        taken from ``ctx.fuel`` into ``ctx.ticks``; ``F-FUEL`` when no fuel is left. True."""
+        chunk = self.fuel if self.fuel < TICK_CHUNK else TICK_CHUNK
+        if chunk < 1:
+            self.fuel -= 1
+            self.out_of_fuel()
+        self.fuel -= chunk
+        self.ticks = itertools.repeat(True, chunk - 1)
+        return True
+
     def tick(self) -> None:
         """One step: a loop or comprehension iteration, or a call."""
-        self.fuel -= 1
-        if self.fuel < 0:
-            self.out_of_fuel()
+        next(self.ticks, False) or self.refill()
 
     def charge(self, n: int) -> None:
         """The bulk charge for linear work over ``n`` elements or characters."""

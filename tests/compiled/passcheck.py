@@ -44,9 +44,10 @@ NATIVES = Natives(sized_len="g_sized_len", len="g_len", range="g_range", reverse
 
 
 def lifted(tree: py.AST, sized: ir.Sized | None = None, module_calls: tuple[str, ...] = ()) -> py.AST:
-    """Golden text (parsed) read into the IR, as the lowering builds it: the step's two
-    statements (on ``h_ctx.fuel``, or on ``h_f`` as ``local_fuel`` leaves them) as one
-    ``ir.Step``; ``h_ch(n)``, ``h_cx(n)``, ``h_ctk()`` as the markers; each
+    """Golden text (parsed) read into the IR, as the lowering builds it: a step (the
+    context's ``h_next(h_ctx.ticks, False) or h_ctx.refill()``, or on ``h_f`` as
+    ``local_fuel`` leaves it, a decrement and its test) as one ``ir.Step``; ``h_ch(n)``,
+    ``h_cx(n)``, ``h_ctk()`` as the markers; each
     ``if g_len(name) > h_clim: ...`` as the ``ir.GrowCheck`` of ``name``; calls of
     ``module_calls`` as calls of module-level defs; and, with ``sized``, ``tree`` itself (a
     ``for``) or its first clause (a comprehension) as sized. (The inverse of emission, for
@@ -113,20 +114,22 @@ class _Lift(py.NodeTransformer):
         return node
 
 
+_CONTEXT_STEP = "h_next(h_ctx.ticks, False) or h_ctx.refill()"
+_LOCAL_TEST = "if h_f < 0:\n    h_f = h_ctx.refuel(h_f)"
+
+
 def _steps_lifted(block: list[py.stmt]) -> list[py.stmt]:
     out: list[py.stmt] = []
     for stmt in block:
-        if out and isinstance(stmt, py.If) and _counter(out[-1]) is not None \
-                and py.unparse(stmt) == f"if {_counter(out[-1])} < 0:\n    h_ctx.out_of_fuel()":
-            out[-1] = py.copy_location(ir.Step(local=_counter(out[-1]) == "h_f"), out[-1])
+        if py.unparse(stmt) == _CONTEXT_STEP:
+            out.append(py.copy_location(ir.Step(), stmt))
+        elif out and isinstance(stmt, py.If) and _is_local_decrement(out[-1]) and py.unparse(stmt) == _LOCAL_TEST:
+            out[-1] = py.copy_location(ir.Step(local=True), out[-1])
         else:
             out.append(stmt)
     return out
 
 
-def _counter(stmt: py.stmt) -> str | None:
-    """``h_f`` or ``h_ctx.fuel`` for ``h_f -= 1`` or ``h_ctx.fuel -= 1``."""
-    if isinstance(stmt, py.AugAssign) and isinstance(stmt.op, py.Sub) and py.unparse(stmt.value) == "1":
-        counter = py.unparse(stmt.target)
-        return counter if counter in ("h_f", "h_ctx.fuel") else None
-    return None
+def _is_local_decrement(stmt: py.stmt) -> bool:
+    """``h_f -= 1``."""
+    return isinstance(stmt, py.AugAssign) and isinstance(stmt.op, py.Sub) and py.unparse(stmt) == "h_f -= 1"

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from seglam.run import context
 from tests.compiled.progen import disagreement, programs
 
 FUZZ = settings(max_examples=80, deadline=None, derandomize=True, database=None,
@@ -35,3 +36,19 @@ def test_agree_under_a_small_fuel_budget(program, fuel):
     source, args = program
     problem = disagreement(source, args, fuel=fuel)
     assert problem is None, f"{problem}\nfuel={fuel} args={args!r}\n{source}"
+
+
+@FUZZ
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
+@given(programs(), st.integers(min_value=0, max_value=60), st.integers(min_value=1, max_value=7))
+def test_agree_whatever_the_chunk_of_steps(program, fuel, chunk):
+    """Steps taken from the context in chunks of any size (RunContext.ticks) fault at the
+    same step as the reference near the end of the budget, where chunks are given back."""
+    source, args = program
+    default = context.TICK_CHUNK
+    context.TICK_CHUNK = chunk
+    try:
+        problem = disagreement(source, args, fuel=fuel)
+    finally:
+        context.TICK_CHUNK = default
+    assert problem is None, f"{problem}\nfuel={fuel} chunk={chunk} args={args!r}\n{source}"

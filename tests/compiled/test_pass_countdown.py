@@ -24,20 +24,23 @@ def test_a_quiet_while_counts_down_an_iterator_of_its_fuel():
         while u_i < u_n:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             u_i += 1
         """
     after = """
         h_rep1 = g_repeat(None, h_f)
-        for h_x in h_rep1:
-            if not u_i < u_n:
-                h_f = g_length_hint(h_rep1) + 1
-                break
-            u_i += 1
-        else:
-            h_f = 0
-            if u_i < u_n:
-                h_ctx.out_of_fuel()
+        while True:
+            for h_x in h_rep1:
+                if not u_i < u_n:
+                    h_f = g_length_hint(h_rep1) + 1
+                    break
+                u_i += 1
+            else:
+                h_f = 0
+                if u_i < u_n:
+                    h_rep1 = g_repeat(None, h_ctx.refuel(-1) + 1)
+                    continue
+            break
         """
     assert _run_pass(before) == normalised(after)
 
@@ -47,25 +50,28 @@ def test_a_break_leaves_with_the_step_charged():
         while u_i < u_n:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             if u_i == 7:
                 break
             u_i += 1
         """
     after = """
         h_rep1 = g_repeat(None, h_f)
-        for h_x in h_rep1:
-            if not u_i < u_n:
-                h_f = g_length_hint(h_rep1) + 1
-                break
-            if u_i == 7:
-                h_f = g_length_hint(h_rep1)
-                break
-            u_i += 1
-        else:
-            h_f = 0
-            if u_i < u_n:
-                h_ctx.out_of_fuel()
+        while True:
+            for h_x in h_rep1:
+                if not u_i < u_n:
+                    h_f = g_length_hint(h_rep1) + 1
+                    break
+                if u_i == 7:
+                    h_f = g_length_hint(h_rep1)
+                    break
+                u_i += 1
+            else:
+                h_f = 0
+                if u_i < u_n:
+                    h_rep1 = g_repeat(None, h_ctx.refuel(-1) + 1)
+                    continue
+            break
         """
     assert _run_pass(before) == normalised(after)
 
@@ -76,7 +82,7 @@ def test_a_break_leaves_with_the_step_charged():
     while u_i < u_n:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         u_i += h_ch(3) or 1
     """,
     # a nested loop
@@ -84,7 +90,7 @@ def test_a_break_leaves_with_the_step_charged():
     while u_i < u_n:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         for u_j in u_xs:
             u_i += u_j
     """,
@@ -93,7 +99,7 @@ def test_a_break_leaves_with_the_step_charged():
     while u_i < u_n:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         u_i += 1
     else:
         u_i = 0

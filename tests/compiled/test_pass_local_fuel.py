@@ -27,9 +27,7 @@ def _run_pass(before: str) -> str:
 def test_the_step_and_the_charges_of_a_region_become_arithmetic_on_h_f():
     before = """
         for u_c in u_s:
-            h_ctx.fuel -= 1
-            if h_ctx.fuel < 0:
-                h_ctx.out_of_fuel()
+            h_next(h_ctx.ticks, False) or h_ctx.refill()
             u_n += h_ch(g_len(u_c)) or u_c.count('a')
         """
     after = """
@@ -37,8 +35,8 @@ def test_the_step_and_the_charges_of_a_region_become_arithmetic_on_h_f():
         for u_c in u_s:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
-            u_n += (h_f := (-1 - g_len(u_c) // 8 + h_f)) < 0 and h_ctx.out_of_fuel() or u_c.count('a')
+                h_f = h_ctx.refuel(h_f)
+            u_n += (h_f := (-1 - g_len(u_c) // 8 + h_f)) < 0 and (h_f := h_ctx.refuel(h_f)) < 0 or u_c.count('a')
         h_ctx.fuel = h_f
         """
     assert _run_pass(before) == normalised(after)
@@ -47,9 +45,7 @@ def test_the_step_and_the_charges_of_a_region_become_arithmetic_on_h_f():
 def test_the_charges_stay_markers_for_the_loop_passes_until_the_last_step():
     before = """
         while u_i < u_n:
-            h_ctx.fuel -= 1
-            if h_ctx.fuel < 0:
-                h_ctx.out_of_fuel()
+            h_next(h_ctx.ticks, False) or h_ctx.refill()
             u_t = h_cx(g_int_cost(u_t)) or u_t * u_t
         """
     region = """
@@ -57,7 +53,7 @@ def test_the_charges_stay_markers_for_the_loop_passes_until_the_last_step():
         while u_i < u_n:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             u_t = h_cx(g_int_cost(u_t)) or u_t * u_t
         h_ctx.fuel = h_f
         """
@@ -66,8 +62,8 @@ def test_the_charges_stay_markers_for_the_loop_passes_until_the_last_step():
         while u_i < u_n:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
-            u_t = (h_f := (-g_int_cost(u_t) + h_f)) < 0 and h_ctx.out_of_fuel() or u_t * u_t
+                h_f = h_ctx.refuel(h_f)
+            u_t = (h_f := (-g_int_cost(u_t) + h_f)) < 0 and (h_f := h_ctx.refuel(h_f)) < 0 or u_t * u_t
         h_ctx.fuel = h_f
         """
     assert emitted(_region(before)) == normalised(region)
@@ -77,9 +73,7 @@ def test_the_charges_stay_markers_for_the_loop_passes_until_the_last_step():
 def test_a_return_writes_h_f_back_after_its_value_and_a_lambda_keeps_the_context_counter():
     before = """
         for u_x in u_xs:
-            h_ctx.fuel -= 1
-            if h_ctx.fuel < 0:
-                h_ctx.out_of_fuel()
+            h_next(h_ctx.ticks, False) or h_ctx.refill()
             if u_x > 3:
                 return u_x + h_ch(5)
             u_k = lambda: h_ch(1)
@@ -89,9 +83,9 @@ def test_a_return_writes_h_f_back_after_its_value_and_a_lambda_keeps_the_context
         for u_x in u_xs:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             if u_x > 3:
-                h_r = u_x + ((h_f := (-1 - 5 // 8 + h_f)) < 0 and h_ctx.out_of_fuel())
+                h_r = u_x + ((h_f := (-1 - 5 // 8 + h_f)) < 0 and (h_f := h_ctx.refuel(h_f)) < 0)
                 h_ctx.fuel = h_f
                 return h_r
             u_k = lambda: h_ch(1)
@@ -105,7 +99,7 @@ def test_a_counted_comprehension_takes_its_steps_from_a_snapshot_written_back_af
     out = counted_comprehension(comp, Charges().visit(comp), "g_fuel_fin")
     assert emitted(out) == normalised(
         "g_fuel_fin(h_ctx, (h_f := h_ctx.fuel), [u_x for u_x in u_xs if (h_f := (h_f - 1)) >= 0 "
-        "or h_ctx.out_of_fuel()], h_f)")
+        "or (h_f := h_ctx.refuel(h_f)) >= 0], h_f)")
 
 
 _PROGRAMS = {  # name -> (program, what its local count emits)

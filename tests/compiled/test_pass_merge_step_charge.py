@@ -25,7 +25,7 @@ def test_a_constant_charge_first_in_the_body_joins_the_step():
         for u_ch in h_it1:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             if h_ch(3) or u_ch in '([{':
                 u_n += 1
         """
@@ -35,9 +35,10 @@ def test_a_constant_charge_first_in_the_body_joins_the_step():
             if h_f < 0:
                 h_f += 1
                 if h_f < 0:
-                    h_ctx.out_of_fuel()
+                    h_f = h_ctx.refuel(h_f)
                 h_f -= 1
-                h_ctx.out_of_fuel()
+                if h_f < 0:
+                    h_f = h_ctx.refuel(h_f)
             if u_ch in '([{':
                 u_n += 1
         """
@@ -49,7 +50,7 @@ def test_a_charge_of_many_bulk_units_joins_with_its_whole_cost():
         while u_i < u_n:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             u_k = not (h_ch(20) or u_s.isdigit())
         """
     after = """
@@ -58,9 +59,10 @@ def test_a_charge_of_many_bulk_units_joins_with_its_whole_cost():
             if h_f < 0:
                 h_f += 3
                 if h_f < 0:
-                    h_ctx.out_of_fuel()
+                    h_f = h_ctx.refuel(h_f)
                 h_f -= 3
-                h_ctx.out_of_fuel()
+                if h_f < 0:
+                    h_f = h_ctx.refuel(h_f)
             u_k = not u_s.isdigit()
         """
     assert _run_pass(before) == normalised(after)
@@ -72,7 +74,7 @@ def test_a_charge_of_many_bulk_units_joins_with_its_whole_cost():
     for u_ch in h_it1:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         if h_ch(g_4_len(u_s)) or u_ch in u_s:
             u_n += 1
     """,
@@ -81,7 +83,7 @@ def test_a_charge_of_many_bulk_units_joins_with_its_whole_cost():
     for u_ch in h_it1:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         if u_f(u_ch) and (h_ch(3) or u_ch in '([{'):
             u_n += 1
     """,
@@ -90,7 +92,7 @@ def test_a_charge_of_many_bulk_units_joins_with_its_whole_cost():
     for u_ch in h_it1:
         u_n += 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         if h_ch(3) or u_ch in '([{':
             u_n += 1
     """,

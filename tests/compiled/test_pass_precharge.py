@@ -15,7 +15,7 @@ def test_a_quiet_loop_over_a_range_charges_its_steps_up_front_when_the_fuel_cove
         for u_i in g_range(u_n):
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             u_t += u_i
         """
     after = """
@@ -27,7 +27,7 @@ def test_a_quiet_loop_over_a_range_charges_its_steps_up_front_when_the_fuel_cove
             for u_i in h_it1:
                 h_f -= 1
                 if h_f < 0:
-                    h_ctx.out_of_fuel()
+                    h_f = h_ctx.refuel(h_f)
                 u_t += u_i
         """
     assert precharged(before, "sized_len") == normalised(after)
@@ -38,7 +38,7 @@ def test_the_fast_copy_leaves_out_the_cap_checks_the_room_test_makes_redundant()
         for u_c in u_s:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             u_out.append(u_c)
             if g_len(u_out) > h_clim:
                 g_len_fault(h_ctx, g_len(u_out))
@@ -52,7 +52,7 @@ def test_the_fast_copy_leaves_out_the_cap_checks_the_room_test_makes_redundant()
             for u_c in h_it1:
                 h_f -= 1
                 if h_f < 0:
-                    h_ctx.out_of_fuel()
+                    h_f = h_ctx.refuel(h_f)
                 u_out.append(u_c)
                 if g_len(u_out) > h_clim:
                     g_len_fault(h_ctx, g_len(u_out))
@@ -65,7 +65,7 @@ def test_work_on_large_values_is_charged_from_the_fuel_left_and_the_rest_resumes
         for u_i in u_xs:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             u_t = h_cx(g_int_cost(u_t)) or u_t * u_i
         """
     after = """
@@ -80,13 +80,13 @@ def test_work_on_large_values_is_charged_from_the_fuel_left_and_the_rest_resumes
                 for u_i in h_it1i:
                     h_f -= 1
                     if h_f < 0:
-                        h_ctx.out_of_fuel()
+                        h_f = h_ctx.refuel(h_f)
                     u_t = h_cx(g_int_cost(u_t)) or u_t * u_i
         else:
             for u_i in h_it1:
                 h_f -= 1
                 if h_f < 0:
-                    h_ctx.out_of_fuel()
+                    h_f = h_ctx.refuel(h_f)
                 u_t = h_cx(g_int_cost(u_t)) or u_t * u_i
         """
     assert precharged(before, "len") == normalised(after)
@@ -106,7 +106,7 @@ def test_a_quiet_comprehension_charges_its_steps_up_front_and_counts_over_the_sa
     for u_x in u_it:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         u_t += u_x
     """, None),
     # may leave early
@@ -114,7 +114,7 @@ def test_a_quiet_comprehension_charges_its_steps_up_front_and_counts_over_the_sa
     for u_x in u_s:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         if u_x == 'a':
             break
     """, "len"),
@@ -123,7 +123,7 @@ def test_a_quiet_comprehension_charges_its_steps_up_front_and_counts_over_the_sa
     for u_x in u_s:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         u_t = h_ch(3) or u_x
     """, "len"),
     # an else clause
@@ -131,7 +131,7 @@ def test_a_quiet_comprehension_charges_its_steps_up_front_and_counts_over_the_sa
     for u_x in u_s:
         h_f -= 1
         if h_f < 0:
-            h_ctx.out_of_fuel()
+            h_f = h_ctx.refuel(h_f)
         u_t += 1
     else:
         u_t = 0

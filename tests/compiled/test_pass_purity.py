@@ -28,6 +28,7 @@ def _pure(source: str, purity: Purity = _PURITY) -> bool:
     "[u_x for u_x in u_xs if h_ctk()]",
     "u_f = lambda u_x: u_g(u_x)",  # created, not called
     "h_ctx.fuel < 0 and h_ctx.out_of_fuel()",
+    "(h_f := h_f - 3) < 0 and (h_f := h_ctx.refuel(h_f)) < 0",
     "u_d[u_k]",
 ])
 def test_code_that_only_the_markers_can_charge_is_pure(source):
@@ -78,5 +79,5 @@ def helper(n: int) -> int:
 def test_a_pure_loop_of_an_impure_function_counts_locally_and_fuel_agrees_at_every_budget(xs, k):
     program = seglam.compile(_PROGRAM, filename="purity.sgl")
     source = program.python_source("main")
-    assert "h_f = h_ctx.fuel" in source and "h_ctx.fuel -= 1" in source  # the loop local, the call step not
+    assert "h_f = h_ctx.fuel" in source and "h_next(h_ctx.ticks, False) or h_ctx.refill()" in source  # the loop local, the call step not
     assert disagreements_at_every_budget(program, "main", (xs, k)) == []

@@ -23,7 +23,7 @@ def test_a_quiet_loop_over_a_held_list_is_measured_with_len_and_charged_up_front
         for u_x in u_xs:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             u_t += u_x
         """
     after = """
@@ -35,7 +35,7 @@ def test_a_quiet_loop_over_a_held_list_is_measured_with_len_and_charged_up_front
             for u_x in h_it1:
                 h_f -= 1
                 if h_f < 0:
-                    h_ctx.out_of_fuel()
+                    h_f = h_ctx.refuel(h_f)
                 u_t += u_x
         """
     assert precharged(before, "unmutated") == normalised(after)
@@ -47,7 +47,7 @@ def test_a_loop_that_may_change_a_collection_is_left_as_it_is(change):
         for u_x in u_xs:
             h_f -= 1
             if h_f < 0:
-                h_ctx.out_of_fuel()
+                h_f = h_ctx.refuel(h_f)
             {change}
         """
     assert precharged(before, "unmutated") == normalised(before)

@@ -4,8 +4,8 @@ the generator), and the generated Python as text, for people (:func:`python_sour
 
 :func:`python_forms` is the one place that decides how the fuel layer of the IR
 (:mod:`seglam.run.ir.nodes`) is written in Python: a :class:`~seglam.run.ir.nodes.Step` as
-``h_ctx.fuel -= 1`` and its test (or on the local ``h_f``, with a merged charge told apart
-only when the test fails), a marker as the call of its context form or as arithmetic on
+``h_next(h_ctx.ticks, False) or h_ctx.refill()`` (or on the local ``h_f``, with a merged
+charge told apart only when the test fails), a marker as the call of its context form or as arithmetic on
 ``h_f``, and the nodes that only carry facts (loops, clauses, cap checks, module-def calls)
 as the Python node they extend. Every statement and expression it writes has the line of
 the node it replaces.
@@ -27,12 +27,12 @@ import re
 from typing import Any, Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.state import CTX
+from seglam.run.codegen.state import CTX, NEXT
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.context import BULK_UNIT
 from seglam.run.ir import nodes as ir
 
-__all__ = ["python_forms", "python_source", "out_of_fuel"]
+__all__ = ["python_forms", "python_source", "out_of_fuel", "refuel_stmt"]
 
 _MARK = "h_sgl_line_"
 _MARK_LINE = re.compile(r"^(?P<indent>\s*)h_sgl_line_(?P<line>\d+)$")
@@ -130,8 +130,33 @@ def python_forms(tree: py.AST) -> py.AST:
 
 
 def out_of_fuel() -> py.stmt:
-    """``h_ctx.out_of_fuel()``: the fault of a step that found no fuel left."""
+    """``h_ctx.out_of_fuel()``: ``ctx.fuel`` went negative: the unspent chunk of
+    ``ctx.ticks`` goes back to it, and the fault comes if that does not cover the charge."""
     return P.expr_stmt(P.call(P.attr(P.name(CTX), "out_of_fuel")))
+
+
+def refuel() -> py.expr:
+    """``(h_f := h_ctx.refuel(h_f))``: the local count went negative: the unspent chunk of
+    ``ctx.ticks`` goes back to it, and the fault comes if that does not cover the charge;
+    its value is the count, not negative."""
+    return py.NamedExpr(target=P.store(LOCAL), value=P.call(P.attr(P.name(CTX), "refuel"), [P.name(LOCAL)]))
+
+
+def refuel_stmt() -> py.stmt:
+    """``h_f = h_ctx.refuel(h_f)``: :func:`refuel` as a statement."""
+    return P.assign(P.store(LOCAL), P.call(P.attr(P.name(CTX), "refuel"), [P.name(LOCAL)]))
+
+
+def refuel_if_short() -> py.stmt:
+    """``if h_f < 0: h_f = h_ctx.refuel(h_f)``."""
+    return P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), [refuel_stmt()])
+
+
+def next_step() -> py.stmt:
+    """``h_next(h_ctx.ticks, False) or h_ctx.refill()``: one step from the context's chunk of
+    steps (``RunContext.ticks``), a C call that makes no int, or the next chunk."""
+    take = P.call(P.name(NEXT), [P.attr(P.name(CTX), "ticks"), P.const(False)])
+    return P.expr_stmt(py.BoolOp(op=py.Or(), values=[take, P.call(P.attr(P.name(CTX), "refill"))]))
 
 
 _COMPREHENSIONS = (py.ListComp, py.SetComp, py.DictComp, py.GeneratorExp)
@@ -268,18 +293,16 @@ def _first_let(node: py.AST, setter: Setter) -> tuple[tuple[ir.Let, Setter] | No
 
 def _step(step: ir.Step) -> list[py.stmt]:
     if not step.local:
-        fuel = P.attr(P.name(CTX), "fuel")
-        return [P.at(py.AugAssign(target=P.attr_store(P.name(CTX), "fuel"), op=py.Sub(), value=P.const(1)), step),
-                P.at(P.if_(P.compare(fuel, py.Lt(), P.const(0)), [out_of_fuel()]), step)]
-    fault = [out_of_fuel()]
+        return [P.at(next_step(), step)]
+    fault = [refuel_stmt()]
     if step.merged:
         # the step and the charge merged into it are told apart only when the test fails:
-        # give the charge back, test the step alone, take the charge, fault at the charge
+        # give the charge back, test the step alone, take the charge, test it at the charge
         cost = step.merged
         fault = [py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(cost)),
-                 P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), fault),
+                 refuel_if_short(),
                  py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
-                 P.stamp(out_of_fuel(), step.merged_at)]
+                 P.stamp(refuel_if_short(), step.merged_at)]
     return [P.at(py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(1 + step.merged)), step),
             P.at(P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), fault), step)]
 
@@ -307,17 +330,18 @@ def _item_step(marker: ir.ItemStep) -> py.expr:
     # one comprehension step: the marker's value must be true, so test `>= 0`
     dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
     ok = P.compare(dec, py.GtE(), P.const(0))
-    return P.at(py.BoolOp(op=py.Or(), values=[ok, out_of_fuel().value]), marker)
+    return P.at(py.BoolOp(op=py.Or(), values=[ok, P.compare(refuel(), py.GtE(), P.const(0))]), marker)
 
 
 def _decrement(negated_cost: py.expr) -> py.expr:
-    """``(h_f := negated_cost + h_f) < 0 and ctx.out_of_fuel()``: False, or the fault.
+    """``(h_f := negated_cost + h_f) < 0 and (h_f := ctx.refuel(h_f)) < 0``: False, or the
+    fault.
 
     The cost is evaluated *before* ``h_f`` is read: it may itself charge (a method of a
     method's result), and ``h_f - cost`` would subtract from the stale value."""
     dec = py.NamedExpr(target=P.store(LOCAL),
                        value=py.BinOp(left=negated_cost, op=py.Add(), right=P.name(LOCAL)))
-    return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), out_of_fuel().value])
+    return py.BoolOp(op=py.And(), values=[P.compare(dec, py.Lt(), P.const(0)), P.compare(refuel(), py.Lt(), P.const(0))])
 
 
 def _call(marker: py.Call) -> py.expr:

@@ -27,7 +27,7 @@ from seglam.run.codegen.emit import python_forms
 from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LAMBDA_ENTRY, LEN_LIM,
-                                      MAXD, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND, STR_LIM, TICK, CodegenError, FnState)
+                                      MAXD, NEXT, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND, STR_LIM, TICK, CodegenError, FnState)
 from seglam.run.cost import SMALL_BITS
 from seglam.run.codegen.scopes import Scope, def_names, function_locals, lambda_locals, target_names
 from seglam.run.intcap import unchecked_sums
@@ -103,6 +103,7 @@ class ModuleGen:
         for name, attr_ in ((MAXD, "max_depth"), (STR_LIM, "max_str_len"), (LEN_LIM, "max_collection_len"), (TICK, "tick"),
                             (CHARGE, "charge"), (SPEND, "spend")):
             body.append(P.stamp(P.assign(P.store(name), P.attr(P.name(CTX), attr_)), line0))
+        body.append(P.stamp(P.assign(P.store(NEXT), self.ref(next, "next")), line0))
         # The inline int cap tests `v <= h_ilim and v >= h_nilim` with bounds that CPython keeps as
         # single-digit ints (so the comparison is its fast path); anything outside takes the
         # exact check of the slow path (which also lets floats through).
@@ -334,7 +335,8 @@ class ModuleGen:
         return py.BinOp(left=P.name(DEPTH), op=py.Add(), right=P.const(1 + fn.lambdas))
 
     def tick_stmts(self) -> list[py.stmt]:
-        """One step of fuel (the IR's ``Step``: emission writes ``h_ctx.fuel -= 1`` and its test)."""
+        """One step of fuel (the IR's ``Step``: emission writes ``h_next(h_ctx.ticks, False) or
+        h_ctx.refill()``, or a decrement of ``h_f`` and its test)."""
         return [ir.Step()]
 
     def arguments(self, params: tuple, outer: FnState, defaults: bool = True, hidden_depth: bool = False) -> py.arguments:

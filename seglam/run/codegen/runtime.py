@@ -325,12 +325,21 @@ class Runtime:
     @staticmethod
     def take(ctx: Any, steps: Any, n: int) -> bool:
         """Charge ``n`` steps inside a loop that counts its steps with ``repeat(None, fuel)``
-        (codegen.fuel, countdown loops): consume ``n`` of the items left, or F-FUEL when
-        fewer are left. Returns False, like the charge markers."""
+        (codegen.fuel, countdown loops): consume ``n`` of the items left, or all of them and the
+        rest from the context's unspent chunk of steps, or F-FUEL when that is short too.
+        Returns False, like the charge markers."""
         if n:
-            if n > operator.length_hint(steps):
-                ctx.out_of_fuel()
-            next(itertools.islice(steps, n - 1, None), None)
+            left = operator.length_hint(steps)
+            if n > left:
+                # the items left and the context's unspent chunk of steps (F-FUEL if short):
+                # the items are all taken, what the chunk has over goes back to it, and the
+                # loop, out of items, takes its next step from there (passes.countdown)
+                over = ctx.refuel(left - n)
+                for _ in steps:  # C-level
+                    pass
+                ctx.ticks = itertools.repeat(True, over)
+            else:
+                next(itertools.islice(steps, n - 1, None), None)
         return False
 
     @staticmethod
@@ -345,8 +354,10 @@ class Runtime:
         if left >= 0:
             return left
         pending = operator.length_hint(steps)
-        if left + pending < 0:
-            ctx.out_of_fuel()
+        if left + pending < 0:  # the context's unspent chunk of steps too, or F-FUEL
+            left = ctx.refuel(left + pending) - pending
+        if not pending:  # no step left to give back (an earlier charge of this step moved
+            return left  # the rest of the loop to ctx.resume already, or it is the last)
         rebuild, args, *state = steps.__reduce__()
         rest = rebuild(*args)
         if state:

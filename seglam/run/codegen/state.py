@@ -18,6 +18,8 @@ CTX = "h_ctx"
 DEPTH = "h_d"
 MAXD = "h_maxd"
 TICK = "h_tick"
+#: the builtin ``next``, as the factory's local: a step is ``h_next(h_ctx.ticks, False)``
+NEXT = "h_next"
 INT_LIM = "h_ilim"
 NEG_INT_LIM = "h_nilim"
 STR_LIM = "h_slim"

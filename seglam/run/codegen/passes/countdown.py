@@ -7,8 +7,11 @@ it leaves ``h_f`` alone, no nested loop or scope; ``break`` and ``return`` are f
 ``else``. Output: ``h_repK = repeat(None, h_f)`` and a ``for`` over it that tests the
 condition first in every step, so a step costs the ``for`` (no int is made) instead of a
 decrement and a test; wherever the loop is left, ``h_f`` is the items left (a false condition
-gives back the step taken for it), and when the items run out one more true condition is
-``F-FUEL``, exactly where the input faults. Charges of work on large values in the body (the
+gives back the step taken for it). When the items run out, one more true condition takes
+its step from the context's unspent chunk of steps (``RunContext.refuel``) and the loop goes
+on over the rest of the chunk (a ``while True`` around the ``for``: the ``for``'s ``else``
+continues it, anything else that leaves the ``for`` leaves it); with no chunk left that step
+is ``F-FUEL``, exactly where the input faults. Charges of work on large values in the body (the
 markers ``ir.Spend``, still explicit: ``local_fuel`` writes them last) take
 their steps from the same iterator (``Runtime.take``). Anything else is returned as it is.
 Golden before/after tests: ``tests/compiled/test_pass_countdown.py``.
@@ -21,7 +24,6 @@ import copy
 from typing import Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.emit import out_of_fuel
 from seglam.run.codegen.passes.merge_step_charge import is_local_step
 from seglam.run.codegen.passes.regions import Spent, quiet, rewrite_blocks, silent
 from seglam.run.codegen.state import CTX
@@ -34,7 +36,7 @@ def run(loop: py.While, fresh: Callable[[str], str], repeat_name: str | None,
     runs over ``repeat(None, h_f)``, one item a step, so a step costs the ``for`` (no
     int is made, unlike a decrement or a range) instead of a decrement and a test. The
     condition is tested first in every step, as before; when the items run out, one
-    more true condition is ``F-FUEL``.
+    more true condition takes the context's unspent steps, or is ``F-FUEL``.
 
     ``h_f`` is the items left (``length_hint``) wherever the loop is left: a false
     condition gives back the step taken for it, ``break``/``return`` leave with the
@@ -57,12 +59,17 @@ def run(loop: py.While, fresh: Callable[[str], str], repeat_name: str | None,
     body = _settled_breaks(body, settle)
     step = loop.body[0]
     stop = P.if_(py.UnaryOp(op=py.Not(), operand=loop.test), [settle(1), py.Break()])
-    faults = P.if_(copy.deepcopy(loop.test), [out_of_fuel()])
+    # the items ran out with the condition true: the step takes the context's unspent chunk
+    # of steps (RunContext.refuel: F-FUEL if there is none) and the loop goes on over them
+    more = py.BinOp(left=P.call(P.attr(P.name(CTX), "refuel"), [P.const(-1)]), op=py.Add(), right=P.const(1))
+    refueled = P.if_(copy.deepcopy(loop.test), [P.assign(P.store(steps), P.call(P.name(repeat_name), [P.const(None), more])),
+                                                 py.Continue()])
     counted = py.For(target=P.store("h_x"), iter=P.name(steps), body=[P.at(stop, loop), *body],
-                     orelse=[P.at(P.assign(P.store(LOCAL), P.const(0)), step), P.at(faults, step)],
+                     orelse=[P.at(P.assign(P.store(LOCAL), P.const(0)), step), P.at(refueled, step)],
                      type_comment=None)
     start = P.assign(P.store(steps), P.call(P.name(repeat_name), [P.const(None), P.name(LOCAL)]))
-    return [P.at(start, loop), P.at(counted, loop)]
+    again = py.While(test=P.const(True), body=[P.at(counted, loop), P.at(py.Break(), loop)], orelse=[])
+    return [P.at(start, loop), P.at(again, loop)]
 
 
 class _FuelLeft(py.NodeTransformer):

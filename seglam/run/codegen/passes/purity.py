@@ -79,7 +79,7 @@ class Purity:
             return f.id.startswith("g_") and self.safe(f.id)
         if isinstance(f, py.Attribute):
             if isinstance(f.value, py.Name) and f.value.id == CTX:
-                return f.attr == "out_of_fuel"
+                return f.attr in ("out_of_fuel", "refuel")
             return f.attr in SAFE_METHODS
         return False
 
