@@ -66,8 +66,10 @@ class RunContext:
         #: (pattern, flags) -> compiled RE2 object: the backend's precompiled literal
         #: patterns (copied), plus patterns compiled during this run.
         self.regexes: dict = dict(regexes) if regexes else {}
-        self.fuel = limits.fuel
-        self.ticks = _NO_TICKS
+        # the first chunk is taken here, in C, not by a refill (a Python call) at the first step
+        chunk = limits.fuel if limits.fuel < TICK_CHUNK else TICK_CHUNK
+        self.fuel = limits.fuel - chunk
+        self.ticks = itertools.repeat(True, chunk)
         self.depth = 0
         self.frames: list[Frame] = []
         self.max_depth = limits.max_depth

@@ -151,7 +151,9 @@ LIMITS = Limits(fuel=100, max_depth=2, max_int_bits=10, max_str_len=5, max_colle
 def test_a_context_starts_from_its_limits():
     regexes = {("a", 0): object()}
     ctx = RunContext(LIMITS, regexes)
-    assert (ctx.limits, ctx.fuel, ctx.depth, ctx.frames, ctx.fuel_used) == (LIMITS, 100, 0, [], 0)
+    # the remaining fuel is ctx.fuel plus the chunk of steps taken at once (RunContext.ticks)
+    assert (ctx.limits, ctx.fuel + len(list(RunContext(LIMITS).ticks)), ctx.depth, ctx.frames, ctx.fuel_used) == (
+        LIMITS, 100, 0, [], 0)
     assert (ctx.max_depth, ctx.max_int_bits, ctx.max_str_len, ctx.max_collection_len) == (2, 10, 5, 3)
     assert ctx.regexes == regexes and ctx.regexes is not regexes  # a copy: patterns compiled later stay here
     assert RunContext().limits is DEFAULT_LIMITS and RunContext().regexes == {}

@@ -61,9 +61,8 @@ def test_first_is_the_minimum_in_order():
 
 def test_charging_and_mutation_watch():
     ctx = RunContext(Limits(fuel=100))
-    before = ctx.fuel
     assert ordered_charged(ctx, set(range(16))) == list(range(16))
-    assert before - ctx.fuel == 1 + 16 // 8
+    assert ctx.fuel_used == 1 + 16 // 8
     frozen = FrozenSet({"b", "a"})
     assert iterate(ctx, frozen) == ["a", "b"]
     s = {"a", "b"}
