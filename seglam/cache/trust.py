@@ -16,7 +16,7 @@ earned afterwards, per version (docs/cache.md, "Trust"):
   the version kept with why (``refused``, most recent first), which a widening shows the
   model and the widened version must answer where its patterns claim them;
 - **widenings**: attempts at a wider version of this version (and of the earlier ones),
-  and the refusals since the last one; :func:`widening_due` spaces the attempts out;
+  and the refusals since the last one; ``seglam.engine.widening.widening_due`` spaces the attempts out;
 - the **observed** inputs themselves (the last :data:`MAX_OBSERVED`, with the confirmed
   answer), carried from version to version: a new version that gives the confirmed answer
   on every one of them earns them as its own observations (:meth:`TrustBook.replay`), so
@@ -132,7 +132,7 @@ class TrustRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     refusals: int = 0  # refusals of every version
     refused: tuple[Refused, ...] = ()  # this version's distinct refused requests, most recent first
     widenings: int = 0  # times this version was asked to be widened
-    earlier_widenings: int = 0  # times the family's earlier versions were (widening_due spaces on from them)
+    earlier_widenings: int = 0  # times the family's earlier versions were (engine.widening spaces on from them)
     since_widening: int = 0  # refusals of this version since its last widening (or since it began)
     observed: tuple[Observed, ...] = ()  # confirmed inputs, of this and earlier versions
     replayed: bool = False  # the earlier versions' observations were replayed on this one
@@ -370,7 +370,8 @@ class TrustBook:
 
     def widening(self, entry: Entry, why: str) -> TrustRecord:
         """The engine asks the model for a widened version of ``entry``: counted per version,
-        and the refusals since the last attempt start again from 0 (:func:`widening_due`)."""
+        and the refusals since the last attempt start again from 0
+        (``seglam.engine.widening.widening_due``)."""
         return self._change(entry, lambda r: _event(msgspec.structs.replace(
             r, widenings=r.widenings + 1, since_widening=0), "widening", entry.version, why[:200]))
 

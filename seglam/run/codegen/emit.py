@@ -32,7 +32,7 @@ from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.context import BULK_UNIT
 from seglam.run.ir import nodes as ir
 
-__all__ = ["python_forms", "python_source", "out_of_fuel", "refuel_stmt"]
+__all__ = ["python_forms", "python_source"]
 
 _MARK = "h_sgl_line_"
 _MARK_LINE = re.compile(r"^(?P<indent>\s*)h_sgl_line_(?P<line>\d+)$")
@@ -129,22 +129,21 @@ def python_forms(tree: py.AST) -> py.AST:
     return _Effects().visit(_Forms().visit(tree))
 
 
-def out_of_fuel() -> py.stmt:
-    """``h_ctx.out_of_fuel()``: ``ctx.fuel`` went negative: the unspent chunk of
-    ``ctx.ticks`` goes back to it, and the fault comes if that does not cover the charge."""
-    return P.expr_stmt(P.call(P.attr(P.name(CTX), "out_of_fuel")))
+def _refuel_call() -> py.expr:
+    """``h_ctx.refuel(h_f)``: the local count went negative: the unspent chunk of
+    ``ctx.ticks`` goes back to it, and the fault comes if that does not cover the charge;
+    its value is the count, not negative."""
+    return P.call(P.attr(P.name(CTX), "refuel"), [P.name(LOCAL)])
 
 
 def refuel() -> py.expr:
-    """``(h_f := h_ctx.refuel(h_f))``: the local count went negative: the unspent chunk of
-    ``ctx.ticks`` goes back to it, and the fault comes if that does not cover the charge;
-    its value is the count, not negative."""
-    return py.NamedExpr(target=P.store(LOCAL), value=P.call(P.attr(P.name(CTX), "refuel"), [P.name(LOCAL)]))
+    """``(h_f := h_ctx.refuel(h_f))``."""
+    return py.NamedExpr(target=P.store(LOCAL), value=_refuel_call())
 
 
 def refuel_stmt() -> py.stmt:
-    """``h_f = h_ctx.refuel(h_f)``: :func:`refuel` as a statement."""
-    return P.assign(P.store(LOCAL), P.call(P.attr(P.name(CTX), "refuel"), [P.name(LOCAL)]))
+    """``h_f = h_ctx.refuel(h_f)``."""
+    return P.assign(P.store(LOCAL), _refuel_call())
 
 
 def refuel_if_short() -> py.stmt:

@@ -6,8 +6,10 @@ each ``ir.Step`` counts in ``h_f`` (``local``), and every ``return`` writes ``h_
 (its value computed before); the charges stay context markers while the loop passes run
 (``precharge``, ``countdown``, ``merge_step_charge`` charge the ones they can their way). Last
 (:class:`Charges`) the markers left count in ``h_f`` too (emission writes ``ir.Charge(n)`` as
-``(h_f := -1 - n // BULK_UNIT + h_f) < 0 and h_ctx.out_of_fuel()``, ``ir.Spend(n)`` the same
-with ``-n``, ``ir.ItemStep()`` as ``(h_f := h_f - 1) >= 0 or h_ctx.out_of_fuel()``). Lambdas
+``(h_f := -1 - n // BULK_UNIT + h_f) < 0 and (h_f := h_ctx.refuel(h_f)) < 0``, ``ir.Spend(n)``
+the same with ``-n``, ``ir.ItemStep()`` as ``(h_f := h_f - 1) >= 0 or (h_f :=
+h_ctx.refuel(h_f)) >= 0``: a count gone negative takes the context's unspent chunk of steps,
+and faults only if that does not cover it, RunContext.refuel). Lambdas
 keep the context counter. The caller brackets the region with :func:`enter` and :func:`leave` (or, for a
 comprehension, :func:`counted_comprehension`). The cost is evaluated before ``h_f`` is read,
 so the steps charged, and the point where ``F-FUEL`` fires, are those of the context counter.

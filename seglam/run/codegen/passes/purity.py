@@ -4,7 +4,7 @@ markers can reach the context's fuel counter.
 Contract. Input: generated code whose fuel work is still the IR's nodes (``ir.Step``, and the
 markers ``ir.Charge``, ``ir.Spend``, ``ir.ItemStep``). :meth:`Purity.pure`
 is true when no call in the code can read or charge ``ctx.fuel`` (every call is a marker,
-``ctx.out_of_fuel()``, an allow-listed native global, ``safe``, or an allow-listed native
+``ctx.out_of_fuel()`` or ``ctx.refuel(h_f)``, an allow-listed native global, ``safe``, or an allow-listed native
 method, :data:`SAFE_METHODS`), no scope starts in it but a lambda (created, not called; its
 body keeps the context counter), no ``try`` can catch the fault, no item read can run a
 ``defaultdict`` factory (``subscripts_may_charge``), and every marker stands where ``:=`` is
