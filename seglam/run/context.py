@@ -35,7 +35,7 @@ innermost node being evaluated, with the trace ``ctx.trace()``.
 from __future__ import annotations
 
 import itertools
-import operator
+from typing import Iterator
 
 from seglam.run.faults import Fault, Frame
 from seglam.run.limits import DEFAULT_LIMITS, Limits
@@ -50,7 +50,20 @@ BULK_UNIT = 8
 TICK_CHUNK = 4096
 
 #: An iterator with no steps left (``ctx.ticks`` when no chunk is out).
-_NO_TICKS = itertools.repeat(True, 0)
+_NO_TICKS = iter(())
+
+#: A full chunk's steps, shared (a tuple is never changed): a chunk is an iterator over it,
+#: made in half the time of ``itertools.repeat(True, n)`` (which parses its arguments; every
+#: run makes one chunk), and its items are the one ``True``.
+_STEPS = (True,) * TICK_CHUNK
+_FULL = len(_STEPS)
+
+
+def step_chunk(n: int) -> Iterator[bool]:
+    """A chunk of ``n`` steps: an iterator of ``n`` true items."""
+    if n == _FULL:
+        return iter(_STEPS)
+    return iter(_STEPS[:n]) if n < _FULL else itertools.repeat(True, n)
 
 
 class RunContext:
@@ -69,7 +82,7 @@ class RunContext:
         # the first chunk is taken here, in C, not by a refill (a Python call) at the first step
         chunk = limits.fuel if limits.fuel < TICK_CHUNK else TICK_CHUNK
         self.fuel = limits.fuel - chunk
-        self.ticks = itertools.repeat(True, chunk)
+        self.ticks = iter(_STEPS) if chunk == _FULL else step_chunk(chunk)  # every run: no call
         self.depth = 0
         self.frames: list[Frame] = []
         self.max_depth = limits.max_depth
@@ -87,7 +100,7 @@ class RunContext:
 
     @property
     def fuel_used(self) -> int:
-        return self.limits.fuel - max(self.fuel + operator.length_hint(self.ticks), 0)
+        return self.limits.fuel - max(self.fuel + self.ticks.__length_hint__(), 0)
 
     def out_of_fuel(self) -> None:
         """Call when ``ctx.fuel`` went negative: the unspent chunk of ``ctx.ticks`` goes back
@@ -97,7 +110,7 @@ class RunContext:
     def refuel(self, fuel: int) -> int:
         """``fuel`` (``ctx.fuel`` or a local copy of it, gone negative) plus the unspent
         chunk of ``ctx.ticks``, now given back; ``F-FUEL`` if that is still negative."""
-        unspent = operator.length_hint(self.ticks)
+        unspent = self.ticks.__length_hint__()
         if unspent:
             self.ticks = _NO_TICKS
             fuel += unspent
@@ -114,8 +127,8 @@ class RunContext:
             self.fuel -= 1
             self.out_of_fuel()
         self.fuel -= chunk
-        self.ticks = itertools.repeat(True, chunk - 1)
-        return True
+        self.ticks = ticks = step_chunk(chunk)
+        return next(ticks)  # this step
 
     def tick(self) -> None:
         """One step: a loop or comprehension iteration, or a call."""

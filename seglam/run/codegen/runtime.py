@@ -20,6 +20,7 @@ from typing import Any, Callable
 from seglam.check import types as T
 from seglam.run import cost, stdlib
 from seglam.run.stdlib_core import compare_cost, key_cost, keys_cost, sort_cost
+from seglam.run.context import step_chunk
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
 from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
@@ -337,7 +338,7 @@ class Runtime:
                 over = ctx.refuel(left - n)
                 for _ in steps:  # C-level
                     pass
-                ctx.ticks = itertools.repeat(True, over)
+                ctx.ticks = step_chunk(over)
             else:
                 next(itertools.islice(steps, n - 1, None), None)
         return False
