@@ -57,8 +57,12 @@ def to_fault(exc: BaseException, prepared: Any, filename: str, entry: str | None
     names = prepared.code_names
     while frames and frames[-1][0] in _HELPERS:
         frames.pop()
-    while len(frames) >= 2 and frames[-1][0] in ("<genexpr>", "<lambda>", "<listcomp>") and frames[-1][1] in prepared.driven_lines:
-        frames.pop()
+    # a generator's step belongs to its driver; a comprehension that is at the line of the
+    # one it runs (an inner comprehension, called from its element) is that driver's context
+    stepped = None
+    while len(frames) >= 2 and frames[-1][0] in ("<genexpr>", "<lambda>", "<listcomp>") \
+            and frames[-1][1] in prepared.driven_lines and frames[-1][1] != stepped:
+        stepped = frames.pop()[1]
     span = None
     if len(frames) >= 2 and frames[-1][0] in names and frames[-1][1] in prepared.entry_lines:
         frames.pop()  # refused at the entry of a call (step or depth): not entered
