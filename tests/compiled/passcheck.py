@@ -39,7 +39,7 @@ def disagreements_at_every_budget(program, function: str, args: tuple) -> list[i
 
 
 #: Global names the golden tests give the natives the sized-loop passes call.
-NATIVES = Natives(sized_len="g_sized_len", len="g_len", range="g_range", reversed="g_reversed", iter="g_iter",
+NATIVES = Natives(sized_len="g_sized_len", len="g_len", min="g_min", range="g_range", reversed="g_reversed", iter="g_iter",
                   prespent="g_prespent", join_rest="g_join_rest", resumed="g_resumed")
 
 

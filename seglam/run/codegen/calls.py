@@ -15,19 +15,14 @@ from seglam.check import types as T
 from seglam.run.codegen import inline
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import int_text_charged, resolve_name
+from seglam.run.codegen.exprs import int_text_charged, native_zip_args, resolve_name
 from seglam.run.codegen.sizework import capped_len, keyed
 from seglam.run.codegen.state import CTX, LEN_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.runtime import NATIVE_BUILTINS
-from seglam.run.context import BULK_UNIT
 from seglam.run.ir import nodes as ir
 from seglam.run.stdlib_text import PADDING_STR_METHODS
 from seglam.syntax import ast as A
-
-
-#: Sized inputs that ``metered`` passes through as they are (a set is ordered, and charged).
-_NATIVE_ITERABLES = (T.ListType, T.DictType, T.TupleType)
 
 
 def arguments(g, node: A.Call, fn: FnState, user_function: bool = False) -> tuple[list[py.expr], list[py.keyword]]:
@@ -120,11 +115,7 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         return sizework.unary(g, "abs", args[0], g.type_of(node.args[0]))  # charged for a big int
     if native is not None and not any(isinstance(a, py.Starred) for a in args):
         return P.call(g.ref(native, ident), args, keywords)
-    # zip over more than BULK_UNIT iterables (or a starred list of them) charges each tuple it
-    # builds by its width (stdlib.b_zip): only a fixed, short argument list may use zip itself
-    if (ident in ("enumerate", "zip") and not keywords and len(node.args) <= BULK_UNIT
-            and not any(isinstance(a, A.Starred) for a in node.args)
-            and all(isinstance(g.type_of(a), _NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in node.args)):
+    if ident in ("enumerate", "zip") and native_zip_args(g, node):
         return P.call(g.ref(enumerate if ident == "enumerate" else zip, ident), args, keywords)
     if ident == "reversed" and len(node.args) == 1 and not keywords and (_sized_arg(g, node.args[0]) or _range_call(g, node.args[0], fn)):
         return P.call(g.ref(reversed, ident), args)  # b_reversed: reversed(seq) for these, no charge

@@ -24,6 +24,7 @@ from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, LAMBD
                                       STR_LIM, FnState)
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
+from seglam.run.context import BULK_UNIT
 from seglam.run.ir import nodes as ir
 from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
@@ -232,7 +233,33 @@ def held_sized(g, node: Any, fn: FnState, first: bool = True) -> str | None:
     how = sized_iterable(g, node, fn)
     if how is None and first and isinstance(g.type_of(node), _HELD):
         return "unmutated"
+    if how is None and _native_zip(g, node, fn):
+        parts = [held_sized(g, arg, fn, first) for arg in node.args]
+        if all(parts):
+            return "zipped_unmutated" if "unmutated" in parts else "zipped"
     return how
+
+
+#: Iterables the native ``zip`` and ``enumerate`` take as they are (besides str).
+NATIVE_ITERABLES = (T.ListType, T.DictType, T.TupleType)
+
+
+def native_zip_args(g, node: A.Call) -> bool:
+    """The arguments of a ``zip`` or ``enumerate`` call that the lowering leaves to the
+    native one: at most BULK_UNIT positional lists, dicts, tuples or strs (``zip`` over
+    more, or a starred list of them, charges each tuple it builds by its width,
+    ``stdlib.b_zip``)."""
+    return (not node.keywords and len(node.args) <= BULK_UNIT
+            and not any(isinstance(a, A.Starred) for a in node.args)
+            and all(isinstance(g.type_of(a), NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in node.args))
+
+
+def _native_zip(g, node: Any, fn: FnState) -> bool:
+    """``zip(a, ...)`` or ``enumerate(a)`` lowered to the native call, which is as long as
+    its shortest argument."""
+    return (isinstance(node, A.Call) and isinstance(node.func, A.Name) and not fn.scope.binds(node.func.id)
+            and (node.func.id == "zip" and len(node.args) >= 1 or node.func.id == "enumerate" and len(node.args) == 1)
+            and native_zip_args(g, node))
 
 
 def _fixed_param(g, node: Any, fn: FnState) -> bool:
@@ -250,9 +277,9 @@ def _fixed_param(g, node: Any, fn: FnState) -> bool:
 
 def _fresh_list(g, node: Any, fn: FnState) -> bool:
     """A list made by ``node`` itself, which nothing else can reach (so nothing can grow it
-    while it is iterated): a comprehension, ``sorted``/``list`` of something, a concatenation,
-    ``str.split``."""
-    if isinstance(node, (A.ListComp, A.BinOp)):
+    while it is iterated): a comprehension, a slice, ``sorted``/``list`` of something, a
+    concatenation, ``str.split``."""
+    if isinstance(node, (A.ListComp, A.BinOp)) or (isinstance(node, A.Subscript) and isinstance(node.index, A.Slice)):
         return True
     if not isinstance(node, A.Call):
         return False

@@ -32,11 +32,11 @@ class Localizer:
     whether the global ``name`` is an allow-listed native (it never touches fuel)."""
 
     def __init__(self, safe: Callable[[str], bool], fin: str, *, subscripts_may_charge: bool,
-                 sized_len: str, len_name: str, range_name: str, reversed_name: str, repeat_name: str,
+                 sized_len: str, len_name: str, min_name: str, range_name: str, reversed_name: str, repeat_name: str,
                  length_hint_name: str, take_name: str, prespent_name: str, iter_name: str, join_name: str,
                  resumed_name: str, number_test: Callable[[], str] = lambda: "g_small_number") -> None:
         # global names of what the fast versions of sized loops call (passes.sized) ...
-        self.natives = Natives(sized_len=sized_len, len=len_name, range=range_name, reversed=reversed_name,
+        self.natives = Natives(sized_len=sized_len, len=len_name, min=min_name, range=range_name, reversed=reversed_name,
                                iter=iter_name, prespent=prespent_name, join_rest=join_name, resumed=resumed_name)
         # ... and countdown loops: itertools.repeat, operator.length_hint, Runtime.take
         self.repeat_name = repeat_name

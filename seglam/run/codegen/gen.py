@@ -153,6 +153,7 @@ class ModuleGen:
                   subscripts_may_charge=collections_used,
                   sized_len=self.runtime.bind(self.runtime.sized_len, "sized_len"),
                   len_name=self.runtime.bind(len, "len"),
+                  min_name=self.runtime.bind(min, "min"),
                   range_name=self.runtime.bind(range, "range"),
                   reversed_name=self.runtime.bind(reversed, "reversed"),
                   repeat_name=self.runtime.bind(itertools.repeat, "repeat"),

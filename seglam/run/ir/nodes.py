@@ -32,8 +32,14 @@ ITEM_STEP = "h_ctk"
 #: How a sized iterable's length is measured up front: ``len`` (a str, a tuple, a fresh list)
 #: or the runtime's ``sized_len`` (a range, ``reversed`` of one); ``unmutated`` (a comprehension
 #: clause's list or dict) is measured with ``len`` too, but holds only where nothing in the
-#: comprehension can change a collection (``passes.sized.mutates``).
-Sized = Literal["len", "sized_len", "unmutated"]
+#: comprehension can change a collection (``passes.sized.mutates``). ``zipped``: a native
+#: ``zip(a, b, ...)`` or ``enumerate(a)`` of sized iterables, as long as its shortest one
+#: (the runtime's ``zipped_len``); ``zipped_unmutated`` when one of them is a held list or
+#: dict, which holds only as ``unmutated`` does.
+Sized = Literal["len", "sized_len", "unmutated", "zipped", "zipped_unmutated"]
+
+#: The measures that hold only while nothing in the loop changes a collection.
+UNMUTATED = frozenset({"unmutated", "zipped_unmutated"})
 
 
 class _Fixed:
@@ -194,6 +200,12 @@ def lets(bindings: list[tuple[str, py.expr]], body: py.expr) -> py.expr:
 def sized_of(node: py.AST) -> Sized | None:
     """How the iterable of a loop or comprehension clause is measured, or None."""
     return node.sized if isinstance(node, (For, Clause)) else None
+
+
+def needs_unmutated(node: py.AST) -> bool:
+    """The length of the loop's or clause's iterable holds only while nothing in it changes
+    a collection (a held list or dict among what it iterates)."""
+    return sized_of(node) in UNMUTATED
 
 
 def is_module_call(node: py.AST) -> bool:

@@ -32,7 +32,7 @@ def run(loop: py.stmt, natives: Natives, fresh: Callable[[str], str],
     """``if <room>: <loop without cap checks> else: <loop>``, or ``[loop]``."""
     if not (ir.sized_of(loop) and not loop.orelse and _grows_only_locally(loop.body, safe_call)):
         return [loop]
-    if ir.sized_of(loop) == "unmutated":
+    if ir.needs_unmutated(loop):
         return [loop]  # what it grows may be the list it iterates
     fast_body, grown, growth = without_cap_checks(loop.body)
     if not grown:

@@ -42,7 +42,7 @@ def run(loop: py.For, natives: Natives, fresh: Callable[[str], str]) -> list[py.
     if not (ir.sized_of(loop) and not loop.orelse and len(loop.body) > 1 and isinstance(loop.body[0], ir.Step)
             and quiet(loop.body[1:], spends=spends)):
         return [loop]
-    if ir.sized_of(loop) == "unmutated" and mutates(loop.body):
+    if ir.needs_unmutated(loop) and mutates(loop.body):
         return [loop]  # the list or dict iterated may change length under the loop
     it, n = fresh("h_it"), "h_n"
     fast_body, grown, growth = without_cap_checks(loop.body[1:])
@@ -85,7 +85,7 @@ def comprehension(comp: py.AST, natives: Natives,
     if not ir.sized_of(gen) or not gen.ifs or not isinstance(gen.ifs[0], ir.ItemStep):
         return None
     rest = [*gen.ifs[1:], *([comp.key, comp.value] if isinstance(comp, py.DictComp) else [comp.elt])]
-    if ir.sized_of(gen) == "unmutated" and mutates(rest):
+    if ir.needs_unmutated(gen) and mutates(rest):
         return None  # the list or dict iterated may change length under the comprehension
     spends = not calls(gen.iter, natives.reversed) and has_spends(rest)
     if not quiet([py.Expr(value=e) for e in rest], spends=spends):

@@ -2,7 +2,8 @@
 names of the natives their fast versions call, the length of a sized iterable measured once,
 the room test of the collections a loop grows, and the copy of a loop body without the cap
 checks that room test makes redundant. (A loop is sized when the lowering stated how its
-iterable is measured, ``ir.For.sized``, ``ir.Clause.sized``: a range, str, tuple or fresh list.)
+iterable is measured, ``ir.For.sized``, ``ir.Clause.sized``: a range, str, tuple or fresh list,
+a native zip of those.)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Natives:
 
     sized_len: str  # Runtime.sized_len: a sized iterable's length, or more than any fuel
     len: str
+    min: str  # the length of a zip: its shortest iterable's
     range: str
     reversed: str
     iter: str
@@ -42,9 +44,12 @@ def measure(how: str | None, iterable: py.expr, it: str, natives: Natives) -> py
     """The length of a sized loop's ``iterable`` (measured ``how``: the loop's ``sized``),
     binding the iterable to ``it`` first: ``len`` for a str or a tuple; for ``range(a)`` and
     ``range(a, b)`` arithmetic on the arguments (``a if (it := range(a)) else 0``: an empty
-    range is false); else the runtime's ``sized_len`` (a range with a step, a reversed
-    sequence)."""
+    range is false); for a native ``zip``/``enumerate`` of lists, dicts, tuples and strs, the
+    shortest of their lengths (each argument bound first, evaluated where it was); else the
+    runtime's ``sized_len`` (a range with a step, a reversed sequence)."""
     bound = py.NamedExpr(target=P.store(it), value=iterable)
+    if how in ("zipped", "zipped_unmutated"):
+        return _zipped(iterable, bound, it, natives)
     if how in ("len", "unmutated"):
         return P.call(P.name(natives.len), [bound])
     inner = iterable
@@ -59,6 +64,16 @@ def measure(how: str | None, iterable: py.expr, it: str, natives: Natives) -> py
         length = stop if len(names) == 1 else py.BinOp(left=stop, op=py.Sub(), right=start)
         return py.IfExp(test=nonempty, body=copy.deepcopy(length), orelse=P.const(0))
     return P.call(P.name(natives.sized_len), [bound])
+
+
+def _zipped(call: py.Call, bound: py.expr, it: str, natives: Natives) -> py.expr:
+    """``min(len(itA), len(itB)) if (it := zip((itA := a), (itB := b))) is not None else 0``
+    (``len(itA)`` alone for one argument)."""
+    names = [f"{it}{chr(ord('a') + i)}" for i in range(len(call.args))]
+    call.args = [py.NamedExpr(target=P.store(name), value=arg) for name, arg in zip(names, call.args)]
+    lengths = [P.call(P.name(natives.len), [P.name(name)]) for name in names]
+    shortest = lengths[0] if len(lengths) == 1 else P.call(P.name(natives.min), lengths)
+    return py.IfExp(test=P.compare(bound, py.IsNot(), P.const(None)), body=shortest, orelse=P.const(0))
 
 
 def room(grown: tuple[str, ...], growth: int, steps: py.expr, natives: Natives) -> list[py.expr]:
