@@ -71,10 +71,12 @@ class Localizer:
         before, after = enter(body[0]), leave(body[-1])
         return [before, *counted] if isinstance(counted[-1], py.Return) else [before, *counted, after]
 
-    def _precharge_comprehensions(self, node: py.AST) -> None:
-        """Give each outermost comprehension of ``node`` its charged-up-front fast version
-        (the pass ``precharge``), in place."""
+    def _precharge_comprehensions(self, node: py.AST, fields: tuple[str, ...] | None = None) -> None:
+        """Give each outermost comprehension of ``node`` (of its ``fields`` if given) its
+        charged-up-front fast version (the pass ``precharge``), in place."""
         for name, value in py.iter_fields(node):
+            if fields is not None and name not in fields:
+                continue
             items = value if isinstance(value, list) else [value]
             for i, item in enumerate(items):
                 if not isinstance(item, py.AST) or isinstance(item, (py.Lambda, py.GeneratorExp)):
@@ -82,14 +84,25 @@ class Localizer:
                 if isinstance(item, (py.ListComp, py.SetComp, py.DictComp)):
                     fast = precharge.comprehension(item, self.natives, self.fresh) \
                         if has_step_marker(item) else None
-                    if fast is not None:
-                        new = P.at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
-                        if isinstance(value, list):
-                            value[i] = new
-                        else:
-                            setattr(node, name, new)
+                    if fast is None:
+                        self._precharge_inner(item)
+                        continue
+                    new = P.at(py.IfExp(test=fast[0], body=fast[1], orelse=item), item)
+                    if isinstance(value, list):
+                        value[i] = new
+                    else:
+                        setattr(node, name, new)
                 else:
                     self._precharge_comprehensions(item)
+
+    def _precharge_inner(self, comp: py.AST) -> None:
+        """The comprehensions in the element and conditions of ``comp``, which is not charged
+        up front (a nested loop is not quiet), charged up front where they can be: each is
+        evaluated whole where it stands, counting in the same ``h_f``. (Never in its
+        iterables, where ``:=`` is not allowed.)"""
+        self._precharge_comprehensions(comp, fields=("elt", "key", "value"))
+        for gen in comp.generators:
+            self._precharge_comprehensions(gen, fields=("ifs",))
 
     def block(self, stmts: list[py.stmt]) -> list[py.stmt]:
         out: list[py.stmt] = []
@@ -172,6 +185,8 @@ class Localizer:
         if isinstance(node, (py.ListComp, py.SetComp, py.DictComp)):
             if self.purity.pure(node) and has_step_marker(node):
                 fast = precharge.comprehension(node, self.natives, self.fresh)
+                if fast is None:
+                    self._precharge_inner(node)
                 inner = Charges().visit(node)
                 if fast is not None:
                     inner = py.IfExp(test=Charges().visit(fast[0]), body=Charges().visit(fast[1]), orelse=inner)
