@@ -95,6 +95,32 @@ def main(n: int) -> int:
         t += k + j + w
     return t
 """, "main", (4,), True),
+    "enumerate with a start, positional or named": ("""
+def main(n: int) -> int:
+    xs = [i % 7 for i in range(n)]
+    t = 0
+    for i, x in enumerate(xs, 1):
+        t += i * x
+    for i, x in enumerate(xs, start=n):
+        t += i - x
+    return t + sum([i * x for i, x in enumerate(xs, 2)])
+""", "main", (5,), True),
+    "a zip of a range and a list": ("""
+def main(n: int) -> int:
+    xs = [i % 7 for i in range(n + 3)]
+    t = 0
+    for i, x in zip(range(n), xs):
+        t += i * x
+    return t
+""", "main", (5,), True),
+    "enumerate from a huge start": ("""
+def main(s: str) -> int:
+    t = 0
+    first = 10 ** 40
+    for i, c in enumerate(s, first):
+        t += i % 1000
+    return t
+""", "main", ("hello",), True),
     "a loop growing a list it zips": ("""
 def main(n: int) -> int:
     xs = [1, 2, 3]
@@ -132,8 +158,8 @@ def test_the_lowering_sizes_a_native_zip_and_the_pass_charges_it_up_front(name):
     assert measured == charged
 
 
-@pytest.mark.parametrize("iterable", ["zip({1, 2, n}, [4, 5, 6])", "zip(range(n), [4, 5, 6])",
-                                      "enumerate([4, 5, 6], 1)", "zip(*[[4, 5], [6, 7]])"])
+@pytest.mark.parametrize("iterable", ["zip({1, 2, n}, [4, 5, 6])", "enumerate({4, 5, n})",
+                                      "zip(*[[4, 5], [6, 7]])", "zip([4, 5], [6, 7], strict=True)"])
 def test_a_zip_the_stdlib_runs_is_not_measured(iterable):
     source = f"""
 def main(n: int) -> int:

@@ -115,7 +115,9 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         return sizework.unary(g, "abs", args[0], g.type_of(node.args[0]))  # charged for a big int
     if native is not None and not any(isinstance(a, py.Starred) for a in args):
         return P.call(g.ref(native, ident), args, keywords)
-    if ident in ("enumerate", "zip") and native_zip_args(g, node):
+    if ident in ("enumerate", "zip") and native_zip_args(g, node, ident):
+        if ident == "enumerate" and len(args) == 2:  # the start named: every positional argument is iterated
+            args, keywords = args[:1], [py.keyword(arg="start", value=args[1])]
         return P.call(g.ref(enumerate if ident == "enumerate" else zip, ident), args, keywords)
     if ident == "reversed" and len(node.args) == 1 and not keywords and (_sized_arg(g, node.args[0]) or _range_call(g, node.args[0], fn)):
         return P.call(g.ref(reversed, ident), args)  # b_reversed: reversed(seq) for these, no charge

@@ -233,33 +233,46 @@ def held_sized(g, node: Any, fn: FnState, first: bool = True) -> str | None:
     how = sized_iterable(g, node, fn)
     if how is None and first and isinstance(g.type_of(node), _HELD):
         return "unmutated"
-    if how is None and _native_zip(g, node, fn):
-        parts = [held_sized(g, arg, fn, first) for arg in node.args]
+    iterables = zipped_iterables(g, node, fn) if how is None else None
+    if iterables is not None:
+        parts = [held_sized(g, arg, fn, first) for arg in iterables]
         if all(parts):
             return "zipped_unmutated" if "unmutated" in parts else "zipped"
     return how
 
 
-#: Iterables the native ``zip`` and ``enumerate`` take as they are (besides str).
-NATIVE_ITERABLES = (T.ListType, T.DictType, T.TupleType)
+#: Iterables the native ``zip`` and ``enumerate`` take as they are (besides str and range).
+NATIVE_ITERABLES = (T.ListType, T.DictType, T.TupleType, T.RangeType)
 
 
-def native_zip_args(g, node: A.Call) -> bool:
-    """The arguments of a ``zip`` or ``enumerate`` call that the lowering leaves to the
-    native one: at most BULK_UNIT positional lists, dicts, tuples or strs (``zip`` over
-    more, or a starred list of them, charges each tuple it builds by its width,
-    ``stdlib.b_zip``)."""
-    return (not node.keywords and len(node.args) <= BULK_UNIT
-            and not any(isinstance(a, A.Starred) for a in node.args)
-            and all(isinstance(g.type_of(a), NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in node.args))
+def native_zip_args(g, node: A.Call, ident: str) -> bool:
+    """The arguments of a ``zip`` or ``enumerate`` (``ident``) call that the lowering leaves
+    to the native one, as the stdlib's would do the same: at most BULK_UNIT positional
+    lists, dicts, tuples, ranges or strs (``zip`` over more, or a starred list of them,
+    charges each tuple it builds by its width, ``stdlib.b_zip``); ``enumerate`` takes one
+    and an int ``start``, positional or named."""
+    if any(isinstance(a, A.Starred) for a in node.args):
+        return False
+    iterables = node.args
+    if ident == "enumerate":
+        starts = [*node.args[1:], *(k.value for k in node.keywords)]
+        if not node.args or len(starts) > 1 or any(k.name != "start" for k in node.keywords) \
+                or any(g.type_of(s) not in (T.INT, T.BOOL) for s in starts):
+            return False
+        iterables = node.args[:1]
+    elif node.keywords:
+        return False
+    return len(iterables) <= BULK_UNIT and all(
+        isinstance(g.type_of(a), NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in iterables)
 
 
-def _native_zip(g, node: Any, fn: FnState) -> bool:
-    """``zip(a, ...)`` or ``enumerate(a)`` lowered to the native call, which is as long as
-    its shortest argument."""
-    return (isinstance(node, A.Call) and isinstance(node.func, A.Name) and not fn.scope.binds(node.func.id)
-            and (node.func.id == "zip" and len(node.args) >= 1 or node.func.id == "enumerate" and len(node.args) == 1)
-            and native_zip_args(g, node))
+def zipped_iterables(g, node: Any, fn: FnState) -> tuple | None:
+    """The iterables of ``zip(a, ...)`` or ``enumerate(a[, start])`` lowered to the native
+    call, which is as long as the shortest of them; None for anything else."""
+    if not (isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id in ("zip", "enumerate")
+            and not fn.scope.binds(node.func.id) and node.args and native_zip_args(g, node, node.func.id)):
+        return None
+    return node.args[:1] if node.func.id == "enumerate" else node.args
 
 
 def _fixed_param(g, node: Any, fn: FnState) -> bool:

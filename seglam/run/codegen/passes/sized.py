@@ -68,10 +68,12 @@ def measure(how: str | None, iterable: py.expr, it: str, natives: Natives) -> py
 
 def _zipped(call: py.Call, bound: py.expr, it: str, natives: Natives) -> py.expr:
     """``min(len(itA), len(itB)) if (it := zip((itA := a), (itB := b))) is not None else 0``
-    (``len(itA)`` alone for one argument)."""
+    (``len(itA)`` alone for one argument; ``sized_len`` for a range, which may be too long
+    for ``len``). Every positional argument is iterated (``enumerate``'s start is named)."""
     names = [f"{it}{chr(ord('a') + i)}" for i in range(len(call.args))]
+    lengths = [P.call(P.name(natives.sized_len if calls(arg, natives.range) else natives.len), [P.name(name)])
+               for name, arg in zip(names, call.args)]
     call.args = [py.NamedExpr(target=P.store(name), value=arg) for name, arg in zip(names, call.args)]
-    lengths = [P.call(P.name(natives.len), [P.name(name)]) for name in names]
     shortest = lengths[0] if len(lengths) == 1 else P.call(P.name(natives.min), lengths)
     return py.IfExp(test=P.compare(bound, py.IsNot(), P.const(None)), body=shortest, orelse=P.const(0))
 
