@@ -25,7 +25,7 @@ def _run_pass(before: str) -> str:
     fn = py.parse("def u_f(h_d, /, u_k, u_m):\n    pass").body[0]
     fn.body = body
     names = iter(range(1, 100))
-    out = bounded_ints.run(fn, NATIVES, lambda: "g_small_number", lambda prefix: f"{prefix}{next(names)}")
+    out = bounded_ints.run(fn, NATIVES, lambda: ("g_type", "g_int", "g_float"), lambda prefix: f"{prefix}{next(names)}")
     return emitted(out)
 
 
@@ -108,7 +108,7 @@ def test_a_parameter_the_function_never_rebinds_is_bounded_by_the_region_test():
             u_s = {_CHECKED.format(expr="u_i * u_k")}
         """
     after = f"""
-        if g_small_number(u_k, 1073741824) and h_small > 10737418230:
+        if (g_type(u_k) is g_int or g_type(u_k) is g_float) and -1073741824 < u_k < 1073741824 and h_small > 10737418230:
             for u_i in g_range(10):
                 u_s = u_i * u_k
         else:
@@ -166,7 +166,7 @@ def test_parameters_a_loop_rebinds_without_growing_them_are_bounded_by_the_regio
         """
     after = f"""
         u_k = 0
-        if g_small_number(u_k, 1073741824) and g_small_number(u_m, 1073741824) and (h_small > 1073741823):
+        if (g_type(u_m) is g_int or g_type(u_m) is g_float) and -1073741824 < u_m < 1073741824 and h_small > 1073741823:  # u_k starts at 0: no test
             while u_m != 0:
                 h_tick()
                 u_k, u_m = (u_m, u_k % u_m)
@@ -294,13 +294,14 @@ def main(p: int | None, n: int, w: str) -> int:
 def test_an_optional_parameter_and_a_local_set_before_the_loop_agree_at_every_budget(args):
     program = seglam.compile(_NARROWED, filename="bounded_ints.sgl")
     source = program.python_source("main")
-    assert "small_number(u_p, 1073741824)" in source and "small_number(u_x, 1073741824)" in source
+    assert "-1073741824 < u_p < 1073741824" in source and "-1073741824 < u_x < 1073741824" in source
     assert disagreements_at_every_budget(program, "main", args) == []
 
 
 def test_a_name_that_is_not_a_small_number_takes_the_input_loop():
-    from seglam.run.codegen.runtime import Runtime
-    assert [Runtime.small_number(v, 1 << 30) for v in (None, "7", 5, -5.5, 1 << 30, float("nan"), True)] \
+    test = py.Expression(body=py.BoolOp(op=py.And(), values=bounded_ints._number_within(("type", "int", "float"), "v")))
+    code = compile(py.fix_missing_locations(test), "<test>", "eval")
+    assert [eval(code, {"v": v}) for v in (None, "7", 5, -5.5, 1 << 30, float("nan"), True)] \
         == [False, False, True, True, False, False, False]
 
 
@@ -342,4 +343,174 @@ def main(p: int, n: int) -> int:
 @pytest.mark.parametrize("p", [3, 2 ** 40, -(2 ** 31)])
 def test_a_name_set_from_a_parameter_in_the_loop_relies_on_the_parameter_s_test(p, bits):
     compiled, reference = outcomes(_SET_FROM_PARAMETER, "main", (p, 3), Limits(max_int_bits=bits))
+    assert compiled == reference
+
+
+def test_names_a_loop_steps_by_literals_are_bounded_by_the_steps_the_fuel_allows():
+    before = f"""
+        u_k = u_m
+        while u_k < u_m:
+            h_tick()
+            u_j = u_k + 1
+            u_k = u_j + 1
+            u_x = {_CHECKED.format(expr='u_k * 3')}
+        """
+    # u_j is stored first in the body, so it is this step's u_k + 1; u_k grows by at most 2 a
+    # step: within G = 2**30 - 1 + 2 * MAX_FUEL when a step starts, u_j = u_k + 1 and then
+    # u_k = u_j + 1 within G + 2, and u_k * 3 within three times that
+    bound = 3 * (2 ** 30 - 1 + 2 * 2 ** 62 + 2)
+    after = f"""
+        u_k = u_m
+        if (g_type(u_k) is g_int or g_type(u_k) is g_float) and -1073741824 < u_k < 1073741824 and h_small > {bound}:
+            while u_k < u_m:
+                h_tick()
+                u_j = u_k + 1
+                u_k = u_j + 1
+                u_x = u_k * 3
+        else:
+            while u_k < u_m:
+                h_tick()
+                u_j = u_k + 1
+                u_k = u_j + 1
+                u_x = {_CHECKED.format(expr='u_k * 3')}
+        """
+    assert _run_pass(before) == normalised(after)
+
+
+@pytest.mark.parametrize("before", [
+    # u_j is read before its store: on the first step it holds what it held before the loop
+    f"u_k = 0\nwhile u_k < u_m:\n    u_k = u_j + 1\n    u_j = u_k + 1\n    u_x = {_CHECKED.format(expr='u_k * 3')}",
+    # u_k doubles: no step bounds it
+    f"u_k = 1\nwhile u_k < u_m:\n    u_k = u_k + u_k\n    u_x = {_CHECKED.format(expr='u_k * 3')}",
+])
+def test_a_name_that_may_grow_without_a_step_bound_is_left_as_it_is(before):
+    assert _run_pass(before) == normalised(before)
+
+
+_STEPPED = """
+def find(xs: list[int], target: int) -> int:
+    lo = 0
+    hi = len(xs) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if xs[mid] == target:
+            return mid * 1000 + (lo + hi) * (hi - lo)
+        if xs[mid] < target:
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return -1 - lo * lo
+
+
+def walk(start: int, stop: int) -> int:
+    i = start
+    t = 0
+    while i < stop:
+        j = i + 3
+        t += (i * j) % 1000003
+        i = j - 2
+    return t
+
+
+def main(n: int, target: int, start: int) -> int:
+    return find([i * 3 for i in range(n)], target) + walk(start, start + 6)
+"""
+
+
+@pytest.mark.parametrize("args", [(40, 27, 0), (40, 28, -9), (5, 10 ** 40, 2 ** 40), (3, -5, 2 ** 200)])
+def test_stepped_names_agree_at_every_budget(args):
+    program = seglam.compile(_STEPPED, filename="bounded_ints.sgl")
+    assert "u_mid = (u_lo + u_hi) // 2" in program.python_source("find")  # the versioned loop
+    assert disagreements_at_every_budget(program, "main", args) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 30), target=st.integers(-5, 100) | st.integers(-2 ** 600, 2 ** 600),
+       start=st.integers(-2 ** 40, 2 ** 40) | st.integers(-2 ** 700, 2 ** 700),
+       bits=st.sampled_from([8, 20, 31, 64, 70, 65_536]))
+def test_stepped_names_past_the_bound_and_small_int_limits_agree(n, target, start, bits):
+    compiled, reference = outcomes(_STEPPED, "main", (n, target, start), Limits(max_int_bits=bits))
+    assert compiled == reference
+
+
+_READ_FIRST = """
+def main(big: bool) -> int:
+    if big:
+        y = 10 ** 2000
+    else:
+        y = 3
+    x = 0
+    t = 0
+    while x < 4:
+        x = y + 1
+        y = x // 2
+        t += x * x * x
+    return t
+"""
+
+
+@pytest.mark.parametrize("big", [True, False])
+def test_a_name_read_before_its_store_in_the_loop_is_not_bounded_by_it(big):
+    program = seglam.compile(_READ_FIRST, filename="bounded_ints.sgl")
+    assert disagreements_at_every_budget(program, "main", (big,)) == []
+
+
+_ENTRY = """
+def branch(a: int, flip: bool) -> int:
+    k = 0
+    if flip:
+        k = a
+    t = 0
+    while k % 5 != 4:
+        k = k + 1
+        t += (k * k) % 1000003 + k * 3
+    return t
+
+
+def nested(a: int) -> int:
+    k = 0
+    t = 0
+    for i in range(3):
+        while k % 7 != 3:
+            k = k + 1
+            t += k * k % 1000003
+        k = a * a + i
+    return t
+
+
+def main(a: int, flip: bool) -> int:
+    return branch(a, flip) + nested(a)
+"""
+
+
+def test_a_name_set_to_a_literal_just_before_the_loop_needs_no_region_test():
+    program = seglam.compile(_ENTRY, filename="bounded_ints.sgl")
+    source = program.python_source("branch")
+    assert "-1073741824 < u_k < 1073741824" in source  # set again in the if: tested
+    assert "-1073741824 < u_k < 1073741824" in program.python_source("nested")  # set again by the outer loop
+    plain = seglam.compile(_ENTRY.replace("    if flip:\n        k = a\n", ""), filename="bounded_ints.sgl")
+    assert "-1073741824 < u_k < 1073741824" not in plain.python_source("branch")
+
+
+@pytest.mark.parametrize("args", [(3, False), (3, True), (2 ** 40, True), (10 ** 1000, True)])
+def test_names_set_before_the_loop_agree_at_every_budget(args):
+    program = seglam.compile(_ENTRY, filename="bounded_ints.sgl")
+    assert disagreements_at_every_budget(program, "main", args) == []
+
+
+_HEADER_STORE = """
+def grow(n: int) -> int:
+    x = 1
+    t = 0
+    while (x := x * 3) < n:
+        x = x // 2 + 1
+        t += x * x % 1000003
+    return t + x
+"""
+
+
+@pytest.mark.parametrize("n", [10, 10 ** 12, 10 ** 300])
+def test_a_name_the_loop_s_test_stores_is_not_bounded_by_the_body_s_steps(n):
+    # x := x * 3 in the test grows x by half again each step: x = x // 2 + 1 alone would not
+    compiled, reference = outcomes(_HEADER_STORE, "grow", (n,), Limits())
     assert compiled == reference

@@ -34,7 +34,7 @@ class Localizer:
     def __init__(self, safe: Callable[[str], bool], fin: str, *, subscripts_may_charge: bool,
                  sized_len: str, len_name: str, min_name: str, range_name: str, reversed_name: str, repeat_name: str,
                  length_hint_name: str, take_name: str, prespent_name: str, iter_name: str, join_name: str,
-                 resumed_name: str, number_test: Callable[[], str] = lambda: "g_small_number") -> None:
+                 resumed_name: str, number_test: Callable[[], tuple[str, str, str]] = lambda: ("g_type", "g_int", "g_float")) -> None:
         # global names of what the fast versions of sized loops call (passes.sized) ...
         self.natives = Natives(sized_len=sized_len, len=len_name, min=min_name, range=range_name, reversed=reversed_name,
                                iter=iter_name, prespent=prespent_name, join_rest=join_name, resumed=resumed_name)
@@ -44,7 +44,7 @@ class Localizer:
         self.take_name = take_name
         self.purity = Purity(safe, subscripts_may_charge)
         self.loops = 0
-        self.number_test = number_test  # binds Runtime.small_number when a pass needs it (bounded_ints)
+        self.number_test = number_test  # binds type, int and float when a pass needs them (bounded_ints)
         self.fin = fin  # global name of the helper that writes h_f back after a comprehension
 
     # ---- rewriting ------------------------------------------------------------------------------

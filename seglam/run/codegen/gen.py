@@ -163,7 +163,8 @@ class ModuleGen:
                   iter_name=self.runtime.bind(iter, "iter"),
                   join_name=self.runtime.bind(self.runtime.join_rest, "join_rest"),
                   resumed_name=self.runtime.bind(self.runtime.resumed, "resumed"),
-                  number_test=lambda: self.runtime.bind(self.runtime.small_number, "small_number")).function(factory)
+                  number_test=lambda: (self.runtime.bind(type, "type"), self.runtime.bind(int, "int"),
+                                       self.runtime.bind(float, "float"))).function(factory)
         tree = py.Module(body=[python_forms(factory)], type_ignores=[])
         P.stamp(tree, line0)
         return py.fix_missing_locations(tree)

@@ -40,7 +40,6 @@ _STATIC_TYPES: dict[Any, type] = {
 
 
 _SMALL = 1 << cost.SMALL_BITS
-_NUMBERS = (int, float)
 
 #: The frozen copy of a plain flat collection (Runtime.freeze_nested_arg).
 _FLAT_FROZEN: dict[type, type] = {list: FrozenList, dict: FrozenDict, set: FrozenSet}
@@ -66,7 +65,7 @@ class Runtime:
                            self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
                            self.take, self.prespent, self.key_cost, self.compare_cost, self.unary_cost, self.join_rest, self.resumed,
                            self.len_fault, self.str_fault,
-                           self.depth_fault, self.assert_failed, self.small_number,
+                           self.depth_fault, self.assert_failed,
                            *record_classes.values(), *enum_classes.values()]
         self._safe = {id(x) for x in safe}
 
@@ -83,13 +82,6 @@ class Runtime:
             return len(value) if type(value) in _MEASURED else value.__length_hint__()
         except OverflowError:
             return 1 << 62
-
-    @staticmethod
-    def small_number(value: Any, bound: int) -> bool:
-        """An int or float of magnitude below ``bound``: the test with which a loop of
-        ``passes.bounded_ints`` relies on a name's bound (a name may hold None or text where
-        the loop does not do arithmetic on it)."""
-        return type(value) in _NUMBERS and -bound < value < bound
 
     @staticmethod
     def fuel_fin(ctx: Any, _snapshot: Any, value: Any, fuel: int) -> Any:

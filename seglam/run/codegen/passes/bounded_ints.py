@@ -7,10 +7,15 @@ value lies between ``a`` and ``b``), tested ``|a|, |b| < 2**30`` before the loop
 already; the same for a ``for ... in range(...)`` clause of a comprehension (a later clause's
 arguments must be bounded already); a parameter the function never rebinds; and, in a loop,
 a parameter or a local surely assigned before it (an earlier statement of the same block)
-that the loop rebinds only to values that keep a common bound (``a, b = b, a % b``,
-``x //= 10``, ``x //= len(s)``, a bounded name or literal): all tested within ``2**30`` when
-the loop starts (``Runtime.small_number``: an int or float; an optional int narrowed inside
-the loop may be None there), they stay within it. From those and int literals, ``+ - * //
+that the loop rebinds only to values at most a step larger than the largest of these names,
+the counters and the fixed parameters (``a, b = b, a % b``, ``x //= 10``, ``x //= len(s)``,
+a bounded name or literal: no step; ``lo = mid + 1``, ``total += x % 10``, ``mid = (lo +
+hi) // 2``: a step of 1, 9, 1; a name stored once, first in the body, counts as its value):
+tested within ``2**30`` when the loop starts (``type(x) is int or type(x) is float``, then
+``-2**30 < x < 2**30``; an optional int narrowed inside the loop may be None there; a name
+set to a literal or a bounded counter earlier in the block, and not stored since, needs no
+test), they stay within ``2**30 + MAX_FUEL * (the sum of the steps)``, since each store runs
+at most once per step of the run. From those and int literals, ``+ - * //
 % >>`` give a bound ``M`` (``x % y`` is below ``|y|`` whatever ``x``). An int test of such an
 expression (the cap test of ``+ - *``, ``ir.CapInt``, in its expression or statement
 form, ``sizework.capped_assign``; the size test of the left operand of ``// % >>``; the
@@ -37,6 +42,7 @@ from seglam.run.codegen.passes.sized import Natives
 from seglam.run.ir import nodes as ir
 from seglam.run.codegen.state import INT_LIM, NEG_INT_LIM, SMALL
 from seglam.run.cost import WIDE_KEY
+from seglam.run.limits import MAX_FUEL
 
 #: Range bounds are tested against this (exclusive) magnitude: the counter stays below it.
 BOUND = 1 << 30
@@ -46,10 +52,11 @@ MAX_BITS = 512
 _DIVIDING = (py.FloorDiv, py.Mod, py.RShift)
 
 
-def run(fn: py.FunctionDef, natives: Natives, number_test: Callable[[], str],
+def run(fn: py.FunctionDef, natives: Natives, number_test: Callable[[], tuple[str, str, str]],
         fresh: Callable[[str], str]) -> list[py.stmt]:
-    """The body of ``fn`` with its loops versioned. ``number_test()``: the global name of
-    ``Runtime.small_number`` (bound on first use)."""
+    """The body of ``fn`` with its loops versioned. ``number_test()``: the global names of
+    ``type``, ``int`` and ``float``, with which a region's test tells a number (bound on
+    first use)."""
     stripper = _Stripper(natives.range, fresh, {}, fixed_params(fn))
     stripper.rebound, stripper.len_name, stripper.number_test = _params(fn) - stripper.params, natives.len, number_test
     return stripper.block(fn.body)
@@ -81,24 +88,41 @@ class _Stripper:
         self.region = False  # within a versioned copy, whose test the bounds rely on
         self.assigned: set[str] = set()  # the program's names surely assigned before this point
         self.len_name = ""  # the global name of builtins.len
-        self.number_test: Callable[[], str] = lambda: ""  # that of Runtime.small_number
+        self.number_test: Callable[[], tuple[str, str, str]] = lambda: ("", "", "")  # type, int, float
         self.once: frozenset[str] = frozenset()  # the names the copied loop stores just once
         self.largest = -1  # the largest bound a test left out relies on (-1: none)
+        self.slack: dict[str, int] = {}  # names a versioned loop rebinds -> how far past BOUND they may grow
+        self.entry: dict[str, int] = {}  # names set to a bounded value earlier in this block -> the bound
         self.stripped = False  # a test was left out here or in a loop nested here
 
     def block(self, stmts: list[py.stmt]) -> list[py.stmt]:
         out: list[py.stmt] = []
-        before, known = set(self.assigned), dict(self.known)
+        before, known, entry = set(self.assigned), dict(self.known), self.entry
+        self.entry = dict(entry)  # this block's: what it learns is forgotten after it
         for stmt in stmts:
             if self._redundant_check(stmt, out):
                 continue
-            out.extend(self.stmt(stmt))
+            rewritten = self.stmt(stmt)
+            out.extend(rewritten)
+            for name in {n.id for s in rewritten for n in py.walk(s) if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)}:
+                self.entry.pop(name, None)
             if isinstance(stmt, py.Assign):  # a later statement of this block runs after it
                 self.assigned.update(n.id for t in stmt.targets for n in py.walk(t)
                                      if isinstance(n, py.Name) and n.id.startswith("u_"))
                 self._bind_once(stmt)
-        self.assigned, self.known = before, known
+                self._entry_bound(stmt)
+        self.assigned, self.known, self.entry = before, known, entry
         return out
+
+    def _entry_bound(self, stmt: py.Assign) -> None:
+        """After ``name = <a value bounded whatever the run>`` (literals, known counters),
+        ``name`` is known to start a loop of this block within that bound until it is stored
+        again: no region test needs to read it."""
+        target = stmt.targets[0] if len(stmt.targets) == 1 else None
+        if isinstance(target, py.Name):
+            m = self.bound(stmt.value)
+            if m is not None and m < BOUND:
+                self.entry[target.id] = m
 
     def _bind_once(self, stmt: py.Assign) -> None:
         """After ``name = <bounded>``, the only store to ``name`` in the loop being copied,
@@ -117,6 +141,7 @@ class _Stripper:
         inner = _Stripper(self.range_name, self.fresh, known, params)
         inner.rebound, inner.region, inner.assigned = self.rebound, region, set(self.assigned)
         inner.len_name, inner.number_test, inner.once = self.len_name, self.number_test, self.once
+        inner.slack, inner.entry = self.slack, dict(self.entry)
         return inner
 
     def stmt(self, s: py.stmt) -> list[py.stmt]:
@@ -161,7 +186,7 @@ class _Stripper:
         """The loop versioned on its counter's bounds (a range ``for``) and on those of the
         parameters it rebinds without growing them (:meth:`_shrinking`); None: neither."""
         counter = self._range_loop(loop) if isinstance(loop, py.For) else None
-        shrinking = self._shrinking(loop)
+        shrinking, grown = self._shrinking(loop)
         if counter is None and not shrinking:
             return None
         pre: list[py.stmt] = []
@@ -185,12 +210,16 @@ class _Stripper:
                 bound = BOUND - 1
         counters = {} if counter is None else {counter: bound}
         inner = self._scope({**self.known, **counters}, self.params | shrinking, True)
+        inner.slack = {**self.slack, **grown}
+        loop_stores = {n.id for n in py.walk(loop) if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)}
+        inner.entry = {k: v for k, v in self.entry.items() if k not in loop_stores}
         stored = [name for name, _ in _stores(loop.body) or []]
         inner.once = frozenset(name for name in stored if stored.count(name) == 1)
         fast = copy.deepcopy(loop)  # an IR node: with its facts (how it is sized ...)
         fast.body = inner.block(fast.body)
         # the input loop, and both else clauses, with the enclosing loops' bounds still known
         outer_known = self._scope(self.known, self.params, self.region)
+        outer_known.entry = dict(inner.entry)  # what the loop stores may differ when a nested loop starts
         if isinstance(loop, py.While):  # evaluated before each iteration
             fast.test = inner.expr(fast.test)
             loop.test = outer_known.expr(loop.test)
@@ -203,7 +232,8 @@ class _Stripper:
         if not inner.stripped:
             return [*pre, loop]
         # the parameters the loop rebinds stay within the bound when all of them start within it
-        tests.extend(_number_within(self.number_test(), name) for name in {**dict.fromkeys(sorted(shrinking)), **inner.assumed})
+        tests.extend(test for name in {**dict.fromkeys(sorted(shrinking)), **inner.assumed} if name not in self.entry
+                     for test in _number_within(self.number_test(), name))
         if inner.largest >= 0:
             tests.append(P.compare(P.name(SMALL), py.Gt(), P.const(inner.largest)))
         if not tests:  # the bounds hold whatever the run: the loop without the tests only
@@ -211,53 +241,89 @@ class _Stripper:
         test = tests[0] if len(tests) == 1 else py.BoolOp(op=py.And(), values=tests)
         return [*pre, P.at(P.if_(test, [fast], [loop]), loop)]
 
-    def _shrinking(self, loop: py.For | py.While) -> frozenset[str]:
-        """The parameters the loop rebinds only to values no larger than a bound all of them,
-        the known counters and the fixed parameters keep (``b = a % b``, ``x = x // 10``,
-        ``a, b = b, a % b``): within ``2**30`` when the loop starts, they stay within it. With
-        them, the fixed parameters their stores read, which the loop's test bounds too.
-        (Parameters and names assigned before the loop: its test can read them.)"""
+    def _shrinking(self, loop: py.For | py.While) -> tuple[frozenset[str], dict[str, int]]:
+        """The parameters and locals (assigned before the loop: its test can read them) the
+        loop rebinds only to values at most a little larger than the largest of them, the
+        known counters and the fixed parameters (:meth:`_growth`: ``b = a % b``,
+        ``x = x // 10``, ``a, b = b, a % b``; ``lo = mid + 1`` with ``mid = (lo + hi) // 2``
+        stored first in the body): each store adds at most its growth to that largest
+        magnitude, and each runs at most once per step, so after any run (at most MAX_FUEL
+        steps) they stay within ``2**30 + MAX_FUEL * (the sum of the growths)`` when they start
+        within ``2**30``. With them, the fixed parameters their stores read, which the loop's
+        test bounds too. Also ``{name: MAX_FUEL * that sum}`` for the rebound names, when the
+        sum is not 0: what they may grow past ``2**30``."""
         stores = _stores(loop.body)
         if stores is None:
-            return frozenset()
+            return frozenset(), {}
         names = {target for target, _ in stores}
         candidates = set(names & (self.rebound | self.assigned)) - set(self.known)
-        if isinstance(loop, py.For):
-            candidates -= {n.id for n in py.walk(loop.target) if isinstance(n, py.Name)}
+        # stored by the loop's header too (its target, a := in its test or iterable): not by a step of the body
+        header = [getattr(loop, field) for field in ("test", "iter", "target") if hasattr(loop, field)]
+        candidates -= {n.id for node in header for n in py.walk(node) if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)}
+        derived = _derived(loop, stores, candidates)
         changed = True
         while changed:
             changed = False
             for target, value in stores:
-                if target in candidates and not self._kept(value, candidates):
+                if target in candidates and self._growth(value, candidates, derived) is None:
                     candidates.discard(target)
                     changed = True
-        # the fixed parameters those stores read are tested with them
-        read = {n.id for target, value in stores if target in candidates and value is not None
-                for n in py.walk(value) if isinstance(n, py.Name) and n.id in self.params}
-        return frozenset(candidates | read) if candidates else frozenset()
+        if not candidates:
+            return frozenset(), {}
+        growth = sum(self._growth(value, candidates, derived) for target, value in stores if target in candidates)
+        # the fixed parameters those stores read (also through the names derived) are tested with them
+        reads = [value for target, value in stores if target in candidates or target in derived]
+        read = {n.id for value in reads if value is not None for n in py.walk(value)
+                if isinstance(n, py.Name) and n.id in self.params}
+        return frozenset(candidates | read), ({name: MAX_FUEL * growth for name in candidates} if growth else {})
 
-    def _kept(self, value: py.expr | None, names: set[str]) -> bool:
-        """``|value| < 2**30`` whenever ``names``, the counters and fixed parameters are."""
+    def _growth(self, value: py.expr | None, names: set[str], derived: dict[str, py.expr],
+                seen: frozenset[str] = frozenset()) -> int | None:
+        """How much larger than ``M`` ``|value|`` can be whenever ``names``, the counters and
+        the fixed parameters are within ``M >= 2**30`` (a name with a slack, rebound by an
+        enclosing loop, within ``M`` plus its slack); ``derived``: names stored once, first
+        in the loop's body, from such values. None: no such bound (``a + b``, ``a * 2``)."""
         if value is None:
-            return False
+            return None
         if isinstance(value, ir.Let):
             shape = _test_of(value)
-            return shape is not None and self._kept(shape[1], names)
+            return None if shape is None else self._growth(shape[1], names, derived, seen)
         if isinstance(value, py.Name):
-            return value.id in names or value.id in self.params or self.known.get(value.id, BOUND) < BOUND
+            if value.id in names or self.known.get(value.id, BOUND) < BOUND:
+                return 0
+            if value.id in self.params:
+                return self.slack.get(value.id, 0)
+            if value.id in derived and value.id not in seen:
+                return self._growth(derived[value.id], names, derived, seen | {value.id})
+            return None
         if isinstance(value, py.Constant):
-            return type(value.value) is int and abs(value.value) < BOUND
-        if isinstance(value, py.BinOp):
-            right = value.right
-            if isinstance(value.op, py.Mod):  # |x % y| < |y|, for any number y
-                return self._kept(right, names)
-            if isinstance(value.op, (py.FloorDiv, py.RShift)) and isinstance(right, py.Constant) \
-                    and type(right.value) is int and right.value >= (1 if isinstance(value.op, py.FloorDiv) else 0):
-                return self._kept(value.left, names)
-            if isinstance(value.op, py.FloorDiv) and isinstance(right, py.Call) and isinstance(right.func, py.Name) \
-                    and right.func.id == self.len_name:  # an int: 0 faults, else |x // n| <= |x|
-                return self._kept(value.left, names)
-        return False
+            return 0 if type(value.value) is int and abs(value.value) < BOUND else None
+        if not isinstance(value, py.BinOp):
+            return None
+        right = value.right
+        if isinstance(value.op, py.Mod):  # |x % y| < |y|, for any number y
+            return self._growth(right, names, derived, seen)
+        if isinstance(value.op, (py.FloorDiv, py.RShift)) and isinstance(right, py.Constant) \
+                and type(right.value) is int and right.value >= (1 if isinstance(value.op, py.FloorDiv) else 0):
+            halved = right.value >= (2 if isinstance(value.op, py.FloorDiv) else 1)
+            total = _unchecked(value.left)
+            if halved and isinstance(total, py.BinOp) and isinstance(total.op, (py.Add, py.Sub)):
+                # (a + b) // 2: at most half of 2 * M plus both growths, and one for the floor
+                a = self._growth(total.left, names, derived, seen)
+                b = self._growth(total.right, names, derived, seen)
+                if a is not None and b is not None:
+                    return (a + b) // 2 + 1
+            return self._growth(value.left, names, derived, seen)
+        if isinstance(value.op, py.FloorDiv) and isinstance(right, py.Call) and isinstance(right.func, py.Name) \
+                and right.func.id == self.len_name:  # an int: 0 faults, else |x // n| <= |x|
+            return self._growth(value.left, names, derived, seen)
+        if isinstance(value.op, (py.Add, py.Sub)):  # x + e, e + x, x - e: a step of at most |e|
+            for x, e in ((value.left, right), (right, value.left)):
+                step = _absolute(e)
+                if step is not None:
+                    grown = self._growth(x, names, derived, seen)
+                    return None if grown is None else grown + step
+        return None
 
     # ---- expressions ----------------------------------------------------------------------
 
@@ -319,7 +385,7 @@ class _Stripper:
         self.assumed.update(slow_scope.assumed)
         if not counters or not fast_scope.stripped:
             return node
-        tests.extend(_number_within(self.number_test(), name) for name in {**assumed, **fast_scope.assumed})
+        tests.extend(test for name in {**assumed, **fast_scope.assumed} for test in _number_within(self.number_test(), name))
         if fast_scope.largest >= 0:
             tests.append(P.compare(P.name(SMALL), py.Gt(), P.const(fast_scope.largest)))
         if not tests:
@@ -390,7 +456,7 @@ class _Stripper:
                 return self.known[node.id]
             if assumed is not None and node.id in self.params and isinstance(node.ctx, py.Load):
                 assumed[node.id] = None
-                return BOUND - 1
+                return BOUND - 1 + self.slack.get(node.id, 0)
             return None
         if isinstance(node, ir.Let):
             shape = _test_of(node)
@@ -457,15 +523,67 @@ def _stores(body: list[py.stmt]) -> list[tuple[str, py.expr | None]] | None:
     return out
 
 
+def _derived(loop: py.For | py.While, stores: list[tuple[str, py.expr | None]],
+             candidates: set[str]) -> dict[str, py.expr]:
+    """Names other than the candidates that the loop stores once, by a plain assignment of
+    its body's own (so every iteration stores them), and reads only after that store: in
+    the loop's test, iterable or target never, in the body's earlier statements and the
+    value stored never. Each holds, where it is read, the value of this iteration's store."""
+    counts: dict[str, int] = {}
+    for target, _ in stores:
+        counts[target] = counts.get(target, 0) + 1
+    header = [getattr(loop, field) for field in ("test", "iter", "target") if hasattr(loop, field)]
+    out: dict[str, py.expr] = {}
+    for k, stmt in enumerate(loop.body):
+        if not (isinstance(stmt, py.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], py.Name)):
+            continue
+        name = stmt.targets[0].id
+        if name in candidates or counts.get(name) != 1 or not name.startswith("u_"):
+            continue
+        earlier = [*header, *loop.body[:k], stmt.value]
+        if not any(isinstance(n, py.Name) and n.id == name for node in earlier for n in py.walk(node)):
+            out[name] = stmt.value
+    return out
+
+
+def _absolute(node: py.expr) -> int | None:
+    """A bound below BOUND on ``|node|`` whatever the names in it: an int literal, or
+    ``x % c`` for a positive int literal ``c`` (``0 <= x % c < c`` for any number ``x``)."""
+    node = _unchecked(node)
+    if isinstance(node, py.Constant) and type(node.value) is int and abs(node.value) < BOUND:
+        return abs(node.value)
+    if isinstance(node, py.BinOp) and isinstance(node.op, py.Mod):
+        c = node.right
+        if isinstance(c, py.Constant) and type(c.value) is int and 0 < c.value <= BOUND:
+            return c.value - 1
+    return None
+
+
+def _unchecked(node: py.expr) -> py.expr:
+    """``node`` without the int tests around it (``Let`` shapes :func:`_test_of` knows)."""
+    while isinstance(node, ir.Let):
+        shape = _test_of(node)
+        if shape is None:
+            break
+        node = shape[1]
+    return node
+
+
 def _within(value: py.expr) -> py.expr:
     """``-BOUND < value < BOUND``."""
     return py.Compare(left=P.const(-BOUND), ops=[py.Lt(), py.Lt()], comparators=[value, P.const(BOUND)])
 
 
-def _number_within(test: str, name: str) -> py.expr:
-    """``test(name, BOUND)``: ``name`` holds an int or float within the bound (an optional int
-    narrowed inside the loop may be None when it starts)."""
-    return P.call(P.name(test), [P.name(name), P.const(BOUND)])
+def _number_within(natives: tuple[str, str, str], name: str) -> list[py.expr]:
+    """``(type(name) is int or type(name) is float)`` and ``-BOUND < name < BOUND``:
+    ``name`` holds an int or float within the bound (an optional int narrowed inside the loop
+    may be None when it starts, a bool is not taken for a number). ``natives``: the global
+    names of ``type``, ``int`` and ``float``."""
+    type_name, int_name, float_name = natives
+    kind = P.call(P.name(type_name), [P.name(name)])
+    number = py.BoolOp(op=py.Or(), values=[P.compare(kind, py.Is(), P.name(int_name)),
+                                           P.compare(copy.deepcopy(kind), py.Is(), P.name(float_name))])
+    return [number, _within(P.name(name))]
 
 
 def _located(new: py.expr, old: py.expr) -> py.expr:
