@@ -298,10 +298,12 @@ def statements(draw, env: Env, depth: int = 2, indent: str = "    "):
 
 
 def _nested(draw, env: Env, depth: int, indent: str, loop: bool = False) -> list[str]:
-    """A nested block; the names it binds are not visible after it (they may be unbound)."""
+    """A nested block; the names it binds are not visible after it (they may be unbound).
+    A block whose statements all came out empty (a swap of a name with itself, a ``break``
+    outside a loop) is ``pass``: a block is never empty."""
     saved = (list(env.ints), list(env.strs), list(env.lists))
     env.loops += loop
-    lines = draw(statements(env, depth - 1, indent + "    "))
+    lines = draw(statements(env, depth - 1, indent + "    ")) or [f"{indent}    pass"]
     env.loops -= loop
     env.ints, env.strs, env.lists = saved
     return lines
