@@ -424,7 +424,7 @@ def test_stepped_names_agree_at_every_budget(args):
     assert disagreements_at_every_budget(program, "main", args) == []
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(n=st.integers(0, 30), target=st.integers(-5, 100) | st.integers(-2 ** 600, 2 ** 600),
        start=st.integers(-2 ** 40, 2 ** 40) | st.integers(-2 ** 700, 2 ** 700),
        bits=st.sampled_from([8, 20, 31, 64, 70, 65_536]))
