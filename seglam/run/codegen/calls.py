@@ -15,7 +15,7 @@ from seglam.check import types as T
 from seglam.run.codegen import inline
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import int_text_charged, native_zip_args, resolve_name
+from seglam.run.codegen.exprs import int_text_charged, native_zip_iterables, resolve_name
 from seglam.run.codegen.sizework import capped_len, keyed
 from seglam.run.codegen.state import CTX, LEN_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
@@ -115,7 +115,7 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         return sizework.unary(g, "abs", args[0], g.type_of(node.args[0]))  # charged for a big int
     if native is not None and not any(isinstance(a, py.Starred) for a in args):
         return P.call(g.ref(native, ident), args, keywords)
-    if ident in ("enumerate", "zip") and native_zip_args(g, node, ident):
+    if ident in ("enumerate", "zip") and native_zip_iterables(g, node, ident) is not None:
         if ident == "enumerate" and len(args) == 2:  # the start named: every positional argument is iterated
             args, keywords = args[:1], [py.keyword(arg="start", value=args[1])]
         return P.call(g.ref(enumerate if ident == "enumerate" else zip, ident), args, keywords)

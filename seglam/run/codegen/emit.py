@@ -293,17 +293,17 @@ def _first_let(node: py.AST, setter: Setter) -> tuple[tuple[ir.Let, Setter] | No
 def _step(step: ir.Step) -> list[py.stmt]:
     if not step.local:
         return [P.at(next_step(), step)]
-    fault = [refuel_stmt()]
+    test = refuel_if_short()
     if step.merged:
         # the step and the charge merged into it are told apart only when the test fails:
         # give the charge back, test the step alone, take the charge, test it at the charge
         cost = step.merged
-        fault = [py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(cost)),
-                 refuel_if_short(),
-                 py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
-                 P.stamp(refuel_if_short(), step.merged_at)]
+        test.body = [py.AugAssign(target=P.store(LOCAL), op=py.Add(), value=P.const(cost)),
+                     refuel_if_short(),
+                     py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(cost)),
+                     P.stamp(refuel_if_short(), step.merged_at)]
     return [P.at(py.AugAssign(target=P.store(LOCAL), op=py.Sub(), value=P.const(1 + step.merged)), step),
-            P.at(P.if_(P.compare(P.name(LOCAL), py.Lt(), P.const(0)), fault), step)]
+            P.at(test, step)]
 
 
 def _charge(marker: ir.Charge) -> py.expr:

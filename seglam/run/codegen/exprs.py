@@ -229,11 +229,12 @@ def held_sized(g, node: Any, fn: FnState, first: bool = True) -> str | None:
     :func:`sized_iterable`; else, for a list, a dict or a dict's view (of a ``for`` or a
     first clause, so evaluated once, before any item), ``"unmutated"``: its length holds
     while nothing in the loop changes a collection, which the pass ``precharge`` checks
-    before it relies on it."""
+    before it relies on it; for a native ``zip``/``enumerate`` of such iterables,
+    ``"zipped"`` (``"zipped_unmutated"`` when one of them holds only unmutated)."""
     how = sized_iterable(g, node, fn)
     if how is None and first and isinstance(g.type_of(node), _HELD):
         return "unmutated"
-    iterables = zipped_iterables(g, node, fn) if how is None else None
+    iterables = _zipped_iterables(g, node, fn) if how is None else None
     if iterables is not None:
         parts = [held_sized(g, arg, fn, first) for arg in iterables]
         if all(parts):
@@ -242,37 +243,39 @@ def held_sized(g, node: Any, fn: FnState, first: bool = True) -> str | None:
 
 
 #: Iterables the native ``zip`` and ``enumerate`` take as they are (besides str and range).
-NATIVE_ITERABLES = (T.ListType, T.DictType, T.TupleType, T.RangeType)
+_NATIVE_ITERABLES = (T.ListType, T.DictType, T.TupleType, T.RangeType)
 
 
-def native_zip_args(g, node: A.Call, ident: str) -> bool:
-    """The arguments of a ``zip`` or ``enumerate`` (``ident``) call that the lowering leaves
+def native_zip_iterables(g, node: A.Call, ident: str) -> tuple | None:
+    """What a ``zip`` or ``enumerate`` (``ident``) call iterates when the lowering leaves it
     to the native one, as the stdlib's would do the same: at most BULK_UNIT positional
     lists, dicts, tuples, ranges or strs (``zip`` over more, or a starred list of them,
     charges each tuple it builds by its width, ``stdlib.b_zip``); ``enumerate`` takes one
-    and an int ``start``, positional or named."""
+    and an int ``start``, positional or named. None: the stdlib's call."""
     if any(isinstance(a, A.Starred) for a in node.args):
-        return False
+        return None
     iterables = node.args
     if ident == "enumerate":
         starts = [*node.args[1:], *(k.value for k in node.keywords)]
         if not node.args or len(starts) > 1 or any(k.name != "start" for k in node.keywords) \
                 or any(g.type_of(s) not in (T.INT, T.BOOL) for s in starts):
-            return False
+            return None
         iterables = node.args[:1]
     elif node.keywords:
-        return False
-    return len(iterables) <= BULK_UNIT and all(
-        isinstance(g.type_of(a), NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in iterables)
+        return None
+    if len(iterables) > BULK_UNIT or not all(
+            isinstance(g.type_of(a), _NATIVE_ITERABLES) or g.type_of(a) == T.STR for a in iterables):
+        return None
+    return iterables
 
 
-def zipped_iterables(g, node: Any, fn: FnState) -> tuple | None:
+def _zipped_iterables(g, node: Any, fn: FnState) -> tuple | None:
     """The iterables of ``zip(a, ...)`` or ``enumerate(a[, start])`` lowered to the native
     call, which is as long as the shortest of them; None for anything else."""
     if not (isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id in ("zip", "enumerate")
-            and not fn.scope.binds(node.func.id) and node.args and native_zip_args(g, node, node.func.id)):
+            and not fn.scope.binds(node.func.id) and node.args):
         return None
-    return node.args[:1] if node.func.id == "enumerate" else node.args
+    return native_zip_iterables(g, node, node.func.id)
 
 
 def _fixed_param(g, node: Any, fn: FnState) -> bool:

@@ -258,8 +258,8 @@ class _Stripper:
         names = {target for target, _ in stores}
         candidates = set(names & (self.rebound | self.assigned)) - set(self.known)
         # stored by the loop's header too (its target, a := in its test or iterable): not by a step of the body
-        header = [getattr(loop, field) for field in ("test", "iter", "target") if hasattr(loop, field)]
-        candidates -= {n.id for node in header for n in py.walk(node) if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)}
+        candidates -= {n.id for node in _header(loop) for n in py.walk(node)
+                       if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)}
         derived = _derived(loop, stores, candidates)
         changed = True
         while changed:
@@ -523,6 +523,12 @@ def _stores(body: list[py.stmt]) -> list[tuple[str, py.expr | None]] | None:
     return out
 
 
+def _header(loop: py.For | py.While) -> list[py.AST]:
+    """What a loop evaluates outside its body: a ``while``'s test, a ``for``'s iterable and
+    target."""
+    return [loop.test] if isinstance(loop, py.While) else [loop.iter, loop.target]
+
+
 def _derived(loop: py.For | py.While, stores: list[tuple[str, py.expr | None]],
              candidates: set[str]) -> dict[str, py.expr]:
     """Names other than the candidates that the loop stores once, by a plain assignment of
@@ -532,7 +538,7 @@ def _derived(loop: py.For | py.While, stores: list[tuple[str, py.expr | None]],
     counts: dict[str, int] = {}
     for target, _ in stores:
         counts[target] = counts.get(target, 0) + 1
-    header = [getattr(loop, field) for field in ("test", "iter", "target") if hasattr(loop, field)]
+    header = _header(loop)
     out: dict[str, py.expr] = {}
     for k, stmt in enumerate(loop.body):
         if not (isinstance(stmt, py.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], py.Name)):
