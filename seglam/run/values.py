@@ -208,6 +208,18 @@ def freeze_flat_arg(ctx: Any, value: Any) -> Any:
     return frozen
 
 
+def frozen_copy(value: Any) -> Any:
+    """The frozen value a parameter kept as received stands for where the compiled backend
+    hands it out (:mod:`seglam.run.codegen.escape`): a plain list or set is copied into a
+    frozen one, uncharged (the call's entry charged it); anything else is already frozen."""
+    t = type(value)
+    if t is list:
+        return FrozenList(value)
+    if t is set:
+        return FrozenSet(value)
+    return value
+
+
 def _freeze(value: Any, counter: list) -> Any:
     t = type(value)
     if t in _SCALARS or t in FROZEN_TYPES:

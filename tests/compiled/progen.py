@@ -1,7 +1,9 @@
 """Hypothesis strategies that write small well-typed Seglam programs, and the three-way check
 the differential fuzzers run on each (issue 19 point 3).
 
-A program is ``helper``, a bounded recursive ``rec``, and ``main(a, b, s, xs, r)`` whose body
+A program is ``helper``, a bounded recursive ``rec``, ``walk`` (recursion passing a list on,
+which the compiled backend does not copy) and ``keep`` (which returns its list argument), and
+``main(a, b, s, xs, r)`` whose body
 is drawn statement by statement from what people write: arithmetic (``//``, ``%``, ``**``,
 bit operations, true division), strings (methods, slices, f-strings, ``split``/``join``),
 lists (comprehensions, slices with steps, sort keys, ``pop``/``insert``), dicts (counting,
@@ -101,7 +103,9 @@ def int_expr(draw, env: Env, depth: int = 2):
     if choice == 14:
         return f"({draw(sub)} ** {draw(st.integers(0, 4))})"
     if choice == 15:
-        return f"rec({draw(sub)})"
+        if draw(st.booleans()):
+            return f"rec({draw(sub)})"
+        return f"walk({draw(list_expr(env, depth - 1))}, {draw(sub)})"
     if choice == 16:
         return f"{draw(str_expr(env, depth - 1))}.find({draw(WORDS)!r})"
     if choice == 17:
@@ -317,6 +321,16 @@ HEADER = [
     "    if k <= 0 or k > 12:",
     "        return 1",
     "    return k + rec(k - 2)",
+    "",
+    "def walk(xs: list[int], i: int) -> int:",
+    "    if i < 0 or i > 12:",
+    "        return 0",
+    "    if i >= len(xs):",
+    "        return len(keep(xs))",
+    "    return xs[i] + walk(xs, i + 1)",
+    "",
+    "def keep(xs: list[int]) -> list[int]:",
+    "    return xs",
     "",
 ]
 

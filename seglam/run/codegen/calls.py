@@ -65,7 +65,8 @@ def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
     args, keywords = arguments(g, node, fn, user_function=True)
     if isinstance(func, A.Name) and fn.scope.is_def(func.id):
         callee = ir.Def(user(func.id), module_level=fn.scope.is_module_def(func.id))
-        return P.call(callee, [g.depth_arg(fn), *args], keywords)
+        held = [P.const(True)] if id(node) in g.held_passes else []  # escape.HELD: the held arguments passed on
+        return P.call(callee, [g.depth_arg(fn), *args, *held], keywords)
     return P.call(g.expr(func, fn), args, keywords)
 
 

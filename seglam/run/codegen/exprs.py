@@ -41,6 +41,8 @@ def emit(g, node: Any, fn: FnState) -> py.expr:
 
 
 def _name(g, node: A.Name, fn: FnState) -> py.expr:
+    if id(node) in g.held_escapes:  # a parameter kept as received, handed out: its frozen copy
+        return P.call(g.ref(g.runtime.frozen_copy, "frozen_copy"), [resolve_name(g, node.id, fn, node)])
     return resolve_name(g, node.id, fn, node)
 
 

@@ -22,7 +22,7 @@ from seglam.run.codegen import calls, exprs, stmts
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.chars import one_char_reads
 from seglam.run.codegen.naming import hint, user
-from seglam.run.codegen.escape import only_read
+from seglam.run.codegen.escape import HELD, Held, held_params
 from seglam.run.codegen.emit import python_forms
 from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
@@ -55,6 +55,8 @@ class ModuleGen:
     fixed_lists: dict = field(default_factory=dict)  # id of a def's scope -> its list params never rebound
     synthetic_types: dict = field(default_factory=dict)  # id of a node the generator made -> its static type
     chars: frozenset = frozenset()  # ids of the name reads that hold one character (codegen.chars)
+    held_escapes: set = field(default_factory=set)  # ids of uses of held parameters handed out (codegen.escape)
+    held_passes: set = field(default_factory=set)  # ids of self-calls passing held parameters on
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -200,11 +202,12 @@ class ModuleGen:
         ln = self.line(node)
         self.entry_lines.add(ln)
         self.name_spans.setdefault(node.name, node.name_span or node.span)
-        args = self.arguments(node.params, outer, hidden_depth=True)
+        held = self.held(node, info, scope)
+        args = self.arguments(node.params, outer, hidden_depth=True, held=bool(held.passes))
         has_contracts = info is not None and (info.requires or info.ensures)
         entered = self.line(node)  # after the call is entered: freezing, contract steps
         self.entered_lines.add(entered)
-        freezes = self.freeze_params(node, info, entered)
+        freezes = self.freeze_params(node, info, entered, held)
         body = ([] if has_contracts else freezes) + self.block(node.body, fn)
         if not has_contracts:
             pyname = user(node.name)
@@ -243,9 +246,27 @@ class ModuleGen:
         )
         return [P.stamp(impl_def, ln), P.stamp(wrapper, ln)]
 
-    def freeze_params(self, node: A.FunctionDef, info: Any, ln: int) -> list[py.stmt]:
+    def held(self, node: A.FunctionDef, info: Any, scope: Scope) -> Held:
+        """The list and set parameters of a module-level function kept as received
+        (:mod:`seglam.run.codegen.escape`); records where they are handed out."""
+        if info is None or node.decorators:
+            return Held()
+        records = self.checked.records
+        types = [self._param_type(p, {q.name: q.type for q in info.params}) for p in node.params]
+        # no lambda or deep value among the arguments can reach a flat list argument
+        if not all(immutable_type(t, records) or flat_collection(t, records) for t in types):
+            return Held()
+        candidates = tuple(p.name for p, t in zip(node.params, types)
+                           if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, records))
+        held = held_params(node, candidates, lambda name: not scope.binds(name), scope.is_module_def(node.name))
+        self.held_escapes |= held.escapes
+        self.held_passes |= held.passes
+        return held
+
+    def freeze_params(self, node: A.FunctionDef, info: Any, ln: int, held: Held) -> list[py.stmt]:
         """Every call receives deep-frozen arguments (Seglam's freeze model; the oracle does
-        the same). Parameters of immutable static types need nothing."""
+        the same). Parameters of immutable static types need nothing; held ones are charged,
+        not copied, and not charged at all when the caller passed its own on (``HELD``)."""
         types = {p.name: p.type for p in info.params} if info is not None else {}
         out = []
         freeze = self.ref(self.runtime.freeze_arg, "freeze_arg")
@@ -253,14 +274,11 @@ class ModuleGen:
         nested = self.ref(self.runtime.freeze_nested_arg, "freeze_nested_arg")
         params = [(p, self._param_type(p, types)) for p in node.params]
         records = self.checked.records
-        # no lambda or deep value among the arguments can reach a flat list argument
-        closed = not node.decorators and all(immutable_type(t, records) or flat_collection(t, records) for _, t in params)
         for p, t in params:
             if immutable_type(t, records):
                 continue
             if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, records):
-                copy = not (closed and only_read(node.body, p.name, frozenset(self.checked.functions)))
-                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, copy), ln))
+                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, p.name not in held.names, bool(held.passes)), ln))
                 continue
             freezer = flat if flat_collection(t, records) else nested if nested_collection(t, records) else freeze
             frozen = P.assign(P.store(user(p.name)), P.call(freezer, [P.name(CTX), P.name(user(p.name))]))
@@ -277,17 +295,20 @@ class ModuleGen:
             t = self.type_of(p.annotation)
         return t
 
-    def freeze_flat_inline(self, name: str, t: Any, copy: bool = True) -> py.stmt:
+    def freeze_flat_inline(self, name: str, t: Any, copy: bool = True, passed: bool = False) -> py.stmt:
         """``freeze_flat_arg`` of a list or set parameter, written out so that a function
         with one stays a leaf for the local-fuel pass: a plain list (set) is copied once into
         a frozen one and charged its length when not empty; anything else (already frozen,
-        a frozenset) is kept, exactly as the stdlib does. Without ``copy`` (a parameter the
-        function only reads, :mod:`seglam.run.codegen.escape`) only the charge is made."""
+        a frozenset) is kept, exactly as the stdlib does. Without ``copy`` (a held parameter,
+        :mod:`seglam.run.codegen.escape`) only the charge is made, and with ``passed`` not
+        even that when the caller passed its own held parameters on."""
         plain, frozen = (list, FrozenList) if isinstance(t, T.ListType) else (set, FrozenSet)
         value = P.name(name)
         is_plain = P.compare(P.call(self.ref(type, "type"), [value]), py.Is(), self.ref(plain, plain.__name__))
         charge = P.if_(P.name(name), [P.expr_stmt(ir.Charge(P.call(self.ref(len, "len"), [P.name(name)])))])
         if not copy:
+            if passed:
+                is_plain = py.BoolOp(op=py.And(), values=[py.UnaryOp(op=py.Not(), operand=P.name(HELD)), is_plain])
             return P.if_(is_plain, [charge])
         return P.if_(is_plain, [charge, P.assign(P.store(name), P.call(self.ref(frozen, frozen.__name__), [P.name(name)]))])
 
@@ -341,7 +362,8 @@ class ModuleGen:
         h_ctx.refill()``, or a decrement of ``h_f`` and its test)."""
         return [ir.Step()]
 
-    def arguments(self, params: tuple, outer: FnState, defaults: bool = True, hidden_depth: bool = False) -> py.arguments:
+    def arguments(self, params: tuple, outer: FnState, defaults: bool = True, hidden_depth: bool = False,
+                  held: bool = False) -> py.arguments:
         posonly, normal, kwonly, kw_defaults, pos_defaults = [], [], [], [], []
         if hidden_depth:
             posonly.append(py.arg(arg=DEPTH, annotation=None))
@@ -364,6 +386,9 @@ class ModuleGen:
                 continue
             if defaults and p.default is not None:
                 pos_defaults.append(self.default(p.default, outer))
+        if held:  # last of the positional parameters, False unless a pass sets it
+            normal.append(py.arg(arg=HELD, annotation=None))
+            pos_defaults.append(P.const(False))
         return py.arguments(posonlyargs=posonly, args=normal, vararg=vararg, kwonlyargs=kwonly,
                             kw_defaults=kw_defaults, kwarg=kwarg, defaults=pos_defaults)
 

@@ -23,7 +23,7 @@ from seglam.run.stdlib_core import compare_cost, key_cost, keys_cost, sort_cost
 from seglam.run.context import step_chunk
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
-from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg
+from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg, frozen_copy
 
 #: Python builtins whose Seglam implementation is the builtin itself (constant time, no
 #: charge, no cap): generated code calls them directly.
@@ -168,6 +168,7 @@ class Runtime:
     freeze = staticmethod(freeze)
     freeze_arg = staticmethod(freeze_arg)
     freeze_flat_arg = staticmethod(freeze_flat_arg)
+    frozen_copy = staticmethod(frozen_copy)
 
     @staticmethod
     def freeze_nested_arg(ctx: Any, value: Any) -> Any:
