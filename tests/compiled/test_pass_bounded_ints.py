@@ -216,6 +216,7 @@ def test_the_pass_runs_on_generated_code_and_fuel_agrees_at_every_budget(args):
     assert disagreements_at_every_budget(program, "main", args) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(a=st.integers(-50, 50) | st.integers(2 ** 30 - 6, 2 ** 30 + 2) | st.integers(-2 ** 70, 2 ** 70),
        span=st.integers(0, 5), bits=st.sampled_from([8, 20, 31, 40, 64, 65_536]))

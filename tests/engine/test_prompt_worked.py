@@ -338,6 +338,7 @@ def test_the_prompt_bench_reads_task_files_and_jsonl_streams(tmp_path):
     assert report["fixed_prefix_tokens"] < report["median_tokens"] <= report["max_tokens"]
 
 
+@pytest.mark.slow
 def test_the_pools_own_families_are_admitted_by_the_checks_every_family_meets(tmp_path):
     """stdlib/worked's families go through the cache's admission with its default checks
     (seglam verify with Z3 and Hypothesis, the deep run for unknowns, pattern specificity,

@@ -6,6 +6,7 @@ program that imports them means the same on both backends and on CPython."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date
@@ -22,10 +23,23 @@ from seglam.run.oracle import run_cpython
 MODULES = ["dates", "tables", "text"]
 
 
+@functools.cache
+def _compiled(source: str, filename: str) -> seglam.Program:
+    """One compile per program for the property tests' examples (a Program holds no state
+    between runs; compiling it again for every example only cost time)."""
+    return seglam.compile(source, filename)
+
+
+@functools.cache
+def _module(name: str) -> seglam.Program:
+    return seglam.load(STDLIB_DIR / f"{name}.sgl")
+
+
 def test_the_standard_library_is_these_modules():
     assert stdlib_modules() == MODULES
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", MODULES)
 def test_the_module_verifies(name, capsys):
     """``seglam verify stdlib/`` (here one file per test, so the three run in parallel):
@@ -118,7 +132,7 @@ def test_a_program_on_the_library_answers_a_date_question():
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(d=st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)), n=st.integers(-400, 400))
 def test_both_backends_and_cpython_agree_on_library_calls(d, n):
-    program = seglam.compile(PROGRAM, "question.sgl")
+    program = _compiled(PROGRAM, "question.sgl")
     _agree(program, "day_after", f"{d.month:02d}/{d.day:02d}/{d.year:04d}", n)
     _agree(program, "month_later", d)
 
@@ -135,7 +149,7 @@ def share(words: str) -> tuple[int, int] | None:
 
 
 def _share(words: str):
-    program = seglam.compile(SHARES, "shares.sgl")
+    program = _compiled(SHARES, "shares.sgl")
     results = [program.call("share", words), program.run("share", (words,), backend="reference").value]
     oracle = run_cpython(SHARES, "share", (words,), modules=program.module_sources())
     assert oracle.ok, oracle.message
@@ -160,7 +174,7 @@ def test_fraction_reads_the_shares_word_problems_write(words, expected):
 @given(p=st.integers(1, 999), q=st.integers(3, 99))
 def test_a_written_share_reads_as_the_fraction_it_names(p, q):
     from fractions import Fraction
-    program = seglam.load(STDLIB_DIR / "text.sgl")
+    program = _module("text")
     written = program.call("number_word", p) + " " + program.call("ordinal_word", q) + ("" if p == 1 else "s")
     want = Fraction(p, q)
     assert _share(written) == _share(f"{p}/{q}") == (want.numerator, want.denominator)
