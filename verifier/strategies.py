@@ -7,6 +7,7 @@ the same strategies serve every program; the runner converts them. Collections a
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -83,7 +84,9 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
         if aim is None or depth > 0:  # nested collections stay small (the sweep tries long ones)
             return make(lo, hi)
         top = b.max_len if b.max_len is not None else aim.max_len
-        return aimed_length(lo, top, aim).flatmap(lambda n: make(n, n))
+        # one strategy per length, built once: building (and validating) a new one for
+        # every draw took most of an aimed run's time
+        return aimed_length(lo, top, aim).flatmap(functools.cache(lambda n: make(n, n)))
 
     if k == "ListType":
         return sized(lambda a, z: st.lists(sub(t.elem, b.item), min_size=a, max_size=z))
@@ -131,8 +134,10 @@ def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8, aim=None):
     base = st.fixed_dictionaries({p.name: for_type(p.type, view, lifted.get(p.name), max_len, 0, aim) for p in independent})
     for p in dependent:
         b = lifted[p.name]
+        # one strategy per bounds, built once (not for every draw)
+        bounded = functools.cache(lambda nb, at_least, p=p: for_type(p.type, view, nb, max(max_len, at_least), 0, aim))
 
-        def extend(d, p=p, b=b):
+        def extend(d, p=p, b=b, bounded=bounded):
             lo, hi = b.lo, b.hi
             min_len, max_len_ = b.min_len, b.max_len
             for op, other, offset in b.rel:
@@ -154,7 +159,7 @@ def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8, aim=None):
             if lo is not None and hi is not None and lo > hi:
                 return st.nothing()
             nb = _replace(b, lo=lo, hi=hi, min_len=min_len, max_len=max_len_, rel=(), same_len_as=None)
-            return for_type(p.type, view, nb, max(max_len, min_len or 0), 0, aim).map(lambda v, d=d, n=p.name: {**d, n: v})
+            return bounded(nb, min_len or 0).map(lambda v, d=d, n=p.name: {**d, n: v})
 
         base = base.flatmap(extend)
     return base
