@@ -8,11 +8,15 @@ outlives the call included)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import seglam
 from seglam.run.codegen.escape import held_params
 from seglam.run.faults import Fault
+from seglam.run.limits import Limits
 from seglam.syntax.lower import parse
+from tests.compiled.agree import outcomes
 from tests.compiled.passcheck import disagreements_at_every_budget
 
 _BUILTINS = frozenset({"len", "sum", "min", "max", "sorted", "list", "tuple", "set", "any", "all", "zip", "enumerate",
@@ -49,6 +53,15 @@ def test_reads_keep_the_parameter_and_hand_nothing_out(source):
     assert held.names == {"xs"} and not held.escapes and not held.passes
 
 
+def test_two_escapes_keep_the_entry_copy():
+    # two copies at the escapes would cost more than the entry's one (a main passing its
+    # list to two helpers)
+    held = _held("def f(xs: list[int]) -> int:\n    return g(xs) + h(xs)\n")
+    assert not held.names
+    held = _held("def f(xs: list[int]) -> list[int]:\n    if not xs:\n        return xs\n    return g(xs)\n")
+    assert not held.names
+
+
 ONCE = [
     "def f(xs: list[int]) -> list[int]:\n    return xs\n",
     "def f(xs: list[int]) -> list[int]:\n    if len(xs) < 2:\n        return xs\n    return xs[1:]\n",
@@ -59,6 +72,7 @@ ONCE = [
     "def f(xs: list[int]) -> int:\n    return xs.count(1)\n",
     "def f(xs: list[int], ys: list[int]) -> list[int]:\n    return max(xs, ys)\n",
     "def f(xs: list[int]) -> list[int]:\n    return sorted(xs, key=lambda x: -x) if xs else [*xs]\n",
+    "def f(xs: list[int]) -> list[int]:\n    while xs and not xs:\n        assert xs or [x for x in xs if xs]\n    return xs\n",
 ]
 
 
@@ -73,6 +87,7 @@ REFUSED = [
     "def f(xs: list[int], ys: list[int]) -> int:\n    ys[xs[0]] = 1\n    return 0\n",
     "def f(xs: list[int]) -> list[list[int]]:\n    out = []\n    for i in range(2):\n        out.append(xs)\n    return out\n",
     "def f(xs: list[int]) -> list[list[int]]:\n    return [xs for _ in range(2)]\n",
+    "def f(xs: list[int]) -> list[int]:\n    for i in range(2):\n        ys = xs or [1]\n    return ys\n",
     "def f(xs: list[int]) -> int:\n    xs = xs[1:]\n    return g(xs)\n",
     "def f(xs: list[int]) -> Callable[[int], int]:\n    return lambda i: len(xs) + i\n",
     "def f(xs: list[int]) -> list[list[int]]:\n    out = []\n    for i in range(2):\n        out.append(xs)\n    return out\n",
@@ -295,3 +310,31 @@ def test_held_parameters_lose_their_copy_and_passes_their_second_charge():
     assert "u_sums(h_d + 1, u_xs, u_i + 1, True)" in body("sums")
     assert "u_walk(h_d + 1, u_xs, u_seen, u_i + 1, True)" in body("walk")
     assert "frozen_copy(u_xs)" in body("walk")
+
+
+HELD_CALLS = """
+def total(xs: list[int], i: int) -> int:
+    if i >= len(xs):
+        return 0
+    return xs[i] + total(xs, i + 1)
+
+
+def firsts(xs: list[int], ys: list[int]) -> list[int]:
+    if len(xs) <= 1:
+        return xs
+    return firsts(xs[1:], ys) + ys[:1]
+
+
+def main(xs: list[int], ys: list[int]) -> int:
+    kept = firsts(xs, ys)
+    return total(xs, 0) + total(kept, 0) * 3 + len(kept) + len(firsts(ys, xs))
+"""
+
+
+@settings(max_examples=60, deadline=None)
+@given(xs=st.lists(st.integers(-3, 3) | st.just(2 ** 70), max_size=12), ys=st.lists(st.integers(-9, 9), max_size=6),
+       fuel=st.integers(0, 400), cap=st.sampled_from([1, 3, 8, 1_000_000]))
+def test_passes_and_escapes_agree_with_the_reference_whatever_the_limits(xs, ys, fuel, cap):
+    limits = Limits(fuel=fuel, max_collection_len=cap)
+    compiled, reference = outcomes(HELD_CALLS, "main", (xs, ys), limits)
+    assert compiled == reference

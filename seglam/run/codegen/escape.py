@@ -11,8 +11,8 @@ such a parameter is one of:
 
 - a **read**, which hands out no reference to the object: an item or a slice (``xs[i]``,
   ``xs[a:b]``: for a flat list these are immutable values or new lists), iteration (``for``,
-  comprehensions), a comparison (``in``, ``==``...), an operand of ``+``, ``*``, ``|``... (a
-  new list or set), the first argument of a builtin that consumes it during the call
+  comprehensions), a comparison (``in``, ``==``...), a truth test (``if xs``, ``not xs``), an
+  operand of ``+``, ``*``, ``|``... (a new list or set), the first argument of a builtin that consumes it during the call
   (``len``, ``sum``, ``sorted``, ``list``...) or the one argument of a method that does
   (``sep.join(xs)``, ``out.extend(xs)``, ``s.union(xs)``...), an argument of a ``zip``,
   ``enumerate`` or ``reversed`` that a loop iterates, or a rebinding of the name.
@@ -20,7 +20,8 @@ such a parameter is one of:
   (called only during that call); inside a generator expression only when such a consumer
   takes it; never inside a nested ``def``.
 - an **escape** run at most once per call (outside loops, comprehensions and lambdas), of a
-  parameter the function never rebinds: the generated code hands out a frozen copy there
+  parameter the function never rebinds, and its only one (so the call copies at most once,
+  as the entry did): the generated code hands out a frozen copy there
   (``Runtime.frozen_copy``), equal to the one the entry would have made; ``is`` compares
   only with None, so no program tells two frozen copies apart.
 - a **pass**: a call of the function itself that passes every held parameter on unchanged
@@ -99,14 +100,14 @@ def held_params(fn: A.FunctionDef, candidates: tuple[str, ...], builtin: Callabl
     while True:  # a pass carries every held parameter, or it is an escape of each
         calls = {u.call for name in names for u in uses[name] if u.kind == "pass"}
         passes = {c for c in calls if all(any(u.call == c for u in uses[name]) for name in names)}
-        dropped = {name for name in names if any(u.kind == "pass" and u.call not in passes and not u.once
-                                                 for u in uses[name])}
+        escapes = {name: [u for u in uses[name] if u.kind == "escape" or (u.kind == "pass" and u.call not in passes)]
+                   for name in names}
+        # one escape at most: two would copy twice where the entry copies once
+        dropped = {name for name in names if len(escapes[name]) > 1 or any(not u.once for u in escapes[name])}
         if not dropped:
             break
         names -= dropped
-    escapes = {u.name for name in names for u in uses[name]
-               if u.kind == "escape" or (u.kind == "pass" and u.call not in passes)}
-    return Held(frozenset(names), frozenset(escapes), frozenset(passes))
+    return Held(frozenset(names), frozenset(u.name for found in escapes.values() for u in found), frozenset(passes))
 
 
 def _keepable(found: list[_Use]) -> bool:
@@ -141,6 +142,8 @@ def _read(chain: Chain, node: A.Name, builtin: Callable[[str], bool]) -> bool:
         return True  # zip(xs, ys) iterated by the loop that made it
     if isinstance(parent, A.Subscript):
         return field == "value"
+    if _truth(chain):
+        return True
     if isinstance(parent, (A.For, A.Comprehension)):
         return field == "iter"
     if isinstance(parent, (A.Compare, A.BinOp)):  # of a list or set, ``+``, ``*``, ``|``... make a new one
@@ -164,6 +167,20 @@ def _iterated(chain: Chain, builtin: Callable[[str], bool]) -> bool:
             return False
         chain = chain[:-1]
     return False
+
+
+def _truth(chain: Chain) -> bool:
+    """The use's value is only tested for truth: ``if xs``, ``not xs``, ``while xs and ...``
+    (through ``and``/``or``, whose value the test only tests)."""
+    k = len(chain) - 1
+    while k > 0 and isinstance(chain[k][0], A.BoolOp):
+        k -= 1
+    node, field = chain[k]
+    if isinstance(node, (A.If, A.IfExp, A.While, A.Assert)):
+        return field == "test"
+    if isinstance(node, A.Comprehension):
+        return field == "ifs"
+    return isinstance(node, A.UnaryOp) and node.op == "not"
 
 
 def _consumer(call: A.Call, builtin: Callable[[str], bool]) -> bool:
