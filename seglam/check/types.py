@@ -200,13 +200,18 @@ def union(*types: Type) -> Type:
     """The flattened, de-duplicated union of ``types`` (one option → that type itself).
 
     ``bool`` is absorbed by ``int`` and ``int`` by ``float`` (as mypy's promotion), errors
-    and ``Any`` absorb everything so that one mistake reports once."""
+    and ``Any`` absorb everything so that one mistake reports once, and ``Never`` (the type
+    of no value: an empty collection's element) adds nothing (``min([], default=0)`` is an
+    ``int``)."""
     flat: list[Type] = []
+    never = False
     for t in types:
         for o in (t.options if isinstance(t, UnionType) else (t,)):
             if isinstance(o, (ErrorType, AnyType)):
                 return o
-            if o not in flat:
+            if isinstance(o, NeverType):
+                never = True
+            elif o not in flat:
                 flat.append(o)
     if INT in flat and BOOL in flat:
         flat.remove(BOOL)
@@ -217,7 +222,7 @@ def union(*types: Type) -> Type:
         flat.remove(NONE)
         flat.append(NONE)
     if not flat:
-        return NONE
+        return NEVER if never else NONE
     if len(flat) == 1:
         return flat[0]
     return UnionType(tuple(flat))

@@ -25,6 +25,20 @@ def test_union_flattens_and_puts_none_last():
     assert T.union(T.INT, T.ERROR) == T.ERROR
 
 
+def test_never_adds_nothing_to_a_union():
+    assert T.union(T.NEVER, T.INT) == T.INT
+    assert T.union(T.STR, T.union(T.NEVER, T.NONE)) == T.union(T.STR, T.NONE)
+    assert T.union(T.NEVER, T.NEVER) == T.NEVER
+
+
+def test_the_minimum_of_an_empty_list_with_a_default_orders_like_its_default():
+    # found by bench/bench_fuzz.py (seed 15): `max` refused an `int | Never`
+    import seglam
+
+    program = seglam.compile("def main(a: int) -> int:\n    return max(a, min([], default=0), abs(a))\n")
+    assert [program.run("main", (-3,), backend=b).value for b in ("compiled", "reference")] == [3, 3]
+
+
 def test_assignable_promotions_and_unions():
     assert assignable(T.INT, T.FLOAT) and assignable(T.BOOL, T.INT)
     assert not assignable(T.FLOAT, T.INT)
