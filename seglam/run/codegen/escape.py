@@ -201,8 +201,10 @@ def _runs_during_call(chain: Chain, k: int, builtin: Callable[[str], bool]) -> b
     node = chain[k][0]
     if isinstance(node, A.FunctionDef):
         return False
-    if not isinstance(node, (A.Lambda, A.GeneratorExp)) or k == 0:
-        return not isinstance(node, (A.Lambda, A.GeneratorExp))
+    if not isinstance(node, (A.Lambda, A.GeneratorExp)):
+        return True
+    if k == 0:
+        return False
     above, field = chain[k - 1]
     if isinstance(above, A.Keyword) and k >= 2:
         above, field = chain[k - 2]

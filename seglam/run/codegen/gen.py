@@ -252,12 +252,12 @@ class ModuleGen:
         if info is None or node.decorators:
             return Held()
         records = self.checked.records
-        types = [self._param_type(p, {q.name: q.type for q in info.params}) for p in node.params]
+        declared = {q.name: q.type for q in info.params}
+        types = [self._param_type(p, declared) for p in node.params]
         # no lambda or deep value among the arguments can reach a flat list argument
         if not all(immutable_type(t, records) or flat_collection(t, records) for t in types):
             return Held()
-        candidates = tuple(p.name for p, t in zip(node.params, types)
-                           if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, records))
+        candidates = tuple(p.name for p, t in zip(node.params, types) if flat_list_or_set(t, records))
         held = held_params(node, candidates, lambda name: not scope.binds(name), scope.is_module_def(node.name))
         self.held_escapes |= held.escapes
         self.held_passes |= held.passes
@@ -277,7 +277,7 @@ class ModuleGen:
         for p, t in params:
             if immutable_type(t, records):
                 continue
-            if isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, records):
+            if flat_list_or_set(t, records):
                 out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, p.name not in held.names, bool(held.passes)), ln))
                 continue
             freezer = flat if flat_collection(t, records) else nested if nested_collection(t, records) else freeze
@@ -462,6 +462,11 @@ def flat_collection(t: Any, records: Any) -> bool:
     if isinstance(t, T.DictType):
         return immutable_type(t.key, records) and immutable_type(t.value, records)
     return False
+
+
+def flat_list_or_set(t: Any, records: Any) -> bool:
+    """A flat list or set: frozen by a copy written out inline, or held (codegen.escape)."""
+    return isinstance(t, (T.ListType, T.SetType)) and flat_collection(t, records)
 
 
 def nested_collection(t: Any, records: Any) -> bool:
