@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/python -m seglam.cli.demo --cache $(DEMO_CACHE)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -p no:cacheprovider tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -18,6 +18,10 @@ from pathlib import Path
 
 import pytest
 
+#: Its tests share module fixtures worth computing once: one worker runs them all
+#: (``--dist loadgroup``, the Makefile's).
+pytestmark = pytest.mark.xdist_group("test_wheel")
+
 REPO = Path(__file__).resolve().parents[2]
 REQUEST = "Sort the following words alphabetically: List: pear apple"
 IGNORE = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".hypothesis", "mutants")

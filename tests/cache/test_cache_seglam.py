@@ -9,6 +9,10 @@ import pytest
 from seglam.cache import Cache, FamilyDraft, GateMiss
 from seglam.cache.toolchain import SeglamToolchain
 
+#: Its tests share module fixtures worth computing once: one worker runs them all
+#: (``--dist loadgroup``, the Makefile's).
+pytestmark = pytest.mark.xdist_group("test_cache_seglam")
+
 FAMILIES = Path(__file__).resolve().parents[2] / "stdlib" / "families"
 OPTS = {"max_examples": 10, "z3": False}  # keep the suite fast; admission defaults are stricter
 

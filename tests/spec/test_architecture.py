@@ -16,6 +16,10 @@ import pytest
 
 from tests.spec import architecture as arch
 
+#: Its tests share module fixtures worth computing once: one worker runs them all
+#: (``--dist loadgroup``, the Makefile's).
+pytestmark = pytest.mark.xdist_group("test_architecture")
+
 KNOWN_CYCLE_MODULES: frozenset = frozenset()
 
 KNOWN_UPWARD: frozenset = frozenset()

@@ -23,6 +23,10 @@ from seglam.verifier import runner as runner_module
 from seglam.verifier import worker
 from seglam.verifier.context import fresh_context
 
+#: Its tests share module fixtures worth computing once: one worker runs them all
+#: (``--dist loadgroup``, the Makefile's).
+pytestmark = pytest.mark.xdist_group("test_determinism")
+
 SOURCE = Path(__file__).parent / "determinism" / "witnesses.sgl"
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = {"max_examples": 20}

@@ -18,6 +18,10 @@ import pytest
 from tests.bench_scripts import load_bench
 from tests.data import BBH as DATA
 
+#: Its tests share module fixtures worth computing once: one worker runs them all
+#: (``--dist loadgroup``, the Makefile's).
+pytestmark = pytest.mark.xdist_group("test_routing")
+
 TASK = "date_understanding"
 
 
