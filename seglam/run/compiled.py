@@ -24,7 +24,7 @@ step for step, at every budget):
   range/str/tuple that cannot exit early charge all their steps up front when the fuel
   covers them; a pure ``while`` counts its steps with ``itertools.repeat``;
 - depth: the caller's depth is the hidden first argument ``h_d`` of every generated def
-  (lambdas count one level, checked by ``h_lam``);
+  (lambdas count one level, checked on entry: ``ir.LambdaEntry``);
 - size caps: checked where a value can grow, chosen from the static types; every other
   operation calls the shared stdlib implementation (:mod:`seglam.run.stdlib`).
 """

@@ -21,6 +21,17 @@ def normalised(source: str) -> str:
     return py.unparse(py.parse(textwrap.dedent(source)))
 
 
+#: How emission writes a comprehension step left in the context's form (``h_ctk()`` in the
+#: golden texts, the IR's ``ir.ItemStep``): inline, not as a call.
+CONTEXT_ITEM_STEP = "h_next(h_ctx.ticks, False) or h_ctx.refill()"
+
+
+def as_emitted(source: str) -> str:
+    """Golden text ``source`` as emission writes it when no pass changed it: normalised, with
+    each ``h_ctk()`` marker written inline."""
+    return normalised(source.replace("h_ctk()", CONTEXT_ITEM_STEP))
+
+
 def disagreements_at_every_budget(program, function: str, args: tuple) -> list[int]:
     """The fuel budgets (0 to what the run needs) at which the backends disagree."""
     total = program.run(function, args, backend="reference").fuel_used

@@ -40,7 +40,7 @@ def test_an_enumerate_is_as_long_as_its_one_argument():
     before = "[u_i * u_c for u_i, u_c in g_enumerate(u_xs) if h_ctk()]"
     after = ("[u_i * u_c for u_i, u_c in h_it1] if (h_n := (g_len(h_it1a) if (h_it1 := g_enumerate((h_it1a := u_xs))) "
              "is not None else 0)) <= h_f and (h_f := (h_f - h_n)) is not None "
-             "else [u_i * u_c for u_i, u_c in h_it1 if h_ctk()]")
+             "else [u_i * u_c for u_i, u_c in h_it1 if h_next(h_ctx.ticks, False) or h_ctx.refill()]")
     assert precharged_comprehension(before, "zipped") == normalised(after)
 
 

@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from seglam.check import types as T
-from seglam.run.codegen import inline
+from seglam.run.codegen import functions, inline
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
 from seglam.run.codegen.exprs import int_text_charged, native_zip_iterables, resolve_name
@@ -25,32 +25,66 @@ from seglam.run.stdlib_text import PADDING_STR_METHODS
 from seglam.syntax import ast as A
 
 
-def arguments(g, node: A.Call, fn: FnState, user_function: bool = False) -> tuple[list[py.expr], list[py.keyword]]:
+def arguments(g, node: A.Call, fn: FnState, user_function: bool = False,
+              handed_over: bool = False) -> tuple[list[py.expr], list[py.keyword]]:
     """Positional and keyword arguments; keywords of a call to a user function name its
-    parameters, which are mangled like every user name."""
+    parameters, which are mangled like every user name. ``handed_over``: the callee is a
+    builtin or the stdlib's, which calls a function value it is given as a plain callable
+    (:func:`functions.handed_over`)."""
+    def value(a: Any) -> py.expr:
+        out = g.expr(a, fn)
+        return functions.handed_over(g, a, out, g.depth_arg(fn)) if handed_over else out
+
     args: list[py.expr] = []
     for a in node.args:
         if isinstance(a, A.Starred):
             spread = P.call(g.ref(g.runtime.collect, "collect"), [P.name(CTX), g.expr(a.value, fn)])
             args.append(py.Starred(value=spread, ctx=P.LOAD))
         else:
-            args.append(g.expr(a, fn))
+            args.append(value(a))
     keywords = []
     for k in node.keywords:
         if k.name is not None and k.name.startswith("_") and not user_function:
             raise g.fail("keyword arguments cannot start with '_'", node)
         name = user(k.name) if (user_function and k.name is not None) else k.name
-        value = g.expr(k.value, fn)
+        kw_value = value(k.value) if k.name is not None else g.expr(k.value, fn)
         if user_function and k.name is None:
-            value = P.call(g.ref(g.runtime.user_kwargs, "user_kwargs"), [value])
-        keywords.append(P.kw(name, value))
+            kw_value = P.call(g.ref(g.runtime.user_kwargs, "user_kwargs"), [kw_value])
+        keywords.append(P.kw(name, kw_value))
     return args, keywords
 
 
 def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
+    """A call; a builtin's or the stdlib's that returns a callable (``itemgetter(1)``) makes
+    it a function value (:mod:`functions`)."""
+    call = _call(g, node, fn)
+    if not _user_call(g, node, fn) and functions.is_function_type(g.type_of(node)):
+        return functions.as_function(g, call)
+    return call
+
+
+def _user_call(g, node: A.Call, fn: FnState) -> bool:
+    """A call of a def, a function value or a record's function field: its result is
+    already a function value when it is one."""
+    func = node.func
+    if isinstance(func, A.Name):
+        return fn.scope.binds(func.id)
+    return not isinstance(func, A.Attribute) or _field_call(g, func)
+
+
+def _field_call(g, func: A.Attribute) -> bool:
+    """``r.f(...)`` calls a record's field ``f``, a function value (records have no
+    methods)."""
+    return isinstance(g.type_of(func.value), T.RecordType)
+
+
+def _call(g, node: A.Call, fn: FnState) -> py.expr:
     func = node.func
     if isinstance(func, A.Name) and not fn.scope.binds(func.id):
         return _named_call(g, node, func.id, fn)
+    if isinstance(func, A.Attribute) and _field_call(g, func):  # a function value in a record's field
+        args, keywords = arguments(g, node, fn, user_function=True)
+        return _value_call(g, func, P.attr(g.expr(func.value, fn), func.attr), args, keywords, fn)
     if isinstance(func, A.Attribute):
         base = func.value
         if isinstance(base, A.Name) and not fn.scope.binds(base.id) and base.id not in g.checked.enums \
@@ -61,13 +95,24 @@ def emit_call(g, node: A.Call, fn: FnState) -> py.expr:
             if base.id in g.runtime.builtin_type_names:
                 return _unbound_method_call(g, node, base.id, func.attr, fn)
         return _method_call(g, node, fn)
-    # a user function, lambda, nested def or any callable expression
+    # a user function, lambda, nested def or any function value: the callee's depth first
     args, keywords = arguments(g, node, fn, user_function=True)
     if isinstance(func, A.Name) and fn.scope.is_def(func.id):
         callee = ir.Def(user(func.id), module_level=fn.scope.is_module_def(func.id))
         held = [P.const(True)] if id(node) in g.held_passes else []  # escape.HELD: the held arguments passed on
         return P.call(callee, [g.depth_arg(fn), *args, *held], keywords)
-    return P.call(g.expr(func, fn), args, keywords)
+    return _value_call(g, func, g.expr(func, fn), args, keywords, fn)
+
+
+def _value_call(g, func: Any, callee: py.expr, args: list[py.expr], keywords: list[py.keyword],
+                fn: FnState) -> py.expr:
+    """A call of a value: a function value takes the call's depth first (:mod:`functions`)."""
+    callee_t = g.type_of(func)
+    if functions.is_function_type(callee_t):
+        return P.call(callee, [g.depth_arg(fn), *args], keywords)
+    if functions.may_be_function(callee_t):  # told apart at run time
+        return P.call(g.ref(g.runtime.call_value, "call_value"), [callee, g.depth_arg(fn), *args], keywords)
+    return P.call(callee, args, keywords)  # a record class used as a value
 
 
 #: Builtins that collect an iterable argument completely before using it: for these a
@@ -88,7 +133,7 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
             g.synthetic_types[id(listcomp)] = T.ListType(elem)
         node = A.Call(node.span, node.func, (listcomp,) + node.args[1:], node.keywords)
     if ident in g.checked.records or ident in g.checked.enums:
-        args, keywords = arguments(g, node, fn)
+        args, keywords = arguments(g, node, fn)  # a record keeps a function value as it is
         return P.call(resolve_name(g, ident, fn, node.func), args, keywords)
     qualified = g.checked.imports.get(ident)
     if qualified is not None:
@@ -110,7 +155,7 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         fast = inline.collecting_builtin(g, node, ident, fn)
         if fast is not None:
             return fast
-    args, keywords = arguments(g, node, fn)
+    args, keywords = arguments(g, node, fn, handed_over=True)
     native = NATIVE_BUILTINS.get(ident)
     if ident == "abs" and len(args) == 1 and not keywords and not isinstance(args[0], py.Starred):
         return sizework.unary(g, "abs", args[0], g.type_of(node.args[0]))  # charged for a big int
@@ -152,9 +197,10 @@ def _range_call(g, node, fn) -> bool:
 
 
 def _stdlib_call(g, node: A.Call, qualified: str, fn: FnState) -> py.expr:
-    args, keywords = arguments(g, node, fn)
     if qualified in g.runtime.records or qualified in g.runtime.enums:
+        args, keywords = arguments(g, node, fn)
         return P.call(g.ref(g.runtime.records.get(qualified) or g.runtime.enums[qualified], qualified), args, keywords)
+    args, keywords = arguments(g, node, fn, handed_over=True)
     impl = g.runtime.module_function(qualified)
     if impl is None:
         raise g.fail(f"unknown function {qualified!r}", node)
@@ -163,7 +209,7 @@ def _stdlib_call(g, node: A.Call, qualified: str, fn: FnState) -> py.expr:
 
 def _unbound_method_call(g, node: A.Call, type_name: str, method: str, fn: FnState) -> py.expr:
     """``str.join(sep, xs)``, ``dict.fromkeys(...)``: the first argument is the receiver."""
-    args, keywords = arguments(g, node, fn)
+    args, keywords = arguments(g, node, fn, handed_over=True)
     impl = g.runtime.type_function(type_name, method)
     if impl is not None:
         return P.call(g.ref(impl, f"{type_name}.{method}"), [P.name(CTX), *args], keywords)
@@ -240,7 +286,7 @@ def _method_call(g, node: A.Call, fn: FnState) -> py.expr:
         if fast is not None:
             return fast
     receiver = g.expr(func.value, fn)
-    args, keywords = arguments(g, node, fn)
+    args, keywords = arguments(g, node, fn, handed_over=True)
     if isinstance(t, T.DictType) and name in ("keys", "values", "items") and not keywords:
         return P.call(P.attr(receiver, name), args)  # the stdlib's are exactly these
     if isinstance(t, T.DictType) and name == "get" and not keywords and args \

@@ -27,7 +27,7 @@ import re
 from typing import Any, Callable
 
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen.state import CTX, NEXT
+from seglam.run.codegen.state import CTX, MAXD, NEXT
 from seglam.run.codegen.state import LOCAL_FUEL as LOCAL
 from seglam.run.context import BULK_UNIT
 from seglam.run.ir import nodes as ir
@@ -325,11 +325,23 @@ def _spend(marker: ir.Spend) -> py.expr:
 
 def _item_step(marker: ir.ItemStep) -> py.expr:
     if not marker.local:
-        return _call(marker)
+        # the context's step inline (true: a step taken, or ``refill``'s True), not a call
+        # of a helper: a Python call per item costs more than the step itself
+        return P.at(next_step().value, marker)
     # one comprehension step: the marker's value must be true, so test `>= 0`
     dec = py.NamedExpr(target=P.store(LOCAL), value=py.BinOp(left=P.name(LOCAL), op=py.Sub(), right=P.const(1)))
     ok = P.compare(dec, py.GtE(), P.const(0))
     return P.at(py.BoolOp(op=py.Or(), values=[ok, P.compare(refuel(), py.GtE(), P.const(0))]), marker)
+
+
+def _lambda_entry(entry: ir.LambdaEntry) -> py.expr:
+    """``(h_next(h_ctx.ticks, False) or h_ctx.refill()) and (depth < h_maxd or fault(h_ctx))``:
+    a lambda's step and depth test inline (a helper's call per lambda call costs more than
+    both), true when the body may run."""
+    depth_ok = py.BoolOp(op=py.Or(), values=[
+        P.compare(entry.depth, py.Lt(), P.name(MAXD)),
+        P.call(P.name(entry.fault), [P.name(CTX)])])
+    return P.at(py.BoolOp(op=py.And(), values=[next_step().value, depth_ok]), entry)
 
 
 def _decrement(negated_cost: py.expr) -> py.expr:
@@ -375,6 +387,7 @@ def _cap_int(node: ir.CapInt) -> py.expr:
 
 
 _FORMS: dict[type, Callable[[Any], Any]] = {
-    ir.Step: _step, ir.Charge: _charge, ir.Spend: _spend, ir.ItemStep: _item_step, ir.GrowCheck: _grow_check,
+    ir.Step: _step, ir.Charge: _charge, ir.Spend: _spend, ir.ItemStep: _item_step, ir.LambdaEntry: _lambda_entry,
+    ir.GrowCheck: _grow_check,
     ir.For: _for, ir.Clause: _clause, ir.Def: _def, ir.CapInt: _cap_int,
 }

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import ast as py
 import copy
-import functools
 from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import pyast as P
-from seglam.run.codegen import inline, sizework
+from seglam.run.codegen import functions, inline, sizework
 from seglam.run.codegen.inline import slice_object
 from seglam.run.codegen.runtime import BuiltinValue, UnboundMethod
 from seglam.run.codegen.sizework import (capped_len, compact, costly_key, int_checked, int_divided, key_type, keyed, len_capped,
                                          reusable)
-from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, LAMBDA_ENTRY, LEN_LIM, NEG_SMALL, SMALL,
+from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, DEPTH, LEN_LIM, NEG_SMALL, SMALL,
                                       STR_LIM, FnState)
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
@@ -48,8 +47,7 @@ def _name(g, node: A.Name, fn: FnState) -> py.expr:
 
 def resolve_name(g, ident: str, fn: FnState, node: Any) -> py.expr:
     if fn.scope.is_def(ident):
-        # a function used as a value: it is called at this call depth + 1
-        return P.call(g.ref(functools.partial, "partial"), [P.name(user(ident)), g.depth_arg(fn)])
+        return P.name(user(ident))  # a function value takes its call's depth first, as the def does
     if fn.scope.binds(ident):
         return P.name(user(ident))
     if ident in g.checked.records:
@@ -69,7 +67,7 @@ def resolve_name(g, ident: str, fn: FnState, node: Any) -> py.expr:
 def value_ref(g, value: Any, label: str) -> py.expr:
     """A reference to a stdlib value; builtins used as values are bound to the run's context."""
     if isinstance(value, (BuiltinValue, UnboundMethod)):
-        return P.call(g.ref(g.runtime.value_of, "value_of"), [P.name(CTX), g.ref(value, label)])
+        return functions.as_function(g, P.call(g.ref(g.runtime.value_of, "value_of"), [P.name(CTX), g.ref(value, label)]))
     return g.ref(value, label)
 
 
@@ -488,7 +486,10 @@ def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
     t = g.type_of(base)
     if isinstance(t, (T.RecordType, T.EnumType)) or t is None:
         return P.attr(value, node.attr)
-    return P.call(g.ref(g.runtime.attribute_value, "attribute"), [P.name(CTX), value, P.const(node.attr)])
+    attribute = P.call(g.ref(g.runtime.attribute_value, "attribute"), [P.name(CTX), value, P.const(node.attr)])
+    if isinstance(g.type_of(node), T.BoundMethodType):  # ``key=d.get``: a method as a value
+        return functions.as_function(g, attribute)
+    return attribute
 
 
 # ---- comprehensions and lambdas ------------------------------------------------------------------
@@ -510,7 +511,7 @@ def in_order(g, node: Any, iter_py: py.expr) -> py.expr:
 
 def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], FnState]:
     scope = fn.scope.child("comprehension", comprehension_locals(gens))
-    inner = FnState(fn.name, scope, fn.loop_depth, fn.lambdas)
+    inner = FnState(fn.name, scope, fn.loop_depth)
     out = []
     for i, gen in enumerate(gens):
         # the first iterable is evaluated in the enclosing scope, as in Python
@@ -554,11 +555,12 @@ def _genexp(g, node: A.GeneratorExp, fn: FnState) -> py.expr:
 
 def _lambda(g, node: A.Lambda, fn: FnState) -> py.expr:
     """A lambda call costs one step and one level of depth (checked on entry, as for a
-    def); ``h_lam(depth)`` does both and returns True."""
-    inner = FnState(fn.name, fn.scope.child("lambda", lambda_locals(node)), lambdas=fn.lambdas + 1)
-    args = g.arguments(node.params, fn)
+    def): like a def, a lambda takes its call's depth first (:mod:`functions`), and its body
+    runs when ``ir.LambdaEntry``, which does both and is true, allows."""
+    inner = FnState(fn.name, fn.scope.child("lambda", lambda_locals(node)))
+    args = g.arguments(node.params, fn, hidden_depth=True)
     body = g.expr(node.body, inner)
-    entry = P.call(P.name(LAMBDA_ENTRY), [g.depth_expr(fn)])
+    entry = ir.LambdaEntry(P.name(DEPTH), fault=g.ref(g.runtime.depth_fault, "depth_fault").id)
     return py.Lambda(args=args, body=py.IfExp(test=entry, body=body, orelse=P.const(None)))
 
 

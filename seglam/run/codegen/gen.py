@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seglam.check import types as T
-from seglam.run.codegen import calls, exprs, stmts
+from seglam.run.codegen import calls, exprs, functions, stmts
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.chars import one_char_reads
 from seglam.run.codegen.naming import hint, user
@@ -26,7 +26,7 @@ from seglam.run.codegen.escape import HELD, Held, held_params
 from seglam.run.codegen.emit import python_forms
 from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
-from seglam.run.codegen.state import (CHARGE, COMP_TICK, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LAMBDA_ENTRY, LEN_LIM,
+from seglam.run.codegen.state import (CHARGE, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LEN_LIM,
                                       MAXD, NEXT, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND, STR_LIM, TICK, CodegenError, FnState)
 from seglam.run.cost import SMALL_BITS
 from seglam.run.codegen.scopes import Scope, def_names, function_locals, lambda_locals, target_names
@@ -57,6 +57,7 @@ class ModuleGen:
     chars: frozenset = frozenset()  # ids of the name reads that hold one character (codegen.chars)
     held_escapes: set = field(default_factory=set)  # ids of uses of held parameters handed out (codegen.escape)
     held_passes: set = field(default_factory=set)  # ids of self-calls passing held parameters on
+    rebinds: bool = False  # a module constant holds function values: rebuilt over each run's factory
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -122,8 +123,6 @@ class ModuleGen:
         small_bits = P.call(self.ref(min, "min"), [P.attr(P.name(CTX), "max_int_bits"), P.const(SMALL_BITS)])
         body.append(P.stamp(P.assign(P.store(SMALL), py.BinOp(left=P.const(1), op=py.LShift(), right=small_bits)), line0))
         body.append(P.stamp(P.assign(P.store(NEG_SMALL), py.UnaryOp(op=py.USub(), operand=P.name(SMALL))), line0))
-        body.append(P.stamp(self.lambda_entry(), line0))
-        body.append(P.stamp(self.comprehension_tick(), line0))
         const_names: list[str] = []
         for stmt in mod.body:
             if isinstance(stmt, A.FunctionDef):
@@ -144,6 +143,8 @@ class ModuleGen:
             keys=[P.const(n) for n in self.checked.functions],
             values=[P.name(user(n)) for n in self.checked.functions],
         )
+        if self.rebinds:
+            body.insert(0, P.stamp(_environment(body), line0))
         consts = py.Tuple(elts=[P.name(user(n)) for n in const_names], ctx=P.LOAD)
         body.append(py.Return(value=py.Tuple(elts=[functions, consts, py.Tuple(elts=evaluators, ctx=P.LOAD)], ctx=P.LOAD)))
         factory = py.FunctionDef(
@@ -180,10 +181,15 @@ class ModuleGen:
         const_names.append(target.id)
         freeze = self.ref(self.runtime.freeze, "freeze")
         value = P.call(freeze, [self.expr(stmt.value, fn)])
+        cached: py.expr = py.Subscript(value=P.name("h_consts"), slice=P.const(index), ctx=P.LOAD)
+        if functions.may_hold_functions(self, self.type_of(stmt.value) or self.type_of(target)):
+            # its function values were made by the factory call that evaluated the constants
+            self.rebinds = True
+            cached = P.call(self.ref(self.runtime.rebound, "rebound"), [cached, P.name(ENV)])
         node = P.if_(
             py.Compare(left=P.name("h_consts"), ops=[py.Is()], comparators=[P.const(None)]),
             [P.assign(P.store(user(target.id)), value)],
-            [P.assign(P.store(user(target.id)), py.Subscript(value=P.name("h_consts"), slice=P.const(index), ctx=P.LOAD))],
+            [P.assign(P.store(user(target.id)), cached)],
         )
         return [P.stamp(node, ln)]
 
@@ -319,7 +325,7 @@ class ModuleGen:
         if names == frozenset(p.name for p in lam.params):
             test = self.expr(lam.body, fn)
         else:  # `:=` binds in the lambda: run it as one, so the function's own names stay untouched
-            inner = FnState(fn.name, fn.scope.child("lambda", names), lambdas=fn.lambdas)
+            inner = FnState(fn.name, fn.scope.child("lambda", names))
             own = py.Lambda(args=_args([user(p.name) for p in lam.params]), body=self.expr(lam.body, inner))
             test = P.call(own, [P.name(user(p.name)) for p in lam.params])
         # each contract evaluation costs one step, like a lambda call
@@ -337,25 +343,9 @@ class ModuleGen:
         ]
         return [P.stamp(s, ln) for s in stmts]
 
-    def lambda_entry(self) -> py.stmt:
-        """``h_lam(depth)``: the entry of a lambda call (one step, one depth level)."""
-        body = self.tick_stmts() + [
-            P.if_(P.compare(P.name("h_depth"), py.GtE(), P.name(MAXD)),
-                  [P.expr_stmt(P.call(self.ref(self.runtime.depth_fault, "depth_fault"), [P.name(CTX)]))]),
-            py.Return(value=P.const(True)),
-        ]
-        return py.FunctionDef(name=LAMBDA_ENTRY, args=_args(["h_depth"]), body=body, decorator_list=[],
-                              returns=None, type_comment=None)
-
-    def comprehension_tick(self) -> py.stmt:
-        """``h_ctk()``: one comprehension step; returns True (it sits in the ``if`` list)."""
-        body = self.tick_stmts() + [py.Return(value=P.const(True))]
-        return py.FunctionDef(name=COMP_TICK, args=_args([]), body=body, decorator_list=[],
-                              returns=None, type_comment=None)
-
     def depth_arg(self, fn: FnState) -> py.expr:
         """The depth argument of a call made from ``fn``'s code (the callee's caller depth)."""
-        return py.BinOp(left=P.name(DEPTH), op=py.Add(), right=P.const(1 + fn.lambdas))
+        return py.BinOp(left=P.name(DEPTH), op=py.Add(), right=P.const(1))
 
     def tick_stmts(self) -> list[py.stmt]:
         """One step of fuel (the IR's ``Step``: emission writes ``h_next(h_ctx.ticks, False) or
@@ -396,12 +386,6 @@ class ModuleGen:
         """A parameter default: evaluated when the def runs, and frozen (as the reference
         freezes every default it binds)."""
         return P.call(self.ref(self.runtime.freeze, "freeze"), [self.expr(expr, outer)])
-
-    def depth_expr(self, fn: FnState) -> py.expr:
-        """The Seglam depth of the code being emitted (lambdas count as calls)."""
-        if fn.lambdas == 0:
-            return P.name(DEPTH)
-        return py.BinOp(left=P.name(DEPTH), op=py.Add(), right=P.const(fn.lambdas))
 
     # ---- statements ---------------------------------------------------------------------------
 
@@ -495,3 +479,22 @@ def _is_constant(stmt: A.Assign | A.AnnAssign, checked: Any) -> bool:
     for t in (stmt.targets if isinstance(stmt, A.Assign) else (stmt.target,)):
         target_names(t, names)
     return bool(names & set(checked.constants))
+
+
+#: The factory's function whose closure holds the cells of all its names (``Runtime.rebound``).
+ENV = "h_env"
+
+
+def _environment(body: list[py.stmt]) -> py.stmt:
+    """``def h_env(): return (h_ctx, h_maxd, ..., u_f, ...)``: every name the factory binds
+    is then a cell of its closure, which ``Runtime.rebound`` gives a constant's lambdas."""
+    names = ["h_ctx"]
+    for stmt in body:
+        for node in [stmt, *getattr(stmt, "body", ()), *getattr(stmt, "orelse", ())] if isinstance(stmt, py.If) else [stmt]:
+            if isinstance(node, py.Assign):
+                names += [t.id for t in node.targets if isinstance(t, py.Name)]
+            elif isinstance(node, py.FunctionDef):
+                names.append(node.name)
+    listed = py.Tuple(elts=[P.name(n) for n in dict.fromkeys(names)], ctx=P.LOAD)
+    return py.FunctionDef(name=ENV, args=_args([]), body=[py.Return(value=listed)], decorator_list=[],
+                          returns=None, type_comment=None)

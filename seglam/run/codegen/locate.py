@@ -5,8 +5,6 @@ The frames of generated code in the traceback tell where the fault happened: a f
 number indexes the span table built during generation. The rules mirror the reference
 (a tree walker that locates a fault at the innermost node *being evaluated*):
 
-- the run-time helpers ``h_ctk`` (a comprehension step) and ``h_lam`` (a lambda's entry)
-  are not Seglam code: their caller's frame is where the fault is;
 - a fault on the structural line of a generator expression (its step) or of a lambda (its
   entry) belongs to the code that drives them (``sum(...)``, ``sorted(...)``), because the
   reference evaluates a generator's steps and a lambda's entry inside that call;
@@ -23,9 +21,6 @@ from typing import Any
 
 from seglam.run.faults import Fault, Frame
 from seglam.run.stdlib_core import fault_for
-
-_HELPERS = frozenset({"h_ctk", "h_lam"})
-
 
 def _frames(exc: BaseException, code_filename: str) -> list[tuple[str, int, bool, int]]:
     """``(code name, line, called from outside generated code, first line)`` per generated
@@ -55,8 +50,6 @@ def to_fault(exc: BaseException, prepared: Any, filename: str, entry: str | None
     fault = _classify(exc)
     frames = _frames(exc, prepared.code_filename)
     names = prepared.code_names
-    while frames and frames[-1][0] in _HELPERS:
-        frames.pop()
     # a generator's step belongs to its driver; a comprehension that is at the line of the
     # one it runs (an inner comprehension, called from its element) is that driver's context
     stepped = None

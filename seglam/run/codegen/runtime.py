@@ -15,6 +15,7 @@ import functools
 import itertools
 import operator
 import decimal
+import types
 from typing import Any, Callable
 
 from seglam.check import types as T
@@ -23,7 +24,8 @@ from seglam.run.stdlib_core import compare_cost, key_cost, keys_cost, sort_cost
 from seglam.run.context import step_chunk
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
-from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg, frozen_copy
+from seglam.run.values import (FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg,
+                               frozen_copy, is_record, record_fields)
 
 #: Python builtins whose Seglam implementation is the builtin itself (constant time, no
 #: charge, no cap): generated code calls them directly.
@@ -409,6 +411,60 @@ class Runtime:
         raise Fault("F-ASSERT", "assertion failed")
 
     @staticmethod
+    def as_function(plain: Callable) -> Callable:
+        """A builtin, a bound method or a callable a stdlib call returned, as a Seglam function
+        value: every function value takes the depth of its call first (a Seglam function's
+        call is a level deeper; a builtin's is no level, so the depth is ignored)."""
+        def function(h_d: int, /, *args: Any, **kwargs: Any) -> Any:  # h_d: see _takes_depth
+            return plain(*args, **kwargs)
+
+        return function
+
+    @staticmethod
+    def rebound(value: Any, env: Callable) -> Any:
+        """Module constant ``value`` with each function value made by the generated code
+        rebuilt over the cells of ``env``'s factory, the run's: a constant is evaluated once,
+        under its own context, but a lambda in it must charge, and check the depth and caps
+        of, the run that calls it, as the reference's does. Containers and records holding
+        one are rebuilt (frozen, as they were); anything else is returned as it is."""
+        cells = dict(zip(env.__code__.co_freevars, env.__closure__ or ()))
+        generated = env.__code__.co_filename
+
+        def walk(v: Any) -> Any:
+            t = type(v)
+            if t is types.FunctionType and v.__code__.co_filename == generated:
+                closure = tuple(cells.get(name, old) for name, old in zip(v.__code__.co_freevars, v.__closure__ or ()))
+                fresh = types.FunctionType(v.__code__, v.__globals__, v.__name__, v.__defaults__, closure or None)
+                fresh.__kwdefaults__ = v.__kwdefaults__
+                return fresh
+            if t is FrozenList or t is tuple:
+                return t(walk(x) for x in v)
+            if t is FrozenDict:
+                return FrozenDict({walk(k): walk(x) for k, x in v.items()})
+            if t is FrozenSet:
+                return FrozenSet(walk(x) for x in v)
+            if is_record(v):
+                return t(**{f: walk(getattr(v, f)) for f in record_fields(v)})
+            return v
+
+        return walk(value)
+
+    @staticmethod
+    def at_depth(value: Any, depth: int) -> Any:
+        """A value handed to a builtin (a sort key, ``map``...): a function value is called
+        there as a plain callable, at ``depth``, the depth of the call that hands it over
+        plus one (the builtin is no level); anything else (``key=None``, a builtin) as it is."""
+        return functools.partial(value, depth) if _takes_depth(value) else value
+
+    @staticmethod
+    def call_value(function: Any, depth: int, /, *args: Any, **kwargs: Any) -> Any:
+        """A call of a value whose static type is unknown: a function value takes the depth
+        first, anything else (a record class, a plain callable) only the arguments."""
+        if _takes_depth(function):
+            return function(depth, *args, **kwargs)
+        return function(*args, **kwargs)
+
+    @staticmethod
     def call_method(ctx: Any, receiver: Any, name: str, *args: Any, **kwargs: Any) -> Any:
         """``receiver.name(*args)`` dispatched on the receiver's run-time class."""
         impl = stdlib.lookup_method(receiver, name)
@@ -441,6 +497,14 @@ class Runtime:
 
 
 _SET_INPLACE = {"|": "update", "&": "intersection_update", "-": "difference_update", "^": "symmetric_difference_update"}
+
+
+def _takes_depth(value: Any) -> bool:
+    """``value`` is a function value of generated code (a def, a lambda, ``as_function``'s
+    adapter): its first parameter is the depth, ``h_d``, a name no Seglam program can write
+    (user names are ``u_``-prefixed)."""
+    code = getattr(value, "__code__", None)
+    return code is not None and code.co_argcount > 0 and code.co_varnames[0] == "h_d"
 
 
 class BuiltinValue:

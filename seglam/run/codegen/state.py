@@ -28,15 +28,13 @@ JOIN_MAX = "h_jn"
 #: A join of at most ``JOIN_BUDGET // (max_str_len + 1)`` items is built before its length
 #: is capped: even with every item at the cap, the string thrown away is this many characters.
 JOIN_BUDGET = 1 << 24
-#: ``h_ch(n)``, ``h_cx(n)``, ``h_ctk()``: the context forms of the IR's charge markers
-#: (seglam.run.ir.nodes: Charge, Spend, ItemStep), bound by the module's factory.
+#: ``h_ch(n)``, ``h_cx(n)``: the context forms of the IR's charge markers (seglam.run.ir.nodes:
+#: Charge, Spend), bound by the module's factory; an ``ItemStep`` is written inline.
 CHARGE = ir.CHARGE
 SPEND = ir.SPEND
 #: Ints within ``-h_small <= v <= h_small`` cost no extra work (seglam.run.cost.SMALL_BITS).
 SMALL = "h_small"
 NEG_SMALL = "h_nsmall"
-LAMBDA_ENTRY = "h_lam"
-COMP_TICK = ir.ITEM_STEP
 #: The local a region that counts fuel in a local keeps it in (seglam.run.codegen.fuel).
 LOCAL_FUEL = "h_f"
 
@@ -67,4 +65,3 @@ class FnState:
     name: str  # Seglam name, for traces
     scope: Scope
     loop_depth: int = 0
-    lambdas: int = 0  # how many lambdas enclose the code being emitted (each is a call level)

@@ -23,11 +23,14 @@ from __future__ import annotations
 import ast as py
 from typing import Any, Literal
 
-#: The generated module's names of the markers' context forms (bound by its factory):
-#: ``h_ch(n)`` is ``ctx.charge``, ``h_cx(n)`` ``ctx.spend``, ``h_ctk()`` one comprehension step.
+#: The markers' call names: ``h_ch(n)`` is ``ctx.charge`` and ``h_cx(n)`` ``ctx.spend`` (bound
+#: by the generated module's factory); ``h_ctk()``, one comprehension step, names the marker in
+#: the IR only (emission writes the step inline).
 CHARGE = "h_ch"
 SPEND = "h_cx"
 ITEM_STEP = "h_ctk"
+#: The IR name of a lambda's entry (:class:`LambdaEntry`; emission writes it inline).
+LAMBDA_ENTRY = "h_lam"
 
 #: How a sized iterable's length is measured up front: ``len`` (a str, a tuple, a fresh list)
 #: or the runtime's ``sized_len`` (a range, ``reversed`` of one); ``unmutated`` (a comprehension
@@ -101,6 +104,25 @@ class ItemStep(_Marker):
     """The step of one comprehension item, first in its clause's conditions (a true value)."""
 
     callee = ITEM_STEP
+
+
+class LambdaEntry(_Fixed, py.Call):
+    """The entry of a lambda call, the test of its body: one step of the context's fuel (a
+    lambda keeps the context counter), then its depth (``depth``, the depth of the code that
+    made it, against the cap, faulting through ``fault``, the name of ``Runtime.depth_fault``);
+    true. Not a charge marker: the passes see a call they know nothing of, as they would a
+    helper's. In its IR form a call of ``h_lam``."""
+
+    facts = ("fault",)
+
+    def __init__(self, depth: py.expr | None = None, fault: str = "", **positions: Any) -> None:
+        super().__init__(func=py.Name(id=LAMBDA_ENTRY, ctx=py.Load()), args=[depth] if depth else [], keywords=[],
+                         **positions)
+        self.fault = fault
+
+    @property
+    def depth(self) -> py.expr:
+        return self.args[0]
 
 
 class GrowCheck(_Fixed, py.If):
