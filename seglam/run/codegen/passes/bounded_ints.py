@@ -48,6 +48,9 @@ from seglam.run.limits import MAX_FUEL
 BOUND = 1 << 30
 #: No bound past this many bits is used (SMALL_BITS: beyond it the slow path may charge).
 MAX_BITS = 512
+#: Loops nested deeper than this are not versioned themselves (found by a red-team run: 16
+#: nested loops took 30 s to compile, doubling per level).
+MAX_NESTING = 4
 
 _DIVIDING = (py.FloorDiv, py.Mod, py.RShift)
 
@@ -94,6 +97,7 @@ class _Stripper:
         self.slack: dict[str, int] = {}  # names a versioned loop rebinds -> how far past BOUND they may grow
         self.entry: dict[str, int] = {}  # names set to a bounded value earlier in this block -> the bound
         self.stripped = False  # a test was left out here or in a loop nested here
+        self.nesting = 0  # how many loops enclose this block (each versioned loop is processed twice)
 
     def block(self, stmts: list[py.stmt]) -> list[py.stmt]:
         out: list[py.stmt] = []
@@ -141,7 +145,7 @@ class _Stripper:
         inner = _Stripper(self.range_name, self.fresh, known, params)
         inner.rebound, inner.region, inner.assigned = self.rebound, region, set(self.assigned)
         inner.len_name, inner.number_test, inner.once = self.len_name, self.number_test, self.once
-        inner.slack, inner.entry = self.slack, dict(self.entry)
+        inner.slack, inner.entry, inner.nesting = self.slack, dict(self.entry), self.nesting
         return inner
 
     def stmt(self, s: py.stmt) -> list[py.stmt]:
@@ -184,7 +188,12 @@ class _Stripper:
 
     def _version(self, loop: py.For | py.While) -> list[py.stmt] | None:
         """The loop versioned on its counter's bounds (a range ``for``) and on those of the
-        parameters it rebinds without growing them (:meth:`_shrinking`); None: neither."""
+        parameters it rebinds without growing them (:meth:`_shrinking`); None: neither, or
+        the loop is nested past MAX_NESTING (each versioned level processes its body twice:
+        a deeper nest would take time exponential in its depth; its tests may still go, on
+        the bounds of the loops around it)."""
+        if self.nesting >= MAX_NESTING:
+            return None
         counter = self._range_loop(loop) if isinstance(loop, py.For) else None
         shrinking, grown = self._shrinking(loop)
         if counter is None and not shrinking:
@@ -210,6 +219,7 @@ class _Stripper:
                 bound = BOUND - 1
         counters = {} if counter is None else {counter: bound}
         inner = self._scope({**self.known, **counters}, self.params | shrinking, True)
+        inner.nesting = self.nesting + 1
         inner.slack = {**self.slack, **grown}
         loop_stores = {n.id for n in py.walk(loop) if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)}
         inner.entry = {k: v for k, v in self.entry.items() if k not in loop_stores}
@@ -220,6 +230,7 @@ class _Stripper:
         # the input loop, and both else clauses, with the enclosing loops' bounds still known
         outer_known = self._scope(self.known, self.params, self.region)
         outer_known.entry = dict(inner.entry)  # what the loop stores may differ when a nested loop starts
+        outer_known.nesting = self.nesting + 1
         if isinstance(loop, py.While):  # evaluated before each iteration
             fast.test = inner.expr(fast.test)
             loop.test = outer_known.expr(loop.test)
@@ -352,6 +363,8 @@ class _Stripper:
         loop's; a later clause's must be bounded already (literals, counters, parameters)."""
         gens = node.generators
         gens[0].iter = self.expr(gens[0].iter)  # evaluated in the enclosing scope
+        if self.nesting >= MAX_NESTING:  # as for a loop (_version): its tests go on the outer bounds only
+            return self.inside(node)
         stored = [n.id for n in py.walk(node) if isinstance(n, py.Name) and not isinstance(n.ctx, py.Load)]
         known = {k: v for k, v in self.known.items() if k not in stored}
         counters: dict[str, int] = {}
@@ -377,8 +390,10 @@ class _Stripper:
                 counters[name] = bound
                 tests.extend(checks)
         fast_scope = self._scope({**known, **counters}, self.params, True)
+        fast_scope.nesting = self.nesting + 1
         fast = fast_scope.inside(copy.deepcopy(node))
         slow_scope = self._scope(known, self.params, self.region)
+        slow_scope.nesting = self.nesting + 1
         node = slow_scope.inside(node)
         self.largest = max(self.largest, slow_scope.largest)
         self.stripped = self.stripped or slow_scope.stripped or fast_scope.stripped
