@@ -45,8 +45,8 @@ def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spe
         value = seglam_repr(ctx, value)
     elif conversion == "s":
         value = seglam_str(ctx, value)
-    elif conversion == "a":
-        value = ascii(seglam_repr(ctx, value))
+    elif conversion == "a":  # ascii(): the repr with its non-ASCII characters escaped
+        value = seglam_repr(ctx, value).encode("ascii", "backslashreplace").decode("ascii")
     if not spec:
         return ctx.check_str(seglam_str(ctx, value))
     check_spec(ctx, spec)
