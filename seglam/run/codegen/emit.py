@@ -126,7 +126,18 @@ def _header(prepared: Any) -> str:
 def python_forms(tree: py.AST) -> py.AST:
     """``tree`` with every IR node replaced by its Python form (in place where it can).
     ``Effect``s go last: where one stands tells the ``Let``s around it what is evaluated."""
-    return _Effects().visit(_Forms().visit(tree))
+    return _Effects().visit(_Forms(_shared_lets(tree)).visit(tree))
+
+
+def _shared_lets(tree: py.AST) -> frozenset[int]:
+    """The ids of the ``Let``s reachable along more than one path (a pass shared them between
+    two versions of a loop): only these are written into a copy."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    for node in py.walk(tree):  # a node under a shared one is reached once per path
+        if isinstance(node, ir.Let):
+            (shared if id(node) in seen else seen).add(id(node))
+    return frozenset(shared)
 
 
 def _refuel_call() -> py.expr:
@@ -165,8 +176,9 @@ class _Forms(py.NodeTransformer):
     """Writes each IR node's Python form, children first; ``in_iterable`` counts the
     comprehension iterables being written (where Python forbids ``:=``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared_lets: frozenset[int] = frozenset()) -> None:
         self.in_iterable = 0
+        self.shared_lets = shared_lets
 
     def visit(self, node: py.AST) -> Any:
         if isinstance(node, _COMPREHENSIONS):
@@ -209,8 +221,9 @@ class _Forms(py.NodeTransformer):
         return comp
 
     def _let(self, let: ir.Let) -> py.expr:
-        # written into a copy: a pass may have shared the Let between two versions of a loop
-        body = copy.deepcopy(let.body)
+        # a Let a pass shared between two versions of a loop is written into a copy (deep
+        # copies of every Let made compiling a long f-string quadratic-looking: 7 of 24 s)
+        body = copy.deepcopy(let.body) if id(let) in self.shared_lets else let.body
         read = None if self.in_iterable else _first_read(body, let.name)
         if read is not None:
             read(py.copy_location(py.NamedExpr(target=P.store(let.name), value=let.value), let))
