@@ -38,11 +38,37 @@ def parse(source: str, filename: str = "<input>") -> A.Module:
     if deepest is not None:
         raise CheckError([Diagnostic("E-NESTING", f"expressions and blocks nest deeper than {MAX_TREE_DEPTH} levels", deepest.span, filename,
                                      "split the expression with intermediate variables")], source)
+    loop = _deepest_loop(module)
+    if loop is not None:
+        raise CheckError([Diagnostic("E-NESTING", f"loops nest deeper than {MAX_LOOP_NESTING} levels in one function", loop.span,
+                                     filename, "move the inner loops into a function of their own")], source)
     return module
 
 
 #: Deepest syntax tree accepted, so that every later stage can recurse over the tree freely.
 MAX_TREE_DEPTH = 200
+
+
+#: Loops nested in one function. CPython refuses more than 20 statically nested blocks, and
+#: the compiled backend may write a loop as two (a counted ``while``: ``while True: for ...``):
+#: at most 10, so that both a program and its compiled form are Python.
+MAX_LOOP_NESTING = 10
+
+
+def _deepest_loop(module: A.Module):
+    """The first ``for``/``while`` nested in more than MAX_LOOP_NESTING loops of its function
+    (a ``def`` or ``lambda`` starts counting again), or None."""
+    stack = [(module, 0)]
+    while stack:
+        node, loops = stack.pop()
+        if isinstance(node, (A.FunctionDef, A.Lambda)):
+            loops = 0
+        elif isinstance(node, (A.For, A.While)):
+            loops += 1
+            if loops > MAX_LOOP_NESTING:
+                return node
+        stack.extend((child, loops) for child in A.iter_children(node))
+    return None
 
 
 def _deepest_node(module: A.Module):
