@@ -85,7 +85,13 @@ class Program:
         self._backends: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._plans = {name: call_plan(name, info, checked) for name, info in checked.functions.items()}
-        self._backend(backend)  # prepare the default backend now, so code generation errors surface here
+        try:
+            self._backend(backend)  # prepare the default backend now, so code generation errors surface here
+        except Fault as gap:  # a program the checker accepts and the generator cannot compile
+            raise CheckError([Diagnostic(
+                "E-UNSUPPORTED", gap.message, gap.span or Span(1, 1, 1, 2), filename,
+                "a gap of the compiled backend, not of the program: please report it; "
+                "backend=\"reference\" (`seglam run --backend reference`) runs it")], source) from None
 
     # ---- identity ------------------------------------------------------------------------
 
