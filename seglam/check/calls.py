@@ -332,25 +332,42 @@ def _replace(cx: Context, qual, args, node, st) -> t.Type:
     return rec
 
 
+#: What `field(...)` may say in Seglam: its default. Its other options (`repr`, `compare`,
+#: `hash`, `init`, `kw_only`, `metadata`) would change printing, equality, hashing, ordering
+#: or the constructor, which neither backend does, so they are refused rather than ignored.
+FIELD_OPTIONS = ("default", "default_factory")
+
+
 def _field_call(cx: Context, qual, args, node, st) -> t.Type:
     untyped_lambdas(cx, args, st)
     if not cx.in_record_field:
         cx.report.error("E-TYPE", "`field(...)` is only allowed as a record field default", node.span)
         return t.ERROR
-    for a in args:
-        if a.keyword == "default":
-            return a.type or t.ERROR
-        if a.keyword == "default_factory":
-            ft = a.type
-            if isinstance(ft, t.BuiltinFnType) and ft.qualname in ("list", "dict", "set"):
-                return {"list": t.ListType(t.NEVER), "dict": t.DictType(t.NEVER, t.NEVER), "set": t.SetType(t.NEVER)}[ft.qualname]
-            cx.report.error("E-TYPE", "`default_factory` must be `list`, `dict` or `set`", a.node.span)
-            return t.ERROR
-        cx.report.error("E-ARGS", f"`field` does not take `{a.keyword or 'positional arguments'}` in Seglam",
-                        a.node.span, "use `field(default=...)` or `field(default_factory=list)`")
+    refused = [a for a in args if a.keyword not in FIELD_OPTIONS]
+    for a in refused:
+        what = f"`{a.keyword}=`" if a.keyword else "`**` arguments" if a.star == "**" else "positional arguments"
+        cx.report.error("E-ARGS", f"`field` does not take {what} in Seglam", _keyword_span(node, a),
+                        "a field's only option is its default: `field(default=...)` or `field(default_factory=list)`")
+    given = [a for a in args if a.keyword in FIELD_OPTIONS]
+    if refused:
         return t.ERROR
-    cx.report.error("E-ARGS", "`field` needs `default=` or `default_factory=`", node.span)
+    if len(given) != 1:
+        cx.report.error("E-ARGS", "`field` needs one of `default=` or `default_factory=`", node.span,
+                        "e.g. `field(default=0)` or `field(default_factory=list)`")
+        return t.ERROR
+    a = given[0]
+    if a.keyword == "default":
+        return a.type or t.ERROR
+    ft = a.type
+    if isinstance(ft, t.BuiltinFnType) and ft.qualname in ("list", "dict", "set"):
+        return {"list": t.ListType(t.NEVER), "dict": t.DictType(t.NEVER, t.NEVER), "set": t.SetType(t.NEVER)}[ft.qualname]
+    cx.report.error("E-TYPE", "`default_factory` must be `list`, `dict` or `set`", a.node.span)
     return t.ERROR
+
+
+def _keyword_span(node: ast.Call, arg: Arg):
+    """Where ``arg`` is written: from its keyword (`repr=False`), else the value itself."""
+    return next((k.span for k in node.keywords if k.value is arg.node), arg.node.span)
 
 
 def _auto_call(cx: Context, qual, args, node, st) -> t.Type:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from seglam.check import types as t
 from seglam.check.annotations import AnnotationResolver
 from seglam.check.env import FnCtx, ModuleEnv, Reporter, State
+from seglam.check.typeops import MAX_TYPE_SIZE, type_size
 
 
 #: An expression rule: ``rule(cx, node, state, expected type or None) -> type``.
@@ -53,6 +54,7 @@ class Context:
     lambdas: dict[int, tuple] = field(default_factory=dict)       # id(stored lambda) -> (node, scopes, state)
     key_results: dict[int, Any] = field(default_factory=dict)     # id(key= argument) -> the type it returns
     loop_facts: dict[int, tuple] = field(default_factory=dict)    # id(loop) -> (names it assigns, its size)
+    type_sizes: dict[int, tuple] = field(default_factory=dict)    # id(type) -> (type, its tree size): typeops.type_size
 
     @property
     def types(self) -> dict[int, t.Type]:
@@ -67,6 +69,11 @@ class Context:
             result: t.Type = t.ERROR
         else:
             result = rule(self, node, st, expected)
+        if type_size(result, self.type_sizes) > MAX_TYPE_SIZE:
+            self.report.error("E-NESTING", f"the type of this expression has more than {MAX_TYPE_SIZE:,} parts",
+                              node.span, hint="a value that nests copies of itself (`(x, x)`, `{x: x}`) doubles its type "
+                                              "each time: use a record, or a list or dict of one element type")
+            result = t.ERROR
         self.types[id(node)] = result
         return result
 

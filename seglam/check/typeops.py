@@ -179,10 +179,40 @@ def has_typevars(x: t.Type) -> bool:
 
 
 def has_error(x: t.Type) -> bool:
-    """Whether an error (or Any) type occurs anywhere inside ``x``."""
-    if isinstance(x, (t.ErrorType, t.AnyType)):
-        return True
-    return any(has_error(c) for c in _children(x))
+    """Whether an error (or Any) type occurs anywhere inside ``x``.
+
+    Each distinct part is looked at once (by identity): inferred types share parts, and
+    `x2 = (x1, x1)` doubles the tree but not the parts it is made of."""
+    seen: set[int] = set()
+    todo = [x]
+    while todo:
+        part = todo.pop()
+        if id(part) in seen:
+            continue
+        seen.add(id(part))
+        if isinstance(part, (t.ErrorType, t.AnyType)):
+            return True
+        todo.extend(_children(part))
+    return False
+
+
+#: The most parts (nodes of its tree, counted with repeats) an expression's type may have.
+#: Every walk of a type (rendering, comparing, hashing, joining) follows the tree, so a
+#: type whose tree doubles per line (`x2 = (x1, x1)`) would make checking exponential.
+#: A literal's type grows with its text; this bound passes a 50,000-item tuple display.
+MAX_TYPE_SIZE = 100_000
+
+
+def type_size(x: t.Type, memo: dict[int, tuple[t.Type, int]]) -> int:
+    """The number of parts of ``x``'s tree, counted with repeats, computed once per distinct
+    part: ``memo`` maps ``id(part)`` to the part (kept alive, so the id stays its own) and
+    its size, and may be shared across calls."""
+    known = memo.get(id(x))
+    if known is not None:
+        return known[1]
+    size = 1 + sum(type_size(c, memo) for c in _children(x))
+    memo[id(x)] = (x, size)
+    return size
 
 
 def _children(x: t.Type) -> tuple[t.Type, ...]:

@@ -12,11 +12,30 @@ from seglam.check.typeops import as_dict, assignable, hashable, is_bottom, iter_
 from seglam.syntax import ast
 
 
+#: Names that only declare (a decorator, a field's default, an enum's base or member
+#: value): neither backend has a value for them, so using one as a value is refused here,
+#: by qualified name: (code, message, hint).
+DECLARING_NAMES: dict[str, tuple[str, str, str]] = {
+    "requires": ("E-CONTRACT", "`requires` is a decorator, not a value", "write `@requires(lambda ...: ...)` above a function"),
+    "ensures": ("E-CONTRACT", "`ensures` is a decorator, not a value", "write `@ensures(lambda ..., result: ...)` above a function"),
+    "dataclasses.dataclass": ("E-TYPE", "`dataclass` is a class decorator, not a value",
+                              "write `@dataclass(frozen=True)` above a class of annotated fields"),
+    "dataclasses.field": ("E-TYPE", "`field` gives a record field its default, it is not a value",
+                          "write `items: list[int] = field(default_factory=list)` in a record"),
+    "enum.Enum": ("E-TYPE", "`Enum` is a base class, not a value", "write `class Color(Enum):` with its members"),
+    "enum.auto": ("E-TYPE", "`auto` gives an enum member its value, it is not a value", "write `RED = auto()` in an Enum class"),
+}
+
+
 def value(cx: Context, node, st: State, expected: t.Type | None = None, what: str | None = None) -> t.Type:
     """An expression whose value is used: module/function/class references are errors."""
     ty = cx.expr(node, st, expected)
     if isinstance(ty, t.ModuleType):
         cx.report.error("E-TYPE", f"module `{ty.name}` cannot be used as a value", node.span)
+        return t.ERROR
+    if isinstance(ty, t.BuiltinFnType) and ty.qualname in DECLARING_NAMES:
+        code, message, hint = DECLARING_NAMES[ty.qualname]
+        cx.report.error(code, message, node.span, hint)
         return t.ERROR
     if isinstance(ty, t.FunctionRefType):
         info = cx.env.functions.get(ty.name)

@@ -413,19 +413,28 @@ def coerce_inputs(values: Mapping[str, Any], signature: Signature) -> dict[str, 
     return out
 
 
+def _as_float(number: int, name: str) -> float:
+    """An int for a float parameter; past the float range a ValueError (a bad input, as
+    every other mismatch here), not float()'s OverflowError."""
+    try:
+        return float(number)
+    except OverflowError:
+        raise ValueError(f"parameter {name}: the number is too large for a float") from None
+
+
 def coerce(value: Any, type_text: str, name: str = "value") -> Any:
     t = type_text.replace(" ", "")
     options = t.split("|")
     if value is None and "None" in options:
         return None
     head = options[0].split("[", 1)[0]
+    if head == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return _as_float(value, name)
     try:
         if head == "Decimal" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return Decimal(str(value))
         if head == "date" and isinstance(value, str):
             return datetime.date.fromisoformat(value)
-        if head == "float" and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
         if head == "tuple" and isinstance(value, list):
             return tuple(value)
         if head == "set" and isinstance(value, list):

@@ -10,8 +10,10 @@ from seglam.syntax import ast as A
 from seglam.syntax.lower_text import decode_plain, fstring, merge_strings, string_prefix
 from seglam.syntax.lowering import Lowering
 
-#: Longest integer literal accepted (CPython's own str→int limit is 4300 digits).
+#: The most decimal digits an integer literal's value may have, in any base (CPython's own
+#: str→int limit is 4300 digits; hex, octal and binary are held to the same size).
 MAX_INT_LITERAL_DIGITS = 4300
+_INT_LITERAL_BOUND = 10 ** MAX_INT_LITERAL_DIGITS
 
 
 def check_target(lw: Lowering, node):
@@ -81,10 +83,25 @@ def _x_number(lw: Lowering, tree, span):
         return A.UnsupportedExpr(span, "complex")
     if token.type == "FLOAT_NUMBER":
         return A.Constant(span, float(text))
-    if token.type == "DEC_NUMBER" and len(text) > MAX_INT_LITERAL_DIGITS:
-        lw.error(span, f"integer literal has more than {MAX_INT_LITERAL_DIGITS} digits", code="E-NESTING")
+    number = _int_literal_value(text)
+    if number is None:
+        lw.error(span, f"integer literal is too large: its value has more than {MAX_INT_LITERAL_DIGITS} decimal digits",
+                 "compute a larger number instead (`2 ** 20_000`): the run checks it against max_int_bits",
+                 code="E-NESTING")
         return A.Constant(span, 0)
-    return A.Constant(span, int(text, 0))
+    return A.Constant(span, number)
+
+
+def _int_literal_value(text: str) -> int | None:
+    """The value of an integer literal (no `_`), None when it is 10**4300 or more.
+
+    A decimal literal is measured before it is converted (that conversion is quadratic);
+    the others convert in linear time, then their value is measured."""
+    if text[:2].lower() not in ("0x", "0o", "0b"):
+        digits = text.lstrip("0") or "0"
+        return int(digits) if len(digits) <= MAX_INT_LITERAL_DIGITS else None
+    number = int(text, 0)
+    return number if number < _INT_LITERAL_BOUND else None
 
 
 def _x_neg_number(lw: Lowering, tree, span):

@@ -12,6 +12,8 @@ from seglam.syntax.intdigits import int_to_text
 from seglam.syntax.jsontext import loads
 
 PROGRAM = (
+    "def half(x: float) -> float:\n    return x / 2\n\n"
+    "def total(xs: list[float], y: float | None) -> float:\n    return sum(xs)\n\n"
     "def surrogate() -> str:\n    return \"\\ud800\"\n\n"
     "def ident(x: int) -> int:\n    return x\n\n"
     "def size(xs: list[int]) -> int:\n    return len(xs)\n"
@@ -65,6 +67,23 @@ def test_the_largest_seglam_int_is_accepted_and_one_bit_more_is_refused(prog, ca
 def test_an_int_with_too_many_digits_is_refused(prog, capsys):
     assert main(["run", prog, "--call", "ident", "1" * 20_000]) == 2
     assert "integer has 20000 digits" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("call, argument", [
+    ("half", "9" * 400), ("half", "x=" + "9" * 400), ("half", "-" + "9" * 400),
+    ("total", "[1, " + "9" * 400 + "]"), ("total", "y=" + "9" * 400),
+], ids=["positional", "keyword", "negative", "list-element", "optional"])
+def test_an_int_too_large_for_a_float_parameter_is_an_input_error(prog, capsys, call, argument):
+    # found by the red-team reproducer 10-cli-float-overflow.sgl: an OverflowError traceback
+    arguments = [argument] if call == "half" else ([argument, "null"] if argument.startswith("[") else ["[]", argument])
+    assert main(["run", prog, "--call", call, *arguments]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("seglam run: argument") and "too large for a float" in err and "Traceback" not in err
+
+
+def test_the_largest_int_a_float_holds_is_a_float_argument(prog, capsys):
+    assert main(["run", prog, "--call", "half", str(2 ** 1023), "--json"]) == 0
+    assert loads(capsys.readouterr().out)["value"] == float(2 ** 1022)
 
 
 @pytest.mark.parametrize("command", ["check", "run", "verify"])

@@ -146,6 +146,14 @@ def test_coerce_json_to_parameter_types():
         coerce("x", "int")
 
 
+def test_coerce_refuses_an_int_too_large_for_a_float():
+    # `seglam ask --input x=999...9` / an eval stream's inputs for a float parameter: a
+    # ValueError (reported as a bad input), not an OverflowError out of float()
+    assert coerce(2 ** 1023, "float") == float(2 ** 1023)
+    with pytest.raises(ValueError, match="too large for a float"):
+        coerce(10 ** 400, "float")
+
+
 def test_verifier_reports_are_summarised_for_the_model():
     import json
 
