@@ -298,11 +298,28 @@ def _render_fault(fault, program) -> str:
     innermost = program.file_of(fault.trace[-1].function) if fault.trace else (fault.filename, program.source)
     lines = [Diagnostic(fault.code, fault.message, span, fault.filename).render(innermost[1] if fault.span else None)]
     caller = program.filename
+    calls = []
     for frame in fault.trace:
         where = f"{caller}:{frame.span.line}:{frame.span.col}" if frame.span else caller
-        lines.append(f"  in {frame.function} ({where})")
+        calls.append(f"  in {frame.function} ({where})")
         caller = program.file_of(frame.function)[0]
-    return "\n".join(lines)
+    return "\n".join(lines + _collapsed(calls))
+
+
+def _collapsed(calls: list[str], shown: int = 3) -> list[str]:
+    """Runs of one repeated call line (a deep recursion) shown ``shown`` times, then counted,
+    as CPython's tracebacks do: a fault 30,000 calls deep prints a few lines, not 30,000."""
+    out: list[str] = []
+    i = 0
+    while i < len(calls):
+        j = i
+        while j < len(calls) and calls[j] == calls[i]:
+            j += 1
+        out.extend(calls[i:min(j, i + shown)])
+        if j - i > shown:
+            out.append(f"  [the line above repeated {j - i - shown} more times]")
+        i = j
+    return out
 
 
 if __name__ == "__main__":

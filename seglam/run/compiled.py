@@ -44,7 +44,7 @@ from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.run.result import RunResult
-from seglam.run.stack import run_deep
+from seglam.run.stack import MAX_FRAMES, run_deep
 from seglam.syntax import ast as A
 
 __all__ = ["CompiledBackend"]
@@ -52,7 +52,6 @@ __all__ = ["CompiledBackend"]
 #: Python frames a Seglam call may need (its own, a comprehension, a lambda, a stdlib
 #: helper...), used to keep CPython's recursion limit above ``max_depth``.
 _FRAMES_PER_CALL = 4
-_MAX_RECURSION_LIMIT = 20_000
 
 
 class CompiledBackend:
@@ -184,4 +183,4 @@ def _example_exprs(checked: Any) -> tuple:
 def _frames(max_depth: int) -> int:
     """Python frames a run may need: CPython must not stop before Seglam's own depth limit
     does (F-DEPTH either way, but the Seglam check gives the right span and trace)."""
-    return min(max_depth * _FRAMES_PER_CALL + 200, _MAX_RECURSION_LIMIT)
+    return min(max_depth * _FRAMES_PER_CALL + 200, MAX_FRAMES)  # past SAFE_FRAMES: a thread with a big stack

@@ -67,6 +67,22 @@ def test_run_fault_exit_code(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["fault"]["code"] == "F-ZERO-DIV"
 
 
+def test_a_deep_fault_prints_a_repeated_call_three_times_then_counts_the_rest(tmp_path, capsys):
+    """A recursion that hits the depth limit printed one line per call (30,000 lines at
+    --max-depth 30000, found by a red-team run); runs of one call line are collapsed as
+    CPython's tracebacks collapse them, and --json keeps the whole trace."""
+    path = tmp_path / "down.sgl"
+    path.write_text("def down(n: int) -> int:\n    if n == 0:\n        return 0\n    return 1 + down(n - 1)\n\n"
+                    "def main(n: int) -> int:\n    return down(n)\n")
+    assert main(["run", str(path), "500", "--max-depth", "50"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    calls = [line for line in lines if line.startswith("  in down")]
+    assert calls[0].endswith(":7:12)") and calls[1:] == [f"  in down ({path}:4:16)"] * 3
+    assert lines[-1] == "  [the line above repeated 45 more times]"  # main, down from main, 48 from down
+    assert main(["run", str(path), "500", "--max-depth", "50", "--json"]) == 1
+    assert len(json.loads(capsys.readouterr().out)["fault"]["trace"]) == 50
+
+
 def test_run_fuel_flag(tmp_path, capsys):
     path = tmp_path / "loop.sgl"
     path.write_text("def main() -> int:\n    n = 0\n    while True:\n        n += 1\n")

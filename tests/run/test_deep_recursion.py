@@ -58,3 +58,28 @@ def test_deepest_recursion_through_c_gets_a_value_or_f_depth():
             assert (kind, got) == ("fault", "F-DEPTH"), (backend, fn, depth, kind, got)
     small = [(b, f, k, g) for b, f, d, k, g in results if d == 200]
     assert ("compiled", "f", "value", 150) in small and ("reference", "f", "value", 150) in small
+
+
+def test_the_compiled_backend_goes_as_deep_as_the_reference_on_a_plain_recursion():
+    """With ``max_depth=30_000`` a recursion 25,000 calls deep is a value on both backends:
+    the compiled backend stopped at its own host ceiling of 20,000 frames (about 5,000 calls:
+    F-DEPTH "host recursion limit") where the reference answered (found by a red-team run);
+    it now runs on stack.py's big-stack thread up to MAX_FRAMES as the reference does."""
+    script = textwrap.dedent(
+        """
+        import json
+        import seglam
+        from seglam import Limits
+        prog = seglam.compile('''
+        def down(n: int) -> int:
+            if n == 0:
+                return 0
+            return 1 + down(n - 1)
+        ''', filename="down.sgl")
+        print(json.dumps([prog.run("down", (25_000,), limits=Limits(max_depth=30_000), backend=b).value
+                          for b in ("compiled", "reference")]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == [25_000, 25_000]
