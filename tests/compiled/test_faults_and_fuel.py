@@ -9,6 +9,7 @@ import seglam
 from seglam.run.faults import Fault
 from seglam.run.limits import Limits
 from seglam.syntax.span import Span
+from tests.compiled.agree import outcomes
 
 
 def _fault(source: str, function: str = "main", *args, backend: str = "compiled", **limits) -> Fault:
@@ -357,3 +358,15 @@ def test_the_largest_fuel_budget_runs_on_both_backends_and_a_larger_one_is_refus
     assert results["compiled"] == results["reference"]
     with pytest.raises(ValueError, match="at most 2"):
         Limits(fuel=2**62 + 1)
+
+
+@pytest.mark.parametrize("call", ["f(**{'x': n, 'h_d': 1})", "f(**{'x': n, 'y': 2})", "f(**{})"])
+def test_a_call_fault_names_the_program_s_function_and_parameters_not_the_generated_ones(call: str):
+    """Python's words about a bad call named the generated code: ``h_factory.<locals>.u_f()
+    got an unexpected keyword argument 'u_h_d'`` (found by a red-team run); both backends
+    now say ``f() got an unexpected keyword argument 'h_d'`` (the reference words a missing
+    argument its own way: the code and the span agree)."""
+    source = f"def f(x: int) -> int:\n    return x\n\ndef main(n: int) -> int:\n    return {call}\n"
+    compiled, reference = outcomes(source, "main", (3,), Limits(), messages=True)
+    assert compiled[:3] == reference[:3] and compiled[1] == "F-VALUE"
+    assert "h_factory" not in compiled[3] and "u_" not in compiled[3] and compiled[3].startswith("f() ")

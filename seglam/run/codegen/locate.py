@@ -17,6 +17,7 @@ of its call site, or its name when the call came from the host or a builtin.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from seglam.run.faults import Fault, Frame
@@ -87,4 +88,12 @@ def _classify(exc: BaseException) -> Fault:
         return exc
     if isinstance(exc, RuntimeError) and isinstance(exc.__cause__, Fault):
         return exc.__cause__  # a fault inside a generator, re-raised by Python as RuntimeError
-    return fault_for(exc)
+    fault = fault_for(exc)
+    if isinstance(exc, TypeError):  # Python's words about a call name the generated code
+        return Fault(fault.code, _GENERATED_NAME.sub("", fault.message), fault.span, fault.trace)
+    return fault
+
+
+#: A name of the generated code in a message: ``h_factory.<locals>.`` before a def's name,
+#: and the ``u_`` of a program's names (``u_f() got an unexpected keyword argument 'u_h_d'``).
+_GENERATED_NAME = re.compile(r"\bh_factory\.<locals>\.|\bu_(?=\w)")
