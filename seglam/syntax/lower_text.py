@@ -24,7 +24,10 @@ def fstring(lw: Lowering, token: Token, prefix: str) -> list:
     return _fstring_body(lw, body, raw, quote, start_line, start_col, lw.span(token))
 
 
-def _fstring_body(lw: Lowering, body: str, raw: bool, quote: str, line: int, col: int, span: Span) -> list:
+def _fstring_body(lw: Lowering, body: str, raw: bool, quote: str, line: int, col: int, span: Span,
+                  depth: int = 0) -> list:
+    """The pieces of an f-string's text; ``depth``: how many format specs enclose it (a field
+    may sit in a field's spec, not deeper: CPython 3.11's "expressions nested too deeply")."""
     pieces: list = []
     literal: list[str] = []
     i = 0
@@ -56,6 +59,10 @@ def _fstring_body(lw: Lowering, body: str, raw: bool, quote: str, line: int, col
             return pieces
         if ch == "{":
             flush()
+            if depth >= 2:
+                lw.error(span, "f-string: expressions nested too deeply",
+                         "a format spec may hold a field ({x:{width}}), not a field with a field in its own spec")
+                return pieces
             end = _field_end(body, i + 1)
             if end is None:
                 lw.error(span, "f-string: expecting '}'")
@@ -64,7 +71,7 @@ def _fstring_body(lw: Lowering, body: str, raw: bool, quote: str, line: int, col
             field_line = line + body[:i + 1].count("\n")
             last_nl = body.rfind("\n", 0, i + 1)
             field_col = (col + i + 1) if last_nl < 0 else (i + 1 - last_nl)
-            pieces.append(_fstring_field(lw, field, raw, quote, field_line, field_col, span))
+            pieces.append(_fstring_field(lw, field, raw, quote, field_line, field_col, span, depth))
             i = end + 1
             continue
         literal.append(ch)
@@ -73,7 +80,8 @@ def _fstring_body(lw: Lowering, body: str, raw: bool, quote: str, line: int, col
     return pieces
 
 
-def _fstring_field(lw: Lowering, field: str, raw: bool, quote: str, line: int, col: int, span: Span):
+def _fstring_field(lw: Lowering, field: str, raw: bool, quote: str, line: int, col: int, span: Span,
+                   depth: int = 0):
     expr_text, conversion, spec = _split_field(field)
     if not expr_text.strip():
         lw.error(span, "f-string: empty expression not allowed")
@@ -87,7 +95,7 @@ def _fstring_field(lw: Lowering, field: str, raw: bool, quote: str, line: int, c
     value = _sub_expression(lw, expr_text, line, col, span)
     format_spec = None
     if spec is not None:
-        format_spec = A.JoinedStr(span, merge_strings(_fstring_body(lw, spec, raw, quote, line, col, span)))
+        format_spec = A.JoinedStr(span, merge_strings(_fstring_body(lw, spec, raw, quote, line, col, span, depth + 1)))
     return A.FormattedValue(span, value, conversion, format_spec)
 
 

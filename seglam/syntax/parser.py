@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -38,6 +39,9 @@ class _SeglamIndenter(PythonIndenter):
         return super().process(_soft_keywords(_normalise_names(_limit_nesting(stream))))
 
     def handle_NL(self, token):
+        if "\f" in token:  # Python's tokenizer: a form feed resets the indentation's column
+            head, _, indent = token.rpartition("\n")
+            token = Token.new_borrow_pos(token.type, f"{head}\n{indent.rpartition(chr(12))[2]}", token)
         try:
             yield from super().handle_NL(token)
         except DedentError:
@@ -155,6 +159,10 @@ def build_strict() -> Lark:
     return Lark(grammar, parser="lalr", lexer="basic", postlex=_SeglamIndenter(), strict=True, maybe_placeholders=True)
 
 
+#: A line continuation on the file's last line.
+_CONTINUED_AT_END = re.compile(r"\\[\t \f]*\n\Z")
+
+
 def normalise_source(source: str) -> str:
     """Newlines to ``\\n`` and a final newline, as Python's tokenizer sees the file."""
     text = source.replace("\r\n", "\n").replace("\r", "\n")
@@ -175,6 +183,13 @@ def parse_tree(source: str, filename: str = "<input>") -> Tree:
         line = source[: source.index("\x00")].count("\n") + 1
         raise CheckError([Diagnostic("E-SYNTAX", "the source contains a NUL character", Span(line, 1, line, 2), filename)], source)
     text = normalise_source(source)
+    continued = _CONTINUED_AT_END.search(text)
+    if continued is not None:  # Python: "unexpected EOF while parsing"
+        line = text.count("\n", 0, continued.start()) + 1
+        col = continued.start() - text.rfind("\n", 0, continued.start())
+        raise CheckError([Diagnostic("E-SYNTAX", "the file ends right after a line continuation `\\`",
+                                     Span(line, col, line, col + 1), filename,
+                                     "remove the `\\` or continue the statement on the next line")], source)
     first = _first_code_line(text)
     if first is not None and text.splitlines()[first - 1][:1] in (" ", "\t", "\f"):
         raise CheckError([Diagnostic("E-SYNTAX", "unexpected indent", Span(first, 1, first, 2), filename,
