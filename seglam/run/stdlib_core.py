@@ -23,9 +23,9 @@ from typing import Any, Iterable
 from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
-from seglam.run.ordering import SET_TYPES, ordered
+from seglam.run.ordering import SET_TYPES, charge_order, ordered
 from seglam.run.values import FrozenList, is_record
-from seglam.run.valuework import compare_cost, key_cost, keys_cost, needle_cost  # noqa: F401 - re-exported
+from seglam.run.valuework import compare_cost, item_order_cost, key_compare_cost, key_cost, keys_cost, needle_cost, order_cost  # noqa: F401 - re-exported
 
 try:
     import re2 as _re2
@@ -134,7 +134,10 @@ def collect(ctx: RunContext, iterable: Iterable) -> list:
     if n is not None:
         ctx.check_len(n)
         ctx.charge(n)
-        return ordered(iterable) if isinstance(iterable, SET_TYPES) else list(iterable)
+        if isinstance(iterable, SET_TYPES):
+            charge_order(ctx, iterable)
+            return ordered(iterable)
+        return list(iterable)
     out: list = []
     append = out.append
     cap = ctx.max_collection_len
@@ -157,18 +160,67 @@ def sized(ctx: RunContext, iterable: Iterable, in_order: bool = True) -> Any:
     n = size_of(iterable)
     if n is not None:
         ctx.charge(n)
-        return ordered(iterable) if in_order else iterable
+        if not in_order:
+            return iterable
+        charge_order(ctx, iterable)
+        return ordered(iterable)
     return collect(ctx, iterable)
 
 
 def sort_cost(items: list) -> int:
+    """The comparisons of sorting ``items`` without ``key=``: :func:`keyed_sort_cost`, and
+    their own comparisons (:func:`order_cost`: nothing for numbers, strings and small
+    items). Nothing below 2 ** (SORT_FREE_LOG + 1) items, where the compiled backend
+    sorts a list without calling this."""
+    n = len(items)
+    if n < 1 << (cost.SORT_FREE_LOG + 1):
+        return 0
+    return keyed_sort_cost(items) + order_cost(items)
+
+
+def keyed_sort_cost(items: list) -> int:
     """The comparisons of sorting ``items`` (:func:`seglam.run.cost.sort_extra`), weighted
-    by the longest string when the items are strings."""
+    by the longest string when the items are strings; a sort by ``key=`` charges its keys'
+    own comparisons as each key is made (:func:`order_charged_key`)."""
     n = len(items)
     if n < 1 << (cost.SORT_FREE_LOG + 1):
         return 0
     chars = max(map(len, items)) if type(items[0]) is str else 0
     return cost.sort_extra(n, chars)
+
+
+def order_charged_key(ctx: RunContext, key: Any, n: int) -> Any:
+    """``key`` for a sort of ``n`` items, each of its results charged for the comparisons
+    it takes part in (:func:`item_order_cost`) as it is made: CPython makes every key
+    before it compares any, so the charge comes before the work."""
+    def charged(item: Any) -> Any:
+        k = key(item)
+        ctx.spend(item_order_cost(k, n))
+        return k
+
+    return charged
+
+
+def compare_charged_key(ctx: RunContext, key: Any) -> Any:
+    """``key`` whose every result is charged for a comparison with another key
+    (:func:`key_compare_cost`): ``min``/``max`` by ``key=``, ``groupby``."""
+    def charged(item: Any) -> Any:
+        k = key(item)
+        ctx.spend(key_compare_cost(k))
+        return k
+
+    return charged
+
+
+def sort_charged(ctx: RunContext, items: list, key: Any, reverse: bool) -> None:
+    """Sort the list ``items`` in place as ``list.sort`` does, charged: by
+    :func:`sort_cost`, or with ``key=`` by :func:`keyed_sort_cost` and each key."""
+    if key is None:
+        ctx.spend(sort_cost(items))
+    else:
+        ctx.spend(keyed_sort_cost(items))
+        key = order_charged_key(ctx, key, len(items))
+    items.sort(key=key, reverse=reverse)
 
 
 class Metered:
@@ -183,6 +235,7 @@ class Metered:
         """``width``: the size of each item built (a tuple of ``width`` elements, as
         ``permutations`` or ``zip(*rows)`` make): each item then costs
         ``1 + width // BULK_UNIT``."""
+        charge_order(ctx, it)
         self._it = iter(ordered(it))
         self._ctx = ctx
         self._weight = 1 + width // BULK_UNIT
@@ -257,6 +310,7 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
             if not value:
                 _emit(ctx, out, budget, "set()")
             else:
+                charge_order(ctx, value)
                 _seq(ctx, ordered(value), "{", "}", out, budget, active)
         active.discard(id(value))
         return
