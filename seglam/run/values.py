@@ -323,25 +323,37 @@ def _freeze_new(value: Any, t: type, counter: list, memo: dict) -> Any:
     return value
 
 
-def thaw(value: Any) -> Any:
+def thaw(value: Any, memo: dict | None = None) -> Any:
     """Plain host values: frozen collections back to ``list``/``dict``/``set`` (deep);
-    records are rebuilt only when a field changes."""
+    records are rebuilt only when a field changes. ``memo`` (id -> thawed) thaws each object
+    once, so a result that holds one value many times (a record built by repeated reference)
+    is handed back in time linear in its objects, sharing as it did."""
     t = type(value)
     if t in (int, str, float, bool) or value is None:
         return value
+    if memo is None:
+        memo = {}
+    known = memo.get(id(value), _UNKNOWN)
+    if known is _UNKNOWN:
+        known = memo[id(value)] = _thaw_new(value, t, memo)
+    return known
+
+
+def _thaw_new(value: Any, t: type, memo: dict) -> Any:
+    """:func:`thaw` of a value not met before in this walk."""
     if isinstance(value, list):
-        return [thaw(v) for v in value]
+        return [thaw(v, memo) for v in value]
     if t is tuple:
-        return tuple(thaw(v) for v in value)
+        return tuple(thaw(v, memo) for v in value)
     if isinstance(value, dict):
-        return {thaw(k): thaw(v) for k, v in value.items()}
+        return {thaw(k, memo): thaw(v, memo) for k, v in value.items()}
     if isinstance(value, set):
         return set(value)
     if is_record(value):
         changed = {}
         for fname in t.__seglam_fields__:
             old = getattr(value, fname)
-            new = thaw(old)
+            new = thaw(old, memo)
             if new is not old:
                 changed[fname] = new
         if not changed:

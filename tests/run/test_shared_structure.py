@@ -118,3 +118,28 @@ def test_shared_structure_ends_alike_on_both_backends(outcomes: dict, name: str,
     assert compiled == reference
     if n == 40:  # 2**40 nodes: nothing may walk them
         assert compiled[0] == "fault" or compiled[2] < 1000, compiled
+
+
+_RETURNED = textwrap.dedent(
+    """
+    import json, sys
+    import seglam
+    source = sys.stdin.read().replace("def main(n: int) -> int:", "def main(n: int) -> N:")
+    prog = seglam.compile(source + "return x\\n", filename="shared.sgl")
+    out = []
+    for backend in ("compiled", "reference"):
+        result = prog.run("main", (40,), backend=backend)
+        out.append([result.value.v, result.value.kids[0] is result.value.kids[1], result.fuel_used])
+    print(json.dumps(out))
+    """
+)
+
+
+def test_a_returned_value_is_handed_back_sharing_its_parts():
+    """Thawing the result for the host visits each object once (it walked every path)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _RETURNED], input=RECORD, capture_output=True, text=True, timeout=TIMEOUT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    compiled, reference = json.loads(proc.stdout)
+    assert compiled == reference and compiled[:2] == [0, True]
