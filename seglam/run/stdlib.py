@@ -54,7 +54,7 @@ from seglam.run.stdlib_coll import (
     LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
 )
 from seglam.run.stdlib_core import (
-    Metered, collect, compare_charged_key, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_charged,
+    BoundBuiltin, Metered, collect, compare_charged_key, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_charged,
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
@@ -324,24 +324,6 @@ def truth(value: Any) -> bool:
 
 
 # ---- builtins ------------------------------------------------------------------------------------
-
-
-class BoundBuiltin:
-    """A builtin used as a value (``key=len``, ``map(str, xs)``, ``defaultdict(list)``):
-    callable without ``ctx``. ``name`` is the builtin's Seglam name."""
-
-    __slots__ = ("name", "impl", "ctx")
-
-    def __init__(self, name: str, impl: Callable, ctx: RunContext) -> None:
-        self.name = name
-        self.impl = impl
-        self.ctx = ctx
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.impl(self.ctx, *args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<built-in function {self.name}>"
 
 
 def bind_builtin(ctx: RunContext, name: str) -> BoundBuiltin:

@@ -13,6 +13,7 @@ iterations are charged by the backends (+1 each).
 
 from __future__ import annotations
 
+import collections
 import datetime
 import decimal
 import re
@@ -24,6 +25,7 @@ from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import SET_TYPES, charge_order, ordered
+from seglam.run.shown import builtin_text, is_match, object_text
 from seglam.run.values import FrozenList, is_record
 from seglam.run.valuework import compare_cost, item_order_cost, key_compare_cost, key_cost, keys_cost, needle_cost, order_cost  # noqa: F401 - re-exported
 
@@ -252,6 +254,24 @@ class Metered:
         return item
 
 
+class BoundBuiltin:
+    """A builtin used as a value (``key=len``, ``map(str, xs)``, ``defaultdict(list)``):
+    callable without ``ctx``. ``name`` is the builtin's Seglam name."""
+
+    __slots__ = ("name", "impl", "ctx")
+
+    def __init__(self, name: str, impl: Any, ctx: RunContext) -> None:
+        self.name = name
+        self.impl = impl
+        self.ctx = ctx
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.impl(self.ctx, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return builtin_text(self.name)
+
+
 # ---- repr / str with caps ------------------------------------------------------------------------
 
 
@@ -286,7 +306,11 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
             return
         active.add(id(value))
         ctx.charge(len(value))
-        if isinstance(value, list):
+        if isinstance(value, collections.Counter):
+            _counter_into(ctx, value, out, budget, active)
+        elif type(value) is collections.defaultdict:
+            _defaultdict_into(ctx, value, out, budget, active)
+        elif isinstance(value, list):
             _seq(ctx, value, "[", "]", out, budget, active)
         elif isinstance(value, tuple):
             if len(value) == 1:
@@ -296,16 +320,7 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
             else:
                 _seq(ctx, value, "(", ")", out, budget, active)
         elif isinstance(value, dict):
-            _emit(ctx, out, budget, "{")
-            first = True
-            for k, v in value.items():
-                if not first:
-                    _emit(ctx, out, budget, ", ")
-                first = False
-                _repr_into(ctx, k, out, budget, active)
-                _emit(ctx, out, budget, ": ")
-                _repr_into(ctx, v, out, budget, active)
-            _emit(ctx, out, budget, "}")
+            _dict_into(ctx, value, out, budget, active)
         else:
             if not value:
                 _emit(ctx, out, budget, "set()")
@@ -330,7 +345,79 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
     if t.__name__ == "CompiledPattern":
         _emit(ctx, out, budget, repr(value))
         return
-    _emit(ctx, out, budget, f"<{t.__name__}>")  # iterators, matches: never Python internals
+    _other_into(ctx, value, out, budget, active)
+
+
+#: The dict views, by type: CPython prints ``dict_keys(['a', 'b'])``.
+_VIEWS = {type({}.keys()): "dict_keys", type({}.values()): "dict_values", type({}.items()): "dict_items"}
+
+
+def _other_into(ctx: RunContext, value: Any, out: list, budget: list, active: set) -> None:
+    """Values that are not data: dict views and ranges as CPython prints them, a regex
+    match, a builtin used as a value, and the rest by :func:`object_text` (CPython's text
+    without its address: never a Python class internal to Seglam)."""
+    t = type(value)
+    view = _VIEWS.get(t)
+    if view is not None:
+        ctx.charge(len(value))
+        _emit(ctx, out, budget, view + "(")
+        _seq(ctx, list(value), "[", "]", out, budget, active)
+        _emit(ctx, out, budget, ")")
+    elif t is range:
+        bounds = (value.start, value.stop) if value.step == 1 else (value.start, value.stop, value.step)
+        _emit(ctx, out, budget, "range")
+        _seq(ctx, bounds, "(", ")", out, budget, active)
+    elif is_match(value):
+        _emit(ctx, out, budget, f"<re.Match object; span={value.span()!r}, match=")
+        _repr_into(ctx, value.group(0), out, budget, active)
+        _emit(ctx, out, budget, ">")
+    elif t is BoundBuiltin:
+        _emit(ctx, out, budget, builtin_text(value.name))
+    elif t is Metered:
+        _emit(ctx, out, budget, object_text(value._it))
+    else:
+        _emit(ctx, out, budget, object_text(value))
+
+
+def _counter_into(ctx: RunContext, value: Any, out: list, budget: list, active: set) -> None:
+    """``Counter({'b': 2, 'a': 1})``, most common first (ties in insertion order), or
+    ``Counter()``: CPython's text, a frozen Counter's too."""
+    if not value:
+        _emit(ctx, out, budget, "Counter()")
+        return
+    counts = list(value.values())
+    ctx.spend(sort_cost(counts))
+    try:
+        items = dict(value.most_common())
+    except TypeError:  # counts that do not order: CPython prints them as they are
+        items = dict(value)
+    _emit(ctx, out, budget, "Counter(")
+    _dict_into(ctx, items, out, budget, active)
+    _emit(ctx, out, budget, ")")
+
+
+def _defaultdict_into(ctx: RunContext, value: Any, out: list, budget: list, active: set) -> None:
+    """``defaultdict(<class 'int'>, {'x': 1})``: CPython's text (a Seglam function as the
+    factory prints as ``<function>``)."""
+    _emit(ctx, out, budget, "defaultdict(")
+    _repr_into(ctx, value.default_factory, out, budget, active)
+    _emit(ctx, out, budget, ", ")
+    _dict_into(ctx, value, out, budget, active)
+    _emit(ctx, out, budget, ")")
+
+
+def _dict_into(ctx: RunContext, value: dict, out: list, budget: list, active: set) -> None:
+    """``{k: v, ...}`` of the items of ``value`` (already charged for their number)."""
+    _emit(ctx, out, budget, "{")
+    first = True
+    for k, v in value.items():
+        if not first:
+            _emit(ctx, out, budget, ", ")
+        first = False
+        _repr_into(ctx, k, out, budget, active)
+        _emit(ctx, out, budget, ": ")
+        _repr_into(ctx, v, out, budget, active)
+    _emit(ctx, out, budget, "}")
 
 
 def _seq(ctx, value, open_, close, out, budget, active) -> None:
