@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import itertools
 from typing import Any, Iterable, Iterator
 
 from seglam.run.context import RunContext
@@ -61,17 +62,19 @@ def order_key(value: Any, memo: dict | None = None) -> tuple:
     if isinstance(value, str):
         return (3, value)
     if memo is None:
-        memo = {}
+        if type(value) is tuple:  # the common element, without a further call
+            return (4, tuple([order_key(v) for v in value]))
+        return _container_key(value, None)
     known = memo.get(id(value))
     if known is None:
         known = memo[id(value)] = _container_key(value, memo)
     return known
 
 
-def _container_key(value: Any, memo: dict) -> tuple:
+def _container_key(value: Any, memo: dict | None) -> tuple:
     """:func:`order_key` of anything but None, an enum member, a number or a string."""
     if isinstance(value, tuple):
-        return (4, tuple(order_key(v, memo) for v in value))
+        return (4, tuple([order_key(v, memo) for v in value]))
     if isinstance(value, datetime.date):
         return (5, value)
     if isinstance(value, datetime.timedelta):
@@ -84,10 +87,18 @@ def _container_key(value: Any, memo: dict) -> tuple:
     return (11, type(value).__qualname__, repr(value))  # not a Seglam value: still total
 
 
-def _memoised_key() -> Any:
-    """:func:`order_key` with one memo, for ordering one set."""
+def _key_for(kinds: set, items: Any) -> Any:
+    """The key that orders ``items`` (of the types ``kinds``): :func:`order_key`, memoised
+    by identity for one set unless every element is a tuple of numbers and strings (which
+    share nothing: the memo would only cost time)."""
+    if kinds == {tuple} and set(map(type, itertools.chain.from_iterable(items))) <= _FLAT_KINDS:
+        return order_key
     memo: dict = {}
     return lambda value: order_key(value, memo)
+
+
+#: What a tuple may hold for its key to be made without a memo.
+_FLAT_KINDS = frozenset({int, bool, float, str, type(None), decimal.Decimal})
 
 
 def ordered(iterable: Any) -> Any:
@@ -98,7 +109,7 @@ def ordered(iterable: Any) -> Any:
     # Fast paths: homogeneous str, or plain numbers without NaN, sort natively (same order).
     if kinds == {str} or (kinds <= _NATIVE_OK and not any(x != x for x in iterable)):
         return sorted(iterable)
-    return sorted(iterable, key=_memoised_key())
+    return sorted(iterable, key=_key_for(kinds, iterable))
 
 
 def charge_order(ctx: RunContext, iterable: Any) -> None:
@@ -145,4 +156,4 @@ def first(s: Iterable) -> Any:
     kinds = {type(x) for x in s}
     if kinds == {str} or (kinds <= _NATIVE_OK and not any(x != x for x in s)):
         return min(s)
-    return min(s, key=_memoised_key())
+    return min(s, key=_key_for(kinds, s))

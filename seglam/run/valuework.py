@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import decimal
+import itertools
 from typing import Any, Iterable
 
 from seglam.run import cost
@@ -146,10 +147,20 @@ def order_cost(items: Any) -> int:
     structure, so a value built by repeated reference is charged for every node a
     comparison may visit before any is visited."""
     n = len(items)
-    if n < 2 or set(map(type, items)) <= _ORDER_FREE:
+    if n < 2:
+        return 0
+    types = set(map(type, items))
+    if types <= _ORDER_FREE or (types == {tuple} and _short_flat_tuples(items)):
         return 0
     memo: dict = {}
     return sum(item_order_cost(x, n, memo) for x in items)
+
+
+def _short_flat_tuples(items: Any) -> bool:
+    """Whether every item (a tuple) has fewer than BULK_UNIT elements, all numbers (the
+    common pair of ints): each then has a size of at most BULK_UNIT, and costs nothing.
+    Checked without a Python call per item."""
+    return max(map(len, items)) < BULK_UNIT and set(map(type, itertools.chain.from_iterable(items))) <= SCALARS
 
 
 #: Items whose ordering costs nothing beyond the sort's own charge.
