@@ -16,7 +16,11 @@ Both backends and the stdlib use :func:`ordered` / :func:`ordered_charged` /
 Fuel: ordering a set of ``n`` elements charges ``1 + n // BULK_UNIT`` (``ordered_charged``,
 ``iterate``), once, where a loop, comprehension, unpacking or lazy builtin starts on it.
 Builtins that already charge for materialising their ``n`` input elements (``list``,
-``sorted``, ``sum``, ``join``...) order the set within that charge.
+``sorted``, ``sum``, ``join``...) order the set within that charge. Either way the
+comparisons are charged too (:func:`charge_order`: nothing for numbers, strings and small
+tuples), so a set of values built by repeated reference runs out of fuel before it is
+ordered; and :func:`order_key` is memoised by identity while one set is ordered, so its
+keys share the values' structure instead of copying every path through it.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import itertools
 from typing import Any, Iterable, Iterator
 
 from seglam.run.context import RunContext
 from seglam.run.values import FrozenSet
+from seglam.run.valuework import order_cost
 
 #: The run-time set types (FrozenSet subclasses set).
 SET_TYPES = (set, frozenset)
@@ -40,8 +46,10 @@ def _is_nan(x: Any) -> bool:
     return x != x  # float and Decimal NaN are the only values unequal to themselves
 
 
-def order_key(value: Any) -> tuple:
-    """The sort key of ``value`` in Seglam's fixed total order."""
+def order_key(value: Any, memo: dict | None = None) -> tuple:
+    """The sort key of ``value`` in Seglam's fixed total order. ``memo`` (id -> key) makes
+    the key of a container once per object: a value that holds one sub-value twice gets a
+    key that holds one key twice."""
     if value is None:
         return (0,)
     if isinstance(value, enum.Enum):  # before numbers: an IntEnum member is an int
@@ -53,18 +61,44 @@ def order_key(value: Any) -> tuple:
         return (1, value)
     if isinstance(value, str):
         return (3, value)
+    if memo is None:
+        if type(value) is tuple:  # the common element, without a further call
+            return (4, tuple([order_key(v) for v in value]))
+        return _container_key(value, None)
+    known = memo.get(id(value))
+    if known is None:
+        known = memo[id(value)] = _container_key(value, memo)
+    return known
+
+
+def _container_key(value: Any, memo: dict | None) -> tuple:
+    """:func:`order_key` of anything but None, an enum member, a number or a string."""
     if isinstance(value, tuple):
-        return (4, tuple(order_key(v) for v in value))
+        return (4, tuple([order_key(v, memo) for v in value]))
     if isinstance(value, datetime.date):
         return (5, value)
     if isinstance(value, datetime.timedelta):
         return (6, value)
     fields = getattr(type(value), "__seglam_fields__", None)
     if fields is not None:
-        return (9, type(value).__qualname__, tuple(order_key(getattr(value, f)) for f in fields))
+        return (9, type(value).__qualname__, tuple(order_key(getattr(value, f), memo) for f in fields))
     if isinstance(value, frozenset):
-        return (10, tuple(order_key(v) for v in ordered(value)))
+        return (10, tuple(order_key(v, memo) for v in ordered(value)))
     return (11, type(value).__qualname__, repr(value))  # not a Seglam value: still total
+
+
+def _key_for(kinds: set, items: Any) -> Any:
+    """The key that orders ``items`` (of the types ``kinds``): :func:`order_key`, memoised
+    by identity for one set unless every element is a tuple of numbers and strings (which
+    share nothing: the memo would only cost time)."""
+    if kinds == {tuple} and set(map(type, itertools.chain.from_iterable(items))) <= _FLAT_KINDS:
+        return order_key
+    memo: dict = {}
+    return lambda value: order_key(value, memo)
+
+
+#: What a tuple may hold for its key to be made without a memo.
+_FLAT_KINDS = frozenset({int, bool, float, str, type(None), decimal.Decimal})
 
 
 def ordered(iterable: Any) -> Any:
@@ -75,14 +109,23 @@ def ordered(iterable: Any) -> Any:
     # Fast paths: homogeneous str, or plain numbers without NaN, sort natively (same order).
     if kinds == {str} or (kinds <= _NATIVE_OK and not any(x != x for x in iterable)):
         return sorted(iterable)
-    return sorted(iterable, key=order_key)
+    return sorted(iterable, key=_key_for(kinds, iterable))
+
+
+def charge_order(ctx: RunContext, iterable: Any) -> None:
+    """Charge the comparisons of putting a set in order (``valuework.order_cost``), before
+    they are made; anything else costs nothing here."""
+    if isinstance(iterable, SET_TYPES):
+        ctx.spend(order_cost(iterable))
 
 
 def ordered_charged(ctx: RunContext, iterable: Any) -> Any:
-    """:func:`ordered`, charging ``1 + n // BULK_UNIT`` when it orders a set."""
+    """:func:`ordered`, charging ``1 + n // BULK_UNIT`` and the comparisons
+    (:func:`charge_order`) when it orders a set."""
     if not isinstance(iterable, SET_TYPES):
         return iterable
     ctx.charge(len(iterable))
+    charge_order(ctx, iterable)
     return ordered(iterable)
 
 
@@ -113,4 +156,4 @@ def first(s: Iterable) -> Any:
     kinds = {type(x) for x in s}
     if kinds == {str} or (kinds <= _NATIVE_OK and not any(x != x for x in s)):
         return min(s)
-    return min(s, key=order_key)
+    return min(s, key=_key_for(kinds, s))

@@ -54,7 +54,7 @@ from seglam.run.stdlib_coll import (
     LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
 )
 from seglam.run.stdlib_core import (
-    Metered, collect, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_cost,
+    BoundBuiltin, Metered, collect, compare_charged_key, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_charged,
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
@@ -62,7 +62,7 @@ from seglam.run.stdlib_modules import (
 )
 from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format
 from seglam.run.values import is_record
-from seglam.run.valuework import SCALARS, compare_cost, extreme_cost, key_compare_cost, keys_cost
+from seglam.run.valuework import SCALARS, compare_cost, extreme_cost, keys_cost
 
 __all__ = [
     "BUILTINS", "METHODS", "MODULE_FUNCTIONS", "MODULE_CONSTANTS", "BINOPS", "UNARYOPS",
@@ -326,24 +326,6 @@ def truth(value: Any) -> bool:
 # ---- builtins ------------------------------------------------------------------------------------
 
 
-class BoundBuiltin:
-    """A builtin used as a value (``key=len``, ``map(str, xs)``, ``defaultdict(list)``):
-    callable without ``ctx``. ``name`` is the builtin's Seglam name."""
-
-    __slots__ = ("name", "impl", "ctx")
-
-    def __init__(self, name: str, impl: Callable, ctx: RunContext) -> None:
-        self.name = name
-        self.impl = impl
-        self.ctx = ctx
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.impl(self.ctx, *args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<built-in function {self.name}>"
-
-
 def bind_builtin(ctx: RunContext, name: str) -> BoundBuiltin:
     """The value of builtin ``name`` (or a qualified module function) inside a run."""
     impl = BUILTINS.get(name) or MODULE_FUNCTIONS[name]
@@ -480,8 +462,8 @@ def b_dict(ctx, it=(), **kwargs):
 
 def b_sorted(ctx, it, *, key=None, reverse=False):
     items = collect(ctx, it)
-    ctx.spend(sort_cost(items))
-    return sorted(items, key=key, reverse=reverse)
+    sort_charged(ctx, items, key, reverse)
+    return items
 
 
 def b_sum(ctx, it, start=0):
@@ -509,19 +491,9 @@ def _minmax(ctx, fn, args, key, default):
     else:
         items = args
     if key is not None:
-        return fn(items, key=_charged_key(ctx, key))
+        return fn(items, key=compare_charged_key(ctx, key))
     ctx.spend(extreme_cost(items))
     return fn(items)
-
-
-def _charged_key(ctx, key):
-    """``key`` whose every result is charged for a comparison with another key."""
-    def charged(item):
-        k = key(item)
-        ctx.spend(key_compare_cost(k))
-        return k
-
-    return charged
 
 
 def b_min(ctx, *args, key=None, default=_NO_DEFAULT):

@@ -14,8 +14,8 @@ from typing import Any, Callable
 
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
-from seglam.run.ordering import first
-from seglam.run.stdlib_core import collect, key_cost, keys_cost, needle_cost, sized, size_of, sort_cost
+from seglam.run.ordering import charge_order, first
+from seglam.run.stdlib_core import collect, key_cost, keys_cost, needle_cost, sized, size_of, sort_charged
 from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, frozen_fault
 
 
@@ -76,8 +76,7 @@ def list_clear(ctx: RunContext, xs: list) -> None:
 def list_sort(ctx: RunContext, xs: list, *, key: Callable | None = None, reverse: bool = False) -> None:
     _refuse_frozen(xs, "sort")
     ctx.charge(len(xs))
-    ctx.spend(sort_cost(xs))
-    xs.sort(key=key, reverse=reverse)
+    sort_charged(ctx, xs, key, reverse)
 
 
 def list_reverse(ctx: RunContext, xs: list) -> None:
@@ -259,6 +258,7 @@ def set_pop(ctx: RunContext, s: set) -> Any:
     if not s:
         return s.pop()  # KeyError: F-KEY
     ctx.charge(len(s))
+    charge_order(ctx, s)
     item = first(s)  # the first in the fixed order, not CPython's hash order
     s.remove(item)
     return item

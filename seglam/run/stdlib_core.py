@@ -13,6 +13,7 @@ iterations are charged by the backends (+1 each).
 
 from __future__ import annotations
 
+import collections
 import datetime
 import decimal
 import re
@@ -23,9 +24,10 @@ from typing import Any, Iterable
 from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
-from seglam.run.ordering import SET_TYPES, ordered
+from seglam.run.ordering import SET_TYPES, charge_order, ordered
+from seglam.run.shown import builtin_text, is_match, object_text
 from seglam.run.values import FrozenList, is_record
-from seglam.run.valuework import compare_cost, key_cost, keys_cost, needle_cost  # noqa: F401 - re-exported
+from seglam.run.valuework import compare_cost, item_order_cost, key_compare_cost, key_cost, keys_cost, needle_cost, order_cost  # noqa: F401 - re-exported
 
 try:
     import re2 as _re2
@@ -134,7 +136,10 @@ def collect(ctx: RunContext, iterable: Iterable) -> list:
     if n is not None:
         ctx.check_len(n)
         ctx.charge(n)
-        return ordered(iterable) if isinstance(iterable, SET_TYPES) else list(iterable)
+        if isinstance(iterable, SET_TYPES):
+            charge_order(ctx, iterable)
+            return ordered(iterable)
+        return list(iterable)
     out: list = []
     append = out.append
     cap = ctx.max_collection_len
@@ -157,18 +162,67 @@ def sized(ctx: RunContext, iterable: Iterable, in_order: bool = True) -> Any:
     n = size_of(iterable)
     if n is not None:
         ctx.charge(n)
-        return ordered(iterable) if in_order else iterable
+        if not in_order:
+            return iterable
+        charge_order(ctx, iterable)
+        return ordered(iterable)
     return collect(ctx, iterable)
 
 
 def sort_cost(items: list) -> int:
+    """The comparisons of sorting ``items`` without ``key=``: :func:`keyed_sort_cost`, and
+    their own comparisons (:func:`order_cost`: nothing for numbers, strings and small
+    items). Nothing below 2 ** (SORT_FREE_LOG + 1) items, where the compiled backend
+    sorts a list without calling this."""
+    n = len(items)
+    if n < 1 << (cost.SORT_FREE_LOG + 1):
+        return 0
+    return keyed_sort_cost(items) + order_cost(items)
+
+
+def keyed_sort_cost(items: list) -> int:
     """The comparisons of sorting ``items`` (:func:`seglam.run.cost.sort_extra`), weighted
-    by the longest string when the items are strings."""
+    by the longest string when the items are strings; a sort by ``key=`` charges its keys'
+    own comparisons as each key is made (:func:`order_charged_key`)."""
     n = len(items)
     if n < 1 << (cost.SORT_FREE_LOG + 1):
         return 0
     chars = max(map(len, items)) if type(items[0]) is str else 0
     return cost.sort_extra(n, chars)
+
+
+def order_charged_key(ctx: RunContext, key: Any, n: int) -> Any:
+    """``key`` for a sort of ``n`` items, each of its results charged for the comparisons
+    it takes part in (:func:`item_order_cost`) as it is made: CPython makes every key
+    before it compares any, so the charge comes before the work."""
+    def charged(item: Any) -> Any:
+        k = key(item)
+        ctx.spend(item_order_cost(k, n))
+        return k
+
+    return charged
+
+
+def compare_charged_key(ctx: RunContext, key: Any) -> Any:
+    """``key`` whose every result is charged for a comparison with another key
+    (:func:`key_compare_cost`): ``min``/``max`` by ``key=``, ``groupby``."""
+    def charged(item: Any) -> Any:
+        k = key(item)
+        ctx.spend(key_compare_cost(k))
+        return k
+
+    return charged
+
+
+def sort_charged(ctx: RunContext, items: list, key: Any, reverse: bool) -> None:
+    """Sort the list ``items`` in place as ``list.sort`` does, charged: by
+    :func:`sort_cost`, or with ``key=`` by :func:`keyed_sort_cost` and each key."""
+    if key is None:
+        ctx.spend(sort_cost(items))
+    else:
+        ctx.spend(keyed_sort_cost(items))
+        key = order_charged_key(ctx, key, len(items))
+    items.sort(key=key, reverse=reverse)
 
 
 class Metered:
@@ -183,6 +237,7 @@ class Metered:
         """``width``: the size of each item built (a tuple of ``width`` elements, as
         ``permutations`` or ``zip(*rows)`` make): each item then costs
         ``1 + width // BULK_UNIT``."""
+        charge_order(ctx, it)
         self._it = iter(ordered(it))
         self._ctx = ctx
         self._weight = 1 + width // BULK_UNIT
@@ -197,6 +252,24 @@ class Metered:
         if ctx.fuel < 0:
             ctx.out_of_fuel()
         return item
+
+
+class BoundBuiltin:
+    """A builtin used as a value (``key=len``, ``map(str, xs)``, ``defaultdict(list)``):
+    callable without ``ctx``. ``name`` is the builtin's Seglam name."""
+
+    __slots__ = ("name", "impl", "ctx")
+
+    def __init__(self, name: str, impl: Any, ctx: RunContext) -> None:
+        self.name = name
+        self.impl = impl
+        self.ctx = ctx
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.impl(self.ctx, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return builtin_text(self.name)
 
 
 # ---- repr / str with caps ------------------------------------------------------------------------
@@ -233,7 +306,11 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
             return
         active.add(id(value))
         ctx.charge(len(value))
-        if isinstance(value, list):
+        if isinstance(value, collections.Counter):
+            _counter_into(ctx, value, out, budget, active)
+        elif type(value) is collections.defaultdict:
+            _defaultdict_into(ctx, value, out, budget, active)
+        elif isinstance(value, list):
             _seq(ctx, value, "[", "]", out, budget, active)
         elif isinstance(value, tuple):
             if len(value) == 1:
@@ -243,20 +320,12 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
             else:
                 _seq(ctx, value, "(", ")", out, budget, active)
         elif isinstance(value, dict):
-            _emit(ctx, out, budget, "{")
-            first = True
-            for k, v in value.items():
-                if not first:
-                    _emit(ctx, out, budget, ", ")
-                first = False
-                _repr_into(ctx, k, out, budget, active)
-                _emit(ctx, out, budget, ": ")
-                _repr_into(ctx, v, out, budget, active)
-            _emit(ctx, out, budget, "}")
+            _dict_into(ctx, value, out, budget, active)
         else:
             if not value:
                 _emit(ctx, out, budget, "set()")
             else:
+                charge_order(ctx, value)
                 _seq(ctx, ordered(value), "{", "}", out, budget, active)
         active.discard(id(value))
         return
@@ -276,7 +345,79 @@ def _repr_into(ctx: RunContext, value: Any, out: list, budget: list, active: set
     if t.__name__ == "CompiledPattern":
         _emit(ctx, out, budget, repr(value))
         return
-    _emit(ctx, out, budget, f"<{t.__name__}>")  # iterators, matches: never Python internals
+    _other_into(ctx, value, out, budget, active)
+
+
+#: The dict views, by type: CPython prints ``dict_keys(['a', 'b'])``.
+_VIEWS = {type({}.keys()): "dict_keys", type({}.values()): "dict_values", type({}.items()): "dict_items"}
+
+
+def _other_into(ctx: RunContext, value: Any, out: list, budget: list, active: set) -> None:
+    """Values that are not data: dict views and ranges as CPython prints them, a regex
+    match, a builtin used as a value, and the rest by :func:`object_text` (CPython's text
+    without its address: never a Python class internal to Seglam)."""
+    t = type(value)
+    view = _VIEWS.get(t)
+    if view is not None:
+        ctx.charge(len(value))
+        _emit(ctx, out, budget, view + "(")
+        _seq(ctx, list(value), "[", "]", out, budget, active)
+        _emit(ctx, out, budget, ")")
+    elif t is range:
+        bounds = (value.start, value.stop) if value.step == 1 else (value.start, value.stop, value.step)
+        _emit(ctx, out, budget, "range")
+        _seq(ctx, bounds, "(", ")", out, budget, active)
+    elif is_match(value):
+        _emit(ctx, out, budget, f"<re.Match object; span={value.span()!r}, match=")
+        _repr_into(ctx, value.group(0), out, budget, active)
+        _emit(ctx, out, budget, ">")
+    elif t is BoundBuiltin:
+        _emit(ctx, out, budget, builtin_text(value.name))
+    elif t is Metered:
+        _emit(ctx, out, budget, object_text(value._it))
+    else:
+        _emit(ctx, out, budget, object_text(value))
+
+
+def _counter_into(ctx: RunContext, value: Any, out: list, budget: list, active: set) -> None:
+    """``Counter({'b': 2, 'a': 1})``, most common first (ties in insertion order), or
+    ``Counter()``: CPython's text, a frozen Counter's too."""
+    if not value:
+        _emit(ctx, out, budget, "Counter()")
+        return
+    counts = list(value.values())
+    ctx.spend(sort_cost(counts))
+    try:
+        items = dict(value.most_common())
+    except TypeError:  # counts that do not order: CPython prints them as they are
+        items = dict(value)
+    _emit(ctx, out, budget, "Counter(")
+    _dict_into(ctx, items, out, budget, active)
+    _emit(ctx, out, budget, ")")
+
+
+def _defaultdict_into(ctx: RunContext, value: Any, out: list, budget: list, active: set) -> None:
+    """``defaultdict(<class 'int'>, {'x': 1})``: CPython's text (a Seglam function as the
+    factory prints as ``<function>``)."""
+    _emit(ctx, out, budget, "defaultdict(")
+    _repr_into(ctx, value.default_factory, out, budget, active)
+    _emit(ctx, out, budget, ", ")
+    _dict_into(ctx, value, out, budget, active)
+    _emit(ctx, out, budget, ")")
+
+
+def _dict_into(ctx: RunContext, value: dict, out: list, budget: list, active: set) -> None:
+    """``{k: v, ...}`` of the items of ``value`` (already charged for their number)."""
+    _emit(ctx, out, budget, "{")
+    first = True
+    for k, v in value.items():
+        if not first:
+            _emit(ctx, out, budget, ", ")
+        first = False
+        _repr_into(ctx, k, out, budget, active)
+        _emit(ctx, out, budget, ": ")
+        _repr_into(ctx, v, out, budget, active)
+    _emit(ctx, out, budget, "}")
 
 
 def _seq(ctx, value, open_, close, out, budget, active) -> None:

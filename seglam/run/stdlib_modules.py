@@ -36,7 +36,7 @@ from seglam.run import cost
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import iterate
-from seglam.run.stdlib_core import Metered, collect, keys_cost, size_of, sized
+from seglam.run.stdlib_core import Metered, collect, compare_charged_key, keys_cost, size_of, sized
 from seglam.run.values import FROZEN_TYPES, frozen_fault, is_record
 from seglam.syntax import ast as A
 
@@ -222,7 +222,14 @@ def it_accumulate(ctx: RunContext, iterable: Any, func: Callable | None = None, 
 
 
 def it_groupby(ctx: RunContext, iterable: Any, key: Callable | None = None) -> Metered:
-    return Metered(ctx, itertools.groupby(metered(ctx, iterable), key))
+    """Each key (each item, without ``key=``) is compared with the group's: charged as
+    it is made (``compare_charged_key``)."""
+    charged = compare_charged_key(ctx, key if key is not None else _itself)
+    return Metered(ctx, itertools.groupby(metered(ctx, iterable), charged))
+
+
+def _itself(item: Any) -> Any:
+    return item
 
 
 def it_chain_from_iterable(ctx: RunContext, iterables: Any) -> Metered:

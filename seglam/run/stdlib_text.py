@@ -9,6 +9,7 @@ Widths and precisions are checked against ``max_str_len`` *before* formatting.
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import enum
 import re
@@ -121,9 +122,56 @@ def percent_format(ctx: RunContext, fmt: str, args: Any) -> str:
         for a in args:
             if type(a) is int and abs(a) > ctx.max_str_len:
                 raise ctx.str_fault(abs(a))
-    if isinstance(args, (list, dict, set)) or is_record(args):
-        args = (seglam_str(ctx, args),) if not isinstance(args, dict) else args
-    return ctx.check_str(fmt % args)
+    return ctx.check_str(fmt % _shown_args(ctx, args))
+
+
+#: Values whose Python ``str``/``repr``/``ascii`` are Seglam's own: passed to ``%`` as they
+#: are (a number must stay one for ``%d``, ``%x``, ``%f``...).
+_SHOWN_AS_IS = frozenset({int, float, bool, str, type(None), decimal.Decimal})
+
+
+def _shown_args(ctx: RunContext, args: Any) -> Any:
+    """The right operand of ``fmt % args`` with every value Python would print its own way
+    (containers, records, views...) standing for itself as Seglam prints it: a set in the
+    fixed order at any depth, for ``%s``, ``%r``, ``%a`` and ``%(key)s`` alike."""
+    if type(args) is tuple:
+        return tuple(_shown(ctx, a) for a in args)
+    if isinstance(args, dict):
+        return _ShownMapping(ctx, args)
+    return _shown(ctx, args)
+
+
+def _shown(ctx: RunContext, value: Any) -> Any:
+    if type(value) in _SHOWN_AS_IS or isinstance(value, (enum.Enum, datetime.date, datetime.timedelta)):
+        return value
+    return _Shown(ctx, value)
+
+
+class _Shown:
+    """One ``%`` argument whose ``str``/``repr`` are :func:`seglam_str`/:func:`seglam_repr`
+    (``%a`` escapes the latter, as Python's ``ascii`` does)."""
+
+    __slots__ = ("_ctx", "_value")
+
+    def __init__(self, ctx: RunContext, value: Any) -> None:
+        self._ctx = ctx
+        self._value = value
+
+    def __str__(self) -> str:
+        return seglam_str(self._ctx, self._value)
+
+    def __repr__(self) -> str:
+        return seglam_repr(self._ctx, self._value)
+
+
+class _ShownMapping(_Shown):
+    """A dict right operand: ``%(key)s`` reads its items (shown as :class:`_Shown`), and a
+    plain ``%s`` prints the whole dict, as Python's ``%`` does with a mapping."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        return _shown(self._ctx, self._value[key])
 
 
 # ---- str methods ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import threading
 from typing import Any, Iterable, Mapping
 
 from seglam.run.decimal_context import DECIMAL_CONTEXT
@@ -144,7 +145,53 @@ def make_record_class(name: str, fields: Iterable[tuple[str, bool, Any]], order:
                                                 "__seglam_fields__": tuple(names)})
     cls.__module__ = SEGLAM_MODULE
     cls.__qualname__ = display_name(name)
+    for method in _COMPARISONS:
+        if method in cls.__dict__:
+            setattr(cls, method, _memoised_comparison(cls.__dict__[method]))
     return cls
+
+
+#: The comparison methods dataclasses generate (``__eq__``; the others with ``order=True``).
+_COMPARISONS = ("__eq__", "__lt__", "__le__", "__gt__", "__ge__")
+
+
+class _Comparing(threading.local):
+    """Per thread: the results of the record comparisons the outermost one running has made
+    (``(method, id(a), id(b)) -> result``), or None when none runs."""
+
+    memo: dict | None = None
+
+
+_COMPARING = _Comparing()
+
+
+def _memoised_comparison(method: Any) -> Any:
+    """A dataclass comparison method that, within one outermost record comparison, compares
+    each pair of objects once. Two records built alike by repeated reference (``x = N(0, (x,
+    x))`` forty times) are 2**40 nodes apart as trees, and CPython's tuple comparison
+    visits every one; remembering the pairs met makes it linear in the objects. The result
+    is CPython's (a comparison of unchanged values gives the same answer each time); every
+    pair compared stays alive until the outermost comparison returns, so ids are not reused."""
+    def compare(self: Any, other: Any) -> Any:
+        memo = _COMPARING.memo
+        if memo is None:
+            _COMPARING.memo = {}
+            try:
+                return method(self, other)
+            finally:
+                _COMPARING.memo = None
+        key = (method, id(self), id(other))
+        known = memo.get(key, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = memo[key] = method(self, other)
+        return known
+
+    compare.__name__ = method.__name__
+    compare.__qualname__ = method.__qualname__
+    return compare
+
+
+_UNKNOWN = object()
 
 
 def make_enum_class(name: str, members: Iterable[tuple[str, object]]) -> type:
@@ -220,15 +267,34 @@ def frozen_copy(value: Any) -> Any:
     return value
 
 
-def _freeze(value: Any, counter: list) -> Any:
+def _freeze(value: Any, counter: list, memo: dict | None = None) -> Any:
+    """The frozen ``value``, adding to ``counter[0]`` the elements copied. ``memo`` (id ->
+    (frozen, elements)) freezes each object once, however often the value holds it (a
+    record holding one sub-record twice, forty times over, is forty objects, not 2**40),
+    and adds its elements again at each further occurrence: the charge is the one a copy
+    per occurrence would make, as before, and the walk is linear in the objects."""
     t = type(value)
     if t in _SCALARS or t in FROZEN_TYPES:
         return value
+    if memo is None:
+        memo = {}
+    known = memo.get(id(value))
+    if known is not None:
+        counter[0] += known[1]
+        return known[0]
+    before = counter[0]
+    frozen = _freeze_new(value, t, counter, memo)
+    memo[id(value)] = (frozen, counter[0] - before)
+    return frozen
+
+
+def _freeze_new(value: Any, t: type, counter: list, memo: dict) -> Any:
+    """:func:`_freeze` of a value not met before in this walk."""
     if t is list:
         counter[0] += len(value)
-        return FrozenList([_freeze(v, counter) for v in value])
+        return FrozenList([_freeze(v, counter, memo) for v in value])
     if t is tuple:
-        items = [_freeze(v, counter) for v in value]
+        items = [_freeze(v, counter, memo) for v in value]
         if all(a is b for a, b in zip(items, value)):
             return value  # nothing inside needed a copy: no charge
         counter[0] += len(value)
@@ -240,7 +306,7 @@ def _freeze(value: Any, counter: list) -> Any:
         return frozen
     if t is dict or isinstance(value, dict):
         counter[0] += len(value)
-        return FrozenDict({k: _freeze(v, counter) for k, v in value.items()})
+        return FrozenDict({k: _freeze(v, counter, memo) for k, v in value.items()})
     if t is set:
         counter[0] += len(value)
         return FrozenSet(value)  # set elements are hashable, hence immutable already
@@ -248,7 +314,7 @@ def _freeze(value: Any, counter: list) -> Any:
         changed = {}
         for fname in t.__seglam_fields__:
             old = getattr(value, fname)
-            new = _freeze(old, counter)
+            new = _freeze(old, counter, memo)
             if new is not old:
                 changed[fname] = new
         if not changed:
@@ -257,25 +323,37 @@ def _freeze(value: Any, counter: list) -> Any:
     return value
 
 
-def thaw(value: Any) -> Any:
+def thaw(value: Any, memo: dict | None = None) -> Any:
     """Plain host values: frozen collections back to ``list``/``dict``/``set`` (deep);
-    records are rebuilt only when a field changes."""
+    records are rebuilt only when a field changes. ``memo`` (id -> thawed) thaws each object
+    once, so a result that holds one value many times (a record built by repeated reference)
+    is handed back in time linear in its objects, sharing as it did."""
     t = type(value)
     if t in (int, str, float, bool) or value is None:
         return value
+    if memo is None:
+        memo = {}
+    known = memo.get(id(value), _UNKNOWN)
+    if known is _UNKNOWN:
+        known = memo[id(value)] = _thaw_new(value, t, memo)
+    return known
+
+
+def _thaw_new(value: Any, t: type, memo: dict) -> Any:
+    """:func:`thaw` of a value not met before in this walk."""
     if isinstance(value, list):
-        return [thaw(v) for v in value]
+        return [thaw(v, memo) for v in value]
     if t is tuple:
-        return tuple(thaw(v) for v in value)
+        return tuple(thaw(v, memo) for v in value)
     if isinstance(value, dict):
-        return {thaw(k): thaw(v) for k, v in value.items()}
+        return {thaw(k, memo): thaw(v, memo) for k, v in value.items()}
     if isinstance(value, set):
         return set(value)
     if is_record(value):
         changed = {}
         for fname in t.__seglam_fields__:
             old = getattr(value, fname)
-            new = thaw(old)
+            new = thaw(old, memo)
             if new is not old:
                 changed[fname] = new
         if not changed:
@@ -305,9 +383,7 @@ class ProgramClasses:
         self.enums = enums
 
 
-import threading as _threading  # noqa: E402 - only for the build-once lock below
-
-_BUILD_LOCK = _threading.Lock()
+_BUILD_LOCK = threading.Lock()  # classes are built once per program
 
 
 def program_classes(checked: Any) -> ProgramClasses:

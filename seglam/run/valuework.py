@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import decimal
+import itertools
 from typing import Any, Iterable
 
 from seglam.run import cost
@@ -121,6 +122,49 @@ def key_compare_cost(value: Any) -> int:
     if t in SCALARS:
         return 0
     return (size(value) - 1) // BULK_UNIT
+
+
+def order_rounds(n: int) -> int:
+    """The comparisons one of ``n`` items takes part in while they are put in order, about:
+    ``log2 n`` rounded up (a sort makes about ``n log2 n`` comparisons in all)."""
+    return max(1, (n - 1).bit_length())
+
+
+def item_order_cost(value: Any, n: int, memo: dict | None = None) -> int:
+    """Putting ``value`` in order among ``n`` items (a sort key, a set element): each of its
+    :func:`order_rounds` comparisons visits at most its size. Numbers and strings cost
+    nothing here (a sort of strings is weighed by ``cost.sort_extra``), nor do items of at
+    most BULK_UNIT elements: ordinary sorts and sets are charged exactly as before."""
+    t = type(value)
+    if t is str or t in SCALARS:
+        return 0
+    return (size(value, memo) - 1) // BULK_UNIT * order_rounds(n)
+
+
+def order_cost(items: Any) -> int:
+    """Putting the sized ``items`` in order (a sort without ``key=``, a set's fixed order):
+    :func:`item_order_cost` of each, measured once per object over the values' shared
+    structure, so a value built by repeated reference is charged for every node a
+    comparison may visit before any is visited."""
+    n = len(items)
+    if n < 2:
+        return 0
+    types = set(map(type, items))
+    if types <= _ORDER_FREE or (types == {tuple} and _short_flat_tuples(items)):
+        return 0
+    memo: dict = {}
+    return sum(item_order_cost(x, n, memo) for x in items)
+
+
+def _short_flat_tuples(items: Any) -> bool:
+    """Whether every item (a tuple) has fewer than BULK_UNIT elements, all numbers (the
+    common pair of ints): each then has a size of at most BULK_UNIT, and costs nothing.
+    Checked without a Python call per item."""
+    return max(map(len, items)) < BULK_UNIT and set(map(type, itertools.chain.from_iterable(items))) <= SCALARS
+
+
+#: Items whose ordering costs nothing beyond the sort's own charge.
+_ORDER_FREE = SCALARS | {str}
 
 
 def needle_cost(needle: Any, items: int) -> int:
