@@ -157,14 +157,29 @@ def order_cost(items: Any) -> int:
 
 
 def _short_flat_tuples(items: Any) -> bool:
-    """Whether every item (a tuple) has fewer than BULK_UNIT elements, all numbers (the
-    common pair of ints): each then has a size of at most BULK_UNIT, and costs nothing.
-    Checked without a Python call per item."""
-    return max(map(len, items)) < BULK_UNIT and set(map(type, itertools.chain.from_iterable(items))) <= SCALARS
+    """Whether every item (a tuple) has fewer than BULK_UNIT elements, all numbers or
+    strings shorter than ELEMENT_CHARS (the common pair of ints, the ``(len(w), w)`` of a
+    sort key): each then has a size of at most BULK_UNIT, and costs nothing. Checked
+    without a Python call per item."""
+    longest = max(map(len, items))
+    if longest >= BULK_UNIT:
+        return False
+    if min(map(len, items)) == longest:  # tuples of one shape: a column at a time, in C
+        for column in zip(*items):
+            kinds = set(map(type, column))
+            if not (kinds <= SCALARS or (kinds == _STR and max(map(len, column)) < ELEMENT_CHARS)):
+                return False
+        return True
+    elements = list(itertools.chain.from_iterable(items))
+    kinds = set(map(type, elements))
+    if kinds <= SCALARS:
+        return True
+    return kinds <= _ORDER_FREE and max(len(e) for e in elements if type(e) is str) < ELEMENT_CHARS
 
 
 #: Items whose ordering costs nothing beyond the sort's own charge.
 _ORDER_FREE = SCALARS | {str}
+_STR = frozenset({str})
 
 
 def needle_cost(needle: Any, items: int) -> int:

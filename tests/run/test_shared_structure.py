@@ -19,6 +19,10 @@ import textwrap
 
 import pytest
 
+#: Its tests share module fixtures worth computing once: one worker runs them all
+#: (``--dist loadgroup``, the Makefile's).
+pytestmark = pytest.mark.xdist_group("test_shared_structure")
+
 RECORD = '''from dataclasses import dataclass
 from itertools import groupby
 
