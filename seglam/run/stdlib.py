@@ -54,7 +54,7 @@ from seglam.run.stdlib_coll import (
     LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
 )
 from seglam.run.stdlib_core import (
-    BoundBuiltin, Metered, collect, compare_charged_key, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_charged,
+    BoundBuiltin, Metered, collect, compare_charged_key, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_charged, sort_cost,
 )
 from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
@@ -462,7 +462,11 @@ def b_dict(ctx, it=(), **kwargs):
 
 def b_sorted(ctx, it, *, key=None, reverse=False):
     items = collect(ctx, it)
-    sort_charged(ctx, items, key, reverse)
+    if key is None:  # sort_charged's first case, inline: sorted() of small lists runs very often
+        ctx.spend(sort_cost(items))
+        items.sort(reverse=reverse)
+    else:
+        sort_charged(ctx, items, key, reverse)
     return items
 
 

@@ -161,15 +161,19 @@ def _short_flat_tuples(items: Any) -> bool:
     strings shorter than ELEMENT_CHARS (the common pair of ints, the ``(len(w), w)`` of a
     sort key): each then has a size of at most BULK_UNIT, and costs nothing. Checked
     without a Python call per item."""
-    longest = max(map(len, items))
-    if longest >= BULK_UNIT:
+    if len(next(iter(items))) < BULK_UNIT:  # items: a list or a set, not empty
+        try:  # tuples of one shape: a column at a time, in C
+            columns = list(zip(*items, strict=True))
+        except ValueError:  # tuples of several lengths
+            columns = None
+        if columns is not None:
+            for column in columns:
+                kinds = set(map(type, column))
+                if not (kinds <= SCALARS or (kinds == _STR and max(map(len, column)) < ELEMENT_CHARS)):
+                    return False
+            return True
+    if max(map(len, items)) >= BULK_UNIT:
         return False
-    if min(map(len, items)) == longest:  # tuples of one shape: a column at a time, in C
-        for column in zip(*items):
-            kinds = set(map(type, column))
-            if not (kinds <= SCALARS or (kinds == _STR and max(map(len, column)) < ELEMENT_CHARS)):
-                return False
-        return True
     elements = list(itertools.chain.from_iterable(items))
     kinds = set(map(type, elements))
     if kinds <= SCALARS:
