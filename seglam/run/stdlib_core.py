@@ -28,7 +28,7 @@ from seglam.run.faults import Fault
 from seglam.run.ordering import SET_TYPES, charge_order, ordered
 from seglam.run.shown import builtin_text, is_match, object_text
 from seglam.run.values import FrozenList, is_record
-from seglam.run.valuework import compare_cost, item_order_cost, key_compare_cost, key_cost, keys_cost, needle_cost, order_cost  # noqa: F401 - re-exported
+from seglam.run.valuework import compare_cost, key_compare_cost, key_cost, keys_cost, needle_cost, order_cost  # noqa: F401 - re-exported
 
 try:
     import re2 as _re2
@@ -205,7 +205,8 @@ def compare_charged_key(ctx: RunContext, key: Any) -> Any:
 
 def sort_charged(ctx: RunContext, items: list, key: Any, reverse: bool) -> None:
     """Sort the list ``items`` in place as ``list.sort`` does, charged: by
-    :func:`sort_cost`, or with ``key=`` by :func:`keyed_sort_cost` and each key."""
+    :func:`sort_cost`, or with ``key=`` by :func:`keyed_sort_cost` and the keys' own
+    comparisons (:func:`order_cost` of the keys, made first)."""
     if key is None:
         ctx.spend(sort_cost(items))
     elif not isinstance(items, FrozenList):  # (a frozen list faults before any key is made)
