@@ -24,6 +24,7 @@ import dataclasses
 import datetime
 import decimal
 import enum
+from operator import countOf
 from typing import Any, Callable
 
 from seglam.check import types as T
@@ -65,10 +66,19 @@ _AS_IS = {
 }
 
 
+#: The host type most items of a collection of each primitive type have: counting it (a C
+#: loop of identity tests) is cheaper than the set lookups of ``issuperset``, which is left
+#: for collections that mix accepted types (ints and bools, floats and ints).
+_USUAL = {"int": int, "float": float, "str": str, "bool": bool, "date": datetime.date,
+          "timedelta": datetime.timedelta}
+
+
 def _all_as_is(values: Any, t: Any) -> bool:
     """Every item of ``values`` is a value of primitive type ``t`` as it is."""
-    accepted = _AS_IS.get(t.name) if type(t) is T.PrimType else None
-    return accepted is not None and accepted.issuperset(map(type, values))
+    if type(t) is not T.PrimType or t.name not in _AS_IS:
+        return False
+    return countOf(map(type, values), _USUAL[t.name]) == len(values) \
+        or _AS_IS[t.name].issuperset(map(type, values))
 
 
 def binder(type_: Any, checked: Any, name: str) -> Callable[[Any], Any]:

@@ -124,3 +124,47 @@ def test_iterator_results_are_materialised_inside_the_run():
     from tests.run.helpers import run
 
     assert run("def main() -> object:\n    return map(lambda x: x * 2, [1, 2])\n") == [2, 4]
+
+
+#: host values of every kind a collection of primitives may mix
+_HOST_ITEMS = [0, 7, -3, True, False, 1.5, 2.0, "a", "", None, datetime.date(2020, 1, 2),
+               datetime.timedelta(days=1), decimal.Decimal("1.5")]
+#: the host types each primitive static type takes as they are (SPEC: int takes bool,
+#: float takes int), written out here, not read from the module under test
+_TAKES = {"int": {int, bool}, "float": {float, int}, "str": {str}, "bool": {bool},
+          "date": {datetime.date}, "timedelta": {datetime.timedelta}}
+
+
+@pytest.mark.parametrize("prim", sorted(_TAKES))
+@pytest.mark.parametrize("shape", ["list", "tuple", "set", "dict keys", "dict values"])
+def test_a_collection_of_primitives_is_taken_exactly_when_every_item_is(prim, shape, checked):
+    """The one-pass check over a collection (the usual type counted, then the mixed case)
+    accepts a collection iff every item is a value of the element type as it is, whatever
+    the mix: ints with bools, floats with ints, and one stray item anywhere."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    elem = T.PrimType(prim)
+    static = {"list": T.ListType(elem), "tuple": T.TupleType((elem,), variadic=True),
+              "set": T.SetType(elem), "dict keys": T.DictType(elem, T.INT),
+              "dict values": T.DictType(T.STR, elem)}[shape]
+
+    @settings(max_examples=60, deadline=None, database=None)
+    @given(st.lists(st.sampled_from(_HOST_ITEMS), max_size=12))
+    def check(items):
+        if shape in ("set", "dict keys"):
+            items = [x for x in items if x is not None]  # hashable, and None is nobody's
+        host = {"list": list(items), "tuple": tuple(items), "set": set(items),
+                "dict keys": {x: 1 for x in items}, "dict values": {str(i): x for i, x in enumerate(items)}}[shape]
+        inner = list(host.values()) if shape == "dict values" else list(host)
+        fits = all(type(x) in _TAKES[prim] for x in inner)
+        try:
+            value = convert.to_seglam(host, static, checked, "xs")
+        except TypeError:
+            assert not fits, host
+        else:
+            assert fits, host
+            got = list(value.values()) if shape == "dict values" else list(value)
+            assert sorted(map(repr, got)) == sorted(map(repr, inner))
+
+    check()
