@@ -18,6 +18,7 @@ from typing import Any, Iterator, Sequence
 import seglam
 from seglam.cli.argtypes import add_path_option, read_file, source_files
 from seglam.cli.jsonvalues import from_json, to_json
+from seglam.cli.printed import too_large
 from seglam.syntax.diagnostics import Diagnostic
 from seglam.syntax.intdigits import int_to_text
 from seglam.syntax.jsontext import JsonLimitError, JsonTextError, dumps, escape_surrogates, loads
@@ -187,7 +188,10 @@ def _register_run(subparsers) -> None:
             "(about 19,729 digits). A str result holding lone surrogates (U+D800-U+DFFF), which no "
             "UTF-8 output can carry, is printed as a Python literal ('\\ud800'); --json writes "
             "them as JSON escapes. The file is read as UTF-8, regular files only, at most 4,000,000 "
-            "bytes. Exit 0 with a result, 1 on a fault, 2 on a check, input or usage error."
+            "bytes. A result that would print as more than 10,000,000 elements (an object a value "
+            "holds several times prints once per use) is not printed (E-OUTPUT-SIZE). Exit 0 "
+            "with a result, 1 on a fault or an unprintable result, 2 on a check, input or usage "
+            "error."
         ),
         epilog='example: seglam run sort.sgl --call sort_words words="pear apple fig"',
     )
@@ -253,6 +257,13 @@ def _cmd_run(args) -> int:
             print(dumps({"fault": fault.to_json()}, indent=2))
         else:
             print(_render_fault(fault, program), file=sys.stderr)
+        return 1
+    refused = too_large(result.value)
+    if refused is not None:
+        if args.json:
+            print(dumps({"error": {"code": "E-OUTPUT-SIZE", "message": refused}}, indent=2))
+        else:
+            print(f"seglam run: E-OUTPUT-SIZE: {refused}", file=sys.stderr)
         return 1
     if args.json:
         print(dumps({"value": to_json(result.value), "fuel_used": result.fuel_used}))
