@@ -509,13 +509,18 @@ def in_order(g, node: Any, iter_py: py.expr) -> py.expr:
     return P.call(g.ref(iterate, "iterate"), [P.name(CTX), iter_py])
 
 
-def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], FnState]:
+def _generators(g, comp: Any, fn: FnState) -> tuple[list[py.comprehension], FnState]:
+    gens = comp.generators
     scope = fn.scope.child("comprehension", comprehension_locals(gens))
     inner = FnState(fn.name, scope, fn.loop_depth)
     out = []
     for i, gen in enumerate(gens):
-        # the first iterable is evaluated in the enclosing scope, as in Python
+        # the first iterable is evaluated in the enclosing scope, as in Python, when the
+        # comprehension is made: putting a set in order there is the comprehension's work
+        # (a line of its own: not its step's, which a fault leaves for the code driving it)
         iter_ = in_order(g, gen.iter, g.expr(gen.iter, fn if i == 0 else inner))
+        if i == 0:
+            iter_ = P.stamp(iter_, g.line(comp))
         tick = ir.ItemStep()  # one step per iteration; True
         ifs = [g.expr(c, inner) for c in gen.ifs]
         if plain_assignable(g, gen.target, element_type(g.type_of(gen.iter))) or isinstance(gen.target, A.Name):
@@ -532,24 +537,24 @@ def _generators(g, gens: tuple, fn: FnState) -> tuple[list[py.comprehension], Fn
 
 
 def _listcomp(g, node: A.ListComp, fn: FnState) -> py.expr:
-    gens, inner = _generators(g, node.generators, fn)
+    gens, inner = _generators(g, node, fn)
     return len_capped(g, py.ListComp(elt=g.expr(node.elt, inner), generators=gens))
 
 
 def _setcomp(g, node: A.SetComp, fn: FnState) -> py.expr:
-    gens, inner = _generators(g, node.generators, fn)
+    gens, inner = _generators(g, node, fn)
     elt = keyed(g, g.expr(node.elt, inner), g.type_of(node.elt), node.elt)
     return len_capped(g, py.SetComp(elt=elt, generators=gens))
 
 
 def _dictcomp(g, node: A.DictComp, fn: FnState) -> py.expr:
-    gens, inner = _generators(g, node.generators, fn)
+    gens, inner = _generators(g, node, fn)
     key = keyed(g, g.expr(node.key, inner), g.type_of(node.key), node.key)
     return len_capped(g, py.DictComp(key=key, value=g.expr(node.value, inner), generators=gens))
 
 
 def _genexp(g, node: A.GeneratorExp, fn: FnState) -> py.expr:
-    gens, inner = _generators(g, node.generators, fn)
+    gens, inner = _generators(g, node, fn)
     return py.GeneratorExp(elt=g.expr(node.elt, inner), generators=gens)
 
 
