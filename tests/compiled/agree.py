@@ -30,3 +30,17 @@ def outcomes(source: str, function: str, args: tuple, limits: Limits, messages: 
         except Fault as fault:
             out.append(("fault", fault.code, fault.span) + ((fault.message,) if messages else ()))
     return out
+
+
+def disagreements_at_every_depth_and_budget(source: str, args: tuple, depths: range, function: str = "main") -> list[str]:
+    """Where the backends disagree on ``function(*args)``: at each depth limit in
+    ``depths``, every fuel budget from 0 to one past what the reference needs."""
+    bad = []
+    for depth in depths:
+        need = outcomes(source, function, args, Limits(max_depth=depth))[1]
+        fuel_needed = need[2] if need[0] == "value" else 200
+        for fuel in range(fuel_needed + 2):
+            got = outcomes(source, function, args, Limits(max_depth=depth, fuel=fuel))
+            if got[0] != got[1]:
+                bad.append(f"depth {depth} fuel {fuel}: compiled {got[0]} reference {got[1]}")
+    return bad

@@ -10,7 +10,7 @@ import pytest
 
 import seglam
 from seglam.run.limits import Limits
-from tests.compiled.agree import outcomes
+from tests.compiled.agree import disagreements_at_every_depth_and_budget, outcomes
 from tests.compiled.stubcheck import stub_check
 from seglam.run.compiled import CompiledBackend
 from seglam.run.evaluator import ReferenceBackend
@@ -114,22 +114,10 @@ def main(n: int) -> int:
 }
 
 
-def _at_every_budget(source: str, args: tuple, depths: range) -> list[str]:
-    bad = []
-    for depth in depths:
-        need = outcomes(source, "main", args, Limits(max_depth=depth))[1]
-        fuel_needed = need[2] if need[0] == "value" else 200
-        for fuel in range(fuel_needed + 2):
-            got = outcomes(source, "main", args, Limits(max_depth=depth, fuel=fuel))
-            if got[0] != got[1]:
-                bad.append(f"depth {depth} fuel {fuel}: compiled {got[0]} reference {got[1]}")
-    return bad
-
-
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_a_function_value_is_as_deep_as_its_call_and_charges_it(name: str):
     body, args = PROGRAMS[name]
-    assert _at_every_budget(HEADER + body, args, range(1, 8)) == []
+    assert disagreements_at_every_depth_and_budget(HEADER + body, args, range(1, 8)) == []
 
 
 def test_a_constants_lambda_charges_every_run_that_calls_it_not_the_first():

@@ -121,6 +121,22 @@ def _value_call(g, func: Any, callee: py.expr, args: list[py.expr], keywords: li
 _COLLECTING = frozenset({"sum", "min", "max", "sorted", "list", "tuple", "set", "dict"})
 
 
+def _metered_by_its_element(g, ident: str, gen: A.GeneratorExp, fn: FnState) -> py.expr:
+    """``all``/``any`` of a generator expression: CPython's own, over the generator whose
+    element takes, last, the step the builtin charges for each item it takes (``b_all``
+    meters an unsized iterable, one step per item received). Nothing runs between the
+    generator making an item and the builtin charging for it, so the steps, and where
+    ``F-FUEL`` fires, are the builtin's: at the generator's line, which a fault leaves for
+    the call's (``locate``). The element's truth is kept; the builtins look at nothing else.
+    A Python call per item less (``b_all`` and ``Metered.__next__``): a third of the time
+    of ``all(x >= 0 for x in xs)``."""
+    genexp = g.expr(gen, fn)
+    taken = py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[genexp.elt, ir.ItemStep()]),
+                                          py.BoolOp(op=py.And(), values=[ir.ItemStep(), P.const(False)])])
+    genexp.elt = P.stamp(taken, genexp.lineno)
+    return P.call(g.ref(all if ident == "all" else any, ident), [genexp])
+
+
 def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
     if ident in _COLLECTING and len(node.args) >= 1 and isinstance(node.args[0], A.GeneratorExp) \
             and not (ident in ("min", "max") and len(node.args) > 1):
@@ -132,6 +148,9 @@ def _named_call(g, node: A.Call, ident: str, fn: FnState) -> py.expr:
         if elem is not None:  # the list has the generator's item type: sum/min/max/sorted of it inline
             g.synthetic_types[id(listcomp)] = T.ListType(elem)
         node = A.Call(node.span, node.func, (listcomp,) + node.args[1:], node.keywords)
+    if ident in ("all", "any") and len(node.args) == 1 and not node.keywords \
+            and isinstance(node.args[0], A.GeneratorExp):
+        return _metered_by_its_element(g, ident, node.args[0], fn)
     if ident in g.checked.records or ident in g.checked.enums:
         args, keywords = arguments(g, node, fn)  # a record keeps a function value as it is
         return P.call(resolve_name(g, ident, fn, node.func), args, keywords)
