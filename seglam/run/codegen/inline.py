@@ -23,6 +23,7 @@ from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, STR_LIM, FnState
 from seglam.run.cost import sort_extra, str_to_int
 from seglam.run.ir import nodes as ir
 from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
+from seglam.run.valuework import needle_cost
 from seglam.syntax import ast as A
 
 #: A sort of fewer items costs no more than collecting them: the least ``n`` with a
@@ -31,6 +32,10 @@ SORT_FREE = next(n for n in range(1 << 16) if sort_extra(n) > 0)
 #: ``int(s)`` of at most this many characters costs no extra work: the most digits with no
 #: ``cost.str_to_int`` charge.
 LONG_DIGITS = next(d for d in range(1 << 16) if str_to_int(d + 1) > 0)
+
+#: A str sought in a list or tuple (``w in words``, ``words.index(w)``) costs nothing per
+#: comparison below this many characters: the shortest with a ``valuework.needle_cost``.
+COSTLY_NEEDLE = next(k for k in range(1 << 16) if needle_cost("x" * k, 1) > 0)
 
 #: ``str`` methods the stdlib implements as "charge len(s), then call" (its own table).
 LINEAR_STR = LINEAR_STR_METHODS
@@ -118,9 +123,12 @@ def linear_read(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
         return None
     if node.keywords or not simple(func.value, g) or not all(simple(a, g) for a in node.args):
         return None
-    if node.args and not sizework.comparison_is_free(g, "==", node.args[0], node.args[0]):
+    text_needle = bool(node.args) and g.type_of(node.args[0]) == T.STR
+    if node.args and not text_needle and not sizework.comparison_is_free(g, "==", node.args[0], node.args[0]):
         return None  # each comparison may cost (valuework.needle_cost): the stdlib charges it
     call = P.call(P.attr(g.expr(func.value, fn), func.attr), [g.expr(a, fn) for a in node.args])
+    if text_needle:
+        call = _needle_charged(g, g.expr(node.args[0], fn), g.expr(func.value, fn), call)
     return charge(length(g, g.expr(func.value, fn)), call)
 
 
@@ -132,17 +140,32 @@ def membership(g, node: A.Compare, fn) -> py.expr | None:
     t = g.type_of(container)
     if not (t == T.STR or isinstance(t, (T.ListType, T.TupleType))) or not simple(container, g):
         return None
-    if t != T.STR and not sizework.comparison_is_free(g, "==", node.left, node.left):
+    text_needle = t != T.STR and g.type_of(node.left) == T.STR
+    if t != T.STR and not text_needle and not sizework.comparison_is_free(g, "==", node.left, node.left):
         return None  # each comparison may cost (valuework.needle_cost): the stdlib charges it
     op = py.In() if node.ops[0] == "in" else py.NotIn()
     if simple(node.left, g):
-        test = py.Compare(left=g.expr(node.left, fn), ops=[op], comparators=[g.expr(container, fn)])
+        item = g.expr(node.left, fn)
+        test = py.Compare(left=item, ops=[op], comparators=[g.expr(container, fn)])
+        if text_needle:
+            test = _needle_charged(g, g.expr(node.left, fn), g.expr(container, fn), test)
         return charge(length(g, g.expr(container, fn)), test)
     # the item first (it may fault: `s[i] in "aeiou"`), then the charge, then the test
     item = g.tmp()
     test = py.Compare(left=P.name(item), ops=[op], comparators=[g.expr(container, fn)])
+    if text_needle:
+        test = _needle_charged(g, P.name(item), g.expr(container, fn), test)
     return ir.Let(item, g.expr(node.left, fn), py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(item)),
                                                               charge(length(g, g.expr(container, fn)), test)]))
+
+
+def _needle_charged(g, needle: py.expr, items: py.expr, then: py.expr) -> py.expr:
+    """``(len(needle) >= COSTLY_NEEDLE and Spend(needle_cost(needle, len(items)))) or then``:
+    a str sought in a list or tuple, its comparisons charged as the stdlib's ``contains``
+    charges them (after the length), only when it is long enough to cost."""
+    costly = P.compare(P.call(g.ref(len, "len"), [needle]), py.GtE(), P.const(COSTLY_NEEDLE))
+    spend = ir.Spend(P.call(g.ref(needle_cost, "needle_cost"), [copy.deepcopy(needle), length(g, items)]))
+    return py.BoolOp(op=py.Or(), values=[py.BoolOp(op=py.And(), values=[costly, spend]), then])
 
 
 def concat(g, left: Any, right: Any, result_t: Any, fn, left_py: py.expr | None = None) -> py.expr | None:
