@@ -98,7 +98,7 @@ def test_mutated_programs_never_raise_and_stay_inside_python(source):
     "x = [" + "1," * 50000 + "]\n",
     "\x00",
     "def f():\n\treturn 1\n        return 2\n",
-])
+], ids=lambda source: f"{len(source)}-chars-{source[:12]!r}")  # the id, not the whole program, in reports
 def test_hostile_shapes_end_in_a_diagnostic_or_a_tree(source):
     _accepts(source)
 
