@@ -17,6 +17,7 @@ from seglam.run.intcap import small_int_literal
 from seglam.run.ordering import SET_TYPES, iterate
 from seglam.run.stdlib_coll import list_extend
 from seglam.run.stdlib_core import fault_for, seglam_str
+from seglam.run.values import UNPACKED_AS_IS
 from seglam.syntax import ast as A
 
 
@@ -159,7 +160,7 @@ class StmtMixin(MatchMixin):
             raise Fault("F-VALUE", "cannot assign to this target")
 
     def unpack(self, targets: tuple, value: Any, env: Scope) -> None:
-        items = value if type(value) in (tuple, list) else S.collect(self.ctx, value)
+        items = value if type(value) in UNPACKED_AS_IS else S.collect(self.ctx, value)
         star = next((i for i, t in enumerate(targets) if type(t) is A.Starred), None)
         n = len(items)
         if star is None:

@@ -16,7 +16,7 @@ from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import charge_order, first
 from seglam.run.stdlib_core import collect, key_cost, keys_cost, needle_cost, sized, size_of, sort_charged
-from seglam.run.values import FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, frozen_fault
+from seglam.run.values import FROZEN_TYPES, UNPACKED_AS_IS, FrozenDict, FrozenList, FrozenSet, frozen_fault
 
 
 def _refuse_frozen(obj: Any, name: str) -> None:
@@ -176,7 +176,7 @@ def pair_keys_cost(ctx: RunContext, pairs: Any) -> int:
     that are not pairs make ``dict`` fault by itself)."""
     if isinstance(pairs, dict):
         return keys_cost(ctx, pairs)
-    return keys_cost(ctx, [p[0] for p in pairs if type(p) in (tuple, list) and len(p) == 2])
+    return keys_cost(ctx, [p[0] for p in pairs if type(p) in UNPACKED_AS_IS and len(p) == 2])
 
 
 def dict_clear(ctx: RunContext, d: dict) -> None:

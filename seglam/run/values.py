@@ -92,6 +92,9 @@ for _name in _DICT_MUTATORS + ("subtract", "__iadd__", "__isub__", "__iand__"):
     setattr(FrozenCounter, _name, _frozen_method("Counter", _name))
 
 FROZEN_TYPES = (FrozenList, FrozenDict, FrozenSet, FrozenCounter)
+#: The types a tuple assignment unpacks as they are (a list frozen or not: where a list came
+#: from must not change what unpacking it costs); anything else is collected first.
+UNPACKED_AS_IS = frozenset({tuple, list, FrozenList})
 
 
 def frozen_fault(kind: str, name: str) -> Fault:

@@ -24,7 +24,7 @@ from seglam.run.stdlib_core import compare_cost, key_cost, keys_cost, sort_cost
 from seglam.run.context import step_chunk
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
-from seglam.run.values import (FROZEN_TYPES, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg,
+from seglam.run.values import (FROZEN_TYPES, UNPACKED_AS_IS, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg,
                                frozen_copy, is_record, record_fields)
 
 #: Python builtins whose Seglam implementation is the builtin itself (constant time, no
@@ -225,10 +225,7 @@ class Runtime:
     def unpackable(ctx: Any, value: Any) -> Any:
         """The value of a tuple assignment: tuples and lists unpack as they are, anything
         else is collected first (and charged), as the reference does."""
-        t = type(value)
-        if t is tuple or t is list:
-            return value
-        return stdlib.collect(ctx, value)
+        return value if type(value) in UNPACKED_AS_IS else stdlib.collect(ctx, value)
 
     @staticmethod
     def pattern_charge(ctx: Any, subject: Any) -> bool:
