@@ -11,7 +11,7 @@ from seglam.check.hints import is_dunder
 from seglam.check.lambdas import Arg
 from seglam.check.names import show
 from seglam.check.typeops import as_dict, assignable, has_error, is_bottom, iter_elem, join
-from seglam.check.values import non_optional, require_hashable, value
+from seglam.check.values import non_optional, require_hashable, unpacked_types, value
 from seglam.syntax import ast
 
 
@@ -22,7 +22,7 @@ def assign(cx: Context, target, ty: t.Type, st: State, value_node) -> None:
         bind_name(cx, target.id, ty, st, target, value_node)
     elif isinstance(target, (ast.TupleExpr, ast.ListExpr)):
         cx.types[id(target)] = ty
-        parts = unpack(cx, target, ty)
+        parts = unpacked_types(cx, target, ty)
         for elt, part in zip(target.elts, parts):
             inner = elt.value if isinstance(elt, ast.Starred) else elt
             if isinstance(elt, ast.Starred):
@@ -36,36 +36,6 @@ def assign(cx: Context, target, ty: t.Type, st: State, value_node) -> None:
         item_assign(cx, target, container, ty, st)
     else:
         cx.report.error("E-SYNTAX", "cannot assign to this expression", target.span)
-
-
-def unpack(cx: Context, target, ty: t.Type) -> list[t.Type]:
-    elts = target.elts
-    star = any(isinstance(e, ast.Starred) for e in elts)
-    if is_bottom(ty):
-        return [ty] * len(elts)
-    if isinstance(ty, t.TupleType) and not ty.variadic:
-        if not star:
-            if len(ty.elems) != len(elts):
-                cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}` ({len(ty.elems)} values) into "
-                                f"{len(elts)} names", target.span)
-                return [t.ERROR] * len(elts)
-            return list(ty.elems)
-        i = next(i for i, e in enumerate(elts) if isinstance(e, ast.Starred))
-        after = len(elts) - i - 1
-        if len(ty.elems) < len(elts) - 1:
-            cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}` into {len(elts)} names", target.span)
-            return [t.ERROR] * len(elts)
-        middle = ty.elems[i:len(ty.elems) - after]
-        return list(ty.elems[:i]) + [t.ListType(t.union(*middle) if middle else t.NEVER)] + list(ty.elems[len(ty.elems) - after:])
-    if t.is_optional(ty):
-        ty = non_optional(cx, ty, target)
-    elem = iter_elem(ty)
-    if elem is None:
-        cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}`", target.span)
-        return [t.ERROR] * len(elts)
-    if isinstance(ty, (t.SetType,)) or as_dict(ty) is not None:
-        pass
-    return [t.ListType(elem) if isinstance(e, ast.Starred) else elem for e in elts]
 
 
 def attribute_assign_error(cx: Context, target: ast.Attribute, base: t.Type) -> None:

@@ -106,6 +106,38 @@ def iter_elem_or_error(cx: Context, it: t.Type, node) -> t.Type:
     return elem
 
 
+def unpacked_types(cx: Context, target, ty: t.Type) -> list[t.Type]:
+    """The type each item of ``target`` (a tuple or list of targets, one of them maybe
+    starred) takes when ``ty`` is unpacked into it: by position for a fixed tuple (a starred
+    name gets a list of the middle items' union), else the element type; one rule for
+    assignments, ``for`` targets and comprehension clauses."""
+    elts = target.elts
+    star = any(isinstance(e, ast.Starred) for e in elts)
+    if is_bottom(ty):
+        return [ty] * len(elts)
+    if isinstance(ty, t.TupleType) and not ty.variadic:
+        if not star:
+            if len(ty.elems) != len(elts):
+                cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}` ({len(ty.elems)} values) into "
+                                f"{len(elts)} names", target.span)
+                return [t.ERROR] * len(elts)
+            return list(ty.elems)
+        i = next(i for i, e in enumerate(elts) if isinstance(e, ast.Starred))
+        after = len(elts) - i - 1
+        if len(ty.elems) < len(elts) - 1:
+            cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}` into {len(elts)} names", target.span)
+            return [t.ERROR] * len(elts)
+        middle = ty.elems[i:len(ty.elems) - after]
+        return list(ty.elems[:i]) + [t.ListType(t.union(*middle) if middle else t.NEVER)] + list(ty.elems[len(ty.elems) - after:])
+    if t.is_optional(ty):
+        ty = non_optional(cx, ty, target)
+    elem = iter_elem(ty)
+    if elem is None:
+        cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}`", target.span)
+        return [t.ERROR] * len(elts)
+    return [t.ListType(elem) if isinstance(e, ast.Starred) else elem for e in elts]
+
+
 def destructure(cx: Context, target, ty: t.Type):
     """(name, type, name node) for each name bound by assigning ``ty`` to ``target``."""
     if isinstance(target, ast.Name):
@@ -113,25 +145,7 @@ def destructure(cx: Context, target, ty: t.Type):
     if isinstance(target, (ast.TupleExpr, ast.ListExpr)):
         out = []
         cx.types[id(target)] = ty
-        elts = target.elts
-        star = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
-        if isinstance(ty, t.TupleType) and not ty.variadic and not star:
-            if len(ty.elems) != len(elts):
-                cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}` into {len(elts)} names", target.span)
-                parts = [t.ERROR] * len(elts)
-            else:
-                parts = list(ty.elems)
-        else:
-            if t.is_optional(ty):
-                ty = non_optional(cx, ty, target)
-            elem = iter_elem(ty)
-            if elem is None:
-                cx.report.error("E-TYPE", f"cannot unpack `{ty.render()}`", target.span)
-                elem = t.ERROR
-            if isinstance(ty, t.TupleType) and not ty.variadic and star:
-                elem = t.union(*ty.elems) if ty.elems else t.NEVER
-            parts = [t.ListType(elem) if isinstance(e, ast.Starred) else elem for e in elts]
-        for e, part in zip(elts, parts):
+        for e, part in zip(target.elts, unpacked_types(cx, target, ty)):
             inner = e.value if isinstance(e, ast.Starred) else e
             out.extend(destructure(cx, inner, part))
             cx.types[id(e)] = part
