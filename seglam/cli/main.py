@@ -19,6 +19,9 @@ import seglam
 from seglam.cli.argtypes import add_path_option, read_file, source_files
 from seglam.cli.jsonvalues import from_json, to_json
 from seglam.cli.printed import too_large
+from seglam.run.context import RunContext
+from seglam.run.limits import MAX_FUEL, Limits
+from seglam.run.stdlib_core import seglam_repr
 from seglam.syntax.diagnostics import Diagnostic
 from seglam.syntax.intdigits import int_to_text
 from seglam.syntax.jsontext import JsonLimitError, JsonTextError, dumps, escape_surrogates, loads
@@ -275,16 +278,21 @@ def _cmd_run(args) -> int:
 def render_result(value: Any) -> str:
     """How ``seglam run`` prints a value: a str as it is, unless it holds lone surrogates
     (no UTF-8 output can carry them), which is printed as a Python literal (``'\\ud800'``);
-    an int in full at any size; anything else as its Python repr (or, for a container of
-    ints too long for repr, as JSON)."""
+    an int in full at any size; anything else as Seglam's ``repr`` prints it (SPEC section 9:
+    a set in its fixed order, a Counter most common first), the same text on every run (or,
+    for a container of ints too long for repr, or nested too deep, as JSON)."""
     if isinstance(value, str):
         return value if escape_surrogates(value) == value else repr(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return int_to_text(value)
     try:
-        return repr(value)
+        return seglam_repr(RunContext(_PRINTING), value)
     except (ValueError, RecursionError):  # an int past CPython's 4300-digit repr limit, deep nesting
         return dumps(to_json(value))
+
+
+#: Printing a result is not part of its run: no budget but the printed-size limit (printed.py).
+_PRINTING = Limits(fuel=MAX_FUEL, max_str_len=1 << 62, max_collection_len=1 << 62)
 
 
 def _decode(text: str, max_int_bits: int):

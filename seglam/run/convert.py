@@ -13,7 +13,7 @@
   take their defaults); enums as a member of the program's enum, a member of any enum with
   a member of the same name, or a member's value.
 - :func:`to_host` turns a Seglam result into plain host values: frozen collections become
-  ``list``/``dict``/``set`` (deep); records stay instances of the program's dataclasses
+  ``list``/``dict``/``set`` (deep), a Counter a ``collections.Counter``; records stay instances of the program's dataclasses
   (fields converted); enum members stay members.
 """
 

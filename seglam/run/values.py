@@ -327,7 +327,8 @@ def _freeze_new(value: Any, t: type, counter: list, memo: dict) -> Any:
 
 
 def thaw(value: Any, memo: dict | None = None) -> Any:
-    """Plain host values: frozen collections back to ``list``/``dict``/``set`` (deep);
+    """Plain host values: frozen collections back to ``list``/``dict``/``set`` (deep), a
+    Counter to a ``collections.Counter`` (a dict);
     records are rebuilt only when a field changes. ``memo`` (id -> thawed) thaws each object
     once, so a result that holds one value many times (a record built by repeated reference)
     is handed back in time linear in its objects, sharing as it did."""
@@ -348,6 +349,8 @@ def _thaw_new(value: Any, t: type, memo: dict) -> Any:
         return [thaw(v, memo) for v in value]
     if t is tuple:
         return tuple(thaw(v, memo) for v in value)
+    if isinstance(value, _collections.Counter):  # still a Counter: it prints (and adds) as one
+        return _collections.Counter({thaw(k, memo): v for k, v in value.items()})
     if isinstance(value, dict):
         return {thaw(k, memo): thaw(v, memo) for k, v in value.items()}
     if isinstance(value, set):
