@@ -12,12 +12,10 @@ import datetime
 import decimal
 import enum
 import math
-import sys
 from typing import Any
 
 from seglam.check import types as T
 from seglam.run.ordering import ordered
-from seglam.syntax.jsontext import JsonLimitError
 
 
 def from_json(value: Any, type_: T.Type | None, checked) -> Any:
@@ -43,9 +41,7 @@ def from_json(value: Any, type_: T.Type | None, checked) -> Any:
                 return datetime.date.fromisoformat(value)
             except ValueError:
                 return value
-        if type_.name == "float" and isinstance(value, int) and not isinstance(value, bool):
-            return _as_float(value)
-        return value
+        return value  # an int stays an int for a float parameter, as in CPython and Program.call
     if isinstance(type_, T.ListType) and isinstance(value, list):
         return [from_json(v, type_.elem, checked) for v in value]
     if isinstance(type_, T.SetType) and isinstance(value, list):
@@ -68,15 +64,6 @@ def from_json(value: Any, type_: T.Type | None, checked) -> Any:
             return value
         return {k: from_json(v, info.field(k).type if info.field(k) else None, checked) for k, v in value.items()}
     return value
-
-
-def _as_float(number: int) -> float:
-    """An int argument for a float parameter; past the float range, an input error (as an
-    argument past the JSON limits), never an OverflowError."""
-    try:
-        return float(number)
-    except OverflowError:
-        raise JsonLimitError(f"the number is too large for a float (at most about {sys.float_info.max:.1e})") from None
 
 
 def _key(key: str, key_type: T.Type) -> Any:
