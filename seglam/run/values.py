@@ -30,8 +30,8 @@ SEGLAM_MODULE = "__seglam__"
 def _frozen_fault(kind: str, name: str) -> Fault:
     return Fault(
         "F-FROZEN",
-        f"cannot {name.strip('_')} this {kind}: it is frozen (an argument or constant): "
-        f"copy it first: `xs = {kind}(xs)`",
+        f"cannot {name.strip('_')} this {kind}: it is frozen (an argument, a constant, or a value a "
+        f"call handed back from its own arguments): copy it first, e.g. `xs = {kind}(xs)`",
     )
 
 
