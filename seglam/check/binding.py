@@ -211,8 +211,16 @@ def check_mutation(cx: Context, receiver, st: State, what: str, ty: t.Type) -> N
                         f"module constants are frozen: copy first: `{root.lower()} = {copy}({root})`")
         return
     source = "an argument" if root in cx.fn.params else "part of an argument or constant"
+    hint = f"arguments are frozen: copy first: `{root} = {copy}({root})`"
+    if root in cx.fn.params and cx.fn.returns == t.NONE:
+        # changing an argument is what a `-> None` function is for: a copy would be lost
+        # when it returns (a DFS's `visited`), so say how the change gets back to the caller
+        hint = (f"arguments are frozen, and a copy would be lost when `{cx.fn.name}` returns: return the "
+                f"updated value instead (`{root} = {copy}({root})` ... `return {root}`, the caller "
+                f"keeping what it returns), or make `{cx.fn.name}` a nested function that changes a "
+                f"local of its caller")
     cx.report.error("E-FROZEN", f"`{show(receiver)}` is {source} and is frozen: {what} would change it",
-                    receiver.span, f"arguments are frozen: copy first: `{root} = {copy}({root})`")
+                    receiver.span, hint)
 
 
 def narrow_to(declared: t.Type, value: t.Type) -> t.Type:

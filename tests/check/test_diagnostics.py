@@ -388,6 +388,22 @@ def test_mutating_a_parameter(body):
     assert d.hint == "arguments are frozen: copy first: `xs = list(xs)`"
 
 
+def test_a_none_function_changing_its_argument_is_told_how_the_change_gets_back():
+    """A `-> None` function that changes an argument (a DFS's `visited`) exists for that
+    change: copying it first (the general hint) checks, and the caller silently gets nothing
+    back. The hint says to return the updated value or to use a nested function over the
+    caller's local. Found by a red-team run (RT-11)."""
+    d = one("""
+        def dfs(graph: dict[str, list[str]], node: str, visited: set[str]) -> None:
+            visited.add(node)
+            for nxt in graph[node]:
+                if nxt not in visited:
+                    dfs(graph, nxt, visited)
+        """, "E-FROZEN")
+    assert "a copy would be lost when `dfs` returns" in d.hint and "`return visited`" in d.hint
+    assert "nested function" in d.hint
+
+
 def test_copying_a_parameter_makes_it_mutable():
     ok("""
         def f(xs: list[int]) -> list[int]:
