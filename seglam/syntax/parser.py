@@ -229,6 +229,14 @@ def _token_span(token: Token) -> Span:
     return Span(line, col, token.end_line or line, token.end_column or col + 1)
 
 
+def _line_start_span(token: Token) -> Span:
+    """Where an indentation token's line starts: the first character after its indentation
+    (the token has the position of the line break before it, at the end of the line above)."""
+    line = token.end_line or token.line or 1
+    col = token.end_column or 1
+    return Span(line, col, line, col + 1)
+
+
 _TOKEN_WORDS = {
     "RPAR": "')'", "LPAR": "'('", "RSQB": "']'", "LSQB": "'['", "RBRACE": "'}'", "LBRACE": "'{'",
     "COLON": "':'", "COMMA": "','", "_NEWLINE": "a new line", "_INDENT": "an indented block",
@@ -261,7 +269,12 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, filename: str) -> Diag
         expected = sorted(_TOKEN_WORDS.get(name, f"'{name.lower()}'") for name in (error.expected or ()) if name in _TOKEN_WORDS)
         if expected:
             hint = "expected " + ", ".join(expected[:6])
-        if token.type not in ("$END",):
+        if token.type in ("_INDENT", "_DEDENT"):
+            span = _line_start_span(token)
+        if token.type == "_INDENT":
+            hint = ("this line is indented more than the one before it, which opens no block (no `:` "
+                    "at its end): indent it as the line before")
+        elif token.type not in ("$END",):
             span = _token_span(token)
     elif isinstance(error, UnexpectedEOF):
         message = "unexpected end of file"

@@ -136,3 +136,20 @@ def test_literal_values_match_python():
     values = [s.value.value for s in module.body]
     expected = [pyast.literal_eval(line.split(" = ", 1)[1]) for line in ["a = 0x1F", "b = 1_000", "c = 1.5e3", "d = 'a\\tb'", "e = r'\\d'", "f = '''x\ny'''", "g = 'a' 'b'"]]
     assert values == expected
+
+
+@pytest.mark.parametrize("source, line, col", [
+    ("def main(n: int) -> int:\n    x = n\n      y = 2\n    return x + y\n", 3, 7),
+    ("def main(n: int) -> int:\n    x = n  # note\n\n    # a comment\n        y = 2\n    return x\n", 5, 9),
+    ("x = 1\n  y = 2\n", 2, 3),
+])
+def test_an_unexpected_indent_points_at_the_indented_line(source, line, col):
+    """The caret is on the line indented too far, at its first character, with a hint about
+    the indentation; it was at the end of the line above (the position of the line break
+    the indentation token borrows). Found by a red-team run (RT-13)."""
+    with pytest.raises(CheckError) as info:
+        parse(source, "f.sgl")
+    diag = info.value.diagnostics[0]
+    assert (diag.code, diag.message) == ("E-SYNTAX", "unexpected indent")
+    assert (diag.span.line, diag.span.col) == (line, col)
+    assert "indented more than the one before it" in diag.hint
