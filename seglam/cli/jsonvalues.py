@@ -21,6 +21,10 @@ from seglam.run.ordering import ordered
 def from_json(value: Any, type_: T.Type | None, checked) -> Any:
     """Turn a decoded JSON value into the host value that ``type_`` expects (best effort:
     a value that does not fit is passed on unchanged, so conversion reports the mismatch)."""
+    if type(value) is decimal.Decimal:  # a JSON fraction, read exactly: a Decimal only where one is expected
+        if any(isinstance(o, T.PrimType) and o.name == "Decimal" for o in T.options(type_) if type_ is not None):
+            return value
+        value = float(value)
     if type_ is None:
         return value
     if isinstance(type_, T.UnionType):
@@ -58,6 +62,12 @@ def from_json(value: Any, type_: T.Type | None, checked) -> Any:
         return tuple(value)
     if isinstance(type_, T.DictType) and isinstance(value, dict):
         return {from_json(_key(k, type_.key), type_.key, checked): from_json(v, type_.value, checked) for k, v in value.items()}
+    if isinstance(type_, T.EnumType) and isinstance(value, str):
+        # a member by its value, or by its name (how --json writes one): the value first
+        info = checked.enums.get(type_.name)
+        if info is not None and not any(type(v) is str and v == value for _, v in info.members):
+            return next((v for n, v in info.members if n == value), value)
+        return value
     if isinstance(type_, T.RecordType) and isinstance(value, dict):
         info = checked.records.get(type_.name)
         if info is None:

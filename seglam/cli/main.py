@@ -187,7 +187,9 @@ def _register_run(subparsers) -> None:
         description=(
             "Run one function of a Seglam file and print its result. Arguments are JSON values, "
             "given as NAME=JSON (keyword) or JSON (positional); a bare word that is not JSON is "
-            "taken as a string. JSON nests at most 200 levels; ints may have up to 65,536 bits "
+            "taken as a string. A number with a fraction or an exponent is exact for a Decimal "
+            "parameter (1.10 keeps its scale); an enum member is given by its value or its name. "
+            "JSON nests at most 200 levels; ints may have up to 65,536 bits "
             "(about 19,729 digits). A str result holding lone surrogates (U+D800-U+DFFF), which no "
             "UTF-8 output can carry, is printed as a Python literal ('\\ud800'); --json writes "
             "them as JSON escapes. The file is read as UTF-8, regular files only, at most 4,000,000 "
@@ -299,7 +301,7 @@ def _decode(text: str, max_int_bits: int):
     """A command-line argument as JSON; a bare word that is not JSON is the string itself.
     Past the limits (nesting, int size) it is an error, not a string."""
     try:
-        return loads(text, max_int_bits=max_int_bits)
+        return loads(text, max_int_bits=max_int_bits, exact_fractions=True)
     except JsonLimitError:
         raise
     except JsonTextError:

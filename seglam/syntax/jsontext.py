@@ -10,6 +10,7 @@ output) goes through here.
 
 from __future__ import annotations
 
+import decimal
 import json
 import re
 import secrets
@@ -45,10 +46,12 @@ def json_depth(text: str) -> int:
 
 
 def loads(text: str | bytes, *, max_depth: int = MAX_JSON_DEPTH, max_int_digits: int = MAX_INT_DIGITS,
-          max_int_bits: int | None = None) -> Any:
+          max_int_bits: int | None = None, exact_fractions: bool = False) -> Any:
     """:func:`json.loads` with the nesting bounded and ints up to ``max_int_digits`` digits
     (and ``max_int_bits`` bits, if given). :class:`JsonTextError` (a ValueError) on anything
-    malformed; :class:`JsonLimitError` past a limit."""
+    malformed; :class:`JsonLimitError` past a limit. ``exact_fractions``: a number with a
+    fraction or an exponent is a ``Decimal`` of its text (``1.10`` keeps its scale, ``1e400``
+    stays finite), for a caller that knows which are floats."""
     if isinstance(text, (bytes, bytearray)):
         try:
             text = bytes(text).decode("utf-8")
@@ -65,7 +68,7 @@ def loads(text: str | bytes, *, max_depth: int = MAX_JSON_DEPTH, max_int_digits:
         return value
 
     try:
-        return json.loads(text, parse_int=parse_int)
+        return json.loads(text, parse_int=parse_int, parse_float=decimal.Decimal if exact_fractions else None)
     except IntTextError as error:
         raise JsonLimitError(str(error)) from None
     except RecursionError:  # a smaller interpreter stack than the bound assumes
