@@ -7,7 +7,7 @@ from __future__ import annotations
 from seglam.check import types as t
 from seglam.check.attributes import receiver_kind
 from seglam.check.binding import check_mutation, contribute_to
-from seglam.check.checked import FunctionInfo
+from seglam.check.checked import FunctionInfo, def_callable
 from seglam.check.context import Context
 from seglam.check.env import State
 from seglam.check.hints import MUTATORS
@@ -129,8 +129,7 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
     if isinstance(callee, t.BoundMethodType):
         return _method_call(cx, callee, args, node, st)
     if isinstance(callee, t.CallableType):
-        params = tuple(SigParam(f"arg{i}", p, False, "positional_only") for i, p in enumerate(callee.params))
-        return apply(cx, (Sig("function", params, callee.ret),), args, node, st, show(getattr(node, "func", node)))
+        return apply(cx, (callable_sig("function", callee),), args, node, st, show(getattr(node, "func", node)))
     if isinstance(callee, t.UnionType) and all(
             isinstance(o, (t.CallableType, t.LambdaRefType, t.FunctionRefType, t.BuiltinFnType)) for o in callee.options):
         # A dispatch table (`ops = {"+": add, "-": sub}`): every function must accept the call.
@@ -431,8 +430,18 @@ def _builtin_sigs(qual: str) -> tuple[Sig, ...]:
 
 
 def _user_sig(info: FunctionInfo) -> Sig:
-    params = tuple(SigParam(p.name, p.type, p.default is not None, p.kind) for p in info.params)
-    return Sig(info.name, params, info.returns)
+    return callable_sig(info.name, def_callable(info.params, info.returns))
+
+
+def callable_sig(name: str, fn: t.CallableType) -> Sig:
+    """The signature a call of ``fn`` is bound against: a def's (module-level or nested) names
+    its parameters, with their defaults and kinds; any other function value takes positional
+    arguments only."""
+    if fn.names is None:
+        params = tuple(SigParam(f"arg{i}", p, False, "positional_only") for i, p in enumerate(fn.params))
+    else:
+        params = tuple(SigParam(n, p, d, k) for p, (n, d, k) in zip(fn.params, fn.names))
+    return Sig(name, params, fn.ret)
 
 
 #: The expression rules of this module, by node class (the checker dispatches on them).

@@ -114,8 +114,12 @@ def _attempt(cx: Context, sig: Sig, args: list[Arg], s: dict, span, display: str
     unknown = [e for e in att.errors if "has no parameter" in e[1]]
     if missing and len(unknown) == len(missing):
         # `add(1, c=2)`: the unknown keyword is the missing parameter misspelt.
+        # A positional-only parameter (every parameter of a function value) cannot be named.
+        kinds = {p.name: p.kind for p in sig.params}
         att.errors = [e for e in att.errors if e not in unknown] + [
-            (code, msg, span_, f"did you mean `{m}`?") for (code, msg, span_, _), m in zip(unknown, missing)]
+            (code, msg, span_, f"did you mean `{m}`?" if kinds[m] != "positional_only" else
+             "pass it by position, without the keyword")
+            for (code, msg, span_, _), m in zip(unknown, missing)]
         missing = []
     if missing and not unknown:
         att.arity_ok = False
