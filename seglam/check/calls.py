@@ -11,10 +11,10 @@ from seglam.check.checked import FunctionInfo, def_callable
 from seglam.check.context import Context
 from seglam.check.env import State
 from seglam.check.hints import MUTATORS
-from seglam.check.lambdas import Arg, lambda_with, untyped_lambdas
+from seglam.check.lambdas import Arg, lambda_types, lambda_with, untyped_lambdas
 from seglam.check.names import show
 from seglam.check.narrowing import class_predicates
-from seglam.check.overloads import apply, check_ordering
+from seglam.check.overloads import apply, bound_arguments, check_ordering
 from seglam.check.regex import check_pattern
 from seglam.check.signatures import Sig, SigParam, table
 from seglam.check.typeops import as_dict, assignable, is_bottom, iter_elem, join
@@ -105,20 +105,21 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
         return apply(cx, (_user_sig(info),), args, node, st, callee.name)
     if isinstance(callee, t.LambdaRefType):
         saved = cx.lambdas.get(callee.node_id)
-        lam = saved[0] if saved else None
-        if lam is None or any(a.keyword or a.star for a in args) or len(args) != len(lam.params):
-            untyped_lambdas(cx, args, st)
-            n = len(lam.params) if lam is not None else 0
-            cx.report.error("E-ARGS", f"this lambda takes {n} argument{'s' if n != 1 else ''}", node.span)
-            return t.ERROR
-        types = [a.type if a.type is not None else t.ERROR for a in args]
         untyped_lambdas(cx, args, st)
+        if saved is None:
+            cx.report.error("E-ARGS", "this lambda cannot be called here", node.span)
+            return t.ERROR
         # Closures read their variables when called: the call site's state is the right one
-        # for the function's locals; comprehension variables come from where it was written.
-        _, scopes, _defined = saved
+        # for the function's locals; comprehension variables and defaults come from where
+        # it was written.
+        lam, scopes, defined = saved
         outer = cx.fn.scopes
         cx.fn.scopes = list(scopes)
         try:
+            given = _lambda_arguments(cx, lam, args, node)
+            types = lambda_types(cx, lam, given, defined) if given is not None else None
+            if types is None:
+                return t.ERROR
             return lambda_with(cx, lam, types, st).ret
         finally:
             cx.fn.scopes = outer
@@ -140,6 +141,18 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
         return t.ERROR
     cx.report.error("E-TYPE", f"`{callee.render()}` is not callable", getattr(node, "func", node).span)
     return t.ERROR
+
+
+def _lambda_arguments(cx: Context, lam: ast.Lambda, args: list[Arg], node) -> dict[int, t.Type] | None:
+    """The argument types a call gives a stored lambda's parameters (by index), bound by the
+    rules of every call (:func:`bound_arguments`); None, reported, when they do not fit."""
+    sig = Sig("lambda", tuple(SigParam(p.name, t.ERROR, p.default is not None, p.kind) for p in lam.params), t.ERROR)
+    plain = [Arg(a.node, a.type if a.type is not None else t.ERROR, a.keyword, a.star) for a in args]
+    bound = bound_arguments(cx, sig, plain, node, show(getattr(node, "func", node)))
+    if bound is None:
+        return None
+    index = {p.name: i for i, p in enumerate(lam.params)}
+    return {index[p.name]: a.type for p, a in bound}
 
 
 def _builtin_call(cx: Context, qual: str, args, node, st, expected) -> t.Type:
