@@ -123,14 +123,32 @@ def bind_name(cx: Context, name: str, ty: t.Type, st: State, node, value_node) -
 
 
 def lambda_as(cx: Context, got: t.Type, want: t.Type, node, st: State) -> t.Type:
-    """A stored lambda used where a `Callable[[A], R]` is declared: type its body now."""
-    if not isinstance(got, t.LambdaRefType):
-        return got
-    target = next((o for o in t.options(want) if isinstance(o, t.CallableType)), None)
-    if target is None:
-        return got
-    ret = cx.call(got, [Arg(node, p) for p in target.params], node, st)
-    return t.CallableType(target.params, ret)
+    """A stored lambda used where a `Callable[[A], R]` is declared: type its body now; also
+    the lambdas a list, set, dict or tuple holds (`fs = [lambda x: x + i for i in ...]`
+    returned as a `list[Callable[[int], int]]`)."""
+    if isinstance(got, t.LambdaRefType):
+        target = next((o for o in t.options(want) if isinstance(o, t.CallableType)), None)
+        if target is None:
+            return got
+        ret = cx.call(got, [Arg(node, p) for p in target.params], node, st)
+        return t.CallableType(target.params, ret)
+    if isinstance(got, t.UnionType) and any(isinstance(o, t.LambdaRefType) for o in got.options):
+        return t.union(*(lambda_as(cx, o, want, node, st) for o in got.options))
+    if isinstance(got, (t.ListType, t.SetType, t.IteratorType)):
+        shape = next((o for o in t.options(want) if type(o) is type(got)), None)
+        inner = lambda_as(cx, got.elem, shape.elem, node, st) if shape is not None else got.elem
+        return got if inner is got.elem else type(got)(inner)
+    if isinstance(got, t.DictType):
+        shape = next((o for o in t.options(want) if isinstance(o, t.DictType)), None)
+        inner = lambda_as(cx, got.value, shape.value, node, st) if shape is not None else got.value
+        return got if inner is got.value else t.DictType(got.key, inner)
+    if isinstance(got, t.TupleType) and not got.variadic:
+        shape = next((o for o in t.options(want) if isinstance(o, t.TupleType) and not o.variadic
+                      and len(o.elems) == len(got.elems)), None)
+        if shape is not None:
+            elems = tuple(lambda_as(cx, g, w, node, st) for g, w in zip(got.elems, shape.elems))
+            return got if elems == got.elems else t.TupleType(elems)
+    return got
 
 
 def contribute(cx: Context, name: str, ty: t.Type, fill_only: bool = False) -> None:

@@ -7,14 +7,14 @@ from __future__ import annotations
 from seglam.check import types as t
 from seglam.check.attributes import receiver_kind
 from seglam.check.binding import check_mutation, contribute_to
-from seglam.check.checked import FunctionInfo
+from seglam.check.checked import FunctionInfo, def_callable
 from seglam.check.context import Context
 from seglam.check.env import State
 from seglam.check.hints import MUTATORS
-from seglam.check.lambdas import Arg, lambda_with, untyped_lambdas
+from seglam.check.lambdas import Arg, lambda_types, lambda_with, untyped_lambdas
 from seglam.check.names import show
 from seglam.check.narrowing import class_predicates
-from seglam.check.overloads import apply, check_ordering
+from seglam.check.overloads import apply, bound_arguments, check_ordering
 from seglam.check.regex import check_pattern
 from seglam.check.signatures import Sig, SigParam, table
 from seglam.check.typeops import as_dict, assignable, is_bottom, iter_elem, join
@@ -105,20 +105,21 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
         return apply(cx, (_user_sig(info),), args, node, st, callee.name)
     if isinstance(callee, t.LambdaRefType):
         saved = cx.lambdas.get(callee.node_id)
-        lam = saved[0] if saved else None
-        if lam is None or any(a.keyword or a.star for a in args) or len(args) != len(lam.params):
-            untyped_lambdas(cx, args, st)
-            n = len(lam.params) if lam is not None else 0
-            cx.report.error("E-ARGS", f"this lambda takes {n} argument{'s' if n != 1 else ''}", node.span)
-            return t.ERROR
-        types = [a.type if a.type is not None else t.ERROR for a in args]
         untyped_lambdas(cx, args, st)
+        if saved is None:
+            cx.report.error("E-ARGS", "this lambda cannot be called here", node.span)
+            return t.ERROR
         # Closures read their variables when called: the call site's state is the right one
-        # for the function's locals; comprehension variables come from where it was written.
-        _, scopes, _defined = saved
+        # for the function's locals; comprehension variables and defaults come from where
+        # it was written.
+        lam, scopes, defined = saved
         outer = cx.fn.scopes
         cx.fn.scopes = list(scopes)
         try:
+            given = _lambda_arguments(cx, lam, args, node)
+            types = lambda_types(cx, lam, given, defined) if given is not None else None
+            if types is None:
+                return t.ERROR
             return lambda_with(cx, lam, types, st).ret
         finally:
             cx.fn.scopes = outer
@@ -129,8 +130,7 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
     if isinstance(callee, t.BoundMethodType):
         return _method_call(cx, callee, args, node, st)
     if isinstance(callee, t.CallableType):
-        params = tuple(SigParam(f"arg{i}", p, False, "positional_only") for i, p in enumerate(callee.params))
-        return apply(cx, (Sig("function", params, callee.ret),), args, node, st, show(getattr(node, "func", node)))
+        return apply(cx, (callable_sig("function", callee),), args, node, st, show(getattr(node, "func", node)))
     if isinstance(callee, t.UnionType) and all(
             isinstance(o, (t.CallableType, t.LambdaRefType, t.FunctionRefType, t.BuiltinFnType)) for o in callee.options):
         # A dispatch table (`ops = {"+": add, "-": sub}`): every function must accept the call.
@@ -141,6 +141,18 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
         return t.ERROR
     cx.report.error("E-TYPE", f"`{callee.render()}` is not callable", getattr(node, "func", node).span)
     return t.ERROR
+
+
+def _lambda_arguments(cx: Context, lam: ast.Lambda, args: list[Arg], node) -> dict[int, t.Type] | None:
+    """The argument types a call gives a stored lambda's parameters (by index), bound by the
+    rules of every call (:func:`bound_arguments`); None, reported, when they do not fit."""
+    sig = Sig("lambda", tuple(SigParam(p.name, t.ERROR, p.default is not None, p.kind) for p in lam.params), t.ERROR)
+    plain = [Arg(a.node, a.type if a.type is not None else t.ERROR, a.keyword, a.star) for a in args]
+    bound = bound_arguments(cx, sig, plain, node, show(getattr(node, "func", node)))
+    if bound is None:
+        return None
+    index = {p.name: i for i, p in enumerate(lam.params)}
+    return {index[p.name]: a.type for p, a in bound}
 
 
 def _builtin_call(cx: Context, qual: str, args, node, st, expected) -> t.Type:
@@ -431,8 +443,18 @@ def _builtin_sigs(qual: str) -> tuple[Sig, ...]:
 
 
 def _user_sig(info: FunctionInfo) -> Sig:
-    params = tuple(SigParam(p.name, p.type, p.default is not None, p.kind) for p in info.params)
-    return Sig(info.name, params, info.returns)
+    return callable_sig(info.name, def_callable(info.params, info.returns))
+
+
+def callable_sig(name: str, fn: t.CallableType) -> Sig:
+    """The signature a call of ``fn`` is bound against: a def's (module-level or nested) names
+    its parameters, with their defaults and kinds; any other function value takes positional
+    arguments only."""
+    if fn.names is None:
+        params = tuple(SigParam(f"arg{i}", p, False, "positional_only") for i, p in enumerate(fn.params))
+    else:
+        params = tuple(SigParam(n, p, d, k) for p, (n, d, k) in zip(fn.params, fn.names))
+    return Sig(name, params, fn.ret)
 
 
 #: The expression rules of this module, by node class (the checker dispatches on them).

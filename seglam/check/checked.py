@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from seglam.check.types import Type
+from seglam.check.types import CallableType, Type
 from seglam.syntax import ast
 
 
@@ -17,6 +17,13 @@ class ParamInfo:
     type: Type
     default: ast.Expr | None = None
     kind: str = "normal"
+
+
+def def_callable(params: tuple[ParamInfo, ...], returns: Type) -> CallableType:
+    """The type of a ``def`` used as a value or called: its parameter types, and their names,
+    defaults and kinds (module-level and nested defs alike)."""
+    return CallableType(tuple(p.type for p in params), returns,
+                        tuple((p.name, p.default is not None, p.kind) for p in params))
 
 
 @dataclass(frozen=True)

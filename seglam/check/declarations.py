@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from seglam.check import types as t
 from seglam.check.annotations import qualified
-from seglam.check.checked import EnumInfo, FieldInfo, FunctionInfo, ParamInfo, RecordInfo
+from seglam.check.checked import EnumInfo, FieldInfo, FunctionInfo, RecordInfo
 from seglam.check.context import Context
 from seglam.check.env import State
-from seglam.check.functions import check_function, signature_types
+from seglam.check.functions import check_default, check_function, param_infos, signature_types
 from seglam.check.hints import is_dunder
 from seglam.check.imports import import_bindings
 from seglam.check.lambdas import lambda_with
@@ -216,13 +216,11 @@ def _typed_constant(cx: Context, stmt, name: str, st: State) -> None:
 
 def _param_default(cx: Context, p: ast.Param, info: FunctionInfo) -> None:
     want = next((q.type for q in info.params if q.name == p.name), t.ERROR)
-    cx.in_constant = True
+    cx.in_constant = True   # evaluated once, when the module is loaded
     try:
-        got = value(cx, p.default, State({}, set()), want)
+        check_default(cx, p, want, State({}, set()))
     finally:
         cx.in_constant = False
-    if not assignable(got, want):
-        cx.report.error("E-TYPE", f"default of `{p.name}` is `{got.render()}`, not `{want.render()}`", p.default.span)
 
 
 def declare_class(cx: Context, node: ast.ClassDef, index: int) -> None:
@@ -405,9 +403,7 @@ def _enum_value(cx: Context, node, next_auto: int):
 
 def declare_function(cx: Context, node: ast.FunctionDef, index: int) -> FunctionInfo:
     params, returns = signature_types(cx, node, index)
-    types = dict(params)
-    infos = tuple(ParamInfo(p.name, types.get(p.name, t.ERROR), p.default, p.kind)
-                  for p in node.params if p.kind not in ("var_positional", "var_keyword"))
+    infos = param_infos(node, params)
     requires: list[ast.Lambda] = []
     ensures: list[ast.Lambda] = []
     for d in node.decorators:

@@ -133,3 +133,5 @@ class FnCtx:
     stmt_index: int = 10**9                     # module level: index of the statement being checked
     silent_loops: int = 0                       # loop-head searches in progress (seglam.check.stmts.loop_head)
     silent_work: int = 0                        # syntax nodes those searches have walked so far
+    defs: set[str] = field(default_factory=set)             # names of the nested defs of this function
+    rebound_defs: set[str] = field(default_factory=set)     # ... bound again elsewhere in it (by a def or not)

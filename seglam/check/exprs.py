@@ -242,26 +242,45 @@ def _comp(cx: Context, node, st, elt_fn):
                 st.vars[name] = cx.fn.declared.get(name, st.vars[name])
 
 
+# A comprehension's element is typed against the element type expected where it is written,
+# as a display's are (`[lambda x: x + i for i in range(3)]` as a `list[Callable[[int], int]]`).
+
+def _expected_elem(expected, kind) -> t.Type | None:
+    return expected.elem if isinstance(expected, kind) else None
+
+
+def _as_expected(elem: t.Type, exp: t.Type | None) -> t.Type:
+    return exp if exp is not None and assignable(elem, exp) else elem
+
+
 def _x_ListComp(cx: Context, node: ast.ListComp, st, expected):
-    return t.ListType(_comp(cx, node, st, lambda s: value(cx, node.elt, s)))
+    exp = _expected_elem(expected, t.ListType)
+    return t.ListType(_as_expected(_comp(cx, node, st, lambda s: value(cx, node.elt, s, exp)), exp))
 
 
 def _x_SetComp(cx: Context, node: ast.SetComp, st, expected):
-    elem = _comp(cx, node, st, lambda s: value(cx, node.elt, s))
+    exp = _expected_elem(expected, t.SetType)
+    elem = _as_expected(_comp(cx, node, st, lambda s: value(cx, node.elt, s, exp)), exp)
     require_hashable(cx, elem, node)
     return t.SetType(elem)
 
 
 def _x_GeneratorExp(cx: Context, node: ast.GeneratorExp, st, expected):
-    return t.IteratorType(_comp(cx, node, st, lambda s: value(cx, node.elt, s)))
+    exp = _expected_elem(expected, t.IteratorType)
+    return t.IteratorType(_as_expected(_comp(cx, node, st, lambda s: value(cx, node.elt, s, exp)), exp))
 
 
 def _x_DictComp(cx: Context, node: ast.DictComp, st, expected):
+    ek = expected.key if isinstance(expected, t.DictType) else None
+    ev = expected.value if isinstance(expected, t.DictType) else None
+
     def both(s):
-        return value(cx, node.key, s), value(cx, node.value, s)
+        return value(cx, node.key, s, ek), value(cx, node.value, s, ev)
 
     k, v = _comp(cx, node, st, both)
     require_hashable(cx, k, node)
+    if ek is not None and ev is not None and assignable(k, ek) and assignable(v, ev):
+        return t.DictType(ek, ev)
     return t.DictType(k, v)
 
 

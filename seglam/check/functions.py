@@ -4,12 +4,14 @@ and the passes that infer unannotated locals until their types stop changing."""
 from __future__ import annotations
 
 from seglam.check import types as t
+from seglam.check.checked import ParamInfo, def_callable
 from seglam.check.context import Context
 from seglam.check.env import FnCtx, State
 from seglam.check.hints import is_dunder
-from seglam.check.scope import bound_names, target_names
+from seglam.check.scope import bindings, bound_names, target_names
 from seglam.check.stmts import block
 from seglam.check.typeops import assignable, is_bottom
+from seglam.check.values import value
 from seglam.syntax import ast
 
 
@@ -33,14 +35,18 @@ def check_function(cx: Context, node: ast.FunctionDef, params: list[tuple[str, t
     _annotate_locals(cx, node.body, ctx)
     ctx.loop_vars = {n for s in _own_statements(node.body) if isinstance(s, ast.For) for n in target_names(s.target)}
     # Nested functions may call each other in any order (they run after all are defined).
+    # A nested def's name keeps its parameter names and defaults (a call binds them as a
+    # module-level def's call does) unless something else binds that name too.
+    bound = bindings(node.body)
     ctx.defs = set()
+    ctx.rebound_defs = {n for n in ctx.params | set(bound) if n in ctx.params or bound.count(n) > 1}
     cx.report.muted += 1
     try:
         for inner in _own_statements(node.body):
             if isinstance(inner, ast.FunctionDef):
                 inner_params, inner_returns = signature_types(cx, inner)
                 ctx.defs.add(inner.name)
-                ctx.declared[inner.name] = t.CallableType(tuple(ty for _, ty in inner_params), inner_returns)
+                ctx.declared[inner.name] = _declared_def(ctx, inner, inner_params, inner_returns)
                 ctx.annotated.add(inner.name)
     finally:
         cx.report.muted -= 1
@@ -96,15 +102,40 @@ def _s_FunctionDef(cx: Context, node: ast.FunctionDef, st):
     for d in node.decorators:
         cx.report.error("E-UNSUPPORTED", "decorators are only allowed on module-level functions", d.span)
     params, returns = signature_types(cx, node)
+    for p, (_, want) in zip(node.params, params):
+        if p.default is not None:   # evaluated where the def runs, in the enclosing function
+            check_default(cx, p, want, st)
     inner = st.copy()
-    callable_ty = t.CallableType(tuple(ty for _, ty in params), returns)
+    callable_ty = def_callable(param_infos(node, params), returns)
     inner.vars[node.name] = callable_ty   # recursion: the function sees itself
-    cx.fn.declared[node.name] = callable_ty
+    cx.fn.declared[node.name] = _declared_def(cx.fn, node, params, returns)
     cx.fn.annotated.add(node.name)
     check_function(cx, node, params, returns, cx.fn, inner)
     st.vars[node.name] = callable_ty
     st.frozen.discard(node.name)
     return st
+
+
+def _declared_def(ctx: FnCtx, node: ast.FunctionDef, params, returns) -> t.CallableType:
+    """The type a nested def's name has wherever the checker cannot follow the flow (in the
+    other nested functions, before the def): the def's own, names and defaults included,
+    unless the name is bound again (then a call takes positional arguments only)."""
+    ty = def_callable(param_infos(node, params), returns)
+    return t.CallableType(ty.params, ty.ret) if node.name in ctx.rebound_defs else ty
+
+
+def param_infos(node: ast.FunctionDef, params: list[tuple[str, t.Type]]) -> tuple[ParamInfo, ...]:
+    """A def's parameters (from :func:`signature_types`), as calls bind them."""
+    types = dict(params)
+    return tuple(ParamInfo(p.name, types.get(p.name, t.ERROR), p.default, p.kind)
+                 for p in node.params if p.kind not in ("var_positional", "var_keyword"))
+
+
+def check_default(cx: Context, p: ast.Param, want: t.Type, st: State) -> None:
+    """A parameter default must have the parameter's type."""
+    got = value(cx, p.default, st, want)
+    if not assignable(got, want):
+        cx.report.error("E-TYPE", f"default of `{p.name}` is `{got.render()}`, not `{want.render()}`", p.default.span)
 
 
 def _own_statements(body):

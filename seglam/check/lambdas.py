@@ -26,30 +26,58 @@ class Arg:
 
 def _x_Lambda(cx: Context, node: ast.Lambda, st, expected):
     params = node.params
-    bad = [p for p in params if p.kind in ("var_positional", "var_keyword") or p.default is not None]
+    bad = [p for p in params if p.kind in ("var_positional", "var_keyword")]
     if bad:
-        cx.report.error("E-UNSUPPORTED", "lambda parameters cannot have defaults or `*`/`**`", bad[0].span,
-                        "write a def with annotated parameters")
-    if isinstance(expected, t.CallableType) and len(expected.params) == len(params):
-        types = list(expected.params)
-    else:
-        if expected is None and not bad:
-            # Typed at each call, with the argument types there (`square = lambda x: x * x`),
-            # in the scopes where it was written.
-            cx.lambdas[id(node)] = (node, list(cx.fn.scopes), st.copy())
-            if not params:
-                lambda_with(cx, node, [], st)
-            return t.LambdaRefType(id(node))
-        if bad:
-            lambda_with(cx, node, [t.ERROR] * len(params), st)
-            return t.ERROR
-        if expected is None:
-            pass
-        elif isinstance(expected, t.CallableType):
-            cx.report.error("E-ARGS", f"this lambda takes {len(params)} parameter(s); "
-                            f"{len(expected.params)} expected here", node.span)
-        types = [t.ERROR] * len(params)
-    return lambda_with(cx, node, types, st)
+        star = "*" if bad[0].kind == "var_positional" else "**"
+        cx.report.error("E-UNSUPPORTED", f"a lambda cannot take `{star}{bad[0].name}`", bad[0].span,
+                        "take a list (or a dict) parameter instead")
+    for p in params:   # evaluated once, where the lambda is written (`lambda x, i=i: x + i`)
+        if p.default is not None:
+            value(cx, p.default, st)
+    fitted = None
+    if isinstance(expected, t.CallableType) and not bad:
+        fitted = lambda_types(cx, node, positional(node, expected.params), st)
+    if fitted is not None:
+        got = lambda_with(cx, node, fitted, st)
+        result = t.CallableType(expected.params, got.ret)   # called with the arguments the Callable takes
+        cx.types[id(node)] = result
+        return result
+    if expected is None and not bad:
+        # Typed at each call, with the argument types there (`square = lambda x: x * x`),
+        # in the scopes where it was written.
+        cx.lambdas[id(node)] = (node, list(cx.fn.scopes), st.copy())
+        if not params:
+            lambda_with(cx, node, [], st)
+        return t.LambdaRefType(id(node))
+    if isinstance(expected, t.CallableType) and not bad:
+        cx.report.error("E-ARGS", f"this lambda takes {len(params)} parameter(s); "
+                        f"{len(expected.params)} expected here", node.span)
+    lambda_with(cx, node, [t.ERROR] * len(params), st)
+    return t.ERROR
+
+
+def positional(node: ast.Lambda, types) -> dict[int, t.Type] | None:
+    """The types positional arguments of ``types`` give a lambda's parameters, by index of
+    parameter; None when there are more arguments than positional parameters."""
+    slots = [i for i, p in enumerate(node.params) if p.kind in ("positional_only", "normal")]
+    return dict(zip(slots, types)) if len(types) <= len(slots) else None
+
+
+def lambda_types(cx: Context, node: ast.Lambda, given: dict[int, t.Type] | None, st) -> list[t.Type] | None:
+    """The types of a lambda's parameters in a call: a parameter given an argument has its
+    type (``given``, by index of parameter), any other its default's, evaluated in ``st``
+    (where the lambda is written). None: a parameter without a default is given nothing."""
+    if given is None:
+        return None
+    out: list[t.Type] = []
+    for i, p in enumerate(node.params):
+        if i in given:
+            out.append(given[i])
+        elif p.default is not None:
+            out.append(value(cx, p.default, st))
+        else:
+            return None
+    return out
 
 
 def lambda_with(cx: Context, node: ast.Lambda, param_types, st) -> t.CallableType:

@@ -71,10 +71,29 @@ def lookup(cx: Context, name: str, node, st: State) -> t.Type:
 
 
 def _unbound(cx: Context, name: str, node, ctx) -> None:
+    outer = _enclosing_owner(name, ctx)
+    if outer is not None:
+        # Python makes a name assigned in a function that function's own: `count += 1` in a
+        # nested def reads its own, unbound `count`, not the enclosing one (SPEC.md section 5).
+        cx.report.error("E-GLOBAL", f"`{name}` is assigned in `{ctx.name}`, which makes it `{ctx.name}`'s own "
+                        f"variable: a nested function can read `{outer}`'s `{name}` but not assign it", node.span,
+                        f"pass `{name}` in and return its new value, then assign it in `{outer}`: "
+                        f"`{name} = {ctx.name}({name})`")
+        return
     hint = f"give `{name}` a value on every path before this line (e.g. before the `if` or loop)"
     if name in getattr(ctx, "loop_vars", ()):
         hint = f"a loop variable is unbound when the loop runs zero times: set `{name}` before the loop"
     cx.report.error("E-NAME", f"`{name}` may be used before assignment", node.span, hint)
+
+
+def _enclosing_owner(name: str, ctx) -> str | None:
+    """The enclosing function whose variable ``name`` is, when ``ctx`` is a nested def."""
+    parent = ctx.parent
+    while parent is not None and parent.kind == "function":
+        if name in parent.locals:
+            return parent.name
+        parent = parent.parent
+    return None
 
 
 def global_name(cx: Context, name: str, node) -> t.Type:

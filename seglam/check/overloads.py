@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from seglam.check import types as t
 from seglam.check.context import Context
 from seglam.check.env import State
-from seglam.check.lambdas import Arg, lambda_with, untyped_lambdas
+from seglam.check.lambdas import Arg, lambda_types, lambda_with, positional, untyped_lambdas
 from seglam.check.names import show
 from seglam.check.operators import orderable, ordered_records
 from seglam.check.signatures import Sig, SigParam
@@ -47,6 +47,16 @@ def apply(cx: Context, sigs, args: list[Arg], node, st: State, name: str, presub
     if name in _ORDERED_RESULTS:
         check_ordering(cx, name, args, chosen.subst.get("T", t.ERROR), node)
     return subst(chosen.sig.ret, chosen.subst, t.NEVER)
+
+
+def bound_arguments(cx: Context, sig: Sig, args: list[Arg], node, name: str) -> list[tuple[SigParam, Arg]] | None:
+    """The arguments of a call bound to ``sig``'s parameters by the rules every call follows
+    (positions, keywords, `*`/`**`, defaults), without their types; None, reported, when they
+    do not fit."""
+    att = _attempt(cx, sig, args, {}, getattr(node, "span", None), name)
+    for code, message, span, hint in att.errors:
+        cx.report.error(code, message, span, hint)
+    return None if att.errors else att.bound
 
 
 def _attempt(cx: Context, sig: Sig, args: list[Arg], s: dict, span, display: str) -> Attempt:
@@ -114,8 +124,12 @@ def _attempt(cx: Context, sig: Sig, args: list[Arg], s: dict, span, display: str
     unknown = [e for e in att.errors if "has no parameter" in e[1]]
     if missing and len(unknown) == len(missing):
         # `add(1, c=2)`: the unknown keyword is the missing parameter misspelt.
+        # A positional-only parameter (every parameter of a function value) cannot be named.
+        kinds = {p.name: p.kind for p in sig.params}
         att.errors = [e for e in att.errors if e not in unknown] + [
-            (code, msg, span_, f"did you mean `{m}`?") for (code, msg, span_, _), m in zip(unknown, missing)]
+            (code, msg, span_, f"did you mean `{m}`?" if kinds[m] != "positional_only" else
+             "pass it by position, without the keyword")
+            for (code, msg, span_, _), m in zip(unknown, missing)]
         missing = []
     if missing and not unknown:
         att.arity_ok = False
@@ -175,12 +189,13 @@ def _type_callables(cx: Context, att: Attempt, st: State) -> None:
         param_types = [subst(x, s, t.ERROR) for x in want.params]
         if a.type is None:
             lam: ast.Lambda = a.node
-            if len(lam.params) != len(param_types):
+            fitted = lambda_types(cx, lam, positional(lam, param_types), st)
+            if fitted is None:
                 att.errors.append(("E-ARGS", f"this lambda must take {len(param_types)} parameter"
                                    f"{'s' if len(param_types) != 1 else ''}", lam.span, None))
                 lambda_with(cx, lam, [t.ERROR] * len(lam.params), st)
                 continue
-            got = lambda_with(cx, lam, param_types, st)
+            got = lambda_with(cx, lam, fitted, st)
             ret = got.ret
             cx.types[id(lam)] = got
         else:

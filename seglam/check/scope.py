@@ -72,11 +72,15 @@ def walrus_names(expr) -> list[str]:
 def bound_names(body: tuple) -> list[str]:
     """Every name bound by ``body`` (recursively through compound statements, not into
     nested function bodies), in first-binding order."""
-    seen: dict[str, None] = {}
+    return list(dict.fromkeys(bindings(body)))
+
+
+def bindings(body: tuple) -> list[str]:
+    """The names ``body`` binds, once per binding (``x = 1; x = 2`` gives ``x`` twice), in order."""
+    seen: list[str] = []
 
     def add(names):
-        for n in names:
-            seen.setdefault(n, None)
+        seen.extend(names)
 
     stack = list(reversed(body))
     while stack:
@@ -119,4 +123,4 @@ def bound_names(body: tuple) -> list[str]:
                 add(walrus_names(value))
         elif isinstance(stmt, ast.Unsupported):
             stack.extend(reversed(stmt.body))
-    return list(seen)
+    return seen

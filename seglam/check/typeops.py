@@ -118,6 +118,8 @@ def _join_same_shape(a: t.Type, b: t.Type) -> t.Type | None:
         return t.DictType(join(da.key, db.key), join(da.value, db.value))
     if isinstance(a, t.IteratorType) and isinstance(b, t.IteratorType):
         return t.IteratorType(join(a.elem, b.elem))
+    if isinstance(a, t.CallableType) and isinstance(b, t.CallableType) and (a.params, a.ret) == (b.params, b.ret):
+        return t.CallableType(a.params, a.ret)   # defs with other parameter names: positional calls only
     if isinstance(a, t.TupleType) and isinstance(b, t.TupleType):
         if not a.variadic and not b.variadic and len(a.elems) == len(b.elems):
             return t.TupleType(tuple(join(x, y) for x, y in zip(a.elems, b.elems)))

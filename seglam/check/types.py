@@ -103,8 +103,13 @@ class EnumType(Type):
 
 @dataclass(frozen=True, slots=True)
 class CallableType(Type):
+    """A function value. ``names``: a ``def``'s parameters, ``(name, has_default, kind)``
+    for each of ``params``, so that a call binds keywords and defaults as the def does;
+    None for a ``Callable[...]`` annotation or a lambda (positional arguments only)."""
+
     params: tuple[Type, ...]
     ret: Type
+    names: tuple[tuple[str, bool, str], ...] | None = None
 
     def render(self) -> str:
         return "Callable[[" + ", ".join(p.render() for p in self.params) + "], " + self.ret.render() + "]"

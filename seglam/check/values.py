@@ -5,6 +5,7 @@ hashable keys), and what iterating or unpacking a value gives."""
 from __future__ import annotations
 
 from seglam.check import types as t
+from seglam.check.checked import def_callable
 from seglam.check.context import Context
 from seglam.check.env import State
 from seglam.check.names import show
@@ -41,7 +42,7 @@ def value(cx: Context, node, st: State, expected: t.Type | None = None, what: st
         info = cx.env.functions.get(ty.name)
         if info is None:
             return t.ERROR
-        return t.CallableType(tuple(p.type for p in info.params), info.returns)
+        return def_callable(info.params, info.returns)
     return ty
 
 

@@ -227,7 +227,7 @@ def test_inheritance():
     ("ys = (yield 1)", "E-UNSUPPORTED", "list"),
     ("z = 1j", "E-UNSUPPORTED", "floats"),
     ("b = b'abc'", "E-UNSUPPORTED", "str"),
-    ("g = lambda a=1: a", "E-UNSUPPORTED", "def"),
+    ("g = lambda *a: 0", "E-UNSUPPORTED", "list"),
     ("ok = xs is [1]", "E-TYPE", "=="),
 ])
 def test_unsupported_constructs(stmt, code, hint):
