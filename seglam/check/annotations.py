@@ -130,6 +130,8 @@ class AnnotationResolver:
             kind = head.id
         elif q is not None and q.startswith("typing.") and q[7:] in _TYPING_GENERICS:
             kind = _TYPING_GENERICS[q[7:]]
+        elif q == "collections.defaultdict":  # the checker types `defaultdict(int)` as a dict
+            kind = "dict"
         elif q in ("typing.Optional",):
             if len(args) != 1:
                 return self._bad(node, "`Optional` takes one type", "write `Optional[int]` or `int | None`")

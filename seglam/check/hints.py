@@ -164,7 +164,7 @@ METHOD_HINTS: dict[tuple[str, str], str] = {
 MUTATORS: dict[str, frozenset[str]] = {
     "list": frozenset({"append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"}),
     "dict": frozenset({"setdefault", "update", "pop", "popitem", "clear"}),
-    "Counter": frozenset({"setdefault", "update", "pop", "popitem", "clear"}),
+    "Counter": frozenset({"setdefault", "update", "subtract", "pop", "popitem", "clear"}),
     "set": frozenset({"add", "discard", "remove", "update", "pop", "clear", "intersection_update",
                       "difference_update", "symmetric_difference_update"}),
 }
