@@ -88,7 +88,7 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
         # every draw took most of an aimed run's time
         return aimed_length(lo, top, aim).flatmap(functools.cache(lambda n: make(n, n)))
 
-    if k == "ListType":
+    if k in ("ListType", "IterableType", "SequenceType"):  # an Iterable or a Sequence: a list is one
         return sized(lambda a, z: st.lists(sub(t.elem, b.item), min_size=a, max_size=z))
     if k == "SetType":
         return st.sets(sub(t.elem, b.item), min_size=lo, max_size=hi if aim is None else max(aim.max_len, lo))

@@ -13,8 +13,8 @@ from seglam.syntax.lower import parse
 
 
 _BUILTIN_GENERICS = {"list": 1, "dict": 2, "set": 1, "tuple": -1}
-_TYPING_GENERICS = {"List": "list", "Dict": "dict", "Set": "set", "Tuple": "tuple", "Sequence": "list",
-                    "Mapping": "dict", "Iterable": "list", "FrozenSet": "set", "Iterator": "iterator"}
+_TYPING_GENERICS = {"List": "list", "Dict": "dict", "Set": "set", "Tuple": "tuple", "Sequence": "sequence",
+                    "Mapping": "dict", "Iterable": "iterable", "FrozenSet": "set", "Iterator": "iterator"}
 
 
 def qualified(expr: ast.Expr, env: ModuleEnv) -> str | None:
@@ -95,7 +95,8 @@ class AnnotationResolver:
             return t.DATE
         if q == "datetime.timedelta":
             return t.TIMEDELTA
-        if q in ("typing.List", "typing.Dict", "typing.Set", "typing.Tuple", "typing.Sequence", "typing.Mapping"):
+        if q in ("typing.List", "typing.Dict", "typing.Set", "typing.Tuple", "typing.Sequence", "typing.Mapping",
+                 "typing.Iterable", "typing.Iterator"):
             return self._bad(node, f"`{q.split('.')[1]}` needs its element type", "write e.g. `list[int]`")
         if q == "typing.Any" or name in ("Any", "object"):
             return self._bad(node, "Seglam has no `Any` type", "name the type, or use a union such as `int | str`")
@@ -129,6 +130,8 @@ class AnnotationResolver:
             kind = head.id
         elif q is not None and q.startswith("typing.") and q[7:] in _TYPING_GENERICS:
             kind = _TYPING_GENERICS[q[7:]]
+        elif q == "collections.defaultdict":  # the checker types `defaultdict(int)` as a dict
+            kind = "dict"
         elif q in ("typing.Optional",):
             if len(args) != 1:
                 return self._bad(node, "`Optional` takes one type", "write `Optional[int]` or `int | None`")
@@ -168,6 +171,10 @@ class AnnotationResolver:
             return t.SetType(resolved[0])
         if kind == "iterator":
             return t.IteratorType(resolved[0])
+        if kind == "iterable":
+            return t.IterableType(resolved[0])
+        if kind == "sequence":
+            return t.SequenceType(resolved[0])
         self._check_hashable(resolved[0], args[0])
         return t.DictType(resolved[0], resolved[1])
 

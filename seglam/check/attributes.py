@@ -144,7 +144,9 @@ def _builtin_type_attribute(cx: Context, qualname: str, node: ast.Attribute) -> 
         required = [p for p in sig.params if not p.has_default]
         if not required:
             return t.CallableType((t.STR,), sig.ret)
-    hint = "use a lambda: `key=lambda s: s.lower()`" if kind else None
+    hint = METHOD_HINTS.get((kind, node.attr)) if kind else None
+    if hint is None and sigs:  # a method that takes arguments, used as a one-argument function
+        hint = f"use a lambda: `key=lambda s: s.{node.attr}(...)`"
     if qualname == "itertools.chain" and node.attr == "from_iterable":
         hint = "flatten with a comprehension: `[x for xs in xss for x in xs]`"
     cx.report.error("E-ATTR", f"`{qualname}.{node.attr}` is not available", node.span, hint)
@@ -170,7 +172,7 @@ def subscript_of(cx: Context, base: t.Type, node: ast.Subscript, st) -> t.Type:
     base = non_optional(cx, base, node.value)
     if isinstance(node.index, ast.Slice):
         cx.expr(node.index, st)
-        if base == t.STR or isinstance(base, t.ListType):
+        if base == t.STR or isinstance(base, (t.ListType, t.SequenceType)):
             return base
         if isinstance(base, t.TupleType):
             return t.TupleType((t.union(*base.elems),), True) if (base.elems and not base.variadic) else base
@@ -184,7 +186,7 @@ def subscript_of(cx: Context, base: t.Type, node: ast.Subscript, st) -> t.Type:
         if not assignable(key, d.key) and not is_bottom(d.key):
             cx.report.error("E-TYPE", f"dict key must be `{d.key.render()}`, not `{key.render()}`", node.index.span)
         return d.value
-    if base == t.STR or isinstance(base, t.ListType) or base == t.RANGE:
+    if base == t.STR or isinstance(base, (t.ListType, t.SequenceType)) or base == t.RANGE:
         check_int(cx, node.index, st, "an index")
         return t.STR if base == t.STR else (t.INT if base == t.RANGE else base.elem)
     if isinstance(base, t.TupleType):
@@ -218,7 +220,7 @@ def subscript_of(cx: Context, base: t.Type, node: ast.Subscript, st) -> t.Type:
     hint = None
     if isinstance(base, (t.SetType, KeysViewType, ValuesViewType)):
         hint = "convert first: `list(...)` or `sorted(...)`"
-    elif isinstance(base, (t.IteratorType,)):
+    elif isinstance(base, (t.IteratorType, t.IterableType)):
         hint = "convert first: `list(...)`"
     cx.report.error("E-TYPE", f"`{base.render()}` cannot be indexed", node.span, hint)
     return t.ERROR
@@ -246,7 +248,7 @@ def receiver_kind(ty: t.Type) -> str | None:
         return "dict"
     if isinstance(ty, t.SetType):
         return "set"
-    if isinstance(ty, t.TupleType):
+    if isinstance(ty, (t.TupleType, t.SequenceType)) or ty == t.RANGE:  # a Sequence (a range) has a tuple's methods
         return "tuple"
     if isinstance(ty, t.MatchType):
         return "Match"

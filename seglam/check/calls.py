@@ -288,6 +288,10 @@ def _contribute_mutator(cx: Context, kind, method, args, receiver_node, st) -> N
             contribute_to(cx, receiver_node, t.DictType(positional[0].type, positional[1].type), st)
         elif method == "update" and len(positional) == 1 and as_dict(positional[0].type) is not None:
             contribute_to(cx, receiver_node, as_dict(positional[0].type), st)
+        elif kind == "Counter" and method in ("update", "subtract") and len(positional) == 1:
+            elem = iter_elem(positional[0].type)  # a Counter counts what it is given (a mapping: its keys)
+            if elem is not None:
+                contribute_to(cx, receiver_node, t.CounterType(elem), st)
 
 
 def _isinstance(cx: Context, node: ast.Call, st: State) -> t.Type:

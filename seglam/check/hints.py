@@ -138,8 +138,11 @@ EXPRESSIONS: dict[str, Explained] = {
 METHOD_HINTS: dict[tuple[str, str], str] = {
     ("str", "format"): "use an f-string: `f\"{x}\"`",
     ("str", "encode"): "bytes are not available: work with `str` (`ord(c)` gives a code point)",
-    ("str", "translate"): "use `str.replace` or a comprehension over the characters",
-    ("str", "maketrans"): "use `str.replace` or a comprehension over the characters",
+    ("str", "translate"): "map the characters with a dict: `\"\".join(table.get(c, c) for c in s)`",
+    ("str", "maketrans"): "build the table as a dict: `table = dict(zip(\"abc\", \"xyz\"))`, then "
+                          "`\"\".join(table.get(c, c) for c in s)`",
+    ("dict", "fromkeys"): "use a dict comprehension: `{x: None for x in xs}` "
+                          "(`list({x: None for x in xs})` drops repeats, keeping the first-seen order)",
     ("dict", "has_key"): "use `k in d`",
     ("dict", "iteritems"): "use `d.items()`",
     ("list", "sorted"): "use `sorted(xs)` or `xs.sort()`",
@@ -164,7 +167,7 @@ METHOD_HINTS: dict[tuple[str, str], str] = {
 MUTATORS: dict[str, frozenset[str]] = {
     "list": frozenset({"append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"}),
     "dict": frozenset({"setdefault", "update", "pop", "popitem", "clear"}),
-    "Counter": frozenset({"setdefault", "update", "pop", "popitem", "clear"}),
+    "Counter": frozenset({"setdefault", "update", "subtract", "pop", "popitem", "clear"}),
     "set": frozenset({"add", "discard", "remove", "update", "pop", "clear", "intersection_update",
                       "difference_update", "symmetric_difference_update"}),
 }

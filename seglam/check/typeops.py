@@ -59,6 +59,12 @@ def assignable(src: t.Type, dst: t.Type) -> bool:
         if isinstance(src, t.IteratorType):
             return assignable(src.elem, dst.elem)
         return src == t.RANGE and assignable(t.INT, dst.elem)
+    if isinstance(dst, t.IterableType):
+        elem = iter_elem(src)
+        return elem is not None and assignable(elem, dst.elem)
+    if isinstance(dst, t.SequenceType):
+        elem = sequence_elem(src)
+        return elem is not None and assignable(elem, dst.elem)
     if isinstance(dst, t.CallableType):
         if isinstance(src, t.CallableType):
             return (len(src.params) == len(dst.params)
@@ -120,6 +126,10 @@ def _join_same_shape(a: t.Type, b: t.Type) -> t.Type | None:
         return t.IteratorType(join(a.elem, b.elem))
     if isinstance(a, t.CallableType) and isinstance(b, t.CallableType) and (a.params, a.ret) == (b.params, b.ret):
         return t.CallableType(a.params, a.ret)   # defs with other parameter names: positional calls only
+    if isinstance(a, t.IterableType) and isinstance(b, t.IterableType):
+        return t.IterableType(join(a.elem, b.elem))
+    if isinstance(a, t.SequenceType) and isinstance(b, t.SequenceType):
+        return t.SequenceType(join(a.elem, b.elem))
     if isinstance(a, t.TupleType) and isinstance(b, t.TupleType):
         if not a.variadic and not b.variadic and len(a.elems) == len(b.elems):
             return t.TupleType(tuple(join(x, y) for x, y in zip(a.elems, b.elems)))
@@ -139,7 +149,8 @@ def iter_elem(x: t.Type) -> t.Type | None:
         return x
     if x == t.STR:
         return t.STR
-    if isinstance(x, (t.ListType, t.SetType, t.IteratorType, t.IterableType, KeysViewType, ValuesViewType)):
+    if isinstance(x, (t.ListType, t.SetType, t.IteratorType, t.IterableType, t.SequenceType, KeysViewType,
+                      ValuesViewType)):
         return x.elem
     if x == t.RANGE:
         return t.INT
@@ -155,17 +166,29 @@ def iter_elem(x: t.Type) -> t.Type | None:
     return None
 
 
+def sequence_elem(x: t.Type) -> t.Type | None:
+    """The element type of ``x`` seen as a ``Sequence`` (a list, a tuple, a str, a range or a
+    ``Sequence``, as Python's ``typing.Sequence``); None if ``x`` is not one."""
+    if isinstance(x, (t.ListType, t.SequenceType)):
+        return x.elem
+    if isinstance(x, t.TupleType) or x in (t.STR, t.RANGE):
+        return iter_elem(x)
+    return None
+
+
 def sized(x: t.Type) -> bool:
     if is_bottom(x) or x in (t.STR, t.RANGE):
         return True
     if isinstance(x, t.ClassRefType):
         return isinstance(x.target, t.EnumType)
-    return isinstance(x, (t.ListType, t.SetType, t.DictType, t.CounterType, t.TupleType, KeysViewType, ValuesViewType))
+    return isinstance(x, (t.ListType, t.SetType, t.DictType, t.CounterType, t.TupleType, t.SequenceType, KeysViewType,
+                          ValuesViewType))
 
 
 def hashable(x: t.Type) -> bool:
-    """Lists, dicts and sets cannot be set elements or dict keys."""
-    if isinstance(x, (t.ListType, t.DictType, t.SetType, t.CounterType)):
+    """Lists, dicts and sets cannot be set elements or dict keys (nor an ``Iterable`` or a
+    ``Sequence``, which may be a list)."""
+    if isinstance(x, (t.ListType, t.DictType, t.SetType, t.CounterType, t.IterableType, t.SequenceType)):
         return False
     if isinstance(x, t.UnionType):
         return all(hashable(o) for o in x.options)
@@ -218,7 +241,8 @@ def type_size(x: t.Type, memo: dict[int, tuple[t.Type, int]]) -> int:
 
 
 def _children(x: t.Type) -> tuple[t.Type, ...]:
-    if isinstance(x, (t.ListType, t.SetType, t.IteratorType, t.IterableType, ReversibleType, KeysViewType, ValuesViewType)):
+    if isinstance(x, (t.ListType, t.SetType, t.IteratorType, t.IterableType, t.SequenceType, ReversibleType, KeysViewType,
+                      ValuesViewType)):
         return (x.elem,)
     if isinstance(x, t.DictType):
         return (x.key, x.value)
@@ -247,6 +271,8 @@ def subst(x: t.Type, s: Subst, unbound: t.Type | None = None) -> t.Type:
         return t.IteratorType(subst(x.elem, s, unbound))
     if isinstance(x, t.IterableType):
         return t.IterableType(subst(x.elem, s, unbound))
+    if isinstance(x, t.SequenceType):
+        return t.SequenceType(subst(x.elem, s, unbound))
     if isinstance(x, ReversibleType):
         return ReversibleType(subst(x.elem, s, unbound))
     if isinstance(x, KeysViewType):
@@ -295,7 +321,7 @@ def bind(param: t.Type, arg: t.Type, s: Subst) -> bool:
     if isinstance(param, ReversibleType):
         if isinstance(arg, (t.ListType, t.IteratorType)) and not isinstance(arg, t.IteratorType):
             return bind(param.elem, arg.elem, s)
-        if arg == t.STR or arg == t.RANGE or isinstance(arg, t.TupleType) or as_dict(arg) is not None:
+        if arg == t.STR or arg == t.RANGE or isinstance(arg, (t.TupleType, t.SequenceType)) or as_dict(arg) is not None:
             return bind(param.elem, iter_elem(arg) or t.ERROR, s)
         return False
     if isinstance(param, t.CallableType):
@@ -327,7 +353,8 @@ def matches_pseudo(param: t.Type, arg: t.Type) -> bool | None:
         elem = iter_elem(arg)
         return elem is not None and assignable(elem, param.elem)
     if isinstance(param, ReversibleType):
-        return (isinstance(arg, (t.ListType, t.TupleType)) or arg in (t.STR, t.RANGE) or as_dict(arg) is not None
+        return (isinstance(arg, (t.ListType, t.TupleType, t.SequenceType)) or arg in (t.STR, t.RANGE)
+                or as_dict(arg) is not None
                 or is_bottom(arg))
     return None
 

@@ -290,12 +290,24 @@ class CounterType(Type):
 
 @dataclass(frozen=True, slots=True)
 class IterableType(Type):
-    """``Iterable[T]`` in builtin signatures: anything iterable over T."""
+    """``Iterable[T]`` (an annotation, or in builtin signatures): anything iterable over T."""
 
     elem: Type
 
     def render(self) -> str:
         return f"Iterable[{self.elem.render()}]"
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceType(Type):
+    """``Sequence[T]``: a list, tuple, ``str`` (for ``Sequence[str]``) or ``range`` (for
+    ``Sequence[int]``), read only: iterated, measured, indexed, sliced (a slice is a
+    sequence again), ``in``, ``.index``, ``.count``, ``reversed``."""
+
+    elem: Type
+
+    def render(self) -> str:
+        return f"Sequence[{self.elem.render()}]"
 
 
 @dataclass(frozen=True, slots=True)

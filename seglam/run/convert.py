@@ -8,7 +8,10 @@
   Accepted: ``int`` (``bool`` too, as in Python) for ``int``; ``int`` for ``float`` and
   ``Decimal`` (mypy's numeric promotion; ints stay ints for ``float``, become ``Decimal`` for
   ``Decimal``); lists or tuples for ``list[T]`` and ``tuple[...]``; sets or frozensets for
-  ``set[T]``; any mapping for ``dict``; records as instances of the program's record class,
+  ``set[T]``; any mapping for ``dict``; for ``Iterable[T]`` a list, tuple, set or frozenset
+  (each converted as for ``list[T]``, ``tuple[T, ...]`` or ``set[T]``, so it stays a list, a
+  tuple or a set), a ``str`` where ``T`` holds a str and a ``range`` where it holds an int;
+  for ``Sequence[T]`` the same but sets (:func:`_as_collection`); records as instances of the program's record class,
   any dataclass instance with the same field names, or a dict of fields (missing fields
   take their defaults); enums as a member of the program's enum, a member of any enum with
   a member of the same name, or a member's value.
@@ -28,6 +31,7 @@ from operator import countOf
 from typing import Any, Callable
 
 from seglam.check import types as T
+from seglam.check.typeops import assignable
 from seglam.run.values import FrozenDict, FrozenList, FrozenSet, freeze, is_record, program_classes, thaw
 
 
@@ -137,6 +141,10 @@ def _in(v: Any, t: Any, classes: Any, checked: Any, path: str) -> Any:
             except _Mismatch:
                 continue
         raise _Mismatch(path, _render(t), v)
+    if tt is T.RangeType and type(v) is range:
+        return v
+    if tt is T.IterableType or tt is T.SequenceType:
+        return _in(v, _as_collection(v, t, path), classes, checked, path)
     if tt.__name__ == "CounterType":
         if not isinstance(v, dict):
             raise _Mismatch(path, _render(t), v)
@@ -149,6 +157,23 @@ def _in(v: Any, t: Any, classes: Any, checked: Any, path: str) -> Any:
         return _enum(v, t.name, classes, path)
     if tt in (T.AnyType, T.ErrorType) or t is None:
         return _untyped(v, classes)
+    raise _Mismatch(path, _render(t), v)
+
+
+def _as_collection(v: Any, t: Any, path: str) -> Any:
+    """The static type host value ``v`` is bound as for an ``Iterable[T]`` or a
+    ``Sequence[T]`` ``t``: the collection of elements ``T`` it is (a list, a tuple, a set
+    for an ``Iterable`` only, a str, a range), as Python's typing means them."""
+    if isinstance(v, list):
+        return T.ListType(t.elem)
+    if isinstance(v, tuple):
+        return T.TupleType((t.elem,), True)
+    if isinstance(v, (set, frozenset)) and type(t) is T.IterableType:
+        return T.SetType(t.elem)
+    if isinstance(v, str) and assignable(T.STR, t.elem):
+        return T.STR
+    if isinstance(v, range) and assignable(T.INT, t.elem):
+        return T.RANGE
     raise _Mismatch(path, _render(t), v)
 
 

@@ -51,7 +51,7 @@ from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault
 from seglam.run.stdlib_coll import (
     ATTRIBUTES, DATE_METHODS, DECIMAL_METHODS, DICT_METHODS, FLOAT_METHODS, INT_METHODS,
-    LIST_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
+    LIST_METHODS, RANGE_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
 )
 from seglam.run.stdlib_core import (
     BoundBuiltin, Metered, collect, compare_charged_key, fault_for, key_cost, seglam_repr, seglam_str, size_of, sized, sort_charged, sort_cost,
@@ -660,7 +660,7 @@ METHODS: dict[type, dict[str, Callable]] = {
     str: STR_METHODS, list: LIST_METHODS, tuple: TUPLE_METHODS, dict: DICT_METHODS,
     set: SET_METHODS, int: INT_METHODS, float: FLOAT_METHODS, decimal.Decimal: DECIMAL_METHODS,
     datetime.date: DATE_METHODS, datetime.timedelta: TIMEDELTA_METHODS,
-    collections.Counter: COUNTER_METHODS,
+    collections.Counter: COUNTER_METHODS, range: RANGE_METHODS,
 }
 METHODS[CompiledPattern] = PATTERN_METHODS
 if MATCH_TYPE is not None:

@@ -113,6 +113,20 @@ TUPLE_METHODS: dict[str, Callable] = {
 }
 
 
+def _range_read(method: Callable) -> Callable:
+    """``index`` and ``count`` of a range (a ``Sequence[int]``'s value may be one): CPython
+    computes them for an int, as it tests ``in``, and compares with each item otherwise."""
+    def impl(ctx: RunContext, r: range, *args):
+        ctx.charge(0 if args and type(args[0]) in (int, bool) else size_of(r) or 0)
+        return method(r, *args)
+
+    impl.__name__ = method.__name__
+    return impl
+
+
+RANGE_METHODS: dict[str, Callable] = {"index": _range_read(range.index), "count": _range_read(range.count)}
+
+
 # ---- dict -------------------------------------------------------------------------------------
 
 

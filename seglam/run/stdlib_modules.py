@@ -508,7 +508,33 @@ def counter_total(ctx, c):
     return c.total()
 
 
-COUNTER_METHODS: dict[str, Callable] = {"most_common": counter_most_common, "total": counter_total}
+def _counted(method: Callable) -> Callable:
+    """``Counter.update`` and ``Counter.subtract`` of an iterable or a mapping: charged as
+    ``dict.update`` is (the items collected, their count, the size check, each key hashed)."""
+    name = method.__name__
+
+    def impl(ctx, c, iterable=()):
+        if type(c) in FROZEN_TYPES:
+            raise frozen_fault("Counter", name)
+        items = iterable if isinstance(iterable, dict) else collect(ctx, iterable)
+        ctx.charge(len(items))
+        ctx.check_len(len(c) + len(items))
+        ctx.spend(keys_cost(ctx, items))
+        method(c, items)
+
+    impl.__name__ = name
+    return impl
+
+
+def counter_elements(ctx, c):
+    """Each key as often as its count (a count below one: never), one step per item."""
+    return Metered(ctx, c.elements())
+
+
+COUNTER_METHODS: dict[str, Callable] = {
+    "most_common": counter_most_common, "total": counter_total, "update": _counted(collections.Counter.update),
+    "subtract": _counted(collections.Counter.subtract), "elements": counter_elements,
+}
 
 
 def _refuse_frozen_list(xs: Any, name: str) -> None:
