@@ -254,7 +254,7 @@ def receiver_kind(ty: t.Type) -> str | None:
         return "Match"
     if isinstance(ty, t.PatternType):
         return "Pattern"
-    if ty in (t.DATE, t.TIMEDELTA, t.DECIMAL):
+    if ty in (t.DATE, t.TIMEDELTA, t.DECIMAL, t.INT, t.FLOAT):
         return ty.name
     return None
 

@@ -13,6 +13,7 @@ import decimal
 from typing import Any, Callable
 
 from seglam.run.context import RunContext
+from seglam.run.cost import linear
 from seglam.run.faults import Fault
 from seglam.run.ordering import charge_order, first
 from seglam.run.stdlib_core import collect, key_cost, keys_cost, needle_cost, sized, size_of, sort_charged
@@ -319,7 +320,19 @@ def _plain(name: str, owner: type) -> Callable:
     return impl
 
 
-INT_METHODS: dict[str, Callable] = {n: _plain(n, int) for n in ("bit_length", "bit_count", "conjugate")}
+def int_bit_count(ctx: RunContext, value: int) -> int:
+    """``n.bit_count()``: a pass over the int, charged as one (``cost.linear``)."""
+    return ctx.spend(linear(value.bit_length())) or value.bit_count()
+
+
+def int_is_integer(ctx: RunContext, value: int) -> bool:
+    """``x.is_integer()`` of an int held by a float-typed name (SPEC section 3): True, as
+    CPython 3.12 answers (3.11's int has no such method)."""
+    return True
+
+
+INT_METHODS: dict[str, Callable] = {n: _plain(n, int) for n in ("bit_length", "conjugate", "as_integer_ratio")}
+INT_METHODS.update(bit_count=int_bit_count, is_integer=int_is_integer)
 FLOAT_METHODS: dict[str, Callable] = {n: _plain(n, float) for n in ("is_integer", "as_integer_ratio", "conjugate")}
 
 

@@ -18,6 +18,7 @@ KINDS = {
     "tuple": S.METHODS[tuple], "Counter": {**S.METHODS[dict], **S.METHODS[collections.Counter]},
     "Match": MATCH_METHODS, "Pattern": PATTERN_METHODS, "date": S.METHODS[datetime.date],
     "timedelta": S.METHODS[datetime.timedelta], "Decimal": S.METHODS[decimal.Decimal],
+    "int": S.METHODS[int], "float": S.METHODS[float],
 }
 TYPE_QUALNAMES = {"Decimal": "decimal.Decimal", "date": "datetime.date", "timedelta": "datetime.timedelta"}
 

@@ -14,7 +14,6 @@ import datetime
 import functools
 import itertools
 import operator
-import decimal
 import types
 from typing import Any, Callable
 
@@ -36,8 +35,9 @@ NATIVE_BUILTINS: dict[str, Callable] = {
 }
 
 _STATIC_TYPES: dict[Any, type] = {
-    T.STR: str, T.INT: int, T.FLOAT: float, T.DECIMAL: decimal.Decimal, T.DATE: datetime.date,
-    T.TIMEDELTA: datetime.timedelta, T.BOOL: int,
+    # not float or Decimal: a name of either type may hold an int (SPEC section 3), whose
+    # methods are its own (an int in a float-typed name has the float's is_integer)
+    T.STR: str, T.INT: int, T.DATE: datetime.date, T.TIMEDELTA: datetime.timedelta, T.BOOL: int,
 }
 
 
