@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -111,7 +112,23 @@ MEMBER_HINTS: dict[str, str] = {
     "dataclasses.asdict": "build the dict explicitly: `{\"x\": p.x, \"y\": p.y}`",
     "dataclasses.astuple": "build the tuple explicitly: `(p.x, p.y)`",
     "dataclasses.fields": "name the fields explicitly",
+    "math.fsum": "use `sum(xs)` (for an exact total of decimal amounts, sum `Decimal`s)",
+    "string.capwords": "use `\" \".join(w.capitalize() for w in s.split())`",
 }
+
+
+def member_hint(module: str, member: str, available: frozenset[str]) -> str:
+    """The hint for ``module.member``, which Seglam does not have: the written one, else the
+    closest name it has, else what it has."""
+    written = MEMBER_HINTS.get(f"{module}.{member}")
+    if written is not None:
+        return written
+    public = sorted(n for n in available if not n.startswith("_"))
+    close = difflib.get_close_matches(member, public, n=1, cutoff=0.8)
+    if close:
+        return f"did you mean `{module}.{close[0]}`?"
+    shown = ", ".join(f"`{n}`" for n in public[:16]) + (", ..." if len(public) > 16 else "")
+    return f"`{module}` in Seglam has {shown}" if public else f"`{module}` has nothing to import in Seglam"
 
 #: Statements outside the subset: kind → (code, message, hint).
 STATEMENTS: dict[str, Explained] = {

@@ -4,7 +4,7 @@ anything else)."""
 from __future__ import annotations
 
 from seglam.check.context import Context
-from seglam.check.hints import MEMBER_HINTS, import_hint
+from seglam.check.hints import import_hint, member_hint
 from seglam.check.signatures import ALLOWED_MODULES, allowed_members
 from seglam.syntax import ast
 
@@ -52,7 +52,7 @@ def import_bindings(cx: Context, node) -> list[tuple[str, str | None]]:
         if alias.name in allowed:
             out.append((local, f"{module}.{alias.name}"))
         else:
-            hint = MEMBER_HINTS.get(f"{module}.{alias.name}")
+            hint = member_hint(module, alias.name, allowed)
             cx.report.error("E-IMPORT", f"`{module}.{alias.name}` is not available in Seglam", alias.span, hint)
             out.append((local, None))
     return out

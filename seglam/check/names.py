@@ -9,8 +9,8 @@ import difflib
 from seglam.check import types as t
 from seglam.check.context import Context
 from seglam.check.env import State
-from seglam.check.hints import FORBIDDEN_NAMES, MEMBER_HINTS, is_dunder
-from seglam.check.signatures import MODULE_TYPES, SPECIAL_MEMBERS, table
+from seglam.check.hints import FORBIDDEN_NAMES, is_dunder, member_hint
+from seglam.check.signatures import MODULE_TYPES, SPECIAL_MEMBERS, allowed_members, table
 from seglam.check.typeops import is_bottom
 from seglam.syntax import ast
 
@@ -166,7 +166,7 @@ def module_member(cx: Context, module: str, member: str, node) -> t.Type:
             cx.report.error("E-TYPE", f"`{member}` can only be used in annotations", node.span)
             return t.ERROR
         return t.BuiltinFnType(f"{module}.{member}")
-    hint = MEMBER_HINTS.get(f"{module}.{member}")
+    hint = member_hint(module, member, allowed_members(module))
     cx.report.error("E-ATTR", f"module `{module}` has no member `{member}` in Seglam", node.span, hint)
     return t.ERROR
 

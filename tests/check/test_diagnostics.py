@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import seglam
+from seglam.syntax.diagnostics import CheckError
 from tests.check.helpers import codes, diagnostics, ok, one
 
 # ---- names and definite assignment -----------------------------------------------------------
@@ -655,3 +657,19 @@ def test_all_errors_are_reported():
             return undefined_name
         """)
     assert found == ["E-IMPORT", "E-IO", "E-FROZEN", "E-NAME"]
+
+
+@pytest.mark.parametrize("source, code, hint", [
+    ("import math\n\ndef f(xs: list[float]) -> float:\n    return math.fsum(xs)\n", "E-ATTR", "use `sum(xs)`"),
+    ("import math\n\ndef f(x: float) -> float:\n    return math.sqr(x)\n", "E-ATTR", "did you mean `math.sqrt`?"),
+    ("import math\n\ndef f(x: float) -> float:\n    return math.frexp(x)[0]\n", "E-ATTR", "`math` in Seglam has `acos`"),
+    ("from itertools import chian\n\ndef f() -> int:\n    return 1\n", "E-IMPORT", "did you mean `itertools.chain`?"),
+    ("import string\n\ndef f(s: str) -> str:\n    return string.capwords(s)\n", "E-ATTR", "w.capitalize() for w in s.split()"),
+])
+def test_a_module_member_seglam_lacks_gets_a_hint(source, code, hint):
+    """A missing module member is told the written hint, else the closest name the module
+    has, else what it has; it had no hint (a red-team run, RT-16)."""
+    with pytest.raises(CheckError) as info:
+        seglam.compile(source, "f.sgl")
+    (d,) = [d for d in info.value.diagnostics if d.code == code]
+    assert d.hint is not None and hint in d.hint, d.hint
