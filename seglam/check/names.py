@@ -80,6 +80,13 @@ def _unbound(cx: Context, name: str, node, ctx) -> None:
                         f"pass `{name}` in and return its new value, then assign it in `{outer}`: "
                         f"`{name} = {ctx.name}({name})`")
         return
+    if name in cx.env.constants and ctx.kind == "function":
+        # the same rule for a module constant: assigning it makes the function's own name
+        cx.report.error("E-GLOBAL", f"`{name}` is assigned in `{ctx.name}`, which makes it `{ctx.name}`'s own "
+                        f"variable: a function can read the module constant `{name}` but not assign it",
+                        node.span, f"use a local of another name (`{name.lower()} = {name}` first), or pass the "
+                        f"value in and return the new one")
+        return
     hint = f"give `{name}` a value on every path before this line (e.g. before the `if` or loop)"
     if name in getattr(ctx, "loop_vars", ()):
         hint = f"a loop variable is unbound when the loop runs zero times: set `{name}` before the loop"

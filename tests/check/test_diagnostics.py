@@ -673,3 +673,17 @@ def test_a_module_member_seglam_lacks_gets_a_hint(source, code, hint):
         seglam.compile(source, "f.sgl")
     (d,) = [d for d in info.value.diagnostics if d.code == code]
     assert d.hint is not None and hint in d.hint, d.hint
+
+
+@pytest.mark.parametrize("body", ["N += 1", "N = N + 1"])
+def test_assigning_a_module_constant_in_a_function_is_e_global_with_a_hint_that_checks(body):
+    """A function that assigns a module constant makes the name its own, unbound where it is
+    read: E-GLOBAL saying so, where E-NAME's hint (give it a value first) changed nothing; the
+    hinted rewrite checks. Found with the red-team run's RT-12."""
+    source = f"N = 5\n\ndef f() -> int:\n    {body}\n    return N\n"
+    with pytest.raises(CheckError) as info:
+        seglam.compile(source, "f.sgl")
+    (d,) = info.value.diagnostics
+    assert (d.code, d.span.line) == ("E-GLOBAL", 4) and "module constant `N`" in d.message
+    assert "`n = N` first" in d.hint
+    seglam.compile("N = 5\n\ndef f() -> int:\n    n = N\n    " + body.replace("N", "n") + "\n    return n\n", "f.sgl")
