@@ -427,6 +427,11 @@ def b_repr(ctx, x):
     return seglam_repr(ctx, x)
 
 
+def b_ascii(ctx, x):
+    """``ascii(x)``: the repr with its non-ASCII characters escaped, as f"{x!a}" writes it."""
+    return format_value(ctx, x, "a")
+
+
 def b_list(ctx, it=()):
     return collect(ctx, it)
 
@@ -636,7 +641,7 @@ BUILTINS: dict[str, Callable] = {
     "len": b_len, "abs": b_abs, "all": b_all, "any": b_any, "bool": b_bool, "chr": b_chr,
     "ord": b_ord, "divmod": b_divmod, "enumerate": b_enumerate, "zip": b_zip, "map": b_map,
     "filter": b_filter, "reversed": b_reversed, "int": b_int, "float": b_float, "str": b_str,
-    "repr": b_repr, "list": b_list, "tuple": b_tuple, "set": b_set, "frozenset": b_frozenset,
+    "repr": b_repr, "ascii": b_ascii, "list": b_list, "tuple": b_tuple, "set": b_set, "frozenset": b_frozenset,
     "dict": b_dict, "sorted": b_sorted, "sum": b_sum, "min": b_min, "max": b_max,
     "pow": b_pow, "range": b_range, "round": b_round, "hex": b_hex, "bin": b_bin,
     "oct": b_oct, "format": b_format, "next": b_next, "iter": b_iter,
