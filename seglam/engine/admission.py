@@ -413,23 +413,12 @@ def coerce_inputs(values: Mapping[str, Any], signature: Signature) -> dict[str, 
     return out
 
 
-def _as_float(number: int, name: str) -> float:
-    """An int for a float parameter; past the float range a ValueError (a bad input, as
-    every other mismatch here), not float()'s OverflowError."""
-    try:
-        return float(number)
-    except OverflowError:
-        raise ValueError(f"parameter {name}: the number is too large for a float") from None
-
-
 def coerce(value: Any, type_text: str, name: str = "value") -> Any:
     t = type_text.replace(" ", "")
     options = t.split("|")
     if value is None and "None" in options:
         return None
     head = options[0].split("[", 1)[0]
-    if head == "float" and isinstance(value, int) and not isinstance(value, bool):
-        return _as_float(value, name)
     try:
         if head == "Decimal" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return Decimal(str(value))
@@ -444,7 +433,9 @@ def coerce(value: Any, type_text: str, name: str = "value") -> Any:
     simple = {"int": int, "str": str, "bool": bool, "float": float, "list": list, "dict": dict}
     want = simple.get(head)
     if want is not None and len(options) == 1:
-        ok = isinstance(value, want) and not (want is int and isinstance(value, bool))
+        # an int is a float's value as it is (SPEC section 3), as CPython and Program.call take it
+        ok = (isinstance(value, want) or (want is float and isinstance(value, int))) \
+            and not (want in (int, float) and isinstance(value, bool))
         if not ok:
             raise ValueError(f"parameter {name}: {value!r} is not a {type_text}")
     return value
