@@ -46,7 +46,7 @@ from seglam.run.stack import run_deep
 from seglam.run.stdlib_core import fault_for
 from seglam.run.stdlib_modules import precompile_patterns
 from seglam.run.intcap import unchecked_sums
-from seglam.run.values import freeze, freeze_arg, program_classes
+from seglam.run.values import freeze, freeze_arg, handed_back, program_classes
 from seglam.syntax import ast as A
 
 
@@ -100,10 +100,13 @@ class Interp(ExprMixin, StmtMixin):
         node = fn.node
         ctx.enter(fn.name, span if span is not None else (node.name_span or node.span))
         bound = self.bind(node.params, args, kwargs, fn.name, fn.defaults)
+        copies = None  # id(copy) -> (copy, original): what a return hands back (values.handed_back)
         for key, value in bound.items():  # every call gets frozen arguments (SPEC.md section 7)
             t = type(value)
             if t is not int and t is not str and t is not float and t is not bool and value is not None:
-                bound[key] = freeze_arg(ctx, value)
+                if copies is None:
+                    copies = {}
+                bound[key] = freeze_arg(ctx, value, copies)
         scope = Scope(bound, fn.scope)
         info = fn.info
         if info is not None and info.requires:
@@ -111,6 +114,8 @@ class Interp(ExprMixin, StmtMixin):
                 self.check_contract(lam, scope.vars, "F-REQUIRES", f"precondition of {fn.name} failed")
         signal = self.exec_block(node.body, scope)
         result = signal.value if type(signal) is Return else None
+        if copies:
+            result = handed_back(copies, result)
         if info is not None and info.ensures:
             env = dict(scope.vars)
             env["result"] = result

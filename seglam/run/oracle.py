@@ -182,26 +182,35 @@ def _frozen_dict_class(cls: type) -> type:
     return type(f"Frozen{cls.__name__}", (cls,), {"__slots__": (), **names})
 
 
-def _freeze(value: Any) -> Any:
-    """A deep-frozen copy of ``value`` (lists, dicts, sets, tuples and records)."""
+def _freeze(value: Any, copies: dict | None = None) -> Any:
+    """A deep-frozen copy of ``value`` (lists, dicts, sets, tuples and records); each copy
+    made goes into ``copies`` (id(copy) -> (copy, original)) when given, for
+    :func:`_handed_back`."""
+    frozen = _frozen(value, copies)
+    if copies is not None and frozen is not value:
+        copies[id(frozen)] = (frozen, value)
+    return frozen
+
+
+def _frozen(value: Any, copies: dict | None) -> Any:
     if isinstance(value, list):
-        return FrozenList(_freeze(v) for v in value)
+        return FrozenList(_freeze(v, copies) for v in value)
     if isinstance(value, tuple) and type(value) is tuple:
-        return tuple(_freeze(v) for v in value)
+        return tuple(_freeze(v, copies) for v in value)
     if isinstance(value, dict):
         frozen_cls = _frozen_dict_class(type(value))
         new = dict.__new__(frozen_cls)  # no __init__: Counter's would call the frozen update
         if isinstance(value, collections.defaultdict):
             collections.defaultdict.__init__(new, value.default_factory)
-        dict.update(new, ((_freeze(k), _freeze(v)) for k, v in value.items()))
+        dict.update(new, ((_freeze(k, copies), _freeze(v, copies)) for k, v in value.items()))
         return new
     if isinstance(value, set):
-        return FrozenSet(_freeze(v) for v in value)
+        return FrozenSet(_freeze(v, copies) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changed = {}
         for f in dataclasses.fields(value):
             old = getattr(value, f.name)
-            new = _freeze(old)
+            new = _freeze(old, copies)
             if new is not old:
                 changed[f.name] = new
         if not changed:
@@ -211,6 +220,13 @@ def _freeze(value: Any) -> Any:
             object.__setattr__(copy, f.name, changed.get(f.name, getattr(value, f.name)))
         return copy
     return value
+
+
+def _handed_back(copies: dict, value: Any) -> Any:
+    """What a call returns to its caller: the caller's own object when the body returned the
+    frozen copy the call made of it (SPEC.md section 7), else ``value``."""
+    hit = copies.get(id(value))
+    return hit[1] if hit is not None and hit[0] is value else value
 
 
 def _thaw(value: Any) -> Any:
@@ -505,7 +521,8 @@ _depth = threading.local()
 
 
 def _frozen_args(fn: Callable) -> Callable:
-    """Decorator: call ``fn`` with deep-frozen copies of its arguments."""
+    """Decorator: call ``fn`` with deep-frozen copies of its arguments; a copy it returns
+    goes back as the caller's own object."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -514,7 +531,9 @@ def _frozen_args(fn: Callable) -> Callable:
             raise RecursionError("maximum recursion depth exceeded (oracle)")
         _depth.value = depth + 1
         try:
-            return fn(*map(_freeze, args), **{k: _freeze(v) for k, v in kwargs.items()})
+            copies: dict = {}
+            result = fn(*[_freeze(a, copies) for a in args], **{k: _freeze(v, copies) for k, v in kwargs.items()})
+            return _handed_back(copies, result)
         finally:
             _depth.value = depth
 

@@ -30,8 +30,8 @@ SEGLAM_MODULE = "__seglam__"
 def _frozen_fault(kind: str, name: str) -> Fault:
     return Fault(
         "F-FROZEN",
-        f"cannot {name.strip('_')} this {kind}: it is frozen (an argument, a constant, or a value a "
-        f"call handed back from its own arguments): copy it first, e.g. `xs = {kind}(xs)`",
+        f"cannot {name.strip('_')} this {kind}: it is frozen (an argument, a constant, or a value "
+        f"taken from one): copy it first, e.g. `xs = {kind}(xs)`",
     )
 
 
@@ -227,21 +227,22 @@ def freeze(value: Any) -> Any:
 _SCALARS = (int, str, float, bool, type(None))
 
 
-def freeze_arg(ctx: Any, value: Any) -> Any:
+def freeze_arg(ctx: Any, value: Any, copies: dict | None = None) -> Any:
     """:func:`freeze` for an argument of a Seglam call (every call freezes its arguments;
     the caller's own collections stay mutable): charges ``ctx.charge(n)`` for the ``n``
-    elements copied. Both backends use it, so the fuel agrees."""
+    elements copied. Both backends use it, so the fuel agrees. ``copies`` (the call's, see
+    :func:`handed_back`) gets every copy made, with the original it stands for."""
     t = type(value)
     if t in _SCALARS or t in FROZEN_TYPES:
         return value
     counter = [0]
-    frozen = _freeze(value, counter)
+    frozen = _freeze(value, counter, None, copies)
     if counter[0]:
         ctx.charge(counter[0])
     return frozen
 
 
-def freeze_flat_arg(ctx: Any, value: Any) -> Any:
+def freeze_flat_arg(ctx: Any, value: Any, copies: dict | None = None) -> Any:
     """:func:`freeze_arg` for a list, dict or set whose elements are immutable by their
     static type: the same result and charge, without visiting the elements."""
     t = type(value)
@@ -252,10 +253,31 @@ def freeze_flat_arg(ctx: Any, value: Any) -> Any:
     elif t is set:
         frozen = FrozenSet(value)
     else:  # already frozen, a Counter, ...: the general rule
-        return freeze_arg(ctx, value)
+        return freeze_arg(ctx, value, copies)
     if value:
         ctx.charge(len(value))
+    if copies is not None:
+        copies[id(frozen)] = (frozen, value)
     return frozen
+
+
+def record_copy(copies: dict, original: Any, copy: Any) -> Any:
+    """``copy``, noted in the call's ``copies`` as the frozen copy of ``original`` (for
+    :func:`handed_back`); uncharged. The pair keeps both alive for the call, so no object
+    made meanwhile can take the copy's id."""
+    copies[id(copy)] = (copy, original)
+    return copy
+
+
+def handed_back(copies: dict, value: Any) -> Any:
+    """What a call returns to its caller when its body returned ``value``: the caller's own
+    object if ``value`` is the frozen copy the call's entry made of it (of an argument, or
+    of a collection inside one; ``copies`` maps id(copy) -> (copy, original)), else
+    ``value`` (SPEC.md section 7). An identity lookup: uncharged."""
+    hit = copies.get(id(value))
+    if hit is None or hit[0] is not value:
+        return value
+    return hit[1]
 
 
 def frozen_copy(value: Any) -> Any:
@@ -270,12 +292,13 @@ def frozen_copy(value: Any) -> Any:
     return value
 
 
-def _freeze(value: Any, counter: list, memo: dict | None = None) -> Any:
+def _freeze(value: Any, counter: list, memo: dict | None = None, copies: dict | None = None) -> Any:
     """The frozen ``value``, adding to ``counter[0]`` the elements copied. ``memo`` (id ->
     (frozen, elements)) freezes each object once, however often the value holds it (a
     record holding one sub-record twice, forty times over, is forty objects, not 2**40),
     and adds its elements again at each further occurrence: the charge is the one a copy
-    per occurrence would make, as before, and the walk is linear in the objects."""
+    per occurrence would make, as before, and the walk is linear in the objects. Each copy
+    made goes into ``copies`` when given (:func:`record_copy`)."""
     t = type(value)
     if t in _SCALARS or t in FROZEN_TYPES:
         return value
@@ -286,18 +309,20 @@ def _freeze(value: Any, counter: list, memo: dict | None = None) -> Any:
         counter[0] += known[1]
         return known[0]
     before = counter[0]
-    frozen = _freeze_new(value, t, counter, memo)
+    frozen = _freeze_new(value, t, counter, memo, copies)
     memo[id(value)] = (frozen, counter[0] - before)
+    if copies is not None and frozen is not value:
+        record_copy(copies, value, frozen)
     return frozen
 
 
-def _freeze_new(value: Any, t: type, counter: list, memo: dict) -> Any:
+def _freeze_new(value: Any, t: type, counter: list, memo: dict, copies: dict | None) -> Any:
     """:func:`_freeze` of a value not met before in this walk."""
     if t is list:
         counter[0] += len(value)
-        return FrozenList([_freeze(v, counter, memo) for v in value])
+        return FrozenList([_freeze(v, counter, memo, copies) for v in value])
     if t is tuple:
-        items = [_freeze(v, counter, memo) for v in value]
+        items = [_freeze(v, counter, memo, copies) for v in value]
         if all(a is b for a, b in zip(items, value)):
             return value  # nothing inside needed a copy: no charge
         counter[0] += len(value)
@@ -309,7 +334,7 @@ def _freeze_new(value: Any, t: type, counter: list, memo: dict) -> Any:
         return frozen
     if t is dict or isinstance(value, dict):
         counter[0] += len(value)
-        return FrozenDict({k: _freeze(v, counter, memo) for k, v in value.items()})
+        return FrozenDict({k: _freeze(v, counter, memo, copies) for k, v in value.items()})
     if t is set:
         counter[0] += len(value)
         return FrozenSet(value)  # set elements are hashable, hence immutable already
@@ -317,7 +342,7 @@ def _freeze_new(value: Any, t: type, counter: list, memo: dict) -> Any:
         changed = {}
         for fname in t.__seglam_fields__:
             old = getattr(value, fname)
-            new = _freeze(old, counter, memo)
+            new = _freeze(old, counter, memo, copies)
             if new is not old:
                 changed[fname] = new
         if not changed:

@@ -38,3 +38,18 @@ def test_an_element_of_another_kind_takes_the_general_rule():
 
 def _elements(value):
     return list(value.values()) if isinstance(value, dict) else list(value)
+
+
+@given(st.one_of(_NESTED, _NESTED.map(freeze)))
+def test_nested_freeze_notes_each_copy_with_its_original_as_the_general_rule_does(value):
+    # what a return hands back (values.handed_back): every copy made, mapped to the caller's
+    # object it stands for; a value frozen already is no copy
+    general, nested = {}, {}
+    expected = freeze_arg(RunContext(), value, general)
+    got = Runtime.freeze_nested_arg(RunContext(), value, nested)
+    for copies, top in ((general, expected), (nested, got)):
+        assert all(id(c) == key and c is not o for key, (c, o) in copies.items())
+        assert (id(top) in copies) == (top is not value)
+        for c, v in zip(_elements(top), _elements(value)):
+            assert (copies[id(c)][1] is v) if c is not v else id(c) not in copies
+    assert {id(o) for _, o in general.values()} == {id(o) for _, o in nested.values()}

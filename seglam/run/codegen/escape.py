@@ -29,6 +29,15 @@ such a parameter is one of:
   callee receives what the caller holds, already charged for: the call sets the callee's
   hidden last parameter ``HELD``, and its entry charges nothing for its held parameters, as
   the reference charges nothing for an argument that is already frozen.
+- a **return** of a parameter a return can hand back (``returned``: the return type may be
+  the parameter's), as the returned value itself (``return xs``, ``return xs if c else
+  ys``): the object goes back as it was received, which is what the reference's return
+  gives (SPEC §7: a call's own frozen copy of an argument goes back to the caller as the
+  caller's object; a copy the caller passed on, frozen, comes back frozen). The call ends
+  there, so the callee never changes it. Such a parameter has no escape (its frozen copy
+  could be returned where the reference hands back the caller's object), and with a
+  return its passes are returned values too (a pass may return what the caller holds,
+  which must not reach anything but the caller's own return).
 
 The caller's object cannot change during the call either: the only values that reach the
 callee are its arguments, and the rule is applied only when every parameter is deeply
@@ -82,19 +91,22 @@ class Held:
 
 @dataclasses.dataclass(frozen=True)
 class _Use:
-    kind: str  # "read", "store", "escape", "pass", "refused"
+    kind: str  # "read", "store", "escape", "pass", "return", "refused"
     name: int  # id of the A.Name
     call: int = 0  # id of the A.Call of a pass
     once: bool = True
+    returned: bool = False  # a pass whose value is the function's return value
 
 
 def held_params(fn: A.FunctionDef, candidates: tuple[str, ...], builtin: Callable[[str], bool],
-                recursive: bool) -> Held:
+                recursive: bool, returned: frozenset[str] = frozenset()) -> Held:
     """The :class:`Held` of ``fn`` among its flat list or set parameters ``candidates``;
     ``builtin(name)`` says whether a bare ``name`` in ``fn`` means the builtin, ``recursive``
-    whether ``fn.name`` in its body means ``fn`` itself."""
+    whether ``fn.name`` in its body means ``fn`` itself, ``returned`` which candidates a
+    return may hand back (the return type may be theirs)."""
     positional = tuple(p.name for p in fn.params if p.kind in ("positional_only", "normal"))
-    uses = {name: [_use(chain, node, fn, positional, builtin, recursive) for chain, node in _uses(fn.body, name, ())]
+    uses = {name: [_use(chain, node, fn, positional, builtin, recursive, name in returned)
+                   for chain, node in _uses(fn.body, name, ())]
             for name in candidates}
     names = {name for name, found in uses.items() if _keepable(found)}
     while True:  # a pass carries every held parameter, or it is an escape of each
@@ -104,6 +116,12 @@ def held_params(fn: A.FunctionDef, candidates: tuple[str, ...], builtin: Callabl
                    for name in names}
         # one escape at most: two would copy twice where the entry copies once
         dropped = {name for name in names if len(escapes[name]) > 1 or any(not u.once for u in escapes[name])}
+        # a returned parameter: no frozen copy that a return could hand back; if a return
+        # hands it back as received, no pass whose value (then maybe what the caller holds)
+        # goes anywhere but the return
+        dropped |= {name for name in names & returned
+                    if escapes[name] or (any(u.kind == "return" for u in uses[name])
+                                         and any(u.kind == "pass" and not u.returned for u in uses[name]))}
         if not dropped:
             break
         names -= dropped
@@ -118,7 +136,7 @@ def _keepable(found: list[_Use]) -> bool:
 
 
 def _use(chain: Chain, node: A.Name, fn: A.FunctionDef, positional: tuple[str, ...],
-         builtin: Callable[[str], bool], recursive: bool) -> _Use:
+         builtin: Callable[[str], bool], recursive: bool, returned: bool = False) -> _Use:
     parent, field = chain[-1] if chain else (None, "")
     if any(f in _STORES.get(type(a), ()) for a, f in chain):
         bare = field in _STORES.get(type(parent), ()) or isinstance(parent, (A.TupleExpr, A.ListExpr, A.Starred))
@@ -128,11 +146,13 @@ def _use(chain: Chain, node: A.Name, fn: A.FunctionDef, positional: tuple[str, .
     once = not any(_repeats(a, f) for a, f in chain)
     if _read(chain, node, builtin):
         return _Use("read", id(node))
+    if returned and _is_returned(chain):
+        return _Use("return", id(node))
     if (recursive and isinstance(parent, A.Call) and field == "args" and isinstance(parent.func, A.Name)
             and parent.func.id == fn.name and not parent.keywords and len(parent.args) == len(positional)
             and not any(isinstance(a, A.Starred) for a in parent.args)
             and any(a is node and positional[i] == node.id for i, a in enumerate(parent.args))):
-        return _Use("pass", id(node), id(parent), once)
+        return _Use("pass", id(node), id(parent), once, _is_returned(chain[:-1]))
     return _Use("escape" if once else "refused", id(node), once=once)
 
 
@@ -151,6 +171,15 @@ def _read(chain: Chain, node: A.Name, builtin: Callable[[str], bool]) -> bool:
     if isinstance(parent, A.Call):
         return field == "args" and parent.args[0] is node and _consumer(parent, builtin)
     return False
+
+
+def _is_returned(chain: Chain) -> bool:
+    """The expression under ``chain`` is the value a ``return`` returns (itself, or a branch
+    of a conditional expression that is)."""
+    k = len(chain) - 1
+    while k >= 0 and isinstance(chain[k][0], A.IfExp) and chain[k][1] in ("body", "orelse"):
+        k -= 1
+    return k >= 0 and isinstance(chain[k][0], A.Return) and chain[k][1] == "value"
 
 
 def _iterated(chain: Chain, builtin: Callable[[str], bool]) -> bool:

@@ -26,7 +26,7 @@ from seglam.run.codegen.escape import HELD, Held, held_params
 from seglam.run.codegen.emit import python_forms
 from seglam.run.codegen.fuel import Localizer
 from seglam.run.codegen.runtime import Runtime
-from seglam.run.codegen.state import (CHARGE, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LEN_LIM,
+from seglam.run.codegen.state import (CHARGE, COPIES, CTX, DEPTH, INT_LIM, JOIN_BUDGET, JOIN_MAX, LEN_LIM,
                                       MAXD, NEXT, NEG_INT_LIM, NEG_SMALL, SMALL, SPEND, STR_LIM, TICK, CodegenError, FnState)
 from seglam.run.cost import SMALL_BITS
 from seglam.run.codegen.scopes import Scope, def_names, function_locals, lambda_locals, target_names
@@ -213,7 +213,9 @@ class ModuleGen:
         has_contracts = info is not None and (info.requires or info.ensures)
         entered = self.line(node)  # after the call is entered: freezing, contract steps
         self.entered_lines.add(entered)
-        freezes = self.freeze_params(node, info, entered, held)
+        copies = self.hands_back(node, info, held)
+        freezes = self.freeze_params(node, info, entered, held, copies)
+        fn.hands_back = copies and not has_contracts  # with contracts, the wrapper hands back
         body = ([] if has_contracts else freezes) + self.block(node.body, fn)
         if not has_contracts:
             pyname = user(node.name)
@@ -239,6 +241,9 @@ class ModuleGen:
         forward = P.call(P.name(impl), [P.name(DEPTH)] + [P.name(user(p.name)) for p in node.params if p.kind in ("positional_only", "normal")],
                          [P.kw(user(p.name), P.name(user(p.name))) for p in node.params if p.kind == "keyword_only"])
         inner: list[py.stmt] = checks + [P.stamp(P.assign(P.store("h_result"), forward), ln)]
+        if copies:
+            back = P.call(self.ref(self.runtime.handed_back, "handed_back"), [P.name(COPIES), P.name("h_result")])
+            inner.append(P.stamp(P.assign(P.store("h_result"), back), ln))
         if info.ensures:
             ens_scope = scope.child("lambda", frozenset({"result"}))
             ens_fn = FnState(node.name, ens_scope)
@@ -264,17 +269,33 @@ class ModuleGen:
         if not all(immutable_type(t, records) or flat_collection(t, records) for t in types):
             return Held()
         candidates = tuple(p.name for p, t in zip(node.params, types) if flat_list_or_set(t, records))
-        held = held_params(node, candidates, lambda name: not scope.binds(name), scope.is_module_def(node.name))
+        returns = self._returns(node, info)
+        returned = frozenset(p.name for p, t in zip(node.params, types) if p.name in candidates and may_be(returns, t))
+        held = held_params(node, candidates, lambda name: not scope.binds(name), scope.is_module_def(node.name), returned)
         self.held_escapes |= held.escapes
         self.held_passes |= held.passes
         return held
 
-    def freeze_params(self, node: A.FunctionDef, info: Any, ln: int, held: Held) -> list[py.stmt]:
+    def hands_back(self, node: A.FunctionDef, info: Any, held: Held) -> bool:
+        """Whether a return of ``node`` may be a frozen copy its entry made of an argument,
+        which goes back to the caller as the caller's own object (``values.handed_back``):
+        some parameter is copied (not immutable, not held) and the return type is not
+        immutable. Held parameters are returned as received (codegen.escape)."""
+        records = self.checked.records
+        if immutable_type(self._returns(node, info), records):
+            return False
+        types = {p.name: p.type for p in info.params} if info is not None else {}
+        return any(not immutable_type(self._param_type(p, types), records) and p.name not in held.names
+                   for p in node.params)
+
+    def freeze_params(self, node: A.FunctionDef, info: Any, ln: int, held: Held, copies: bool = False) -> list[py.stmt]:
         """Every call receives deep-frozen arguments (Seglam's freeze model; the oracle does
         the same). Parameters of immutable static types need nothing; held ones are charged,
-        not copied, and not charged at all when the caller passed its own on (``HELD``)."""
+        not copied, and not charged at all when the caller passed its own on (``HELD``).
+        With ``copies`` each copy is noted in ``COPIES`` for the returns (``hands_back``)."""
         types = {p.name: p.type for p in info.params} if info is not None else {}
-        out = []
+        out: list[py.stmt] = [P.stamp(P.assign(P.store(COPIES), py.Dict(keys=[], values=[])), ln)] if copies else []
+        noted = [P.name(COPIES)] if copies else []
         freeze = self.ref(self.runtime.freeze_arg, "freeze_arg")
         flat = self.ref(self.runtime.freeze_flat_arg, "freeze_flat_arg")
         nested = self.ref(self.runtime.freeze_nested_arg, "freeze_nested_arg")
@@ -284,10 +305,10 @@ class ModuleGen:
             if immutable_type(t, records):
                 continue
             if flat_list_or_set(t, records):
-                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, p.name not in held.names, bool(held.passes)), ln))
+                out.append(P.stamp(self.freeze_flat_inline(user(p.name), t, p.name not in held.names, bool(held.passes), copies), ln))
                 continue
             freezer = flat if flat_collection(t, records) else nested if nested_collection(t, records) else freeze
-            frozen = P.assign(P.store(user(p.name)), P.call(freezer, [P.name(CTX), P.name(user(p.name))]))
+            frozen = P.assign(P.store(user(p.name)), P.call(freezer, [P.name(CTX), P.name(user(p.name)), *noted]))
             done = _FROZEN_CLASS.get(type(t))
             if done is not None:  # an argument passed on frozen (recursion) is returned as it is: skip the call
                 is_done = P.compare(P.call(self.ref(type, "type"), [P.name(user(p.name))]), py.IsNot(), self.ref(done, done.__name__))
@@ -295,19 +316,26 @@ class ModuleGen:
             out.append(P.stamp(frozen, ln))
         return out
 
+    def _returns(self, node: A.FunctionDef, info: Any) -> Any:
+        """The return type of ``node`` (None if unknown)."""
+        if info is not None:
+            return info.returns
+        return None if node.returns is None else self.type_of(node.returns)
+
     def _param_type(self, p: A.Param, types: dict) -> Any:
         t = types.get(p.name)
         if t is None and p.annotation is not None:
             t = self.type_of(p.annotation)
         return t
 
-    def freeze_flat_inline(self, name: str, t: Any, copy: bool = True, passed: bool = False) -> py.stmt:
+    def freeze_flat_inline(self, name: str, t: Any, copy: bool = True, passed: bool = False, noted: bool = False) -> py.stmt:
         """``freeze_flat_arg`` of a list or set parameter, written out so that a function
         with one stays a leaf for the local-fuel pass: a plain list (set) is copied once into
         a frozen one and charged its length when not empty; anything else (already frozen,
         a frozenset) is kept, exactly as the stdlib does. Without ``copy`` (a held parameter,
         :mod:`seglam.run.codegen.escape`) only the charge is made, and with ``passed`` not
-        even that when the caller passed its own held parameters on."""
+        even that when the caller passed its own held parameters on. With ``noted`` the copy
+        goes into ``COPIES`` (``values.record_copy``)."""
         plain, frozen = (list, FrozenList) if isinstance(t, T.ListType) else (set, FrozenSet)
         value = P.name(name)
         is_plain = P.compare(P.call(self.ref(type, "type"), [value]), py.Is(), self.ref(plain, plain.__name__))
@@ -316,7 +344,10 @@ class ModuleGen:
             if passed:
                 is_plain = py.BoolOp(op=py.And(), values=[py.UnaryOp(op=py.Not(), operand=P.name(HELD)), is_plain])
             return P.if_(is_plain, [charge])
-        return P.if_(is_plain, [charge, P.assign(P.store(name), P.call(self.ref(frozen, frozen.__name__), [P.name(name)]))])
+        copied: py.expr = P.call(self.ref(frozen, frozen.__name__), [P.name(name)])
+        if noted:
+            copied = P.call(self.ref(self.runtime.record_copy, "record_copy"), [P.name(COPIES), P.name(name), copied])
+        return P.if_(is_plain, [charge, P.assign(P.store(name), copied)])
 
     def contract_check(self, lam: A.Lambda, fn: FnState, code: str, message: str, entered: int) -> list[py.stmt]:
         ln = self.line(lam)
@@ -437,6 +468,18 @@ def immutable_type(t: Any, records: Any, seen: frozenset = frozenset()) -> bool:
             return False
         return all(immutable_type(f.type, records, seen | {t.name}) for f in info.fields)
     return False
+
+
+def may_be(returns: Any, t: Any) -> bool:
+    """Whether a value of static type ``returns`` may be a value of the list or set type
+    ``t``: a list (set) of any elements, an option of a union that may, or a type that does
+    not pin a kind of value (wrongly true costs a copy; wrongly false would be unsound)."""
+    if type(returns) is type(t):
+        return True
+    if isinstance(returns, T.UnionType):
+        return any(may_be(o, t) for o in returns.options)
+    return not isinstance(returns, (T.ListType, T.SetType, T.DictType, T.TupleType, T.RecordType, T.EnumType)) \
+        and returns not in _IMMUTABLE
 
 
 def flat_collection(t: Any, records: Any) -> bool:

@@ -24,7 +24,7 @@ from seglam.run.context import step_chunk
 from seglam.run.faults import Fault
 from seglam.run.codegen.naming import hint
 from seglam.run.values import (FROZEN_TYPES, UNPACKED_AS_IS, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg,
-                               frozen_copy, is_record, record_fields)
+                               frozen_copy, handed_back, is_record, record_copy, record_fields)
 
 #: Python builtins whose Seglam implementation is the builtin itself (constant time, no
 #: charge, no cap): generated code calls them directly.
@@ -62,7 +62,7 @@ class Runtime:
         # Objects that never read or charge fuel (see codegen.fuel): natives, cap checks,
         # fault raisers, constructors of records and enums.
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
-                           map, reversed, functools.partial, type, FrozenList, FrozenSet,
+                           map, reversed, functools.partial, type, FrozenList, FrozenSet, record_copy, handed_back,
                            itertools.repeat, operator.length_hint,
                            self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
                            self.take, self.prespent, self.key_cost, self.compare_cost, self.unary_cost, self.join_rest, self.resumed,
@@ -171,46 +171,44 @@ class Runtime:
     freeze_arg = staticmethod(freeze_arg)
     freeze_flat_arg = staticmethod(freeze_flat_arg)
     frozen_copy = staticmethod(frozen_copy)
+    record_copy = staticmethod(record_copy)
+    handed_back = staticmethod(handed_back)
 
     @staticmethod
-    def freeze_nested_arg(ctx: Any, value: Any) -> Any:
+    def freeze_nested_arg(ctx: Any, value: Any, copies: dict | None = None) -> Any:
         """``freeze_arg`` of a list, or of a dict with immutable keys, whose elements (values)
         are by static type flat collections (lists, dicts, sets of immutable values: a grid,
         an adjacency list, groups): the same result and the same single charge, made without
         visiting the leaves. Anything else (already frozen, an element of another type) takes
-        the general rule before anything is charged; an element already frozen is kept."""
+        the general rule before anything is charged; an element already frozen is kept.
+        ``copies`` gets every copy made, as ``freeze_arg``'s does."""
         t = type(value)
         if t is list:
-            n = len(value)
-            out: Any = []
-            put = out.append
-            for v in value:
-                klass = _FLAT_FROZEN.get(type(v))
-                if klass is not None:
-                    n += len(v)
-                    put(klass(v))
-                elif type(v) in FROZEN_TYPES:
-                    put(v)  # frozen already: kept, uncharged
-                else:
-                    return freeze_arg(ctx, value)
-            out = FrozenList(out)
+            items = value
         elif t is dict:
-            n = len(value)
-            out = {}
-            for k, v in value.items():
-                klass = _FLAT_FROZEN.get(type(v))
-                if klass is not None:
-                    n += len(v)
-                    out[k] = klass(v)
-                elif type(v) in FROZEN_TYPES:
-                    out[k] = v
-                else:
-                    return freeze_arg(ctx, value)
-            out = FrozenDict(out)
+            items = value.values()
         else:
-            return freeze_arg(ctx, value)
+            return freeze_arg(ctx, value, copies)
+        n = len(value)
+        made = []
+        put = made.append
+        for v in items:
+            klass = _FLAT_FROZEN.get(type(v))
+            if klass is not None:
+                n += len(v)
+                put(klass(v))
+            elif type(v) in FROZEN_TYPES:
+                put(v)  # frozen already: kept, uncharged
+            else:
+                return freeze_arg(ctx, value, copies)
+        out: Any = FrozenList(made) if t is list else FrozenDict(zip(value, made))
         if n:
             ctx.charge(n)
+        if copies is not None:
+            for v, c in zip(items, made):
+                if c is not v:
+                    record_copy(copies, v, c)
+            record_copy(copies, value, out)
         return out
     collect = staticmethod(stdlib.collect)
 

@@ -37,6 +37,9 @@ SMALL = "h_small"
 NEG_SMALL = "h_nsmall"
 #: The local a region that counts fuel in a local keeps it in (seglam.run.codegen.fuel).
 LOCAL_FUEL = "h_f"
+#: A function's ``{id(copy): (copy, original)}`` of the copies its entry froze the arguments
+#: into, for its returns (``values.handed_back``: a returned copy is the caller's own object).
+COPIES = "h_copies"
 
 PY_BINOPS = {
     "+": py.Add, "-": py.Sub, "*": py.Mult, "/": py.Div, "//": py.FloorDiv, "%": py.Mod,
@@ -65,3 +68,5 @@ class FnState:
     name: str  # Seglam name, for traces
     scope: Scope
     loop_depth: int = 0
+    #: whether its returns hand back the originals of the copies in ``COPIES``
+    hands_back: bool = False

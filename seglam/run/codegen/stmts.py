@@ -20,7 +20,7 @@ from seglam.run.codegen.exprs import target as simple_target
 from seglam.run.codegen import inline
 from seglam.run.codegen.inline import slice_object
 from seglam.run.codegen.sizework import capped_assign, int_checked, int_divided, key_type, keyed, len_capped
-from seglam.run.codegen.state import PY_BINOPS, CTX, LEN_LIM, FnState
+from seglam.run.codegen.state import PY_BINOPS, COPIES, CTX, LEN_LIM, FnState
 from seglam.run.codegen.naming import user
 from seglam.run.ir import nodes as ir
 from seglam.syntax import ast as A
@@ -35,7 +35,12 @@ def emit(g, node: Any, fn: FnState) -> list[py.stmt]:
 
 
 def _return(g, node: A.Return, fn: FnState, ln: int) -> list[py.stmt]:
-    return [py.Return(value=None if node.value is None else g.expr(node.value, fn))]
+    if node.value is None:
+        return [py.Return(value=None)]
+    value = g.expr(node.value, fn)
+    if fn.hands_back:  # a frozen copy of an argument goes back as the caller's own object
+        value = P.call(g.ref(g.runtime.handed_back, "handed_back"), [P.name(COPIES), value])
+    return [py.Return(value=value)]
 
 
 def _expr_stmt(g, node: A.ExprStmt, fn: FnState, ln: int) -> list[py.stmt]:
