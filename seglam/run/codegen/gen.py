@@ -19,6 +19,7 @@ from typing import Any
 
 from seglam.check import types as T
 from seglam.run.codegen import calls, exprs, functions, stmts
+from seglam.run.codegen.aliasing import may_return_a_part
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen.chars import one_char_reads
 from seglam.run.codegen.naming import hint, user
@@ -279,14 +280,17 @@ class ModuleGen:
     def hands_back(self, node: A.FunctionDef, info: Any, held: Held) -> bool:
         """Whether a return of ``node`` may be a frozen copy its entry made of an argument,
         which goes back to the caller as the caller's own object (``values.handed_back``):
-        some parameter is copied (not immutable, not held) and the return type is not
-        immutable. Held parameters are returned as received (codegen.escape)."""
+        some parameter is copied (not immutable, not held) and the return type may be it or
+        a part of it (:mod:`aliasing`). Held parameters are returned as received
+        (codegen.escape)."""
         records = self.checked.records
-        if immutable_type(self._returns(node, info), records):
+        returns = self._returns(node, info)
+        if immutable_type(returns, records):
             return False
         types = {p.name: p.type for p in info.params} if info is not None else {}
-        return any(not immutable_type(self._param_type(p, types), records) and p.name not in held.names
-                   for p in node.params)
+        copied = [self._param_type(p, types) for p in node.params if p.name not in held.names]
+        return any(not immutable_type(t, records) and (returns is None or t is None or may_return_a_part(returns, t, records))
+                   for t in copied)
 
     def freeze_params(self, node: A.FunctionDef, info: Any, ln: int, held: Held, copies: bool = False) -> list[py.stmt]:
         """Every call receives deep-frozen arguments (Seglam's freeze model; the oracle does
