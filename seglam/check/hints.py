@@ -53,7 +53,6 @@ FORBIDDEN_NAMES: dict[str, Explained] = {
     "bytearray": Explained("E-UNSUPPORTED", "bytes are not available", "work with `str`"),
     "memoryview": Explained("E-UNSUPPORTED", "`memoryview` is not available", None),
     "complex": Explained("E-UNSUPPORTED", "complex numbers are not available", "use a pair of floats"),
-    "format": Explained("E-UNSUPPORTED", "`format` is not available", "use an f-string: `f\"{x:.2f}\"`"),
     "slice": Explained("E-UNSUPPORTED", "`slice` objects are not available", "write the slice directly: `xs[a:b]`"),
     "setdefault": Explained("E-NAME", "`setdefault` is a dict method", "write `d.setdefault(k, v)`"),
     "Exception": Explained("E-EXCEPTION", "exceptions are not available in Seglam", "return a `T | None`, or use `assert`"),
