@@ -111,7 +111,6 @@ MEMBER_HINTS: dict[str, str] = {
     "dataclasses.asdict": "build the dict explicitly: `{\"x\": p.x, \"y\": p.y}`",
     "dataclasses.astuple": "build the tuple explicitly: `(p.x, p.y)`",
     "dataclasses.fields": "name the fields explicitly",
-    "math.fsum": "use `sum(xs)` (for an exact total of decimal amounts, sum `Decimal`s)",
     "string.capwords": "use `\" \".join(w.capitalize() for w in s.split())`",
 }
 
