@@ -271,7 +271,7 @@ class ModuleGen:
             return Held()
         candidates = tuple(p.name for p, t in zip(node.params, types) if flat_list_or_set(t, records))
         returns = self._returns(node, info)
-        returned = frozenset(p.name for p, t in zip(node.params, types) if p.name in candidates and may_be(returns, t))
+        returned = frozenset(p.name for p, t in zip(node.params, types) if p.name in candidates and may_return_a_part(returns, t, records))
         held = held_params(node, candidates, lambda name: not scope.binds(name), scope.is_module_def(node.name), returned)
         self.held_escapes |= held.escapes
         self.held_passes |= held.passes
@@ -472,18 +472,6 @@ def immutable_type(t: Any, records: Any, seen: frozenset = frozenset()) -> bool:
             return False
         return all(immutable_type(f.type, records, seen | {t.name}) for f in info.fields)
     return False
-
-
-def may_be(returns: Any, t: Any) -> bool:
-    """Whether a value of static type ``returns`` may be a value of the list or set type
-    ``t``: a list (set) of any elements, an option of a union that may, or a type that does
-    not pin a kind of value (wrongly true costs a copy; wrongly false would be unsound)."""
-    if type(returns) is type(t):
-        return True
-    if isinstance(returns, T.UnionType):
-        return any(may_be(o, t) for o in returns.options)
-    return not isinstance(returns, (T.ListType, T.SetType, T.DictType, T.TupleType, T.RecordType, T.EnumType)) \
-        and returns not in _IMMUTABLE
 
 
 def flat_collection(t: Any, records: Any) -> bool:
