@@ -136,7 +136,10 @@ def _class_attribute(cx: Context, target: t.Type, node: ast.Attribute) -> t.Type
 
 
 def _builtin_type_attribute(cx: Context, qualname: str, node: ast.Attribute) -> t.Type:
-    """``str.lower`` and friends: an unbound method as a one-argument function."""
+    """``str.lower`` and friends: an unbound method as a one-argument function; a function
+    the class itself has (``str.maketrans``): that function."""
+    if node.attr in table().type_members.get(qualname, {}):
+        return t.BuiltinFnType(f"{qualname}.{node.attr}")
     kind = {"str": "str", "list": "list", "dict": "dict", "set": "set"}.get(qualname)
     sigs = table().methods.get(kind, {}).get(node.attr) if kind else None
     if kind == "str" and sigs:

@@ -153,9 +153,6 @@ EXPRESSIONS: dict[str, Explained] = {
 METHOD_HINTS: dict[tuple[str, str], str] = {
     ("str", "format"): "use an f-string: `f\"{x}\"`",
     ("str", "encode"): "bytes are not available: work with `str` (`ord(c)` gives a code point)",
-    ("str", "translate"): "map the characters with a dict: `\"\".join(table.get(c, c) for c in s)`",
-    ("str", "maketrans"): "build the table as a dict: `table = dict(zip(\"abc\", \"xyz\"))`, then "
-                          "`\"\".join(table.get(c, c) for c in s)`",
     ("dict", "fromkeys"): "use a dict comprehension: `{x: None for x in xs}` "
                           "(`list({x: None for x in xs})` drops repeats, keeping the first-seen order)",
     ("dict", "has_key"): "use `k in d`",

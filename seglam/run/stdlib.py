@@ -60,7 +60,7 @@ from seglam.run.stdlib_modules import (
     COUNTER_METHODS, MATCH_ATTRIBUTES, MATCH_METHODS, MODULE_CONSTANTS, MODULE_FUNCTIONS,
     PATTERN_METHODS, CompiledPattern, MATCH_TYPE, metered, iso_date,
 )
-from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format
+from seglam.run.stdlib_text import STR_METHODS, format_value, join_fstring, percent_format, str_maketrans
 from seglam.run.values import is_record
 from seglam.run.valuework import SCALARS, compare_cost, extreme_cost, keys_cost
 
@@ -651,6 +651,7 @@ BUILTINS: dict[str, Callable] = {
 }
 
 MODULE_FUNCTIONS["collections.defaultdict"] = col_defaultdict
+MODULE_FUNCTIONS["str.maketrans"] = str_maketrans
 MODULE_FUNCTIONS.update({
     "operator.add": op_add, "operator.sub": op_sub, "operator.mul": op_mul,
     "operator.truediv": op_truediv, "operator.floordiv": op_floordiv, "operator.mod": op_mod,

@@ -9,6 +9,7 @@ Widths and precisions are checked against ``max_str_len`` *before* formatting.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import decimal
 import enum
@@ -19,6 +20,7 @@ from typing import Any
 from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
+from seglam.run.stdlib_coll import getitem
 from seglam.run.stdlib_core import collect, seglam_repr, seglam_str
 from seglam.run.values import is_record
 
@@ -280,8 +282,42 @@ def str_format_method(ctx: RunContext, s: str, *args, **kwargs) -> str:
     return str_format(ctx, s, *args, **kwargs)
 
 
-def str_maketrans(ctx: RunContext, *args):  # pragma: no cover - rarely used
-    return str.maketrans(*args)
+def str_maketrans(ctx: RunContext, *args: Any) -> dict:
+    """``str.maketrans(x, y[, z])`` or ``str.maketrans(mapping)``: charged for the characters
+    (or items) it reads, as the linear methods are; the table is capped as a collection."""
+    ctx.charge(sum(len(a) for a in args))
+    table = str.maketrans(*args)
+    ctx.check_len(len(table))
+    return table
+
+
+def str_translate(ctx: RunContext, s: str, table: dict) -> str:
+    """``s.translate(table)``, CPython's own: the linear charge for ``s`` (a lookup per
+    character), then for the table (read for its longest replacement, which bounds the result
+    before it is made). A result that may pass the string cap is made a piece at a time, each
+    piece charged for its result (as ``join`` is), so one too long faults before it is all
+    made."""
+    ctx.charge(len(s))
+    if type(table) is collections.defaultdict:
+        # CPython asks the table for each character and a defaultdict makes the missing
+        # ones: made here first, in the order CPython makes them, charged as reads are
+        for c in dict.fromkeys(s):
+            getitem(ctx, table, ord(c))
+    ctx.charge(len(table))
+    longest = max(1, max(map(len, filter(str.__instancecheck__, table.values())), default=1))
+    if len(s) * longest <= ctx.max_str_len:
+        return s.translate(table)
+    step = max(1, ctx.max_str_len // longest)
+    pieces: list[str] = []
+    total = 0
+    for start in range(0, len(s), step):
+        piece = s[start:start + step].translate(table)
+        ctx.charge(len(piece))
+        total += len(piece)
+        if total > ctx.max_str_len:
+            raise ctx.str_fault(total)
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 #: ``str`` methods implemented as "charge len(s), then call": the one list, read by the compiled
@@ -303,4 +339,5 @@ STR_METHODS.update({name: _padding(name) for name in sorted(PADDING_STR_METHODS)
 STR_METHODS.update(
     split=str_split, rsplit=str_rsplit, splitlines=str_splitlines, join=str_join,
     replace=str_replace, expandtabs=str_expandtabs, format=str_format_method,
+    translate=str_translate,
 )

@@ -20,7 +20,8 @@ KINDS = {
     "timedelta": S.METHODS[datetime.timedelta], "Decimal": S.METHODS[decimal.Decimal],
     "int": S.METHODS[int], "float": S.METHODS[float],
 }
-TYPE_QUALNAMES = {"Decimal": "decimal.Decimal", "date": "datetime.date", "timedelta": "datetime.timedelta"}
+TYPE_QUALNAMES = {"Decimal": "decimal.Decimal", "date": "datetime.date", "timedelta": "datetime.timedelta",
+                  "str": "str"}
 
 
 def test_builtins():
