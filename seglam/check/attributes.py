@@ -150,8 +150,6 @@ def _builtin_type_attribute(cx: Context, qualname: str, node: ast.Attribute) -> 
     hint = METHOD_HINTS.get((kind, node.attr)) if kind else None
     if hint is None and sigs:  # a method that takes arguments, used as a one-argument function
         hint = f"use a lambda: `key=lambda s: s.{node.attr}(...)`"
-    if qualname == "itertools.chain" and node.attr == "from_iterable":
-        hint = "flatten with a comprehension: `[x for xs in xss for x in xs]`"
     cx.report.error("E-ATTR", f"`{qualname}.{node.attr}` is not available", node.span, hint)
     return t.ERROR
 

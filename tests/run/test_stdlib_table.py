@@ -21,7 +21,7 @@ KINDS = {
     "int": S.METHODS[int], "float": S.METHODS[float],
 }
 TYPE_QUALNAMES = {"Decimal": "decimal.Decimal", "date": "datetime.date", "timedelta": "datetime.timedelta",
-                  "str": "str"}
+                  "str": "str", "itertools.chain": "itertools.chain"}
 
 
 def test_builtins():

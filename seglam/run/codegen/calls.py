@@ -15,7 +15,7 @@ from seglam.check import types as T
 from seglam.run.codegen import functions, inline
 from seglam.run.codegen import pyast as P
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import int_text_charged, native_zip_iterables, resolve_name
+from seglam.run.codegen.exprs import int_text_charged, native_zip_iterables, qualified_path, resolve_name
 from seglam.run.codegen.sizework import capped_len, keyed
 from seglam.run.codegen.state import CTX, LEN_LIM, STR_LIM, FnState
 from seglam.run.codegen.naming import user
@@ -94,6 +94,10 @@ def _call(g, node: A.Call, fn: FnState) -> py.expr:
                 return _stdlib_call(g, node, f"{qualified}.{func.attr}", fn)
             if base.id in g.runtime.builtin_type_names:
                 return _unbound_method_call(g, node, base.id, func.attr, fn)
+        nested = qualified_path(g, base, fn) if isinstance(base, A.Attribute) else None
+        if nested is not None and g.runtime.module_function(f"{nested}.{func.attr}") is not None:
+            # a function reached through an imported module's class: ``itertools.chain.from_iterable``
+            return _stdlib_call(g, node, f"{nested}.{func.attr}", fn)
         return _method_call(g, node, fn)
     # a user function, lambda, nested def or any function value: the callee's depth first
     args, keywords = arguments(g, node, fn, user_function=True)

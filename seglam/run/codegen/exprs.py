@@ -64,6 +64,20 @@ def resolve_name(g, ident: str, fn: FnState, node: Any) -> py.expr:
     return value_ref(g, value, ident)
 
 
+def qualified_path(g, node: Any, fn: FnState) -> str | None:
+    """The stdlib name that a chain of attributes on an imported module or class spells
+    (``itertools.chain`` in ``itertools.chain.from_iterable``, ``datetime.date`` in
+    ``datetime.date.fromisoformat``), or None."""
+    if isinstance(node, A.Name):
+        if fn.scope.binds(node.id) or node.id in g.checked.records or node.id in g.checked.enums:
+            return None
+        return g.checked.imports.get(node.id)
+    if isinstance(node, A.Attribute):
+        head = qualified_path(g, node.value, fn)
+        return None if head is None else f"{head}.{node.attr}"
+    return None
+
+
 def value_ref(g, value: Any, label: str) -> py.expr:
     """A reference to a stdlib value; builtins used as values are bound to the run's context."""
     if isinstance(value, (BuiltinValue, UnboundMethod)):
@@ -480,8 +494,15 @@ def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
             except KeyError:
                 raise g.fail(f"unknown name {qualified}.{node.attr}", node) from None
         if base.id not in g.checked.records:
-            # a builtin type's attribute used as a value: ``str.lower`` as a key
+            # a builtin type's attribute used as a value: ``str.lower`` as a key; a function of
+            # the class itself (``str.maketrans``) is the stdlib's
+            if g.runtime.type_function(base.id, node.attr) is not None:
+                return value_ref(g, g.runtime.qualified_value(f"{base.id}.{node.attr}"), f"{base.id}.{node.attr}")
             return value_ref(g, g.runtime.unbound_method(base.id, node.attr), f"{base.id}.{node.attr}")
+    nested = qualified_path(g, base, fn) if isinstance(base, A.Attribute) else None
+    if nested is not None and g.runtime.module_function(f"{nested}.{node.attr}") is not None:
+        # ``itertools.chain.from_iterable`` as a value: a function reached through a class
+        return value_ref(g, g.runtime.qualified_value(f"{nested}.{node.attr}"), node.attr)
     value = g.expr(base, fn)
     t = g.type_of(base)
     if isinstance(t, (T.RecordType, T.EnumType)) or t is None:
