@@ -111,7 +111,6 @@ MEMBER_HINTS: dict[str, str] = {
     "dataclasses.asdict": "build the dict explicitly: `{\"x\": p.x, \"y\": p.y}`",
     "dataclasses.astuple": "build the tuple explicitly: `(p.x, p.y)`",
     "dataclasses.fields": "name the fields explicitly",
-    "string.capwords": "use `\" \".join(w.capitalize() for w in s.split())`",
 }
 
 

@@ -364,6 +364,8 @@ hexdigits: str
 octdigits: str
 punctuation: str
 whitespace: str
+printable: str
+def capwords(s: str, sep: str | None = None) -> str: ...
 ''',
     "decimal": '''
 ROUND_HALF_UP: str

@@ -240,6 +240,16 @@ def it_chain(ctx: RunContext, *iterables: Any) -> Metered:
     return Metered(ctx, itertools.chain(*(metered(ctx, i) for i in iterables)))
 
 
+# ---- string -------------------------------------------------------------------------------------------
+
+
+def string_capwords(ctx: RunContext, s: str, sep: str | None = None) -> str:
+    """``string.capwords(s, sep)``: split, capitalize each word, join: charged as the linear
+    str methods are, and capped afterwards as ``capitalize`` is (``'ß'`` becomes ``'Ss'``)."""
+    ctx.charge(len(s))
+    return ctx.check_str(string.capwords(s, sep))
+
+
 # ---- functools, operator -----------------------------------------------------------------------------
 
 
@@ -634,6 +644,7 @@ MODULE_FUNCTIONS.update({
     "itertools.count": _metered_output(itertools.count),
     "itertools.cycle": _metered_output(itertools.cycle),
     "itertools.repeat": it_repeat,
+    "string.capwords": string_capwords,
     "functools.reduce": ft_reduce,
     "functools.cmp_to_key": ft_cmp_to_key,
     "re.search": re_search, "re.match": re_match, "re.fullmatch": re_fullmatch,

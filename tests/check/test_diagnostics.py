@@ -664,7 +664,7 @@ def test_all_errors_are_reported():
     ("import math\n\ndef f(x: float) -> float:\n    return math.sqr(x)\n", "E-ATTR", "did you mean `math.sqrt`?"),
     ("import math\n\ndef f(x: float) -> float:\n    return math.frexp(x)[0]\n", "E-ATTR", "`math` in Seglam has `acos`"),
     ("from itertools import chian\n\ndef f() -> int:\n    return 1\n", "E-IMPORT", "did you mean `itertools.chain`?"),
-    ("import string\n\ndef f(s: str) -> str:\n    return string.capwords(s)\n", "E-ATTR", "w.capitalize() for w in s.split()"),
+    ("import itertools\n\ndef f() -> list[int]:\n    return list(itertools.repeat(1, 3))\n", "E-ATTR", "use `[x] * n`"),
 ])
 def test_a_module_member_seglam_lacks_gets_a_hint(source, code, hint):
     """A missing module member is told the written hint, else the closest name the module
