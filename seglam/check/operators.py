@@ -206,12 +206,25 @@ def _percent_format(cx: Context, node: ast.BinOp, right: t.Type) -> t.Type:
     if not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
         cx.report.error("E-UNSUPPORTED", "`%` formatting needs a literal format string", node.span, hint)
         return t.ERROR
-    letters = conversions(node.left.value)
-    problem = letters if isinstance(letters, str) else check_args(letters, right)
+    convs = conversions(node.left.value)
+    by_key = _values_by_key(cx, node.right)
+    problem = convs if isinstance(convs, str) else check_args(convs, right, by_key)
+    if problem is not None and by_key is None and "needs" in problem and any(k for k, _ in convs):
+        # a dict built elsewhere has one value type for all its keys
+        hint = "write the dict out after `%` (`\"%(n)d\" % {\"n\": n}`), so that each value keeps its own type"
     if problem is not None:
         cx.report.error("E-TYPE", f"`%` formatting: {problem}", node.span, hint)
         return t.ERROR
     return t.STR
+
+
+def _values_by_key(cx: Context, node) -> dict[str, t.Type] | None:
+    """The type of each value of a dict display whose keys are all literal strings (for
+    ``"%(name)s" % {"name": ...}``), else None."""
+    if not isinstance(node, ast.DictExpr) or not all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys):
+        return None
+    return {k.value: cx.types.get(id(v), t.ERROR) for k, v in zip(node.keys, node.values)}
 
 
 def binop_result(cx: Context, op, left, right, node, lnode, rnode) -> t.Type:
