@@ -66,12 +66,24 @@ def assignable(src: t.Type, dst: t.Type) -> bool:
         elem = sequence_elem(src)
         return elem is not None and assignable(elem, dst.elem)
     if isinstance(dst, t.CallableType):
-        if isinstance(src, t.CallableType):
-            return (len(src.params) == len(dst.params)
-                    and all(assignable(d, s) for s, d in zip(src.params, dst.params))
-                    and assignable(src.ret, dst.ret))
-        return False
+        return isinstance(src, t.CallableType) and _callable_fits(src, dst)
     return False
+
+
+def _callable_fits(src: t.CallableType, dst: t.CallableType) -> bool:
+    """A function of type ``src`` may be called as a ``dst``: with ``dst``'s arguments, by
+    position. A def binds them as every call does, so its parameters past them need defaults
+    (`def f(x: int, scale: int = 2)` is a `Callable[[int], int]`), as a lambda's written with
+    defaults do (`lambda x, i=i: ...`); any other function value takes exactly its own."""
+    n = len(dst.params)
+    if src.names is None:
+        fits = len(src.params) == n
+    else:
+        fits = (len(src.names) >= n
+                and all(kind in ("positional_only", "normal") for _, _, kind in src.names[:n])
+                and all(has_default for _, has_default, _ in src.names[n:]))
+    return (fits and all(assignable(d, s) for s, d in zip(src.params, dst.params))
+            and assignable(src.ret, dst.ret))
 
 
 def join(a: t.Type, b: t.Type) -> t.Type:
@@ -125,7 +137,7 @@ def _join_same_shape(a: t.Type, b: t.Type) -> t.Type | None:
     if isinstance(a, t.IteratorType) and isinstance(b, t.IteratorType):
         return t.IteratorType(join(a.elem, b.elem))
     if isinstance(a, t.CallableType) and isinstance(b, t.CallableType) and (a.params, a.ret) == (b.params, b.ret):
-        return t.CallableType(a.params, a.ret)   # defs with other parameter names: positional calls only
+        return _join_calls(a, b)
     if isinstance(a, t.IterableType) and isinstance(b, t.IterableType):
         return t.IterableType(join(a.elem, b.elem))
     if isinstance(a, t.SequenceType) and isinstance(b, t.SequenceType):
@@ -290,6 +302,26 @@ def subst(x: t.Type, s: Subst, unbound: t.Type | None = None) -> t.Type:
     if isinstance(x, t.CallableType):
         return t.CallableType(tuple(subst(p, s, unbound) for p in x.params), subst(x.ret, s, unbound))
     return x
+
+
+def _join_calls(a: t.CallableType, b: t.CallableType) -> t.CallableType | None:
+    """A function that may be either of two of the same parameter and result types: a call
+    binds what both bind. A parameter is passed by keyword only where both name it alike, and
+    left out only where both have a default; one passed by position in one and by keyword only
+    in the other cannot be passed alike (None: they stay two options, a union, and a call must
+    fit each)."""
+    na = a.names or tuple((f"arg{i}", False, "positional_only") for i in range(len(a.params)))
+    nb = b.names or tuple((f"arg{i}", False, "positional_only") for i in range(len(b.params)))
+    names = []
+    for i, ((name_a, default_a, kind_a), (name_b, default_b, kind_b)) in enumerate(zip(na, nb)):
+        positional = kind_a != "keyword_only" and kind_b != "keyword_only"
+        if not positional and (kind_a != kind_b or name_a != name_b):
+            return None
+        same = name_a == name_b and kind_a == kind_b
+        names.append((name_a if same else f"arg{i}", default_a and default_b, kind_a if same else "positional_only"))
+    if all(kind == "positional_only" and not default for _, default, kind in names):
+        return t.CallableType(a.params, a.ret)   # positional calls of every parameter
+    return t.CallableType(a.params, a.ret, tuple(names))
 
 
 def bind(param: t.Type, arg: t.Type, s: Subst) -> bool:
