@@ -314,7 +314,7 @@ class ExprMixin:
         if isinstance(value, S.BoundBuiltin):
             method_table = _BUILTIN_TYPE_METHODS.get(value.name)
             if method_table is not None and attr in method_table:
-                return MethodValue(method_table[attr], self.ctx, None, False)
+                return MethodValue(method_table[attr], self.ctx, None, False, attr)
             return self.qualified(f"{value.name}.{attr}")
         if isinstance(value, type) and issubclass(value, enum.Enum):
             member = value.__members__.get(attr)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from seglam.run.context import RunContext
+from seglam.run.faults import none_attribute
 
 
 class ModuleRef:
@@ -64,17 +65,21 @@ class MethodValue:
     """A method used as a value: ``d.get`` (bound) or ``str.lower`` (unbound: receiver is
     the first argument)."""
 
-    __slots__ = ("impl", "ctx", "receiver", "bound")
+    __slots__ = ("impl", "ctx", "receiver", "bound", "name")
 
-    def __init__(self, impl: Callable, ctx: RunContext, receiver: Any = None, bound: bool = True) -> None:
+    def __init__(self, impl: Callable, ctx: RunContext, receiver: Any = None, bound: bool = True,
+                 name: str = "") -> None:
         self.impl = impl
         self.ctx = ctx
         self.receiver = receiver
         self.bound = bound
+        self.name = name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.bound:
             return self.impl(self.ctx, self.receiver, *args, **kwargs)
+        if args and args[0] is None:  # `str.upper` of a None (an unmatched regex group)
+            raise none_attribute(self.name)
         return self.impl(self.ctx, *args, **kwargs)
 
     def __repr__(self) -> str:

@@ -87,3 +87,21 @@ class Fault(Exception):
                 for f in self.trace
             ],
         }
+
+
+# ---- None where a value was required -------------------------------------------------------------
+# A value typed `str` can be None at run time only as a regex group that took no part in the
+# match (SPEC section 9). The backends reach such a None through different operations (a
+# method called natively or dispatched, an operator inline or in the stdlib), whose Python
+# messages differ, so each backend words the fault with these two.
+
+
+def none_attribute(name: str) -> Fault:
+    """F-NONE for ``value.name`` or ``value.name(...)`` (or ``str.name(value)``) where the
+    value is None: the message names the attribute, as CPython's AttributeError does."""
+    return Fault("F-NONE", f"None has no attribute {name!r}")
+
+
+def none_used() -> Fault:
+    """F-NONE for any other use of None (an operand, an argument, an item, an iterable)."""
+    return Fault("F-NONE", FAULT_CODES["F-NONE"])

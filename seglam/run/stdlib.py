@@ -48,7 +48,7 @@ from typing import Any, Callable
 from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.decimal_context import DECIMAL_CONTEXT
-from seglam.run.faults import Fault
+from seglam.run.faults import Fault, none_attribute
 from seglam.run.stdlib_coll import (
     ATTRIBUTES, DATE_METHODS, DECIMAL_METHODS, DICT_METHODS, FLOAT_METHODS, INT_METHODS,
     LIST_METHODS, RANGE_METHODS, SET_METHODS, TIMEDELTA_METHODS, TUPLE_METHODS, contains, getitem, pair_keys_cost, setitem,
@@ -713,5 +713,5 @@ def get_attribute(ctx: RunContext, value: Any, name: str) -> Any:
             if allowed is not None and name in allowed:
                 return getattr(value, name)
     if value is None:
-        raise Fault("F-NONE", f"None has no attribute {name!r}")
+        raise none_attribute(name)
     raise Fault("F-VALUE", f"{t.__name__} value has no attribute {name!r}")

@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
-from seglam.run.faults import Fault
+from seglam.run.faults import Fault, none_attribute, none_used
 from seglam.run.ordering import SET_TYPES, charge_order, ordered
 from seglam.run.shown import builtin_text, is_match, object_text
 from seglam.run.values import FrozenList, is_record
@@ -59,6 +59,10 @@ def fault_for(exc: BaseException) -> Fault:
 _EMPTY_EXTREME = re.compile(r"(min|max)\(\) (?:arg is an empty sequence|iterable argument is empty)")
 
 
+#: CPython's message for a method or attribute of None, called natively by the compiled backend.
+_NONE_ATTRIBUTE = re.compile(r"'NoneType' object has no attribute '(\w+)'")
+
+
 def _classify(exc: BaseException) -> tuple[str, str]:
     msg = str(exc) or type(exc).__name__
     if isinstance(exc, RecursionError):
@@ -80,7 +84,9 @@ def _classify(exc: BaseException) -> tuple[str, str]:
     if REGEX_ERRORS and isinstance(exc, REGEX_ERRORS):
         return "F-REGEX", f"invalid regular expression: {msg}"
     if isinstance(exc, (TypeError, AttributeError)) and "NoneType" in msg:
-        return "F-NONE", "a None value was used where a value was required"
+        attribute = _NONE_ATTRIBUTE.fullmatch(msg) if isinstance(exc, AttributeError) else None
+        fault = none_attribute(attribute.group(1)) if attribute else none_used()
+        return fault.code, fault.message
     if isinstance(exc, OverflowError):
         return "F-OVERFLOW", msg
     if isinstance(exc, ValueError):

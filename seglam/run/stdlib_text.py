@@ -19,7 +19,7 @@ from typing import Any
 
 from seglam.run import cost
 from seglam.run.context import BULK_UNIT, RunContext
-from seglam.run.faults import Fault
+from seglam.run.faults import Fault, none_used
 from seglam.run.stdlib_coll import getitem
 from seglam.run.stdlib_core import collect, seglam_repr, seglam_str
 from seglam.run.values import is_record
@@ -54,7 +54,9 @@ def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spe
         return ctx.check_str(seglam_str(ctx, value))
     check_spec(ctx, spec)
     t = type(value)
-    if isinstance(value, (list, tuple, dict, set)) or is_record(value) or value is None:
+    if value is None:  # a regex group that took no part, typed str: as CPython's TypeError
+        raise Fault("F-NONE", f"None cannot be formatted with {spec!r}")
+    if isinstance(value, (list, tuple, dict, set)) or is_record(value):
         raise Fault("F-VALUE", f"unsupported format string passed to {t.__name__}.__format__")
     if t is decimal.Decimal and value.is_finite():
         # 'f' of Decimal('1E+999999') writes a million digits: estimate before formatting.
@@ -250,6 +252,8 @@ def str_join(ctx: RunContext, sep: str, items: Any) -> str:
     total = len(sep) * max(n - 1, 0)
     for item in items:
         if type(item) is not str:
+            if item is None:  # a regex group that took no part, typed str: as CPython's TypeError
+                raise none_used()
             raise Fault("F-VALUE", f"join: expected str items, got {type(item).__name__}")
         total += len(item)
     if total > ctx.max_str_len:

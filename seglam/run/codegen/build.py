@@ -41,6 +41,7 @@ class Prepared:
     entered_lines: frozenset
     name_spans: dict
     driver_spans: dict
+    str_method_lines: dict
 
 
 def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared | None = None) -> Prepared:
@@ -73,4 +74,5 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
         driven_lines=frozenset(gen.driven_lines), entry_lines=frozenset(gen.entry_lines),
         entered_lines=frozenset(gen.entered_lines),
         name_spans=dict(gen.name_spans), driver_spans=dict(gen.driver_spans),
+        str_method_lines=dict(gen.str_method_lines),
     )

@@ -52,6 +52,7 @@ class ModuleGen:
     entry_lines: set = field(default_factory=set)   # lines of function entries (prologues)
     entered_lines: set = field(default_factory=set)  # lines of work done once a call is entered
     name_spans: dict = field(default_factory=dict)  # Seglam function name -> span of its name
+    str_method_lines: dict = field(default_factory=dict)  # line of a method call on a str -> the method
     unchecked_sums: frozenset = frozenset()  # ids of the +/- nodes not size-checked (run.intcap)
     fixed_lists: dict = field(default_factory=dict)  # id of a def's scope -> its list params never rebound
     synthetic_types: dict = field(default_factory=dict)  # id of a node the generator made -> its static type
@@ -437,6 +438,8 @@ class ModuleGen:
 
     def expr(self, node: Any, fn: FnState) -> py.expr:
         ln = self.line(node)
+        if isinstance(node, A.Call) and isinstance(node.func, A.Attribute) and self.type_of(node.func.value) == T.STR:
+            self.str_method_lines[ln] = node.func.attr  # a None receiver's fault names it (locate)
         if isinstance(node, (A.GeneratorExp, A.Lambda)) or id(node) in self.driven_nodes:
             self.driven_lines.add(ln)
             if id(node) in self.driven_nodes:

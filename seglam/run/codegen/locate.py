@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from seglam.run.faults import Fault, Frame
+from seglam.run.faults import Fault, Frame, none_attribute
 from seglam.run.stdlib_core import fault_for
 
 def _frames(exc: BaseException, code_filename: str) -> list[tuple[str, int, bool, int]]:
@@ -50,6 +50,8 @@ def to_fault(exc: BaseException, prepared: Any, filename: str, entry: str | None
     """The located fault for ``exc`` raised while running ``prepared``'s code."""
     fault = _classify(exc)
     frames = _frames(exc, prepared.code_filename)
+    if frames and fault.code == "F-NONE":
+        fault = _none_receiver(exc, prepared, frames[-1][1]) or fault
     names = prepared.code_names
     # a generator's step belongs to its driver; a comprehension that is at the line of the
     # one it runs (an inner comprehension, called from its element) is that driver's context
@@ -81,6 +83,33 @@ def to_fault(exc: BaseException, prepared: Any, filename: str, entry: str | None
             last_function = function
         previous_line = line
     return fault.located(span, tuple(trace), filename)
+
+
+def _none_receiver(exc: BaseException, prepared: Any, line: int) -> Fault | None:
+    """The fault of a str method called on None at ``line`` (a regex group that took no part,
+    typed ``str``): the reference finds no such method on None and says which
+    (:func:`none_attribute`), while this backend calls the method at once, inline (whose first
+    step takes the receiver's length) or the stdlib's (``impl(ctx, receiver, ...)``). None
+    when the receiver was not None (an argument was, say)."""
+    name = prepared.str_method_lines.get(line)
+    if name is None:
+        return None
+    tb, last = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == prepared.code_filename:
+            last = tb
+        tb = tb.tb_next
+    below = last.tb_next if last is not None else None
+    if below is None:
+        return none_attribute(name) if str(exc) == _NO_LENGTH else None
+    code = below.tb_frame.f_code
+    if code.co_argcount >= 2 and below.tb_frame.f_locals.get(code.co_varnames[1], "") is None:
+        return none_attribute(name)
+    return None
+
+
+#: CPython's words for ``len(None)``.
+_NO_LENGTH = "object of type 'NoneType' has no len()"
 
 
 def _classify(exc: BaseException) -> Fault:

@@ -21,7 +21,7 @@ from seglam.check import types as T
 from seglam.run import cost, stdlib
 from seglam.run.stdlib_core import compare_cost, key_cost, keys_cost, sort_cost
 from seglam.run.context import step_chunk
-from seglam.run.faults import Fault
+from seglam.run.faults import Fault, none_attribute
 from seglam.run.codegen.naming import hint
 from seglam.run.values import (FROZEN_TYPES, UNPACKED_AS_IS, FrozenDict, FrozenList, FrozenSet, freeze, freeze_arg, freeze_flat_arg,
                                frozen_copy, handed_back, is_record, record_copy, record_fields)
@@ -465,7 +465,7 @@ class Runtime:
         impl = stdlib.lookup_method(receiver, name)
         if impl is None:
             if receiver is None:
-                raise Fault("F-NONE", f"None has no method {name!r}")
+                raise none_attribute(name)
             raise Fault("F-VALUE", f"{type(receiver).__name__} value has no method {name!r}")
         return impl(ctx, receiver, *args, **kwargs)
 
