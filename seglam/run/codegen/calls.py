@@ -260,7 +260,7 @@ def _padded(g, node: A.Call, receiver_t: Any, fn: FnState) -> py.expr | None:
                        orelse=ir.Charge(longer))
     receiver = g.expr(func.value, fn)
     call = P.call(P.attr(P.name(recv), func.attr), [g.expr(a, fn) for a in node.args])
-    # the receiver first: (recv, False)[1] is False
+    # the receiver first: its Effect is falsy
     return ir.Let(recv, receiver, py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(recv)), checked, call]))
 
 
@@ -281,7 +281,7 @@ def _setdefault(g, node: A.Call, receiver: py.expr, args: list, t: Any) -> py.ex
     size = P.call(g.ref(len, "len"), [again])
     full = py.BoolOp(op=py.And(), values=[P.compare(size, py.Gt(), P.name(LEN_LIM)), P.call(
         g.ref(g.runtime.len_fault, "len_fault"), [P.name(CTX), P.call(g.ref(len, "len"), [copy.deepcopy(again)])])])
-    # the call first: (got, False)[1] is False
+    # the call first: its Effect is falsy
     return ir.lets([*binds, (got, call)], py.BoolOp(op=py.Or(), values=[ir.Effect(P.name(got)), full, P.name(got)]))
 
 

@@ -392,7 +392,8 @@ def _def(name: ir.Def) -> py.expr:
 class _Effects(py.NodeTransformer):
     def visit_Effect(self, node: ir.Effect) -> py.expr:
         self.generic_visit(node)
-        return py.copy_location(py.Subscript(value=node.value, slice=node.slice, ctx=node.ctx), node)
+        value = node.value.elts[0]
+        return py.copy_location(py.BoolOp(op=py.And(), values=[value, py.Constant(value=False)]), node)
 
 
 def _cap_int(node: ir.CapInt) -> py.expr:
