@@ -32,6 +32,7 @@ from seglam.syntax.intdigits import int_from_text
 from seglam.syntax.jsontext import JsonTextError, dumps, loads
 from seglam.cli import module_cmd, negative_cmd, trust_cmd
 from seglam.cli.argtypes import ToolchainFactory
+from seglam.cli.familyfile import read_family_json, sibling_of
 
 def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -> int:
     """Subcommand ``name`` on the cache ``--cache`` names (opened with ``factory``'s
@@ -191,9 +192,9 @@ def _add(args: argparse.Namespace, cache: Cache) -> int:
     path = Path(args.file)
     source = _source(args.file)
     meta: dict[str, Any] = {}
-    sibling = path.with_suffix(".json")
+    sibling = sibling_of(path)
     if sibling.exists():
-        meta = _family_json(sibling)
+        meta = read_family_json(sibling)
     draft = FamilyDraft.from_family_json(
         {
             **meta,
@@ -300,27 +301,6 @@ def _source(path: str) -> str:
         return read_source(path)
     except SourceFileError as err:
         raise ValueError(str(err)) from None
-
-
-_FAMILY_LISTS = ("patterns", "samples", "tasks")
-
-
-def _family_json(path: Path) -> dict[str, Any]:
-    """The sibling ``.json`` of a family: an object whose lists hold strings."""
-    try:
-        meta = loads(read_source(path))
-    except (SourceFileError, JsonTextError) as err:
-        raise ValueError(f"{path}: {err}") from None
-    if not isinstance(meta, dict):
-        raise ValueError(f"{path}: expected a JSON object, got {type(meta).__name__}")
-    for name in _FAMILY_LISTS:
-        value = meta.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{path}: {name!r} must be a list of strings")
-    for name in ("description", "entry", "task"):
-        if meta.get(name) is not None and not isinstance(meta[name], str):
-            raise ValueError(f"{path}: {name!r} must be a string")
-    return meta
 
 
 def parse_typed(text: str, type_text: str) -> Any:
