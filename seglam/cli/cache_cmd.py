@@ -24,6 +24,7 @@ from seglam.cache import (
     FamilyDraft,
     NotFoundError,
     PatternError,
+    SameAnswerError,
 )
 from seglam.cache.errors import CacheCorruptError
 from seglam.cache.values import decode_value, render_value
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -
     try:
         with Cache(args.cache, toolchain=factory() if factory else None) as cache:
             return SUBCOMMANDS[name](args, cache)
-    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError, BundleModuleError) as err:
+    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError, BundleModuleError, SameAnswerError) as err:
         return _fail(args, err, 1)
     except CacheCorruptError as err:
         return _fail(args, err, 3)
@@ -221,10 +222,10 @@ def _reject(args: argparse.Namespace, cache: Cache) -> int:
             param = e.signature.param(name)
             if not sep or param is None:
                 raise ValueError(f"--input {item!r}: expected NAME=VALUE with NAME one of {[p.name for p in e.signature.params]}")
-            inputs[name] = parse_typed(text, param.type)
+            inputs[name] = parse_typed(text, param.type, verbatim=args.verbatim, option=f"--input {name}=")
     if inputs is None and args.request is None:
         raise ValueError("give the request (--request TEXT) or the inputs (--input NAME=VALUE)")
-    expected = parse_typed(args.expected, e.signature.returns)
+    expected = parse_typed(args.expected, e.signature.returns, verbatim=args.verbatim, option="--expected ")
     cx = cache.reject(e.id, expected, inputs=inputs, request=args.request, note=args.note)
     cache.trust.rejected(e, cx)  # the same dispute record the engine keeps, settled by the operator
     actual = render_value(decode_value(cx.actual)) if cx.actual is not None else "?"
@@ -303,15 +304,23 @@ def _source(path: str) -> str:
         raise ValueError(str(err)) from None
 
 
-def parse_typed(text: str, type_text: str) -> Any:
+def parse_typed(text: str, type_text: str, *, verbatim: bool = True, option: str = "") -> Any:
     """A command-line value read as a Seglam type: ``str`` verbatim, scalars parsed, and
-    anything else as JSON or a Python literal."""
+    anything else as JSON or a Python literal. Without ``verbatim``, a ``str`` written as a
+    quoted literal (``'"00:00"'``: a JSON habit) is refused with what to write instead
+    (``option`` names the option in the message), because read verbatim the quotes would
+    be part of the value: a wrong answer recorded as the right one."""
     options = [t.strip() for t in type_text.split("|")]
     if "None" in options and text in ("None", "null"):
         return None
     kind = next((t for t in options if t != "None"), "str")
     try:
         if kind == "str":
+            unquoted = None if verbatim else quoted_text(text)
+            if unquoted is not None:
+                raise QuotedValueError(
+                    f"{option}{text!r} looks quoted, but a str value is read verbatim, quotes and all: write "
+                    f"{option}{unquoted!r} for the text {unquoted}, or add --verbatim if the quotes are part of it")
             return text
         if kind == "int":
             return int_from_text(text.strip())
@@ -325,6 +334,8 @@ def parse_typed(text: str, type_text: str) -> Any:
             raise ValueError(text)
         if kind == "date":
             return datetime.date.fromisoformat(text)
+    except QuotedValueError:
+        raise
     except (ValueError, InvalidOperation):
         raise ValueError(f"{text!r} is not a {kind}") from None
     try:
@@ -335,6 +346,26 @@ def parse_typed(text: str, type_text: str) -> Any:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         raise ValueError(f"{text!r} is not a {type_text} (write JSON or a Python literal)") from None
+
+
+class QuotedValueError(ValueError):
+    """A ``str`` value given as a quoted literal; refused so its quotes are not recorded as
+    part of the value (see :func:`parse_typed`)."""
+
+
+def quoted_text(text: str) -> str | None:
+    """The string ``text`` spells as a quoted literal (``"00:00"``, ``'00:00'``, JSON or Python
+    escapes), or None when it is not one."""
+    if len(text) < 2 or text[0] != text[-1] or text[0] not in "\"'":
+        return None
+    try:  # JSON first: its "\ud800\udc00" is one astral character, a Python literal's two halves
+        value = loads(text) if text[0] == '"' else ast.literal_eval(text)
+    except (JsonTextError, ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+    return value if isinstance(value, str) else None
 
 
 def _summary(e: Entry) -> dict[str, Any]:
