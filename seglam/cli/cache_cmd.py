@@ -34,6 +34,7 @@ from seglam.syntax.jsontext import JsonTextError, dumps, loads
 from seglam.cli import module_cmd, negative_cmd, trust_cmd
 from seglam.cli.argtypes import ToolchainFactory
 from seglam.cli.familyfile import read_family_json, sibling_of
+from seglam.cli.refusal import readable
 
 def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -> int:
     """Subcommand ``name`` on the cache ``--cache`` names (opened with ``factory``'s
@@ -67,7 +68,7 @@ def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
     else:
         print(f"seglam cache: {type(err).__name__}:", file=sys.stderr)
         for r in reasons:
-            print("  " + r.replace("\n", "\n  "), file=sys.stderr)
+            print("  " + readable(r).replace("\n", "\n  "), file=sys.stderr)
     return code
 
 
@@ -289,7 +290,7 @@ def _import(args: argparse.Namespace, cache: Cache) -> int:
     print(f"imported {len(r.imported)}, unchanged {len(r.unchanged)}, refused {len(r.refused)}"
           + (f"; library modules stored: {', '.join(r.modules)}" if r.modules else ""))
     for i, why in r.refused:
-        print(f"  refused {i}: {why}", file=sys.stderr)
+        print(f"  refused {i}: " + readable(why).replace("\n", "\n    "), file=sys.stderr)
     return 0 if r.ok else 1
 
 
