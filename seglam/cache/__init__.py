@@ -24,6 +24,7 @@ from seglam.cache.errors import (
     GateMiss,
     NotFoundError,
     PatternError,
+    SameAnswerError,
     ToolchainUnavailable,
 )
 from seglam.cache.gate import Served, Trace
@@ -35,6 +36,6 @@ __all__ = [
     "AdmissionError", "AmbiguousIdError", "BundleModuleError", "Cache", "CacheError", "CacheFullError", "CorruptEntryError",
     "Counterexample", "Entry", "Event", "Example", "FamilyDraft", "FamilyView", "GateMiss", "GcReport", "Hit",
     "ImportReport", "Match", "NotFoundError", "Pattern", "PatternError", "Placement", "Provenance", "ReplaceResult",
-    "SeglamToolchain", "Served", "Signature", "Stats", "Toolchain", "ToolchainUnavailable", "Trace",
+    "SameAnswerError", "SeglamToolchain", "Served", "Signature", "Stats", "Toolchain", "ToolchainUnavailable", "Trace",
     "Verification", "check_pattern_admissible", "default_path", "parse_pattern",
 ]

@@ -44,7 +44,7 @@ from seglam.cache.records import (
 from seglam.cache.serving import Runner
 from seglam.cache.signature import leading_assert_lines, pick_entry, properties_of, signature_of
 from seglam.cache.store import CacheStore
-from seglam.cache.values import decode_value
+from seglam.cache.values import decode_value, same_answer
 from seglam.syntax.diagnostics import CheckError
 from seglam.syntax.jsontext import escape_surrogates
 
@@ -261,7 +261,7 @@ class Admission:
             res = self.runner.gate(new, program, pre, inputs, cx.request)
             if cx.kind == "reject":
                 want = decode_value(cx.expected)
-                if res.counterexample is not None or res.value != want:
+                if res.counterexample is not None or not same_answer(res.value, want):
                     got = res.outcome if res.counterexample is not None else repr(res.value)
                     reasons.append(f"counterexample {inputs!r}: expected {want!r}, new version gives {got}")
             elif cx.kind in ("fault", "ensures") and res.outcome not in ("hit", "domain"):

@@ -12,13 +12,13 @@ import msgspec
 from seglam.cache.admission import Admission, Placement
 from seglam.cache.admit import FamilyDraft
 from seglam.cache.entry import Counterexample, Entry, Example, Provenance, Verification, now
-from seglam.cache.errors import AdmissionError
+from seglam.cache.errors import AdmissionError, SameAnswerError
 from seglam.cache.hitstats import HitStats
 from seglam.cache.inspection import Inspection
 from seglam.cache.records import (
     log_event, purge_family, put_entry, quarantine, read_entry, resolve, trim, unfile_entry, update,
 )
-from seglam.cache.values import encode_value
+from seglam.cache.values import encode_value, render_value, same_answer
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ class Correction:
     def reject(self, entry_id: str, expected: Any, *, inputs: dict[str, Any] | None = None,
                request: str | None = None, note: str = "") -> Counterexample:
         """The family answered wrongly: store the input with the right answer as a
-        counterexample and quarantine the family until a new version passes it."""
+        counterexample and quarantine the family until a new version passes it. Raises
+        :class:`SameAnswerError`, changing nothing, when the family already gives ``expected``."""
         full = resolve(self.store, entry_id)
         entry = self.inspection.get(full)
         if inputs is None:
@@ -68,7 +69,11 @@ class Correction:
             res = self.runner.gate(entry, program, pre, inputs, request)
             actual = encode_value(res.value) if res.counterexample is None else None
         except Exception:  # noqa: BLE001 - the actual answer is informational; the rejection stands
-            pass
+            res = None
+        if actual is not None and res is not None and same_answer(res.value, expected):
+            # A counterexample this version already passes (replace checks it the same way):
+            # quarantining the family for it only stops a correct family serving (V-07).
+            raise SameAnswerError(full, render_value(res.value))
         cx = Counterexample(kind="reject", inputs={k: encode_value(v) for k, v in inputs.items()},
                             expected=encode_value(expected), actual=actual, message=note,
                             request=request, version=entry.version, at=now())

@@ -78,6 +78,18 @@ class AdmissionError(CacheError):
         super().__init__("family refused: " + "; ".join(self.reasons))
 
 
+class SameAnswerError(CacheError):
+    """``reject`` was given the answer the family already gives on those inputs (equal as
+    the cache compares answers, :func:`seglam.cache.values.same_answer`): there is nothing
+    to correct, and nothing was changed. ``answer`` is that answer, rendered."""
+
+    def __init__(self, entry_id: str, answer: str) -> None:
+        super().__init__(f"the family already answers that: family {entry_id} answers {answer} on those inputs; "
+                         "nothing was changed (reject records a wrong answer with the right one)")
+        self.entry_id = entry_id
+        self.answer = answer
+
+
 class ContentHashMismatch(AdmissionError):
     """A program (or module) compiled to another content hash than the one expected (a
     bundle's manifest): it was edited, or the language version differs."""

@@ -52,6 +52,16 @@ def encode_value(value: Any) -> Any:
     raise TypeError(f"cannot store a value of type {type(value).__name__}")
 
 
+def same_answer(value: Any, expected: Any) -> bool:
+    """Is ``value`` (what a program answered) the answer ``expected``, as the cache checks a
+    stored counterexample against a new version: the expected value as it is stored (encoded
+    and decoded), compared with ``==`` (so ``1.5 == Decimal("1.50")``, ``[1] != (1,)``)."""
+    try:
+        return bool(value == decode_value(encode_value(expected)))
+    except (TypeError, ValueError, ArithmeticError):  # an unstorable or incomparable value
+        return False
+
+
 class ValueFormatError(ValueError):
     """Data that is not the tagged form of a value (a damaged or hand-made manifest)."""
 

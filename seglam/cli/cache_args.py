@@ -60,11 +60,17 @@ def register(subparsers: Any, *, toolchain_factory: ToolchainFactory | None = No
     sp.add_argument("--task", action="append", default=[], help="a structured task name (repeatable)")
     sp.add_argument("--description", default=None)
     sp.add_argument("--entry", default=None, help="entry-point function (default: main, or the only one)")
-    sp = add("reject", "record a wrong answer with the right one and quarantine the family")
+    sp = add("reject", "record a wrong answer with the right one and quarantine the family (refused, "
+             "changing nothing, when the family already gives that answer)")
     sp.add_argument("id")
-    sp.add_argument("--expected", required=True, help="the right answer (read as the entry point's return type)")
+    sp.add_argument("--expected", required=True,
+                    help="the right answer, read as the entry point's return type: a str verbatim (write 00:00, "
+                         "not \"00:00\": a quoted str is refused unless --verbatim), other types as JSON or a "
+                         "Python literal")
     sp.add_argument("--request", help="the request text that got the wrong answer")
     sp.add_argument("--input", action="append", default=[], metavar="NAME=VALUE", help="an input (repeatable)")
+    sp.add_argument("--verbatim", action="store_true",
+                    help="take a quoted str value (--expected '\"00:00\"') as written, quotes included")
     sp.add_argument("--note", default="")
     sp = add("replace", "verify a new program for a family, diff it against the old one, keep history")
     sp.add_argument("id")

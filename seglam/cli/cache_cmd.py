@@ -24,6 +24,7 @@ from seglam.cache import (
     FamilyDraft,
     NotFoundError,
     PatternError,
+    SameAnswerError,
 )
 from seglam.cache.errors import CacheCorruptError
 from seglam.cache.values import decode_value, render_value
@@ -32,6 +33,8 @@ from seglam.syntax.intdigits import int_from_text
 from seglam.syntax.jsontext import JsonTextError, dumps, loads
 from seglam.cli import module_cmd, negative_cmd, trust_cmd
 from seglam.cli.argtypes import ToolchainFactory
+from seglam.cli.familyfile import read_family_json, sibling_of
+from seglam.cli.refusal import readable
 
 def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -> int:
     """Subcommand ``name`` on the cache ``--cache`` names (opened with ``factory``'s
@@ -39,7 +42,7 @@ def run(args: argparse.Namespace, name: str, factory: ToolchainFactory | None) -
     try:
         with Cache(args.cache, toolchain=factory() if factory else None) as cache:
             return SUBCOMMANDS[name](args, cache)
-    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError, BundleModuleError) as err:
+    except (NotFoundError, AmbiguousIdError, AdmissionError, PatternError, BundleModuleError, SameAnswerError) as err:
         return _fail(args, err, 1)
     except CacheCorruptError as err:
         return _fail(args, err, 3)
@@ -65,7 +68,7 @@ def _fail(args: argparse.Namespace, err: Exception, code: int) -> int:
     else:
         print(f"seglam cache: {type(err).__name__}:", file=sys.stderr)
         for r in reasons:
-            print("  " + r.replace("\n", "\n  "), file=sys.stderr)
+            print("  " + readable(r).replace("\n", "\n  "), file=sys.stderr)
     return code
 
 
@@ -191,9 +194,9 @@ def _add(args: argparse.Namespace, cache: Cache) -> int:
     path = Path(args.file)
     source = _source(args.file)
     meta: dict[str, Any] = {}
-    sibling = path.with_suffix(".json")
+    sibling = sibling_of(path)
     if sibling.exists():
-        meta = _family_json(sibling)
+        meta = read_family_json(sibling)
     draft = FamilyDraft.from_family_json(
         {
             **meta,
@@ -220,10 +223,10 @@ def _reject(args: argparse.Namespace, cache: Cache) -> int:
             param = e.signature.param(name)
             if not sep or param is None:
                 raise ValueError(f"--input {item!r}: expected NAME=VALUE with NAME one of {[p.name for p in e.signature.params]}")
-            inputs[name] = parse_typed(text, param.type)
+            inputs[name] = parse_typed(text, param.type, verbatim=args.verbatim, option=f"--input {name}=")
     if inputs is None and args.request is None:
         raise ValueError("give the request (--request TEXT) or the inputs (--input NAME=VALUE)")
-    expected = parse_typed(args.expected, e.signature.returns)
+    expected = parse_typed(args.expected, e.signature.returns, verbatim=args.verbatim, option="--expected ")
     cx = cache.reject(e.id, expected, inputs=inputs, request=args.request, note=args.note)
     cache.trust.rejected(e, cx)  # the same dispute record the engine keeps, settled by the operator
     actual = render_value(decode_value(cx.actual)) if cx.actual is not None else "?"
@@ -287,7 +290,7 @@ def _import(args: argparse.Namespace, cache: Cache) -> int:
     print(f"imported {len(r.imported)}, unchanged {len(r.unchanged)}, refused {len(r.refused)}"
           + (f"; library modules stored: {', '.join(r.modules)}" if r.modules else ""))
     for i, why in r.refused:
-        print(f"  refused {i}: {why}", file=sys.stderr)
+        print(f"  refused {i}: " + readable(why).replace("\n", "\n    "), file=sys.stderr)
     return 0 if r.ok else 1
 
 
@@ -302,36 +305,23 @@ def _source(path: str) -> str:
         raise ValueError(str(err)) from None
 
 
-_FAMILY_LISTS = ("patterns", "samples", "tasks")
-
-
-def _family_json(path: Path) -> dict[str, Any]:
-    """The sibling ``.json`` of a family: an object whose lists hold strings."""
-    try:
-        meta = loads(read_source(path))
-    except (SourceFileError, JsonTextError) as err:
-        raise ValueError(f"{path}: {err}") from None
-    if not isinstance(meta, dict):
-        raise ValueError(f"{path}: expected a JSON object, got {type(meta).__name__}")
-    for name in _FAMILY_LISTS:
-        value = meta.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{path}: {name!r} must be a list of strings")
-    for name in ("description", "entry", "task"):
-        if meta.get(name) is not None and not isinstance(meta[name], str):
-            raise ValueError(f"{path}: {name!r} must be a string")
-    return meta
-
-
-def parse_typed(text: str, type_text: str) -> Any:
+def parse_typed(text: str, type_text: str, *, verbatim: bool = True, option: str = "") -> Any:
     """A command-line value read as a Seglam type: ``str`` verbatim, scalars parsed, and
-    anything else as JSON or a Python literal."""
+    anything else as JSON or a Python literal. Without ``verbatim``, a ``str`` written as a
+    quoted literal (``'"00:00"'``: a JSON habit) is refused with what to write instead
+    (``option`` names the option in the message), because read verbatim the quotes would
+    be part of the value: a wrong answer recorded as the right one."""
     options = [t.strip() for t in type_text.split("|")]
     if "None" in options and text in ("None", "null"):
         return None
     kind = next((t for t in options if t != "None"), "str")
     try:
         if kind == "str":
+            unquoted = None if verbatim else quoted_text(text)
+            if unquoted is not None:
+                raise QuotedValueError(
+                    f"{option}{text!r} looks quoted, but a str value is read verbatim, quotes and all: write "
+                    f"{option}{unquoted!r} for the text {unquoted}, or add --verbatim if the quotes are part of it")
             return text
         if kind == "int":
             return int_from_text(text.strip())
@@ -345,6 +335,8 @@ def parse_typed(text: str, type_text: str) -> Any:
             raise ValueError(text)
         if kind == "date":
             return datetime.date.fromisoformat(text)
+    except QuotedValueError:
+        raise
     except (ValueError, InvalidOperation):
         raise ValueError(f"{text!r} is not a {kind}") from None
     try:
@@ -355,6 +347,26 @@ def parse_typed(text: str, type_text: str) -> Any:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         raise ValueError(f"{text!r} is not a {type_text} (write JSON or a Python literal)") from None
+
+
+class QuotedValueError(ValueError):
+    """A ``str`` value given as a quoted literal; refused so its quotes are not recorded as
+    part of the value (see :func:`parse_typed`)."""
+
+
+def quoted_text(text: str) -> str | None:
+    """The string ``text`` spells as a quoted literal (``"00:00"``, ``'00:00'``, JSON or Python
+    escapes), or None when it is not one."""
+    if len(text) < 2 or text[0] != text[-1] or text[0] not in "\"'":
+        return None
+    try:  # JSON first: its "\ud800\udc00" is one astral character, a Python literal's two halves
+        value = loads(text) if text[0] == '"' else ast.literal_eval(text)
+    except (JsonTextError, ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None
+    return value if isinstance(value, str) else None
 
 
 def _summary(e: Entry) -> dict[str, Any]:

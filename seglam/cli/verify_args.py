@@ -36,6 +36,12 @@ def register(subparsers) -> None:
         ),
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="a .sgl file, or a directory: every .sgl file in it")
+    p.add_argument(
+        "--entry", action="append", metavar="NAME",
+        help="fuzz function NAME on its own inputs even where another function calls it, as the cache "
+             "does with a family's entry point (repeatable; default: the \"entry\" of a family file "
+             "FILE.json beside FILE.sgl, as `seglam cache add` reads it)",
+    )
     _common(p)
     add_path_option(p)
     p.set_defaults(handler=handler("seglam.cli.verify_cmd:cmd_verify"))

@@ -8,6 +8,7 @@ import json
 import sys
 
 from seglam.cli.argtypes import read_file, source_files
+from seglam.cli.familyfile import Entries, describe, entries_for
 from seglam.verifier.api import make_options, verify_loaded
 from seglam.verifier.diff import diff
 from seglam.verifier.load import load_program
@@ -27,29 +28,45 @@ def _options(args) -> dict:
 
 def cmd_verify(args) -> int:
     status = 0
-    reports = []
+    docs = []
     for path in source_files(args.files):
         source, error = read_file(path)
         shown = path.encode("utf-8", "backslashreplace").decode("utf-8")  # argv may hold lone surrogates
+        entries = Entries()
         if source is None:
             report = Report(shown, (), error)
         else:
-            report = verify_source(source, shown, _options(args), search=args.path)
-        reports.append(report)
+            entries = entries_for(path, source, args.entry)
+            report = verify_source(source, shown, _options(args), search=args.path, entries=entries)
         status = max(status, report.exit_code)
-        if not args.json:
-            print(report.render())
+        if args.json:
+            docs.append({**report.to_json(), "entries": list(entries.names), "entries_from": entries.origin,
+                         **({"entry_note": entries.note} if entries.note else {})})
+        else:
+            print(_with_entries(report.render(), entries))
     if args.json:
-        docs = [r.to_json() for r in reports]
         print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, sort_keys=True, ensure_ascii=False))
     return status
 
 
-def verify_source(source: str, path: str, options: dict, search=None):
+def verify_source(source: str, path: str, options: dict, search=None, entries: Entries = Entries()):
+    """The report on one program; ``entries`` name the functions fuzzed on their own inputs
+    besides those the call graph gives (an ``--entry`` naming no function is a usage error)."""
+    if entries.error is not None:
+        return Report(path, (), f"error: {entries.error}")
     loaded = load_program(source, path, search=search)
     if loaded.error is not None:
         return Report(path, (), loaded.error)
-    return verify_loaded(loaded, make_options(**options))
+    return verify_loaded(loaded, make_options(**options, entries=entries.names))
+
+
+def _with_entries(text: str, entries: Entries) -> str:
+    """The human report with its line about the entry points named, under the file's name."""
+    line = describe(entries)
+    if line is None:
+        return text
+    head, _, rest = text.partition("\n")
+    return f"{head}\n  {line}" + (f"\n{rest}" if rest else "")
 
 
 def cmd_diff(args) -> int:

@@ -142,9 +142,11 @@ def test_a_replacement_that_breaks_a_postcondition_or_a_stored_example_is_refuse
 
 def test_a_replacement_that_breaks_a_stored_counterexample_is_refused(lib):
     lib.admit_module("clock", CLOCK)
-    fid = _family(lib, PLAIN)
-    lib.reject(fid, 2, inputs={"h": 1, "n": 1}, note="checked by hand")  # the right answer, kept for every version
-    lib.replace(fid, PLAIN + "\n# reviewed\n")  # active again, the counterexample stays
+    # v1 is wrong at 1 o'clock; the rejection's right answer is kept for every version
+    # (reject refuses an answer the family already gives: there would be nothing to correct)
+    fid = _family(lib, PLAIN.replace("return later(h, n)", "return later(h, n) if h != 1 else later(h, n + 1)"))
+    lib.reject(fid, 2, inputs={"h": 1, "n": 1}, note="checked by hand")
+    lib.replace(fid, PLAIN)  # active again, the counterexample stays
     with pytest.raises(AdmissionError) as info:
         lib.admit_module("clock", CLOCK_ODD)
     assert f"family {fid} v2" in info.value.reasons[0] and "counterexample" in info.value.reasons[0]
