@@ -45,6 +45,10 @@ class Result:
     severity: str = "error"  # "error" or "warning"
     notes: tuple[str, ...] = ()
     evidence: str | None = None  # for an open obligation: the aimed run that found nothing
+    #: a failed comparison's sides on the counterexample: "result == n * 2: result is 3, n * 2 is 4"
+    compared: str | None = None
+    #: the counterexample's neutral inputs (for replays; JSON has its text, ``counterexample``)
+    inputs: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -73,7 +77,10 @@ class Result:
         return self.verdict
 
     def to_json(self, filename: str) -> dict:
-        return {
+        # "compared" only when there is one: the cache caps a summary's size, and a null on
+        # every obligation would crowd out whole obligations
+        extra = {"compared": self.compared} if self.compared is not None else {}
+        return {**extra,
             "file": filename,
             "function": self.function,
             "kind": self.kind,
@@ -174,6 +181,8 @@ class Report:
                 lines.append(f"           expected: {r.expected}")
             if r.actual is not None:
                 lines.append(f"           actual:   {r.actual}")
+            if r.compared is not None:
+                lines.append(f"           compared: {r.compared}")
             if r.reason and r.verdict != REFUTED or (r.reason and not r.counterexample):
                 lines.append(f"           {r.reason}")
             for n in r.notes:
