@@ -17,6 +17,8 @@ BOUNDED = "proved for len <= K"
 REFUTED = "refuted"
 UNKNOWN = "unknown"
 VERDICTS = (PROVED, BOUNDED, REFUTED, UNKNOWN)
+#: The summary's count of warnings (obligations of severity "warning", whatever their verdict).
+WARNINGS = "warnings"
 #: How the note of an open obligation that got no evidence from its aimed run begins.
 NO_EVIDENCE = "no targeted evidence"
 #: ``seglam verify``'s exit code per report status.
@@ -142,9 +144,12 @@ class Report:
         return EXIT_CODES[self.status]
 
     def by_verdict(self) -> dict[str, int]:
-        counts = {v: 0 for v in VERDICTS}
+        """Obligations per verdict, each counted once: warnings (a weak-spec ``pins``, a
+        precondition no generated input met) under ``warnings`` only, never as ``refuted``
+        (a reader of ``refuted > 0`` would "fix" a correct program)."""
+        counts = {v: 0 for v in VERDICTS} | {WARNINGS: 0}
         for r in self.results:
-            counts[r.verdict] += 1
+            counts[WARNINGS if r.severity == "warning" else r.verdict] += 1
         return counts
 
     def to_json(self) -> dict:
@@ -191,11 +196,9 @@ class Report:
                 lines.append(f"           evidence: {r.evidence}")
             shown = r.evidence if r.evidence else shown
         c = self.by_verdict()
-        warnings = sum(1 for r in self.results if r.verdict == REFUTED and r.severity == "warning")
-        failed = sum(1 for r in self.results if r.failed)
         lines.append(
             f"  {len(self.results)} obligations: {c[PROVED]} proved, {c[BOUNDED]} proved for len <= K, "
-            f"{failed} refuted, {warnings} warnings, {c[UNKNOWN]} unknown -> {self._verdict_line()}"
+            f"{c[REFUTED]} refuted, {c[WARNINGS]} warnings, {c[UNKNOWN]} unknown -> {self._verdict_line()}"
         )
         return "\n".join(lines)
 
