@@ -102,6 +102,17 @@ class Result:
         }
 
 
+def _mark(r: Result) -> str:
+    """The text report's marker: uppercase blocks admission (``FAIL`` refuted, ``OPEN`` not
+    proved and no targeted evidence: a bounded proof included, which ``ok`` hid), ``ok``
+    settled, ``??`` unknown but backed by evidence, ``warn`` a warning."""
+    if r.verdict == REFUTED:
+        return "FAIL" if r.severity == "error" else "warn"
+    if r.open and r.evidence is None:
+        return "OPEN"
+    return "??  " if r.verdict == UNKNOWN else "ok  "
+
+
 def sort_key(r: Result, order: dict[str | None, int]) -> tuple:
     span = r.span
     where = (span.line, span.col) if span else (0, 0)
@@ -178,7 +189,7 @@ class Report:
                 current, shown = r.function, None
                 lines.append(f"  {'examples' if r.function is None else r.function + '()'}")
             where = f"line {r.span.line}:{r.span.col}: " if r.span and r.span.line else ""
-            mark = {PROVED: "ok  ", BOUNDED: "ok  ", REFUTED: "FAIL" if r.severity == "error" else "warn", UNKNOWN: "??  "}[r.verdict]
+            mark = _mark(r)
             lines.append(f"    {mark} {where}{r.title}: {r.verdict_text()} [{r.method}]")
             if r.counterexample:
                 lines.append(f"           counterexample: {r.counterexample}")
