@@ -392,12 +392,20 @@ def _fold_findings(view, fv, results: list[Result], summary, opts, method: str =
                 else:
                     note = (f"the proof covered len <= {prior.bound or opts.bound} only",)
             if prior.verdict != REFUTED:
-                results[idx] = replace(prior, **refuted, notes=prior.notes + note)
+                results[idx] = replace(prior, **refuted, notes=prior.notes + note, **_at_fault(prior, out))
         else:
             kind = {"ensures": "ensures", "property": "property"}.get(finding.kind, "fault")
             title = {"ensures": "postcondition holds", "property": "property holds"}.get(kind, f"no {out.fault}")
             results.append(Result(fv.name, kind, title, REFUTED, out.span, out.fault, **{k: v for k, v in refuted.items() if k != "verdict"}))
     return results
+
+
+def _at_fault(prior: Result, out: Outcome) -> dict:
+    """Where a refutation of the generic "no fault" obligation (a function Z3 could not
+    encode, located at its ``def``) is: at the operation that faulted, with its code."""
+    if prior.kind != "fault" or prior.code is not None or out.fault is None or out.site() is None:
+        return {}
+    return {"span": out.site(), "code": out.fault}
 
 
 def _match(results: list[Result], finding) -> int | None:

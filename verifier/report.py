@@ -102,6 +102,57 @@ class Result:
         }
 
 
+#: Ints with more digits than this are shown near a power of two or ten in the text report.
+LONG_INT_DIGITS = 30
+
+
+def near_power(v: int) -> str:
+    """A positive int as ``2**k + d`` or ``10**k - d`` when that is exact and shorter than
+    its digits (``2**1024 + 1``, not 309 digits); else its digits."""
+    digits = str(v)
+    best = digits
+    for base, ks in ((2, (v.bit_length() - 1, v.bit_length())), (10, (len(digits) - 1, len(digits)))):
+        for k in ks:
+            d = v - base**k
+            text = f"{base}**{k}" + (f" + {d}" if d > 0 else f" - {-d}" if d < 0 else "")
+            if len(text) < len(best):
+                best = text
+    return best
+
+
+def short_ints(text: str) -> str:
+    """``text`` (Seglam source of values) with each int literal of more than
+    :data:`LONG_INT_DIGITS` digits, outside string literals, written near a power; a
+    negated one in parentheses. For people: JSON keeps the exact digits."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"":  # a string literal: copied as it is, escapes included
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        if c.isdigit() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.")):
+            j = i
+            while j < n and text[j].isdigit():
+                j += 1
+            literal = text[i:j]
+            float_like = j < n and text[j] in ".eEj_"
+            if len(literal) > LONG_INT_DIGITS and not float_like:
+                short = near_power(int(literal))
+                negated = i > 0 and text[i - 1] == "-"
+                out.append(f"({short})" if negated and short != literal and " " in short else short)
+            else:
+                out.append(literal)
+            i = j
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _mark(r: Result) -> str:
     """The text report's marker: uppercase blocks admission (``FAIL`` refuted, ``OPEN`` not
     proved and no targeted evidence: a bounded proof included, which ``ok`` hid), ``ok``
@@ -192,13 +243,13 @@ class Report:
             mark = _mark(r)
             lines.append(f"    {mark} {where}{r.title}: {r.verdict_text()} [{r.method}]")
             if r.counterexample:
-                lines.append(f"           counterexample: {r.counterexample}")
+                lines.append(f"           counterexample: {short_ints(r.counterexample)}")
             if r.expected is not None:
-                lines.append(f"           expected: {r.expected}")
+                lines.append(f"           expected: {short_ints(r.expected)}")
             if r.actual is not None:
-                lines.append(f"           actual:   {r.actual}")
+                lines.append(f"           actual:   {short_ints(r.actual)}")
             if r.compared is not None:
-                lines.append(f"           compared: {r.compared}")
+                lines.append(f"           compared: {short_ints(r.compared)}")
             if r.reason and r.verdict != REFUTED or (r.reason and not r.counterexample):
                 lines.append(f"           {r.reason}")
             for n in r.notes:

@@ -20,7 +20,7 @@ import msgspec
 from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.run.faults import FAULT_CODES, Fault
 from seglam.syntax.span import Span
-from seglam.verifier.report import BOUNDED, PROVED, REFUTED, Result
+from seglam.verifier.report import BOUNDED, PROVED, REFUTED, Result, short_ints
 
 #: Characters the diagnostics part (items, the "left out" line and the passed line) stays under.
 BUDGET = 3000
@@ -350,5 +350,8 @@ def _obligation(r: Result, filename: str) -> Failure:
         note = r.no_evidence_note
         kind, title = f"{r.kind} not proved", (f"{owner}: {r.title}: {r.verdict_text()} ({r.reason or 'no reason given'})"
                                                + (f"; {note}" if note else ""))
-    return failure(kind, title, where=where, input=r.counterexample, expected=r.expected, got=r.actual,
-                   compared=r.compared, code=r.code)
+    def text(v: str | None) -> str | None:  # 2**1024 + 1, not 309 digits clipped mid-number
+        return None if v is None else short_ints(v)
+
+    return failure(kind, title, where=where, input=text(r.counterexample), expected=text(r.expected), got=text(r.actual),
+                   compared=text(r.compared), code=r.code)
