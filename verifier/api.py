@@ -28,10 +28,11 @@ from seglam.verifier import worker
 from seglam.verifier.boundaries import aim_for
 from seglam.verifier.claims import Claims, Fuzzed
 from seglam.verifier.examples import run_examples
+from seglam.verifier.explain import explain
 from seglam.verifier.load import load_program
 from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN, Report, Result, sort_key
-from seglam.verifier.runner import Outcome
-from seglam.verifier.values import render, render_call
+from seglam.verifier.runner import Outcome, shown
+from seglam.verifier.values import render_call
 from seglam.verifier.view import ModuleView
 from seglam.verifier.z3pass import Finding, Plan, Z3Options, charge_in_order, run_function
 
@@ -181,6 +182,9 @@ def verify_loaded(loaded, opts: Options) -> Report:
     if opts.hypothesis:
         results = _aim(view, runner, results, opts, frozenset(helper_map))
     timings["aimed"] = time.perf_counter() - t7
+    t8 = time.perf_counter()
+    results = explain(view, runner, results)
+    timings["explain"] = time.perf_counter() - t8
     timings["total"] = time.perf_counter() - t0
     order = {None: -1, **{n: i for i, n in enumerate(view.functions)}}
     results.sort(key=lambda r: sort_key(r, order))
@@ -300,7 +304,8 @@ def _z3_result(view, runner, fv, ob, f, stopped, opts) -> Result:
     call_text = render_call(fv.name, f.inputs)
     out = runner.call(fv.name, f.inputs)
     if _reproduces(ob, out, fv, view):
-        return replace(base, verdict=REFUTED, counterexample=call_text, actual=_show(out), reason=_refute_reason(ob), notes=notes)
+        return replace(base, verdict=REFUTED, counterexample=call_text, actual=_show(out), reason=_refute_reason(ob), notes=notes,
+                       inputs=f.inputs)
     if any(n.startswith("treated as an unknown value") for n in notes):
         why = f"it depends on expressions outside the Z3 fragment (the solver's candidate {call_text} did not reproduce)"
     else:
@@ -334,9 +339,7 @@ def _refute_reason(ob) -> str:
 
 
 def _show(out: Outcome) -> str:
-    if out.ok:
-        return render(out.value)
-    return f"fault {out.fault}: {out.message}"
+    return shown(out)
 
 
 def _add_fuzz(view, fv, results: list[Result], summary, opts) -> list[Result]:
@@ -377,7 +380,7 @@ def _fold_findings(view, fv, results: list[Result], summary, opts, method: str =
         idx = _match(results, finding)
         refuted = dict(
             verdict=REFUTED, counterexample=call_text, actual=_show(out), method=method,
-            reason=_refute_reason_f(finding),
+            reason=_refute_reason_f(finding), inputs=finding.inputs,
         )
         if idx is not None:
             prior = results[idx]
@@ -389,7 +392,7 @@ def _fold_findings(view, fv, results: list[Result], summary, opts, method: str =
                 else:
                     note = (f"the proof covered len <= {prior.bound or opts.bound} only",)
             if prior.verdict != REFUTED:
-                results[idx] = replace(prior, **refuted, notes=prior.notes + note)
+                results[idx] = replace(prior, **refuted, notes=prior.notes + note, **_at_fault(prior, out))
         else:
             kind = {"ensures": "ensures", "property": "property"}.get(finding.kind, "fault")
             title = {"ensures": "postcondition holds", "property": "property holds"}.get(kind, f"no {out.fault}")
@@ -397,13 +400,24 @@ def _fold_findings(view, fv, results: list[Result], summary, opts, method: str =
     return results
 
 
+def _at_fault(prior: Result, out: Outcome) -> dict:
+    """Where a refutation of the generic "no fault" obligation (a function Z3 could not
+    encode, located at its ``def``) is: at the operation that faulted, with its code."""
+    if prior.kind != "fault" or prior.code is not None or out.fault is None or out.site() is None:
+        return {}
+    return {"span": out.site(), "code": out.fault}
+
+
 def _match(results: list[Result], finding) -> int | None:
     out = finding.outcome
     site = out.site()
     by_line = []
+    if finding.kind == "ensures":  # the postcondition that failed, not merely the first one
+        ensures = [i for i, r in enumerate(results) if r.kind == "ensures"]
+        same = [i for i in ensures if out.span is not None and results[i].span == out.span]
+        if same or ensures:
+            return (same or ensures)[0]
     for i, r in enumerate(results):
-        if finding.kind == "ensures" and r.kind == "ensures":
-            return i
         if finding.kind == "property" and r.kind == "property":
             return i
         if r.kind in ("fault", "assert", "callee") and r.code == out.fault and r.span and site is not None:

@@ -27,7 +27,7 @@ from seglam.verifier.logic import and_, dead, false, or_, past_end, true
 from seglam.verifier.patterns import match
 from seglam.verifier.terms import is_false, is_true
 from seglam.verifier.symbolic import (
-    NONE, Inputs, SClass, SDict, SEnum, SFunc, SList, SOpt, SRange, SRecord, STuple, Unsupported,
+    NONE, PROVER_LIMIT, Inputs, SClass, SDict, SEnum, SFunc, SList, SOpt, SRange, SRecord, STuple, Unsupported,
     is_bool, is_int, is_str, ite, truthy,
 )
 from seglam.verifier.view import FunctionView, ModuleView
@@ -271,9 +271,13 @@ class Encoder(Expressions):
         if not isinstance(lst, (SList, SDict)):
             raise Unsupported(f"mutation of {name}", span)
         if lst.frozen:
-            raise Unsupported(f"mutation of the frozen value {name}", span)
+            # a copy such as dict(d) still reads as the argument it copies: say so, since
+            # copying is exactly what SPEC §7 asks (a real change of an argument faults
+            # F-FROZEN in the runs, which then refute it)
+            raise Unsupported(f"changing {name} in place, a copy of an argument or constant that the prover does "
+                              f"not track apart from it ({PROVER_LIMIT})", span)
         if lst.ident <= 0:
-            raise Unsupported(f"mutation of {name} after it was merged from several branches", span)
+            raise Unsupported(f"changing {name} in place after branches gave it different values ({PROVER_LIMIT})", span)
         if lst.ident in self.iterating:
             raise Unsupported(f"mutation of {name} while it is being iterated", span)
         for other, v in self.env.items():

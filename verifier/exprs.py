@@ -21,6 +21,26 @@ from seglam.verifier.symbolic import (
 )
 
 
+#: A constant ``**`` is folded while its result has at most this many bits (the runner's
+#: ``max_int_bits``): ``10**12`` is a bound models write; ``10**10**9`` stays outside.
+MAX_FOLDED_BITS = 4096
+
+
+def fold_power(x, y):
+    """``x ** y`` as one int constant when both are int constants, the exponent is not
+    negative (that is a float) and the result is small enough; else None."""
+    if not (is_int(x) and is_int(y)):
+        return None
+    bx, by = z3.simplify(x), z3.simplify(y)
+    if not (z3.is_int_value(bx) and z3.is_int_value(by)):
+        return None
+    base, n = bx.as_long(), by.as_long()
+    if n < 0 or n * max(abs(base).bit_length() - 1, 0) > MAX_FOLDED_BITS:  # a lower bound of the result's bits
+        return None
+    value = base**n
+    return z3.IntVal(value) if value.bit_length() <= MAX_FOLDED_BITS else None
+
+
 class Expressions:
     """Expression methods; the encoder supplies the state (``env``, ``alive``, ``view`` ...)."""
 
@@ -128,6 +148,9 @@ class Expressions:
             self.fault("F-ZERO-DIV", span, y == 0, "no division by zero")
             return self.decimal_round(x / y)
         if op == "**":
+            folded = fold_power(x, y)
+            if folded is not None:
+                return folded
             if is_int(x) and z3.is_int_value(z3.simplify(y)):
                 n = z3.simplify(y).as_long()
                 if 0 <= n <= 8:

@@ -17,6 +17,8 @@ BOUNDED = "proved for len <= K"
 REFUTED = "refuted"
 UNKNOWN = "unknown"
 VERDICTS = (PROVED, BOUNDED, REFUTED, UNKNOWN)
+#: The summary's count of warnings (obligations of severity "warning", whatever their verdict).
+WARNINGS = "warnings"
 #: How the note of an open obligation that got no evidence from its aimed run begins.
 NO_EVIDENCE = "no targeted evidence"
 #: ``seglam verify``'s exit code per report status.
@@ -45,6 +47,10 @@ class Result:
     severity: str = "error"  # "error" or "warning"
     notes: tuple[str, ...] = ()
     evidence: str | None = None  # for an open obligation: the aimed run that found nothing
+    #: a failed comparison's sides on the counterexample: "result == n * 2: result is 3, n * 2 is 4"
+    compared: str | None = None
+    #: the counterexample's neutral inputs (for replays; JSON has its text, ``counterexample``)
+    inputs: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -73,7 +79,10 @@ class Result:
         return self.verdict
 
     def to_json(self, filename: str) -> dict:
-        return {
+        # "compared" only when there is one: the cache caps a summary's size, and a null on
+        # every obligation would crowd out whole obligations
+        extra = {"compared": self.compared} if self.compared is not None else {}
+        return {**extra,
             "file": filename,
             "function": self.function,
             "kind": self.kind,
@@ -91,6 +100,68 @@ class Result:
             "notes": list(self.notes),
             "evidence": self.evidence,
         }
+
+
+#: Ints with more digits than this are shown near a power of two or ten in the text report.
+LONG_INT_DIGITS = 30
+
+
+def near_power(v: int) -> str:
+    """A positive int as ``2**k + d`` or ``10**k - d`` when that is exact and shorter than
+    its digits (``2**1024 + 1``, not 309 digits); else its digits."""
+    digits = str(v)
+    best = digits
+    for base, ks in ((2, (v.bit_length() - 1, v.bit_length())), (10, (len(digits) - 1, len(digits)))):
+        for k in ks:
+            d = v - base**k
+            text = f"{base}**{k}" + (f" + {d}" if d > 0 else f" - {-d}" if d < 0 else "")
+            if len(text) < len(best):
+                best = text
+    return best
+
+
+def short_ints(text: str) -> str:
+    """``text`` (Seglam source of values) with each int literal of more than
+    :data:`LONG_INT_DIGITS` digits, outside string literals, written near a power; a
+    negated one in parentheses. For people: JSON keeps the exact digits."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"":  # a string literal: copied as it is, escapes included
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        if c.isdigit() and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.")):
+            j = i
+            while j < n and text[j].isdigit():
+                j += 1
+            literal = text[i:j]
+            float_like = j < n and text[j] in ".eEj_"
+            if len(literal) > LONG_INT_DIGITS and not float_like:
+                short = near_power(int(literal))
+                negated = i > 0 and text[i - 1] == "-"
+                out.append(f"({short})" if negated and short != literal and " " in short else short)
+            else:
+                out.append(literal)
+            i = j
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _mark(r: Result) -> str:
+    """The text report's marker: uppercase blocks admission (``FAIL`` refuted, ``OPEN`` not
+    proved and no targeted evidence: a bounded proof included, which ``ok`` hid), ``ok``
+    settled, ``??`` unknown but backed by evidence, ``warn`` a warning."""
+    if r.verdict == REFUTED:
+        return "FAIL" if r.severity == "error" else "warn"
+    if r.open and r.evidence is None:
+        return "OPEN"
+    return "??  " if r.verdict == UNKNOWN else "ok  "
 
 
 def sort_key(r: Result, order: dict[str | None, int]) -> tuple:
@@ -135,9 +206,12 @@ class Report:
         return EXIT_CODES[self.status]
 
     def by_verdict(self) -> dict[str, int]:
-        counts = {v: 0 for v in VERDICTS}
+        """Obligations per verdict, each counted once: warnings (a weak-spec ``pins``, a
+        precondition no generated input met) under ``warnings`` only, never as ``refuted``
+        (a reader of ``refuted > 0`` would "fix" a correct program)."""
+        counts = {v: 0 for v in VERDICTS} | {WARNINGS: 0}
         for r in self.results:
-            counts[r.verdict] += 1
+            counts[WARNINGS if r.severity == "warning" else r.verdict] += 1
         return counts
 
     def to_json(self) -> dict:
@@ -166,14 +240,16 @@ class Report:
                 current, shown = r.function, None
                 lines.append(f"  {'examples' if r.function is None else r.function + '()'}")
             where = f"line {r.span.line}:{r.span.col}: " if r.span and r.span.line else ""
-            mark = {PROVED: "ok  ", BOUNDED: "ok  ", REFUTED: "FAIL" if r.severity == "error" else "warn", UNKNOWN: "??  "}[r.verdict]
+            mark = _mark(r)
             lines.append(f"    {mark} {where}{r.title}: {r.verdict_text()} [{r.method}]")
             if r.counterexample:
-                lines.append(f"           counterexample: {r.counterexample}")
+                lines.append(f"           counterexample: {short_ints(r.counterexample)}")
             if r.expected is not None:
-                lines.append(f"           expected: {r.expected}")
+                lines.append(f"           expected: {short_ints(r.expected)}")
             if r.actual is not None:
-                lines.append(f"           actual:   {r.actual}")
+                lines.append(f"           actual:   {short_ints(r.actual)}")
+            if r.compared is not None:
+                lines.append(f"           compared: {short_ints(r.compared)}")
             if r.reason and r.verdict != REFUTED or (r.reason and not r.counterexample):
                 lines.append(f"           {r.reason}")
             for n in r.notes:
@@ -182,11 +258,9 @@ class Report:
                 lines.append(f"           evidence: {r.evidence}")
             shown = r.evidence if r.evidence else shown
         c = self.by_verdict()
-        warnings = sum(1 for r in self.results if r.verdict == REFUTED and r.severity == "warning")
-        failed = sum(1 for r in self.results if r.failed)
         lines.append(
             f"  {len(self.results)} obligations: {c[PROVED]} proved, {c[BOUNDED]} proved for len <= K, "
-            f"{failed} refuted, {warnings} warnings, {c[UNKNOWN]} unknown -> {self._verdict_line()}"
+            f"{c[REFUTED]} refuted, {c[WARNINGS]} warnings, {c[UNKNOWN]} unknown -> {self._verdict_line()}"
         )
         return "\n".join(lines)
 

@@ -14,7 +14,7 @@ from seglam.run.faults import Fault
 from seglam.run.limits import Limits
 from seglam.run.values import program_classes
 from seglam.syntax.span import Span
-from seglam.verifier.values import EnumLit, RecordLit
+from seglam.verifier.values import EnumLit, RecordLit, render
 from seglam.verifier.view import ModuleView
 
 
@@ -122,6 +122,13 @@ class ProgramRunner:
         return Outcome(result.value)
 
 
+def shown(out: Outcome) -> str:
+    """A run's outcome as a report shows it: the value as Seglam source, or the fault."""
+    if out.ok:
+        return render(out.value)
+    return f"fault {out.fault}: {out.message}"
+
+
 def enum_names(v: Any) -> Any:
     """Runtime values with enum members shown as ``EnumLit`` (for rendering and JSON)."""
     if isinstance(v, enum.Enum):
@@ -129,4 +136,4 @@ def enum_names(v: Any) -> Any:
     return v
 
 
-__all__ = ["Outcome", "ProgramRunner"]
+__all__ = ["Outcome", "ProgramRunner", "shown"]

@@ -21,6 +21,11 @@ from seglam.verifier.terms import is_bool_term, is_int_term, is_real_term, is_st
 from seglam.verifier.values import EnumLit, RecordLit
 
 
+#: How a reason about a construct the prover does not follow ends: it is no fault of the
+#: program, and a model reading the report must not rewrite correct code for it.
+PROVER_LIMIT = "a limit of the prover, not of the program: nothing needs to change; the runs check this code"
+
+
 class Unsupported(Exception):
     """A construct outside the Z3 fragment; the obligations that need it stay ``unknown``."""
 
@@ -203,7 +208,8 @@ def ite(c, a, b, span=None):
         if a.is_set != b.is_set:
             raise Unsupported("a variable holds a set and a dict", span)
         return SDict(z3.If(c, a.length, b.length), keys, values, ident, a.frozen or b.frozen, a.is_set)
-    raise Unsupported(f"cannot merge {describe(a)} and {describe(b)}", span)
+    raise Unsupported(f"a value that is a {describe(a)} on one path and a {describe(b)} on another, as "
+                      f"`xs and x in d` is ({PROVER_LIMIT})", span)
 
 
 def _merge_ident(a: SList, b: SList) -> int:

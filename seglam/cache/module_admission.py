@@ -159,7 +159,8 @@ def _refuted(reason: str) -> str:
         return reason
     try:
         report = json.loads(reason[len(VERIFICATION_FAILED):])
-        checks = [o for o in report.get("obligations", ()) if isinstance(o, dict) and o.get("verdict") == "refuted"]
+        checks = [o for o in report.get("obligations", ()) if isinstance(o, dict) and o.get("verdict") == "refuted"
+                  and o.get("severity", "error") == "error"]  # a weak-spec warning refutes nothing
     except (ValueError, AttributeError):
         return reason[:MAX_REPORT]
     if not checks:

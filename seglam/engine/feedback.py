@@ -20,7 +20,7 @@ import msgspec
 from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.run.faults import FAULT_CODES, Fault
 from seglam.syntax.span import Span
-from seglam.verifier.report import BOUNDED, PROVED, REFUTED, Result
+from seglam.verifier.report import BOUNDED, PROVED, REFUTED, Result, short_ints
 
 #: Characters the diagnostics part (items, the "left out" line and the passed line) stays under.
 BUDGET = 3000
@@ -86,6 +86,8 @@ class Failure:
     code: str | None = None  # fault or diagnostic code
     hint: str | None = None
     excerpt: str | None = None  # the source line with a caret (checker diagnostics)
+    #: a failed comparison's sides on the input ("result == n * 2: result is 3, n * 2 is 4")
+    compared: str | None = None
 
     def line(self) -> str:
         """The failure on one line (traces, logs)."""
@@ -97,6 +99,8 @@ class Failure:
             parts.append(f"expected {self.expected}")
         if self.got is not None:
             parts.append(f"got {self.got}")
+        if self.compared is not None:
+            parts.append(f"compared {self.compared}")
         return "; ".join(parts)
 
     @property
@@ -112,7 +116,8 @@ class Failure:
         lines = [head]
         if self.excerpt and len(self.excerpt) <= EXCERPT:
             lines += [f"   {l}" for l in self.excerpt.splitlines()]
-        for label, value in (("input", self.input), ("expected", self.expected), ("got", self.got)):
+        for label, value in (("input", self.input), ("expected", self.expected), ("got", self.got),
+                             ("compared", self.compared)):
             if value is not None:
                 lines.append(f"   {label + ':':9} {clip(value, FIELD)}")
         if hint and self.advice:
@@ -264,6 +269,7 @@ class _ResultJson(msgspec.Struct, frozen=True):
     counterexample: str | None = None
     expected: str | None = None
     actual: str | None = None
+    compared: str | None = None
     notes: list[str] = []
     evidence: str | None = None
 
@@ -286,7 +292,7 @@ def decode_report(summary: str) -> tuple[str, str | None, tuple[Result, ...], in
         Result(o.function, o.kind, o.title, o.verdict, span=Span(o.span.line, o.span.col, o.span.end_line,
                                                                     o.span.end_col) if o.span else None,
                code=o.code, method=o.method, reason=o.reason or "", counterexample=o.counterexample,
-               expected=o.expected, actual=o.actual, bound=o.bound, severity=o.severity, notes=tuple(o.notes),
+               expected=o.expected, actual=o.actual, compared=o.compared, bound=o.bound, severity=o.severity, notes=tuple(o.notes),
                evidence=o.evidence)
         for o in data.obligations
     )
@@ -344,4 +350,8 @@ def _obligation(r: Result, filename: str) -> Failure:
         note = r.no_evidence_note
         kind, title = f"{r.kind} not proved", (f"{owner}: {r.title}: {r.verdict_text()} ({r.reason or 'no reason given'})"
                                                + (f"; {note}" if note else ""))
-    return failure(kind, title, where=where, input=r.counterexample, expected=r.expected, got=r.actual, code=r.code)
+    def text(v: str | None) -> str | None:  # 2**1024 + 1, not 309 digits clipped mid-number
+        return None if v is None else short_ints(v)
+
+    return failure(kind, title, where=where, input=text(r.counterexample), expected=text(r.expected), got=text(r.actual),
+                   compared=text(r.compared), code=r.code)

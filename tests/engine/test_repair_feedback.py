@@ -338,3 +338,12 @@ def test_a_cache_refusal_with_a_verifier_report_leads_with_the_failed_obligation
     text = feedback.render()
     assert feedback.failures[0].kind != "cache" and "F-ZERO-DIV" in text
     assert feedback.failures[-1].kind == "cache" and '"obligations"' not in text
+
+
+def test_a_huge_counterexample_int_reads_as_a_power_in_the_repair_prompt():
+    big = 2**1024 + 1
+    summary = json.dumps({"file": "candidate.sgl", "obligations": [{
+        "kind": "fault", "title": "no F-OVERFLOW", "verdict": "refuted", "code": "F-OVERFLOW",
+        "counterexample": f"speed(km=0, hours={big})", "actual": "fault F-OVERFLOW: int too large to convert to float"}]})
+    item = verifier_feedback(summary).failures[0]
+    assert item.input == "speed(km=0, hours=2**1024 + 1)"
