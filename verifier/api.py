@@ -176,6 +176,8 @@ def verify_loaded(loaded, opts: Options) -> Report:
     if z3run is not None:
         z3_messages = charge_in_order(view, [m for m in messages + own if not isinstance(m, (Fuzzed, worker.LaneEnd))], z3opts)
     results += H.through_callers(merge(view, runner, z3_messages, stopped, fuzzed, opts), helper_map)
+    if opts.hypothesis:
+        results = H.witnessed(view, runner, results, helper_map, opts.max_examples)
     timings["replay"] = time.perf_counter() - t4
     t7 = time.perf_counter()
     if opts.hypothesis:
