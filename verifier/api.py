@@ -194,16 +194,18 @@ def _aim(view, runner, results: list[Result], opts: Options, helpers: frozenset 
     obligation: what it finds refutes; silence on enough inputs is recorded as each open
     obligation's evidence. (A helper is aimed at through its callers.)"""
     aim = aim_for(view, opts.bound)
+    summaries: dict[str, F.FuzzSummary] = {}
     for name in E.functions_to_aim(results):
         if name in helpers:
             continue
         fv = view.functions[name]
         deep = E.is_deep(results, name)
-        summary = E.aimed_run(view, runner, name, aim, opts.max_examples * (E.DEEP_FACTOR if deep else 1))
+        summary = summaries[name] = E.aimed_run(view, runner, name, aim, opts.max_examples * (E.DEEP_FACTOR if deep else 1))
         mine = [r for r in results if r.function == name]
         mine = E.record(view, fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim, deep)
         results = [r for r in results if r.function != name] + mine
-    return results
+    # A function checked only through a property that calls it on every run (V-09).
+    return E.via_properties(view, results, summaries, lambda p: E.aimed_run(view, runner, p, aim, opts.max_examples))
 
 
 def _fuzz(view, runner, name: str, opts: Options) -> F.FuzzSummary:
