@@ -19,7 +19,7 @@ from hypothesis.internal.conjecture import providers as _providers
 
 from seglam.syntax.span import Span
 from seglam.verifier import bounds as B
-from seglam.verifier.boundaries import candidates, sweep
+from seglam.verifier.boundaries import candidates, shaped_sweep, sweep
 from seglam.verifier.runner import Outcome
 from seglam.verifier.seeds import NotAValue, seeded
 from seglam.verifier.strategies import NoStrategy, arguments
@@ -209,7 +209,8 @@ def _sweep(fv, view, runner, lifted, aim, check, known: set, is_property: bool, 
     params = [p.name for p in fv.params]
     per_param = [candidates(p.type, view, _independent(lifted.get(p.name)), aim) for p in fv.params]
     found: list[FuzzFinding] = []
-    for inputs in seeded(fv, view, aim, module_value(runner)) + sweep(params, per_param):
+    shaped = shaped_sweep(fv, view, aim, per_param)
+    for inputs in seeded(fv, view, aim, module_value(runner)) + shaped + sweep(params, per_param):
         try:
             check(inputs)
         except _Found as f:
