@@ -177,6 +177,8 @@ def verify_loaded(loaded, opts: Options) -> Report:
     if z3run is not None:
         z3_messages = charge_in_order(view, [m for m in messages + own if not isinstance(m, (Fuzzed, worker.LaneEnd))], z3opts)
     results += H.through_callers(merge(view, runner, z3_messages, stopped, fuzzed, opts), helper_map)
+    if opts.hypothesis:
+        results = H.witnessed(view, runner, results, helper_map, opts.max_examples)
     timings["replay"] = time.perf_counter() - t4
     t7 = time.perf_counter()
     if opts.hypothesis:
@@ -196,16 +198,18 @@ def _aim(view, runner, results: list[Result], opts: Options, helpers: frozenset 
     obligation: what it finds refutes; silence on enough inputs is recorded as each open
     obligation's evidence. (A helper is aimed at through its callers.)"""
     aim = aim_for(view, opts.bound)
+    summaries: dict[str, F.FuzzSummary] = {}
     for name in E.functions_to_aim(results):
         if name in helpers:
             continue
         fv = view.functions[name]
         deep = E.is_deep(results, name)
-        summary = E.aimed_run(view, runner, name, aim, opts.max_examples * (E.DEEP_FACTOR if deep else 1))
+        summary = summaries[name] = E.aimed_run(view, runner, name, aim, opts.max_examples * (E.DEEP_FACTOR if deep else 1))
         mine = [r for r in results if r.function == name]
         mine = E.record(view, fv, _fold_findings(view, fv, mine, summary, opts, "aimed"), summary, aim, deep)
         results = [r for r in results if r.function != name] + mine
-    return results
+    # A function checked only through a property that calls it on every run (V-09).
+    return E.via_properties(view, results, summaries, lambda p: E.aimed_run(view, runner, p, aim, opts.max_examples))
 
 
 def _fuzz(view, runner, name: str, opts: Options) -> F.FuzzSummary:

@@ -19,9 +19,9 @@ from hypothesis.internal.conjecture import providers as _providers
 
 from seglam.syntax.span import Span
 from seglam.verifier import bounds as B
-from seglam.verifier.boundaries import candidates, sweep
+from seglam.verifier.boundaries import candidates, shaped_sweep, sweep
 from seglam.verifier.runner import Outcome
-from seglam.verifier.seeds import seeded
+from seglam.verifier.seeds import NotAValue, seeded
 from seglam.verifier.strategies import NoStrategy, arguments
 from seglam.verifier.view import FunctionView, ModuleView
 
@@ -160,7 +160,7 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
 
     findings: list[FuzzFinding] = []
     if aim is not None and test is not None:
-        findings += _sweep(fv, view, lifted, aim, check, known, is_property, name)
+        findings += _sweep(fv, view, runner, lifted, aim, check, known, is_property, name)
     if test is None:  # no parameters: one run is the whole domain
         try:
             body({})
@@ -190,12 +190,27 @@ def fuzz_function(view: ModuleView, runner, name: str, max_examples: int, max_le
                        next(iter(witness), None))
 
 
-def _sweep(fv, view, lifted, aim, check, known: set, is_property: bool, name: str) -> list[FuzzFinding]:
+def module_value(runner):
+    """An evaluator of expressions at module level on ``runner`` (an example's argument, a
+    default): their value, or :class:`.seeds.NotAValue` when the run faults (a name bound
+    only inside the example, such as a comprehension's variable, faults too)."""
+
+    def evaluate(expr):
+        out = runner.eval(expr)
+        if not out.ok:
+            raise NotAValue(out.fault or "no value")
+        return out.value
+
+    return evaluate
+
+
+def _sweep(fv, view, runner, lifted, aim, check, known: set, is_property: bool, name: str) -> list[FuzzFinding]:
     """Run the deterministic boundary sweep; its first ROUNDS distinct faults are findings."""
     params = [p.name for p in fv.params]
     per_param = [candidates(p.type, view, _independent(lifted.get(p.name)), aim) for p in fv.params]
     found: list[FuzzFinding] = []
-    for inputs in seeded(fv, view, aim) + sweep(params, per_param):
+    shaped = shaped_sweep(fv, view, aim, per_param)
+    for inputs in seeded(fv, view, aim, module_value(runner)) + shaped + sweep(params, per_param):
         try:
             check(inputs)
         except _Found as f:

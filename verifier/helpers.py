@@ -4,6 +4,8 @@ A *helper* is a function another (non-property) function of the module names: in
 its ``@requires``/``@ensures`` lambdas or as a value (``key=score``). The functions nobody
 calls are the *entry points*; every ``prop_*`` property is one too, and a function that only
 properties call stays an entry point (the cache calls it on whatever a request binds).
+Functions that call each other (a recursive-descent parser) are helpers when one of them
+has a caller outside their cycle; only a cycle nobody else calls is made of entry points.
 
 A helper receives only what its callers pass, so it is not fuzzed on its own: an input it can
 never receive must not refuse a program that is right on every input its entry point
@@ -22,7 +24,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from seglam.syntax import ast as A
-from seglam.verifier.report import REFUTED, UNKNOWN, Result
+from seglam.verifier import fuzz as F
+from seglam.verifier.report import PROVED, REFUTED, UNKNOWN, Result
+from seglam.verifier.values import render_call
 from seglam.verifier.view import ModuleView
 
 
@@ -38,8 +42,13 @@ def callers(view: ModuleView) -> dict[str, tuple[str, ...]]:
 
 def helpers(view: ModuleView) -> dict[str, tuple[str, ...]]:
     """The helpers of ``view`` -> their callers. A function is a helper when a function that
-    is not a property calls it and is not itself reached from it (mutual recursion with no
-    caller outside the cycle leaves both functions entry points)."""
+    is not a property and lies outside its cycle calls it or another function of its cycle
+    (its *cycle*: the functions it reaches that reach it back; a function in no cycle is a
+    cycle of its own). So a recursive-descent parser (``_parse_or`` -> ``_parse_and`` ->
+    ``_parse_not`` -> ``_parse_or``) entered from ``evaluate`` is judged through
+    ``evaluate``, every one of its functions: each receives only what the cycle passes on
+    from ``evaluate``. Only mutual recursion with no caller outside the cycle leaves its
+    functions entry points: nothing else tells what they receive."""
     graph = callers(view)
     calls: dict[str, set[str]] = {n: set() for n in graph}
     for callee, names in graph.items():
@@ -50,10 +59,16 @@ def helpers(view: ModuleView) -> dict[str, tuple[str, ...]]:
     for name, by in graph.items():
         if name in props:
             continue
-        below = _reached(calls, name)
-        if any(c not in props and c not in below for c in by):
+        cycle = cycle_of(calls, name)
+        if any(c not in props and c not in cycle for m in sorted(cycle) for c in graph[m]):
             out[name] = by
     return out
+
+
+def cycle_of(calls: dict[str, set[str]], name: str) -> frozenset[str]:
+    """``name`` and the functions it reaches that reach it back (its strongly connected
+    component in the graph ``calls``: function -> the functions it names)."""
+    return frozenset({name} | {m for m in _reached(calls, name) if name in _reached(calls, m)})
 
 
 def entry_points(view: ModuleView, helper_map: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -108,5 +123,25 @@ def through_callers(results: list[Result], helper_map: dict[str, tuple[str, ...]
                         reason="a helper: judged through its callers", notes=r.notes + (f"{seen} (an input no caller was shown to pass)",))
         if r.open:
             r = replace(r, evidence=evidence)
+        out.append(r)
+    return out
+
+
+def witnessed(view: ModuleView, runner, results: list[Result], helper_map: dict[str, tuple[str, ...]], max_examples: int) -> list[Result]:
+    """A helper's precondition that Z3 could not show satisfiable, shown so by an input that
+    meets it. An entry point gets its witness from its own Hypothesis run; a helper has none
+    (it is not fuzzed on its own), so it gets a run here whose only use is that witness: any
+    input that meets the precondition shows it satisfiable, and what the run finds on inputs
+    of its own is not a finding (no caller was shown to pass them)."""
+    out = []
+    for r in results:
+        if r.function in helper_map and r.kind == "precondition" and r.verdict == UNKNOWN:
+            try:
+                found = F.fuzz_function(view, runner, r.function, max_examples).witness
+            except Exception:  # noqa: BLE001 - a generator bug costs the witness, not the run
+                found = None
+            if found is not None:
+                r = replace(r, verdict=PROVED, method="hypothesis", reason="",
+                            notes=(f"witness: {render_call(r.function, found)} (a generated input)",))
         out.append(r)
     return out

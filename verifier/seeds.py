@@ -3,13 +3,17 @@
 A parser-like precondition (``parses(sequence)``, a paragraph in a fixed wording) is rarely
 met by generated text, but the module's examples (``assert solve("[ [") == "] ]"``) meet it.
 The aimed run (:mod:`.evidence`) starts from them: each seed, seeds joined and repeated past
-K, and small mutations that often keep the wording valid.
+K, and small mutations that often keep the wording valid. An example's argument need not be
+a literal: models pass a long story or table as a module constant (``assert solve(STORY) ==
+7``), and any argument the module can evaluate without inputs (a constant's name,
+``TABLE[1:]``, ``"a" * 3``) is evaluated at module level, as the example itself is.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 
 from seglam.syntax import ast as A
 from seglam.verifier.boundaries import SWEEP_CAP, Aim
@@ -19,19 +23,34 @@ from seglam.verifier.view import ModuleView
 _NOT_LITERAL = object()
 
 
-def seeded(fv, view: ModuleView, aim: Aim) -> list[dict]:
+class NotAValue(Exception):
+    """An argument expression the module cannot evaluate without inputs (it names a
+    comprehension's variable, or it faults)."""
+
+
+#: Evaluates an expression of the module's tree at module level (the example's own scope).
+Evaluate = Callable[[A.Expr], object]
+
+
+def _no_evaluation(expr: A.Expr) -> object:
+    raise NotAValue("no evaluator given")
+
+
+def seeded(fv, view: ModuleView, aim: Aim, evaluate: Evaluate = _no_evaluation) -> list[dict]:
     """Inputs grown from the calls of ``fv`` in the module's examples (``assert
-    solve("[ [") == "] ]"``) and from the inputs the caller gave for it (``view.seeds``: the
-    bindings of a request and its examples), which meet a parser-like precondition that
-    generated text rarely does: each seed, each pair of seeds joined (with a space and
-    without), each seed repeated past K, and each text seed's :func:`mutations`."""
+    solve("[ [") == "] ]"``, ``assert solve(STORY) == 7``: an argument that is not a literal
+    is given to ``evaluate``, which raises :class:`NotAValue` when the module cannot evaluate
+    it) and from the inputs the caller gave for it (``view.seeds``: the bindings of a request
+    and its examples), which meet a parser-like precondition that generated text rarely does:
+    each seed, each pair of seeds joined (with a space and without), each seed repeated past
+    K, and each text seed's :func:`mutations`."""
     names = [p.name for p in fv.params]
-    seeds = [s for s in (_with_defaults(dict(s), fv) for s in view.seeds.get(fv.name, ())) if s is not None]
+    seeds = [s for s in (_with_defaults(dict(s), fv, evaluate) for s in view.seeds.get(fv.name, ())) if s is not None]
     for ex in view.examples:
         for node in A.walk(ex):
             if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id == fv.name:
-                args = _call_args(node, names)
-                args = None if args is None else _with_defaults(args, fv)
+                args = _call_args(node, names, evaluate)
+                args = None if args is None else _with_defaults(args, fv, evaluate)
                 if args is not None and args not in seeds:
                     seeds.append(args)
     out = list(seeds)
@@ -107,24 +126,36 @@ def number_variants(text: str, limit: int = 12) -> list[str]:
     return out[: limit * len(NUMBER_VARIANTS)]
 
 
-def _call_args(call, names: list[str]) -> dict | None:
-    """The literal arguments of ``call`` by parameter name (those it leaves to their defaults
-    missing), or None when one is not a literal."""
-    if len(call.args) > len(names):
+def _call_args(call, names: list[str], evaluate: Evaluate) -> dict | None:
+    """The arguments of ``call`` by parameter name (those it leaves to their defaults
+    missing), or None when one is neither a literal nor evaluable at module level."""
+    if len(call.args) > len(names) or any(isinstance(a, A.Starred) for a in call.args):
         return None
     out = {}
     for name, arg in zip(names, call.args):
-        out[name] = _literal(arg)
+        out[name] = _value(arg, evaluate)
     for kw in call.keywords:
         if kw.name is None or kw.name not in names:
             return None
-        out[kw.name] = _literal(kw.value)
+        out[kw.name] = _value(kw.value, evaluate)
     if any(v is _NOT_LITERAL for v in out.values()):
         return None
     return out
 
 
-def _with_defaults(seed: dict, fv) -> dict | None:
+def _value(e: A.Expr, evaluate: Evaluate):
+    """``e``'s value: a literal read off the tree, anything else evaluated at module level
+    (``_NOT_LITERAL`` when it cannot be)."""
+    v = _literal(e)
+    if v is not _NOT_LITERAL:
+        return v
+    try:
+        return evaluate(e)
+    except NotAValue:
+        return _NOT_LITERAL
+
+
+def _with_defaults(seed: dict, fv, evaluate: Evaluate = _no_evaluation) -> dict | None:
     """``seed`` with each parameter it leaves out set to its literal default (a request whose
     wording has no hole for a defaulted parameter binds only the others, and an example may
     call without it); None when a parameter is still missing or ``seed`` names another.
@@ -135,7 +166,7 @@ def _with_defaults(seed: dict, fv) -> dict | None:
         return None
     for p in fv.params:
         if p.name not in seed:
-            value = _NOT_LITERAL if p.default is None else _literal(p.default)
+            value = _NOT_LITERAL if p.default is None else _value(p.default, evaluate)
             if value is _NOT_LITERAL:
                 return None
             seed[p.name] = value

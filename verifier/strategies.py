@@ -14,7 +14,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from seglam.verifier import typeview as T
-from seglam.verifier.boundaries import aimed_length, aimed_prim, widened
+from seglam.verifier.boundaries import SHAPE_SIZES, aimed_length, aimed_prim, is_list_type, shapeable, widened
 from seglam.verifier.bounds import Bounds
 from seglam.verifier.values import EnumLit, RecordLit
 from seglam.verifier.view import ModuleView
@@ -81,8 +81,14 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
 
     def sized(make):
         """``make(min_size, max_size)``; aimed, the length is drawn first (often past K)."""
-        if aim is None or depth > 0:  # nested collections stay small (the sweep tries long ones)
+        if aim is None:
             return make(lo, hi)
+        if depth > 0:
+            # Nested collections stay small (the sweep tries long ones): at most K. Before,
+            # they reached the aimed run's longest length (2K + 4, or past a number the
+            # program names: 51 for a matrix example's 50), and a matrix product's aimed
+            # run drew lists of 51 lists of 51 big ints, nearly all rejected (V-03).
+            return make(lo, max(min(hi, aim.bound), lo))
         top = b.max_len if b.max_len is not None else aim.max_len
         # one strategy per length, built once: building (and validating) a new one for
         # every draw took most of an aimed run's time
@@ -124,14 +130,28 @@ def for_type(t, view: ModuleView, bounds: Bounds | None = None, max_len: int = 8
 
 def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8, aim=None):
     """A strategy for a whole argument dict: independent parameters first, then those whose
-    bounds depend on another's length (``i < len(xs)``, ``len(ys) == len(xs)``)."""
-    from dataclasses import replace as _replace
-
+    bounds depend on another's length (``i < len(xs)``, ``len(ys) == len(xs)``); when the
+    lists must agree in shape, mixed with :func:`shaped` inputs."""
     params = list(fv.params)
     names = {p.name for p in params}
     dependent = [p for p in params if lifted.get(p.name) and any(d in names for d in lifted[p.name].dependent)]
     independent = [p for p in params if p not in dependent]
     base = st.fixed_dictionaries({p.name: for_type(p.type, view, lifted.get(p.name), max_len, 0, aim) for p in independent})
+    base = _dependent(base, dependent, view, lifted, max_len, aim)
+    if fv.has_precondition and shapeable(fv):
+        # Lists agree in shape by construction (``len(ys) == len(xs)`` included); only the
+        # other dependent parameters (``i < len(xs)``) are drawn after them.
+        rest = [p for p in dependent if not is_list_type(p.type)]
+        firsts = [p for p in params if p not in rest]
+        base = st.one_of(base, _dependent(shaped(firsts, view, lifted, max_len, aim), rest, view, lifted, max_len, aim))
+    return base
+
+
+def _dependent(base, dependent, view: ModuleView, lifted: dict, max_len: int, aim):
+    """``base`` (a strategy of argument dicts) with each of ``dependent`` drawn after the
+    parameters its bounds name."""
+    from dataclasses import replace as _replace
+
     for p in dependent:
         b = lifted[p.name]
         # one strategy per bounds, built once (not for every draw)
@@ -163,3 +183,33 @@ def arguments(fv, view: ModuleView, lifted: dict, max_len: int = 8, aim=None):
 
         base = base.flatmap(extend)
     return base
+
+
+def shaped(params, view: ModuleView, lifted: dict, max_len: int, aim):
+    """Argument dicts whose list parameters agree in shape (:mod:`.boundaries`, "shaped
+    inputs"): the outer lists of every list parameter have one length n, the lists nested in
+    them one length m (n itself half of the time: square), the leaves aimed values; the
+    other parameters as usual. A shape precondition (``len(a[0]) == len(b)``, rows of equal
+    length) that independent lists about never meet is met by the square ones."""
+    past = (aim.bound + 1,) if aim is not None else ()  # aimed: one past K as well
+    sizes = st.sampled_from(tuple(n for n in dict.fromkeys((*SHAPE_SIZES, 0, *past)) if aim is not None or n <= max_len))
+    dims = st.one_of(sizes.map(lambda n: (n, n)), st.tuples(sizes, sizes))
+    cache = functools.cache(
+        lambda n, m: st.fixed_dictionaries({
+            p.name: _square(p.type, view, (n, m), max_len, aim) if is_list_type(p.type) else
+            for_type(p.type, view, lifted.get(p.name), max_len, 0, aim)
+            for p in params
+        })
+    )
+    return dims.flatmap(lambda nm: cache(*nm))
+
+
+def _square(t, view: ModuleView, dims: tuple[int, int], max_len: int, aim, depth: int = 0):
+    """Lists of type ``t`` of length ``dims[0]`` at the top, ``dims[1]`` below; the leaves
+    of the (aimed, with ``aim``) strategy of their type."""
+    if not is_list_type(t):
+        return for_type(t, view, None, max_len, depth, aim)
+    n = dims[min(depth, 1)]
+    elem = t.elems[0] if T.kind(t) == "TupleType" else t.elem
+    lists = st.lists(_square(elem, view, dims, max_len, aim, depth + 1), min_size=n, max_size=n)
+    return lists.map(tuple) if T.kind(t) == "TupleType" else lists

@@ -84,6 +84,44 @@ def test_an_example_call_that_leaves_a_default_out_seeds_the_aimed_run():
     assert report.admissible, report.render()
 
 
+@pytest.mark.parametrize("examples", [
+    # a module constant (how models pass a long story), and constant expressions of them
+    'FIRST = "Add the numbers: 3 plus 4."\nSECOND = "Add the numbers: 1 plus 1 plus 1."\n'
+    'assert solve(FIRST) == 7\nassert solve(text=SECOND) == 3\n',
+    'HEAD = "Add the numbers: "\nTEXTS = ("3 plus 4", "1 plus 1 plus 1")\n'
+    'assert solve(HEAD + TEXTS[0] + ".") == 7\nassert solve(HEAD + TEXTS[1] + ".") == 3\n',
+])
+def test_an_example_whose_argument_is_a_module_constant_seeds_the_aimed_run(examples):
+    """V-02: ``assert solve(STORY) == 7`` met the precondition but seeded nothing (only
+    literal arguments did), so a one-wording parser had no valid aimed input."""
+    report = verify(PARSER + "\n\n" + examples, max_examples=10)
+    assert report.admissible, report.render()
+    counts = [int(r.evidence.split("no counterexample in ")[1].split()[0]) for r in _open(report)]
+    assert counts and min(counts) >= 10
+
+
+def test_an_example_argument_the_module_cannot_evaluate_seeds_nothing_and_breaks_nothing():
+    # `t` is bound only inside the example's generator: evaluated at module level, it faults.
+    source = PARSER + '\n\nTEXTS = ["Add the numbers: 3 plus 4."]\nassert all(solve(t) > 0 for t in TEXTS)\n'
+    report = verify(source, max_examples=10)
+    assert report.ok and not report.admissible, report.render()
+    assert [r for r in report.results if r.kind == "example" and r.verdict == "proved"]
+
+
+def test_seeded_evaluates_an_argument_that_is_not_a_literal():
+    from seglam.verifier.boundaries import aim_for
+    from seglam.verifier.fuzz import module_value
+    from seglam.verifier.load import load_program
+    from seglam.verifier.seeds import seeded
+
+    loaded = load_program(PARSER + '\n\nSTORY = "Add the numbers: 5."\nassert solve(STORY) == 5\n', "x.sgl")
+    view, fv = loaded.view, loaded.view.functions["solve"]
+    aim = aim_for(view, 8)
+    assert seeded(fv, view, aim) == []  # nothing to evaluate it with
+    texts = [d["text"] for d in seeded(fv, view, aim, module_value(loaded.runner))]
+    assert texts[0] == "Add the numbers: 5." and "Add the numbers: 0." in texts
+
+
 @pytest.mark.parametrize("bad", [["solve"], {"solve": "text"}, {"solve": [["text"]]}, {1: []}, {"solve": [{1: "x"}]}])
 def test_malformed_seeds_are_a_value_error(bad):
     with pytest.raises(ValueError, match="seeds"):

@@ -70,6 +70,37 @@ def test_mutual_recursion_without_an_outside_caller_leaves_both_entry_points():
     assert helpers(view) == {}
 
 
+def test_a_cycle_of_helpers_with_a_caller_outside_it_is_judged_through_that_caller():
+    # _step and _take call each other; total calls only _step. _take's only caller is in its
+    # cycle, yet it receives only what total passes on through _step (V-01).
+    view = _view(
+        "def _step(xs: list[int], i: int) -> int:\n    return 0 if i >= len(xs) else _take(xs, i)\n\n\n"
+        "def _take(xs: list[int], i: int) -> int:\n    return xs[i] + _step(xs, i + 1)\n\n\n"
+        "def total(xs: list[int]) -> int:\n    return _step(xs, 0)\n"
+    )
+    hs = helpers(view)
+    assert hs == {"_step": ("_take", "total"), "_take": ("_step",)}
+    assert entry_points(view, hs) == ("total",)
+    assert roots_of("_take", hs) == ("total",)
+
+
+def test_a_recursive_descent_parser_is_judged_through_its_entry_point():
+    view = _view((JUDGED / "bool_expr_descent.sgl").read_text(encoding="utf-8"))
+    hs = helpers(view)
+    assert set(hs) == {"_disjunction", "_conjunction", "_negation", "well_formed"}
+    assert entry_points(view, hs) == ("evaluate",)
+    assert all(roots_of(h, hs) == ("evaluate",) for h in hs)
+
+
+def test_a_cycle_called_only_by_a_property_stays_entry_points():
+    view = _view(
+        "def even(n: int) -> bool:\n    return True if n <= 0 else odd(n - 1)\n\n\n"
+        "def odd(n: int) -> bool:\n    return False if n <= 0 else even(n - 1)\n\n\n"
+        "def prop_parity(n: int) -> bool:\n    return even(n) != odd(n)\n"
+    )
+    assert helpers(view) == {}
+
+
 def test_a_function_named_in_a_contract_or_as_a_key_is_a_helper():
     view = _view(
         "def ok(s: str) -> bool:\n    return len(s) > 0\n\n\n"
@@ -113,6 +144,33 @@ def test_a_helpers_precondition_is_checked_where_it_is_called():
     bad = [r for r in report.results if r.failed]
     assert bad and not report.admissible, report.render()
     assert any(r.function == "digit_total" and "F-REQUIRES" in (r.actual or "") for r in bad), report.render()
+
+
+def test_a_recursive_descent_evaluator_is_admitted():
+    # Before, _conjunction and _negation were fuzzed on their own, and _negation(toks=[],
+    # i=0) refuted a program right on every expression evaluate accepts (V-01).
+    report = _verify("bool_expr_descent.sgl")
+    assert report.ok and report.admissible, report.render()
+    for h in ("_disjunction", "_conjunction", "_negation"):
+        assert all(r.verdict != REFUTED for r in report.results if r.function == h), report.render()
+
+
+def test_a_helpers_precondition_z3_cannot_settle_is_shown_satisfiable_by_a_generated_input():
+    # str.split() is outside the Z3 fragment, so Z3 leaves "precondition is satisfiable"
+    # unknown; an entry point's own Hypothesis run gives it a witness, a helper (not fuzzed on
+    # its own) gets one from a run of its own that only looks for that witness.
+    loaded = load_program(
+        "@requires(lambda s: len(s.split()) == 2)\n"
+        "def _second(s: str) -> str:\n    return s.split()[1]\n\n\n"
+        "@requires(lambda s: len(s.split()) == 2)\n"
+        "def second_word(s: str) -> str:\n    return _second(s)\n\n\n"
+        "assert second_word('a b') == 'b'\n",
+        "x.sgl",
+    )
+    report = verify_loaded(loaded, make_options(**OPTIONS))
+    pre = [r for r in report.results if r.function == "_second" and r.kind == "precondition"]
+    assert pre and all(r.verdict == PROVED and "witness: _second(" in r.notes[0] for r in pre), report.render()
+    assert report.ok and report.admissible, report.render()
 
 
 def test_a_helper_reached_only_through_a_property_is_judged_through_it():
