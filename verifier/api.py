@@ -24,6 +24,7 @@ from typing import Any
 from seglam.verifier import evidence as E
 from seglam.verifier import fuzz as F
 from seglam.verifier import helpers as H
+from seglam.verifier import library as L
 from seglam.verifier import worker
 from seglam.verifier.boundaries import aim_for
 from seglam.verifier.claims import Claims, Fuzzed
@@ -107,11 +108,14 @@ def verify_loaded(loaded, opts: Options) -> Report:
         view = replace(view, seeds={k: v for k, v in opts.seeds.items() if k in view.functions})
     timings: dict[str, float] = {}
     z3run = None
-    names = list(view.functions)
+    # The standard library's functions were verified when it shipped (:mod:`.library`).
+    library = L.library_modules(loaded.program)
+    shipped = L.library_functions(view.functions, library)
+    names = [n for n in view.functions if n not in shipped]
     # Helpers are judged through their callers (:mod:`.helpers`): only entry points and
     # properties are fuzzed on inputs of their own.
     helper_map = {k: v for k, v in H.helpers(view).items() if k not in opts.entries}
-    entries = list(H.entry_points(view, helper_map))
+    entries = [n for n in H.entry_points(view, helper_map) if n not in shipped]
     t0 = time.perf_counter()
     if opts.z3:
         z3opts = Z3Options(opts.bound, opts.budget, 0)
@@ -176,7 +180,7 @@ def verify_loaded(loaded, opts: Options) -> Report:
     z3_messages = []
     if z3run is not None:
         z3_messages = charge_in_order(view, [m for m in messages + own if not isinstance(m, (Fuzzed, worker.LaneEnd))], z3opts)
-    results += H.through_callers(merge(view, runner, z3_messages, stopped, fuzzed, opts), helper_map)
+    results += H.through_callers(merge(view, runner, z3_messages, stopped, fuzzed, opts, shipped), helper_map)
     if opts.hypothesis:
         results = H.witnessed(view, runner, results, helper_map, opts.max_examples)
     timings["replay"] = time.perf_counter() - t4
@@ -190,7 +194,7 @@ def verify_loaded(loaded, opts: Options) -> Report:
     timings["total"] = time.perf_counter() - t0
     order = {None: -1, **{n: i for i, n in enumerate(view.functions)}}
     results.sort(key=lambda r: sort_key(r, order))
-    return Report(filename, tuple(results), None, timings)
+    return Report(filename, tuple(results), None, timings, library)
 
 
 def _aim(view, runner, results: list[Result], opts: Options, helpers: frozenset = frozenset()) -> list[Result]:
@@ -232,8 +236,10 @@ def _fuzz_back(view, runner, opts: Options, claims: Claims, names: list[str], se
         send(Fuzzed(names[i], summary))
 
 
-def merge(view: ModuleView, runner, messages, stopped, fuzzed, opts: Options) -> list[Result]:
-    """One result per obligation: Z3 verdicts (replayed), Hypothesis findings, unknowns."""
+def merge(view: ModuleView, runner, messages, stopped, fuzzed, opts: Options,
+          shipped: frozenset[str] = frozenset()) -> list[Result]:
+    """One result per obligation: Z3 verdicts (replayed), Hypothesis findings, unknowns;
+    none for the functions in ``shipped`` (the standard library's, verified already)."""
     plans = {m.function: m for m in messages if isinstance(m, Plan)}
     findings = {}
     for m in messages:
@@ -241,6 +247,8 @@ def merge(view: ModuleView, runner, messages, stopped, fuzzed, opts: Options) ->
             findings[(m.obligation.function, m.obligation.kind, m.obligation.title, m.obligation.span, m.obligation.code)] = m
     out: list[Result] = []
     for name, fv in view.functions.items():
+        if name in shipped:
+            continue
         summary = fuzzed.get(name)
         plan = plans.get(name)
         fn_results: list[Result] = []

@@ -179,6 +179,9 @@ class Report:
     results: tuple[Result, ...]
     error: str | None = None  # a check error: the program never got to verification
     timings: dict = field(default_factory=dict, compare=False)  # seconds per phase; never in JSON
+    #: the standard library's modules the program imports, whose functions' own obligations
+    #: were verified when the library shipped and are not repeated (seglam.verifier.library)
+    library: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -223,6 +226,7 @@ class Report:
             "error": self.error,
             "summary": self.by_verdict(),
             "obligations": [r.to_json(self.filename) for r in self.results],
+            "library": list(self.library),
         }
 
     def json_text(self) -> str:
@@ -234,6 +238,10 @@ class Report:
         if self.error is not None:
             lines.append(self.error)
             return "\n".join(lines)
+        if self.library:
+            lines.append(f"  standard library: {', '.join(self.library)} (verified when it ships: "
+                         f"seglam verify stdlib/; its functions' own obligations are not repeated here, "
+                         f"their calls' are)")
         current, shown = object(), None
         for r in self.results:
             if r.function != current:
