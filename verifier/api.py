@@ -27,7 +27,7 @@ from seglam.verifier import helpers as H
 from seglam.verifier import library as L
 from seglam.verifier import worker
 from seglam.verifier.boundaries import aim_for
-from seglam.verifier.claims import Claims, Fuzzed
+from seglam.verifier.claims import Claims, Fuzzed, Spending
 from seglam.verifier.examples import run_examples
 from seglam.verifier.explain import explain
 from seglam.verifier.load import load_program
@@ -35,7 +35,7 @@ from seglam.verifier.report import BOUNDED, PROVED, REFUTED, UNKNOWN, Report, Re
 from seglam.verifier.runner import Outcome, shown
 from seglam.verifier.values import render_call
 from seglam.verifier.view import ModuleView
-from seglam.verifier.z3pass import Finding, Plan, Z3Options, charge_in_order, run_function
+from seglam.verifier.z3pass import Finding, Plan, Z3Options, charge_in_order, run_function, total_budget
 
 
 @dataclass(frozen=True)
@@ -121,13 +121,14 @@ def verify_loaded(loaded, opts: Options) -> Report:
         z3opts = Z3Options(opts.bound, opts.budget, 0)
         deadline = time.monotonic() + opts.timeout
         zclaims = worker.make_claims(len(names))
+        spending = worker.make_spending(len(names))
         claims = worker.make_claims(len(entries) if opts.hypothesis else 0)
 
         def job_for(i: int):
-            return lambda send: run_function(view, names[i], z3opts, send)
+            return lambda send: _z3_job(view, names, i, z3opts, spending, send)
 
         def lane(send) -> None:
-            send(worker.LaneEnd(worker.run_lane(zclaims, Claims.front, job_for, send, deadline)))
+            send(worker.LaneEnd(worker.run_lane(zclaims, Claims.in_order, job_for, send, deadline)))
             _fuzz_back(view, runner, opts, claims, entries, send)
 
         z3run = worker.start_job(lane)
@@ -149,13 +150,14 @@ def verify_loaded(loaded, opts: Options) -> Report:
         fuzzed[entries[i]] = _fuzz(view, runner, entries[i], opts)
     timings["hypothesis"] = time.perf_counter() - t2
 
-    # Then this process checks functions' Z3 obligations too, from the back, while the
-    # worker takes them from the front.
+    # Then this process checks functions' Z3 obligations too, taking the next one in source
+    # order as the worker does (both from the front: a function's earlier ones are then
+    # done or nearly, so the work past the call's total can be left out, _z3_job).
     t3 = time.perf_counter()
     own: list = []
     own_stopped = None
     if z3run is not None:
-        own_stopped = worker.run_lane(zclaims, Claims.back, job_for, own.append, deadline, pump=z3run.drain)
+        own_stopped = worker.run_lane(zclaims, Claims.in_order, job_for, own.append, deadline, pump=z3run.drain)
     timings["z3_here"] = time.perf_counter() - t3
     t6 = time.perf_counter()
     messages, stopped = z3run.collect(opts.timeout) if z3run is not None else ([], None)
@@ -195,6 +197,26 @@ def verify_loaded(loaded, opts: Options) -> Report:
     order = {None: -1, **{n: i for i, n in enumerate(view.functions)}}
     results.sort(key=lambda r: sort_key(r, order))
     return Report(filename, tuple(results), None, timings, library)
+
+
+def _z3_job(view, names: list[str], i: int, options: Z3Options, spending: Spending, send) -> None:
+    """Function ``i``'s Z3 checks, in whichever process claimed it. Both processes claim in
+    source order, so the functions before ``i`` are done or being done: when all are done,
+    their spend starts this function's meter (its checks past the call's total are not
+    solved, as :func:`charge_in_order` would throw them away), and a function whose earlier
+    ones spent the total is not solved at all; what it spent is recorded for later ones."""
+    spent = [0]
+
+    def counted(message) -> None:
+        if isinstance(message, Finding) and message.spent:
+            spent[0] += message.spent
+        send(message)
+
+    before = spending.before(i)
+    total = total_budget(options)
+    run_function(view, names[i], options, counted, None if before is None else [before],
+                 lambda: spending.discarded(i, total))
+    spending.finish(i, spent[0])
 
 
 def _aim(view, runner, results: list[Result], opts: Options, helpers: frozenset = frozenset()) -> list[Result]:

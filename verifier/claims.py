@@ -17,6 +17,47 @@ from dataclasses import dataclass
 LOCK_WAIT = 2.0
 
 
+class Spending:
+    """What each function's Z3 checks spent (rlimit units), written by whichever process
+    checked it, shared like :class:`Claims`: from it, which functions' verdicts the call's
+    total budget will throw away (:func:`seglam.verifier.z3pass.charge_in_order`), so that
+    no process solves them. Each slot is written once, by the one process that claimed its
+    function, before that function is marked done; a reader that sees a slot late only
+    solves in vain, as every process did before."""
+
+    def __init__(self, n: int, ctx=None) -> None:
+        if ctx is None:
+            self._spent, self._done = [0] * n, [0] * n
+        else:
+            self._spent, self._done = ctx.Array("q", n, lock=False), ctx.Array("b", n, lock=False)
+
+    def finish(self, i: int, spent: int) -> None:
+        """Function ``i`` is checked and spent ``spent``."""
+        self._spent[i] = spent
+        self._done[i] = 1
+
+    def before(self, i: int) -> int | None:
+        """What the functions before ``i`` spent, when all of them are done, else None."""
+        total = 0
+        for k in range(i):
+            if not self._done[k]:
+                return None
+            total += self._spent[k]
+        return total
+
+    def discarded(self, i: int, budget: int) -> bool:
+        """The functions before ``i`` that are done, each done one before it, spent more
+        than ``budget``: every verdict of function ``i`` would be thrown away."""
+        total = 0
+        for k in range(i):
+            if not self._done[k]:
+                return False
+            total += self._spent[k]
+            if total > budget:
+                return True
+        return False
+
+
 @dataclass(frozen=True)
 class Fuzzed:
     """A worker's Hypothesis summary of one function (a message to the parent)."""
@@ -42,6 +83,11 @@ class Claims:
     def back(self) -> int | None:
         return self._take(front=False)
 
+    def in_order(self) -> int | None:
+        """The lowest index not handed out: how the Z3 lanes share functions, both in
+        source order (:class:`Spending`)."""
+        return self._take(front=True)
+
     def _take(self, front: bool) -> int | None:
         if self._lock is not None and not self._lock.acquire(timeout=LOCK_WAIT):
             return None
@@ -59,4 +105,4 @@ class Claims:
                 self._lock.release()
 
 
-__all__ = ["Claims", "Fuzzed"]
+__all__ = ["Claims", "Fuzzed", "Spending"]

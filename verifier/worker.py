@@ -19,7 +19,7 @@ import signal
 import time
 from dataclasses import dataclass
 
-from seglam.verifier.claims import Claims
+from seglam.verifier.claims import Claims, Spending
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,11 @@ def _fork():
 def make_claims(n: int) -> Claims:
     """Claims on ``n`` functions, shared with a worker forked after this call."""
     return Claims(n, _fork())
+
+
+def make_spending(n: int) -> Spending:
+    """What ``n`` functions' Z3 checks spend, shared with a worker forked after this call."""
+    return Spending(n, _fork())
 
 
 def start_job(job) -> Z3Run:

@@ -352,9 +352,12 @@ def budget_spent(options: Z3Options) -> str:
     return f"the verify call's total solver budget is spent (rlimit {total_budget(options)})"
 
 
-def run_function(view: ModuleView, name: str, options: Z3Options, send, meter: list | None = None) -> None:
+def run_function(view: ModuleView, name: str, options: Z3Options, send, meter: list | None = None,
+                 discarded=None) -> None:
     """Check ``name``'s obligations in order; report its Plan, then one Finding each. Once
-    ``meter`` (rlimit units spent so far) passes the call's total, the rest are ``unknown``.
+    ``meter`` (rlimit units spent so far) passes the call's total, the rest are ``unknown``;
+    so are they, unsolved, once ``discarded()`` says that the functions before this one spent
+    the total (:func:`charge_in_order` would throw their verdicts away).
 
     The function is encoded and solved in a Z3 context of its own (:mod:`.context`), so
     its results do not depend on what Z3 work this process did before, nor on which process
@@ -362,10 +365,14 @@ def run_function(view: ModuleView, name: str, options: Z3Options, send, meter: l
     z3.set_param("smt.random_seed", options.seed)
     z3.set_param("sat.random_seed", options.seed)
     with fresh_context():
-        _check_function(view, name, options, send, [0] if meter is None else meter)
+        _check_function(view, name, options, send, [0] if meter is None else meter, discarded or _never)
 
 
-def _check_function(view: ModuleView, name: str, options: Z3Options, send, meter: list) -> None:
+def _never() -> bool:
+    return False
+
+
+def _check_function(view: ModuleView, name: str, options: Z3Options, send, meter: list, discarded) -> None:
     total = total_budget(options)
     plan, jobs, extra = plan_function(view, name, options, {})
     send(plan)
@@ -374,7 +381,7 @@ def _check_function(view: ModuleView, name: str, options: Z3Options, send, meter
         if formulas is None:
             send(Finding(ob, "unknown", fe.bounded, None, unknown_reasons.get(ob, "outside the Z3 fragment"), (), fe.bound))
             continue
-        if meter[0] > total:
+        if meter[0] > total or discarded():
             send(Finding(ob, "unknown", fe.bounded, None, budget_spent(options), (), fe.bound))
             continue
         before = meter[0]

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 import z3
 
+from seglam.verifier import api as api_module
 from seglam.verifier import claims as claims_module
+from seglam.verifier import z3pass as z3pass_module
 from seglam.verifier import diff, verify
 from seglam.verifier import runner as runner_module
 from seglam.verifier import worker
@@ -87,15 +89,45 @@ def test_a_verify_after_unrelated_z3_work_reports_what_a_fresh_process_does(fres
 
 def test_which_process_checks_which_function_does_not_change_the_report(fresh, monkeypatch):
     _unrelated_z3_work()
-    # Every function to the worker (this process claims none from the back), then every
-    # function to this process (the worker claims none from the front).
+    # Every Z3 function to the worker (this process's lane, the one given a pump, claims
+    # none), then every one to this process (the worker's lane claims none); the same for
+    # Hypothesis (the worker fuzzes from the back, this process from the front).
+    lane = worker.run_lane
+
+    def only(here: bool):
+        return lambda claims, take, job_for, send, deadline, pump=None: (
+            lane(claims, take, job_for, send, deadline, pump) if (pump is not None) == here else None)
+
     never = lambda self: None  # noqa: E731
     with monkeypatch.context() as m:
+        m.setattr(worker, "run_lane", only(here=False))
         m.setattr(claims_module.Claims, "back", never)
         assert _report() == fresh
     with monkeypatch.context() as m:
-        m.setattr(claims_module.Claims, "front", never)
+        m.setattr(worker, "run_lane", only(here=True))
         assert _report() == fresh
+
+
+def test_a_function_whose_earlier_ones_spent_the_total_is_not_solved(monkeypatch):
+    # Its verdicts would be thrown away by the charging in source order: solving them only
+    # cost time (stdlib/text.sgl solved 59.2M rlimit units to keep 30M). A total of one
+    # obligation's budget is passed by the first function here; the report is the same with
+    # the skip as without it. In one process (no fork), so that the checks can be counted.
+    monkeypatch.setattr(worker, "_fork", lambda: None)
+    spent: list[int] = []
+    real = z3pass_module._spend
+    monkeypatch.setattr(z3pass_module, "_spend", lambda s, before, meter: spent.append(1) or real(s, before, meter))
+    options = dict(OPTIONS, hypothesis=False, budget=200_000)
+    small = z3pass_module.Z3Options(8, 200_000, 0, 1)
+    monkeypatch.setattr(api_module, "Z3Options", lambda bound, budget, seed: small)
+    with_skip = verify(SOURCE.read_text(), **options).json_text()
+    skipped = len(spent)
+    spent.clear()
+    monkeypatch.setattr(claims_module.Spending, "discarded", lambda self, i, budget: False)
+    monkeypatch.setattr(claims_module.Spending, "before", lambda self, i: None)
+    without = verify(SOURCE.read_text(), **options).json_text()
+    assert with_skip == without and "total solver budget is spent" in without
+    assert skipped < len(spent), (skipped, len(spent))
 
 
 def test_without_fork_the_report_is_the_same(fresh, monkeypatch):
