@@ -99,6 +99,14 @@ def power_mod(base_bits: int, exp_bits: int, mod_bits: int) -> int:
     return exp_bits // EXP_BITS + (exp_bits + exp_bits // 4) * step + div(base_bits, mod_bits)
 
 
+def round_int(bits: int, k: int) -> int:
+    """``round(a, -k)`` of an int of ``bits`` bits with ``10**k`` no larger than about ``a``
+    (a smaller ``a`` rounds to 0 without work): ``10**k``, a division by it and a
+    multiplication back."""
+    p_bits = k * 3322 // 1000 + 1
+    return power(4, k, p_bits) + div(bits, p_bits) + mul(max(1, bits - p_bits + 1), p_bits) + linear(bits)
+
+
 def int_to_str(bits: int) -> int:
     """``str(n)`` / ``repr`` / f-string of an int: quadratic in CPython 3.11."""
     w = words(bits)

@@ -526,7 +526,20 @@ def b_round(ctx, number, ndigits=None):
         if isinstance(number, decimal.Decimal):
             return _to_int_from_decimal(ctx, number.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
         return round(number)
+    if isinstance(number, int) and ndigits < 0:
+        return _round_int(ctx, number, -ndigits)
     return round(number, ndigits)
+
+
+def _round_int(ctx, number: int, k: int) -> int:
+    """``round(number, -k)``: CPython computes ``10**k`` whatever ``k`` is, so an int smaller
+    than ``10**(k-1)`` (by bit length) rounds to 0 without work, and any other is charged
+    before the work (cost.round_int) and its result size-checked."""
+    bits = abs(number).bit_length()
+    if bits * 1000 < (k - 1) * 3321:  # |number| < 2**bits <= 10**(k-1): nearer to 0 than to 10**k
+        return 0
+    ctx.spend(cost.round_int(bits, k))
+    return ctx.check_int(round(number, -k))
 
 
 def b_hex(ctx, x):
