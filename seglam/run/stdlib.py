@@ -45,7 +45,7 @@ import math
 import operator
 from typing import Any, Callable
 
-from seglam.run import cost
+from seglam.run import cost, decimalwork
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault, none_attribute
@@ -397,9 +397,7 @@ def b_reversed(ctx, seq):
 
 
 def _to_int_from_decimal(ctx: RunContext, d: decimal.Decimal) -> int:
-    if d.is_finite() and d.adjusted() > ctx.max_int_bits * 0.302 + 2:
-        raise ctx.int_bits_fault(int(d.adjusted() * 3.33))
-    return ctx.check_int(int(d))
+    return decimalwork.to_int(ctx, d, int)
 
 
 def b_int(ctx, x=0, base=None):
@@ -524,6 +522,8 @@ def b_range(ctx, *args):
 def b_round(ctx, number, ndigits=None):
     if ndigits is None:
         if isinstance(number, decimal.Decimal):
+            if number.is_finite():  # a pass over the coefficient, then int() of the integral value
+                ctx.spend(cost.decimal_digits(decimalwork.digits(number)))
             return _to_int_from_decimal(ctx, number.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
         return round(number)
     if isinstance(number, int) and ndigits < 0:
