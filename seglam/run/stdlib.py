@@ -100,7 +100,15 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
         n = len(a) + len(b)
         _seq_cap(ctx, a, n)
         ctx.charge(n)
-    return a + b
+        return a + b
+    r = a + b
+    if type(r) is int:  # a bool operand (n + True): checked like any int sum, as op_sub and the compiled backend do
+        if r.bit_length() > ctx.max_int_bits:
+            raise ctx.int_bits_fault(r.bit_length())
+        if -_SMALL < r < _SMALL:
+            return r
+        return ctx.spend(cost.linear(abs(r).bit_length())) or r
+    return r
 
 
 def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
