@@ -28,6 +28,14 @@ def digits(d: decimal.Decimal) -> int:
     return d.adjusted() - exponent(d) + 1
 
 
+def pass_cost(value) -> int:
+    """The fuel of a pass over a Decimal's coefficient (``str``, ``repr``, ``format``,
+    ``float()``, hashing): ``cost.decimal_digits`` of its digits; 0 for anything else."""
+    if type(value) is not decimal.Decimal or not value.is_finite():
+        return 0
+    return cost.decimal_digits(value.adjusted() - exponent(value) + 1)
+
+
 def _too_big(ctx: RunContext, bits_over: int):
     """F-INT-SIZE for an int known to have more than ``bits_over`` bits (at least the cap)."""
     return ctx.int_bits_fault(bits_over + 1)

@@ -422,7 +422,7 @@ def b_int(ctx, x=0, base=None):
 
 
 def b_float(ctx, x=0.0):
-    return float(x)
+    return ctx.spend(decimalwork.pass_cost(x)) or float(x)
 
 
 def b_str(ctx, x=""):
