@@ -38,6 +38,8 @@ COLLIDING_SLOW_PER_STEP = 2
 #: each item ``list.index`` looks at): CPython compares up to the shorter one, and ``<`` on
 #: 2-byte characters takes about 1.6 ns a character.
 TEXT_CHARS = 256
+#: Coefficient digits per fuel step of a pass over a Decimal (``str`` takes about 6 ns a digit).
+DECIMAL_DIGITS = 32
 
 
 _BITWISE = ("&", "|", "^")
@@ -97,6 +99,28 @@ def power_mod(base_bits: int, exp_bits: int, mod_bits: int) -> int:
     reducing ``a`` modulo ``m``."""
     step = mul(mod_bits, mod_bits) + div(2 * mod_bits, mod_bits)
     return exp_bits // EXP_BITS + (exp_bits + exp_bits // 4) * step + div(base_bits, mod_bits)
+
+
+def round_int(bits: int, k: int) -> int:
+    """``round(a, -k)`` of an int of ``bits`` bits with ``10**k`` no larger than about ``a``
+    (a smaller ``a`` rounds to 0 without work): ``10**k``, a division by it and a
+    multiplication back."""
+    p_bits = k * 3322 // 1000 + 1
+    return power(4, k, p_bits) + div(bits, p_bits) + mul(max(1, bits - p_bits + 1), p_bits) + linear(bits)
+
+
+def decimal_digits(digits: int) -> int:
+    """A pass over a Decimal's coefficient of ``digits`` digits."""
+    return digits // DECIMAL_DIGITS
+
+
+def decimal_ratio(digits: int, k: int) -> int:
+    """``as_integer_ratio()`` of a Decimal of ``digits`` coefficient digits (trailing zeros
+    taken off) and exponent ``-k`` (``k > 0``): reading the coefficient as an int, ``10**k``
+    and the gcd that reduces the fraction."""
+    c_bits = digits * 3322 // 1000 + 1
+    p_bits = k * 3322 // 1000 + 1
+    return str_to_int(digits) + power(4, k, p_bits) + gcd(c_bits, p_bits)
 
 
 def int_to_str(bits: int) -> int:

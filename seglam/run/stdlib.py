@@ -45,7 +45,7 @@ import math
 import operator
 from typing import Any, Callable
 
-from seglam.run import cost
+from seglam.run import cost, decimalwork
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.decimal_context import DECIMAL_CONTEXT
 from seglam.run.faults import Fault, none_attribute
@@ -100,7 +100,15 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
         n = len(a) + len(b)
         _seq_cap(ctx, a, n)
         ctx.charge(n)
-    return a + b
+        return a + b
+    r = a + b
+    if type(r) is int:  # a bool operand (n + True): checked like any int sum, as op_sub and the compiled backend do
+        if r.bit_length() > ctx.max_int_bits:
+            raise ctx.int_bits_fault(r.bit_length())
+        if -_SMALL < r < _SMALL:
+            return r
+        return ctx.spend(cost.linear(abs(r).bit_length())) or r
+    return r
 
 
 def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
@@ -397,9 +405,7 @@ def b_reversed(ctx, seq):
 
 
 def _to_int_from_decimal(ctx: RunContext, d: decimal.Decimal) -> int:
-    if d.is_finite() and d.adjusted() > ctx.max_int_bits * 0.302 + 2:
-        raise ctx.int_bits_fault(int(d.adjusted() * 3.33))
-    return ctx.check_int(int(d))
+    return decimalwork.to_int(ctx, d, int)
 
 
 def b_int(ctx, x=0, base=None):
@@ -416,7 +422,7 @@ def b_int(ctx, x=0, base=None):
 
 
 def b_float(ctx, x=0.0):
-    return float(x)
+    return ctx.spend(decimalwork.pass_cost(x)) or float(x)
 
 
 def b_str(ctx, x=""):
@@ -524,9 +530,24 @@ def b_range(ctx, *args):
 def b_round(ctx, number, ndigits=None):
     if ndigits is None:
         if isinstance(number, decimal.Decimal):
+            if number.is_finite():  # a pass over the coefficient, then int() of the integral value
+                ctx.spend(cost.decimal_digits(decimalwork.digits(number)))
             return _to_int_from_decimal(ctx, number.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
         return round(number)
+    if isinstance(number, int) and ndigits < 0:
+        return _round_int(ctx, number, -ndigits)
     return round(number, ndigits)
+
+
+def _round_int(ctx, number: int, k: int) -> int:
+    """``round(number, -k)``: CPython computes ``10**k`` whatever ``k`` is, so an int smaller
+    than ``10**(k-1)`` (by bit length) rounds to 0 without work, and any other is charged
+    before the work (cost.round_int) and its result size-checked."""
+    bits = abs(number).bit_length()
+    if bits * 1000 < (k - 1) * 3321:  # |number| < 2**bits <= 10**(k-1): nearer to 0 than to 10**k
+        return 0
+    ctx.spend(cost.round_int(bits, k))
+    return ctx.check_int(round(number, -k))
 
 
 def b_hex(ctx, x):

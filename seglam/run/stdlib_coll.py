@@ -12,6 +12,7 @@ import datetime
 import decimal
 from typing import Any, Callable
 
+from seglam.run import decimalwork
 from seglam.run.context import RunContext
 from seglam.run.cost import linear
 from seglam.run.faults import Fault
@@ -349,10 +350,11 @@ DECIMAL_METHODS: dict[str, Callable] = {
     for n in (
         "sqrt", "exp", "ln", "log10", "normalize", "adjusted", "copy_abs", "copy_negate",
         "copy_sign", "is_finite", "is_infinite", "is_nan", "is_signed", "is_zero", "compare",
-        "max", "min", "as_integer_ratio", "is_normal",
+        "max", "min", "is_normal",
     )
 }
-DECIMAL_METHODS.update(quantize=decimal_quantize, to_integral_value=decimal_to_integral, to_integral=decimal_to_integral)
+DECIMAL_METHODS.update(quantize=decimal_quantize, to_integral_value=decimal_to_integral, to_integral=decimal_to_integral,
+                       as_integer_ratio=decimalwork.as_integer_ratio)
 
 
 def date_strftime(ctx: RunContext, d: datetime.date, fmt: str) -> str:

@@ -22,7 +22,7 @@ import math
 import functools
 from typing import Any, Iterable
 
-from seglam.run import cost
+from seglam.run import cost, decimalwork
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault, none_attribute, none_used
 from seglam.run.ordering import SET_TYPES, charge_order, ordered
@@ -433,8 +433,9 @@ def _seq(ctx, value, open_, close, out, budget, active) -> None:
 
 def _decimal_str(ctx: RunContext, d: decimal.Decimal) -> str:
     # str(Decimal) switches to exponent notation for large exponents, so its length is
-    # bounded by the digits (at most 28 from arithmetic, or the literal's own length).
-    return str(d)
+    # bounded by the digits (at most 28 from arithmetic, or the literal's own length), and
+    # charged by them.
+    return ctx.spend(decimalwork.pass_cost(d)) or str(d)
 
 
 def seglam_str(ctx: RunContext, value: Any) -> str:
@@ -448,7 +449,7 @@ def seglam_str(ctx: RunContext, value: Any) -> str:
     if t in (bool, float) or value is None:
         return str(value)
     if isinstance(value, (decimal.Decimal, datetime.date, datetime.timedelta, enum.Enum)):
-        return str(value)
+        return ctx.spend(decimalwork.pass_cost(value)) or str(value)
     return seglam_repr(ctx, value)
 
 

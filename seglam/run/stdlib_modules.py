@@ -32,7 +32,7 @@ import statistics
 import string
 from typing import Any, Callable
 
-from seglam.run import cost
+from seglam.run import cost, decimalwork
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import iterate
@@ -122,8 +122,8 @@ def math_prod(ctx: RunContext, items: Any, *, start: Any = 1) -> Any:
 def _integral(fn: Callable) -> Callable:
     """floor/ceil/trunc: a Decimal like 1E+100000 would make a 330 000-bit int."""
     def impl(ctx: RunContext, x: Any) -> int:
-        if isinstance(x, decimal.Decimal) and x.is_finite() and x.adjusted() > ctx.max_int_bits * 0.302 + 2:
-            raise ctx.int_bits_fault(int(x.adjusted() * 3.33))
+        if isinstance(x, decimal.Decimal):
+            return decimalwork.to_int(ctx, x, fn)
         return fn(x)
 
     impl.__name__ = fn.__name__

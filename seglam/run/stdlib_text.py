@@ -17,7 +17,7 @@ import re
 import string
 from typing import Any
 
-from seglam.run import cost
+from seglam.run import cost, decimalwork
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault, none_used
 from seglam.run.stdlib_coll import getitem
@@ -62,6 +62,7 @@ def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spe
         # 'f' of Decimal('1E+999999') writes a million digits: estimate before formatting.
         if abs(value.adjusted()) > ctx.max_str_len:
             raise ctx.str_fault(abs(value.adjusted()))
+        ctx.spend(decimalwork.pass_cost(value))
     if isinstance(value, enum.Enum):
         value = str(value)
     if t is int:
@@ -146,6 +147,7 @@ def _shown_args(ctx: RunContext, args: Any) -> Any:
 
 
 def _shown(ctx: RunContext, value: Any) -> Any:
+    ctx.spend(decimalwork.pass_cost(value))  # %s, %f... of a Decimal read its digits
     if type(value) in _SHOWN_AS_IS or isinstance(value, (enum.Enum, datetime.date, datetime.timedelta)):
         return value
     return _Shown(ctx, value)

@@ -24,7 +24,7 @@ import decimal
 import itertools
 from typing import Any, Iterable
 
-from seglam.run import cost
+from seglam.run import cost, decimalwork
 from seglam.run.context import BULK_UNIT
 from seglam.run.values import FrozenDict, FrozenList, FrozenSet
 
@@ -214,7 +214,10 @@ def key_cost(ctx: Any, key: Any) -> int:
     if t in _PLAIN:
         return 0
     if t is decimal.Decimal:
-        return _collisions(ctx, key, ("D", str(key))) // cost.COLLIDING_SLOW_PER_STEP
+        work = decimalwork.pass_cost(key)  # hashing it reads its digits (before they are recorded)
+        if work > ctx.limits.fuel:
+            return work
+        return work + _collisions(ctx, key, ("D", str(key))) // cost.COLLIDING_SLOW_PER_STEP
     if t is tuple and len(key) < BULK_UNIT and set(map(type, key)) <= _NO_LEAVES \
             and (not key or (-cost.WIDE_KEY < min(key) and max(key) < cost.WIDE_KEY)):
         return 0  # the common key: a pair of small ints

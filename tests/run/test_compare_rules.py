@@ -260,7 +260,7 @@ def test_at_the_estimates_boundary_the_exact_size_check_decides():
         S.op_pow(_ctx(max_int_bits=64), 3, 64)  # estimate (2 - 1) * 64 bits, 102 in fact
     assert (info.value.code, info.value.message) == ("F-INT-SIZE", "integer too large: more than 64 bits")
     with pytest.raises(Fault) as info:
-        S.b_int(_ctx(max_int_bits=1000), Decimal("1E+304"))  # adjusted() 304 == 1000 * 0.302 + 2
+        S.b_int(_ctx(max_int_bits=1000), Decimal("9E+301"))  # adjusted() 301: 301 * 3321 < 1000 * 1000
     assert (info.value.code, info.value.message) == ("F-INT-SIZE", "integer too large: more than 1000 bits")
 
 

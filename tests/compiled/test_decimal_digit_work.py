@@ -1,0 +1,58 @@
+"""A Decimal keeps every digit it was written with (``Decimal(s)``, ``parse_decimal``, an
+argument, a pattern hole), so the operations that read its coefficient are charged by its
+digits (SPEC.md §10, ``cost.decimal_digits``: ``digits // 32``), before the work and the same
+on both backends: ``str``, ``repr``, f-strings and ``format``, ``%``-formatting, ``float()``
+and hashing (a set or dict key). Found by a red-team run (H-04): each of these cost 1 fuel
+and about 3 ms on a million-digit Decimal."""
+
+from __future__ import annotations
+
+import pytest
+
+import seglam
+from seglam.run import cost
+from seglam.run.faults import Fault
+from seglam.run.limits import Limits
+
+BACKENDS = ("compiled", "reference")
+BIG = "7" * 200_000 + ".5"
+DIGITS = 200_001
+
+
+def _outcome(prog, args: tuple, fuel: int, backend: str) -> tuple:
+    try:
+        result = prog.run("main", args, limits=Limits(fuel=fuel), backend=backend)
+        return ("value", result.value, result.fuel_used)
+    except Fault as fault:
+        return ("fault", fault.code, fault.span)
+
+
+def _used(prog, args: tuple) -> int:
+    got = {b: _outcome(prog, args, 10 ** 8, b) for b in BACKENDS}
+    assert got["compiled"] == got["reference"], got
+    assert got["compiled"][0] == "value", got
+    return got["compiled"][2]
+
+
+PREFIX = "from decimal import Decimal\n\n\ndef main(s: str) -> int:\n    d = Decimal(s)\n"
+
+
+@pytest.mark.parametrize("body,passes", [
+    ("    return len(str(d))\n", 1),
+    ("    return len(repr(d))\n", 1),
+    ("    return len(f'{d}') + len(f'{d:.3e}')\n", 2),
+    ("    return len('%s' % d)\n", 1),
+    ("    return int(float(d) > 0)\n", 1),
+    ("    return len({d})\n", 1),
+    ("    return len(str([d, d]))\n", 2),
+    ("    e: dict[Decimal, int] = {d: 1}\n    return e[d]\n", 2),
+])
+def test_reading_a_long_decimal_is_charged_by_its_digits_on_both_backends(body, passes):
+    prog = seglam.compile(PREFIX + body)
+    short = "0" * (len(BIG) - 3) + "7.5"  # the same length to read, two digits
+    base = _used(prog, (short,))
+    used = _used(prog, (BIG,))
+    assert used == base + passes * cost.decimal_digits(DIGITS), (used, base)
+    got = {b: _outcome(prog, (BIG,), used - 1, b) for b in BACKENDS}
+    assert got["compiled"] == got["reference"], got
+    assert got["compiled"][:2] == ("fault", "F-FUEL"), got
