@@ -114,9 +114,7 @@ def bind_name(cx: Context, name: str, ty: t.Type, st: State, node, value_node) -
         contribute(cx, name, ty)
     declared = ctx.declared.get(name, ty)
     st.vars[name] = narrow_to(declared, ty)
-    prefix = name + "."
-    for key in [k for k in st.vars if k.startswith(prefix)]:
-        del st.vars[key]
+    st.vars.drop_paths(name)
     # Only a parameter itself is frozen at check time; an alias of one (`ys = xs`) is
     # frozen at run time (F-FROZEN), which the checker does not track.
     st.frozen.discard(name)

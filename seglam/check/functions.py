@@ -3,6 +3,8 @@ and the passes that infer unannotated locals until their types stop changing."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from seglam.check import types as t
 from seglam.check.checked import ParamInfo, def_callable
 from seglam.check.context import Context
@@ -39,7 +41,8 @@ def check_function(cx: Context, node: ast.FunctionDef, params: list[tuple[str, t
     # module-level def's call does) unless something else binds that name too.
     bound = bindings(node.body)
     ctx.defs = set()
-    ctx.rebound_defs = {n for n in ctx.params | set(bound) if n in ctx.params or bound.count(n) > 1}
+    times = Counter(bound)
+    ctx.rebound_defs = {n for n in ctx.params | set(bound) if n in ctx.params or times[n] > 1}
     cx.report.muted += 1
     try:
         for inner in _own_statements(node.body):

@@ -274,9 +274,7 @@ def widen(cx: Context, st: State, assigned: frozenset[str]) -> State:
     for name in assigned:
         if name in head.vars:
             head.vars[name] = cx.fn.declared.get(name, head.vars[name])
-        prefix = name + "."
-        for key in [k for k in head.vars if k.startswith(prefix)]:
-            del head.vars[key]
+        head.vars.drop_paths(name)
     return head
 
 

@@ -19,6 +19,7 @@ import seglam
 from seglam.cli.argtypes import add_path_option, read_file, source_files
 from seglam.cli.jsonvalues import from_json, to_json
 from seglam.cli.printed import too_large
+from seglam.run.limits import DepthLimitError
 from seglam.run.context import RunContext
 from seglam.run.limits import MAX_FUEL, Limits
 from seglam.run.stdlib_core import seglam_repr
@@ -254,7 +255,7 @@ def _cmd_run(args) -> int:
         return 2
     try:
         result = program.run(args.call, tuple(positional), keyword, limits=limits)
-    except TypeError as error:
+    except (TypeError, DepthLimitError) as error:
         print(f"seglam run: {error}", file=sys.stderr)
         return 2
     except seglam.Fault as fault:

@@ -20,8 +20,9 @@ from typing import Any
 from seglam.check.checker import check
 from seglam.run import convert
 from seglam.run.faults import Fault
-from seglam.run.limits import Limits
+from seglam.run.limits import DepthLimitError, Limits
 from seglam.run.result import RunResult
+from seglam.run.stack import deepest_reachable, frames_per_call
 from seglam.syntax import ast as A
 from seglam.syntax.diagnostics import CheckError, Diagnostic
 from seglam.syntax.canonical import program_hash
@@ -82,6 +83,7 @@ class Program:
         self._modules = {name: (m.filename, m.source, m.hash) for name, m in linked.modules.items()} if linked else {}
         self._limits = limits if limits is not None else Limits()
         self._backend_name = backend
+        self._max_depth_reachable: int | None = None
         self._backends: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._plans = {name: call_plan(name, info, checked) for name, info in checked.functions.items()}
@@ -151,6 +153,7 @@ class Program:
             known = ", ".join(sorted(self._checked.functions)) or "none"
             raise LookupError(f"{self._filename}: no function {function!r} (functions: {known})")
         call_args, call_kwargs = self._plans[function].bind(args, kwargs)
+        self._check_depth(limits or self._limits)
         try:
             result = self._backend(backend or self._backend_name).run(function, call_args, call_kwargs, limits or self._limits)
         except Fault as fault:
@@ -160,9 +163,25 @@ class Program:
     def eval_expr(self, expr: A.Expr, *, limits=None, backend: str | None = None) -> RunResult:
         """Evaluate an expression of this program's tree (e.g. one side of an example) in
         module scope. The value is returned as a host value."""
+        self._check_depth(limits or self._limits)
         result = self._backend(backend or self._backend_name).eval_expr(expr, limits or self._limits)
         value_type = self._checked.types.get(id(expr))
         return RunResult(convert.to_host(result.value, value_type, self._checked), result.fuel_used)
+
+    @property
+    def max_depth_reachable(self) -> int:
+        """The largest ``Limits.max_depth`` this program runs at: both backends honour any depth
+        up to it, and past it the reference backend would meet the host's recursion limit
+        where the compiled one still returns (SPEC section 10)."""
+        if self._max_depth_reachable is None:
+            self._max_depth_reachable = deepest_reachable(frames_per_call(self._checked.module))
+        return self._max_depth_reachable
+
+    def _check_depth(self, limits: Limits) -> None:
+        if limits.max_depth > self.max_depth_reachable:
+            raise DepthLimitError(f"max_depth {limits.max_depth:,} is past the depth this program can run at on "
+                                  f"both backends ({self.max_depth_reachable:,}, from the host's recursion limit "
+                                  f"and how deeply the program's expressions nest)")
 
     def file_of(self, function: str) -> tuple[str, str]:
         """(filename, source) of the file that defines ``function``: an imported module's for

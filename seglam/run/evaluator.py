@@ -42,7 +42,7 @@ from seglam.run.eval_values import FunctionValue, LambdaValue, ModuleRef
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, Limits
 from seglam.run.result import RunResult
-from seglam.run.stack import run_deep
+from seglam.run.stack import frames_per_call, run_deep
 from seglam.run.stdlib_core import fault_for
 from seglam.run.stdlib_modules import precompile_patterns
 from seglam.run.intcap import unchecked_sums
@@ -219,7 +219,7 @@ class ReferenceBackend:
         }
         self.regexes = precompile_patterns(checked)
         self.unchecked_sums = unchecked_sums(checked)
-        self.frames_per_call = 2 * _tree_depth(checked.module) + 24
+        self.frames_per_call = frames_per_call(checked.module)
         self._constants: dict[str, Any] | None = None
         self._constants_fault: Fault | None = None
         self._lock = threading.Lock()
@@ -318,16 +318,6 @@ def _names_in(target: Any) -> set[str]:
             out |= _names_in(e.value if type(e) is A.Starred else e)
         return out
     return set()
-
-
-def _tree_depth(module: A.Module) -> int:
-    deepest = 0
-    stack = [(module, 0)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in A.iter_children(node))
-    return deepest
 
 
 __all__ = ["ReferenceBackend", "Interp", "ModuleRef"]

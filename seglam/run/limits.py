@@ -39,6 +39,11 @@ class Limits:
             raise ValueError(f"Limits.fuel must be at most 2**62, not {self.fuel!r}")
 
 
+class DepthLimitError(ValueError):
+    """``Limits.max_depth`` is past the depth a program can run at on both backends (the
+    host's recursion limit; see :func:`seglam.run.stack.deepest_reachable`)."""
+
+
 #: The largest fuel budget (centuries of steps).
 MAX_FUEL = 1 << 62
 

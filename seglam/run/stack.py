@@ -20,6 +20,8 @@ import sys
 import threading
 from typing import Any, Callable
 
+from seglam.syntax import ast as A
+
 #: Frames an 8 MiB stack survives even when every frame re-enters C (about half the
 #: measured crash point).
 SAFE_FRAMES = 12_000
@@ -29,6 +31,31 @@ BYTES_PER_FRAME = 1_536
 _MARGIN = 16 * 1024 * 1024
 #: The largest recursion limit ever set (its worker stack: ~400 MiB of address space).
 MAX_FRAMES = 250_000
+
+
+def frames_per_call(module: A.Module) -> int:
+    """The Python frames the reference backend allows for one Seglam call of ``module``."""
+    return 2 * _tree_depth(module) + 24
+
+
+def _tree_depth(module: A.Module) -> int:
+    """The depth of ``module``'s syntax tree, without recursion."""
+    deepest = 0
+    stack = [(module, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in A.iter_children(node))
+    return deepest
+
+
+def deepest_reachable(frames_per_call: int) -> int:
+    """The largest ``Limits.max_depth`` a program that takes up to ``frames_per_call`` Python
+    frames per Seglam call can run at on both backends: past it the reference backend would
+    reach :data:`MAX_FRAMES` (the host's recursion limit, F-DEPTH at another depth) where
+    the compiled one, which takes fewer frames per call, still returns a value."""
+    return max(0, (MAX_FRAMES - 1_200) // frames_per_call - 2)
+
 
 _LOCK = threading.Lock()
 _DEEP_LOCK = threading.Lock()

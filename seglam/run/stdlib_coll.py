@@ -12,7 +12,7 @@ import datetime
 import decimal
 from typing import Any, Callable
 
-from seglam.run import decimalwork
+from seglam.run import datefmt, decimalwork
 from seglam.run.context import RunContext
 from seglam.run.cost import linear
 from seglam.run.faults import Fault
@@ -361,7 +361,7 @@ def date_strftime(ctx: RunContext, d: datetime.date, fmt: str) -> str:
     ctx.charge(len(fmt))
     if len(fmt) * 64 > ctx.max_str_len:  # every directive expands to at most ~64 characters
         raise ctx.str_fault(len(fmt) * 64)
-    return d.strftime(fmt)
+    return datefmt.strftime(d, fmt, ctx.max_str_len)
 
 
 def date_replace(ctx: RunContext, d: datetime.date, **kwargs: Any) -> datetime.date:

@@ -17,7 +17,7 @@ import re
 import string
 from typing import Any
 
-from seglam.run import cost, decimalwork
+from seglam.run import cost, datefmt, decimalwork
 from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault, none_used
 from seglam.run.stdlib_coll import getitem
@@ -63,6 +63,8 @@ def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spe
         if abs(value.adjusted()) > ctx.max_str_len:
             raise ctx.str_fault(abs(value.adjusted()))
         ctx.spend(decimalwork.pass_cost(value))
+    if t is datetime.date:  # date.__format__: strftime, written by Seglam (no host time zone or locale)
+        return ctx.check_str(datefmt.strftime(value, spec, ctx.max_str_len))
     if isinstance(value, enum.Enum):
         value = str(value)
     if t is int:

@@ -15,7 +15,7 @@ from seglam.check import types as T
 from seglam.run.codegen import pyast as P
 from seglam.run.intcap import small_int_literal
 from seglam.run.codegen import sizework
-from seglam.run.codegen.exprs import element_type, in_order, plain_assignable, resolve_name, held_sized
+from seglam.run.codegen.exprs import element_type, in_order, plain_assignable, qualified_path, resolve_name, held_sized
 from seglam.run.codegen.exprs import target as simple_target
 from seglam.run.codegen import inline
 from seglam.run.codegen.inline import slice_object
@@ -396,12 +396,30 @@ def pattern(g, node: Any, fn: FnState) -> py.pattern:
     raise g.fail(f"unsupported pattern {type(node).__name__}", node)
 
 
+class _PatternValue:
+    """A module constant read by a value pattern as ``holder.value``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 def _pattern_value(g, node: Any, fn: FnState) -> py.expr:
     """Python accepts only literals and dotted names in value patterns."""
     if isinstance(node, A.Constant):
         return P.const(node.value)
     if isinstance(node, A.UnaryOp) and node.op == "-" and isinstance(node.operand, A.Constant):
         return py.UnaryOp(op=py.USub(), operand=P.const(node.operand.value))
+    if isinstance(node, A.Attribute) and qualified_path(g, node, fn) is not None:
+        # a module's constant (``case math.pi:``): the generated code holds it under a global
+        # name, and a bare name would be a capture pattern, so the pattern reads it through a
+        # holder's attribute (Python takes only dotted names as value patterns)
+        ref = g.expr(node, fn)
+        if isinstance(ref, py.Name) and ref.id in g.runtime.globals:
+            holder = _PatternValue(g.runtime.globals[ref.id])
+            return P.attr(g.ref(holder, f"pattern_{node.attr}"), "value")
+        raise g.fail("unsupported value pattern", node)
     if isinstance(node, A.Attribute):
         return P.attr(_pattern_value(g, node.value, fn), node.attr)
     if isinstance(node, A.Name):
