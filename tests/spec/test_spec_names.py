@@ -10,7 +10,8 @@ from seglam.check.signatures import SPECIAL_MEMBERS, builtin_names, table
 from tests.spec.spec_blocks import SPEC
 
 #: The formulas' own notation in the charge table (not calls a program makes).
-NOTATION = {"W", "bits", "size", "bit_length", "hash"}
+# notation the charge section defines, not calls (`digits(d)`: a Decimal's digits; `power`: the `**` row)
+NOTATION = {"W", "bits", "size", "bit_length", "hash", "digits", "power"}
 
 
 def _charge_section() -> str:
