@@ -9,8 +9,8 @@ import re
 from seglam.check.signatures import SPECIAL_MEMBERS, builtin_names, table
 from tests.spec.spec_blocks import SPEC
 
-#: The formulas' own notation in the charge table (not calls a program makes).
-# notation the charge section defines, not calls (`digits(d)`: a Decimal's digits; `power`: the `**` row)
+#: The formulas' own notation in the charge table (not calls a program makes): `digits(d)`
+#: a Decimal's digits, `power` the `**` row.
 NOTATION = {"W", "bits", "size", "bit_length", "hash", "digits", "power"}
 
 
