@@ -102,26 +102,25 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
         ctx.charge(n)
         return a + b
     r = a + b
-    if type(r) is int:  # a bool operand (n + True): checked like any int sum, as op_sub and the compiled backend do
-        if r.bit_length() > ctx.max_int_bits:
-            raise ctx.int_bits_fault(r.bit_length())
-        if -_SMALL < r < _SMALL:
-            return r
-        return ctx.spend(cost.linear(abs(r).bit_length())) or r
-    return r
+    # a bool operand (n + True) too: checked like any int sum, as the compiled backend does
+    return _int_sized(ctx, r) if type(r) is int else r
 
 
 def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
     if isinstance(a, (set, frozenset)):
         _keys_work(ctx, a, b)
     r = a - b
-    if type(r) is int:
-        if r.bit_length() > ctx.max_int_bits:
-            raise ctx.int_bits_fault(r.bit_length())
-        if -_SMALL < r < _SMALL:
-            return r
-        return ctx.spend(cost.linear(abs(r).bit_length())) or r
-    return r
+    return _int_sized(ctx, r) if type(r) is int else r
+
+
+def _int_sized(ctx: RunContext, r: int) -> int:
+    """The int result of ``+`` or ``-``: within the size cap (F-INT-SIZE), charged its
+    length when it is not small."""
+    if r.bit_length() > ctx.max_int_bits:
+        raise ctx.int_bits_fault(r.bit_length())
+    if -_SMALL < r < _SMALL:
+        return r
+    return ctx.spend(cost.linear(abs(r).bit_length())) or r
 
 
 def op_sum_unchecked(ctx: RunContext, op: str, a: Any, b: Any) -> Any:

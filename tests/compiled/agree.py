@@ -44,3 +44,14 @@ def disagreements_at_every_depth_and_budget(source: str, args: tuple, depths: ra
             if got[0] != got[1]:
                 bad.append(f"depth {depth} fuel {fuel}: compiled {got[0]} reference {got[1]}")
     return bad
+
+
+def run_outcome(prog: seglam.Program, args: tuple, fuel: int, backend: str) -> tuple:
+    """``main(*args)`` of ``prog`` on ``backend`` with ``fuel``: ``("value", value,
+    fuel_used)`` or ``("fault", code, span)``."""
+    try:
+        result = prog.run("main", args, limits=Limits(fuel=fuel), backend=backend)
+        return ("value", result.value, result.fuel_used)
+    except Fault as fault:
+        return ("fault", fault.code, fault.span)
+

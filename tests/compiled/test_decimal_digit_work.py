@@ -11,24 +11,15 @@ import pytest
 
 import seglam
 from seglam.run import cost
-from seglam.run.faults import Fault
-from seglam.run.limits import Limits
+from tests.compiled.agree import run_outcome
 
 BACKENDS = ("compiled", "reference")
 BIG = "7" * 200_000 + ".5"
 DIGITS = 200_001
 
 
-def _outcome(prog, args: tuple, fuel: int, backend: str) -> tuple:
-    try:
-        result = prog.run("main", args, limits=Limits(fuel=fuel), backend=backend)
-        return ("value", result.value, result.fuel_used)
-    except Fault as fault:
-        return ("fault", fault.code, fault.span)
-
-
 def _used(prog, args: tuple) -> int:
-    got = {b: _outcome(prog, args, 10 ** 8, b) for b in BACKENDS}
+    got = {b: run_outcome(prog, args, 10 ** 8, b) for b in BACKENDS}
     assert got["compiled"] == got["reference"], got
     assert got["compiled"][0] == "value", got
     return got["compiled"][2]
@@ -53,6 +44,6 @@ def test_reading_a_long_decimal_is_charged_by_its_digits_on_both_backends(body, 
     base = _used(prog, (short,))
     used = _used(prog, (BIG,))
     assert used == base + passes * cost.decimal_digits(DIGITS), (used, base)
-    got = {b: _outcome(prog, (BIG,), used - 1, b) for b in BACKENDS}
+    got = {b: run_outcome(prog, (BIG,), used - 1, b) for b in BACKENDS}
     assert got["compiled"] == got["reference"], got
     assert got["compiled"][:2] == ("fault", "F-FUEL"), got

@@ -12,8 +12,7 @@ import time
 
 import seglam
 from seglam.run import cost
-from seglam.run.faults import Fault
-from seglam.run.limits import Limits
+from tests.compiled.agree import run_outcome
 
 BACKENDS = ("compiled", "reference")
 RATIO = """from decimal import Decimal
@@ -41,16 +40,8 @@ def main(s: str, how: int) -> int:
 """
 
 
-def _outcome(prog, args: tuple, fuel: int, backend: str) -> tuple:
-    try:
-        result = prog.run("main", args, limits=Limits(fuel=fuel), backend=backend)
-        return ("value", result.value, result.fuel_used)
-    except Fault as fault:
-        return ("fault", fault.code, fault.span)
-
-
 def _both(prog, args: tuple, fuel: int = 10 ** 7) -> tuple:
-    got = {b: _outcome(prog, args, fuel, b) for b in BACKENDS}
+    got = {b: run_outcome(prog, args, fuel, b) for b in BACKENDS}
     assert got["compiled"] == got["reference"], got
     return got["compiled"]
 

@@ -10,20 +10,11 @@ import time
 
 import seglam
 from seglam.run import cost
-from seglam.run.faults import Fault
-from seglam.run.limits import Limits
+from tests.compiled.agree import run_outcome
 
 BACKENDS = ("compiled", "reference")
 SOURCE = "def main(n: int, k: int) -> int:\n    return round(n, -k)\n"
 TOP = 2 ** 65_536 - 1  # 1.00176...e19728: rounded at 10**19725 it passes the cap
-
-
-def _outcome(prog, args: tuple, fuel: int, backend: str) -> tuple:
-    try:
-        result = prog.run("main", args, limits=Limits(fuel=fuel), backend=backend)
-        return ("value", result.value, result.fuel_used)
-    except Fault as fault:
-        return ("fault", fault.code, fault.span)
 
 
 def test_a_small_int_rounded_at_a_huge_power_of_ten_is_zero_at_once():
@@ -33,7 +24,7 @@ def test_a_small_int_rounded_at_a_huge_power_of_ten_is_zero_at_once():
              (5 * 10 ** 300, 301, 0), (6 * 10 ** 300, 301, 10 ** 301), (5, 1, 0), (15, 1, 20), (7, 1, 10), (-7, 1, -10)]
     for n, k, want in cases:
         start = time.perf_counter()
-        got = {b: _outcome(prog, (n, k), 10, b) for b in BACKENDS}
+        got = {b: run_outcome(prog, (n, k), 10, b) for b in BACKENDS}
         assert time.perf_counter() - start < 5, (n, k)
         assert got["compiled"] == got["reference"] == ("value", want, 1), (n, k, got)
 
@@ -45,7 +36,7 @@ def test_the_work_of_rounding_a_big_int_is_charged_before_it():
     assert need > 1000
     used = {b: prog.run("main", (n, k), backend=b).fuel_used for b in BACKENDS}
     assert used["compiled"] == used["reference"] == 1 + need, used
-    got = {b: _outcome(prog, (n, k), need, b) for b in BACKENDS}
+    got = {b: run_outcome(prog, (n, k), need, b) for b in BACKENDS}
     assert got["compiled"] == got["reference"], got
     assert got["compiled"][:2] == ("fault", "F-FUEL"), got
 
@@ -53,7 +44,7 @@ def test_the_work_of_rounding_a_big_int_is_charged_before_it():
 def test_a_rounded_int_past_the_cap_faults():
     prog = seglam.compile(SOURCE)
     assert round(TOP, -19_725).bit_length() > 65_536
-    got = {b: _outcome(prog, (TOP, 19_725), 10 ** 7, b) for b in BACKENDS}
+    got = {b: run_outcome(prog, (TOP, 19_725), 10 ** 7, b) for b in BACKENDS}
     assert got["compiled"] == got["reference"], got
     assert got["compiled"][:2] == ("fault", "F-INT-SIZE"), got
 

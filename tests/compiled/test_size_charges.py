@@ -11,19 +11,10 @@ import pytest
 
 import seglam
 from seglam.run import cost
-from seglam.run.faults import Fault
-from seglam.run.limits import Limits
+from tests.compiled.agree import run_outcome
 
 BACKENDS = ("compiled", "reference")
 P = 2 ** 61 - 1  # k * P all hash to 0 in CPython
-
-
-def _outcome(prog, args: tuple, fuel: int, backend: str) -> tuple:
-    try:
-        result = prog.run("main", args, limits=Limits(fuel=fuel), backend=backend)
-        return ("value", result.value, result.fuel_used)
-    except Fault as fault:
-        return ("fault", fault.code, fault.span)
 
 
 def _used(prog, args: tuple) -> int:
@@ -59,7 +50,7 @@ def test_an_operation_on_large_values_costs_the_same_on_both_backends(source, bi
     at the same operation on both backends; with enough fuel both use the same fuel."""
     prog = seglam.compile(source)
     base = _used(prog, small)
-    got = {b: _outcome(prog, big, base + at_least - 1, b) for b in BACKENDS}
+    got = {b: run_outcome(prog, big, base + at_least - 1, b) for b in BACKENDS}
     assert got["compiled"] == got["reference"], got
     assert got["compiled"][:2] == ("fault", "F-FUEL"), got
     assert _used(prog, big) >= base + at_least
@@ -92,7 +83,7 @@ def test_a_key_built_by_repeated_reference_is_charged_for_every_node_it_hashes()
     small = _used(prog, (3,))
     assert _used(prog, (12,)) - _used(prog, (11,)) >= 3 * (2 ** 12 // 8)  # doubles with each level
     assert small < _used(prog, (12,))
-    got = {b: _outcome(prog, (40,), 10_000_000, b) for b in BACKENDS}
+    got = {b: run_outcome(prog, (40,), 10_000_000, b) for b in BACKENDS}
     assert got["compiled"] == got["reference"], got
     assert got["compiled"][:2] == ("fault", "F-FUEL")
     assert got["compiled"][2].line == 15  # seen.add(t)
@@ -134,7 +125,7 @@ def test_an_int_in_a_float_typed_name_is_size_checked_like_any_int(source):
     """``x = x * x`` on a float-typed name holding an int: F-INT-SIZE at the same operation
     on both backends (the compiled backend used to multiply natively, without a limit)."""
     prog = seglam.compile(source)
-    got = {b: _outcome(prog, (40,), 10_000_000, b) for b in BACKENDS}
+    got = {b: run_outcome(prog, (40,), 10_000_000, b) for b in BACKENDS}
     assert got["compiled"] == got["reference"], got
     assert got["compiled"][:2] == ("fault", "F-INT-SIZE")
 
