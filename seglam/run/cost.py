@@ -38,6 +38,9 @@ COLLIDING_SLOW_PER_STEP = 2
 #: each item ``list.index`` looks at): CPython compares up to the shorter one, and ``<`` on
 #: 2-byte characters takes about 1.6 ns a character.
 TEXT_CHARS = 256
+#: Characters per fuel step of the text a formatting operation writes: a format field's width
+#: or precision (f-strings, ``format()``, ``str.format``, ``%``), as the bulk charge's unit.
+FORMAT_CHARS = 8
 
 
 _BITWISE = ("&", "|", "^")
@@ -141,6 +144,12 @@ def wide_key(bits: int, colliding: int) -> int:
 def text(chars: int) -> int:
     """A comparison of two strings, the shorter of ``chars`` characters."""
     return chars // TEXT_CHARS
+
+
+def formatted(chars: int) -> int:
+    """A format field whose width or precision (the larger) is ``chars``: the text it writes,
+    charged before it is written (``f"{x:.999000f}"`` writes a million characters)."""
+    return chars // FORMAT_CHARS
 
 
 def bitwise(a_bits: int, b_bits: int) -> int:

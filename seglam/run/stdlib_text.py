@@ -31,15 +31,31 @@ _SPEC = re.compile(
 )
 
 
-def check_spec(ctx: RunContext, spec: str) -> None:
-    """Fault with ``F-STR-SIZE`` when a format spec asks for a width or precision past the cap."""
+def spec_chars(spec: str) -> int:
+    """The larger of a format spec's width and precision (0 without either): a lower bound on
+    the length of what the field writes for ``f``/``e``/``%`` and the padding's, charged
+    before formatting (:func:`seglam.run.cost.formatted`). ``-1`` for a spec whose width or
+    precision is written with more than 30 digits (past any cap)."""
     m = _SPEC.fullmatch(spec)
     if m is None:
-        return  # Python itself rejects it with ValueError (F-VALUE)
+        return 0  # Python itself rejects it with ValueError (F-VALUE)
+    out = 0
     for part in ("width", "precision"):
         text = m.group(part)
-        if text is not None and (len(text) > 9 or int(text) > ctx.max_str_len):
-            raise ctx.str_fault(int(text) if len(text) <= 30 else ctx.max_str_len + 1)
+        if text is not None:
+            if len(text) > 30:
+                return -1
+            out = max(out, int(text))
+    return out
+
+
+def check_spec(ctx: RunContext, spec: str) -> None:
+    """Fault with ``F-STR-SIZE`` when a format spec asks for a width or precision past the
+    cap; else charge for the text the field writes, before it is written."""
+    chars = spec_chars(spec)
+    if chars < 0 or chars > ctx.max_str_len:
+        raise ctx.str_fault(chars if chars >= 0 else ctx.max_str_len + 1)
+    ctx.spend(cost.formatted(chars))
 
 
 def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spec: str = "") -> str:
@@ -113,7 +129,9 @@ _PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([
 
 
 def percent_format(ctx: RunContext, fmt: str, args: Any) -> str:
-    """``fmt % args`` with widths and precisions checked first."""
+    """``fmt % args`` with widths and precisions checked first, and the text they write
+    charged first (:func:`seglam.run.cost.formatted` of each conversion's larger one, a ``*``
+    read from its argument)."""
     ctx.charge(len(fmt))
     star = False
     for m in _PERCENT.finditer(fmt):
@@ -126,6 +144,22 @@ def percent_format(ctx: RunContext, fmt: str, args: Any) -> str:
         for a in args:
             if type(a) is int and abs(a) > ctx.max_str_len:
                 raise ctx.str_fault(abs(a))
+    work = 0
+    at = 0  # the next positional argument: a '*' reads one, as does each conversion but '%%'
+    for m in _PERCENT.finditer(fmt):
+        chars = 0
+        for g in (m.group(1), m.group(2)):
+            if g == "*":
+                a = args[at] if type(args) is tuple and at < len(args) else None
+                at += 1
+                if type(a) is int:
+                    chars = max(chars, abs(a))
+            elif g is not None:
+                chars = max(chars, int(g))
+        if m.group(3) != "%":
+            at += 1
+        work += cost.formatted(chars)
+    ctx.spend(work)
     return ctx.check_str(fmt % _shown_args(ctx, args))
 
 

@@ -24,6 +24,8 @@ from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, DEPTH
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
 from seglam.run.context import BULK_UNIT
+from seglam.run import cost
+from seglam.run.stdlib_text import spec_chars
 from seglam.run.ir import nodes as ir
 from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
@@ -139,6 +141,11 @@ def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
         value = g.expr(piece.value, fn)
         if t in (T.INT, T.FLOAT):
             value = int_text_charged(g, value)
+        work = cost.formatted(spec_chars(spec))  # the text the width or precision writes, as format_value charges
+        if work:
+            tmp = g.tmp()
+            first = py.Tuple(elts=[P.name(tmp), ir.Spend(P.const(work))], ctx=P.LOAD)  # the value, then the charge
+            value = ir.Let(tmp, value, py.Subscript(value=first, slice=P.const(0), ctx=P.LOAD))
         fmt = py.JoinedStr(values=[P.const(spec)]) if spec else None
         values.append(py.FormattedValue(value=value, conversion=-1, format_spec=fmt))
     return capped_len(g, py.JoinedStr(values=values), STR_LIM, g.runtime.str_fault)
