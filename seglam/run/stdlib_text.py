@@ -86,12 +86,14 @@ def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spe
 
 
 def join_fstring(ctx: RunContext, parts: list[str]) -> str:
-    """Concatenate the pieces of an f-string under the cap."""
+    """Concatenate the pieces of an f-string (or ``str.format``) under the cap, charged for
+    the length of the result (:func:`seglam.run.cost.formatted`) before it is made."""
     total = 0
     for p in parts:
         total += len(p)
     if total > ctx.max_str_len:
         raise ctx.str_fault(total)
+    ctx.spend(cost.formatted(total))
     return "".join(parts)
 
 
@@ -145,22 +147,54 @@ def percent_format(ctx: RunContext, fmt: str, args: Any) -> str:
             if type(a) is int and abs(a) > ctx.max_str_len:
                 raise ctx.str_fault(abs(a))
     work = 0
+    least = len(fmt)  # what the result has at least: the literal text, then each conversion's
     at = 0  # the next positional argument: a '*' reads one, as does each conversion but '%%'
     for m in _PERCENT.finditer(fmt):
-        chars = 0
-        for g in (m.group(1), m.group(2)):
+        least -= len(m.group(0))
+        width = precision = None
+        for i, g in ((1, m.group(1)), (2, m.group(2))):
             if g == "*":
                 a = args[at] if type(args) is tuple and at < len(args) else None
                 at += 1
-                if type(a) is int:
-                    chars = max(chars, abs(a))
-            elif g is not None:
-                chars = max(chars, int(g))
-        if m.group(3) != "%":
-            at += 1
+                n = abs(a) if type(a) is int else 0
+            else:
+                n = int(g) if g is not None else None
+            if i == 1:
+                width = n
+            else:
+                precision = n
+        kind = m.group(3)
+        if kind == "%":
+            least += 1
+            continue
+        a = _percent_arg(args, m.group(0), at)
+        at += 1
+        chars = max(width or 0, precision or 0)
+        low = width or 0
+        if kind in "fFeE" and precision is not None:
+            low = max(low, precision)
+        if type(a) is str and kind in "sra":  # copied (at most its precision)
+            chars = max(chars, len(a))
+            low = max(low, len(a) if precision is None else min(len(a), precision))
+        elif type(a) is int and kind in "diusra":  # written in decimal, as str() writes it
+            work += cost.int_to_str(abs(a).bit_length())
+        least += low
         work += cost.formatted(chars)
+    if least > ctx.max_str_len:
+        raise ctx.str_fault(least)
     ctx.spend(work)
     return ctx.check_str(fmt % _shown_args(ctx, args))
+
+
+def _percent_arg(args: Any, spec: str, at: int) -> Any:
+    """The argument the ``%`` conversion ``spec`` (the ``at``-th positional one) reads, or
+    None when Python would not find one (it raises)."""
+    if spec.startswith("%("):
+        key = spec[2:spec.index(")")]
+        return args.get(key) if isinstance(args, dict) else None
+    if type(args) is tuple:
+        return args[at] if at < len(args) else None
+    return args if at == 0 and not isinstance(args, dict) else None
 
 
 #: Values whose Python ``str``/``repr``/``ascii`` are Seglam's own: passed to ``%`` as they
@@ -305,6 +339,7 @@ def str_replace(ctx: RunContext, s: str, old: str, new: str, count: int = -1) ->
         total = len(s) + hits * (len(new) - len(old))
         if total > ctx.max_str_len:
             raise ctx.str_fault(total)
+        ctx.spend((total - len(s)) // BULK_UNIT)  # the result's length, beyond len(s)
     return s.replace(old, new, count)
 
 

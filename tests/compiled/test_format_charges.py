@@ -53,3 +53,53 @@ def test_the_backends_agree_at_every_budget_when_a_later_field_faults():
     assert done[0] == done[1] and done[0][2] >= 100 // 8 + 60 // 8
     assert disagreements_at_every_depth_and_budget(source, (1.5, 7), range(5, 6)) == []
     assert disagreements_at_every_depth_and_budget(source, (1.5, 8), range(5, 6)) == []
+
+
+# ---- the length of the string built (H-06) ------------------------------------------------------
+
+_BUILT = {
+    "percent": '"%s." % s',
+    "percent two": '"%s-%s" % (s, s)',
+    "percent key": '"%(a)s." % {"a": s}',
+    "f-string": 'f"{s}."',
+    "f-string two fields": 'f"{s}{n}"',
+    "format() field in an f-string": 'f"{s:>3}."',
+    "replace of the empty string": '"".replace("", s)',
+    "replace growing": 's.replace("a", "aa")',
+}
+
+
+@pytest.mark.parametrize("name", sorted(_BUILT))
+def test_a_string_built_is_charged_for_its_length(name):
+    source = f"def main(s: str, n: int) -> int:\n    return len({_BUILT[name]})\n"
+    got = outcomes(source, "main", ("a" * 80_000, 7), Limits())
+    assert got[0] == got[1]
+    assert got[0][0] == "value" and got[0][1] >= 80_000
+    assert got[0][2] >= got[0][1] // 8  # the result's length
+
+
+def test_a_percent_result_past_the_cap_faults_before_it_is_built():
+    import tracemalloc
+
+    source = ('def main(s: str) -> int:\n'
+              '    return len("%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s" % '
+              '(s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s))\n')
+    outcomes(source, "main", ("a",), Limits())  # compiled once, outside the measure
+    tracemalloc.start()
+    try:
+        got = outcomes(source, "main", ("a" * 900_000,), Limits())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got[0] == got[1] and got[0][:2] == ("fault", "F-STR-SIZE")
+    assert peak < 4_000_000  # Python's own % would build 18 MB first
+
+
+def test_the_backends_agree_at_every_budget_on_f_strings_built():
+    source = ('def main(s: str, n: int) -> str:\n'
+              '    t = f"{s}{s}-{n}"\n'
+              '    return f"{t}{s}{n // (n - 7)}{t}"\n')
+    done = outcomes(source, "main", ("ab" * 30, 8), Limits())
+    assert done[0] == done[1] and done[0][2] >= (123 + 184) // 8
+    assert disagreements_at_every_depth_and_budget(source, ("ab" * 30, 8), range(5, 6)) == []
+    assert disagreements_at_every_depth_and_budget(source, ("ab" * 30, 7), range(5, 6)) == []
