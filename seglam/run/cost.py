@@ -41,6 +41,9 @@ TEXT_CHARS = 256
 #: Characters per fuel step of the text a formatting operation writes: a format field's width
 #: or precision (f-strings, ``format()``, ``str.format``, ``%``), as the bulk charge's unit.
 FORMAT_CHARS = 8
+#: Character comparisons per fuel step of ``s.strip(chars)`` (CPython looks each character of
+#: ``s`` it strips up in ``chars`` with a linear scan, about 1 ns a character of 2 or 4 bytes).
+STRIP_COMPARES = 256
 
 
 _BITWISE = ("&", "|", "^")
@@ -150,6 +153,13 @@ def formatted(chars: int) -> int:
     """A format field whose width or precision (the larger) is ``chars``: the text it writes,
     charged before it is written (``f"{x:.999000f}"`` writes a million characters)."""
     return chars // FORMAT_CHARS
+
+
+def strip(chars: int, strip_chars: int) -> int:
+    """``s.strip(chars)``, ``lstrip``, ``rstrip`` beyond the linear charge for ``s`` (of
+    ``chars`` characters): at most every character of ``s`` looked up in ``chars`` (of
+    ``strip_chars``)."""
+    return chars * strip_chars // STRIP_COMPARES
 
 
 def bitwise(a_bits: int, b_bits: int) -> int:

@@ -262,6 +262,28 @@ def _linear(name: str):
     return impl
 
 
+def strip_work(s: str, chars: Any = None) -> int:
+    """The extra fuel of ``s.strip(chars)`` (``lstrip``, ``rstrip``): each character of ``s``
+    may be looked up in ``chars`` (:func:`seglam.run.cost.strip`); 0 without ``chars``."""
+    return 0 if type(chars) is not str else cost.strip(len(s), len(chars))
+
+
+def _stripping(name: str):
+    """strip/lstrip/rstrip: the linear charge for ``s``, then :func:`strip_work`, then the call."""
+    method = getattr(str, name)
+
+    def impl(ctx: RunContext, s: str, *args):
+        ctx.fuel -= 1 + len(s) // BULK_UNIT  # ctx.charge(len(s)), inline
+        if ctx.fuel < 0:
+            ctx.out_of_fuel()
+        if args:
+            ctx.spend(strip_work(s, *args))
+        return method(s, *args)
+
+    impl.__name__ = name
+    return impl
+
+
 def _growing(name: str):
     """Methods whose result may be longer than the receiver (upper of 'ß' is 'SS')."""
     method = getattr(str, name)
@@ -401,12 +423,15 @@ LINEAR_STR_METHODS = frozenset({
     "istitle", "isupper", "lstrip", "partition", "removeprefix", "removesuffix",
     "rfind", "rindex", "rpartition", "rstrip", "startswith", "strip",
 })
+#: ... of those, the ones charged :func:`strip_work` too (after the linear charge, before the call)
+STRIP_STR_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 #: ... "charge len(s), call, then cap the result's length".
 GROWING_STR_METHODS = frozenset({"capitalize", "casefold", "lower", "swapcase", "title", "upper"})
 #: "fault past the cap, charge max(len(s), width), call" (_padding)
 PADDING_STR_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
 
 STR_METHODS: dict[str, Any] = {name: _linear(name) for name in sorted(LINEAR_STR_METHODS)}
+STR_METHODS.update({name: _stripping(name) for name in sorted(STRIP_STR_METHODS)})
 STR_METHODS.update({name: _growing(name) for name in sorted(GROWING_STR_METHODS)})
 STR_METHODS.update({name: _padding(name) for name in sorted(PADDING_STR_METHODS)})
 STR_METHODS.update(
