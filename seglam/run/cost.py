@@ -44,6 +44,12 @@ FORMAT_CHARS = 8
 #: Character comparisons per fuel step of ``s.strip(chars)`` (CPython looks each character of
 #: ``s`` it strips up in ``chars`` with a linear scan, about 1 ns a character of 2 or 4 bytes).
 STRIP_COMPARES = 256
+#: Instructions of a compiled regular expression that a search runs for free on each character
+#: of the text (RE2's DFA makes most searches linear; when its states outgrow its memory, RE2
+#: runs its NFA, up to about 10 ns per character and instruction).
+REGEX_FREE_INSTS = 16
+#: Characters times instructions past the free ones per fuel step of a regex search.
+REGEX_INSTS = 16
 
 
 _BITWISE = ("&", "|", "^")
@@ -160,6 +166,13 @@ def strip(chars: int, strip_chars: int) -> int:
     ``chars`` characters): at most every character of ``s`` looked up in ``chars`` (of
     ``strip_chars``)."""
     return chars * strip_chars // STRIP_COMPARES
+
+
+def regex(chars: int, program: int) -> int:
+    """A regex search (``re.search``, ``match``, ``findall``, ``sub``...) over ``chars``
+    characters with a compiled program of ``program`` instructions, beyond the linear charge
+    for the text."""
+    return chars * max(0, program - REGEX_FREE_INSTS) // REGEX_INSTS
 
 
 def bitwise(a_bits: int, b_bits: int) -> int:

@@ -367,36 +367,45 @@ def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:
     return got
 
 
+def searcher(ctx: RunContext, pattern: Any, flags: int, string: str) -> Any:
+    """The compiled RE2 object for ``pattern`` (:func:`regex`), after charging the search of
+    ``string`` with it (:func:`seglam.run.cost.regex`: its length times the program's
+    instructions past the free ones), before the search."""
+    compiled = regex(ctx, pattern, flags)
+    ctx.spend(cost.regex(len(string), getattr(compiled, "programsize", 0)))
+    return compiled
+
+
 def re_search(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    return regex(ctx, pattern, flags).search(string)
+    return searcher(ctx, pattern, flags, string).search(string)
 
 
 def re_match(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    return regex(ctx, pattern, flags).match(string)
+    return searcher(ctx, pattern, flags, string).match(string)
 
 
 def re_fullmatch(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    return regex(ctx, pattern, flags).fullmatch(string)
+    return searcher(ctx, pattern, flags, string).fullmatch(string)
 
 
 def re_findall(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    out = regex(ctx, pattern, flags).findall(string)
+    out = searcher(ctx, pattern, flags, string).findall(string)
     ctx.check_len(len(out))
     return out
 
 
 def re_finditer(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    return Metered(ctx, regex(ctx, pattern, flags).finditer(string))
+    return Metered(ctx, searcher(ctx, pattern, flags, string).finditer(string))
 
 
 def re_split(ctx, pattern, string, maxsplit=0, flags=0):
     ctx.charge(len(string))
-    out = regex(ctx, pattern, flags).split(string, maxsplit)
+    out = searcher(ctx, pattern, flags, string).split(string, maxsplit)
     ctx.check_len(len(out))
     return out
 
@@ -419,7 +428,7 @@ def re_subn(ctx, pattern, repl, string, count=0, flags=0):
     if isinstance(repl, str) and "\\" not in repl:
         plain = repl
         repl = lambda m: plain  # noqa: E731 - no template escapes to expand
-    return regex(ctx, pattern, flags).subn(_capped_repl(ctx, repl, total), s, count)
+    return searcher(ctx, pattern, flags, s).subn(_capped_repl(ctx, repl, total), s, count)
 
 
 def re_sub(ctx, pattern, repl, string, count=0, flags=0):
