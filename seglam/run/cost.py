@@ -40,6 +40,18 @@ COLLIDING_SLOW_PER_STEP = 2
 TEXT_CHARS = 256
 #: Coefficient digits per fuel step of a pass over a Decimal (``str`` takes about 6 ns a digit).
 DECIMAL_DIGITS = 32
+#: Characters per fuel step of the text a formatting operation writes: a format field's width
+#: or precision (f-strings, ``format()``, ``str.format``, ``%``), as the bulk charge's unit.
+FORMAT_CHARS = 8
+#: Character comparisons per fuel step of ``s.strip(chars)`` (CPython looks each character of
+#: ``s`` it strips up in ``chars`` with a linear scan, about 1 ns a character of 2 or 4 bytes).
+STRIP_COMPARES = 256
+#: Instructions of a compiled regular expression that a search runs for free on each character
+#: of the text (RE2's DFA makes most searches linear; when its states outgrow its memory, RE2
+#: runs its NFA, up to about 10 ns per character and instruction).
+REGEX_FREE_INSTS = 16
+#: Characters times instructions past the free ones per fuel step of a regex search.
+REGEX_INSTS = 16
 
 
 _BITWISE = ("&", "|", "^")
@@ -165,6 +177,26 @@ def wide_key(bits: int, colliding: int) -> int:
 def text(chars: int) -> int:
     """A comparison of two strings, the shorter of ``chars`` characters."""
     return chars // TEXT_CHARS
+
+
+def formatted(chars: int) -> int:
+    """A format field whose width or precision (the larger) is ``chars``: the text it writes,
+    charged before it is written (``f"{x:.999000f}"`` writes a million characters)."""
+    return chars // FORMAT_CHARS
+
+
+def strip(chars: int, strip_chars: int) -> int:
+    """``s.strip(chars)``, ``lstrip``, ``rstrip`` beyond the linear charge for ``s`` (of
+    ``chars`` characters): at most every character of ``s`` looked up in ``chars`` (of
+    ``strip_chars``)."""
+    return chars * strip_chars // STRIP_COMPARES
+
+
+def regex(chars: int, program: int) -> int:
+    """A regex search (``re.search``, ``match``, ``findall``, ``sub``...) over ``chars``
+    characters with a compiled program of ``program`` instructions, beyond the linear charge
+    for the text."""
+    return chars * max(0, program - REGEX_FREE_INSTS) // REGEX_INSTS
 
 
 def bitwise(a_bits: int, b_bits: int) -> int:

@@ -33,7 +33,7 @@ import string
 from typing import Any, Callable
 
 from seglam.run import cost, decimalwork
-from seglam.run.context import RunContext
+from seglam.run.context import BULK_UNIT, RunContext
 from seglam.run.faults import Fault
 from seglam.run.ordering import iterate
 from seglam.run.stdlib_core import Metered, collect, compare_charged_key, keys_cost, size_of, sized
@@ -189,11 +189,21 @@ def _metered_output(fn: Callable) -> Callable:
     return impl
 
 
-def _tuple_output(fn: Callable) -> Callable:
-    """permutations/combinations: each item is a tuple of ``r`` elements, charged as such."""
+def _tuple_output(fn: Callable, longer_than_pool_is_empty: bool = True) -> Callable:
+    """permutations/combinations: each item is a tuple of ``r`` elements, charged as such.
+    CPython allocates ``r`` indexes when the iterator is made, before the first item (even
+    when there is none): ``r`` is checked against ``max_collection_len`` (each item has ``r``
+    elements) and charged in bulk first, and an iterator that makes nothing (``r`` past the
+    pool's length for permutations and combinations, an empty pool for
+    combinations_with_replacement) is made without them."""
     def impl(ctx: RunContext, iterable: Any, r: int | None = None):
         pool = collect(ctx, iterable)
         width = len(pool) if r is None else max(r, 0)
+        if r is not None and r > 0:
+            if (r > len(pool)) if longer_than_pool_is_empty else not pool:
+                return Metered(ctx, (), width)
+            ctx.check_len(r)
+            ctx.spend(r // BULK_UNIT)
         return Metered(ctx, fn(pool) if r is None else fn(pool, r), width)
 
     impl.__name__ = fn.__name__
@@ -201,8 +211,16 @@ def _tuple_output(fn: Callable) -> Callable:
 
 
 def it_product(ctx: RunContext, *iterables: Any, repeat: int = 1) -> Metered:
+    """CPython makes the ``repeat`` copies of the pools (``len(pools) * repeat`` of them) when
+    the iterator is made: each item has that many elements, so that is checked against
+    ``max_collection_len`` and charged in bulk first; with an empty pool nothing is made."""
     pools = [collect(ctx, it) for it in iterables]
-    return Metered(ctx, itertools.product(*pools, repeat=repeat), len(pools) * max(repeat, 0))
+    width = len(pools) * max(repeat, 0)
+    if repeat > 0 and not all(pools):
+        return Metered(ctx, (), width)
+    ctx.check_len(width)
+    ctx.spend(width // BULK_UNIT)
+    return Metered(ctx, itertools.product(*pools, repeat=repeat), width)
 
 
 def it_zip_longest(ctx: RunContext, *iterables: Any, fillvalue: Any = None) -> Metered:
@@ -349,36 +367,45 @@ def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:
     return got
 
 
+def searcher(ctx: RunContext, pattern: Any, flags: int, string: str) -> Any:
+    """The compiled RE2 object for ``pattern`` (:func:`regex`), after charging the search of
+    ``string`` with it (:func:`seglam.run.cost.regex`: its length times the program's
+    instructions past the free ones), before the search."""
+    compiled = regex(ctx, pattern, flags)
+    ctx.spend(cost.regex(len(string), getattr(compiled, "programsize", 0)))
+    return compiled
+
+
 def re_search(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    return regex(ctx, pattern, flags).search(string)
+    return searcher(ctx, pattern, flags, string).search(string)
 
 
 def re_match(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    return regex(ctx, pattern, flags).match(string)
+    return searcher(ctx, pattern, flags, string).match(string)
 
 
 def re_fullmatch(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    return regex(ctx, pattern, flags).fullmatch(string)
+    return searcher(ctx, pattern, flags, string).fullmatch(string)
 
 
 def re_findall(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    out = regex(ctx, pattern, flags).findall(string)
+    out = searcher(ctx, pattern, flags, string).findall(string)
     ctx.check_len(len(out))
     return out
 
 
 def re_finditer(ctx, pattern, string, flags=0):
     ctx.charge(len(string))
-    return Metered(ctx, regex(ctx, pattern, flags).finditer(string))
+    return Metered(ctx, searcher(ctx, pattern, flags, string).finditer(string))
 
 
 def re_split(ctx, pattern, string, maxsplit=0, flags=0):
     ctx.charge(len(string))
-    out = regex(ctx, pattern, flags).split(string, maxsplit)
+    out = searcher(ctx, pattern, flags, string).split(string, maxsplit)
     ctx.check_len(len(out))
     return out
 
@@ -401,7 +428,7 @@ def re_subn(ctx, pattern, repl, string, count=0, flags=0):
     if isinstance(repl, str) and "\\" not in repl:
         plain = repl
         repl = lambda m: plain  # noqa: E731 - no template escapes to expand
-    return regex(ctx, pattern, flags).subn(_capped_repl(ctx, repl, total), s, count)
+    return searcher(ctx, pattern, flags, s).subn(_capped_repl(ctx, repl, total), s, count)
 
 
 def re_sub(ctx, pattern, repl, string, count=0, flags=0):
@@ -627,7 +654,7 @@ MODULE_FUNCTIONS.update({
     "math.isqrt": math_isqrt, "math.fsum": math_fsum, "math.dist": math_dist,
     "itertools.permutations": _tuple_output(itertools.permutations),
     "itertools.combinations": _tuple_output(itertools.combinations),
-    "itertools.combinations_with_replacement": _tuple_output(itertools.combinations_with_replacement),
+    "itertools.combinations_with_replacement": _tuple_output(itertools.combinations_with_replacement, False),
     "itertools.product": it_product,
     "itertools.accumulate": it_accumulate,
     "itertools.chain": it_chain,

@@ -31,15 +31,31 @@ _SPEC = re.compile(
 )
 
 
-def check_spec(ctx: RunContext, spec: str) -> None:
-    """Fault with ``F-STR-SIZE`` when a format spec asks for a width or precision past the cap."""
+def spec_chars(spec: str) -> int:
+    """The larger of a format spec's width and precision (0 without either): a lower bound on
+    the length of what the field writes for ``f``/``e``/``%`` and the padding's, charged
+    before formatting (:func:`seglam.run.cost.formatted`). ``-1`` for a spec whose width or
+    precision is written with more than 30 digits (past any cap)."""
     m = _SPEC.fullmatch(spec)
     if m is None:
-        return  # Python itself rejects it with ValueError (F-VALUE)
+        return 0  # Python itself rejects it with ValueError (F-VALUE)
+    out = 0
     for part in ("width", "precision"):
         text = m.group(part)
-        if text is not None and (len(text) > 9 or int(text) > ctx.max_str_len):
-            raise ctx.str_fault(int(text) if len(text) <= 30 else ctx.max_str_len + 1)
+        if text is not None:
+            if len(text) > 30:
+                return -1
+            out = max(out, int(text))
+    return out
+
+
+def check_spec(ctx: RunContext, spec: str) -> None:
+    """Fault with ``F-STR-SIZE`` when a format spec asks for a width or precision past the
+    cap; else charge for the text the field writes, before it is written."""
+    chars = spec_chars(spec)
+    if chars < 0 or chars > ctx.max_str_len:
+        raise ctx.str_fault(chars if chars >= 0 else ctx.max_str_len + 1)
+    ctx.spend(cost.formatted(chars))
 
 
 def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spec: str = "") -> str:
@@ -73,12 +89,14 @@ def format_value(ctx: RunContext, value: Any, conversion: str | None = None, spe
 
 
 def join_fstring(ctx: RunContext, parts: list[str]) -> str:
-    """Concatenate the pieces of an f-string under the cap."""
+    """Concatenate the pieces of an f-string (or ``str.format``) under the cap, charged for
+    the length of the result (:func:`seglam.run.cost.formatted`) before it is made."""
     total = 0
     for p in parts:
         total += len(p)
     if total > ctx.max_str_len:
         raise ctx.str_fault(total)
+    ctx.spend(cost.formatted(total))
     return "".join(parts)
 
 
@@ -116,7 +134,9 @@ _PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([
 
 
 def percent_format(ctx: RunContext, fmt: str, args: Any) -> str:
-    """``fmt % args`` with widths and precisions checked first."""
+    """``fmt % args`` with widths and precisions checked first, and the text they write
+    charged first (:func:`seglam.run.cost.formatted` of each conversion's larger one, a ``*``
+    read from its argument)."""
     ctx.charge(len(fmt))
     star = False
     for m in _PERCENT.finditer(fmt):
@@ -129,7 +149,55 @@ def percent_format(ctx: RunContext, fmt: str, args: Any) -> str:
         for a in args:
             if type(a) is int and abs(a) > ctx.max_str_len:
                 raise ctx.str_fault(abs(a))
+    work = 0
+    least = len(fmt)  # what the result has at least: the literal text, then each conversion's
+    at = 0  # the next positional argument: a '*' reads one, as does each conversion but '%%'
+    for m in _PERCENT.finditer(fmt):
+        least -= len(m.group(0))
+        width = precision = None
+        for i, g in ((1, m.group(1)), (2, m.group(2))):
+            if g == "*":
+                a = args[at] if type(args) is tuple and at < len(args) else None
+                at += 1
+                n = abs(a) if type(a) is int else 0
+            else:
+                n = int(g) if g is not None else None
+            if i == 1:
+                width = n
+            else:
+                precision = n
+        kind = m.group(3)
+        if kind == "%":
+            least += 1
+            continue
+        a = _percent_arg(args, m.group(0), at)
+        at += 1
+        chars = max(width or 0, precision or 0)
+        low = width or 0
+        if kind in "fFeE" and precision is not None:
+            low = max(low, precision)
+        if type(a) is str and kind in "sra":  # copied (at most its precision)
+            chars = max(chars, len(a))
+            low = max(low, len(a) if precision is None else min(len(a), precision))
+        elif type(a) is int and kind in "diusra":  # written in decimal, as str() writes it
+            work += cost.int_to_str(abs(a).bit_length())
+        least += low
+        work += cost.formatted(chars)
+    if least > ctx.max_str_len:
+        raise ctx.str_fault(least)
+    ctx.spend(work)
     return ctx.check_str(fmt % _shown_args(ctx, args))
+
+
+def _percent_arg(args: Any, spec: str, at: int) -> Any:
+    """The argument the ``%`` conversion ``spec`` (the ``at``-th positional one) reads, or
+    None when Python would not find one (it raises)."""
+    if spec.startswith("%("):
+        key = spec[2:spec.index(")")]
+        return args.get(key) if isinstance(args, dict) else None
+    if type(args) is tuple:
+        return args[at] if at < len(args) else None
+    return args if at == 0 and not isinstance(args, dict) else None
 
 
 #: Values whose Python ``str``/``repr``/``ascii`` are Seglam's own: passed to ``%`` as they
@@ -192,6 +260,28 @@ def _linear(name: str):
         ctx.fuel -= 1 + len(s) // BULK_UNIT  # ctx.charge(len(s)), inline: str methods run very often
         if ctx.fuel < 0:
             ctx.out_of_fuel()
+        return method(s, *args)
+
+    impl.__name__ = name
+    return impl
+
+
+def strip_work(s: str, chars: Any = None) -> int:
+    """The extra fuel of ``s.strip(chars)`` (``lstrip``, ``rstrip``): each character of ``s``
+    may be looked up in ``chars`` (:func:`seglam.run.cost.strip`); 0 without ``chars``."""
+    return 0 if type(chars) is not str else cost.strip(len(s), len(chars))
+
+
+def _stripping(name: str):
+    """strip/lstrip/rstrip: the linear charge for ``s``, then :func:`strip_work`, then the call."""
+    method = getattr(str, name)
+
+    def impl(ctx: RunContext, s: str, *args):
+        ctx.fuel -= 1 + len(s) // BULK_UNIT  # ctx.charge(len(s)), inline
+        if ctx.fuel < 0:
+            ctx.out_of_fuel()
+        if args:
+            ctx.spend(strip_work(s, *args))
         return method(s, *args)
 
     impl.__name__ = name
@@ -275,6 +365,7 @@ def str_replace(ctx: RunContext, s: str, old: str, new: str, count: int = -1) ->
         total = len(s) + hits * (len(new) - len(old))
         if total > ctx.max_str_len:
             raise ctx.str_fault(total)
+        ctx.spend((total - len(s)) // BULK_UNIT)  # the result's length, beyond len(s)
     return s.replace(old, new, count)
 
 
@@ -336,12 +427,15 @@ LINEAR_STR_METHODS = frozenset({
     "istitle", "isupper", "lstrip", "partition", "removeprefix", "removesuffix",
     "rfind", "rindex", "rpartition", "rstrip", "startswith", "strip",
 })
+#: ... of those, the ones charged :func:`strip_work` too (after the linear charge, before the call)
+STRIP_STR_METHODS = frozenset({"strip", "lstrip", "rstrip"})
 #: ... "charge len(s), call, then cap the result's length".
 GROWING_STR_METHODS = frozenset({"capitalize", "casefold", "lower", "swapcase", "title", "upper"})
 #: "fault past the cap, charge max(len(s), width), call" (_padding)
 PADDING_STR_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
 
 STR_METHODS: dict[str, Any] = {name: _linear(name) for name in sorted(LINEAR_STR_METHODS)}
+STR_METHODS.update({name: _stripping(name) for name in sorted(STRIP_STR_METHODS)})
 STR_METHODS.update({name: _growing(name) for name in sorted(GROWING_STR_METHODS)})
 STR_METHODS.update({name: _padding(name) for name in sorted(PADDING_STR_METHODS)})
 STR_METHODS.update(

@@ -17,13 +17,15 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen import functions, inline, sizework
 from seglam.run.codegen.inline import slice_object
 from seglam.run.codegen.runtime import BuiltinValue, UnboundMethod
-from seglam.run.codegen.sizework import (capped_len, compact, costly_key, int_checked, int_divided, key_type, keyed, len_capped,
+from seglam.run.codegen.sizework import (capped_len, compact, length, costly_key, int_checked, int_divided, key_type, keyed, len_capped,
                                          reusable)
 from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, DEPTH, LEN_LIM, NEG_SMALL, SMALL,
                                       STR_LIM, FnState)
 from seglam.run.codegen.naming import user
 from seglam.run.codegen.scopes import comprehension_locals, lambda_locals
 from seglam.run.context import BULK_UNIT
+from seglam.run import cost
+from seglam.run.stdlib_text import spec_chars
 from seglam.run.ir import nodes as ir
 from seglam.run.ordering import iterate
 from seglam.syntax import ast as A
@@ -139,9 +141,20 @@ def _native_fstring(g, node: A.JoinedStr, fn: FnState) -> py.expr | None:
         value = g.expr(piece.value, fn)
         if t in (T.INT, T.FLOAT):
             value = int_text_charged(g, value)
+        work = cost.formatted(spec_chars(spec))  # the text the width or precision writes, as format_value charges
+        if work:
+            tmp = g.tmp()
+            first = py.Tuple(elts=[P.name(tmp), ir.Spend(P.const(work))], ctx=P.LOAD)  # the value, then the charge
+            value = ir.Let(tmp, value, py.Subscript(value=first, slice=P.const(0), ctx=P.LOAD))
         fmt = py.JoinedStr(values=[P.const(spec)]) if spec else None
         values.append(py.FormattedValue(value=value, conversion=-1, format_spec=fmt))
-    return capped_len(g, py.JoinedStr(values=values), STR_LIM, g.runtime.str_fault)
+    # under the cap, then charged for its length (as join_fstring does), else the cap's fault
+    t = g.tmp()
+    within = P.compare(length(g, P.name(t)), py.LtE(), P.name(STR_LIM))
+    work = ir.Spend(P.call(g.ref(cost.formatted, "formatted_cost"), [length(g, P.name(t))]))
+    charged = py.Subscript(value=py.Tuple(elts=[P.name(t), work], ctx=P.LOAD), slice=P.const(0), ctx=P.LOAD)
+    fault = P.call(g.ref(g.runtime.str_fault, "cap_fault"), [P.name(CTX), length(g, P.name(t))])
+    return ir.Let(t, py.JoinedStr(values=values), py.IfExp(test=within, body=charged, orelse=fault))
 
 
 def int_text_charged(g, value: py.expr) -> py.expr:

@@ -22,7 +22,7 @@ from seglam.run.codegen.sizework import capped_len, int_capped, length
 from seglam.run.codegen.state import CTX, JOIN_MAX, LEN_LIM, STR_LIM, FnState
 from seglam.run.cost import sort_extra, str_to_int
 from seglam.run.ir import nodes as ir
-from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS
+from seglam.run.stdlib_text import GROWING_STR_METHODS, LINEAR_STR_METHODS, STRIP_STR_METHODS, strip_work
 from seglam.run.valuework import needle_cost
 from seglam.syntax import ast as A
 
@@ -99,6 +99,11 @@ def str_method(g, node: A.Call, receiver_t: Any, fn) -> py.expr | None:
         binds.append((tmp, g.expr(func.value, fn)))
         first, later = P.name(tmp), P.name(tmp)
     call = P.call(P.attr(later, name), [g.expr(a, fn) for a in node.args])
+    if name in STRIP_STR_METHODS and node.args:
+        # each character of the receiver may be looked up in chars: charged as the stdlib does
+        again = P.name(binds[0][0]) if binds else g.expr(func.value, fn)
+        work = ir.Spend(P.call(g.ref(strip_work, "strip_work"), [again, g.expr(node.args[0], fn)]))
+        call = py.BoolOp(op=py.Or(), values=[work, call])
     if name in GROWING_STR:
         call = capped_len(g, call, STR_LIM, g.runtime.str_fault)
     elif name in SPLITTING_STR:
