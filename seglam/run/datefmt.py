@@ -22,48 +22,37 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _HOST_DEPENDENT = frozenset("cxXszZ")
 
 
+#: What each portable directive writes for a date (a date has no time: midnight).
+_DIRECTIVES = {
+    "Y": lambda d: str(d.year),  # as glibc: not padded below year 1000
+    "m": lambda d: f"{d.month:02d}",
+    "d": lambda d: f"{d.day:02d}",
+    "y": lambda d: f"{d.year % 100:02d}",
+    "a": lambda d: _DAYS[d.weekday()][:3],
+    "A": lambda d: _DAYS[d.weekday()],
+    "b": lambda d: _MONTHS[d.month - 1][:3],
+    "B": lambda d: _MONTHS[d.month - 1],
+    "w": lambda d: str((d.weekday() + 1) % 7),
+    "u": lambda d: str(d.isoweekday()),
+    "j": lambda d: f"{d.timetuple().tm_yday:03d}",
+    "U": lambda d: f"{(d.timetuple().tm_yday + 6 - (d.weekday() + 1) % 7) // 7:02d}",
+    "W": lambda d: f"{(d.timetuple().tm_yday + 6 - d.weekday()) // 7:02d}",
+    "G": lambda d: str(d.isocalendar()[0]),
+    "V": lambda d: f"{d.isocalendar()[1]:02d}",
+    "H": lambda d: "00",
+    "M": lambda d: "00",
+    "S": lambda d: "00",
+    "I": lambda d: "12",
+    "p": lambda d: "AM",
+    "f": lambda d: "000000",
+    "%": lambda d: "%",
+}
+
+
 def _directive(d: datetime.date, c: str) -> str | None:
-    if c == "Y":
-        return str(d.year)  # as glibc: not padded below year 1000
-    if c == "m":
-        return f"{d.month:02d}"
-    if c == "d":
-        return f"{d.day:02d}"
-    if c == "y":
-        return f"{d.year % 100:02d}"
-    if c == "a":
-        return _DAYS[d.weekday()][:3]
-    if c == "A":
-        return _DAYS[d.weekday()]
-    if c == "b":
-        return _MONTHS[d.month - 1][:3]
-    if c == "B":
-        return _MONTHS[d.month - 1]
-    if c == "w":
-        return str((d.weekday() + 1) % 7)
-    if c == "u":
-        return str(d.isoweekday())
-    if c == "j":
-        return f"{d.timetuple().tm_yday:03d}"
-    if c == "U":
-        return f"{(d.timetuple().tm_yday + 6 - (d.weekday() + 1) % 7) // 7:02d}"
-    if c == "W":
-        return f"{(d.timetuple().tm_yday + 6 - d.weekday()) // 7:02d}"
-    if c == "G":
-        return str(d.isocalendar()[0])
-    if c == "V":
-        return f"{d.isocalendar()[1]:02d}"
-    if c in "HMS":
-        return "00"
-    if c == "I":
-        return "12"
-    if c == "p":
-        return "AM"
-    if c == "f":
-        return "000000"
-    if c == "%":
-        return "%"
-    return None
+    """What directive ``c`` writes for ``d``, or None when it is not a portable one."""
+    write = _DIRECTIVES.get(c)
+    return None if write is None else write(d)
 
 
 def strftime(d: datetime.date, fmt: str, max_len: int) -> str:
