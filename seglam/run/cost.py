@@ -52,6 +52,15 @@ STRIP_COMPARES = 256
 REGEX_FREE_INSTS = 16
 #: Characters times instructions past the free ones per fuel step of a regex search.
 REGEX_INSTS = 16
+#: Fuel steps per instruction of a regular expression compiled at run time: RE2 compiles
+#: about 0.3 to 1 µs an instruction (10 µs for a pattern of 10 to 25), and keeps 7 to 20
+#: bytes an instruction for as long as the pattern lives.
+REGEX_COMPILE_STEPS = 3
+#: The most patterns compiled at run time that a run keeps for reuse (least recently used
+#: dropped first; a dropped pattern is compiled, and charged, again when used again).
+REGEX_CACHE_ENTRIES = 32
+#: The most instructions, in all, of the patterns a run keeps (a larger one is not kept).
+REGEX_CACHE_INSTS = 1 << 18
 
 
 _BITWISE = ("&", "|", "^")
@@ -197,6 +206,12 @@ def regex(chars: int, program: int) -> int:
     characters with a compiled program of ``program`` instructions, beyond the linear charge
     for the text."""
     return chars * max(0, program - REGEX_FREE_INSTS) // REGEX_INSTS
+
+
+def regex_compile(program: int) -> int:
+    """Compiling a regular expression at run time into a program of ``program`` instructions
+    (RE2's ``programsize``), beyond the linear charge for reading the pattern."""
+    return program * REGEX_COMPILE_STEPS
 
 
 def bitwise(a_bits: int, b_bits: int) -> int:

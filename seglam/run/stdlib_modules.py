@@ -333,7 +333,7 @@ _RE_FUNCS = frozenset({"search", "match", "fullmatch", "findall", "finditer", "s
 def precompile_patterns(checked: Any) -> dict:
     """Compile every literal pattern of ``re.<func>("...")`` calls once per backend. Both
     backends call this when they prepare a program, so a run is charged the same fuel on
-    either (a pattern compiled at run time costs its length)."""
+    either (a pattern compiled at run time is charged by :func:`regex`)."""
     re_names = {local for local, qual in checked.imports.items() if qual == "re"}
     direct = {local: qual.split(".", 1)[1] for local, qual in checked.imports.items()
               if qual.startswith("re.") and qual.split(".", 1)[1] in _RE_FUNCS}
@@ -355,15 +355,20 @@ def precompile_patterns(checked: Any) -> dict:
 
 
 def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:
-    """The compiled RE2 object for ``pattern``: precompiled ones from the backend first."""
+    """The compiled RE2 object for ``pattern``: precompiled ones from the backend first,
+    then the run's cache (:class:`seglam.run.regexcache.RegexCache`), else compiled now and
+    charged for the pattern's length before and for the program it built
+    (:func:`seglam.run.cost.regex_compile`) right after: RE2's ``max_mem`` (8 MiB) bounds
+    the work done before that charge."""
     if type(pattern) is CompiledPattern:
         return pattern.regex
     key = (pattern, flags)
-    got = ctx.regexes.get(key)
+    got = ctx.regexes.get(key) or ctx.run_regexes.get(key)
     if got is None:
         ctx.charge(len(pattern))
         got = compile_regex(pattern, flags)
-        ctx.regexes[key] = got
+        ctx.spend(cost.regex_compile(got.programsize))
+        ctx.run_regexes.put(key, got)
     return got
 
 
