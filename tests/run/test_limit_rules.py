@@ -155,7 +155,9 @@ def test_a_context_starts_from_its_limits():
     assert (ctx.limits, ctx.fuel + len(list(RunContext(LIMITS).ticks)), ctx.depth, ctx.frames, ctx.fuel_used) == (
         LIMITS, 100, 0, [], 0)
     assert (ctx.max_depth, ctx.max_int_bits, ctx.max_str_len, ctx.max_collection_len) == (2, 10, 5, 3)
-    assert ctx.regexes == regexes and ctx.regexes is not regexes  # a copy: patterns compiled later stay here
+    # the backend's literal patterns are shared (never changed); patterns compiled during the
+    # run go to its own bounded cache (H-09)
+    assert ctx.regexes is regexes and len(ctx.run_regexes) == 0
     assert RunContext().limits is DEFAULT_LIMITS and RunContext().regexes == {}
 
 
