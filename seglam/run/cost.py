@@ -40,6 +40,12 @@ COLLIDING_SLOW_PER_STEP = 2
 TEXT_CHARS = 256
 #: Coefficient digits per fuel step of a pass over a Decimal (``str`` takes about 6 ns a digit).
 DECIMAL_DIGITS = 32
+#: Decimals of at most this many coefficient digits cost nothing extra as operands of Decimal
+#: arithmetic, comparisons and methods (CPython keeps up to 4 words of 19 digits inline).
+DECIMAL_FREE_DIGITS = 76
+#: Ints of at most this many bits cost nothing as operands of a Decimal operation (CPython
+#: converts one of 20 digits of 30 bits in well under a microsecond).
+DECIMAL_FREE_INT_BITS = 600
 #: Characters per fuel step of the text a formatting operation writes: a format field's width
 #: or precision (f-strings, ``format()``, ``str.format``, ``%``), as the bulk charge's unit.
 FORMAT_CHARS = 8
@@ -133,6 +139,35 @@ def round_int(bits: int, k: int) -> int:
 def decimal_digits(digits: int) -> int:
     """A pass over a Decimal's coefficient of ``digits`` digits."""
     return digits // DECIMAL_DIGITS
+
+
+def decimal_bits(digits: int) -> int:
+    """The bits of a coefficient of ``digits`` decimal digits (a bound)."""
+    return digits * 3322 // 1000 + 1
+
+
+def decimal_op(op: str, a: int, b: int) -> int:
+    """A Decimal operation on coefficients of ``a`` and ``b`` digits (``b`` 0 for one
+    operand), before it is done: 0 when both have at most DECIMAL_FREE_DIGITS; else a pass
+    over the longer (every operation reads, or rounds, its operands: ``+``, ``-``, ``/``,
+    ``//``, ``%``, comparisons, ``quantize``, ``sqrt``...), plus for ``*`` the product of the
+    coefficients that CPython computes in full before rounding (:func:`mul` of their bits),
+    for ``**`` with an integral exponent (``"**"``) the first squaring of ``a``, for ``exp``
+    a step per digit and for ``**`` with a fractional exponent (``"**."``) ``a * a // 2``
+    (CPython's correctly rounded power takes about ``a**2.5`` ns)."""
+    longest = max(a, b)
+    if longest <= DECIMAL_FREE_DIGITS:
+        return 0
+    work = decimal_digits(longest)
+    if op == "*":
+        return work + mul(decimal_bits(a), decimal_bits(b))
+    if op == "**":
+        return work + mul(decimal_bits(a), decimal_bits(a))
+    if op == "exp":
+        return work + a
+    if op == "**.":
+        return work + a * a // 2
+    return work
 
 
 def decimal_ratio(digits: int, k: int) -> int:

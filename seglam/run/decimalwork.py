@@ -1,7 +1,8 @@
 """Work on Decimals that grows with their coefficients and exponents (SPEC.md §10, "Work on
 large values"), shared by both backends: a Decimal written with a million digits keeps them
 all, and one with exponent ``-999999`` is ``10**-999999`` exactly, so converting it to ints
-builds ints of millions of bits unless the size is decided first.
+builds ints of millions of bits unless the size is decided first; and every operation on
+one reads (or multiplies) its whole coefficient before rounding to 28 digits (:func:`op_cost`).
 
 Sizes are decided in constant time: the coefficient's digits are ``adjusted() - exponent + 1``,
 and the exponent is read from ``0`` quantized to it (no pass over the digits)."""
@@ -82,3 +83,54 @@ def as_integer_ratio(ctx: RunContext, d: decimal.Decimal) -> tuple[int, int]:
         ctx.spend(cost.decimal_ratio(n, k))
     a, b = d.as_integer_ratio()
     return ctx.check_int(a), ctx.check_int(b)
+
+
+#: The largest ``Decimal.__sizeof__`` of a Decimal whose coefficient CPython keeps inline (at
+#: most 4 words of 19 digits: at most cost.DECIMAL_FREE_DIGITS digits): an operand no larger
+#: is known, in constant time, to cost nothing; generated code tests it inline. -1 (never)
+#: where the build lays Decimals out otherwise, so that every operand is measured.
+INLINE_SIZE = decimal.Decimal(0).__sizeof__()
+if not (decimal.Decimal("9" * cost.DECIMAL_FREE_DIGITS).__sizeof__() == INLINE_SIZE
+        < decimal.Decimal("9" * (cost.DECIMAL_FREE_DIGITS + 1)).__sizeof__()):
+    INLINE_SIZE = -1
+_SIZE = decimal.Decimal.__sizeof__
+#: Ints within this bound cost nothing as operands (cost.DECIMAL_FREE_INT_BITS).
+_FREE_INT = 1 << cost.DECIMAL_FREE_INT_BITS
+_DECIMAL = decimal.Decimal
+
+
+def _size(x) -> tuple[int, int]:
+    """``(digits, conversion)`` of an operand: a finite Decimal's coefficient digits; an int's
+    decimal digits (bounded from its bits) and the fuel of converting it to a Decimal
+    (quadratic in CPython, as ``str(n)``); (0, 0) for anything else."""
+    t = type(x)
+    if t is decimal.Decimal:
+        return (digits(x), 0) if x.is_finite() else (0, 0)
+    if t is int:
+        bits = abs(x).bit_length()
+        return (bits * 3011 // 10000 + 1, cost.int_to_str(bits)) if bits > cost.DECIMAL_FREE_INT_BITS else (0, 0)
+    return 0, 0
+
+
+def op_cost(op: str, a, b=None) -> int:
+    """The fuel of the Decimal operation ``op`` on ``a`` (and ``b``) before it is done
+    (:func:`seglam.run.cost.decimal_op`), with each int operand's conversion; 0 unless an
+    operand is a Decimal (an int of at most DECIMAL_FREE_INT_BITS bits counts no digits).
+    Both backends charge it for every Decimal operator, comparison and method."""
+    if (_SIZE(a) <= INLINE_SIZE if type(a) is _DECIMAL else type(a) is not int or -_FREE_INT < a < _FREE_INT) \
+            and (_SIZE(b) <= INLINE_SIZE if type(b) is _DECIMAL else type(b) is not int or -_FREE_INT < b < _FREE_INT):
+        return 0  # the common case, known in constant time (b None: no second operand)
+    if type(a) is not _DECIMAL and type(b) is not _DECIMAL:
+        return 0
+    (da, ca), (db, cb) = _size(a), _size(b)
+    if op == "**" and not _integral(b):
+        op = "**."
+    return cost.decimal_op(op, da, db) + ca + cb
+
+
+def _integral(x) -> bool:
+    """An int, or a finite Decimal equal to an int: CPython's Decimal ``**`` multiplies for
+    these, and takes the far slower exp-of-ln way for any other exponent."""
+    if type(x) is not decimal.Decimal:
+        return type(x) is int
+    return x.is_finite() and x == x.to_integral_value(context=_WIDE)

@@ -5,6 +5,7 @@ single entry point, which also locates faults at the innermost node."""
 
 from __future__ import annotations
 
+import decimal
 import enum
 import operator
 from typing import Any
@@ -18,6 +19,7 @@ from seglam.run.valuework import SCALARS
 from seglam.syntax import ast as A
 
 _MISSING = object()
+_DECIMAL = decimal.Decimal
 
 #: Comparisons with no charge and no special case (``in`` goes through stdlib.compare).
 _FAST_COMPARE = {
@@ -130,7 +132,8 @@ class ExprMixin:
         if len(node.ops) == 1:  # the common case: no chain
             fast = _FAST_COMPARE.get(node.ops[0])
             right = self.ev(node.comparators[0], env)
-            if fast is None or (type(left) not in SCALARS and node.ops[0] in S.ORDERINGS):
+            if fast is None or (node.ops[0] in S.ORDERINGS and (type(left) not in SCALARS or type(left) is _DECIMAL
+                                                                 or type(right) is _DECIMAL)):
                 return S.compare(self.ctx, node.ops[0], left, right)  # charged by size
             return fast(left, right)
         ctx = self.ctx

@@ -75,6 +75,7 @@ __all__ = [
 # ---- operators ------------------------------------------------------------------------------------
 
 _SEQ = (str, list, tuple)
+_DECIMAL = decimal.Decimal
 #: Ints within ``±_SMALL`` cost no extra work (seglam.run.cost.SMALL_BITS).
 _SMALL = 1 << cost.SMALL_BITS
 
@@ -101,6 +102,7 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
         _seq_cap(ctx, a, n)
         ctx.charge(n)
         return a + b
+    _decimal_work(ctx, "+", a, b)
     r = a + b
     # a bool operand (n + True) too: checked like any int sum, as the compiled backend does
     return _int_sized(ctx, r) if type(r) is int else r
@@ -109,6 +111,7 @@ def op_add(ctx: RunContext, a: Any, b: Any) -> Any:
 def op_sub(ctx: RunContext, a: Any, b: Any) -> Any:
     if isinstance(a, (set, frozenset)):
         _keys_work(ctx, a, b)
+    _decimal_work(ctx, "-", a, b)
     r = a - b
     return _int_sized(ctx, r) if type(r) is int else r
 
@@ -147,11 +150,19 @@ def op_mul(ctx: RunContext, a: Any, b: Any) -> Any:
         total = len(seq) * max(n, 0)
         _seq_cap(ctx, seq, total)
         ctx.charge(total)
-    return a * b
+    return _decimal_work(ctx, "*", a, b) or a * b
 
 
 def op_truediv(ctx: RunContext, a: Any, b: Any) -> Any:
-    return a / b
+    return _decimal_work(ctx, "/", a, b) or a / b
+
+
+def _decimal_work(ctx: RunContext, op: str, a: Any, b: Any = None) -> bool:
+    """Charge the Decimal operation ``a op b`` before it is done (decimalwork.op_cost, as
+    the compiled backend does); anything without a Decimal operand costs nothing. False."""
+    if type(a) is _DECIMAL or type(b) is _DECIMAL:
+        ctx.spend(decimalwork.op_cost(op, a, b))
+    return False
 
 
 def int_work(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
@@ -163,17 +174,17 @@ def int_work(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
 
 
 def op_floordiv(ctx: RunContext, a: Any, b: Any) -> Any:
-    if type(a) is int and -_SMALL < a < _SMALL:
+    if type(a) is int and -_SMALL < a < _SMALL and type(b) is not _DECIMAL:
         return a // b  # the common case: no extra work, no call
-    return int_work(ctx, "//", a, b) or a // b
+    return _decimal_work(ctx, "//", a, b) or int_work(ctx, "//", a, b) or a // b
 
 
 def op_mod(ctx: RunContext, a: Any, b: Any) -> Any:
-    if type(a) is int and -_SMALL < a < _SMALL:
+    if type(a) is int and -_SMALL < a < _SMALL and type(b) is not _DECIMAL:
         return a % b  # the common case: no extra work, no call
     if isinstance(a, str):
         return percent_format(ctx, a, b)
-    return int_work(ctx, "%", a, b) or a % b
+    return _decimal_work(ctx, "%", a, b) or int_work(ctx, "%", a, b) or a % b
 
 
 def op_pow(ctx: RunContext, a: Any, b: Any, mod: Any = None) -> Any:
@@ -188,7 +199,7 @@ def op_pow(ctx: RunContext, a: Any, b: Any, mod: Any = None) -> Any:
         ctx.spend(cost.power(size, b, size * b))
         return ctx.check_int(a ** b)
     if isinstance(a, decimal.Decimal) or isinstance(b, decimal.Decimal):
-        return a ** b
+        return _decimal_work(ctx, "**", a, b) or a ** b
     r = a ** b
     if type(r) is complex:
         raise Fault("F-VALUE", "a negative number raised to a fractional power has no real value")
@@ -254,10 +265,13 @@ BINOPS: dict[str, Callable] = {
 }
 
 
-def unary_cost(a: Any) -> int:
-    """The fuel of ``-a``, ``~a`` or ``abs(a)`` (cost.bitwise: a copy of ``a``); 0 but for
-    ints past SMALL_BITS bits."""
-    return cost.bitwise(abs(a).bit_length(), 0) if type(a) is int and not -_SMALL < a < _SMALL else 0
+def unary_cost(a: Any, op: str = "-") -> int:
+    """The fuel of ``-a``, ``~a``, ``abs(a)`` or ``+a`` (``op``): of an int past SMALL_BITS
+    bits a copy of it (cost.bitwise; ``+a`` is the int itself), of a Decimal its rounding
+    (decimalwork.op_cost); 0 else."""
+    if type(a) is int:
+        return cost.bitwise(abs(a).bit_length(), 0) if not -_SMALL < a < _SMALL and op != "+" else 0
+    return decimalwork.op_cost(op, a) if type(a) is _DECIMAL else 0
 
 
 def op_neg(ctx: RunContext, a: Any) -> Any:
@@ -265,7 +279,7 @@ def op_neg(ctx: RunContext, a: Any) -> Any:
 
 
 def op_pos(ctx: RunContext, a: Any) -> Any:
-    return +a
+    return ctx.spend(unary_cost(a, "+")) or +a
 
 
 def op_invert(ctx: RunContext, a: Any) -> Any:
@@ -300,7 +314,7 @@ def compare(ctx: RunContext, op: str, a: Any, b: Any) -> bool:
     """One comparison of a chain (``==``, ``<``, ``in``, ``is``...); Python semantics.
     ``==``, ``<`` and the like are charged for the size of the smaller operand
     (valuework.compare_cost: strings, and containers holding long strings or many items)."""
-    if op in ORDERINGS and type(a) not in SCALARS:
+    if op in ORDERINGS and (type(a) not in SCALARS or type(a) is _DECIMAL or type(b) is _DECIMAL):
         ctx.spend(compare_cost(a, b))
     if op == "==":
         return a == b
@@ -376,7 +390,7 @@ def b_ord(ctx, c):
 
 
 def b_divmod(ctx, a, b):
-    return int_work(ctx, "//", a, b) or divmod(a, b)
+    return _decimal_work(ctx, "//", a, b) or int_work(ctx, "//", a, b) or divmod(a, b)
 
 
 def b_enumerate(ctx, iterable, start=0):
@@ -535,7 +549,7 @@ def b_round(ctx, number, ndigits=None):
         return round(number)
     if isinstance(number, int) and ndigits < 0:
         return _round_int(ctx, number, -ndigits)
-    return round(number, ndigits)
+    return _decimal_work(ctx, "round", number) or round(number, ndigits)
 
 
 def _round_int(ctx, number: int, k: int) -> int:

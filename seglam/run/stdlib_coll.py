@@ -338,21 +338,33 @@ FLOAT_METHODS: dict[str, Callable] = {n: _plain(n, float) for n in ("is_integer"
 
 
 def decimal_quantize(ctx: RunContext, d: decimal.Decimal, exp: decimal.Decimal, rounding: str | None = None):
-    return d.quantize(exp, rounding=rounding)
+    return ctx.spend(decimalwork.op_cost("quantize", d, exp)) or d.quantize(exp, rounding=rounding)
 
 
 def decimal_to_integral(ctx: RunContext, d: decimal.Decimal, rounding: str | None = None):
-    return d.to_integral_value(rounding=rounding)
+    return ctx.spend(decimalwork.op_cost("to_integral", d)) or d.to_integral_value(rounding=rounding)
+
+
+def _decimal_method(name: str, op: str = "") -> Callable:
+    """``d.name(...)``, charged before the work as the Decimal operation ``op`` (the name by
+    default; decimalwork.op_cost) on ``d`` and its Decimal argument, if any."""
+    method = getattr(decimal.Decimal, name)
+    op = op or name
+
+    def impl(ctx: RunContext, value, *args, **kwargs):
+        ctx.spend(decimalwork.op_cost(op, value, args[0] if args else None))
+        return method(value, *args, **kwargs)
+
+    impl.__name__ = name
+    return impl
 
 
 DECIMAL_METHODS: dict[str, Callable] = {
     n: _plain(n, decimal.Decimal)
-    for n in (
-        "sqrt", "exp", "ln", "log10", "normalize", "adjusted", "copy_abs", "copy_negate",
-        "copy_sign", "is_finite", "is_infinite", "is_nan", "is_signed", "is_zero", "compare",
-        "max", "min", "is_normal",
-    )
+    for n in ("adjusted", "is_finite", "is_infinite", "is_nan", "is_signed", "is_zero", "is_normal")
 }
+DECIMAL_METHODS.update({n: _decimal_method(n) for n in (
+    "sqrt", "exp", "ln", "log10", "normalize", "copy_abs", "copy_negate", "copy_sign", "compare", "max", "min")})
 DECIMAL_METHODS.update(quantize=decimal_quantize, to_integral_value=decimal_to_integral, to_integral=decimal_to_integral,
                        as_integer_ratio=decimalwork.as_integer_ratio)
 

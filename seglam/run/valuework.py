@@ -37,8 +37,9 @@ _PLAIN = frozenset({int, float, bool, type(None)})
 _SEQUENCES = frozenset({tuple, list, FrozenList})
 _SETS = frozenset({set, frozenset, FrozenSet})
 _DICTS = frozenset({dict, FrozenDict, collections.defaultdict, collections.Counter})
-#: Types a comparison with which is constant time whatever the other operand.
+#: Types a comparison with which costs nothing by size (but for a Decimal, compare_cost).
 SCALARS = frozenset({int, float, bool, type(None), decimal.Decimal})
+_DECIMAL = decimal.Decimal
 _NO_LEAVES = frozenset({int, bool})
 
 
@@ -75,12 +76,14 @@ def size(value: Any, memo: dict | None = None) -> int:
 
 def compare_cost(a: Any, b: Any) -> int:
     """The fuel of comparing ``a`` with ``b`` (``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``):
-    the size of the smaller one, in steps of BULK_UNIT elements (0 below that)."""
+    the size of the smaller one, in steps of BULK_UNIT elements (0 below that); with a
+    Decimal, decimalwork.op_cost."""
     ta = type(a)
     if ta is str:
         return cost.text(min(len(a), len(b))) if type(b) is str else 0
     if ta in SCALARS or type(b) in SCALARS:
-        return 0
+        # a Decimal against a number: both are read (an int is converted to a Decimal)
+        return decimalwork.op_cost("==", a, b) if ta is _DECIMAL or type(b) is _DECIMAL else 0
     return min(size(a), size(b)) // BULK_UNIT
 
 

@@ -98,7 +98,7 @@ def test_the_spec_cost_table_is_the_code():
     assert rows == {name: str(getattr(cost, name)) for name in rows}
     assert set(rows) == {"LINEAR_BITS", "MUL_PRODUCTS", "DIV_PRODUCTS", "FREE_PRODUCTS", "EXP_BITS",
                          "SMALL_BITS", "SORT_FREE_LOG", "SORT_CHARS", "COLLIDING_PER_STEP",
-                         "COLLIDING_SLOW_PER_STEP", "TEXT_CHARS", "DECIMAL_DIGITS", "FORMAT_CHARS", "STRIP_COMPARES",
+                         "COLLIDING_SLOW_PER_STEP", "TEXT_CHARS", "DECIMAL_DIGITS", "DECIMAL_FREE_DIGITS", "DECIMAL_FREE_INT_BITS", "FORMAT_CHARS", "STRIP_COMPARES",
                          "REGEX_FREE_INSTS", "REGEX_INSTS", "REGEX_COMPILE_STEPS", "REGEX_CACHE_ENTRIES",
                          "REGEX_CACHE_INSTS"}
 

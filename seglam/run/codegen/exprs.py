@@ -193,6 +193,39 @@ def _binop(g, node: A.BinOp, fn: FnState) -> py.expr:
             return fast
     left = g.expr(node.left, fn)
     right = g.expr(node.right, fn)
+    types = (g.type_of(node.left), g.type_of(node.right))
+    if node.op in _DECIMAL_OPS and (sizework.may_be_decimal(types[0]) or sizework.may_be_decimal(types[1])) \
+            and not _stdlib_operator(g, _arith(g, node, P.name("a"), P.name("b"))):
+        # a Decimal operand done natively: charged by its digits first (decimalwork.op_cost,
+        # as the stdlib's operators, which the other ways call, charge it)
+        return sizework.decimal_charged(g, node.op, left, right, lambda a, b: _arith(g, node, a, b), types)
+    return _arith(g, node, left, right)
+
+
+def _stdlib_operator(g, expr: py.expr) -> bool:
+    """``expr`` calls the stdlib's operator (which charges a Decimal operand itself)."""
+    if not (isinstance(expr, py.Call) and isinstance(expr.func, py.Name)):
+        return False
+    called = g.runtime.globals.get(expr.func.id)
+    return called is g.runtime.sum_unchecked or any(called is g.runtime.binop(op) for op in _DECIMAL_OPS)
+
+
+_ORDERINGS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_NUMBERS = (T.DECIMAL, T.INT, T.FLOAT, T.BOOL)
+
+
+def _decimal_numbers(lt: Any, rt: Any) -> bool:
+    """Both static types are numbers and one is Decimal."""
+    return T.DECIMAL in (lt, rt) and lt in _NUMBERS and rt in _NUMBERS
+
+
+#: The operators a Decimal operand may take natively (``**`` goes through the stdlib's).
+_DECIMAL_OPS = frozenset({"+", "-", "*", "/", "//", "%"})
+
+
+def _arith(g, node: A.BinOp, left: py.expr, right: py.expr) -> py.expr:
+    """``left op right`` (both evaluated) by the static types: native, cap-tested or the
+    stdlib's operator."""
     op = node.op
     lt, rt, result = g.type_of(node.left), g.type_of(node.right), g.type_of(node)
     native = py.BinOp(left=left, op=PY_BINOPS[op](), right=right)
@@ -334,7 +367,7 @@ def _fresh_list(g, node: Any, fn: FnState) -> bool:
 
 
 def _unary(g, node: A.UnaryOp, fn: FnState) -> py.expr:
-    if node.op in ("-", "~"):
+    if node.op in ("-", "~") or (node.op == "+" and sizework.may_be_decimal(g.type_of(node.operand))):
         return sizework.unary(g, node.op, g.expr(node.operand, fn), g.type_of(node.operand))
     return py.UnaryOp(op=PY_UNARY[node.op](), operand=g.expr(node.operand, fn))
 
@@ -365,6 +398,10 @@ def _compare(g, node: A.Compare, fn: FnState) -> py.expr:
                 return P.call(g.ref(g.runtime.compare, "compare"), [P.name(CTX), P.const(node.ops[0]), left, comparators[0]])
             left = keyed(g, left, kt, node.left)
     operands = (node.left, *node.comparators)
+    if len(node.ops) == 1 and node.ops[0] in _ORDERINGS and _decimal_numbers(g.type_of(node.left), g.type_of(node.comparators[0])):
+        # numbers, one a Decimal: charged by its digits (valuework.compare_cost is decimalwork.op_cost)
+        return sizework.decimal_charged(g, "==", left, comparators[0], lambda a, b: py.Compare(
+            left=a, ops=[PY_CMPOPS[node.ops[0]]()], comparators=[b]), (g.type_of(node.left), g.type_of(node.comparators[0])))
     if not all(sizework.comparison_is_free(g, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)):
         # strings or containers: charged for their size (valuework.compare_cost)
         if len(node.ops) > 1:

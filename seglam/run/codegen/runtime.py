@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import decimal
 import functools
 import itertools
 import operator
@@ -18,7 +19,7 @@ import types
 from typing import Any, Callable
 
 from seglam.check import types as T
-from seglam.run import cost, stdlib
+from seglam.run import cost, decimalwork, stdlib
 from seglam.run.stdlib_core import compare_cost, key_cost, keys_cost, sort_cost
 from seglam.run.context import step_chunk
 from seglam.run.faults import Fault, none_attribute
@@ -63,9 +64,9 @@ class Runtime:
         # fault raisers, constructors of records and enums.
         safe: list[Any] = [*NATIVE_BUILTINS.values(), enumerate, zip, int, str, slice, max, min, sum, sorted,
                            map, reversed, functools.partial, type, FrozenList, FrozenSet, record_copy, handed_back,
-                           itertools.repeat, operator.length_hint,
+                           itertools.repeat, operator.length_hint, decimal.Decimal.__sizeof__,
                            self.int_fault, self.int_cost, self.int_to_str_cost, self.str_to_int_cost, self.sort_cost,
-                           self.take, self.prespent, self.key_cost, self.compare_cost, self.unary_cost, self.join_rest, self.resumed,
+                           self.take, self.prespent, self.key_cost, self.compare_cost, self.unary_cost, self.decimal_cost, self.join_rest, self.resumed,
                            self.len_fault, self.str_fault,
                            self.depth_fault, self.assert_failed,
                            *record_classes.values(), *enum_classes.values()]
@@ -303,6 +304,7 @@ class Runtime:
     key_cost = staticmethod(key_cost)
     compare_cost = staticmethod(compare_cost)
     unary_cost = staticmethod(stdlib.unary_cost)
+    decimal_cost = staticmethod(decimalwork.op_cost)
 
     @staticmethod
     def collect_keys(ctx: Any, items: Any) -> list:

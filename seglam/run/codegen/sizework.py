@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast as py
 import copy
+import decimal
 from typing import Any
 
 from seglam.check import types as T
@@ -22,6 +23,7 @@ from seglam.run.codegen import pyast as P
 from seglam.run.codegen.state import (PY_BINOPS, PY_CMPOPS, PY_UNARY, CTX, INT_LIM, LEN_LIM, NEG_INT_LIM, NEG_SMALL,
                                       SMALL)
 from seglam.run.cost import SMALL_BITS, TEXT_CHARS, WIDE_KEY
+from seglam.run.decimalwork import INLINE_SIZE
 from seglam.run.ir import nodes as ir
 from seglam.syntax import ast as A
 
@@ -37,6 +39,53 @@ def scalar(t: Any) -> bool:
 
 def may_be_int(t: Any) -> bool:
     return t in _MAY_BE_INT or t is None or isinstance(t, (T.UnionType, T.AnyType, T.TypeVarType))
+
+
+def may_be_decimal(t: Any) -> bool:
+    """A value of static type ``t`` may be a Decimal, whose operations are charged by its
+    digits (decimalwork.op_cost)."""
+    return t == T.DECIMAL or t is None or isinstance(t, (T.UnionType, T.AnyType, T.TypeVarType))
+
+
+def decimal_charged(g, op: str, left: py.expr, right: py.expr, then, types: tuple = (None, None)) -> py.expr:
+    """``then(a, b)`` on the operands bound in order, charged decimalwork.op_cost first, as
+    the stdlib's operators are: ``(small(a) & small(b) or not
+    h_spend(op_cost(op, a, b))) and then(a, b)``. The inline test
+    admits only operands that cost nothing (:func:`_size_known_small`), so the call is made
+    for large ones only; a small int literal is not tested. ``types``: the operands' static
+    types."""
+    binds: list[tuple[str, py.expr]] = []
+    tests: list[py.expr] = []
+    for x, t in zip((left, right), types):
+        if not _small_literal(x):  # a literal is written where it is read, and not tested
+            binds.append((g.tmp(), x))
+            tests.append(_size_known_small(g, binds[-1][0], t))
+
+    a = copy.deepcopy(left) if _small_literal(left) else P.name(binds[0][0])
+    b = copy.deepcopy(right) if _small_literal(right) else P.name(binds[-1][0])
+    paid = _paid(P.call(g.ref(g.runtime.decimal_cost, "decimal_cost"), [P.const(op), a, b]))
+    # (``&`` evaluates both tests, in order: each operand is bound at its first read)
+    known = tests[0] if len(tests) == 1 else py.BinOp(left=tests[0], op=py.BitAnd(), right=tests[1]) if tests else None
+    first = paid if known is None else py.BoolOp(op=py.Or(), values=[known, paid])
+    return ir.lets(binds, py.BoolOp(op=py.And(), values=[first, then(copy.deepcopy(a), copy.deepcopy(b))]))
+
+
+def _size_known_small(g, tmp: str, t: Any) -> py.expr:
+    """A test that ``tmp`` (of static type ``t``) costs nothing as an operand of a Decimal
+    operation: an int within SMALL_BITS bits, or ``type(tmp) is Decimal and
+    Decimal.__sizeof__(tmp) <= K`` (decimalwork.INLINE_SIZE: a coefficient kept inline).
+    Anything else takes the exact charge, which is 0 for it too when it is small."""
+    if t in (T.INT, T.BOOL):
+        return _small(tmp)
+    is_decimal = P.compare(P.call(g.ref(type, "type"), [P.name(tmp)]), py.Is(), g.ref(decimal.Decimal, "Decimal"))
+    inline = P.compare(P.call(g.ref(decimal.Decimal.__sizeof__, "decimal_size"), [P.name(tmp)]), py.LtE(),
+                       P.const(INLINE_SIZE))
+    return py.BoolOp(op=py.And(), values=[is_decimal, inline])
+
+
+def _paid(charge: py.expr) -> py.expr:
+    """``not h_spend(charge)``: True once ``charge`` is paid (a Spend is False)."""
+    return py.UnaryOp(op=py.Not(), operand=ir.Spend(charge))
 
 
 def ints_possible(g, left: Any, right: Any) -> bool:
@@ -57,6 +106,8 @@ def comparison_is_free(g, op: str, left: Any, right: Any) -> bool:
     if op not in ("==", "!=", "<", "<=", ">", ">="):
         return True
     lt, rt = g.type_of(left), g.type_of(right)
+    if may_be_decimal(lt) or may_be_decimal(rt):
+        return False  # a Decimal is charged by its digits (valuework.compare_cost)
     return scalar(lt) or scalar(rt) or _short_text(left) or _short_text(right) \
         or is_char(g.chars, left) or is_char(g.chars, right)
 
@@ -103,6 +154,12 @@ def unary(g, op: str, operand: py.expr, t: Any) -> py.expr:
             return P.call(g.ref(abs, "abs"), [x])
         return py.UnaryOp(op=PY_UNARY[op](), operand=x)
 
+    if may_be_decimal(t) and not _small_literal(operand):
+        # an int or a Decimal: stdlib.unary_cost, 0 for any operand the inline size test admits
+        tmp = g.tmp()
+        charge = P.call(g.ref(g.runtime.unary_cost, "unary_cost"), [P.name(tmp), P.const(op)])
+        return ir.Let(tmp, operand, py.BoolOp(op=py.And(), values=[
+            py.BoolOp(op=py.Or(), values=[_size_known_small(g, tmp, t), _paid(charge)]), apply(P.name(tmp))]))
     if op == "+" or not may_be_int(t) or _small_literal(operand):
         return apply(operand)  # (of a literal: a constant, stdlib.unary_cost 0 whatever the caps)
     tmp = g.tmp()
