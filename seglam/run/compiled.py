@@ -118,7 +118,7 @@ class CompiledBackend:
     def _context(self, limits: Limits) -> RunContext:
         if not isinstance(limits, Limits):
             raise TypeError(f"limits must be a seglam Limits, not {type(limits).__name__}")
-        return RunContext(limits, self._prepared.regexes)
+        return RunContext(limits, self._prepared.patterns)
 
     def _constants(self) -> tuple:
         """Module constants, evaluated once per backend under the default limits."""
@@ -128,7 +128,7 @@ class CompiledBackend:
             raise self._consts_fault
         with self._lock:
             if self._consts is None and self._consts_fault is None:
-                ctx = RunContext(DEFAULT_LIMITS, self._prepared.regexes)
+                ctx = RunContext(DEFAULT_LIMITS, self._prepared.patterns)
 
                 def evaluate() -> tuple:
                     with decimal.localcontext(DECIMAL_CONTEXT):

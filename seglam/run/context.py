@@ -39,7 +39,7 @@ from typing import Iterator
 
 from seglam.run.faults import Fault, Frame
 from seglam.run.limits import DEFAULT_LIMITS, Limits
-from seglam.run.regexcache import RegexCache
+from seglam.run.regexcache import ProgramPatterns, RegexCache
 from seglam.syntax.span import Span
 
 #: Elements (or characters) per fuel step in a builtin's bulk charge: ``1 + n // BULK_UNIT``.
@@ -72,14 +72,14 @@ class RunContext:
 
     __slots__ = (
         "limits", "fuel", "depth", "frames", "max_depth", "max_int_bits", "max_str_len",
-        "max_collection_len", "regexes", "run_regexes", "resume", "keys", "ticks",
+        "max_collection_len", "patterns", "run_regexes", "resume", "keys", "ticks",
     )
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS, regexes: dict | None = None) -> None:
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, patterns: ProgramPatterns | None = None) -> None:
         self.limits = limits
-        #: (pattern, flags) -> compiled RE2 object: the backend's precompiled literal
-        #: patterns (shared between runs, never changed).
-        self.regexes: dict = regexes if regexes is not None else {}
+        #: The program's regular expressions, shared between its runs: its precompiled
+        #: literal patterns and the memo of those its runs compiled.
+        self.patterns: ProgramPatterns = patterns if patterns is not None else ProgramPatterns()
         #: The patterns compiled during this run, within the cache's bounds.
         self.run_regexes = RegexCache()
         # the first chunk is taken here, in C, not by a refill (a Python call) at the first step

@@ -2,7 +2,8 @@
 executable specification of Seglam's meaning (CPython's meaning, under budgets).
 
 Structure: :class:`ReferenceBackend` prepares a checked module once (record/enum classes,
-precompiled literal regexes, module constants on first use) and is then immutable and
+precompiled literal regexes and a memo of those compiled by runs, module constants on first use)
+and is then immutable (but for that memo, which only grows and needs no lock) and
 thread-safe. Each run gets a fresh :class:`Interp` with its own
 :class:`~seglam.run.context.RunContext`; expressions live in :mod:`eval_expr`, statements in
 :mod:`eval_stmt`, ``match`` in :mod:`eval_match`, callable values in :mod:`eval_values`.
@@ -217,7 +218,7 @@ class ReferenceBackend:
         self.function_nodes: dict[str, A.FunctionDef] = {
             stmt.name: stmt for stmt in checked.module.body if type(stmt) is A.FunctionDef
         }
-        self.regexes = precompile_patterns(checked)
+        self.patterns = precompile_patterns(checked)
         self.unchecked_sums = unchecked_sums(checked)
         self.frames_per_call = frames_per_call(checked.module)
         self._constants: dict[str, Any] | None = None
@@ -242,7 +243,7 @@ class ReferenceBackend:
     def _evaluate_constants(self) -> dict[str, Any]:
         names = set(self.checked.constants)
         values: dict[str, Any] = {}
-        ctx = RunContext(DEFAULT_LIMITS, self.regexes)
+        ctx = RunContext(DEFAULT_LIMITS, self.patterns)
         interp = Interp(self, ctx, values)
         scope = Scope(values, None)
         with decimal.localcontext(DECIMAL_CONTEXT):
@@ -267,7 +268,7 @@ class ReferenceBackend:
         node = self.function_nodes.get(function)
         if node is None:
             raise LookupError(f"{self.filename}: no function {function!r}")
-        ctx = RunContext(limits, self.regexes)
+        ctx = RunContext(limits, self.patterns)
         interp = Interp(self, ctx, constants)
 
         def call() -> Any:
@@ -281,7 +282,7 @@ class ReferenceBackend:
         """Evaluate ``expr`` in module scope (examples); a ``RunResult`` or a :class:`Fault`."""
 
         constants = self.constants()
-        ctx = RunContext(limits, self.regexes)
+        ctx = RunContext(limits, self.patterns)
         interp = Interp(self, ctx, constants, unchecked_sums(self.checked, (expr,)))
         value = run_deep(self._frames(limits),
                          lambda: self._guarded(interp, lambda: interp.ev(expr, Scope({}, None)), expr.span))

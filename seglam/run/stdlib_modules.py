@@ -34,6 +34,7 @@ from typing import Any, Callable
 
 from seglam.run import cost, decimalwork
 from seglam.run.context import BULK_UNIT, RunContext
+from seglam.run.regexcache import ProgramPatterns
 from seglam.run.faults import Fault
 from seglam.run.ordering import iterate
 from seglam.run.stdlib_core import Metered, collect, compare_charged_key, keys_cost, size_of, sized
@@ -330,7 +331,7 @@ class CompiledPattern:
 _RE_FUNCS = frozenset({"search", "match", "fullmatch", "findall", "finditer", "split", "sub", "subn", "compile"})
 
 
-def precompile_patterns(checked: Any) -> dict:
+def precompile_patterns(checked: Any) -> ProgramPatterns:
     """Compile every literal pattern of ``re.<func>("...")`` calls once per backend. Both
     backends call this when they prepare a program, so a run is charged the same fuel on
     either (a pattern compiled at run time is charged by :func:`regex`)."""
@@ -351,7 +352,7 @@ def precompile_patterns(checked: Any) -> dict:
                 out[(pattern, 0)] = compile_regex(pattern, 0)
             except Fault:
                 pass  # faults with F-REGEX when (and if) it runs
-    return out
+    return ProgramPatterns(out)
 
 
 def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:
@@ -363,10 +364,13 @@ def regex(ctx: RunContext, pattern: Any, flags: int = 0) -> Any:
     if type(pattern) is CompiledPattern:
         return pattern.regex
     key = (pattern, flags)
-    got = ctx.regexes.get(key) or ctx.run_regexes.get(key)
+    got = ctx.patterns.literal.get(key) or ctx.run_regexes.get(key)
     if got is None:
         ctx.charge(len(pattern))
-        got = compile_regex(pattern, flags)
+        got = ctx.patterns.remembered(key)
+        if got is None:
+            got = compile_regex(pattern, flags)
+            ctx.patterns.remember(key, got)
         ctx.spend(cost.regex_compile(got.programsize))
         ctx.run_regexes.put(key, got)
     return got

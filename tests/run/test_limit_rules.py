@@ -12,6 +12,7 @@ from seglam.run import intcap
 from seglam.run.context import RunContext
 from seglam.run.faults import Fault
 from seglam.run.limits import DEFAULT_LIMITS, MAX_FUEL, Limits
+from seglam.run.regexcache import ProgramPatterns
 from seglam.syntax import ast as A
 from seglam.syntax.lower import parse
 
@@ -149,16 +150,14 @@ LIMITS = Limits(fuel=100, max_depth=2, max_int_bits=10, max_str_len=5, max_colle
 
 
 def test_a_context_starts_from_its_limits():
-    regexes = {("a", 0): object()}
-    ctx = RunContext(LIMITS, regexes)
+    patterns = ProgramPatterns({("a", 0): object()})
+    ctx = RunContext(LIMITS, patterns)
     # the remaining fuel is ctx.fuel plus the chunk of steps taken at once (RunContext.ticks)
     assert (ctx.limits, ctx.fuel + len(list(RunContext(LIMITS).ticks)), ctx.depth, ctx.frames, ctx.fuel_used) == (
         LIMITS, 100, 0, [], 0)
     assert (ctx.max_depth, ctx.max_int_bits, ctx.max_str_len, ctx.max_collection_len) == (2, 10, 5, 3)
-    # the backend's literal patterns are shared (never changed); patterns compiled during the
-    # run go to its own bounded cache (H-09)
-    assert ctx.regexes is regexes and len(ctx.run_regexes) == 0
-    assert RunContext().limits is DEFAULT_LIMITS and RunContext().regexes == {}
+    assert ctx.patterns is patterns  # the program's, shared by its runs; the run's own cache starts empty
+    assert len(ctx.run_regexes) == 0 and RunContext().limits is DEFAULT_LIMITS and RunContext().patterns.literal == {}
 
 
 @pytest.mark.parametrize("n,steps", [(0, 1), (7, 1), (8, 2), (15, 2), (16, 3), (80, 11)])

@@ -7,10 +7,13 @@ used dropped first. Deterministic checks only (fuel and entries, not memory or t
 
 from __future__ import annotations
 
+import pytest
+
+import seglam
 from seglam.run import cost
 from seglam.run.context import RunContext
 from seglam.run.limits import Limits
-from seglam.run.regexcache import RegexCache
+from seglam.run.regexcache import PROGRAM_INSTS, PROGRAM_PATTERNS, ProgramPatterns, RegexCache
 from seglam.run.stdlib_modules import compile_regex, re_search
 
 from tests.compiled.agree import outcomes
@@ -102,7 +105,7 @@ def test_a_use_makes_a_pattern_the_most_recently_used():
 
 def test_literal_patterns_are_never_dropped():
     # the backend's precompiled literal patterns are outside the cache; a run-time one is dropped
-    ctx = RunContext(Limits(), {("lit", 0): compile_regex("lit")})
+    ctx = RunContext(Limits(), ProgramPatterns({("lit", 0): compile_regex("lit")}))
 
     def search_fuel(pattern: str) -> int:
         used = ctx.fuel_used
@@ -114,3 +117,52 @@ def test_literal_patterns_are_never_dropped():
         re_search(ctx, f"a{i}b", "x")
     assert search_fuel("lit") == first_lit
     assert search_fuel("run") == first_run > first_lit
+
+
+# ---- the program's memo: RE2's work done once per program, fuel unchanged ----
+
+_CONSTANT = ('import re\n\nWORD = "[a-z]+" + "\\\\d"\n\n\n'
+             'def main(s: str) -> int:\n    return 0 if re.fullmatch(WORD, s) is None else len(s)\n')
+
+
+def _count_compiles(monkeypatch) -> list:
+    from seglam.run import stdlib_modules
+    calls: list = []
+    real = stdlib_modules.compile_regex
+    monkeypatch.setattr(stdlib_modules, "compile_regex", lambda p, f=0: calls.append(p) or real(p, f))
+    return calls
+
+
+@pytest.mark.parametrize("backend", ["compiled", "reference"])
+def test_a_pattern_a_run_compiled_is_not_compiled_again_by_the_programs_next_runs(backend, monkeypatch):
+    # a module constant used as a pattern is compiled at run time: a cache hit of a date
+    # family paid RE2's work for 27 of them on every run (~1 ms); each run still pays its fuel
+    program = seglam.compile(_CONSTANT, filename="memo.sgl")
+    calls = _count_compiles(monkeypatch)
+    runs = [program.run("main", args=("abc1",), backend=backend) for _ in range(3)]
+    assert [r.value for r in runs] == [4, 4, 4]
+    assert len({r.fuel_used for r in runs}) == 1
+    assert calls == ["[a-z]+\\d"]
+
+
+def test_a_runs_fuel_does_not_depend_on_what_earlier_runs_left_in_the_memo():
+    fresh = seglam.compile(_CONSTANT, filename="memo.sgl")
+    used = seglam.compile(_CONSTANT, filename="memo.sgl")
+    used.run("main", args=("abc1",))
+    assert used.run("main", args=("zz9",)).fuel_used == fresh.run("main", args=("zz9",)).fuel_used
+
+
+def test_the_memo_keeps_patterns_within_its_bounds_first_come_first_kept():
+    memo = ProgramPatterns()
+    small = [(f"a{i}b", 0) for i in range(PROGRAM_PATTERNS + 5)]
+    for key in small:
+        memo.remember(key, compile_regex(key[0]))
+    assert len(memo.memo) == PROGRAM_PATTERNS and memo.remembered(small[0]) is not None
+    assert memo.remembered(small[-1]) is None
+    big = ProgramPatterns()
+    large = compile_regex("\\w{999}" * 20)  # about 60,000 instructions
+    assert large.programsize <= PROGRAM_INSTS < 2 * large.programsize
+    big.remember(("x", 0), large)
+    big.remember(("y", 0), large)
+    assert big.remembered(("x", 0)) is large and big.remembered(("y", 0)) is None
+    assert big.insts <= PROGRAM_INSTS

@@ -12,6 +12,7 @@ from seglam.run.codegen.gen import ModuleGen
 from seglam.run.codegen.runtime import Runtime
 from seglam.run.codegen.state import CodegenError
 from seglam.run.faults import Fault
+from seglam.run.regexcache import ProgramPatterns
 from seglam.run.stdlib_modules import precompile_patterns
 from seglam.run.values import program_classes
 from seglam.syntax import ast as A
@@ -31,7 +32,7 @@ class Prepared:
     spans: tuple
     code_names: dict
     code_filename: str
-    regexes: dict
+    patterns: ProgramPatterns
     records: dict
     enums: dict
     globals_: dict
@@ -69,7 +70,7 @@ def prepare(checked: Any, filename: str, extra_exprs: tuple = (), base: Prepared
     factory = namespace.pop("h_factory")
     return Prepared(
         factory=factory, tree=tree, spans=tuple(gen.spans), code_names=dict(gen.code_names),
-        code_filename=code_filename, regexes=base.regexes if base is not None else precompile_patterns(checked), records=records, enums=enums, globals_=namespace,
+        code_filename=code_filename, patterns=base.patterns if base is not None else precompile_patterns(checked), records=records, enums=enums, globals_=namespace,
         def_spans={name: info.node.span for name, info in checked.functions.items()},
         driven_lines=frozenset(gen.driven_lines), entry_lines=frozenset(gen.entry_lines),
         entered_lines=frozenset(gen.entered_lines),
