@@ -563,6 +563,34 @@ def test_invalid_literal_regex(pattern):
     assert "RE2" in d.hint
 
 
+# ---- date formats (H-11) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call, col, directive", [
+    ('d.strftime("%Y %c")', 23, "%c"),
+    ('format(d, "%F")', 22, "%F"),
+    ('d.strftime("%-d")', 23, "%-"),
+])
+def test_literal_date_format_with_a_host_directive(call, col, directive):
+    """Rejected at the literal, with the portable directives in the hint (SPEC section 9)."""
+    d = one(f"""
+        from datetime import date
+        def f(d: date) -> str:
+            return {call}
+        """, "E-DATE-FORMAT")
+    assert (d.span.line, d.span.col) == (4, col)
+    assert f"'{directive}'" in d.message
+    assert "%a %A %b %B %d %f %G %H %I %j %m %M %p %S %u %U %V %w %W %y %Y %%" in d.hint
+
+
+def test_computed_date_format_is_left_to_the_run():
+    ok("""
+        from datetime import date
+        def f(d: date, fmt: str) -> str:
+            return d.strftime(fmt) + f"{d:{fmt}}" + format(d, fmt) + f"{d:%Y-%m-%d}"
+        """)
+
+
 def test_findall_with_groups_gives_tuples():
     ok("""
         import re
