@@ -110,12 +110,18 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
         if saved is None:
             cx.report.error("E-ARGS", "this lambda cannot be called here", node.span)
             return t.ERROR
+        if callee.node_id in cx.lambdas_typing:
+            # typed at each call from its body: a call inside that body would type it forever
+            cx.report.error("E-TYPE", "a lambda cannot call itself: its type comes from its body", node.span,
+                            "write a nested `def` with annotated parameters and return type; it may call itself")
+            return t.ERROR
         # Closures read their variables when called: the call site's state is the right one
         # for the function's locals; comprehension variables and defaults come from where
         # it was written.
         lam, scopes, defined = saved
         outer = cx.fn.scopes
         cx.fn.scopes = list(scopes)
+        cx.lambdas_typing.add(callee.node_id)
         try:
             given = _lambda_arguments(cx, lam, args, node)
             types = lambda_types(cx, lam, given, defined) if given is not None else None
@@ -123,6 +129,7 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
                 return t.ERROR
             return lambda_with(cx, lam, types, st).ret
         finally:
+            cx.lambdas_typing.discard(callee.node_id)
             cx.fn.scopes = outer
     if isinstance(callee, t.BuiltinFnType):
         return _builtin_call(cx, callee.qualname, args, node, st, expected)

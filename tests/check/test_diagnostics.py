@@ -563,6 +563,24 @@ def test_invalid_literal_regex(pattern):
     assert "RE2" in d.hint
 
 
+# ---- lambdas ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("assign, call, col", [
+    ("fact = lambda n: 1 if n <= 1 else n * fact(n - 1)", "fact(5)", 43),
+    ("fact = lambda n, k=1: k if n <= 1 else fact(n - 1, k * n)", "fact(5)", 44),
+])
+def test_lambda_calling_itself_is_reported_at_the_inner_call(assign, call, col):
+    """Not E-NESTING at 1:1 (the checker typed the body at each call, forever)."""
+    d = one(f"""
+        def f() -> int:
+            {assign}
+            return {call}
+        """, "E-TYPE")
+    assert (d.span.line, d.span.col) == (3, col)
+    assert "nested `def`" in d.hint
+
+
 # ---- date formats (H-11) ------------------------------------------------------------------------
 
 
