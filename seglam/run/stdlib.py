@@ -584,6 +584,7 @@ def b_isinstance(ctx, value, cls):
 
 
 def _as_class(cls: Any) -> Any:
+    cls = getattr(cls, "__wrapped__", cls)  # a builtin type as the compiled backend's function value
     if isinstance(cls, tuple):
         return tuple(_as_class(c) for c in cls)
     if isinstance(cls, BoundBuiltin):

@@ -413,6 +413,7 @@ class Runtime:
         def function(h_d: int, /, *args: Any, **kwargs: Any) -> Any:  # h_d: see _takes_depth
             return plain(*args, **kwargs)
 
+        function.__wrapped__ = plain  # what it adapts: `isinstance(x, (str, list))` reads the types
         return function
 
     @staticmethod
