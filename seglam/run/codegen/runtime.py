@@ -456,7 +456,10 @@ class Runtime:
         """A value handed to a builtin (a sort key, ``map``...): a function value is called
         there as a plain callable, at ``depth``, the depth of the call that hands it over
         plus one (the builtin is no level); anything else (``key=None``, a builtin) as it is."""
-        return functools.partial(value, depth) if _takes_depth(value) else value
+        if not _takes_depth(value):
+            return value
+        plain = getattr(value, "__wrapped__", None)  # as_function's adapter: the builtin itself (it prints as one)
+        return plain if plain is not None else functools.partial(value, depth)
 
     @staticmethod
     def call_value(function: Any, depth: int, /, *args: Any, **kwargs: Any) -> Any:
