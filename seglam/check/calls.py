@@ -9,6 +9,7 @@ from seglam.check.attributes import receiver_kind
 from seglam.check.binding import check_mutation, contribute_to
 from seglam.check.checked import FunctionInfo, def_callable
 from seglam.check.context import Context
+from seglam.check.datefmt import check_literal as check_date_format
 from seglam.check.env import State
 from seglam.check.hints import MUTATORS
 from seglam.check.lambdas import Arg, lambda_types, lambda_with, untyped_lambdas
@@ -109,12 +110,18 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
         if saved is None:
             cx.report.error("E-ARGS", "this lambda cannot be called here", node.span)
             return t.ERROR
+        if callee.node_id in cx.lambdas_typing:
+            # typed at each call from its body: a call inside that body would type it forever
+            cx.report.error("E-TYPE", "a lambda cannot call itself: its type comes from its body", node.span,
+                            "write a nested `def` with annotated parameters and return type; it may call itself")
+            return t.ERROR
         # Closures read their variables when called: the call site's state is the right one
         # for the function's locals; comprehension variables and defaults come from where
         # it was written.
         lam, scopes, defined = saved
         outer = cx.fn.scopes
         cx.fn.scopes = list(scopes)
+        cx.lambdas_typing.add(callee.node_id)
         try:
             given = _lambda_arguments(cx, lam, args, node)
             types = lambda_types(cx, lam, given, defined) if given is not None else None
@@ -122,6 +129,7 @@ def call_type(cx: Context, callee: t.Type, args: list[Arg], node, st: State, exp
                 return t.ERROR
             return lambda_with(cx, lam, types, st).ret
         finally:
+            cx.lambdas_typing.discard(callee.node_id)
             cx.fn.scopes = outer
     if isinstance(callee, t.BuiltinFnType):
         return _builtin_call(cx, callee.qualname, args, node, st, expected)
@@ -177,6 +185,8 @@ def _builtin_call(cx: Context, qual: str, args, node, st, expected) -> t.Type:
     result = apply(cx, sigs, args, node, st, name, expected=expected)
     if qual.startswith("re.") and args:
         result = _regex_call(cx, qual, args, result, node)
+    if qual == "format" and len(args) == 2 and args[0].type == t.DATE:
+        _date_format_arg(cx, args[1:])
     if qual in ("dict", "set") and not is_bottom(result):
         elem = result.key if isinstance(result, t.DictType) else getattr(result, "elem", None)
         if elem is not None:
@@ -250,6 +260,8 @@ def _method_call(cx: Context, callee: t.BoundMethodType, args, node, st) -> t.Ty
     result = apply(cx, sigs, args, node, st, f"{kind}.{callee.method}", presubst=pre)
     if kind == "Pattern" and callee.method == "findall" and isinstance(recv, t.PatternType) and recv.groups > 1:
         return t.ListType(t.TupleType((t.STR,) * recv.groups))
+    if kind == "date" and callee.method == "strftime":
+        _date_format_arg(cx, args[:1])
     if kind == "list" and callee.method == "sort":
         check_ordering(cx, "list.sort", args, pre.get("T", t.ERROR), node)
     if kind == "str" and callee.method in ("center", "ljust", "rjust"):
@@ -434,6 +446,14 @@ def _regex_call(cx: Context, qual: str, args: list[Arg], result: t.Type, node) -
         if qual == "re.compile" and groups is not None:
             return t.PatternType(groups)
     return result
+
+
+def _date_format_arg(cx: Context, args: list[Arg]) -> None:
+    """A literal date format (``d.strftime("%c")``, ``format(d, "%F")``) is checked now: a
+    directive that depends on the host would fault on every run (SPEC section 9)."""
+    if len(args) == 1 and args[0].keyword is None and not args[0].star and isinstance(args[0].node, ast.Constant) \
+            and isinstance(args[0].node.value, str):
+        check_date_format(cx.report, args[0].node.value, args[0].node.span)
 
 
 def _builtin_sigs(qual: str) -> tuple[Sig, ...]:

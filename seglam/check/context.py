@@ -52,6 +52,7 @@ class Context:
     lambda_walrus: list[tuple[int, frozenset]] = field(default_factory=list)  # (scope depth, `:=` targets) per open lambda
     walrus_in: dict[int, frozenset] = field(default_factory=dict)  # id(lambda scope) -> its `:=` targets
     lambdas: dict[int, tuple] = field(default_factory=dict)       # id(stored lambda) -> (node, scopes, state)
+    lambdas_typing: set[int] = field(default_factory=set)         # ids of the stored lambdas being typed at a call
     key_results: dict[int, Any] = field(default_factory=dict)     # id(key= argument) -> the type it returns
     loop_facts: dict[int, tuple] = field(default_factory=dict)    # id(loop) -> (names it assigns, its size)
     type_sizes: dict[int, tuple] = field(default_factory=dict)    # id(type) -> (type, its tree size): typeops.type_size

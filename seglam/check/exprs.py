@@ -6,6 +6,7 @@ from __future__ import annotations
 from seglam.check import types as t
 from seglam.check.binding import bind_name
 from seglam.check.context import Context
+from seglam.check.datefmt import check_literal as check_date_format
 from seglam.check.env import State
 from seglam.check.hints import EXPRESSIONS
 from seglam.check.names import show
@@ -68,6 +69,9 @@ def _check_format_spec(cx: Context, node: ast.FormattedValue, ty: t.Type) -> Non
     pieces = node.format_spec.values
     literal = "".join(p for p in pieces if isinstance(p, str)) if all(isinstance(p, str) for p in pieces) else None
     if literal == "":
+        return
+    if literal is not None and ty == t.DATE:  # date.__format__ is strftime: checked as a literal format
+        check_date_format(cx.report, literal, node.format_spec.span)
         return
     for o in t.options(ty):
         if o not in (t.INT, t.FLOAT, t.BOOL, t.STR, t.DECIMAL, t.DATE):

@@ -9,12 +9,14 @@ an enum, bool, optional or union of records and nothing catches the rest).
 from __future__ import annotations
 
 from seglam.check import types as t
+from seglam.check.attributes import receiver_kind
 from seglam.check.binding import bind_name
 from seglam.check.context import Context
 from seglam.check.env import State, merge_all
 from seglam.check.names import path_of
 from seglam.check.narrowing import class_predicates, cond
 from seglam.check.scope import pattern_names
+from seglam.check.signatures import table
 from seglam.check.stmts import block
 from seglam.check.typeops import as_dict, can_be_equal, is_bottom, join
 from seglam.check.values import value
@@ -308,15 +310,41 @@ def _p_MatchClass(cx: Context, p: ast.MatchClass, ty, st):
         _never(cx, p, ty)
         keep = [t.ERROR]
     narrowed = t.union(*keep)
-    if len(p.patterns) > 1 or p.kwd_patterns:
-        cx.report.error("E-TYPE", "a builtin class pattern takes at most one positional pattern", p.span)
+    if len(p.patterns) > 1:
+        cx.report.error("E-TYPE", "a builtin class pattern takes at most one positional pattern", p.span,
+                        "match its attributes by keyword: `case date(year=y, month=m):`")
     for sub in p.patterns[:1]:
         _, c = pattern(cx, sub, narrowed, st)
+        subs_ok = subs_ok and c == ALL
+    for sub in p.patterns[1:]:
+        pattern(cx, sub, t.ERROR, st)  # reported: its names are still bound (no E-NAME cascade)
+    for attr, sub in zip(p.kwd_attrs, p.kwd_patterns):
+        at = _data_attribute(narrowed, attr)
+        if at is None:
+            cx.report.error("E-ATTR", f"`{narrowed.render()}` has no attribute `{attr}` to match", sub.span,
+                            "a keyword pattern reads a data attribute, such as a date's `year`, `month`, `day`")
+            at = t.ERROR
+        _, c = pattern(cx, sub, at, st)
         subs_ok = subs_ok and c == ALL
     covered = set()
     if subs_ok and not is_bottom(ty):
         covered = set(atoms(narrowed, cx.env.enums))
     return narrowed, covered
+
+
+def _data_attribute(ty: t.Type, attr: str) -> t.Type | None:
+    """The type of data attribute ``attr`` (not a method) of every option of ``ty``
+    (``date(year=y)`` reads ``d.year``), or None when one option has no such attribute."""
+    found = []
+    for o in t.options(ty):
+        if is_bottom(o):
+            found.append(o)
+            continue
+        got = table().attributes.get(receiver_kind(o) or "", {}).get(attr)
+        if got is None:
+            return None
+        found.append(got)
+    return t.union(*found) if found else None
 
 
 def _join_lists(a, b):

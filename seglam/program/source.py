@@ -6,6 +6,7 @@ the search path) read through it, so every file a program touches gets the same 
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 
@@ -59,6 +60,7 @@ def read_source(path: str | os.PathLike, *, limit: int = MAX_SOURCE_BYTES) -> st
         os.close(fd)
     if len(data) > limit:  # the file grew while it was read
         raise SourceFileError(f"{name}: too large (more than {limit} bytes)")
+    data = data.removeprefix(codecs.BOM_UTF8)  # as Python reads a source file: editors on Windows write one
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -546,7 +546,7 @@ def b_round(ctx, number, ndigits=None):
             if number.is_finite():  # a pass over the coefficient, then int() of the integral value
                 ctx.spend(cost.decimal_digits(decimalwork.digits(number)))
             return _to_int_from_decimal(ctx, number.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
-        return round(number)
+        return ctx.check_int(round(number))  # a float's int: 1e300 has 997 bits, as int(1e300) checks
     if isinstance(number, int) and ndigits < 0:
         return _round_int(ctx, number, -ndigits)
     return _decimal_work(ctx, "round", number) or round(number, ndigits)
@@ -598,6 +598,7 @@ def b_isinstance(ctx, value, cls):
 
 
 def _as_class(cls: Any) -> Any:
+    cls = getattr(cls, "__wrapped__", cls)  # a builtin type as the compiled backend's function value
     if isinstance(cls, tuple):
         return tuple(_as_class(c) for c in cls)
     if isinstance(cls, BoundBuiltin):

@@ -377,6 +377,8 @@ def _other_into(ctx: RunContext, value: Any, out: list, budget: list, active: se
         _emit(ctx, out, budget, builtin_text(value.name))
     elif t is Metered:
         _emit(ctx, out, budget, object_text(value._it))
+    elif type(getattr(value, "__wrapped__", None)) is BoundBuiltin:  # the compiled backend's function value of one
+        _emit(ctx, out, budget, builtin_text(value.__wrapped__.name))
     else:
         _emit(ctx, out, budget, object_text(value))
 

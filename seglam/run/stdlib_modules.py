@@ -125,7 +125,7 @@ def _integral(fn: Callable) -> Callable:
     def impl(ctx: RunContext, x: Any) -> int:
         if isinstance(x, decimal.Decimal):
             return decimalwork.to_int(ctx, x, fn)
-        return fn(x)
+        return ctx.check_int(fn(x))  # a float's int, size-checked as int(x) is
 
     impl.__name__ = fn.__name__
     return impl

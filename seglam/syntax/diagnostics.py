@@ -33,6 +33,7 @@ DIAGNOSTIC_CODES: dict[str, str] = {
     "E-CLASS": "a class that is not a frozen dataclass or an Enum",
     "E-UNSUPPORTED": "a Python construct outside the Seglam subset",
     "E-REGEX": "a literal regular expression is invalid or not supported by RE2",
+    "E-DATE-FORMAT": "a literal date format uses a directive that is not the same on every host",
     "E-CONTRACT": "a @requires/@ensures, example or property is malformed",
     "E-CONSTANT": "a module constant is not a constant expression",
 }

@@ -563,6 +563,52 @@ def test_invalid_literal_regex(pattern):
     assert "RE2" in d.hint
 
 
+# ---- lambdas ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("assign, call, col", [
+    ("fact = lambda n: 1 if n <= 1 else n * fact(n - 1)", "fact(5)", 43),
+    ("fact = lambda n, k=1: k if n <= 1 else fact(n - 1, k * n)", "fact(5)", 44),
+])
+def test_lambda_calling_itself_is_reported_at_the_inner_call(assign, call, col):
+    """Not E-NESTING at 1:1 (the checker typed the body at each call, forever)."""
+    d = one(f"""
+        def f() -> int:
+            {assign}
+            return {call}
+        """, "E-TYPE")
+    assert (d.span.line, d.span.col) == (3, col)
+    assert "nested `def`" in d.hint
+
+
+# ---- date formats (H-11) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call, col, directive", [
+    ('d.strftime("%Y %c")', 23, "%c"),
+    ('format(d, "%F")', 22, "%F"),
+    ('d.strftime("%-d")', 23, "%-"),
+])
+def test_literal_date_format_with_a_host_directive(call, col, directive):
+    """Rejected at the literal, with the portable directives in the hint (SPEC section 9)."""
+    d = one(f"""
+        from datetime import date
+        def f(d: date) -> str:
+            return {call}
+        """, "E-DATE-FORMAT")
+    assert (d.span.line, d.span.col) == (4, col)
+    assert f"'{directive}'" in d.message
+    assert "%a %A %b %B %d %f %G %H %I %j %m %M %p %S %u %U %V %w %W %y %Y %%" in d.hint
+
+
+def test_computed_date_format_is_left_to_the_run():
+    ok("""
+        from datetime import date
+        def f(d: date, fmt: str) -> str:
+            return d.strftime(fmt) + f"{d:{fmt}}" + format(d, fmt) + f"{d:%Y-%m-%d}"
+        """)
+
+
 def test_findall_with_groups_gives_tuples():
     ok("""
         import re

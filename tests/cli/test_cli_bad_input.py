@@ -128,6 +128,15 @@ def test_a_directory_and_non_utf8_and_missing_files(tmp_path, capsys):
     assert "missing.sgl: cannot read: No such file or directory" in err
 
 
+def test_a_byte_order_mark_at_the_start_is_read_as_python_reads_it(tmp_path, capsys):
+    """A UTF-8 BOM (Windows editors write one) was E-SYNTAX "unexpected character" at 1:1."""
+    path = tmp_path / "bom.sgl"
+    path.write_bytes(b"\xef\xbb\xbfdef main() -> int:\r\n    return 7\r\n")
+    assert read_source(path) == "def main() -> int:\r\n    return 7\r\n"
+    assert main(["run", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == "7"
+
+
 def test_the_source_reader_is_bounded(tmp_path):
     path = tmp_path / "big.sgl"
     path.write_text("x" * 101)

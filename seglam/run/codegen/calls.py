@@ -114,7 +114,7 @@ def _value_call(g, func: Any, callee: py.expr, args: list[py.expr], keywords: li
     callee_t = g.type_of(func)
     if functions.is_function_type(callee_t):
         return P.call(callee, [g.depth_arg(fn), *args], keywords)
-    if functions.may_be_function(callee_t):  # told apart at run time
+    if functions.may_be_function(callee_t) or keywords:  # told apart at run time; keywords unmangled there
         return P.call(g.ref(g.runtime.call_value, "call_value"), [callee, g.depth_arg(fn), *args], keywords)
     return P.call(callee, args, keywords)  # a record class used as a value
 

@@ -533,6 +533,8 @@ def _subscript(g, node: A.Subscript, fn: FnState) -> py.expr:
 
 
 def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
+    if node.attr.startswith("_"):  # defence in depth, as pyast.attr: never a private or dunder attribute
+        raise g.fail(f"refusing to emit access to attribute {node.attr!r}", node)
     base = node.value
     if isinstance(base, A.Name) and not fn.scope.binds(base.id):
         if base.id in g.checked.enums:
@@ -555,8 +557,8 @@ def _attribute(g, node: A.Attribute, fn: FnState) -> py.expr:
         return value_ref(g, g.runtime.qualified_value(f"{nested}.{node.attr}"), node.attr)
     value = g.expr(base, fn)
     t = g.type_of(base)
-    if isinstance(t, (T.RecordType, T.EnumType)) or t is None:
-        return P.attr(value, node.attr)
+    if isinstance(t, (T.RecordType, T.EnumType)):
+        return P.attr(value, node.attr)  # a type unknown (None) goes the stdlib's way: a str's `s.split` too
     attribute = P.call(g.ref(g.runtime.attribute_value, "attribute"), [P.name(CTX), value, P.const(node.attr)])
     if isinstance(g.type_of(node), T.BoundMethodType):  # ``key=d.get``: a method as a value
         return functions.as_function(g, attribute)

@@ -413,8 +413,15 @@ class Runtime:
         value: every function value takes the depth of its call first (a Seglam function's
         call is a level deeper; a builtin's is no level, so the depth is ignored)."""
         def function(h_d: int, /, *args: Any, **kwargs: Any) -> Any:  # h_d: see _takes_depth
-            return plain(*args, **kwargs)
+            # a function value among the arguments (`f = sorted; f(xs, key=lambda v: -v)`) is
+            # handed over as a direct call's is (codegen.functions.handed_over), at this call's depth
+            if any(map(_takes_depth, args)):
+                args = tuple(Runtime.at_depth(a, h_d) for a in args)
+            if not kwargs:
+                return plain(*args)
+            return plain(*args, **{k: Runtime.at_depth(v, h_d) for k, v in _plain_kwargs(kwargs).items()})
 
+        function.__wrapped__ = plain  # what it adapts: `isinstance(x, (str, list))` reads the types
         return function
 
     @staticmethod
@@ -451,7 +458,10 @@ class Runtime:
         """A value handed to a builtin (a sort key, ``map``...): a function value is called
         there as a plain callable, at ``depth``, the depth of the call that hands it over
         plus one (the builtin is no level); anything else (``key=None``, a builtin) as it is."""
-        return functools.partial(value, depth) if _takes_depth(value) else value
+        if not _takes_depth(value):
+            return value
+        plain = getattr(value, "__wrapped__", None)  # as_function's adapter: the builtin itself (it prints as one)
+        return plain if plain is not None else functools.partial(value, depth)
 
     @staticmethod
     def call_value(function: Any, depth: int, /, *args: Any, **kwargs: Any) -> Any:
@@ -459,7 +469,7 @@ class Runtime:
         first, anything else (a record class, a plain callable) only the arguments."""
         if _takes_depth(function):
             return function(depth, *args, **kwargs)
-        return function(*args, **kwargs)
+        return function(*args, **_plain_kwargs(kwargs))
 
     @staticmethod
     def call_method(ctx: Any, receiver: Any, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -494,6 +504,13 @@ class Runtime:
 
 
 _SET_INPLACE = {"|": "update", "&": "intersection_update", "-": "difference_update", "^": "symmetric_difference_update"}
+
+
+def _plain_kwargs(kwargs: dict) -> dict:
+    """The keywords of a call through a value, as a builtin, a method or a record class takes
+    them: generated code names them as a user function's parameters (``u_reverse``, the
+    ``user`` space of codegen.naming), since it cannot tell the callee statically."""
+    return {k[2:] if k.startswith("u_") else k: v for k, v in kwargs.items()}
 
 
 def _takes_depth(value: Any) -> bool:

@@ -368,6 +368,7 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
     the operation, then the cap test on the name (two plain comparisons cost less than the
     ``:=`` and chained comparison an expression needs). None for any other value."""
     bound: list[ir.Let] = []
+    line = getattr(value, "lineno", None)  # the operation's line: the Lets rebuilt below have none
     while isinstance(value, ir.Let):
         bound.append(value)
         value = value.body
@@ -387,8 +388,9 @@ def capped_assign(g, name: str, value: py.expr) -> list[py.stmt] | None:
         slow = P.assign(P.store(name), fault)
     # the test is located at the operation, as the expression form's is
     check = P.if_(over, [slow])
-    if hasattr(raw, "lineno"):  # else the caller stamps the statement's line, as before
-        P.stamp(check, raw.lineno)
+    if line is not None:  # else the caller stamps the statement's line
+        P.stamp(raw, line)
+        P.stamp(check, line)
     return [P.assign(P.store(name), raw), check]
 
 
