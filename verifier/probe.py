@@ -1,13 +1,18 @@
 """What a refuted check saw: the value a function returned before its ``@ensures`` failed,
-and both sides of the comparison that came out false.
+and, of the condition that came out false (an ``@ensures``, an ``assert`` anywhere in a
+function's body, a property's final ``return``), the part that failed and its values.
 
 A fault says only "postcondition of triangle failed"; a repair needs "triangle returned 0,
 and ``n * (n + 1) // 2`` is 1". Neither value survives the fault, so they are recomputed on
 a *probe program*: the same source with the function's ``@ensures`` lines blanked (so the
-call returns its result instead of faulting), and one small function appended per
-comparison side, ``return repr(<side>)``, taking the bindings the side reads. Line numbers
-do not move, and the probe is an ordinary Seglam program run under the same limits; if it
-does not check or a side faults, that fact is just left out.
+call returns its result instead of faulting), and one function appended that returns the
+values as a ``list[str]`` (:mod:`.conditions` writes the statements that find the failing
+part of an ``and`` and collect what it shows). For an ``@ensures`` it takes the lambda's
+bindings; for an ``assert`` or ``return`` it is a copy of the function with that statement
+made the check (so an assert in a loop is checked on the turn that failed, with the loop's
+variables shown) and every other ``return`` made ``return []``. Line numbers do not move,
+and the probe is an ordinary Seglam program run under the same limits; if it does not check
+or faults, that fact is just left out.
 """
 
 from __future__ import annotations
@@ -17,38 +22,22 @@ from dataclasses import dataclass
 from seglam import program as P
 from seglam.syntax import ast as A
 from seglam.syntax.diagnostics import CheckError
+from seglam.verifier.conditions import Part, check_lines, describe, parts
 from seglam.verifier.examples import source_text
 from seglam.verifier.runner import ProgramRunner
 from seglam.verifier.values import render
 from seglam.verifier.view import FunctionView
 
-#: A side's source text is clipped to this many characters in a report line.
-SIDE_TEXT = 60
 PROBE = "seglam_probe"
 
 
 @dataclass(frozen=True)
 class Seen:
-    """What a probe recovered: the returned value (rendered) and the comparison, e.g.
+    """What a probe recovered: the returned value (rendered) and the failed part, e.g.
     ``result == n * (n + 1) // 2: result is 0, n * (n + 1) // 2 is 1``."""
 
     returned: str | None = None
     compared: str | None = None
-
-
-@dataclass(frozen=True)
-class _Side:
-    name: str  # the probe function's name
-    text: str  # the side's source text
-
-
-def _clip(text: str) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= SIDE_TEXT else one[: SIDE_TEXT - 3] + "..."
-
-
-def _comparison(expr: A.Expr) -> A.Compare | None:
-    return expr if isinstance(expr, A.Compare) and len(expr.ops) == 1 else None
 
 
 def _annotation(source: str, expr: A.Expr | None) -> str | None:
@@ -58,36 +47,28 @@ def _annotation(source: str, expr: A.Expr | None) -> str | None:
 def _ensures_params(source: str, fv: FunctionView, lam: A.Lambda) -> str | None:
     """The lambda's parameters with the types the function gives them (``result``: its return type)."""
     declared = {p.name: p.annotation for p in fv.node.params}
-    parts = []
+    out = []
     for p in lam.params:
         ann = _annotation(source, fv.node.returns if p.name == "result" else declared.get(p.name))
         if ann is None or "\n" in ann:
             return None
-        parts.append(f"{p.name}: {ann}")
-    return ", ".join(parts)
+        out.append(f"{p.name}: {ann}")
+    return ", ".join(out)
 
 
 def _def_params(source: str, fv: FunctionView) -> str | None:
-    parts = []
+    out = []
     for p in fv.node.params:
         ann = _annotation(source, p.annotation)
         if p.kind != "normal" or ann is None or "\n" in ann:
             return None
-        parts.append(f"{p.name}: {ann}")
-    return ", ".join(parts)
+        out.append(f"{p.name}: {ann}")
+    return ", ".join(out)
 
 
-def _side_def(name: str, params: str, body: list[str]) -> list[str]:
-    return ["", "", f"def {name}({params}) -> str:", *body]
-
-
-def _ret(indent: str, text: str) -> str:
-    return f"{indent}return repr((\n{text}\n{indent}))"
-
-
-def _unused(fv_names, base: str) -> str:
+def _unused(names, base: str) -> str:
     name, i = base, 0
-    while name in fv_names:
+    while name in names:
         i += 1
         name = f"{base}_{i}"
     return name
@@ -115,52 +96,90 @@ def _returns(node: object) -> list[A.Return]:
 
 
 def _returning_text(lines: list[str], returns: list[A.Return], first: int) -> list[str]:
-    """``lines`` (source lines from line ``first`` on) with each ``return`` before the probed
-    statement made ``return ""``: the probe returns ``str``, and those paths did not reach it."""
+    """``lines`` (source lines from line ``first`` on) with each of ``returns`` made ``return
+    []``: the probe returns ``list[str]``, and those paths did not reach the failed check."""
     out = list(lines)
     for r in returns:
         i, j = r.span.line - first, r.span.end_line - first
         if i < 0 or j >= len(out):
             continue
         if i == j:
-            out[i] = out[i][: r.span.col - 1] + 'return ""' + out[i][r.span.end_col - 1 :]
+            out[i] = out[i][: r.span.col - 1] + 'return []' + out[i][r.span.end_col - 1 :]
             continue
-        out[i] = out[i][: r.span.col - 1] + 'return ""'
+        out[i] = out[i][: r.span.col - 1] + 'return []'
         for k in range(i + 1, j):
             out[k] = ""
         out[j] = " " * (r.span.end_col - 1) + out[j][r.span.end_col - 1 :]
     return out
 
 
-def _body_probe(source: str, fv: FunctionView, stmt: A.Stmt, side: A.Expr, name: str) -> list[str] | None:
-    """A copy of ``fv`` that returns ``repr(side)`` at ``stmt`` (a top-level statement of its
-    body) instead of comparing: the locals the side reads are computed as before."""
-    params = _def_params(source, fv)
-    text = source_text(source, side.span)
-    if params is None or text is None or not fv.node.body:
-        return None
-    lines = source.splitlines()
-    start = fv.node.body[0].span.line
-    if start == fv.node.span.line:  # a body on the def's own line
-        return None
-    before = [s for s in fv.node.body if s.span.line < stmt.span.line]
-    head = _returning_text(lines[start - 1 : stmt.span.line - 1], _returns(before), start)
-    indent = lines[stmt.span.line - 1][: len(lines[stmt.span.line - 1]) - len(lines[stmt.span.line - 1].lstrip())]
-    return _side_def(name, params, head + [_ret(indent, text)])
+def _stmts(node: object):
+    """Every statement in ``node`` with the ``for`` loops around it (outermost first), not
+    those of a nested ``def``."""
+    if isinstance(node, (tuple, list)):
+        for x in node:
+            yield from _stmts(x)
+        return
+    if isinstance(node, A.FunctionDef) or not hasattr(node, "__dataclass_fields__"):
+        return
+    yield node, ()
+    for f in ("body", "orelse", "cases"):
+        for stmt, loops in _stmts(getattr(node, f, ())):
+            yield stmt, ((node,) if isinstance(node, A.For) else ()) + loops
 
 
-def _target(fv: FunctionView, fault_line: int | None) -> tuple[A.Stmt, A.Compare] | None:
-    """The top-level statement whose comparison failed: the assert on ``fault_line``, or
-    (no fault: a property returned False) the final ``return``."""
-    for stmt in fv.node.body:
-        if fault_line is not None and isinstance(stmt, A.Assert) and stmt.span.line <= fault_line <= stmt.span.end_line:
-            cmp = _comparison(stmt.test)
-            return (stmt, cmp) if cmp is not None else None
+def _local_names(fv: FunctionView) -> set[str]:
+    """The names a function binds: its parameters and every name it assigns or loops over."""
+    out = {p.name for p in fv.node.params}
+    for stmt, _ in _stmts(fv.node.body):
+        field = {A.Assign: "targets", A.AugAssign: "target", A.AnnAssign: "target", A.For: "target"}.get(type(stmt))
+        targets = getattr(stmt, field) if field is not None else ()
+        for t in targets if isinstance(targets, tuple) else (targets,):
+            out |= {n.id for n in A.walk(t) if isinstance(n, A.Name)}
+    out |= {node.target.id for s in fv.node.body for node in A.walk(s) if isinstance(node, A.NamedExpr)}
+    return out
+
+
+def _target(fv: FunctionView, fault_line: int | None) -> tuple[A.Stmt, A.Expr, tuple[A.For, ...]] | None:
+    """The check that failed, its condition and the loops around it: the ``assert`` on
+    ``fault_line`` anywhere in the body, or (no fault: a property returned False) the final
+    ``return``."""
+    if fault_line is not None:
+        for stmt, loops in _stmts(fv.node.body):
+            if isinstance(stmt, A.Assert) and stmt.span.line <= fault_line <= stmt.span.end_line:
+                return stmt, stmt.test, loops
+        return None
     last = fv.node.body[-1] if fv.node.body else None
-    if fault_line is None and isinstance(last, A.Return) and last.value is not None:
-        cmp = _comparison(last.value)
-        return (last, cmp) if cmp is not None else None
+    if isinstance(last, A.Return) and last.value is not None:
+        return last, last.value, ()
     return None
+
+
+def _loop_names(loops: tuple[A.For, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n.id for f in loops for n in A.walk(f.target) if isinstance(n, A.Name)))
+
+
+def _check_copy(source: str, fv: FunctionView, stmt: A.Stmt, ps: tuple[Part, ...], extra: tuple[str, ...], name: str) -> list[str] | None:
+    """A copy of ``fv`` named ``name`` that returns the probe's list where ``stmt`` (its
+    failed check) fails, and ``[]`` everywhere else."""
+    params = _def_params(source, fv)
+    lines = source.splitlines()
+    if params is None or not fv.node.body or fv.node.body[-1].span.end_line > len(lines):
+        return None
+    start, end = fv.node.body[0].span.line, fv.node.body[-1].span.end_line
+    first = lines[stmt.span.line - 1]
+    indent = first[: len(first) - len(first.lstrip())]
+    if start == fv.node.span.line or len(indent) != stmt.span.col - 1:  # shares a line with other code
+        return None
+    others = [r for r in _returns(list(fv.node.body)) if r is not stmt]
+    body = _returning_text(lines[start - 1 : end], others, start)
+    i, j = stmt.span.line - start, stmt.span.end_line - start
+    # an assert is kept after the check (it holds there): the code after it keeps its narrowing
+    kept = body[i : j + 1] if isinstance(stmt, A.Assert) else [f"{indent}return []"]
+    body = body[:i] + check_lines(ps, indent, extra) + kept + body[j + 1 :]
+    first_body = lines[start - 1]
+    body_indent = first_body[: len(first_body) - len(first_body.lstrip())]
+    return ["", "", f"def {name}({params}) -> list[str]:", *body, f"{body_indent}return []"]
 
 
 def _compile(loaded_program, text: str):
@@ -171,41 +190,30 @@ def _compile(loaded_program, text: str):
         return None
 
 
-def _show(runner: ProgramRunner, name: str, args: dict) -> str | None:
+def _listed(runner: ProgramRunner, name: str, args: dict) -> list[str] | None:
+    """A probe's list of texts, or None when it faults or returns something else."""
     out = runner.call(name, args)
-    return out.value if out.ok and isinstance(out.value, str) else None
-
-
-def _compared(source: str, cmp: A.Compare, shown: tuple[str | None, str | None], sides: tuple[_Side, _Side]) -> str | None:
-    whole = source_text(source, cmp.span)
-    if whole is None or shown[0] is None and shown[1] is None:
+    if not out.ok:
         return None
-    parts = ", ".join(f"{_clip(s.text)} is {v}" for s, v in zip(sides, shown) if v is not None)
-    one = " ".join(whole.split())
-    # the whole comparison when it is short; else its operator, the sides saying the rest
-    return f"{one}: {parts}" if len(one) <= SIDE_TEXT else f"{parts} (compared with {cmp.ops[0]})"
+    try:
+        got = list(out.value)
+    except TypeError:
+        return None
+    return got if all(isinstance(x, str) for x in got) else None
 
 
 def seen_ensures(program, runner: ProgramRunner, fv: FunctionView, lam: A.Lambda | None, inputs: dict) -> Seen:
-    """What ``fv`` returned on ``inputs`` and, if ``lam`` (the failed postcondition) is one
-    comparison, both its sides."""
+    """What ``fv`` returned on ``inputs`` and, for ``lam`` (the failed postcondition), its
+    failing part and values."""
     source = program.source
     if source is None or "." in fv.name:
         return Seen()
     lines = _blank_ensures(source.splitlines(), fv)
-    cmp = _comparison(lam.body) if lam is not None else None
-    params = _ensures_params(source, fv, lam) if cmp is not None else None
-    sides: tuple[_Side, ...] = ()
-    if cmp is not None and params is not None:
-        names = set(runner.view.functions)
-        for i, side in enumerate((cmp.left, cmp.comparators[0])):
-            text = source_text(source, side.span)
-            if text is None:
-                sides = ()
-                break
-            name = _unused(names, f"{PROBE}_{i}")
-            lines += _side_def(name, params, [_ret("    ", text)])
-            sides += (_Side(name, text),)
+    ps = parts(source, lam.body, {p.name for p in lam.params}) if lam is not None else None
+    params = _ensures_params(source, fv, lam) if ps is not None else None
+    name = _unused(set(runner.view.functions), PROBE)
+    if ps is not None and params is not None:
+        lines += ["", "", f"def {name}({params}) -> list[str]:", *check_lines(ps, "    "), "    return []"]
     probe = _compile(program, "\n".join(lines) + "\n")
     if probe is None:
         return Seen()
@@ -214,40 +222,32 @@ def seen_ensures(program, runner: ProgramRunner, fv: FunctionView, lam: A.Lambda
     if not out.ok:
         return Seen()
     returned = render(out.value)
-    if len(sides) != 2:
+    if ps is None or params is None:
         return Seen(returned)
     args = {**inputs, "result": out.value}
-    wanted = [p.name for p in lam.params]
-    shown = tuple(_show(prunner, s.name, {k: args[k] for k in wanted if k in args}) for s in sides)
-    return Seen(returned, _compared(source, cmp, shown, sides))
+    got = _listed(prunner, name, {p.name: args[p.name] for p in lam.params if p.name in args})
+    return Seen(returned, None if got is None else describe(ps, got))
 
 
 def seen_comparison(program, runner: ProgramRunner, fv: FunctionView, inputs: dict, fault_line: int | None) -> Seen:
-    """Both sides of the comparison a function's top-level ``assert`` (faulted on
-    ``fault_line``) or a property's final ``return`` (``fault_line`` None) found false."""
+    """The failing part and values of a function's ``assert`` (faulted on ``fault_line``,
+    anywhere in its body) or of a property's final ``return`` (``fault_line`` None)."""
     source = program.source
     if source is None or "." in fv.name:
         return Seen()
     target = _target(fv, fault_line)
     if target is None:
         return Seen()
-    stmt, cmp = target
-    lines = source.splitlines()
-    names = set(runner.view.functions)
-    sides: list[_Side] = []
-    for i, side in enumerate((cmp.left, cmp.comparators[0])):
-        name = _unused(names, f"{PROBE}_{i}")
-        probe_def = _body_probe(source, fv, stmt, side, name)
-        if probe_def is None:
-            return Seen()
-        lines += probe_def
-        sides.append(_Side(name, source_text(source, side.span) or ""))
-    probe = _compile(program, "\n".join(lines) + "\n")
+    stmt, cond, loops = target
+    ps = parts(source, cond, _local_names(fv))
+    name = _unused(set(runner.view.functions), PROBE)
+    extra = _loop_names(loops)
+    copy = None if ps is None else _check_copy(source, fv, stmt, ps, extra, name)
+    probe = None if copy is None else _compile(program, "\n".join(source.splitlines() + copy) + "\n")
     if probe is None:
         return Seen()
-    prunner = ProgramRunner(probe, runner.view, runner.limits, "reference")
-    shown = tuple(_show(prunner, s.name, inputs) for s in sides)
-    return Seen(None, _compared(source, cmp, shown, (sides[0], sides[1])))
+    got = _listed(ProgramRunner(probe, runner.view, runner.limits, "reference"), name, inputs)
+    return Seen(None, None if got is None else describe(ps, got, extra))
 
 
 __all__ = ["Seen", "seen_comparison", "seen_ensures"]

@@ -1,0 +1,129 @@
+"""Which part of a failed condition a probe shows, and how (pure: source text in, text out).
+
+A condition is cut at its top-level ``and`` into parts; the first false part is the one that
+failed. Each part shows the values of some expressions: a comparison both sides
+(``result <= len(xs)``), a chained one its operands that are not literals (``0 <= r < n``:
+``r`` and ``n``), ``not c`` what ``c`` shows, anything else (``all(...)``, a call, an
+``or``) the local names it reads. :func:`check_lines` writes the statements that find the
+failing part and return those values as a ``list[str]``; :func:`describe` reads that list
+back into a report line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seglam.syntax import ast as A
+from seglam.verifier.examples import source_text
+
+#: An expression's source text is clipped to this many characters in a report line.
+SIDE_TEXT = 60
+
+
+@dataclass(frozen=True)
+class Part:
+    """One ``and``-joined part of a condition: its text and the expressions it shows."""
+
+    text: str
+    exprs: tuple[str, ...]
+    position: int  # 1-based, in the ``and`` chain
+    total: int
+    op: str | None = None  # a comparison's operator (named when the text is too long to show)
+
+
+def clip(text: str) -> str:
+    """``text`` on one line, at most SIDE_TEXT characters."""
+    one = " ".join(text.split())
+    return one if len(one) <= SIDE_TEXT else one[: SIDE_TEXT - 3] + "..."
+
+
+def conjuncts(e: A.Expr) -> list[A.Expr]:
+    """``e`` cut at its top-level ``and`` (nested ``and`` chains flattened)."""
+    if isinstance(e, A.BoolOp) and e.op == "and":
+        return [c for v in e.values for c in conjuncts(v)]
+    return [e]
+
+
+def _bound_inside(e: A.Expr) -> set[str]:
+    """Names bound inside ``e`` (comprehension targets, lambda parameters): not the caller's."""
+    out: set[str] = set()
+    for node in A.walk(e):
+        if isinstance(node, A.Comprehension):
+            out |= {n.id for n in A.walk(node.target) if isinstance(n, A.Name)}
+        elif isinstance(node, A.Lambda):
+            out |= {p.name for p in node.params}
+        elif isinstance(node, A.NamedExpr):
+            out.add(node.target.id)
+    return out
+
+
+def names_read(e: A.Expr, local: set[str]) -> list[str]:
+    """The names of ``local`` that ``e`` reads, in order of first use (not those it binds)."""
+    inner = _bound_inside(e)
+    return list(dict.fromkeys(n.id for n in A.walk(e) if isinstance(n, A.Name) and n.id in local and n.id not in inner))
+
+
+def _shown(source: str, e: A.Expr, local: set[str]) -> tuple[tuple[str, ...], str | None] | None:
+    """The texts of the expressions ``e`` shows, and its comparison operator if it is one."""
+    if isinstance(e, A.UnaryOp) and e.op == "not":
+        return _shown(source, e.operand, local)
+    if isinstance(e, A.Compare):
+        operands = (e.left, *e.comparators)
+        # a literal needs no showing (``0 <= r < n``: r and n), unless nothing else is left
+        operands = tuple(o for o in operands if not isinstance(o, A.Constant)) or operands
+        texts = tuple(source_text(source, o.span) for o in operands)
+        return (None if any(t is None for t in texts) else (texts, e.ops[0] if len(e.ops) == 1 else None))
+    return tuple(names_read(e, local)), None
+
+
+def parts(source: str, cond: A.Expr, local: set[str]) -> tuple[Part, ...] | None:
+    """``cond``'s parts with what each shows (``local``: the names the condition's scope
+    binds), or None when a part's text cannot be read."""
+    cs = conjuncts(cond)
+    out = []
+    for i, c in enumerate(cs, 1):
+        text, shown = source_text(source, c.span), _shown(source, c, local)
+        if text is None or shown is None:
+            return None
+        out.append(Part(text, shown[0], i, len(cs), shown[1]))
+    return tuple(out)
+
+
+def _paren(indent: str, text: str) -> str:
+    """``text`` in parentheses on lines of its own (a multi-line text keeps its lines)."""
+    return f"(\n{text}\n{indent})"
+
+
+def check_lines(ps: tuple[Part, ...], indent: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """Statements (at ``indent``) that return ``[position, repr(shown)..., repr(extra)...]``
+    for the first part that is false, and fall through when all hold. Each part is tried in
+    the body of the one before, not after an ``if not``: only where the ones before held (as
+    ``and`` evaluates), with their narrowing (``x is not None and x > 0``)."""
+    p, ind = ps[0], indent + "    "
+    values = ", ".join([repr(str(p.position))] + [f"repr({_paren(ind, t)})" for t in (*p.exprs, *extra)])
+    inner = check_lines(ps[1:], ind, extra) if len(ps) > 1 else [f"{ind}pass"]
+    return [f"{indent}if {_paren(indent, p.text)}:", *inner, f"{indent}else:", f"{ind}return [{values}]"]
+
+
+def describe(ps: tuple[Part, ...], got: list[str], extra: tuple[str, ...] = ()) -> str | None:
+    """A report line from a probe's list (``got``: position, shown values, extra values):
+    ``result <= len(xs) (part 2 of the and): result is 1, len(xs) is 0 (in the loop, x is 3)``."""
+    if not got or not got[0].isdigit() or not 1 <= int(got[0]) <= len(ps):
+        return None
+    p = ps[int(got[0]) - 1]
+    values = got[1:]
+    if len(values) != len(p.exprs) + len(extra):
+        return None
+    shown = ", ".join(f"{clip(t)} is {v}" for t, v in zip(p.exprs, values))
+    one = " ".join(p.text.split())
+    head = one if len(one) <= SIDE_TEXT else None
+    which = f" (part {p.position} of the and)" if p.total > 1 else ""
+    loop = ", ".join(f"{n} is {v}" for n, v in zip(extra, values[len(p.exprs):]))
+    tail = f" (in the loop, {loop})" if loop else ""
+    if head is None:
+        compared = f" (compared with {p.op})" if p.op else ""
+        return f"{shown}{compared}{which}{tail}" if shown else None
+    return f"{head}{which}: {shown}{tail}" if shown else f"{head}{which}{tail}"
+
+
+__all__ = ["Part", "check_lines", "clip", "conjuncts", "describe", "names_read", "parts"]
