@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from seglam.syntax import ast as A
 from seglam.verifier.examples import source_text
+from seglam.verifier.view import bound_names
 
 #: An expression's source text is clipped to this many characters in a report line.
 SIDE_TEXT = 60
@@ -44,22 +45,9 @@ def conjuncts(e: A.Expr) -> list[A.Expr]:
     return [e]
 
 
-def _bound_inside(e: A.Expr) -> set[str]:
-    """Names bound inside ``e`` (comprehension targets, lambda parameters): not the caller's."""
-    out: set[str] = set()
-    for node in A.walk(e):
-        if isinstance(node, A.Comprehension):
-            out |= {n.id for n in A.walk(node.target) if isinstance(n, A.Name)}
-        elif isinstance(node, A.Lambda):
-            out |= {p.name for p in node.params}
-        elif isinstance(node, A.NamedExpr):
-            out.add(node.target.id)
-    return out
-
-
 def names_read(e: A.Expr, local: set[str]) -> list[str]:
     """The names of ``local`` that ``e`` reads, in order of first use (not those it binds)."""
-    inner = _bound_inside(e)
+    inner = bound_names(e)  # a comprehension's or a lambda's, not the caller's
     return list(dict.fromkeys(n.id for n in A.walk(e) if isinstance(n, A.Name) and n.id in local and n.id not in inner))
 
 

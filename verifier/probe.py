@@ -26,7 +26,7 @@ from seglam.verifier.conditions import Part, check_lines, describe, parts
 from seglam.verifier.examples import source_text
 from seglam.verifier.runner import ProgramRunner
 from seglam.verifier.values import render
-from seglam.verifier.view import FunctionView
+from seglam.verifier.view import FunctionView, bound_names
 
 PROBE = "seglam_probe"
 
@@ -128,18 +128,6 @@ def _stmts(node: object):
             yield stmt, ((node,) if isinstance(node, A.For) else ()) + loops
 
 
-def _local_names(fv: FunctionView) -> set[str]:
-    """The names a function binds: its parameters and every name it assigns or loops over."""
-    out = {p.name for p in fv.node.params}
-    for stmt, _ in _stmts(fv.node.body):
-        field = {A.Assign: "targets", A.AugAssign: "target", A.AnnAssign: "target", A.For: "target"}.get(type(stmt))
-        targets = getattr(stmt, field) if field is not None else ()
-        for t in targets if isinstance(targets, tuple) else (targets,):
-            out |= {n.id for n in A.walk(t) if isinstance(n, A.Name)}
-    out |= {node.target.id for s in fv.node.body for node in A.walk(s) if isinstance(node, A.NamedExpr)}
-    return out
-
-
 def _target(fv: FunctionView, fault_line: int | None) -> tuple[A.Stmt, A.Expr, tuple[A.For, ...]] | None:
     """The check that failed, its condition and the loops around it: the ``assert`` on
     ``fault_line`` anywhere in the body, or (no fault: a property returned False) the final
@@ -239,7 +227,7 @@ def seen_comparison(program, runner: ProgramRunner, fv: FunctionView, inputs: di
     if target is None:
         return Seen()
     stmt, cond, loops = target
-    ps = parts(source, cond, _local_names(fv))
+    ps = parts(source, cond, bound_names(fv.node))
     name = _unused(set(runner.view.functions), PROBE)
     extra = _loop_names(loops)
     copy = None if ps is None else _check_copy(source, fv, stmt, ps, extra, name)
