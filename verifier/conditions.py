@@ -4,12 +4,14 @@ A condition is cut at its top-level ``and`` into parts; the first false part is 
 failed. Each part shows the values of some expressions: a comparison both sides
 (``result <= len(xs)``), a chained one its operands that are not literals (``0 <= r < n``:
 ``r`` and ``n``), ``not c`` what ``c`` shows, anything else (``all(...)``, a call, an
-``or``) the local names it reads. :func:`check_lines` writes the statements that find the
-failing part and return those values as a ``list[str]``; :func:`describe` reads that list
-back into a report line.
+``or``) the local names it reads. :func:`detail_expr` writes the expression that finds
+the failing part and renders those values; :func:`describe` reads them back into a report
+line.
 """
 
 from __future__ import annotations
+
+import ast
 
 from dataclasses import dataclass
 
@@ -77,20 +79,32 @@ def parts(source: str, cond: A.Expr, local: set[str]) -> tuple[Part, ...] | None
     return tuple(out)
 
 
-def _paren(indent: str, text: str) -> str:
+def _paren(text: str) -> str:
     """``text`` in parentheses on lines of its own (a multi-line text keeps its lines)."""
-    return f"(\n{text}\n{indent})"
+    return f"(\n{text}\n)"
 
 
-def check_lines(ps: tuple[Part, ...], indent: str, extra: tuple[str, ...] = ()) -> list[str]:
-    """Statements (at ``indent``) that return ``[position, repr(shown)..., repr(extra)...]``
-    for the first part that is false, and fall through when all hold. Each part is tried in
-    the body of the one before, not after an ``if not``: only where the ones before held (as
-    ``and`` evaluates), with their narrowing (``x is not None and x > 0``)."""
-    p, ind = ps[0], indent + "    "
-    values = ", ".join([repr(str(p.position))] + [f"repr({_paren(ind, t)})" for t in (*p.exprs, *extra)])
-    inner = check_lines(ps[1:], ind, extra) if len(ps) > 1 else [f"{ind}pass"]
-    return [f"{indent}if {_paren(indent, p.text)}:", *inner, f"{indent}else:", f"{ind}return [{values}]"]
+def detail_expr(ps: tuple[Part, ...], extra: tuple[str, ...] = ()) -> str:
+    """A Seglam ``str`` expression: ``repr([position, repr(shown)..., repr(extra)...])`` of
+    the first part that is false, ``""`` when all hold. Each part is tested in the ``else``
+    of the one before: only where the ones before held (as ``and`` evaluates), with their
+    narrowing (``x is not None and x > 0``). It is an expression, so it can be an assert's
+    message (evaluated only when the assert fails) as well as a probe's return value."""
+    out = '""'
+    for p in reversed(ps):
+        values = ", ".join([repr(str(p.position))] + [f"repr({_paren(t)})" for t in (*p.exprs, *extra)])
+        out = f"(repr([{values}]) if not {_paren(p.text)} else {out})"
+    return out
+
+
+def read_detail(text: str) -> list[str] | None:
+    """The list :func:`detail_expr` rendered (Seglam's ``repr`` of a ``list[str]`` is
+    Python's), or None when ``text`` is not one."""
+    try:
+        got = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return got if isinstance(got, list) and all(isinstance(x, str) for x in got) else None
 
 
 def describe(ps: tuple[Part, ...], got: list[str], extra: tuple[str, ...] = ()) -> str | None:
@@ -114,4 +128,4 @@ def describe(ps: tuple[Part, ...], got: list[str], extra: tuple[str, ...] = ()) 
     return f"{head}{which}: {shown}{tail}" if shown else f"{head}{which}{tail}"
 
 
-__all__ = ["Part", "check_lines", "clip", "conjuncts", "describe", "names_read", "parts"]
+__all__ = ["Part", "clip", "conjuncts", "describe", "detail_expr", "names_read", "parts", "read_detail"]

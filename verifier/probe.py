@@ -1,18 +1,24 @@
 """What a refuted check saw: the value a function returned before its ``@ensures`` failed,
 and, of the condition that came out false (an ``@ensures``, an ``assert`` anywhere in a
-function's body, a property's final ``return``), the part that failed and its values.
+function's body or in a function it calls, a property's final ``return``), the part that
+failed and its values.
 
 A fault says only "postcondition of triangle failed"; a repair needs "triangle returned 0,
 and ``n * (n + 1) // 2`` is 1". Neither value survives the fault, so they are recomputed on
-a *probe program*: the same source with the function's ``@ensures`` lines blanked (so the
-call returns its result instead of faulting), and one function appended that returns the
-values as a ``list[str]`` (:mod:`.conditions` writes the statements that find the failing
-part of an ``and`` and collect what it shows). For an ``@ensures`` it takes the lambda's
-bindings; for an ``assert`` or ``return`` it is a copy of the function with that statement
-made the check (so an assert in a loop is checked on the turn that failed, with the loop's
-variables shown) and every other ``return`` made ``return []``. Line numbers do not move,
-and the probe is an ordinary Seglam program run under the same limits; if it does not check
-or faults, that fact is just left out.
+a *probe program*, an ordinary Seglam program run under the same limits, with an
+expression from :mod:`.conditions` that renders the failing part of the condition and what
+it shows:
+
+- an ``@ensures``: the source with the function's ``@ensures`` lines blanked (so the call
+  returns its result instead of faulting) and a function of the lambda's bindings
+  returning that expression;
+- an ``assert``: the source with that assert given the expression as its message, which
+  is evaluated only when it fails, so an assert in a loop or in a callee reports the turn
+  and the call that failed (with the loop's variables) in its fault message;
+- a property's final ``return``: a copy of the property returning the expression there
+  and ``""`` from every other ``return``.
+
+If the probe does not check or faults, that fact is just left out.
 """
 
 from __future__ import annotations
@@ -22,13 +28,15 @@ from dataclasses import dataclass
 from seglam import program as P
 from seglam.syntax import ast as A
 from seglam.syntax.diagnostics import CheckError
-from seglam.verifier.conditions import Part, check_lines, describe, parts
+from seglam.verifier.conditions import describe, detail_expr, parts, read_detail
 from seglam.verifier.examples import source_text
 from seglam.verifier.runner import ProgramRunner
 from seglam.verifier.values import render
 from seglam.verifier.view import FunctionView, bound_names
 
 PROBE = "seglam_probe"
+#: How a failed assert's fault message begins when the assert has a message.
+ASSERT_MESSAGE = "assertion failed: "
 
 
 @dataclass(frozen=True)
@@ -97,16 +105,16 @@ def _returns(node: object) -> list[A.Return]:
 
 def _returning_text(lines: list[str], returns: list[A.Return], first: int) -> list[str]:
     """``lines`` (source lines from line ``first`` on) with each of ``returns`` made ``return
-    []``: the probe returns ``list[str]``, and those paths did not reach the failed check."""
+    ""``: the probe returns ``str``, and those paths did not reach the failed check."""
     out = list(lines)
     for r in returns:
         i, j = r.span.line - first, r.span.end_line - first
         if i < 0 or j >= len(out):
             continue
         if i == j:
-            out[i] = out[i][: r.span.col - 1] + 'return []' + out[i][r.span.end_col - 1 :]
+            out[i] = out[i][: r.span.col - 1] + 'return ""' + out[i][r.span.end_col - 1 :]
             continue
-        out[i] = out[i][: r.span.col - 1] + 'return []'
+        out[i] = out[i][: r.span.col - 1] + 'return ""'
         for k in range(i + 1, j):
             out[k] = ""
         out[j] = " " * (r.span.end_col - 1) + out[j][r.span.end_col - 1 :]
@@ -128,18 +136,11 @@ def _stmts(node: object):
             yield stmt, ((node,) if isinstance(node, A.For) else ()) + loops
 
 
-def _target(fv: FunctionView, fault_line: int | None) -> tuple[A.Stmt, A.Expr, tuple[A.For, ...]] | None:
-    """The check that failed, its condition and the loops around it: the ``assert`` on
-    ``fault_line`` anywhere in the body, or (no fault: a property returned False) the final
-    ``return``."""
-    if fault_line is not None:
-        for stmt, loops in _stmts(fv.node.body):
-            if isinstance(stmt, A.Assert) and stmt.span.line <= fault_line <= stmt.span.end_line:
-                return stmt, stmt.test, loops
-        return None
-    last = fv.node.body[-1] if fv.node.body else None
-    if isinstance(last, A.Return) and last.value is not None:
-        return last, last.value, ()
+def _assert_at(fv: FunctionView, line: int) -> tuple[A.Assert, tuple[A.For, ...]] | None:
+    """The ``assert`` of ``fv`` (anywhere in its body) on ``line``, with the loops around it."""
+    for stmt, loops in _stmts(fv.node.body):
+        if isinstance(stmt, A.Assert) and stmt.span.line <= line <= stmt.span.end_line:
+            return stmt, loops
     return None
 
 
@@ -147,27 +148,34 @@ def _loop_names(loops: tuple[A.For, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.id for f in loops for n in A.walk(f.target) if isinstance(n, A.Name)))
 
 
-def _check_copy(source: str, fv: FunctionView, stmt: A.Stmt, ps: tuple[Part, ...], extra: tuple[str, ...], name: str) -> list[str] | None:
-    """A copy of ``fv`` named ``name`` that returns the probe's list where ``stmt`` (its
-    failed check) fails, and ``[]`` everywhere else."""
-    params = _def_params(source, fv)
+def _indent_of(lines: list[str], node) -> str | None:
+    """The indentation of the line ``node`` starts, or None when other code comes before it."""
+    line = lines[node.span.line - 1] if node.span.line <= len(lines) else ""
+    indent = line[: len(line) - len(line.lstrip())]
+    return indent if len(indent) == node.span.col - 1 else None
+
+
+def _with_message(source: str, stmt: A.Assert, detail: str) -> str | None:
+    """``source`` with ``stmt`` given ``detail`` as its message (evaluated only when it fails)."""
     lines = source.splitlines()
-    if params is None or not fv.node.body or fv.node.body[-1].span.end_line > len(lines):
+    indent, cond = _indent_of(lines, stmt), source_text(source, stmt.test.span)
+    if indent is None or cond is None:
         return None
-    start, end = fv.node.body[0].span.line, fv.node.body[-1].span.end_line
-    first = lines[stmt.span.line - 1]
-    indent = first[: len(first) - len(first.lstrip())]
-    if start == fv.node.span.line or len(indent) != stmt.span.col - 1:  # shares a line with other code
+    new = f"{indent}assert (\n{cond}\n), {detail}".split("\n")
+    return "\n".join(lines[: stmt.span.line - 1] + new + lines[stmt.span.end_line :]) + "\n"
+
+
+def _return_copy(source: str, fv: FunctionView, detail: str, name: str) -> list[str] | None:
+    """A copy of ``fv`` named ``name`` whose final ``return`` returns ``detail`` and whose
+    other ``return``s return ``""``."""
+    params, lines = _def_params(source, fv), source.splitlines()
+    last = fv.node.body[-1]
+    start = fv.node.body[0].span.line
+    indent = _indent_of(lines, last)
+    if params is None or indent is None or start == fv.node.span.line:
         return None
-    others = [r for r in _returns(list(fv.node.body)) if r is not stmt]
-    body = _returning_text(lines[start - 1 : end], others, start)
-    i, j = stmt.span.line - start, stmt.span.end_line - start
-    # an assert is kept after the check (it holds there): the code after it keeps its narrowing
-    kept = body[i : j + 1] if isinstance(stmt, A.Assert) else [f"{indent}return []"]
-    body = body[:i] + check_lines(ps, indent, extra) + kept + body[j + 1 :]
-    first_body = lines[start - 1]
-    body_indent = first_body[: len(first_body) - len(first_body.lstrip())]
-    return ["", "", f"def {name}({params}) -> list[str]:", *body, f"{body_indent}return []"]
+    body = _returning_text(lines[start - 1 : last.span.line - 1], _returns(list(fv.node.body[:-1])), start)
+    return ["", "", f"def {name}({params}) -> str:", *body, f"{indent}return {detail}"]
 
 
 def _compile(loaded_program, text: str):
@@ -178,18 +186,6 @@ def _compile(loaded_program, text: str):
         return None
 
 
-def _listed(runner: ProgramRunner, name: str, args: dict) -> list[str] | None:
-    """A probe's list of texts, or None when it faults or returns something else."""
-    out = runner.call(name, args)
-    if not out.ok:
-        return None
-    try:
-        got = list(out.value)
-    except TypeError:
-        return None
-    return got if all(isinstance(x, str) for x in got) else None
-
-
 def seen_ensures(program, runner: ProgramRunner, fv: FunctionView, lam: A.Lambda | None, inputs: dict) -> Seen:
     """What ``fv`` returned on ``inputs`` and, for ``lam`` (the failed postcondition), its
     failing part and values."""
@@ -197,11 +193,11 @@ def seen_ensures(program, runner: ProgramRunner, fv: FunctionView, lam: A.Lambda
     if source is None or "." in fv.name:
         return Seen()
     lines = _blank_ensures(source.splitlines(), fv)
-    ps = parts(source, lam.body, {p.name for p in lam.params}) if lam is not None else None
+    ps = parts(source, lam.body, bound_names(lam)) if lam is not None else None
     params = _ensures_params(source, fv, lam) if ps is not None else None
     name = _unused(set(runner.view.functions), PROBE)
     if ps is not None and params is not None:
-        lines += ["", "", f"def {name}({params}) -> list[str]:", *check_lines(ps, "    "), "    return []"]
+        lines += ["", "", f"def {name}({params}) -> str:", f"    return {detail_expr(ps)}"]
     probe = _compile(program, "\n".join(lines) + "\n")
     if probe is None:
         return Seen()
@@ -213,29 +209,48 @@ def seen_ensures(program, runner: ProgramRunner, fv: FunctionView, lam: A.Lambda
     if ps is None or params is None:
         return Seen(returned)
     args = {**inputs, "result": out.value}
-    got = _listed(prunner, name, {p.name: args[p.name] for p in lam.params if p.name in args})
+    shown = prunner.call(name, {p.name: args[p.name] for p in lam.params if p.name in args})
+    got = read_detail(shown.value) if shown.ok and isinstance(shown.value, str) else None
     return Seen(returned, None if got is None else describe(ps, got))
 
 
-def seen_comparison(program, runner: ProgramRunner, fv: FunctionView, inputs: dict, fault_line: int | None) -> Seen:
-    """The failing part and values of a function's ``assert`` (faulted on ``fault_line``,
-    anywhere in its body) or of a property's final ``return`` (``fault_line`` None)."""
+def seen_assert(program, runner: ProgramRunner, fv: FunctionView, holder: FunctionView, inputs: dict, line: int) -> Seen:
+    """The failing part and values of the ``assert`` on ``line`` of ``holder`` (``fv`` or a
+    function it calls; anywhere in its body, loops' variables shown) when ``fv`` runs on
+    ``inputs``: the probe is the program with that assert given the detail as its message."""
     source = program.source
-    if source is None or "." in fv.name:
+    found = _assert_at(holder, line) if source is not None and "." not in holder.name else None
+    if found is None:
         return Seen()
-    target = _target(fv, fault_line)
-    if target is None:
+    stmt, loops = found
+    ps, extra = parts(source, stmt.test, bound_names(holder.node)), _loop_names(loops)
+    text = None if ps is None else _with_message(source, stmt, detail_expr(ps, extra))
+    probe = None if text is None else _compile(program, text)
+    if probe is None:
         return Seen()
-    stmt, cond, loops = target
-    ps = parts(source, cond, bound_names(fv.node))
+    out = ProgramRunner(probe, runner.view, runner.limits, "reference").call(fv.name, inputs)
+    head, sep, rest = out.message.partition(ASSERT_MESSAGE)
+    got = read_detail(rest) if out.fault == "F-ASSERT" and sep and not head else None
+    shown = None if got is None else describe(ps, got, extra)
+    # an assert of a callee says whose it is: the counterexample is the caller's
+    return Seen(None, f"in {holder.name}: {shown}" if shown and holder.name != fv.name else shown)
+
+
+def seen_return(program, runner: ProgramRunner, fv: FunctionView, inputs: dict) -> Seen:
+    """The failing part and values of a property's final ``return`` (it returned False)."""
+    source = program.source
+    last = fv.node.body[-1] if fv.node.body else None
+    if source is None or "." in fv.name or not isinstance(last, A.Return) or last.value is None:
+        return Seen()
+    ps = parts(source, last.value, bound_names(fv.node))
     name = _unused(set(runner.view.functions), PROBE)
-    extra = _loop_names(loops)
-    copy = None if ps is None else _check_copy(source, fv, stmt, ps, extra, name)
+    copy = None if ps is None else _return_copy(source, fv, detail_expr(ps), name)
     probe = None if copy is None else _compile(program, "\n".join(source.splitlines() + copy) + "\n")
     if probe is None:
         return Seen()
-    got = _listed(ProgramRunner(probe, runner.view, runner.limits, "reference"), name, inputs)
-    return Seen(None, None if got is None else describe(ps, got, extra))
+    out = ProgramRunner(probe, runner.view, runner.limits, "reference").call(name, inputs)
+    got = read_detail(out.value) if out.ok and isinstance(out.value, str) else None
+    return Seen(None, None if got is None else describe(ps, got))
 
 
-__all__ = ["Seen", "seen_comparison", "seen_ensures"]
+__all__ = ["Seen", "seen_assert", "seen_ensures", "seen_return"]

@@ -29,6 +29,14 @@ def clamp_all(xs: list[int]) -> list[int]:
     return out
 """
 
+CLAMPED_BY_A_PROPERTY = CLAMPING + """
+
+@requires(lambda xs: all(x >= 0 for x in xs))
+def prop_clamped_stay_nonnegative(xs: list[int]) -> bool:
+    ys = clamp_all(xs)
+    return all(y >= 0 for y in ys)
+"""
+
 SCALING = """\
 def scale(xs: list[int], k: int) -> list[int]:
     return [x * k if x < 5 else x - k for x in xs]
@@ -77,6 +85,14 @@ def test_an_assert_in_a_loop_shows_its_sides_and_the_loop_variable():
     r = _failed(verify(CLAMPING, max_examples=20), "clamp_all")
     assert r.counterexample == "clamp_all(xs=[-1])"
     assert r.compared == "y >= 0: y is -1 (in the loop, x is -1)"
+
+
+def test_an_assert_that_fails_in_a_callee_shows_its_detail_and_whose_it_is():
+    r = _failed(verify(CLAMPED_BY_A_PROPERTY, max_examples=20), "prop_clamped_stay_nonnegative")
+    m = re.fullmatch(r"in clamp_all: y >= 0: y is (-\d+) \(in the loop, x is (\d+)\)", r.compared or "")
+    assert m, r.compared
+    y, x = int(m.group(1)), int(m.group(2))
+    assert y == x - 20 and r.counterexample.startswith("prop_clamped_stay_nonnegative(xs=[") and str(x) in r.counterexample
 
 
 def test_an_and_assert_under_an_if_in_a_loop_shows_the_failed_part():
