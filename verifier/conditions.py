@@ -4,7 +4,7 @@ A condition is cut at its top-level ``and`` into parts; the first false part is 
 failed. Each part shows the values of some expressions: a comparison both sides
 (``result <= len(xs)``), a chained one its operands that are not literals (``0 <= r < n``:
 ``r`` and ``n``), ``not c`` what ``c`` shows, anything else (``all(...)``, a call, an
-``or``) the local names it reads. :func:`detail_expr` writes the expression that finds
+``or``) the local names it reads, and ``all(P for v in S)`` the first ``v`` failing ``P``. :func:`detail_expr` writes the expression that finds
 the failing part and renders those values; :func:`describe` reads them back into a report
 line.
 """
@@ -29,6 +29,7 @@ class Part:
 
     text: str
     exprs: tuple[str, ...]
+    labels: tuple[str, ...]  # how the report names each of ``exprs``
     position: int  # 1-based, in the ``and`` chain
     total: int
     op: str | None = None  # a comparison's operator (named when the text is too long to show)
@@ -53,17 +54,42 @@ def names_read(e: A.Expr, local: set[str]) -> list[str]:
     return list(dict.fromkeys(n.id for n in A.walk(e) if isinstance(n, A.Name) and n.id in local and n.id not in inner))
 
 
-def _shown(source: str, e: A.Expr, local: set[str]) -> tuple[tuple[str, ...], str | None] | None:
-    """The texts of the expressions ``e`` shows, and its comparison operator if it is one."""
+def _first_failing(source: str, e: A.Expr) -> tuple[str, str] | None:
+    """For ``all(P for v in S)`` (one ``for``, any ``if``s): an expression for the first
+    ``v`` of ``S`` failing ``P`` and its label; None for anything else."""
+    if not (isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.id == "all" and len(e.args) == 1 and not e.keywords):
+        return None
+    g = e.args[0]
+    if not isinstance(g, (A.GeneratorExp, A.ListComp)) or len(g.generators) != 1:
+        return None
+    c = g.generators[0]
+    texts = [source_text(source, x.span) for x in (c.target, c.iter, g.elt, *c.ifs)]
+    if any(t is None for t in texts):
+        return None
+    target, it, elt, *ifs = texts
+    test = " and ".join([f"({x})" for x in ifs] + [f"not ({elt})"])
+    # evaluated only where the all(...) is false, so some item fails and [0] exists
+    return f"[({target}) for {target} in ({it}) if {test}][0]", f"the first {clip(target)} failing"
+
+
+def _shown(source: str, e: A.Expr, local: set[str], negated: bool = False) -> tuple[tuple[str, ...], tuple[str, ...], str | None] | None:
+    """The texts of the expressions ``e`` shows, their labels, and its comparison operator
+    if it is one (``negated``: ``e`` is under a ``not``, so it was true)."""
     if isinstance(e, A.UnaryOp) and e.op == "not":
-        return _shown(source, e.operand, local)
+        return _shown(source, e.operand, local, not negated)
     if isinstance(e, A.Compare):
         operands = (e.left, *e.comparators)
         # a literal needs no showing (``0 <= r < n``: r and n), unless nothing else is left
         operands = tuple(o for o in operands if not isinstance(o, A.Constant)) or operands
         texts = tuple(source_text(source, o.span) for o in operands)
-        return (None if any(t is None for t in texts) else (texts, e.ops[0] if len(e.ops) == 1 else None))
-    return tuple(names_read(e, local)), None
+        if any(t is None for t in texts):
+            return None
+        return texts, tuple(clip(t) for t in texts), e.ops[0] if len(e.ops) == 1 else None
+    names = tuple(names_read(e, local))
+    witness = None if negated else _first_failing(source, e)
+    if witness is None:
+        return names, names, None
+    return (*names, witness[0]), (*names, witness[1]), None
 
 
 def parts(source: str, cond: A.Expr, local: set[str]) -> tuple[Part, ...] | None:
@@ -75,7 +101,7 @@ def parts(source: str, cond: A.Expr, local: set[str]) -> tuple[Part, ...] | None
         text, shown = source_text(source, c.span), _shown(source, c, local)
         if text is None or shown is None:
             return None
-        out.append(Part(text, shown[0], i, len(cs), shown[1]))
+        out.append(Part(text, shown[0], shown[1], i, len(cs), shown[2]))
     return tuple(out)
 
 
@@ -116,7 +142,7 @@ def describe(ps: tuple[Part, ...], got: list[str], extra: tuple[str, ...] = ()) 
     values = got[1:]
     if len(values) != len(p.exprs) + len(extra):
         return None
-    shown = ", ".join(f"{clip(t)} is {v}" for t, v in zip(p.exprs, values))
+    shown = ", ".join(f"{label} is {v}" for label, v in zip(p.labels, values))
     one = " ".join(p.text.split())
     head = one if len(one) <= SIDE_TEXT else None
     which = f" (part {p.position} of the and)" if p.total > 1 else ""

@@ -65,6 +65,16 @@ def total(xs: list[int]) -> int:
 @ensures(lambda xs, result: all(y >= 0 for y in result))
 def shift(xs: list[int]) -> list[int]:
     return [x - 1 for x in xs]
+
+
+@ensures(lambda xs, result: all(a >= b for a, b in zip(result, result[1:])))
+def descending(xs: list[int]) -> list[int]:
+    return sorted(xs)
+
+
+@ensures(lambda xs, result: len(result) == len(xs) and not all(y == 0 for y in result))
+def zeros(xs: list[int]) -> list[int]:
+    return [0 for x in xs]
 """
 
 
@@ -109,4 +119,10 @@ def test_not_chains_and_all_show_the_values_they_read():
     report = verify(SHAPES, max_examples=20)
     assert _failed(report, "pick").compared == "0 <= result < n: result is 4, n is 4"
     assert _failed(report, "total").compared == "not (result < 0): result is -1"
-    assert _failed(report, "shift").compared == "all(y >= 0 for y in result): result is [-1]"
+    assert _failed(report, "shift").compared == "all(y >= 0 for y in result): result is [-1], the first y failing is -1"
+    r = _failed(report, "descending")
+    m = re.fullmatch(r"all\(a >= b for a, b in zip\(result, result\[1:\]\)\): result is \[(-?\d+), (-?\d+)\], "
+                     r"the first a, b failing is \((-?\d+), (-?\d+)\)", r.compared or "")
+    assert m and m.group(1, 2) == m.group(3, 4) and int(m.group(1)) < int(m.group(2)), r.compared
+    # under a `not` the all(...) held: no failing item to show (and none to fault on)
+    assert _failed(report, "zeros").compared == "not all(y == 0 for y in result) (part 2 of the and): result is []"
