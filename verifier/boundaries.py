@@ -327,25 +327,42 @@ def shapeable(fv) -> bool:
     return len(lists) >= 2 or any(is_list_type(_elem(t)) for t in lists)
 
 
+def list_depth(t) -> int:
+    """How many lists deep ``t`` is (``list[list[list[int]]]``: 3; not a list: 0)."""
+    return 1 + list_depth(_elem(t)) if is_list_type(t) else 0
+
+
 def _elem(t):
     return t.elems[0] if T.kind(t) == "TupleType" else t.elem
 
 
-def square(t, n: int, items, offset: int = 0):
-    """A value of list type ``t`` whose lists, at every depth, all have ``n`` items, the
-    leaves taken from ``items(leaf_type)`` in turn (shifted by ``offset``, so that rows
-    differ)."""
+def fitted_length(n: int, b: Bounds | None) -> int:
+    """``n`` moved into the length bounds ``b`` lifts from a precondition, if any (a pixel's
+    ``len(px) == 3`` at its depth)."""
+    if b is None:
+        return n
+    n = max(n, b.min_len or 0)
+    return min(n, b.max_len) if b.max_len is not None else n
+
+
+def square(t, n: int, items, offset: int = 0, b: Bounds | None = None):
+    """A value of list type ``t`` whose lists, at every depth, all have ``n`` items (or the
+    length the bounds ``b`` fix at that depth), the leaves taken from ``items(leaf_type)``
+    in turn (shifted by ``offset``, so that rows differ)."""
     if not is_list_type(t):
         pool = items(t)
         return pool[offset % len(pool)] if pool else None
-    out = [square(_elem(t), n, items, offset + i * (n + 1)) for i in range(n)]
+    inner = b.item if b is not None else None
+    k = fitted_length(n, b)
+    out = [square(_elem(t), n, items, offset + i * (k + 1), inner) for i in range(k)]
     return tuple(out) if T.kind(t) == "TupleType" else out
 
 
-def shaped_sweep(fv, view: ModuleView, aim: Aim, per_param: list[list]) -> list[dict]:
+def shaped_sweep(fv, view: ModuleView, aim: Aim, per_param: list[list], lifted: dict | None = None) -> list[dict]:
     """Square inputs for the sweep (see above): for each size in SHAPE_SIZES and one past K,
-    every list parameter square of that size, its leaves the boundary values of their type;
-    the other parameters take their sweep values in turn."""
+    every list parameter square of that size (but for the lengths its ``lifted`` bounds fix
+    at some depth), its leaves the boundary values of their type; the other parameters take
+    their sweep values in turn."""
     if not (fv.has_precondition and shapeable(fv)):
         return []
     pools: dict[str, list] = {}
@@ -360,7 +377,7 @@ def shaped_sweep(fv, view: ModuleView, aim: Aim, per_param: list[list]) -> list[
     for i, n in enumerate(dict.fromkeys((*SHAPE_SIZES, aim.bound + 1))):
         d = {}
         for p, values in zip(fv.params, per_param):
-            d[p.name] = square(p.type, n, items, i) if is_list_type(p.type) else (values[i % len(values)] if values else None)
+            d[p.name] = square(p.type, n, items, i, (lifted or {}).get(p.name)) if is_list_type(p.type) else (values[i % len(values)] if values else None)
         if all(v is not None for v in d.values()):
             out.append(d)
     return out

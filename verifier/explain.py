@@ -1,6 +1,6 @@
 """The last step of a report: each refutation gets its smallest counterexample the replays
 find (:mod:`.shrink`) and what the failing check saw there (:mod:`.probe`): the value an
-``@ensures``-checked function returned, and both sides of a failed comparison.
+``@ensures``-checked function returned, and the failed part of a condition with its values.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from seglam.verifier import fuzz as F
-from seglam.verifier.probe import Seen, seen_comparison, seen_ensures
+from seglam.verifier.probe import Seen, seen_assert, seen_ensures, seen_return
 from seglam.verifier.report import Result
 from seglam.verifier.runner import Outcome, ProgramRunner, shown
 from seglam.verifier.shrink import shrink
@@ -36,10 +36,12 @@ def _lambda(fv: FunctionView, r: Result, out: Outcome):
 def _seen(program, runner: ProgramRunner, fv: FunctionView, r: Result, out: Outcome, inputs: dict) -> Seen:
     if out.fault == "F-ENSURES":
         return seen_ensures(program, runner, fv, _lambda(fv, r, out), inputs)
-    if out.fault == "F-ASSERT" and len(out.trace) <= 1 and out.span is not None:
-        return seen_comparison(program, runner, fv, inputs, out.span.line)
+    holder = runner.view.functions.get(out.trace[-1]) if out.trace else fv
+    if out.fault == "F-ASSERT" and holder is not None and out.span is not None:
+        # the assert may be in a callee (a helper's invariant a property broke)
+        return seen_assert(program, runner, fv, holder, inputs, out.span.line)
     if out.ok and r.kind == "property":
-        return seen_comparison(program, runner, fv, inputs, None)
+        return seen_return(program, runner, fv, inputs)
     return Seen()
 
 

@@ -209,7 +209,7 @@ def _sweep(fv, view, runner, lifted, aim, check, known: set, is_property: bool, 
     params = [p.name for p in fv.params]
     per_param = [candidates(p.type, view, _independent(lifted.get(p.name)), aim) for p in fv.params]
     found: list[FuzzFinding] = []
-    shaped = shaped_sweep(fv, view, aim, per_param)
+    shaped = shaped_sweep(fv, view, aim, per_param, lifted)
     for inputs in seeded(fv, view, aim, module_value(runner)) + shaped + sweep(params, per_param):
         try:
             check(inputs)

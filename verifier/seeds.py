@@ -1,4 +1,4 @@
-"""Inputs grown from the calls of a function in its module's examples.
+"""Inputs grown from the calls of a function in its module's examples and properties.
 
 A parser-like precondition (``parses(sequence)``, a paragraph in a fixed wording) is rarely
 met by generated text, but the module's examples (``assert solve("[ [") == "] ]"``) meet it.
@@ -6,7 +6,10 @@ The aimed run (:mod:`.evidence`) starts from them: each seed, seeds joined and r
 K, and small mutations that often keep the wording valid. An example's argument need not be
 a literal: models pass a long story or table as a module constant (``assert solve(STORY) ==
 7``), and any argument the module can evaluate without inputs (a constant's name,
-``TABLE[1:]``, ``"a" * 3``) is evaluated at module level, as the example itself is.
+``TABLE[1:]``, ``"a" * 3``) is evaluated at module level, as the example itself is. A
+property's calls count too (``def prop_total(): assert total("total: 1, 2") == 3``, or a
+generated ``k`` added to ``total("total: 4, 5")``): models write their examples there as
+often as at module level.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Callable
 
 from seglam.syntax import ast as A
 from seglam.verifier.boundaries import SWEEP_CAP, Aim
-from seglam.verifier.view import ModuleView
+from seglam.verifier.view import ModuleView, bound_names
 
 
 _NOT_LITERAL = object()
@@ -37,7 +40,7 @@ def _no_evaluation(expr: A.Expr) -> object:
 
 
 def seeded(fv, view: ModuleView, aim: Aim, evaluate: Evaluate = _no_evaluation) -> list[dict]:
-    """Inputs grown from the calls of ``fv`` in the module's examples (``assert
+    """Inputs grown from the calls of ``fv`` in the module's examples and properties (``assert
     solve("[ [") == "] ]"``, ``assert solve(STORY) == 7``: an argument that is not a literal
     is given to ``evaluate``, which raises :class:`NotAValue` when the module cannot evaluate
     it) and from the inputs the caller gave for it (``view.seeds``: the bindings of a request
@@ -46,10 +49,10 @@ def seeded(fv, view: ModuleView, aim: Aim, evaluate: Evaluate = _no_evaluation) 
     K, and each text seed's :func:`mutations`."""
     names = [p.name for p in fv.params]
     seeds = [s for s in (_with_defaults(dict(s), fv, evaluate) for s in view.seeds.get(fv.name, ())) if s is not None]
-    for ex in view.examples:
-        for node in A.walk(ex):
+    for tree, local in _calling_trees(view):
+        for node in A.walk(tree):
             if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id == fv.name:
-                args = _call_args(node, names, evaluate)
+                args = None if _reads(node, local) else _call_args(node, names, evaluate)
                 args = None if args is None else _with_defaults(args, fv, evaluate)
                 if args is not None and args not in seeds:
                     seeds.append(args)
@@ -66,6 +69,25 @@ def seeded(fv, view: ModuleView, aim: Aim, evaluate: Evaluate = _no_evaluation) 
             if isinstance(a[n], str):
                 out += [{**a, n: v} for v in mutations(a[n], [s[n] for s in seeds if isinstance(s[n], str)])]
     return [copy.deepcopy(k.d) for k in dict.fromkeys(map(_Key, out))][: SWEEP_CAP * 4]
+
+
+def _calling_trees(view: ModuleView):
+    """Where constant-argument calls are looked for, with the names bound there: the module's
+    examples (none) and its properties' bodies (``assert total([1, 2, 3]) == 6`` in
+    ``prop_total``; a call naming the property's own inputs or locals is no seed, even where
+    a module constant has the same name)."""
+    for ex in view.examples:
+        yield ex, frozenset()
+    for name in view.properties:
+        if name in view.functions:
+            fn = view.functions[name].node
+            yield fn, frozenset(bound_names(fn))
+
+
+def _reads(call: A.Call, local: frozenset) -> bool:
+    """Does an argument of ``call`` read one of the ``local`` names?"""
+    return bool(local) and any(isinstance(n, A.Name) and n.id in local
+                               for a in (*call.args, *(k.value for k in call.keywords)) for n in A.walk(a))
 
 
 class _Key:

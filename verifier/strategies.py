@@ -14,7 +14,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from seglam.verifier import typeview as T
-from seglam.verifier.boundaries import SHAPE_SIZES, aimed_length, aimed_prim, is_list_type, shapeable, widened
+from seglam.verifier.boundaries import SHAPE_SIZES, aimed_length, aimed_prim, fitted_length, is_list_type, list_depth, shapeable, widened
 from seglam.verifier.bounds import Bounds
 from seglam.verifier.values import EnumLit, RecordLit
 from seglam.verifier.view import ModuleView
@@ -187,29 +187,33 @@ def _dependent(base, dependent, view: ModuleView, lifted: dict, max_len: int, ai
 
 def shaped(params, view: ModuleView, lifted: dict, max_len: int, aim):
     """Argument dicts whose list parameters agree in shape (:mod:`.boundaries`, "shaped
-    inputs"): the outer lists of every list parameter have one length n, the lists nested in
-    them one length m (n itself half of the time: square), the leaves aimed values; the
-    other parameters as usual. A shape precondition (``len(a[0]) == len(b)``, rows of equal
-    length) that independent lists about never meet is met by the square ones."""
+    inputs"): the lists at each depth of every list parameter have one length (the outer
+    ones n, those nested in them m, those below p...; all one length half of the time:
+    square), the leaves aimed values; the other parameters as usual. A shape precondition
+    (``len(a[0]) == len(b)``, rows of equal length, a list of matrices of one shape) that
+    independent lists about never meet is met by these. A length the precondition fixes at
+    some depth (``len(px) == 3``: a pixel) is kept there, and leaves keep their bounds."""
     past = (aim.bound + 1,) if aim is not None else ()  # aimed: one past K as well
     sizes = st.sampled_from(tuple(n for n in dict.fromkeys((*SHAPE_SIZES, 0, *past)) if aim is not None or n <= max_len))
-    dims = st.one_of(sizes.map(lambda n: (n, n)), st.tuples(sizes, sizes))
+    depth = max([list_depth(p.type) for p in params] + [2])
+    dims = st.one_of(sizes.map(lambda n: (n,) * depth), st.tuples(*[sizes] * depth))
     cache = functools.cache(
-        lambda n, m: st.fixed_dictionaries({
-            p.name: _square(p.type, view, (n, m), max_len, aim) if is_list_type(p.type) else
+        lambda dims: st.fixed_dictionaries({
+            p.name: _square(p.type, view, dims, max_len, aim, lifted.get(p.name)) if is_list_type(p.type) else
             for_type(p.type, view, lifted.get(p.name), max_len, 0, aim)
             for p in params
         })
     )
-    return dims.flatmap(lambda nm: cache(*nm))
+    return dims.flatmap(cache)
 
 
-def _square(t, view: ModuleView, dims: tuple[int, int], max_len: int, aim, depth: int = 0):
-    """Lists of type ``t`` of length ``dims[0]`` at the top, ``dims[1]`` below; the leaves
-    of the (aimed, with ``aim``) strategy of their type."""
+def _square(t, view: ModuleView, dims: tuple[int, ...], max_len: int, aim, b: Bounds | None = None, depth: int = 0):
+    """Lists of type ``t``, ``dims[d]`` long at depth ``d`` (the last for any deeper), within
+    the bounds ``b`` lifts at each depth; the leaves of the (aimed, with ``aim``) strategy of
+    their type and bounds."""
     if not is_list_type(t):
-        return for_type(t, view, None, max_len, depth, aim)
-    n = dims[min(depth, 1)]
+        return for_type(t, view, b, max_len, depth, aim)
+    n = fitted_length(dims[min(depth, len(dims) - 1)], b)
     elem = t.elems[0] if T.kind(t) == "TupleType" else t.elem
-    lists = st.lists(_square(elem, view, dims, max_len, aim, depth + 1), min_size=n, max_size=n)
+    lists = st.lists(_square(elem, view, dims, max_len, aim, b.item if b else None, depth + 1), min_size=n, max_size=n)
     return lists.map(tuple) if T.kind(t) == "TupleType" else lists

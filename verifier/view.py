@@ -153,6 +153,29 @@ class ModuleView:
         return ModuleView(module, functions, records, enums, _constants(module), examples, props)
 
 
+#: The fields of a node that bind names (assignments, loops, comprehensions, walrus).
+_TARGETS = {A.Assign: "targets", A.AugAssign: "target", A.AnnAssign: "target", A.For: "target",
+            A.Comprehension: "target", A.NamedExpr: "target"}
+
+
+def bound_names(tree: object) -> set[str]:
+    """Every name bound anywhere in ``tree`` (a function, a statement, an expression): the
+    parameters of functions and lambdas, assignment, loop and comprehension targets, ``:=``
+    and ``match`` captures."""
+    out: set[str] = set()
+    for node in A.walk(tree):
+        if isinstance(node, (A.FunctionDef, A.Lambda)):
+            out |= {p.name for p in node.params}
+        elif isinstance(node, (A.MatchAs, A.MatchStar)) and node.name is not None:
+            out.add(node.name)
+        field_name = _TARGETS.get(type(node))
+        if field_name is not None:
+            targets = getattr(node, field_name)
+            for t in targets if isinstance(targets, tuple) else (targets,):
+                out |= {n.id for n in A.walk(t) if isinstance(n, A.Name)}
+    return out
+
+
 def _triple(f) -> tuple:
     if isinstance(f, tuple):
         return (f[0], f[1], f[2] if len(f) > 2 else None)

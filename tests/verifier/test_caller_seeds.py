@@ -162,3 +162,51 @@ def test_admission_seeds_the_verifier_with_the_request_and_examples():
     outcome = evaluate(reply, Request(text="Add the numbers: 3 plus 4."), toolchain, fuel=1_000_000)
     assert toolchain.seen == [{"solve": ({"numbers": "3 plus 4"}, {"numbers": "10 plus 22 plus 5"}, {"numbers": "9"})}]
     assert isinstance(outcome, Candidate), outcome
+
+
+PROPERTIES = '''
+
+def prop_adds_two() -> bool:
+    assert solve("Add the numbers: 3 plus 4.") == 7
+    return True
+
+
+def prop_adds_an_offset(k: int) -> bool:
+    return solve(HEAD + "1 plus 1 plus 1.") + k == 3 + k
+
+
+HEAD = "Add the numbers: "
+'''
+
+
+def test_a_call_with_constant_arguments_in_a_property_seeds_the_aimed_run():
+    """V-09: ``assert solve("...") == 7`` inside ``prop_*`` (a literal, or a module constant
+    while the property's own input varies) met the precondition but seeded nothing: only
+    module-level examples did, and the one-wording parser had no valid aimed input."""
+    report = verify(PARSER + PROPERTIES, max_examples=10)
+    assert report.admissible, report.render()
+    counts = [int(r.evidence.split("no counterexample in ")[1].split()[0]) for r in _open(report)]
+    assert counts and min(counts) >= 10
+
+
+def test_a_property_call_naming_the_propertys_own_names_seeds_nothing():
+    from seglam.verifier.boundaries import aim_for
+    from seglam.verifier.fuzz import module_value
+    from seglam.verifier.load import load_program
+    from seglam.verifier.seeds import seeded
+
+    # `text` is the property's input (and, shadowed, a module constant): no seed from it
+    source = PARSER + '''
+
+text = "Add the numbers: 77."
+
+
+def prop_positive(text: str) -> bool:
+    assert len(text) > 30
+    return solve(text) >= 0 and solve("Add the numbers: 2.") == 2
+'''
+    loaded = load_program(source, "x.sgl")
+    assert loaded.error is None, loaded.error
+    view = loaded.view
+    texts = [d["text"] for d in seeded(view.functions["solve"], view, aim_for(view, 8), module_value(loaded.runner))]
+    assert texts[0] == "Add the numbers: 2." and not any("77" in t for t in texts)

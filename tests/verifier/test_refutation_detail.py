@@ -76,10 +76,12 @@ def test_a_failed_assert_in_a_property_shows_both_sides():
     assert r.compared == "h == x: h is 4, x is 3"
 
 
-def test_a_postcondition_that_is_no_comparison_still_shows_the_result():
+def test_a_postcondition_that_is_no_comparison_shows_the_result_and_the_failed_part():
+    # before V-06's and-chains (tests/verifier/test_condition_detail.py), compared was None
     src = TRIANGLE.replace("result == n * (n + 1) // 2", "result * 2 == n * (n + 1) and result >= 0")
     r = _failed(verify(src, max_examples=20), "ensures")
-    assert r.actual == "triangle returned 0" and r.compared is None
+    assert r.actual == "triangle returned 0"
+    assert r.compared == "result * 2 == n * (n + 1) (part 1 of the and): result * 2 is 0, n * (n + 1) is 2"
 
 
 def test_big_ints_are_halved_not_stepped():

@@ -114,3 +114,33 @@ def test_a_matrix_product_with_a_shape_precondition_is_admissible():
     assert report.ok and report.admissible, report.render()
     evidence = [r.evidence for r in report.results if r.function == "matmul" and r.open]
     assert evidence and all("its precondition rejected" not in e for e in evidence), report.render()
+
+
+GRAYSCALE = '''\
+@requires(lambda img: len(img) > 1 and all(len(row) == len(img[0]) and all(len(px) == 3 for px in row) for row in img))
+def grayscale(img: list[list[list[int]]]) -> list[list[int]]:
+    return [[(px[0] + px[1] + px[2]) // 3 for px in row] for row in img]
+'''
+
+
+def test_three_deep_lists_get_their_own_length_at_each_depth():
+    """V-03, three deep: an image of RGB pixels (rows of equal length, pixels of 3) met its
+    precondition on 24 of 280 aimed inputs and 50 of 248 ordinary ones: the shaped inputs
+    gave every depth below the top one length and ignored the pixel's fixed 3. Now each
+    depth has its own length, within the bounds the precondition fixes there."""
+    loaded = _loaded(GRAYSCALE)
+    aim = aim_for(loaded.view, 8)
+    plain = F.fuzz_function(loaded.view, loaded.runner, "grayscale", 50)
+    aimed = F.fuzz_function(loaded.view, loaded.runner, "grayscale", 50, aim.max_len, aim=aim)
+    assert plain.valid >= 50 and plain.rejected <= plain.valid, plain
+    assert aimed.valid - aimed.limit_faults >= 40 and aimed.rejected <= 2 * aimed.valid and not aimed.findings, aimed
+
+
+def test_the_sweeps_square_inputs_keep_a_length_fixed_at_some_depth():
+    loaded = _loaded(GRAYSCALE)
+    view = loaded.view
+    fv = view.functions["grayscale"]
+    squares = shaped_sweep(fv, view, aim_for(view, 8), [[0]], B.lift(fv, view.constants))
+    assert [len(d["img"]) for d in squares] == [2, 2, 3, 4, 5, 9]  # at least 2 rows
+    assert all(len(px) == 3 for d in squares for row in d["img"] for px in row)
+    assert all(_meets(loaded, "grayscale", d) for d in squares)
